@@ -1,0 +1,49 @@
+# Thin wrappers over scripts/; every target uses the project's own .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck generate check pin bench bump spec-diff format
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+demo: install
+	$(PY) -m scripts.demo
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+typecheck: install
+	$(PY) -m mypy
+
+generate: install
+	$(PY) -m scripts.generate
+
+check: install
+	$(PY) -m scripts.check
+
+pin: install
+	$(PY) -m scripts.pin $(SPEC)
+
+bench: install
+	$(PY) -m bench
+
+bump: install
+	$(PY) -m scripts.bump $(SPEC)
+
+spec-diff: install
+	$(PY) -m scripts.spec_diff $(OLD) $(NEW)

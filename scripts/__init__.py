@@ -1,0 +1,1 @@
+"""Maintainer command-line tools: pin, normalize, generate, check, diff, bump."""

@@ -1,0 +1,208 @@
+"""Named fixes that turn the pinned upstream spec into one the generator handles.
+
+Each fix mutates a spec in place and returns one line per change it made; an
+empty list means upstream no longer needs it, which ``normalize`` reports by
+name. Keep fixes small, pure and data-driven: fix the spec, never the output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from scripts._spec import Spec, SpecError, iter_operations, resolve_ref, walk
+
+API_EXTENSION = "x-carecloud-api"
+LIST_FIELD_EXTENSION = "x-carecloud-list-field"
+BOTH_APIS = ["enterprise", "customer"]
+
+_SCOPE_STATEMENT = re.compile(r"available only in (Enterprise|Customer) API", re.IGNORECASE)
+_SCHEMA_REF = "#/components/schemas/"
+
+
+@dataclass(frozen=True)
+class Fix:
+    name: str
+    reason: str
+    apply: Callable[[Spec], list[str]]
+
+
+def _schemas(spec: Spec) -> dict[str, Any]:
+    schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    return schemas
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def hoist_error_responses(spec: Spec) -> list[str]:
+    """Move inline bodies of shared error responses into component schemas."""
+    schemas = _schemas(spec)
+    changes = []
+    for name, response in spec.get("components", {}).get("responses", {}).items():
+        for media_type, content in (response.get("content") or {}).items():
+            schema = content.get("schema")
+            if not isinstance(schema, dict) or "$ref" in schema:
+                continue
+            target = f"{name}ErrorBody"
+            if target in schemas and schemas[target] != schema:
+                raise SpecError(f"cannot hoist {name}: components/schemas/{target} already exists")
+            schemas[target] = schema
+            content["schema"] = {"$ref": _SCHEMA_REF + target}
+            changes.append(f"responses/{name} ({media_type}) -> schemas/{target}")
+    return changes
+
+
+def drop_schema_aliases(spec: Spec) -> list[str]:
+    """Replace component schemas that are a bare ``$ref`` by their target."""
+    schemas = _schemas(spec)
+    aliases = {
+        _SCHEMA_REF + name: schema["$ref"]
+        for name, schema in schemas.items()
+        if isinstance(schema, dict) and set(schema) == {"$ref"}
+    }
+    if not aliases:
+        return []
+    for node in walk(spec):
+        if isinstance(node, dict) and node.get("$ref") in aliases:
+            target = node["$ref"]
+            while target in aliases:
+                target = aliases[target]
+            node["$ref"] = target
+    for alias in aliases:
+        del schemas[alias.removeprefix(_SCHEMA_REF)]
+    return [f"schemas/{a.removeprefix(_SCHEMA_REF)} -> {t}" for a, t in aliases.items()]
+
+
+def hoist_clashing_property_enums(spec: Spec) -> list[str]:
+    """Give inline enums whose default class name is taken a schema of their own."""
+    schemas = _schemas(spec)
+    taken = {_pascal(name) for name in schemas}
+    changes = []
+    for parent_name, parent in list(schemas.items()):
+        for prop_name, prop in (parent.get("properties") or {}).items():
+            if not isinstance(prop, dict) or "enum" not in prop or "$ref" in prop:
+                continue
+            default_name = _pascal(f"{parent_name}_{prop_name}")
+            if default_name not in taken:
+                continue
+            target = f"{default_name}Enum"
+            if target in schemas:
+                raise SpecError(f"cannot hoist {parent_name}.{prop_name}: {target} exists")
+            schemas[target] = prop
+            parent["properties"][prop_name] = {"$ref": _SCHEMA_REF + target}
+            taken.add(target)
+            changes.append(f"schemas/{parent_name}.{prop_name} -> schemas/{target}")
+    return changes
+
+
+def share_duplicate_response_titles(spec: Spec) -> list[str]:
+    """Let success responses of one operation that repeat a title share one schema."""
+    schemas = _schemas(spec)
+    changes = []
+    for path, method, operation in iter_operations(spec):
+        by_title: dict[str, list[dict[str, Any]]] = {}
+        for response in operation.get("responses", {}).values():
+            for content in (response.get("content") or {}).values():
+                schema = content.get("schema")
+                if isinstance(schema, dict) and "title" in schema:
+                    by_title.setdefault(schema["title"], []).append(content)
+        for title, contents in by_title.items():
+            if len(contents) < 2:
+                continue
+            first = contents[0]["schema"]
+            if any(c["schema"] != first for c in contents[1:]):
+                raise SpecError(f"{method.upper()} {path}: responses titled {title} differ")
+            if title in schemas and schemas[title] != first:
+                raise SpecError(f"{method.upper()} {path}: schemas/{title} already exists")
+            schemas[title] = first
+            for content in contents:
+                content["schema"] = {"$ref": _SCHEMA_REF + title}
+            changes.append(f"{method.upper()} {path}: {len(contents)} responses -> schemas/{title}")
+    return changes
+
+
+def _scope_in(text: str) -> list[str]:
+    found = {match.lower() for match in _SCOPE_STATEMENT.findall(text)}
+    if len(found) > 1:
+        raise SpecError(f"text claims both APIs exclusively: {text[:80]!r}")
+    return sorted(found)
+
+
+def mark_api_scope(spec: Spec) -> list[str]:
+    """Record which API serves each operation, from the spec's own statements."""
+    tag_scope = {
+        tag["name"]: _scope_in(tag.get("description", "")) for tag in spec.get("tags", [])
+    }
+    counts: dict[str, int] = {}
+    for _path, _method, operation in iter_operations(spec):
+        own = _scope_in(f"{operation.get('summary', '')}\n{operation.get('description', '')}")
+        inherited = [s for tag in operation.get("tags", []) for s in tag_scope.get(tag, [])]
+        scope = own or sorted(set(inherited)) or list(BOTH_APIS)
+        operation[API_EXTENSION] = scope
+        key = "+".join(scope)
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{count} operations: {key}" for key, count in sorted(counts.items())]
+
+
+def _resolved(spec: Spec, node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        node = resolve_ref(spec, node["$ref"])
+    return node
+
+
+def mark_paginated_lists(spec: Spec) -> list[str]:
+    """Name the array that ``count``/``offset`` pages through on each list operation."""
+    marked = 0
+    for _path, method, operation in iter_operations(spec):
+        if method != "get":
+            continue
+        params = {_resolved(spec, p).get("name") for p in operation.get("parameters", [])}
+        if not {"count", "offset"} <= params:
+            continue
+        ok = operation.get("responses", {}).get("200", {})
+        schema = _resolved(spec, _resolved(spec, ok).get("content", {}).get("application/json", {}).get("schema"))
+        data = _resolved(spec, (schema or {}).get("properties", {}).get("data"))
+        properties = (data or {}).get("properties", {})
+        arrays = [name for name, prop in properties.items() if _resolved(spec, prop).get("type") == "array"]
+        if len(arrays) == 1 and "total_items" in properties:
+            operation[LIST_FIELD_EXTENSION] = arrays[0]
+            marked += 1
+    return [f"{marked} list operations"] if marked else []
+
+
+FIXES: tuple[Fix, ...] = (
+    Fix(
+        "hoist-error-responses",
+        "inline error bodies become one model per operation; a shared schema gives one per shape",
+        hoist_error_responses,
+    ),
+    Fix(
+        "drop-schema-aliases",
+        "an alias such as Customer-type maps to the same class name as its target",
+        drop_schema_aliases,
+    ),
+    Fix(
+        "hoist-clashing-property-enums",
+        "Task.state would be named TaskState, clashing with the TaskState schema, so Task is dropped",
+        hoist_clashing_property_enums,
+    ),
+    Fix(
+        "share-duplicate-response-titles",
+        "200 and 201 bodies with one title make the generator drop the login response",
+        share_duplicate_response_titles,
+    ),
+    Fix(
+        "mark-api-scope",
+        f"{API_EXTENSION} lets the client refuse an operation on the wrong API before sending",
+        mark_api_scope,
+    ),
+    Fix(
+        "mark-paginated-lists",
+        f"{LIST_FIELD_EXTENSION} lets the paginator find the list without a hand-kept table",
+        mark_paginated_lists,
+    ),
+)
