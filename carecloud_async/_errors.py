@@ -14,7 +14,7 @@ Catch ``CareCloudError`` for everything, or a branch of the tree::
     |   +-- RateLimitError              429, with ``retry_after``
     |   +-- ServerError                 5xx
     |       +-- ServiceUnavailableError     503, with ``retry_after``
-    +-- TransportError              no usable answer; ``may_have_reached_server`` says if it was sent
+    +-- TransportError              no usable answer; see ``may_have_reached_server``
     |   +-- APIConnectionError          could not connect: the request was not sent
     |   +-- APITimeoutError             the answer did not come in time
     |   +-- OutcomeUnknownError         a non-idempotent request may have been applied; not replayed
@@ -64,7 +64,9 @@ class ConfigurationError(CareCloudError, ValueError):
 class WrongAPIError(CareCloudError):
     """The operation belongs to the other CareCloud API; the request was not sent."""
 
-    def __init__(self, operation_id: str, method: str, path: str, client_api: str, apis: tuple[str, ...]):
+    def __init__(
+        self, operation_id: str, method: str, path: str, client_api: str, apis: tuple[str, ...]
+    ):
         self.operation_id = operation_id
         self.method = method
         self.path = path
@@ -170,7 +172,9 @@ class _RetryAfterMixin(APIStatusError):
 
     def _describe(self) -> str:
         text = super()._describe()
-        return f"{text} (retry after {self.retry_after:g} s)" if self.retry_after is not None else text
+        return (
+            f"{text} (retry after {self.retry_after:g} s)" if self.retry_after is not None else text
+        )
 
 
 class RateLimitError(_RetryAfterMixin):
@@ -194,7 +198,7 @@ class ServiceUnavailableError(ServerError, _RetryAfterMixin):
 
 
 class TransportError(CareCloudError):
-    """No usable answer arrived; ``may_have_reached_server`` tells whether it could have been applied."""
+    """No usable answer arrived; ``may_have_reached_server`` says if it could have been applied."""
 
     may_have_reached_server: bool = True
 

@@ -134,9 +134,7 @@ def _scope_in(text: str) -> list[str]:
 
 def mark_api_scope(spec: Spec) -> list[str]:
     """Record which API serves each operation, from the spec's own statements."""
-    tag_scope = {
-        tag["name"]: _scope_in(tag.get("description", "")) for tag in spec.get("tags", [])
-    }
+    tag_scope = {tag["name"]: _scope_in(tag.get("description", "")) for tag in spec.get("tags", [])}
     counts: dict[str, int] = {}
     for _path, _method, operation in iter_operations(spec):
         own = _scope_in(f"{operation.get('summary', '')}\n{operation.get('description', '')}")
@@ -164,10 +162,16 @@ def mark_paginated_lists(spec: Spec) -> list[str]:
         if not {"count", "offset"} <= params:
             continue
         ok = operation.get("responses", {}).get("200", {})
-        schema = _resolved(spec, _resolved(spec, ok).get("content", {}).get("application/json", {}).get("schema"))
+        schema = _resolved(
+            spec, _resolved(spec, ok).get("content", {}).get("application/json", {}).get("schema")
+        )
         data = _resolved(spec, (schema or {}).get("properties", {}).get("data"))
         properties = (data or {}).get("properties", {})
-        arrays = [name for name, prop in properties.items() if _resolved(spec, prop).get("type") == "array"]
+        arrays = [
+            name
+            for name, prop in properties.items()
+            if _resolved(spec, prop).get("type") == "array"
+        ]
         if len(arrays) == 1 and "total_items" in properties:
             operation[LIST_FIELD_EXTENSION] = arrays[0]
             marked += 1
@@ -187,7 +191,7 @@ FIXES: tuple[Fix, ...] = (
     ),
     Fix(
         "hoist-clashing-property-enums",
-        "Task.state would be named TaskState, clashing with the TaskState schema, so Task is dropped",
+        "Task.state would be named TaskState like the TaskState schema, so Task is dropped",
         hoist_clashing_property_enums,
     ),
     Fix(

@@ -105,7 +105,9 @@ def build_package(pinned: Path, workdir: Path) -> tuple[Path, bytes, list[FixRep
         problems = run_generator(config=config, custom_template_path=TEMPLATES_DIR)
     if problems:
         details = "\n\n".join(f"{p.level.value}: {p.header}\n{p.detail or ''}" for p in problems)
-        raise GenerationError(f"openapi-python-client reported {len(problems)} problem(s):\n{details}")
+        raise GenerationError(
+            f"openapi-python-client reported {len(problems)} problem(s):\n{details}"
+        )
     (package_dir / "_operations.py").write_text(operations_index_source(fixed), encoding="utf-8")
     (package_dir / "py.typed").write_text("")
     _stamp_headers(package_dir)
@@ -126,7 +128,9 @@ def _swap_in(new_package: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def generate(pinned: Path = PINNED_SPEC, generated_dir: Path = GENERATED_DIR, lock_file: Path = LOCK_FILE) -> list[FixReport]:
+def generate(
+    pinned: Path = PINNED_SPEC, generated_dir: Path = GENERATED_DIR, lock_file: Path = LOCK_FILE
+) -> list[FixReport]:
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="generate-") as scratch:
         package_dir, normalized, reports = build_package(pinned, Path(scratch))

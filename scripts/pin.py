@@ -55,7 +55,8 @@ def validate_openapi(spec: Spec, source: str) -> None:
         first = exc.errors()[0]
         where = "/".join(str(part) for part in first["loc"])
         raise SpecError(
-            f"{source}: invalid OpenAPI {version} ({exc.error_count()} error(s); first at {where}: {first['msg']})"
+            f"{source}: invalid OpenAPI {version} "
+            f"({exc.error_count()} error(s); first at {where}: {first['msg']})"
         ) from exc
 
 
