@@ -15,7 +15,8 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
+from io import StringIO
 from pathlib import Path
 
 from scripts._fixes import API_EXTENSION, LIST_FIELD_EXTENSION
@@ -101,7 +102,7 @@ def build_package(pinned: Path, workdir: Path) -> tuple[Path, bytes, list[FixRep
         overwrite=True,
         output_path=package_dir,
     )
-    with _tools_on_path():
+    with _tools_on_path(), redirect_stdout(StringIO()):  # it prints a progress line
         problems = run_generator(config=config, custom_template_path=TEMPLATES_DIR)
     if problems:
         details = "\n\n".join(f"{p.level.value}: {p.header}\n{p.detail or ''}" for p in problems)
