@@ -25,6 +25,7 @@ from scripts._spec import (
     GENERATED_DIR,
     GENERATOR_CONFIG,
     LOCK_FILE,
+    NORMALIZED_SPEC,
     PACKAGE_NAME,
     PINNED_SPEC,
     TEMPLATES_DIR,
@@ -131,24 +132,25 @@ def _swap_in(new_package: Path, target: Path) -> None:
 
 def generate(
     pinned: Path = PINNED_SPEC, generated_dir: Path = GENERATED_DIR, lock_file: Path = LOCK_FILE
-) -> list[FixReport]:
+) -> tuple[list[FixReport], bytes]:
+    """Build into scratch, then swap into ``generated_dir`` and record the normalized sha256."""
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="generate-") as scratch:
         package_dir, normalized, reports = build_package(pinned, Path(scratch))
-        (BUILD_DIR / "normalized-openapi.json").write_bytes(normalized)
         _swap_in(package_dir, generated_dir / PACKAGE_NAME)
     lock = read_lock(lock_file)
     lock["normalized"] = {"sha256": sha256_bytes(normalized)}
     write_text_atomic(lock_file, dump_lock(lock))
-    return reports
+    return reports, normalized
 
 
 def main() -> int:
     try:
-        reports = generate()
+        reports, normalized = generate()
     except GenerationError as exc:
         print(f"generate: FAILED, generated/ left unchanged\n{exc}", file=sys.stderr)
         return 1
+    NORMALIZED_SPEC.write_bytes(normalized)  # for reading and for schema-driven tests
     print("generate: normalization")
     print(format_summary(reports))
     print(f"generate: wrote {GENERATED_DIR.name}/{PACKAGE_NAME} with 0 generator warnings")
