@@ -1,0 +1,534 @@
+"""``EnterpriseClient`` and ``CustomerClient``: one configured way to call any endpoint.
+
+Each client owns one ``httpx.AsyncClient`` (pooled keep-alive connections) and
+one generated ``carecloud_openapi`` client bound to it. Pass any generated
+endpoint module to ``call``: the client checks the operation belongs to its
+API, sends it through the auth flow and the resilience transport, and returns
+the unwrapped ``data`` or raises a typed error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from types import ModuleType, TracebackType
+from typing import Any, ClassVar, Self
+
+import httpx
+
+from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+from carecloud_async._call_options import CallOptions, using_call_options
+from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
+from carecloud_async._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    CareCloudError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    ResponseParseError,
+    TransportError,
+    WrongAPIError,
+    error_for_status,
+)
+from carecloud_async._operations import Operation, operation_of, resolve_endpoint
+from carecloud_async._retry import RetryPolicy, parse_retry_after
+from carecloud_async._token_store import FileTokenStore, TokenStore
+from carecloud_async._transport import RateLimiter, ResilientTransport
+
+__all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+Endpoint = ModuleType | Callable[..., Awaitable[Any]]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_SECRET_PATH_PARAMS = frozenset({"token_id"})
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A successful answer with everything a caller may need beyond ``data``."""
+
+    status: int
+    headers: httpx.Headers
+    parsed: Any
+    """The generated response model (None for 204)."""
+    data: Any
+    """The unwrapped ``data`` member of ``parsed``, or None."""
+    operation: Operation
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def build_base_url(
+    *, project_url: str | None, base_url: str | None, interface: str, api_version: str
+) -> str:
+    """The API root; plain http is only accepted for loopback mocks."""
+    if base_url:
+        url = httpx.URL(base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ConfigurationError(f"base_url {base_url!r} is not an http(s) URL")
+        if url.scheme == "http" and not _is_loopback(url.host):
+            raise ConfigurationError(
+                f"base_url {base_url!r} uses plain http; only loopback hosts may (use https)"
+            )
+        return base_url.rstrip("/")
+    if not project_url:
+        raise ConfigurationError("pass project_url (e.g. 'sandbox.crmcarecloud.com') or base_url")
+    host = re.sub(r"^https?://", "", project_url.strip()).rstrip("/")
+    if not host or "/" in host or " " in host:
+        raise ConfigurationError(f"project_url {project_url!r} should be a host name only")
+    return f"https://{host}/webservice/rest-api/{interface}/{api_version}"
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(f"CARECLOUD_{name}")
+    return value or None
+
+
+class _BaseClient:
+    api: ClassVar[str]
+    interface: ClassVar[str]
+
+    def __init__(
+        self,
+        *,
+        auth: httpx.Auth,
+        project_url: str | None,
+        base_url: str | None,
+        api_version: str,
+        accept_language: str | None,
+        project_timezone: str | tzinfo,
+        timeout: httpx.Timeout | float | None,
+        httpx_client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
+        retry_policy: RetryPolicy | None,
+        rate_limiter: RateLimiter | None,
+    ) -> None:
+        from carecloud_async._datetimes import project_zone
+
+        self.base_url = build_base_url(
+            project_url=project_url,
+            base_url=base_url,
+            interface=self.interface,
+            api_version=api_version,
+        )
+        self.project_timezone = project_zone(project_timezone)
+        self.accept_language = accept_language
+        self._owns_http = httpx_client is None
+        if httpx_client is None:
+            inner = transport or httpx.AsyncHTTPTransport()
+            httpx_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                transport=ResilientTransport(
+                    inner, retry_policy=retry_policy or RetryPolicy(), rate_limiter=rate_limiter
+                ),
+            )
+        else:
+            httpx_client.base_url = httpx.URL(self.base_url)
+        httpx_client.auth = auth
+        self._http = httpx_client
+        from carecloud_openapi.client import Client
+
+        self._generated = Client(base_url=self.base_url).set_async_httpx_client(httpx_client)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client (for event hooks or low-level needs)."""
+        return self._http
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close pooled connections (only those of an httpx client this object created)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> Any:
+        """Call a generated endpoint and return the ``data`` of its answer (None for 204).
+
+        ``params`` are the endpoint's own arguments (path and query parameters,
+        ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
+        that may have reached the server; ``deadline`` bounds all attempts.
+        """
+        response = await self.call_raw(
+            endpoint,
+            headers=headers,
+            timeout=timeout,
+            retry_unsafe=retry_unsafe,
+            deadline=deadline,
+            **params,
+        )
+        return response.data
+
+    async def call_raw(
+        self,
+        endpoint: Endpoint,
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> ApiResponse:
+        """Like ``call``, but returns status, headers and the parsed model as well."""
+        operation = operation_of(endpoint)
+        if not operation.served_by(self.api):
+            raise WrongAPIError(
+                operation.operation_id,
+                operation.method,
+                operation.path_template,
+                self.api,
+                operation.apis,
+            )
+        module = resolve_endpoint(endpoint)
+        if self.accept_language is not None:
+            params.setdefault("accept_language", self.accept_language)
+        try:
+            request_kwargs: dict[str, Any] = module._get_kwargs(**params)
+        except TypeError as exc:
+            raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
+        if headers:
+            request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}
+        if timeout is not None:
+            request_kwargs["timeout"] = timeout
+        display_path = _display_path(operation, params)
+        options = CallOptions(
+            retry_unsafe=retry_unsafe,
+            deadline=deadline,
+            operation_id=operation.operation_id,
+            path_template=operation.path_template,
+        )
+        with using_call_options(options):
+            try:
+                response = await self._http.request(**request_kwargs)
+            except CareCloudError:
+                raise
+            except httpx.TransportError as exc:
+                raise _transport_error(exc, operation, display_path) from exc
+        return self._parse(module, operation, display_path, response)
+
+    def _parse(
+        self, module: ModuleType, operation: Operation, path: str, response: httpx.Response
+    ) -> ApiResponse:
+        if not response.is_success:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            raise error_for_status(
+                method=operation.method,
+                path=path,
+                status=response.status_code,
+                body=body,
+                request_id=response.headers.get("x-request-id"),
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+        try:
+            parsed = module._parse_response(client=self._generated, response=response)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+            raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
+        data = getattr(parsed, "data", None)
+        if type(data).__name__ == "Unset":
+            data = None
+        return ApiResponse(response.status_code, response.headers, parsed, data, operation)
+
+    def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
+        """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
+        from carecloud_async._pagination import paginate
+
+        return paginate(self, endpoint, **options)
+
+    def pages(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
+        """Iterate over whole pages of a list endpoint, with offset and total_items."""
+        from carecloud_async._pagination import pages
+
+        return pages(self, endpoint, **options)
+
+
+def _display_path(operation: Operation, params: Mapping[str, Any]) -> str:
+    """The path with its ids filled in, token ids masked: safe for errors and logs."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _SECRET_PATH_PARAMS:
+            return "***"
+        return str(params.get(name, match.group(0)))
+
+    return _PLACEHOLDER.sub(fill, operation.path_template)
+
+
+def _transport_error(exc: httpx.TransportError, operation: Operation, path: str) -> TransportError:
+    reason = type(exc).__name__
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return APIConnectionError(operation.method, path, f"{reason}: the request was not sent")
+    if not operation.is_idempotent:
+        return OutcomeUnknownError(
+            operation.method,
+            path,
+            f"{reason} after sending: it may have been applied; not replayed",
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(operation.method, path, f"{reason}: no answer in time")
+    return TransportError(operation.method, path, reason)
+
+
+class EnterpriseClient(_BaseClient):
+    """Client of the Enterprise API (``enterprise-interface``) for back-office integrations.
+
+    Give ``login``, ``password`` and ``external_application_id`` to let the
+    client log in and refresh its token itself, or a pre-issued ``bearer_token``.
+    """
+
+    api = "enterprise"
+    interface = "enterprise-interface"
+
+    def __init__(
+        self,
+        *,
+        project_url: str | None = None,
+        login: str | None = None,
+        password: str | None = None,
+        external_application_id: str | None = None,
+        bearer_token: str | None = None,
+        base_url: str | None = None,
+        api_version: str = "v1.0",
+        accept_language: str | None = None,
+        project_timezone: str | tzinfo = "UTC",
+        timeout: httpx.Timeout | float | None = None,
+        refresh_margin: float = 300.0,
+        httpx_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
+        from carecloud_async._datetimes import project_zone
+
+        has_login = any(v is not None for v in (login, password, external_application_id))
+        if bearer_token is not None and has_login:
+            raise ConfigurationError("pass either bearer_token or login credentials, not both")
+        base = build_base_url(
+            project_url=project_url,
+            base_url=base_url,
+            interface=self.interface,
+            api_version=api_version,
+        )
+        auth: httpx.Auth
+        if bearer_token is not None:
+            auth = BearerTokenAuth(bearer_token)
+        else:
+            missing = [
+                name
+                for name, value in (
+                    ("login", login),
+                    ("password", password),
+                    ("external_application_id", external_application_id),
+                )
+                if not value
+            ]
+            if missing:
+                raise ConfigurationError(
+                    f"EnterpriseClient needs bearer_token or all of login, password, "
+                    f"external_application_id (missing: {', '.join(missing)})"
+                )
+            auth = EnterpriseAuth(
+                base_url=base,
+                login=str(login),
+                password=str(password),
+                external_application_id=str(external_application_id),
+                project_timezone=project_zone(project_timezone),
+                refresh_margin=refresh_margin,
+            )
+        self.auth = auth
+        super().__init__(
+            auth=auth,
+            project_url=project_url,
+            base_url=base_url,
+            api_version=api_version,
+            accept_language=accept_language,
+            project_timezone=project_timezone,
+            timeout=timeout,
+            httpx_client=httpx_client,
+            transport=transport,
+            retry_policy=retry_policy,
+            rate_limiter=rate_limiter,
+        )
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> EnterpriseClient:
+        """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL, LOGIN, PASSWORD,
+        EXTERNAL_APPLICATION_ID or BEARER_TOKEN, API_VERSION, ACCEPT_LANGUAGE, PROJECT_TIMEZONE)."""
+        settings: dict[str, Any] = {
+            "project_url": _env("PROJECT_URL"),
+            "base_url": _env("BASE_URL"),
+            "login": _env("LOGIN"),
+            "password": _env("PASSWORD"),
+            "external_application_id": _env("EXTERNAL_APPLICATION_ID"),
+            "bearer_token": _env("BEARER_TOKEN"),
+            "accept_language": _env("ACCEPT_LANGUAGE"),
+        }
+        for key, name in (("api_version", "API_VERSION"), ("project_timezone", "PROJECT_TIMEZONE")):
+            if _env(name):
+                settings[key] = _env(name)
+        settings = {k: v for k, v in settings.items() if v is not None}
+        return cls(**{**settings, **overrides})
+
+
+class CustomerClient(_BaseClient):
+    """Client of the Customer API (``customer-interface``) for apps acting for one customer.
+
+    The client creates a device token on first use and keeps it in
+    ``token_store``; keep ``device.device_id`` stable per installation, since a
+    new token for the same device invalidates the previous one.
+    """
+
+    api = "customer"
+    interface = "customer-interface"
+
+    def __init__(
+        self,
+        *,
+        project_url: str | None = None,
+        external_application_id: str | None = None,
+        device: DeviceInfo | None = None,
+        token_store: TokenStore | None = None,
+        base_url: str | None = None,
+        api_version: str = "v1.0",
+        accept_language: str | None = None,
+        project_timezone: str | tzinfo = "UTC",
+        timeout: httpx.Timeout | float | None = None,
+        httpx_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
+        if not external_application_id:
+            raise ConfigurationError("CustomerClient needs external_application_id")
+        if device is None:
+            raise ConfigurationError(
+                "CustomerClient needs device=DeviceInfo(device_id=...), "
+                "with an id that stays the same for this installation"
+            )
+        base = build_base_url(
+            project_url=project_url,
+            base_url=base_url,
+            interface=self.interface,
+            api_version=api_version,
+        )
+        self.auth = CustomerAuth(
+            base_url=base,
+            device=device,
+            external_application_id=external_application_id,
+            token_store=token_store,
+        )
+        super().__init__(
+            auth=self.auth,
+            project_url=project_url,
+            base_url=base_url,
+            api_version=api_version,
+            accept_language=accept_language,
+            project_timezone=project_timezone,
+            timeout=timeout,
+            httpx_client=httpx_client,
+            transport=transport,
+            retry_policy=retry_policy,
+            rate_limiter=rate_limiter,
+        )
+        http = self._http
+        self.auth.bind(lambda request: http.send(request, auth=None))
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> CustomerClient:
+        """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL,
+        EXTERNAL_APPLICATION_ID, DEVICE_ID, TOKEN_FILE, API_VERSION, ACCEPT_LANGUAGE, ...)."""
+        settings: dict[str, Any] = {
+            "project_url": _env("PROJECT_URL"),
+            "base_url": _env("BASE_URL"),
+            "external_application_id": _env("EXTERNAL_APPLICATION_ID"),
+            "accept_language": _env("ACCEPT_LANGUAGE"),
+        }
+        device_id = _env("DEVICE_ID")
+        if device_id:
+            settings["device"] = DeviceInfo(device_id=device_id)
+        token_file = _env("TOKEN_FILE")
+        if token_file:
+            settings["token_store"] = FileTokenStore(token_file)
+        for key, name in (("api_version", "API_VERSION"), ("project_timezone", "PROJECT_TIMEZONE")):
+            if _env(name):
+                settings[key] = _env(name)
+        settings = {k: v for k, v in settings.items() if v is not None}
+        return cls(**{**settings, **overrides})
+
+    async def device_token(self) -> str:
+        """The device token (creating and storing it on first use)."""
+        return await self.auth.token_id()
+
+    async def login_customer(
+        self,
+        *,
+        password: str,
+        email: str | None = None,
+        card_number: str | None = None,
+        phone: str | None = None,
+    ) -> str | None:
+        """Attach a customer to this device token; returns the customer id."""
+        from carecloud_openapi.api.tokens import post_token_login
+        from carecloud_openapi.models import PostTokenLoginBody, PostTokenLoginBodyLoginType
+
+        given = [
+            (kind, v)
+            for kind, v in (("email", email), ("card", card_number), ("phone", phone))
+            if v
+        ]
+        if len(given) != 1:
+            raise ConfigurationError(
+                "login_customer takes exactly one of email, card_number, phone"
+            )
+        kind, value = given[0]
+        body = PostTokenLoginBody(
+            login_type=PostTokenLoginBodyLoginType(kind), login_value=value, password=password
+        )
+        data = await self.call(post_token_login, token_id=await self.device_token(), body=body)
+        customer_id = getattr(data, "customer_id", None)
+        return customer_id if isinstance(customer_id, str) else None
+
+    async def logout_customer(self) -> None:
+        """Detach the logged-in customer from this device token."""
+        from carecloud_openapi.api.tokens import post_token_logout
+
+        await self.call(post_token_logout, token_id=await self.device_token())

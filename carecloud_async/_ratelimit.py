@@ -1,0 +1,76 @@
+"""A client-side rate limiter that a bulk job shares across all its calls.
+
+It spaces request starts evenly at ``requests_per_second`` and bounds how many
+run at once. When the server still answers 429 the rate halves, then creeps
+back up by a twentieth of the target per success, so a job settles just under
+the project's real limit instead of bouncing off it.
+
+We keep our own small scheduler rather than aiolimiter: tests need an injected
+clock and sleeper, and the rate must adapt while running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from carecloud_async._errors import ConfigurationError
+
+__all__ = ["RateLimiter"]
+
+
+class RateLimiter:
+    """Start at most ``requests_per_second`` requests a second, ``max_concurrency`` at once."""
+
+    def __init__(
+        self,
+        requests_per_second: float,
+        *,
+        max_concurrency: int | None = None,
+        min_rate_fraction: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if requests_per_second <= 0:
+            raise ConfigurationError(f"requests_per_second must be > 0, got {requests_per_second}")
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        self.target_rate = float(requests_per_second)
+        self.rate = self.target_rate
+        self._floor = self.target_rate * min_rate_fraction
+        self._clock = clock
+        self._sleep = sleep
+        self._next_start = 0.0
+        self._slots = asyncio.Semaphore(max_concurrency) if max_concurrency else None
+
+    async def _wait_for_turn(self) -> None:
+        now = self._clock()
+        start = max(now, self._next_start)
+        self._next_start = start + 1.0 / self.rate  # reserve before sleeping: fair under load
+        if start > now:
+            await self._sleep(start - now)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a place for one request: waits for its turn and for a free concurrency slot."""
+        if self._slots is None:
+            await self._wait_for_turn()
+            yield
+            return
+        async with self._slots:
+            await self._wait_for_turn()
+            yield
+
+    def on_throttled(self) -> None:
+        """The server said 429: halve the rate (not below the floor)."""
+        self.rate = max(self._floor, self.rate / 2)
+
+    def on_success(self) -> None:
+        """Recover gradually towards the target rate."""
+        if self.rate < self.target_rate:
+            self.rate = min(self.target_rate, self.rate + self.target_rate / 20)
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(rate={self.rate:g}/s, target={self.target_rate:g}/s)"

@@ -1,0 +1,216 @@
+"""The one place retries, rate limiting, deadlines and request logging happen.
+
+``ResilientTransport`` wraps the real transport under the client's auth flow,
+so a login or a 401 replay is retried by the same rules as any request. Per
+call settings (``retry_unsafe``, ``deadline``) arrive through ``CallOptions``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
+
+import httpx
+
+from carecloud_async._call_options import CallOptions, current_call_options
+from carecloud_async._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    OutcomeUnknownError,
+    TransportError,
+)
+from carecloud_async._logging import RequestEvent, RequestHook, mask_body, redact_path
+from carecloud_async._ratelimit import RateLimiter
+from carecloud_async._retry import (
+    NOT_SENT,
+    RetryPolicy,
+    Verdict,
+    backoff_delay,
+    exception_verdict,
+    parse_retry_after,
+    status_verdict,
+)
+
+__all__ = ["RateLimiter", "ResilientTransport"]
+
+logger = logging.getLogger("carecloud_async")
+body_logger = logging.getLogger("carecloud_async.bodies")
+
+
+class ResilientTransport(httpx.AsyncBaseTransport):
+    """Retries what is safe to retry, waits as the server asks, and never replays a write
+    that may have been applied (unless the call said ``retry_unsafe=True``)."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        hooks: Sequence[RequestHook] = (),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.inner = inner
+        self.policy = retry_policy or RetryPolicy()
+        self.rate_limiter = rate_limiter
+        self.hooks = list(hooks)
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def _slot(self) -> AbstractAsyncContextManager[None]:
+        return self.rate_limiter.slot() if self.rate_limiter else nullcontext()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        options = current_call_options()
+        method = request.method
+        template = options.path_template or redact_path(request.url.path)
+        path = redact_path(request.url.path)
+        await request.aread()  # buffered once, so every attempt sends the same bytes
+        if body_logger.isEnabledFor(logging.DEBUG) and request.content:
+            body_logger.debug("%s %s request body %s", method, template, mask_body(request.content))
+        deadline_at = None if options.deadline is None else self._clock() + options.deadline
+        attempt = 0
+        while True:
+            attempt += 1
+            self._cap_timeout(request, deadline_at)
+            started = self._clock()
+            try:
+                async with self._slot():
+                    response = await self.inner.handle_async_request(request)
+                    await response.aread()
+            except httpx.TransportError as exc:
+                verdict = exception_verdict(method, exc, options.retry_unsafe)
+                delay = backoff_delay(attempt, self.policy, self._rand())
+                retry = self._may_retry(verdict, attempt, delay, deadline_at)
+                self._report(
+                    options, method, template, attempt, None, started, None, exc, retry, delay
+                )
+                if retry:
+                    await self._wait(delay)
+                    continue
+                raise self._transport_error(exc, verdict, method, path) from exc
+            status = response.status_code
+            verdict = status_verdict(method, status, options.retry_unsafe)
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if self.rate_limiter is not None:
+                if status == 429:
+                    self.rate_limiter.on_throttled()
+                elif response.is_success:
+                    self.rate_limiter.on_success()
+            if retry_after is not None and retry_after > self.policy.retry_after_cap:
+                verdict = Verdict.DONE  # longer than we would wait: the caller gets the error now
+            delay = (
+                retry_after
+                if retry_after is not None
+                else backoff_delay(attempt, self.policy, self._rand())
+            )
+            retry = self._may_retry(verdict, attempt, delay, deadline_at)
+            request_id = response.headers.get("x-request-id")
+            self._report(
+                options, method, template, attempt, status, started, request_id, None, retry, delay
+            )
+            if body_logger.isEnabledFor(logging.DEBUG) and response.content:
+                body_logger.debug(
+                    "%s %s response body %s", method, template, mask_body(response.content)
+                )
+            if verdict is Verdict.OUTCOME_UNKNOWN:
+                raise OutcomeUnknownError(
+                    method,
+                    path,
+                    f"server answered {status} after receiving the request; it may have been "
+                    "applied, so it was not replayed",
+                )
+            if not retry:
+                return response
+            await self._wait(delay)
+
+    def _may_retry(
+        self, verdict: Verdict, attempt: int, delay: float, deadline_at: float | None
+    ) -> bool:
+        if verdict is not Verdict.RETRY or attempt > self.policy.max_retries:
+            return False
+        return deadline_at is None or self._clock() + delay < deadline_at
+
+    async def _wait(self, delay: float) -> None:
+        if self.policy.wait and delay > 0:
+            await self._sleep(delay)
+
+    def _cap_timeout(self, request: httpx.Request, deadline_at: float | None) -> None:
+        """No single attempt may outlive the call's deadline."""
+        if deadline_at is None:
+            return
+        remaining = max(0.001, deadline_at - self._clock())
+        timeouts = dict(request.extensions.get("timeout", {}))
+        for key in ("connect", "read", "write", "pool"):
+            current = timeouts.get(key)
+            timeouts[key] = remaining if current is None else min(current, remaining)
+        request.extensions["timeout"] = timeouts
+
+    @staticmethod
+    def _transport_error(
+        exc: httpx.TransportError, verdict: Verdict, method: str, path: str
+    ) -> TransportError:
+        reason = type(exc).__name__
+        if isinstance(exc, NOT_SENT):
+            return APIConnectionError(method, path, f"{reason}: the request was not sent")
+        if verdict is Verdict.OUTCOME_UNKNOWN:
+            return OutcomeUnknownError(
+                method,
+                path,
+                f"{reason} after sending; it may have been applied, so it was not replayed",
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(method, path, f"{reason}: no answer in time")
+        return TransportError(method, path, reason)
+
+    def _report(
+        self,
+        options: CallOptions,
+        method: str,
+        template: str,
+        attempt: int,
+        status: int | None,
+        started: float,
+        request_id: str | None,
+        exc: Exception | None,
+        will_retry: bool,
+        delay: float,
+    ) -> None:
+        event = RequestEvent(
+            method=method,
+            path_template=template,
+            attempt=attempt,
+            status=status,
+            duration_ms=(self._clock() - started) * 1000,
+            request_id=request_id,
+            operation_id=options.operation_id,
+            error=None if exc is None else type(exc).__name__,
+            will_retry=will_retry,
+            wait_seconds=delay if will_retry else None,
+        )
+        outcome = status if exc is None else event.error
+        logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d, request id %s)",
+            method,
+            template,
+            outcome,
+            event.duration_ms,
+            attempt,
+            request_id or "-",
+        )
+        if will_retry:
+            logger.warning(
+                "%s %s -> %s; retry %d in %.2f s", method, template, outcome, attempt, delay
+            )
+        for hook in self.hooks:
+            hook(event)
