@@ -27,6 +27,7 @@ logger = logging.getLogger("carecloud_async")
 
 LOGIN_PATH = "/users/actions/login"
 DEFAULT_REFRESH_MARGIN = 300.0
+MIN_TOKEN_LIFE = 60.0
 
 
 def login_failure(response: httpx.Response, method: str, path: str) -> AuthenticationError:
@@ -92,7 +93,7 @@ class EnterpriseAuth(httpx.Auth):
         self._token: str | None = None
         self._expires_at: float | None = None  # on self._clock
         self._valid_to: datetime | None = None
-        self._attempts = 0
+        self._finished_logins = 0
         self._failure: AuthenticationError | None = None
         self.logins = 0
         """How many login requests this flow has sent (for metrics and tests)."""
@@ -109,10 +110,10 @@ class EnterpriseAuth(httpx.Auth):
 
     def _login_request(self) -> httpx.Request:
         self.logins += 1
-        self._attempts += 1
         return httpx.Request("POST", self._login_url, json=self._credentials)
 
     def _accept_login(self, response: httpx.Response) -> None:
+        self._finished_logins += 1
         if not response.is_success:
             self._token = None
             self._failure = login_failure(response, "POST", LOGIN_PATH)
@@ -134,9 +135,18 @@ class EnterpriseAuth(httpx.Auth):
         self._valid_to = self._expiry(data.get("valid_to"))
         if self._valid_to is None:
             self._expires_at = None  # unknown lifetime: rely on the 401 path
-        else:
-            remaining = (self._valid_to - self._wall_clock()).total_seconds()
-            self._expires_at = self._clock() + remaining
+            return
+        remaining = (self._valid_to - self._wall_clock()).total_seconds()
+        if remaining < self._margin + MIN_TOKEN_LIFE:
+            # A token "already expiring" means the clocks or project_timezone disagree;
+            # logging in on every request would not help, so trust it briefly and rely on 401.
+            logger.warning(
+                "carecloud: login valid_to %s is only %.0f s away; check project_timezone",
+                self._valid_to,
+                remaining,
+            )
+            remaining = self._margin + MIN_TOKEN_LIFE
+        self._expires_at = self._clock() + remaining
         logger.info("carecloud: enterprise login succeeded, token valid to %s", self._valid_to)
 
     def _expiry(self, valid_to: object) -> datetime | None:
@@ -151,9 +161,9 @@ class EnterpriseAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        seen_attempts = self._attempts
+        logins_before = self._finished_logins
         async with self._lock:
-            if self._failure is not None and self._attempts != seen_attempts:
+            if self._failure is not None and self._finished_logins != logins_before:
                 raise copy.copy(self._failure)  # the login we waited for failed: don't repeat it
             if self._needs_login():
                 self._accept_login((yield self._login_request()))

@@ -56,6 +56,17 @@ __all__ = [
 class CareCloudError(Exception):
     """Base class of every error raised by carecloud-async."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors: copy and pickle by state, not by re-calling __init__.
+        return (_restore_error, (type(self), self.__dict__.copy(), self.args))
+
+
+def _restore_error(cls: type[CareCloudError], state: dict[str, Any], args: tuple[Any, ...]) -> Any:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = args
+    return error
+
 
 class ConfigurationError(CareCloudError, ValueError):
     """A client was built with arguments or environment that cannot work."""

@@ -21,19 +21,14 @@ from scripts._spec import (
     Spec,
     iter_operations,
     load_spec,
-    resolve_ref,
 )
-from scripts.normalize import normalize
+from tests.spec_examples import example as _example
+from tests.spec_examples import normalized
 
 
 @cache
 def pinned() -> Spec:
     return load_spec(PINNED_SPEC)
-
-
-@cache
-def normalized() -> Spec:
-    return normalize(pinned())[0]
 
 
 def _generated_endpoints() -> dict[tuple[str, str], str]:
@@ -99,59 +94,6 @@ def test_models_package_loads_classes_on_first_use() -> None:
     assert "Purchase" in dir(models)
     with pytest.raises(AttributeError, match="NoSuchModel"):
         _ = models.NoSuchModel
-
-
-def _example(spec: Spec, schema: Any, depth: int = 0) -> Any:
-    """An instance of ``schema`` built from its own examples (object example first)."""
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = resolve_ref(spec, schema["$ref"])
-    if not isinstance(schema, dict) or depth > 6:
-        return None
-    if "example" in schema:
-        return schema["example"]
-    if "enum" in schema:
-        return schema["enum"][0]
-    for combinator in ("allOf", "oneOf", "anyOf"):
-        if combinator in schema:
-            parts = [_example(spec, part, depth + 1) for part in schema[combinator]]
-            if combinator != "allOf":
-                return parts[0]
-            merged: dict[str, Any] = {}
-            for part in parts:
-                if isinstance(part, dict):
-                    merged.update(part)
-            return merged
-    if schema.get("type") == "array":
-        item = _example(spec, schema.get("items", {}), depth + 1)
-        return [] if item is None else [item]
-    if "properties" in schema:
-        built = {}
-        required = set(schema.get("required", []))
-        for name, prop in schema["properties"].items():
-            value = _example(spec, prop, depth + 1)
-            if value is None and name in required:
-                value = _PLACEHOLDER_BY_TYPE.get(_resolved_type(spec, prop))
-            if value is not None:
-                built[name] = value
-        return built
-    return None
-
-
-# A required property without an example of its own still needs a value of its type.
-_PLACEHOLDER_BY_TYPE: dict[str | None, Any] = {
-    "string": "text",
-    "integer": 1,
-    "number": 1.5,
-    "boolean": True,
-    "array": [],
-    "object": {},
-}
-
-
-def _resolved_type(spec: Spec, schema: Any) -> str | None:
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = resolve_ref(spec, schema["$ref"])
-    return schema.get("type") if isinstance(schema, dict) else None
 
 
 def _missing_keys(sent: Any, returned: Any, where: str = "") -> list[str]:

@@ -1,0 +1,183 @@
+"""Enterprise token lifecycle: lazy login, single flight, proactive refresh, one 401 replay."""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from carecloud_openapi.api.stores import get_stores
+
+from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+from carecloud_async._client import EnterpriseClient
+from carecloud_async._errors import AuthenticationError
+from tests.conftest import (
+    BASE_URL,
+    SECRET_PASSWORD,
+    SECRET_TOKEN,
+    FakeClock,
+    Recorder,
+    enterprise,
+    json_response,
+    login_ok,
+)
+
+STORES = {"stores": [], "total_items": 0}
+
+
+def _client_with_clock(recorder: Recorder, clock: FakeClock, zone: str = "UTC") -> EnterpriseClient:
+    client = enterprise(recorder, project_timezone=zone)
+    client.http.auth = client.auth = EnterpriseAuth(
+        base_url=BASE_URL,
+        login="ops@example.com",
+        password=SECRET_PASSWORD,
+        external_application_id="app",
+        project_timezone=ZoneInfo(zone),
+        clock=clock,
+        wall_clock=clock.wall,
+    )
+    return client
+
+
+def _server(valid_to: str = "2030-01-01 07:00:00") -> Recorder:
+    tokens = iter(f"token-{n}" for n in range(1, 1000))
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/actions/login"):
+            return login_ok(next(tokens), valid_to)
+        return json_response(200, STORES)
+
+    return Recorder(handle)
+
+
+async def test_logs_in_once_for_a_hundred_concurrent_first_calls(clock: FakeClock) -> None:
+    """Concurrent requests share one in-flight login."""
+    recorder = _server()
+    async with _client_with_clock(recorder, clock) as client:
+        await asyncio.gather(*(client.call(get_stores) for _ in range(100)))
+    assert len(recorder.paths("/users/actions/login")) == 1
+    assert {r.headers["authorization"] for r in recorder.paths("/stores")} == {"Bearer token-1"}
+
+
+async def test_refreshes_once_for_a_hundred_concurrent_calls_with_an_expired_token(
+    clock: FakeClock,
+) -> None:
+    """After expiry, 100 concurrent calls cause exactly one new login."""
+    recorder = _server(valid_to="2030-01-01 01:00:00")
+    async with _client_with_clock(recorder, clock) as client:
+        await client.call(get_stores)
+        clock.advance(2 * 3600)
+        await asyncio.gather(*(client.call(get_stores) for _ in range(100)))
+    assert len(recorder.paths("/users/actions/login")) == 2
+    assert recorder.requests[-1].headers["authorization"] == "Bearer token-2"
+
+
+async def test_refreshes_ahead_of_valid_to_by_the_margin(clock: FakeClock) -> None:
+    """A token valid for 10 more minutes is renewed once fewer than 5 remain."""
+    recorder = _server(valid_to="2030-01-01 00:10:00")
+    async with _client_with_clock(recorder, clock) as client:
+        await client.call(get_stores)
+        clock.advance(4 * 60)
+        await client.call(get_stores)
+        assert len(recorder.paths("/users/actions/login")) == 1
+        clock.advance(61)
+        await client.call(get_stores)
+    assert len(recorder.paths("/users/actions/login")) == 2
+
+
+async def test_valid_to_is_read_in_the_project_timezone(clock: FakeClock) -> None:
+    """15:00 in Kiritimati (UTC+14) is 01:00 UTC: the token lives one hour, not fifteen."""
+    recorder = _server(valid_to="2030-01-01 15:00:00")
+    async with _client_with_clock(recorder, clock, zone="Pacific/Kiritimati") as client:
+        await client.call(get_stores)
+        assert isinstance(client.auth, EnterpriseAuth)
+        assert client.auth.valid_to is not None
+        assert client.auth.valid_to.utcoffset() is not None
+        assert client.auth.valid_to.timestamp() == clock.wall().timestamp() + 3600
+        clock.advance(54 * 60)
+        await client.call(get_stores)
+        assert len(recorder.paths("/users/actions/login")) == 1
+        clock.advance(2 * 60)
+        await client.call(get_stores)
+    assert len(recorder.paths("/users/actions/login")) == 2
+
+
+async def test_logs_in_again_once_and_replays_once_after_a_401(clock: FakeClock) -> None:
+    """A 401 for the current token: one new login, one replay of the same request."""
+    tokens = iter(["old", "new"])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/actions/login"):
+            return login_ok(next(tokens))
+        if request.headers["authorization"] == "Bearer old":
+            return httpx.Response(401, json={"error": {"type": "unauthorized"}})
+        return json_response(200, STORES)
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        assert (await client.call(get_stores)).total_items == 0
+    assert len(recorder.paths("/users/actions/login")) == 2
+    assert [r.headers["authorization"] for r in recorder.paths("/stores")] == [
+        "Bearer old",
+        "Bearer new",
+    ]
+
+
+async def test_does_not_loop_when_the_new_token_also_gets_401(clock: FakeClock) -> None:
+    """Second 401 after a fresh login surfaces as AuthenticationError; no third login."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/actions/login"):
+            return login_ok()
+        return httpx.Response(401, json={"error": {"type": "unauthorized", "detail": "nope"}})
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.call(get_stores)
+    assert caught.value.status == 401
+    assert len(recorder.paths("/users/actions/login")) == 2
+    assert len(recorder.paths("/stores")) == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403])
+async def test_a_refused_login_raises_once_naming_the_cause(clock: FakeClock, status: int) -> None:
+    """Bad credentials: AuthenticationError with the server's reason; waiting calls share it."""
+    body = {"error": {"type": "invalid_credentials", "detail": "login or password is wrong"}}
+    recorder = Recorder(lambda request: httpx.Response(status, json=body))
+    async with _client_with_clock(recorder, clock) as client:
+        results = await asyncio.gather(
+            *(client.call(get_stores) for _ in range(10)), return_exceptions=True
+        )
+    assert all(isinstance(r, AuthenticationError) for r in results)
+    error = results[0]
+    assert isinstance(error, AuthenticationError)
+    assert error.status == status
+    assert "invalid_credentials" in str(error)
+    assert "login or password is wrong" in str(error)
+    assert len(recorder.requests) == 1
+    assert SECRET_PASSWORD not in str(error) + repr(error)
+
+
+async def test_a_pre_issued_bearer_token_is_sent_and_a_401_raises() -> None:
+    """No refresh is possible with a given token: a 401 is the caller's error."""
+    recorder = Recorder(lambda request: httpx.Response(401, json={"error": {"type": "expired"}}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(AuthenticationError):
+            await client.call(get_stores)
+    assert [r.headers["authorization"] for r in recorder.requests] == [f"Bearer {SECRET_TOKEN}"]
+
+
+def test_auth_reprs_hide_passwords_and_tokens() -> None:
+    """Secrets never show in a repr."""
+    auth = EnterpriseAuth(
+        base_url=BASE_URL,
+        login="ops@example.com",
+        password=SECRET_PASSWORD,
+        external_application_id="app",
+        project_timezone=ZoneInfo("UTC"),
+    )
+    texts = repr(auth) + repr(BearerTokenAuth(SECRET_TOKEN))
+    assert SECRET_PASSWORD not in texts
+    assert SECRET_TOKEN not in texts

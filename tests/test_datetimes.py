@@ -1,0 +1,42 @@
+"""Project-local date-times to aware datetimes and back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from carecloud_async._datetimes import format_project_datetime, parse_project_datetime, project_zone
+from carecloud_async._errors import ConfigurationError
+
+
+def test_parses_api_datetimes_in_the_project_zone() -> None:
+    """`YYYY-MM-DD HH:MM:SS` has no offset: it is project-local time."""
+    parsed = parse_project_datetime("2030-07-01 12:30:00", "Europe/Prague")
+    assert parsed == datetime(2030, 7, 1, 10, 30, tzinfo=UTC)
+    assert parse_project_datetime("2030-07-01T12:30:00", "Europe/Prague") == parsed
+
+
+def test_a_value_with_its_own_offset_keeps_it() -> None:
+    """An explicit offset wins over the project zone."""
+    parsed = parse_project_datetime("2030-07-01T12:30:00+00:00", "Asia/Tokyo")
+    assert parsed == datetime(2030, 7, 1, 12, 30, tzinfo=UTC)
+
+
+def test_formats_aware_values_in_project_time_and_naive_values_as_they_are() -> None:
+    """Requests carry project-local wall time."""
+    aware = datetime(2030, 1, 1, 23, 0, tzinfo=UTC)
+    assert format_project_datetime(aware, "Pacific/Kiritimati") == "2030-01-02 13:00:00"
+    assert (
+        format_project_datetime(datetime(2030, 1, 1, 8, 0), "Asia/Tokyo") == "2030-01-01 08:00:00"
+    )
+
+
+def test_rejects_unreadable_values_and_unknown_zones() -> None:
+    """Bad input names what is wrong."""
+    with pytest.raises(ValueError, match="not a CareCloud date-time"):
+        parse_project_datetime("yesterday", "UTC")
+    with pytest.raises(ConfigurationError, match="IANA"):
+        project_zone("Europe/Atlantis")
+    assert project_zone(ZoneInfo("UTC")) == ZoneInfo("UTC")
