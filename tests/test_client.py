@@ -172,7 +172,7 @@ async def test_unknown_parameters_name_the_operation() -> None:
     """A typo in a parameter is a ConfigurationError, not a request."""
     recorder = Recorder(lambda request: json_response(200, STORES))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
-        with pytest.raises(ConfigurationError, match="getStores: .*'cuont'"):
+        with pytest.raises(ConfigurationError, match=r"getStores: .*'cuont'"):
             await client.call(get_stores, cuont=5)
     assert recorder.requests == []
 
