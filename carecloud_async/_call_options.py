@@ -33,6 +33,12 @@ class CallOptions:
     """The spec's operationId, for logs and metrics."""
     path_template: str | None = None
     """The path with placeholders (``/purchases/{purchase_id}``): safe to log, groups metrics."""
+    request_path: str | None = None
+    """The call's own path with ids filled in; tells it apart from a login sent on its behalf."""
+
+    def applies_to(self, url_path: str) -> bool:
+        """Whether a request is the call's own (not an auth request made during the call)."""
+        return self.request_path is not None and url_path.endswith(self.request_path)
 
 
 _DEFAULT = CallOptions()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from types import ModuleType, TracebackType
@@ -34,6 +34,7 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
+from carecloud_async._logging import RequestHook
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
@@ -114,6 +115,7 @@ class _BaseClient:
         transport: httpx.AsyncBaseTransport | None,
         retry_policy: RetryPolicy | None,
         rate_limiter: RateLimiter | None,
+        hooks: Sequence[RequestHook],
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -132,7 +134,10 @@ class _BaseClient:
                 base_url=self.base_url,
                 timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                 transport=ResilientTransport(
-                    inner, retry_policy=retry_policy or RetryPolicy(), rate_limiter=rate_limiter
+                    inner,
+                    retry_policy=retry_policy or RetryPolicy(),
+                    rate_limiter=rate_limiter,
+                    hooks=hooks,
                 ),
             )
         else:
@@ -232,6 +237,7 @@ class _BaseClient:
             deadline=deadline,
             operation_id=operation.operation_id,
             path_template=operation.path_template,
+            request_path=str(request_kwargs["url"]),
         )
         with using_call_options(options):
             try:
@@ -336,6 +342,7 @@ class EnterpriseClient(_BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
+        hooks: Sequence[RequestHook] = (),
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -387,6 +394,7 @@ class EnterpriseClient(_BaseClient):
             transport=transport,
             retry_policy=retry_policy,
             rate_limiter=rate_limiter,
+            hooks=hooks,
         )
 
     @classmethod
@@ -436,6 +444,7 @@ class CustomerClient(_BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
+        hooks: Sequence[RequestHook] = (),
     ) -> None:
         if not external_application_id:
             raise ConfigurationError("CustomerClient needs external_application_id")
@@ -468,6 +477,7 @@ class CustomerClient(_BaseClient):
             transport=transport,
             retry_policy=retry_policy,
             rate_limiter=rate_limiter,
+            hooks=hooks,
         )
         http = self._http
         self.auth.bind(lambda request: http.send(request, auth=None))

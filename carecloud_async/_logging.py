@@ -52,6 +52,7 @@ PII_KEYS = frozenset(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _LONG_DIGITS = re.compile(r"\+?\d[\d \-]{6,}\d")
+_DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2})?")
 _TOKEN_IN_PATH = re.compile(r"(/tokens/)[^/?#]+")
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
@@ -61,10 +62,17 @@ def redact_path(path: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\1***", path.split("?", 1)[0])
 
 
+def _mask_digits(match: re.Match[str]) -> str:
+    digits = match.group(0)
+    if _DATE_LIKE.fullmatch(digits):
+        return digits  # a date-time is not personal data, and logs need it
+    return "***" + digits[-2:]
+
+
 def _mask_text(text: str) -> str:
     text = _BEARER.sub(r"\1***", text)
     text = _EMAIL.sub(lambda m: m.group(0)[0] + "***@***", text)
-    return _LONG_DIGITS.sub(lambda m: "***" + m.group(0)[-2:], text)
+    return _LONG_DIGITS.sub(_mask_digits, text)
 
 
 def _mask(value: Any, key: str | None = None) -> Any:

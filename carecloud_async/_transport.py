@@ -72,9 +72,13 @@ class ResilientTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         options = current_call_options()
-        method = request.method
-        template = options.path_template or redact_path(request.url.path)
         path = redact_path(request.url.path)
+        if not options.applies_to(request.url.path):
+            # A login or device-token request sent by the auth flow during the call:
+            # it shares the deadline, not the call's retry permission or its name.
+            options = CallOptions(deadline=options.deadline)
+        method = request.method
+        template = options.path_template or path
         await request.aread()  # buffered once, so every attempt sends the same bytes
         if body_logger.isEnabledFor(logging.DEBUG) and request.content:
             body_logger.debug("%s %s request body %s", method, template, mask_body(request.content))

@@ -71,3 +71,11 @@ def _resolved_type(spec: Spec, schema: Any) -> str | None:
     while isinstance(schema, dict) and "$ref" in schema:
         schema = resolve_ref(spec, schema["$ref"])
     return schema.get("type") if isinstance(schema, dict) else None
+
+
+def request_body_example(method: str, path: str) -> Any:
+    """An example JSON body for an operation's request, from its schema's examples."""
+    spec = normalized()
+    operation = spec["paths"][path][method.lower()]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    return example(spec, schema)
