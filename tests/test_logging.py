@@ -56,7 +56,8 @@ async def test_debug_logs_contain_no_secret_or_personal_data(
 
     log = caplog.text
     assert "/users/actions/login" in log  # the run was logged...
-    assert "response body" in log and "request body" in log
+    assert "response body" in log
+    assert "request body" in log
     for secret in (SECRET_PASSWORD, SECRET_TOKEN, "device-token-1", EMAIL, CARD, PHONE, "Jane"):
         assert secret not in log, secret  # ...without anything sensitive
 
