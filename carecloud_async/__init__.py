@@ -1,46 +1,148 @@
-"""Async Python SDK for the CareCloud Enterprise and Customer REST APIs."""
+"""Async Python SDK for the CareCloud Enterprise and Customer REST APIs.
 
-from carecloud_async._errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CareCloudError,
-    ConfigurationError,
-    InvalidParam,
-    MethodNotAllowedError,
-    NotFoundError,
-    OutcomeUnknownError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseParseError,
-    ServerError,
-    ServiceUnavailableError,
-    TransportError,
-    WrongAPIError,
-)
+Names are loaded on first use (PEP 562), so ``import carecloud_async`` stays
+cheap for services that only need part of it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+    from carecloud_async._client import (
+        DEFAULT_TIMEOUT,
+        ApiResponse,
+        CustomerClient,
+        EnterpriseClient,
+    )
+    from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
+    from carecloud_async._datetimes import format_project_datetime, parse_project_datetime
+    from carecloud_async._errors import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CareCloudError,
+        ConfigurationError,
+        InvalidParam,
+        MethodNotAllowedError,
+        NotFoundError,
+        OutcomeUnknownError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseParseError,
+        ServerError,
+        ServiceUnavailableError,
+        TransportError,
+        WrongAPIError,
+    )
+    from carecloud_async._logging import RequestEvent, RequestHook
+    from carecloud_async._operations import Operation, operation_of
+    from carecloud_async._pagination import Page
+    from carecloud_async._ratelimit import RateLimiter
+    from carecloud_async._retry import RetryPolicy
+    from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
+    from carecloud_async._transport import ResilientTransport
 
 __version__ = "0.1.0"
 
+_EXPORTS: dict[str, str] = {
+    "APIConnectionError": "_errors",
+    "APIStatusError": "_errors",
+    "APITimeoutError": "_errors",
+    "ApiResponse": "_client",
+    "AuthenticationError": "_errors",
+    "BadRequestError": "_errors",
+    "BearerTokenAuth": "_auth",
+    "CareCloudError": "_errors",
+    "ConfigurationError": "_errors",
+    "CustomerAuth": "_customer_auth",
+    "CustomerClient": "_client",
+    "DEFAULT_TIMEOUT": "_client",
+    "DeviceInfo": "_customer_auth",
+    "EnterpriseAuth": "_auth",
+    "EnterpriseClient": "_client",
+    "FileTokenStore": "_token_store",
+    "InMemoryTokenStore": "_token_store",
+    "InvalidParam": "_errors",
+    "MethodNotAllowedError": "_errors",
+    "NotFoundError": "_errors",
+    "Operation": "_operations",
+    "OutcomeUnknownError": "_errors",
+    "Page": "_pagination",
+    "PermissionDeniedError": "_errors",
+    "RateLimitError": "_errors",
+    "RateLimiter": "_ratelimit",
+    "RequestEvent": "_logging",
+    "RequestHook": "_logging",
+    "ResilientTransport": "_transport",
+    "ResponseParseError": "_errors",
+    "RetryPolicy": "_retry",
+    "ServerError": "_errors",
+    "ServiceUnavailableError": "_errors",
+    "TokenStore": "_token_store",
+    "TransportError": "_errors",
+    "WrongAPIError": "_errors",
+    "format_project_datetime": "_datetimes",
+    "operation_of": "_operations",
+    "parse_project_datetime": "_datetimes",
+}
+
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "ApiResponse",
     "AuthenticationError",
     "BadRequestError",
+    "BearerTokenAuth",
     "CareCloudError",
     "ConfigurationError",
+    "CustomerAuth",
+    "CustomerClient",
+    "DeviceInfo",
+    "EnterpriseAuth",
+    "EnterpriseClient",
+    "FileTokenStore",
+    "InMemoryTokenStore",
     "InvalidParam",
     "MethodNotAllowedError",
     "NotFoundError",
+    "Operation",
     "OutcomeUnknownError",
+    "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiter",
+    "RequestEvent",
+    "RequestHook",
+    "ResilientTransport",
     "ResponseParseError",
+    "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
+    "TokenStore",
     "TransportError",
     "WrongAPIError",
     "__version__",
+    "format_project_datetime",
+    "operation_of",
+    "parse_project_datetime",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"carecloud_async.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
