@@ -11,7 +11,12 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# Prism (the local mock CareCloud), pinned in package.json / package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+install: $(INSTALLED) node_modules/.installed
 
 demo: install
 	$(PY) -m scripts.demo
