@@ -1,0 +1,51 @@
+"""Marketing automation: events (with their property records) and segment membership."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from carecloud_async._client import EnterpriseClient
+from carecloud_async._errors import ConfigurationError
+from carecloud_async.helpers._common import unset_to_none, without_none
+
+__all__ = ["add_customer_to_segment", "create_event"]
+
+
+async def create_event(
+    client: EnterpriseClient,
+    *,
+    event: Mapping[str, Any],
+    property_records: Sequence[Mapping[str, Any]] = (),
+) -> str | None:
+    """Record a customer event with its properties in one call; returns the event id."""
+    from carecloud_openapi.api.events import post_event
+    from carecloud_openapi.models import PostEventBody
+
+    for index, record in enumerate(property_records):
+        if "property_id" not in record or "property_value" not in record:
+            raise ConfigurationError(
+                f"property_records[{index}] needs property_id and property_value"
+            )
+    body = without_none(
+        event=dict(event),
+        property_records=[dict(r) for r in property_records] or None,
+    )
+    data = await client.call(post_event, body=PostEventBody.from_dict(body))
+    event_id = unset_to_none(getattr(data, "event_id", None))
+    return event_id if isinstance(event_id, str) else None
+
+
+async def add_customer_to_segment(
+    client: EnterpriseClient, segment_id: str, customer_id: str
+) -> None:
+    """Put a customer into a static segment (adding twice is harmless, so retried)."""
+    from carecloud_openapi.api.segments import post_segment_add_customer
+    from carecloud_openapi.models import PostSegmentAddCustomerBody
+
+    await client.call(
+        post_segment_add_customer,
+        segment_id=segment_id,
+        body=PostSegmentAddCustomerBody(customer_id=customer_id),
+        retry_unsafe=True,
+    )
