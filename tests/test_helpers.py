@@ -14,6 +14,7 @@ from carecloud_async.helpers import (
     Checkout,
     InsufficientBalanceError,
     assign_free_card,
+    create_event,
     sync_products,
     update_customer,
 )
@@ -196,3 +197,16 @@ async def test_product_sync_stops_at_the_first_failed_chunk() -> None:
         )
     assert [(r.kind, r.ok) for r in results] == [("product_groups", False)]
     assert recorder.paths("/products/batch") == []
+
+
+async def test_a_missing_required_field_is_named_before_sending() -> None:
+    """Helpers turn the generated model's KeyError into a ConfigurationError naming the field."""
+    recorder = Recorder(lambda request: json_response(200, {}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(
+            ConfigurationError, match="PostEventBody: required field 'event_type_id'"
+        ):
+            from carecloud_async.helpers import create_event
+
+            await create_event(client, event={"external_id": "x"})
+    assert recorder.requests == []

@@ -6,7 +6,13 @@ from typing import Any
 
 from carecloud_async._errors import CareCloudError, ConfigurationError
 
-__all__ = ["InsufficientBalanceError", "exactly_one", "unset_to_none", "without_none"]
+__all__ = [
+    "InsufficientBalanceError",
+    "build_body",
+    "exactly_one",
+    "unset_to_none",
+    "without_none",
+]
 
 
 class InsufficientBalanceError(CareCloudError):
@@ -35,3 +41,15 @@ def exactly_one(what: str, **candidates: Any) -> tuple[str, Any]:
         names = " or ".join(candidates)
         raise ConfigurationError(f"{what}: pass exactly one of {names}")
     return given[0]
+
+
+def build_body(model: Any, fields: dict[str, Any]) -> Any:
+    """A generated request model from plain fields, with a clear error naming a missing one."""
+    try:
+        return model.from_dict(fields)
+    except KeyError as exc:
+        raise ConfigurationError(
+            f"{model.__name__}: required field {exc.args[0]!r} is missing"
+        ) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigurationError(f"{model.__name__}: {exc}") from None

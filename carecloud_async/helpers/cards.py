@@ -6,7 +6,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError
-from carecloud_async.helpers._common import unset_to_none, without_none
+from carecloud_async.helpers._common import build_body, unset_to_none, without_none
 
 __all__ = ["CardUnavailableError", "assign_free_card", "create_card"]
 
@@ -40,7 +40,9 @@ async def assign_free_card(client: EnterpriseClient, card_number: str, customer_
     record = {k: v for k, v in card.to_dict().items() if k not in READ_ONLY_CARD_FIELDS}
     record["customer_id"] = customer_id
     return await client.call(
-        put_card, card_id=card.card_id, body=PutCardBody.from_dict({"card": record})
+        put_card,
+        card_id=card.card_id,
+        body=build_body(PutCardBody, {"card": record}),
     )
 
 
@@ -68,4 +70,4 @@ async def create_card(
         valid_to=valid_to,
         store_id=store_id,
     )
-    return await client.call(post_card, body=PostCardBody.from_dict({"card": card}))
+    return await client.call(post_card, body=build_body(PostCardBody, {"card": card}))

@@ -16,6 +16,7 @@ from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import OutcomeUnknownError
 from carecloud_async.helpers._common import (
     InsufficientBalanceError,
+    build_body,
     exactly_one,
     unset_to_none,
     without_none,
@@ -66,7 +67,7 @@ class Checkout:
 
         fields = self._base(customer_id, card_number)
         fields.update(reward_list_type=reward_list_type, bill=_as_dict(bill))
-        return await self.client.call(endpoint, body=Body.from_dict(fields))
+        return await self.client.call(endpoint, body=build_body(Body, fields))
 
     async def accept_payment(
         self,
@@ -90,7 +91,7 @@ class Checkout:
             bill=_as_dict(bill),
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
-        return await self.client.call(endpoint, body=Body.from_dict(fields), retry_unsafe=True)
+        return await self.client.call(endpoint, body=build_body(Body, fields), retry_unsafe=True)
 
     async def send_purchase(
         self, bill: Any, *, customer_id: str | None = None, card_number: str | None = None
@@ -103,7 +104,7 @@ class Checkout:
         fields = self._base(customer_id, card_number)
         fields["bill"] = _as_dict(bill)
         try:
-            return await self.client.call(endpoint, body=Body.from_dict(fields))
+            return await self.client.call(endpoint, body=build_body(Body, fields))
         except OutcomeUnknownError as lost:
             recorded = await self.find_purchase(fields["bill"]["bill_id"])
             if recorded is None:
@@ -149,7 +150,7 @@ class Checkout:
             customer_id=customer_id,
             card_number=card_number,
         )
-        return await self.client.call(endpoint, body=Body.from_dict(fields))
+        return await self.client.call(endpoint, body=build_body(Body, fields))
 
     async def payment_summary(self, purchase_id: str) -> Any:
         """How a recorded purchase was paid (points, credit, vouchers)."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
-from carecloud_async.helpers._common import exactly_one, unset_to_none, without_none
+from carecloud_async.helpers._common import build_body, exactly_one, unset_to_none, without_none
 
 __all__ = [
     "SignUpContext",
@@ -84,7 +84,7 @@ async def sign_up(
         autologin=autologin,
         property_records=[dict(r) for r in property_records] if property_records else None,
     )
-    data = await client.call(post_customer, body=PostCustomerBody.from_dict(body))
+    data = await client.call(post_customer, body=build_body(PostCustomerBody, body))
     customer_id = unset_to_none(getattr(data, "customer_id", None))
     return customer_id if isinstance(customer_id, str) else None
 
@@ -106,7 +106,7 @@ async def verify_credentials(
         "login_value": value,
         "password": password,
     }
-    return await client.call(endpoint, body=Body.from_dict(body), retry_unsafe=True)
+    return await client.call(endpoint, body=build_body(Body, body), retry_unsafe=True)
 
 
 def search_customers(client: EnterpriseClient, **filters: Any) -> Any:
@@ -196,7 +196,9 @@ async def update_customer(
         property_records=[dict(r) for r in property_records] if property_records else None,
     )
     return await client.call(
-        put_customer, customer_id=customer_id, body=PutCustomerBody.from_dict(body)
+        put_customer,
+        customer_id=customer_id,
+        body=build_body(PutCustomerBody, body),
     )
 
 
@@ -251,4 +253,4 @@ async def newsletter_sign_up(
         language_id=language_id,
         agreements=dict(agreements) if agreements else None,
     )
-    return await client.call(endpoint, body=Body.from_dict(body))
+    return await client.call(endpoint, body=build_body(Body, body))

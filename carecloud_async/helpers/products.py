@@ -12,6 +12,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, ConfigurationError
+from carecloud_async.helpers._common import build_body
 
 __all__ = ["MAX_BATCH", "ChunkResult", "sync_products"]
 
@@ -70,7 +71,9 @@ async def sync_products(
             try:
                 # A batch upsert of the same records is idempotent: safe to retry.
                 outcome = await client.call(
-                    endpoint, body=body_type.from_dict({kind: chunk}), retry_unsafe=True
+                    endpoint,
+                    body=build_body(body_type, {kind: chunk}),
+                    retry_unsafe=True,
                 )
             except CareCloudError as exc:
                 results.append(ChunkResult(kind, first, len(chunk), error=exc))
