@@ -14,7 +14,6 @@ from carecloud_async.helpers import (
     Checkout,
     InsufficientBalanceError,
     assign_free_card,
-    create_event,
     sync_products,
     update_customer,
 )
