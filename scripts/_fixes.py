@@ -125,6 +125,16 @@ def share_duplicate_response_titles(spec: Spec) -> list[str]:
     return changes
 
 
+def add_missing_array_items(spec: Spec) -> list[str]:
+    """Give ``type: array`` schemas without ``items`` an explicit any-item schema."""
+    changes = []
+    for node in walk(spec):
+        if isinstance(node, dict) and node.get("type") == "array" and "items" not in node:
+            node["items"] = {}
+            changes.append("array without items -> items: {}")
+    return changes
+
+
 def _scope_in(text: str) -> list[str]:
     found = {match.lower() for match in _SCOPE_STATEMENT.findall(text)}
     if len(found) > 1:
@@ -198,6 +208,11 @@ FIXES: tuple[Fix, ...] = (
         "share-duplicate-response-titles",
         "200 and 201 bodies with one title make the generator drop the login response",
         share_duplicate_response_titles,
+    ),
+    Fix(
+        "add-missing-array-items",
+        "an array schema without items makes the generator drop the whole enclosing model",
+        add_missing_array_items,
     ),
     Fix(
         "mark-api-scope",

@@ -35,9 +35,7 @@ def format_summary(reports: list[FixReport]) -> str:
     lines = []
     for report in reports:
         if not report.still_needed:
-            lines.append(
-                f"  {report.fix.name}: no longer needed (upstream fixed it; remove the fix)"
-            )
+            lines.append(f"  {report.fix.name}: no longer needed (upstream fixed it)")
             continue
         lines.append(f"  {report.fix.name}: {len(report.changes)} change(s) - {report.fix.reason}")
         lines.extend(f"      {change}" for change in report.changes[:8])

@@ -11,6 +11,7 @@ from scripts._fixes import (
     API_EXTENSION,
     FIXES,
     LIST_FIELD_EXTENSION,
+    add_missing_array_items,
     drop_schema_aliases,
     hoist_clashing_property_enums,
     hoist_error_responses,
@@ -242,3 +243,14 @@ def test_every_fix_has_a_name_and_a_reason() -> None:
         assert " " not in fix.name
         assert fix.reason
         assert "\n" not in fix.reason
+
+
+def test_add_missing_array_items_fills_in_an_any_item_schema() -> None:
+    """`type: array` with no items (a oneOf branch in 2026-03-21) gets `items: {}`."""
+    spec = _spec(
+        schemas={"E": {"properties": {"name": {"oneOf": [{"type": "array"}, {"type": "string"}]}}}}
+    )
+    assert add_missing_array_items(spec) == ["array without items -> items: {}"]
+    branch = spec["components"]["schemas"]["E"]["properties"]["name"]["oneOf"][0]
+    assert branch == {"type": "array", "items": {}}
+    assert add_missing_array_items(spec) == []

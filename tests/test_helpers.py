@@ -14,6 +14,7 @@ from carecloud_async.helpers import (
     Checkout,
     InsufficientBalanceError,
     assign_free_card,
+    create_event,
     sync_products,
     update_customer,
 )
@@ -205,7 +206,5 @@ async def test_a_missing_required_field_is_named_before_sending() -> None:
         with pytest.raises(
             ConfigurationError, match="PostEventBody: required field 'event_type_id'"
         ):
-            from carecloud_async.helpers import create_event
-
             await create_event(client, event={"external_id": "x"})
     assert recorder.requests == []
