@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+    from carecloud_async._cache import ResponseCache
     from carecloud_async._client import (
         DEFAULT_TIMEOUT,
         ApiResponse,
@@ -79,6 +80,7 @@ _EXPORTS: dict[str, str] = {
     "RequestEvent": "_logging",
     "RequestHook": "_logging",
     "ResilientTransport": "_transport",
+    "ResponseCache": "_cache",
     "ResponseParseError": "_errors",
     "RetryPolicy": "_retry",
     "ServerError": "_errors",
@@ -121,6 +123,7 @@ __all__ = [
     "RequestEvent",
     "RequestHook",
     "ResilientTransport",
+    "ResponseCache",
     "ResponseParseError",
     "RetryPolicy",
     "ServerError",

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Self
 import httpx
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
 from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
 from carecloud_async._errors import (
@@ -97,6 +98,19 @@ def _env(name: str) -> str | None:
     return value or None
 
 
+def _env_settings(**names: str) -> dict[str, Any]:
+    """Keyword arguments from the CARECLOUD_* variables both clients share, plus ``names``."""
+    names = {
+        "project_url": "PROJECT_URL",
+        "base_url": "BASE_URL",
+        "api_version": "API_VERSION",
+        "accept_language": "ACCEPT_LANGUAGE",
+        "project_timezone": "PROJECT_TIMEZONE",
+        **names,
+    }
+    return {key: value for key, name in names.items() if (value := _env(name)) is not None}
+
+
 class _BaseClient:
     api: ClassVar[str]
     interface: ClassVar[str]
@@ -116,6 +130,7 @@ class _BaseClient:
         retry_policy: RetryPolicy | None,
         rate_limiter: RateLimiter | None,
         hooks: Sequence[RequestHook],
+        cache: ResponseCache | None,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -130,15 +145,18 @@ class _BaseClient:
         self._owns_http = httpx_client is None
         if httpx_client is None:
             inner = transport or httpx.AsyncHTTPTransport()
+            stack: httpx.AsyncBaseTransport = ResilientTransport(
+                inner,
+                retry_policy=retry_policy or RetryPolicy(),
+                rate_limiter=rate_limiter,
+                hooks=hooks,
+            )
+            if cache is not None:
+                stack = CachingTransport(stack, cache)
             httpx_client = httpx.AsyncClient(
                 base_url=self.base_url,
                 timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                transport=ResilientTransport(
-                    inner,
-                    retry_policy=retry_policy or RetryPolicy(),
-                    rate_limiter=rate_limiter,
-                    hooks=hooks,
-                ),
+                transport=stack,
             )
         else:
             httpx_client.base_url = httpx.URL(self.base_url)
@@ -343,6 +361,7 @@ class EnterpriseClient(_BaseClient):
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
+        cache: ResponseCache | None = None,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -395,25 +414,19 @@ class EnterpriseClient(_BaseClient):
             retry_policy=retry_policy,
             rate_limiter=rate_limiter,
             hooks=hooks,
+            cache=cache,
         )
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
         """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL, LOGIN, PASSWORD,
         EXTERNAL_APPLICATION_ID or BEARER_TOKEN, API_VERSION, ACCEPT_LANGUAGE, PROJECT_TIMEZONE)."""
-        settings: dict[str, Any] = {
-            "project_url": _env("PROJECT_URL"),
-            "base_url": _env("BASE_URL"),
-            "login": _env("LOGIN"),
-            "password": _env("PASSWORD"),
-            "external_application_id": _env("EXTERNAL_APPLICATION_ID"),
-            "bearer_token": _env("BEARER_TOKEN"),
-            "accept_language": _env("ACCEPT_LANGUAGE"),
-        }
-        for key, name in (("api_version", "API_VERSION"), ("project_timezone", "PROJECT_TIMEZONE")):
-            if _env(name):
-                settings[key] = _env(name)
-        settings = {k: v for k, v in settings.items() if v is not None}
+        settings = _env_settings(
+            login="LOGIN",
+            password="PASSWORD",
+            external_application_id="EXTERNAL_APPLICATION_ID",
+            bearer_token="BEARER_TOKEN",
+        )
         return cls(**{**settings, **overrides})
 
 
@@ -445,6 +458,7 @@ class CustomerClient(_BaseClient):
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
+        cache: ResponseCache | None = None,
     ) -> None:
         if not external_application_id:
             raise ConfigurationError("CustomerClient needs external_application_id")
@@ -478,6 +492,7 @@ class CustomerClient(_BaseClient):
             retry_policy=retry_policy,
             rate_limiter=rate_limiter,
             hooks=hooks,
+            cache=cache,
         )
         http = self._http
         self.auth.bind(lambda request: http.send(request, auth=None))
@@ -486,22 +501,11 @@ class CustomerClient(_BaseClient):
     def from_env(cls, **overrides: Any) -> CustomerClient:
         """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL,
         EXTERNAL_APPLICATION_ID, DEVICE_ID, TOKEN_FILE, API_VERSION, ACCEPT_LANGUAGE, ...)."""
-        settings: dict[str, Any] = {
-            "project_url": _env("PROJECT_URL"),
-            "base_url": _env("BASE_URL"),
-            "external_application_id": _env("EXTERNAL_APPLICATION_ID"),
-            "accept_language": _env("ACCEPT_LANGUAGE"),
-        }
-        device_id = _env("DEVICE_ID")
-        if device_id:
+        settings = _env_settings(external_application_id="EXTERNAL_APPLICATION_ID")
+        if device_id := _env("DEVICE_ID"):
             settings["device"] = DeviceInfo(device_id=device_id)
-        token_file = _env("TOKEN_FILE")
-        if token_file:
+        if token_file := _env("TOKEN_FILE"):
             settings["token_store"] = FileTokenStore(token_file)
-        for key, name in (("api_version", "API_VERSION"), ("project_timezone", "PROJECT_TIMEZONE")):
-            if _env(name):
-                settings[key] = _env(name)
-        settings = {k: v for k, v in settings.items() if v is not None}
         return cls(**{**settings, **overrides})
 
     async def device_token(self) -> str:

@@ -52,7 +52,7 @@ class FileTokenStore:
     """A JSON file readable only by its owner (0600), replaced atomically on every save."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
 
     def _read(self) -> dict[str, str]:
         try:
