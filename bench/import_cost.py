@@ -51,7 +51,7 @@ def measure(code: str) -> Sample:
     return Sample(result["seconds"], result["peak_rss_kb"] / 1024)
 
 
-def main(runs: int = 9) -> int:
+def main(runs: int = 15) -> int:
     measure(SUBJECT)  # warm the .pyc caches of both
     measure(BASELINE)
     # Interleave so machine noise hits both sides alike.
