@@ -119,9 +119,7 @@ class _BaseClient:
         self,
         *,
         auth: httpx.Auth,
-        project_url: str | None,
-        base_url: str | None,
-        api_version: str,
+        base_url: str,
         accept_language: str | None,
         project_timezone: str | tzinfo,
         timeout: httpx.Timeout | float | None,
@@ -134,12 +132,7 @@ class _BaseClient:
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
-        self.base_url = build_base_url(
-            project_url=project_url,
-            base_url=base_url,
-            interface=self.interface,
-            api_version=api_version,
-        )
+        self.base_url = base_url
         self.project_timezone = project_zone(project_timezone)
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
@@ -403,9 +396,7 @@ class EnterpriseClient(_BaseClient):
         self.auth = auth
         super().__init__(
             auth=auth,
-            project_url=project_url,
-            base_url=base_url,
-            api_version=api_version,
+            base_url=base,
             accept_language=accept_language,
             project_timezone=project_timezone,
             timeout=timeout,
@@ -481,9 +472,7 @@ class CustomerClient(_BaseClient):
         )
         super().__init__(
             auth=self.auth,
-            project_url=project_url,
-            base_url=base_url,
-            api_version=api_version,
+            base_url=base,
             accept_language=accept_language,
             project_timezone=project_timezone,
             timeout=timeout,
