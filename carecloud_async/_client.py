@@ -9,12 +9,14 @@ the unwrapped ``data`` or raises a typed error.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import lru_cache
 from types import ModuleType, TracebackType
 from typing import Any, ClassVar, Self
 
@@ -232,8 +234,14 @@ class _BaseClient:
                 operation.apis,
             )
         module = resolve_endpoint(endpoint)
-        if self.accept_language is not None:
-            params.setdefault("accept_language", self.accept_language)
+        language = params.get("accept_language", self.accept_language)
+        if _takes_accept_language(module):
+            if language is not None:
+                params["accept_language"] = language
+        elif language is not None:
+            # A few operations do not declare the header; send it anyway, it is harmless.
+            params.pop("accept_language", None)
+            headers = {"Accept-Language": language, **(headers or {})}
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except TypeError as exc:
@@ -296,6 +304,11 @@ class _BaseClient:
         from carecloud_async._pagination import pages
 
         return pages(self, endpoint, **options)
+
+
+@lru_cache(maxsize=512)
+def _takes_accept_language(module: ModuleType) -> bool:
+    return "accept_language" in inspect.signature(module._get_kwargs).parameters
 
 
 def _display_path(operation: Operation, params: Mapping[str, Any]) -> str:

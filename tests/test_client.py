@@ -284,3 +284,14 @@ async def test_no_secret_appears_in_client_reprs_or_errors() -> None:
     for text in texts:
         assert SECRET_PASSWORD not in text
         assert SECRET_TOKEN not in text
+
+
+async def test_the_default_language_reaches_operations_that_do_not_declare_the_header() -> None:
+    """A client-wide Accept-Language works for every operation, declared or not."""
+    from carecloud_openapi.api.tests import get_tests_connection
+
+    recorder = Recorder(lambda request: json_response(200, {}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN, accept_language="de") as client:
+        await client.call_raw(get_tests_connection)
+        await client.call_raw(get_tests_connection, accept_language="fr")
+    assert [r.headers["accept-language"] for r in recorder.requests] == ["de", "fr"]
