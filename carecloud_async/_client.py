@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Self
 import httpx
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+from carecloud_async._bodies import body_model_of, build_body
 from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
 from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
@@ -242,9 +243,12 @@ class _BaseClient:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
+        body = params.get("body")
+        if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
+            params["body"] = build_body(model, body)  # plain dicts are welcome too
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
-        except TypeError as exc:
+        except (TypeError, AttributeError) as exc:
             raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
         if headers:
             request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}

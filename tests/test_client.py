@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from carecloud_openapi.api.bookings import delete_booking
@@ -295,3 +297,17 @@ async def test_the_default_language_reaches_operations_that_do_not_declare_the_h
         await client.call_raw(get_tests_connection)
         await client.call_raw(get_tests_connection, accept_language="fr")
     assert [r.headers["accept-language"] for r in recorder.requests] == ["de", "fr"]
+
+
+async def test_a_plain_dict_body_is_turned_into_the_request_model() -> None:
+    """Bodies may be dicts; a missing required field is named before anything is sent."""
+    from carecloud_openapi.api.segments import post_segment_add_customer
+
+    recorder = Recorder(lambda request: httpx.Response(204))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        await client.call(post_segment_add_customer, segment_id="s1", body={"customer_id": "c1"})
+        with pytest.raises(ConfigurationError, match="required field 'customer_id' is missing"):
+            await client.call(post_segment_add_customer, segment_id="s1", body={})
+        with pytest.raises(ConfigurationError, match="postSegmentAddCustomer"):
+            await client.call(post_segment_add_customer, segment_id="s1", body=["not", "a", "body"])
+    assert [json.loads(r.content) for r in recorder.requests] == [{"customer_id": "c1"}]

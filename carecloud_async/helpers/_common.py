@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from carecloud_async._bodies import build_body
 from carecloud_async._errors import CareCloudError, ConfigurationError
 
 __all__ = [
@@ -41,15 +42,3 @@ def exactly_one(what: str, **candidates: Any) -> tuple[str, Any]:
         names = " or ".join(candidates)
         raise ConfigurationError(f"{what}: pass exactly one of {names}")
     return given[0]
-
-
-def build_body(model: Any, fields: dict[str, Any]) -> Any:
-    """A generated request model from plain fields, with a clear error naming a missing one."""
-    try:
-        return model.from_dict(fields)
-    except KeyError as exc:
-        raise ConfigurationError(
-            f"{model.__name__}: required field {exc.args[0]!r} is missing"
-        ) from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ConfigurationError(f"{model.__name__}: {exc}") from None
