@@ -217,4 +217,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 "%s %s -> %s; retry %d in %.2f s", method, template, outcome, attempt, delay
             )
         for hook in self.hooks:
-            hook(event)
+            try:
+                hook(event)
+            except Exception:  # a broken metrics hook must not break the API call
+                logger.exception("carecloud: request hook %r failed", hook)

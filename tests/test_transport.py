@@ -202,3 +202,17 @@ async def test_the_limiter_slows_down_after_a_429_and_recovers(clock: FakeClock)
         for _ in range(20):
             await client.call(get_stores)
     assert limiter.rate == 10
+
+
+async def test_a_failing_hook_is_logged_and_does_not_break_the_call(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Metrics code that raises must not turn a successful call into an error."""
+
+    def broken(event: RequestEvent) -> None:
+        raise RuntimeError("metrics backend down")
+
+    recorder = scripted(json_response(200, STORES))
+    async with resilient_client(recorder, clock, hooks=[broken]) as client:
+        assert (await client.call(get_stores)).total_items == 0
+    assert "request hook" in caplog.text
