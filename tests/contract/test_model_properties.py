@@ -69,6 +69,7 @@ def _strategy(name: str) -> st.SearchStrategy[Any]:
 @pytest.mark.parametrize("schema_name", _object_schemas())
 @settings(
     max_examples=5,
+    derandomize=True,  # the same instances on every run: CI cannot flake on a new seed
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
