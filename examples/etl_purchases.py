@@ -1,7 +1,9 @@
 """ETL: stream every purchase with several pages in flight, in a stable order.
 
-Sorting on a field that never changes (here the purchase id) keeps records from
-shifting between pages while new purchases arrive; de-duplicate by id anyway.
+Offsets count positions in a list that can change while you read it. Sorting
+ascending on a field new records only ever add at the end of (here
+``payment_time``) keeps purchases arriving mid-run from shifting the pages
+still to come; deletions can still shift them, so de-duplicate by id anyway.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ import contextlib
 from _connect import enterprise_client
 from carecloud_openapi.api.purchases import get_purchases
 
-from carecloud_async import RateLimiter  # noqa: F401  (see the comment below)
-
 
 async def main() -> None:
-    # For a big project, share a limiter: EnterpriseClient(..., rate_limiter=RateLimiter(20)).
+    # For a big project, share a limiter:
+    # EnterpriseClient(..., rate_limiter=carecloud_async.RateLimiter(20, max_concurrency=8)).
     async with enterprise_client() as client:
         seen: set[str] = set()
         iterator = client.paginate(
-            get_purchases, page_size=100, concurrency=4, sort_field="purchase_id", max_items=10_000
+            get_purchases, page_size=100, concurrency=4, sort_field="payment_time", max_items=10_000
         )
         async with contextlib.aclosing(iterator):
             async for purchase in iterator:
