@@ -8,8 +8,9 @@ and no more than ``concurrency`` pages are held in memory.
 
 Offsets are positions in a list that can change while you read it: a record
 created or deleted mid-run shifts later records by one, so one may be skipped
-or seen twice. For long ETL runs sort on a stable field (``sort_field`` such
-as the record id or ``last_change``) and de-duplicate by id.
+or seen twice. For long ETL runs sort ascending on a field new records only
+add at the end of (``sort_field="payment_time"`` for purchases; never a field
+that changes, such as ``last_change``) and de-duplicate by id.
 
 Close the iterator when you stop early (``async with contextlib.aclosing(...)``
 or ``await it.aclose()``) so in-flight requests are cancelled at once.
