@@ -19,7 +19,12 @@ from typing import Any
 import httpx
 
 from carecloud_async._datetimes import parse_project_datetime
-from carecloud_async._errors import AuthenticationError, error_for_status
+from carecloud_async._errors import (
+    APIConnectionError,
+    AuthenticationError,
+    CareCloudError,
+    error_for_status,
+)
 
 __all__ = ["BearerTokenAuth", "EnterpriseAuth", "login_failure"]
 
@@ -94,7 +99,8 @@ class EnterpriseAuth(httpx.Auth):
         self._expires_at: float | None = None  # on self._clock
         self._valid_to: datetime | None = None
         self._finished_logins = 0
-        self._failure: AuthenticationError | None = None
+        self._failure: CareCloudError | None = None
+        """Outcome of the last login if it failed; calls that waited for it share it."""
         self.logins = 0
         """How many login requests this flow has sent (for metrics and tests)."""
 
@@ -107,6 +113,22 @@ class EnterpriseAuth(httpx.Auth):
         if self._token is None:
             return True
         return self._expires_at is not None and self._clock() >= self._expires_at - self._margin
+
+    def _token_usable(self) -> bool:
+        """Whether the token may still be sent: it exists and is not past ``valid_to``."""
+        if self._token is None:
+            return False
+        return self._expires_at is None or self._clock() < self._expires_at
+
+    def _login_interrupted(self) -> None:
+        """The login request raised (no answer): calls waiting for it should not each retry it."""
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            return  # only this caller gave up; the next waiter tries for itself
+        self._finished_logins += 1
+        self._failure = APIConnectionError(
+            "POST", LOGIN_PATH, "the login this call waited for got no answer; call not sent"
+        )
 
     def _login_request(self) -> httpx.Request:
         self.logins += 1
@@ -158,27 +180,42 @@ class EnterpriseAuth(httpx.Auth):
             logger.warning("carecloud: login valid_to %r unreadable; refreshing on 401", valid_to)
             return None
 
+    def _should_log_in(self, logins_seen: int, *, after_401: bool) -> bool:
+        """Whether this request logs in now, given the logins finished since it last looked.
+
+        A login that finished meanwhile is shared: its token is used, or its failure
+        raised (unless the old token may still be sent, when a refresh ahead of time failed).
+        """
+        someone_logged_in = self._finished_logins != logins_seen
+        if someone_logged_in and self._failure is not None:
+            if after_401 or not self._token_usable():
+                raise copy.copy(self._failure)
+            return False
+        if after_401:
+            if not someone_logged_in:
+                logger.warning("carecloud: 401 with the current token; logging in again once")
+            return not someone_logged_in
+        return self._needs_login()
+
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        logins_before = self._finished_logins
-        async with self._lock:
-            if self._failure is not None and self._finished_logins != logins_before:
-                raise copy.copy(self._failure)  # the login we waited for failed: don't repeat it
-            if self._needs_login():
-                self._accept_login((yield self._login_request()))
-            token = self._token
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with self._lock:
-            if self._token == token:
-                logger.warning("carecloud: 401 with the current token; logging in again once")
-                self._accept_login((yield self._login_request()))
-            token = self._token
-        request.headers["Authorization"] = f"Bearer {token}"
-        yield request  # replayed once; a second 401 is the caller's AuthenticationError
+        logins_seen = self._finished_logins
+        for after_401 in (False, True):  # send, then replay at most once after a 401
+            async with self._lock:
+                if self._should_log_in(logins_seen, after_401=after_401):
+                    try:
+                        login_response = yield self._login_request()
+                    except GeneratorExit:
+                        self._login_interrupted()
+                        raise
+                    self._accept_login(login_response)
+                token, logins_seen = self._token, self._finished_logins
+            request.headers["Authorization"] = f"Bearer {token}"
+            response = yield request
+            if response.status_code != 401:
+                return
+        # A second 401 goes back to the caller as an AuthenticationError.
 
     def __repr__(self) -> str:
         return f"EnterpriseAuth(login_url={self._login_url!r}, password=***, token=***)"

@@ -140,21 +140,35 @@ class _BaseClient:
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
         if httpx_client is None:
-            inner = transport or httpx.AsyncHTTPTransport()
-            stack: httpx.AsyncBaseTransport = ResilientTransport(
-                inner,
-                retry_policy=retry_policy or RetryPolicy(),
-                rate_limiter=rate_limiter,
-                hooks=hooks,
-            )
-            if cache is not None:
-                stack = CachingTransport(stack, cache)
             httpx_client = httpx.AsyncClient(
                 base_url=self.base_url,
                 timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                transport=stack,
+                transport=_build_transport(
+                    transport,
+                    retry_policy=retry_policy,
+                    rate_limiter=rate_limiter,
+                    hooks=hooks,
+                    cache=cache,
+                ),
             )
         else:
+            ignored = [
+                name
+                for name, value in (
+                    ("transport", transport),
+                    ("timeout", timeout),
+                    ("retry_policy", retry_policy),
+                    ("rate_limiter", rate_limiter),
+                    ("hooks", hooks or None),
+                    ("cache", cache),
+                )
+                if value is not None
+            ]
+            if ignored:
+                raise ConfigurationError(
+                    f"an injected httpx_client keeps its own transport and timeout; "
+                    f"configure it directly instead of passing {', '.join(ignored)}"
+                )
             httpx_client.base_url = httpx.URL(self.base_url)
         httpx_client.auth = auth
         self._http = httpx_client
@@ -258,6 +272,8 @@ class _BaseClient:
         options = CallOptions(
             retry_unsafe=retry_unsafe,
             deadline=deadline,
+            timeout=None if timeout is None else httpx.Timeout(timeout),
+            headers=headers,
             operation_id=operation.operation_id,
             path_template=operation.path_template,
             request_path=str(request_kwargs["url"]),
@@ -308,6 +324,26 @@ class _BaseClient:
         from carecloud_async._pagination import pages
 
         return pages(self, endpoint, **options)
+
+
+def _build_transport(
+    user_transport: httpx.AsyncBaseTransport | None,
+    *,
+    retry_policy: RetryPolicy | None,
+    rate_limiter: RateLimiter | None,
+    hooks: Sequence[RequestHook],
+    cache: ResponseCache | None,
+) -> httpx.AsyncBaseTransport:
+    """The one place the transport stack is assembled: cache, then retries and limits, then I/O."""
+    stack: httpx.AsyncBaseTransport = ResilientTransport(
+        user_transport or httpx.AsyncHTTPTransport(),
+        retry_policy=retry_policy or RetryPolicy(),
+        rate_limiter=rate_limiter,
+        hooks=hooks,
+    )
+    if cache is not None:
+        stack = CachingTransport(stack, cache)
+    return stack
 
 
 @lru_cache(maxsize=512)

@@ -57,6 +57,18 @@ class DeviceInfo:
         return body
 
 
+def _addresses_token(request: httpx.Request, token: str) -> bool:
+    """Whether the URL names the token itself (``/tokens/{token_id}/...``).
+
+    A 401 there (a customer's wrong password, say) cannot be fixed by a new
+    token: the replay would still name the old one, and creating it would log
+    this device out. Such a 401 goes to the caller.
+    """
+    path = request.url.path
+    marker = f"{TOKENS_PATH}/{token}"
+    return path.endswith(marker) or f"{marker}/" in path
+
+
 class CustomerAuth(httpx.Auth):
     """Sends the device token as bearer; creates (once, shared) and persists it when missing."""
 
@@ -131,7 +143,7 @@ class CustomerAuth(httpx.Auth):
         token = await self.token_id()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
-        if response.status_code == 401:
+        if response.status_code == 401 and not _addresses_token(request, token):
             request.headers["Authorization"] = f"Bearer {await self._renew(token)}"
             yield request
 

@@ -26,6 +26,7 @@ server's error type and message; never a token, a password or a request body.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,21 +84,31 @@ class WrongAPIError(CareCloudError):
         self.path = path
         self.client_api = client_api
         self.apis = apis
-        served = " and ".join(apis)
         super().__init__(
-            f"{method} {path} ({operation_id}) is served only by the {served} API, "
+            f"{method} {path} ({operation_id}) is served only by the {' and '.join(apis)} API, "
             f"not by the {client_api} API this client talks to; nothing was sent"
         )
 
 
+_SECRET_NAME = re.compile(r"password|token|secret|(?:^|_)pin(?:$|_)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class InvalidParam:
-    """One entry of ``error.error_data.invalid_params`` in a 400 body."""
+    """One entry of ``error.error_data.invalid_params`` in a 400 body; safe to log, as the
+    repr masks the echoed ``value`` of a password, token or PIN."""
 
     name: str | None
     reason: str | None
     value: Any = None
     message: str | None = None
+
+    def __repr__(self) -> str:
+        value = "***" if _SECRET_NAME.search(self.name or "") else repr(self.value)
+        return (
+            f"InvalidParam(name={self.name!r}, reason={self.reason!r}, "
+            f"value={value}, message={self.message!r})"
+        )
 
 
 class APIStatusError(CareCloudError):
@@ -179,7 +190,9 @@ class MethodNotAllowedError(APIStatusError):
 
 
 class _RetryAfterMixin(APIStatusError):
-    retry_after: float | None = None
+    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(**kwargs)
 
     def _describe(self) -> str:
         text = super()._describe()
@@ -191,10 +204,6 @@ class _RetryAfterMixin(APIStatusError):
 class RateLimitError(_RetryAfterMixin):
     """429: too many requests; ``retry_after`` is the server's wait in seconds, if it said."""
 
-    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(**kwargs)
-
 
 class ServerError(APIStatusError):
     """5xx: the server failed."""
@@ -202,10 +211,6 @@ class ServerError(APIStatusError):
 
 class ServiceUnavailableError(ServerError, _RetryAfterMixin):
     """503: overload or maintenance; ``retry_after`` is the server's wait, if it said."""
-
-    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(**kwargs)
 
 
 class TransportError(CareCloudError):
@@ -290,6 +295,6 @@ def error_for_status(
         "request_id": request_id,
         "body": body if isinstance(body, Mapping) else None,
     }
-    if issubclass(cls, (RateLimitError, ServiceUnavailableError)):
+    if issubclass(cls, _RetryAfterMixin):
         kwargs["retry_after"] = retry_after
     return cls(**kwargs)

@@ -11,7 +11,7 @@ from carecloud_openapi.api.stores import get_stores
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._client import EnterpriseClient
-from carecloud_async._errors import AuthenticationError
+from carecloud_async._errors import APIConnectionError, AuthenticationError, CareCloudError
 from tests.conftest import (
     BASE_URL,
     SECRET_PASSWORD,
@@ -139,6 +139,108 @@ async def test_does_not_loop_when_the_new_token_also_gets_401(clock: FakeClock) 
     assert caught.value.status == 401
     assert len(recorder.paths("/users/actions/login")) == 2
     assert len(recorder.paths("/stores")) == 2
+
+
+async def test_concurrent_401s_share_one_refused_relogin(clock: FakeClock) -> None:
+    """Revoked credentials: one re-login, its refusal reaches every caller, no token-less replay."""
+    logins = iter([login_ok("first"), httpx.Response(403, json={"error": {"type": "revoked"}})])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/actions/login"):
+            return next(logins)
+        return httpx.Response(401, json={"error": {"type": "unauthorized"}})
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        results = await asyncio.gather(
+            *(client.call(get_stores) for _ in range(5)), return_exceptions=True
+        )
+    assert [(type(r), getattr(r, "status", None)) for r in results] == [
+        (AuthenticationError, 403)
+    ] * 5
+    assert len(recorder.paths("/users/actions/login")) == 2
+    assert {r.headers["authorization"] for r in recorder.paths("/stores")} == {"Bearer first"}
+
+
+async def test_calls_waiting_for_a_login_that_got_no_answer_share_its_failure(
+    clock: FakeClock,
+) -> None:
+    """Login endpoint unreachable: one login (with its retries) for ten calls, not ten in a row."""
+    reachable = False
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if not reachable:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.path.endswith("/users/actions/login"):
+            return login_ok()
+        return json_response(200, STORES)
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        results = await asyncio.gather(
+            *(client.call(get_stores) for _ in range(10)), return_exceptions=True
+        )
+        assert all(isinstance(r, APIConnectionError) for r in results), results
+        assert not any(r.may_have_reached_server for r in results if isinstance(r, CareCloudError))
+        assert len(recorder.paths("/users/actions/login")) == 4  # first try + 3 retries
+        assert recorder.paths("/stores") == []
+        reachable = True
+        await client.call(get_stores)  # a later call logs in afresh
+    assert len(recorder.paths("/users/actions/login")) == 5
+
+
+async def test_a_cancelled_login_does_not_fail_the_calls_waiting_for_it(clock: FakeClock) -> None:
+    """Only the caller that gave up stops; the next waiter logs in itself."""
+    first_login_started = asyncio.Event()
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if request.url.path.endswith("/users/actions/login"):
+            logins += 1
+            if logins == 1:
+                first_login_started.set()
+                await asyncio.Event().wait()  # never answers; the caller is cancelled
+            return login_ok()
+        return json_response(200, STORES)
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        impatient = asyncio.create_task(client.call(get_stores))
+        await first_login_started.wait()
+        patient = asyncio.create_task(client.call(get_stores))
+        await asyncio.sleep(0)
+        impatient.cancel()
+        assert (await patient).total_items == 0
+        assert impatient.cancelled()
+    assert logins == 2
+
+
+async def test_a_failed_refresh_leaves_waiting_calls_on_the_still_valid_token(
+    clock: FakeClock,
+) -> None:
+    """Refreshing ahead of expiry is optional: if it fails, the old token serves until valid_to."""
+    login_reachable = True
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/actions/login"):
+            if not login_reachable:
+                raise httpx.ConnectError("refused", request=request)
+            return login_ok("token-1", valid_to="2030-01-01 00:10:00")
+        return json_response(200, STORES)
+
+    recorder = Recorder(handle)
+    async with _client_with_clock(recorder, clock) as client:
+        await client.call(get_stores)
+        clock.advance(6 * 60)  # inside the 5-minute margin, 4 minutes before valid_to
+        login_reachable = False
+        results = await asyncio.gather(
+            *(client.call(get_stores) for _ in range(5)), return_exceptions=True
+        )
+    assert isinstance(results[0], APIConnectionError)  # the call that tried to refresh
+    assert all(r.total_items == 0 for r in results[1:])  # type: ignore[union-attr]
+    assert len(recorder.paths("/users/actions/login")) == 1 + 4
+    assert {r.headers["authorization"] for r in recorder.paths("/stores")} == {"Bearer token-1"}
 
 
 @pytest.mark.parametrize("status", [400, 401, 403])

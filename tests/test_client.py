@@ -12,23 +12,20 @@ from carecloud_openapi.api.stores import get_stores
 from carecloud_openapi.api.tokens import post_token
 from carecloud_openapi.api.users import post_user_login
 
+from carecloud_async._call_options import CallOptions, current_call_options
 from carecloud_async._client import CustomerClient, EnterpriseClient, build_base_url
 from carecloud_async._customer_auth import DeviceInfo
 from carecloud_async._errors import (
     APIConnectionError,
-    APIStatusError,
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
-    MethodNotAllowedError,
-    NotFoundError,
-    PermissionDeniedError,
     RateLimitError,
     ResponseParseError,
     ServerError,
-    ServiceUnavailableError,
     WrongAPIError,
 )
+from carecloud_async._retry import RetryPolicy
 from tests.conftest import (
     BASE_URL,
     SECRET_PASSWORD,
@@ -38,6 +35,7 @@ from tests.conftest import (
     json_response,
 )
 from tests.spec_examples import schema_example
+from tests.test_errors import STATUS_CLASSES
 
 STORES = {"stores": [schema_example("Store")], "total_items": 1}
 
@@ -179,21 +177,7 @@ async def test_unknown_parameters_name_the_operation() -> None:
     assert recorder.requests == []
 
 
-@pytest.mark.parametrize(
-    ("status", "error_class"),
-    [
-        (400, BadRequestError),
-        (401, AuthenticationError),
-        (403, PermissionDeniedError),
-        (404, NotFoundError),
-        (405, MethodNotAllowedError),
-        (409, APIStatusError),
-        (429, RateLimitError),
-        (500, ServerError),
-        (502, ServerError),
-        (503, ServiceUnavailableError),
-    ],
-)
+@pytest.mark.parametrize(("status", "error_class"), STATUS_CLASSES)
 async def test_each_status_class_maps_to_its_error(status: int, error_class: type) -> None:
     """Every non-2xx raises its typed error carrying method, path with ids, status and reason."""
     body = {"error": {"type": "some_failure", "title": "T", "detail": "what went wrong"}}
@@ -311,3 +295,55 @@ async def test_a_plain_dict_body_is_turned_into_the_request_model() -> None:
         with pytest.raises(ConfigurationError, match="postSegmentAddCustomer"):
             await client.call(post_segment_add_customer, segment_id="s1", body=["not", "a", "body"])
     assert [json.loads(r.content) for r in recorder.requests] == [{"customer_id": "c1"}]
+
+
+def test_call_overrides_never_collide_with_a_generated_parameter() -> None:
+    """A spec bump adding a `timeout` or `headers` parameter would shadow our override: catch it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import carecloud_openapi.api
+
+    overrides = set(inspect.signature(EnterpriseClient.call).parameters) - {"self", "params"}
+    assert overrides == {"endpoint", "headers", "timeout", "retry_unsafe", "deadline"}
+    packages = pkgutil.iter_modules(carecloud_openapi.api.__path__, "carecloud_openapi.api.")
+    for package in packages:
+        for name in importlib.import_module(package.name).ENDPOINTS:
+            module = importlib.import_module(f"{package.name}.{name}")
+            clash = overrides & set(inspect.signature(module._get_kwargs).parameters)
+            assert not clash, f"{module.__name__} takes {clash}"
+
+
+async def test_an_injected_httpx_client_refuses_options_it_would_ignore() -> None:
+    """transport=, retry_policy= and friends only apply to a client-built httpx client."""
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(ConfigurationError, match="transport, retry_policy"):
+            EnterpriseClient(
+                base_url=BASE_URL,
+                bearer_token=SECRET_TOKEN,
+                httpx_client=http,
+                transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+                retry_policy=RetryPolicy(),
+            )
+        client = EnterpriseClient(base_url=BASE_URL, bearer_token=SECRET_TOKEN, httpx_client=http)
+        await client.aclose()
+        assert not http.is_closed  # the caller's client stays the caller's to close
+
+
+async def test_the_transport_sees_the_options_of_the_call_in_progress() -> None:
+    """retry_unsafe, deadline, timeout and the operation travel in a context variable."""
+    seen: list[CallOptions] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(current_call_options())
+        return json_response(200, STORES)
+
+    recorder = Recorder(handle)
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        await client.call(get_stores, retry_unsafe=True, deadline=9.0, timeout=2.0)
+    options = seen[0]
+    assert (options.retry_unsafe, options.deadline) == (True, 9.0)
+    assert options.timeout == httpx.Timeout(2.0)
+    assert (options.operation_id, options.path_template) == ("getStores", "/stores")
+    assert current_call_options() == CallOptions()  # reset once the call is over

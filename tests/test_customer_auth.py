@@ -13,9 +13,9 @@ from carecloud_openapi.api.stores import get_stores
 
 from carecloud_async._client import CustomerClient
 from carecloud_async._customer_auth import DeviceInfo
-from carecloud_async._errors import ConfigurationError
+from carecloud_async._errors import AuthenticationError, ConfigurationError
 from carecloud_async._retry import RetryPolicy
-from carecloud_async._token_store import FileTokenStore, TokenStore
+from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
 from tests.conftest import BASE_URL, SECRET_PASSWORD, Recorder, json_response
 
 DEVICE = DeviceInfo(device_id="kiosk-7", device_name="Front desk")
@@ -129,6 +129,31 @@ async def test_customer_login_and_logout_use_the_device_token() -> None:
         "password": SECRET_PASSWORD,
     }
     assert recorder.paths("/actions/logout")[0].url.path == "/tokens/device-token-1/actions/logout"
+
+
+async def test_a_wrong_customer_password_keeps_the_device_token() -> None:
+    """A 401 on /tokens/{token_id}/actions/login raises; no new token would log the device out."""
+    recorder = _server()
+    store = InMemoryTokenStore()
+    wrong = {"error": {"type": "about:blank", "exception": "bad_credentials", "detail": "no"}}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/actions/login"):
+            return httpx.Response(401, json=wrong)
+        return original(request)
+
+    original, recorder.handler = recorder.handler, handle
+    async with _client(recorder, store) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.login_customer(card_number="1234", password=SECRET_PASSWORD)
+        await client.call(get_stores)
+    assert len(recorder.paths("/tokens")) == 1
+    assert len(recorder.paths("/actions/login")) == 1
+    assert await store.load("kiosk-7") == "device-token-1"
+    assert caught.value.path == "/tokens/***/actions/login"
+    assert "bad_credentials" in str(caught.value)
+    assert "device-token-1" not in str(caught.value) + repr(caught.value)
+    assert SECRET_PASSWORD not in str(caught.value) + repr(caught.value)
 
 
 async def test_customer_login_takes_exactly_one_identifier() -> None:
