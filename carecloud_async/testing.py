@@ -29,6 +29,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -52,6 +53,24 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _stop_with_parent() -> None:
+    """Runs in the child before exec: on Linux, ask for SIGTERM when the starter dies.
+
+    Fixture teardown does not run when a test process is killed; this keeps a
+    killed test run from leaving Prism behind. Elsewhere it does nothing.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def find_prism() -> str:
@@ -121,6 +140,7 @@ class MockCareCloud:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() kills node and children
+            preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
         )
         try:
             self._wait_until_ready()

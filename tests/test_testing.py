@@ -54,3 +54,38 @@ def test_a_spec_prism_cannot_serve_fails_with_the_log_tail(tmp_path: Path) -> No
     with pytest.raises(MockServerError, match="Prism"):
         mock.start()
     assert mock.pid is None
+
+
+def test_a_killed_test_process_does_not_leave_the_mock_running(tmp_path: Path) -> None:
+    """SIGKILL skips every teardown; the mock still stops with the process that started it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "pid"
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import pathlib, time\n"
+            "from carecloud_async.testing import MockCareCloud\n"
+            "mock = MockCareCloud(); mock.start()\n"
+            f"pathlib.Path({str(pid_file)!r}).write_text(str(mock.pid))\n"
+            "time.sleep(600)\n",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "mock did not start"
+            time.sleep(0.1)
+        pgid = int(pid_file.read_text())
+        assert _group_members(pgid)
+    finally:
+        starter.send_signal(signal.SIGKILL)
+        starter.wait()
+    deadline = time.monotonic() + 15
+    while _group_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group_members(pgid) == []
