@@ -9,52 +9,39 @@ enable it), always through ``mask_body``.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RequestEvent", "RequestHook", "mask_body", "redact_path"]
+__all__ = [
+    "RedactingFilter",
+    "RequestEvent",
+    "RequestHook",
+    "mask_body",
+    "mask_text",
+    "redact_path",
+    "redact_third_party_loggers",
+]
 
-SECRET_KEYS = frozenset(
-    {
-        "password",
-        "new_password",
-        "old_password",
-        "bearer_token",
-        "token",
-        "token_id",
-        "auth_token",
-        "authorization",
-        "access_token",
-        "refresh_token",
-        "secret",
-        "pin",
-    }
+_SECRET_KEY = re.compile(
+    r"password|passwd|token|secret|authorization|api_?key|cvv|(?:^|_)pin(?:$|_)", re.IGNORECASE
 )
-PII_KEYS = frozenset(
-    {
-        "email",
-        "phone",
-        "phone_number",
-        "card_number",
-        "first_name",
-        "last_name",
-        "name",
-        "login",
-        "login_value",
-        "birthdate",
-        "address",
-        "street",
-        "zip",
-        "city",
-    }
+"""Keys whose values are credentials: always replaced, whatever their shape."""
+_PII_KEY = re.compile(
+    r"e_?mail|phone|mobile|birth|address|card_?number|iban"
+    r"|(?:^|_)(?:street|city|zip|zip_code|postal_code|postcode)$"
+    r"|^(?:first|last|middle|full|maiden|nick|user)?_?name$|^login(?:_value)?$",
+    re.IGNORECASE,
 )
+"""Keys whose values identify a person: masked in logged bodies."""
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _LONG_DIGITS = re.compile(r"\+?\d[\d \-]{6,}\d")
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2})?")
 _TOKEN_IN_PATH = re.compile(r"(/tokens/)[^/?#]+")
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
+_URL = re.compile(r"(https?://[^\s\"'?#]+)(\?[^\s\"'#]*)?")
 
 
 def redact_path(path: str) -> str:
@@ -69,23 +56,30 @@ def _mask_digits(match: re.Match[str]) -> str:
     return "***" + digits[-2:]
 
 
-def _mask_text(text: str) -> str:
+def _redact_url(match: re.Match[str]) -> str:
+    return _TOKEN_IN_PATH.sub(r"\1***", match.group(1)) + ("?***" if match.group(2) else "")
+
+
+def mask_text(text: str) -> str:
+    """Free text fit for a log: bearer tokens, URL query strings and token ids removed,
+    emails and long digit runs (phones, card numbers) masked."""
+    text = _URL.sub(_redact_url, text)
     text = _BEARER.sub(r"\1***", text)
     text = _EMAIL.sub(lambda m: m.group(0)[0] + "***@***", text)
     return _LONG_DIGITS.sub(_mask_digits, text)
 
 
 def _mask(value: Any, key: str | None = None) -> Any:
-    if key is not None and key.lower() in SECRET_KEYS:
+    if key is not None and _SECRET_KEY.search(key):
         return "***"
     if isinstance(value, dict):
         return {k: _mask(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [_mask(item, key) for item in value]
-    if key is not None and key.lower() in PII_KEYS and value is not None:
+    if key is not None and _PII_KEY.search(key) and value is not None:
         return "***"
     if isinstance(value, str):
-        return _mask_text(value)
+        return mask_text(value)
     return value
 
 
@@ -95,8 +89,35 @@ def mask_body(content: bytes | str, limit: int = 2000) -> str:
     try:
         masked = json.dumps(_mask(json.loads(text)), ensure_ascii=False)
     except ValueError:
-        masked = _mask_text(text)
+        masked = mask_text(text)
     return masked if len(masked) <= limit else masked[:limit] + "...(truncated)"
+
+
+class RedactingFilter(logging.Filter):
+    """Passes every record, rewritten through ``mask_text``.
+
+    httpx logs ``HTTP Request: GET <full URL>`` at INFO, query string and
+    ``/tokens/{token_id}`` included; this filter on its logger keeps those out of
+    your logs. Attach it to any handler of your own for the same guarantee.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+THIRD_PARTY_LOGGERS = ("httpx",)
+
+
+def redact_third_party_loggers() -> None:
+    """Put a ``RedactingFilter`` on the loggers of the libraries we send through, once."""
+    for name in THIRD_PARTY_LOGGERS:
+        third_party = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in third_party.filters):
+            third_party.addFilter(RedactingFilter())
 
 
 @dataclass(frozen=True)

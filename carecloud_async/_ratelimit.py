@@ -1,12 +1,15 @@
 """A client-side rate limiter that a bulk job shares across all its calls.
 
 It spaces request starts evenly at ``requests_per_second`` and bounds how many
-run at once. When the server still answers 429 the rate halves, then creeps
-back up by a twentieth of the target per success, so a job settles just under
-the project's real limit instead of bouncing off it.
+run at once. When the server still answers 429 the rate halves (once per
+``throttle_cooldown``, so fifty concurrent 429s from one overload count once),
+then creeps back up by a twentieth of the target per success, so a job settles
+just under the project's real limit instead of bouncing off it.
 
-We keep our own small scheduler rather than aiolimiter: tests need an injected
-clock and sleeper, and the rate must adapt while running.
+We keep this small scheduler rather than aiolimiter: aiolimiter times itself
+with the event loop's clock (no injected clock, so no fake-clock tests), lets a
+full bucket through as a burst, and has no public way to change the rate while
+requests wait, which the adaptive slow-down needs.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class RateLimiter:
         *,
         max_concurrency: int | None = None,
         min_rate_fraction: float = 0.1,
+        throttle_cooldown: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -40,6 +44,8 @@ class RateLimiter:
         self.target_rate = float(requests_per_second)
         self.rate = self.target_rate
         self._floor = self.target_rate * min_rate_fraction
+        self._cooldown = throttle_cooldown
+        self._last_throttled: float | None = None
         self._clock = clock
         self._sleep = sleep
         self._next_start = 0.0
@@ -64,7 +70,11 @@ class RateLimiter:
             yield
 
     def on_throttled(self) -> None:
-        """The server said 429: halve the rate (not below the floor)."""
+        """The server said 429: halve the rate (not below the floor), once per cooldown."""
+        now = self._clock()
+        if self._last_throttled is not None and now - self._last_throttled < self._cooldown:
+            return
+        self._last_throttled = now
         self.rate = max(self._floor, self.rate / 2)
 
     def on_success(self) -> None:

@@ -19,18 +19,25 @@ import httpx
 from carecloud_async._errors import ConfigurationError
 
 __all__ = [
+    "IDEMPOTENT_METHODS",
+    "NEVER_RETRIED",
+    "NOT_SENT",
     "RetryPolicy",
     "Verdict",
     "backoff_delay",
     "exception_verdict",
     "parse_retry_after",
+    "retry_after_within_cap",
     "status_verdict",
 ]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_ANY_METHOD = frozenset({429, 503})
 RETRY_IF_IDEMPOTENT = frozenset({500, 502, 504})
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+"""Failures that happen before a byte of the request leaves this process."""
+NEVER_RETRIED = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+"""Failures of our own making: the same request would fail the same way again."""
 
 
 class Verdict(enum.Enum):
@@ -85,6 +92,8 @@ def status_verdict(method: str, status: int, retry_unsafe: bool = False) -> Verd
 
 def exception_verdict(method: str, exc: Exception, retry_unsafe: bool = False) -> Verdict:
     """A failed connection provably sent nothing; anything later may have been applied."""
+    if isinstance(exc, NEVER_RETRIED):
+        return Verdict.DONE
     if isinstance(exc, NOT_SENT):
         return Verdict.RETRY
     if isinstance(exc, httpx.TransportError):
@@ -116,3 +125,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def retry_after_within_cap(retry_after: float | None, policy: RetryPolicy) -> bool:
+    """Whether the server's wait is one we are willing to sit out; a longer one (a two-minute
+    maintenance window, say) is better handed to the caller at once with ``retry_after`` set."""
+    return retry_after is None or retry_after <= policy.retry_after_cap

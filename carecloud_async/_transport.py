@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
+from datetime import UTC, datetime
 
 import httpx
 
@@ -23,7 +24,13 @@ from carecloud_async._errors import (
     OutcomeUnknownError,
     TransportError,
 )
-from carecloud_async._logging import RequestEvent, RequestHook, mask_body, redact_path
+from carecloud_async._logging import (
+    RequestEvent,
+    RequestHook,
+    mask_body,
+    redact_path,
+    redact_third_party_loggers,
+)
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
     NOT_SENT,
@@ -32,6 +39,7 @@ from carecloud_async._retry import (
     backoff_delay,
     exception_verdict,
     parse_retry_after,
+    retry_after_within_cap,
     status_verdict,
 )
 
@@ -41,9 +49,21 @@ logger = logging.getLogger("carecloud_async")
 body_logger = logging.getLogger("carecloud_async.bodies")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class ResilientTransport(httpx.AsyncBaseTransport):
     """Retries what is safe to retry, waits as the server asks, and never replays a write
-    that may have been applied (unless the call said ``retry_unsafe=True``)."""
+    that may have been applied (unless the call said ``retry_unsafe=True``).
+
+    Statuses come back as responses (the client maps them to typed errors), also a 429
+    or 503 whose ``Retry-After`` exceeds ``retry_after_cap``: it is returned at once,
+    unwaited, and becomes ``RateLimitError``/``ServiceUnavailableError`` with
+    ``retry_after`` set. What raises here: ``OutcomeUnknownError`` (a write that may
+    have been applied), ``APIConnectionError`` (nothing was sent), ``APITimeoutError``
+    and ``TransportError`` once retries or the deadline run out.
+    """
 
     def __init__(
         self,
@@ -55,6 +75,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
+        wall_clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.inner = inner
         self.policy = retry_policy or RetryPolicy()
@@ -63,6 +84,8 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         self._sleep = sleep
         self._clock = clock
         self._rand = rand
+        self._wall_clock = wall_clock
+        redact_third_party_loggers()
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -86,12 +109,11 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         attempt = 0
         while True:
             attempt += 1
-            self._cap_timeout(request, deadline_at)
-            started = self._clock()
             try:
                 async with self._slot():
-                    response = await self.inner.handle_async_request(request)
-                    await response.aread()
+                    started = self._clock()  # time in the limiter's queue is not request time
+                    self._cap_timeout(request, deadline_at)
+                    response = await self._send_and_read(request)
             except httpx.TransportError as exc:
                 verdict = exception_verdict(method, exc, options.retry_unsafe)
                 delay = backoff_delay(attempt, self.policy, self._rand())
@@ -105,13 +127,13 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 raise self._transport_error(exc, verdict, method, path) from exc
             status = response.status_code
             verdict = status_verdict(method, status, options.retry_unsafe)
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
             if self.rate_limiter is not None:
                 if status == 429:
                     self.rate_limiter.on_throttled()
                 elif response.is_success:
                     self.rate_limiter.on_success()
-            if retry_after is not None and retry_after > self.policy.retry_after_cap:
+            if verdict is Verdict.RETRY and not retry_after_within_cap(retry_after, self.policy):
                 verdict = Verdict.DONE  # longer than we would wait: the caller gets the error now
             delay = (
                 retry_after
@@ -137,6 +159,16 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             if not retry:
                 return response
             await self._wait(delay)
+
+    async def _send_and_read(self, request: httpx.Request) -> httpx.Response:
+        """One attempt, body included, so a read timeout mid-body counts as this attempt's."""
+        response = await self.inner.handle_async_request(request)
+        try:
+            await response.aread()
+        except BaseException:
+            await response.aclose()  # hand the connection back before any retry
+            raise
+        return response
 
     def _may_retry(
         self, verdict: Verdict, attempt: int, delay: float, deadline_at: float | None

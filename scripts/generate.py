@@ -10,6 +10,7 @@ warning fails the run and leaves ``generated/`` exactly as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -69,6 +70,15 @@ def operations_index_source(spec: Spec) -> str:
     return "\n".join(lines) + "\n"
 
 
+SPEC_DATA_NAME = "openapi.json"
+"""The normalized spec shipped inside the package, for the facade's run-time look-ups."""
+
+
+def compact_spec(spec: Spec) -> bytes:
+    """The normalized spec as compact, key-order-stable JSON: small to ship, fast to load."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
 def _stamp_headers(package_dir: Path) -> None:
     for path in sorted(package_dir.rglob("*.py")):
         path.write_text(HEADER + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -111,6 +121,7 @@ def build_package(pinned: Path, workdir: Path) -> tuple[Path, bytes, list[FixRep
             f"openapi-python-client reported {len(problems)} problem(s):\n{details}"
         )
     (package_dir / "_operations.py").write_text(operations_index_source(fixed), encoding="utf-8")
+    (package_dir / SPEC_DATA_NAME).write_bytes(compact_spec(fixed))
     (package_dir / "py.typed").write_text("")
     _stamp_headers(package_dir)
     return package_dir, normalized, reports

@@ -69,13 +69,27 @@ async def test_max_concurrency_bounds_requests_in_flight(clock: FakeClock) -> No
 
 def test_throttling_halves_the_rate_down_to_a_floor_and_successes_restore_it() -> None:
     """Adaptive: 429 halves, each success adds a twentieth of the target."""
-    limiter = RateLimiter(10)
+    now = [0.0]
+    limiter = RateLimiter(10, clock=lambda: now[0])
     for _ in range(10):
         limiter.on_throttled()
+        now[0] += 1.0
     assert limiter.rate == 1.0
     for _ in range(30):
         limiter.on_success()
     assert limiter.rate == 10.0
+
+
+def test_a_burst_of_429s_from_one_overload_halves_the_rate_once() -> None:
+    """Fifty concurrent 429s inside the cooldown are one signal, not fifty."""
+    now = [0.0]
+    limiter = RateLimiter(10, clock=lambda: now[0], throttle_cooldown=1.0)
+    for _ in range(50):
+        limiter.on_throttled()
+    assert limiter.rate == 5.0
+    now[0] += 1.0
+    limiter.on_throttled()
+    assert limiter.rate == 2.5
 
 
 def test_impossible_settings_are_refused() -> None:
