@@ -26,7 +26,8 @@ __all__ = [
 ]
 
 _SECRET_KEY = re.compile(
-    r"password|passwd|token|secret|authorization|api_?key|cvv|(?:^|_)pin(?:$|_)", re.IGNORECASE
+    r"password|passwd|token|secret|authorization|api_?key|application_id|cvv|(?:^|_)pin(?:$|_)",
+    re.IGNORECASE,
 )
 """Keys whose values are credentials: always replaced, whatever their shape."""
 _PII_KEY = re.compile(

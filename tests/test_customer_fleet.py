@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests._fake_customer_api import FakeCustomerAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 CALLS = 50
 CONCURRENCY = 4
+DEVICE_ID = "web-service-1"
 
 
 def _run_fleet(base_url: str, token_file: Path) -> list[dict[str, object]]:
@@ -21,7 +24,7 @@ def _run_fleet(base_url: str, token_file: Path) -> list[dict[str, object]]:
         **os.environ,
         "CARECLOUD_BASE_URL": base_url,
         "CARECLOUD_EXTERNAL_APPLICATION_ID": "app-fleet",
-        "CARECLOUD_DEVICE_ID": "web-service-1",
+        "CARECLOUD_DEVICE_ID": DEVICE_ID,
         "CARECLOUD_TOKEN_FILE": str(token_file),
     }
     workers = [
@@ -55,15 +58,23 @@ def _run_fleet(base_url: str, token_file: Path) -> list[dict[str, object]]:
                 worker.wait()
 
 
-def test_four_workers_sharing_a_token_file_settle_on_one_device_token(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["empty store", "dead token in the store"])
+def test_four_workers_sharing_a_token_file_settle_on_one_device_token(
+    tmp_path: Path, start: str
+) -> None:
     """4 processes x 50 calls, one store, one device id: at most 2 tokens, no caller errors."""
     api = FakeCustomerAPI()
+    token_file = tmp_path / "state" / "tokens.json"
+    if start == "dead token in the store":
+        token_file.parent.mkdir(mode=0o700)
+        token_file.write_text(json.dumps({DEVICE_ID: "devtok-replaced-long-ago"}))
+        token_file.chmod(0o600)
     with api.serve() as base_url:
-        results = _run_fleet(base_url, tmp_path / "state" / "tokens.json")
+        results = _run_fleet(base_url, token_file)
     errors = sum(sum(r["errors"].values()) for r in results)  # type: ignore[attr-defined]
     ok = sum(int(r["ok"]) for r in results)  # type: ignore[call-overload]
     print(
-        f"\nfleet: tokens created {api.tokens_created}, 401s {api.unauthorized}, "
+        f"\nfleet ({start}): tokens created {api.tokens_created}, 401s {api.unauthorized}, "
         f"errors to callers {errors}, ok {ok}/{WORKERS * CALLS}, requests {api.requests}"
     )
     assert errors == 0, results
