@@ -57,6 +57,8 @@ class FakeCustomerAPI:
     """device id -> its only valid token."""
     customers: dict[str, str] = field(default_factory=dict)
     """token -> the customer id logged in on it."""
+    issued: list[str] = field(default_factory=list)
+    """Every token ever created, in order."""
     tokens_created: int = 0
     unauthorized: int = 0
     requests: int = 0
@@ -94,6 +96,7 @@ class FakeCustomerAPI:
                 self.customers.pop(old, None)
             token = f"devtok-{next(self._serial):04d}-{device_id}"
             self.current[device_id] = token
+            self.issued.append(token)
             self.tokens_created += 1
             return 201, {"data": {"token_id": token}}
         bearer = headers.get("authorization", "").removeprefix("Bearer ")
