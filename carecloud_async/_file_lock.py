@@ -10,6 +10,7 @@ threads of this process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -39,10 +40,8 @@ class FileLock:
 
     def _open(self) -> int:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, _LOCK_FILE_MODE)
-        try:
+        with contextlib.suppress(OSError):  # a lock file of another user: locking still works
             os.fchmod(fd, _LOCK_FILE_MODE)
-        except OSError:
-            pass  # someone else's lock file we may use but not change: locking still works
         return fd
 
     def acquire(self) -> int:

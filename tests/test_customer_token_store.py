@@ -170,7 +170,7 @@ async def test_a_custom_store_failing_to_load_raises_a_typed_error() -> None:
 
 async def test_folders_and_files_are_private_even_under_umask_zero(tmp_path: Path) -> None:
     """Created folders are 0700, the token and lock files 0600, whatever the umask."""
-    outer_mode = stat.S_IMODE(tmp_path.stat().st_mode)
+    outer_mode = stat.S_IMODE(os.stat(tmp_path).st_mode)
     old_umask = os.umask(0)
     try:
         store = FileTokenStore(tmp_path / "a" / "b" / "tokens.json")
