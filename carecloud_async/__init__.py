@@ -47,7 +47,12 @@ if TYPE_CHECKING:
     from carecloud_async._pagination import Page
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._retry import RetryPolicy
-    from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
+    from carecloud_async._token_store import (
+        FileTokenStore,
+        InMemoryTokenStore,
+        SharedTokenStore,
+        TokenStore,
+    )
     from carecloud_async._transport import ResilientTransport
 
 __version__ = "0.1.0"
@@ -88,6 +93,7 @@ _EXPORTS: dict[str, str] = {
     "RetryPolicy": "_retry",
     "ServerError": "_errors",
     "ServiceUnavailableError": "_errors",
+    "SharedTokenStore": "_token_store",
     "TokenStore": "_token_store",
     "TokenStoreError": "_errors",
     "TransportError": "_errors",
@@ -133,6 +139,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
+    "SharedTokenStore",
     "TokenStore",
     "TokenStoreError",
     "TransportError",
