@@ -36,6 +36,7 @@ from carecloud_async._token_store import (
     InMemoryTokenStore,
     SharedTokenStore,
     TokenStore,
+    os_reason,
     usable_token,
 )
 
@@ -170,7 +171,7 @@ class CustomerAuth(httpx.Auth):
         try:
             value: object = await self._store.load(device_id)
         except OSError as exc:
-            raise TokenStoreError(None, f"{type(exc).__name__}: {exc.strerror or exc}") from exc
+            raise TokenStoreError(None, os_reason(exc)) from exc
         if value is None or usable_token(value):
             return value  # type: ignore[return-value]
         logger.warning("carecloud: the stored device token is unusable; discarding it")
@@ -210,8 +211,10 @@ class CustomerAuth(httpx.Auth):
                     self.tokens_adopted += 1
                     logger.info("carecloud: adopted the device token another process saved")
                 return stored
-            if stored is not None:
-                await self._delete_if(stored)
+            if refused is not None:
+                logger.warning("carecloud: device token refused (401); replacing it once")
+                if stored is not None:  # still the refused one: nobody replaced it yet
+                    await self._delete_if(stored)
             return await self._create()
 
     async def _create(self) -> str:
@@ -247,14 +250,7 @@ class CustomerAuth(httpx.Auth):
             self._token = None
             if self._customer_token == refused:
                 self._customer_token = None
-            stored = await self._load()
-            if stored is not None and stored != refused:
-                self.tokens_adopted += 1
-                logger.info("carecloud: adopted the device token another process saved")
-                self._token = stored
-            else:
-                logger.warning("carecloud: device token refused (401); replacing it once")
-                self._token = await self._stored_or_created(refused)
+            self._token = await self._stored_or_created(refused)
             return self._token
 
     async def forget(self, refused: str) -> None:

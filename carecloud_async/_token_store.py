@@ -35,6 +35,7 @@ __all__ = [
     "InMemoryTokenStore",
     "SharedTokenStore",
     "TokenStore",
+    "os_reason",
     "usable_token",
 ]
 
@@ -107,7 +108,8 @@ class InMemoryTokenStore:
         return f"InMemoryTokenStore(devices={len(self._tokens)})"
 
 
-def _reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, without the path (the error names it once)."""
     return f"{type(exc).__name__}: {exc.strerror or exc}"
 
 
@@ -148,7 +150,7 @@ class FileTokenStore:
         try:
             yield
         except OSError as exc:
-            raise TokenStoreError(str(self.path), _reason(exc), action) from exc
+            raise TokenStoreError(str(self.path), os_reason(exc), action) from exc
 
     def check(self) -> None:
         """Make sure the store is usable now; raises ``TokenStoreError`` naming path and reason."""
