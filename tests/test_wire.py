@@ -206,7 +206,7 @@ async def test_helpers_send_multi_value_filters_with_brackets() -> None:
 def test_the_spec_has_the_date_time_inputs_the_wire_tests_cover() -> None:
     """Counted from the spec: query parameters by kind, and body fields of request bodies."""
     assert (len(DATETIME_PARAMETERS), len(DATE_PARAMETERS)) == (30, 21)
-    assert len(BODY_DATETIME_CASES) == 33
+    assert len(BODY_DATETIME_CASES) == 45
 
 
 @pytest.mark.parametrize("case", DATETIME_PARAMETERS, ids=_id)
@@ -265,7 +265,7 @@ async def test_bad_date_time_query_values_are_refused_naming_the_parameter(
 
     server = PhpQueryServer()
     async with _client(server, {"x-carecloud-api": ["enterprise"]}) as client:
-        with pytest.raises(ConfigurationError, match=f"GetPurchases: {message}"):
+        with pytest.raises(ConfigurationError, match=f"getPurchases: {message}"):
             await client.call(get_purchases, **{name: value})
     assert server.understood == []
 
@@ -284,6 +284,19 @@ def _marked_paths(node: Any, value: Any, where: tuple[Any, ...] = ()) -> list[tu
             p for key, sub in node.items() if key in value for p in _marked_paths(sub, value[key], (*where, key))
         ]
     return []
+
+
+def _fill_missing(node: Any, value: Any) -> None:
+    """Add the marked fields an example left out, wherever their parent object is present."""
+    if isinstance(value, list):
+        for item in value:
+            _fill_missing(node, item)
+    elif isinstance(value, dict) and isinstance(node, dict):
+        for key, sub in node.items():
+            if isinstance(sub, str):
+                value.setdefault(key, "placeholder")
+            elif key in value:
+                _fill_missing(sub, value[key])
 
 
 def _set(body: Any, path: tuple[Any, ...], value: Any) -> None:
@@ -327,7 +340,9 @@ async def test_body_date_time_fields_take_aware_datetimes_and_dates(
     shape = wire_formats(method.upper(), path).body
     media = _resolved(operation["requestBody"])["content"]["application/json"]
     body = example(spec, media["schema"])
+    _fill_missing(shape, body)
     paths = _marked_paths(shape, body)
+    assert paths, "the example body holds none of the marked fields"
     for field_path in paths:
         kind = _kind(shape, field_path)
         _set(body, field_path, AWARE if kind == "datetime" else date(2030, 2, 28))
@@ -358,13 +373,13 @@ async def test_a_model_body_holding_a_datetime_is_sent_in_project_time() -> None
 
 async def test_a_bad_body_date_time_is_refused_naming_the_field_path() -> None:
     """The error names the operation and where in the body the value sits."""
-    from carecloud_openapi.api.vouchers import post_voucher_batch
+    from carecloud_openapi.api.vouchers import post_bulk_vouchers
 
     server = PhpQueryServer()
     body = {"vouchers": [{"reward_id": "r"}, {"reward_id": "r", "valid_to": "31.12.2030"}]}
     async with _client(server, {"x-carecloud-api": ["enterprise"]}) as client:
         with pytest.raises(ConfigurationError, match=r"body\.vouchers\[1\]\.valid_to: '31\.12"):
-            await client.call(post_voucher_batch, body=body)
+            await client.call(post_bulk_vouchers, body=body)
     assert server.bodies == []
 
 
