@@ -129,7 +129,9 @@ class WireFormats:
             )
 
 
-def _resolve(spec: Mapping[str, Any], node: Any, seen: frozenset[str]) -> tuple[Any, frozenset[str]]:
+def _resolve(
+    spec: Mapping[str, Any], node: Any, seen: frozenset[str]
+) -> tuple[Any, frozenset[str]]:
     while isinstance(node, Mapping) and "$ref" in node:
         ref = node["$ref"]
         if ref in seen:

@@ -247,7 +247,7 @@ PROJECT_DATETIME_INPUTS = {"parameters": 18, "properties": 130}
 
 
 def _documented_kind(spec: Spec, holder: dict[str, Any], schema: Any) -> str | None:
-    """"datetime" or "date" for a plain string schema whose text documents the format."""
+    """ "datetime" or "date" for a plain string schema whose text documents the format."""
     schema = _resolved(spec, schema)
     if not isinstance(schema, dict) or schema.get("type") != "string" or "enum" in schema:
         return None
@@ -259,9 +259,7 @@ def _documented_kind(spec: Spec, holder: dict[str, Any], schema: Any) -> str | N
     return None
 
 
-def mark_project_datetimes(
-    spec: Spec, expected: dict[str, int] | None = None
-) -> list[str]:
+def mark_project_datetimes(spec: Spec, expected: dict[str, int] | None = None) -> list[str]:
     """Mark strings that carry a project-local date-time or date, from their documented format."""
     expected = PROJECT_DATETIME_INPUTS if expected is None else expected
     marked: dict[str, dict[int, str]] = {"parameters": {}, "properties": {}}

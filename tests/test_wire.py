@@ -193,9 +193,12 @@ async def test_helpers_send_multi_value_filters_with_brackets() -> None:
         server.respond = lambda request, query: httpx.Response(
             200, json={"data": {"customer_source_records": [], "total_items": 0}}
         )
-        assert await customer_helpers.find_by_external_id(
-            client, customer_source_id="src", external_id="ext-1"
-        ) is None
+        assert (
+            await customer_helpers.find_by_external_id(
+                client, customer_source_id="src", external_id="ext-1"
+            )
+            is None
+        )
     assert server.understood[0]["email_list"] == emails
     assert server.understood[1]["external_ids"] == ["ext-1"]
 
@@ -281,7 +284,10 @@ def _marked_paths(node: Any, value: Any, where: tuple[Any, ...] = ()) -> list[tu
         return [where] if isinstance(value, str) else []
     if isinstance(value, dict) and isinstance(node, dict):
         return [
-            p for key, sub in node.items() if key in value for p in _marked_paths(sub, value[key], (*where, key))
+            p
+            for key, sub in node.items()
+            if key in value
+            for p in _marked_paths(sub, value[key], (*where, key))
         ]
     return []
 
