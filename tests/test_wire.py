@@ -388,7 +388,7 @@ async def test_a_model_body_holding_a_datetime_is_sent_in_project_time() -> None
             client,
             card_type_id="t1",
             card_number="123",
-            valid_from=datetime(2030, 1, 1, 6, 0, tzinfo=UTC),  # type: ignore[arg-type]
+            valid_from=datetime(2030, 1, 1, 6, 0, tzinfo=UTC),
             valid_to="2030-12-31T23:00:00+00:00",
         )
     card = server.bodies[0]["card"]
