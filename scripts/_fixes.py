@@ -216,10 +216,9 @@ DOCUMENTED_ARRAY_FILTERS = 8
 """Query parameters declared ``string`` whose description shows ``name[]=`` (2026-08-19)."""
 
 
-def declare_documented_array_filters(
-    spec: Spec, expected: int = DOCUMENTED_ARRAY_FILTERS
-) -> list[str]:
+def declare_documented_array_filters(spec: Spec, expected: int | None = None) -> list[str]:
     """Declare as arrays the string query parameters whose description shows ``name[]=``."""
+    expected = DOCUMENTED_ARRAY_FILTERS if expected is None else expected
     changes = []
     for parameter in _operation_parameters(spec):
         name = parameter.get("name", "")
