@@ -45,6 +45,7 @@ from carecloud_async._operations import Operation, operation_of, resolve_endpoin
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
+from carecloud_async._wire import wire_formats
 
 __all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient"]
 
@@ -260,13 +261,17 @@ class _BaseClient:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
+        wire = wire_formats(operation.method, operation.path_template)
+        wire.prepare_params(params, self.project_timezone)
         body = params.get("body")
         if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
-            params["body"] = build_body(model, body)  # plain dicts are welcome too
+            # plain dicts are welcome too
+            params["body"] = build_body(model, wire.prepare_body(body, self.project_timezone))
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except (TypeError, AttributeError) as exc:
             raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
+        wire.prepare_request(request_kwargs, self.project_timezone)
         if headers:
             request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}
         if timeout is not None:

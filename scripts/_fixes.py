@@ -16,6 +16,7 @@ from scripts._spec import Spec, SpecError, iter_operations, resolve_ref, walk
 
 API_EXTENSION = "x-carecloud-api"
 LIST_FIELD_EXTENSION = "x-carecloud-list-field"
+DATETIME_EXTENSION = "x-carecloud-datetime"
 BOTH_APIS = ["enterprise", "customer"]
 
 _SCOPE_STATEMENT = re.compile(r"available only in (Enterprise|Customer) API", re.IGNORECASE)
@@ -188,6 +189,102 @@ def mark_paginated_lists(spec: Spec) -> list[str]:
     return [f"{marked} list operations"] if marked else []
 
 
+def _expect_count(what: str, found: int, expected: int) -> None:
+    """Fail loudly when a pattern-driven fix matches more or fewer places than reviewed.
+
+    Zero matches is left to ``normalize``, which reports the fix as no longer needed.
+    """
+    if found and found != expected:
+        raise SpecError(
+            f"{what}: found {found}, expected {expected}; review the new matches "
+            "and update the expected count in scripts/_fixes.py"
+        )
+
+
+def _operation_parameters(spec: Spec) -> list[dict[str, Any]]:
+    """Every parameter object the operations use, references resolved, each once."""
+    found: dict[int, dict[str, Any]] = {}
+    for _path, _method, operation in iter_operations(spec):
+        for parameter in operation.get("parameters", []):
+            resolved = _resolved(spec, parameter)
+            if isinstance(resolved, dict):
+                found.setdefault(id(resolved), resolved)
+    return list(found.values())
+
+
+DOCUMENTED_ARRAY_FILTERS = 8
+"""Query parameters declared ``string`` whose description shows ``name[]=`` (2026-08-19)."""
+
+
+def declare_documented_array_filters(spec: Spec, expected: int | None = None) -> list[str]:
+    """Declare as arrays the string query parameters whose description shows ``name[]=``."""
+    expected = DOCUMENTED_ARRAY_FILTERS if expected is None else expected
+    changes = []
+    for parameter in _operation_parameters(spec):
+        name = parameter.get("name", "")
+        schema = _resolved(spec, parameter.get("schema"))
+        if (
+            parameter.get("in") != "query"
+            or not isinstance(schema, dict)
+            or schema.get("type") != "string"
+            or f"{name}[]=" not in parameter.get("description", "")
+        ):
+            continue
+        parameter["schema"] = {"type": "array", "items": schema}
+        if isinstance(parameter.get("example"), str):
+            parameter["example"] = [parameter["example"]]
+        changes.append(f"query parameter {name}: string -> array of strings")
+    _expect_count("string query parameters documenting name[]=", len(changes), expected)
+    return changes
+
+
+_DOCUMENTED_DATETIME = re.compile(r"YYYY-MM-DD[ T]HH:MM")
+_DOCUMENTED_DATE = re.compile(r"YYYY-MM-DD")
+
+PROJECT_DATETIME_INPUTS = {"parameters": 18, "properties": 130}
+"""Date-time and date strings documented by format, by where they are (2026-08-19)."""
+
+
+def _documented_kind(spec: Spec, holder: dict[str, Any], schema: Any) -> str | None:
+    """ "datetime" or "date" for a plain string schema whose text documents the format."""
+    schema = _resolved(spec, schema)
+    if not isinstance(schema, dict) or schema.get("type") != "string" or "enum" in schema:
+        return None
+    text = f"{holder.get('description', '')} {schema.get('description', '')}"
+    if schema.get("format") == "date-time" or _DOCUMENTED_DATETIME.search(text):
+        return "datetime"
+    if schema.get("format") == "date" or _DOCUMENTED_DATE.search(text):
+        return "date"
+    return None
+
+
+def mark_project_datetimes(spec: Spec, expected: dict[str, int] | None = None) -> list[str]:
+    """Mark strings that carry a project-local date-time or date, from their documented format."""
+    expected = PROJECT_DATETIME_INPUTS if expected is None else expected
+    marked: dict[str, dict[int, str]] = {"parameters": {}, "properties": {}}
+    for parameter in _operation_parameters(spec):
+        if kind := _documented_kind(spec, parameter, parameter.get("schema")):
+            parameter[DATETIME_EXTENSION] = kind
+            marked["parameters"][id(parameter)] = f"{parameter.get('name')}: {kind}"
+    for node in walk(spec):
+        if not isinstance(node, dict) or not isinstance(node.get("properties"), dict):
+            continue
+        for name, prop in node["properties"].items():
+            target = _resolved(spec, prop)
+            if isinstance(prop, dict) and (kind := _documented_kind(spec, prop, prop)):
+                target[DATETIME_EXTENSION] = kind
+                marked["properties"][id(target)] = f"{name}: {kind}"
+    changes = []
+    for where, found in marked.items():
+        _expect_count(f"documented date-time {where}", len(found), expected[where])
+        kinds = sorted(found.values())
+        for kind in ("datetime", "date"):
+            count = sum(entry.endswith(f": {kind}") for entry in kinds)
+            if count:
+                changes.append(f"{count} {where}: {kind}")
+    return changes
+
+
 FIXES: tuple[Fix, ...] = (
     Fix(
         "hoist-error-responses",
@@ -223,5 +320,15 @@ FIXES: tuple[Fix, ...] = (
         "mark-paginated-lists",
         f"{LIST_FIELD_EXTENSION} lets the paginator find the list without a hand-kept table",
         mark_paginated_lists,
+    ),
+    Fix(
+        "declare-documented-array-filters",
+        "filters typed string whose text shows name[]= could not take more than one value",
+        declare_documented_array_filters,
+    ),
+    Fix(
+        "mark-project-datetimes",
+        f"{DATETIME_EXTENSION} lets the client format datetime and date values in project time",
+        mark_project_datetimes,
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from carecloud_async._client import EnterpriseClient
@@ -52,12 +53,15 @@ async def create_card(
     card_type_id: str,
     card_number: str,
     customer_id: str | None = None,
-    valid_from: str | None = None,
-    valid_to: str | None = None,
+    valid_from: str | datetime | None = None,
+    valid_to: str | datetime | None = None,
     store_id: str | None = None,
     state: int = 1,
 ) -> Any:
-    """Issue a card of a card type (``state`` 1 is active), optionally owned from the start."""
+    """Issue a card of a card type (``state`` 1 is active), optionally owned from the start.
+
+    ``valid_from`` and ``valid_to`` take a datetime (sent in project time) or an API string.
+    """
     from carecloud_openapi.api.cards import post_card
     from carecloud_openapi.models import PostCardBody
 

@@ -57,7 +57,7 @@ def _get_kwargs(
     if not isinstance(booking_statuses, Unset):
         json_booking_statuses = booking_statuses
 
-    params["booking_statuses"] = json_booking_statuses
+    params["booking_statuses[]"] = json_booking_statuses
 
     json_add_booking_items: str | Unset = UNSET
     if not isinstance(add_booking_items, Unset):

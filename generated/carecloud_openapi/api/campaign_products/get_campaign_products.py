@@ -73,7 +73,7 @@ def _get_kwargs(
     if not isinstance(type_id, Unset):
         json_type_id = type_id
 
-    params["type_id"] = json_type_id
+    params["type_id[]"] = json_type_id
 
     params["store_id"] = store_id
 

@@ -25,7 +25,7 @@ def _get_kwargs(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCardTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -48,7 +48,11 @@ def _get_kwargs(
 
     params["name"] = name
 
-    params["text_id"] = text_id
+    json_text_id: list[str] | Unset = UNSET
+    if not isinstance(text_id, Unset):
+        json_text_id = text_id
+
+    params["text_id[]"] = json_text_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -152,7 +156,7 @@ def sync_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCardTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -177,7 +181,7 @@ def sync_detailed(
         sort_field (str | Unset):
         sort_direction (GetCardTypesSortDirection | Unset):
         name (str | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -213,7 +217,7 @@ def sync(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCardTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -239,7 +243,7 @@ def sync(
         sort_field (str | Unset):
         sort_direction (GetCardTypesSortDirection | Unset):
         name (str | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -270,7 +274,7 @@ async def asyncio_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCardTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -295,7 +299,7 @@ async def asyncio_detailed(
         sort_field (str | Unset):
         sort_direction (GetCardTypesSortDirection | Unset):
         name (str | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -329,7 +333,7 @@ async def asyncio(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCardTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -355,7 +359,7 @@ async def asyncio(
         sort_field (str | Unset):
         sort_direction (GetCardTypesSortDirection | Unset):
         name (str | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:

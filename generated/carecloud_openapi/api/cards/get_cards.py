@@ -70,7 +70,7 @@ def _get_kwargs(
     if not isinstance(card_number_list, Unset):
         json_card_number_list = card_number_list
 
-    params["card_number_list"] = json_card_number_list
+    params["card_number_list[]"] = json_card_number_list
 
     params["search_secondary_card_number"] = search_secondary_card_number
 

@@ -25,7 +25,7 @@ def _get_kwargs(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCreditsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     create_credit_time_from: str | Unset = UNSET,
     create_credit_time_to: str | Unset = UNSET,
     note: str | Unset = UNSET,
@@ -51,7 +51,11 @@ def _get_kwargs(
 
     params["customer_id"] = customer_id
 
-    params["credit_type_id"] = credit_type_id
+    json_credit_type_id: list[str] | Unset = UNSET
+    if not isinstance(credit_type_id, Unset):
+        json_credit_type_id = credit_type_id
+
+    params["credit_type_id[]"] = json_credit_type_id
 
     params["create_credit_time_from"] = create_credit_time_from
 
@@ -161,7 +165,7 @@ def sync_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCreditsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     create_credit_time_from: str | Unset = UNSET,
     create_credit_time_to: str | Unset = UNSET,
     note: str | Unset = UNSET,
@@ -198,7 +202,7 @@ def sync_detailed(
         sort_field (str | Unset):
         sort_direction (GetCreditsSortDirection | Unset):
         customer_id (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         create_credit_time_from (str | Unset):
         create_credit_time_to (str | Unset):
         note (str | Unset):
@@ -240,7 +244,7 @@ def sync(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCreditsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     create_credit_time_from: str | Unset = UNSET,
     create_credit_time_to: str | Unset = UNSET,
     note: str | Unset = UNSET,
@@ -278,7 +282,7 @@ def sync(
         sort_field (str | Unset):
         sort_direction (GetCreditsSortDirection | Unset):
         customer_id (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         create_credit_time_from (str | Unset):
         create_credit_time_to (str | Unset):
         note (str | Unset):
@@ -315,7 +319,7 @@ async def asyncio_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCreditsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     create_credit_time_from: str | Unset = UNSET,
     create_credit_time_to: str | Unset = UNSET,
     note: str | Unset = UNSET,
@@ -352,7 +356,7 @@ async def asyncio_detailed(
         sort_field (str | Unset):
         sort_direction (GetCreditsSortDirection | Unset):
         customer_id (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         create_credit_time_from (str | Unset):
         create_credit_time_to (str | Unset):
         note (str | Unset):
@@ -392,7 +396,7 @@ async def asyncio(
     sort_field: str | Unset = UNSET,
     sort_direction: GetCreditsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     create_credit_time_from: str | Unset = UNSET,
     create_credit_time_to: str | Unset = UNSET,
     note: str | Unset = UNSET,
@@ -430,7 +434,7 @@ async def asyncio(
         sort_field (str | Unset):
         sort_direction (GetCreditsSortDirection | Unset):
         customer_id (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         create_credit_time_from (str | Unset):
         create_credit_time_to (str | Unset):
         note (str | Unset):

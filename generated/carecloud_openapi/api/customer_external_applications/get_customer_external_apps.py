@@ -25,7 +25,7 @@ def _get_kwargs(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetCustomerExternalAppsSortDirection | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -46,7 +46,11 @@ def _get_kwargs(
 
     params["sort_direction"] = json_sort_direction
 
-    params["text_id"] = text_id
+    json_text_id: list[str] | Unset = UNSET
+    if not isinstance(text_id, Unset):
+        json_text_id = text_id
+
+    params["text_id[]"] = json_text_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -144,7 +148,7 @@ def sync_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetCustomerExternalAppsSortDirection | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -175,7 +179,7 @@ def sync_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetCustomerExternalAppsSortDirection | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -209,7 +213,7 @@ def sync(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetCustomerExternalAppsSortDirection | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -241,7 +245,7 @@ def sync(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetCustomerExternalAppsSortDirection | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -270,7 +274,7 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetCustomerExternalAppsSortDirection | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -301,7 +305,7 @@ async def asyncio_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetCustomerExternalAppsSortDirection | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -333,7 +337,7 @@ async def asyncio(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetCustomerExternalAppsSortDirection | Unset = UNSET,
-    text_id: str | Unset = UNSET,
+    text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -365,7 +369,7 @@ async def asyncio(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetCustomerExternalAppsSortDirection | Unset):
-        text_id (str | Unset):
+        text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:

@@ -69,13 +69,13 @@ def _get_kwargs(
     if not isinstance(email_list, Unset):
         json_email_list = email_list
 
-    params["email_list"] = json_email_list
+    params["email_list[]"] = json_email_list
 
     json_customer_ids: list[str] | Unset = UNSET
     if not isinstance(customer_ids, Unset):
         json_customer_ids = customer_ids
 
-    params["customer_ids"] = json_customer_ids
+    params["customer_ids[]"] = json_customer_ids
 
     params["customer_short_salutation"] = customer_short_salutation
 

@@ -62,7 +62,7 @@ def _get_kwargs(
     if not isinstance(card_number_list, Unset):
         json_card_number_list = card_number_list
 
-    params["card_number_list"] = json_card_number_list
+    params["card_number_list[]"] = json_card_number_list
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -84,7 +84,7 @@ def _get_kwargs(
     if not isinstance(customer_type_id, Unset):
         json_customer_type_id = customer_type_id
 
-    params["customer_type_id"] = json_customer_type_id
+    params["customer_type_id[]"] = json_customer_type_id
 
     params["without_stores"] = without_stores
 
@@ -92,7 +92,7 @@ def _get_kwargs(
     if not isinstance(tag_ids, Unset):
         json_tag_ids = tag_ids
 
-    params["tag_ids"] = json_tag_ids
+    params["tag_ids[]"] = json_tag_ids
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -36,7 +36,7 @@ def _get_kwargs(
     if not isinstance(segment_group_ids, Unset):
         json_segment_group_ids = segment_group_ids
 
-    params["segment_group_ids"] = json_segment_group_ids
+    params["segment_group_ids[]"] = json_segment_group_ids
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

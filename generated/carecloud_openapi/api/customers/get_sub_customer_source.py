@@ -59,7 +59,7 @@ def _get_kwargs(
     if not isinstance(external_ids, Unset):
         json_external_ids = external_ids
 
-    params["external_ids"] = json_external_ids
+    params["external_ids[]"] = json_external_ids
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

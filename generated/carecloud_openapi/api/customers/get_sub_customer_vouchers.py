@@ -33,7 +33,7 @@ def _get_kwargs(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -64,7 +64,11 @@ def _get_kwargs(
 
     params["without_stores"] = without_stores
 
-    params["reward_id"] = reward_id
+    json_reward_id: list[str] | Unset = UNSET
+    if not isinstance(reward_id, Unset):
+        json_reward_id = reward_id
+
+    params["reward_id[]"] = json_reward_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -177,7 +181,7 @@ def sync_detailed(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -210,7 +214,7 @@ def sync_detailed(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -256,7 +260,7 @@ def sync(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -290,7 +294,7 @@ def sync(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -331,7 +335,7 @@ async def asyncio_detailed(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -364,7 +368,7 @@ async def asyncio_detailed(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -408,7 +412,7 @@ async def asyncio(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -442,7 +446,7 @@ async def asyncio(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:

@@ -28,7 +28,7 @@ def _get_kwargs(
     sort_direction: GetEventTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
     text_id: str | Unset = UNSET,
-    event_group_text_id: str | Unset = UNSET,
+    event_group_text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -53,7 +53,11 @@ def _get_kwargs(
 
     params["text_id"] = text_id
 
-    params["event_group_text_id"] = event_group_text_id
+    json_event_group_text_id: list[str] | Unset = UNSET
+    if not isinstance(event_group_text_id, Unset):
+        json_event_group_text_id = event_group_text_id
+
+    params["event_group_text_id[]"] = json_event_group_text_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -158,7 +162,7 @@ def sync_detailed(
     sort_direction: GetEventTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
     text_id: str | Unset = UNSET,
-    event_group_text_id: str | Unset = UNSET,
+    event_group_text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -181,7 +185,7 @@ def sync_detailed(
         sort_direction (GetEventTypesSortDirection | Unset):
         name (str | Unset):
         text_id (str | Unset):
-        event_group_text_id (str | Unset):
+        event_group_text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -219,7 +223,7 @@ def sync(
     sort_direction: GetEventTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
     text_id: str | Unset = UNSET,
-    event_group_text_id: str | Unset = UNSET,
+    event_group_text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -243,7 +247,7 @@ def sync(
         sort_direction (GetEventTypesSortDirection | Unset):
         name (str | Unset):
         text_id (str | Unset):
-        event_group_text_id (str | Unset):
+        event_group_text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -276,7 +280,7 @@ async def asyncio_detailed(
     sort_direction: GetEventTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
     text_id: str | Unset = UNSET,
-    event_group_text_id: str | Unset = UNSET,
+    event_group_text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -299,7 +303,7 @@ async def asyncio_detailed(
         sort_direction (GetEventTypesSortDirection | Unset):
         name (str | Unset):
         text_id (str | Unset):
-        event_group_text_id (str | Unset):
+        event_group_text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -335,7 +339,7 @@ async def asyncio(
     sort_direction: GetEventTypesSortDirection | Unset = UNSET,
     name: str | Unset = UNSET,
     text_id: str | Unset = UNSET,
-    event_group_text_id: str | Unset = UNSET,
+    event_group_text_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -359,7 +363,7 @@ async def asyncio(
         sort_direction (GetEventTypesSortDirection | Unset):
         name (str | Unset):
         text_id (str | Unset):
-        event_group_text_id (str | Unset):
+        event_group_text_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:

@@ -61,7 +61,7 @@ def _get_kwargs(
     if not isinstance(event_type_ids, Unset):
         json_event_type_ids = event_type_ids
 
-    params["event_type_ids"] = json_event_type_ids
+    params["event_type_ids[]"] = json_event_type_ids
 
     params["include_property_records"] = include_property_records
 

@@ -28,7 +28,7 @@ def _get_kwargs(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetProductReservationPricesSortDirection | Unset = UNSET,
-    reservable_product_id: str | Unset = UNSET,
+    reservable_product_id: list[str] | Unset = UNSET,
     store_id: str | Unset = UNSET,
     currency_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -51,7 +51,11 @@ def _get_kwargs(
 
     params["sort_direction"] = json_sort_direction
 
-    params["reservable_product_id"] = reservable_product_id
+    json_reservable_product_id: list[str] | Unset = UNSET
+    if not isinstance(reservable_product_id, Unset):
+        json_reservable_product_id = reservable_product_id
+
+    params["reservable_product_id[]"] = json_reservable_product_id
 
     params["store_id"] = store_id
 
@@ -160,7 +164,7 @@ def sync_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetProductReservationPricesSortDirection | Unset = UNSET,
-    reservable_product_id: str | Unset = UNSET,
+    reservable_product_id: list[str] | Unset = UNSET,
     store_id: str | Unset = UNSET,
     currency_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -184,7 +188,7 @@ def sync_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetProductReservationPricesSortDirection | Unset):
-        reservable_product_id (str | Unset):
+        reservable_product_id (list[str] | Unset):
         store_id (str | Unset):
         currency_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -222,7 +226,7 @@ def sync(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetProductReservationPricesSortDirection | Unset = UNSET,
-    reservable_product_id: str | Unset = UNSET,
+    reservable_product_id: list[str] | Unset = UNSET,
     store_id: str | Unset = UNSET,
     currency_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -247,7 +251,7 @@ def sync(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetProductReservationPricesSortDirection | Unset):
-        reservable_product_id (str | Unset):
+        reservable_product_id (list[str] | Unset):
         store_id (str | Unset):
         currency_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -280,7 +284,7 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetProductReservationPricesSortDirection | Unset = UNSET,
-    reservable_product_id: str | Unset = UNSET,
+    reservable_product_id: list[str] | Unset = UNSET,
     store_id: str | Unset = UNSET,
     currency_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -304,7 +308,7 @@ async def asyncio_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetProductReservationPricesSortDirection | Unset):
-        reservable_product_id (str | Unset):
+        reservable_product_id (list[str] | Unset):
         store_id (str | Unset):
         currency_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -340,7 +344,7 @@ async def asyncio(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetProductReservationPricesSortDirection | Unset = UNSET,
-    reservable_product_id: str | Unset = UNSET,
+    reservable_product_id: list[str] | Unset = UNSET,
     store_id: str | Unset = UNSET,
     currency_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -365,7 +369,7 @@ async def asyncio(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetProductReservationPricesSortDirection | Unset):
-        reservable_product_id (str | Unset):
+        reservable_product_id (list[str] | Unset):
         store_id (str | Unset):
         currency_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.

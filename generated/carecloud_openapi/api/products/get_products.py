@@ -62,7 +62,7 @@ def _get_kwargs(
     if not isinstance(tag_ids, Unset):
         json_tag_ids = tag_ids
 
-    params["tag_ids"] = json_tag_ids
+    params["tag_ids[]"] = json_tag_ids
 
     params["partner_id"] = partner_id
 

@@ -60,7 +60,7 @@ def _get_kwargs(
     if not isinstance(tag_ids, Unset):
         json_tag_ids = tag_ids
 
-    params["tag_ids"] = json_tag_ids
+    params["tag_ids[]"] = json_tag_ids
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

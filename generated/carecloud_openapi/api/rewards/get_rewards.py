@@ -82,7 +82,7 @@ def _get_kwargs(
     if not isinstance(customer_type_id, Unset):
         json_customer_type_id = customer_type_id
 
-    params["customer_type_id"] = json_customer_type_id
+    params["customer_type_id[]"] = json_customer_type_id
 
     params["without_stores"] = without_stores
 
@@ -90,7 +90,7 @@ def _get_kwargs(
     if not isinstance(tag_ids, Unset):
         json_tag_ids = tag_ids
 
-    params["tag_ids"] = json_tag_ids
+    params["tag_ids[]"] = json_tag_ids
 
     params["partner_id"] = partner_id
 

@@ -28,7 +28,7 @@ def _get_kwargs(
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperCardsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    stamper_campaign_id: str | Unset = UNSET,
+    stamper_campaign_id: list[str] | Unset = UNSET,
     state: GetStamperCardsState | Unset = UNSET,
     filled_up: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -53,7 +53,11 @@ def _get_kwargs(
 
     params["customer_id"] = customer_id
 
-    params["stamper_campaign_id"] = stamper_campaign_id
+    json_stamper_campaign_id: list[str] | Unset = UNSET
+    if not isinstance(stamper_campaign_id, Unset):
+        json_stamper_campaign_id = stamper_campaign_id
+
+    params["stamper_campaign_id[]"] = json_stamper_campaign_id
 
     json_state: int | Unset = UNSET
     if not isinstance(state, Unset):
@@ -165,7 +169,7 @@ def sync_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperCardsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    stamper_campaign_id: str | Unset = UNSET,
+    stamper_campaign_id: list[str] | Unset = UNSET,
     state: GetStamperCardsState | Unset = UNSET,
     filled_up: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -191,7 +195,7 @@ def sync_detailed(
         sort_field (str | Unset):
         sort_direction (GetStamperCardsSortDirection | Unset):
         customer_id (str | Unset):
-        stamper_campaign_id (str | Unset):
+        stamper_campaign_id (list[str] | Unset):
         state (GetStamperCardsState | Unset):
         filled_up (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -231,7 +235,7 @@ def sync(
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperCardsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    stamper_campaign_id: str | Unset = UNSET,
+    stamper_campaign_id: list[str] | Unset = UNSET,
     state: GetStamperCardsState | Unset = UNSET,
     filled_up: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -258,7 +262,7 @@ def sync(
         sort_field (str | Unset):
         sort_direction (GetStamperCardsSortDirection | Unset):
         customer_id (str | Unset):
-        stamper_campaign_id (str | Unset):
+        stamper_campaign_id (list[str] | Unset):
         state (GetStamperCardsState | Unset):
         filled_up (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -293,7 +297,7 @@ async def asyncio_detailed(
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperCardsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    stamper_campaign_id: str | Unset = UNSET,
+    stamper_campaign_id: list[str] | Unset = UNSET,
     state: GetStamperCardsState | Unset = UNSET,
     filled_up: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -319,7 +323,7 @@ async def asyncio_detailed(
         sort_field (str | Unset):
         sort_direction (GetStamperCardsSortDirection | Unset):
         customer_id (str | Unset):
-        stamper_campaign_id (str | Unset):
+        stamper_campaign_id (list[str] | Unset):
         state (GetStamperCardsState | Unset):
         filled_up (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -357,7 +361,7 @@ async def asyncio(
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperCardsSortDirection | Unset = UNSET,
     customer_id: str | Unset = UNSET,
-    stamper_campaign_id: str | Unset = UNSET,
+    stamper_campaign_id: list[str] | Unset = UNSET,
     state: GetStamperCardsState | Unset = UNSET,
     filled_up: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -384,7 +388,7 @@ async def asyncio(
         sort_field (str | Unset):
         sort_direction (GetStamperCardsSortDirection | Unset):
         customer_id (str | Unset):
-        stamper_campaign_id (str | Unset):
+        stamper_campaign_id (list[str] | Unset):
         state (GetStamperCardsState | Unset):
         filled_up (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.

@@ -26,7 +26,7 @@ def _get_kwargs(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperStampsSortDirection | Unset = UNSET,
-    stamper_card_id: str | Unset = UNSET,
+    stamper_card_id: list[str] | Unset = UNSET,
     customer_id: str | Unset = UNSET,
     stamper_condition_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -49,7 +49,11 @@ def _get_kwargs(
 
     params["sort_direction"] = json_sort_direction
 
-    params["stamper_card_id"] = stamper_card_id
+    json_stamper_card_id: list[str] | Unset = UNSET
+    if not isinstance(stamper_card_id, Unset):
+        json_stamper_card_id = stamper_card_id
+
+    params["stamper_card_id[]"] = json_stamper_card_id
 
     params["customer_id"] = customer_id
 
@@ -156,7 +160,7 @@ def sync_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperStampsSortDirection | Unset = UNSET,
-    stamper_card_id: str | Unset = UNSET,
+    stamper_card_id: list[str] | Unset = UNSET,
     customer_id: str | Unset = UNSET,
     stamper_condition_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -179,7 +183,7 @@ def sync_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetStamperStampsSortDirection | Unset):
-        stamper_card_id (str | Unset):
+        stamper_card_id (list[str] | Unset):
         customer_id (str | Unset):
         stamper_condition_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -217,7 +221,7 @@ def sync(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperStampsSortDirection | Unset = UNSET,
-    stamper_card_id: str | Unset = UNSET,
+    stamper_card_id: list[str] | Unset = UNSET,
     customer_id: str | Unset = UNSET,
     stamper_condition_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -241,7 +245,7 @@ def sync(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetStamperStampsSortDirection | Unset):
-        stamper_card_id (str | Unset):
+        stamper_card_id (list[str] | Unset):
         customer_id (str | Unset):
         stamper_condition_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -274,7 +278,7 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperStampsSortDirection | Unset = UNSET,
-    stamper_card_id: str | Unset = UNSET,
+    stamper_card_id: list[str] | Unset = UNSET,
     customer_id: str | Unset = UNSET,
     stamper_condition_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -297,7 +301,7 @@ async def asyncio_detailed(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetStamperStampsSortDirection | Unset):
-        stamper_card_id (str | Unset):
+        stamper_card_id (list[str] | Unset):
         customer_id (str | Unset):
         stamper_condition_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
@@ -333,7 +337,7 @@ async def asyncio(
     offset: int | Unset = 0,
     sort_field: str | Unset = UNSET,
     sort_direction: GetStamperStampsSortDirection | Unset = UNSET,
-    stamper_card_id: str | Unset = UNSET,
+    stamper_card_id: list[str] | Unset = UNSET,
     customer_id: str | Unset = UNSET,
     stamper_condition_id: str | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
@@ -357,7 +361,7 @@ async def asyncio(
         offset (int | Unset):  Default: 0.
         sort_field (str | Unset):
         sort_direction (GetStamperStampsSortDirection | Unset):
-        stamper_card_id (str | Unset):
+        stamper_card_id (list[str] | Unset):
         customer_id (str | Unset):
         stamper_condition_id (str | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.

@@ -30,7 +30,7 @@ def _get_kwargs(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     include_service_vouchers: bool | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
@@ -64,7 +64,11 @@ def _get_kwargs(
 
     params["without_stores"] = without_stores
 
-    params["reward_id"] = reward_id
+    json_reward_id: list[str] | Unset = UNSET
+    if not isinstance(reward_id, Unset):
+        json_reward_id = reward_id
+
+    params["reward_id[]"] = json_reward_id
 
     params["include_service_vouchers"] = include_service_vouchers
 
@@ -175,7 +179,7 @@ def sync_detailed(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     include_service_vouchers: bool | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
@@ -203,7 +207,7 @@ def sync_detailed(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         include_service_vouchers (bool | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
@@ -251,7 +255,7 @@ def sync(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     include_service_vouchers: bool | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
@@ -280,7 +284,7 @@ def sync(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         include_service_vouchers (bool | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
@@ -323,7 +327,7 @@ async def asyncio_detailed(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     include_service_vouchers: bool | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
@@ -351,7 +355,7 @@ async def asyncio_detailed(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         include_service_vouchers (bool | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
@@ -397,7 +401,7 @@ async def asyncio(
     is_valid: bool | Unset = UNSET,
     is_applied: bool | Unset = UNSET,
     without_stores: bool | Unset = UNSET,
-    reward_id: str | Unset = UNSET,
+    reward_id: list[str] | Unset = UNSET,
     include_service_vouchers: bool | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
@@ -426,7 +430,7 @@ async def asyncio(
         is_valid (bool | Unset):
         is_applied (bool | Unset):
         without_stores (bool | Unset):
-        reward_id (str | Unset):
+        reward_id (list[str] | Unset):
         include_service_vouchers (bool | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 

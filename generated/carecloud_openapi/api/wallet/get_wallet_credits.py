@@ -24,7 +24,7 @@ def _get_kwargs(
     customer_id: str,
     date_from: str | Unset = UNSET,
     date_to: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -39,7 +39,11 @@ def _get_kwargs(
 
     params["date_to"] = date_to
 
-    params["credit_type_id"] = credit_type_id
+    json_credit_type_id: list[str] | Unset = UNSET
+    if not isinstance(credit_type_id, Unset):
+        json_credit_type_id = credit_type_id
+
+    params["credit_type_id[]"] = json_credit_type_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -141,7 +145,7 @@ def sync_detailed(
     customer_id: str,
     date_from: str | Unset = UNSET,
     date_to: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -161,7 +165,7 @@ def sync_detailed(
         customer_id (str):
         date_from (str | Unset):
         date_to (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -193,7 +197,7 @@ def sync(
     customer_id: str,
     date_from: str | Unset = UNSET,
     date_to: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -214,7 +218,7 @@ def sync(
         customer_id (str):
         date_from (str | Unset):
         date_to (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -241,7 +245,7 @@ async def asyncio_detailed(
     customer_id: str,
     date_from: str | Unset = UNSET,
     date_to: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -261,7 +265,7 @@ async def asyncio_detailed(
         customer_id (str):
         date_from (str | Unset):
         date_to (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -291,7 +295,7 @@ async def asyncio(
     customer_id: str,
     date_from: str | Unset = UNSET,
     date_to: str | Unset = UNSET,
-    credit_type_id: str | Unset = UNSET,
+    credit_type_id: list[str] | Unset = UNSET,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -312,7 +316,7 @@ async def asyncio(
         customer_id (str):
         date_from (str | Unset):
         date_to (str | Unset):
-        credit_type_id (str | Unset):
+        credit_type_id (list[str] | Unset):
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
