@@ -399,7 +399,7 @@ class EnterpriseClient(_BaseClient):
         base_url: str | None = None,
         api_version: str = "v1.0",
         accept_language: str | None = None,
-        project_timezone: str | tzinfo = "UTC",
+        project_timezone: str | tzinfo | None = None,
         timeout: httpx.Timeout | float | None = None,
         refresh_margin: float = 300.0,
         httpx_client: httpx.AsyncClient | None = None,
@@ -443,7 +443,9 @@ class EnterpriseClient(_BaseClient):
                 login=str(login),
                 password=str(password),
                 external_application_id=str(external_application_id),
-                project_timezone=project_zone(project_timezone),
+                project_timezone=None
+                if project_timezone is None
+                else project_zone(project_timezone),
                 refresh_margin=refresh_margin,
             )
         self.auth = auth
@@ -451,7 +453,7 @@ class EnterpriseClient(_BaseClient):
             auth=auth,
             base_url=base,
             accept_language=accept_language,
-            project_timezone=project_timezone,
+            project_timezone="UTC" if project_timezone is None else project_timezone,
             timeout=timeout,
             httpx_client=httpx_client,
             transport=transport,
@@ -460,6 +462,9 @@ class EnterpriseClient(_BaseClient):
             hooks=hooks,
             cache=cache,
         )
+        if isinstance(auth, EnterpriseAuth):
+            http = self._http
+            auth.bind(lambda request: http.send(request, auth=None))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:

@@ -17,6 +17,7 @@ import httpx
 
 from carecloud_async._auth import login_failure
 from carecloud_async._errors import AuthenticationError
+from carecloud_async._login import auth_request
 from carecloud_async._token_store import InMemoryTokenStore, TokenStore
 
 __all__ = ["CustomerAuth", "DeviceInfo"]
@@ -110,7 +111,7 @@ class CustomerAuth(httpx.Auth):
             raise RuntimeError("CustomerAuth is not bound to a client")
         self.tokens_created += 1
         body = self._device.token_request_body(self._external_application_id)
-        response = await self._send(httpx.Request("POST", self._tokens_url, json=body))
+        response = await self._send(auth_request(self._tokens_url, body))
         await response.aread()
         if not response.is_success:
             raise login_failure(response, "POST", TOKENS_PATH)

@@ -28,9 +28,11 @@ from carecloud_async._logging import (
     RequestEvent,
     RequestHook,
     mask_body,
+    mask_text,
     redact_path,
     redact_third_party_loggers,
 )
+from carecloud_async._login import is_replayable
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
     NOT_SENT,
@@ -101,6 +103,8 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             # it shares the deadline, not the call's retry permission or its name.
             options = CallOptions(deadline=options.deadline)
         method = request.method
+        # Logins and device-token requests create nothing: retried like a GET.
+        replayable = options.retry_unsafe or is_replayable(request)
         template = options.path_template or path
         await request.aread()  # buffered once, so every attempt sends the same bytes
         if body_logger.isEnabledFor(logging.DEBUG) and request.content:
@@ -115,7 +119,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                     self._cap_timeout(request, deadline_at)
                     response = await self._send_and_read(request)
             except httpx.TransportError as exc:
-                verdict = exception_verdict(method, exc, options.retry_unsafe)
+                verdict = exception_verdict(method, exc, replayable)
                 delay = backoff_delay(attempt, self.policy, self._rand())
                 retry = self._may_retry(verdict, attempt, delay, deadline_at)
                 self._report(
@@ -124,9 +128,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 if retry:
                     await self._wait(delay)
                     continue
-                raise self._transport_error(exc, verdict, method, path) from exc
+                raise self._transport_error(exc, verdict, method, path, request.url.host) from exc
             status = response.status_code
-            verdict = status_verdict(method, status, options.retry_unsafe)
+            verdict = status_verdict(method, status, replayable)
             retry_after = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
             if self.rate_limiter is not None:
                 if status == 429:
@@ -194,11 +198,14 @@ class ResilientTransport(httpx.AsyncBaseTransport):
 
     @staticmethod
     def _transport_error(
-        exc: httpx.TransportError, verdict: Verdict, method: str, path: str
+        exc: httpx.TransportError, verdict: Verdict, method: str, path: str, host: str
     ) -> TransportError:
         reason = type(exc).__name__
         if isinstance(exc, NOT_SENT):
-            return APIConnectionError(method, path, f"{reason}: the request was not sent")
+            why = mask_text(str(exc)) or "no reason given"
+            return APIConnectionError(
+                method, path, f"{reason} to {host}: {why}; the request was not sent"
+            )
         if verdict is Verdict.OUTCOME_UNKNOWN:
             return OutcomeUnknownError(
                 method,

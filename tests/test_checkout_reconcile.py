@@ -126,7 +126,8 @@ async def test_more_than_one_match_is_outcome_unknown_naming_the_ids() -> None:
         with pytest.raises(PurchaseOutcomeUnknownError) as caught:
             await _checkout(client).send_purchase(_bill())
     assert caught.value.purchase_ids == ["p-1", "p-2"]
-    assert "p-1" in str(caught.value) and "p-2" in str(caught.value)
+    assert "p-1" in str(caught.value)
+    assert "p-2" in str(caught.value)
 
 
 async def test_reconcile_settles_an_unknown_outcome_later() -> None:
