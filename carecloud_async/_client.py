@@ -309,8 +309,12 @@ class _BaseClient:
             reason = f"{type(exc).__name__}: {str(exc)[:120]}"
             raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
         data = getattr(parsed, "data", None)
-        if type(data).__name__ == "Unset":
-            data = None
+        missing = _missing_member(data, operation.list_field)
+        if missing is not None:
+            # An answer without what it promises must not read as "nothing there".
+            raise ResponseParseError(
+                operation.method, path, response.status_code, f"the answer has no {missing}"
+            )
         return ApiResponse(response.status_code, response.headers, parsed, data, operation)
 
     def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
@@ -344,6 +348,15 @@ def _build_transport(
     if cache is not None:
         stack = CachingTransport(stack, cache)
     return stack
+
+
+def _missing_member(data: Any, list_field: str | None) -> str | None:
+    """What a 2xx answer declares but lacks: its ``data``, or the list under it."""
+    if type(data).__name__ == "Unset":
+        return "'data' member"
+    if list_field is not None and type(getattr(data, list_field, None)).__name__ == "Unset":
+        return f"'data.{list_field}' list"
+    return None
 
 
 @lru_cache(maxsize=512)
