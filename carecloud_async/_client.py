@@ -9,6 +9,7 @@ the unwrapped ``data`` or raises a typed error.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import ipaddress
 import os
@@ -27,6 +28,7 @@ from carecloud_async._bodies import body_model_of, build_body
 from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
 from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
+from carecloud_async._deadline import deadline_error
 from carecloud_async._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -240,6 +242,10 @@ class _BaseClient:
     ) -> ApiResponse:
         """Like ``call``, but returns status, headers and the parsed model as well."""
         operation = operation_of(endpoint)
+        if deadline is not None and not deadline > 0:
+            raise ConfigurationError(
+                f"deadline must be a positive number of seconds, got {deadline}"
+            )
         if not operation.served_by(self.api):
             raise WrongAPIError(
                 operation.operation_id,
@@ -280,11 +286,18 @@ class _BaseClient:
         )
         with using_call_options(options):
             try:
-                response = await self._http.request(**request_kwargs)
+                async with asyncio.timeout(deadline) as bound:
+                    response = await self._http.request(**request_kwargs)
             except CareCloudError:
                 raise
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
+            except TimeoutError as exc:
+                if not bound.expired():
+                    raise
+                raise deadline_error(
+                    operation, display_path, deadline or 0.0, options.progress, retry_unsafe
+                ) from exc
         return self._parse(module, operation, display_path, response)
 
     def _parse(

@@ -100,7 +100,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         path = redact_path(request.url.path)
         if not options.applies_to(request.url.path):
             # A login or device-token request sent by the auth flow during the call:
-            # it shares the deadline, not the call's retry permission or its name.
+            # it shares the deadline, not the call's retry permission, name or progress.
             options = CallOptions(deadline=options.deadline)
         method = request.method
         # Logins and device-token requests create nothing: retried like a GET.
@@ -117,8 +117,12 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 async with self._slot():
                     started = self._clock()  # time in the limiter's queue is not request time
                     self._cap_timeout(request, deadline_at)
+                    reached_before = options.progress.may_have_reached_server
+                    options.progress.may_have_reached_server = True
                     response = await self._send_and_read(request)
             except httpx.TransportError as exc:
+                if isinstance(exc, NOT_SENT):
+                    options.progress.may_have_reached_server = reached_before
                 verdict = exception_verdict(method, exc, replayable)
                 delay = backoff_delay(attempt, self.policy, self._rand())
                 retry = self._may_retry(verdict, attempt, delay, deadline_at)
