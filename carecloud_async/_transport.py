@@ -25,8 +25,10 @@ from carecloud_async._errors import (
     TransportError,
 )
 from carecloud_async._logging import (
+    BODY_LOGGER,
     RequestEvent,
     RequestHook,
+    body_logging_enabled,
     mask_body,
     mask_text,
     redact_path,
@@ -48,7 +50,7 @@ from carecloud_async._retry import (
 __all__ = ["RateLimiter", "ResilientTransport"]
 
 logger = logging.getLogger("carecloud_async")
-body_logger = logging.getLogger("carecloud_async.bodies")
+body_logger = logging.getLogger(BODY_LOGGER)
 
 
 def _utc_now() -> datetime:
@@ -107,7 +109,8 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         replayable = options.retry_unsafe or is_replayable(request)
         template = options.path_template or path
         await request.aread()  # buffered once, so every attempt sends the same bytes
-        if body_logger.isEnabledFor(logging.DEBUG) and request.content:
+        log_bodies = body_logging_enabled()
+        if log_bodies and request.content:
             body_logger.debug("%s %s request body %s", method, template, mask_body(request.content))
         deadline_at = None if options.deadline is None else self._clock() + options.deadline
         attempt = 0
@@ -153,7 +156,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             self._report(
                 options, method, template, attempt, status, started, request_id, None, retry, delay
             )
-            if body_logger.isEnabledFor(logging.DEBUG) and response.content:
+            if log_bodies and response.content:
                 body_logger.debug(
                     "%s %s response body %s", method, template, mask_body(response.content)
                 )
