@@ -40,7 +40,7 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
-from carecloud_async._logging import RequestHook
+from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
@@ -392,7 +392,14 @@ def _display_path(operation: Operation, params: Mapping[str, Any]) -> str:
 def _transport_error(exc: httpx.TransportError, operation: Operation, path: str) -> TransportError:
     reason = type(exc).__name__
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return APIConnectionError(operation.method, path, f"{reason}: the request was not sent")
+        try:
+            host = exc.request.url.host
+        except RuntimeError:
+            host = "the server"
+        why = mask_text(str(exc)) or "no reason given"
+        return APIConnectionError(
+            operation.method, path, f"{reason} to {host}: {why}; the request was not sent"
+        )
     if not operation.is_idempotent:
         return OutcomeUnknownError(
             operation.method,
