@@ -39,7 +39,7 @@ from tests.conftest import (
 )
 
 LOGIN = "/users/actions/login"
-STORES = {"stores": [], "total_items": 0}
+STORES = {"stores": [], "rewards": [], "total_items": 0}
 
 
 def _server(login_answers: Callable[[httpx.Request], httpx.Response]) -> Recorder:
