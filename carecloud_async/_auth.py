@@ -9,7 +9,6 @@ token logs in again once and replays the request once.
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import re
 import time
@@ -21,7 +20,12 @@ import httpx
 
 from carecloud_async._datetimes import parse_project_datetime
 from carecloud_async._errors import AuthenticationError, CareCloudError
-from carecloud_async._login import auth_request, login_failure, login_transport_error
+from carecloud_async._login import (
+    SingleFlight,
+    auth_request,
+    login_failure,
+    login_transport_error,
+)
 
 __all__ = ["BearerTokenAuth", "EnterpriseAuth", "login_failure"]
 
@@ -102,9 +106,8 @@ class EnterpriseAuth(httpx.Auth):
         self._refresh_ahead = True
         """Whether ``_expires_at`` is believed enough to log in before it."""
         self._valid_to: datetime | None = None
-        self._finished_logins = 0
-        self._failure: CareCloudError | None = None
-        """Outcome of the last login if it failed; calls that waited for it share it."""
+        self._flight = SingleFlight()
+        """Outcome of the last login; calls that waited for it share a failure."""
         self._failed_refreshes = 0
         self._next_refresh_at: float | None = None
         self._warned_valid_to = False
@@ -143,21 +146,16 @@ class EnterpriseAuth(httpx.Auth):
         if self._send is None:
             raise RuntimeError("EnterpriseAuth is not bound to a client")
         self.logins += 1
+        await self._flight.run(self._send_login)
+
+    async def _send_login(self) -> None:
+        assert self._send is not None
         try:
-            try:
-                response = await self._send(auth_request(self._login_url, self._credentials))
-                await response.aread()
-            except httpx.TransportError as exc:
-                raise login_transport_error(exc, "POST", LOGIN_PATH) from exc
-            self._accept_login(response)
-        except CareCloudError as exc:
-            # Only an answer (or a definite failure) ends the login for everybody; a
-            # cancelled caller leaves the next waiter to try for itself.
-            self._finished_logins += 1
-            self._failure = exc
-            raise
-        self._finished_logins += 1
-        self._failure = None
+            response = await self._send(auth_request(self._login_url, self._credentials))
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise login_transport_error(exc, "POST", LOGIN_PATH) from exc
+        self._accept_login(response)
 
     async def _log_in_or_keep(self, *, after_401: bool) -> None:
         """Log in; if this was an early refresh and it failed, keep the valid token."""
@@ -256,10 +254,11 @@ class EnterpriseAuth(httpx.Auth):
         A login that finished meanwhile is shared: its token is used, or its failure
         raised (unless the old token may still be sent, when a refresh ahead of time failed).
         """
-        someone_logged_in = self._finished_logins != logins_seen
-        if someone_logged_in and self._failure is not None:
+        someone_logged_in = self._flight.finished_since(logins_seen)
+        failure = self._flight.failed_since(logins_seen)
+        if failure is not None:
             if after_401 or not self._token_usable():
-                raise copy.copy(self._failure)
+                raise failure
             return False
         if after_401:
             if not someone_logged_in:
@@ -270,12 +269,12 @@ class EnterpriseAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        logins_seen = self._finished_logins
+        logins_seen = self._flight.ticket()
         for after_401 in (False, True):  # send, then replay at most once after a 401
             async with self._lock:
                 if self._should_log_in(logins_seen, after_401=after_401):
                     await self._log_in_or_keep(after_401=after_401)
-                token, logins_seen = self._token, self._finished_logins
+                token, logins_seen = self._token, self._flight.ticket()
             request.headers["Authorization"] = f"Bearer {token}"
             response = yield request
             if response.status_code != 401:

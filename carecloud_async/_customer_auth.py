@@ -17,7 +17,7 @@ import httpx
 
 from carecloud_async._auth import login_failure
 from carecloud_async._errors import AuthenticationError
-from carecloud_async._login import auth_request
+from carecloud_async._login import SingleFlight, auth_request
 from carecloud_async._token_store import InMemoryTokenStore, TokenStore
 
 __all__ = ["CustomerAuth", "DeviceInfo"]
@@ -89,6 +89,7 @@ class CustomerAuth(httpx.Auth):
         self._store: TokenStore = token_store or InMemoryTokenStore()
         self._lock = asyncio.Lock()
         self._token: str | None = None
+        self._flight = SingleFlight()
         self._send: SendWithoutAuth | None = None
         self.tokens_created = 0
         """How many device tokens this flow has requested (for metrics and tests)."""
@@ -99,11 +100,14 @@ class CustomerAuth(httpx.Auth):
 
     async def token_id(self) -> str:
         """The current device token, loaded from the store or created on first use."""
+        ticket = self._flight.ticket()
         async with self._lock:
             if self._token is None:
                 self._token = await self._store.load(self._device.device_id)
             if self._token is None:
-                self._token = await self._create()
+                if failure := self._flight.failed_since(ticket):
+                    raise failure  # the request this call waited for failed: share it
+                self._token = await self._flight.run(self._create)
             return self._token
 
     async def _create(self) -> str:

@@ -8,6 +8,10 @@ reads; ``login_failure`` turns a refused answer into the error a caller can act 
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import httpx
 
 from carecloud_async._errors import (
@@ -22,7 +26,16 @@ from carecloud_async._errors import (
 from carecloud_async._logging import mask_text
 from carecloud_async._retry import NOT_SENT, parse_retry_after
 
-__all__ = ["REPLAYABLE", "auth_request", "is_replayable", "login_failure", "login_transport_error"]
+__all__ = [
+    "REPLAYABLE",
+    "SingleFlight",
+    "auth_request",
+    "is_replayable",
+    "login_failure",
+    "login_transport_error",
+]
+
+T = TypeVar("T")
 
 REPLAYABLE = "carecloud_replayable"
 """Request extension: the request changes nothing on the server, so it may be sent again."""
@@ -94,3 +107,41 @@ def login_transport_error(exc: httpx.TransportError, method: str, path: str) -> 
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(method, path, f"{reason}; no answer in time")
     return TransportError(method, path, reason)
+
+
+class SingleFlight:
+    """How the last login ended, so the calls that waited for it share its failure.
+
+    A caller takes a ``ticket()`` before waiting for the flow's lock; once it holds
+    the lock, ``failed_since(ticket)`` tells it whether a login finished meanwhile
+    and failed: then it raises that error instead of logging in again (no herd).
+    A caller that arrives later holds a newer ticket and starts a fresh login. A
+    cancelled login counts as nothing: the next waiter tries for itself.
+    """
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self.failure: CareCloudError | None = None
+
+    def ticket(self) -> int:
+        return self.finished
+
+    def finished_since(self, ticket: int) -> bool:
+        return self.finished != ticket
+
+    def failed_since(self, ticket: int) -> CareCloudError | None:
+        """A copy of the failure of a login that finished after ``ticket``, if it failed."""
+        if self.finished_since(ticket) and self.failure is not None:
+            return copy.copy(self.failure)
+        return None
+
+    async def run(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        try:
+            result = await attempt()
+        except CareCloudError as exc:
+            self.finished += 1
+            self.failure = exc
+            raise
+        self.finished += 1
+        self.failure = None
+        return result

@@ -232,3 +232,28 @@ async def test_a_failed_early_refresh_keeps_the_token_warns_once_and_backs_off(
         clock.advance(4 * 60)  # now past valid_to: the login's own error reaches the caller
         with pytest.raises((ServerError, RateLimitError)):
             await client.call(get_stores)
+
+
+async def test_calls_waiting_for_a_device_token_share_its_failure() -> None:
+    """POST /tokens failing for good: ten waiting calls get its error from one request flow."""
+    healthy = False
+
+    def tokens(request: httpx.Request) -> httpx.Response:
+        return json_response(201, {"token_id": "t-1"}) if healthy else httpx.Response(500)
+
+    recorder = _server(tokens)
+    async with CustomerClient(
+        base_url=BASE_URL,
+        external_application_id="app",
+        device=DeviceInfo(device_id="kiosk-1"),
+        transport=recorder.transport,
+        retry_policy=RetryPolicy(wait=False),
+    ) as client:
+        results = await asyncio.gather(
+            *(client.call(get_rewards) for _ in range(10)), return_exceptions=True
+        )
+        assert all(isinstance(r, ServerError) for r in results), results
+        assert len(recorder.paths("/tokens")) == 4  # first try + 3 retries, shared by all ten
+        healthy = True
+        await client.call(get_rewards)
+    assert len(recorder.paths("/tokens")) == 5
