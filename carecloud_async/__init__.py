@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         BadRequestError,
         CareCloudError,
         ConfigurationError,
+        CustomerSessionLostError,
         InvalidParam,
         MethodNotAllowedError,
         NotFoundError,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         ResponseParseError,
         ServerError,
         ServiceUnavailableError,
+        TokenStoreError,
         TransportError,
         WrongAPIError,
     )
@@ -45,7 +47,12 @@ if TYPE_CHECKING:
     from carecloud_async._pagination import Page
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._retry import RetryPolicy
-    from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
+    from carecloud_async._token_store import (
+        FileTokenStore,
+        InMemoryTokenStore,
+        SharedTokenStore,
+        TokenStore,
+    )
     from carecloud_async._transport import ResilientTransport
 
 __version__ = "0.1.0"
@@ -62,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "ConfigurationError": "_errors",
     "CustomerAuth": "_customer_auth",
     "CustomerClient": "_client",
+    "CustomerSessionLostError": "_errors",
     "DEFAULT_TIMEOUT": "_client",
     "DeviceInfo": "_customer_auth",
     "EnterpriseAuth": "_auth",
@@ -85,7 +93,9 @@ _EXPORTS: dict[str, str] = {
     "RetryPolicy": "_retry",
     "ServerError": "_errors",
     "ServiceUnavailableError": "_errors",
+    "SharedTokenStore": "_token_store",
     "TokenStore": "_token_store",
+    "TokenStoreError": "_errors",
     "TransportError": "_errors",
     "WrongAPIError": "_errors",
     "format_project_datetime": "_datetimes",
@@ -106,6 +116,7 @@ __all__ = [
     "ConfigurationError",
     "CustomerAuth",
     "CustomerClient",
+    "CustomerSessionLostError",
     "DeviceInfo",
     "EnterpriseAuth",
     "EnterpriseClient",
@@ -128,7 +139,9 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
+    "SharedTokenStore",
     "TokenStore",
+    "TokenStoreError",
     "TransportError",
     "WrongAPIError",
     "__version__",

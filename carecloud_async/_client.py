@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import ipaddress
+import logging
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -27,11 +28,12 @@ from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._bodies import body_model_of, build_body
 from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
-from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
+from carecloud_async._customer_auth import CustomerAuth, DeviceInfo, token_refused
 from carecloud_async._deadline import deadline_error
 from carecloud_async._errors import (
     APIConnectionError,
     APITimeoutError,
+    AuthenticationError,
     CareCloudError,
     ConfigurationError,
     OutcomeUnknownError,
@@ -49,6 +51,7 @@ from carecloud_async._transport import RateLimiter, ResilientTransport
 __all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+logger = logging.getLogger("carecloud_async")
 Endpoint = ModuleType | Callable[..., Awaitable[Any]]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -617,12 +620,41 @@ class CustomerClient(_BaseClient):
         body = PostTokenLoginBody(
             login_type=PostTokenLoginBodyLoginType(kind), login_value=value, password=password
         )
-        data = await self.call(post_token_login, token_id=await self.device_token(), body=body)
+        for renewed in (False, True):
+            token = await self.device_token()
+            try:
+                data = await self.call(post_token_login, token_id=token, body=body)
+            except AuthenticationError as exc:
+                if renewed or not token_refused(exc):
+                    raise  # a wrong password keeps the device token
+                logger.warning("carecloud: device token dead at customer login; renewing it once")
+                continue
+            self.auth.customer_attached(token)
+            break
         customer_id = getattr(data, "customer_id", None)
         return customer_id if isinstance(customer_id, str) else None
 
     async def logout_customer(self) -> None:
-        """Detach the logged-in customer from this device token."""
+        """Detach the logged-in customer from this device token.
+
+        If the server no longer knows the token, no customer is attached to it
+        any more, so this returns quietly (the next call gets a new token).
+        """
         from carecloud_openapi.api.tokens import post_token_logout
 
-        await self.call(post_token_logout, token_id=await self.device_token())
+        try:
+            await self.call(post_token_logout, token_id=await self.device_token())
+        except AuthenticationError as exc:
+            if not token_refused(exc):
+                raise
+        self.auth.customer_detached()
+
+    @property
+    def customer_logged_in(self) -> bool:
+        """Whether a customer is logged in on the device token this client uses.
+
+        It turns False when the device token is renewed: a call sent for the
+        customer then raises ``CustomerSessionLostError`` instead of running
+        without the customer.
+        """
+        return self.auth.customer_logged_in

@@ -4,10 +4,12 @@ Catch ``CareCloudError`` for everything, or a branch of the tree::
 
     CareCloudError
     +-- ConfigurationError          bad arguments or environment (or no login endpoint at the URL)
+    |   +-- TokenStoreError             the token store cannot be read or written; ``path``, ``reason``
     +-- WrongAPIError               operation is not served by this client's API; nothing sent
     +-- APIStatusError              the server answered with a non-2xx status
     |   +-- BadRequestError             400, with ``invalid_params``
     |   +-- AuthenticationError         401, or a login that the server refused
+    |   |   +-- CustomerSessionLostError    the device token was replaced; the customer is logged out
     |   +-- PermissionDeniedError       403
     |   +-- NotFoundError               404
     |   +-- MethodNotAllowedError       405
@@ -39,6 +41,7 @@ __all__ = [
     "BadRequestError",
     "CareCloudError",
     "ConfigurationError",
+    "CustomerSessionLostError",
     "InvalidParam",
     "MethodNotAllowedError",
     "NotFoundError",
@@ -48,6 +51,7 @@ __all__ = [
     "ResponseParseError",
     "ServerError",
     "ServiceUnavailableError",
+    "TokenStoreError",
     "TransportError",
     "WrongAPIError",
     "error_for_status",
@@ -72,6 +76,20 @@ def _restore_error(cls: type[CareCloudError], state: dict[str, Any], args: tuple
 class ConfigurationError(CareCloudError, ValueError):
     """A client was built with arguments or environment that cannot work (raised before any
     I/O, or when the login URL answers 404)."""
+
+
+class TokenStoreError(ConfigurationError):
+    """The token store cannot be used; no device token was created because of it.
+
+    ``path`` names the store's file (None for a store of your own), ``reason``
+    the operating system's reason. Fix the path or its permissions.
+    """
+
+    def __init__(self, path: str | None, reason: str, action: str = "use") -> None:
+        self.path = path
+        self.reason = reason
+        where = f"token store {path!r}" if path is not None else "token store"
+        super().__init__(f"{where}: cannot {action}: {reason}")
 
 
 class WrongAPIError(CareCloudError):
@@ -176,6 +194,15 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     """401, or a login the server refused: credentials or token are not accepted."""
+
+
+class CustomerSessionLostError(AuthenticationError):
+    """The device token this call was sent with was refused while a customer was logged in on it.
+
+    The client has a working device token again, but no customer is logged in
+    on it: the call was not replayed anonymously. Log the customer in again
+    (``login_customer``) and repeat the call if it still makes sense.
+    """
 
 
 class PermissionDeniedError(APIStatusError):

@@ -55,8 +55,8 @@ SECRET_FIELDS = frozenset(
 """Credential fields of the CareCloud API (and the login name): never printed.
 ``tests/test_log_secrets.py`` checks every credential-like field of the spec is covered."""
 _SECRET_KEY = re.compile(
-    r"password|passwd|token|secret|credential|authorization|api_?key|cvv|(?:^|_)pin(?:$|_)"
-    r"|application_id$|verification_code$|^login(?:_value)?$",
+    r"password|passwd|token|secret|credential|authorization|api_?key|application_id|cvv"
+    r"|(?:^|_)pin(?:$|_)|verification_code$|^login(?:_value)?$",
     re.IGNORECASE,
 )
 """Keys whose values are credentials: always replaced, whatever their shape."""

@@ -20,12 +20,16 @@ async def test_in_memory_store_keeps_tokens_per_device() -> None:
 
 
 async def test_file_store_is_private_and_leaves_no_temporary_files(tmp_path: Path) -> None:
-    """The file is readable by its owner only and written via rename."""
+    """The file is readable by its owner only and written via rename; only lock files stay."""
     store = FileTokenStore(tmp_path / "sub" / "tokens.json")
     await store.save("kiosk", "secret-token")
     await store.save("kiosk-2", "other-token")
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert [p.name for p in store.path.parent.iterdir()] == ["tokens.json"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        ".tokens.json.lock",
+        "tokens.json",
+    ]
+    assert stat.S_IMODE((store.path.parent / ".tokens.json.lock").stat().st_mode) == 0o600
     assert await FileTokenStore(store.path).load("kiosk") == "secret-token"
     assert "secret-token" not in repr(store)
 
