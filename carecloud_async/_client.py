@@ -419,6 +419,8 @@ class EnterpriseClient(_BaseClient):
 
     Give ``login``, ``password`` and ``external_application_id`` to let the
     client log in and refresh its token itself, or a pre-issued ``bearer_token``.
+    Pass ``project_timezone`` so the token is refreshed before its project-local
+    ``valid_to``; without it the token is renewed when the server answers 401.
     """
 
     api = "enterprise"
