@@ -9,21 +9,22 @@ token logs in again once and replays the request once.
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
+import re
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import httpx
 
 from carecloud_async._datetimes import parse_project_datetime
-from carecloud_async._errors import (
-    APIConnectionError,
-    AuthenticationError,
-    CareCloudError,
-    error_for_status,
+from carecloud_async._errors import AuthenticationError, CareCloudError
+from carecloud_async._login import (
+    SingleFlight,
+    auth_request,
+    login_failure,
+    login_transport_error,
 )
 
 __all__ = ["BearerTokenAuth", "EnterpriseAuth", "login_failure"]
@@ -33,23 +34,17 @@ logger = logging.getLogger("carecloud_async")
 LOGIN_PATH = "/users/actions/login"
 DEFAULT_REFRESH_MARGIN = 300.0
 MIN_TOKEN_LIFE = 60.0
+MAX_PLAUSIBLE_LIFE = 30 * 86400.0
+"""A ``valid_to`` further ahead than this is not believed."""
+WESTMOST_OFFSET = 12 * 3600.0
+"""How far behind UTC a time zone can be (UTC-12): ``valid_to`` read as UTC plus this is
+the latest moment the token can expire, whatever the project's zone."""
+REFRESH_RETRY_BASE = 15.0
+REFRESH_RETRY_MAX = 120.0
+"""Backoff between attempts to refresh a still valid token after a failed refresh."""
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
-
-def login_failure(response: httpx.Response, method: str, path: str) -> AuthenticationError:
-    """An AuthenticationError naming why a login was refused, without the request's secrets."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    parsed = error_for_status(method=method, path=path, status=response.status_code, body=body)
-    return AuthenticationError(
-        method=method,
-        path=path,
-        status=response.status_code,
-        error_type=parsed.error_type or f"login_refused_{response.status_code}",
-        error_message=parsed.error_message or "the server refused the credentials",
-        request_id=response.headers.get("x-request-id"),
-    )
+SendWithoutAuth = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
 class BearerTokenAuth(httpx.Auth):
@@ -67,10 +62,20 @@ class BearerTokenAuth(httpx.Auth):
 
 
 class EnterpriseAuth(httpx.Auth):
-    """User login (``POST /users/actions/login``) and token lifecycle for the Enterprise API."""
+    """User login (``POST /users/actions/login``) and token lifecycle for the Enterprise API.
+
+    The login is sent through the client (``bind``), so the transport retries it
+    like any harmless request; its outcome is shared by every call that waited for it.
+
+    ``valid_to`` is project-local. When ``project_timezone`` is None (not given) or
+    ``valid_to`` is implausible for the local clock (already past, about to pass, or
+    months ahead), it is not used to refresh ahead of time: the token is renewed when
+    the server refuses it (401), and at the latest once ``valid_to`` has passed in
+    every time zone. Either way there is at most one login per token lifetime plus
+    one per 401.
+    """
 
     requires_request_body = True  # a replay after a 401 must resend the same bytes
-    requires_response_body = True  # the login answer is read inside the flow
 
     def __init__(
         self,
@@ -79,7 +84,7 @@ class EnterpriseAuth(httpx.Auth):
         login: str,
         password: str,
         external_application_id: str,
-        project_timezone: tzinfo,
+        project_timezone: tzinfo | None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -95,14 +100,23 @@ class EnterpriseAuth(httpx.Auth):
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = asyncio.Lock()
+        self._send: SendWithoutAuth | None = None
         self._token: str | None = None
         self._expires_at: float | None = None  # on self._clock
+        self._refresh_ahead = True
+        """Whether ``_expires_at`` is believed enough to log in before it."""
         self._valid_to: datetime | None = None
-        self._finished_logins = 0
-        self._failure: CareCloudError | None = None
-        """Outcome of the last login if it failed; calls that waited for it share it."""
+        self._flight = SingleFlight()
+        """Outcome of the last login; calls that waited for it share a failure."""
+        self._failed_refreshes = 0
+        self._next_refresh_at: float | None = None
+        self._warned_valid_to = False
         self.logins = 0
         """How many login requests this flow has sent (for metrics and tests)."""
+
+    def bind(self, send_without_auth: SendWithoutAuth) -> None:
+        """Give the flow a way to send the login request (the client does this)."""
+        self._send = send_without_auth
 
     @property
     def valid_to(self) -> datetime | None:
@@ -112,7 +126,14 @@ class EnterpriseAuth(httpx.Auth):
     def _needs_login(self) -> bool:
         if self._token is None:
             return True
-        return self._expires_at is not None and self._clock() >= self._expires_at - self._margin
+        if self._expires_at is None:
+            return False
+        now = self._clock()
+        if now >= self._expires_at:
+            return True
+        if not self._refresh_ahead or now < self._expires_at - self._margin:
+            return False
+        return self._next_refresh_at is None or now >= self._next_refresh_at
 
     def _token_usable(self) -> bool:
         """Whether the token may still be sent: it exists and is not past ``valid_to``."""
@@ -120,65 +141,112 @@ class EnterpriseAuth(httpx.Auth):
             return False
         return self._expires_at is None or self._clock() < self._expires_at
 
-    def _login_interrupted(self) -> None:
-        """The login request raised (no answer): calls waiting for it should not each retry it."""
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            return  # only this caller gave up; the next waiter tries for itself
-        self._finished_logins += 1
-        self._failure = APIConnectionError(
-            "POST", LOGIN_PATH, "the login this call waited for got no answer; call not sent"
-        )
-
-    def _login_request(self) -> httpx.Request:
+    async def _log_in(self) -> None:
+        """One login (retried by the transport); a failure is kept for the calls that waited."""
+        if self._send is None:
+            raise RuntimeError("EnterpriseAuth is not bound to a client")
         self.logins += 1
-        return httpx.Request("POST", self._login_url, json=self._credentials)
+        await self._flight.run(self._send_login)
+
+    async def _send_login(self) -> None:
+        assert self._send is not None
+        try:
+            response = await self._send(auth_request(self._login_url, self._credentials))
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise login_transport_error(exc, "POST", LOGIN_PATH) from exc
+        self._accept_login(response)
+
+    async def _log_in_or_keep(self, *, after_401: bool) -> None:
+        """Log in; if this was an early refresh and it failed, keep the valid token."""
+        refreshing_early = not after_401 and self._token_usable()
+        try:
+            await self._log_in()
+        except CareCloudError as exc:
+            if not refreshing_early:
+                raise
+            self._refresh_failed(exc)
+            return
+        self._failed_refreshes = 0
+        self._next_refresh_at = None
+
+    def _refresh_failed(self, exc: CareCloudError) -> None:
+        self._failed_refreshes += 1
+        wait = min(REFRESH_RETRY_MAX, REFRESH_RETRY_BASE * 2 ** (self._failed_refreshes - 1))
+        self._next_refresh_at = self._clock() + wait
+        if self._failed_refreshes == 1:
+            logger.warning(
+                "carecloud: token refresh failed (%s); keeping the current token until %s, "
+                "trying again in %.0f s",
+                exc,
+                self._valid_to,
+                wait,
+            )
+        else:
+            logger.debug(
+                "carecloud: token refresh failed again (%s); next try in %.0f s", exc, wait
+            )
 
     def _accept_login(self, response: httpx.Response) -> None:
-        self._finished_logins += 1
         if not response.is_success:
-            self._token = None
-            self._failure = login_failure(response, "POST", LOGIN_PATH)
-            raise copy.copy(self._failure)
+            raise login_failure(response, "POST", LOGIN_PATH)
         try:
             data = response.json()["data"]
             token = str(data["bearer_token"])
         except (ValueError, KeyError, TypeError) as exc:
-            self._failure = AuthenticationError(
+            raise AuthenticationError(
                 method="POST",
                 path=LOGIN_PATH,
                 status=response.status_code,
                 error_type="login_response_unusable",
                 error_message="login answered without data.bearer_token",
-            )
-            raise copy.copy(self._failure) from exc
-        self._failure = None
+            ) from exc
         self._token = token
-        self._valid_to = self._expiry(data.get("valid_to"))
-        if self._valid_to is None:
-            self._expires_at = None  # unknown lifetime: rely on the 401 path
-            return
-        remaining = (self._valid_to - self._wall_clock()).total_seconds()
-        if remaining < self._margin + MIN_TOKEN_LIFE:
-            # A token "already expiring" means the clocks or project_timezone disagree;
-            # logging in on every request would not help, so trust it briefly and rely on 401.
-            logger.warning(
-                "carecloud: login valid_to %s is only %.0f s away; check project_timezone",
-                self._valid_to,
-                remaining,
-            )
-            remaining = self._margin + MIN_TOKEN_LIFE
-        self._expires_at = self._clock() + remaining
+        self._set_expiry(data.get("valid_to"))
         logger.info("carecloud: enterprise login succeeded, token valid to %s", self._valid_to)
 
-    def _expiry(self, valid_to: object) -> datetime | None:
-        if not isinstance(valid_to, str):
-            return None
+    def _set_expiry(self, text: object) -> None:
+        self._valid_to = None
+        self._expires_at = None
+        self._refresh_ahead = False
+        if not isinstance(text, str):
+            return  # unknown lifetime: rely on the 401 path
         try:
-            return parse_project_datetime(valid_to, self._zone)
+            self._valid_to = parse_project_datetime(text, self._zone or UTC)
+            as_utc = parse_project_datetime(text, UTC)
         except ValueError:
-            logger.warning("carecloud: login valid_to %r unreadable; refreshing on 401", valid_to)
-            return None
+            logger.warning("carecloud: login valid_to %r unreadable; refreshing on 401", text)
+            return
+        now = self._wall_clock()
+        remaining = (self._valid_to - now).total_seconds()
+        known_zone = self._zone is not None or _HAS_OFFSET.search(text.strip()) is not None
+        if known_zone and self._margin + MIN_TOKEN_LIFE <= remaining <= MAX_PLAUSIBLE_LIFE:
+            self._expires_at = self._clock() + remaining
+            self._refresh_ahead = True
+            return
+        # The zone is unknown or wrong (or a clock is off): renew on 401, and at the
+        # latest when valid_to has passed in every time zone.
+        latest = (as_utc - now).total_seconds() + WESTMOST_OFFSET
+        if latest > 0:
+            self._expires_at = self._clock() + min(latest, MAX_PLAUSIBLE_LIFE)
+        if not self._warned_valid_to:
+            self._warned_valid_to = True
+            if self._zone is None:
+                logger.warning(
+                    "carecloud: project_timezone not given, so the token's valid_to %s cannot "
+                    "be placed in time; it is renewed when the server refuses it (401). Pass "
+                    "project_timezone to refresh ahead of expiry",
+                    text,
+                )
+            else:
+                logger.warning(
+                    "carecloud: login valid_to %s is %.0f s from now in %s, which is not "
+                    "plausible; check project_timezone and the clock. The token is renewed "
+                    "when the server refuses it (401)",
+                    text,
+                    remaining,
+                    self._zone,
+                )
 
     def _should_log_in(self, logins_seen: int, *, after_401: bool) -> bool:
         """Whether this request logs in now, given the logins finished since it last looked.
@@ -186,10 +254,11 @@ class EnterpriseAuth(httpx.Auth):
         A login that finished meanwhile is shared: its token is used, or its failure
         raised (unless the old token may still be sent, when a refresh ahead of time failed).
         """
-        someone_logged_in = self._finished_logins != logins_seen
-        if someone_logged_in and self._failure is not None:
+        someone_logged_in = self._flight.finished_since(logins_seen)
+        failure = self._flight.failed_since(logins_seen)
+        if failure is not None:
             if after_401 or not self._token_usable():
-                raise copy.copy(self._failure)
+                raise failure
             return False
         if after_401:
             if not someone_logged_in:
@@ -200,17 +269,12 @@ class EnterpriseAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        logins_seen = self._finished_logins
+        logins_seen = self._flight.ticket()
         for after_401 in (False, True):  # send, then replay at most once after a 401
             async with self._lock:
                 if self._should_log_in(logins_seen, after_401=after_401):
-                    try:
-                        login_response = yield self._login_request()
-                    except GeneratorExit:
-                        self._login_interrupted()
-                        raise
-                    self._accept_login(login_response)
-                token, logins_seen = self._token, self._finished_logins
+                    await self._log_in_or_keep(after_401=after_401)
+                token, logins_seen = self._token, self._flight.ticket()
             request.headers["Authorization"] = f"Bearer {token}"
             response = yield request
             if response.status_code != 401:

@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
-__all__ = ["CallOptions", "current_call_options", "using_call_options"]
+__all__ = ["CallOptions", "CallProgress", "current_call_options", "using_call_options"]
+
+
+@dataclass
+class CallProgress:
+    """What the transport has done with the call's own request so far."""
+
+    may_have_reached_server: bool = False
+    """An attempt was handed to the network and did not fail before sending."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class CallOptions:
     """The path with placeholders (``/purchases/{purchase_id}``): safe to log, groups metrics."""
     request_path: str | None = None
     """The call's own path with ids filled in; tells it apart from a login sent on its behalf."""
+    progress: CallProgress = field(default_factory=CallProgress, compare=False)
 
     def applies_to(self, url_path: str) -> bool:
         """Whether a request is the call's own (not an auth request made during the call)."""

@@ -9,6 +9,7 @@ the unwrapped ``data`` or raises a typed error.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import ipaddress
 import logging
@@ -28,6 +29,7 @@ from carecloud_async._bodies import body_model_of, build_body
 from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
 from carecloud_async._customer_auth import CustomerAuth, DeviceInfo, token_refused
+from carecloud_async._deadline import deadline_error
 from carecloud_async._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -40,7 +42,7 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
-from carecloud_async._logging import RequestHook
+from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
@@ -244,6 +246,10 @@ class _BaseClient:
     ) -> ApiResponse:
         """Like ``call``, but returns status, headers and the parsed model as well."""
         operation = operation_of(endpoint)
+        if deadline is not None and not deadline > 0:
+            raise ConfigurationError(
+                f"deadline must be a positive number of seconds, got {deadline}"
+            )
         if not operation.served_by(self.api):
             raise WrongAPIError(
                 operation.operation_id,
@@ -288,11 +294,18 @@ class _BaseClient:
         )
         with using_call_options(options):
             try:
-                response = await self._http.request(**request_kwargs)
+                async with asyncio.timeout(deadline) as bound:
+                    response = await self._http.request(**request_kwargs)
             except CareCloudError:
                 raise
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
+            except TimeoutError as exc:
+                if not bound.expired():
+                    raise
+                raise deadline_error(
+                    operation, display_path, deadline or 0.0, options.progress, retry_unsafe
+                ) from exc
         return self._parse(module, operation, display_path, response)
 
     def _parse(
@@ -317,8 +330,12 @@ class _BaseClient:
             reason = f"{type(exc).__name__}: {str(exc)[:120]}"
             raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
         data = getattr(parsed, "data", None)
-        if type(data).__name__ == "Unset":
-            data = None
+        missing = _missing_member(data, operation.list_field)
+        if missing is not None:
+            # An answer without what it promises must not read as "nothing there".
+            raise ResponseParseError(
+                operation.method, path, response.status_code, f"the answer has no {missing}"
+            )
         return ApiResponse(response.status_code, response.headers, parsed, data, operation)
 
     def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
@@ -354,6 +371,15 @@ def _build_transport(
     return stack
 
 
+def _missing_member(data: Any, list_field: str | None) -> str | None:
+    """What a 2xx answer declares but lacks: its ``data``, or the list under it."""
+    if type(data).__name__ == "Unset":
+        return "'data' member"
+    if list_field is not None and type(getattr(data, list_field, None)).__name__ == "Unset":
+        return f"'data.{list_field}' list"
+    return None
+
+
 @lru_cache(maxsize=512)
 def _takes_accept_language(module: ModuleType) -> bool:
     return "accept_language" in inspect.signature(module._get_kwargs).parameters
@@ -374,7 +400,14 @@ def _display_path(operation: Operation, params: Mapping[str, Any]) -> str:
 def _transport_error(exc: httpx.TransportError, operation: Operation, path: str) -> TransportError:
     reason = type(exc).__name__
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return APIConnectionError(operation.method, path, f"{reason}: the request was not sent")
+        try:
+            host = exc.request.url.host
+        except RuntimeError:
+            host = "the server"
+        why = mask_text(str(exc)) or "no reason given"
+        return APIConnectionError(
+            operation.method, path, f"{reason} to {host}: {why}; the request was not sent"
+        )
     if not operation.is_idempotent:
         return OutcomeUnknownError(
             operation.method,
@@ -391,6 +424,8 @@ class EnterpriseClient(_BaseClient):
 
     Give ``login``, ``password`` and ``external_application_id`` to let the
     client log in and refresh its token itself, or a pre-issued ``bearer_token``.
+    Pass ``project_timezone`` so the token is refreshed before its project-local
+    ``valid_to``; without it the token is renewed when the server answers 401.
     """
 
     api = "enterprise"
@@ -407,7 +442,7 @@ class EnterpriseClient(_BaseClient):
         base_url: str | None = None,
         api_version: str = "v1.0",
         accept_language: str | None = None,
-        project_timezone: str | tzinfo = "UTC",
+        project_timezone: str | tzinfo | None = None,
         timeout: httpx.Timeout | float | None = None,
         refresh_margin: float = 300.0,
         httpx_client: httpx.AsyncClient | None = None,
@@ -451,7 +486,9 @@ class EnterpriseClient(_BaseClient):
                 login=str(login),
                 password=str(password),
                 external_application_id=str(external_application_id),
-                project_timezone=project_zone(project_timezone),
+                project_timezone=None
+                if project_timezone is None
+                else project_zone(project_timezone),
                 refresh_margin=refresh_margin,
             )
         self.auth = auth
@@ -459,7 +496,7 @@ class EnterpriseClient(_BaseClient):
             auth=auth,
             base_url=base,
             accept_language=accept_language,
-            project_timezone=project_timezone,
+            project_timezone="UTC" if project_timezone is None else project_timezone,
             timeout=timeout,
             httpx_client=httpx_client,
             transport=transport,
@@ -468,6 +505,9 @@ class EnterpriseClient(_BaseClient):
             hooks=hooks,
             cache=cache,
         )
+        if isinstance(auth, EnterpriseAuth):
+            http = self._http
+            auth.bind(lambda request: http.send(request, auth=None))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:

@@ -32,6 +32,7 @@ from carecloud_async._errors import (
     error_for_status,
 )
 from carecloud_async._logging import redact_path
+from carecloud_async._login import SingleFlight, auth_request
 from carecloud_async._token_store import (
     InMemoryTokenStore,
     SharedTokenStore,
@@ -131,6 +132,7 @@ class CustomerAuth(httpx.Auth):
         self._store: TokenStore = token_store or InMemoryTokenStore()
         self._lock = asyncio.Lock()
         self._token: str | None = None
+        self._flight = SingleFlight()
         self._customer_token: str | None = None
         """The device token a customer is logged in on, if any."""
         self._send: SendWithoutAuth | None = None
@@ -158,11 +160,14 @@ class CustomerAuth(httpx.Auth):
 
     async def token_id(self) -> str:
         """The current device token, loaded from the store or created on first use."""
+        ticket = self._flight.ticket()
         async with self._lock:
             if self._token is None:
                 self._token = await self._load()
             if self._token is None:
-                self._token = await self._stored_or_created(refused=None)
+                if failure := self._flight.failed_since(ticket):
+                    raise failure  # the request this call waited for failed: share it
+                self._token = await self._flight.run(lambda: self._stored_or_created(refused=None))
             return self._token
 
     async def _load(self) -> str | None:
@@ -222,7 +227,7 @@ class CustomerAuth(httpx.Auth):
             raise RuntimeError("CustomerAuth is not bound to a client")
         self.tokens_created += 1
         body = self._device.token_request_body(self._external_application_id)
-        response = await self._send(httpx.Request("POST", self._tokens_url, json=body))
+        response = await self._send(auth_request(self._tokens_url, body))
         await response.aread()
         if not response.is_success:
             raise login_failure(response, "POST", TOKENS_PATH)

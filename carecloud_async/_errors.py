@@ -3,7 +3,7 @@
 Catch ``CareCloudError`` for everything, or a branch of the tree::
 
     CareCloudError
-    +-- ConfigurationError          bad arguments or environment, raised before any I/O
+    +-- ConfigurationError          bad arguments or environment (or no login endpoint at the URL)
     |   +-- TokenStoreError             the token store cannot be read or written; ``path``, ``reason``
     +-- WrongAPIError               operation is not served by this client's API; nothing sent
     +-- APIStatusError              the server answered with a non-2xx status
@@ -74,7 +74,8 @@ def _restore_error(cls: type[CareCloudError], state: dict[str, Any], args: tuple
 
 
 class ConfigurationError(CareCloudError, ValueError):
-    """A client was built with arguments or environment that cannot work."""
+    """A client was built with arguments or environment that cannot work (raised before any
+    I/O, or when the login URL answers 404)."""
 
 
 class TokenStoreError(ConfigurationError):
@@ -259,7 +260,9 @@ class APIConnectionError(TransportError):
 
 
 class APITimeoutError(TransportError):
-    """The answer did not arrive in time; the request may have been applied."""
+    """The answer did not arrive in time. Raised only for requests safe to repeat, or when
+    nothing was sent (``may_have_reached_server`` is then False); a write that may have been
+    applied raises ``OutcomeUnknownError`` instead."""
 
 
 class OutcomeUnknownError(TransportError):

@@ -2,8 +2,10 @@
 
 Everything goes to the ``carecloud_async`` logger: one DEBUG line per attempt,
 WARNING for retries and token refreshes. Request and response bodies are
-logged only by the ``carecloud_async.bodies`` logger at DEBUG (off unless you
-enable it), always through ``mask_body``.
+logged by the ``carecloud_async.bodies`` logger only when its own level is set
+to DEBUG (``body_logging_enabled``): a DEBUG level inherited from
+``carecloud_async`` or the root logger does not turn it on. Bodies always go
+through ``mask_body``, which looks at no more of a body than it prints.
 """
 
 from __future__ import annotations
@@ -16,24 +18,52 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "BODY_LOGGER",
+    "SECRET_FIELDS",
     "RedactingFilter",
     "RequestEvent",
     "RequestHook",
+    "body_logging_enabled",
     "mask_body",
     "mask_text",
     "redact_path",
     "redact_third_party_loggers",
 ]
 
+BODY_LOGGER = "carecloud_async.bodies"
+
+SECRET_FIELDS = frozenset(
+    {
+        "application_id",
+        "auth_token",
+        "authentication_token",
+        "bearer_token",
+        "external_application_id",
+        "login",
+        "login_value",
+        "password",
+        "push_token",
+        "social_network_credentials",
+        "social_network_token",
+        "sso_token",
+        "token",
+        "token_id",
+        "user_external_application_id",
+        "verification_code",
+    }
+)
+"""Credential fields of the CareCloud API (and the login name): never printed.
+``tests/test_log_secrets.py`` checks every credential-like field of the spec is covered."""
 _SECRET_KEY = re.compile(
-    r"password|passwd|token|secret|authorization|api_?key|application_id|cvv|(?:^|_)pin(?:$|_)",
+    r"password|passwd|token|secret|credential|authorization|api_?key|application_id|cvv"
+    r"|(?:^|_)pin(?:$|_)|verification_code$|^login(?:_value)?$",
     re.IGNORECASE,
 )
 """Keys whose values are credentials: always replaced, whatever their shape."""
 _PII_KEY = re.compile(
     r"e_?mail|phone|mobile|birth|address|card_?number|iban"
     r"|(?:^|_)(?:street|city|zip|zip_code|postal_code|postcode)$"
-    r"|^(?:first|last|middle|full|maiden|nick|user)?_?name$|^login(?:_value)?$",
+    r"|^(?:first|last|middle|full|maiden|nick|user)?_?name$",
     re.IGNORECASE,
 )
 """Keys whose values identify a person: masked in logged bodies."""
@@ -70,8 +100,12 @@ def mask_text(text: str) -> str:
     return _LONG_DIGITS.sub(_mask_digits, text)
 
 
+def _is_secret(key: str) -> bool:
+    return key.lower() in SECRET_FIELDS or _SECRET_KEY.search(key) is not None
+
+
 def _mask(value: Any, key: str | None = None) -> Any:
-    if key is not None and _SECRET_KEY.search(key):
+    if key is not None and _is_secret(key):
         return "***"
     if isinstance(value, dict):
         return {k: _mask(v, str(k)) for k, v in value.items()}
@@ -84,14 +118,43 @@ def _mask(value: Any, key: str | None = None) -> Any:
     return value
 
 
+_JSON_PAIR = re.compile(
+    r'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)'
+    r'("(?:[^"\\]|\\.)*(?:"|$)|\[[^\[\]{}]*(?:\]|$)|-?\d[\d.eE+-]*|true|false)'
+)
+"""A key and a scalar value (or a list of scalars) in JSON text, possibly cut at the end."""
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    key = match.group(1)
+    if _is_secret(key) or _PII_KEY.search(key):
+        return f'"{key}"{match.group(2)}"***"'
+    return match.group(0)
+
+
 def mask_body(content: bytes | str, limit: int = 2000) -> str:
-    """A body fit for a log: secrets removed, personal data masked, length capped."""
+    """A body fit for a log: secrets removed, personal data masked, length capped.
+
+    Only what is printed is looked at: a body longer than ``limit`` is cut first
+    and its visible part masked key by key, so the cost does not grow with the body.
+    """
+    if len(content) > limit * 4:  # a UTF-8 character takes at most four bytes
+        content = content[: limit * 4]
     text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    if len(text) > limit:
+        return mask_text(_JSON_PAIR.sub(_mask_pair, text[:limit])) + "...(truncated)"
     try:
         masked = json.dumps(_mask(json.loads(text)), ensure_ascii=False)
     except ValueError:
         masked = mask_text(text)
     return masked if len(masked) <= limit else masked[:limit] + "...(truncated)"
+
+
+def body_logging_enabled() -> bool:
+    """Whether bodies are logged: only if the ``carecloud_async.bodies`` logger's own level
+    was set to DEBUG, so turning ``carecloud_async`` to DEBUG logs attempts, not bodies."""
+    bodies = logging.getLogger(BODY_LOGGER)
+    return bodies.level != logging.NOTSET and bodies.isEnabledFor(logging.DEBUG)
 
 
 class RedactingFilter(logging.Filter):

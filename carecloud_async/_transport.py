@@ -25,12 +25,16 @@ from carecloud_async._errors import (
     TransportError,
 )
 from carecloud_async._logging import (
+    BODY_LOGGER,
     RequestEvent,
     RequestHook,
+    body_logging_enabled,
     mask_body,
+    mask_text,
     redact_path,
     redact_third_party_loggers,
 )
+from carecloud_async._login import is_replayable
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
     NOT_SENT,
@@ -46,7 +50,7 @@ from carecloud_async._retry import (
 __all__ = ["RateLimiter", "ResilientTransport"]
 
 logger = logging.getLogger("carecloud_async")
-body_logger = logging.getLogger("carecloud_async.bodies")
+body_logger = logging.getLogger(BODY_LOGGER)
 
 
 def _utc_now() -> datetime:
@@ -98,12 +102,15 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         path = redact_path(request.url.path)
         if not options.applies_to(request.url.path):
             # A login or device-token request sent by the auth flow during the call:
-            # it shares the deadline, not the call's retry permission or its name.
+            # it shares the deadline, not the call's retry permission, name or progress.
             options = CallOptions(deadline=options.deadline)
         method = request.method
+        # Logins and device-token requests create nothing: retried like a GET.
+        replayable = options.retry_unsafe or is_replayable(request)
         template = options.path_template or path
         await request.aread()  # buffered once, so every attempt sends the same bytes
-        if body_logger.isEnabledFor(logging.DEBUG) and request.content:
+        log_bodies = body_logging_enabled()
+        if log_bodies and request.content:
             body_logger.debug("%s %s request body %s", method, template, mask_body(request.content))
         deadline_at = None if options.deadline is None else self._clock() + options.deadline
         attempt = 0
@@ -113,9 +120,13 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 async with self._slot():
                     started = self._clock()  # time in the limiter's queue is not request time
                     self._cap_timeout(request, deadline_at)
+                    reached_before = options.progress.may_have_reached_server
+                    options.progress.may_have_reached_server = True
                     response = await self._send_and_read(request)
             except httpx.TransportError as exc:
-                verdict = exception_verdict(method, exc, options.retry_unsafe)
+                if isinstance(exc, NOT_SENT):
+                    options.progress.may_have_reached_server = reached_before
+                verdict = exception_verdict(method, exc, replayable)
                 delay = backoff_delay(attempt, self.policy, self._rand())
                 retry = self._may_retry(verdict, attempt, delay, deadline_at)
                 self._report(
@@ -124,9 +135,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 if retry:
                     await self._wait(delay)
                     continue
-                raise self._transport_error(exc, verdict, method, path) from exc
+                raise self._transport_error(exc, verdict, method, path, request.url.host) from exc
             status = response.status_code
-            verdict = status_verdict(method, status, options.retry_unsafe)
+            verdict = status_verdict(method, status, replayable)
             retry_after = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
             if self.rate_limiter is not None:
                 if status == 429:
@@ -145,7 +156,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             self._report(
                 options, method, template, attempt, status, started, request_id, None, retry, delay
             )
-            if body_logger.isEnabledFor(logging.DEBUG) and response.content:
+            if log_bodies and response.content:
                 body_logger.debug(
                     "%s %s response body %s", method, template, mask_body(response.content)
                 )
@@ -194,11 +205,14 @@ class ResilientTransport(httpx.AsyncBaseTransport):
 
     @staticmethod
     def _transport_error(
-        exc: httpx.TransportError, verdict: Verdict, method: str, path: str
+        exc: httpx.TransportError, verdict: Verdict, method: str, path: str, host: str
     ) -> TransportError:
         reason = type(exc).__name__
         if isinstance(exc, NOT_SENT):
-            return APIConnectionError(method, path, f"{reason}: the request was not sent")
+            why = mask_text(str(exc)) or "no reason given"
+            return APIConnectionError(
+                method, path, f"{reason} to {host}: {why}; the request was not sent"
+            )
         if verdict is Verdict.OUTCOME_UNKNOWN:
             return OutcomeUnknownError(
                 method,

@@ -37,6 +37,8 @@ def _client_with_clock(recorder: Recorder, clock: FakeClock, zone: str = "UTC") 
         clock=clock,
         wall_clock=clock.wall,
     )
+    http = client.http
+    client.auth.bind(lambda request: http.send(request, auth=None))
     return client
 
 
@@ -237,8 +239,7 @@ async def test_a_failed_refresh_leaves_waiting_calls_on_the_still_valid_token(
         results = await asyncio.gather(
             *(client.call(get_stores) for _ in range(5)), return_exceptions=True
         )
-    assert isinstance(results[0], APIConnectionError)  # the call that tried to refresh
-    assert all(r.total_items == 0 for r in results[1:])  # type: ignore[union-attr]
+    assert all(r.total_items == 0 for r in results)  # type: ignore[union-attr]
     assert len(recorder.paths("/users/actions/login")) == 1 + 4
     assert {r.headers["authorization"] for r in recorder.paths("/stores")} == {"Bearer token-1"}
 

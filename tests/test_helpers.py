@@ -39,7 +39,12 @@ def _send_lost_then(purchases: list[dict[str, Any]]) -> Recorder:
 
 async def test_a_lost_purchase_answer_is_reconciled_by_bill_id_not_resent() -> None:
     """The purchase was recorded: it is found by bill_id and returned; one send only."""
-    recorded = dict(schema_example("Purchase"), external_purchase_id=_bill()["bill_id"])
+    recorded = dict(
+        schema_example("Purchase"),
+        external_purchase_id=_bill()["bill_id"],
+        store_id="s1",
+        cashdesk_number="1",
+    )
     recorder = _send_lost_then([recorded])
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         found = await Checkout(client, store_id="s1", cashdesk_number=1).send_purchase(_bill())
@@ -53,7 +58,7 @@ async def test_a_lost_purchase_that_is_not_found_raises_outcome_unknown() -> Non
     """Not recorded yet: the caller is told to look again, not resend blindly."""
     recorder = _send_lost_then([])
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
-        with pytest.raises(OutcomeUnknownError, match="no purchase with bill_id"):
+        with pytest.raises(OutcomeUnknownError, match="no purchase with this bill_id"):
             await Checkout(client, store_id="s1", cashdesk_number=1).send_purchase(_bill())
     assert len(recorder.paths(SEND)) == 1
 

@@ -34,6 +34,7 @@ async def test_debug_logs_contain_no_secret_or_personal_data(
 ) -> None:
     """Login password, bearer and device tokens, emails, phones and card numbers are masked."""
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="carecloud_async.bodies")  # the explicit opt-in
 
     def handle(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/users/actions/login"):

@@ -4,7 +4,7 @@ order of calls or a safer default; for anything else call the endpoint directly.
 
 from carecloud_async.helpers._common import InsufficientBalanceError, unset_to_none
 from carecloud_async.helpers.cards import CardUnavailableError, assign_free_card, create_card
-from carecloud_async.helpers.checkout import Checkout, WalletOverview
+from carecloud_async.helpers.checkout import Checkout, PurchaseOutcomeUnknownError, WalletOverview
 from carecloud_async.helpers.customers import (
     SignUpContext,
     change_password,
@@ -28,6 +28,7 @@ __all__ = [
     "Checkout",
     "ChunkResult",
     "InsufficientBalanceError",
+    "PurchaseOutcomeUnknownError",
     "SignUpContext",
     "WalletOverview",
     "add_customer_to_segment",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from carecloud_async._client import EnterpriseClient
-from carecloud_async._errors import OutcomeUnknownError
+from carecloud_async._errors import CareCloudError, OutcomeUnknownError
 from carecloud_async.helpers._common import (
     InsufficientBalanceError,
     build_body,
@@ -22,7 +23,28 @@ from carecloud_async.helpers._common import (
     without_none,
 )
 
-__all__ = ["Checkout", "WalletOverview"]
+__all__ = ["Checkout", "PurchaseOutcomeUnknownError", "WalletOverview"]
+
+SEND_PATH = "/purchases/actions/send-purchase"
+LOOKUP_PAGE_SIZE = 10
+"""Enough to see that a bill matches more than one purchase."""
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+class PurchaseOutcomeUnknownError(OutcomeUnknownError):
+    """A purchase may or may not be recorded; resending the bill could book it twice.
+
+    ``bill_id`` names the bill; ``purchase_ids`` the matches when more than one
+    purchase carries it. Settle it with ``Checkout.reconcile(bill_id)`` later.
+    """
+
+    def __init__(self, bill_id: str, reason: str, *, purchase_ids: Sequence[str] = ()) -> None:
+        self.bill_id = bill_id
+        self.purchase_ids = list(purchase_ids)
+        super().__init__("POST", SEND_PATH, f"bill_id {bill_id!r}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,7 @@ class Checkout:
         reward_list_type: str = "A",
         customer_id: str | None = None,
         card_number: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
         """The best rewards for this basket (``reward_list_type`` A, C or F)."""
         from carecloud_openapi.api.purchases import post_purchase_recommended_rewards as endpoint
@@ -67,7 +90,7 @@ class Checkout:
 
         fields = self._base(customer_id, card_number)
         fields.update(reward_list_type=reward_list_type, bill=_as_dict(bill))
-        return await self.client.call(endpoint, body=build_body(Body, fields))
+        return await self.client.call(endpoint, body=build_body(Body, fields), deadline=deadline)
 
     async def accept_payment(
         self,
@@ -79,6 +102,7 @@ class Checkout:
         max_points: float | None = None,
         max_credit: float | None = None,
         benefit_codes: list[str] | None = None,
+        deadline: float | None = None,
     ) -> Any:
         """Price the basket with loyalty payments; safe to repeat as the basket changes."""
         from carecloud_openapi.api.purchases import post_purchase_accept_payment as endpoint
@@ -91,42 +115,118 @@ class Checkout:
             bill=_as_dict(bill),
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
-        return await self.client.call(endpoint, body=build_body(Body, fields), retry_unsafe=True)
+        return await self.client.call(
+            endpoint, body=build_body(Body, fields), retry_unsafe=True, deadline=deadline
+        )
 
     async def send_purchase(
-        self, bill: Any, *, customer_id: str | None = None, card_number: str | None = None
+        self,
+        bill: Any,
+        *,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
         """Record the purchase once. If the answer is lost, look it up by bill_id instead
-        of sending again; raise OutcomeUnknownError only if it cannot be found yet."""
+        of sending again (see ``reconcile``).
+
+        Raises ``PurchaseOutcomeUnknownError`` whenever the purchase may or may not be
+        recorded: never resend the bill then, settle it later with ``reconcile``.
+        ``deadline`` bounds the send and the lookup together.
+        """
         from carecloud_openapi.api.purchases import post_purchase_send as endpoint
         from carecloud_openapi.models import PostPurchaseSendBody as Body
 
         fields = self._base(customer_id, card_number)
         fields["bill"] = _as_dict(bill)
+        bill_id = str(fields["bill"]["bill_id"])
+        started = _now()
         try:
-            return await self.client.call(endpoint, body=build_body(Body, fields))
+            return await self.client.call(
+                endpoint, body=build_body(Body, fields), deadline=deadline
+            )
         except OutcomeUnknownError as lost:
-            recorded = await self.find_purchase(fields["bill"]["bill_id"])
-            if recorded is None:
-                raise OutcomeUnknownError(
-                    lost.method,
-                    lost.path,
-                    f"{lost.reason}; no purchase with bill_id {fields['bill']['bill_id']!r} "
-                    "is recorded yet: look it up again before resending",
+            remaining = None if deadline is None else deadline - (_now() - started)
+            if remaining is not None and remaining <= 0:
+                raise PurchaseOutcomeUnknownError(
+                    bill_id, f"{lost.reason}; no time left to look it up"
                 ) from lost
-            return recorded
+            try:
+                return await self.reconcile(bill_id, deadline=remaining)
+            except PurchaseOutcomeUnknownError as unknown:
+                if unknown.__cause__ is None:
+                    raise unknown from lost
+                raise
 
-    async def find_purchase(self, bill_id: str) -> Any | None:
-        """The purchase recorded for a bill, or None."""
+    async def reconcile(self, bill_id: str, *, deadline: float | None = None) -> Any:
+        """The purchase recorded for ``bill_id`` at this store and cash desk.
+
+        For a purchase whose outcome is unknown (a lost answer, a cancelled task):
+        returns it if it is recorded exactly once; raises ``PurchaseOutcomeUnknownError``
+        if the lookup fails, finds nothing (yet) or finds more than one match.
+        """
+        try:
+            matches = await self._matching_purchases(bill_id, deadline=deadline)
+        except CareCloudError as failure:
+            raise PurchaseOutcomeUnknownError(
+                bill_id,
+                f"the lookup by bill_id failed ({type(failure).__name__}: {failure})",
+            ) from failure
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            error = PurchaseOutcomeUnknownError(
+                bill_id,
+                "no purchase with this bill_id is recorded yet: reconcile again later "
+                "before deciding to resend",
+            )
+        else:
+            ids = [str(unset_to_none(getattr(p, "purchase_id", None))) for p in matches]
+            error = PurchaseOutcomeUnknownError(
+                bill_id, f"{len(matches)} purchases match: {', '.join(ids)}", purchase_ids=ids
+            )
+        raise error
+
+    async def find_purchase(self, bill_id: str, *, deadline: float | None = None) -> Any | None:
+        """The purchase recorded for a bill at this store and cash desk, or None.
+
+        Raises ``PurchaseOutcomeUnknownError`` if more than one purchase matches.
+        """
+        matches = await self._matching_purchases(bill_id, deadline=deadline)
+        if len(matches) > 1:
+            ids = [str(unset_to_none(getattr(p, "purchase_id", None))) for p in matches]
+            raise PurchaseOutcomeUnknownError(
+                bill_id, f"{len(matches)} purchases match: {', '.join(ids)}", purchase_ids=ids
+            )
+        return matches[0] if matches else None
+
+    async def _matching_purchases(self, bill_id: str, *, deadline: float | None) -> list[Any]:
+        """Purchases the server lists for the bill, kept only if they really are this bill's:
+        a server that ignores the filter must not hand us somebody else's purchase."""
         from carecloud_openapi.api.purchases import get_purchases
 
         data = await self.client.call(
-            get_purchases, external_purchase_id=bill_id, store_id=self.store_id, count=1
+            get_purchases,
+            external_purchase_id=bill_id,
+            store_id=self.store_id,
+            count=LOOKUP_PAGE_SIZE,
+            deadline=deadline,
         )
-        purchases = unset_to_none(getattr(data, "purchases", None)) or []
-        return purchases[0] if purchases else None
+        listed = unset_to_none(getattr(data, "purchases", None)) or []
+        return [purchase for purchase in listed if self._is_this_bill(purchase, bill_id)]
 
-    async def cancel_purchase(self, original_bill: Any, *, new_bill_id: str | None = None) -> Any:
+    def _is_this_bill(self, purchase: Any, bill_id: str) -> bool:
+        if unset_to_none(getattr(purchase, "external_purchase_id", None)) != bill_id:
+            return False
+        store = unset_to_none(getattr(purchase, "store_id", None))
+        if store is not None and str(store) != self.store_id:
+            return False
+        desk = unset_to_none(getattr(purchase, "cashdesk_number", None))
+        return desk is None or str(desk) == str(self.cashdesk_number)
+
+    async def cancel_purchase(
+        self, original_bill: Any, *, new_bill_id: str | None = None, deadline: float | None = None
+    ) -> Any:
         """Cancel a sent purchase: the same bill, ``canceled=true``, a new unique bill_id,
         and ``bill_number`` set to the original bill_id."""
         bill = _as_dict(original_bill)
@@ -134,10 +234,15 @@ class Checkout:
         if replacement == bill["bill_id"]:
             raise ValueError("a cancellation needs a bill_id different from the original's")
         bill.update(canceled=True, bill_number=bill["bill_id"], bill_id=replacement)
-        return await self.send_purchase(bill)
+        return await self.send_purchase(bill, deadline=deadline)
 
     async def assign_customer(
-        self, bill_id: str, *, customer_id: str | None = None, card_number: str | None = None
+        self,
+        bill_id: str,
+        *,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
         """Attach a customer to an already sent purchase (by its bill_id)."""
         from carecloud_openapi.api.purchases import post_purchase_assign_customer as endpoint
@@ -150,21 +255,23 @@ class Checkout:
             customer_id=customer_id,
             card_number=card_number,
         )
-        return await self.client.call(endpoint, body=build_body(Body, fields))
+        return await self.client.call(endpoint, body=build_body(Body, fields), deadline=deadline)
 
-    async def payment_summary(self, purchase_id: str) -> Any:
+    async def payment_summary(self, purchase_id: str, *, deadline: float | None = None) -> Any:
         """How a recorded purchase was paid (points, credit, vouchers)."""
         from carecloud_openapi.api.purchases import get_purchase_payment_summary
 
-        return await self.client.call(get_purchase_payment_summary, purchase_id=purchase_id)
+        return await self.client.call(
+            get_purchase_payment_summary, purchase_id=purchase_id, deadline=deadline
+        )
 
-    async def wallet(self, customer_id: str) -> WalletOverview:
+    async def wallet(self, customer_id: str, *, deadline: float | None = None) -> WalletOverview:
         """Available points and credit, fetched together."""
         from carecloud_openapi.api.wallet import get_wallet_credits, get_wallet_points
 
         points, credits = await asyncio.gather(
-            self.client.call(get_wallet_points, customer_id=customer_id),
-            self.client.call(get_wallet_credits, customer_id=customer_id),
+            self.client.call(get_wallet_points, customer_id=customer_id, deadline=deadline),
+            self.client.call(get_wallet_credits, customer_id=customer_id, deadline=deadline),
         )
         return WalletOverview(
             available_points=float(unset_to_none(points.available_points) or 0),
@@ -179,9 +286,11 @@ class Checkout:
         points: float = 0,
         credit: float = 0,
         payment_type: str = "A",
+        deadline: float | None = None,
     ) -> Any:
         """Accept payment with points and/or credit after checking the wallet covers them."""
-        balance = await self.wallet(customer_id)
+        started = _now()
+        balance = await self.wallet(customer_id, deadline=deadline)
         if points > balance.available_points:
             raise InsufficientBalanceError("points", points, balance.available_points)
         if credit > balance.available_credits:
@@ -192,4 +301,5 @@ class Checkout:
             customer_id=customer_id,
             max_points=points or None,
             max_credit=credit or None,
+            deadline=None if deadline is None else max(0.001, deadline - (_now() - started)),
         )
