@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import Page
+    from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
@@ -84,7 +85,9 @@ _EXPORTS: dict[str, str] = {
     "ResponseParseError": "_errors",
     "RetryPolicy": "_retry",
     "ServerError": "_errors",
+    "SPEC_PROVENANCE": "_provenance",
     "ServiceUnavailableError": "_errors",
+    "SpecProvenance": "_provenance",
     "TokenStore": "_token_store",
     "TransportError": "_errors",
     "WrongAPIError": "_errors",
@@ -95,6 +98,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "SPEC_PROVENANCE",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -128,6 +132,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
+    "SpecProvenance",
     "TokenStore",
     "TransportError",
     "WrongAPIError",
