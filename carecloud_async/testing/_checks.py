@@ -51,7 +51,9 @@ def check_parameters(
             continue  # path parameters are part of the route match
         if not values:
             if parameter.get("required"):
-                problems.append(Problem(name, "required", f"{where} parameter {name!r} is required"))
+                problems.append(
+                    Problem(name, "required", f"{where} parameter {name!r} is required")
+                )
             continue
         schema = resolver.resolve(parameter.get("schema", {}))
         if where == "query" and schema.get("type") != "array":
@@ -59,6 +61,9 @@ def check_parameters(
             if problem:
                 problems.append(problem)
     return problems
+
+
+_BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False}
 
 
 def _check_text_value(name: str, value: str, schema: Mapping[str, Any]) -> Problem | None:
@@ -70,9 +75,8 @@ def _check_text_value(name: str, value: str, schema: Mapping[str, Any]) -> Probl
         elif kind == "number":
             parsed = float(value)
         elif kind == "boolean":
-            if value.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(value)
-    except ValueError:
+            parsed = _BOOLEAN_TEXT[value.lower()]
+    except (ValueError, KeyError):
         return Problem(name, "invalid_value_format", f"{name}={value!r} is not a valid {kind}")
     enum = schema.get("enum")
     if enum and parsed not in enum and value not in [str(option) for option in enum]:
@@ -150,12 +154,16 @@ def _check_value(
     kind = schema.get("type")
     if isinstance(kind, str) and not _fits_type(kind, value):
         problems.append(
-            Problem(where, "invalid_value_format", f"{where}: expected {kind}, got {_type_name(value)}")
+            Problem(
+                where, "invalid_value_format", f"{where}: expected {kind}, got {_type_name(value)}"
+            )
         )
         return
     enum = schema.get("enum")
     if enum and value not in enum:
-        problems.append(Problem(where, "not_allowed_value", f"{where}={value!r} is not one of {enum}"))
+        problems.append(
+            Problem(where, "not_allowed_value", f"{where}={value!r} is not one of {enum}")
+        )
     if isinstance(value, dict):
         _check_object(resolver, schema, value, where, problems)
     elif isinstance(value, list) and "items" in schema:
@@ -179,7 +187,9 @@ def _check_object(
             _check_value(resolver, properties[name], item, f"{where}.{name}", problems)
         elif schema.get("additionalProperties") is False:
             problems.append(
-                Problem(f"{where}.{name}", "not_allowed_value", f"{where}.{name} is not allowed here")
+                Problem(
+                    f"{where}.{name}", "not_allowed_value", f"{where}.{name} is not allowed here"
+                )
             )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import httpx
 
@@ -114,7 +114,8 @@ class MockRouter:
     @property
     def transport(self) -> httpx.MockTransport:
         """An ``httpx`` transport answering through this router."""
-        return httpx.MockTransport(self)
+        # MockTransport awaits whatever is not a Response; its annotation names only one kind.
+        return httpx.MockTransport(cast("Callable[[httpx.Request], httpx.Response]", self))
 
     def respond(
         self,
@@ -222,14 +223,16 @@ class MockRouter:
             return self._record(route.operation_id, request, path_params, refusal)
         override = self._overrides.get(route.operation_id)
         if override is None:
-            answer = self._default_answer(route)
-        elif override.responder is not None:
-            answer = override.responder(request)
-            if inspect.isawaitable(answer):
-                return self._record_later(route.operation_id, request, path_params, answer)
-        else:
+            return self._record(
+                route.operation_id, request, path_params, self._default_answer(route)
+            )
+        if override.responder is None:
             answer = self._override_answer(route, override)
-        return self._record(route.operation_id, request, path_params, answer)
+            return self._record(route.operation_id, request, path_params, answer)
+        given = override.responder(request)
+        if inspect.isawaitable(given):
+            return self._record_later(route.operation_id, request, path_params, given)
+        return self._record(route.operation_id, request, path_params, given)
 
     def _refusal(
         self, route: OperationRoute, api: str | None, request: httpx.Request
