@@ -9,20 +9,43 @@ Two mocks, both answering from the spec this release was generated from:
 
 With pytest, the ``carecloud_router``, ``carecloud_enterprise``,
 ``carecloud_customer`` and ``carecloud_mock_server`` fixtures come with the
-package (see ``carecloud_async.testing.pytest_plugin``).
+package (see ``carecloud_async.testing.pytest_plugin``). Names load on first
+use, so the plugin costs a pytest run nothing until a fixture is used.
 """
 
 from __future__ import annotations
 
-from carecloud_async.testing._checks import Problem
-from carecloud_async.testing._prism import (
-    DEFAULT_SPEC,
-    PRISM_VERSION,
-    MockCareCloud,
-    MockServerError,
-    find_prism,
-)
-from carecloud_async.testing._router import MOCK_PROJECT_URL, MockRouter, RecordedCall, Responder
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carecloud_async.testing._checks import Problem
+    from carecloud_async.testing._prism import (
+        DEFAULT_SPEC,
+        PRISM_VERSION,
+        MockCareCloud,
+        MockServerError,
+        find_prism,
+    )
+    from carecloud_async.testing._router import (
+        MOCK_PROJECT_URL,
+        MockRouter,
+        RecordedCall,
+        Responder,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_SPEC": "_prism",
+    "MOCK_PROJECT_URL": "_router",
+    "PRISM_VERSION": "_prism",
+    "MockCareCloud": "_prism",
+    "MockRouter": "_router",
+    "MockServerError": "_prism",
+    "Problem": "_checks",
+    "RecordedCall": "_router",
+    "Responder": "_router",
+    "find_prism": "_prism",
+}
 
 __all__ = [
     "DEFAULT_SPEC",
@@ -36,3 +59,16 @@ __all__ = [
     "Responder",
     "find_prism",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"carecloud_async.testing.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
