@@ -17,9 +17,9 @@ from carecloud_async.testing import (
     PRISM_VERSION,
     MockCareCloud,
     MockServerError,
+    _prism,
     find_prism,
 )
-from carecloud_async.testing import _prism
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +72,7 @@ def test_carecloud_prism_wins_and_must_be_executable(
     monkeypatch.setenv("CARECLOUD_PRISM", str(fake))
     assert find_prism() == str(fake)
     monkeypatch.setenv("CARECLOUD_PRISM", str(tmp_path / "nowhere"))
-    with pytest.raises(MockServerError, match="CARECLOUD_PRISM.*npm install -g"):
+    with pytest.raises(MockServerError, match=r"CARECLOUD_PRISM.*npm install -g"):
         find_prism()
 
 
