@@ -265,3 +265,31 @@ def test_validate_false_lets_a_malformed_request_through() -> None:
     response = _send(router, "POST", f"{CUSTOMER}/tokens", content=b"{not json")
     assert response.status_code == 201
     assert json.loads(response.content)["data"]["token_id"] == "t"
+
+
+async def test_a_refused_body_surfaces_as_bad_request_error_naming_the_field() -> None:
+    """Through the SDK, the router's 400 is a BadRequestError whose invalid_params name it."""
+    from carecloud_openapi.api.events import post_event
+    from carecloud_openapi.models import PostEventBody
+
+    from carecloud_async import BadRequestError
+
+    router = MockRouter()
+    _, kwargs = build_call("POST", "/events")
+    body: PostEventBody = kwargs["body"]
+    body.event.event_type_id = 42  # what a typo in untyped code would send
+    async with router.enterprise_client() as client:
+        with pytest.raises(BadRequestError) as raised:
+            await client.call(post_event, body=body)
+    assert [(p.name, p.reason) for p in raised.value.invalid_params] == [
+        ("body.event.event_type_id", "invalid_value_format")
+    ]
+    assert router.calls_to(post_event)[0].json()["event"]["event_type_id"] == 42
+
+
+async def test_an_encoded_slash_stays_inside_its_path_parameter() -> None:
+    """An id containing '/' is one path parameter, as the server sees it."""
+    router = MockRouter()
+    async with router.enterprise_client() as client:
+        await client.call(get_store, store_id="a/b")
+    assert router.calls_to(get_store)[0].path_params == {"store_id": "a/b"}

@@ -213,7 +213,9 @@ class MockRouter:
 
     def __call__(self, request: httpx.Request) -> httpx.Response | Awaitable[httpx.Response]:
         """Answer one request (the ``httpx.MockTransport`` handler)."""
-        api, path = split_api_prefix(request.url.path)
+        # The raw path, so that an encoded "/" inside a path parameter stays inside it.
+        raw_path = request.url.raw_path.partition(b"?")[0].decode("ascii", "replace")
+        api, path = split_api_prefix(raw_path)
         found = self.routes.find(request.method, path)
         if found is None:
             return self._record(None, request, {}, self._unrouted(request.method, path))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import unquote
 
 from carecloud_async.testing._examples import SchemaResolver
 
@@ -91,7 +92,7 @@ class RouteTable:
 
     def find(self, method: str, path: str) -> tuple[OperationRoute, dict[str, str]] | None:
         """The operation serving ``method path`` and its path parameters, or None."""
-        parts = path.rstrip("/").split("/")[1:] if path != "/" else []
+        parts = [unquote(part) for part in path.rstrip("/").split("/")[1:]]
         for route in self._by_shape.get((method, len(parts)), ()):
             values = route.match(parts)
             if values is not None:
