@@ -208,13 +208,15 @@ async def test_callables_sync_and_async_answer_and_see_the_request() -> None:
 
 
 async def test_retries_against_an_overridden_503_do_not_sleep() -> None:
-    """The router's clients retry as configured but never wait for real."""
+    """The router's clients retry as configured but never wait for real; each try is answered."""
     router = MockRouter()
     router.respond(get_stores, httpx.Response(503))
     async with router.enterprise_client() as client:
         with pytest.raises(ServiceUnavailableError):
             await client.call(get_stores)
-    assert len(router.calls_to(get_stores)) == RetryPolicy().max_retries + 1
+    calls = router.calls_to(get_stores)
+    assert len(calls) == RetryPolicy().max_retries + 1
+    assert len({id(call.response) for call in calls}) == len(calls)  # a fresh answer each time
 
 
 async def test_calls_record_operation_parameters_and_body() -> None:

@@ -28,8 +28,14 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import httpx
 
-from carecloud_async.testing._checks import Problem, check_body, check_parameters
-from carecloud_async.testing._examples import example_for
+from carecloud_async.testing._answers import (
+    JSON_HEADERS,
+    bad_request,
+    error_response,
+    example_content,
+    success_status,
+)
+from carecloud_async.testing._checks import check_body, check_parameters
 from carecloud_async.testing._routes import (
     OperationRoute,
     RouteTable,
@@ -50,12 +56,6 @@ OperationRef = str | ModuleType | Callable[..., Any]
 
 MOCK_PROJECT_URL: Final = "mock.carecloud.invalid"
 """The host the router's clients use; ``.invalid`` never resolves, so nothing leaks out."""
-
-# The spec's example token expired long ago; a mock login hands out one that has not.
-_LOGIN_OPERATION = "postUserLogin"
-_MOCK_TOKEN_VALID_TO = "2099-12-31 23:59:59"
-
-_JSON_HEADERS: Final = {"content-type": "application/json"}
 
 
 class _Unset:
@@ -85,7 +85,8 @@ class RecordedCall:
 class _Override:
     responder: Responder | None
     status: int | None
-    body: Any
+    content: bytes | _Unset
+    """The body to send; UNSET for the spec's example of ``status``."""
     headers: Mapping[str, str]
 
 
@@ -136,11 +137,17 @@ class MockRouter:
         if responder is not None and (status is not None or json is not _UNSET or headers):
             raise TypeError("respond() takes either a responder or status/json/headers, not both")
         if isinstance(responder, httpx.Response):
+            # Kept as parts: every call gets a response object of its own.
             ready = responder
-            responder = lambda _request: ready  # noqa: E731
+            status, headers, responder = ready.status_code, ready.headers, None
+            content: bytes | _Unset = ready.read()
+        elif json is _UNSET:
+            content = _UNSET
+        else:
+            content = jsonlib.dumps(json).encode() if json is not None else b""
         if responder is not None and not callable(responder):
             raise TypeError(f"responder must be callable or an httpx.Response, got {responder!r}")
-        self._overrides[operation_id] = _Override(responder, status, json, dict(headers or {}))
+        self._overrides[operation_id] = _Override(responder, status, content, dict(headers or {}))
 
     def reset(self) -> None:
         """Forget every override and every recorded call."""
@@ -167,7 +174,7 @@ class MockRouter:
     def example(self, operation: OperationRef, status: int | None = None) -> Any:
         """The body the router answers ``operation`` with by default (or for ``status``)."""
         route = self.routes.by_id[self.operation_id(operation)]
-        content = self._example_content(route, status or _success_status(route))
+        content = example_content(self.routes, route, status or success_status(route))
         return jsonlib.loads(content) if content else None
 
     # -- clients ---------------------------------------------------------------------------
@@ -240,61 +247,47 @@ class MockRouter:
         self, route: OperationRoute, api: str | None, request: httpx.Request
     ) -> httpx.Response | None:
         if api is not None and api not in route.apis:
-            return _error(
+            return error_response(
                 404,
                 "not_found",
                 f"{route.operation_id} is not part of the {api} API",
             )
         if route.needs_auth and "authorization" not in request.headers:
-            return _error(401, "unauthorized", "missing Authorization header")
+            return error_response(401, "unauthorized", "missing Authorization header")
         if not self.validate:
             return None
         resolver = self.routes.resolver
         problems = check_parameters(resolver, route.spec.get("parameters", []), request)
         problems += check_body(resolver, route.spec.get("requestBody"), request)
         if problems:
-            return _bad_request(route, problems)
+            return bad_request(route, problems)
         return None
 
     def _unrouted(self, method: str, path: str) -> httpx.Response:
         allowed = self.routes.allowed_methods(path)
         if allowed:
-            return _error(
+            return error_response(
                 405,
                 "method_not_allowed",
                 f"{method} is not allowed on {path} (allowed: {', '.join(allowed)})",
                 headers={"allow": ", ".join(allowed)},
             )
-        return _error(404, "not_found", f"no operation at {method} {path}")
+        return error_response(404, "not_found", f"no operation at {method} {path}")
 
     def _default_answer(self, route: OperationRoute) -> httpx.Response:
-        status = _success_status(route)
-        content = self._example_content(route, status)
-        return httpx.Response(status, content=content, headers=_JSON_HEADERS if content else None)
+        status = success_status(route)
+        content = example_content(self.routes, route, status)
+        return httpx.Response(status, content=content, headers=JSON_HEADERS if content else None)
 
     def _override_answer(self, route: OperationRoute, override: _Override) -> httpx.Response:
-        status = override.status or _success_status(route)
-        headers = dict(override.headers)
-        if override.body is _UNSET:
-            content = self._example_content(route, status)
-        else:
-            content = jsonlib.dumps(override.body).encode() if override.body is not None else b""
-        if content and not any(name.lower() == "content-type" for name in headers):
+        status = override.status or success_status(route)
+        headers = httpx.Headers(override.headers)
+        content = override.content
+        if isinstance(content, _Unset):
+            content = example_content(self.routes, route, status)
+        if content and "content-type" not in headers:
             headers["content-type"] = "application/json"
         return httpx.Response(status, content=content, headers=headers)
-
-    def _example_content(self, route: OperationRoute, status: int) -> bytes:
-        answers = self.routes.answers
-        key = (route.operation_id, status)
-        content = answers.get(key)
-        if content is None:
-            response = self.routes.resolver.resolve(route.spec["responses"].get(str(status), {}))
-            schema = response.get("content", {}).get("application/json", {}).get("schema")
-            body = example_for(self.routes.resolver, schema) if schema else None
-            if route.operation_id == _LOGIN_OPERATION and isinstance(body, dict):
-                body = {**body, "data": {**body.get("data", {}), "valid_to": _MOCK_TOKEN_VALID_TO}}
-            content = answers[key] = jsonlib.dumps(body).encode() if body is not None else b""
-        return content
 
     def _record(
         self,
@@ -323,37 +316,3 @@ class MockRouter:
         answer: Awaitable[httpx.Response],
     ) -> httpx.Response:
         return self._record(operation_id, request, path_params, await answer)
-
-
-def _success_status(route: OperationRoute) -> int:
-    codes = [int(code) for code in route.spec.get("responses", {}) if code.startswith("2")]
-    return min(codes, default=200)
-
-
-def _error(
-    status: int,
-    exception: str,
-    detail: str,
-    *,
-    invalid_params: list[dict[str, str]] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> httpx.Response:
-    error: dict[str, Any] = {
-        "type": "about:blank",
-        "exception": exception,
-        "title": httpx.codes.get_reason_phrase(status),
-        "detail": detail,
-    }
-    if invalid_params is not None:
-        error["error_data"] = {"invalid_params": invalid_params}
-    return httpx.Response(status, json={"error": error}, headers=headers)
-
-
-def _bad_request(route: OperationRoute, problems: list[Problem]) -> httpx.Response:
-    summary = "; ".join(problem.message for problem in problems)
-    return _error(
-        400,
-        "invalid_request",
-        f"{route.method} {route.path_template} ({route.operation_id}): {summary}",
-        invalid_params=[problem.as_invalid_param() for problem in problems],
-    )
