@@ -295,3 +295,21 @@ async def test_an_encoded_slash_stays_inside_its_path_parameter() -> None:
     async with router.enterprise_client() as client:
         await client.call(get_store, store_id="a/b")
     assert router.calls_to(get_store)[0].path_params == {"store_id": "a/b"}
+
+
+def test_respond_refuses_a_responder_mixed_with_status_or_body() -> None:
+    """Either a function or the parts of an answer: mixing them is a TypeError."""
+    router = MockRouter()
+    with pytest.raises(TypeError, match="either a responder"):
+        router.respond("getStores", lambda request: httpx.Response(200), status=500)
+    with pytest.raises(TypeError, match="callable"):
+        router.respond("getStores", "not a function")  # type: ignore[arg-type]
+
+
+def test_requests_that_match_no_operation_are_recorded_too() -> None:
+    """A 404 from the router is visible in calls, with no operation."""
+    router = MockRouter()
+    _send(router, "GET", f"{ENTERPRISE}/nowhere", headers=AUTH)
+    (call,) = router.calls
+    assert call.operation_id is None
+    assert call.response.status_code == 404
