@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import Page
+    from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import (
@@ -92,8 +93,10 @@ _EXPORTS: dict[str, str] = {
     "ResponseParseError": "_errors",
     "RetryPolicy": "_retry",
     "ServerError": "_errors",
+    "SPEC_PROVENANCE": "_provenance",
     "ServiceUnavailableError": "_errors",
     "SharedTokenStore": "_token_store",
+    "SpecProvenance": "_provenance",
     "TokenStore": "_token_store",
     "TokenStoreError": "_errors",
     "TransportError": "_errors",
@@ -105,6 +108,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "SPEC_PROVENANCE",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -140,6 +144,7 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "SharedTokenStore",
+    "SpecProvenance",
     "TokenStore",
     "TokenStoreError",
     "TransportError",

@@ -15,8 +15,8 @@ or as a session fixture in your own tests::
         with MockCareCloud() as mock:
             yield mock
 
-Prism comes from npm (``npm ci`` in this repository installs the pinned
-version into ``node_modules``). The mock runs in its own process group, which
+Prism comes from npm: ``npm install -g @stoplight/prism-cli@<PRISM_VERSION>``
+(or ``npm ci`` in a checkout of this repository). The mock runs in its own process group, which
 is killed whole on exit, so no node process outlives it.
 """
 
@@ -38,10 +38,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-__all__ = ["MockCareCloud", "MockServerError"]
+from carecloud_async._package_data import PINNED_SPEC_NAME, package_data_path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = _REPO_ROOT / "openapi" / "carecloud-openapi.yaml"
+__all__ = ["DEFAULT_SPEC", "PRISM_VERSION", "MockCareCloud", "MockServerError", "find_prism"]
+
+PRISM_VERSION = "5.16.0"
+"""The Prism release the spec is checked against (``package.json`` pins the same)."""
+
+PRISM_INSTALL_HINT = f"npm install -g @stoplight/prism-cli@{PRISM_VERSION}"
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_SPEC = package_data_path(PINNED_SPEC_NAME)
 
 
 class MockServerError(RuntimeError):
@@ -74,20 +81,35 @@ _PR_SET_PDEATHSIG = 1
 
 
 def find_prism() -> str:
-    """The Prism executable: $CARECLOUD_PRISM, ./node_modules, the repo's node_modules, PATH."""
+    """The Prism executable: $CARECLOUD_PRISM, ./node_modules, a checkout's node_modules, PATH.
+
+    A ``CARECLOUD_PRISM`` that points nowhere is an error of its own, never
+    silently replaced by another Prism.
+    """
+    configured = os.environ.get("CARECLOUD_PRISM")
+    if configured:
+        if _is_executable(configured):
+            return configured
+        raise MockServerError(
+            f"CARECLOUD_PRISM={configured!r} is not an executable file; "
+            f"install Prism with `{PRISM_INSTALL_HINT}` and point it at `prism`"
+        )
     candidates = [
-        os.environ.get("CARECLOUD_PRISM"),
         str(Path.cwd() / "node_modules" / ".bin" / "prism"),
         str(_REPO_ROOT / "node_modules" / ".bin" / "prism"),
         shutil.which("prism"),
     ]
     for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+        if candidate and _is_executable(candidate):
             return candidate
     raise MockServerError(
-        "Prism not found: run `npm ci` in the carecloud-async checkout (or `make install`), "
-        "or set CARECLOUD_PRISM to the prism executable"
+        f"Prism not found: install the pinned version with `{PRISM_INSTALL_HINT}` "
+        "(or set CARECLOUD_PRISM to the prism executable)"
     )
+
+
+def _is_executable(candidate: str) -> bool:
+    return Path(candidate).is_file() and os.access(candidate, os.X_OK)
 
 
 class MockCareCloud:

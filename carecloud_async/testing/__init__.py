@@ -1,0 +1,74 @@
+"""Test your code against CareCloud without a CareCloud.
+
+Two mocks, both answering from the spec this release was generated from:
+
+- ``MockRouter``: in-process, an ``httpx`` transport. Fast enough for every
+  unit test; override any operation and inspect what it received.
+- ``MockCareCloud``: Prism serving the pinned spec on a loopback port, for
+  end-to-end tests through real sockets (needs Node and Prism).
+
+With pytest, the ``carecloud_router``, ``carecloud_enterprise``,
+``carecloud_customer`` and ``carecloud_mock_server`` fixtures come with the
+package (see ``carecloud_async.testing.pytest_plugin``). Names load on first
+use, so the plugin costs a pytest run nothing until a fixture is used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carecloud_async.testing._checks import Problem
+    from carecloud_async.testing._prism import (
+        DEFAULT_SPEC,
+        PRISM_VERSION,
+        MockCareCloud,
+        MockServerError,
+        find_prism,
+    )
+    from carecloud_async.testing._router import (
+        MOCK_PROJECT_URL,
+        MockRouter,
+        RecordedCall,
+        Responder,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_SPEC": "_prism",
+    "MOCK_PROJECT_URL": "_router",
+    "PRISM_VERSION": "_prism",
+    "MockCareCloud": "_prism",
+    "MockRouter": "_router",
+    "MockServerError": "_prism",
+    "Problem": "_checks",
+    "RecordedCall": "_router",
+    "Responder": "_router",
+    "find_prism": "_prism",
+}
+
+__all__ = [
+    "DEFAULT_SPEC",
+    "MOCK_PROJECT_URL",
+    "PRISM_VERSION",
+    "MockCareCloud",
+    "MockRouter",
+    "MockServerError",
+    "Problem",
+    "RecordedCall",
+    "Responder",
+    "find_prism",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"carecloud_async.testing.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
