@@ -23,6 +23,8 @@ from types import ModuleType, TracebackType
 from typing import Any, ClassVar, Self
 
 import httpx
+from carecloud_openapi.typed.customer import CustomerNamespaces
+from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._bodies import body_model_of, build_body
@@ -419,7 +421,7 @@ def _transport_error(exc: httpx.TransportError, operation: Operation, path: str)
     return TransportError(operation.method, path, reason)
 
 
-class EnterpriseClient(_BaseClient):
+class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
     """Client of the Enterprise API (``enterprise-interface``) for back-office integrations.
 
     Give ``login``, ``password`` and ``external_application_id`` to let the
@@ -522,7 +524,7 @@ class EnterpriseClient(_BaseClient):
         return cls(**{**settings, **overrides})
 
 
-class CustomerClient(_BaseClient):
+class CustomerClient(CustomerNamespaces, _BaseClient):
     """Client of the Customer API (``customer-interface``) for apps acting for one customer.
 
     The client creates a device token on first use and keeps it in

@@ -1,7 +1,7 @@
 """Find out which HTTP operation a generated endpoint calls, and what the spec says of it.
 
 The facade accepts a generated endpoint module (``post_purchase_send``) or one
-of its functions (``post_purchase_send.asyncio_detailed``). The generator
+of its functions (``post_purchase_send._get_kwargs``). The generator
 records each module's method and path in its tag package's ``ENDPOINTS``; the
 normalized spec's facts per operation live in ``carecloud_openapi._operations``.
 """
@@ -74,7 +74,7 @@ def resolve_endpoint(endpoint: ModuleType | Callable[..., Awaitable[Any]]) -> Mo
             )
         module = found
     if not module.__name__.startswith("carecloud_openapi.api.") or not hasattr(
-        module, "asyncio_detailed"
+        module, "_get_kwargs"
     ):
         raise ConfigurationError(
             f"{module.__name__} is not a generated endpoint module "

@@ -22,22 +22,24 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from carecloud_async._errors import ConfigurationError
 from carecloud_async._operations import operation_of
 
 __all__ = ["MAX_PAGE_SIZE", "Page", "pages", "paginate"]
 
+ItemT = TypeVar("ItemT")
+
 MAX_PAGE_SIZE = 1000
 """The API documents no maximum for ``count``; larger pages only cost memory and latency."""
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[ItemT]):
     """One page of a list endpoint."""
 
-    items: list[Any]
+    items: list[ItemT]
     offset: int
     total_items: int | None
 
@@ -69,7 +71,7 @@ async def pages(
     start_offset: int = 0,
     concurrency: int = 1,
     **filters: Any,
-) -> AsyncGenerator[Page, None]:
+) -> AsyncGenerator[Page[Any], None]:
     """Yield whole pages in server order; see the module docstring."""
     operation = operation_of(endpoint)
     if operation.list_field is None:
@@ -81,7 +83,7 @@ async def pages(
     list_field = operation.list_field
     end = None if max_items is None else start_offset + max_items
 
-    async def fetch(offset: int) -> Page:
+    async def fetch(offset: int) -> Page[Any]:
         count = page_size if end is None else min(page_size, end - offset)
         response = await client.call_raw(endpoint, count=count, offset=offset, **filters)
         data = response.data
@@ -91,7 +93,7 @@ async def pages(
 
     if end is not None and end <= start_offset:
         return
-    in_flight: dict[int, asyncio.Task[Page]] = {}
+    in_flight: dict[int, asyncio.Task[Page[Any]]] = {}
     next_offset = start_offset
     known_total: int | None = None
     first = True

@@ -110,7 +110,7 @@ async def test_call_returns_the_unwrapped_data_and_call_raw_the_details() -> Non
     recorder = Recorder(lambda request: json_response(200, STORES, headers={"x-request-id": "r1"}))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         data = await client.call(get_stores, count=1)
-        raw = await client.call_raw(get_stores.asyncio_detailed, count=1)
+        raw = await client.call_raw(get_stores._get_kwargs, count=1)
     assert data.total_items == 1
     assert data.stores[0].store_id == STORES["stores"][0]["store_id"]
     assert raw.status == 200

@@ -47,7 +47,8 @@ def test_every_operation_of_the_pinned_spec_has_an_endpoint_module() -> None:
     assert set(endpoints) == expected
     for module_name in endpoints.values():
         module = importlib.import_module(module_name)
-        assert callable(module.asyncio_detailed), module_name
+        assert callable(module._get_kwargs), module_name
+        assert not hasattr(module, "asyncio_detailed"), module_name
 
 
 @cache

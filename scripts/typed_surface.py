@@ -1,0 +1,496 @@
+"""Generate the typed operation namespaces (``carecloud_openapi.typed``) from the spec.
+
+Runs inside ``make generate`` after openapi-python-client: it reads the
+normalized spec (tags, APIs, summaries, parameter descriptions, list fields)
+and the freshly generated endpoint and model modules (Python types of every
+parameter and of each answer's ``data``), and writes, per API and tag, one
+module with a class whose methods forward to the client's dynamic path.
+Names follow ``carecloud_async._naming``. Nothing here is written per
+operation by hand: a new spec regenerates everything.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from carecloud_async._naming import (
+    method_name,
+    namespace_name,
+    pages_name,
+    paginate_name,
+    reference_url,
+    snake_case,
+)
+from scripts._fixes import API_EXTENSION, LIST_FIELD_EXTENSION
+from scripts._spec import Spec, iter_operations, resolve_ref
+
+PACKAGE = "carecloud_openapi"
+TYPED = "typed"
+API_TITLES = {"enterprise": "Enterprise API", "customer": "Customer API"}
+API_CLASSES = {"enterprise": "EnterpriseNamespaces", "customer": "CustomerNamespaces"}
+BUILTIN_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "Any", "None"})
+PAGE_OPTIONS = ("count", "offset")
+OPTION_PARAMS = """
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,"""
+OPTION_ARGS = (
+    "accept_language=accept_language, timeout=timeout, deadline=deadline, "
+    "headers=headers, retry_unsafe=retry_unsafe"
+)
+PAGE_PARAMS = """
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,"""
+PAGE_ARGS = (
+    "page_size=page_size, max_items=max_items, start_offset=start_offset, concurrency=concurrency"
+)
+OPTIONS_DOC = (
+    "Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` "
+    "(all attempts), ``headers``, ``retry_unsafe``."
+)
+PAGE_DOC = (
+    "Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` "
+    "(pages in flight); close the iterator when stopping early "
+    "(``contextlib.aclosing``)."
+)
+
+
+class TypedSurfaceError(RuntimeError):
+    """The generated code has a shape this step does not understand."""
+
+
+@dataclass
+class ModelIndex:
+    """Class name -> (module, field annotations, enum values) over ``models/``."""
+
+    modules: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, dict[str, ast.expr]] = field(default_factory=dict)
+    enum_values: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, models_dir: Path) -> ModelIndex:
+        index = cls()
+        for path in sorted(models_dir.glob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if not isinstance(node, ast.ClassDef):
+                    continue
+                index.modules[node.name] = path.stem
+                index.fields[node.name] = {
+                    stmt.target.id: stmt.annotation
+                    for stmt in node.body
+                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                }
+                if any(ast.unparse(base).endswith("Enum") for base in node.bases):
+                    index.enum_values[node.name] = [
+                        stmt.value.value
+                        for stmt in node.body
+                        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
+                    ]
+        return index
+
+
+def _union_parts(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union_parts(node.left) + _union_parts(node.right)
+    return [node]
+
+
+def _without_unset(node: ast.expr) -> list[ast.expr]:
+    return [p for p in _union_parts(node) if not (isinstance(p, ast.Name) and p.id == "Unset")]
+
+
+def _names(nodes: list[ast.expr]) -> set[str]:
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str  # "path", "query", "header" or "body"
+    required: bool
+    parts: list[ast.expr]
+    description: str
+
+    def annotation(self, index: ModelIndex) -> str:
+        rendered = [ast.unparse(part) for part in self.parts]
+        if self.kind == "body":
+            rendered.append("Mapping[str, Any]")
+        for part in self.parts:
+            values = index.enum_values.get(ast.unparse(part))
+            if values and all(isinstance(v, str) for v in values):
+                rendered.append(f"Literal[{', '.join(repr(v) for v in values)}]")
+        text = " | ".join(rendered)
+        return text if self.required else f"{text} | None"
+
+
+@dataclass
+class Op:
+    operation_id: str
+    method: str
+    path: str
+    tag: str
+    apis: tuple[str, ...]
+    list_field: str | None
+    summary: str
+    module: str  # dotted endpoint module
+    params: list[Param]
+    returns: list[ast.expr] | None  # None: no content
+    item: ast.expr | None
+
+    @property
+    def name(self) -> str:
+        return method_name(self.operation_id)
+
+
+def _clean(text: str) -> str:
+    """Spec prose made safe and compact for a docstring."""
+    text = " ".join(str(text).split())
+    return text.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def _spec_params(spec: Spec, operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for raw in operation.get("parameters", []):
+        param = resolve_ref(spec, raw["$ref"]) if "$ref" in raw else raw
+        found[snake_case(param["name"])] = param
+    return found
+
+
+def _kwargs_params(
+    tree: ast.Module, spec_params: dict[str, dict[str, Any]], body_doc: str
+) -> list[Param]:
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_get_kwargs")
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    pairs = list(zip(positional, defaults, strict=True))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
+    params = []
+    for arg, default in pairs:
+        if arg.annotation is None:
+            raise TypedSurfaceError(f"untyped parameter {arg.arg}")
+        if arg.arg == "body":
+            kind, description = "body", body_doc
+        else:
+            spec_param = spec_params.get(arg.arg, {})
+            kind = spec_param.get("in", "query")
+            description = _clean(spec_param.get("description", ""))
+        params.append(
+            Param(arg.arg, kind, default is None, _without_unset(arg.annotation), description)
+        )
+    return params
+
+
+def _success_model(tree: ast.Module) -> str | None:
+    func = next(
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_parse_response"
+    )
+    for stmt in func.body:
+        if not isinstance(stmt, ast.If):
+            continue
+        test = stmt.test
+        if not (
+            isinstance(test, ast.Compare)
+            and isinstance(test.comparators[0], ast.Constant)
+            and 200 <= int(test.comparators[0].value) < 300
+        ):
+            continue
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "from_dict"
+                and isinstance(node.func.value, ast.Name)
+            ):
+                return node.func.value.id
+        return None
+    raise TypedSurfaceError("no 2xx answer")
+
+
+def _endpoint_modules(package_dir: Path) -> dict[tuple[str, str], str]:
+    found = {}
+    for init in sorted((package_dir / "api").glob("*/__init__.py")):
+        for node in ast.parse(init.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "ENDPOINTS":
+                assert node.value is not None
+                for module, key in ast.literal_eval(node.value).items():
+                    found[tuple(key)] = f"{PACKAGE}.api.{init.parent.name}.{module}"
+    return found
+
+
+def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op]:
+    modules = _endpoint_modules(package_dir)
+    ops = []
+    for path, method, operation in iter_operations(spec):
+        module = modules[(method.upper(), path)]
+        source = package_dir / Path(*module.split(".")[1:]).with_suffix(".py")
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        body = operation.get("requestBody", {})
+        body_doc = _clean(body.get("description", "")) if isinstance(body, dict) else ""
+        params = _kwargs_params(tree, _spec_params(spec, operation), body_doc)
+        model = _success_model(tree)
+        returns: list[ast.expr] | None = None
+        item = None
+        list_field = operation.get(LIST_FIELD_EXTENSION)
+        if model is not None:
+            data = index.fields.get(model, {}).get("data")
+            returns = _without_unset(data) if data is not None else [ast.Name("Any")]
+            if list_field:
+                (data_class,) = _without_unset(data) if data is not None else [None]
+                data_fields = index.fields[ast.unparse(data_class)]
+                listed = data_fields.get(list_field) or data_fields[f"{list_field}_"]
+                (list_type,) = _without_unset(listed)
+                assert isinstance(list_type, ast.Subscript)
+                item = list_type.slice
+        tags = operation.get("tags") or ["default"]
+        ops.append(
+            Op(
+                operation_id=operation["operationId"],
+                method=method.upper(),
+                path=path,
+                tag=tags[0],
+                apis=tuple(operation[API_EXTENSION]),
+                list_field=list_field,
+                summary=_clean(operation.get("summary", "")),
+                module=module,
+                params=params,
+                returns=returns,
+                item=item,
+            )
+        )
+    return ops
+
+
+def _wrap(text: str, indent: str, hanging: str = "") -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=96,
+        initial_indent=indent,
+        subsequent_indent=indent + hanging,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _docstring(op: Op, intro: str, returns: str, extra: str, skip: tuple[str, ...] = ()) -> str:
+    ind = " " * 8
+    lines = _wrap(intro, ind)
+    lines.append("")
+    served = " and the ".join(API_TITLES[api] for api in op.apis)
+    lines += _wrap(f"Served by the {served}. Operation ``{op.operation_id}``.", ind)
+    lines.append(f"{ind}Reference: {reference_url(op.operation_id)}")
+    shown = [p for p in op.params if p.name != "accept_language" and p.name not in skip]
+    if shown:
+        lines += ["", f"{ind}Args:"]
+        for p in shown:
+            need = "required" if p.required else "optional"
+            where = "request body, a model or a plain dict" if p.kind == "body" else p.kind
+            desc = f" {p.description}" if p.description else ""
+            lines += _wrap(f"{p.name}: ({need}, {where}).{desc}", ind + "    ", "    ")
+    lines += ["", *_wrap(extra, ind), "", f"{ind}Returns:", *_wrap(returns, ind + "    ", "    ")]
+    return '"""' + "\n".join(lines).lstrip() + f"\n{ind}" + '"""'
+
+
+def _dicts(params: list[Param], skip: tuple[str, ...] = ()) -> str:
+    required = ", ".join(f"{p.name!r}: {p.name}" for p in params if p.required)
+    optional = ", ".join(
+        f"{p.name!r}: {p.name}" for p in params if not p.required and p.name not in skip
+    )
+    return f"{{{required}}}, {{{optional}}}"
+
+
+def _signature(params: list[Param], index: ModelIndex, skip: tuple[str, ...] = ()) -> str:
+    ordered = [p for p in params if p.required] + [p for p in params if not p.required]
+    lines = []
+    for p in ordered:
+        if p.name in skip or p.name == "accept_language":
+            continue
+        default = "" if p.required else " = None"
+        lines.append(f"\n        {p.name}: {p.annotation(index)}{default},")
+    return "".join(lines)
+
+
+def _methods(op: Op, index: ModelIndex) -> list[str]:
+    returns = "None" if op.returns is None else " | ".join(ast.unparse(r) for r in op.returns)
+    returns_doc = (
+        "None (the answer has no content)."
+        if op.returns is None
+        else f"The answer's ``data`` (``{returns}``)."
+    )
+    params = [p for p in op.params if p.name != "accept_language"]
+    out = [
+        f"""
+    async def {op.name}(
+        self,
+        *,{_signature(params, index)}{OPTION_PARAMS}
+    ) -> {returns}:
+        {_docstring(op, f"``{op.method} {op.path}``: {op.summary}", returns_doc, OPTIONS_DOC)}
+        return await self._call(
+            {op.module!r}, {_dicts(params)}, {OPTION_ARGS}
+        )
+"""
+    ]
+    if op.list_field and op.item is not None:
+        item = ast.unparse(op.item)
+        filters = _signature(params, index, PAGE_OPTIONS)
+        args = _dicts(params, PAGE_OPTIONS)
+        extra = f"{PAGE_DOC} {OPTIONS_DOC}"
+        out.append(
+            f"""
+    def {paginate_name(op.operation_id)}(
+        self,
+        *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
+    ) -> AsyncGenerator[{item}, None]:
+        {_docstring(op, f"Every item of ``{op.method} {op.path}`` ({op.summary}), page after page.", f"An async generator of ``{item}``.", extra, PAGE_OPTIONS)}
+        return self._paginate({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
+
+    def {pages_name(op.operation_id)}(
+        self,
+        *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
+    ) -> AsyncGenerator[Page[{item}], None]:
+        {_docstring(op, f"Whole pages of ``{op.method} {op.path}`` ({op.summary}), with offset and total_items.", f"An async generator of ``Page[{item}]``.", extra, PAGE_OPTIONS)}
+        return self._pages({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
+"""
+        )
+    return out
+
+
+def _class_name(tag_attr: str) -> str:
+    return "".join(part.capitalize() for part in tag_attr.strip("_").split("_"))
+
+
+def _imports(ops: list[Op], index: ModelIndex) -> list[str]:
+    names: set[str] = set()
+    for op in ops:
+        for p in op.params:
+            names |= _names(p.parts)
+        if op.returns:
+            names |= _names(op.returns)
+        if op.item is not None:
+            names |= _names([op.item])
+    lines = []
+    for name in sorted(names - BUILTIN_NAMES):
+        if name not in index.modules:
+            raise TypedSurfaceError(f"cannot locate type {name}")
+        lines.append(f"    from {PACKAGE}.models.{index.modules[name]} import {name}")
+    return lines
+
+
+def tag_module_source(api: str, tag: str, ops: list[Op], index: ModelIndex) -> str:
+    attr = namespace_name(tag)
+    body = [m for op in ops for m in _methods(op, index)]
+    header = f'''"""``client.{attr}``: operations tagged "{_clean(tag)}" served by the {API_TITLES[api]}."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from carecloud_async._namespaces import Namespace
+
+if TYPE_CHECKING:
+    import httpx
+
+    from carecloud_async._pagination import Page
+{chr(10).join(_imports(ops, index))}
+
+__all__ = ["{_class_name(attr)}"]
+
+
+class {_class_name(attr)}(Namespace):
+    """Operations tagged "{_clean(tag)}" ({API_TITLES[api]})."""
+
+    __slots__ = ()
+'''
+    return header + "".join(body)
+
+
+def api_package_source(api: str, tags: dict[str, list[Op]]) -> str:
+    attrs = sorted((namespace_name(tag), tag, len(ops)) for tag, ops in tags.items())
+    imports = "\n".join(f"    from . import {attr} as _{attr}" for attr, _, _ in attrs)
+    props = "".join(
+        f'''
+    @property
+    def {attr}(self) -> _{attr}.{_class_name(attr)}:
+        """Operations tagged "{_clean(tag)}" ({count})."""
+        return self._namespace(
+            "{PACKAGE}.{TYPED}.{api}.{attr}", "{_class_name(attr)}"
+        )
+'''
+        for attr, tag, count in attrs
+    )
+    return f'''"""Typed namespaces of the {API_TITLES[api]}, one per tag, each loaded on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from carecloud_async._namespaces import NamespaceHost
+
+if TYPE_CHECKING:
+{imports}
+
+__all__ = ["{API_CLASSES[api]}"]
+
+
+class {API_CLASSES[api]}(NamespaceHost):
+    """One attribute per tag of the {API_TITLES[api]}."""
+{props}'''
+
+
+def index_source(ops: list[Op]) -> str:
+    lines = [
+        '"""Python names of every operation, for ``carecloud_async.find_operation``."""',
+        "",
+        "# operationId -> (namespace attribute, method, endpoint module)",
+        "NAMES: dict[str, tuple[str, str, str]] = {",
+    ]
+    for op in ops:
+        lines.append(
+            f"    {op.operation_id!r}: ({namespace_name(op.tag)!r}, {op.name!r}, {op.module!r}),"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_typed_surface(spec: Spec, package_dir: Path) -> None:
+    """Write ``<package_dir>/typed`` and format it like the rest of the package."""
+    index = ModelIndex.read(package_dir / "models")
+    ops = read_operations(spec, package_dir, index)
+    root = package_dir / TYPED
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        '"""Typed operation namespaces, generated from the spec (see carecloud_async._naming)."""\n',
+        encoding="utf-8",
+    )
+    (root / "_index.py").write_text(index_source(ops), encoding="utf-8")
+    for api in API_TITLES:
+        tags: dict[str, list[Op]] = {}
+        for op in ops:
+            if api in op.apis:
+                tags.setdefault(op.tag, []).append(op)
+        api_dir = root / api
+        api_dir.mkdir()
+        (api_dir / "__init__.py").write_text(api_package_source(api, tags), encoding="utf-8")
+        for tag, tag_ops in tags.items():
+            source = tag_module_source(api, tag, tag_ops, index)
+            (api_dir / f"{namespace_name(tag)}.py").write_text(source, encoding="utf-8")
+    ruff = [sys.executable, "-m", "ruff"]
+    settings = ["--isolated", "--no-cache", "--quiet", "--line-length", "100"]
+    subprocess.run(
+        [*ruff, "check", str(root), *settings, "--fix-only", "--extend-select=I"], check=True
+    )
+    subprocess.run([*ruff, "format", str(root), *settings], check=True)
