@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         TransportError,
         WrongAPIError,
     )
+    from carecloud_async._find import OperationInfo, find_operation
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import Page
@@ -81,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "MethodNotAllowedError": "_errors",
     "NotFoundError": "_errors",
     "Operation": "_operations",
+    "OperationInfo": "_find",
     "OutcomeUnknownError": "_errors",
     "Page": "_pagination",
     "PermissionDeniedError": "_errors",
@@ -101,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "TokenStoreError": "_errors",
     "TransportError": "_errors",
     "WrongAPIError": "_errors",
+    "find_operation": "_find",
     "format_project_datetime": "_datetimes",
     "operation_of": "_operations",
     "parse_project_datetime": "_datetimes",
@@ -130,6 +133,7 @@ __all__ = [
     "MethodNotAllowedError",
     "NotFoundError",
     "Operation",
+    "OperationInfo",
     "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
@@ -150,6 +154,7 @@ __all__ = [
     "TransportError",
     "WrongAPIError",
     "__version__",
+    "find_operation",
     "format_project_datetime",
     "operation_of",
     "parse_project_datetime",

@@ -320,7 +320,7 @@ def _endpoints(package: Path) -> dict[str, dict[str, tuple[str, bool]]]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            if isinstance(node, ast.AsyncFunctionDef) and node.name == "asyncio_detailed":
+            if isinstance(node, ast.FunctionDef) and node.name == "_get_kwargs":
                 found[f"api.{path.parent.name}.{path.stem}"] = _signature(node)
     return found
 
@@ -393,7 +393,7 @@ def diff_python(
                 "Python",
                 True,
                 "endpoint function removed",
-                f"{package_name}.{name}.asyncio_detailed",
+                f"{package_name}.{name}",
             )
         )
     for name in sorted(set(new_eps) - set(old_eps)):
@@ -402,13 +402,13 @@ def diff_python(
                 "Python",
                 False,
                 "endpoint function added",
-                f"{package_name}.{name}.asyncio_detailed",
+                f"{package_name}.{name}",
             )
         )
     for name in sorted(set(old_eps) & set(new_eps)):
         changes.extend(
             _diff_members(
-                "parameter", f"{package_name}.{name}.asyncio_detailed", old_eps[name], new_eps[name]
+                "parameter", f"{package_name}.{name}", old_eps[name], new_eps[name]
             )
         )
     old_models, new_models = _models(old_package), _models(new_package)

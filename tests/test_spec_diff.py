@@ -95,8 +95,8 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
     old = _write(
         tmp_path / "old",
         {
-            "api/things/get_thing.py": "async def asyncio_detailed(*, client, thing_id: str): ...\n",
-            "api/things/get_gone.py": "async def asyncio_detailed(*, client): ...\n",
+            "api/things/get_thing.py": "def _get_kwargs(*, thing_id: str): ...\n",
+            "api/things/get_gone.py": "def _get_kwargs(): ...\n",
             "models/thing.py": "class Thing:\n    name: str\n    old_field: int | None = None\n",
         },
     )
@@ -104,14 +104,14 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
         tmp_path / "new",
         {
             "api/things/get_thing.py": (
-                "async def asyncio_detailed(*, client, thing_id: str, mode: str): ...\n"
+                "def _get_kwargs(*, thing_id: str, mode: str): ...\n"
             ),
             "models/thing.py": "class Thing:\n    name: str\n    new_field: int | None = None\n",
         },
     )
     assert _kinds(diff_python(old, new, "pkg")) == {
-        ("endpoint function removed", "pkg.api.things.get_gone.asyncio_detailed", True),
-        ("required parameter added", "pkg.api.things.get_thing.asyncio_detailed.mode", True),
+        ("endpoint function removed", "pkg.api.things.get_gone", True),
+        ("required parameter added", "pkg.api.things.get_thing.mode", True),
         ("attribute removed", "Thing.old_field", True),
         ("attribute added", "Thing.new_field", False),
     }
