@@ -15,12 +15,12 @@ import ipaddress
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
 from types import ModuleType, TracebackType
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 import httpx
 from carecloud_openapi.typed.customer import CustomerNamespaces
@@ -51,25 +51,31 @@ from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
 from carecloud_async._wire import wire_formats
 
+if TYPE_CHECKING:
+    from carecloud_async._pagination import Page
+    from carecloud_async._typed_endpoint import TypedEndpoint, TypedListEndpoint
+
 __all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 logger = logging.getLogger("carecloud_async")
 Endpoint = ModuleType | Callable[..., Awaitable[Any]]
+DataT = TypeVar("DataT")
+ItemT = TypeVar("ItemT")
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _SECRET_PATH_PARAMS = frozenset({"token_id"})
 
 
 @dataclass(frozen=True)
-class ApiResponse:
+class ApiResponse(Generic[DataT]):
     """A successful answer with everything a caller may need beyond ``data``."""
 
     status: int
     headers: httpx.Headers
     parsed: Any
     """The generated response model (None for 204)."""
-    data: Any
+    data: DataT
     """The unwrapped ``data`` member of ``parsed``, or None."""
     operation: Operation
 
@@ -208,9 +214,33 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    @overload
+    async def call(
+        self,
+        endpoint: TypedEndpoint[DataT],
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> DataT: ...
+    @overload
     async def call(
         self,
         endpoint: Endpoint,
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> Any: ...
+    async def call(
+        self,
+        endpoint: Any,
         /,
         *,
         headers: Mapping[str, str] | None = None,
@@ -235,6 +265,19 @@ class _BaseClient:
         )
         return response.data
 
+    @overload
+    async def call_raw(
+        self,
+        endpoint: TypedEndpoint[DataT],
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> ApiResponse[DataT]: ...
+    @overload
     async def call_raw(
         self,
         endpoint: Endpoint,
@@ -245,7 +288,18 @@ class _BaseClient:
         retry_unsafe: bool = False,
         deadline: float | None = None,
         **params: Any,
-    ) -> ApiResponse:
+    ) -> ApiResponse[Any]: ...
+    async def call_raw(
+        self,
+        endpoint: Any,
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> ApiResponse[Any]:
         """Like ``call``, but returns status, headers and the parsed model as well."""
         operation = operation_of(endpoint)
         if deadline is not None and not deadline > 0:
@@ -312,7 +366,7 @@ class _BaseClient:
 
     def _parse(
         self, module: ModuleType, operation: Operation, path: str, response: httpx.Response
-    ) -> ApiResponse:
+    ) -> ApiResponse[Any]:
         if not response.is_success:
             try:
                 body = response.json()
@@ -340,13 +394,25 @@ class _BaseClient:
             )
         return ApiResponse(response.status_code, response.headers, parsed, data, operation)
 
-    def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
+    @overload
+    def paginate(
+        self, endpoint: TypedListEndpoint[ItemT], /, **options: Any
+    ) -> AsyncGenerator[ItemT, None]: ...
+    @overload
+    def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncGenerator[Any, None]: ...
+    def paginate(self, endpoint: Any, /, **options: Any) -> AsyncGenerator[Any, None]:
         """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
         from carecloud_async._pagination import paginate
 
         return paginate(self, endpoint, **options)
 
-    def pages(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
+    @overload
+    def pages(
+        self, endpoint: TypedListEndpoint[ItemT], /, **options: Any
+    ) -> AsyncGenerator[Page[ItemT], None]: ...
+    @overload
+    def pages(self, endpoint: Endpoint, /, **options: Any) -> AsyncGenerator[Page[Any], None]: ...
+    def pages(self, endpoint: Any, /, **options: Any) -> AsyncGenerator[Page[Any], None]:
         """Iterate over whole pages of a list endpoint, with offset and total_items."""
         from carecloud_async._pagination import pages
 

@@ -466,10 +466,43 @@ def index_source(ops: list[Op]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def typed_marker_source(op: Op, index: ModelIndex) -> str:
+    """Appended to an endpoint module: its result types, for type checkers only.
+
+    ``client.call(module)`` / ``client.paginate(module)`` read these through a
+    protocol, so the dynamic path is typed as well; nothing exists at run time.
+    """
+    used = [*(op.returns or []), *([op.item] if op.item is not None else [])]
+    imports = [
+        f"    from ...models.{index.modules[name]} import {name}"
+        for name in sorted(_names(used) - BUILTIN_NAMES)
+    ]
+    returns = "None" if op.returns is None else " | ".join(ast.unparse(r) for r in op.returns)
+    lines = ["", "", "if TYPE_CHECKING:", *imports, ""]
+    lines += [
+        f"    def _typed_data(parsed: object, /) -> {returns}:",
+        '        """What ``client.call`` returns for this operation (for type checkers)."""',
+    ]
+    if op.item is not None:
+        lines += [
+            "",
+            f"    def _typed_item(parsed: object, /) -> {ast.unparse(op.item)}:",
+            '        """What ``client.paginate`` yields for this operation (for type checkers)."""',
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def write_typed_surface(spec: Spec, package_dir: Path) -> None:
     """Write ``<package_dir>/typed`` and format it like the rest of the package."""
     index = ModelIndex.read(package_dir / "models")
     ops = read_operations(spec, package_dir, index)
+    for op in ops:
+        module_path = package_dir / Path(*op.module.split(".")[1:]).with_suffix(".py")
+        source = module_path.read_text(encoding="utf-8")
+        source = source.replace(
+            "from typing import Any, cast", "from typing import TYPE_CHECKING, Any, cast", 1
+        )
+        module_path.write_text(source + typed_marker_source(op, index), encoding="utf-8")
     root = package_dir / TYPED
     root.mkdir()
     (root / "__init__.py").write_text(
@@ -490,7 +523,8 @@ def write_typed_surface(spec: Spec, package_dir: Path) -> None:
             (api_dir / f"{namespace_name(tag)}.py").write_text(source, encoding="utf-8")
     ruff = [sys.executable, "-m", "ruff"]
     settings = ["--isolated", "--no-cache", "--quiet", "--line-length", "100"]
+    targets = [str(root), str(package_dir / "api")]
     subprocess.run(
-        [*ruff, "check", str(root), *settings, "--fix-only", "--extend-select=I"], check=True
+        [*ruff, "check", *targets, *settings, "--fix-only", "--extend-select=I"], check=True
     )
-    subprocess.run([*ruff, "format", str(root), *settings], check=True)
+    subprocess.run([*ruff, "format", *targets, *settings], check=True)
