@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator
 from carecloud_async import EnterpriseClient
 from carecloud_async.testing import MockCareCloud
 
-MOCK_LOGIN = {
-    "login": "example@example.com",
-    "password": "example-password",
-    "external_application_id": "82de12eb8b138791e678fd11c3",
-}
+
+def _mock_client(base_url: str) -> EnterpriseClient:
+    return EnterpriseClient(
+        base_url=base_url,
+        login="example@example.com",
+        password="example-password",
+        external_application_id="82de12eb8b138791e678fd11c3",
+    )
 
 
 @contextlib.asynccontextmanager
@@ -25,11 +28,11 @@ async def enterprise_client() -> AsyncIterator[EnterpriseClient]:
         return
     running = os.environ.get("CARECLOUD_MOCK_URL")
     if running:
-        async with EnterpriseClient(base_url=running, **MOCK_LOGIN) as client:
+        async with _mock_client(running) as client:
             yield client
         return
     async with (
         MockCareCloud() as mock,
-        EnterpriseClient(base_url=mock.base_url, **MOCK_LOGIN) as client,
+        _mock_client(mock.base_url) as client,
     ):
         yield client

@@ -50,6 +50,8 @@ async def main() -> None:
             client, customer_source=source, record=record
         )
         print("synchronized:", customer_id, "created" if created else "updated")
+        if customer_id is None:
+            return
         await update_customer(client, customer_id, {"personal_information": {"first_name": "Jana"}})
         await change_password(client, customer_id, "N3w-pass!")
         await newsletter_sign_up(

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 
 from _connect import enterprise_client
-from carecloud_openapi.api.purchases import get_purchases
 
 
 async def main() -> None:
@@ -20,12 +19,12 @@ async def main() -> None:
     # EnterpriseClient(..., rate_limiter=carecloud_async.RateLimiter(20, max_concurrency=8)).
     async with enterprise_client() as client:
         seen: set[str] = set()
-        iterator = client.paginate(
-            get_purchases, page_size=100, concurrency=4, sort_field="payment_time", max_items=10_000
+        iterator = client.purchases.paginate_get_purchases(
+            page_size=100, concurrency=4, sort_field="payment_time", max_items=10_000
         )
         async with contextlib.aclosing(iterator):
-            async for purchase in iterator:
-                if purchase.purchase_id in seen:
+            async for purchase in iterator:  # typed: Purchase
+                if not purchase.purchase_id or purchase.purchase_id in seen:
                     continue
                 seen.add(purchase.purchase_id)
         print(f"streamed {len(seen)} purchases")

@@ -407,9 +407,7 @@ def diff_python(
         )
     for name in sorted(set(old_eps) & set(new_eps)):
         changes.extend(
-            _diff_members(
-                "parameter", f"{package_name}.{name}", old_eps[name], new_eps[name]
-            )
+            _diff_members("parameter", f"{package_name}.{name}", old_eps[name], new_eps[name])
         )
     old_models, new_models = _models(old_package), _models(new_package)
     for name in sorted(set(old_models) - set(new_models)):

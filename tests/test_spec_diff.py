@@ -103,9 +103,7 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
     new = _write(
         tmp_path / "new",
         {
-            "api/things/get_thing.py": (
-                "def _get_kwargs(*, thing_id: str, mode: str): ...\n"
-            ),
+            "api/things/get_thing.py": ("def _get_kwargs(*, thing_id: str, mode: str): ...\n"),
             "models/thing.py": "class Thing:\n    name: str\n    new_field: int | None = None\n",
         },
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from carecloud_openapi.api.stores import get_store
 from fastapi import Depends, FastAPI, HTTPException
 
 from carecloud_async import EnterpriseClient, NotFoundError
@@ -29,7 +28,8 @@ async def store_card(
 ) -> dict[str, str]:
     """What the shop front shows of a store: its name and city."""
     try:
-        store = await client.call(get_store, store_id=store_id)
+        store = await client.stores.get_store(store_id=store_id)
     except NotFoundError as exc:
         raise HTTPException(status_code=404, detail="unknown store") from exc
-    return {"id": store.store_id, "name": store.name, "city": store.store_address.city}
+    city = store.store_address.city if store.store_address else None
+    return {"id": store.store_id or store_id, "name": store.name or "", "city": city or ""}
