@@ -11,7 +11,6 @@ from typing import assert_type
 
 from carecloud_openapi.api.purchases import get_purchase, get_purchases
 from carecloud_openapi.api.stores import get_store
-from carecloud_openapi.types import Unset
 from carecloud_openapi.models import (
     AcceptedPayment,
     Booking,
@@ -33,6 +32,7 @@ from carecloud_openapi.models import (
     Voucher,
     VoucherGiftCardBalance,
 )
+from carecloud_openapi.types import Unset
 
 from carecloud_async import ApiResponse, CustomerClient, EnterpriseClient, Page
 
