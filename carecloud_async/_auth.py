@@ -8,7 +8,6 @@ token logs in again once and replays the request once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -99,6 +98,8 @@ class EnterpriseAuth(httpx.Auth):
         self._margin = refresh_margin
         self._clock = clock
         self._wall_clock = wall_clock
+        import asyncio
+
         self._lock = asyncio.Lock()
         self._send: SendWithoutAuth | None = None
         self._token: str | None = None

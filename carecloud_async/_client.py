@@ -9,7 +9,6 @@ the unwrapped ``data`` or raises a typed error.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import ipaddress
 import logging
@@ -18,7 +17,7 @@ import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
@@ -52,6 +51,8 @@ from carecloud_async._transport import RateLimiter, ResilientTransport
 from carecloud_async._wire import wire_formats
 
 if TYPE_CHECKING:
+    from carecloud_openapi.client import Client
+
     from carecloud_async._pagination import Page
     from carecloud_async._typed_endpoint import TypedEndpoint, TypedListEndpoint
 
@@ -186,9 +187,13 @@ class _BaseClient:
             httpx_client.base_url = httpx.URL(self.base_url)
         httpx_client.auth = auth
         self._http = httpx_client
+
+    @cached_property
+    def _generated(self) -> Client:
+        """The generated client the response parsers expect (loaded on the first call)."""
         from carecloud_openapi.client import Client
 
-        self._generated = Client(base_url=self.base_url).set_async_httpx_client(httpx_client)
+        return Client(base_url=self.base_url).set_async_httpx_client(self._http)
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -348,6 +353,8 @@ class _BaseClient:
             path_template=operation.path_template,
             request_path=str(request_kwargs["url"]),
         )
+        import asyncio
+
         with using_call_options(options):
             try:
                 async with asyncio.timeout(deadline) as bound:

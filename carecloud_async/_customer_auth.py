@@ -14,7 +14,6 @@ token instead of invalidating each other's.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -130,6 +129,8 @@ class CustomerAuth(httpx.Auth):
         self._device = device
         self._external_application_id = external_application_id
         self._store: TokenStore = token_store or InMemoryTokenStore()
+        import asyncio
+
         self._lock = asyncio.Lock()
         self._token: str | None = None
         self._flight = SingleFlight()

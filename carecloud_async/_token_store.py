@@ -14,7 +14,6 @@ another process has just saved.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import logging
@@ -25,10 +24,13 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from carecloud_async._errors import TokenStoreError
 from carecloud_async._file_lock import FileLock
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "FileTokenStore",
@@ -45,6 +47,12 @@ _NOT_IN_A_TOKEN = re.compile(r"[\x00-\x20\x7f]")
 _PRIVATE_DIR = 0o700
 _PRIVATE_FILE = 0o600
 _T = TypeVar("_T")
+
+
+async def _to_thread(function: Callable[..., _T], /, *args: Any) -> _T:
+    import asyncio
+
+    return await asyncio.to_thread(function, *args)
 
 
 def usable_token(value: object) -> bool:
@@ -101,6 +109,8 @@ class InMemoryTokenStore:
 
     def device_lock(self, device_id: str) -> AbstractAsyncContextManager[None]:
         if self._creation is None:
+            import asyncio
+
             self._creation = asyncio.Lock()
         return self._creation
 
@@ -236,22 +246,22 @@ class FileTokenStore:
         return self._locked("write", remove)
 
     async def load(self, device_id: str) -> str | None:
-        return await asyncio.to_thread(self._load, device_id)
+        return await _to_thread(self._load, device_id)
 
     async def save(self, device_id: str, token: str) -> None:
-        await asyncio.to_thread(self._save, device_id, token)
+        await _to_thread(self._save, device_id, token)
 
     async def delete(self, device_id: str) -> None:
-        await asyncio.to_thread(self._delete_if, device_id, None)
+        await _to_thread(self._delete_if, device_id, None)
 
     async def delete_if(self, device_id: str, expected: str) -> bool:
-        return await asyncio.to_thread(self._delete_if, device_id, expected)
+        return await _to_thread(self._delete_if, device_id, expected)
 
     @asynccontextmanager
     async def device_lock(self, device_id: str) -> AsyncIterator[None]:
         """One token creation at a time across every process using this file."""
         if not self._checked:
-            await asyncio.to_thread(self.check)
+            await _to_thread(self.check)
         with self._failures_as("lock"):
             fd = await self._creation_lock.acquire_async()
         try:

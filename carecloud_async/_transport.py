@@ -7,7 +7,6 @@ call settings (``retry_unsafe``, ``deadline``) arrive through ``CallOptions``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from carecloud_async import _aio
 from carecloud_async._call_options import CallOptions, current_call_options
 from carecloud_async._errors import (
     APIConnectionError,
@@ -76,7 +76,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = _aio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         wall_clock: Callable[[], datetime] = _utc_now,

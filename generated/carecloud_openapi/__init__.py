@@ -2,7 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 """A client library for accessing REST API Reference"""
 
-from .client import AuthenticatedClient, Client
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import client
+
+    value = getattr(client, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = (
     "AuthenticatedClient",
