@@ -65,6 +65,9 @@ PAGE_DOC = (
 )
 
 
+_KEEP = "\x00"
+
+
 class TypedSurfaceError(RuntimeError):
     """The generated code has a shape this step does not understand."""
 
@@ -275,7 +278,8 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
 
 
 def _wrap(text: str, indent: str, hanging: str = "") -> list[str]:
-    return textwrap.wrap(
+    """Wrapped lines; ``METHOD /path`` (joined by a no-break marker) stays on one line."""
+    lines = textwrap.wrap(
         text,
         width=96,
         initial_indent=indent,
@@ -283,6 +287,7 @@ def _wrap(text: str, indent: str, hanging: str = "") -> list[str]:
         break_on_hyphens=False,
         break_long_words=False,
     )
+    return [line.replace(_KEEP, " ") for line in lines]
 
 
 def _docstring(op: Op, intro: str, returns: str, extra: str, skip: tuple[str, ...] = ()) -> str:
@@ -337,7 +342,7 @@ def _methods(op: Op, index: ModelIndex) -> list[str]:
         self,
         *,{_signature(params, index)}{OPTION_PARAMS}
     ) -> {returns}:
-        {_docstring(op, f"``{op.method} {op.path}``: {op.summary}", returns_doc, OPTIONS_DOC)}
+        {_docstring(op, f"``{op.method}{_KEEP}{op.path}``: {op.summary}", returns_doc, OPTIONS_DOC)}
         return await self._call(
             {op.module!r}, {_dicts(params)}, {OPTION_ARGS}
         )
@@ -354,14 +359,14 @@ def _methods(op: Op, index: ModelIndex) -> list[str]:
         self,
         *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
     ) -> AsyncGenerator[{item}, None]:
-        {_docstring(op, f"Every item of ``{op.method} {op.path}`` ({op.summary}), page after page.", f"An async generator of ``{item}``.", extra, PAGE_OPTIONS)}
+        {_docstring(op, f"Every item of ``{op.method}{_KEEP}{op.path}`` ({op.summary}), page after page.", f"An async generator of ``{item}``.", extra, PAGE_OPTIONS)}
         return self._paginate({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
 
     def {pages_name(op.operation_id)}(
         self,
         *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
     ) -> AsyncGenerator[Page[{item}], None]:
-        {_docstring(op, f"Whole pages of ``{op.method} {op.path}`` ({op.summary}), with offset and total_items.", f"An async generator of ``Page[{item}]``.", extra, PAGE_OPTIONS)}
+        {_docstring(op, f"Whole pages of ``{op.method}{_KEEP}{op.path}`` ({op.summary}), with offset and total_items.", f"An async generator of ``Page[{item}]``.", extra, PAGE_OPTIONS)}
         return self._pages({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
 """
         )

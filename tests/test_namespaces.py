@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import json
 import subprocess
 import sys
 from contextlib import aclosing
+from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
 
 from carecloud_async._client import CustomerClient, EnterpriseClient
+from carecloud_async._find import find_operation
 from carecloud_async._naming import method_name, namespace_name, snake_case
 from carecloud_async._pagination import Page
 from scripts._spec import iter_operations
 from tests.conftest import SECRET_TOKEN, Recorder, enterprise, json_response
-from tests.spec_examples import normalized, schema_example
+from tests.spec_examples import normalized, request_body_example, schema_example
 
 STORE = schema_example("Store")
+OPTIONS = ("accept_language", "timeout", "deadline", "headers", "retry_unsafe")
+OPTIONS += ("page_size", "max_items", "start_offset", "concurrency")
 
 
 def test_naming_rule_is_snake_case_of_tag_and_operation_id() -> None:
@@ -123,3 +130,90 @@ def test_namespaces_load_only_when_first_used() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["[]", "['carecloud_openapi.typed.enterprise.purchases']", "False"]
+
+
+async def test_a_write_takes_a_plain_dict_body_and_sends_it_as_json() -> None:
+    body = request_body_example("POST", "/segments/{segment_id}/actions/add-customer")
+    recorder = Recorder(lambda request: httpx.Response(204))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        result = await client.segments.post_segment_add_customer(segment_id="sg-1", body=body)
+    assert result is None
+    (request,) = recorder.requests
+    assert request.method == "POST"
+    assert request.url.path.endswith("/segments/sg-1/actions/add-customer")
+    assert json.loads(request.content) == body
+
+
+async def test_per_call_options_reach_the_dynamic_path() -> None:
+    seen: list[dict[str, Any]] = []
+
+    async def fake_call(endpoint: ModuleType, /, **kwargs: Any) -> str:
+        seen.append({"endpoint": endpoint.__name__, **kwargs})
+        return "data"
+
+    client = EnterpriseClient(base_url="http://127.0.0.1:9", bearer_token=SECRET_TOKEN)
+    client.call = fake_call  # type: ignore[method-assign,assignment]
+    timeout = httpx.Timeout(3.0)
+    result = await client.purchases.get_purchase(
+        purchase_id="p-1",
+        accept_language="de",
+        timeout=timeout,
+        deadline=9.0,
+        headers={"X-A": "1"},
+        retry_unsafe=True,
+    )
+    await client.purchases.get_purchases(store_id="s-1")
+    assert result == "data"
+    assert seen == [
+        {
+            "endpoint": "carecloud_openapi.api.purchases.get_purchase",
+            "purchase_id": "p-1",
+            "accept_language": "de",
+            "timeout": timeout,
+            "deadline": 9.0,
+            "headers": {"X-A": "1"},
+            "retry_unsafe": True,
+        },
+        {
+            "endpoint": "carecloud_openapi.api.purchases.get_purchases",
+            "store_id": "s-1",
+            "timeout": None,
+            "deadline": None,
+            "headers": None,
+            "retry_unsafe": False,
+        },
+    ]
+
+
+def test_every_generated_method_documents_the_operation() -> None:
+    """METHOD /path, the APIs, the reference link and each parameter with its required-ness."""
+    for _path, method, operation in iter_operations(normalized()):
+        found = find_operation(operation["operationId"])
+        for api in found.apis:
+            module = importlib.import_module(f"carecloud_openapi.typed.{api}.{found.namespace}")
+            cls = getattr(module, module.__all__[0])
+            function = getattr(cls, found.python_method)
+            doc = inspect.getdoc(function) or ""
+            assert f"``{method.upper()} {found.path}``" in doc, found
+            assert found.reference_url in doc
+            assert "Enterprise API" in doc or "Customer API" in doc
+            parameters = inspect.signature(function).parameters
+            for name, parameter in parameters.items():
+                if name in ("self", *OPTIONS):
+                    continue
+                need = "required" if parameter.default is inspect.Parameter.empty else "optional"
+                assert f"{name}: ({need}," in doc, (found.operation_id, name)
+            if found.paginated:
+                assert getattr(cls, found.paginate_method or "").__doc__
+                assert getattr(cls, found.pages_method or "").__doc__
+
+
+def test_importing_the_client_does_not_import_asyncio_or_the_generated_models() -> None:
+    code = (
+        "import sys\n"
+        "from carecloud_async import EnterpriseClient, CustomerClient\n"
+        "print(sorted(m for m in ('asyncio', 'attrs', 'carecloud_openapi.models') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"

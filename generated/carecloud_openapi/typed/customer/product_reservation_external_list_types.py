@@ -213,8 +213,7 @@ class ProductReservationExternalListTypes(Namespace):
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
     ) -> ProductReservationExternalListType:
-        """``GET
-        /product-reservation-external-list-types/{product_reservation_external_list_type_id}``:
+        """``GET /product-reservation-external-list-types/{product_reservation_external_list_type_id}``:
         Detail of a product reservation external list type
 
         Served by the Enterprise API and the Customer API. Operation

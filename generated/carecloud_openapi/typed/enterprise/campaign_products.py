@@ -508,8 +508,8 @@ class CampaignProducts(Namespace):
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
     ) -> AsyncGenerator[CampaignProductStoreRecord, None]:
-        """Every item of ``GET
-        /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
+        """Every item of
+        ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), page after page.
 
         Served by the Enterprise API and the Customer API. Operation
@@ -565,8 +565,8 @@ class CampaignProducts(Namespace):
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
     ) -> AsyncGenerator[Page[CampaignProductStoreRecord], None]:
-        """Whole pages of ``GET
-        /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
+        """Whole pages of
+        ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation
