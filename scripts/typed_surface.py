@@ -171,6 +171,22 @@ def _spec_params(spec: Spec, operation: dict[str, Any]) -> dict[str, dict[str, A
     return found
 
 
+def _body_doc(spec: Spec, body: Any) -> str:
+    """The request body's description and its required top-level fields."""
+    if not isinstance(body, dict):
+        return ""
+    if "$ref" in body:
+        body = resolve_ref(spec, body["$ref"])
+    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = resolve_ref(spec, schema["$ref"])
+    parts = [_clean(body.get("description", ""))]
+    required = [str(name) for name in schema.get("required", [])]
+    if required:
+        parts.append(f"Required fields: {', '.join(required)}.")
+    return " ".join(part for part in parts if part)
+
+
 def _kwargs_params(
     tree: ast.Module, spec_params: dict[str, dict[str, Any]], body_doc: str
 ) -> list[Param]:
@@ -241,8 +257,7 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
         module = modules[(method.upper(), path)]
         source = package_dir / Path(*module.split(".")[1:]).with_suffix(".py")
         tree = ast.parse(source.read_text(encoding="utf-8"))
-        body = operation.get("requestBody", {})
-        body_doc = _clean(body.get("description", "")) if isinstance(body, dict) else ""
+        body_doc = _body_doc(spec, operation.get("requestBody"))
         params = _kwargs_params(tree, _spec_params(spec, operation), body_doc)
         model = _success_model(tree)
         returns: list[ast.expr] | None = None

@@ -217,3 +217,21 @@ def test_importing_the_client_does_not_import_asyncio_or_the_generated_models() 
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_namespace_shadows_a_client_attribute() -> None:
+    from carecloud_openapi.typed.customer import CustomerNamespaces
+    from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
+
+    client = EnterpriseClient(base_url="http://127.0.0.1:9", bearer_token=SECRET_TOKEN)
+    for mixin, client_class in (
+        (EnterpriseNamespaces, EnterpriseClient),
+        (CustomerNamespaces, CustomerClient),
+    ):
+        namespaces = {name for name in vars(mixin) if not name.startswith("_")}
+        assert len(namespaces) > 70
+        own = {
+            name for klass in client_class.__mro__[1:] if klass is not mixin for name in vars(klass)
+        }
+        own |= set(vars(client_class)) | set(vars(client))
+        assert namespaces & own == set()

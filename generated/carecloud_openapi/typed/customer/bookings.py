@@ -281,7 +281,7 @@ class Bookings(Namespace):
         Reference: https://carecloud.readme.io/reference/postbooking
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: booking.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -353,7 +353,7 @@ class Bookings(Namespace):
 
         Args:
             booking_id: (required, path). The unique ID of the booking.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: booking.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -424,7 +424,8 @@ class Bookings(Namespace):
         Reference: https://carecloud.readme.io/reference/postbookingbusytimes
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                booking_date, time_period.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

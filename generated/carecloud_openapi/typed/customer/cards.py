@@ -354,7 +354,7 @@ class Cards(Namespace):
 
         Args:
             card_id: (required, path). The unique ID of the card.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -389,7 +389,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postassigncard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_type_id, customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -424,7 +425,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postvalidatefreecard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_number.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -460,7 +462,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postgeneratedigitalcard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card_id,
+                file_type.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -497,7 +500,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postgeneratepassmachine
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -533,7 +537,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postvalidateisiccard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_number, last_name.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

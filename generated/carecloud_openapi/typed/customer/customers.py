@@ -472,7 +472,8 @@ class Customers(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: customer,
+                customer_source, autologin.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -549,7 +550,7 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: customer.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2733,7 +2734,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_source_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2940,7 +2942,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2981,7 +2984,8 @@ class Customers(Namespace):
         Args:
             customer_id: (required, path). The unique ID of the customer.
             property_record_id: (required, path). The unique ID of the property record.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3059,7 +3063,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_records.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3134,7 +3139,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                interest_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3175,7 +3181,8 @@ class Customers(Namespace):
         Args:
             customer_id: (required, path). The unique ID of the customer.
             interest_record_id: (required, path). The unique ID of the interest record.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                interest_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3434,7 +3441,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                additional_address.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3518,7 +3526,8 @@ class Customers(Namespace):
             customer_id: (required, path). The unique ID of the customer.
             additional_customer_address_id_path: (required, path). Unique ID of the customer
                 additional address.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                additional_address.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -4040,7 +4049,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                related_customer.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -4384,7 +4394,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                partner_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -56,7 +56,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersvalidatecustomerdata
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: type,
+                value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -93,7 +94,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersuploadphoto
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, data.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -129,7 +131,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomernewsletterssignup
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: contact,
+                customer_source_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -166,7 +169,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomerscheckregistrationability
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: type,
+                value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -228,7 +228,7 @@ class Orders(Namespace):
         Reference: https://carecloud.readme.io/reference/postorder
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: order.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -265,7 +265,8 @@ class PointReservation(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointreservationcreate
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, external_id, amount.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -301,7 +302,8 @@ class PointReservation(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointreservationrelease
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                external_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -554,7 +554,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointstransfer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                original_customer_id, new_customer_id, amount, point_type_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -589,7 +590,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointssynchronize
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, amount.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -78,7 +78,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationproducteliminate
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -116,7 +117,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationproductorder
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -153,7 +155,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationproductcombine
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -191,7 +194,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationcarteliminate
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -229,7 +233,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationcartorder
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                cart_product_ids.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -267,7 +272,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postrecommendationcartcombine
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -305,7 +311,8 @@ class ProductRecommendationEngine(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkthirdpartyrecommendations
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                third_party_recommendations.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -313,7 +313,8 @@ class ProductReservations(Namespace):
         Reference: https://carecloud.readme.io/reference/postproductreservation
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -388,7 +389,8 @@ class ProductReservations(Namespace):
 
         Args:
             product_reservation_id: (required, path). The unique ID of the product reservation.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -425,7 +427,8 @@ class ProductReservations(Namespace):
         Reference: https://carecloud.readme.io/reference/postproductreservationchangestate
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation_id, state.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -462,7 +465,8 @@ class ProductReservations(Namespace):
         Reference: https://carecloud.readme.io/reference/postproductreservationsetexternalreservationcode
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation_id, external_reservation_codes.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

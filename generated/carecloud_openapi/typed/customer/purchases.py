@@ -897,7 +897,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchaserecommendedrewards
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, reward_list_type, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -934,7 +935,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchaseacceptpayment
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, payment_type, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -969,7 +971,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchasesend
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -1602,7 +1602,8 @@ class Rewards(Namespace):
 
         Args:
             reward_id: (required, path). The unique ID of the reward.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -1641,7 +1642,8 @@ class Rewards(Namespace):
 
         Args:
             reward_id: (required, path). The unique ID of the reward.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

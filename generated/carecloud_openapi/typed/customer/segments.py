@@ -241,7 +241,7 @@ class Segments(Namespace):
         Reference: https://carecloud.readme.io/reference/postsegment
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: name.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -355,7 +355,8 @@ class Segments(Namespace):
 
         Args:
             segment_id: (required, path). The unique ID of the segment.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -393,7 +394,8 @@ class Segments(Namespace):
 
         Args:
             segment_id: (required, path). The unique ID of the segment.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

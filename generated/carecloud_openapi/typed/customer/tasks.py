@@ -323,7 +323,7 @@ class Tasks(Namespace):
         Reference: https://carecloud.readme.io/reference/posttasks
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: task.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -395,7 +395,7 @@ class Tasks(Namespace):
 
         Args:
             task_id: (required, path). The unique ID of the task in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: task.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -608,7 +608,8 @@ class Tasks(Namespace):
 
         Args:
             task_id: (required, path). The unique ID of the task in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                task_comment.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

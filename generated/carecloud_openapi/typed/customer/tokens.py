@@ -68,7 +68,8 @@ class Tokens(Namespace):
         Reference: https://carecloud.readme.io/reference/posttoken
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: device,
+                setup, external_application_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -105,7 +106,7 @@ class Tokens(Namespace):
 
         Args:
             token_id: (required, path). A client application token.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: setup.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -142,7 +143,8 @@ class Tokens(Namespace):
 
         Args:
             token_id: (required, path). A client application token.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                login_type, login_value, password.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -215,7 +217,8 @@ class Tokens(Namespace):
 
         Args:
             token_id: (required, path). A client application token.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                application_id, token, token_request_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -253,7 +256,8 @@ class Tokens(Namespace):
 
         Args:
             token_id: (required, path). A client application token.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                social_network_credentials.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -362,7 +362,7 @@ class Vouchers(Namespace):
 
         Args:
             voucher_id: (required, path). The unique ID of the voucher.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: voucher.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -472,7 +472,8 @@ class Vouchers(Namespace):
 
         Args:
             voucher_id: (required, path). The unique ID of the voucher.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                date_applied.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

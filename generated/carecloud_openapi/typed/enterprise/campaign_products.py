@@ -375,7 +375,8 @@ class CampaignProducts(Namespace):
         Reference: https://carecloud.readme.io/reference/postcampaignproduct
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                campaign_product.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -625,7 +626,8 @@ class CampaignProducts(Namespace):
         Args:
             campaign_product_id: (required, path). The unique ID of the campaign product in
                 CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                campaign_product_store_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

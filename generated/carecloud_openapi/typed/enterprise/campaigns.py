@@ -230,7 +230,7 @@ class Campaigns(Namespace):
         Reference: https://carecloud.readme.io/reference/postcampaign
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: campaign.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

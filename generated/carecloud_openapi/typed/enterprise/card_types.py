@@ -243,7 +243,7 @@ class CardTypes(Namespace):
         Reference: https://carecloud.readme.io/reference/postcardtype
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card_type.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -315,7 +315,7 @@ class CardTypes(Namespace):
 
         Args:
             card_type_id: (required, path). The unique ID of the card type.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card_type.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -322,7 +322,7 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postcard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -394,7 +394,7 @@ class Cards(Namespace):
 
         Args:
             card_id: (required, path). The unique ID of the card.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -429,7 +429,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postassigncard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_type_id, customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -464,7 +465,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postvalidatefreecard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_number.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -500,7 +502,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postgeneratedigitalcard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: card_id,
+                file_type.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -537,7 +540,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postgeneratepassmachine
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -573,7 +577,8 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postvalidateisiccard
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                card_number, last_name.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -608,7 +613,7 @@ class Cards(Namespace):
         Reference: https://carecloud.readme.io/reference/postbatchcards
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: cards.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -448,7 +448,7 @@ class ChargedEntrances(Namespace):
 
         Args:
             entrance_id: (required, path). The unique ID of the charged entrance.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: entrance.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -568,7 +568,8 @@ class Credits(Namespace):
         Reference: https://carecloud.readme.io/reference/postcreditreduction
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: amount,
+                customer_id, partner_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -603,7 +604,8 @@ class Credits(Namespace):
         Reference: https://carecloud.readme.io/reference/postcreditdeposit
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: amount,
+                customer_id, partner_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -638,7 +640,8 @@ class Credits(Namespace):
         Reference: https://carecloud.readme.io/reference/postcredittransfer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                original_customer_id, new_customer_id, amount, credit_type_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

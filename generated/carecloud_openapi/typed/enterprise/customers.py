@@ -479,7 +479,8 @@ class Customers(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: customer,
+                customer_source, autologin.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -556,7 +557,7 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: customer.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2740,7 +2741,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_source_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2947,7 +2949,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2988,7 +2991,8 @@ class Customers(Namespace):
         Args:
             customer_id: (required, path). The unique ID of the customer.
             property_record_id: (required, path). The unique ID of the property record.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3066,7 +3070,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_records.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3141,7 +3146,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                interest_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3182,7 +3188,8 @@ class Customers(Namespace):
         Args:
             customer_id: (required, path). The unique ID of the customer.
             interest_record_id: (required, path). The unique ID of the interest record.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                interest_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3441,7 +3448,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                additional_address.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -3525,7 +3533,8 @@ class Customers(Namespace):
             customer_id: (required, path). The unique ID of the customer.
             additional_customer_address_id_path: (required, path). Unique ID of the customer
                 additional address.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                additional_address.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -4047,7 +4056,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                related_customer.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -4551,7 +4561,8 @@ class Customers(Namespace):
 
         Args:
             customer_id: (required, path). The unique ID of the customer.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                partner_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

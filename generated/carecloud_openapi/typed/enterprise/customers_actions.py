@@ -94,7 +94,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomerverifycredentials
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                login_type, login_value, password.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -131,7 +132,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomerverifysocialnetworkcredentials
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                social_network_credentials.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -167,7 +169,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersauthtoken
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, external_application_id, token_type.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -203,7 +206,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersverifyauthtoken
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                application_id, token, token_request_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -240,7 +244,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersvalidatecustomerdata
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: type,
+                value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -332,7 +337,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersuploadphoto
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, data.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -367,7 +373,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postsubcustomersetpartners
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                partner_records, customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -402,7 +409,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomerssetstatusrecord
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: status_id,
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -439,7 +447,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomernewsletterssignup
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: contact,
+                customer_source_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -475,7 +484,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomersetpushnotifications
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, device, external_application_id, push_token.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -511,7 +521,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomercancelpushnotifications
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, external_application_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -548,7 +559,8 @@ class CustomersActions(Namespace):
         Reference: https://carecloud.readme.io/reference/postcustomerscheckregistrationability
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: type,
+                value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -317,7 +317,7 @@ class Events(Namespace):
         Reference: https://carecloud.readme.io/reference/postevent
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: event.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

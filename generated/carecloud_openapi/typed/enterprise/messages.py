@@ -340,7 +340,7 @@ class Messages(Namespace):
         Reference: https://carecloud.readme.io/reference/postmessagesend
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: message.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

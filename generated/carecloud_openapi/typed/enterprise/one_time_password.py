@@ -46,7 +46,8 @@ class OneTimePassword(Namespace):
         Reference: https://carecloud.readme.io/reference/postsendotp
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                communication_channel_id, recipient, external_application_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -81,7 +82,8 @@ class OneTimePassword(Namespace):
         Reference: https://carecloud.readme.io/reference/postverifyotp
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                verification_code, request_id, external_application_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

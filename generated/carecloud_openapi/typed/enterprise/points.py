@@ -562,7 +562,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointsredemption
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: amount,
+                customer_id, partner_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -597,7 +598,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointsassign
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: amount,
+                customer_id, partner_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -632,7 +634,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointstransfer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                original_customer_id, new_customer_id, amount, point_type_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -667,7 +670,8 @@ class Points(Namespace):
         Reference: https://carecloud.readme.io/reference/postpointssynchronize
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, amount.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

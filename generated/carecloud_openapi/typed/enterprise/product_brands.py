@@ -239,7 +239,8 @@ class ProductBrands(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkproductbrands
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_brands.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -299,7 +299,8 @@ class ProductGroups(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkproductgroups
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_groups.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -302,7 +302,8 @@ class ProductReservationPrices(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkproductreservationprices
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation_prices.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -338,7 +339,8 @@ class ProductReservationPrices(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkdeleteproductreservationprices
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                product_reservation_prices.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -332,7 +332,7 @@ class Products(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkproducts
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: products.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

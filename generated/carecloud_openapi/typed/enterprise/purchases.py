@@ -389,7 +389,7 @@ class Purchases(Namespace):
 
         Args:
             purchase_id: (required, path). The unique ID of the purchase.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: purchase.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -938,7 +938,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchaserecommendedrewards
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, reward_list_type, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -975,7 +976,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchaseacceptpayment
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, payment_type, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -1010,7 +1012,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchasesend
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                cashdesk_number, bill.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -1045,7 +1048,8 @@ class Purchases(Namespace):
         Reference: https://carecloud.readme.io/reference/postpurchaseassigncustomer
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store_id,
+                external_purchase_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -304,7 +304,8 @@ class ReservableProducts(Namespace):
         Reference: https://carecloud.readme.io/reference/postreservableproductssearch
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                search_string.
             count: (optional, query). The number of records to return in API response. ⚠️ We
                 recommended adjust the batch size based on processing time. Depending on the
                 response time of the request. Default value of 100 records is used if `count`

@@ -1611,7 +1611,8 @@ class Rewards(Namespace):
 
         Args:
             reward_id: (required, path). The unique ID of the reward.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -1650,7 +1651,8 @@ class Rewards(Namespace):
 
         Args:
             reward_id: (required, path). The unique ID of the reward.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                customer_id, value.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -1689,7 +1691,7 @@ class Rewards(Namespace):
 
         Args:
             reward_id: (required, path). The unique ID of the reward.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: products.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -2055,7 +2057,8 @@ class Rewards(Namespace):
         Reference: https://carecloud.readme.io/reference/postrewardcreatesimplereward
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                simple_reward.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

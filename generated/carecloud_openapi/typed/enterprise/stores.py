@@ -291,7 +291,7 @@ class Stores(Namespace):
         Reference: https://carecloud.readme.io/reference/poststore
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -363,7 +363,7 @@ class Stores(Namespace):
 
         Args:
             store_id: (required, path). The unique ID of the store in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: store.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -436,7 +436,8 @@ class Stores(Namespace):
 
         Args:
             store_id: (required, path). The unique ID of the store in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -512,7 +513,8 @@ class Stores(Namespace):
         Args:
             store_id: (required, path). The unique ID of the store in CareCloud.
             property_record_id: (required, path). The unique ID of the property record.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                property_record.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

@@ -327,7 +327,7 @@ class Tasks(Namespace):
         Reference: https://carecloud.readme.io/reference/posttasks
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: task.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -399,7 +399,7 @@ class Tasks(Namespace):
 
         Args:
             task_id: (required, path). The unique ID of the task in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: task.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -612,7 +612,8 @@ class Tasks(Namespace):
 
         Args:
             task_id: (required, path). The unique ID of the task in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                task_comment.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -844,7 +845,8 @@ class Tasks(Namespace):
 
         Args:
             task_id: (required, path). The unique ID of the task in CareCloud.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                task_assignee.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

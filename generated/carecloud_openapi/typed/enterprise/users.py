@@ -307,7 +307,8 @@ class Users(Namespace):
         Reference: https://carecloud.readme.io/reference/postuserverifyauthtoken
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                auth_token.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -378,7 +379,8 @@ class Users(Namespace):
         Reference: https://carecloud.readme.io/reference/postuserssologin
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                user_external_application_id, sso_token.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -413,7 +415,8 @@ class Users(Namespace):
         Reference: https://carecloud.readme.io/reference/postuserlogout
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                user_external_application_id, bearer_token.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.

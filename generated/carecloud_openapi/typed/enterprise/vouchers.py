@@ -363,7 +363,7 @@ class Vouchers(Namespace):
 
         Args:
             voucher_id: (required, path). The unique ID of the voucher.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: voucher.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -473,7 +473,8 @@ class Vouchers(Namespace):
 
         Args:
             voucher_id: (required, path). The unique ID of the voucher.
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields:
+                date_applied.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
@@ -544,7 +545,7 @@ class Vouchers(Namespace):
         Reference: https://carecloud.readme.io/reference/postbulkvouchers
 
         Args:
-            body: (required, request body, a model or a plain dict).
+            body: (required, request body, a model or a plain dict). Required fields: vouchers.
 
         Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
         attempts), ``headers``, ``retry_unsafe``.
