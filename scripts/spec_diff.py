@@ -3,8 +3,8 @@
 Usage: python -m scripts.spec_diff OLD_SPEC NEW_SPEC [--old-package DIR --new-package DIR]
 
 Two parts: the HTTP API (operations, parameters, schema properties, enum
-values) from the two OpenAPI documents, and the Python API (endpoint functions,
-model classes and attributes) from two generated package trees, read with
+values) from the two OpenAPI documents, and the Python API (the clients' typed
+methods, endpoint modules, model classes and attributes) from two generated package trees, read with
 ``ast`` so nothing is imported. Each entry is breaking or compatible by the
 rules in the README ("API changelog rules").
 """
@@ -325,6 +325,29 @@ def _endpoints(package: Path) -> dict[str, dict[str, tuple[str, bool]]]:
     return found
 
 
+_CLIENT_OF_API = {"enterprise": "EnterpriseClient", "customer": "CustomerClient"}
+
+
+def _typed_methods(package: Path) -> dict[str, dict[str, tuple[str, bool]]]:
+    """``EnterpriseClient.<namespace>.<method>`` -> its parameters, from ``typed/``."""
+    found = {}
+    for path in sorted((package / "typed").glob("*/*.py")):
+        client = _CLIENT_OF_API.get(path.parent.name)
+        if client is None or path.name.startswith("_"):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and not (
+                    method.name.startswith("_")
+                ):
+                    params = _signature(method)
+                    params.pop("self", None)
+                    found[f"{client}.{path.stem}.{method.name}"] = params
+    return found
+
+
 def _models(package: Path) -> dict[str, dict[str, tuple[str, bool]]]:
     """class -> attribute -> (annotation, required); enum members have annotation 'member'."""
     found = {}
@@ -409,6 +432,13 @@ def diff_python(
         changes.extend(
             _diff_members("parameter", f"{package_name}.{name}", old_eps[name], new_eps[name])
         )
+    old_typed, new_typed = _typed_methods(old_package), _typed_methods(new_package)
+    for name in sorted(set(old_typed) - set(new_typed)):
+        changes.append(Change("Python", True, "client method removed", name))
+    for name in sorted(set(new_typed) - set(old_typed)):
+        changes.append(Change("Python", False, "client method added", name))
+    for name in sorted(set(old_typed) & set(new_typed)):
+        changes.extend(_diff_members("parameter", name, old_typed[name], new_typed[name]))
     old_models, new_models = _models(old_package), _models(new_package)
     for name in sorted(set(old_models) - set(new_models)):
         changes.append(Change("Python", True, "model removed", f"{package_name}.models.{name}"))

@@ -98,6 +98,11 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
             "api/things/get_thing.py": "def _get_kwargs(*, thing_id: str): ...\n",
             "api/things/get_gone.py": "def _get_kwargs(): ...\n",
             "models/thing.py": "class Thing:\n    name: str\n    old_field: int | None = None\n",
+            "typed/enterprise/things.py": (
+                "class Things:\n"
+                "    async def get_thing(self, *, thing_id: str, mode: str | None = None): ...\n"
+                "    async def get_gone(self): ...\n"
+            ),
         },
     )
     new = _write(
@@ -105,6 +110,11 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
         {
             "api/things/get_thing.py": ("def _get_kwargs(*, thing_id: str, mode: str): ...\n"),
             "models/thing.py": "class Thing:\n    name: str\n    new_field: int | None = None\n",
+            "typed/enterprise/things.py": (
+                "class Things:\n"
+                "    async def get_thing(self, *, thing_id: str, mode: str): ...\n"
+                "    async def get_new(self): ...\n"
+            ),
         },
     )
     assert _kinds(diff_python(old, new, "pkg")) == {
@@ -112,6 +122,9 @@ def test_python_diff_reads_functions_and_model_attributes_without_importing(tmp_
         ("required parameter added", "pkg.api.things.get_thing.mode", True),
         ("attribute removed", "Thing.old_field", True),
         ("attribute added", "Thing.new_field", False),
+        ("client method removed", "EnterpriseClient.things.get_gone", True),
+        ("client method added", "EnterpriseClient.things.get_new", False),
+        ("parameter type changed", "EnterpriseClient.things.get_thing.mode", True),
     }
 
 
