@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from carecloud_async._client import CustomerClient, EnterpriseClient
+from carecloud_async._errors import ConfigurationError
 from carecloud_async._find import find_operation
 from carecloud_async._naming import method_name, namespace_name, snake_case
 from carecloud_async._pagination import Page
@@ -235,3 +236,14 @@ def test_no_namespace_shadows_a_client_attribute() -> None:
         }
         own |= set(vars(client_class)) | set(vars(client))
         assert namespaces & own == set()
+
+
+async def test_an_enum_parameter_takes_its_plain_value_and_refuses_others() -> None:
+    recorder = Recorder(lambda request: json_response(200, {"stores": [], "total_items": 0}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        await client.stores.get_stores(sort_direction="DESC")
+        with pytest.raises(ConfigurationError, match=r"sort_direction='DOWN' is not one of 'ASC'"):
+            await client.stores.get_stores(sort_direction="DOWN")  # type: ignore[arg-type]
+        items = [s async for s in client.stores.paginate_get_stores(sort_direction="ASC")]
+    assert items == []
+    assert [r.url.params["sort_direction"] for r in recorder.requests] == ["DESC", "ASC"]
