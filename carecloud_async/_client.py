@@ -27,9 +27,7 @@ from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._bodies import body_model_of, build_body
-from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._call_options import CallOptions, using_call_options
-from carecloud_async._customer_auth import CustomerAuth, DeviceInfo, token_refused
 from carecloud_async._deadline import deadline_error
 from carecloud_async._errors import (
     APIConnectionError,
@@ -46,14 +44,15 @@ from carecloud_async._errors import (
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
-from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
-from carecloud_async._wire import wire_formats
 
 if TYPE_CHECKING:
     from carecloud_openapi.client import Client
 
+    from carecloud_async._cache import ResponseCache
+    from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
     from carecloud_async._pagination import Page
+    from carecloud_async._token_store import TokenStore
     from carecloud_async._typed_endpoint import TypedEndpoint, TypedListEndpoint
 
 __all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient"]
@@ -328,6 +327,8 @@ class _BaseClient:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
+        from carecloud_async._wire import wire_formats
+
         wire = wire_formats(operation.method, operation.path_template)
         wire.prepare_params(params, self.project_timezone)
         body = params.get("body")
@@ -442,6 +443,8 @@ def _build_transport(
         hooks=hooks,
     )
     if cache is not None:
+        from carecloud_async._cache import CachingTransport
+
         stack = CachingTransport(stack, cache)
     return stack
 
@@ -640,7 +643,9 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
             interface=self.interface,
             api_version=api_version,
         )
-        self.auth = CustomerAuth(
+        from carecloud_async._customer_auth import CustomerAuth
+
+        self.auth: CustomerAuth = CustomerAuth(
             base_url=base,
             device=device,
             external_application_id=external_application_id,
@@ -668,8 +673,12 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         EXTERNAL_APPLICATION_ID, DEVICE_ID, TOKEN_FILE, API_VERSION, ACCEPT_LANGUAGE, ...)."""
         settings = _env_settings(external_application_id="EXTERNAL_APPLICATION_ID")
         if device_id := _env("DEVICE_ID"):
+            from carecloud_async._customer_auth import DeviceInfo
+
             settings["device"] = DeviceInfo(device_id=device_id)
         if token_file := _env("TOKEN_FILE"):
+            from carecloud_async._token_store import FileTokenStore
+
             settings["token_store"] = FileTokenStore(token_file)
         return cls(**{**settings, **overrides})
 
@@ -688,6 +697,8 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         """Attach a customer to this device token; returns the customer id."""
         from carecloud_openapi.api.tokens import post_token_login
         from carecloud_openapi.models import PostTokenLoginBody, PostTokenLoginBodyLoginType
+
+        from carecloud_async._customer_auth import token_refused
 
         given = [
             (kind, v)
@@ -723,6 +734,8 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         any more, so this returns quietly (the next call gets a new token).
         """
         from carecloud_openapi.api.tokens import post_token_logout
+
+        from carecloud_async._customer_auth import token_refused
 
         try:
             await self.call(post_token_logout, token_id=await self.device_token())
