@@ -224,7 +224,8 @@ def _success_model(tree: ast.Module) -> str | None:
         if not (
             isinstance(test, ast.Compare)
             and isinstance(test.comparators[0], ast.Constant)
-            and 200 <= int(test.comparators[0].value) < 300
+            and isinstance(test.comparators[0].value, int)
+            and 200 <= test.comparators[0].value < 300
         ):
             continue
         for node in ast.walk(stmt):
@@ -267,7 +268,9 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
             data = index.fields.get(model, {}).get("data")
             returns = _without_unset(data) if data is not None else [ast.Name("Any")]
             if list_field:
-                (data_class,) = _without_unset(data) if data is not None else [None]
+                if data is None:
+                    raise TypedSurfaceError(f"{operation['operationId']}: a list without data")
+                (data_class,) = _without_unset(data)
                 data_fields = index.fields[ast.unparse(data_class)]
                 listed = data_fields.get(list_field) or data_fields[f"{list_field}_"]
                 (list_type,) = _without_unset(listed)
