@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from carecloud_async import EnterpriseClient
+
 ITEMS = 25_000
 PAGE_SIZE = 500
 CONCURRENCY = 4
@@ -24,8 +26,7 @@ SPEED_BUDGET = 1.2
 ROUNDS = 3
 
 
-def _client(base_url: str) -> object:
-    from carecloud_async import EnterpriseClient
+def _client(base_url: str) -> EnterpriseClient:
     from tests._fake_collection import TOKEN
 
     return EnterpriseClient(base_url=base_url, bearer_token=TOKEN)
@@ -34,7 +35,7 @@ def _client(base_url: str) -> object:
 async def _paginate(base_url: str) -> float:
     from carecloud_openapi.api.stores import get_stores
 
-    async with _client(base_url) as client:  # type: ignore[attr-defined]
+    async with _client(base_url) as client:
         started = time.perf_counter()
         count = 0
         async for _ in client.paginate(get_stores, page_size=PAGE_SIZE, concurrency=CONCURRENCY):
@@ -50,7 +51,7 @@ async def _export(base_url: str, out: Path) -> float:
     from carecloud_async.cli._export import ExportJob, run_export
 
     job = ExportJob("getStores", get_stores, {}, {}, out, "jsonl", PAGE_SIZE, CONCURRENCY)
-    async with _client(base_url) as client:  # type: ignore[attr-defined]
+    async with _client(base_url) as client:
         started = time.perf_counter()
         result = await run_export(client, job, restart=True)
         elapsed = time.perf_counter() - started

@@ -42,7 +42,9 @@ class FakeCollection:
         self.gate_reached = threading.Event()
         self._gate = threading.Event()
         self.requests: list[tuple[str, str, dict[str, list[str]], Any]] = []
-        self.routes: dict[tuple[str, str], Callable[[dict[str, list[str]], Any], tuple[int, Any]]] = {}
+        self.routes: dict[
+            tuple[str, str], Callable[[dict[str, list[str]], Any], tuple[int, Any]]
+        ] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -65,7 +67,9 @@ class FakeCollection:
     def release(self) -> None:
         self._gate.set()
 
-    def answer(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+    def answer(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any]:
         self.requests.append((method, path, query, body))
         if (method, path) in self.routes:
             return self.routes[(method, path)](query, body)

@@ -94,7 +94,8 @@ def test_ops_lists_every_operation_of_the_pinned_spec() -> None:
 def test_ops_filters_by_text_and_api() -> None:
     result = runner.invoke(app, ["ops", "--api", "enterprise", "purchase"])
     ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert "getPurchases" in ids and "postPurchaseSend" in ids
+    assert "getPurchases" in ids
+    assert "postPurchaseSend" in ids
     assert all("purchase" in line.lower() for line in result.stdout.splitlines())
     customer_only = runner.invoke(app, ["ops", "--api", "customer"]).stdout.splitlines()
     assert all("customer" in line.split("\t")[3] for line in customer_only)
@@ -128,9 +129,7 @@ def test_call_round_trips_parameters_and_prints_data(fake: FakeCollection) -> No
     assert fake.requests[-1][:2] == ("GET", "/stores/s000042")
 
 
-def test_call_sends_typed_query_parameters_and_a_body(
-    fake: FakeCollection, tmp_path: Path
-) -> None:
+def test_call_sends_typed_query_parameters_and_a_body(fake: FakeCollection, tmp_path: Path) -> None:
     listed = runner.invoke(
         app,
         ["call", "GET /stores", "count=2", "offset=10", "sort_direction=asc", *_connect(fake)],
@@ -140,7 +139,15 @@ def test_call_sends_typed_query_parameters_and_a_body(
     assert [s["store_id"] for s in json.loads(listed.stdout)["stores"]] == ["s000010", "s000011"]
     assert fake.requests[-1][2]["sort_direction"] == ["ASC"]
 
-    body = {"store": {"store_id": "", "name": "New", "store_code": "N1", "partner_id": "p1", "system_id": "9"}}
+    body = {
+        "store": {
+            "store_id": "",
+            "name": "New",
+            "store_code": "N1",
+            "partner_id": "p1",
+            "system_id": "9",
+        }
+    }
     (tmp_path / "body.json").write_text(json.dumps(body))
     created = runner.invoke(
         app,
@@ -151,13 +158,18 @@ def test_call_sends_typed_query_parameters_and_a_body(
     assert json.loads(created.stdout) == {"store_id": "s999999"}
     assert fake.requests[-1][3]["store"]["name"] == "New"
     piped = runner.invoke(
-        app, ["call", "postStore", "--body", "-", *_connect(fake)], env=_env(), input=json.dumps(body)
+        app,
+        ["call", "postStore", "--body", "-", *_connect(fake)],
+        env=_env(),
+        input=json.dumps(body),
     )
     assert piped.exit_code == 0, piped.output
 
 
 def test_call_errors_are_one_line_with_distinct_exit_codes(fake: FakeCollection) -> None:
-    missing = runner.invoke(app, ["call", "getStore", "store_id=s999998", *_connect(fake)], env=_env())
+    missing = runner.invoke(
+        app, ["call", "getStore", "store_id=s999998", *_connect(fake)], env=_env()
+    )
     assert missing.exit_code == 5
     assert missing.stdout == ""
     assert len(missing.stderr.strip().splitlines()) == 1
@@ -272,7 +284,9 @@ def test_resume_after_a_crash_mid_way_matches_an_uninterrupted_run(
     assert sorted(offsets[-13:]) == list(range(12_000, 25_000, 1000))
 
 
-def test_resume_refuses_a_checkpoint_of_another_export(fake: FakeCollection, tmp_path: Path) -> None:
+def test_resume_refuses_a_checkpoint_of_another_export(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
     out = tmp_path / "stores.jsonl"
     fake.fail_from = 3000
     assert _export(fake, out).exit_code == 4
@@ -303,7 +317,8 @@ def test_ctrl_c_leaves_resumable_state_and_no_output_file(
             proc.communicate()
     fake.release()
     assert proc.returncode == 130, errors
-    assert "interrupted" in errors and "--resume" in errors
+    assert "interrupted" in errors
+    assert "--resume" in errors
     assert not out.exists()
     state = json.loads((tmp_path / "stores.jsonl.checkpoint.json").read_text())
     assert 0 < state["items"] <= 5000
@@ -332,7 +347,8 @@ def test_export_to_csv_flattens_with_dotted_columns_in_stable_order(
     assert address == ["store_address.address1", "store_address.zip", "store_address.city"]
     # The optional e-mail first appears on item 0 here; its column keeps the schema's place.
     assert header.index("contact_email") > header.index("store_address.city")
-    assert rows[1]["contact_email"] == "" and rows[3]["contact_email"] == "store3@example.com"
+    assert rows[1]["contact_email"] == ""
+    assert rows[3]["contact_email"] == "store3@example.com"
     assert rows[2]["store_address.city"] == "Prague"
 
 
@@ -342,7 +358,9 @@ def test_csv_columns_merge_late_optional_fields_in_place() -> None:
     assert flatten(records[1]) == {"a": "2", "b": "[1,2]", "c.x": "2", "c.y": ""}
 
 
-def test_since_and_until_set_the_operations_date_filter(fake: FakeCollection, tmp_path: Path) -> None:
+def test_since_and_until_set_the_operations_date_filter(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
     fake.routes[("GET", "/purchases")] = lambda q, b: (
         200,
         {"data": {"purchases": [], "total_items": 0}},

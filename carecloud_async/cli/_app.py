@@ -100,9 +100,7 @@ ProfileOpt = Annotated[
 ]
 ApiOpt = Annotated[
     str | None,
-    typer.Option(
-        "--api", help="enterprise or customer (default: the profile's, else enterprise)."
-    ),
+    typer.Option("--api", help="enterprise or customer (default: the profile's, else enterprise)."),
 ]
 ProjectUrlOpt = Annotated[
     str | None, typer.Option("--project-url", help="Project host, e.g. x.crmcarecloud.com.")
@@ -202,7 +200,8 @@ def ops_command(
         ),
     ] = None,
     api: Annotated[
-        str | None, typer.Option("--api", help="Only operations of this API: enterprise or customer.")
+        str | None,
+        typer.Option("--api", help="Only operations of this API: enterprise or customer."),
     ] = None,
 ) -> None:
     """List the pinned spec's operations, or `ops show OPERATION` to describe one.
@@ -473,9 +472,7 @@ def export_command(
         ),
     ] = None,
     page_size: Annotated[int, typer.Option("--page-size", help="Items per request.")] = 500,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", help="Pages in flight at once.")
-    ] = 4,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Pages in flight at once.")] = 4,
     rate: Annotated[
         float | None, typer.Option("--rate", help="At most this many requests a second.")
     ] = None,
@@ -553,9 +550,7 @@ def export_command(
 
     async def go() -> Any:
         async with _client(settings, mock=mock, rate=rate) as client:
-            return await run_export(
-                client, job, resume=resume, restart=restart, reporter=reporter
-            )
+            return await run_export(client, job, resume=resume, restart=restart, reporter=reporter)
 
     try:
         result = _run(go())

@@ -87,7 +87,9 @@ def _profiles(path: Path) -> dict[str, Any]:
     return profiles
 
 
-def _profile(profiles: Mapping[str, Any], name: str, path: Path, *, required: bool) -> dict[str, str]:
+def _profile(
+    profiles: Mapping[str, Any], name: str, path: Path, *, required: bool
+) -> dict[str, str]:
     profile = profiles.get(name)
     if profile is None:
         if required:

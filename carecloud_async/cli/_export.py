@@ -141,7 +141,7 @@ def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes
             )
         if not job.part.is_file() or job.part.stat().st_size < int(state["bytes"]):
             raise ConfigurationError(f"{job.part} is missing or shorter than its checkpoint")
-        handle = job.part.open("r+b")
+        handle: IO[bytes] = job.part.open("r+b")
         handle.truncate(int(state["bytes"]))
         handle.seek(0, os.SEEK_END)
         total = state.get("total_items")
@@ -256,4 +256,3 @@ def csv_columns(records: Iterable[Any]) -> list[str]:
                 known.add(name)
             previous = name
     return columns
-

@@ -75,7 +75,9 @@ def _convert(name: str, text: str, annotation: Any) -> Any:
         raise ConfigurationError(f"{name}: cannot read {text!r} as {annotation}") from None
 
 
-def endpoint_arguments(module: ModuleType, operation_id: str, raw: dict[str, str]) -> dict[str, Any]:
+def endpoint_arguments(
+    module: ModuleType, operation_id: str, raw: dict[str, str]
+) -> dict[str, Any]:
     """Typed keyword arguments for the endpoint; unknown names are refused by name."""
     signature = _signature(module)
     arguments: dict[str, Any] = {}
