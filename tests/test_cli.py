@@ -397,3 +397,44 @@ def test_every_command_has_complete_help() -> None:
     export_help = runner.invoke(app, ["export", "--help"], env={"COLUMNS": "200"}).stdout
     for option in ("--resume", "--since", "--until", "--page-size", "--concurrency", "--rate"):
         assert option in export_help
+
+
+def test_progress_without_a_terminal_is_a_log_line_per_interval(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from carecloud_async.cli._app import _LogReporter
+
+    now = [0.0]
+    reporter = _LogReporter(interval=10.0, clock=lambda: now[0])
+    reporter.advance(0, None)
+    for done, at in ((1000, 1.0), (2000, 5.0), (3000, 11.5), (4000, 12.0), (5000, 22.0)):
+        now[0] = at
+        reporter.advance(done, 25_000)
+    assert capsys.readouterr().err.splitlines() == [
+        "carecloud: exported 1000/25000 items (4%)",
+        "carecloud: exported 3000/25000 items (12%)",
+        "carecloud: exported 5000/25000 items (20%)",
+    ]
+
+
+def test_progress_bar_takes_its_total_from_total_items() -> None:
+    from carecloud_async.cli._app import _BarReporter
+
+    reporter = _BarReporter("getStores")
+    try:
+        reporter.advance(0, None)
+        reporter.advance(500, 25_000)
+        task = reporter._progress.tasks[0]
+        assert (task.completed, task.total) == (500, 25_000)
+    finally:
+        reporter.close()
+
+
+def test_ops_on_a_terminal_prints_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    import carecloud_async.cli._app as cli_app
+
+    monkeypatch.setattr(cli_app, "_stdout_is_terminal", lambda: True)
+    result = runner.invoke(app, ["ops", "getStores"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Python name" in result.stdout
+    assert "carecloud_openapi.api.stores.get_stores" in result.stdout

@@ -10,6 +10,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -366,19 +367,24 @@ def _read_body(source: str) -> Any:
 
 
 class _LogReporter:
-    """Plain progress lines on stderr, at most one per ``interval`` seconds."""
+    """Plain progress lines on stderr: after the first page, then one per ``interval`` seconds."""
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(self, interval: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.interval = interval
+        self._clock = clock
         self._last: float | None = None
+        self._start: int | None = None
 
     def advance(self, done: int, total: int | None) -> None:
-        now = time.monotonic()
+        if self._start is None:
+            self._start = done  # where this run starts: nothing new to report yet
+            return
+        now = self._clock()
         if self._last is not None and now - self._last < self.interval:
             return
         self._last = now
-        of = f"/{total}" if total is not None else ""
-        typer.echo(f"carecloud: exported {done}{of} items", err=True)
+        of = f"/{total} items ({100 * done // total}%)" if total else " items"
+        typer.echo(f"carecloud: exported {done}{of}", err=True)
 
     def close(self) -> None:
         return None

@@ -187,23 +187,29 @@ async def run_export(
                     reporter.advance(done, total)
         os.fsync(handle.fileno())
     _finish(job)
-    job.checkpoint.unlink(missing_ok=True)
     return ExportResult(done, start, total, job.out)
 
 
 def _finish(job: ExportJob) -> None:
+    """Put the complete result in place; until the checkpoint goes, --resume can redo this."""
     if job.format == "jsonl":
+        job.checkpoint.unlink()
         os.replace(job.part, job.out)
         return
     temp = job.out.with_name(job.out.name + ".csv.tmp")
-    columns = csv_columns(_records(job.part))
-    with temp.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=columns, restval="")
-        writer.writeheader()
-        for record in _records(job.part):
-            writer.writerow(flatten(record))
-        out.flush()
-        os.fsync(out.fileno())
+    try:
+        columns = csv_columns(_records(job.part))
+        with temp.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=columns, restval="")
+            writer.writeheader()
+            for record in _records(job.part):
+                writer.writerow(flatten(record))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    job.checkpoint.unlink()
     os.replace(temp, job.out)
     job.part.unlink()
 
