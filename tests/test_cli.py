@@ -438,3 +438,26 @@ def test_ops_on_a_terminal_prints_a_table(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0
     assert "Python name" in result.stdout
     assert "carecloud_openapi.api.stores.get_stores" in result.stdout
+
+
+def test_without_the_cli_extra_the_command_says_how_to_install_it() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['typer'] = None\n"  # what a missing package looks like to import
+        "from carecloud_async.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'carecloud-async[cli]'" in done.stderr
+
+
+def test_module_entry_point_runs_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "carecloud_async.cli", "ops", "show", "getStores"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("getStores: GET /stores")

@@ -580,4 +580,4 @@ def export_command(
 
 def main() -> None:
     """The console script's entry point."""
-    app()
+    app(prog_name="carecloud")
