@@ -461,3 +461,62 @@ def test_module_entry_point_runs_the_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("getStores: GET /stores")
+
+
+def test_settings_precedence_and_where_the_password_comes_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carecloud_async.cli._config import load_settings
+
+    secret = tmp_path / "prod.password"
+    secret.write_text("from-the-file\n")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[profiles.default]\nproject_url = "default.example.com"\nlogin = "etl"\n'
+        'project_timezone = "UTC"\n'
+        f'[profiles.prod]\nproject_url = "prod.example.com"\npassword_file = "{secret}"\n'
+    )
+    monkeypatch.setenv("CARECLOUD_CONFIG", str(config))
+    monkeypatch.setenv("CARECLOUD_PROJECT_URL", "env.example.com")
+    monkeypatch.setenv("CARECLOUD_PROJECT_TIMEZONE", "Europe/Prague")
+    asked: list[str] = []
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return "typed"
+
+    plain = load_settings(profile=None, overrides={}, prompt=prompt)
+    assert plain.values["project_url"] == "env.example.com"
+    assert plain.values["project_timezone"] == "Europe/Prague"
+    assert plain.password == "typed"
+    assert asked == ["Password for etl"]
+    assert "typed" not in repr(plain)
+
+    prod = load_settings(profile="prod", overrides={"login": "ops"}, prompt=prompt)
+    assert prod.values["project_url"] == "prod.example.com"
+    assert prod.values["login"] == "ops"
+    assert prod.password == "from-the-file"
+
+    monkeypatch.setenv("CARECLOUD_PASSWORD", "from-env")
+    assert load_settings(profile="prod", overrides={}, prompt=None).password == "from-env"
+
+
+def test_since_that_is_not_a_date_time_names_the_parameter(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "getPurchases",
+            "-o",
+            str(tmp_path / "p.jsonl"),
+            *_connect(fake),
+            "--since",
+            "yesterday",
+        ],
+        env=_env(),
+    )
+    assert result.exit_code == 2
+    assert "payment_time_from" in result.stderr
+    assert list(tmp_path.iterdir()) == [], "a run that got nothing leaves nothing to resume"

@@ -163,31 +163,51 @@ async def run_export(
 ) -> ExportResult:
     """Stream the whole collection into ``job.out`` (see the module docstring)."""
     handle, start, total = _open_part(job, resume=resume, restart=restart)
-    done = start
-    with handle:
-        if reporter is not None:
-            reporter.advance(done, total)
-        pages = client.pages(
-            job.endpoint,
-            page_size=job.page_size,
-            start_offset=start,
-            concurrency=job.concurrency,
-            **job.arguments,
-        )
-        async with contextlib.aclosing(pages):
-            async for page in pages:
-                handle.write(b"".join(encode_line(item) for item in page.items))
-                handle.flush()
-                done = page.offset + len(page.items)
-                if page.total_items is not None:
-                    total = page.total_items
-                # No await between the write and the checkpoint: a Ctrl-C lands on either side.
-                _write_checkpoint(job, done, handle.tell(), total)
-                if reporter is not None:
-                    reporter.advance(done, total)
-        os.fsync(handle.fileno())
+    try:
+        with handle:
+            done, total = await _fill(client, job, handle, start, total, reporter)
+    except BaseException:
+        if start == 0 and job.part.stat().st_size == 0:
+            # Nothing came in (a bad filter, refused credentials): leave nothing to resume.
+            job.checkpoint.unlink(missing_ok=True)
+            job.part.unlink(missing_ok=True)
+        raise
     _finish(job)
     return ExportResult(done, start, total, job.out)
+
+
+async def _fill(
+    client: Any,
+    job: ExportJob,
+    handle: IO[bytes],
+    start: int,
+    total: int | None,
+    reporter: Reporter | None,
+) -> tuple[int, int | None]:
+    """Append every page from ``start`` on, with a checkpoint after each."""
+    done = start
+    if reporter is not None:
+        reporter.advance(done, total)
+    pages = client.pages(
+        job.endpoint,
+        page_size=job.page_size,
+        start_offset=start,
+        concurrency=job.concurrency,
+        **job.arguments,
+    )
+    async with contextlib.aclosing(pages):
+        async for page in pages:
+            handle.write(b"".join(encode_line(item) for item in page.items))
+            handle.flush()
+            done = page.offset + len(page.items)
+            if page.total_items is not None:
+                total = page.total_items
+            # No await between the write and the checkpoint: a Ctrl-C lands on either side.
+            _write_checkpoint(job, done, handle.tell(), total)
+            if reporter is not None:
+                reporter.advance(done, total)
+    os.fsync(handle.fileno())
+    return done, total
 
 
 def _finish(job: ExportJob) -> None:
