@@ -96,34 +96,68 @@ def _fail(error: BaseException) -> NoReturn:
 
 # -- shared options ----------------------------------------------------------------------
 
+_CONNECTION = "Connection (see carecloud --help)"
+
 ProfileOpt = Annotated[
-    str | None, typer.Option("--profile", "-p", help="Profile from the config file.")
+    str | None,
+    typer.Option(
+        "--profile", "-p", rich_help_panel=_CONNECTION, help="Profile from the config file."
+    ),
 ]
 ApiOpt = Annotated[
     str | None,
-    typer.Option("--api", help="enterprise or customer (default: the profile's, else enterprise)."),
+    typer.Option(
+        "--api",
+        rich_help_panel=_CONNECTION,
+        help="enterprise or customer (default: the profile's, else enterprise).",
+    ),
 ]
 ProjectUrlOpt = Annotated[
-    str | None, typer.Option("--project-url", help="Project host, e.g. x.crmcarecloud.com.")
+    str | None,
+    typer.Option(
+        "--project-url", rich_help_panel=_CONNECTION, help="Project host, e.g. x.crmcarecloud.com."
+    ),
 ]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="Full API root URL (overrides --project-url).")
+    str | None,
+    typer.Option(
+        "--base-url",
+        rich_help_panel=_CONNECTION,
+        help="Full API root URL (overrides --project-url).",
+    ),
 ]
-LoginOpt = Annotated[str | None, typer.Option("--login", help="Enterprise login name.")]
+LoginOpt = Annotated[
+    str | None, typer.Option("--login", rich_help_panel=_CONNECTION, help="Enterprise login name.")
+]
 AppIdOpt = Annotated[
-    str | None, typer.Option("--external-application-id", help="External application id.")
+    str | None,
+    typer.Option(
+        "--external-application-id", rich_help_panel=_CONNECTION, help="External application id."
+    ),
 ]
 PasswordFileOpt = Annotated[
     Path | None,
-    typer.Option("--password-file", help="Read the password from this file (never an argument)."),
+    typer.Option(
+        "--password-file",
+        rich_help_panel=_CONNECTION,
+        help="Read the password from this file (never an argument).",
+    ),
 ]
 TimezoneOpt = Annotated[
     str | None,
-    typer.Option("--project-timezone", help="The project's IANA time zone, e.g. Europe/Prague."),
+    typer.Option(
+        "--project-timezone",
+        rich_help_panel=_CONNECTION,
+        help="The project's IANA time zone, e.g. Europe/Prague.",
+    ),
 ]
 MockOpt = Annotated[
     bool,
-    typer.Option("--mock", help="Answer from the embedded mock (the pinned spec's examples)."),
+    typer.Option(
+        "--mock",
+        rich_help_panel=_CONNECTION,
+        help="Answer from the embedded mock (the pinned spec's examples).",
+    ),
 ]
 
 
@@ -195,6 +229,7 @@ def ops_command(
     words: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="[TEXT | show OPERATION]",
             help="TEXT to filter by (operationId, path or Python name), "
             "or `show OPERATION` for one operation's parameters and body fields.",
             show_default=False,
@@ -289,14 +324,18 @@ def _show(name: str) -> None:
 ArgsArg = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Parameters as name=value (path, query and header parameters).", show_default=False
+        metavar="[NAME=VALUE]...",
+        help="Parameters as name=value (path, query and header parameters).",
+        show_default=False,
     ),
 ]
 
 
 @app.command("call")
 def call_command(
-    operation: Annotated[str, typer.Argument(help='operationId or "METHOD /path".')],
+    operation: Annotated[
+        str, typer.Argument(metavar="OPERATION", help='operationId or "METHOD /path".')
+    ],
     args: ArgsArg = None,
     body: Annotated[
         str | None,
@@ -451,7 +490,10 @@ def _date_arguments(
 @app.command("export")
 def export_command(
     operation: Annotated[
-        str, typer.Argument(help='A paginated operation: operationId or "METHOD /path".')
+        str,
+        typer.Argument(
+            metavar="OPERATION", help='A paginated operation: operationId or "METHOD /path".'
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Output file; written only once complete.")
