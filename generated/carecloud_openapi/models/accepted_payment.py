@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.cashier_message import CashierMessage
-    from ..models.discount_item import DiscountItem
-    from ..models.payment_voucher import PaymentVoucher
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="AcceptedPayment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "recommended_discounts",
+        "credit_points",
+        "price_of_credit_points",
+        "credit",
+        "vouchers",
+        "credit_points_of_this_transaction",
+        "total_credit_points",
+        "total_credit",
+        "messages",
+    }
+)
 
 
 @_attrs_define
@@ -51,108 +59,135 @@ class AcceptedPayment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        recommended_discounts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommended_discounts, Unset):
-            recommended_discounts = []
-            for recommended_discounts_item_data in self.recommended_discounts:
-                recommended_discounts_item = recommended_discounts_item_data.to_dict()
-                recommended_discounts.append(recommended_discounts_item)
-
-        credit_points = self.credit_points
-
-        price_of_credit_points = self.price_of_credit_points
-
-        credit = self.credit
-
-        vouchers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.vouchers, Unset):
-            vouchers = []
-            for vouchers_item_data in self.vouchers:
-                vouchers_item = vouchers_item_data.to_dict()
-                vouchers.append(vouchers_item)
-
-        credit_points_of_this_transaction = self.credit_points_of_this_transaction
-
-        total_credit_points = self.total_credit_points
-
-        total_credit = self.total_credit
-
-        messages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.messages, Unset):
-            messages = []
-            for messages_item_data in self.messages:
-                messages_item = messages_item_data.to_dict()
-                messages.append(messages_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if recommended_discounts is not UNSET:
-            field_dict["recommended_discounts"] = recommended_discounts
-        if credit_points is not UNSET:
-            field_dict["credit_points"] = credit_points
-        if price_of_credit_points is not UNSET:
-            field_dict["price_of_credit_points"] = price_of_credit_points
-        if credit is not UNSET:
-            field_dict["credit"] = credit
-        if vouchers is not UNSET:
-            field_dict["vouchers"] = vouchers
-        if credit_points_of_this_transaction is not UNSET:
-            field_dict["credit_points_of_this_transaction"] = credit_points_of_this_transaction
-        if total_credit_points is not UNSET:
-            field_dict["total_credit_points"] = total_credit_points
-        if total_credit is not UNSET:
-            field_dict["total_credit"] = total_credit
-        if messages is not UNSET:
-            field_dict["messages"] = messages
+        if self.recommended_discounts is not UNSET:
+            field_dict["recommended_discounts"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, DiscountItem) else _d0)
+                    for _d0 in self.recommended_discounts
+                ]
+                if isinstance(self.recommended_discounts, list)
+                else self.recommended_discounts
+            )
+        if self.credit_points is not UNSET:
+            field_dict["credit_points"] = self.credit_points
+        if self.price_of_credit_points is not UNSET:
+            field_dict["price_of_credit_points"] = self.price_of_credit_points
+        if self.credit is not UNSET:
+            field_dict["credit"] = self.credit
+        if self.vouchers is not UNSET:
+            field_dict["vouchers"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PaymentVoucher) else _d0)
+                    for _d0 in self.vouchers
+                ]
+                if isinstance(self.vouchers, list)
+                else self.vouchers
+            )
+        if self.credit_points_of_this_transaction is not UNSET:
+            field_dict["credit_points_of_this_transaction"] = self.credit_points_of_this_transaction
+        if self.total_credit_points is not UNSET:
+            field_dict["total_credit_points"] = self.total_credit_points
+        if self.total_credit is not UNSET:
+            field_dict["total_credit"] = self.total_credit
+        if self.messages is not UNSET:
+            field_dict["messages"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CashierMessage) else _d0)
+                    for _d0 in self.messages
+                ]
+                if isinstance(self.messages, list)
+                else self.messages
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.cashier_message import CashierMessage
-        from ..models.discount_item import DiscountItem
-        from ..models.payment_voucher import PaymentVoucher
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        recommended_discounts = _get("recommended_discounts", UNSET)
+        if isinstance(recommended_discounts, list):
+            _p0 = (_path, "recommended_discounts")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommended_discounts):
+                if isinstance(_v0, dict):
+                    _v0 = DiscountItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
+                _l0.append(_v0)
+            recommended_discounts = _l0
+        else:
+            recommended_discounts = odd(
+                recommended_discounts, _path, "recommended_discounts", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _recommended_discounts = d.pop("recommended_discounts", UNSET)
-        recommended_discounts: list[DiscountItem] | Unset = UNSET
-        if _recommended_discounts is not UNSET:
-            recommended_discounts = []
-            for recommended_discounts_item_data in _recommended_discounts:
-                recommended_discounts_item = DiscountItem.from_dict(recommended_discounts_item_data)
+        credit_points = _get("credit_points", UNSET)
+        if not (type(credit_points) is float or type(credit_points) is int):
+            credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
-                recommended_discounts.append(recommended_discounts_item)
+        price_of_credit_points = _get("price_of_credit_points", UNSET)
+        if not (type(price_of_credit_points) is float or type(price_of_credit_points) is int):
+            price_of_credit_points = odd(
+                price_of_credit_points, _path, "price_of_credit_points", "number", False, False
+            )
 
-        credit_points = d.pop("credit_points", UNSET)
+        credit = _get("credit", UNSET)
+        if not (type(credit) is float or type(credit) is int):
+            credit = odd(credit, _path, "credit", "number", False, False)
 
-        price_of_credit_points = d.pop("price_of_credit_points", UNSET)
+        vouchers = _get("vouchers", UNSET)
+        if isinstance(vouchers, list):
+            _p0 = (_path, "vouchers")
+            _l0 = []
+            for _i0, _v0 in enumerate(vouchers):
+                if isinstance(_v0, dict):
+                    _v0 = PaymentVoucher.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
+                _l0.append(_v0)
+            vouchers = _l0
+        else:
+            vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        credit = d.pop("credit", UNSET)
+        credit_points_of_this_transaction = _get("credit_points_of_this_transaction", UNSET)
+        if not (
+            type(credit_points_of_this_transaction) is float
+            or type(credit_points_of_this_transaction) is int
+        ):
+            credit_points_of_this_transaction = odd(
+                credit_points_of_this_transaction,
+                _path,
+                "credit_points_of_this_transaction",
+                "number",
+                False,
+                False,
+            )
 
-        _vouchers = d.pop("vouchers", UNSET)
-        vouchers: list[PaymentVoucher] | Unset = UNSET
-        if _vouchers is not UNSET:
-            vouchers = []
-            for vouchers_item_data in _vouchers:
-                vouchers_item = PaymentVoucher.from_dict(vouchers_item_data)
+        total_credit_points = _get("total_credit_points", UNSET)
+        if not (type(total_credit_points) is float or type(total_credit_points) is int):
+            total_credit_points = odd(
+                total_credit_points, _path, "total_credit_points", "number", False, False
+            )
 
-                vouchers.append(vouchers_item)
+        total_credit = _get("total_credit", UNSET)
+        if not (type(total_credit) is float or type(total_credit) is int):
+            total_credit = odd(total_credit, _path, "total_credit", "number", False, False)
 
-        credit_points_of_this_transaction = d.pop("credit_points_of_this_transaction", UNSET)
-
-        total_credit_points = d.pop("total_credit_points", UNSET)
-
-        total_credit = d.pop("total_credit", UNSET)
-
-        _messages = d.pop("messages", UNSET)
-        messages: list[CashierMessage] | Unset = UNSET
-        if _messages is not UNSET:
-            messages = []
-            for messages_item_data in _messages:
-                messages_item = CashierMessage.from_dict(messages_item_data)
-
-                messages.append(messages_item)
+        messages = _get("messages", UNSET)
+        if isinstance(messages, list):
+            _p0 = (_path, "messages")
+            _l0 = []
+            for _i0, _v0 in enumerate(messages):
+                if isinstance(_v0, dict):
+                    _v0 = CashierMessage.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CashierMessage", True, False)
+                _l0.append(_v0)
+            messages = _l0
+        else:
+            messages = odd(messages, _path, "messages", "array", False, False)
 
         accepted_payment = cls(
             recommended_discounts=recommended_discounts,
@@ -166,7 +201,9 @@ class AcceptedPayment:
             messages=messages,
         )
 
-        accepted_payment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            accepted_payment.additional_properties = d
         return accepted_payment
 
     @property
@@ -184,3 +221,9 @@ class AcceptedPayment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.cashier_message import CashierMessage
+from ..models.discount_item import DiscountItem
+from ..models.payment_voucher import PaymentVoucher

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="AdditionalAddress")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "address_type",
+        "address",
+        "additional_address_id",
+    }
+)
 
 
 @_attrs_define
@@ -36,35 +40,39 @@ class AdditionalAddress:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address_type = self.address_type
-
-        address = self.address.to_dict()
-
-        additional_address_id = self.additional_address_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "address_type": address_type,
-                "address": address,
+                "address_type": self.address_type,
+                "address": (
+                    self.address.to_dict() if isinstance(self.address, Address) else self.address
+                ),
             }
         )
-        if additional_address_id is not UNSET:
-            field_dict["additional_address_id"] = additional_address_id
+        if self.additional_address_id is not UNSET:
+            field_dict["additional_address_id"] = self.additional_address_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        address_type = _get("address_type", UNSET)
+        if not (isinstance(address_type, str)):
+            address_type = odd(address_type, _path, "address_type", "string", True, False)
 
-        d = dict(src_dict)
-        address_type = d.pop("address_type")
+        address = _get("address", UNSET)
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
+        else:
+            address = odd(address, _path, "address", "Address", True, False)
 
-        address = Address.from_dict(d.pop("address"))
-
-        additional_address_id = d.pop("additional_address_id", UNSET)
+        additional_address_id = _get("additional_address_id", UNSET)
+        if not (isinstance(additional_address_id, str)):
+            additional_address_id = odd(
+                additional_address_id, _path, "additional_address_id", "string", False, False
+            )
 
         additional_address = cls(
             address_type=address_type,
@@ -72,7 +80,9 @@ class AdditionalAddress:
             additional_address_id=additional_address_id,
         )
 
-        additional_address.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            additional_address.additional_properties = d
         return additional_address
 
     @property
@@ -90,3 +100,7 @@ class AdditionalAddress:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.address import Address

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-    )
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="BadRequestErrorBodyErrorErrorDataInvalidParamsItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "reason",
+        "value",
+        "message",
+    }
+)
 
 
 @_attrs_define
@@ -50,98 +53,67 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-        )
-
-        name: bool | dict[str, Any] | float | int | list[str] | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        elif isinstance(self.name, list):
-            name = self.name
-
-        elif isinstance(self.name, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5):
-            name = self.name.to_dict()
-        else:
-            name = self.name
-
-        reason = self.reason
-
-        value = self.value
-
-        message = self.message
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if reason is not UNSET:
-            field_dict["reason"] = reason
-        if value is not UNSET:
-            field_dict["value"] = value
-        if message is not UNSET:
-            field_dict["message"] = message
+        if self.name is not UNSET:
+            field_dict["name"] = (
+                self.name
+                if isinstance(self.name, list)
+                else (
+                    self.name.to_dict()
+                    if isinstance(
+                        self.name, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+                    )
+                    else self.name
+                )
+            )
+        if self.reason is not UNSET:
+            field_dict["reason"] = self.reason
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.message is not UNSET:
+            field_dict["message"] = self.message
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-        )
-
-        d = dict(src_dict)
-
-        def _parse_name(
-            data: object,
-        ) -> (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-            | bool
-            | float
-            | int
-            | list[str]
-            | str
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                name_type_1 = cast(list[str], data)
-
-                return name_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                name_type_5 = BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5.from_dict(
-                    data
-                )
-
-                return name_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-                | bool
-                | float
-                | int
-                | list[str]
-                | str
-                | Unset,
-                data,
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if isinstance(name, str):
+            pass
+        elif isinstance(name, list):
+            for _i0, _v0 in enumerate(name):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "name"), _i0, "string", True, False)
+        elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
+            pass
+        elif isinstance(name, dict):
+            name = BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5.from_dict(
+                name, (_path, "name")
+            )
+        else:
+            name = odd(
+                name,
+                _path,
+                "name",
+                "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
+                False,
+                False,
             )
 
-        name = _parse_name(d.pop("name", UNSET))
+        reason = _get("reason", UNSET)
+        if not (isinstance(reason, str)):
+            reason = odd(reason, _path, "reason", "string", False, False)
 
-        reason = d.pop("reason", UNSET)
+        value = _get("value", UNSET)
+        if not (isinstance(value, str)):
+            value = odd(value, _path, "value", "string", False, False)
 
-        value = d.pop("value", UNSET)
-
-        message = d.pop("message", UNSET)
+        message = _get("message", UNSET)
+        if not (isinstance(message, str)):
+            message = odd(message, _path, "message", "string", False, False)
 
         bad_request_error_body_error_error_data_invalid_params_item = cls(
             name=name,
@@ -150,7 +122,9 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             message=message,
         )
 
-        bad_request_error_body_error_error_data_invalid_params_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            bad_request_error_body_error_error_data_invalid_params_item.additional_properties = d
         return bad_request_error_body_error_error_data_invalid_params_item
 
     @property
@@ -168,3 +142,9 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
+    BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
+)

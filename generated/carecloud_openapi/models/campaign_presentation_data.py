@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CampaignPresentationData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "subtitle",
+        "note",
+        "description",
+        "image_url",
+    }
+)
 
 
 @_attrs_define
@@ -34,46 +44,46 @@ class CampaignPresentationData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        subtitle = self.subtitle
-
-        note = self.note
-
-        description = self.description
-
-        image_url = self.image_url
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if subtitle is not UNSET:
-            field_dict["subtitle"] = subtitle
-        if note is not UNSET:
-            field_dict["note"] = note
-        if description is not UNSET:
-            field_dict["description"] = description
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
+        if self.subtitle is not UNSET:
+            field_dict["subtitle"] = self.subtitle
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.image_url is not UNSET:
+            field_dict["image_url"] = self.image_url
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        subtitle = d.pop("subtitle", UNSET)
+        subtitle = _get("subtitle", UNSET)
+        if not (isinstance(subtitle, str)):
+            subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
-        description = d.pop("description", UNSET)
+        description = _get("description", UNSET)
+        if not (isinstance(description, str)):
+            description = odd(description, _path, "description", "string", False, False)
 
-        image_url = d.pop("image_url", UNSET)
+        image_url = _get("image_url", UNSET)
+        if not (isinstance(image_url, str)):
+            image_url = odd(image_url, _path, "image_url", "string", False, False)
 
         campaign_presentation_data = cls(
             name=name,
@@ -83,7 +93,9 @@ class CampaignPresentationData:
             image_url=image_url,
         )
 
-        campaign_presentation_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            campaign_presentation_data.additional_properties = d
         return campaign_presentation_data
 
     @property

@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.country_state import CountryState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Country")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "country_id",
+        "name",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -33,39 +41,36 @@ class Country:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        country_id = self.country_id
-
-        name = self.name
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if country_id is not UNSET:
-            field_dict["country_id"] = country_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.country_id is not UNSET:
+            field_dict["country_id"] = self.country_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CountryState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        country_id = d.pop("country_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        country_id = _get("country_id", UNSET)
+        if not (isinstance(country_id, str)):
+            country_id = odd(country_id, _path, "country_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = _get("name", UNSET)
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CountryState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = CountryState(state)
         else:
-            state = CountryState(_state)
+            state = odd(state, _path, "state", "CountryState", False, False)
 
         country = cls(
             country_id=country_id,
@@ -73,7 +78,9 @@ class Country:
             state=state,
         )
 
-        country.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            country.additional_properties = d
         return country
 
     @property

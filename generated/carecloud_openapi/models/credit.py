@@ -9,9 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.credit_state import CreditState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Credit")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "credit_type_id",
+        "partner_id",
+        "credit_id",
+        "assigned_credits",
+        "available_credits",
+        "valid_to",
+        "currency_id",
+        "state",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -52,81 +67,82 @@ class Credit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        credit_type_id = self.credit_type_id
-
-        partner_id = self.partner_id
-
-        credit_id = self.credit_id
-
-        assigned_credits = self.assigned_credits
-
-        available_credits = self.available_credits
-
-        valid_to = self.valid_to
-
-        currency_id = self.currency_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "credit_type_id": credit_type_id,
-                "partner_id": partner_id,
+                "customer_id": self.customer_id,
+                "credit_type_id": self.credit_type_id,
+                "partner_id": self.partner_id,
             }
         )
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if assigned_credits is not UNSET:
-            field_dict["assigned_credits"] = assigned_credits
-        if available_credits is not UNSET:
-            field_dict["available_credits"] = available_credits
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.credit_id is not UNSET:
+            field_dict["credit_id"] = self.credit_id
+        if self.assigned_credits is not UNSET:
+            field_dict["assigned_credits"] = self.assigned_credits
+        if self.available_credits is not UNSET:
+            field_dict["available_credits"] = self.available_credits
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CreditState) else self.state
+            )
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        credit_type_id = d.pop("credit_type_id")
+        credit_type_id = _get("credit_type_id", UNSET)
+        if not (isinstance(credit_type_id, str)):
+            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = _get("partner_id", UNSET)
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_id = d.pop("credit_id", UNSET)
+        credit_id = _get("credit_id", UNSET)
+        if not (isinstance(credit_id, str)):
+            credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
-        assigned_credits = d.pop("assigned_credits", UNSET)
+        assigned_credits = _get("assigned_credits", UNSET)
+        if not (type(assigned_credits) is float or type(assigned_credits) is int):
+            assigned_credits = odd(
+                assigned_credits, _path, "assigned_credits", "number", False, False
+            )
 
-        available_credits = d.pop("available_credits", UNSET)
+        available_credits = _get("available_credits", UNSET)
+        if not (type(available_credits) is float or type(available_credits) is int):
+            available_credits = odd(
+                available_credits, _path, "available_credits", "number", False, False
+            )
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = _get("currency_id", UNSET)
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CreditState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = CreditState(state)
         else:
-            state = CreditState(_state)
+            state = odd(state, _path, "state", "CreditState", False, False)
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
         credit = cls(
             customer_id=customer_id,
@@ -141,7 +157,9 @@ class Credit:
             note=note,
         )
 
-        credit.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            credit.additional_properties = d
         return credit
 
     @property

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_state import CustomerState
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.personal_information import PersonalInformation
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Customer")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "personal_information",
+        "customer_id",
+        "doi_email",
+        "doi_phone",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -44,61 +51,71 @@ class Customer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        personal_information = self.personal_information.to_dict()
-
-        customer_id = self.customer_id
-
-        doi_email = self.doi_email
-
-        doi_phone = self.doi_phone
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "personal_information": personal_information,
+                "personal_information": (
+                    self.personal_information.to_dict()
+                    if isinstance(self.personal_information, PersonalInformation)
+                    else self.personal_information
+                ),
             }
         )
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if doi_email is not UNSET:
-            field_dict["doi_email"] = doi_email
-        if doi_phone is not UNSET:
-            field_dict["doi_phone"] = doi_phone
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.doi_email is not UNSET:
+            field_dict["doi_email"] = self.doi_email
+        if self.doi_phone is not UNSET:
+            field_dict["doi_phone"] = self.doi_phone
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CustomerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.personal_information import PersonalInformation
-
-        d = dict(src_dict)
-        personal_information = PersonalInformation.from_dict(d.pop("personal_information"))
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        doi_email = d.pop("doi_email", UNSET)
-
-        doi_phone = d.pop("doi_phone", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: CustomerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        personal_information = _get("personal_information", UNSET)
+        if isinstance(personal_information, dict):
+            personal_information = PersonalInformation.from_dict(
+                personal_information, (_path, "personal_information")
+            )
         else:
-            state = CustomerState(_state)
+            personal_information = odd(
+                personal_information,
+                _path,
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
+            )
+
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+
+        doi_email = _get("doi_email", UNSET)
+        if not (isinstance(doi_email, str)):
+            doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
+
+        doi_phone = _get("doi_phone", UNSET)
+        if not (isinstance(doi_phone, str)):
+            doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
+
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = CustomerState(state)
+        else:
+            state = odd(state, _path, "state", "CustomerState", False, False)
 
         customer = cls(
             personal_information=personal_information,
@@ -109,7 +126,9 @@ class Customer:
             state=state,
         )
 
-        customer.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer.additional_properties = d
         return customer
 
     @property
@@ -127,3 +146,7 @@ class Customer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.personal_information import PersonalInformation

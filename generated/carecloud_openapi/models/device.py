@@ -8,7 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="Device")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "device_id",
+        "device_system",
+        "device_name",
+        "device_type",
+    }
+)
 
 
 @_attrs_define
@@ -29,37 +40,37 @@ class Device:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        device_id = self.device_id
-
-        device_system = self.device_system
-
-        device_name = self.device_name
-
-        device_type = self.device_type
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "device_id": device_id,
-                "device_system": device_system,
-                "device_name": device_name,
-                "device_type": device_type,
+                "device_id": self.device_id,
+                "device_system": self.device_system,
+                "device_name": self.device_name,
+                "device_type": self.device_type,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        device_id = d.pop("device_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        device_id = _get("device_id", UNSET)
+        if not (isinstance(device_id, str)):
+            device_id = odd(device_id, _path, "device_id", "string", True, False)
 
-        device_system = d.pop("device_system")
+        device_system = _get("device_system", UNSET)
+        if not (isinstance(device_system, str)):
+            device_system = odd(device_system, _path, "device_system", "string", True, False)
 
-        device_name = d.pop("device_name")
+        device_name = _get("device_name", UNSET)
+        if not (isinstance(device_name, str)):
+            device_name = odd(device_name, _path, "device_name", "string", True, False)
 
-        device_type = d.pop("device_type")
+        device_type = _get("device_type", UNSET)
+        if not (isinstance(device_type, str)):
+            device_type = odd(device_type, _path, "device_type", "string", True, False)
 
         device = cls(
             device_id=device_id,
@@ -68,7 +79,9 @@ class Device:
             device_type=device_type,
         )
 
-        device.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            device.additional_properties = d
         return device
 
     @property

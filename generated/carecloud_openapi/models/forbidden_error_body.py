@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.forbidden_error_body_error import ForbiddenErrorBodyError
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ForbiddenErrorBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "error",
+    }
+)
 
 
 @_attrs_define
@@ -28,35 +30,34 @@ class ForbiddenErrorBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error, Unset):
-            error = self.error.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if error is not UNSET:
-            field_dict["error"] = error
+        if self.error is not UNSET:
+            field_dict["error"] = (
+                self.error.to_dict()
+                if isinstance(self.error, ForbiddenErrorBodyError)
+                else self.error
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.forbidden_error_body_error import ForbiddenErrorBodyError
-
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
-        error: ForbiddenErrorBodyError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        error = _get("error", UNSET)
+        if isinstance(error, dict):
+            error = ForbiddenErrorBodyError.from_dict(error, (_path, "error"))
         else:
-            error = ForbiddenErrorBodyError.from_dict(_error)
+            error = odd(error, _path, "error", "ForbiddenErrorBodyError", False, False)
 
         forbidden_error_body = cls(
             error=error,
         )
 
-        forbidden_error_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            forbidden_error_body.additional_properties = d
         return forbidden_error_body
 
     @property
@@ -74,3 +75,7 @@ class ForbiddenErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.forbidden_error_body_error import ForbiddenErrorBodyError

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ForbiddenErrorBodyError")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "title",
+        "detail",
+        "error_data",
+    }
+)
 
 
 @_attrs_define
@@ -34,47 +39,48 @@ class ForbiddenErrorBodyError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        title = self.title
-
-        detail = self.detail
-
-        error_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_data, Unset):
-            error_data = self.error_data.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if title is not UNSET:
-            field_dict["title"] = title
-        if detail is not UNSET:
-            field_dict["detail"] = detail
-        if error_data is not UNSET:
-            field_dict["error_data"] = error_data
+        if self.type_ is not UNSET:
+            field_dict["type"] = self.type_
+        if self.title is not UNSET:
+            field_dict["title"] = self.title
+        if self.detail is not UNSET:
+            field_dict["detail"] = self.detail
+        if self.error_data is not UNSET:
+            field_dict["error_data"] = (
+                self.error_data.to_dict()
+                if isinstance(self.error_data, ForbiddenErrorBodyErrorErrorData)
+                else self.error_data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        type_ = _get("type", UNSET)
+        if not (isinstance(type_, str)):
+            type_ = odd(type_, _path, "type", "string", False, False)
 
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        title = _get("title", UNSET)
+        if not (isinstance(title, str)):
+            title = odd(title, _path, "title", "string", False, False)
 
-        title = d.pop("title", UNSET)
+        detail = _get("detail", UNSET)
+        if not (isinstance(detail, str)):
+            detail = odd(detail, _path, "detail", "string", False, False)
 
-        detail = d.pop("detail", UNSET)
-
-        _error_data = d.pop("error_data", UNSET)
-        error_data: ForbiddenErrorBodyErrorErrorData | Unset
-        if isinstance(_error_data, Unset):
-            error_data = UNSET
+        error_data = _get("error_data", UNSET)
+        if isinstance(error_data, dict):
+            error_data = ForbiddenErrorBodyErrorErrorData.from_dict(
+                error_data, (_path, "error_data")
+            )
         else:
-            error_data = ForbiddenErrorBodyErrorErrorData.from_dict(_error_data)
+            error_data = odd(
+                error_data, _path, "error_data", "ForbiddenErrorBodyErrorErrorData", False, False
+            )
 
         forbidden_error_body_error = cls(
             type_=type_,
@@ -83,7 +89,9 @@ class ForbiddenErrorBodyError:
             error_data=error_data,
         )
 
-        forbidden_error_body_error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            forbidden_error_body_error.additional_properties = d
         return forbidden_error_body_error
 
     @property
@@ -101,3 +109,7 @@ class ForbiddenErrorBodyError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.audience import Audience
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetAudiencesResponse200Data")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "audiences",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,49 @@ class GetAudiencesResponse200Data:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        audiences: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.audiences, Unset):
-            audiences = []
-            for audiences_item_data in self.audiences:
-                audiences_item = audiences_item_data.to_dict()
-                audiences.append(audiences_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if audiences is not UNSET:
-            field_dict["audiences"] = audiences
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.audiences is not UNSET:
+            field_dict["audiences"] = (
+                [(_d0.to_dict() if isinstance(_d0, Audience) else _d0) for _d0 in self.audiences]
+                if isinstance(self.audiences, list)
+                else self.audiences
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.audience import Audience
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        audiences = _get("audiences", UNSET)
+        if isinstance(audiences, list):
+            _p0 = (_path, "audiences")
+            _l0 = []
+            for _i0, _v0 in enumerate(audiences):
+                if isinstance(_v0, dict):
+                    _v0 = Audience.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Audience", True, False)
+                _l0.append(_v0)
+            audiences = _l0
+        else:
+            audiences = odd(audiences, _path, "audiences", "array", False, False)
 
-        d = dict(src_dict)
-        _audiences = d.pop("audiences", UNSET)
-        audiences: list[Audience] | Unset = UNSET
-        if _audiences is not UNSET:
-            audiences = []
-            for audiences_item_data in _audiences:
-                audiences_item = Audience.from_dict(audiences_item_data)
-
-                audiences.append(audiences_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_audiences_response_200_data = cls(
             audiences=audiences,
             total_items=total_items,
         )
 
-        get_audiences_response_200_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_audiences_response_200_data.additional_properties = d
         return get_audiences_response_200_data
 
     @property
@@ -88,3 +93,7 @@ class GetAudiencesResponse200Data:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.audience import Audience

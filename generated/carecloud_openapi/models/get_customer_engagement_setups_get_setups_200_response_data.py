@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.customer_engagement_setup import CustomerEngagementSetup
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetCustomerEngagementSetupsGetSetups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_engagement_setups",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +33,59 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_engagement_setups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_engagement_setups, Unset):
-            customer_engagement_setups = []
-            for customer_engagement_setups_item_data in self.customer_engagement_setups:
-                customer_engagement_setups_item = customer_engagement_setups_item_data.to_dict()
-                customer_engagement_setups.append(customer_engagement_setups_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_engagement_setups is not UNSET:
-            field_dict["customer_engagement_setups"] = customer_engagement_setups
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_engagement_setups is not UNSET:
+            field_dict["customer_engagement_setups"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomerEngagementSetup) else _d0)
+                    for _d0 in self.customer_engagement_setups
+                ]
+                if isinstance(self.customer_engagement_setups, list)
+                else self.customer_engagement_setups
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_engagement_setup import CustomerEngagementSetup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_engagement_setups = _get("customer_engagement_setups", UNSET)
+        if isinstance(customer_engagement_setups, list):
+            _p0 = (_path, "customer_engagement_setups")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_engagement_setups):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerEngagementSetup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerEngagementSetup", True, False)
+                _l0.append(_v0)
+            customer_engagement_setups = _l0
+        else:
+            customer_engagement_setups = odd(
+                customer_engagement_setups,
+                _path,
+                "customer_engagement_setups",
+                "array",
+                False,
+                False,
+            )
 
-        d = dict(src_dict)
-        _customer_engagement_setups = d.pop("customer_engagement_setups", UNSET)
-        customer_engagement_setups: list[CustomerEngagementSetup] | Unset = UNSET
-        if _customer_engagement_setups is not UNSET:
-            customer_engagement_setups = []
-            for customer_engagement_setups_item_data in _customer_engagement_setups:
-                customer_engagement_setups_item = CustomerEngagementSetup.from_dict(
-                    customer_engagement_setups_item_data
-                )
-
-                customer_engagement_setups.append(customer_engagement_setups_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_engagement_setups_get_setups_200_response_data = cls(
             customer_engagement_setups=customer_engagement_setups,
             total_items=total_items,
         )
 
-        get_customer_engagement_setups_get_setups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_customer_engagement_setups_get_setups_200_response_data.additional_properties = d
         return get_customer_engagement_setups_get_setups_200_response_data
 
     @property
@@ -90,3 +103,7 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.customer_engagement_setup import CustomerEngagementSetup

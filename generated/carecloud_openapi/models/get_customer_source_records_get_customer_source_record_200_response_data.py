@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.customer_source_record import CustomerSourceRecord
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +33,54 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_source_records, Unset):
-            customer_source_records = []
-            for customer_source_records_item_data in self.customer_source_records:
-                customer_source_records_item = customer_source_records_item_data.to_dict()
-                customer_source_records.append(customer_source_records_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_source_records is not UNSET:
-            field_dict["customer_source_records"] = customer_source_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_source_records is not UNSET:
+            field_dict["customer_source_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomerSourceRecord) else _d0)
+                    for _d0 in self.customer_source_records
+                ]
+                if isinstance(self.customer_source_records, list)
+                else self.customer_source_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_source_record import CustomerSourceRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_source_records = _get("customer_source_records", UNSET)
+        if isinstance(customer_source_records, list):
+            _p0 = (_path, "customer_source_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_source_records):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerSourceRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerSourceRecord", True, False)
+                _l0.append(_v0)
+            customer_source_records = _l0
+        else:
+            customer_source_records = odd(
+                customer_source_records, _path, "customer_source_records", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _customer_source_records = d.pop("customer_source_records", UNSET)
-        customer_source_records: list[CustomerSourceRecord] | Unset = UNSET
-        if _customer_source_records is not UNSET:
-            customer_source_records = []
-            for customer_source_records_item_data in _customer_source_records:
-                customer_source_records_item = CustomerSourceRecord.from_dict(
-                    customer_source_records_item_data
-                )
-
-                customer_source_records.append(customer_source_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_source_records_get_customer_source_record_200_response_data = cls(
             customer_source_records=customer_source_records,
             total_items=total_items,
         )
 
-        get_customer_source_records_get_customer_source_record_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_customer_source_records_get_customer_source_record_200_response_data.additional_properties = d
         return get_customer_source_records_get_customer_source_record_200_response_data
 
     @property
@@ -90,3 +98,7 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.customer_source_record import CustomerSourceRecord

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "distance",
+        "elevation",
+        "skier_days",
+        "ski_achievement_text_id",
+    }
+)
 
 
 @_attrs_define
@@ -32,38 +41,40 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        distance = self.distance
-
-        elevation = self.elevation
-
-        skier_days = self.skier_days
-
-        ski_achievement_text_id = self.ski_achievement_text_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if distance is not UNSET:
-            field_dict["distance"] = distance
-        if elevation is not UNSET:
-            field_dict["elevation"] = elevation
-        if skier_days is not UNSET:
-            field_dict["skier_days"] = skier_days
-        if ski_achievement_text_id is not UNSET:
-            field_dict["ski_achievement_text_id"] = ski_achievement_text_id
+        if self.distance is not UNSET:
+            field_dict["distance"] = self.distance
+        if self.elevation is not UNSET:
+            field_dict["elevation"] = self.elevation
+        if self.skier_days is not UNSET:
+            field_dict["skier_days"] = self.skier_days
+        if self.ski_achievement_text_id is not UNSET:
+            field_dict["ski_achievement_text_id"] = self.ski_achievement_text_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        distance = d.pop("distance", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        distance = _get("distance", UNSET)
+        if not (type(distance) is float or type(distance) is int):
+            distance = odd(distance, _path, "distance", "number", False, False)
 
-        elevation = d.pop("elevation", UNSET)
+        elevation = _get("elevation", UNSET)
+        if not (type(elevation) is float or type(elevation) is int):
+            elevation = odd(elevation, _path, "elevation", "number", False, False)
 
-        skier_days = d.pop("skier_days", UNSET)
+        skier_days = _get("skier_days", UNSET)
+        if not (type(skier_days) is int):
+            skier_days = odd(skier_days, _path, "skier_days", "integer", False, False)
 
-        ski_achievement_text_id = d.pop("ski_achievement_text_id", UNSET)
+        ski_achievement_text_id = _get("ski_achievement_text_id", UNSET)
+        if not (isinstance(ski_achievement_text_id, str)):
+            ski_achievement_text_id = odd(
+                ski_achievement_text_id, _path, "ski_achievement_text_id", "string", False, False
+            )
 
         get_entrances_customer_stats_get_entrances_customer_stats_200_response_data = cls(
             distance=distance,
@@ -72,7 +83,9 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             ski_achievement_text_id=ski_achievement_text_id,
         )
 
-        get_entrances_customer_stats_get_entrances_customer_stats_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_entrances_customer_stats_get_entrances_customer_stats_200_response_data.additional_properties = d
         return get_entrances_customer_stats_get_entrances_customer_stats_200_response_data
 
     @property

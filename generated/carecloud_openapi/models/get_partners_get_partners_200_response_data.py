@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.partner import Partner
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetPartnersGetPartners200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "partners",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,49 @@ class GetPartnersGetPartners200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        partners: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.partners, Unset):
-            partners = []
-            for partners_item_data in self.partners:
-                partners_item = partners_item_data.to_dict()
-                partners.append(partners_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if partners is not UNSET:
-            field_dict["partners"] = partners
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.partners is not UNSET:
+            field_dict["partners"] = (
+                [(_d0.to_dict() if isinstance(_d0, Partner) else _d0) for _d0 in self.partners]
+                if isinstance(self.partners, list)
+                else self.partners
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.partner import Partner
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        partners = _get("partners", UNSET)
+        if isinstance(partners, list):
+            _p0 = (_path, "partners")
+            _l0 = []
+            for _i0, _v0 in enumerate(partners):
+                if isinstance(_v0, dict):
+                    _v0 = Partner.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Partner", True, False)
+                _l0.append(_v0)
+            partners = _l0
+        else:
+            partners = odd(partners, _path, "partners", "array", False, False)
 
-        d = dict(src_dict)
-        _partners = d.pop("partners", UNSET)
-        partners: list[Partner] | Unset = UNSET
-        if _partners is not UNSET:
-            partners = []
-            for partners_item_data in _partners:
-                partners_item = Partner.from_dict(partners_item_data)
-
-                partners.append(partners_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_partners_get_partners_200_response_data = cls(
             partners=partners,
             total_items=total_items,
         )
 
-        get_partners_get_partners_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_partners_get_partners_200_response_data.additional_properties = d
         return get_partners_get_partners_200_response_data
 
     @property
@@ -88,3 +93,7 @@ class GetPartnersGetPartners200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.partner import Partner

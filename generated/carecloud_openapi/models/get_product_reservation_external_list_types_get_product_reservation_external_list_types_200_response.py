@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data import (
-        GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
-    )
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar(
     "T",
     bound="GetProductReservationExternalListTypesGetProductReservationExternalListTypes200Response",
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "data",
+    }
 )
 
 
@@ -36,42 +36,46 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data.to_dict()
+                if isinstance(
+                    self.data,
+                    GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
+                )
+                else self.data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data import (
-            GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
-        )
-
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: (
-            GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData
-            | Unset
-        )
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        data = _get("data", UNSET)
+        if isinstance(data, dict):
             data = GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData.from_dict(
-                _data
+                data, (_path, "data")
+            )
+        else:
+            data = odd(
+                data,
+                _path,
+                "data",
+                "GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData",
+                False,
+                False,
             )
 
         get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response = cls(
             data=data,
         )
 
-        get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response.additional_properties = d
         return get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response
 
     @property
@@ -89,3 +93,9 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data import (
+    GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
+)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.product_reservation_external_list_type import ProductReservationExternalListType
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar(
     "T",
     bound="GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData",
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_external_list_types",
+        "total_items",
+    }
 )
 
 
@@ -36,69 +39,61 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_external_list_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_reservation_external_list_types, Unset):
-            product_reservation_external_list_types = []
-            for (
-                product_reservation_external_list_types_item_data
-            ) in self.product_reservation_external_list_types:
-                product_reservation_external_list_types_item = (
-                    product_reservation_external_list_types_item_data.to_dict()
-                )
-                product_reservation_external_list_types.append(
-                    product_reservation_external_list_types_item
-                )
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservation_external_list_types is not UNSET:
+        if self.product_reservation_external_list_types is not UNSET:
             field_dict["product_reservation_external_list_types"] = (
-                product_reservation_external_list_types
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationExternalListType) else _d0)
+                    for _d0 in self.product_reservation_external_list_types
+                ]
+                if isinstance(self.product_reservation_external_list_types, list)
+                else self.product_reservation_external_list_types
             )
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation_external_list_type import (
-            ProductReservationExternalListType,
-        )
-
-        d = dict(src_dict)
-        _product_reservation_external_list_types = d.pop(
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        product_reservation_external_list_types = _get(
             "product_reservation_external_list_types", UNSET
         )
-        product_reservation_external_list_types: (
-            list[ProductReservationExternalListType] | Unset
-        ) = UNSET
-        if _product_reservation_external_list_types is not UNSET:
-            product_reservation_external_list_types = []
-            for (
-                product_reservation_external_list_types_item_data
-            ) in _product_reservation_external_list_types:
-                product_reservation_external_list_types_item = (
-                    ProductReservationExternalListType.from_dict(
-                        product_reservation_external_list_types_item_data
-                    )
-                )
+        if isinstance(product_reservation_external_list_types, list):
+            _p0 = (_path, "product_reservation_external_list_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservation_external_list_types):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationExternalListType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationExternalListType", True, False)
+                _l0.append(_v0)
+            product_reservation_external_list_types = _l0
+        else:
+            product_reservation_external_list_types = odd(
+                product_reservation_external_list_types,
+                _path,
+                "product_reservation_external_list_types",
+                "array",
+                False,
+                False,
+            )
 
-                product_reservation_external_list_types.append(
-                    product_reservation_external_list_types_item
-                )
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data = cls(
             product_reservation_external_list_types=product_reservation_external_list_types,
             total_items=total_items,
         )
 
-        get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data.additional_properties = d
         return get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data
 
     @property
@@ -116,3 +111,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.product_reservation_external_list_type import ProductReservationExternalListType

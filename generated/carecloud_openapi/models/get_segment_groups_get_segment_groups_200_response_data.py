@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.segment_group import SegmentGroup
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetSegmentGroupsGetSegmentGroups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "segment_groups",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,52 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        segment_groups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.segment_groups, Unset):
-            segment_groups = []
-            for segment_groups_item_data in self.segment_groups:
-                segment_groups_item = segment_groups_item_data.to_dict()
-                segment_groups.append(segment_groups_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if segment_groups is not UNSET:
-            field_dict["segment_groups"] = segment_groups
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.segment_groups is not UNSET:
+            field_dict["segment_groups"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, SegmentGroup) else _d0)
+                    for _d0 in self.segment_groups
+                ]
+                if isinstance(self.segment_groups, list)
+                else self.segment_groups
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.segment_group import SegmentGroup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        segment_groups = _get("segment_groups", UNSET)
+        if isinstance(segment_groups, list):
+            _p0 = (_path, "segment_groups")
+            _l0 = []
+            for _i0, _v0 in enumerate(segment_groups):
+                if isinstance(_v0, dict):
+                    _v0 = SegmentGroup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "SegmentGroup", True, False)
+                _l0.append(_v0)
+            segment_groups = _l0
+        else:
+            segment_groups = odd(segment_groups, _path, "segment_groups", "array", False, False)
 
-        d = dict(src_dict)
-        _segment_groups = d.pop("segment_groups", UNSET)
-        segment_groups: list[SegmentGroup] | Unset = UNSET
-        if _segment_groups is not UNSET:
-            segment_groups = []
-            for segment_groups_item_data in _segment_groups:
-                segment_groups_item = SegmentGroup.from_dict(segment_groups_item_data)
-
-                segment_groups.append(segment_groups_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_segment_groups_get_segment_groups_200_response_data = cls(
             segment_groups=segment_groups,
             total_items=total_items,
         )
 
-        get_segment_groups_get_segment_groups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_segment_groups_get_segment_groups_200_response_data.additional_properties = d
         return get_segment_groups_get_segment_groups_200_response_data
 
     @property
@@ -88,3 +96,7 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.segment_group import SegmentGroup

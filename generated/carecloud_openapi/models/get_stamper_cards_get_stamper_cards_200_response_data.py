@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.stamper_card import StamperCard
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetStamperCardsGetStamperCards200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_cards",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,52 @@ class GetStamperCardsGetStamperCards200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_cards: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamper_cards, Unset):
-            stamper_cards = []
-            for stamper_cards_item_data in self.stamper_cards:
-                stamper_cards_item = stamper_cards_item_data.to_dict()
-                stamper_cards.append(stamper_cards_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_cards is not UNSET:
-            field_dict["stamper_cards"] = stamper_cards
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.stamper_cards is not UNSET:
+            field_dict["stamper_cards"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StamperCard) else _d0)
+                    for _d0 in self.stamper_cards
+                ]
+                if isinstance(self.stamper_cards, list)
+                else self.stamper_cards
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.stamper_card import StamperCard
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        stamper_cards = _get("stamper_cards", UNSET)
+        if isinstance(stamper_cards, list):
+            _p0 = (_path, "stamper_cards")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamper_cards):
+                if isinstance(_v0, dict):
+                    _v0 = StamperCard.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperCard", True, False)
+                _l0.append(_v0)
+            stamper_cards = _l0
+        else:
+            stamper_cards = odd(stamper_cards, _path, "stamper_cards", "array", False, False)
 
-        d = dict(src_dict)
-        _stamper_cards = d.pop("stamper_cards", UNSET)
-        stamper_cards: list[StamperCard] | Unset = UNSET
-        if _stamper_cards is not UNSET:
-            stamper_cards = []
-            for stamper_cards_item_data in _stamper_cards:
-                stamper_cards_item = StamperCard.from_dict(stamper_cards_item_data)
-
-                stamper_cards.append(stamper_cards_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_cards_get_stamper_cards_200_response_data = cls(
             stamper_cards=stamper_cards,
             total_items=total_items,
         )
 
-        get_stamper_cards_get_stamper_cards_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_stamper_cards_get_stamper_cards_200_response_data.additional_properties = d
         return get_stamper_cards_get_stamper_cards_200_response_data
 
     @property
@@ -88,3 +96,7 @@ class GetStamperCardsGetStamperCards200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.stamper_card import StamperCard

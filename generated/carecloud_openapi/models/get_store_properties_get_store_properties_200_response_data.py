@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.property_ import Property
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetStorePropertiesGetStoreProperties200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_properties",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,54 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.store_properties, Unset):
-            store_properties = []
-            for store_properties_item_data in self.store_properties:
-                store_properties_item = store_properties_item_data.to_dict()
-                store_properties.append(store_properties_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if store_properties is not UNSET:
-            field_dict["store_properties"] = store_properties
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.store_properties is not UNSET:
+            field_dict["store_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Property) else _d0)
+                    for _d0 in self.store_properties
+                ]
+                if isinstance(self.store_properties, list)
+                else self.store_properties
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_ import Property
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        store_properties = _get("store_properties", UNSET)
+        if isinstance(store_properties, list):
+            _p0 = (_path, "store_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(store_properties):
+                if isinstance(_v0, dict):
+                    _v0 = Property.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Property", True, False)
+                _l0.append(_v0)
+            store_properties = _l0
+        else:
+            store_properties = odd(
+                store_properties, _path, "store_properties", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _store_properties = d.pop("store_properties", UNSET)
-        store_properties: list[Property] | Unset = UNSET
-        if _store_properties is not UNSET:
-            store_properties = []
-            for store_properties_item_data in _store_properties:
-                store_properties_item = Property.from_dict(store_properties_item_data)
-
-                store_properties.append(store_properties_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_store_properties_get_store_properties_200_response_data = cls(
             store_properties=store_properties,
             total_items=total_items,
         )
 
-        get_store_properties_get_store_properties_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_store_properties_get_store_properties_200_response_data.additional_properties = d
         return get_store_properties_get_store_properties_200_response_data
 
     @property
@@ -88,3 +98,7 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.property_ import Property

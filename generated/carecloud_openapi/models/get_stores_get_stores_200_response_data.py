@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.store import Store
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetStoresGetStores200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stores",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,49 @@ class GetStoresGetStores200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stores: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stores, Unset):
-            stores = []
-            for stores_item_data in self.stores:
-                stores_item = stores_item_data.to_dict()
-                stores.append(stores_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stores is not UNSET:
-            field_dict["stores"] = stores
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.stores is not UNSET:
+            field_dict["stores"] = (
+                [(_d0.to_dict() if isinstance(_d0, Store) else _d0) for _d0 in self.stores]
+                if isinstance(self.stores, list)
+                else self.stores
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.store import Store
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        stores = _get("stores", UNSET)
+        if isinstance(stores, list):
+            _p0 = (_path, "stores")
+            _l0 = []
+            for _i0, _v0 in enumerate(stores):
+                if isinstance(_v0, dict):
+                    _v0 = Store.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Store", True, False)
+                _l0.append(_v0)
+            stores = _l0
+        else:
+            stores = odd(stores, _path, "stores", "array", False, False)
 
-        d = dict(src_dict)
-        _stores = d.pop("stores", UNSET)
-        stores: list[Store] | Unset = UNSET
-        if _stores is not UNSET:
-            stores = []
-            for stores_item_data in _stores:
-                stores_item = Store.from_dict(stores_item_data)
-
-                stores.append(stores_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stores_get_stores_200_response_data = cls(
             stores=stores,
             total_items=total_items,
         )
 
-        get_stores_get_stores_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_stores_get_stores_200_response_data.additional_properties = d
         return get_stores_get_stores_200_response_data
 
     @property
@@ -88,3 +93,7 @@ class GetStoresGetStores200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.store import Store

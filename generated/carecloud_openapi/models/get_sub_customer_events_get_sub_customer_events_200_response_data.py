@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.event import Event
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetSubCustomerEventsGetSubCustomerEvents200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_events",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,49 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_events, Unset):
-            customer_events = []
-            for customer_events_item_data in self.customer_events:
-                customer_events_item = customer_events_item_data.to_dict()
-                customer_events.append(customer_events_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_events is not UNSET:
-            field_dict["customer_events"] = customer_events
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_events is not UNSET:
+            field_dict["customer_events"] = (
+                [(_d0.to_dict() if isinstance(_d0, Event) else _d0) for _d0 in self.customer_events]
+                if isinstance(self.customer_events, list)
+                else self.customer_events
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.event import Event
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_events = _get("customer_events", UNSET)
+        if isinstance(customer_events, list):
+            _p0 = (_path, "customer_events")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_events):
+                if isinstance(_v0, dict):
+                    _v0 = Event.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Event", True, False)
+                _l0.append(_v0)
+            customer_events = _l0
+        else:
+            customer_events = odd(customer_events, _path, "customer_events", "array", False, False)
 
-        d = dict(src_dict)
-        _customer_events = d.pop("customer_events", UNSET)
-        customer_events: list[Event] | Unset = UNSET
-        if _customer_events is not UNSET:
-            customer_events = []
-            for customer_events_item_data in _customer_events:
-                customer_events_item = Event.from_dict(customer_events_item_data)
-
-                customer_events.append(customer_events_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_events_get_sub_customer_events_200_response_data = cls(
             customer_events=customer_events,
             total_items=total_items,
         )
 
-        get_sub_customer_events_get_sub_customer_events_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_events_get_sub_customer_events_200_response_data.additional_properties = d
         return get_sub_customer_events_get_sub_customer_events_200_response_data
 
     @property
@@ -88,3 +93,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.event import Event

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.point import Point
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetSubCustomerPointsGetSubCustomerPoints200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "points",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,49 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        points: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.points, Unset):
-            points = []
-            for points_item_data in self.points:
-                points_item = points_item_data.to_dict()
-                points.append(points_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if points is not UNSET:
-            field_dict["points"] = points
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.points is not UNSET:
+            field_dict["points"] = (
+                [(_d0.to_dict() if isinstance(_d0, Point) else _d0) for _d0 in self.points]
+                if isinstance(self.points, list)
+                else self.points
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.point import Point
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        points = _get("points", UNSET)
+        if isinstance(points, list):
+            _p0 = (_path, "points")
+            _l0 = []
+            for _i0, _v0 in enumerate(points):
+                if isinstance(_v0, dict):
+                    _v0 = Point.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Point", True, False)
+                _l0.append(_v0)
+            points = _l0
+        else:
+            points = odd(points, _path, "points", "array", False, False)
 
-        d = dict(src_dict)
-        _points = d.pop("points", UNSET)
-        points: list[Point] | Unset = UNSET
-        if _points is not UNSET:
-            points = []
-            for points_item_data in _points:
-                points_item = Point.from_dict(points_item_data)
-
-                points.append(points_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_points_get_sub_customer_points_200_response_data = cls(
             points=points,
             total_items=total_items,
         )
 
-        get_sub_customer_points_get_sub_customer_points_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_points_get_sub_customer_points_200_response_data.additional_properties = d
         return get_sub_customer_points_get_sub_customer_points_200_response_data
 
     @property
@@ -88,3 +93,7 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.point import Point

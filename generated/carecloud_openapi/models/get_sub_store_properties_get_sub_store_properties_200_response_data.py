@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.property_record import PropertyRecord
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetSubStorePropertiesGetSubStoreProperties200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +33,54 @@ class GetSubStorePropertiesGetSubStoreProperties200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
-        total_items = self.total_items
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        property_records = _get("property_records", UNSET)
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-                property_records.append(property_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = _get("total_items", UNSET)
+        if not (type(total_items) is int):
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_store_properties_get_sub_store_properties_200_response_data = cls(
             property_records=property_records,
             total_items=total_items,
         )
 
-        get_sub_store_properties_get_sub_store_properties_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_store_properties_get_sub_store_properties_200_response_data.additional_properties = d
         return get_sub_store_properties_get_sub_store_properties_200_response_data
 
     @property
@@ -88,3 +98,7 @@ class GetSubStorePropertiesGetSubStoreProperties200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.property_record import PropertyRecord

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.message_communication_channel_id import MessageCommunicationChannelId
 from ..models.message_status import MessageStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.attachment import Attachment
-    from ..models.parameter import Parameter
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Message")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "message_template_id",
+        "customer_id",
+        "communication_channel_id",
+        "message_id",
+        "status",
+        "contact",
+        "title",
+        "send_time",
+        "opened_time",
+        "mail_client_user_agent",
+        "mail_client_language",
+        "message_data",
+        "attachments",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -76,132 +90,155 @@ class Message:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message_template_id = self.message_template_id
-
-        customer_id = self.customer_id
-
-        communication_channel_id = self.communication_channel_id.value
-
-        message_id = self.message_id
-
-        status: int | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
-
-        contact = self.contact
-
-        title = self.title
-
-        send_time = self.send_time
-
-        opened_time = self.opened_time
-
-        mail_client_user_agent = self.mail_client_user_agent
-
-        mail_client_language = self.mail_client_language
-
-        message_data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.message_data, Unset):
-            message_data = []
-            for message_data_item_data in self.message_data:
-                message_data_item = message_data_item_data.to_dict()
-                message_data.append(message_data_item)
-
-        attachments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.attachments, Unset):
-            attachments = []
-            for attachments_item_data in self.attachments:
-                attachments_item = attachments_item_data.to_dict()
-                attachments.append(attachments_item)
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "message_template_id": message_template_id,
-                "customer_id": customer_id,
-                "communication_channel_id": communication_channel_id,
+                "message_template_id": self.message_template_id,
+                "customer_id": self.customer_id,
+                "communication_channel_id": (
+                    self.communication_channel_id.value
+                    if isinstance(self.communication_channel_id, MessageCommunicationChannelId)
+                    else self.communication_channel_id
+                ),
             }
         )
-        if message_id is not UNSET:
-            field_dict["message_id"] = message_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if contact is not UNSET:
-            field_dict["contact"] = contact
-        if title is not UNSET:
-            field_dict["title"] = title
-        if send_time is not UNSET:
-            field_dict["send_time"] = send_time
-        if opened_time is not UNSET:
-            field_dict["opened_time"] = opened_time
-        if mail_client_user_agent is not UNSET:
-            field_dict["mail_client_user_agent"] = mail_client_user_agent
-        if mail_client_language is not UNSET:
-            field_dict["mail_client_language"] = mail_client_language
-        if message_data is not UNSET:
-            field_dict["message_data"] = message_data
-        if attachments is not UNSET:
-            field_dict["attachments"] = attachments
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.message_id is not UNSET:
+            field_dict["message_id"] = self.message_id
+        if self.status is not UNSET:
+            field_dict["status"] = (
+                self.status.value if isinstance(self.status, MessageStatus) else self.status
+            )
+        if self.contact is not UNSET:
+            field_dict["contact"] = self.contact
+        if self.title is not UNSET:
+            field_dict["title"] = self.title
+        if self.send_time is not UNSET:
+            field_dict["send_time"] = self.send_time
+        if self.opened_time is not UNSET:
+            field_dict["opened_time"] = self.opened_time
+        if self.mail_client_user_agent is not UNSET:
+            field_dict["mail_client_user_agent"] = self.mail_client_user_agent
+        if self.mail_client_language is not UNSET:
+            field_dict["mail_client_language"] = self.mail_client_language
+        if self.message_data is not UNSET:
+            field_dict["message_data"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Parameter) else _d0)
+                    for _d0 in self.message_data
+                ]
+                if isinstance(self.message_data, list)
+                else self.message_data
+            )
+        if self.attachments is not UNSET:
+            field_dict["attachments"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Attachment) else _d0)
+                    for _d0 in self.attachments
+                ]
+                if isinstance(self.attachments, list)
+                else self.attachments
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.attachment import Attachment
-        from ..models.parameter import Parameter
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        message_template_id = _get("message_template_id", UNSET)
+        if not (isinstance(message_template_id, str)):
+            message_template_id = odd(
+                message_template_id, _path, "message_template_id", "string", True, False
+            )
 
-        d = dict(src_dict)
-        message_template_id = d.pop("message_template_id")
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
-
-        communication_channel_id = MessageCommunicationChannelId(d.pop("communication_channel_id"))
-
-        message_id = d.pop("message_id", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: MessageStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
+        communication_channel_id = _get("communication_channel_id", UNSET)
+        if type(communication_channel_id) is int:
+            communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
         else:
-            status = MessageStatus(_status)
+            communication_channel_id = odd(
+                communication_channel_id,
+                _path,
+                "communication_channel_id",
+                "MessageCommunicationChannelId",
+                True,
+                False,
+            )
 
-        contact = d.pop("contact", UNSET)
+        message_id = _get("message_id", UNSET)
+        if not (isinstance(message_id, str)):
+            message_id = odd(message_id, _path, "message_id", "string", False, False)
 
-        title = d.pop("title", UNSET)
+        status = _get("status", UNSET)
+        if type(status) is int:
+            status = MessageStatus(status)
+        else:
+            status = odd(status, _path, "status", "MessageStatus", False, False)
 
-        send_time = d.pop("send_time", UNSET)
+        contact = _get("contact", UNSET)
+        if not (isinstance(contact, str)):
+            contact = odd(contact, _path, "contact", "string", False, False)
 
-        opened_time = d.pop("opened_time", UNSET)
+        title = _get("title", UNSET)
+        if not (isinstance(title, str)):
+            title = odd(title, _path, "title", "string", False, False)
 
-        mail_client_user_agent = d.pop("mail_client_user_agent", UNSET)
+        send_time = _get("send_time", UNSET)
+        if not (isinstance(send_time, str)):
+            send_time = odd(send_time, _path, "send_time", "string", False, False)
 
-        mail_client_language = d.pop("mail_client_language", UNSET)
+        opened_time = _get("opened_time", UNSET)
+        if not (isinstance(opened_time, str)):
+            opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
 
-        _message_data = d.pop("message_data", UNSET)
-        message_data: list[Parameter] | Unset = UNSET
-        if _message_data is not UNSET:
-            message_data = []
-            for message_data_item_data in _message_data:
-                message_data_item = Parameter.from_dict(message_data_item_data)
+        mail_client_user_agent = _get("mail_client_user_agent", UNSET)
+        if not (isinstance(mail_client_user_agent, str)):
+            mail_client_user_agent = odd(
+                mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
+            )
 
-                message_data.append(message_data_item)
+        mail_client_language = _get("mail_client_language", UNSET)
+        if not (isinstance(mail_client_language, str)):
+            mail_client_language = odd(
+                mail_client_language, _path, "mail_client_language", "string", False, False
+            )
 
-        _attachments = d.pop("attachments", UNSET)
-        attachments: list[Attachment] | Unset = UNSET
-        if _attachments is not UNSET:
-            attachments = []
-            for attachments_item_data in _attachments:
-                attachments_item = Attachment.from_dict(attachments_item_data)
+        message_data = _get("message_data", UNSET)
+        if isinstance(message_data, list):
+            _p0 = (_path, "message_data")
+            _l0 = []
+            for _i0, _v0 in enumerate(message_data):
+                if isinstance(_v0, dict):
+                    _v0 = Parameter.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
+                _l0.append(_v0)
+            message_data = _l0
+        else:
+            message_data = odd(message_data, _path, "message_data", "array", False, False)
 
-                attachments.append(attachments_item)
+        attachments = _get("attachments", UNSET)
+        if isinstance(attachments, list):
+            _p0 = (_path, "attachments")
+            _l0 = []
+            for _i0, _v0 in enumerate(attachments):
+                if isinstance(_v0, dict):
+                    _v0 = Attachment.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Attachment", True, False)
+                _l0.append(_v0)
+            attachments = _l0
+        else:
+            attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message = cls(
             message_template_id=message_template_id,
@@ -220,7 +257,9 @@ class Message:
             last_change=last_change,
         )
 
-        message.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            message.additional_properties = d
         return message
 
     @property
@@ -238,3 +277,8 @@ class Message:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.attachment import Attachment
+from ..models.parameter import Parameter

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.time_interval import TimeInterval
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="OpeningDay")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "day_id",
+        "time_intervals",
+    }
+)
 
 
 @_attrs_define
@@ -29,44 +34,53 @@ class OpeningDay:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        day_id = self.day_id
-
-        time_intervals = []
-        for time_intervals_item_data in self.time_intervals:
-            time_intervals_item = time_intervals_item_data.to_dict()
-            time_intervals.append(time_intervals_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "day_id": day_id,
-                "time_intervals": time_intervals,
+                "day_id": self.day_id,
+                "time_intervals": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, TimeInterval) else _d0)
+                        for _d0 in self.time_intervals
+                    ]
+                    if isinstance(self.time_intervals, list)
+                    else self.time_intervals
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.time_interval import TimeInterval
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        day_id = _get("day_id", UNSET)
+        if not (isinstance(day_id, str)):
+            day_id = odd(day_id, _path, "day_id", "string", True, False)
 
-        d = dict(src_dict)
-        day_id = d.pop("day_id")
-
-        time_intervals = []
-        _time_intervals = d.pop("time_intervals")
-        for time_intervals_item_data in _time_intervals:
-            time_intervals_item = TimeInterval.from_dict(time_intervals_item_data)
-
-            time_intervals.append(time_intervals_item)
+        time_intervals = _get("time_intervals", UNSET)
+        if isinstance(time_intervals, list):
+            _p0 = (_path, "time_intervals")
+            _l0 = []
+            for _i0, _v0 in enumerate(time_intervals):
+                if isinstance(_v0, dict):
+                    _v0 = TimeInterval.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
+                _l0.append(_v0)
+            time_intervals = _l0
+        else:
+            time_intervals = odd(time_intervals, _path, "time_intervals", "array", True, False)
 
         opening_day = cls(
             day_id=day_id,
             time_intervals=time_intervals,
         )
 
-        opening_day.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            opening_day.additional_properties = d
         return opening_day
 
     @property
@@ -84,3 +98,7 @@ class OpeningDay:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.time_interval import TimeInterval

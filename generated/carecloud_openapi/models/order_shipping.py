@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="OrderShipping")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "shipping_id",
+        "contact_firstname",
+        "contact_lastname",
+        "phone",
+        "address",
+    }
+)
 
 
 @_attrs_define
@@ -39,55 +45,54 @@ class OrderShipping:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        shipping_id = self.shipping_id
-
-        contact_firstname = self.contact_firstname
-
-        contact_lastname = self.contact_lastname
-
-        phone = self.phone
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "shipping_id": shipping_id,
+                "shipping_id": self.shipping_id,
             }
         )
-        if contact_firstname is not UNSET:
-            field_dict["contact_firstname"] = contact_firstname
-        if contact_lastname is not UNSET:
-            field_dict["contact_lastname"] = contact_lastname
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if address is not UNSET:
-            field_dict["address"] = address
+        if self.contact_firstname is not UNSET:
+            field_dict["contact_firstname"] = self.contact_firstname
+        if self.contact_lastname is not UNSET:
+            field_dict["contact_lastname"] = self.contact_lastname
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        shipping_id = _get("shipping_id", UNSET)
+        if not (isinstance(shipping_id, str)):
+            shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
 
-        d = dict(src_dict)
-        shipping_id = d.pop("shipping_id")
+        contact_firstname = _get("contact_firstname", UNSET)
+        if not (isinstance(contact_firstname, str)):
+            contact_firstname = odd(
+                contact_firstname, _path, "contact_firstname", "string", False, False
+            )
 
-        contact_firstname = d.pop("contact_firstname", UNSET)
+        contact_lastname = _get("contact_lastname", UNSET)
+        if not (isinstance(contact_lastname, str)):
+            contact_lastname = odd(
+                contact_lastname, _path, "contact_lastname", "string", False, False
+            )
 
-        contact_lastname = d.pop("contact_lastname", UNSET)
+        phone = _get("phone", UNSET)
+        if not (isinstance(phone, str)):
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
-
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = _get("address", UNSET)
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
         order_shipping = cls(
             shipping_id=shipping_id,
@@ -97,7 +102,9 @@ class OrderShipping:
             address=address,
         )
 
-        order_shipping.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            order_shipping.additional_properties = d
         return order_shipping
 
     @property
@@ -115,3 +122,7 @@ class OrderShipping:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.address import Address

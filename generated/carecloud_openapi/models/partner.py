@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.partner_state import PartnerState
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Partner")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "partner_id",
+        "address",
+        "registration_id",
+        "vat_id",
+        "email",
+        "phone",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -51,80 +60,72 @@ class Partner:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        partner_id = self.partner_id
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
-        registration_id = self.registration_id
-
-        vat_id = self.vat_id
-
-        email = self.email
-
-        phone = self.phone
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if address is not UNSET:
-            field_dict["address"] = address
-        if registration_id is not UNSET:
-            field_dict["registration_id"] = registration_id
-        if vat_id is not UNSET:
-            field_dict["vat_id"] = vat_id
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
+        if self.registration_id is not UNSET:
+            field_dict["registration_id"] = self.registration_id
+        if self.vat_id is not UNSET:
+            field_dict["vat_id"] = self.vat_id
+        if self.email is not UNSET:
+            field_dict["email"] = self.email
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PartnerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        partner_id = _get("partner_id", UNSET)
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
-
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = _get("address", UNSET)
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
-        registration_id = d.pop("registration_id", UNSET)
+        registration_id = _get("registration_id", UNSET)
+        if not (isinstance(registration_id, str)):
+            registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
-        vat_id = d.pop("vat_id", UNSET)
+        vat_id = _get("vat_id", UNSET)
+        if not (isinstance(vat_id, str)):
+            vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
 
-        email = d.pop("email", UNSET)
+        email = _get("email", UNSET)
+        if not (isinstance(email, str)):
+            email = odd(email, _path, "email", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
+        phone = _get("phone", UNSET)
+        if not (isinstance(phone, str)):
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: PartnerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = PartnerState(state)
         else:
-            state = PartnerState(_state)
+            state = odd(state, _path, "state", "PartnerState", False, False)
 
         partner = cls(
             name=name,
@@ -137,7 +138,9 @@ class Partner:
             state=state,
         )
 
-        partner.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            partner.additional_properties = d
         return partner
 
     @property
@@ -155,3 +158,7 @@ class Partner:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.address import Address

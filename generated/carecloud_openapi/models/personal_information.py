@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.personal_information_gender import PersonalInformationGender
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-    from ..models.agreement import Agreement
-    from ..models.consents import Consents
-
+from ..types import UNSET, JsonPath, Unset, odd, read_date
 
 T = TypeVar("T", bound="PersonalInformation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_id",
+        "salutation",
+        "gender",
+        "first_name",
+        "last_name",
+        "pre_nominals",
+        "post_nominals",
+        "birthdate",
+        "email",
+        "phone",
+        "store_id",
+        "photo_url",
+        "address",
+        "agreement",
+        "consents",
+    }
+)
 
 
 @_attrs_define
@@ -83,150 +97,142 @@ class PersonalInformation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_id = self.language_id
-
-        salutation = self.salutation
-
-        gender: int | Unset = UNSET
-        if not isinstance(self.gender, Unset):
-            gender = self.gender.value
-
-        first_name = self.first_name
-
-        last_name = self.last_name
-
-        pre_nominals = self.pre_nominals
-
-        post_nominals = self.post_nominals
-
-        birthdate: str | Unset = UNSET
-        if not isinstance(self.birthdate, Unset):
-            birthdate = self.birthdate.isoformat()
-
-        email = self.email
-
-        phone = self.phone
-
-        store_id = self.store_id
-
-        photo_url = self.photo_url
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
-        agreement: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.agreement, Unset):
-            agreement = self.agreement.to_dict()
-
-        consents: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.consents, Unset):
-            consents = []
-            for consents_item_data in self.consents:
-                consents_item = consents_item_data.to_dict()
-                consents.append(consents_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "language_id": language_id,
+                "language_id": self.language_id,
             }
         )
-        if salutation is not UNSET:
-            field_dict["salutation"] = salutation
-        if gender is not UNSET:
-            field_dict["gender"] = gender
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if pre_nominals is not UNSET:
-            field_dict["pre_nominals"] = pre_nominals
-        if post_nominals is not UNSET:
-            field_dict["post_nominals"] = post_nominals
-        if birthdate is not UNSET:
-            field_dict["birthdate"] = birthdate
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if photo_url is not UNSET:
-            field_dict["photo_url"] = photo_url
-        if address is not UNSET:
-            field_dict["address"] = address
-        if agreement is not UNSET:
-            field_dict["agreement"] = agreement
-        if consents is not UNSET:
-            field_dict["consents"] = consents
+        if self.salutation is not UNSET:
+            field_dict["salutation"] = self.salutation
+        if self.gender is not UNSET:
+            field_dict["gender"] = (
+                self.gender.value
+                if isinstance(self.gender, PersonalInformationGender)
+                else self.gender
+            )
+        if self.first_name is not UNSET:
+            field_dict["first_name"] = self.first_name
+        if self.last_name is not UNSET:
+            field_dict["last_name"] = self.last_name
+        if self.pre_nominals is not UNSET:
+            field_dict["pre_nominals"] = self.pre_nominals
+        if self.post_nominals is not UNSET:
+            field_dict["post_nominals"] = self.post_nominals
+        if self.birthdate is not UNSET:
+            field_dict["birthdate"] = (
+                self.birthdate.isoformat()
+                if isinstance(self.birthdate, datetime.date)
+                else self.birthdate
+            )
+        if self.email is not UNSET:
+            field_dict["email"] = self.email
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.photo_url is not UNSET:
+            field_dict["photo_url"] = self.photo_url
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
+        if self.agreement is not UNSET:
+            field_dict["agreement"] = (
+                self.agreement.to_dict()
+                if isinstance(self.agreement, Agreement)
+                else self.agreement
+            )
+        if self.consents is not UNSET:
+            field_dict["consents"] = (
+                [(_d0.to_dict() if isinstance(_d0, Consents) else _d0) for _d0 in self.consents]
+                if isinstance(self.consents, list)
+                else self.consents
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
-        from ..models.agreement import Agreement
-        from ..models.consents import Consents
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        language_id = _get("language_id", UNSET)
+        if not (isinstance(language_id, str)):
+            language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        d = dict(src_dict)
-        language_id = d.pop("language_id")
+        salutation = _get("salutation", UNSET)
+        if not (isinstance(salutation, str)):
+            salutation = odd(salutation, _path, "salutation", "string", False, False)
 
-        salutation = d.pop("salutation", UNSET)
-
-        _gender = d.pop("gender", UNSET)
-        gender: PersonalInformationGender | Unset
-        if isinstance(_gender, Unset):
-            gender = UNSET
+        gender = _get("gender", UNSET)
+        if type(gender) is int:
+            gender = PersonalInformationGender(gender)
         else:
-            gender = PersonalInformationGender(_gender)
+            gender = odd(gender, _path, "gender", "PersonalInformationGender", False, False)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _get("first_name", UNSET)
+        if not (isinstance(first_name, str)):
+            first_name = odd(first_name, _path, "first_name", "string", False, False)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _get("last_name", UNSET)
+        if not (isinstance(last_name, str)):
+            last_name = odd(last_name, _path, "last_name", "string", False, False)
 
-        pre_nominals = d.pop("pre_nominals", UNSET)
+        pre_nominals = _get("pre_nominals", UNSET)
+        if not (isinstance(pre_nominals, str)):
+            pre_nominals = odd(pre_nominals, _path, "pre_nominals", "string", False, False)
 
-        post_nominals = d.pop("post_nominals", UNSET)
+        post_nominals = _get("post_nominals", UNSET)
+        if not (isinstance(post_nominals, str)):
+            post_nominals = odd(post_nominals, _path, "post_nominals", "string", False, False)
 
-        _birthdate = d.pop("birthdate", UNSET)
-        birthdate: datetime.date | Unset
-        if isinstance(_birthdate, Unset):
-            birthdate = UNSET
+        birthdate = _get("birthdate", UNSET)
+        if isinstance(birthdate, str):
+            birthdate = read_date(birthdate, _path, "birthdate")
         else:
-            birthdate = datetime.date.fromisoformat(_birthdate)
+            birthdate = odd(birthdate, _path, "birthdate", "date", False, False)
 
-        email = d.pop("email", UNSET)
+        email = _get("email", UNSET)
+        if not (isinstance(email, str)):
+            email = odd(email, _path, "email", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
+        phone = _get("phone", UNSET)
+        if not (isinstance(phone, str)):
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = _get("store_id", UNSET)
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        photo_url = d.pop("photo_url", UNSET)
+        photo_url = _get("photo_url", UNSET)
+        if not (isinstance(photo_url, str)):
+            photo_url = odd(photo_url, _path, "photo_url", "string", False, False)
 
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = _get("address", UNSET)
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
-        _agreement = d.pop("agreement", UNSET)
-        agreement: Agreement | Unset
-        if isinstance(_agreement, Unset):
-            agreement = UNSET
+        agreement = _get("agreement", UNSET)
+        if isinstance(agreement, dict):
+            agreement = Agreement.from_dict(agreement, (_path, "agreement"))
         else:
-            agreement = Agreement.from_dict(_agreement)
+            agreement = odd(agreement, _path, "agreement", "Agreement", False, False)
 
-        _consents = d.pop("consents", UNSET)
-        consents: list[Consents] | Unset = UNSET
-        if _consents is not UNSET:
-            consents = []
-            for consents_item_data in _consents:
-                consents_item = Consents.from_dict(consents_item_data)
-
-                consents.append(consents_item)
+        consents = _get("consents", UNSET)
+        if isinstance(consents, list):
+            _p0 = (_path, "consents")
+            _l0 = []
+            for _i0, _v0 in enumerate(consents):
+                if isinstance(_v0, dict):
+                    _v0 = Consents.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Consents", True, False)
+                _l0.append(_v0)
+            consents = _l0
+        else:
+            consents = odd(consents, _path, "consents", "array", False, False)
 
         personal_information = cls(
             language_id=language_id,
@@ -246,7 +252,9 @@ class PersonalInformation:
             consents=consents,
         )
 
-        personal_information.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            personal_information.additional_properties = d
         return personal_information
 
     @property
@@ -264,3 +272,9 @@ class PersonalInformation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.address import Address
+from ..models.agreement import Agreement
+from ..models.consents import Consents

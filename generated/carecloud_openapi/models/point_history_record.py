@@ -8,9 +8,23 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PointHistoryRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "point_amount",
+        "point_operation_type",
+        "point_operation_note",
+        "point_type_id",
+        "partner_id",
+        "store_id",
+        "point_history_record_time",
+        "extended_data",
+    }
+)
 
 
 @_attrs_define
@@ -49,68 +63,79 @@ class PointHistoryRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        point_amount = self.point_amount
-
-        point_operation_type = self.point_operation_type
-
-        point_operation_note = self.point_operation_note
-
-        point_type_id = self.point_type_id
-
-        partner_id = self.partner_id
-
-        store_id = self.store_id
-
-        point_history_record_time = self.point_history_record_time
-
-        extended_data = self.extended_data
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if point_amount is not UNSET:
-            field_dict["point_amount"] = point_amount
-        if point_operation_type is not UNSET:
-            field_dict["point_operation_type"] = point_operation_type
-        if point_operation_note is not UNSET:
-            field_dict["point_operation_note"] = point_operation_note
-        if point_type_id is not UNSET:
-            field_dict["point_type_id"] = point_type_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if point_history_record_time is not UNSET:
-            field_dict["point_history_record_time"] = point_history_record_time
-        if extended_data is not UNSET:
-            field_dict["extended_data"] = extended_data
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.point_amount is not UNSET:
+            field_dict["point_amount"] = self.point_amount
+        if self.point_operation_type is not UNSET:
+            field_dict["point_operation_type"] = self.point_operation_type
+        if self.point_operation_note is not UNSET:
+            field_dict["point_operation_note"] = self.point_operation_note
+        if self.point_type_id is not UNSET:
+            field_dict["point_type_id"] = self.point_type_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.point_history_record_time is not UNSET:
+            field_dict["point_history_record_time"] = self.point_history_record_time
+        if self.extended_data is not UNSET:
+            field_dict["extended_data"] = self.extended_data
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        point_amount = d.pop("point_amount", UNSET)
+        point_amount = _get("point_amount", UNSET)
+        if not (type(point_amount) is float or type(point_amount) is int):
+            point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
 
-        point_operation_type = d.pop("point_operation_type", UNSET)
+        point_operation_type = _get("point_operation_type", UNSET)
+        if not (isinstance(point_operation_type, str)):
+            point_operation_type = odd(
+                point_operation_type, _path, "point_operation_type", "string", False, False
+            )
 
-        point_operation_note = d.pop("point_operation_note", UNSET)
+        point_operation_note = _get("point_operation_note", UNSET)
+        if not (isinstance(point_operation_note, str)):
+            point_operation_note = odd(
+                point_operation_note, _path, "point_operation_note", "string", False, False
+            )
 
-        point_type_id = d.pop("point_type_id", UNSET)
+        point_type_id = _get("point_type_id", UNSET)
+        if not (isinstance(point_type_id, str)):
+            point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        partner_id = _get("partner_id", UNSET)
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = _get("store_id", UNSET)
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        point_history_record_time = d.pop("point_history_record_time", UNSET)
+        point_history_record_time = _get("point_history_record_time", UNSET)
+        if not (isinstance(point_history_record_time, str)):
+            point_history_record_time = odd(
+                point_history_record_time,
+                _path,
+                "point_history_record_time",
+                "string",
+                False,
+                False,
+            )
 
-        extended_data = d.pop("extended_data", UNSET)
+        extended_data = _get("extended_data", UNSET)
+        if not (isinstance(extended_data, str)):
+            extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
 
         point_history_record = cls(
             customer_id=customer_id,
@@ -124,7 +149,9 @@ class PointHistoryRecord:
             extended_data=extended_data,
         )
 
-        point_history_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            point_history_record.additional_properties = d
         return point_history_record
 
     @property

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.campaign import Campaign
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCampaignBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PostCampaignBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign = self.campaign.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign": campaign,
+                "campaign": (
+                    self.campaign.to_dict()
+                    if isinstance(self.campaign, Campaign)
+                    else self.campaign
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign import Campaign
-
-        d = dict(src_dict)
-        campaign = Campaign.from_dict(d.pop("campaign"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        campaign = _get("campaign", UNSET)
+        if isinstance(campaign, dict):
+            campaign = Campaign.from_dict(campaign, (_path, "campaign"))
+        else:
+            campaign = odd(campaign, _path, "campaign", "Campaign", True, False)
 
         post_campaign_body = cls(
             campaign=campaign,
         )
 
-        post_campaign_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_body.additional_properties = d
         return post_campaign_body
 
     @property
@@ -67,3 +77,7 @@ class PostCampaignBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.campaign import Campaign

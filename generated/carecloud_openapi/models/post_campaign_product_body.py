@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.campaign_product import CampaignProduct
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCampaignProductBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,40 @@ class PostCampaignProductBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product = self.campaign_product.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign_product": campaign_product,
+                "campaign_product": (
+                    self.campaign_product.to_dict()
+                    if isinstance(self.campaign_product, CampaignProduct)
+                    else self.campaign_product
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product import CampaignProduct
-
-        d = dict(src_dict)
-        campaign_product = CampaignProduct.from_dict(d.pop("campaign_product"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        campaign_product = _get("campaign_product", UNSET)
+        if isinstance(campaign_product, dict):
+            campaign_product = CampaignProduct.from_dict(
+                campaign_product, (_path, "campaign_product")
+            )
+        else:
+            campaign_product = odd(
+                campaign_product, _path, "campaign_product", "CampaignProduct", True, False
+            )
 
         post_campaign_product_body = cls(
             campaign_product=campaign_product,
         )
 
-        post_campaign_product_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_body.additional_properties = d
         return post_campaign_product_body
 
     @property
@@ -67,3 +81,7 @@ class PostCampaignProductBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.campaign_product import CampaignProduct

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.campaign_product_store_record import CampaignProductStoreRecord
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCampaignProductStoreRecordBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product_store_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,32 +30,45 @@ class PostCampaignProductStoreRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product_store_record = self.campaign_product_store_record.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign_product_store_record": campaign_product_store_record,
+                "campaign_product_store_record": (
+                    self.campaign_product_store_record.to_dict()
+                    if isinstance(self.campaign_product_store_record, CampaignProductStoreRecord)
+                    else self.campaign_product_store_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product_store_record import CampaignProductStoreRecord
-
-        d = dict(src_dict)
-        campaign_product_store_record = CampaignProductStoreRecord.from_dict(
-            d.pop("campaign_product_store_record")
-        )
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        campaign_product_store_record = _get("campaign_product_store_record", UNSET)
+        if isinstance(campaign_product_store_record, dict):
+            campaign_product_store_record = CampaignProductStoreRecord.from_dict(
+                campaign_product_store_record, (_path, "campaign_product_store_record")
+            )
+        else:
+            campaign_product_store_record = odd(
+                campaign_product_store_record,
+                _path,
+                "campaign_product_store_record",
+                "CampaignProductStoreRecord",
+                True,
+                False,
+            )
 
         post_campaign_product_store_record_body = cls(
             campaign_product_store_record=campaign_product_store_record,
         )
 
-        post_campaign_product_store_record_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_store_record_body.additional_properties = d
         return post_campaign_product_store_record_body
 
     @property
@@ -69,3 +86,7 @@ class PostCampaignProductStoreRecordBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.campaign_product_store_record import CampaignProductStoreRecord

@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCreditDepositBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "amount",
+        "customer_id",
+        "partner_id",
+        "credit_type_id",
+        "currency_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -40,50 +51,50 @@ class PostCreditDepositBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        amount = self.amount
-
-        customer_id = self.customer_id
-
-        partner_id = self.partner_id
-
-        credit_type_id = self.credit_type_id
-
-        currency_id = self.currency_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "amount": amount,
-                "customer_id": customer_id,
-                "partner_id": partner_id,
+                "amount": self.amount,
+                "customer_id": self.customer_id,
+                "partner_id": self.partner_id,
             }
         )
-        if credit_type_id is not UNSET:
-            field_dict["credit_type_id"] = credit_type_id
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.credit_type_id is not UNSET:
+            field_dict["credit_type_id"] = self.credit_type_id
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        amount = d.pop("amount")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        amount = _get("amount", UNSET)
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = _get("partner_id", UNSET)
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_type_id = d.pop("credit_type_id", UNSET)
+        credit_type_id = _get("credit_type_id", UNSET)
+        if not (isinstance(credit_type_id, str)):
+            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", False, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = _get("currency_id", UNSET)
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
         post_credit_deposit_body = cls(
             amount=amount,
@@ -94,7 +105,9 @@ class PostCreditDepositBody:
             note=note,
         )
 
-        post_credit_deposit_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_credit_deposit_body.additional_properties = d
         return post_credit_deposit_body
 
     @property

@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCreditTransferBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "original_customer_id",
+        "new_customer_id",
+        "amount",
+        "credit_type_id",
+        "currency_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -39,49 +50,51 @@ class PostCreditTransferBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        original_customer_id = self.original_customer_id
-
-        new_customer_id = self.new_customer_id
-
-        amount = self.amount
-
-        credit_type_id = self.credit_type_id
-
-        currency_id = self.currency_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "original_customer_id": original_customer_id,
-                "new_customer_id": new_customer_id,
-                "amount": amount,
-                "credit_type_id": credit_type_id,
+                "original_customer_id": self.original_customer_id,
+                "new_customer_id": self.new_customer_id,
+                "amount": self.amount,
+                "credit_type_id": self.credit_type_id,
             }
         )
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        original_customer_id = d.pop("original_customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        original_customer_id = _get("original_customer_id", UNSET)
+        if not (isinstance(original_customer_id, str)):
+            original_customer_id = odd(
+                original_customer_id, _path, "original_customer_id", "string", True, False
+            )
 
-        new_customer_id = d.pop("new_customer_id")
+        new_customer_id = _get("new_customer_id", UNSET)
+        if not (isinstance(new_customer_id, str)):
+            new_customer_id = odd(new_customer_id, _path, "new_customer_id", "string", True, False)
 
-        amount = d.pop("amount")
+        amount = _get("amount", UNSET)
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        credit_type_id = d.pop("credit_type_id")
+        credit_type_id = _get("credit_type_id", UNSET)
+        if not (isinstance(credit_type_id, str)):
+            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = _get("currency_id", UNSET)
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
         post_credit_transfer_body = cls(
             original_customer_id=original_customer_id,
@@ -92,7 +105,9 @@ class PostCreditTransferBody:
             note=note,
         )
 
-        post_credit_transfer_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_credit_transfer_body.additional_properties = d
         return post_credit_transfer_body
 
     @property

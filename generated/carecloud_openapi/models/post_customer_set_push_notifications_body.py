@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.device import Device
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCustomerSetPushNotificationsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "device",
+        "external_application_id",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -35,39 +42,43 @@ class PostCustomerSetPushNotificationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        device = self.device.to_dict()
-
-        external_application_id = self.external_application_id
-
-        push_token = self.push_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "device": device,
-                "external_application_id": external_application_id,
-                "push_token": push_token,
+                "customer_id": self.customer_id,
+                "device": (
+                    self.device.to_dict() if isinstance(self.device, Device) else self.device
+                ),
+                "external_application_id": self.external_application_id,
+                "push_token": self.push_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.device import Device
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        device = _get("device", UNSET)
+        if isinstance(device, dict):
+            device = Device.from_dict(device, (_path, "device"))
+        else:
+            device = odd(device, _path, "device", "Device", True, False)
 
-        device = Device.from_dict(d.pop("device"))
+        external_application_id = _get("external_application_id", UNSET)
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        external_application_id = d.pop("external_application_id")
-
-        push_token = d.pop("push_token")
+        push_token = _get("push_token", UNSET)
+        if not (isinstance(push_token, str)):
+            push_token = odd(push_token, _path, "push_token", "string", True, False)
 
         post_customer_set_push_notifications_body = cls(
             customer_id=customer_id,
@@ -76,7 +87,9 @@ class PostCustomerSetPushNotificationsBody:
             push_token=push_token,
         )
 
-        post_customer_set_push_notifications_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_set_push_notifications_body.additional_properties = d
         return post_customer_set_push_notifications_body
 
     @property
@@ -94,3 +107,7 @@ class PostCustomerSetPushNotificationsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.device import Device

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCustomersSetStatusRecordBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "status_id",
+        "customer_id",
+        "valid_from",
+        "valid_to",
+    }
+)
 
 
 @_attrs_define
@@ -32,39 +41,39 @@ class PostCustomersSetStatusRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_id = self.status_id
-
-        customer_id = self.customer_id
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status_id": status_id,
-                "customer_id": customer_id,
+                "status_id": self.status_id,
+                "customer_id": self.customer_id,
             }
         )
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        status_id = d.pop("status_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        status_id = _get("status_id", UNSET)
+        if not (isinstance(status_id, str)):
+            status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = _get("valid_from", UNSET)
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         post_customers_set_status_record_body = cls(
             status_id=status_id,
@@ -73,7 +82,9 @@ class PostCustomersSetStatusRecordBody:
             valid_to=valid_to,
         )
 
-        post_customers_set_status_record_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_set_status_record_body.additional_properties = d
         return post_customers_set_status_record_body
 
     @property

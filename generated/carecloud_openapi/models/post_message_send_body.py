@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.message import Message
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostMessageSendBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "message",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,34 @@ class PostMessageSendBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "message": message,
+                "message": (
+                    self.message.to_dict() if isinstance(self.message, Message) else self.message
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.message import Message
-
-        d = dict(src_dict)
-        message = Message.from_dict(d.pop("message"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        message = _get("message", UNSET)
+        if isinstance(message, dict):
+            message = Message.from_dict(message, (_path, "message"))
+        else:
+            message = odd(message, _path, "message", "Message", True, False)
 
         post_message_send_body = cls(
             message=message,
         )
 
-        post_message_send_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_message_send_body.additional_properties = d
         return post_message_send_body
 
     @property
@@ -67,3 +75,7 @@ class PostMessageSendBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.message import Message

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.order import Order
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostOrderBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,32 @@ class PostOrderBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order = self.order.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "order": order,
+                "order": (self.order.to_dict() if isinstance(self.order, Order) else self.order),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.order import Order
-
-        d = dict(src_dict)
-        order = Order.from_dict(d.pop("order"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        order = _get("order", UNSET)
+        if isinstance(order, dict):
+            order = Order.from_dict(order, (_path, "order"))
+        else:
+            order = odd(order, _path, "order", "Order", True, False)
 
         post_order_body = cls(
             order=order,
         )
 
-        post_order_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_order_body.additional_properties = d
         return post_order_body
 
     @property
@@ -67,3 +73,7 @@ class PostOrderBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.order import Order

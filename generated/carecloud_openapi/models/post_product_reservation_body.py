@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.product_reservation import ProductReservation
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostProductReservationBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation",
+    }
+)
 
 
 @_attrs_define
@@ -28,30 +32,40 @@ class PostProductReservationBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation = self.product_reservation.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation": product_reservation,
+                "product_reservation": (
+                    self.product_reservation.to_dict()
+                    if isinstance(self.product_reservation, ProductReservation)
+                    else self.product_reservation
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation import ProductReservation
-
-        d = dict(src_dict)
-        product_reservation = ProductReservation.from_dict(d.pop("product_reservation"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        product_reservation = _get("product_reservation", UNSET)
+        if isinstance(product_reservation, dict):
+            product_reservation = ProductReservation.from_dict(
+                product_reservation, (_path, "product_reservation")
+            )
+        else:
+            product_reservation = odd(
+                product_reservation, _path, "product_reservation", "ProductReservation", True, False
+            )
 
         post_product_reservation_body = cls(
             product_reservation=product_reservation,
         )
 
-        post_product_reservation_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_body.additional_properties = d
         return post_product_reservation_body
 
     @property
@@ -69,3 +83,7 @@ class PostProductReservationBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.product_reservation import ProductReservation

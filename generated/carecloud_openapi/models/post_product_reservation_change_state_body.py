@@ -11,8 +11,16 @@ from attrs import field as _attrs_field
 from ..models.post_product_reservation_change_state_body_state import (
     PostProductReservationChangeStateBodyState,
 )
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostProductReservationChangeStateBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -32,34 +40,46 @@ class PostProductReservationChangeStateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_id = self.product_reservation_id
-
-        state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation_id": product_reservation_id,
-                "state": state,
+                "product_reservation_id": self.product_reservation_id,
+                "state": (
+                    self.state.value
+                    if isinstance(self.state, PostProductReservationChangeStateBodyState)
+                    else self.state
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_reservation_id = d.pop("product_reservation_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        product_reservation_id = _get("product_reservation_id", UNSET)
+        if not (isinstance(product_reservation_id, str)):
+            product_reservation_id = odd(
+                product_reservation_id, _path, "product_reservation_id", "string", True, False
+            )
 
-        state = PostProductReservationChangeStateBodyState(d.pop("state"))
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = PostProductReservationChangeStateBodyState(state)
+        else:
+            state = odd(
+                state, _path, "state", "PostProductReservationChangeStateBodyState", True, False
+            )
 
         post_product_reservation_change_state_body = cls(
             product_reservation_id=product_reservation_id,
             state=state,
         )
 
-        post_product_reservation_change_state_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_change_state_body.additional_properties = d
         return post_product_reservation_change_state_body
 
     @property

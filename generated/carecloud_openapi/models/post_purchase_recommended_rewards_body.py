@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,13 +11,20 @@ from attrs import field as _attrs_field
 from ..models.post_purchase_recommended_rewards_body_reward_list_type import (
     PostPurchaseRecommendedRewardsBodyRewardListType,
 )
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.bill import Bill
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPurchaseRecommendedRewardsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "cashdesk_number",
+        "reward_list_type",
+        "bill",
+        "card_number",
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -57,53 +64,66 @@ class PostPurchaseRecommendedRewardsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        cashdesk_number = self.cashdesk_number
-
-        reward_list_type = self.reward_list_type.value
-
-        bill = self.bill.to_dict()
-
-        card_number = self.card_number
-
-        customer_id = self.customer_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "cashdesk_number": cashdesk_number,
-                "reward_list_type": reward_list_type,
-                "bill": bill,
+                "store_id": self.store_id,
+                "cashdesk_number": self.cashdesk_number,
+                "reward_list_type": (
+                    self.reward_list_type.value
+                    if isinstance(
+                        self.reward_list_type, PostPurchaseRecommendedRewardsBodyRewardListType
+                    )
+                    else self.reward_list_type
+                ),
+                "bill": (self.bill.to_dict() if isinstance(self.bill, Bill) else self.bill),
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bill import Bill
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        store_id = _get("store_id", UNSET)
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+        cashdesk_number = _get("cashdesk_number", UNSET)
+        if not (type(cashdesk_number) is int):
+            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        cashdesk_number = d.pop("cashdesk_number")
+        reward_list_type = _get("reward_list_type", UNSET)
+        if isinstance(reward_list_type, str):
+            reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
+        else:
+            reward_list_type = odd(
+                reward_list_type,
+                _path,
+                "reward_list_type",
+                "PostPurchaseRecommendedRewardsBodyRewardListType",
+                True,
+                False,
+            )
 
-        reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(
-            d.pop("reward_list_type")
-        )
+        bill = _get("bill", UNSET)
+        if isinstance(bill, dict):
+            bill = Bill.from_dict(bill, (_path, "bill"))
+        else:
+            bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        bill = Bill.from_dict(d.pop("bill"))
+        card_number = _get("card_number", UNSET)
+        if not (isinstance(card_number, str)):
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        card_number = d.pop("card_number", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_recommended_rewards_body = cls(
             store_id=store_id,
@@ -114,7 +134,9 @@ class PostPurchaseRecommendedRewardsBody:
             customer_id=customer_id,
         )
 
-        post_purchase_recommended_rewards_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_recommended_rewards_body.additional_properties = d
         return post_purchase_recommended_rewards_body
 
     @property
@@ -132,3 +154,7 @@ class PostPurchaseRecommendedRewardsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.bill import Bill

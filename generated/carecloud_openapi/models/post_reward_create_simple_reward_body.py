@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.simple_reward import SimpleReward
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostRewardCreateSimpleRewardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "simple_reward",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PostRewardCreateSimpleRewardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        simple_reward = self.simple_reward.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "simple_reward": simple_reward,
+                "simple_reward": (
+                    self.simple_reward.to_dict()
+                    if isinstance(self.simple_reward, SimpleReward)
+                    else self.simple_reward
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.simple_reward import SimpleReward
-
-        d = dict(src_dict)
-        simple_reward = SimpleReward.from_dict(d.pop("simple_reward"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        simple_reward = _get("simple_reward", UNSET)
+        if isinstance(simple_reward, dict):
+            simple_reward = SimpleReward.from_dict(simple_reward, (_path, "simple_reward"))
+        else:
+            simple_reward = odd(simple_reward, _path, "simple_reward", "SimpleReward", True, False)
 
         post_reward_create_simple_reward_body = cls(
             simple_reward=simple_reward,
         )
 
-        post_reward_create_simple_reward_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_create_simple_reward_body.additional_properties = d
         return post_reward_create_simple_reward_body
 
     @property
@@ -67,3 +77,7 @@ class PostRewardCreateSimpleRewardBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.simple_reward import SimpleReward

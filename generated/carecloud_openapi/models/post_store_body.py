@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.store import Store
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostStoreBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,32 @@ class PostStoreBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store = self.store.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store": store,
+                "store": (self.store.to_dict() if isinstance(self.store, Store) else self.store),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.store import Store
-
-        d = dict(src_dict)
-        store = Store.from_dict(d.pop("store"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        store = _get("store", UNSET)
+        if isinstance(store, dict):
+            store = Store.from_dict(store, (_path, "store"))
+        else:
+            store = odd(store, _path, "store", "Store", True, False)
 
         post_store_body = cls(
             store=store,
         )
 
-        post_store_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_store_body.additional_properties = d
         return post_store_body
 
     @property
@@ -67,3 +73,7 @@ class PostStoreBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.store import Store

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.additional_address import AdditionalAddress
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostSubCustomerAddressBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "additional_address",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,40 @@ class PostSubCustomerAddressBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        additional_address = self.additional_address.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "additional_address": additional_address,
+                "additional_address": (
+                    self.additional_address.to_dict()
+                    if isinstance(self.additional_address, AdditionalAddress)
+                    else self.additional_address
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.additional_address import AdditionalAddress
-
-        d = dict(src_dict)
-        additional_address = AdditionalAddress.from_dict(d.pop("additional_address"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        additional_address = _get("additional_address", UNSET)
+        if isinstance(additional_address, dict):
+            additional_address = AdditionalAddress.from_dict(
+                additional_address, (_path, "additional_address")
+            )
+        else:
+            additional_address = odd(
+                additional_address, _path, "additional_address", "AdditionalAddress", True, False
+            )
 
         post_sub_customer_address_body = cls(
             additional_address=additional_address,
         )
 
-        post_sub_customer_address_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_address_body.additional_properties = d
         return post_sub_customer_address_body
 
     @property
@@ -67,3 +81,7 @@ class PostSubCustomerAddressBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.additional_address import AdditionalAddress

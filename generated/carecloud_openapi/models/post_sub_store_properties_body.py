@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.property_record import PropertyRecord
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostSubStorePropertiesBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,38 @@ class PostSubStorePropertiesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_record = self.property_record.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "property_record": property_record,
+                "property_record": (
+                    self.property_record.to_dict()
+                    if isinstance(self.property_record, PropertyRecord)
+                    else self.property_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-
-        d = dict(src_dict)
-        property_record = PropertyRecord.from_dict(d.pop("property_record"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        property_record = _get("property_record", UNSET)
+        if isinstance(property_record, dict):
+            property_record = PropertyRecord.from_dict(property_record, (_path, "property_record"))
+        else:
+            property_record = odd(
+                property_record, _path, "property_record", "PropertyRecord", True, False
+            )
 
         post_sub_store_properties_body = cls(
             property_record=property_record,
         )
 
-        post_sub_store_properties_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_store_properties_body.additional_properties = d
         return post_sub_store_properties_body
 
     @property
@@ -67,3 +79,7 @@ class PostSubStorePropertiesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.property_record import PropertyRecord

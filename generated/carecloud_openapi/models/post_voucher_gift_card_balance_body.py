@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostVoucherGiftCardBalanceBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher_id",
+        "code",
+    }
+)
 
 
 @_attrs_define
@@ -28,33 +35,35 @@ class PostVoucherGiftCardBalanceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher_id = self.voucher_id
-
-        code = self.code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
-        if code is not UNSET:
-            field_dict["code"] = code
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        voucher_id = d.pop("voucher_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        voucher_id = _get("voucher_id", UNSET)
+        if not (isinstance(voucher_id, str)):
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        code = _get("code", UNSET)
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", False, False)
 
         post_voucher_gift_card_balance_body = cls(
             voucher_id=voucher_id,
             code=code,
         )
 
-        post_voucher_gift_card_balance_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_voucher_gift_card_balance_body.additional_properties = d
         return post_voucher_gift_card_balance_body
 
     @property

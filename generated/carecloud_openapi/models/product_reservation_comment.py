@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationComment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "comment_text",
+        "comment_time",
+    }
+)
 
 
 @_attrs_define
@@ -29,33 +36,35 @@ class ProductReservationComment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        comment_text = self.comment_text
-
-        comment_time = self.comment_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if comment_text is not UNSET:
-            field_dict["comment_text"] = comment_text
-        if comment_time is not UNSET:
-            field_dict["comment_time"] = comment_time
+        if self.comment_text is not UNSET:
+            field_dict["comment_text"] = self.comment_text
+        if self.comment_time is not UNSET:
+            field_dict["comment_time"] = self.comment_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        comment_text = d.pop("comment_text", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        comment_text = _get("comment_text", UNSET)
+        if not (isinstance(comment_text, str)):
+            comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
 
-        comment_time = d.pop("comment_time", UNSET)
+        comment_time = _get("comment_time", UNSET)
+        if not (isinstance(comment_time, str)):
+            comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
 
         product_reservation_comment = cls(
             comment_text=comment_text,
             comment_time=comment_time,
         )
 
-        product_reservation_comment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_comment.additional_properties = d
         return product_reservation_comment
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reservable_product_id",
+        "amount",
+        "unit_price",
+        "vat_rate",
+    }
+)
 
 
 @_attrs_define
@@ -34,39 +43,41 @@ class ProductReservationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reservable_product_id = self.reservable_product_id
-
-        amount = self.amount
-
-        unit_price = self.unit_price
-
-        vat_rate = self.vat_rate
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reservable_product_id": reservable_product_id,
-                "amount": amount,
+                "reservable_product_id": self.reservable_product_id,
+                "amount": self.amount,
             }
         )
-        if unit_price is not UNSET:
-            field_dict["unit_price"] = unit_price
-        if vat_rate is not UNSET:
-            field_dict["vat_rate"] = vat_rate
+        if self.unit_price is not UNSET:
+            field_dict["unit_price"] = self.unit_price
+        if self.vat_rate is not UNSET:
+            field_dict["vat_rate"] = self.vat_rate
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reservable_product_id = d.pop("reservable_product_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        reservable_product_id = _get("reservable_product_id", UNSET)
+        if not (isinstance(reservable_product_id, str)):
+            reservable_product_id = odd(
+                reservable_product_id, _path, "reservable_product_id", "string", True, False
+            )
 
-        amount = d.pop("amount")
+        amount = _get("amount", UNSET)
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = d.pop("unit_price", UNSET)
+        unit_price = _get("unit_price", UNSET)
+        if not (type(unit_price) is float or type(unit_price) is int):
+            unit_price = odd(unit_price, _path, "unit_price", "number", False, False)
 
-        vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate = _get("vat_rate", UNSET)
+        if not (type(vat_rate) is float or type(vat_rate) is int):
+            vat_rate = odd(vat_rate, _path, "vat_rate", "number", False, False)
 
         product_reservation_item = cls(
             reservable_product_id=reservable_product_id,
@@ -75,7 +86,9 @@ class ProductReservationItem:
             vat_rate=vat_rate,
         )
 
-        product_reservation_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_item.additional_properties = d
         return product_reservation_item
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationProgress")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reservation_progress_id",
+        "reservation_progress_text",
+        "reservation_progress_time",
+    }
+)
 
 
 @_attrs_define
@@ -30,32 +38,48 @@ class ProductReservationProgress:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reservation_progress_id = self.reservation_progress_id
-
-        reservation_progress_text = self.reservation_progress_text
-
-        reservation_progress_time = self.reservation_progress_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if reservation_progress_id is not UNSET:
-            field_dict["reservation_progress_id"] = reservation_progress_id
-        if reservation_progress_text is not UNSET:
-            field_dict["reservation_progress_text"] = reservation_progress_text
-        if reservation_progress_time is not UNSET:
-            field_dict["reservation_progress_time"] = reservation_progress_time
+        if self.reservation_progress_id is not UNSET:
+            field_dict["reservation_progress_id"] = self.reservation_progress_id
+        if self.reservation_progress_text is not UNSET:
+            field_dict["reservation_progress_text"] = self.reservation_progress_text
+        if self.reservation_progress_time is not UNSET:
+            field_dict["reservation_progress_time"] = self.reservation_progress_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reservation_progress_id = d.pop("reservation_progress_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        reservation_progress_id = _get("reservation_progress_id", UNSET)
+        if not (type(reservation_progress_id) is int):
+            reservation_progress_id = odd(
+                reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
+            )
 
-        reservation_progress_text = d.pop("reservation_progress_text", UNSET)
+        reservation_progress_text = _get("reservation_progress_text", UNSET)
+        if not (isinstance(reservation_progress_text, str)):
+            reservation_progress_text = odd(
+                reservation_progress_text,
+                _path,
+                "reservation_progress_text",
+                "string",
+                False,
+                False,
+            )
 
-        reservation_progress_time = d.pop("reservation_progress_time", UNSET)
+        reservation_progress_time = _get("reservation_progress_time", UNSET)
+        if not (isinstance(reservation_progress_time, str)):
+            reservation_progress_time = odd(
+                reservation_progress_time,
+                _path,
+                "reservation_progress_time",
+                "string",
+                False,
+                False,
+            )
 
         product_reservation_progress = cls(
             reservation_progress_id=reservation_progress_id,
@@ -63,7 +87,9 @@ class ProductReservationProgress:
             reservation_progress_time=reservation_progress_time,
         )
 
-        product_reservation_progress.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_progress.additional_properties = d
         return product_reservation_progress
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,13 +11,17 @@ from attrs import field as _attrs_field
 from ..models.product_synchronization_for_reward_reward_product_relation_type import (
     ProductSynchronizationForRewardRewardProductRelationType,
 )
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.plu_id import PluId
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductSynchronizationForReward")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reward_product_relation_type",
+        "product_id",
+        "plu_id",
+    }
+)
 
 
 @_attrs_define
@@ -43,45 +47,56 @@ class ProductSynchronizationForReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_product_relation_type = self.reward_product_relation_type.value
-
-        product_id = self.product_id
-
-        plu_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.plu_id, Unset):
-            plu_id = self.plu_id.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reward_product_relation_type": reward_product_relation_type,
+                "reward_product_relation_type": (
+                    self.reward_product_relation_type.value
+                    if isinstance(
+                        self.reward_product_relation_type,
+                        ProductSynchronizationForRewardRewardProductRelationType,
+                    )
+                    else self.reward_product_relation_type
+                ),
             }
         )
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if plu_id is not UNSET:
-            field_dict["plu_id"] = plu_id
+        if self.product_id is not UNSET:
+            field_dict["product_id"] = self.product_id
+        if self.plu_id is not UNSET:
+            field_dict["plu_id"] = (
+                self.plu_id.to_dict() if isinstance(self.plu_id, PluId) else self.plu_id
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
-
-        d = dict(src_dict)
-        reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
-            d.pop("reward_product_relation_type")
-        )
-
-        product_id = d.pop("product_id", UNSET)
-
-        _plu_id = d.pop("plu_id", UNSET)
-        plu_id: PluId | Unset
-        if isinstance(_plu_id, Unset):
-            plu_id = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        reward_product_relation_type = _get("reward_product_relation_type", UNSET)
+        if type(reward_product_relation_type) is int:
+            reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
+                reward_product_relation_type
+            )
         else:
-            plu_id = PluId.from_dict(_plu_id)
+            reward_product_relation_type = odd(
+                reward_product_relation_type,
+                _path,
+                "reward_product_relation_type",
+                "ProductSynchronizationForRewardRewardProductRelationType",
+                True,
+                False,
+            )
+
+        product_id = _get("product_id", UNSET)
+        if not (isinstance(product_id, str)):
+            product_id = odd(product_id, _path, "product_id", "string", False, False)
+
+        plu_id = _get("plu_id", UNSET)
+        if isinstance(plu_id, dict):
+            plu_id = PluId.from_dict(plu_id, (_path, "plu_id"))
+        else:
+            plu_id = odd(plu_id, _path, "plu_id", "PluId", False, False)
 
         product_synchronization_for_reward = cls(
             reward_product_relation_type=reward_product_relation_type,
@@ -89,7 +104,9 @@ class ProductSynchronizationForReward:
             plu_id=plu_id,
         )
 
-        product_synchronization_for_reward.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_synchronization_for_reward.additional_properties = d
         return product_synchronization_for_reward
 
     @property
@@ -107,3 +124,7 @@ class ProductSynchronizationForReward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.plu_id import PluId

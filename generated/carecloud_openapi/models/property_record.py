@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PropertyRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_id",
+        "property_record_id",
+        "property_name",
+        "property_value",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -120,85 +126,75 @@ class PropertyRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
-
-        property_id = self.property_id
-
-        property_record_id = self.property_record_id
-
-        property_name = self.property_name
-
-        property_value: bool | dict[str, Any] | float | int | list[Any] | str | Unset
-        if isinstance(self.property_value, Unset):
-            property_value = UNSET
-        elif isinstance(self.property_value, list):
-            property_value = self.property_value
-
-        elif isinstance(self.property_value, PropertyRecordPropertyValueType5):
-            property_value = self.property_value.to_dict()
-        else:
-            property_value = self.property_value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "property_id": property_id,
+                "property_id": self.property_id,
             }
         )
-        if property_record_id is not UNSET:
-            field_dict["property_record_id"] = property_record_id
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
-        if property_value is not UNSET:
-            field_dict["property_value"] = property_value
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.property_record_id is not UNSET:
+            field_dict["property_record_id"] = self.property_record_id
+        if self.property_name is not UNSET:
+            field_dict["property_name"] = self.property_name
+        if self.property_value is not UNSET:
+            field_dict["property_value"] = (
+                self.property_value
+                if isinstance(self.property_value, list)
+                else (
+                    self.property_value.to_dict()
+                    if isinstance(self.property_value, PropertyRecordPropertyValueType5)
+                    else self.property_value
+                )
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        property_id = _get("property_id", UNSET)
+        if not (isinstance(property_id, str)):
+            property_id = odd(property_id, _path, "property_id", "string", True, False)
 
-        d = dict(src_dict)
-        property_id = d.pop("property_id")
-
-        property_record_id = d.pop("property_record_id", UNSET)
-
-        property_name = d.pop("property_name", UNSET)
-
-        def _parse_property_value(
-            data: object,
-        ) -> bool | float | int | list[Any] | PropertyRecordPropertyValueType5 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                property_value_type_4 = cast(list[Any], data)
-
-                return property_value_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                property_value_type_5 = PropertyRecordPropertyValueType5.from_dict(data)
-
-                return property_value_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                bool | float | int | list[Any] | PropertyRecordPropertyValueType5 | str | Unset,
-                data,
+        property_record_id = _get("property_record_id", UNSET)
+        if not (isinstance(property_record_id, str)):
+            property_record_id = odd(
+                property_record_id, _path, "property_record_id", "string", False, False
             )
 
-        property_value = _parse_property_value(d.pop("property_value", UNSET))
+        property_name = _get("property_name", UNSET)
+        if not (isinstance(property_name, str)):
+            property_name = odd(property_name, _path, "property_name", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        property_value = _get("property_value", UNSET)
+        if (
+            isinstance(property_value, str)
+            or (type(property_value) is float or type(property_value) is int)
+            or type(property_value) is int
+            or type(property_value) is bool
+            or isinstance(property_value, list)
+        ):
+            pass
+        elif isinstance(property_value, dict):
+            property_value = PropertyRecordPropertyValueType5.from_dict(
+                property_value, (_path, "property_value")
+            )
+        else:
+            property_value = odd(
+                property_value,
+                _path,
+                "property_value",
+                "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
+                False,
+                False,
+            )
+
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         property_record = cls(
             property_id=property_id,
@@ -208,7 +204,9 @@ class PropertyRecord:
             last_change=last_change,
         )
 
-        property_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            property_record.additional_properties = d
         return property_record
 
     @property
@@ -226,3 +224,7 @@ class PropertyRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5

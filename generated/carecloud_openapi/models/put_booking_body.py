@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.put_booking_body_booking import PutBookingBodyBooking
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutBookingBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PutBookingBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        booking = self.booking.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "booking": booking,
+                "booking": (
+                    self.booking.to_dict()
+                    if isinstance(self.booking, PutBookingBodyBooking)
+                    else self.booking
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.put_booking_body_booking import PutBookingBodyBooking
-
-        d = dict(src_dict)
-        booking = PutBookingBodyBooking.from_dict(d.pop("booking"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        booking = _get("booking", UNSET)
+        if isinstance(booking, dict):
+            booking = PutBookingBodyBooking.from_dict(booking, (_path, "booking"))
+        else:
+            booking = odd(booking, _path, "booking", "PutBookingBodyBooking", True, False)
 
         put_booking_body = cls(
             booking=booking,
         )
 
-        put_booking_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_booking_body.additional_properties = d
         return put_booking_body
 
     @property
@@ -67,3 +77,7 @@ class PutBookingBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.put_booking_body_booking import PutBookingBodyBooking

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.card import Card
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,32 @@ class PutCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card = self.card.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card": card,
+                "card": (self.card.to_dict() if isinstance(self.card, Card) else self.card),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.card import Card
-
-        d = dict(src_dict)
-        card = Card.from_dict(d.pop("card"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        card = _get("card", UNSET)
+        if isinstance(card, dict):
+            card = Card.from_dict(card, (_path, "card"))
+        else:
+            card = odd(card, _path, "card", "Card", True, False)
 
         put_card_body = cls(
             card=card,
         )
 
-        put_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_card_body.additional_properties = d
         return put_card_body
 
     @property
@@ -67,3 +73,7 @@ class PutCardBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.card import Card

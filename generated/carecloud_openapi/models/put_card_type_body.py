@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.card_type import CardType
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutCardTypeBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_type",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PutCardTypeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_type = self.card_type.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_type": card_type,
+                "card_type": (
+                    self.card_type.to_dict()
+                    if isinstance(self.card_type, CardType)
+                    else self.card_type
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.card_type import CardType
-
-        d = dict(src_dict)
-        card_type = CardType.from_dict(d.pop("card_type"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        card_type = _get("card_type", UNSET)
+        if isinstance(card_type, dict):
+            card_type = CardType.from_dict(card_type, (_path, "card_type"))
+        else:
+            card_type = odd(card_type, _path, "card_type", "CardType", True, False)
 
         put_card_type_body = cls(
             card_type=card_type,
         )
 
-        put_card_type_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_card_type_body.additional_properties = d
         return put_card_type_body
 
     @property
@@ -67,3 +77,7 @@ class PutCardTypeBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.card_type import CardType

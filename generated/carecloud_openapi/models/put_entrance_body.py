@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.entrance import Entrance
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutEntranceBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "entrance",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PutEntranceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        entrance = self.entrance.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "entrance": entrance,
+                "entrance": (
+                    self.entrance.to_dict()
+                    if isinstance(self.entrance, Entrance)
+                    else self.entrance
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.entrance import Entrance
-
-        d = dict(src_dict)
-        entrance = Entrance.from_dict(d.pop("entrance"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        entrance = _get("entrance", UNSET)
+        if isinstance(entrance, dict):
+            entrance = Entrance.from_dict(entrance, (_path, "entrance"))
+        else:
+            entrance = odd(entrance, _path, "entrance", "Entrance", True, False)
 
         put_entrance_body = cls(
             entrance=entrance,
         )
 
-        put_entrance_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_entrance_body.additional_properties = d
         return put_entrance_body
 
     @property
@@ -67,3 +77,7 @@ class PutEntranceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.entrance import Entrance

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.purchase import Purchase
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutPurchaseBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,36 @@ class PutPurchaseBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase = self.purchase.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "purchase": purchase,
+                "purchase": (
+                    self.purchase.to_dict()
+                    if isinstance(self.purchase, Purchase)
+                    else self.purchase
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase import Purchase
-
-        d = dict(src_dict)
-        purchase = Purchase.from_dict(d.pop("purchase"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        purchase = _get("purchase", UNSET)
+        if isinstance(purchase, dict):
+            purchase = Purchase.from_dict(purchase, (_path, "purchase"))
+        else:
+            purchase = odd(purchase, _path, "purchase", "Purchase", True, False)
 
         put_purchase_body = cls(
             purchase=purchase,
         )
 
-        put_purchase_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_purchase_body.additional_properties = d
         return put_purchase_body
 
     @property
@@ -67,3 +77,7 @@ class PutPurchaseBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.purchase import Purchase

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.task import Task
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutTaskBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,32 @@ class PutTaskBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task = self.task.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task": task,
+                "task": (self.task.to_dict() if isinstance(self.task, Task) else self.task),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task import Task
-
-        d = dict(src_dict)
-        task = Task.from_dict(d.pop("task"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        task = _get("task", UNSET)
+        if isinstance(task, dict):
+            task = Task.from_dict(task, (_path, "task"))
+        else:
+            task = odd(task, _path, "task", "Task", True, False)
 
         put_task_body = cls(
             task=task,
         )
 
-        put_task_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_task_body.additional_properties = d
         return put_task_body
 
     @property
@@ -67,3 +73,7 @@ class PutTaskBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.task import Task

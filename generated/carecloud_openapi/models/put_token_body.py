@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.setup import Setup
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PutTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "setup",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -30,37 +33,39 @@ class PutTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        setup = self.setup.to_dict()
-
-        push_token = self.push_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "setup": setup,
+                "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
             }
         )
-        if push_token is not UNSET:
-            field_dict["push_token"] = push_token
+        if self.push_token is not UNSET:
+            field_dict["push_token"] = self.push_token
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.setup import Setup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        setup = _get("setup", UNSET)
+        if isinstance(setup, dict):
+            setup = Setup.from_dict(setup, (_path, "setup"))
+        else:
+            setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        d = dict(src_dict)
-        setup = Setup.from_dict(d.pop("setup"))
-
-        push_token = d.pop("push_token", UNSET)
+        push_token = _get("push_token", UNSET)
+        if not (isinstance(push_token, str)):
+            push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         put_token_body = cls(
             setup=setup,
             push_token=push_token,
         )
 
-        put_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_token_body.additional_properties = d
         return put_token_body
 
     @property
@@ -78,3 +83,7 @@ class PutTokenBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.setup import Setup

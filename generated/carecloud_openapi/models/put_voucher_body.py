@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.voucher import Voucher
-
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PutVoucherBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +30,34 @@ class PutVoucherBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher = self.voucher.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "voucher": voucher,
+                "voucher": (
+                    self.voucher.to_dict() if isinstance(self.voucher, Voucher) else self.voucher
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.voucher import Voucher
-
-        d = dict(src_dict)
-        voucher = Voucher.from_dict(d.pop("voucher"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        voucher = _get("voucher", UNSET)
+        if isinstance(voucher, dict):
+            voucher = Voucher.from_dict(voucher, (_path, "voucher"))
+        else:
+            voucher = odd(voucher, _path, "voucher", "Voucher", True, False)
 
         put_voucher_body = cls(
             voucher=voucher,
         )
 
-        put_voucher_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_voucher_body.additional_properties = d
         return put_voucher_body
 
     @property
@@ -67,3 +75,7 @@ class PutVoucherBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.voucher import Voucher

@@ -9,9 +9,23 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.related_customer_state import RelatedCustomerState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RelatedCustomer")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "related_customer_id",
+        "customer_relation_type_id",
+        "is_leading",
+        "customer_relation_id",
+        "short_name",
+        "valid_from",
+        "valid_to",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -49,75 +63,78 @@ class RelatedCustomer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related_customer_id = self.related_customer_id
-
-        customer_relation_type_id = self.customer_relation_type_id
-
-        is_leading = self.is_leading
-
-        customer_relation_id = self.customer_relation_id
-
-        short_name = self.short_name
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "related_customer_id": related_customer_id,
-                "customer_relation_type_id": customer_relation_type_id,
-                "is_leading": is_leading,
+                "related_customer_id": self.related_customer_id,
+                "customer_relation_type_id": self.customer_relation_type_id,
+                "is_leading": self.is_leading,
             }
         )
-        if customer_relation_id is not UNSET:
-            field_dict["customer_relation_id"] = customer_relation_id
-        if short_name is not UNSET:
-            field_dict["short_name"] = short_name
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.customer_relation_id is not UNSET:
+            field_dict["customer_relation_id"] = self.customer_relation_id
+        if self.short_name is not UNSET:
+            field_dict["short_name"] = self.short_name
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, RelatedCustomerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        related_customer_id = d.pop("related_customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        related_customer_id = _get("related_customer_id", UNSET)
+        if not (isinstance(related_customer_id, str)):
+            related_customer_id = odd(
+                related_customer_id, _path, "related_customer_id", "string", True, False
+            )
 
-        customer_relation_type_id = d.pop("customer_relation_type_id")
+        customer_relation_type_id = _get("customer_relation_type_id", UNSET)
+        if not (isinstance(customer_relation_type_id, str)):
+            customer_relation_type_id = odd(
+                customer_relation_type_id, _path, "customer_relation_type_id", "string", True, False
+            )
 
-        is_leading = d.pop("is_leading")
+        is_leading = _get("is_leading", UNSET)
+        if not (type(is_leading) is bool):
+            is_leading = odd(is_leading, _path, "is_leading", "boolean", True, False)
 
-        customer_relation_id = d.pop("customer_relation_id", UNSET)
+        customer_relation_id = _get("customer_relation_id", UNSET)
+        if not (isinstance(customer_relation_id, str)):
+            customer_relation_id = odd(
+                customer_relation_id, _path, "customer_relation_id", "string", False, False
+            )
 
-        short_name = d.pop("short_name", UNSET)
+        short_name = _get("short_name", UNSET)
+        if not (isinstance(short_name, str)):
+            short_name = odd(short_name, _path, "short_name", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = _get("valid_from", UNSET)
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: RelatedCustomerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = RelatedCustomerState(state)
         else:
-            state = RelatedCustomerState(_state)
+            state = odd(state, _path, "state", "RelatedCustomerState", False, False)
 
         related_customer = cls(
             related_customer_id=related_customer_id,
@@ -131,7 +148,9 @@ class RelatedCustomer:
             state=state,
         )
 
-        related_customer.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            related_customer.additional_properties = d
         return related_customer
 
     @property

@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Segment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "segment_id",
+        "segment_group_id",
+        "segment_picture_url",
+        "note",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -37,52 +48,56 @@ class Segment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        segment_id = self.segment_id
-
-        segment_group_id = self.segment_group_id
-
-        segment_picture_url = self.segment_picture_url
-
-        note = self.note
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if segment_id is not UNSET:
-            field_dict["segment_id"] = segment_id
-        if segment_group_id is not UNSET:
-            field_dict["segment_group_id"] = segment_group_id
-        if segment_picture_url is not UNSET:
-            field_dict["segment_picture_url"] = segment_picture_url
-        if note is not UNSET:
-            field_dict["note"] = note
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.segment_id is not UNSET:
+            field_dict["segment_id"] = self.segment_id
+        if self.segment_group_id is not UNSET:
+            field_dict["segment_group_id"] = self.segment_group_id
+        if self.segment_picture_url is not UNSET:
+            field_dict["segment_picture_url"] = self.segment_picture_url
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        segment_id = d.pop("segment_id", UNSET)
+        segment_id = _get("segment_id", UNSET)
+        if not (isinstance(segment_id, str)):
+            segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 
-        segment_group_id = d.pop("segment_group_id", UNSET)
+        segment_group_id = _get("segment_group_id", UNSET)
+        if not (isinstance(segment_group_id, str)):
+            segment_group_id = odd(
+                segment_group_id, _path, "segment_group_id", "string", False, False
+            )
 
-        segment_picture_url = d.pop("segment_picture_url", UNSET)
+        segment_picture_url = _get("segment_picture_url", UNSET)
+        if not (isinstance(segment_picture_url, str)):
+            segment_picture_url = odd(
+                segment_picture_url, _path, "segment_picture_url", "string", False, False
+            )
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment = cls(
             name=name,
@@ -93,7 +108,9 @@ class Segment:
             last_change=last_change,
         )
 
-        segment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            segment.additional_properties = d
         return segment
 
     @property

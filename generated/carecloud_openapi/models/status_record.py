@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.status_record_state import StatusRecordState
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.purchase_conditions import PurchaseConditions
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="StatusRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "status_id",
+        "customer_id",
+        "status_record_id",
+        "valid_from",
+        "valid_to",
+        "purchase_conditions",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -51,79 +60,84 @@ class StatusRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_id = self.status_id
-
-        customer_id = self.customer_id
-
-        status_record_id = self.status_record_id
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        purchase_conditions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.purchase_conditions, Unset):
-            purchase_conditions = self.purchase_conditions.to_dict()
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status_id": status_id,
-                "customer_id": customer_id,
+                "status_id": self.status_id,
+                "customer_id": self.customer_id,
             }
         )
-        if status_record_id is not UNSET:
-            field_dict["status_record_id"] = status_record_id
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if purchase_conditions is not UNSET:
-            field_dict["purchase_conditions"] = purchase_conditions
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.status_record_id is not UNSET:
+            field_dict["status_record_id"] = self.status_record_id
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.purchase_conditions is not UNSET:
+            field_dict["purchase_conditions"] = (
+                self.purchase_conditions.to_dict()
+                if isinstance(self.purchase_conditions, PurchaseConditions)
+                else self.purchase_conditions
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StatusRecordState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase_conditions import PurchaseConditions
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        status_id = _get("status_id", UNSET)
+        if not (isinstance(status_id, str)):
+            status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        d = dict(src_dict)
-        status_id = d.pop("status_id")
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        status_record_id = _get("status_record_id", UNSET)
+        if not (isinstance(status_record_id, str)):
+            status_record_id = odd(
+                status_record_id, _path, "status_record_id", "string", False, False
+            )
 
-        status_record_id = d.pop("status_record_id", UNSET)
+        valid_from = _get("valid_from", UNSET)
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
-
-        _purchase_conditions = d.pop("purchase_conditions", UNSET)
-        purchase_conditions: PurchaseConditions | Unset
-        if isinstance(_purchase_conditions, Unset):
-            purchase_conditions = UNSET
+        purchase_conditions = _get("purchase_conditions", UNSET)
+        if isinstance(purchase_conditions, dict):
+            purchase_conditions = PurchaseConditions.from_dict(
+                purchase_conditions, (_path, "purchase_conditions")
+            )
         else:
-            purchase_conditions = PurchaseConditions.from_dict(_purchase_conditions)
+            purchase_conditions = odd(
+                purchase_conditions,
+                _path,
+                "purchase_conditions",
+                "PurchaseConditions",
+                False,
+                False,
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: StatusRecordState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = StatusRecordState(state)
         else:
-            state = StatusRecordState(_state)
+            state = odd(state, _path, "state", "StatusRecordState", False, False)
 
         status_record = cls(
             status_id=status_id,
@@ -136,7 +150,9 @@ class StatusRecord:
             state=state,
         )
 
-        status_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            status_record.additional_properties = d
         return status_record
 
     @property
@@ -154,3 +170,7 @@ class StatusRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.purchase_conditions import PurchaseConditions

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.unauthorized_error_body_error_error_data import (
-        UnauthorizedErrorBodyErrorErrorData,
-    )
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="UnauthorizedErrorBodyError")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "exception",
+        "title",
+        "detail",
+        "error_data",
+    }
+)
 
 
 @_attrs_define
@@ -38,54 +42,53 @@ class UnauthorizedErrorBodyError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        exception = self.exception
-
-        title = self.title
-
-        detail = self.detail
-
-        error_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_data, Unset):
-            error_data = self.error_data.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
-                "exception": exception,
-                "title": title,
-                "detail": detail,
+                "type": self.type_,
+                "exception": self.exception,
+                "title": self.title,
+                "detail": self.detail,
             }
         )
-        if error_data is not UNSET:
-            field_dict["error_data"] = error_data
+        if self.error_data is not UNSET:
+            field_dict["error_data"] = (
+                self.error_data.to_dict()
+                if isinstance(self.error_data, UnauthorizedErrorBodyErrorErrorData)
+                else self.error_data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.unauthorized_error_body_error_error_data import (
-            UnauthorizedErrorBodyErrorErrorData,
-        )
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        type_ = _get("type", UNSET)
+        if not (isinstance(type_, str)):
+            type_ = odd(type_, _path, "type", "string", True, False)
 
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        exception = _get("exception", UNSET)
+        if not (isinstance(exception, str)):
+            exception = odd(exception, _path, "exception", "string", True, False)
 
-        exception = d.pop("exception")
+        title = _get("title", UNSET)
+        if not (isinstance(title, str)):
+            title = odd(title, _path, "title", "string", True, False)
 
-        title = d.pop("title")
+        detail = _get("detail", UNSET)
+        if not (isinstance(detail, str)):
+            detail = odd(detail, _path, "detail", "string", True, False)
 
-        detail = d.pop("detail")
-
-        _error_data = d.pop("error_data", UNSET)
-        error_data: UnauthorizedErrorBodyErrorErrorData | Unset
-        if isinstance(_error_data, Unset):
-            error_data = UNSET
+        error_data = _get("error_data", UNSET)
+        if isinstance(error_data, dict):
+            error_data = UnauthorizedErrorBodyErrorErrorData.from_dict(
+                error_data, (_path, "error_data")
+            )
         else:
-            error_data = UnauthorizedErrorBodyErrorErrorData.from_dict(_error_data)
+            error_data = odd(
+                error_data, _path, "error_data", "UnauthorizedErrorBodyErrorErrorData", False, False
+            )
 
         unauthorized_error_body_error = cls(
             type_=type_,
@@ -95,7 +98,9 @@ class UnauthorizedErrorBodyError:
             error_data=error_data,
         )
 
-        unauthorized_error_body_error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            unauthorized_error_body_error.additional_properties = d
         return unauthorized_error_body_error
 
     @property
@@ -113,3 +118,7 @@ class UnauthorizedErrorBodyError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.unauthorized_error_body_error_error_data import UnauthorizedErrorBodyErrorErrorData

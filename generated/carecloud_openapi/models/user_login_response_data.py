@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user import User
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="UserLoginResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "bearer_token",
+        "valid_to",
+        "user",
+    }
+)
 
 
 @_attrs_define
@@ -36,41 +40,34 @@ class UserLoginResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bearer_token = self.bearer_token
-
-        valid_to = self.valid_to
-
-        user: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.user, Unset):
-            user = self.user.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if bearer_token is not UNSET:
-            field_dict["bearer_token"] = bearer_token
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if user is not UNSET:
-            field_dict["user"] = user
+        if self.bearer_token is not UNSET:
+            field_dict["bearer_token"] = self.bearer_token
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.user is not UNSET:
+            field_dict["user"] = self.user.to_dict() if isinstance(self.user, User) else self.user
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.user import User
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        bearer_token = _get("bearer_token", UNSET)
+        if not (isinstance(bearer_token, str)):
+            bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
 
-        d = dict(src_dict)
-        bearer_token = d.pop("bearer_token", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
-
-        _user = d.pop("user", UNSET)
-        user: User | Unset
-        if isinstance(_user, Unset):
-            user = UNSET
+        user = _get("user", UNSET)
+        if isinstance(user, dict):
+            user = User.from_dict(user, (_path, "user"))
         else:
-            user = User.from_dict(_user)
+            user = odd(user, _path, "user", "User", False, False)
 
         user_login_response_data = cls(
             bearer_token=bearer_token,
@@ -78,7 +75,9 @@ class UserLoginResponseData:
             user=user,
         )
 
-        user_login_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            user_login_response_data.additional_properties = d
         return user_login_response_data
 
     @property
@@ -96,3 +95,7 @@ class UserLoginResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.user import User

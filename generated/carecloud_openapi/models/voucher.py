@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.voucher_state import VoucherState
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.reward import Reward
-
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Voucher")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "voucher_id",
+        "store_id",
+        "code",
+        "value",
+        "applied_date",
+        "valid_from",
+        "valid_to",
+        "reward_group",
+        "note",
+        "reward",
+        "created_at",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -65,116 +80,108 @@ class Voucher:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        voucher_id = self.voucher_id
-
-        store_id = self.store_id
-
-        code = self.code
-
-        value = self.value
-
-        applied_date = self.applied_date
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        reward_group = self.reward_group
-
-        note = self.note
-
-        reward: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reward, Unset):
-            reward = self.reward.to_dict()
-
-        created_at = self.created_at
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
+                "customer_id": self.customer_id,
             }
         )
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if value is not UNSET:
-            field_dict["value"] = value
-        if applied_date is not UNSET:
-            field_dict["applied_date"] = applied_date
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if reward_group is not UNSET:
-            field_dict["reward_group"] = reward_group
-        if note is not UNSET:
-            field_dict["note"] = note
-        if reward is not UNSET:
-            field_dict["reward"] = reward
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.applied_date is not UNSET:
+            field_dict["applied_date"] = self.applied_date
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.reward_group is not UNSET:
+            field_dict["reward_group"] = self.reward_group
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.reward is not UNSET:
+            field_dict["reward"] = (
+                self.reward.to_dict() if isinstance(self.reward, Reward) else self.reward
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, VoucherState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.reward import Reward
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        voucher_id = _get("voucher_id", UNSET)
+        if not (isinstance(voucher_id, str)):
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        voucher_id = d.pop("voucher_id", UNSET)
+        store_id = _get("store_id", UNSET)
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        code = _get("code", UNSET)
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        value = _get("value", UNSET)
+        if not (type(value) is float or type(value) is int):
+            value = odd(value, _path, "value", "number", False, False)
 
-        value = d.pop("value", UNSET)
+        applied_date = _get("applied_date", UNSET)
+        if not (isinstance(applied_date, str)):
+            applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
-        applied_date = d.pop("applied_date", UNSET)
+        valid_from = _get("valid_from", UNSET)
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        reward_group = _get("reward_group", UNSET)
+        if not (isinstance(reward_group, str)):
+            reward_group = odd(reward_group, _path, "reward_group", "string", False, False)
 
-        reward_group = d.pop("reward_group", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
-        note = d.pop("note", UNSET)
-
-        _reward = d.pop("reward", UNSET)
-        reward: Reward | Unset
-        if isinstance(_reward, Unset):
-            reward = UNSET
+        reward = _get("reward", UNSET)
+        if isinstance(reward, dict):
+            reward = Reward.from_dict(reward, (_path, "reward"))
         else:
-            reward = Reward.from_dict(_reward)
+            reward = odd(reward, _path, "reward", "Reward", False, False)
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = _get("created_at", UNSET)
+        if not (isinstance(created_at, str)):
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = _get("last_change", UNSET)
+        if not (isinstance(last_change, str)):
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: VoucherState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = _get("state", UNSET)
+        if type(state) is int:
+            state = VoucherState(state)
         else:
-            state = VoucherState(_state)
+            state = odd(state, _path, "state", "VoucherState", False, False)
 
         voucher = cls(
             customer_id=customer_id,
@@ -193,7 +200,9 @@ class Voucher:
             state=state,
         )
 
-        voucher.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            voucher.additional_properties = d
         return voucher
 
     @property
@@ -211,3 +220,7 @@ class Voucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# At the end: models that refer to each other import once their classes exist.
+from ..models.reward import Reward

@@ -8,9 +8,23 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="VoucherBatch")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reward_id",
+        "customer_id",
+        "store_id",
+        "code",
+        "value",
+        "applied_date",
+        "valid_from",
+        "valid_to",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -47,69 +61,69 @@ class VoucherBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_id = self.reward_id
-
-        customer_id = self.customer_id
-
-        store_id = self.store_id
-
-        code = self.code
-
-        value = self.value
-
-        applied_date = self.applied_date
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reward_id": reward_id,
-                "customer_id": customer_id,
+                "reward_id": self.reward_id,
+                "customer_id": self.customer_id,
             }
         )
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if value is not UNSET:
-            field_dict["value"] = value
-        if applied_date is not UNSET:
-            field_dict["applied_date"] = applied_date
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.applied_date is not UNSET:
+            field_dict["applied_date"] = self.applied_date
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reward_id = d.pop("reward_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        _get = src_dict.get
+        reward_id = _get("reward_id", UNSET)
+        if not (isinstance(reward_id, str)):
+            reward_id = odd(reward_id, _path, "reward_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = _get("customer_id", UNSET)
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = _get("store_id", UNSET)
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        code = _get("code", UNSET)
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", False, False)
 
-        value = d.pop("value", UNSET)
+        value = _get("value", UNSET)
+        if not (type(value) is float or type(value) is int):
+            value = odd(value, _path, "value", "number", False, False)
 
-        applied_date = d.pop("applied_date", UNSET)
+        applied_date = _get("applied_date", UNSET)
+        if not (isinstance(applied_date, str)):
+            applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = _get("valid_from", UNSET)
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = _get("valid_to", UNSET)
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if not (isinstance(note, str)):
+            note = odd(note, _path, "note", "string", False, False)
 
         voucher_batch = cls(
             reward_id=reward_id,
@@ -123,7 +137,9 @@ class VoucherBatch:
             note=note,
         )
 
-        voucher_batch.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            voucher_batch.additional_properties = d
         return voucher_batch
 
     @property
