@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     )
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
-    from carecloud_async._pagination import Page
+    from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
+    from carecloud_async._reading import Deviation
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
@@ -63,11 +64,13 @@ _EXPORTS: dict[str, str] = {
     "CustomerAuth": "_customer_auth",
     "CustomerClient": "_client",
     "DEFAULT_TIMEOUT": "_client",
+    "Deviation": "_reading",
     "DeviceInfo": "_customer_auth",
     "EnterpriseAuth": "_auth",
     "EnterpriseClient": "_client",
     "FileTokenStore": "_token_store",
     "InMemoryTokenStore": "_token_store",
+    "InvalidItemPolicy": "_pagination",
     "InvalidParam": "_errors",
     "MethodNotAllowedError": "_errors",
     "NotFoundError": "_errors",
@@ -87,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "ServiceUnavailableError": "_errors",
     "TokenStore": "_token_store",
     "TransportError": "_errors",
+    "WalkStats": "_pagination",
     "WrongAPIError": "_errors",
     "format_project_datetime": "_datetimes",
     "operation_of": "_operations",
@@ -106,11 +110,13 @@ __all__ = [
     "ConfigurationError",
     "CustomerAuth",
     "CustomerClient",
+    "Deviation",
     "DeviceInfo",
     "EnterpriseAuth",
     "EnterpriseClient",
     "FileTokenStore",
     "InMemoryTokenStore",
+    "InvalidItemPolicy",
     "InvalidParam",
     "MethodNotAllowedError",
     "NotFoundError",
@@ -130,6 +136,7 @@ __all__ = [
     "ServiceUnavailableError",
     "TokenStore",
     "TransportError",
+    "WalkStats",
     "WrongAPIError",
     "__version__",
     "format_project_datetime",

@@ -33,13 +33,13 @@ from carecloud_async._errors import (
     CareCloudError,
     ConfigurationError,
     OutcomeUnknownError,
-    ResponseParseError,
     TransportError,
     WrongAPIError,
     error_for_status,
 )
 from carecloud_async._logging import RequestHook
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
+from carecloud_async._reading import Deviation, read_response
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
@@ -64,6 +64,10 @@ class ApiResponse:
     data: Any
     """The unwrapped ``data`` member of ``parsed``, or None."""
     operation: Operation
+    deviations: tuple[Deviation, ...] = ()
+    """Where the body did not match the schema (empty in strict mode): see ``_reading``."""
+    content: bytes = b""
+    """The raw body."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -132,10 +136,13 @@ class _BaseClient:
         rate_limiter: RateLimiter | None,
         hooks: Sequence[RequestHook],
         cache: ResponseCache | None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
         self.base_url = base_url
+        self.strict = strict
+        """Raise ``ResponseParseError`` at any value that does not match the schema."""
         self.project_timezone = project_zone(project_timezone)
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
@@ -209,6 +216,7 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
         **params: Any,
     ) -> Any:
         """Call a generated endpoint and return the ``data`` of its answer (None for 204).
@@ -216,6 +224,7 @@ class _BaseClient:
         ``params`` are the endpoint's own arguments (path and query parameters,
         ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
         that may have reached the server; ``deadline`` bounds all attempts.
+        ``strict`` overrides the client's setting for this call.
         """
         response = await self.call_raw(
             endpoint,
@@ -223,6 +232,7 @@ class _BaseClient:
             timeout=timeout,
             retry_unsafe=retry_unsafe,
             deadline=deadline,
+            strict=strict,
             **params,
         )
         return response.data
@@ -236,6 +246,7 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
         **params: Any,
     ) -> ApiResponse:
         """Like ``call``, but returns status, headers and the parsed model as well."""
@@ -285,10 +296,16 @@ class _BaseClient:
                 raise
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
-        return self._parse(module, operation, display_path, response)
+        strict = self.strict if strict is None else strict
+        return self._parse(module, operation, display_path, response, strict)
 
     def _parse(
-        self, module: ModuleType, operation: Operation, path: str, response: httpx.Response
+        self,
+        module: ModuleType,
+        operation: Operation,
+        path: str,
+        response: httpx.Response,
+        strict: bool,
     ) -> ApiResponse:
         if not response.is_success:
             try:
@@ -303,15 +320,26 @@ class _BaseClient:
                 request_id=response.headers.get("x-request-id"),
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
-        try:
-            parsed = module._parse_response(client=self._generated, response=response)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:120]}"
-            raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
+        parsed, deviations = read_response(
+            module,
+            self._generated,
+            response,
+            strict=strict,
+            operation=operation,
+            display_path=path,
+        )
         data = getattr(parsed, "data", None)
         if type(data).__name__ == "Unset":
             data = None
-        return ApiResponse(response.status_code, response.headers, parsed, data, operation)
+        return ApiResponse(
+            response.status_code,
+            response.headers,
+            parsed,
+            data,
+            operation,
+            deviations,
+            response.content,
+        )
 
     def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
         """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
@@ -408,6 +436,7 @@ class EnterpriseClient(_BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -459,6 +488,7 @@ class EnterpriseClient(_BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
 
     @classmethod
@@ -503,6 +533,7 @@ class CustomerClient(_BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         if not external_application_id:
             raise ConfigurationError("CustomerClient needs external_application_id")
@@ -535,6 +566,7 @@ class CustomerClient(_BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
         http = self._http
         self.auth.bind(lambda request: http.send(request, auth=None))
