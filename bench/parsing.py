@@ -162,9 +162,9 @@ async def _cpu_per_request(send: Callable[[], Any], rounds: int) -> float:
 
 async def _call_ratio(port: int) -> tuple[float, float]:
     import httpx
+    from carecloud_openapi.api.purchases import get_purchases
 
     from carecloud_async import EnterpriseClient
-    from carecloud_openapi.api.purchases import get_purchases
 
     base = f"http://127.0.0.1:{port}"
     rounds = 60

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
-    from carecloud_async._reading import Deviation
     from carecloud_async._ratelimit import RateLimiter
+    from carecloud_async._reading import Deviation
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import FileTokenStore, InMemoryTokenStore, TokenStore
     from carecloud_async._transport import ResilientTransport

@@ -115,7 +115,7 @@ class ReadReport:
 
 
 _current_report: ContextVar[ReadReport | None] = ContextVar("carecloud_read_report", default=None)
-_logged: set[tuple[str, str]] = set()
+_logged: set[tuple[str, str, str]] = set()
 _logged_lock = threading.Lock()
 
 
@@ -151,7 +151,7 @@ def _json_type(value: object) -> str:
     return type(value).__name__
 
 
-def _log_once(key: tuple[str, str], message: str, *args: object) -> None:
+def _log_once(key: tuple[str, str, str], message: str, *args: object) -> None:
     with _logged_lock:
         if key in _logged:
             return
@@ -167,9 +167,9 @@ def deviate(path: JsonPath, key: str | int, kind: str, expected: str, value: obj
         if report.strict:
             raise SchemaDeviationError(deviation)
         report.deviations.append(deviation)
-    # Once per place and kind per process: list indices would make every record new.
+    # Once per place, kind and type per process: indices would make every record new.
     pattern = "".join(c for c in deviation.path if not c.isdigit())
-    _log_once((pattern, kind), "response does not match the schema: %s", deviation)
+    _log_once((pattern, kind, expected), "response does not match the schema: %s", deviation)
     return None if kind in ("missing", "null") else value
 
 
