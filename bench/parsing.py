@@ -191,7 +191,8 @@ def bench_call() -> float:
         stdout=subprocess.PIPE,
     )
     try:
-        assert server.stdin is not None and server.stdout is not None
+        assert server.stdin is not None
+        assert server.stdout is not None
         server.stdin.write(page_body(PAGE))
         server.stdin.close()
         port = int(server.stdout.readline())
