@@ -61,16 +61,20 @@ async def test_raw_yields_the_plain_dict_of_the_bad_record() -> None:
     assert isinstance(items[BAD + 1], Purchase)
 
 
+async def _drain(walk: Any, seen: list[Any]) -> None:
+    async with contextlib.aclosing(walk) as items:
+        async for item in items:
+            seen.append(item)
+
+
 async def test_raise_yields_the_records_before_it_then_names_its_path() -> None:
     collection = _collection(store_id=12)
-    seen: list[str] = []
+    seen: list[Any] = []
     async with _client(collection) as client:
+        walk = client.paginate(get_purchases, page_size=100, on_invalid_item="raise")
         with pytest.raises(ResponseParseError) as caught:
-            async for item in client.paginate(
-                get_purchases, page_size=100, on_invalid_item="raise"
-            ):
-                seen.append(item.purchase_id)
-    assert len(seen) == BAD
+            await _drain(walk, seen)
+    assert [item.purchase_id for item in seen] == [f"id-{i:04d}" for i in range(BAD)]
     assert caught.value.json_path == "$.data.purchases[50].store_id"
     assert caught.value.operation_id == "getPurchases"
     assert caught.value.body_excerpt is not None
@@ -82,13 +86,9 @@ async def test_a_strict_client_raises_by_default_but_can_skip() -> None:
     async with _client(collection) as client:
         client.strict = True
         with pytest.raises(ResponseParseError, match=r"purchases\[50\]\.store_id"):
-            async with contextlib.aclosing(client.paginate(get_purchases, page_size=100)) as walk:
-                async for _ in walk:
-                    pass
-        items = [
-            item
-            async for item in client.paginate(get_purchases, page_size=100, on_invalid_item="skip")
-        ]
+            await _drain(client.paginate(get_purchases, page_size=100), [])
+        items: list[Any] = []
+        await _drain(client.paginate(get_purchases, page_size=100, on_invalid_item="skip"), items)
     assert len(items) == 299
 
 
