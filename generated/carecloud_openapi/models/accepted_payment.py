@@ -124,17 +124,23 @@ class AcceptedPayment:
             )
 
         credit_points = _get("credit_points", UNSET)
-        if not (type(credit_points) is float or type(credit_points) is int):
+        if (
+            not (type(credit_points) is float or type(credit_points) is int)
+            and credit_points is not UNSET
+        ):
             credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
         price_of_credit_points = _get("price_of_credit_points", UNSET)
-        if not (type(price_of_credit_points) is float or type(price_of_credit_points) is int):
+        if (
+            not (type(price_of_credit_points) is float or type(price_of_credit_points) is int)
+            and price_of_credit_points is not UNSET
+        ):
             price_of_credit_points = odd(
                 price_of_credit_points, _path, "price_of_credit_points", "number", False, False
             )
 
         credit = _get("credit", UNSET)
-        if not (type(credit) is float or type(credit) is int):
+        if not (type(credit) is float or type(credit) is int) and credit is not UNSET:
             credit = odd(credit, _path, "credit", "number", False, False)
 
         vouchers = _get("vouchers", UNSET)
@@ -152,9 +158,12 @@ class AcceptedPayment:
             vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
         credit_points_of_this_transaction = _get("credit_points_of_this_transaction", UNSET)
-        if not (
-            type(credit_points_of_this_transaction) is float
-            or type(credit_points_of_this_transaction) is int
+        if (
+            not (
+                type(credit_points_of_this_transaction) is float
+                or type(credit_points_of_this_transaction) is int
+            )
+            and credit_points_of_this_transaction is not UNSET
         ):
             credit_points_of_this_transaction = odd(
                 credit_points_of_this_transaction,
@@ -166,13 +175,19 @@ class AcceptedPayment:
             )
 
         total_credit_points = _get("total_credit_points", UNSET)
-        if not (type(total_credit_points) is float or type(total_credit_points) is int):
+        if (
+            not (type(total_credit_points) is float or type(total_credit_points) is int)
+            and total_credit_points is not UNSET
+        ):
             total_credit_points = odd(
                 total_credit_points, _path, "total_credit_points", "number", False, False
             )
 
         total_credit = _get("total_credit", UNSET)
-        if not (type(total_credit) is float or type(total_credit) is int):
+        if (
+            not (type(total_credit) is float or type(total_credit) is int)
+            and total_credit is not UNSET
+        ):
             total_credit = odd(total_credit, _path, "total_credit", "number", False, False)
 
         messages = _get("messages", UNSET)
@@ -190,15 +205,15 @@ class AcceptedPayment:
             messages = odd(messages, _path, "messages", "array", False, False)
 
         accepted_payment = cls(
-            recommended_discounts=recommended_discounts,
-            credit_points=credit_points,
-            price_of_credit_points=price_of_credit_points,
-            credit=credit,
-            vouchers=vouchers,
-            credit_points_of_this_transaction=credit_points_of_this_transaction,
-            total_credit_points=total_credit_points,
-            total_credit=total_credit,
-            messages=messages,
+            recommended_discounts,
+            credit_points,
+            price_of_credit_points,
+            credit,
+            vouchers,
+            credit_points_of_this_transaction,
+            total_credit_points,
+            total_credit,
+            messages,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,15 +69,15 @@ class AdditionalAddress:
             address = odd(address, _path, "address", "Address", True, False)
 
         additional_address_id = _get("additional_address_id", UNSET)
-        if not (isinstance(additional_address_id, str)):
+        if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
                 additional_address_id, _path, "additional_address_id", "string", False, False
             )
 
         additional_address = cls(
-            address_type=address_type,
-            address=address,
-            additional_address_id=additional_address_id,
+            address_type,
+            address,
+            additional_address_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

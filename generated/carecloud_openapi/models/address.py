@@ -90,56 +90,56 @@ class Address:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         address1 = _get("address1", UNSET)
-        if not (isinstance(address1, str)):
+        if not (isinstance(address1, str)) and address1 is not UNSET:
             address1 = odd(address1, _path, "address1", "string", False, False)
 
         address2 = _get("address2", UNSET)
-        if not (isinstance(address2, str)):
+        if not (isinstance(address2, str)) and address2 is not UNSET:
             address2 = odd(address2, _path, "address2", "string", False, False)
 
         address3 = _get("address3", UNSET)
-        if not (isinstance(address3, str)):
+        if not (isinstance(address3, str)) and address3 is not UNSET:
             address3 = odd(address3, _path, "address3", "string", False, False)
 
         address4 = _get("address4", UNSET)
-        if not (isinstance(address4, str)):
+        if not (isinstance(address4, str)) and address4 is not UNSET:
             address4 = odd(address4, _path, "address4", "string", False, False)
 
         address5 = _get("address5", UNSET)
-        if not (isinstance(address5, str)):
+        if not (isinstance(address5, str)) and address5 is not UNSET:
             address5 = odd(address5, _path, "address5", "string", False, False)
 
         address6 = _get("address6", UNSET)
-        if not (isinstance(address6, str)):
+        if not (isinstance(address6, str)) and address6 is not UNSET:
             address6 = odd(address6, _path, "address6", "string", False, False)
 
         address7 = _get("address7", UNSET)
-        if not (isinstance(address7, str)):
+        if not (isinstance(address7, str)) and address7 is not UNSET:
             address7 = odd(address7, _path, "address7", "string", False, False)
 
         zip_ = _get("zip", UNSET)
-        if not (isinstance(zip_, str)):
+        if not (isinstance(zip_, str)) and zip_ is not UNSET:
             zip_ = odd(zip_, _path, "zip", "string", False, False)
 
         city = _get("city", UNSET)
-        if not (isinstance(city, str)):
+        if not (isinstance(city, str)) and city is not UNSET:
             city = odd(city, _path, "city", "string", False, False)
 
         country_code = _get("country_code", UNSET)
-        if not (isinstance(country_code, str)):
+        if not (isinstance(country_code, str)) and country_code is not UNSET:
             country_code = odd(country_code, _path, "country_code", "string", False, False)
 
         address = cls(
-            address1=address1,
-            address2=address2,
-            address3=address3,
-            address4=address4,
-            address5=address5,
-            address6=address6,
-            address7=address7,
-            zip_=zip_,
-            city=city,
-            country_code=country_code,
+            address1,
+            address2,
+            address3,
+            address4,
+            address5,
+            address6,
+            address7,
+            zip_,
+            city,
+            country_code,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

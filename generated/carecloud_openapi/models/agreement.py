@@ -141,10 +141,10 @@ class Agreement:
             )
 
         agreement = cls(
-            agreement_gtc=agreement_gtc,
-            agreement_profiling=agreement_profiling,
-            agreement_marketing_communication=agreement_marketing_communication,
-            custom_agreements=custom_agreements,
+            agreement_gtc,
+            agreement_profiling,
+            agreement_marketing_communication,
+            custom_agreements,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -87,43 +87,46 @@ class AgreementList:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         agreement_id = _get("agreement_id", UNSET)
-        if not (isinstance(agreement_id, str)):
+        if not (isinstance(agreement_id, str)) and agreement_id is not UNSET:
             agreement_id = odd(agreement_id, _path, "agreement_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         text = _get("text", UNSET)
-        if not (isinstance(text, str)):
+        if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 
         withdrawal_text = _get("withdrawal_text", UNSET)
-        if not (isinstance(withdrawal_text, str)):
+        if not (isinstance(withdrawal_text, str)) and withdrawal_text is not UNSET:
             withdrawal_text = odd(withdrawal_text, _path, "withdrawal_text", "string", False, False)
 
         communication_channel_id = _get("communication_channel_id", UNSET)
-        if not (isinstance(communication_channel_id, str)):
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
             communication_channel_id = odd(
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         agreement_list = cls(
-            agreement_id=agreement_id,
-            name=name,
-            text=text,
-            withdrawal_text=withdrawal_text,
-            communication_channel_id=communication_channel_id,
-            text_id=text_id,
-            last_change=last_change,
+            agreement_id,
+            name,
+            text,
+            withdrawal_text,
+            communication_channel_id,
+            text_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -73,13 +73,13 @@ class Attachment:
             file_data = odd(file_data, _path, "file_data", "string", True, False)
 
         cache_for = _get("cache_for", UNSET)
-        if not (type(cache_for) is int):
+        if not (type(cache_for) is int) and cache_for is not UNSET:
             cache_for = odd(cache_for, _path, "cache_for", "integer", False, False)
 
         attachment = cls(
-            upload_method=upload_method,
-            file_data=file_data,
-            cache_for=cache_for,
+            upload_method,
+            file_data,
+            cache_for,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

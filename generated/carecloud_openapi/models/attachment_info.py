@@ -43,13 +43,13 @@ class AttachmentInfo:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         attachment_format = _get("attachment_format", UNSET)
-        if not (isinstance(attachment_format, str)):
+        if not (isinstance(attachment_format, str)) and attachment_format is not UNSET:
             attachment_format = odd(
                 attachment_format, _path, "attachment_format", "string", False, False
             )
 
         attachment_info = cls(
-            attachment_format=attachment_format,
+            attachment_format,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -101,29 +101,29 @@ class Audience:
             state = odd(state, _path, "state", "AudienceState", True, False)
 
         audience_id = _get("audience_id", UNSET)
-        if not (isinstance(audience_id, str)):
+        if not (isinstance(audience_id, str)) and audience_id is not UNSET:
             audience_id = odd(audience_id, _path, "audience_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         created_by = _get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 
         updated_by = _get("updated_by", UNSET)
-        if not (isinstance(updated_by, str)):
+        if not (isinstance(updated_by, str)) and updated_by is not UNSET:
             updated_by = odd(updated_by, _path, "updated_by", "string", False, False)
 
         audience = cls(
-            name=name,
-            communication_channel_id=communication_channel_id,
-            state=state,
-            audience_id=audience_id,
-            last_change=last_change,
-            created_by=created_by,
-            updated_by=updated_by,
+            name,
+            communication_channel_id,
+            state,
+            audience_id,
+            last_change,
+            created_by,
+            updated_by,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -64,7 +64,7 @@ class BadRequestErrorBody:
             error = odd(error, _path, "error", "BadRequestErrorBodyError", False, False)
 
         bad_request_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

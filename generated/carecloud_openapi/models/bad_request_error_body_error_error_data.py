@@ -78,7 +78,7 @@ class BadRequestErrorBodyErrorErrorData:
             invalid_params = odd(invalid_params, _path, "invalid_params", "array", False, False)
 
         bad_request_error_body_error_error_data = cls(
-            invalid_params=invalid_params,
+            invalid_params,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -104,22 +104,22 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             )
 
         reason = _get("reason", UNSET)
-        if not (isinstance(reason, str)):
+        if not (isinstance(reason, str)) and reason is not UNSET:
             reason = odd(reason, _path, "reason", "string", False, False)
 
         value = _get("value", UNSET)
-        if not (isinstance(value, str)):
+        if not (isinstance(value, str)) and value is not UNSET:
             value = odd(value, _path, "value", "string", False, False)
 
         message = _get("message", UNSET)
-        if not (isinstance(message, str)):
+        if not (isinstance(message, str)) and message is not UNSET:
             message = odd(message, _path, "message", "string", False, False)
 
         bad_request_error_body_error_error_data_invalid_params_item = cls(
-            name=name,
-            reason=reason,
-            value=value,
-            message=message,
+            name,
+            reason,
+            value,
+            message,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,10 +72,10 @@ class BasicError:
             detail = odd(detail, _path, "detail", "string", True, False)
 
         basic_error = cls(
-            type_=type_,
-            exception=exception,
-            title=title,
-            detail=detail,
+            type_,
+            exception,
+            title,
+            detail,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

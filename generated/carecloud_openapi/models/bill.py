@@ -119,21 +119,21 @@ class Bill:
             bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
         bill_number = _get("bill_number", UNSET)
-        if not (isinstance(bill_number, str)):
+        if not (isinstance(bill_number, str)) and bill_number is not UNSET:
             bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
         created_by = _get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 
         bill = cls(
-            bill_id=bill_id,
-            payment_time=payment_time,
-            currency_id=currency_id,
-            total_price=total_price,
-            bill_items=bill_items,
-            bill_number=bill_number,
-            created_by=created_by,
+            bill_id,
+            payment_time,
+            currency_id,
+            total_price,
+            bill_items,
+            bill_number,
+            created_by,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -164,11 +164,11 @@ class BillItem:
             )
 
         category_plu_id = _get("category_plu_id", UNSET)
-        if not (isinstance(category_plu_id, str)):
+        if not (isinstance(category_plu_id, str)) and category_plu_id is not UNSET:
             category_plu_id = odd(category_plu_id, _path, "category_plu_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         purchase_item_property_records = _get("purchase_item_property_records", UNSET)
@@ -193,18 +193,18 @@ class BillItem:
             )
 
         bill_item = cls(
-            plu_ids=plu_ids,
-            plu_name=plu_name,
-            vat_rate=vat_rate,
-            quantity=quantity,
-            paid_amount=paid_amount,
-            price=price,
-            bill_item_id=bill_item_id,
-            loyalty_off=loyalty_off,
-            purchase_item_type_id=purchase_item_type_id,
-            category_plu_id=category_plu_id,
-            customer_id=customer_id,
-            purchase_item_property_records=purchase_item_property_records,
+            plu_ids,
+            plu_name,
+            vat_rate,
+            quantity,
+            paid_amount,
+            price,
+            bill_item_id,
+            loyalty_off,
+            purchase_item_type_id,
+            category_plu_id,
+            customer_id,
+            purchase_item_property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -125,15 +125,15 @@ class Booking:
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
         booking_id = _get("booking_id", UNSET)
-        if not (isinstance(booking_id, str)):
+        if not (isinstance(booking_id, str)) and booking_id is not UNSET:
             booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         booking_status = _get("booking_status", UNSET)
-        if not (isinstance(booking_status, str)):
+        if not (isinstance(booking_status, str)) and booking_status is not UNSET:
             booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
         utm = _get("utm", UNSET)
@@ -155,7 +155,7 @@ class Booking:
             data = odd(data, _path, "data", "string | array | BookingDataType2", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -165,15 +165,15 @@ class Booking:
             state = odd(state, _path, "state", "BookingState", False, False)
 
         booking = cls(
-            booking_items=booking_items,
-            created_at=created_at,
-            booking_id=booking_id,
-            customer_id=customer_id,
-            booking_status=booking_status,
-            utm=utm,
-            data=data,
-            last_change=last_change,
-            state=state,
+            booking_items,
+            created_at,
+            booking_id,
+            customer_id,
+            booking_status,
+            utm,
+            data,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

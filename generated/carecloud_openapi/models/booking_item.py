@@ -131,11 +131,11 @@ class BookingItem:
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
         booking_item_id = _get("booking_item_id", UNSET)
-        if not (isinstance(booking_item_id, str)):
+        if not (isinstance(booking_item_id, str)) and booking_item_id is not UNSET:
             booking_item_id = odd(booking_item_id, _path, "booking_item_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         booking_ticket = _get("booking_ticket", UNSET)
@@ -147,19 +147,19 @@ class BookingItem:
             )
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         capacity_taken = _get("capacity_taken", UNSET)
-        if not (type(capacity_taken) is int):
+        if not (type(capacity_taken) is int) and capacity_taken is not UNSET:
             capacity_taken = odd(capacity_taken, _path, "capacity_taken", "integer", False, False)
 
         booking_item_status = _get("booking_item_status", UNSET)
-        if not (isinstance(booking_item_status, str)):
+        if not (isinstance(booking_item_status, str)) and booking_item_status is not UNSET:
             booking_item_status = odd(
                 booking_item_status, _path, "booking_item_status", "string", False, False
             )
@@ -187,22 +187,22 @@ class BookingItem:
             state = odd(state, _path, "state", "BookingItemState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_item = cls(
-            time_slot_id=time_slot_id,
-            created_at=created_at,
-            booking_item_id=booking_item_id,
-            customer_id=customer_id,
-            booking_ticket=booking_ticket,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            capacity_taken=capacity_taken,
-            booking_item_status=booking_item_status,
-            additional_properties=additional_properties,
-            state=state,
-            last_change=last_change,
+            time_slot_id,
+            created_at,
+            booking_item_id,
+            customer_id,
+            booking_ticket,
+            valid_from,
+            valid_to,
+            capacity_taken,
+            booking_item_status,
+            additional_properties,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

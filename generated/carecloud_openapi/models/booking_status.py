@@ -77,13 +77,13 @@ class BookingStatus:
             name = odd(name, _path, "name", "string", True, False)
 
         booking_status_id = _get("booking_status_id", UNSET)
-        if not (isinstance(booking_status_id, str)):
+        if not (isinstance(booking_status_id, str)) and booking_status_id is not UNSET:
             booking_status_id = odd(
                 booking_status_id, _path, "booking_status_id", "string", False, False
             )
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         state = _get("state", UNSET)
@@ -93,15 +93,15 @@ class BookingStatus:
             state = odd(state, _path, "state", "BookingStatusState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_status = cls(
-            name=name,
-            booking_status_id=booking_status_id,
-            created_at=created_at,
-            state=state,
-            last_change=last_change,
+            name,
+            booking_status_id,
+            created_at,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

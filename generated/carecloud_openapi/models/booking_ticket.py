@@ -89,19 +89,19 @@ class BookingTicket:
             name = odd(name, _path, "name", "string", True, False)
 
         ticket_id = _get("ticket_id", UNSET)
-        if not (isinstance(ticket_id, str)):
+        if not (isinstance(ticket_id, str)) and ticket_id is not UNSET:
             ticket_id = odd(ticket_id, _path, "ticket_id", "string", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         state = _get("state", UNSET)
@@ -111,17 +111,17 @@ class BookingTicket:
             state = odd(state, _path, "state", "BookingTicketState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_ticket = cls(
-            name=name,
-            ticket_id=ticket_id,
-            created_at=created_at,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            state=state,
-            last_change=last_change,
+            name,
+            ticket_id,
+            created_at,
+            valid_from,
+            valid_to,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -90,23 +90,23 @@ class Campaign:
             name = odd(name, _path, "name", "string", True, False)
 
         idcampaign = _get("idcampaign", UNSET)
-        if not (isinstance(idcampaign, str)):
+        if not (isinstance(idcampaign, str)) and idcampaign is not UNSET:
             idcampaign = odd(idcampaign, _path, "idcampaign", "string", False, False)
 
         campaign_id = _get("campaign_id", UNSET)
-        if not (isinstance(campaign_id, str)):
+        if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
         external_id = _get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
         parent_id = _get("parent_id", UNSET)
-        if not (isinstance(parent_id, str)):
+        if not (isinstance(parent_id, str)) and parent_id is not UNSET:
             parent_id = odd(parent_id, _path, "parent_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -116,13 +116,13 @@ class Campaign:
             state = odd(state, _path, "state", "CampaignState", False, False)
 
         campaign = cls(
-            name=name,
-            idcampaign=idcampaign,
-            campaign_id=campaign_id,
-            external_id=external_id,
-            parent_id=parent_id,
-            last_change=last_change,
-            state=state,
+            name,
+            idcampaign,
+            campaign_id,
+            external_id,
+            parent_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,27 +70,27 @@ class CampaignPresentationData:
             name = odd(name, _path, "name", "string", True, False)
 
         subtitle = _get("subtitle", UNSET)
-        if not (isinstance(subtitle, str)):
+        if not (isinstance(subtitle, str)) and subtitle is not UNSET:
             subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         image_url = _get("image_url", UNSET)
-        if not (isinstance(image_url, str)):
+        if not (isinstance(image_url, str)) and image_url is not UNSET:
             image_url = odd(image_url, _path, "image_url", "string", False, False)
 
         campaign_presentation_data = cls(
-            name=name,
-            subtitle=subtitle,
-            note=note,
-            description=description,
-            image_url=image_url,
+            name,
+            subtitle,
+            note,
+            description,
+            image_url,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

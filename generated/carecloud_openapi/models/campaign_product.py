@@ -182,7 +182,7 @@ class CampaignProduct:
             )
 
         campaign_product_id = _get("campaign_product_id", UNSET)
-        if not (isinstance(campaign_product_id, str)):
+        if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False
             )
@@ -217,7 +217,7 @@ class CampaignProduct:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -227,20 +227,20 @@ class CampaignProduct:
             state = odd(state, _path, "state", "CampaignProductState", False, False)
 
         campaign_product = cls(
-            product_id=product_id,
-            currency_id=currency_id,
-            campaign_id=campaign_id,
-            value=value,
-            value_type_id=value_type_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            type_id=type_id,
-            presentation_data=presentation_data,
-            campaign_product_id=campaign_product_id,
-            display_in=display_in,
-            campaign_product_property_records=campaign_product_property_records,
-            last_change=last_change,
-            state=state,
+            product_id,
+            currency_id,
+            campaign_id,
+            value,
+            value_type_id,
+            valid_from,
+            valid_to,
+            type_id,
+            presentation_data,
+            campaign_product_id,
+            display_in,
+            campaign_product_property_records,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -67,7 +67,10 @@ class CampaignProductStoreRecord:
             )
 
         campaign_product_store_record_id = _get("campaign_product_store_record_id", UNSET)
-        if not (isinstance(campaign_product_store_record_id, str)):
+        if (
+            not (isinstance(campaign_product_store_record_id, str))
+            and campaign_product_store_record_id is not UNSET
+        ):
             campaign_product_store_record_id = odd(
                 campaign_product_store_record_id,
                 _path,
@@ -78,9 +81,9 @@ class CampaignProductStoreRecord:
             )
 
         campaign_product_store_record = cls(
-            store_id=store_id,
-            campaign_product_id=campaign_product_id,
-            campaign_product_store_record_id=campaign_product_store_record_id,
+            store_id,
+            campaign_product_id,
+            campaign_product_store_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

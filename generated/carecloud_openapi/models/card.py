@@ -111,46 +111,46 @@ class Card:
             state = odd(state, _path, "state", "CardState", True, False)
 
         card_id = _get("card_id", UNSET)
-        if not (isinstance(card_id, str)):
+        if not (isinstance(card_id, str)) and card_id is not UNSET:
             card_id = odd(card_id, _path, "card_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         secondary_card_number = _get("secondary_card_number", UNSET)
-        if not (isinstance(secondary_card_number, str)):
+        if not (isinstance(secondary_card_number, str)) and secondary_card_number is not UNSET:
             secondary_card_number = odd(
                 secondary_card_number, _path, "secondary_card_number", "string", False, False
             )
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         card = cls(
-            card_type_id=card_type_id,
-            card_number=card_number,
-            state=state,
-            card_id=card_id,
-            customer_id=customer_id,
-            secondary_card_number=secondary_card_number,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            store_id=store_id,
-            last_change=last_change,
+            card_type_id,
+            card_number,
+            state,
+            card_id,
+            customer_id,
+            secondary_card_number,
+            valid_from,
+            valid_to,
+            store_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

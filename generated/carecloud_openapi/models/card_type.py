@@ -67,18 +67,18 @@ class CardType:
             prefix = odd(prefix, _path, "prefix", "string", True, False)
 
         card_type_id = _get("card_type_id", UNSET)
-        if not (isinstance(card_type_id, str)):
+        if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         card_type = cls(
-            name=name,
-            prefix=prefix,
-            card_type_id=card_type_id,
-            text_id=text_id,
+            name,
+            prefix,
+            card_type_id,
+            text_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -43,11 +43,11 @@ class CashierMessage:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         text = _get("text", UNSET)
-        if not (isinstance(text, str)):
+        if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 
         cashier_message = cls(
-            text=text,
+            text,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,16 +48,16 @@ class ChartPointData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         x_axis_value = _get("x_axis_value", UNSET)
-        if not (isinstance(x_axis_value, str)):
+        if not (isinstance(x_axis_value, str)) and x_axis_value is not UNSET:
             x_axis_value = odd(x_axis_value, _path, "x_axis_value", "string", False, False)
 
         y_axis_value = _get("y_axis_value", UNSET)
-        if not (isinstance(y_axis_value, str)):
+        if not (isinstance(y_axis_value, str)) and y_axis_value is not UNSET:
             y_axis_value = odd(y_axis_value, _path, "y_axis_value", "string", False, False)
 
         chart_point_data = cls(
-            x_axis_value=x_axis_value,
-            y_axis_value=y_axis_value,
+            x_axis_value,
+            y_axis_value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

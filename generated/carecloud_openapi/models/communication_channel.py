@@ -63,15 +63,18 @@ class CommunicationChannel:
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
         communication_channel_id = _get("communication_channel_id", UNSET)
-        if not (isinstance(communication_channel_id, str)):
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
             communication_channel_id = odd(
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
         communication_channel = cls(
-            name=name,
-            text_id=text_id,
-            communication_channel_id=communication_channel_id,
+            name,
+            text_id,
+            communication_channel_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -74,13 +74,13 @@ class Consents:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         consents = cls(
-            consent_id=consent_id,
-            consent_value=consent_value,
-            last_change=last_change,
+            consent_id,
+            consent_value,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -59,11 +59,11 @@ class Country:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         country_id = _get("country_id", UNSET)
-        if not (isinstance(country_id, str)):
+        if not (isinstance(country_id, str)) and country_id is not UNSET:
             country_id = odd(country_id, _path, "country_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         state = _get("state", UNSET)
@@ -73,9 +73,9 @@ class Country:
             state = odd(state, _path, "state", "CountryState", False, False)
 
         country = cls(
-            country_id=country_id,
-            name=name,
-            state=state,
+            country_id,
+            name,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

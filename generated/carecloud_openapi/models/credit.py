@@ -111,27 +111,33 @@ class Credit:
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
         credit_id = _get("credit_id", UNSET)
-        if not (isinstance(credit_id, str)):
+        if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
         assigned_credits = _get("assigned_credits", UNSET)
-        if not (type(assigned_credits) is float or type(assigned_credits) is int):
+        if (
+            not (type(assigned_credits) is float or type(assigned_credits) is int)
+            and assigned_credits is not UNSET
+        ):
             assigned_credits = odd(
                 assigned_credits, _path, "assigned_credits", "number", False, False
             )
 
         available_credits = _get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
             available_credits = odd(
                 available_credits, _path, "available_credits", "number", False, False
             )
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -141,20 +147,20 @@ class Credit:
             state = odd(state, _path, "state", "CreditState", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         credit = cls(
-            customer_id=customer_id,
-            credit_type_id=credit_type_id,
-            partner_id=partner_id,
-            credit_id=credit_id,
-            assigned_credits=assigned_credits,
-            available_credits=available_credits,
-            valid_to=valid_to,
-            currency_id=currency_id,
-            state=state,
-            note=note,
+            customer_id,
+            credit_type_id,
+            partner_id,
+            credit_id,
+            assigned_credits,
+            available_credits,
+            valid_to,
+            currency_id,
+            state,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

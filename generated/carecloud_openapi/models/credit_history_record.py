@@ -83,39 +83,42 @@ class CreditHistoryRecord:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         amount = _get("amount", UNSET)
-        if not (type(amount) is float or type(amount) is int):
+        if not (type(amount) is float or type(amount) is int) and amount is not UNSET:
             amount = odd(amount, _path, "amount", "number", False, False)
 
         credit_operation_type = _get("credit_operation_type", UNSET)
-        if not (isinstance(credit_operation_type, str)):
+        if not (isinstance(credit_operation_type, str)) and credit_operation_type is not UNSET:
             credit_operation_type = odd(
                 credit_operation_type, _path, "credit_operation_type", "string", False, False
             )
 
         credit_operation_note = _get("credit_operation_note", UNSET)
-        if not (isinstance(credit_operation_note, str)):
+        if not (isinstance(credit_operation_note, str)) and credit_operation_note is not UNSET:
             credit_operation_note = odd(
                 credit_operation_note, _path, "credit_operation_note", "string", False, False
             )
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         credit_history_record_time = _get("credit_history_record_time", UNSET)
-        if not (isinstance(credit_history_record_time, str)):
+        if (
+            not (isinstance(credit_history_record_time, str))
+            and credit_history_record_time is not UNSET
+        ):
             credit_history_record_time = odd(
                 credit_history_record_time,
                 _path,
@@ -126,14 +129,14 @@ class CreditHistoryRecord:
             )
 
         credit_history_record = cls(
-            customer_id=customer_id,
-            amount=amount,
-            credit_operation_type=credit_operation_type,
-            credit_operation_note=credit_operation_note,
-            partner_id=partner_id,
-            currency_id=currency_id,
-            store_id=store_id,
-            credit_history_record_time=credit_history_record_time,
+            customer_id,
+            amount,
+            credit_operation_type,
+            credit_operation_note,
+            partner_id,
+            currency_id,
+            store_id,
+            credit_history_record_time,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

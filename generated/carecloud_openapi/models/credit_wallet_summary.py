@@ -60,30 +60,39 @@ class CreditWalletSummary:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         earned_credits = _get("earned_credits", UNSET)
-        if not (type(earned_credits) is float or type(earned_credits) is int):
+        if (
+            not (type(earned_credits) is float or type(earned_credits) is int)
+            and earned_credits is not UNSET
+        ):
             earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
         redeemed_credits = _get("redeemed_credits", UNSET)
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
+        if (
+            not (type(redeemed_credits) is float or type(redeemed_credits) is int)
+            and redeemed_credits is not UNSET
+        ):
             redeemed_credits = odd(
                 redeemed_credits, _path, "redeemed_credits", "number", False, False
             )
 
         available_credits = _get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
             available_credits = odd(
                 available_credits, _path, "available_credits", "number", False, False
             )
 
         credit_wallet_summary = cls(
-            currency_id=currency_id,
-            earned_credits=earned_credits,
-            redeemed_credits=redeemed_credits,
-            available_credits=available_credits,
+            currency_id,
+            earned_credits,
+            redeemed_credits,
+            available_credits,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,9 +65,9 @@ class Currency:
             code = odd(code, _path, "code", "string", True, False)
 
         currency = cls(
-            currency_id=currency_id,
-            name=name,
-            code=code,
+            currency_id,
+            name,
+            code,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -73,8 +73,8 @@ class CustomAgreements:
             )
 
         custom_agreements = cls(
-            agreement_id=agreement_id,
-            agreement_value=agreement_value,
+            agreement_id,
+            agreement_value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

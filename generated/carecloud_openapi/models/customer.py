@@ -96,19 +96,19 @@ class Customer:
             )
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         doi_email = _get("doi_email", UNSET)
-        if not (isinstance(doi_email, str)):
+        if not (isinstance(doi_email, str)) and doi_email is not UNSET:
             doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
 
         doi_phone = _get("doi_phone", UNSET)
-        if not (isinstance(doi_phone, str)):
+        if not (isinstance(doi_phone, str)) and doi_phone is not UNSET:
             doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -118,12 +118,12 @@ class Customer:
             state = odd(state, _path, "state", "CustomerState", False, False)
 
         customer = cls(
-            personal_information=personal_information,
-            customer_id=customer_id,
-            doi_email=doi_email,
-            doi_phone=doi_phone,
-            last_change=last_change,
-            state=state,
+            personal_information,
+            customer_id,
+            doi_email,
+            doi_phone,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -60,11 +60,11 @@ class CustomerEngagementSetup:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         setup_id = _get("setup_id", UNSET)
-        if not (isinstance(setup_id, str)):
+        if not (isinstance(setup_id, str)) and setup_id is not UNSET:
             setup_id = odd(setup_id, _path, "setup_id", "string", False, False)
 
         setup = _get("setup", UNSET)
-        if not (isinstance(setup, str)):
+        if not (isinstance(setup, str)) and setup is not UNSET:
             setup = odd(setup, _path, "setup", "string", False, False)
 
         state = _get("state", UNSET)
@@ -74,9 +74,9 @@ class CustomerEngagementSetup:
             state = odd(state, _path, "state", "CustomerEngagementSetupState", False, False)
 
         customer_engagement_setup = cls(
-            setup_id=setup_id,
-            setup=setup,
-            state=state,
+            setup_id,
+            setup,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

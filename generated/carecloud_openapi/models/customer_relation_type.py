@@ -73,7 +73,10 @@ class CustomerRelationType:
             name = odd(name, _path, "name", "string", True, False)
 
         customer_relation_type_id = _get("customer_relation_type_id", UNSET)
-        if not (isinstance(customer_relation_type_id, str)):
+        if (
+            not (isinstance(customer_relation_type_id, str))
+            and customer_relation_type_id is not UNSET
+        ):
             customer_relation_type_id = odd(
                 customer_relation_type_id,
                 _path,
@@ -84,7 +87,7 @@ class CustomerRelationType:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -94,10 +97,10 @@ class CustomerRelationType:
             state = odd(state, _path, "state", "CustomerRelationTypeState", False, False)
 
         customer_relation_type = cls(
-            name=name,
-            customer_relation_type_id=customer_relation_type_id,
-            last_change=last_change,
-            state=state,
+            name,
+            customer_relation_type_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

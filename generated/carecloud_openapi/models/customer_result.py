@@ -49,16 +49,16 @@ class CustomerResult:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         match = _get("match", UNSET)
-        if not (type(match) is int):
+        if not (type(match) is int) and match is not UNSET:
             match = odd(match, _path, "match", "integer", False, False)
 
         customer_result = cls(
-            customer_id=customer_id,
-            match=match,
+            customer_id,
+            match,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

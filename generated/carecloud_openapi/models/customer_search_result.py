@@ -61,7 +61,7 @@ class CustomerSearchResult:
             strict = odd(strict, _path, "strict", "array", False, False)
 
         customer_search_result = cls(
-            strict=strict,
+            strict,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -83,7 +83,7 @@ class CustomerSource:
             name = odd(name, _path, "name", "string", True, False)
 
         customer_source_text_id = _get("customer_source_text_id", UNSET)
-        if not (isinstance(customer_source_text_id, str)):
+        if not (isinstance(customer_source_text_id, str)) and customer_source_text_id is not UNSET:
             customer_source_text_id = odd(
                 customer_source_text_id, _path, "customer_source_text_id", "string", False, False
             )
@@ -95,15 +95,15 @@ class CustomerSource:
             state = odd(state, _path, "state", "CustomerSourceState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         customer_source = cls(
-            customer_source_id=customer_source_id,
-            name=name,
-            customer_source_text_id=customer_source_text_id,
-            state=state,
-            last_change=last_change,
+            customer_source_id,
+            name,
+            customer_source_text_id,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

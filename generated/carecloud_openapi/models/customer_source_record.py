@@ -77,7 +77,10 @@ class CustomerSourceRecord:
             )
 
         customer_source_record_id = _get("customer_source_record_id", UNSET)
-        if not (isinstance(customer_source_record_id, str)):
+        if (
+            not (isinstance(customer_source_record_id, str))
+            and customer_source_record_id is not UNSET
+        ):
             customer_source_record_id = odd(
                 customer_source_record_id,
                 _path,
@@ -88,23 +91,23 @@ class CustomerSourceRecord:
             )
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         external_id = _get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         customer_source_record = cls(
-            customer_source_id=customer_source_id,
-            customer_source_record_id=customer_source_record_id,
-            customer_id=customer_id,
-            external_id=external_id,
-            last_change=last_change,
+            customer_source_id,
+            customer_source_record_id,
+            customer_id,
+            external_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -73,10 +73,10 @@ class Device:
             device_type = odd(device_type, _path, "device_type", "string", True, False)
 
         device = cls(
-            device_id=device_id,
-            device_system=device_system,
-            device_name=device_name,
-            device_type=device_type,
+            device_id,
+            device_system,
+            device_name,
+            device_type,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,29 +69,35 @@ class DiscountItem:
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
         discount_code = _get("discount_code", UNSET)
-        if not (isinstance(discount_code, str)):
+        if not (isinstance(discount_code, str)) and discount_code is not UNSET:
             discount_code = odd(discount_code, _path, "discount_code", "string", False, False)
 
         discount_value = _get("discount_value", UNSET)
-        if not (type(discount_value) is float or type(discount_value) is int):
+        if (
+            not (type(discount_value) is float or type(discount_value) is int)
+            and discount_value is not UNSET
+        ):
             discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
         discount_percent = _get("discount_percent", UNSET)
-        if not (type(discount_percent) is float or type(discount_percent) is int):
+        if (
+            not (type(discount_percent) is float or type(discount_percent) is int)
+            and discount_percent is not UNSET
+        ):
             discount_percent = odd(
                 discount_percent, _path, "discount_percent", "number", False, False
             )
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         discount_item = cls(
-            bill_item_id=bill_item_id,
-            discount_code=discount_code,
-            discount_value=discount_value,
-            discount_percent=discount_percent,
-            description=description,
+            bill_item_id,
+            discount_code,
+            discount_value,
+            discount_percent,
+            description,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -188,37 +188,40 @@ class Entrance:
             state = odd(state, _path, "state", "EntranceState", True, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         resort_name = _get("resort_name", UNSET)
-        if not (isinstance(resort_name, str)):
+        if not (isinstance(resort_name, str)) and resort_name is not UNSET:
             resort_name = odd(resort_name, _path, "resort_name", "string", False, False)
 
         customer_category_name = _get("customer_category_name", UNSET)
-        if not (isinstance(customer_category_name, str)):
+        if not (isinstance(customer_category_name, str)) and customer_category_name is not UNSET:
             customer_category_name = odd(
                 customer_category_name, _path, "customer_category_name", "string", False, False
             )
 
         external_order_id = _get("external_order_id", UNSET)
-        if not (isinstance(external_order_id, str)):
+        if not (isinstance(external_order_id, str)) and external_order_id is not UNSET:
             external_order_id = odd(
                 external_order_id, _path, "external_order_id", "string", False, False
             )
 
         external_entrance_id = _get("external_entrance_id", UNSET)
-        if not (isinstance(external_entrance_id, str)):
+        if not (isinstance(external_entrance_id, str)) and external_entrance_id is not UNSET:
             external_entrance_id = odd(
                 external_entrance_id, _path, "external_entrance_id", "string", False, False
             )
 
         external_turnstile_permission_id = _get("external_turnstile_permission_id", UNSET)
-        if not (isinstance(external_turnstile_permission_id, str)):
+        if (
+            not (isinstance(external_turnstile_permission_id, str))
+            and external_turnstile_permission_id is not UNSET
+        ):
             external_turnstile_permission_id = odd(
                 external_turnstile_permission_id,
                 _path,
@@ -237,63 +240,66 @@ class Entrance:
             )
 
         order_item_id = _get("order_item_id", UNSET)
-        if not (isinstance(order_item_id, str)):
+        if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
             order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         cancelled_at = _get("cancelled_at", UNSET)
-        if not (isinstance(cancelled_at, str)):
+        if not (isinstance(cancelled_at, str)) and cancelled_at is not UNSET:
             cancelled_at = odd(cancelled_at, _path, "cancelled_at", "string", False, False)
 
         charged_price = _get("charged_price", UNSET)
-        if not (type(charged_price) is float or type(charged_price) is int):
+        if (
+            not (type(charged_price) is float or type(charged_price) is int)
+            and charged_price is not UNSET
+        ):
             charged_price = odd(charged_price, _path, "charged_price", "number", False, False)
 
         product_ids = _get("product_ids", UNSET)
-        if not (isinstance(product_ids, str)):
+        if not (isinstance(product_ids, str)) and product_ids is not UNSET:
             product_ids = odd(product_ids, _path, "product_ids", "string", False, False)
 
         charge_date = _get("charge_date", UNSET)
-        if not (isinstance(charge_date, str)):
+        if not (isinstance(charge_date, str)) and charge_date is not UNSET:
             charge_date = odd(charge_date, _path, "charge_date", "string", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         entrance = cls(
-            entrance_id=entrance_id,
-            pos_id=pos_id,
-            card_id=card_id,
-            state=state,
-            name=name,
-            customer_id=customer_id,
-            resort_name=resort_name,
-            customer_category_name=customer_category_name,
-            external_order_id=external_order_id,
-            external_entrance_id=external_entrance_id,
-            external_turnstile_permission_id=external_turnstile_permission_id,
-            entrance_type_id=entrance_type_id,
-            order_item_id=order_item_id,
-            created_at=created_at,
-            cancelled_at=cancelled_at,
-            charged_price=charged_price,
-            product_ids=product_ids,
-            charge_date=charge_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            last_change=last_change,
+            entrance_id,
+            pos_id,
+            card_id,
+            state,
+            name,
+            customer_id,
+            resort_name,
+            customer_category_name,
+            external_order_id,
+            external_entrance_id,
+            external_turnstile_permission_id,
+            entrance_type_id,
+            order_item_id,
+            created_at,
+            cancelled_at,
+            charged_price,
+            product_ids,
+            charge_date,
+            valid_from,
+            valid_to,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

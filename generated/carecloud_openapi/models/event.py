@@ -118,7 +118,7 @@ class Event:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         event_id = _get("event_id", UNSET)
-        if not (isinstance(event_id, str)):
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
         data = _get("data", UNSET)
@@ -134,11 +134,11 @@ class Event:
             data = odd(data, _path, "data", "string | array | EventDataType2", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         secondary_external_id = _get("secondary_external_id", UNSET)
-        if not (isinstance(secondary_external_id, str)):
+        if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
                 secondary_external_id, _path, "secondary_external_id", "string", False, False
             )
@@ -166,15 +166,15 @@ class Event:
             )
 
         event = cls(
-            event_type_id=event_type_id,
-            customer_id=customer_id,
-            external_id=external_id,
-            event_id=event_id,
-            data=data,
-            created_at=created_at,
-            secondary_external_id=secondary_external_id,
-            state=state,
-            property_records=property_records,
+            event_type_id,
+            customer_id,
+            external_id,
+            event_id,
+            data,
+            created_at,
+            secondary_external_id,
+            state,
+            property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

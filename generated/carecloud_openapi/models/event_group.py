@@ -69,11 +69,11 @@ class EventGroup:
             event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -83,10 +83,10 @@ class EventGroup:
             state = odd(state, _path, "state", "EventGroupState", False, False)
 
         event_group = cls(
-            event_group_id=event_group_id,
-            name=name,
-            text_id=text_id,
-            state=state,
+            event_group_id,
+            name,
+            text_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

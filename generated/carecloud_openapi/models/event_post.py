@@ -154,11 +154,11 @@ class EventPost:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         event_id = _get("event_id", UNSET)
-        if not (isinstance(event_id, str)):
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         customer_identifier_type = _get("customer_identifier_type", UNSET)
@@ -204,11 +204,11 @@ class EventPost:
             data = odd(data, _path, "data", "string | array | EventPostDataType2", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         secondary_external_id = _get("secondary_external_id", UNSET)
-        if not (isinstance(secondary_external_id, str)):
+        if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
                 secondary_external_id, _path, "secondary_external_id", "string", False, False
             )
@@ -220,16 +220,16 @@ class EventPost:
             state = odd(state, _path, "state", "EventPostState", False, False)
 
         event_post = cls(
-            event_type_id=event_type_id,
-            external_id=external_id,
-            event_id=event_id,
-            customer_id=customer_id,
-            customer_identifier_type=customer_identifier_type,
-            customer_identifier_value=customer_identifier_value,
-            data=data,
-            created_at=created_at,
-            secondary_external_id=secondary_external_id,
-            state=state,
+            event_type_id,
+            external_id,
+            event_id,
+            customer_id,
+            customer_identifier_type,
+            customer_identifier_value,
+            data,
+            created_at,
+            secondary_external_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -60,8 +60,8 @@ class EventPostCustomerIdentifierValueType1:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         event_post_customer_identifier_value_type_1 = cls(
-            customer_source_id=customer_source_id,
-            external_id=external_id,
+            customer_source_id,
+            external_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

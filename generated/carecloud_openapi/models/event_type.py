@@ -89,21 +89,21 @@ class EventType:
             event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
         event_group_text_id = _get("event_group_text_id", UNSET)
-        if not (isinstance(event_group_text_id, str)):
+        if not (isinstance(event_group_text_id, str)) and event_group_text_id is not UNSET:
             event_group_text_id = odd(
                 event_group_text_id, _path, "event_group_text_id", "string", False, False
             )
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         icon_name = _get("icon_name", UNSET)
-        if not (isinstance(icon_name, str)):
+        if not (isinstance(icon_name, str)) and icon_name is not UNSET:
             icon_name = odd(icon_name, _path, "icon_name", "string", False, False)
 
         state = _get("state", UNSET)
@@ -113,13 +113,13 @@ class EventType:
             state = odd(state, _path, "state", "EventTypeState", False, False)
 
         event_type = cls(
-            event_type_id=event_type_id,
-            event_group_id=event_group_id,
-            event_group_text_id=event_group_text_id,
-            name=name,
-            text_id=text_id,
-            icon_name=icon_name,
-            state=state,
+            event_type_id,
+            event_group_id,
+            event_group_text_id,
+            name,
+            text_id,
+            icon_name,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -81,11 +81,11 @@ class ExternalApplication:
             name = odd(name, _path, "name", "string", True, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -95,11 +95,11 @@ class ExternalApplication:
             state = odd(state, _path, "state", "ExternalApplicationState", False, False)
 
         external_application = cls(
-            external_application_id=external_application_id,
-            name=name,
-            text_id=text_id,
-            last_change=last_change,
-            state=state,
+            external_application_id,
+            name,
+            text_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,8 +61,8 @@ class ExternalCode:
             value = odd(value, _path, "value", "string", True, False)
 
         external_code = cls(
-            external_code_type_id=external_code_type_id,
-            value=value,
+            external_code_type_id,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

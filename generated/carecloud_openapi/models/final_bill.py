@@ -198,7 +198,7 @@ class FinalBill:
             bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
         fiscal = _get("fiscal", UNSET)
-        if not (type(fiscal) is bool):
+        if not (type(fiscal) is bool) and fiscal is not UNSET:
             fiscal = odd(fiscal, _path, "fiscal", "boolean", False, False)
 
         payment_recap = _get("payment_recap", UNSET)
@@ -208,11 +208,11 @@ class FinalBill:
             payment_recap = odd(payment_recap, _path, "payment_recap", "PaymentRecap", False, False)
 
         bill_number = _get("bill_number", UNSET)
-        if not (isinstance(bill_number, str)):
+        if not (isinstance(bill_number, str)) and bill_number is not UNSET:
             bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
         created_by = _get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 
         utm = _get("utm", UNSET)
@@ -238,20 +238,20 @@ class FinalBill:
             )
 
         final_bill = cls(
-            purchase_type_id=purchase_type_id,
-            canceled=canceled,
-            payment_type=payment_type,
-            bill_id=bill_id,
-            payment_time=payment_time,
-            currency_id=currency_id,
-            total_price=total_price,
-            bill_items=bill_items,
-            fiscal=fiscal,
-            payment_recap=payment_recap,
-            bill_number=bill_number,
-            created_by=created_by,
-            utm=utm,
-            property_records=property_records,
+            purchase_type_id,
+            canceled,
+            payment_type,
+            bill_id,
+            payment_time,
+            currency_id,
+            total_price,
+            bill_items,
+            fiscal,
+            payment_recap,
+            bill_number,
+            created_by,
+            utm,
+            property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -57,8 +57,8 @@ class Flag:
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
         flag = cls(
-            name=name,
-            text_id=text_id,
+            name,
+            text_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

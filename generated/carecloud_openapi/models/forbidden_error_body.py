@@ -52,7 +52,7 @@ class ForbiddenErrorBody:
             error = odd(error, _path, "error", "ForbiddenErrorBodyError", False, False)
 
         forbidden_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,15 +61,15 @@ class ForbiddenErrorBodyError:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         type_ = _get("type", UNSET)
-        if not (isinstance(type_, str)):
+        if not (isinstance(type_, str)) and type_ is not UNSET:
             type_ = odd(type_, _path, "type", "string", False, False)
 
         title = _get("title", UNSET)
-        if not (isinstance(title, str)):
+        if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
         detail = _get("detail", UNSET)
-        if not (isinstance(detail, str)):
+        if not (isinstance(detail, str)) and detail is not UNSET:
             detail = odd(detail, _path, "detail", "string", False, False)
 
         error_data = _get("error_data", UNSET)
@@ -83,10 +83,10 @@ class ForbiddenErrorBodyError:
             )
 
         forbidden_error_body_error = cls(
-            type_=type_,
-            title=title,
-            detail=detail,
-            error_data=error_data,
+            type_,
+            title,
+            detail,
+            error_data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,18 +48,18 @@ class ForbiddenErrorBodyErrorErrorData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         invalid_resource_name = _get("invalid_resource_name", UNSET)
-        if not (isinstance(invalid_resource_name, str)):
+        if not (isinstance(invalid_resource_name, str)) and invalid_resource_name is not UNSET:
             invalid_resource_name = odd(
                 invalid_resource_name, _path, "invalid_resource_name", "string", False, False
             )
 
         interface = _get("interface", UNSET)
-        if not (isinstance(interface, str)):
+        if not (isinstance(interface, str)) and interface is not UNSET:
             interface = odd(interface, _path, "interface", "string", False, False)
 
         forbidden_error_body_error_error_data = cls(
-            invalid_resource_name=invalid_resource_name,
-            interface=interface,
+            invalid_resource_name,
+            interface,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetAudienceResponse200:
             data = odd(data, _path, "data", "Audience", False, False)
 
         get_audience_response_200 = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

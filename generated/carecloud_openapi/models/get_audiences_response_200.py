@@ -52,7 +52,7 @@ class GetAudiencesResponse200:
             data = odd(data, _path, "data", "GetAudiencesResponse200Data", False, False)
 
         get_audiences_response_200 = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetAudiencesResponse200Data:
             audiences = odd(audiences, _path, "audiences", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_audiences_response_200_data = cls(
-            audiences=audiences,
-            total_items=total_items,
+            audiences,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetBookingGetBooking200Response:
             data = odd(data, _path, "data", "Booking", False, False)
 
         get_booking_get_booking_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

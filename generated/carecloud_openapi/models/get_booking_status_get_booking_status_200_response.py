@@ -50,7 +50,7 @@ class GetBookingStatusGetBookingStatus200Response:
             data = odd(data, _path, "data", "BookingStatus", False, False)
 
         get_booking_status_get_booking_status_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

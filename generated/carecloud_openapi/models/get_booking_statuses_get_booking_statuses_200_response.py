@@ -61,7 +61,7 @@ class GetBookingStatusesGetBookingStatuses200Response:
             )
 
         get_booking_statuses_get_booking_statuses_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

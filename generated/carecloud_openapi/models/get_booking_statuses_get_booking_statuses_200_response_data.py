@@ -70,12 +70,12 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_booking_statuses_get_booking_statuses_200_response_data = cls(
-            booking_statuses=booking_statuses,
-            total_items=total_items,
+            booking_statuses,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -51,7 +51,7 @@ class GetBookingTicketGetBookingTicket200Response:
             data = odd(data, _path, "data", "BookingTicket", False, False)
 
         get_booking_ticket_get_booking_ticket_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

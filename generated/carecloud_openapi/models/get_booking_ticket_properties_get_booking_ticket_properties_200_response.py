@@ -63,7 +63,7 @@ class GetBookingTicketPropertiesGetBookingTicketProperties200Response:
             )
 
         get_booking_ticket_properties_get_booking_ticket_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetBookingTicketPropertyGetBookingTicketProperty200Response:
             data = odd(data, _path, "data", "Property", False, False)
 
         get_booking_ticket_property_get_booking_ticket_property_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

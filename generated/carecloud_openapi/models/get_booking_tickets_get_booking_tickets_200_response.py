@@ -61,7 +61,7 @@ class GetBookingTicketsGetBookingTickets200Response:
             )
 
         get_booking_tickets_get_booking_tickets_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

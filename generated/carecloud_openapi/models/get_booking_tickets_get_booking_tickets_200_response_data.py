@@ -68,12 +68,12 @@ class GetBookingTicketsGetBookingTickets200ResponseData:
             booking_tickets = odd(booking_tickets, _path, "booking_tickets", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_booking_tickets_get_booking_tickets_200_response_data = cls(
-            booking_tickets=booking_tickets,
-            total_items=total_items,
+            booking_tickets,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetBookingsGetBookings200Response:
             data = odd(data, _path, "data", "GetBookingsGetBookings200ResponseData", False, False)
 
         get_bookings_get_bookings_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

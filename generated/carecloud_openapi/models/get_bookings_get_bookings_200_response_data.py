@@ -65,12 +65,12 @@ class GetBookingsGetBookings200ResponseData:
             bookings = odd(bookings, _path, "bookings", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_bookings_get_bookings_200_response_data = cls(
-            bookings=bookings,
-            total_items=total_items,
+            bookings,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

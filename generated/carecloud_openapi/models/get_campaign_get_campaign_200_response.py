@@ -50,7 +50,7 @@ class GetCampaignGetCampaign200Response:
             data = odd(data, _path, "data", "Campaign", False, False)
 
         get_campaign_get_campaign_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

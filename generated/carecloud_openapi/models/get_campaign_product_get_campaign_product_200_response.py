@@ -50,7 +50,7 @@ class GetCampaignProductGetCampaignProduct200Response:
             data = odd(data, _path, "data", "CampaignProduct", False, False)
 
         get_campaign_product_get_campaign_product_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -67,7 +67,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 
         get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response = (
             cls(
-                data=data,
+                data,
             )
         )
 

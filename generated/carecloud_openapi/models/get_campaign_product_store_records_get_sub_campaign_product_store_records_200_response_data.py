@@ -78,12 +78,12 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data = cls(
-            campaign_product_store_records=campaign_product_store_records,
-            total_items=total_items,
+            campaign_product_store_records,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetCampaignProductsGetCampaignProducts200Response:
             )
 
         get_campaign_products_get_campaign_products_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetCampaignsGetCampaigns200Response:
             data = odd(data, _path, "data", "GetCampaignsGetCampaigns200ResponseData", False, False)
 
         get_campaigns_get_campaigns_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

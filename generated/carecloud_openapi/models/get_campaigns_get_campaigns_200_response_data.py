@@ -65,12 +65,12 @@ class GetCampaignsGetCampaigns200ResponseData:
             campaigns = odd(campaigns, _path, "campaigns", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_campaigns_get_campaigns_200_response_data = cls(
-            campaigns=campaigns,
-            total_items=total_items,
+            campaigns,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetCardGetCard200Response:
             data = odd(data, _path, "data", "Card", False, False)
 
         get_card_get_card_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCardTypeGetCardType200Response:
             data = odd(data, _path, "data", "CardType", False, False)
 
         get_card_type_get_card_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

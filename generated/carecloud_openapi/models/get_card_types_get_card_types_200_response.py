@@ -52,7 +52,7 @@ class GetCardTypesGetCardTypes200Response:
             data = odd(data, _path, "data", "GetCardTypesGetCardTypes200ResponseData", False, False)
 
         get_card_types_get_card_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetCardTypesGetCardTypes200ResponseData:
             card_types = odd(card_types, _path, "card_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_card_types_get_card_types_200_response_data = cls(
-            card_types=card_types,
-            total_items=total_items,
+            card_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

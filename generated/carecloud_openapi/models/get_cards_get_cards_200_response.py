@@ -52,7 +52,7 @@ class GetCardsGetCards200Response:
             data = odd(data, _path, "data", "GetCardsGetCards200ResponseData", False, False)
 
         get_cards_get_cards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetCardsGetCards200ResponseData:
             cards = odd(cards, _path, "cards", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_cards_get_cards_200_response_data = cls(
-            cards=cards,
-            total_items=total_items,
+            cards,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCommunicationChannelGetCommunicationChannel200Response:
             data = odd(data, _path, "data", "CommunicationChannel", False, False)
 
         get_communication_channel_get_communication_channel_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetCommunicationChannelsGetCommunicationChannels200Response:
             )
 
         get_communication_channels_get_communication_channels_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_communication_channels_get_communication_channels_200_response_data = cls(
-            communication_channels=communication_channels,
-            total_items=total_items,
+            communication_channels,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

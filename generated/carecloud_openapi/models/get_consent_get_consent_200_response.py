@@ -50,7 +50,7 @@ class GetConsentGetConsent200Response:
             data = odd(data, _path, "data", "AgreementList", False, False)
 
         get_consent_get_consent_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetConsentsGetConsents200Response:
             data = odd(data, _path, "data", "GetConsentsGetConsents200ResponseData", False, False)
 
         get_consents_get_consents_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetConsentsGetConsents200ResponseData:
             agreements = odd(agreements, _path, "agreements", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_consents_get_consents_200_response_data = cls(
-            agreements=agreements,
-            total_items=total_items,
+            agreements,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

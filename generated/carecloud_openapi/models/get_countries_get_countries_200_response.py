@@ -52,7 +52,7 @@ class GetCountriesGetCountries200Response:
             data = odd(data, _path, "data", "GetCountriesGetCountries200ResponseData", False, False)
 
         get_countries_get_countries_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

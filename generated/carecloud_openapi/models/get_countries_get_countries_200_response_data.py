@@ -65,12 +65,12 @@ class GetCountriesGetCountries200ResponseData:
             countries = odd(countries, _path, "countries", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_countries_get_countries_200_response_data = cls(
-            countries=countries,
-            total_items=total_items,
+            countries,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetCreditGetCredit200Response:
             data = odd(data, _path, "data", "Credit", False, False)
 
         get_credit_get_credit_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetCreditHistoryGetCreditHistory200Response:
             )
 
         get_credit_history_get_credit_history_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
             credit_history = odd(credit_history, _path, "credit_history", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credit_history_get_credit_history_200_response_data = cls(
-            credit_history=credit_history,
-            total_items=total_items,
+            credit_history,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

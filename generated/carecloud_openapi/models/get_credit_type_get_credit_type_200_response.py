@@ -50,7 +50,7 @@ class GetCreditTypeGetCreditType200Response:
             data = odd(data, _path, "data", "CreditType", False, False)
 
         get_credit_type_get_credit_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetCreditTypesGetCreditTypes200Response:
             )
 
         get_credit_types_get_credit_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

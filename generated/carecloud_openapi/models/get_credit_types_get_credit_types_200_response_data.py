@@ -68,12 +68,12 @@ class GetCreditTypesGetCreditTypes200ResponseData:
             credit_types = odd(credit_types, _path, "credit_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credit_types_get_credit_types_200_response_data = cls(
-            credit_types=credit_types,
-            total_items=total_items,
+            credit_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

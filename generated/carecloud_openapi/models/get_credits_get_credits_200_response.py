@@ -52,7 +52,7 @@ class GetCreditsGetCredits200Response:
             data = odd(data, _path, "data", "GetCreditsGetCredits200ResponseData", False, False)
 
         get_credits_get_credits_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetCreditsGetCredits200ResponseData:
             credits_ = odd(credits_, _path, "credits", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credits_get_credits_200_response_data = cls(
-            credits_=credits_,
-            total_items=total_items,
+            credits_,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetCurrenciesGetCurrencies200Response:
             )
 
         get_currencies_get_currencies_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

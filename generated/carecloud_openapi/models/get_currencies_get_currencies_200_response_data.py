@@ -65,12 +65,12 @@ class GetCurrenciesGetCurrencies200ResponseData:
             currencies = odd(currencies, _path, "currencies", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_currencies_get_currencies_200_response_data = cls(
-            currencies=currencies,
-            total_items=total_items,
+            currencies,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCurrencyGetCurrency200Response:
             data = odd(data, _path, "data", "Currency", False, False)
 
         get_currency_get_currency_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCustomerAddressTypeGetCustomerAddressType200Response:
             data = odd(data, _path, "data", "CustomerAddressType", False, False)
 
         get_customer_address_type_get_customer_address_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

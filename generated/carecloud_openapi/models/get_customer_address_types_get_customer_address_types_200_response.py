@@ -63,7 +63,7 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200Response:
             )
 
         get_customer_address_types_get_customer_address_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCustomerEngagementSetupGetSetup200Response:
             data = odd(data, _path, "data", "CustomerEngagementSetup", False, False)
 
         get_customer_engagement_setup_get_setup_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

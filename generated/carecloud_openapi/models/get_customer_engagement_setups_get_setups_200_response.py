@@ -61,7 +61,7 @@ class GetCustomerEngagementSetupsGetSetups200Response:
             )
 
         get_customer_engagement_setups_get_setups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

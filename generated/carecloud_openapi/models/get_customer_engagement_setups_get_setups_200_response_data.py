@@ -75,12 +75,12 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_engagement_setups_get_setups_200_response_data = cls(
-            customer_engagement_setups=customer_engagement_setups,
-            total_items=total_items,
+            customer_engagement_setups,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCustomerExternalAppGetCustomerExternalApp200Response:
             data = odd(data, _path, "data", "ExternalApplication", False, False)
 
         get_customer_external_app_get_customer_external_app_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200Response:
             )
 
         get_customer_external_apps_get_customer_external_apps_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

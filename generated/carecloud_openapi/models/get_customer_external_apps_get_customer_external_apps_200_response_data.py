@@ -75,12 +75,12 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_external_apps_get_customer_external_apps_200_response_data = cls(
-            customer_external_applications=customer_external_applications,
-            total_items=total_items,
+            customer_external_applications,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

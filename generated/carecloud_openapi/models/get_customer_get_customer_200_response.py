@@ -50,7 +50,7 @@ class GetCustomerGetCustomer200Response:
             data = odd(data, _path, "data", "Customer", False, False)
 
         get_customer_get_customer_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetCustomerPropertiesGetCustomerProperties200Response:
             )
 
         get_customer_properties_get_customer_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

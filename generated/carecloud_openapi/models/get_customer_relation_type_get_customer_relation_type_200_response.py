@@ -50,7 +50,7 @@ class GetCustomerRelationTypeGetCustomerRelationType200Response:
             data = odd(data, _path, "data", "CustomerRelationType", False, False)
 
         get_customer_relation_type_get_customer_relation_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

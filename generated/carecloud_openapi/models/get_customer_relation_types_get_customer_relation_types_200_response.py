@@ -63,7 +63,7 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200Response:
             )
 
         get_customer_relation_types_get_customer_relation_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_relation_types_get_customer_relation_types_200_response_data = cls(
-            customer_relation_types=customer_relation_types,
-            total_items=total_items,
+            customer_relation_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCustomerSearchGetCustomersSearch200Response:
             data = odd(data, _path, "data", "CustomerSearchResult", False, False)
 
         get_customer_search_get_customers_search_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetCustomerSourceGetCustomerSource200Response:
             data = odd(data, _path, "data", "CustomerSource", False, False)
 
         get_customer_source_get_customer_source_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

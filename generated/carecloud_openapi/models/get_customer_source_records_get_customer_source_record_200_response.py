@@ -63,7 +63,7 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200Response:
             )
 
         get_customer_source_records_get_customer_source_record_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

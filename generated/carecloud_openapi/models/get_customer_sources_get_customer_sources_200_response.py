@@ -61,7 +61,7 @@ class GetCustomerSourcesGetCustomerSources200Response:
             )
 
         get_customer_sources_get_customer_sources_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_sources_get_customer_sources_200_response_data = cls(
-            customer_sources=customer_sources,
-            total_items=total_items,
+            customer_sources,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetCustomerTypeGetCustomerType200Response:
             data = odd(data, _path, "data", "CustomerType", False, False)
 
         get_customer_type_get_customer_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetCustomerTypesGetCustomerTypes200Response:
             )
 
         get_customer_types_get_customer_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetCustomerTypesGetCustomerTypes200ResponseData:
             customer_types = odd(customer_types, _path, "customer_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_types_get_customer_types_200_response_data = cls(
-            customer_types=customer_types,
-            total_items=total_items,
+            customer_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

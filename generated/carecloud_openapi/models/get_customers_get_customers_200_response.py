@@ -52,7 +52,7 @@ class GetCustomersGetCustomers200Response:
             data = odd(data, _path, "data", "GetCustomersGetCustomers200ResponseData", False, False)
 
         get_customers_get_customers_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetCustomersGetCustomers200ResponseData:
             customers = odd(customers, _path, "customers", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customers_get_customers_200_response_data = cls(
-            customers=customers,
-            total_items=total_items,
+            customers,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

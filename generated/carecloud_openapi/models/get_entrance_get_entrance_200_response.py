@@ -50,7 +50,7 @@ class GetEntranceGetEntrance200Response:
             data = odd(data, _path, "data", "Entrance", False, False)
 
         get_entrance_get_entrance_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200Response:
             )
 
         get_entrances_customer_stats_get_entrances_customer_stats_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

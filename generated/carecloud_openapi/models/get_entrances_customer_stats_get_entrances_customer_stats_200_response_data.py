@@ -59,28 +59,28 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         distance = _get("distance", UNSET)
-        if not (type(distance) is float or type(distance) is int):
+        if not (type(distance) is float or type(distance) is int) and distance is not UNSET:
             distance = odd(distance, _path, "distance", "number", False, False)
 
         elevation = _get("elevation", UNSET)
-        if not (type(elevation) is float or type(elevation) is int):
+        if not (type(elevation) is float or type(elevation) is int) and elevation is not UNSET:
             elevation = odd(elevation, _path, "elevation", "number", False, False)
 
         skier_days = _get("skier_days", UNSET)
-        if not (type(skier_days) is int):
+        if not (type(skier_days) is int) and skier_days is not UNSET:
             skier_days = odd(skier_days, _path, "skier_days", "integer", False, False)
 
         ski_achievement_text_id = _get("ski_achievement_text_id", UNSET)
-        if not (isinstance(ski_achievement_text_id, str)):
+        if not (isinstance(ski_achievement_text_id, str)) and ski_achievement_text_id is not UNSET:
             ski_achievement_text_id = odd(
                 ski_achievement_text_id, _path, "ski_achievement_text_id", "string", False, False
             )
 
         get_entrances_customer_stats_get_entrances_customer_stats_200_response_data = cls(
-            distance=distance,
-            elevation=elevation,
-            skier_days=skier_days,
-            ski_achievement_text_id=ski_achievement_text_id,
+            distance,
+            elevation,
+            skier_days,
+            ski_achievement_text_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

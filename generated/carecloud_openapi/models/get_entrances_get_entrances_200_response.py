@@ -52,7 +52,7 @@ class GetEntrancesGetEntrances200Response:
             data = odd(data, _path, "data", "GetEntrancesGetEntrances200ResponseData", False, False)
 
         get_entrances_get_entrances_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

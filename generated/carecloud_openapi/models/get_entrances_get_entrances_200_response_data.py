@@ -65,12 +65,12 @@ class GetEntrancesGetEntrances200ResponseData:
             entrances = odd(entrances, _path, "entrances", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_entrances_get_entrances_200_response_data = cls(
-            entrances=entrances,
-            total_items=total_items,
+            entrances,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetEntrancesOverviewGetEntrancesOverview200Response:
             )
 
         get_entrances_overview_get_entrances_overview_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

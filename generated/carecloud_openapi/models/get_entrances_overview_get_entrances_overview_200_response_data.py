@@ -63,32 +63,32 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         active_entrances = _get("active_entrances", UNSET)
-        if not (type(active_entrances) is int):
+        if not (type(active_entrances) is int) and active_entrances is not UNSET:
             active_entrances = odd(
                 active_entrances, _path, "active_entrances", "integer", False, False
             )
 
         canceled_entrances = _get("canceled_entrances", UNSET)
-        if not (type(canceled_entrances) is int):
+        if not (type(canceled_entrances) is int) and canceled_entrances is not UNSET:
             canceled_entrances = odd(
                 canceled_entrances, _path, "canceled_entrances", "integer", False, False
             )
 
         deactivated_entrances = _get("deactivated_entrances", UNSET)
-        if not (type(deactivated_entrances) is int):
+        if not (type(deactivated_entrances) is int) and deactivated_entrances is not UNSET:
             deactivated_entrances = odd(
                 deactivated_entrances, _path, "deactivated_entrances", "integer", False, False
             )
 
         sold_entrances = _get("sold_entrances", UNSET)
-        if not (type(sold_entrances) is int):
+        if not (type(sold_entrances) is int) and sold_entrances is not UNSET:
             sold_entrances = odd(sold_entrances, _path, "sold_entrances", "integer", False, False)
 
         get_entrances_overview_get_entrances_overview_200_response_data = cls(
-            active_entrances=active_entrances,
-            canceled_entrances=canceled_entrances,
-            deactivated_entrances=deactivated_entrances,
-            sold_entrances=sold_entrances,
+            active_entrances,
+            canceled_entrances,
+            deactivated_entrances,
+            sold_entrances,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetEventGetEvent200Response:
             data = odd(data, _path, "data", "Event", False, False)
 
         get_event_get_event_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

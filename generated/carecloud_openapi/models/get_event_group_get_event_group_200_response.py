@@ -50,7 +50,7 @@ class GetEventGroupGetEventGroup200Response:
             data = odd(data, _path, "data", "EventGroup", False, False)
 
         get_event_group_get_event_group_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

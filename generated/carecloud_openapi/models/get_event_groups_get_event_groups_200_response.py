@@ -54,7 +54,7 @@ class GetEventGroupsGetEventGroups200Response:
             )
 
         get_event_groups_get_event_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetEventGroupsGetEventGroups200ResponseData:
             event_groups = odd(event_groups, _path, "event_groups", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_event_groups_get_event_groups_200_response_data = cls(
-            event_groups=event_groups,
-            total_items=total_items,
+            event_groups,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetEventTypeGetEventType200Response:
             data = odd(data, _path, "data", "EventType", False, False)
 
         get_event_type_get_event_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

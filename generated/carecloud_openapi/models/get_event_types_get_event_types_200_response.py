@@ -54,7 +54,7 @@ class GetEventTypesGetEventTypes200Response:
             )
 
         get_event_types_get_event_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

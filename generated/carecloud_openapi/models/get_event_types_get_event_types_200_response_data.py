@@ -65,12 +65,12 @@ class GetEventTypesGetEventTypes200ResponseData:
             event_types = odd(event_types, _path, "event_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_event_types_get_event_types_200_response_data = cls(
-            event_types=event_types,
-            total_items=total_items,
+            event_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

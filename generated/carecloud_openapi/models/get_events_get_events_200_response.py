@@ -52,7 +52,7 @@ class GetEventsGetEvents200Response:
             data = odd(data, _path, "data", "GetEventsGetEvents200ResponseData", False, False)
 
         get_events_get_events_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetEventsGetEvents200ResponseData:
             events = odd(events, _path, "events", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_events_get_events_200_response_data = cls(
-            events=events,
-            total_items=total_items,
+            events,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

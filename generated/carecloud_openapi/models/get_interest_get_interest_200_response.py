@@ -50,7 +50,7 @@ class GetInterestGetInterest200Response:
             data = odd(data, _path, "data", "Interest", False, False)
 
         get_interest_get_interest_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetInterestsGetInterests200Response:
             data = odd(data, _path, "data", "GetInterestsGetInterests200ResponseData", False, False)
 
         get_interests_get_interests_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetInterestsGetInterests200ResponseData:
             interests = odd(interests, _path, "interests", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_interests_get_interests_200_response_data = cls(
-            interests=interests,
-            total_items=total_items,
+            interests,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

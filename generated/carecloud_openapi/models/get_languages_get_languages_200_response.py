@@ -52,7 +52,7 @@ class GetLanguagesGetLanguages200Response:
             data = odd(data, _path, "data", "GetLanguagesGetLanguages200ResponseData", False, False)
 
         get_languages_get_languages_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

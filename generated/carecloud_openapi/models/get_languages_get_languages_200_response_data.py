@@ -65,12 +65,12 @@ class GetLanguagesGetLanguages200ResponseData:
             languages = odd(languages, _path, "languages", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_languages_get_languages_200_response_data = cls(
-            languages=languages,
-            total_items=total_items,
+            languages,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetMessageGetMessage200Response:
             data = odd(data, _path, "data", "Message", False, False)
 
         get_message_get_message_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetMessageTemplateGetMessageTemplate200Response:
             data = odd(data, _path, "data", "MessageTemplate", False, False)
 
         get_message_template_get_message_template_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

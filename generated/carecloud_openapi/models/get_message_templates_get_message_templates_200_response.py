@@ -61,7 +61,7 @@ class GetMessageTemplatesGetMessageTemplates200Response:
             )
 
         get_message_templates_get_message_templates_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_message_templates_get_message_templates_200_response_data = cls(
-            message_templates=message_templates,
-            total_items=total_items,
+            message_templates,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

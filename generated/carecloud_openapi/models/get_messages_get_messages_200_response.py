@@ -52,7 +52,7 @@ class GetMessagesGetMessages200Response:
             data = odd(data, _path, "data", "GetMessagesGetMessages200ResponseData", False, False)
 
         get_messages_get_messages_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetMessagesGetMessages200ResponseData:
             messages = odd(messages, _path, "messages", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_messages_get_messages_200_response_data = cls(
-            messages=messages,
-            total_items=total_items,
+            messages,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetOrderGetOrder200Response:
             data = odd(data, _path, "data", "Order", False, False)
 
         get_order_get_order_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

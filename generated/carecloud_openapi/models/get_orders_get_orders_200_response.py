@@ -52,7 +52,7 @@ class GetOrdersGetOrders200Response:
             data = odd(data, _path, "data", "GetOrdersGetOrders200ResponseData", False, False)
 
         get_orders_get_orders_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

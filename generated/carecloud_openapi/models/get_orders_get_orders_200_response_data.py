@@ -65,12 +65,12 @@ class GetOrdersGetOrders200ResponseData:
             orders = odd(orders, _path, "orders", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_orders_get_orders_200_response_data = cls(
-            orders=orders,
-            total_items=total_items,
+            orders,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

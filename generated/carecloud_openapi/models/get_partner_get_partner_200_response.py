@@ -50,7 +50,7 @@ class GetPartnerGetPartner200Response:
             data = odd(data, _path, "data", "Partner", False, False)
 
         get_partner_get_partner_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

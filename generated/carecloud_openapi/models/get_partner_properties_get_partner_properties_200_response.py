@@ -61,7 +61,7 @@ class GetPartnerPropertiesGetPartnerProperties200Response:
             )
 
         get_partner_properties_get_partner_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetPartnerPropertyGetPartnerProperty200Response:
             data = odd(data, _path, "data", "Property", False, False)
 
         get_partner_property_get_partner_property_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetPartnersGetPartners200Response:
             data = odd(data, _path, "data", "GetPartnersGetPartners200ResponseData", False, False)
 
         get_partners_get_partners_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

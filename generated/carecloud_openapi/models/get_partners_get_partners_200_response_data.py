@@ -65,12 +65,12 @@ class GetPartnersGetPartners200ResponseData:
             partners = odd(partners, _path, "partners", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_partners_get_partners_200_response_data = cls(
-            partners=partners,
-            total_items=total_items,
+            partners,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

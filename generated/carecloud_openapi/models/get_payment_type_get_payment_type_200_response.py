@@ -50,7 +50,7 @@ class GetPaymentTypeGetPaymentType200Response:
             data = odd(data, _path, "data", "PaymentType", False, False)
 
         get_payment_type_get_payment_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

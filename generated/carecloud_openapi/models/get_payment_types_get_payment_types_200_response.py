@@ -54,7 +54,7 @@ class GetPaymentTypesGetPaymentTypes200Response:
             )
 
         get_payment_types_get_payment_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

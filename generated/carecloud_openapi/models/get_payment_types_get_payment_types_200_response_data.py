@@ -68,12 +68,12 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
             payment_types = odd(payment_types, _path, "payment_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_payment_types_get_payment_types_200_response_data = cls(
-            payment_types=payment_types,
-            total_items=total_items,
+            payment_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetPointGetPoint200Response:
             data = odd(data, _path, "data", "Point", False, False)
 
         get_point_get_point_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

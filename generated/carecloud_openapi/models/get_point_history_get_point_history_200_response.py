@@ -54,7 +54,7 @@ class GetPointHistoryGetPointHistory200Response:
             )
 
         get_point_history_get_point_history_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

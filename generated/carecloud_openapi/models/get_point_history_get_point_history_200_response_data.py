@@ -68,12 +68,12 @@ class GetPointHistoryGetPointHistory200ResponseData:
             point_history = odd(point_history, _path, "point_history", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_point_history_get_point_history_200_response_data = cls(
-            point_history=point_history,
-            total_items=total_items,
+            point_history,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

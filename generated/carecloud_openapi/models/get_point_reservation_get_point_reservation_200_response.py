@@ -50,7 +50,7 @@ class GetPointReservationGetPointReservation200Response:
             data = odd(data, _path, "data", "PointReservation", False, False)
 
         get_point_reservation_get_point_reservation_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

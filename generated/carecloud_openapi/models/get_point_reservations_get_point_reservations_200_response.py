@@ -61,7 +61,7 @@ class GetPointReservationsGetPointReservations200Response:
             )
 
         get_point_reservations_get_point_reservations_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

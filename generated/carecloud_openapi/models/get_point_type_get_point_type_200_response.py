@@ -50,7 +50,7 @@ class GetPointTypeGetPointType200Response:
             data = odd(data, _path, "data", "PointType", False, False)
 
         get_point_type_get_point_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

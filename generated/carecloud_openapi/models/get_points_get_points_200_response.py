@@ -52,7 +52,7 @@ class GetPointsGetPoints200Response:
             data = odd(data, _path, "data", "GetPointsGetPoints200ResponseData", False, False)
 
         get_points_get_points_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetPointsGetPoints200ResponseData:
             points = odd(points, _path, "points", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_points_get_points_200_response_data = cls(
-            points=points,
-            total_items=total_items,
+            points,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

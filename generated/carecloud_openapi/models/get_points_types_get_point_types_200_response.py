@@ -54,7 +54,7 @@ class GetPointsTypesGetPointTypes200Response:
             )
 
         get_points_types_get_point_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetPointsTypesGetPointTypes200ResponseData:
             point_types = odd(point_types, _path, "point_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_points_types_get_point_types_200_response_data = cls(
-            point_types=point_types,
-            total_items=total_items,
+            point_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetProductBrandGetProductBrand200Response:
             data = odd(data, _path, "data", "ProductBrand", False, False)
 
         get_product_brand_get_product_brand_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetProductBrandsGetProductBrands200Response:
             )
 
         get_product_brands_get_product_brands_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

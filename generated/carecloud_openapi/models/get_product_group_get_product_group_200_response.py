@@ -50,7 +50,7 @@ class GetProductGroupGetProductGroup200Response:
             data = odd(data, _path, "data", "ProductGroup", False, False)
 
         get_product_group_get_product_group_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetProductGroupsGetProductGroups200Response:
             )
 
         get_product_groups_get_product_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

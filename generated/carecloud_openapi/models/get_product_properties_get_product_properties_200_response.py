@@ -61,7 +61,7 @@ class GetProductPropertiesGetProductProperties200Response:
             )
 
         get_product_properties_get_product_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -55,7 +55,7 @@ class GetProductReservationExternalListTypeGetProductReservationExternalListType
             data = odd(data, _path, "data", "ProductReservationExternalListType", False, False)
 
         get_product_reservation_external_list_type_get_product_reservation_external_list_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

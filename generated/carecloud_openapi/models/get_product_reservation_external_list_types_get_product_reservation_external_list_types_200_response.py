@@ -70,7 +70,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             )
 
         get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -83,12 +83,12 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data = cls(
-            product_reservation_external_list_types=product_reservation_external_list_types,
-            total_items=total_items,
+            product_reservation_external_list_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetProductReservationGetProductReservation200Response:
             data = odd(data, _path, "data", "ProductReservation", False, False)
 
         get_product_reservation_get_product_reservation_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetProductReservationPriceGetProductReservationPrice200Response:
             data = odd(data, _path, "data", "ProductReservationPrice", False, False)
 
         get_product_reservation_price_get_product_reservation_price_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetProductReservationPricesGetProductReservationPrices200Response:
             )
 
         get_product_reservation_prices_get_product_reservation_prices_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -75,12 +75,12 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservation_prices_get_product_reservation_prices_200_response_data = cls(
-            product_reservation_prices=product_reservation_prices,
-            total_items=total_items,
+            product_reservation_prices,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetProductReservationSourceGetProductReservationSource200Response:
             data = odd(data, _path, "data", "ProductReservationSource", False, False)
 
         get_product_reservation_source_get_product_reservation_source_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

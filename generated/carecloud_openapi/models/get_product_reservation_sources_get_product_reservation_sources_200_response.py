@@ -66,7 +66,7 @@ class GetProductReservationSourcesGetProductReservationSources200Response:
             )
 
         get_product_reservation_sources_get_product_reservation_sources_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

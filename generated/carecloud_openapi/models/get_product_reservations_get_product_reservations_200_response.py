@@ -63,7 +63,7 @@ class GetProductReservationsGetProductReservations200Response:
             )
 
         get_product_reservations_get_product_reservations_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetProductReservationsGetProductReservations200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservations_get_product_reservations_200_response_data = cls(
-            product_reservations=product_reservations,
-            total_items=total_items,
+            product_reservations,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetProductsGetProducts200Response:
             data = odd(data, _path, "data", "GetProductsGetProducts200ResponseData", False, False)
 
         get_products_get_products_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetProductsGetProducts200ResponseData:
             products = odd(products, _path, "products", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_products_get_products_200_response_data = cls(
-            products=products,
-            total_items=total_items,
+            products,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetPurchaseGetPurchase200Response:
             data = odd(data, _path, "data", "Purchase", False, False)
 
         get_purchase_get_purchase_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

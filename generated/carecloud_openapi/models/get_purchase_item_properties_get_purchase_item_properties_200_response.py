@@ -63,7 +63,7 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200Response:
             )
 
         get_purchase_item_properties_get_purchase_item_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

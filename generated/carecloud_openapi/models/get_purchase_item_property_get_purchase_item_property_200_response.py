@@ -50,7 +50,7 @@ class GetPurchaseItemPropertyGetPurchaseItemProperty200Response:
             data = odd(data, _path, "data", "Property", False, False)
 
         get_purchase_item_property_get_purchase_item_property_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

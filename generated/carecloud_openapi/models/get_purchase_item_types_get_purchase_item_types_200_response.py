@@ -61,7 +61,7 @@ class GetPurchaseItemTypesGetPurchaseItemTypes200Response:
             )
 
         get_purchase_item_types_get_purchase_item_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200Response:
             )
 
         get_purchase_payment_summary_get_purchase_payment_summary_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

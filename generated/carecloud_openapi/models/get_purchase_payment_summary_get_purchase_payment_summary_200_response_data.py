@@ -67,19 +67,31 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         earned_points = _get("earned_points", UNSET)
-        if not (type(earned_points) is float or type(earned_points) is int):
+        if (
+            not (type(earned_points) is float or type(earned_points) is int)
+            and earned_points is not UNSET
+        ):
             earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
         used_credits = _get("used_credits", UNSET)
-        if not (type(used_credits) is float or type(used_credits) is int):
+        if (
+            not (type(used_credits) is float or type(used_credits) is int)
+            and used_credits is not UNSET
+        ):
             used_credits = odd(used_credits, _path, "used_credits", "number", False, False)
 
         used_points = _get("used_points", UNSET)
-        if not (type(used_points) is float or type(used_points) is int):
+        if (
+            not (type(used_points) is float or type(used_points) is int)
+            and used_points is not UNSET
+        ):
             used_points = odd(used_points, _path, "used_points", "number", False, False)
 
         used_points_total = _get("used_points_total", UNSET)
-        if not (type(used_points_total) is float or type(used_points_total) is int):
+        if (
+            not (type(used_points_total) is float or type(used_points_total) is int)
+            and used_points_total is not UNSET
+        ):
             used_points_total = odd(
                 used_points_total, _path, "used_points_total", "number", False, False
             )
@@ -99,11 +111,11 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             used_vouchers = odd(used_vouchers, _path, "used_vouchers", "array", False, False)
 
         get_purchase_payment_summary_get_purchase_payment_summary_200_response_data = cls(
-            earned_points=earned_points,
-            used_credits=used_credits,
-            used_points=used_points,
-            used_points_total=used_points_total,
-            used_vouchers=used_vouchers,
+            earned_points,
+            used_credits,
+            used_points,
+            used_points_total,
+            used_vouchers,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

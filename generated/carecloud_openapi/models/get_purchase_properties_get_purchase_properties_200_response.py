@@ -61,7 +61,7 @@ class GetPurchasePropertiesGetPurchaseProperties200Response:
             )
 
         get_purchase_properties_get_purchase_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetPurchasePropertyGetPurchaseProperty200Response:
             data = odd(data, _path, "data", "Property", False, False)
 
         get_purchase_property_get_purchase_property_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

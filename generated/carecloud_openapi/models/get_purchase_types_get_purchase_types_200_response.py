@@ -54,7 +54,7 @@ class GetPurchaseTypesGetPurchaseTypes200Response:
             )
 
         get_purchase_types_get_purchase_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

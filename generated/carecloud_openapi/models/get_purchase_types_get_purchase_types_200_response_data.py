@@ -68,12 +68,12 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
             purchase_types = odd(purchase_types, _path, "purchase_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_purchase_types_get_purchase_types_200_response_data = cls(
-            purchase_types=purchase_types,
-            total_items=total_items,
+            purchase_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

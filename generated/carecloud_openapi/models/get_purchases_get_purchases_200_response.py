@@ -52,7 +52,7 @@ class GetPurchasesGetPurchases200Response:
             data = odd(data, _path, "data", "GetPurchasesGetPurchases200ResponseData", False, False)
 
         get_purchases_get_purchases_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

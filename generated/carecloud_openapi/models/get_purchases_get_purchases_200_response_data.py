@@ -65,12 +65,12 @@ class GetPurchasesGetPurchases200ResponseData:
             purchases = odd(purchases, _path, "purchases", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_purchases_get_purchases_200_response_data = cls(
-            purchases=purchases,
-            total_items=total_items,
+            purchases,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

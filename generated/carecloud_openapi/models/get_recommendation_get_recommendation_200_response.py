@@ -50,7 +50,7 @@ class GetRecommendationGetRecommendation200Response:
             data = odd(data, _path, "data", "Recommendation", False, False)
 
         get_recommendation_get_recommendation_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

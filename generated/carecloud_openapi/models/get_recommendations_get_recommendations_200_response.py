@@ -61,7 +61,7 @@ class GetRecommendationsGetRecommendations200Response:
             )
 
         get_recommendations_get_recommendations_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

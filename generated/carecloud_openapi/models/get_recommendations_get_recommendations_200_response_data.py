@@ -68,12 +68,12 @@ class GetRecommendationsGetRecommendations200ResponseData:
             recommendations = odd(recommendations, _path, "recommendations", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_recommendations_get_recommendations_200_response_data = cls(
-            recommendations=recommendations,
-            total_items=total_items,
+            recommendations,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetReservableProductGetReservableProduct200Response:
             data = odd(data, _path, "data", "Product", False, False)
 
         get_reservable_product_get_reservable_product_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

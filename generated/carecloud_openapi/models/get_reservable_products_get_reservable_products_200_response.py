@@ -61,7 +61,7 @@ class GetReservableProductsGetReservableProducts200Response:
             )
 
         get_reservable_products_get_reservable_products_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

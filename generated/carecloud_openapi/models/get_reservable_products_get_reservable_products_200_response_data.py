@@ -70,12 +70,12 @@ class GetReservableProductsGetReservableProducts200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_reservable_products_get_reservable_products_200_response_data = cls(
-            reservable_products=reservable_products,
-            total_items=total_items,
+            reservable_products,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetRewardGetReward200Response:
             data = odd(data, _path, "data", "Reward", False, False)
 
         get_reward_get_reward_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetRewardPropertiesGetRewardProperties200Response:
             )
 
         get_reward_properties_get_reward_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

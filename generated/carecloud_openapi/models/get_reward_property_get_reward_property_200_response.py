@@ -50,7 +50,7 @@ class GetRewardPropertyGetRewardProperty200Response:
             data = odd(data, _path, "data", "Property", False, False)
 
         get_reward_property_get_reward_property_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetRewardRecommendationsGetRewardRecommendations200Response:
             )
 
         get_reward_recommendations_get_reward_recommendations_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

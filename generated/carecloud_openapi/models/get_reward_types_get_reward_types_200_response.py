@@ -54,7 +54,7 @@ class GetRewardTypesGetRewardTypes200Response:
             )
 
         get_reward_types_get_reward_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

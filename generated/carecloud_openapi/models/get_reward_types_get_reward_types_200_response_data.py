@@ -68,12 +68,12 @@ class GetRewardTypesGetRewardTypes200ResponseData:
             reward_types = odd(reward_types, _path, "reward_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_reward_types_get_reward_types_200_response_data = cls(
-            reward_types=reward_types,
-            total_items=total_items,
+            reward_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetRewardsGetRewards200Response:
             data = odd(data, _path, "data", "GetRewardsGetRewards200ResponseData", False, False)
 
         get_rewards_get_rewards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

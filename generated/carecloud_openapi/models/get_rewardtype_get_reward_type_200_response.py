@@ -50,7 +50,7 @@ class GetRewardtypeGetRewardType200Response:
             data = odd(data, _path, "data", "RewardType", False, False)
 
         get_rewardtype_get_reward_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

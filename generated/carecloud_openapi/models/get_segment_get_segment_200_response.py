@@ -50,7 +50,7 @@ class GetSegmentGetSegment200Response:
             data = odd(data, _path, "data", "Segment", False, False)
 
         get_segment_get_segment_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

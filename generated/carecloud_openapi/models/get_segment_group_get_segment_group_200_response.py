@@ -50,7 +50,7 @@ class GetSegmentGroupGetSegmentGroup200Response:
             data = odd(data, _path, "data", "SegmentGroup", False, False)
 
         get_segment_group_get_segment_group_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetSegmentGroupsGetSegmentGroups200Response:
             )
 
         get_segment_groups_get_segment_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
             segment_groups = odd(segment_groups, _path, "segment_groups", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_segment_groups_get_segment_groups_200_response_data = cls(
-            segment_groups=segment_groups,
-            total_items=total_items,
+            segment_groups,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

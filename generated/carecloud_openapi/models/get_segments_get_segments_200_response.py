@@ -52,7 +52,7 @@ class GetSegmentsGetSegments200Response:
             data = odd(data, _path, "data", "GetSegmentsGetSegments200ResponseData", False, False)
 
         get_segments_get_segments_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetSegmentsGetSegments200ResponseData:
             segments = odd(segments, _path, "segments", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_segments_get_segments_200_response_data = cls(
-            segments=segments,
-            total_items=total_items,
+            segments,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

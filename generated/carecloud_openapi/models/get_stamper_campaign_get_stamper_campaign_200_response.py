@@ -50,7 +50,7 @@ class GetStamperCampaignGetStamperCampaign200Response:
             data = odd(data, _path, "data", "StamperCampaign", False, False)
 
         get_stamper_campaign_get_stamper_campaign_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

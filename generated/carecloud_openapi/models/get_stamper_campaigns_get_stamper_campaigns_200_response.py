@@ -61,7 +61,7 @@ class GetStamperCampaignsGetStamperCampaigns200Response:
             )
 
         get_stamper_campaigns_get_stamper_campaigns_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

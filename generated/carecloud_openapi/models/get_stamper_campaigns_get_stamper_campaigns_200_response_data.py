@@ -70,12 +70,12 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_campaigns_get_stamper_campaigns_200_response_data = cls(
-            stamper_campaigns=stamper_campaigns,
-            total_items=total_items,
+            stamper_campaigns,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

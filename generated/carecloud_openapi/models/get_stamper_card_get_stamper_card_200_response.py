@@ -50,7 +50,7 @@ class GetStamperCardGetStamperCard200Response:
             data = odd(data, _path, "data", "StamperCard", False, False)
 
         get_stamper_card_get_stamper_card_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

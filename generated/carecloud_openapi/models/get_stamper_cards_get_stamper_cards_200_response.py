@@ -54,7 +54,7 @@ class GetStamperCardsGetStamperCards200Response:
             )
 
         get_stamper_cards_get_stamper_cards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

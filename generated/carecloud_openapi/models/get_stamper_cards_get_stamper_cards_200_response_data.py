@@ -68,12 +68,12 @@ class GetStamperCardsGetStamperCards200ResponseData:
             stamper_cards = odd(stamper_cards, _path, "stamper_cards", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_cards_get_stamper_cards_200_response_data = cls(
-            stamper_cards=stamper_cards,
-            total_items=total_items,
+            stamper_cards,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

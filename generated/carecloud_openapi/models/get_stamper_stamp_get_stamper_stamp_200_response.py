@@ -50,7 +50,7 @@ class GetStamperStampGetStamperStamp200Response:
             data = odd(data, _path, "data", "StamperStamp", False, False)
 
         get_stamper_stamp_get_stamper_stamp_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetStamperStampsGetStamperStamps200Response:
             )
 
         get_stamper_stamps_get_stamper_stamps_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

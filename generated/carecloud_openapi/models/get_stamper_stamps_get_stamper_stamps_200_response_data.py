@@ -68,12 +68,12 @@ class GetStamperStampsGetStamperStamps200ResponseData:
             stamper_stamps = odd(stamper_stamps, _path, "stamper_stamps", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_stamps_get_stamper_stamps_200_response_data = cls(
-            stamper_stamps=stamper_stamps,
-            total_items=total_items,
+            stamper_stamps,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

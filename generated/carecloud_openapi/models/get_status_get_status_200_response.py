@@ -48,7 +48,7 @@ class GetStatusGetStatus200Response:
             data = odd(data, _path, "data", "Status", False, False)
 
         get_status_get_status_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

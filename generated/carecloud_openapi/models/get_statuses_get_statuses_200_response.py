@@ -52,7 +52,7 @@ class GetStatusesGetStatuses200Response:
             data = odd(data, _path, "data", "GetStatusesGetStatuses200ResponseData", False, False)
 
         get_statuses_get_statuses_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetStatusesGetStatuses200ResponseData:
             statuses = odd(statuses, _path, "statuses", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_statuses_get_statuses_200_response_data = cls(
-            statuses=statuses,
-            total_items=total_items,
+            statuses,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetStoreGetStore200Response:
             data = odd(data, _path, "data", "Store", False, False)
 
         get_store_get_store_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

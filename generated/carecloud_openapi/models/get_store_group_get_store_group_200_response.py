@@ -50,7 +50,7 @@ class GetStoreGroupGetStoreGroup200Response:
             data = odd(data, _path, "data", "StoreGroup", False, False)
 
         get_store_group_get_store_group_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

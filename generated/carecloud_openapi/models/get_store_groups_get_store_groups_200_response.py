@@ -54,7 +54,7 @@ class GetStoreGroupsGetStoreGroups200Response:
             )
 
         get_store_groups_get_store_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

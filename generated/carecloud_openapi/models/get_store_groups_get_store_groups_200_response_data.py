@@ -68,12 +68,12 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
             store_groups = odd(store_groups, _path, "store_groups", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_store_groups_get_store_groups_200_response_data = cls(
-            store_groups=store_groups,
-            total_items=total_items,
+            store_groups,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

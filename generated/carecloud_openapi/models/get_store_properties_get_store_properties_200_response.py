@@ -61,7 +61,7 @@ class GetStorePropertiesGetStoreProperties200Response:
             )
 
         get_store_properties_get_store_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class GetStoresGetStores200Response:
             data = odd(data, _path, "data", "GetStoresGetStores200ResponseData", False, False)
 
         get_stores_get_stores_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetStoresGetStores200ResponseData:
             stores = odd(stores, _path, "stores", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stores_get_stores_200_response_data = cls(
-            stores=stores,
-            total_items=total_items,
+            stores,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200Response:
             )
 
         get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

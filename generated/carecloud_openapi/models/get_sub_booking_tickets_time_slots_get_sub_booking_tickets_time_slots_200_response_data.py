@@ -65,13 +65,13 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
             time_slots = odd(time_slots, _path, "time_slots", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data = (
             cls(
-                time_slots=time_slots,
-                total_items=total_items,
+                time_slots,
+                total_items,
             )
         )
 

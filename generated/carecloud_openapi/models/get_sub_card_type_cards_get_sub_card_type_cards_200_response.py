@@ -61,7 +61,7 @@ class GetSubCardTypeCardsGetSubCardTypeCards200Response:
             )
 
         get_sub_card_type_cards_get_sub_card_type_cards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

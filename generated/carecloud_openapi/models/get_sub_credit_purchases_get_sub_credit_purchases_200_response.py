@@ -61,7 +61,7 @@ class GetSubCreditPurchasesGetSubCreditPurchases200Response:
             )
 
         get_sub_credit_purchases_get_sub_credit_purchases_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetSubCustomerAddressGetSubCustomerAddress200Response:
             data = odd(data, _path, "data", "AdditionalAddress", False, False)
 
         get_sub_customer_address_get_sub_customer_address_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200Response:
             )
 
         get_sub_customer_addresses_get_sub_customer_addresses_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
             addresses = odd(addresses, _path, "addresses", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_addresses_get_sub_customer_addresses_200_response_data = cls(
-            addresses=addresses,
-            total_items=total_items,
+            addresses,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

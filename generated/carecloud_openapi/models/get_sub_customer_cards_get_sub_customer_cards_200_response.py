@@ -61,7 +61,7 @@ class GetSubCustomerCardsGetSubCustomerCards200Response:
             )
 
         get_sub_customer_cards_get_sub_customer_cards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200Response:
             )
 
         get_sub_customer_events_get_sub_customer_events_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
             customer_events = odd(customer_events, _path, "customer_events", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_events_get_sub_customer_events_200_response_data = cls(
-            customer_events=customer_events,
-            total_items=total_items,
+            customer_events,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetSubCustomerHintRecordsGetSubCustomerRecommendation200Response:
             )
 
         get_sub_customer_hint_records_get_sub_customer_recommendation_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

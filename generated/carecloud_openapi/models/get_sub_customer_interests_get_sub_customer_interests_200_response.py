@@ -63,7 +63,7 @@ class GetSubCustomerInterestsGetSubCustomerInterests200Response:
             )
 
         get_sub_customer_interests_get_sub_customer_interests_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

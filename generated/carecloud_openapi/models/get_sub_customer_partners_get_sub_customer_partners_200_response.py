@@ -63,7 +63,7 @@ class GetSubCustomerPartnersGetSubCustomerPartners200Response:
             )
 
         get_sub_customer_partners_get_sub_customer_partners_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

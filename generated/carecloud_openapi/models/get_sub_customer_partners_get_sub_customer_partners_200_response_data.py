@@ -68,12 +68,12 @@ class GetSubCustomerPartnersGetSubCustomerPartners200ResponseData:
             partner_records = odd(partner_records, _path, "partner_records", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_partners_get_sub_customer_partners_200_response_data = cls(
-            partner_records=partner_records,
-            total_items=total_items,
+            partner_records,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubCustomerPointsGetSubCustomerPoints200Response:
             )
 
         get_sub_customer_points_get_sub_customer_points_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

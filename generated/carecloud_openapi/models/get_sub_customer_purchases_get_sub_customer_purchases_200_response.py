@@ -63,7 +63,7 @@ class GetSubCustomerPurchasesGetSubCustomerPurchases200Response:
             )
 
         get_sub_customer_purchases_get_sub_customer_purchases_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

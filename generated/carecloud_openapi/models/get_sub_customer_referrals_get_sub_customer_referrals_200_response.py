@@ -63,7 +63,7 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200Response:
             )
 
         get_sub_customer_referrals_get_sub_customer_referrals_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
             referrals = odd(referrals, _path, "referrals", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_referrals_get_sub_customer_referrals_200_response_data = cls(
-            referrals=referrals,
-            total_items=total_items,
+            referrals,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

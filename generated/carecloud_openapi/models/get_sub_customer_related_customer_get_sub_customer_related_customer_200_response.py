@@ -50,7 +50,7 @@ class GetSubCustomerRelatedCustomerGetSubCustomerRelatedCustomer200Response:
             data = odd(data, _path, "data", "RelatedCustomer", False, False)
 
         get_sub_customer_related_customer_get_sub_customer_related_customer_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200Response:
             )
 
         get_sub_customer_related_customers_get_sub_customer_related_customers_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,13 +72,13 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data = (
             cls(
-                related_customers=related_customers,
-                total_items=total_items,
+                related_customers,
+                total_items,
             )
         )
 

@@ -61,7 +61,7 @@ class GetSubCustomerRewardsGetSubCustomerRewards200Response:
             )
 
         get_sub_customer_rewards_get_sub_customer_rewards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,7 +69,7 @@ class GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200R
             )
 
         get_sub_customer_rewards_recommendation_get_sub_customer_reward_recommendations_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

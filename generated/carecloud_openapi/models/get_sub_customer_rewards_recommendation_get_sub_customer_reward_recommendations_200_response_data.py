@@ -68,12 +68,12 @@ class GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200R
             rewards = odd(rewards, _path, "rewards", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_rewards_recommendation_get_sub_customer_reward_recommendations_200_response_data = cls(
-            rewards=rewards,
-            total_items=total_items,
+            rewards,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

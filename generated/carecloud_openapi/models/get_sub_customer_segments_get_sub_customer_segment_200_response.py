@@ -61,7 +61,7 @@ class GetSubCustomerSegmentsGetSubCustomerSegment200Response:
             )
 
         get_sub_customer_segments_get_sub_customer_segment_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

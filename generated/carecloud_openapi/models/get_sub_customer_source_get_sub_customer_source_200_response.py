@@ -61,7 +61,7 @@ class GetSubCustomerSourceGetSubCustomerSource200Response:
             )
 
         get_sub_customer_source_get_sub_customer_source_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubCustomerStatusGetSubCustomerStatus200Response:
             )
 
         get_sub_customer_status_get_sub_customer_status_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
             status_records = odd(status_records, _path, "status_records", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_status_get_sub_customer_status_200_response_data = cls(
-            status_records=status_records,
-            total_items=total_items,
+            status_records,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,12 +70,12 @@ class GetSubEventPropertiesGetSubEventProperties200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_event_properties_get_sub_event_properties_200_response_data = cls(
-            property_records=property_records,
-            total_items=total_items,
+            property_records,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetSubEventTypePropertiesGetSubEventTypeProperties200Response:
             )
 
         get_sub_event_type_properties_get_sub_event_type_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

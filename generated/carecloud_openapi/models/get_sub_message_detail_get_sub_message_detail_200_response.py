@@ -50,7 +50,7 @@ class GetSubMessageDetailGetSubMessageDetail200Response:
             data = odd(data, _path, "data", "MessageDetail", False, False)
 
         get_sub_message_detail_get_sub_message_detail_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetSubPartnerPropertiesGetSubPartnerProperties200Response:
             )
 
         get_sub_partner_properties_get_sub_partner_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubPointPurchasesGetSubPointPurchases200Response:
             )
 
         get_sub_point_purchases_get_sub_point_purchases_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubProductTagsGetSubProductTags200Response:
             )
 
         get_sub_product_tags_get_sub_product_tags_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

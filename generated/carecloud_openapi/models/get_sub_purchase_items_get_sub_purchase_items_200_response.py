@@ -61,7 +61,7 @@ class GetSubPurchaseItemsGetSubPurchaseItems200Response:
             )
 
         get_sub_purchase_items_get_sub_purchase_items_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
             purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_purchase_items_get_sub_purchase_items_200_response_data = cls(
-            purchase_items=purchase_items,
-            total_items=total_items,
+            purchase_items,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubPurchasePointsGetSubPurchasePoints200Response:
             )
 
         get_sub_purchase_points_get_sub_purchase_points_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

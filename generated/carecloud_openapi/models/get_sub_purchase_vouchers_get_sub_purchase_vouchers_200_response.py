@@ -63,7 +63,7 @@ class GetSubPurchaseVouchersGetSubPurchaseVouchers200Response:
             )
 
         get_sub_purchase_vouchers_get_sub_purchase_vouchers_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

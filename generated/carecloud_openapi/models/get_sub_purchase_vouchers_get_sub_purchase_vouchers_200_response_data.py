@@ -65,12 +65,12 @@ class GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData:
             vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_purchase_vouchers_get_sub_purchase_vouchers_200_response_data = cls(
-            vouchers=vouchers,
-            total_items=total_items,
+            vouchers,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

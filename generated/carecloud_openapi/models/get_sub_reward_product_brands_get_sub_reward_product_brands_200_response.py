@@ -63,7 +63,7 @@ class GetSubRewardProductBrandsGetSubRewardProductBrands200Response:
             )
 
         get_sub_reward_product_brands_get_sub_reward_product_brands_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
             product_brands = odd(product_brands, _path, "product_brands", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_reward_product_brands_get_sub_reward_product_brands_200_response_data = cls(
-            product_brands=product_brands,
-            total_items=total_items,
+            product_brands,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetSubRewardProductGroupsGetSubRewardProductGroups200Response:
             )
 
         get_sub_reward_product_groups_get_sub_reward_product_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

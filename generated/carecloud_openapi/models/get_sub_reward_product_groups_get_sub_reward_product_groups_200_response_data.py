@@ -68,12 +68,12 @@ class GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData:
             product_groups = odd(product_groups, _path, "product_groups", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_reward_product_groups_get_sub_reward_product_groups_200_response_data = cls(
-            product_groups=product_groups,
-            total_items=total_items,
+            product_groups,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

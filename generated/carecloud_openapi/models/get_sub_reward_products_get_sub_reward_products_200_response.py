@@ -61,7 +61,7 @@ class GetSubRewardProductsGetSubRewardProducts200Response:
             )
 
         get_sub_reward_products_get_sub_reward_products_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubRewardStoresGetSubRewardStores200Response:
             )
 
         get_sub_reward_stores_get_sub_reward_stores_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetSubRewardTagsGetSubRewardTags200Response:
             )
 
         get_sub_reward_tags_get_sub_reward_tags_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetSubRewardTagsGetSubRewardTags200ResponseData:
             tags = odd(tags, _path, "tags", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_reward_tags_get_sub_reward_tags_200_response_data = cls(
-            tags=tags,
-            total_items=total_items,
+            tags,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubRewardVouchersGetSubRewardVouchers200Response:
             )
 
         get_sub_reward_vouchers_get_sub_reward_vouchers_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetSubSegmentRecordsGetSubSegmentRecords200Response:
             )
 
         get_sub_segment_records_get_sub_segment_records_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

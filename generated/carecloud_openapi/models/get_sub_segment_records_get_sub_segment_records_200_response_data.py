@@ -68,12 +68,12 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
             segment_records = odd(segment_records, _path, "segment_records", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_segment_records_get_sub_segment_records_200_response_data = cls(
-            segment_records=segment_records,
-            total_items=total_items,
+            segment_records,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

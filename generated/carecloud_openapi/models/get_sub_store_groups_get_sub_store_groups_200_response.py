@@ -61,7 +61,7 @@ class GetSubStoreGroupsGetSubStoreGroups200Response:
             )
 
         get_sub_store_groups_get_sub_store_groups_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

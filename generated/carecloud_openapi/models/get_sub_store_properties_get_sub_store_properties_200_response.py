@@ -61,7 +61,7 @@ class GetSubStorePropertiesGetSubStoreProperties200Response:
             )
 
         get_sub_store_properties_get_sub_store_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

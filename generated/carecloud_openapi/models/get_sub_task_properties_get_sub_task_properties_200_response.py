@@ -61,7 +61,7 @@ class GetSubTaskPropertiesGetSubTaskProperties200Response:
             )
 
         get_sub_task_properties_get_sub_task_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

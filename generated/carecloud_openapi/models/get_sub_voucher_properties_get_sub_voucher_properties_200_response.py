@@ -63,7 +63,7 @@ class GetSubVoucherPropertiesGetSubVoucherProperties200Response:
             )
 
         get_sub_voucher_properties_get_sub_voucher_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetTaskAssigneeGetSubTaskAssignee200Response:
             data = odd(data, _path, "data", "TaskAssignee", False, False)
 
         get_task_assignee_get_sub_task_assignee_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

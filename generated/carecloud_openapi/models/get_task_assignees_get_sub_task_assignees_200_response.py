@@ -61,7 +61,7 @@ class GetTaskAssigneesGetSubTaskAssignees200Response:
             )
 
         get_task_assignees_get_sub_task_assignees_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
             task_assignees = odd(task_assignees, _path, "task_assignees", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_assignees_get_sub_task_assignees_200_response_data = cls(
-            task_assignees=task_assignees,
-            total_items=total_items,
+            task_assignees,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

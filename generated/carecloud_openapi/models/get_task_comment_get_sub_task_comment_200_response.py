@@ -50,7 +50,7 @@ class GetTaskCommentGetSubTaskComment200Response:
             data = odd(data, _path, "data", "TaskComment", False, False)
 
         get_task_comment_get_sub_task_comment_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -59,7 +59,7 @@ class GetTaskCommentsGetSubTaskComments200Response:
             )
 
         get_task_comments_get_sub_task_comments_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

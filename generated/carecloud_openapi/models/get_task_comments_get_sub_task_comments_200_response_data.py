@@ -68,12 +68,12 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
             task_comments = odd(task_comments, _path, "task_comments", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_comments_get_sub_task_comments_200_response_data = cls(
-            task_comments=task_comments,
-            total_items=total_items,
+            task_comments,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class GetTaskGetTask200Response:
             data = odd(data, _path, "data", "Task", False, False)
 
         get_task_get_task_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class GetTaskPropertiesGetTaskProperties200Response:
             )
 
         get_task_properties_get_task_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

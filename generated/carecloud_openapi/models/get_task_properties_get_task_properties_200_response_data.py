@@ -68,12 +68,12 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
             task_properties = odd(task_properties, _path, "task_properties", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_properties_get_task_properties_200_response_data = cls(
-            task_properties=task_properties,
-            total_items=total_items,
+            task_properties,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetTaskStateGetTaskState200Response:
             data = odd(data, _path, "data", "TaskState", False, False)
 
         get_task_state_get_task_state_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

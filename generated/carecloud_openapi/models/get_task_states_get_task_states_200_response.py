@@ -54,7 +54,7 @@ class GetTaskStatesGetTaskStates200Response:
             )
 
         get_task_states_get_task_states_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

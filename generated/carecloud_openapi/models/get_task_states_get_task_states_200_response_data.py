@@ -65,12 +65,12 @@ class GetTaskStatesGetTaskStates200ResponseData:
             task_states = odd(task_states, _path, "task_states", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_states_get_task_states_200_response_data = cls(
-            task_states=task_states,
-            total_items=total_items,
+            task_states,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

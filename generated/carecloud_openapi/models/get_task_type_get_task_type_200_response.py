@@ -50,7 +50,7 @@ class GetTaskTypeGetTaskType200Response:
             data = odd(data, _path, "data", "TaskType", False, False)
 
         get_task_type_get_task_type_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

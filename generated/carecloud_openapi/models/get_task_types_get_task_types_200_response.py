@@ -52,7 +52,7 @@ class GetTaskTypesGetTaskTypes200Response:
             data = odd(data, _path, "data", "GetTaskTypesGetTaskTypes200ResponseData", False, False)
 
         get_task_types_get_task_types_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

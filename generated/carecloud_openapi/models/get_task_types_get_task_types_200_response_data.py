@@ -65,12 +65,12 @@ class GetTaskTypesGetTaskTypes200ResponseData:
             task_types = odd(task_types, _path, "task_types", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_types_get_task_types_200_response_data = cls(
-            task_types=task_types,
-            total_items=total_items,
+            task_types,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

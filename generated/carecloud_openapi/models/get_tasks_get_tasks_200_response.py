@@ -52,7 +52,7 @@ class GetTasksGetTasks200Response:
             data = odd(data, _path, "data", "GetTasksGetTasks200ResponseData", False, False)
 
         get_tasks_get_tasks_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

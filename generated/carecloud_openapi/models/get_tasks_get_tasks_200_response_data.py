@@ -65,12 +65,12 @@ class GetTasksGetTasks200ResponseData:
             tasks = odd(tasks, _path, "tasks", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_tasks_get_tasks_200_response_data = cls(
-            tasks=tasks,
-            total_items=total_items,
+            tasks,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetTestsConnectionGetConnection200Response:
             )
 
         get_tests_connection_get_connection_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class GetTestsConnectionGetConnection200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         test_string = _get("test_string", UNSET)
-        if not (isinstance(test_string, str)):
+        if not (isinstance(test_string, str)) and test_string is not UNSET:
             test_string = odd(test_string, _path, "test_string", "string", False, False)
 
         get_tests_connection_get_connection_200_response_data = cls(
-            test_string=test_string,
+            test_string,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

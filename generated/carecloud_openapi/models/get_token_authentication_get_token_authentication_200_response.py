@@ -63,7 +63,7 @@ class GetTokenAuthenticationGetTokenAuthentication200Response:
             )
 
         get_token_authentication_get_token_authentication_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

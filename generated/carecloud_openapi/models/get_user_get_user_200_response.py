@@ -48,7 +48,7 @@ class GetUserGetUser200Response:
             data = odd(data, _path, "data", "User", False, False)
 
         get_user_get_user_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class GetUserRoleGetUserRole200Response:
             data = odd(data, _path, "data", "UserRole", False, False)
 
         get_user_role_get_user_role_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

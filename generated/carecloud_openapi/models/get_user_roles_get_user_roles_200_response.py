@@ -52,7 +52,7 @@ class GetUserRolesGetUserRoles200Response:
             data = odd(data, _path, "data", "GetUserRolesGetUserRoles200ResponseData", False, False)
 
         get_user_roles_get_user_roles_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

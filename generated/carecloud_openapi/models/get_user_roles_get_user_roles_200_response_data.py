@@ -65,12 +65,12 @@ class GetUserRolesGetUserRoles200ResponseData:
             user_roles = odd(user_roles, _path, "user_roles", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_user_roles_get_user_roles_200_response_data = cls(
-            user_roles=user_roles,
-            total_items=total_items,
+            user_roles,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

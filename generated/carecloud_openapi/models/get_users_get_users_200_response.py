@@ -52,7 +52,7 @@ class GetUsersGetUsers200Response:
             data = odd(data, _path, "data", "GetUsersGetUsers200ResponseData", False, False)
 
         get_users_get_users_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,12 +65,12 @@ class GetUsersGetUsers200ResponseData:
             users = odd(users, _path, "users", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_users_get_users_200_response_data = cls(
-            users=users,
-            total_items=total_items,
+            users,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

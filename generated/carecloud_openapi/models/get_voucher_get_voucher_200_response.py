@@ -50,7 +50,7 @@ class GetVoucherGetVoucher200Response:
             data = odd(data, _path, "data", "Voucher", False, False)
 
         get_voucher_get_voucher_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

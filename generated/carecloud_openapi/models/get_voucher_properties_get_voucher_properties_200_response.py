@@ -61,7 +61,7 @@ class GetVoucherPropertiesGetVoucherProperties200Response:
             )
 
         get_voucher_properties_get_voucher_properties_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

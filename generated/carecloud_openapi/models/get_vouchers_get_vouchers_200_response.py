@@ -52,7 +52,7 @@ class GetVouchersGetVouchers200Response:
             data = odd(data, _path, "data", "GetVouchersGetVouchers200ResponseData", False, False)
 
         get_vouchers_get_vouchers_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetWalletCreditsGetWalletCredits200Response:
             )
 
         get_wallet_credits_get_wallet_credits_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,17 +65,26 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         earned_credits = _get("earned_credits", UNSET)
-        if not (type(earned_credits) is float or type(earned_credits) is int):
+        if (
+            not (type(earned_credits) is float or type(earned_credits) is int)
+            and earned_credits is not UNSET
+        ):
             earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
         redeemed_credits = _get("redeemed_credits", UNSET)
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
+        if (
+            not (type(redeemed_credits) is float or type(redeemed_credits) is int)
+            and redeemed_credits is not UNSET
+        ):
             redeemed_credits = odd(
                 redeemed_credits, _path, "redeemed_credits", "number", False, False
             )
 
         available_credits = _get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
             available_credits = odd(
                 available_credits, _path, "available_credits", "number", False, False
             )
@@ -97,10 +106,10 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             )
 
         get_wallet_credits_get_wallet_credits_200_response_data = cls(
-            earned_credits=earned_credits,
-            redeemed_credits=redeemed_credits,
-            available_credits=available_credits,
-            split_by_currency=split_by_currency,
+            earned_credits,
+            redeemed_credits,
+            available_credits,
+            split_by_currency,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200Response:
             )
 
         get_wallet_points_expiration_get_wallet_points_expiration_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -57,23 +57,29 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         next_amount = _get("next_amount", UNSET)
-        if not (type(next_amount) is float or type(next_amount) is int):
+        if (
+            not (type(next_amount) is float or type(next_amount) is int)
+            and next_amount is not UNSET
+        ):
             next_amount = odd(next_amount, _path, "next_amount", "number", False, False)
 
         next_date = _get("next_date", UNSET)
-        if not (isinstance(next_date, str)):
+        if not (isinstance(next_date, str)) and next_date is not UNSET:
             next_date = odd(next_date, _path, "next_date", "string", False, False)
 
         current_month_amount = _get("current_month_amount", UNSET)
-        if not (type(current_month_amount) is float or type(current_month_amount) is int):
+        if (
+            not (type(current_month_amount) is float or type(current_month_amount) is int)
+            and current_month_amount is not UNSET
+        ):
             current_month_amount = odd(
                 current_month_amount, _path, "current_month_amount", "number", False, False
             )
 
         get_wallet_points_expiration_get_wallet_points_expiration_200_response_data = cls(
-            next_amount=next_amount,
-            next_date=next_date,
-            current_month_amount=current_month_amount,
+            next_amount,
+            next_date,
+            current_month_amount,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class GetWalletPointsGetWalletPoints200Response:
             )
 
         get_wallet_points_get_wallet_points_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

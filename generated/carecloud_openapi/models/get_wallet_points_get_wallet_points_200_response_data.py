@@ -68,15 +68,24 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         earned_points = _get("earned_points", UNSET)
-        if not (type(earned_points) is float or type(earned_points) is int):
+        if (
+            not (type(earned_points) is float or type(earned_points) is int)
+            and earned_points is not UNSET
+        ):
             earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
         redeemed_points = _get("redeemed_points", UNSET)
-        if not (type(redeemed_points) is float or type(redeemed_points) is int):
+        if (
+            not (type(redeemed_points) is float or type(redeemed_points) is int)
+            and redeemed_points is not UNSET
+        ):
             redeemed_points = odd(redeemed_points, _path, "redeemed_points", "number", False, False)
 
         available_points = _get("available_points", UNSET)
-        if not (type(available_points) is float or type(available_points) is int):
+        if (
+            not (type(available_points) is float or type(available_points) is int)
+            and available_points is not UNSET
+        ):
             available_points = odd(
                 available_points, _path, "available_points", "number", False, False
             )
@@ -103,10 +112,10 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             )
 
         get_wallet_points_get_wallet_points_200_response_data = cls(
-            earned_points=earned_points,
-            redeemed_points=redeemed_points,
-            available_points=available_points,
-            available_points_money_value=available_points_money_value,
+            earned_points,
+            redeemed_points,
+            available_points,
+            available_points_money_value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200Response:
             )
 
         get_wallet_sales_turnover_get_wallet_sales_turnover_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

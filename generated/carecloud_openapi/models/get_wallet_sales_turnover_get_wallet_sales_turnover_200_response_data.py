@@ -63,7 +63,7 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
             turnover = odd(turnover, _path, "turnover", "array", False, False)
 
         get_wallet_sales_turnover_get_wallet_sales_turnover_200_response_data = cls(
-            turnover=turnover,
+            turnover,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

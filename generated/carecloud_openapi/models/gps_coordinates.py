@@ -57,8 +57,8 @@ class GPSCoordinates:
             gps_latitude = odd(gps_latitude, _path, "gps_latitude", "number", True, False)
 
         gps_coordinates = cls(
-            gps_longitude=gps_longitude,
-            gps_latitude=gps_latitude,
+            gps_longitude,
+            gps_latitude,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

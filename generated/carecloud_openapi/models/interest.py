@@ -48,16 +48,16 @@ class Interest:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         interest_id = _get("interest_id", UNSET)
-        if not (isinstance(interest_id, str)):
+        if not (isinstance(interest_id, str)) and interest_id is not UNSET:
             interest_id = odd(interest_id, _path, "interest_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         interest = cls(
-            interest_id=interest_id,
-            name=name,
+            interest_id,
+            name,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -70,20 +70,20 @@ class InterestRecord:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         interest_record_id = _get("interest_record_id", UNSET)
-        if not (isinstance(interest_record_id, str)):
+        if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         interest_record = cls(
-            interest_id=interest_id,
-            customer_id=customer_id,
-            interest_record_id=interest_record_id,
-            last_change=last_change,
+            interest_id,
+            customer_id,
+            interest_record_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class InternalServerErrorErrorBody:
             error = odd(error, _path, "error", "BasicError", False, False)
 
         internal_server_error_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

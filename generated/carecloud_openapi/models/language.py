@@ -59,7 +59,7 @@ class Language:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         language_id = _get("language_id", UNSET)
-        if not (isinstance(language_id, str)):
+        if not (isinstance(language_id, str)) and language_id is not UNSET:
             language_id = odd(language_id, _path, "language_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -69,13 +69,13 @@ class Language:
             state = odd(state, _path, "state", "LanguageState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         language = cls(
-            language_id=language_id,
-            state=state,
-            last_change=last_change,
+            language_id,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

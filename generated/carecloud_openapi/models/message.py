@@ -171,7 +171,7 @@ class Message:
             )
 
         message_id = _get("message_id", UNSET)
-        if not (isinstance(message_id, str)):
+        if not (isinstance(message_id, str)) and message_id is not UNSET:
             message_id = odd(message_id, _path, "message_id", "string", False, False)
 
         status = _get("status", UNSET)
@@ -181,29 +181,29 @@ class Message:
             status = odd(status, _path, "status", "MessageStatus", False, False)
 
         contact = _get("contact", UNSET)
-        if not (isinstance(contact, str)):
+        if not (isinstance(contact, str)) and contact is not UNSET:
             contact = odd(contact, _path, "contact", "string", False, False)
 
         title = _get("title", UNSET)
-        if not (isinstance(title, str)):
+        if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
         send_time = _get("send_time", UNSET)
-        if not (isinstance(send_time, str)):
+        if not (isinstance(send_time, str)) and send_time is not UNSET:
             send_time = odd(send_time, _path, "send_time", "string", False, False)
 
         opened_time = _get("opened_time", UNSET)
-        if not (isinstance(opened_time, str)):
+        if not (isinstance(opened_time, str)) and opened_time is not UNSET:
             opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
 
         mail_client_user_agent = _get("mail_client_user_agent", UNSET)
-        if not (isinstance(mail_client_user_agent, str)):
+        if not (isinstance(mail_client_user_agent, str)) and mail_client_user_agent is not UNSET:
             mail_client_user_agent = odd(
                 mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
             )
 
         mail_client_language = _get("mail_client_language", UNSET)
-        if not (isinstance(mail_client_language, str)):
+        if not (isinstance(mail_client_language, str)) and mail_client_language is not UNSET:
             mail_client_language = odd(
                 mail_client_language, _path, "mail_client_language", "string", False, False
             )
@@ -237,24 +237,24 @@ class Message:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message = cls(
-            message_template_id=message_template_id,
-            customer_id=customer_id,
-            communication_channel_id=communication_channel_id,
-            message_id=message_id,
-            status=status,
-            contact=contact,
-            title=title,
-            send_time=send_time,
-            opened_time=opened_time,
-            mail_client_user_agent=mail_client_user_agent,
-            mail_client_language=mail_client_language,
-            message_data=message_data,
-            attachments=attachments,
-            last_change=last_change,
+            message_template_id,
+            customer_id,
+            communication_channel_id,
+            message_id,
+            status,
+            contact,
+            title,
+            send_time,
+            opened_time,
+            mail_client_user_agent,
+            mail_client_language,
+            message_data,
+            attachments,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -97,14 +97,14 @@ class MessageDetail:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message_detail = cls(
-            plain_text_body=plain_text_body,
-            html_body=html_body,
-            attachments=attachments,
-            last_change=last_change,
+            plain_text_body,
+            html_body,
+            attachments,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

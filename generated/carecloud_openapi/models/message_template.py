@@ -168,13 +168,13 @@ class MessageTemplate:
             )
 
         message_template_id = _get("message_template_id", UNSET)
-        if not (isinstance(message_template_id, str)):
+        if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", False, False
             )
 
         consent_free_template = _get("consent_free_template", UNSET)
-        if not (type(consent_free_template) is bool):
+        if not (type(consent_free_template) is bool) and consent_free_template is not UNSET:
             consent_free_template = odd(
                 consent_free_template, _path, "consent_free_template", "boolean", False, False
             )
@@ -206,21 +206,21 @@ class MessageTemplate:
             template_data = odd(template_data, _path, "template_data", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message_template = cls(
-            subject=subject,
-            sender=sender,
-            name=name,
-            message_template_group_id=message_template_group_id,
-            communication_channel_id=communication_channel_id,
-            message_template_id=message_template_id,
-            consent_free_template=consent_free_template,
-            preview_url=preview_url,
-            icon_url=icon_url,
-            template_data=template_data,
-            last_change=last_change,
+            subject,
+            sender,
+            name,
+            message_template_group_id,
+            communication_channel_id,
+            message_template_id,
+            consent_free_template,
+            preview_url,
+            icon_url,
+            template_data,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -49,16 +49,16 @@ class MoneyValue:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         value = _get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
             value = odd(value, _path, "value", "number", False, False)
 
         money_value = cls(
-            currency_id=currency_id,
-            value=value,
+            currency_id,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class NotAllowedErrorBody:
             error = odd(error, _path, "error", "NotAllowedErrorBodyError", False, False)
 
         not_allowed_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

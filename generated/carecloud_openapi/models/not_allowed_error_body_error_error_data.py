@@ -43,11 +43,11 @@ class NotAllowedErrorBodyErrorErrorData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         http_method = _get("http_method", UNSET)
-        if not (isinstance(http_method, str)):
+        if not (isinstance(http_method, str)) and http_method is not UNSET:
             http_method = odd(http_method, _path, "http_method", "string", False, False)
 
         not_allowed_error_body_error_error_data = cls(
-            http_method=http_method,
+            http_method,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

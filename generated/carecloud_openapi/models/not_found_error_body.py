@@ -52,7 +52,7 @@ class NotFoundErrorBody:
             error = odd(error, _path, "error", "NotFoundErrorBodyError", False, False)
 
         not_found_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,16 +48,16 @@ class NotFoundErrorBodyErrorErrorData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         resource_name = _get("resource_name", UNSET)
-        if not (isinstance(resource_name, str)):
+        if not (isinstance(resource_name, str)) and resource_name is not UNSET:
             resource_name = odd(resource_name, _path, "resource_name", "string", False, False)
 
         resource_id = _get("resource_id", UNSET)
-        if not (isinstance(resource_id, str)):
+        if not (isinstance(resource_id, str)) and resource_id is not UNSET:
             resource_id = odd(resource_id, _path, "resource_id", "string", False, False)
 
         not_found_error_body_error_error_data = cls(
-            resource_name=resource_name,
-            resource_id=resource_id,
+            resource_name,
+            resource_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -74,8 +74,8 @@ class OpeningDay:
             time_intervals = odd(time_intervals, _path, "time_intervals", "array", True, False)
 
         opening_day = cls(
-            day_id=day_id,
-            time_intervals=time_intervals,
+            day_id,
+            time_intervals,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

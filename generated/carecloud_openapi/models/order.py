@@ -174,11 +174,11 @@ class Order:
             )
 
         order_id = _get("order_id", UNSET)
-        if not (isinstance(order_id, str)):
+        if not (isinstance(order_id, str)) and order_id is not UNSET:
             order_id = odd(order_id, _path, "order_id", "string", False, False)
 
         order_number = _get("order_number", UNSET)
-        if not (isinstance(order_number, str)):
+        if not (isinstance(order_number, str)) and order_number is not UNSET:
             order_number = odd(order_number, _path, "order_number", "string", False, False)
 
         discount_codes = _get("discount_codes", UNSET)
@@ -198,54 +198,54 @@ class Order:
             )
 
         customer_note = _get("customer_note", UNSET)
-        if not (isinstance(customer_note, str)):
+        if not (isinstance(customer_note, str)) and customer_note is not UNSET:
             customer_note = odd(customer_note, _path, "customer_note", "string", False, False)
 
         order_status = _get("order_status", UNSET)
-        if not (isinstance(order_status, str)):
+        if not (isinstance(order_status, str)) and order_status is not UNSET:
             order_status = odd(order_status, _path, "order_status", "string", False, False)
 
         shipping_date = _get("shipping_date", UNSET)
-        if not (isinstance(shipping_date, str)):
+        if not (isinstance(shipping_date, str)) and shipping_date is not UNSET:
             shipping_date = odd(shipping_date, _path, "shipping_date", "string", False, False)
 
         program_ranking = _get("program_ranking", UNSET)
-        if not (type(program_ranking) is int):
+        if not (type(program_ranking) is int) and program_ranking is not UNSET:
             program_ranking = odd(
                 program_ranking, _path, "program_ranking", "integer", False, False
             )
 
         payment_status = _get("payment_status", UNSET)
-        if not (isinstance(payment_status, str)):
+        if not (isinstance(payment_status, str)) and payment_status is not UNSET:
             payment_status = odd(payment_status, _path, "payment_status", "string", False, False)
 
         invoice_document_url = _get("invoice_document_url", UNSET)
-        if not (isinstance(invoice_document_url, str)):
+        if not (isinstance(invoice_document_url, str)) and invoice_document_url is not UNSET:
             invoice_document_url = odd(
                 invoice_document_url, _path, "invoice_document_url", "string", False, False
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         order = cls(
-            customer_id=customer_id,
-            currency_id=currency_id,
-            total_price=total_price,
-            order_items=order_items,
-            invoicing_data=invoicing_data,
-            order_id=order_id,
-            order_number=order_number,
-            discount_codes=discount_codes,
-            shipping_data=shipping_data,
-            customer_note=customer_note,
-            order_status=order_status,
-            shipping_date=shipping_date,
-            program_ranking=program_ranking,
-            payment_status=payment_status,
-            invoice_document_url=invoice_document_url,
-            last_change=last_change,
+            customer_id,
+            currency_id,
+            total_price,
+            order_items,
+            invoicing_data,
+            order_id,
+            order_number,
+            discount_codes,
+            shipping_data,
+            customer_note,
+            order_status,
+            shipping_date,
+            program_ranking,
+            payment_status,
+            invoice_document_url,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,7 +65,7 @@ class OrderInvoicing:
             payment_id = odd(payment_id, _path, "payment_id", "string", True, False)
 
         paid_date = _get("paid_date", UNSET)
-        if not (isinstance(paid_date, str)):
+        if not (isinstance(paid_date, str)) and paid_date is not UNSET:
             paid_date = odd(paid_date, _path, "paid_date", "string", False, False)
 
         personal_information = _get("personal_information", UNSET)
@@ -84,9 +84,9 @@ class OrderInvoicing:
             )
 
         order_invoicing = cls(
-            payment_id=payment_id,
-            paid_date=paid_date,
-            personal_information=personal_information,
+            payment_id,
+            paid_date,
+            personal_information,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -86,20 +86,20 @@ class OrderItem:
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
         order_item_id = _get("order_item_id", UNSET)
-        if not (isinstance(order_item_id, str)):
+        if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
             order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         order_item = cls(
-            product_variant_id=product_variant_id,
-            amount=amount,
-            unit_price=unit_price,
-            vat_rate=vat_rate,
-            order_item_id=order_item_id,
-            customer_id=customer_id,
+            product_variant_id,
+            amount,
+            unit_price,
+            vat_rate,
+            order_item_id,
+            customer_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

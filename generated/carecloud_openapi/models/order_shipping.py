@@ -73,19 +73,19 @@ class OrderShipping:
             shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
 
         contact_firstname = _get("contact_firstname", UNSET)
-        if not (isinstance(contact_firstname, str)):
+        if not (isinstance(contact_firstname, str)) and contact_firstname is not UNSET:
             contact_firstname = odd(
                 contact_firstname, _path, "contact_firstname", "string", False, False
             )
 
         contact_lastname = _get("contact_lastname", UNSET)
-        if not (isinstance(contact_lastname, str)):
+        if not (isinstance(contact_lastname, str)) and contact_lastname is not UNSET:
             contact_lastname = odd(
                 contact_lastname, _path, "contact_lastname", "string", False, False
             )
 
         phone = _get("phone", UNSET)
-        if not (isinstance(phone, str)):
+        if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
         address = _get("address", UNSET)
@@ -95,11 +95,11 @@ class OrderShipping:
             address = odd(address, _path, "address", "Address", False, False)
 
         order_shipping = cls(
-            shipping_id=shipping_id,
-            contact_firstname=contact_firstname,
-            contact_lastname=contact_lastname,
-            phone=phone,
-            address=address,
+            shipping_id,
+            contact_firstname,
+            contact_lastname,
+            phone,
+            address,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

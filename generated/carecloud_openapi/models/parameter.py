@@ -57,8 +57,8 @@ class Parameter:
             value = odd(value, _path, "value", "string", True, False)
 
         parameter = cls(
-            parameter_name=parameter_name,
-            value=value,
+            parameter_name,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -96,7 +96,7 @@ class Partner:
             name = odd(name, _path, "name", "string", True, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         address = _get("address", UNSET)
@@ -106,19 +106,19 @@ class Partner:
             address = odd(address, _path, "address", "Address", False, False)
 
         registration_id = _get("registration_id", UNSET)
-        if not (isinstance(registration_id, str)):
+        if not (isinstance(registration_id, str)) and registration_id is not UNSET:
             registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
         vat_id = _get("vat_id", UNSET)
-        if not (isinstance(vat_id, str)):
+        if not (isinstance(vat_id, str)) and vat_id is not UNSET:
             vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
 
         email = _get("email", UNSET)
-        if not (isinstance(email, str)):
+        if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
         phone = _get("phone", UNSET)
-        if not (isinstance(phone, str)):
+        if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
         state = _get("state", UNSET)
@@ -128,14 +128,14 @@ class Partner:
             state = odd(state, _path, "state", "PartnerState", False, False)
 
         partner = cls(
-            name=name,
-            partner_id=partner_id,
-            address=address,
-            registration_id=registration_id,
-            vat_id=vat_id,
-            email=email,
-            phone=phone,
-            state=state,
+            name,
+            partner_id,
+            address,
+            registration_id,
+            vat_id,
+            email,
+            phone,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -60,19 +60,19 @@ class PartnerRecord:
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
         partner_record_id = _get("partner_record_id", UNSET)
-        if not (isinstance(partner_record_id, str)):
+        if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
                 partner_record_id, _path, "partner_record_id", "string", False, False
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         partner_record = cls(
-            partner_id=partner_id,
-            partner_record_id=partner_record_id,
-            last_change=last_change,
+            partner_id,
+            partner_record_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

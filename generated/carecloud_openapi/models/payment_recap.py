@@ -76,11 +76,17 @@ class PaymentRecap:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         credit_points = _get("credit_points", UNSET)
-        if not (type(credit_points) is float or type(credit_points) is int):
+        if (
+            not (type(credit_points) is float or type(credit_points) is int)
+            and credit_points is not UNSET
+        ):
             credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
         amount_for_credit = _get("amount_for_credit", UNSET)
-        if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
+        if (
+            not (type(amount_for_credit) is float or type(amount_for_credit) is int)
+            and amount_for_credit is not UNSET
+        ):
             amount_for_credit = odd(
                 amount_for_credit, _path, "amount_for_credit", "number", False, False
             )
@@ -116,10 +122,10 @@ class PaymentRecap:
             )
 
         payment_recap = cls(
-            credit_points=credit_points,
-            amount_for_credit=amount_for_credit,
-            vouchers=vouchers,
-            recommended_discounts=recommended_discounts,
+            credit_points,
+            amount_for_credit,
+            vouchers,
+            recommended_discounts,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

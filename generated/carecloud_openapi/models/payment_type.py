@@ -54,21 +54,21 @@ class PaymentType:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         payment_type_id = _get("payment_type_id", UNSET)
-        if not (isinstance(payment_type_id, str)):
+        if not (isinstance(payment_type_id, str)) and payment_type_id is not UNSET:
             payment_type_id = odd(payment_type_id, _path, "payment_type_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         payment_type = cls(
-            payment_type_id=payment_type_id,
-            name=name,
-            last_change=last_change,
+            payment_type_id,
+            name,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

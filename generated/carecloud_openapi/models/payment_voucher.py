@@ -63,33 +63,39 @@ class PaymentVoucher:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         discount_value = _get("discount_value", UNSET)
-        if not (type(discount_value) is float or type(discount_value) is int):
+        if (
+            not (type(discount_value) is float or type(discount_value) is int)
+            and discount_value is not UNSET
+        ):
             discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
         discount_percent = _get("discount_percent", UNSET)
-        if not (type(discount_percent) is float or type(discount_percent) is int):
+        if (
+            not (type(discount_percent) is float or type(discount_percent) is int)
+            and discount_percent is not UNSET
+        ):
             discount_percent = odd(
                 discount_percent, _path, "discount_percent", "number", False, False
             )
 
         bill_item_id = _get("bill_item_id", UNSET)
-        if not (isinstance(bill_item_id, str)):
+        if not (isinstance(bill_item_id, str)) and bill_item_id is not UNSET:
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", False, False)
 
         payment_voucher = cls(
-            code=code,
-            name=name,
-            discount_value=discount_value,
-            discount_percent=discount_percent,
-            bill_item_id=bill_item_id,
+            code,
+            name,
+            discount_value,
+            discount_percent,
+            bill_item_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

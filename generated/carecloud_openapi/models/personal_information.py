@@ -161,7 +161,7 @@ class PersonalInformation:
             language_id = odd(language_id, _path, "language_id", "string", True, False)
 
         salutation = _get("salutation", UNSET)
-        if not (isinstance(salutation, str)):
+        if not (isinstance(salutation, str)) and salutation is not UNSET:
             salutation = odd(salutation, _path, "salutation", "string", False, False)
 
         gender = _get("gender", UNSET)
@@ -171,19 +171,19 @@ class PersonalInformation:
             gender = odd(gender, _path, "gender", "PersonalInformationGender", False, False)
 
         first_name = _get("first_name", UNSET)
-        if not (isinstance(first_name, str)):
+        if not (isinstance(first_name, str)) and first_name is not UNSET:
             first_name = odd(first_name, _path, "first_name", "string", False, False)
 
         last_name = _get("last_name", UNSET)
-        if not (isinstance(last_name, str)):
+        if not (isinstance(last_name, str)) and last_name is not UNSET:
             last_name = odd(last_name, _path, "last_name", "string", False, False)
 
         pre_nominals = _get("pre_nominals", UNSET)
-        if not (isinstance(pre_nominals, str)):
+        if not (isinstance(pre_nominals, str)) and pre_nominals is not UNSET:
             pre_nominals = odd(pre_nominals, _path, "pre_nominals", "string", False, False)
 
         post_nominals = _get("post_nominals", UNSET)
-        if not (isinstance(post_nominals, str)):
+        if not (isinstance(post_nominals, str)) and post_nominals is not UNSET:
             post_nominals = odd(post_nominals, _path, "post_nominals", "string", False, False)
 
         birthdate = _get("birthdate", UNSET)
@@ -193,19 +193,19 @@ class PersonalInformation:
             birthdate = odd(birthdate, _path, "birthdate", "date", False, False)
 
         email = _get("email", UNSET)
-        if not (isinstance(email, str)):
+        if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
         phone = _get("phone", UNSET)
-        if not (isinstance(phone, str)):
+        if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         photo_url = _get("photo_url", UNSET)
-        if not (isinstance(photo_url, str)):
+        if not (isinstance(photo_url, str)) and photo_url is not UNSET:
             photo_url = odd(photo_url, _path, "photo_url", "string", False, False)
 
         address = _get("address", UNSET)
@@ -235,21 +235,21 @@ class PersonalInformation:
             consents = odd(consents, _path, "consents", "array", False, False)
 
         personal_information = cls(
-            language_id=language_id,
-            salutation=salutation,
-            gender=gender,
-            first_name=first_name,
-            last_name=last_name,
-            pre_nominals=pre_nominals,
-            post_nominals=post_nominals,
-            birthdate=birthdate,
-            email=email,
-            phone=phone,
-            store_id=store_id,
-            photo_url=photo_url,
-            address=address,
-            agreement=agreement,
-            consents=consents,
+            language_id,
+            salutation,
+            gender,
+            first_name,
+            last_name,
+            pre_nominals,
+            post_nominals,
+            birthdate,
+            email,
+            phone,
+            store_id,
+            photo_url,
+            address,
+            agreement,
+            consents,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

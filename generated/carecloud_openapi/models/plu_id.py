@@ -62,8 +62,8 @@ class PluId:
             code = odd(code, _path, "code", "string", True, False)
 
         plu_id = cls(
-            list_code=list_code,
-            code=code,
+            list_code,
+            code,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

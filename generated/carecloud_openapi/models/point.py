@@ -112,21 +112,27 @@ class Point:
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
         point_id = _get("point_id", UNSET)
-        if not (isinstance(point_id, str)):
+        if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 
         assigned_points = _get("assigned_points", UNSET)
-        if not (type(assigned_points) is float or type(assigned_points) is int):
+        if (
+            not (type(assigned_points) is float or type(assigned_points) is int)
+            and assigned_points is not UNSET
+        ):
             assigned_points = odd(assigned_points, _path, "assigned_points", "number", False, False)
 
         available_points = _get("available_points", UNSET)
-        if not (type(available_points) is float or type(available_points) is int):
+        if (
+            not (type(available_points) is float or type(available_points) is int)
+            and available_points is not UNSET
+        ):
             available_points = odd(
                 available_points, _path, "available_points", "number", False, False
             )
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         state = _get("state", UNSET)
@@ -136,24 +142,24 @@ class Point:
             state = odd(state, _path, "state", "PointState", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         point = cls(
-            customer_id=customer_id,
-            point_type_id=point_type_id,
-            partner_id=partner_id,
-            point_id=point_id,
-            assigned_points=assigned_points,
-            available_points=available_points,
-            valid_to=valid_to,
-            state=state,
-            created_at=created_at,
-            note=note,
+            customer_id,
+            point_type_id,
+            partner_id,
+            point_id,
+            assigned_points,
+            available_points,
+            valid_to,
+            state,
+            created_at,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

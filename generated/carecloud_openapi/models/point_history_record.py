@@ -91,39 +91,45 @@ class PointHistoryRecord:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         point_amount = _get("point_amount", UNSET)
-        if not (type(point_amount) is float or type(point_amount) is int):
+        if (
+            not (type(point_amount) is float or type(point_amount) is int)
+            and point_amount is not UNSET
+        ):
             point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
 
         point_operation_type = _get("point_operation_type", UNSET)
-        if not (isinstance(point_operation_type, str)):
+        if not (isinstance(point_operation_type, str)) and point_operation_type is not UNSET:
             point_operation_type = odd(
                 point_operation_type, _path, "point_operation_type", "string", False, False
             )
 
         point_operation_note = _get("point_operation_note", UNSET)
-        if not (isinstance(point_operation_note, str)):
+        if not (isinstance(point_operation_note, str)) and point_operation_note is not UNSET:
             point_operation_note = odd(
                 point_operation_note, _path, "point_operation_note", "string", False, False
             )
 
         point_type_id = _get("point_type_id", UNSET)
-        if not (isinstance(point_type_id, str)):
+        if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         point_history_record_time = _get("point_history_record_time", UNSET)
-        if not (isinstance(point_history_record_time, str)):
+        if (
+            not (isinstance(point_history_record_time, str))
+            and point_history_record_time is not UNSET
+        ):
             point_history_record_time = odd(
                 point_history_record_time,
                 _path,
@@ -134,19 +140,19 @@ class PointHistoryRecord:
             )
 
         extended_data = _get("extended_data", UNSET)
-        if not (isinstance(extended_data, str)):
+        if not (isinstance(extended_data, str)) and extended_data is not UNSET:
             extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
 
         point_history_record = cls(
-            customer_id=customer_id,
-            point_amount=point_amount,
-            point_operation_type=point_operation_type,
-            point_operation_note=point_operation_note,
-            point_type_id=point_type_id,
-            partner_id=partner_id,
-            store_id=store_id,
-            point_history_record_time=point_history_record_time,
-            extended_data=extended_data,
+            customer_id,
+            point_amount,
+            point_operation_type,
+            point_operation_note,
+            point_type_id,
+            partner_id,
+            store_id,
+            point_history_record_time,
+            extended_data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

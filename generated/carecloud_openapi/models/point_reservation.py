@@ -91,7 +91,7 @@ class PointReservation:
             quantity = odd(quantity, _path, "quantity", "number", True, False)
 
         points_reservation_id = _get("points_reservation_id", UNSET)
-        if not (isinstance(points_reservation_id, str)):
+        if not (isinstance(points_reservation_id, str)) and points_reservation_id is not UNSET:
             points_reservation_id = odd(
                 points_reservation_id, _path, "points_reservation_id", "string", False, False
             )
@@ -103,16 +103,16 @@ class PointReservation:
             state = odd(state, _path, "state", "PointReservationState", False, False)
 
         expiration = _get("expiration", UNSET)
-        if not (isinstance(expiration, str)):
+        if not (isinstance(expiration, str)) and expiration is not UNSET:
             expiration = odd(expiration, _path, "expiration", "string", False, False)
 
         point_reservation = cls(
-            customer_id=customer_id,
-            external_id=external_id,
-            quantity=quantity,
-            points_reservation_id=points_reservation_id,
-            state=state,
-            expiration=expiration,
+            customer_id,
+            external_id,
+            quantity,
+            points_reservation_id,
+            state,
+            expiration,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,13 +61,13 @@ class PostAssignCardBody:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         card_number = _get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         post_assign_card_body = cls(
-            card_type_id=card_type_id,
-            customer_id=customer_id,
-            card_number=card_number,
+            card_type_id,
+            customer_id,
+            card_number,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostAssignCardPostCardAssign200Response:
             )
 
         post_assign_card_post_card_assign_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

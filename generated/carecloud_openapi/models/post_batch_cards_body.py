@@ -83,8 +83,8 @@ class PostBatchCardsBody:
             )
 
         post_batch_cards_body = cls(
-            cards=cards,
-            error_processing=error_processing,
+            cards,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostBookingBody:
             booking = odd(booking, _path, "booking", "Booking", True, False)
 
         post_booking_body = cls(
-            booking=booking,
+            booking,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

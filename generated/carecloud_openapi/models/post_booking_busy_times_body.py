@@ -89,29 +89,29 @@ class PostBookingBusyTimesBody:
             )
 
         booking_ticket_id = _get("booking_ticket_id", UNSET)
-        if not (isinstance(booking_ticket_id, str)):
+        if not (isinstance(booking_ticket_id, str)) and booking_ticket_id is not UNSET:
             booking_ticket_id = odd(
                 booking_ticket_id, _path, "booking_ticket_id", "string", False, False
             )
 
         booking_property_id = _get("booking_property_id", UNSET)
-        if not (isinstance(booking_property_id, str)):
+        if not (isinstance(booking_property_id, str)) and booking_property_id is not UNSET:
             booking_property_id = odd(
                 booking_property_id, _path, "booking_property_id", "string", False, False
             )
 
         booking_property_value = _get("booking_property_value", UNSET)
-        if not (isinstance(booking_property_value, str)):
+        if not (isinstance(booking_property_value, str)) and booking_property_value is not UNSET:
             booking_property_value = odd(
                 booking_property_value, _path, "booking_property_value", "string", False, False
             )
 
         post_booking_busy_times_body = cls(
-            booking_date=booking_date,
-            time_period=time_period,
-            booking_ticket_id=booking_ticket_id,
-            booking_property_id=booking_property_id,
-            booking_property_value=booking_property_value,
+            booking_date,
+            time_period,
+            booking_ticket_id,
+            booking_property_id,
+            booking_property_value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

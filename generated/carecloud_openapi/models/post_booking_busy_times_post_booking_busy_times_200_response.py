@@ -61,7 +61,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200Response:
             )
 
         post_booking_busy_times_post_booking_busy_times_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -55,7 +55,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         time_unit = _get("time_unit", UNSET)
-        if not (isinstance(time_unit, str)):
+        if not (isinstance(time_unit, str)) and time_unit is not UNSET:
             time_unit = odd(time_unit, _path, "time_unit", "string", False, False)
 
         chart_data = _get("chart_data", UNSET)
@@ -73,8 +73,8 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             chart_data = odd(chart_data, _path, "chart_data", "array", False, False)
 
         post_booking_busy_times_post_booking_busy_times_200_response_data = cls(
-            time_unit=time_unit,
-            chart_data=chart_data,
+            time_unit,
+            chart_data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

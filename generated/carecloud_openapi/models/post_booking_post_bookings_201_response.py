@@ -52,7 +52,7 @@ class PostBookingPostBookings201Response:
             data = odd(data, _path, "data", "PostBookingPostBookings201ResponseData", False, False)
 
         post_booking_post_bookings_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostBookingPostBookings201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         booking_id = _get("booking_id", UNSET)
-        if not (isinstance(booking_id, str)):
+        if not (isinstance(booking_id, str)) and booking_id is not UNSET:
             booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 
         post_booking_post_bookings_201_response_data = cls(
-            booking_id=booking_id,
+            booking_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -112,8 +112,8 @@ class PostBulkDeleteProductReservationPricesBody:
             )
 
         post_bulk_delete_product_reservation_prices_body = cls(
-            product_reservation_prices=product_reservation_prices,
-            error_processing=error_processing,
+            product_reservation_prices,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

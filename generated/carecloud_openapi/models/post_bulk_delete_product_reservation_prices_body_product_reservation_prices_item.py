@@ -43,7 +43,10 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         product_reservation_price_id = _get("product_reservation_price_id", UNSET)
-        if not (isinstance(product_reservation_price_id, str)):
+        if (
+            not (isinstance(product_reservation_price_id, str))
+            and product_reservation_price_id is not UNSET
+        ):
             product_reservation_price_id = odd(
                 product_reservation_price_id,
                 _path,
@@ -54,7 +57,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             )
 
         post_bulk_delete_product_reservation_prices_body_product_reservation_prices_item = cls(
-            product_reservation_price_id=product_reservation_price_id,
+            product_reservation_price_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

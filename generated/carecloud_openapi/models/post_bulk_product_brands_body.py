@@ -86,8 +86,8 @@ class PostBulkProductBrandsBody:
             )
 
         post_bulk_product_brands_body = cls(
-            product_brands=product_brands,
-            error_processing=error_processing,
+            product_brands,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -86,8 +86,8 @@ class PostBulkProductGroupsBody:
             )
 
         post_bulk_product_groups_body = cls(
-            product_groups=product_groups,
-            error_processing=error_processing,
+            product_groups,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -93,8 +93,8 @@ class PostBulkProductReservationPricesBody:
             )
 
         post_bulk_product_reservation_prices_body = cls(
-            product_reservation_prices=product_reservation_prices,
-            error_processing=error_processing,
+            product_reservation_prices,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -86,8 +86,8 @@ class PostBulkProductsBody:
             )
 
         post_bulk_products_body = cls(
-            products=products,
-            error_processing=error_processing,
+            products,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

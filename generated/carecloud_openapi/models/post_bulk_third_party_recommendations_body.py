@@ -94,8 +94,8 @@ class PostBulkThirdPartyRecommendationsBody:
             )
 
         post_bulk_third_party_recommendations_body = cls(
-            third_party_recommendations=third_party_recommendations,
-            error_processing=error_processing,
+            third_party_recommendations,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

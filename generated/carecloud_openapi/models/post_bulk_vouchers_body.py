@@ -86,8 +86,8 @@ class PostBulkVouchersBody:
             )
 
         post_bulk_vouchers_body = cls(
-            vouchers=vouchers,
-            error_processing=error_processing,
+            vouchers,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostCampaignBody:
             campaign = odd(campaign, _path, "campaign", "Campaign", True, False)
 
         post_campaign_body = cls(
-            campaign=campaign,
+            campaign,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostCampaignPostCampaigns201Response:
             )
 
         post_campaign_post_campaigns_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

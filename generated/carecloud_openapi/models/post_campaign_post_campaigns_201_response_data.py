@@ -42,11 +42,11 @@ class PostCampaignPostCampaigns201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         campaign_id = _get("campaign_id", UNSET)
-        if not (isinstance(campaign_id, str)):
+        if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
         post_campaign_post_campaigns_201_response_data = cls(
-            campaign_id=campaign_id,
+            campaign_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -58,7 +58,7 @@ class PostCampaignProductBody:
             )
 
         post_campaign_product_body = cls(
-            campaign_product=campaign_product,
+            campaign_product,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostCampaignProductPostCampaignProduct201Response:
             )
 
         post_campaign_product_post_campaign_product_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,13 +42,13 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         campaign_product_id = _get("campaign_product_id", UNSET)
-        if not (isinstance(campaign_product_id, str)):
+        if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False
             )
 
         post_campaign_product_post_campaign_product_201_response_data = cls(
-            campaign_product_id=campaign_product_id,
+            campaign_product_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

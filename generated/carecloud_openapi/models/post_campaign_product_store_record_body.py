@@ -63,7 +63,7 @@ class PostCampaignProductStoreRecordBody:
             )
 
         post_campaign_product_store_record_body = cls(
-            campaign_product_store_record=campaign_product_store_record,
+            campaign_product_store_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,7 +69,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
 
         post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response = (
             cls(
-                data=data,
+                data,
             )
         )
 

@@ -45,7 +45,10 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         campaign_product_store_record_id = _get("campaign_product_store_record_id", UNSET)
-        if not (isinstance(campaign_product_store_record_id, str)):
+        if (
+            not (isinstance(campaign_product_store_record_id, str))
+            and campaign_product_store_record_id is not UNSET
+        ):
             campaign_product_store_record_id = odd(
                 campaign_product_store_record_id,
                 _path,
@@ -56,7 +59,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             )
 
         post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data = cls(
-            campaign_product_store_record_id=campaign_product_store_record_id,
+            campaign_product_store_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class PostCardBody:
             card = odd(card, _path, "card", "Card", True, False)
 
         post_card_body = cls(
-            card=card,
+            card,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

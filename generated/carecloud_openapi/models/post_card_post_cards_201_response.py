@@ -52,7 +52,7 @@ class PostCardPostCards201Response:
             data = odd(data, _path, "data", "PostCardPostCards201ResponseData", False, False)
 
         post_card_post_cards_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

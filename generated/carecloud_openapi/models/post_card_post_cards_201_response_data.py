@@ -42,11 +42,11 @@ class PostCardPostCards201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         card_id = _get("card_id", UNSET)
-        if not (isinstance(card_id, str)):
+        if not (isinstance(card_id, str)) and card_id is not UNSET:
             card_id = odd(card_id, _path, "card_id", "string", False, False)
 
         post_card_post_cards_201_response_data = cls(
-            card_id=card_id,
+            card_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

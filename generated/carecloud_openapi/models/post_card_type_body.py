@@ -54,7 +54,7 @@ class PostCardTypeBody:
             card_type = odd(card_type, _path, "card_type", "CardType", True, False)
 
         post_card_type_body = cls(
-            card_type=card_type,
+            card_type,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostCardTypePostCardTypes201Response:
             )
 
         post_card_type_post_card_types_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostCardTypePostCardTypes201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         card_type_id = _get("card_type_id", UNSET)
-        if not (isinstance(card_type_id, str)):
+        if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 
         post_card_type_post_card_types_201_response_data = cls(
-            card_type_id=card_type_id,
+            card_type_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -85,24 +85,24 @@ class PostCreditDepositBody:
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
         credit_type_id = _get("credit_type_id", UNSET)
-        if not (isinstance(credit_type_id, str)):
+        if not (isinstance(credit_type_id, str)) and credit_type_id is not UNSET:
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", False, False)
 
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_credit_deposit_body = cls(
-            amount=amount,
-            customer_id=customer_id,
-            partner_id=partner_id,
-            credit_type_id=credit_type_id,
-            currency_id=currency_id,
-            note=note,
+            amount,
+            customer_id,
+            partner_id,
+            credit_type_id,
+            currency_id,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostCreditDepositPostCreditDeposit201Response:
             )
 
         post_credit_deposit_post_credit_deposit_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

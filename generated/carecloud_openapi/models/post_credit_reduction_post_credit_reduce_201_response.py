@@ -61,7 +61,7 @@ class PostCreditReductionPostCreditReduce201Response:
             )
 
         post_credit_reduction_post_credit_reduce_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostCreditReductionPostCreditReduce201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         credit_id = _get("credit_id", UNSET)
-        if not (isinstance(credit_id, str)):
+        if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
         post_credit_reduction_post_credit_reduce_201_response_data = cls(
-            credit_id=credit_id,
+            credit_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

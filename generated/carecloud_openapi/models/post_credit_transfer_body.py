@@ -89,20 +89,20 @@ class PostCreditTransferBody:
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_credit_transfer_body = cls(
-            original_customer_id=original_customer_id,
-            new_customer_id=new_customer_id,
-            amount=amount,
-            credit_type_id=credit_type_id,
-            currency_id=currency_id,
-            note=note,
+            original_customer_id,
+            new_customer_id,
+            amount,
+            credit_type_id,
+            currency_id,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

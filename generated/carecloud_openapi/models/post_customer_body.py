@@ -119,7 +119,7 @@ class PostCustomerBody:
             autologin = odd(autologin, _path, "autologin", "boolean", True, False)
 
         password = _get("password", UNSET)
-        if not (isinstance(password, str)):
+        if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
         social_network_credentials = _get("social_network_credentials", UNSET)
@@ -154,17 +154,17 @@ class PostCustomerBody:
             )
 
         referral_code = _get("referral_code", UNSET)
-        if not (isinstance(referral_code, str)):
+        if not (isinstance(referral_code, str)) and referral_code is not UNSET:
             referral_code = odd(referral_code, _path, "referral_code", "string", False, False)
 
         post_customer_body = cls(
-            customer=customer,
-            customer_source=customer_source,
-            autologin=autologin,
-            password=password,
-            social_network_credentials=social_network_credentials,
-            property_records=property_records,
-            referral_code=referral_code,
+            customer,
+            customer_source,
+            autologin,
+            password,
+            social_network_credentials,
+            property_records,
+            referral_code,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,13 +66,13 @@ class PostCustomerCancelPushNotificationsBody:
             )
 
         push_token = _get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         post_customer_cancel_push_notifications_body = cls(
-            customer_id=customer_id,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            customer_id,
+            external_application_id,
+            push_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

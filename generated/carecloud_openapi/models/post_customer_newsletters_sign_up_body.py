@@ -95,7 +95,7 @@ class PostCustomerNewslettersSignUpBody:
             agreements = odd(agreements, _path, "agreements", "Agreement", False, False)
 
         language_id = _get("language_id", UNSET)
-        if not (isinstance(language_id, str)):
+        if not (isinstance(language_id, str)) and language_id is not UNSET:
             language_id = odd(language_id, _path, "language_id", "string", False, False)
 
         partner_records = _get("partner_records", UNSET)
@@ -113,11 +113,11 @@ class PostCustomerNewslettersSignUpBody:
             partner_records = odd(partner_records, _path, "partner_records", "array", False, False)
 
         post_customer_newsletters_sign_up_body = cls(
-            contact=contact,
-            customer_source_id=customer_source_id,
-            agreements=agreements,
-            language_id=language_id,
-            partner_records=partner_records,
+            contact,
+            customer_source_id,
+            agreements,
+            language_id,
+            partner_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostCustomerPostCustomers201Response:
             )
 
         post_customer_post_customers_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

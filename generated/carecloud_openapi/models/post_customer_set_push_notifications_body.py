@@ -81,10 +81,10 @@ class PostCustomerSetPushNotificationsBody:
             push_token = odd(push_token, _path, "push_token", "string", True, False)
 
         post_customer_set_push_notifications_body = cls(
-            customer_id=customer_id,
-            device=device,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            customer_id,
+            device,
+            external_application_id,
+            push_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -81,9 +81,9 @@ class PostCustomerVerifyCredentialsBody:
             password = odd(password, _path, "password", "string", True, False)
 
         post_customer_verify_credentials_body = cls(
-            login_type=login_type,
-            login_value=login_value,
-            password=password,
+            login_type,
+            login_value,
+            password,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostCustomerVerifyCredentialsPostCustomerVerifyCredentials200Response:
             )
 
         post_customer_verify_credentials_post_customer_verify_credentials_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
             )
 
         post_customer_verify_social_network_credentials_body = cls(
-            social_network_credentials=social_network_credentials,
+            social_network_credentials,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -71,7 +71,7 @@ class PostCustomerVerifySocialNetworkCredentialsPostCustomerVerifySocialNetworkC
             )
 
         post_customer_verify_social_network_credentials_post_customer_verify_social_network_credentials_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

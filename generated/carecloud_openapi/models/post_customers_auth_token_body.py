@@ -80,9 +80,9 @@ class PostCustomersAuthTokenBody:
             )
 
         post_customers_auth_token_body = cls(
-            customer_id=customer_id,
-            external_application_id=external_application_id,
-            token_type=token_type,
+            customer_id,
+            external_application_id,
+            token_type,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200Response:
             )
 
         post_customers_auth_token_post_customers_auth_token_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

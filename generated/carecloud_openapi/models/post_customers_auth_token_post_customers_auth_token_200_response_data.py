@@ -57,25 +57,25 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         authentication_token = _get("authentication_token", UNSET)
-        if not (isinstance(authentication_token, str)):
+        if not (isinstance(authentication_token, str)) and authentication_token is not UNSET:
             authentication_token = odd(
                 authentication_token, _path, "authentication_token", "string", False, False
             )
 
         token_request_id = _get("token_request_id", UNSET)
-        if not (isinstance(token_request_id, str)):
+        if not (isinstance(token_request_id, str)) and token_request_id is not UNSET:
             token_request_id = odd(
                 token_request_id, _path, "token_request_id", "string", False, False
             )
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         post_customers_auth_token_post_customers_auth_token_200_response_data = cls(
-            authentication_token=authentication_token,
-            token_request_id=token_request_id,
-            valid_to=valid_to,
+            authentication_token,
+            token_request_id,
+            valid_to,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

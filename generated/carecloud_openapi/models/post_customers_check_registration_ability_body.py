@@ -68,8 +68,8 @@ class PostCustomersCheckRegistrationAbilityBody:
             value = odd(value, _path, "value", "string", True, False)
 
         post_customers_check_registration_ability_body = cls(
-            type_=type_,
-            value=value,
+            type_,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

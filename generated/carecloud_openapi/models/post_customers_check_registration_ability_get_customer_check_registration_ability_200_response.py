@@ -69,7 +69,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
             )
 
         post_customers_check_registration_ability_get_customer_check_registration_ability_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

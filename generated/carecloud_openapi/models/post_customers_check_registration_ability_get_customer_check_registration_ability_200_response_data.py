@@ -48,13 +48,13 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         registration_ability = _get("registration_ability", UNSET)
-        if not (type(registration_ability) is bool):
+        if not (type(registration_ability) is bool) and registration_ability is not UNSET:
             registration_ability = odd(
                 registration_ability, _path, "registration_ability", "boolean", False, False
             )
 
         post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data = cls(
-            registration_ability=registration_ability,
+            registration_ability,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,18 +68,18 @@ class PostCustomersSetStatusRecordBody:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         post_customers_set_status_record_body = cls(
-            status_id=status_id,
-            customer_id=customer_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
+            status_id,
+            customer_id,
+            valid_from,
+            valid_to,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

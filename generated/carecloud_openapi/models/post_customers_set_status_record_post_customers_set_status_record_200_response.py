@@ -66,7 +66,7 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200Response:
             )
 
         post_customers_set_status_record_post_customers_set_status_record_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

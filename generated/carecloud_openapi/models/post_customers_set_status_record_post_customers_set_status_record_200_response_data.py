@@ -43,13 +43,13 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         status_record_id = _get("status_record_id", UNSET)
-        if not (isinstance(status_record_id, str)):
+        if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
                 status_record_id, _path, "status_record_id", "string", False, False
             )
 
         post_customers_set_status_record_post_customers_set_status_record_200_response_data = cls(
-            status_record_id=status_record_id,
+            status_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -57,8 +57,8 @@ class PostCustomersUploadPhotoBody:
             data = odd(data, _path, "data", "string", True, False)
 
         post_customers_upload_photo_body = cls(
-            customer_id=customer_id,
-            data=data,
+            customer_id,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -71,8 +71,8 @@ class PostCustomersValidateCustomerDataBody:
             value = odd(value, _path, "value", "string", True, False)
 
         post_customers_validate_customer_data_body = cls(
-            type_=type_,
-            value=value,
+            type_,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

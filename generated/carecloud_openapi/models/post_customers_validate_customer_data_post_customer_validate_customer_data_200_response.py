@@ -69,7 +69,7 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
 
         post_customers_validate_customer_data_post_customer_validate_customer_data_200_response = (
             cls(
-                data=data,
+                data,
             )
         )
 

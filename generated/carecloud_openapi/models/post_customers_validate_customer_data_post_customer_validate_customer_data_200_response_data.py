@@ -47,11 +47,11 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         is_valid = _get("is_valid", UNSET)
-        if not (type(is_valid) is bool):
+        if not (type(is_valid) is bool) and is_valid is not UNSET:
             is_valid = odd(is_valid, _path, "is_valid", "boolean", False, False)
 
         post_customers_validate_customer_data_post_customer_validate_customer_data_200_response_data = cls(
-            is_valid=is_valid,
+            is_valid,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,9 +72,9 @@ class PostCustomersVerifyAuthTokenBody:
             )
 
         post_customers_verify_auth_token_body = cls(
-            application_id=application_id,
-            token=token,
-            token_request_id=token_request_id,
+            application_id,
+            token,
+            token_request_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -64,7 +64,7 @@ class PostCustomersVerifyAuthTokenPostCustomerVerifyAuthToken200Response:
             )
 
         post_customers_verify_auth_token_post_customer_verify_auth_token_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -81,8 +81,8 @@ class PostEventBody:
             )
 
         post_event_body = cls(
-            event=event,
-            property_records=property_records,
+            event,
+            property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostEventPostEvents201Response:
             data = odd(data, _path, "data", "PostEventPostEvents201ResponseData", False, False)
 
         post_event_post_events_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

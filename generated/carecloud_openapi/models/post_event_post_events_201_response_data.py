@@ -42,11 +42,11 @@ class PostEventPostEvents201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         event_id = _get("event_id", UNSET)
-        if not (isinstance(event_id, str)):
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
         post_event_post_events_201_response_data = cls(
-            event_id=event_id,
+            event_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -67,8 +67,8 @@ class PostGenerateDigitalCardBody:
             )
 
         post_generate_digital_card_body = cls(
-            card_id=card_id,
-            file_type=file_type,
+            card_id,
+            file_type,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostGenerateDigitalCardPostCardGenerateDigital200Response:
             )
 
         post_generate_digital_card_post_card_generate_digital_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

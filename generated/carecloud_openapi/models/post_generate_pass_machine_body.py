@@ -55,14 +55,14 @@ class PostGeneratePassMachineBody:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         passmachine_template_id = _get("passmachine_template_id", UNSET)
-        if not (isinstance(passmachine_template_id, str)):
+        if not (isinstance(passmachine_template_id, str)) and passmachine_template_id is not UNSET:
             passmachine_template_id = odd(
                 passmachine_template_id, _path, "passmachine_template_id", "string", False, False
             )
 
         post_generate_pass_machine_body = cls(
-            customer_id=customer_id,
-            passmachine_template_id=passmachine_template_id,
+            customer_id,
+            passmachine_template_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

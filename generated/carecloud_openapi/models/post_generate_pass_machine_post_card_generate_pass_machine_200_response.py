@@ -63,7 +63,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200Response:
             )
 
         post_generate_pass_machine_post_card_generate_pass_machine_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

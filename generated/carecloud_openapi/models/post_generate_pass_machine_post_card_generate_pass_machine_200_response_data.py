@@ -43,11 +43,11 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         file_url = _get("file_url", UNSET)
-        if not (isinstance(file_url, str)):
+        if not (isinstance(file_url, str)) and file_url is not UNSET:
             file_url = odd(file_url, _path, "file_url", "string", False, False)
 
         post_generate_pass_machine_post_card_generate_pass_machine_200_response_data = cls(
-            file_url=file_url,
+            file_url,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

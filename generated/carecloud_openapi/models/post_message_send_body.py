@@ -52,7 +52,7 @@ class PostMessageSendBody:
             message = odd(message, _path, "message", "Message", True, False)
 
         post_message_send_body = cls(
-            message=message,
+            message,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

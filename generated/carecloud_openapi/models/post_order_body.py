@@ -50,7 +50,7 @@ class PostOrderBody:
             order = odd(order, _path, "order", "Order", True, False)
 
         post_order_body = cls(
-            order=order,
+            order,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

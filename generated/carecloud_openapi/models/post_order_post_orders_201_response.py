@@ -52,7 +52,7 @@ class PostOrderPostOrders201Response:
             data = odd(data, _path, "data", "PostOrderPostOrders201ResponseData", False, False)
 
         post_order_post_orders_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

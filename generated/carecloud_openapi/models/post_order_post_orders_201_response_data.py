@@ -42,11 +42,11 @@ class PostOrderPostOrders201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         order_id = _get("order_id", UNSET)
-        if not (isinstance(order_id, str)):
+        if not (isinstance(order_id, str)) and order_id is not UNSET:
             order_id = odd(order_id, _path, "order_id", "string", False, False)
 
         post_order_post_orders_201_response_data = cls(
-            order_id=order_id,
+            order_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

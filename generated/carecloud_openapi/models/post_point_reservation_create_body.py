@@ -72,14 +72,14 @@ class PostPointReservationCreateBody:
             amount = odd(amount, _path, "amount", "number", True, False)
 
         expiration_time = _get("expiration_time", UNSET)
-        if not (isinstance(expiration_time, str)):
+        if not (isinstance(expiration_time, str)) and expiration_time is not UNSET:
             expiration_time = odd(expiration_time, _path, "expiration_time", "string", False, False)
 
         post_point_reservation_create_body = cls(
-            external_id=external_id,
-            customer_id=customer_id,
-            amount=amount,
-            expiration_time=expiration_time,
+            external_id,
+            customer_id,
+            amount,
+            expiration_time,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class PostPointReservationReleaseBody:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         post_point_reservation_release_body = cls(
-            external_id=external_id,
+            external_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

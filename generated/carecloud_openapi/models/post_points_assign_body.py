@@ -75,19 +75,19 @@ class PostPointsAssignBody:
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
         point_type_id = _get("point_type_id", UNSET)
-        if not (isinstance(point_type_id, str)):
+        if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_points_assign_body = cls(
-            amount=amount,
-            customer_id=customer_id,
-            partner_id=partner_id,
-            point_type_id=point_type_id,
-            note=note,
+            amount,
+            customer_id,
+            partner_id,
+            point_type_id,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

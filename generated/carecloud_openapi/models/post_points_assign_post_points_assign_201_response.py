@@ -54,7 +54,7 @@ class PostPointsAssignPostPointsAssign201Response:
             )
 
         post_points_assign_post_points_assign_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostPointsRedemptionPostPointsRedemption201Response:
             )
 
         post_points_redemption_post_points_redemption_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostPointsRedemptionPostPointsRedemption201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         point_id = _get("point_id", UNSET)
-        if not (isinstance(point_id, str)):
+        if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 
         post_points_redemption_post_points_redemption_201_response_data = cls(
-            point_id=point_id,
+            point_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

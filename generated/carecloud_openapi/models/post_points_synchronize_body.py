@@ -68,18 +68,18 @@ class PostPointsSynchronizeBody:
             amount = odd(amount, _path, "amount", "number", True, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_points_synchronize_body = cls(
-            customer_id=customer_id,
-            amount=amount,
-            partner_id=partner_id,
-            note=note,
+            customer_id,
+            amount,
+            partner_id,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

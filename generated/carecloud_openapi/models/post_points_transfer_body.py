@@ -79,15 +79,15 @@ class PostPointsTransferBody:
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_points_transfer_body = cls(
-            original_customer_id=original_customer_id,
-            new_customer_id=new_customer_id,
-            amount=amount,
-            point_type_id=point_type_id,
-            note=note,
+            original_customer_id,
+            new_customer_id,
+            amount,
+            point_type_id,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -60,7 +60,7 @@ class PostProductReservationBody:
             )
 
         post_product_reservation_body = cls(
-            product_reservation=product_reservation,
+            product_reservation,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

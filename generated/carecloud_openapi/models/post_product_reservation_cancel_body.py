@@ -50,7 +50,7 @@ class PostProductReservationCancelBody:
             )
 
         post_product_reservation_cancel_body = cls(
-            product_reservation_id=product_reservation_id,
+            product_reservation_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

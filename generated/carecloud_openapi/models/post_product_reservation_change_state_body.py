@@ -73,8 +73,8 @@ class PostProductReservationChangeStateBody:
             )
 
         post_product_reservation_change_state_body = cls(
-            product_reservation_id=product_reservation_id,
-            state=state,
+            product_reservation_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostProductReservationPostProductReservation200Response:
             )
 
         post_product_reservation_post_product_reservation_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

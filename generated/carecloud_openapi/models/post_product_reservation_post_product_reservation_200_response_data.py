@@ -43,13 +43,13 @@ class PostProductReservationPostProductReservation200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         product_reservation_id = _get("product_reservation_id", UNSET)
-        if not (isinstance(product_reservation_id, str)):
+        if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", False, False
             )
 
         post_product_reservation_post_product_reservation_200_response_data = cls(
-            product_reservation_id=product_reservation_id,
+            product_reservation_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -83,8 +83,8 @@ class PostProductReservationSetExternalReservationCodeBody:
             )
 
         post_product_reservation_set_external_reservation_code_body = cls(
-            product_reservation_id=product_reservation_id,
-            external_reservation_codes=external_reservation_codes,
+            product_reservation_id,
+            external_reservation_codes,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

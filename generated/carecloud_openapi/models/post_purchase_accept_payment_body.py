@@ -124,19 +124,19 @@ class PostPurchaseAcceptPaymentBody:
             bill = odd(bill, _path, "bill", "Bill", True, False)
 
         card_number = _get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         max_points = _get("max_points", UNSET)
-        if not (type(max_points) is float or type(max_points) is int):
+        if not (type(max_points) is float or type(max_points) is int) and max_points is not UNSET:
             max_points = odd(max_points, _path, "max_points", "number", False, False)
 
         max_credit = _get("max_credit", UNSET)
-        if not (type(max_credit) is float or type(max_credit) is int):
+        if not (type(max_credit) is float or type(max_credit) is int) and max_credit is not UNSET:
             max_credit = odd(max_credit, _path, "max_credit", "number", False, False)
 
         benefit_codes = _get("benefit_codes", UNSET)
@@ -148,15 +148,15 @@ class PostPurchaseAcceptPaymentBody:
             benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
 
         post_purchase_accept_payment_body = cls(
-            store_id=store_id,
-            cashdesk_number=cashdesk_number,
-            payment_type=payment_type,
-            bill=bill,
-            card_number=card_number,
-            customer_id=customer_id,
-            max_points=max_points,
-            max_credit=max_credit,
-            benefit_codes=benefit_codes,
+            store_id,
+            cashdesk_number,
+            payment_type,
+            bill,
+            card_number,
+            customer_id,
+            max_points,
+            max_credit,
+            benefit_codes,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

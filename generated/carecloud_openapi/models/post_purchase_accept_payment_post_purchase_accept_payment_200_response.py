@@ -51,7 +51,7 @@ class PostPurchaseAcceptPaymentPostPurchaseAcceptPayment200Response:
             data = odd(data, _path, "data", "AcceptedPayment", False, False)
 
         post_purchase_accept_payment_post_purchase_accept_payment_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

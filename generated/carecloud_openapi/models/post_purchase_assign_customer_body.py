@@ -75,18 +75,18 @@ class PostPurchaseAssignCustomerBody:
             )
 
         card_number = _get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_assign_customer_body = cls(
-            store_id=store_id,
-            external_purchase_id=external_purchase_id,
-            card_number=card_number,
-            customer_id=customer_id,
+            store_id,
+            external_purchase_id,
+            card_number,
+            customer_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

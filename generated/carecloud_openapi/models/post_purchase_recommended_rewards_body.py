@@ -118,20 +118,20 @@ class PostPurchaseRecommendedRewardsBody:
             bill = odd(bill, _path, "bill", "Bill", True, False)
 
         card_number = _get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_recommended_rewards_body = cls(
-            store_id=store_id,
-            cashdesk_number=cashdesk_number,
-            reward_list_type=reward_list_type,
-            bill=bill,
-            card_number=card_number,
-            customer_id=customer_id,
+            store_id,
+            cashdesk_number,
+            reward_list_type,
+            bill,
+            card_number,
+            customer_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

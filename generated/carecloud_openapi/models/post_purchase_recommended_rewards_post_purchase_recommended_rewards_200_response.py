@@ -66,7 +66,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200Response:
             )
 
         post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

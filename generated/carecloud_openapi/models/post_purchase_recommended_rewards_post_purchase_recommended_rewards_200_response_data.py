@@ -73,12 +73,12 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data = cls(
-            recommended_best_rewards=recommended_best_rewards,
-            total_items=total_items,
+            recommended_best_rewards,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostPurchaseSendPostPurchaseSend200Response:
             )
 
         post_purchase_send_post_purchase_send_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         purchase_id = _get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
         post_purchase_send_post_purchase_send_200_response_data = cls(
-            purchase_id=purchase_id,
+            purchase_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

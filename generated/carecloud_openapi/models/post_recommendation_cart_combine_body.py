@@ -83,14 +83,14 @@ class PostRecommendationCartCombineBody:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         count = _get("count", UNSET)
-        if not (type(count) is int):
+        if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
         post_recommendation_cart_combine_body = cls(
-            customer_id=customer_id,
-            cart_product_ids=cart_product_ids,
-            product_id_list=product_id_list,
-            count=count,
+            customer_id,
+            cart_product_ids,
+            product_id_list,
+            count,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

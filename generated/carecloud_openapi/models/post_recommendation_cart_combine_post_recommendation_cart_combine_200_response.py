@@ -66,7 +66,7 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200Response:
             )
 
         post_recommendation_cart_combine_post_recommendation_cart_combine_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

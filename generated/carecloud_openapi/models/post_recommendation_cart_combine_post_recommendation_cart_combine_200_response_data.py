@@ -70,12 +70,12 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_recommendation_cart_combine_post_recommendation_cart_combine_200_response_data = cls(
-            recommended_products_list=recommended_products_list,
-            total_items=total_items,
+            recommended_products_list,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -78,9 +78,9 @@ class PostRecommendationCartEliminateBody:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         post_recommendation_cart_eliminate_body = cls(
-            customer_id=customer_id,
-            cart_product_ids=cart_product_ids,
-            product_id_list=product_id_list,
+            customer_id,
+            cart_product_ids,
+            product_id_list,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200Response:
             )
 
         post_recommendation_cart_eliminate_post_recommendation_cart_eliminate_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

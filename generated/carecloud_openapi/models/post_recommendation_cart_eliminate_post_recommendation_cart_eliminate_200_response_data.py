@@ -72,13 +72,13 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
             )
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_recommendation_cart_eliminate_post_recommendation_cart_eliminate_200_response_data = (
             cls(
-                recommended_products_list=recommended_products_list,
-                total_items=total_items,
+                recommended_products_list,
+                total_items,
             )
         )
 

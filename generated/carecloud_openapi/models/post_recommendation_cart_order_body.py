@@ -74,13 +74,13 @@ class PostRecommendationCartOrderBody:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         count = _get("count", UNSET)
-        if not (type(count) is int):
+        if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
         post_recommendation_cart_order_body = cls(
-            cart_product_ids=cart_product_ids,
-            product_id_list=product_id_list,
-            count=count,
+            cart_product_ids,
+            product_id_list,
+            count,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostRecommendationCartOrderPostRecommendationCartOrder200Response:
             )
 
         post_recommendation_cart_order_post_recommendation_cart_order_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,7 +68,7 @@ class PostRecommendationProductCombinePostRecommendationProductCombine200Respons
             )
 
         post_recommendation_product_combine_post_recommendation_product_combine_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

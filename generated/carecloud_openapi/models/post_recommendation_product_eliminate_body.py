@@ -62,8 +62,8 @@ class PostRecommendationProductEliminateBody:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         post_recommendation_product_eliminate_body = cls(
-            customer_id=customer_id,
-            product_id_list=product_id_list,
+            customer_id,
+            product_id_list,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,7 +69,7 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
 
         post_recommendation_product_eliminate_post_recommendation_product_eliminate_200_response = (
             cls(
-                data=data,
+                data,
             )
         )
 

@@ -67,13 +67,13 @@ class PostRecommendationProductOrderBody:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         count = _get("count", UNSET)
-        if not (type(count) is int):
+        if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
         post_recommendation_product_order_body = cls(
-            customer_id=customer_id,
-            product_id_list=product_id_list,
-            count=count,
+            customer_id,
+            product_id_list,
+            count,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostRecommendationProductOrderPostRecommendationProductOrder200Response:
             )
 
         post_recommendation_product_order_post_recommendation_product_order_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class PostReservableProductsSearchBody:
             search_string = odd(search_string, _path, "search_string", "string", True, False)
 
         post_reservable_products_search_body = cls(
-            search_string=search_string,
+            search_string,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
             )
 
         post_reservable_products_search_post_reservable_products_search_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,12 +68,12 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
             search_results = odd(search_results, _path, "search_results", "array", False, False)
 
         total_items = _get("total_items", UNSET)
-        if not (type(total_items) is int):
+        if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_reservable_products_search_post_reservable_products_search_200_response_data = cls(
-            search_results=search_results,
-            total_items=total_items,
+            search_results,
+            total_items,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,18 +66,18 @@ class PostRewardCreateCustomVoucherBody:
             value = odd(value, _path, "value", "integer", True, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_reward_create_custom_voucher_body = cls(
-            customer_id=customer_id,
-            value=value,
-            code=code,
-            note=note,
+            customer_id,
+            value,
+            code,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

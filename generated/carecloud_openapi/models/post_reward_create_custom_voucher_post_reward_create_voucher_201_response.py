@@ -63,7 +63,7 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201Response:
             )
 
         post_reward_create_custom_voucher_post_reward_create_voucher_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         voucher_id = _get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
         post_reward_create_custom_voucher_post_reward_create_voucher_201_response_data = cls(
-            voucher_id=voucher_id,
+            voucher_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

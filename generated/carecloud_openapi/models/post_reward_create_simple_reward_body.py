@@ -54,7 +54,7 @@ class PostRewardCreateSimpleRewardBody:
             simple_reward = odd(simple_reward, _path, "simple_reward", "SimpleReward", True, False)
 
         post_reward_create_simple_reward_body = cls(
-            simple_reward=simple_reward,
+            simple_reward,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201Response:
             )
 
         post_reward_create_simple_reward_post_reward_create_simple_reward_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         reward_id = _get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
         post_reward_create_simple_reward_post_reward_create_simple_reward_201_response_data = cls(
-            reward_id=reward_id,
+            reward_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -58,17 +58,17 @@ class PostRewardCreateVoucherBody:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         post_reward_create_voucher_body = cls(
-            customer_id=customer_id,
-            code=code,
-            note=note,
+            customer_id,
+            code,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -65,7 +65,7 @@ class PostRewardSynchronizeProductsBody:
             products = odd(products, _path, "products", "array", True, False)
 
         post_reward_synchronize_products_body = cls(
-            products=products,
+            products,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class PostSegmentAddCustomerBody:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         post_segment_add_customer_body = cls(
-            customer_id=customer_id,
+            customer_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

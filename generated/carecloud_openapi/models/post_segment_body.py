@@ -59,17 +59,17 @@ class PostSegmentBody:
             name = odd(name, _path, "name", "string", True, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         priority = _get("priority", UNSET)
-        if not (type(priority) is int):
+        if not (type(priority) is int) and priority is not UNSET:
             priority = odd(priority, _path, "priority", "integer", False, False)
 
         post_segment_body = cls(
-            name=name,
-            note=note,
-            priority=priority,
+            name,
+            note,
+            priority,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostSegmentPostSegments201Response:
             data = odd(data, _path, "data", "PostSegmentPostSegments201ResponseData", False, False)
 
         post_segment_post_segments_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostSegmentPostSegments201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         segment_id = _get("segment_id", UNSET)
-        if not (isinstance(segment_id, str)):
+        if not (isinstance(segment_id, str)) and segment_id is not UNSET:
             segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 
         post_segment_post_segments_201_response_data = cls(
-            segment_id=segment_id,
+            segment_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -115,17 +115,17 @@ class PostSendOtpBody:
             otp_type = odd(otp_type, _path, "otp_type", "PostSendOtpBodyOtpType", False, False)
 
         message_template_id = _get("message_template_id", UNSET)
-        if not (isinstance(message_template_id, str)):
+        if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", False, False
             )
 
         post_send_otp_body = cls(
-            external_application_id=external_application_id,
-            communication_channel_id=communication_channel_id,
-            recipient=recipient,
-            otp_type=otp_type,
-            message_template_id=message_template_id,
+            external_application_id,
+            communication_channel_id,
+            recipient,
+            otp_type,
+            message_template_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostSendOtpPostOTPSend200Response:
             data = odd(data, _path, "data", "PostSendOtpPostOTPSend200ResponseData", False, False)
 
         post_send_otp_post_otp_send_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -45,11 +45,11 @@ class PostSendOtpPostOTPSend200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         request_id = _get("request_id", UNSET)
-        if not (isinstance(request_id, str)):
+        if not (isinstance(request_id, str)) and request_id is not UNSET:
             request_id = odd(request_id, _path, "request_id", "string", False, False)
 
         post_send_otp_post_otp_send_200_response_data = cls(
-            request_id=request_id,
+            request_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

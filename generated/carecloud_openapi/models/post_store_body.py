@@ -50,7 +50,7 @@ class PostStoreBody:
             store = odd(store, _path, "store", "Store", True, False)
 
         post_store_body = cls(
-            store=store,
+            store,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostStorePostStores201Response:
             data = odd(data, _path, "data", "PostStorePostStores201ResponseData", False, False)
 
         post_store_post_stores_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostStorePostStores201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         post_store_post_stores_201_response_data = cls(
-            store_id=store_id,
+            store_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostSubCustomerAddressPostSubCustomerAddresses201Response:
             )
 
         post_sub_customer_address_post_sub_customer_addresses_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

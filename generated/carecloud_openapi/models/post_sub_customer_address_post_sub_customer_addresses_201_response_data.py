@@ -43,13 +43,13 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         additional_address_id = _get("additional_address_id", UNSET)
-        if not (isinstance(additional_address_id, str)):
+        if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
                 additional_address_id, _path, "additional_address_id", "string", False, False
             )
 
         post_sub_customer_address_post_sub_customer_addresses_201_response_data = cls(
-            additional_address_id=additional_address_id,
+            additional_address_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

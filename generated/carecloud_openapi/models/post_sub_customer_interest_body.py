@@ -56,7 +56,7 @@ class PostSubCustomerInterestBody:
             )
 
         post_sub_customer_interest_body = cls(
-            interest_record=interest_record,
+            interest_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

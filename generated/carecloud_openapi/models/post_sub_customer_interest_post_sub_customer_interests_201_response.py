@@ -63,7 +63,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201Response:
             )
 
         post_sub_customer_interest_post_sub_customer_interests_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,13 +42,13 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         interest_record_id = _get("interest_record_id", UNSET)
-        if not (isinstance(interest_record_id, str)):
+        if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False
             )
 
         post_sub_customer_interest_post_sub_customer_interests_201_response_data = cls(
-            interest_record_id=interest_record_id,
+            interest_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

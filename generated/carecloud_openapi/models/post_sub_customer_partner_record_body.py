@@ -56,7 +56,7 @@ class PostSubCustomerPartnerRecordBody:
             )
 
         post_sub_customer_partner_record_body = cls(
-            partner_record=partner_record,
+            partner_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201Response:
             )
 
         post_sub_customer_partner_record_post_sub_customer_partners_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -43,13 +43,13 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         partner_record_id = _get("partner_record_id", UNSET)
-        if not (isinstance(partner_record_id, str)):
+        if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
                 partner_record_id, _path, "partner_record_id", "string", False, False
             )
 
         post_sub_customer_partner_record_post_sub_customer_partners_201_response_data = cls(
-            partner_record_id=partner_record_id,
+            partner_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

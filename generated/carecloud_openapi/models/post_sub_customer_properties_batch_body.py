@@ -88,8 +88,8 @@ class PostSubCustomerPropertiesBatchBody:
             )
 
         post_sub_customer_properties_batch_body = cls(
-            property_records=property_records,
-            error_processing=error_processing,
+            property_records,
+            error_processing,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

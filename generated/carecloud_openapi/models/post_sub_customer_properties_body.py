@@ -56,7 +56,7 @@ class PostSubCustomerPropertiesBody:
             )
 
         post_sub_customer_properties_body = cls(
-            property_record=property_record,
+            property_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

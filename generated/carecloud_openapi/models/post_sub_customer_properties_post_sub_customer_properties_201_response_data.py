@@ -43,13 +43,13 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         property_record_id = _get("property_record_id", UNSET)
-        if not (isinstance(property_record_id, str)):
+        if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False
             )
 
         post_sub_customer_properties_post_sub_customer_properties_201_response_data = cls(
-            property_record_id=property_record_id,
+            property_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -58,7 +58,7 @@ class PostSubCustomerRelatedCustomersBody:
             )
 
         post_sub_customer_related_customers_body = cls(
-            related_customer=related_customer,
+            related_customer,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

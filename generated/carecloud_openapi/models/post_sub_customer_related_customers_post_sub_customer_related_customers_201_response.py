@@ -66,7 +66,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201Response:
             )
 
         post_sub_customer_related_customers_post_sub_customer_related_customers_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -44,13 +44,13 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_relation_id = _get("customer_relation_id", UNSET)
-        if not (isinstance(customer_relation_id, str)):
+        if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
                 customer_relation_id, _path, "customer_relation_id", "string", False, False
             )
 
         post_sub_customer_related_customers_post_sub_customer_related_customers_201_response_data = cls(
-            customer_relation_id=customer_relation_id,
+            customer_relation_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

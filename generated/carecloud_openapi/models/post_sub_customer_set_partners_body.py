@@ -73,8 +73,8 @@ class PostSubCustomerSetPartnersBody:
             partner_records = odd(partner_records, _path, "partner_records", "array", True, False)
 
         post_sub_customer_set_partners_body = cls(
-            customer_id=customer_id,
-            partner_records=partner_records,
+            customer_id,
+            partner_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostSubCustomerSourceBody:
             )
 
         post_sub_customer_source_body = cls(
-            customer_source_record=customer_source_record,
+            customer_source_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

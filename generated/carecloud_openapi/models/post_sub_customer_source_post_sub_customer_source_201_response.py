@@ -61,7 +61,7 @@ class PostSubCustomerSourcePostSubCustomerSource201Response:
             )
 
         post_sub_customer_source_post_sub_customer_source_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -43,7 +43,10 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_source_record_id = _get("customer_source_record_id", UNSET)
-        if not (isinstance(customer_source_record_id, str)):
+        if (
+            not (isinstance(customer_source_record_id, str))
+            and customer_source_record_id is not UNSET
+        ):
             customer_source_record_id = odd(
                 customer_source_record_id,
                 _path,
@@ -54,7 +57,7 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
             )
 
         post_sub_customer_source_post_sub_customer_source_201_response_data = cls(
-            customer_source_record_id=customer_source_record_id,
+            customer_source_record_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

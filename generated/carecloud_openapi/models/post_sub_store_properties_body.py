@@ -56,7 +56,7 @@ class PostSubStorePropertiesBody:
             )
 
         post_sub_store_properties_body = cls(
-            property_record=property_record,
+            property_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

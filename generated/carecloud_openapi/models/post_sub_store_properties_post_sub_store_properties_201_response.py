@@ -63,7 +63,7 @@ class PostSubStorePropertiesPostSubStoreProperties201Response:
             )
 
         post_sub_store_properties_post_sub_store_properties_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

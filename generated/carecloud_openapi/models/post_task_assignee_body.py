@@ -54,7 +54,7 @@ class PostTaskAssigneeBody:
             task_assignee = odd(task_assignee, _path, "task_assignee", "TaskAssignee", True, False)
 
         post_task_assignee_body = cls(
-            task_assignee=task_assignee,
+            task_assignee,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostTaskAssigneePostSubTaskAssignees201Response:
             )
 
         post_task_assignee_post_sub_task_assignees_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

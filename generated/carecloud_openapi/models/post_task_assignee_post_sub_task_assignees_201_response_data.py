@@ -43,13 +43,13 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         task_assignee_id = _get("task_assignee_id", UNSET)
-        if not (isinstance(task_assignee_id, str)):
+        if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
             task_assignee_id = odd(
                 task_assignee_id, _path, "task_assignee_id", "string", False, False
             )
 
         post_task_assignee_post_sub_task_assignees_201_response_data = cls(
-            task_assignee_id=task_assignee_id,
+            task_assignee_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostTaskCommentBody:
             task_comment = odd(task_comment, _path, "task_comment", "TaskComment", True, False)
 
         post_task_comment_body = cls(
-            task_comment=task_comment,
+            task_comment,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

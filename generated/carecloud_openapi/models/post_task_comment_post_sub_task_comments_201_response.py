@@ -61,7 +61,7 @@ class PostTaskCommentPostSubTaskComments201Response:
             )
 
         post_task_comment_post_sub_task_comments_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

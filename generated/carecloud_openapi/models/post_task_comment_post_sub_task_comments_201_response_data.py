@@ -43,11 +43,11 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         task_comment_id = _get("task_comment_id", UNSET)
-        if not (isinstance(task_comment_id, str)):
+        if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
             task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
         post_task_comment_post_sub_task_comments_201_response_data = cls(
-            task_comment_id=task_comment_id,
+            task_comment_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -104,9 +104,9 @@ class PostTasksBody:
             assignees = odd(assignees, _path, "assignees", "array", False, False)
 
         post_tasks_body = cls(
-            task=task,
-            property_records=property_records,
-            assignees=assignees,
+            task,
+            property_records,
+            assignees,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostTasksPostTasks201Response:
             data = odd(data, _path, "data", "PostTasksPostTasks201ResponseData", False, False)
 
         post_tasks_post_tasks_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

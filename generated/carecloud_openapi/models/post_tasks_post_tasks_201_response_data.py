@@ -42,11 +42,11 @@ class PostTasksPostTasks201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         task_id = _get("task_id", UNSET)
-        if not (isinstance(task_id, str)):
+        if not (isinstance(task_id, str)) and task_id is not UNSET:
             task_id = odd(task_id, _path, "task_id", "string", False, False)
 
         post_tasks_post_tasks_201_response_data = cls(
-            task_id=task_id,
+            task_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

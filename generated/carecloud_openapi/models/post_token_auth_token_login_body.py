@@ -73,9 +73,9 @@ class PostTokenAuthTokenLoginBody:
             )
 
         post_token_auth_token_login_body = cls(
-            application_id=application_id,
-            token=token,
-            token_request_id=token_request_id,
+            application_id,
+            token,
+            token_request_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

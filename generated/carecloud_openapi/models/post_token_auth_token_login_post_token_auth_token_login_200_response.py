@@ -63,7 +63,7 @@ class PostTokenAuthTokenLoginPostTokenAuthTokenLogin200Response:
             )
 
         post_token_auth_token_login_post_token_auth_token_login_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

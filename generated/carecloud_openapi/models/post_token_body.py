@@ -80,14 +80,14 @@ class PostTokenBody:
             )
 
         push_token = _get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         post_token_body = cls(
-            device=device,
-            setup=setup,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            device,
+            setup,
+            external_application_id,
+            push_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

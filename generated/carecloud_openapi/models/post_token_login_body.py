@@ -73,9 +73,9 @@ class PostTokenLoginBody:
             password = odd(password, _path, "password", "string", True, False)
 
         post_token_login_body = cls(
-            login_type=login_type,
-            login_value=login_value,
-            password=password,
+            login_type,
+            login_value,
+            password,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostTokenLoginPostTokenLogin200Response:
             )
 
         post_token_login_post_token_login_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -52,7 +52,7 @@ class PostTokenPostTokens201Response:
             data = odd(data, _path, "data", "PostTokenPostTokens201ResponseData", False, False)
 
         post_token_post_tokens_201_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

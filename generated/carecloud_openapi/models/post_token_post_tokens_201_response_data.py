@@ -43,11 +43,11 @@ class PostTokenPostTokens201ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         token_id = _get("token_id", UNSET)
-        if not (isinstance(token_id, str)):
+        if not (isinstance(token_id, str)) and token_id is not UNSET:
             token_id = odd(token_id, _path, "token_id", "string", False, False)
 
         post_token_post_tokens_201_response_data = cls(
-            token_id=token_id,
+            token_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

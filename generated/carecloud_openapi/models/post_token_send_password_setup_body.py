@@ -64,23 +64,26 @@ class PostTokenSendPasswordSetupBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         email = _get("email", UNSET)
-        if not (isinstance(email, str)):
+        if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
         communication_channel_id = _get("communication_channel_id", UNSET)
-        if not (isinstance(communication_channel_id, str)):
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
             communication_channel_id = odd(
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
         recipient = _get("recipient", UNSET)
-        if not (isinstance(recipient, str)):
+        if not (isinstance(recipient, str)) and recipient is not UNSET:
             recipient = odd(recipient, _path, "recipient", "string", False, False)
 
         post_token_send_password_setup_body = cls(
-            email=email,
-            communication_channel_id=communication_channel_id,
-            recipient=recipient,
+            email,
+            communication_channel_id,
+            recipient,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,7 +66,7 @@ class PostTokenSocialLoginBody:
             )
 
         post_token_social_login_body = cls(
-            social_network_credentials=social_network_credentials,
+            social_network_credentials,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

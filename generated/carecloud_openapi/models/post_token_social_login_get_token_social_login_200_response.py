@@ -61,7 +61,7 @@ class PostTokenSocialLoginGetTokenSocialLogin200Response:
             )
 
         post_token_social_login_get_token_social_login_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200Response:
             )
 
         post_token_test_customer_login_get_token_test_customer_login_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_token_test_customer_login_get_token_test_customer_login_200_response_data = cls(
-            customer_id=customer_id,
+            customer_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

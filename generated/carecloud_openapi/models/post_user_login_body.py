@@ -54,7 +54,10 @@ class PostUserLoginBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         user_external_application_id = _get("user_external_application_id", UNSET)
-        if not (isinstance(user_external_application_id, str)):
+        if (
+            not (isinstance(user_external_application_id, str))
+            and user_external_application_id is not UNSET
+        ):
             user_external_application_id = odd(
                 user_external_application_id,
                 _path,
@@ -65,17 +68,17 @@ class PostUserLoginBody:
             )
 
         login = _get("login", UNSET)
-        if not (isinstance(login, str)):
+        if not (isinstance(login, str)) and login is not UNSET:
             login = odd(login, _path, "login", "string", False, False)
 
         password = _get("password", UNSET)
-        if not (isinstance(password, str)):
+        if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
         post_user_login_body = cls(
-            user_external_application_id=user_external_application_id,
-            login=login,
-            password=password,
+            user_external_application_id,
+            login,
+            password,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

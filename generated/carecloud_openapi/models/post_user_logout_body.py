@@ -65,8 +65,8 @@ class PostUserLogoutBody:
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", True, False)
 
         post_user_logout_body = cls(
-            user_external_application_id=user_external_application_id,
-            bearer_token=bearer_token,
+            user_external_application_id,
+            bearer_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -64,8 +64,8 @@ class PostUserSsoLoginBody:
             sso_token = odd(sso_token, _path, "sso_token", "string", True, False)
 
         post_user_sso_login_body = cls(
-            user_external_application_id=user_external_application_id,
-            sso_token=sso_token,
+            user_external_application_id,
+            sso_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

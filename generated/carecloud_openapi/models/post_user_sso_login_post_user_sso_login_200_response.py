@@ -54,7 +54,7 @@ class PostUserSsoLoginPostUserSsoLogin200Response:
             )
 
         post_user_sso_login_post_user_sso_login_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -56,11 +56,11 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         bearer_token = _get("bearer_token", UNSET)
-        if not (isinstance(bearer_token, str)):
+        if not (isinstance(bearer_token, str)) and bearer_token is not UNSET:
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         user = _get("user", UNSET)
@@ -70,9 +70,9 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
             user = odd(user, _path, "user", "User", False, False)
 
         post_user_sso_login_post_user_sso_login_200_response_data = cls(
-            bearer_token=bearer_token,
-            valid_to=valid_to,
-            user=user,
+            bearer_token,
+            valid_to,
+            user,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class PostUserVerifyAuthTokenBody:
             auth_token = odd(auth_token, _path, "auth_token", "string", True, False)
 
         post_user_verify_auth_token_body = cls(
-            auth_token=auth_token,
+            auth_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -63,7 +63,7 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200Response:
             )
 
         post_user_verify_auth_token_post_user_verify_auth_token_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

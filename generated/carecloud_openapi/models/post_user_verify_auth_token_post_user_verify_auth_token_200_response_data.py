@@ -42,11 +42,11 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         user_id = _get("user_id", UNSET)
-        if not (isinstance(user_id, str)):
+        if not (isinstance(user_id, str)) and user_id is not UNSET:
             user_id = odd(user_id, _path, "user_id", "string", False, False)
 
         post_user_verify_auth_token_post_user_verify_auth_token_200_response_data = cls(
-            user_id=user_id,
+            user_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,7 +48,7 @@ class PostValidateFreeCardBody:
             card_number = odd(card_number, _path, "card_number", "string", True, False)
 
         post_validate_free_card_body = cls(
-            card_number=card_number,
+            card_number,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostValidateFreeCardPostCardValidateFree200Response:
             )
 
         post_validate_free_card_post_card_validate_free_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -42,11 +42,11 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         is_free_to_use = _get("is_free_to_use", UNSET)
-        if not (type(is_free_to_use) is bool):
+        if not (type(is_free_to_use) is bool) and is_free_to_use is not UNSET:
             is_free_to_use = odd(is_free_to_use, _path, "is_free_to_use", "boolean", False, False)
 
         post_validate_free_card_post_card_validate_free_200_response_data = cls(
-            is_free_to_use=is_free_to_use,
+            is_free_to_use,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

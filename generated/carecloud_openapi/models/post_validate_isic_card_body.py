@@ -62,13 +62,13 @@ class PostValidateIsicCardBody:
             last_name = odd(last_name, _path, "last_name", "string", True, False)
 
         check_usage = _get("check_usage", UNSET)
-        if not (type(check_usage) is bool):
+        if not (type(check_usage) is bool) and check_usage is not UNSET:
             check_usage = odd(check_usage, _path, "check_usage", "boolean", False, False)
 
         post_validate_isic_card_body = cls(
-            card_number=card_number,
-            last_name=last_name,
-            check_usage=check_usage,
+            card_number,
+            last_name,
+            check_usage,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -61,7 +61,7 @@ class PostValidateIsicCardPostCardValidateIsic200Response:
             )
 
         post_validate_isic_card_post_card_validate_isic_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

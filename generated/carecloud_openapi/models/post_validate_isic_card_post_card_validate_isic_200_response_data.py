@@ -48,16 +48,16 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         valid_isic = _get("valid_isic", UNSET)
-        if not (type(valid_isic) is bool):
+        if not (type(valid_isic) is bool) and valid_isic is not UNSET:
             valid_isic = odd(valid_isic, _path, "valid_isic", "boolean", False, False)
 
         is_free_to_use = _get("is_free_to_use", UNSET)
-        if not (type(is_free_to_use) is bool):
+        if not (type(is_free_to_use) is bool) and is_free_to_use is not UNSET:
             is_free_to_use = odd(is_free_to_use, _path, "is_free_to_use", "boolean", False, False)
 
         post_validate_isic_card_post_card_validate_isic_200_response_data = cls(
-            valid_isic=valid_isic,
-            is_free_to_use=is_free_to_use,
+            valid_isic,
+            is_free_to_use,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

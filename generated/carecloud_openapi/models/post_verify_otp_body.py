@@ -73,9 +73,9 @@ class PostVerifyOtpBody:
             )
 
         post_verify_otp_body = cls(
-            verification_code=verification_code,
-            request_id=request_id,
-            external_application_id=external_application_id,
+            verification_code,
+            request_id,
+            external_application_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PostVerifyOtpPostOTPVerify200Response:
             )
 
         post_verify_otp_post_otp_verify_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -55,12 +55,12 @@ class PostVoucherApplyBody:
             date_applied = odd(date_applied, _path, "date_applied", "string", True, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         post_voucher_apply_body = cls(
-            date_applied=date_applied,
-            store_id=store_id,
+            date_applied,
+            store_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -49,16 +49,16 @@ class PostVoucherGiftCardBalanceBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         voucher_id = _get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         post_voucher_gift_card_balance_body = cls(
-            voucher_id=voucher_id,
-            code=code,
+            voucher_id,
+            code,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class PostVoucherGiftCardBalancePostVoucherGiftCardBalance200Response:
             data = odd(data, _path, "data", "VoucherGiftCardBalance", False, False)
 
         post_voucher_gift_card_balance_post_voucher_gift_card_balance_200_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

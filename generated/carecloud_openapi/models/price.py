@@ -58,8 +58,8 @@ class Price:
             value = odd(value, _path, "value", "number", True, False)
 
         price = cls(
-            currency_id=currency_id,
-            value=value,
+            currency_id,
+            value,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -162,21 +162,24 @@ class ProductBatch:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
 
         product_id = _get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         product_group_id = _get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
         product_group_external_id = _get("product_group_external_id", UNSET)
-        if not (isinstance(product_group_external_id, str)):
+        if (
+            not (isinstance(product_group_external_id, str))
+            and product_group_external_id is not UNSET
+        ):
             product_group_external_id = odd(
                 product_group_external_id,
                 _path,
@@ -187,13 +190,16 @@ class ProductBatch:
             )
 
         product_brand_id = _get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
         product_brand_external_id = _get("product_brand_external_id", UNSET)
-        if not (isinstance(product_brand_external_id, str)):
+        if (
+            not (isinstance(product_brand_external_id, str))
+            and product_brand_external_id is not UNSET
+        ):
             product_brand_external_id = odd(
                 product_brand_external_id,
                 _path,
@@ -204,11 +210,11 @@ class ProductBatch:
             )
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         property_records = _get("property_records", UNSET)
@@ -262,20 +268,20 @@ class ProductBatch:
             state = odd(state, _path, "state", "ProductBatchState", False, False)
 
         product_batch = cls(
-            name=name,
-            plu_ids=plu_ids,
-            product_id=product_id,
-            code=code,
-            product_group_id=product_group_id,
-            product_group_external_id=product_group_external_id,
-            product_brand_id=product_brand_id,
-            product_brand_external_id=product_brand_external_id,
-            store_id=store_id,
-            partner_id=partner_id,
-            property_records=property_records,
-            prices=prices,
-            tags=tags,
-            state=state,
+            name,
+            plu_ids,
+            product_id,
+            code,
+            product_group_id,
+            product_group_external_id,
+            product_brand_id,
+            product_brand_external_id,
+            store_id,
+            partner_id,
+            property_records,
+            prices,
+            tags,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

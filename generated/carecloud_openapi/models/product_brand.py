@@ -62,15 +62,15 @@ class ProductBrand:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         product_brand_id = _get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
         product_brand = cls(
-            name=name,
-            external_id=external_id,
-            product_brand_id=product_brand_id,
+            name,
+            external_id,
+            product_brand_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -110,37 +110,37 @@ class ProductGroup:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         product_group_id = _get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
         parent_product_group_id = _get("parent_product_group_id", UNSET)
-        if not (isinstance(parent_product_group_id, str)):
+        if not (isinstance(parent_product_group_id, str)) and parent_product_group_id is not UNSET:
             parent_product_group_id = odd(
                 parent_product_group_id, _path, "parent_product_group_id", "string", False, False
             )
 
         parent_external_id = _get("parent_external_id", UNSET)
-        if not (isinstance(parent_external_id, str)):
+        if not (isinstance(parent_external_id, str)) and parent_external_id is not UNSET:
             parent_external_id = odd(
                 parent_external_id, _path, "parent_external_id", "string", False, False
             )
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -150,16 +150,16 @@ class ProductGroup:
             state = odd(state, _path, "state", "ProductGroupState", False, False)
 
         product_group = cls(
-            name=name,
-            external_id=external_id,
-            product_group_id=product_group_id,
-            parent_product_group_id=parent_product_group_id,
-            parent_external_id=parent_external_id,
-            code=code,
-            store_id=store_id,
-            partner_id=partner_id,
-            last_change=last_change,
-            state=state,
+            name,
+            external_id,
+            product_group_id,
+            parent_product_group_id,
+            parent_external_id,
+            code,
+            store_id,
+            partner_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

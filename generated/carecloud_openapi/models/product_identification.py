@@ -54,7 +54,7 @@ class ProductIdentification:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         product_id = _get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
         plu_ids = _get("plu_ids", UNSET)
@@ -72,8 +72,8 @@ class ProductIdentification:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
         product_identification = cls(
-            product_id=product_id,
-            plu_ids=plu_ids,
+            product_id,
+            plu_ids,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -209,7 +209,7 @@ class ProductReservation:
             )
 
         product_reservation_id = _get("product_reservation_id", UNSET)
-        if not (isinstance(product_reservation_id, str)):
+        if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", False, False
             )
@@ -254,19 +254,22 @@ class ProductReservation:
             benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
 
         pickup_date = _get("pickup_date", UNSET)
-        if not (isinstance(pickup_date, str)):
+        if not (isinstance(pickup_date, str)) and pickup_date is not UNSET:
             pickup_date = odd(pickup_date, _path, "pickup_date", "string", False, False)
 
         customers_note = _get("customers_note", UNSET)
-        if not (isinstance(customers_note, str)):
+        if not (isinstance(customers_note, str)) and customers_note is not UNSET:
             customers_note = odd(customers_note, _path, "customers_note", "string", False, False)
 
         total_price = _get("total_price", UNSET)
-        if not (type(total_price) is float or type(total_price) is int):
+        if (
+            not (type(total_price) is float or type(total_price) is int)
+            and total_price is not UNSET
+        ):
             total_price = odd(total_price, _path, "total_price", "number", False, False)
 
         currency_id = _get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
         product_reservation_items = _get("product_reservation_items", UNSET)
@@ -286,7 +289,7 @@ class ProductReservation:
             )
 
         external_purchase_id = _get("external_purchase_id", UNSET)
-        if not (isinstance(external_purchase_id, str)):
+        if not (isinstance(external_purchase_id, str)) and external_purchase_id is not UNSET:
             external_purchase_id = odd(
                 external_purchase_id, _path, "external_purchase_id", "string", False, False
             )
@@ -341,7 +344,7 @@ class ProductReservation:
             comments = odd(comments, _path, "comments", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -351,25 +354,25 @@ class ProductReservation:
             state = odd(state, _path, "state", "ProductReservationState", False, False)
 
         product_reservation = cls(
-            customer_id=customer_id,
-            store_id=store_id,
-            product_reservation_source_id=product_reservation_source_id,
-            product_reservation_id=product_reservation_id,
-            reservation_codes=reservation_codes,
-            external_reservation_codes=external_reservation_codes,
-            benefit_codes=benefit_codes,
-            pickup_date=pickup_date,
-            customers_note=customers_note,
-            total_price=total_price,
-            currency_id=currency_id,
-            product_reservation_items=product_reservation_items,
-            external_purchase_id=external_purchase_id,
-            utm=utm,
-            actual_state=actual_state,
-            reservation_progress_history=reservation_progress_history,
-            comments=comments,
-            last_change=last_change,
-            state=state,
+            customer_id,
+            store_id,
+            product_reservation_source_id,
+            product_reservation_id,
+            reservation_codes,
+            external_reservation_codes,
+            benefit_codes,
+            pickup_date,
+            customers_note,
+            total_price,
+            currency_id,
+            product_reservation_items,
+            external_purchase_id,
+            utm,
+            actual_state,
+            reservation_progress_history,
+            comments,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,16 +50,16 @@ class ProductReservationComment:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         comment_text = _get("comment_text", UNSET)
-        if not (isinstance(comment_text, str)):
+        if not (isinstance(comment_text, str)) and comment_text is not UNSET:
             comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
 
         comment_time = _get("comment_time", UNSET)
-        if not (isinstance(comment_time, str)):
+        if not (isinstance(comment_time, str)) and comment_time is not UNSET:
             comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
 
         product_reservation_comment = cls(
-            comment_text=comment_text,
-            comment_time=comment_time,
+            comment_text,
+            comment_time,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -53,7 +53,10 @@ class ProductReservationExternalListType:
         product_reservation_external_list_type_id = _get(
             "product_reservation_external_list_type_id", UNSET
         )
-        if not (isinstance(product_reservation_external_list_type_id, str)):
+        if (
+            not (isinstance(product_reservation_external_list_type_id, str))
+            and product_reservation_external_list_type_id is not UNSET
+        ):
             product_reservation_external_list_type_id = odd(
                 product_reservation_external_list_type_id,
                 _path,
@@ -64,12 +67,12 @@ class ProductReservationExternalListType:
             )
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         product_reservation_external_list_type = cls(
-            product_reservation_external_list_type_id=product_reservation_external_list_type_id,
-            name=name,
+            product_reservation_external_list_type_id,
+            name,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,18 +72,18 @@ class ProductReservationItem:
             amount = odd(amount, _path, "amount", "number", True, False)
 
         unit_price = _get("unit_price", UNSET)
-        if not (type(unit_price) is float or type(unit_price) is int):
+        if not (type(unit_price) is float or type(unit_price) is int) and unit_price is not UNSET:
             unit_price = odd(unit_price, _path, "unit_price", "number", False, False)
 
         vat_rate = _get("vat_rate", UNSET)
-        if not (type(vat_rate) is float or type(vat_rate) is int):
+        if not (type(vat_rate) is float or type(vat_rate) is int) and vat_rate is not UNSET:
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", False, False)
 
         product_reservation_item = cls(
-            reservable_product_id=reservable_product_id,
-            amount=amount,
-            unit_price=unit_price,
-            vat_rate=vat_rate,
+            reservable_product_id,
+            amount,
+            unit_price,
+            vat_rate,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

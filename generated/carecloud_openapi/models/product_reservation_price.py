@@ -108,7 +108,10 @@ class ProductReservationPrice:
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
         product_reservation_price_id = _get("product_reservation_price_id", UNSET)
-        if not (isinstance(product_reservation_price_id, str)):
+        if (
+            not (isinstance(product_reservation_price_id, str))
+            and product_reservation_price_id is not UNSET
+        ):
             product_reservation_price_id = odd(
                 product_reservation_price_id,
                 _path,
@@ -119,7 +122,7 @@ class ProductReservationPrice:
             )
 
         reservable_product_id = _get("reservable_product_id", UNSET)
-        if not (isinstance(reservable_product_id, str)):
+        if not (isinstance(reservable_product_id, str)) and reservable_product_id is not UNSET:
             reservable_product_id = odd(
                 reservable_product_id, _path, "reservable_product_id", "string", False, False
             )
@@ -139,11 +142,11 @@ class ProductReservationPrice:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -153,14 +156,14 @@ class ProductReservationPrice:
             state = odd(state, _path, "state", "ProductReservationPriceState", False, False)
 
         product_reservation_price = cls(
-            value=value,
-            currency_id=currency_id,
-            product_reservation_price_id=product_reservation_price_id,
-            reservable_product_id=reservable_product_id,
-            plu_ids=plu_ids,
-            store_id=store_id,
-            last_change=last_change,
-            state=state,
+            value,
+            currency_id,
+            product_reservation_price_id,
+            reservable_product_id,
+            plu_ids,
+            store_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

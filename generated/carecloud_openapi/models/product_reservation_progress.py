@@ -54,13 +54,16 @@ class ProductReservationProgress:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         reservation_progress_id = _get("reservation_progress_id", UNSET)
-        if not (type(reservation_progress_id) is int):
+        if not (type(reservation_progress_id) is int) and reservation_progress_id is not UNSET:
             reservation_progress_id = odd(
                 reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
             )
 
         reservation_progress_text = _get("reservation_progress_text", UNSET)
-        if not (isinstance(reservation_progress_text, str)):
+        if (
+            not (isinstance(reservation_progress_text, str))
+            and reservation_progress_text is not UNSET
+        ):
             reservation_progress_text = odd(
                 reservation_progress_text,
                 _path,
@@ -71,7 +74,10 @@ class ProductReservationProgress:
             )
 
         reservation_progress_time = _get("reservation_progress_time", UNSET)
-        if not (isinstance(reservation_progress_time, str)):
+        if (
+            not (isinstance(reservation_progress_time, str))
+            and reservation_progress_time is not UNSET
+        ):
             reservation_progress_time = odd(
                 reservation_progress_time,
                 _path,
@@ -82,9 +88,9 @@ class ProductReservationProgress:
             )
 
         product_reservation_progress = cls(
-            reservation_progress_id=reservation_progress_id,
-            reservation_progress_text=reservation_progress_text,
-            reservation_progress_time=reservation_progress_time,
+            reservation_progress_id,
+            reservation_progress_text,
+            reservation_progress_time,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -68,7 +68,10 @@ class ProductReservationSource:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         product_reservation_source_id = _get("product_reservation_source_id", UNSET)
-        if not (isinstance(product_reservation_source_id, str)):
+        if (
+            not (isinstance(product_reservation_source_id, str))
+            and product_reservation_source_id is not UNSET
+        ):
             product_reservation_source_id = odd(
                 product_reservation_source_id,
                 _path,
@@ -79,11 +82,11 @@ class ProductReservationSource:
             )
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -93,10 +96,10 @@ class ProductReservationSource:
             state = odd(state, _path, "state", "ProductReservationSourceState", False, False)
 
         product_reservation_source = cls(
-            product_reservation_source_id=product_reservation_source_id,
-            name=name,
-            last_change=last_change,
-            state=state,
+            product_reservation_source_id,
+            name,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

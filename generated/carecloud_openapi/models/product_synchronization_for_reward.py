@@ -89,7 +89,7 @@ class ProductSynchronizationForReward:
             )
 
         product_id = _get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
         plu_id = _get("plu_id", UNSET)
@@ -99,9 +99,9 @@ class ProductSynchronizationForReward:
             plu_id = odd(plu_id, _path, "plu_id", "PluId", False, False)
 
         product_synchronization_for_reward = cls(
-            reward_product_relation_type=reward_product_relation_type,
-            product_id=product_id,
-            plu_id=plu_id,
+            reward_product_relation_type,
+            product_id,
+            plu_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -112,11 +112,11 @@ class Property:
             is_unique = odd(is_unique, _path, "is_unique", "boolean", True, False)
 
         property_id = _get("property_id", UNSET)
-        if not (isinstance(property_id, str)):
+        if not (isinstance(property_id, str)) and property_id is not UNSET:
             property_id = odd(property_id, _path, "property_id", "string", False, False)
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         items = _get("items", UNSET)
@@ -134,7 +134,7 @@ class Property:
             items = odd(items, _path, "items", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -144,15 +144,15 @@ class Property:
             state = odd(state, _path, "state", "PropertyState", False, False)
 
         property_ = cls(
-            name=name,
-            data_type=data_type,
-            is_required=is_required,
-            is_unique=is_unique,
-            property_id=property_id,
-            description=description,
-            items=items,
-            last_change=last_change,
-            state=state,
+            name,
+            data_type,
+            is_required,
+            is_unique,
+            property_id,
+            description,
+            items,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

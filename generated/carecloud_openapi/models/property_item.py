@@ -65,15 +65,15 @@ class PropertyItem:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         id = _get("id", UNSET)
-        if not (isinstance(id, str)):
+        if not (isinstance(id, str)) and id is not UNSET:
             id = odd(id, _path, "id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         resource_record_id = _get("resource_record_id", UNSET)
-        if not (isinstance(resource_record_id, str)):
+        if not (isinstance(resource_record_id, str)) and resource_record_id is not UNSET:
             resource_record_id = odd(
                 resource_record_id, _path, "resource_record_id", "string", False, False
             )
@@ -85,10 +85,10 @@ class PropertyItem:
             state = odd(state, _path, "state", "PropertyItemState", False, False)
 
         property_item = cls(
-            id=id,
-            name=name,
-            resource_record_id=resource_record_id,
-            state=state,
+            id,
+            name,
+            resource_record_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -160,13 +160,13 @@ class PropertyRecord:
             property_id = odd(property_id, _path, "property_id", "string", True, False)
 
         property_record_id = _get("property_record_id", UNSET)
-        if not (isinstance(property_record_id, str)):
+        if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False
             )
 
         property_name = _get("property_name", UNSET)
-        if not (isinstance(property_name, str)):
+        if not (isinstance(property_name, str)) and property_name is not UNSET:
             property_name = odd(property_name, _path, "property_name", "string", False, False)
 
         property_value = _get("property_value", UNSET)
@@ -193,15 +193,15 @@ class PropertyRecord:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         property_record = cls(
-            property_id=property_id,
-            property_record_id=property_record_id,
-            property_name=property_name,
-            property_value=property_value,
-            last_change=last_change,
+            property_id,
+            property_record_id,
+            property_name,
+            property_value,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -164,7 +164,7 @@ class Purchase:
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "string", True, False)
 
         purchase_id = _get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
         purchase_items = _get("purchase_items", UNSET)
@@ -182,11 +182,11 @@ class Purchase:
             purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
         card_number = _get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         property_records = _get("property_records", UNSET)
@@ -206,20 +206,20 @@ class Purchase:
             )
 
         purchase = cls(
-            customer_id=customer_id,
-            store_id=store_id,
-            external_purchase_id=external_purchase_id,
-            payment_time=payment_time,
-            items_count=items_count,
-            type_id=type_id,
-            total_price=total_price,
-            currency_id=currency_id,
-            cashdesk_number=cashdesk_number,
-            purchase_id=purchase_id,
-            purchase_items=purchase_items,
-            card_number=card_number,
-            last_change=last_change,
-            property_records=property_records,
+            customer_id,
+            store_id,
+            external_purchase_id,
+            payment_time,
+            items_count,
+            type_id,
+            total_price,
+            currency_id,
+            cashdesk_number,
+            purchase_id,
+            purchase_items,
+            card_number,
+            last_change,
+            property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -113,27 +113,33 @@ class PurchaseConditions:
             )
 
         keep_status_points = _get("keep_status_points", UNSET)
-        if not (type(keep_status_points) is float or type(keep_status_points) is int):
+        if (
+            not (type(keep_status_points) is float or type(keep_status_points) is int)
+            and keep_status_points is not UNSET
+        ):
             keep_status_points = odd(
                 keep_status_points, _path, "keep_status_points", "number", False, False
             )
 
         next_status_points = _get("next_status_points", UNSET)
-        if not (type(next_status_points) is float or type(next_status_points) is int):
+        if (
+            not (type(next_status_points) is float or type(next_status_points) is int)
+            and next_status_points is not UNSET
+        ):
             next_status_points = odd(
                 next_status_points, _path, "next_status_points", "number", False, False
             )
 
         next_status_id = _get("next_status_id", UNSET)
-        if not (isinstance(next_status_id, str)):
+        if not (isinstance(next_status_id, str)) and next_status_id is not UNSET:
             next_status_id = odd(next_status_id, _path, "next_status_id", "string", False, False)
 
         purchase_conditions = cls(
-            keep_status_turnover=keep_status_turnover,
-            next_status_turnover=next_status_turnover,
-            keep_status_points=keep_status_points,
-            next_status_points=next_status_points,
-            next_status_id=next_status_id,
+            keep_status_turnover,
+            next_status_turnover,
+            keep_status_points,
+            next_status_points,
+            next_status_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -138,41 +138,41 @@ class PurchaseItem:
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
         purchase_item_id = _get("purchase_item_id", UNSET)
-        if not (isinstance(purchase_item_id, str)):
+        if not (isinstance(purchase_item_id, str)) and purchase_item_id is not UNSET:
             purchase_item_id = odd(
                 purchase_item_id, _path, "purchase_item_id", "string", False, False
             )
 
         product_name = _get("product_name", UNSET)
-        if not (isinstance(product_name, str)):
+        if not (isinstance(product_name, str)) and product_name is not UNSET:
             product_name = odd(product_name, _path, "product_name", "string", False, False)
 
         product_group_id = _get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
         product_group_name = _get("product_group_name", UNSET)
-        if not (isinstance(product_group_name, str)):
+        if not (isinstance(product_group_name, str)) and product_group_name is not UNSET:
             product_group_name = odd(
                 product_group_name, _path, "product_group_name", "string", False, False
             )
 
         product_brand_id = _get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
         product_brand_name = _get("product_brand_name", UNSET)
-        if not (isinstance(product_brand_name, str)):
+        if not (isinstance(product_brand_name, str)) and product_brand_name is not UNSET:
             product_brand_name = odd(
                 product_brand_name, _path, "product_brand_name", "string", False, False
             )
 
         external_id = _get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
         additional_properties = _get("additional_properties", UNSET)
@@ -192,19 +192,19 @@ class PurchaseItem:
             )
 
         purchase_item = cls(
-            product_id=product_id,
-            purchase_item_type_id=purchase_item_type_id,
-            price=price,
-            amount=amount,
-            vat_rate=vat_rate,
-            purchase_item_id=purchase_item_id,
-            product_name=product_name,
-            product_group_id=product_group_id,
-            product_group_name=product_group_name,
-            product_brand_id=product_brand_id,
-            product_brand_name=product_brand_name,
-            external_id=external_id,
-            additional_properties=additional_properties,
+            product_id,
+            purchase_item_type_id,
+            price,
+            amount,
+            vat_rate,
+            purchase_item_id,
+            product_name,
+            product_group_id,
+            product_group_name,
+            product_brand_id,
+            product_brand_name,
+            external_id,
+            additional_properties,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -59,17 +59,17 @@ class PurchaseType:
             name = odd(name, _path, "name", "string", True, False)
 
         type_id = _get("type_id", UNSET)
-        if not (isinstance(type_id, str)):
+        if not (isinstance(type_id, str)) and type_id is not UNSET:
             type_id = odd(type_id, _path, "type_id", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         purchase_type = cls(
-            name=name,
-            type_id=type_id,
-            text_id=text_id,
+            name,
+            type_id,
+            text_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

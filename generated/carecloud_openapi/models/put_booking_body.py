@@ -54,7 +54,7 @@ class PutBookingBody:
             booking = odd(booking, _path, "booking", "PutBookingBodyBooking", True, False)
 
         put_booking_body = cls(
-            booking=booking,
+            booking,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -64,11 +64,11 @@ class PutBookingBodyBooking:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         booking_status = _get("booking_status", UNSET)
-        if not (isinstance(booking_status, str)):
+        if not (isinstance(booking_status, str)) and booking_status is not UNSET:
             booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
         data = _get("data", UNSET)
@@ -86,9 +86,9 @@ class PutBookingBodyBooking:
             )
 
         put_booking_body_booking = cls(
-            customer_id=customer_id,
-            booking_status=booking_status,
-            data=data,
+            customer_id,
+            booking_status,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

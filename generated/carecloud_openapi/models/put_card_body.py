@@ -50,7 +50,7 @@ class PutCardBody:
             card = odd(card, _path, "card", "Card", True, False)
 
         put_card_body = cls(
-            card=card,
+            card,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -84,7 +84,7 @@ class PutCustomerBody:
             customer = odd(customer, _path, "customer", "Customer", True, False)
 
         password = _get("password", UNSET)
-        if not (isinstance(password, str)):
+        if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
         social_network_credentials = _get("social_network_credentials", UNSET)
@@ -119,10 +119,10 @@ class PutCustomerBody:
             )
 
         put_customer_body = cls(
-            customer=customer,
-            password=password,
-            social_network_credentials=social_network_credentials,
-            property_records=property_records,
+            customer,
+            password,
+            social_network_credentials,
+            property_records,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

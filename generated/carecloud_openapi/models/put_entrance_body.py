@@ -54,7 +54,7 @@ class PutEntranceBody:
             entrance = odd(entrance, _path, "entrance", "Entrance", True, False)
 
         put_entrance_body = cls(
-            entrance=entrance,
+            entrance,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -54,7 +54,7 @@ class PutPurchaseBody:
             purchase = odd(purchase, _path, "purchase", "Purchase", True, False)
 
         put_purchase_body = cls(
-            purchase=purchase,
+            purchase,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -58,7 +58,7 @@ class PutSubCustomerAddressBody:
             )
 
         put_sub_customer_address_body = cls(
-            additional_address=additional_address,
+            additional_address,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -56,7 +56,7 @@ class PutSubCustomerPropertyBody:
             )
 
         put_sub_customer_property_body = cls(
-            property_record=property_record,
+            property_record,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class PutTaskBody:
             task = odd(task, _path, "task", "Task", True, False)
 
         put_task_body = cls(
-            task=task,
+            task,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

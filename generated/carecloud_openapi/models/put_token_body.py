@@ -55,12 +55,12 @@ class PutTokenBody:
             setup = odd(setup, _path, "setup", "Setup", True, False)
 
         push_token = _get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         put_token_body = cls(
-            setup=setup,
-            push_token=push_token,
+            setup,
+            push_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

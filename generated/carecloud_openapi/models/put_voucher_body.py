@@ -52,7 +52,7 @@ class PutVoucherBody:
             voucher = odd(voucher, _path, "voucher", "Voucher", True, False)
 
         put_voucher_body = cls(
-            voucher=voucher,
+            voucher,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

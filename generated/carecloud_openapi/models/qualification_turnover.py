@@ -64,13 +64,13 @@ class QualificationTurnover:
             value = odd(value, _path, "value", "number", True, False)
 
         due_date = _get("due_date", UNSET)
-        if not (isinstance(due_date, str)):
+        if not (isinstance(due_date, str)) and due_date is not UNSET:
             due_date = odd(due_date, _path, "due_date", "string", False, False)
 
         qualification_turnover = cls(
-            currency_id=currency_id,
-            value=value,
-            due_date=due_date,
+            currency_id,
+            value,
+            due_date,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

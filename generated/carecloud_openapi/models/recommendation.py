@@ -106,25 +106,25 @@ class Recommendation:
             name = odd(name, _path, "name", "string", True, False)
 
         recommendation_id = _get("recommendation_id", UNSET)
-        if not (isinstance(recommendation_id, str)):
+        if not (isinstance(recommendation_id, str)) and recommendation_id is not UNSET:
             recommendation_id = odd(
                 recommendation_id, _path, "recommendation_id", "string", False, False
             )
 
         brief_description = _get("brief_description", UNSET)
-        if not (isinstance(brief_description, str)):
+        if not (isinstance(brief_description, str)) and brief_description is not UNSET:
             brief_description = odd(
                 brief_description, _path, "brief_description", "string", False, False
             )
 
         detailed_description = _get("detailed_description", UNSET)
-        if not (isinstance(detailed_description, str)):
+        if not (isinstance(detailed_description, str)) and detailed_description is not UNSET:
             detailed_description = odd(
                 detailed_description, _path, "detailed_description", "string", False, False
             )
 
         content = _get("content", UNSET)
-        if not (isinstance(content, str)):
+        if not (isinstance(content, str)) and content is not UNSET:
             content = odd(content, _path, "content", "string", False, False)
 
         picture_urls = _get("picture_urls", UNSET)
@@ -136,11 +136,11 @@ class Recommendation:
             picture_urls = odd(picture_urls, _path, "picture_urls", "array", False, False)
 
         web_url = _get("web_url", UNSET)
-        if not (isinstance(web_url, str)):
+        if not (isinstance(web_url, str)) and web_url is not UNSET:
             web_url = odd(web_url, _path, "web_url", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -150,15 +150,15 @@ class Recommendation:
             state = odd(state, _path, "state", "RecommendationState", False, False)
 
         recommendation = cls(
-            name=name,
-            recommendation_id=recommendation_id,
-            brief_description=brief_description,
-            detailed_description=detailed_description,
-            content=content,
-            picture_urls=picture_urls,
-            web_url=web_url,
-            last_change=last_change,
-            state=state,
+            name,
+            recommendation_id,
+            brief_description,
+            detailed_description,
+            content,
+            picture_urls,
+            web_url,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

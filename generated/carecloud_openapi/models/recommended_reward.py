@@ -78,11 +78,11 @@ class RecommendedReward:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         reward_priority = _get("reward_priority", UNSET)
@@ -99,11 +99,11 @@ class RecommendedReward:
             )
 
         max_count = _get("max_count", UNSET)
-        if not (type(max_count) is int):
+        if not (type(max_count) is int) and max_count is not UNSET:
             max_count = odd(max_count, _path, "max_count", "integer", False, False)
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         reward_properties = _get("reward_properties", UNSET)
@@ -117,12 +117,12 @@ class RecommendedReward:
             )
 
         recommended_reward = cls(
-            code=code,
-            name=name,
-            reward_priority=reward_priority,
-            max_count=max_count,
-            description=description,
-            reward_properties=reward_properties,
+            code,
+            name,
+            reward_priority,
+            max_count,
+            description,
+            reward_properties,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

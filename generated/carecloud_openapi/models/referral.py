@@ -91,11 +91,11 @@ class Referral:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, True)
 
         referral = cls(
-            referral_id=referral_id,
-            code=code,
-            customer_id=customer_id,
-            referral_campaign_id=referral_campaign_id,
-            valid_to=valid_to,
+            referral_id,
+            code,
+            customer_id,
+            referral_campaign_id,
+            valid_to,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

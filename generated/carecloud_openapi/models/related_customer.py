@@ -109,25 +109,25 @@ class RelatedCustomer:
             is_leading = odd(is_leading, _path, "is_leading", "boolean", True, False)
 
         customer_relation_id = _get("customer_relation_id", UNSET)
-        if not (isinstance(customer_relation_id, str)):
+        if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
                 customer_relation_id, _path, "customer_relation_id", "string", False, False
             )
 
         short_name = _get("short_name", UNSET)
-        if not (isinstance(short_name, str)):
+        if not (isinstance(short_name, str)) and short_name is not UNSET:
             short_name = odd(short_name, _path, "short_name", "string", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -137,15 +137,15 @@ class RelatedCustomer:
             state = odd(state, _path, "state", "RelatedCustomerState", False, False)
 
         related_customer = cls(
-            related_customer_id=related_customer_id,
-            customer_relation_type_id=customer_relation_type_id,
-            is_leading=is_leading,
-            customer_relation_id=customer_relation_id,
-            short_name=short_name,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            last_change=last_change,
-            state=state,
+            related_customer_id,
+            customer_relation_type_id,
+            is_leading,
+            customer_relation_id,
+            short_name,
+            valid_from,
+            valid_to,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -254,31 +254,34 @@ class Reward:
             store_list = odd(store_list, _path, "store_list", "array", True, False)
 
         reward_id = _get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         subtitle = _get("subtitle", UNSET)
-        if not (isinstance(subtitle, str)):
+        if not (isinstance(subtitle, str)) and subtitle is not UNSET:
             subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
         points_cost = _get("points_cost", UNSET)
-        if not (type(points_cost) is float or type(points_cost) is int):
+        if (
+            not (type(points_cost) is float or type(points_cost) is int)
+            and points_cost is not UNSET
+        ):
             points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
 
         valid_time_from = _get("valid_time_from", UNSET)
-        if not (isinstance(valid_time_from, str)):
+        if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
             valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
 
         valid_time_to = _get("valid_time_to", UNSET)
-        if not (isinstance(valid_time_to, str)):
+        if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
             valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
 
         reward_type_id = _get("reward_type_id", UNSET)
-        if not (isinstance(reward_type_id, str)):
+        if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
             reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
 
         additional_properties = _get("additional_properties", UNSET)
@@ -312,43 +315,43 @@ class Reward:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
         reward_external_url = _get("reward_external_url", UNSET)
-        if not (isinstance(reward_external_url, str)):
+        if not (isinstance(reward_external_url, str)) and reward_external_url is not UNSET:
             reward_external_url = odd(
                 reward_external_url, _path, "reward_external_url", "string", False, False
             )
 
         has_product_condition = _get("has_product_condition", UNSET)
-        if not (type(has_product_condition) is bool):
+        if not (type(has_product_condition) is bool) and has_product_condition is not UNSET:
             has_product_condition = odd(
                 has_product_condition, _path, "has_product_condition", "boolean", False, False
             )
 
         has_group_condition = _get("has_group_condition", UNSET)
-        if not (type(has_group_condition) is bool):
+        if not (type(has_group_condition) is bool) and has_group_condition is not UNSET:
             has_group_condition = odd(
                 has_group_condition, _path, "has_group_condition", "boolean", False, False
             )
 
         has_brand_condition = _get("has_brand_condition", UNSET)
-        if not (type(has_brand_condition) is bool):
+        if not (type(has_brand_condition) is bool) and has_brand_condition is not UNSET:
             has_brand_condition = odd(
                 has_brand_condition, _path, "has_brand_condition", "boolean", False, False
             )
 
         has_product_bonus = _get("has_product_bonus", UNSET)
-        if not (type(has_product_bonus) is bool):
+        if not (type(has_product_bonus) is bool) and has_product_bonus is not UNSET:
             has_product_bonus = odd(
                 has_product_bonus, _path, "has_product_bonus", "boolean", False, False
             )
 
         has_group_bonus = _get("has_group_bonus", UNSET)
-        if not (type(has_group_bonus) is bool):
+        if not (type(has_group_bonus) is bool) and has_group_bonus is not UNSET:
             has_group_bonus = odd(
                 has_group_bonus, _path, "has_group_bonus", "boolean", False, False
             )
 
         has_brand_bonus = _get("has_brand_bonus", UNSET)
-        if not (type(has_brand_bonus) is bool):
+        if not (type(has_brand_bonus) is bool) and has_brand_bonus is not UNSET:
             has_brand_bonus = odd(
                 has_brand_bonus, _path, "has_brand_bonus", "boolean", False, False
             )
@@ -396,7 +399,7 @@ class Reward:
             )
 
         is_automated = _get("is_automated", UNSET)
-        if not (type(is_automated) is bool):
+        if not (type(is_automated) is bool) and is_automated is not UNSET:
             is_automated = odd(is_automated, _path, "is_automated", "boolean", False, False)
 
         tags = _get("tags", UNSET)
@@ -414,7 +417,7 @@ class Reward:
             tags = odd(tags, _path, "tags", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -424,33 +427,33 @@ class Reward:
             state = odd(state, _path, "state", "RewardState", False, False)
 
         reward = cls(
-            code=code,
-            name=name,
-            reward_group=reward_group,
-            store_list=store_list,
-            reward_id=reward_id,
-            note=note,
-            subtitle=subtitle,
-            points_cost=points_cost,
-            valid_time_from=valid_time_from,
-            valid_time_to=valid_time_to,
-            reward_type_id=reward_type_id,
-            additional_properties=additional_properties,
-            priority=priority,
-            image_urls=image_urls,
-            reward_external_url=reward_external_url,
-            has_product_condition=has_product_condition,
-            has_group_condition=has_group_condition,
-            has_brand_condition=has_brand_condition,
-            has_product_bonus=has_product_bonus,
-            has_group_bonus=has_group_bonus,
-            has_brand_bonus=has_brand_bonus,
-            reward_product_relation_conditions=reward_product_relation_conditions,
-            reward_product_relation_bonuses=reward_product_relation_bonuses,
-            is_automated=is_automated,
-            tags=tags,
-            last_change=last_change,
-            state=state,
+            code,
+            name,
+            reward_group,
+            store_list,
+            reward_id,
+            note,
+            subtitle,
+            points_cost,
+            valid_time_from,
+            valid_time_to,
+            reward_type_id,
+            additional_properties,
+            priority,
+            image_urls,
+            reward_external_url,
+            has_product_condition,
+            has_group_condition,
+            has_brand_condition,
+            has_product_bonus,
+            has_group_bonus,
+            has_brand_bonus,
+            reward_product_relation_conditions,
+            reward_product_relation_bonuses,
+            is_automated,
+            tags,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -156,19 +156,19 @@ class RewardProduct:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         product_id = _get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         external_id = _get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
         plu_ids = _get("plu_ids", UNSET)
@@ -186,19 +186,19 @@ class RewardProduct:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
         product_group_id = _get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
         product_brand_id = _get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         prices = _get("prices", UNSET)
@@ -240,7 +240,7 @@ class RewardProduct:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -264,7 +264,10 @@ class RewardProduct:
             tags = odd(tags, _path, "tags", "array", False, False)
 
         minimum_number_of_products = _get("minimum_number_of_products", UNSET)
-        if not (type(minimum_number_of_products) is int):
+        if (
+            not (type(minimum_number_of_products) is int)
+            and minimum_number_of_products is not UNSET
+        ):
             minimum_number_of_products = odd(
                 minimum_number_of_products,
                 _path,
@@ -290,22 +293,22 @@ class RewardProduct:
             )
 
         reward_product = cls(
-            product_id=product_id,
-            name=name,
-            code=code,
-            external_id=external_id,
-            plu_ids=plu_ids,
-            product_group_id=product_group_id,
-            product_brand_id=product_brand_id,
-            partner_id=partner_id,
-            prices=prices,
-            additional_properties=additional_properties,
-            image_urls=image_urls,
-            last_change=last_change,
-            state=state,
-            tags=tags,
-            minimum_number_of_products=minimum_number_of_products,
-            reward_product_relation_types=reward_product_relation_types,
+            product_id,
+            name,
+            code,
+            external_id,
+            plu_ids,
+            product_group_id,
+            product_brand_id,
+            partner_id,
+            prices,
+            additional_properties,
+            image_urls,
+            last_change,
+            state,
+            tags,
+            minimum_number_of_products,
+            reward_product_relation_types,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

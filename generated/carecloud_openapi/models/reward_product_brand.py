@@ -70,7 +70,7 @@ class RewardProductBrand:
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         product_brand_id = _get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
@@ -91,10 +91,10 @@ class RewardProductBrand:
             )
 
         reward_product_brand = cls(
-            name=name,
-            external_id=external_id,
-            product_brand_id=product_brand_id,
-            reward_product_relation_types=reward_product_relation_types,
+            name,
+            external_id,
+            product_brand_id,
+            reward_product_relation_types,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -76,22 +76,22 @@ class RewardProductRelationBonus:
             )
 
         count = _get("count", UNSET)
-        if not (type(count) is int):
+        if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
         min_price = _get("min_price", UNSET)
-        if not (type(min_price) is float or type(min_price) is int):
+        if not (type(min_price) is float or type(min_price) is int) and min_price is not UNSET:
             min_price = odd(min_price, _path, "min_price", "number", False, False)
 
         max_price = _get("max_price", UNSET)
-        if not (type(max_price) is float or type(max_price) is int):
+        if not (type(max_price) is float or type(max_price) is int) and max_price is not UNSET:
             max_price = odd(max_price, _path, "max_price", "number", False, False)
 
         reward_product_relation_bonus = cls(
-            related_to=related_to,
-            count=count,
-            min_price=min_price,
-            max_price=max_price,
+            related_to,
+            count,
+            min_price,
+            max_price,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

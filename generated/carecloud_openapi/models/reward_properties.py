@@ -53,21 +53,21 @@ class RewardProperties:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         image = _get("image", UNSET)
-        if not (isinstance(image, str)):
+        if not (isinstance(image, str)) and image is not UNSET:
             image = odd(image, _path, "image", "string", False, False)
 
         valid_time_from = _get("valid_time_from", UNSET)
-        if not (isinstance(valid_time_from, str)):
+        if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
             valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
 
         valid_time_to = _get("valid_time_to", UNSET)
-        if not (isinstance(valid_time_to, str)):
+        if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
             valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
 
         reward_properties = cls(
-            image=image,
-            valid_time_from=valid_time_from,
-            valid_time_to=valid_time_to,
+            image,
+            valid_time_from,
+            valid_time_to,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -60,17 +60,17 @@ class RewardType:
             name = odd(name, _path, "name", "string", True, False)
 
         reward_type_id = _get("reward_type_id", UNSET)
-        if not (isinstance(reward_type_id, str)):
+        if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
             reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         reward_type = cls(
-            name=name,
-            reward_type_id=reward_type_id,
-            last_change=last_change,
+            name,
+            reward_type_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

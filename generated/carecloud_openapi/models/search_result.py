@@ -83,9 +83,9 @@ class SearchResult:
             flags = odd(flags, _path, "flags", "array", False, False)
 
         search_result = cls(
-            search_result_string=search_result_string,
-            resource_id=resource_id,
-            flags=flags,
+            search_result_string,
+            resource_id,
+            flags,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

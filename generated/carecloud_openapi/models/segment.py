@@ -76,36 +76,36 @@ class Segment:
             name = odd(name, _path, "name", "string", True, False)
 
         segment_id = _get("segment_id", UNSET)
-        if not (isinstance(segment_id, str)):
+        if not (isinstance(segment_id, str)) and segment_id is not UNSET:
             segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 
         segment_group_id = _get("segment_group_id", UNSET)
-        if not (isinstance(segment_group_id, str)):
+        if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
             segment_group_id = odd(
                 segment_group_id, _path, "segment_group_id", "string", False, False
             )
 
         segment_picture_url = _get("segment_picture_url", UNSET)
-        if not (isinstance(segment_picture_url, str)):
+        if not (isinstance(segment_picture_url, str)) and segment_picture_url is not UNSET:
             segment_picture_url = odd(
                 segment_picture_url, _path, "segment_picture_url", "string", False, False
             )
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment = cls(
-            name=name,
-            segment_id=segment_id,
-            segment_group_id=segment_group_id,
-            segment_picture_url=segment_picture_url,
-            note=note,
-            last_change=last_change,
+            name,
+            segment_id,
+            segment_group_id,
+            segment_picture_url,
+            note,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

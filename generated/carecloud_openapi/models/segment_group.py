@@ -76,34 +76,34 @@ class SegmentGroup:
             name = odd(name, _path, "name", "string", True, False)
 
         segment_group_id = _get("segment_group_id", UNSET)
-        if not (isinstance(segment_group_id, str)):
+        if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
             segment_group_id = odd(
                 segment_group_id, _path, "segment_group_id", "string", False, False
             )
 
         parent_group_id = _get("parent_group_id", UNSET)
-        if not (isinstance(parent_group_id, str)):
+        if not (isinstance(parent_group_id, str)) and parent_group_id is not UNSET:
             parent_group_id = odd(parent_group_id, _path, "parent_group_id", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment_group = cls(
-            name=name,
-            segment_group_id=segment_group_id,
-            parent_group_id=parent_group_id,
-            note=note,
-            text_id=text_id,
-            last_change=last_change,
+            name,
+            segment_group_id,
+            parent_group_id,
+            note,
+            text_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

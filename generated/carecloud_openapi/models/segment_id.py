@@ -50,7 +50,7 @@ class SegmentID:
             segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 
         segment_id = cls(
-            segment_id=segment_id,
+            segment_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -74,14 +74,14 @@ class SegmentRecord:
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment_record = cls(
-            segment_id=segment_id,
-            customer_id=customer_id,
-            created_at=created_at,
-            last_change=last_change,
+            segment_id,
+            customer_id,
+            created_at,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

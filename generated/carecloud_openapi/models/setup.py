@@ -68,9 +68,9 @@ class Setup:
             )
 
         setup = cls(
-            language_id=language_id,
-            allowed_gps=allowed_gps,
-            allowed_notifications=allowed_notifications,
+            language_id,
+            allowed_gps,
+            allowed_notifications,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -334,7 +334,7 @@ class SimpleReward:
             state = odd(state, _path, "state", "SimpleRewardState", True, False)
 
         reward_id = _get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
         notes = _get("notes", UNSET)
@@ -366,25 +366,34 @@ class SimpleReward:
             subtitles = odd(subtitles, _path, "subtitles", "array", False, False)
 
         points_cost = _get("points_cost", UNSET)
-        if not (type(points_cost) is float or type(points_cost) is int):
+        if (
+            not (type(points_cost) is float or type(points_cost) is int)
+            and points_cost is not UNSET
+        ):
             points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
 
         valid_date_from = _get("valid_date_from", UNSET)
-        if not (isinstance(valid_date_from, str)):
+        if not (isinstance(valid_date_from, str)) and valid_date_from is not UNSET:
             valid_date_from = odd(valid_date_from, _path, "valid_date_from", "string", False, False)
 
         valid_date_to = _get("valid_date_to", UNSET)
-        if not (isinstance(valid_date_to, str)):
+        if not (isinstance(valid_date_to, str)) and valid_date_to is not UNSET:
             valid_date_to = odd(valid_date_to, _path, "valid_date_to", "string", False, False)
 
         maximum_discount_value = _get("maximum_discount_value", UNSET)
-        if not (type(maximum_discount_value) is float or type(maximum_discount_value) is int):
+        if (
+            not (type(maximum_discount_value) is float or type(maximum_discount_value) is int)
+            and maximum_discount_value is not UNSET
+        ):
             maximum_discount_value = odd(
                 maximum_discount_value, _path, "maximum_discount_value", "number", False, False
             )
 
         minimum_purchase_value = _get("minimum_purchase_value", UNSET)
-        if not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int):
+        if (
+            not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int)
+            and minimum_purchase_value is not UNSET
+        ):
             minimum_purchase_value = odd(
                 minimum_purchase_value, _path, "minimum_purchase_value", "number", False, False
             )
@@ -468,45 +477,45 @@ class SimpleReward:
             tags = odd(tags, _path, "tags", "array", False, False)
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         voucher_validity_value = _get("voucher_validity_value", UNSET)
-        if not (isinstance(voucher_validity_value, str)):
+        if not (isinstance(voucher_validity_value, str)) and voucher_validity_value is not UNSET:
             voucher_validity_value = odd(
                 voucher_validity_value, _path, "voucher_validity_value", "string", False, False
             )
 
         is_portable = _get("is_portable", UNSET)
-        if not (type(is_portable) is bool):
+        if not (type(is_portable) is bool) and is_portable is not UNSET:
             is_portable = odd(is_portable, _path, "is_portable", "boolean", False, False)
 
         simple_reward = cls(
-            code=code,
-            names=names,
-            reward_type_id=reward_type_id,
-            reward_type_value=reward_type_value,
-            global_reward=global_reward,
-            voucher_validity=voucher_validity,
-            voucher_code_generation_preference=voucher_code_generation_preference,
-            state=state,
-            reward_id=reward_id,
-            notes=notes,
-            subtitles=subtitles,
-            points_cost=points_cost,
-            valid_date_from=valid_date_from,
-            valid_date_to=valid_date_to,
-            maximum_discount_value=maximum_discount_value,
-            minimum_purchase_value=minimum_purchase_value,
-            stores=stores,
-            segments=segments,
-            priority=priority,
-            image_urls=image_urls,
-            reward_external_urls=reward_external_urls,
-            tags=tags,
-            partner_id=partner_id,
-            voucher_validity_value=voucher_validity_value,
-            is_portable=is_portable,
+            code,
+            names,
+            reward_type_id,
+            reward_type_value,
+            global_reward,
+            voucher_validity,
+            voucher_code_generation_preference,
+            state,
+            reward_id,
+            notes,
+            subtitles,
+            points_cost,
+            valid_date_from,
+            valid_date_to,
+            maximum_discount_value,
+            minimum_purchase_value,
+            stores,
+            segments,
+            priority,
+            image_urls,
+            reward_external_urls,
+            tags,
+            partner_id,
+            voucher_validity_value,
+            is_portable,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

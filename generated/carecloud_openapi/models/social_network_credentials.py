@@ -64,8 +64,8 @@ class SocialNetworkCredentials:
             )
 
         social_network_credentials = cls(
-            social_network_id=social_network_id,
-            social_network_token=social_network_token,
+            social_network_id,
+            social_network_token,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -56,7 +56,10 @@ class StamperBonusCheckpoint:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         stamper_bonus_checkpoint_id = _get("stamper_bonus_checkpoint_id", UNSET)
-        if not (isinstance(stamper_bonus_checkpoint_id, str)):
+        if (
+            not (isinstance(stamper_bonus_checkpoint_id, str))
+            and stamper_bonus_checkpoint_id is not UNSET
+        ):
             stamper_bonus_checkpoint_id = odd(
                 stamper_bonus_checkpoint_id,
                 _path,
@@ -67,17 +70,17 @@ class StamperBonusCheckpoint:
             )
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         stamp_number = _get("stamp_number", UNSET)
-        if not (type(stamp_number) is int):
+        if not (type(stamp_number) is int) and stamp_number is not UNSET:
             stamp_number = odd(stamp_number, _path, "stamp_number", "integer", False, False)
 
         stamper_bonus_checkpoint = cls(
-            stamper_bonus_checkpoint_id=stamper_bonus_checkpoint_id,
-            description=description,
-            stamp_number=stamp_number,
+            stamper_bonus_checkpoint_id,
+            description,
+            stamp_number,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

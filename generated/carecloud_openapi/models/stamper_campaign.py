@@ -132,37 +132,40 @@ class StamperCampaign:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         stamper_campaign_id = _get("stamper_campaign_id", UNSET)
-        if not (isinstance(stamper_campaign_id, str)):
+        if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
                 stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
             )
 
         partner_id = _get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         stamp_count = _get("stamp_count", UNSET)
-        if not (type(stamp_count) is int):
+        if not (type(stamp_count) is int) and stamp_count is not UNSET:
             stamp_count = odd(stamp_count, _path, "stamp_count", "integer", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         count_of_campaign_repetitions = _get("count_of_campaign_repetitions", UNSET)
-        if not (type(count_of_campaign_repetitions) is int):
+        if (
+            not (type(count_of_campaign_repetitions) is int)
+            and count_of_campaign_repetitions is not UNSET
+        ):
             count_of_campaign_repetitions = odd(
                 count_of_campaign_repetitions,
                 _path,
@@ -205,7 +208,7 @@ class StamperCampaign:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -215,18 +218,18 @@ class StamperCampaign:
             state = odd(state, _path, "state", "StamperCampaignState", False, False)
 
         stamper_campaign = cls(
-            stamper_campaign_id=stamper_campaign_id,
-            partner_id=partner_id,
-            name=name,
-            description=description,
-            stamp_count=stamp_count,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            count_of_campaign_repetitions=count_of_campaign_repetitions,
-            stamper_conditions=stamper_conditions,
-            stamper_bonus_checkpoints=stamper_bonus_checkpoints,
-            last_change=last_change,
-            state=state,
+            stamper_campaign_id,
+            partner_id,
+            name,
+            description,
+            stamp_count,
+            valid_from,
+            valid_to,
+            count_of_campaign_repetitions,
+            stamper_conditions,
+            stamper_bonus_checkpoints,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -100,27 +100,27 @@ class StamperCard:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         stamper_card_id = _get("stamper_card_id", UNSET)
-        if not (isinstance(stamper_card_id, str)):
+        if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
             stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
         stamper_campaign_id = _get("stamper_campaign_id", UNSET)
-        if not (isinstance(stamper_campaign_id, str)):
+        if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
                 stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
             )
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         stamper_card_order = _get("stamper_card_order", UNSET)
-        if not (type(stamper_card_order) is int):
+        if not (type(stamper_card_order) is int) and stamper_card_order is not UNSET:
             stamper_card_order = odd(
                 stamper_card_order, _path, "stamper_card_order", "integer", False, False
             )
 
         is_filled_up = _get("is_filled_up", UNSET)
-        if not (type(is_filled_up) is bool):
+        if not (type(is_filled_up) is bool) and is_filled_up is not UNSET:
             is_filled_up = odd(is_filled_up, _path, "is_filled_up", "boolean", False, False)
 
         stamps = _get("stamps", UNSET)
@@ -138,11 +138,11 @@ class StamperCard:
             stamps = odd(stamps, _path, "stamps", "array", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -152,15 +152,15 @@ class StamperCard:
             state = odd(state, _path, "state", "StamperCardState", False, False)
 
         stamper_card = cls(
-            stamper_card_id=stamper_card_id,
-            stamper_campaign_id=stamper_campaign_id,
-            customer_id=customer_id,
-            stamper_card_order=stamper_card_order,
-            is_filled_up=is_filled_up,
-            stamps=stamps,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            stamper_card_id,
+            stamper_campaign_id,
+            customer_id,
+            stamper_card_order,
+            is_filled_up,
+            stamps,
+            created_at,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

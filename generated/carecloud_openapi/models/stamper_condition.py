@@ -50,18 +50,18 @@ class StamperCondition:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         stamper_condition_id = _get("stamper_condition_id", UNSET)
-        if not (isinstance(stamper_condition_id, str)):
+        if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
                 stamper_condition_id, _path, "stamper_condition_id", "string", False, False
             )
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         stamper_condition = cls(
-            stamper_condition_id=stamper_condition_id,
-            description=description,
+            stamper_condition_id,
+            description,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

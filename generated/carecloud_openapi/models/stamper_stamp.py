@@ -96,37 +96,37 @@ class StamperStamp:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         stamp_id = _get("stamp_id", UNSET)
-        if not (isinstance(stamp_id, str)):
+        if not (isinstance(stamp_id, str)) and stamp_id is not UNSET:
             stamp_id = odd(stamp_id, _path, "stamp_id", "string", False, False)
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         purchase_id = _get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
         stamper_card_id = _get("stamper_card_id", UNSET)
-        if not (isinstance(stamper_card_id, str)):
+        if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
             stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
         stamp_order = _get("stamp_order", UNSET)
-        if not (type(stamp_order) is int):
+        if not (type(stamp_order) is int) and stamp_order is not UNSET:
             stamp_order = odd(stamp_order, _path, "stamp_order", "integer", False, False)
 
         stamper_condition_id = _get("stamper_condition_id", UNSET)
-        if not (isinstance(stamper_condition_id, str)):
+        if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
                 stamper_condition_id, _path, "stamper_condition_id", "string", False, False
             )
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -136,15 +136,15 @@ class StamperStamp:
             state = odd(state, _path, "state", "StamperStampState", False, False)
 
         stamper_stamp = cls(
-            stamp_id=stamp_id,
-            customer_id=customer_id,
-            purchase_id=purchase_id,
-            stamper_card_id=stamper_card_id,
-            stamp_order=stamp_order,
-            stamper_condition_id=stamper_condition_id,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            stamp_id,
+            customer_id,
+            purchase_id,
+            stamper_card_id,
+            stamp_order,
+            stamper_condition_id,
+            created_at,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -163,11 +163,11 @@ class Status:
             discount = odd(discount, _path, "discount", "integer", True, False)
 
         status_id = _get("status_id", UNSET)
-        if not (isinstance(status_id, str)):
+        if not (isinstance(status_id, str)) and status_id is not UNSET:
             status_id = odd(status_id, _path, "status_id", "string", False, False)
 
         qualification_period = _get("qualification_period", UNSET)
-        if not (type(qualification_period) is int):
+        if not (type(qualification_period) is int) and qualification_period is not UNSET:
             qualification_period = odd(
                 qualification_period, _path, "qualification_period", "integer", False, False
             )
@@ -189,23 +189,29 @@ class Status:
             )
 
         qualification_points = _get("qualification_points", UNSET)
-        if not (type(qualification_points) is float or type(qualification_points) is int):
+        if (
+            not (type(qualification_points) is float or type(qualification_points) is int)
+            and qualification_points is not UNSET
+        ):
             qualification_points = odd(
                 qualification_points, _path, "qualification_points", "number", False, False
             )
 
         previous_status = _get("previous_status", UNSET)
-        if not (isinstance(previous_status, str)):
+        if not (isinstance(previous_status, str)) and previous_status is not UNSET:
             previous_status = odd(previous_status, _path, "previous_status", "string", False, False)
 
         next_status = _get("next_status", UNSET)
-        if not (isinstance(next_status, str)):
+        if not (isinstance(next_status, str)) and next_status is not UNSET:
             next_status = odd(next_status, _path, "next_status", "string", False, False)
 
         overall_discount_on_discounted_purchase_items = _get(
             "overall_discount_on_discounted_purchase_items", UNSET
         )
-        if not (type(overall_discount_on_discounted_purchase_items) is bool):
+        if (
+            not (type(overall_discount_on_discounted_purchase_items) is bool)
+            and overall_discount_on_discounted_purchase_items is not UNSET
+        ):
             overall_discount_on_discounted_purchase_items = odd(
                 overall_discount_on_discounted_purchase_items,
                 _path,
@@ -216,30 +222,30 @@ class Status:
             )
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         status = cls(
-            name=name,
-            description=description,
-            validity_period=validity_period,
-            collection_points=collection_points,
-            payment_points=payment_points,
-            qualification_type=qualification_type,
-            discount=discount,
-            status_id=status_id,
-            qualification_period=qualification_period,
-            qualification_turnover=qualification_turnover,
-            qualification_points=qualification_points,
-            previous_status=previous_status,
-            next_status=next_status,
-            overall_discount_on_discounted_purchase_items=overall_discount_on_discounted_purchase_items,
-            text_id=text_id,
-            last_change=last_change,
+            name,
+            description,
+            validity_period,
+            collection_points,
+            payment_points,
+            qualification_type,
+            discount,
+            status_id,
+            qualification_period,
+            qualification_turnover,
+            qualification_points,
+            previous_status,
+            next_status,
+            overall_discount_on_discounted_purchase_items,
+            text_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -101,17 +101,17 @@ class StatusRecord:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         status_record_id = _get("status_record_id", UNSET)
-        if not (isinstance(status_record_id, str)):
+        if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
                 status_record_id, _path, "status_record_id", "string", False, False
             )
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         purchase_conditions = _get("purchase_conditions", UNSET)
@@ -130,7 +130,7 @@ class StatusRecord:
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -140,14 +140,14 @@ class StatusRecord:
             state = odd(state, _path, "state", "StatusRecordState", False, False)
 
         status_record = cls(
-            status_id=status_id,
-            customer_id=customer_id,
-            status_record_id=status_record_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            purchase_conditions=purchase_conditions,
-            last_change=last_change,
-            state=state,
+            status_id,
+            customer_id,
+            status_record_id,
+            valid_from,
+            valid_to,
+            purchase_conditions,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

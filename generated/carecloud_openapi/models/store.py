@@ -188,15 +188,15 @@ class Store:
             store_address = odd(store_address, _path, "store_address", "Address", False, False)
 
         contact_email = _get("contact_email", UNSET)
-        if not (isinstance(contact_email, str)):
+        if not (isinstance(contact_email, str)) and contact_email is not UNSET:
             contact_email = odd(contact_email, _path, "contact_email", "string", False, False)
 
         manager_name = _get("manager_name", UNSET)
-        if not (isinstance(manager_name, str)):
+        if not (isinstance(manager_name, str)) and manager_name is not UNSET:
             manager_name = odd(manager_name, _path, "manager_name", "string", False, False)
 
         phone_number = _get("phone_number", UNSET)
-        if not (isinstance(phone_number, str)):
+        if not (isinstance(phone_number, str)) and phone_number is not UNSET:
             phone_number = odd(phone_number, _path, "phone_number", "string", False, False)
 
         gps_coordinates = _get("gps_coordinates", UNSET)
@@ -208,7 +208,7 @@ class Store:
             )
 
         url_address = _get("url_address", UNSET)
-        if not (isinstance(url_address, str)):
+        if not (isinstance(url_address, str)) and url_address is not UNSET:
             url_address = odd(url_address, _path, "url_address", "string", False, False)
 
         opening = _get("opening", UNSET)
@@ -247,21 +247,21 @@ class Store:
             )
 
         short_description = _get("short_description", UNSET)
-        if not (isinstance(short_description, str)):
+        if not (isinstance(short_description, str)) and short_description is not UNSET:
             short_description = odd(
                 short_description, _path, "short_description", "string", False, False
             )
 
         description = _get("description", UNSET)
-        if not (isinstance(description, str)):
+        if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
         registration_id = _get("registration_id", UNSET)
-        if not (isinstance(registration_id, str)):
+        if not (isinstance(registration_id, str)) and registration_id is not UNSET:
             registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -271,25 +271,25 @@ class Store:
             state = odd(state, _path, "state", "StoreState", False, False)
 
         store = cls(
-            store_id=store_id,
-            store_code=store_code,
-            name=name,
-            partner_id=partner_id,
-            system_id=system_id,
-            store_address=store_address,
-            contact_email=contact_email,
-            manager_name=manager_name,
-            phone_number=phone_number,
-            gps_coordinates=gps_coordinates,
-            url_address=url_address,
-            opening=opening,
-            image_urls=image_urls,
-            visibility_for_customer=visibility_for_customer,
-            short_description=short_description,
-            description=description,
-            registration_id=registration_id,
-            last_change=last_change,
-            state=state,
+            store_id,
+            store_code,
+            name,
+            partner_id,
+            system_id,
+            store_address,
+            contact_email,
+            manager_name,
+            phone_number,
+            gps_coordinates,
+            url_address,
+            opening,
+            image_urls,
+            visibility_for_customer,
+            short_description,
+            description,
+            registration_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

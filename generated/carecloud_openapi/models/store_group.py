@@ -60,17 +60,17 @@ class StoreGroup:
             name = odd(name, _path, "name", "string", True, False)
 
         store_group_id = _get("store_group_id", UNSET)
-        if not (isinstance(store_group_id, str)):
+        if not (isinstance(store_group_id, str)) and store_group_id is not UNSET:
             store_group_id = odd(store_group_id, _path, "store_group_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         store_group = cls(
-            name=name,
-            store_group_id=store_group_id,
-            last_change=last_change,
+            name,
+            store_group_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -71,20 +71,20 @@ class StoreGroupRecord:
             store_group_id = odd(store_group_id, _path, "store_group_id", "string", True, False)
 
         store_group_record_id = _get("store_group_record_id", UNSET)
-        if not (isinstance(store_group_record_id, str)):
+        if not (isinstance(store_group_record_id, str)) and store_group_record_id is not UNSET:
             store_group_record_id = odd(
                 store_group_record_id, _path, "store_group_record_id", "string", False, False
             )
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         store_group_record = cls(
-            store_id=store_id,
-            store_group_id=store_group_id,
-            store_group_record_id=store_group_record_id,
-            last_change=last_change,
+            store_id,
+            store_group_id,
+            store_group_record_id,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -50,7 +50,7 @@ class StoreID:
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
         store_id = cls(
-            store_id=store_id,
+            store_id,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -69,15 +69,15 @@ class Tag:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         tag_id = _get("tag_id", UNSET)
-        if not (isinstance(tag_id, str)):
+        if not (isinstance(tag_id, str)) and tag_id is not UNSET:
             tag_id = odd(tag_id, _path, "tag_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         text_id = _get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -87,15 +87,15 @@ class Tag:
             state = odd(state, _path, "state", "TagState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         tag = cls(
-            tag_id=tag_id,
-            name=name,
-            text_id=text_id,
-            state=state,
-            last_change=last_change,
+            tag_id,
+            name,
+            text_id,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

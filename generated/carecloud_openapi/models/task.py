@@ -130,11 +130,11 @@ class Task:
             )
 
         task_id = _get("task_id", UNSET)
-        if not (isinstance(task_id, str)):
+        if not (isinstance(task_id, str)) and task_id is not UNSET:
             task_id = odd(task_id, _path, "task_id", "string", False, False)
 
         task_note = _get("task_note", UNSET)
-        if not (isinstance(task_note, str)):
+        if not (isinstance(task_note, str)) and task_note is not UNSET:
             task_note = odd(task_note, _path, "task_note", "string", False, False)
 
         due_date = _get("due_date", UNSET)
@@ -144,7 +144,7 @@ class Task:
             due_date = odd(due_date, _path, "due_date", "date", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         state = _get("state", UNSET)
@@ -154,16 +154,16 @@ class Task:
             state = odd(state, _path, "state", "TaskStateEnum", False, False)
 
         task = cls(
-            task_type_id=task_type_id,
-            task_state_id=task_state_id,
-            customer_id=customer_id,
-            task_title=task_title,
-            task_priority=task_priority,
-            task_id=task_id,
-            task_note=task_note,
-            due_date=due_date,
-            created_at=created_at,
-            state=state,
+            task_type_id,
+            task_state_id,
+            customer_id,
+            task_title,
+            task_priority,
+            task_id,
+            task_note,
+            due_date,
+            created_at,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -66,24 +66,24 @@ class TaskAssignee:
             user_id = odd(user_id, _path, "user_id", "string", True, False)
 
         task_assignee_id = _get("task_assignee_id", UNSET)
-        if not (isinstance(task_assignee_id, str)):
+        if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
             task_assignee_id = odd(
                 task_assignee_id, _path, "task_assignee_id", "string", False, False
             )
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         task_assignee = cls(
-            user_id=user_id,
-            task_assignee_id=task_assignee_id,
-            name=name,
-            last_change=last_change,
+            user_id,
+            task_assignee_id,
+            name,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -79,11 +79,11 @@ class TaskComment:
             text = odd(text, _path, "text", "string", True, False)
 
         task_comment_id = _get("task_comment_id", UNSET)
-        if not (isinstance(task_comment_id, str)):
+        if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
             task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -93,11 +93,11 @@ class TaskComment:
             state = odd(state, _path, "state", "TaskCommentState", False, False)
 
         task_comment = cls(
-            task_id=task_id,
-            text=text,
-            task_comment_id=task_comment_id,
-            last_change=last_change,
-            state=state,
+            task_id,
+            text,
+            task_comment_id,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,7 +72,7 @@ class TaskState:
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
         task_state_id = _get("task_state_id", UNSET)
-        if not (isinstance(task_state_id, str)):
+        if not (isinstance(task_state_id, str)) and task_state_id is not UNSET:
             task_state_id = odd(task_state_id, _path, "task_state_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -82,10 +82,10 @@ class TaskState:
             state = odd(state, _path, "state", "TaskStateState", False, False)
 
         task_state = cls(
-            name=name,
-            text_id=text_id,
-            task_state_id=task_state_id,
-            state=state,
+            name,
+            text_id,
+            task_state_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -72,7 +72,7 @@ class TaskType:
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
         task_type_id = _get("task_type_id", UNSET)
-        if not (isinstance(task_type_id, str)):
+        if not (isinstance(task_type_id, str)) and task_type_id is not UNSET:
             task_type_id = odd(task_type_id, _path, "task_type_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -82,10 +82,10 @@ class TaskType:
             state = odd(state, _path, "state", "TaskTypeState", False, False)
 
         task_type = cls(
-            name=name,
-            text_id=text_id,
-            task_type_id=task_type_id,
-            state=state,
+            name,
+            text_id,
+            task_type_id,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

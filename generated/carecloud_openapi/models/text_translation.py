@@ -51,16 +51,16 @@ class TextTranslation:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         language_code = _get("language_code", UNSET)
-        if not (isinstance(language_code, str)):
+        if not (isinstance(language_code, str)) and language_code is not UNSET:
             language_code = odd(language_code, _path, "language_code", "string", False, False)
 
         text = _get("text", UNSET)
-        if not (isinstance(text, str)):
+        if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 
         text_translation = cls(
-            language_code=language_code,
-            text=text,
+            language_code,
+            text,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -156,7 +156,10 @@ class ThirdPartyRecommendation:
             score = odd(score, _path, "score", "number", True, False)
 
         third_party_recommendation_id = _get("third_party_recommendation_id", UNSET)
-        if not (isinstance(third_party_recommendation_id, str)):
+        if (
+            not (isinstance(third_party_recommendation_id, str))
+            and third_party_recommendation_id is not UNSET
+        ):
             third_party_recommendation_id = odd(
                 third_party_recommendation_id,
                 _path,
@@ -167,7 +170,7 @@ class ThirdPartyRecommendation:
             )
 
         customer_id = _get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         state = _get("state", UNSET)
@@ -177,19 +180,19 @@ class ThirdPartyRecommendation:
             state = odd(state, _path, "state", "ThirdPartyRecommendationState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         third_party_recommendation = cls(
-            products=products,
-            recommended_product=recommended_product,
-            recommendation_system_id=recommendation_system_id,
-            recommendation_system_dataset_id=recommendation_system_dataset_id,
-            score=score,
-            third_party_recommendation_id=third_party_recommendation_id,
-            customer_id=customer_id,
-            state=state,
-            last_change=last_change,
+            products,
+            recommended_product,
+            recommendation_system_id,
+            recommendation_system_dataset_id,
+            score,
+            third_party_recommendation_id,
+            customer_id,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

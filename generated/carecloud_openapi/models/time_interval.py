@@ -57,8 +57,8 @@ class TimeInterval:
             to = odd(to, _path, "to", "string", True, False)
 
         time_interval = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

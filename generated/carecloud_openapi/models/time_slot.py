@@ -100,11 +100,11 @@ class TimeSlot:
             total_capacity = odd(total_capacity, _path, "total_capacity", "integer", True, False)
 
         time_slot_id = _get("time_slot_id", UNSET)
-        if not (isinstance(time_slot_id, str)):
+        if not (isinstance(time_slot_id, str)) and time_slot_id is not UNSET:
             time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", False, False)
 
         free_capacity = _get("free_capacity", UNSET)
-        if not (type(free_capacity) is int):
+        if not (type(free_capacity) is int) and free_capacity is not UNSET:
             free_capacity = odd(free_capacity, _path, "free_capacity", "integer", False, False)
 
         state = _get("state", UNSET)
@@ -114,18 +114,18 @@ class TimeSlot:
             state = odd(state, _path, "state", "TimeSlotState", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         time_slot = cls(
-            ticket_id=ticket_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            total_capacity=total_capacity,
-            time_slot_id=time_slot_id,
-            free_capacity=free_capacity,
-            state=state,
-            last_change=last_change,
+            ticket_id,
+            valid_from,
+            valid_to,
+            total_capacity,
+            time_slot_id,
+            free_capacity,
+            state,
+            last_change,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

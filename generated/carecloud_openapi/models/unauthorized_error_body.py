@@ -52,7 +52,7 @@ class UnauthorizedErrorBody:
             error = odd(error, _path, "error", "UnauthorizedErrorBodyError", False, False)
 
         unauthorized_error_body = cls(
-            error=error,
+            error,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -91,11 +91,11 @@ class UnauthorizedErrorBodyError:
             )
 
         unauthorized_error_body_error = cls(
-            type_=type_,
-            exception=exception,
-            title=title,
-            detail=detail,
-            error_data=error_data,
+            type_,
+            exception,
+            title,
+            detail,
+            error_data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -49,16 +49,16 @@ class UrlLanguageVariant:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         language_code = _get("language_code", UNSET)
-        if not (isinstance(language_code, str)):
+        if not (isinstance(language_code, str)) and language_code is not UNSET:
             language_code = odd(language_code, _path, "language_code", "string", False, False)
 
         url = _get("url", UNSET)
-        if not (isinstance(url, str)):
+        if not (isinstance(url, str)) and url is not UNSET:
             url = odd(url, _path, "url", "string", False, False)
 
         url_language_variant = cls(
-            language_code=language_code,
-            url=url,
+            language_code,
+            url,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

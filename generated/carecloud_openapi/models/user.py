@@ -101,11 +101,11 @@ class User:
             email = odd(email, _path, "email", "string", True, False)
 
         user_id = _get("user_id", UNSET)
-        if not (isinstance(user_id, str)):
+        if not (isinstance(user_id, str)) and user_id is not UNSET:
             user_id = odd(user_id, _path, "user_id", "string", False, False)
 
         phone = _get("phone", UNSET)
-        if not (isinstance(phone, str)):
+        if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
         user_role_ids = _get("user_role_ids", UNSET)
@@ -117,23 +117,23 @@ class User:
             user_role_ids = odd(user_role_ids, _path, "user_role_ids", "array", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         last_login = _get("last_login", UNSET)
-        if not (isinstance(last_login, str)):
+        if not (isinstance(last_login, str)) and last_login is not UNSET:
             last_login = odd(last_login, _path, "last_login", "string", False, False)
 
         user = cls(
-            login=login,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            user_id=user_id,
-            phone=phone,
-            user_role_ids=user_role_ids,
-            store_id=store_id,
-            last_login=last_login,
+            login,
+            first_name,
+            last_name,
+            email,
+            user_id,
+            phone,
+            user_role_ids,
+            store_id,
+            last_login,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

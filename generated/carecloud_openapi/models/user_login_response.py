@@ -50,7 +50,7 @@ class UserLoginResponse:
             data = odd(data, _path, "data", "UserLoginResponseData", False, False)
 
         user_login_response = cls(
-            data=data,
+            data,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -48,16 +48,16 @@ class UserRole:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         user_role_id = _get("user_role_id", UNSET)
-        if not (isinstance(user_role_id, str)):
+        if not (isinstance(user_role_id, str)) and user_role_id is not UNSET:
             user_role_id = odd(user_role_id, _path, "user_role_id", "string", False, False)
 
         name = _get("name", UNSET)
-        if not (isinstance(name, str)):
+        if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
         user_role = cls(
-            user_role_id=user_role_id,
-            name=name,
+            user_role_id,
+            name,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

@@ -56,21 +56,21 @@ class UTM:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         utm_source = _get("utm_source", UNSET)
-        if not (isinstance(utm_source, str)):
+        if not (isinstance(utm_source, str)) and utm_source is not UNSET:
             utm_source = odd(utm_source, _path, "utm_source", "string", False, False)
 
         utm_medium = _get("utm_medium", UNSET)
-        if not (isinstance(utm_medium, str)):
+        if not (isinstance(utm_medium, str)) and utm_medium is not UNSET:
             utm_medium = odd(utm_medium, _path, "utm_medium", "string", False, False)
 
         utm_campaign = _get("utm_campaign", UNSET)
-        if not (isinstance(utm_campaign, str)):
+        if not (isinstance(utm_campaign, str)) and utm_campaign is not UNSET:
             utm_campaign = odd(utm_campaign, _path, "utm_campaign", "string", False, False)
 
         utm = cls(
-            utm_source=utm_source,
-            utm_medium=utm_medium,
-            utm_campaign=utm_campaign,
+            utm_source,
+            utm_medium,
+            utm_campaign,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

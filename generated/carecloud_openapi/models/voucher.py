@@ -128,39 +128,39 @@ class Voucher:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         voucher_id = _get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         value = _get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
             value = odd(value, _path, "value", "number", False, False)
 
         applied_date = _get("applied_date", UNSET)
-        if not (isinstance(applied_date, str)):
+        if not (isinstance(applied_date, str)) and applied_date is not UNSET:
             applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         reward_group = _get("reward_group", UNSET)
-        if not (isinstance(reward_group, str)):
+        if not (isinstance(reward_group, str)) and reward_group is not UNSET:
             reward_group = odd(reward_group, _path, "reward_group", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         reward = _get("reward", UNSET)
@@ -170,11 +170,11 @@ class Voucher:
             reward = odd(reward, _path, "reward", "Reward", False, False)
 
         created_at = _get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
         last_change = _get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         state = _get("state", UNSET)
@@ -184,20 +184,20 @@ class Voucher:
             state = odd(state, _path, "state", "VoucherState", False, False)
 
         voucher = cls(
-            customer_id=customer_id,
-            voucher_id=voucher_id,
-            store_id=store_id,
-            code=code,
-            value=value,
-            applied_date=applied_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            reward_group=reward_group,
-            note=note,
-            reward=reward,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            customer_id,
+            voucher_id,
+            store_id,
+            code,
+            value,
+            applied_date,
+            valid_from,
+            valid_to,
+            reward_group,
+            note,
+            reward,
+            created_at,
+            last_change,
+            state,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

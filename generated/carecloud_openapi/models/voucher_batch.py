@@ -98,43 +98,43 @@ class VoucherBatch:
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
         store_id = _get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         code = _get("code", UNSET)
-        if not (isinstance(code, str)):
+        if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
         value = _get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
             value = odd(value, _path, "value", "number", False, False)
 
         applied_date = _get("applied_date", UNSET)
-        if not (isinstance(applied_date, str)):
+        if not (isinstance(applied_date, str)) and applied_date is not UNSET:
             applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
         valid_from = _get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
         valid_to = _get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         note = _get("note", UNSET)
-        if not (isinstance(note, str)):
+        if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
         voucher_batch = cls(
-            reward_id=reward_id,
-            customer_id=customer_id,
-            store_id=store_id,
-            code=code,
-            value=value,
-            applied_date=applied_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            note=note,
+            reward_id,
+            customer_id,
+            store_id,
+            code,
+            value,
+            applied_date,
+            valid_from,
+            valid_to,
+            note,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):

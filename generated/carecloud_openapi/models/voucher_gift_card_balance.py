@@ -54,23 +54,29 @@ class VoucherGiftCardBalance:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         _get = src_dict.get
         voucher_id = _get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
         current_balance = _get("current_balance", UNSET)
-        if not (type(current_balance) is float or type(current_balance) is int):
+        if (
+            not (type(current_balance) is float or type(current_balance) is int)
+            and current_balance is not UNSET
+        ):
             current_balance = odd(current_balance, _path, "current_balance", "number", False, False)
 
         original_balance = _get("original_balance", UNSET)
-        if not (type(original_balance) is float or type(original_balance) is int):
+        if (
+            not (type(original_balance) is float or type(original_balance) is int)
+            and original_balance is not UNSET
+        ):
             original_balance = odd(
                 original_balance, _path, "original_balance", "number", False, False
             )
 
         voucher_gift_card_balance = cls(
-            voucher_id=voucher_id,
-            current_balance=current_balance,
-            original_balance=original_balance,
+            voucher_id,
+            current_balance,
+            original_balance,
         )
 
         if not _KNOWN_KEYS.issuperset(src_dict):
