@@ -39,7 +39,7 @@ from carecloud_async._errors import (
 )
 from carecloud_async._logging import RequestHook
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
-from carecloud_async._reading import Deviation, read_response
+from carecloud_async._reading import Deviation, read_raw, read_response
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
@@ -60,7 +60,7 @@ class ApiResponse:
     status: int
     headers: httpx.Headers
     parsed: Any
-    """The generated response model (None for 204)."""
+    """The generated response model (None for 204); the decoded JSON with ``raw=True``."""
     data: Any
     """The unwrapped ``data`` member of ``parsed``, or None."""
     operation: Operation
@@ -217,6 +217,7 @@ class _BaseClient:
         retry_unsafe: bool = False,
         deadline: float | None = None,
         strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> Any:
         """Call a generated endpoint and return the ``data`` of its answer (None for 204).
@@ -224,7 +225,9 @@ class _BaseClient:
         ``params`` are the endpoint's own arguments (path and query parameters,
         ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
         that may have reached the server; ``deadline`` bounds all attempts.
-        ``strict`` overrides the client's setting for this call.
+        ``strict`` overrides the client's setting for this call. ``raw=True`` skips
+        the models: ``data`` comes back as plain dicts and lists (decoded with orjson
+        when it is installed), for bulk work.
         """
         response = await self.call_raw(
             endpoint,
@@ -233,6 +236,7 @@ class _BaseClient:
             retry_unsafe=retry_unsafe,
             deadline=deadline,
             strict=strict,
+            raw=raw,
             **params,
         )
         return response.data
@@ -247,6 +251,7 @@ class _BaseClient:
         retry_unsafe: bool = False,
         deadline: float | None = None,
         strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> ApiResponse:
         """Like ``call``, but returns status, headers and the parsed model as well."""
@@ -297,7 +302,7 @@ class _BaseClient:
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
         strict = self.strict if strict is None else strict
-        return self._parse(module, operation, display_path, response, strict)
+        return self._parse(module, operation, display_path, response, strict, raw)
 
     def _parse(
         self,
@@ -306,6 +311,7 @@ class _BaseClient:
         path: str,
         response: httpx.Response,
         strict: bool,
+        raw: bool = False,
     ) -> ApiResponse:
         if not response.is_success:
             try:
@@ -319,6 +325,11 @@ class _BaseClient:
                 body=body,
                 request_id=response.headers.get("x-request-id"),
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+        if raw:
+            body, data = read_raw(response, operation=operation, display_path=path)
+            return ApiResponse(
+                response.status_code, response.headers, body, data, operation, (), response.content
             )
         parsed, deviations = read_response(
             module,

@@ -19,7 +19,7 @@ None or the raw value where the record deviates), ``"skip"`` drops it, ``"raw"``
 yields the item's plain dict, ``"raise"`` yields the items before it and then
 raises ``ResponseParseError`` with its JSON path (the default on a strict client).
 Each ``Page`` counts its invalid items; pass ``stats=WalkStats()`` to ``paginate``
-for totals.
+for totals. ``raw=True`` yields plain dicts and skips the models altogether.
 
 Close the iterator when you stop early (``async with contextlib.aclosing(...)``
 or ``await it.aclose()``) so in-flight requests are cancelled at once.
@@ -162,6 +162,7 @@ async def pages(
     start_offset: int = 0,
     concurrency: int = 1,
     on_invalid_item: InvalidItemPolicy | None = None,
+    raw: bool = False,
     **filters: Any,
 ) -> AsyncGenerator[Page, None]:
     """Yield whole pages in server order; see the module docstring."""
@@ -181,12 +182,15 @@ async def pages(
     async def fetch(offset: int) -> tuple[Page, int, ResponseParseError | None]:
         count = page_size if end is None else min(page_size, end - offset)
         response = await client.call_raw(
-            endpoint, count=count, offset=offset, strict=False, **filters
+            endpoint, count=count, offset=offset, strict=False, raw=raw, **filters
         )
         data = response.data
-        items = _unset_to(getattr(data, list_field, None), [])
+        if isinstance(data, dict):  # raw=True: plain JSON
+            items, total = data.get(list_field) or [], data.get("total_items")
+        else:
+            items = _unset_to(getattr(data, list_field, None), [])
+            total = _unset_to(getattr(data, "total_items", None), None)
         items = list(items)[:count] if isinstance(items, list) else []
-        total = _unset_to(getattr(data, "total_items", None), None)
         page = Page(
             items,
             offset,

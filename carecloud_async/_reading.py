@@ -11,6 +11,7 @@ at the first one instead, naming the path and showing the enclosing object maske
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from types import ModuleType
@@ -23,7 +24,18 @@ from carecloud_async._errors import ResponseParseError
 from carecloud_async._logging import mask_body
 from carecloud_async._operations import Operation
 
-__all__ = ["Deviation", "body_excerpt", "item_index", "read_response"]
+__all__ = ["Deviation", "body_excerpt", "item_index", "loads", "read_raw", "read_response"]
+
+
+def _json_decoder() -> Any:
+    try:
+        return importlib.import_module("orjson").loads
+    except ImportError:
+        return json.loads
+
+
+loads = _json_decoder()
+"""JSON decoding for the raw path: orjson when installed (``carecloud-async[fast]``)."""
 
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 EXCERPT_LIMIT = 500
@@ -94,3 +106,24 @@ def read_response(
             body_excerpt=body_excerpt(response.content, None),
         ) from exc
     return parsed, tuple(report.deviations)
+
+
+def read_raw(
+    response: httpx.Response, *, operation: Operation, display_path: str
+) -> tuple[Any, Any]:
+    """The decoded body as plain JSON values, and its ``data`` member (None if absent)."""
+    if not response.content:
+        return None, None
+    try:
+        body = loads(response.content)
+    except ValueError as exc:
+        raise ResponseParseError(
+            operation.method,
+            display_path,
+            response.status_code,
+            f"{type(exc).__name__}: {str(exc)[:120]}",
+            operation_id=operation.operation_id,
+            body_excerpt=body_excerpt(response.content, None),
+        ) from exc
+    data = body.get("data") if isinstance(body, dict) else None
+    return body, data

@@ -305,7 +305,15 @@ def test_call_overrides_never_collide_with_a_generated_parameter() -> None:
     import carecloud_openapi.api
 
     overrides = set(inspect.signature(EnterpriseClient.call).parameters) - {"self", "params"}
-    assert overrides == {"endpoint", "headers", "timeout", "retry_unsafe", "deadline", "strict"}
+    assert overrides == {
+        "endpoint",
+        "headers",
+        "timeout",
+        "retry_unsafe",
+        "deadline",
+        "strict",
+        "raw",
+    }
     packages = pkgutil.iter_modules(carecloud_openapi.api.__path__, "carecloud_openapi.api.")
     for package in packages:
         for name in importlib.import_module(package.name).ENDPOINTS:

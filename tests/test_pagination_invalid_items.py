@@ -110,3 +110,11 @@ async def test_an_unknown_policy_is_refused() -> None:
         with pytest.raises(ConfigurationError, match="on_invalid_item must be one of"):
             async for _ in client.paginate(get_purchases, on_invalid_item="ignore"):
                 pass
+
+
+async def test_raw_pagination_yields_plain_dicts_even_for_odd_records() -> None:
+    items, stats = await _walk(_collection(customer_id=None), raw=True)
+    assert len(items) == 300
+    assert all(isinstance(item, dict) for item in items)
+    assert items[BAD]["customer_id"] is None
+    assert (stats.invalid_items, stats.deviations) == (0, [])

@@ -295,3 +295,39 @@ async def test_a_plain_dict_body_is_checked_strictly() -> None:
         with pytest.raises(ConfigurationError, match=r"\$\.customer_id: expected string"):
             await client.call(post_segment_add_customer, segment_id="s1", body={"customer_id": 5})
     assert recorder.requests == []
+
+
+# -- the raw path ----------------------------------------------------------------------
+
+
+async def test_raw_calls_return_plain_json_without_models() -> None:
+    body = {"data": _customer(state=None, surprise=[1, 2])}
+    async with enterprise(_answer(body), bearer_token=SECRET_TOKEN, strict=True) as client:
+        data = await client.call(get_customer, customer_id="c1", raw=True)
+        response = await client.call_raw(get_customer, customer_id="c1", raw=True)
+    assert data == body["data"]
+    assert response.parsed == body
+    assert response.deviations == ()
+
+
+async def test_raw_calls_still_refuse_a_body_that_is_not_json() -> None:
+    recorder = Recorder(lambda request: httpx.Response(200, text="<html>oops</html>"))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(ResponseParseError, match="getCustomer"):
+            await client.call(get_customer, customer_id="c1", raw=True)
+
+
+def test_the_raw_decoder_falls_back_to_the_standard_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib as real_importlib
+
+    from carecloud_async import _reading
+
+    def no_orjson(name: str) -> Any:
+        if name == "orjson":
+            raise ImportError(name)
+        return real_importlib.import_module(name)
+
+    monkeypatch.setattr(_reading.importlib, "import_module", no_orjson)
+    assert _reading._json_decoder() is json.loads
