@@ -24,7 +24,7 @@ from typing import Any
 
 PURCHASES = 1000
 PAGE = 100
-BUDGETS = {"models": 2.0, "call": 1.6, "datetimes": 1.5}
+BUDGETS = {"models": 2.0, "call": 1.6, "call raw": 1.1, "datetimes": 1.5}
 
 
 def _property_records(seed: int) -> list[dict[str, Any]]:
@@ -165,7 +165,7 @@ async def _cpu_per_request(send: Callable[[], Any], rounds: int) -> float:
     return best
 
 
-async def _call_ratio(port: int) -> tuple[float, float]:
+async def _call_ratio(port: int) -> tuple[float, float, float]:
     import httpx
     from carecloud_openapi.api.purchases import get_purchases
 
@@ -186,10 +186,15 @@ async def _call_ratio(port: int) -> tuple[float, float]:
             return await client.call(get_purchases, count=PAGE, offset=0)
 
         sdk_cpu = await _cpu_per_request(sdk_call, rounds)
-    return bare_cpu, sdk_cpu
+
+        async def raw_call() -> Any:
+            return await client.call(get_purchases, count=PAGE, offset=0, raw=True)
+
+        raw_cpu = await _cpu_per_request(raw_call, rounds)
+    return bare_cpu, sdk_cpu, raw_cpu
 
 
-def bench_call() -> float:
+def bench_call() -> tuple[float, float]:
     server = subprocess.Popen(
         [sys.executable, "-c", _SERVER],
         stdin=subprocess.PIPE,
@@ -203,16 +208,21 @@ def bench_call() -> float:
         port = int(server.stdout.readline())
         with socket.create_connection(("127.0.0.1", port)):
             pass
-        bare_cpu, sdk_cpu = asyncio.run(_call_ratio(port))
+        bare_cpu, sdk_cpu, raw_cpu = asyncio.run(_call_ratio(port))
     finally:
         server.kill()
         server.wait()
-    ratio = sdk_cpu / bare_cpu
+    from carecloud_async._reading import loads
+
+    ratio, raw_ratio = sdk_cpu / bare_cpu, raw_cpu / bare_cpu
+    decoder = loads.__module__ or "json"
     print(f"call: one page of {PAGE} purchases over loopback, client CPU per request")
     print(f"  httpx + .json()            {bare_cpu * 1000:8.2f} ms")
     print(f"  client.call (typed)        {sdk_cpu * 1000:8.2f} ms")
-    print(f"  ratio {ratio:.2f}x (budget {BUDGETS['call']}x)")
-    return ratio
+    print(f"  client.call raw=True       {raw_cpu * 1000:8.2f} ms  ({decoder})")
+    print(f"  ratio typed {ratio:.2f}x (budget {BUDGETS['call']}x)")
+    print(f"  ratio raw   {raw_ratio:.2f}x (budget {BUDGETS['call raw']}x)")
+    return ratio, raw_ratio
 
 
 def bench_datetimes() -> float:
@@ -233,7 +243,13 @@ def bench_datetimes() -> float:
 
 
 def main() -> int:
-    ratios = {"models": bench_models(), "call": bench_call(), "datetimes": bench_datetimes()}
+    call, call_raw = bench_call()
+    ratios = {
+        "models": bench_models(),
+        "call": call,
+        "call raw": call_raw,
+        "datetimes": bench_datetimes(),
+    }
     over = [name for name, ratio in ratios.items() if ratio > BUDGETS[name]]
     if over:
         print(f"  over budget: {', '.join(over)}")
