@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,12 +48,20 @@ def test_the_constructor_is_called_positionally_in_declaration_order(module: str
     assert [arg.id for arg in call.args if isinstance(arg, ast.Name)] == declared
 
 
-def test_models_referring_to_each_other_import_at_the_end_of_the_module() -> None:
-    source = (MODELS_DIR / "purchase.py").read_text(encoding="utf-8")
-    body = ast.parse(source).body
-    assert isinstance(body[-1], ast.ImportFrom)
-    assert body[-1].module == "models.purchase_item"
-    assert "TYPE_CHECKING" not in source
+_PROBE = """
+import sys
+from carecloud_openapi.models.purchase import Purchase
+before = "carecloud_openapi.models.purchase_item" in sys.modules
+Purchase.from_dict({"purchase_items": [{"product_id": "p"}]})
+print(before, "carecloud_openapi.models.purchase_item" in sys.modules)
+"""
+
+
+def test_models_a_model_refers_to_are_imported_on_its_first_use() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_every_enum_is_open() -> None:

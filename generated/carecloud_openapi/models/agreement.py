@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,6 +14,10 @@ from ..models.agreement_agreement_marketing_communication import (
 )
 from ..models.agreement_agreement_profiling import AgreementAgreementProfiling
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.custom_agreements import CustomAgreements
+
 
 T = TypeVar("T", bound="Agreement")
 
@@ -50,6 +54,8 @@ class Agreement:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -87,6 +93,8 @@ class Agreement:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         agreement_gtc = _get("agreement_gtc", UNSET)
         if type(agreement_gtc) is int:
@@ -169,5 +177,13 @@ class Agreement:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.custom_agreements import CustomAgreements
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomAgreements
+    from ..models.custom_agreements import CustomAgreements
+
+    _models_pending = False

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
+    )
+
 
 T = TypeVar("T", bound="BadRequestErrorBodyErrorErrorDataInvalidParamsItem")
 
@@ -53,6 +59,8 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -79,6 +87,8 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         name = _get("name", UNSET)
         if isinstance(name, str):
@@ -144,7 +154,15 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-    BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-)
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+    from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
+    )
+
+    _models_pending = False

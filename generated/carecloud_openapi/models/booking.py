@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_state import BookingState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.booking_data_type_2 import BookingDataType2
+    from ..models.booking_item import BookingItem
+    from ..models.utm import UTM
+
 
 T = TypeVar("T", bound="Booking")
 
@@ -65,6 +71,8 @@ class Booking:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -105,6 +113,8 @@ class Booking:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         booking_items = _get("booking_items", UNSET)
         if isinstance(booking_items, list):
@@ -198,7 +208,15 @@ class Booking:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.booking_data_type_2 import BookingDataType2
-from ..models.booking_item import BookingItem
-from ..models.utm import UTM
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BookingDataType2, BookingItem, UTM
+    from ..models.booking_data_type_2 import BookingDataType2
+    from ..models.booking_item import BookingItem
+    from ..models.utm import UTM
+
+    _models_pending = False

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_item_state import BookingItemState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.booking_ticket import BookingTicket
+    from ..models.property_record import PropertyRecord
+
 
 T = TypeVar("T", bound="BookingItem")
 
@@ -75,6 +80,8 @@ class BookingItem:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update(
@@ -121,6 +128,8 @@ class BookingItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         time_slot_id = _get("time_slot_id", UNSET)
         if not (isinstance(time_slot_id, str)):
@@ -227,6 +236,14 @@ class BookingItem:
         return key in self.extra_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.booking_ticket import BookingTicket
-from ..models.property_record import PropertyRecord
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BookingTicket, PropertyRecord
+    from ..models.booking_ticket import BookingTicket
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,11 @@ from attrs import field as _attrs_field
 from ..models.campaign_product_state import CampaignProductState
 from ..models.campaign_product_value_type_id import CampaignProductValueTypeId
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.campaign_presentation_data import CampaignPresentationData
+    from ..models.property_record import PropertyRecord
+
 
 T = TypeVar("T", bound="CampaignProduct")
 
@@ -82,6 +87,8 @@ class CampaignProduct:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -129,6 +136,8 @@ class CampaignProduct:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         product_id = _get("product_id", UNSET)
         if not (isinstance(product_id, str)):
@@ -265,6 +274,14 @@ class CampaignProduct:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.campaign_presentation_data import CampaignPresentationData
-from ..models.property_record import PropertyRecord
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignPresentationData, PropertyRecord
+    from ..models.campaign_presentation_data import CampaignPresentationData
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,13 @@ from attrs import field as _attrs_field
 from ..models.event_post_customer_identifier_type import EventPostCustomerIdentifierType
 from ..models.event_post_state import EventPostState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.event_post_customer_identifier_value_type_1 import (
+        EventPostCustomerIdentifierValueType1,
+    )
+    from ..models.event_post_data_type_2 import EventPostDataType2
+
 
 T = TypeVar("T", bound="EventPost")
 
@@ -99,6 +106,8 @@ class EventPost:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -144,6 +153,8 @@ class EventPost:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         event_type_id = _get("event_type_id", UNSET)
         if not (isinstance(event_type_id, str)):
@@ -254,8 +265,16 @@ class EventPost:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.event_post_customer_identifier_value_type_1 import (
-    EventPostCustomerIdentifierValueType1,
-)
-from ..models.event_post_data_type_2 import EventPostDataType2
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, EventPostCustomerIdentifierValueType1, EventPostDataType2
+    from ..models.event_post_customer_identifier_value_type_1 import (
+        EventPostCustomerIdentifierValueType1,
+    )
+    from ..models.event_post_data_type_2 import EventPostDataType2
+
+    _models_pending = False

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.final_bill_payment_type import FinalBillPaymentType
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.bill_item import BillItem
+    from ..models.payment_recap import PaymentRecap
+    from ..models.property_record import PropertyRecord
+    from ..models.utm import UTM
+
 
 T = TypeVar("T", bound="FinalBill")
 
@@ -95,6 +102,8 @@ class FinalBill:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -148,6 +157,8 @@ class FinalBill:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         purchase_type_id = _get("purchase_type_id", UNSET)
         if not (isinstance(purchase_type_id, str)):
@@ -276,8 +287,16 @@ class FinalBill:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.bill_item import BillItem
-from ..models.payment_recap import PaymentRecap
-from ..models.property_record import PropertyRecord
-from ..models.utm import UTM
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
+    from ..models.bill_item import BillItem
+    from ..models.payment_recap import PaymentRecap
+    from ..models.property_record import PropertyRecord
+    from ..models.utm import UTM
+
+    _models_pending = False

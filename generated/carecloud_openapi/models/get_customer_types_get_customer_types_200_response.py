@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.get_customer_types_get_customer_types_200_response_data import (
+        GetCustomerTypesGetCustomerTypes200ResponseData,
+    )
+
 
 T = TypeVar("T", bound="GetCustomerTypesGetCustomerTypes200Response")
 
@@ -30,6 +36,8 @@ class GetCustomerTypesGetCustomerTypes200Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -44,6 +52,8 @@ class GetCustomerTypesGetCustomerTypes200Response:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         data = _get("data", UNSET)
         if isinstance(data, dict):
@@ -79,7 +89,15 @@ class GetCustomerTypesGetCustomerTypes200Response:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.get_customer_types_get_customer_types_200_response_data import (
-    GetCustomerTypesGetCustomerTypes200ResponseData,
-)
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, GetCustomerTypesGetCustomerTypes200ResponseData
+    from ..models.get_customer_types_get_customer_types_200_response_data import (
+        GetCustomerTypesGetCustomerTypes200ResponseData,
+    )
+
+    _models_pending = False

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.product_group import ProductGroup
+
 
 T = TypeVar("T", bound="GetProductGroupsGetProductGroups200ResponseData")
 
@@ -33,6 +37,8 @@ class GetProductGroupsGetProductGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -52,6 +58,8 @@ class GetProductGroupsGetProductGroups200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         product_groups = _get("product_groups", UNSET)
         if isinstance(product_groups, list):
@@ -98,5 +106,13 @@ class GetProductGroupsGetProductGroups200ResponseData:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.product_group import ProductGroup
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductGroup
+    from ..models.product_group import ProductGroup
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,11 @@ from attrs import field as _attrs_field
 from ..models.message_communication_channel_id import MessageCommunicationChannelId
 from ..models.message_status import MessageStatus
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.attachment import Attachment
+    from ..models.parameter import Parameter
+
 
 T = TypeVar("T", bound="Message")
 
@@ -90,6 +95,8 @@ class Message:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -146,6 +153,8 @@ class Message:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         message_template_id = _get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)):
@@ -279,6 +288,14 @@ class Message:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.attachment import Attachment
-from ..models.parameter import Parameter
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Attachment, Parameter
+    from ..models.attachment import Attachment
+    from ..models.parameter import Parameter
+
+    _models_pending = False

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.personal_information_gender import PersonalInformationGender
 from ..types import UNSET, JsonPath, Unset, odd, read_date
+
+if TYPE_CHECKING:
+    from ..models.address import Address
+    from ..models.agreement import Agreement
+    from ..models.consents import Consents
+
 
 T = TypeVar("T", bound="PersonalInformation")
 
@@ -97,6 +103,8 @@ class PersonalInformation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -155,6 +163,8 @@ class PersonalInformation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         language_id = _get("language_id", UNSET)
         if not (isinstance(language_id, str)):
@@ -274,7 +284,15 @@ class PersonalInformation:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.address import Address
-from ..models.agreement import Agreement
-from ..models.consents import Consents
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address, Agreement, Consents
+    from ..models.address import Address
+    from ..models.agreement import Agreement
+    from ..models.consents import Consents
+
+    _models_pending = False

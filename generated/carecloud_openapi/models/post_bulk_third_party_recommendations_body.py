@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.third_party_recommendation import ThirdPartyRecommendation
+
 
 T = TypeVar("T", bound="PostBulkThirdPartyRecommendationsBody")
 
@@ -38,6 +42,8 @@ class PostBulkThirdPartyRecommendationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -63,6 +69,8 @@ class PostBulkThirdPartyRecommendationsBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         third_party_recommendations = _get("third_party_recommendations", UNSET)
         if isinstance(third_party_recommendations, list):
@@ -120,5 +128,13 @@ class PostBulkThirdPartyRecommendationsBody:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.third_party_recommendation import ThirdPartyRecommendation
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ThirdPartyRecommendation
+    from ..models.third_party_recommendation import ThirdPartyRecommendation
+
+    _models_pending = False

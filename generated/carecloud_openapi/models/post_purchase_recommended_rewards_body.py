@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,10 @@ from ..models.post_purchase_recommended_rewards_body_reward_list_type import (
     PostPurchaseRecommendedRewardsBodyRewardListType,
 )
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.bill import Bill
+
 
 T = TypeVar("T", bound="PostPurchaseRecommendedRewardsBody")
 
@@ -64,6 +68,8 @@ class PostPurchaseRecommendedRewardsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,6 +95,8 @@ class PostPurchaseRecommendedRewardsBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         store_id = _get("store_id", UNSET)
         if not (isinstance(store_id, str)):
@@ -156,5 +164,13 @@ class PostPurchaseRecommendedRewardsBody:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.bill import Bill
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Bill
+    from ..models.bill import Bill
+
+    _models_pending = False

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data import (
+        PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData,
+    )
+
 
 T = TypeVar("T", bound="PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200Response")
 
@@ -32,6 +38,8 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -49,6 +57,8 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200Response:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         data = _get("data", UNSET)
         if isinstance(data, dict):
@@ -91,7 +101,17 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200Response:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data import (
-    PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData,
-)
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global \
+        _models_pending, \
+        PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData
+    from ..models.post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data import (
+        PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData,
+    )
+
+    _models_pending = False

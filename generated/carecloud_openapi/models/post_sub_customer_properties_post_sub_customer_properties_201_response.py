@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.post_sub_customer_properties_post_sub_customer_properties_201_response_data import (
+        PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData,
+    )
+
 
 T = TypeVar("T", bound="PostSubCustomerPropertiesPostSubCustomerProperties201Response")
 
@@ -30,6 +36,8 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -46,6 +54,8 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201Response:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         data = _get("data", UNSET)
         if isinstance(data, dict):
@@ -88,7 +98,15 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201Response:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.post_sub_customer_properties_post_sub_customer_properties_201_response_data import (
-    PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData,
-)
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData
+    from ..models.post_sub_customer_properties_post_sub_customer_properties_201_response_data import (
+        PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData,
+    )
+
+    _models_pending = False

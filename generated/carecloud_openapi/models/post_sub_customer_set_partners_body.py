@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+if TYPE_CHECKING:
+    from ..models.partner_record import PartnerRecord
+
 
 T = TypeVar("T", bound="PostSubCustomerSetPartnersBody")
 
@@ -33,6 +37,8 @@ class PostSubCustomerSetPartnersBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -53,6 +59,8 @@ class PostSubCustomerSetPartnersBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
@@ -99,5 +107,13 @@ class PostSubCustomerSetPartnersBody:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.partner_record import PartnerRecord
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PartnerRecord
+    from ..models.partner_record import PartnerRecord
+
+    _models_pending = False

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_batch_state import ProductBatchState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
 
 T = TypeVar("T", bound="ProductBatch")
 
@@ -84,6 +91,8 @@ class ProductBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -142,6 +151,8 @@ class ProductBatch:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         name = _get("name", UNSET)
         if not (isinstance(name, str)):
@@ -306,8 +317,16 @@ class ProductBatch:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.plu_id import PluId
-from ..models.price import Price
-from ..models.property_record import PropertyRecord
-from ..models.tag import Tag
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId, Price, PropertyRecord, Tag
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
+    _models_pending = False

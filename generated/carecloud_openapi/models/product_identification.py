@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.plu_id import PluId
+
 
 T = TypeVar("T", bound="ProductIdentification")
 
@@ -36,6 +40,8 @@ class ProductIdentification:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -52,6 +58,8 @@ class ProductIdentification:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         product_id = _get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
@@ -98,5 +106,13 @@ class ProductIdentification:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.plu_id import PluId
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId
+    from ..models.plu_id import PluId
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,14 @@ from attrs import field as _attrs_field
 from ..models.product_reservation_actual_state import ProductReservationActualState
 from ..models.product_reservation_state import ProductReservationState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.external_code import ExternalCode
+    from ..models.product_reservation_comment import ProductReservationComment
+    from ..models.product_reservation_item import ProductReservationItem
+    from ..models.product_reservation_progress import ProductReservationProgress
+    from ..models.utm import UTM
+
 
 T = TypeVar("T", bound="ProductReservation")
 
@@ -108,6 +116,8 @@ class ProductReservation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -188,6 +198,8 @@ class ProductReservation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         customer_id = _get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
@@ -397,9 +409,23 @@ class ProductReservation:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.external_code import ExternalCode
-from ..models.product_reservation_comment import ProductReservationComment
-from ..models.product_reservation_item import ProductReservationItem
-from ..models.product_reservation_progress import ProductReservationProgress
-from ..models.utm import UTM
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global \
+        _models_pending, \
+        ExternalCode, \
+        ProductReservationComment, \
+        ProductReservationItem, \
+        ProductReservationProgress, \
+        UTM
+    from ..models.external_code import ExternalCode
+    from ..models.product_reservation_comment import ProductReservationComment
+    from ..models.product_reservation_item import ProductReservationItem
+    from ..models.product_reservation_progress import ProductReservationProgress
+    from ..models.utm import UTM
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,10 @@ from ..models.product_synchronization_for_reward_reward_product_relation_type im
     ProductSynchronizationForRewardRewardProductRelationType,
 )
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.plu_id import PluId
+
 
 T = TypeVar("T", bound="ProductSynchronizationForReward")
 
@@ -47,6 +51,8 @@ class ProductSynchronizationForReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -72,6 +78,8 @@ class ProductSynchronizationForReward:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         reward_product_relation_type = _get("reward_product_relation_type", UNSET)
         if type(reward_product_relation_type) is int:
@@ -126,5 +134,13 @@ class ProductSynchronizationForReward:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.plu_id import PluId
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId
+    from ..models.plu_id import PluId
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,14 @@ from ..models.reward_priority import RewardPriority
 from ..models.reward_reward_group import RewardRewardGroup
 from ..models.reward_state import RewardState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.property_record import PropertyRecord
+    from ..models.reward_product_relation_bonus import RewardProductRelationBonus
+    from ..models.reward_product_relation_condition import RewardProductRelationCondition
+    from ..models.store import Store
+    from ..models.tag import Tag
+
 
 T = TypeVar("T", bound="Reward")
 
@@ -124,6 +132,8 @@ class Reward:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update(
@@ -222,6 +232,8 @@ class Reward:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         code = _get("code", UNSET)
         if not (isinstance(code, str)):
@@ -478,9 +490,23 @@ class Reward:
         return key in self.extra_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.property_record import PropertyRecord
-from ..models.reward_product_relation_bonus import RewardProductRelationBonus
-from ..models.reward_product_relation_condition import RewardProductRelationCondition
-from ..models.store import Store
-from ..models.tag import Tag
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global \
+        _models_pending, \
+        PropertyRecord, \
+        RewardProductRelationBonus, \
+        RewardProductRelationCondition, \
+        Store, \
+        Tag
+    from ..models.property_record import PropertyRecord
+    from ..models.reward_product_relation_bonus import RewardProductRelationBonus
+    from ..models.reward_product_relation_condition import RewardProductRelationCondition
+    from ..models.store import Store
+    from ..models.tag import Tag
+
+    _models_pending = False

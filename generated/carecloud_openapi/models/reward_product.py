@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_state import ProductState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
 
 T = TypeVar("T", bound="RewardProduct")
 
@@ -93,6 +100,8 @@ class RewardProduct:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update({})
@@ -154,6 +163,8 @@ class RewardProduct:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         product_id = _get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
@@ -333,8 +344,16 @@ class RewardProduct:
         return key in self.extra_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.plu_id import PluId
-from ..models.price import Price
-from ..models.property_record import PropertyRecord
-from ..models.tag import Tag
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId, Price, PropertyRecord, Tag
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,14 @@ from ..models.simple_reward_priority import SimpleRewardPriority
 from ..models.simple_reward_state import SimpleRewardState
 from ..models.simple_reward_voucher_validity import SimpleRewardVoucherValidity
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.segment_id import SegmentID
+    from ..models.store_id import StoreID
+    from ..models.tag import Tag
+    from ..models.text_translation import TextTranslation
+    from ..models.url_language_variant import UrlLanguageVariant
+
 
 T = TypeVar("T", bound="SimpleReward")
 
@@ -163,6 +171,8 @@ class SimpleReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -270,6 +280,8 @@ class SimpleReward:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         code = _get("code", UNSET)
         if not (isinstance(code, str)):
@@ -540,9 +552,17 @@ class SimpleReward:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.segment_id import SegmentID
-from ..models.store_id import StoreID
-from ..models.tag import Tag
-from ..models.text_translation import TextTranslation
-from ..models.url_language_variant import UrlLanguageVariant
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SegmentID, StoreID, Tag, TextTranslation, UrlLanguageVariant
+    from ..models.segment_id import SegmentID
+    from ..models.store_id import StoreID
+    from ..models.tag import Tag
+    from ..models.text_translation import TextTranslation
+    from ..models.url_language_variant import UrlLanguageVariant
+
+    _models_pending = False

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stamper_campaign_state import StamperCampaignState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
+    from ..models.stamper_condition import StamperCondition
+
 
 T = TypeVar("T", bound="StamperCampaign")
 
@@ -82,6 +87,8 @@ class StamperCampaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -130,6 +137,8 @@ class StamperCampaign:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         stamper_campaign_id = _get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
@@ -254,6 +263,14 @@ class StamperCampaign:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
-from ..models.stamper_condition import StamperCondition
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperBonusCheckpoint, StamperCondition
+    from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
+    from ..models.stamper_condition import StamperCondition
+
+    _models_pending = False

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stamper_card_state import StamperCardState
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.stamper_stamp import StamperStamp
+
 
 T = TypeVar("T", bound="StamperCard")
 
@@ -66,6 +70,8 @@ class StamperCard:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -98,6 +104,8 @@ class StamperCard:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         stamper_card_id = _get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
@@ -185,5 +193,13 @@ class StamperCard:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.stamper_stamp import StamperStamp
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperStamp
+    from ..models.stamper_stamp import StamperStamp
+
+    _models_pending = False

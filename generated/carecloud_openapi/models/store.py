@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,12 @@ from attrs import field as _attrs_field
 from ..models.store_state import StoreState
 from ..models.store_visibility_for_customer import StoreVisibilityForCustomer
 from ..types import UNSET, JsonPath, Unset, odd
+
+if TYPE_CHECKING:
+    from ..models.address import Address
+    from ..models.gps_coordinates import GPSCoordinates
+    from ..models.opening_day import OpeningDay
+
 
 T = TypeVar("T", bound="Store")
 
@@ -98,6 +104,8 @@ class Store:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -160,6 +168,8 @@ class Store:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
         _get = src_dict.get
         store_id = _get("store_id", UNSET)
         if not (isinstance(store_id, str)):
@@ -314,7 +324,15 @@ class Store:
         return key in self.additional_properties
 
 
-# At the end: models that refer to each other import once their classes exist.
-from ..models.address import Address
-from ..models.gps_coordinates import GPSCoordinates
-from ..models.opening_day import OpeningDay
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address, GPSCoordinates, OpeningDay
+    from ..models.address import Address
+    from ..models.gps_coordinates import GPSCoordinates
+    from ..models.opening_day import OpeningDay
+
+    _models_pending = False
