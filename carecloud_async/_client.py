@@ -14,7 +14,7 @@ import ipaddress
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import lru_cache
 from types import ModuleType, TracebackType
@@ -66,8 +66,8 @@ class ApiResponse:
     operation: Operation
     deviations: tuple[Deviation, ...] = ()
     """Where the body did not match the schema (empty in strict mode): see ``_reading``."""
-    content: bytes = b""
-    """The raw body."""
+    content: bytes = field(default=b"", repr=False)
+    """The raw body (left out of the repr: it may hold personal data)."""
 
 
 def _is_loopback(host: str) -> bool:
