@@ -95,8 +95,11 @@ class Agreement:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        agreement_gtc = _get("agreement_gtc", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreement_gtc = src_dict["agreement_gtc"] if "agreement_gtc" in src_dict else UNSET
         if type(agreement_gtc) is int:
             agreement_gtc = AgreementAgreementGtc(agreement_gtc)
         else:
@@ -104,7 +107,9 @@ class Agreement:
                 agreement_gtc, _path, "agreement_gtc", "AgreementAgreementGtc", False, False
             )
 
-        agreement_profiling = _get("agreement_profiling", UNSET)
+        agreement_profiling = (
+            src_dict["agreement_profiling"] if "agreement_profiling" in src_dict else UNSET
+        )
         if type(agreement_profiling) is int:
             agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
         else:
@@ -117,7 +122,11 @@ class Agreement:
                 False,
             )
 
-        agreement_marketing_communication = _get("agreement_marketing_communication", UNSET)
+        agreement_marketing_communication = (
+            src_dict["agreement_marketing_communication"]
+            if "agreement_marketing_communication" in src_dict
+            else UNSET
+        )
         if type(agreement_marketing_communication) is int:
             agreement_marketing_communication = AgreementAgreementMarketingCommunication(
                 agreement_marketing_communication
@@ -132,7 +141,9 @@ class Agreement:
                 False,
             )
 
-        custom_agreements = _get("custom_agreements", UNSET)
+        custom_agreements = (
+            src_dict["custom_agreements"] if "custom_agreements" in src_dict else UNSET
+        )
         if isinstance(custom_agreements, list):
             _p0 = (_path, "custom_agreements")
             _l0 = []

@@ -59,8 +59,11 @@ class Attachment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        upload_method = _get("upload_method", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        upload_method = src_dict["upload_method"] if "upload_method" in src_dict else UNSET
         if isinstance(upload_method, str):
             upload_method = AttachmentUploadMethod(upload_method)
         else:
@@ -68,11 +71,11 @@ class Attachment:
                 upload_method, _path, "upload_method", "AttachmentUploadMethod", True, False
             )
 
-        file_data = _get("file_data", UNSET)
+        file_data = src_dict["file_data"] if "file_data" in src_dict else UNSET
         if not (isinstance(file_data, str)):
             file_data = odd(file_data, _path, "file_data", "string", True, False)
 
-        cache_for = _get("cache_for", UNSET)
+        cache_for = src_dict["cache_for"] if "cache_for" in src_dict else UNSET
         if not (type(cache_for) is int) and cache_for is not UNSET:
             cache_for = odd(cache_for, _path, "cache_for", "integer", False, False)
 

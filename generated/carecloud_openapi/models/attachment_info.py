@@ -41,8 +41,13 @@ class AttachmentInfo:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        attachment_format = _get("attachment_format", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        attachment_format = (
+            src_dict["attachment_format"] if "attachment_format" in src_dict else UNSET
+        )
         if not (isinstance(attachment_format, str)) and attachment_format is not UNSET:
             attachment_format = odd(
                 attachment_format, _path, "attachment_format", "string", False, False

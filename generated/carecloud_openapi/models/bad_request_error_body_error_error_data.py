@@ -63,8 +63,11 @@ class BadRequestErrorBodyErrorErrorData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        invalid_params = _get("invalid_params", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        invalid_params = src_dict["invalid_params"] if "invalid_params" in src_dict else UNSET
         if isinstance(invalid_params, list):
             _p0 = (_path, "invalid_params")
             _l0 = []

@@ -89,8 +89,11 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if isinstance(name, str):
             pass
         elif isinstance(name, list):
@@ -113,15 +116,15 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        reason = _get("reason", UNSET)
+        reason = src_dict["reason"] if "reason" in src_dict else UNSET
         if not (isinstance(reason, str)) and reason is not UNSET:
             reason = odd(reason, _path, "reason", "string", False, False)
 
-        value = _get("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
         if not (isinstance(value, str)) and value is not UNSET:
             value = odd(value, _path, "value", "string", False, False)
 
-        message = _get("message", UNSET)
+        message = src_dict["message"] if "message" in src_dict else UNSET
         if not (isinstance(message, str)) and message is not UNSET:
             message = odd(message, _path, "message", "string", False, False)
 

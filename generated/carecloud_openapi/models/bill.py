@@ -95,24 +95,27 @@ class Bill:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        bill_id = _get("bill_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        bill_id = src_dict["bill_id"] if "bill_id" in src_dict else UNSET
         if not (isinstance(bill_id, str)):
             bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
 
-        payment_time = _get("payment_time", UNSET)
+        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
         if not (isinstance(payment_time, str)):
             payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        currency_id = _get("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        total_price = _get("total_price", UNSET)
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
         if not (type(total_price) is float or type(total_price) is int):
             total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        bill_items = _get("bill_items", UNSET)
+        bill_items = src_dict["bill_items"] if "bill_items" in src_dict else UNSET
         if isinstance(bill_items, list):
             _p0 = (_path, "bill_items")
             _l0 = []
@@ -126,11 +129,11 @@ class Bill:
         else:
             bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
-        bill_number = _get("bill_number", UNSET)
+        bill_number = src_dict["bill_number"] if "bill_number" in src_dict else UNSET
         if not (isinstance(bill_number, str)) and bill_number is not UNSET:
             bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
-        created_by = _get("created_by", UNSET)
+        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
         if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 

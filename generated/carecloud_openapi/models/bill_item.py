@@ -123,8 +123,11 @@ class BillItem:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        plu_ids = _get("plu_ids", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -138,49 +141,55 @@ class BillItem:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
 
-        plu_name = _get("plu_name", UNSET)
+        plu_name = src_dict["plu_name"] if "plu_name" in src_dict else UNSET
         if not (isinstance(plu_name, str)):
             plu_name = odd(plu_name, _path, "plu_name", "string", True, False)
 
-        vat_rate = _get("vat_rate", UNSET)
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        quantity = _get("quantity", UNSET)
+        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
         if not (type(quantity) is float or type(quantity) is int):
             quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        paid_amount = _get("paid_amount", UNSET)
+        paid_amount = src_dict["paid_amount"] if "paid_amount" in src_dict else UNSET
         if not (type(paid_amount) is float or type(paid_amount) is int):
             paid_amount = odd(paid_amount, _path, "paid_amount", "number", True, False)
 
-        price = _get("price", UNSET)
+        price = src_dict["price"] if "price" in src_dict else UNSET
         if not (type(price) is float or type(price) is int):
             price = odd(price, _path, "price", "number", True, False)
 
-        bill_item_id = _get("bill_item_id", UNSET)
+        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
         if not (isinstance(bill_item_id, str)):
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
-        loyalty_off = _get("loyalty_off", UNSET)
+        loyalty_off = src_dict["loyalty_off"] if "loyalty_off" in src_dict else UNSET
         if not (type(loyalty_off) is bool):
             loyalty_off = odd(loyalty_off, _path, "loyalty_off", "boolean", True, False)
 
-        purchase_item_type_id = _get("purchase_item_type_id", UNSET)
+        purchase_item_type_id = (
+            src_dict["purchase_item_type_id"] if "purchase_item_type_id" in src_dict else UNSET
+        )
         if not (isinstance(purchase_item_type_id, str)):
             purchase_item_type_id = odd(
                 purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
             )
 
-        category_plu_id = _get("category_plu_id", UNSET)
+        category_plu_id = src_dict["category_plu_id"] if "category_plu_id" in src_dict else UNSET
         if not (isinstance(category_plu_id, str)) and category_plu_id is not UNSET:
             category_plu_id = odd(category_plu_id, _path, "category_plu_id", "string", False, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        purchase_item_property_records = _get("purchase_item_property_records", UNSET)
+        purchase_item_property_records = (
+            src_dict["purchase_item_property_records"]
+            if "purchase_item_property_records" in src_dict
+            else UNSET
+        )
         if isinstance(purchase_item_property_records, list):
             _p0 = (_path, "purchase_item_property_records")
             _l0 = []

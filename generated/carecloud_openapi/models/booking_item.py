@@ -130,24 +130,27 @@ class BookingItem:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        time_slot_id = _get("time_slot_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        time_slot_id = src_dict["time_slot_id"] if "time_slot_id" in src_dict else UNSET
         if not (isinstance(time_slot_id, str)):
             time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", True, False)
 
-        created_at = _get("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
         if not (isinstance(created_at, str)):
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        booking_item_id = _get("booking_item_id", UNSET)
+        booking_item_id = src_dict["booking_item_id"] if "booking_item_id" in src_dict else UNSET
         if not (isinstance(booking_item_id, str)) and booking_item_id is not UNSET:
             booking_item_id = odd(booking_item_id, _path, "booking_item_id", "string", False, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        booking_ticket = _get("booking_ticket", UNSET)
+        booking_ticket = src_dict["booking_ticket"] if "booking_ticket" in src_dict else UNSET
         if isinstance(booking_ticket, dict):
             booking_ticket = BookingTicket.from_dict(booking_ticket, (_path, "booking_ticket"))
         else:
@@ -155,25 +158,29 @@ class BookingItem:
                 booking_ticket, _path, "booking_ticket", "BookingTicket", False, False
             )
 
-        valid_from = _get("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        capacity_taken = _get("capacity_taken", UNSET)
+        capacity_taken = src_dict["capacity_taken"] if "capacity_taken" in src_dict else UNSET
         if not (type(capacity_taken) is int) and capacity_taken is not UNSET:
             capacity_taken = odd(capacity_taken, _path, "capacity_taken", "integer", False, False)
 
-        booking_item_status = _get("booking_item_status", UNSET)
+        booking_item_status = (
+            src_dict["booking_item_status"] if "booking_item_status" in src_dict else UNSET
+        )
         if not (isinstance(booking_item_status, str)) and booking_item_status is not UNSET:
             booking_item_status = odd(
                 booking_item_status, _path, "booking_item_status", "string", False, False
             )
 
-        additional_properties = _get("additional_properties", UNSET)
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
+        )
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []
@@ -189,13 +196,13 @@ class BookingItem:
                 additional_properties, _path, "additional_properties", "array", False, False
             )
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = BookingItemState(state)
         else:
             state = odd(state, _path, "state", "BookingItemState", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -71,28 +71,33 @@ class BookingStatus:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        booking_status_id = _get("booking_status_id", UNSET)
+        booking_status_id = (
+            src_dict["booking_status_id"] if "booking_status_id" in src_dict else UNSET
+        )
         if not (isinstance(booking_status_id, str)) and booking_status_id is not UNSET:
             booking_status_id = odd(
                 booking_status_id, _path, "booking_status_id", "string", False, False
             )
 
-        created_at = _get("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = BookingStatusState(state)
         else:
             state = odd(state, _path, "state", "BookingStatusState", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -84,32 +84,35 @@ class Campaign:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        idcampaign = _get("idcampaign", UNSET)
+        idcampaign = src_dict["idcampaign"] if "idcampaign" in src_dict else UNSET
         if not (isinstance(idcampaign, str)) and idcampaign is not UNSET:
             idcampaign = odd(idcampaign, _path, "idcampaign", "string", False, False)
 
-        campaign_id = _get("campaign_id", UNSET)
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
         if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
-        external_id = _get("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        parent_id = _get("parent_id", UNSET)
+        parent_id = src_dict["parent_id"] if "parent_id" in src_dict else UNSET
         if not (isinstance(parent_id, str)) and parent_id is not UNSET:
             parent_id = odd(parent_id, _path, "parent_id", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CampaignState(state)
         else:

@@ -64,24 +64,27 @@ class CampaignPresentationData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        subtitle = _get("subtitle", UNSET)
+        subtitle = src_dict["subtitle"] if "subtitle" in src_dict else UNSET
         if not (isinstance(subtitle, str)) and subtitle is not UNSET:
             subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        description = _get("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        image_url = _get("image_url", UNSET)
+        image_url = src_dict["image_url"] if "image_url" in src_dict else UNSET
         if not (isinstance(image_url, str)) and image_url is not UNSET:
             image_url = odd(image_url, _path, "image_url", "string", False, False)
 

@@ -138,24 +138,27 @@ class CampaignProduct:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_id = _get("product_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
         if not (isinstance(product_id, str)):
             product_id = odd(product_id, _path, "product_id", "string", True, False)
 
-        currency_id = _get("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        campaign_id = _get("campaign_id", UNSET)
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
         if not (isinstance(campaign_id, str)):
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", True, False)
 
-        value = _get("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
         if not (type(value) is float or type(value) is int):
             value = odd(value, _path, "value", "number", True, False)
 
-        value_type_id = _get("value_type_id", UNSET)
+        value_type_id = src_dict["value_type_id"] if "value_type_id" in src_dict else UNSET
         if type(value_type_id) is int:
             value_type_id = CampaignProductValueTypeId(value_type_id)
         else:
@@ -163,19 +166,21 @@ class CampaignProduct:
                 value_type_id, _path, "value_type_id", "CampaignProductValueTypeId", True, False
             )
 
-        valid_from = _get("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
         if not (isinstance(valid_from, str)):
             valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)):
             valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
 
-        type_id = _get("type_id", UNSET)
+        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
         if not (isinstance(type_id, str)):
             type_id = odd(type_id, _path, "type_id", "string", True, False)
 
-        presentation_data = _get("presentation_data", UNSET)
+        presentation_data = (
+            src_dict["presentation_data"] if "presentation_data" in src_dict else UNSET
+        )
         if isinstance(presentation_data, dict):
             presentation_data = CampaignPresentationData.from_dict(
                 presentation_data, (_path, "presentation_data")
@@ -190,13 +195,15 @@ class CampaignProduct:
                 False,
             )
 
-        campaign_product_id = _get("campaign_product_id", UNSET)
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
         if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False
             )
 
-        display_in = _get("display_in", UNSET)
+        display_in = src_dict["display_in"] if "display_in" in src_dict else UNSET
         if isinstance(display_in, list):
             for _i0, _v0 in enumerate(display_in):
                 if not (isinstance(_v0, str)):
@@ -204,7 +211,11 @@ class CampaignProduct:
         else:
             display_in = odd(display_in, _path, "display_in", "array", False, False)
 
-        campaign_product_property_records = _get("campaign_product_property_records", UNSET)
+        campaign_product_property_records = (
+            src_dict["campaign_product_property_records"]
+            if "campaign_product_property_records" in src_dict
+            else UNSET
+        )
         if isinstance(campaign_product_property_records, list):
             _p0 = (_path, "campaign_product_property_records")
             _l0 = []
@@ -225,11 +236,11 @@ class CampaignProduct:
                 False,
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CampaignProductState(state)
         else:

@@ -55,18 +55,27 @@ class CampaignProductStoreRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        store_id = _get("store_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        campaign_product_id = _get("campaign_product_id", UNSET)
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
         if not (isinstance(campaign_product_id, str)):
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", True, False
             )
 
-        campaign_product_store_record_id = _get("campaign_product_store_record_id", UNSET)
+        campaign_product_store_record_id = (
+            src_dict["campaign_product_store_record_id"]
+            if "campaign_product_store_record_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(campaign_product_store_record_id, str))
             and campaign_product_store_record_id is not UNSET

@@ -41,8 +41,11 @@ class CashierMessage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        text = _get("text", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        text = src_dict["text"] if "text" in src_dict else UNSET
         if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 

@@ -53,16 +53,23 @@ class CommunicationChannel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)):
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        communication_channel_id = _get("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(communication_channel_id, str))
             and communication_channel_id is not UNSET

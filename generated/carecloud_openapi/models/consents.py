@@ -60,12 +60,15 @@ class Consents:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        consent_id = _get("consent_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        consent_id = src_dict["consent_id"] if "consent_id" in src_dict else UNSET
         if not (isinstance(consent_id, str)):
             consent_id = odd(consent_id, _path, "consent_id", "string", True, False)
 
-        consent_value = _get("consent_value", UNSET)
+        consent_value = src_dict["consent_value"] if "consent_value" in src_dict else UNSET
         if type(consent_value) is int:
             consent_value = ConsentsConsentValue(consent_value)
         else:
@@ -73,7 +76,7 @@ class Consents:
                 consent_value, _path, "consent_value", "ConsentsConsentValue", True, False
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -57,16 +57,19 @@ class Country:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        country_id = _get("country_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        country_id = src_dict["country_id"] if "country_id" in src_dict else UNSET
         if not (isinstance(country_id, str)) and country_id is not UNSET:
             country_id = odd(country_id, _path, "country_id", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CountryState(state)
         else:

@@ -97,24 +97,27 @@ class Credit:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        credit_type_id = _get("credit_type_id", UNSET)
+        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
         if not (isinstance(credit_type_id, str)):
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_id = _get("credit_id", UNSET)
+        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
         if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
-        assigned_credits = _get("assigned_credits", UNSET)
+        assigned_credits = src_dict["assigned_credits"] if "assigned_credits" in src_dict else UNSET
         if (
             not (type(assigned_credits) is float or type(assigned_credits) is int)
             and assigned_credits is not UNSET
@@ -123,7 +126,9 @@ class Credit:
                 assigned_credits, _path, "assigned_credits", "number", False, False
             )
 
-        available_credits = _get("available_credits", UNSET)
+        available_credits = (
+            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
+        )
         if (
             not (type(available_credits) is float or type(available_credits) is int)
             and available_credits is not UNSET
@@ -132,21 +137,21 @@ class Credit:
                 available_credits, _path, "available_credits", "number", False, False
             )
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        currency_id = _get("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CreditState(state)
         else:
             state = odd(state, _path, "state", "CreditState", False, False)
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

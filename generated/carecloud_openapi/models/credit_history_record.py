@@ -81,40 +81,51 @@ class CreditHistoryRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        amount = _get("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
         if not (type(amount) is float or type(amount) is int) and amount is not UNSET:
             amount = odd(amount, _path, "amount", "number", False, False)
 
-        credit_operation_type = _get("credit_operation_type", UNSET)
+        credit_operation_type = (
+            src_dict["credit_operation_type"] if "credit_operation_type" in src_dict else UNSET
+        )
         if not (isinstance(credit_operation_type, str)) and credit_operation_type is not UNSET:
             credit_operation_type = odd(
                 credit_operation_type, _path, "credit_operation_type", "string", False, False
             )
 
-        credit_operation_note = _get("credit_operation_note", UNSET)
+        credit_operation_note = (
+            src_dict["credit_operation_note"] if "credit_operation_note" in src_dict else UNSET
+        )
         if not (isinstance(credit_operation_note, str)) and credit_operation_note is not UNSET:
             credit_operation_note = odd(
                 credit_operation_note, _path, "credit_operation_note", "string", False, False
             )
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        currency_id = _get("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        store_id = _get("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        credit_history_record_time = _get("credit_history_record_time", UNSET)
+        credit_history_record_time = (
+            src_dict["credit_history_record_time"]
+            if "credit_history_record_time" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(credit_history_record_time, str))
             and credit_history_record_time is not UNSET

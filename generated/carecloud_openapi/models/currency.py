@@ -51,16 +51,19 @@ class Currency:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        currency_id = _get("currency_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        code = _get("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 

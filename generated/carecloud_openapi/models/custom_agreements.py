@@ -54,12 +54,15 @@ class CustomAgreements:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        agreement_id = _get("agreement_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreement_id = src_dict["agreement_id"] if "agreement_id" in src_dict else UNSET
         if not (isinstance(agreement_id, str)):
             agreement_id = odd(agreement_id, _path, "agreement_id", "string", True, False)
 
-        agreement_value = _get("agreement_value", UNSET)
+        agreement_value = src_dict["agreement_value"] if "agreement_value" in src_dict else UNSET
         if type(agreement_value) is int:
             agreement_value = CustomAgreementsAgreementValue(agreement_value)
         else:

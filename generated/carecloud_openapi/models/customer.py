@@ -87,8 +87,13 @@ class Customer:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        personal_information = _get("personal_information", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        personal_information = (
+            src_dict["personal_information"] if "personal_information" in src_dict else UNSET
+        )
         if isinstance(personal_information, dict):
             personal_information = PersonalInformation.from_dict(
                 personal_information, (_path, "personal_information")
@@ -103,23 +108,23 @@ class Customer:
                 False,
             )
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        doi_email = _get("doi_email", UNSET)
+        doi_email = src_dict["doi_email"] if "doi_email" in src_dict else UNSET
         if not (isinstance(doi_email, str)) and doi_email is not UNSET:
             doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
 
-        doi_phone = _get("doi_phone", UNSET)
+        doi_phone = src_dict["doi_phone"] if "doi_phone" in src_dict else UNSET
         if not (isinstance(doi_phone, str)) and doi_phone is not UNSET:
             doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CustomerState(state)
         else:

@@ -58,16 +58,19 @@ class CustomerEngagementSetup:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        setup_id = _get("setup_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        setup_id = src_dict["setup_id"] if "setup_id" in src_dict else UNSET
         if not (isinstance(setup_id, str)) and setup_id is not UNSET:
             setup_id = odd(setup_id, _path, "setup_id", "string", False, False)
 
-        setup = _get("setup", UNSET)
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
         if not (isinstance(setup, str)) and setup is not UNSET:
             setup = odd(setup, _path, "setup", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CustomerEngagementSetupState(state)
         else:

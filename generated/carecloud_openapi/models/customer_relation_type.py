@@ -67,12 +67,19 @@ class CustomerRelationType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        customer_relation_type_id = _get("customer_relation_type_id", UNSET)
+        customer_relation_type_id = (
+            src_dict["customer_relation_type_id"]
+            if "customer_relation_type_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(customer_relation_type_id, str))
             and customer_relation_type_id is not UNSET
@@ -86,11 +93,11 @@ class CustomerRelationType:
                 False,
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = CustomerRelationTypeState(state)
         else:

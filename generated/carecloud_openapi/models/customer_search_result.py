@@ -53,8 +53,11 @@ class CustomerSearchResult:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        strict = _get("strict", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        strict = src_dict["strict"] if "strict" in src_dict else UNSET
         if isinstance(strict, list):
             _p0 = (_path, "strict")
             _l0 = []

@@ -55,20 +55,23 @@ class Device:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        device_id = _get("device_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        device_id = src_dict["device_id"] if "device_id" in src_dict else UNSET
         if not (isinstance(device_id, str)):
             device_id = odd(device_id, _path, "device_id", "string", True, False)
 
-        device_system = _get("device_system", UNSET)
+        device_system = src_dict["device_system"] if "device_system" in src_dict else UNSET
         if not (isinstance(device_system, str)):
             device_system = odd(device_system, _path, "device_system", "string", True, False)
 
-        device_name = _get("device_name", UNSET)
+        device_name = src_dict["device_name"] if "device_name" in src_dict else UNSET
         if not (isinstance(device_name, str)):
             device_name = odd(device_name, _path, "device_name", "string", True, False)
 
-        device_type = _get("device_type", UNSET)
+        device_type = src_dict["device_type"] if "device_type" in src_dict else UNSET
         if not (isinstance(device_type, str)):
             device_type = odd(device_type, _path, "device_type", "string", True, False)
 

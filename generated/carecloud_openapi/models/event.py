@@ -113,24 +113,27 @@ class Event:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        event_type_id = _get("event_type_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
         if not (isinstance(event_type_id, str)):
             event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_id = _get("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        event_id = _get("event_id", UNSET)
+        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
         if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
-        data = _get("data", UNSET)
+        data = src_dict["data"] if "data" in src_dict else UNSET
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -142,23 +145,25 @@ class Event:
         else:
             data = odd(data, _path, "data", "string | array | EventDataType2", False, False)
 
-        created_at = _get("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        secondary_external_id = _get("secondary_external_id", UNSET)
+        secondary_external_id = (
+            src_dict["secondary_external_id"] if "secondary_external_id" in src_dict else UNSET
+        )
         if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
                 secondary_external_id, _path, "secondary_external_id", "string", False, False
             )
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = EventState(state)
         else:
             state = odd(state, _path, "state", "EventState", False, False)
 
-        property_records = _get("property_records", UNSET)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -63,20 +63,23 @@ class EventGroup:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        event_group_id = _get("event_group_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_group_id = src_dict["event_group_id"] if "event_group_id" in src_dict else UNSET
         if not (isinstance(event_group_id, str)):
             event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = EventGroupState(state)
         else:

@@ -49,14 +49,19 @@ class ExternalCode:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        external_code_type_id = _get("external_code_type_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_code_type_id = (
+            src_dict["external_code_type_id"] if "external_code_type_id" in src_dict else UNSET
+        )
         if not (isinstance(external_code_type_id, str)):
             external_code_type_id = odd(
                 external_code_type_id, _path, "external_code_type_id", "string", True, False
             )
 
-        value = _get("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

@@ -67,20 +67,23 @@ class ForbiddenErrorBodyError:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        type_ = _get("type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
         if not (isinstance(type_, str)) and type_ is not UNSET:
             type_ = odd(type_, _path, "type", "string", False, False)
 
-        title = _get("title", UNSET)
+        title = src_dict["title"] if "title" in src_dict else UNSET
         if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
-        detail = _get("detail", UNSET)
+        detail = src_dict["detail"] if "detail" in src_dict else UNSET
         if not (isinstance(detail, str)) and detail is not UNSET:
             detail = odd(detail, _path, "detail", "string", False, False)
 
-        error_data = _get("error_data", UNSET)
+        error_data = src_dict["error_data"] if "error_data" in src_dict else UNSET
         if isinstance(error_data, dict):
             error_data = ForbiddenErrorBodyErrorErrorData.from_dict(
                 error_data, (_path, "error_data")

@@ -46,14 +46,19 @@ class ForbiddenErrorBodyErrorErrorData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        invalid_resource_name = _get("invalid_resource_name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        invalid_resource_name = (
+            src_dict["invalid_resource_name"] if "invalid_resource_name" in src_dict else UNSET
+        )
         if not (isinstance(invalid_resource_name, str)) and invalid_resource_name is not UNSET:
             invalid_resource_name = odd(
                 invalid_resource_name, _path, "invalid_resource_name", "string", False, False
             )
 
-        interface = _get("interface", UNSET)
+        interface = src_dict["interface"] if "interface" in src_dict else UNSET
         if not (isinstance(interface, str)) and interface is not UNSET:
             interface = odd(interface, _path, "interface", "string", False, False)
 

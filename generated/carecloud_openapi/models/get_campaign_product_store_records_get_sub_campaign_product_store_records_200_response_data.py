@@ -63,8 +63,15 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        campaign_product_store_records = _get("campaign_product_store_records", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_store_records = (
+            src_dict["campaign_product_store_records"]
+            if "campaign_product_store_records" in src_dict
+            else UNSET
+        )
         if isinstance(campaign_product_store_records, list):
             _p0 = (_path, "campaign_product_store_records")
             _l0 = []
@@ -85,7 +92,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 False,
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

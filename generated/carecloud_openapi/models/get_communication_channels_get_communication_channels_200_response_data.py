@@ -60,8 +60,13 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        communication_channels = _get("communication_channels", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        communication_channels = (
+            src_dict["communication_channels"] if "communication_channels" in src_dict else UNSET
+        )
         if isinstance(communication_channels, list):
             _p0 = (_path, "communication_channels")
             _l0 = []
@@ -77,7 +82,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                 communication_channels, _path, "communication_channels", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -60,8 +60,11 @@ class GetCreditTypesGetCreditTypes200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        credit_types = _get("credit_types", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_types = src_dict["credit_types"] if "credit_types" in src_dict else UNSET
         if isinstance(credit_types, list):
             _p0 = (_path, "credit_types")
             _l0 = []
@@ -75,7 +78,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         else:
             credit_types = odd(credit_types, _path, "credit_types", "array", False, False)
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -60,8 +60,15 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_external_applications = _get("customer_external_applications", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_external_applications = (
+            src_dict["customer_external_applications"]
+            if "customer_external_applications" in src_dict
+            else UNSET
+        )
         if isinstance(customer_external_applications, list):
             _p0 = (_path, "customer_external_applications")
             _l0 = []
@@ -82,7 +89,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 False,
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -60,8 +60,11 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_sources = _get("customer_sources", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_sources = src_dict["customer_sources"] if "customer_sources" in src_dict else UNSET
         if isinstance(customer_sources, list):
             _p0 = (_path, "customer_sources")
             _l0 = []
@@ -77,7 +80,7 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
                 customer_sources, _path, "customer_sources", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

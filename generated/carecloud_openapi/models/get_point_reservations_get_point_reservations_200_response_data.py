@@ -60,8 +60,13 @@ class GetPointReservationsGetPointReservations200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        point_reservations = _get("point_reservations", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        point_reservations = (
+            src_dict["point_reservations"] if "point_reservations" in src_dict else UNSET
+        )
         if isinstance(point_reservations, list):
             _p0 = (_path, "point_reservations")
             _l0 = []
@@ -77,7 +82,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
                 point_reservations, _path, "point_reservations", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

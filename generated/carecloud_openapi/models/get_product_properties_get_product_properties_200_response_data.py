@@ -60,8 +60,13 @@ class GetProductPropertiesGetProductProperties200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_properties = _get("product_properties", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_properties = (
+            src_dict["product_properties"] if "product_properties" in src_dict else UNSET
+        )
         if isinstance(product_properties, list):
             _p0 = (_path, "product_properties")
             _l0 = []
@@ -77,7 +82,7 @@ class GetProductPropertiesGetProductProperties200ResponseData:
                 product_properties, _path, "product_properties", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

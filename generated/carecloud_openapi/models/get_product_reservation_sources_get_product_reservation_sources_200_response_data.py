@@ -60,8 +60,15 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_reservation_sources = _get("product_reservation_sources", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_sources = (
+            src_dict["product_reservation_sources"]
+            if "product_reservation_sources" in src_dict
+            else UNSET
+        )
         if isinstance(product_reservation_sources, list):
             _p0 = (_path, "product_reservation_sources")
             _l0 = []
@@ -82,7 +89,7 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                 False,
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

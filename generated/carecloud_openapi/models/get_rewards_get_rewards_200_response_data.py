@@ -57,8 +57,11 @@ class GetRewardsGetRewards200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        rewards = _get("rewards", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        rewards = src_dict["rewards"] if "rewards" in src_dict else UNSET
         if isinstance(rewards, list):
             _p0 = (_path, "rewards")
             _l0 = []
@@ -72,7 +75,7 @@ class GetRewardsGetRewards200ResponseData:
         else:
             rewards = odd(rewards, _path, "rewards", "array", False, False)
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

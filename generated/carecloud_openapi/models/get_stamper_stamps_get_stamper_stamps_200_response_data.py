@@ -60,8 +60,11 @@ class GetStamperStampsGetStamperStamps200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        stamper_stamps = _get("stamper_stamps", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_stamps = src_dict["stamper_stamps"] if "stamper_stamps" in src_dict else UNSET
         if isinstance(stamper_stamps, list):
             _p0 = (_path, "stamper_stamps")
             _l0 = []
@@ -75,7 +78,7 @@ class GetStamperStampsGetStamperStamps200ResponseData:
         else:
             stamper_stamps = odd(stamper_stamps, _path, "stamper_stamps", "array", False, False)
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

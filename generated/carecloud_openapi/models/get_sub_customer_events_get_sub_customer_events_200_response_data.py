@@ -57,8 +57,11 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_events = _get("customer_events", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_events = src_dict["customer_events"] if "customer_events" in src_dict else UNSET
         if isinstance(customer_events, list):
             _p0 = (_path, "customer_events")
             _l0 = []
@@ -72,7 +75,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
         else:
             customer_events = odd(customer_events, _path, "customer_events", "array", False, False)
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -40,8 +40,11 @@ class GetTestsConnectionGetConnection200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        test_string = _get("test_string", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        test_string = src_dict["test_string"] if "test_string" in src_dict else UNSET
         if not (isinstance(test_string, str)) and test_string is not UNSET:
             test_string = odd(test_string, _path, "test_string", "string", False, False)
 

@@ -55,8 +55,11 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        turnover = _get("turnover", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        turnover = src_dict["turnover"] if "turnover" in src_dict else UNSET
         if isinstance(turnover, list):
             _p0 = (_path, "turnover")
             _l0 = []

@@ -47,12 +47,15 @@ class GPSCoordinates:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        gps_longitude = _get("gps_longitude", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        gps_longitude = src_dict["gps_longitude"] if "gps_longitude" in src_dict else UNSET
         if not (type(gps_longitude) is float or type(gps_longitude) is int):
             gps_longitude = odd(gps_longitude, _path, "gps_longitude", "number", True, False)
 
-        gps_latitude = _get("gps_latitude", UNSET)
+        gps_latitude = src_dict["gps_latitude"] if "gps_latitude" in src_dict else UNSET
         if not (type(gps_latitude) is float or type(gps_latitude) is int):
             gps_latitude = odd(gps_latitude, _path, "gps_latitude", "number", True, False)
 

@@ -60,22 +60,27 @@ class InterestRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        interest_id = _get("interest_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_id = src_dict["interest_id"] if "interest_id" in src_dict else UNSET
         if not (isinstance(interest_id, str)):
             interest_id = odd(interest_id, _path, "interest_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        interest_record_id = _get("interest_record_id", UNSET)
+        interest_record_id = (
+            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
+        )
         if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

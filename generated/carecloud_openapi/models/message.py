@@ -155,18 +155,27 @@ class Message:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        message_template_id = _get("message_template_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        message_template_id = (
+            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
+        )
         if not (isinstance(message_template_id, str)):
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", True, False
             )
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        communication_channel_id = _get("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
         if type(communication_channel_id) is int:
             communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
         else:
@@ -179,45 +188,49 @@ class Message:
                 False,
             )
 
-        message_id = _get("message_id", UNSET)
+        message_id = src_dict["message_id"] if "message_id" in src_dict else UNSET
         if not (isinstance(message_id, str)) and message_id is not UNSET:
             message_id = odd(message_id, _path, "message_id", "string", False, False)
 
-        status = _get("status", UNSET)
+        status = src_dict["status"] if "status" in src_dict else UNSET
         if type(status) is int:
             status = MessageStatus(status)
         else:
             status = odd(status, _path, "status", "MessageStatus", False, False)
 
-        contact = _get("contact", UNSET)
+        contact = src_dict["contact"] if "contact" in src_dict else UNSET
         if not (isinstance(contact, str)) and contact is not UNSET:
             contact = odd(contact, _path, "contact", "string", False, False)
 
-        title = _get("title", UNSET)
+        title = src_dict["title"] if "title" in src_dict else UNSET
         if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
-        send_time = _get("send_time", UNSET)
+        send_time = src_dict["send_time"] if "send_time" in src_dict else UNSET
         if not (isinstance(send_time, str)) and send_time is not UNSET:
             send_time = odd(send_time, _path, "send_time", "string", False, False)
 
-        opened_time = _get("opened_time", UNSET)
+        opened_time = src_dict["opened_time"] if "opened_time" in src_dict else UNSET
         if not (isinstance(opened_time, str)) and opened_time is not UNSET:
             opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
 
-        mail_client_user_agent = _get("mail_client_user_agent", UNSET)
+        mail_client_user_agent = (
+            src_dict["mail_client_user_agent"] if "mail_client_user_agent" in src_dict else UNSET
+        )
         if not (isinstance(mail_client_user_agent, str)) and mail_client_user_agent is not UNSET:
             mail_client_user_agent = odd(
                 mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
             )
 
-        mail_client_language = _get("mail_client_language", UNSET)
+        mail_client_language = (
+            src_dict["mail_client_language"] if "mail_client_language" in src_dict else UNSET
+        )
         if not (isinstance(mail_client_language, str)) and mail_client_language is not UNSET:
             mail_client_language = odd(
                 mail_client_language, _path, "mail_client_language", "string", False, False
             )
 
-        message_data = _get("message_data", UNSET)
+        message_data = src_dict["message_data"] if "message_data" in src_dict else UNSET
         if isinstance(message_data, list):
             _p0 = (_path, "message_data")
             _l0 = []
@@ -231,7 +244,7 @@ class Message:
         else:
             message_data = odd(message_data, _path, "message_data", "array", False, False)
 
-        attachments = _get("attachments", UNSET)
+        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
         if isinstance(attachments, list):
             _p0 = (_path, "attachments")
             _l0 = []
@@ -245,7 +258,7 @@ class Message:
         else:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -81,16 +81,19 @@ class MessageDetail:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        plain_text_body = _get("plain_text_body", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        plain_text_body = src_dict["plain_text_body"] if "plain_text_body" in src_dict else UNSET
         if not (isinstance(plain_text_body, str)):
             plain_text_body = odd(plain_text_body, _path, "plain_text_body", "string", True, False)
 
-        html_body = _get("html_body", UNSET)
+        html_body = src_dict["html_body"] if "html_body" in src_dict else UNSET
         if not (isinstance(html_body, str)):
             html_body = odd(html_body, _path, "html_body", "string", True, False)
 
-        attachments = _get("attachments", UNSET)
+        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
         if isinstance(attachments, list):
             _p0 = (_path, "attachments")
             _l0 = []
@@ -104,7 +107,7 @@ class MessageDetail:
         else:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -71,24 +71,27 @@ class NotAllowedErrorBodyError:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        type_ = _get("type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
         if not (isinstance(type_, str)):
             type_ = odd(type_, _path, "type", "string", True, False)
 
-        exception = _get("exception", UNSET)
+        exception = src_dict["exception"] if "exception" in src_dict else UNSET
         if not (isinstance(exception, str)):
             exception = odd(exception, _path, "exception", "string", True, False)
 
-        title = _get("title", UNSET)
+        title = src_dict["title"] if "title" in src_dict else UNSET
         if not (isinstance(title, str)):
             title = odd(title, _path, "title", "string", True, False)
 
-        detail = _get("detail", UNSET)
+        detail = src_dict["detail"] if "detail" in src_dict else UNSET
         if not (isinstance(detail, str)):
             detail = odd(detail, _path, "detail", "string", True, False)
 
-        error_data = _get("error_data", UNSET)
+        error_data = src_dict["error_data"] if "error_data" in src_dict else UNSET
         if isinstance(error_data, dict):
             error_data = NotAllowedErrorBodyErrorErrorData.from_dict(
                 error_data, (_path, "error_data")

@@ -41,8 +41,11 @@ class NotAllowedErrorBodyErrorErrorData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        http_method = _get("http_method", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        http_method = src_dict["http_method"] if "http_method" in src_dict else UNSET
         if not (isinstance(http_method, str)) and http_method is not UNSET:
             http_method = odd(http_method, _path, "http_method", "string", False, False)
 

@@ -52,8 +52,11 @@ class NotFoundErrorBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        error = _get("error", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        error = src_dict["error"] if "error" in src_dict else UNSET
         if isinstance(error, dict):
             error = NotFoundErrorBodyError.from_dict(error, (_path, "error"))
         else:

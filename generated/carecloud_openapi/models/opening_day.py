@@ -62,12 +62,15 @@ class OpeningDay:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        day_id = _get("day_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        day_id = src_dict["day_id"] if "day_id" in src_dict else UNSET
         if not (isinstance(day_id, str)):
             day_id = odd(day_id, _path, "day_id", "string", True, False)
 
-        time_intervals = _get("time_intervals", UNSET)
+        time_intervals = src_dict["time_intervals"] if "time_intervals" in src_dict else UNSET
         if isinstance(time_intervals, list):
             _p0 = (_path, "time_intervals")
             _l0 = []

@@ -66,30 +66,35 @@ class OrderItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        product_variant_id = _get("product_variant_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_variant_id = (
+            src_dict["product_variant_id"] if "product_variant_id" in src_dict else UNSET
+        )
         if not (isinstance(product_variant_id, str)):
             product_variant_id = odd(
                 product_variant_id, _path, "product_variant_id", "string", True, False
             )
 
-        amount = _get("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = _get("unit_price", UNSET)
+        unit_price = src_dict["unit_price"] if "unit_price" in src_dict else UNSET
         if not (type(unit_price) is float or type(unit_price) is int):
             unit_price = odd(unit_price, _path, "unit_price", "number", True, False)
 
-        vat_rate = _get("vat_rate", UNSET)
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        order_item_id = _get("order_item_id", UNSET)
+        order_item_id = src_dict["order_item_id"] if "order_item_id" in src_dict else UNSET
         if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
             order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -75,28 +75,33 @@ class OrderShipping:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        shipping_id = _get("shipping_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        shipping_id = src_dict["shipping_id"] if "shipping_id" in src_dict else UNSET
         if not (isinstance(shipping_id, str)):
             shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
 
-        contact_firstname = _get("contact_firstname", UNSET)
+        contact_firstname = (
+            src_dict["contact_firstname"] if "contact_firstname" in src_dict else UNSET
+        )
         if not (isinstance(contact_firstname, str)) and contact_firstname is not UNSET:
             contact_firstname = odd(
                 contact_firstname, _path, "contact_firstname", "string", False, False
             )
 
-        contact_lastname = _get("contact_lastname", UNSET)
+        contact_lastname = src_dict["contact_lastname"] if "contact_lastname" in src_dict else UNSET
         if not (isinstance(contact_lastname, str)) and contact_lastname is not UNSET:
             contact_lastname = odd(
                 contact_lastname, _path, "contact_lastname", "string", False, False
             )
 
-        phone = _get("phone", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        address = _get("address", UNSET)
+        address = src_dict["address"] if "address" in src_dict else UNSET
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:

@@ -47,12 +47,15 @@ class Parameter:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        parameter_name = _get("parameter_name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        parameter_name = src_dict["parameter_name"] if "parameter_name" in src_dict else UNSET
         if not (isinstance(parameter_name, str)):
             parameter_name = odd(parameter_name, _path, "parameter_name", "string", True, False)
 
-        value = _get("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

@@ -98,38 +98,41 @@ class Partner:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        address = _get("address", UNSET)
+        address = src_dict["address"] if "address" in src_dict else UNSET
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:
             address = odd(address, _path, "address", "Address", False, False)
 
-        registration_id = _get("registration_id", UNSET)
+        registration_id = src_dict["registration_id"] if "registration_id" in src_dict else UNSET
         if not (isinstance(registration_id, str)) and registration_id is not UNSET:
             registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
-        vat_id = _get("vat_id", UNSET)
+        vat_id = src_dict["vat_id"] if "vat_id" in src_dict else UNSET
         if not (isinstance(vat_id, str)) and vat_id is not UNSET:
             vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
 
-        email = _get("email", UNSET)
+        email = src_dict["email"] if "email" in src_dict else UNSET
         if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
-        phone = _get("phone", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = PartnerState(state)
         else:

@@ -52,12 +52,15 @@ class PluId:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        list_code = _get("list_code", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        list_code = src_dict["list_code"] if "list_code" in src_dict else UNSET
         if not (isinstance(list_code, str)):
             list_code = odd(list_code, _path, "list_code", "string", True, False)
 
-        code = _get("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 

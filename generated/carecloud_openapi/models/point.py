@@ -98,31 +98,34 @@ class Point:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        point_type_id = _get("point_type_id", UNSET)
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
         if not (isinstance(point_type_id, str)):
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        point_id = _get("point_id", UNSET)
+        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
         if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 
-        assigned_points = _get("assigned_points", UNSET)
+        assigned_points = src_dict["assigned_points"] if "assigned_points" in src_dict else UNSET
         if (
             not (type(assigned_points) is float or type(assigned_points) is int)
             and assigned_points is not UNSET
         ):
             assigned_points = odd(assigned_points, _path, "assigned_points", "number", False, False)
 
-        available_points = _get("available_points", UNSET)
+        available_points = src_dict["available_points"] if "available_points" in src_dict else UNSET
         if (
             not (type(available_points) is float or type(available_points) is int)
             and available_points is not UNSET
@@ -131,21 +134,21 @@ class Point:
                 available_points, _path, "available_points", "number", False, False
             )
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = PointState(state)
         else:
             state = odd(state, _path, "state", "PointState", False, False)
 
-        created_at = _get("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -89,43 +89,54 @@ class PointHistoryRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        point_amount = _get("point_amount", UNSET)
+        point_amount = src_dict["point_amount"] if "point_amount" in src_dict else UNSET
         if (
             not (type(point_amount) is float or type(point_amount) is int)
             and point_amount is not UNSET
         ):
             point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
 
-        point_operation_type = _get("point_operation_type", UNSET)
+        point_operation_type = (
+            src_dict["point_operation_type"] if "point_operation_type" in src_dict else UNSET
+        )
         if not (isinstance(point_operation_type, str)) and point_operation_type is not UNSET:
             point_operation_type = odd(
                 point_operation_type, _path, "point_operation_type", "string", False, False
             )
 
-        point_operation_note = _get("point_operation_note", UNSET)
+        point_operation_note = (
+            src_dict["point_operation_note"] if "point_operation_note" in src_dict else UNSET
+        )
         if not (isinstance(point_operation_note, str)) and point_operation_note is not UNSET:
             point_operation_note = odd(
                 point_operation_note, _path, "point_operation_note", "string", False, False
             )
 
-        point_type_id = _get("point_type_id", UNSET)
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
         if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        store_id = _get("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        point_history_record_time = _get("point_history_record_time", UNSET)
+        point_history_record_time = (
+            src_dict["point_history_record_time"]
+            if "point_history_record_time" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(point_history_record_time, str))
             and point_history_record_time is not UNSET
@@ -139,7 +150,7 @@ class PointHistoryRecord:
                 False,
             )
 
-        extended_data = _get("extended_data", UNSET)
+        extended_data = src_dict["extended_data"] if "extended_data" in src_dict else UNSET
         if not (isinstance(extended_data, str)) and extended_data is not UNSET:
             extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
 

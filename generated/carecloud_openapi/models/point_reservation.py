@@ -77,32 +77,37 @@ class PointReservation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_id = _get("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        quantity = _get("quantity", UNSET)
+        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
         if not (type(quantity) is float or type(quantity) is int):
             quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        points_reservation_id = _get("points_reservation_id", UNSET)
+        points_reservation_id = (
+            src_dict["points_reservation_id"] if "points_reservation_id" in src_dict else UNSET
+        )
         if not (isinstance(points_reservation_id, str)) and points_reservation_id is not UNSET:
             points_reservation_id = odd(
                 points_reservation_id, _path, "points_reservation_id", "string", False, False
             )
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = PointReservationState(state)
         else:
             state = odd(state, _path, "state", "PointReservationState", False, False)
 
-        expiration = _get("expiration", UNSET)
+        expiration = src_dict["expiration"] if "expiration" in src_dict else UNSET
         if not (isinstance(expiration, str)) and expiration is not UNSET:
             expiration = odd(expiration, _path, "expiration", "string", False, False)
 

@@ -51,16 +51,19 @@ class PostAssignCardBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        card_type_id = _get("card_type_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
         if not (isinstance(card_type_id, str)):
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        card_number = _get("card_number", UNSET)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 

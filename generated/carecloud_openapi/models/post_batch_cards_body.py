@@ -67,8 +67,11 @@ class PostBatchCardsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        cards = _get("cards", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        cards = src_dict["cards"] if "cards" in src_dict else UNSET
         if isinstance(cards, list):
             _p0 = (_path, "cards")
             _l0 = []
@@ -82,7 +85,7 @@ class PostBatchCardsBody:
         else:
             cards = odd(cards, _path, "cards", "array", True, False)
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

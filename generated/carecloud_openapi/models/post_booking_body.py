@@ -52,8 +52,11 @@ class PostBookingBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        booking = _get("booking", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking = src_dict["booking"] if "booking" in src_dict else UNSET
         if isinstance(booking, dict):
             booking = Booking.from_dict(booking, (_path, "booking"))
         else:

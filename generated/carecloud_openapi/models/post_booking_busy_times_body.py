@@ -75,12 +75,15 @@ class PostBookingBusyTimesBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        booking_date = _get("booking_date", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_date = src_dict["booking_date"] if "booking_date" in src_dict else UNSET
         if not (isinstance(booking_date, str)):
             booking_date = odd(booking_date, _path, "booking_date", "string", True, False)
 
-        time_period = _get("time_period", UNSET)
+        time_period = src_dict["time_period"] if "time_period" in src_dict else UNSET
         if isinstance(time_period, str):
             time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
         else:
@@ -88,19 +91,25 @@ class PostBookingBusyTimesBody:
                 time_period, _path, "time_period", "PostBookingBusyTimesBodyTimePeriod", True, False
             )
 
-        booking_ticket_id = _get("booking_ticket_id", UNSET)
+        booking_ticket_id = (
+            src_dict["booking_ticket_id"] if "booking_ticket_id" in src_dict else UNSET
+        )
         if not (isinstance(booking_ticket_id, str)) and booking_ticket_id is not UNSET:
             booking_ticket_id = odd(
                 booking_ticket_id, _path, "booking_ticket_id", "string", False, False
             )
 
-        booking_property_id = _get("booking_property_id", UNSET)
+        booking_property_id = (
+            src_dict["booking_property_id"] if "booking_property_id" in src_dict else UNSET
+        )
         if not (isinstance(booking_property_id, str)) and booking_property_id is not UNSET:
             booking_property_id = odd(
                 booking_property_id, _path, "booking_property_id", "string", False, False
             )
 
-        booking_property_value = _get("booking_property_value", UNSET)
+        booking_property_value = (
+            src_dict["booking_property_value"] if "booking_property_value" in src_dict else UNSET
+        )
         if not (isinstance(booking_property_value, str)) and booking_property_value is not UNSET:
             booking_property_value = odd(
                 booking_property_value, _path, "booking_property_value", "string", False, False

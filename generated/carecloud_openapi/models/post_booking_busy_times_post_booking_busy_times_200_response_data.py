@@ -61,12 +61,15 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        time_unit = _get("time_unit", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        time_unit = src_dict["time_unit"] if "time_unit" in src_dict else UNSET
         if not (isinstance(time_unit, str)) and time_unit is not UNSET:
             time_unit = odd(time_unit, _path, "time_unit", "string", False, False)
 
-        chart_data = _get("chart_data", UNSET)
+        chart_data = src_dict["chart_data"] if "chart_data" in src_dict else UNSET
         if isinstance(chart_data, list):
             _p0 = (_path, "chart_data")
             _l0 = []

@@ -40,8 +40,11 @@ class PostBookingPostBookings201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        booking_id = _get("booking_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_id = src_dict["booking_id"] if "booking_id" in src_dict else UNSET
         if not (isinstance(booking_id, str)) and booking_id is not UNSET:
             booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 

@@ -82,8 +82,15 @@ class PostBulkDeleteProductReservationPricesBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_reservation_prices = _get("product_reservation_prices", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_prices = (
+            src_dict["product_reservation_prices"]
+            if "product_reservation_prices" in src_dict
+            else UNSET
+        )
         if isinstance(product_reservation_prices, list):
             _p0 = (_path, "product_reservation_prices")
             _l0 = []
@@ -113,7 +120,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -41,8 +41,15 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        product_reservation_price_id = _get("product_reservation_price_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_price_id = (
+            src_dict["product_reservation_price_id"]
+            if "product_reservation_price_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(product_reservation_price_id, str))
             and product_reservation_price_id is not UNSET

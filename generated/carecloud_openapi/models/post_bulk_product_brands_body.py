@@ -70,8 +70,11 @@ class PostBulkProductBrandsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_brands = _get("product_brands", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_brands = src_dict["product_brands"] if "product_brands" in src_dict else UNSET
         if isinstance(product_brands, list):
             _p0 = (_path, "product_brands")
             _l0 = []
@@ -85,7 +88,7 @@ class PostBulkProductBrandsBody:
         else:
             product_brands = odd(product_brands, _path, "product_brands", "array", True, False)
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

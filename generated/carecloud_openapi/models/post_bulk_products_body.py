@@ -70,8 +70,11 @@ class PostBulkProductsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        products = _get("products", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        products = src_dict["products"] if "products" in src_dict else UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []
@@ -85,7 +88,7 @@ class PostBulkProductsBody:
         else:
             products = odd(products, _path, "products", "array", True, False)
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

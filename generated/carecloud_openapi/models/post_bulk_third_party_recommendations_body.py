@@ -71,8 +71,15 @@ class PostBulkThirdPartyRecommendationsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        third_party_recommendations = _get("third_party_recommendations", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        third_party_recommendations = (
+            src_dict["third_party_recommendations"]
+            if "third_party_recommendations" in src_dict
+            else UNSET
+        )
         if isinstance(third_party_recommendations, list):
             _p0 = (_path, "third_party_recommendations")
             _l0 = []
@@ -93,7 +100,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

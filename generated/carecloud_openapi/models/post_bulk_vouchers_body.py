@@ -70,8 +70,11 @@ class PostBulkVouchersBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        vouchers = _get("vouchers", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
         if isinstance(vouchers, list):
             _p0 = (_path, "vouchers")
             _l0 = []
@@ -85,7 +88,7 @@ class PostBulkVouchersBody:
         else:
             vouchers = odd(vouchers, _path, "vouchers", "array", True, False)
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -54,8 +54,11 @@ class PostCampaignBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        campaign = _get("campaign", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign = src_dict["campaign"] if "campaign" in src_dict else UNSET
         if isinstance(campaign, dict):
             campaign = Campaign.from_dict(campaign, (_path, "campaign"))
         else:

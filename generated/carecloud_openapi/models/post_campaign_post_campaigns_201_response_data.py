@@ -40,8 +40,11 @@ class PostCampaignPostCampaigns201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        campaign_id = _get("campaign_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
         if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 

@@ -54,8 +54,11 @@ class PostCampaignProductBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        campaign_product = _get("campaign_product", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product = src_dict["campaign_product"] if "campaign_product" in src_dict else UNSET
         if isinstance(campaign_product, dict):
             campaign_product = CampaignProduct.from_dict(
                 campaign_product, (_path, "campaign_product")

@@ -40,8 +40,13 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        campaign_product_id = _get("campaign_product_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
         if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False

@@ -54,8 +54,15 @@ class PostCampaignProductStoreRecordBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        campaign_product_store_record = _get("campaign_product_store_record", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_store_record = (
+            src_dict["campaign_product_store_record"]
+            if "campaign_product_store_record" in src_dict
+            else UNSET
+        )
         if isinstance(campaign_product_store_record, dict):
             campaign_product_store_record = CampaignProductStoreRecord.from_dict(
                 campaign_product_store_record, (_path, "campaign_product_store_record")

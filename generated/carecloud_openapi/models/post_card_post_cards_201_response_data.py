@@ -40,8 +40,11 @@ class PostCardPostCards201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        card_id = _get("card_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
         if not (isinstance(card_id, str)) and card_id is not UNSET:
             card_id = odd(card_id, _path, "card_id", "string", False, False)
 

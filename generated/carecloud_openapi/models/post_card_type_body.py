@@ -54,8 +54,11 @@ class PostCardTypeBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        card_type = _get("card_type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type = src_dict["card_type"] if "card_type" in src_dict else UNSET
         if isinstance(card_type, dict):
             card_type = CardType.from_dict(card_type, (_path, "card_type"))
         else:

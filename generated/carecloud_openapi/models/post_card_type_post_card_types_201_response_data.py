@@ -40,8 +40,11 @@ class PostCardTypePostCardTypes201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        card_type_id = _get("card_type_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
         if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 

@@ -40,8 +40,11 @@ class PostCreditReductionPostCreditReduce201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        credit_id = _get("credit_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
         if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 

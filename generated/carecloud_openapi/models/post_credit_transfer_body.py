@@ -69,30 +69,35 @@ class PostCreditTransferBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        original_customer_id = _get("original_customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        original_customer_id = (
+            src_dict["original_customer_id"] if "original_customer_id" in src_dict else UNSET
+        )
         if not (isinstance(original_customer_id, str)):
             original_customer_id = odd(
                 original_customer_id, _path, "original_customer_id", "string", True, False
             )
 
-        new_customer_id = _get("new_customer_id", UNSET)
+        new_customer_id = src_dict["new_customer_id"] if "new_customer_id" in src_dict else UNSET
         if not (isinstance(new_customer_id, str)):
             new_customer_id = odd(new_customer_id, _path, "new_customer_id", "string", True, False)
 
-        amount = _get("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        credit_type_id = _get("credit_type_id", UNSET)
+        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
         if not (isinstance(credit_type_id, str)):
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        currency_id = _get("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

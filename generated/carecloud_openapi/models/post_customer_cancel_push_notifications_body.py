@@ -54,18 +54,23 @@ class PostCustomerCancelPushNotificationsBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_application_id = _get("external_application_id", UNSET)
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        push_token = _get("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
         if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 

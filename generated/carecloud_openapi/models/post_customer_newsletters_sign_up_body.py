@@ -86,28 +86,33 @@ class PostCustomerNewslettersSignUpBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        contact = _get("contact", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        contact = src_dict["contact"] if "contact" in src_dict else UNSET
         if not (isinstance(contact, str)):
             contact = odd(contact, _path, "contact", "string", True, False)
 
-        customer_source_id = _get("customer_source_id", UNSET)
+        customer_source_id = (
+            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
+        )
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
                 customer_source_id, _path, "customer_source_id", "string", True, False
             )
 
-        agreements = _get("agreements", UNSET)
+        agreements = src_dict["agreements"] if "agreements" in src_dict else UNSET
         if isinstance(agreements, dict):
             agreements = Agreement.from_dict(agreements, (_path, "agreements"))
         else:
             agreements = odd(agreements, _path, "agreements", "Agreement", False, False)
 
-        language_id = _get("language_id", UNSET)
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
         if not (isinstance(language_id, str)) and language_id is not UNSET:
             language_id = odd(language_id, _path, "language_id", "string", False, False)
 
-        partner_records = _get("partner_records", UNSET)
+        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
         if isinstance(partner_records, list):
             _p0 = (_path, "partner_records")
             _l0 = []

@@ -60,18 +60,23 @@ class PostCustomersAuthTokenBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_application_id = _get("external_application_id", UNSET)
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        token_type = _get("token_type", UNSET)
+        token_type = src_dict["token_type"] if "token_type" in src_dict else UNSET
         if type(token_type) is int:
             token_type = PostCustomersAuthTokenBodyTokenType(token_type)
         else:

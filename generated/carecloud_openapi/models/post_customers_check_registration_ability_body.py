@@ -54,8 +54,11 @@ class PostCustomersCheckRegistrationAbilityBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        type_ = _get("type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
         if isinstance(type_, str):
             type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
         else:
@@ -63,7 +66,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 type_, _path, "type", "PostCustomersCheckRegistrationAbilityBodyType", True, False
             )
 
-        value = _get("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

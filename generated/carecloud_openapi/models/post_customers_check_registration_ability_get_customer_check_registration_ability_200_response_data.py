@@ -46,8 +46,13 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        registration_ability = _get("registration_ability", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        registration_ability = (
+            src_dict["registration_ability"] if "registration_ability" in src_dict else UNSET
+        )
         if not (type(registration_ability) is bool) and registration_ability is not UNSET:
             registration_ability = odd(
                 registration_ability, _path, "registration_ability", "boolean", False, False

@@ -58,20 +58,23 @@ class PostCustomersSetStatusRecordBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        status_id = _get("status_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
         if not (isinstance(status_id, str)):
             status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        valid_from = _get("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 

@@ -41,8 +41,11 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        status_record_id = _get("status_record_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        status_record_id = src_dict["status_record_id"] if "status_record_id" in src_dict else UNSET
         if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
                 status_record_id, _path, "status_record_id", "string", False, False

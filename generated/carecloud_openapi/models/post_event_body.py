@@ -66,14 +66,17 @@ class PostEventBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        event = _get("event", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event = src_dict["event"] if "event" in src_dict else UNSET
         if isinstance(event, dict):
             event = EventPost.from_dict(event, (_path, "event"))
         else:
             event = odd(event, _path, "event", "EventPost", True, False)
 
-        property_records = _get("property_records", UNSET)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -40,8 +40,11 @@ class PostEventPostEvents201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        event_id = _get("event_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
         if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 

@@ -53,12 +53,15 @@ class PostGenerateDigitalCardBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        card_id = _get("card_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
         if not (isinstance(card_id, str)):
             card_id = odd(card_id, _path, "card_id", "string", True, False)
 
-        file_type = _get("file_type", UNSET)
+        file_type = src_dict["file_type"] if "file_type" in src_dict else UNSET
         if isinstance(file_type, str):
             file_type = PostGenerateDigitalCardBodyFileType(file_type)
         else:

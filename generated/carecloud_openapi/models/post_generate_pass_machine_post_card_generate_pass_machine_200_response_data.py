@@ -41,8 +41,11 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        file_url = _get("file_url", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        file_url = src_dict["file_url"] if "file_url" in src_dict else UNSET
         if not (isinstance(file_url, str)) and file_url is not UNSET:
             file_url = odd(file_url, _path, "file_url", "string", False, False)
 

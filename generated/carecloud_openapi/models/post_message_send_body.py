@@ -52,8 +52,11 @@ class PostMessageSendBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        message = _get("message", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        message = src_dict["message"] if "message" in src_dict else UNSET
         if isinstance(message, dict):
             message = Message.from_dict(message, (_path, "message"))
         else:

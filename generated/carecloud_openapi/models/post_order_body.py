@@ -50,8 +50,11 @@ class PostOrderBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        order = _get("order", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        order = src_dict["order"] if "order" in src_dict else UNSET
         if isinstance(order, dict):
             order = Order.from_dict(order, (_path, "order"))
         else:

@@ -40,8 +40,11 @@ class PostOrderPostOrders201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        order_id = _get("order_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        order_id = src_dict["order_id"] if "order_id" in src_dict else UNSET
         if not (isinstance(order_id, str)) and order_id is not UNSET:
             order_id = odd(order_id, _path, "order_id", "string", False, False)
 

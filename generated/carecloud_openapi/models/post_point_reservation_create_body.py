@@ -58,20 +58,23 @@ class PostPointReservationCreateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        external_id = _get("external_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        amount = _get("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        expiration_time = _get("expiration_time", UNSET)
+        expiration_time = src_dict["expiration_time"] if "expiration_time" in src_dict else UNSET
         if not (isinstance(expiration_time, str)) and expiration_time is not UNSET:
             expiration_time = odd(expiration_time, _path, "expiration_time", "string", False, False)
 

@@ -42,8 +42,11 @@ class PostPointReservationReleaseBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        external_id = _get("external_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 

@@ -40,8 +40,11 @@ class PostPointsAssignPostPointsAssign201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        point_id = _get("point_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
         if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 

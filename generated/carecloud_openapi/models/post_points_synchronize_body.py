@@ -58,20 +58,23 @@ class PostPointsSynchronizeBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        amount = _get("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -56,8 +56,13 @@ class PostProductReservationBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_reservation = _get("product_reservation", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation = (
+            src_dict["product_reservation"] if "product_reservation" in src_dict else UNSET
+        )
         if isinstance(product_reservation, dict):
             product_reservation = ProductReservation.from_dict(
                 product_reservation, (_path, "product_reservation")

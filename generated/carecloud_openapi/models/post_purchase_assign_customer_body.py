@@ -63,22 +63,27 @@ class PostPurchaseAssignCustomerBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        store_id = _get("store_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        external_purchase_id = _get("external_purchase_id", UNSET)
+        external_purchase_id = (
+            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
+        )
         if not (isinstance(external_purchase_id, str)):
             external_purchase_id = odd(
                 external_purchase_id, _path, "external_purchase_id", "string", True, False
             )
 
-        card_number = _get("card_number", UNSET)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -97,16 +97,19 @@ class PostPurchaseRecommendedRewardsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        store_id = _get("store_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        cashdesk_number = _get("cashdesk_number", UNSET)
+        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
         if not (type(cashdesk_number) is int):
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        reward_list_type = _get("reward_list_type", UNSET)
+        reward_list_type = src_dict["reward_list_type"] if "reward_list_type" in src_dict else UNSET
         if isinstance(reward_list_type, str):
             reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
         else:
@@ -119,17 +122,17 @@ class PostPurchaseRecommendedRewardsBody:
                 False,
             )
 
-        bill = _get("bill", UNSET)
+        bill = src_dict["bill"] if "bill" in src_dict else UNSET
         if isinstance(bill, dict):
             bill = Bill.from_dict(bill, (_path, "bill"))
         else:
             bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        card_number = _get("card_number", UNSET)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -63,8 +63,15 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        recommended_best_rewards = _get("recommended_best_rewards", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommended_best_rewards = (
+            src_dict["recommended_best_rewards"]
+            if "recommended_best_rewards" in src_dict
+            else UNSET
+        )
         if isinstance(recommended_best_rewards, list):
             _p0 = (_path, "recommended_best_rewards")
             _l0 = []
@@ -80,7 +87,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                 recommended_best_rewards, _path, "recommended_best_rewards", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

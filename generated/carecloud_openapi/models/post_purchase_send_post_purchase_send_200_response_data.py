@@ -40,8 +40,11 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        purchase_id = _get("purchase_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 

@@ -54,12 +54,15 @@ class PostRecommendationCartEliminateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        cart_product_ids = _get("cart_product_ids", UNSET)
+        cart_product_ids = src_dict["cart_product_ids"] if "cart_product_ids" in src_dict else UNSET
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
@@ -69,7 +72,7 @@ class PostRecommendationCartEliminateBody:
                 cart_product_ids, _path, "cart_product_ids", "array", False, False
             )
 
-        product_id_list = _get("product_id_list", UNSET)
+        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):

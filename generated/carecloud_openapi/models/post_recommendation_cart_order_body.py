@@ -54,8 +54,11 @@ class PostRecommendationCartOrderBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        cart_product_ids = _get("cart_product_ids", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        cart_product_ids = src_dict["cart_product_ids"] if "cart_product_ids" in src_dict else UNSET
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
@@ -65,7 +68,7 @@ class PostRecommendationCartOrderBody:
                 cart_product_ids, _path, "cart_product_ids", "array", True, False
             )
 
-        product_id_list = _get("product_id_list", UNSET)
+        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
@@ -73,7 +76,7 @@ class PostRecommendationCartOrderBody:
         else:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
-        count = _get("count", UNSET)
+        count = src_dict["count"] if "count" in src_dict else UNSET
         if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 

@@ -62,8 +62,15 @@ class PostRecommendationProductCombinePostRecommendationProductCombine200Respons
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        recommended_products_list = _get("recommended_products_list", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommended_products_list = (
+            src_dict["recommended_products_list"]
+            if "recommended_products_list" in src_dict
+            else UNSET
+        )
         if isinstance(recommended_products_list, list):
             _p0 = (_path, "recommended_products_list")
             _l0 = []
@@ -79,7 +86,7 @@ class PostRecommendationProductCombinePostRecommendationProductCombine200Respons
                 recommended_products_list, _path, "recommended_products_list", "array", False, False
             )
 
-        total_items = _get("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -42,8 +42,11 @@ class PostReservableProductsSearchBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        search_string = _get("search_string", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        search_string = src_dict["search_string"] if "search_string" in src_dict else UNSET
         if not (isinstance(search_string, str)):
             search_string = odd(search_string, _path, "search_string", "string", True, False)
 

@@ -54,8 +54,11 @@ class PostRewardCreateSimpleRewardBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        simple_reward = _get("simple_reward", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        simple_reward = src_dict["simple_reward"] if "simple_reward" in src_dict else UNSET
         if isinstance(simple_reward, dict):
             simple_reward = SimpleReward.from_dict(simple_reward, (_path, "simple_reward"))
         else:

@@ -40,8 +40,11 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        reward_id = _get("reward_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 

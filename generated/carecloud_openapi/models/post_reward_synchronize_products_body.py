@@ -57,8 +57,11 @@ class PostRewardSynchronizeProductsBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        products = _get("products", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        products = src_dict["products"] if "products" in src_dict else UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []

@@ -43,8 +43,11 @@ class PostSendOtpPostOTPSend200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        request_id = _get("request_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
         if not (isinstance(request_id, str)) and request_id is not UNSET:
             request_id = odd(request_id, _path, "request_id", "string", False, False)
 

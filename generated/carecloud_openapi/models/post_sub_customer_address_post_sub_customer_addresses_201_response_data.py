@@ -41,8 +41,13 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        additional_address_id = _get("additional_address_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        additional_address_id = (
+            src_dict["additional_address_id"] if "additional_address_id" in src_dict else UNSET
+        )
         if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
                 additional_address_id, _path, "additional_address_id", "string", False, False

@@ -54,8 +54,11 @@ class PostSubCustomerInterestBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        interest_record = _get("interest_record", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_record = src_dict["interest_record"] if "interest_record" in src_dict else UNSET
         if isinstance(interest_record, dict):
             interest_record = InterestRecord.from_dict(interest_record, (_path, "interest_record"))
         else:

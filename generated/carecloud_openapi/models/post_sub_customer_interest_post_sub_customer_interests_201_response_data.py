@@ -40,8 +40,13 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        interest_record_id = _get("interest_record_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_record_id = (
+            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
+        )
         if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False

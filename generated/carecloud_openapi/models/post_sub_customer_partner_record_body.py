@@ -54,8 +54,11 @@ class PostSubCustomerPartnerRecordBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        partner_record = _get("partner_record", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        partner_record = src_dict["partner_record"] if "partner_record" in src_dict else UNSET
         if isinstance(partner_record, dict):
             partner_record = PartnerRecord.from_dict(partner_record, (_path, "partner_record"))
         else:

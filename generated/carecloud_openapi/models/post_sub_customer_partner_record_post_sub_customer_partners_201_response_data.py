@@ -41,8 +41,13 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        partner_record_id = _get("partner_record_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        partner_record_id = (
+            src_dict["partner_record_id"] if "partner_record_id" in src_dict else UNSET
+        )
         if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
                 partner_record_id, _path, "partner_record_id", "string", False, False

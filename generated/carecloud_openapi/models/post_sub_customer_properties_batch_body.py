@@ -70,8 +70,11 @@ class PostSubCustomerPropertiesBatchBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        property_records = _get("property_records", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -87,7 +90,7 @@ class PostSubCustomerPropertiesBatchBody:
                 property_records, _path, "property_records", "array", True, False
             )
 
-        error_processing = _get("error_processing", UNSET)
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

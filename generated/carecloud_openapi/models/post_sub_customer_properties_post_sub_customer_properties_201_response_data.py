@@ -41,8 +41,13 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        property_record_id = _get("property_record_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_record_id = (
+            src_dict["property_record_id"] if "property_record_id" in src_dict else UNSET
+        )
         if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False

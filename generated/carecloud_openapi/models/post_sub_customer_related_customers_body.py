@@ -54,8 +54,11 @@ class PostSubCustomerRelatedCustomersBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        related_customer = _get("related_customer", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_customer = src_dict["related_customer"] if "related_customer" in src_dict else UNSET
         if isinstance(related_customer, dict):
             related_customer = RelatedCustomer.from_dict(
                 related_customer, (_path, "related_customer")

@@ -42,8 +42,13 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_relation_id = _get("customer_relation_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_relation_id = (
+            src_dict["customer_relation_id"] if "customer_relation_id" in src_dict else UNSET
+        )
         if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
                 customer_relation_id, _path, "customer_relation_id", "string", False, False

@@ -61,12 +61,15 @@ class PostSubCustomerSetPartnersBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_records = _get("partner_records", UNSET)
+        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
         if isinstance(partner_records, list):
             _p0 = (_path, "partner_records")
             _l0 = []

@@ -54,8 +54,13 @@ class PostSubCustomerSourceBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_source_record = _get("customer_source_record", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_record = (
+            src_dict["customer_source_record"] if "customer_source_record" in src_dict else UNSET
+        )
         if isinstance(customer_source_record, dict):
             customer_source_record = CustomerSourceRecord.from_dict(
                 customer_source_record, (_path, "customer_source_record")

@@ -41,8 +41,15 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        customer_source_record_id = _get("customer_source_record_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_record_id = (
+            src_dict["customer_source_record_id"]
+            if "customer_source_record_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(customer_source_record_id, str))
             and customer_source_record_id is not UNSET

@@ -54,8 +54,11 @@ class PostTaskAssigneeBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        task_assignee = _get("task_assignee", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_assignee = src_dict["task_assignee"] if "task_assignee" in src_dict else UNSET
         if isinstance(task_assignee, dict):
             task_assignee = TaskAssignee.from_dict(task_assignee, (_path, "task_assignee"))
         else:

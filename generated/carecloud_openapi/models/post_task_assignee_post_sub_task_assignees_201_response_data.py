@@ -41,8 +41,11 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        task_assignee_id = _get("task_assignee_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_assignee_id = src_dict["task_assignee_id"] if "task_assignee_id" in src_dict else UNSET
         if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
             task_assignee_id = odd(
                 task_assignee_id, _path, "task_assignee_id", "string", False, False

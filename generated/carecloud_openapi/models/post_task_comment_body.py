@@ -54,8 +54,11 @@ class PostTaskCommentBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        task_comment = _get("task_comment", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_comment = src_dict["task_comment"] if "task_comment" in src_dict else UNSET
         if isinstance(task_comment, dict):
             task_comment = TaskComment.from_dict(task_comment, (_path, "task_comment"))
         else:

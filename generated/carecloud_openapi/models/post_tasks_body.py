@@ -76,14 +76,17 @@ class PostTasksBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        task = _get("task", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task = src_dict["task"] if "task" in src_dict else UNSET
         if isinstance(task, dict):
             task = Task.from_dict(task, (_path, "task"))
         else:
             task = odd(task, _path, "task", "Task", True, False)
 
-        property_records = _get("property_records", UNSET)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -99,7 +102,7 @@ class PostTasksBody:
                 property_records, _path, "property_records", "array", False, False
             )
 
-        assignees = _get("assignees", UNSET)
+        assignees = src_dict["assignees"] if "assignees" in src_dict else UNSET
         if isinstance(assignees, list):
             _p0 = (_path, "assignees")
             _l0 = []

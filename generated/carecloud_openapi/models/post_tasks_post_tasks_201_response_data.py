@@ -40,8 +40,11 @@ class PostTasksPostTasks201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        task_id = _get("task_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
         if not (isinstance(task_id, str)) and task_id is not UNSET:
             task_id = odd(task_id, _path, "task_id", "string", False, False)
 

@@ -57,16 +57,19 @@ class PostTokenAuthTokenLoginBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        application_id = _get("application_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        application_id = src_dict["application_id"] if "application_id" in src_dict else UNSET
         if not (isinstance(application_id, str)):
             application_id = odd(application_id, _path, "application_id", "string", True, False)
 
-        token = _get("token", UNSET)
+        token = src_dict["token"] if "token" in src_dict else UNSET
         if not (isinstance(token, str)):
             token = odd(token, _path, "token", "string", True, False)
 
-        token_request_id = _get("token_request_id", UNSET)
+        token_request_id = src_dict["token_request_id"] if "token_request_id" in src_dict else UNSET
         if not (isinstance(token_request_id, str)):
             token_request_id = odd(
                 token_request_id, _path, "token_request_id", "string", True, False

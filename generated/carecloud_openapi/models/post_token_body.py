@@ -69,26 +69,31 @@ class PostTokenBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        device = _get("device", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        device = src_dict["device"] if "device" in src_dict else UNSET
         if isinstance(device, dict):
             device = Device.from_dict(device, (_path, "device"))
         else:
             device = odd(device, _path, "device", "Device", True, False)
 
-        setup = _get("setup", UNSET)
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
         if isinstance(setup, dict):
             setup = Setup.from_dict(setup, (_path, "setup"))
         else:
             setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        external_application_id = _get("external_application_id", UNSET)
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        push_token = _get("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
         if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 

@@ -55,8 +55,11 @@ class PostTokenLoginBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        login_type = _get("login_type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        login_type = src_dict["login_type"] if "login_type" in src_dict else UNSET
         if isinstance(login_type, str):
             login_type = PostTokenLoginBodyLoginType(login_type)
         else:
@@ -64,11 +67,11 @@ class PostTokenLoginBody:
                 login_type, _path, "login_type", "PostTokenLoginBodyLoginType", True, False
             )
 
-        login_value = _get("login_value", UNSET)
+        login_value = src_dict["login_value"] if "login_value" in src_dict else UNSET
         if not (isinstance(login_value, str)):
             login_value = odd(login_value, _path, "login_value", "string", True, False)
 
-        password = _get("password", UNSET)
+        password = src_dict["password"] if "password" in src_dict else UNSET
         if not (isinstance(password, str)):
             password = odd(password, _path, "password", "string", True, False)
 

@@ -54,8 +54,11 @@ class PostTokenLoginPostTokenLogin200Response:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        data = _get("data", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        data = src_dict["data"] if "data" in src_dict else UNSET
         if isinstance(data, dict):
             data = PostTokenLoginPostTokenLogin200ResponseData.from_dict(data, (_path, "data"))
         else:

@@ -41,8 +41,11 @@ class PostTokenPostTokens201ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        token_id = _get("token_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        token_id = src_dict["token_id"] if "token_id" in src_dict else UNSET
         if not (isinstance(token_id, str)) and token_id is not UNSET:
             token_id = odd(token_id, _path, "token_id", "string", False, False)
 

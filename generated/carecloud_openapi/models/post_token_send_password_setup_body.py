@@ -62,12 +62,19 @@ class PostTokenSendPasswordSetupBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        email = _get("email", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        email = src_dict["email"] if "email" in src_dict else UNSET
         if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
-        communication_channel_id = _get("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(communication_channel_id, str))
             and communication_channel_id is not UNSET
@@ -76,7 +83,7 @@ class PostTokenSendPasswordSetupBody:
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
-        recipient = _get("recipient", UNSET)
+        recipient = src_dict["recipient"] if "recipient" in src_dict else UNSET
         if not (isinstance(recipient, str)) and recipient is not UNSET:
             recipient = odd(recipient, _path, "recipient", "string", False, False)
 

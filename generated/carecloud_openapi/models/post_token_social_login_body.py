@@ -57,8 +57,15 @@ class PostTokenSocialLoginBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        social_network_credentials = _get("social_network_credentials", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        social_network_credentials = (
+            src_dict["social_network_credentials"]
+            if "social_network_credentials" in src_dict
+            else UNSET
+        )
         if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
                 social_network_credentials, (_path, "social_network_credentials")

@@ -52,8 +52,15 @@ class PostUserLoginBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        user_external_application_id = _get("user_external_application_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(user_external_application_id, str))
             and user_external_application_id is not UNSET
@@ -67,11 +74,11 @@ class PostUserLoginBody:
                 False,
             )
 
-        login = _get("login", UNSET)
+        login = src_dict["login"] if "login" in src_dict else UNSET
         if not (isinstance(login, str)) and login is not UNSET:
             login = odd(login, _path, "login", "string", False, False)
 
-        password = _get("password", UNSET)
+        password = src_dict["password"] if "password" in src_dict else UNSET
         if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 

@@ -48,8 +48,15 @@ class PostUserLogoutBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        user_external_application_id = _get("user_external_application_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
         if not (isinstance(user_external_application_id, str)):
             user_external_application_id = odd(
                 user_external_application_id,
@@ -60,7 +67,7 @@ class PostUserLogoutBody:
                 False,
             )
 
-        bearer_token = _get("bearer_token", UNSET)
+        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
         if not (isinstance(bearer_token, str)):
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", True, False)
 

@@ -47,8 +47,15 @@ class PostUserSsoLoginBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        user_external_application_id = _get("user_external_application_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
         if not (isinstance(user_external_application_id, str)):
             user_external_application_id = odd(
                 user_external_application_id,
@@ -59,7 +66,7 @@ class PostUserSsoLoginBody:
                 False,
             )
 
-        sso_token = _get("sso_token", UNSET)
+        sso_token = src_dict["sso_token"] if "sso_token" in src_dict else UNSET
         if not (isinstance(sso_token, str)):
             sso_token = odd(sso_token, _path, "sso_token", "string", True, False)
 

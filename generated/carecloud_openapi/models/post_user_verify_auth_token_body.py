@@ -42,8 +42,11 @@ class PostUserVerifyAuthTokenBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        auth_token = _get("auth_token", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        auth_token = src_dict["auth_token"] if "auth_token" in src_dict else UNSET
         if not (isinstance(auth_token, str)):
             auth_token = odd(auth_token, _path, "auth_token", "string", True, False)
 

@@ -40,8 +40,11 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        user_id = _get("user_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
         if not (isinstance(user_id, str)) and user_id is not UNSET:
             user_id = odd(user_id, _path, "user_id", "string", False, False)
 

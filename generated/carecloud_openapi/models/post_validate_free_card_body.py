@@ -42,8 +42,11 @@ class PostValidateFreeCardBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        card_number = _get("card_number", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
         if not (isinstance(card_number, str)):
             card_number = odd(card_number, _path, "card_number", "string", True, False)
 

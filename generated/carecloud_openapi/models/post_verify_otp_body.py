@@ -55,18 +55,25 @@ class PostVerifyOtpBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        verification_code = _get("verification_code", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        verification_code = (
+            src_dict["verification_code"] if "verification_code" in src_dict else UNSET
+        )
         if not (isinstance(verification_code, str)):
             verification_code = odd(
                 verification_code, _path, "verification_code", "string", True, False
             )
 
-        request_id = _get("request_id", UNSET)
+        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
         if not (isinstance(request_id, str)):
             request_id = odd(request_id, _path, "request_id", "string", True, False)
 
-        external_application_id = _get("external_application_id", UNSET)
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False

@@ -40,8 +40,11 @@ class PostVerifyOtpPostOTPVerify200ResponseData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        is_valid = _get("is_valid", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        is_valid = src_dict["is_valid"] if "is_valid" in src_dict else UNSET
         if not (type(is_valid) is bool) and is_valid is not UNSET:
             is_valid = odd(is_valid, _path, "is_valid", "boolean", False, False)
 

@@ -49,12 +49,15 @@ class PostVoucherApplyBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        date_applied = _get("date_applied", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        date_applied = src_dict["date_applied"] if "date_applied" in src_dict else UNSET
         if not (isinstance(date_applied, str)):
             date_applied = odd(date_applied, _path, "date_applied", "string", True, False)
 
-        store_id = _get("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 

@@ -60,12 +60,15 @@ class ProductIdentification:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_id = _get("product_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        plu_ids = _get("plu_ids", UNSET)
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []

@@ -48,12 +48,15 @@ class ProductReservationComment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        comment_text = _get("comment_text", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        comment_text = src_dict["comment_text"] if "comment_text" in src_dict else UNSET
         if not (isinstance(comment_text, str)) and comment_text is not UNSET:
             comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
 
-        comment_time = _get("comment_time", UNSET)
+        comment_time = src_dict["comment_time"] if "comment_time" in src_dict else UNSET
         if not (isinstance(comment_time, str)) and comment_time is not UNSET:
             comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
 

@@ -49,9 +49,14 @@ class ProductReservationExternalListType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        product_reservation_external_list_type_id = _get(
-            "product_reservation_external_list_type_id", UNSET
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_external_list_type_id = (
+            src_dict["product_reservation_external_list_type_id"]
+            if "product_reservation_external_list_type_id" in src_dict
+            else UNSET
         )
         if (
             not (isinstance(product_reservation_external_list_type_id, str))
@@ -66,7 +71,7 @@ class ProductReservationExternalListType:
                 False,
             )
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 

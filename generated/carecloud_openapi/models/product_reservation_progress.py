@@ -52,14 +52,23 @@ class ProductReservationProgress:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        reservation_progress_id = _get("reservation_progress_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reservation_progress_id = (
+            src_dict["reservation_progress_id"] if "reservation_progress_id" in src_dict else UNSET
+        )
         if not (type(reservation_progress_id) is int) and reservation_progress_id is not UNSET:
             reservation_progress_id = odd(
                 reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
             )
 
-        reservation_progress_text = _get("reservation_progress_text", UNSET)
+        reservation_progress_text = (
+            src_dict["reservation_progress_text"]
+            if "reservation_progress_text" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(reservation_progress_text, str))
             and reservation_progress_text is not UNSET
@@ -73,7 +82,11 @@ class ProductReservationProgress:
                 False,
             )
 
-        reservation_progress_time = _get("reservation_progress_time", UNSET)
+        reservation_progress_time = (
+            src_dict["reservation_progress_time"]
+            if "reservation_progress_time" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(reservation_progress_time, str))
             and reservation_progress_time is not UNSET

@@ -66,8 +66,15 @@ class ProductReservationSource:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        product_reservation_source_id = _get("product_reservation_source_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_source_id = (
+            src_dict["product_reservation_source_id"]
+            if "product_reservation_source_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(product_reservation_source_id, str))
             and product_reservation_source_id is not UNSET
@@ -81,15 +88,15 @@ class ProductReservationSource:
                 False,
             )
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = ProductReservationSourceState(state)
         else:

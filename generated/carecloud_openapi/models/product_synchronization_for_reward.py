@@ -80,8 +80,15 @@ class ProductSynchronizationForReward:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        reward_product_relation_type = _get("reward_product_relation_type", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reward_product_relation_type = (
+            src_dict["reward_product_relation_type"]
+            if "reward_product_relation_type" in src_dict
+            else UNSET
+        )
         if type(reward_product_relation_type) is int:
             reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
                 reward_product_relation_type
@@ -96,11 +103,11 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        product_id = _get("product_id", UNSET)
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        plu_id = _get("plu_id", UNSET)
+        plu_id = src_dict["plu_id"] if "plu_id" in src_dict else UNSET
         if isinstance(plu_id, dict):
             plu_id = PluId.from_dict(plu_id, (_path, "plu_id"))
         else:

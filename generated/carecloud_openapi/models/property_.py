@@ -102,32 +102,35 @@ class Property:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        data_type = _get("data_type", UNSET)
+        data_type = src_dict["data_type"] if "data_type" in src_dict else UNSET
         if not (isinstance(data_type, str)):
             data_type = odd(data_type, _path, "data_type", "string", True, False)
 
-        is_required = _get("is_required", UNSET)
+        is_required = src_dict["is_required"] if "is_required" in src_dict else UNSET
         if not (type(is_required) is bool):
             is_required = odd(is_required, _path, "is_required", "boolean", True, False)
 
-        is_unique = _get("is_unique", UNSET)
+        is_unique = src_dict["is_unique"] if "is_unique" in src_dict else UNSET
         if not (type(is_unique) is bool):
             is_unique = odd(is_unique, _path, "is_unique", "boolean", True, False)
 
-        property_id = _get("property_id", UNSET)
+        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
         if not (isinstance(property_id, str)) and property_id is not UNSET:
             property_id = odd(property_id, _path, "property_id", "string", False, False)
 
-        description = _get("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        items = _get("items", UNSET)
+        items = src_dict["items"] if "items" in src_dict else UNSET
         if isinstance(items, list):
             _p0 = (_path, "items")
             _l0 = []
@@ -141,11 +144,11 @@ class Property:
         else:
             items = odd(items, _path, "items", "array", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = PropertyState(state)
         else:

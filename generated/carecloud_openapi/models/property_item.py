@@ -63,22 +63,27 @@ class PropertyItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        id = _get("id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        id = src_dict["id"] if "id" in src_dict else UNSET
         if not (isinstance(id, str)) and id is not UNSET:
             id = odd(id, _path, "id", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        resource_record_id = _get("resource_record_id", UNSET)
+        resource_record_id = (
+            src_dict["resource_record_id"] if "resource_record_id" in src_dict else UNSET
+        )
         if not (isinstance(resource_record_id, str)) and resource_record_id is not UNSET:
             resource_record_id = odd(
                 resource_record_id, _path, "resource_record_id", "string", False, False
             )
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = PropertyItemState(state)
         else:

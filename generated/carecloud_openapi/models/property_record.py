@@ -162,22 +162,27 @@ class PropertyRecord:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        property_id = _get("property_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
         if not (isinstance(property_id, str)):
             property_id = odd(property_id, _path, "property_id", "string", True, False)
 
-        property_record_id = _get("property_record_id", UNSET)
+        property_record_id = (
+            src_dict["property_record_id"] if "property_record_id" in src_dict else UNSET
+        )
         if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False
             )
 
-        property_name = _get("property_name", UNSET)
+        property_name = src_dict["property_name"] if "property_name" in src_dict else UNSET
         if not (isinstance(property_name, str)) and property_name is not UNSET:
             property_name = odd(property_name, _path, "property_name", "string", False, False)
 
-        property_value = _get("property_value", UNSET)
+        property_value = src_dict["property_value"] if "property_value" in src_dict else UNSET
         if (
             isinstance(property_value, str)
             or (type(property_value) is float or type(property_value) is int)
@@ -200,7 +205,7 @@ class PropertyRecord:
                 False,
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

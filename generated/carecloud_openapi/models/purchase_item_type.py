@@ -53,16 +53,19 @@ class PurchaseItemType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        type_id = _get("type_id", UNSET)
+        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
         if not (isinstance(type_id, str)) and type_id is not UNSET:
             type_id = odd(type_id, _path, "type_id", "string", False, False)
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 

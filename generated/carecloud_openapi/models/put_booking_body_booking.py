@@ -70,16 +70,19 @@ class PutBookingBodyBooking:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer_id = _get("customer_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        booking_status = _get("booking_status", UNSET)
+        booking_status = src_dict["booking_status"] if "booking_status" in src_dict else UNSET
         if not (isinstance(booking_status, str)) and booking_status is not UNSET:
             booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
-        data = _get("data", UNSET)
+        data = src_dict["data"] if "data" in src_dict else UNSET
         if isinstance(data, str):
             pass
         elif isinstance(data, list):

@@ -50,8 +50,11 @@ class PutCardBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        card = _get("card", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card = src_dict["card"] if "card" in src_dict else UNSET
         if isinstance(card, dict):
             card = Card.from_dict(card, (_path, "card"))
         else:

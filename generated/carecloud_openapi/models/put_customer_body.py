@@ -86,18 +86,25 @@ class PutCustomerBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        customer = _get("customer", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer = src_dict["customer"] if "customer" in src_dict else UNSET
         if isinstance(customer, dict):
             customer = Customer.from_dict(customer, (_path, "customer"))
         else:
             customer = odd(customer, _path, "customer", "Customer", True, False)
 
-        password = _get("password", UNSET)
+        password = src_dict["password"] if "password" in src_dict else UNSET
         if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
-        social_network_credentials = _get("social_network_credentials", UNSET)
+        social_network_credentials = (
+            src_dict["social_network_credentials"]
+            if "social_network_credentials" in src_dict
+            else UNSET
+        )
         if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
                 social_network_credentials, (_path, "social_network_credentials")
@@ -112,7 +119,7 @@ class PutCustomerBody:
                 False,
             )
 
-        property_records = _get("property_records", UNSET)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

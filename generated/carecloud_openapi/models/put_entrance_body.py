@@ -54,8 +54,11 @@ class PutEntranceBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        entrance = _get("entrance", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        entrance = src_dict["entrance"] if "entrance" in src_dict else UNSET
         if isinstance(entrance, dict):
             entrance = Entrance.from_dict(entrance, (_path, "entrance"))
         else:

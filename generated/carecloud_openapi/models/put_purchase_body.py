@@ -54,8 +54,11 @@ class PutPurchaseBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        purchase = _get("purchase", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase = src_dict["purchase"] if "purchase" in src_dict else UNSET
         if isinstance(purchase, dict):
             purchase = Purchase.from_dict(purchase, (_path, "purchase"))
         else:

@@ -50,8 +50,11 @@ class PutStoreBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        store = _get("store", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store = src_dict["store"] if "store" in src_dict else UNSET
         if isinstance(store, dict):
             store = Store.from_dict(store, (_path, "store"))
         else:

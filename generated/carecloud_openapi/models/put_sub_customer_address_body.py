@@ -54,8 +54,13 @@ class PutSubCustomerAddressBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        additional_address = _get("additional_address", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        additional_address = (
+            src_dict["additional_address"] if "additional_address" in src_dict else UNSET
+        )
         if isinstance(additional_address, dict):
             additional_address = AdditionalAddress.from_dict(
                 additional_address, (_path, "additional_address")

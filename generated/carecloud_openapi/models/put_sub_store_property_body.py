@@ -54,8 +54,11 @@ class PutSubStorePropertyBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        property_record = _get("property_record", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_record = src_dict["property_record"] if "property_record" in src_dict else UNSET
         if isinstance(property_record, dict):
             property_record = PropertyRecord.from_dict(property_record, (_path, "property_record"))
         else:

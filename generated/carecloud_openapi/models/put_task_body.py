@@ -50,8 +50,11 @@ class PutTaskBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        task = _get("task", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task = src_dict["task"] if "task" in src_dict else UNSET
         if isinstance(task, dict):
             task = Task.from_dict(task, (_path, "task"))
         else:

@@ -55,14 +55,17 @@ class PutTokenBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        setup = _get("setup", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
         if isinstance(setup, dict):
             setup = Setup.from_dict(setup, (_path, "setup"))
         else:
             setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        push_token = _get("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
         if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 

@@ -52,8 +52,11 @@ class PutVoucherBody:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        voucher = _get("voucher", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher = src_dict["voucher"] if "voucher" in src_dict else UNSET
         if isinstance(voucher, dict):
             voucher = Voucher.from_dict(voucher, (_path, "voucher"))
         else:

@@ -84,16 +84,19 @@ class RecommendedReward:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        code = _get("code", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        code = src_dict["code"] if "code" in src_dict else UNSET
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        reward_priority = _get("reward_priority", UNSET)
+        reward_priority = src_dict["reward_priority"] if "reward_priority" in src_dict else UNSET
         if type(reward_priority) is int:
             reward_priority = RecommendedRewardRewardPriority(reward_priority)
         else:
@@ -106,15 +109,17 @@ class RecommendedReward:
                 False,
             )
 
-        max_count = _get("max_count", UNSET)
+        max_count = src_dict["max_count"] if "max_count" in src_dict else UNSET
         if not (type(max_count) is int) and max_count is not UNSET:
             max_count = odd(max_count, _path, "max_count", "integer", False, False)
 
-        description = _get("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        reward_properties = _get("reward_properties", UNSET)
+        reward_properties = (
+            src_dict["reward_properties"] if "reward_properties" in src_dict else UNSET
+        )
         if isinstance(reward_properties, dict):
             reward_properties = RewardProperties.from_dict(
                 reward_properties, (_path, "reward_properties")

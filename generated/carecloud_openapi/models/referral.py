@@ -65,26 +65,31 @@ class Referral:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        referral_id = _get("referral_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        referral_id = src_dict["referral_id"] if "referral_id" in src_dict else UNSET
         if not (isinstance(referral_id, str)):
             referral_id = odd(referral_id, _path, "referral_id", "string", True, False)
 
-        code = _get("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        referral_campaign_id = _get("referral_campaign_id", UNSET)
+        referral_campaign_id = (
+            src_dict["referral_campaign_id"] if "referral_campaign_id" in src_dict else UNSET
+        )
         if not (isinstance(referral_campaign_id, str)):
             referral_campaign_id = odd(
                 referral_campaign_id, _path, "referral_campaign_id", "string", True, False
             )
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if isinstance(valid_to, str):
             pass
         else:

@@ -165,24 +165,27 @@ class RewardProduct:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        product_id = _get("product_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        code = _get("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        external_id = _get("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        plu_ids = _get("plu_ids", UNSET)
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -196,23 +199,23 @@ class RewardProduct:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
-        product_group_id = _get("product_group_id", UNSET)
+        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
-        product_brand_id = _get("product_brand_id", UNSET)
+        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
-        partner_id = _get("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        prices = _get("prices", UNSET)
+        prices = src_dict["prices"] if "prices" in src_dict else UNSET
         if isinstance(prices, list):
             _p0 = (_path, "prices")
             _l0 = []
@@ -226,7 +229,9 @@ class RewardProduct:
         else:
             prices = odd(prices, _path, "prices", "array", False, False)
 
-        additional_properties = _get("additional_properties", UNSET)
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
+        )
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []
@@ -242,7 +247,7 @@ class RewardProduct:
                 additional_properties, _path, "additional_properties", "array", False, False
             )
 
-        image_urls = _get("image_urls", UNSET)
+        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -250,17 +255,17 @@ class RewardProduct:
         else:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = ProductState(state)
         else:
             state = odd(state, _path, "state", "ProductState", False, False)
 
-        tags = _get("tags", UNSET)
+        tags = src_dict["tags"] if "tags" in src_dict else UNSET
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -274,7 +279,11 @@ class RewardProduct:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        minimum_number_of_products = _get("minimum_number_of_products", UNSET)
+        minimum_number_of_products = (
+            src_dict["minimum_number_of_products"]
+            if "minimum_number_of_products" in src_dict
+            else UNSET
+        )
         if (
             not (type(minimum_number_of_products) is int)
             and minimum_number_of_products is not UNSET
@@ -288,7 +297,11 @@ class RewardProduct:
                 False,
             )
 
-        reward_product_relation_types = _get("reward_product_relation_types", UNSET)
+        reward_product_relation_types = (
+            src_dict["reward_product_relation_types"]
+            if "reward_product_relation_types" in src_dict
+            else UNSET
+        )
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
                 if not (isinstance(_v0, str)):

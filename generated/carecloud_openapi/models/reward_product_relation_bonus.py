@@ -66,8 +66,11 @@ class RewardProductRelationBonus:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        related_to = _get("related_to", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_to = src_dict["related_to"] if "related_to" in src_dict else UNSET
         if isinstance(related_to, str):
             related_to = RewardProductRelationBonusRelatedTo(related_to)
         else:
@@ -75,15 +78,15 @@ class RewardProductRelationBonus:
                 related_to, _path, "related_to", "RewardProductRelationBonusRelatedTo", False, False
             )
 
-        count = _get("count", UNSET)
+        count = src_dict["count"] if "count" in src_dict else UNSET
         if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
-        min_price = _get("min_price", UNSET)
+        min_price = src_dict["min_price"] if "min_price" in src_dict else UNSET
         if not (type(min_price) is float or type(min_price) is int) and min_price is not UNSET:
             min_price = odd(min_price, _path, "min_price", "number", False, False)
 
-        max_price = _get("max_price", UNSET)
+        max_price = src_dict["max_price"] if "max_price" in src_dict else UNSET
         if not (type(max_price) is float or type(max_price) is int) and max_price is not UNSET:
             max_price = odd(max_price, _path, "max_price", "number", False, False)
 

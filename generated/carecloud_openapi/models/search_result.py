@@ -65,18 +65,23 @@ class SearchResult:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        search_result_string = _get("search_result_string", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        search_result_string = (
+            src_dict["search_result_string"] if "search_result_string" in src_dict else UNSET
+        )
         if not (isinstance(search_result_string, str)):
             search_result_string = odd(
                 search_result_string, _path, "search_result_string", "string", True, False
             )
 
-        resource_id = _get("resource_id", UNSET)
+        resource_id = src_dict["resource_id"] if "resource_id" in src_dict else UNSET
         if not (isinstance(resource_id, str)):
             resource_id = odd(resource_id, _path, "resource_id", "string", True, False)
 
-        flags = _get("flags", UNSET)
+        flags = src_dict["flags"] if "flags" in src_dict else UNSET
         if isinstance(flags, list):
             _p0 = (_path, "flags")
             _l0 = []

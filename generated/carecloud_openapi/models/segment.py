@@ -70,32 +70,37 @@ class Segment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        segment_id = _get("segment_id", UNSET)
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
         if not (isinstance(segment_id, str)) and segment_id is not UNSET:
             segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 
-        segment_group_id = _get("segment_group_id", UNSET)
+        segment_group_id = src_dict["segment_group_id"] if "segment_group_id" in src_dict else UNSET
         if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
             segment_group_id = odd(
                 segment_group_id, _path, "segment_group_id", "string", False, False
             )
 
-        segment_picture_url = _get("segment_picture_url", UNSET)
+        segment_picture_url = (
+            src_dict["segment_picture_url"] if "segment_picture_url" in src_dict else UNSET
+        )
         if not (isinstance(segment_picture_url, str)) and segment_picture_url is not UNSET:
             segment_picture_url = odd(
                 segment_picture_url, _path, "segment_picture_url", "string", False, False
             )
 
-        note = _get("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

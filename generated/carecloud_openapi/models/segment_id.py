@@ -44,8 +44,11 @@ class SegmentID:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        segment_id = _get("segment_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
         if not (isinstance(segment_id, str)):
             segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 

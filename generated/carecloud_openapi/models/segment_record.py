@@ -60,20 +60,23 @@ class SegmentRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        segment_id = _get("segment_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
         if not (isinstance(segment_id, str)):
             segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        created_at = _get("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
         if not (isinstance(created_at, str)):
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -52,16 +52,21 @@ class Setup:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        language_id = _get("language_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
         if not (isinstance(language_id, str)):
             language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        allowed_gps = _get("allowed_gps", UNSET)
+        allowed_gps = src_dict["allowed_gps"] if "allowed_gps" in src_dict else UNSET
         if not (type(allowed_gps) is bool):
             allowed_gps = odd(allowed_gps, _path, "allowed_gps", "boolean", True, False)
 
-        allowed_notifications = _get("allowed_notifications", UNSET)
+        allowed_notifications = (
+            src_dict["allowed_notifications"] if "allowed_notifications" in src_dict else UNSET
+        )
         if not (type(allowed_notifications) is bool):
             allowed_notifications = odd(
                 allowed_notifications, _path, "allowed_notifications", "boolean", True, False

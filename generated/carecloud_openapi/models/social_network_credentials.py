@@ -50,14 +50,21 @@ class SocialNetworkCredentials:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        social_network_id = _get("social_network_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        social_network_id = (
+            src_dict["social_network_id"] if "social_network_id" in src_dict else UNSET
+        )
         if not (isinstance(social_network_id, str)):
             social_network_id = odd(
                 social_network_id, _path, "social_network_id", "string", True, False
             )
 
-        social_network_token = _get("social_network_token", UNSET)
+        social_network_token = (
+            src_dict["social_network_token"] if "social_network_token" in src_dict else UNSET
+        )
         if not (isinstance(social_network_token, str)):
             social_network_token = odd(
                 social_network_token, _path, "social_network_token", "string", True, False

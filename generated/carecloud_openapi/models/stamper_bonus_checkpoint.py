@@ -54,8 +54,15 @@ class StamperBonusCheckpoint:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        stamper_bonus_checkpoint_id = _get("stamper_bonus_checkpoint_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_bonus_checkpoint_id = (
+            src_dict["stamper_bonus_checkpoint_id"]
+            if "stamper_bonus_checkpoint_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(stamper_bonus_checkpoint_id, str))
             and stamper_bonus_checkpoint_id is not UNSET
@@ -69,11 +76,11 @@ class StamperBonusCheckpoint:
                 False,
             )
 
-        description = _get("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        stamp_number = _get("stamp_number", UNSET)
+        stamp_number = src_dict["stamp_number"] if "stamp_number" in src_dict else UNSET
         if not (type(stamp_number) is int) and stamp_number is not UNSET:
             stamp_number = odd(stamp_number, _path, "stamp_number", "integer", False, False)
 

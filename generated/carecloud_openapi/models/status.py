@@ -137,50 +137,61 @@ class Status:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        description = _get("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
         if not (isinstance(description, str)):
             description = odd(description, _path, "description", "string", True, False)
 
-        validity_period = _get("validity_period", UNSET)
+        validity_period = src_dict["validity_period"] if "validity_period" in src_dict else UNSET
         if not (isinstance(validity_period, str)):
             validity_period = odd(validity_period, _path, "validity_period", "string", True, False)
 
-        collection_points = _get("collection_points", UNSET)
+        collection_points = (
+            src_dict["collection_points"] if "collection_points" in src_dict else UNSET
+        )
         if not (type(collection_points) is bool):
             collection_points = odd(
                 collection_points, _path, "collection_points", "boolean", True, False
             )
 
-        payment_points = _get("payment_points", UNSET)
+        payment_points = src_dict["payment_points"] if "payment_points" in src_dict else UNSET
         if not (type(payment_points) is bool):
             payment_points = odd(payment_points, _path, "payment_points", "boolean", True, False)
 
-        qualification_type = _get("qualification_type", UNSET)
+        qualification_type = (
+            src_dict["qualification_type"] if "qualification_type" in src_dict else UNSET
+        )
         if not (type(qualification_type) is int):
             qualification_type = odd(
                 qualification_type, _path, "qualification_type", "integer", True, False
             )
 
-        discount = _get("discount", UNSET)
+        discount = src_dict["discount"] if "discount" in src_dict else UNSET
         if not (type(discount) is int):
             discount = odd(discount, _path, "discount", "integer", True, False)
 
-        status_id = _get("status_id", UNSET)
+        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
         if not (isinstance(status_id, str)) and status_id is not UNSET:
             status_id = odd(status_id, _path, "status_id", "string", False, False)
 
-        qualification_period = _get("qualification_period", UNSET)
+        qualification_period = (
+            src_dict["qualification_period"] if "qualification_period" in src_dict else UNSET
+        )
         if not (type(qualification_period) is int) and qualification_period is not UNSET:
             qualification_period = odd(
                 qualification_period, _path, "qualification_period", "integer", False, False
             )
 
-        qualification_turnover = _get("qualification_turnover", UNSET)
+        qualification_turnover = (
+            src_dict["qualification_turnover"] if "qualification_turnover" in src_dict else UNSET
+        )
         if isinstance(qualification_turnover, list):
             _p0 = (_path, "qualification_turnover")
             _l0 = []
@@ -196,7 +207,9 @@ class Status:
                 qualification_turnover, _path, "qualification_turnover", "array", False, False
             )
 
-        qualification_points = _get("qualification_points", UNSET)
+        qualification_points = (
+            src_dict["qualification_points"] if "qualification_points" in src_dict else UNSET
+        )
         if (
             not (type(qualification_points) is float or type(qualification_points) is int)
             and qualification_points is not UNSET
@@ -205,16 +218,18 @@ class Status:
                 qualification_points, _path, "qualification_points", "number", False, False
             )
 
-        previous_status = _get("previous_status", UNSET)
+        previous_status = src_dict["previous_status"] if "previous_status" in src_dict else UNSET
         if not (isinstance(previous_status, str)) and previous_status is not UNSET:
             previous_status = odd(previous_status, _path, "previous_status", "string", False, False)
 
-        next_status = _get("next_status", UNSET)
+        next_status = src_dict["next_status"] if "next_status" in src_dict else UNSET
         if not (isinstance(next_status, str)) and next_status is not UNSET:
             next_status = odd(next_status, _path, "next_status", "string", False, False)
 
-        overall_discount_on_discounted_purchase_items = _get(
-            "overall_discount_on_discounted_purchase_items", UNSET
+        overall_discount_on_discounted_purchase_items = (
+            src_dict["overall_discount_on_discounted_purchase_items"]
+            if "overall_discount_on_discounted_purchase_items" in src_dict
+            else UNSET
         )
         if (
             not (type(overall_discount_on_discounted_purchase_items) is bool)
@@ -229,11 +244,11 @@ class Status:
                 False,
             )
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

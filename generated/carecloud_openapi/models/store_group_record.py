@@ -61,22 +61,27 @@ class StoreGroupRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        store_id = _get("store_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_group_id = _get("store_group_id", UNSET)
+        store_group_id = src_dict["store_group_id"] if "store_group_id" in src_dict else UNSET
         if not (isinstance(store_group_id, str)):
             store_group_id = odd(store_group_id, _path, "store_group_id", "string", True, False)
 
-        store_group_record_id = _get("store_group_record_id", UNSET)
+        store_group_record_id = (
+            src_dict["store_group_record_id"] if "store_group_record_id" in src_dict else UNSET
+        )
         if not (isinstance(store_group_record_id, str)) and store_group_record_id is not UNSET:
             store_group_record_id = odd(
                 store_group_record_id, _path, "store_group_record_id", "string", False, False
             )
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

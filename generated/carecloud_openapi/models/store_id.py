@@ -44,8 +44,11 @@ class StoreID:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        store_id = _get("store_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 

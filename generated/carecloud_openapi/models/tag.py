@@ -67,26 +67,29 @@ class Tag:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        tag_id = _get("tag_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        tag_id = src_dict["tag_id"] if "tag_id" in src_dict else UNSET
         if not (isinstance(tag_id, str)) and tag_id is not UNSET:
             tag_id = odd(tag_id, _path, "tag_id", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = TagState(state)
         else:
             state = odd(state, _path, "state", "TagState", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

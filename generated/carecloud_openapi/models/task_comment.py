@@ -69,24 +69,27 @@ class TaskComment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        task_id = _get("task_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
         if not (isinstance(task_id, str)):
             task_id = odd(task_id, _path, "task_id", "string", True, False)
 
-        text = _get("text", UNSET)
+        text = src_dict["text"] if "text" in src_dict else UNSET
         if not (isinstance(text, str)):
             text = odd(text, _path, "text", "string", True, False)
 
-        task_comment_id = _get("task_comment_id", UNSET)
+        task_comment_id = src_dict["task_comment_id"] if "task_comment_id" in src_dict else UNSET
         if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
             task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = TaskCommentState(state)
         else:

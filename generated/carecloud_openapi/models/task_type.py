@@ -62,20 +62,23 @@ class TaskType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        name = _get("name", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        text_id = _get("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
         if not (isinstance(text_id, str)):
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        task_type_id = _get("task_type_id", UNSET)
+        task_type_id = src_dict["task_type_id"] if "task_type_id" in src_dict else UNSET
         if not (isinstance(task_type_id, str)) and task_type_id is not UNSET:
             task_type_id = odd(task_type_id, _path, "task_type_id", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = TaskTypeState(state)
         else:

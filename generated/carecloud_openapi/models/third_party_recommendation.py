@@ -112,8 +112,11 @@ class ThirdPartyRecommendation:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        products = _get("products", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        products = src_dict["products"] if "products" in src_dict else UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []
@@ -127,7 +130,9 @@ class ThirdPartyRecommendation:
         else:
             products = odd(products, _path, "products", "array", True, False)
 
-        recommended_product = _get("recommended_product", UNSET)
+        recommended_product = (
+            src_dict["recommended_product"] if "recommended_product" in src_dict else UNSET
+        )
         if isinstance(recommended_product, dict):
             recommended_product = ProductIdentification.from_dict(
                 recommended_product, (_path, "recommended_product")
@@ -142,13 +147,21 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        recommendation_system_id = _get("recommendation_system_id", UNSET)
+        recommendation_system_id = (
+            src_dict["recommendation_system_id"]
+            if "recommendation_system_id" in src_dict
+            else UNSET
+        )
         if not (isinstance(recommendation_system_id, str)):
             recommendation_system_id = odd(
                 recommendation_system_id, _path, "recommendation_system_id", "string", True, False
             )
 
-        recommendation_system_dataset_id = _get("recommendation_system_dataset_id", UNSET)
+        recommendation_system_dataset_id = (
+            src_dict["recommendation_system_dataset_id"]
+            if "recommendation_system_dataset_id" in src_dict
+            else UNSET
+        )
         if not (isinstance(recommendation_system_dataset_id, str)):
             recommendation_system_dataset_id = odd(
                 recommendation_system_dataset_id,
@@ -159,11 +172,15 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        score = _get("score", UNSET)
+        score = src_dict["score"] if "score" in src_dict else UNSET
         if not (type(score) is float or type(score) is int):
             score = odd(score, _path, "score", "number", True, False)
 
-        third_party_recommendation_id = _get("third_party_recommendation_id", UNSET)
+        third_party_recommendation_id = (
+            src_dict["third_party_recommendation_id"]
+            if "third_party_recommendation_id" in src_dict
+            else UNSET
+        )
         if (
             not (isinstance(third_party_recommendation_id, str))
             and third_party_recommendation_id is not UNSET
@@ -177,17 +194,17 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        customer_id = _get("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        state = _get("state", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
         if type(state) is int:
             state = ThirdPartyRecommendationState(state)
         else:
             state = odd(state, _path, "state", "ThirdPartyRecommendationState", False, False)
 
-        last_change = _get("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -47,12 +47,15 @@ class TimeInterval:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        from_ = _get("from", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        from_ = src_dict["from"] if "from" in src_dict else UNSET
         if not (isinstance(from_, str)):
             from_ = odd(from_, _path, "from", "string", True, False)
 
-        to = _get("to", UNSET)
+        to = src_dict["to"] if "to" in src_dict else UNSET
         if not (isinstance(to, str)):
             to = odd(to, _path, "to", "string", True, False)
 

@@ -47,12 +47,15 @@ class UrlLanguageVariant:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        language_code = _get("language_code", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_code = src_dict["language_code"] if "language_code" in src_dict else UNSET
         if not (isinstance(language_code, str)) and language_code is not UNSET:
             language_code = odd(language_code, _path, "language_code", "string", False, False)
 
-        url = _get("url", UNSET)
+        url = src_dict["url"] if "url" in src_dict else UNSET
         if not (isinstance(url, str)) and url is not UNSET:
             url = odd(url, _path, "url", "string", False, False)
 

@@ -62,16 +62,19 @@ class UserLoginResponseData:
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
         if _models_pending:
             _import_models()
-        _get = src_dict.get
-        bearer_token = _get("bearer_token", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
         if not (isinstance(bearer_token, str)) and bearer_token is not UNSET:
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
 
-        valid_to = _get("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        user = _get("user", UNSET)
+        user = src_dict["user"] if "user" in src_dict else UNSET
         if isinstance(user, dict):
             user = User.from_dict(user, (_path, "user"))
         else:

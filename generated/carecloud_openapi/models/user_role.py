@@ -46,12 +46,15 @@ class UserRole:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        user_role_id = _get("user_role_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_role_id = src_dict["user_role_id"] if "user_role_id" in src_dict else UNSET
         if not (isinstance(user_role_id, str)) and user_role_id is not UNSET:
             user_role_id = odd(user_role_id, _path, "user_role_id", "string", False, False)
 
-        name = _get("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 

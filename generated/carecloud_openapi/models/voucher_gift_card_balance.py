@@ -52,19 +52,22 @@ class VoucherGiftCardBalance:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
-        _get = src_dict.get
-        voucher_id = _get("voucher_id", UNSET)
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
         if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        current_balance = _get("current_balance", UNSET)
+        current_balance = src_dict["current_balance"] if "current_balance" in src_dict else UNSET
         if (
             not (type(current_balance) is float or type(current_balance) is int)
             and current_balance is not UNSET
         ):
             current_balance = odd(current_balance, _path, "current_balance", "number", False, False)
 
-        original_balance = _get("original_balance", UNSET)
+        original_balance = src_dict["original_balance"] if "original_balance" in src_dict else UNSET
         if (
             not (type(original_balance) is float or type(original_balance) is int)
             and original_balance is not UNSET
