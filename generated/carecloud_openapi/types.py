@@ -185,8 +185,8 @@ def odd(
 
 
 def read_date(value: str, path: JsonPath, key: str | int) -> Any:
-    """A ``format: date`` string; a date-time at midnight gives its date, anything else
-    unparseable is kept as the string."""
+    """A ``format: date`` string; a date-time (``1985-02-12 00:00:00``) gives its date,
+    anything else unparseable (``0000-00-00``) is kept as the string."""
     try:
         return date.fromisoformat(value)
     except ValueError:
