@@ -28,7 +28,6 @@ or ``await it.aclose()``) so in-flight requests are cancelled at once.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any, Literal, get_args
 
 from carecloud_async._errors import ConfigurationError, ResponseParseError
 from carecloud_async._operations import Operation, operation_of
-from carecloud_async._reading import Deviation, body_excerpt, item_index
+from carecloud_async._reading import Deviation, body_excerpt, item_index, loads
 
 __all__ = ["MAX_PAGE_SIZE", "InvalidItemPolicy", "Page", "WalkStats", "pages", "paginate"]
 
@@ -101,7 +100,7 @@ def _check_policy(policy: str) -> None:
 
 def _raw_items(content: bytes, list_field: str) -> list[Any]:
     try:
-        items = json.loads(content)["data"][list_field]
+        items = loads(content)["data"][list_field]
     except (ValueError, KeyError, TypeError):
         return []
     return items if isinstance(items, list) else []
@@ -127,6 +126,13 @@ def _apply_policy(
             bad.setdefault(index, deviation)
     if not bad:
         return page, None
+    logger.warning(
+        "%s: %d item(s) of the page at offset %d do not match the schema (on_invalid_item=%r)",
+        operation.operation_id,
+        len(bad),
+        page.offset,
+        policy,
+    )
     items = page.items
     error = None
     if policy == "raise":

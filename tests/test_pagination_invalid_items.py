@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 import pytest
@@ -45,8 +46,13 @@ async def test_by_default_the_bad_record_is_kept_and_counted() -> None:
     ]
 
 
-async def test_skip_drops_only_the_bad_record() -> None:
-    items, stats = await _walk(_collection(customer_id=None), on_invalid_item="skip")
+async def test_skip_drops_only_the_bad_record(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="carecloud_async.pagination"):
+        items, stats = await _walk(_collection(customer_id=None), on_invalid_item="skip")
+    assert [r.getMessage() for r in caplog.records if r.name == "carecloud_async.pagination"] == [
+        "getPurchases: 1 item(s) of the page at offset 100 do not match the schema "
+        "(on_invalid_item='skip')"
+    ]
     ids = [item.purchase_id for item in items]
     assert len(ids) == 299
     assert f"id-{BAD:04d}" not in ids
