@@ -44,9 +44,10 @@ if TYPE_CHECKING:
     )
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
-    from carecloud_async._pagination import Page
+    from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
     from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
     from carecloud_async._ratelimit import RateLimiter
+    from carecloud_async._reading import Deviation
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import (
         FileTokenStore,
@@ -72,11 +73,13 @@ _EXPORTS: dict[str, str] = {
     "CustomerClient": "_client",
     "CustomerSessionLostError": "_errors",
     "DEFAULT_TIMEOUT": "_client",
+    "Deviation": "_reading",
     "DeviceInfo": "_customer_auth",
     "EnterpriseAuth": "_auth",
     "EnterpriseClient": "_client",
     "FileTokenStore": "_token_store",
     "InMemoryTokenStore": "_token_store",
+    "InvalidItemPolicy": "_pagination",
     "InvalidParam": "_errors",
     "MethodNotAllowedError": "_errors",
     "NotFoundError": "_errors",
@@ -100,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "TokenStore": "_token_store",
     "TokenStoreError": "_errors",
     "TransportError": "_errors",
+    "WalkStats": "_pagination",
     "WrongAPIError": "_errors",
     "format_project_datetime": "_datetimes",
     "operation_of": "_operations",
@@ -121,11 +125,13 @@ __all__ = [
     "CustomerAuth",
     "CustomerClient",
     "CustomerSessionLostError",
+    "Deviation",
     "DeviceInfo",
     "EnterpriseAuth",
     "EnterpriseClient",
     "FileTokenStore",
     "InMemoryTokenStore",
+    "InvalidItemPolicy",
     "InvalidParam",
     "MethodNotAllowedError",
     "NotFoundError",
@@ -148,6 +154,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "TransportError",
+    "WalkStats",
     "WrongAPIError",
     "__version__",
     "format_project_datetime",

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import lru_cache
 from types import ModuleType, TracebackType
@@ -37,13 +37,13 @@ from carecloud_async._errors import (
     CareCloudError,
     ConfigurationError,
     OutcomeUnknownError,
-    ResponseParseError,
     TransportError,
     WrongAPIError,
     error_for_status,
 )
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
+from carecloud_async._reading import Deviation, read_raw, read_response
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
@@ -66,10 +66,14 @@ class ApiResponse:
     status: int
     headers: httpx.Headers
     parsed: Any
-    """The generated response model (None for 204)."""
+    """The generated response model (None for 204); the decoded JSON with ``raw=True``."""
     data: Any
     """The unwrapped ``data`` member of ``parsed``, or None."""
     operation: Operation
+    deviations: tuple[Deviation, ...] = ()
+    """Where the body did not match the schema (empty in strict mode): see ``_reading``."""
+    content: bytes = field(default=b"", repr=False)
+    """The raw body (left out of the repr: it may hold personal data)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -138,10 +142,13 @@ class _BaseClient:
         rate_limiter: RateLimiter | None,
         hooks: Sequence[RequestHook],
         cache: ResponseCache | None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
         self.base_url = base_url
+        self.strict = strict
+        """Raise ``ResponseParseError`` at any value that does not match the schema."""
         self.project_timezone = project_zone(project_timezone)
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
@@ -215,6 +222,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> Any:
         """Call a generated endpoint and return the ``data`` of its answer (None for 204).
@@ -222,6 +231,9 @@ class _BaseClient:
         ``params`` are the endpoint's own arguments (path and query parameters,
         ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
         that may have reached the server; ``deadline`` bounds all attempts.
+        ``strict`` overrides the client's setting for this call. ``raw=True`` skips
+        the models: ``data`` comes back as plain dicts and lists (decoded with orjson
+        when it is installed), for bulk work.
         """
         response = await self.call_raw(
             endpoint,
@@ -229,6 +241,8 @@ class _BaseClient:
             timeout=timeout,
             retry_unsafe=retry_unsafe,
             deadline=deadline,
+            strict=strict,
+            raw=raw,
             **params,
         )
         return response.data
@@ -242,6 +256,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> ApiResponse:
         """Like ``call``, but returns status, headers and the parsed model as well."""
@@ -306,10 +322,17 @@ class _BaseClient:
                 raise deadline_error(
                     operation, display_path, deadline or 0.0, options.progress, retry_unsafe
                 ) from exc
-        return self._parse(module, operation, display_path, response)
+        strict = self.strict if strict is None else strict
+        return self._parse(module, operation, display_path, response, strict, raw)
 
     def _parse(
-        self, module: ModuleType, operation: Operation, path: str, response: httpx.Response
+        self,
+        module: ModuleType,
+        operation: Operation,
+        path: str,
+        response: httpx.Response,
+        strict: bool,
+        raw: bool = False,
     ) -> ApiResponse:
         if not response.is_success:
             try:
@@ -324,11 +347,19 @@ class _BaseClient:
                 request_id=response.headers.get("x-request-id"),
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
-        try:
-            parsed = module._parse_response(client=self._generated, response=response)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:120]}"
-            raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
+        if raw:
+            body, data = read_raw(response, operation=operation, display_path=path)
+            return ApiResponse(
+                response.status_code, response.headers, body, data, operation, (), response.content
+            )
+        parsed, deviations = read_response(
+            module,
+            self._generated,
+            response,
+            strict=strict,
+            operation=operation,
+            display_path=path,
+        )
         data = getattr(parsed, "data", None)
         missing = _missing_member(data, operation.list_field)
         if missing is not None:
@@ -336,7 +367,15 @@ class _BaseClient:
             raise ResponseParseError(
                 operation.method, path, response.status_code, f"the answer has no {missing}"
             )
-        return ApiResponse(response.status_code, response.headers, parsed, data, operation)
+        return ApiResponse(
+            response.status_code,
+            response.headers,
+            parsed,
+            data,
+            operation,
+            deviations,
+            response.content,
+        )
 
     def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncIterator[Any]:
         """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
@@ -451,6 +490,7 @@ class EnterpriseClient(_BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -504,6 +544,7 @@ class EnterpriseClient(_BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
         if isinstance(auth, EnterpriseAuth):
             http = self._http
@@ -551,6 +592,7 @@ class CustomerClient(_BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         if not external_application_id:
             raise ConfigurationError("CustomerClient needs external_application_id")
@@ -583,6 +625,7 @@ class CustomerClient(_BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
         http = self._http
         self.auth.bind(lambda request: http.send(request, auth=None))
