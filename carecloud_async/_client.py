@@ -37,6 +37,7 @@ from carecloud_async._errors import (
     CareCloudError,
     ConfigurationError,
     OutcomeUnknownError,
+    ResponseParseError,
     TransportError,
     WrongAPIError,
     error_for_status,
@@ -349,6 +350,11 @@ class _BaseClient:
             )
         if raw:
             body, data = read_raw(response, operation=operation, display_path=path)
+            missing = _missing_raw_member(data, operation.list_field)
+            if missing is not None:
+                raise ResponseParseError(
+                    operation.method, path, response.status_code, f"the answer has no {missing}"
+                )
             return ApiResponse(
                 response.status_code, response.headers, body, data, operation, (), response.content
             )
@@ -415,6 +421,17 @@ def _missing_member(data: Any, list_field: str | None) -> str | None:
     if type(data).__name__ == "Unset":
         return "'data' member"
     if list_field is not None and type(getattr(data, list_field, None)).__name__ == "Unset":
+        return f"'data.{list_field}' list"
+    return None
+
+
+def _missing_raw_member(data: Any, list_field: str | None) -> str | None:
+    """The raw-path twin of ``_missing_member``: only a declared list can be checked."""
+    if list_field is None:
+        return None
+    if not isinstance(data, dict):
+        return "'data' member"
+    if not isinstance(data.get(list_field), list):
         return f"'data.{list_field}' list"
     return None
 
