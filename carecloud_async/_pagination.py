@@ -59,6 +59,14 @@ class Page:
     """Items of this page that did not match the schema (whatever became of them)."""
     deviations: tuple[Deviation, ...] = ()
     """Every deviation of the page's answer, with its JSON path."""
+    span: int | None = None
+    """How many records of the server's list this page covers, when skipped items make
+    that more than ``len(items)``."""
+
+    @property
+    def next_offset(self) -> int:
+        """Where a walk resuming after this page starts (skipped items included)."""
+        return self.offset + (len(self.items) if self.span is None else self.span)
 
 
 @dataclass
@@ -135,15 +143,17 @@ def _apply_policy(
     )
     items = page.items
     error = None
+    span = None
     if policy == "raise":
         first = min(bad)
         items, error = items[:first], _error(response, operation, bad[first])
     elif policy == "skip":
+        span = len(items)
         items = [item for i, item in enumerate(items) if i not in bad]
     elif policy == "raw":
         raw = _raw_items(response.content, list_field)
         items = [raw[i] if i in bad and i < len(raw) else item for i, item in enumerate(items)]
-    return Page(items, page.offset, page.total_items, len(bad), page.deviations), error
+    return Page(items, page.offset, page.total_items, len(bad), page.deviations, span), error
 
 
 def _error(response: Any, operation: Operation, deviation: Deviation) -> ResponseParseError:

@@ -4,7 +4,8 @@
 ``GET /stores/{id}`` returns one; ``POST /stores`` echoes the body it got.
 Knobs: ``fail_from`` answers 400 from that offset on (a run that dies mid-way);
 ``gate_at`` holds requests at or past that offset until ``release()`` and sets
-``gate_reached`` (to interrupt a run at a known point); ``routes`` adds answers.
+``gate_reached`` (to interrupt a run at a known point); ``routes`` adds answers;
+``invalid`` holds indexes of stores sent with a number where the schema wants a name.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FakeCollection:
     def __init__(self, size: int) -> None:
         self.size = size
         self.fail_from: int | None = None
+        self.invalid: set[int] = set()
         self.gate_at: int | None = None
         self.gate_reached = threading.Event()
         self._gate = threading.Event()
@@ -82,6 +84,10 @@ class FakeCollection:
             if self.fail_from is not None and offset >= self.fail_from:
                 return 400, {"error": {"message": "refused on purpose", "code": "bad"}}
             items = [store(i) for i in range(offset, min(offset + count, self.size))]
+            for item in items:
+                if int(item["store_id"][1:]) in self.invalid:
+                    item["name"] = 404
+
             return 200, {"data": {"stores": items, "total_items": self.size}}
         if method == "GET" and path.startswith("/stores/"):
             index = int(path.rsplit("/s", 1)[1])

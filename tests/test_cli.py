@@ -254,6 +254,48 @@ def test_export_of_25000_items_writes_exactly_25000_unique_lines(
     assert "exported 25000 items" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("policy", "expected_lines", "summary"),
+    [("keep", 25_000, "kept as read"), ("skip", 24_997, "skipped")],
+)
+def test_items_that_do_not_match_the_schema_follow_the_policy_and_are_counted(
+    fake: FakeCollection, tmp_path: Path, policy: str, expected_lines: int, summary: str
+) -> None:
+    fake.invalid = {5, 1_500, 24_999}
+    out = tmp_path / "stores.jsonl"
+    result = _export(fake, out, "--concurrency", "3", "--on-invalid-item", policy)
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["store_id"] for line in out.read_bytes().splitlines()]
+    assert len(ids) == len(set(ids)) == expected_lines
+    if policy == "skip":
+        assert {"s000005", "s001500", "s024999"}.isdisjoint(ids)
+        assert "s000006" in ids  # the walk does not shift past a skipped record
+    assert f"exported {expected_lines} items" in result.stderr
+    assert f"3 did not match the schema ({summary})" in result.stderr
+
+
+def test_skipped_items_keep_a_resumed_export_aligned(fake: FakeCollection, tmp_path: Path) -> None:
+    fake.invalid = {10, 11_999, 12_500}
+    out = tmp_path / "stores.jsonl"
+    fake.fail_from = 12_000
+    assert _export(fake, out, "--on-invalid-item", "skip").exit_code == 4
+    fake.fail_from = None
+    resumed = _export(fake, out, "--on-invalid-item", "skip", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    ids = [json.loads(line)["store_id"] for line in out.read_bytes().splitlines()]
+    assert len(ids) == len(set(ids)) == 24_997
+    assert "exported 24997 items" in resumed.stderr
+    assert "3 did not match the schema (skipped)" in resumed.stderr
+
+
+def test_an_unknown_invalid_item_policy_is_named() -> None:
+    result = runner.invoke(
+        app, ["export", "getStores", "-o", "x.jsonl", "--on-invalid-item", "drop"]
+    )
+    assert result.exit_code == 2
+    assert "--on-invalid-item must be one of keep, skip, raw, raise, got 'drop'" in result.stderr
+
+
 def test_resume_after_a_crash_mid_way_matches_an_uninterrupted_run(
     fake: FakeCollection, tmp_path: Path
 ) -> None:

@@ -67,6 +67,15 @@ app = typer.Typer(
 )
 
 
+# --on-invalid-item values, and what became of such items, for the summary line.
+_INVALID_ITEM_POLICIES = {
+    "keep": "kept as read",
+    "skip": "skipped",
+    "raw": "kept as sent",
+    "raise": "stopped",
+}
+
+
 def exit_code_for(error: BaseException) -> int:
     """The documented exit code for an error the library raised."""
     checks: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], int], ...] = (
@@ -521,6 +530,14 @@ def export_command(
     ] = None,
     page_size: Annotated[int, typer.Option("--page-size", help="Items per request.")] = 500,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Pages in flight at once.")] = 4,
+    on_invalid_item: Annotated[
+        str,
+        typer.Option(
+            "--on-invalid-item",
+            help="Items that do not match the schema: keep (as read), skip, raw (as sent) "
+            "or raise (stop; --resume continues after fixing).",
+        ),
+    ] = "keep",
     rate: Annotated[
         float | None, typer.Option("--rate", help="At most this many requests a second.")
     ] = None,
@@ -558,6 +575,11 @@ def export_command(
                 f"{entry.operation_id} is not a paginated list operation; use `carecloud call`"
             )
         fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "jsonl")
+        if on_invalid_item not in _INVALID_ITEM_POLICIES:
+            raise ConfigurationError(
+                "--on-invalid-item must be one of "
+                f"{', '.join(_INVALID_ITEM_POLICIES)}, got {on_invalid_item!r}"
+            )
         if fmt not in ("jsonl", "csv"):
             raise ConfigurationError(f"--format must be jsonl or csv, got {fmt!r}")
         if resume and restart:
@@ -588,6 +610,7 @@ def export_command(
             format=fmt,
             page_size=page_size,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
         )
     except CareCloudError as error:
         _fail(error)
@@ -614,8 +637,15 @@ def export_command(
         reporter.close()
     elapsed = time.monotonic() - started
     resumed = f", resumed at item {result.resumed_from}" if result.resumed_from else ""
+    invalid = (
+        f"; {result.invalid_items} did not match the schema "
+        f"({_INVALID_ITEM_POLICIES[on_invalid_item]})"
+        if result.invalid_items
+        else ""
+    )
     typer.echo(
-        f"carecloud: exported {result.items} items to {out} ({fmt}{resumed}) in {elapsed:.1f} s",
+        f"carecloud: exported {result.written} items to {out} ({fmt}{resumed}) "
+        f"in {elapsed:.1f} s{invalid}",
         err=True,
     )
 

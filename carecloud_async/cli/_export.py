@@ -48,6 +48,8 @@ class ExportJob:
     format: str
     page_size: int
     concurrency: int
+    on_invalid_item: str = "keep"
+    """The library's pagination policy for items that do not match the schema."""
 
     @property
     def part(self) -> Path:
@@ -61,9 +63,14 @@ class ExportJob:
 @dataclass(frozen=True)
 class ExportResult:
     items: int
+    """Offset reached: records read from the server, skipped ones included."""
     resumed_from: int
     total_items: int | None
     out: Path
+    written: int = 0
+    """Records in ``out``."""
+    invalid_items: int = 0
+    """Records that did not match the schema, in this run and the runs it resumed."""
 
 
 def to_plain(value: Any) -> Any:
@@ -110,11 +117,22 @@ def _identity(job: ExportJob) -> dict[str, Any]:
     return {"operation": job.operation_id, "filters": dict(sorted(job.identity.items()))}
 
 
-def _write_checkpoint(job: ExportJob, items: int, size: int, total: int | None) -> None:
+@dataclass
+class _Progress:
+    """What a checkpoint records besides the identity of the export."""
+
+    items: int = 0
+    written: int = 0
+    invalid: int = 0
+
+
+def _write_checkpoint(job: ExportJob, done: _Progress, size: int, total: int | None) -> None:
     state = {
         "version": CHECKPOINT_VERSION,
         **_identity(job),
-        "items": items,
+        "items": done.items,
+        "written": done.written,
+        "invalid_items": done.invalid,
         "bytes": size,
         "total_items": total,
     }
@@ -123,8 +141,10 @@ def _write_checkpoint(job: ExportJob, items: int, size: int, total: int | None) 
     os.replace(temp, job.checkpoint)
 
 
-def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes], int, int | None]:
-    """The part file positioned for writing, the offset to continue at, and the known total."""
+def _open_part(
+    job: ExportJob, *, resume: bool, restart: bool
+) -> tuple[IO[bytes], _Progress, int | None]:
+    """The part file positioned for writing, the progress to continue from, and the known total."""
     state = _read_checkpoint(job)
     if state is not None and not resume and not restart:
         raise ConfigurationError(
@@ -145,12 +165,17 @@ def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes
         handle.truncate(int(state["bytes"]))
         handle.seek(0, os.SEEK_END)
         total = state.get("total_items")
-        return handle, int(state["items"]), total if isinstance(total, int) else None
+        done = _Progress(
+            int(state["items"]),
+            int(state.get("written", state["items"])),
+            int(state.get("invalid_items", 0)),
+        )
+        return handle, done, total if isinstance(total, int) else None
     job.checkpoint.unlink(missing_ok=True)
     job.out.parent.mkdir(parents=True, exist_ok=True)
     handle = job.part.open("wb")
-    _write_checkpoint(job, 0, 0, None)
-    return handle, 0, None
+    _write_checkpoint(job, _Progress(), 0, None)
+    return handle, _Progress(), None
 
 
 async def run_export(
@@ -162,10 +187,11 @@ async def run_export(
     reporter: Reporter | None = None,
 ) -> ExportResult:
     """Stream the whole collection into ``job.out`` (see the module docstring)."""
-    handle, start, total = _open_part(job, resume=resume, restart=restart)
+    handle, progress, total = _open_part(job, resume=resume, restart=restart)
+    start = progress.items
     try:
         with handle:
-            done, total = await _fill(client, job, handle, start, total, reporter)
+            total = await _fill(client, job, handle, progress, total, reporter)
     except BaseException:
         if start == 0 and job.part.stat().st_size == 0:
             # Nothing came in (a bad filter, refused credentials): leave nothing to resume.
@@ -173,41 +199,44 @@ async def run_export(
             job.part.unlink(missing_ok=True)
         raise
     _finish(job)
-    return ExportResult(done, start, total, job.out)
+    return ExportResult(progress.items, start, total, job.out, progress.written, progress.invalid)
 
 
 async def _fill(
     client: Any,
     job: ExportJob,
     handle: IO[bytes],
-    start: int,
+    done: _Progress,
     total: int | None,
     reporter: Reporter | None,
-) -> tuple[int, int | None]:
-    """Append every page from ``start`` on, with a checkpoint after each."""
-    done = start
+) -> int | None:
+    """Append every page from ``done.items`` on, with a checkpoint after each."""
     if reporter is not None:
-        reporter.advance(done, total)
+        reporter.advance(done.items, total)
     pages = client.pages(
         job.endpoint,
         page_size=job.page_size,
-        start_offset=start,
+        start_offset=done.items,
         concurrency=job.concurrency,
+        on_invalid_item=job.on_invalid_item,
         **job.arguments,
     )
     async with contextlib.aclosing(pages):
         async for page in pages:
             handle.write(b"".join(encode_line(item) for item in page.items))
             handle.flush()
-            done = page.offset + len(page.items)
+            # Skipped records count toward the offset, not toward what was written.
+            done.items = page.next_offset
+            done.written += len(page.items)
+            done.invalid += page.invalid_items
             if page.total_items is not None:
                 total = page.total_items
             # No await between the write and the checkpoint: a Ctrl-C lands on either side.
             _write_checkpoint(job, done, handle.tell(), total)
             if reporter is not None:
-                reporter.advance(done, total)
+                reporter.advance(done.items, total)
     os.fsync(handle.fileno())
-    return done, total
+    return total
 
 
 def _finish(job: ExportJob) -> None:
