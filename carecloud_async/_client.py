@@ -23,6 +23,7 @@ from types import ModuleType, TracebackType
 from typing import Any, ClassVar, Self
 
 import httpx
+from carecloud_openapi.types import UNSET
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._bodies import body_model_of, build_body
@@ -42,6 +43,7 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
+from carecloud_async._identity import identify, send_without_auth
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
@@ -177,6 +179,7 @@ class _BaseClient:
                 )
             httpx_client.base_url = httpx.URL(self.base_url)
         httpx_client.auth = auth
+        identify(httpx_client)
         self._http = httpx_client
         from carecloud_openapi.client import Client
 
@@ -261,8 +264,8 @@ class _BaseClient:
         module = resolve_endpoint(endpoint)
         language = params.get("accept_language", self.accept_language)
         if _takes_accept_language(module):
-            if language is not None:
-                params["accept_language"] = language
+            # None: leave the header out rather than send the spec's documented default
+            params["accept_language"] = UNSET if language is None else language
         elif language is not None:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
@@ -506,8 +509,7 @@ class EnterpriseClient(_BaseClient):
             cache=cache,
         )
         if isinstance(auth, EnterpriseAuth):
-            http = self._http
-            auth.bind(lambda request: http.send(request, auth=None))
+            auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
@@ -584,8 +586,7 @@ class CustomerClient(_BaseClient):
             hooks=hooks,
             cache=cache,
         )
-        http = self._http
-        self.auth.bind(lambda request: http.send(request, auth=None))
+        self.auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CustomerClient:
