@@ -46,6 +46,7 @@ from carecloud_async._errors import (
 from carecloud_async._identity import identify, send_without_auth
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
+from carecloud_async._param_checks import check_body, check_params, url_error
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
 from carecloud_async._transport import RateLimiter, ResilientTransport
@@ -270,12 +271,15 @@ class _BaseClient:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
+        check_params(operation, module, params)
         wire = wire_formats(operation.method, operation.path_template)
         wire.prepare_params(params, self.project_timezone)
         body = params.get("body")
         if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
             # plain dicts are welcome too
-            params["body"] = build_body(model, wire.prepare_body(body, self.project_timezone))
+            fields = wire.prepare_body(body, self.project_timezone)
+            check_body(operation, module, fields)
+            params["body"] = build_body(model, fields)
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except (TypeError, AttributeError) as exc:
@@ -301,6 +305,8 @@ class _BaseClient:
                     response = await self._http.request(**request_kwargs)
             except CareCloudError:
                 raise
+            except httpx.InvalidURL as exc:
+                raise url_error(operation, exc) from None
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
             except TimeoutError as exc:
