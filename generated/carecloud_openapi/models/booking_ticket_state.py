@@ -4,8 +4,10 @@ from enum import IntEnum
 
 
 class BookingTicketState(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    BLOCKED = 0
+    ACTIVE = 1
+    VALUE_0 = 0  # alias of BLOCKED
+    VALUE_1 = 1  # alias of ACTIVE
 
     def __str__(self) -> str:
         return str(self.value)

@@ -4,8 +4,10 @@ from enum import IntEnum
 
 
 class PostSendOtpBodyOtpType(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
+    ALPHANUMERIC = 1
+    NUMERIC = 2
+    VALUE_1 = 1  # alias of ALPHANUMERIC
+    VALUE_2 = 2  # alias of NUMERIC
 
     def __str__(self) -> str:
         return str(self.value)

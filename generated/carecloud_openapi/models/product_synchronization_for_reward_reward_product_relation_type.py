@@ -4,8 +4,10 @@ from enum import IntEnum
 
 
 class ProductSynchronizationForRewardRewardProductRelationType(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    CONDITION = 0
+    BONUS = 1
+    VALUE_0 = 0  # alias of CONDITION
+    VALUE_1 = 1  # alias of BONUS
 
     def __str__(self) -> str:
         return str(self.value)

@@ -4,8 +4,10 @@ from enum import IntEnum
 
 
 class SimpleRewardState(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
+    ACTIVE = 1
+    NON_ACTIVE = 2
+    VALUE_1 = 1  # alias of ACTIVE
+    VALUE_2 = 2  # alias of NON_ACTIVE
 
     def __str__(self) -> str:
         return str(self.value)
