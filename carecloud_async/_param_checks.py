@@ -89,6 +89,8 @@ def _snake(name: str) -> str:
 
 
 def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
+    if not (isinstance(node, dict) and "$ref" in node):
+        return node
     seen: set[str] = set()
     while isinstance(node, Mapping) and "$ref" in node:
         ref = node["$ref"]
@@ -356,6 +358,10 @@ def check_body(operation: Operation, module: ModuleType, body: Mapping[str, Any]
         raise _fail(inputs.operation_id, problems)
 
 
+_MERGED: dict[int, dict[str, Any]] = {}
+"""Merged object schemas by the id of a node of the (cached, never changed) normalized spec."""
+
+
 def _object_schema(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
     """An object schema with ``allOf`` branches merged into one set of properties."""
     merged: dict[str, Any] = {
@@ -405,7 +411,10 @@ def _check_json(
         if not isinstance(value, Mapping):
             problems.append(f"{where} expects a dict, got {_got(value)}")
             return
-        _check_object(spec, _object_schema(spec, schema), value, where, problems)
+        merged = _MERGED.get(id(schema))
+        if merged is None:
+            merged = _MERGED[id(schema)] = _object_schema(spec, schema)
+        _check_object(spec, merged, value, where, problems)
         return
     found = _scalar_problems(where, schema, value)
     problems.extend(found)
