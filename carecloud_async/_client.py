@@ -263,7 +263,9 @@ class _BaseClient:
                 operation.apis,
             )
         module = resolve_endpoint(endpoint)
-        language = params.get("accept_language", self.accept_language)
+        language = params.get("accept_language")
+        if language is None:
+            language = self.accept_language
         if _takes_accept_language(module):
             # None: leave the header out rather than send the spec's documented default
             params["accept_language"] = UNSET if language is None else language

@@ -77,7 +77,9 @@ async def test_accept_language_is_left_out_unless_the_caller_sets_one() -> None:
     async with enterprise(recorder, bearer_token="t") as client:
         await client.call(get_stores)
         await client.call(get_stores, accept_language="de")
+        await client.call(get_stores, accept_language=None)
     async with enterprise(recorder, bearer_token="t", accept_language="fr") as client:
         await client.call(get_stores)
+        await client.call(get_stores, accept_language=None)  # None: the client's setting
     sent = [r.headers.get("Accept-Language") for r in recorder.requests]
-    assert sent == [None, "de", "fr"]
+    assert sent == [None, "de", None, "fr", "fr"]
