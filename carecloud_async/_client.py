@@ -285,7 +285,9 @@ class _BaseClient:
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except (TypeError, AttributeError) as exc:
-            raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
+            raise ConfigurationError(
+                f"{operation.operation_id}: {exc}".replace("_get_kwargs() ", "")
+            ) from None
         wire.prepare_request(request_kwargs, self.project_timezone)
         if headers:
             request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}

@@ -66,7 +66,6 @@ class _Param:
     name: str
     """The Python keyword."""
     location: str
-    required: bool
     schema: Mapping[str, Any]
     enum_class: type[Enum] | None
     datetime_kind: str | None
@@ -78,9 +77,10 @@ class _Inputs:
     params: Mapping[str, _Param]
     keywords: tuple[str, ...]
     """Every keyword the operation takes, in its declared order."""
+    required: frozenset[str]
+    """Keywords without a default (a required parameter with a default gets it sent)."""
     body_schema: Any
     body_model: Any
-    body_required: bool
 
 
 def _snake(name: str) -> str:
@@ -125,7 +125,11 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
     spec = normalized_spec()
     operation = spec["paths"][path][method.lower()]
     function = module._get_kwargs
-    keywords = tuple(inspect.signature(function).parameters)
+    signature = inspect.signature(function).parameters
+    keywords = tuple(signature)
+    required = frozenset(
+        name for name, p in signature.items() if p.default is inspect.Parameter.empty
+    )
     hints = typing.get_type_hints(function)
     params: dict[str, _Param] = {}
     for raw in operation.get("parameters", []):
@@ -136,7 +140,6 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
         params[name] = _Param(
             name=name,
             location=parameter.get("in", "query"),
-            required=bool(parameter.get("required")) or parameter.get("in") == "path",
             schema=_resolve(spec, parameter.get("schema")) or {},
             enum_class=_enum_class(hints.get(name)),
             datetime_kind=parameter.get(_DATETIME_EXTENSION),
@@ -150,9 +153,9 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
         operation_id=operation.get("operationId", f"{method} {path}"),
         params=params,
         keywords=keywords,
+        required=required,
         body_schema=body_schema,
         body_model=_body_model(hints.get("body")),
-        body_required=bool(isinstance(request_body, Mapping) and request_body.get("required")),
     )
 
 
@@ -319,9 +322,7 @@ def check_params(operation: Operation, module: ModuleType, params: dict[str, Any
     for name in inputs.keywords:
         param = inputs.params.get(name)
         if name not in params or params[name] is None:
-            required = param.required if param is not None else False
-            if name == "body":
-                required = inputs.body_required
+            required = name in inputs.required
             kind = f"{param.location} parameter" if param is not None else "parameter"
             if required and name in params:
                 problems.append(f"{kind} {name!r} needs a value, got None")

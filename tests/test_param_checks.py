@@ -265,3 +265,24 @@ async def test_a_generated_model_body_is_still_accepted() -> None:
     model = PostPurchaseSendBody.from_dict(_send_purchase_body())
     request = await _sent(post_purchase_send, body=model)
     assert request.method == "POST"
+
+
+# what counts as required
+
+
+def test_a_required_parameter_with_a_default_may_be_left_out() -> None:
+    """The spec requires token_type, but it has a default: leaving it out sends the default."""
+    from carecloud_openapi.api.tokens import get_token_authentication
+
+    from carecloud_async._operations import operation_of
+    from carecloud_async._param_checks import check_params
+
+    operation = operation_of(get_token_authentication)
+    check_params(
+        operation, get_token_authentication, {"token_id": "t", "external_application_id": "a"}
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        check_params(operation, get_token_authentication, {"token_id": "t"})
+    assert str(caught.value) == (
+        "getTokenAuthentication: missing required query parameter 'external_application_id'"
+    )
