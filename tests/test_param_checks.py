@@ -286,3 +286,15 @@ def test_a_required_parameter_with_a_default_may_be_left_out() -> None:
     assert str(caught.value) == (
         "getTokenAuthentication: missing required query parameter 'external_application_id'"
     )
+
+
+async def test_call_raw_runs_the_same_checks() -> None:
+    recorder = _server()
+    async with _client(recorder) as client:
+        with pytest.raises(ConfigurationError, match="did you mean 'sort_direction'"):
+            await client.call_raw(get_stores, sort_directon="DESC")
+        with pytest.raises(ConfigurationError, match=r"body\.cashdesk_number expects an integer"):
+            await client.call_raw(
+                post_purchase_send, body={**_send_purchase_body(), "cashdesk_number": "1"}
+            )
+    assert recorder.requests == []
