@@ -23,6 +23,7 @@ from types import ModuleType, TracebackType
 from typing import Any, ClassVar, Self
 
 import httpx
+from carecloud_openapi.types import UNSET
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
 from carecloud_async._bodies import body_model_of, build_body
@@ -42,8 +43,10 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
+from carecloud_async._identity import identify, send_without_auth
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
+from carecloud_async._param_checks import check_body, check_params, url_error
 from carecloud_async._reading import Deviation, read_raw, read_response
 from carecloud_async._retry import RetryPolicy, parse_retry_after
 from carecloud_async._token_store import FileTokenStore, TokenStore
@@ -185,6 +188,7 @@ class _BaseClient:
                 )
             httpx_client.base_url = httpx.URL(self.base_url)
         httpx_client.auth = auth
+        identify(httpx_client)
         self._http = httpx_client
         from carecloud_openapi.client import Client
 
@@ -276,24 +280,31 @@ class _BaseClient:
                 operation.apis,
             )
         module = resolve_endpoint(endpoint)
-        language = params.get("accept_language", self.accept_language)
+        language = params.get("accept_language")
+        if language is None:
+            language = self.accept_language
         if _takes_accept_language(module):
-            if language is not None:
-                params["accept_language"] = language
+            # None: leave the header out rather than send the spec's documented default
+            params["accept_language"] = UNSET if language is None else language
         elif language is not None:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
+        check_params(operation, module, params)
         wire = wire_formats(operation.method, operation.path_template)
         wire.prepare_params(params, self.project_timezone)
         body = params.get("body")
         if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
             # plain dicts are welcome too
-            params["body"] = build_body(model, wire.prepare_body(body, self.project_timezone))
+            fields = wire.prepare_body(body, self.project_timezone)
+            check_body(operation, module, fields)
+            params["body"] = build_body(model, fields)
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except (TypeError, AttributeError) as exc:
-            raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
+            raise ConfigurationError(
+                f"{operation.operation_id}: {exc}".replace("_get_kwargs() ", "")
+            ) from None
         wire.prepare_request(request_kwargs, self.project_timezone)
         if headers:
             request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}
@@ -315,6 +326,8 @@ class _BaseClient:
                     response = await self._http.request(**request_kwargs)
             except CareCloudError:
                 raise
+            except httpx.InvalidURL as exc:
+                raise url_error(operation, exc) from None
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
             except TimeoutError as exc:
@@ -564,8 +577,7 @@ class EnterpriseClient(_BaseClient):
             strict=strict,
         )
         if isinstance(auth, EnterpriseAuth):
-            http = self._http
-            auth.bind(lambda request: http.send(request, auth=None))
+            auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
@@ -644,8 +656,7 @@ class CustomerClient(_BaseClient):
             cache=cache,
             strict=strict,
         )
-        http = self._http
-        self.auth.bind(lambda request: http.send(request, auth=None))
+        self.auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CustomerClient:

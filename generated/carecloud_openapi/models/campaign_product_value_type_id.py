@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class CampaignProductValueTypeId(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
+    PERCENTAGE_DISCOUNT_VALUE = 1
+    FINAL_PRICE = 2
+    VALUE_1 = 1  # alias of PERCENTAGE_DISCOUNT_VALUE
+    VALUE_2 = 2  # alias of FINAL_PRICE
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,9 +7,12 @@ from ..types import open_enum_member
 
 
 class CustomAgreementsAgreementValue(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
+    NO_CONSENT_CANCELED = 0
+    YES_CONSENT_GIVEN = 1
+    CONSENT_NOT_SET = 2
+    VALUE_0 = 0  # alias of NO_CONSENT_CANCELED
+    VALUE_1 = 1  # alias of YES_CONSENT_GIVEN
+    VALUE_2 = 2  # alias of CONSENT_NOT_SET
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,9 +7,12 @@ from ..types import open_enum_member
 
 
 class EntranceEntranceTypeId(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
+    SEASON_TICKET = 0
+    ONE_DAY_TICKET = 1
+    MULTIPLE_DAY_TICKET = 2
+    VALUE_0 = 0  # alias of SEASON_TICKET
+    VALUE_1 = 1  # alias of ONE_DAY_TICKET
+    VALUE_2 = 2  # alias of MULTIPLE_DAY_TICKET
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,10 +7,14 @@ from ..types import open_enum_member
 
 
 class GetEntrancesPosId(IntEnum):
-    VALUE_3 = 3
-    VALUE_6 = 6
-    VALUE_9 = 9
-    VALUE_11 = 11
+    EPOS = 3
+    SKIDATA = 6
+    AXESS = 9
+    BASE = 11
+    VALUE_3 = 3  # alias of EPOS
+    VALUE_6 = 6  # alias of SKIDATA
+    VALUE_9 = 9  # alias of AXESS
+    VALUE_11 = 11  # alias of BASE
 
     def __str__(self) -> str:
         return str(self.value)

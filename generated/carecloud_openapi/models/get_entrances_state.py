@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class GetEntrancesState(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    CANCELED_ENTRANCE = 0
+    VALID_ENTRANCE = 1
+    VALUE_0 = 0  # alias of CANCELED_ENTRANCE
+    VALUE_1 = 1  # alias of VALID_ENTRANCE
 
     def __str__(self) -> str:
         return str(self.value)

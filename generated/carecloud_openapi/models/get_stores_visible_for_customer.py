@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class GetStoresVisibleForCustomer(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    INVISIBLE = 0
+    VISIBLE = 1
+    VALUE_0 = 0  # alias of INVISIBLE
+    VALUE_1 = 1  # alias of VISIBLE
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,10 +7,14 @@ from ..types import open_enum_member
 
 
 class GetSubCustomerRewardsRecommendationRewardGroup(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_4 = 4
+    CASH_DESK_REWARD = 0
+    CATALOG_REWARD = 1
+    CAMPAIGN_REWARD = 2
+    SIMPLE_REWARD = 4
+    VALUE_0 = 0  # alias of CASH_DESK_REWARD
+    VALUE_1 = 1  # alias of CATALOG_REWARD
+    VALUE_2 = 2  # alias of CAMPAIGN_REWARD
+    VALUE_4 = 4  # alias of SIMPLE_REWARD
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,10 +7,14 @@ from ..types import open_enum_member
 
 
 class MessageCommunicationChannelId(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_4 = 4
-    VALUE_5 = 5
+    EMAIL = 1
+    SMS = 2
+    PUSH_NOTIFICATION = 4
+    INTERNAL_SYSTEM_NOTIFICATION = 5
+    VALUE_1 = 1  # alias of EMAIL
+    VALUE_2 = 2  # alias of SMS
+    VALUE_4 = 4  # alias of PUSH_NOTIFICATION
+    VALUE_5 = 5  # alias of INTERNAL_SYSTEM_NOTIFICATION
 
     def __str__(self) -> str:
         return str(self.value)

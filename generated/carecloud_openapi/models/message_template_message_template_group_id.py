@@ -7,9 +7,12 @@ from ..types import open_enum_member
 
 
 class MessageTemplateMessageTemplateGroupId(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
+    NEWSLETTER_TEMPLATE = 1
+    SYSTEM_TEMPLATE = 2
+    TRANSACTIONAL_COMMUNICATION = 3
+    VALUE_1 = 1  # alias of NEWSLETTER_TEMPLATE
+    VALUE_2 = 2  # alias of SYSTEM_TEMPLATE
+    VALUE_3 = 3  # alias of TRANSACTIONAL_COMMUNICATION
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,11 +7,16 @@ from ..types import open_enum_member
 
 
 class PersonalInformationGender(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_4 = 4
-    VALUE_5 = 5
+    MALE = 1
+    FEMALE = 2
+    MISS = 3
+    PRIVATE = 4
+    OTHER = 5
+    VALUE_1 = 1  # alias of MALE
+    VALUE_2 = 2  # alias of FEMALE
+    VALUE_3 = 3  # alias of MISS
+    VALUE_4 = 4  # alias of PRIVATE
+    VALUE_5 = 5  # alias of OTHER
 
     def __str__(self) -> str:
         return str(self.value)

@@ -33,12 +33,14 @@ class PostCustomersAuthTokenBody:
             Need a destination external application ID? Please contact your CareCloud administrator.
              Example: 82de12eb8b138791e678fd11c3.
         token_type (PostCustomersAuthTokenBodyTokenType): Sets which token type should be generated. *Possible values: 1
-            - alphanumeric, 2 - numeric* Default: PostCustomersAuthTokenBodyTokenType.VALUE_1. Example: 2.
+            - alphanumeric, 2 - numeric* Default: PostCustomersAuthTokenBodyTokenType.ALPHANUMERIC. Example: 2.
     """
 
     customer_id: str
     external_application_id: str
-    token_type: PostCustomersAuthTokenBodyTokenType = PostCustomersAuthTokenBodyTokenType.VALUE_1
+    token_type: PostCustomersAuthTokenBodyTokenType = (
+        PostCustomersAuthTokenBodyTokenType.ALPHANUMERIC
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,14 +7,22 @@ from ..types import open_enum_member
 
 
 class PostProductReservationChangeStateBodyState(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_4 = 4
-    VALUE_5 = 5
-    VALUE_6 = 6
-    VALUE_7 = 7
-    VALUE_8 = 8
+    CANCELED = 0
+    ENTERED = 1
+    ACCEPTED = 2
+    DELIVERED = 4
+    IN_PROGRESS = 5
+    NOT_PICKED_UP = 6
+    ORDERED = 7
+    BEING_SOLVED = 8
+    VALUE_0 = 0  # alias of CANCELED
+    VALUE_1 = 1  # alias of ENTERED
+    VALUE_2 = 2  # alias of ACCEPTED
+    VALUE_4 = 4  # alias of DELIVERED
+    VALUE_5 = 5  # alias of IN_PROGRESS
+    VALUE_6 = 6  # alias of NOT_PICKED_UP
+    VALUE_7 = 7  # alias of ORDERED
+    VALUE_8 = 8  # alias of BEING_SOLVED
 
     def __str__(self) -> str:
         return str(self.value)

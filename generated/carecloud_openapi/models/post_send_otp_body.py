@@ -41,7 +41,7 @@ class PostSendOtpBody:
         recipient (str): Recipient of the message with OTP. The parameter could contain email, phone number or other
             identifier of the message recipient. Example: happy_customer@crmcarecloud.com.
         otp_type (PostSendOtpBodyOtpType | Unset): Sets the OTP type to generate. Possible values: 1 - alphanumeric, 2 -
-            numeric. Default: PostSendOtpBodyOtpType.VALUE_1. Example: 2.
+            numeric. Default: PostSendOtpBodyOtpType.ALPHANUMERIC. Example: 2.
         message_template_id (str | Unset): The unique ID of the message template. If not set, CareCloud uses the default
             value from the system configuration.
     """
@@ -49,7 +49,7 @@ class PostSendOtpBody:
     external_application_id: str
     communication_channel_id: PostSendOtpBodyCommunicationChannelId
     recipient: str
-    otp_type: PostSendOtpBodyOtpType | Unset = PostSendOtpBodyOtpType.VALUE_1
+    otp_type: PostSendOtpBodyOtpType | Unset = PostSendOtpBodyOtpType.ALPHANUMERIC
     message_template_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

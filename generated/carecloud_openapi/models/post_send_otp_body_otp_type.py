@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class PostSendOtpBodyOtpType(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
+    ALPHANUMERIC = 1
+    NUMERIC = 2
+    VALUE_1 = 1  # alias of ALPHANUMERIC
+    VALUE_2 = 2  # alias of NUMERIC
 
     def __str__(self) -> str:
         return str(self.value)

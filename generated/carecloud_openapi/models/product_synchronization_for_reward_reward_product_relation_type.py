@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class ProductSynchronizationForRewardRewardProductRelationType(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    CONDITION = 0
+    BONUS = 1
+    VALUE_0 = 0  # alias of CONDITION
+    VALUE_1 = 1  # alias of BONUS
 
     def __str__(self) -> str:
         return str(self.value)

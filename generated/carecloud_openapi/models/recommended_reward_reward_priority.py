@@ -7,7 +7,7 @@ from ..types import open_enum_member
 
 
 class RecommendedRewardRewardPriority(IntEnum):
-    VALUE_1 = 1
+    HIGHEST = 1
     VALUE_2 = 2
     VALUE_3 = 3
     VALUE_4 = 4
@@ -15,7 +15,9 @@ class RecommendedRewardRewardPriority(IntEnum):
     VALUE_6 = 6
     VALUE_7 = 7
     VALUE_8 = 8
-    VALUE_9 = 9
+    LOWEST = 9
+    VALUE_1 = 1  # alias of HIGHEST
+    VALUE_9 = 9  # alias of LOWEST
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,10 +7,14 @@ from ..types import open_enum_member
 
 
 class RewardRewardGroup(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_4 = 4
+    PARTY_TIME_VOUCHER = 0
+    CATALOG_VOUCHER = 1
+    CAMPAIGN_VOUCHER = 2
+    SIMPLE_REWARD = 4
+    VALUE_0 = 0  # alias of PARTY_TIME_VOUCHER
+    VALUE_1 = 1  # alias of CATALOG_VOUCHER
+    VALUE_2 = 2  # alias of CAMPAIGN_VOUCHER
+    VALUE_4 = 4  # alias of SIMPLE_REWARD
 
     def __str__(self) -> str:
         return str(self.value)

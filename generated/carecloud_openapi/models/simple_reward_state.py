@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class SimpleRewardState(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
+    ACTIVE = 1
+    NON_ACTIVE = 2
+    VALUE_1 = 1  # alias of ACTIVE
+    VALUE_2 = 2  # alias of NON_ACTIVE
 
     def __str__(self) -> str:
         return str(self.value)

@@ -7,8 +7,10 @@ from ..types import open_enum_member
 
 
 class StamperCampaignState(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
+    DELETED = 0
+    ACTIVE = 1
+    VALUE_0 = 0  # alias of DELETED
+    VALUE_1 = 1  # alias of ACTIVE
 
     def __str__(self) -> str:
         return str(self.value)

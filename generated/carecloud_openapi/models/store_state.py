@@ -7,9 +7,12 @@ from ..types import open_enum_member
 
 
 class StoreState(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
+    DELETED = 0
+    ACTIVE = 1
+    NON_ACTIVE = 2
+    VALUE_0 = 0  # alias of DELETED
+    VALUE_1 = 1  # alias of ACTIVE
+    VALUE_2 = 2  # alias of NON_ACTIVE
 
     def __str__(self) -> str:
         return str(self.value)

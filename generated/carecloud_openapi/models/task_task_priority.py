@@ -7,10 +7,14 @@ from ..types import open_enum_member
 
 
 class TaskTaskPriority(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_4 = 4
+    CRITICAL = 1
+    MAJOR = 2
+    NORMAL = 3
+    MINOR = 4
+    VALUE_1 = 1  # alias of CRITICAL
+    VALUE_2 = 2  # alias of MAJOR
+    VALUE_3 = 3  # alias of NORMAL
+    VALUE_4 = 4  # alias of MINOR
 
     def __str__(self) -> str:
         return str(self.value)

@@ -25,7 +25,7 @@ def _get_kwargs(
     token_id: str,
     *,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -142,7 +142,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -166,7 +166,7 @@ def sync_detailed(
         token_id (str):
         external_application_id (str):
         token_type (GetTokenAuthenticationTokenType):  Default:
-            GetTokenAuthenticationTokenType.VALUE_1.
+            GetTokenAuthenticationTokenType.ALPHANUMERIC.
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -196,7 +196,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -221,7 +221,7 @@ def sync(
         token_id (str):
         external_application_id (str):
         token_type (GetTokenAuthenticationTokenType):  Default:
-            GetTokenAuthenticationTokenType.VALUE_1.
+            GetTokenAuthenticationTokenType.ALPHANUMERIC.
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -246,7 +246,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> Response[
     Any
@@ -270,7 +270,7 @@ async def asyncio_detailed(
         token_id (str):
         external_application_id (str):
         token_type (GetTokenAuthenticationTokenType):  Default:
-            GetTokenAuthenticationTokenType.VALUE_1.
+            GetTokenAuthenticationTokenType.ALPHANUMERIC.
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
@@ -298,7 +298,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> (
     Any
@@ -323,7 +323,7 @@ async def asyncio(
         token_id (str):
         external_application_id (str):
         token_type (GetTokenAuthenticationTokenType):  Default:
-            GetTokenAuthenticationTokenType.VALUE_1.
+            GetTokenAuthenticationTokenType.ALPHANUMERIC.
         accept_language (str | Unset):  Default: 'cs, en-gb;q=0.8'.
 
     Raises:
