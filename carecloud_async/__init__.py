@@ -45,9 +45,10 @@ if TYPE_CHECKING:
     from carecloud_async._find import OperationInfo, find_operation
     from carecloud_async._logging import RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
-    from carecloud_async._pagination import Page
+    from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
     from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
     from carecloud_async._ratelimit import RateLimiter
+    from carecloud_async._reading import Deviation
     from carecloud_async._retry import RetryPolicy
     from carecloud_async._token_store import (
         FileTokenStore,
@@ -73,11 +74,13 @@ _EXPORTS: dict[str, str] = {
     "CustomerClient": "_client",
     "CustomerSessionLostError": "_errors",
     "DEFAULT_TIMEOUT": "_client",
+    "Deviation": "_reading",
     "DeviceInfo": "_customer_auth",
     "EnterpriseAuth": "_auth",
     "EnterpriseClient": "_client",
     "FileTokenStore": "_token_store",
     "InMemoryTokenStore": "_token_store",
+    "InvalidItemPolicy": "_pagination",
     "InvalidParam": "_errors",
     "MethodNotAllowedError": "_errors",
     "NotFoundError": "_errors",
@@ -102,6 +105,7 @@ _EXPORTS: dict[str, str] = {
     "TokenStore": "_token_store",
     "TokenStoreError": "_errors",
     "TransportError": "_errors",
+    "WalkStats": "_pagination",
     "WrongAPIError": "_errors",
     "find_operation": "_find",
     "format_project_datetime": "_datetimes",
@@ -124,11 +128,13 @@ __all__ = [
     "CustomerAuth",
     "CustomerClient",
     "CustomerSessionLostError",
+    "Deviation",
     "DeviceInfo",
     "EnterpriseAuth",
     "EnterpriseClient",
     "FileTokenStore",
     "InMemoryTokenStore",
+    "InvalidItemPolicy",
     "InvalidParam",
     "MethodNotAllowedError",
     "NotFoundError",
@@ -152,6 +158,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "TransportError",
+    "WalkStats",
     "WrongAPIError",
     "__version__",
     "find_operation",

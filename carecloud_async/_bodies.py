@@ -15,8 +15,20 @@ __all__ = ["body_model_of", "build_body"]
 
 def build_body(model: Any, fields: Mapping[str, Any]) -> Any:
     """A generated request model from plain fields; a missing or mistyped field is named."""
+    from carecloud_openapi.types import SchemaDeviationError, reading
+
     try:
-        return model.from_dict(dict(fields))
+        with reading(strict=True):
+            return model.from_dict(dict(fields))
+    except SchemaDeviationError as exc:
+        deviation = exc.deviation
+        if deviation.kind == "missing":
+            name = deviation.path.rsplit(".", 1)[-1]
+            where = "" if deviation.path == f"$.{name}" else f" (at {deviation.path})"
+            message = f"required field {name!r} is missing{where}"
+        else:
+            message = str(deviation)
+        raise ConfigurationError(f"{model.__name__}: {message}") from None
     except KeyError as exc:
         raise ConfigurationError(
             f"{model.__name__}: required field {exc.args[0]!r} is missing"

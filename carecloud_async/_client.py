@@ -15,11 +15,11 @@ import logging
 import os
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property, lru_cache
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
 
 import httpx
 from carecloud_openapi.typed.customer import CustomerNamespaces
@@ -41,6 +41,7 @@ from carecloud_async._errors import (
     WrongAPIError,
     error_for_status,
 )
+from carecloud_async._identity import identify, send_without_auth
 from carecloud_async._logging import RequestHook, mask_text
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._retry import RetryPolicy, parse_retry_after
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from carecloud_async._cache import ResponseCache
     from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
     from carecloud_async._pagination import Page
+    from carecloud_async._reading import Deviation
     from carecloud_async._token_store import TokenStore
     from carecloud_async._typed_endpoint import TypedEndpoint, TypedListEndpoint
 
@@ -74,10 +76,14 @@ class ApiResponse(Generic[DataT]):
     status: int
     headers: httpx.Headers
     parsed: Any
-    """The generated response model (None for 204)."""
+    """The generated response model (None for 204); the decoded JSON with ``raw=True``."""
     data: DataT
     """The unwrapped ``data`` member of ``parsed``, or None."""
     operation: Operation
+    deviations: tuple[Deviation, ...] = ()
+    """Where the body did not match the schema (empty in strict mode): see ``_reading``."""
+    content: bytes = field(default=b"", repr=False)
+    """The raw body (left out of the repr: it may hold personal data)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -146,10 +152,13 @@ class _BaseClient:
         rate_limiter: RateLimiter | None,
         hooks: Sequence[RequestHook],
         cache: ResponseCache | None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
         self.base_url = base_url
+        self.strict = strict
+        """Raise ``ResponseParseError`` at any value that does not match the schema."""
         self.project_timezone = project_zone(project_timezone)
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
@@ -185,6 +194,7 @@ class _BaseClient:
                 )
             httpx_client.base_url = httpx.URL(self.base_url)
         httpx_client.auth = auth
+        identify(httpx_client)
         self._http = httpx_client
 
     @cached_property
@@ -228,6 +238,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: Literal[False] = False,
         **params: Any,
     ) -> DataT: ...
     @overload
@@ -240,6 +252,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> Any: ...
     async def call(
@@ -251,6 +265,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> Any:
         """Call a generated endpoint and return the ``data`` of its answer (None for 204).
@@ -258,6 +274,9 @@ class _BaseClient:
         ``params`` are the endpoint's own arguments (path and query parameters,
         ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
         that may have reached the server; ``deadline`` bounds all attempts.
+        ``strict`` overrides the client's setting for this call. ``raw=True`` skips
+        the models: ``data`` comes back as plain dicts and lists (decoded with orjson
+        when it is installed), for bulk work.
         """
         response = await self.call_raw(
             endpoint,
@@ -265,6 +284,8 @@ class _BaseClient:
             timeout=timeout,
             retry_unsafe=retry_unsafe,
             deadline=deadline,
+            strict=strict,
+            raw=raw,
             **params,
         )
         return response.data
@@ -279,6 +300,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: Literal[False] = False,
         **params: Any,
     ) -> ApiResponse[DataT]: ...
     @overload
@@ -291,6 +314,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> ApiResponse[Any]: ...
     async def call_raw(
@@ -302,6 +327,8 @@ class _BaseClient:
         timeout: httpx.Timeout | float | None = None,
         retry_unsafe: bool = False,
         deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
         **params: Any,
     ) -> ApiResponse[Any]:
         """Like ``call``, but returns status, headers and the parsed model as well."""
@@ -318,27 +345,37 @@ class _BaseClient:
                 self.api,
                 operation.apis,
             )
+        from carecloud_openapi.types import UNSET
+
+        from carecloud_async._param_checks import check_body, check_params, url_error
+        from carecloud_async._wire import wire_formats
+
         module = resolve_endpoint(endpoint)
-        language = params.get("accept_language", self.accept_language)
+        language = params.get("accept_language")
+        if language is None:
+            language = self.accept_language
         if _takes_accept_language(module):
-            if language is not None:
-                params["accept_language"] = language
+            # None: leave the header out rather than send the spec's documented default
+            params["accept_language"] = UNSET if language is None else language
         elif language is not None:
             # A few operations do not declare the header; send it anyway, it is harmless.
             params.pop("accept_language", None)
             headers = {"Accept-Language": language, **(headers or {})}
-        from carecloud_async._wire import wire_formats
-
+        check_params(operation, module, params)
         wire = wire_formats(operation.method, operation.path_template)
         wire.prepare_params(params, self.project_timezone)
         body = params.get("body")
         if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
             # plain dicts are welcome too
-            params["body"] = build_body(model, wire.prepare_body(body, self.project_timezone))
+            fields = wire.prepare_body(body, self.project_timezone)
+            check_body(operation, module, fields)
+            params["body"] = build_body(model, fields)
         try:
             request_kwargs: dict[str, Any] = module._get_kwargs(**params)
         except (TypeError, AttributeError) as exc:
-            raise ConfigurationError(f"{operation.operation_id}: {exc}") from None
+            raise ConfigurationError(
+                f"{operation.operation_id}: {exc}".replace("_get_kwargs() ", "")
+            ) from None
         wire.prepare_request(request_kwargs, self.project_timezone)
         if headers:
             request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}
@@ -362,6 +399,8 @@ class _BaseClient:
                     response = await self._http.request(**request_kwargs)
             except CareCloudError:
                 raise
+            except httpx.InvalidURL as exc:
+                raise url_error(operation, exc) from None
             except httpx.TransportError as exc:
                 raise _transport_error(exc, operation, display_path) from exc
             except TimeoutError as exc:
@@ -370,10 +409,17 @@ class _BaseClient:
                 raise deadline_error(
                     operation, display_path, deadline or 0.0, options.progress, retry_unsafe
                 ) from exc
-        return self._parse(module, operation, display_path, response)
+        strict = self.strict if strict is None else strict
+        return self._parse(module, operation, display_path, response, strict, raw)
 
     def _parse(
-        self, module: ModuleType, operation: Operation, path: str, response: httpx.Response
+        self,
+        module: ModuleType,
+        operation: Operation,
+        path: str,
+        response: httpx.Response,
+        strict: bool,
+        raw: bool = False,
     ) -> ApiResponse[Any]:
         if not response.is_success:
             try:
@@ -388,11 +434,26 @@ class _BaseClient:
                 request_id=response.headers.get("x-request-id"),
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
-        try:
-            parsed = module._parse_response(client=self._generated, response=response)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:120]}"
-            raise ResponseParseError(operation.method, path, response.status_code, reason) from exc
+        from carecloud_async._reading import read_raw, read_response
+
+        if raw:
+            body, data = read_raw(response, operation=operation, display_path=path)
+            missing = _missing_raw_member(data, operation.list_field)
+            if missing is not None:
+                raise ResponseParseError(
+                    operation.method, path, response.status_code, f"the answer has no {missing}"
+                )
+            return ApiResponse(
+                response.status_code, response.headers, body, data, operation, (), response.content
+            )
+        parsed, deviations = read_response(
+            module,
+            self._generated,
+            response,
+            strict=strict,
+            operation=operation,
+            display_path=path,
+        )
         data = getattr(parsed, "data", None)
         missing = _missing_member(data, operation.list_field)
         if missing is not None:
@@ -400,31 +461,47 @@ class _BaseClient:
             raise ResponseParseError(
                 operation.method, path, response.status_code, f"the answer has no {missing}"
             )
-        return ApiResponse(response.status_code, response.headers, parsed, data, operation)
+        return ApiResponse(
+            response.status_code,
+            response.headers,
+            parsed,
+            data,
+            operation,
+            deviations,
+            response.content,
+        )
 
     @overload
     def paginate(
-        self, endpoint: TypedListEndpoint[ItemT], /, **options: Any
+        self, endpoint: TypedListEndpoint[ItemT], /, *, raw: Literal[False] = False, **options: Any
     ) -> AsyncGenerator[ItemT, None]: ...
     @overload
-    def paginate(self, endpoint: Endpoint, /, **options: Any) -> AsyncGenerator[Any, None]: ...
-    def paginate(self, endpoint: Any, /, **options: Any) -> AsyncGenerator[Any, None]:
+    def paginate(
+        self, endpoint: Endpoint, /, *, raw: bool = False, **options: Any
+    ) -> AsyncGenerator[Any, None]: ...
+    def paginate(
+        self, endpoint: Any, /, *, raw: bool = False, **options: Any
+    ) -> AsyncGenerator[Any, None]:
         """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
         from carecloud_async._pagination import paginate
 
-        return paginate(self, endpoint, **options)
+        return paginate(self, endpoint, raw=raw, **options)
 
     @overload
     def pages(
-        self, endpoint: TypedListEndpoint[ItemT], /, **options: Any
+        self, endpoint: TypedListEndpoint[ItemT], /, *, raw: Literal[False] = False, **options: Any
     ) -> AsyncGenerator[Page[ItemT], None]: ...
     @overload
-    def pages(self, endpoint: Endpoint, /, **options: Any) -> AsyncGenerator[Page[Any], None]: ...
-    def pages(self, endpoint: Any, /, **options: Any) -> AsyncGenerator[Page[Any], None]:
+    def pages(
+        self, endpoint: Endpoint, /, *, raw: bool = False, **options: Any
+    ) -> AsyncGenerator[Page[Any], None]: ...
+    def pages(
+        self, endpoint: Any, /, *, raw: bool = False, **options: Any
+    ) -> AsyncGenerator[Page[Any], None]:
         """Iterate over whole pages of a list endpoint, with offset and total_items."""
         from carecloud_async._pagination import pages
 
-        return pages(self, endpoint, **options)
+        return pages(self, endpoint, raw=raw, **options)
 
 
 def _build_transport(
@@ -454,6 +531,17 @@ def _missing_member(data: Any, list_field: str | None) -> str | None:
     if type(data).__name__ == "Unset":
         return "'data' member"
     if list_field is not None and type(getattr(data, list_field, None)).__name__ == "Unset":
+        return f"'data.{list_field}' list"
+    return None
+
+
+def _missing_raw_member(data: Any, list_field: str | None) -> str | None:
+    """The raw-path twin of ``_missing_member``: only a declared list can be checked."""
+    if list_field is None:
+        return None
+    if not isinstance(data, dict):
+        return "'data' member"
+    if not isinstance(data.get(list_field), list):
         return f"'data.{list_field}' list"
     return None
 
@@ -529,6 +617,7 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         from carecloud_async._datetimes import project_zone
 
@@ -582,10 +671,10 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
         if isinstance(auth, EnterpriseAuth):
-            http = self._http
-            auth.bind(lambda request: http.send(request, auth=None))
+            auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
@@ -629,6 +718,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
         cache: ResponseCache | None = None,
+        strict: bool = False,
     ) -> None:
         if not external_application_id:
             raise ConfigurationError("CustomerClient needs external_application_id")
@@ -663,9 +753,9 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
             rate_limiter=rate_limiter,
             hooks=hooks,
             cache=cache,
+            strict=strict,
         )
-        http = self._http
-        self.auth.bind(lambda request: http.send(request, auth=None))
+        self.auth.bind(send_without_auth(self._http))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CustomerClient:

@@ -8,6 +8,7 @@ your code.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from carecloud_async._errors import ConfigurationError
@@ -21,11 +22,16 @@ def project_zone(zone: str | tzinfo) -> tzinfo:
     """The project's time zone from an IANA name (``Europe/Prague``) or a tzinfo."""
     if isinstance(zone, tzinfo):
         return zone
+    return _zone_named(zone)
+
+
+@lru_cache(maxsize=64)
+def _zone_named(name: str) -> tzinfo:
     try:
-        return ZoneInfo(zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigurationError(
-            f"project_timezone {zone!r} is not an IANA time zone name (e.g. 'Europe/Prague')"
+            f"project_timezone {name!r} is not an IANA time zone name (e.g. 'Europe/Prague')"
         ) from exc
 
 
@@ -34,15 +40,33 @@ def parse_project_datetime(text: str, zone: str | tzinfo) -> datetime:
 
     A value that carries its own offset keeps it; one without is project-local.
     """
-    from dateutil.parser import isoparse  # imported here: only token and data code needs it
+    try:
+        parsed = datetime.fromisoformat(text)  # the API's own format, fast
+    except (ValueError, TypeError):
+        parsed = _parse_other_iso(text)
+    if parsed.tzinfo is not None:
+        return parsed
+    # The constructor is about three times cheaper than parsed.replace(tzinfo=...).
+    return datetime(
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+        parsed.second,
+        parsed.microsecond,
+        zone if isinstance(zone, tzinfo) else _zone_named(zone),
+    )
+
+
+def _parse_other_iso(text: str) -> datetime:
+    """ISO 8601 forms ``fromisoformat`` refuses (padding, reduced precision...)."""
+    from dateutil.parser import isoparse  # imported here: rarely needed
 
     try:
-        parsed = isoparse(text.strip().replace(" ", "T", 1))
+        return isoparse(str(text).strip().replace(" ", "T", 1))
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"{text!r} is not a CareCloud date-time (YYYY-MM-DD HH:MM:SS)") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=project_zone(zone))
-    return parsed
 
 
 def format_project_datetime(value: datetime, zone: str | tzinfo) -> str:

@@ -274,14 +274,36 @@ class OutcomeUnknownError(TransportError):
 
 
 class ResponseParseError(CareCloudError):
-    """A body that does not parse as the documented model (HTML page, truncated JSON...)."""
+    """A body that does not parse as the documented model (HTML page, truncated JSON...),
+    or, in strict mode, one value that does not match the schema.
 
-    def __init__(self, method: str, path: str, status: int, reason: str) -> None:
+    ``json_path`` locates the value (``$.data.purchases[3].state``) when known;
+    ``body_excerpt`` is the enclosing JSON object with personal data masked.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        reason: str,
+        *,
+        json_path: str | None = None,
+        operation_id: str | None = None,
+        body_excerpt: str | None = None,
+    ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.reason = reason
-        super().__init__(f"{method} {path} -> {status}: response body unusable ({reason})")
+        self.json_path = json_path
+        self.operation_id = operation_id
+        self.body_excerpt = body_excerpt
+        where = f" in {operation_id}" if operation_id else ""
+        message = f"{method} {path} -> {status}: response body unusable{where} ({reason})"
+        if body_excerpt:
+            message += f"; near: {body_excerpt}"
+        super().__init__(message)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -10,14 +10,8 @@ A namespace module is imported the first time its attribute is read.
 from __future__ import annotations
 
 import importlib
-import inspect
-import types
 from collections.abc import AsyncGenerator, Mapping
-from enum import Enum
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-
-from carecloud_async._errors import ConfigurationError
 
 if TYPE_CHECKING:
     import httpx
@@ -31,34 +25,6 @@ def _given(required: Mapping[str, Any], optional: Mapping[str, Any]) -> dict[str
     """The operation's arguments: required ones as passed, optional ones only when given."""
     params = dict(required)
     params.update((name, value) for name, value in optional.items() if value is not None)
-    return params
-
-
-@lru_cache(maxsize=512)
-def _enum_params(module: types.ModuleType) -> dict[str, type[Enum]]:
-    """The endpoint's parameters typed as an enum, with their enum class."""
-    found: dict[str, type[Enum]] = {}
-    for name, parameter in inspect.signature(module._get_kwargs).parameters.items():
-        annotation = parameter.annotation
-        for candidate in getattr(annotation, "__args__", (annotation,)):
-            if isinstance(candidate, type) and issubclass(candidate, Enum):
-                found[name] = candidate
-    return found
-
-
-def _with_enum_members(module: types.ModuleType, params: dict[str, Any]) -> dict[str, Any]:
-    """Plain values of enum parameters (``sort_direction="DESC"``) become enum members."""
-    for name, enum in _enum_params(module).items():
-        value = params.get(name)
-        if value is None or isinstance(value, Enum):
-            continue
-        try:
-            params[name] = enum(value)
-        except ValueError:
-            valid = ", ".join(repr(member.value) for member in enum)
-            raise ConfigurationError(
-                f"{module.__name__.rpartition('.')[2]}: {name}={value!r} is not one of {valid}"
-            ) from None
     return params
 
 
@@ -107,7 +73,7 @@ class Namespace:
         return await self._client.call(
             endpoint,
             **_options(accept_language, timeout, deadline, headers, retry_unsafe),
-            **_with_enum_members(endpoint, _given(required, optional)),
+            **_given(required, optional),
         )
 
     def _paginate(
@@ -137,7 +103,7 @@ class Namespace:
             start_offset=start_offset,
             concurrency=concurrency,
             **_options(accept_language, timeout, deadline, headers, retry_unsafe),
-            **_with_enum_members(endpoint, _given(required, optional)),
+            **_given(required, optional),
         )
 
     def _pages(
@@ -167,7 +133,7 @@ class Namespace:
             start_offset=start_offset,
             concurrency=concurrency,
             **_options(accept_language, timeout, deadline, headers, retry_unsafe),
-            **_with_enum_members(endpoint, _given(required, optional)),
+            **_given(required, optional),
         )
 
 

@@ -12,6 +12,15 @@ or seen twice. For long ETL runs sort ascending on a field new records only
 add at the end of (``sort_field="payment_time"`` for purchases; never a field
 that changes, such as ``last_change``) and de-duplicate by id.
 
+One record that does not match the schema never loses its page: pages are read
+tolerantly and ``on_invalid_item`` decides what happens to an item with a
+deviation (see ``_reading``): ``"keep"`` yields the model as read (the default;
+None or the raw value where the record deviates), ``"skip"`` drops it, ``"raw"``
+yields the item's plain dict, ``"raise"`` yields the items before it and then
+raises ``ResponseParseError`` with its JSON path (the default on a strict client).
+Each ``Page`` counts its invalid items; pass ``stats=WalkStats()`` to ``paginate``
+for totals. ``raw=True`` yields plain dicts and skips the models altogether.
+
 Close the iterator when you stop early (``async with contextlib.aclosing(...)``
 or ``await it.aclose()``) so in-flight requests are cancelled at once.
 """
@@ -19,15 +28,21 @@ or ``await it.aclose()``) so in-flight requests are cancelled at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
-from carecloud_async._errors import ConfigurationError
-from carecloud_async._operations import operation_of
+from carecloud_async._errors import ConfigurationError, ResponseParseError
+from carecloud_async._operations import Operation, operation_of
+from carecloud_async._reading import Deviation, body_excerpt, item_index, loads
 
-__all__ = ["MAX_PAGE_SIZE", "Page", "pages", "paginate"]
+__all__ = ["MAX_PAGE_SIZE", "InvalidItemPolicy", "Page", "WalkStats", "pages", "paginate"]
+
+logger = logging.getLogger("carecloud_async.pagination")
+
+InvalidItemPolicy = Literal["keep", "skip", "raw", "raise"]
 
 ItemT = TypeVar("ItemT")
 
@@ -42,6 +57,30 @@ class Page(Generic[ItemT]):
     items: list[ItemT]
     offset: int
     total_items: int | None
+    invalid_items: int = 0
+    """Items of this page that did not match the schema (whatever became of them)."""
+    deviations: tuple[Deviation, ...] = ()
+    """Every deviation of the page's answer, with its JSON path."""
+    span: int | None = None
+    """How many records of the server's list this page covers, when skipped items make
+    that more than ``len(items)``."""
+
+    @property
+    def next_offset(self) -> int:
+        """Where a walk resuming after this page starts (skipped items included)."""
+        return self.offset + (len(self.items) if self.span is None else self.span)
+
+
+@dataclass
+class WalkStats:
+    """Totals of one walk, filled in as it goes (``paginate(..., stats=WalkStats())``)."""
+
+    pages: int = 0
+    items: int = 0
+    """Items yielded."""
+    invalid_items: int = 0
+    skipped_items: int = 0
+    deviations: list[Deviation] = field(default_factory=list)
 
 
 def _check(page_size: int, max_items: int | None, start_offset: int, concurrency: int) -> None:
@@ -61,6 +100,76 @@ def _unset_to(value: Any, default: Any) -> Any:
     return default if value is None or type(value).__name__ == "Unset" else value
 
 
+def _check_policy(policy: str) -> None:
+    if policy not in get_args(InvalidItemPolicy):
+        raise ConfigurationError(
+            f"on_invalid_item must be one of {', '.join(get_args(InvalidItemPolicy))}, "
+            f"got {policy!r}"
+        )
+
+
+def _raw_items(content: bytes, list_field: str) -> list[Any]:
+    try:
+        items = loads(content)["data"][list_field]
+    except (ValueError, KeyError, TypeError):
+        return []
+    return items if isinstance(items, list) else []
+
+
+def _apply_policy(
+    page: Page[Any],
+    response: Any,
+    operation: Operation,
+    policy: str,
+    strict: bool,
+) -> tuple[Page[Any], ResponseParseError | None]:
+    """Sort the page's deviations by item and apply ``policy``; a deviation outside
+    the items is an error only for a strict client."""
+    list_field = operation.list_field or ""
+    bad: dict[int, Deviation] = {}
+    for deviation in page.deviations:
+        index = item_index(deviation.path, list_field)
+        if index is None:
+            if strict:
+                return page, _error(response, operation, deviation)
+        else:
+            bad.setdefault(index, deviation)
+    if not bad:
+        return page, None
+    logger.warning(
+        "%s: %d item(s) of the page at offset %d do not match the schema (on_invalid_item=%r)",
+        operation.operation_id,
+        len(bad),
+        page.offset,
+        policy,
+    )
+    items = page.items
+    error = None
+    span = None
+    if policy == "raise":
+        first = min(bad)
+        items, error = items[:first], _error(response, operation, bad[first])
+    elif policy == "skip":
+        span = len(items)
+        items = [item for i, item in enumerate(items) if i not in bad]
+    elif policy == "raw":
+        raw = _raw_items(response.content, list_field)
+        items = [raw[i] if i in bad and i < len(raw) else item for i, item in enumerate(items)]
+    return Page(items, page.offset, page.total_items, len(bad), page.deviations, span), error
+
+
+def _error(response: Any, operation: Operation, deviation: Deviation) -> ResponseParseError:
+    return ResponseParseError(
+        operation.method,
+        operation.path_template,
+        response.status,
+        str(deviation),
+        json_path=deviation.path,
+        operation_id=operation.operation_id,
+        body_excerpt=body_excerpt(response.content, deviation.path),
+    )
+
+
 async def pages(
     client: Any,
     endpoint: ModuleType | Callable[..., Awaitable[Any]],
@@ -70,6 +179,8 @@ async def pages(
     max_items: int | None = None,
     start_offset: int = 0,
     concurrency: int = 1,
+    on_invalid_item: InvalidItemPolicy | None = None,
+    raw: bool = False,
     **filters: Any,
 ) -> AsyncGenerator[Page[Any], None]:
     """Yield whole pages in server order; see the module docstring."""
@@ -80,20 +191,39 @@ async def pages(
             "is not a paginated list endpoint"
         )
     _check(page_size, max_items, start_offset, concurrency)
+    strict = bool(getattr(client, "strict", False))
+    policy = on_invalid_item or ("raise" if strict else "keep")
+    _check_policy(policy)
     list_field = operation.list_field
     end = None if max_items is None else start_offset + max_items
 
-    async def fetch(offset: int) -> Page[Any]:
+    async def fetch(offset: int) -> tuple[Page[Any], int, ResponseParseError | None]:
         count = page_size if end is None else min(page_size, end - offset)
-        response = await client.call_raw(endpoint, count=count, offset=offset, **filters)
+        response = await client.call_raw(
+            endpoint, count=count, offset=offset, strict=False, raw=raw, **filters
+        )
         data = response.data
-        items = list(_unset_to(getattr(data, list_field, None), []))
-        total = _unset_to(getattr(data, "total_items", None), None)
-        return Page(items[:count], offset, total if isinstance(total, int) else None)
+        if isinstance(data, dict):  # raw=True: plain JSON
+            items, total = data.get(list_field) or [], data.get("total_items")
+        else:
+            items = _unset_to(getattr(data, list_field, None), [])
+            total = _unset_to(getattr(data, "total_items", None), None)
+        items = list(items)[:count] if isinstance(items, list) else []
+        page = Page(
+            items,
+            offset,
+            total if isinstance(total, int) and not isinstance(total, bool) else None,
+            deviations=tuple(getattr(response, "deviations", ())),
+        )
+        received = len(items)
+        if not page.deviations:
+            return page, received, None
+        page, error = _apply_policy(page, response, operation, policy, strict)
+        return page, received, error
 
     if end is not None and end <= start_offset:
         return
-    in_flight: dict[int, asyncio.Task[Page[Any]]] = {}
+    in_flight: dict[int, asyncio.Task[tuple[Page[Any], int, ResponseParseError | None]]] = {}
     next_offset = start_offset
     known_total: int | None = None
     first = True
@@ -109,14 +239,16 @@ async def pages(
             if not in_flight:
                 return
             offset = min(in_flight)
-            page = await in_flight.pop(offset)
+            page, received, error = await in_flight.pop(offset)
             first = False
             if page.total_items is not None:
                 known_total = page.total_items
             if page.items:
                 yield page
+            if error is not None:
+                raise error
             requested = page_size if end is None else min(page_size, end - offset)
-            if len(page.items) < requested:
+            if received < requested:
                 return  # a short page is the end, whatever total_items said before
     finally:
         for task in in_flight.values():
@@ -129,12 +261,24 @@ async def paginate(
     client: Any,
     endpoint: ModuleType | Callable[..., Awaitable[Any]],
     /,
+    *,
+    stats: WalkStats | None = None,
     **options: Any,
 ) -> AsyncGenerator[Any, None]:
-    """Yield every item of every page in server order; options as for ``pages``."""
+    """Yield every item of every page in server order; options as for ``pages``.
+
+    ``stats`` (a ``WalkStats``) is updated as pages arrive.
+    """
     page_iter = pages(client, endpoint, **options)
     try:
         async for page in page_iter:
+            if stats is not None:
+                stats.pages += 1
+                stats.items += len(page.items)
+                stats.invalid_items += page.invalid_items
+                stats.deviations.extend(page.deviations)
+                if options.get("on_invalid_item") == "skip":
+                    stats.skipped_items += page.invalid_items
             for item in page.items:
                 yield item
     finally:

@@ -285,6 +285,97 @@ def mark_project_datetimes(spec: Spec, expected: dict[str, int] | None = None) -
     return changes
 
 
+ENUM_VARNAMES_EXTENSION = "x-enum-varnames"
+
+NAMED_INT_ENUMS = 82
+"""Integer enums whose description says what each value means (2026-08-19)."""
+
+_VALUES_INTRO = re.compile(r"possible values(?: are)?\s*:?", re.IGNORECASE)
+_NUMBER_FIRST = re.compile(r"^(-?\d+)\s*-\s*(.+)$", re.DOTALL)
+_LABEL_FIRST = re.compile(r"^(.+?)\s*-\s*(-?\d+)$", re.DOTALL)
+_MAX_NAME_WORDS = 5
+
+
+def _values_text(description: str) -> str | None:
+    """The part of a description that lists what the values mean."""
+    intro = _VALUES_INTRO.search(description)
+    if intro:
+        text = description[intro.end() :]
+        return text.split("*", 1)[0] if "*" in description[: intro.start()] else text
+    for block in re.findall(r"\(([^()]*)\)|\*([^*]*)\*", description):
+        text = block[0] or block[1]
+        if re.search(r"-?\d+\s*-\s*[A-Za-z]", text):
+            return text
+    return None
+
+
+def _member_name(label: str) -> str | None:
+    """An upper-case identifier from a value's label, or None if it reads as a sentence."""
+    label = re.sub(r"\([^()]*\)", " ", label)
+    label = re.split(r"\.\s|\.$|\s-\s|\*|\n", label, maxsplit=1)[0]
+    words = re.findall(r"[A-Za-z0-9]+", label)
+    if not words or len(words) > _MAX_NAME_WORDS or not words[0][0].isalpha():
+        return None
+    return "_".join(words).upper()
+
+
+def described_enum_names(description: str, values: list[int]) -> list[str] | None:
+    """Member names for an integer enum from a description such as ``0 - blocked / 1 - active``.
+
+    A value the description does not explain keeps its ``VALUE_<n>`` name; the
+    enum is left alone unless at least two values are explained, and names never repeat.
+    """
+    text = _values_text(description)
+    if text is None:
+        return None
+    items = [part for part in re.split(r"/" if "/" in text else r",(?=\s*-?\d)", text)]
+    labels: dict[int, str] = {}
+    for item in items:
+        item = item.strip().strip(".").strip()
+        match = _NUMBER_FIRST.match(item)
+        if match:
+            number, label = int(match.group(1)), match.group(2)
+        elif match := _LABEL_FIRST.match(item):
+            label, number = match.group(1), int(match.group(2))
+        else:
+            continue
+        name = _member_name(label)
+        if name is not None:
+            labels.setdefault(number, name)
+    names = [labels.get(v) or (f"VALUE_{v}" if v >= 0 else f"VALUE_NEGATIVE_{-v}") for v in values]
+    if sum(v in labels for v in values) < 2 or len(set(names)) != len(names):
+        return None
+    return names
+
+
+def name_described_enum_values(spec: Spec, expected: int | None = None) -> list[str]:
+    """Give integer enum members the names their description lists (``VALUE_<n>`` stays an alias)."""
+    expected = NAMED_INT_ENUMS if expected is None else expected
+    described: dict[int, tuple[dict[str, Any], str]] = {}
+    for parameter in _operation_parameters(spec):
+        schema = _resolved(spec, parameter.get("schema"))
+        if isinstance(schema, dict):
+            text = f"{parameter.get('description', '')} {schema.get('description', '')}"
+            described[id(schema)] = (schema, text)
+    for node in walk(spec):
+        if isinstance(node, dict) and id(node) not in described:
+            described[id(node)] = (node, str(node.get("description", "")))
+    changes = []
+    for schema, text in described.values():
+        values = schema.get("enum")
+        if schema.get("type") != "integer" or not isinstance(values, list):
+            continue
+        if ENUM_VARNAMES_EXTENSION in schema:
+            continue
+        names = described_enum_names(text, [v for v in values if isinstance(v, int)])
+        if names is None:
+            continue
+        schema[ENUM_VARNAMES_EXTENSION] = names
+        changes.append(", ".join(f"{v}={n}" for v, n in zip(values, names, strict=True)))
+    _expect_count("integer enums with described values", len(changes), expected)
+    return [f"{len(changes)} integer enums named"] if changes else []
+
+
 FIXES: tuple[Fix, ...] = (
     Fix(
         "hoist-error-responses",
@@ -330,5 +421,10 @@ FIXES: tuple[Fix, ...] = (
         "mark-project-datetimes",
         f"{DATETIME_EXTENSION} lets the client format datetime and date values in project time",
         mark_project_datetimes,
+    ),
+    Fix(
+        "name-described-enum-values",
+        "members read ACTIVE / BLOCKED instead of VALUE_1 / VALUE_0 where the spec says so",
+        name_described_enum_values,
     ),
 )

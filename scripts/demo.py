@@ -14,10 +14,12 @@ import contextlib
 import logging
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from carecloud_async import (
@@ -169,9 +171,51 @@ async def run(base_url: str | None, on_mock: bool) -> None:
         else:
             report("send purchase", "skipped on a real project (CARECLOUD_DEMO_SEND_PURCHASE=1)")
 
+    await export_with_the_command_line(base_url)
+
     async with customer_client(base_url) as customer_api:
         token = await customer_api.device_token()
         report("customer API device token", f"{token[:4]}... (stored, reused next run)")
+
+
+def csv_shape(path: str) -> tuple[int, int]:
+    header, *rows = Path(path).read_text(encoding="utf-8").splitlines()
+    return len(rows), len(header.split(","))
+
+
+async def export_with_the_command_line(base_url: str | None) -> None:
+    """The same job as an ETL step: `carecloud export getStores -o stores.csv`."""
+    import importlib.util
+
+    if importlib.util.find_spec("typer") is None:
+        report("carecloud export", "skipped (pip install 'carecloud-async[cli]')")
+        return
+    env = dict(os.environ)
+    if base_url is not None:
+        env.update(
+            CARECLOUD_BASE_URL=base_url,
+            CARECLOUD_LOGIN=MOCK_CREDENTIALS["login"],
+            CARECLOUD_PASSWORD=MOCK_CREDENTIALS["password"],
+            CARECLOUD_EXTERNAL_APPLICATION_ID=MOCK_CREDENTIALS["external_application_id"],
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "stores.csv")
+        command = [sys.executable, "-m", "carecloud_async.cli", "export", "getStores"]
+        command += ["-o", out, "--page-size", "100", "--concurrency", "2"]
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, errors = await process.communicate()
+        lines = errors.decode().strip().splitlines()
+        if process.returncode != 0:
+            report("carecloud export", f"failed ({process.returncode}): {lines[-1:]}")
+            return
+        rows, columns = csv_shape(out)
+        report("carecloud export getStores (CSV)", f"{rows} rows, {columns} columns")
 
 
 async def main() -> int:

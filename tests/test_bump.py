@@ -30,6 +30,8 @@ def bumped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, BumpResult
     with pytest.MonkeyPatch.context() as patch:
         # the number of documented array filters reviewed when 2026-03-21 was pinned
         patch.setattr(fixes, "DOCUMENTED_ARRAY_FILTERS", 7)
+        # and of integer enums whose values the text describes
+        patch.setattr(fixes, "NAMED_INT_ENUMS", 81)
         pin(OLD, pinned_path=layout.pinned, lock_path=layout.lock)
         generate(layout.pinned, layout.package.parent, layout.lock)
     return layout, bump(NEW, layout)

@@ -222,10 +222,9 @@ async def test_rate_limit_error_carries_retry_after() -> None:
         httpx.Response(200, text="<html><body>Bad gateway</body></html>"),
         httpx.Response(200, text='{"data": {"stores": [{"store_id": '),
         httpx.Response(200, text=""),
-        httpx.Response(200, json={"data": {"stores": "not-a-list", "total_items": 1}}),
         httpx.Response(200, json=["not", "an", "object"]),
     ],
-    ids=["html", "truncated", "empty", "wrong-type", "array"],
+    ids=["html", "truncated", "empty", "array"],
 )
 async def test_malformed_success_bodies_raise_response_parse_error(answer: httpx.Response) -> None:
     """A body that does not fit the model is a typed error, never a raw KeyError/TypeError."""
@@ -290,7 +289,7 @@ async def test_a_plain_dict_body_is_turned_into_the_request_model() -> None:
     recorder = Recorder(lambda request: httpx.Response(204))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         await client.call(post_segment_add_customer, segment_id="s1", body={"customer_id": "c1"})
-        with pytest.raises(ConfigurationError, match="required field 'customer_id' is missing"):
+        with pytest.raises(ConfigurationError, match=r"body\.customer_id is required but missing"):
             await client.call(post_segment_add_customer, segment_id="s1", body={})
         with pytest.raises(ConfigurationError, match="postSegmentAddCustomer"):
             await client.call(post_segment_add_customer, segment_id="s1", body=["not", "a", "body"])
@@ -306,7 +305,15 @@ def test_call_overrides_never_collide_with_a_generated_parameter() -> None:
     import carecloud_openapi.api
 
     overrides = set(inspect.signature(EnterpriseClient.call).parameters) - {"self", "params"}
-    assert overrides == {"endpoint", "headers", "timeout", "retry_unsafe", "deadline"}
+    assert overrides == {
+        "endpoint",
+        "headers",
+        "timeout",
+        "retry_unsafe",
+        "deadline",
+        "strict",
+        "raw",
+    }
     packages = pkgutil.iter_modules(carecloud_openapi.api.__path__, "carecloud_openapi.api.")
     for package in packages:
         for name in importlib.import_module(package.name).ENDPOINTS:

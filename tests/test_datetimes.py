@@ -40,3 +40,13 @@ def test_rejects_unreadable_values_and_unknown_zones() -> None:
     with pytest.raises(ConfigurationError, match="IANA"):
         project_zone("Europe/Atlantis")
     assert project_zone(ZoneInfo("UTC")) == ZoneInfo("UTC")
+
+
+def test_other_iso_forms_and_padding_still_parse() -> None:
+    """The fast path covers the API's format; the rest of ISO 8601 still reads."""
+    zone = ZoneInfo("Europe/Prague")
+    expected = datetime(2030, 7, 1, 12, 30, tzinfo=zone)
+    assert parse_project_datetime(" 2030-07-01 12:30:00 ", "Europe/Prague") == expected
+    assert parse_project_datetime("20300701T123000", zone) == expected
+    assert parse_project_datetime("2030-07-01 12:30:00.250", zone).microsecond == 250000
+    assert parse_project_datetime("2030-07-01 12:30:00", "Europe/Prague").tzinfo is zone

@@ -205,11 +205,11 @@ async def test_product_sync_stops_at_the_first_failed_chunk() -> None:
 
 
 async def test_a_missing_required_field_is_named_before_sending() -> None:
-    """Helpers turn the generated model's KeyError into a ConfigurationError naming the field."""
+    """Helpers send plain fields through the client's checks: the error names the JSON path."""
     recorder = Recorder(lambda request: json_response(200, {}))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         with pytest.raises(
-            ConfigurationError, match="PostEventBody: required field 'event_type_id'"
+            ConfigurationError, match=r"postEvent: body\.event\.event_type_id is required"
         ):
             await create_event(client, event={"external_id": "x"})
     assert recorder.requests == []

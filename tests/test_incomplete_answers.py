@@ -29,6 +29,18 @@ async def test_a_list_answer_without_its_list_fails_pagination(body: Any) -> Non
             await client.call(get_purchases)
 
 
+@pytest.mark.parametrize(
+    "body", [{}, {"data": {}}, {"data": {"purchases": None}}], ids=["no-data", "empty", "null-list"]
+)
+async def test_a_raw_list_answer_without_its_list_fails_too(body: Any) -> None:
+    """``raw=True`` skips the models, not the check that the list is there."""
+    async with enterprise(_answering(body), bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(ResponseParseError, match="has no 'data"):
+            _ = [item async for item in client.paginate(get_purchases, raw=True)]
+        with pytest.raises(ResponseParseError):
+            await client.call(get_purchases, raw=True)
+
+
 async def test_an_answer_without_data_is_a_parse_error() -> None:
     async with enterprise(_answering({}), bearer_token=SECRET_TOKEN) as client:
         with pytest.raises(ResponseParseError, match="'data' member") as caught:

@@ -242,7 +242,9 @@ async def test_an_enum_parameter_takes_its_plain_value_and_refuses_others() -> N
     recorder = Recorder(lambda request: json_response(200, {"stores": [], "total_items": 0}))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         await client.stores.get_stores(sort_direction="DESC")
-        with pytest.raises(ConfigurationError, match=r"sort_direction='DOWN' is not one of 'ASC'"):
+        with pytest.raises(
+            ConfigurationError, match=r"'sort_direction' must be one of 'ASC', 'DESC'"
+        ):
             await client.stores.get_stores(sort_direction="DOWN")  # type: ignore[arg-type]
         items = [s async for s in client.stores.paginate_get_stores(sort_direction="ASC")]
     assert items == []

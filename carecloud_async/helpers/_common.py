@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from carecloud_async._bodies import build_body
 from carecloud_async._errors import CareCloudError, ConfigurationError
 
 __all__ = [
     "InsufficientBalanceError",
-    "build_body",
     "exactly_one",
     "unset_to_none",
     "without_none",

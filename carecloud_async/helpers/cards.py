@@ -7,7 +7,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError
-from carecloud_async.helpers._common import build_body, unset_to_none, without_none
+from carecloud_async.helpers._common import unset_to_none, without_none
 
 __all__ = ["CardUnavailableError", "assign_free_card", "create_card"]
 
@@ -25,7 +25,6 @@ class CardUnavailableError(CareCloudError):
 async def assign_free_card(client: EnterpriseClient, card_number: str, customer_id: str) -> Any:
     """Give the customer a card that exists and has no owner yet (look up, check, update)."""
     from carecloud_openapi.api.cards import get_cards, put_card
-    from carecloud_openapi.models import PutCardBody
 
     tail = card_number[-4:]  # card numbers are personal data: errors show the last digits only
     data = await client.call(get_cards, card_number=card_number, count=1)
@@ -43,7 +42,7 @@ async def assign_free_card(client: EnterpriseClient, card_number: str, customer_
     return await client.call(
         put_card,
         card_id=card.card_id,
-        body=build_body(PutCardBody, {"card": record}),
+        body={"card": record},
     )
 
 
@@ -63,7 +62,6 @@ async def create_card(
     ``valid_from`` and ``valid_to`` take a datetime (sent in project time) or an API string.
     """
     from carecloud_openapi.api.cards import post_card
-    from carecloud_openapi.models import PostCardBody
 
     card = without_none(
         state=state,
@@ -74,4 +72,4 @@ async def create_card(
         valid_to=valid_to,
         store_id=store_id,
     )
-    return await client.call(post_card, body=build_body(PostCardBody, {"card": card}))
+    return await client.call(post_card, body={"card": card})

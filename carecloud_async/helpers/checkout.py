@@ -17,7 +17,6 @@ from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, OutcomeUnknownError
 from carecloud_async.helpers._common import (
     InsufficientBalanceError,
-    build_body,
     exactly_one,
     unset_to_none,
     without_none,
@@ -86,11 +85,10 @@ class Checkout:
     ) -> Any:
         """The best rewards for this basket (``reward_list_type`` A, C or F)."""
         from carecloud_openapi.api.purchases import post_purchase_recommended_rewards as endpoint
-        from carecloud_openapi.models import PostPurchaseRecommendedRewardsBody as Body
 
         fields = self._base(customer_id, card_number)
         fields.update(reward_list_type=reward_list_type, bill=_as_dict(bill))
-        return await self.client.call(endpoint, body=build_body(Body, fields), deadline=deadline)
+        return await self.client.call(endpoint, body=fields, deadline=deadline)
 
     async def accept_payment(
         self,
@@ -106,7 +104,6 @@ class Checkout:
     ) -> Any:
         """Price the basket with loyalty payments; safe to repeat as the basket changes."""
         from carecloud_openapi.api.purchases import post_purchase_accept_payment as endpoint
-        from carecloud_openapi.models import PostPurchaseAcceptPaymentBody as Body
 
         fields = self._base(customer_id, card_number)
         fields.update(
@@ -115,9 +112,7 @@ class Checkout:
             bill=_as_dict(bill),
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
-        return await self.client.call(
-            endpoint, body=build_body(Body, fields), retry_unsafe=True, deadline=deadline
-        )
+        return await self.client.call(endpoint, body=fields, retry_unsafe=True, deadline=deadline)
 
     async def send_purchase(
         self,
@@ -135,16 +130,13 @@ class Checkout:
         ``deadline`` bounds the send and the lookup together.
         """
         from carecloud_openapi.api.purchases import post_purchase_send as endpoint
-        from carecloud_openapi.models import PostPurchaseSendBody as Body
 
         fields = self._base(customer_id, card_number)
         fields["bill"] = _as_dict(bill)
         bill_id = str(fields["bill"]["bill_id"])
         started = _now()
         try:
-            return await self.client.call(
-                endpoint, body=build_body(Body, fields), deadline=deadline
-            )
+            return await self.client.call(endpoint, body=fields, deadline=deadline)
         except OutcomeUnknownError as lost:
             remaining = None if deadline is None else deadline - (_now() - started)
             if remaining is not None and remaining <= 0:
@@ -246,7 +238,6 @@ class Checkout:
     ) -> Any:
         """Attach a customer to an already sent purchase (by its bill_id)."""
         from carecloud_openapi.api.purchases import post_purchase_assign_customer as endpoint
-        from carecloud_openapi.models import PostPurchaseAssignCustomerBody as Body
 
         exactly_one("assign_customer", customer_id=customer_id, card_number=card_number)
         fields = without_none(
@@ -255,7 +246,7 @@ class Checkout:
             customer_id=customer_id,
             card_number=card_number,
         )
-        return await self.client.call(endpoint, body=build_body(Body, fields), deadline=deadline)
+        return await self.client.call(endpoint, body=fields, deadline=deadline)
 
     async def payment_summary(self, purchase_id: str, *, deadline: float | None = None) -> Any:
         """How a recorded purchase was paid (points, credit, vouchers)."""

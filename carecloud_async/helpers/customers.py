@@ -14,7 +14,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
-from carecloud_async.helpers._common import build_body, exactly_one, unset_to_none, without_none
+from carecloud_async.helpers._common import exactly_one, unset_to_none, without_none
 
 __all__ = [
     "SignUpContext",
@@ -75,7 +75,6 @@ async def sign_up(
 ) -> str | None:
     """Create a customer; returns the new customer id."""
     from carecloud_openapi.api.customers import post_customer
-    from carecloud_openapi.models import PostCustomerBody
 
     body = without_none(
         customer=dict(customer),
@@ -84,7 +83,7 @@ async def sign_up(
         autologin=autologin,
         property_records=[dict(r) for r in property_records] if property_records else None,
     )
-    data = await client.call(post_customer, body=build_body(PostCustomerBody, body))
+    data = await client.call(post_customer, body=body)
     customer_id = unset_to_none(getattr(data, "customer_id", None))
     return customer_id if isinstance(customer_id, str) else None
 
@@ -98,7 +97,6 @@ async def verify_credentials(
 ) -> Any:
     """Check a customer's email or card number with a password; returns the customer."""
     from carecloud_openapi.api.customers_actions import post_customer_verify_credentials as endpoint
-    from carecloud_openapi.models import PostCustomerVerifyCredentialsBody as Body
 
     kind, value = exactly_one("verify_credentials", email=email, card_number=card_number)
     body = {
@@ -106,7 +104,7 @@ async def verify_credentials(
         "login_value": value,
         "password": password,
     }
-    return await client.call(endpoint, body=build_body(Body, body), retry_unsafe=True)
+    return await client.call(endpoint, body=body, retry_unsafe=True)
 
 
 def search_customers(client: EnterpriseClient, **filters: Any) -> Any:
@@ -184,7 +182,6 @@ async def update_customer(
 ) -> Any:
     """Change some fields of a customer without erasing the others (fetch, merge, full PUT)."""
     from carecloud_openapi.api.customers import get_customer, put_customer
-    from carecloud_openapi.models import PutCustomerBody
 
     current = (await client.call(get_customer, customer_id=customer_id)).to_dict()
     record = merge_changes(current, changes)
@@ -198,7 +195,7 @@ async def update_customer(
     return await client.call(
         put_customer,
         customer_id=customer_id,
-        body=build_body(PutCustomerBody, body),
+        body=body,
     )
 
 
@@ -245,7 +242,6 @@ async def newsletter_sign_up(
     from carecloud_openapi.api.customers_actions import (
         post_customer_newsletters_sign_up as endpoint,
     )
-    from carecloud_openapi.models import PostCustomerNewslettersSignUpBody as Body
 
     body = without_none(
         contact=email,
@@ -253,4 +249,4 @@ async def newsletter_sign_up(
         language_id=language_id,
         agreements=dict(agreements) if agreements else None,
     )
-    return await client.call(endpoint, body=build_body(Body, body))
+    return await client.call(endpoint, body=body)

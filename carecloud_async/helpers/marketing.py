@@ -7,7 +7,7 @@ from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
-from carecloud_async.helpers._common import build_body, unset_to_none, without_none
+from carecloud_async.helpers._common import unset_to_none, without_none
 
 __all__ = ["add_customer_to_segment", "create_event"]
 
@@ -20,7 +20,6 @@ async def create_event(
 ) -> str | None:
     """Record a customer event with its properties in one call; returns the event id."""
     from carecloud_openapi.api.events import post_event
-    from carecloud_openapi.models import PostEventBody
 
     for index, record in enumerate(property_records):
         if "property_id" not in record or "property_value" not in record:
@@ -31,7 +30,7 @@ async def create_event(
         event=dict(event),
         property_records=[dict(r) for r in property_records] or None,
     )
-    data = await client.call(post_event, body=build_body(PostEventBody, body))
+    data = await client.call(post_event, body=body)
     event_id = unset_to_none(getattr(data, "event_id", None))
     return event_id if isinstance(event_id, str) else None
 

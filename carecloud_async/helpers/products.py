@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, ConfigurationError
-from carecloud_async.helpers._common import build_body
 
 __all__ = ["MAX_BATCH", "ChunkResult", "sync_products"]
 
@@ -51,28 +51,24 @@ async def sync_products(
     from carecloud_openapi.api.product_brands import post_bulk_product_brands
     from carecloud_openapi.api.product_groups import post_bulk_product_groups
     from carecloud_openapi.api.products import post_bulk_products
-    from carecloud_openapi.models import (
-        PostBulkProductBrandsBody,
-        PostBulkProductGroupsBody,
-        PostBulkProductsBody,
-    )
 
     if not 1 <= chunk_size <= MAX_BATCH:
         raise ConfigurationError(f"chunk_size must be between 1 and {MAX_BATCH}, got {chunk_size}")
-    plan = (
-        ("product_brands", brands, post_bulk_product_brands, PostBulkProductBrandsBody),
-        ("product_groups", groups, post_bulk_product_groups, PostBulkProductGroupsBody),
-        ("products", products, post_bulk_products, PostBulkProductsBody),
+    # The bulk operations answer 204 today; keep whatever a future spec lets them return.
+    plan: tuple[tuple[str, Sequence[Mapping[str, Any]], ModuleType], ...] = (
+        ("product_brands", brands, post_bulk_product_brands),
+        ("product_groups", groups, post_bulk_product_groups),
+        ("products", products, post_bulk_products),
     )
     results: list[ChunkResult] = []
-    for kind, records, endpoint, body_type in plan:
+    for kind, records, endpoint in plan:
         for number, chunk in enumerate(_chunks(records, chunk_size)):
             first = number * chunk_size
             try:
                 # A batch upsert of the same records is idempotent: safe to retry.
                 outcome = await client.call(
                     endpoint,
-                    body=build_body(body_type, {kind: chunk}),
+                    body={kind: chunk},
                     retry_unsafe=True,
                 )
             except CareCloudError as exc:

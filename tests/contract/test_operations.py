@@ -58,12 +58,14 @@ async def clients(
         password="example-password",
         external_application_id="82de12eb8b138791e678fd11c3",
         retry_policy=no_wait,
+        strict=True,  # an example that does not match its model fails, not just logs
     )
     customer = CustomerClient(
         base_url=carecloud_mock.base_url,
         external_application_id="82de12eb8b138791e678fd11c3",
         device=DeviceInfo(device_id="00000000-89ABCDEF-01234567-89ABCDEF"),
         retry_policy=no_wait,
+        strict=True,
     )
     for client in (enterprise, customer):
         client.http.event_hooks["response"].append(violations)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.cashier_message import CashierMessage
@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AcceptedPayment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "recommended_discounts",
+        "credit_points",
+        "price_of_credit_points",
+        "credit",
+        "vouchers",
+        "credit_points_of_this_transaction",
+        "total_credit_points",
+        "total_credit",
+        "messages",
+    }
+)
 
 
 @_attrs_define
@@ -51,122 +65,183 @@ class AcceptedPayment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        recommended_discounts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommended_discounts, Unset):
-            recommended_discounts = []
-            for recommended_discounts_item_data in self.recommended_discounts:
-                recommended_discounts_item = recommended_discounts_item_data.to_dict()
-                recommended_discounts.append(recommended_discounts_item)
-
-        credit_points = self.credit_points
-
-        price_of_credit_points = self.price_of_credit_points
-
-        credit = self.credit
-
-        vouchers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.vouchers, Unset):
-            vouchers = []
-            for vouchers_item_data in self.vouchers:
-                vouchers_item = vouchers_item_data.to_dict()
-                vouchers.append(vouchers_item)
-
-        credit_points_of_this_transaction = self.credit_points_of_this_transaction
-
-        total_credit_points = self.total_credit_points
-
-        total_credit = self.total_credit
-
-        messages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.messages, Unset):
-            messages = []
-            for messages_item_data in self.messages:
-                messages_item = messages_item_data.to_dict()
-                messages.append(messages_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if recommended_discounts is not UNSET:
-            field_dict["recommended_discounts"] = recommended_discounts
-        if credit_points is not UNSET:
-            field_dict["credit_points"] = credit_points
-        if price_of_credit_points is not UNSET:
-            field_dict["price_of_credit_points"] = price_of_credit_points
-        if credit is not UNSET:
-            field_dict["credit"] = credit
-        if vouchers is not UNSET:
-            field_dict["vouchers"] = vouchers
-        if credit_points_of_this_transaction is not UNSET:
-            field_dict["credit_points_of_this_transaction"] = credit_points_of_this_transaction
-        if total_credit_points is not UNSET:
-            field_dict["total_credit_points"] = total_credit_points
-        if total_credit is not UNSET:
-            field_dict["total_credit"] = total_credit
-        if messages is not UNSET:
-            field_dict["messages"] = messages
+        if self.recommended_discounts is not UNSET:
+            field_dict["recommended_discounts"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, DiscountItem) else _d0)
+                    for _d0 in self.recommended_discounts
+                ]
+                if isinstance(self.recommended_discounts, list)
+                else self.recommended_discounts
+            )
+        if self.credit_points is not UNSET:
+            field_dict["credit_points"] = self.credit_points
+        if self.price_of_credit_points is not UNSET:
+            field_dict["price_of_credit_points"] = self.price_of_credit_points
+        if self.credit is not UNSET:
+            field_dict["credit"] = self.credit
+        if self.vouchers is not UNSET:
+            field_dict["vouchers"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PaymentVoucher) else _d0)
+                    for _d0 in self.vouchers
+                ]
+                if isinstance(self.vouchers, list)
+                else self.vouchers
+            )
+        if self.credit_points_of_this_transaction is not UNSET:
+            field_dict["credit_points_of_this_transaction"] = self.credit_points_of_this_transaction
+        if self.total_credit_points is not UNSET:
+            field_dict["total_credit_points"] = self.total_credit_points
+        if self.total_credit is not UNSET:
+            field_dict["total_credit"] = self.total_credit
+        if self.messages is not UNSET:
+            field_dict["messages"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CashierMessage) else _d0)
+                    for _d0 in self.messages
+                ]
+                if isinstance(self.messages, list)
+                else self.messages
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.cashier_message import CashierMessage
-        from ..models.discount_item import DiscountItem
-        from ..models.payment_voucher import PaymentVoucher
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommended_discounts = (
+            src_dict["recommended_discounts"] if "recommended_discounts" in src_dict else UNSET
+        )
+        if isinstance(recommended_discounts, list):
+            _p0 = (_path, "recommended_discounts")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommended_discounts):
+                if isinstance(_v0, dict):
+                    _v0 = DiscountItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
+                _l0.append(_v0)
+            recommended_discounts = _l0
+        else:
+            recommended_discounts = odd(
+                recommended_discounts, _path, "recommended_discounts", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _recommended_discounts = d.pop("recommended_discounts", UNSET)
-        recommended_discounts: list[DiscountItem] | Unset = UNSET
-        if _recommended_discounts is not UNSET:
-            recommended_discounts = []
-            for recommended_discounts_item_data in _recommended_discounts:
-                recommended_discounts_item = DiscountItem.from_dict(recommended_discounts_item_data)
+        credit_points = src_dict["credit_points"] if "credit_points" in src_dict else UNSET
+        if (
+            not (type(credit_points) is float or type(credit_points) is int)
+            and credit_points is not UNSET
+        ):
+            credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
-                recommended_discounts.append(recommended_discounts_item)
+        price_of_credit_points = (
+            src_dict["price_of_credit_points"] if "price_of_credit_points" in src_dict else UNSET
+        )
+        if (
+            not (type(price_of_credit_points) is float or type(price_of_credit_points) is int)
+            and price_of_credit_points is not UNSET
+        ):
+            price_of_credit_points = odd(
+                price_of_credit_points, _path, "price_of_credit_points", "number", False, False
+            )
 
-        credit_points = d.pop("credit_points", UNSET)
+        credit = src_dict["credit"] if "credit" in src_dict else UNSET
+        if not (type(credit) is float or type(credit) is int) and credit is not UNSET:
+            credit = odd(credit, _path, "credit", "number", False, False)
 
-        price_of_credit_points = d.pop("price_of_credit_points", UNSET)
+        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        if isinstance(vouchers, list):
+            _p0 = (_path, "vouchers")
+            _l0 = []
+            for _i0, _v0 in enumerate(vouchers):
+                if isinstance(_v0, dict):
+                    _v0 = PaymentVoucher.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
+                _l0.append(_v0)
+            vouchers = _l0
+        else:
+            vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        credit = d.pop("credit", UNSET)
+        credit_points_of_this_transaction = (
+            src_dict["credit_points_of_this_transaction"]
+            if "credit_points_of_this_transaction" in src_dict
+            else UNSET
+        )
+        if (
+            not (
+                type(credit_points_of_this_transaction) is float
+                or type(credit_points_of_this_transaction) is int
+            )
+            and credit_points_of_this_transaction is not UNSET
+        ):
+            credit_points_of_this_transaction = odd(
+                credit_points_of_this_transaction,
+                _path,
+                "credit_points_of_this_transaction",
+                "number",
+                False,
+                False,
+            )
 
-        _vouchers = d.pop("vouchers", UNSET)
-        vouchers: list[PaymentVoucher] | Unset = UNSET
-        if _vouchers is not UNSET:
-            vouchers = []
-            for vouchers_item_data in _vouchers:
-                vouchers_item = PaymentVoucher.from_dict(vouchers_item_data)
+        total_credit_points = (
+            src_dict["total_credit_points"] if "total_credit_points" in src_dict else UNSET
+        )
+        if (
+            not (type(total_credit_points) is float or type(total_credit_points) is int)
+            and total_credit_points is not UNSET
+        ):
+            total_credit_points = odd(
+                total_credit_points, _path, "total_credit_points", "number", False, False
+            )
 
-                vouchers.append(vouchers_item)
+        total_credit = src_dict["total_credit"] if "total_credit" in src_dict else UNSET
+        if (
+            not (type(total_credit) is float or type(total_credit) is int)
+            and total_credit is not UNSET
+        ):
+            total_credit = odd(total_credit, _path, "total_credit", "number", False, False)
 
-        credit_points_of_this_transaction = d.pop("credit_points_of_this_transaction", UNSET)
-
-        total_credit_points = d.pop("total_credit_points", UNSET)
-
-        total_credit = d.pop("total_credit", UNSET)
-
-        _messages = d.pop("messages", UNSET)
-        messages: list[CashierMessage] | Unset = UNSET
-        if _messages is not UNSET:
-            messages = []
-            for messages_item_data in _messages:
-                messages_item = CashierMessage.from_dict(messages_item_data)
-
-                messages.append(messages_item)
+        messages = src_dict["messages"] if "messages" in src_dict else UNSET
+        if isinstance(messages, list):
+            _p0 = (_path, "messages")
+            _l0 = []
+            for _i0, _v0 in enumerate(messages):
+                if isinstance(_v0, dict):
+                    _v0 = CashierMessage.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CashierMessage", True, False)
+                _l0.append(_v0)
+            messages = _l0
+        else:
+            messages = odd(messages, _path, "messages", "array", False, False)
 
         accepted_payment = cls(
-            recommended_discounts=recommended_discounts,
-            credit_points=credit_points,
-            price_of_credit_points=price_of_credit_points,
-            credit=credit,
-            vouchers=vouchers,
-            credit_points_of_this_transaction=credit_points_of_this_transaction,
-            total_credit_points=total_credit_points,
-            total_credit=total_credit,
-            messages=messages,
+            recommended_discounts,
+            credit_points,
+            price_of_credit_points,
+            credit,
+            vouchers,
+            credit_points_of_this_transaction,
+            total_credit_points,
+            total_credit,
+            messages,
         )
 
-        accepted_payment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            accepted_payment.additional_properties = d
         return accepted_payment
 
     @property
@@ -184,3 +259,17 @@ class AcceptedPayment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CashierMessage, DiscountItem, PaymentVoucher
+    from ..models.cashier_message import CashierMessage
+    from ..models.discount_item import DiscountItem
+    from ..models.payment_voucher import PaymentVoucher
+
+    _models_pending = False

@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
 
 
 T = TypeVar("T", bound="AdditionalAddress")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "address_type",
+        "address",
+        "additional_address_id",
+    }
+)
 
 
 @_attrs_define
@@ -36,43 +44,58 @@ class AdditionalAddress:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address_type = self.address_type
-
-        address = self.address.to_dict()
-
-        additional_address_id = self.additional_address_id
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "address_type": address_type,
-                "address": address,
+                "address_type": self.address_type,
+                "address": (
+                    self.address.to_dict() if isinstance(self.address, Address) else self.address
+                ),
             }
         )
-        if additional_address_id is not UNSET:
-            field_dict["additional_address_id"] = additional_address_id
+        if self.additional_address_id is not UNSET:
+            field_dict["additional_address_id"] = self.additional_address_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        address_type = src_dict["address_type"] if "address_type" in src_dict else UNSET
+        if not (isinstance(address_type, str)):
+            address_type = odd(address_type, _path, "address_type", "string", True, False)
 
-        d = dict(src_dict)
-        address_type = d.pop("address_type")
+        address = src_dict["address"] if "address" in src_dict else UNSET
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
+        else:
+            address = odd(address, _path, "address", "Address", True, False)
 
-        address = Address.from_dict(d.pop("address"))
-
-        additional_address_id = d.pop("additional_address_id", UNSET)
+        additional_address_id = (
+            src_dict["additional_address_id"] if "additional_address_id" in src_dict else UNSET
+        )
+        if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
+            additional_address_id = odd(
+                additional_address_id, _path, "additional_address_id", "string", False, False
+            )
 
         additional_address = cls(
-            address_type=address_type,
-            address=address,
-            additional_address_id=additional_address_id,
+            address_type,
+            address,
+            additional_address_id,
         )
 
-        additional_address.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            additional_address.additional_properties = d
         return additional_address
 
     @property
@@ -90,3 +113,15 @@ class AdditionalAddress:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address
+    from ..models.address import Address
+
+    _models_pending = False

@@ -8,9 +8,24 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Address")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "address1",
+        "address2",
+        "address3",
+        "address4",
+        "address5",
+        "address6",
+        "address7",
+        "zip",
+        "city",
+        "country_code",
+    }
+)
 
 
 @_attrs_define
@@ -45,89 +60,94 @@ class Address:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address1 = self.address1
-
-        address2 = self.address2
-
-        address3 = self.address3
-
-        address4 = self.address4
-
-        address5 = self.address5
-
-        address6 = self.address6
-
-        address7 = self.address7
-
-        zip_ = self.zip_
-
-        city = self.city
-
-        country_code = self.country_code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if address1 is not UNSET:
-            field_dict["address1"] = address1
-        if address2 is not UNSET:
-            field_dict["address2"] = address2
-        if address3 is not UNSET:
-            field_dict["address3"] = address3
-        if address4 is not UNSET:
-            field_dict["address4"] = address4
-        if address5 is not UNSET:
-            field_dict["address5"] = address5
-        if address6 is not UNSET:
-            field_dict["address6"] = address6
-        if address7 is not UNSET:
-            field_dict["address7"] = address7
-        if zip_ is not UNSET:
-            field_dict["zip"] = zip_
-        if city is not UNSET:
-            field_dict["city"] = city
-        if country_code is not UNSET:
-            field_dict["country_code"] = country_code
+        if self.address1 is not UNSET:
+            field_dict["address1"] = self.address1
+        if self.address2 is not UNSET:
+            field_dict["address2"] = self.address2
+        if self.address3 is not UNSET:
+            field_dict["address3"] = self.address3
+        if self.address4 is not UNSET:
+            field_dict["address4"] = self.address4
+        if self.address5 is not UNSET:
+            field_dict["address5"] = self.address5
+        if self.address6 is not UNSET:
+            field_dict["address6"] = self.address6
+        if self.address7 is not UNSET:
+            field_dict["address7"] = self.address7
+        if self.zip_ is not UNSET:
+            field_dict["zip"] = self.zip_
+        if self.city is not UNSET:
+            field_dict["city"] = self.city
+        if self.country_code is not UNSET:
+            field_dict["country_code"] = self.country_code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        address1 = d.pop("address1", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        address1 = src_dict["address1"] if "address1" in src_dict else UNSET
+        if not (isinstance(address1, str)) and address1 is not UNSET:
+            address1 = odd(address1, _path, "address1", "string", False, False)
 
-        address2 = d.pop("address2", UNSET)
+        address2 = src_dict["address2"] if "address2" in src_dict else UNSET
+        if not (isinstance(address2, str)) and address2 is not UNSET:
+            address2 = odd(address2, _path, "address2", "string", False, False)
 
-        address3 = d.pop("address3", UNSET)
+        address3 = src_dict["address3"] if "address3" in src_dict else UNSET
+        if not (isinstance(address3, str)) and address3 is not UNSET:
+            address3 = odd(address3, _path, "address3", "string", False, False)
 
-        address4 = d.pop("address4", UNSET)
+        address4 = src_dict["address4"] if "address4" in src_dict else UNSET
+        if not (isinstance(address4, str)) and address4 is not UNSET:
+            address4 = odd(address4, _path, "address4", "string", False, False)
 
-        address5 = d.pop("address5", UNSET)
+        address5 = src_dict["address5"] if "address5" in src_dict else UNSET
+        if not (isinstance(address5, str)) and address5 is not UNSET:
+            address5 = odd(address5, _path, "address5", "string", False, False)
 
-        address6 = d.pop("address6", UNSET)
+        address6 = src_dict["address6"] if "address6" in src_dict else UNSET
+        if not (isinstance(address6, str)) and address6 is not UNSET:
+            address6 = odd(address6, _path, "address6", "string", False, False)
 
-        address7 = d.pop("address7", UNSET)
+        address7 = src_dict["address7"] if "address7" in src_dict else UNSET
+        if not (isinstance(address7, str)) and address7 is not UNSET:
+            address7 = odd(address7, _path, "address7", "string", False, False)
 
-        zip_ = d.pop("zip", UNSET)
+        zip_ = src_dict["zip"] if "zip" in src_dict else UNSET
+        if not (isinstance(zip_, str)) and zip_ is not UNSET:
+            zip_ = odd(zip_, _path, "zip", "string", False, False)
 
-        city = d.pop("city", UNSET)
+        city = src_dict["city"] if "city" in src_dict else UNSET
+        if not (isinstance(city, str)) and city is not UNSET:
+            city = odd(city, _path, "city", "string", False, False)
 
-        country_code = d.pop("country_code", UNSET)
+        country_code = src_dict["country_code"] if "country_code" in src_dict else UNSET
+        if not (isinstance(country_code, str)) and country_code is not UNSET:
+            country_code = odd(country_code, _path, "country_code", "string", False, False)
 
         address = cls(
-            address1=address1,
-            address2=address2,
-            address3=address3,
-            address4=address4,
-            address5=address5,
-            address6=address6,
-            address7=address7,
-            zip_=zip_,
-            city=city,
-            country_code=country_code,
+            address1,
+            address2,
+            address3,
+            address4,
+            address5,
+            address6,
+            address7,
+            zip_,
+            city,
+            country_code,
         )
 
-        address.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            address.additional_properties = d
         return address
 
     @property

@@ -13,13 +13,22 @@ from ..models.agreement_agreement_marketing_communication import (
     AgreementAgreementMarketingCommunication,
 )
 from ..models.agreement_agreement_profiling import AgreementAgreementProfiling
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.custom_agreements import CustomAgreements
 
 
 T = TypeVar("T", bound="Agreement")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "agreement_gtc",
+        "agreement_profiling",
+        "agreement_marketing_communication",
+        "custom_agreements",
+    }
+)
 
 
 @_attrs_define
@@ -45,84 +54,121 @@ class Agreement:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agreement_gtc: int | Unset = UNSET
-        if not isinstance(self.agreement_gtc, Unset):
-            agreement_gtc = self.agreement_gtc.value
-
-        agreement_profiling: int | Unset = UNSET
-        if not isinstance(self.agreement_profiling, Unset):
-            agreement_profiling = self.agreement_profiling.value
-
-        agreement_marketing_communication: int | Unset = UNSET
-        if not isinstance(self.agreement_marketing_communication, Unset):
-            agreement_marketing_communication = self.agreement_marketing_communication.value
-
-        custom_agreements: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.custom_agreements, Unset):
-            custom_agreements = []
-            for custom_agreements_item_data in self.custom_agreements:
-                custom_agreements_item = custom_agreements_item_data.to_dict()
-                custom_agreements.append(custom_agreements_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if agreement_gtc is not UNSET:
-            field_dict["agreement_gtc"] = agreement_gtc
-        if agreement_profiling is not UNSET:
-            field_dict["agreement_profiling"] = agreement_profiling
-        if agreement_marketing_communication is not UNSET:
-            field_dict["agreement_marketing_communication"] = agreement_marketing_communication
-        if custom_agreements is not UNSET:
-            field_dict["custom_agreements"] = custom_agreements
+        if self.agreement_gtc is not UNSET:
+            field_dict["agreement_gtc"] = (
+                self.agreement_gtc.value
+                if isinstance(self.agreement_gtc, AgreementAgreementGtc)
+                else self.agreement_gtc
+            )
+        if self.agreement_profiling is not UNSET:
+            field_dict["agreement_profiling"] = (
+                self.agreement_profiling.value
+                if isinstance(self.agreement_profiling, AgreementAgreementProfiling)
+                else self.agreement_profiling
+            )
+        if self.agreement_marketing_communication is not UNSET:
+            field_dict["agreement_marketing_communication"] = (
+                self.agreement_marketing_communication.value
+                if isinstance(
+                    self.agreement_marketing_communication, AgreementAgreementMarketingCommunication
+                )
+                else self.agreement_marketing_communication
+            )
+        if self.custom_agreements is not UNSET:
+            field_dict["custom_agreements"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomAgreements) else _d0)
+                    for _d0 in self.custom_agreements
+                ]
+                if isinstance(self.custom_agreements, list)
+                else self.custom_agreements
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.custom_agreements import CustomAgreements
-
-        d = dict(src_dict)
-        _agreement_gtc = d.pop("agreement_gtc", UNSET)
-        agreement_gtc: AgreementAgreementGtc | Unset
-        if isinstance(_agreement_gtc, Unset):
-            agreement_gtc = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreement_gtc = src_dict["agreement_gtc"] if "agreement_gtc" in src_dict else UNSET
+        if type(agreement_gtc) is int:
+            agreement_gtc = AgreementAgreementGtc(agreement_gtc)
         else:
-            agreement_gtc = AgreementAgreementGtc(_agreement_gtc)
-
-        _agreement_profiling = d.pop("agreement_profiling", UNSET)
-        agreement_profiling: AgreementAgreementProfiling | Unset
-        if isinstance(_agreement_profiling, Unset):
-            agreement_profiling = UNSET
-        else:
-            agreement_profiling = AgreementAgreementProfiling(_agreement_profiling)
-
-        _agreement_marketing_communication = d.pop("agreement_marketing_communication", UNSET)
-        agreement_marketing_communication: AgreementAgreementMarketingCommunication | Unset
-        if isinstance(_agreement_marketing_communication, Unset):
-            agreement_marketing_communication = UNSET
-        else:
-            agreement_marketing_communication = AgreementAgreementMarketingCommunication(
-                _agreement_marketing_communication
+            agreement_gtc = odd(
+                agreement_gtc, _path, "agreement_gtc", "AgreementAgreementGtc", False, False
             )
 
-        _custom_agreements = d.pop("custom_agreements", UNSET)
-        custom_agreements: list[CustomAgreements] | Unset = UNSET
-        if _custom_agreements is not UNSET:
-            custom_agreements = []
-            for custom_agreements_item_data in _custom_agreements:
-                custom_agreements_item = CustomAgreements.from_dict(custom_agreements_item_data)
+        agreement_profiling = (
+            src_dict["agreement_profiling"] if "agreement_profiling" in src_dict else UNSET
+        )
+        if type(agreement_profiling) is int:
+            agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
+        else:
+            agreement_profiling = odd(
+                agreement_profiling,
+                _path,
+                "agreement_profiling",
+                "AgreementAgreementProfiling",
+                False,
+                False,
+            )
 
-                custom_agreements.append(custom_agreements_item)
+        agreement_marketing_communication = (
+            src_dict["agreement_marketing_communication"]
+            if "agreement_marketing_communication" in src_dict
+            else UNSET
+        )
+        if type(agreement_marketing_communication) is int:
+            agreement_marketing_communication = AgreementAgreementMarketingCommunication(
+                agreement_marketing_communication
+            )
+        else:
+            agreement_marketing_communication = odd(
+                agreement_marketing_communication,
+                _path,
+                "agreement_marketing_communication",
+                "AgreementAgreementMarketingCommunication",
+                False,
+                False,
+            )
+
+        custom_agreements = (
+            src_dict["custom_agreements"] if "custom_agreements" in src_dict else UNSET
+        )
+        if isinstance(custom_agreements, list):
+            _p0 = (_path, "custom_agreements")
+            _l0 = []
+            for _i0, _v0 in enumerate(custom_agreements):
+                if isinstance(_v0, dict):
+                    _v0 = CustomAgreements.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomAgreements", True, False)
+                _l0.append(_v0)
+            custom_agreements = _l0
+        else:
+            custom_agreements = odd(
+                custom_agreements, _path, "custom_agreements", "array", False, False
+            )
 
         agreement = cls(
-            agreement_gtc=agreement_gtc,
-            agreement_profiling=agreement_profiling,
-            agreement_marketing_communication=agreement_marketing_communication,
-            custom_agreements=custom_agreements,
+            agreement_gtc,
+            agreement_profiling,
+            agreement_marketing_communication,
+            custom_agreements,
         )
 
-        agreement.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            agreement.additional_properties = d
         return agreement
 
     @property
@@ -140,3 +186,15 @@ class Agreement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomAgreements
+    from ..models.custom_agreements import CustomAgreements
+
+    _models_pending = False

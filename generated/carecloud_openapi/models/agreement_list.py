@@ -8,9 +8,21 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="AgreementList")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "agreement_id",
+        "name",
+        "text",
+        "withdrawal_text",
+        "communication_channel_id",
+        "text_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -51,68 +63,82 @@ class AgreementList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agreement_id = self.agreement_id
-
-        name = self.name
-
-        text = self.text
-
-        withdrawal_text = self.withdrawal_text
-
-        communication_channel_id = self.communication_channel_id
-
-        text_id = self.text_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if agreement_id is not UNSET:
-            field_dict["agreement_id"] = agreement_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if text is not UNSET:
-            field_dict["text"] = text
-        if withdrawal_text is not UNSET:
-            field_dict["withdrawal_text"] = withdrawal_text
-        if communication_channel_id is not UNSET:
-            field_dict["communication_channel_id"] = communication_channel_id
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.agreement_id is not UNSET:
+            field_dict["agreement_id"] = self.agreement_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.text is not UNSET:
+            field_dict["text"] = self.text
+        if self.withdrawal_text is not UNSET:
+            field_dict["withdrawal_text"] = self.withdrawal_text
+        if self.communication_channel_id is not UNSET:
+            field_dict["communication_channel_id"] = self.communication_channel_id
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        agreement_id = d.pop("agreement_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreement_id = src_dict["agreement_id"] if "agreement_id" in src_dict else UNSET
+        if not (isinstance(agreement_id, str)) and agreement_id is not UNSET:
+            agreement_id = odd(agreement_id, _path, "agreement_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        text = d.pop("text", UNSET)
+        text = src_dict["text"] if "text" in src_dict else UNSET
+        if not (isinstance(text, str)) and text is not UNSET:
+            text = odd(text, _path, "text", "string", False, False)
 
-        withdrawal_text = d.pop("withdrawal_text", UNSET)
+        withdrawal_text = src_dict["withdrawal_text"] if "withdrawal_text" in src_dict else UNSET
+        if not (isinstance(withdrawal_text, str)) and withdrawal_text is not UNSET:
+            withdrawal_text = odd(withdrawal_text, _path, "withdrawal_text", "string", False, False)
 
-        communication_channel_id = d.pop("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
+            communication_channel_id = odd(
+                communication_channel_id, _path, "communication_channel_id", "string", False, False
+            )
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         agreement_list = cls(
-            agreement_id=agreement_id,
-            name=name,
-            text=text,
-            withdrawal_text=withdrawal_text,
-            communication_channel_id=communication_channel_id,
-            text_id=text_id,
-            last_change=last_change,
+            agreement_id,
+            name,
+            text,
+            withdrawal_text,
+            communication_channel_id,
+            text_id,
+            last_change,
         )
 
-        agreement_list.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            agreement_list.additional_properties = d
         return agreement_list
 
     @property

@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.attachment_upload_method import AttachmentUploadMethod
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Attachment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "upload_method",
+        "file_data",
+        "cache_for",
+    }
+)
 
 
 @_attrs_define
@@ -32,41 +40,54 @@ class Attachment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        upload_method = self.upload_method.value
-
-        file_data = self.file_data
-
-        cache_for = self.cache_for
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "upload_method": upload_method,
-                "file_data": file_data,
+                "upload_method": (
+                    self.upload_method.value
+                    if isinstance(self.upload_method, AttachmentUploadMethod)
+                    else self.upload_method
+                ),
+                "file_data": self.file_data,
             }
         )
-        if cache_for is not UNSET:
-            field_dict["cache_for"] = cache_for
+        if self.cache_for is not UNSET:
+            field_dict["cache_for"] = self.cache_for
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        upload_method = AttachmentUploadMethod(d.pop("upload_method"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        upload_method = src_dict["upload_method"] if "upload_method" in src_dict else UNSET
+        if isinstance(upload_method, str):
+            upload_method = AttachmentUploadMethod(upload_method)
+        else:
+            upload_method = odd(
+                upload_method, _path, "upload_method", "AttachmentUploadMethod", True, False
+            )
 
-        file_data = d.pop("file_data")
+        file_data = src_dict["file_data"] if "file_data" in src_dict else UNSET
+        if not (isinstance(file_data, str)):
+            file_data = odd(file_data, _path, "file_data", "string", True, False)
 
-        cache_for = d.pop("cache_for", UNSET)
+        cache_for = src_dict["cache_for"] if "cache_for" in src_dict else UNSET
+        if not (type(cache_for) is int) and cache_for is not UNSET:
+            cache_for = odd(cache_for, _path, "cache_for", "integer", False, False)
 
         attachment = cls(
-            upload_method=upload_method,
-            file_data=file_data,
-            cache_for=cache_for,
+            upload_method,
+            file_data,
+            cache_for,
         )
 
-        attachment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            attachment.additional_properties = d
         return attachment
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="AttachmentInfo")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "attachment_format",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,35 @@ class AttachmentInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attachment_format = self.attachment_format
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if attachment_format is not UNSET:
-            field_dict["attachment_format"] = attachment_format
+        if self.attachment_format is not UNSET:
+            field_dict["attachment_format"] = self.attachment_format
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        attachment_format = d.pop("attachment_format", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        attachment_format = (
+            src_dict["attachment_format"] if "attachment_format" in src_dict else UNSET
+        )
+        if not (isinstance(attachment_format, str)) and attachment_format is not UNSET:
+            attachment_format = odd(
+                attachment_format, _path, "attachment_format", "string", False, False
+            )
 
         attachment_info = cls(
-            attachment_format=attachment_format,
+            attachment_format,
         )
 
-        attachment_info.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            attachment_info.additional_properties = d
         return attachment_info
 
     @property

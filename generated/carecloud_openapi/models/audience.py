@@ -9,9 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.audience_state import AudienceState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Audience")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "communication_channel_id",
+        "state",
+        "audience_id",
+        "last_change",
+        "created_by",
+        "updated_by",
+    }
+)
 
 
 @_attrs_define
@@ -47,68 +59,83 @@ class Audience:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        communication_channel_id = self.communication_channel_id
-
-        state = self.state.value
-
-        audience_id = self.audience_id
-
-        last_change = self.last_change
-
-        created_by = self.created_by
-
-        updated_by = self.updated_by
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "communication_channel_id": communication_channel_id,
-                "state": state,
+                "name": self.name,
+                "communication_channel_id": self.communication_channel_id,
+                "state": (
+                    self.state.value if isinstance(self.state, AudienceState) else self.state
+                ),
             }
         )
-        if audience_id is not UNSET:
-            field_dict["audience_id"] = audience_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if updated_by is not UNSET:
-            field_dict["updated_by"] = updated_by
+        if self.audience_id is not UNSET:
+            field_dict["audience_id"] = self.audience_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.created_by is not UNSET:
+            field_dict["created_by"] = self.created_by
+        if self.updated_by is not UNSET:
+            field_dict["updated_by"] = self.updated_by
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        communication_channel_id = d.pop("communication_channel_id")
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(communication_channel_id, str)):
+            communication_channel_id = odd(
+                communication_channel_id, _path, "communication_channel_id", "string", True, False
+            )
 
-        state = AudienceState(d.pop("state"))
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = AudienceState(state)
+        else:
+            state = odd(state, _path, "state", "AudienceState", True, False)
 
-        audience_id = d.pop("audience_id", UNSET)
+        audience_id = src_dict["audience_id"] if "audience_id" in src_dict else UNSET
+        if not (isinstance(audience_id, str)) and audience_id is not UNSET:
+            audience_id = odd(audience_id, _path, "audience_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        created_by = d.pop("created_by", UNSET)
+        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
+            created_by = odd(created_by, _path, "created_by", "string", False, False)
 
-        updated_by = d.pop("updated_by", UNSET)
+        updated_by = src_dict["updated_by"] if "updated_by" in src_dict else UNSET
+        if not (isinstance(updated_by, str)) and updated_by is not UNSET:
+            updated_by = odd(updated_by, _path, "updated_by", "string", False, False)
 
         audience = cls(
-            name=name,
-            communication_channel_id=communication_channel_id,
-            state=state,
-            audience_id=audience_id,
-            last_change=last_change,
-            created_by=created_by,
-            updated_by=updated_by,
+            name,
+            communication_channel_id,
+            state,
+            audience_id,
+            last_change,
+            created_by,
+            updated_by,
         )
 
-        audience.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            audience.additional_properties = d
         return audience
 
     @property

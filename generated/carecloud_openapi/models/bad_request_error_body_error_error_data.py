@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bad_request_error_body_error_error_data_invalid_params_item import (
@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BadRequestErrorBodyErrorErrorData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "invalid_params",
+    }
+)
 
 
 @_attrs_define
@@ -32,44 +38,65 @@ class BadRequestErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        invalid_params: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.invalid_params, Unset):
-            invalid_params = []
-            for invalid_params_item_data in self.invalid_params:
-                invalid_params_item = invalid_params_item_data.to_dict()
-                invalid_params.append(invalid_params_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if invalid_params is not UNSET:
-            field_dict["invalid_params"] = invalid_params
+        if self.invalid_params is not UNSET:
+            field_dict["invalid_params"] = (
+                [
+                    (
+                        _d0.to_dict()
+                        if isinstance(_d0, BadRequestErrorBodyErrorErrorDataInvalidParamsItem)
+                        else _d0
+                    )
+                    for _d0 in self.invalid_params
+                ]
+                if isinstance(self.invalid_params, list)
+                else self.invalid_params
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bad_request_error_body_error_error_data_invalid_params_item import (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItem,
-        )
-
-        d = dict(src_dict)
-        _invalid_params = d.pop("invalid_params", UNSET)
-        invalid_params: list[BadRequestErrorBodyErrorErrorDataInvalidParamsItem] | Unset = UNSET
-        if _invalid_params is not UNSET:
-            invalid_params = []
-            for invalid_params_item_data in _invalid_params:
-                invalid_params_item = BadRequestErrorBodyErrorErrorDataInvalidParamsItem.from_dict(
-                    invalid_params_item_data
-                )
-
-                invalid_params.append(invalid_params_item)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        invalid_params = src_dict["invalid_params"] if "invalid_params" in src_dict else UNSET
+        if isinstance(invalid_params, list):
+            _p0 = (_path, "invalid_params")
+            _l0 = []
+            for _i0, _v0 in enumerate(invalid_params):
+                if isinstance(_v0, dict):
+                    _v0 = BadRequestErrorBodyErrorErrorDataInvalidParamsItem.from_dict(
+                        _v0, (_p0, _i0)
+                    )
+                else:
+                    _v0 = odd(
+                        _v0,
+                        _p0,
+                        _i0,
+                        "BadRequestErrorBodyErrorErrorDataInvalidParamsItem",
+                        True,
+                        False,
+                    )
+                _l0.append(_v0)
+            invalid_params = _l0
+        else:
+            invalid_params = odd(invalid_params, _path, "invalid_params", "array", False, False)
 
         bad_request_error_body_error_error_data = cls(
-            invalid_params=invalid_params,
+            invalid_params,
         )
 
-        bad_request_error_body_error_error_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            bad_request_error_body_error_error_data.additional_properties = d
         return bad_request_error_body_error_error_data
 
     @property
@@ -87,3 +114,17 @@ class BadRequestErrorBodyErrorErrorData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItem
+    from ..models.bad_request_error_body_error_error_data_invalid_params_item import (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItem,
+    )
+
+    _models_pending = False

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BadRequestErrorBodyErrorErrorDataInvalidParamsItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "reason",
+        "value",
+        "message",
+    }
+)
 
 
 @_attrs_define
@@ -50,107 +59,85 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-        )
-
-        name: bool | dict[str, Any] | float | int | list[str] | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        elif isinstance(self.name, list):
-            name = self.name
-
-        elif isinstance(self.name, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5):
-            name = self.name.to_dict()
-        else:
-            name = self.name
-
-        reason = self.reason
-
-        value = self.value
-
-        message = self.message
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if reason is not UNSET:
-            field_dict["reason"] = reason
-        if value is not UNSET:
-            field_dict["value"] = value
-        if message is not UNSET:
-            field_dict["message"] = message
+        if self.name is not UNSET:
+            field_dict["name"] = (
+                self.name
+                if isinstance(self.name, list)
+                else (
+                    self.name.to_dict()
+                    if isinstance(
+                        self.name, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+                    )
+                    else self.name
+                )
+            )
+        if self.reason is not UNSET:
+            field_dict["reason"] = self.reason
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.message is not UNSET:
+            field_dict["message"] = self.message
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
-        )
-
-        d = dict(src_dict)
-
-        def _parse_name(
-            data: object,
-        ) -> (
-            BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-            | bool
-            | float
-            | int
-            | list[str]
-            | str
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                name_type_1 = cast(list[str], data)
-
-                return name_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                name_type_5 = BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5.from_dict(
-                    data
-                )
-
-                return name_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-                | bool
-                | float
-                | int
-                | list[str]
-                | str
-                | Unset,
-                data,
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if isinstance(name, str):
+            pass
+        elif isinstance(name, list):
+            for _i0, _v0 in enumerate(name):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "name"), _i0, "string", True, False)
+        elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
+            pass
+        elif isinstance(name, dict):
+            name = BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5.from_dict(
+                name, (_path, "name")
+            )
+        else:
+            name = odd(
+                name,
+                _path,
+                "name",
+                "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
+                False,
+                False,
             )
 
-        name = _parse_name(d.pop("name", UNSET))
+        reason = src_dict["reason"] if "reason" in src_dict else UNSET
+        if not (isinstance(reason, str)) and reason is not UNSET:
+            reason = odd(reason, _path, "reason", "string", False, False)
 
-        reason = d.pop("reason", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (isinstance(value, str)) and value is not UNSET:
+            value = odd(value, _path, "value", "string", False, False)
 
-        value = d.pop("value", UNSET)
-
-        message = d.pop("message", UNSET)
+        message = src_dict["message"] if "message" in src_dict else UNSET
+        if not (isinstance(message, str)) and message is not UNSET:
+            message = odd(message, _path, "message", "string", False, False)
 
         bad_request_error_body_error_error_data_invalid_params_item = cls(
-            name=name,
-            reason=reason,
-            value=value,
-            message=message,
+            name,
+            reason,
+            value,
+            message,
         )
 
-        bad_request_error_body_error_error_data_invalid_params_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            bad_request_error_body_error_error_data_invalid_params_item.additional_properties = d
         return bad_request_error_body_error_error_data_invalid_params_item
 
     @property
@@ -168,3 +155,17 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+    from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
+    )
+
+    _models_pending = False

@@ -8,7 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="BasicError")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "exception",
+        "title",
+        "detail",
+    }
+)
 
 
 @_attrs_define
@@ -28,46 +39,51 @@ class BasicError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        exception = self.exception
-
-        title = self.title
-
-        detail = self.detail
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
-                "exception": exception,
-                "title": title,
-                "detail": detail,
+                "type": self.type_,
+                "exception": self.exception,
+                "title": self.title,
+                "detail": self.detail,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        type_ = d.pop("type")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        if not (isinstance(type_, str)):
+            type_ = odd(type_, _path, "type", "string", True, False)
 
-        exception = d.pop("exception")
+        exception = src_dict["exception"] if "exception" in src_dict else UNSET
+        if not (isinstance(exception, str)):
+            exception = odd(exception, _path, "exception", "string", True, False)
 
-        title = d.pop("title")
+        title = src_dict["title"] if "title" in src_dict else UNSET
+        if not (isinstance(title, str)):
+            title = odd(title, _path, "title", "string", True, False)
 
-        detail = d.pop("detail")
+        detail = src_dict["detail"] if "detail" in src_dict else UNSET
+        if not (isinstance(detail, str)):
+            detail = odd(detail, _path, "detail", "string", True, False)
 
         basic_error = cls(
-            type_=type_,
-            exception=exception,
-            title=title,
-            detail=detail,
+            type_,
+            exception,
+            title,
+            detail,
         )
 
-        basic_error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            basic_error.additional_properties = d
         return basic_error
 
     @property

@@ -8,13 +8,25 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill_item import BillItem
 
 
 T = TypeVar("T", bound="Bill")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "bill_id",
+        "payment_time",
+        "currency_id",
+        "total_price",
+        "bill_items",
+        "bill_number",
+        "created_by",
+    }
+)
 
 
 @_attrs_define
@@ -52,76 +64,92 @@ class Bill:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bill_id = self.bill_id
-
-        payment_time = self.payment_time
-
-        currency_id = self.currency_id
-
-        total_price = self.total_price
-
-        bill_items = []
-        for bill_items_item_data in self.bill_items:
-            bill_items_item = bill_items_item_data.to_dict()
-            bill_items.append(bill_items_item)
-
-        bill_number = self.bill_number
-
-        created_by = self.created_by
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "bill_id": bill_id,
-                "payment_time": payment_time,
-                "currency_id": currency_id,
-                "total_price": total_price,
-                "bill_items": bill_items,
+                "bill_id": self.bill_id,
+                "payment_time": self.payment_time,
+                "currency_id": self.currency_id,
+                "total_price": self.total_price,
+                "bill_items": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, BillItem) else _d0)
+                        for _d0 in self.bill_items
+                    ]
+                    if isinstance(self.bill_items, list)
+                    else self.bill_items
+                ),
             }
         )
-        if bill_number is not UNSET:
-            field_dict["bill_number"] = bill_number
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
+        if self.bill_number is not UNSET:
+            field_dict["bill_number"] = self.bill_number
+        if self.created_by is not UNSET:
+            field_dict["created_by"] = self.created_by
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bill_item import BillItem
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        bill_id = src_dict["bill_id"] if "bill_id" in src_dict else UNSET
+        if not (isinstance(bill_id, str)):
+            bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
 
-        d = dict(src_dict)
-        bill_id = d.pop("bill_id")
+        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        if not (isinstance(payment_time, str)):
+            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        payment_time = d.pop("payment_time")
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        currency_id = d.pop("currency_id")
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        if not (type(total_price) is float or type(total_price) is int):
+            total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        total_price = d.pop("total_price")
+        bill_items = src_dict["bill_items"] if "bill_items" in src_dict else UNSET
+        if isinstance(bill_items, list):
+            _p0 = (_path, "bill_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(bill_items):
+                if isinstance(_v0, dict):
+                    _v0 = BillItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
+                _l0.append(_v0)
+            bill_items = _l0
+        else:
+            bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
-        bill_items = []
-        _bill_items = d.pop("bill_items")
-        for bill_items_item_data in _bill_items:
-            bill_items_item = BillItem.from_dict(bill_items_item_data)
+        bill_number = src_dict["bill_number"] if "bill_number" in src_dict else UNSET
+        if not (isinstance(bill_number, str)) and bill_number is not UNSET:
+            bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
-            bill_items.append(bill_items_item)
-
-        bill_number = d.pop("bill_number", UNSET)
-
-        created_by = d.pop("created_by", UNSET)
+        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
+            created_by = odd(created_by, _path, "created_by", "string", False, False)
 
         bill = cls(
-            bill_id=bill_id,
-            payment_time=payment_time,
-            currency_id=currency_id,
-            total_price=total_price,
-            bill_items=bill_items,
-            bill_number=bill_number,
-            created_by=created_by,
+            bill_id,
+            payment_time,
+            currency_id,
+            total_price,
+            bill_items,
+            bill_number,
+            created_by,
         )
 
-        bill.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            bill.additional_properties = d
         return bill
 
     @property
@@ -139,3 +167,15 @@ class Bill:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BillItem
+    from ..models.bill_item import BillItem
+
+    _models_pending = False

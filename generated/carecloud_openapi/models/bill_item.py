@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -16,6 +16,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BillItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "plu_ids",
+        "plu_name",
+        "vat_rate",
+        "quantity",
+        "paid_amount",
+        "price",
+        "bill_item_id",
+        "loyalty_off",
+        "purchase_item_type_id",
+        "category_plu_id",
+        "customer_id",
+        "purchase_item_property_records",
+    }
+)
 
 
 @_attrs_define
@@ -65,124 +82,152 @@ class BillItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        plu_ids = []
-        for plu_ids_item_data in self.plu_ids:
-            plu_ids_item = plu_ids_item_data.to_dict()
-            plu_ids.append(plu_ids_item)
-
-        plu_name = self.plu_name
-
-        vat_rate = self.vat_rate
-
-        quantity = self.quantity
-
-        paid_amount = self.paid_amount
-
-        price = self.price
-
-        bill_item_id = self.bill_item_id
-
-        loyalty_off = self.loyalty_off
-
-        purchase_item_type_id = self.purchase_item_type_id
-
-        category_plu_id = self.category_plu_id
-
-        customer_id = self.customer_id
-
-        purchase_item_property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchase_item_property_records, Unset):
-            purchase_item_property_records = []
-            for purchase_item_property_records_item_data in self.purchase_item_property_records:
-                purchase_item_property_records_item = (
-                    purchase_item_property_records_item_data.to_dict()
-                )
-                purchase_item_property_records.append(purchase_item_property_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "plu_ids": plu_ids,
-                "plu_name": plu_name,
-                "vat_rate": vat_rate,
-                "quantity": quantity,
-                "paid_amount": paid_amount,
-                "price": price,
-                "bill_item_id": bill_item_id,
-                "loyalty_off": loyalty_off,
-                "purchase_item_type_id": purchase_item_type_id,
+                "plu_ids": (
+                    [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                    if isinstance(self.plu_ids, list)
+                    else self.plu_ids
+                ),
+                "plu_name": self.plu_name,
+                "vat_rate": self.vat_rate,
+                "quantity": self.quantity,
+                "paid_amount": self.paid_amount,
+                "price": self.price,
+                "bill_item_id": self.bill_item_id,
+                "loyalty_off": self.loyalty_off,
+                "purchase_item_type_id": self.purchase_item_type_id,
             }
         )
-        if category_plu_id is not UNSET:
-            field_dict["category_plu_id"] = category_plu_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if purchase_item_property_records is not UNSET:
-            field_dict["purchase_item_property_records"] = purchase_item_property_records
+        if self.category_plu_id is not UNSET:
+            field_dict["category_plu_id"] = self.category_plu_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.purchase_item_property_records is not UNSET:
+            field_dict["purchase_item_property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.purchase_item_property_records
+                ]
+                if isinstance(self.purchase_item_property_records, list)
+                else self.purchase_item_property_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        if isinstance(plu_ids, list):
+            _p0 = (_path, "plu_ids")
+            _l0 = []
+            for _i0, _v0 in enumerate(plu_ids):
+                if isinstance(_v0, dict):
+                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
+                _l0.append(_v0)
+            plu_ids = _l0
+        else:
+            plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
 
-        d = dict(src_dict)
-        plu_ids = []
-        _plu_ids = d.pop("plu_ids")
-        for plu_ids_item_data in _plu_ids:
-            plu_ids_item = PluId.from_dict(plu_ids_item_data)
+        plu_name = src_dict["plu_name"] if "plu_name" in src_dict else UNSET
+        if not (isinstance(plu_name, str)):
+            plu_name = odd(plu_name, _path, "plu_name", "string", True, False)
 
-            plu_ids.append(plu_ids_item)
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        if not (type(vat_rate) is float or type(vat_rate) is int):
+            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        plu_name = d.pop("plu_name")
+        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
+        if not (type(quantity) is float or type(quantity) is int):
+            quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        vat_rate = d.pop("vat_rate")
+        paid_amount = src_dict["paid_amount"] if "paid_amount" in src_dict else UNSET
+        if not (type(paid_amount) is float or type(paid_amount) is int):
+            paid_amount = odd(paid_amount, _path, "paid_amount", "number", True, False)
 
-        quantity = d.pop("quantity")
+        price = src_dict["price"] if "price" in src_dict else UNSET
+        if not (type(price) is float or type(price) is int):
+            price = odd(price, _path, "price", "number", True, False)
 
-        paid_amount = d.pop("paid_amount")
+        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        if not (isinstance(bill_item_id, str)):
+            bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
-        price = d.pop("price")
+        loyalty_off = src_dict["loyalty_off"] if "loyalty_off" in src_dict else UNSET
+        if not (type(loyalty_off) is bool):
+            loyalty_off = odd(loyalty_off, _path, "loyalty_off", "boolean", True, False)
 
-        bill_item_id = d.pop("bill_item_id")
+        purchase_item_type_id = (
+            src_dict["purchase_item_type_id"] if "purchase_item_type_id" in src_dict else UNSET
+        )
+        if not (isinstance(purchase_item_type_id, str)):
+            purchase_item_type_id = odd(
+                purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
+            )
 
-        loyalty_off = d.pop("loyalty_off")
+        category_plu_id = src_dict["category_plu_id"] if "category_plu_id" in src_dict else UNSET
+        if not (isinstance(category_plu_id, str)) and category_plu_id is not UNSET:
+            category_plu_id = odd(category_plu_id, _path, "category_plu_id", "string", False, False)
 
-        purchase_item_type_id = d.pop("purchase_item_type_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        category_plu_id = d.pop("category_plu_id", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        _purchase_item_property_records = d.pop("purchase_item_property_records", UNSET)
-        purchase_item_property_records: list[PropertyRecord] | Unset = UNSET
-        if _purchase_item_property_records is not UNSET:
-            purchase_item_property_records = []
-            for purchase_item_property_records_item_data in _purchase_item_property_records:
-                purchase_item_property_records_item = PropertyRecord.from_dict(
-                    purchase_item_property_records_item_data
-                )
-
-                purchase_item_property_records.append(purchase_item_property_records_item)
+        purchase_item_property_records = (
+            src_dict["purchase_item_property_records"]
+            if "purchase_item_property_records" in src_dict
+            else UNSET
+        )
+        if isinstance(purchase_item_property_records, list):
+            _p0 = (_path, "purchase_item_property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchase_item_property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            purchase_item_property_records = _l0
+        else:
+            purchase_item_property_records = odd(
+                purchase_item_property_records,
+                _path,
+                "purchase_item_property_records",
+                "array",
+                False,
+                False,
+            )
 
         bill_item = cls(
-            plu_ids=plu_ids,
-            plu_name=plu_name,
-            vat_rate=vat_rate,
-            quantity=quantity,
-            paid_amount=paid_amount,
-            price=price,
-            bill_item_id=bill_item_id,
-            loyalty_off=loyalty_off,
-            purchase_item_type_id=purchase_item_type_id,
-            category_plu_id=category_plu_id,
-            customer_id=customer_id,
-            purchase_item_property_records=purchase_item_property_records,
+            plu_ids,
+            plu_name,
+            vat_rate,
+            quantity,
+            paid_amount,
+            price,
+            bill_item_id,
+            loyalty_off,
+            purchase_item_type_id,
+            category_plu_id,
+            customer_id,
+            purchase_item_property_records,
         )
 
-        bill_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            bill_item.additional_properties = d
         return bill_item
 
     @property
@@ -200,3 +245,16 @@ class BillItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId, PropertyRecord
+    from ..models.plu_id import PluId
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_state import BookingState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.booking_data_type_2 import BookingDataType2
@@ -18,6 +18,20 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Booking")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking_items",
+        "created_at",
+        "booking_id",
+        "customer_id",
+        "booking_status",
+        "utm",
+        "data",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -57,141 +71,127 @@ class Booking:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.booking_data_type_2 import BookingDataType2
-
-        booking_items = []
-        for booking_items_item_data in self.booking_items:
-            booking_items_item = booking_items_item_data.to_dict()
-            booking_items.append(booking_items_item)
-
-        created_at = self.created_at
-
-        booking_id = self.booking_id
-
-        customer_id = self.customer_id
-
-        booking_status = self.booking_status
-
-        utm: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm, Unset):
-            utm = self.utm.to_dict()
-
-        data: dict[str, Any] | list[str] | str | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, list):
-            data = self.data
-
-        elif isinstance(self.data, BookingDataType2):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "booking_items": booking_items,
-                "created_at": created_at,
+                "booking_items": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, BookingItem) else _d0)
+                        for _d0 in self.booking_items
+                    ]
+                    if isinstance(self.booking_items, list)
+                    else self.booking_items
+                ),
+                "created_at": self.created_at,
             }
         )
-        if booking_id is not UNSET:
-            field_dict["booking_id"] = booking_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if booking_status is not UNSET:
-            field_dict["booking_status"] = booking_status
-        if utm is not UNSET:
-            field_dict["utm"] = utm
-        if data is not UNSET:
-            field_dict["data"] = data
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.booking_id is not UNSET:
+            field_dict["booking_id"] = self.booking_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.booking_status is not UNSET:
+            field_dict["booking_status"] = self.booking_status
+        if self.utm is not UNSET:
+            field_dict["utm"] = self.utm.to_dict() if isinstance(self.utm, UTM) else self.utm
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data
+                if isinstance(self.data, list)
+                else (self.data.to_dict() if isinstance(self.data, BookingDataType2) else self.data)
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, BookingState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.booking_data_type_2 import BookingDataType2
-        from ..models.booking_item import BookingItem
-        from ..models.utm import UTM
-
-        d = dict(src_dict)
-        booking_items = []
-        _booking_items = d.pop("booking_items")
-        for booking_items_item_data in _booking_items:
-            booking_items_item = BookingItem.from_dict(booking_items_item_data)
-
-            booking_items.append(booking_items_item)
-
-        created_at = d.pop("created_at")
-
-        booking_id = d.pop("booking_id", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        booking_status = d.pop("booking_status", UNSET)
-
-        _utm = d.pop("utm", UNSET)
-        utm: UTM | Unset
-        if isinstance(_utm, Unset):
-            utm = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_items = src_dict["booking_items"] if "booking_items" in src_dict else UNSET
+        if isinstance(booking_items, list):
+            _p0 = (_path, "booking_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(booking_items):
+                if isinstance(_v0, dict):
+                    _v0 = BookingItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "BookingItem", True, False)
+                _l0.append(_v0)
+            booking_items = _l0
         else:
-            utm = UTM.from_dict(_utm)
+            booking_items = odd(booking_items, _path, "booking_items", "array", True, False)
 
-        def _parse_data(data: object) -> BookingDataType2 | list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                data_type_1 = cast(list[str], data)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)):
+            created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-                return data_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_2 = BookingDataType2.from_dict(data)
+        booking_id = src_dict["booking_id"] if "booking_id" in src_dict else UNSET
+        if not (isinstance(booking_id, str)) and booking_id is not UNSET:
+            booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 
-                return data_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BookingDataType2 | list[str] | str | Unset, data)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        data = _parse_data(d.pop("data", UNSET))
+        booking_status = src_dict["booking_status"] if "booking_status" in src_dict else UNSET
+        if not (isinstance(booking_status, str)) and booking_status is not UNSET:
+            booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: BookingState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        if isinstance(utm, dict):
+            utm = UTM.from_dict(utm, (_path, "utm"))
         else:
-            state = BookingState(_state)
+            utm = odd(utm, _path, "utm", "UTM", False, False)
+
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if isinstance(data, str):
+            pass
+        elif isinstance(data, list):
+            for _i0, _v0 in enumerate(data):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+        elif isinstance(data, dict):
+            data = BookingDataType2.from_dict(data, (_path, "data"))
+        else:
+            data = odd(data, _path, "data", "string | array | BookingDataType2", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = BookingState(state)
+        else:
+            state = odd(state, _path, "state", "BookingState", False, False)
 
         booking = cls(
-            booking_items=booking_items,
-            created_at=created_at,
-            booking_id=booking_id,
-            customer_id=customer_id,
-            booking_status=booking_status,
-            utm=utm,
-            data=data,
-            last_change=last_change,
-            state=state,
+            booking_items,
+            created_at,
+            booking_id,
+            customer_id,
+            booking_status,
+            utm,
+            data,
+            last_change,
+            state,
         )
 
-        booking.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            booking.additional_properties = d
         return booking
 
     @property
@@ -209,3 +209,17 @@ class Booking:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BookingDataType2, BookingItem, UTM
+    from ..models.booking_data_type_2 import BookingDataType2
+    from ..models.booking_item import BookingItem
+    from ..models.utm import UTM
+
+    _models_pending = False

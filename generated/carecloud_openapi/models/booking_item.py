@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_item_state import BookingItemState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.booking_ticket import BookingTicket
@@ -17,6 +17,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BookingItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "time_slot_id",
+        "created_at",
+        "booking_item_id",
+        "customer_id",
+        "booking_ticket",
+        "valid_from",
+        "valid_to",
+        "capacity_taken",
+        "booking_item_status",
+        "additional_properties",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -63,135 +80,150 @@ class BookingItem:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        time_slot_id = self.time_slot_id
-
-        created_at = self.created_at
-
-        booking_item_id = self.booking_item_id
-
-        customer_id = self.customer_id
-
-        booking_ticket: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.booking_ticket, Unset):
-            booking_ticket = self.booking_ticket.to_dict()
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        capacity_taken = self.capacity_taken
-
-        booking_item_status = self.booking_item_status
-
-        additional_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.additional_properties, Unset):
-            additional_properties = []
-            for additional_properties_item_data in self.additional_properties:
-                additional_properties_item = additional_properties_item_data.to_dict()
-                additional_properties.append(additional_properties_item)
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update(
             {
-                "time_slot_id": time_slot_id,
-                "created_at": created_at,
+                "time_slot_id": self.time_slot_id,
+                "created_at": self.created_at,
             }
         )
-        if booking_item_id is not UNSET:
-            field_dict["booking_item_id"] = booking_item_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if booking_ticket is not UNSET:
-            field_dict["booking_ticket"] = booking_ticket
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if capacity_taken is not UNSET:
-            field_dict["capacity_taken"] = capacity_taken
-        if booking_item_status is not UNSET:
-            field_dict["booking_item_status"] = booking_item_status
-        if additional_properties is not UNSET:
-            field_dict["additional_properties"] = additional_properties
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.booking_item_id is not UNSET:
+            field_dict["booking_item_id"] = self.booking_item_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.booking_ticket is not UNSET:
+            field_dict["booking_ticket"] = (
+                self.booking_ticket.to_dict()
+                if isinstance(self.booking_ticket, BookingTicket)
+                else self.booking_ticket
+            )
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.capacity_taken is not UNSET:
+            field_dict["capacity_taken"] = self.capacity_taken
+        if self.booking_item_status is not UNSET:
+            field_dict["booking_item_status"] = self.booking_item_status
+        if self.additional_properties is not UNSET:
+            field_dict["additional_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.additional_properties
+                ]
+                if isinstance(self.additional_properties, list)
+                else self.additional_properties
+            )
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, BookingItemState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.booking_ticket import BookingTicket
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        time_slot_id = src_dict["time_slot_id"] if "time_slot_id" in src_dict else UNSET
+        if not (isinstance(time_slot_id, str)):
+            time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", True, False)
 
-        d = dict(src_dict)
-        time_slot_id = d.pop("time_slot_id")
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)):
+            created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        created_at = d.pop("created_at")
+        booking_item_id = src_dict["booking_item_id"] if "booking_item_id" in src_dict else UNSET
+        if not (isinstance(booking_item_id, str)) and booking_item_id is not UNSET:
+            booking_item_id = odd(booking_item_id, _path, "booking_item_id", "string", False, False)
 
-        booking_item_id = d.pop("booking_item_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
-
-        _booking_ticket = d.pop("booking_ticket", UNSET)
-        booking_ticket: BookingTicket | Unset
-        if isinstance(_booking_ticket, Unset):
-            booking_ticket = UNSET
+        booking_ticket = src_dict["booking_ticket"] if "booking_ticket" in src_dict else UNSET
+        if isinstance(booking_ticket, dict):
+            booking_ticket = BookingTicket.from_dict(booking_ticket, (_path, "booking_ticket"))
         else:
-            booking_ticket = BookingTicket.from_dict(_booking_ticket)
+            booking_ticket = odd(
+                booking_ticket, _path, "booking_ticket", "BookingTicket", False, False
+            )
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        capacity_taken = d.pop("capacity_taken", UNSET)
+        capacity_taken = src_dict["capacity_taken"] if "capacity_taken" in src_dict else UNSET
+        if not (type(capacity_taken) is int) and capacity_taken is not UNSET:
+            capacity_taken = odd(capacity_taken, _path, "capacity_taken", "integer", False, False)
 
-        booking_item_status = d.pop("booking_item_status", UNSET)
+        booking_item_status = (
+            src_dict["booking_item_status"] if "booking_item_status" in src_dict else UNSET
+        )
+        if not (isinstance(booking_item_status, str)) and booking_item_status is not UNSET:
+            booking_item_status = odd(
+                booking_item_status, _path, "booking_item_status", "string", False, False
+            )
 
-        _additional_properties = d.pop("additional_properties", UNSET)
-        additional_properties: list[PropertyRecord] | Unset = UNSET
-        if _additional_properties is not UNSET:
-            additional_properties = []
-            for additional_properties_item_data in _additional_properties:
-                additional_properties_item = PropertyRecord.from_dict(
-                    additional_properties_item_data
-                )
-
-                additional_properties.append(additional_properties_item)
-
-        _state = d.pop("state", UNSET)
-        state: BookingItemState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
+        )
+        if isinstance(additional_properties, list):
+            _p0 = (_path, "additional_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(additional_properties):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            additional_properties = _l0
         else:
-            state = BookingItemState(_state)
+            additional_properties = odd(
+                additional_properties, _path, "additional_properties", "array", False, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = BookingItemState(state)
+        else:
+            state = odd(state, _path, "state", "BookingItemState", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_item = cls(
-            time_slot_id=time_slot_id,
-            created_at=created_at,
-            booking_item_id=booking_item_id,
-            customer_id=customer_id,
-            booking_ticket=booking_ticket,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            capacity_taken=capacity_taken,
-            booking_item_status=booking_item_status,
-            additional_properties=additional_properties,
-            state=state,
-            last_change=last_change,
+            time_slot_id,
+            created_at,
+            booking_item_id,
+            customer_id,
+            booking_ticket,
+            valid_from,
+            valid_to,
+            capacity_taken,
+            booking_item_status,
+            additional_properties,
+            state,
+            last_change,
         )
 
-        booking_item.extra_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            booking_item.extra_properties = d
         return booking_item
 
     @property
@@ -209,3 +241,16 @@ class BookingItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.extra_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BookingTicket, PropertyRecord
+    from ..models.booking_ticket import BookingTicket
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_status_state import BookingStatusState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="BookingStatus")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "booking_status_id",
+        "created_at",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -39,63 +49,69 @@ class BookingStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        booking_status_id = self.booking_status_id
-
-        created_at = self.created_at
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if booking_status_id is not UNSET:
-            field_dict["booking_status_id"] = booking_status_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.booking_status_id is not UNSET:
+            field_dict["booking_status_id"] = self.booking_status_id
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, BookingStatusState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        booking_status_id = d.pop("booking_status_id", UNSET)
+        booking_status_id = (
+            src_dict["booking_status_id"] if "booking_status_id" in src_dict else UNSET
+        )
+        if not (isinstance(booking_status_id, str)) and booking_status_id is not UNSET:
+            booking_status_id = odd(
+                booking_status_id, _path, "booking_status_id", "string", False, False
+            )
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: BookingStatusState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = BookingStatusState(state)
         else:
-            state = BookingStatusState(_state)
+            state = odd(state, _path, "state", "BookingStatusState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_status = cls(
-            name=name,
-            booking_status_id=booking_status_id,
-            created_at=created_at,
-            state=state,
-            last_change=last_change,
+            name,
+            booking_status_id,
+            created_at,
+            state,
+            last_change,
         )
 
-        booking_status.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            booking_status.additional_properties = d
         return booking_status
 
     @property

@@ -9,9 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.booking_ticket_state import BookingTicketState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="BookingTicket")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "ticket_id",
+        "created_at",
+        "valid_from",
+        "valid_to",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -45,77 +57,79 @@ class BookingTicket:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        ticket_id = self.ticket_id
-
-        created_at = self.created_at
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if ticket_id is not UNSET:
-            field_dict["ticket_id"] = ticket_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.ticket_id is not UNSET:
+            field_dict["ticket_id"] = self.ticket_id
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, BookingTicketState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        ticket_id = d.pop("ticket_id", UNSET)
+        ticket_id = src_dict["ticket_id"] if "ticket_id" in src_dict else UNSET
+        if not (isinstance(ticket_id, str)) and ticket_id is not UNSET:
+            ticket_id = odd(ticket_id, _path, "ticket_id", "string", False, False)
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: BookingTicketState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = BookingTicketState(state)
         else:
-            state = BookingTicketState(_state)
+            state = odd(state, _path, "state", "BookingTicketState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         booking_ticket = cls(
-            name=name,
-            ticket_id=ticket_id,
-            created_at=created_at,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            state=state,
-            last_change=last_change,
+            name,
+            ticket_id,
+            created_at,
+            valid_from,
+            valid_to,
+            state,
+            last_change,
         )
 
-        booking_ticket.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            booking_ticket.additional_properties = d
         return booking_ticket
 
     @property

@@ -9,9 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.campaign_state import CampaignState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Campaign")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "idcampaign",
+        "campaign_id",
+        "external_id",
+        "parent_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -46,77 +58,79 @@ class Campaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        idcampaign = self.idcampaign
-
-        campaign_id = self.campaign_id
-
-        external_id = self.external_id
-
-        parent_id = self.parent_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if idcampaign is not UNSET:
-            field_dict["idcampaign"] = idcampaign
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if parent_id is not UNSET:
-            field_dict["parent_id"] = parent_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.idcampaign is not UNSET:
+            field_dict["idcampaign"] = self.idcampaign
+        if self.campaign_id is not UNSET:
+            field_dict["campaign_id"] = self.campaign_id
+        if self.external_id is not UNSET:
+            field_dict["external_id"] = self.external_id
+        if self.parent_id is not UNSET:
+            field_dict["parent_id"] = self.parent_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CampaignState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        idcampaign = d.pop("idcampaign", UNSET)
+        idcampaign = src_dict["idcampaign"] if "idcampaign" in src_dict else UNSET
+        if not (isinstance(idcampaign, str)) and idcampaign is not UNSET:
+            idcampaign = odd(idcampaign, _path, "idcampaign", "string", False, False)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
+            campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
-        external_id = d.pop("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
+            external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        parent_id = d.pop("parent_id", UNSET)
+        parent_id = src_dict["parent_id"] if "parent_id" in src_dict else UNSET
+        if not (isinstance(parent_id, str)) and parent_id is not UNSET:
+            parent_id = odd(parent_id, _path, "parent_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CampaignState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CampaignState(state)
         else:
-            state = CampaignState(_state)
+            state = odd(state, _path, "state", "CampaignState", False, False)
 
         campaign = cls(
-            name=name,
-            idcampaign=idcampaign,
-            campaign_id=campaign_id,
-            external_id=external_id,
-            parent_id=parent_id,
-            last_change=last_change,
-            state=state,
+            name,
+            idcampaign,
+            campaign_id,
+            external_id,
+            parent_id,
+            last_change,
+            state,
         )
 
-        campaign.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            campaign.additional_properties = d
         return campaign
 
     @property

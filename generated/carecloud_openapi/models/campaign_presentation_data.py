@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CampaignPresentationData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "subtitle",
+        "note",
+        "description",
+        "image_url",
+    }
+)
 
 
 @_attrs_define
@@ -34,56 +44,61 @@ class CampaignPresentationData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        subtitle = self.subtitle
-
-        note = self.note
-
-        description = self.description
-
-        image_url = self.image_url
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if subtitle is not UNSET:
-            field_dict["subtitle"] = subtitle
-        if note is not UNSET:
-            field_dict["note"] = note
-        if description is not UNSET:
-            field_dict["description"] = description
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
+        if self.subtitle is not UNSET:
+            field_dict["subtitle"] = self.subtitle
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.image_url is not UNSET:
+            field_dict["image_url"] = self.image_url
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        subtitle = d.pop("subtitle", UNSET)
+        subtitle = src_dict["subtitle"] if "subtitle" in src_dict else UNSET
+        if not (isinstance(subtitle, str)) and subtitle is not UNSET:
+            subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
-        description = d.pop("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
-        image_url = d.pop("image_url", UNSET)
+        image_url = src_dict["image_url"] if "image_url" in src_dict else UNSET
+        if not (isinstance(image_url, str)) and image_url is not UNSET:
+            image_url = odd(image_url, _path, "image_url", "string", False, False)
 
         campaign_presentation_data = cls(
-            name=name,
-            subtitle=subtitle,
-            note=note,
-            description=description,
-            image_url=image_url,
+            name,
+            subtitle,
+            note,
+            description,
+            image_url,
         )
 
-        campaign_presentation_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            campaign_presentation_data.additional_properties = d
         return campaign_presentation_data
 
     @property

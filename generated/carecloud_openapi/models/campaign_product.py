@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.campaign_product_state import CampaignProductState
 from ..models.campaign_product_value_type_id import CampaignProductValueTypeId
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.campaign_presentation_data import CampaignPresentationData
@@ -18,6 +18,25 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CampaignProduct")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_id",
+        "currency_id",
+        "campaign_id",
+        "value",
+        "value_type_id",
+        "valid_from",
+        "valid_to",
+        "type_id",
+        "presentation_data",
+        "campaign_product_id",
+        "display_in",
+        "campaign_product_property_records",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -68,141 +87,185 @@ class CampaignProduct:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
-
-        currency_id = self.currency_id
-
-        campaign_id = self.campaign_id
-
-        value = self.value
-
-        value_type_id = self.value_type_id.value
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        type_id = self.type_id
-
-        presentation_data = self.presentation_data.to_dict()
-
-        campaign_product_id = self.campaign_product_id
-
-        display_in: list[str] | Unset = UNSET
-        if not isinstance(self.display_in, Unset):
-            display_in = self.display_in
-
-        campaign_product_property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.campaign_product_property_records, Unset):
-            campaign_product_property_records = []
-            for (
-                campaign_product_property_records_item_data
-            ) in self.campaign_product_property_records:
-                campaign_product_property_records_item = (
-                    campaign_product_property_records_item_data.to_dict()
-                )
-                campaign_product_property_records.append(campaign_product_property_records_item)
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_id": product_id,
-                "currency_id": currency_id,
-                "campaign_id": campaign_id,
-                "value": value,
-                "value_type_id": value_type_id,
-                "valid_from": valid_from,
-                "valid_to": valid_to,
-                "type_id": type_id,
-                "presentation_data": presentation_data,
+                "product_id": self.product_id,
+                "currency_id": self.currency_id,
+                "campaign_id": self.campaign_id,
+                "value": self.value,
+                "value_type_id": (
+                    self.value_type_id.value
+                    if isinstance(self.value_type_id, CampaignProductValueTypeId)
+                    else self.value_type_id
+                ),
+                "valid_from": self.valid_from,
+                "valid_to": self.valid_to,
+                "type_id": self.type_id,
+                "presentation_data": (
+                    self.presentation_data.to_dict()
+                    if isinstance(self.presentation_data, CampaignPresentationData)
+                    else self.presentation_data
+                ),
             }
         )
-        if campaign_product_id is not UNSET:
-            field_dict["campaign_product_id"] = campaign_product_id
-        if display_in is not UNSET:
-            field_dict["display_in"] = display_in
-        if campaign_product_property_records is not UNSET:
-            field_dict["campaign_product_property_records"] = campaign_product_property_records
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.campaign_product_id is not UNSET:
+            field_dict["campaign_product_id"] = self.campaign_product_id
+        if self.display_in is not UNSET:
+            field_dict["display_in"] = self.display_in
+        if self.campaign_product_property_records is not UNSET:
+            field_dict["campaign_product_property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.campaign_product_property_records
+                ]
+                if isinstance(self.campaign_product_property_records, list)
+                else self.campaign_product_property_records
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CampaignProductState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_presentation_data import CampaignPresentationData
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)):
+            product_id = odd(product_id, _path, "product_id", "string", True, False)
 
-        d = dict(src_dict)
-        product_id = d.pop("product_id")
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        currency_id = d.pop("currency_id")
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        if not (isinstance(campaign_id, str)):
+            campaign_id = odd(campaign_id, _path, "campaign_id", "string", True, False)
 
-        campaign_id = d.pop("campaign_id")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int):
+            value = odd(value, _path, "value", "number", True, False)
 
-        value = d.pop("value")
-
-        value_type_id = CampaignProductValueTypeId(d.pop("value_type_id"))
-
-        valid_from = d.pop("valid_from")
-
-        valid_to = d.pop("valid_to")
-
-        type_id = d.pop("type_id")
-
-        presentation_data = CampaignPresentationData.from_dict(d.pop("presentation_data"))
-
-        campaign_product_id = d.pop("campaign_product_id", UNSET)
-
-        display_in = cast(list[str], d.pop("display_in", UNSET))
-
-        _campaign_product_property_records = d.pop("campaign_product_property_records", UNSET)
-        campaign_product_property_records: list[PropertyRecord] | Unset = UNSET
-        if _campaign_product_property_records is not UNSET:
-            campaign_product_property_records = []
-            for campaign_product_property_records_item_data in _campaign_product_property_records:
-                campaign_product_property_records_item = PropertyRecord.from_dict(
-                    campaign_product_property_records_item_data
-                )
-
-                campaign_product_property_records.append(campaign_product_property_records_item)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: CampaignProductState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        value_type_id = src_dict["value_type_id"] if "value_type_id" in src_dict else UNSET
+        if type(value_type_id) is int:
+            value_type_id = CampaignProductValueTypeId(value_type_id)
         else:
-            state = CampaignProductState(_state)
+            value_type_id = odd(
+                value_type_id, _path, "value_type_id", "CampaignProductValueTypeId", True, False
+            )
+
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
+
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
+
+        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        if not (isinstance(type_id, str)):
+            type_id = odd(type_id, _path, "type_id", "string", True, False)
+
+        presentation_data = (
+            src_dict["presentation_data"] if "presentation_data" in src_dict else UNSET
+        )
+        if isinstance(presentation_data, dict):
+            presentation_data = CampaignPresentationData.from_dict(
+                presentation_data, (_path, "presentation_data")
+            )
+        else:
+            presentation_data = odd(
+                presentation_data,
+                _path,
+                "presentation_data",
+                "CampaignPresentationData",
+                True,
+                False,
+            )
+
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
+        if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
+            campaign_product_id = odd(
+                campaign_product_id, _path, "campaign_product_id", "string", False, False
+            )
+
+        display_in = src_dict["display_in"] if "display_in" in src_dict else UNSET
+        if isinstance(display_in, list):
+            for _i0, _v0 in enumerate(display_in):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "display_in"), _i0, "string", True, False)
+        else:
+            display_in = odd(display_in, _path, "display_in", "array", False, False)
+
+        campaign_product_property_records = (
+            src_dict["campaign_product_property_records"]
+            if "campaign_product_property_records" in src_dict
+            else UNSET
+        )
+        if isinstance(campaign_product_property_records, list):
+            _p0 = (_path, "campaign_product_property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(campaign_product_property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            campaign_product_property_records = _l0
+        else:
+            campaign_product_property_records = odd(
+                campaign_product_property_records,
+                _path,
+                "campaign_product_property_records",
+                "array",
+                False,
+                False,
+            )
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CampaignProductState(state)
+        else:
+            state = odd(state, _path, "state", "CampaignProductState", False, False)
 
         campaign_product = cls(
-            product_id=product_id,
-            currency_id=currency_id,
-            campaign_id=campaign_id,
-            value=value,
-            value_type_id=value_type_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            type_id=type_id,
-            presentation_data=presentation_data,
-            campaign_product_id=campaign_product_id,
-            display_in=display_in,
-            campaign_product_property_records=campaign_product_property_records,
-            last_change=last_change,
-            state=state,
+            product_id,
+            currency_id,
+            campaign_id,
+            value,
+            value_type_id,
+            valid_from,
+            valid_to,
+            type_id,
+            presentation_data,
+            campaign_product_id,
+            display_in,
+            campaign_product_property_records,
+            last_change,
+            state,
         )
 
-        campaign_product.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            campaign_product.additional_properties = d
         return campaign_product
 
     @property
@@ -220,3 +283,16 @@ class CampaignProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignPresentationData, PropertyRecord
+    from ..models.campaign_presentation_data import CampaignPresentationData
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

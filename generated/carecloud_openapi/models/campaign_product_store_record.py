@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CampaignProductStoreRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "campaign_product_id",
+        "campaign_product_store_record_id",
+    }
+)
 
 
 @_attrs_define
@@ -32,41 +40,64 @@ class CampaignProductStoreRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        campaign_product_id = self.campaign_product_id
-
-        campaign_product_store_record_id = self.campaign_product_store_record_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "campaign_product_id": campaign_product_id,
+                "store_id": self.store_id,
+                "campaign_product_id": self.campaign_product_id,
             }
         )
-        if campaign_product_store_record_id is not UNSET:
-            field_dict["campaign_product_store_record_id"] = campaign_product_store_record_id
+        if self.campaign_product_store_record_id is not UNSET:
+            field_dict["campaign_product_store_record_id"] = self.campaign_product_store_record_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        campaign_product_id = d.pop("campaign_product_id")
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
+        if not (isinstance(campaign_product_id, str)):
+            campaign_product_id = odd(
+                campaign_product_id, _path, "campaign_product_id", "string", True, False
+            )
 
-        campaign_product_store_record_id = d.pop("campaign_product_store_record_id", UNSET)
+        campaign_product_store_record_id = (
+            src_dict["campaign_product_store_record_id"]
+            if "campaign_product_store_record_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(campaign_product_store_record_id, str))
+            and campaign_product_store_record_id is not UNSET
+        ):
+            campaign_product_store_record_id = odd(
+                campaign_product_store_record_id,
+                _path,
+                "campaign_product_store_record_id",
+                "string",
+                False,
+                False,
+            )
 
         campaign_product_store_record = cls(
-            store_id=store_id,
-            campaign_product_id=campaign_product_id,
-            campaign_product_store_record_id=campaign_product_store_record_id,
+            store_id,
+            campaign_product_id,
+            campaign_product_store_record_id,
         )
 
-        campaign_product_store_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            campaign_product_store_record.additional_properties = d
         return campaign_product_store_record
 
     @property

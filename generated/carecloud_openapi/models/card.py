@@ -9,9 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.card_state import CardState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Card")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_type_id",
+        "card_number",
+        "state",
+        "card_id",
+        "customer_id",
+        "secondary_card_number",
+        "valid_from",
+        "valid_to",
+        "store_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -52,89 +67,100 @@ class Card:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_type_id = self.card_type_id
-
-        card_number = self.card_number
-
-        state = self.state.value
-
-        card_id = self.card_id
-
-        customer_id = self.customer_id
-
-        secondary_card_number = self.secondary_card_number
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        store_id = self.store_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_type_id": card_type_id,
-                "card_number": card_number,
-                "state": state,
+                "card_type_id": self.card_type_id,
+                "card_number": self.card_number,
+                "state": (self.state.value if isinstance(self.state, CardState) else self.state),
             }
         )
-        if card_id is not UNSET:
-            field_dict["card_id"] = card_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if secondary_card_number is not UNSET:
-            field_dict["secondary_card_number"] = secondary_card_number
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.card_id is not UNSET:
+            field_dict["card_id"] = self.card_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.secondary_card_number is not UNSET:
+            field_dict["secondary_card_number"] = self.secondary_card_number
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_type_id = d.pop("card_type_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        if not (isinstance(card_type_id, str)):
+            card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
 
-        card_number = d.pop("card_number")
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)):
+            card_number = odd(card_number, _path, "card_number", "string", True, False)
 
-        state = CardState(d.pop("state"))
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CardState(state)
+        else:
+            state = odd(state, _path, "state", "CardState", True, False)
 
-        card_id = d.pop("card_id", UNSET)
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        if not (isinstance(card_id, str)) and card_id is not UNSET:
+            card_id = odd(card_id, _path, "card_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        secondary_card_number = d.pop("secondary_card_number", UNSET)
+        secondary_card_number = (
+            src_dict["secondary_card_number"] if "secondary_card_number" in src_dict else UNSET
+        )
+        if not (isinstance(secondary_card_number, str)) and secondary_card_number is not UNSET:
+            secondary_card_number = odd(
+                secondary_card_number, _path, "secondary_card_number", "string", False, False
+            )
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         card = cls(
-            card_type_id=card_type_id,
-            card_number=card_number,
-            state=state,
-            card_id=card_id,
-            customer_id=customer_id,
-            secondary_card_number=secondary_card_number,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            store_id=store_id,
-            last_change=last_change,
+            card_type_id,
+            card_number,
+            state,
+            card_id,
+            customer_id,
+            secondary_card_number,
+            valid_from,
+            valid_to,
+            store_id,
+            last_change,
         )
 
-        card.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            card.additional_properties = d
         return card
 
     @property

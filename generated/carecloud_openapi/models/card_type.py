@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CardType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "prefix",
+        "card_type_id",
+        "text_id",
+    }
+)
 
 
 @_attrs_define
@@ -31,48 +40,53 @@ class CardType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        prefix = self.prefix
-
-        card_type_id = self.card_type_id
-
-        text_id = self.text_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "prefix": prefix,
+                "name": self.name,
+                "prefix": self.prefix,
             }
         )
-        if card_type_id is not UNSET:
-            field_dict["card_type_id"] = card_type_id
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
+        if self.card_type_id is not UNSET:
+            field_dict["card_type_id"] = self.card_type_id
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        prefix = d.pop("prefix")
+        prefix = src_dict["prefix"] if "prefix" in src_dict else UNSET
+        if not (isinstance(prefix, str)):
+            prefix = odd(prefix, _path, "prefix", "string", True, False)
 
-        card_type_id = d.pop("card_type_id", UNSET)
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
+            card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         card_type = cls(
-            name=name,
-            prefix=prefix,
-            card_type_id=card_type_id,
-            text_id=text_id,
+            name,
+            prefix,
+            card_type_id,
+            text_id,
         )
 
-        card_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            card_type.additional_properties = d
         return card_type
 
     @property

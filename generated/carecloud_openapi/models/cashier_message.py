@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CashierMessage")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "text",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,31 @@ class CashierMessage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        text = self.text
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if text is not UNSET:
-            field_dict["text"] = text
+        if self.text is not UNSET:
+            field_dict["text"] = self.text
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        text = d.pop("text", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        text = src_dict["text"] if "text" in src_dict else UNSET
+        if not (isinstance(text, str)) and text is not UNSET:
+            text = odd(text, _path, "text", "string", False, False)
 
         cashier_message = cls(
-            text=text,
+            text,
         )
 
-        cashier_message.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            cashier_message.additional_properties = d
         return cashier_message
 
     @property

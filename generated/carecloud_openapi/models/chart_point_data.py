@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ChartPointData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "x_axis_value",
+        "y_axis_value",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +34,38 @@ class ChartPointData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        x_axis_value = self.x_axis_value
-
-        y_axis_value = self.y_axis_value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if x_axis_value is not UNSET:
-            field_dict["x_axis_value"] = x_axis_value
-        if y_axis_value is not UNSET:
-            field_dict["y_axis_value"] = y_axis_value
+        if self.x_axis_value is not UNSET:
+            field_dict["x_axis_value"] = self.x_axis_value
+        if self.y_axis_value is not UNSET:
+            field_dict["y_axis_value"] = self.y_axis_value
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        x_axis_value = d.pop("x_axis_value", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        x_axis_value = src_dict["x_axis_value"] if "x_axis_value" in src_dict else UNSET
+        if not (isinstance(x_axis_value, str)) and x_axis_value is not UNSET:
+            x_axis_value = odd(x_axis_value, _path, "x_axis_value", "string", False, False)
 
-        y_axis_value = d.pop("y_axis_value", UNSET)
+        y_axis_value = src_dict["y_axis_value"] if "y_axis_value" in src_dict else UNSET
+        if not (isinstance(y_axis_value, str)) and y_axis_value is not UNSET:
+            y_axis_value = odd(y_axis_value, _path, "y_axis_value", "string", False, False)
 
         chart_point_data = cls(
-            x_axis_value=x_axis_value,
-            y_axis_value=y_axis_value,
+            x_axis_value,
+            y_axis_value,
         )
 
-        chart_point_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            chart_point_data.additional_properties = d
         return chart_point_data
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CommunicationChannel")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "text_id",
+        "communication_channel_id",
+    }
+)
 
 
 @_attrs_define
@@ -30,41 +38,55 @@ class CommunicationChannel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        text_id = self.text_id
-
-        communication_channel_id = self.communication_channel_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "text_id": text_id,
+                "name": self.name,
+                "text_id": self.text_id,
             }
         )
-        if communication_channel_id is not UNSET:
-            field_dict["communication_channel_id"] = communication_channel_id
+        if self.communication_channel_id is not UNSET:
+            field_dict["communication_channel_id"] = self.communication_channel_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        text_id = d.pop("text_id")
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)):
+            text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        communication_channel_id = d.pop("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
+            communication_channel_id = odd(
+                communication_channel_id, _path, "communication_channel_id", "string", False, False
+            )
 
         communication_channel = cls(
-            name=name,
-            text_id=text_id,
-            communication_channel_id=communication_channel_id,
+            name,
+            text_id,
+            communication_channel_id,
         )
 
-        communication_channel.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            communication_channel.additional_properties = d
         return communication_channel
 
     @property

@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.consents_consent_value import ConsentsConsentValue
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Consents")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "consent_id",
+        "consent_value",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -33,41 +41,54 @@ class Consents:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        consent_id = self.consent_id
-
-        consent_value = self.consent_value.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "consent_id": consent_id,
-                "consent_value": consent_value,
+                "consent_id": self.consent_id,
+                "consent_value": (
+                    self.consent_value.value
+                    if isinstance(self.consent_value, ConsentsConsentValue)
+                    else self.consent_value
+                ),
             }
         )
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        consent_id = d.pop("consent_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        consent_id = src_dict["consent_id"] if "consent_id" in src_dict else UNSET
+        if not (isinstance(consent_id, str)):
+            consent_id = odd(consent_id, _path, "consent_id", "string", True, False)
 
-        consent_value = ConsentsConsentValue(d.pop("consent_value"))
+        consent_value = src_dict["consent_value"] if "consent_value" in src_dict else UNSET
+        if type(consent_value) is int:
+            consent_value = ConsentsConsentValue(consent_value)
+        else:
+            consent_value = odd(
+                consent_value, _path, "consent_value", "ConsentsConsentValue", True, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         consents = cls(
-            consent_id=consent_id,
-            consent_value=consent_value,
-            last_change=last_change,
+            consent_id,
+            consent_value,
+            last_change,
         )
 
-        consents.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            consents.additional_properties = d
         return consents
 
     @property

@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.country_state import CountryState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Country")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "country_id",
+        "name",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -33,47 +41,49 @@ class Country:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        country_id = self.country_id
-
-        name = self.name
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if country_id is not UNSET:
-            field_dict["country_id"] = country_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.country_id is not UNSET:
+            field_dict["country_id"] = self.country_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CountryState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        country_id = d.pop("country_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        country_id = src_dict["country_id"] if "country_id" in src_dict else UNSET
+        if not (isinstance(country_id, str)) and country_id is not UNSET:
+            country_id = odd(country_id, _path, "country_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CountryState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CountryState(state)
         else:
-            state = CountryState(_state)
+            state = odd(state, _path, "state", "CountryState", False, False)
 
         country = cls(
-            country_id=country_id,
-            name=name,
-            state=state,
+            country_id,
+            name,
+            state,
         )
 
-        country.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            country.additional_properties = d
         return country
 
     @property

@@ -9,9 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.credit_state import CreditState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Credit")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "credit_type_id",
+        "partner_id",
+        "credit_id",
+        "assigned_credits",
+        "available_credits",
+        "valid_to",
+        "currency_id",
+        "state",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -52,96 +67,110 @@ class Credit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        credit_type_id = self.credit_type_id
-
-        partner_id = self.partner_id
-
-        credit_id = self.credit_id
-
-        assigned_credits = self.assigned_credits
-
-        available_credits = self.available_credits
-
-        valid_to = self.valid_to
-
-        currency_id = self.currency_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "credit_type_id": credit_type_id,
-                "partner_id": partner_id,
+                "customer_id": self.customer_id,
+                "credit_type_id": self.credit_type_id,
+                "partner_id": self.partner_id,
             }
         )
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if assigned_credits is not UNSET:
-            field_dict["assigned_credits"] = assigned_credits
-        if available_credits is not UNSET:
-            field_dict["available_credits"] = available_credits
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.credit_id is not UNSET:
+            field_dict["credit_id"] = self.credit_id
+        if self.assigned_credits is not UNSET:
+            field_dict["assigned_credits"] = self.assigned_credits
+        if self.available_credits is not UNSET:
+            field_dict["available_credits"] = self.available_credits
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CreditState) else self.state
+            )
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        credit_type_id = d.pop("credit_type_id")
+        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
+        if not (isinstance(credit_type_id, str)):
+            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_id = d.pop("credit_id", UNSET)
+        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
+        if not (isinstance(credit_id, str)) and credit_id is not UNSET:
+            credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
-        assigned_credits = d.pop("assigned_credits", UNSET)
+        assigned_credits = src_dict["assigned_credits"] if "assigned_credits" in src_dict else UNSET
+        if (
+            not (type(assigned_credits) is float or type(assigned_credits) is int)
+            and assigned_credits is not UNSET
+        ):
+            assigned_credits = odd(
+                assigned_credits, _path, "assigned_credits", "number", False, False
+            )
 
-        available_credits = d.pop("available_credits", UNSET)
+        available_credits = (
+            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
+        )
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
+            available_credits = odd(
+                available_credits, _path, "available_credits", "number", False, False
+            )
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CreditState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CreditState(state)
         else:
-            state = CreditState(_state)
+            state = odd(state, _path, "state", "CreditState", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         credit = cls(
-            customer_id=customer_id,
-            credit_type_id=credit_type_id,
-            partner_id=partner_id,
-            credit_id=credit_id,
-            assigned_credits=assigned_credits,
-            available_credits=available_credits,
-            valid_to=valid_to,
-            currency_id=currency_id,
-            state=state,
-            note=note,
+            customer_id,
+            credit_type_id,
+            partner_id,
+            credit_id,
+            assigned_credits,
+            available_credits,
+            valid_to,
+            currency_id,
+            state,
+            note,
         )
 
-        credit.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            credit.additional_properties = d
         return credit
 
     @property

@@ -8,9 +8,22 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CreditHistoryRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "amount",
+        "credit_operation_type",
+        "credit_operation_note",
+        "partner_id",
+        "currency_id",
+        "store_id",
+        "credit_history_record_time",
+    }
+)
 
 
 @_attrs_define
@@ -44,75 +57,102 @@ class CreditHistoryRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        amount = self.amount
-
-        credit_operation_type = self.credit_operation_type
-
-        credit_operation_note = self.credit_operation_note
-
-        partner_id = self.partner_id
-
-        currency_id = self.currency_id
-
-        store_id = self.store_id
-
-        credit_history_record_time = self.credit_history_record_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if amount is not UNSET:
-            field_dict["amount"] = amount
-        if credit_operation_type is not UNSET:
-            field_dict["credit_operation_type"] = credit_operation_type
-        if credit_operation_note is not UNSET:
-            field_dict["credit_operation_note"] = credit_operation_note
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if credit_history_record_time is not UNSET:
-            field_dict["credit_history_record_time"] = credit_history_record_time
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.amount is not UNSET:
+            field_dict["amount"] = self.amount
+        if self.credit_operation_type is not UNSET:
+            field_dict["credit_operation_type"] = self.credit_operation_type
+        if self.credit_operation_note is not UNSET:
+            field_dict["credit_operation_note"] = self.credit_operation_note
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.credit_history_record_time is not UNSET:
+            field_dict["credit_history_record_time"] = self.credit_history_record_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        amount = d.pop("amount", UNSET)
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int) and amount is not UNSET:
+            amount = odd(amount, _path, "amount", "number", False, False)
 
-        credit_operation_type = d.pop("credit_operation_type", UNSET)
+        credit_operation_type = (
+            src_dict["credit_operation_type"] if "credit_operation_type" in src_dict else UNSET
+        )
+        if not (isinstance(credit_operation_type, str)) and credit_operation_type is not UNSET:
+            credit_operation_type = odd(
+                credit_operation_type, _path, "credit_operation_type", "string", False, False
+            )
 
-        credit_operation_note = d.pop("credit_operation_note", UNSET)
+        credit_operation_note = (
+            src_dict["credit_operation_note"] if "credit_operation_note" in src_dict else UNSET
+        )
+        if not (isinstance(credit_operation_note, str)) and credit_operation_note is not UNSET:
+            credit_operation_note = odd(
+                credit_operation_note, _path, "credit_operation_note", "string", False, False
+            )
 
-        partner_id = d.pop("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        credit_history_record_time = d.pop("credit_history_record_time", UNSET)
+        credit_history_record_time = (
+            src_dict["credit_history_record_time"]
+            if "credit_history_record_time" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(credit_history_record_time, str))
+            and credit_history_record_time is not UNSET
+        ):
+            credit_history_record_time = odd(
+                credit_history_record_time,
+                _path,
+                "credit_history_record_time",
+                "string",
+                False,
+                False,
+            )
 
         credit_history_record = cls(
-            customer_id=customer_id,
-            amount=amount,
-            credit_operation_type=credit_operation_type,
-            credit_operation_note=credit_operation_note,
-            partner_id=partner_id,
-            currency_id=currency_id,
-            store_id=store_id,
-            credit_history_record_time=credit_history_record_time,
+            customer_id,
+            amount,
+            credit_operation_type,
+            credit_operation_note,
+            partner_id,
+            currency_id,
+            store_id,
+            credit_history_record_time,
         )
 
-        credit_history_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            credit_history_record.additional_properties = d
         return credit_history_record
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CreditWalletSummary")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "currency_id",
+        "earned_credits",
+        "redeemed_credits",
+        "available_credits",
+    }
+)
 
 
 @_attrs_define
@@ -33,47 +42,67 @@ class CreditWalletSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        currency_id = self.currency_id
-
-        earned_credits = self.earned_credits
-
-        redeemed_credits = self.redeemed_credits
-
-        available_credits = self.available_credits
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if earned_credits is not UNSET:
-            field_dict["earned_credits"] = earned_credits
-        if redeemed_credits is not UNSET:
-            field_dict["redeemed_credits"] = redeemed_credits
-        if available_credits is not UNSET:
-            field_dict["available_credits"] = available_credits
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.earned_credits is not UNSET:
+            field_dict["earned_credits"] = self.earned_credits
+        if self.redeemed_credits is not UNSET:
+            field_dict["redeemed_credits"] = self.redeemed_credits
+        if self.available_credits is not UNSET:
+            field_dict["available_credits"] = self.available_credits
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        currency_id = d.pop("currency_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        earned_credits = d.pop("earned_credits", UNSET)
+        earned_credits = src_dict["earned_credits"] if "earned_credits" in src_dict else UNSET
+        if (
+            not (type(earned_credits) is float or type(earned_credits) is int)
+            and earned_credits is not UNSET
+        ):
+            earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
-        redeemed_credits = d.pop("redeemed_credits", UNSET)
+        redeemed_credits = src_dict["redeemed_credits"] if "redeemed_credits" in src_dict else UNSET
+        if (
+            not (type(redeemed_credits) is float or type(redeemed_credits) is int)
+            and redeemed_credits is not UNSET
+        ):
+            redeemed_credits = odd(
+                redeemed_credits, _path, "redeemed_credits", "number", False, False
+            )
 
-        available_credits = d.pop("available_credits", UNSET)
+        available_credits = (
+            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
+        )
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
+            available_credits = odd(
+                available_credits, _path, "available_credits", "number", False, False
+            )
 
         credit_wallet_summary = cls(
-            currency_id=currency_id,
-            earned_credits=earned_credits,
-            redeemed_credits=redeemed_credits,
-            available_credits=available_credits,
+            currency_id,
+            earned_credits,
+            redeemed_credits,
+            available_credits,
         )
 
-        credit_wallet_summary.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            credit_wallet_summary.additional_properties = d
         return credit_wallet_summary
 
     @property

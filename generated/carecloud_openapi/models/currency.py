@@ -8,7 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="Currency")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "currency_id",
+        "name",
+        "code",
+    }
+)
 
 
 @_attrs_define
@@ -27,40 +37,45 @@ class Currency:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        currency_id = self.currency_id
-
-        name = self.name
-
-        code = self.code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "currency_id": currency_id,
-                "name": name,
-                "code": code,
+                "currency_id": self.currency_id,
+                "name": self.name,
+                "code": self.code,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        currency_id = d.pop("currency_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        name = d.pop("name")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        code = d.pop("code")
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", True, False)
 
         currency = cls(
-            currency_id=currency_id,
-            name=name,
-            code=code,
+            currency_id,
+            name,
+            code,
         )
 
-        currency.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            currency.additional_properties = d
         return currency
 
     @property

@@ -9,8 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.custom_agreements_agreement_value import CustomAgreementsAgreementValue
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="CustomAgreements")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "agreement_id",
+        "agreement_value",
+    }
+)
 
 
 @_attrs_define
@@ -29,34 +37,52 @@ class CustomAgreements:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agreement_id = self.agreement_id
-
-        agreement_value = self.agreement_value.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "agreement_id": agreement_id,
-                "agreement_value": agreement_value,
+                "agreement_id": self.agreement_id,
+                "agreement_value": (
+                    self.agreement_value.value
+                    if isinstance(self.agreement_value, CustomAgreementsAgreementValue)
+                    else self.agreement_value
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        agreement_id = d.pop("agreement_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreement_id = src_dict["agreement_id"] if "agreement_id" in src_dict else UNSET
+        if not (isinstance(agreement_id, str)):
+            agreement_id = odd(agreement_id, _path, "agreement_id", "string", True, False)
 
-        agreement_value = CustomAgreementsAgreementValue(d.pop("agreement_value"))
+        agreement_value = src_dict["agreement_value"] if "agreement_value" in src_dict else UNSET
+        if type(agreement_value) is int:
+            agreement_value = CustomAgreementsAgreementValue(agreement_value)
+        else:
+            agreement_value = odd(
+                agreement_value,
+                _path,
+                "agreement_value",
+                "CustomAgreementsAgreementValue",
+                True,
+                False,
+            )
 
         custom_agreements = cls(
-            agreement_id=agreement_id,
-            agreement_value=agreement_value,
+            agreement_id,
+            agreement_value,
         )
 
-        custom_agreements.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            custom_agreements.additional_properties = d
         return custom_agreements
 
     @property

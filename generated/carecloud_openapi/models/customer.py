@@ -9,13 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_state import CustomerState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.personal_information import PersonalInformation
 
 
 T = TypeVar("T", bound="Customer")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "personal_information",
+        "customer_id",
+        "doi_email",
+        "doi_phone",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -44,72 +55,93 @@ class Customer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        personal_information = self.personal_information.to_dict()
-
-        customer_id = self.customer_id
-
-        doi_email = self.doi_email
-
-        doi_phone = self.doi_phone
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "personal_information": personal_information,
+                "personal_information": (
+                    self.personal_information.to_dict()
+                    if isinstance(self.personal_information, PersonalInformation)
+                    else self.personal_information
+                ),
             }
         )
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if doi_email is not UNSET:
-            field_dict["doi_email"] = doi_email
-        if doi_phone is not UNSET:
-            field_dict["doi_phone"] = doi_phone
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.doi_email is not UNSET:
+            field_dict["doi_email"] = self.doi_email
+        if self.doi_phone is not UNSET:
+            field_dict["doi_phone"] = self.doi_phone
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CustomerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.personal_information import PersonalInformation
-
-        d = dict(src_dict)
-        personal_information = PersonalInformation.from_dict(d.pop("personal_information"))
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        doi_email = d.pop("doi_email", UNSET)
-
-        doi_phone = d.pop("doi_phone", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: CustomerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        personal_information = (
+            src_dict["personal_information"] if "personal_information" in src_dict else UNSET
+        )
+        if isinstance(personal_information, dict):
+            personal_information = PersonalInformation.from_dict(
+                personal_information, (_path, "personal_information")
+            )
         else:
-            state = CustomerState(_state)
+            personal_information = odd(
+                personal_information,
+                _path,
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
+            )
+
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+
+        doi_email = src_dict["doi_email"] if "doi_email" in src_dict else UNSET
+        if not (isinstance(doi_email, str)) and doi_email is not UNSET:
+            doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
+
+        doi_phone = src_dict["doi_phone"] if "doi_phone" in src_dict else UNSET
+        if not (isinstance(doi_phone, str)) and doi_phone is not UNSET:
+            doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CustomerState(state)
+        else:
+            state = odd(state, _path, "state", "CustomerState", False, False)
 
         customer = cls(
-            personal_information=personal_information,
-            customer_id=customer_id,
-            doi_email=doi_email,
-            doi_phone=doi_phone,
-            last_change=last_change,
-            state=state,
+            personal_information,
+            customer_id,
+            doi_email,
+            doi_phone,
+            last_change,
+            state,
         )
 
-        customer.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer.additional_properties = d
         return customer
 
     @property
@@ -127,3 +159,15 @@ class Customer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PersonalInformation
+    from ..models.personal_information import PersonalInformation
+
+    _models_pending = False

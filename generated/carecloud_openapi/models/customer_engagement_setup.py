@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_engagement_setup_state import CustomerEngagementSetupState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CustomerEngagementSetup")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "setup_id",
+        "setup",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -32,47 +40,51 @@ class CustomerEngagementSetup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        setup_id = self.setup_id
-
-        setup = self.setup
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if setup_id is not UNSET:
-            field_dict["setup_id"] = setup_id
-        if setup is not UNSET:
-            field_dict["setup"] = setup
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.setup_id is not UNSET:
+            field_dict["setup_id"] = self.setup_id
+        if self.setup is not UNSET:
+            field_dict["setup"] = self.setup
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value
+                if isinstance(self.state, CustomerEngagementSetupState)
+                else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        setup_id = d.pop("setup_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        setup_id = src_dict["setup_id"] if "setup_id" in src_dict else UNSET
+        if not (isinstance(setup_id, str)) and setup_id is not UNSET:
+            setup_id = odd(setup_id, _path, "setup_id", "string", False, False)
 
-        setup = d.pop("setup", UNSET)
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        if not (isinstance(setup, str)) and setup is not UNSET:
+            setup = odd(setup, _path, "setup", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CustomerEngagementSetupState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CustomerEngagementSetupState(state)
         else:
-            state = CustomerEngagementSetupState(_state)
+            state = odd(state, _path, "state", "CustomerEngagementSetupState", False, False)
 
         customer_engagement_setup = cls(
-            setup_id=setup_id,
-            setup=setup,
-            state=state,
+            setup_id,
+            setup,
+            state,
         )
 
-        customer_engagement_setup.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_engagement_setup.additional_properties = d
         return customer_engagement_setup
 
     @property

@@ -9,9 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_relation_type_state import CustomerRelationTypeState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CustomerRelationType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "customer_relation_type_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -36,56 +45,74 @@ class CustomerRelationType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        customer_relation_type_id = self.customer_relation_type_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if customer_relation_type_id is not UNSET:
-            field_dict["customer_relation_type_id"] = customer_relation_type_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.customer_relation_type_id is not UNSET:
+            field_dict["customer_relation_type_id"] = self.customer_relation_type_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value
+                if isinstance(self.state, CustomerRelationTypeState)
+                else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        customer_relation_type_id = d.pop("customer_relation_type_id", UNSET)
+        customer_relation_type_id = (
+            src_dict["customer_relation_type_id"]
+            if "customer_relation_type_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(customer_relation_type_id, str))
+            and customer_relation_type_id is not UNSET
+        ):
+            customer_relation_type_id = odd(
+                customer_relation_type_id,
+                _path,
+                "customer_relation_type_id",
+                "string",
+                False,
+                False,
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: CustomerRelationTypeState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CustomerRelationTypeState(state)
         else:
-            state = CustomerRelationTypeState(_state)
+            state = odd(state, _path, "state", "CustomerRelationTypeState", False, False)
 
         customer_relation_type = cls(
-            name=name,
-            customer_relation_type_id=customer_relation_type_id,
-            last_change=last_change,
-            state=state,
+            name,
+            customer_relation_type_id,
+            last_change,
+            state,
         )
 
-        customer_relation_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_relation_type.additional_properties = d
         return customer_relation_type
 
     @property

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CustomerResult")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "match",
+    }
+)
 
 
 @_attrs_define
@@ -28,33 +35,38 @@ class CustomerResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        match = self.match
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if match is not UNSET:
-            field_dict["match"] = match
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.match is not UNSET:
+            field_dict["match"] = self.match
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        match = d.pop("match", UNSET)
+        match = src_dict["match"] if "match" in src_dict else UNSET
+        if not (type(match) is int) and match is not UNSET:
+            match = odd(match, _path, "match", "integer", False, False)
 
         customer_result = cls(
-            customer_id=customer_id,
-            match=match,
+            customer_id,
+            match,
         )
 
-        customer_result.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_result.additional_properties = d
         return customer_result
 
     @property

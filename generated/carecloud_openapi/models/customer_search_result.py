@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer_result import CustomerResult
 
 
 T = TypeVar("T", bound="CustomerSearchResult")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "strict",
+    }
+)
 
 
 @_attrs_define
@@ -29,40 +35,49 @@ class CustomerSearchResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        strict: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.strict, Unset):
-            strict = []
-            for strict_item_data in self.strict:
-                strict_item = strict_item_data.to_dict()
-                strict.append(strict_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if strict is not UNSET:
-            field_dict["strict"] = strict
+        if self.strict is not UNSET:
+            field_dict["strict"] = (
+                [(_d0.to_dict() if isinstance(_d0, CustomerResult) else _d0) for _d0 in self.strict]
+                if isinstance(self.strict, list)
+                else self.strict
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_result import CustomerResult
-
-        d = dict(src_dict)
-        _strict = d.pop("strict", UNSET)
-        strict: list[CustomerResult] | Unset = UNSET
-        if _strict is not UNSET:
-            strict = []
-            for strict_item_data in _strict:
-                strict_item = CustomerResult.from_dict(strict_item_data)
-
-                strict.append(strict_item)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        strict = src_dict["strict"] if "strict" in src_dict else UNSET
+        if isinstance(strict, list):
+            _p0 = (_path, "strict")
+            _l0 = []
+            for _i0, _v0 in enumerate(strict):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerResult.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerResult", True, False)
+                _l0.append(_v0)
+            strict = _l0
+        else:
+            strict = odd(strict, _path, "strict", "array", False, False)
 
         customer_search_result = cls(
-            strict=strict,
+            strict,
         )
 
-        customer_search_result.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_search_result.additional_properties = d
         return customer_search_result
 
     @property
@@ -80,3 +95,15 @@ class CustomerSearchResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomerResult
+    from ..models.customer_result import CustomerResult
+
+    _models_pending = False

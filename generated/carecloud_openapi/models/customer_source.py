@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_source_state import CustomerSourceState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CustomerSource")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_id",
+        "name",
+        "customer_source_text_id",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -40,62 +50,72 @@ class CustomerSource:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_id = self.customer_source_id
-
-        name = self.name
-
-        customer_source_text_id = self.customer_source_text_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_source_id": customer_source_id,
-                "name": name,
+                "customer_source_id": self.customer_source_id,
+                "name": self.name,
             }
         )
-        if customer_source_text_id is not UNSET:
-            field_dict["customer_source_text_id"] = customer_source_text_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.customer_source_text_id is not UNSET:
+            field_dict["customer_source_text_id"] = self.customer_source_text_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, CustomerSourceState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_source_id = d.pop("customer_source_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_id = (
+            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_source_id, str)):
+            customer_source_id = odd(
+                customer_source_id, _path, "customer_source_id", "string", True, False
+            )
 
-        name = d.pop("name")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        customer_source_text_id = d.pop("customer_source_text_id", UNSET)
+        customer_source_text_id = (
+            src_dict["customer_source_text_id"] if "customer_source_text_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_source_text_id, str)) and customer_source_text_id is not UNSET:
+            customer_source_text_id = odd(
+                customer_source_text_id, _path, "customer_source_text_id", "string", False, False
+            )
 
-        _state = d.pop("state", UNSET)
-        state: CustomerSourceState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = CustomerSourceState(state)
         else:
-            state = CustomerSourceState(_state)
+            state = odd(state, _path, "state", "CustomerSourceState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         customer_source = cls(
-            customer_source_id=customer_source_id,
-            name=name,
-            customer_source_text_id=customer_source_text_id,
-            state=state,
-            last_change=last_change,
+            customer_source_id,
+            name,
+            customer_source_text_id,
+            state,
+            last_change,
         )
 
-        customer_source.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_source.additional_properties = d
         return customer_source
 
     @property

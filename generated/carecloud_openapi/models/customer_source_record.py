@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="CustomerSourceRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_id",
+        "customer_source_record_id",
+        "customer_id",
+        "external_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -39,56 +49,79 @@ class CustomerSourceRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_id = self.customer_source_id
-
-        customer_source_record_id = self.customer_source_record_id
-
-        customer_id = self.customer_id
-
-        external_id = self.external_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_source_id": customer_source_id,
+                "customer_source_id": self.customer_source_id,
             }
         )
-        if customer_source_record_id is not UNSET:
-            field_dict["customer_source_record_id"] = customer_source_record_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.customer_source_record_id is not UNSET:
+            field_dict["customer_source_record_id"] = self.customer_source_record_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.external_id is not UNSET:
+            field_dict["external_id"] = self.external_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_source_id = d.pop("customer_source_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_id = (
+            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_source_id, str)):
+            customer_source_id = odd(
+                customer_source_id, _path, "customer_source_id", "string", True, False
+            )
 
-        customer_source_record_id = d.pop("customer_source_record_id", UNSET)
+        customer_source_record_id = (
+            src_dict["customer_source_record_id"]
+            if "customer_source_record_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(customer_source_record_id, str))
+            and customer_source_record_id is not UNSET
+        ):
+            customer_source_record_id = odd(
+                customer_source_record_id,
+                _path,
+                "customer_source_record_id",
+                "string",
+                False,
+                False,
+            )
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        external_id = d.pop("external_id", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
+            external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         customer_source_record = cls(
-            customer_source_id=customer_source_id,
-            customer_source_record_id=customer_source_record_id,
-            customer_id=customer_id,
-            external_id=external_id,
-            last_change=last_change,
+            customer_source_id,
+            customer_source_record_id,
+            customer_id,
+            external_id,
+            last_change,
         )
 
-        customer_source_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            customer_source_record.additional_properties = d
         return customer_source_record
 
     @property

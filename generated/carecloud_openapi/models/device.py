@@ -8,7 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="Device")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "device_id",
+        "device_system",
+        "device_name",
+        "device_type",
+    }
+)
 
 
 @_attrs_define
@@ -29,46 +40,51 @@ class Device:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        device_id = self.device_id
-
-        device_system = self.device_system
-
-        device_name = self.device_name
-
-        device_type = self.device_type
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "device_id": device_id,
-                "device_system": device_system,
-                "device_name": device_name,
-                "device_type": device_type,
+                "device_id": self.device_id,
+                "device_system": self.device_system,
+                "device_name": self.device_name,
+                "device_type": self.device_type,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        device_id = d.pop("device_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        device_id = src_dict["device_id"] if "device_id" in src_dict else UNSET
+        if not (isinstance(device_id, str)):
+            device_id = odd(device_id, _path, "device_id", "string", True, False)
 
-        device_system = d.pop("device_system")
+        device_system = src_dict["device_system"] if "device_system" in src_dict else UNSET
+        if not (isinstance(device_system, str)):
+            device_system = odd(device_system, _path, "device_system", "string", True, False)
 
-        device_name = d.pop("device_name")
+        device_name = src_dict["device_name"] if "device_name" in src_dict else UNSET
+        if not (isinstance(device_name, str)):
+            device_name = odd(device_name, _path, "device_name", "string", True, False)
 
-        device_type = d.pop("device_type")
+        device_type = src_dict["device_type"] if "device_type" in src_dict else UNSET
+        if not (isinstance(device_type, str)):
+            device_type = odd(device_type, _path, "device_type", "string", True, False)
 
         device = cls(
-            device_id=device_id,
-            device_system=device_system,
-            device_name=device_name,
-            device_type=device_type,
+            device_id,
+            device_system,
+            device_name,
+            device_type,
         )
 
-        device.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            device.additional_properties = d
         return device
 
     @property

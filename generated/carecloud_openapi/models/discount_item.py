@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="DiscountItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "bill_item_id",
+        "discount_code",
+        "discount_value",
+        "discount_percent",
+        "description",
+    }
+)
 
 
 @_attrs_define
@@ -33,56 +43,69 @@ class DiscountItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bill_item_id = self.bill_item_id
-
-        discount_code = self.discount_code
-
-        discount_value = self.discount_value
-
-        discount_percent = self.discount_percent
-
-        description = self.description
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "bill_item_id": bill_item_id,
+                "bill_item_id": self.bill_item_id,
             }
         )
-        if discount_code is not UNSET:
-            field_dict["discount_code"] = discount_code
-        if discount_value is not UNSET:
-            field_dict["discount_value"] = discount_value
-        if discount_percent is not UNSET:
-            field_dict["discount_percent"] = discount_percent
-        if description is not UNSET:
-            field_dict["description"] = description
+        if self.discount_code is not UNSET:
+            field_dict["discount_code"] = self.discount_code
+        if self.discount_value is not UNSET:
+            field_dict["discount_value"] = self.discount_value
+        if self.discount_percent is not UNSET:
+            field_dict["discount_percent"] = self.discount_percent
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        bill_item_id = d.pop("bill_item_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        if not (isinstance(bill_item_id, str)):
+            bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
-        discount_code = d.pop("discount_code", UNSET)
+        discount_code = src_dict["discount_code"] if "discount_code" in src_dict else UNSET
+        if not (isinstance(discount_code, str)) and discount_code is not UNSET:
+            discount_code = odd(discount_code, _path, "discount_code", "string", False, False)
 
-        discount_value = d.pop("discount_value", UNSET)
+        discount_value = src_dict["discount_value"] if "discount_value" in src_dict else UNSET
+        if (
+            not (type(discount_value) is float or type(discount_value) is int)
+            and discount_value is not UNSET
+        ):
+            discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
-        discount_percent = d.pop("discount_percent", UNSET)
+        discount_percent = src_dict["discount_percent"] if "discount_percent" in src_dict else UNSET
+        if (
+            not (type(discount_percent) is float or type(discount_percent) is int)
+            and discount_percent is not UNSET
+        ):
+            discount_percent = odd(
+                discount_percent, _path, "discount_percent", "number", False, False
+            )
 
-        description = d.pop("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
         discount_item = cls(
-            bill_item_id=bill_item_id,
-            discount_code=discount_code,
-            discount_value=discount_value,
-            discount_percent=discount_percent,
-            description=description,
+            bill_item_id,
+            discount_code,
+            discount_value,
+            discount_percent,
+            description,
         )
 
-        discount_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            discount_item.additional_properties = d
         return discount_item
 
     @property

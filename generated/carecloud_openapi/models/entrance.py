@@ -11,9 +11,35 @@ from attrs import field as _attrs_field
 from ..models.entrance_entrance_type_id import EntranceEntranceTypeId
 from ..models.entrance_pos_id import EntrancePosId
 from ..models.entrance_state import EntranceState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Entrance")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "entrance_id",
+        "pos_id",
+        "card_id",
+        "state",
+        "name",
+        "customer_id",
+        "resort_name",
+        "customer_category_name",
+        "external_order_id",
+        "external_entrance_id",
+        "external_turnstile_permission_id",
+        "entrance_type_id",
+        "order_item_id",
+        "created_at",
+        "cancelled_at",
+        "charged_price",
+        "product_ids",
+        "charge_date",
+        "valid_from",
+        "valid_to",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -83,172 +109,215 @@ class Entrance:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        entrance_id = self.entrance_id
-
-        pos_id = self.pos_id.value
-
-        card_id = self.card_id
-
-        state = self.state.value
-
-        name = self.name
-
-        customer_id = self.customer_id
-
-        resort_name = self.resort_name
-
-        customer_category_name = self.customer_category_name
-
-        external_order_id = self.external_order_id
-
-        external_entrance_id = self.external_entrance_id
-
-        external_turnstile_permission_id = self.external_turnstile_permission_id
-
-        entrance_type_id: int | Unset = UNSET
-        if not isinstance(self.entrance_type_id, Unset):
-            entrance_type_id = self.entrance_type_id.value
-
-        order_item_id = self.order_item_id
-
-        created_at = self.created_at
-
-        cancelled_at = self.cancelled_at
-
-        charged_price = self.charged_price
-
-        product_ids = self.product_ids
-
-        charge_date = self.charge_date
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "entrance_id": entrance_id,
-                "pos_id": pos_id,
-                "card_id": card_id,
-                "state": state,
+                "entrance_id": self.entrance_id,
+                "pos_id": (
+                    self.pos_id.value if isinstance(self.pos_id, EntrancePosId) else self.pos_id
+                ),
+                "card_id": self.card_id,
+                "state": (
+                    self.state.value if isinstance(self.state, EntranceState) else self.state
+                ),
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if resort_name is not UNSET:
-            field_dict["resort_name"] = resort_name
-        if customer_category_name is not UNSET:
-            field_dict["customer_category_name"] = customer_category_name
-        if external_order_id is not UNSET:
-            field_dict["external_order_id"] = external_order_id
-        if external_entrance_id is not UNSET:
-            field_dict["external_entrance_id"] = external_entrance_id
-        if external_turnstile_permission_id is not UNSET:
-            field_dict["external_turnstile_permission_id"] = external_turnstile_permission_id
-        if entrance_type_id is not UNSET:
-            field_dict["entrance_type_id"] = entrance_type_id
-        if order_item_id is not UNSET:
-            field_dict["order_item_id"] = order_item_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if cancelled_at is not UNSET:
-            field_dict["cancelled_at"] = cancelled_at
-        if charged_price is not UNSET:
-            field_dict["charged_price"] = charged_price
-        if product_ids is not UNSET:
-            field_dict["product_ids"] = product_ids
-        if charge_date is not UNSET:
-            field_dict["charge_date"] = charge_date
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.resort_name is not UNSET:
+            field_dict["resort_name"] = self.resort_name
+        if self.customer_category_name is not UNSET:
+            field_dict["customer_category_name"] = self.customer_category_name
+        if self.external_order_id is not UNSET:
+            field_dict["external_order_id"] = self.external_order_id
+        if self.external_entrance_id is not UNSET:
+            field_dict["external_entrance_id"] = self.external_entrance_id
+        if self.external_turnstile_permission_id is not UNSET:
+            field_dict["external_turnstile_permission_id"] = self.external_turnstile_permission_id
+        if self.entrance_type_id is not UNSET:
+            field_dict["entrance_type_id"] = (
+                self.entrance_type_id.value
+                if isinstance(self.entrance_type_id, EntranceEntranceTypeId)
+                else self.entrance_type_id
+            )
+        if self.order_item_id is not UNSET:
+            field_dict["order_item_id"] = self.order_item_id
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.cancelled_at is not UNSET:
+            field_dict["cancelled_at"] = self.cancelled_at
+        if self.charged_price is not UNSET:
+            field_dict["charged_price"] = self.charged_price
+        if self.product_ids is not UNSET:
+            field_dict["product_ids"] = self.product_ids
+        if self.charge_date is not UNSET:
+            field_dict["charge_date"] = self.charge_date
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        entrance_id = d.pop("entrance_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        entrance_id = src_dict["entrance_id"] if "entrance_id" in src_dict else UNSET
+        if not (isinstance(entrance_id, str)):
+            entrance_id = odd(entrance_id, _path, "entrance_id", "string", True, False)
 
-        pos_id = EntrancePosId(d.pop("pos_id"))
-
-        card_id = d.pop("card_id")
-
-        state = EntranceState(d.pop("state"))
-
-        name = d.pop("name", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        resort_name = d.pop("resort_name", UNSET)
-
-        customer_category_name = d.pop("customer_category_name", UNSET)
-
-        external_order_id = d.pop("external_order_id", UNSET)
-
-        external_entrance_id = d.pop("external_entrance_id", UNSET)
-
-        external_turnstile_permission_id = d.pop("external_turnstile_permission_id", UNSET)
-
-        _entrance_type_id = d.pop("entrance_type_id", UNSET)
-        entrance_type_id: EntranceEntranceTypeId | Unset
-        if isinstance(_entrance_type_id, Unset):
-            entrance_type_id = UNSET
+        pos_id = src_dict["pos_id"] if "pos_id" in src_dict else UNSET
+        if type(pos_id) is int:
+            pos_id = EntrancePosId(pos_id)
         else:
-            entrance_type_id = EntranceEntranceTypeId(_entrance_type_id)
+            pos_id = odd(pos_id, _path, "pos_id", "EntrancePosId", True, False)
 
-        order_item_id = d.pop("order_item_id", UNSET)
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        if not (isinstance(card_id, str)):
+            card_id = odd(card_id, _path, "card_id", "string", True, False)
 
-        created_at = d.pop("created_at", UNSET)
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = EntranceState(state)
+        else:
+            state = odd(state, _path, "state", "EntranceState", True, False)
 
-        cancelled_at = d.pop("cancelled_at", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        charged_price = d.pop("charged_price", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        product_ids = d.pop("product_ids", UNSET)
+        resort_name = src_dict["resort_name"] if "resort_name" in src_dict else UNSET
+        if not (isinstance(resort_name, str)) and resort_name is not UNSET:
+            resort_name = odd(resort_name, _path, "resort_name", "string", False, False)
 
-        charge_date = d.pop("charge_date", UNSET)
+        customer_category_name = (
+            src_dict["customer_category_name"] if "customer_category_name" in src_dict else UNSET
+        )
+        if not (isinstance(customer_category_name, str)) and customer_category_name is not UNSET:
+            customer_category_name = odd(
+                customer_category_name, _path, "customer_category_name", "string", False, False
+            )
 
-        valid_from = d.pop("valid_from", UNSET)
+        external_order_id = (
+            src_dict["external_order_id"] if "external_order_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_order_id, str)) and external_order_id is not UNSET:
+            external_order_id = odd(
+                external_order_id, _path, "external_order_id", "string", False, False
+            )
 
-        valid_to = d.pop("valid_to", UNSET)
+        external_entrance_id = (
+            src_dict["external_entrance_id"] if "external_entrance_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_entrance_id, str)) and external_entrance_id is not UNSET:
+            external_entrance_id = odd(
+                external_entrance_id, _path, "external_entrance_id", "string", False, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        external_turnstile_permission_id = (
+            src_dict["external_turnstile_permission_id"]
+            if "external_turnstile_permission_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(external_turnstile_permission_id, str))
+            and external_turnstile_permission_id is not UNSET
+        ):
+            external_turnstile_permission_id = odd(
+                external_turnstile_permission_id,
+                _path,
+                "external_turnstile_permission_id",
+                "string",
+                False,
+                False,
+            )
+
+        entrance_type_id = src_dict["entrance_type_id"] if "entrance_type_id" in src_dict else UNSET
+        if type(entrance_type_id) is int:
+            entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
+        else:
+            entrance_type_id = odd(
+                entrance_type_id, _path, "entrance_type_id", "EntranceEntranceTypeId", False, False
+            )
+
+        order_item_id = src_dict["order_item_id"] if "order_item_id" in src_dict else UNSET
+        if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
+            order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
+
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
+
+        cancelled_at = src_dict["cancelled_at"] if "cancelled_at" in src_dict else UNSET
+        if not (isinstance(cancelled_at, str)) and cancelled_at is not UNSET:
+            cancelled_at = odd(cancelled_at, _path, "cancelled_at", "string", False, False)
+
+        charged_price = src_dict["charged_price"] if "charged_price" in src_dict else UNSET
+        if (
+            not (type(charged_price) is float or type(charged_price) is int)
+            and charged_price is not UNSET
+        ):
+            charged_price = odd(charged_price, _path, "charged_price", "number", False, False)
+
+        product_ids = src_dict["product_ids"] if "product_ids" in src_dict else UNSET
+        if not (isinstance(product_ids, str)) and product_ids is not UNSET:
+            product_ids = odd(product_ids, _path, "product_ids", "string", False, False)
+
+        charge_date = src_dict["charge_date"] if "charge_date" in src_dict else UNSET
+        if not (isinstance(charge_date, str)) and charge_date is not UNSET:
+            charge_date = odd(charge_date, _path, "charge_date", "string", False, False)
+
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         entrance = cls(
-            entrance_id=entrance_id,
-            pos_id=pos_id,
-            card_id=card_id,
-            state=state,
-            name=name,
-            customer_id=customer_id,
-            resort_name=resort_name,
-            customer_category_name=customer_category_name,
-            external_order_id=external_order_id,
-            external_entrance_id=external_entrance_id,
-            external_turnstile_permission_id=external_turnstile_permission_id,
-            entrance_type_id=entrance_type_id,
-            order_item_id=order_item_id,
-            created_at=created_at,
-            cancelled_at=cancelled_at,
-            charged_price=charged_price,
-            product_ids=product_ids,
-            charge_date=charge_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            last_change=last_change,
+            entrance_id,
+            pos_id,
+            card_id,
+            state,
+            name,
+            customer_id,
+            resort_name,
+            customer_category_name,
+            external_order_id,
+            external_entrance_id,
+            external_turnstile_permission_id,
+            entrance_type_id,
+            order_item_id,
+            created_at,
+            cancelled_at,
+            charged_price,
+            product_ids,
+            charge_date,
+            valid_from,
+            valid_to,
+            last_change,
         )
 
-        entrance.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            entrance.additional_properties = d
         return entrance
 
     @property

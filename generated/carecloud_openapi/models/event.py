@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_state import EventState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.event_data_type_2 import EventDataType2
@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Event")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_type_id",
+        "customer_id",
+        "external_id",
+        "event_id",
+        "data",
+        "created_at",
+        "secondary_external_id",
+        "state",
+        "property_records",
+    }
+)
 
 
 @_attrs_define
@@ -56,136 +70,130 @@ class Event:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.event_data_type_2 import EventDataType2
-
-        event_type_id = self.event_type_id
-
-        customer_id = self.customer_id
-
-        external_id = self.external_id
-
-        event_id = self.event_id
-
-        data: dict[str, Any] | list[str] | str | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, list):
-            data = self.data
-
-        elif isinstance(self.data, EventDataType2):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
-        created_at = self.created_at
-
-        secondary_external_id = self.secondary_external_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "event_type_id": event_type_id,
-                "customer_id": customer_id,
-                "external_id": external_id,
+                "event_type_id": self.event_type_id,
+                "customer_id": self.customer_id,
+                "external_id": self.external_id,
             }
         )
-        if event_id is not UNSET:
-            field_dict["event_id"] = event_id
-        if data is not UNSET:
-            field_dict["data"] = data
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if secondary_external_id is not UNSET:
-            field_dict["secondary_external_id"] = secondary_external_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
+        if self.event_id is not UNSET:
+            field_dict["event_id"] = self.event_id
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data
+                if isinstance(self.data, list)
+                else (self.data.to_dict() if isinstance(self.data, EventDataType2) else self.data)
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.secondary_external_id is not UNSET:
+            field_dict["secondary_external_id"] = self.secondary_external_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, EventState) else self.state
+            )
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.event_data_type_2 import EventDataType2
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        if not (isinstance(event_type_id, str)):
+            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        d = dict(src_dict)
-        event_type_id = d.pop("event_type_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        external_id = d.pop("external_id")
+        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
+            event_id = odd(event_id, _path, "event_id", "string", False, False)
 
-        event_id = d.pop("event_id", UNSET)
-
-        def _parse_data(data: object) -> EventDataType2 | list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                data_type_1 = cast(list[str], data)
-
-                return data_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_2 = EventDataType2.from_dict(data)
-
-                return data_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EventDataType2 | list[str] | str | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
-
-        created_at = d.pop("created_at", UNSET)
-
-        secondary_external_id = d.pop("secondary_external_id", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: EventState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if isinstance(data, str):
+            pass
+        elif isinstance(data, list):
+            for _i0, _v0 in enumerate(data):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+        elif isinstance(data, dict):
+            data = EventDataType2.from_dict(data, (_path, "data"))
         else:
-            state = EventState(_state)
+            data = odd(data, _path, "data", "string | array | EventDataType2", False, False)
 
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-                property_records.append(property_records_item)
+        secondary_external_id = (
+            src_dict["secondary_external_id"] if "secondary_external_id" in src_dict else UNSET
+        )
+        if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
+            secondary_external_id = odd(
+                secondary_external_id, _path, "secondary_external_id", "string", False, False
+            )
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = EventState(state)
+        else:
+            state = odd(state, _path, "state", "EventState", False, False)
+
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
         event = cls(
-            event_type_id=event_type_id,
-            customer_id=customer_id,
-            external_id=external_id,
-            event_id=event_id,
-            data=data,
-            created_at=created_at,
-            secondary_external_id=secondary_external_id,
-            state=state,
-            property_records=property_records,
+            event_type_id,
+            customer_id,
+            external_id,
+            event_id,
+            data,
+            created_at,
+            secondary_external_id,
+            state,
+            property_records,
         )
 
-        event.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            event.additional_properties = d
         return event
 
     @property
@@ -203,3 +211,16 @@ class Event:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, EventDataType2, PropertyRecord
+    from ..models.event_data_type_2 import EventDataType2
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

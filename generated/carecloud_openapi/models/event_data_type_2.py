@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import JsonPath
+
 T = TypeVar("T", bound="EventDataType2")
 
 
@@ -16,18 +18,22 @@ class EventDataType2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         event_data_type_2 = cls()
 
-        event_data_type_2.additional_properties = d
+        if src_dict:
+            d = dict(src_dict)
+            event_data_type_2.additional_properties = d
         return event_data_type_2
 
     @property

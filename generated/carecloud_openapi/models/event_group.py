@@ -9,9 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_group_state import EventGroupState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="EventGroup")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_group_id",
+        "name",
+        "text_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -34,56 +43,58 @@ class EventGroup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event_group_id = self.event_group_id
-
-        name = self.name
-
-        text_id = self.text_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "event_group_id": event_group_id,
+                "event_group_id": self.event_group_id,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, EventGroupState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        event_group_id = d.pop("event_group_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_group_id = src_dict["event_group_id"] if "event_group_id" in src_dict else UNSET
+        if not (isinstance(event_group_id, str)):
+            event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: EventGroupState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = EventGroupState(state)
         else:
-            state = EventGroupState(_state)
+            state = odd(state, _path, "state", "EventGroupState", False, False)
 
         event_group = cls(
-            event_group_id=event_group_id,
-            name=name,
-            text_id=text_id,
-            state=state,
+            event_group_id,
+            name,
+            text_id,
+            state,
         )
 
-        event_group.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            event_group.additional_properties = d
         return event_group
 
     @property

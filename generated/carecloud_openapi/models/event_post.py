@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_post_customer_identifier_type import EventPostCustomerIdentifierType
 from ..models.event_post_state import EventPostState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.event_post_customer_identifier_value_type_1 import (
@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="EventPost")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_type_id",
+        "external_id",
+        "event_id",
+        "customer_id",
+        "customer_identifier_type",
+        "customer_identifier_value",
+        "data",
+        "created_at",
+        "secondary_external_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -91,169 +106,159 @@ class EventPost:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.event_post_customer_identifier_value_type_1 import (
-            EventPostCustomerIdentifierValueType1,
-        )
-        from ..models.event_post_data_type_2 import EventPostDataType2
-
-        event_type_id = self.event_type_id
-
-        external_id = self.external_id
-
-        event_id = self.event_id
-
-        customer_id = self.customer_id
-
-        customer_identifier_type: str | Unset = UNSET
-        if not isinstance(self.customer_identifier_type, Unset):
-            customer_identifier_type = self.customer_identifier_type.value
-
-        customer_identifier_value: dict[str, Any] | str | Unset
-        if isinstance(self.customer_identifier_value, Unset):
-            customer_identifier_value = UNSET
-        elif isinstance(self.customer_identifier_value, EventPostCustomerIdentifierValueType1):
-            customer_identifier_value = self.customer_identifier_value.to_dict()
-        else:
-            customer_identifier_value = self.customer_identifier_value
-
-        data: dict[str, Any] | list[str] | str | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, list):
-            data = self.data
-
-        elif isinstance(self.data, EventPostDataType2):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
-        created_at = self.created_at
-
-        secondary_external_id = self.secondary_external_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "event_type_id": event_type_id,
-                "external_id": external_id,
+                "event_type_id": self.event_type_id,
+                "external_id": self.external_id,
             }
         )
-        if event_id is not UNSET:
-            field_dict["event_id"] = event_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if customer_identifier_type is not UNSET:
-            field_dict["customer_identifier_type"] = customer_identifier_type
-        if customer_identifier_value is not UNSET:
-            field_dict["customer_identifier_value"] = customer_identifier_value
-        if data is not UNSET:
-            field_dict["data"] = data
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if secondary_external_id is not UNSET:
-            field_dict["secondary_external_id"] = secondary_external_id
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.event_id is not UNSET:
+            field_dict["event_id"] = self.event_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.customer_identifier_type is not UNSET:
+            field_dict["customer_identifier_type"] = (
+                self.customer_identifier_type.value
+                if isinstance(self.customer_identifier_type, EventPostCustomerIdentifierType)
+                else self.customer_identifier_type
+            )
+        if self.customer_identifier_value is not UNSET:
+            field_dict["customer_identifier_value"] = (
+                self.customer_identifier_value.to_dict()
+                if isinstance(self.customer_identifier_value, EventPostCustomerIdentifierValueType1)
+                else self.customer_identifier_value
+            )
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data
+                if isinstance(self.data, list)
+                else (
+                    self.data.to_dict() if isinstance(self.data, EventPostDataType2) else self.data
+                )
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.secondary_external_id is not UNSET:
+            field_dict["secondary_external_id"] = self.secondary_external_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, EventPostState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.event_post_customer_identifier_value_type_1 import (
-            EventPostCustomerIdentifierValueType1,
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        if not (isinstance(event_type_id, str)):
+            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
+
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
+
+        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
+            event_id = odd(event_id, _path, "event_id", "string", False, False)
+
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+
+        customer_identifier_type = (
+            src_dict["customer_identifier_type"]
+            if "customer_identifier_type" in src_dict
+            else UNSET
         )
-        from ..models.event_post_data_type_2 import EventPostDataType2
-
-        d = dict(src_dict)
-        event_type_id = d.pop("event_type_id")
-
-        external_id = d.pop("external_id")
-
-        event_id = d.pop("event_id", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        _customer_identifier_type = d.pop("customer_identifier_type", UNSET)
-        customer_identifier_type: EventPostCustomerIdentifierType | Unset
-        if isinstance(_customer_identifier_type, Unset):
-            customer_identifier_type = UNSET
+        if isinstance(customer_identifier_type, str):
+            customer_identifier_type = EventPostCustomerIdentifierType(customer_identifier_type)
         else:
-            customer_identifier_type = EventPostCustomerIdentifierType(_customer_identifier_type)
+            customer_identifier_type = odd(
+                customer_identifier_type,
+                _path,
+                "customer_identifier_type",
+                "EventPostCustomerIdentifierType",
+                False,
+                False,
+            )
 
-        def _parse_customer_identifier_value(
-            data: object,
-        ) -> EventPostCustomerIdentifierValueType1 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                customer_identifier_value_type_1 = EventPostCustomerIdentifierValueType1.from_dict(
-                    data
-                )
-
-                return customer_identifier_value_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EventPostCustomerIdentifierValueType1 | str | Unset, data)
-
-        customer_identifier_value = _parse_customer_identifier_value(
-            d.pop("customer_identifier_value", UNSET)
+        customer_identifier_value = (
+            src_dict["customer_identifier_value"]
+            if "customer_identifier_value" in src_dict
+            else UNSET
         )
-
-        def _parse_data(data: object) -> EventPostDataType2 | list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                data_type_1 = cast(list[str], data)
-
-                return data_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_2 = EventPostDataType2.from_dict(data)
-
-                return data_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EventPostDataType2 | list[str] | str | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
-
-        created_at = d.pop("created_at", UNSET)
-
-        secondary_external_id = d.pop("secondary_external_id", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: EventPostState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        if isinstance(customer_identifier_value, str):
+            pass
+        elif isinstance(customer_identifier_value, dict):
+            customer_identifier_value = EventPostCustomerIdentifierValueType1.from_dict(
+                customer_identifier_value, (_path, "customer_identifier_value")
+            )
         else:
-            state = EventPostState(_state)
+            customer_identifier_value = odd(
+                customer_identifier_value,
+                _path,
+                "customer_identifier_value",
+                "string | EventPostCustomerIdentifierValueType1",
+                False,
+                False,
+            )
+
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if isinstance(data, str):
+            pass
+        elif isinstance(data, list):
+            for _i0, _v0 in enumerate(data):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+        elif isinstance(data, dict):
+            data = EventPostDataType2.from_dict(data, (_path, "data"))
+        else:
+            data = odd(data, _path, "data", "string | array | EventPostDataType2", False, False)
+
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
+
+        secondary_external_id = (
+            src_dict["secondary_external_id"] if "secondary_external_id" in src_dict else UNSET
+        )
+        if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
+            secondary_external_id = odd(
+                secondary_external_id, _path, "secondary_external_id", "string", False, False
+            )
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = EventPostState(state)
+        else:
+            state = odd(state, _path, "state", "EventPostState", False, False)
 
         event_post = cls(
-            event_type_id=event_type_id,
-            external_id=external_id,
-            event_id=event_id,
-            customer_id=customer_id,
-            customer_identifier_type=customer_identifier_type,
-            customer_identifier_value=customer_identifier_value,
-            data=data,
-            created_at=created_at,
-            secondary_external_id=secondary_external_id,
-            state=state,
+            event_type_id,
+            external_id,
+            event_id,
+            customer_id,
+            customer_identifier_type,
+            customer_identifier_value,
+            data,
+            created_at,
+            secondary_external_id,
+            state,
         )
 
-        event_post.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            event_post.additional_properties = d
         return event_post
 
     @property
@@ -271,3 +276,18 @@ class EventPost:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, EventPostCustomerIdentifierValueType1, EventPostDataType2
+    from ..models.event_post_customer_identifier_value_type_1 import (
+        EventPostCustomerIdentifierValueType1,
+    )
+    from ..models.event_post_data_type_2 import EventPostDataType2
+
+    _models_pending = False

@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="EventPostCustomerIdentifierValueType1")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_id",
+        "external_id",
+    }
+)
 
 
 @_attrs_define
@@ -26,34 +35,43 @@ class EventPostCustomerIdentifierValueType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_id = self.customer_source_id
-
-        external_id = self.external_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_source_id": customer_source_id,
-                "external_id": external_id,
+                "customer_source_id": self.customer_source_id,
+                "external_id": self.external_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_source_id = d.pop("customer_source_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_id = (
+            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_source_id, str)):
+            customer_source_id = odd(
+                customer_source_id, _path, "customer_source_id", "string", True, False
+            )
 
-        external_id = d.pop("external_id")
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         event_post_customer_identifier_value_type_1 = cls(
-            customer_source_id=customer_source_id,
-            external_id=external_id,
+            customer_source_id,
+            external_id,
         )
 
-        event_post_customer_identifier_value_type_1.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            event_post_customer_identifier_value_type_1.additional_properties = d
         return event_post_customer_identifier_value_type_1
 
     @property

@@ -9,9 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_type_state import EventTypeState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="EventType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_type_id",
+        "event_group_id",
+        "event_group_text_id",
+        "name",
+        "text_id",
+        "icon_name",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -42,76 +54,82 @@ class EventType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event_type_id = self.event_type_id
-
-        event_group_id = self.event_group_id
-
-        event_group_text_id = self.event_group_text_id
-
-        name = self.name
-
-        text_id = self.text_id
-
-        icon_name = self.icon_name
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "event_type_id": event_type_id,
-                "event_group_id": event_group_id,
+                "event_type_id": self.event_type_id,
+                "event_group_id": self.event_group_id,
             }
         )
-        if event_group_text_id is not UNSET:
-            field_dict["event_group_text_id"] = event_group_text_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if icon_name is not UNSET:
-            field_dict["icon_name"] = icon_name
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.event_group_text_id is not UNSET:
+            field_dict["event_group_text_id"] = self.event_group_text_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.icon_name is not UNSET:
+            field_dict["icon_name"] = self.icon_name
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, EventTypeState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        event_type_id = d.pop("event_type_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        if not (isinstance(event_type_id, str)):
+            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        event_group_id = d.pop("event_group_id")
+        event_group_id = src_dict["event_group_id"] if "event_group_id" in src_dict else UNSET
+        if not (isinstance(event_group_id, str)):
+            event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
-        event_group_text_id = d.pop("event_group_text_id", UNSET)
+        event_group_text_id = (
+            src_dict["event_group_text_id"] if "event_group_text_id" in src_dict else UNSET
+        )
+        if not (isinstance(event_group_text_id, str)) and event_group_text_id is not UNSET:
+            event_group_text_id = odd(
+                event_group_text_id, _path, "event_group_text_id", "string", False, False
+            )
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        icon_name = d.pop("icon_name", UNSET)
+        icon_name = src_dict["icon_name"] if "icon_name" in src_dict else UNSET
+        if not (isinstance(icon_name, str)) and icon_name is not UNSET:
+            icon_name = odd(icon_name, _path, "icon_name", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: EventTypeState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = EventTypeState(state)
         else:
-            state = EventTypeState(_state)
+            state = odd(state, _path, "state", "EventTypeState", False, False)
 
         event_type = cls(
-            event_type_id=event_type_id,
-            event_group_id=event_group_id,
-            event_group_text_id=event_group_text_id,
-            name=name,
-            text_id=text_id,
-            icon_name=icon_name,
-            state=state,
+            event_type_id,
+            event_group_id,
+            event_group_text_id,
+            name,
+            text_id,
+            icon_name,
+            state,
         )
 
-        event_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            event_type.additional_properties = d
         return event_type
 
     @property

@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.external_application_state import ExternalApplicationState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ExternalApplication")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "external_application_id",
+        "name",
+        "text_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -38,62 +48,68 @@ class ExternalApplication:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_application_id = self.external_application_id
-
-        name = self.name
-
-        text_id = self.text_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "external_application_id": external_application_id,
-                "name": name,
+                "external_application_id": self.external_application_id,
+                "name": self.name,
             }
         )
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, ExternalApplicationState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_application_id = d.pop("external_application_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        name = d.pop("name")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: ExternalApplicationState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ExternalApplicationState(state)
         else:
-            state = ExternalApplicationState(_state)
+            state = odd(state, _path, "state", "ExternalApplicationState", False, False)
 
         external_application = cls(
-            external_application_id=external_application_id,
-            name=name,
-            text_id=text_id,
-            last_change=last_change,
-            state=state,
+            external_application_id,
+            name,
+            text_id,
+            last_change,
+            state,
         )
 
-        external_application.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            external_application.additional_properties = d
         return external_application
 
     @property

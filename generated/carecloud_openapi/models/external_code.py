@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="ExternalCode")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "external_code_type_id",
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -27,34 +36,43 @@ class ExternalCode:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_code_type_id = self.external_code_type_id
-
-        value = self.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "external_code_type_id": external_code_type_id,
-                "value": value,
+                "external_code_type_id": self.external_code_type_id,
+                "value": self.value,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_code_type_id = d.pop("external_code_type_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_code_type_id = (
+            src_dict["external_code_type_id"] if "external_code_type_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_code_type_id, str)):
+            external_code_type_id = odd(
+                external_code_type_id, _path, "external_code_type_id", "string", True, False
+            )
 
-        value = d.pop("value")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (isinstance(value, str)):
+            value = odd(value, _path, "value", "string", True, False)
 
         external_code = cls(
-            external_code_type_id=external_code_type_id,
-            value=value,
+            external_code_type_id,
+            value,
         )
 
-        external_code.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            external_code.additional_properties = d
         return external_code
 
     @property

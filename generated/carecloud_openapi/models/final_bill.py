@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.final_bill_payment_type import FinalBillPaymentType
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill_item import BillItem
@@ -19,6 +19,25 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="FinalBill")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_type_id",
+        "canceled",
+        "payment_type",
+        "bill_id",
+        "payment_time",
+        "currency_id",
+        "total_price",
+        "bill_items",
+        "fiscal",
+        "payment_recap",
+        "bill_number",
+        "created_by",
+        "utm",
+        "property_records",
+    }
+)
 
 
 @_attrs_define
@@ -83,151 +102,175 @@ class FinalBill:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase_type_id = self.purchase_type_id
-
-        canceled = self.canceled
-
-        payment_type = self.payment_type.value
-
-        bill_id = self.bill_id
-
-        payment_time = self.payment_time
-
-        currency_id = self.currency_id
-
-        total_price = self.total_price
-
-        bill_items = []
-        for bill_items_item_data in self.bill_items:
-            bill_items_item = bill_items_item_data.to_dict()
-            bill_items.append(bill_items_item)
-
-        fiscal = self.fiscal
-
-        payment_recap: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payment_recap, Unset):
-            payment_recap = self.payment_recap.to_dict()
-
-        bill_number = self.bill_number
-
-        created_by = self.created_by
-
-        utm: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm, Unset):
-            utm = self.utm.to_dict()
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "purchase_type_id": purchase_type_id,
-                "canceled": canceled,
-                "payment_type": payment_type,
-                "bill_id": bill_id,
-                "payment_time": payment_time,
-                "currency_id": currency_id,
-                "total_price": total_price,
-                "bill_items": bill_items,
+                "purchase_type_id": self.purchase_type_id,
+                "canceled": self.canceled,
+                "payment_type": (
+                    self.payment_type.value
+                    if isinstance(self.payment_type, FinalBillPaymentType)
+                    else self.payment_type
+                ),
+                "bill_id": self.bill_id,
+                "payment_time": self.payment_time,
+                "currency_id": self.currency_id,
+                "total_price": self.total_price,
+                "bill_items": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, BillItem) else _d0)
+                        for _d0 in self.bill_items
+                    ]
+                    if isinstance(self.bill_items, list)
+                    else self.bill_items
+                ),
             }
         )
-        if fiscal is not UNSET:
-            field_dict["fiscal"] = fiscal
-        if payment_recap is not UNSET:
-            field_dict["payment_recap"] = payment_recap
-        if bill_number is not UNSET:
-            field_dict["bill_number"] = bill_number
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if utm is not UNSET:
-            field_dict["utm"] = utm
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
+        if self.fiscal is not UNSET:
+            field_dict["fiscal"] = self.fiscal
+        if self.payment_recap is not UNSET:
+            field_dict["payment_recap"] = (
+                self.payment_recap.to_dict()
+                if isinstance(self.payment_recap, PaymentRecap)
+                else self.payment_recap
+            )
+        if self.bill_number is not UNSET:
+            field_dict["bill_number"] = self.bill_number
+        if self.created_by is not UNSET:
+            field_dict["created_by"] = self.created_by
+        if self.utm is not UNSET:
+            field_dict["utm"] = self.utm.to_dict() if isinstance(self.utm, UTM) else self.utm
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bill_item import BillItem
-        from ..models.payment_recap import PaymentRecap
-        from ..models.property_record import PropertyRecord
-        from ..models.utm import UTM
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_type_id = src_dict["purchase_type_id"] if "purchase_type_id" in src_dict else UNSET
+        if not (isinstance(purchase_type_id, str)):
+            purchase_type_id = odd(
+                purchase_type_id, _path, "purchase_type_id", "string", True, False
+            )
 
-        d = dict(src_dict)
-        purchase_type_id = d.pop("purchase_type_id")
+        canceled = src_dict["canceled"] if "canceled" in src_dict else UNSET
+        if not (type(canceled) is bool):
+            canceled = odd(canceled, _path, "canceled", "boolean", True, False)
 
-        canceled = d.pop("canceled")
-
-        payment_type = FinalBillPaymentType(d.pop("payment_type"))
-
-        bill_id = d.pop("bill_id")
-
-        payment_time = d.pop("payment_time")
-
-        currency_id = d.pop("currency_id")
-
-        total_price = d.pop("total_price")
-
-        bill_items = []
-        _bill_items = d.pop("bill_items")
-        for bill_items_item_data in _bill_items:
-            bill_items_item = BillItem.from_dict(bill_items_item_data)
-
-            bill_items.append(bill_items_item)
-
-        fiscal = d.pop("fiscal", UNSET)
-
-        _payment_recap = d.pop("payment_recap", UNSET)
-        payment_recap: PaymentRecap | Unset
-        if isinstance(_payment_recap, Unset):
-            payment_recap = UNSET
+        payment_type = src_dict["payment_type"] if "payment_type" in src_dict else UNSET
+        if isinstance(payment_type, str):
+            payment_type = FinalBillPaymentType(payment_type)
         else:
-            payment_recap = PaymentRecap.from_dict(_payment_recap)
+            payment_type = odd(
+                payment_type, _path, "payment_type", "FinalBillPaymentType", True, False
+            )
 
-        bill_number = d.pop("bill_number", UNSET)
+        bill_id = src_dict["bill_id"] if "bill_id" in src_dict else UNSET
+        if not (isinstance(bill_id, str)):
+            bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
 
-        created_by = d.pop("created_by", UNSET)
+        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        if not (isinstance(payment_time, str)):
+            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        _utm = d.pop("utm", UNSET)
-        utm: UTM | Unset
-        if isinstance(_utm, Unset):
-            utm = UNSET
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        if not (type(total_price) is float or type(total_price) is int):
+            total_price = odd(total_price, _path, "total_price", "number", True, False)
+
+        bill_items = src_dict["bill_items"] if "bill_items" in src_dict else UNSET
+        if isinstance(bill_items, list):
+            _p0 = (_path, "bill_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(bill_items):
+                if isinstance(_v0, dict):
+                    _v0 = BillItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
+                _l0.append(_v0)
+            bill_items = _l0
         else:
-            utm = UTM.from_dict(_utm)
+            bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
+        fiscal = src_dict["fiscal"] if "fiscal" in src_dict else UNSET
+        if not (type(fiscal) is bool) and fiscal is not UNSET:
+            fiscal = odd(fiscal, _path, "fiscal", "boolean", False, False)
 
-                property_records.append(property_records_item)
+        payment_recap = src_dict["payment_recap"] if "payment_recap" in src_dict else UNSET
+        if isinstance(payment_recap, dict):
+            payment_recap = PaymentRecap.from_dict(payment_recap, (_path, "payment_recap"))
+        else:
+            payment_recap = odd(payment_recap, _path, "payment_recap", "PaymentRecap", False, False)
+
+        bill_number = src_dict["bill_number"] if "bill_number" in src_dict else UNSET
+        if not (isinstance(bill_number, str)) and bill_number is not UNSET:
+            bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
+
+        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        if not (isinstance(created_by, str)) and created_by is not UNSET:
+            created_by = odd(created_by, _path, "created_by", "string", False, False)
+
+        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        if isinstance(utm, dict):
+            utm = UTM.from_dict(utm, (_path, "utm"))
+        else:
+            utm = odd(utm, _path, "utm", "UTM", False, False)
+
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
         final_bill = cls(
-            purchase_type_id=purchase_type_id,
-            canceled=canceled,
-            payment_type=payment_type,
-            bill_id=bill_id,
-            payment_time=payment_time,
-            currency_id=currency_id,
-            total_price=total_price,
-            bill_items=bill_items,
-            fiscal=fiscal,
-            payment_recap=payment_recap,
-            bill_number=bill_number,
-            created_by=created_by,
-            utm=utm,
-            property_records=property_records,
+            purchase_type_id,
+            canceled,
+            payment_type,
+            bill_id,
+            payment_time,
+            currency_id,
+            total_price,
+            bill_items,
+            fiscal,
+            payment_recap,
+            bill_number,
+            created_by,
+            utm,
+            property_records,
         )
 
-        final_bill.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            final_bill.additional_properties = d
         return final_bill
 
     @property
@@ -245,3 +288,18 @@ class FinalBill:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
+    from ..models.bill_item import BillItem
+    from ..models.payment_recap import PaymentRecap
+    from ..models.property_record import PropertyRecord
+    from ..models.utm import UTM
+
+    _models_pending = False

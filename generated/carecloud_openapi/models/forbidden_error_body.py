@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.forbidden_error_body_error import ForbiddenErrorBodyError
 
 
 T = TypeVar("T", bound="ForbiddenErrorBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "error",
+    }
+)
 
 
 @_attrs_define
@@ -28,35 +34,41 @@ class ForbiddenErrorBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error, Unset):
-            error = self.error.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if error is not UNSET:
-            field_dict["error"] = error
+        if self.error is not UNSET:
+            field_dict["error"] = (
+                self.error.to_dict()
+                if isinstance(self.error, ForbiddenErrorBodyError)
+                else self.error
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.forbidden_error_body_error import ForbiddenErrorBodyError
-
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
-        error: ForbiddenErrorBodyError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        error = src_dict["error"] if "error" in src_dict else UNSET
+        if isinstance(error, dict):
+            error = ForbiddenErrorBodyError.from_dict(error, (_path, "error"))
         else:
-            error = ForbiddenErrorBodyError.from_dict(_error)
+            error = odd(error, _path, "error", "ForbiddenErrorBodyError", False, False)
 
         forbidden_error_body = cls(
-            error=error,
+            error,
         )
 
-        forbidden_error_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            forbidden_error_body.additional_properties = d
         return forbidden_error_body
 
     @property
@@ -74,3 +86,15 @@ class ForbiddenErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ForbiddenErrorBodyError
+    from ..models.forbidden_error_body_error import ForbiddenErrorBodyError
+
+    _models_pending = False

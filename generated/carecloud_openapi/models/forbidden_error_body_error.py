@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
 
 
 T = TypeVar("T", bound="ForbiddenErrorBodyError")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "title",
+        "detail",
+        "error_data",
+    }
+)
 
 
 @_attrs_define
@@ -34,56 +43,66 @@ class ForbiddenErrorBodyError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        title = self.title
-
-        detail = self.detail
-
-        error_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_data, Unset):
-            error_data = self.error_data.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if title is not UNSET:
-            field_dict["title"] = title
-        if detail is not UNSET:
-            field_dict["detail"] = detail
-        if error_data is not UNSET:
-            field_dict["error_data"] = error_data
+        if self.type_ is not UNSET:
+            field_dict["type"] = self.type_
+        if self.title is not UNSET:
+            field_dict["title"] = self.title
+        if self.detail is not UNSET:
+            field_dict["detail"] = self.detail
+        if self.error_data is not UNSET:
+            field_dict["error_data"] = (
+                self.error_data.to_dict()
+                if isinstance(self.error_data, ForbiddenErrorBodyErrorErrorData)
+                else self.error_data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        if not (isinstance(type_, str)) and type_ is not UNSET:
+            type_ = odd(type_, _path, "type", "string", False, False)
 
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        title = src_dict["title"] if "title" in src_dict else UNSET
+        if not (isinstance(title, str)) and title is not UNSET:
+            title = odd(title, _path, "title", "string", False, False)
 
-        title = d.pop("title", UNSET)
+        detail = src_dict["detail"] if "detail" in src_dict else UNSET
+        if not (isinstance(detail, str)) and detail is not UNSET:
+            detail = odd(detail, _path, "detail", "string", False, False)
 
-        detail = d.pop("detail", UNSET)
-
-        _error_data = d.pop("error_data", UNSET)
-        error_data: ForbiddenErrorBodyErrorErrorData | Unset
-        if isinstance(_error_data, Unset):
-            error_data = UNSET
+        error_data = src_dict["error_data"] if "error_data" in src_dict else UNSET
+        if isinstance(error_data, dict):
+            error_data = ForbiddenErrorBodyErrorErrorData.from_dict(
+                error_data, (_path, "error_data")
+            )
         else:
-            error_data = ForbiddenErrorBodyErrorErrorData.from_dict(_error_data)
+            error_data = odd(
+                error_data, _path, "error_data", "ForbiddenErrorBodyErrorErrorData", False, False
+            )
 
         forbidden_error_body_error = cls(
-            type_=type_,
-            title=title,
-            detail=detail,
-            error_data=error_data,
+            type_,
+            title,
+            detail,
+            error_data,
         )
 
-        forbidden_error_body_error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            forbidden_error_body_error.additional_properties = d
         return forbidden_error_body_error
 
     @property
@@ -101,3 +120,15 @@ class ForbiddenErrorBodyError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ForbiddenErrorBodyErrorErrorData
+    from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
+
+    _models_pending = False

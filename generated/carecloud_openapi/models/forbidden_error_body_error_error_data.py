@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ForbiddenErrorBodyErrorErrorData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "invalid_resource_name",
+        "interface",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +34,42 @@ class ForbiddenErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        invalid_resource_name = self.invalid_resource_name
-
-        interface = self.interface
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if invalid_resource_name is not UNSET:
-            field_dict["invalid_resource_name"] = invalid_resource_name
-        if interface is not UNSET:
-            field_dict["interface"] = interface
+        if self.invalid_resource_name is not UNSET:
+            field_dict["invalid_resource_name"] = self.invalid_resource_name
+        if self.interface is not UNSET:
+            field_dict["interface"] = self.interface
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        invalid_resource_name = d.pop("invalid_resource_name", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        invalid_resource_name = (
+            src_dict["invalid_resource_name"] if "invalid_resource_name" in src_dict else UNSET
+        )
+        if not (isinstance(invalid_resource_name, str)) and invalid_resource_name is not UNSET:
+            invalid_resource_name = odd(
+                invalid_resource_name, _path, "invalid_resource_name", "string", False, False
+            )
 
-        interface = d.pop("interface", UNSET)
+        interface = src_dict["interface"] if "interface" in src_dict else UNSET
+        if not (isinstance(interface, str)) and interface is not UNSET:
+            interface = odd(interface, _path, "interface", "string", False, False)
 
         forbidden_error_body_error_error_data = cls(
-            invalid_resource_name=invalid_resource_name,
-            interface=interface,
+            invalid_resource_name,
+            interface,
         )
 
-        forbidden_error_body_error_error_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            forbidden_error_body_error_error_data.additional_properties = d
         return forbidden_error_body_error_error_data
 
     @property

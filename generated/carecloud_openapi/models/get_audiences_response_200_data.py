@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.audience import Audience
 
 
 T = TypeVar("T", bound="GetAudiencesResponse200Data")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "audiences",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetAudiencesResponse200Data:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        audiences: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.audiences, Unset):
-            audiences = []
-            for audiences_item_data in self.audiences:
-                audiences_item = audiences_item_data.to_dict()
-                audiences.append(audiences_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if audiences is not UNSET:
-            field_dict["audiences"] = audiences
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.audiences is not UNSET:
+            field_dict["audiences"] = (
+                [(_d0.to_dict() if isinstance(_d0, Audience) else _d0) for _d0 in self.audiences]
+                if isinstance(self.audiences, list)
+                else self.audiences
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.audience import Audience
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        audiences = src_dict["audiences"] if "audiences" in src_dict else UNSET
+        if isinstance(audiences, list):
+            _p0 = (_path, "audiences")
+            _l0 = []
+            for _i0, _v0 in enumerate(audiences):
+                if isinstance(_v0, dict):
+                    _v0 = Audience.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Audience", True, False)
+                _l0.append(_v0)
+            audiences = _l0
+        else:
+            audiences = odd(audiences, _path, "audiences", "array", False, False)
 
-        d = dict(src_dict)
-        _audiences = d.pop("audiences", UNSET)
-        audiences: list[Audience] | Unset = UNSET
-        if _audiences is not UNSET:
-            audiences = []
-            for audiences_item_data in _audiences:
-                audiences_item = Audience.from_dict(audiences_item_data)
-
-                audiences.append(audiences_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_audiences_response_200_data = cls(
-            audiences=audiences,
-            total_items=total_items,
+            audiences,
+            total_items,
         )
 
-        get_audiences_response_200_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_audiences_response_200_data.additional_properties = d
         return get_audiences_response_200_data
 
     @property
@@ -88,3 +104,15 @@ class GetAudiencesResponse200Data:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Audience
+    from ..models.audience import Audience
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.booking_ticket import BookingTicket
 
 
 T = TypeVar("T", bound="GetBookingTicketsGetBookingTickets200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking_tickets",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetBookingTicketsGetBookingTickets200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        booking_tickets: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.booking_tickets, Unset):
-            booking_tickets = []
-            for booking_tickets_item_data in self.booking_tickets:
-                booking_tickets_item = booking_tickets_item_data.to_dict()
-                booking_tickets.append(booking_tickets_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if booking_tickets is not UNSET:
-            field_dict["booking_tickets"] = booking_tickets
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.booking_tickets is not UNSET:
+            field_dict["booking_tickets"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, BookingTicket) else _d0)
+                    for _d0 in self.booking_tickets
+                ]
+                if isinstance(self.booking_tickets, list)
+                else self.booking_tickets
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.booking_ticket import BookingTicket
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_tickets = src_dict["booking_tickets"] if "booking_tickets" in src_dict else UNSET
+        if isinstance(booking_tickets, list):
+            _p0 = (_path, "booking_tickets")
+            _l0 = []
+            for _i0, _v0 in enumerate(booking_tickets):
+                if isinstance(_v0, dict):
+                    _v0 = BookingTicket.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "BookingTicket", True, False)
+                _l0.append(_v0)
+            booking_tickets = _l0
+        else:
+            booking_tickets = odd(booking_tickets, _path, "booking_tickets", "array", False, False)
 
-        d = dict(src_dict)
-        _booking_tickets = d.pop("booking_tickets", UNSET)
-        booking_tickets: list[BookingTicket] | Unset = UNSET
-        if _booking_tickets is not UNSET:
-            booking_tickets = []
-            for booking_tickets_item_data in _booking_tickets:
-                booking_tickets_item = BookingTicket.from_dict(booking_tickets_item_data)
-
-                booking_tickets.append(booking_tickets_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_booking_tickets_get_booking_tickets_200_response_data = cls(
-            booking_tickets=booking_tickets,
-            total_items=total_items,
+            booking_tickets,
+            total_items,
         )
 
-        get_booking_tickets_get_booking_tickets_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_booking_tickets_get_booking_tickets_200_response_data.additional_properties = d
         return get_booking_tickets_get_booking_tickets_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetBookingTicketsGetBookingTickets200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, BookingTicket
+    from ..models.booking_ticket import BookingTicket
+
+    _models_pending = False

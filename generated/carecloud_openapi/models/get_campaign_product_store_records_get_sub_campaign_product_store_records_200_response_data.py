@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.campaign_product_store_record import CampaignProductStoreRecord
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 T = TypeVar(
     "T", bound="GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product_store_records",
+        "total_items",
+    }
 )
 
 
@@ -33,51 +40,70 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product_store_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.campaign_product_store_records, Unset):
-            campaign_product_store_records = []
-            for campaign_product_store_records_item_data in self.campaign_product_store_records:
-                campaign_product_store_records_item = (
-                    campaign_product_store_records_item_data.to_dict()
-                )
-                campaign_product_store_records.append(campaign_product_store_records_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if campaign_product_store_records is not UNSET:
-            field_dict["campaign_product_store_records"] = campaign_product_store_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.campaign_product_store_records is not UNSET:
+            field_dict["campaign_product_store_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CampaignProductStoreRecord) else _d0)
+                    for _d0 in self.campaign_product_store_records
+                ]
+                if isinstance(self.campaign_product_store_records, list)
+                else self.campaign_product_store_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product_store_record import CampaignProductStoreRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_store_records = (
+            src_dict["campaign_product_store_records"]
+            if "campaign_product_store_records" in src_dict
+            else UNSET
+        )
+        if isinstance(campaign_product_store_records, list):
+            _p0 = (_path, "campaign_product_store_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(campaign_product_store_records):
+                if isinstance(_v0, dict):
+                    _v0 = CampaignProductStoreRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CampaignProductStoreRecord", True, False)
+                _l0.append(_v0)
+            campaign_product_store_records = _l0
+        else:
+            campaign_product_store_records = odd(
+                campaign_product_store_records,
+                _path,
+                "campaign_product_store_records",
+                "array",
+                False,
+                False,
+            )
 
-        d = dict(src_dict)
-        _campaign_product_store_records = d.pop("campaign_product_store_records", UNSET)
-        campaign_product_store_records: list[CampaignProductStoreRecord] | Unset = UNSET
-        if _campaign_product_store_records is not UNSET:
-            campaign_product_store_records = []
-            for campaign_product_store_records_item_data in _campaign_product_store_records:
-                campaign_product_store_records_item = CampaignProductStoreRecord.from_dict(
-                    campaign_product_store_records_item_data
-                )
-
-                campaign_product_store_records.append(campaign_product_store_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data = cls(
-            campaign_product_store_records=campaign_product_store_records,
-            total_items=total_items,
+            campaign_product_store_records,
+            total_items,
         )
 
-        get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data.additional_properties = d
         return get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data
 
     @property
@@ -95,3 +121,15 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignProductStoreRecord
+    from ..models.campaign_product_store_record import CampaignProductStoreRecord
+
+    _models_pending = False

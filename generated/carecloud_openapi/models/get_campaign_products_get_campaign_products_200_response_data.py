@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.campaign_product import CampaignProduct
 
 
 T = TypeVar("T", bound="GetCampaignProductsGetCampaignProducts200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_products",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_products: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.campaign_products, Unset):
-            campaign_products = []
-            for campaign_products_item_data in self.campaign_products:
-                campaign_products_item = campaign_products_item_data.to_dict()
-                campaign_products.append(campaign_products_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if campaign_products is not UNSET:
-            field_dict["campaign_products"] = campaign_products
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.campaign_products is not UNSET:
+            field_dict["campaign_products"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CampaignProduct) else _d0)
+                    for _d0 in self.campaign_products
+                ]
+                if isinstance(self.campaign_products, list)
+                else self.campaign_products
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product import CampaignProduct
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_products = (
+            src_dict["campaign_products"] if "campaign_products" in src_dict else UNSET
+        )
+        if isinstance(campaign_products, list):
+            _p0 = (_path, "campaign_products")
+            _l0 = []
+            for _i0, _v0 in enumerate(campaign_products):
+                if isinstance(_v0, dict):
+                    _v0 = CampaignProduct.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CampaignProduct", True, False)
+                _l0.append(_v0)
+            campaign_products = _l0
+        else:
+            campaign_products = odd(
+                campaign_products, _path, "campaign_products", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _campaign_products = d.pop("campaign_products", UNSET)
-        campaign_products: list[CampaignProduct] | Unset = UNSET
-        if _campaign_products is not UNSET:
-            campaign_products = []
-            for campaign_products_item_data in _campaign_products:
-                campaign_products_item = CampaignProduct.from_dict(campaign_products_item_data)
-
-                campaign_products.append(campaign_products_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_campaign_products_get_campaign_products_200_response_data = cls(
-            campaign_products=campaign_products,
-            total_items=total_items,
+            campaign_products,
+            total_items,
         )
 
-        get_campaign_products_get_campaign_products_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_campaign_products_get_campaign_products_200_response_data.additional_properties = d
         return get_campaign_products_get_campaign_products_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignProduct
+    from ..models.campaign_product import CampaignProduct
+
+    _models_pending = False

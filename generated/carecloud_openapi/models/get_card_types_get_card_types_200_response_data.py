@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.card_type import CardType
 
 
 T = TypeVar("T", bound="GetCardTypesGetCardTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetCardTypesGetCardTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.card_types, Unset):
-            card_types = []
-            for card_types_item_data in self.card_types:
-                card_types_item = card_types_item_data.to_dict()
-                card_types.append(card_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if card_types is not UNSET:
-            field_dict["card_types"] = card_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.card_types is not UNSET:
+            field_dict["card_types"] = (
+                [(_d0.to_dict() if isinstance(_d0, CardType) else _d0) for _d0 in self.card_types]
+                if isinstance(self.card_types, list)
+                else self.card_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.card_type import CardType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_types = src_dict["card_types"] if "card_types" in src_dict else UNSET
+        if isinstance(card_types, list):
+            _p0 = (_path, "card_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(card_types):
+                if isinstance(_v0, dict):
+                    _v0 = CardType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CardType", True, False)
+                _l0.append(_v0)
+            card_types = _l0
+        else:
+            card_types = odd(card_types, _path, "card_types", "array", False, False)
 
-        d = dict(src_dict)
-        _card_types = d.pop("card_types", UNSET)
-        card_types: list[CardType] | Unset = UNSET
-        if _card_types is not UNSET:
-            card_types = []
-            for card_types_item_data in _card_types:
-                card_types_item = CardType.from_dict(card_types_item_data)
-
-                card_types.append(card_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_card_types_get_card_types_200_response_data = cls(
-            card_types=card_types,
-            total_items=total_items,
+            card_types,
+            total_items,
         )
 
-        get_card_types_get_card_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_card_types_get_card_types_200_response_data.additional_properties = d
         return get_card_types_get_card_types_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetCardTypesGetCardTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CardType
+    from ..models.card_type import CardType
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.communication_channel import CommunicationChannel
 
 
 T = TypeVar("T", bound="GetCommunicationChannelsGetCommunicationChannels200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "communication_channels",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,63 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        communication_channels: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.communication_channels, Unset):
-            communication_channels = []
-            for communication_channels_item_data in self.communication_channels:
-                communication_channels_item = communication_channels_item_data.to_dict()
-                communication_channels.append(communication_channels_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if communication_channels is not UNSET:
-            field_dict["communication_channels"] = communication_channels
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.communication_channels is not UNSET:
+            field_dict["communication_channels"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CommunicationChannel) else _d0)
+                    for _d0 in self.communication_channels
+                ]
+                if isinstance(self.communication_channels, list)
+                else self.communication_channels
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.communication_channel import CommunicationChannel
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        communication_channels = (
+            src_dict["communication_channels"] if "communication_channels" in src_dict else UNSET
+        )
+        if isinstance(communication_channels, list):
+            _p0 = (_path, "communication_channels")
+            _l0 = []
+            for _i0, _v0 in enumerate(communication_channels):
+                if isinstance(_v0, dict):
+                    _v0 = CommunicationChannel.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CommunicationChannel", True, False)
+                _l0.append(_v0)
+            communication_channels = _l0
+        else:
+            communication_channels = odd(
+                communication_channels, _path, "communication_channels", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _communication_channels = d.pop("communication_channels", UNSET)
-        communication_channels: list[CommunicationChannel] | Unset = UNSET
-        if _communication_channels is not UNSET:
-            communication_channels = []
-            for communication_channels_item_data in _communication_channels:
-                communication_channels_item = CommunicationChannel.from_dict(
-                    communication_channels_item_data
-                )
-
-                communication_channels.append(communication_channels_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_communication_channels_get_communication_channels_200_response_data = cls(
-            communication_channels=communication_channels,
-            total_items=total_items,
+            communication_channels,
+            total_items,
         )
 
-        get_communication_channels_get_communication_channels_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_communication_channels_get_communication_channels_200_response_data.additional_properties = d
         return get_communication_channels_get_communication_channels_200_response_data
 
     @property
@@ -90,3 +111,15 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CommunicationChannel
+    from ..models.communication_channel import CommunicationChannel
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.agreement_list import AgreementList
 
 
 T = TypeVar("T", bound="GetConsentsGetConsents200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "agreements",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetConsentsGetConsents200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agreements: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.agreements, Unset):
-            agreements = []
-            for agreements_item_data in self.agreements:
-                agreements_item = agreements_item_data.to_dict()
-                agreements.append(agreements_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if agreements is not UNSET:
-            field_dict["agreements"] = agreements
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.agreements is not UNSET:
+            field_dict["agreements"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, AgreementList) else _d0)
+                    for _d0 in self.agreements
+                ]
+                if isinstance(self.agreements, list)
+                else self.agreements
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.agreement_list import AgreementList
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        agreements = src_dict["agreements"] if "agreements" in src_dict else UNSET
+        if isinstance(agreements, list):
+            _p0 = (_path, "agreements")
+            _l0 = []
+            for _i0, _v0 in enumerate(agreements):
+                if isinstance(_v0, dict):
+                    _v0 = AgreementList.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "AgreementList", True, False)
+                _l0.append(_v0)
+            agreements = _l0
+        else:
+            agreements = odd(agreements, _path, "agreements", "array", False, False)
 
-        d = dict(src_dict)
-        _agreements = d.pop("agreements", UNSET)
-        agreements: list[AgreementList] | Unset = UNSET
-        if _agreements is not UNSET:
-            agreements = []
-            for agreements_item_data in _agreements:
-                agreements_item = AgreementList.from_dict(agreements_item_data)
-
-                agreements.append(agreements_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_consents_get_consents_200_response_data = cls(
-            agreements=agreements,
-            total_items=total_items,
+            agreements,
+            total_items,
         )
 
-        get_consents_get_consents_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_consents_get_consents_200_response_data.additional_properties = d
         return get_consents_get_consents_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetConsentsGetConsents200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, AgreementList
+    from ..models.agreement_list import AgreementList
+
+    _models_pending = False

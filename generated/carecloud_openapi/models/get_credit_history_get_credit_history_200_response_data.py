@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.credit_history_record import CreditHistoryRecord
 
 
 T = TypeVar("T", bound="GetCreditHistoryGetCreditHistory200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "credit_history",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credit_history: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.credit_history, Unset):
-            credit_history = []
-            for credit_history_item_data in self.credit_history:
-                credit_history_item = credit_history_item_data.to_dict()
-                credit_history.append(credit_history_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credit_history is not UNSET:
-            field_dict["credit_history"] = credit_history
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.credit_history is not UNSET:
+            field_dict["credit_history"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CreditHistoryRecord) else _d0)
+                    for _d0 in self.credit_history
+                ]
+                if isinstance(self.credit_history, list)
+                else self.credit_history
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.credit_history_record import CreditHistoryRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_history = src_dict["credit_history"] if "credit_history" in src_dict else UNSET
+        if isinstance(credit_history, list):
+            _p0 = (_path, "credit_history")
+            _l0 = []
+            for _i0, _v0 in enumerate(credit_history):
+                if isinstance(_v0, dict):
+                    _v0 = CreditHistoryRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CreditHistoryRecord", True, False)
+                _l0.append(_v0)
+            credit_history = _l0
+        else:
+            credit_history = odd(credit_history, _path, "credit_history", "array", False, False)
 
-        d = dict(src_dict)
-        _credit_history = d.pop("credit_history", UNSET)
-        credit_history: list[CreditHistoryRecord] | Unset = UNSET
-        if _credit_history is not UNSET:
-            credit_history = []
-            for credit_history_item_data in _credit_history:
-                credit_history_item = CreditHistoryRecord.from_dict(credit_history_item_data)
-
-                credit_history.append(credit_history_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credit_history_get_credit_history_200_response_data = cls(
-            credit_history=credit_history,
-            total_items=total_items,
+            credit_history,
+            total_items,
         )
 
-        get_credit_history_get_credit_history_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_credit_history_get_credit_history_200_response_data.additional_properties = d
         return get_credit_history_get_credit_history_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CreditHistoryRecord
+    from ..models.credit_history_record import CreditHistoryRecord
+
+    _models_pending = False

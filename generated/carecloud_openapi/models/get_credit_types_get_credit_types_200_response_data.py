@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.credit_type import CreditType
 
 
 T = TypeVar("T", bound="GetCreditTypesGetCreditTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "credit_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetCreditTypesGetCreditTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credit_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.credit_types, Unset):
-            credit_types = []
-            for credit_types_item_data in self.credit_types:
-                credit_types_item = credit_types_item_data.to_dict()
-                credit_types.append(credit_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credit_types is not UNSET:
-            field_dict["credit_types"] = credit_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.credit_types is not UNSET:
+            field_dict["credit_types"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CreditType) else _d0)
+                    for _d0 in self.credit_types
+                ]
+                if isinstance(self.credit_types, list)
+                else self.credit_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.credit_type import CreditType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_types = src_dict["credit_types"] if "credit_types" in src_dict else UNSET
+        if isinstance(credit_types, list):
+            _p0 = (_path, "credit_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(credit_types):
+                if isinstance(_v0, dict):
+                    _v0 = CreditType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CreditType", True, False)
+                _l0.append(_v0)
+            credit_types = _l0
+        else:
+            credit_types = odd(credit_types, _path, "credit_types", "array", False, False)
 
-        d = dict(src_dict)
-        _credit_types = d.pop("credit_types", UNSET)
-        credit_types: list[CreditType] | Unset = UNSET
-        if _credit_types is not UNSET:
-            credit_types = []
-            for credit_types_item_data in _credit_types:
-                credit_types_item = CreditType.from_dict(credit_types_item_data)
-
-                credit_types.append(credit_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credit_types_get_credit_types_200_response_data = cls(
-            credit_types=credit_types,
-            total_items=total_items,
+            credit_types,
+            total_items,
         )
 
-        get_credit_types_get_credit_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_credit_types_get_credit_types_200_response_data.additional_properties = d
         return get_credit_types_get_credit_types_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetCreditTypesGetCreditTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CreditType
+    from ..models.credit_type import CreditType
+
+    _models_pending = False

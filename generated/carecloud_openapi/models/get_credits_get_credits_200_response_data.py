@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.credit import Credit
 
 
 T = TypeVar("T", bound="GetCreditsGetCredits200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "credits",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetCreditsGetCredits200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credits_: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.credits_, Unset):
-            credits_ = []
-            for credits_item_data in self.credits_:
-                credits_item = credits_item_data.to_dict()
-                credits_.append(credits_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.credits_ is not UNSET:
+            field_dict["credits"] = (
+                [(_d0.to_dict() if isinstance(_d0, Credit) else _d0) for _d0 in self.credits_]
+                if isinstance(self.credits_, list)
+                else self.credits_
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.credit import Credit
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credits_ = src_dict["credits"] if "credits" in src_dict else UNSET
+        if isinstance(credits_, list):
+            _p0 = (_path, "credits")
+            _l0 = []
+            for _i0, _v0 in enumerate(credits_):
+                if isinstance(_v0, dict):
+                    _v0 = Credit.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Credit", True, False)
+                _l0.append(_v0)
+            credits_ = _l0
+        else:
+            credits_ = odd(credits_, _path, "credits", "array", False, False)
 
-        d = dict(src_dict)
-        _credits_ = d.pop("credits", UNSET)
-        credits_: list[Credit] | Unset = UNSET
-        if _credits_ is not UNSET:
-            credits_ = []
-            for credits_item_data in _credits_:
-                credits_item = Credit.from_dict(credits_item_data)
-
-                credits_.append(credits_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_credits_get_credits_200_response_data = cls(
-            credits_=credits_,
-            total_items=total_items,
+            credits_,
+            total_items,
         )
 
-        get_credits_get_credits_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_credits_get_credits_200_response_data.additional_properties = d
         return get_credits_get_credits_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetCreditsGetCredits200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Credit
+    from ..models.credit import Credit
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer_address_type import CustomerAddressType
 
 
 T = TypeVar("T", bound="GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_address_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,63 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_address_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_address_types, Unset):
-            customer_address_types = []
-            for customer_address_types_item_data in self.customer_address_types:
-                customer_address_types_item = customer_address_types_item_data.to_dict()
-                customer_address_types.append(customer_address_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_address_types is not UNSET:
-            field_dict["customer_address_types"] = customer_address_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_address_types is not UNSET:
+            field_dict["customer_address_types"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomerAddressType) else _d0)
+                    for _d0 in self.customer_address_types
+                ]
+                if isinstance(self.customer_address_types, list)
+                else self.customer_address_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_address_type import CustomerAddressType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_address_types = (
+            src_dict["customer_address_types"] if "customer_address_types" in src_dict else UNSET
+        )
+        if isinstance(customer_address_types, list):
+            _p0 = (_path, "customer_address_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_address_types):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerAddressType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerAddressType", True, False)
+                _l0.append(_v0)
+            customer_address_types = _l0
+        else:
+            customer_address_types = odd(
+                customer_address_types, _path, "customer_address_types", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _customer_address_types = d.pop("customer_address_types", UNSET)
-        customer_address_types: list[CustomerAddressType] | Unset = UNSET
-        if _customer_address_types is not UNSET:
-            customer_address_types = []
-            for customer_address_types_item_data in _customer_address_types:
-                customer_address_types_item = CustomerAddressType.from_dict(
-                    customer_address_types_item_data
-                )
-
-                customer_address_types.append(customer_address_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_address_types_get_customer_address_types_200_response_data = cls(
-            customer_address_types=customer_address_types,
-            total_items=total_items,
+            customer_address_types,
+            total_items,
         )
 
-        get_customer_address_types_get_customer_address_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_customer_address_types_get_customer_address_types_200_response_data.additional_properties = d
         return get_customer_address_types_get_customer_address_types_200_response_data
 
     @property
@@ -90,3 +111,15 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomerAddressType
+    from ..models.customer_address_type import CustomerAddressType
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer_source import CustomerSource
 
 
 T = TypeVar("T", bound="GetCustomerSourcesGetCustomerSources200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_sources",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,61 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_sources: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_sources, Unset):
-            customer_sources = []
-            for customer_sources_item_data in self.customer_sources:
-                customer_sources_item = customer_sources_item_data.to_dict()
-                customer_sources.append(customer_sources_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_sources is not UNSET:
-            field_dict["customer_sources"] = customer_sources
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_sources is not UNSET:
+            field_dict["customer_sources"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomerSource) else _d0)
+                    for _d0 in self.customer_sources
+                ]
+                if isinstance(self.customer_sources, list)
+                else self.customer_sources
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_source import CustomerSource
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_sources = src_dict["customer_sources"] if "customer_sources" in src_dict else UNSET
+        if isinstance(customer_sources, list):
+            _p0 = (_path, "customer_sources")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_sources):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerSource.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerSource", True, False)
+                _l0.append(_v0)
+            customer_sources = _l0
+        else:
+            customer_sources = odd(
+                customer_sources, _path, "customer_sources", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _customer_sources = d.pop("customer_sources", UNSET)
-        customer_sources: list[CustomerSource] | Unset = UNSET
-        if _customer_sources is not UNSET:
-            customer_sources = []
-            for customer_sources_item_data in _customer_sources:
-                customer_sources_item = CustomerSource.from_dict(customer_sources_item_data)
-
-                customer_sources.append(customer_sources_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_customer_sources_get_customer_sources_200_response_data = cls(
-            customer_sources=customer_sources,
-            total_items=total_items,
+            customer_sources,
+            total_items,
         )
 
-        get_customer_sources_get_customer_sources_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_customer_sources_get_customer_sources_200_response_data.additional_properties = d
         return get_customer_sources_get_customer_sources_200_response_data
 
     @property
@@ -88,3 +109,15 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomerSource
+    from ..models.customer_source import CustomerSource
+
+    _models_pending = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.get_customers_get_customers_200_response_data import (
@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="GetCustomersGetCustomers200Response")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -30,37 +36,41 @@ class GetCustomersGetCustomers200Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data.to_dict()
+                if isinstance(self.data, GetCustomersGetCustomers200ResponseData)
+                else self.data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.get_customers_get_customers_200_response_data import (
-            GetCustomersGetCustomers200ResponseData,
-        )
-
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: GetCustomersGetCustomers200ResponseData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if isinstance(data, dict):
+            data = GetCustomersGetCustomers200ResponseData.from_dict(data, (_path, "data"))
         else:
-            data = GetCustomersGetCustomers200ResponseData.from_dict(_data)
+            data = odd(data, _path, "data", "GetCustomersGetCustomers200ResponseData", False, False)
 
         get_customers_get_customers_200_response = cls(
-            data=data,
+            data,
         )
 
-        get_customers_get_customers_200_response.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_customers_get_customers_200_response.additional_properties = d
         return get_customers_get_customers_200_response
 
     @property
@@ -78,3 +88,17 @@ class GetCustomersGetCustomers200Response:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, GetCustomersGetCustomers200ResponseData
+    from ..models.get_customers_get_customers_200_response_data import (
+        GetCustomersGetCustomers200ResponseData,
+    )
+
+    _models_pending = False

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "distance",
+        "elevation",
+        "skier_days",
+        "ski_achievement_text_id",
+    }
+)
 
 
 @_attrs_define
@@ -32,47 +41,56 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        distance = self.distance
-
-        elevation = self.elevation
-
-        skier_days = self.skier_days
-
-        ski_achievement_text_id = self.ski_achievement_text_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if distance is not UNSET:
-            field_dict["distance"] = distance
-        if elevation is not UNSET:
-            field_dict["elevation"] = elevation
-        if skier_days is not UNSET:
-            field_dict["skier_days"] = skier_days
-        if ski_achievement_text_id is not UNSET:
-            field_dict["ski_achievement_text_id"] = ski_achievement_text_id
+        if self.distance is not UNSET:
+            field_dict["distance"] = self.distance
+        if self.elevation is not UNSET:
+            field_dict["elevation"] = self.elevation
+        if self.skier_days is not UNSET:
+            field_dict["skier_days"] = self.skier_days
+        if self.ski_achievement_text_id is not UNSET:
+            field_dict["ski_achievement_text_id"] = self.ski_achievement_text_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        distance = d.pop("distance", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        distance = src_dict["distance"] if "distance" in src_dict else UNSET
+        if not (type(distance) is float or type(distance) is int) and distance is not UNSET:
+            distance = odd(distance, _path, "distance", "number", False, False)
 
-        elevation = d.pop("elevation", UNSET)
+        elevation = src_dict["elevation"] if "elevation" in src_dict else UNSET
+        if not (type(elevation) is float or type(elevation) is int) and elevation is not UNSET:
+            elevation = odd(elevation, _path, "elevation", "number", False, False)
 
-        skier_days = d.pop("skier_days", UNSET)
+        skier_days = src_dict["skier_days"] if "skier_days" in src_dict else UNSET
+        if not (type(skier_days) is int) and skier_days is not UNSET:
+            skier_days = odd(skier_days, _path, "skier_days", "integer", False, False)
 
-        ski_achievement_text_id = d.pop("ski_achievement_text_id", UNSET)
+        ski_achievement_text_id = (
+            src_dict["ski_achievement_text_id"] if "ski_achievement_text_id" in src_dict else UNSET
+        )
+        if not (isinstance(ski_achievement_text_id, str)) and ski_achievement_text_id is not UNSET:
+            ski_achievement_text_id = odd(
+                ski_achievement_text_id, _path, "ski_achievement_text_id", "string", False, False
+            )
 
         get_entrances_customer_stats_get_entrances_customer_stats_200_response_data = cls(
-            distance=distance,
-            elevation=elevation,
-            skier_days=skier_days,
-            ski_achievement_text_id=ski_achievement_text_id,
+            distance,
+            elevation,
+            skier_days,
+            ski_achievement_text_id,
         )
 
-        get_entrances_customer_stats_get_entrances_customer_stats_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_entrances_customer_stats_get_entrances_customer_stats_200_response_data.additional_properties = d
         return get_entrances_customer_stats_get_entrances_customer_stats_200_response_data
 
     @property

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.entrance import Entrance
 
 
 T = TypeVar("T", bound="GetEntrancesGetEntrances200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "entrances",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetEntrancesGetEntrances200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        entrances: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.entrances, Unset):
-            entrances = []
-            for entrances_item_data in self.entrances:
-                entrances_item = entrances_item_data.to_dict()
-                entrances.append(entrances_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if entrances is not UNSET:
-            field_dict["entrances"] = entrances
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.entrances is not UNSET:
+            field_dict["entrances"] = (
+                [(_d0.to_dict() if isinstance(_d0, Entrance) else _d0) for _d0 in self.entrances]
+                if isinstance(self.entrances, list)
+                else self.entrances
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.entrance import Entrance
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        entrances = src_dict["entrances"] if "entrances" in src_dict else UNSET
+        if isinstance(entrances, list):
+            _p0 = (_path, "entrances")
+            _l0 = []
+            for _i0, _v0 in enumerate(entrances):
+                if isinstance(_v0, dict):
+                    _v0 = Entrance.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Entrance", True, False)
+                _l0.append(_v0)
+            entrances = _l0
+        else:
+            entrances = odd(entrances, _path, "entrances", "array", False, False)
 
-        d = dict(src_dict)
-        _entrances = d.pop("entrances", UNSET)
-        entrances: list[Entrance] | Unset = UNSET
-        if _entrances is not UNSET:
-            entrances = []
-            for entrances_item_data in _entrances:
-                entrances_item = Entrance.from_dict(entrances_item_data)
-
-                entrances.append(entrances_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_entrances_get_entrances_200_response_data = cls(
-            entrances=entrances,
-            total_items=total_items,
+            entrances,
+            total_items,
         )
 
-        get_entrances_get_entrances_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_entrances_get_entrances_200_response_data.additional_properties = d
         return get_entrances_get_entrances_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetEntrancesGetEntrances200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Entrance
+    from ..models.entrance import Entrance
+
+    _models_pending = False

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetEntrancesOverviewGetEntrancesOverview200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "active_entrances",
+        "canceled_entrances",
+        "deactivated_entrances",
+        "sold_entrances",
+    }
+)
 
 
 @_attrs_define
@@ -36,47 +45,62 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        active_entrances = self.active_entrances
-
-        canceled_entrances = self.canceled_entrances
-
-        deactivated_entrances = self.deactivated_entrances
-
-        sold_entrances = self.sold_entrances
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if active_entrances is not UNSET:
-            field_dict["active_entrances"] = active_entrances
-        if canceled_entrances is not UNSET:
-            field_dict["canceled_entrances"] = canceled_entrances
-        if deactivated_entrances is not UNSET:
-            field_dict["deactivated_entrances"] = deactivated_entrances
-        if sold_entrances is not UNSET:
-            field_dict["sold_entrances"] = sold_entrances
+        if self.active_entrances is not UNSET:
+            field_dict["active_entrances"] = self.active_entrances
+        if self.canceled_entrances is not UNSET:
+            field_dict["canceled_entrances"] = self.canceled_entrances
+        if self.deactivated_entrances is not UNSET:
+            field_dict["deactivated_entrances"] = self.deactivated_entrances
+        if self.sold_entrances is not UNSET:
+            field_dict["sold_entrances"] = self.sold_entrances
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        active_entrances = d.pop("active_entrances", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        active_entrances = src_dict["active_entrances"] if "active_entrances" in src_dict else UNSET
+        if not (type(active_entrances) is int) and active_entrances is not UNSET:
+            active_entrances = odd(
+                active_entrances, _path, "active_entrances", "integer", False, False
+            )
 
-        canceled_entrances = d.pop("canceled_entrances", UNSET)
+        canceled_entrances = (
+            src_dict["canceled_entrances"] if "canceled_entrances" in src_dict else UNSET
+        )
+        if not (type(canceled_entrances) is int) and canceled_entrances is not UNSET:
+            canceled_entrances = odd(
+                canceled_entrances, _path, "canceled_entrances", "integer", False, False
+            )
 
-        deactivated_entrances = d.pop("deactivated_entrances", UNSET)
+        deactivated_entrances = (
+            src_dict["deactivated_entrances"] if "deactivated_entrances" in src_dict else UNSET
+        )
+        if not (type(deactivated_entrances) is int) and deactivated_entrances is not UNSET:
+            deactivated_entrances = odd(
+                deactivated_entrances, _path, "deactivated_entrances", "integer", False, False
+            )
 
-        sold_entrances = d.pop("sold_entrances", UNSET)
+        sold_entrances = src_dict["sold_entrances"] if "sold_entrances" in src_dict else UNSET
+        if not (type(sold_entrances) is int) and sold_entrances is not UNSET:
+            sold_entrances = odd(sold_entrances, _path, "sold_entrances", "integer", False, False)
 
         get_entrances_overview_get_entrances_overview_200_response_data = cls(
-            active_entrances=active_entrances,
-            canceled_entrances=canceled_entrances,
-            deactivated_entrances=deactivated_entrances,
-            sold_entrances=sold_entrances,
+            active_entrances,
+            canceled_entrances,
+            deactivated_entrances,
+            sold_entrances,
         )
 
-        get_entrances_overview_get_entrances_overview_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_entrances_overview_get_entrances_overview_200_response_data.additional_properties = d
         return get_entrances_overview_get_entrances_overview_200_response_data
 
     @property

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.event_group import EventGroup
 
 
 T = TypeVar("T", bound="GetEventGroupsGetEventGroups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_groups",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetEventGroupsGetEventGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event_groups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.event_groups, Unset):
-            event_groups = []
-            for event_groups_item_data in self.event_groups:
-                event_groups_item = event_groups_item_data.to_dict()
-                event_groups.append(event_groups_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if event_groups is not UNSET:
-            field_dict["event_groups"] = event_groups
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.event_groups is not UNSET:
+            field_dict["event_groups"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, EventGroup) else _d0)
+                    for _d0 in self.event_groups
+                ]
+                if isinstance(self.event_groups, list)
+                else self.event_groups
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.event_group import EventGroup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_groups = src_dict["event_groups"] if "event_groups" in src_dict else UNSET
+        if isinstance(event_groups, list):
+            _p0 = (_path, "event_groups")
+            _l0 = []
+            for _i0, _v0 in enumerate(event_groups):
+                if isinstance(_v0, dict):
+                    _v0 = EventGroup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "EventGroup", True, False)
+                _l0.append(_v0)
+            event_groups = _l0
+        else:
+            event_groups = odd(event_groups, _path, "event_groups", "array", False, False)
 
-        d = dict(src_dict)
-        _event_groups = d.pop("event_groups", UNSET)
-        event_groups: list[EventGroup] | Unset = UNSET
-        if _event_groups is not UNSET:
-            event_groups = []
-            for event_groups_item_data in _event_groups:
-                event_groups_item = EventGroup.from_dict(event_groups_item_data)
-
-                event_groups.append(event_groups_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_event_groups_get_event_groups_200_response_data = cls(
-            event_groups=event_groups,
-            total_items=total_items,
+            event_groups,
+            total_items,
         )
 
-        get_event_groups_get_event_groups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_event_groups_get_event_groups_200_response_data.additional_properties = d
         return get_event_groups_get_event_groups_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetEventGroupsGetEventGroups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, EventGroup
+    from ..models.event_group import EventGroup
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.language import Language
 
 
 T = TypeVar("T", bound="GetLanguagesGetLanguages200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "languages",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetLanguagesGetLanguages200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        languages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.languages, Unset):
-            languages = []
-            for languages_item_data in self.languages:
-                languages_item = languages_item_data.to_dict()
-                languages.append(languages_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if languages is not UNSET:
-            field_dict["languages"] = languages
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.languages is not UNSET:
+            field_dict["languages"] = (
+                [(_d0.to_dict() if isinstance(_d0, Language) else _d0) for _d0 in self.languages]
+                if isinstance(self.languages, list)
+                else self.languages
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.language import Language
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        languages = src_dict["languages"] if "languages" in src_dict else UNSET
+        if isinstance(languages, list):
+            _p0 = (_path, "languages")
+            _l0 = []
+            for _i0, _v0 in enumerate(languages):
+                if isinstance(_v0, dict):
+                    _v0 = Language.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Language", True, False)
+                _l0.append(_v0)
+            languages = _l0
+        else:
+            languages = odd(languages, _path, "languages", "array", False, False)
 
-        d = dict(src_dict)
-        _languages = d.pop("languages", UNSET)
-        languages: list[Language] | Unset = UNSET
-        if _languages is not UNSET:
-            languages = []
-            for languages_item_data in _languages:
-                languages_item = Language.from_dict(languages_item_data)
-
-                languages.append(languages_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_languages_get_languages_200_response_data = cls(
-            languages=languages,
-            total_items=total_items,
+            languages,
+            total_items,
         )
 
-        get_languages_get_languages_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_languages_get_languages_200_response_data.additional_properties = d
         return get_languages_get_languages_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetLanguagesGetLanguages200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Language
+    from ..models.language import Language
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.message_template import MessageTemplate
 
 
 T = TypeVar("T", bound="GetMessageTemplatesGetMessageTemplates200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "message_templates",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message_templates: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.message_templates, Unset):
-            message_templates = []
-            for message_templates_item_data in self.message_templates:
-                message_templates_item = message_templates_item_data.to_dict()
-                message_templates.append(message_templates_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if message_templates is not UNSET:
-            field_dict["message_templates"] = message_templates
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.message_templates is not UNSET:
+            field_dict["message_templates"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, MessageTemplate) else _d0)
+                    for _d0 in self.message_templates
+                ]
+                if isinstance(self.message_templates, list)
+                else self.message_templates
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.message_template import MessageTemplate
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        message_templates = (
+            src_dict["message_templates"] if "message_templates" in src_dict else UNSET
+        )
+        if isinstance(message_templates, list):
+            _p0 = (_path, "message_templates")
+            _l0 = []
+            for _i0, _v0 in enumerate(message_templates):
+                if isinstance(_v0, dict):
+                    _v0 = MessageTemplate.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "MessageTemplate", True, False)
+                _l0.append(_v0)
+            message_templates = _l0
+        else:
+            message_templates = odd(
+                message_templates, _path, "message_templates", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _message_templates = d.pop("message_templates", UNSET)
-        message_templates: list[MessageTemplate] | Unset = UNSET
-        if _message_templates is not UNSET:
-            message_templates = []
-            for message_templates_item_data in _message_templates:
-                message_templates_item = MessageTemplate.from_dict(message_templates_item_data)
-
-                message_templates.append(message_templates_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_message_templates_get_message_templates_200_response_data = cls(
-            message_templates=message_templates,
-            total_items=total_items,
+            message_templates,
+            total_items,
         )
 
-        get_message_templates_get_message_templates_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_message_templates_get_message_templates_200_response_data.additional_properties = d
         return get_message_templates_get_message_templates_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, MessageTemplate
+    from ..models.message_template import MessageTemplate
+
+    _models_pending = False

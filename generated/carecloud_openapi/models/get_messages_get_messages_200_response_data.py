@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.message import Message
 
 
 T = TypeVar("T", bound="GetMessagesGetMessages200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "messages",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetMessagesGetMessages200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        messages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.messages, Unset):
-            messages = []
-            for messages_item_data in self.messages:
-                messages_item = messages_item_data.to_dict()
-                messages.append(messages_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if messages is not UNSET:
-            field_dict["messages"] = messages
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.messages is not UNSET:
+            field_dict["messages"] = (
+                [(_d0.to_dict() if isinstance(_d0, Message) else _d0) for _d0 in self.messages]
+                if isinstance(self.messages, list)
+                else self.messages
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.message import Message
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        messages = src_dict["messages"] if "messages" in src_dict else UNSET
+        if isinstance(messages, list):
+            _p0 = (_path, "messages")
+            _l0 = []
+            for _i0, _v0 in enumerate(messages):
+                if isinstance(_v0, dict):
+                    _v0 = Message.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Message", True, False)
+                _l0.append(_v0)
+            messages = _l0
+        else:
+            messages = odd(messages, _path, "messages", "array", False, False)
 
-        d = dict(src_dict)
-        _messages = d.pop("messages", UNSET)
-        messages: list[Message] | Unset = UNSET
-        if _messages is not UNSET:
-            messages = []
-            for messages_item_data in _messages:
-                messages_item = Message.from_dict(messages_item_data)
-
-                messages.append(messages_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_messages_get_messages_200_response_data = cls(
-            messages=messages,
-            total_items=total_items,
+            messages,
+            total_items,
         )
 
-        get_messages_get_messages_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_messages_get_messages_200_response_data.additional_properties = d
         return get_messages_get_messages_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetMessagesGetMessages200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Message
+    from ..models.message import Message
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.payment_type import PaymentType
 
 
 T = TypeVar("T", bound="GetPaymentTypesGetPaymentTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "payment_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        payment_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.payment_types, Unset):
-            payment_types = []
-            for payment_types_item_data in self.payment_types:
-                payment_types_item = payment_types_item_data.to_dict()
-                payment_types.append(payment_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if payment_types is not UNSET:
-            field_dict["payment_types"] = payment_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.payment_types is not UNSET:
+            field_dict["payment_types"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PaymentType) else _d0)
+                    for _d0 in self.payment_types
+                ]
+                if isinstance(self.payment_types, list)
+                else self.payment_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.payment_type import PaymentType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        payment_types = src_dict["payment_types"] if "payment_types" in src_dict else UNSET
+        if isinstance(payment_types, list):
+            _p0 = (_path, "payment_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(payment_types):
+                if isinstance(_v0, dict):
+                    _v0 = PaymentType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PaymentType", True, False)
+                _l0.append(_v0)
+            payment_types = _l0
+        else:
+            payment_types = odd(payment_types, _path, "payment_types", "array", False, False)
 
-        d = dict(src_dict)
-        _payment_types = d.pop("payment_types", UNSET)
-        payment_types: list[PaymentType] | Unset = UNSET
-        if _payment_types is not UNSET:
-            payment_types = []
-            for payment_types_item_data in _payment_types:
-                payment_types_item = PaymentType.from_dict(payment_types_item_data)
-
-                payment_types.append(payment_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_payment_types_get_payment_types_200_response_data = cls(
-            payment_types=payment_types,
-            total_items=total_items,
+            payment_types,
+            total_items,
         )
 
-        get_payment_types_get_payment_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_payment_types_get_payment_types_200_response_data.additional_properties = d
         return get_payment_types_get_payment_types_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PaymentType
+    from ..models.payment_type import PaymentType
+
+    _models_pending = False

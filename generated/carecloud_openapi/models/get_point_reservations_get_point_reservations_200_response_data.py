@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.point_reservation import PointReservation
 
 
 T = TypeVar("T", bound="GetPointReservationsGetPointReservations200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "point_reservations",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetPointReservationsGetPointReservations200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        point_reservations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.point_reservations, Unset):
-            point_reservations = []
-            for point_reservations_item_data in self.point_reservations:
-                point_reservations_item = point_reservations_item_data.to_dict()
-                point_reservations.append(point_reservations_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if point_reservations is not UNSET:
-            field_dict["point_reservations"] = point_reservations
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.point_reservations is not UNSET:
+            field_dict["point_reservations"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PointReservation) else _d0)
+                    for _d0 in self.point_reservations
+                ]
+                if isinstance(self.point_reservations, list)
+                else self.point_reservations
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.point_reservation import PointReservation
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        point_reservations = (
+            src_dict["point_reservations"] if "point_reservations" in src_dict else UNSET
+        )
+        if isinstance(point_reservations, list):
+            _p0 = (_path, "point_reservations")
+            _l0 = []
+            for _i0, _v0 in enumerate(point_reservations):
+                if isinstance(_v0, dict):
+                    _v0 = PointReservation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PointReservation", True, False)
+                _l0.append(_v0)
+            point_reservations = _l0
+        else:
+            point_reservations = odd(
+                point_reservations, _path, "point_reservations", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _point_reservations = d.pop("point_reservations", UNSET)
-        point_reservations: list[PointReservation] | Unset = UNSET
-        if _point_reservations is not UNSET:
-            point_reservations = []
-            for point_reservations_item_data in _point_reservations:
-                point_reservations_item = PointReservation.from_dict(point_reservations_item_data)
-
-                point_reservations.append(point_reservations_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_point_reservations_get_point_reservations_200_response_data = cls(
-            point_reservations=point_reservations,
-            total_items=total_items,
+            point_reservations,
+            total_items,
         )
 
-        get_point_reservations_get_point_reservations_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_point_reservations_get_point_reservations_200_response_data.additional_properties = d
         return get_point_reservations_get_point_reservations_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetPointReservationsGetPointReservations200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PointReservation
+    from ..models.point_reservation import PointReservation
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.point_type import PointType
 
 
 T = TypeVar("T", bound="GetPointsTypesGetPointTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "point_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetPointsTypesGetPointTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        point_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.point_types, Unset):
-            point_types = []
-            for point_types_item_data in self.point_types:
-                point_types_item = point_types_item_data.to_dict()
-                point_types.append(point_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if point_types is not UNSET:
-            field_dict["point_types"] = point_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.point_types is not UNSET:
+            field_dict["point_types"] = (
+                [(_d0.to_dict() if isinstance(_d0, PointType) else _d0) for _d0 in self.point_types]
+                if isinstance(self.point_types, list)
+                else self.point_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.point_type import PointType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        point_types = src_dict["point_types"] if "point_types" in src_dict else UNSET
+        if isinstance(point_types, list):
+            _p0 = (_path, "point_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(point_types):
+                if isinstance(_v0, dict):
+                    _v0 = PointType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PointType", True, False)
+                _l0.append(_v0)
+            point_types = _l0
+        else:
+            point_types = odd(point_types, _path, "point_types", "array", False, False)
 
-        d = dict(src_dict)
-        _point_types = d.pop("point_types", UNSET)
-        point_types: list[PointType] | Unset = UNSET
-        if _point_types is not UNSET:
-            point_types = []
-            for point_types_item_data in _point_types:
-                point_types_item = PointType.from_dict(point_types_item_data)
-
-                point_types.append(point_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_points_types_get_point_types_200_response_data = cls(
-            point_types=point_types,
-            total_items=total_items,
+            point_types,
+            total_items,
         )
 
-        get_points_types_get_point_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_points_types_get_point_types_200_response_data.additional_properties = d
         return get_points_types_get_point_types_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetPointsTypesGetPointTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PointType
+    from ..models.point_type import PointType
+
+    _models_pending = False

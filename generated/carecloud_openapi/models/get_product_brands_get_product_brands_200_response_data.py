@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_brand import ProductBrand
 
 
 T = TypeVar("T", bound="GetProductBrandsGetProductBrands200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_brands",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetProductBrandsGetProductBrands200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_brands: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_brands, Unset):
-            product_brands = []
-            for product_brands_item_data in self.product_brands:
-                product_brands_item = product_brands_item_data.to_dict()
-                product_brands.append(product_brands_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_brands is not UNSET:
-            field_dict["product_brands"] = product_brands
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.product_brands is not UNSET:
+            field_dict["product_brands"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductBrand) else _d0)
+                    for _d0 in self.product_brands
+                ]
+                if isinstance(self.product_brands, list)
+                else self.product_brands
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_brand import ProductBrand
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_brands = src_dict["product_brands"] if "product_brands" in src_dict else UNSET
+        if isinstance(product_brands, list):
+            _p0 = (_path, "product_brands")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_brands):
+                if isinstance(_v0, dict):
+                    _v0 = ProductBrand.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductBrand", True, False)
+                _l0.append(_v0)
+            product_brands = _l0
+        else:
+            product_brands = odd(product_brands, _path, "product_brands", "array", False, False)
 
-        d = dict(src_dict)
-        _product_brands = d.pop("product_brands", UNSET)
-        product_brands: list[ProductBrand] | Unset = UNSET
-        if _product_brands is not UNSET:
-            product_brands = []
-            for product_brands_item_data in _product_brands:
-                product_brands_item = ProductBrand.from_dict(product_brands_item_data)
-
-                product_brands.append(product_brands_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_brands_get_product_brands_200_response_data = cls(
-            product_brands=product_brands,
-            total_items=total_items,
+            product_brands,
+            total_items,
         )
 
-        get_product_brands_get_product_brands_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_brands_get_product_brands_200_response_data.additional_properties = d
         return get_product_brands_get_product_brands_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetProductBrandsGetProductBrands200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductBrand
+    from ..models.product_brand import ProductBrand
+
+    _models_pending = False

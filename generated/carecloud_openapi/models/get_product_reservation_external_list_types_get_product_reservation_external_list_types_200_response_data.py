@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_reservation_external_list_type import ProductReservationExternalListType
@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 T = TypeVar(
     "T",
     bound="GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData",
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_external_list_types",
+        "total_items",
+    }
 )
 
 
@@ -36,69 +43,70 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_external_list_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_reservation_external_list_types, Unset):
-            product_reservation_external_list_types = []
-            for (
-                product_reservation_external_list_types_item_data
-            ) in self.product_reservation_external_list_types:
-                product_reservation_external_list_types_item = (
-                    product_reservation_external_list_types_item_data.to_dict()
-                )
-                product_reservation_external_list_types.append(
-                    product_reservation_external_list_types_item
-                )
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservation_external_list_types is not UNSET:
+        if self.product_reservation_external_list_types is not UNSET:
             field_dict["product_reservation_external_list_types"] = (
-                product_reservation_external_list_types
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationExternalListType) else _d0)
+                    for _d0 in self.product_reservation_external_list_types
+                ]
+                if isinstance(self.product_reservation_external_list_types, list)
+                else self.product_reservation_external_list_types
             )
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation_external_list_type import (
-            ProductReservationExternalListType,
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_external_list_types = (
+            src_dict["product_reservation_external_list_types"]
+            if "product_reservation_external_list_types" in src_dict
+            else UNSET
         )
+        if isinstance(product_reservation_external_list_types, list):
+            _p0 = (_path, "product_reservation_external_list_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservation_external_list_types):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationExternalListType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationExternalListType", True, False)
+                _l0.append(_v0)
+            product_reservation_external_list_types = _l0
+        else:
+            product_reservation_external_list_types = odd(
+                product_reservation_external_list_types,
+                _path,
+                "product_reservation_external_list_types",
+                "array",
+                False,
+                False,
+            )
 
-        d = dict(src_dict)
-        _product_reservation_external_list_types = d.pop(
-            "product_reservation_external_list_types", UNSET
-        )
-        product_reservation_external_list_types: (
-            list[ProductReservationExternalListType] | Unset
-        ) = UNSET
-        if _product_reservation_external_list_types is not UNSET:
-            product_reservation_external_list_types = []
-            for (
-                product_reservation_external_list_types_item_data
-            ) in _product_reservation_external_list_types:
-                product_reservation_external_list_types_item = (
-                    ProductReservationExternalListType.from_dict(
-                        product_reservation_external_list_types_item_data
-                    )
-                )
-
-                product_reservation_external_list_types.append(
-                    product_reservation_external_list_types_item
-                )
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data = cls(
-            product_reservation_external_list_types=product_reservation_external_list_types,
-            total_items=total_items,
+            product_reservation_external_list_types,
+            total_items,
         )
 
-        get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data.additional_properties = d
         return get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data
 
     @property
@@ -116,3 +124,15 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductReservationExternalListType
+    from ..models.product_reservation_external_list_type import ProductReservationExternalListType
+
+    _models_pending = False

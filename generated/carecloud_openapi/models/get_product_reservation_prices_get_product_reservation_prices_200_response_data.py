@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_reservation_price import ProductReservationPrice
 
 
 T = TypeVar("T", bound="GetProductReservationPricesGetProductReservationPrices200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_prices",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,70 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_prices: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_reservation_prices, Unset):
-            product_reservation_prices = []
-            for product_reservation_prices_item_data in self.product_reservation_prices:
-                product_reservation_prices_item = product_reservation_prices_item_data.to_dict()
-                product_reservation_prices.append(product_reservation_prices_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservation_prices is not UNSET:
-            field_dict["product_reservation_prices"] = product_reservation_prices
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.product_reservation_prices is not UNSET:
+            field_dict["product_reservation_prices"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationPrice) else _d0)
+                    for _d0 in self.product_reservation_prices
+                ]
+                if isinstance(self.product_reservation_prices, list)
+                else self.product_reservation_prices
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation_price import ProductReservationPrice
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_prices = (
+            src_dict["product_reservation_prices"]
+            if "product_reservation_prices" in src_dict
+            else UNSET
+        )
+        if isinstance(product_reservation_prices, list):
+            _p0 = (_path, "product_reservation_prices")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservation_prices):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationPrice.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationPrice", True, False)
+                _l0.append(_v0)
+            product_reservation_prices = _l0
+        else:
+            product_reservation_prices = odd(
+                product_reservation_prices,
+                _path,
+                "product_reservation_prices",
+                "array",
+                False,
+                False,
+            )
 
-        d = dict(src_dict)
-        _product_reservation_prices = d.pop("product_reservation_prices", UNSET)
-        product_reservation_prices: list[ProductReservationPrice] | Unset = UNSET
-        if _product_reservation_prices is not UNSET:
-            product_reservation_prices = []
-            for product_reservation_prices_item_data in _product_reservation_prices:
-                product_reservation_prices_item = ProductReservationPrice.from_dict(
-                    product_reservation_prices_item_data
-                )
-
-                product_reservation_prices.append(product_reservation_prices_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservation_prices_get_product_reservation_prices_200_response_data = cls(
-            product_reservation_prices=product_reservation_prices,
-            total_items=total_items,
+            product_reservation_prices,
+            total_items,
         )
 
-        get_product_reservation_prices_get_product_reservation_prices_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_reservation_prices_get_product_reservation_prices_200_response_data.additional_properties = d
         return get_product_reservation_prices_get_product_reservation_prices_200_response_data
 
     @property
@@ -90,3 +118,15 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductReservationPrice
+    from ..models.product_reservation_price import ProductReservationPrice
+
+    _models_pending = False

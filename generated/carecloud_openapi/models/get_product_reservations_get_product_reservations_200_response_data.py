@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_reservation import ProductReservation
 
 
 T = TypeVar("T", bound="GetProductReservationsGetProductReservations200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservations",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,63 @@ class GetProductReservationsGetProductReservations200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_reservations, Unset):
-            product_reservations = []
-            for product_reservations_item_data in self.product_reservations:
-                product_reservations_item = product_reservations_item_data.to_dict()
-                product_reservations.append(product_reservations_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservations is not UNSET:
-            field_dict["product_reservations"] = product_reservations
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.product_reservations is not UNSET:
+            field_dict["product_reservations"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservation) else _d0)
+                    for _d0 in self.product_reservations
+                ]
+                if isinstance(self.product_reservations, list)
+                else self.product_reservations
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation import ProductReservation
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservations = (
+            src_dict["product_reservations"] if "product_reservations" in src_dict else UNSET
+        )
+        if isinstance(product_reservations, list):
+            _p0 = (_path, "product_reservations")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservations):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservation", True, False)
+                _l0.append(_v0)
+            product_reservations = _l0
+        else:
+            product_reservations = odd(
+                product_reservations, _path, "product_reservations", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _product_reservations = d.pop("product_reservations", UNSET)
-        product_reservations: list[ProductReservation] | Unset = UNSET
-        if _product_reservations is not UNSET:
-            product_reservations = []
-            for product_reservations_item_data in _product_reservations:
-                product_reservations_item = ProductReservation.from_dict(
-                    product_reservations_item_data
-                )
-
-                product_reservations.append(product_reservations_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_product_reservations_get_product_reservations_200_response_data = cls(
-            product_reservations=product_reservations,
-            total_items=total_items,
+            product_reservations,
+            total_items,
         )
 
-        get_product_reservations_get_product_reservations_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_product_reservations_get_product_reservations_200_response_data.additional_properties = d
         return get_product_reservations_get_product_reservations_200_response_data
 
     @property
@@ -90,3 +111,15 @@ class GetProductReservationsGetProductReservations200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductReservation
+    from ..models.product_reservation import ProductReservation
+
+    _models_pending = False

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.voucher import Voucher
 
 
 T = TypeVar("T", bound="GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "earned_points",
+        "used_credits",
+        "used_points",
+        "used_points_total",
+        "used_vouchers",
+    }
+)
 
 
 @_attrs_define
@@ -37,68 +47,93 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        earned_points = self.earned_points
-
-        used_credits = self.used_credits
-
-        used_points = self.used_points
-
-        used_points_total = self.used_points_total
-
-        used_vouchers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.used_vouchers, Unset):
-            used_vouchers = []
-            for used_vouchers_item_data in self.used_vouchers:
-                used_vouchers_item = used_vouchers_item_data.to_dict()
-                used_vouchers.append(used_vouchers_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if earned_points is not UNSET:
-            field_dict["earned_points"] = earned_points
-        if used_credits is not UNSET:
-            field_dict["used_credits"] = used_credits
-        if used_points is not UNSET:
-            field_dict["used_points"] = used_points
-        if used_points_total is not UNSET:
-            field_dict["used_points_total"] = used_points_total
-        if used_vouchers is not UNSET:
-            field_dict["used_vouchers"] = used_vouchers
+        if self.earned_points is not UNSET:
+            field_dict["earned_points"] = self.earned_points
+        if self.used_credits is not UNSET:
+            field_dict["used_credits"] = self.used_credits
+        if self.used_points is not UNSET:
+            field_dict["used_points"] = self.used_points
+        if self.used_points_total is not UNSET:
+            field_dict["used_points_total"] = self.used_points_total
+        if self.used_vouchers is not UNSET:
+            field_dict["used_vouchers"] = (
+                [(_d0.to_dict() if isinstance(_d0, Voucher) else _d0) for _d0 in self.used_vouchers]
+                if isinstance(self.used_vouchers, list)
+                else self.used_vouchers
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.voucher import Voucher
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        earned_points = src_dict["earned_points"] if "earned_points" in src_dict else UNSET
+        if (
+            not (type(earned_points) is float or type(earned_points) is int)
+            and earned_points is not UNSET
+        ):
+            earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
-        d = dict(src_dict)
-        earned_points = d.pop("earned_points", UNSET)
+        used_credits = src_dict["used_credits"] if "used_credits" in src_dict else UNSET
+        if (
+            not (type(used_credits) is float or type(used_credits) is int)
+            and used_credits is not UNSET
+        ):
+            used_credits = odd(used_credits, _path, "used_credits", "number", False, False)
 
-        used_credits = d.pop("used_credits", UNSET)
+        used_points = src_dict["used_points"] if "used_points" in src_dict else UNSET
+        if (
+            not (type(used_points) is float or type(used_points) is int)
+            and used_points is not UNSET
+        ):
+            used_points = odd(used_points, _path, "used_points", "number", False, False)
 
-        used_points = d.pop("used_points", UNSET)
+        used_points_total = (
+            src_dict["used_points_total"] if "used_points_total" in src_dict else UNSET
+        )
+        if (
+            not (type(used_points_total) is float or type(used_points_total) is int)
+            and used_points_total is not UNSET
+        ):
+            used_points_total = odd(
+                used_points_total, _path, "used_points_total", "number", False, False
+            )
 
-        used_points_total = d.pop("used_points_total", UNSET)
-
-        _used_vouchers = d.pop("used_vouchers", UNSET)
-        used_vouchers: list[Voucher] | Unset = UNSET
-        if _used_vouchers is not UNSET:
-            used_vouchers = []
-            for used_vouchers_item_data in _used_vouchers:
-                used_vouchers_item = Voucher.from_dict(used_vouchers_item_data)
-
-                used_vouchers.append(used_vouchers_item)
+        used_vouchers = src_dict["used_vouchers"] if "used_vouchers" in src_dict else UNSET
+        if isinstance(used_vouchers, list):
+            _p0 = (_path, "used_vouchers")
+            _l0 = []
+            for _i0, _v0 in enumerate(used_vouchers):
+                if isinstance(_v0, dict):
+                    _v0 = Voucher.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Voucher", True, False)
+                _l0.append(_v0)
+            used_vouchers = _l0
+        else:
+            used_vouchers = odd(used_vouchers, _path, "used_vouchers", "array", False, False)
 
         get_purchase_payment_summary_get_purchase_payment_summary_200_response_data = cls(
-            earned_points=earned_points,
-            used_credits=used_credits,
-            used_points=used_points,
-            used_points_total=used_points_total,
-            used_vouchers=used_vouchers,
+            earned_points,
+            used_credits,
+            used_points,
+            used_points_total,
+            used_vouchers,
         )
 
-        get_purchase_payment_summary_get_purchase_payment_summary_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_purchase_payment_summary_get_purchase_payment_summary_200_response_data.additional_properties = d
         return get_purchase_payment_summary_get_purchase_payment_summary_200_response_data
 
     @property
@@ -116,3 +151,15 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Voucher
+    from ..models.voucher import Voucher
+
+    _models_pending = False

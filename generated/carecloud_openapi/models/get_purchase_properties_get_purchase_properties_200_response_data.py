@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_ import Property
 
 
 T = TypeVar("T", bound="GetPurchasePropertiesGetPurchaseProperties200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_properties",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchase_properties, Unset):
-            purchase_properties = []
-            for purchase_properties_item_data in self.purchase_properties:
-                purchase_properties_item = purchase_properties_item_data.to_dict()
-                purchase_properties.append(purchase_properties_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if purchase_properties is not UNSET:
-            field_dict["purchase_properties"] = purchase_properties
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.purchase_properties is not UNSET:
+            field_dict["purchase_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Property) else _d0)
+                    for _d0 in self.purchase_properties
+                ]
+                if isinstance(self.purchase_properties, list)
+                else self.purchase_properties
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_ import Property
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_properties = (
+            src_dict["purchase_properties"] if "purchase_properties" in src_dict else UNSET
+        )
+        if isinstance(purchase_properties, list):
+            _p0 = (_path, "purchase_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchase_properties):
+                if isinstance(_v0, dict):
+                    _v0 = Property.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Property", True, False)
+                _l0.append(_v0)
+            purchase_properties = _l0
+        else:
+            purchase_properties = odd(
+                purchase_properties, _path, "purchase_properties", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _purchase_properties = d.pop("purchase_properties", UNSET)
-        purchase_properties: list[Property] | Unset = UNSET
-        if _purchase_properties is not UNSET:
-            purchase_properties = []
-            for purchase_properties_item_data in _purchase_properties:
-                purchase_properties_item = Property.from_dict(purchase_properties_item_data)
-
-                purchase_properties.append(purchase_properties_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_purchase_properties_get_purchase_properties_200_response_data = cls(
-            purchase_properties=purchase_properties,
-            total_items=total_items,
+            purchase_properties,
+            total_items,
         )
 
-        get_purchase_properties_get_purchase_properties_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_purchase_properties_get_purchase_properties_200_response_data.additional_properties = d
         return get_purchase_properties_get_purchase_properties_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Property
+    from ..models.property_ import Property
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.purchase_type import PurchaseType
 
 
 T = TypeVar("T", bound="GetPurchaseTypesGetPurchaseTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchase_types, Unset):
-            purchase_types = []
-            for purchase_types_item_data in self.purchase_types:
-                purchase_types_item = purchase_types_item_data.to_dict()
-                purchase_types.append(purchase_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if purchase_types is not UNSET:
-            field_dict["purchase_types"] = purchase_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.purchase_types is not UNSET:
+            field_dict["purchase_types"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PurchaseType) else _d0)
+                    for _d0 in self.purchase_types
+                ]
+                if isinstance(self.purchase_types, list)
+                else self.purchase_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase_type import PurchaseType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_types = src_dict["purchase_types"] if "purchase_types" in src_dict else UNSET
+        if isinstance(purchase_types, list):
+            _p0 = (_path, "purchase_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchase_types):
+                if isinstance(_v0, dict):
+                    _v0 = PurchaseType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PurchaseType", True, False)
+                _l0.append(_v0)
+            purchase_types = _l0
+        else:
+            purchase_types = odd(purchase_types, _path, "purchase_types", "array", False, False)
 
-        d = dict(src_dict)
-        _purchase_types = d.pop("purchase_types", UNSET)
-        purchase_types: list[PurchaseType] | Unset = UNSET
-        if _purchase_types is not UNSET:
-            purchase_types = []
-            for purchase_types_item_data in _purchase_types:
-                purchase_types_item = PurchaseType.from_dict(purchase_types_item_data)
-
-                purchase_types.append(purchase_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_purchase_types_get_purchase_types_200_response_data = cls(
-            purchase_types=purchase_types,
-            total_items=total_items,
+            purchase_types,
+            total_items,
         )
 
-        get_purchase_types_get_purchase_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_purchase_types_get_purchase_types_200_response_data.additional_properties = d
         return get_purchase_types_get_purchase_types_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PurchaseType
+    from ..models.purchase_type import PurchaseType
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.purchase import Purchase
 
 
 T = TypeVar("T", bound="GetPurchasesGetPurchases200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchases",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetPurchasesGetPurchases200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchases: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchases, Unset):
-            purchases = []
-            for purchases_item_data in self.purchases:
-                purchases_item = purchases_item_data.to_dict()
-                purchases.append(purchases_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if purchases is not UNSET:
-            field_dict["purchases"] = purchases
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.purchases is not UNSET:
+            field_dict["purchases"] = (
+                [(_d0.to_dict() if isinstance(_d0, Purchase) else _d0) for _d0 in self.purchases]
+                if isinstance(self.purchases, list)
+                else self.purchases
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase import Purchase
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchases = src_dict["purchases"] if "purchases" in src_dict else UNSET
+        if isinstance(purchases, list):
+            _p0 = (_path, "purchases")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchases):
+                if isinstance(_v0, dict):
+                    _v0 = Purchase.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Purchase", True, False)
+                _l0.append(_v0)
+            purchases = _l0
+        else:
+            purchases = odd(purchases, _path, "purchases", "array", False, False)
 
-        d = dict(src_dict)
-        _purchases = d.pop("purchases", UNSET)
-        purchases: list[Purchase] | Unset = UNSET
-        if _purchases is not UNSET:
-            purchases = []
-            for purchases_item_data in _purchases:
-                purchases_item = Purchase.from_dict(purchases_item_data)
-
-                purchases.append(purchases_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_purchases_get_purchases_200_response_data = cls(
-            purchases=purchases,
-            total_items=total_items,
+            purchases,
+            total_items,
         )
 
-        get_purchases_get_purchases_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_purchases_get_purchases_200_response_data.additional_properties = d
         return get_purchases_get_purchases_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetPurchasesGetPurchases200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Purchase
+    from ..models.purchase import Purchase
+
+    _models_pending = False

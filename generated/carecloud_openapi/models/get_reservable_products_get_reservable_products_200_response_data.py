@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product import Product
 
 
 T = TypeVar("T", bound="GetReservableProductsGetReservableProducts200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reservable_products",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetReservableProductsGetReservableProducts200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reservable_products: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.reservable_products, Unset):
-            reservable_products = []
-            for reservable_products_item_data in self.reservable_products:
-                reservable_products_item = reservable_products_item_data.to_dict()
-                reservable_products.append(reservable_products_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if reservable_products is not UNSET:
-            field_dict["reservable_products"] = reservable_products
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.reservable_products is not UNSET:
+            field_dict["reservable_products"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Product) else _d0)
+                    for _d0 in self.reservable_products
+                ]
+                if isinstance(self.reservable_products, list)
+                else self.reservable_products
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product import Product
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reservable_products = (
+            src_dict["reservable_products"] if "reservable_products" in src_dict else UNSET
+        )
+        if isinstance(reservable_products, list):
+            _p0 = (_path, "reservable_products")
+            _l0 = []
+            for _i0, _v0 in enumerate(reservable_products):
+                if isinstance(_v0, dict):
+                    _v0 = Product.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Product", True, False)
+                _l0.append(_v0)
+            reservable_products = _l0
+        else:
+            reservable_products = odd(
+                reservable_products, _path, "reservable_products", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _reservable_products = d.pop("reservable_products", UNSET)
-        reservable_products: list[Product] | Unset = UNSET
-        if _reservable_products is not UNSET:
-            reservable_products = []
-            for reservable_products_item_data in _reservable_products:
-                reservable_products_item = Product.from_dict(reservable_products_item_data)
-
-                reservable_products.append(reservable_products_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_reservable_products_get_reservable_products_200_response_data = cls(
-            reservable_products=reservable_products,
-            total_items=total_items,
+            reservable_products,
+            total_items,
         )
 
-        get_reservable_products_get_reservable_products_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_reservable_products_get_reservable_products_200_response_data.additional_properties = d
         return get_reservable_products_get_reservable_products_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetReservableProductsGetReservableProducts200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Product
+    from ..models.product import Product
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.reward import Reward
 
 
 T = TypeVar("T", bound="GetRewardsGetRewards200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "rewards",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetRewardsGetRewards200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        rewards: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.rewards, Unset):
-            rewards = []
-            for rewards_item_data in self.rewards:
-                rewards_item = rewards_item_data.to_dict()
-                rewards.append(rewards_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if rewards is not UNSET:
-            field_dict["rewards"] = rewards
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.rewards is not UNSET:
+            field_dict["rewards"] = (
+                [(_d0.to_dict() if isinstance(_d0, Reward) else _d0) for _d0 in self.rewards]
+                if isinstance(self.rewards, list)
+                else self.rewards
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.reward import Reward
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        rewards = src_dict["rewards"] if "rewards" in src_dict else UNSET
+        if isinstance(rewards, list):
+            _p0 = (_path, "rewards")
+            _l0 = []
+            for _i0, _v0 in enumerate(rewards):
+                if isinstance(_v0, dict):
+                    _v0 = Reward.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Reward", True, False)
+                _l0.append(_v0)
+            rewards = _l0
+        else:
+            rewards = odd(rewards, _path, "rewards", "array", False, False)
 
-        d = dict(src_dict)
-        _rewards = d.pop("rewards", UNSET)
-        rewards: list[Reward] | Unset = UNSET
-        if _rewards is not UNSET:
-            rewards = []
-            for rewards_item_data in _rewards:
-                rewards_item = Reward.from_dict(rewards_item_data)
-
-                rewards.append(rewards_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_rewards_get_rewards_200_response_data = cls(
-            rewards=rewards,
-            total_items=total_items,
+            rewards,
+            total_items,
         )
 
-        get_rewards_get_rewards_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_rewards_get_rewards_200_response_data.additional_properties = d
         return get_rewards_get_rewards_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetRewardsGetRewards200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Reward
+    from ..models.reward import Reward
+
+    _models_pending = False

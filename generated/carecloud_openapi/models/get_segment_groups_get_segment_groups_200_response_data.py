@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.segment_group import SegmentGroup
 
 
 T = TypeVar("T", bound="GetSegmentGroupsGetSegmentGroups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "segment_groups",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        segment_groups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.segment_groups, Unset):
-            segment_groups = []
-            for segment_groups_item_data in self.segment_groups:
-                segment_groups_item = segment_groups_item_data.to_dict()
-                segment_groups.append(segment_groups_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if segment_groups is not UNSET:
-            field_dict["segment_groups"] = segment_groups
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.segment_groups is not UNSET:
+            field_dict["segment_groups"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, SegmentGroup) else _d0)
+                    for _d0 in self.segment_groups
+                ]
+                if isinstance(self.segment_groups, list)
+                else self.segment_groups
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.segment_group import SegmentGroup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_groups = src_dict["segment_groups"] if "segment_groups" in src_dict else UNSET
+        if isinstance(segment_groups, list):
+            _p0 = (_path, "segment_groups")
+            _l0 = []
+            for _i0, _v0 in enumerate(segment_groups):
+                if isinstance(_v0, dict):
+                    _v0 = SegmentGroup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "SegmentGroup", True, False)
+                _l0.append(_v0)
+            segment_groups = _l0
+        else:
+            segment_groups = odd(segment_groups, _path, "segment_groups", "array", False, False)
 
-        d = dict(src_dict)
-        _segment_groups = d.pop("segment_groups", UNSET)
-        segment_groups: list[SegmentGroup] | Unset = UNSET
-        if _segment_groups is not UNSET:
-            segment_groups = []
-            for segment_groups_item_data in _segment_groups:
-                segment_groups_item = SegmentGroup.from_dict(segment_groups_item_data)
-
-                segment_groups.append(segment_groups_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_segment_groups_get_segment_groups_200_response_data = cls(
-            segment_groups=segment_groups,
-            total_items=total_items,
+            segment_groups,
+            total_items,
         )
 
-        get_segment_groups_get_segment_groups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_segment_groups_get_segment_groups_200_response_data.additional_properties = d
         return get_segment_groups_get_segment_groups_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SegmentGroup
+    from ..models.segment_group import SegmentGroup
+
+    _models_pending = False

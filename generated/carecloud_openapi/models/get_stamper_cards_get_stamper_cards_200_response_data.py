@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_card import StamperCard
 
 
 T = TypeVar("T", bound="GetStamperCardsGetStamperCards200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_cards",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetStamperCardsGetStamperCards200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_cards: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamper_cards, Unset):
-            stamper_cards = []
-            for stamper_cards_item_data in self.stamper_cards:
-                stamper_cards_item = stamper_cards_item_data.to_dict()
-                stamper_cards.append(stamper_cards_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_cards is not UNSET:
-            field_dict["stamper_cards"] = stamper_cards
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.stamper_cards is not UNSET:
+            field_dict["stamper_cards"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StamperCard) else _d0)
+                    for _d0 in self.stamper_cards
+                ]
+                if isinstance(self.stamper_cards, list)
+                else self.stamper_cards
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.stamper_card import StamperCard
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_cards = src_dict["stamper_cards"] if "stamper_cards" in src_dict else UNSET
+        if isinstance(stamper_cards, list):
+            _p0 = (_path, "stamper_cards")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamper_cards):
+                if isinstance(_v0, dict):
+                    _v0 = StamperCard.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperCard", True, False)
+                _l0.append(_v0)
+            stamper_cards = _l0
+        else:
+            stamper_cards = odd(stamper_cards, _path, "stamper_cards", "array", False, False)
 
-        d = dict(src_dict)
-        _stamper_cards = d.pop("stamper_cards", UNSET)
-        stamper_cards: list[StamperCard] | Unset = UNSET
-        if _stamper_cards is not UNSET:
-            stamper_cards = []
-            for stamper_cards_item_data in _stamper_cards:
-                stamper_cards_item = StamperCard.from_dict(stamper_cards_item_data)
-
-                stamper_cards.append(stamper_cards_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_cards_get_stamper_cards_200_response_data = cls(
-            stamper_cards=stamper_cards,
-            total_items=total_items,
+            stamper_cards,
+            total_items,
         )
 
-        get_stamper_cards_get_stamper_cards_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_stamper_cards_get_stamper_cards_200_response_data.additional_properties = d
         return get_stamper_cards_get_stamper_cards_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetStamperCardsGetStamperCards200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperCard
+    from ..models.stamper_card import StamperCard
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_stamp import StamperStamp
 
 
 T = TypeVar("T", bound="GetStamperStampsGetStamperStamps200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_stamps",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetStamperStampsGetStamperStamps200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_stamps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamper_stamps, Unset):
-            stamper_stamps = []
-            for stamper_stamps_item_data in self.stamper_stamps:
-                stamper_stamps_item = stamper_stamps_item_data.to_dict()
-                stamper_stamps.append(stamper_stamps_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_stamps is not UNSET:
-            field_dict["stamper_stamps"] = stamper_stamps
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.stamper_stamps is not UNSET:
+            field_dict["stamper_stamps"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StamperStamp) else _d0)
+                    for _d0 in self.stamper_stamps
+                ]
+                if isinstance(self.stamper_stamps, list)
+                else self.stamper_stamps
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.stamper_stamp import StamperStamp
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_stamps = src_dict["stamper_stamps"] if "stamper_stamps" in src_dict else UNSET
+        if isinstance(stamper_stamps, list):
+            _p0 = (_path, "stamper_stamps")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamper_stamps):
+                if isinstance(_v0, dict):
+                    _v0 = StamperStamp.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
+                _l0.append(_v0)
+            stamper_stamps = _l0
+        else:
+            stamper_stamps = odd(stamper_stamps, _path, "stamper_stamps", "array", False, False)
 
-        d = dict(src_dict)
-        _stamper_stamps = d.pop("stamper_stamps", UNSET)
-        stamper_stamps: list[StamperStamp] | Unset = UNSET
-        if _stamper_stamps is not UNSET:
-            stamper_stamps = []
-            for stamper_stamps_item_data in _stamper_stamps:
-                stamper_stamps_item = StamperStamp.from_dict(stamper_stamps_item_data)
-
-                stamper_stamps.append(stamper_stamps_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_stamper_stamps_get_stamper_stamps_200_response_data = cls(
-            stamper_stamps=stamper_stamps,
-            total_items=total_items,
+            stamper_stamps,
+            total_items,
         )
 
-        get_stamper_stamps_get_stamper_stamps_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_stamper_stamps_get_stamper_stamps_200_response_data.additional_properties = d
         return get_stamper_stamps_get_stamper_stamps_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetStamperStampsGetStamperStamps200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperStamp
+    from ..models.stamper_stamp import StamperStamp
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.status import Status
 
 
 T = TypeVar("T", bound="GetStatusesGetStatuses200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "statuses",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetStatusesGetStatuses200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        statuses: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.statuses, Unset):
-            statuses = []
-            for statuses_item_data in self.statuses:
-                statuses_item = statuses_item_data.to_dict()
-                statuses.append(statuses_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if statuses is not UNSET:
-            field_dict["statuses"] = statuses
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.statuses is not UNSET:
+            field_dict["statuses"] = (
+                [(_d0.to_dict() if isinstance(_d0, Status) else _d0) for _d0 in self.statuses]
+                if isinstance(self.statuses, list)
+                else self.statuses
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.status import Status
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        statuses = src_dict["statuses"] if "statuses" in src_dict else UNSET
+        if isinstance(statuses, list):
+            _p0 = (_path, "statuses")
+            _l0 = []
+            for _i0, _v0 in enumerate(statuses):
+                if isinstance(_v0, dict):
+                    _v0 = Status.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Status", True, False)
+                _l0.append(_v0)
+            statuses = _l0
+        else:
+            statuses = odd(statuses, _path, "statuses", "array", False, False)
 
-        d = dict(src_dict)
-        _statuses = d.pop("statuses", UNSET)
-        statuses: list[Status] | Unset = UNSET
-        if _statuses is not UNSET:
-            statuses = []
-            for statuses_item_data in _statuses:
-                statuses_item = Status.from_dict(statuses_item_data)
-
-                statuses.append(statuses_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_statuses_get_statuses_200_response_data = cls(
-            statuses=statuses,
-            total_items=total_items,
+            statuses,
+            total_items,
         )
 
-        get_statuses_get_statuses_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_statuses_get_statuses_200_response_data.additional_properties = d
         return get_statuses_get_statuses_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetStatusesGetStatuses200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Status
+    from ..models.status import Status
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.store_group import StoreGroup
 
 
 T = TypeVar("T", bound="GetStoreGroupsGetStoreGroups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_groups",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_groups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.store_groups, Unset):
-            store_groups = []
-            for store_groups_item_data in self.store_groups:
-                store_groups_item = store_groups_item_data.to_dict()
-                store_groups.append(store_groups_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if store_groups is not UNSET:
-            field_dict["store_groups"] = store_groups
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.store_groups is not UNSET:
+            field_dict["store_groups"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StoreGroup) else _d0)
+                    for _d0 in self.store_groups
+                ]
+                if isinstance(self.store_groups, list)
+                else self.store_groups
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.store_group import StoreGroup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_groups = src_dict["store_groups"] if "store_groups" in src_dict else UNSET
+        if isinstance(store_groups, list):
+            _p0 = (_path, "store_groups")
+            _l0 = []
+            for _i0, _v0 in enumerate(store_groups):
+                if isinstance(_v0, dict):
+                    _v0 = StoreGroup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StoreGroup", True, False)
+                _l0.append(_v0)
+            store_groups = _l0
+        else:
+            store_groups = odd(store_groups, _path, "store_groups", "array", False, False)
 
-        d = dict(src_dict)
-        _store_groups = d.pop("store_groups", UNSET)
-        store_groups: list[StoreGroup] | Unset = UNSET
-        if _store_groups is not UNSET:
-            store_groups = []
-            for store_groups_item_data in _store_groups:
-                store_groups_item = StoreGroup.from_dict(store_groups_item_data)
-
-                store_groups.append(store_groups_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_store_groups_get_store_groups_200_response_data = cls(
-            store_groups=store_groups,
-            total_items=total_items,
+            store_groups,
+            total_items,
         )
 
-        get_store_groups_get_store_groups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_store_groups_get_store_groups_200_response_data.additional_properties = d
         return get_store_groups_get_store_groups_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StoreGroup
+    from ..models.store_group import StoreGroup
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.time_slot import TimeSlot
 
 
 T = TypeVar("T", bound="GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "time_slots",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,58 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        time_slots: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.time_slots, Unset):
-            time_slots = []
-            for time_slots_item_data in self.time_slots:
-                time_slots_item = time_slots_item_data.to_dict()
-                time_slots.append(time_slots_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if time_slots is not UNSET:
-            field_dict["time_slots"] = time_slots
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.time_slots is not UNSET:
+            field_dict["time_slots"] = (
+                [(_d0.to_dict() if isinstance(_d0, TimeSlot) else _d0) for _d0 in self.time_slots]
+                if isinstance(self.time_slots, list)
+                else self.time_slots
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.time_slot import TimeSlot
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        time_slots = src_dict["time_slots"] if "time_slots" in src_dict else UNSET
+        if isinstance(time_slots, list):
+            _p0 = (_path, "time_slots")
+            _l0 = []
+            for _i0, _v0 in enumerate(time_slots):
+                if isinstance(_v0, dict):
+                    _v0 = TimeSlot.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TimeSlot", True, False)
+                _l0.append(_v0)
+            time_slots = _l0
+        else:
+            time_slots = odd(time_slots, _path, "time_slots", "array", False, False)
 
-        d = dict(src_dict)
-        _time_slots = d.pop("time_slots", UNSET)
-        time_slots: list[TimeSlot] | Unset = UNSET
-        if _time_slots is not UNSET:
-            time_slots = []
-            for time_slots_item_data in _time_slots:
-                time_slots_item = TimeSlot.from_dict(time_slots_item_data)
-
-                time_slots.append(time_slots_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data = (
             cls(
-                time_slots=time_slots,
-                total_items=total_items,
+                time_slots,
+                total_items,
             )
         )
 
-        get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data.additional_properties = d
         return (
             get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data
         )
@@ -92,3 +108,15 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TimeSlot
+    from ..models.time_slot import TimeSlot
+
+    _models_pending = False

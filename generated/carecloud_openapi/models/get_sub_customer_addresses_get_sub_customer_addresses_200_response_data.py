@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.additional_address import AdditionalAddress
 
 
 T = TypeVar("T", bound="GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "addresses",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        addresses: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.addresses, Unset):
-            addresses = []
-            for addresses_item_data in self.addresses:
-                addresses_item = addresses_item_data.to_dict()
-                addresses.append(addresses_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if addresses is not UNSET:
-            field_dict["addresses"] = addresses
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.addresses is not UNSET:
+            field_dict["addresses"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, AdditionalAddress) else _d0)
+                    for _d0 in self.addresses
+                ]
+                if isinstance(self.addresses, list)
+                else self.addresses
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.additional_address import AdditionalAddress
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        addresses = src_dict["addresses"] if "addresses" in src_dict else UNSET
+        if isinstance(addresses, list):
+            _p0 = (_path, "addresses")
+            _l0 = []
+            for _i0, _v0 in enumerate(addresses):
+                if isinstance(_v0, dict):
+                    _v0 = AdditionalAddress.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "AdditionalAddress", True, False)
+                _l0.append(_v0)
+            addresses = _l0
+        else:
+            addresses = odd(addresses, _path, "addresses", "array", False, False)
 
-        d = dict(src_dict)
-        _addresses = d.pop("addresses", UNSET)
-        addresses: list[AdditionalAddress] | Unset = UNSET
-        if _addresses is not UNSET:
-            addresses = []
-            for addresses_item_data in _addresses:
-                addresses_item = AdditionalAddress.from_dict(addresses_item_data)
-
-                addresses.append(addresses_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_addresses_get_sub_customer_addresses_200_response_data = cls(
-            addresses=addresses,
-            total_items=total_items,
+            addresses,
+            total_items,
         )
 
-        get_sub_customer_addresses_get_sub_customer_addresses_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_addresses_get_sub_customer_addresses_200_response_data.additional_properties = d
         return get_sub_customer_addresses_get_sub_customer_addresses_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, AdditionalAddress
+    from ..models.additional_address import AdditionalAddress
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.recommendation import Recommendation
 
 
 T = TypeVar("T", bound="GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "recommendations",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        recommendations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommendations, Unset):
-            recommendations = []
-            for recommendations_item_data in self.recommendations:
-                recommendations_item = recommendations_item_data.to_dict()
-                recommendations.append(recommendations_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if recommendations is not UNSET:
-            field_dict["recommendations"] = recommendations
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.recommendations is not UNSET:
+            field_dict["recommendations"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Recommendation) else _d0)
+                    for _d0 in self.recommendations
+                ]
+                if isinstance(self.recommendations, list)
+                else self.recommendations
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.recommendation import Recommendation
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommendations = src_dict["recommendations"] if "recommendations" in src_dict else UNSET
+        if isinstance(recommendations, list):
+            _p0 = (_path, "recommendations")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommendations):
+                if isinstance(_v0, dict):
+                    _v0 = Recommendation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Recommendation", True, False)
+                _l0.append(_v0)
+            recommendations = _l0
+        else:
+            recommendations = odd(recommendations, _path, "recommendations", "array", False, False)
 
-        d = dict(src_dict)
-        _recommendations = d.pop("recommendations", UNSET)
-        recommendations: list[Recommendation] | Unset = UNSET
-        if _recommendations is not UNSET:
-            recommendations = []
-            for recommendations_item_data in _recommendations:
-                recommendations_item = Recommendation.from_dict(recommendations_item_data)
-
-                recommendations.append(recommendations_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data = cls(
-            recommendations=recommendations,
-            total_items=total_items,
+            recommendations,
+            total_items,
         )
 
-        get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data.additional_properties = d
         return get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Recommendation
+    from ..models.recommendation import Recommendation
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.point import Point
 
 
 T = TypeVar("T", bound="GetSubCustomerPointsGetSubCustomerPoints200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "points",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        points: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.points, Unset):
-            points = []
-            for points_item_data in self.points:
-                points_item = points_item_data.to_dict()
-                points.append(points_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if points is not UNSET:
-            field_dict["points"] = points
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.points is not UNSET:
+            field_dict["points"] = (
+                [(_d0.to_dict() if isinstance(_d0, Point) else _d0) for _d0 in self.points]
+                if isinstance(self.points, list)
+                else self.points
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.point import Point
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        points = src_dict["points"] if "points" in src_dict else UNSET
+        if isinstance(points, list):
+            _p0 = (_path, "points")
+            _l0 = []
+            for _i0, _v0 in enumerate(points):
+                if isinstance(_v0, dict):
+                    _v0 = Point.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Point", True, False)
+                _l0.append(_v0)
+            points = _l0
+        else:
+            points = odd(points, _path, "points", "array", False, False)
 
-        d = dict(src_dict)
-        _points = d.pop("points", UNSET)
-        points: list[Point] | Unset = UNSET
-        if _points is not UNSET:
-            points = []
-            for points_item_data in _points:
-                points_item = Point.from_dict(points_item_data)
-
-                points.append(points_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_points_get_sub_customer_points_200_response_data = cls(
-            points=points,
-            total_items=total_items,
+            points,
+            total_items,
         )
 
-        get_sub_customer_points_get_sub_customer_points_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_points_get_sub_customer_points_200_response_data.additional_properties = d
         return get_sub_customer_points_get_sub_customer_points_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Point
+    from ..models.point import Point
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.referral import Referral
 
 
 T = TypeVar("T", bound="GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "referrals",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        referrals: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.referrals, Unset):
-            referrals = []
-            for referrals_item_data in self.referrals:
-                referrals_item = referrals_item_data.to_dict()
-                referrals.append(referrals_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if referrals is not UNSET:
-            field_dict["referrals"] = referrals
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.referrals is not UNSET:
+            field_dict["referrals"] = (
+                [(_d0.to_dict() if isinstance(_d0, Referral) else _d0) for _d0 in self.referrals]
+                if isinstance(self.referrals, list)
+                else self.referrals
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.referral import Referral
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        referrals = src_dict["referrals"] if "referrals" in src_dict else UNSET
+        if isinstance(referrals, list):
+            _p0 = (_path, "referrals")
+            _l0 = []
+            for _i0, _v0 in enumerate(referrals):
+                if isinstance(_v0, dict):
+                    _v0 = Referral.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Referral", True, False)
+                _l0.append(_v0)
+            referrals = _l0
+        else:
+            referrals = odd(referrals, _path, "referrals", "array", False, False)
 
-        d = dict(src_dict)
-        _referrals = d.pop("referrals", UNSET)
-        referrals: list[Referral] | Unset = UNSET
-        if _referrals is not UNSET:
-            referrals = []
-            for referrals_item_data in _referrals:
-                referrals_item = Referral.from_dict(referrals_item_data)
-
-                referrals.append(referrals_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_referrals_get_sub_customer_referrals_200_response_data = cls(
-            referrals=referrals,
-            total_items=total_items,
+            referrals,
+            total_items,
         )
 
-        get_sub_customer_referrals_get_sub_customer_referrals_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_referrals_get_sub_customer_referrals_200_response_data.additional_properties = d
         return get_sub_customer_referrals_get_sub_customer_referrals_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Referral
+    from ..models.referral import Referral
+
+    _models_pending = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.related_customer import RelatedCustomer
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 T = TypeVar(
     "T", bound="GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "related_customers",
+        "total_items",
+    }
 )
 
 
@@ -32,49 +39,65 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related_customers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.related_customers, Unset):
-            related_customers = []
-            for related_customers_item_data in self.related_customers:
-                related_customers_item = related_customers_item_data.to_dict()
-                related_customers.append(related_customers_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if related_customers is not UNSET:
-            field_dict["related_customers"] = related_customers
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.related_customers is not UNSET:
+            field_dict["related_customers"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, RelatedCustomer) else _d0)
+                    for _d0 in self.related_customers
+                ]
+                if isinstance(self.related_customers, list)
+                else self.related_customers
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.related_customer import RelatedCustomer
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_customers = (
+            src_dict["related_customers"] if "related_customers" in src_dict else UNSET
+        )
+        if isinstance(related_customers, list):
+            _p0 = (_path, "related_customers")
+            _l0 = []
+            for _i0, _v0 in enumerate(related_customers):
+                if isinstance(_v0, dict):
+                    _v0 = RelatedCustomer.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "RelatedCustomer", True, False)
+                _l0.append(_v0)
+            related_customers = _l0
+        else:
+            related_customers = odd(
+                related_customers, _path, "related_customers", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _related_customers = d.pop("related_customers", UNSET)
-        related_customers: list[RelatedCustomer] | Unset = UNSET
-        if _related_customers is not UNSET:
-            related_customers = []
-            for related_customers_item_data in _related_customers:
-                related_customers_item = RelatedCustomer.from_dict(related_customers_item_data)
-
-                related_customers.append(related_customers_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data = (
             cls(
-                related_customers=related_customers,
-                total_items=total_items,
+                related_customers,
+                total_items,
             )
         )
 
-        get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data.additional_properties = d
         return (
             get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data
         )
@@ -94,3 +117,15 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, RelatedCustomer
+    from ..models.related_customer import RelatedCustomer
+
+    _models_pending = False

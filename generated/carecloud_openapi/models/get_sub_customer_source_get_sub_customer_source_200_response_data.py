@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer_source_record import CustomerSourceRecord
 
 
 T = TypeVar("T", bound="GetSubCustomerSourceGetSubCustomerSource200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,49 +37,63 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.customer_source_records, Unset):
-            customer_source_records = []
-            for customer_source_records_item_data in self.customer_source_records:
-                customer_source_records_item = customer_source_records_item_data.to_dict()
-                customer_source_records.append(customer_source_records_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_source_records is not UNSET:
-            field_dict["customer_source_records"] = customer_source_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.customer_source_records is not UNSET:
+            field_dict["customer_source_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CustomerSourceRecord) else _d0)
+                    for _d0 in self.customer_source_records
+                ]
+                if isinstance(self.customer_source_records, list)
+                else self.customer_source_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_source_record import CustomerSourceRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_records = (
+            src_dict["customer_source_records"] if "customer_source_records" in src_dict else UNSET
+        )
+        if isinstance(customer_source_records, list):
+            _p0 = (_path, "customer_source_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(customer_source_records):
+                if isinstance(_v0, dict):
+                    _v0 = CustomerSourceRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CustomerSourceRecord", True, False)
+                _l0.append(_v0)
+            customer_source_records = _l0
+        else:
+            customer_source_records = odd(
+                customer_source_records, _path, "customer_source_records", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _customer_source_records = d.pop("customer_source_records", UNSET)
-        customer_source_records: list[CustomerSourceRecord] | Unset = UNSET
-        if _customer_source_records is not UNSET:
-            customer_source_records = []
-            for customer_source_records_item_data in _customer_source_records:
-                customer_source_records_item = CustomerSourceRecord.from_dict(
-                    customer_source_records_item_data
-                )
-
-                customer_source_records.append(customer_source_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_source_get_sub_customer_source_200_response_data = cls(
-            customer_source_records=customer_source_records,
-            total_items=total_items,
+            customer_source_records,
+            total_items,
         )
 
-        get_sub_customer_source_get_sub_customer_source_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_source_get_sub_customer_source_200_response_data.additional_properties = d
         return get_sub_customer_source_get_sub_customer_source_200_response_data
 
     @property
@@ -90,3 +111,15 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomerSourceRecord
+    from ..models.customer_source_record import CustomerSourceRecord
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.status_record import StatusRecord
 
 
 T = TypeVar("T", bound="GetSubCustomerStatusGetSubCustomerStatus200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "status_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.status_records, Unset):
-            status_records = []
-            for status_records_item_data in self.status_records:
-                status_records_item = status_records_item_data.to_dict()
-                status_records.append(status_records_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if status_records is not UNSET:
-            field_dict["status_records"] = status_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.status_records is not UNSET:
+            field_dict["status_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StatusRecord) else _d0)
+                    for _d0 in self.status_records
+                ]
+                if isinstance(self.status_records, list)
+                else self.status_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.status_record import StatusRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        status_records = src_dict["status_records"] if "status_records" in src_dict else UNSET
+        if isinstance(status_records, list):
+            _p0 = (_path, "status_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(status_records):
+                if isinstance(_v0, dict):
+                    _v0 = StatusRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StatusRecord", True, False)
+                _l0.append(_v0)
+            status_records = _l0
+        else:
+            status_records = odd(status_records, _path, "status_records", "array", False, False)
 
-        d = dict(src_dict)
-        _status_records = d.pop("status_records", UNSET)
-        status_records: list[StatusRecord] | Unset = UNSET
-        if _status_records is not UNSET:
-            status_records = []
-            for status_records_item_data in _status_records:
-                status_records_item = StatusRecord.from_dict(status_records_item_data)
-
-                status_records.append(status_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_customer_status_get_sub_customer_status_200_response_data = cls(
-            status_records=status_records,
-            total_items=total_items,
+            status_records,
+            total_items,
         )
 
-        get_sub_customer_status_get_sub_customer_status_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_customer_status_get_sub_customer_status_200_response_data.additional_properties = d
         return get_sub_customer_status_get_sub_customer_status_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StatusRecord
+    from ..models.status_record import StatusRecord
+
+    _models_pending = False

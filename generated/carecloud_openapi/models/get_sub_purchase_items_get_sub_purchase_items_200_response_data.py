@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.purchase_item import PurchaseItem
 
 
 T = TypeVar("T", bound="GetSubPurchaseItemsGetSubPurchaseItems200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_items",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase_items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchase_items, Unset):
-            purchase_items = []
-            for purchase_items_item_data in self.purchase_items:
-                purchase_items_item = purchase_items_item_data.to_dict()
-                purchase_items.append(purchase_items_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if purchase_items is not UNSET:
-            field_dict["purchase_items"] = purchase_items
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.purchase_items is not UNSET:
+            field_dict["purchase_items"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PurchaseItem) else _d0)
+                    for _d0 in self.purchase_items
+                ]
+                if isinstance(self.purchase_items, list)
+                else self.purchase_items
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase_item import PurchaseItem
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_items = src_dict["purchase_items"] if "purchase_items" in src_dict else UNSET
+        if isinstance(purchase_items, list):
+            _p0 = (_path, "purchase_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchase_items):
+                if isinstance(_v0, dict):
+                    _v0 = PurchaseItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PurchaseItem", True, False)
+                _l0.append(_v0)
+            purchase_items = _l0
+        else:
+            purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
-        d = dict(src_dict)
-        _purchase_items = d.pop("purchase_items", UNSET)
-        purchase_items: list[PurchaseItem] | Unset = UNSET
-        if _purchase_items is not UNSET:
-            purchase_items = []
-            for purchase_items_item_data in _purchase_items:
-                purchase_items_item = PurchaseItem.from_dict(purchase_items_item_data)
-
-                purchase_items.append(purchase_items_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_purchase_items_get_sub_purchase_items_200_response_data = cls(
-            purchase_items=purchase_items,
-            total_items=total_items,
+            purchase_items,
+            total_items,
         )
 
-        get_sub_purchase_items_get_sub_purchase_items_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_purchase_items_get_sub_purchase_items_200_response_data.additional_properties = d
         return get_sub_purchase_items_get_sub_purchase_items_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PurchaseItem
+    from ..models.purchase_item import PurchaseItem
+
+    _models_pending = False

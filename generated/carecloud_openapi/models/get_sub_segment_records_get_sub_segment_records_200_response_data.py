@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.segment_record import SegmentRecord
 
 
 T = TypeVar("T", bound="GetSubSegmentRecordsGetSubSegmentRecords200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "segment_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        segment_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.segment_records, Unset):
-            segment_records = []
-            for segment_records_item_data in self.segment_records:
-                segment_records_item = segment_records_item_data.to_dict()
-                segment_records.append(segment_records_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if segment_records is not UNSET:
-            field_dict["segment_records"] = segment_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.segment_records is not UNSET:
+            field_dict["segment_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, SegmentRecord) else _d0)
+                    for _d0 in self.segment_records
+                ]
+                if isinstance(self.segment_records, list)
+                else self.segment_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.segment_record import SegmentRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_records = src_dict["segment_records"] if "segment_records" in src_dict else UNSET
+        if isinstance(segment_records, list):
+            _p0 = (_path, "segment_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(segment_records):
+                if isinstance(_v0, dict):
+                    _v0 = SegmentRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "SegmentRecord", True, False)
+                _l0.append(_v0)
+            segment_records = _l0
+        else:
+            segment_records = odd(segment_records, _path, "segment_records", "array", False, False)
 
-        d = dict(src_dict)
-        _segment_records = d.pop("segment_records", UNSET)
-        segment_records: list[SegmentRecord] | Unset = UNSET
-        if _segment_records is not UNSET:
-            segment_records = []
-            for segment_records_item_data in _segment_records:
-                segment_records_item = SegmentRecord.from_dict(segment_records_item_data)
-
-                segment_records.append(segment_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_segment_records_get_sub_segment_records_200_response_data = cls(
-            segment_records=segment_records,
-            total_items=total_items,
+            segment_records,
+            total_items,
         )
 
-        get_sub_segment_records_get_sub_segment_records_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_segment_records_get_sub_segment_records_200_response_data.additional_properties = d
         return get_sub_segment_records_get_sub_segment_records_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SegmentRecord
+    from ..models.segment_record import SegmentRecord
+
+    _models_pending = False

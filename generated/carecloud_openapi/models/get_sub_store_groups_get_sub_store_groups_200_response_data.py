@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.store_group_record import StoreGroupRecord
 
 
 T = TypeVar("T", bound="GetSubStoreGroupsGetSubStoreGroups200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_group_records",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,63 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_group_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.store_group_records, Unset):
-            store_group_records = []
-            for store_group_records_item_data in self.store_group_records:
-                store_group_records_item = store_group_records_item_data.to_dict()
-                store_group_records.append(store_group_records_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if store_group_records is not UNSET:
-            field_dict["store_group_records"] = store_group_records
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.store_group_records is not UNSET:
+            field_dict["store_group_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StoreGroupRecord) else _d0)
+                    for _d0 in self.store_group_records
+                ]
+                if isinstance(self.store_group_records, list)
+                else self.store_group_records
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.store_group_record import StoreGroupRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_group_records = (
+            src_dict["store_group_records"] if "store_group_records" in src_dict else UNSET
+        )
+        if isinstance(store_group_records, list):
+            _p0 = (_path, "store_group_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(store_group_records):
+                if isinstance(_v0, dict):
+                    _v0 = StoreGroupRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StoreGroupRecord", True, False)
+                _l0.append(_v0)
+            store_group_records = _l0
+        else:
+            store_group_records = odd(
+                store_group_records, _path, "store_group_records", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _store_group_records = d.pop("store_group_records", UNSET)
-        store_group_records: list[StoreGroupRecord] | Unset = UNSET
-        if _store_group_records is not UNSET:
-            store_group_records = []
-            for store_group_records_item_data in _store_group_records:
-                store_group_records_item = StoreGroupRecord.from_dict(store_group_records_item_data)
-
-                store_group_records.append(store_group_records_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_sub_store_groups_get_sub_store_groups_200_response_data = cls(
-            store_group_records=store_group_records,
-            total_items=total_items,
+            store_group_records,
+            total_items,
         )
 
-        get_sub_store_groups_get_sub_store_groups_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_sub_store_groups_get_sub_store_groups_200_response_data.additional_properties = d
         return get_sub_store_groups_get_sub_store_groups_200_response_data
 
     @property
@@ -88,3 +111,15 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StoreGroupRecord
+    from ..models.store_group_record import StoreGroupRecord
+
+    _models_pending = False

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.task_assignee import TaskAssignee
 
 
 T = TypeVar("T", bound="GetTaskAssigneesGetSubTaskAssignees200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_assignees",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_assignees: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.task_assignees, Unset):
-            task_assignees = []
-            for task_assignees_item_data in self.task_assignees:
-                task_assignees_item = task_assignees_item_data.to_dict()
-                task_assignees.append(task_assignees_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if task_assignees is not UNSET:
-            field_dict["task_assignees"] = task_assignees
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.task_assignees is not UNSET:
+            field_dict["task_assignees"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, TaskAssignee) else _d0)
+                    for _d0 in self.task_assignees
+                ]
+                if isinstance(self.task_assignees, list)
+                else self.task_assignees
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_assignee import TaskAssignee
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_assignees = src_dict["task_assignees"] if "task_assignees" in src_dict else UNSET
+        if isinstance(task_assignees, list):
+            _p0 = (_path, "task_assignees")
+            _l0 = []
+            for _i0, _v0 in enumerate(task_assignees):
+                if isinstance(_v0, dict):
+                    _v0 = TaskAssignee.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TaskAssignee", True, False)
+                _l0.append(_v0)
+            task_assignees = _l0
+        else:
+            task_assignees = odd(task_assignees, _path, "task_assignees", "array", False, False)
 
-        d = dict(src_dict)
-        _task_assignees = d.pop("task_assignees", UNSET)
-        task_assignees: list[TaskAssignee] | Unset = UNSET
-        if _task_assignees is not UNSET:
-            task_assignees = []
-            for task_assignees_item_data in _task_assignees:
-                task_assignees_item = TaskAssignee.from_dict(task_assignees_item_data)
-
-                task_assignees.append(task_assignees_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_assignees_get_sub_task_assignees_200_response_data = cls(
-            task_assignees=task_assignees,
-            total_items=total_items,
+            task_assignees,
+            total_items,
         )
 
-        get_task_assignees_get_sub_task_assignees_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_task_assignees_get_sub_task_assignees_200_response_data.additional_properties = d
         return get_task_assignees_get_sub_task_assignees_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TaskAssignee
+    from ..models.task_assignee import TaskAssignee
+
+    _models_pending = False

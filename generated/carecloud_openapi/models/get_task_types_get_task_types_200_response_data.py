@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.task_type import TaskType
 
 
 T = TypeVar("T", bound="GetTaskTypesGetTaskTypes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_types",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetTaskTypesGetTaskTypes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.task_types, Unset):
-            task_types = []
-            for task_types_item_data in self.task_types:
-                task_types_item = task_types_item_data.to_dict()
-                task_types.append(task_types_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if task_types is not UNSET:
-            field_dict["task_types"] = task_types
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.task_types is not UNSET:
+            field_dict["task_types"] = (
+                [(_d0.to_dict() if isinstance(_d0, TaskType) else _d0) for _d0 in self.task_types]
+                if isinstance(self.task_types, list)
+                else self.task_types
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_type import TaskType
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_types = src_dict["task_types"] if "task_types" in src_dict else UNSET
+        if isinstance(task_types, list):
+            _p0 = (_path, "task_types")
+            _l0 = []
+            for _i0, _v0 in enumerate(task_types):
+                if isinstance(_v0, dict):
+                    _v0 = TaskType.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TaskType", True, False)
+                _l0.append(_v0)
+            task_types = _l0
+        else:
+            task_types = odd(task_types, _path, "task_types", "array", False, False)
 
-        d = dict(src_dict)
-        _task_types = d.pop("task_types", UNSET)
-        task_types: list[TaskType] | Unset = UNSET
-        if _task_types is not UNSET:
-            task_types = []
-            for task_types_item_data in _task_types:
-                task_types_item = TaskType.from_dict(task_types_item_data)
-
-                task_types.append(task_types_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_task_types_get_task_types_200_response_data = cls(
-            task_types=task_types,
-            total_items=total_items,
+            task_types,
+            total_items,
         )
 
-        get_task_types_get_task_types_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_task_types_get_task_types_200_response_data.additional_properties = d
         return get_task_types_get_task_types_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetTaskTypesGetTaskTypes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TaskType
+    from ..models.task_type import TaskType
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetTestsConnectionGetConnection200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "test_string",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class GetTestsConnectionGetConnection200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        test_string = self.test_string
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if test_string is not UNSET:
-            field_dict["test_string"] = test_string
+        if self.test_string is not UNSET:
+            field_dict["test_string"] = self.test_string
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        test_string = d.pop("test_string", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        test_string = src_dict["test_string"] if "test_string" in src_dict else UNSET
+        if not (isinstance(test_string, str)) and test_string is not UNSET:
+            test_string = odd(test_string, _path, "test_string", "string", False, False)
 
         get_tests_connection_get_connection_200_response_data = cls(
-            test_string=test_string,
+            test_string,
         )
 
-        get_tests_connection_get_connection_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_tests_connection_get_connection_200_response_data.additional_properties = d
         return get_tests_connection_get_connection_200_response_data
 
     @property

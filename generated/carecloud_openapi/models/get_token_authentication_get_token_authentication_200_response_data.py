@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetTokenAuthenticationGetTokenAuthentication200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "authentication_token",
+        "token_request_id",
+        "valid_to",
+    }
+)
 
 
 @_attrs_define
@@ -33,40 +41,51 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        authentication_token = self.authentication_token
-
-        token_request_id = self.token_request_id
-
-        valid_to = self.valid_to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if authentication_token is not UNSET:
-            field_dict["authentication_token"] = authentication_token
-        if token_request_id is not UNSET:
-            field_dict["token_request_id"] = token_request_id
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+        if self.authentication_token is not UNSET:
+            field_dict["authentication_token"] = self.authentication_token
+        if self.token_request_id is not UNSET:
+            field_dict["token_request_id"] = self.token_request_id
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        authentication_token = d.pop("authentication_token", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        authentication_token = (
+            src_dict["authentication_token"] if "authentication_token" in src_dict else UNSET
+        )
+        if not (isinstance(authentication_token, str)) and authentication_token is not UNSET:
+            authentication_token = odd(
+                authentication_token, _path, "authentication_token", "string", False, False
+            )
 
-        token_request_id = d.pop("token_request_id", UNSET)
+        token_request_id = src_dict["token_request_id"] if "token_request_id" in src_dict else UNSET
+        if not (isinstance(token_request_id, str)) and token_request_id is not UNSET:
+            token_request_id = odd(
+                token_request_id, _path, "token_request_id", "string", False, False
+            )
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         get_token_authentication_get_token_authentication_200_response_data = cls(
-            authentication_token=authentication_token,
-            token_request_id=token_request_id,
-            valid_to=valid_to,
+            authentication_token,
+            token_request_id,
+            valid_to,
         )
 
-        get_token_authentication_get_token_authentication_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_token_authentication_get_token_authentication_200_response_data.additional_properties = d
         return get_token_authentication_get_token_authentication_200_response_data
 
     @property

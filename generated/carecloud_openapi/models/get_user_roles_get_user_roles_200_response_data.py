@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.user_role import UserRole
 
 
 T = TypeVar("T", bound="GetUserRolesGetUserRoles200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_roles",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,56 @@ class GetUserRolesGetUserRoles200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_roles: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.user_roles, Unset):
-            user_roles = []
-            for user_roles_item_data in self.user_roles:
-                user_roles_item = user_roles_item_data.to_dict()
-                user_roles.append(user_roles_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if user_roles is not UNSET:
-            field_dict["user_roles"] = user_roles
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.user_roles is not UNSET:
+            field_dict["user_roles"] = (
+                [(_d0.to_dict() if isinstance(_d0, UserRole) else _d0) for _d0 in self.user_roles]
+                if isinstance(self.user_roles, list)
+                else self.user_roles
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.user_role import UserRole
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_roles = src_dict["user_roles"] if "user_roles" in src_dict else UNSET
+        if isinstance(user_roles, list):
+            _p0 = (_path, "user_roles")
+            _l0 = []
+            for _i0, _v0 in enumerate(user_roles):
+                if isinstance(_v0, dict):
+                    _v0 = UserRole.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "UserRole", True, False)
+                _l0.append(_v0)
+            user_roles = _l0
+        else:
+            user_roles = odd(user_roles, _path, "user_roles", "array", False, False)
 
-        d = dict(src_dict)
-        _user_roles = d.pop("user_roles", UNSET)
-        user_roles: list[UserRole] | Unset = UNSET
-        if _user_roles is not UNSET:
-            user_roles = []
-            for user_roles_item_data in _user_roles:
-                user_roles_item = UserRole.from_dict(user_roles_item_data)
-
-                user_roles.append(user_roles_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         get_user_roles_get_user_roles_200_response_data = cls(
-            user_roles=user_roles,
-            total_items=total_items,
+            user_roles,
+            total_items,
         )
 
-        get_user_roles_get_user_roles_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_user_roles_get_user_roles_200_response_data.additional_properties = d
         return get_user_roles_get_user_roles_200_response_data
 
     @property
@@ -88,3 +104,15 @@ class GetUserRolesGetUserRoles200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, UserRole
+    from ..models.user_role import UserRole
+
+    _models_pending = False

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "next_amount",
+        "next_date",
+        "current_month_amount",
+    }
+)
 
 
 @_attrs_define
@@ -28,40 +36,55 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        next_amount = self.next_amount
-
-        next_date = self.next_date
-
-        current_month_amount = self.current_month_amount
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if next_amount is not UNSET:
-            field_dict["next_amount"] = next_amount
-        if next_date is not UNSET:
-            field_dict["next_date"] = next_date
-        if current_month_amount is not UNSET:
-            field_dict["current_month_amount"] = current_month_amount
+        if self.next_amount is not UNSET:
+            field_dict["next_amount"] = self.next_amount
+        if self.next_date is not UNSET:
+            field_dict["next_date"] = self.next_date
+        if self.current_month_amount is not UNSET:
+            field_dict["current_month_amount"] = self.current_month_amount
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        next_amount = d.pop("next_amount", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        next_amount = src_dict["next_amount"] if "next_amount" in src_dict else UNSET
+        if (
+            not (type(next_amount) is float or type(next_amount) is int)
+            and next_amount is not UNSET
+        ):
+            next_amount = odd(next_amount, _path, "next_amount", "number", False, False)
 
-        next_date = d.pop("next_date", UNSET)
+        next_date = src_dict["next_date"] if "next_date" in src_dict else UNSET
+        if not (isinstance(next_date, str)) and next_date is not UNSET:
+            next_date = odd(next_date, _path, "next_date", "string", False, False)
 
-        current_month_amount = d.pop("current_month_amount", UNSET)
+        current_month_amount = (
+            src_dict["current_month_amount"] if "current_month_amount" in src_dict else UNSET
+        )
+        if (
+            not (type(current_month_amount) is float or type(current_month_amount) is int)
+            and current_month_amount is not UNSET
+        ):
+            current_month_amount = odd(
+                current_month_amount, _path, "current_month_amount", "number", False, False
+            )
 
         get_wallet_credits_expiration_get_wallet_credits_expiration_200_response_data = cls(
-            next_amount=next_amount,
-            next_date=next_date,
-            current_month_amount=current_month_amount,
+            next_amount,
+            next_date,
+            current_month_amount,
         )
 
-        get_wallet_credits_expiration_get_wallet_credits_expiration_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_wallet_credits_expiration_get_wallet_credits_expiration_200_response_data.additional_properties = d
         return get_wallet_credits_expiration_get_wallet_credits_expiration_200_response_data
 
     @property

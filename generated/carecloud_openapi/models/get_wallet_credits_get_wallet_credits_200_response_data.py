@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.credit_wallet_summary import CreditWalletSummary
 
 
 T = TypeVar("T", bound="GetWalletCreditsGetWalletCredits200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "earned_credits",
+        "redeemed_credits",
+        "available_credits",
+        "split_by_currency",
+    }
+)
 
 
 @_attrs_define
@@ -35,61 +44,92 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        earned_credits = self.earned_credits
-
-        redeemed_credits = self.redeemed_credits
-
-        available_credits = self.available_credits
-
-        split_by_currency: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.split_by_currency, Unset):
-            split_by_currency = []
-            for split_by_currency_item_data in self.split_by_currency:
-                split_by_currency_item = split_by_currency_item_data.to_dict()
-                split_by_currency.append(split_by_currency_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if earned_credits is not UNSET:
-            field_dict["earned_credits"] = earned_credits
-        if redeemed_credits is not UNSET:
-            field_dict["redeemed_credits"] = redeemed_credits
-        if available_credits is not UNSET:
-            field_dict["available_credits"] = available_credits
-        if split_by_currency is not UNSET:
-            field_dict["split_by_currency"] = split_by_currency
+        if self.earned_credits is not UNSET:
+            field_dict["earned_credits"] = self.earned_credits
+        if self.redeemed_credits is not UNSET:
+            field_dict["redeemed_credits"] = self.redeemed_credits
+        if self.available_credits is not UNSET:
+            field_dict["available_credits"] = self.available_credits
+        if self.split_by_currency is not UNSET:
+            field_dict["split_by_currency"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, CreditWalletSummary) else _d0)
+                    for _d0 in self.split_by_currency
+                ]
+                if isinstance(self.split_by_currency, list)
+                else self.split_by_currency
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.credit_wallet_summary import CreditWalletSummary
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        earned_credits = src_dict["earned_credits"] if "earned_credits" in src_dict else UNSET
+        if (
+            not (type(earned_credits) is float or type(earned_credits) is int)
+            and earned_credits is not UNSET
+        ):
+            earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
-        d = dict(src_dict)
-        earned_credits = d.pop("earned_credits", UNSET)
+        redeemed_credits = src_dict["redeemed_credits"] if "redeemed_credits" in src_dict else UNSET
+        if (
+            not (type(redeemed_credits) is float or type(redeemed_credits) is int)
+            and redeemed_credits is not UNSET
+        ):
+            redeemed_credits = odd(
+                redeemed_credits, _path, "redeemed_credits", "number", False, False
+            )
 
-        redeemed_credits = d.pop("redeemed_credits", UNSET)
+        available_credits = (
+            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
+        )
+        if (
+            not (type(available_credits) is float or type(available_credits) is int)
+            and available_credits is not UNSET
+        ):
+            available_credits = odd(
+                available_credits, _path, "available_credits", "number", False, False
+            )
 
-        available_credits = d.pop("available_credits", UNSET)
-
-        _split_by_currency = d.pop("split_by_currency", UNSET)
-        split_by_currency: list[CreditWalletSummary] | Unset = UNSET
-        if _split_by_currency is not UNSET:
-            split_by_currency = []
-            for split_by_currency_item_data in _split_by_currency:
-                split_by_currency_item = CreditWalletSummary.from_dict(split_by_currency_item_data)
-
-                split_by_currency.append(split_by_currency_item)
+        split_by_currency = (
+            src_dict["split_by_currency"] if "split_by_currency" in src_dict else UNSET
+        )
+        if isinstance(split_by_currency, list):
+            _p0 = (_path, "split_by_currency")
+            _l0 = []
+            for _i0, _v0 in enumerate(split_by_currency):
+                if isinstance(_v0, dict):
+                    _v0 = CreditWalletSummary.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "CreditWalletSummary", True, False)
+                _l0.append(_v0)
+            split_by_currency = _l0
+        else:
+            split_by_currency = odd(
+                split_by_currency, _path, "split_by_currency", "array", False, False
+            )
 
         get_wallet_credits_get_wallet_credits_200_response_data = cls(
-            earned_credits=earned_credits,
-            redeemed_credits=redeemed_credits,
-            available_credits=available_credits,
-            split_by_currency=split_by_currency,
+            earned_credits,
+            redeemed_credits,
+            available_credits,
+            split_by_currency,
         )
 
-        get_wallet_credits_get_wallet_credits_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_wallet_credits_get_wallet_credits_200_response_data.additional_properties = d
         return get_wallet_credits_get_wallet_credits_200_response_data
 
     @property
@@ -107,3 +147,15 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CreditWalletSummary
+    from ..models.credit_wallet_summary import CreditWalletSummary
+
+    _models_pending = False

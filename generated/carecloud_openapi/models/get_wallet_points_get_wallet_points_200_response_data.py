@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.money_value import MoneyValue
 
 
 T = TypeVar("T", bound="GetWalletPointsGetWalletPoints200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "earned_points",
+        "redeemed_points",
+        "available_points",
+        "available_points_money_value",
+    }
+)
 
 
 @_attrs_define
@@ -38,63 +47,95 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        earned_points = self.earned_points
-
-        redeemed_points = self.redeemed_points
-
-        available_points = self.available_points
-
-        available_points_money_value: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.available_points_money_value, Unset):
-            available_points_money_value = []
-            for available_points_money_value_item_data in self.available_points_money_value:
-                available_points_money_value_item = available_points_money_value_item_data.to_dict()
-                available_points_money_value.append(available_points_money_value_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if earned_points is not UNSET:
-            field_dict["earned_points"] = earned_points
-        if redeemed_points is not UNSET:
-            field_dict["redeemed_points"] = redeemed_points
-        if available_points is not UNSET:
-            field_dict["available_points"] = available_points
-        if available_points_money_value is not UNSET:
-            field_dict["available_points_money_value"] = available_points_money_value
+        if self.earned_points is not UNSET:
+            field_dict["earned_points"] = self.earned_points
+        if self.redeemed_points is not UNSET:
+            field_dict["redeemed_points"] = self.redeemed_points
+        if self.available_points is not UNSET:
+            field_dict["available_points"] = self.available_points
+        if self.available_points_money_value is not UNSET:
+            field_dict["available_points_money_value"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, MoneyValue) else _d0)
+                    for _d0 in self.available_points_money_value
+                ]
+                if isinstance(self.available_points_money_value, list)
+                else self.available_points_money_value
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.money_value import MoneyValue
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        earned_points = src_dict["earned_points"] if "earned_points" in src_dict else UNSET
+        if (
+            not (type(earned_points) is float or type(earned_points) is int)
+            and earned_points is not UNSET
+        ):
+            earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
-        d = dict(src_dict)
-        earned_points = d.pop("earned_points", UNSET)
+        redeemed_points = src_dict["redeemed_points"] if "redeemed_points" in src_dict else UNSET
+        if (
+            not (type(redeemed_points) is float or type(redeemed_points) is int)
+            and redeemed_points is not UNSET
+        ):
+            redeemed_points = odd(redeemed_points, _path, "redeemed_points", "number", False, False)
 
-        redeemed_points = d.pop("redeemed_points", UNSET)
+        available_points = src_dict["available_points"] if "available_points" in src_dict else UNSET
+        if (
+            not (type(available_points) is float or type(available_points) is int)
+            and available_points is not UNSET
+        ):
+            available_points = odd(
+                available_points, _path, "available_points", "number", False, False
+            )
 
-        available_points = d.pop("available_points", UNSET)
-
-        _available_points_money_value = d.pop("available_points_money_value", UNSET)
-        available_points_money_value: list[MoneyValue] | Unset = UNSET
-        if _available_points_money_value is not UNSET:
-            available_points_money_value = []
-            for available_points_money_value_item_data in _available_points_money_value:
-                available_points_money_value_item = MoneyValue.from_dict(
-                    available_points_money_value_item_data
-                )
-
-                available_points_money_value.append(available_points_money_value_item)
+        available_points_money_value = (
+            src_dict["available_points_money_value"]
+            if "available_points_money_value" in src_dict
+            else UNSET
+        )
+        if isinstance(available_points_money_value, list):
+            _p0 = (_path, "available_points_money_value")
+            _l0 = []
+            for _i0, _v0 in enumerate(available_points_money_value):
+                if isinstance(_v0, dict):
+                    _v0 = MoneyValue.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "MoneyValue", True, False)
+                _l0.append(_v0)
+            available_points_money_value = _l0
+        else:
+            available_points_money_value = odd(
+                available_points_money_value,
+                _path,
+                "available_points_money_value",
+                "array",
+                False,
+                False,
+            )
 
         get_wallet_points_get_wallet_points_200_response_data = cls(
-            earned_points=earned_points,
-            redeemed_points=redeemed_points,
-            available_points=available_points,
-            available_points_money_value=available_points_money_value,
+            earned_points,
+            redeemed_points,
+            available_points,
+            available_points_money_value,
         )
 
-        get_wallet_points_get_wallet_points_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_wallet_points_get_wallet_points_200_response_data.additional_properties = d
         return get_wallet_points_get_wallet_points_200_response_data
 
     @property
@@ -112,3 +153,15 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, MoneyValue
+    from ..models.money_value import MoneyValue
+
+    _models_pending = False

@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.qualification_turnover import QualificationTurnover
 
 
 T = TypeVar("T", bound="GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "turnover",
+    }
+)
 
 
 @_attrs_define
@@ -28,40 +34,52 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        turnover: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.turnover, Unset):
-            turnover = []
-            for turnover_item_data in self.turnover:
-                turnover_item = turnover_item_data.to_dict()
-                turnover.append(turnover_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if turnover is not UNSET:
-            field_dict["turnover"] = turnover
+        if self.turnover is not UNSET:
+            field_dict["turnover"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, QualificationTurnover) else _d0)
+                    for _d0 in self.turnover
+                ]
+                if isinstance(self.turnover, list)
+                else self.turnover
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.qualification_turnover import QualificationTurnover
-
-        d = dict(src_dict)
-        _turnover = d.pop("turnover", UNSET)
-        turnover: list[QualificationTurnover] | Unset = UNSET
-        if _turnover is not UNSET:
-            turnover = []
-            for turnover_item_data in _turnover:
-                turnover_item = QualificationTurnover.from_dict(turnover_item_data)
-
-                turnover.append(turnover_item)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        turnover = src_dict["turnover"] if "turnover" in src_dict else UNSET
+        if isinstance(turnover, list):
+            _p0 = (_path, "turnover")
+            _l0 = []
+            for _i0, _v0 in enumerate(turnover):
+                if isinstance(_v0, dict):
+                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
+                _l0.append(_v0)
+            turnover = _l0
+        else:
+            turnover = odd(turnover, _path, "turnover", "array", False, False)
 
         get_wallet_sales_turnover_get_wallet_sales_turnover_200_response_data = cls(
-            turnover=turnover,
+            turnover,
         )
 
-        get_wallet_sales_turnover_get_wallet_sales_turnover_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            get_wallet_sales_turnover_get_wallet_sales_turnover_200_response_data.additional_properties = d
         return get_wallet_sales_turnover_get_wallet_sales_turnover_200_response_data
 
     @property
@@ -79,3 +97,15 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, QualificationTurnover
+    from ..models.qualification_turnover import QualificationTurnover
+
+    _models_pending = False

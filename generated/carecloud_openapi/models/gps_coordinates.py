@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="GPSCoordinates")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "gps_longitude",
+        "gps_latitude",
+    }
+)
 
 
 @_attrs_define
@@ -25,34 +34,39 @@ class GPSCoordinates:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        gps_longitude = self.gps_longitude
-
-        gps_latitude = self.gps_latitude
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "gps_longitude": gps_longitude,
-                "gps_latitude": gps_latitude,
+                "gps_longitude": self.gps_longitude,
+                "gps_latitude": self.gps_latitude,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        gps_longitude = d.pop("gps_longitude")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        gps_longitude = src_dict["gps_longitude"] if "gps_longitude" in src_dict else UNSET
+        if not (type(gps_longitude) is float or type(gps_longitude) is int):
+            gps_longitude = odd(gps_longitude, _path, "gps_longitude", "number", True, False)
 
-        gps_latitude = d.pop("gps_latitude")
+        gps_latitude = src_dict["gps_latitude"] if "gps_latitude" in src_dict else UNSET
+        if not (type(gps_latitude) is float or type(gps_latitude) is int):
+            gps_latitude = odd(gps_latitude, _path, "gps_latitude", "number", True, False)
 
         gps_coordinates = cls(
-            gps_longitude=gps_longitude,
-            gps_latitude=gps_latitude,
+            gps_longitude,
+            gps_latitude,
         )
 
-        gps_coordinates.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            gps_coordinates.additional_properties = d
         return gps_coordinates
 
     @property

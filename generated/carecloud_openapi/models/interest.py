@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Interest")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "interest_id",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +34,38 @@ class Interest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        interest_id = self.interest_id
-
-        name = self.name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if interest_id is not UNSET:
-            field_dict["interest_id"] = interest_id
-        if name is not UNSET:
-            field_dict["name"] = name
+        if self.interest_id is not UNSET:
+            field_dict["interest_id"] = self.interest_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        interest_id = d.pop("interest_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_id = src_dict["interest_id"] if "interest_id" in src_dict else UNSET
+        if not (isinstance(interest_id, str)) and interest_id is not UNSET:
+            interest_id = odd(interest_id, _path, "interest_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
         interest = cls(
-            interest_id=interest_id,
-            name=name,
+            interest_id,
+            name,
         )
 
-        interest.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            interest.additional_properties = d
         return interest
 
     @property

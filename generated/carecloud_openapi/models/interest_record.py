@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="InterestRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "interest_id",
+        "customer_id",
+        "interest_record_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -34,48 +43,57 @@ class InterestRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        interest_id = self.interest_id
-
-        customer_id = self.customer_id
-
-        interest_record_id = self.interest_record_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "interest_id": interest_id,
-                "customer_id": customer_id,
+                "interest_id": self.interest_id,
+                "customer_id": self.customer_id,
             }
         )
-        if interest_record_id is not UNSET:
-            field_dict["interest_record_id"] = interest_record_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.interest_record_id is not UNSET:
+            field_dict["interest_record_id"] = self.interest_record_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        interest_id = d.pop("interest_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_id = src_dict["interest_id"] if "interest_id" in src_dict else UNSET
+        if not (isinstance(interest_id, str)):
+            interest_id = odd(interest_id, _path, "interest_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        interest_record_id = d.pop("interest_record_id", UNSET)
+        interest_record_id = (
+            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
+            interest_record_id = odd(
+                interest_record_id, _path, "interest_record_id", "string", False, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         interest_record = cls(
-            interest_id=interest_id,
-            customer_id=customer_id,
-            interest_record_id=interest_record_id,
-            last_change=last_change,
+            interest_id,
+            customer_id,
+            interest_record_id,
+            last_change,
         )
 
-        interest_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            interest_record.additional_properties = d
         return interest_record
 
     @property

@@ -9,9 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.language_state import LanguageState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Language")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_id",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -33,47 +41,49 @@ class Language:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_id = self.language_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if language_id is not UNSET:
-            field_dict["language_id"] = language_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.language_id is not UNSET:
+            field_dict["language_id"] = self.language_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, LanguageState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        language_id = d.pop("language_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        if not (isinstance(language_id, str)) and language_id is not UNSET:
+            language_id = odd(language_id, _path, "language_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: LanguageState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = LanguageState(state)
         else:
-            state = LanguageState(_state)
+            state = odd(state, _path, "state", "LanguageState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         language = cls(
-            language_id=language_id,
-            state=state,
-            last_change=last_change,
+            language_id,
+            state,
+            last_change,
         )
 
-        language.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            language.additional_properties = d
         return language
 
     @property

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.message_communication_channel_id import MessageCommunicationChannelId
 from ..models.message_status import MessageStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.attachment import Attachment
@@ -18,6 +18,25 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Message")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "message_template_id",
+        "customer_id",
+        "communication_channel_id",
+        "message_id",
+        "status",
+        "contact",
+        "title",
+        "send_time",
+        "opened_time",
+        "mail_client_user_agent",
+        "mail_client_language",
+        "message_data",
+        "attachments",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -76,151 +95,193 @@ class Message:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message_template_id = self.message_template_id
-
-        customer_id = self.customer_id
-
-        communication_channel_id = self.communication_channel_id.value
-
-        message_id = self.message_id
-
-        status: int | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
-
-        contact = self.contact
-
-        title = self.title
-
-        send_time = self.send_time
-
-        opened_time = self.opened_time
-
-        mail_client_user_agent = self.mail_client_user_agent
-
-        mail_client_language = self.mail_client_language
-
-        message_data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.message_data, Unset):
-            message_data = []
-            for message_data_item_data in self.message_data:
-                message_data_item = message_data_item_data.to_dict()
-                message_data.append(message_data_item)
-
-        attachments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.attachments, Unset):
-            attachments = []
-            for attachments_item_data in self.attachments:
-                attachments_item = attachments_item_data.to_dict()
-                attachments.append(attachments_item)
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "message_template_id": message_template_id,
-                "customer_id": customer_id,
-                "communication_channel_id": communication_channel_id,
+                "message_template_id": self.message_template_id,
+                "customer_id": self.customer_id,
+                "communication_channel_id": (
+                    self.communication_channel_id.value
+                    if isinstance(self.communication_channel_id, MessageCommunicationChannelId)
+                    else self.communication_channel_id
+                ),
             }
         )
-        if message_id is not UNSET:
-            field_dict["message_id"] = message_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if contact is not UNSET:
-            field_dict["contact"] = contact
-        if title is not UNSET:
-            field_dict["title"] = title
-        if send_time is not UNSET:
-            field_dict["send_time"] = send_time
-        if opened_time is not UNSET:
-            field_dict["opened_time"] = opened_time
-        if mail_client_user_agent is not UNSET:
-            field_dict["mail_client_user_agent"] = mail_client_user_agent
-        if mail_client_language is not UNSET:
-            field_dict["mail_client_language"] = mail_client_language
-        if message_data is not UNSET:
-            field_dict["message_data"] = message_data
-        if attachments is not UNSET:
-            field_dict["attachments"] = attachments
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.message_id is not UNSET:
+            field_dict["message_id"] = self.message_id
+        if self.status is not UNSET:
+            field_dict["status"] = (
+                self.status.value if isinstance(self.status, MessageStatus) else self.status
+            )
+        if self.contact is not UNSET:
+            field_dict["contact"] = self.contact
+        if self.title is not UNSET:
+            field_dict["title"] = self.title
+        if self.send_time is not UNSET:
+            field_dict["send_time"] = self.send_time
+        if self.opened_time is not UNSET:
+            field_dict["opened_time"] = self.opened_time
+        if self.mail_client_user_agent is not UNSET:
+            field_dict["mail_client_user_agent"] = self.mail_client_user_agent
+        if self.mail_client_language is not UNSET:
+            field_dict["mail_client_language"] = self.mail_client_language
+        if self.message_data is not UNSET:
+            field_dict["message_data"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Parameter) else _d0)
+                    for _d0 in self.message_data
+                ]
+                if isinstance(self.message_data, list)
+                else self.message_data
+            )
+        if self.attachments is not UNSET:
+            field_dict["attachments"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Attachment) else _d0)
+                    for _d0 in self.attachments
+                ]
+                if isinstance(self.attachments, list)
+                else self.attachments
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.attachment import Attachment
-        from ..models.parameter import Parameter
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        message_template_id = (
+            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
+        )
+        if not (isinstance(message_template_id, str)):
+            message_template_id = odd(
+                message_template_id, _path, "message_template_id", "string", True, False
+            )
 
-        d = dict(src_dict)
-        message_template_id = d.pop("message_template_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
-
-        communication_channel_id = MessageCommunicationChannelId(d.pop("communication_channel_id"))
-
-        message_id = d.pop("message_id", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: MessageStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if type(communication_channel_id) is int:
+            communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
         else:
-            status = MessageStatus(_status)
+            communication_channel_id = odd(
+                communication_channel_id,
+                _path,
+                "communication_channel_id",
+                "MessageCommunicationChannelId",
+                True,
+                False,
+            )
 
-        contact = d.pop("contact", UNSET)
+        message_id = src_dict["message_id"] if "message_id" in src_dict else UNSET
+        if not (isinstance(message_id, str)) and message_id is not UNSET:
+            message_id = odd(message_id, _path, "message_id", "string", False, False)
 
-        title = d.pop("title", UNSET)
+        status = src_dict["status"] if "status" in src_dict else UNSET
+        if type(status) is int:
+            status = MessageStatus(status)
+        else:
+            status = odd(status, _path, "status", "MessageStatus", False, False)
 
-        send_time = d.pop("send_time", UNSET)
+        contact = src_dict["contact"] if "contact" in src_dict else UNSET
+        if not (isinstance(contact, str)) and contact is not UNSET:
+            contact = odd(contact, _path, "contact", "string", False, False)
 
-        opened_time = d.pop("opened_time", UNSET)
+        title = src_dict["title"] if "title" in src_dict else UNSET
+        if not (isinstance(title, str)) and title is not UNSET:
+            title = odd(title, _path, "title", "string", False, False)
 
-        mail_client_user_agent = d.pop("mail_client_user_agent", UNSET)
+        send_time = src_dict["send_time"] if "send_time" in src_dict else UNSET
+        if not (isinstance(send_time, str)) and send_time is not UNSET:
+            send_time = odd(send_time, _path, "send_time", "string", False, False)
 
-        mail_client_language = d.pop("mail_client_language", UNSET)
+        opened_time = src_dict["opened_time"] if "opened_time" in src_dict else UNSET
+        if not (isinstance(opened_time, str)) and opened_time is not UNSET:
+            opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
 
-        _message_data = d.pop("message_data", UNSET)
-        message_data: list[Parameter] | Unset = UNSET
-        if _message_data is not UNSET:
-            message_data = []
-            for message_data_item_data in _message_data:
-                message_data_item = Parameter.from_dict(message_data_item_data)
+        mail_client_user_agent = (
+            src_dict["mail_client_user_agent"] if "mail_client_user_agent" in src_dict else UNSET
+        )
+        if not (isinstance(mail_client_user_agent, str)) and mail_client_user_agent is not UNSET:
+            mail_client_user_agent = odd(
+                mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
+            )
 
-                message_data.append(message_data_item)
+        mail_client_language = (
+            src_dict["mail_client_language"] if "mail_client_language" in src_dict else UNSET
+        )
+        if not (isinstance(mail_client_language, str)) and mail_client_language is not UNSET:
+            mail_client_language = odd(
+                mail_client_language, _path, "mail_client_language", "string", False, False
+            )
 
-        _attachments = d.pop("attachments", UNSET)
-        attachments: list[Attachment] | Unset = UNSET
-        if _attachments is not UNSET:
-            attachments = []
-            for attachments_item_data in _attachments:
-                attachments_item = Attachment.from_dict(attachments_item_data)
+        message_data = src_dict["message_data"] if "message_data" in src_dict else UNSET
+        if isinstance(message_data, list):
+            _p0 = (_path, "message_data")
+            _l0 = []
+            for _i0, _v0 in enumerate(message_data):
+                if isinstance(_v0, dict):
+                    _v0 = Parameter.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
+                _l0.append(_v0)
+            message_data = _l0
+        else:
+            message_data = odd(message_data, _path, "message_data", "array", False, False)
 
-                attachments.append(attachments_item)
+        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
+        if isinstance(attachments, list):
+            _p0 = (_path, "attachments")
+            _l0 = []
+            for _i0, _v0 in enumerate(attachments):
+                if isinstance(_v0, dict):
+                    _v0 = Attachment.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Attachment", True, False)
+                _l0.append(_v0)
+            attachments = _l0
+        else:
+            attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message = cls(
-            message_template_id=message_template_id,
-            customer_id=customer_id,
-            communication_channel_id=communication_channel_id,
-            message_id=message_id,
-            status=status,
-            contact=contact,
-            title=title,
-            send_time=send_time,
-            opened_time=opened_time,
-            mail_client_user_agent=mail_client_user_agent,
-            mail_client_language=mail_client_language,
-            message_data=message_data,
-            attachments=attachments,
-            last_change=last_change,
+            message_template_id,
+            customer_id,
+            communication_channel_id,
+            message_id,
+            status,
+            contact,
+            title,
+            send_time,
+            opened_time,
+            mail_client_user_agent,
+            mail_client_language,
+            message_data,
+            attachments,
+            last_change,
         )
 
-        message.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            message.additional_properties = d
         return message
 
     @property
@@ -238,3 +299,16 @@ class Message:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Attachment, Parameter
+    from ..models.attachment import Attachment
+    from ..models.parameter import Parameter
+
+    _models_pending = False

@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.attachment_info import AttachmentInfo
 
 
 T = TypeVar("T", bound="MessageDetail")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "plain_text_body",
+        "html_body",
+        "attachments",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -44,62 +53,74 @@ class MessageDetail:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        plain_text_body = self.plain_text_body
-
-        html_body = self.html_body
-
-        attachments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.attachments, Unset):
-            attachments = []
-            for attachments_item_data in self.attachments:
-                attachments_item = attachments_item_data.to_dict()
-                attachments.append(attachments_item)
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "plain_text_body": plain_text_body,
-                "html_body": html_body,
+                "plain_text_body": self.plain_text_body,
+                "html_body": self.html_body,
             }
         )
-        if attachments is not UNSET:
-            field_dict["attachments"] = attachments
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.attachments is not UNSET:
+            field_dict["attachments"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, AttachmentInfo) else _d0)
+                    for _d0 in self.attachments
+                ]
+                if isinstance(self.attachments, list)
+                else self.attachments
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.attachment_info import AttachmentInfo
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        plain_text_body = src_dict["plain_text_body"] if "plain_text_body" in src_dict else UNSET
+        if not (isinstance(plain_text_body, str)):
+            plain_text_body = odd(plain_text_body, _path, "plain_text_body", "string", True, False)
 
-        d = dict(src_dict)
-        plain_text_body = d.pop("plain_text_body")
+        html_body = src_dict["html_body"] if "html_body" in src_dict else UNSET
+        if not (isinstance(html_body, str)):
+            html_body = odd(html_body, _path, "html_body", "string", True, False)
 
-        html_body = d.pop("html_body")
+        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
+        if isinstance(attachments, list):
+            _p0 = (_path, "attachments")
+            _l0 = []
+            for _i0, _v0 in enumerate(attachments):
+                if isinstance(_v0, dict):
+                    _v0 = AttachmentInfo.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "AttachmentInfo", True, False)
+                _l0.append(_v0)
+            attachments = _l0
+        else:
+            attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        _attachments = d.pop("attachments", UNSET)
-        attachments: list[AttachmentInfo] | Unset = UNSET
-        if _attachments is not UNSET:
-            attachments = []
-            for attachments_item_data in _attachments:
-                attachments_item = AttachmentInfo.from_dict(attachments_item_data)
-
-                attachments.append(attachments_item)
-
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message_detail = cls(
-            plain_text_body=plain_text_body,
-            html_body=html_body,
-            attachments=attachments,
-            last_change=last_change,
+            plain_text_body,
+            html_body,
+            attachments,
+            last_change,
         )
 
-        message_detail.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            message_detail.additional_properties = d
         return message_detail
 
     @property
@@ -117,3 +138,15 @@ class MessageDetail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, AttachmentInfo
+    from ..models.attachment_info import AttachmentInfo
+
+    _models_pending = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,13 +12,29 @@ from ..models.message_template_communication_channel_id import MessageTemplateCo
 from ..models.message_template_message_template_group_id import (
     MessageTemplateMessageTemplateGroupId,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.parameter import Parameter
 
 
 T = TypeVar("T", bound="MessageTemplate")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "subject",
+        "sender",
+        "name",
+        "message_template_group_id",
+        "communication_channel_id",
+        "message_template_id",
+        "consent_free_template",
+        "preview_url",
+        "icon_url",
+        "template_data",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -65,134 +81,174 @@ class MessageTemplate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subject = self.subject
-
-        sender = self.sender
-
-        name = self.name
-
-        message_template_group_id = self.message_template_group_id.value
-
-        communication_channel_id = self.communication_channel_id.value
-
-        message_template_id = self.message_template_id
-
-        consent_free_template = self.consent_free_template
-
-        preview_url: None | str | Unset
-        if isinstance(self.preview_url, Unset):
-            preview_url = UNSET
-        else:
-            preview_url = self.preview_url
-
-        icon_url: None | str | Unset
-        if isinstance(self.icon_url, Unset):
-            icon_url = UNSET
-        else:
-            icon_url = self.icon_url
-
-        template_data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.template_data, Unset):
-            template_data = []
-            for template_data_item_data in self.template_data:
-                template_data_item = template_data_item_data.to_dict()
-                template_data.append(template_data_item)
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "subject": subject,
-                "sender": sender,
-                "name": name,
-                "message_template_group_id": message_template_group_id,
-                "communication_channel_id": communication_channel_id,
+                "subject": self.subject,
+                "sender": self.sender,
+                "name": self.name,
+                "message_template_group_id": (
+                    self.message_template_group_id.value
+                    if isinstance(
+                        self.message_template_group_id, MessageTemplateMessageTemplateGroupId
+                    )
+                    else self.message_template_group_id
+                ),
+                "communication_channel_id": (
+                    self.communication_channel_id.value
+                    if isinstance(
+                        self.communication_channel_id, MessageTemplateCommunicationChannelId
+                    )
+                    else self.communication_channel_id
+                ),
             }
         )
-        if message_template_id is not UNSET:
-            field_dict["message_template_id"] = message_template_id
-        if consent_free_template is not UNSET:
-            field_dict["consent_free_template"] = consent_free_template
-        if preview_url is not UNSET:
-            field_dict["preview_url"] = preview_url
-        if icon_url is not UNSET:
-            field_dict["icon_url"] = icon_url
-        if template_data is not UNSET:
-            field_dict["template_data"] = template_data
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.message_template_id is not UNSET:
+            field_dict["message_template_id"] = self.message_template_id
+        if self.consent_free_template is not UNSET:
+            field_dict["consent_free_template"] = self.consent_free_template
+        if self.preview_url is not UNSET:
+            field_dict["preview_url"] = self.preview_url
+        if self.icon_url is not UNSET:
+            field_dict["icon_url"] = self.icon_url
+        if self.template_data is not UNSET:
+            field_dict["template_data"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, Parameter) else _d0)
+                    for _d0 in self.template_data
+                ]
+                if isinstance(self.template_data, list)
+                else self.template_data
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.parameter import Parameter
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        subject = src_dict["subject"] if "subject" in src_dict else UNSET
+        if not (isinstance(subject, str)):
+            subject = odd(subject, _path, "subject", "string", True, False)
 
-        d = dict(src_dict)
-        subject = d.pop("subject")
+        sender = src_dict["sender"] if "sender" in src_dict else UNSET
+        if not (isinstance(sender, str)):
+            sender = odd(sender, _path, "sender", "string", True, False)
 
-        sender = d.pop("sender")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        name = d.pop("name")
-
-        message_template_group_id = MessageTemplateMessageTemplateGroupId(
-            d.pop("message_template_group_id")
+        message_template_group_id = (
+            src_dict["message_template_group_id"]
+            if "message_template_group_id" in src_dict
+            else UNSET
         )
+        if type(message_template_group_id) is int:
+            message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                message_template_group_id
+            )
+        else:
+            message_template_group_id = odd(
+                message_template_group_id,
+                _path,
+                "message_template_group_id",
+                "MessageTemplateMessageTemplateGroupId",
+                True,
+                False,
+            )
 
-        communication_channel_id = MessageTemplateCommunicationChannelId(
-            d.pop("communication_channel_id")
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
         )
+        if type(communication_channel_id) is int:
+            communication_channel_id = MessageTemplateCommunicationChannelId(
+                communication_channel_id
+            )
+        else:
+            communication_channel_id = odd(
+                communication_channel_id,
+                _path,
+                "communication_channel_id",
+                "MessageTemplateCommunicationChannelId",
+                True,
+                False,
+            )
 
-        message_template_id = d.pop("message_template_id", UNSET)
+        message_template_id = (
+            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
+        )
+        if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
+            message_template_id = odd(
+                message_template_id, _path, "message_template_id", "string", False, False
+            )
 
-        consent_free_template = d.pop("consent_free_template", UNSET)
+        consent_free_template = (
+            src_dict["consent_free_template"] if "consent_free_template" in src_dict else UNSET
+        )
+        if not (type(consent_free_template) is bool) and consent_free_template is not UNSET:
+            consent_free_template = odd(
+                consent_free_template, _path, "consent_free_template", "boolean", False, False
+            )
 
-        def _parse_preview_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        preview_url = src_dict["preview_url"] if "preview_url" in src_dict else UNSET
+        if isinstance(preview_url, str):
+            pass
+        else:
+            preview_url = odd(preview_url, _path, "preview_url", "string", False, True)
 
-        preview_url = _parse_preview_url(d.pop("preview_url", UNSET))
+        icon_url = src_dict["icon_url"] if "icon_url" in src_dict else UNSET
+        if isinstance(icon_url, str):
+            pass
+        else:
+            icon_url = odd(icon_url, _path, "icon_url", "string", False, True)
 
-        def _parse_icon_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        template_data = src_dict["template_data"] if "template_data" in src_dict else UNSET
+        if isinstance(template_data, list):
+            _p0 = (_path, "template_data")
+            _l0 = []
+            for _i0, _v0 in enumerate(template_data):
+                if isinstance(_v0, dict):
+                    _v0 = Parameter.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
+                _l0.append(_v0)
+            template_data = _l0
+        else:
+            template_data = odd(template_data, _path, "template_data", "array", False, False)
 
-        icon_url = _parse_icon_url(d.pop("icon_url", UNSET))
-
-        _template_data = d.pop("template_data", UNSET)
-        template_data: list[Parameter] | Unset = UNSET
-        if _template_data is not UNSET:
-            template_data = []
-            for template_data_item_data in _template_data:
-                template_data_item = Parameter.from_dict(template_data_item_data)
-
-                template_data.append(template_data_item)
-
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         message_template = cls(
-            subject=subject,
-            sender=sender,
-            name=name,
-            message_template_group_id=message_template_group_id,
-            communication_channel_id=communication_channel_id,
-            message_template_id=message_template_id,
-            consent_free_template=consent_free_template,
-            preview_url=preview_url,
-            icon_url=icon_url,
-            template_data=template_data,
-            last_change=last_change,
+            subject,
+            sender,
+            name,
+            message_template_group_id,
+            communication_channel_id,
+            message_template_id,
+            consent_free_template,
+            preview_url,
+            icon_url,
+            template_data,
+            last_change,
         )
 
-        message_template.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            message_template.additional_properties = d
         return message_template
 
     @property
@@ -210,3 +266,15 @@ class MessageTemplate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Parameter
+    from ..models.parameter import Parameter
+
+    _models_pending = False

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="MoneyValue")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "currency_id",
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -28,33 +35,38 @@ class MoneyValue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        currency_id = self.currency_id
-
-        value = self.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if value is not UNSET:
-            field_dict["value"] = value
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        currency_id = d.pop("currency_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        value = d.pop("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
+            value = odd(value, _path, "value", "number", False, False)
 
         money_value = cls(
-            currency_id=currency_id,
-            value=value,
+            currency_id,
+            value,
         )
 
-        money_value.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            money_value.additional_properties = d
         return money_value
 
     @property

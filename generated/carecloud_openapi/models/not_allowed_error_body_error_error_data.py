@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="NotAllowedErrorBodyErrorErrorData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "http_method",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,31 @@ class NotAllowedErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        http_method = self.http_method
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if http_method is not UNSET:
-            field_dict["http_method"] = http_method
+        if self.http_method is not UNSET:
+            field_dict["http_method"] = self.http_method
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        http_method = d.pop("http_method", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        http_method = src_dict["http_method"] if "http_method" in src_dict else UNSET
+        if not (isinstance(http_method, str)) and http_method is not UNSET:
+            http_method = odd(http_method, _path, "http_method", "string", False, False)
 
         not_allowed_error_body_error_error_data = cls(
-            http_method=http_method,
+            http_method,
         )
 
-        not_allowed_error_body_error_error_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            not_allowed_error_body_error_error_data.additional_properties = d
         return not_allowed_error_body_error_error_data
 
     @property

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="NotFoundErrorBodyErrorErrorData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "resource_name",
+        "resource_id",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +34,38 @@ class NotFoundErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_name = self.resource_name
-
-        resource_id = self.resource_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if resource_name is not UNSET:
-            field_dict["resource_name"] = resource_name
-        if resource_id is not UNSET:
-            field_dict["resource_id"] = resource_id
+        if self.resource_name is not UNSET:
+            field_dict["resource_name"] = self.resource_name
+        if self.resource_id is not UNSET:
+            field_dict["resource_id"] = self.resource_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        resource_name = d.pop("resource_name", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        resource_name = src_dict["resource_name"] if "resource_name" in src_dict else UNSET
+        if not (isinstance(resource_name, str)) and resource_name is not UNSET:
+            resource_name = odd(resource_name, _path, "resource_name", "string", False, False)
 
-        resource_id = d.pop("resource_id", UNSET)
+        resource_id = src_dict["resource_id"] if "resource_id" in src_dict else UNSET
+        if not (isinstance(resource_id, str)) and resource_id is not UNSET:
+            resource_id = odd(resource_id, _path, "resource_id", "string", False, False)
 
         not_found_error_body_error_error_data = cls(
-            resource_name=resource_name,
-            resource_id=resource_id,
+            resource_name,
+            resource_id,
         )
 
-        not_found_error_body_error_error_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            not_found_error_body_error_error_data.additional_properties = d
         return not_found_error_body_error_error_data
 
     @property

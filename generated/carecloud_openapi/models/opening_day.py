@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.time_interval import TimeInterval
 
 
 T = TypeVar("T", bound="OpeningDay")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "day_id",
+        "time_intervals",
+    }
+)
 
 
 @_attrs_define
@@ -29,44 +38,60 @@ class OpeningDay:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        day_id = self.day_id
-
-        time_intervals = []
-        for time_intervals_item_data in self.time_intervals:
-            time_intervals_item = time_intervals_item_data.to_dict()
-            time_intervals.append(time_intervals_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "day_id": day_id,
-                "time_intervals": time_intervals,
+                "day_id": self.day_id,
+                "time_intervals": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, TimeInterval) else _d0)
+                        for _d0 in self.time_intervals
+                    ]
+                    if isinstance(self.time_intervals, list)
+                    else self.time_intervals
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.time_interval import TimeInterval
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        day_id = src_dict["day_id"] if "day_id" in src_dict else UNSET
+        if not (isinstance(day_id, str)):
+            day_id = odd(day_id, _path, "day_id", "string", True, False)
 
-        d = dict(src_dict)
-        day_id = d.pop("day_id")
-
-        time_intervals = []
-        _time_intervals = d.pop("time_intervals")
-        for time_intervals_item_data in _time_intervals:
-            time_intervals_item = TimeInterval.from_dict(time_intervals_item_data)
-
-            time_intervals.append(time_intervals_item)
+        time_intervals = src_dict["time_intervals"] if "time_intervals" in src_dict else UNSET
+        if isinstance(time_intervals, list):
+            _p0 = (_path, "time_intervals")
+            _l0 = []
+            for _i0, _v0 in enumerate(time_intervals):
+                if isinstance(_v0, dict):
+                    _v0 = TimeInterval.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
+                _l0.append(_v0)
+            time_intervals = _l0
+        else:
+            time_intervals = odd(time_intervals, _path, "time_intervals", "array", True, False)
 
         opening_day = cls(
-            day_id=day_id,
-            time_intervals=time_intervals,
+            day_id,
+            time_intervals,
         )
 
-        opening_day.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            opening_day.additional_properties = d
         return opening_day
 
     @property
@@ -84,3 +109,15 @@ class OpeningDay:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TimeInterval
+    from ..models.time_interval import TimeInterval
+
+    _models_pending = False

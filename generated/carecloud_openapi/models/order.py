@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.order_invoicing import OrderInvoicing
@@ -17,6 +17,27 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Order")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "currency_id",
+        "total_price",
+        "order_items",
+        "invoicing_data",
+        "order_id",
+        "order_number",
+        "discount_codes",
+        "shipping_data",
+        "customer_note",
+        "order_status",
+        "shipping_date",
+        "program_ranking",
+        "payment_status",
+        "invoice_document_url",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -70,150 +91,181 @@ class Order:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        currency_id = self.currency_id
-
-        total_price = self.total_price
-
-        order_items = []
-        for order_items_item_data in self.order_items:
-            order_items_item = order_items_item_data.to_dict()
-            order_items.append(order_items_item)
-
-        invoicing_data = self.invoicing_data.to_dict()
-
-        order_id = self.order_id
-
-        order_number = self.order_number
-
-        discount_codes: list[str] | Unset = UNSET
-        if not isinstance(self.discount_codes, Unset):
-            discount_codes = self.discount_codes
-
-        shipping_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.shipping_data, Unset):
-            shipping_data = self.shipping_data.to_dict()
-
-        customer_note = self.customer_note
-
-        order_status = self.order_status
-
-        shipping_date = self.shipping_date
-
-        program_ranking = self.program_ranking
-
-        payment_status = self.payment_status
-
-        invoice_document_url = self.invoice_document_url
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "currency_id": currency_id,
-                "total_price": total_price,
-                "order_items": order_items,
-                "invoicing_data": invoicing_data,
+                "customer_id": self.customer_id,
+                "currency_id": self.currency_id,
+                "total_price": self.total_price,
+                "order_items": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, OrderItem) else _d0)
+                        for _d0 in self.order_items
+                    ]
+                    if isinstance(self.order_items, list)
+                    else self.order_items
+                ),
+                "invoicing_data": (
+                    self.invoicing_data.to_dict()
+                    if isinstance(self.invoicing_data, OrderInvoicing)
+                    else self.invoicing_data
+                ),
             }
         )
-        if order_id is not UNSET:
-            field_dict["order_id"] = order_id
-        if order_number is not UNSET:
-            field_dict["order_number"] = order_number
-        if discount_codes is not UNSET:
-            field_dict["discount_codes"] = discount_codes
-        if shipping_data is not UNSET:
-            field_dict["shipping_data"] = shipping_data
-        if customer_note is not UNSET:
-            field_dict["customer_note"] = customer_note
-        if order_status is not UNSET:
-            field_dict["order_status"] = order_status
-        if shipping_date is not UNSET:
-            field_dict["shipping_date"] = shipping_date
-        if program_ranking is not UNSET:
-            field_dict["program_ranking"] = program_ranking
-        if payment_status is not UNSET:
-            field_dict["payment_status"] = payment_status
-        if invoice_document_url is not UNSET:
-            field_dict["invoice_document_url"] = invoice_document_url
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.order_id is not UNSET:
+            field_dict["order_id"] = self.order_id
+        if self.order_number is not UNSET:
+            field_dict["order_number"] = self.order_number
+        if self.discount_codes is not UNSET:
+            field_dict["discount_codes"] = self.discount_codes
+        if self.shipping_data is not UNSET:
+            field_dict["shipping_data"] = (
+                self.shipping_data.to_dict()
+                if isinstance(self.shipping_data, OrderShipping)
+                else self.shipping_data
+            )
+        if self.customer_note is not UNSET:
+            field_dict["customer_note"] = self.customer_note
+        if self.order_status is not UNSET:
+            field_dict["order_status"] = self.order_status
+        if self.shipping_date is not UNSET:
+            field_dict["shipping_date"] = self.shipping_date
+        if self.program_ranking is not UNSET:
+            field_dict["program_ranking"] = self.program_ranking
+        if self.payment_status is not UNSET:
+            field_dict["payment_status"] = self.payment_status
+        if self.invoice_document_url is not UNSET:
+            field_dict["invoice_document_url"] = self.invoice_document_url
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.order_invoicing import OrderInvoicing
-        from ..models.order_item import OrderItem
-        from ..models.order_shipping import OrderShipping
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        currency_id = d.pop("currency_id")
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        if not (type(total_price) is float or type(total_price) is int):
+            total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        total_price = d.pop("total_price")
-
-        order_items = []
-        _order_items = d.pop("order_items")
-        for order_items_item_data in _order_items:
-            order_items_item = OrderItem.from_dict(order_items_item_data)
-
-            order_items.append(order_items_item)
-
-        invoicing_data = OrderInvoicing.from_dict(d.pop("invoicing_data"))
-
-        order_id = d.pop("order_id", UNSET)
-
-        order_number = d.pop("order_number", UNSET)
-
-        discount_codes = cast(list[str], d.pop("discount_codes", UNSET))
-
-        _shipping_data = d.pop("shipping_data", UNSET)
-        shipping_data: OrderShipping | Unset
-        if isinstance(_shipping_data, Unset):
-            shipping_data = UNSET
+        order_items = src_dict["order_items"] if "order_items" in src_dict else UNSET
+        if isinstance(order_items, list):
+            _p0 = (_path, "order_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(order_items):
+                if isinstance(_v0, dict):
+                    _v0 = OrderItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "OrderItem", True, False)
+                _l0.append(_v0)
+            order_items = _l0
         else:
-            shipping_data = OrderShipping.from_dict(_shipping_data)
+            order_items = odd(order_items, _path, "order_items", "array", True, False)
 
-        customer_note = d.pop("customer_note", UNSET)
+        invoicing_data = src_dict["invoicing_data"] if "invoicing_data" in src_dict else UNSET
+        if isinstance(invoicing_data, dict):
+            invoicing_data = OrderInvoicing.from_dict(invoicing_data, (_path, "invoicing_data"))
+        else:
+            invoicing_data = odd(
+                invoicing_data, _path, "invoicing_data", "OrderInvoicing", True, False
+            )
 
-        order_status = d.pop("order_status", UNSET)
+        order_id = src_dict["order_id"] if "order_id" in src_dict else UNSET
+        if not (isinstance(order_id, str)) and order_id is not UNSET:
+            order_id = odd(order_id, _path, "order_id", "string", False, False)
 
-        shipping_date = d.pop("shipping_date", UNSET)
+        order_number = src_dict["order_number"] if "order_number" in src_dict else UNSET
+        if not (isinstance(order_number, str)) and order_number is not UNSET:
+            order_number = odd(order_number, _path, "order_number", "string", False, False)
 
-        program_ranking = d.pop("program_ranking", UNSET)
+        discount_codes = src_dict["discount_codes"] if "discount_codes" in src_dict else UNSET
+        if isinstance(discount_codes, list):
+            for _i0, _v0 in enumerate(discount_codes):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "discount_codes"), _i0, "string", True, False)
+        else:
+            discount_codes = odd(discount_codes, _path, "discount_codes", "array", False, False)
 
-        payment_status = d.pop("payment_status", UNSET)
+        shipping_data = src_dict["shipping_data"] if "shipping_data" in src_dict else UNSET
+        if isinstance(shipping_data, dict):
+            shipping_data = OrderShipping.from_dict(shipping_data, (_path, "shipping_data"))
+        else:
+            shipping_data = odd(
+                shipping_data, _path, "shipping_data", "OrderShipping", False, False
+            )
 
-        invoice_document_url = d.pop("invoice_document_url", UNSET)
+        customer_note = src_dict["customer_note"] if "customer_note" in src_dict else UNSET
+        if not (isinstance(customer_note, str)) and customer_note is not UNSET:
+            customer_note = odd(customer_note, _path, "customer_note", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        order_status = src_dict["order_status"] if "order_status" in src_dict else UNSET
+        if not (isinstance(order_status, str)) and order_status is not UNSET:
+            order_status = odd(order_status, _path, "order_status", "string", False, False)
+
+        shipping_date = src_dict["shipping_date"] if "shipping_date" in src_dict else UNSET
+        if not (isinstance(shipping_date, str)) and shipping_date is not UNSET:
+            shipping_date = odd(shipping_date, _path, "shipping_date", "string", False, False)
+
+        program_ranking = src_dict["program_ranking"] if "program_ranking" in src_dict else UNSET
+        if not (type(program_ranking) is int) and program_ranking is not UNSET:
+            program_ranking = odd(
+                program_ranking, _path, "program_ranking", "integer", False, False
+            )
+
+        payment_status = src_dict["payment_status"] if "payment_status" in src_dict else UNSET
+        if not (isinstance(payment_status, str)) and payment_status is not UNSET:
+            payment_status = odd(payment_status, _path, "payment_status", "string", False, False)
+
+        invoice_document_url = (
+            src_dict["invoice_document_url"] if "invoice_document_url" in src_dict else UNSET
+        )
+        if not (isinstance(invoice_document_url, str)) and invoice_document_url is not UNSET:
+            invoice_document_url = odd(
+                invoice_document_url, _path, "invoice_document_url", "string", False, False
+            )
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         order = cls(
-            customer_id=customer_id,
-            currency_id=currency_id,
-            total_price=total_price,
-            order_items=order_items,
-            invoicing_data=invoicing_data,
-            order_id=order_id,
-            order_number=order_number,
-            discount_codes=discount_codes,
-            shipping_data=shipping_data,
-            customer_note=customer_note,
-            order_status=order_status,
-            shipping_date=shipping_date,
-            program_ranking=program_ranking,
-            payment_status=payment_status,
-            invoice_document_url=invoice_document_url,
-            last_change=last_change,
+            customer_id,
+            currency_id,
+            total_price,
+            order_items,
+            invoicing_data,
+            order_id,
+            order_number,
+            discount_codes,
+            shipping_data,
+            customer_note,
+            order_status,
+            shipping_date,
+            program_ranking,
+            payment_status,
+            invoice_document_url,
+            last_change,
         )
 
-        order.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            order.additional_properties = d
         return order
 
     @property
@@ -231,3 +283,17 @@ class Order:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, OrderInvoicing, OrderItem, OrderShipping
+    from ..models.order_invoicing import OrderInvoicing
+    from ..models.order_item import OrderItem
+    from ..models.order_shipping import OrderShipping
+
+    _models_pending = False

@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.personal_information import PersonalInformation
 
 
 T = TypeVar("T", bound="OrderInvoicing")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "payment_id",
+        "paid_date",
+        "personal_information",
+    }
+)
 
 
 @_attrs_define
@@ -35,51 +43,68 @@ class OrderInvoicing:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        payment_id = self.payment_id
-
-        paid_date = self.paid_date
-
-        personal_information: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.personal_information, Unset):
-            personal_information = self.personal_information.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "payment_id": payment_id,
+                "payment_id": self.payment_id,
             }
         )
-        if paid_date is not UNSET:
-            field_dict["paid_date"] = paid_date
-        if personal_information is not UNSET:
-            field_dict["personal_information"] = personal_information
+        if self.paid_date is not UNSET:
+            field_dict["paid_date"] = self.paid_date
+        if self.personal_information is not UNSET:
+            field_dict["personal_information"] = (
+                self.personal_information.to_dict()
+                if isinstance(self.personal_information, PersonalInformation)
+                else self.personal_information
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.personal_information import PersonalInformation
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        payment_id = src_dict["payment_id"] if "payment_id" in src_dict else UNSET
+        if not (isinstance(payment_id, str)):
+            payment_id = odd(payment_id, _path, "payment_id", "string", True, False)
 
-        d = dict(src_dict)
-        payment_id = d.pop("payment_id")
+        paid_date = src_dict["paid_date"] if "paid_date" in src_dict else UNSET
+        if not (isinstance(paid_date, str)) and paid_date is not UNSET:
+            paid_date = odd(paid_date, _path, "paid_date", "string", False, False)
 
-        paid_date = d.pop("paid_date", UNSET)
-
-        _personal_information = d.pop("personal_information", UNSET)
-        personal_information: PersonalInformation | Unset
-        if isinstance(_personal_information, Unset):
-            personal_information = UNSET
+        personal_information = (
+            src_dict["personal_information"] if "personal_information" in src_dict else UNSET
+        )
+        if isinstance(personal_information, dict):
+            personal_information = PersonalInformation.from_dict(
+                personal_information, (_path, "personal_information")
+            )
         else:
-            personal_information = PersonalInformation.from_dict(_personal_information)
+            personal_information = odd(
+                personal_information,
+                _path,
+                "personal_information",
+                "PersonalInformation",
+                False,
+                False,
+            )
 
         order_invoicing = cls(
-            payment_id=payment_id,
-            paid_date=paid_date,
-            personal_information=personal_information,
+            payment_id,
+            paid_date,
+            personal_information,
         )
 
-        order_invoicing.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            order_invoicing.additional_properties = d
         return order_invoicing
 
     @property
@@ -97,3 +122,15 @@ class OrderInvoicing:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PersonalInformation
+    from ..models.personal_information import PersonalInformation
+
+    _models_pending = False

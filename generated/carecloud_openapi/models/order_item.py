@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="OrderItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_variant_id",
+        "amount",
+        "unit_price",
+        "vat_rate",
+        "order_item_id",
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -36,60 +47,69 @@ class OrderItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_variant_id = self.product_variant_id
-
-        amount = self.amount
-
-        unit_price = self.unit_price
-
-        vat_rate = self.vat_rate
-
-        order_item_id = self.order_item_id
-
-        customer_id = self.customer_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_variant_id": product_variant_id,
-                "amount": amount,
-                "unit_price": unit_price,
-                "vat_rate": vat_rate,
+                "product_variant_id": self.product_variant_id,
+                "amount": self.amount,
+                "unit_price": self.unit_price,
+                "vat_rate": self.vat_rate,
             }
         )
-        if order_item_id is not UNSET:
-            field_dict["order_item_id"] = order_item_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.order_item_id is not UNSET:
+            field_dict["order_item_id"] = self.order_item_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_variant_id = d.pop("product_variant_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_variant_id = (
+            src_dict["product_variant_id"] if "product_variant_id" in src_dict else UNSET
+        )
+        if not (isinstance(product_variant_id, str)):
+            product_variant_id = odd(
+                product_variant_id, _path, "product_variant_id", "string", True, False
+            )
 
-        amount = d.pop("amount")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = d.pop("unit_price")
+        unit_price = src_dict["unit_price"] if "unit_price" in src_dict else UNSET
+        if not (type(unit_price) is float or type(unit_price) is int):
+            unit_price = odd(unit_price, _path, "unit_price", "number", True, False)
 
-        vat_rate = d.pop("vat_rate")
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        if not (type(vat_rate) is float or type(vat_rate) is int):
+            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        order_item_id = d.pop("order_item_id", UNSET)
+        order_item_id = src_dict["order_item_id"] if "order_item_id" in src_dict else UNSET
+        if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
+            order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         order_item = cls(
-            product_variant_id=product_variant_id,
-            amount=amount,
-            unit_price=unit_price,
-            vat_rate=vat_rate,
-            order_item_id=order_item_id,
-            customer_id=customer_id,
+            product_variant_id,
+            amount,
+            unit_price,
+            vat_rate,
+            order_item_id,
+            customer_id,
         )
 
-        order_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            order_item.additional_properties = d
         return order_item
 
     @property

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
 
 
 T = TypeVar("T", bound="OrderShipping")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "shipping_id",
+        "contact_firstname",
+        "contact_lastname",
+        "phone",
+        "address",
+    }
+)
 
 
 @_attrs_define
@@ -39,65 +49,75 @@ class OrderShipping:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        shipping_id = self.shipping_id
-
-        contact_firstname = self.contact_firstname
-
-        contact_lastname = self.contact_lastname
-
-        phone = self.phone
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "shipping_id": shipping_id,
+                "shipping_id": self.shipping_id,
             }
         )
-        if contact_firstname is not UNSET:
-            field_dict["contact_firstname"] = contact_firstname
-        if contact_lastname is not UNSET:
-            field_dict["contact_lastname"] = contact_lastname
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if address is not UNSET:
-            field_dict["address"] = address
+        if self.contact_firstname is not UNSET:
+            field_dict["contact_firstname"] = self.contact_firstname
+        if self.contact_lastname is not UNSET:
+            field_dict["contact_lastname"] = self.contact_lastname
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        shipping_id = src_dict["shipping_id"] if "shipping_id" in src_dict else UNSET
+        if not (isinstance(shipping_id, str)):
+            shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
 
-        d = dict(src_dict)
-        shipping_id = d.pop("shipping_id")
+        contact_firstname = (
+            src_dict["contact_firstname"] if "contact_firstname" in src_dict else UNSET
+        )
+        if not (isinstance(contact_firstname, str)) and contact_firstname is not UNSET:
+            contact_firstname = odd(
+                contact_firstname, _path, "contact_firstname", "string", False, False
+            )
 
-        contact_firstname = d.pop("contact_firstname", UNSET)
+        contact_lastname = src_dict["contact_lastname"] if "contact_lastname" in src_dict else UNSET
+        if not (isinstance(contact_lastname, str)) and contact_lastname is not UNSET:
+            contact_lastname = odd(
+                contact_lastname, _path, "contact_lastname", "string", False, False
+            )
 
-        contact_lastname = d.pop("contact_lastname", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        if not (isinstance(phone, str)) and phone is not UNSET:
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
-
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = src_dict["address"] if "address" in src_dict else UNSET
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
         order_shipping = cls(
-            shipping_id=shipping_id,
-            contact_firstname=contact_firstname,
-            contact_lastname=contact_lastname,
-            phone=phone,
-            address=address,
+            shipping_id,
+            contact_firstname,
+            contact_lastname,
+            phone,
+            address,
         )
 
-        order_shipping.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            order_shipping.additional_properties = d
         return order_shipping
 
     @property
@@ -115,3 +135,15 @@ class OrderShipping:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address
+    from ..models.address import Address
+
+    _models_pending = False

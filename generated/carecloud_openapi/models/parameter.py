@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="Parameter")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "parameter_name",
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -25,34 +34,39 @@ class Parameter:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        parameter_name = self.parameter_name
-
-        value = self.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "parameter_name": parameter_name,
-                "value": value,
+                "parameter_name": self.parameter_name,
+                "value": self.value,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        parameter_name = d.pop("parameter_name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        parameter_name = src_dict["parameter_name"] if "parameter_name" in src_dict else UNSET
+        if not (isinstance(parameter_name, str)):
+            parameter_name = odd(parameter_name, _path, "parameter_name", "string", True, False)
 
-        value = d.pop("value")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (isinstance(value, str)):
+            value = odd(value, _path, "value", "string", True, False)
 
         parameter = cls(
-            parameter_name=parameter_name,
-            value=value,
+            parameter_name,
+            value,
         )
 
-        parameter.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            parameter.additional_properties = d
         return parameter
 
     @property

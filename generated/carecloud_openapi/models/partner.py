@@ -9,13 +9,26 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.partner_state import PartnerState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
 
 
 T = TypeVar("T", bound="Partner")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "partner_id",
+        "address",
+        "registration_id",
+        "vat_id",
+        "email",
+        "phone",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -51,93 +64,94 @@ class Partner:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        partner_id = self.partner_id
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
-        registration_id = self.registration_id
-
-        vat_id = self.vat_id
-
-        email = self.email
-
-        phone = self.phone
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if address is not UNSET:
-            field_dict["address"] = address
-        if registration_id is not UNSET:
-            field_dict["registration_id"] = registration_id
-        if vat_id is not UNSET:
-            field_dict["vat_id"] = vat_id
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
+        if self.registration_id is not UNSET:
+            field_dict["registration_id"] = self.registration_id
+        if self.vat_id is not UNSET:
+            field_dict["vat_id"] = self.vat_id
+        if self.email is not UNSET:
+            field_dict["email"] = self.email
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PartnerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
-
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = src_dict["address"] if "address" in src_dict else UNSET
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
-        registration_id = d.pop("registration_id", UNSET)
+        registration_id = src_dict["registration_id"] if "registration_id" in src_dict else UNSET
+        if not (isinstance(registration_id, str)) and registration_id is not UNSET:
+            registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
-        vat_id = d.pop("vat_id", UNSET)
+        vat_id = src_dict["vat_id"] if "vat_id" in src_dict else UNSET
+        if not (isinstance(vat_id, str)) and vat_id is not UNSET:
+            vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
 
-        email = d.pop("email", UNSET)
+        email = src_dict["email"] if "email" in src_dict else UNSET
+        if not (isinstance(email, str)) and email is not UNSET:
+            email = odd(email, _path, "email", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        if not (isinstance(phone, str)) and phone is not UNSET:
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: PartnerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PartnerState(state)
         else:
-            state = PartnerState(_state)
+            state = odd(state, _path, "state", "PartnerState", False, False)
 
         partner = cls(
-            name=name,
-            partner_id=partner_id,
-            address=address,
-            registration_id=registration_id,
-            vat_id=vat_id,
-            email=email,
-            phone=phone,
-            state=state,
+            name,
+            partner_id,
+            address,
+            registration_id,
+            vat_id,
+            email,
+            phone,
+            state,
         )
 
-        partner.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            partner.additional_properties = d
         return partner
 
     @property
@@ -155,3 +169,15 @@ class Partner:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address
+    from ..models.address import Address
+
+    _models_pending = False

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PartnerRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "partner_id",
+        "partner_record_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -30,42 +38,51 @@ class PartnerRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        partner_id = self.partner_id
-
-        partner_record_id = self.partner_record_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "partner_id": partner_id,
+                "partner_id": self.partner_id,
             }
         )
-        if partner_record_id is not UNSET:
-            field_dict["partner_record_id"] = partner_record_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.partner_record_id is not UNSET:
+            field_dict["partner_record_id"] = self.partner_record_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        partner_id = d.pop("partner_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        partner_record_id = d.pop("partner_record_id", UNSET)
+        partner_record_id = (
+            src_dict["partner_record_id"] if "partner_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
+            partner_record_id = odd(
+                partner_record_id, _path, "partner_record_id", "string", False, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         partner_record = cls(
-            partner_id=partner_id,
-            partner_record_id=partner_record_id,
-            last_change=last_change,
+            partner_id,
+            partner_record_id,
+            last_change,
         )
 
-        partner_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            partner_record.additional_properties = d
         return partner_record
 
     @property

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.discount_item import DiscountItem
@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PaymentRecap")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "credit_points",
+        "amount_for_credit",
+        "vouchers",
+        "recommended_discounts",
+    }
+)
 
 
 @_attrs_define
@@ -40,74 +49,104 @@ class PaymentRecap:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credit_points = self.credit_points
-
-        amount_for_credit = self.amount_for_credit
-
-        vouchers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.vouchers, Unset):
-            vouchers = []
-            for vouchers_item_data in self.vouchers:
-                vouchers_item = vouchers_item_data.to_dict()
-                vouchers.append(vouchers_item)
-
-        recommended_discounts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommended_discounts, Unset):
-            recommended_discounts = []
-            for recommended_discounts_item_data in self.recommended_discounts:
-                recommended_discounts_item = recommended_discounts_item_data.to_dict()
-                recommended_discounts.append(recommended_discounts_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credit_points is not UNSET:
-            field_dict["credit_points"] = credit_points
-        if amount_for_credit is not UNSET:
-            field_dict["amount_for_credit"] = amount_for_credit
-        if vouchers is not UNSET:
-            field_dict["vouchers"] = vouchers
-        if recommended_discounts is not UNSET:
-            field_dict["recommended_discounts"] = recommended_discounts
+        if self.credit_points is not UNSET:
+            field_dict["credit_points"] = self.credit_points
+        if self.amount_for_credit is not UNSET:
+            field_dict["amount_for_credit"] = self.amount_for_credit
+        if self.vouchers is not UNSET:
+            field_dict["vouchers"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PaymentVoucher) else _d0)
+                    for _d0 in self.vouchers
+                ]
+                if isinstance(self.vouchers, list)
+                else self.vouchers
+            )
+        if self.recommended_discounts is not UNSET:
+            field_dict["recommended_discounts"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, DiscountItem) else _d0)
+                    for _d0 in self.recommended_discounts
+                ]
+                if isinstance(self.recommended_discounts, list)
+                else self.recommended_discounts
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_item import DiscountItem
-        from ..models.payment_voucher import PaymentVoucher
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_points = src_dict["credit_points"] if "credit_points" in src_dict else UNSET
+        if (
+            not (type(credit_points) is float or type(credit_points) is int)
+            and credit_points is not UNSET
+        ):
+            credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
-        d = dict(src_dict)
-        credit_points = d.pop("credit_points", UNSET)
+        amount_for_credit = (
+            src_dict["amount_for_credit"] if "amount_for_credit" in src_dict else UNSET
+        )
+        if (
+            not (type(amount_for_credit) is float or type(amount_for_credit) is int)
+            and amount_for_credit is not UNSET
+        ):
+            amount_for_credit = odd(
+                amount_for_credit, _path, "amount_for_credit", "number", False, False
+            )
 
-        amount_for_credit = d.pop("amount_for_credit", UNSET)
+        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        if isinstance(vouchers, list):
+            _p0 = (_path, "vouchers")
+            _l0 = []
+            for _i0, _v0 in enumerate(vouchers):
+                if isinstance(_v0, dict):
+                    _v0 = PaymentVoucher.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
+                _l0.append(_v0)
+            vouchers = _l0
+        else:
+            vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        _vouchers = d.pop("vouchers", UNSET)
-        vouchers: list[PaymentVoucher] | Unset = UNSET
-        if _vouchers is not UNSET:
-            vouchers = []
-            for vouchers_item_data in _vouchers:
-                vouchers_item = PaymentVoucher.from_dict(vouchers_item_data)
-
-                vouchers.append(vouchers_item)
-
-        _recommended_discounts = d.pop("recommended_discounts", UNSET)
-        recommended_discounts: list[DiscountItem] | Unset = UNSET
-        if _recommended_discounts is not UNSET:
-            recommended_discounts = []
-            for recommended_discounts_item_data in _recommended_discounts:
-                recommended_discounts_item = DiscountItem.from_dict(recommended_discounts_item_data)
-
-                recommended_discounts.append(recommended_discounts_item)
+        recommended_discounts = (
+            src_dict["recommended_discounts"] if "recommended_discounts" in src_dict else UNSET
+        )
+        if isinstance(recommended_discounts, list):
+            _p0 = (_path, "recommended_discounts")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommended_discounts):
+                if isinstance(_v0, dict):
+                    _v0 = DiscountItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
+                _l0.append(_v0)
+            recommended_discounts = _l0
+        else:
+            recommended_discounts = odd(
+                recommended_discounts, _path, "recommended_discounts", "array", False, False
+            )
 
         payment_recap = cls(
-            credit_points=credit_points,
-            amount_for_credit=amount_for_credit,
-            vouchers=vouchers,
-            recommended_discounts=recommended_discounts,
+            credit_points,
+            amount_for_credit,
+            vouchers,
+            recommended_discounts,
         )
 
-        payment_recap.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            payment_recap.additional_properties = d
         return payment_recap
 
     @property
@@ -125,3 +164,16 @@ class PaymentRecap:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, DiscountItem, PaymentVoucher
+    from ..models.discount_item import DiscountItem
+    from ..models.payment_voucher import PaymentVoucher
+
+    _models_pending = False

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PaymentType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "payment_type_id",
+        "name",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -30,40 +38,45 @@ class PaymentType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        payment_type_id = self.payment_type_id
-
-        name = self.name
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if payment_type_id is not UNSET:
-            field_dict["payment_type_id"] = payment_type_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.payment_type_id is not UNSET:
+            field_dict["payment_type_id"] = self.payment_type_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        payment_type_id = d.pop("payment_type_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        payment_type_id = src_dict["payment_type_id"] if "payment_type_id" in src_dict else UNSET
+        if not (isinstance(payment_type_id, str)) and payment_type_id is not UNSET:
+            payment_type_id = odd(payment_type_id, _path, "payment_type_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         payment_type = cls(
-            payment_type_id=payment_type_id,
-            name=name,
-            last_change=last_change,
+            payment_type_id,
+            name,
+            last_change,
         )
 
-        payment_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            payment_type.additional_properties = d
         return payment_type
 
     @property

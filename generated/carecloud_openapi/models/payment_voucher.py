@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PaymentVoucher")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "discount_value",
+        "discount_percent",
+        "bill_item_id",
+    }
+)
 
 
 @_attrs_define
@@ -33,54 +43,67 @@ class PaymentVoucher:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        name = self.name
-
-        discount_value = self.discount_value
-
-        discount_percent = self.discount_percent
-
-        bill_item_id = self.bill_item_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if name is not UNSET:
-            field_dict["name"] = name
-        if discount_value is not UNSET:
-            field_dict["discount_value"] = discount_value
-        if discount_percent is not UNSET:
-            field_dict["discount_percent"] = discount_percent
-        if bill_item_id is not UNSET:
-            field_dict["bill_item_id"] = bill_item_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.discount_value is not UNSET:
+            field_dict["discount_value"] = self.discount_value
+        if self.discount_percent is not UNSET:
+            field_dict["discount_percent"] = self.discount_percent
+        if self.bill_item_id is not UNSET:
+            field_dict["bill_item_id"] = self.bill_item_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        discount_value = d.pop("discount_value", UNSET)
+        discount_value = src_dict["discount_value"] if "discount_value" in src_dict else UNSET
+        if (
+            not (type(discount_value) is float or type(discount_value) is int)
+            and discount_value is not UNSET
+        ):
+            discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
-        discount_percent = d.pop("discount_percent", UNSET)
+        discount_percent = src_dict["discount_percent"] if "discount_percent" in src_dict else UNSET
+        if (
+            not (type(discount_percent) is float or type(discount_percent) is int)
+            and discount_percent is not UNSET
+        ):
+            discount_percent = odd(
+                discount_percent, _path, "discount_percent", "number", False, False
+            )
 
-        bill_item_id = d.pop("bill_item_id", UNSET)
+        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        if not (isinstance(bill_item_id, str)) and bill_item_id is not UNSET:
+            bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", False, False)
 
         payment_voucher = cls(
-            code=code,
-            name=name,
-            discount_value=discount_value,
-            discount_percent=discount_percent,
-            bill_item_id=bill_item_id,
+            code,
+            name,
+            discount_value,
+            discount_percent,
+            bill_item_id,
         )
 
-        payment_voucher.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            payment_voucher.additional_properties = d
         return payment_voucher
 
     @property

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.personal_information_gender import PersonalInformationGender
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd, read_date
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -19,6 +19,26 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PersonalInformation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_id",
+        "salutation",
+        "gender",
+        "first_name",
+        "last_name",
+        "pre_nominals",
+        "post_nominals",
+        "birthdate",
+        "email",
+        "phone",
+        "store_id",
+        "photo_url",
+        "address",
+        "agreement",
+        "consents",
+    }
+)
 
 
 @_attrs_define
@@ -83,170 +103,171 @@ class PersonalInformation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_id = self.language_id
-
-        salutation = self.salutation
-
-        gender: int | Unset = UNSET
-        if not isinstance(self.gender, Unset):
-            gender = self.gender.value
-
-        first_name = self.first_name
-
-        last_name = self.last_name
-
-        pre_nominals = self.pre_nominals
-
-        post_nominals = self.post_nominals
-
-        birthdate: str | Unset = UNSET
-        if not isinstance(self.birthdate, Unset):
-            birthdate = self.birthdate.isoformat()
-
-        email = self.email
-
-        phone = self.phone
-
-        store_id = self.store_id
-
-        photo_url = self.photo_url
-
-        address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.address, Unset):
-            address = self.address.to_dict()
-
-        agreement: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.agreement, Unset):
-            agreement = self.agreement.to_dict()
-
-        consents: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.consents, Unset):
-            consents = []
-            for consents_item_data in self.consents:
-                consents_item = consents_item_data.to_dict()
-                consents.append(consents_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "language_id": language_id,
+                "language_id": self.language_id,
             }
         )
-        if salutation is not UNSET:
-            field_dict["salutation"] = salutation
-        if gender is not UNSET:
-            field_dict["gender"] = gender
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if pre_nominals is not UNSET:
-            field_dict["pre_nominals"] = pre_nominals
-        if post_nominals is not UNSET:
-            field_dict["post_nominals"] = post_nominals
-        if birthdate is not UNSET:
-            field_dict["birthdate"] = birthdate
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if photo_url is not UNSET:
-            field_dict["photo_url"] = photo_url
-        if address is not UNSET:
-            field_dict["address"] = address
-        if agreement is not UNSET:
-            field_dict["agreement"] = agreement
-        if consents is not UNSET:
-            field_dict["consents"] = consents
+        if self.salutation is not UNSET:
+            field_dict["salutation"] = self.salutation
+        if self.gender is not UNSET:
+            field_dict["gender"] = (
+                self.gender.value
+                if isinstance(self.gender, PersonalInformationGender)
+                else self.gender
+            )
+        if self.first_name is not UNSET:
+            field_dict["first_name"] = self.first_name
+        if self.last_name is not UNSET:
+            field_dict["last_name"] = self.last_name
+        if self.pre_nominals is not UNSET:
+            field_dict["pre_nominals"] = self.pre_nominals
+        if self.post_nominals is not UNSET:
+            field_dict["post_nominals"] = self.post_nominals
+        if self.birthdate is not UNSET:
+            field_dict["birthdate"] = (
+                self.birthdate.isoformat()
+                if isinstance(self.birthdate, datetime.date)
+                else self.birthdate
+            )
+        if self.email is not UNSET:
+            field_dict["email"] = self.email
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.photo_url is not UNSET:
+            field_dict["photo_url"] = self.photo_url
+        if self.address is not UNSET:
+            field_dict["address"] = (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            )
+        if self.agreement is not UNSET:
+            field_dict["agreement"] = (
+                self.agreement.to_dict()
+                if isinstance(self.agreement, Agreement)
+                else self.agreement
+            )
+        if self.consents is not UNSET:
+            field_dict["consents"] = (
+                [(_d0.to_dict() if isinstance(_d0, Consents) else _d0) for _d0 in self.consents]
+                if isinstance(self.consents, list)
+                else self.consents
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
-        from ..models.agreement import Agreement
-        from ..models.consents import Consents
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        if not (isinstance(language_id, str)):
+            language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        d = dict(src_dict)
-        language_id = d.pop("language_id")
+        salutation = src_dict["salutation"] if "salutation" in src_dict else UNSET
+        if not (isinstance(salutation, str)) and salutation is not UNSET:
+            salutation = odd(salutation, _path, "salutation", "string", False, False)
 
-        salutation = d.pop("salutation", UNSET)
-
-        _gender = d.pop("gender", UNSET)
-        gender: PersonalInformationGender | Unset
-        if isinstance(_gender, Unset):
-            gender = UNSET
+        gender = src_dict["gender"] if "gender" in src_dict else UNSET
+        if type(gender) is int:
+            gender = PersonalInformationGender(gender)
         else:
-            gender = PersonalInformationGender(_gender)
+            gender = odd(gender, _path, "gender", "PersonalInformationGender", False, False)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = src_dict["first_name"] if "first_name" in src_dict else UNSET
+        if not (isinstance(first_name, str)) and first_name is not UNSET:
+            first_name = odd(first_name, _path, "first_name", "string", False, False)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        if not (isinstance(last_name, str)) and last_name is not UNSET:
+            last_name = odd(last_name, _path, "last_name", "string", False, False)
 
-        pre_nominals = d.pop("pre_nominals", UNSET)
+        pre_nominals = src_dict["pre_nominals"] if "pre_nominals" in src_dict else UNSET
+        if not (isinstance(pre_nominals, str)) and pre_nominals is not UNSET:
+            pre_nominals = odd(pre_nominals, _path, "pre_nominals", "string", False, False)
 
-        post_nominals = d.pop("post_nominals", UNSET)
+        post_nominals = src_dict["post_nominals"] if "post_nominals" in src_dict else UNSET
+        if not (isinstance(post_nominals, str)) and post_nominals is not UNSET:
+            post_nominals = odd(post_nominals, _path, "post_nominals", "string", False, False)
 
-        _birthdate = d.pop("birthdate", UNSET)
-        birthdate: datetime.date | Unset
-        if isinstance(_birthdate, Unset):
-            birthdate = UNSET
+        birthdate = src_dict["birthdate"] if "birthdate" in src_dict else UNSET
+        if isinstance(birthdate, str):
+            birthdate = read_date(birthdate, _path, "birthdate")
         else:
-            birthdate = datetime.date.fromisoformat(_birthdate)
+            birthdate = odd(birthdate, _path, "birthdate", "date", False, False)
 
-        email = d.pop("email", UNSET)
+        email = src_dict["email"] if "email" in src_dict else UNSET
+        if not (isinstance(email, str)) and email is not UNSET:
+            email = odd(email, _path, "email", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        if not (isinstance(phone, str)) and phone is not UNSET:
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        photo_url = d.pop("photo_url", UNSET)
+        photo_url = src_dict["photo_url"] if "photo_url" in src_dict else UNSET
+        if not (isinstance(photo_url, str)) and photo_url is not UNSET:
+            photo_url = odd(photo_url, _path, "photo_url", "string", False, False)
 
-        _address = d.pop("address", UNSET)
-        address: Address | Unset
-        if isinstance(_address, Unset):
-            address = UNSET
+        address = src_dict["address"] if "address" in src_dict else UNSET
+        if isinstance(address, dict):
+            address = Address.from_dict(address, (_path, "address"))
         else:
-            address = Address.from_dict(_address)
+            address = odd(address, _path, "address", "Address", False, False)
 
-        _agreement = d.pop("agreement", UNSET)
-        agreement: Agreement | Unset
-        if isinstance(_agreement, Unset):
-            agreement = UNSET
+        agreement = src_dict["agreement"] if "agreement" in src_dict else UNSET
+        if isinstance(agreement, dict):
+            agreement = Agreement.from_dict(agreement, (_path, "agreement"))
         else:
-            agreement = Agreement.from_dict(_agreement)
+            agreement = odd(agreement, _path, "agreement", "Agreement", False, False)
 
-        _consents = d.pop("consents", UNSET)
-        consents: list[Consents] | Unset = UNSET
-        if _consents is not UNSET:
-            consents = []
-            for consents_item_data in _consents:
-                consents_item = Consents.from_dict(consents_item_data)
-
-                consents.append(consents_item)
+        consents = src_dict["consents"] if "consents" in src_dict else UNSET
+        if isinstance(consents, list):
+            _p0 = (_path, "consents")
+            _l0 = []
+            for _i0, _v0 in enumerate(consents):
+                if isinstance(_v0, dict):
+                    _v0 = Consents.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Consents", True, False)
+                _l0.append(_v0)
+            consents = _l0
+        else:
+            consents = odd(consents, _path, "consents", "array", False, False)
 
         personal_information = cls(
-            language_id=language_id,
-            salutation=salutation,
-            gender=gender,
-            first_name=first_name,
-            last_name=last_name,
-            pre_nominals=pre_nominals,
-            post_nominals=post_nominals,
-            birthdate=birthdate,
-            email=email,
-            phone=phone,
-            store_id=store_id,
-            photo_url=photo_url,
-            address=address,
-            agreement=agreement,
-            consents=consents,
+            language_id,
+            salutation,
+            gender,
+            first_name,
+            last_name,
+            pre_nominals,
+            post_nominals,
+            birthdate,
+            email,
+            phone,
+            store_id,
+            photo_url,
+            address,
+            agreement,
+            consents,
         )
 
-        personal_information.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            personal_information.additional_properties = d
         return personal_information
 
     @property
@@ -264,3 +285,17 @@ class PersonalInformation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address, Agreement, Consents
+    from ..models.address import Address
+    from ..models.agreement import Agreement
+    from ..models.consents import Consents
+
+    _models_pending = False

@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PluId")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "list_code",
+        "code",
+    }
+)
 
 
 @_attrs_define
@@ -30,34 +39,39 @@ class PluId:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_code = self.list_code
-
-        code = self.code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "list_code": list_code,
-                "code": code,
+                "list_code": self.list_code,
+                "code": self.code,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        list_code = d.pop("list_code")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        list_code = src_dict["list_code"] if "list_code" in src_dict else UNSET
+        if not (isinstance(list_code, str)):
+            list_code = odd(list_code, _path, "list_code", "string", True, False)
 
-        code = d.pop("code")
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", True, False)
 
         plu_id = cls(
-            list_code=list_code,
-            code=code,
+            list_code,
+            code,
         )
 
-        plu_id.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            plu_id.additional_properties = d
         return plu_id
 
     @property

@@ -9,9 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.point_state import PointState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Point")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "point_type_id",
+        "partner_id",
+        "point_id",
+        "assigned_points",
+        "available_points",
+        "valid_to",
+        "state",
+        "created_at",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -53,96 +68,106 @@ class Point:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        point_type_id = self.point_type_id
-
-        partner_id = self.partner_id
-
-        point_id = self.point_id
-
-        assigned_points = self.assigned_points
-
-        available_points = self.available_points
-
-        valid_to = self.valid_to
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        created_at = self.created_at
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "point_type_id": point_type_id,
-                "partner_id": partner_id,
+                "customer_id": self.customer_id,
+                "point_type_id": self.point_type_id,
+                "partner_id": self.partner_id,
             }
         )
-        if point_id is not UNSET:
-            field_dict["point_id"] = point_id
-        if assigned_points is not UNSET:
-            field_dict["assigned_points"] = assigned_points
-        if available_points is not UNSET:
-            field_dict["available_points"] = available_points
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if state is not UNSET:
-            field_dict["state"] = state
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.point_id is not UNSET:
+            field_dict["point_id"] = self.point_id
+        if self.assigned_points is not UNSET:
+            field_dict["assigned_points"] = self.assigned_points
+        if self.available_points is not UNSET:
+            field_dict["available_points"] = self.available_points
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PointState) else self.state
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        point_type_id = d.pop("point_type_id")
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        if not (isinstance(point_type_id, str)):
+            point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        point_id = d.pop("point_id", UNSET)
+        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
+        if not (isinstance(point_id, str)) and point_id is not UNSET:
+            point_id = odd(point_id, _path, "point_id", "string", False, False)
 
-        assigned_points = d.pop("assigned_points", UNSET)
+        assigned_points = src_dict["assigned_points"] if "assigned_points" in src_dict else UNSET
+        if (
+            not (type(assigned_points) is float or type(assigned_points) is int)
+            and assigned_points is not UNSET
+        ):
+            assigned_points = odd(assigned_points, _path, "assigned_points", "number", False, False)
 
-        available_points = d.pop("available_points", UNSET)
+        available_points = src_dict["available_points"] if "available_points" in src_dict else UNSET
+        if (
+            not (type(available_points) is float or type(available_points) is int)
+            and available_points is not UNSET
+        ):
+            available_points = odd(
+                available_points, _path, "available_points", "number", False, False
+            )
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: PointState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PointState(state)
         else:
-            state = PointState(_state)
+            state = odd(state, _path, "state", "PointState", False, False)
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         point = cls(
-            customer_id=customer_id,
-            point_type_id=point_type_id,
-            partner_id=partner_id,
-            point_id=point_id,
-            assigned_points=assigned_points,
-            available_points=available_points,
-            valid_to=valid_to,
-            state=state,
-            created_at=created_at,
-            note=note,
+            customer_id,
+            point_type_id,
+            partner_id,
+            point_id,
+            assigned_points,
+            available_points,
+            valid_to,
+            state,
+            created_at,
+            note,
         )
 
-        point.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            point.additional_properties = d
         return point
 
     @property

@@ -8,9 +8,23 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PointHistoryRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "point_amount",
+        "point_operation_type",
+        "point_operation_note",
+        "point_type_id",
+        "partner_id",
+        "store_id",
+        "point_history_record_time",
+        "extended_data",
+    }
+)
 
 
 @_attrs_define
@@ -49,82 +63,112 @@ class PointHistoryRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        point_amount = self.point_amount
-
-        point_operation_type = self.point_operation_type
-
-        point_operation_note = self.point_operation_note
-
-        point_type_id = self.point_type_id
-
-        partner_id = self.partner_id
-
-        store_id = self.store_id
-
-        point_history_record_time = self.point_history_record_time
-
-        extended_data = self.extended_data
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if point_amount is not UNSET:
-            field_dict["point_amount"] = point_amount
-        if point_operation_type is not UNSET:
-            field_dict["point_operation_type"] = point_operation_type
-        if point_operation_note is not UNSET:
-            field_dict["point_operation_note"] = point_operation_note
-        if point_type_id is not UNSET:
-            field_dict["point_type_id"] = point_type_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if point_history_record_time is not UNSET:
-            field_dict["point_history_record_time"] = point_history_record_time
-        if extended_data is not UNSET:
-            field_dict["extended_data"] = extended_data
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.point_amount is not UNSET:
+            field_dict["point_amount"] = self.point_amount
+        if self.point_operation_type is not UNSET:
+            field_dict["point_operation_type"] = self.point_operation_type
+        if self.point_operation_note is not UNSET:
+            field_dict["point_operation_note"] = self.point_operation_note
+        if self.point_type_id is not UNSET:
+            field_dict["point_type_id"] = self.point_type_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.point_history_record_time is not UNSET:
+            field_dict["point_history_record_time"] = self.point_history_record_time
+        if self.extended_data is not UNSET:
+            field_dict["extended_data"] = self.extended_data
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        point_amount = d.pop("point_amount", UNSET)
+        point_amount = src_dict["point_amount"] if "point_amount" in src_dict else UNSET
+        if (
+            not (type(point_amount) is float or type(point_amount) is int)
+            and point_amount is not UNSET
+        ):
+            point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
 
-        point_operation_type = d.pop("point_operation_type", UNSET)
+        point_operation_type = (
+            src_dict["point_operation_type"] if "point_operation_type" in src_dict else UNSET
+        )
+        if not (isinstance(point_operation_type, str)) and point_operation_type is not UNSET:
+            point_operation_type = odd(
+                point_operation_type, _path, "point_operation_type", "string", False, False
+            )
 
-        point_operation_note = d.pop("point_operation_note", UNSET)
+        point_operation_note = (
+            src_dict["point_operation_note"] if "point_operation_note" in src_dict else UNSET
+        )
+        if not (isinstance(point_operation_note, str)) and point_operation_note is not UNSET:
+            point_operation_note = odd(
+                point_operation_note, _path, "point_operation_note", "string", False, False
+            )
 
-        point_type_id = d.pop("point_type_id", UNSET)
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
+            point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        point_history_record_time = d.pop("point_history_record_time", UNSET)
+        point_history_record_time = (
+            src_dict["point_history_record_time"]
+            if "point_history_record_time" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(point_history_record_time, str))
+            and point_history_record_time is not UNSET
+        ):
+            point_history_record_time = odd(
+                point_history_record_time,
+                _path,
+                "point_history_record_time",
+                "string",
+                False,
+                False,
+            )
 
-        extended_data = d.pop("extended_data", UNSET)
+        extended_data = src_dict["extended_data"] if "extended_data" in src_dict else UNSET
+        if not (isinstance(extended_data, str)) and extended_data is not UNSET:
+            extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
 
         point_history_record = cls(
-            customer_id=customer_id,
-            point_amount=point_amount,
-            point_operation_type=point_operation_type,
-            point_operation_note=point_operation_note,
-            point_type_id=point_type_id,
-            partner_id=partner_id,
-            store_id=store_id,
-            point_history_record_time=point_history_record_time,
-            extended_data=extended_data,
+            customer_id,
+            point_amount,
+            point_operation_type,
+            point_operation_note,
+            point_type_id,
+            partner_id,
+            store_id,
+            point_history_record_time,
+            extended_data,
         )
 
-        point_history_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            point_history_record.additional_properties = d
         return point_history_record
 
     @property

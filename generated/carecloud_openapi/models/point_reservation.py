@@ -9,9 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.point_reservation_state import PointReservationState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PointReservation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "external_id",
+        "quantity",
+        "points_reservation_id",
+        "state",
+        "expiration",
+    }
+)
 
 
 @_attrs_define
@@ -44,68 +55,74 @@ class PointReservation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        external_id = self.external_id
-
-        quantity = self.quantity
-
-        points_reservation_id = self.points_reservation_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        expiration = self.expiration
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "external_id": external_id,
-                "quantity": quantity,
+                "customer_id": self.customer_id,
+                "external_id": self.external_id,
+                "quantity": self.quantity,
             }
         )
-        if points_reservation_id is not UNSET:
-            field_dict["points_reservation_id"] = points_reservation_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if expiration is not UNSET:
-            field_dict["expiration"] = expiration
+        if self.points_reservation_id is not UNSET:
+            field_dict["points_reservation_id"] = self.points_reservation_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PointReservationState) else self.state
+            )
+        if self.expiration is not UNSET:
+            field_dict["expiration"] = self.expiration
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_id = d.pop("external_id")
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        quantity = d.pop("quantity")
+        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
+        if not (type(quantity) is float or type(quantity) is int):
+            quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        points_reservation_id = d.pop("points_reservation_id", UNSET)
+        points_reservation_id = (
+            src_dict["points_reservation_id"] if "points_reservation_id" in src_dict else UNSET
+        )
+        if not (isinstance(points_reservation_id, str)) and points_reservation_id is not UNSET:
+            points_reservation_id = odd(
+                points_reservation_id, _path, "points_reservation_id", "string", False, False
+            )
 
-        _state = d.pop("state", UNSET)
-        state: PointReservationState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PointReservationState(state)
         else:
-            state = PointReservationState(_state)
+            state = odd(state, _path, "state", "PointReservationState", False, False)
 
-        expiration = d.pop("expiration", UNSET)
+        expiration = src_dict["expiration"] if "expiration" in src_dict else UNSET
+        if not (isinstance(expiration, str)) and expiration is not UNSET:
+            expiration = odd(expiration, _path, "expiration", "string", False, False)
 
         point_reservation = cls(
-            customer_id=customer_id,
-            external_id=external_id,
-            quantity=quantity,
-            points_reservation_id=points_reservation_id,
-            state=state,
-            expiration=expiration,
+            customer_id,
+            external_id,
+            quantity,
+            points_reservation_id,
+            state,
+            expiration,
         )
 
-        point_reservation.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            point_reservation.additional_properties = d
         return point_reservation
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostAssignCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_type_id",
+        "customer_id",
+        "card_number",
+    }
+)
 
 
 @_attrs_define
@@ -28,41 +36,46 @@ class PostAssignCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_type_id = self.card_type_id
-
-        customer_id = self.customer_id
-
-        card_number = self.card_number
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_type_id": card_type_id,
-                "customer_id": customer_id,
+                "card_type_id": self.card_type_id,
+                "customer_id": self.customer_id,
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_type_id = d.pop("card_type_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        if not (isinstance(card_type_id, str)):
+            card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        card_number = d.pop("card_number", UNSET)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
         post_assign_card_body = cls(
-            card_type_id=card_type_id,
-            customer_id=customer_id,
-            card_number=card_number,
+            card_type_id,
+            customer_id,
+            card_number,
         )
 
-        post_assign_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_assign_card_body.additional_properties = d
         return post_assign_card_body
 
     @property

@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.post_booking_busy_times_body_time_period import PostBookingBusyTimesBodyTimePeriod
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostBookingBusyTimesBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking_date",
+        "time_period",
+        "booking_ticket_id",
+        "booking_property_id",
+        "booking_property_value",
+    }
+)
 
 
 @_attrs_define
@@ -42,55 +52,80 @@ class PostBookingBusyTimesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        booking_date = self.booking_date
-
-        time_period = self.time_period.value
-
-        booking_ticket_id = self.booking_ticket_id
-
-        booking_property_id = self.booking_property_id
-
-        booking_property_value = self.booking_property_value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "booking_date": booking_date,
-                "time_period": time_period,
+                "booking_date": self.booking_date,
+                "time_period": (
+                    self.time_period.value
+                    if isinstance(self.time_period, PostBookingBusyTimesBodyTimePeriod)
+                    else self.time_period
+                ),
             }
         )
-        if booking_ticket_id is not UNSET:
-            field_dict["booking_ticket_id"] = booking_ticket_id
-        if booking_property_id is not UNSET:
-            field_dict["booking_property_id"] = booking_property_id
-        if booking_property_value is not UNSET:
-            field_dict["booking_property_value"] = booking_property_value
+        if self.booking_ticket_id is not UNSET:
+            field_dict["booking_ticket_id"] = self.booking_ticket_id
+        if self.booking_property_id is not UNSET:
+            field_dict["booking_property_id"] = self.booking_property_id
+        if self.booking_property_value is not UNSET:
+            field_dict["booking_property_value"] = self.booking_property_value
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        booking_date = d.pop("booking_date")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_date = src_dict["booking_date"] if "booking_date" in src_dict else UNSET
+        if not (isinstance(booking_date, str)):
+            booking_date = odd(booking_date, _path, "booking_date", "string", True, False)
 
-        time_period = PostBookingBusyTimesBodyTimePeriod(d.pop("time_period"))
+        time_period = src_dict["time_period"] if "time_period" in src_dict else UNSET
+        if isinstance(time_period, str):
+            time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
+        else:
+            time_period = odd(
+                time_period, _path, "time_period", "PostBookingBusyTimesBodyTimePeriod", True, False
+            )
 
-        booking_ticket_id = d.pop("booking_ticket_id", UNSET)
+        booking_ticket_id = (
+            src_dict["booking_ticket_id"] if "booking_ticket_id" in src_dict else UNSET
+        )
+        if not (isinstance(booking_ticket_id, str)) and booking_ticket_id is not UNSET:
+            booking_ticket_id = odd(
+                booking_ticket_id, _path, "booking_ticket_id", "string", False, False
+            )
 
-        booking_property_id = d.pop("booking_property_id", UNSET)
+        booking_property_id = (
+            src_dict["booking_property_id"] if "booking_property_id" in src_dict else UNSET
+        )
+        if not (isinstance(booking_property_id, str)) and booking_property_id is not UNSET:
+            booking_property_id = odd(
+                booking_property_id, _path, "booking_property_id", "string", False, False
+            )
 
-        booking_property_value = d.pop("booking_property_value", UNSET)
+        booking_property_value = (
+            src_dict["booking_property_value"] if "booking_property_value" in src_dict else UNSET
+        )
+        if not (isinstance(booking_property_value, str)) and booking_property_value is not UNSET:
+            booking_property_value = odd(
+                booking_property_value, _path, "booking_property_value", "string", False, False
+            )
 
         post_booking_busy_times_body = cls(
-            booking_date=booking_date,
-            time_period=time_period,
-            booking_ticket_id=booking_ticket_id,
-            booking_property_id=booking_property_id,
-            booking_property_value=booking_property_value,
+            booking_date,
+            time_period,
+            booking_ticket_id,
+            booking_property_id,
+            booking_property_value,
         )
 
-        post_booking_busy_times_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_booking_busy_times_body.additional_properties = d
         return post_booking_busy_times_body
 
     @property

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.chart_point_data import ChartPointData
 
 
 T = TypeVar("T", bound="PostBookingBusyTimesPostBookingBusyTimes200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "time_unit",
+        "chart_data",
+    }
+)
 
 
 @_attrs_define
@@ -31,47 +38,59 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        time_unit = self.time_unit
-
-        chart_data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.chart_data, Unset):
-            chart_data = []
-            for chart_data_item_data in self.chart_data:
-                chart_data_item = chart_data_item_data.to_dict()
-                chart_data.append(chart_data_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if time_unit is not UNSET:
-            field_dict["time_unit"] = time_unit
-        if chart_data is not UNSET:
-            field_dict["chart_data"] = chart_data
+        if self.time_unit is not UNSET:
+            field_dict["time_unit"] = self.time_unit
+        if self.chart_data is not UNSET:
+            field_dict["chart_data"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ChartPointData) else _d0)
+                    for _d0 in self.chart_data
+                ]
+                if isinstance(self.chart_data, list)
+                else self.chart_data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.chart_point_data import ChartPointData
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        time_unit = src_dict["time_unit"] if "time_unit" in src_dict else UNSET
+        if not (isinstance(time_unit, str)) and time_unit is not UNSET:
+            time_unit = odd(time_unit, _path, "time_unit", "string", False, False)
 
-        d = dict(src_dict)
-        time_unit = d.pop("time_unit", UNSET)
-
-        _chart_data = d.pop("chart_data", UNSET)
-        chart_data: list[ChartPointData] | Unset = UNSET
-        if _chart_data is not UNSET:
-            chart_data = []
-            for chart_data_item_data in _chart_data:
-                chart_data_item = ChartPointData.from_dict(chart_data_item_data)
-
-                chart_data.append(chart_data_item)
+        chart_data = src_dict["chart_data"] if "chart_data" in src_dict else UNSET
+        if isinstance(chart_data, list):
+            _p0 = (_path, "chart_data")
+            _l0 = []
+            for _i0, _v0 in enumerate(chart_data):
+                if isinstance(_v0, dict):
+                    _v0 = ChartPointData.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ChartPointData", True, False)
+                _l0.append(_v0)
+            chart_data = _l0
+        else:
+            chart_data = odd(chart_data, _path, "chart_data", "array", False, False)
 
         post_booking_busy_times_post_booking_busy_times_200_response_data = cls(
-            time_unit=time_unit,
-            chart_data=chart_data,
+            time_unit,
+            chart_data,
         )
 
-        post_booking_busy_times_post_booking_busy_times_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_booking_busy_times_post_booking_busy_times_200_response_data.additional_properties = d
         return post_booking_busy_times_post_booking_busy_times_200_response_data
 
     @property
@@ -89,3 +108,15 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ChartPointData
+    from ..models.chart_point_data import ChartPointData
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostBookingPostBookings201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostBookingPostBookings201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        booking_id = self.booking_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if booking_id is not UNSET:
-            field_dict["booking_id"] = booking_id
+        if self.booking_id is not UNSET:
+            field_dict["booking_id"] = self.booking_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        booking_id = d.pop("booking_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking_id = src_dict["booking_id"] if "booking_id" in src_dict else UNSET
+        if not (isinstance(booking_id, str)) and booking_id is not UNSET:
+            booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 
         post_booking_post_bookings_201_response_data = cls(
-            booking_id=booking_id,
+            booking_id,
         )
 
-        post_booking_post_bookings_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_booking_post_bookings_201_response_data.additional_properties = d
         return post_booking_post_bookings_201_response_data
 
     @property

@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_brand import ProductBrand
 
 
 T = TypeVar("T", bound="PostBulkProductBrandsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_brands",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -34,52 +41,69 @@ class PostBulkProductBrandsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_brands = []
-        for product_brands_item_data in self.product_brands:
-            product_brands_item = product_brands_item_data.to_dict()
-            product_brands.append(product_brands_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_brands": product_brands,
+                "product_brands": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ProductBrand) else _d0)
+                        for _d0 in self.product_brands
+                    ]
+                    if isinstance(self.product_brands, list)
+                    else self.product_brands
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_brand import ProductBrand
-
-        d = dict(src_dict)
-        product_brands = []
-        _product_brands = d.pop("product_brands")
-        for product_brands_item_data in _product_brands:
-            product_brands_item = ProductBrand.from_dict(product_brands_item_data)
-
-            product_brands.append(product_brands_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_brands = src_dict["product_brands"] if "product_brands" in src_dict else UNSET
+        if isinstance(product_brands, list):
+            _p0 = (_path, "product_brands")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_brands):
+                if isinstance(_v0, dict):
+                    _v0 = ProductBrand.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductBrand", True, False)
+                _l0.append(_v0)
+            product_brands = _l0
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            product_brands = odd(product_brands, _path, "product_brands", "array", True, False)
+
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
+        else:
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_bulk_product_brands_body = cls(
-            product_brands=product_brands,
-            error_processing=error_processing,
+            product_brands,
+            error_processing,
         )
 
-        post_bulk_product_brands_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_bulk_product_brands_body.additional_properties = d
         return post_bulk_product_brands_body
 
     @property
@@ -97,3 +121,15 @@ class PostBulkProductBrandsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductBrand
+    from ..models.product_brand import ProductBrand
+
+    _models_pending = False

@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_group import ProductGroup
 
 
 T = TypeVar("T", bound="PostBulkProductGroupsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_groups",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -34,52 +41,69 @@ class PostBulkProductGroupsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_groups = []
-        for product_groups_item_data in self.product_groups:
-            product_groups_item = product_groups_item_data.to_dict()
-            product_groups.append(product_groups_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_groups": product_groups,
+                "product_groups": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ProductGroup) else _d0)
+                        for _d0 in self.product_groups
+                    ]
+                    if isinstance(self.product_groups, list)
+                    else self.product_groups
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_group import ProductGroup
-
-        d = dict(src_dict)
-        product_groups = []
-        _product_groups = d.pop("product_groups")
-        for product_groups_item_data in _product_groups:
-            product_groups_item = ProductGroup.from_dict(product_groups_item_data)
-
-            product_groups.append(product_groups_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_groups = src_dict["product_groups"] if "product_groups" in src_dict else UNSET
+        if isinstance(product_groups, list):
+            _p0 = (_path, "product_groups")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_groups):
+                if isinstance(_v0, dict):
+                    _v0 = ProductGroup.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductGroup", True, False)
+                _l0.append(_v0)
+            product_groups = _l0
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            product_groups = odd(product_groups, _path, "product_groups", "array", True, False)
+
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
+        else:
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_bulk_product_groups_body = cls(
-            product_groups=product_groups,
-            error_processing=error_processing,
+            product_groups,
+            error_processing,
         )
 
-        post_bulk_product_groups_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_bulk_product_groups_body.additional_properties = d
         return post_bulk_product_groups_body
 
     @property
@@ -97,3 +121,15 @@ class PostBulkProductGroupsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductGroup
+    from ..models.product_group import ProductGroup
+
+    _models_pending = False

@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_reservation_price import ProductReservationPrice
 
 
 T = TypeVar("T", bound="PostBulkProductReservationPricesBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_prices",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -34,54 +41,80 @@ class PostBulkProductReservationPricesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_prices = []
-        for product_reservation_prices_item_data in self.product_reservation_prices:
-            product_reservation_prices_item = product_reservation_prices_item_data.to_dict()
-            product_reservation_prices.append(product_reservation_prices_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation_prices": product_reservation_prices,
+                "product_reservation_prices": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ProductReservationPrice) else _d0)
+                        for _d0 in self.product_reservation_prices
+                    ]
+                    if isinstance(self.product_reservation_prices, list)
+                    else self.product_reservation_prices
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation_price import ProductReservationPrice
-
-        d = dict(src_dict)
-        product_reservation_prices = []
-        _product_reservation_prices = d.pop("product_reservation_prices")
-        for product_reservation_prices_item_data in _product_reservation_prices:
-            product_reservation_prices_item = ProductReservationPrice.from_dict(
-                product_reservation_prices_item_data
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_prices = (
+            src_dict["product_reservation_prices"]
+            if "product_reservation_prices" in src_dict
+            else UNSET
+        )
+        if isinstance(product_reservation_prices, list):
+            _p0 = (_path, "product_reservation_prices")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservation_prices):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationPrice.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationPrice", True, False)
+                _l0.append(_v0)
+            product_reservation_prices = _l0
+        else:
+            product_reservation_prices = odd(
+                product_reservation_prices,
+                _path,
+                "product_reservation_prices",
+                "array",
+                True,
+                False,
             )
 
-            product_reservation_prices.append(product_reservation_prices_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_bulk_product_reservation_prices_body = cls(
-            product_reservation_prices=product_reservation_prices,
-            error_processing=error_processing,
+            product_reservation_prices,
+            error_processing,
         )
 
-        post_bulk_product_reservation_prices_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_bulk_product_reservation_prices_body.additional_properties = d
         return post_bulk_product_reservation_prices_body
 
     @property
@@ -99,3 +132,15 @@ class PostBulkProductReservationPricesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductReservationPrice
+    from ..models.product_reservation_price import ProductReservationPrice
+
+    _models_pending = False

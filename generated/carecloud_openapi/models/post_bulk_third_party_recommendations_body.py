@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.third_party_recommendation import ThirdPartyRecommendation
 
 
 T = TypeVar("T", bound="PostBulkThirdPartyRecommendationsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "third_party_recommendations",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -35,54 +42,80 @@ class PostBulkThirdPartyRecommendationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        third_party_recommendations = []
-        for third_party_recommendations_item_data in self.third_party_recommendations:
-            third_party_recommendations_item = third_party_recommendations_item_data.to_dict()
-            third_party_recommendations.append(third_party_recommendations_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "third_party_recommendations": third_party_recommendations,
+                "third_party_recommendations": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ThirdPartyRecommendation) else _d0)
+                        for _d0 in self.third_party_recommendations
+                    ]
+                    if isinstance(self.third_party_recommendations, list)
+                    else self.third_party_recommendations
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.third_party_recommendation import ThirdPartyRecommendation
-
-        d = dict(src_dict)
-        third_party_recommendations = []
-        _third_party_recommendations = d.pop("third_party_recommendations")
-        for third_party_recommendations_item_data in _third_party_recommendations:
-            third_party_recommendations_item = ThirdPartyRecommendation.from_dict(
-                third_party_recommendations_item_data
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        third_party_recommendations = (
+            src_dict["third_party_recommendations"]
+            if "third_party_recommendations" in src_dict
+            else UNSET
+        )
+        if isinstance(third_party_recommendations, list):
+            _p0 = (_path, "third_party_recommendations")
+            _l0 = []
+            for _i0, _v0 in enumerate(third_party_recommendations):
+                if isinstance(_v0, dict):
+                    _v0 = ThirdPartyRecommendation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ThirdPartyRecommendation", True, False)
+                _l0.append(_v0)
+            third_party_recommendations = _l0
+        else:
+            third_party_recommendations = odd(
+                third_party_recommendations,
+                _path,
+                "third_party_recommendations",
+                "array",
+                True,
+                False,
             )
 
-            third_party_recommendations.append(third_party_recommendations_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_bulk_third_party_recommendations_body = cls(
-            third_party_recommendations=third_party_recommendations,
-            error_processing=error_processing,
+            third_party_recommendations,
+            error_processing,
         )
 
-        post_bulk_third_party_recommendations_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_bulk_third_party_recommendations_body.additional_properties = d
         return post_bulk_third_party_recommendations_body
 
     @property
@@ -100,3 +133,15 @@ class PostBulkThirdPartyRecommendationsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ThirdPartyRecommendation
+    from ..models.third_party_recommendation import ThirdPartyRecommendation
+
+    _models_pending = False

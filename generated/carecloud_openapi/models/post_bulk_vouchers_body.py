@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.voucher_batch import VoucherBatch
 
 
 T = TypeVar("T", bound="PostBulkVouchersBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "vouchers",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -34,52 +41,69 @@ class PostBulkVouchersBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        vouchers = []
-        for vouchers_item_data in self.vouchers:
-            vouchers_item = vouchers_item_data.to_dict()
-            vouchers.append(vouchers_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "vouchers": vouchers,
+                "vouchers": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, VoucherBatch) else _d0)
+                        for _d0 in self.vouchers
+                    ]
+                    if isinstance(self.vouchers, list)
+                    else self.vouchers
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.voucher_batch import VoucherBatch
-
-        d = dict(src_dict)
-        vouchers = []
-        _vouchers = d.pop("vouchers")
-        for vouchers_item_data in _vouchers:
-            vouchers_item = VoucherBatch.from_dict(vouchers_item_data)
-
-            vouchers.append(vouchers_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        if isinstance(vouchers, list):
+            _p0 = (_path, "vouchers")
+            _l0 = []
+            for _i0, _v0 in enumerate(vouchers):
+                if isinstance(_v0, dict):
+                    _v0 = VoucherBatch.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "VoucherBatch", True, False)
+                _l0.append(_v0)
+            vouchers = _l0
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            vouchers = odd(vouchers, _path, "vouchers", "array", True, False)
+
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
+        else:
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_bulk_vouchers_body = cls(
-            vouchers=vouchers,
-            error_processing=error_processing,
+            vouchers,
+            error_processing,
         )
 
-        post_bulk_vouchers_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_bulk_vouchers_body.additional_properties = d
         return post_bulk_vouchers_body
 
     @property
@@ -97,3 +121,15 @@ class PostBulkVouchersBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, VoucherBatch
+    from ..models.voucher_batch import VoucherBatch
+
+    _models_pending = False

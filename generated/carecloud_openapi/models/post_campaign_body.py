@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.campaign import Campaign
 
 
 T = TypeVar("T", bound="PostCampaignBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PostCampaignBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign = self.campaign.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign": campaign,
+                "campaign": (
+                    self.campaign.to_dict()
+                    if isinstance(self.campaign, Campaign)
+                    else self.campaign
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign import Campaign
-
-        d = dict(src_dict)
-        campaign = Campaign.from_dict(d.pop("campaign"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign = src_dict["campaign"] if "campaign" in src_dict else UNSET
+        if isinstance(campaign, dict):
+            campaign = Campaign.from_dict(campaign, (_path, "campaign"))
+        else:
+            campaign = odd(campaign, _path, "campaign", "Campaign", True, False)
 
         post_campaign_body = cls(
-            campaign=campaign,
+            campaign,
         )
 
-        post_campaign_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_body.additional_properties = d
         return post_campaign_body
 
     @property
@@ -67,3 +88,15 @@ class PostCampaignBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Campaign
+    from ..models.campaign import Campaign
+
+    _models_pending = False

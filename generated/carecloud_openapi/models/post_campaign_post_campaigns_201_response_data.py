@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCampaignPostCampaigns201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostCampaignPostCampaigns201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
+        if self.campaign_id is not UNSET:
+            field_dict["campaign_id"] = self.campaign_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
+            campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
         post_campaign_post_campaigns_201_response_data = cls(
-            campaign_id=campaign_id,
+            campaign_id,
         )
 
-        post_campaign_post_campaigns_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_post_campaigns_201_response_data.additional_properties = d
         return post_campaign_post_campaigns_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.campaign_product import CampaignProduct
 
 
 T = TypeVar("T", bound="PostCampaignProductBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,47 @@ class PostCampaignProductBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product = self.campaign_product.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign_product": campaign_product,
+                "campaign_product": (
+                    self.campaign_product.to_dict()
+                    if isinstance(self.campaign_product, CampaignProduct)
+                    else self.campaign_product
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product import CampaignProduct
-
-        d = dict(src_dict)
-        campaign_product = CampaignProduct.from_dict(d.pop("campaign_product"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product = src_dict["campaign_product"] if "campaign_product" in src_dict else UNSET
+        if isinstance(campaign_product, dict):
+            campaign_product = CampaignProduct.from_dict(
+                campaign_product, (_path, "campaign_product")
+            )
+        else:
+            campaign_product = odd(
+                campaign_product, _path, "campaign_product", "CampaignProduct", True, False
+            )
 
         post_campaign_product_body = cls(
-            campaign_product=campaign_product,
+            campaign_product,
         )
 
-        post_campaign_product_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_body.additional_properties = d
         return post_campaign_product_body
 
     @property
@@ -67,3 +92,15 @@ class PostCampaignProductBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignProduct
+    from ..models.campaign_product import CampaignProduct
+
+    _models_pending = False

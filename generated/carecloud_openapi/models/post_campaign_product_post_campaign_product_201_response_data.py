@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCampaignProductPostCampaignProduct201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,35 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product_id = self.campaign_product_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if campaign_product_id is not UNSET:
-            field_dict["campaign_product_id"] = campaign_product_id
+        if self.campaign_product_id is not UNSET:
+            field_dict["campaign_product_id"] = self.campaign_product_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        campaign_product_id = d.pop("campaign_product_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_id = (
+            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
+        )
+        if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
+            campaign_product_id = odd(
+                campaign_product_id, _path, "campaign_product_id", "string", False, False
+            )
 
         post_campaign_product_post_campaign_product_201_response_data = cls(
-            campaign_product_id=campaign_product_id,
+            campaign_product_id,
         )
 
-        post_campaign_product_post_campaign_product_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_post_campaign_product_201_response_data.additional_properties = d
         return post_campaign_product_post_campaign_product_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.campaign_product_store_record import CampaignProductStoreRecord
 
 
 T = TypeVar("T", bound="PostCampaignProductStoreRecordBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product_store_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,32 +34,56 @@ class PostCampaignProductStoreRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product_store_record = self.campaign_product_store_record.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "campaign_product_store_record": campaign_product_store_record,
+                "campaign_product_store_record": (
+                    self.campaign_product_store_record.to_dict()
+                    if isinstance(self.campaign_product_store_record, CampaignProductStoreRecord)
+                    else self.campaign_product_store_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.campaign_product_store_record import CampaignProductStoreRecord
-
-        d = dict(src_dict)
-        campaign_product_store_record = CampaignProductStoreRecord.from_dict(
-            d.pop("campaign_product_store_record")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_store_record = (
+            src_dict["campaign_product_store_record"]
+            if "campaign_product_store_record" in src_dict
+            else UNSET
         )
+        if isinstance(campaign_product_store_record, dict):
+            campaign_product_store_record = CampaignProductStoreRecord.from_dict(
+                campaign_product_store_record, (_path, "campaign_product_store_record")
+            )
+        else:
+            campaign_product_store_record = odd(
+                campaign_product_store_record,
+                _path,
+                "campaign_product_store_record",
+                "CampaignProductStoreRecord",
+                True,
+                False,
+            )
 
         post_campaign_product_store_record_body = cls(
-            campaign_product_store_record=campaign_product_store_record,
+            campaign_product_store_record,
         )
 
-        post_campaign_product_store_record_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_store_record_body.additional_properties = d
         return post_campaign_product_store_record_body
 
     @property
@@ -69,3 +101,15 @@ class PostCampaignProductStoreRecordBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CampaignProductStoreRecord
+    from ..models.campaign_product_store_record import CampaignProductStoreRecord
+
+    _models_pending = False

@@ -8,10 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar(
     "T", bound="PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "campaign_product_store_record_id",
+    }
 )
 
 
@@ -27,26 +33,45 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_product_store_record_id = self.campaign_product_store_record_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if campaign_product_store_record_id is not UNSET:
-            field_dict["campaign_product_store_record_id"] = campaign_product_store_record_id
+        if self.campaign_product_store_record_id is not UNSET:
+            field_dict["campaign_product_store_record_id"] = self.campaign_product_store_record_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        campaign_product_store_record_id = d.pop("campaign_product_store_record_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        campaign_product_store_record_id = (
+            src_dict["campaign_product_store_record_id"]
+            if "campaign_product_store_record_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(campaign_product_store_record_id, str))
+            and campaign_product_store_record_id is not UNSET
+        ):
+            campaign_product_store_record_id = odd(
+                campaign_product_store_record_id,
+                _path,
+                "campaign_product_store_record_id",
+                "string",
+                False,
+                False,
+            )
 
         post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data = cls(
-            campaign_product_store_record_id=campaign_product_store_record_id,
+            campaign_product_store_record_id,
         )
 
-        post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data.additional_properties = d
         return post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.card import Card
 
 
 T = TypeVar("T", bound="PostCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,39 @@ class PostCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card = self.card.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card": card,
+                "card": (self.card.to_dict() if isinstance(self.card, Card) else self.card),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.card import Card
-
-        d = dict(src_dict)
-        card = Card.from_dict(d.pop("card"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card = src_dict["card"] if "card" in src_dict else UNSET
+        if isinstance(card, dict):
+            card = Card.from_dict(card, (_path, "card"))
+        else:
+            card = odd(card, _path, "card", "Card", True, False)
 
         post_card_body = cls(
-            card=card,
+            card,
         )
 
-        post_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_card_body.additional_properties = d
         return post_card_body
 
     @property
@@ -67,3 +84,15 @@ class PostCardBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Card
+    from ..models.card import Card
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCardPostCards201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostCardPostCards201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_id = self.card_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if card_id is not UNSET:
-            field_dict["card_id"] = card_id
+        if self.card_id is not UNSET:
+            field_dict["card_id"] = self.card_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_id = d.pop("card_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        if not (isinstance(card_id, str)) and card_id is not UNSET:
+            card_id = odd(card_id, _path, "card_id", "string", False, False)
 
         post_card_post_cards_201_response_data = cls(
-            card_id=card_id,
+            card_id,
         )
 
-        post_card_post_cards_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_card_post_cards_201_response_data.additional_properties = d
         return post_card_post_cards_201_response_data
 
     @property

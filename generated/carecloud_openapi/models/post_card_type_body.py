@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.card_type import CardType
 
 
 T = TypeVar("T", bound="PostCardTypeBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_type",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PostCardTypeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_type = self.card_type.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_type": card_type,
+                "card_type": (
+                    self.card_type.to_dict()
+                    if isinstance(self.card_type, CardType)
+                    else self.card_type
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.card_type import CardType
-
-        d = dict(src_dict)
-        card_type = CardType.from_dict(d.pop("card_type"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type = src_dict["card_type"] if "card_type" in src_dict else UNSET
+        if isinstance(card_type, dict):
+            card_type = CardType.from_dict(card_type, (_path, "card_type"))
+        else:
+            card_type = odd(card_type, _path, "card_type", "CardType", True, False)
 
         post_card_type_body = cls(
-            card_type=card_type,
+            card_type,
         )
 
-        post_card_type_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_card_type_body.additional_properties = d
         return post_card_type_body
 
     @property
@@ -67,3 +88,15 @@ class PostCardTypeBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CardType
+    from ..models.card_type import CardType
+
+    _models_pending = False

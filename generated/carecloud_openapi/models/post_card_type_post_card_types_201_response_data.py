@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCardTypePostCardTypes201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_type_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostCardTypePostCardTypes201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_type_id = self.card_type_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if card_type_id is not UNSET:
-            field_dict["card_type_id"] = card_type_id
+        if self.card_type_id is not UNSET:
+            field_dict["card_type_id"] = self.card_type_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_type_id = d.pop("card_type_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
+            card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 
         post_card_type_post_card_types_201_response_data = cls(
-            card_type_id=card_type_id,
+            card_type_id,
         )
 
-        post_card_type_post_card_types_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_card_type_post_card_types_201_response_data.additional_properties = d
         return post_card_type_post_card_types_201_response_data
 
     @property

@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCreditDepositBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "amount",
+        "customer_id",
+        "partner_id",
+        "credit_type_id",
+        "currency_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -40,61 +51,66 @@ class PostCreditDepositBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        amount = self.amount
-
-        customer_id = self.customer_id
-
-        partner_id = self.partner_id
-
-        credit_type_id = self.credit_type_id
-
-        currency_id = self.currency_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "amount": amount,
-                "customer_id": customer_id,
-                "partner_id": partner_id,
+                "amount": self.amount,
+                "customer_id": self.customer_id,
+                "partner_id": self.partner_id,
             }
         )
-        if credit_type_id is not UNSET:
-            field_dict["credit_type_id"] = credit_type_id
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.credit_type_id is not UNSET:
+            field_dict["credit_type_id"] = self.credit_type_id
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        amount = d.pop("amount")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_type_id = d.pop("credit_type_id", UNSET)
+        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
+        if not (isinstance(credit_type_id, str)) and credit_type_id is not UNSET:
+            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", False, False)
 
-        currency_id = d.pop("currency_id", UNSET)
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         post_credit_deposit_body = cls(
-            amount=amount,
-            customer_id=customer_id,
-            partner_id=partner_id,
-            credit_type_id=credit_type_id,
-            currency_id=currency_id,
-            note=note,
+            amount,
+            customer_id,
+            partner_id,
+            credit_type_id,
+            currency_id,
+            note,
         )
 
-        post_credit_deposit_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_credit_deposit_body.additional_properties = d
         return post_credit_deposit_body
 
     @property

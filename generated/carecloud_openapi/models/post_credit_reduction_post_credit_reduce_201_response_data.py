@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCreditReductionPostCreditReduce201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "credit_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostCreditReductionPostCreditReduce201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credit_id = self.credit_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
+        if self.credit_id is not UNSET:
+            field_dict["credit_id"] = self.credit_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        credit_id = d.pop("credit_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
+        if not (isinstance(credit_id, str)) and credit_id is not UNSET:
+            credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
         post_credit_reduction_post_credit_reduce_201_response_data = cls(
-            credit_id=credit_id,
+            credit_id,
         )
 
-        post_credit_reduction_post_credit_reduce_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_credit_reduction_post_credit_reduce_201_response_data.additional_properties = d
         return post_credit_reduction_post_credit_reduce_201_response_data
 
     @property

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer import Customer
@@ -18,6 +18,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PostCustomerBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer",
+        "customer_source",
+        "autologin",
+        "password",
+        "social_network_credentials",
+        "property_records",
+        "referral_code",
+    }
+)
 
 
 @_attrs_define
@@ -51,94 +63,131 @@ class PostCustomerBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer = self.customer.to_dict()
-
-        customer_source = self.customer_source.to_dict()
-
-        autologin = self.autologin
-
-        password = self.password
-
-        social_network_credentials: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.social_network_credentials, Unset):
-            social_network_credentials = self.social_network_credentials.to_dict()
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
-        referral_code = self.referral_code
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer": customer,
-                "customer_source": customer_source,
-                "autologin": autologin,
+                "customer": (
+                    self.customer.to_dict()
+                    if isinstance(self.customer, Customer)
+                    else self.customer
+                ),
+                "customer_source": (
+                    self.customer_source.to_dict()
+                    if isinstance(self.customer_source, CustomerSourceRecord)
+                    else self.customer_source
+                ),
+                "autologin": self.autologin,
             }
         )
-        if password is not UNSET:
-            field_dict["password"] = password
-        if social_network_credentials is not UNSET:
-            field_dict["social_network_credentials"] = social_network_credentials
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
-        if referral_code is not UNSET:
-            field_dict["referral_code"] = referral_code
+        if self.password is not UNSET:
+            field_dict["password"] = self.password
+        if self.social_network_credentials is not UNSET:
+            field_dict["social_network_credentials"] = (
+                self.social_network_credentials.to_dict()
+                if isinstance(self.social_network_credentials, SocialNetworkCredentials)
+                else self.social_network_credentials
+            )
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
+        if self.referral_code is not UNSET:
+            field_dict["referral_code"] = self.referral_code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer import Customer
-        from ..models.customer_source_record import CustomerSourceRecord
-        from ..models.property_record import PropertyRecord
-        from ..models.social_network_credentials import SocialNetworkCredentials
-
-        d = dict(src_dict)
-        customer = Customer.from_dict(d.pop("customer"))
-
-        customer_source = CustomerSourceRecord.from_dict(d.pop("customer_source"))
-
-        autologin = d.pop("autologin")
-
-        password = d.pop("password", UNSET)
-
-        _social_network_credentials = d.pop("social_network_credentials", UNSET)
-        social_network_credentials: SocialNetworkCredentials | Unset
-        if isinstance(_social_network_credentials, Unset):
-            social_network_credentials = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer = src_dict["customer"] if "customer" in src_dict else UNSET
+        if isinstance(customer, dict):
+            customer = Customer.from_dict(customer, (_path, "customer"))
         else:
-            social_network_credentials = SocialNetworkCredentials.from_dict(
-                _social_network_credentials
+            customer = odd(customer, _path, "customer", "Customer", True, False)
+
+        customer_source = src_dict["customer_source"] if "customer_source" in src_dict else UNSET
+        if isinstance(customer_source, dict):
+            customer_source = CustomerSourceRecord.from_dict(
+                customer_source, (_path, "customer_source")
+            )
+        else:
+            customer_source = odd(
+                customer_source, _path, "customer_source", "CustomerSourceRecord", True, False
             )
 
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
+        autologin = src_dict["autologin"] if "autologin" in src_dict else UNSET
+        if not (type(autologin) is bool):
+            autologin = odd(autologin, _path, "autologin", "boolean", True, False)
 
-                property_records.append(property_records_item)
+        password = src_dict["password"] if "password" in src_dict else UNSET
+        if not (isinstance(password, str)) and password is not UNSET:
+            password = odd(password, _path, "password", "string", False, False)
 
-        referral_code = d.pop("referral_code", UNSET)
+        social_network_credentials = (
+            src_dict["social_network_credentials"]
+            if "social_network_credentials" in src_dict
+            else UNSET
+        )
+        if isinstance(social_network_credentials, dict):
+            social_network_credentials = SocialNetworkCredentials.from_dict(
+                social_network_credentials, (_path, "social_network_credentials")
+            )
+        else:
+            social_network_credentials = odd(
+                social_network_credentials,
+                _path,
+                "social_network_credentials",
+                "SocialNetworkCredentials",
+                False,
+                False,
+            )
+
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
+
+        referral_code = src_dict["referral_code"] if "referral_code" in src_dict else UNSET
+        if not (isinstance(referral_code, str)) and referral_code is not UNSET:
+            referral_code = odd(referral_code, _path, "referral_code", "string", False, False)
 
         post_customer_body = cls(
-            customer=customer,
-            customer_source=customer_source,
-            autologin=autologin,
-            password=password,
-            social_network_credentials=social_network_credentials,
-            property_records=property_records,
-            referral_code=referral_code,
+            customer,
+            customer_source,
+            autologin,
+            password,
+            social_network_credentials,
+            property_records,
+            referral_code,
         )
 
-        post_customer_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_body.additional_properties = d
         return post_customer_body
 
     @property
@@ -156,3 +205,18 @@ class PostCustomerBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Customer, CustomerSourceRecord, PropertyRecord, SocialNetworkCredentials
+    from ..models.customer import Customer
+    from ..models.customer_source_record import CustomerSourceRecord
+    from ..models.property_record import PropertyRecord
+    from ..models.social_network_credentials import SocialNetworkCredentials
+
+    _models_pending = False

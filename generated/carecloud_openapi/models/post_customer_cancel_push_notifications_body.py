@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCustomerCancelPushNotificationsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "external_application_id",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -31,41 +39,50 @@ class PostCustomerCancelPushNotificationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        external_application_id = self.external_application_id
-
-        push_token = self.push_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "external_application_id": external_application_id,
+                "customer_id": self.customer_id,
+                "external_application_id": self.external_application_id,
             }
         )
-        if push_token is not UNSET:
-            field_dict["push_token"] = push_token
+        if self.push_token is not UNSET:
+            field_dict["push_token"] = self.push_token
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_application_id = d.pop("external_application_id")
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        push_token = d.pop("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
+            push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         post_customer_cancel_push_notifications_body = cls(
-            customer_id=customer_id,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            customer_id,
+            external_application_id,
+            push_token,
         )
 
-        post_customer_cancel_push_notifications_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_cancel_push_notifications_body.additional_properties = d
         return post_customer_cancel_push_notifications_body
 
     @property

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.agreement import Agreement
@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PostCustomerNewslettersSignUpBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "contact",
+        "customer_source_id",
+        "agreements",
+        "language_id",
+        "partner_records",
+    }
+)
 
 
 @_attrs_define
@@ -42,77 +52,91 @@ class PostCustomerNewslettersSignUpBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        contact = self.contact
-
-        customer_source_id = self.customer_source_id
-
-        agreements: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.agreements, Unset):
-            agreements = self.agreements.to_dict()
-
-        language_id = self.language_id
-
-        partner_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.partner_records, Unset):
-            partner_records = []
-            for partner_records_item_data in self.partner_records:
-                partner_records_item = partner_records_item_data.to_dict()
-                partner_records.append(partner_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "contact": contact,
-                "customer_source_id": customer_source_id,
+                "contact": self.contact,
+                "customer_source_id": self.customer_source_id,
             }
         )
-        if agreements is not UNSET:
-            field_dict["agreements"] = agreements
-        if language_id is not UNSET:
-            field_dict["language_id"] = language_id
-        if partner_records is not UNSET:
-            field_dict["partner_records"] = partner_records
+        if self.agreements is not UNSET:
+            field_dict["agreements"] = (
+                self.agreements.to_dict()
+                if isinstance(self.agreements, Agreement)
+                else self.agreements
+            )
+        if self.language_id is not UNSET:
+            field_dict["language_id"] = self.language_id
+        if self.partner_records is not UNSET:
+            field_dict["partner_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PartnerRecord) else _d0)
+                    for _d0 in self.partner_records
+                ]
+                if isinstance(self.partner_records, list)
+                else self.partner_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.agreement import Agreement
-        from ..models.partner_record import PartnerRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        contact = src_dict["contact"] if "contact" in src_dict else UNSET
+        if not (isinstance(contact, str)):
+            contact = odd(contact, _path, "contact", "string", True, False)
 
-        d = dict(src_dict)
-        contact = d.pop("contact")
+        customer_source_id = (
+            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_source_id, str)):
+            customer_source_id = odd(
+                customer_source_id, _path, "customer_source_id", "string", True, False
+            )
 
-        customer_source_id = d.pop("customer_source_id")
-
-        _agreements = d.pop("agreements", UNSET)
-        agreements: Agreement | Unset
-        if isinstance(_agreements, Unset):
-            agreements = UNSET
+        agreements = src_dict["agreements"] if "agreements" in src_dict else UNSET
+        if isinstance(agreements, dict):
+            agreements = Agreement.from_dict(agreements, (_path, "agreements"))
         else:
-            agreements = Agreement.from_dict(_agreements)
+            agreements = odd(agreements, _path, "agreements", "Agreement", False, False)
 
-        language_id = d.pop("language_id", UNSET)
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        if not (isinstance(language_id, str)) and language_id is not UNSET:
+            language_id = odd(language_id, _path, "language_id", "string", False, False)
 
-        _partner_records = d.pop("partner_records", UNSET)
-        partner_records: list[PartnerRecord] | Unset = UNSET
-        if _partner_records is not UNSET:
-            partner_records = []
-            for partner_records_item_data in _partner_records:
-                partner_records_item = PartnerRecord.from_dict(partner_records_item_data)
-
-                partner_records.append(partner_records_item)
+        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
+        if isinstance(partner_records, list):
+            _p0 = (_path, "partner_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(partner_records):
+                if isinstance(_v0, dict):
+                    _v0 = PartnerRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
+                _l0.append(_v0)
+            partner_records = _l0
+        else:
+            partner_records = odd(partner_records, _path, "partner_records", "array", False, False)
 
         post_customer_newsletters_sign_up_body = cls(
-            contact=contact,
-            customer_source_id=customer_source_id,
-            agreements=agreements,
-            language_id=language_id,
-            partner_records=partner_records,
+            contact,
+            customer_source_id,
+            agreements,
+            language_id,
+            partner_records,
         )
 
-        post_customer_newsletters_sign_up_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_newsletters_sign_up_body.additional_properties = d
         return post_customer_newsletters_sign_up_body
 
     @property
@@ -130,3 +154,16 @@ class PostCustomerNewslettersSignUpBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Agreement, PartnerRecord
+    from ..models.agreement import Agreement
+    from ..models.partner_record import PartnerRecord
+
+    _models_pending = False

@@ -8,11 +8,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.device import Device
 
 
 T = TypeVar("T", bound="PostCustomerSetPushNotificationsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "device",
+        "external_application_id",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -35,48 +46,63 @@ class PostCustomerSetPushNotificationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        device = self.device.to_dict()
-
-        external_application_id = self.external_application_id
-
-        push_token = self.push_token
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "device": device,
-                "external_application_id": external_application_id,
-                "push_token": push_token,
+                "customer_id": self.customer_id,
+                "device": (
+                    self.device.to_dict() if isinstance(self.device, Device) else self.device
+                ),
+                "external_application_id": self.external_application_id,
+                "push_token": self.push_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.device import Device
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        device = src_dict["device"] if "device" in src_dict else UNSET
+        if isinstance(device, dict):
+            device = Device.from_dict(device, (_path, "device"))
+        else:
+            device = odd(device, _path, "device", "Device", True, False)
 
-        device = Device.from_dict(d.pop("device"))
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        external_application_id = d.pop("external_application_id")
-
-        push_token = d.pop("push_token")
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        if not (isinstance(push_token, str)):
+            push_token = odd(push_token, _path, "push_token", "string", True, False)
 
         post_customer_set_push_notifications_body = cls(
-            customer_id=customer_id,
-            device=device,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            customer_id,
+            device,
+            external_application_id,
+            push_token,
         )
 
-        post_customer_set_push_notifications_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_set_push_notifications_body.additional_properties = d
         return post_customer_set_push_notifications_body
 
     @property
@@ -94,3 +120,15 @@ class PostCustomerSetPushNotificationsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Device
+    from ..models.device import Device
+
+    _models_pending = False

@@ -11,8 +11,17 @@ from attrs import field as _attrs_field
 from ..models.post_customer_verify_credentials_body_login_type import (
     PostCustomerVerifyCredentialsBodyLoginType,
 )
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCustomerVerifyCredentialsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "login_type",
+        "login_value",
+        "password",
+    }
+)
 
 
 @_attrs_define
@@ -31,40 +40,58 @@ class PostCustomerVerifyCredentialsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        login_type = self.login_type.value
-
-        login_value = self.login_value
-
-        password = self.password
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "login_type": login_type,
-                "login_value": login_value,
-                "password": password,
+                "login_type": (
+                    self.login_type.value
+                    if isinstance(self.login_type, PostCustomerVerifyCredentialsBodyLoginType)
+                    else self.login_type
+                ),
+                "login_value": self.login_value,
+                "password": self.password,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        login_type = PostCustomerVerifyCredentialsBodyLoginType(d.pop("login_type"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        login_type = src_dict["login_type"] if "login_type" in src_dict else UNSET
+        if isinstance(login_type, str):
+            login_type = PostCustomerVerifyCredentialsBodyLoginType(login_type)
+        else:
+            login_type = odd(
+                login_type,
+                _path,
+                "login_type",
+                "PostCustomerVerifyCredentialsBodyLoginType",
+                True,
+                False,
+            )
 
-        login_value = d.pop("login_value")
+        login_value = src_dict["login_value"] if "login_value" in src_dict else UNSET
+        if not (isinstance(login_value, str)):
+            login_value = odd(login_value, _path, "login_value", "string", True, False)
 
-        password = d.pop("password")
+        password = src_dict["password"] if "password" in src_dict else UNSET
+        if not (isinstance(password, str)):
+            password = odd(password, _path, "password", "string", True, False)
 
         post_customer_verify_credentials_body = cls(
-            login_type=login_type,
-            login_value=login_value,
-            password=password,
+            login_type,
+            login_value,
+            password,
         )
 
-        post_customer_verify_credentials_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_verify_credentials_body.additional_properties = d
         return post_customer_verify_credentials_body
 
     @property

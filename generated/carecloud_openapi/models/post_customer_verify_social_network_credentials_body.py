@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.social_network_credentials import SocialNetworkCredentials
 
 
 T = TypeVar("T", bound="PostCustomerVerifySocialNetworkCredentialsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "social_network_credentials",
+    }
+)
 
 
 @_attrs_define
@@ -29,32 +37,56 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        social_network_credentials = self.social_network_credentials.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "social_network_credentials": social_network_credentials,
+                "social_network_credentials": (
+                    self.social_network_credentials.to_dict()
+                    if isinstance(self.social_network_credentials, SocialNetworkCredentials)
+                    else self.social_network_credentials
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.social_network_credentials import SocialNetworkCredentials
-
-        d = dict(src_dict)
-        social_network_credentials = SocialNetworkCredentials.from_dict(
-            d.pop("social_network_credentials")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        social_network_credentials = (
+            src_dict["social_network_credentials"]
+            if "social_network_credentials" in src_dict
+            else UNSET
         )
+        if isinstance(social_network_credentials, dict):
+            social_network_credentials = SocialNetworkCredentials.from_dict(
+                social_network_credentials, (_path, "social_network_credentials")
+            )
+        else:
+            social_network_credentials = odd(
+                social_network_credentials,
+                _path,
+                "social_network_credentials",
+                "SocialNetworkCredentials",
+                True,
+                False,
+            )
 
         post_customer_verify_social_network_credentials_body = cls(
-            social_network_credentials=social_network_credentials,
+            social_network_credentials,
         )
 
-        post_customer_verify_social_network_credentials_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customer_verify_social_network_credentials_body.additional_properties = d
         return post_customer_verify_social_network_credentials_body
 
     @property
@@ -72,3 +104,15 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SocialNetworkCredentials
+    from ..models.social_network_credentials import SocialNetworkCredentials
+
+    _models_pending = False

@@ -9,8 +9,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.post_customers_auth_token_body_token_type import PostCustomersAuthTokenBodyTokenType
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCustomersAuthTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "external_application_id",
+        "token_type",
+    }
+)
 
 
 @_attrs_define
@@ -24,49 +33,68 @@ class PostCustomersAuthTokenBody:
             Need a destination external application ID? Please contact your CareCloud administrator.
              Example: 82de12eb8b138791e678fd11c3.
         token_type (PostCustomersAuthTokenBodyTokenType): Sets which token type should be generated. *Possible values: 1
-            - alphanumeric, 2 - numeric* Default: PostCustomersAuthTokenBodyTokenType.VALUE_1. Example: 2.
+            - alphanumeric, 2 - numeric* Default: PostCustomersAuthTokenBodyTokenType.ALPHANUMERIC. Example: 2.
     """
 
     customer_id: str
     external_application_id: str
-    token_type: PostCustomersAuthTokenBodyTokenType = PostCustomersAuthTokenBodyTokenType.VALUE_1
+    token_type: PostCustomersAuthTokenBodyTokenType = (
+        PostCustomersAuthTokenBodyTokenType.ALPHANUMERIC
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        external_application_id = self.external_application_id
-
-        token_type = self.token_type.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "external_application_id": external_application_id,
-                "token_type": token_type,
+                "customer_id": self.customer_id,
+                "external_application_id": self.external_application_id,
+                "token_type": (
+                    self.token_type.value
+                    if isinstance(self.token_type, PostCustomersAuthTokenBodyTokenType)
+                    else self.token_type
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_application_id = d.pop("external_application_id")
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        token_type = PostCustomersAuthTokenBodyTokenType(d.pop("token_type"))
+        token_type = src_dict["token_type"] if "token_type" in src_dict else UNSET
+        if type(token_type) is int:
+            token_type = PostCustomersAuthTokenBodyTokenType(token_type)
+        else:
+            token_type = odd(
+                token_type, _path, "token_type", "PostCustomersAuthTokenBodyTokenType", True, False
+            )
 
         post_customers_auth_token_body = cls(
-            customer_id=customer_id,
-            external_application_id=external_application_id,
-            token_type=token_type,
+            customer_id,
+            external_application_id,
+            token_type,
         )
 
-        post_customers_auth_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_auth_token_body.additional_properties = d
         return post_customers_auth_token_body
 
     @property

@@ -8,11 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar(
     "T",
     bound="PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility200ResponseData",
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "registration_ability",
+    }
 )
 
 
@@ -30,26 +36,35 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        registration_ability = self.registration_ability
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if registration_ability is not UNSET:
-            field_dict["registration_ability"] = registration_ability
+        if self.registration_ability is not UNSET:
+            field_dict["registration_ability"] = self.registration_ability
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        registration_ability = d.pop("registration_ability", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        registration_ability = (
+            src_dict["registration_ability"] if "registration_ability" in src_dict else UNSET
+        )
+        if not (type(registration_ability) is bool) and registration_ability is not UNSET:
+            registration_ability = odd(
+                registration_ability, _path, "registration_ability", "boolean", False, False
+            )
 
         post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data = cls(
-            registration_ability=registration_ability,
+            registration_ability,
         )
 
-        post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data.additional_properties = d
         return post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostCustomersSetStatusRecordBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "status_id",
+        "customer_id",
+        "valid_from",
+        "valid_to",
+    }
+)
 
 
 @_attrs_define
@@ -32,48 +41,53 @@ class PostCustomersSetStatusRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_id = self.status_id
-
-        customer_id = self.customer_id
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status_id": status_id,
-                "customer_id": customer_id,
+                "status_id": self.status_id,
+                "customer_id": self.customer_id,
             }
         )
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        status_id = d.pop("status_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
+        if not (isinstance(status_id, str)):
+            status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
         post_customers_set_status_record_body = cls(
-            status_id=status_id,
-            customer_id=customer_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
+            status_id,
+            customer_id,
+            valid_from,
+            valid_to,
         )
 
-        post_customers_set_status_record_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_set_status_record_body.additional_properties = d
         return post_customers_set_status_record_body
 
     @property

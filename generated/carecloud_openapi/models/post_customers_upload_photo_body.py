@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostCustomersUploadPhotoBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -25,34 +34,39 @@ class PostCustomersUploadPhotoBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        data = self.data
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "data": data,
+                "customer_id": self.customer_id,
+                "data": self.data,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        data = d.pop("data")
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if not (isinstance(data, str)):
+            data = odd(data, _path, "data", "string", True, False)
 
         post_customers_upload_photo_body = cls(
-            customer_id=customer_id,
-            data=data,
+            customer_id,
+            data,
         )
 
-        post_customers_upload_photo_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_upload_photo_body.additional_properties = d
         return post_customers_upload_photo_body
 
     @property

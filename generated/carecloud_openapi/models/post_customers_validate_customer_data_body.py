@@ -11,8 +11,16 @@ from attrs import field as _attrs_field
 from ..models.post_customers_validate_customer_data_body_type import (
     PostCustomersValidateCustomerDataBodyType,
 )
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCustomersValidateCustomerDataBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -32,34 +40,47 @@ class PostCustomersValidateCustomerDataBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
-
-        value = self.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
-                "value": value,
+                "type": (
+                    self.type_.value
+                    if isinstance(self.type_, PostCustomersValidateCustomerDataBodyType)
+                    else self.type_
+                ),
+                "value": self.value,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        type_ = PostCustomersValidateCustomerDataBodyType(d.pop("type"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        if isinstance(type_, str):
+            type_ = PostCustomersValidateCustomerDataBodyType(type_)
+        else:
+            type_ = odd(
+                type_, _path, "type", "PostCustomersValidateCustomerDataBodyType", True, False
+            )
 
-        value = d.pop("value")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (isinstance(value, str)):
+            value = odd(value, _path, "value", "string", True, False)
 
         post_customers_validate_customer_data_body = cls(
-            type_=type_,
-            value=value,
+            type_,
+            value,
         )
 
-        post_customers_validate_customer_data_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_validate_customer_data_body.additional_properties = d
         return post_customers_validate_customer_data_body
 
     @property

@@ -8,7 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostCustomersVerifyAuthTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "application_id",
+        "token",
+        "token_request_id",
+    }
+)
 
 
 @_attrs_define
@@ -32,40 +42,47 @@ class PostCustomersVerifyAuthTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        application_id = self.application_id
-
-        token = self.token
-
-        token_request_id = self.token_request_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "application_id": application_id,
-                "token": token,
-                "token_request_id": token_request_id,
+                "application_id": self.application_id,
+                "token": self.token,
+                "token_request_id": self.token_request_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        application_id = d.pop("application_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        application_id = src_dict["application_id"] if "application_id" in src_dict else UNSET
+        if not (isinstance(application_id, str)):
+            application_id = odd(application_id, _path, "application_id", "string", True, False)
 
-        token = d.pop("token")
+        token = src_dict["token"] if "token" in src_dict else UNSET
+        if not (isinstance(token, str)):
+            token = odd(token, _path, "token", "string", True, False)
 
-        token_request_id = d.pop("token_request_id")
+        token_request_id = src_dict["token_request_id"] if "token_request_id" in src_dict else UNSET
+        if not (isinstance(token_request_id, str)):
+            token_request_id = odd(
+                token_request_id, _path, "token_request_id", "string", True, False
+            )
 
         post_customers_verify_auth_token_body = cls(
-            application_id=application_id,
-            token=token,
-            token_request_id=token_request_id,
+            application_id,
+            token,
+            token_request_id,
         )
 
-        post_customers_verify_auth_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_customers_verify_auth_token_body.additional_properties = d
         return post_customers_verify_auth_token_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostEventPostEvents201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "event_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostEventPostEvents201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event_id = self.event_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if event_id is not UNSET:
-            field_dict["event_id"] = event_id
+        if self.event_id is not UNSET:
+            field_dict["event_id"] = self.event_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        event_id = d.pop("event_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        if not (isinstance(event_id, str)) and event_id is not UNSET:
+            event_id = odd(event_id, _path, "event_id", "string", False, False)
 
         post_event_post_events_201_response_data = cls(
-            event_id=event_id,
+            event_id,
         )
 
-        post_event_post_events_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_event_post_events_201_response_data.additional_properties = d
         return post_event_post_events_201_response_data
 
     @property

@@ -9,8 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.post_generate_digital_card_body_file_type import PostGenerateDigitalCardBodyFileType
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostGenerateDigitalCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_id",
+        "file_type",
+    }
+)
 
 
 @_attrs_define
@@ -28,34 +36,47 @@ class PostGenerateDigitalCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_id = self.card_id
-
-        file_type = self.file_type.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_id": card_id,
-                "file_type": file_type,
+                "card_id": self.card_id,
+                "file_type": (
+                    self.file_type.value
+                    if isinstance(self.file_type, PostGenerateDigitalCardBodyFileType)
+                    else self.file_type
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_id = d.pop("card_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        if not (isinstance(card_id, str)):
+            card_id = odd(card_id, _path, "card_id", "string", True, False)
 
-        file_type = PostGenerateDigitalCardBodyFileType(d.pop("file_type"))
+        file_type = src_dict["file_type"] if "file_type" in src_dict else UNSET
+        if isinstance(file_type, str):
+            file_type = PostGenerateDigitalCardBodyFileType(file_type)
+        else:
+            file_type = odd(
+                file_type, _path, "file_type", "PostGenerateDigitalCardBodyFileType", True, False
+            )
 
         post_generate_digital_card_body = cls(
-            card_id=card_id,
-            file_type=file_type,
+            card_id,
+            file_type,
         )
 
-        post_generate_digital_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_generate_digital_card_body.additional_properties = d
         return post_generate_digital_card_body
 
     @property

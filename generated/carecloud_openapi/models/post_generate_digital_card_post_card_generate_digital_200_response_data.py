@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostGenerateDigitalCardPostCardGenerateDigital200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "file_url",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,31 @@ class PostGenerateDigitalCardPostCardGenerateDigital200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file_url = self.file_url
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if file_url is not UNSET:
-            field_dict["file_url"] = file_url
+        if self.file_url is not UNSET:
+            field_dict["file_url"] = self.file_url
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        file_url = d.pop("file_url", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        file_url = src_dict["file_url"] if "file_url" in src_dict else UNSET
+        if not (isinstance(file_url, str)) and file_url is not UNSET:
+            file_url = odd(file_url, _path, "file_url", "string", False, False)
 
         post_generate_digital_card_post_card_generate_digital_200_response_data = cls(
-            file_url=file_url,
+            file_url,
         )
 
-        post_generate_digital_card_post_card_generate_digital_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_generate_digital_card_post_card_generate_digital_200_response_data.additional_properties = d
         return post_generate_digital_card_post_card_generate_digital_200_response_data
 
     @property

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostGeneratePassMachineBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "passmachine_template_id",
+    }
+)
 
 
 @_attrs_define
@@ -28,35 +35,44 @@ class PostGeneratePassMachineBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        passmachine_template_id = self.passmachine_template_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
+                "customer_id": self.customer_id,
             }
         )
-        if passmachine_template_id is not UNSET:
-            field_dict["passmachine_template_id"] = passmachine_template_id
+        if self.passmachine_template_id is not UNSET:
+            field_dict["passmachine_template_id"] = self.passmachine_template_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        passmachine_template_id = d.pop("passmachine_template_id", UNSET)
+        passmachine_template_id = (
+            src_dict["passmachine_template_id"] if "passmachine_template_id" in src_dict else UNSET
+        )
+        if not (isinstance(passmachine_template_id, str)) and passmachine_template_id is not UNSET:
+            passmachine_template_id = odd(
+                passmachine_template_id, _path, "passmachine_template_id", "string", False, False
+            )
 
         post_generate_pass_machine_body = cls(
-            customer_id=customer_id,
-            passmachine_template_id=passmachine_template_id,
+            customer_id,
+            passmachine_template_id,
         )
 
-        post_generate_pass_machine_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_generate_pass_machine_body.additional_properties = d
         return post_generate_pass_machine_body
 
     @property

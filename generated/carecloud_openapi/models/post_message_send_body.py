@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.message import Message
 
 
 T = TypeVar("T", bound="PostMessageSendBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "message",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,41 @@ class PostMessageSendBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "message": message,
+                "message": (
+                    self.message.to_dict() if isinstance(self.message, Message) else self.message
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.message import Message
-
-        d = dict(src_dict)
-        message = Message.from_dict(d.pop("message"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        message = src_dict["message"] if "message" in src_dict else UNSET
+        if isinstance(message, dict):
+            message = Message.from_dict(message, (_path, "message"))
+        else:
+            message = odd(message, _path, "message", "Message", True, False)
 
         post_message_send_body = cls(
-            message=message,
+            message,
         )
 
-        post_message_send_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_message_send_body.additional_properties = d
         return post_message_send_body
 
     @property
@@ -67,3 +86,15 @@ class PostMessageSendBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Message
+    from ..models.message import Message
+
+    _models_pending = False

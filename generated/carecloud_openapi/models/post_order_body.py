@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.order import Order
 
 
 T = TypeVar("T", bound="PostOrderBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,39 @@ class PostOrderBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order = self.order.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "order": order,
+                "order": (self.order.to_dict() if isinstance(self.order, Order) else self.order),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.order import Order
-
-        d = dict(src_dict)
-        order = Order.from_dict(d.pop("order"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        order = src_dict["order"] if "order" in src_dict else UNSET
+        if isinstance(order, dict):
+            order = Order.from_dict(order, (_path, "order"))
+        else:
+            order = odd(order, _path, "order", "Order", True, False)
 
         post_order_body = cls(
-            order=order,
+            order,
         )
 
-        post_order_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_order_body.additional_properties = d
         return post_order_body
 
     @property
@@ -67,3 +84,15 @@ class PostOrderBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Order
+    from ..models.order import Order
+
+    _models_pending = False

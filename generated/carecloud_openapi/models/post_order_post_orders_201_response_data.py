@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostOrderPostOrders201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "order_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostOrderPostOrders201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order_id = self.order_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if order_id is not UNSET:
-            field_dict["order_id"] = order_id
+        if self.order_id is not UNSET:
+            field_dict["order_id"] = self.order_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        order_id = d.pop("order_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        order_id = src_dict["order_id"] if "order_id" in src_dict else UNSET
+        if not (isinstance(order_id, str)) and order_id is not UNSET:
+            order_id = odd(order_id, _path, "order_id", "string", False, False)
 
         post_order_post_orders_201_response_data = cls(
-            order_id=order_id,
+            order_id,
         )
 
-        post_order_post_orders_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_order_post_orders_201_response_data.additional_properties = d
         return post_order_post_orders_201_response_data
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPointReservationCreateBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "external_id",
+        "customer_id",
+        "amount",
+        "expiration_time",
+    }
+)
 
 
 @_attrs_define
@@ -33,47 +42,52 @@ class PostPointReservationCreateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_id = self.external_id
-
-        customer_id = self.customer_id
-
-        amount = self.amount
-
-        expiration_time = self.expiration_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "external_id": external_id,
-                "customer_id": customer_id,
-                "amount": amount,
+                "external_id": self.external_id,
+                "customer_id": self.customer_id,
+                "amount": self.amount,
             }
         )
-        if expiration_time is not UNSET:
-            field_dict["expiration_time"] = expiration_time
+        if self.expiration_time is not UNSET:
+            field_dict["expiration_time"] = self.expiration_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_id = d.pop("external_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        amount = d.pop("amount")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        expiration_time = d.pop("expiration_time", UNSET)
+        expiration_time = src_dict["expiration_time"] if "expiration_time" in src_dict else UNSET
+        if not (isinstance(expiration_time, str)) and expiration_time is not UNSET:
+            expiration_time = odd(expiration_time, _path, "expiration_time", "string", False, False)
 
         post_point_reservation_create_body = cls(
-            external_id=external_id,
-            customer_id=customer_id,
-            amount=amount,
-            expiration_time=expiration_time,
+            external_id,
+            customer_id,
+            amount,
+            expiration_time,
         )
 
-        post_point_reservation_create_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_point_reservation_create_body.additional_properties = d
         return post_point_reservation_create_body
 
     @property

@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostPointReservationReleaseBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "external_id",
+    }
+)
 
 
 @_attrs_define
@@ -22,28 +30,33 @@ class PostPointReservationReleaseBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_id = self.external_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "external_id": external_id,
+                "external_id": self.external_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_id = d.pop("external_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
         post_point_reservation_release_body = cls(
-            external_id=external_id,
+            external_id,
         )
 
-        post_point_reservation_release_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_point_reservation_release_body.additional_properties = d
         return post_point_reservation_release_body
 
     @property

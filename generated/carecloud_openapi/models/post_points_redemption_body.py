@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPointsRedemptionBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "amount",
+        "customer_id",
+        "partner_id",
+        "point_type_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -33,54 +43,59 @@ class PostPointsRedemptionBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        amount = self.amount
-
-        customer_id = self.customer_id
-
-        partner_id = self.partner_id
-
-        point_type_id = self.point_type_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "amount": amount,
-                "customer_id": customer_id,
-                "partner_id": partner_id,
+                "amount": self.amount,
+                "customer_id": self.customer_id,
+                "partner_id": self.partner_id,
             }
         )
-        if point_type_id is not UNSET:
-            field_dict["point_type_id"] = point_type_id
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.point_type_id is not UNSET:
+            field_dict["point_type_id"] = self.point_type_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        amount = d.pop("amount")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        point_type_id = d.pop("point_type_id", UNSET)
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
+            point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         post_points_redemption_body = cls(
-            amount=amount,
-            customer_id=customer_id,
-            partner_id=partner_id,
-            point_type_id=point_type_id,
-            note=note,
+            amount,
+            customer_id,
+            partner_id,
+            point_type_id,
+            note,
         )
 
-        post_points_redemption_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_points_redemption_body.additional_properties = d
         return post_points_redemption_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPointsRedemptionPostPointsRedemption201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "point_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostPointsRedemptionPostPointsRedemption201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        point_id = self.point_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if point_id is not UNSET:
-            field_dict["point_id"] = point_id
+        if self.point_id is not UNSET:
+            field_dict["point_id"] = self.point_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        point_id = d.pop("point_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
+        if not (isinstance(point_id, str)) and point_id is not UNSET:
+            point_id = odd(point_id, _path, "point_id", "string", False, False)
 
         post_points_redemption_post_points_redemption_201_response_data = cls(
-            point_id=point_id,
+            point_id,
         )
 
-        post_points_redemption_post_points_redemption_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_points_redemption_post_points_redemption_201_response_data.additional_properties = d
         return post_points_redemption_post_points_redemption_201_response_data
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPointsSynchronizeBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "amount",
+        "partner_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -32,48 +41,53 @@ class PostPointsSynchronizeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        amount = self.amount
-
-        partner_id = self.partner_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "amount": amount,
+                "customer_id": self.customer_id,
+                "amount": self.amount,
             }
         )
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        amount = d.pop("amount")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         post_points_synchronize_body = cls(
-            customer_id=customer_id,
-            amount=amount,
-            partner_id=partner_id,
-            note=note,
+            customer_id,
+            amount,
+            partner_id,
+            note,
         )
 
-        post_points_synchronize_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_points_synchronize_body.additional_properties = d
         return post_points_synchronize_body
 
     @property

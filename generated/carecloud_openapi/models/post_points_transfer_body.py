@@ -8,9 +8,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPointsTransferBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "original_customer_id",
+        "new_customer_id",
+        "amount",
+        "point_type_id",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -32,53 +42,62 @@ class PostPointsTransferBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        original_customer_id = self.original_customer_id
-
-        new_customer_id = self.new_customer_id
-
-        amount = self.amount
-
-        point_type_id = self.point_type_id
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "original_customer_id": original_customer_id,
-                "new_customer_id": new_customer_id,
-                "amount": amount,
-                "point_type_id": point_type_id,
+                "original_customer_id": self.original_customer_id,
+                "new_customer_id": self.new_customer_id,
+                "amount": self.amount,
+                "point_type_id": self.point_type_id,
             }
         )
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        original_customer_id = d.pop("original_customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        original_customer_id = (
+            src_dict["original_customer_id"] if "original_customer_id" in src_dict else UNSET
+        )
+        if not (isinstance(original_customer_id, str)):
+            original_customer_id = odd(
+                original_customer_id, _path, "original_customer_id", "string", True, False
+            )
 
-        new_customer_id = d.pop("new_customer_id")
+        new_customer_id = src_dict["new_customer_id"] if "new_customer_id" in src_dict else UNSET
+        if not (isinstance(new_customer_id, str)):
+            new_customer_id = odd(new_customer_id, _path, "new_customer_id", "string", True, False)
 
-        amount = d.pop("amount")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        point_type_id = d.pop("point_type_id")
+        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        if not (isinstance(point_type_id, str)):
+            point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         post_points_transfer_body = cls(
-            original_customer_id=original_customer_id,
-            new_customer_id=new_customer_id,
-            amount=amount,
-            point_type_id=point_type_id,
-            note=note,
+            original_customer_id,
+            new_customer_id,
+            amount,
+            point_type_id,
+            note,
         )
 
-        post_points_transfer_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_points_transfer_body.additional_properties = d
         return post_points_transfer_body
 
     @property

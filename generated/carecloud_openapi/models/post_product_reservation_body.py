@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.product_reservation import ProductReservation
 
 
 T = TypeVar("T", bound="PostProductReservationBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation",
+    }
+)
 
 
 @_attrs_define
@@ -28,30 +36,49 @@ class PostProductReservationBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation = self.product_reservation.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation": product_reservation,
+                "product_reservation": (
+                    self.product_reservation.to_dict()
+                    if isinstance(self.product_reservation, ProductReservation)
+                    else self.product_reservation
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_reservation import ProductReservation
-
-        d = dict(src_dict)
-        product_reservation = ProductReservation.from_dict(d.pop("product_reservation"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation = (
+            src_dict["product_reservation"] if "product_reservation" in src_dict else UNSET
+        )
+        if isinstance(product_reservation, dict):
+            product_reservation = ProductReservation.from_dict(
+                product_reservation, (_path, "product_reservation")
+            )
+        else:
+            product_reservation = odd(
+                product_reservation, _path, "product_reservation", "ProductReservation", True, False
+            )
 
         post_product_reservation_body = cls(
-            product_reservation=product_reservation,
+            product_reservation,
         )
 
-        post_product_reservation_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_body.additional_properties = d
         return post_product_reservation_body
 
     @property
@@ -69,3 +96,15 @@ class PostProductReservationBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductReservation
+    from ..models.product_reservation import ProductReservation
+
+    _models_pending = False

@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostProductReservationCancelBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_id",
+    }
+)
 
 
 @_attrs_define
@@ -22,28 +30,37 @@ class PostProductReservationCancelBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_id = self.product_reservation_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation_id": product_reservation_id,
+                "product_reservation_id": self.product_reservation_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_reservation_id = d.pop("product_reservation_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_id = (
+            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
+        )
+        if not (isinstance(product_reservation_id, str)):
+            product_reservation_id = odd(
+                product_reservation_id, _path, "product_reservation_id", "string", True, False
+            )
 
         post_product_reservation_cancel_body = cls(
-            product_reservation_id=product_reservation_id,
+            product_reservation_id,
         )
 
-        post_product_reservation_cancel_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_cancel_body.additional_properties = d
         return post_product_reservation_cancel_body
 
     @property

@@ -11,8 +11,16 @@ from attrs import field as _attrs_field
 from ..models.post_product_reservation_change_state_body_state import (
     PostProductReservationChangeStateBodyState,
 )
+from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostProductReservationChangeStateBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -32,34 +40,51 @@ class PostProductReservationChangeStateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_id = self.product_reservation_id
-
-        state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation_id": product_reservation_id,
-                "state": state,
+                "product_reservation_id": self.product_reservation_id,
+                "state": (
+                    self.state.value
+                    if isinstance(self.state, PostProductReservationChangeStateBodyState)
+                    else self.state
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_reservation_id = d.pop("product_reservation_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_id = (
+            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
+        )
+        if not (isinstance(product_reservation_id, str)):
+            product_reservation_id = odd(
+                product_reservation_id, _path, "product_reservation_id", "string", True, False
+            )
 
-        state = PostProductReservationChangeStateBodyState(d.pop("state"))
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PostProductReservationChangeStateBodyState(state)
+        else:
+            state = odd(
+                state, _path, "state", "PostProductReservationChangeStateBodyState", True, False
+            )
 
         post_product_reservation_change_state_body = cls(
-            product_reservation_id=product_reservation_id,
-            state=state,
+            product_reservation_id,
+            state,
         )
 
-        post_product_reservation_change_state_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_change_state_body.additional_properties = d
         return post_product_reservation_change_state_body
 
     @property

@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.external_code import ExternalCode
 
 
 T = TypeVar("T", bound="PostProductReservationSetExternalReservationCodeBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_id",
+        "external_reservation_codes",
+    }
+)
 
 
 @_attrs_define
@@ -29,46 +38,75 @@ class PostProductReservationSetExternalReservationCodeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_id = self.product_reservation_id
-
-        external_reservation_codes = []
-        for external_reservation_codes_item_data in self.external_reservation_codes:
-            external_reservation_codes_item = external_reservation_codes_item_data.to_dict()
-            external_reservation_codes.append(external_reservation_codes_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "product_reservation_id": product_reservation_id,
-                "external_reservation_codes": external_reservation_codes,
+                "product_reservation_id": self.product_reservation_id,
+                "external_reservation_codes": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ExternalCode) else _d0)
+                        for _d0 in self.external_reservation_codes
+                    ]
+                    if isinstance(self.external_reservation_codes, list)
+                    else self.external_reservation_codes
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.external_code import ExternalCode
-
-        d = dict(src_dict)
-        product_reservation_id = d.pop("product_reservation_id")
-
-        external_reservation_codes = []
-        _external_reservation_codes = d.pop("external_reservation_codes")
-        for external_reservation_codes_item_data in _external_reservation_codes:
-            external_reservation_codes_item = ExternalCode.from_dict(
-                external_reservation_codes_item_data
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_id = (
+            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
+        )
+        if not (isinstance(product_reservation_id, str)):
+            product_reservation_id = odd(
+                product_reservation_id, _path, "product_reservation_id", "string", True, False
             )
 
-            external_reservation_codes.append(external_reservation_codes_item)
+        external_reservation_codes = (
+            src_dict["external_reservation_codes"]
+            if "external_reservation_codes" in src_dict
+            else UNSET
+        )
+        if isinstance(external_reservation_codes, list):
+            _p0 = (_path, "external_reservation_codes")
+            _l0 = []
+            for _i0, _v0 in enumerate(external_reservation_codes):
+                if isinstance(_v0, dict):
+                    _v0 = ExternalCode.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
+                _l0.append(_v0)
+            external_reservation_codes = _l0
+        else:
+            external_reservation_codes = odd(
+                external_reservation_codes,
+                _path,
+                "external_reservation_codes",
+                "array",
+                True,
+                False,
+            )
 
         post_product_reservation_set_external_reservation_code_body = cls(
-            product_reservation_id=product_reservation_id,
-            external_reservation_codes=external_reservation_codes,
+            product_reservation_id,
+            external_reservation_codes,
         )
 
-        post_product_reservation_set_external_reservation_code_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_product_reservation_set_external_reservation_code_body.additional_properties = d
         return post_product_reservation_set_external_reservation_code_body
 
     @property
@@ -86,3 +124,15 @@ class PostProductReservationSetExternalReservationCodeBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ExternalCode
+    from ..models.external_code import ExternalCode
+
+    _models_pending = False

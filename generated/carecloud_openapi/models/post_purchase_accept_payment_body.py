@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,13 +11,27 @@ from attrs import field as _attrs_field
 from ..models.post_purchase_accept_payment_body_payment_type import (
     PostPurchaseAcceptPaymentBodyPaymentType,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill import Bill
 
 
 T = TypeVar("T", bound="PostPurchaseAcceptPaymentBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "cashdesk_number",
+        "payment_type",
+        "bill",
+        "card_number",
+        "customer_id",
+        "max_points",
+        "max_credit",
+        "benefit_codes",
+    }
+)
 
 
 @_attrs_define
@@ -56,85 +70,109 @@ class PostPurchaseAcceptPaymentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        cashdesk_number = self.cashdesk_number
-
-        payment_type = self.payment_type.value
-
-        bill = self.bill.to_dict()
-
-        card_number = self.card_number
-
-        customer_id = self.customer_id
-
-        max_points = self.max_points
-
-        max_credit = self.max_credit
-
-        benefit_codes: list[str] | Unset = UNSET
-        if not isinstance(self.benefit_codes, Unset):
-            benefit_codes = self.benefit_codes
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "cashdesk_number": cashdesk_number,
-                "payment_type": payment_type,
-                "bill": bill,
+                "store_id": self.store_id,
+                "cashdesk_number": self.cashdesk_number,
+                "payment_type": (
+                    self.payment_type.value
+                    if isinstance(self.payment_type, PostPurchaseAcceptPaymentBodyPaymentType)
+                    else self.payment_type
+                ),
+                "bill": (self.bill.to_dict() if isinstance(self.bill, Bill) else self.bill),
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if max_points is not UNSET:
-            field_dict["max_points"] = max_points
-        if max_credit is not UNSET:
-            field_dict["max_credit"] = max_credit
-        if benefit_codes is not UNSET:
-            field_dict["benefit_codes"] = benefit_codes
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.max_points is not UNSET:
+            field_dict["max_points"] = self.max_points
+        if self.max_credit is not UNSET:
+            field_dict["max_credit"] = self.max_credit
+        if self.benefit_codes is not UNSET:
+            field_dict["benefit_codes"] = self.benefit_codes
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bill import Bill
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        if not (type(cashdesk_number) is int):
+            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        cashdesk_number = d.pop("cashdesk_number")
+        payment_type = src_dict["payment_type"] if "payment_type" in src_dict else UNSET
+        if isinstance(payment_type, str):
+            payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
+        else:
+            payment_type = odd(
+                payment_type,
+                _path,
+                "payment_type",
+                "PostPurchaseAcceptPaymentBodyPaymentType",
+                True,
+                False,
+            )
 
-        payment_type = PostPurchaseAcceptPaymentBodyPaymentType(d.pop("payment_type"))
+        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        if isinstance(bill, dict):
+            bill = Bill.from_dict(bill, (_path, "bill"))
+        else:
+            bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        bill = Bill.from_dict(d.pop("bill"))
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        card_number = d.pop("card_number", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        max_points = src_dict["max_points"] if "max_points" in src_dict else UNSET
+        if not (type(max_points) is float or type(max_points) is int) and max_points is not UNSET:
+            max_points = odd(max_points, _path, "max_points", "number", False, False)
 
-        max_points = d.pop("max_points", UNSET)
+        max_credit = src_dict["max_credit"] if "max_credit" in src_dict else UNSET
+        if not (type(max_credit) is float or type(max_credit) is int) and max_credit is not UNSET:
+            max_credit = odd(max_credit, _path, "max_credit", "number", False, False)
 
-        max_credit = d.pop("max_credit", UNSET)
-
-        benefit_codes = cast(list[str], d.pop("benefit_codes", UNSET))
+        benefit_codes = src_dict["benefit_codes"] if "benefit_codes" in src_dict else UNSET
+        if isinstance(benefit_codes, list):
+            for _i0, _v0 in enumerate(benefit_codes):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "benefit_codes"), _i0, "string", True, False)
+        else:
+            benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
 
         post_purchase_accept_payment_body = cls(
-            store_id=store_id,
-            cashdesk_number=cashdesk_number,
-            payment_type=payment_type,
-            bill=bill,
-            card_number=card_number,
-            customer_id=customer_id,
-            max_points=max_points,
-            max_credit=max_credit,
-            benefit_codes=benefit_codes,
+            store_id,
+            cashdesk_number,
+            payment_type,
+            bill,
+            card_number,
+            customer_id,
+            max_points,
+            max_credit,
+            benefit_codes,
         )
 
-        post_purchase_accept_payment_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_accept_payment_body.additional_properties = d
         return post_purchase_accept_payment_body
 
     @property
@@ -152,3 +190,15 @@ class PostPurchaseAcceptPaymentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Bill
+    from ..models.bill import Bill
+
+    _models_pending = False

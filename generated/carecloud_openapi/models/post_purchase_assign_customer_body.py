@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPurchaseAssignCustomerBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "external_purchase_id",
+        "card_number",
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -37,48 +46,57 @@ class PostPurchaseAssignCustomerBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        external_purchase_id = self.external_purchase_id
-
-        card_number = self.card_number
-
-        customer_id = self.customer_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "external_purchase_id": external_purchase_id,
+                "store_id": self.store_id,
+                "external_purchase_id": self.external_purchase_id,
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        external_purchase_id = d.pop("external_purchase_id")
+        external_purchase_id = (
+            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_purchase_id, str)):
+            external_purchase_id = odd(
+                external_purchase_id, _path, "external_purchase_id", "string", True, False
+            )
 
-        card_number = d.pop("card_number", UNSET)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_assign_customer_body = cls(
-            store_id=store_id,
-            external_purchase_id=external_purchase_id,
-            card_number=card_number,
-            customer_id=customer_id,
+            store_id,
+            external_purchase_id,
+            card_number,
+            customer_id,
         )
 
-        post_purchase_assign_customer_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_assign_customer_body.additional_properties = d
         return post_purchase_assign_customer_body
 
     @property

@@ -11,13 +11,24 @@ from attrs import field as _attrs_field
 from ..models.post_purchase_recommended_rewards_body_reward_list_type import (
     PostPurchaseRecommendedRewardsBodyRewardListType,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill import Bill
 
 
 T = TypeVar("T", bound="PostPurchaseRecommendedRewardsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "cashdesk_number",
+        "reward_list_type",
+        "bill",
+        "card_number",
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -57,64 +68,86 @@ class PostPurchaseRecommendedRewardsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        cashdesk_number = self.cashdesk_number
-
-        reward_list_type = self.reward_list_type.value
-
-        bill = self.bill.to_dict()
-
-        card_number = self.card_number
-
-        customer_id = self.customer_id
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "cashdesk_number": cashdesk_number,
-                "reward_list_type": reward_list_type,
-                "bill": bill,
+                "store_id": self.store_id,
+                "cashdesk_number": self.cashdesk_number,
+                "reward_list_type": (
+                    self.reward_list_type.value
+                    if isinstance(
+                        self.reward_list_type, PostPurchaseRecommendedRewardsBodyRewardListType
+                    )
+                    else self.reward_list_type
+                ),
+                "bill": (self.bill.to_dict() if isinstance(self.bill, Bill) else self.bill),
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.bill import Bill
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        if not (type(cashdesk_number) is int):
+            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        cashdesk_number = d.pop("cashdesk_number")
+        reward_list_type = src_dict["reward_list_type"] if "reward_list_type" in src_dict else UNSET
+        if isinstance(reward_list_type, str):
+            reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
+        else:
+            reward_list_type = odd(
+                reward_list_type,
+                _path,
+                "reward_list_type",
+                "PostPurchaseRecommendedRewardsBodyRewardListType",
+                True,
+                False,
+            )
 
-        reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(
-            d.pop("reward_list_type")
-        )
+        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        if isinstance(bill, dict):
+            bill = Bill.from_dict(bill, (_path, "bill"))
+        else:
+            bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        bill = Bill.from_dict(d.pop("bill"))
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        card_number = d.pop("card_number", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_recommended_rewards_body = cls(
-            store_id=store_id,
-            cashdesk_number=cashdesk_number,
-            reward_list_type=reward_list_type,
-            bill=bill,
-            card_number=card_number,
-            customer_id=customer_id,
+            store_id,
+            cashdesk_number,
+            reward_list_type,
+            bill,
+            card_number,
+            customer_id,
         )
 
-        post_purchase_recommended_rewards_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_recommended_rewards_body.additional_properties = d
         return post_purchase_recommended_rewards_body
 
     @property
@@ -132,3 +165,15 @@ class PostPurchaseRecommendedRewardsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Bill
+    from ..models.bill import Bill
+
+    _models_pending = False

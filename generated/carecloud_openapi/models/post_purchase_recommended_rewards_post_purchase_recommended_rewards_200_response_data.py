@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.recommended_reward import RecommendedReward
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 T = TypeVar(
     "T", bound="PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "recommended_best_rewards",
+        "total_items",
+    }
 )
 
 
@@ -33,49 +40,65 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        recommended_best_rewards: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommended_best_rewards, Unset):
-            recommended_best_rewards = []
-            for recommended_best_rewards_item_data in self.recommended_best_rewards:
-                recommended_best_rewards_item = recommended_best_rewards_item_data.to_dict()
-                recommended_best_rewards.append(recommended_best_rewards_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if recommended_best_rewards is not UNSET:
-            field_dict["recommended_best_rewards"] = recommended_best_rewards
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.recommended_best_rewards is not UNSET:
+            field_dict["recommended_best_rewards"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, RecommendedReward) else _d0)
+                    for _d0 in self.recommended_best_rewards
+                ]
+                if isinstance(self.recommended_best_rewards, list)
+                else self.recommended_best_rewards
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.recommended_reward import RecommendedReward
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommended_best_rewards = (
+            src_dict["recommended_best_rewards"]
+            if "recommended_best_rewards" in src_dict
+            else UNSET
+        )
+        if isinstance(recommended_best_rewards, list):
+            _p0 = (_path, "recommended_best_rewards")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommended_best_rewards):
+                if isinstance(_v0, dict):
+                    _v0 = RecommendedReward.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "RecommendedReward", True, False)
+                _l0.append(_v0)
+            recommended_best_rewards = _l0
+        else:
+            recommended_best_rewards = odd(
+                recommended_best_rewards, _path, "recommended_best_rewards", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _recommended_best_rewards = d.pop("recommended_best_rewards", UNSET)
-        recommended_best_rewards: list[RecommendedReward] | Unset = UNSET
-        if _recommended_best_rewards is not UNSET:
-            recommended_best_rewards = []
-            for recommended_best_rewards_item_data in _recommended_best_rewards:
-                recommended_best_rewards_item = RecommendedReward.from_dict(
-                    recommended_best_rewards_item_data
-                )
-
-                recommended_best_rewards.append(recommended_best_rewards_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data = cls(
-            recommended_best_rewards=recommended_best_rewards,
-            total_items=total_items,
+            recommended_best_rewards,
+            total_items,
         )
 
-        post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data.additional_properties = d
         return post_purchase_recommended_rewards_post_purchase_recommended_rewards_200_response_data
 
     @property
@@ -93,3 +116,15 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, RecommendedReward
+    from ..models.recommended_reward import RecommendedReward
+
+    _models_pending = False

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.final_bill import FinalBill
 
 
 T = TypeVar("T", bound="PostPurchaseSendBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "cashdesk_number",
+        "bill",
+        "card_number",
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -37,56 +47,65 @@ class PostPurchaseSendBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        cashdesk_number = self.cashdesk_number
-
-        bill = self.bill.to_dict()
-
-        card_number = self.card_number
-
-        customer_id = self.customer_id
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "cashdesk_number": cashdesk_number,
-                "bill": bill,
+                "store_id": self.store_id,
+                "cashdesk_number": self.cashdesk_number,
+                "bill": (self.bill.to_dict() if isinstance(self.bill, FinalBill) else self.bill),
             }
         )
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.final_bill import FinalBill
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        if not (type(cashdesk_number) is int):
+            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        cashdesk_number = d.pop("cashdesk_number")
+        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        if isinstance(bill, dict):
+            bill = FinalBill.from_dict(bill, (_path, "bill"))
+        else:
+            bill = odd(bill, _path, "bill", "FinalBill", True, False)
 
-        bill = FinalBill.from_dict(d.pop("bill"))
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        card_number = d.pop("card_number", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_purchase_send_body = cls(
-            store_id=store_id,
-            cashdesk_number=cashdesk_number,
-            bill=bill,
-            card_number=card_number,
-            customer_id=customer_id,
+            store_id,
+            cashdesk_number,
+            bill,
+            card_number,
+            customer_id,
         )
 
-        post_purchase_send_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_send_body.additional_properties = d
         return post_purchase_send_body
 
     @property
@@ -104,3 +123,15 @@ class PostPurchaseSendBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, FinalBill
+    from ..models.final_bill import FinalBill
+
+    _models_pending = False

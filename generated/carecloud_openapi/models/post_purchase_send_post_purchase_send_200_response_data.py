@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostPurchaseSendPostPurchaseSend200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        purchase_id = self.purchase_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if purchase_id is not UNSET:
-            field_dict["purchase_id"] = purchase_id
+        if self.purchase_id is not UNSET:
+            field_dict["purchase_id"] = self.purchase_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        purchase_id = d.pop("purchase_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
+            purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
         post_purchase_send_post_purchase_send_200_response_data = cls(
-            purchase_id=purchase_id,
+            purchase_id,
         )
 
-        post_purchase_send_post_purchase_send_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_purchase_send_post_purchase_send_200_response_data.additional_properties = d
         return post_purchase_send_post_purchase_send_200_response_data
 
     @property

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostRecommendationCartOrderBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "cart_product_ids",
+        "product_id_list",
+        "count",
+    }
+)
 
 
 @_attrs_define
@@ -30,44 +38,57 @@ class PostRecommendationCartOrderBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cart_product_ids = self.cart_product_ids
-
-        product_id_list: list[str] | Unset = UNSET
-        if not isinstance(self.product_id_list, Unset):
-            product_id_list = self.product_id_list
-
-        count = self.count
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "cart_product_ids": cart_product_ids,
+                "cart_product_ids": self.cart_product_ids,
             }
         )
-        if product_id_list is not UNSET:
-            field_dict["product_id_list"] = product_id_list
-        if count is not UNSET:
-            field_dict["count"] = count
+        if self.product_id_list is not UNSET:
+            field_dict["product_id_list"] = self.product_id_list
+        if self.count is not UNSET:
+            field_dict["count"] = self.count
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        cart_product_ids = cast(list[str], d.pop("cart_product_ids"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        cart_product_ids = src_dict["cart_product_ids"] if "cart_product_ids" in src_dict else UNSET
+        if isinstance(cart_product_ids, list):
+            for _i0, _v0 in enumerate(cart_product_ids):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "cart_product_ids"), _i0, "string", True, False)
+        else:
+            cart_product_ids = odd(
+                cart_product_ids, _path, "cart_product_ids", "array", True, False
+            )
 
-        product_id_list = cast(list[str], d.pop("product_id_list", UNSET))
+        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
+        if isinstance(product_id_list, list):
+            for _i0, _v0 in enumerate(product_id_list):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "product_id_list"), _i0, "string", True, False)
+        else:
+            product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
-        count = d.pop("count", UNSET)
+        count = src_dict["count"] if "count" in src_dict else UNSET
+        if not (type(count) is int) and count is not UNSET:
+            count = odd(count, _path, "count", "integer", False, False)
 
         post_recommendation_cart_order_body = cls(
-            cart_product_ids=cart_product_ids,
-            product_id_list=product_id_list,
-            count=count,
+            cart_product_ids,
+            product_id_list,
+            count,
         )
 
-        post_recommendation_cart_order_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_recommendation_cart_order_body.additional_properties = d
         return post_recommendation_cart_order_body
 
     @property

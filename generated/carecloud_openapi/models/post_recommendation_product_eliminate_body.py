@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostRecommendationProductEliminateBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "product_id_list",
+    }
+)
 
 
 @_attrs_define
@@ -27,37 +34,44 @@ class PostRecommendationProductEliminateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        product_id_list: list[str] | Unset = UNSET
-        if not isinstance(self.product_id_list, Unset):
-            product_id_list = self.product_id_list
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
+                "customer_id": self.customer_id,
             }
         )
-        if product_id_list is not UNSET:
-            field_dict["product_id_list"] = product_id_list
+        if self.product_id_list is not UNSET:
+            field_dict["product_id_list"] = self.product_id_list
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        product_id_list = cast(list[str], d.pop("product_id_list", UNSET))
+        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
+        if isinstance(product_id_list, list):
+            for _i0, _v0 in enumerate(product_id_list):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "product_id_list"), _i0, "string", True, False)
+        else:
+            product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
         post_recommendation_product_eliminate_body = cls(
-            customer_id=customer_id,
-            product_id_list=product_id_list,
+            customer_id,
+            product_id_list,
         )
 
-        post_recommendation_product_eliminate_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_recommendation_product_eliminate_body.additional_properties = d
         return post_recommendation_product_eliminate_body
 
     @property

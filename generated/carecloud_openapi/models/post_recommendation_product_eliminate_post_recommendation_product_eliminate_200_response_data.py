@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.recommended_product import RecommendedProduct
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 T = TypeVar(
     "T", bound="PostRecommendationProductEliminatePostRecommendationProductEliminate200ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "recommended_products_list",
+        "total_items",
+    }
 )
 
 
@@ -32,49 +39,65 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        recommended_products_list: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recommended_products_list, Unset):
-            recommended_products_list = []
-            for recommended_products_list_item_data in self.recommended_products_list:
-                recommended_products_list_item = recommended_products_list_item_data.to_dict()
-                recommended_products_list.append(recommended_products_list_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if recommended_products_list is not UNSET:
-            field_dict["recommended_products_list"] = recommended_products_list
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.recommended_products_list is not UNSET:
+            field_dict["recommended_products_list"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, RecommendedProduct) else _d0)
+                    for _d0 in self.recommended_products_list
+                ]
+                if isinstance(self.recommended_products_list, list)
+                else self.recommended_products_list
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.recommended_product import RecommendedProduct
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        recommended_products_list = (
+            src_dict["recommended_products_list"]
+            if "recommended_products_list" in src_dict
+            else UNSET
+        )
+        if isinstance(recommended_products_list, list):
+            _p0 = (_path, "recommended_products_list")
+            _l0 = []
+            for _i0, _v0 in enumerate(recommended_products_list):
+                if isinstance(_v0, dict):
+                    _v0 = RecommendedProduct.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "RecommendedProduct", True, False)
+                _l0.append(_v0)
+            recommended_products_list = _l0
+        else:
+            recommended_products_list = odd(
+                recommended_products_list, _path, "recommended_products_list", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _recommended_products_list = d.pop("recommended_products_list", UNSET)
-        recommended_products_list: list[RecommendedProduct] | Unset = UNSET
-        if _recommended_products_list is not UNSET:
-            recommended_products_list = []
-            for recommended_products_list_item_data in _recommended_products_list:
-                recommended_products_list_item = RecommendedProduct.from_dict(
-                    recommended_products_list_item_data
-                )
-
-                recommended_products_list.append(recommended_products_list_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_recommendation_product_eliminate_post_recommendation_product_eliminate_200_response_data = cls(
-            recommended_products_list=recommended_products_list,
-            total_items=total_items,
+            recommended_products_list,
+            total_items,
         )
 
-        post_recommendation_product_eliminate_post_recommendation_product_eliminate_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_recommendation_product_eliminate_post_recommendation_product_eliminate_200_response_data.additional_properties = d
         return post_recommendation_product_eliminate_post_recommendation_product_eliminate_200_response_data
 
     @property
@@ -92,3 +115,15 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, RecommendedProduct
+    from ..models.recommended_product import RecommendedProduct
+
+    _models_pending = False

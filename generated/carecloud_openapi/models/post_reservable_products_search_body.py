@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostReservableProductsSearchBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "search_string",
+    }
+)
 
 
 @_attrs_define
@@ -22,28 +30,33 @@ class PostReservableProductsSearchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search_string = self.search_string
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "search_string": search_string,
+                "search_string": self.search_string,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        search_string = d.pop("search_string")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        search_string = src_dict["search_string"] if "search_string" in src_dict else UNSET
+        if not (isinstance(search_string, str)):
+            search_string = odd(search_string, _path, "search_string", "string", True, False)
 
         post_reservable_products_search_body = cls(
-            search_string=search_string,
+            search_string,
         )
 
-        post_reservable_products_search_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reservable_products_search_body.additional_properties = d
         return post_reservable_products_search_body
 
     @property

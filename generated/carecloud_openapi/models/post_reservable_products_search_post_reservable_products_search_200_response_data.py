@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.search_result import SearchResult
 
 
 T = TypeVar("T", bound="PostReservableProductsSearchPostReservableProductsSearch200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "search_results",
+        "total_items",
+    }
+)
 
 
 @_attrs_define
@@ -30,47 +37,59 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search_results: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.search_results, Unset):
-            search_results = []
-            for search_results_item_data in self.search_results:
-                search_results_item = search_results_item_data.to_dict()
-                search_results.append(search_results_item)
-
-        total_items = self.total_items
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if search_results is not UNSET:
-            field_dict["search_results"] = search_results
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
+        if self.search_results is not UNSET:
+            field_dict["search_results"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, SearchResult) else _d0)
+                    for _d0 in self.search_results
+                ]
+                if isinstance(self.search_results, list)
+                else self.search_results
+            )
+        if self.total_items is not UNSET:
+            field_dict["total_items"] = self.total_items
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.search_result import SearchResult
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        search_results = src_dict["search_results"] if "search_results" in src_dict else UNSET
+        if isinstance(search_results, list):
+            _p0 = (_path, "search_results")
+            _l0 = []
+            for _i0, _v0 in enumerate(search_results):
+                if isinstance(_v0, dict):
+                    _v0 = SearchResult.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "SearchResult", True, False)
+                _l0.append(_v0)
+            search_results = _l0
+        else:
+            search_results = odd(search_results, _path, "search_results", "array", False, False)
 
-        d = dict(src_dict)
-        _search_results = d.pop("search_results", UNSET)
-        search_results: list[SearchResult] | Unset = UNSET
-        if _search_results is not UNSET:
-            search_results = []
-            for search_results_item_data in _search_results:
-                search_results_item = SearchResult.from_dict(search_results_item_data)
-
-                search_results.append(search_results_item)
-
-        total_items = d.pop("total_items", UNSET)
+        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        if not (type(total_items) is int) and total_items is not UNSET:
+            total_items = odd(total_items, _path, "total_items", "integer", False, False)
 
         post_reservable_products_search_post_reservable_products_search_200_response_data = cls(
-            search_results=search_results,
-            total_items=total_items,
+            search_results,
+            total_items,
         )
 
-        post_reservable_products_search_post_reservable_products_search_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reservable_products_search_post_reservable_products_search_200_response_data.additional_properties = d
         return post_reservable_products_search_post_reservable_products_search_200_response_data
 
     @property
@@ -88,3 +107,15 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SearchResult
+    from ..models.search_result import SearchResult
+
+    _models_pending = False

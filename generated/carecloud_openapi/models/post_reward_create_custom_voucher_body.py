@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostRewardCreateCustomVoucherBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "value",
+        "code",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -30,48 +39,53 @@ class PostRewardCreateCustomVoucherBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        value = self.value
-
-        code = self.code
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "value": value,
+                "customer_id": self.customer_id,
+                "value": self.value,
             }
         )
-        if code is not UNSET:
-            field_dict["code"] = code
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        value = d.pop("value")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is int):
+            value = odd(value, _path, "value", "integer", True, False)
 
-        code = d.pop("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         post_reward_create_custom_voucher_body = cls(
-            customer_id=customer_id,
-            value=value,
-            code=code,
-            note=note,
+            customer_id,
+            value,
+            code,
+            note,
         )
 
-        post_reward_create_custom_voucher_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_create_custom_voucher_body.additional_properties = d
         return post_reward_create_custom_voucher_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher_id = self.voucher_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        voucher_id = d.pop("voucher_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
         post_reward_create_custom_voucher_post_reward_create_voucher_201_response_data = cls(
-            voucher_id=voucher_id,
+            voucher_id,
         )
 
-        post_reward_create_custom_voucher_post_reward_create_voucher_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_create_custom_voucher_post_reward_create_voucher_201_response_data.additional_properties = d
         return post_reward_create_custom_voucher_post_reward_create_voucher_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.simple_reward import SimpleReward
 
 
 T = TypeVar("T", bound="PostRewardCreateSimpleRewardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "simple_reward",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PostRewardCreateSimpleRewardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        simple_reward = self.simple_reward.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "simple_reward": simple_reward,
+                "simple_reward": (
+                    self.simple_reward.to_dict()
+                    if isinstance(self.simple_reward, SimpleReward)
+                    else self.simple_reward
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.simple_reward import SimpleReward
-
-        d = dict(src_dict)
-        simple_reward = SimpleReward.from_dict(d.pop("simple_reward"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        simple_reward = src_dict["simple_reward"] if "simple_reward" in src_dict else UNSET
+        if isinstance(simple_reward, dict):
+            simple_reward = SimpleReward.from_dict(simple_reward, (_path, "simple_reward"))
+        else:
+            simple_reward = odd(simple_reward, _path, "simple_reward", "SimpleReward", True, False)
 
         post_reward_create_simple_reward_body = cls(
-            simple_reward=simple_reward,
+            simple_reward,
         )
 
-        post_reward_create_simple_reward_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_create_simple_reward_body.additional_properties = d
         return post_reward_create_simple_reward_body
 
     @property
@@ -67,3 +88,15 @@ class PostRewardCreateSimpleRewardBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SimpleReward
+    from ..models.simple_reward import SimpleReward
+
+    _models_pending = False

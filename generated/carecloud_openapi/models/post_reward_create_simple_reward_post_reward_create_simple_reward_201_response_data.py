@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reward_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_id = self.reward_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if reward_id is not UNSET:
-            field_dict["reward_id"] = reward_id
+        if self.reward_id is not UNSET:
+            field_dict["reward_id"] = self.reward_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reward_id = d.pop("reward_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
+            reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
         post_reward_create_simple_reward_post_reward_create_simple_reward_201_response_data = cls(
-            reward_id=reward_id,
+            reward_id,
         )
 
-        post_reward_create_simple_reward_post_reward_create_simple_reward_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_create_simple_reward_post_reward_create_simple_reward_201_response_data.additional_properties = d
         return post_reward_create_simple_reward_post_reward_create_simple_reward_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
 
 
 T = TypeVar("T", bound="PostRewardSynchronizeProductsBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "products",
+    }
+)
 
 
 @_attrs_define
@@ -26,38 +34,54 @@ class PostRewardSynchronizeProductsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        products = []
-        for products_item_data in self.products:
-            products_item = products_item_data.to_dict()
-            products.append(products_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "products": products,
+                "products": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ProductSynchronizationForReward) else _d0)
+                        for _d0 in self.products
+                    ]
+                    if isinstance(self.products, list)
+                    else self.products
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
-
-        d = dict(src_dict)
-        products = []
-        _products = d.pop("products")
-        for products_item_data in _products:
-            products_item = ProductSynchronizationForReward.from_dict(products_item_data)
-
-            products.append(products_item)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        products = src_dict["products"] if "products" in src_dict else UNSET
+        if isinstance(products, list):
+            _p0 = (_path, "products")
+            _l0 = []
+            for _i0, _v0 in enumerate(products):
+                if isinstance(_v0, dict):
+                    _v0 = ProductSynchronizationForReward.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductSynchronizationForReward", True, False)
+                _l0.append(_v0)
+            products = _l0
+        else:
+            products = odd(products, _path, "products", "array", True, False)
 
         post_reward_synchronize_products_body = cls(
-            products=products,
+            products,
         )
 
-        post_reward_synchronize_products_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_reward_synchronize_products_body.additional_properties = d
         return post_reward_synchronize_products_body
 
     @property
@@ -75,3 +99,15 @@ class PostRewardSynchronizeProductsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductSynchronizationForReward
+    from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
+
+    _models_pending = False

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSegmentBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "note",
+        "priority",
+    }
+)
 
 
 @_attrs_define
@@ -29,42 +37,47 @@ class PostSegmentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        note = self.note
-
-        priority = self.priority
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if note is not UNSET:
-            field_dict["note"] = note
-        if priority is not UNSET:
-            field_dict["priority"] = priority
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.priority is not UNSET:
+            field_dict["priority"] = self.priority
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
-        priority = d.pop("priority", UNSET)
+        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        if not (type(priority) is int) and priority is not UNSET:
+            priority = odd(priority, _path, "priority", "integer", False, False)
 
         post_segment_body = cls(
-            name=name,
-            note=note,
-            priority=priority,
+            name,
+            note,
+            priority,
         )
 
-        post_segment_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_segment_body.additional_properties = d
         return post_segment_body
 
     @property

@@ -12,9 +12,19 @@ from ..models.post_send_otp_body_communication_channel_id import (
     PostSendOtpBodyCommunicationChannelId,
 )
 from ..models.post_send_otp_body_otp_type import PostSendOtpBodyOtpType
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSendOtpBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "external_application_id",
+        "communication_channel_id",
+        "recipient",
+        "otp_type",
+        "message_template_id",
+    }
+)
 
 
 @_attrs_define
@@ -31,7 +41,7 @@ class PostSendOtpBody:
         recipient (str): Recipient of the message with OTP. The parameter could contain email, phone number or other
             identifier of the message recipient. Example: happy_customer@crmcarecloud.com.
         otp_type (PostSendOtpBodyOtpType | Unset): Sets the OTP type to generate. Possible values: 1 - alphanumeric, 2 -
-            numeric. Default: PostSendOtpBodyOtpType.VALUE_1. Example: 2.
+            numeric. Default: PostSendOtpBodyOtpType.ALPHANUMERIC. Example: 2.
         message_template_id (str | Unset): The unique ID of the message template. If not set, CareCloud uses the default
             value from the system configuration.
     """
@@ -39,68 +49,99 @@ class PostSendOtpBody:
     external_application_id: str
     communication_channel_id: PostSendOtpBodyCommunicationChannelId
     recipient: str
-    otp_type: PostSendOtpBodyOtpType | Unset = PostSendOtpBodyOtpType.VALUE_1
+    otp_type: PostSendOtpBodyOtpType | Unset = PostSendOtpBodyOtpType.ALPHANUMERIC
     message_template_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_application_id = self.external_application_id
-
-        communication_channel_id = self.communication_channel_id.value
-
-        recipient = self.recipient
-
-        otp_type: int | Unset = UNSET
-        if not isinstance(self.otp_type, Unset):
-            otp_type = self.otp_type.value
-
-        message_template_id = self.message_template_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "external_application_id": external_application_id,
-                "communication_channel_id": communication_channel_id,
-                "recipient": recipient,
+                "external_application_id": self.external_application_id,
+                "communication_channel_id": (
+                    self.communication_channel_id.value
+                    if isinstance(
+                        self.communication_channel_id, PostSendOtpBodyCommunicationChannelId
+                    )
+                    else self.communication_channel_id
+                ),
+                "recipient": self.recipient,
             }
         )
-        if otp_type is not UNSET:
-            field_dict["otp_type"] = otp_type
-        if message_template_id is not UNSET:
-            field_dict["message_template_id"] = message_template_id
+        if self.otp_type is not UNSET:
+            field_dict["otp_type"] = (
+                self.otp_type.value
+                if isinstance(self.otp_type, PostSendOtpBodyOtpType)
+                else self.otp_type
+            )
+        if self.message_template_id is not UNSET:
+            field_dict["message_template_id"] = self.message_template_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_application_id = d.pop("external_application_id")
-
-        communication_channel_id = PostSendOtpBodyCommunicationChannelId(
-            d.pop("communication_channel_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
         )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        recipient = d.pop("recipient")
-
-        _otp_type = d.pop("otp_type", UNSET)
-        otp_type: PostSendOtpBodyOtpType | Unset
-        if isinstance(_otp_type, Unset):
-            otp_type = UNSET
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if type(communication_channel_id) is int:
+            communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                communication_channel_id
+            )
         else:
-            otp_type = PostSendOtpBodyOtpType(_otp_type)
+            communication_channel_id = odd(
+                communication_channel_id,
+                _path,
+                "communication_channel_id",
+                "PostSendOtpBodyCommunicationChannelId",
+                True,
+                False,
+            )
 
-        message_template_id = d.pop("message_template_id", UNSET)
+        recipient = src_dict["recipient"] if "recipient" in src_dict else UNSET
+        if not (isinstance(recipient, str)):
+            recipient = odd(recipient, _path, "recipient", "string", True, False)
+
+        otp_type = src_dict["otp_type"] if "otp_type" in src_dict else UNSET
+        if type(otp_type) is int:
+            otp_type = PostSendOtpBodyOtpType(otp_type)
+        else:
+            otp_type = odd(otp_type, _path, "otp_type", "PostSendOtpBodyOtpType", False, False)
+
+        message_template_id = (
+            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
+        )
+        if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
+            message_template_id = odd(
+                message_template_id, _path, "message_template_id", "string", False, False
+            )
 
         post_send_otp_body = cls(
-            external_application_id=external_application_id,
-            communication_channel_id=communication_channel_id,
-            recipient=recipient,
-            otp_type=otp_type,
-            message_template_id=message_template_id,
+            external_application_id,
+            communication_channel_id,
+            recipient,
+            otp_type,
+            message_template_id,
         )
 
-        post_send_otp_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_send_otp_body.additional_properties = d
         return post_send_otp_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSendOtpPostOTPSend200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "request_id",
+    }
+)
 
 
 @_attrs_define
@@ -27,26 +33,31 @@ class PostSendOtpPostOTPSend200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        request_id = self.request_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if request_id is not UNSET:
-            field_dict["request_id"] = request_id
+        if self.request_id is not UNSET:
+            field_dict["request_id"] = self.request_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        request_id = d.pop("request_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
+        if not (isinstance(request_id, str)) and request_id is not UNSET:
+            request_id = odd(request_id, _path, "request_id", "string", False, False)
 
         post_send_otp_post_otp_send_200_response_data = cls(
-            request_id=request_id,
+            request_id,
         )
 
-        post_send_otp_post_otp_send_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_send_otp_post_otp_send_200_response_data.additional_properties = d
         return post_send_otp_post_otp_send_200_response_data
 
     @property

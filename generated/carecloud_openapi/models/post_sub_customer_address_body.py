@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.additional_address import AdditionalAddress
 
 
 T = TypeVar("T", bound="PostSubCustomerAddressBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "additional_address",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,49 @@ class PostSubCustomerAddressBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        additional_address = self.additional_address.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "additional_address": additional_address,
+                "additional_address": (
+                    self.additional_address.to_dict()
+                    if isinstance(self.additional_address, AdditionalAddress)
+                    else self.additional_address
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.additional_address import AdditionalAddress
-
-        d = dict(src_dict)
-        additional_address = AdditionalAddress.from_dict(d.pop("additional_address"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        additional_address = (
+            src_dict["additional_address"] if "additional_address" in src_dict else UNSET
+        )
+        if isinstance(additional_address, dict):
+            additional_address = AdditionalAddress.from_dict(
+                additional_address, (_path, "additional_address")
+            )
+        else:
+            additional_address = odd(
+                additional_address, _path, "additional_address", "AdditionalAddress", True, False
+            )
 
         post_sub_customer_address_body = cls(
-            additional_address=additional_address,
+            additional_address,
         )
 
-        post_sub_customer_address_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_address_body.additional_properties = d
         return post_sub_customer_address_body
 
     @property
@@ -67,3 +94,15 @@ class PostSubCustomerAddressBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, AdditionalAddress
+    from ..models.additional_address import AdditionalAddress
+
+    _models_pending = False

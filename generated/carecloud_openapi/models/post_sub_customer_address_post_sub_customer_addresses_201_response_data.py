@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSubCustomerAddressPostSubCustomerAddresses201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "additional_address_id",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,35 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        additional_address_id = self.additional_address_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if additional_address_id is not UNSET:
-            field_dict["additional_address_id"] = additional_address_id
+        if self.additional_address_id is not UNSET:
+            field_dict["additional_address_id"] = self.additional_address_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        additional_address_id = d.pop("additional_address_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        additional_address_id = (
+            src_dict["additional_address_id"] if "additional_address_id" in src_dict else UNSET
+        )
+        if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
+            additional_address_id = odd(
+                additional_address_id, _path, "additional_address_id", "string", False, False
+            )
 
         post_sub_customer_address_post_sub_customer_addresses_201_response_data = cls(
-            additional_address_id=additional_address_id,
+            additional_address_id,
         )
 
-        post_sub_customer_address_post_sub_customer_addresses_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_address_post_sub_customer_addresses_201_response_data.additional_properties = d
         return post_sub_customer_address_post_sub_customer_addresses_201_response_data
 
     @property

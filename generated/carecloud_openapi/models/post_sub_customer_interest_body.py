@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.interest_record import InterestRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerInterestBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "interest_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,45 @@ class PostSubCustomerInterestBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        interest_record = self.interest_record.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "interest_record": interest_record,
+                "interest_record": (
+                    self.interest_record.to_dict()
+                    if isinstance(self.interest_record, InterestRecord)
+                    else self.interest_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.interest_record import InterestRecord
-
-        d = dict(src_dict)
-        interest_record = InterestRecord.from_dict(d.pop("interest_record"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_record = src_dict["interest_record"] if "interest_record" in src_dict else UNSET
+        if isinstance(interest_record, dict):
+            interest_record = InterestRecord.from_dict(interest_record, (_path, "interest_record"))
+        else:
+            interest_record = odd(
+                interest_record, _path, "interest_record", "InterestRecord", True, False
+            )
 
         post_sub_customer_interest_body = cls(
-            interest_record=interest_record,
+            interest_record,
         )
 
-        post_sub_customer_interest_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_interest_body.additional_properties = d
         return post_sub_customer_interest_body
 
     @property
@@ -67,3 +90,15 @@ class PostSubCustomerInterestBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, InterestRecord
+    from ..models.interest_record import InterestRecord
+
+    _models_pending = False

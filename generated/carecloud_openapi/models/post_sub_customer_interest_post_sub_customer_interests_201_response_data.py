@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSubCustomerInterestPostSubCustomerInterests201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "interest_record_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,35 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        interest_record_id = self.interest_record_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if interest_record_id is not UNSET:
-            field_dict["interest_record_id"] = interest_record_id
+        if self.interest_record_id is not UNSET:
+            field_dict["interest_record_id"] = self.interest_record_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        interest_record_id = d.pop("interest_record_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        interest_record_id = (
+            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
+            interest_record_id = odd(
+                interest_record_id, _path, "interest_record_id", "string", False, False
+            )
 
         post_sub_customer_interest_post_sub_customer_interests_201_response_data = cls(
-            interest_record_id=interest_record_id,
+            interest_record_id,
         )
 
-        post_sub_customer_interest_post_sub_customer_interests_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_interest_post_sub_customer_interests_201_response_data.additional_properties = d
         return post_sub_customer_interest_post_sub_customer_interests_201_response_data
 
     @property

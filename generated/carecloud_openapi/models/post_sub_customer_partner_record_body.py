@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.partner_record import PartnerRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerPartnerRecordBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "partner_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,45 @@ class PostSubCustomerPartnerRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        partner_record = self.partner_record.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "partner_record": partner_record,
+                "partner_record": (
+                    self.partner_record.to_dict()
+                    if isinstance(self.partner_record, PartnerRecord)
+                    else self.partner_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.partner_record import PartnerRecord
-
-        d = dict(src_dict)
-        partner_record = PartnerRecord.from_dict(d.pop("partner_record"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        partner_record = src_dict["partner_record"] if "partner_record" in src_dict else UNSET
+        if isinstance(partner_record, dict):
+            partner_record = PartnerRecord.from_dict(partner_record, (_path, "partner_record"))
+        else:
+            partner_record = odd(
+                partner_record, _path, "partner_record", "PartnerRecord", True, False
+            )
 
         post_sub_customer_partner_record_body = cls(
-            partner_record=partner_record,
+            partner_record,
         )
 
-        post_sub_customer_partner_record_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_partner_record_body.additional_properties = d
         return post_sub_customer_partner_record_body
 
     @property
@@ -67,3 +90,15 @@ class PostSubCustomerPartnerRecordBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PartnerRecord
+    from ..models.partner_record import PartnerRecord
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "partner_record_id",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,35 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        partner_record_id = self.partner_record_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if partner_record_id is not UNSET:
-            field_dict["partner_record_id"] = partner_record_id
+        if self.partner_record_id is not UNSET:
+            field_dict["partner_record_id"] = self.partner_record_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        partner_record_id = d.pop("partner_record_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        partner_record_id = (
+            src_dict["partner_record_id"] if "partner_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
+            partner_record_id = odd(
+                partner_record_id, _path, "partner_record_id", "string", False, False
+            )
 
         post_sub_customer_partner_record_post_sub_customer_partners_201_response_data = cls(
-            partner_record_id=partner_record_id,
+            partner_record_id,
         )
 
-        post_sub_customer_partner_record_post_sub_customer_partners_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_partner_record_post_sub_customer_partners_201_response_data.additional_properties = d
         return post_sub_customer_partner_record_post_sub_customer_partners_201_response_data
 
     @property

@@ -9,13 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerPropertiesBatchBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_records",
+        "error_processing",
+    }
+)
 
 
 @_attrs_define
@@ -34,52 +41,71 @@ class PostSubCustomerPropertiesBatchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_records = []
-        for property_records_item_data in self.property_records:
-            property_records_item = property_records_item_data.to_dict()
-            property_records.append(property_records_item)
-
-        error_processing: int | Unset = UNSET
-        if not isinstance(self.error_processing, Unset):
-            error_processing = self.error_processing.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "property_records": property_records,
+                "property_records": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                        for _d0 in self.property_records
+                    ]
+                    if isinstance(self.property_records, list)
+                    else self.property_records
+                ),
             }
         )
-        if error_processing is not UNSET:
-            field_dict["error_processing"] = error_processing
+        if self.error_processing is not UNSET:
+            field_dict["error_processing"] = (
+                self.error_processing.value
+                if isinstance(self.error_processing, ErrorProcessing)
+                else self.error_processing
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-
-        d = dict(src_dict)
-        property_records = []
-        _property_records = d.pop("property_records")
-        for property_records_item_data in _property_records:
-            property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-            property_records.append(property_records_item)
-
-        _error_processing = d.pop("error_processing", UNSET)
-        error_processing: ErrorProcessing | Unset
-        if isinstance(_error_processing, Unset):
-            error_processing = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
         else:
-            error_processing = ErrorProcessing(_error_processing)
+            property_records = odd(
+                property_records, _path, "property_records", "array", True, False
+            )
+
+        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        if type(error_processing) is int:
+            error_processing = ErrorProcessing(error_processing)
+        else:
+            error_processing = odd(
+                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+            )
 
         post_sub_customer_properties_batch_body = cls(
-            property_records=property_records,
-            error_processing=error_processing,
+            property_records,
+            error_processing,
         )
 
-        post_sub_customer_properties_batch_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_properties_batch_body.additional_properties = d
         return post_sub_customer_properties_batch_body
 
     @property
@@ -97,3 +123,15 @@ class PostSubCustomerPropertiesBatchBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecord
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

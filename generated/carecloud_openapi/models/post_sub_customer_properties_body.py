@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerPropertiesBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,45 @@ class PostSubCustomerPropertiesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_record = self.property_record.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "property_record": property_record,
+                "property_record": (
+                    self.property_record.to_dict()
+                    if isinstance(self.property_record, PropertyRecord)
+                    else self.property_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-
-        d = dict(src_dict)
-        property_record = PropertyRecord.from_dict(d.pop("property_record"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_record = src_dict["property_record"] if "property_record" in src_dict else UNSET
+        if isinstance(property_record, dict):
+            property_record = PropertyRecord.from_dict(property_record, (_path, "property_record"))
+        else:
+            property_record = odd(
+                property_record, _path, "property_record", "PropertyRecord", True, False
+            )
 
         post_sub_customer_properties_body = cls(
-            property_record=property_record,
+            property_record,
         )
 
-        post_sub_customer_properties_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_properties_body.additional_properties = d
         return post_sub_customer_properties_body
 
     @property
@@ -67,3 +90,15 @@ class PostSubCustomerPropertiesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecord
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.related_customer import RelatedCustomer
 
 
 T = TypeVar("T", bound="PostSubCustomerRelatedCustomersBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "related_customer",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,47 @@ class PostSubCustomerRelatedCustomersBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related_customer = self.related_customer.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "related_customer": related_customer,
+                "related_customer": (
+                    self.related_customer.to_dict()
+                    if isinstance(self.related_customer, RelatedCustomer)
+                    else self.related_customer
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.related_customer import RelatedCustomer
-
-        d = dict(src_dict)
-        related_customer = RelatedCustomer.from_dict(d.pop("related_customer"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_customer = src_dict["related_customer"] if "related_customer" in src_dict else UNSET
+        if isinstance(related_customer, dict):
+            related_customer = RelatedCustomer.from_dict(
+                related_customer, (_path, "related_customer")
+            )
+        else:
+            related_customer = odd(
+                related_customer, _path, "related_customer", "RelatedCustomer", True, False
+            )
 
         post_sub_customer_related_customers_body = cls(
-            related_customer=related_customer,
+            related_customer,
         )
 
-        post_sub_customer_related_customers_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_related_customers_body.additional_properties = d
         return post_sub_customer_related_customers_body
 
     @property
@@ -67,3 +92,15 @@ class PostSubCustomerRelatedCustomersBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, RelatedCustomer
+    from ..models.related_customer import RelatedCustomer
+
+    _models_pending = False

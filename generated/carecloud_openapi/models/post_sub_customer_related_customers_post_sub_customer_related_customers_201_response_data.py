@@ -8,10 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar(
     "T", bound="PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseData"
+)
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_relation_id",
+    }
 )
 
 
@@ -26,26 +32,35 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_relation_id = self.customer_relation_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_relation_id is not UNSET:
-            field_dict["customer_relation_id"] = customer_relation_id
+        if self.customer_relation_id is not UNSET:
+            field_dict["customer_relation_id"] = self.customer_relation_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_relation_id = d.pop("customer_relation_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_relation_id = (
+            src_dict["customer_relation_id"] if "customer_relation_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
+            customer_relation_id = odd(
+                customer_relation_id, _path, "customer_relation_id", "string", False, False
+            )
 
         post_sub_customer_related_customers_post_sub_customer_related_customers_201_response_data = cls(
-            customer_relation_id=customer_relation_id,
+            customer_relation_id,
         )
 
-        post_sub_customer_related_customers_post_sub_customer_related_customers_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_related_customers_post_sub_customer_related_customers_201_response_data.additional_properties = d
         return post_sub_customer_related_customers_post_sub_customer_related_customers_201_response_data
 
     @property

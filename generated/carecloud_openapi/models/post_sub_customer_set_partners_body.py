@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.partner_record import PartnerRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerSetPartnersBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "partner_records",
+    }
+)
 
 
 @_attrs_define
@@ -28,44 +37,60 @@ class PostSubCustomerSetPartnersBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        partner_records = []
-        for partner_records_item_data in self.partner_records:
-            partner_records_item = partner_records_item_data.to_dict()
-            partner_records.append(partner_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "partner_records": partner_records,
+                "customer_id": self.customer_id,
+                "partner_records": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, PartnerRecord) else _d0)
+                        for _d0 in self.partner_records
+                    ]
+                    if isinstance(self.partner_records, list)
+                    else self.partner_records
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.partner_record import PartnerRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
-
-        partner_records = []
-        _partner_records = d.pop("partner_records")
-        for partner_records_item_data in _partner_records:
-            partner_records_item = PartnerRecord.from_dict(partner_records_item_data)
-
-            partner_records.append(partner_records_item)
+        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
+        if isinstance(partner_records, list):
+            _p0 = (_path, "partner_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(partner_records):
+                if isinstance(_v0, dict):
+                    _v0 = PartnerRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
+                _l0.append(_v0)
+            partner_records = _l0
+        else:
+            partner_records = odd(partner_records, _path, "partner_records", "array", True, False)
 
         post_sub_customer_set_partners_body = cls(
-            customer_id=customer_id,
-            partner_records=partner_records,
+            customer_id,
+            partner_records,
         )
 
-        post_sub_customer_set_partners_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_set_partners_body.additional_properties = d
         return post_sub_customer_set_partners_body
 
     @property
@@ -83,3 +108,15 @@ class PostSubCustomerSetPartnersBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PartnerRecord
+    from ..models.partner_record import PartnerRecord
+
+    _models_pending = False

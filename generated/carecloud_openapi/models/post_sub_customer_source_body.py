@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.customer_source_record import CustomerSourceRecord
 
 
 T = TypeVar("T", bound="PostSubCustomerSourceBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_source_record",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,54 @@ class PostSubCustomerSourceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_source_record = self.customer_source_record.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_source_record": customer_source_record,
+                "customer_source_record": (
+                    self.customer_source_record.to_dict()
+                    if isinstance(self.customer_source_record, CustomerSourceRecord)
+                    else self.customer_source_record
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer_source_record import CustomerSourceRecord
-
-        d = dict(src_dict)
-        customer_source_record = CustomerSourceRecord.from_dict(d.pop("customer_source_record"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_source_record = (
+            src_dict["customer_source_record"] if "customer_source_record" in src_dict else UNSET
+        )
+        if isinstance(customer_source_record, dict):
+            customer_source_record = CustomerSourceRecord.from_dict(
+                customer_source_record, (_path, "customer_source_record")
+            )
+        else:
+            customer_source_record = odd(
+                customer_source_record,
+                _path,
+                "customer_source_record",
+                "CustomerSourceRecord",
+                True,
+                False,
+            )
 
         post_sub_customer_source_body = cls(
-            customer_source_record=customer_source_record,
+            customer_source_record,
         )
 
-        post_sub_customer_source_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_sub_customer_source_body.additional_properties = d
         return post_sub_customer_source_body
 
     @property
@@ -67,3 +99,15 @@ class PostSubCustomerSourceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, CustomerSourceRecord
+    from ..models.customer_source_record import CustomerSourceRecord
+
+    _models_pending = False

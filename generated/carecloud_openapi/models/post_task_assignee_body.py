@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.task_assignee import TaskAssignee
 
 
 T = TypeVar("T", bound="PostTaskAssigneeBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_assignee",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PostTaskAssigneeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_assignee = self.task_assignee.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task_assignee": task_assignee,
+                "task_assignee": (
+                    self.task_assignee.to_dict()
+                    if isinstance(self.task_assignee, TaskAssignee)
+                    else self.task_assignee
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_assignee import TaskAssignee
-
-        d = dict(src_dict)
-        task_assignee = TaskAssignee.from_dict(d.pop("task_assignee"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_assignee = src_dict["task_assignee"] if "task_assignee" in src_dict else UNSET
+        if isinstance(task_assignee, dict):
+            task_assignee = TaskAssignee.from_dict(task_assignee, (_path, "task_assignee"))
+        else:
+            task_assignee = odd(task_assignee, _path, "task_assignee", "TaskAssignee", True, False)
 
         post_task_assignee_body = cls(
-            task_assignee=task_assignee,
+            task_assignee,
         )
 
-        post_task_assignee_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_task_assignee_body.additional_properties = d
         return post_task_assignee_body
 
     @property
@@ -67,3 +88,15 @@ class PostTaskAssigneeBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TaskAssignee
+    from ..models.task_assignee import TaskAssignee
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTaskAssigneePostSubTaskAssignees201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_assignee_id",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,33 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_assignee_id = self.task_assignee_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if task_assignee_id is not UNSET:
-            field_dict["task_assignee_id"] = task_assignee_id
+        if self.task_assignee_id is not UNSET:
+            field_dict["task_assignee_id"] = self.task_assignee_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_assignee_id = d.pop("task_assignee_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_assignee_id = src_dict["task_assignee_id"] if "task_assignee_id" in src_dict else UNSET
+        if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
+            task_assignee_id = odd(
+                task_assignee_id, _path, "task_assignee_id", "string", False, False
+            )
 
         post_task_assignee_post_sub_task_assignees_201_response_data = cls(
-            task_assignee_id=task_assignee_id,
+            task_assignee_id,
         )
 
-        post_task_assignee_post_sub_task_assignees_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_task_assignee_post_sub_task_assignees_201_response_data.additional_properties = d
         return post_task_assignee_post_sub_task_assignees_201_response_data
 
     @property

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.task_comment import TaskComment
 
 
 T = TypeVar("T", bound="PostTaskCommentBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_comment",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PostTaskCommentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_comment = self.task_comment.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task_comment": task_comment,
+                "task_comment": (
+                    self.task_comment.to_dict()
+                    if isinstance(self.task_comment, TaskComment)
+                    else self.task_comment
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_comment import TaskComment
-
-        d = dict(src_dict)
-        task_comment = TaskComment.from_dict(d.pop("task_comment"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_comment = src_dict["task_comment"] if "task_comment" in src_dict else UNSET
+        if isinstance(task_comment, dict):
+            task_comment = TaskComment.from_dict(task_comment, (_path, "task_comment"))
+        else:
+            task_comment = odd(task_comment, _path, "task_comment", "TaskComment", True, False)
 
         post_task_comment_body = cls(
-            task_comment=task_comment,
+            task_comment,
         )
 
-        post_task_comment_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_task_comment_body.additional_properties = d
         return post_task_comment_body
 
     @property
@@ -67,3 +88,15 @@ class PostTaskCommentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, TaskComment
+    from ..models.task_comment import TaskComment
+
+    _models_pending = False

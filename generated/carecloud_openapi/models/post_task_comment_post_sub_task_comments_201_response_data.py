@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTaskCommentPostSubTaskComments201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_comment_id",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,31 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_comment_id = self.task_comment_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if task_comment_id is not UNSET:
-            field_dict["task_comment_id"] = task_comment_id
+        if self.task_comment_id is not UNSET:
+            field_dict["task_comment_id"] = self.task_comment_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_comment_id = d.pop("task_comment_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_comment_id = src_dict["task_comment_id"] if "task_comment_id" in src_dict else UNSET
+        if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
+            task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
         post_task_comment_post_sub_task_comments_201_response_data = cls(
-            task_comment_id=task_comment_id,
+            task_comment_id,
         )
 
-        post_task_comment_post_sub_task_comments_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_task_comment_post_sub_task_comments_201_response_data.additional_properties = d
         return post_task_comment_post_sub_task_comments_201_response_data
 
     @property

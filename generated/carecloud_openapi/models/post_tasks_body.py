@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PostTasksBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task",
+        "property_records",
+        "assignees",
+    }
+)
 
 
 @_attrs_define
@@ -34,70 +42,89 @@ class PostTasksBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task = self.task.to_dict()
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
-        assignees: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.assignees, Unset):
-            assignees = []
-            for assignees_item_data in self.assignees:
-                assignees_item = assignees_item_data.to_dict()
-                assignees.append(assignees_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task": task,
+                "task": (self.task.to_dict() if isinstance(self.task, Task) else self.task),
             }
         )
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
-        if assignees is not UNSET:
-            field_dict["assignees"] = assignees
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
+        if self.assignees is not UNSET:
+            field_dict["assignees"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, TaskAssignee) else _d0)
+                    for _d0 in self.assignees
+                ]
+                if isinstance(self.assignees, list)
+                else self.assignees
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-        from ..models.task import Task
-        from ..models.task_assignee import TaskAssignee
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task = src_dict["task"] if "task" in src_dict else UNSET
+        if isinstance(task, dict):
+            task = Task.from_dict(task, (_path, "task"))
+        else:
+            task = odd(task, _path, "task", "Task", True, False)
 
-        d = dict(src_dict)
-        task = Task.from_dict(d.pop("task"))
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-                property_records.append(property_records_item)
-
-        _assignees = d.pop("assignees", UNSET)
-        assignees: list[TaskAssignee] | Unset = UNSET
-        if _assignees is not UNSET:
-            assignees = []
-            for assignees_item_data in _assignees:
-                assignees_item = TaskAssignee.from_dict(assignees_item_data)
-
-                assignees.append(assignees_item)
+        assignees = src_dict["assignees"] if "assignees" in src_dict else UNSET
+        if isinstance(assignees, list):
+            _p0 = (_path, "assignees")
+            _l0 = []
+            for _i0, _v0 in enumerate(assignees):
+                if isinstance(_v0, dict):
+                    _v0 = TaskAssignee.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TaskAssignee", True, False)
+                _l0.append(_v0)
+            assignees = _l0
+        else:
+            assignees = odd(assignees, _path, "assignees", "array", False, False)
 
         post_tasks_body = cls(
-            task=task,
-            property_records=property_records,
-            assignees=assignees,
+            task,
+            property_records,
+            assignees,
         )
 
-        post_tasks_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_tasks_body.additional_properties = d
         return post_tasks_body
 
     @property
@@ -115,3 +142,17 @@ class PostTasksBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecord, Task, TaskAssignee
+    from ..models.property_record import PropertyRecord
+    from ..models.task import Task
+    from ..models.task_assignee import TaskAssignee
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTasksPostTasks201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostTasksPostTasks201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_id = self.task_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if task_id is not UNSET:
-            field_dict["task_id"] = task_id
+        if self.task_id is not UNSET:
+            field_dict["task_id"] = self.task_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_id = d.pop("task_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        if not (isinstance(task_id, str)) and task_id is not UNSET:
+            task_id = odd(task_id, _path, "task_id", "string", False, False)
 
         post_tasks_post_tasks_201_response_data = cls(
-            task_id=task_id,
+            task_id,
         )
 
-        post_tasks_post_tasks_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_tasks_post_tasks_201_response_data.additional_properties = d
         return post_tasks_post_tasks_201_response_data
 
     @property

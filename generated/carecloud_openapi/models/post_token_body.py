@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.device import Device
@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PostTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "device",
+        "setup",
+        "external_application_id",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -38,50 +47,66 @@ class PostTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        device = self.device.to_dict()
-
-        setup = self.setup.to_dict()
-
-        external_application_id = self.external_application_id
-
-        push_token = self.push_token
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "device": device,
-                "setup": setup,
-                "external_application_id": external_application_id,
+                "device": (
+                    self.device.to_dict() if isinstance(self.device, Device) else self.device
+                ),
+                "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
+                "external_application_id": self.external_application_id,
             }
         )
-        if push_token is not UNSET:
-            field_dict["push_token"] = push_token
+        if self.push_token is not UNSET:
+            field_dict["push_token"] = self.push_token
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.device import Device
-        from ..models.setup import Setup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        device = src_dict["device"] if "device" in src_dict else UNSET
+        if isinstance(device, dict):
+            device = Device.from_dict(device, (_path, "device"))
+        else:
+            device = odd(device, _path, "device", "Device", True, False)
 
-        d = dict(src_dict)
-        device = Device.from_dict(d.pop("device"))
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        if isinstance(setup, dict):
+            setup = Setup.from_dict(setup, (_path, "setup"))
+        else:
+            setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        setup = Setup.from_dict(d.pop("setup"))
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
-        external_application_id = d.pop("external_application_id")
-
-        push_token = d.pop("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
+            push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         post_token_body = cls(
-            device=device,
-            setup=setup,
-            external_application_id=external_application_id,
-            push_token=push_token,
+            device,
+            setup,
+            external_application_id,
+            push_token,
         )
 
-        post_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_token_body.additional_properties = d
         return post_token_body
 
     @property
@@ -99,3 +124,16 @@ class PostTokenBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Device, Setup
+    from ..models.device import Device
+    from ..models.setup import Setup
+
+    _models_pending = False

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTokenPostTokens201ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "token_id",
+    }
+)
 
 
 @_attrs_define
@@ -25,26 +31,31 @@ class PostTokenPostTokens201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token_id = self.token_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if token_id is not UNSET:
-            field_dict["token_id"] = token_id
+        if self.token_id is not UNSET:
+            field_dict["token_id"] = self.token_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        token_id = d.pop("token_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        token_id = src_dict["token_id"] if "token_id" in src_dict else UNSET
+        if not (isinstance(token_id, str)) and token_id is not UNSET:
+            token_id = odd(token_id, _path, "token_id", "string", False, False)
 
         post_token_post_tokens_201_response_data = cls(
-            token_id=token_id,
+            token_id,
         )
 
-        post_token_post_tokens_201_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_token_post_tokens_201_response_data.additional_properties = d
         return post_token_post_tokens_201_response_data
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTokenSendPasswordSetupBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "email",
+        "communication_channel_id",
+        "recipient",
+    }
+)
 
 
 @_attrs_define
@@ -40,40 +48,54 @@ class PostTokenSendPasswordSetupBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
-
-        communication_channel_id = self.communication_channel_id
-
-        recipient = self.recipient
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if communication_channel_id is not UNSET:
-            field_dict["communication_channel_id"] = communication_channel_id
-        if recipient is not UNSET:
-            field_dict["recipient"] = recipient
+        if self.email is not UNSET:
+            field_dict["email"] = self.email
+        if self.communication_channel_id is not UNSET:
+            field_dict["communication_channel_id"] = self.communication_channel_id
+        if self.recipient is not UNSET:
+            field_dict["recipient"] = self.recipient
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        email = d.pop("email", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        email = src_dict["email"] if "email" in src_dict else UNSET
+        if not (isinstance(email, str)) and email is not UNSET:
+            email = odd(email, _path, "email", "string", False, False)
 
-        communication_channel_id = d.pop("communication_channel_id", UNSET)
+        communication_channel_id = (
+            src_dict["communication_channel_id"]
+            if "communication_channel_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(communication_channel_id, str))
+            and communication_channel_id is not UNSET
+        ):
+            communication_channel_id = odd(
+                communication_channel_id, _path, "communication_channel_id", "string", False, False
+            )
 
-        recipient = d.pop("recipient", UNSET)
+        recipient = src_dict["recipient"] if "recipient" in src_dict else UNSET
+        if not (isinstance(recipient, str)) and recipient is not UNSET:
+            recipient = odd(recipient, _path, "recipient", "string", False, False)
 
         post_token_send_password_setup_body = cls(
-            email=email,
-            communication_channel_id=communication_channel_id,
-            recipient=recipient,
+            email,
+            communication_channel_id,
+            recipient,
         )
 
-        post_token_send_password_setup_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_token_send_password_setup_body.additional_properties = d
         return post_token_send_password_setup_body
 
     @property

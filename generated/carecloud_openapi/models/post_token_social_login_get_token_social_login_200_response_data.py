@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostTokenSocialLoginGetTokenSocialLogin200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostTokenSocialLoginGetTokenSocialLogin200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
         post_token_social_login_get_token_social_login_200_response_data = cls(
-            customer_id=customer_id,
+            customer_id,
         )
 
-        post_token_social_login_get_token_social_login_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_token_social_login_get_token_social_login_200_response_data.additional_properties = d
         return post_token_social_login_get_token_social_login_200_response_data
 
     @property

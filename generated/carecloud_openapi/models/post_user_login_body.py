@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostUserLoginBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_external_application_id",
+        "login",
+        "password",
+    }
+)
 
 
 @_attrs_define
@@ -30,40 +38,59 @@ class PostUserLoginBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_external_application_id = self.user_external_application_id
-
-        login = self.login
-
-        password = self.password
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if user_external_application_id is not UNSET:
-            field_dict["user_external_application_id"] = user_external_application_id
-        if login is not UNSET:
-            field_dict["login"] = login
-        if password is not UNSET:
-            field_dict["password"] = password
+        if self.user_external_application_id is not UNSET:
+            field_dict["user_external_application_id"] = self.user_external_application_id
+        if self.login is not UNSET:
+            field_dict["login"] = self.login
+        if self.password is not UNSET:
+            field_dict["password"] = self.password
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_external_application_id = d.pop("user_external_application_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(user_external_application_id, str))
+            and user_external_application_id is not UNSET
+        ):
+            user_external_application_id = odd(
+                user_external_application_id,
+                _path,
+                "user_external_application_id",
+                "string",
+                False,
+                False,
+            )
 
-        login = d.pop("login", UNSET)
+        login = src_dict["login"] if "login" in src_dict else UNSET
+        if not (isinstance(login, str)) and login is not UNSET:
+            login = odd(login, _path, "login", "string", False, False)
 
-        password = d.pop("password", UNSET)
+        password = src_dict["password"] if "password" in src_dict else UNSET
+        if not (isinstance(password, str)) and password is not UNSET:
+            password = odd(password, _path, "password", "string", False, False)
 
         post_user_login_body = cls(
-            user_external_application_id=user_external_application_id,
-            login=login,
-            password=password,
+            user_external_application_id,
+            login,
+            password,
         )
 
-        post_user_login_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_user_login_body.additional_properties = d
         return post_user_login_body
 
     @property

@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostUserLogoutBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_external_application_id",
+        "bearer_token",
+    }
+)
 
 
 @_attrs_define
@@ -26,34 +35,50 @@ class PostUserLogoutBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_external_application_id = self.user_external_application_id
-
-        bearer_token = self.bearer_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "user_external_application_id": user_external_application_id,
-                "bearer_token": bearer_token,
+                "user_external_application_id": self.user_external_application_id,
+                "bearer_token": self.bearer_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_external_application_id = d.pop("user_external_application_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(user_external_application_id, str)):
+            user_external_application_id = odd(
+                user_external_application_id,
+                _path,
+                "user_external_application_id",
+                "string",
+                True,
+                False,
+            )
 
-        bearer_token = d.pop("bearer_token")
+        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
+        if not (isinstance(bearer_token, str)):
+            bearer_token = odd(bearer_token, _path, "bearer_token", "string", True, False)
 
         post_user_logout_body = cls(
-            user_external_application_id=user_external_application_id,
-            bearer_token=bearer_token,
+            user_external_application_id,
+            bearer_token,
         )
 
-        post_user_logout_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_user_logout_body.additional_properties = d
         return post_user_logout_body
 
     @property

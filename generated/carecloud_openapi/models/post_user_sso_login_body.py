@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostUserSsoLoginBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_external_application_id",
+        "sso_token",
+    }
+)
 
 
 @_attrs_define
@@ -25,34 +34,50 @@ class PostUserSsoLoginBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_external_application_id = self.user_external_application_id
-
-        sso_token = self.sso_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "user_external_application_id": user_external_application_id,
-                "sso_token": sso_token,
+                "user_external_application_id": self.user_external_application_id,
+                "sso_token": self.sso_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_external_application_id = d.pop("user_external_application_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_external_application_id = (
+            src_dict["user_external_application_id"]
+            if "user_external_application_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(user_external_application_id, str)):
+            user_external_application_id = odd(
+                user_external_application_id,
+                _path,
+                "user_external_application_id",
+                "string",
+                True,
+                False,
+            )
 
-        sso_token = d.pop("sso_token")
+        sso_token = src_dict["sso_token"] if "sso_token" in src_dict else UNSET
+        if not (isinstance(sso_token, str)):
+            sso_token = odd(sso_token, _path, "sso_token", "string", True, False)
 
         post_user_sso_login_body = cls(
-            user_external_application_id=user_external_application_id,
-            sso_token=sso_token,
+            user_external_application_id,
+            sso_token,
         )
 
-        post_user_sso_login_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_user_sso_login_body.additional_properties = d
         return post_user_sso_login_body
 
     @property

@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostUserVerifyAuthTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "auth_token",
+    }
+)
 
 
 @_attrs_define
@@ -22,28 +30,33 @@ class PostUserVerifyAuthTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        auth_token = self.auth_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "auth_token": auth_token,
+                "auth_token": self.auth_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        auth_token = d.pop("auth_token")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        auth_token = src_dict["auth_token"] if "auth_token" in src_dict else UNSET
+        if not (isinstance(auth_token, str)):
+            auth_token = odd(auth_token, _path, "auth_token", "string", True, False)
 
         post_user_verify_auth_token_body = cls(
-            auth_token=auth_token,
+            auth_token,
         )
 
-        post_user_verify_auth_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_user_verify_auth_token_body.additional_properties = d
         return post_user_verify_auth_token_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_id = self.user_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if user_id is not UNSET:
-            field_dict["user_id"] = user_id
+        if self.user_id is not UNSET:
+            field_dict["user_id"] = self.user_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_id = d.pop("user_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        if not (isinstance(user_id, str)) and user_id is not UNSET:
+            user_id = odd(user_id, _path, "user_id", "string", False, False)
 
         post_user_verify_auth_token_post_user_verify_auth_token_200_response_data = cls(
-            user_id=user_id,
+            user_id,
         )
 
-        post_user_verify_auth_token_post_user_verify_auth_token_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_user_verify_auth_token_post_user_verify_auth_token_200_response_data.additional_properties = d
         return post_user_verify_auth_token_post_user_verify_auth_token_200_response_data
 
     @property

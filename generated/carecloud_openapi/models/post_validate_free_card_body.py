@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostValidateFreeCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_number",
+    }
+)
 
 
 @_attrs_define
@@ -22,28 +30,33 @@ class PostValidateFreeCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_number = self.card_number
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_number": card_number,
+                "card_number": self.card_number,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_number = d.pop("card_number")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)):
+            card_number = odd(card_number, _path, "card_number", "string", True, False)
 
         post_validate_free_card_body = cls(
-            card_number=card_number,
+            card_number,
         )
 
-        post_validate_free_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_validate_free_card_body.additional_properties = d
         return post_validate_free_card_body
 
     @property

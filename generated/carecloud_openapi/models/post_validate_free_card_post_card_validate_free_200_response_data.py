@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostValidateFreeCardPostCardValidateFree200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "is_free_to_use",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_free_to_use = self.is_free_to_use
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if is_free_to_use is not UNSET:
-            field_dict["is_free_to_use"] = is_free_to_use
+        if self.is_free_to_use is not UNSET:
+            field_dict["is_free_to_use"] = self.is_free_to_use
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        is_free_to_use = d.pop("is_free_to_use", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        is_free_to_use = src_dict["is_free_to_use"] if "is_free_to_use" in src_dict else UNSET
+        if not (type(is_free_to_use) is bool) and is_free_to_use is not UNSET:
+            is_free_to_use = odd(is_free_to_use, _path, "is_free_to_use", "boolean", False, False)
 
         post_validate_free_card_post_card_validate_free_200_response_data = cls(
-            is_free_to_use=is_free_to_use,
+            is_free_to_use,
         )
 
-        post_validate_free_card_post_card_validate_free_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_validate_free_card_post_card_validate_free_200_response_data.additional_properties = d
         return post_validate_free_card_post_card_validate_free_200_response_data
 
     @property

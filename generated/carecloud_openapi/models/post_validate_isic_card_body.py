@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostValidateIsicCardBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "card_number",
+        "last_name",
+        "check_usage",
+    }
+)
 
 
 @_attrs_define
@@ -29,41 +37,46 @@ class PostValidateIsicCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        card_number = self.card_number
-
-        last_name = self.last_name
-
-        check_usage = self.check_usage
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "card_number": card_number,
-                "last_name": last_name,
+                "card_number": self.card_number,
+                "last_name": self.last_name,
             }
         )
-        if check_usage is not UNSET:
-            field_dict["check_usage"] = check_usage
+        if self.check_usage is not UNSET:
+            field_dict["check_usage"] = self.check_usage
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        card_number = d.pop("card_number")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)):
+            card_number = odd(card_number, _path, "card_number", "string", True, False)
 
-        last_name = d.pop("last_name")
+        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        if not (isinstance(last_name, str)):
+            last_name = odd(last_name, _path, "last_name", "string", True, False)
 
-        check_usage = d.pop("check_usage", UNSET)
+        check_usage = src_dict["check_usage"] if "check_usage" in src_dict else UNSET
+        if not (type(check_usage) is bool) and check_usage is not UNSET:
+            check_usage = odd(check_usage, _path, "check_usage", "boolean", False, False)
 
         post_validate_isic_card_body = cls(
-            card_number=card_number,
-            last_name=last_name,
-            check_usage=check_usage,
+            card_number,
+            last_name,
+            check_usage,
         )
 
-        post_validate_isic_card_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_validate_isic_card_body.additional_properties = d
         return post_validate_isic_card_body
 
     @property

@@ -8,7 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="PostVerifyOtpBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "verification_code",
+        "request_id",
+        "external_application_id",
+    }
+)
 
 
 @_attrs_define
@@ -31,40 +41,53 @@ class PostVerifyOtpBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        verification_code = self.verification_code
-
-        request_id = self.request_id
-
-        external_application_id = self.external_application_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "verification_code": verification_code,
-                "request_id": request_id,
-                "external_application_id": external_application_id,
+                "verification_code": self.verification_code,
+                "request_id": self.request_id,
+                "external_application_id": self.external_application_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        verification_code = d.pop("verification_code")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        verification_code = (
+            src_dict["verification_code"] if "verification_code" in src_dict else UNSET
+        )
+        if not (isinstance(verification_code, str)):
+            verification_code = odd(
+                verification_code, _path, "verification_code", "string", True, False
+            )
 
-        request_id = d.pop("request_id")
+        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
+        if not (isinstance(request_id, str)):
+            request_id = odd(request_id, _path, "request_id", "string", True, False)
 
-        external_application_id = d.pop("external_application_id")
+        external_application_id = (
+            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_application_id, str)):
+            external_application_id = odd(
+                external_application_id, _path, "external_application_id", "string", True, False
+            )
 
         post_verify_otp_body = cls(
-            verification_code=verification_code,
-            request_id=request_id,
-            external_application_id=external_application_id,
+            verification_code,
+            request_id,
+            external_application_id,
         )
 
-        post_verify_otp_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_verify_otp_body.additional_properties = d
         return post_verify_otp_body
 
     @property

@@ -8,9 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostVerifyOtpPostOTPVerify200ResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "is_valid",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +30,31 @@ class PostVerifyOtpPostOTPVerify200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_valid = self.is_valid
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if is_valid is not UNSET:
-            field_dict["is_valid"] = is_valid
+        if self.is_valid is not UNSET:
+            field_dict["is_valid"] = self.is_valid
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        is_valid = d.pop("is_valid", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        is_valid = src_dict["is_valid"] if "is_valid" in src_dict else UNSET
+        if not (type(is_valid) is bool) and is_valid is not UNSET:
+            is_valid = odd(is_valid, _path, "is_valid", "boolean", False, False)
 
         post_verify_otp_post_otp_verify_200_response_data = cls(
-            is_valid=is_valid,
+            is_valid,
         )
 
-        post_verify_otp_post_otp_verify_200_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_verify_otp_post_otp_verify_200_response_data.additional_properties = d
         return post_verify_otp_post_otp_verify_200_response_data
 
     @property

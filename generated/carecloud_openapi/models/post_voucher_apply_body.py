@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostVoucherApplyBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "date_applied",
+        "store_id",
+    }
+)
 
 
 @_attrs_define
@@ -28,35 +35,40 @@ class PostVoucherApplyBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        date_applied = self.date_applied
-
-        store_id = self.store_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "date_applied": date_applied,
+                "date_applied": self.date_applied,
             }
         )
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        date_applied = d.pop("date_applied")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        date_applied = src_dict["date_applied"] if "date_applied" in src_dict else UNSET
+        if not (isinstance(date_applied, str)):
+            date_applied = odd(date_applied, _path, "date_applied", "string", True, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
         post_voucher_apply_body = cls(
-            date_applied=date_applied,
-            store_id=store_id,
+            date_applied,
+            store_id,
         )
 
-        post_voucher_apply_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_voucher_apply_body.additional_properties = d
         return post_voucher_apply_body
 
     @property

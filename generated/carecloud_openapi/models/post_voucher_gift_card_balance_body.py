@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostVoucherGiftCardBalanceBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher_id",
+        "code",
+    }
+)
 
 
 @_attrs_define
@@ -28,33 +35,38 @@ class PostVoucherGiftCardBalanceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher_id = self.voucher_id
-
-        code = self.code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
-        if code is not UNSET:
-            field_dict["code"] = code
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        voucher_id = d.pop("voucher_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
         post_voucher_gift_card_balance_body = cls(
-            voucher_id=voucher_id,
-            code=code,
+            voucher_id,
+            code,
         )
 
-        post_voucher_gift_card_balance_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            post_voucher_gift_card_balance_body.additional_properties = d
         return post_voucher_gift_card_balance_body
 
     @property

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_batch_state import ProductBatchState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -19,6 +19,25 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ProductBatch")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "plu_ids",
+        "product_id",
+        "code",
+        "product_group_id",
+        "product_group_external_id",
+        "product_brand_id",
+        "product_brand_external_id",
+        "store_id",
+        "partner_id",
+        "property_records",
+        "prices",
+        "tags",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -72,174 +91,224 @@ class ProductBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        plu_ids = []
-        for plu_ids_item_data in self.plu_ids:
-            plu_ids_item = plu_ids_item_data.to_dict()
-            plu_ids.append(plu_ids_item)
-
-        product_id = self.product_id
-
-        code = self.code
-
-        product_group_id = self.product_group_id
-
-        product_group_external_id = self.product_group_external_id
-
-        product_brand_id = self.product_brand_id
-
-        product_brand_external_id = self.product_brand_external_id
-
-        store_id = self.store_id
-
-        partner_id = self.partner_id
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
-        prices: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.prices, Unset):
-            prices = []
-            for prices_item_data in self.prices:
-                prices_item = prices_item_data.to_dict()
-                prices.append(prices_item)
-
-        tags: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = []
-            for tags_item_data in self.tags:
-                tags_item = tags_item_data.to_dict()
-                tags.append(tags_item)
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "plu_ids": plu_ids,
+                "name": self.name,
+                "plu_ids": (
+                    [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                    if isinstance(self.plu_ids, list)
+                    else self.plu_ids
+                ),
             }
         )
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if product_group_id is not UNSET:
-            field_dict["product_group_id"] = product_group_id
-        if product_group_external_id is not UNSET:
-            field_dict["product_group_external_id"] = product_group_external_id
-        if product_brand_id is not UNSET:
-            field_dict["product_brand_id"] = product_brand_id
-        if product_brand_external_id is not UNSET:
-            field_dict["product_brand_external_id"] = product_brand_external_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
-        if prices is not UNSET:
-            field_dict["prices"] = prices
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.product_id is not UNSET:
+            field_dict["product_id"] = self.product_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.product_group_id is not UNSET:
+            field_dict["product_group_id"] = self.product_group_id
+        if self.product_group_external_id is not UNSET:
+            field_dict["product_group_external_id"] = self.product_group_external_id
+        if self.product_brand_id is not UNSET:
+            field_dict["product_brand_id"] = self.product_brand_id
+        if self.product_brand_external_id is not UNSET:
+            field_dict["product_brand_external_id"] = self.product_brand_external_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
+        if self.prices is not UNSET:
+            field_dict["prices"] = (
+                [(_d0.to_dict() if isinstance(_d0, Price) else _d0) for _d0 in self.prices]
+                if isinstance(self.prices, list)
+                else self.prices
+            )
+        if self.tags is not UNSET:
+            field_dict["tags"] = (
+                [(_d0.to_dict() if isinstance(_d0, Tag) else _d0) for _d0 in self.tags]
+                if isinstance(self.tags, list)
+                else self.tags
+            )
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, ProductBatchState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
-        from ..models.price import Price
-        from ..models.property_record import PropertyRecord
-        from ..models.tag import Tag
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        d = dict(src_dict)
-        name = d.pop("name")
-
-        plu_ids = []
-        _plu_ids = d.pop("plu_ids")
-        for plu_ids_item_data in _plu_ids:
-            plu_ids_item = PluId.from_dict(plu_ids_item_data)
-
-            plu_ids.append(plu_ids_item)
-
-        product_id = d.pop("product_id", UNSET)
-
-        code = d.pop("code", UNSET)
-
-        product_group_id = d.pop("product_group_id", UNSET)
-
-        product_group_external_id = d.pop("product_group_external_id", UNSET)
-
-        product_brand_id = d.pop("product_brand_id", UNSET)
-
-        product_brand_external_id = d.pop("product_brand_external_id", UNSET)
-
-        store_id = d.pop("store_id", UNSET)
-
-        partner_id = d.pop("partner_id", UNSET)
-
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-                property_records.append(property_records_item)
-
-        _prices = d.pop("prices", UNSET)
-        prices: list[Price] | Unset = UNSET
-        if _prices is not UNSET:
-            prices = []
-            for prices_item_data in _prices:
-                prices_item = Price.from_dict(prices_item_data)
-
-                prices.append(prices_item)
-
-        _tags = d.pop("tags", UNSET)
-        tags: list[Tag] | Unset = UNSET
-        if _tags is not UNSET:
-            tags = []
-            for tags_item_data in _tags:
-                tags_item = Tag.from_dict(tags_item_data)
-
-                tags.append(tags_item)
-
-        _state = d.pop("state", UNSET)
-        state: ProductBatchState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        if isinstance(plu_ids, list):
+            _p0 = (_path, "plu_ids")
+            _l0 = []
+            for _i0, _v0 in enumerate(plu_ids):
+                if isinstance(_v0, dict):
+                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
+                _l0.append(_v0)
+            plu_ids = _l0
         else:
-            state = ProductBatchState(_state)
+            plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
+
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
+            product_id = odd(product_id, _path, "product_id", "string", False, False)
+
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
+
+        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
+            product_group_id = odd(
+                product_group_id, _path, "product_group_id", "string", False, False
+            )
+
+        product_group_external_id = (
+            src_dict["product_group_external_id"]
+            if "product_group_external_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(product_group_external_id, str))
+            and product_group_external_id is not UNSET
+        ):
+            product_group_external_id = odd(
+                product_group_external_id,
+                _path,
+                "product_group_external_id",
+                "string",
+                False,
+                False,
+            )
+
+        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
+            product_brand_id = odd(
+                product_brand_id, _path, "product_brand_id", "string", False, False
+            )
+
+        product_brand_external_id = (
+            src_dict["product_brand_external_id"]
+            if "product_brand_external_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(product_brand_external_id, str))
+            and product_brand_external_id is not UNSET
+        ):
+            product_brand_external_id = odd(
+                product_brand_external_id,
+                _path,
+                "product_brand_external_id",
+                "string",
+                False,
+                False,
+            )
+
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
+
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
+
+        prices = src_dict["prices"] if "prices" in src_dict else UNSET
+        if isinstance(prices, list):
+            _p0 = (_path, "prices")
+            _l0 = []
+            for _i0, _v0 in enumerate(prices):
+                if isinstance(_v0, dict):
+                    _v0 = Price.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Price", True, False)
+                _l0.append(_v0)
+            prices = _l0
+        else:
+            prices = odd(prices, _path, "prices", "array", False, False)
+
+        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        if isinstance(tags, list):
+            _p0 = (_path, "tags")
+            _l0 = []
+            for _i0, _v0 in enumerate(tags):
+                if isinstance(_v0, dict):
+                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
+                _l0.append(_v0)
+            tags = _l0
+        else:
+            tags = odd(tags, _path, "tags", "array", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductBatchState(state)
+        else:
+            state = odd(state, _path, "state", "ProductBatchState", False, False)
 
         product_batch = cls(
-            name=name,
-            plu_ids=plu_ids,
-            product_id=product_id,
-            code=code,
-            product_group_id=product_group_id,
-            product_group_external_id=product_group_external_id,
-            product_brand_id=product_brand_id,
-            product_brand_external_id=product_brand_external_id,
-            store_id=store_id,
-            partner_id=partner_id,
-            property_records=property_records,
-            prices=prices,
-            tags=tags,
-            state=state,
+            name,
+            plu_ids,
+            product_id,
+            code,
+            product_group_id,
+            product_group_external_id,
+            product_brand_id,
+            product_brand_external_id,
+            store_id,
+            partner_id,
+            property_records,
+            prices,
+            tags,
+            state,
         )
 
-        product_batch.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_batch.additional_properties = d
         return product_batch
 
     @property
@@ -257,3 +326,18 @@ class ProductBatch:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId, Price, PropertyRecord, Tag
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
+    _models_pending = False

@@ -9,9 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_group_state import ProductGroupState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductGroup")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "external_id",
+        "product_group_id",
+        "parent_product_group_id",
+        "parent_external_id",
+        "code",
+        "store_id",
+        "partner_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -54,97 +69,109 @@ class ProductGroup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        external_id = self.external_id
-
-        product_group_id = self.product_group_id
-
-        parent_product_group_id = self.parent_product_group_id
-
-        parent_external_id = self.parent_external_id
-
-        code = self.code
-
-        store_id = self.store_id
-
-        partner_id = self.partner_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "external_id": external_id,
+                "name": self.name,
+                "external_id": self.external_id,
             }
         )
-        if product_group_id is not UNSET:
-            field_dict["product_group_id"] = product_group_id
-        if parent_product_group_id is not UNSET:
-            field_dict["parent_product_group_id"] = parent_product_group_id
-        if parent_external_id is not UNSET:
-            field_dict["parent_external_id"] = parent_external_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.product_group_id is not UNSET:
+            field_dict["product_group_id"] = self.product_group_id
+        if self.parent_product_group_id is not UNSET:
+            field_dict["parent_product_group_id"] = self.parent_product_group_id
+        if self.parent_external_id is not UNSET:
+            field_dict["parent_external_id"] = self.parent_external_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, ProductGroupState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        external_id = d.pop("external_id")
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        product_group_id = d.pop("product_group_id", UNSET)
+        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
+            product_group_id = odd(
+                product_group_id, _path, "product_group_id", "string", False, False
+            )
 
-        parent_product_group_id = d.pop("parent_product_group_id", UNSET)
+        parent_product_group_id = (
+            src_dict["parent_product_group_id"] if "parent_product_group_id" in src_dict else UNSET
+        )
+        if not (isinstance(parent_product_group_id, str)) and parent_product_group_id is not UNSET:
+            parent_product_group_id = odd(
+                parent_product_group_id, _path, "parent_product_group_id", "string", False, False
+            )
 
-        parent_external_id = d.pop("parent_external_id", UNSET)
+        parent_external_id = (
+            src_dict["parent_external_id"] if "parent_external_id" in src_dict else UNSET
+        )
+        if not (isinstance(parent_external_id, str)) and parent_external_id is not UNSET:
+            parent_external_id = odd(
+                parent_external_id, _path, "parent_external_id", "string", False, False
+            )
 
-        code = d.pop("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: ProductGroupState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductGroupState(state)
         else:
-            state = ProductGroupState(_state)
+            state = odd(state, _path, "state", "ProductGroupState", False, False)
 
         product_group = cls(
-            name=name,
-            external_id=external_id,
-            product_group_id=product_group_id,
-            parent_product_group_id=parent_product_group_id,
-            parent_external_id=parent_external_id,
-            code=code,
-            store_id=store_id,
-            partner_id=partner_id,
-            last_change=last_change,
-            state=state,
+            name,
+            external_id,
+            product_group_id,
+            parent_product_group_id,
+            parent_external_id,
+            code,
+            store_id,
+            partner_id,
+            last_change,
+            state,
         )
 
-        product_group.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_group.additional_properties = d
         return product_group
 
     @property

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_reservation_actual_state import ProductReservationActualState
 from ..models.product_reservation_state import ProductReservationState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.external_code import ExternalCode
@@ -21,6 +21,30 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ProductReservation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "store_id",
+        "product_reservation_source_id",
+        "product_reservation_id",
+        "reservation_codes",
+        "external_reservation_codes",
+        "benefit_codes",
+        "pickup_date",
+        "customers_note",
+        "total_price",
+        "currency_id",
+        "product_reservation_items",
+        "external_purchase_id",
+        "utm",
+        "actual_state",
+        "reservation_progress_history",
+        "comments",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -92,237 +116,305 @@ class ProductReservation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        store_id = self.store_id
-
-        product_reservation_source_id = self.product_reservation_source_id
-
-        product_reservation_id = self.product_reservation_id
-
-        reservation_codes: list[str] | Unset = UNSET
-        if not isinstance(self.reservation_codes, Unset):
-            reservation_codes = self.reservation_codes
-
-        external_reservation_codes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.external_reservation_codes, Unset):
-            external_reservation_codes = []
-            for external_reservation_codes_item_data in self.external_reservation_codes:
-                external_reservation_codes_item = external_reservation_codes_item_data.to_dict()
-                external_reservation_codes.append(external_reservation_codes_item)
-
-        benefit_codes: list[str] | Unset = UNSET
-        if not isinstance(self.benefit_codes, Unset):
-            benefit_codes = self.benefit_codes
-
-        pickup_date = self.pickup_date
-
-        customers_note = self.customers_note
-
-        total_price = self.total_price
-
-        currency_id = self.currency_id
-
-        product_reservation_items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.product_reservation_items, Unset):
-            product_reservation_items = []
-            for product_reservation_items_item_data in self.product_reservation_items:
-                product_reservation_items_item = product_reservation_items_item_data.to_dict()
-                product_reservation_items.append(product_reservation_items_item)
-
-        external_purchase_id = self.external_purchase_id
-
-        utm: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm, Unset):
-            utm = self.utm.to_dict()
-
-        actual_state: int | Unset = UNSET
-        if not isinstance(self.actual_state, Unset):
-            actual_state = self.actual_state.value
-
-        reservation_progress_history: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.reservation_progress_history, Unset):
-            reservation_progress_history = []
-            for reservation_progress_history_item_data in self.reservation_progress_history:
-                reservation_progress_history_item = reservation_progress_history_item_data.to_dict()
-                reservation_progress_history.append(reservation_progress_history_item)
-
-        comments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.comments, Unset):
-            comments = []
-            for comments_item_data in self.comments:
-                comments_item = comments_item_data.to_dict()
-                comments.append(comments_item)
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "store_id": store_id,
-                "product_reservation_source_id": product_reservation_source_id,
+                "customer_id": self.customer_id,
+                "store_id": self.store_id,
+                "product_reservation_source_id": self.product_reservation_source_id,
             }
         )
-        if product_reservation_id is not UNSET:
-            field_dict["product_reservation_id"] = product_reservation_id
-        if reservation_codes is not UNSET:
-            field_dict["reservation_codes"] = reservation_codes
-        if external_reservation_codes is not UNSET:
-            field_dict["external_reservation_codes"] = external_reservation_codes
-        if benefit_codes is not UNSET:
-            field_dict["benefit_codes"] = benefit_codes
-        if pickup_date is not UNSET:
-            field_dict["pickup_date"] = pickup_date
-        if customers_note is not UNSET:
-            field_dict["customers_note"] = customers_note
-        if total_price is not UNSET:
-            field_dict["total_price"] = total_price
-        if currency_id is not UNSET:
-            field_dict["currency_id"] = currency_id
-        if product_reservation_items is not UNSET:
-            field_dict["product_reservation_items"] = product_reservation_items
-        if external_purchase_id is not UNSET:
-            field_dict["external_purchase_id"] = external_purchase_id
-        if utm is not UNSET:
-            field_dict["utm"] = utm
-        if actual_state is not UNSET:
-            field_dict["actual_state"] = actual_state
-        if reservation_progress_history is not UNSET:
-            field_dict["reservation_progress_history"] = reservation_progress_history
-        if comments is not UNSET:
-            field_dict["comments"] = comments
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.product_reservation_id is not UNSET:
+            field_dict["product_reservation_id"] = self.product_reservation_id
+        if self.reservation_codes is not UNSET:
+            field_dict["reservation_codes"] = self.reservation_codes
+        if self.external_reservation_codes is not UNSET:
+            field_dict["external_reservation_codes"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ExternalCode) else _d0)
+                    for _d0 in self.external_reservation_codes
+                ]
+                if isinstance(self.external_reservation_codes, list)
+                else self.external_reservation_codes
+            )
+        if self.benefit_codes is not UNSET:
+            field_dict["benefit_codes"] = self.benefit_codes
+        if self.pickup_date is not UNSET:
+            field_dict["pickup_date"] = self.pickup_date
+        if self.customers_note is not UNSET:
+            field_dict["customers_note"] = self.customers_note
+        if self.total_price is not UNSET:
+            field_dict["total_price"] = self.total_price
+        if self.currency_id is not UNSET:
+            field_dict["currency_id"] = self.currency_id
+        if self.product_reservation_items is not UNSET:
+            field_dict["product_reservation_items"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationItem) else _d0)
+                    for _d0 in self.product_reservation_items
+                ]
+                if isinstance(self.product_reservation_items, list)
+                else self.product_reservation_items
+            )
+        if self.external_purchase_id is not UNSET:
+            field_dict["external_purchase_id"] = self.external_purchase_id
+        if self.utm is not UNSET:
+            field_dict["utm"] = self.utm.to_dict() if isinstance(self.utm, UTM) else self.utm
+        if self.actual_state is not UNSET:
+            field_dict["actual_state"] = (
+                self.actual_state.value
+                if isinstance(self.actual_state, ProductReservationActualState)
+                else self.actual_state
+            )
+        if self.reservation_progress_history is not UNSET:
+            field_dict["reservation_progress_history"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationProgress) else _d0)
+                    for _d0 in self.reservation_progress_history
+                ]
+                if isinstance(self.reservation_progress_history, list)
+                else self.reservation_progress_history
+            )
+        if self.comments is not UNSET:
+            field_dict["comments"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductReservationComment) else _d0)
+                    for _d0 in self.comments
+                ]
+                if isinstance(self.comments, list)
+                else self.comments
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, ProductReservationState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.external_code import ExternalCode
-        from ..models.product_reservation_comment import ProductReservationComment
-        from ..models.product_reservation_item import ProductReservationItem
-        from ..models.product_reservation_progress import ProductReservationProgress
-        from ..models.utm import UTM
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_id = d.pop("store_id")
+        product_reservation_source_id = (
+            src_dict["product_reservation_source_id"]
+            if "product_reservation_source_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(product_reservation_source_id, str)):
+            product_reservation_source_id = odd(
+                product_reservation_source_id,
+                _path,
+                "product_reservation_source_id",
+                "string",
+                True,
+                False,
+            )
 
-        product_reservation_source_id = d.pop("product_reservation_source_id")
+        product_reservation_id = (
+            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
+        )
+        if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
+            product_reservation_id = odd(
+                product_reservation_id, _path, "product_reservation_id", "string", False, False
+            )
 
-        product_reservation_id = d.pop("product_reservation_id", UNSET)
-
-        reservation_codes = cast(list[str], d.pop("reservation_codes", UNSET))
-
-        _external_reservation_codes = d.pop("external_reservation_codes", UNSET)
-        external_reservation_codes: list[ExternalCode] | Unset = UNSET
-        if _external_reservation_codes is not UNSET:
-            external_reservation_codes = []
-            for external_reservation_codes_item_data in _external_reservation_codes:
-                external_reservation_codes_item = ExternalCode.from_dict(
-                    external_reservation_codes_item_data
-                )
-
-                external_reservation_codes.append(external_reservation_codes_item)
-
-        benefit_codes = cast(list[str], d.pop("benefit_codes", UNSET))
-
-        pickup_date = d.pop("pickup_date", UNSET)
-
-        customers_note = d.pop("customers_note", UNSET)
-
-        total_price = d.pop("total_price", UNSET)
-
-        currency_id = d.pop("currency_id", UNSET)
-
-        _product_reservation_items = d.pop("product_reservation_items", UNSET)
-        product_reservation_items: list[ProductReservationItem] | Unset = UNSET
-        if _product_reservation_items is not UNSET:
-            product_reservation_items = []
-            for product_reservation_items_item_data in _product_reservation_items:
-                product_reservation_items_item = ProductReservationItem.from_dict(
-                    product_reservation_items_item_data
-                )
-
-                product_reservation_items.append(product_reservation_items_item)
-
-        external_purchase_id = d.pop("external_purchase_id", UNSET)
-
-        _utm = d.pop("utm", UNSET)
-        utm: UTM | Unset
-        if isinstance(_utm, Unset):
-            utm = UNSET
+        reservation_codes = (
+            src_dict["reservation_codes"] if "reservation_codes" in src_dict else UNSET
+        )
+        if isinstance(reservation_codes, list):
+            for _i0, _v0 in enumerate(reservation_codes):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "reservation_codes"), _i0, "string", True, False)
         else:
-            utm = UTM.from_dict(_utm)
+            reservation_codes = odd(
+                reservation_codes, _path, "reservation_codes", "array", False, False
+            )
 
-        _actual_state = d.pop("actual_state", UNSET)
-        actual_state: ProductReservationActualState | Unset
-        if isinstance(_actual_state, Unset):
-            actual_state = UNSET
+        external_reservation_codes = (
+            src_dict["external_reservation_codes"]
+            if "external_reservation_codes" in src_dict
+            else UNSET
+        )
+        if isinstance(external_reservation_codes, list):
+            _p0 = (_path, "external_reservation_codes")
+            _l0 = []
+            for _i0, _v0 in enumerate(external_reservation_codes):
+                if isinstance(_v0, dict):
+                    _v0 = ExternalCode.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
+                _l0.append(_v0)
+            external_reservation_codes = _l0
         else:
-            actual_state = ProductReservationActualState(_actual_state)
+            external_reservation_codes = odd(
+                external_reservation_codes,
+                _path,
+                "external_reservation_codes",
+                "array",
+                False,
+                False,
+            )
 
-        _reservation_progress_history = d.pop("reservation_progress_history", UNSET)
-        reservation_progress_history: list[ProductReservationProgress] | Unset = UNSET
-        if _reservation_progress_history is not UNSET:
-            reservation_progress_history = []
-            for reservation_progress_history_item_data in _reservation_progress_history:
-                reservation_progress_history_item = ProductReservationProgress.from_dict(
-                    reservation_progress_history_item_data
-                )
-
-                reservation_progress_history.append(reservation_progress_history_item)
-
-        _comments = d.pop("comments", UNSET)
-        comments: list[ProductReservationComment] | Unset = UNSET
-        if _comments is not UNSET:
-            comments = []
-            for comments_item_data in _comments:
-                comments_item = ProductReservationComment.from_dict(comments_item_data)
-
-                comments.append(comments_item)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: ProductReservationState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        benefit_codes = src_dict["benefit_codes"] if "benefit_codes" in src_dict else UNSET
+        if isinstance(benefit_codes, list):
+            for _i0, _v0 in enumerate(benefit_codes):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "benefit_codes"), _i0, "string", True, False)
         else:
-            state = ProductReservationState(_state)
+            benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
+
+        pickup_date = src_dict["pickup_date"] if "pickup_date" in src_dict else UNSET
+        if not (isinstance(pickup_date, str)) and pickup_date is not UNSET:
+            pickup_date = odd(pickup_date, _path, "pickup_date", "string", False, False)
+
+        customers_note = src_dict["customers_note"] if "customers_note" in src_dict else UNSET
+        if not (isinstance(customers_note, str)) and customers_note is not UNSET:
+            customers_note = odd(customers_note, _path, "customers_note", "string", False, False)
+
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        if (
+            not (type(total_price) is float or type(total_price) is int)
+            and total_price is not UNSET
+        ):
+            total_price = odd(total_price, _path, "total_price", "number", False, False)
+
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)) and currency_id is not UNSET:
+            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+
+        product_reservation_items = (
+            src_dict["product_reservation_items"]
+            if "product_reservation_items" in src_dict
+            else UNSET
+        )
+        if isinstance(product_reservation_items, list):
+            _p0 = (_path, "product_reservation_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(product_reservation_items):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationItem", True, False)
+                _l0.append(_v0)
+            product_reservation_items = _l0
+        else:
+            product_reservation_items = odd(
+                product_reservation_items, _path, "product_reservation_items", "array", False, False
+            )
+
+        external_purchase_id = (
+            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_purchase_id, str)) and external_purchase_id is not UNSET:
+            external_purchase_id = odd(
+                external_purchase_id, _path, "external_purchase_id", "string", False, False
+            )
+
+        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        if isinstance(utm, dict):
+            utm = UTM.from_dict(utm, (_path, "utm"))
+        else:
+            utm = odd(utm, _path, "utm", "UTM", False, False)
+
+        actual_state = src_dict["actual_state"] if "actual_state" in src_dict else UNSET
+        if type(actual_state) is int:
+            actual_state = ProductReservationActualState(actual_state)
+        else:
+            actual_state = odd(
+                actual_state, _path, "actual_state", "ProductReservationActualState", False, False
+            )
+
+        reservation_progress_history = (
+            src_dict["reservation_progress_history"]
+            if "reservation_progress_history" in src_dict
+            else UNSET
+        )
+        if isinstance(reservation_progress_history, list):
+            _p0 = (_path, "reservation_progress_history")
+            _l0 = []
+            for _i0, _v0 in enumerate(reservation_progress_history):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationProgress.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationProgress", True, False)
+                _l0.append(_v0)
+            reservation_progress_history = _l0
+        else:
+            reservation_progress_history = odd(
+                reservation_progress_history,
+                _path,
+                "reservation_progress_history",
+                "array",
+                False,
+                False,
+            )
+
+        comments = src_dict["comments"] if "comments" in src_dict else UNSET
+        if isinstance(comments, list):
+            _p0 = (_path, "comments")
+            _l0 = []
+            for _i0, _v0 in enumerate(comments):
+                if isinstance(_v0, dict):
+                    _v0 = ProductReservationComment.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductReservationComment", True, False)
+                _l0.append(_v0)
+            comments = _l0
+        else:
+            comments = odd(comments, _path, "comments", "array", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductReservationState(state)
+        else:
+            state = odd(state, _path, "state", "ProductReservationState", False, False)
 
         product_reservation = cls(
-            customer_id=customer_id,
-            store_id=store_id,
-            product_reservation_source_id=product_reservation_source_id,
-            product_reservation_id=product_reservation_id,
-            reservation_codes=reservation_codes,
-            external_reservation_codes=external_reservation_codes,
-            benefit_codes=benefit_codes,
-            pickup_date=pickup_date,
-            customers_note=customers_note,
-            total_price=total_price,
-            currency_id=currency_id,
-            product_reservation_items=product_reservation_items,
-            external_purchase_id=external_purchase_id,
-            utm=utm,
-            actual_state=actual_state,
-            reservation_progress_history=reservation_progress_history,
-            comments=comments,
-            last_change=last_change,
-            state=state,
+            customer_id,
+            store_id,
+            product_reservation_source_id,
+            product_reservation_id,
+            reservation_codes,
+            external_reservation_codes,
+            benefit_codes,
+            pickup_date,
+            customers_note,
+            total_price,
+            currency_id,
+            product_reservation_items,
+            external_purchase_id,
+            utm,
+            actual_state,
+            reservation_progress_history,
+            comments,
+            last_change,
+            state,
         )
 
-        product_reservation.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation.additional_properties = d
         return product_reservation
 
     @property
@@ -340,3 +432,25 @@ class ProductReservation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global \
+        _models_pending, \
+        ExternalCode, \
+        ProductReservationComment, \
+        ProductReservationItem, \
+        ProductReservationProgress, \
+        UTM
+    from ..models.external_code import ExternalCode
+    from ..models.product_reservation_comment import ProductReservationComment
+    from ..models.product_reservation_item import ProductReservationItem
+    from ..models.product_reservation_progress import ProductReservationProgress
+    from ..models.utm import UTM
+
+    _models_pending = False

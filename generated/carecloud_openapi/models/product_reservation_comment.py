@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationComment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "comment_text",
+        "comment_time",
+    }
+)
 
 
 @_attrs_define
@@ -29,33 +36,38 @@ class ProductReservationComment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        comment_text = self.comment_text
-
-        comment_time = self.comment_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if comment_text is not UNSET:
-            field_dict["comment_text"] = comment_text
-        if comment_time is not UNSET:
-            field_dict["comment_time"] = comment_time
+        if self.comment_text is not UNSET:
+            field_dict["comment_text"] = self.comment_text
+        if self.comment_time is not UNSET:
+            field_dict["comment_time"] = self.comment_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        comment_text = d.pop("comment_text", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        comment_text = src_dict["comment_text"] if "comment_text" in src_dict else UNSET
+        if not (isinstance(comment_text, str)) and comment_text is not UNSET:
+            comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
 
-        comment_time = d.pop("comment_time", UNSET)
+        comment_time = src_dict["comment_time"] if "comment_time" in src_dict else UNSET
+        if not (isinstance(comment_time, str)) and comment_time is not UNSET:
+            comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
 
         product_reservation_comment = cls(
-            comment_text=comment_text,
-            comment_time=comment_time,
+            comment_text,
+            comment_time,
         )
 
-        product_reservation_comment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_comment.additional_properties = d
         return product_reservation_comment
 
     @property

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationExternalListType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_external_list_type_id",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -28,37 +35,54 @@ class ProductReservationExternalListType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_external_list_type_id = self.product_reservation_external_list_type_id
-
-        name = self.name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservation_external_list_type_id is not UNSET:
+        if self.product_reservation_external_list_type_id is not UNSET:
             field_dict["product_reservation_external_list_type_id"] = (
-                product_reservation_external_list_type_id
+                self.product_reservation_external_list_type_id
             )
-        if name is not UNSET:
-            field_dict["name"] = name
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_reservation_external_list_type_id = d.pop(
-            "product_reservation_external_list_type_id", UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_external_list_type_id = (
+            src_dict["product_reservation_external_list_type_id"]
+            if "product_reservation_external_list_type_id" in src_dict
+            else UNSET
         )
+        if (
+            not (isinstance(product_reservation_external_list_type_id, str))
+            and product_reservation_external_list_type_id is not UNSET
+        ):
+            product_reservation_external_list_type_id = odd(
+                product_reservation_external_list_type_id,
+                _path,
+                "product_reservation_external_list_type_id",
+                "string",
+                False,
+                False,
+            )
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
         product_reservation_external_list_type = cls(
-            product_reservation_external_list_type_id=product_reservation_external_list_type_id,
-            name=name,
+            product_reservation_external_list_type_id,
+            name,
         )
 
-        product_reservation_external_list_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_external_list_type.additional_properties = d
         return product_reservation_external_list_type
 
     @property

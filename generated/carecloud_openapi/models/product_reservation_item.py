@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reservable_product_id",
+        "amount",
+        "unit_price",
+        "vat_rate",
+    }
+)
 
 
 @_attrs_define
@@ -34,48 +43,57 @@ class ProductReservationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reservable_product_id = self.reservable_product_id
-
-        amount = self.amount
-
-        unit_price = self.unit_price
-
-        vat_rate = self.vat_rate
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reservable_product_id": reservable_product_id,
-                "amount": amount,
+                "reservable_product_id": self.reservable_product_id,
+                "amount": self.amount,
             }
         )
-        if unit_price is not UNSET:
-            field_dict["unit_price"] = unit_price
-        if vat_rate is not UNSET:
-            field_dict["vat_rate"] = vat_rate
+        if self.unit_price is not UNSET:
+            field_dict["unit_price"] = self.unit_price
+        if self.vat_rate is not UNSET:
+            field_dict["vat_rate"] = self.vat_rate
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reservable_product_id = d.pop("reservable_product_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reservable_product_id = (
+            src_dict["reservable_product_id"] if "reservable_product_id" in src_dict else UNSET
+        )
+        if not (isinstance(reservable_product_id, str)):
+            reservable_product_id = odd(
+                reservable_product_id, _path, "reservable_product_id", "string", True, False
+            )
 
-        amount = d.pop("amount")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = d.pop("unit_price", UNSET)
+        unit_price = src_dict["unit_price"] if "unit_price" in src_dict else UNSET
+        if not (type(unit_price) is float or type(unit_price) is int) and unit_price is not UNSET:
+            unit_price = odd(unit_price, _path, "unit_price", "number", False, False)
 
-        vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        if not (type(vat_rate) is float or type(vat_rate) is int) and vat_rate is not UNSET:
+            vat_rate = odd(vat_rate, _path, "vat_rate", "number", False, False)
 
         product_reservation_item = cls(
-            reservable_product_id=reservable_product_id,
-            amount=amount,
-            unit_price=unit_price,
-            vat_rate=vat_rate,
+            reservable_product_id,
+            amount,
+            unit_price,
+            vat_rate,
         )
 
-        product_reservation_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_item.additional_properties = d
         return product_reservation_item
 
     @property

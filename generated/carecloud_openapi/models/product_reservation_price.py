@@ -9,13 +9,26 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_reservation_price_state import ProductReservationPriceState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
 
 
 T = TypeVar("T", bound="ProductReservationPrice")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "value",
+        "currency_id",
+        "product_reservation_price_id",
+        "reservable_product_id",
+        "plu_ids",
+        "store_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -56,97 +69,123 @@ class ProductReservationPrice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.value
-
-        currency_id = self.currency_id
-
-        product_reservation_price_id = self.product_reservation_price_id
-
-        reservable_product_id = self.reservable_product_id
-
-        plu_ids: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.plu_ids, Unset):
-            plu_ids = []
-            for plu_ids_item_data in self.plu_ids:
-                plu_ids_item = plu_ids_item_data.to_dict()
-                plu_ids.append(plu_ids_item)
-
-        store_id = self.store_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "value": value,
-                "currency_id": currency_id,
+                "value": self.value,
+                "currency_id": self.currency_id,
             }
         )
-        if product_reservation_price_id is not UNSET:
-            field_dict["product_reservation_price_id"] = product_reservation_price_id
-        if reservable_product_id is not UNSET:
-            field_dict["reservable_product_id"] = reservable_product_id
-        if plu_ids is not UNSET:
-            field_dict["plu_ids"] = plu_ids
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.product_reservation_price_id is not UNSET:
+            field_dict["product_reservation_price_id"] = self.product_reservation_price_id
+        if self.reservable_product_id is not UNSET:
+            field_dict["reservable_product_id"] = self.reservable_product_id
+        if self.plu_ids is not UNSET:
+            field_dict["plu_ids"] = (
+                [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                if isinstance(self.plu_ids, list)
+                else self.plu_ids
+            )
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value
+                if isinstance(self.state, ProductReservationPriceState)
+                else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int):
+            value = odd(value, _path, "value", "number", True, False)
 
-        d = dict(src_dict)
-        value = d.pop("value")
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        currency_id = d.pop("currency_id")
+        product_reservation_price_id = (
+            src_dict["product_reservation_price_id"]
+            if "product_reservation_price_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(product_reservation_price_id, str))
+            and product_reservation_price_id is not UNSET
+        ):
+            product_reservation_price_id = odd(
+                product_reservation_price_id,
+                _path,
+                "product_reservation_price_id",
+                "string",
+                False,
+                False,
+            )
 
-        product_reservation_price_id = d.pop("product_reservation_price_id", UNSET)
+        reservable_product_id = (
+            src_dict["reservable_product_id"] if "reservable_product_id" in src_dict else UNSET
+        )
+        if not (isinstance(reservable_product_id, str)) and reservable_product_id is not UNSET:
+            reservable_product_id = odd(
+                reservable_product_id, _path, "reservable_product_id", "string", False, False
+            )
 
-        reservable_product_id = d.pop("reservable_product_id", UNSET)
-
-        _plu_ids = d.pop("plu_ids", UNSET)
-        plu_ids: list[PluId] | Unset = UNSET
-        if _plu_ids is not UNSET:
-            plu_ids = []
-            for plu_ids_item_data in _plu_ids:
-                plu_ids_item = PluId.from_dict(plu_ids_item_data)
-
-                plu_ids.append(plu_ids_item)
-
-        store_id = d.pop("store_id", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: ProductReservationPriceState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        if isinstance(plu_ids, list):
+            _p0 = (_path, "plu_ids")
+            _l0 = []
+            for _i0, _v0 in enumerate(plu_ids):
+                if isinstance(_v0, dict):
+                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
+                _l0.append(_v0)
+            plu_ids = _l0
         else:
-            state = ProductReservationPriceState(_state)
+            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
+
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductReservationPriceState(state)
+        else:
+            state = odd(state, _path, "state", "ProductReservationPriceState", False, False)
 
         product_reservation_price = cls(
-            value=value,
-            currency_id=currency_id,
-            product_reservation_price_id=product_reservation_price_id,
-            reservable_product_id=reservable_product_id,
-            plu_ids=plu_ids,
-            store_id=store_id,
-            last_change=last_change,
-            state=state,
+            value,
+            currency_id,
+            product_reservation_price_id,
+            reservable_product_id,
+            plu_ids,
+            store_id,
+            last_change,
+            state,
         )
 
-        product_reservation_price.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_price.additional_properties = d
         return product_reservation_price
 
     @property
@@ -164,3 +203,15 @@ class ProductReservationPrice:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId
+    from ..models.plu_id import PluId
+
+    _models_pending = False

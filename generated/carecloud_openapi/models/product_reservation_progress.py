@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationProgress")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reservation_progress_id",
+        "reservation_progress_text",
+        "reservation_progress_time",
+    }
+)
 
 
 @_attrs_define
@@ -30,40 +38,77 @@ class ProductReservationProgress:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reservation_progress_id = self.reservation_progress_id
-
-        reservation_progress_text = self.reservation_progress_text
-
-        reservation_progress_time = self.reservation_progress_time
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if reservation_progress_id is not UNSET:
-            field_dict["reservation_progress_id"] = reservation_progress_id
-        if reservation_progress_text is not UNSET:
-            field_dict["reservation_progress_text"] = reservation_progress_text
-        if reservation_progress_time is not UNSET:
-            field_dict["reservation_progress_time"] = reservation_progress_time
+        if self.reservation_progress_id is not UNSET:
+            field_dict["reservation_progress_id"] = self.reservation_progress_id
+        if self.reservation_progress_text is not UNSET:
+            field_dict["reservation_progress_text"] = self.reservation_progress_text
+        if self.reservation_progress_time is not UNSET:
+            field_dict["reservation_progress_time"] = self.reservation_progress_time
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reservation_progress_id = d.pop("reservation_progress_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reservation_progress_id = (
+            src_dict["reservation_progress_id"] if "reservation_progress_id" in src_dict else UNSET
+        )
+        if not (type(reservation_progress_id) is int) and reservation_progress_id is not UNSET:
+            reservation_progress_id = odd(
+                reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
+            )
 
-        reservation_progress_text = d.pop("reservation_progress_text", UNSET)
+        reservation_progress_text = (
+            src_dict["reservation_progress_text"]
+            if "reservation_progress_text" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(reservation_progress_text, str))
+            and reservation_progress_text is not UNSET
+        ):
+            reservation_progress_text = odd(
+                reservation_progress_text,
+                _path,
+                "reservation_progress_text",
+                "string",
+                False,
+                False,
+            )
 
-        reservation_progress_time = d.pop("reservation_progress_time", UNSET)
+        reservation_progress_time = (
+            src_dict["reservation_progress_time"]
+            if "reservation_progress_time" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(reservation_progress_time, str))
+            and reservation_progress_time is not UNSET
+        ):
+            reservation_progress_time = odd(
+                reservation_progress_time,
+                _path,
+                "reservation_progress_time",
+                "string",
+                False,
+                False,
+            )
 
         product_reservation_progress = cls(
-            reservation_progress_id=reservation_progress_id,
-            reservation_progress_text=reservation_progress_text,
-            reservation_progress_time=reservation_progress_time,
+            reservation_progress_id,
+            reservation_progress_text,
+            reservation_progress_time,
         )
 
-        product_reservation_progress.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_progress.additional_properties = d
         return product_reservation_progress
 
     @property

@@ -9,9 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_reservation_source_state import ProductReservationSourceState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="ProductReservationSource")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_reservation_source_id",
+        "name",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -37,54 +46,72 @@ class ProductReservationSource:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_reservation_source_id = self.product_reservation_source_id
-
-        name = self.name
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_reservation_source_id is not UNSET:
-            field_dict["product_reservation_source_id"] = product_reservation_source_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.product_reservation_source_id is not UNSET:
+            field_dict["product_reservation_source_id"] = self.product_reservation_source_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value
+                if isinstance(self.state, ProductReservationSourceState)
+                else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        product_reservation_source_id = d.pop("product_reservation_source_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_reservation_source_id = (
+            src_dict["product_reservation_source_id"]
+            if "product_reservation_source_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(product_reservation_source_id, str))
+            and product_reservation_source_id is not UNSET
+        ):
+            product_reservation_source_id = odd(
+                product_reservation_source_id,
+                _path,
+                "product_reservation_source_id",
+                "string",
+                False,
+                False,
+            )
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: ProductReservationSourceState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductReservationSourceState(state)
         else:
-            state = ProductReservationSourceState(_state)
+            state = odd(state, _path, "state", "ProductReservationSourceState", False, False)
 
         product_reservation_source = cls(
-            product_reservation_source_id=product_reservation_source_id,
-            name=name,
-            last_change=last_change,
-            state=state,
+            product_reservation_source_id,
+            name,
+            last_change,
+            state,
         )
 
-        product_reservation_source.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_reservation_source.additional_properties = d
         return product_reservation_source
 
     @property

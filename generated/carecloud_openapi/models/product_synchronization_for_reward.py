@@ -11,13 +11,21 @@ from attrs import field as _attrs_field
 from ..models.product_synchronization_for_reward_reward_product_relation_type import (
     ProductSynchronizationForRewardRewardProductRelationType,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
 
 
 T = TypeVar("T", bound="ProductSynchronizationForReward")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reward_product_relation_type",
+        "product_id",
+        "plu_id",
+    }
+)
 
 
 @_attrs_define
@@ -43,53 +51,77 @@ class ProductSynchronizationForReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_product_relation_type = self.reward_product_relation_type.value
-
-        product_id = self.product_id
-
-        plu_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.plu_id, Unset):
-            plu_id = self.plu_id.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reward_product_relation_type": reward_product_relation_type,
+                "reward_product_relation_type": (
+                    self.reward_product_relation_type.value
+                    if isinstance(
+                        self.reward_product_relation_type,
+                        ProductSynchronizationForRewardRewardProductRelationType,
+                    )
+                    else self.reward_product_relation_type
+                ),
             }
         )
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if plu_id is not UNSET:
-            field_dict["plu_id"] = plu_id
+        if self.product_id is not UNSET:
+            field_dict["product_id"] = self.product_id
+        if self.plu_id is not UNSET:
+            field_dict["plu_id"] = (
+                self.plu_id.to_dict() if isinstance(self.plu_id, PluId) else self.plu_id
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
-
-        d = dict(src_dict)
-        reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
-            d.pop("reward_product_relation_type")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reward_product_relation_type = (
+            src_dict["reward_product_relation_type"]
+            if "reward_product_relation_type" in src_dict
+            else UNSET
         )
-
-        product_id = d.pop("product_id", UNSET)
-
-        _plu_id = d.pop("plu_id", UNSET)
-        plu_id: PluId | Unset
-        if isinstance(_plu_id, Unset):
-            plu_id = UNSET
+        if type(reward_product_relation_type) is int:
+            reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
+                reward_product_relation_type
+            )
         else:
-            plu_id = PluId.from_dict(_plu_id)
+            reward_product_relation_type = odd(
+                reward_product_relation_type,
+                _path,
+                "reward_product_relation_type",
+                "ProductSynchronizationForRewardRewardProductRelationType",
+                True,
+                False,
+            )
+
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
+            product_id = odd(product_id, _path, "product_id", "string", False, False)
+
+        plu_id = src_dict["plu_id"] if "plu_id" in src_dict else UNSET
+        if isinstance(plu_id, dict):
+            plu_id = PluId.from_dict(plu_id, (_path, "plu_id"))
+        else:
+            plu_id = odd(plu_id, _path, "plu_id", "PluId", False, False)
 
         product_synchronization_for_reward = cls(
-            reward_product_relation_type=reward_product_relation_type,
-            product_id=product_id,
-            plu_id=plu_id,
+            reward_product_relation_type,
+            product_id,
+            plu_id,
         )
 
-        product_synchronization_for_reward.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            product_synchronization_for_reward.additional_properties = d
         return product_synchronization_for_reward
 
     @property
@@ -107,3 +139,15 @@ class ProductSynchronizationForReward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId
+    from ..models.plu_id import PluId
+
+    _models_pending = False

@@ -9,13 +9,27 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.property_state import PropertyState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_item import PropertyItem
 
 
 T = TypeVar("T", bound="Property")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "data_type",
+        "is_required",
+        "is_unique",
+        "property_id",
+        "description",
+        "items",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -53,102 +67,108 @@ class Property:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        data_type = self.data_type
-
-        is_required = self.is_required
-
-        is_unique = self.is_unique
-
-        property_id = self.property_id
-
-        description = self.description
-
-        items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = []
-            for items_item_data in self.items:
-                items_item = items_item_data.to_dict()
-                items.append(items_item)
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "data_type": data_type,
-                "is_required": is_required,
-                "is_unique": is_unique,
+                "name": self.name,
+                "data_type": self.data_type,
+                "is_required": self.is_required,
+                "is_unique": self.is_unique,
             }
         )
-        if property_id is not UNSET:
-            field_dict["property_id"] = property_id
-        if description is not UNSET:
-            field_dict["description"] = description
-        if items is not UNSET:
-            field_dict["items"] = items
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.property_id is not UNSET:
+            field_dict["property_id"] = self.property_id
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.items is not UNSET:
+            field_dict["items"] = (
+                [(_d0.to_dict() if isinstance(_d0, PropertyItem) else _d0) for _d0 in self.items]
+                if isinstance(self.items, list)
+                else self.items
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PropertyState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_item import PropertyItem
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        data_type = src_dict["data_type"] if "data_type" in src_dict else UNSET
+        if not (isinstance(data_type, str)):
+            data_type = odd(data_type, _path, "data_type", "string", True, False)
 
-        data_type = d.pop("data_type")
+        is_required = src_dict["is_required"] if "is_required" in src_dict else UNSET
+        if not (type(is_required) is bool):
+            is_required = odd(is_required, _path, "is_required", "boolean", True, False)
 
-        is_required = d.pop("is_required")
+        is_unique = src_dict["is_unique"] if "is_unique" in src_dict else UNSET
+        if not (type(is_unique) is bool):
+            is_unique = odd(is_unique, _path, "is_unique", "boolean", True, False)
 
-        is_unique = d.pop("is_unique")
+        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
+        if not (isinstance(property_id, str)) and property_id is not UNSET:
+            property_id = odd(property_id, _path, "property_id", "string", False, False)
 
-        property_id = d.pop("property_id", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
-        description = d.pop("description", UNSET)
-
-        _items = d.pop("items", UNSET)
-        items: list[PropertyItem] | Unset = UNSET
-        if _items is not UNSET:
-            items = []
-            for items_item_data in _items:
-                items_item = PropertyItem.from_dict(items_item_data)
-
-                items.append(items_item)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: PropertyState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        items = src_dict["items"] if "items" in src_dict else UNSET
+        if isinstance(items, list):
+            _p0 = (_path, "items")
+            _l0 = []
+            for _i0, _v0 in enumerate(items):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyItem", True, False)
+                _l0.append(_v0)
+            items = _l0
         else:
-            state = PropertyState(_state)
+            items = odd(items, _path, "items", "array", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PropertyState(state)
+        else:
+            state = odd(state, _path, "state", "PropertyState", False, False)
 
         property_ = cls(
-            name=name,
-            data_type=data_type,
-            is_required=is_required,
-            is_unique=is_unique,
-            property_id=property_id,
-            description=description,
-            items=items,
-            last_change=last_change,
-            state=state,
+            name,
+            data_type,
+            is_required,
+            is_unique,
+            property_id,
+            description,
+            items,
+            last_change,
+            state,
         )
 
-        property_.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            property_.additional_properties = d
         return property_
 
     @property
@@ -166,3 +186,15 @@ class Property:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyItem
+    from ..models.property_item import PropertyItem
+
+    _models_pending = False

@@ -9,9 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.property_item_state import PropertyItemState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PropertyItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "resource_record_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -36,54 +45,60 @@ class PropertyItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
-        resource_record_id = self.resource_record_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if resource_record_id is not UNSET:
-            field_dict["resource_record_id"] = resource_record_id
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.id is not UNSET:
+            field_dict["id"] = self.id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.resource_record_id is not UNSET:
+            field_dict["resource_record_id"] = self.resource_record_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, PropertyItemState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        id = src_dict["id"] if "id" in src_dict else UNSET
+        if not (isinstance(id, str)) and id is not UNSET:
+            id = odd(id, _path, "id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        resource_record_id = d.pop("resource_record_id", UNSET)
+        resource_record_id = (
+            src_dict["resource_record_id"] if "resource_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(resource_record_id, str)) and resource_record_id is not UNSET:
+            resource_record_id = odd(
+                resource_record_id, _path, "resource_record_id", "string", False, False
+            )
 
-        _state = d.pop("state", UNSET)
-        state: PropertyItemState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = PropertyItemState(state)
         else:
-            state = PropertyItemState(_state)
+            state = odd(state, _path, "state", "PropertyItemState", False, False)
 
         property_item = cls(
-            id=id,
-            name=name,
-            resource_record_id=resource_record_id,
-            state=state,
+            id,
+            name,
+            resource_record_id,
+            state,
         )
 
-        property_item.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            property_item.additional_properties = d
         return property_item
 
     @property

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
 
 
 T = TypeVar("T", bound="PropertyRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "property_id",
+        "property_record_id",
+        "property_name",
+        "property_value",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -120,95 +130,96 @@ class PropertyRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
-
-        property_id = self.property_id
-
-        property_record_id = self.property_record_id
-
-        property_name = self.property_name
-
-        property_value: bool | dict[str, Any] | float | int | list[Any] | str | Unset
-        if isinstance(self.property_value, Unset):
-            property_value = UNSET
-        elif isinstance(self.property_value, list):
-            property_value = self.property_value
-
-        elif isinstance(self.property_value, PropertyRecordPropertyValueType5):
-            property_value = self.property_value.to_dict()
-        else:
-            property_value = self.property_value
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "property_id": property_id,
+                "property_id": self.property_id,
             }
         )
-        if property_record_id is not UNSET:
-            field_dict["property_record_id"] = property_record_id
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
-        if property_value is not UNSET:
-            field_dict["property_value"] = property_value
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.property_record_id is not UNSET:
+            field_dict["property_record_id"] = self.property_record_id
+        if self.property_name is not UNSET:
+            field_dict["property_name"] = self.property_name
+        if self.property_value is not UNSET:
+            field_dict["property_value"] = (
+                self.property_value
+                if isinstance(self.property_value, list)
+                else (
+                    self.property_value.to_dict()
+                    if isinstance(self.property_value, PropertyRecordPropertyValueType5)
+                    else self.property_value
+                )
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
+        if not (isinstance(property_id, str)):
+            property_id = odd(property_id, _path, "property_id", "string", True, False)
 
-        d = dict(src_dict)
-        property_id = d.pop("property_id")
-
-        property_record_id = d.pop("property_record_id", UNSET)
-
-        property_name = d.pop("property_name", UNSET)
-
-        def _parse_property_value(
-            data: object,
-        ) -> bool | float | int | list[Any] | PropertyRecordPropertyValueType5 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                property_value_type_4 = cast(list[Any], data)
-
-                return property_value_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                property_value_type_5 = PropertyRecordPropertyValueType5.from_dict(data)
-
-                return property_value_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                bool | float | int | list[Any] | PropertyRecordPropertyValueType5 | str | Unset,
-                data,
+        property_record_id = (
+            src_dict["property_record_id"] if "property_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
+            property_record_id = odd(
+                property_record_id, _path, "property_record_id", "string", False, False
             )
 
-        property_value = _parse_property_value(d.pop("property_value", UNSET))
+        property_name = src_dict["property_name"] if "property_name" in src_dict else UNSET
+        if not (isinstance(property_name, str)) and property_name is not UNSET:
+            property_name = odd(property_name, _path, "property_name", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        property_value = src_dict["property_value"] if "property_value" in src_dict else UNSET
+        if (
+            isinstance(property_value, str)
+            or (type(property_value) is float or type(property_value) is int)
+            or type(property_value) is int
+            or type(property_value) is bool
+            or isinstance(property_value, list)
+        ):
+            pass
+        elif isinstance(property_value, dict):
+            property_value = PropertyRecordPropertyValueType5.from_dict(
+                property_value, (_path, "property_value")
+            )
+        else:
+            property_value = odd(
+                property_value,
+                _path,
+                "property_value",
+                "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
+                False,
+                False,
+            )
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         property_record = cls(
-            property_id=property_id,
-            property_record_id=property_record_id,
-            property_name=property_name,
-            property_value=property_value,
-            last_change=last_change,
+            property_id,
+            property_record_id,
+            property_name,
+            property_value,
+            last_change,
         )
 
-        property_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            property_record.additional_properties = d
         return property_record
 
     @property
@@ -226,3 +237,15 @@ class PropertyRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecordPropertyValueType5
+    from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
+
+    _models_pending = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -16,6 +16,25 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Purchase")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "store_id",
+        "external_purchase_id",
+        "payment_time",
+        "items_count",
+        "type_id",
+        "total_price",
+        "currency_id",
+        "cashdesk_number",
+        "purchase_id",
+        "purchase_items",
+        "card_number",
+        "last_change",
+        "property_records",
+    }
+)
 
 
 @_attrs_define
@@ -66,138 +85,160 @@ class Purchase:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        store_id = self.store_id
-
-        external_purchase_id = self.external_purchase_id
-
-        payment_time = self.payment_time
-
-        items_count = self.items_count
-
-        type_id = self.type_id
-
-        total_price = self.total_price
-
-        currency_id = self.currency_id
-
-        cashdesk_number = self.cashdesk_number
-
-        purchase_id = self.purchase_id
-
-        purchase_items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.purchase_items, Unset):
-            purchase_items = []
-            for purchase_items_item_data in self.purchase_items:
-                purchase_items_item = purchase_items_item_data.to_dict()
-                purchase_items.append(purchase_items_item)
-
-        card_number = self.card_number
-
-        last_change = self.last_change
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
-                "store_id": store_id,
-                "external_purchase_id": external_purchase_id,
-                "payment_time": payment_time,
-                "items_count": items_count,
-                "type_id": type_id,
-                "total_price": total_price,
-                "currency_id": currency_id,
-                "cashdesk_number": cashdesk_number,
+                "customer_id": self.customer_id,
+                "store_id": self.store_id,
+                "external_purchase_id": self.external_purchase_id,
+                "payment_time": self.payment_time,
+                "items_count": self.items_count,
+                "type_id": self.type_id,
+                "total_price": self.total_price,
+                "currency_id": self.currency_id,
+                "cashdesk_number": self.cashdesk_number,
             }
         )
-        if purchase_id is not UNSET:
-            field_dict["purchase_id"] = purchase_id
-        if purchase_items is not UNSET:
-            field_dict["purchase_items"] = purchase_items
-        if card_number is not UNSET:
-            field_dict["card_number"] = card_number
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
+        if self.purchase_id is not UNSET:
+            field_dict["purchase_id"] = self.purchase_id
+        if self.purchase_items is not UNSET:
+            field_dict["purchase_items"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PurchaseItem) else _d0)
+                    for _d0 in self.purchase_items
+                ]
+                if isinstance(self.purchase_items, list)
+                else self.purchase_items
+            )
+        if self.card_number is not UNSET:
+            field_dict["card_number"] = self.card_number
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-        from ..models.purchase_item import PurchaseItem
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_id = d.pop("store_id")
+        external_purchase_id = (
+            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
+        )
+        if not (isinstance(external_purchase_id, str)):
+            external_purchase_id = odd(
+                external_purchase_id, _path, "external_purchase_id", "string", True, False
+            )
 
-        external_purchase_id = d.pop("external_purchase_id")
+        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        if not (isinstance(payment_time, str)):
+            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        payment_time = d.pop("payment_time")
+        items_count = src_dict["items_count"] if "items_count" in src_dict else UNSET
+        if not (type(items_count) is int):
+            items_count = odd(items_count, _path, "items_count", "integer", True, False)
 
-        items_count = d.pop("items_count")
+        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        if not (isinstance(type_id, str)):
+            type_id = odd(type_id, _path, "type_id", "string", True, False)
 
-        type_id = d.pop("type_id")
+        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        if not (type(total_price) is float or type(total_price) is int):
+            total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        total_price = d.pop("total_price")
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        currency_id = d.pop("currency_id")
+        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        if not (isinstance(cashdesk_number, str)):
+            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "string", True, False)
 
-        cashdesk_number = d.pop("cashdesk_number")
+        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
+            purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
-        purchase_id = d.pop("purchase_id", UNSET)
+        purchase_items = src_dict["purchase_items"] if "purchase_items" in src_dict else UNSET
+        if isinstance(purchase_items, list):
+            _p0 = (_path, "purchase_items")
+            _l0 = []
+            for _i0, _v0 in enumerate(purchase_items):
+                if isinstance(_v0, dict):
+                    _v0 = PurchaseItem.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PurchaseItem", True, False)
+                _l0.append(_v0)
+            purchase_items = _l0
+        else:
+            purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
-        _purchase_items = d.pop("purchase_items", UNSET)
-        purchase_items: list[PurchaseItem] | Unset = UNSET
-        if _purchase_items is not UNSET:
-            purchase_items = []
-            for purchase_items_item_data in _purchase_items:
-                purchase_items_item = PurchaseItem.from_dict(purchase_items_item_data)
+        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        if not (isinstance(card_number, str)) and card_number is not UNSET:
+            card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-                purchase_items.append(purchase_items_item)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        card_number = d.pop("card_number", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-                property_records.append(property_records_item)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
         purchase = cls(
-            customer_id=customer_id,
-            store_id=store_id,
-            external_purchase_id=external_purchase_id,
-            payment_time=payment_time,
-            items_count=items_count,
-            type_id=type_id,
-            total_price=total_price,
-            currency_id=currency_id,
-            cashdesk_number=cashdesk_number,
-            purchase_id=purchase_id,
-            purchase_items=purchase_items,
-            card_number=card_number,
-            last_change=last_change,
-            property_records=property_records,
+            customer_id,
+            store_id,
+            external_purchase_id,
+            payment_time,
+            items_count,
+            type_id,
+            total_price,
+            currency_id,
+            cashdesk_number,
+            purchase_id,
+            purchase_items,
+            card_number,
+            last_change,
+            property_records,
         )
 
-        purchase.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            purchase.additional_properties = d
         return purchase
 
     @property
@@ -215,3 +256,16 @@ class Purchase:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecord, PurchaseItem
+    from ..models.property_record import PropertyRecord
+    from ..models.purchase_item import PurchaseItem
+
+    _models_pending = False

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.qualification_turnover import QualificationTurnover
 
 
 T = TypeVar("T", bound="PurchaseConditions")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "keep_status_turnover",
+        "next_status_turnover",
+        "keep_status_points",
+        "next_status_points",
+        "next_status_id",
+    }
+)
 
 
 @_attrs_define
@@ -41,84 +51,119 @@ class PurchaseConditions:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        keep_status_turnover: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.keep_status_turnover, Unset):
-            keep_status_turnover = []
-            for keep_status_turnover_item_data in self.keep_status_turnover:
-                keep_status_turnover_item = keep_status_turnover_item_data.to_dict()
-                keep_status_turnover.append(keep_status_turnover_item)
-
-        next_status_turnover: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.next_status_turnover, Unset):
-            next_status_turnover = []
-            for next_status_turnover_item_data in self.next_status_turnover:
-                next_status_turnover_item = next_status_turnover_item_data.to_dict()
-                next_status_turnover.append(next_status_turnover_item)
-
-        keep_status_points = self.keep_status_points
-
-        next_status_points = self.next_status_points
-
-        next_status_id = self.next_status_id
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if keep_status_turnover is not UNSET:
-            field_dict["keep_status_turnover"] = keep_status_turnover
-        if next_status_turnover is not UNSET:
-            field_dict["next_status_turnover"] = next_status_turnover
-        if keep_status_points is not UNSET:
-            field_dict["keep_status_points"] = keep_status_points
-        if next_status_points is not UNSET:
-            field_dict["next_status_points"] = next_status_points
-        if next_status_id is not UNSET:
-            field_dict["next_status_id"] = next_status_id
+        if self.keep_status_turnover is not UNSET:
+            field_dict["keep_status_turnover"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, QualificationTurnover) else _d0)
+                    for _d0 in self.keep_status_turnover
+                ]
+                if isinstance(self.keep_status_turnover, list)
+                else self.keep_status_turnover
+            )
+        if self.next_status_turnover is not UNSET:
+            field_dict["next_status_turnover"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, QualificationTurnover) else _d0)
+                    for _d0 in self.next_status_turnover
+                ]
+                if isinstance(self.next_status_turnover, list)
+                else self.next_status_turnover
+            )
+        if self.keep_status_points is not UNSET:
+            field_dict["keep_status_points"] = self.keep_status_points
+        if self.next_status_points is not UNSET:
+            field_dict["next_status_points"] = self.next_status_points
+        if self.next_status_id is not UNSET:
+            field_dict["next_status_id"] = self.next_status_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.qualification_turnover import QualificationTurnover
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        keep_status_turnover = (
+            src_dict["keep_status_turnover"] if "keep_status_turnover" in src_dict else UNSET
+        )
+        if isinstance(keep_status_turnover, list):
+            _p0 = (_path, "keep_status_turnover")
+            _l0 = []
+            for _i0, _v0 in enumerate(keep_status_turnover):
+                if isinstance(_v0, dict):
+                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
+                _l0.append(_v0)
+            keep_status_turnover = _l0
+        else:
+            keep_status_turnover = odd(
+                keep_status_turnover, _path, "keep_status_turnover", "array", False, False
+            )
 
-        d = dict(src_dict)
-        _keep_status_turnover = d.pop("keep_status_turnover", UNSET)
-        keep_status_turnover: list[QualificationTurnover] | Unset = UNSET
-        if _keep_status_turnover is not UNSET:
-            keep_status_turnover = []
-            for keep_status_turnover_item_data in _keep_status_turnover:
-                keep_status_turnover_item = QualificationTurnover.from_dict(
-                    keep_status_turnover_item_data
-                )
+        next_status_turnover = (
+            src_dict["next_status_turnover"] if "next_status_turnover" in src_dict else UNSET
+        )
+        if isinstance(next_status_turnover, list):
+            _p0 = (_path, "next_status_turnover")
+            _l0 = []
+            for _i0, _v0 in enumerate(next_status_turnover):
+                if isinstance(_v0, dict):
+                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
+                _l0.append(_v0)
+            next_status_turnover = _l0
+        else:
+            next_status_turnover = odd(
+                next_status_turnover, _path, "next_status_turnover", "array", False, False
+            )
 
-                keep_status_turnover.append(keep_status_turnover_item)
+        keep_status_points = (
+            src_dict["keep_status_points"] if "keep_status_points" in src_dict else UNSET
+        )
+        if (
+            not (type(keep_status_points) is float or type(keep_status_points) is int)
+            and keep_status_points is not UNSET
+        ):
+            keep_status_points = odd(
+                keep_status_points, _path, "keep_status_points", "number", False, False
+            )
 
-        _next_status_turnover = d.pop("next_status_turnover", UNSET)
-        next_status_turnover: list[QualificationTurnover] | Unset = UNSET
-        if _next_status_turnover is not UNSET:
-            next_status_turnover = []
-            for next_status_turnover_item_data in _next_status_turnover:
-                next_status_turnover_item = QualificationTurnover.from_dict(
-                    next_status_turnover_item_data
-                )
+        next_status_points = (
+            src_dict["next_status_points"] if "next_status_points" in src_dict else UNSET
+        )
+        if (
+            not (type(next_status_points) is float or type(next_status_points) is int)
+            and next_status_points is not UNSET
+        ):
+            next_status_points = odd(
+                next_status_points, _path, "next_status_points", "number", False, False
+            )
 
-                next_status_turnover.append(next_status_turnover_item)
-
-        keep_status_points = d.pop("keep_status_points", UNSET)
-
-        next_status_points = d.pop("next_status_points", UNSET)
-
-        next_status_id = d.pop("next_status_id", UNSET)
+        next_status_id = src_dict["next_status_id"] if "next_status_id" in src_dict else UNSET
+        if not (isinstance(next_status_id, str)) and next_status_id is not UNSET:
+            next_status_id = odd(next_status_id, _path, "next_status_id", "string", False, False)
 
         purchase_conditions = cls(
-            keep_status_turnover=keep_status_turnover,
-            next_status_turnover=next_status_turnover,
-            keep_status_points=keep_status_points,
-            next_status_points=next_status_points,
-            next_status_id=next_status_id,
+            keep_status_turnover,
+            next_status_turnover,
+            keep_status_points,
+            next_status_points,
+            next_status_id,
         )
 
-        purchase_conditions.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            purchase_conditions.additional_properties = d
         return purchase_conditions
 
     @property
@@ -136,3 +181,15 @@ class PurchaseConditions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, QualificationTurnover
+    from ..models.qualification_turnover import QualificationTurnover
+
+    _models_pending = False

@@ -8,13 +8,31 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
 
 
 T = TypeVar("T", bound="PurchaseItem")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_id",
+        "purchase_item_type_id",
+        "price",
+        "amount",
+        "vat_rate",
+        "purchase_item_id",
+        "product_name",
+        "product_group_id",
+        "product_group_name",
+        "product_brand_id",
+        "product_brand_name",
+        "external_id",
+        "additional_properties",
+    }
+)
 
 
 @_attrs_define
@@ -61,124 +79,156 @@ class PurchaseItem:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
-
-        purchase_item_type_id = self.purchase_item_type_id
-
-        price = self.price
-
-        amount = self.amount
-
-        vat_rate = self.vat_rate
-
-        purchase_item_id = self.purchase_item_id
-
-        product_name = self.product_name
-
-        product_group_id = self.product_group_id
-
-        product_group_name = self.product_group_name
-
-        product_brand_id = self.product_brand_id
-
-        product_brand_name = self.product_brand_name
-
-        external_id = self.external_id
-
-        additional_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.additional_properties, Unset):
-            additional_properties = []
-            for additional_properties_item_data in self.additional_properties:
-                additional_properties_item = additional_properties_item_data.to_dict()
-                additional_properties.append(additional_properties_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update(
             {
-                "product_id": product_id,
-                "purchase_item_type_id": purchase_item_type_id,
-                "price": price,
-                "amount": amount,
-                "vat_rate": vat_rate,
+                "product_id": self.product_id,
+                "purchase_item_type_id": self.purchase_item_type_id,
+                "price": self.price,
+                "amount": self.amount,
+                "vat_rate": self.vat_rate,
             }
         )
-        if purchase_item_id is not UNSET:
-            field_dict["purchase_item_id"] = purchase_item_id
-        if product_name is not UNSET:
-            field_dict["product_name"] = product_name
-        if product_group_id is not UNSET:
-            field_dict["product_group_id"] = product_group_id
-        if product_group_name is not UNSET:
-            field_dict["product_group_name"] = product_group_name
-        if product_brand_id is not UNSET:
-            field_dict["product_brand_id"] = product_brand_id
-        if product_brand_name is not UNSET:
-            field_dict["product_brand_name"] = product_brand_name
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if additional_properties is not UNSET:
-            field_dict["additional_properties"] = additional_properties
+        if self.purchase_item_id is not UNSET:
+            field_dict["purchase_item_id"] = self.purchase_item_id
+        if self.product_name is not UNSET:
+            field_dict["product_name"] = self.product_name
+        if self.product_group_id is not UNSET:
+            field_dict["product_group_id"] = self.product_group_id
+        if self.product_group_name is not UNSET:
+            field_dict["product_group_name"] = self.product_group_name
+        if self.product_brand_id is not UNSET:
+            field_dict["product_brand_id"] = self.product_brand_id
+        if self.product_brand_name is not UNSET:
+            field_dict["product_brand_name"] = self.product_brand_name
+        if self.external_id is not UNSET:
+            field_dict["external_id"] = self.external_id
+        if self.additional_properties is not UNSET:
+            field_dict["additional_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.additional_properties
+                ]
+                if isinstance(self.additional_properties, list)
+                else self.additional_properties
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)):
+            product_id = odd(product_id, _path, "product_id", "string", True, False)
 
-        d = dict(src_dict)
-        product_id = d.pop("product_id")
+        purchase_item_type_id = (
+            src_dict["purchase_item_type_id"] if "purchase_item_type_id" in src_dict else UNSET
+        )
+        if not (isinstance(purchase_item_type_id, str)):
+            purchase_item_type_id = odd(
+                purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
+            )
 
-        purchase_item_type_id = d.pop("purchase_item_type_id")
+        price = src_dict["price"] if "price" in src_dict else UNSET
+        if not (type(price) is float or type(price) is int):
+            price = odd(price, _path, "price", "number", True, False)
 
-        price = d.pop("price")
+        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        if not (type(amount) is float or type(amount) is int):
+            amount = odd(amount, _path, "amount", "number", True, False)
 
-        amount = d.pop("amount")
+        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        if not (type(vat_rate) is float or type(vat_rate) is int):
+            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        vat_rate = d.pop("vat_rate")
+        purchase_item_id = src_dict["purchase_item_id"] if "purchase_item_id" in src_dict else UNSET
+        if not (isinstance(purchase_item_id, str)) and purchase_item_id is not UNSET:
+            purchase_item_id = odd(
+                purchase_item_id, _path, "purchase_item_id", "string", False, False
+            )
 
-        purchase_item_id = d.pop("purchase_item_id", UNSET)
+        product_name = src_dict["product_name"] if "product_name" in src_dict else UNSET
+        if not (isinstance(product_name, str)) and product_name is not UNSET:
+            product_name = odd(product_name, _path, "product_name", "string", False, False)
 
-        product_name = d.pop("product_name", UNSET)
+        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
+            product_group_id = odd(
+                product_group_id, _path, "product_group_id", "string", False, False
+            )
 
-        product_group_id = d.pop("product_group_id", UNSET)
+        product_group_name = (
+            src_dict["product_group_name"] if "product_group_name" in src_dict else UNSET
+        )
+        if not (isinstance(product_group_name, str)) and product_group_name is not UNSET:
+            product_group_name = odd(
+                product_group_name, _path, "product_group_name", "string", False, False
+            )
 
-        product_group_name = d.pop("product_group_name", UNSET)
+        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
+            product_brand_id = odd(
+                product_brand_id, _path, "product_brand_id", "string", False, False
+            )
 
-        product_brand_id = d.pop("product_brand_id", UNSET)
+        product_brand_name = (
+            src_dict["product_brand_name"] if "product_brand_name" in src_dict else UNSET
+        )
+        if not (isinstance(product_brand_name, str)) and product_brand_name is not UNSET:
+            product_brand_name = odd(
+                product_brand_name, _path, "product_brand_name", "string", False, False
+            )
 
-        product_brand_name = d.pop("product_brand_name", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
+            external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        external_id = d.pop("external_id", UNSET)
-
-        _additional_properties = d.pop("additional_properties", UNSET)
-        additional_properties: list[PropertyRecord] | Unset = UNSET
-        if _additional_properties is not UNSET:
-            additional_properties = []
-            for additional_properties_item_data in _additional_properties:
-                additional_properties_item = PropertyRecord.from_dict(
-                    additional_properties_item_data
-                )
-
-                additional_properties.append(additional_properties_item)
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
+        )
+        if isinstance(additional_properties, list):
+            _p0 = (_path, "additional_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(additional_properties):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            additional_properties = _l0
+        else:
+            additional_properties = odd(
+                additional_properties, _path, "additional_properties", "array", False, False
+            )
 
         purchase_item = cls(
-            product_id=product_id,
-            purchase_item_type_id=purchase_item_type_id,
-            price=price,
-            amount=amount,
-            vat_rate=vat_rate,
-            purchase_item_id=purchase_item_id,
-            product_name=product_name,
-            product_group_id=product_group_id,
-            product_group_name=product_group_name,
-            product_brand_id=product_brand_id,
-            product_brand_name=product_brand_name,
-            external_id=external_id,
-            additional_properties=additional_properties,
+            product_id,
+            purchase_item_type_id,
+            price,
+            amount,
+            vat_rate,
+            purchase_item_id,
+            product_name,
+            product_group_id,
+            product_group_name,
+            product_brand_id,
+            product_brand_name,
+            external_id,
+            additional_properties,
         )
 
-        purchase_item.extra_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            purchase_item.extra_properties = d
         return purchase_item
 
     @property
@@ -196,3 +246,15 @@ class PurchaseItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.extra_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PropertyRecord
+    from ..models.property_record import PropertyRecord
+
+    _models_pending = False

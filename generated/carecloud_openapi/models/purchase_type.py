@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PurchaseType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "type_id",
+        "text_id",
+    }
+)
 
 
 @_attrs_define
@@ -29,42 +37,47 @@ class PurchaseType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        type_id = self.type_id
-
-        text_id = self.text_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if type_id is not UNSET:
-            field_dict["type_id"] = type_id
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
+        if self.type_id is not UNSET:
+            field_dict["type_id"] = self.type_id
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        type_id = d.pop("type_id", UNSET)
+        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        if not (isinstance(type_id, str)) and type_id is not UNSET:
+            type_id = odd(type_id, _path, "type_id", "string", False, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
         purchase_type = cls(
-            name=name,
-            type_id=type_id,
-            text_id=text_id,
+            name,
+            type_id,
+            text_id,
         )
 
-        purchase_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            purchase_type.additional_properties = d
         return purchase_type
 
     @property

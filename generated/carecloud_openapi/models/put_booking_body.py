@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.put_booking_body_booking import PutBookingBodyBooking
 
 
 T = TypeVar("T", bound="PutBookingBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "booking",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,43 @@ class PutBookingBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        booking = self.booking.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "booking": booking,
+                "booking": (
+                    self.booking.to_dict()
+                    if isinstance(self.booking, PutBookingBodyBooking)
+                    else self.booking
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.put_booking_body_booking import PutBookingBodyBooking
-
-        d = dict(src_dict)
-        booking = PutBookingBodyBooking.from_dict(d.pop("booking"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        booking = src_dict["booking"] if "booking" in src_dict else UNSET
+        if isinstance(booking, dict):
+            booking = PutBookingBodyBooking.from_dict(booking, (_path, "booking"))
+        else:
+            booking = odd(booking, _path, "booking", "PutBookingBodyBooking", True, False)
 
         put_booking_body = cls(
-            booking=booking,
+            booking,
         )
 
-        put_booking_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_booking_body.additional_properties = d
         return put_booking_body
 
     @property
@@ -67,3 +88,15 @@ class PutBookingBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PutBookingBodyBooking
+    from ..models.put_booking_body_booking import PutBookingBodyBooking
+
+    _models_pending = False

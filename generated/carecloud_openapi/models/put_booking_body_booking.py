@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
 
 
 T = TypeVar("T", bound="PutBookingBodyBooking")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "booking_status",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -36,74 +44,67 @@ class PutBookingBodyBooking:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
-
-        customer_id = self.customer_id
-
-        booking_status = self.booking_status
-
-        data: dict[str, Any] | list[str] | str | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, list):
-            data = self.data
-
-        elif isinstance(self.data, PutBookingBodyBookingDataType2):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if booking_status is not UNSET:
-            field_dict["booking_status"] = booking_status
-        if data is not UNSET:
-            field_dict["data"] = data
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.booking_status is not UNSET:
+            field_dict["booking_status"] = self.booking_status
+        if self.data is not UNSET:
+            field_dict["data"] = (
+                self.data
+                if isinstance(self.data, list)
+                else (
+                    self.data.to_dict()
+                    if isinstance(self.data, PutBookingBodyBookingDataType2)
+                    else self.data
+                )
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id", UNSET)
+        booking_status = src_dict["booking_status"] if "booking_status" in src_dict else UNSET
+        if not (isinstance(booking_status, str)) and booking_status is not UNSET:
+            booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
-        booking_status = d.pop("booking_status", UNSET)
-
-        def _parse_data(data: object) -> list[str] | PutBookingBodyBookingDataType2 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                data_type_1 = cast(list[str], data)
-
-                return data_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_2 = PutBookingBodyBookingDataType2.from_dict(data)
-
-                return data_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | PutBookingBodyBookingDataType2 | str | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
+        data = src_dict["data"] if "data" in src_dict else UNSET
+        if isinstance(data, str):
+            pass
+        elif isinstance(data, list):
+            for _i0, _v0 in enumerate(data):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+        elif isinstance(data, dict):
+            data = PutBookingBodyBookingDataType2.from_dict(data, (_path, "data"))
+        else:
+            data = odd(
+                data, _path, "data", "string | array | PutBookingBodyBookingDataType2", False, False
+            )
 
         put_booking_body_booking = cls(
-            customer_id=customer_id,
-            booking_status=booking_status,
-            data=data,
+            customer_id,
+            booking_status,
+            data,
         )
 
-        put_booking_body_booking.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_booking_body_booking.additional_properties = d
         return put_booking_body_booking
 
     @property
@@ -121,3 +122,15 @@ class PutBookingBodyBooking:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PutBookingBodyBookingDataType2
+    from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
+
+    _models_pending = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.customer import Customer
@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PutCustomerBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer",
+        "password",
+        "social_network_credentials",
+        "property_records",
+    }
+)
 
 
 @_attrs_define
@@ -40,74 +49,102 @@ class PutCustomerBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer = self.customer.to_dict()
-
-        password = self.password
-
-        social_network_credentials: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.social_network_credentials, Unset):
-            social_network_credentials = self.social_network_credentials.to_dict()
-
-        property_records: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.property_records, Unset):
-            property_records = []
-            for property_records_item_data in self.property_records:
-                property_records_item = property_records_item_data.to_dict()
-                property_records.append(property_records_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer": customer,
+                "customer": (
+                    self.customer.to_dict()
+                    if isinstance(self.customer, Customer)
+                    else self.customer
+                ),
             }
         )
-        if password is not UNSET:
-            field_dict["password"] = password
-        if social_network_credentials is not UNSET:
-            field_dict["social_network_credentials"] = social_network_credentials
-        if property_records is not UNSET:
-            field_dict["property_records"] = property_records
+        if self.password is not UNSET:
+            field_dict["password"] = self.password
+        if self.social_network_credentials is not UNSET:
+            field_dict["social_network_credentials"] = (
+                self.social_network_credentials.to_dict()
+                if isinstance(self.social_network_credentials, SocialNetworkCredentials)
+                else self.social_network_credentials
+            )
+        if self.property_records is not UNSET:
+            field_dict["property_records"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.customer import Customer
-        from ..models.property_record import PropertyRecord
-        from ..models.social_network_credentials import SocialNetworkCredentials
-
-        d = dict(src_dict)
-        customer = Customer.from_dict(d.pop("customer"))
-
-        password = d.pop("password", UNSET)
-
-        _social_network_credentials = d.pop("social_network_credentials", UNSET)
-        social_network_credentials: SocialNetworkCredentials | Unset
-        if isinstance(_social_network_credentials, Unset):
-            social_network_credentials = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer = src_dict["customer"] if "customer" in src_dict else UNSET
+        if isinstance(customer, dict):
+            customer = Customer.from_dict(customer, (_path, "customer"))
         else:
+            customer = odd(customer, _path, "customer", "Customer", True, False)
+
+        password = src_dict["password"] if "password" in src_dict else UNSET
+        if not (isinstance(password, str)) and password is not UNSET:
+            password = odd(password, _path, "password", "string", False, False)
+
+        social_network_credentials = (
+            src_dict["social_network_credentials"]
+            if "social_network_credentials" in src_dict
+            else UNSET
+        )
+        if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
-                _social_network_credentials
+                social_network_credentials, (_path, "social_network_credentials")
+            )
+        else:
+            social_network_credentials = odd(
+                social_network_credentials,
+                _path,
+                "social_network_credentials",
+                "SocialNetworkCredentials",
+                False,
+                False,
             )
 
-        _property_records = d.pop("property_records", UNSET)
-        property_records: list[PropertyRecord] | Unset = UNSET
-        if _property_records is not UNSET:
-            property_records = []
-            for property_records_item_data in _property_records:
-                property_records_item = PropertyRecord.from_dict(property_records_item_data)
-
-                property_records.append(property_records_item)
+        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        if isinstance(property_records, list):
+            _p0 = (_path, "property_records")
+            _l0 = []
+            for _i0, _v0 in enumerate(property_records):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            property_records = _l0
+        else:
+            property_records = odd(
+                property_records, _path, "property_records", "array", False, False
+            )
 
         put_customer_body = cls(
-            customer=customer,
-            password=password,
-            social_network_credentials=social_network_credentials,
-            property_records=property_records,
+            customer,
+            password,
+            social_network_credentials,
+            property_records,
         )
 
-        put_customer_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_customer_body.additional_properties = d
         return put_customer_body
 
     @property
@@ -125,3 +162,17 @@ class PutCustomerBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Customer, PropertyRecord, SocialNetworkCredentials
+    from ..models.customer import Customer
+    from ..models.property_record import PropertyRecord
+    from ..models.social_network_credentials import SocialNetworkCredentials
+
+    _models_pending = False

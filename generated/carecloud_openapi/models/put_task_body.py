@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.task import Task
 
 
 T = TypeVar("T", bound="PutTaskBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,39 @@ class PutTaskBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task = self.task.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task": task,
+                "task": (self.task.to_dict() if isinstance(self.task, Task) else self.task),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task import Task
-
-        d = dict(src_dict)
-        task = Task.from_dict(d.pop("task"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task = src_dict["task"] if "task" in src_dict else UNSET
+        if isinstance(task, dict):
+            task = Task.from_dict(task, (_path, "task"))
+        else:
+            task = odd(task, _path, "task", "Task", True, False)
 
         put_task_body = cls(
-            task=task,
+            task,
         )
 
-        put_task_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_task_body.additional_properties = d
         return put_task_body
 
     @property
@@ -67,3 +84,15 @@ class PutTaskBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Task
+    from ..models.task import Task
+
+    _models_pending = False

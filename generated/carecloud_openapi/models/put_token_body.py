@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.setup import Setup
 
 
 T = TypeVar("T", bound="PutTokenBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "setup",
+        "push_token",
+    }
+)
 
 
 @_attrs_define
@@ -30,37 +37,46 @@ class PutTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        setup = self.setup.to_dict()
-
-        push_token = self.push_token
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "setup": setup,
+                "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
             }
         )
-        if push_token is not UNSET:
-            field_dict["push_token"] = push_token
+        if self.push_token is not UNSET:
+            field_dict["push_token"] = self.push_token
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.setup import Setup
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        if isinstance(setup, dict):
+            setup = Setup.from_dict(setup, (_path, "setup"))
+        else:
+            setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        d = dict(src_dict)
-        setup = Setup.from_dict(d.pop("setup"))
-
-        push_token = d.pop("push_token", UNSET)
+        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        if not (isinstance(push_token, str)) and push_token is not UNSET:
+            push_token = odd(push_token, _path, "push_token", "string", False, False)
 
         put_token_body = cls(
-            setup=setup,
-            push_token=push_token,
+            setup,
+            push_token,
         )
 
-        put_token_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_token_body.additional_properties = d
         return put_token_body
 
     @property
@@ -78,3 +94,15 @@ class PutTokenBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Setup
+    from ..models.setup import Setup
+
+    _models_pending = False

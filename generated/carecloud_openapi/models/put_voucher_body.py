@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 if TYPE_CHECKING:
     from ..models.voucher import Voucher
 
 
 T = TypeVar("T", bound="PutVoucherBody")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher",
+    }
+)
 
 
 @_attrs_define
@@ -26,30 +34,41 @@ class PutVoucherBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher = self.voucher.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "voucher": voucher,
+                "voucher": (
+                    self.voucher.to_dict() if isinstance(self.voucher, Voucher) else self.voucher
+                ),
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.voucher import Voucher
-
-        d = dict(src_dict)
-        voucher = Voucher.from_dict(d.pop("voucher"))
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher = src_dict["voucher"] if "voucher" in src_dict else UNSET
+        if isinstance(voucher, dict):
+            voucher = Voucher.from_dict(voucher, (_path, "voucher"))
+        else:
+            voucher = odd(voucher, _path, "voucher", "Voucher", True, False)
 
         put_voucher_body = cls(
-            voucher=voucher,
+            voucher,
         )
 
-        put_voucher_body.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            put_voucher_body.additional_properties = d
         return put_voucher_body
 
     @property
@@ -67,3 +86,15 @@ class PutVoucherBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Voucher
+    from ..models.voucher import Voucher
+
+    _models_pending = False

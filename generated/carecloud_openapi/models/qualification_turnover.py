@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="QualificationTurnover")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "currency_id",
+        "value",
+        "due_date",
+    }
+)
 
 
 @_attrs_define
@@ -31,41 +39,46 @@ class QualificationTurnover:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        currency_id = self.currency_id
-
-        value = self.value
-
-        due_date = self.due_date
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "currency_id": currency_id,
-                "value": value,
+                "currency_id": self.currency_id,
+                "value": self.value,
             }
         )
-        if due_date is not UNSET:
-            field_dict["due_date"] = due_date
+        if self.due_date is not UNSET:
+            field_dict["due_date"] = self.due_date
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        currency_id = d.pop("currency_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        if not (isinstance(currency_id, str)):
+            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        value = d.pop("value")
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int):
+            value = odd(value, _path, "value", "number", True, False)
 
-        due_date = d.pop("due_date", UNSET)
+        due_date = src_dict["due_date"] if "due_date" in src_dict else UNSET
+        if not (isinstance(due_date, str)) and due_date is not UNSET:
+            due_date = odd(due_date, _path, "due_date", "string", False, False)
 
         qualification_turnover = cls(
-            currency_id=currency_id,
-            value=value,
-            due_date=due_date,
+            currency_id,
+            value,
+            due_date,
         )
 
-        qualification_turnover.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            qualification_turnover.additional_properties = d
         return qualification_turnover
 
     @property

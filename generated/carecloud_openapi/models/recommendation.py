@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.recommendation_state import RecommendationState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Recommendation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "recommendation_id",
+        "brief_description",
+        "detailed_description",
+        "content",
+        "picture_urls",
+        "web_url",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -56,93 +70,109 @@ class Recommendation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        recommendation_id = self.recommendation_id
-
-        brief_description = self.brief_description
-
-        detailed_description = self.detailed_description
-
-        content = self.content
-
-        picture_urls: list[str] | Unset = UNSET
-        if not isinstance(self.picture_urls, Unset):
-            picture_urls = self.picture_urls
-
-        web_url = self.web_url
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if recommendation_id is not UNSET:
-            field_dict["recommendation_id"] = recommendation_id
-        if brief_description is not UNSET:
-            field_dict["brief_description"] = brief_description
-        if detailed_description is not UNSET:
-            field_dict["detailed_description"] = detailed_description
-        if content is not UNSET:
-            field_dict["content"] = content
-        if picture_urls is not UNSET:
-            field_dict["picture_urls"] = picture_urls
-        if web_url is not UNSET:
-            field_dict["web_url"] = web_url
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.recommendation_id is not UNSET:
+            field_dict["recommendation_id"] = self.recommendation_id
+        if self.brief_description is not UNSET:
+            field_dict["brief_description"] = self.brief_description
+        if self.detailed_description is not UNSET:
+            field_dict["detailed_description"] = self.detailed_description
+        if self.content is not UNSET:
+            field_dict["content"] = self.content
+        if self.picture_urls is not UNSET:
+            field_dict["picture_urls"] = self.picture_urls
+        if self.web_url is not UNSET:
+            field_dict["web_url"] = self.web_url
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, RecommendationState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        recommendation_id = d.pop("recommendation_id", UNSET)
+        recommendation_id = (
+            src_dict["recommendation_id"] if "recommendation_id" in src_dict else UNSET
+        )
+        if not (isinstance(recommendation_id, str)) and recommendation_id is not UNSET:
+            recommendation_id = odd(
+                recommendation_id, _path, "recommendation_id", "string", False, False
+            )
 
-        brief_description = d.pop("brief_description", UNSET)
+        brief_description = (
+            src_dict["brief_description"] if "brief_description" in src_dict else UNSET
+        )
+        if not (isinstance(brief_description, str)) and brief_description is not UNSET:
+            brief_description = odd(
+                brief_description, _path, "brief_description", "string", False, False
+            )
 
-        detailed_description = d.pop("detailed_description", UNSET)
+        detailed_description = (
+            src_dict["detailed_description"] if "detailed_description" in src_dict else UNSET
+        )
+        if not (isinstance(detailed_description, str)) and detailed_description is not UNSET:
+            detailed_description = odd(
+                detailed_description, _path, "detailed_description", "string", False, False
+            )
 
-        content = d.pop("content", UNSET)
+        content = src_dict["content"] if "content" in src_dict else UNSET
+        if not (isinstance(content, str)) and content is not UNSET:
+            content = odd(content, _path, "content", "string", False, False)
 
-        picture_urls = cast(list[str], d.pop("picture_urls", UNSET))
-
-        web_url = d.pop("web_url", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: RecommendationState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        picture_urls = src_dict["picture_urls"] if "picture_urls" in src_dict else UNSET
+        if isinstance(picture_urls, list):
+            for _i0, _v0 in enumerate(picture_urls):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "picture_urls"), _i0, "string", True, False)
         else:
-            state = RecommendationState(_state)
+            picture_urls = odd(picture_urls, _path, "picture_urls", "array", False, False)
+
+        web_url = src_dict["web_url"] if "web_url" in src_dict else UNSET
+        if not (isinstance(web_url, str)) and web_url is not UNSET:
+            web_url = odd(web_url, _path, "web_url", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = RecommendationState(state)
+        else:
+            state = odd(state, _path, "state", "RecommendationState", False, False)
 
         recommendation = cls(
-            name=name,
-            recommendation_id=recommendation_id,
-            brief_description=brief_description,
-            detailed_description=detailed_description,
-            content=content,
-            picture_urls=picture_urls,
-            web_url=web_url,
-            last_change=last_change,
-            state=state,
+            name,
+            recommendation_id,
+            brief_description,
+            detailed_description,
+            content,
+            picture_urls,
+            web_url,
+            last_change,
+            state,
         )
 
-        recommendation.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            recommendation.additional_properties = d
         return recommendation
 
     @property

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
 
 
 T = TypeVar("T", bound="RecommendedProduct")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_id",
+        "plu_ids",
+    }
+)
 
 
 @_attrs_define
@@ -33,47 +40,56 @@ class RecommendedProduct:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
-
-        plu_ids: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.plu_ids, Unset):
-            plu_ids = []
-            for plu_ids_item_data in self.plu_ids:
-                plu_ids_item = plu_ids_item_data.to_dict()
-                plu_ids.append(plu_ids_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if plu_ids is not UNSET:
-            field_dict["plu_ids"] = plu_ids
+        if self.product_id is not UNSET:
+            field_dict["product_id"] = self.product_id
+        if self.plu_ids is not UNSET:
+            field_dict["plu_ids"] = (
+                [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                if isinstance(self.plu_ids, list)
+                else self.plu_ids
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
+            product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
-
-        _plu_ids = d.pop("plu_ids", UNSET)
-        plu_ids: list[PluId] | Unset = UNSET
-        if _plu_ids is not UNSET:
-            plu_ids = []
-            for plu_ids_item_data in _plu_ids:
-                plu_ids_item = PluId.from_dict(plu_ids_item_data)
-
-                plu_ids.append(plu_ids_item)
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        if isinstance(plu_ids, list):
+            _p0 = (_path, "plu_ids")
+            _l0 = []
+            for _i0, _v0 in enumerate(plu_ids):
+                if isinstance(_v0, dict):
+                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
+                _l0.append(_v0)
+            plu_ids = _l0
+        else:
+            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
         recommended_product = cls(
-            product_id=product_id,
-            plu_ids=plu_ids,
+            product_id,
+            plu_ids,
         )
 
-        recommended_product.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            recommended_product.additional_properties = d
         return recommended_product
 
     @property
@@ -91,3 +107,15 @@ class RecommendedProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId
+    from ..models.plu_id import PluId
+
+    _models_pending = False

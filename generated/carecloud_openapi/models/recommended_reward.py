@@ -9,13 +9,24 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.recommended_reward_reward_priority import RecommendedRewardRewardPriority
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.reward_properties import RewardProperties
 
 
 T = TypeVar("T", bound="RecommendedReward")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "reward_priority",
+        "max_count",
+        "description",
+        "reward_properties",
+    }
+)
 
 
 @_attrs_define
@@ -41,77 +52,95 @@ class RecommendedReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        name = self.name
-
-        reward_priority: int | Unset = UNSET
-        if not isinstance(self.reward_priority, Unset):
-            reward_priority = self.reward_priority.value
-
-        max_count = self.max_count
-
-        description = self.description
-
-        reward_properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reward_properties, Unset):
-            reward_properties = self.reward_properties.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if name is not UNSET:
-            field_dict["name"] = name
-        if reward_priority is not UNSET:
-            field_dict["reward_priority"] = reward_priority
-        if max_count is not UNSET:
-            field_dict["max_count"] = max_count
-        if description is not UNSET:
-            field_dict["description"] = description
-        if reward_properties is not UNSET:
-            field_dict["reward_properties"] = reward_properties
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.reward_priority is not UNSET:
+            field_dict["reward_priority"] = (
+                self.reward_priority.value
+                if isinstance(self.reward_priority, RecommendedRewardRewardPriority)
+                else self.reward_priority
+            )
+        if self.max_count is not UNSET:
+            field_dict["max_count"] = self.max_count
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.reward_properties is not UNSET:
+            field_dict["reward_properties"] = (
+                self.reward_properties.to_dict()
+                if isinstance(self.reward_properties, RewardProperties)
+                else self.reward_properties
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.reward_properties import RewardProperties
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        name = d.pop("name", UNSET)
-
-        _reward_priority = d.pop("reward_priority", UNSET)
-        reward_priority: RecommendedRewardRewardPriority | Unset
-        if isinstance(_reward_priority, Unset):
-            reward_priority = UNSET
+        reward_priority = src_dict["reward_priority"] if "reward_priority" in src_dict else UNSET
+        if type(reward_priority) is int:
+            reward_priority = RecommendedRewardRewardPriority(reward_priority)
         else:
-            reward_priority = RecommendedRewardRewardPriority(_reward_priority)
+            reward_priority = odd(
+                reward_priority,
+                _path,
+                "reward_priority",
+                "RecommendedRewardRewardPriority",
+                False,
+                False,
+            )
 
-        max_count = d.pop("max_count", UNSET)
+        max_count = src_dict["max_count"] if "max_count" in src_dict else UNSET
+        if not (type(max_count) is int) and max_count is not UNSET:
+            max_count = odd(max_count, _path, "max_count", "integer", False, False)
 
-        description = d.pop("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
-        _reward_properties = d.pop("reward_properties", UNSET)
-        reward_properties: RewardProperties | Unset
-        if isinstance(_reward_properties, Unset):
-            reward_properties = UNSET
+        reward_properties = (
+            src_dict["reward_properties"] if "reward_properties" in src_dict else UNSET
+        )
+        if isinstance(reward_properties, dict):
+            reward_properties = RewardProperties.from_dict(
+                reward_properties, (_path, "reward_properties")
+            )
         else:
-            reward_properties = RewardProperties.from_dict(_reward_properties)
+            reward_properties = odd(
+                reward_properties, _path, "reward_properties", "RewardProperties", False, False
+            )
 
         recommended_reward = cls(
-            code=code,
-            name=name,
-            reward_priority=reward_priority,
-            max_count=max_count,
-            description=description,
-            reward_properties=reward_properties,
+            code,
+            name,
+            reward_priority,
+            max_count,
+            description,
+            reward_properties,
         )
 
-        recommended_reward.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            recommended_reward.additional_properties = d
         return recommended_reward
 
     @property
@@ -129,3 +158,15 @@ class RecommendedReward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, RewardProperties
+    from ..models.reward_properties import RewardProperties
+
+    _models_pending = False

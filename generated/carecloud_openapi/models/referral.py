@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Referral")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "referral_id",
+        "code",
+        "customer_id",
+        "referral_campaign_id",
+        "valid_to",
+    }
+)
 
 
 @_attrs_define
@@ -38,64 +48,64 @@ class Referral:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        referral_id = self.referral_id
-
-        code = self.code
-
-        customer_id = self.customer_id
-
-        referral_campaign_id = self.referral_campaign_id
-
-        valid_to: None | str | Unset
-        if isinstance(self.valid_to, Unset):
-            valid_to = UNSET
-        else:
-            valid_to = self.valid_to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "referral_id": referral_id,
-                "code": code,
-                "customer_id": customer_id,
-                "referral_campaign_id": referral_campaign_id,
+                "referral_id": self.referral_id,
+                "code": self.code,
+                "customer_id": self.customer_id,
+                "referral_campaign_id": self.referral_campaign_id,
             }
         )
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        referral_id = d.pop("referral_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        referral_id = src_dict["referral_id"] if "referral_id" in src_dict else UNSET
+        if not (isinstance(referral_id, str)):
+            referral_id = odd(referral_id, _path, "referral_id", "string", True, False)
 
-        code = d.pop("code")
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        referral_campaign_id = d.pop("referral_campaign_id")
+        referral_campaign_id = (
+            src_dict["referral_campaign_id"] if "referral_campaign_id" in src_dict else UNSET
+        )
+        if not (isinstance(referral_campaign_id, str)):
+            referral_campaign_id = odd(
+                referral_campaign_id, _path, "referral_campaign_id", "string", True, False
+            )
 
-        def _parse_valid_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        valid_to = _parse_valid_to(d.pop("valid_to", UNSET))
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if isinstance(valid_to, str):
+            pass
+        else:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, True)
 
         referral = cls(
-            referral_id=referral_id,
-            code=code,
-            customer_id=customer_id,
-            referral_campaign_id=referral_campaign_id,
-            valid_to=valid_to,
+            referral_id,
+            code,
+            customer_id,
+            referral_campaign_id,
+            valid_to,
         )
 
-        referral.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            referral.additional_properties = d
         return referral
 
     @property

@@ -9,9 +9,23 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.related_customer_state import RelatedCustomerState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RelatedCustomer")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "related_customer_id",
+        "customer_relation_type_id",
+        "is_leading",
+        "customer_relation_id",
+        "short_name",
+        "valid_from",
+        "valid_to",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -49,89 +63,105 @@ class RelatedCustomer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related_customer_id = self.related_customer_id
-
-        customer_relation_type_id = self.customer_relation_type_id
-
-        is_leading = self.is_leading
-
-        customer_relation_id = self.customer_relation_id
-
-        short_name = self.short_name
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "related_customer_id": related_customer_id,
-                "customer_relation_type_id": customer_relation_type_id,
-                "is_leading": is_leading,
+                "related_customer_id": self.related_customer_id,
+                "customer_relation_type_id": self.customer_relation_type_id,
+                "is_leading": self.is_leading,
             }
         )
-        if customer_relation_id is not UNSET:
-            field_dict["customer_relation_id"] = customer_relation_id
-        if short_name is not UNSET:
-            field_dict["short_name"] = short_name
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.customer_relation_id is not UNSET:
+            field_dict["customer_relation_id"] = self.customer_relation_id
+        if self.short_name is not UNSET:
+            field_dict["short_name"] = self.short_name
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, RelatedCustomerState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        related_customer_id = d.pop("related_customer_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_customer_id = (
+            src_dict["related_customer_id"] if "related_customer_id" in src_dict else UNSET
+        )
+        if not (isinstance(related_customer_id, str)):
+            related_customer_id = odd(
+                related_customer_id, _path, "related_customer_id", "string", True, False
+            )
 
-        customer_relation_type_id = d.pop("customer_relation_type_id")
+        customer_relation_type_id = (
+            src_dict["customer_relation_type_id"]
+            if "customer_relation_type_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(customer_relation_type_id, str)):
+            customer_relation_type_id = odd(
+                customer_relation_type_id, _path, "customer_relation_type_id", "string", True, False
+            )
 
-        is_leading = d.pop("is_leading")
+        is_leading = src_dict["is_leading"] if "is_leading" in src_dict else UNSET
+        if not (type(is_leading) is bool):
+            is_leading = odd(is_leading, _path, "is_leading", "boolean", True, False)
 
-        customer_relation_id = d.pop("customer_relation_id", UNSET)
+        customer_relation_id = (
+            src_dict["customer_relation_id"] if "customer_relation_id" in src_dict else UNSET
+        )
+        if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
+            customer_relation_id = odd(
+                customer_relation_id, _path, "customer_relation_id", "string", False, False
+            )
 
-        short_name = d.pop("short_name", UNSET)
+        short_name = src_dict["short_name"] if "short_name" in src_dict else UNSET
+        if not (isinstance(short_name, str)) and short_name is not UNSET:
+            short_name = odd(short_name, _path, "short_name", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: RelatedCustomerState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = RelatedCustomerState(state)
         else:
-            state = RelatedCustomerState(_state)
+            state = odd(state, _path, "state", "RelatedCustomerState", False, False)
 
         related_customer = cls(
-            related_customer_id=related_customer_id,
-            customer_relation_type_id=customer_relation_type_id,
-            is_leading=is_leading,
-            customer_relation_id=customer_relation_id,
-            short_name=short_name,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            last_change=last_change,
-            state=state,
+            related_customer_id,
+            customer_relation_type_id,
+            is_leading,
+            customer_relation_id,
+            short_name,
+            valid_from,
+            valid_to,
+            last_change,
+            state,
         )
 
-        related_customer.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            related_customer.additional_properties = d
         return related_customer
 
     @property

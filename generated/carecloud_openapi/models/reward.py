@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.reward_priority import RewardPriority
 from ..models.reward_reward_group import RewardRewardGroup
 from ..models.reward_state import RewardState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -22,6 +22,38 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Reward")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "reward_group",
+        "store_list",
+        "reward_id",
+        "note",
+        "subtitle",
+        "points_cost",
+        "valid_time_from",
+        "valid_time_to",
+        "reward_type_id",
+        "additional_properties",
+        "priority",
+        "image_urls",
+        "reward_external_url",
+        "has_product_condition",
+        "has_group_condition",
+        "has_brand_condition",
+        "has_product_bonus",
+        "has_group_bonus",
+        "has_brand_bonus",
+        "reward_product_relation_conditions",
+        "reward_product_relation_bonuses",
+        "is_automated",
+        "tags",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -100,297 +132,368 @@ class Reward:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        name = self.name
-
-        reward_group = self.reward_group.value
-
-        store_list = []
-        for store_list_item_data in self.store_list:
-            store_list_item = store_list_item_data.to_dict()
-            store_list.append(store_list_item)
-
-        reward_id = self.reward_id
-
-        note = self.note
-
-        subtitle = self.subtitle
-
-        points_cost = self.points_cost
-
-        valid_time_from = self.valid_time_from
-
-        valid_time_to = self.valid_time_to
-
-        reward_type_id = self.reward_type_id
-
-        additional_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.additional_properties, Unset):
-            additional_properties = []
-            for additional_properties_item_data in self.additional_properties:
-                additional_properties_item = additional_properties_item_data.to_dict()
-                additional_properties.append(additional_properties_item)
-
-        priority: int | Unset = UNSET
-        if not isinstance(self.priority, Unset):
-            priority = self.priority.value
-
-        image_urls: list[str] | Unset = UNSET
-        if not isinstance(self.image_urls, Unset):
-            image_urls = self.image_urls
-
-        reward_external_url = self.reward_external_url
-
-        has_product_condition = self.has_product_condition
-
-        has_group_condition = self.has_group_condition
-
-        has_brand_condition = self.has_brand_condition
-
-        has_product_bonus = self.has_product_bonus
-
-        has_group_bonus = self.has_group_bonus
-
-        has_brand_bonus = self.has_brand_bonus
-
-        reward_product_relation_conditions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.reward_product_relation_conditions, Unset):
-            reward_product_relation_conditions = []
-            for (
-                reward_product_relation_conditions_item_data
-            ) in self.reward_product_relation_conditions:
-                reward_product_relation_conditions_item = (
-                    reward_product_relation_conditions_item_data.to_dict()
-                )
-                reward_product_relation_conditions.append(reward_product_relation_conditions_item)
-
-        reward_product_relation_bonuses: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.reward_product_relation_bonuses, Unset):
-            reward_product_relation_bonuses = []
-            for reward_product_relation_bonuses_item_data in self.reward_product_relation_bonuses:
-                reward_product_relation_bonuses_item = (
-                    reward_product_relation_bonuses_item_data.to_dict()
-                )
-                reward_product_relation_bonuses.append(reward_product_relation_bonuses_item)
-
-        is_automated = self.is_automated
-
-        tags: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = []
-            for tags_item_data in self.tags:
-                tags_item = tags_item_data.to_dict()
-                tags.append(tags_item)
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update(
             {
-                "code": code,
-                "name": name,
-                "reward_group": reward_group,
-                "store_list": store_list,
+                "code": self.code,
+                "name": self.name,
+                "reward_group": (
+                    self.reward_group.value
+                    if isinstance(self.reward_group, RewardRewardGroup)
+                    else self.reward_group
+                ),
+                "store_list": (
+                    [(_d0.to_dict() if isinstance(_d0, Store) else _d0) for _d0 in self.store_list]
+                    if isinstance(self.store_list, list)
+                    else self.store_list
+                ),
             }
         )
-        if reward_id is not UNSET:
-            field_dict["reward_id"] = reward_id
-        if note is not UNSET:
-            field_dict["note"] = note
-        if subtitle is not UNSET:
-            field_dict["subtitle"] = subtitle
-        if points_cost is not UNSET:
-            field_dict["points_cost"] = points_cost
-        if valid_time_from is not UNSET:
-            field_dict["valid_time_from"] = valid_time_from
-        if valid_time_to is not UNSET:
-            field_dict["valid_time_to"] = valid_time_to
-        if reward_type_id is not UNSET:
-            field_dict["reward_type_id"] = reward_type_id
-        if additional_properties is not UNSET:
-            field_dict["additional_properties"] = additional_properties
-        if priority is not UNSET:
-            field_dict["priority"] = priority
-        if image_urls is not UNSET:
-            field_dict["image_urls"] = image_urls
-        if reward_external_url is not UNSET:
-            field_dict["reward_external_url"] = reward_external_url
-        if has_product_condition is not UNSET:
-            field_dict["has_product_condition"] = has_product_condition
-        if has_group_condition is not UNSET:
-            field_dict["has_group_condition"] = has_group_condition
-        if has_brand_condition is not UNSET:
-            field_dict["has_brand_condition"] = has_brand_condition
-        if has_product_bonus is not UNSET:
-            field_dict["has_product_bonus"] = has_product_bonus
-        if has_group_bonus is not UNSET:
-            field_dict["has_group_bonus"] = has_group_bonus
-        if has_brand_bonus is not UNSET:
-            field_dict["has_brand_bonus"] = has_brand_bonus
-        if reward_product_relation_conditions is not UNSET:
-            field_dict["reward_product_relation_conditions"] = reward_product_relation_conditions
-        if reward_product_relation_bonuses is not UNSET:
-            field_dict["reward_product_relation_bonuses"] = reward_product_relation_bonuses
-        if is_automated is not UNSET:
-            field_dict["is_automated"] = is_automated
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.reward_id is not UNSET:
+            field_dict["reward_id"] = self.reward_id
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.subtitle is not UNSET:
+            field_dict["subtitle"] = self.subtitle
+        if self.points_cost is not UNSET:
+            field_dict["points_cost"] = self.points_cost
+        if self.valid_time_from is not UNSET:
+            field_dict["valid_time_from"] = self.valid_time_from
+        if self.valid_time_to is not UNSET:
+            field_dict["valid_time_to"] = self.valid_time_to
+        if self.reward_type_id is not UNSET:
+            field_dict["reward_type_id"] = self.reward_type_id
+        if self.additional_properties is not UNSET:
+            field_dict["additional_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.additional_properties
+                ]
+                if isinstance(self.additional_properties, list)
+                else self.additional_properties
+            )
+        if self.priority is not UNSET:
+            field_dict["priority"] = (
+                self.priority.value if isinstance(self.priority, RewardPriority) else self.priority
+            )
+        if self.image_urls is not UNSET:
+            field_dict["image_urls"] = self.image_urls
+        if self.reward_external_url is not UNSET:
+            field_dict["reward_external_url"] = self.reward_external_url
+        if self.has_product_condition is not UNSET:
+            field_dict["has_product_condition"] = self.has_product_condition
+        if self.has_group_condition is not UNSET:
+            field_dict["has_group_condition"] = self.has_group_condition
+        if self.has_brand_condition is not UNSET:
+            field_dict["has_brand_condition"] = self.has_brand_condition
+        if self.has_product_bonus is not UNSET:
+            field_dict["has_product_bonus"] = self.has_product_bonus
+        if self.has_group_bonus is not UNSET:
+            field_dict["has_group_bonus"] = self.has_group_bonus
+        if self.has_brand_bonus is not UNSET:
+            field_dict["has_brand_bonus"] = self.has_brand_bonus
+        if self.reward_product_relation_conditions is not UNSET:
+            field_dict["reward_product_relation_conditions"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, RewardProductRelationCondition) else _d0)
+                    for _d0 in self.reward_product_relation_conditions
+                ]
+                if isinstance(self.reward_product_relation_conditions, list)
+                else self.reward_product_relation_conditions
+            )
+        if self.reward_product_relation_bonuses is not UNSET:
+            field_dict["reward_product_relation_bonuses"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, RewardProductRelationBonus) else _d0)
+                    for _d0 in self.reward_product_relation_bonuses
+                ]
+                if isinstance(self.reward_product_relation_bonuses, list)
+                else self.reward_product_relation_bonuses
+            )
+        if self.is_automated is not UNSET:
+            field_dict["is_automated"] = self.is_automated
+        if self.tags is not UNSET:
+            field_dict["tags"] = (
+                [(_d0.to_dict() if isinstance(_d0, Tag) else _d0) for _d0 in self.tags]
+                if isinstance(self.tags, list)
+                else self.tags
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, RewardState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.property_record import PropertyRecord
-        from ..models.reward_product_relation_bonus import RewardProductRelationBonus
-        from ..models.reward_product_relation_condition import RewardProductRelationCondition
-        from ..models.store import Store
-        from ..models.tag import Tag
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", True, False)
 
-        d = dict(src_dict)
-        code = d.pop("code")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        name = d.pop("name")
-
-        reward_group = RewardRewardGroup(d.pop("reward_group"))
-
-        store_list = []
-        _store_list = d.pop("store_list")
-        for store_list_item_data in _store_list:
-            store_list_item = Store.from_dict(store_list_item_data)
-
-            store_list.append(store_list_item)
-
-        reward_id = d.pop("reward_id", UNSET)
-
-        note = d.pop("note", UNSET)
-
-        subtitle = d.pop("subtitle", UNSET)
-
-        points_cost = d.pop("points_cost", UNSET)
-
-        valid_time_from = d.pop("valid_time_from", UNSET)
-
-        valid_time_to = d.pop("valid_time_to", UNSET)
-
-        reward_type_id = d.pop("reward_type_id", UNSET)
-
-        _additional_properties = d.pop("additional_properties", UNSET)
-        additional_properties: list[PropertyRecord] | Unset = UNSET
-        if _additional_properties is not UNSET:
-            additional_properties = []
-            for additional_properties_item_data in _additional_properties:
-                additional_properties_item = PropertyRecord.from_dict(
-                    additional_properties_item_data
-                )
-
-                additional_properties.append(additional_properties_item)
-
-        _priority = d.pop("priority", UNSET)
-        priority: RewardPriority | Unset
-        if isinstance(_priority, Unset):
-            priority = UNSET
+        reward_group = src_dict["reward_group"] if "reward_group" in src_dict else UNSET
+        if type(reward_group) is int:
+            reward_group = RewardRewardGroup(reward_group)
         else:
-            priority = RewardPriority(_priority)
+            reward_group = odd(
+                reward_group, _path, "reward_group", "RewardRewardGroup", True, False
+            )
 
-        image_urls = cast(list[str], d.pop("image_urls", UNSET))
-
-        reward_external_url = d.pop("reward_external_url", UNSET)
-
-        has_product_condition = d.pop("has_product_condition", UNSET)
-
-        has_group_condition = d.pop("has_group_condition", UNSET)
-
-        has_brand_condition = d.pop("has_brand_condition", UNSET)
-
-        has_product_bonus = d.pop("has_product_bonus", UNSET)
-
-        has_group_bonus = d.pop("has_group_bonus", UNSET)
-
-        has_brand_bonus = d.pop("has_brand_bonus", UNSET)
-
-        _reward_product_relation_conditions = d.pop("reward_product_relation_conditions", UNSET)
-        reward_product_relation_conditions: list[RewardProductRelationCondition] | Unset = UNSET
-        if _reward_product_relation_conditions is not UNSET:
-            reward_product_relation_conditions = []
-            for reward_product_relation_conditions_item_data in _reward_product_relation_conditions:
-                reward_product_relation_conditions_item = RewardProductRelationCondition.from_dict(
-                    reward_product_relation_conditions_item_data
-                )
-
-                reward_product_relation_conditions.append(reward_product_relation_conditions_item)
-
-        _reward_product_relation_bonuses = d.pop("reward_product_relation_bonuses", UNSET)
-        reward_product_relation_bonuses: list[RewardProductRelationBonus] | Unset = UNSET
-        if _reward_product_relation_bonuses is not UNSET:
-            reward_product_relation_bonuses = []
-            for reward_product_relation_bonuses_item_data in _reward_product_relation_bonuses:
-                reward_product_relation_bonuses_item = RewardProductRelationBonus.from_dict(
-                    reward_product_relation_bonuses_item_data
-                )
-
-                reward_product_relation_bonuses.append(reward_product_relation_bonuses_item)
-
-        is_automated = d.pop("is_automated", UNSET)
-
-        _tags = d.pop("tags", UNSET)
-        tags: list[Tag] | Unset = UNSET
-        if _tags is not UNSET:
-            tags = []
-            for tags_item_data in _tags:
-                tags_item = Tag.from_dict(tags_item_data)
-
-                tags.append(tags_item)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: RewardState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        store_list = src_dict["store_list"] if "store_list" in src_dict else UNSET
+        if isinstance(store_list, list):
+            _p0 = (_path, "store_list")
+            _l0 = []
+            for _i0, _v0 in enumerate(store_list):
+                if isinstance(_v0, dict):
+                    _v0 = Store.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Store", True, False)
+                _l0.append(_v0)
+            store_list = _l0
         else:
-            state = RewardState(_state)
+            store_list = odd(store_list, _path, "store_list", "array", True, False)
+
+        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
+            reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
+
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
+
+        subtitle = src_dict["subtitle"] if "subtitle" in src_dict else UNSET
+        if not (isinstance(subtitle, str)) and subtitle is not UNSET:
+            subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
+
+        points_cost = src_dict["points_cost"] if "points_cost" in src_dict else UNSET
+        if (
+            not (type(points_cost) is float or type(points_cost) is int)
+            and points_cost is not UNSET
+        ):
+            points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
+
+        valid_time_from = src_dict["valid_time_from"] if "valid_time_from" in src_dict else UNSET
+        if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
+            valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
+
+        valid_time_to = src_dict["valid_time_to"] if "valid_time_to" in src_dict else UNSET
+        if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
+            valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
+
+        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
+            reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
+
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
+        )
+        if isinstance(additional_properties, list):
+            _p0 = (_path, "additional_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(additional_properties):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            additional_properties = _l0
+        else:
+            additional_properties = odd(
+                additional_properties, _path, "additional_properties", "array", False, False
+            )
+
+        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        if type(priority) is int:
+            priority = RewardPriority(priority)
+        else:
+            priority = odd(priority, _path, "priority", "RewardPriority", False, False)
+
+        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        if isinstance(image_urls, list):
+            for _i0, _v0 in enumerate(image_urls):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
+        else:
+            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+
+        reward_external_url = (
+            src_dict["reward_external_url"] if "reward_external_url" in src_dict else UNSET
+        )
+        if not (isinstance(reward_external_url, str)) and reward_external_url is not UNSET:
+            reward_external_url = odd(
+                reward_external_url, _path, "reward_external_url", "string", False, False
+            )
+
+        has_product_condition = (
+            src_dict["has_product_condition"] if "has_product_condition" in src_dict else UNSET
+        )
+        if not (type(has_product_condition) is bool) and has_product_condition is not UNSET:
+            has_product_condition = odd(
+                has_product_condition, _path, "has_product_condition", "boolean", False, False
+            )
+
+        has_group_condition = (
+            src_dict["has_group_condition"] if "has_group_condition" in src_dict else UNSET
+        )
+        if not (type(has_group_condition) is bool) and has_group_condition is not UNSET:
+            has_group_condition = odd(
+                has_group_condition, _path, "has_group_condition", "boolean", False, False
+            )
+
+        has_brand_condition = (
+            src_dict["has_brand_condition"] if "has_brand_condition" in src_dict else UNSET
+        )
+        if not (type(has_brand_condition) is bool) and has_brand_condition is not UNSET:
+            has_brand_condition = odd(
+                has_brand_condition, _path, "has_brand_condition", "boolean", False, False
+            )
+
+        has_product_bonus = (
+            src_dict["has_product_bonus"] if "has_product_bonus" in src_dict else UNSET
+        )
+        if not (type(has_product_bonus) is bool) and has_product_bonus is not UNSET:
+            has_product_bonus = odd(
+                has_product_bonus, _path, "has_product_bonus", "boolean", False, False
+            )
+
+        has_group_bonus = src_dict["has_group_bonus"] if "has_group_bonus" in src_dict else UNSET
+        if not (type(has_group_bonus) is bool) and has_group_bonus is not UNSET:
+            has_group_bonus = odd(
+                has_group_bonus, _path, "has_group_bonus", "boolean", False, False
+            )
+
+        has_brand_bonus = src_dict["has_brand_bonus"] if "has_brand_bonus" in src_dict else UNSET
+        if not (type(has_brand_bonus) is bool) and has_brand_bonus is not UNSET:
+            has_brand_bonus = odd(
+                has_brand_bonus, _path, "has_brand_bonus", "boolean", False, False
+            )
+
+        reward_product_relation_conditions = (
+            src_dict["reward_product_relation_conditions"]
+            if "reward_product_relation_conditions" in src_dict
+            else UNSET
+        )
+        if isinstance(reward_product_relation_conditions, list):
+            _p0 = (_path, "reward_product_relation_conditions")
+            _l0 = []
+            for _i0, _v0 in enumerate(reward_product_relation_conditions):
+                if isinstance(_v0, dict):
+                    _v0 = RewardProductRelationCondition.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationCondition", True, False)
+                _l0.append(_v0)
+            reward_product_relation_conditions = _l0
+        else:
+            reward_product_relation_conditions = odd(
+                reward_product_relation_conditions,
+                _path,
+                "reward_product_relation_conditions",
+                "array",
+                False,
+                False,
+            )
+
+        reward_product_relation_bonuses = (
+            src_dict["reward_product_relation_bonuses"]
+            if "reward_product_relation_bonuses" in src_dict
+            else UNSET
+        )
+        if isinstance(reward_product_relation_bonuses, list):
+            _p0 = (_path, "reward_product_relation_bonuses")
+            _l0 = []
+            for _i0, _v0 in enumerate(reward_product_relation_bonuses):
+                if isinstance(_v0, dict):
+                    _v0 = RewardProductRelationBonus.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationBonus", True, False)
+                _l0.append(_v0)
+            reward_product_relation_bonuses = _l0
+        else:
+            reward_product_relation_bonuses = odd(
+                reward_product_relation_bonuses,
+                _path,
+                "reward_product_relation_bonuses",
+                "array",
+                False,
+                False,
+            )
+
+        is_automated = src_dict["is_automated"] if "is_automated" in src_dict else UNSET
+        if not (type(is_automated) is bool) and is_automated is not UNSET:
+            is_automated = odd(is_automated, _path, "is_automated", "boolean", False, False)
+
+        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        if isinstance(tags, list):
+            _p0 = (_path, "tags")
+            _l0 = []
+            for _i0, _v0 in enumerate(tags):
+                if isinstance(_v0, dict):
+                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
+                _l0.append(_v0)
+            tags = _l0
+        else:
+            tags = odd(tags, _path, "tags", "array", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = RewardState(state)
+        else:
+            state = odd(state, _path, "state", "RewardState", False, False)
 
         reward = cls(
-            code=code,
-            name=name,
-            reward_group=reward_group,
-            store_list=store_list,
-            reward_id=reward_id,
-            note=note,
-            subtitle=subtitle,
-            points_cost=points_cost,
-            valid_time_from=valid_time_from,
-            valid_time_to=valid_time_to,
-            reward_type_id=reward_type_id,
-            additional_properties=additional_properties,
-            priority=priority,
-            image_urls=image_urls,
-            reward_external_url=reward_external_url,
-            has_product_condition=has_product_condition,
-            has_group_condition=has_group_condition,
-            has_brand_condition=has_brand_condition,
-            has_product_bonus=has_product_bonus,
-            has_group_bonus=has_group_bonus,
-            has_brand_bonus=has_brand_bonus,
-            reward_product_relation_conditions=reward_product_relation_conditions,
-            reward_product_relation_bonuses=reward_product_relation_bonuses,
-            is_automated=is_automated,
-            tags=tags,
-            last_change=last_change,
-            state=state,
+            code,
+            name,
+            reward_group,
+            store_list,
+            reward_id,
+            note,
+            subtitle,
+            points_cost,
+            valid_time_from,
+            valid_time_to,
+            reward_type_id,
+            additional_properties,
+            priority,
+            image_urls,
+            reward_external_url,
+            has_product_condition,
+            has_group_condition,
+            has_brand_condition,
+            has_product_bonus,
+            has_group_bonus,
+            has_brand_bonus,
+            reward_product_relation_conditions,
+            reward_product_relation_bonuses,
+            is_automated,
+            tags,
+            last_change,
+            state,
         )
 
-        reward.extra_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward.extra_properties = d
         return reward
 
     @property
@@ -408,3 +511,25 @@ class Reward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.extra_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global \
+        _models_pending, \
+        PropertyRecord, \
+        RewardProductRelationBonus, \
+        RewardProductRelationCondition, \
+        Store, \
+        Tag
+    from ..models.property_record import PropertyRecord
+    from ..models.reward_product_relation_bonus import RewardProductRelationBonus
+    from ..models.reward_product_relation_condition import RewardProductRelationCondition
+    from ..models.store import Store
+    from ..models.tag import Tag
+
+    _models_pending = False

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.product_state import ProductState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -19,6 +19,27 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="RewardProduct")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "product_id",
+        "name",
+        "code",
+        "external_id",
+        "plu_ids",
+        "product_group_id",
+        "product_brand_id",
+        "partner_id",
+        "prices",
+        "additional_properties",
+        "image_urls",
+        "last_change",
+        "state",
+        "tags",
+        "minimum_number_of_products",
+        "reward_product_relation_types",
+    }
+)
 
 
 @_attrs_define
@@ -79,199 +100,244 @@ class RewardProduct:
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
-
-        name = self.name
-
-        code = self.code
-
-        external_id = self.external_id
-
-        plu_ids: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.plu_ids, Unset):
-            plu_ids = []
-            for plu_ids_item_data in self.plu_ids:
-                plu_ids_item = plu_ids_item_data.to_dict()
-                plu_ids.append(plu_ids_item)
-
-        product_group_id = self.product_group_id
-
-        product_brand_id = self.product_brand_id
-
-        partner_id = self.partner_id
-
-        prices: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.prices, Unset):
-            prices = []
-            for prices_item_data in self.prices:
-                prices_item = prices_item_data.to_dict()
-                prices.append(prices_item)
-
-        additional_properties: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.additional_properties, Unset):
-            additional_properties = []
-            for additional_properties_item_data in self.additional_properties:
-                additional_properties_item = additional_properties_item_data.to_dict()
-                additional_properties.append(additional_properties_item)
-
-        image_urls: list[str] | Unset = UNSET
-        if not isinstance(self.image_urls, Unset):
-            image_urls = self.image_urls
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        tags: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = []
-            for tags_item_data in self.tags:
-                tags_item = tags_item_data.to_dict()
-                tags.append(tags_item)
-
-        minimum_number_of_products = self.minimum_number_of_products
-
-        reward_product_relation_types: list[str] | Unset = UNSET
-        if not isinstance(self.reward_product_relation_types, Unset):
-            reward_product_relation_types = self.reward_product_relation_types
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.extra_properties)
         field_dict.update({})
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if code is not UNSET:
-            field_dict["code"] = code
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if plu_ids is not UNSET:
-            field_dict["plu_ids"] = plu_ids
-        if product_group_id is not UNSET:
-            field_dict["product_group_id"] = product_group_id
-        if product_brand_id is not UNSET:
-            field_dict["product_brand_id"] = product_brand_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if prices is not UNSET:
-            field_dict["prices"] = prices
-        if additional_properties is not UNSET:
-            field_dict["additional_properties"] = additional_properties
-        if image_urls is not UNSET:
-            field_dict["image_urls"] = image_urls
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if minimum_number_of_products is not UNSET:
-            field_dict["minimum_number_of_products"] = minimum_number_of_products
-        if reward_product_relation_types is not UNSET:
-            field_dict["reward_product_relation_types"] = reward_product_relation_types
+        if self.product_id is not UNSET:
+            field_dict["product_id"] = self.product_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.external_id is not UNSET:
+            field_dict["external_id"] = self.external_id
+        if self.plu_ids is not UNSET:
+            field_dict["plu_ids"] = (
+                [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                if isinstance(self.plu_ids, list)
+                else self.plu_ids
+            )
+        if self.product_group_id is not UNSET:
+            field_dict["product_group_id"] = self.product_group_id
+        if self.product_brand_id is not UNSET:
+            field_dict["product_brand_id"] = self.product_brand_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.prices is not UNSET:
+            field_dict["prices"] = (
+                [(_d0.to_dict() if isinstance(_d0, Price) else _d0) for _d0 in self.prices]
+                if isinstance(self.prices, list)
+                else self.prices
+            )
+        if self.additional_properties is not UNSET:
+            field_dict["additional_properties"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.additional_properties
+                ]
+                if isinstance(self.additional_properties, list)
+                else self.additional_properties
+            )
+        if self.image_urls is not UNSET:
+            field_dict["image_urls"] = self.image_urls
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, ProductState) else self.state
+            )
+        if self.tags is not UNSET:
+            field_dict["tags"] = (
+                [(_d0.to_dict() if isinstance(_d0, Tag) else _d0) for _d0 in self.tags]
+                if isinstance(self.tags, list)
+                else self.tags
+            )
+        if self.minimum_number_of_products is not UNSET:
+            field_dict["minimum_number_of_products"] = self.minimum_number_of_products
+        if self.reward_product_relation_types is not UNSET:
+            field_dict["reward_product_relation_types"] = self.reward_product_relation_types
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.plu_id import PluId
-        from ..models.price import Price
-        from ..models.property_record import PropertyRecord
-        from ..models.tag import Tag
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        if not (isinstance(product_id, str)) and product_id is not UNSET:
+            product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)) and external_id is not UNSET:
+            external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        external_id = d.pop("external_id", UNSET)
-
-        _plu_ids = d.pop("plu_ids", UNSET)
-        plu_ids: list[PluId] | Unset = UNSET
-        if _plu_ids is not UNSET:
-            plu_ids = []
-            for plu_ids_item_data in _plu_ids:
-                plu_ids_item = PluId.from_dict(plu_ids_item_data)
-
-                plu_ids.append(plu_ids_item)
-
-        product_group_id = d.pop("product_group_id", UNSET)
-
-        product_brand_id = d.pop("product_brand_id", UNSET)
-
-        partner_id = d.pop("partner_id", UNSET)
-
-        _prices = d.pop("prices", UNSET)
-        prices: list[Price] | Unset = UNSET
-        if _prices is not UNSET:
-            prices = []
-            for prices_item_data in _prices:
-                prices_item = Price.from_dict(prices_item_data)
-
-                prices.append(prices_item)
-
-        _additional_properties = d.pop("additional_properties", UNSET)
-        additional_properties: list[PropertyRecord] | Unset = UNSET
-        if _additional_properties is not UNSET:
-            additional_properties = []
-            for additional_properties_item_data in _additional_properties:
-                additional_properties_item = PropertyRecord.from_dict(
-                    additional_properties_item_data
-                )
-
-                additional_properties.append(additional_properties_item)
-
-        image_urls = cast(list[str], d.pop("image_urls", UNSET))
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: ProductState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        if isinstance(plu_ids, list):
+            _p0 = (_path, "plu_ids")
+            _l0 = []
+            for _i0, _v0 in enumerate(plu_ids):
+                if isinstance(_v0, dict):
+                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
+                _l0.append(_v0)
+            plu_ids = _l0
         else:
-            state = ProductState(_state)
+            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
-        _tags = d.pop("tags", UNSET)
-        tags: list[Tag] | Unset = UNSET
-        if _tags is not UNSET:
-            tags = []
-            for tags_item_data in _tags:
-                tags_item = Tag.from_dict(tags_item_data)
+        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
+            product_group_id = odd(
+                product_group_id, _path, "product_group_id", "string", False, False
+            )
 
-                tags.append(tags_item)
+        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
+            product_brand_id = odd(
+                product_brand_id, _path, "product_brand_id", "string", False, False
+            )
 
-        minimum_number_of_products = d.pop("minimum_number_of_products", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        reward_product_relation_types = cast(
-            list[str], d.pop("reward_product_relation_types", UNSET)
+        prices = src_dict["prices"] if "prices" in src_dict else UNSET
+        if isinstance(prices, list):
+            _p0 = (_path, "prices")
+            _l0 = []
+            for _i0, _v0 in enumerate(prices):
+                if isinstance(_v0, dict):
+                    _v0 = Price.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Price", True, False)
+                _l0.append(_v0)
+            prices = _l0
+        else:
+            prices = odd(prices, _path, "prices", "array", False, False)
+
+        additional_properties = (
+            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
         )
+        if isinstance(additional_properties, list):
+            _p0 = (_path, "additional_properties")
+            _l0 = []
+            for _i0, _v0 in enumerate(additional_properties):
+                if isinstance(_v0, dict):
+                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
+                _l0.append(_v0)
+            additional_properties = _l0
+        else:
+            additional_properties = odd(
+                additional_properties, _path, "additional_properties", "array", False, False
+            )
+
+        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        if isinstance(image_urls, list):
+            for _i0, _v0 in enumerate(image_urls):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
+        else:
+            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ProductState(state)
+        else:
+            state = odd(state, _path, "state", "ProductState", False, False)
+
+        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        if isinstance(tags, list):
+            _p0 = (_path, "tags")
+            _l0 = []
+            for _i0, _v0 in enumerate(tags):
+                if isinstance(_v0, dict):
+                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
+                _l0.append(_v0)
+            tags = _l0
+        else:
+            tags = odd(tags, _path, "tags", "array", False, False)
+
+        minimum_number_of_products = (
+            src_dict["minimum_number_of_products"]
+            if "minimum_number_of_products" in src_dict
+            else UNSET
+        )
+        if (
+            not (type(minimum_number_of_products) is int)
+            and minimum_number_of_products is not UNSET
+        ):
+            minimum_number_of_products = odd(
+                minimum_number_of_products,
+                _path,
+                "minimum_number_of_products",
+                "integer",
+                False,
+                False,
+            )
+
+        reward_product_relation_types = (
+            src_dict["reward_product_relation_types"]
+            if "reward_product_relation_types" in src_dict
+            else UNSET
+        )
+        if isinstance(reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(reward_product_relation_types):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "reward_product_relation_types"), _i0, "string", True, False)
+        else:
+            reward_product_relation_types = odd(
+                reward_product_relation_types,
+                _path,
+                "reward_product_relation_types",
+                "array",
+                False,
+                False,
+            )
 
         reward_product = cls(
-            product_id=product_id,
-            name=name,
-            code=code,
-            external_id=external_id,
-            plu_ids=plu_ids,
-            product_group_id=product_group_id,
-            product_brand_id=product_brand_id,
-            partner_id=partner_id,
-            prices=prices,
-            additional_properties=additional_properties,
-            image_urls=image_urls,
-            last_change=last_change,
-            state=state,
-            tags=tags,
-            minimum_number_of_products=minimum_number_of_products,
-            reward_product_relation_types=reward_product_relation_types,
+            product_id,
+            name,
+            code,
+            external_id,
+            plu_ids,
+            product_group_id,
+            product_brand_id,
+            partner_id,
+            prices,
+            additional_properties,
+            image_urls,
+            last_change,
+            state,
+            tags,
+            minimum_number_of_products,
+            reward_product_relation_types,
         )
 
-        reward_product.extra_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward_product.extra_properties = d
         return reward_product
 
     @property
@@ -289,3 +355,18 @@ class RewardProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.extra_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PluId, Price, PropertyRecord, Tag
+    from ..models.plu_id import PluId
+    from ..models.price import Price
+    from ..models.property_record import PropertyRecord
+    from ..models.tag import Tag
+
+    _models_pending = False

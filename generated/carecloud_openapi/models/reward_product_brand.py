@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RewardProductBrand")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "external_id",
+        "product_brand_id",
+        "reward_product_relation_types",
+    }
+)
 
 
 @_attrs_define
@@ -34,52 +43,70 @@ class RewardProductBrand:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        external_id = self.external_id
-
-        product_brand_id = self.product_brand_id
-
-        reward_product_relation_types: list[str] | Unset = UNSET
-        if not isinstance(self.reward_product_relation_types, Unset):
-            reward_product_relation_types = self.reward_product_relation_types
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "external_id": external_id,
+                "name": self.name,
+                "external_id": self.external_id,
             }
         )
-        if product_brand_id is not UNSET:
-            field_dict["product_brand_id"] = product_brand_id
-        if reward_product_relation_types is not UNSET:
-            field_dict["reward_product_relation_types"] = reward_product_relation_types
+        if self.product_brand_id is not UNSET:
+            field_dict["product_brand_id"] = self.product_brand_id
+        if self.reward_product_relation_types is not UNSET:
+            field_dict["reward_product_relation_types"] = self.reward_product_relation_types
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        external_id = d.pop("external_id")
+        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        if not (isinstance(external_id, str)):
+            external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        product_brand_id = d.pop("product_brand_id", UNSET)
+        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
+            product_brand_id = odd(
+                product_brand_id, _path, "product_brand_id", "string", False, False
+            )
 
-        reward_product_relation_types = cast(
-            list[str], d.pop("reward_product_relation_types", UNSET)
+        reward_product_relation_types = (
+            src_dict["reward_product_relation_types"]
+            if "reward_product_relation_types" in src_dict
+            else UNSET
         )
+        if isinstance(reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(reward_product_relation_types):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "reward_product_relation_types"), _i0, "string", True, False)
+        else:
+            reward_product_relation_types = odd(
+                reward_product_relation_types,
+                _path,
+                "reward_product_relation_types",
+                "array",
+                False,
+                False,
+            )
 
         reward_product_brand = cls(
-            name=name,
-            external_id=external_id,
-            product_brand_id=product_brand_id,
-            reward_product_relation_types=reward_product_relation_types,
+            name,
+            external_id,
+            product_brand_id,
+            reward_product_relation_types,
         )
 
-        reward_product_brand.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward_product_brand.additional_properties = d
         return reward_product_brand
 
     @property

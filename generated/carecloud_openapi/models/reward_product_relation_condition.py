@@ -11,9 +11,18 @@ from attrs import field as _attrs_field
 from ..models.reward_product_relation_condition_related_to import (
     RewardProductRelationConditionRelatedTo,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RewardProductRelationCondition")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "related_to",
+        "count",
+        "min_price",
+        "max_price",
+    }
+)
 
 
 @_attrs_define
@@ -39,54 +48,65 @@ class RewardProductRelationCondition:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related_to: str | Unset = UNSET
-        if not isinstance(self.related_to, Unset):
-            related_to = self.related_to.value
-
-        count = self.count
-
-        min_price = self.min_price
-
-        max_price = self.max_price
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if related_to is not UNSET:
-            field_dict["related_to"] = related_to
-        if count is not UNSET:
-            field_dict["count"] = count
-        if min_price is not UNSET:
-            field_dict["min_price"] = min_price
-        if max_price is not UNSET:
-            field_dict["max_price"] = max_price
+        if self.related_to is not UNSET:
+            field_dict["related_to"] = (
+                self.related_to.value
+                if isinstance(self.related_to, RewardProductRelationConditionRelatedTo)
+                else self.related_to
+            )
+        if self.count is not UNSET:
+            field_dict["count"] = self.count
+        if self.min_price is not UNSET:
+            field_dict["min_price"] = self.min_price
+        if self.max_price is not UNSET:
+            field_dict["max_price"] = self.max_price
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        _related_to = d.pop("related_to", UNSET)
-        related_to: RewardProductRelationConditionRelatedTo | Unset
-        if isinstance(_related_to, Unset):
-            related_to = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        related_to = src_dict["related_to"] if "related_to" in src_dict else UNSET
+        if isinstance(related_to, str):
+            related_to = RewardProductRelationConditionRelatedTo(related_to)
         else:
-            related_to = RewardProductRelationConditionRelatedTo(_related_to)
+            related_to = odd(
+                related_to,
+                _path,
+                "related_to",
+                "RewardProductRelationConditionRelatedTo",
+                False,
+                False,
+            )
 
-        count = d.pop("count", UNSET)
+        count = src_dict["count"] if "count" in src_dict else UNSET
+        if not (type(count) is int) and count is not UNSET:
+            count = odd(count, _path, "count", "integer", False, False)
 
-        min_price = d.pop("min_price", UNSET)
+        min_price = src_dict["min_price"] if "min_price" in src_dict else UNSET
+        if not (type(min_price) is float or type(min_price) is int) and min_price is not UNSET:
+            min_price = odd(min_price, _path, "min_price", "number", False, False)
 
-        max_price = d.pop("max_price", UNSET)
+        max_price = src_dict["max_price"] if "max_price" in src_dict else UNSET
+        if not (type(max_price) is float or type(max_price) is int) and max_price is not UNSET:
+            max_price = odd(max_price, _path, "max_price", "number", False, False)
 
         reward_product_relation_condition = cls(
-            related_to=related_to,
-            count=count,
-            min_price=min_price,
-            max_price=max_price,
+            related_to,
+            count,
+            min_price,
+            max_price,
         )
 
-        reward_product_relation_condition.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward_product_relation_condition.additional_properties = d
         return reward_product_relation_condition
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RewardProperties")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "image",
+        "valid_time_from",
+        "valid_time_to",
+    }
+)
 
 
 @_attrs_define
@@ -29,40 +37,45 @@ class RewardProperties:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        image = self.image
-
-        valid_time_from = self.valid_time_from
-
-        valid_time_to = self.valid_time_to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if image is not UNSET:
-            field_dict["image"] = image
-        if valid_time_from is not UNSET:
-            field_dict["valid_time_from"] = valid_time_from
-        if valid_time_to is not UNSET:
-            field_dict["valid_time_to"] = valid_time_to
+        if self.image is not UNSET:
+            field_dict["image"] = self.image
+        if self.valid_time_from is not UNSET:
+            field_dict["valid_time_from"] = self.valid_time_from
+        if self.valid_time_to is not UNSET:
+            field_dict["valid_time_to"] = self.valid_time_to
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        image = d.pop("image", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        image = src_dict["image"] if "image" in src_dict else UNSET
+        if not (isinstance(image, str)) and image is not UNSET:
+            image = odd(image, _path, "image", "string", False, False)
 
-        valid_time_from = d.pop("valid_time_from", UNSET)
+        valid_time_from = src_dict["valid_time_from"] if "valid_time_from" in src_dict else UNSET
+        if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
+            valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
 
-        valid_time_to = d.pop("valid_time_to", UNSET)
+        valid_time_to = src_dict["valid_time_to"] if "valid_time_to" in src_dict else UNSET
+        if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
+            valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
 
         reward_properties = cls(
-            image=image,
-            valid_time_from=valid_time_from,
-            valid_time_to=valid_time_to,
+            image,
+            valid_time_from,
+            valid_time_to,
         )
 
-        reward_properties.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward_properties.additional_properties = d
         return reward_properties
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="RewardType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "reward_type_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -30,42 +38,47 @@ class RewardType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        reward_type_id = self.reward_type_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if reward_type_id is not UNSET:
-            field_dict["reward_type_id"] = reward_type_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.reward_type_id is not UNSET:
+            field_dict["reward_type_id"] = self.reward_type_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        reward_type_id = d.pop("reward_type_id", UNSET)
+        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
+            reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         reward_type = cls(
-            name=name,
-            reward_type_id=reward_type_id,
-            last_change=last_change,
+            name,
+            reward_type_id,
+            last_change,
         )
 
-        reward_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            reward_type.additional_properties = d
         return reward_type
 
     @property

@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.flag import Flag
 
 
 T = TypeVar("T", bound="SearchResult")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "search_result_string",
+        "resource_id",
+        "flags",
+    }
+)
 
 
 @_attrs_define
@@ -34,55 +42,68 @@ class SearchResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search_result_string = self.search_result_string
-
-        resource_id = self.resource_id
-
-        flags: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.flags, Unset):
-            flags = []
-            for flags_item_data in self.flags:
-                flags_item = flags_item_data.to_dict()
-                flags.append(flags_item)
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "search_result_string": search_result_string,
-                "resource_id": resource_id,
+                "search_result_string": self.search_result_string,
+                "resource_id": self.resource_id,
             }
         )
-        if flags is not UNSET:
-            field_dict["flags"] = flags
+        if self.flags is not UNSET:
+            field_dict["flags"] = (
+                [(_d0.to_dict() if isinstance(_d0, Flag) else _d0) for _d0 in self.flags]
+                if isinstance(self.flags, list)
+                else self.flags
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.flag import Flag
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        search_result_string = (
+            src_dict["search_result_string"] if "search_result_string" in src_dict else UNSET
+        )
+        if not (isinstance(search_result_string, str)):
+            search_result_string = odd(
+                search_result_string, _path, "search_result_string", "string", True, False
+            )
 
-        d = dict(src_dict)
-        search_result_string = d.pop("search_result_string")
+        resource_id = src_dict["resource_id"] if "resource_id" in src_dict else UNSET
+        if not (isinstance(resource_id, str)):
+            resource_id = odd(resource_id, _path, "resource_id", "string", True, False)
 
-        resource_id = d.pop("resource_id")
-
-        _flags = d.pop("flags", UNSET)
-        flags: list[Flag] | Unset = UNSET
-        if _flags is not UNSET:
-            flags = []
-            for flags_item_data in _flags:
-                flags_item = Flag.from_dict(flags_item_data)
-
-                flags.append(flags_item)
+        flags = src_dict["flags"] if "flags" in src_dict else UNSET
+        if isinstance(flags, list):
+            _p0 = (_path, "flags")
+            _l0 = []
+            for _i0, _v0 in enumerate(flags):
+                if isinstance(_v0, dict):
+                    _v0 = Flag.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Flag", True, False)
+                _l0.append(_v0)
+            flags = _l0
+        else:
+            flags = odd(flags, _path, "flags", "array", False, False)
 
         search_result = cls(
-            search_result_string=search_result_string,
-            resource_id=resource_id,
-            flags=flags,
+            search_result_string,
+            resource_id,
+            flags,
         )
 
-        search_result.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            search_result.additional_properties = d
         return search_result
 
     @property
@@ -100,3 +121,15 @@ class SearchResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Flag
+    from ..models.flag import Flag
+
+    _models_pending = False

@@ -8,9 +8,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Segment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "segment_id",
+        "segment_group_id",
+        "segment_picture_url",
+        "note",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -37,63 +48,74 @@ class Segment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        segment_id = self.segment_id
-
-        segment_group_id = self.segment_group_id
-
-        segment_picture_url = self.segment_picture_url
-
-        note = self.note
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
+                "name": self.name,
             }
         )
-        if segment_id is not UNSET:
-            field_dict["segment_id"] = segment_id
-        if segment_group_id is not UNSET:
-            field_dict["segment_group_id"] = segment_group_id
-        if segment_picture_url is not UNSET:
-            field_dict["segment_picture_url"] = segment_picture_url
-        if note is not UNSET:
-            field_dict["note"] = note
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.segment_id is not UNSET:
+            field_dict["segment_id"] = self.segment_id
+        if self.segment_group_id is not UNSET:
+            field_dict["segment_group_id"] = self.segment_group_id
+        if self.segment_picture_url is not UNSET:
+            field_dict["segment_picture_url"] = self.segment_picture_url
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        segment_id = d.pop("segment_id", UNSET)
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        if not (isinstance(segment_id, str)) and segment_id is not UNSET:
+            segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 
-        segment_group_id = d.pop("segment_group_id", UNSET)
+        segment_group_id = src_dict["segment_group_id"] if "segment_group_id" in src_dict else UNSET
+        if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
+            segment_group_id = odd(
+                segment_group_id, _path, "segment_group_id", "string", False, False
+            )
 
-        segment_picture_url = d.pop("segment_picture_url", UNSET)
+        segment_picture_url = (
+            src_dict["segment_picture_url"] if "segment_picture_url" in src_dict else UNSET
+        )
+        if not (isinstance(segment_picture_url, str)) and segment_picture_url is not UNSET:
+            segment_picture_url = odd(
+                segment_picture_url, _path, "segment_picture_url", "string", False, False
+            )
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment = cls(
-            name=name,
-            segment_id=segment_id,
-            segment_group_id=segment_group_id,
-            segment_picture_url=segment_picture_url,
-            note=note,
-            last_change=last_change,
+            name,
+            segment_id,
+            segment_group_id,
+            segment_picture_url,
+            note,
+            last_change,
         )
 
-        segment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            segment.additional_properties = d
         return segment
 
     @property

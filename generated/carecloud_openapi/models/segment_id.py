@@ -8,7 +8,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="SegmentID")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "segment_id",
+    }
+)
 
 
 @_attrs_define
@@ -24,28 +32,33 @@ class SegmentID:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        segment_id = self.segment_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "segment_id": segment_id,
+                "segment_id": self.segment_id,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        segment_id = d.pop("segment_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        if not (isinstance(segment_id, str)):
+            segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 
         segment_id = cls(
-            segment_id=segment_id,
+            segment_id,
         )
 
-        segment_id.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            segment_id.additional_properties = d
         return segment_id
 
     @property

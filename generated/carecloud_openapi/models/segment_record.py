@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="SegmentRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "segment_id",
+        "customer_id",
+        "created_at",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -35,47 +44,52 @@ class SegmentRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        segment_id = self.segment_id
-
-        customer_id = self.customer_id
-
-        created_at = self.created_at
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "segment_id": segment_id,
-                "customer_id": customer_id,
-                "created_at": created_at,
+                "segment_id": self.segment_id,
+                "customer_id": self.customer_id,
+                "created_at": self.created_at,
             }
         )
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        segment_id = d.pop("segment_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        if not (isinstance(segment_id, str)):
+            segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        created_at = d.pop("created_at")
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)):
+            created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         segment_record = cls(
-            segment_id=segment_id,
-            customer_id=customer_id,
-            created_at=created_at,
-            last_change=last_change,
+            segment_id,
+            customer_id,
+            created_at,
+            last_change,
         )
 
-        segment_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            segment_record.additional_properties = d
         return segment_record
 
     @property

@@ -8,7 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="Setup")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_id",
+        "allowed_gps",
+        "allowed_notifications",
+    }
+)
 
 
 @_attrs_define
@@ -28,40 +38,49 @@ class Setup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_id = self.language_id
-
-        allowed_gps = self.allowed_gps
-
-        allowed_notifications = self.allowed_notifications
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "language_id": language_id,
-                "allowed_gps": allowed_gps,
-                "allowed_notifications": allowed_notifications,
+                "language_id": self.language_id,
+                "allowed_gps": self.allowed_gps,
+                "allowed_notifications": self.allowed_notifications,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        language_id = d.pop("language_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        if not (isinstance(language_id, str)):
+            language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        allowed_gps = d.pop("allowed_gps")
+        allowed_gps = src_dict["allowed_gps"] if "allowed_gps" in src_dict else UNSET
+        if not (type(allowed_gps) is bool):
+            allowed_gps = odd(allowed_gps, _path, "allowed_gps", "boolean", True, False)
 
-        allowed_notifications = d.pop("allowed_notifications")
+        allowed_notifications = (
+            src_dict["allowed_notifications"] if "allowed_notifications" in src_dict else UNSET
+        )
+        if not (type(allowed_notifications) is bool):
+            allowed_notifications = odd(
+                allowed_notifications, _path, "allowed_notifications", "boolean", True, False
+            )
 
         setup = cls(
-            language_id=language_id,
-            allowed_gps=allowed_gps,
-            allowed_notifications=allowed_notifications,
+            language_id,
+            allowed_gps,
+            allowed_notifications,
         )
 
-        setup.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            setup.additional_properties = d
         return setup
 
     @property

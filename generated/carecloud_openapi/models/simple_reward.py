@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.simple_reward_priority import SimpleRewardPriority
 from ..models.simple_reward_state import SimpleRewardState
 from ..models.simple_reward_voucher_validity import SimpleRewardVoucherValidity
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.segment_id import SegmentID
@@ -22,6 +22,36 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SimpleReward")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "names",
+        "reward_type_id",
+        "reward_type_value",
+        "global_reward",
+        "voucher_validity",
+        "voucher_code_generation_preference",
+        "state",
+        "reward_id",
+        "notes",
+        "subtitles",
+        "points_cost",
+        "valid_date_from",
+        "valid_date_to",
+        "maximum_discount_value",
+        "minimum_purchase_value",
+        "stores",
+        "segments",
+        "priority",
+        "image_urls",
+        "reward_external_urls",
+        "tags",
+        "partner_id",
+        "voucher_validity_value",
+        "is_portable",
+    }
+)
 
 
 @_attrs_define
@@ -141,296 +171,385 @@ class SimpleReward:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        names = []
-        for names_item_data in self.names:
-            names_item = names_item_data.to_dict()
-            names.append(names_item)
-
-        reward_type_id = self.reward_type_id
-
-        reward_type_value = self.reward_type_value
-
-        global_reward = self.global_reward
-
-        voucher_validity = self.voucher_validity.value
-
-        voucher_code_generation_preference = self.voucher_code_generation_preference
-
-        state = self.state.value
-
-        reward_id = self.reward_id
-
-        notes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.notes, Unset):
-            notes = []
-            for notes_item_data in self.notes:
-                notes_item = notes_item_data.to_dict()
-                notes.append(notes_item)
-
-        subtitles: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.subtitles, Unset):
-            subtitles = []
-            for subtitles_item_data in self.subtitles:
-                subtitles_item = subtitles_item_data.to_dict()
-                subtitles.append(subtitles_item)
-
-        points_cost = self.points_cost
-
-        valid_date_from = self.valid_date_from
-
-        valid_date_to = self.valid_date_to
-
-        maximum_discount_value = self.maximum_discount_value
-
-        minimum_purchase_value = self.minimum_purchase_value
-
-        stores: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stores, Unset):
-            stores = []
-            for stores_item_data in self.stores:
-                stores_item = stores_item_data.to_dict()
-                stores.append(stores_item)
-
-        segments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.segments, Unset):
-            segments = []
-            for segments_item_data in self.segments:
-                segments_item = segments_item_data.to_dict()
-                segments.append(segments_item)
-
-        priority: int | Unset = UNSET
-        if not isinstance(self.priority, Unset):
-            priority = self.priority.value
-
-        image_urls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.image_urls, Unset):
-            image_urls = []
-            for image_urls_item_data in self.image_urls:
-                image_urls_item = image_urls_item_data.to_dict()
-                image_urls.append(image_urls_item)
-
-        reward_external_urls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.reward_external_urls, Unset):
-            reward_external_urls = []
-            for reward_external_urls_item_data in self.reward_external_urls:
-                reward_external_urls_item = reward_external_urls_item_data.to_dict()
-                reward_external_urls.append(reward_external_urls_item)
-
-        tags: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = []
-            for tags_item_data in self.tags:
-                tags_item = tags_item_data.to_dict()
-                tags.append(tags_item)
-
-        partner_id = self.partner_id
-
-        voucher_validity_value = self.voucher_validity_value
-
-        is_portable = self.is_portable
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "code": code,
-                "names": names,
-                "reward_type_id": reward_type_id,
-                "reward_type_value": reward_type_value,
-                "global_reward": global_reward,
-                "voucher_validity": voucher_validity,
-                "voucher_code_generation_preference": voucher_code_generation_preference,
-                "state": state,
+                "code": self.code,
+                "names": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, TextTranslation) else _d0)
+                        for _d0 in self.names
+                    ]
+                    if isinstance(self.names, list)
+                    else self.names
+                ),
+                "reward_type_id": self.reward_type_id,
+                "reward_type_value": self.reward_type_value,
+                "global_reward": self.global_reward,
+                "voucher_validity": (
+                    self.voucher_validity.value
+                    if isinstance(self.voucher_validity, SimpleRewardVoucherValidity)
+                    else self.voucher_validity
+                ),
+                "voucher_code_generation_preference": self.voucher_code_generation_preference,
+                "state": (
+                    self.state.value if isinstance(self.state, SimpleRewardState) else self.state
+                ),
             }
         )
-        if reward_id is not UNSET:
-            field_dict["reward_id"] = reward_id
-        if notes is not UNSET:
-            field_dict["notes"] = notes
-        if subtitles is not UNSET:
-            field_dict["subtitles"] = subtitles
-        if points_cost is not UNSET:
-            field_dict["points_cost"] = points_cost
-        if valid_date_from is not UNSET:
-            field_dict["valid_date_from"] = valid_date_from
-        if valid_date_to is not UNSET:
-            field_dict["valid_date_to"] = valid_date_to
-        if maximum_discount_value is not UNSET:
-            field_dict["maximum_discount_value"] = maximum_discount_value
-        if minimum_purchase_value is not UNSET:
-            field_dict["minimum_purchase_value"] = minimum_purchase_value
-        if stores is not UNSET:
-            field_dict["stores"] = stores
-        if segments is not UNSET:
-            field_dict["segments"] = segments
-        if priority is not UNSET:
-            field_dict["priority"] = priority
-        if image_urls is not UNSET:
-            field_dict["image_urls"] = image_urls
-        if reward_external_urls is not UNSET:
-            field_dict["reward_external_urls"] = reward_external_urls
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if voucher_validity_value is not UNSET:
-            field_dict["voucher_validity_value"] = voucher_validity_value
-        if is_portable is not UNSET:
-            field_dict["is_portable"] = is_portable
+        if self.reward_id is not UNSET:
+            field_dict["reward_id"] = self.reward_id
+        if self.notes is not UNSET:
+            field_dict["notes"] = (
+                [(_d0.to_dict() if isinstance(_d0, TextTranslation) else _d0) for _d0 in self.notes]
+                if isinstance(self.notes, list)
+                else self.notes
+            )
+        if self.subtitles is not UNSET:
+            field_dict["subtitles"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, TextTranslation) else _d0)
+                    for _d0 in self.subtitles
+                ]
+                if isinstance(self.subtitles, list)
+                else self.subtitles
+            )
+        if self.points_cost is not UNSET:
+            field_dict["points_cost"] = self.points_cost
+        if self.valid_date_from is not UNSET:
+            field_dict["valid_date_from"] = self.valid_date_from
+        if self.valid_date_to is not UNSET:
+            field_dict["valid_date_to"] = self.valid_date_to
+        if self.maximum_discount_value is not UNSET:
+            field_dict["maximum_discount_value"] = self.maximum_discount_value
+        if self.minimum_purchase_value is not UNSET:
+            field_dict["minimum_purchase_value"] = self.minimum_purchase_value
+        if self.stores is not UNSET:
+            field_dict["stores"] = (
+                [(_d0.to_dict() if isinstance(_d0, StoreID) else _d0) for _d0 in self.stores]
+                if isinstance(self.stores, list)
+                else self.stores
+            )
+        if self.segments is not UNSET:
+            field_dict["segments"] = (
+                [(_d0.to_dict() if isinstance(_d0, SegmentID) else _d0) for _d0 in self.segments]
+                if isinstance(self.segments, list)
+                else self.segments
+            )
+        if self.priority is not UNSET:
+            field_dict["priority"] = (
+                self.priority.value
+                if isinstance(self.priority, SimpleRewardPriority)
+                else self.priority
+            )
+        if self.image_urls is not UNSET:
+            field_dict["image_urls"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, UrlLanguageVariant) else _d0)
+                    for _d0 in self.image_urls
+                ]
+                if isinstance(self.image_urls, list)
+                else self.image_urls
+            )
+        if self.reward_external_urls is not UNSET:
+            field_dict["reward_external_urls"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, UrlLanguageVariant) else _d0)
+                    for _d0 in self.reward_external_urls
+                ]
+                if isinstance(self.reward_external_urls, list)
+                else self.reward_external_urls
+            )
+        if self.tags is not UNSET:
+            field_dict["tags"] = (
+                [(_d0.to_dict() if isinstance(_d0, Tag) else _d0) for _d0 in self.tags]
+                if isinstance(self.tags, list)
+                else self.tags
+            )
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.voucher_validity_value is not UNSET:
+            field_dict["voucher_validity_value"] = self.voucher_validity_value
+        if self.is_portable is not UNSET:
+            field_dict["is_portable"] = self.is_portable
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.segment_id import SegmentID
-        from ..models.store_id import StoreID
-        from ..models.tag import Tag
-        from ..models.text_translation import TextTranslation
-        from ..models.url_language_variant import UrlLanguageVariant
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)):
+            code = odd(code, _path, "code", "string", True, False)
 
-        d = dict(src_dict)
-        code = d.pop("code")
-
-        names = []
-        _names = d.pop("names")
-        for names_item_data in _names:
-            names_item = TextTranslation.from_dict(names_item_data)
-
-            names.append(names_item)
-
-        reward_type_id = d.pop("reward_type_id")
-
-        reward_type_value = d.pop("reward_type_value")
-
-        global_reward = d.pop("global_reward")
-
-        voucher_validity = SimpleRewardVoucherValidity(d.pop("voucher_validity"))
-
-        voucher_code_generation_preference = d.pop("voucher_code_generation_preference")
-
-        state = SimpleRewardState(d.pop("state"))
-
-        reward_id = d.pop("reward_id", UNSET)
-
-        _notes = d.pop("notes", UNSET)
-        notes: list[TextTranslation] | Unset = UNSET
-        if _notes is not UNSET:
-            notes = []
-            for notes_item_data in _notes:
-                notes_item = TextTranslation.from_dict(notes_item_data)
-
-                notes.append(notes_item)
-
-        _subtitles = d.pop("subtitles", UNSET)
-        subtitles: list[TextTranslation] | Unset = UNSET
-        if _subtitles is not UNSET:
-            subtitles = []
-            for subtitles_item_data in _subtitles:
-                subtitles_item = TextTranslation.from_dict(subtitles_item_data)
-
-                subtitles.append(subtitles_item)
-
-        points_cost = d.pop("points_cost", UNSET)
-
-        valid_date_from = d.pop("valid_date_from", UNSET)
-
-        valid_date_to = d.pop("valid_date_to", UNSET)
-
-        maximum_discount_value = d.pop("maximum_discount_value", UNSET)
-
-        minimum_purchase_value = d.pop("minimum_purchase_value", UNSET)
-
-        _stores = d.pop("stores", UNSET)
-        stores: list[StoreID] | Unset = UNSET
-        if _stores is not UNSET:
-            stores = []
-            for stores_item_data in _stores:
-                stores_item = StoreID.from_dict(stores_item_data)
-
-                stores.append(stores_item)
-
-        _segments = d.pop("segments", UNSET)
-        segments: list[SegmentID] | Unset = UNSET
-        if _segments is not UNSET:
-            segments = []
-            for segments_item_data in _segments:
-                segments_item = SegmentID.from_dict(segments_item_data)
-
-                segments.append(segments_item)
-
-        _priority = d.pop("priority", UNSET)
-        priority: SimpleRewardPriority | Unset
-        if isinstance(_priority, Unset):
-            priority = UNSET
+        names = src_dict["names"] if "names" in src_dict else UNSET
+        if isinstance(names, list):
+            _p0 = (_path, "names")
+            _l0 = []
+            for _i0, _v0 in enumerate(names):
+                if isinstance(_v0, dict):
+                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
+                _l0.append(_v0)
+            names = _l0
         else:
-            priority = SimpleRewardPriority(_priority)
+            names = odd(names, _path, "names", "array", True, False)
 
-        _image_urls = d.pop("image_urls", UNSET)
-        image_urls: list[UrlLanguageVariant] | Unset = UNSET
-        if _image_urls is not UNSET:
-            image_urls = []
-            for image_urls_item_data in _image_urls:
-                image_urls_item = UrlLanguageVariant.from_dict(image_urls_item_data)
+        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        if not (isinstance(reward_type_id, str)):
+            reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", True, False)
 
-                image_urls.append(image_urls_item)
+        reward_type_value = (
+            src_dict["reward_type_value"] if "reward_type_value" in src_dict else UNSET
+        )
+        if not (type(reward_type_value) is float or type(reward_type_value) is int):
+            reward_type_value = odd(
+                reward_type_value, _path, "reward_type_value", "number", True, False
+            )
 
-        _reward_external_urls = d.pop("reward_external_urls", UNSET)
-        reward_external_urls: list[UrlLanguageVariant] | Unset = UNSET
-        if _reward_external_urls is not UNSET:
-            reward_external_urls = []
-            for reward_external_urls_item_data in _reward_external_urls:
-                reward_external_urls_item = UrlLanguageVariant.from_dict(
-                    reward_external_urls_item_data
-                )
+        global_reward = src_dict["global_reward"] if "global_reward" in src_dict else UNSET
+        if not (type(global_reward) is bool):
+            global_reward = odd(global_reward, _path, "global_reward", "boolean", True, False)
 
-                reward_external_urls.append(reward_external_urls_item)
+        voucher_validity = src_dict["voucher_validity"] if "voucher_validity" in src_dict else UNSET
+        if isinstance(voucher_validity, str):
+            voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
+        else:
+            voucher_validity = odd(
+                voucher_validity,
+                _path,
+                "voucher_validity",
+                "SimpleRewardVoucherValidity",
+                True,
+                False,
+            )
 
-        _tags = d.pop("tags", UNSET)
-        tags: list[Tag] | Unset = UNSET
-        if _tags is not UNSET:
-            tags = []
-            for tags_item_data in _tags:
-                tags_item = Tag.from_dict(tags_item_data)
+        voucher_code_generation_preference = (
+            src_dict["voucher_code_generation_preference"]
+            if "voucher_code_generation_preference" in src_dict
+            else UNSET
+        )
+        if not (isinstance(voucher_code_generation_preference, str)):
+            voucher_code_generation_preference = odd(
+                voucher_code_generation_preference,
+                _path,
+                "voucher_code_generation_preference",
+                "string",
+                True,
+                False,
+            )
 
-                tags.append(tags_item)
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = SimpleRewardState(state)
+        else:
+            state = odd(state, _path, "state", "SimpleRewardState", True, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        if not (isinstance(reward_id, str)) and reward_id is not UNSET:
+            reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
-        voucher_validity_value = d.pop("voucher_validity_value", UNSET)
+        notes = src_dict["notes"] if "notes" in src_dict else UNSET
+        if isinstance(notes, list):
+            _p0 = (_path, "notes")
+            _l0 = []
+            for _i0, _v0 in enumerate(notes):
+                if isinstance(_v0, dict):
+                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
+                _l0.append(_v0)
+            notes = _l0
+        else:
+            notes = odd(notes, _path, "notes", "array", False, False)
 
-        is_portable = d.pop("is_portable", UNSET)
+        subtitles = src_dict["subtitles"] if "subtitles" in src_dict else UNSET
+        if isinstance(subtitles, list):
+            _p0 = (_path, "subtitles")
+            _l0 = []
+            for _i0, _v0 in enumerate(subtitles):
+                if isinstance(_v0, dict):
+                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
+                _l0.append(_v0)
+            subtitles = _l0
+        else:
+            subtitles = odd(subtitles, _path, "subtitles", "array", False, False)
+
+        points_cost = src_dict["points_cost"] if "points_cost" in src_dict else UNSET
+        if (
+            not (type(points_cost) is float or type(points_cost) is int)
+            and points_cost is not UNSET
+        ):
+            points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
+
+        valid_date_from = src_dict["valid_date_from"] if "valid_date_from" in src_dict else UNSET
+        if not (isinstance(valid_date_from, str)) and valid_date_from is not UNSET:
+            valid_date_from = odd(valid_date_from, _path, "valid_date_from", "string", False, False)
+
+        valid_date_to = src_dict["valid_date_to"] if "valid_date_to" in src_dict else UNSET
+        if not (isinstance(valid_date_to, str)) and valid_date_to is not UNSET:
+            valid_date_to = odd(valid_date_to, _path, "valid_date_to", "string", False, False)
+
+        maximum_discount_value = (
+            src_dict["maximum_discount_value"] if "maximum_discount_value" in src_dict else UNSET
+        )
+        if (
+            not (type(maximum_discount_value) is float or type(maximum_discount_value) is int)
+            and maximum_discount_value is not UNSET
+        ):
+            maximum_discount_value = odd(
+                maximum_discount_value, _path, "maximum_discount_value", "number", False, False
+            )
+
+        minimum_purchase_value = (
+            src_dict["minimum_purchase_value"] if "minimum_purchase_value" in src_dict else UNSET
+        )
+        if (
+            not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int)
+            and minimum_purchase_value is not UNSET
+        ):
+            minimum_purchase_value = odd(
+                minimum_purchase_value, _path, "minimum_purchase_value", "number", False, False
+            )
+
+        stores = src_dict["stores"] if "stores" in src_dict else UNSET
+        if isinstance(stores, list):
+            _p0 = (_path, "stores")
+            _l0 = []
+            for _i0, _v0 in enumerate(stores):
+                if isinstance(_v0, dict):
+                    _v0 = StoreID.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StoreID", True, False)
+                _l0.append(_v0)
+            stores = _l0
+        else:
+            stores = odd(stores, _path, "stores", "array", False, False)
+
+        segments = src_dict["segments"] if "segments" in src_dict else UNSET
+        if isinstance(segments, list):
+            _p0 = (_path, "segments")
+            _l0 = []
+            for _i0, _v0 in enumerate(segments):
+                if isinstance(_v0, dict):
+                    _v0 = SegmentID.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "SegmentID", True, False)
+                _l0.append(_v0)
+            segments = _l0
+        else:
+            segments = odd(segments, _path, "segments", "array", False, False)
+
+        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        if type(priority) is int:
+            priority = SimpleRewardPriority(priority)
+        else:
+            priority = odd(priority, _path, "priority", "SimpleRewardPriority", False, False)
+
+        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        if isinstance(image_urls, list):
+            _p0 = (_path, "image_urls")
+            _l0 = []
+            for _i0, _v0 in enumerate(image_urls):
+                if isinstance(_v0, dict):
+                    _v0 = UrlLanguageVariant.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
+                _l0.append(_v0)
+            image_urls = _l0
+        else:
+            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+
+        reward_external_urls = (
+            src_dict["reward_external_urls"] if "reward_external_urls" in src_dict else UNSET
+        )
+        if isinstance(reward_external_urls, list):
+            _p0 = (_path, "reward_external_urls")
+            _l0 = []
+            for _i0, _v0 in enumerate(reward_external_urls):
+                if isinstance(_v0, dict):
+                    _v0 = UrlLanguageVariant.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
+                _l0.append(_v0)
+            reward_external_urls = _l0
+        else:
+            reward_external_urls = odd(
+                reward_external_urls, _path, "reward_external_urls", "array", False, False
+            )
+
+        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        if isinstance(tags, list):
+            _p0 = (_path, "tags")
+            _l0 = []
+            for _i0, _v0 in enumerate(tags):
+                if isinstance(_v0, dict):
+                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
+                _l0.append(_v0)
+            tags = _l0
+        else:
+            tags = odd(tags, _path, "tags", "array", False, False)
+
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+
+        voucher_validity_value = (
+            src_dict["voucher_validity_value"] if "voucher_validity_value" in src_dict else UNSET
+        )
+        if not (isinstance(voucher_validity_value, str)) and voucher_validity_value is not UNSET:
+            voucher_validity_value = odd(
+                voucher_validity_value, _path, "voucher_validity_value", "string", False, False
+            )
+
+        is_portable = src_dict["is_portable"] if "is_portable" in src_dict else UNSET
+        if not (type(is_portable) is bool) and is_portable is not UNSET:
+            is_portable = odd(is_portable, _path, "is_portable", "boolean", False, False)
 
         simple_reward = cls(
-            code=code,
-            names=names,
-            reward_type_id=reward_type_id,
-            reward_type_value=reward_type_value,
-            global_reward=global_reward,
-            voucher_validity=voucher_validity,
-            voucher_code_generation_preference=voucher_code_generation_preference,
-            state=state,
-            reward_id=reward_id,
-            notes=notes,
-            subtitles=subtitles,
-            points_cost=points_cost,
-            valid_date_from=valid_date_from,
-            valid_date_to=valid_date_to,
-            maximum_discount_value=maximum_discount_value,
-            minimum_purchase_value=minimum_purchase_value,
-            stores=stores,
-            segments=segments,
-            priority=priority,
-            image_urls=image_urls,
-            reward_external_urls=reward_external_urls,
-            tags=tags,
-            partner_id=partner_id,
-            voucher_validity_value=voucher_validity_value,
-            is_portable=is_portable,
+            code,
+            names,
+            reward_type_id,
+            reward_type_value,
+            global_reward,
+            voucher_validity,
+            voucher_code_generation_preference,
+            state,
+            reward_id,
+            notes,
+            subtitles,
+            points_cost,
+            valid_date_from,
+            valid_date_to,
+            maximum_discount_value,
+            minimum_purchase_value,
+            stores,
+            segments,
+            priority,
+            image_urls,
+            reward_external_urls,
+            tags,
+            partner_id,
+            voucher_validity_value,
+            is_portable,
         )
 
-        simple_reward.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            simple_reward.additional_properties = d
         return simple_reward
 
     @property
@@ -448,3 +567,19 @@ class SimpleReward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, SegmentID, StoreID, Tag, TextTranslation, UrlLanguageVariant
+    from ..models.segment_id import SegmentID
+    from ..models.store_id import StoreID
+    from ..models.tag import Tag
+    from ..models.text_translation import TextTranslation
+    from ..models.url_language_variant import UrlLanguageVariant
+
+    _models_pending = False

@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="SocialNetworkCredentials")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "social_network_id",
+        "social_network_token",
+    }
+)
 
 
 @_attrs_define
@@ -28,34 +37,47 @@ class SocialNetworkCredentials:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        social_network_id = self.social_network_id
-
-        social_network_token = self.social_network_token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "social_network_id": social_network_id,
-                "social_network_token": social_network_token,
+                "social_network_id": self.social_network_id,
+                "social_network_token": self.social_network_token,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        social_network_id = d.pop("social_network_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        social_network_id = (
+            src_dict["social_network_id"] if "social_network_id" in src_dict else UNSET
+        )
+        if not (isinstance(social_network_id, str)):
+            social_network_id = odd(
+                social_network_id, _path, "social_network_id", "string", True, False
+            )
 
-        social_network_token = d.pop("social_network_token")
+        social_network_token = (
+            src_dict["social_network_token"] if "social_network_token" in src_dict else UNSET
+        )
+        if not (isinstance(social_network_token, str)):
+            social_network_token = odd(
+                social_network_token, _path, "social_network_token", "string", True, False
+            )
 
         social_network_credentials = cls(
-            social_network_id=social_network_id,
-            social_network_token=social_network_token,
+            social_network_id,
+            social_network_token,
         )
 
-        social_network_credentials.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            social_network_credentials.additional_properties = d
         return social_network_credentials
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="StamperBonusCheckpoint")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_bonus_checkpoint_id",
+        "description",
+        "stamp_number",
+    }
+)
 
 
 @_attrs_define
@@ -32,40 +40,59 @@ class StamperBonusCheckpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_bonus_checkpoint_id = self.stamper_bonus_checkpoint_id
-
-        description = self.description
-
-        stamp_number = self.stamp_number
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_bonus_checkpoint_id is not UNSET:
-            field_dict["stamper_bonus_checkpoint_id"] = stamper_bonus_checkpoint_id
-        if description is not UNSET:
-            field_dict["description"] = description
-        if stamp_number is not UNSET:
-            field_dict["stamp_number"] = stamp_number
+        if self.stamper_bonus_checkpoint_id is not UNSET:
+            field_dict["stamper_bonus_checkpoint_id"] = self.stamper_bonus_checkpoint_id
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.stamp_number is not UNSET:
+            field_dict["stamp_number"] = self.stamp_number
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        stamper_bonus_checkpoint_id = d.pop("stamper_bonus_checkpoint_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_bonus_checkpoint_id = (
+            src_dict["stamper_bonus_checkpoint_id"]
+            if "stamper_bonus_checkpoint_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(stamper_bonus_checkpoint_id, str))
+            and stamper_bonus_checkpoint_id is not UNSET
+        ):
+            stamper_bonus_checkpoint_id = odd(
+                stamper_bonus_checkpoint_id,
+                _path,
+                "stamper_bonus_checkpoint_id",
+                "string",
+                False,
+                False,
+            )
 
-        description = d.pop("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
-        stamp_number = d.pop("stamp_number", UNSET)
+        stamp_number = src_dict["stamp_number"] if "stamp_number" in src_dict else UNSET
+        if not (type(stamp_number) is int) and stamp_number is not UNSET:
+            stamp_number = odd(stamp_number, _path, "stamp_number", "integer", False, False)
 
         stamper_bonus_checkpoint = cls(
-            stamper_bonus_checkpoint_id=stamper_bonus_checkpoint_id,
-            description=description,
-            stamp_number=stamp_number,
+            stamper_bonus_checkpoint_id,
+            description,
+            stamp_number,
         )
 
-        stamper_bonus_checkpoint.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            stamper_bonus_checkpoint.additional_properties = d
         return stamper_bonus_checkpoint
 
     @property

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stamper_campaign_state import StamperCampaignState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
@@ -17,6 +17,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="StamperCampaign")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_campaign_id",
+        "partner_id",
+        "name",
+        "description",
+        "stamp_count",
+        "valid_from",
+        "valid_to",
+        "count_of_campaign_repetitions",
+        "stamper_conditions",
+        "stamper_bonus_checkpoints",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -70,139 +87,178 @@ class StamperCampaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_campaign_id = self.stamper_campaign_id
-
-        partner_id = self.partner_id
-
-        name = self.name
-
-        description = self.description
-
-        stamp_count = self.stamp_count
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        count_of_campaign_repetitions = self.count_of_campaign_repetitions
-
-        stamper_conditions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamper_conditions, Unset):
-            stamper_conditions = []
-            for stamper_conditions_item_data in self.stamper_conditions:
-                stamper_conditions_item = stamper_conditions_item_data.to_dict()
-                stamper_conditions.append(stamper_conditions_item)
-
-        stamper_bonus_checkpoints: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamper_bonus_checkpoints, Unset):
-            stamper_bonus_checkpoints = []
-            for stamper_bonus_checkpoints_item_data in self.stamper_bonus_checkpoints:
-                stamper_bonus_checkpoints_item = stamper_bonus_checkpoints_item_data.to_dict()
-                stamper_bonus_checkpoints.append(stamper_bonus_checkpoints_item)
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_campaign_id is not UNSET:
-            field_dict["stamper_campaign_id"] = stamper_campaign_id
-        if partner_id is not UNSET:
-            field_dict["partner_id"] = partner_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if description is not UNSET:
-            field_dict["description"] = description
-        if stamp_count is not UNSET:
-            field_dict["stamp_count"] = stamp_count
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if count_of_campaign_repetitions is not UNSET:
-            field_dict["count_of_campaign_repetitions"] = count_of_campaign_repetitions
-        if stamper_conditions is not UNSET:
-            field_dict["stamper_conditions"] = stamper_conditions
-        if stamper_bonus_checkpoints is not UNSET:
-            field_dict["stamper_bonus_checkpoints"] = stamper_bonus_checkpoints
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.stamper_campaign_id is not UNSET:
+            field_dict["stamper_campaign_id"] = self.stamper_campaign_id
+        if self.partner_id is not UNSET:
+            field_dict["partner_id"] = self.partner_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.stamp_count is not UNSET:
+            field_dict["stamp_count"] = self.stamp_count
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.count_of_campaign_repetitions is not UNSET:
+            field_dict["count_of_campaign_repetitions"] = self.count_of_campaign_repetitions
+        if self.stamper_conditions is not UNSET:
+            field_dict["stamper_conditions"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StamperCondition) else _d0)
+                    for _d0 in self.stamper_conditions
+                ]
+                if isinstance(self.stamper_conditions, list)
+                else self.stamper_conditions
+            )
+        if self.stamper_bonus_checkpoints is not UNSET:
+            field_dict["stamper_bonus_checkpoints"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, StamperBonusCheckpoint) else _d0)
+                    for _d0 in self.stamper_bonus_checkpoints
+                ]
+                if isinstance(self.stamper_bonus_checkpoints, list)
+                else self.stamper_bonus_checkpoints
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StamperCampaignState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
-        from ..models.stamper_condition import StamperCondition
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_campaign_id = (
+            src_dict["stamper_campaign_id"] if "stamper_campaign_id" in src_dict else UNSET
+        )
+        if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
+            stamper_campaign_id = odd(
+                stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
+            )
 
-        d = dict(src_dict)
-        stamper_campaign_id = d.pop("stamper_campaign_id", UNSET)
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)) and partner_id is not UNSET:
+            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        partner_id = d.pop("partner_id", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
-        description = d.pop("description", UNSET)
+        stamp_count = src_dict["stamp_count"] if "stamp_count" in src_dict else UNSET
+        if not (type(stamp_count) is int) and stamp_count is not UNSET:
+            stamp_count = odd(stamp_count, _path, "stamp_count", "integer", False, False)
 
-        stamp_count = d.pop("stamp_count", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        count_of_campaign_repetitions = (
+            src_dict["count_of_campaign_repetitions"]
+            if "count_of_campaign_repetitions" in src_dict
+            else UNSET
+        )
+        if (
+            not (type(count_of_campaign_repetitions) is int)
+            and count_of_campaign_repetitions is not UNSET
+        ):
+            count_of_campaign_repetitions = odd(
+                count_of_campaign_repetitions,
+                _path,
+                "count_of_campaign_repetitions",
+                "integer",
+                False,
+                False,
+            )
 
-        count_of_campaign_repetitions = d.pop("count_of_campaign_repetitions", UNSET)
-
-        _stamper_conditions = d.pop("stamper_conditions", UNSET)
-        stamper_conditions: list[StamperCondition] | Unset = UNSET
-        if _stamper_conditions is not UNSET:
-            stamper_conditions = []
-            for stamper_conditions_item_data in _stamper_conditions:
-                stamper_conditions_item = StamperCondition.from_dict(stamper_conditions_item_data)
-
-                stamper_conditions.append(stamper_conditions_item)
-
-        _stamper_bonus_checkpoints = d.pop("stamper_bonus_checkpoints", UNSET)
-        stamper_bonus_checkpoints: list[StamperBonusCheckpoint] | Unset = UNSET
-        if _stamper_bonus_checkpoints is not UNSET:
-            stamper_bonus_checkpoints = []
-            for stamper_bonus_checkpoints_item_data in _stamper_bonus_checkpoints:
-                stamper_bonus_checkpoints_item = StamperBonusCheckpoint.from_dict(
-                    stamper_bonus_checkpoints_item_data
-                )
-
-                stamper_bonus_checkpoints.append(stamper_bonus_checkpoints_item)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: StamperCampaignState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        stamper_conditions = (
+            src_dict["stamper_conditions"] if "stamper_conditions" in src_dict else UNSET
+        )
+        if isinstance(stamper_conditions, list):
+            _p0 = (_path, "stamper_conditions")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamper_conditions):
+                if isinstance(_v0, dict):
+                    _v0 = StamperCondition.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperCondition", True, False)
+                _l0.append(_v0)
+            stamper_conditions = _l0
         else:
-            state = StamperCampaignState(_state)
+            stamper_conditions = odd(
+                stamper_conditions, _path, "stamper_conditions", "array", False, False
+            )
+
+        stamper_bonus_checkpoints = (
+            src_dict["stamper_bonus_checkpoints"]
+            if "stamper_bonus_checkpoints" in src_dict
+            else UNSET
+        )
+        if isinstance(stamper_bonus_checkpoints, list):
+            _p0 = (_path, "stamper_bonus_checkpoints")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamper_bonus_checkpoints):
+                if isinstance(_v0, dict):
+                    _v0 = StamperBonusCheckpoint.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperBonusCheckpoint", True, False)
+                _l0.append(_v0)
+            stamper_bonus_checkpoints = _l0
+        else:
+            stamper_bonus_checkpoints = odd(
+                stamper_bonus_checkpoints, _path, "stamper_bonus_checkpoints", "array", False, False
+            )
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = StamperCampaignState(state)
+        else:
+            state = odd(state, _path, "state", "StamperCampaignState", False, False)
 
         stamper_campaign = cls(
-            stamper_campaign_id=stamper_campaign_id,
-            partner_id=partner_id,
-            name=name,
-            description=description,
-            stamp_count=stamp_count,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            count_of_campaign_repetitions=count_of_campaign_repetitions,
-            stamper_conditions=stamper_conditions,
-            stamper_bonus_checkpoints=stamper_bonus_checkpoints,
-            last_change=last_change,
-            state=state,
+            stamper_campaign_id,
+            partner_id,
+            name,
+            description,
+            stamp_count,
+            valid_from,
+            valid_to,
+            count_of_campaign_repetitions,
+            stamper_conditions,
+            stamper_bonus_checkpoints,
+            last_change,
+            state,
         )
 
-        stamper_campaign.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            stamper_campaign.additional_properties = d
         return stamper_campaign
 
     @property
@@ -220,3 +276,16 @@ class StamperCampaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperBonusCheckpoint, StamperCondition
+    from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
+    from ..models.stamper_condition import StamperCondition
+
+    _models_pending = False

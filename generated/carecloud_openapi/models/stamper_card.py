@@ -9,13 +9,27 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stamper_card_state import StamperCardState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_stamp import StamperStamp
 
 
 T = TypeVar("T", bound="StamperCard")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_card_id",
+        "stamper_campaign_id",
+        "customer_id",
+        "stamper_card_order",
+        "is_filled_up",
+        "stamps",
+        "created_at",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -56,103 +70,117 @@ class StamperCard:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_card_id = self.stamper_card_id
-
-        stamper_campaign_id = self.stamper_campaign_id
-
-        customer_id = self.customer_id
-
-        stamper_card_order = self.stamper_card_order
-
-        is_filled_up = self.is_filled_up
-
-        stamps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stamps, Unset):
-            stamps = []
-            for stamps_item_data in self.stamps:
-                stamps_item = stamps_item_data.to_dict()
-                stamps.append(stamps_item)
-
-        created_at = self.created_at
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_card_id is not UNSET:
-            field_dict["stamper_card_id"] = stamper_card_id
-        if stamper_campaign_id is not UNSET:
-            field_dict["stamper_campaign_id"] = stamper_campaign_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if stamper_card_order is not UNSET:
-            field_dict["stamper_card_order"] = stamper_card_order
-        if is_filled_up is not UNSET:
-            field_dict["is_filled_up"] = is_filled_up
-        if stamps is not UNSET:
-            field_dict["stamps"] = stamps
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.stamper_card_id is not UNSET:
+            field_dict["stamper_card_id"] = self.stamper_card_id
+        if self.stamper_campaign_id is not UNSET:
+            field_dict["stamper_campaign_id"] = self.stamper_campaign_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.stamper_card_order is not UNSET:
+            field_dict["stamper_card_order"] = self.stamper_card_order
+        if self.is_filled_up is not UNSET:
+            field_dict["is_filled_up"] = self.is_filled_up
+        if self.stamps is not UNSET:
+            field_dict["stamps"] = (
+                [(_d0.to_dict() if isinstance(_d0, StamperStamp) else _d0) for _d0 in self.stamps]
+                if isinstance(self.stamps, list)
+                else self.stamps
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StamperCardState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.stamper_stamp import StamperStamp
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_card_id = src_dict["stamper_card_id"] if "stamper_card_id" in src_dict else UNSET
+        if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
+            stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
-        d = dict(src_dict)
-        stamper_card_id = d.pop("stamper_card_id", UNSET)
+        stamper_campaign_id = (
+            src_dict["stamper_campaign_id"] if "stamper_campaign_id" in src_dict else UNSET
+        )
+        if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
+            stamper_campaign_id = odd(
+                stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
+            )
 
-        stamper_campaign_id = d.pop("stamper_campaign_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        stamper_card_order = (
+            src_dict["stamper_card_order"] if "stamper_card_order" in src_dict else UNSET
+        )
+        if not (type(stamper_card_order) is int) and stamper_card_order is not UNSET:
+            stamper_card_order = odd(
+                stamper_card_order, _path, "stamper_card_order", "integer", False, False
+            )
 
-        stamper_card_order = d.pop("stamper_card_order", UNSET)
+        is_filled_up = src_dict["is_filled_up"] if "is_filled_up" in src_dict else UNSET
+        if not (type(is_filled_up) is bool) and is_filled_up is not UNSET:
+            is_filled_up = odd(is_filled_up, _path, "is_filled_up", "boolean", False, False)
 
-        is_filled_up = d.pop("is_filled_up", UNSET)
-
-        _stamps = d.pop("stamps", UNSET)
-        stamps: list[StamperStamp] | Unset = UNSET
-        if _stamps is not UNSET:
-            stamps = []
-            for stamps_item_data in _stamps:
-                stamps_item = StamperStamp.from_dict(stamps_item_data)
-
-                stamps.append(stamps_item)
-
-        created_at = d.pop("created_at", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: StamperCardState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        stamps = src_dict["stamps"] if "stamps" in src_dict else UNSET
+        if isinstance(stamps, list):
+            _p0 = (_path, "stamps")
+            _l0 = []
+            for _i0, _v0 in enumerate(stamps):
+                if isinstance(_v0, dict):
+                    _v0 = StamperStamp.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
+                _l0.append(_v0)
+            stamps = _l0
         else:
-            state = StamperCardState(_state)
+            stamps = odd(stamps, _path, "stamps", "array", False, False)
+
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = StamperCardState(state)
+        else:
+            state = odd(state, _path, "state", "StamperCardState", False, False)
 
         stamper_card = cls(
-            stamper_card_id=stamper_card_id,
-            stamper_campaign_id=stamper_campaign_id,
-            customer_id=customer_id,
-            stamper_card_order=stamper_card_order,
-            is_filled_up=is_filled_up,
-            stamps=stamps,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            stamper_card_id,
+            stamper_campaign_id,
+            customer_id,
+            stamper_card_order,
+            is_filled_up,
+            stamps,
+            created_at,
+            last_change,
+            state,
         )
 
-        stamper_card.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            stamper_card.additional_properties = d
         return stamper_card
 
     @property
@@ -170,3 +198,15 @@ class StamperCard:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, StamperStamp
+    from ..models.stamper_stamp import StamperStamp
+
+    _models_pending = False

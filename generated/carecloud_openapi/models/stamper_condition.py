@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="StamperCondition")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamper_condition_id",
+        "description",
+    }
+)
 
 
 @_attrs_define
@@ -29,33 +36,42 @@ class StamperCondition:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamper_condition_id = self.stamper_condition_id
-
-        description = self.description
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamper_condition_id is not UNSET:
-            field_dict["stamper_condition_id"] = stamper_condition_id
-        if description is not UNSET:
-            field_dict["description"] = description
+        if self.stamper_condition_id is not UNSET:
+            field_dict["stamper_condition_id"] = self.stamper_condition_id
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        stamper_condition_id = d.pop("stamper_condition_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamper_condition_id = (
+            src_dict["stamper_condition_id"] if "stamper_condition_id" in src_dict else UNSET
+        )
+        if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
+            stamper_condition_id = odd(
+                stamper_condition_id, _path, "stamper_condition_id", "string", False, False
+            )
 
-        description = d.pop("description", UNSET)
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
 
         stamper_condition = cls(
-            stamper_condition_id=stamper_condition_id,
-            description=description,
+            stamper_condition_id,
+            description,
         )
 
-        stamper_condition.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            stamper_condition.additional_properties = d
         return stamper_condition
 
     @property

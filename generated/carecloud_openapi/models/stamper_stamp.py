@@ -9,9 +9,23 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stamper_stamp_state import StamperStampState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="StamperStamp")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "stamp_id",
+        "customer_id",
+        "purchase_id",
+        "stamper_card_id",
+        "stamp_order",
+        "stamper_condition_id",
+        "created_at",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -52,89 +66,95 @@ class StamperStamp:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stamp_id = self.stamp_id
-
-        customer_id = self.customer_id
-
-        purchase_id = self.purchase_id
-
-        stamper_card_id = self.stamper_card_id
-
-        stamp_order = self.stamp_order
-
-        stamper_condition_id = self.stamper_condition_id
-
-        created_at = self.created_at
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if stamp_id is not UNSET:
-            field_dict["stamp_id"] = stamp_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if purchase_id is not UNSET:
-            field_dict["purchase_id"] = purchase_id
-        if stamper_card_id is not UNSET:
-            field_dict["stamper_card_id"] = stamper_card_id
-        if stamp_order is not UNSET:
-            field_dict["stamp_order"] = stamp_order
-        if stamper_condition_id is not UNSET:
-            field_dict["stamper_condition_id"] = stamper_condition_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.stamp_id is not UNSET:
+            field_dict["stamp_id"] = self.stamp_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.purchase_id is not UNSET:
+            field_dict["purchase_id"] = self.purchase_id
+        if self.stamper_card_id is not UNSET:
+            field_dict["stamper_card_id"] = self.stamper_card_id
+        if self.stamp_order is not UNSET:
+            field_dict["stamp_order"] = self.stamp_order
+        if self.stamper_condition_id is not UNSET:
+            field_dict["stamper_condition_id"] = self.stamper_condition_id
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StamperStampState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        stamp_id = d.pop("stamp_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        stamp_id = src_dict["stamp_id"] if "stamp_id" in src_dict else UNSET
+        if not (isinstance(stamp_id, str)) and stamp_id is not UNSET:
+            stamp_id = odd(stamp_id, _path, "stamp_id", "string", False, False)
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        purchase_id = d.pop("purchase_id", UNSET)
+        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
+            purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
-        stamper_card_id = d.pop("stamper_card_id", UNSET)
+        stamper_card_id = src_dict["stamper_card_id"] if "stamper_card_id" in src_dict else UNSET
+        if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
+            stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
-        stamp_order = d.pop("stamp_order", UNSET)
+        stamp_order = src_dict["stamp_order"] if "stamp_order" in src_dict else UNSET
+        if not (type(stamp_order) is int) and stamp_order is not UNSET:
+            stamp_order = odd(stamp_order, _path, "stamp_order", "integer", False, False)
 
-        stamper_condition_id = d.pop("stamper_condition_id", UNSET)
+        stamper_condition_id = (
+            src_dict["stamper_condition_id"] if "stamper_condition_id" in src_dict else UNSET
+        )
+        if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
+            stamper_condition_id = odd(
+                stamper_condition_id, _path, "stamper_condition_id", "string", False, False
+            )
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: StamperStampState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = StamperStampState(state)
         else:
-            state = StamperStampState(_state)
+            state = odd(state, _path, "state", "StamperStampState", False, False)
 
         stamper_stamp = cls(
-            stamp_id=stamp_id,
-            customer_id=customer_id,
-            purchase_id=purchase_id,
-            stamper_card_id=stamper_card_id,
-            stamp_order=stamp_order,
-            stamper_condition_id=stamper_condition_id,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            stamp_id,
+            customer_id,
+            purchase_id,
+            stamper_card_id,
+            stamp_order,
+            stamper_condition_id,
+            created_at,
+            last_change,
+            state,
         )
 
-        stamper_stamp.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            stamper_stamp.additional_properties = d
         return stamper_stamp
 
     @property

@@ -8,13 +8,34 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.qualification_turnover import QualificationTurnover
 
 
 T = TypeVar("T", bound="Status")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "validity_period",
+        "collection_points",
+        "payment_points",
+        "qualification_type",
+        "discount",
+        "status_id",
+        "qualification_period",
+        "qualification_turnover",
+        "qualification_points",
+        "previous_status",
+        "next_status",
+        "overall_discount_on_discounted_purchase_items",
+        "text_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -67,149 +88,192 @@ class Status:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        description = self.description
-
-        validity_period = self.validity_period
-
-        collection_points = self.collection_points
-
-        payment_points = self.payment_points
-
-        qualification_type = self.qualification_type
-
-        discount = self.discount
-
-        status_id = self.status_id
-
-        qualification_period = self.qualification_period
-
-        qualification_turnover: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.qualification_turnover, Unset):
-            qualification_turnover = []
-            for qualification_turnover_item_data in self.qualification_turnover:
-                qualification_turnover_item = qualification_turnover_item_data.to_dict()
-                qualification_turnover.append(qualification_turnover_item)
-
-        qualification_points = self.qualification_points
-
-        previous_status = self.previous_status
-
-        next_status = self.next_status
-
-        overall_discount_on_discounted_purchase_items = (
-            self.overall_discount_on_discounted_purchase_items
-        )
-
-        text_id = self.text_id
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "description": description,
-                "validity_period": validity_period,
-                "collection_points": collection_points,
-                "payment_points": payment_points,
-                "qualification_type": qualification_type,
-                "discount": discount,
+                "name": self.name,
+                "description": self.description,
+                "validity_period": self.validity_period,
+                "collection_points": self.collection_points,
+                "payment_points": self.payment_points,
+                "qualification_type": self.qualification_type,
+                "discount": self.discount,
             }
         )
-        if status_id is not UNSET:
-            field_dict["status_id"] = status_id
-        if qualification_period is not UNSET:
-            field_dict["qualification_period"] = qualification_period
-        if qualification_turnover is not UNSET:
-            field_dict["qualification_turnover"] = qualification_turnover
-        if qualification_points is not UNSET:
-            field_dict["qualification_points"] = qualification_points
-        if previous_status is not UNSET:
-            field_dict["previous_status"] = previous_status
-        if next_status is not UNSET:
-            field_dict["next_status"] = next_status
-        if overall_discount_on_discounted_purchase_items is not UNSET:
-            field_dict["overall_discount_on_discounted_purchase_items"] = (
-                overall_discount_on_discounted_purchase_items
+        if self.status_id is not UNSET:
+            field_dict["status_id"] = self.status_id
+        if self.qualification_period is not UNSET:
+            field_dict["qualification_period"] = self.qualification_period
+        if self.qualification_turnover is not UNSET:
+            field_dict["qualification_turnover"] = (
+                [
+                    (_d0.to_dict() if isinstance(_d0, QualificationTurnover) else _d0)
+                    for _d0 in self.qualification_turnover
+                ]
+                if isinstance(self.qualification_turnover, list)
+                else self.qualification_turnover
             )
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.qualification_points is not UNSET:
+            field_dict["qualification_points"] = self.qualification_points
+        if self.previous_status is not UNSET:
+            field_dict["previous_status"] = self.previous_status
+        if self.next_status is not UNSET:
+            field_dict["next_status"] = self.next_status
+        if self.overall_discount_on_discounted_purchase_items is not UNSET:
+            field_dict["overall_discount_on_discounted_purchase_items"] = (
+                self.overall_discount_on_discounted_purchase_items
+            )
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.qualification_turnover import QualificationTurnover
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)):
+            description = odd(description, _path, "description", "string", True, False)
 
-        description = d.pop("description")
+        validity_period = src_dict["validity_period"] if "validity_period" in src_dict else UNSET
+        if not (isinstance(validity_period, str)):
+            validity_period = odd(validity_period, _path, "validity_period", "string", True, False)
 
-        validity_period = d.pop("validity_period")
-
-        collection_points = d.pop("collection_points")
-
-        payment_points = d.pop("payment_points")
-
-        qualification_type = d.pop("qualification_type")
-
-        discount = d.pop("discount")
-
-        status_id = d.pop("status_id", UNSET)
-
-        qualification_period = d.pop("qualification_period", UNSET)
-
-        _qualification_turnover = d.pop("qualification_turnover", UNSET)
-        qualification_turnover: list[QualificationTurnover] | Unset = UNSET
-        if _qualification_turnover is not UNSET:
-            qualification_turnover = []
-            for qualification_turnover_item_data in _qualification_turnover:
-                qualification_turnover_item = QualificationTurnover.from_dict(
-                    qualification_turnover_item_data
-                )
-
-                qualification_turnover.append(qualification_turnover_item)
-
-        qualification_points = d.pop("qualification_points", UNSET)
-
-        previous_status = d.pop("previous_status", UNSET)
-
-        next_status = d.pop("next_status", UNSET)
-
-        overall_discount_on_discounted_purchase_items = d.pop(
-            "overall_discount_on_discounted_purchase_items", UNSET
+        collection_points = (
+            src_dict["collection_points"] if "collection_points" in src_dict else UNSET
         )
+        if not (type(collection_points) is bool):
+            collection_points = odd(
+                collection_points, _path, "collection_points", "boolean", True, False
+            )
 
-        text_id = d.pop("text_id", UNSET)
+        payment_points = src_dict["payment_points"] if "payment_points" in src_dict else UNSET
+        if not (type(payment_points) is bool):
+            payment_points = odd(payment_points, _path, "payment_points", "boolean", True, False)
 
-        last_change = d.pop("last_change", UNSET)
+        qualification_type = (
+            src_dict["qualification_type"] if "qualification_type" in src_dict else UNSET
+        )
+        if not (type(qualification_type) is int):
+            qualification_type = odd(
+                qualification_type, _path, "qualification_type", "integer", True, False
+            )
+
+        discount = src_dict["discount"] if "discount" in src_dict else UNSET
+        if not (type(discount) is int):
+            discount = odd(discount, _path, "discount", "integer", True, False)
+
+        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
+        if not (isinstance(status_id, str)) and status_id is not UNSET:
+            status_id = odd(status_id, _path, "status_id", "string", False, False)
+
+        qualification_period = (
+            src_dict["qualification_period"] if "qualification_period" in src_dict else UNSET
+        )
+        if not (type(qualification_period) is int) and qualification_period is not UNSET:
+            qualification_period = odd(
+                qualification_period, _path, "qualification_period", "integer", False, False
+            )
+
+        qualification_turnover = (
+            src_dict["qualification_turnover"] if "qualification_turnover" in src_dict else UNSET
+        )
+        if isinstance(qualification_turnover, list):
+            _p0 = (_path, "qualification_turnover")
+            _l0 = []
+            for _i0, _v0 in enumerate(qualification_turnover):
+                if isinstance(_v0, dict):
+                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
+                _l0.append(_v0)
+            qualification_turnover = _l0
+        else:
+            qualification_turnover = odd(
+                qualification_turnover, _path, "qualification_turnover", "array", False, False
+            )
+
+        qualification_points = (
+            src_dict["qualification_points"] if "qualification_points" in src_dict else UNSET
+        )
+        if (
+            not (type(qualification_points) is float or type(qualification_points) is int)
+            and qualification_points is not UNSET
+        ):
+            qualification_points = odd(
+                qualification_points, _path, "qualification_points", "number", False, False
+            )
+
+        previous_status = src_dict["previous_status"] if "previous_status" in src_dict else UNSET
+        if not (isinstance(previous_status, str)) and previous_status is not UNSET:
+            previous_status = odd(previous_status, _path, "previous_status", "string", False, False)
+
+        next_status = src_dict["next_status"] if "next_status" in src_dict else UNSET
+        if not (isinstance(next_status, str)) and next_status is not UNSET:
+            next_status = odd(next_status, _path, "next_status", "string", False, False)
+
+        overall_discount_on_discounted_purchase_items = (
+            src_dict["overall_discount_on_discounted_purchase_items"]
+            if "overall_discount_on_discounted_purchase_items" in src_dict
+            else UNSET
+        )
+        if (
+            not (type(overall_discount_on_discounted_purchase_items) is bool)
+            and overall_discount_on_discounted_purchase_items is not UNSET
+        ):
+            overall_discount_on_discounted_purchase_items = odd(
+                overall_discount_on_discounted_purchase_items,
+                _path,
+                "overall_discount_on_discounted_purchase_items",
+                "boolean",
+                False,
+                False,
+            )
+
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         status = cls(
-            name=name,
-            description=description,
-            validity_period=validity_period,
-            collection_points=collection_points,
-            payment_points=payment_points,
-            qualification_type=qualification_type,
-            discount=discount,
-            status_id=status_id,
-            qualification_period=qualification_period,
-            qualification_turnover=qualification_turnover,
-            qualification_points=qualification_points,
-            previous_status=previous_status,
-            next_status=next_status,
-            overall_discount_on_discounted_purchase_items=overall_discount_on_discounted_purchase_items,
-            text_id=text_id,
-            last_change=last_change,
+            name,
+            description,
+            validity_period,
+            collection_points,
+            payment_points,
+            qualification_type,
+            discount,
+            status_id,
+            qualification_period,
+            qualification_turnover,
+            qualification_points,
+            previous_status,
+            next_status,
+            overall_discount_on_discounted_purchase_items,
+            text_id,
+            last_change,
         )
 
-        status.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            status.additional_properties = d
         return status
 
     @property
@@ -227,3 +291,15 @@ class Status:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, QualificationTurnover
+    from ..models.qualification_turnover import QualificationTurnover
+
+    _models_pending = False

@@ -9,13 +9,26 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.status_record_state import StatusRecordState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.purchase_conditions import PurchaseConditions
 
 
 T = TypeVar("T", bound="StatusRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "status_id",
+        "customer_id",
+        "status_record_id",
+        "valid_from",
+        "valid_to",
+        "purchase_conditions",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -51,92 +64,108 @@ class StatusRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_id = self.status_id
-
-        customer_id = self.customer_id
-
-        status_record_id = self.status_record_id
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        purchase_conditions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.purchase_conditions, Unset):
-            purchase_conditions = self.purchase_conditions.to_dict()
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status_id": status_id,
-                "customer_id": customer_id,
+                "status_id": self.status_id,
+                "customer_id": self.customer_id,
             }
         )
-        if status_record_id is not UNSET:
-            field_dict["status_record_id"] = status_record_id
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if purchase_conditions is not UNSET:
-            field_dict["purchase_conditions"] = purchase_conditions
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.status_record_id is not UNSET:
+            field_dict["status_record_id"] = self.status_record_id
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.purchase_conditions is not UNSET:
+            field_dict["purchase_conditions"] = (
+                self.purchase_conditions.to_dict()
+                if isinstance(self.purchase_conditions, PurchaseConditions)
+                else self.purchase_conditions
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StatusRecordState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.purchase_conditions import PurchaseConditions
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
+        if not (isinstance(status_id, str)):
+            status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        d = dict(src_dict)
-        status_id = d.pop("status_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        status_record_id = src_dict["status_record_id"] if "status_record_id" in src_dict else UNSET
+        if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
+            status_record_id = odd(
+                status_record_id, _path, "status_record_id", "string", False, False
+            )
 
-        status_record_id = d.pop("status_record_id", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
-
-        _purchase_conditions = d.pop("purchase_conditions", UNSET)
-        purchase_conditions: PurchaseConditions | Unset
-        if isinstance(_purchase_conditions, Unset):
-            purchase_conditions = UNSET
+        purchase_conditions = (
+            src_dict["purchase_conditions"] if "purchase_conditions" in src_dict else UNSET
+        )
+        if isinstance(purchase_conditions, dict):
+            purchase_conditions = PurchaseConditions.from_dict(
+                purchase_conditions, (_path, "purchase_conditions")
+            )
         else:
-            purchase_conditions = PurchaseConditions.from_dict(_purchase_conditions)
+            purchase_conditions = odd(
+                purchase_conditions,
+                _path,
+                "purchase_conditions",
+                "PurchaseConditions",
+                False,
+                False,
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: StatusRecordState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = StatusRecordState(state)
         else:
-            state = StatusRecordState(_state)
+            state = odd(state, _path, "state", "StatusRecordState", False, False)
 
         status_record = cls(
-            status_id=status_id,
-            customer_id=customer_id,
-            status_record_id=status_record_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            purchase_conditions=purchase_conditions,
-            last_change=last_change,
-            state=state,
+            status_id,
+            customer_id,
+            status_record_id,
+            valid_from,
+            valid_to,
+            purchase_conditions,
+            last_change,
+            state,
         )
 
-        status_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            status_record.additional_properties = d
         return status_record
 
     @property
@@ -154,3 +183,15 @@ class StatusRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, PurchaseConditions
+    from ..models.purchase_conditions import PurchaseConditions
+
+    _models_pending = False

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.store_state import StoreState
 from ..models.store_visibility_for_customer import StoreVisibilityForCustomer
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -19,6 +19,30 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Store")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "store_code",
+        "name",
+        "partner_id",
+        "system_id",
+        "store_address",
+        "contact_email",
+        "manager_name",
+        "phone_number",
+        "gps_coordinates",
+        "url_address",
+        "opening",
+        "image_urls",
+        "visibility_for_customer",
+        "short_description",
+        "description",
+        "registration_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -80,196 +104,214 @@ class Store:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        store_code = self.store_code
-
-        name = self.name
-
-        partner_id = self.partner_id
-
-        system_id = self.system_id
-
-        store_address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.store_address, Unset):
-            store_address = self.store_address.to_dict()
-
-        contact_email = self.contact_email
-
-        manager_name = self.manager_name
-
-        phone_number = self.phone_number
-
-        gps_coordinates: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.gps_coordinates, Unset):
-            gps_coordinates = self.gps_coordinates.to_dict()
-
-        url_address = self.url_address
-
-        opening: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.opening, Unset):
-            opening = []
-            for opening_item_data in self.opening:
-                opening_item = opening_item_data.to_dict()
-                opening.append(opening_item)
-
-        image_urls: list[str] | Unset = UNSET
-        if not isinstance(self.image_urls, Unset):
-            image_urls = self.image_urls
-
-        visibility_for_customer: int | Unset = UNSET
-        if not isinstance(self.visibility_for_customer, Unset):
-            visibility_for_customer = self.visibility_for_customer.value
-
-        short_description = self.short_description
-
-        description = self.description
-
-        registration_id = self.registration_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "store_code": store_code,
-                "name": name,
-                "partner_id": partner_id,
-                "system_id": system_id,
+                "store_id": self.store_id,
+                "store_code": self.store_code,
+                "name": self.name,
+                "partner_id": self.partner_id,
+                "system_id": self.system_id,
             }
         )
-        if store_address is not UNSET:
-            field_dict["store_address"] = store_address
-        if contact_email is not UNSET:
-            field_dict["contact_email"] = contact_email
-        if manager_name is not UNSET:
-            field_dict["manager_name"] = manager_name
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
-        if gps_coordinates is not UNSET:
-            field_dict["gps_coordinates"] = gps_coordinates
-        if url_address is not UNSET:
-            field_dict["url_address"] = url_address
-        if opening is not UNSET:
-            field_dict["opening"] = opening
-        if image_urls is not UNSET:
-            field_dict["image_urls"] = image_urls
-        if visibility_for_customer is not UNSET:
-            field_dict["visibility_for_customer"] = visibility_for_customer
-        if short_description is not UNSET:
-            field_dict["short_description"] = short_description
-        if description is not UNSET:
-            field_dict["description"] = description
-        if registration_id is not UNSET:
-            field_dict["registration_id"] = registration_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.store_address is not UNSET:
+            field_dict["store_address"] = (
+                self.store_address.to_dict()
+                if isinstance(self.store_address, Address)
+                else self.store_address
+            )
+        if self.contact_email is not UNSET:
+            field_dict["contact_email"] = self.contact_email
+        if self.manager_name is not UNSET:
+            field_dict["manager_name"] = self.manager_name
+        if self.phone_number is not UNSET:
+            field_dict["phone_number"] = self.phone_number
+        if self.gps_coordinates is not UNSET:
+            field_dict["gps_coordinates"] = (
+                self.gps_coordinates.to_dict()
+                if isinstance(self.gps_coordinates, GPSCoordinates)
+                else self.gps_coordinates
+            )
+        if self.url_address is not UNSET:
+            field_dict["url_address"] = self.url_address
+        if self.opening is not UNSET:
+            field_dict["opening"] = (
+                [(_d0.to_dict() if isinstance(_d0, OpeningDay) else _d0) for _d0 in self.opening]
+                if isinstance(self.opening, list)
+                else self.opening
+            )
+        if self.image_urls is not UNSET:
+            field_dict["image_urls"] = self.image_urls
+        if self.visibility_for_customer is not UNSET:
+            field_dict["visibility_for_customer"] = (
+                self.visibility_for_customer.value
+                if isinstance(self.visibility_for_customer, StoreVisibilityForCustomer)
+                else self.visibility_for_customer
+            )
+        if self.short_description is not UNSET:
+            field_dict["short_description"] = self.short_description
+        if self.description is not UNSET:
+            field_dict["description"] = self.description
+        if self.registration_id is not UNSET:
+            field_dict["registration_id"] = self.registration_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, StoreState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.address import Address
-        from ..models.gps_coordinates import GPSCoordinates
-        from ..models.opening_day import OpeningDay
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+        store_code = src_dict["store_code"] if "store_code" in src_dict else UNSET
+        if not (isinstance(store_code, str)):
+            store_code = odd(store_code, _path, "store_code", "string", True, False)
 
-        store_code = d.pop("store_code")
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        name = d.pop("name")
+        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        if not (isinstance(partner_id, str)):
+            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        partner_id = d.pop("partner_id")
+        system_id = src_dict["system_id"] if "system_id" in src_dict else UNSET
+        if not (isinstance(system_id, str)):
+            system_id = odd(system_id, _path, "system_id", "string", True, False)
 
-        system_id = d.pop("system_id")
-
-        _store_address = d.pop("store_address", UNSET)
-        store_address: Address | Unset
-        if isinstance(_store_address, Unset):
-            store_address = UNSET
+        store_address = src_dict["store_address"] if "store_address" in src_dict else UNSET
+        if isinstance(store_address, dict):
+            store_address = Address.from_dict(store_address, (_path, "store_address"))
         else:
-            store_address = Address.from_dict(_store_address)
+            store_address = odd(store_address, _path, "store_address", "Address", False, False)
 
-        contact_email = d.pop("contact_email", UNSET)
+        contact_email = src_dict["contact_email"] if "contact_email" in src_dict else UNSET
+        if not (isinstance(contact_email, str)) and contact_email is not UNSET:
+            contact_email = odd(contact_email, _path, "contact_email", "string", False, False)
 
-        manager_name = d.pop("manager_name", UNSET)
+        manager_name = src_dict["manager_name"] if "manager_name" in src_dict else UNSET
+        if not (isinstance(manager_name, str)) and manager_name is not UNSET:
+            manager_name = odd(manager_name, _path, "manager_name", "string", False, False)
 
-        phone_number = d.pop("phone_number", UNSET)
+        phone_number = src_dict["phone_number"] if "phone_number" in src_dict else UNSET
+        if not (isinstance(phone_number, str)) and phone_number is not UNSET:
+            phone_number = odd(phone_number, _path, "phone_number", "string", False, False)
 
-        _gps_coordinates = d.pop("gps_coordinates", UNSET)
-        gps_coordinates: GPSCoordinates | Unset
-        if isinstance(_gps_coordinates, Unset):
-            gps_coordinates = UNSET
+        gps_coordinates = src_dict["gps_coordinates"] if "gps_coordinates" in src_dict else UNSET
+        if isinstance(gps_coordinates, dict):
+            gps_coordinates = GPSCoordinates.from_dict(gps_coordinates, (_path, "gps_coordinates"))
         else:
-            gps_coordinates = GPSCoordinates.from_dict(_gps_coordinates)
+            gps_coordinates = odd(
+                gps_coordinates, _path, "gps_coordinates", "GPSCoordinates", False, False
+            )
 
-        url_address = d.pop("url_address", UNSET)
+        url_address = src_dict["url_address"] if "url_address" in src_dict else UNSET
+        if not (isinstance(url_address, str)) and url_address is not UNSET:
+            url_address = odd(url_address, _path, "url_address", "string", False, False)
 
-        _opening = d.pop("opening", UNSET)
-        opening: list[OpeningDay] | Unset = UNSET
-        if _opening is not UNSET:
-            opening = []
-            for opening_item_data in _opening:
-                opening_item = OpeningDay.from_dict(opening_item_data)
-
-                opening.append(opening_item)
-
-        image_urls = cast(list[str], d.pop("image_urls", UNSET))
-
-        _visibility_for_customer = d.pop("visibility_for_customer", UNSET)
-        visibility_for_customer: StoreVisibilityForCustomer | Unset
-        if isinstance(_visibility_for_customer, Unset):
-            visibility_for_customer = UNSET
+        opening = src_dict["opening"] if "opening" in src_dict else UNSET
+        if isinstance(opening, list):
+            _p0 = (_path, "opening")
+            _l0 = []
+            for _i0, _v0 in enumerate(opening):
+                if isinstance(_v0, dict):
+                    _v0 = OpeningDay.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "OpeningDay", True, False)
+                _l0.append(_v0)
+            opening = _l0
         else:
-            visibility_for_customer = StoreVisibilityForCustomer(_visibility_for_customer)
+            opening = odd(opening, _path, "opening", "array", False, False)
 
-        short_description = d.pop("short_description", UNSET)
-
-        description = d.pop("description", UNSET)
-
-        registration_id = d.pop("registration_id", UNSET)
-
-        last_change = d.pop("last_change", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: StoreState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        if isinstance(image_urls, list):
+            for _i0, _v0 in enumerate(image_urls):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
         else:
-            state = StoreState(_state)
+            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+
+        visibility_for_customer = (
+            src_dict["visibility_for_customer"] if "visibility_for_customer" in src_dict else UNSET
+        )
+        if type(visibility_for_customer) is int:
+            visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
+        else:
+            visibility_for_customer = odd(
+                visibility_for_customer,
+                _path,
+                "visibility_for_customer",
+                "StoreVisibilityForCustomer",
+                False,
+                False,
+            )
+
+        short_description = (
+            src_dict["short_description"] if "short_description" in src_dict else UNSET
+        )
+        if not (isinstance(short_description, str)) and short_description is not UNSET:
+            short_description = odd(
+                short_description, _path, "short_description", "string", False, False
+            )
+
+        description = src_dict["description"] if "description" in src_dict else UNSET
+        if not (isinstance(description, str)) and description is not UNSET:
+            description = odd(description, _path, "description", "string", False, False)
+
+        registration_id = src_dict["registration_id"] if "registration_id" in src_dict else UNSET
+        if not (isinstance(registration_id, str)) and registration_id is not UNSET:
+            registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = StoreState(state)
+        else:
+            state = odd(state, _path, "state", "StoreState", False, False)
 
         store = cls(
-            store_id=store_id,
-            store_code=store_code,
-            name=name,
-            partner_id=partner_id,
-            system_id=system_id,
-            store_address=store_address,
-            contact_email=contact_email,
-            manager_name=manager_name,
-            phone_number=phone_number,
-            gps_coordinates=gps_coordinates,
-            url_address=url_address,
-            opening=opening,
-            image_urls=image_urls,
-            visibility_for_customer=visibility_for_customer,
-            short_description=short_description,
-            description=description,
-            registration_id=registration_id,
-            last_change=last_change,
-            state=state,
+            store_id,
+            store_code,
+            name,
+            partner_id,
+            system_id,
+            store_address,
+            contact_email,
+            manager_name,
+            phone_number,
+            gps_coordinates,
+            url_address,
+            opening,
+            image_urls,
+            visibility_for_customer,
+            short_description,
+            description,
+            registration_id,
+            last_change,
+            state,
         )
 
-        store.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            store.additional_properties = d
         return store
 
     @property
@@ -287,3 +329,17 @@ class Store:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Address, GPSCoordinates, OpeningDay
+    from ..models.address import Address
+    from ..models.gps_coordinates import GPSCoordinates
+    from ..models.opening_day import OpeningDay
+
+    _models_pending = False

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="StoreGroupRecord")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "store_id",
+        "store_group_id",
+        "store_group_record_id",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -35,48 +44,57 @@ class StoreGroupRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        store_id = self.store_id
-
-        store_group_id = self.store_group_id
-
-        store_group_record_id = self.store_group_record_id
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "store_id": store_id,
-                "store_group_id": store_group_id,
+                "store_id": self.store_id,
+                "store_group_id": self.store_group_id,
             }
         )
-        if store_group_record_id is not UNSET:
-            field_dict["store_group_record_id"] = store_group_record_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.store_group_record_id is not UNSET:
+            field_dict["store_group_record_id"] = self.store_group_record_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        store_id = d.pop("store_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)):
+            store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_group_id = d.pop("store_group_id")
+        store_group_id = src_dict["store_group_id"] if "store_group_id" in src_dict else UNSET
+        if not (isinstance(store_group_id, str)):
+            store_group_id = odd(store_group_id, _path, "store_group_id", "string", True, False)
 
-        store_group_record_id = d.pop("store_group_record_id", UNSET)
+        store_group_record_id = (
+            src_dict["store_group_record_id"] if "store_group_record_id" in src_dict else UNSET
+        )
+        if not (isinstance(store_group_record_id, str)) and store_group_record_id is not UNSET:
+            store_group_record_id = odd(
+                store_group_record_id, _path, "store_group_record_id", "string", False, False
+            )
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         store_group_record = cls(
-            store_id=store_id,
-            store_group_id=store_group_id,
-            store_group_record_id=store_group_record_id,
-            last_change=last_change,
+            store_id,
+            store_group_id,
+            store_group_record_id,
+            last_change,
         )
 
-        store_group_record.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            store_group_record.additional_properties = d
         return store_group_record
 
     @property

@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tag_state import TagState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Tag")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "tag_id",
+        "name",
+        "text_id",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -37,61 +47,63 @@ class Tag:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_id = self.tag_id
-
-        name = self.name
-
-        text_id = self.text_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if tag_id is not UNSET:
-            field_dict["tag_id"] = tag_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if text_id is not UNSET:
-            field_dict["text_id"] = text_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.tag_id is not UNSET:
+            field_dict["tag_id"] = self.tag_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.text_id is not UNSET:
+            field_dict["text_id"] = self.text_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, TagState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        tag_id = d.pop("tag_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        tag_id = src_dict["tag_id"] if "tag_id" in src_dict else UNSET
+        if not (isinstance(tag_id, str)) and tag_id is not UNSET:
+            tag_id = odd(tag_id, _path, "tag_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        text_id = d.pop("text_id", UNSET)
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)) and text_id is not UNSET:
+            text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: TagState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = TagState(state)
         else:
-            state = TagState(_state)
+            state = odd(state, _path, "state", "TagState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         tag = cls(
-            tag_id=tag_id,
-            name=name,
-            text_id=text_id,
-            state=state,
-            last_change=last_change,
+            tag_id,
+            name,
+            text_id,
+            state,
+            last_change,
         )
 
-        tag.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            tag.additional_properties = d
         return tag
 
     @property

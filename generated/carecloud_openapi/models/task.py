@@ -11,9 +11,24 @@ from attrs import field as _attrs_field
 
 from ..models.task_state_enum import TaskStateEnum
 from ..models.task_task_priority import TaskTaskPriority
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd, read_date
 
 T = TypeVar("T", bound="Task")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_type_id",
+        "task_state_id",
+        "customer_id",
+        "task_title",
+        "task_priority",
+        "task_id",
+        "task_note",
+        "due_date",
+        "created_at",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -53,101 +68,110 @@ class Task:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_type_id = self.task_type_id
-
-        task_state_id = self.task_state_id
-
-        customer_id = self.customer_id
-
-        task_title = self.task_title
-
-        task_priority = self.task_priority.value
-
-        task_id = self.task_id
-
-        task_note = self.task_note
-
-        due_date: str | Unset = UNSET
-        if not isinstance(self.due_date, Unset):
-            due_date = self.due_date.isoformat()
-
-        created_at = self.created_at
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task_type_id": task_type_id,
-                "task_state_id": task_state_id,
-                "customer_id": customer_id,
-                "task_title": task_title,
-                "task_priority": task_priority,
+                "task_type_id": self.task_type_id,
+                "task_state_id": self.task_state_id,
+                "customer_id": self.customer_id,
+                "task_title": self.task_title,
+                "task_priority": (
+                    self.task_priority.value
+                    if isinstance(self.task_priority, TaskTaskPriority)
+                    else self.task_priority
+                ),
             }
         )
-        if task_id is not UNSET:
-            field_dict["task_id"] = task_id
-        if task_note is not UNSET:
-            field_dict["task_note"] = task_note
-        if due_date is not UNSET:
-            field_dict["due_date"] = due_date
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.task_id is not UNSET:
+            field_dict["task_id"] = self.task_id
+        if self.task_note is not UNSET:
+            field_dict["task_note"] = self.task_note
+        if self.due_date is not UNSET:
+            field_dict["due_date"] = (
+                self.due_date.isoformat()
+                if isinstance(self.due_date, datetime.date)
+                else self.due_date
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, TaskStateEnum) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_type_id = d.pop("task_type_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_type_id = src_dict["task_type_id"] if "task_type_id" in src_dict else UNSET
+        if not (isinstance(task_type_id, str)):
+            task_type_id = odd(task_type_id, _path, "task_type_id", "string", True, False)
 
-        task_state_id = d.pop("task_state_id")
+        task_state_id = src_dict["task_state_id"] if "task_state_id" in src_dict else UNSET
+        if not (isinstance(task_state_id, str)):
+            task_state_id = odd(task_state_id, _path, "task_state_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        task_title = d.pop("task_title")
+        task_title = src_dict["task_title"] if "task_title" in src_dict else UNSET
+        if not (isinstance(task_title, str)):
+            task_title = odd(task_title, _path, "task_title", "string", True, False)
 
-        task_priority = TaskTaskPriority(d.pop("task_priority"))
-
-        task_id = d.pop("task_id", UNSET)
-
-        task_note = d.pop("task_note", UNSET)
-
-        _due_date = d.pop("due_date", UNSET)
-        due_date: datetime.date | Unset
-        if isinstance(_due_date, Unset):
-            due_date = UNSET
+        task_priority = src_dict["task_priority"] if "task_priority" in src_dict else UNSET
+        if type(task_priority) is int:
+            task_priority = TaskTaskPriority(task_priority)
         else:
-            due_date = datetime.date.fromisoformat(_due_date)
+            task_priority = odd(
+                task_priority, _path, "task_priority", "TaskTaskPriority", True, False
+            )
 
-        created_at = d.pop("created_at", UNSET)
+        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        if not (isinstance(task_id, str)) and task_id is not UNSET:
+            task_id = odd(task_id, _path, "task_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: TaskStateEnum | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        task_note = src_dict["task_note"] if "task_note" in src_dict else UNSET
+        if not (isinstance(task_note, str)) and task_note is not UNSET:
+            task_note = odd(task_note, _path, "task_note", "string", False, False)
+
+        due_date = src_dict["due_date"] if "due_date" in src_dict else UNSET
+        if isinstance(due_date, str):
+            due_date = read_date(due_date, _path, "due_date")
         else:
-            state = TaskStateEnum(_state)
+            due_date = odd(due_date, _path, "due_date", "date", False, False)
+
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = TaskStateEnum(state)
+        else:
+            state = odd(state, _path, "state", "TaskStateEnum", False, False)
 
         task = cls(
-            task_type_id=task_type_id,
-            task_state_id=task_state_id,
-            customer_id=customer_id,
-            task_title=task_title,
-            task_priority=task_priority,
-            task_id=task_id,
-            task_note=task_note,
-            due_date=due_date,
-            created_at=created_at,
-            state=state,
+            task_type_id,
+            task_state_id,
+            customer_id,
+            task_title,
+            task_priority,
+            task_id,
+            task_note,
+            due_date,
+            created_at,
+            state,
         )
 
-        task.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            task.additional_properties = d
         return task
 
     @property

@@ -8,9 +8,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="TaskAssignee")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_id",
+        "task_assignee_id",
+        "name",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -33,49 +42,56 @@ class TaskAssignee:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_id = self.user_id
-
-        task_assignee_id = self.task_assignee_id
-
-        name = self.name
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "user_id": user_id,
+                "user_id": self.user_id,
             }
         )
-        if task_assignee_id is not UNSET:
-            field_dict["task_assignee_id"] = task_assignee_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.task_assignee_id is not UNSET:
+            field_dict["task_assignee_id"] = self.task_assignee_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_id = d.pop("user_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        if not (isinstance(user_id, str)):
+            user_id = odd(user_id, _path, "user_id", "string", True, False)
 
-        task_assignee_id = d.pop("task_assignee_id", UNSET)
+        task_assignee_id = src_dict["task_assignee_id"] if "task_assignee_id" in src_dict else UNSET
+        if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
+            task_assignee_id = odd(
+                task_assignee_id, _path, "task_assignee_id", "string", False, False
+            )
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         task_assignee = cls(
-            user_id=user_id,
-            task_assignee_id=task_assignee_id,
-            name=name,
-            last_change=last_change,
+            user_id,
+            task_assignee_id,
+            name,
+            last_change,
         )
 
-        task_assignee.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            task_assignee.additional_properties = d
         return task_assignee
 
     @property

@@ -9,9 +9,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_comment_state import TaskCommentState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="TaskComment")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "task_id",
+        "text",
+        "task_comment_id",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -38,62 +48,64 @@ class TaskComment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_id = self.task_id
-
-        text = self.text
-
-        task_comment_id = self.task_comment_id
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "task_id": task_id,
-                "text": text,
+                "task_id": self.task_id,
+                "text": self.text,
             }
         )
-        if task_comment_id is not UNSET:
-            field_dict["task_comment_id"] = task_comment_id
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.task_comment_id is not UNSET:
+            field_dict["task_comment_id"] = self.task_comment_id
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, TaskCommentState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_id = d.pop("task_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        if not (isinstance(task_id, str)):
+            task_id = odd(task_id, _path, "task_id", "string", True, False)
 
-        text = d.pop("text")
+        text = src_dict["text"] if "text" in src_dict else UNSET
+        if not (isinstance(text, str)):
+            text = odd(text, _path, "text", "string", True, False)
 
-        task_comment_id = d.pop("task_comment_id", UNSET)
+        task_comment_id = src_dict["task_comment_id"] if "task_comment_id" in src_dict else UNSET
+        if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
+            task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: TaskCommentState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = TaskCommentState(state)
         else:
-            state = TaskCommentState(_state)
+            state = odd(state, _path, "state", "TaskCommentState", False, False)
 
         task_comment = cls(
-            task_id=task_id,
-            text=text,
-            task_comment_id=task_comment_id,
-            last_change=last_change,
-            state=state,
+            task_id,
+            text,
+            task_comment_id,
+            last_change,
+            state,
         )
 
-        task_comment.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            task_comment.additional_properties = d
         return task_comment
 
     @property

@@ -9,9 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_type_state import TaskTypeState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="TaskType")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "text_id",
+        "task_type_id",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -34,55 +43,57 @@ class TaskType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        text_id = self.text_id
-
-        task_type_id = self.task_type_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "name": name,
-                "text_id": text_id,
+                "name": self.name,
+                "text_id": self.text_id,
             }
         )
-        if task_type_id is not UNSET:
-            field_dict["task_type_id"] = task_type_id
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.task_type_id is not UNSET:
+            field_dict["task_type_id"] = self.task_type_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, TaskTypeState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)):
+            name = odd(name, _path, "name", "string", True, False)
 
-        text_id = d.pop("text_id")
+        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        if not (isinstance(text_id, str)):
+            text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        task_type_id = d.pop("task_type_id", UNSET)
+        task_type_id = src_dict["task_type_id"] if "task_type_id" in src_dict else UNSET
+        if not (isinstance(task_type_id, str)) and task_type_id is not UNSET:
+            task_type_id = odd(task_type_id, _path, "task_type_id", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: TaskTypeState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = TaskTypeState(state)
         else:
-            state = TaskTypeState(_state)
+            state = odd(state, _path, "state", "TaskTypeState", False, False)
 
         task_type = cls(
-            name=name,
-            text_id=text_id,
-            task_type_id=task_type_id,
-            state=state,
+            name,
+            text_id,
+            task_type_id,
+            state,
         )
 
-        task_type.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            task_type.additional_properties = d
         return task_type
 
     @property

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="TextTranslation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_code",
+        "text",
+    }
+)
 
 
 @_attrs_define
@@ -30,33 +37,38 @@ class TextTranslation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_code = self.language_code
-
-        text = self.text
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if language_code is not UNSET:
-            field_dict["language_code"] = language_code
-        if text is not UNSET:
-            field_dict["text"] = text
+        if self.language_code is not UNSET:
+            field_dict["language_code"] = self.language_code
+        if self.text is not UNSET:
+            field_dict["text"] = self.text
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        language_code = d.pop("language_code", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_code = src_dict["language_code"] if "language_code" in src_dict else UNSET
+        if not (isinstance(language_code, str)) and language_code is not UNSET:
+            language_code = odd(language_code, _path, "language_code", "string", False, False)
 
-        text = d.pop("text", UNSET)
+        text = src_dict["text"] if "text" in src_dict else UNSET
+        if not (isinstance(text, str)) and text is not UNSET:
+            text = odd(text, _path, "text", "string", False, False)
 
         text_translation = cls(
-            language_code=language_code,
-            text=text,
+            language_code,
+            text,
         )
 
-        text_translation.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            text_translation.additional_properties = d
         return text_translation
 
     @property

@@ -9,13 +9,27 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.third_party_recommendation_state import ThirdPartyRecommendationState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_identification import ProductIdentification
 
 
 T = TypeVar("T", bound="ThirdPartyRecommendation")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "products",
+        "recommended_product",
+        "recommendation_system_id",
+        "recommendation_system_dataset_id",
+        "score",
+        "third_party_recommendation_id",
+        "customer_id",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -55,97 +69,160 @@ class ThirdPartyRecommendation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        products = []
-        for products_item_data in self.products:
-            products_item = products_item_data.to_dict()
-            products.append(products_item)
-
-        recommended_product = self.recommended_product.to_dict()
-
-        recommendation_system_id = self.recommendation_system_id
-
-        recommendation_system_dataset_id = self.recommendation_system_dataset_id
-
-        score = self.score
-
-        third_party_recommendation_id = self.third_party_recommendation_id
-
-        customer_id = self.customer_id
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "products": products,
-                "recommended_product": recommended_product,
-                "recommendation_system_id": recommendation_system_id,
-                "recommendation_system_dataset_id": recommendation_system_dataset_id,
-                "score": score,
+                "products": (
+                    [
+                        (_d0.to_dict() if isinstance(_d0, ProductIdentification) else _d0)
+                        for _d0 in self.products
+                    ]
+                    if isinstance(self.products, list)
+                    else self.products
+                ),
+                "recommended_product": (
+                    self.recommended_product.to_dict()
+                    if isinstance(self.recommended_product, ProductIdentification)
+                    else self.recommended_product
+                ),
+                "recommendation_system_id": self.recommendation_system_id,
+                "recommendation_system_dataset_id": self.recommendation_system_dataset_id,
+                "score": self.score,
             }
         )
-        if third_party_recommendation_id is not UNSET:
-            field_dict["third_party_recommendation_id"] = third_party_recommendation_id
-        if customer_id is not UNSET:
-            field_dict["customer_id"] = customer_id
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.third_party_recommendation_id is not UNSET:
+            field_dict["third_party_recommendation_id"] = self.third_party_recommendation_id
+        if self.customer_id is not UNSET:
+            field_dict["customer_id"] = self.customer_id
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value
+                if isinstance(self.state, ThirdPartyRecommendationState)
+                else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.product_identification import ProductIdentification
-
-        d = dict(src_dict)
-        products = []
-        _products = d.pop("products")
-        for products_item_data in _products:
-            products_item = ProductIdentification.from_dict(products_item_data)
-
-            products.append(products_item)
-
-        recommended_product = ProductIdentification.from_dict(d.pop("recommended_product"))
-
-        recommendation_system_id = d.pop("recommendation_system_id")
-
-        recommendation_system_dataset_id = d.pop("recommendation_system_dataset_id")
-
-        score = d.pop("score")
-
-        third_party_recommendation_id = d.pop("third_party_recommendation_id", UNSET)
-
-        customer_id = d.pop("customer_id", UNSET)
-
-        _state = d.pop("state", UNSET)
-        state: ThirdPartyRecommendationState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        products = src_dict["products"] if "products" in src_dict else UNSET
+        if isinstance(products, list):
+            _p0 = (_path, "products")
+            _l0 = []
+            for _i0, _v0 in enumerate(products):
+                if isinstance(_v0, dict):
+                    _v0 = ProductIdentification.from_dict(_v0, (_p0, _i0))
+                else:
+                    _v0 = odd(_v0, _p0, _i0, "ProductIdentification", True, False)
+                _l0.append(_v0)
+            products = _l0
         else:
-            state = ThirdPartyRecommendationState(_state)
+            products = odd(products, _path, "products", "array", True, False)
 
-        last_change = d.pop("last_change", UNSET)
+        recommended_product = (
+            src_dict["recommended_product"] if "recommended_product" in src_dict else UNSET
+        )
+        if isinstance(recommended_product, dict):
+            recommended_product = ProductIdentification.from_dict(
+                recommended_product, (_path, "recommended_product")
+            )
+        else:
+            recommended_product = odd(
+                recommended_product,
+                _path,
+                "recommended_product",
+                "ProductIdentification",
+                True,
+                False,
+            )
+
+        recommendation_system_id = (
+            src_dict["recommendation_system_id"]
+            if "recommendation_system_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(recommendation_system_id, str)):
+            recommendation_system_id = odd(
+                recommendation_system_id, _path, "recommendation_system_id", "string", True, False
+            )
+
+        recommendation_system_dataset_id = (
+            src_dict["recommendation_system_dataset_id"]
+            if "recommendation_system_dataset_id" in src_dict
+            else UNSET
+        )
+        if not (isinstance(recommendation_system_dataset_id, str)):
+            recommendation_system_dataset_id = odd(
+                recommendation_system_dataset_id,
+                _path,
+                "recommendation_system_dataset_id",
+                "string",
+                True,
+                False,
+            )
+
+        score = src_dict["score"] if "score" in src_dict else UNSET
+        if not (type(score) is float or type(score) is int):
+            score = odd(score, _path, "score", "number", True, False)
+
+        third_party_recommendation_id = (
+            src_dict["third_party_recommendation_id"]
+            if "third_party_recommendation_id" in src_dict
+            else UNSET
+        )
+        if (
+            not (isinstance(third_party_recommendation_id, str))
+            and third_party_recommendation_id is not UNSET
+        ):
+            third_party_recommendation_id = odd(
+                third_party_recommendation_id,
+                _path,
+                "third_party_recommendation_id",
+                "string",
+                False,
+                False,
+            )
+
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)) and customer_id is not UNSET:
+            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = ThirdPartyRecommendationState(state)
+        else:
+            state = odd(state, _path, "state", "ThirdPartyRecommendationState", False, False)
+
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         third_party_recommendation = cls(
-            products=products,
-            recommended_product=recommended_product,
-            recommendation_system_id=recommendation_system_id,
-            recommendation_system_dataset_id=recommendation_system_dataset_id,
-            score=score,
-            third_party_recommendation_id=third_party_recommendation_id,
-            customer_id=customer_id,
-            state=state,
-            last_change=last_change,
+            products,
+            recommended_product,
+            recommendation_system_id,
+            recommendation_system_dataset_id,
+            score,
+            third_party_recommendation_id,
+            customer_id,
+            state,
+            last_change,
         )
 
-        third_party_recommendation.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            third_party_recommendation.additional_properties = d
         return third_party_recommendation
 
     @property
@@ -163,3 +240,15 @@ class ThirdPartyRecommendation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, ProductIdentification
+    from ..models.product_identification import ProductIdentification
+
+    _models_pending = False

@@ -8,7 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
 T = TypeVar("T", bound="TimeInterval")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "from",
+        "to",
+    }
+)
 
 
 @_attrs_define
@@ -25,34 +34,39 @@ class TimeInterval:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_ = self.from_
-
-        to = self.to
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "from": from_,
-                "to": to,
+                "from": self.from_,
+                "to": self.to,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        from_ = d.pop("from")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        from_ = src_dict["from"] if "from" in src_dict else UNSET
+        if not (isinstance(from_, str)):
+            from_ = odd(from_, _path, "from", "string", True, False)
 
-        to = d.pop("to")
+        to = src_dict["to"] if "to" in src_dict else UNSET
+        if not (isinstance(to, str)):
+            to = odd(to, _path, "to", "string", True, False)
 
         time_interval = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
-        time_interval.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            time_interval.additional_properties = d
         return time_interval
 
     @property

@@ -9,9 +9,22 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.time_slot_state import TimeSlotState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="TimeSlot")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "ticket_id",
+        "valid_from",
+        "valid_to",
+        "total_capacity",
+        "time_slot_id",
+        "free_capacity",
+        "state",
+        "last_change",
+    }
+)
 
 
 @_attrs_define
@@ -44,81 +57,83 @@ class TimeSlot:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        ticket_id = self.ticket_id
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        total_capacity = self.total_capacity
-
-        time_slot_id = self.time_slot_id
-
-        free_capacity = self.free_capacity
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        last_change = self.last_change
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "ticket_id": ticket_id,
-                "valid_from": valid_from,
-                "valid_to": valid_to,
-                "total_capacity": total_capacity,
+                "ticket_id": self.ticket_id,
+                "valid_from": self.valid_from,
+                "valid_to": self.valid_to,
+                "total_capacity": self.total_capacity,
             }
         )
-        if time_slot_id is not UNSET:
-            field_dict["time_slot_id"] = time_slot_id
-        if free_capacity is not UNSET:
-            field_dict["free_capacity"] = free_capacity
-        if state is not UNSET:
-            field_dict["state"] = state
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
+        if self.time_slot_id is not UNSET:
+            field_dict["time_slot_id"] = self.time_slot_id
+        if self.free_capacity is not UNSET:
+            field_dict["free_capacity"] = self.free_capacity
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, TimeSlotState) else self.state
+            )
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        ticket_id = d.pop("ticket_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        ticket_id = src_dict["ticket_id"] if "ticket_id" in src_dict else UNSET
+        if not (isinstance(ticket_id, str)):
+            ticket_id = odd(ticket_id, _path, "ticket_id", "string", True, False)
 
-        valid_from = d.pop("valid_from")
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)):
+            valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
 
-        valid_to = d.pop("valid_to")
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)):
+            valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
 
-        total_capacity = d.pop("total_capacity")
+        total_capacity = src_dict["total_capacity"] if "total_capacity" in src_dict else UNSET
+        if not (type(total_capacity) is int):
+            total_capacity = odd(total_capacity, _path, "total_capacity", "integer", True, False)
 
-        time_slot_id = d.pop("time_slot_id", UNSET)
+        time_slot_id = src_dict["time_slot_id"] if "time_slot_id" in src_dict else UNSET
+        if not (isinstance(time_slot_id, str)) and time_slot_id is not UNSET:
+            time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", False, False)
 
-        free_capacity = d.pop("free_capacity", UNSET)
+        free_capacity = src_dict["free_capacity"] if "free_capacity" in src_dict else UNSET
+        if not (type(free_capacity) is int) and free_capacity is not UNSET:
+            free_capacity = odd(free_capacity, _path, "free_capacity", "integer", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: TimeSlotState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = TimeSlotState(state)
         else:
-            state = TimeSlotState(_state)
+            state = odd(state, _path, "state", "TimeSlotState", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
         time_slot = cls(
-            ticket_id=ticket_id,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            total_capacity=total_capacity,
-            time_slot_id=time_slot_id,
-            free_capacity=free_capacity,
-            state=state,
-            last_change=last_change,
+            ticket_id,
+            valid_from,
+            valid_to,
+            total_capacity,
+            time_slot_id,
+            free_capacity,
+            state,
+            last_change,
         )
 
-        time_slot.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            time_slot.additional_properties = d
         return time_slot
 
     @property

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.unauthorized_error_body_error_error_data import (
@@ -17,6 +17,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="UnauthorizedErrorBodyError")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "type",
+        "exception",
+        "title",
+        "detail",
+        "error_data",
+    }
+)
 
 
 @_attrs_define
@@ -38,64 +48,72 @@ class UnauthorizedErrorBodyError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        exception = self.exception
-
-        title = self.title
-
-        detail = self.detail
-
-        error_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_data, Unset):
-            error_data = self.error_data.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
-                "exception": exception,
-                "title": title,
-                "detail": detail,
+                "type": self.type_,
+                "exception": self.exception,
+                "title": self.title,
+                "detail": self.detail,
             }
         )
-        if error_data is not UNSET:
-            field_dict["error_data"] = error_data
+        if self.error_data is not UNSET:
+            field_dict["error_data"] = (
+                self.error_data.to_dict()
+                if isinstance(self.error_data, UnauthorizedErrorBodyErrorErrorData)
+                else self.error_data
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.unauthorized_error_body_error_error_data import (
-            UnauthorizedErrorBodyErrorErrorData,
-        )
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        if not (isinstance(type_, str)):
+            type_ = odd(type_, _path, "type", "string", True, False)
 
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        exception = src_dict["exception"] if "exception" in src_dict else UNSET
+        if not (isinstance(exception, str)):
+            exception = odd(exception, _path, "exception", "string", True, False)
 
-        exception = d.pop("exception")
+        title = src_dict["title"] if "title" in src_dict else UNSET
+        if not (isinstance(title, str)):
+            title = odd(title, _path, "title", "string", True, False)
 
-        title = d.pop("title")
+        detail = src_dict["detail"] if "detail" in src_dict else UNSET
+        if not (isinstance(detail, str)):
+            detail = odd(detail, _path, "detail", "string", True, False)
 
-        detail = d.pop("detail")
-
-        _error_data = d.pop("error_data", UNSET)
-        error_data: UnauthorizedErrorBodyErrorErrorData | Unset
-        if isinstance(_error_data, Unset):
-            error_data = UNSET
+        error_data = src_dict["error_data"] if "error_data" in src_dict else UNSET
+        if isinstance(error_data, dict):
+            error_data = UnauthorizedErrorBodyErrorErrorData.from_dict(
+                error_data, (_path, "error_data")
+            )
         else:
-            error_data = UnauthorizedErrorBodyErrorErrorData.from_dict(_error_data)
+            error_data = odd(
+                error_data, _path, "error_data", "UnauthorizedErrorBodyErrorErrorData", False, False
+            )
 
         unauthorized_error_body_error = cls(
-            type_=type_,
-            exception=exception,
-            title=title,
-            detail=detail,
-            error_data=error_data,
+            type_,
+            exception,
+            title,
+            detail,
+            error_data,
         )
 
-        unauthorized_error_body_error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            unauthorized_error_body_error.additional_properties = d
         return unauthorized_error_body_error
 
     @property
@@ -113,3 +131,17 @@ class UnauthorizedErrorBodyError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, UnauthorizedErrorBodyErrorErrorData
+    from ..models.unauthorized_error_body_error_error_data import (
+        UnauthorizedErrorBodyErrorErrorData,
+    )
+
+    _models_pending = False

@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="UrlLanguageVariant")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "language_code",
+        "url",
+    }
+)
 
 
 @_attrs_define
@@ -28,33 +35,38 @@ class UrlLanguageVariant:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        language_code = self.language_code
-
-        url = self.url
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if language_code is not UNSET:
-            field_dict["language_code"] = language_code
-        if url is not UNSET:
-            field_dict["url"] = url
+        if self.language_code is not UNSET:
+            field_dict["language_code"] = self.language_code
+        if self.url is not UNSET:
+            field_dict["url"] = self.url
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        language_code = d.pop("language_code", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        language_code = src_dict["language_code"] if "language_code" in src_dict else UNSET
+        if not (isinstance(language_code, str)) and language_code is not UNSET:
+            language_code = odd(language_code, _path, "language_code", "string", False, False)
 
-        url = d.pop("url", UNSET)
+        url = src_dict["url"] if "url" in src_dict else UNSET
+        if not (isinstance(url, str)) and url is not UNSET:
+            url = odd(url, _path, "url", "string", False, False)
 
         url_language_variant = cls(
-            language_code=language_code,
-            url=url,
+            language_code,
+            url,
         )
 
-        url_language_variant.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            url_language_variant.additional_properties = d
         return url_language_variant
 
     @property

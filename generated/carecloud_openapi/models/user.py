@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="User")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "login",
+        "first_name",
+        "last_name",
+        "email",
+        "user_id",
+        "phone",
+        "user_role_ids",
+        "store_id",
+        "last_login",
+    }
+)
 
 
 @_attrs_define
@@ -44,83 +58,90 @@ class User:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        login = self.login
-
-        first_name = self.first_name
-
-        last_name = self.last_name
-
-        email = self.email
-
-        user_id = self.user_id
-
-        phone = self.phone
-
-        user_role_ids: list[str] | Unset = UNSET
-        if not isinstance(self.user_role_ids, Unset):
-            user_role_ids = self.user_role_ids
-
-        store_id = self.store_id
-
-        last_login = self.last_login
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "login": login,
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": email,
+                "login": self.login,
+                "first_name": self.first_name,
+                "last_name": self.last_name,
+                "email": self.email,
             }
         )
-        if user_id is not UNSET:
-            field_dict["user_id"] = user_id
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if user_role_ids is not UNSET:
-            field_dict["user_role_ids"] = user_role_ids
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if last_login is not UNSET:
-            field_dict["last_login"] = last_login
+        if self.user_id is not UNSET:
+            field_dict["user_id"] = self.user_id
+        if self.phone is not UNSET:
+            field_dict["phone"] = self.phone
+        if self.user_role_ids is not UNSET:
+            field_dict["user_role_ids"] = self.user_role_ids
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.last_login is not UNSET:
+            field_dict["last_login"] = self.last_login
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        login = d.pop("login")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        login = src_dict["login"] if "login" in src_dict else UNSET
+        if not (isinstance(login, str)):
+            login = odd(login, _path, "login", "string", True, False)
 
-        first_name = d.pop("first_name")
+        first_name = src_dict["first_name"] if "first_name" in src_dict else UNSET
+        if not (isinstance(first_name, str)):
+            first_name = odd(first_name, _path, "first_name", "string", True, False)
 
-        last_name = d.pop("last_name")
+        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        if not (isinstance(last_name, str)):
+            last_name = odd(last_name, _path, "last_name", "string", True, False)
 
-        email = d.pop("email")
+        email = src_dict["email"] if "email" in src_dict else UNSET
+        if not (isinstance(email, str)):
+            email = odd(email, _path, "email", "string", True, False)
 
-        user_id = d.pop("user_id", UNSET)
+        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        if not (isinstance(user_id, str)) and user_id is not UNSET:
+            user_id = odd(user_id, _path, "user_id", "string", False, False)
 
-        phone = d.pop("phone", UNSET)
+        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        if not (isinstance(phone, str)) and phone is not UNSET:
+            phone = odd(phone, _path, "phone", "string", False, False)
 
-        user_role_ids = cast(list[str], d.pop("user_role_ids", UNSET))
+        user_role_ids = src_dict["user_role_ids"] if "user_role_ids" in src_dict else UNSET
+        if isinstance(user_role_ids, list):
+            for _i0, _v0 in enumerate(user_role_ids):
+                if not (isinstance(_v0, str)):
+                    odd(_v0, (_path, "user_role_ids"), _i0, "string", True, False)
+        else:
+            user_role_ids = odd(user_role_ids, _path, "user_role_ids", "array", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        last_login = d.pop("last_login", UNSET)
+        last_login = src_dict["last_login"] if "last_login" in src_dict else UNSET
+        if not (isinstance(last_login, str)) and last_login is not UNSET:
+            last_login = odd(last_login, _path, "last_login", "string", False, False)
 
         user = cls(
-            login=login,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            user_id=user_id,
-            phone=phone,
-            user_role_ids=user_role_ids,
-            store_id=store_id,
-            last_login=last_login,
+            login,
+            first_name,
+            last_name,
+            email,
+            user_id,
+            phone,
+            user_role_ids,
+            store_id,
+            last_login,
         )
 
-        user.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            user.additional_properties = d
         return user
 
     @property

@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.user import User
 
 
 T = TypeVar("T", bound="UserLoginResponseData")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "bearer_token",
+        "valid_to",
+        "user",
+    }
+)
 
 
 @_attrs_define
@@ -36,49 +44,51 @@ class UserLoginResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bearer_token = self.bearer_token
-
-        valid_to = self.valid_to
-
-        user: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.user, Unset):
-            user = self.user.to_dict()
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if bearer_token is not UNSET:
-            field_dict["bearer_token"] = bearer_token
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if user is not UNSET:
-            field_dict["user"] = user
+        if self.bearer_token is not UNSET:
+            field_dict["bearer_token"] = self.bearer_token
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.user is not UNSET:
+            field_dict["user"] = self.user.to_dict() if isinstance(self.user, User) else self.user
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.user import User
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
+        if not (isinstance(bearer_token, str)) and bearer_token is not UNSET:
+            bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
 
-        d = dict(src_dict)
-        bearer_token = d.pop("bearer_token", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
-
-        _user = d.pop("user", UNSET)
-        user: User | Unset
-        if isinstance(_user, Unset):
-            user = UNSET
+        user = src_dict["user"] if "user" in src_dict else UNSET
+        if isinstance(user, dict):
+            user = User.from_dict(user, (_path, "user"))
         else:
-            user = User.from_dict(_user)
+            user = odd(user, _path, "user", "User", False, False)
 
         user_login_response_data = cls(
-            bearer_token=bearer_token,
-            valid_to=valid_to,
-            user=user,
+            bearer_token,
+            valid_to,
+            user,
         )
 
-        user_login_response_data.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            user_login_response_data.additional_properties = d
         return user_login_response_data
 
     @property
@@ -96,3 +106,15 @@ class UserLoginResponseData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, User
+    from ..models.user import User
+
+    _models_pending = False

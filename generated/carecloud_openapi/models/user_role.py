@@ -8,9 +8,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="UserRole")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "user_role_id",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +34,38 @@ class UserRole:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        user_role_id = self.user_role_id
-
-        name = self.name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if user_role_id is not UNSET:
-            field_dict["user_role_id"] = user_role_id
-        if name is not UNSET:
-            field_dict["name"] = name
+        if self.user_role_id is not UNSET:
+            field_dict["user_role_id"] = self.user_role_id
+        if self.name is not UNSET:
+            field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        user_role_id = d.pop("user_role_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        user_role_id = src_dict["user_role_id"] if "user_role_id" in src_dict else UNSET
+        if not (isinstance(user_role_id, str)) and user_role_id is not UNSET:
+            user_role_id = odd(user_role_id, _path, "user_role_id", "string", False, False)
 
-        name = d.pop("name", UNSET)
+        name = src_dict["name"] if "name" in src_dict else UNSET
+        if not (isinstance(name, str)) and name is not UNSET:
+            name = odd(name, _path, "name", "string", False, False)
 
         user_role = cls(
-            user_role_id=user_role_id,
-            name=name,
+            user_role_id,
+            name,
         )
 
-        user_role.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            user_role.additional_properties = d
         return user_role
 
     @property

@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="UTM")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+    }
+)
 
 
 @_attrs_define
@@ -32,40 +40,45 @@ class UTM:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        utm_source = self.utm_source
-
-        utm_medium = self.utm_medium
-
-        utm_campaign = self.utm_campaign
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if utm_source is not UNSET:
-            field_dict["utm_source"] = utm_source
-        if utm_medium is not UNSET:
-            field_dict["utm_medium"] = utm_medium
-        if utm_campaign is not UNSET:
-            field_dict["utm_campaign"] = utm_campaign
+        if self.utm_source is not UNSET:
+            field_dict["utm_source"] = self.utm_source
+        if self.utm_medium is not UNSET:
+            field_dict["utm_medium"] = self.utm_medium
+        if self.utm_campaign is not UNSET:
+            field_dict["utm_campaign"] = self.utm_campaign
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        utm_source = d.pop("utm_source", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        utm_source = src_dict["utm_source"] if "utm_source" in src_dict else UNSET
+        if not (isinstance(utm_source, str)) and utm_source is not UNSET:
+            utm_source = odd(utm_source, _path, "utm_source", "string", False, False)
 
-        utm_medium = d.pop("utm_medium", UNSET)
+        utm_medium = src_dict["utm_medium"] if "utm_medium" in src_dict else UNSET
+        if not (isinstance(utm_medium, str)) and utm_medium is not UNSET:
+            utm_medium = odd(utm_medium, _path, "utm_medium", "string", False, False)
 
-        utm_campaign = d.pop("utm_campaign", UNSET)
+        utm_campaign = src_dict["utm_campaign"] if "utm_campaign" in src_dict else UNSET
+        if not (isinstance(utm_campaign, str)) and utm_campaign is not UNSET:
+            utm_campaign = odd(utm_campaign, _path, "utm_campaign", "string", False, False)
 
         utm = cls(
-            utm_source=utm_source,
-            utm_medium=utm_medium,
-            utm_campaign=utm_campaign,
+            utm_source,
+            utm_medium,
+            utm_campaign,
         )
 
-        utm.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            utm.additional_properties = d
         return utm
 
     @property

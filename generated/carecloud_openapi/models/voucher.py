@@ -9,13 +9,32 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.voucher_state import VoucherState
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.reward import Reward
 
 
 T = TypeVar("T", bound="Voucher")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "customer_id",
+        "voucher_id",
+        "store_id",
+        "code",
+        "value",
+        "applied_date",
+        "valid_from",
+        "valid_to",
+        "reward_group",
+        "note",
+        "reward",
+        "created_at",
+        "last_change",
+        "state",
+    }
+)
 
 
 @_attrs_define
@@ -65,135 +84,136 @@ class Voucher:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id = self.customer_id
-
-        voucher_id = self.voucher_id
-
-        store_id = self.store_id
-
-        code = self.code
-
-        value = self.value
-
-        applied_date = self.applied_date
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        reward_group = self.reward_group
-
-        note = self.note
-
-        reward: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reward, Unset):
-            reward = self.reward.to_dict()
-
-        created_at = self.created_at
-
-        last_change = self.last_change
-
-        state: int | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
+        if _models_pending:
+            _import_models()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "customer_id": customer_id,
+                "customer_id": self.customer_id,
             }
         )
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if value is not UNSET:
-            field_dict["value"] = value
-        if applied_date is not UNSET:
-            field_dict["applied_date"] = applied_date
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if reward_group is not UNSET:
-            field_dict["reward_group"] = reward_group
-        if note is not UNSET:
-            field_dict["note"] = note
-        if reward is not UNSET:
-            field_dict["reward"] = reward
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if last_change is not UNSET:
-            field_dict["last_change"] = last_change
-        if state is not UNSET:
-            field_dict["state"] = state
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.applied_date is not UNSET:
+            field_dict["applied_date"] = self.applied_date
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.reward_group is not UNSET:
+            field_dict["reward_group"] = self.reward_group
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
+        if self.reward is not UNSET:
+            field_dict["reward"] = (
+                self.reward.to_dict() if isinstance(self.reward, Reward) else self.reward
+            )
+        if self.created_at is not UNSET:
+            field_dict["created_at"] = self.created_at
+        if self.last_change is not UNSET:
+            field_dict["last_change"] = self.last_change
+        if self.state is not UNSET:
+            field_dict["state"] = (
+                self.state.value if isinstance(self.state, VoucherState) else self.state
+            )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.reward import Reward
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if _models_pending:
+            _import_models()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customer_id")
+        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        voucher_id = d.pop("voucher_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        store_id = d.pop("store_id", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
+            value = odd(value, _path, "value", "number", False, False)
 
-        value = d.pop("value", UNSET)
+        applied_date = src_dict["applied_date"] if "applied_date" in src_dict else UNSET
+        if not (isinstance(applied_date, str)) and applied_date is not UNSET:
+            applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
-        applied_date = d.pop("applied_date", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        reward_group = src_dict["reward_group"] if "reward_group" in src_dict else UNSET
+        if not (isinstance(reward_group, str)) and reward_group is not UNSET:
+            reward_group = odd(reward_group, _path, "reward_group", "string", False, False)
 
-        reward_group = d.pop("reward_group", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
-        note = d.pop("note", UNSET)
-
-        _reward = d.pop("reward", UNSET)
-        reward: Reward | Unset
-        if isinstance(_reward, Unset):
-            reward = UNSET
+        reward = src_dict["reward"] if "reward" in src_dict else UNSET
+        if isinstance(reward, dict):
+            reward = Reward.from_dict(reward, (_path, "reward"))
         else:
-            reward = Reward.from_dict(_reward)
+            reward = odd(reward, _path, "reward", "Reward", False, False)
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        if not (isinstance(created_at, str)) and created_at is not UNSET:
+            created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = d.pop("last_change", UNSET)
+        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        if not (isinstance(last_change, str)) and last_change is not UNSET:
+            last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        _state = d.pop("state", UNSET)
-        state: VoucherState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
+        state = src_dict["state"] if "state" in src_dict else UNSET
+        if type(state) is int:
+            state = VoucherState(state)
         else:
-            state = VoucherState(_state)
+            state = odd(state, _path, "state", "VoucherState", False, False)
 
         voucher = cls(
-            customer_id=customer_id,
-            voucher_id=voucher_id,
-            store_id=store_id,
-            code=code,
-            value=value,
-            applied_date=applied_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            reward_group=reward_group,
-            note=note,
-            reward=reward,
-            created_at=created_at,
-            last_change=last_change,
-            state=state,
+            customer_id,
+            voucher_id,
+            store_id,
+            code,
+            value,
+            applied_date,
+            valid_from,
+            valid_to,
+            reward_group,
+            note,
+            reward,
+            created_at,
+            last_change,
+            state,
         )
 
-        voucher.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            voucher.additional_properties = d
         return voucher
 
     @property
@@ -211,3 +231,15 @@ class Voucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models used at run time are imported on first use, once for the module: importing one
+# model does not import all it refers to, and no call pays for an import statement.
+_models_pending = True
+
+
+def _import_models() -> None:
+    global _models_pending, Reward
+    from ..models.reward import Reward
+
+    _models_pending = False

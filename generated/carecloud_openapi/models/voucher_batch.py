@@ -8,9 +8,23 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="VoucherBatch")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "reward_id",
+        "customer_id",
+        "store_id",
+        "code",
+        "value",
+        "applied_date",
+        "valid_from",
+        "valid_to",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -47,83 +61,88 @@ class VoucherBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_id = self.reward_id
-
-        customer_id = self.customer_id
-
-        store_id = self.store_id
-
-        code = self.code
-
-        value = self.value
-
-        applied_date = self.applied_date
-
-        valid_from = self.valid_from
-
-        valid_to = self.valid_to
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reward_id": reward_id,
-                "customer_id": customer_id,
+                "reward_id": self.reward_id,
+                "customer_id": self.customer_id,
             }
         )
-        if store_id is not UNSET:
-            field_dict["store_id"] = store_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if value is not UNSET:
-            field_dict["value"] = value
-        if applied_date is not UNSET:
-            field_dict["applied_date"] = applied_date
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
-        if note is not UNSET:
-            field_dict["note"] = note
+        if self.store_id is not UNSET:
+            field_dict["store_id"] = self.store_id
+        if self.code is not UNSET:
+            field_dict["code"] = self.code
+        if self.value is not UNSET:
+            field_dict["value"] = self.value
+        if self.applied_date is not UNSET:
+            field_dict["applied_date"] = self.applied_date
+        if self.valid_from is not UNSET:
+            field_dict["valid_from"] = self.valid_from
+        if self.valid_to is not UNSET:
+            field_dict["valid_to"] = self.valid_to
+        if self.note is not UNSET:
+            field_dict["note"] = self.note
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        reward_id = d.pop("reward_id")
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        if not (isinstance(reward_id, str)):
+            reward_id = odd(reward_id, _path, "reward_id", "string", True, False)
 
-        customer_id = d.pop("customer_id")
+        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        if not (isinstance(customer_id, str)):
+            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        store_id = d.pop("store_id", UNSET)
+        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        if not (isinstance(store_id, str)) and store_id is not UNSET:
+            store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        code = d.pop("code", UNSET)
+        code = src_dict["code"] if "code" in src_dict else UNSET
+        if not (isinstance(code, str)) and code is not UNSET:
+            code = odd(code, _path, "code", "string", False, False)
 
-        value = d.pop("value", UNSET)
+        value = src_dict["value"] if "value" in src_dict else UNSET
+        if not (type(value) is float or type(value) is int) and value is not UNSET:
+            value = odd(value, _path, "value", "number", False, False)
 
-        applied_date = d.pop("applied_date", UNSET)
+        applied_date = src_dict["applied_date"] if "applied_date" in src_dict else UNSET
+        if not (isinstance(applied_date, str)) and applied_date is not UNSET:
+            applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
-        valid_from = d.pop("valid_from", UNSET)
+        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        if not (isinstance(valid_from, str)) and valid_from is not UNSET:
+            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = d.pop("valid_to", UNSET)
+        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        if not (isinstance(valid_to, str)) and valid_to is not UNSET:
+            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        note = d.pop("note", UNSET)
+        note = src_dict["note"] if "note" in src_dict else UNSET
+        if not (isinstance(note, str)) and note is not UNSET:
+            note = odd(note, _path, "note", "string", False, False)
 
         voucher_batch = cls(
-            reward_id=reward_id,
-            customer_id=customer_id,
-            store_id=store_id,
-            code=code,
-            value=value,
-            applied_date=applied_date,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            note=note,
+            reward_id,
+            customer_id,
+            store_id,
+            code,
+            value,
+            applied_date,
+            valid_from,
+            valid_to,
+            note,
         )
 
-        voucher_batch.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            voucher_batch.additional_properties = d
         return voucher_batch
 
     @property

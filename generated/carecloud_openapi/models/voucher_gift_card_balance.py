@@ -8,9 +8,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="VoucherGiftCardBalance")
+
+_KNOWN_KEYS = frozenset(
+    {
+        "voucher_id",
+        "current_balance",
+        "original_balance",
+    }
+)
 
 
 @_attrs_define
@@ -30,40 +38,53 @@ class VoucherGiftCardBalance:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        voucher_id = self.voucher_id
-
-        current_balance = self.current_balance
-
-        original_balance = self.original_balance
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if voucher_id is not UNSET:
-            field_dict["voucher_id"] = voucher_id
-        if current_balance is not UNSET:
-            field_dict["current_balance"] = current_balance
-        if original_balance is not UNSET:
-            field_dict["original_balance"] = original_balance
+        if self.voucher_id is not UNSET:
+            field_dict["voucher_id"] = self.voucher_id
+        if self.current_balance is not UNSET:
+            field_dict["current_balance"] = self.current_balance
+        if self.original_balance is not UNSET:
+            field_dict["original_balance"] = self.original_balance
 
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        voucher_id = d.pop("voucher_id", UNSET)
+    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
+        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
+            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        current_balance = d.pop("current_balance", UNSET)
+        current_balance = src_dict["current_balance"] if "current_balance" in src_dict else UNSET
+        if (
+            not (type(current_balance) is float or type(current_balance) is int)
+            and current_balance is not UNSET
+        ):
+            current_balance = odd(current_balance, _path, "current_balance", "number", False, False)
 
-        original_balance = d.pop("original_balance", UNSET)
+        original_balance = src_dict["original_balance"] if "original_balance" in src_dict else UNSET
+        if (
+            not (type(original_balance) is float or type(original_balance) is int)
+            and original_balance is not UNSET
+        ):
+            original_balance = odd(
+                original_balance, _path, "original_balance", "number", False, False
+            )
 
         voucher_gift_card_balance = cls(
-            voucher_id=voucher_id,
-            current_balance=current_balance,
-            original_balance=original_balance,
+            voucher_id,
+            current_balance,
+            original_balance,
         )
 
-        voucher_gift_card_balance.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+            voucher_gift_card_balance.additional_properties = d
         return voucher_gift_card_balance
 
     @property

@@ -30,7 +30,7 @@ def _get_kwargs(
     token_id: str,
     *,
     external_application_id: str,
-    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.VALUE_1,
+    token_type: GetTokenAuthenticationTokenType = GetTokenAuthenticationTokenType.ALPHANUMERIC,
     accept_language: str | Unset = "cs, en-gb;q=0.8",
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}

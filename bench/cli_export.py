@@ -1,0 +1,101 @@
+"""``carecloud export`` of a 25,000-item collection from a loopback fake.
+
+Two budgets: the export's peak memory (measured in a child process running the
+real command, from its rusage) stays under 60 MB, and its throughput stays
+within 1.2x of iterating the same collection with the library's own
+``paginate`` (same page size and concurrency, same server, this process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from carecloud_async import EnterpriseClient
+
+ITEMS = 25_000
+PAGE_SIZE = 500
+CONCURRENCY = 4
+MEMORY_BUDGET_MB = 60.0
+SPEED_BUDGET = 1.2
+ROUNDS = 3
+
+
+def _client(base_url: str) -> EnterpriseClient:
+    from tests._fake_collection import TOKEN
+
+    return EnterpriseClient(base_url=base_url, bearer_token=TOKEN)
+
+
+async def _paginate(base_url: str) -> float:
+    from carecloud_openapi.api.stores import get_stores
+
+    async with _client(base_url) as client:
+        started = time.perf_counter()
+        count = 0
+        async for _ in client.paginate(get_stores, page_size=PAGE_SIZE, concurrency=CONCURRENCY):
+            count += 1
+        elapsed = time.perf_counter() - started
+    assert count == ITEMS, count
+    return elapsed
+
+
+async def _export(base_url: str, out: Path) -> float:
+    from carecloud_openapi.api.stores import get_stores
+
+    from carecloud_async.cli._export import ExportJob, run_export
+
+    job = ExportJob("getStores", get_stores, {}, {}, out, "jsonl", PAGE_SIZE, CONCURRENCY)
+    async with _client(base_url) as client:
+        started = time.perf_counter()
+        result = await run_export(client, job, restart=True)
+        elapsed = time.perf_counter() - started
+    assert result.items == ITEMS, result
+    return elapsed
+
+
+def _child_peak_mb(base_url: str, out: Path) -> float:
+    from tests._fake_collection import TOKEN
+
+    env = {**os.environ, "CARECLOUD_BEARER_TOKEN": TOKEN}
+    command = [sys.executable, "-m", "carecloud_async.cli", "export", "getStores"]
+    command += ["--base-url", base_url, "-o", str(out), "--page-size", str(PAGE_SIZE)]
+    command += ["--concurrency", str(CONCURRENCY), "--restart"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.stderr is not None
+    errors = proc.stderr.read().decode()
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"export failed ({proc.returncode}): {errors}")
+    with out.open("rb") as handle:
+        assert sum(1 for _ in handle) == ITEMS
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def main() -> int:
+    from tests._fake_collection import FakeCollection
+
+    with FakeCollection(ITEMS) as fake, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stores.jsonl"
+        peak = _child_peak_mb(fake.base_url, out)
+        library = min(asyncio.run(_paginate(fake.base_url)) for _ in range(ROUNDS))
+        export = min(asyncio.run(_export(fake.base_url, out)) for _ in range(ROUNDS))
+    ratio = export / library
+    print(f"cli export: {ITEMS} items, page size {PAGE_SIZE}, concurrency {CONCURRENCY}")
+    print(f"  peak RSS of `carecloud export` {peak:6.1f} MB (budget {MEMORY_BUDGET_MB:.0f} MB)")
+    print(f"  library paginate   {library * 1000:7.0f} ms (best of {ROUNDS})")
+    print(f"  export to JSONL    {export * 1000:7.0f} ms (best of {ROUNDS})")
+    print(f"  ratio {ratio:.2f}x (budget {SPEED_BUDGET}x)")
+    return 0 if peak < MEMORY_BUDGET_MB and ratio <= SPEED_BUDGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

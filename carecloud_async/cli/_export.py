@@ -1,0 +1,313 @@
+"""Export every item of a list operation to JSON Lines or CSV, resumably.
+
+Items are appended to ``OUT.part`` (always JSON Lines) page by page; after each
+page ``OUT.checkpoint.json`` records how many items and bytes are safely in it.
+``--resume`` cuts the part file back to the last checkpoint (dropping anything
+written after it, e.g. by a run killed mid-page) and continues at that offset,
+so nothing is duplicated or lost. When the last page is in, the result is
+renamed over ``OUT`` (CSV is converted first, through a temporary file), and
+the checkpoint is removed: ``OUT`` only ever appears complete.
+
+Memory holds at most ``concurrency`` pages, whatever the collection's size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any, Protocol
+
+from carecloud_async import ConfigurationError
+
+__all__ = ["ExportJob", "ExportResult", "Reporter", "flatten", "run_export", "to_plain"]
+
+CHECKPOINT_VERSION = 1
+
+
+class Reporter(Protocol):
+    def advance(self, done: int, total: int | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    operation_id: str
+    endpoint: ModuleType
+    arguments: Mapping[str, Any]
+    """Typed filters for the endpoint."""
+    identity: Mapping[str, str]
+    """What a checkpoint must match to be resumed (the filters as typed)."""
+    out: Path
+    format: str
+    page_size: int
+    concurrency: int
+    on_invalid_item: str = "keep"
+    """The library's pagination policy for items that do not match the schema."""
+
+    @property
+    def part(self) -> Path:
+        return self.out.with_name(self.out.name + ".part")
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.out.with_name(self.out.name + ".checkpoint.json")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    items: int
+    """Offset reached: records read from the server, skipped ones included."""
+    resumed_from: int
+    total_items: int | None
+    out: Path
+    written: int = 0
+    """Records in ``out``."""
+    invalid_items: int = 0
+    """Records that did not match the schema, in this run and the runs it resumed."""
+
+
+def to_plain(value: Any) -> Any:
+    """A generated model (or anything holding them) as JSON-ready Python values."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    plain = to_plain(value)
+    if plain is not value:
+        return plain
+    return str(value)
+
+
+def encode_line(item: Any) -> bytes:
+    text = json.dumps(
+        to_plain(item), ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
+    return text.encode("utf-8") + b"\n"
+
+
+def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
+    try:
+        state: dict[str, Any] = json.loads(job.checkpoint.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        raise ConfigurationError(f"{job.checkpoint} is damaged; delete it to start over") from None
+    return state
+
+
+def _identity(job: ExportJob) -> dict[str, Any]:
+    return {"operation": job.operation_id, "filters": dict(sorted(job.identity.items()))}
+
+
+@dataclass
+class _Progress:
+    """What a checkpoint records besides the identity of the export."""
+
+    items: int = 0
+    written: int = 0
+    invalid: int = 0
+
+
+def _write_checkpoint(job: ExportJob, done: _Progress, size: int, total: int | None) -> None:
+    state = {
+        "version": CHECKPOINT_VERSION,
+        **_identity(job),
+        "items": done.items,
+        "written": done.written,
+        "invalid_items": done.invalid,
+        "bytes": size,
+        "total_items": total,
+    }
+    temp = job.checkpoint.with_name(job.checkpoint.name + ".tmp")
+    temp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    os.replace(temp, job.checkpoint)
+
+
+def _open_part(
+    job: ExportJob, *, resume: bool, restart: bool
+) -> tuple[IO[bytes], _Progress, int | None]:
+    """The part file positioned for writing, the progress to continue from, and the known total."""
+    state = _read_checkpoint(job)
+    if state is not None and not resume and not restart:
+        raise ConfigurationError(
+            f"an unfinished export of {job.out} exists ({job.checkpoint}); "
+            "pass --resume to continue it or --restart to start over"
+        )
+    if state is not None and resume:
+        expected = _identity(job)
+        found = {"operation": state.get("operation"), "filters": state.get("filters")}
+        if found != expected or state.get("version") != CHECKPOINT_VERSION:
+            raise ConfigurationError(
+                f"{job.checkpoint} belongs to another export ({found['operation']} with "
+                f"{found['filters']}); repeat those arguments or pass --restart"
+            )
+        if not job.part.is_file() or job.part.stat().st_size < int(state["bytes"]):
+            raise ConfigurationError(f"{job.part} is missing or shorter than its checkpoint")
+        handle: IO[bytes] = job.part.open("r+b")
+        handle.truncate(int(state["bytes"]))
+        handle.seek(0, os.SEEK_END)
+        total = state.get("total_items")
+        done = _Progress(
+            int(state["items"]),
+            int(state.get("written", state["items"])),
+            int(state.get("invalid_items", 0)),
+        )
+        return handle, done, total if isinstance(total, int) else None
+    job.checkpoint.unlink(missing_ok=True)
+    job.out.parent.mkdir(parents=True, exist_ok=True)
+    handle = job.part.open("wb")
+    _write_checkpoint(job, _Progress(), 0, None)
+    return handle, _Progress(), None
+
+
+async def run_export(
+    client: Any,
+    job: ExportJob,
+    *,
+    resume: bool = False,
+    restart: bool = False,
+    reporter: Reporter | None = None,
+) -> ExportResult:
+    """Stream the whole collection into ``job.out`` (see the module docstring)."""
+    handle, progress, total = _open_part(job, resume=resume, restart=restart)
+    start = progress.items
+    try:
+        with handle:
+            total = await _fill(client, job, handle, progress, total, reporter)
+    except BaseException:
+        if start == 0 and job.part.stat().st_size == 0:
+            # Nothing came in (a bad filter, refused credentials): leave nothing to resume.
+            job.checkpoint.unlink(missing_ok=True)
+            job.part.unlink(missing_ok=True)
+        raise
+    _finish(job)
+    return ExportResult(progress.items, start, total, job.out, progress.written, progress.invalid)
+
+
+async def _fill(
+    client: Any,
+    job: ExportJob,
+    handle: IO[bytes],
+    done: _Progress,
+    total: int | None,
+    reporter: Reporter | None,
+) -> int | None:
+    """Append every page from ``done.items`` on, with a checkpoint after each."""
+    if reporter is not None:
+        reporter.advance(done.items, total)
+    pages = client.pages(
+        job.endpoint,
+        page_size=job.page_size,
+        start_offset=done.items,
+        concurrency=job.concurrency,
+        on_invalid_item=job.on_invalid_item,
+        **job.arguments,
+    )
+    async with contextlib.aclosing(pages):
+        async for page in pages:
+            handle.write(b"".join(encode_line(item) for item in page.items))
+            handle.flush()
+            # Skipped records count toward the offset, not toward what was written.
+            done.items = page.next_offset
+            done.written += len(page.items)
+            done.invalid += page.invalid_items
+            if page.total_items is not None:
+                total = page.total_items
+            # No await between the write and the checkpoint: a Ctrl-C lands on either side.
+            _write_checkpoint(job, done, handle.tell(), total)
+            if reporter is not None:
+                reporter.advance(done.items, total)
+    os.fsync(handle.fileno())
+    return total
+
+
+def _finish(job: ExportJob) -> None:
+    """Put the complete result in place; until the checkpoint goes, --resume can redo this."""
+    if job.format == "jsonl":
+        job.checkpoint.unlink()
+        os.replace(job.part, job.out)
+        return
+    temp = job.out.with_name(job.out.name + ".csv.tmp")
+    try:
+        columns = csv_columns(_records(job.part))
+        with temp.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=columns, restval="")
+            writer.writeheader()
+            for record in _records(job.part):
+                writer.writerow(flatten(record))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    job.checkpoint.unlink()
+    os.replace(temp, job.out)
+    job.part.unlink()
+
+
+def _records(path: Path) -> Iterator[Any]:
+    with path.open("rb") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def flatten(record: Any, prefix: str = "") -> dict[str, str]:
+    """Nested objects become dotted columns; lists stay one JSON cell."""
+    if not isinstance(record, dict):
+        return {prefix or "value": _cell(record)}
+    cells: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            cells.update(flatten(value, f"{name}."))
+        else:
+            cells[name] = _cell(value)
+    return cells
+
+
+def csv_columns(records: Iterable[Any]) -> list[str]:
+    """Every column, in the order items list their fields.
+
+    A column first seen in a later item goes right after the column that
+    precedes it in that item, so optional fields keep their place in the
+    schema's order instead of piling up at the end.
+    """
+    columns: list[str] = []
+    known: set[str] = set()
+    for record in records:
+        previous: str | None = None
+        for name in flatten(record):
+            if name not in known:
+                at = columns.index(previous) + 1 if previous is not None else 0
+                columns.insert(at, name)
+                known.add(name)
+            previous = name
+    return columns
