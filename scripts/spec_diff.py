@@ -2,8 +2,9 @@
 
 Usage: python -m scripts.spec_diff OLD_SPEC NEW_SPEC [--old-package DIR --new-package DIR]
 
-Two parts: the HTTP API (operations, parameters, schema properties, enum
-values) from the two OpenAPI documents, and the Python API (endpoint functions,
+Two parts: the HTTP API from the two OpenAPI documents, walked from every
+operation so each change is classified by the side it is reached from (request,
+response or both; API scope and list field included), and the Python API (endpoint functions,
 model classes and attributes) from two generated package trees, read with
 ``ast`` so nothing is imported. Each entry is breaking or compatible by the
 rules in the README ("API changelog rules").
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts._fixes import API_EXTENSION, LIST_FIELD_EXTENSION, mark_api_scope, mark_paginated_lists
-from scripts._spec import Spec, iter_operations, load_spec, resolve_ref
+from scripts._spec import Spec, SpecError, iter_operations, load_spec, resolve_ref
 
 __all__ = ["Change", "diff_http", "diff_python", "render_markdown"]
 
@@ -574,7 +575,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--old-package", type=Path)
     parser.add_argument("--new-package", type=Path)
     args = parser.parse_args(argv)
-    http = diff_http(load_spec(args.old), load_spec(args.new))
+    try:
+        http = diff_http(load_spec(args.old), load_spec(args.new))
+    except (SpecError, KeyError, TypeError, ValueError) as exc:
+        print(f"spec-diff: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     python = (
         diff_python(args.old_package, args.new_package)
         if args.old_package and args.new_package
