@@ -25,15 +25,18 @@ from scripts._spec import BUILD_DIR, PACKAGE_NAME
 CHECKS = ("mypy", "tests")
 """What bump runs by default; tests pass a subset to stay fast."""
 
-HAND_WRITTEN = ("carecloud_async", "examples", "tests")
+HAND_WRITTEN = ("carecloud_async", "examples", "scripts", "tests")
 MYPY_TARGETS = ("carecloud_async", "examples")
 SCRIPT_TESTS = (
     "tests/contract",  # needs the Prism mock server; `make test` runs it
     "tests/test_api_scope.py",
     "tests/test_bump.py",
+    "tests/test_bump_checks_code.py",
+    "tests/test_check_provenance.py",
     "tests/test_fixes.py",
     "tests/test_generate_and_check.py",
     "tests/test_pin.py",
+    "tests/test_provenance.py",
     "tests/test_spec_diff.py",
 )
 """Tests of the tooling itself, not of the hand-written code: not rerun for a bump."""
