@@ -9,6 +9,7 @@ tree, so only errors the new package introduces count as breaks.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -150,7 +151,10 @@ def _label(path: str, extra: Path | None) -> str:
 def mypy_breaks(current: Path, tree: Path, extra: Path | None = None) -> list[Break]:
     """mypy errors with the new package that the current tree does not have."""
     targets = [*MYPY_TARGETS, *([str(extra.resolve())] if extra else [])]
-    cache = BUILD_DIR / "mypy-bump"
+    # mypy replays cached errors with the file path they were cached under: a caller's
+    # package gets a cache of its own, so its errors always name where it is now
+    key = hashlib.sha256(str(extra.resolve()).encode()).hexdigest()[:12] if extra else "code"
+    cache = BUILD_DIR / "mypy-bump" / key
     before = _mypy_errors(current, targets, cache / "current")
     after = _mypy_errors(tree, targets, cache / "new")
     return sorted(
