@@ -131,14 +131,12 @@ def test_a_deprecated_parameter_and_operation_are_reported_as_compatible() -> No
     }
 
 
-@pytest.mark.parametrize(
-    ("side", "breaking"), [("response", True), ("request", False), ("both", True)]
-)
-def test_a_new_enum_value_breaks_readers_of_closed_enums(side: str, breaking: bool) -> None:
-    """Generated enums reject unknown values: new values break responses, not requests."""
+@pytest.mark.parametrize("side", ["response", "request", "both"])
+def test_a_new_enum_value_is_compatible_because_enums_are_open(side: str) -> None:
+    """Generated enums read an unknown value as UNKNOWN_<value>: nothing fails on either side."""
     old = _obj({"state": {"type": "string", "enum": ["a"]}})
     new = _obj({"state": {"type": "string", "enum": ["a", "b"]}})
-    assert _thing_diff(old, new, side) == {("enum value added", "Thing.state", side, breaking)}
+    assert _thing_diff(old, new, side) == {("enum value added", "Thing.state", side, False)}
 
 
 @pytest.mark.parametrize(("side", "breaking"), [("response", False), ("request", True)])
@@ -347,11 +345,12 @@ def test_an_api_scope_change_is_reported_breaking_when_it_narrows() -> None:
 
 def test_a_shared_component_is_reported_once_for_both_sides() -> None:
     """A schema sent and received is compared once; the entry names both sides."""
-    old = _obj({"a": {"type": "string", "enum": ["x"]}})
+    old = _obj({"a": {"type": "string", "enum": ["x", "z"]}})
     new = _obj({"a": {"type": "string", "enum": ["x", "y"]}})
     changes = diff_http(_thing_spec(old, "both"), _thing_spec(new, "both"))
     assert [c.line() for c in changes] == [
-        "- **breaking** (both) enum value added: `Thing.a` ('y')"
+        "- **breaking** (both) enum value removed: `Thing.a` ('z')",
+        "- compatible (both) enum value added: `Thing.a` ('y')",
     ]
 
 
