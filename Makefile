@@ -41,14 +41,17 @@ generate: install
 check: install
 	$(PY) -m scripts.check
 
+# Provenance and overrides for pin/bump: COMMIT=<sha> DATE=YYYY-MM-DD FORCE=1 CHECK=path/to/app
+PROVENANCE = $(if $(COMMIT),--commit $(COMMIT)) $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force)
+
 pin: install
-	$(PY) -m scripts.pin $(SPEC)
+	$(PY) -m scripts.pin $(SPEC) $(PROVENANCE)
 
 bench: install
 	$(PY) -m bench
 
 bump: install
-	$(PY) -m scripts.bump $(SPEC)
+	$(PY) -m scripts.bump $(SPEC) $(PROVENANCE) $(if $(CHECK),--check $(CHECK))
 
 spec-diff: install
 	$(PY) -m scripts.spec_diff $(OLD) $(NEW)

@@ -359,6 +359,44 @@ def check_body(operation: Operation, module: ModuleType, body: Mapping[str, Any]
         raise _fail(inputs.operation_id, problems)
 
 
+def fit_body(operation: Operation, module: ModuleType, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` without the fields the operation's request schema does not declare.
+
+    For helpers that send one record (a bill) to several operations whose schemas
+    each take a subset of it; a body a caller wrote goes through ``check_body`` instead.
+    """
+    from carecloud_async._spec_data import normalized_spec
+
+    inputs = _inputs(module, operation.method, operation.path_template)
+    if inputs.body_schema is None:
+        return dict(body)
+    fitted = _fit(normalized_spec(), inputs.body_schema, body)
+    return dict(fitted) if isinstance(fitted, Mapping) else dict(body)
+
+
+def _fit(spec: Mapping[str, Any], schema: Any, value: Any) -> Any:
+    schema = _resolve(spec, schema)
+    if not isinstance(schema, Mapping) or schema.get("oneOf") or schema.get("anyOf"):
+        return value
+    if isinstance(value, Mapping) and (
+        schema.get("type") == "object" or "properties" in schema or "allOf" in schema
+    ):
+        merged = _MERGED.get(id(schema))
+        if merged is None:
+            merged = _MERGED[id(schema)] = _object_schema(spec, schema)
+        properties: Mapping[str, Any] = merged["properties"]
+        if not merged["declared"]:
+            return value
+        return {
+            key: _fit(spec, properties[key], item)
+            for key, item in value.items()
+            if key in properties
+        }
+    if isinstance(value, list | tuple) and "items" in schema:
+        return [_fit(spec, schema["items"], item) for item in value]
+    return value
+
+
 _MERGED: dict[int, dict[str, Any]] = {}
 """Merged object schemas by the id of a node of the (cached, never changed) normalized spec."""
 

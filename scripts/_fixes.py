@@ -19,7 +19,24 @@ LIST_FIELD_EXTENSION = "x-carecloud-list-field"
 DATETIME_EXTENSION = "x-carecloud-datetime"
 BOTH_APIS = ["enterprise", "customer"]
 
-_SCOPE_STATEMENT = re.compile(r"available only in (Enterprise|Customer) API", re.IGNORECASE)
+_API_NAME = r"(enterprise|customer)[\s-]+(?:rest\s+)?(?:api|interface)\b"
+_SCOPE_STATEMENT = re.compile(
+    r"\b(?:(?:available|accessible|usable|supported)\s+only|only\s+(?:be\s+)?"
+    r"(?:available|accessible|usable|supported))\s+(?:in|on|via|through|from|for|to|with)\s+"
+    r"(?:the\s+|an?\s+)?" + _API_NAME,
+    re.IGNORECASE,
+)
+"""A restriction to one API, in any wording seen so far ("in the Customer interface", ...)."""
+_SCOPE_HINT = re.compile(
+    r"\b(?:available|accessible|usable|supported|restricted|limited|exclusive(?:ly)?)\b"
+    r"[^.\n]*\b(?:enterprise|customer)[\s-]+\w*\s*(?:api|interface)\b"
+    r"|\b(?:enterprise|customer)[\s-]+\w*\s*(?:api|interface)\b[^.\n]*"
+    r"\b(?:only|exclusively)\b",
+    re.IGNORECASE,
+)
+"""Looser: a sentence that seems to restrict an operation to one API, matched or not."""
+_CROSS_REFERENCE = re.compile(r"\([^()]*\bonly\)|\[[^\]]*\]\([^)]*\)", re.IGNORECASE)
+"""``(Enterprise API only)`` after a link, and links: about another operation, not this one."""
 _SCHEMA_REF = "#/components/schemas/"
 
 
@@ -136,24 +153,64 @@ def add_missing_array_items(spec: Spec) -> list[str]:
     return changes
 
 
-def _scope_in(text: str) -> list[str]:
+def _scope_in(text: str) -> tuple[list[str], int]:
+    """The API(s) ``text`` restricts to, and how many restricting sentences it seems to hold."""
+    text = _CROSS_REFERENCE.sub(" ", text)
     found = {match.lower() for match in _SCOPE_STATEMENT.findall(text)}
     if len(found) > 1:
-        raise SpecError(f"text claims both APIs exclusively: {text[:80]!r}")
-    return sorted(found)
+        raise SpecError(f"text claims both APIs exclusively: {text.strip()[:80]!r}")
+    return sorted(found), len(_SCOPE_HINT.findall(text))
+
+
+def _declares_two_apis(spec: Spec) -> bool:
+    for server in spec.get("servers") or []:
+        variables = (server or {}).get("variables") or {}
+        for variable in variables.values():
+            values = {str(v) for v in (variable or {}).get("enum") or []}
+            if {"enterprise-interface", "customer-interface"} <= values:
+                return True
+    return False
 
 
 def mark_api_scope(spec: Spec) -> list[str]:
-    """Record which API serves each operation, from the spec's own statements."""
-    tag_scope = {tag["name"]: _scope_in(tag.get("description", "")) for tag in spec.get("tags", [])}
+    """Record which API serves each operation, from the spec's own statements.
+
+    Fails rather than guess when a statement is worded in a way not matched
+    (the operation would silently be marked as served by both APIs), or when a
+    document serving two APIs yields no restricted operation at all.
+    """
+    tag_scope: dict[str, list[str]] = {}
+    unmatched_tags: set[str] = set()
+    for tag in spec.get("tags", []):
+        scope, hints = _scope_in(tag.get("description", ""))
+        tag_scope[tag["name"]] = scope
+        if hints > len(scope):
+            unmatched_tags.add(tag["name"])
     counts: dict[str, int] = {}
-    for _path, _method, operation in iter_operations(spec):
-        own = _scope_in(f"{operation.get('summary', '')}\n{operation.get('description', '')}")
-        inherited = [s for tag in operation.get("tags", []) for s in tag_scope.get(tag, [])]
+    unmatched: list[str] = []
+    for path, method, operation in iter_operations(spec):
+        own, hints = _scope_in(
+            f"{operation.get('summary', '')}\n{operation.get('description', '')}"
+        )
+        tags = operation.get("tags", [])
+        if hints > len(own) or (not own and unmatched_tags.intersection(tags)):
+            unmatched.append(f"{method.upper()} {path}")
+        inherited = [s for tag in tags for s in tag_scope.get(tag, [])]
         scope = own or sorted(set(inherited)) or list(BOTH_APIS)
         operation[API_EXTENSION] = scope
         key = "+".join(scope)
         counts[key] = counts.get(key, 0) + 1
+    if unmatched:
+        shown = ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else "")
+        raise SpecError(
+            f"mark-api-scope: {len(unmatched)} operation(s) carry an API-scope statement "
+            f"in a wording not recognised: {shown}; extend _SCOPE_STATEMENT in scripts/_fixes.py"
+        )
+    if counts and set(counts) == {"+".join(BOTH_APIS)} and _declares_two_apis(spec):
+        raise SpecError(
+            "mark-api-scope: the document serves two APIs but no operation states which one "
+            "serves it; the scope wording changed, extend _SCOPE_STATEMENT in scripts/_fixes.py"
+        )
     return [f"{count} operations: {key}" for key, count in sorted(counts.items())]
 
 

@@ -1,8 +1,11 @@
 """Move to a new upstream spec in one step, with an API changelog: `make bump SPEC=path`.
 
-Everything that can fail (validation, normalization, generation) runs first in
-a scratch folder; only then are the pinned file, the lock, ``generated/`` and
-CHANGELOG.md replaced. If any of those writes fails, all of them are put back.
+Everything that can fail (validation, provenance, normalization, generation,
+then mypy and the tests of the hand-written code against the new package) runs
+first in a scratch folder; only then are the pinned file, the lock,
+``generated/`` and CHANGELOG.md replaced. If any of those writes fails, all of
+them are put back. A break of the hand-written code refuses the bump unless
+forced (``FORCE=1``), in which case the breaks are recorded in CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import argparse
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts._code_check import CHECKS, Break, check_code, stage_tree
 from scripts._spec import (
     BUILD_DIR,
     PACKAGE_NAME,
@@ -26,7 +31,13 @@ from scripts._spec import (
 )
 from scripts.generate import GenerationError, _swap_in, build_package
 from scripts.normalize import FixReport, format_summary
-from scripts.pin import Provenance, build_lock, provenance_from_readme, validate_openapi
+from scripts.pin import (
+    Provenance,
+    build_lock,
+    refuse_same_or_older,
+    validate_openapi,
+    verify_provenance,
+)
 from scripts.spec_diff import diff_http, diff_python, render_markdown
 
 UNRELEASED = "## [Unreleased]"
@@ -59,6 +70,26 @@ class Layout:
 class BumpResult:
     changelog: str
     reports: list[FixReport]
+    breaks: list[Break] = field(default_factory=list)
+
+
+class BumpRefused(SpecError):
+    """The hand-written code does not work with the new package; nothing was changed."""
+
+    def __init__(self, breaks: list[Break]) -> None:
+        self.breaks = breaks
+        lines = "\n".join(b.line() for b in breaks[:50])
+        more = f"\n... and {len(breaks) - 50} more" if len(breaks) > 50 else ""
+        super().__init__(
+            f"the hand-written code breaks with the new package ({len(breaks)} place(s)); "
+            f"fix it first, or FORCE=1 to bump anyway and record the breaks:\n{lines}{more}"
+        )
+
+
+def breaks_section(breaks: list[Break]) -> str:
+    """The CHANGELOG part listing what a forced bump broke."""
+    lines = [f"#### Hand-written code broken by this bump ({len(breaks)})", ""]
+    return "\n".join([*lines, *(b.line() for b in breaks), ""])
 
 
 def prepend_to_unreleased(changelog: str, entry: str) -> str:
@@ -91,12 +122,30 @@ def _restore(saved: dict[Path, Path]) -> None:
         (shutil.copytree if copy.is_dir() else shutil.copy2)(copy, original)
 
 
-def bump(source: Path, layout: Layout, provenance: Provenance | None = None) -> BumpResult:
-    """Pin ``source``, regenerate, and record the API changelog; all or nothing."""
-    raw = source.read_bytes()
+def bump(
+    source: Path,
+    layout: Layout,
+    provenance: Provenance | None = None,
+    *,
+    force: bool = False,
+    checks: Sequence[str] = CHECKS,
+    extra: Path | None = None,
+) -> BumpResult:
+    """Pin ``source``, regenerate, check the hand-written code, record the changelog.
+
+    All or nothing: :class:`BumpRefused` (listing each break) leaves every file
+    as it was unless ``force``. ``checks`` picks from ``("mypy", "tests")``;
+    ``extra`` is a caller's own package, type-checked against the new tree.
+    """
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"{source}: cannot read ({exc.strerror})") from exc
     new_spec = parse_spec(raw, str(source))
     validate_openapi(new_spec, str(source))
-    provenance = provenance or provenance_from_readme(source, sha256_bytes(raw))
+    provenance = verify_provenance(source, sha256_bytes(raw), provenance)
+    if not force:
+        refuse_same_or_older(layout.lock, sha256_bytes(raw), provenance)
     old_spec = load_spec(layout.pinned)
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="bump-") as scratch:
@@ -111,6 +160,14 @@ def bump(source: Path, layout: Layout, provenance: Provenance | None = None) -> 
         )
         lock = build_lock(raw, new_spec, provenance)
         lock["normalized"] = {"sha256": sha256_bytes(normalized)}
+        tree = stage_tree(
+            layout.root, new_package, raw, dump_lock(lock), work / "check", layout.pinned.name
+        )
+        breaks = check_code(layout.root, tree, checks, extra)
+        if breaks and not force:
+            raise BumpRefused(breaks)
+        if breaks:
+            entry = f"{entry.rstrip()}\n\n{breaks_section(breaks)}"
         changelog = (
             layout.changelog.read_text(encoding="utf-8")
             if layout.changelog.exists()
@@ -129,7 +186,7 @@ def bump(source: Path, layout: Layout, provenance: Provenance | None = None) -> 
         except BaseException:
             _restore(saved)
             raise
-    return BumpResult(entry, reports)
+    return BumpResult(entry, reports, breaks)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,20 +194,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("spec", type=Path, nargs="?")
     parser.add_argument("--commit")
     parser.add_argument("--date")
+    parser.add_argument("--force", action="store_true", help="bump despite breaks or a downgrade")
+    parser.add_argument("--check", type=Path, help="also type-check this package of yours")
     args = parser.parse_args(argv)
     if args.spec is None:
         parser.error("name the new document: make bump SPEC=path/to/openapi.yaml")
+    if bool(args.commit) != bool(args.date):
+        parser.error("COMMIT and DATE go together")
+    if args.check is not None and not args.check.exists():
+        parser.error(f"CHECK={args.check}: no such file or folder")
     provenance = Provenance(args.commit, args.date) if args.commit and args.date else None
     root = Path(__file__).resolve().parent.parent
     try:
-        result = bump(args.spec, Layout(root), provenance)
+        result = bump(args.spec, Layout(root), provenance, force=args.force, extra=args.check)
+    except BumpRefused as exc:
+        print(f"bump: REFUSED, nothing changed: {exc}", file=sys.stderr)
+        return 3
     except (SpecError, GenerationError, OSError) as exc:
-        print(f"bump: FAILED, nothing changed\n{exc}", file=sys.stderr)
+        print(f"bump: FAILED, nothing changed: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # malformed input the checks above did not foresee
+        print(f"bump: FAILED, nothing changed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print("bump: normalization")
     print(format_summary(result.reports))
     print()
     print(result.changelog)
+    if result.breaks:
+        print(f"bump: FORCED despite {len(result.breaks)} break(s), recorded in CHANGELOG.md")
     print("bump: pinned, regenerated, CHANGELOG.md updated; review, run `make test`, commit")
     return 0
 

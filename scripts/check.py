@@ -2,10 +2,11 @@
 
 Usage: python -m scripts.check
 
-Checks that the pinned file still has the sha256 in the lock, that the
-normalized spec still has its locked sha256, and that a fresh generation into
-a scratch tree is byte-identical to ``generated/``. Prints a readable summary
-of any difference; CI runs it.
+Checks that the pinned file still has the sha256 in the lock, that the lock's
+provenance (commit, date, sha256) is a row of the upstream provenance table,
+that the normalized spec still has its locked sha256, and that a fresh
+generation into a scratch tree is byte-identical to ``generated/``, which holds
+nothing else. Prints a readable summary of any difference; CI runs it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from scripts._spec import (
     sha256_file,
 )
 from scripts.generate import GenerationError, build_package
+from scripts.pin import UPSTREAM_README, provenance_table
 
 
 @dataclass
@@ -85,6 +87,38 @@ def lock_problems(pinned: Path, lock_file: Path, normalized: bytes | None = None
     return problems
 
 
+def provenance_problems(lock_file: Path, readme: Path = UPSTREAM_README) -> list[str]:
+    """The lock's commit, date and sha256 must be one row of the provenance table."""
+    rows = provenance_table(readme)
+    if not rows:
+        return [f"no provenance table found in {readme}: cannot verify the lock's provenance"]
+    lock = read_lock(lock_file)
+    upstream, digest = lock.get("upstream", {}), lock.get("pinned", {}).get("sha256")
+    claimed = (upstream.get("commit"), upstream.get("commit_date"), digest)
+    if any((row.commit, row.commit_date, row.sha256) == claimed for row in rows):
+        return []
+    row = next((r for r in rows if r.sha256 == digest), None)
+    expected = f"; the table gives commit {row.commit} of {row.commit_date}" if row else ""
+    return [
+        f"{lock_file.name} claims commit {claimed[0]} of {claimed[1]} for sha256 "
+        f"{str(digest)[:12]}..., which is not a row of the provenance table in "
+        f"{readme.parent.name}/{readme.name}{expected}: pin with `make pin SPEC=...`"
+    ]
+
+
+def stray_files(generated_dir: Path) -> list[str]:
+    """Anything in ``generated/`` besides the package generation writes."""
+    return (
+        sorted(
+            path.name
+            for path in generated_dir.iterdir()
+            if path.name != PACKAGE_NAME and path.name != "__pycache__"
+        )
+        if generated_dir.is_dir()
+        else []
+    )
+
+
 def format_tree_diff(diff: TreeDiff, limit: int = 10) -> str:
     out = []
     for label, names in (
@@ -108,13 +142,20 @@ def check(
     problems = lock_problems(pinned, lock_file)
     if problems:
         return problems
+    problems += provenance_problems(lock_file)
+    stray = stray_files(generated_dir)
+    if stray:
+        problems.append(
+            f"generated/ holds files generation does not write: {', '.join(stray)} "
+            "(only generated/" + PACKAGE_NAME + " belongs there)"
+        )
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="check-") as scratch:
         try:
             package_dir, normalized, _ = build_package(pinned, Path(scratch))
         except GenerationError as exc:
-            return [str(exc)]
-        problems = lock_problems(pinned, lock_file, normalized)
+            return [*problems, str(exc)]
+        problems += lock_problems(pinned, lock_file, normalized)
         diff = compare_trees(package_dir, generated_dir / PACKAGE_NAME)
         if diff:
             problems.append(

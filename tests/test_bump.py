@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scripts import _fixes as fixes
-from scripts._spec import LOCK_FILE, SpecError, read_lock
+from scripts._spec import LOCK_FILE, SpecError, load_spec, read_lock
 from scripts.bump import BumpResult, Layout, bump, prepend_to_unreleased
 from scripts.generate import GenerationError, generate
 from scripts.pin import pin
@@ -54,7 +56,8 @@ def test_the_changelog_flags_breaking_http_changes(bumped: tuple[Layout, BumpRes
     assert "- **breaking** operation removed: `GET /target-groups`" in text
     assert "- **breaking** operation removed: `GET /target-groups/{target_group_id}`" in text
     assert (
-        "- **breaking** property renamed (looks like): `Purchase.purchase_property_records` "
+        "- **breaking** (response) property renamed (looks like): "
+        "`Purchase.purchase_property_records` "
         "(now `property_records`)" in text
     )
 
@@ -68,7 +71,7 @@ def test_the_changelog_lists_compatible_http_additions(bumped: tuple[Layout, Bum
         "GET /customers/{customer_id}/referrals",
     ):
         assert f"- compatible operation added: `{operation}`" in text
-    assert "- compatible property added: `Credit.note`" in text
+    assert "- compatible (response) property added: `Credit.note`" in text
 
 
 def test_the_changelog_names_the_affected_python_functions_and_attributes(
@@ -140,3 +143,172 @@ def test_the_bump_reports_fixes_the_new_document_no_longer_needs(
     """2026-03-21 needed add-missing-array-items; 2026-08-19 does not, and the summary says so."""
     unneeded = [r.fix.name for r in bumped[1].reports if not r.still_needed]
     assert unneeded == ["add-missing-array-items"]
+
+
+# ------------------------------------------- the changelog against a structural diff
+
+_PROSE = {"description", "summary", "example", "examples", "title", "externalDocs", "tags"}
+_LINE = re.compile(
+    r"^- (?P<mark>\*\*breaking\*\*|compatible)(?: \((?P<side>request|response|both)\))? "
+    r"(?P<kind>[^:]+): `(?P<location>[^`]+)`(?: \((?P<detail>.*)\))?$"
+)
+_SIDES = {"request": {"request"}, "response": {"response"}, "both": {"request", "response"}}
+
+
+def _inline(spec: dict[str, Any], node: Any, side: str, stack: tuple[str, ...] = ()) -> Any:
+    """``node`` with every $ref replaced by its target, prose dropped, and properties
+    that do not travel in this direction (readOnly in requests, writeOnly in responses) left out."""
+    if isinstance(node, list):
+        return [_inline(spec, item, side, stack) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        ref = node["$ref"]
+        if ref in stack:
+            return {"cycle": ref}
+        target: Any = spec
+        for part in ref[2:].split("/"):
+            target = target[part]
+        return _inline(spec, target, side, (*stack, ref))
+    hidden = "readOnly" if side == "request" else "writeOnly"
+    out = {}
+    for key, value in node.items():
+        if key in _PROSE or key.startswith("x-"):
+            continue
+        if key == "properties" and isinstance(value, dict):
+            value = {
+                name: prop
+                for name, prop in value.items()
+                if not _inline(spec, prop, side, stack).get(hidden)
+            }
+        out[key] = _inline(spec, value, side, stack)
+    return out
+
+
+def _sides_of(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``METHOD /path`` -> {"request": ..., "response": ...}, fully inlined."""
+    found = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "delete", "patch"):
+                continue
+            params = {}
+            for raw in operation.get("parameters", []):
+                param = _inline(spec, raw, "request")
+                params[f"{param['in']} {param['name']}"] = param
+            request = {
+                "parameters": params,
+                "body": _inline(spec, operation.get("requestBody"), "request"),
+            }
+            response = {"responses": _inline(spec, operation.get("responses"), "response")}
+            found[f"{method.upper()} {path}"] = {"request": request, "response": response}
+    return found
+
+
+def _leaves(old: Any, new: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """(path, "added"/"removed"/"changed") of every difference, at the highest differing key."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in old.keys() | new.keys():
+            if key not in old:
+                found.append(((*path, key), "added"))
+            elif key not in new:
+                found.append(((*path, key), "removed"))
+            else:
+                found += _leaves(old[key], new[key], (*path, key))
+        return found
+    same_length = isinstance(old, list) and isinstance(new, list) and len(old) == len(new)
+    if same_length and all(isinstance(x, dict) for x in old + new):
+        return [leaf for a, b in zip(old, new, strict=True) for leaf in _leaves(a, b, path)]
+    return [] if old == new else [(path, "changed")]
+
+
+def _what(path: tuple[str, ...], how: str) -> tuple[str, str]:
+    """(what changed, the name it is attached to) for a structural difference."""
+    key = path[-1]
+    names = [path[i + 1] for i, part in enumerate(path[:-1]) if part == "properties"]
+    if path[-2:-1] == ("properties",):
+        return "property", key
+    if path[:1] == ("parameters",) and len(path) == 2:
+        return "parameter", key.split(" ", 1)[1]
+    owner = names[-1] if names else path[1].split(" ", 1)[1]
+    if key == "items":
+        return "type", owner
+    return {"enum": "enum"}.get(key, key), owner
+
+
+def _structural(old: dict[str, Any], new: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
+    before, after = _sides_of(old), _sides_of(new)
+    found: dict[tuple[str, str], set[str]] = {}
+    for operation in before.keys() ^ after.keys():
+        found.setdefault(("operation", operation), set())
+    for operation in before.keys() & after.keys():
+        for side in ("request", "response"):
+            for path, how in _leaves(before[operation][side], after[operation][side], ()):
+                found.setdefault(_what(path, how), set()).add(side)
+    return found
+
+
+def _from_changelog(text: str) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = {}
+    http = text.split("#### HTTP API", 1)[1].split("#### Python API", 1)[0]
+    for line in http.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        kind, location, side = match["kind"], match["location"], match["side"]
+        sides = _SIDES.get(side or "", set())
+        if kind.startswith("operation "):
+            found.setdefault(("operation", location), set())
+            continue
+        name = re.split(r"[ .]", re.sub(r"(\[\]|<[^>]*>)+$", "", location))[-1]
+        what = {
+            "property renamed (looks like)": "property",
+            "required property added": "property",
+            "property added": "property",
+            "property removed": "property",
+            "parameter added": "parameter",
+            "enum value added": "enum",
+            "enum value removed": "enum",
+            "type narrowed": "type",
+        }.get(kind, kind.split(" ")[0])
+        found.setdefault((what, name), set()).update(sides)
+        if kind == "property renamed (looks like)":
+            new_name = (match["detail"] or "").removeprefix("now `").removesuffix("`")
+            found.setdefault((what, new_name), set()).update(sides)
+    return found
+
+
+def test_the_changelog_lists_every_change_a_structural_diff_finds(
+    bumped: tuple[Layout, BumpResult],
+) -> None:
+    """Each difference between the two documents, and the side it is reached from, is listed."""
+    structural = _structural(load_spec(OLD), load_spec(NEW))
+    listed = _from_changelog(bumped[1].changelog)
+    assert len(structural) > 80
+    assert listed == structural
+
+
+def test_the_changelog_classifies_the_real_changes_by_direction(
+    bumped: tuple[Layout, BumpResult],
+) -> None:
+    """maxItems on what a POS sends breaks; on what it receives does not; a new enum value
+    a request may carry is compatible; a readOnly rename is a response-side break."""
+    text = bumped[1].changelog
+    for line in (
+        "- **breaking** (request) maxItems added: `GET /customers query customer_ids` "
+        "(None -> 1000)",
+        "- compatible (response) maxItems added: `GET /agreements 200.data.agreements` "
+        "(None -> 1000)",
+        "- compatible (request) enum value added: "
+        "`POST /customers/actions/validate-customer-data request.type` ('referral_code')",
+        "- compatible (request) deprecated: `GET /customer-source-records query external_id`",
+        "- compatible (request) parameter added: `GET /vouchers query include_service_vouchers`",
+        "- compatible (request) property added: `POST /customers request.referral_code`",
+        "- **breaking** (both) pattern changed: `PersonalInformation.email`",
+    ):
+        assert line in text
+    assert "schema added" not in text
+    assert "schema removed" not in text
+    assert "API scope changed" not in text
+    assert "list field changed" not in text

@@ -96,6 +96,22 @@ async def test_paying_with_more_points_than_the_wallet_holds_sends_nothing() -> 
     assert recorder.paths("accept-payment") == []
 
 
+async def test_one_bill_serves_the_quote_and_the_purchase_each_in_its_own_schema() -> None:
+    """A quote's schema declares less of the bill than send-purchase: the extra fields of
+    the same bill are left out of the quote, and a typo is still refused at send-purchase."""
+    recorder = Recorder(lambda request: json_response(200, {}))
+    bill = _bill()
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        checkout = Checkout(client, store_id="s1", cashdesk_number=1)
+        await checkout.recommended_rewards(bill)
+        sent = json.loads(recorder.requests[0].content)["bill"]
+        with pytest.raises(ConfigurationError, match=r"body\.bill\.bill_idd is not a field"):
+            await checkout.send_purchase({**bill, "bill_idd": "typo"})
+    assert set(sent) < set(bill), "the quote got only the fields its schema declares"
+    assert sent["bill_id"] == bill["bill_id"]
+    assert len(recorder.requests) == 1, "nothing was sent for the refused purchase"
+
+
 async def test_update_customer_merges_into_the_current_record_so_nothing_is_wiped() -> None:
     """Fetch, merge the changed field, PUT the full record without read-only fields."""
     current = schema_example("Customer")

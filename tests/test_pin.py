@@ -18,6 +18,7 @@ info: {title: t, version: '1'}
 paths:
   /stores:
     get:
+      operationId: getStores
       responses:
         '200': {description: OK}
 """

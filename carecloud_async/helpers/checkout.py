@@ -11,10 +11,13 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, OutcomeUnknownError
+from carecloud_async._operations import operation_of
+from carecloud_async._param_checks import fit_body
 from carecloud_async.helpers._common import (
     InsufficientBalanceError,
     exactly_one,
@@ -58,6 +61,12 @@ def _as_dict(bill: Any) -> dict[str, Any]:
     return bill.to_dict() if hasattr(bill, "to_dict") else dict(bill)
 
 
+def _quoted(endpoint: ModuleType, fields: dict[str, Any]) -> dict[str, Any]:
+    """The bill as a quote operation takes it: the same bill later goes to send-purchase,
+    whose schema declares more of it, so what a quote does not declare is left out."""
+    return fit_body(operation_of(endpoint), endpoint, fields)
+
+
 @dataclass
 class Checkout:
     """One store's cash desk talking to the Enterprise API."""
@@ -88,7 +97,7 @@ class Checkout:
 
         fields = self._base(customer_id, card_number)
         fields.update(reward_list_type=reward_list_type, bill=_as_dict(bill))
-        return await self.client.call(endpoint, body=fields, deadline=deadline)
+        return await self.client.call(endpoint, body=_quoted(endpoint, fields), deadline=deadline)
 
     async def accept_payment(
         self,
@@ -112,7 +121,9 @@ class Checkout:
             bill=_as_dict(bill),
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
-        return await self.client.call(endpoint, body=fields, retry_unsafe=True, deadline=deadline)
+        return await self.client.call(
+            endpoint, body=_quoted(endpoint, fields), retry_unsafe=True, deadline=deadline
+        )
 
     async def send_purchase(
         self,
