@@ -8,7 +8,7 @@ and runtime sent a request. A caller's own ``User-Agent`` (on an injected
 
 from __future__ import annotations
 
-import platform
+import sys
 from collections.abc import Awaitable, Callable
 from functools import cache
 
@@ -31,7 +31,7 @@ def user_agent() -> str:
         spec_date = "unknown"
     return (
         f"carecloud-async/{__version__} (+spec {spec_date}) "
-        f"httpx/{httpx.__version__} Python/{platform.python_version()}"
+        f"httpx/{httpx.__version__} Python/{sys.version.split()[0]}"
     )
 
 

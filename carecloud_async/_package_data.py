@@ -1,16 +1,15 @@
 """Where the pinned spec and its lock file are, installed or in a checkout.
 
 A wheel carries both under ``carecloud_async/_data``; a source checkout (and an
-editable install) has them in ``openapi/`` beside the package. Either way the
-files are found through ``importlib.resources`` first, so nothing depends on
-the current directory.
+editable install) has them in ``openapi/`` beside the package. Nothing depends
+on the current directory: the package's own ``_data`` folder first, then the
+checkout's, then ``importlib.resources`` for installs that are not plain files.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ __all__ = ["PINNED_SPEC_NAME", "SPEC_LOCK_NAME", "package_data_path", "spec_lock
 PINNED_SPEC_NAME = "carecloud-openapi.yaml"
 SPEC_LOCK_NAME = "spec.lock.json"
 
-_CHECKOUT_DIR = Path(__file__).resolve().parent.parent / "openapi"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT_DIR = _PACKAGE_DIR.parent / "openapi"
 
 
 def package_data_path(name: str) -> Path:
@@ -28,12 +28,15 @@ def package_data_path(name: str) -> Path:
     Returns the installed location even when it is missing, so that an error
     names the place a wheel should have put it.
     """
-    shipped = resources.files("carecloud_async").joinpath("_data", name)
-    if shipped.is_file():
-        return Path(str(shipped))
+    beside = _PACKAGE_DIR / "_data" / name  # what importlib.resources finds in a plain install
+    if beside.is_file():
+        return beside
     in_checkout = _CHECKOUT_DIR / name
     if in_checkout.is_file():
         return in_checkout
+    from importlib import resources  # costly to import: only for unusual installs
+
+    shipped = resources.files("carecloud_async").joinpath("_data", name)
     return Path(str(shipped))
 
 
