@@ -87,7 +87,7 @@ def test_ops_lists_every_operation_of_the_pinned_spec() -> None:
         "/stores",
         "enterprise,customer",
         "stores",
-        "carecloud_openapi.api.stores.get_stores",
+        "client.stores.get_stores",
     ]
 
 
@@ -479,7 +479,7 @@ def test_ops_on_a_terminal_prints_a_table(monkeypatch: pytest.MonkeyPatch) -> No
     result = runner.invoke(app, ["ops", "getStores"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Python name" in result.stdout
-    assert "carecloud_openapi.api.stores.get_stores" in result.stdout
+    assert "client.stores.get_stores" in result.stdout
 
 
 def test_without_the_cli_extra_the_command_says_how_to_install_it() -> None:

@@ -61,8 +61,11 @@ class Field:
 
 
 def python_name(entry: OperationEntry) -> str:
-    """How Python code reaches the operation (the single place to change that spelling)."""
-    return entry.module_name
+    """How Python code reaches the operation: the typed method on the client."""
+    from carecloud_async import find_operation
+
+    info = find_operation(entry.operation_id)
+    return f"client.{info.namespace}.{info.python_method}"
 
 
 @cache
