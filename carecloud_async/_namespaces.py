@@ -81,29 +81,12 @@ class Namespace:
         module: str,
         required: Mapping[str, Any],
         optional: Mapping[str, Any],
-        *,
-        page_size: int,
-        max_items: int | None,
-        start_offset: int,
-        concurrency: int,
-        accept_language: str | None,
-        timeout: httpx.Timeout | float | None,
-        deadline: float | None,
-        headers: Mapping[str, str] | None,
-        retry_unsafe: bool,
+        **walk: Any,
     ) -> AsyncGenerator[Any, None]:
         from carecloud_async._pagination import paginate
 
-        endpoint = importlib.import_module(module)
         return paginate(
-            self._client,
-            endpoint,
-            page_size=page_size,
-            max_items=max_items,
-            start_offset=start_offset,
-            concurrency=concurrency,
-            **_options(accept_language, timeout, deadline, headers, retry_unsafe),
-            **_given(required, optional),
+            self._client, importlib.import_module(module), **_walk(walk, required, optional)
         )
 
     def _pages(
@@ -111,30 +94,28 @@ class Namespace:
         module: str,
         required: Mapping[str, Any],
         optional: Mapping[str, Any],
-        *,
-        page_size: int,
-        max_items: int | None,
-        start_offset: int,
-        concurrency: int,
-        accept_language: str | None,
-        timeout: httpx.Timeout | float | None,
-        deadline: float | None,
-        headers: Mapping[str, str] | None,
-        retry_unsafe: bool,
+        **walk: Any,
     ) -> AsyncGenerator[Page[Any], None]:
         from carecloud_async._pagination import pages
 
-        endpoint = importlib.import_module(module)
         return pages(
-            self._client,
-            endpoint,
-            page_size=page_size,
-            max_items=max_items,
-            start_offset=start_offset,
-            concurrency=concurrency,
-            **_options(accept_language, timeout, deadline, headers, retry_unsafe),
-            **_given(required, optional),
+            self._client, importlib.import_module(module), **_walk(walk, required, optional)
         )
+
+
+def _walk(
+    walk: dict[str, Any], required: Mapping[str, Any], optional: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Keyword arguments of ``paginate``/``pages`` from a typed method's own: the page
+    options pass through, the per-call options and the operation's arguments as for a call."""
+    options = _options(
+        walk.pop("accept_language"),
+        walk.pop("timeout"),
+        walk.pop("deadline"),
+        walk.pop("headers"),
+        walk.pop("retry_unsafe"),
+    )
+    return {**walk, **options, **_given(required, optional)}
 
 
 class NamespaceHost:

@@ -97,15 +97,22 @@ def read_response(
             body_excerpt=body_excerpt(response.content, exc.path),
         ) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ResponseParseError(
-            operation.method,
-            display_path,
-            response.status_code,
-            f"{type(exc).__name__}: {str(exc)[:120]}",
-            operation_id=operation.operation_id,
-            body_excerpt=body_excerpt(response.content, None),
-        ) from exc
+        raise _unreadable(response, operation, display_path, exc) from exc
     return parsed, tuple(report.deviations)
+
+
+def _unreadable(
+    response: httpx.Response, operation: Operation, display_path: str, exc: Exception
+) -> ResponseParseError:
+    """An answer that is not JSON, or not of a shape any model can take."""
+    return ResponseParseError(
+        operation.method,
+        display_path,
+        response.status_code,
+        f"{type(exc).__name__}: {str(exc)[:120]}",
+        operation_id=operation.operation_id,
+        body_excerpt=body_excerpt(response.content, None),
+    )
 
 
 def read_raw(
@@ -117,13 +124,6 @@ def read_raw(
     try:
         body = loads(response.content)
     except ValueError as exc:
-        raise ResponseParseError(
-            operation.method,
-            display_path,
-            response.status_code,
-            f"{type(exc).__name__}: {str(exc)[:120]}",
-            operation_id=operation.operation_id,
-            body_excerpt=body_excerpt(response.content, None),
-        ) from exc
+        raise _unreadable(response, operation, display_path, exc) from exc
     data = body.get("data") if isinstance(body, dict) else None
     return body, data
