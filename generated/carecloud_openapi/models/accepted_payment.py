@@ -120,9 +120,7 @@ class AcceptedPayment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        recommended_discounts = (
-            src_dict["recommended_discounts"] if "recommended_discounts" in src_dict else UNSET
-        )
+        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
         if isinstance(recommended_discounts, list):
             _p0 = (_path, "recommended_discounts")
             _l0 = []
@@ -138,16 +136,14 @@ class AcceptedPayment:
                 recommended_discounts, _path, "recommended_discounts", "array", False, False
             )
 
-        credit_points = src_dict["credit_points"] if "credit_points" in src_dict else UNSET
+        credit_points = src_dict.get("credit_points", UNSET)
         if (
             not (type(credit_points) is float or type(credit_points) is int)
             and credit_points is not UNSET
         ):
             credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
-        price_of_credit_points = (
-            src_dict["price_of_credit_points"] if "price_of_credit_points" in src_dict else UNSET
-        )
+        price_of_credit_points = src_dict.get("price_of_credit_points", UNSET)
         if (
             not (type(price_of_credit_points) is float or type(price_of_credit_points) is int)
             and price_of_credit_points is not UNSET
@@ -156,11 +152,11 @@ class AcceptedPayment:
                 price_of_credit_points, _path, "price_of_credit_points", "number", False, False
             )
 
-        credit = src_dict["credit"] if "credit" in src_dict else UNSET
+        credit = src_dict.get("credit", UNSET)
         if not (type(credit) is float or type(credit) is int) and credit is not UNSET:
             credit = odd(credit, _path, "credit", "number", False, False)
 
-        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
             _p0 = (_path, "vouchers")
             _l0 = []
@@ -174,11 +170,7 @@ class AcceptedPayment:
         else:
             vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        credit_points_of_this_transaction = (
-            src_dict["credit_points_of_this_transaction"]
-            if "credit_points_of_this_transaction" in src_dict
-            else UNSET
-        )
+        credit_points_of_this_transaction = src_dict.get("credit_points_of_this_transaction", UNSET)
         if (
             not (
                 type(credit_points_of_this_transaction) is float
@@ -195,9 +187,7 @@ class AcceptedPayment:
                 False,
             )
 
-        total_credit_points = (
-            src_dict["total_credit_points"] if "total_credit_points" in src_dict else UNSET
-        )
+        total_credit_points = src_dict.get("total_credit_points", UNSET)
         if (
             not (type(total_credit_points) is float or type(total_credit_points) is int)
             and total_credit_points is not UNSET
@@ -206,14 +196,14 @@ class AcceptedPayment:
                 total_credit_points, _path, "total_credit_points", "number", False, False
             )
 
-        total_credit = src_dict["total_credit"] if "total_credit" in src_dict else UNSET
+        total_credit = src_dict.get("total_credit", UNSET)
         if (
             not (type(total_credit) is float or type(total_credit) is int)
             and total_credit is not UNSET
         ):
             total_credit = odd(total_credit, _path, "total_credit", "number", False, False)
 
-        messages = src_dict["messages"] if "messages" in src_dict else UNSET
+        messages = src_dict.get("messages", UNSET)
         if isinstance(messages, list):
             _p0 = (_path, "messages")
             _l0 = []

@@ -69,19 +69,23 @@ class AdditionalAddress:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        address_type = src_dict["address_type"] if "address_type" in src_dict else UNSET
+        try:
+            address_type = src_dict["address_type"]
+        except KeyError:
+            address_type = UNSET
         if not (isinstance(address_type, str)):
             address_type = odd(address_type, _path, "address_type", "string", True, False)
 
-        address = src_dict["address"] if "address" in src_dict else UNSET
+        try:
+            address = src_dict["address"]
+        except KeyError:
+            address = UNSET
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:
             address = odd(address, _path, "address", "Address", True, False)
 
-        additional_address_id = (
-            src_dict["additional_address_id"] if "additional_address_id" in src_dict else UNSET
-        )
+        additional_address_id = src_dict.get("additional_address_id", UNSET)
         if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
                 additional_address_id, _path, "additional_address_id", "string", False, False

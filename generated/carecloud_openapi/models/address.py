@@ -92,43 +92,43 @@ class Address:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        address1 = src_dict["address1"] if "address1" in src_dict else UNSET
+        address1 = src_dict.get("address1", UNSET)
         if not (isinstance(address1, str)) and address1 is not UNSET:
             address1 = odd(address1, _path, "address1", "string", False, False)
 
-        address2 = src_dict["address2"] if "address2" in src_dict else UNSET
+        address2 = src_dict.get("address2", UNSET)
         if not (isinstance(address2, str)) and address2 is not UNSET:
             address2 = odd(address2, _path, "address2", "string", False, False)
 
-        address3 = src_dict["address3"] if "address3" in src_dict else UNSET
+        address3 = src_dict.get("address3", UNSET)
         if not (isinstance(address3, str)) and address3 is not UNSET:
             address3 = odd(address3, _path, "address3", "string", False, False)
 
-        address4 = src_dict["address4"] if "address4" in src_dict else UNSET
+        address4 = src_dict.get("address4", UNSET)
         if not (isinstance(address4, str)) and address4 is not UNSET:
             address4 = odd(address4, _path, "address4", "string", False, False)
 
-        address5 = src_dict["address5"] if "address5" in src_dict else UNSET
+        address5 = src_dict.get("address5", UNSET)
         if not (isinstance(address5, str)) and address5 is not UNSET:
             address5 = odd(address5, _path, "address5", "string", False, False)
 
-        address6 = src_dict["address6"] if "address6" in src_dict else UNSET
+        address6 = src_dict.get("address6", UNSET)
         if not (isinstance(address6, str)) and address6 is not UNSET:
             address6 = odd(address6, _path, "address6", "string", False, False)
 
-        address7 = src_dict["address7"] if "address7" in src_dict else UNSET
+        address7 = src_dict.get("address7", UNSET)
         if not (isinstance(address7, str)) and address7 is not UNSET:
             address7 = odd(address7, _path, "address7", "string", False, False)
 
-        zip_ = src_dict["zip"] if "zip" in src_dict else UNSET
+        zip_ = src_dict.get("zip", UNSET)
         if not (isinstance(zip_, str)) and zip_ is not UNSET:
             zip_ = odd(zip_, _path, "zip", "string", False, False)
 
-        city = src_dict["city"] if "city" in src_dict else UNSET
+        city = src_dict.get("city", UNSET)
         if not (isinstance(city, str)) and city is not UNSET:
             city = odd(city, _path, "city", "string", False, False)
 
-        country_code = src_dict["country_code"] if "country_code" in src_dict else UNSET
+        country_code = src_dict.get("country_code", UNSET)
         if not (isinstance(country_code, str)) and country_code is not UNSET:
             country_code = odd(country_code, _path, "country_code", "string", False, False)
 

@@ -99,7 +99,7 @@ class Agreement:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        agreement_gtc = src_dict["agreement_gtc"] if "agreement_gtc" in src_dict else UNSET
+        agreement_gtc = src_dict.get("agreement_gtc", UNSET)
         if type(agreement_gtc) is int:
             agreement_gtc = AgreementAgreementGtc(agreement_gtc)
         else:
@@ -107,9 +107,7 @@ class Agreement:
                 agreement_gtc, _path, "agreement_gtc", "AgreementAgreementGtc", False, False
             )
 
-        agreement_profiling = (
-            src_dict["agreement_profiling"] if "agreement_profiling" in src_dict else UNSET
-        )
+        agreement_profiling = src_dict.get("agreement_profiling", UNSET)
         if type(agreement_profiling) is int:
             agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
         else:
@@ -122,11 +120,7 @@ class Agreement:
                 False,
             )
 
-        agreement_marketing_communication = (
-            src_dict["agreement_marketing_communication"]
-            if "agreement_marketing_communication" in src_dict
-            else UNSET
-        )
+        agreement_marketing_communication = src_dict.get("agreement_marketing_communication", UNSET)
         if type(agreement_marketing_communication) is int:
             agreement_marketing_communication = AgreementAgreementMarketingCommunication(
                 agreement_marketing_communication
@@ -141,9 +135,7 @@ class Agreement:
                 False,
             )
 
-        custom_agreements = (
-            src_dict["custom_agreements"] if "custom_agreements" in src_dict else UNSET
-        )
+        custom_agreements = src_dict.get("custom_agreements", UNSET)
         if isinstance(custom_agreements, list):
             _p0 = (_path, "custom_agreements")
             _l0 = []

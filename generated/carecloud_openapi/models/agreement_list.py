@@ -89,27 +89,23 @@ class AgreementList:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        agreement_id = src_dict["agreement_id"] if "agreement_id" in src_dict else UNSET
+        agreement_id = src_dict.get("agreement_id", UNSET)
         if not (isinstance(agreement_id, str)) and agreement_id is not UNSET:
             agreement_id = odd(agreement_id, _path, "agreement_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        text = src_dict["text"] if "text" in src_dict else UNSET
+        text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 
-        withdrawal_text = src_dict["withdrawal_text"] if "withdrawal_text" in src_dict else UNSET
+        withdrawal_text = src_dict.get("withdrawal_text", UNSET)
         if not (isinstance(withdrawal_text, str)) and withdrawal_text is not UNSET:
             withdrawal_text = odd(withdrawal_text, _path, "withdrawal_text", "string", False, False)
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if (
             not (isinstance(communication_channel_id, str))
             and communication_channel_id is not UNSET
@@ -118,11 +114,11 @@ class AgreementList:
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

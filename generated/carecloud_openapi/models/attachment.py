@@ -63,7 +63,10 @@ class Attachment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        upload_method = src_dict["upload_method"] if "upload_method" in src_dict else UNSET
+        try:
+            upload_method = src_dict["upload_method"]
+        except KeyError:
+            upload_method = UNSET
         if isinstance(upload_method, str):
             upload_method = AttachmentUploadMethod(upload_method)
         else:
@@ -71,11 +74,14 @@ class Attachment:
                 upload_method, _path, "upload_method", "AttachmentUploadMethod", True, False
             )
 
-        file_data = src_dict["file_data"] if "file_data" in src_dict else UNSET
+        try:
+            file_data = src_dict["file_data"]
+        except KeyError:
+            file_data = UNSET
         if not (isinstance(file_data, str)):
             file_data = odd(file_data, _path, "file_data", "string", True, False)
 
-        cache_for = src_dict["cache_for"] if "cache_for" in src_dict else UNSET
+        cache_for = src_dict.get("cache_for", UNSET)
         if not (type(cache_for) is int) and cache_for is not UNSET:
             cache_for = odd(cache_for, _path, "cache_for", "integer", False, False)
 

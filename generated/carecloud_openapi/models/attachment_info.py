@@ -45,9 +45,7 @@ class AttachmentInfo:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        attachment_format = (
-            src_dict["attachment_format"] if "attachment_format" in src_dict else UNSET
-        )
+        attachment_format = src_dict.get("attachment_format", UNSET)
         if not (isinstance(attachment_format, str)) and attachment_format is not UNSET:
             attachment_format = odd(
                 attachment_format, _path, "attachment_format", "string", False, False

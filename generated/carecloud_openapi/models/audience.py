@@ -87,39 +87,44 @@ class Audience:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        try:
+            communication_channel_id = src_dict["communication_channel_id"]
+        except KeyError:
+            communication_channel_id = UNSET
         if not (isinstance(communication_channel_id, str)):
             communication_channel_id = odd(
                 communication_channel_id, _path, "communication_channel_id", "string", True, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        try:
+            state = src_dict["state"]
+        except KeyError:
+            state = UNSET
         if type(state) is int:
             state = AudienceState(state)
         else:
             state = odd(state, _path, "state", "AudienceState", True, False)
 
-        audience_id = src_dict["audience_id"] if "audience_id" in src_dict else UNSET
+        audience_id = src_dict.get("audience_id", UNSET)
         if not (isinstance(audience_id, str)) and audience_id is not UNSET:
             audience_id = odd(audience_id, _path, "audience_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 
-        updated_by = src_dict["updated_by"] if "updated_by" in src_dict else UNSET
+        updated_by = src_dict.get("updated_by", UNSET)
         if not (isinstance(updated_by, str)) and updated_by is not UNSET:
             updated_by = odd(updated_by, _path, "updated_by", "string", False, False)
 

@@ -68,7 +68,7 @@ class BadRequestErrorBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        error = src_dict["error"] if "error" in src_dict else UNSET
+        error = src_dict.get("error", UNSET)
         if isinstance(error, dict):
             error = BadRequestErrorBodyError.from_dict(error, (_path, "error"))
         else:

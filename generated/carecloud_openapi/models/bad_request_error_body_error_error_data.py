@@ -67,7 +67,7 @@ class BadRequestErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        invalid_params = src_dict["invalid_params"] if "invalid_params" in src_dict else UNSET
+        invalid_params = src_dict.get("invalid_params", UNSET)
         if isinstance(invalid_params, list):
             _p0 = (_path, "invalid_params")
             _l0 = []

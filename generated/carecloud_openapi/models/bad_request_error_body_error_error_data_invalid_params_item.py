@@ -93,7 +93,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if isinstance(name, str):
             pass
         elif isinstance(name, list):
@@ -116,15 +116,15 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        reason = src_dict["reason"] if "reason" in src_dict else UNSET
+        reason = src_dict.get("reason", UNSET)
         if not (isinstance(reason, str)) and reason is not UNSET:
             reason = odd(reason, _path, "reason", "string", False, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        value = src_dict.get("value", UNSET)
         if not (isinstance(value, str)) and value is not UNSET:
             value = odd(value, _path, "value", "string", False, False)
 
-        message = src_dict["message"] if "message" in src_dict else UNSET
+        message = src_dict.get("message", UNSET)
         if not (isinstance(message, str)) and message is not UNSET:
             message = odd(message, _path, "message", "string", False, False)
 

@@ -58,19 +58,31 @@ class BasicError:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        try:
+            type_ = src_dict["type"]
+        except KeyError:
+            type_ = UNSET
         if not (isinstance(type_, str)):
             type_ = odd(type_, _path, "type", "string", True, False)
 
-        exception = src_dict["exception"] if "exception" in src_dict else UNSET
+        try:
+            exception = src_dict["exception"]
+        except KeyError:
+            exception = UNSET
         if not (isinstance(exception, str)):
             exception = odd(exception, _path, "exception", "string", True, False)
 
-        title = src_dict["title"] if "title" in src_dict else UNSET
+        try:
+            title = src_dict["title"]
+        except KeyError:
+            title = UNSET
         if not (isinstance(title, str)):
             title = odd(title, _path, "title", "string", True, False)
 
-        detail = src_dict["detail"] if "detail" in src_dict else UNSET
+        try:
+            detail = src_dict["detail"]
+        except KeyError:
+            detail = UNSET
         if not (isinstance(detail, str)):
             detail = odd(detail, _path, "detail", "string", True, False)
 

@@ -99,23 +99,38 @@ class Bill:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        bill_id = src_dict["bill_id"] if "bill_id" in src_dict else UNSET
+        try:
+            bill_id = src_dict["bill_id"]
+        except KeyError:
+            bill_id = UNSET
         if not (isinstance(bill_id, str)):
             bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
 
-        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        try:
+            payment_time = src_dict["payment_time"]
+        except KeyError:
+            payment_time = UNSET
         if not (isinstance(payment_time, str)):
             payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        try:
+            total_price = src_dict["total_price"]
+        except KeyError:
+            total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
             total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        bill_items = src_dict["bill_items"] if "bill_items" in src_dict else UNSET
+        try:
+            bill_items = src_dict["bill_items"]
+        except KeyError:
+            bill_items = UNSET
         if isinstance(bill_items, list):
             _p0 = (_path, "bill_items")
             _l0 = []
@@ -129,11 +144,11 @@ class Bill:
         else:
             bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
-        bill_number = src_dict["bill_number"] if "bill_number" in src_dict else UNSET
+        bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)) and bill_number is not UNSET:
             bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
-        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 

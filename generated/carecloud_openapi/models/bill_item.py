@@ -127,7 +127,10 @@ class BillItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        try:
+            plu_ids = src_dict["plu_ids"]
+        except KeyError:
+            plu_ids = UNSET
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -141,55 +144,73 @@ class BillItem:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
 
-        plu_name = src_dict["plu_name"] if "plu_name" in src_dict else UNSET
+        try:
+            plu_name = src_dict["plu_name"]
+        except KeyError:
+            plu_name = UNSET
         if not (isinstance(plu_name, str)):
             plu_name = odd(plu_name, _path, "plu_name", "string", True, False)
 
-        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        try:
+            vat_rate = src_dict["vat_rate"]
+        except KeyError:
+            vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
+        try:
+            quantity = src_dict["quantity"]
+        except KeyError:
+            quantity = UNSET
         if not (type(quantity) is float or type(quantity) is int):
             quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        paid_amount = src_dict["paid_amount"] if "paid_amount" in src_dict else UNSET
+        try:
+            paid_amount = src_dict["paid_amount"]
+        except KeyError:
+            paid_amount = UNSET
         if not (type(paid_amount) is float or type(paid_amount) is int):
             paid_amount = odd(paid_amount, _path, "paid_amount", "number", True, False)
 
-        price = src_dict["price"] if "price" in src_dict else UNSET
+        try:
+            price = src_dict["price"]
+        except KeyError:
+            price = UNSET
         if not (type(price) is float or type(price) is int):
             price = odd(price, _path, "price", "number", True, False)
 
-        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        try:
+            bill_item_id = src_dict["bill_item_id"]
+        except KeyError:
+            bill_item_id = UNSET
         if not (isinstance(bill_item_id, str)):
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
-        loyalty_off = src_dict["loyalty_off"] if "loyalty_off" in src_dict else UNSET
+        try:
+            loyalty_off = src_dict["loyalty_off"]
+        except KeyError:
+            loyalty_off = UNSET
         if not (type(loyalty_off) is bool):
             loyalty_off = odd(loyalty_off, _path, "loyalty_off", "boolean", True, False)
 
-        purchase_item_type_id = (
-            src_dict["purchase_item_type_id"] if "purchase_item_type_id" in src_dict else UNSET
-        )
+        try:
+            purchase_item_type_id = src_dict["purchase_item_type_id"]
+        except KeyError:
+            purchase_item_type_id = UNSET
         if not (isinstance(purchase_item_type_id, str)):
             purchase_item_type_id = odd(
                 purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
             )
 
-        category_plu_id = src_dict["category_plu_id"] if "category_plu_id" in src_dict else UNSET
+        category_plu_id = src_dict.get("category_plu_id", UNSET)
         if not (isinstance(category_plu_id, str)) and category_plu_id is not UNSET:
             category_plu_id = odd(category_plu_id, _path, "category_plu_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        purchase_item_property_records = (
-            src_dict["purchase_item_property_records"]
-            if "purchase_item_property_records" in src_dict
-            else UNSET
-        )
+        purchase_item_property_records = src_dict.get("purchase_item_property_records", UNSET)
         if isinstance(purchase_item_property_records, list):
             _p0 = (_path, "purchase_item_property_records")
             _l0 = []

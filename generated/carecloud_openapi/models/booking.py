@@ -119,7 +119,10 @@ class Booking:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_items = src_dict["booking_items"] if "booking_items" in src_dict else UNSET
+        try:
+            booking_items = src_dict["booking_items"]
+        except KeyError:
+            booking_items = UNSET
         if isinstance(booking_items, list):
             _p0 = (_path, "booking_items")
             _l0 = []
@@ -133,29 +136,32 @@ class Booking:
         else:
             booking_items = odd(booking_items, _path, "booking_items", "array", True, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        try:
+            created_at = src_dict["created_at"]
+        except KeyError:
+            created_at = UNSET
         if not (isinstance(created_at, str)):
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        booking_id = src_dict["booking_id"] if "booking_id" in src_dict else UNSET
+        booking_id = src_dict.get("booking_id", UNSET)
         if not (isinstance(booking_id, str)) and booking_id is not UNSET:
             booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        booking_status = src_dict["booking_status"] if "booking_status" in src_dict else UNSET
+        booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)) and booking_status is not UNSET:
             booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
-        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = UTM.from_dict(utm, (_path, "utm"))
         else:
             utm = odd(utm, _path, "utm", "UTM", False, False)
 
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -167,11 +173,11 @@ class Booking:
         else:
             data = odd(data, _path, "data", "string | array | BookingDataType2", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingState(state)
         else:

@@ -134,23 +134,29 @@ class BookingItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        time_slot_id = src_dict["time_slot_id"] if "time_slot_id" in src_dict else UNSET
+        try:
+            time_slot_id = src_dict["time_slot_id"]
+        except KeyError:
+            time_slot_id = UNSET
         if not (isinstance(time_slot_id, str)):
             time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", True, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        try:
+            created_at = src_dict["created_at"]
+        except KeyError:
+            created_at = UNSET
         if not (isinstance(created_at, str)):
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        booking_item_id = src_dict["booking_item_id"] if "booking_item_id" in src_dict else UNSET
+        booking_item_id = src_dict.get("booking_item_id", UNSET)
         if not (isinstance(booking_item_id, str)) and booking_item_id is not UNSET:
             booking_item_id = odd(booking_item_id, _path, "booking_item_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        booking_ticket = src_dict["booking_ticket"] if "booking_ticket" in src_dict else UNSET
+        booking_ticket = src_dict.get("booking_ticket", UNSET)
         if isinstance(booking_ticket, dict):
             booking_ticket = BookingTicket.from_dict(booking_ticket, (_path, "booking_ticket"))
         else:
@@ -158,29 +164,25 @@ class BookingItem:
                 booking_ticket, _path, "booking_ticket", "BookingTicket", False, False
             )
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        capacity_taken = src_dict["capacity_taken"] if "capacity_taken" in src_dict else UNSET
+        capacity_taken = src_dict.get("capacity_taken", UNSET)
         if not (type(capacity_taken) is int) and capacity_taken is not UNSET:
             capacity_taken = odd(capacity_taken, _path, "capacity_taken", "integer", False, False)
 
-        booking_item_status = (
-            src_dict["booking_item_status"] if "booking_item_status" in src_dict else UNSET
-        )
+        booking_item_status = src_dict.get("booking_item_status", UNSET)
         if not (isinstance(booking_item_status, str)) and booking_item_status is not UNSET:
             booking_item_status = odd(
                 booking_item_status, _path, "booking_item_status", "string", False, False
             )
 
-        additional_properties = (
-            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
-        )
+        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []
@@ -196,13 +198,13 @@ class BookingItem:
                 additional_properties, _path, "additional_properties", "array", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingItemState(state)
         else:
             state = odd(state, _path, "state", "BookingItemState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

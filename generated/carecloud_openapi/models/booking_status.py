@@ -75,29 +75,30 @@ class BookingStatus:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        booking_status_id = (
-            src_dict["booking_status_id"] if "booking_status_id" in src_dict else UNSET
-        )
+        booking_status_id = src_dict.get("booking_status_id", UNSET)
         if not (isinstance(booking_status_id, str)) and booking_status_id is not UNSET:
             booking_status_id = odd(
                 booking_status_id, _path, "booking_status_id", "string", False, False
             )
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingStatusState(state)
         else:
             state = odd(state, _path, "state", "BookingStatusState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

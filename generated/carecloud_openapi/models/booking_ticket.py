@@ -87,33 +87,36 @@ class BookingTicket:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        ticket_id = src_dict["ticket_id"] if "ticket_id" in src_dict else UNSET
+        ticket_id = src_dict.get("ticket_id", UNSET)
         if not (isinstance(ticket_id, str)) and ticket_id is not UNSET:
             ticket_id = odd(ticket_id, _path, "ticket_id", "string", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingTicketState(state)
         else:
             state = odd(state, _path, "state", "BookingTicketState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

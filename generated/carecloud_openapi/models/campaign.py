@@ -88,31 +88,34 @@ class Campaign:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        idcampaign = src_dict["idcampaign"] if "idcampaign" in src_dict else UNSET
+        idcampaign = src_dict.get("idcampaign", UNSET)
         if not (isinstance(idcampaign, str)) and idcampaign is not UNSET:
             idcampaign = odd(idcampaign, _path, "idcampaign", "string", False, False)
 
-        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        campaign_id = src_dict.get("campaign_id", UNSET)
         if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        parent_id = src_dict["parent_id"] if "parent_id" in src_dict else UNSET
+        parent_id = src_dict.get("parent_id", UNSET)
         if not (isinstance(parent_id, str)) and parent_id is not UNSET:
             parent_id = odd(parent_id, _path, "parent_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignState(state)
         else:

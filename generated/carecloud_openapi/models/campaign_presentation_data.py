@@ -68,23 +68,26 @@ class CampaignPresentationData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        subtitle = src_dict["subtitle"] if "subtitle" in src_dict else UNSET
+        subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)) and subtitle is not UNSET:
             subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        image_url = src_dict["image_url"] if "image_url" in src_dict else UNSET
+        image_url = src_dict.get("image_url", UNSET)
         if not (isinstance(image_url, str)) and image_url is not UNSET:
             image_url = odd(image_url, _path, "image_url", "string", False, False)
 

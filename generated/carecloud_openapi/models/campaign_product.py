@@ -142,23 +142,38 @@ class CampaignProduct:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        try:
+            product_id = src_dict["product_id"]
+        except KeyError:
+            product_id = UNSET
         if not (isinstance(product_id, str)):
             product_id = odd(product_id, _path, "product_id", "string", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        try:
+            campaign_id = src_dict["campaign_id"]
+        except KeyError:
+            campaign_id = UNSET
         if not (isinstance(campaign_id, str)):
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", True, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (type(value) is float or type(value) is int):
             value = odd(value, _path, "value", "number", True, False)
 
-        value_type_id = src_dict["value_type_id"] if "value_type_id" in src_dict else UNSET
+        try:
+            value_type_id = src_dict["value_type_id"]
+        except KeyError:
+            value_type_id = UNSET
         if type(value_type_id) is int:
             value_type_id = CampaignProductValueTypeId(value_type_id)
         else:
@@ -166,21 +181,31 @@ class CampaignProduct:
                 value_type_id, _path, "value_type_id", "CampaignProductValueTypeId", True, False
             )
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        try:
+            valid_from = src_dict["valid_from"]
+        except KeyError:
+            valid_from = UNSET
         if not (isinstance(valid_from, str)):
             valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        try:
+            valid_to = src_dict["valid_to"]
+        except KeyError:
+            valid_to = UNSET
         if not (isinstance(valid_to, str)):
             valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
 
-        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        try:
+            type_id = src_dict["type_id"]
+        except KeyError:
+            type_id = UNSET
         if not (isinstance(type_id, str)):
             type_id = odd(type_id, _path, "type_id", "string", True, False)
 
-        presentation_data = (
-            src_dict["presentation_data"] if "presentation_data" in src_dict else UNSET
-        )
+        try:
+            presentation_data = src_dict["presentation_data"]
+        except KeyError:
+            presentation_data = UNSET
         if isinstance(presentation_data, dict):
             presentation_data = CampaignPresentationData.from_dict(
                 presentation_data, (_path, "presentation_data")
@@ -195,15 +220,13 @@ class CampaignProduct:
                 False,
             )
 
-        campaign_product_id = (
-            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
-        )
+        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
         if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False
             )
 
-        display_in = src_dict["display_in"] if "display_in" in src_dict else UNSET
+        display_in = src_dict.get("display_in", UNSET)
         if isinstance(display_in, list):
             for _i0, _v0 in enumerate(display_in):
                 if not (isinstance(_v0, str)):
@@ -211,11 +234,7 @@ class CampaignProduct:
         else:
             display_in = odd(display_in, _path, "display_in", "array", False, False)
 
-        campaign_product_property_records = (
-            src_dict["campaign_product_property_records"]
-            if "campaign_product_property_records" in src_dict
-            else UNSET
-        )
+        campaign_product_property_records = src_dict.get("campaign_product_property_records", UNSET)
         if isinstance(campaign_product_property_records, list):
             _p0 = (_path, "campaign_product_property_records")
             _l0 = []
@@ -236,11 +255,11 @@ class CampaignProduct:
                 False,
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignProductState(state)
         else:

@@ -59,23 +59,23 @@ class CampaignProductStoreRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        campaign_product_id = (
-            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
-        )
+        try:
+            campaign_product_id = src_dict["campaign_product_id"]
+        except KeyError:
+            campaign_product_id = UNSET
         if not (isinstance(campaign_product_id, str)):
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", True, False
             )
 
-        campaign_product_store_record_id = (
-            src_dict["campaign_product_store_record_id"]
-            if "campaign_product_store_record_id" in src_dict
-            else UNSET
-        )
+        campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
         if (
             not (isinstance(campaign_product_store_record_id, str))
             and campaign_product_store_record_id is not UNSET

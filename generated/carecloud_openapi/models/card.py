@@ -99,49 +99,56 @@ class Card:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        try:
+            card_type_id = src_dict["card_type_id"]
+        except KeyError:
+            card_type_id = UNSET
         if not (isinstance(card_type_id, str)):
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        try:
+            card_number = src_dict["card_number"]
+        except KeyError:
+            card_number = UNSET
         if not (isinstance(card_number, str)):
             card_number = odd(card_number, _path, "card_number", "string", True, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        try:
+            state = src_dict["state"]
+        except KeyError:
+            state = UNSET
         if type(state) is int:
             state = CardState(state)
         else:
             state = odd(state, _path, "state", "CardState", True, False)
 
-        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        card_id = src_dict.get("card_id", UNSET)
         if not (isinstance(card_id, str)) and card_id is not UNSET:
             card_id = odd(card_id, _path, "card_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        secondary_card_number = (
-            src_dict["secondary_card_number"] if "secondary_card_number" in src_dict else UNSET
-        )
+        secondary_card_number = src_dict.get("secondary_card_number", UNSET)
         if not (isinstance(secondary_card_number, str)) and secondary_card_number is not UNSET:
             secondary_card_number = odd(
                 secondary_card_number, _path, "secondary_card_number", "string", False, False
             )
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -61,19 +61,25 @@ class CardType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        prefix = src_dict["prefix"] if "prefix" in src_dict else UNSET
+        try:
+            prefix = src_dict["prefix"]
+        except KeyError:
+            prefix = UNSET
         if not (isinstance(prefix, str)):
             prefix = odd(prefix, _path, "prefix", "string", True, False)
 
-        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        card_type_id = src_dict.get("card_type_id", UNSET)
         if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 

@@ -45,7 +45,7 @@ class CashierMessage:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        text = src_dict["text"] if "text" in src_dict else UNSET
+        text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 

@@ -50,11 +50,11 @@ class ChartPointData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        x_axis_value = src_dict["x_axis_value"] if "x_axis_value" in src_dict else UNSET
+        x_axis_value = src_dict.get("x_axis_value", UNSET)
         if not (isinstance(x_axis_value, str)) and x_axis_value is not UNSET:
             x_axis_value = odd(x_axis_value, _path, "x_axis_value", "string", False, False)
 
-        y_axis_value = src_dict["y_axis_value"] if "y_axis_value" in src_dict else UNSET
+        y_axis_value = src_dict.get("y_axis_value", UNSET)
         if not (isinstance(y_axis_value, str)) and y_axis_value is not UNSET:
             y_axis_value = odd(y_axis_value, _path, "y_axis_value", "string", False, False)
 

@@ -57,19 +57,21 @@ class CommunicationChannel:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        try:
+            text_id = src_dict["text_id"]
+        except KeyError:
+            text_id = UNSET
         if not (isinstance(text_id, str)):
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if (
             not (isinstance(communication_channel_id, str))
             and communication_channel_id is not UNSET

@@ -64,11 +64,17 @@ class Consents:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        consent_id = src_dict["consent_id"] if "consent_id" in src_dict else UNSET
+        try:
+            consent_id = src_dict["consent_id"]
+        except KeyError:
+            consent_id = UNSET
         if not (isinstance(consent_id, str)):
             consent_id = odd(consent_id, _path, "consent_id", "string", True, False)
 
-        consent_value = src_dict["consent_value"] if "consent_value" in src_dict else UNSET
+        try:
+            consent_value = src_dict["consent_value"]
+        except KeyError:
+            consent_value = UNSET
         if type(consent_value) is int:
             consent_value = ConsentsConsentValue(consent_value)
         else:
@@ -76,7 +82,7 @@ class Consents:
                 consent_value, _path, "consent_value", "ConsentsConsentValue", True, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

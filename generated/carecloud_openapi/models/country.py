@@ -61,15 +61,15 @@ class Country:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        country_id = src_dict["country_id"] if "country_id" in src_dict else UNSET
+        country_id = src_dict.get("country_id", UNSET)
         if not (isinstance(country_id, str)) and country_id is not UNSET:
             country_id = odd(country_id, _path, "country_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CountryState(state)
         else:

@@ -101,23 +101,32 @@ class Credit:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
+        try:
+            credit_type_id = src_dict["credit_type_id"]
+        except KeyError:
+            credit_type_id = UNSET
         if not (isinstance(credit_type_id, str)):
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        try:
+            partner_id = src_dict["partner_id"]
+        except KeyError:
+            partner_id = UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
+        credit_id = src_dict.get("credit_id", UNSET)
         if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 
-        assigned_credits = src_dict["assigned_credits"] if "assigned_credits" in src_dict else UNSET
+        assigned_credits = src_dict.get("assigned_credits", UNSET)
         if (
             not (type(assigned_credits) is float or type(assigned_credits) is int)
             and assigned_credits is not UNSET
@@ -126,9 +135,7 @@ class Credit:
                 assigned_credits, _path, "assigned_credits", "number", False, False
             )
 
-        available_credits = (
-            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
-        )
+        available_credits = src_dict.get("available_credits", UNSET)
         if (
             not (type(available_credits) is float or type(available_credits) is int)
             and available_credits is not UNSET
@@ -137,21 +144,21 @@ class Credit:
                 available_credits, _path, "available_credits", "number", False, False
             )
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CreditState(state)
         else:
             state = odd(state, _path, "state", "CreditState", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -85,47 +85,39 @@ class CreditHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        amount = src_dict.get("amount", UNSET)
         if not (type(amount) is float or type(amount) is int) and amount is not UNSET:
             amount = odd(amount, _path, "amount", "number", False, False)
 
-        credit_operation_type = (
-            src_dict["credit_operation_type"] if "credit_operation_type" in src_dict else UNSET
-        )
+        credit_operation_type = src_dict.get("credit_operation_type", UNSET)
         if not (isinstance(credit_operation_type, str)) and credit_operation_type is not UNSET:
             credit_operation_type = odd(
                 credit_operation_type, _path, "credit_operation_type", "string", False, False
             )
 
-        credit_operation_note = (
-            src_dict["credit_operation_note"] if "credit_operation_note" in src_dict else UNSET
-        )
+        credit_operation_note = src_dict.get("credit_operation_note", UNSET)
         if not (isinstance(credit_operation_note, str)) and credit_operation_note is not UNSET:
             credit_operation_note = odd(
                 credit_operation_note, _path, "credit_operation_note", "string", False, False
             )
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        credit_history_record_time = (
-            src_dict["credit_history_record_time"]
-            if "credit_history_record_time" in src_dict
-            else UNSET
-        )
+        credit_history_record_time = src_dict.get("credit_history_record_time", UNSET)
         if (
             not (isinstance(credit_history_record_time, str))
             and credit_history_record_time is not UNSET

@@ -62,18 +62,18 @@ class CreditWalletSummary:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        earned_credits = src_dict["earned_credits"] if "earned_credits" in src_dict else UNSET
+        earned_credits = src_dict.get("earned_credits", UNSET)
         if (
             not (type(earned_credits) is float or type(earned_credits) is int)
             and earned_credits is not UNSET
         ):
             earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
-        redeemed_credits = src_dict["redeemed_credits"] if "redeemed_credits" in src_dict else UNSET
+        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if (
             not (type(redeemed_credits) is float or type(redeemed_credits) is int)
             and redeemed_credits is not UNSET
@@ -82,9 +82,7 @@ class CreditWalletSummary:
                 redeemed_credits, _path, "redeemed_credits", "number", False, False
             )
 
-        available_credits = (
-            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
-        )
+        available_credits = src_dict.get("available_credits", UNSET)
         if (
             not (type(available_credits) is float or type(available_credits) is int)
             and available_credits is not UNSET

@@ -58,11 +58,17 @@ class CustomAgreements:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        agreement_id = src_dict["agreement_id"] if "agreement_id" in src_dict else UNSET
+        try:
+            agreement_id = src_dict["agreement_id"]
+        except KeyError:
+            agreement_id = UNSET
         if not (isinstance(agreement_id, str)):
             agreement_id = odd(agreement_id, _path, "agreement_id", "string", True, False)
 
-        agreement_value = src_dict["agreement_value"] if "agreement_value" in src_dict else UNSET
+        try:
+            agreement_value = src_dict["agreement_value"]
+        except KeyError:
+            agreement_value = UNSET
         if type(agreement_value) is int:
             agreement_value = CustomAgreementsAgreementValue(agreement_value)
         else:

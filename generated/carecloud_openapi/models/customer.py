@@ -91,9 +91,10 @@ class Customer:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        personal_information = (
-            src_dict["personal_information"] if "personal_information" in src_dict else UNSET
-        )
+        try:
+            personal_information = src_dict["personal_information"]
+        except KeyError:
+            personal_information = UNSET
         if isinstance(personal_information, dict):
             personal_information = PersonalInformation.from_dict(
                 personal_information, (_path, "personal_information")
@@ -108,23 +109,23 @@ class Customer:
                 False,
             )
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        doi_email = src_dict["doi_email"] if "doi_email" in src_dict else UNSET
+        doi_email = src_dict.get("doi_email", UNSET)
         if not (isinstance(doi_email, str)) and doi_email is not UNSET:
             doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
 
-        doi_phone = src_dict["doi_phone"] if "doi_phone" in src_dict else UNSET
+        doi_phone = src_dict.get("doi_phone", UNSET)
         if not (isinstance(doi_phone, str)) and doi_phone is not UNSET:
             doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerState(state)
         else:

@@ -62,15 +62,15 @@ class CustomerEngagementSetup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        setup_id = src_dict["setup_id"] if "setup_id" in src_dict else UNSET
+        setup_id = src_dict.get("setup_id", UNSET)
         if not (isinstance(setup_id, str)) and setup_id is not UNSET:
             setup_id = odd(setup_id, _path, "setup_id", "string", False, False)
 
-        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        setup = src_dict.get("setup", UNSET)
         if not (isinstance(setup, str)) and setup is not UNSET:
             setup = odd(setup, _path, "setup", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerEngagementSetupState(state)
         else:

@@ -71,15 +71,14 @@ class CustomerRelationType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        customer_relation_type_id = (
-            src_dict["customer_relation_type_id"]
-            if "customer_relation_type_id" in src_dict
-            else UNSET
-        )
+        customer_relation_type_id = src_dict.get("customer_relation_type_id", UNSET)
         if (
             not (isinstance(customer_relation_type_id, str))
             and customer_relation_type_id is not UNSET
@@ -93,11 +92,11 @@ class CustomerRelationType:
                 False,
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerRelationTypeState(state)
         else:

@@ -57,7 +57,7 @@ class CustomerSearchResult:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        strict = src_dict["strict"] if "strict" in src_dict else UNSET
+        strict = src_dict.get("strict", UNSET)
         if isinstance(strict, list):
             _p0 = (_path, "strict")
             _l0 = []

@@ -75,33 +75,35 @@ class CustomerSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_id = (
-            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
-        )
+        try:
+            customer_source_id = src_dict["customer_source_id"]
+        except KeyError:
+            customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
                 customer_source_id, _path, "customer_source_id", "string", True, False
             )
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        customer_source_text_id = (
-            src_dict["customer_source_text_id"] if "customer_source_text_id" in src_dict else UNSET
-        )
+        customer_source_text_id = src_dict.get("customer_source_text_id", UNSET)
         if not (isinstance(customer_source_text_id, str)) and customer_source_text_id is not UNSET:
             customer_source_text_id = odd(
                 customer_source_text_id, _path, "customer_source_text_id", "string", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerSourceState(state)
         else:
             state = odd(state, _path, "state", "CustomerSourceState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -73,19 +73,16 @@ class CustomerSourceRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_id = (
-            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
-        )
+        try:
+            customer_source_id = src_dict["customer_source_id"]
+        except KeyError:
+            customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
                 customer_source_id, _path, "customer_source_id", "string", True, False
             )
 
-        customer_source_record_id = (
-            src_dict["customer_source_record_id"]
-            if "customer_source_record_id" in src_dict
-            else UNSET
-        )
+        customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
         if (
             not (isinstance(customer_source_record_id, str))
             and customer_source_record_id is not UNSET
@@ -99,15 +96,15 @@ class CustomerSourceRecord:
                 False,
             )
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

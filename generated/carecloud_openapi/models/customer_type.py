@@ -56,15 +56,15 @@ class CustomerType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        type_id = src_dict.get("type_id", UNSET)
         if not (isinstance(type_id, str)) and type_id is not UNSET:
             type_id = odd(type_id, _path, "type_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -59,19 +59,31 @@ class Device:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        device_id = src_dict["device_id"] if "device_id" in src_dict else UNSET
+        try:
+            device_id = src_dict["device_id"]
+        except KeyError:
+            device_id = UNSET
         if not (isinstance(device_id, str)):
             device_id = odd(device_id, _path, "device_id", "string", True, False)
 
-        device_system = src_dict["device_system"] if "device_system" in src_dict else UNSET
+        try:
+            device_system = src_dict["device_system"]
+        except KeyError:
+            device_system = UNSET
         if not (isinstance(device_system, str)):
             device_system = odd(device_system, _path, "device_system", "string", True, False)
 
-        device_name = src_dict["device_name"] if "device_name" in src_dict else UNSET
+        try:
+            device_name = src_dict["device_name"]
+        except KeyError:
+            device_name = UNSET
         if not (isinstance(device_name, str)):
             device_name = odd(device_name, _path, "device_name", "string", True, False)
 
-        device_type = src_dict["device_type"] if "device_type" in src_dict else UNSET
+        try:
+            device_type = src_dict["device_type"]
+        except KeyError:
+            device_type = UNSET
         if not (isinstance(device_type, str)):
             device_type = odd(device_type, _path, "device_type", "string", True, False)
 

@@ -67,22 +67,25 @@ class DiscountItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        try:
+            bill_item_id = src_dict["bill_item_id"]
+        except KeyError:
+            bill_item_id = UNSET
         if not (isinstance(bill_item_id, str)):
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
 
-        discount_code = src_dict["discount_code"] if "discount_code" in src_dict else UNSET
+        discount_code = src_dict.get("discount_code", UNSET)
         if not (isinstance(discount_code, str)) and discount_code is not UNSET:
             discount_code = odd(discount_code, _path, "discount_code", "string", False, False)
 
-        discount_value = src_dict["discount_value"] if "discount_value" in src_dict else UNSET
+        discount_value = src_dict.get("discount_value", UNSET)
         if (
             not (type(discount_value) is float or type(discount_value) is int)
             and discount_value is not UNSET
         ):
             discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
-        discount_percent = src_dict["discount_percent"] if "discount_percent" in src_dict else UNSET
+        discount_percent = src_dict.get("discount_percent", UNSET)
         if (
             not (type(discount_percent) is float or type(discount_percent) is int)
             and discount_percent is not UNSET
@@ -91,7 +94,7 @@ class DiscountItem:
                 discount_percent, _path, "discount_percent", "number", False, False
             )
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 

@@ -170,67 +170,69 @@ class Entrance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        entrance_id = src_dict["entrance_id"] if "entrance_id" in src_dict else UNSET
+        try:
+            entrance_id = src_dict["entrance_id"]
+        except KeyError:
+            entrance_id = UNSET
         if not (isinstance(entrance_id, str)):
             entrance_id = odd(entrance_id, _path, "entrance_id", "string", True, False)
 
-        pos_id = src_dict["pos_id"] if "pos_id" in src_dict else UNSET
+        try:
+            pos_id = src_dict["pos_id"]
+        except KeyError:
+            pos_id = UNSET
         if type(pos_id) is int:
             pos_id = EntrancePosId(pos_id)
         else:
             pos_id = odd(pos_id, _path, "pos_id", "EntrancePosId", True, False)
 
-        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        try:
+            card_id = src_dict["card_id"]
+        except KeyError:
+            card_id = UNSET
         if not (isinstance(card_id, str)):
             card_id = odd(card_id, _path, "card_id", "string", True, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        try:
+            state = src_dict["state"]
+        except KeyError:
+            state = UNSET
         if type(state) is int:
             state = EntranceState(state)
         else:
             state = odd(state, _path, "state", "EntranceState", True, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        resort_name = src_dict["resort_name"] if "resort_name" in src_dict else UNSET
+        resort_name = src_dict.get("resort_name", UNSET)
         if not (isinstance(resort_name, str)) and resort_name is not UNSET:
             resort_name = odd(resort_name, _path, "resort_name", "string", False, False)
 
-        customer_category_name = (
-            src_dict["customer_category_name"] if "customer_category_name" in src_dict else UNSET
-        )
+        customer_category_name = src_dict.get("customer_category_name", UNSET)
         if not (isinstance(customer_category_name, str)) and customer_category_name is not UNSET:
             customer_category_name = odd(
                 customer_category_name, _path, "customer_category_name", "string", False, False
             )
 
-        external_order_id = (
-            src_dict["external_order_id"] if "external_order_id" in src_dict else UNSET
-        )
+        external_order_id = src_dict.get("external_order_id", UNSET)
         if not (isinstance(external_order_id, str)) and external_order_id is not UNSET:
             external_order_id = odd(
                 external_order_id, _path, "external_order_id", "string", False, False
             )
 
-        external_entrance_id = (
-            src_dict["external_entrance_id"] if "external_entrance_id" in src_dict else UNSET
-        )
+        external_entrance_id = src_dict.get("external_entrance_id", UNSET)
         if not (isinstance(external_entrance_id, str)) and external_entrance_id is not UNSET:
             external_entrance_id = odd(
                 external_entrance_id, _path, "external_entrance_id", "string", False, False
             )
 
-        external_turnstile_permission_id = (
-            src_dict["external_turnstile_permission_id"]
-            if "external_turnstile_permission_id" in src_dict
-            else UNSET
-        )
+        external_turnstile_permission_id = src_dict.get("external_turnstile_permission_id", UNSET)
         if (
             not (isinstance(external_turnstile_permission_id, str))
             and external_turnstile_permission_id is not UNSET
@@ -244,7 +246,7 @@ class Entrance:
                 False,
             )
 
-        entrance_type_id = src_dict["entrance_type_id"] if "entrance_type_id" in src_dict else UNSET
+        entrance_type_id = src_dict.get("entrance_type_id", UNSET)
         if type(entrance_type_id) is int:
             entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
         else:
@@ -252,42 +254,42 @@ class Entrance:
                 entrance_type_id, _path, "entrance_type_id", "EntranceEntranceTypeId", False, False
             )
 
-        order_item_id = src_dict["order_item_id"] if "order_item_id" in src_dict else UNSET
+        order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
             order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        cancelled_at = src_dict["cancelled_at"] if "cancelled_at" in src_dict else UNSET
+        cancelled_at = src_dict.get("cancelled_at", UNSET)
         if not (isinstance(cancelled_at, str)) and cancelled_at is not UNSET:
             cancelled_at = odd(cancelled_at, _path, "cancelled_at", "string", False, False)
 
-        charged_price = src_dict["charged_price"] if "charged_price" in src_dict else UNSET
+        charged_price = src_dict.get("charged_price", UNSET)
         if (
             not (type(charged_price) is float or type(charged_price) is int)
             and charged_price is not UNSET
         ):
             charged_price = odd(charged_price, _path, "charged_price", "number", False, False)
 
-        product_ids = src_dict["product_ids"] if "product_ids" in src_dict else UNSET
+        product_ids = src_dict.get("product_ids", UNSET)
         if not (isinstance(product_ids, str)) and product_ids is not UNSET:
             product_ids = odd(product_ids, _path, "product_ids", "string", False, False)
 
-        charge_date = src_dict["charge_date"] if "charge_date" in src_dict else UNSET
+        charge_date = src_dict.get("charge_date", UNSET)
         if not (isinstance(charge_date, str)) and charge_date is not UNSET:
             charge_date = odd(charge_date, _path, "charge_date", "string", False, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

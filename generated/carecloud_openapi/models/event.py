@@ -117,23 +117,32 @@ class Event:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        try:
+            event_type_id = src_dict["event_type_id"]
+        except KeyError:
+            event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
             event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -145,25 +154,23 @@ class Event:
         else:
             data = odd(data, _path, "data", "string | array | EventDataType2", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        secondary_external_id = (
-            src_dict["secondary_external_id"] if "secondary_external_id" in src_dict else UNSET
-        )
+        secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
                 secondary_external_id, _path, "secondary_external_id", "string", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventState(state)
         else:
             state = odd(state, _path, "state", "EventState", False, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -67,19 +67,22 @@ class EventGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_group_id = src_dict["event_group_id"] if "event_group_id" in src_dict else UNSET
+        try:
+            event_group_id = src_dict["event_group_id"]
+        except KeyError:
+            event_group_id = UNSET
         if not (isinstance(event_group_id, str)):
             event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventGroupState(state)
         else:

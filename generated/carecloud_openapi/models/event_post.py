@@ -159,27 +159,29 @@ class EventPost:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        try:
+            event_type_id = src_dict["event_type_id"]
+        except KeyError:
+            event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
             event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        customer_identifier_type = (
-            src_dict["customer_identifier_type"]
-            if "customer_identifier_type" in src_dict
-            else UNSET
-        )
+        customer_identifier_type = src_dict.get("customer_identifier_type", UNSET)
         if isinstance(customer_identifier_type, str):
             customer_identifier_type = EventPostCustomerIdentifierType(customer_identifier_type)
         else:
@@ -192,11 +194,7 @@ class EventPost:
                 False,
             )
 
-        customer_identifier_value = (
-            src_dict["customer_identifier_value"]
-            if "customer_identifier_value" in src_dict
-            else UNSET
-        )
+        customer_identifier_value = src_dict.get("customer_identifier_value", UNSET)
         if isinstance(customer_identifier_value, str):
             pass
         elif isinstance(customer_identifier_value, dict):
@@ -213,7 +211,7 @@ class EventPost:
                 False,
             )
 
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -225,19 +223,17 @@ class EventPost:
         else:
             data = odd(data, _path, "data", "string | array | EventPostDataType2", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        secondary_external_id = (
-            src_dict["secondary_external_id"] if "secondary_external_id" in src_dict else UNSET
-        )
+        secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
                 secondary_external_id, _path, "secondary_external_id", "string", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventPostState(state)
         else:

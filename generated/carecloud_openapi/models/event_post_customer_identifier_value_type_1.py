@@ -52,15 +52,19 @@ class EventPostCustomerIdentifierValueType1:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_id = (
-            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
-        )
+        try:
+            customer_source_id = src_dict["customer_source_id"]
+        except KeyError:
+            customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
                 customer_source_id, _path, "customer_source_id", "string", True, False
             )
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 

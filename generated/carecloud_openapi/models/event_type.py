@@ -83,35 +83,39 @@ class EventType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_type_id = src_dict["event_type_id"] if "event_type_id" in src_dict else UNSET
+        try:
+            event_type_id = src_dict["event_type_id"]
+        except KeyError:
+            event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
             event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
 
-        event_group_id = src_dict["event_group_id"] if "event_group_id" in src_dict else UNSET
+        try:
+            event_group_id = src_dict["event_group_id"]
+        except KeyError:
+            event_group_id = UNSET
         if not (isinstance(event_group_id, str)):
             event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
 
-        event_group_text_id = (
-            src_dict["event_group_text_id"] if "event_group_text_id" in src_dict else UNSET
-        )
+        event_group_text_id = src_dict.get("event_group_text_id", UNSET)
         if not (isinstance(event_group_text_id, str)) and event_group_text_id is not UNSET:
             event_group_text_id = odd(
                 event_group_text_id, _path, "event_group_text_id", "string", False, False
             )
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        icon_name = src_dict["icon_name"] if "icon_name" in src_dict else UNSET
+        icon_name = src_dict.get("icon_name", UNSET)
         if not (isinstance(icon_name, str)) and icon_name is not UNSET:
             icon_name = odd(icon_name, _path, "icon_name", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventTypeState(state)
         else:

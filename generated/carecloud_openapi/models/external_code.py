@@ -53,15 +53,19 @@ class ExternalCode:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        external_code_type_id = (
-            src_dict["external_code_type_id"] if "external_code_type_id" in src_dict else UNSET
-        )
+        try:
+            external_code_type_id = src_dict["external_code_type_id"]
+        except KeyError:
+            external_code_type_id = UNSET
         if not (isinstance(external_code_type_id, str)):
             external_code_type_id = odd(
                 external_code_type_id, _path, "external_code_type_id", "string", True, False
             )
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

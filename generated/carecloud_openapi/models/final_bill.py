@@ -163,17 +163,26 @@ class FinalBill:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_type_id = src_dict["purchase_type_id"] if "purchase_type_id" in src_dict else UNSET
+        try:
+            purchase_type_id = src_dict["purchase_type_id"]
+        except KeyError:
+            purchase_type_id = UNSET
         if not (isinstance(purchase_type_id, str)):
             purchase_type_id = odd(
                 purchase_type_id, _path, "purchase_type_id", "string", True, False
             )
 
-        canceled = src_dict["canceled"] if "canceled" in src_dict else UNSET
+        try:
+            canceled = src_dict["canceled"]
+        except KeyError:
+            canceled = UNSET
         if not (type(canceled) is bool):
             canceled = odd(canceled, _path, "canceled", "boolean", True, False)
 
-        payment_type = src_dict["payment_type"] if "payment_type" in src_dict else UNSET
+        try:
+            payment_type = src_dict["payment_type"]
+        except KeyError:
+            payment_type = UNSET
         if isinstance(payment_type, str):
             payment_type = FinalBillPaymentType(payment_type)
         else:
@@ -181,23 +190,38 @@ class FinalBill:
                 payment_type, _path, "payment_type", "FinalBillPaymentType", True, False
             )
 
-        bill_id = src_dict["bill_id"] if "bill_id" in src_dict else UNSET
+        try:
+            bill_id = src_dict["bill_id"]
+        except KeyError:
+            bill_id = UNSET
         if not (isinstance(bill_id, str)):
             bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
 
-        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        try:
+            payment_time = src_dict["payment_time"]
+        except KeyError:
+            payment_time = UNSET
         if not (isinstance(payment_time, str)):
             payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        try:
+            total_price = src_dict["total_price"]
+        except KeyError:
+            total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
             total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        bill_items = src_dict["bill_items"] if "bill_items" in src_dict else UNSET
+        try:
+            bill_items = src_dict["bill_items"]
+        except KeyError:
+            bill_items = UNSET
         if isinstance(bill_items, list):
             _p0 = (_path, "bill_items")
             _l0 = []
@@ -211,31 +235,31 @@ class FinalBill:
         else:
             bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
 
-        fiscal = src_dict["fiscal"] if "fiscal" in src_dict else UNSET
+        fiscal = src_dict.get("fiscal", UNSET)
         if not (type(fiscal) is bool) and fiscal is not UNSET:
             fiscal = odd(fiscal, _path, "fiscal", "boolean", False, False)
 
-        payment_recap = src_dict["payment_recap"] if "payment_recap" in src_dict else UNSET
+        payment_recap = src_dict.get("payment_recap", UNSET)
         if isinstance(payment_recap, dict):
             payment_recap = PaymentRecap.from_dict(payment_recap, (_path, "payment_recap"))
         else:
             payment_recap = odd(payment_recap, _path, "payment_recap", "PaymentRecap", False, False)
 
-        bill_number = src_dict["bill_number"] if "bill_number" in src_dict else UNSET
+        bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)) and bill_number is not UNSET:
             bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
 
-        created_by = src_dict["created_by"] if "created_by" in src_dict else UNSET
+        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
             created_by = odd(created_by, _path, "created_by", "string", False, False)
 
-        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = UTM.from_dict(utm, (_path, "utm"))
         else:
             utm = odd(utm, _path, "utm", "UTM", False, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -71,19 +71,19 @@ class ForbiddenErrorBodyError:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        type_ = src_dict.get("type", UNSET)
         if not (isinstance(type_, str)) and type_ is not UNSET:
             type_ = odd(type_, _path, "type", "string", False, False)
 
-        title = src_dict["title"] if "title" in src_dict else UNSET
+        title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
-        detail = src_dict["detail"] if "detail" in src_dict else UNSET
+        detail = src_dict.get("detail", UNSET)
         if not (isinstance(detail, str)) and detail is not UNSET:
             detail = odd(detail, _path, "detail", "string", False, False)
 
-        error_data = src_dict["error_data"] if "error_data" in src_dict else UNSET
+        error_data = src_dict.get("error_data", UNSET)
         if isinstance(error_data, dict):
             error_data = ForbiddenErrorBodyErrorErrorData.from_dict(
                 error_data, (_path, "error_data")

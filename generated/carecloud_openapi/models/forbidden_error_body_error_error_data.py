@@ -50,15 +50,13 @@ class ForbiddenErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        invalid_resource_name = (
-            src_dict["invalid_resource_name"] if "invalid_resource_name" in src_dict else UNSET
-        )
+        invalid_resource_name = src_dict.get("invalid_resource_name", UNSET)
         if not (isinstance(invalid_resource_name, str)) and invalid_resource_name is not UNSET:
             invalid_resource_name = odd(
                 invalid_resource_name, _path, "invalid_resource_name", "string", False, False
             )
 
-        interface = src_dict["interface"] if "interface" in src_dict else UNSET
+        interface = src_dict.get("interface", UNSET)
         if not (isinstance(interface, str)) and interface is not UNSET:
             interface = odd(interface, _path, "interface", "string", False, False)
 

@@ -61,7 +61,7 @@ class GetAudiencesResponse200Data:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        audiences = src_dict["audiences"] if "audiences" in src_dict else UNSET
+        audiences = src_dict.get("audiences", UNSET)
         if isinstance(audiences, list):
             _p0 = (_path, "audiences")
             _l0 = []
@@ -75,7 +75,7 @@ class GetAudiencesResponse200Data:
         else:
             audiences = odd(audiences, _path, "audiences", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_statuses = src_dict["booking_statuses"] if "booking_statuses" in src_dict else UNSET
+        booking_statuses = src_dict.get("booking_statuses", UNSET)
         if isinstance(booking_statuses, list):
             _p0 = (_path, "booking_statuses")
             _l0 = []
@@ -80,7 +80,7 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
                 booking_statuses, _path, "booking_statuses", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

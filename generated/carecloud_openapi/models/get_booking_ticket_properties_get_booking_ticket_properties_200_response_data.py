@@ -64,11 +64,7 @@ class GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_ticket_properties = (
-            src_dict["booking_ticket_properties"]
-            if "booking_ticket_properties" in src_dict
-            else UNSET
-        )
+        booking_ticket_properties = src_dict.get("booking_ticket_properties", UNSET)
         if isinstance(booking_ticket_properties, list):
             _p0 = (_path, "booking_ticket_properties")
             _l0 = []
@@ -84,7 +80,7 @@ class GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData:
                 booking_ticket_properties, _path, "booking_ticket_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetBookingTicketsGetBookingTickets200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_tickets = src_dict["booking_tickets"] if "booking_tickets" in src_dict else UNSET
+        booking_tickets = src_dict.get("booking_tickets", UNSET)
         if isinstance(booking_tickets, list):
             _p0 = (_path, "booking_tickets")
             _l0 = []
@@ -78,7 +78,7 @@ class GetBookingTicketsGetBookingTickets200ResponseData:
         else:
             booking_tickets = odd(booking_tickets, _path, "booking_tickets", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

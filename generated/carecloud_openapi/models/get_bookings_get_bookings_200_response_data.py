@@ -61,7 +61,7 @@ class GetBookingsGetBookings200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        bookings = src_dict["bookings"] if "bookings" in src_dict else UNSET
+        bookings = src_dict.get("bookings", UNSET)
         if isinstance(bookings, list):
             _p0 = (_path, "bookings")
             _l0 = []
@@ -75,7 +75,7 @@ class GetBookingsGetBookings200ResponseData:
         else:
             bookings = odd(bookings, _path, "bookings", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -67,11 +67,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_product_store_records = (
-            src_dict["campaign_product_store_records"]
-            if "campaign_product_store_records" in src_dict
-            else UNSET
-        )
+        campaign_product_store_records = src_dict.get("campaign_product_store_records", UNSET)
         if isinstance(campaign_product_store_records, list):
             _p0 = (_path, "campaign_product_store_records")
             _l0 = []
@@ -92,7 +88,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 False,
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -58,7 +58,7 @@ class GetCampaignProductsGetCampaignProducts200Response:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, dict):
             data = GetCampaignProductsGetCampaignProducts200ResponseData.from_dict(
                 data, (_path, "data")

@@ -64,9 +64,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_products = (
-            src_dict["campaign_products"] if "campaign_products" in src_dict else UNSET
-        )
+        campaign_products = src_dict.get("campaign_products", UNSET)
         if isinstance(campaign_products, list):
             _p0 = (_path, "campaign_products")
             _l0 = []
@@ -82,7 +80,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                 campaign_products, _path, "campaign_products", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

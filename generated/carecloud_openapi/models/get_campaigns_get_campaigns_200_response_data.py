@@ -61,7 +61,7 @@ class GetCampaignsGetCampaigns200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaigns = src_dict["campaigns"] if "campaigns" in src_dict else UNSET
+        campaigns = src_dict.get("campaigns", UNSET)
         if isinstance(campaigns, list):
             _p0 = (_path, "campaigns")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCampaignsGetCampaigns200ResponseData:
         else:
             campaigns = odd(campaigns, _path, "campaigns", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

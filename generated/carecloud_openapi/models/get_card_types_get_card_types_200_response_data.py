@@ -61,7 +61,7 @@ class GetCardTypesGetCardTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_types = src_dict["card_types"] if "card_types" in src_dict else UNSET
+        card_types = src_dict.get("card_types", UNSET)
         if isinstance(card_types, list):
             _p0 = (_path, "card_types")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCardTypesGetCardTypes200ResponseData:
         else:
             card_types = odd(card_types, _path, "card_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

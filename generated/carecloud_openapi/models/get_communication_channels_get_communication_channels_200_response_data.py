@@ -64,9 +64,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        communication_channels = (
-            src_dict["communication_channels"] if "communication_channels" in src_dict else UNSET
-        )
+        communication_channels = src_dict.get("communication_channels", UNSET)
         if isinstance(communication_channels, list):
             _p0 = (_path, "communication_channels")
             _l0 = []
@@ -82,7 +80,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                 communication_channels, _path, "communication_channels", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

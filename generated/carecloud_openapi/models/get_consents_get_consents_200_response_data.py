@@ -64,7 +64,7 @@ class GetConsentsGetConsents200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        agreements = src_dict["agreements"] if "agreements" in src_dict else UNSET
+        agreements = src_dict.get("agreements", UNSET)
         if isinstance(agreements, list):
             _p0 = (_path, "agreements")
             _l0 = []
@@ -78,7 +78,7 @@ class GetConsentsGetConsents200ResponseData:
         else:
             agreements = odd(agreements, _path, "agreements", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

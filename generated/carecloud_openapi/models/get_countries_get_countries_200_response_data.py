@@ -61,7 +61,7 @@ class GetCountriesGetCountries200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        countries = src_dict["countries"] if "countries" in src_dict else UNSET
+        countries = src_dict.get("countries", UNSET)
         if isinstance(countries, list):
             _p0 = (_path, "countries")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCountriesGetCountries200ResponseData:
         else:
             countries = odd(countries, _path, "countries", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        credit_history = src_dict["credit_history"] if "credit_history" in src_dict else UNSET
+        credit_history = src_dict.get("credit_history", UNSET)
         if isinstance(credit_history, list):
             _p0 = (_path, "credit_history")
             _l0 = []
@@ -78,7 +78,7 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
         else:
             credit_history = odd(credit_history, _path, "credit_history", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        credit_types = src_dict["credit_types"] if "credit_types" in src_dict else UNSET
+        credit_types = src_dict.get("credit_types", UNSET)
         if isinstance(credit_types, list):
             _p0 = (_path, "credit_types")
             _l0 = []
@@ -78,7 +78,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         else:
             credit_types = odd(credit_types, _path, "credit_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetCreditsGetCredits200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        credits_ = src_dict["credits"] if "credits" in src_dict else UNSET
+        credits_ = src_dict.get("credits", UNSET)
         if isinstance(credits_, list):
             _p0 = (_path, "credits")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCreditsGetCredits200ResponseData:
         else:
             credits_ = odd(credits_, _path, "credits", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetCurrenciesGetCurrencies200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        currencies = src_dict["currencies"] if "currencies" in src_dict else UNSET
+        currencies = src_dict.get("currencies", UNSET)
         if isinstance(currencies, list):
             _p0 = (_path, "currencies")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCurrenciesGetCurrencies200ResponseData:
         else:
             currencies = odd(currencies, _path, "currencies", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_address_types = (
-            src_dict["customer_address_types"] if "customer_address_types" in src_dict else UNSET
-        )
+        customer_address_types = src_dict.get("customer_address_types", UNSET)
         if isinstance(customer_address_types, list):
             _p0 = (_path, "customer_address_types")
             _l0 = []
@@ -82,7 +80,7 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
                 customer_address_types, _path, "customer_address_types", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

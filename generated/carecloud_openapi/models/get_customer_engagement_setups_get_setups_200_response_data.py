@@ -64,11 +64,7 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_engagement_setups = (
-            src_dict["customer_engagement_setups"]
-            if "customer_engagement_setups" in src_dict
-            else UNSET
-        )
+        customer_engagement_setups = src_dict.get("customer_engagement_setups", UNSET)
         if isinstance(customer_engagement_setups, list):
             _p0 = (_path, "customer_engagement_setups")
             _l0 = []
@@ -89,7 +85,7 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
                 False,
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

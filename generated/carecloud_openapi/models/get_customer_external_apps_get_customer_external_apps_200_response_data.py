@@ -64,11 +64,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_external_applications = (
-            src_dict["customer_external_applications"]
-            if "customer_external_applications" in src_dict
-            else UNSET
-        )
+        customer_external_applications = src_dict.get("customer_external_applications", UNSET)
         if isinstance(customer_external_applications, list):
             _p0 = (_path, "customer_external_applications")
             _l0 = []
@@ -89,7 +85,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 False,
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_properties = (
-            src_dict["customer_properties"] if "customer_properties" in src_dict else UNSET
-        )
+        customer_properties = src_dict.get("customer_properties", UNSET)
         if isinstance(customer_properties, list):
             _p0 = (_path, "customer_properties")
             _l0 = []
@@ -82,7 +80,7 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
                 customer_properties, _path, "customer_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

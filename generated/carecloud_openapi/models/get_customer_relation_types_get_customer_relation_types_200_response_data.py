@@ -64,9 +64,7 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_relation_types = (
-            src_dict["customer_relation_types"] if "customer_relation_types" in src_dict else UNSET
-        )
+        customer_relation_types = src_dict.get("customer_relation_types", UNSET)
         if isinstance(customer_relation_types, list):
             _p0 = (_path, "customer_relation_types")
             _l0 = []
@@ -82,7 +80,7 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                 customer_relation_types, _path, "customer_relation_types", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

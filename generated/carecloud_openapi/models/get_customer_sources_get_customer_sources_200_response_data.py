@@ -64,7 +64,7 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_sources = src_dict["customer_sources"] if "customer_sources" in src_dict else UNSET
+        customer_sources = src_dict.get("customer_sources", UNSET)
         if isinstance(customer_sources, list):
             _p0 = (_path, "customer_sources")
             _l0 = []
@@ -80,7 +80,7 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
                 customer_sources, _path, "customer_sources", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

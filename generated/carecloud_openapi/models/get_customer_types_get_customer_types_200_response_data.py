@@ -64,7 +64,7 @@ class GetCustomerTypesGetCustomerTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_types = src_dict["customer_types"] if "customer_types" in src_dict else UNSET
+        customer_types = src_dict.get("customer_types", UNSET)
         if isinstance(customer_types, list):
             _p0 = (_path, "customer_types")
             _l0 = []
@@ -78,7 +78,7 @@ class GetCustomerTypesGetCustomerTypes200ResponseData:
         else:
             customer_types = odd(customer_types, _path, "customer_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetCustomersGetCustomers200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customers = src_dict["customers"] if "customers" in src_dict else UNSET
+        customers = src_dict.get("customers", UNSET)
         if isinstance(customers, list):
             _p0 = (_path, "customers")
             _l0 = []
@@ -75,7 +75,7 @@ class GetCustomersGetCustomers200ResponseData:
         else:
             customers = odd(customers, _path, "customers", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

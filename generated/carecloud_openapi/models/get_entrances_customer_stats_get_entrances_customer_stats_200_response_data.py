@@ -61,21 +61,19 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        distance = src_dict["distance"] if "distance" in src_dict else UNSET
+        distance = src_dict.get("distance", UNSET)
         if not (type(distance) is float or type(distance) is int) and distance is not UNSET:
             distance = odd(distance, _path, "distance", "number", False, False)
 
-        elevation = src_dict["elevation"] if "elevation" in src_dict else UNSET
+        elevation = src_dict.get("elevation", UNSET)
         if not (type(elevation) is float or type(elevation) is int) and elevation is not UNSET:
             elevation = odd(elevation, _path, "elevation", "number", False, False)
 
-        skier_days = src_dict["skier_days"] if "skier_days" in src_dict else UNSET
+        skier_days = src_dict.get("skier_days", UNSET)
         if not (type(skier_days) is int) and skier_days is not UNSET:
             skier_days = odd(skier_days, _path, "skier_days", "integer", False, False)
 
-        ski_achievement_text_id = (
-            src_dict["ski_achievement_text_id"] if "ski_achievement_text_id" in src_dict else UNSET
-        )
+        ski_achievement_text_id = src_dict.get("ski_achievement_text_id", UNSET)
         if not (isinstance(ski_achievement_text_id, str)) and ski_achievement_text_id is not UNSET:
             ski_achievement_text_id = odd(
                 ski_achievement_text_id, _path, "ski_achievement_text_id", "string", False, False

@@ -61,7 +61,7 @@ class GetEntrancesGetEntrances200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        entrances = src_dict["entrances"] if "entrances" in src_dict else UNSET
+        entrances = src_dict.get("entrances", UNSET)
         if isinstance(entrances, list):
             _p0 = (_path, "entrances")
             _l0 = []
@@ -75,7 +75,7 @@ class GetEntrancesGetEntrances200ResponseData:
         else:
             entrances = odd(entrances, _path, "entrances", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

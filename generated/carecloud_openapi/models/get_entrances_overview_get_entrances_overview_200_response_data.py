@@ -65,29 +65,25 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        active_entrances = src_dict["active_entrances"] if "active_entrances" in src_dict else UNSET
+        active_entrances = src_dict.get("active_entrances", UNSET)
         if not (type(active_entrances) is int) and active_entrances is not UNSET:
             active_entrances = odd(
                 active_entrances, _path, "active_entrances", "integer", False, False
             )
 
-        canceled_entrances = (
-            src_dict["canceled_entrances"] if "canceled_entrances" in src_dict else UNSET
-        )
+        canceled_entrances = src_dict.get("canceled_entrances", UNSET)
         if not (type(canceled_entrances) is int) and canceled_entrances is not UNSET:
             canceled_entrances = odd(
                 canceled_entrances, _path, "canceled_entrances", "integer", False, False
             )
 
-        deactivated_entrances = (
-            src_dict["deactivated_entrances"] if "deactivated_entrances" in src_dict else UNSET
-        )
+        deactivated_entrances = src_dict.get("deactivated_entrances", UNSET)
         if not (type(deactivated_entrances) is int) and deactivated_entrances is not UNSET:
             deactivated_entrances = odd(
                 deactivated_entrances, _path, "deactivated_entrances", "integer", False, False
             )
 
-        sold_entrances = src_dict["sold_entrances"] if "sold_entrances" in src_dict else UNSET
+        sold_entrances = src_dict.get("sold_entrances", UNSET)
         if not (type(sold_entrances) is int) and sold_entrances is not UNSET:
             sold_entrances = odd(sold_entrances, _path, "sold_entrances", "integer", False, False)
 

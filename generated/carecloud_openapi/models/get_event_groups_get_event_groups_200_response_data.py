@@ -64,7 +64,7 @@ class GetEventGroupsGetEventGroups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_groups = src_dict["event_groups"] if "event_groups" in src_dict else UNSET
+        event_groups = src_dict.get("event_groups", UNSET)
         if isinstance(event_groups, list):
             _p0 = (_path, "event_groups")
             _l0 = []
@@ -78,7 +78,7 @@ class GetEventGroupsGetEventGroups200ResponseData:
         else:
             event_groups = odd(event_groups, _path, "event_groups", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

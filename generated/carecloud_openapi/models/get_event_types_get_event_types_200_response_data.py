@@ -61,7 +61,7 @@ class GetEventTypesGetEventTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_types = src_dict["event_types"] if "event_types" in src_dict else UNSET
+        event_types = src_dict.get("event_types", UNSET)
         if isinstance(event_types, list):
             _p0 = (_path, "event_types")
             _l0 = []
@@ -75,7 +75,7 @@ class GetEventTypesGetEventTypes200ResponseData:
         else:
             event_types = odd(event_types, _path, "event_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

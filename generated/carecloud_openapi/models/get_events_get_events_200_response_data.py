@@ -61,7 +61,7 @@ class GetEventsGetEvents200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        events = src_dict["events"] if "events" in src_dict else UNSET
+        events = src_dict.get("events", UNSET)
         if isinstance(events, list):
             _p0 = (_path, "events")
             _l0 = []
@@ -75,7 +75,7 @@ class GetEventsGetEvents200ResponseData:
         else:
             events = odd(events, _path, "events", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetInterestsGetInterests200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        interests = src_dict["interests"] if "interests" in src_dict else UNSET
+        interests = src_dict.get("interests", UNSET)
         if isinstance(interests, list):
             _p0 = (_path, "interests")
             _l0 = []
@@ -75,7 +75,7 @@ class GetInterestsGetInterests200ResponseData:
         else:
             interests = odd(interests, _path, "interests", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

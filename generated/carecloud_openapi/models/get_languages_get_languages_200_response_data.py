@@ -61,7 +61,7 @@ class GetLanguagesGetLanguages200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        languages = src_dict["languages"] if "languages" in src_dict else UNSET
+        languages = src_dict.get("languages", UNSET)
         if isinstance(languages, list):
             _p0 = (_path, "languages")
             _l0 = []
@@ -75,7 +75,7 @@ class GetLanguagesGetLanguages200ResponseData:
         else:
             languages = odd(languages, _path, "languages", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

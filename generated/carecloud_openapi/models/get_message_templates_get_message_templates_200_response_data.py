@@ -64,9 +64,7 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        message_templates = (
-            src_dict["message_templates"] if "message_templates" in src_dict else UNSET
-        )
+        message_templates = src_dict.get("message_templates", UNSET)
         if isinstance(message_templates, list):
             _p0 = (_path, "message_templates")
             _l0 = []
@@ -82,7 +80,7 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
                 message_templates, _path, "message_templates", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

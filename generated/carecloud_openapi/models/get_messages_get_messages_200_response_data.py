@@ -61,7 +61,7 @@ class GetMessagesGetMessages200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        messages = src_dict["messages"] if "messages" in src_dict else UNSET
+        messages = src_dict.get("messages", UNSET)
         if isinstance(messages, list):
             _p0 = (_path, "messages")
             _l0 = []
@@ -75,7 +75,7 @@ class GetMessagesGetMessages200ResponseData:
         else:
             messages = odd(messages, _path, "messages", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetOrdersGetOrders200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        orders = src_dict["orders"] if "orders" in src_dict else UNSET
+        orders = src_dict.get("orders", UNSET)
         if isinstance(orders, list):
             _p0 = (_path, "orders")
             _l0 = []
@@ -75,7 +75,7 @@ class GetOrdersGetOrders200ResponseData:
         else:
             orders = odd(orders, _path, "orders", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

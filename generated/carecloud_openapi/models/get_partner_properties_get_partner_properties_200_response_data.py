@@ -64,9 +64,7 @@ class GetPartnerPropertiesGetPartnerProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partner_properties = (
-            src_dict["partner_properties"] if "partner_properties" in src_dict else UNSET
-        )
+        partner_properties = src_dict.get("partner_properties", UNSET)
         if isinstance(partner_properties, list):
             _p0 = (_path, "partner_properties")
             _l0 = []
@@ -82,7 +80,7 @@ class GetPartnerPropertiesGetPartnerProperties200ResponseData:
                 partner_properties, _path, "partner_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

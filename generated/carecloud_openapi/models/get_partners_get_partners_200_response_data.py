@@ -61,7 +61,7 @@ class GetPartnersGetPartners200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partners = src_dict["partners"] if "partners" in src_dict else UNSET
+        partners = src_dict.get("partners", UNSET)
         if isinstance(partners, list):
             _p0 = (_path, "partners")
             _l0 = []
@@ -75,7 +75,7 @@ class GetPartnersGetPartners200ResponseData:
         else:
             partners = odd(partners, _path, "partners", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

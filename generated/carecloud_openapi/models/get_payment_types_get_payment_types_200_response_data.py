@@ -64,7 +64,7 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        payment_types = src_dict["payment_types"] if "payment_types" in src_dict else UNSET
+        payment_types = src_dict.get("payment_types", UNSET)
         if isinstance(payment_types, list):
             _p0 = (_path, "payment_types")
             _l0 = []
@@ -78,7 +78,7 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
         else:
             payment_types = odd(payment_types, _path, "payment_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

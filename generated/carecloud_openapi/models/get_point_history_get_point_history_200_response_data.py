@@ -64,7 +64,7 @@ class GetPointHistoryGetPointHistory200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        point_history = src_dict["point_history"] if "point_history" in src_dict else UNSET
+        point_history = src_dict.get("point_history", UNSET)
         if isinstance(point_history, list):
             _p0 = (_path, "point_history")
             _l0 = []
@@ -78,7 +78,7 @@ class GetPointHistoryGetPointHistory200ResponseData:
         else:
             point_history = odd(point_history, _path, "point_history", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        point_reservations = (
-            src_dict["point_reservations"] if "point_reservations" in src_dict else UNSET
-        )
+        point_reservations = src_dict.get("point_reservations", UNSET)
         if isinstance(point_reservations, list):
             _p0 = (_path, "point_reservations")
             _l0 = []
@@ -82,7 +80,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
                 point_reservations, _path, "point_reservations", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

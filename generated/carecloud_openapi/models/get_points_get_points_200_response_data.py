@@ -61,7 +61,7 @@ class GetPointsGetPoints200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        points = src_dict["points"] if "points" in src_dict else UNSET
+        points = src_dict.get("points", UNSET)
         if isinstance(points, list):
             _p0 = (_path, "points")
             _l0 = []
@@ -75,7 +75,7 @@ class GetPointsGetPoints200ResponseData:
         else:
             points = odd(points, _path, "points", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetPointsTypesGetPointTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        point_types = src_dict["point_types"] if "point_types" in src_dict else UNSET
+        point_types = src_dict.get("point_types", UNSET)
         if isinstance(point_types, list):
             _p0 = (_path, "point_types")
             _l0 = []
@@ -75,7 +75,7 @@ class GetPointsTypesGetPointTypes200ResponseData:
         else:
             point_types = odd(point_types, _path, "point_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

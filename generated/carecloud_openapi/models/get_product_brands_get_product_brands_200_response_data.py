@@ -64,7 +64,7 @@ class GetProductBrandsGetProductBrands200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_brands = src_dict["product_brands"] if "product_brands" in src_dict else UNSET
+        product_brands = src_dict.get("product_brands", UNSET)
         if isinstance(product_brands, list):
             _p0 = (_path, "product_brands")
             _l0 = []
@@ -78,7 +78,7 @@ class GetProductBrandsGetProductBrands200ResponseData:
         else:
             product_brands = odd(product_brands, _path, "product_brands", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetProductGroupsGetProductGroups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_groups = src_dict["product_groups"] if "product_groups" in src_dict else UNSET
+        product_groups = src_dict.get("product_groups", UNSET)
         if isinstance(product_groups, list):
             _p0 = (_path, "product_groups")
             _l0 = []
@@ -78,7 +78,7 @@ class GetProductGroupsGetProductGroups200ResponseData:
         else:
             product_groups = odd(product_groups, _path, "product_groups", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

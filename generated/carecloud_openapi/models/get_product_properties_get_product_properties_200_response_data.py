@@ -64,9 +64,7 @@ class GetProductPropertiesGetProductProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_properties = (
-            src_dict["product_properties"] if "product_properties" in src_dict else UNSET
-        )
+        product_properties = src_dict.get("product_properties", UNSET)
         if isinstance(product_properties, list):
             _p0 = (_path, "product_properties")
             _l0 = []
@@ -82,7 +80,7 @@ class GetProductPropertiesGetProductProperties200ResponseData:
                 product_properties, _path, "product_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -70,10 +70,8 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_external_list_types = (
-            src_dict["product_reservation_external_list_types"]
-            if "product_reservation_external_list_types" in src_dict
-            else UNSET
+        product_reservation_external_list_types = src_dict.get(
+            "product_reservation_external_list_types", UNSET
         )
         if isinstance(product_reservation_external_list_types, list):
             _p0 = (_path, "product_reservation_external_list_types")
@@ -95,7 +93,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 False,
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

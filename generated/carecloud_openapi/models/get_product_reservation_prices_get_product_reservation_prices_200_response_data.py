@@ -64,11 +64,7 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_prices = (
-            src_dict["product_reservation_prices"]
-            if "product_reservation_prices" in src_dict
-            else UNSET
-        )
+        product_reservation_prices = src_dict.get("product_reservation_prices", UNSET)
         if isinstance(product_reservation_prices, list):
             _p0 = (_path, "product_reservation_prices")
             _l0 = []
@@ -89,7 +85,7 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
                 False,
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

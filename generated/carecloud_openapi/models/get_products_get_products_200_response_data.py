@@ -61,7 +61,7 @@ class GetProductsGetProducts200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        products = src_dict["products"] if "products" in src_dict else UNSET
+        products = src_dict.get("products", UNSET)
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []
@@ -75,7 +75,7 @@ class GetProductsGetProducts200ResponseData:
         else:
             products = odd(products, _path, "products", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,11 +64,7 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_item_properties = (
-            src_dict["purchase_item_properties"]
-            if "purchase_item_properties" in src_dict
-            else UNSET
-        )
+        purchase_item_properties = src_dict.get("purchase_item_properties", UNSET)
         if isinstance(purchase_item_properties, list):
             _p0 = (_path, "purchase_item_properties")
             _l0 = []
@@ -84,7 +80,7 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
                 purchase_item_properties, _path, "purchase_item_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_item_types = (
-            src_dict["purchase_item_types"] if "purchase_item_types" in src_dict else UNSET
-        )
+        purchase_item_types = src_dict.get("purchase_item_types", UNSET)
         if isinstance(purchase_item_types, list):
             _p0 = (_path, "purchase_item_types")
             _l0 = []
@@ -82,7 +80,7 @@ class GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData:
                 purchase_item_types, _path, "purchase_item_types", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -77,30 +77,28 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        earned_points = src_dict["earned_points"] if "earned_points" in src_dict else UNSET
+        earned_points = src_dict.get("earned_points", UNSET)
         if (
             not (type(earned_points) is float or type(earned_points) is int)
             and earned_points is not UNSET
         ):
             earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
-        used_credits = src_dict["used_credits"] if "used_credits" in src_dict else UNSET
+        used_credits = src_dict.get("used_credits", UNSET)
         if (
             not (type(used_credits) is float or type(used_credits) is int)
             and used_credits is not UNSET
         ):
             used_credits = odd(used_credits, _path, "used_credits", "number", False, False)
 
-        used_points = src_dict["used_points"] if "used_points" in src_dict else UNSET
+        used_points = src_dict.get("used_points", UNSET)
         if (
             not (type(used_points) is float or type(used_points) is int)
             and used_points is not UNSET
         ):
             used_points = odd(used_points, _path, "used_points", "number", False, False)
 
-        used_points_total = (
-            src_dict["used_points_total"] if "used_points_total" in src_dict else UNSET
-        )
+        used_points_total = src_dict.get("used_points_total", UNSET)
         if (
             not (type(used_points_total) is float or type(used_points_total) is int)
             and used_points_total is not UNSET
@@ -109,7 +107,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                 used_points_total, _path, "used_points_total", "number", False, False
             )
 
-        used_vouchers = src_dict["used_vouchers"] if "used_vouchers" in src_dict else UNSET
+        used_vouchers = src_dict.get("used_vouchers", UNSET)
         if isinstance(used_vouchers, list):
             _p0 = (_path, "used_vouchers")
             _l0 = []

@@ -64,7 +64,7 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_types = src_dict["purchase_types"] if "purchase_types" in src_dict else UNSET
+        purchase_types = src_dict.get("purchase_types", UNSET)
         if isinstance(purchase_types, list):
             _p0 = (_path, "purchase_types")
             _l0 = []
@@ -78,7 +78,7 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
         else:
             purchase_types = odd(purchase_types, _path, "purchase_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

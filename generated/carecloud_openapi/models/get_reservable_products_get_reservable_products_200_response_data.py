@@ -64,9 +64,7 @@ class GetReservableProductsGetReservableProducts200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reservable_products = (
-            src_dict["reservable_products"] if "reservable_products" in src_dict else UNSET
-        )
+        reservable_products = src_dict.get("reservable_products", UNSET)
         if isinstance(reservable_products, list):
             _p0 = (_path, "reservable_products")
             _l0 = []
@@ -82,7 +80,7 @@ class GetReservableProductsGetReservableProducts200ResponseData:
                 reservable_products, _path, "reservable_products", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        rewards_properties = (
-            src_dict["rewards_properties"] if "rewards_properties" in src_dict else UNSET
-        )
+        rewards_properties = src_dict.get("rewards_properties", UNSET)
         if isinstance(rewards_properties, list):
             _p0 = (_path, "rewards_properties")
             _l0 = []
@@ -82,7 +80,7 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
                 rewards_properties, _path, "rewards_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetRewardTypesGetRewardTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reward_types = src_dict["reward_types"] if "reward_types" in src_dict else UNSET
+        reward_types = src_dict.get("reward_types", UNSET)
         if isinstance(reward_types, list):
             _p0 = (_path, "reward_types")
             _l0 = []
@@ -78,7 +78,7 @@ class GetRewardTypesGetRewardTypes200ResponseData:
         else:
             reward_types = odd(reward_types, _path, "reward_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segment_groups = src_dict["segment_groups"] if "segment_groups" in src_dict else UNSET
+        segment_groups = src_dict.get("segment_groups", UNSET)
         if isinstance(segment_groups, list):
             _p0 = (_path, "segment_groups")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSegmentGroupsGetSegmentGroups200ResponseData:
         else:
             segment_groups = odd(segment_groups, _path, "segment_groups", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetSegmentsGetSegments200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segments = src_dict["segments"] if "segments" in src_dict else UNSET
+        segments = src_dict.get("segments", UNSET)
         if isinstance(segments, list):
             _p0 = (_path, "segments")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSegmentsGetSegments200ResponseData:
         else:
             segments = odd(segments, _path, "segments", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

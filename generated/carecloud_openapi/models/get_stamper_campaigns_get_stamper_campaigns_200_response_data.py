@@ -64,9 +64,7 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_campaigns = (
-            src_dict["stamper_campaigns"] if "stamper_campaigns" in src_dict else UNSET
-        )
+        stamper_campaigns = src_dict.get("stamper_campaigns", UNSET)
         if isinstance(stamper_campaigns, list):
             _p0 = (_path, "stamper_campaigns")
             _l0 = []
@@ -82,7 +80,7 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
                 stamper_campaigns, _path, "stamper_campaigns", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

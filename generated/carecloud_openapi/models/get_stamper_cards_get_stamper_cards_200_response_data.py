@@ -64,7 +64,7 @@ class GetStamperCardsGetStamperCards200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_cards = src_dict["stamper_cards"] if "stamper_cards" in src_dict else UNSET
+        stamper_cards = src_dict.get("stamper_cards", UNSET)
         if isinstance(stamper_cards, list):
             _p0 = (_path, "stamper_cards")
             _l0 = []
@@ -78,7 +78,7 @@ class GetStamperCardsGetStamperCards200ResponseData:
         else:
             stamper_cards = odd(stamper_cards, _path, "stamper_cards", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

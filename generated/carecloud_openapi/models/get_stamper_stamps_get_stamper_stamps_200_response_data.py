@@ -64,7 +64,7 @@ class GetStamperStampsGetStamperStamps200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_stamps = src_dict["stamper_stamps"] if "stamper_stamps" in src_dict else UNSET
+        stamper_stamps = src_dict.get("stamper_stamps", UNSET)
         if isinstance(stamper_stamps, list):
             _p0 = (_path, "stamper_stamps")
             _l0 = []
@@ -78,7 +78,7 @@ class GetStamperStampsGetStamperStamps200ResponseData:
         else:
             stamper_stamps = odd(stamper_stamps, _path, "stamper_stamps", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

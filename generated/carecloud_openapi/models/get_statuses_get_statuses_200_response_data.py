@@ -61,7 +61,7 @@ class GetStatusesGetStatuses200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        statuses = src_dict["statuses"] if "statuses" in src_dict else UNSET
+        statuses = src_dict.get("statuses", UNSET)
         if isinstance(statuses, list):
             _p0 = (_path, "statuses")
             _l0 = []
@@ -75,7 +75,7 @@ class GetStatusesGetStatuses200ResponseData:
         else:
             statuses = odd(statuses, _path, "statuses", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_groups = src_dict["store_groups"] if "store_groups" in src_dict else UNSET
+        store_groups = src_dict.get("store_groups", UNSET)
         if isinstance(store_groups, list):
             _p0 = (_path, "store_groups")
             _l0 = []
@@ -78,7 +78,7 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
         else:
             store_groups = odd(store_groups, _path, "store_groups", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetStoresGetStores200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stores = src_dict["stores"] if "stores" in src_dict else UNSET
+        stores = src_dict.get("stores", UNSET)
         if isinstance(stores, list):
             _p0 = (_path, "stores")
             _l0 = []
@@ -75,7 +75,7 @@ class GetStoresGetStores200ResponseData:
         else:
             stores = odd(stores, _path, "stores", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

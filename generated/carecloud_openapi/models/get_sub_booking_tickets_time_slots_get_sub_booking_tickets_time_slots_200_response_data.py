@@ -61,7 +61,7 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        time_slots = src_dict["time_slots"] if "time_slots" in src_dict else UNSET
+        time_slots = src_dict.get("time_slots", UNSET)
         if isinstance(time_slots, list):
             _p0 = (_path, "time_slots")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
         else:
             time_slots = odd(time_slots, _path, "time_slots", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

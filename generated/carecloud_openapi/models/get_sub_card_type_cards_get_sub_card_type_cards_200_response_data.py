@@ -61,7 +61,7 @@ class GetSubCardTypeCardsGetSubCardTypeCards200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        cards = src_dict["cards"] if "cards" in src_dict else UNSET
+        cards = src_dict.get("cards", UNSET)
         if isinstance(cards, list):
             _p0 = (_path, "cards")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubCardTypeCardsGetSubCardTypeCards200ResponseData:
         else:
             cards = odd(cards, _path, "cards", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        addresses = src_dict["addresses"] if "addresses" in src_dict else UNSET
+        addresses = src_dict.get("addresses", UNSET)
         if isinstance(addresses, list):
             _p0 = (_path, "addresses")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
         else:
             addresses = odd(addresses, _path, "addresses", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_events = src_dict["customer_events"] if "customer_events" in src_dict else UNSET
+        customer_events = src_dict.get("customer_events", UNSET)
         if isinstance(customer_events, list):
             _p0 = (_path, "customer_events")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
         else:
             customer_events = odd(customer_events, _path, "customer_events", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

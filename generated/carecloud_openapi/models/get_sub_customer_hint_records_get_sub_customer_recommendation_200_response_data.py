@@ -64,7 +64,7 @@ class GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        recommendations = src_dict["recommendations"] if "recommendations" in src_dict else UNSET
+        recommendations = src_dict.get("recommendations", UNSET)
         if isinstance(recommendations, list):
             _p0 = (_path, "recommendations")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
         else:
             recommendations = odd(recommendations, _path, "recommendations", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

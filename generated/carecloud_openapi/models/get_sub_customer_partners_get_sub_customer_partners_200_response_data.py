@@ -64,7 +64,7 @@ class GetSubCustomerPartnersGetSubCustomerPartners200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
+        partner_records = src_dict.get("partner_records", UNSET)
         if isinstance(partner_records, list):
             _p0 = (_path, "partner_records")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubCustomerPartnersGetSubCustomerPartners200ResponseData:
         else:
             partner_records = odd(partner_records, _path, "partner_records", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

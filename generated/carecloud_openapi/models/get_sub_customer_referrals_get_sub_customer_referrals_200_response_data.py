@@ -61,7 +61,7 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        referrals = src_dict["referrals"] if "referrals" in src_dict else UNSET
+        referrals = src_dict.get("referrals", UNSET)
         if isinstance(referrals, list):
             _p0 = (_path, "referrals")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
         else:
             referrals = odd(referrals, _path, "referrals", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -66,9 +66,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        related_customers = (
-            src_dict["related_customers"] if "related_customers" in src_dict else UNSET
-        )
+        related_customers = src_dict.get("related_customers", UNSET)
         if isinstance(related_customers, list):
             _p0 = (_path, "related_customers")
             _l0 = []
@@ -84,7 +82,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                 related_customers, _path, "related_customers", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200R
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        rewards = src_dict["rewards"] if "rewards" in src_dict else UNSET
+        rewards = src_dict.get("rewards", UNSET)
         if isinstance(rewards, list):
             _p0 = (_path, "rewards")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200R
         else:
             rewards = odd(rewards, _path, "rewards", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,9 +64,7 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_records = (
-            src_dict["customer_source_records"] if "customer_source_records" in src_dict else UNSET
-        )
+        customer_source_records = src_dict.get("customer_source_records", UNSET)
         if isinstance(customer_source_records, list):
             _p0 = (_path, "customer_source_records")
             _l0 = []
@@ -82,7 +80,7 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
                 customer_source_records, _path, "customer_source_records", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        status_records = src_dict["status_records"] if "status_records" in src_dict else UNSET
+        status_records = src_dict.get("status_records", UNSET)
         if isinstance(status_records, list):
             _p0 = (_path, "status_records")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
         else:
             status_records = odd(status_records, _path, "status_records", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

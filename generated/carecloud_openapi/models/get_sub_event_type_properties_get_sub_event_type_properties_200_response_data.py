@@ -64,7 +64,7 @@ class GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_properties = src_dict["event_properties"] if "event_properties" in src_dict else UNSET
+        event_properties = src_dict.get("event_properties", UNSET)
         if isinstance(event_properties, list):
             _p0 = (_path, "event_properties")
             _l0 = []
@@ -80,7 +80,7 @@ class GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData:
                 event_properties, _path, "event_properties", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchases = src_dict["purchases"] if "purchases" in src_dict else UNSET
+        purchases = src_dict.get("purchases", UNSET)
         if isinstance(purchases, list):
             _p0 = (_path, "purchases")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         else:
             purchases = odd(purchases, _path, "purchases", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_items = src_dict["purchase_items"] if "purchase_items" in src_dict else UNSET
+        purchase_items = src_dict.get("purchase_items", UNSET)
         if isinstance(purchase_items, list):
             _p0 = (_path, "purchase_items")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
         else:
             purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

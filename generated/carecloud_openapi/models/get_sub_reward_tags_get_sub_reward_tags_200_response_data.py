@@ -61,7 +61,7 @@ class GetSubRewardTagsGetSubRewardTags200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -75,7 +75,7 @@ class GetSubRewardTagsGetSubRewardTags200ResponseData:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

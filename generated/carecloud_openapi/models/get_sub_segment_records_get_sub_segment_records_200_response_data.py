@@ -64,7 +64,7 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segment_records = src_dict["segment_records"] if "segment_records" in src_dict else UNSET
+        segment_records = src_dict.get("segment_records", UNSET)
         if isinstance(segment_records, list):
             _p0 = (_path, "segment_records")
             _l0 = []
@@ -78,7 +78,7 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
         else:
             segment_records = odd(segment_records, _path, "segment_records", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

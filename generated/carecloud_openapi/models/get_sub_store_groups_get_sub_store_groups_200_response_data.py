@@ -64,9 +64,7 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_group_records = (
-            src_dict["store_group_records"] if "store_group_records" in src_dict else UNSET
-        )
+        store_group_records = src_dict.get("store_group_records", UNSET)
         if isinstance(store_group_records, list):
             _p0 = (_path, "store_group_records")
             _l0 = []
@@ -82,7 +80,7 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
                 store_group_records, _path, "store_group_records", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetSubStorePropertiesGetSubStoreProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -80,7 +80,7 @@ class GetSubStorePropertiesGetSubStoreProperties200ResponseData:
                 property_records, _path, "property_records", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

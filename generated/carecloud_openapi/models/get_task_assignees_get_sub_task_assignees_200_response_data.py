@@ -64,7 +64,7 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_assignees = src_dict["task_assignees"] if "task_assignees" in src_dict else UNSET
+        task_assignees = src_dict.get("task_assignees", UNSET)
         if isinstance(task_assignees, list):
             _p0 = (_path, "task_assignees")
             _l0 = []
@@ -78,7 +78,7 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
         else:
             task_assignees = odd(task_assignees, _path, "task_assignees", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_comments = src_dict["task_comments"] if "task_comments" in src_dict else UNSET
+        task_comments = src_dict.get("task_comments", UNSET)
         if isinstance(task_comments, list):
             _p0 = (_path, "task_comments")
             _l0 = []
@@ -78,7 +78,7 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
         else:
             task_comments = odd(task_comments, _path, "task_comments", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -64,7 +64,7 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_properties = src_dict["task_properties"] if "task_properties" in src_dict else UNSET
+        task_properties = src_dict.get("task_properties", UNSET)
         if isinstance(task_properties, list):
             _p0 = (_path, "task_properties")
             _l0 = []
@@ -78,7 +78,7 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
         else:
             task_properties = odd(task_properties, _path, "task_properties", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

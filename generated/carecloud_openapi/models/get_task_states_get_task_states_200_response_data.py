@@ -61,7 +61,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_states = src_dict["task_states"] if "task_states" in src_dict else UNSET
+        task_states = src_dict.get("task_states", UNSET)
         if isinstance(task_states, list):
             _p0 = (_path, "task_states")
             _l0 = []
@@ -75,7 +75,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
         else:
             task_states = odd(task_states, _path, "task_states", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetTaskTypesGetTaskTypes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_types = src_dict["task_types"] if "task_types" in src_dict else UNSET
+        task_types = src_dict.get("task_types", UNSET)
         if isinstance(task_types, list):
             _p0 = (_path, "task_types")
             _l0 = []
@@ -75,7 +75,7 @@ class GetTaskTypesGetTaskTypes200ResponseData:
         else:
             task_types = odd(task_types, _path, "task_types", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

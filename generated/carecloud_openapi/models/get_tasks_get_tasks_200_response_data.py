@@ -61,7 +61,7 @@ class GetTasksGetTasks200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        tasks = src_dict["tasks"] if "tasks" in src_dict else UNSET
+        tasks = src_dict.get("tasks", UNSET)
         if isinstance(tasks, list):
             _p0 = (_path, "tasks")
             _l0 = []
@@ -75,7 +75,7 @@ class GetTasksGetTasks200ResponseData:
         else:
             tasks = odd(tasks, _path, "tasks", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -44,7 +44,7 @@ class GetTestsConnectionGetConnection200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        test_string = src_dict["test_string"] if "test_string" in src_dict else UNSET
+        test_string = src_dict.get("test_string", UNSET)
         if not (isinstance(test_string, str)) and test_string is not UNSET:
             test_string = odd(test_string, _path, "test_string", "string", False, False)
 

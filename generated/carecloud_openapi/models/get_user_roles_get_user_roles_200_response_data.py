@@ -61,7 +61,7 @@ class GetUserRolesGetUserRoles200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_roles = src_dict["user_roles"] if "user_roles" in src_dict else UNSET
+        user_roles = src_dict.get("user_roles", UNSET)
         if isinstance(user_roles, list):
             _p0 = (_path, "user_roles")
             _l0 = []
@@ -75,7 +75,7 @@ class GetUserRolesGetUserRoles200ResponseData:
         else:
             user_roles = odd(user_roles, _path, "user_roles", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -61,7 +61,7 @@ class GetUsersGetUsers200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        users = src_dict["users"] if "users" in src_dict else UNSET
+        users = src_dict.get("users", UNSET)
         if isinstance(users, list):
             _p0 = (_path, "users")
             _l0 = []
@@ -75,7 +75,7 @@ class GetUsersGetUsers200ResponseData:
         else:
             users = odd(users, _path, "users", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -62,7 +62,7 @@ class GetVouchersGetVouchers200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
             _p0 = (_path, "vouchers")
             _l0 = []
@@ -76,7 +76,7 @@ class GetVouchersGetVouchers200ResponseData:
         else:
             vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

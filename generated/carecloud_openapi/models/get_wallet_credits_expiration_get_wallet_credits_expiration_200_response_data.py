@@ -54,20 +54,18 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        next_amount = src_dict["next_amount"] if "next_amount" in src_dict else UNSET
+        next_amount = src_dict.get("next_amount", UNSET)
         if (
             not (type(next_amount) is float or type(next_amount) is int)
             and next_amount is not UNSET
         ):
             next_amount = odd(next_amount, _path, "next_amount", "number", False, False)
 
-        next_date = src_dict["next_date"] if "next_date" in src_dict else UNSET
+        next_date = src_dict.get("next_date", UNSET)
         if not (isinstance(next_date, str)) and next_date is not UNSET:
             next_date = odd(next_date, _path, "next_date", "string", False, False)
 
-        current_month_amount = (
-            src_dict["current_month_amount"] if "current_month_amount" in src_dict else UNSET
-        )
+        current_month_amount = src_dict.get("current_month_amount", UNSET)
         if (
             not (type(current_month_amount) is float or type(current_month_amount) is int)
             and current_month_amount is not UNSET

@@ -75,14 +75,14 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        earned_credits = src_dict["earned_credits"] if "earned_credits" in src_dict else UNSET
+        earned_credits = src_dict.get("earned_credits", UNSET)
         if (
             not (type(earned_credits) is float or type(earned_credits) is int)
             and earned_credits is not UNSET
         ):
             earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
 
-        redeemed_credits = src_dict["redeemed_credits"] if "redeemed_credits" in src_dict else UNSET
+        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if (
             not (type(redeemed_credits) is float or type(redeemed_credits) is int)
             and redeemed_credits is not UNSET
@@ -91,9 +91,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                 redeemed_credits, _path, "redeemed_credits", "number", False, False
             )
 
-        available_credits = (
-            src_dict["available_credits"] if "available_credits" in src_dict else UNSET
-        )
+        available_credits = src_dict.get("available_credits", UNSET)
         if (
             not (type(available_credits) is float or type(available_credits) is int)
             and available_credits is not UNSET
@@ -102,9 +100,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                 available_credits, _path, "available_credits", "number", False, False
             )
 
-        split_by_currency = (
-            src_dict["split_by_currency"] if "split_by_currency" in src_dict else UNSET
-        )
+        split_by_currency = src_dict.get("split_by_currency", UNSET)
         if isinstance(split_by_currency, list):
             _p0 = (_path, "split_by_currency")
             _l0 = []

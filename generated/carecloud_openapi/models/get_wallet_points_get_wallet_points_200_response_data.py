@@ -78,21 +78,21 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        earned_points = src_dict["earned_points"] if "earned_points" in src_dict else UNSET
+        earned_points = src_dict.get("earned_points", UNSET)
         if (
             not (type(earned_points) is float or type(earned_points) is int)
             and earned_points is not UNSET
         ):
             earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
 
-        redeemed_points = src_dict["redeemed_points"] if "redeemed_points" in src_dict else UNSET
+        redeemed_points = src_dict.get("redeemed_points", UNSET)
         if (
             not (type(redeemed_points) is float or type(redeemed_points) is int)
             and redeemed_points is not UNSET
         ):
             redeemed_points = odd(redeemed_points, _path, "redeemed_points", "number", False, False)
 
-        available_points = src_dict["available_points"] if "available_points" in src_dict else UNSET
+        available_points = src_dict.get("available_points", UNSET)
         if (
             not (type(available_points) is float or type(available_points) is int)
             and available_points is not UNSET
@@ -101,11 +101,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 available_points, _path, "available_points", "number", False, False
             )
 
-        available_points_money_value = (
-            src_dict["available_points_money_value"]
-            if "available_points_money_value" in src_dict
-            else UNSET
-        )
+        available_points_money_value = src_dict.get("available_points_money_value", UNSET)
         if isinstance(available_points_money_value, list):
             _p0 = (_path, "available_points_money_value")
             _l0 = []

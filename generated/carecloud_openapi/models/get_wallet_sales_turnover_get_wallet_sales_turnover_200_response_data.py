@@ -59,7 +59,7 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        turnover = src_dict["turnover"] if "turnover" in src_dict else UNSET
+        turnover = src_dict.get("turnover", UNSET)
         if isinstance(turnover, list):
             _p0 = (_path, "turnover")
             _l0 = []

@@ -51,11 +51,17 @@ class GPSCoordinates:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        gps_longitude = src_dict["gps_longitude"] if "gps_longitude" in src_dict else UNSET
+        try:
+            gps_longitude = src_dict["gps_longitude"]
+        except KeyError:
+            gps_longitude = UNSET
         if not (type(gps_longitude) is float or type(gps_longitude) is int):
             gps_longitude = odd(gps_longitude, _path, "gps_longitude", "number", True, False)
 
-        gps_latitude = src_dict["gps_latitude"] if "gps_latitude" in src_dict else UNSET
+        try:
+            gps_latitude = src_dict["gps_latitude"]
+        except KeyError:
+            gps_latitude = UNSET
         if not (type(gps_latitude) is float or type(gps_latitude) is int):
             gps_latitude = odd(gps_latitude, _path, "gps_latitude", "number", True, False)
 

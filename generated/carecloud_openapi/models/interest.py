@@ -50,11 +50,11 @@ class Interest:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        interest_id = src_dict["interest_id"] if "interest_id" in src_dict else UNSET
+        interest_id = src_dict.get("interest_id", UNSET)
         if not (isinstance(interest_id, str)) and interest_id is not UNSET:
             interest_id = odd(interest_id, _path, "interest_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 

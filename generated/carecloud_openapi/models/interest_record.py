@@ -64,23 +64,27 @@ class InterestRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        interest_id = src_dict["interest_id"] if "interest_id" in src_dict else UNSET
+        try:
+            interest_id = src_dict["interest_id"]
+        except KeyError:
+            interest_id = UNSET
         if not (isinstance(interest_id, str)):
             interest_id = odd(interest_id, _path, "interest_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        interest_record_id = (
-            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
-        )
+        interest_record_id = src_dict.get("interest_record_id", UNSET)
         if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

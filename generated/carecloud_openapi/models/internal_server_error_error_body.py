@@ -54,7 +54,7 @@ class InternalServerErrorErrorBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        error = src_dict["error"] if "error" in src_dict else UNSET
+        error = src_dict.get("error", UNSET)
         if isinstance(error, dict):
             error = BasicError.from_dict(error, (_path, "error"))
         else:

@@ -61,17 +61,17 @@ class Language:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        language_id = src_dict.get("language_id", UNSET)
         if not (isinstance(language_id, str)) and language_id is not UNSET:
             language_id = odd(language_id, _path, "language_id", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = LanguageState(state)
         else:
             state = odd(state, _path, "state", "LanguageState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -159,23 +159,26 @@ class Message:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        message_template_id = (
-            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
-        )
+        try:
+            message_template_id = src_dict["message_template_id"]
+        except KeyError:
+            message_template_id = UNSET
         if not (isinstance(message_template_id, str)):
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", True, False
             )
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        try:
+            communication_channel_id = src_dict["communication_channel_id"]
+        except KeyError:
+            communication_channel_id = UNSET
         if type(communication_channel_id) is int:
             communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
         else:
@@ -188,49 +191,45 @@ class Message:
                 False,
             )
 
-        message_id = src_dict["message_id"] if "message_id" in src_dict else UNSET
+        message_id = src_dict.get("message_id", UNSET)
         if not (isinstance(message_id, str)) and message_id is not UNSET:
             message_id = odd(message_id, _path, "message_id", "string", False, False)
 
-        status = src_dict["status"] if "status" in src_dict else UNSET
+        status = src_dict.get("status", UNSET)
         if type(status) is int:
             status = MessageStatus(status)
         else:
             status = odd(status, _path, "status", "MessageStatus", False, False)
 
-        contact = src_dict["contact"] if "contact" in src_dict else UNSET
+        contact = src_dict.get("contact", UNSET)
         if not (isinstance(contact, str)) and contact is not UNSET:
             contact = odd(contact, _path, "contact", "string", False, False)
 
-        title = src_dict["title"] if "title" in src_dict else UNSET
+        title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)) and title is not UNSET:
             title = odd(title, _path, "title", "string", False, False)
 
-        send_time = src_dict["send_time"] if "send_time" in src_dict else UNSET
+        send_time = src_dict.get("send_time", UNSET)
         if not (isinstance(send_time, str)) and send_time is not UNSET:
             send_time = odd(send_time, _path, "send_time", "string", False, False)
 
-        opened_time = src_dict["opened_time"] if "opened_time" in src_dict else UNSET
+        opened_time = src_dict.get("opened_time", UNSET)
         if not (isinstance(opened_time, str)) and opened_time is not UNSET:
             opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
 
-        mail_client_user_agent = (
-            src_dict["mail_client_user_agent"] if "mail_client_user_agent" in src_dict else UNSET
-        )
+        mail_client_user_agent = src_dict.get("mail_client_user_agent", UNSET)
         if not (isinstance(mail_client_user_agent, str)) and mail_client_user_agent is not UNSET:
             mail_client_user_agent = odd(
                 mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
             )
 
-        mail_client_language = (
-            src_dict["mail_client_language"] if "mail_client_language" in src_dict else UNSET
-        )
+        mail_client_language = src_dict.get("mail_client_language", UNSET)
         if not (isinstance(mail_client_language, str)) and mail_client_language is not UNSET:
             mail_client_language = odd(
                 mail_client_language, _path, "mail_client_language", "string", False, False
             )
 
-        message_data = src_dict["message_data"] if "message_data" in src_dict else UNSET
+        message_data = src_dict.get("message_data", UNSET)
         if isinstance(message_data, list):
             _p0 = (_path, "message_data")
             _l0 = []
@@ -244,7 +243,7 @@ class Message:
         else:
             message_data = odd(message_data, _path, "message_data", "array", False, False)
 
-        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
+        attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
             _p0 = (_path, "attachments")
             _l0 = []
@@ -258,7 +257,7 @@ class Message:
         else:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

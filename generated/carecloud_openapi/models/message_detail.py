@@ -85,15 +85,21 @@ class MessageDetail:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        plain_text_body = src_dict["plain_text_body"] if "plain_text_body" in src_dict else UNSET
+        try:
+            plain_text_body = src_dict["plain_text_body"]
+        except KeyError:
+            plain_text_body = UNSET
         if not (isinstance(plain_text_body, str)):
             plain_text_body = odd(plain_text_body, _path, "plain_text_body", "string", True, False)
 
-        html_body = src_dict["html_body"] if "html_body" in src_dict else UNSET
+        try:
+            html_body = src_dict["html_body"]
+        except KeyError:
+            html_body = UNSET
         if not (isinstance(html_body, str)):
             html_body = odd(html_body, _path, "html_body", "string", True, False)
 
-        attachments = src_dict["attachments"] if "attachments" in src_dict else UNSET
+        attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
             _p0 = (_path, "attachments")
             _l0 = []
@@ -107,7 +113,7 @@ class MessageDetail:
         else:
             attachments = odd(attachments, _path, "attachments", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

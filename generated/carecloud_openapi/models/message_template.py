@@ -136,23 +136,31 @@ class MessageTemplate:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        subject = src_dict["subject"] if "subject" in src_dict else UNSET
+        try:
+            subject = src_dict["subject"]
+        except KeyError:
+            subject = UNSET
         if not (isinstance(subject, str)):
             subject = odd(subject, _path, "subject", "string", True, False)
 
-        sender = src_dict["sender"] if "sender" in src_dict else UNSET
+        try:
+            sender = src_dict["sender"]
+        except KeyError:
+            sender = UNSET
         if not (isinstance(sender, str)):
             sender = odd(sender, _path, "sender", "string", True, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        message_template_group_id = (
-            src_dict["message_template_group_id"]
-            if "message_template_group_id" in src_dict
-            else UNSET
-        )
+        try:
+            message_template_group_id = src_dict["message_template_group_id"]
+        except KeyError:
+            message_template_group_id = UNSET
         if type(message_template_group_id) is int:
             message_template_group_id = MessageTemplateMessageTemplateGroupId(
                 message_template_group_id
@@ -167,11 +175,10 @@ class MessageTemplate:
                 False,
             )
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        try:
+            communication_channel_id = src_dict["communication_channel_id"]
+        except KeyError:
+            communication_channel_id = UNSET
         if type(communication_channel_id) is int:
             communication_channel_id = MessageTemplateCommunicationChannelId(
                 communication_channel_id
@@ -186,35 +193,31 @@ class MessageTemplate:
                 False,
             )
 
-        message_template_id = (
-            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
-        )
+        message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", False, False
             )
 
-        consent_free_template = (
-            src_dict["consent_free_template"] if "consent_free_template" in src_dict else UNSET
-        )
+        consent_free_template = src_dict.get("consent_free_template", UNSET)
         if not (type(consent_free_template) is bool) and consent_free_template is not UNSET:
             consent_free_template = odd(
                 consent_free_template, _path, "consent_free_template", "boolean", False, False
             )
 
-        preview_url = src_dict["preview_url"] if "preview_url" in src_dict else UNSET
+        preview_url = src_dict.get("preview_url", UNSET)
         if isinstance(preview_url, str):
             pass
         else:
             preview_url = odd(preview_url, _path, "preview_url", "string", False, True)
 
-        icon_url = src_dict["icon_url"] if "icon_url" in src_dict else UNSET
+        icon_url = src_dict.get("icon_url", UNSET)
         if isinstance(icon_url, str):
             pass
         else:
             icon_url = odd(icon_url, _path, "icon_url", "string", False, True)
 
-        template_data = src_dict["template_data"] if "template_data" in src_dict else UNSET
+        template_data = src_dict.get("template_data", UNSET)
         if isinstance(template_data, list):
             _p0 = (_path, "template_data")
             _l0 = []
@@ -228,7 +231,7 @@ class MessageTemplate:
         else:
             template_data = odd(template_data, _path, "template_data", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

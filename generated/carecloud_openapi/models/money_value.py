@@ -51,11 +51,11 @@ class MoneyValue:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int) and value is not UNSET:
             value = odd(value, _path, "value", "number", False, False)
 

@@ -45,7 +45,7 @@ class NotAllowedErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        http_method = src_dict["http_method"] if "http_method" in src_dict else UNSET
+        http_method = src_dict.get("http_method", UNSET)
         if not (isinstance(http_method, str)) and http_method is not UNSET:
             http_method = odd(http_method, _path, "http_method", "string", False, False)
 

@@ -50,11 +50,11 @@ class NotFoundErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        resource_name = src_dict["resource_name"] if "resource_name" in src_dict else UNSET
+        resource_name = src_dict.get("resource_name", UNSET)
         if not (isinstance(resource_name, str)) and resource_name is not UNSET:
             resource_name = odd(resource_name, _path, "resource_name", "string", False, False)
 
-        resource_id = src_dict["resource_id"] if "resource_id" in src_dict else UNSET
+        resource_id = src_dict.get("resource_id", UNSET)
         if not (isinstance(resource_id, str)) and resource_id is not UNSET:
             resource_id = odd(resource_id, _path, "resource_id", "string", False, False)
 

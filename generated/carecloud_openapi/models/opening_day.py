@@ -66,11 +66,17 @@ class OpeningDay:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        day_id = src_dict["day_id"] if "day_id" in src_dict else UNSET
+        try:
+            day_id = src_dict["day_id"]
+        except KeyError:
+            day_id = UNSET
         if not (isinstance(day_id, str)):
             day_id = odd(day_id, _path, "day_id", "string", True, False)
 
-        time_intervals = src_dict["time_intervals"] if "time_intervals" in src_dict else UNSET
+        try:
+            time_intervals = src_dict["time_intervals"]
+        except KeyError:
+            time_intervals = UNSET
         if isinstance(time_intervals, list):
             _p0 = (_path, "time_intervals")
             _l0 = []

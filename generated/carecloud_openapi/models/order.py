@@ -152,19 +152,31 @@ class Order:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        try:
+            total_price = src_dict["total_price"]
+        except KeyError:
+            total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
             total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        order_items = src_dict["order_items"] if "order_items" in src_dict else UNSET
+        try:
+            order_items = src_dict["order_items"]
+        except KeyError:
+            order_items = UNSET
         if isinstance(order_items, list):
             _p0 = (_path, "order_items")
             _l0 = []
@@ -178,7 +190,10 @@ class Order:
         else:
             order_items = odd(order_items, _path, "order_items", "array", True, False)
 
-        invoicing_data = src_dict["invoicing_data"] if "invoicing_data" in src_dict else UNSET
+        try:
+            invoicing_data = src_dict["invoicing_data"]
+        except KeyError:
+            invoicing_data = UNSET
         if isinstance(invoicing_data, dict):
             invoicing_data = OrderInvoicing.from_dict(invoicing_data, (_path, "invoicing_data"))
         else:
@@ -186,15 +201,15 @@ class Order:
                 invoicing_data, _path, "invoicing_data", "OrderInvoicing", True, False
             )
 
-        order_id = src_dict["order_id"] if "order_id" in src_dict else UNSET
+        order_id = src_dict.get("order_id", UNSET)
         if not (isinstance(order_id, str)) and order_id is not UNSET:
             order_id = odd(order_id, _path, "order_id", "string", False, False)
 
-        order_number = src_dict["order_number"] if "order_number" in src_dict else UNSET
+        order_number = src_dict.get("order_number", UNSET)
         if not (isinstance(order_number, str)) and order_number is not UNSET:
             order_number = odd(order_number, _path, "order_number", "string", False, False)
 
-        discount_codes = src_dict["discount_codes"] if "discount_codes" in src_dict else UNSET
+        discount_codes = src_dict.get("discount_codes", UNSET)
         if isinstance(discount_codes, list):
             for _i0, _v0 in enumerate(discount_codes):
                 if not (isinstance(_v0, str)):
@@ -202,7 +217,7 @@ class Order:
         else:
             discount_codes = odd(discount_codes, _path, "discount_codes", "array", False, False)
 
-        shipping_data = src_dict["shipping_data"] if "shipping_data" in src_dict else UNSET
+        shipping_data = src_dict.get("shipping_data", UNSET)
         if isinstance(shipping_data, dict):
             shipping_data = OrderShipping.from_dict(shipping_data, (_path, "shipping_data"))
         else:
@@ -210,37 +225,35 @@ class Order:
                 shipping_data, _path, "shipping_data", "OrderShipping", False, False
             )
 
-        customer_note = src_dict["customer_note"] if "customer_note" in src_dict else UNSET
+        customer_note = src_dict.get("customer_note", UNSET)
         if not (isinstance(customer_note, str)) and customer_note is not UNSET:
             customer_note = odd(customer_note, _path, "customer_note", "string", False, False)
 
-        order_status = src_dict["order_status"] if "order_status" in src_dict else UNSET
+        order_status = src_dict.get("order_status", UNSET)
         if not (isinstance(order_status, str)) and order_status is not UNSET:
             order_status = odd(order_status, _path, "order_status", "string", False, False)
 
-        shipping_date = src_dict["shipping_date"] if "shipping_date" in src_dict else UNSET
+        shipping_date = src_dict.get("shipping_date", UNSET)
         if not (isinstance(shipping_date, str)) and shipping_date is not UNSET:
             shipping_date = odd(shipping_date, _path, "shipping_date", "string", False, False)
 
-        program_ranking = src_dict["program_ranking"] if "program_ranking" in src_dict else UNSET
+        program_ranking = src_dict.get("program_ranking", UNSET)
         if not (type(program_ranking) is int) and program_ranking is not UNSET:
             program_ranking = odd(
                 program_ranking, _path, "program_ranking", "integer", False, False
             )
 
-        payment_status = src_dict["payment_status"] if "payment_status" in src_dict else UNSET
+        payment_status = src_dict.get("payment_status", UNSET)
         if not (isinstance(payment_status, str)) and payment_status is not UNSET:
             payment_status = odd(payment_status, _path, "payment_status", "string", False, False)
 
-        invoice_document_url = (
-            src_dict["invoice_document_url"] if "invoice_document_url" in src_dict else UNSET
-        )
+        invoice_document_url = src_dict.get("invoice_document_url", UNSET)
         if not (isinstance(invoice_document_url, str)) and invoice_document_url is not UNSET:
             invoice_document_url = odd(
                 invoice_document_url, _path, "invoice_document_url", "string", False, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

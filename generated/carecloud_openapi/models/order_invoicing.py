@@ -71,17 +71,18 @@ class OrderInvoicing:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        payment_id = src_dict["payment_id"] if "payment_id" in src_dict else UNSET
+        try:
+            payment_id = src_dict["payment_id"]
+        except KeyError:
+            payment_id = UNSET
         if not (isinstance(payment_id, str)):
             payment_id = odd(payment_id, _path, "payment_id", "string", True, False)
 
-        paid_date = src_dict["paid_date"] if "paid_date" in src_dict else UNSET
+        paid_date = src_dict.get("paid_date", UNSET)
         if not (isinstance(paid_date, str)) and paid_date is not UNSET:
             paid_date = odd(paid_date, _path, "paid_date", "string", False, False)
 
-        personal_information = (
-            src_dict["personal_information"] if "personal_information" in src_dict else UNSET
-        )
+        personal_information = src_dict.get("personal_information", UNSET)
         if isinstance(personal_information, dict):
             personal_information = PersonalInformation.from_dict(
                 personal_information, (_path, "personal_information")

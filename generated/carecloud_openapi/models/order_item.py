@@ -70,31 +70,41 @@ class OrderItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_variant_id = (
-            src_dict["product_variant_id"] if "product_variant_id" in src_dict else UNSET
-        )
+        try:
+            product_variant_id = src_dict["product_variant_id"]
+        except KeyError:
+            product_variant_id = UNSET
         if not (isinstance(product_variant_id, str)):
             product_variant_id = odd(
                 product_variant_id, _path, "product_variant_id", "string", True, False
             )
 
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        try:
+            amount = src_dict["amount"]
+        except KeyError:
+            amount = UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = src_dict["unit_price"] if "unit_price" in src_dict else UNSET
+        try:
+            unit_price = src_dict["unit_price"]
+        except KeyError:
+            unit_price = UNSET
         if not (type(unit_price) is float or type(unit_price) is int):
             unit_price = odd(unit_price, _path, "unit_price", "number", True, False)
 
-        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        try:
+            vat_rate = src_dict["vat_rate"]
+        except KeyError:
+            vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        order_item_id = src_dict["order_item_id"] if "order_item_id" in src_dict else UNSET
+        order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
             order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -79,29 +79,30 @@ class OrderShipping:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        shipping_id = src_dict["shipping_id"] if "shipping_id" in src_dict else UNSET
+        try:
+            shipping_id = src_dict["shipping_id"]
+        except KeyError:
+            shipping_id = UNSET
         if not (isinstance(shipping_id, str)):
             shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
 
-        contact_firstname = (
-            src_dict["contact_firstname"] if "contact_firstname" in src_dict else UNSET
-        )
+        contact_firstname = src_dict.get("contact_firstname", UNSET)
         if not (isinstance(contact_firstname, str)) and contact_firstname is not UNSET:
             contact_firstname = odd(
                 contact_firstname, _path, "contact_firstname", "string", False, False
             )
 
-        contact_lastname = src_dict["contact_lastname"] if "contact_lastname" in src_dict else UNSET
+        contact_lastname = src_dict.get("contact_lastname", UNSET)
         if not (isinstance(contact_lastname, str)) and contact_lastname is not UNSET:
             contact_lastname = odd(
                 contact_lastname, _path, "contact_lastname", "string", False, False
             )
 
-        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        address = src_dict["address"] if "address" in src_dict else UNSET
+        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:

@@ -51,11 +51,17 @@ class Parameter:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        parameter_name = src_dict["parameter_name"] if "parameter_name" in src_dict else UNSET
+        try:
+            parameter_name = src_dict["parameter_name"]
+        except KeyError:
+            parameter_name = UNSET
         if not (isinstance(parameter_name, str)):
             parameter_name = odd(parameter_name, _path, "parameter_name", "string", True, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

@@ -102,37 +102,40 @@ class Partner:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        address = src_dict["address"] if "address" in src_dict else UNSET
+        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:
             address = odd(address, _path, "address", "Address", False, False)
 
-        registration_id = src_dict["registration_id"] if "registration_id" in src_dict else UNSET
+        registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)) and registration_id is not UNSET:
             registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
-        vat_id = src_dict["vat_id"] if "vat_id" in src_dict else UNSET
+        vat_id = src_dict.get("vat_id", UNSET)
         if not (isinstance(vat_id, str)) and vat_id is not UNSET:
             vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
 
-        email = src_dict["email"] if "email" in src_dict else UNSET
+        email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
-        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PartnerState(state)
         else:

@@ -58,19 +58,20 @@ class PartnerRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        try:
+            partner_id = src_dict["partner_id"]
+        except KeyError:
+            partner_id = UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        partner_record_id = (
-            src_dict["partner_record_id"] if "partner_record_id" in src_dict else UNSET
-        )
+        partner_record_id = src_dict.get("partner_record_id", UNSET)
         if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
                 partner_record_id, _path, "partner_record_id", "string", False, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -87,16 +87,14 @@ class PaymentRecap:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        credit_points = src_dict["credit_points"] if "credit_points" in src_dict else UNSET
+        credit_points = src_dict.get("credit_points", UNSET)
         if (
             not (type(credit_points) is float or type(credit_points) is int)
             and credit_points is not UNSET
         ):
             credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
 
-        amount_for_credit = (
-            src_dict["amount_for_credit"] if "amount_for_credit" in src_dict else UNSET
-        )
+        amount_for_credit = src_dict.get("amount_for_credit", UNSET)
         if (
             not (type(amount_for_credit) is float or type(amount_for_credit) is int)
             and amount_for_credit is not UNSET
@@ -105,7 +103,7 @@ class PaymentRecap:
                 amount_for_credit, _path, "amount_for_credit", "number", False, False
             )
 
-        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
             _p0 = (_path, "vouchers")
             _l0 = []
@@ -119,9 +117,7 @@ class PaymentRecap:
         else:
             vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
 
-        recommended_discounts = (
-            src_dict["recommended_discounts"] if "recommended_discounts" in src_dict else UNSET
-        )
+        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
         if isinstance(recommended_discounts, list):
             _p0 = (_path, "recommended_discounts")
             _l0 = []

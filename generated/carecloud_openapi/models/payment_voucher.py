@@ -65,22 +65,22 @@ class PaymentVoucher:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        discount_value = src_dict["discount_value"] if "discount_value" in src_dict else UNSET
+        discount_value = src_dict.get("discount_value", UNSET)
         if (
             not (type(discount_value) is float or type(discount_value) is int)
             and discount_value is not UNSET
         ):
             discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
 
-        discount_percent = src_dict["discount_percent"] if "discount_percent" in src_dict else UNSET
+        discount_percent = src_dict.get("discount_percent", UNSET)
         if (
             not (type(discount_percent) is float or type(discount_percent) is int)
             and discount_percent is not UNSET
@@ -89,7 +89,7 @@ class PaymentVoucher:
                 discount_percent, _path, "discount_percent", "number", False, False
             )
 
-        bill_item_id = src_dict["bill_item_id"] if "bill_item_id" in src_dict else UNSET
+        bill_item_id = src_dict.get("bill_item_id", UNSET)
         if not (isinstance(bill_item_id, str)) and bill_item_id is not UNSET:
             bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", False, False)
 

@@ -169,71 +169,74 @@ class PersonalInformation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        try:
+            language_id = src_dict["language_id"]
+        except KeyError:
+            language_id = UNSET
         if not (isinstance(language_id, str)):
             language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        salutation = src_dict["salutation"] if "salutation" in src_dict else UNSET
+        salutation = src_dict.get("salutation", UNSET)
         if not (isinstance(salutation, str)) and salutation is not UNSET:
             salutation = odd(salutation, _path, "salutation", "string", False, False)
 
-        gender = src_dict["gender"] if "gender" in src_dict else UNSET
+        gender = src_dict.get("gender", UNSET)
         if type(gender) is int:
             gender = PersonalInformationGender(gender)
         else:
             gender = odd(gender, _path, "gender", "PersonalInformationGender", False, False)
 
-        first_name = src_dict["first_name"] if "first_name" in src_dict else UNSET
+        first_name = src_dict.get("first_name", UNSET)
         if not (isinstance(first_name, str)) and first_name is not UNSET:
             first_name = odd(first_name, _path, "first_name", "string", False, False)
 
-        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        last_name = src_dict.get("last_name", UNSET)
         if not (isinstance(last_name, str)) and last_name is not UNSET:
             last_name = odd(last_name, _path, "last_name", "string", False, False)
 
-        pre_nominals = src_dict["pre_nominals"] if "pre_nominals" in src_dict else UNSET
+        pre_nominals = src_dict.get("pre_nominals", UNSET)
         if not (isinstance(pre_nominals, str)) and pre_nominals is not UNSET:
             pre_nominals = odd(pre_nominals, _path, "pre_nominals", "string", False, False)
 
-        post_nominals = src_dict["post_nominals"] if "post_nominals" in src_dict else UNSET
+        post_nominals = src_dict.get("post_nominals", UNSET)
         if not (isinstance(post_nominals, str)) and post_nominals is not UNSET:
             post_nominals = odd(post_nominals, _path, "post_nominals", "string", False, False)
 
-        birthdate = src_dict["birthdate"] if "birthdate" in src_dict else UNSET
+        birthdate = src_dict.get("birthdate", UNSET)
         if isinstance(birthdate, str):
             birthdate = read_date(birthdate, _path, "birthdate")
         else:
             birthdate = odd(birthdate, _path, "birthdate", "date", False, False)
 
-        email = src_dict["email"] if "email" in src_dict else UNSET
+        email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
-        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        photo_url = src_dict["photo_url"] if "photo_url" in src_dict else UNSET
+        photo_url = src_dict.get("photo_url", UNSET)
         if not (isinstance(photo_url, str)) and photo_url is not UNSET:
             photo_url = odd(photo_url, _path, "photo_url", "string", False, False)
 
-        address = src_dict["address"] if "address" in src_dict else UNSET
+        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = Address.from_dict(address, (_path, "address"))
         else:
             address = odd(address, _path, "address", "Address", False, False)
 
-        agreement = src_dict["agreement"] if "agreement" in src_dict else UNSET
+        agreement = src_dict.get("agreement", UNSET)
         if isinstance(agreement, dict):
             agreement = Agreement.from_dict(agreement, (_path, "agreement"))
         else:
             agreement = odd(agreement, _path, "agreement", "Agreement", False, False)
 
-        consents = src_dict["consents"] if "consents" in src_dict else UNSET
+        consents = src_dict.get("consents", UNSET)
         if isinstance(consents, list):
             _p0 = (_path, "consents")
             _l0 = []

@@ -56,11 +56,17 @@ class PluId:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        list_code = src_dict["list_code"] if "list_code" in src_dict else UNSET
+        try:
+            list_code = src_dict["list_code"]
+        except KeyError:
+            list_code = UNSET
         if not (isinstance(list_code, str)):
             list_code = odd(list_code, _path, "list_code", "string", True, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        try:
+            code = src_dict["code"]
+        except KeyError:
+            code = UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 

@@ -102,30 +102,39 @@ class Point:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        try:
+            point_type_id = src_dict["point_type_id"]
+        except KeyError:
+            point_type_id = UNSET
         if not (isinstance(point_type_id, str)):
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        try:
+            partner_id = src_dict["partner_id"]
+        except KeyError:
+            partner_id = UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
+        point_id = src_dict.get("point_id", UNSET)
         if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 
-        assigned_points = src_dict["assigned_points"] if "assigned_points" in src_dict else UNSET
+        assigned_points = src_dict.get("assigned_points", UNSET)
         if (
             not (type(assigned_points) is float or type(assigned_points) is int)
             and assigned_points is not UNSET
         ):
             assigned_points = odd(assigned_points, _path, "assigned_points", "number", False, False)
 
-        available_points = src_dict["available_points"] if "available_points" in src_dict else UNSET
+        available_points = src_dict.get("available_points", UNSET)
         if (
             not (type(available_points) is float or type(available_points) is int)
             and available_points is not UNSET
@@ -134,21 +143,21 @@ class Point:
                 available_points, _path, "available_points", "number", False, False
             )
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointState(state)
         else:
             state = odd(state, _path, "state", "PointState", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -93,50 +93,42 @@ class PointHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        point_amount = src_dict["point_amount"] if "point_amount" in src_dict else UNSET
+        point_amount = src_dict.get("point_amount", UNSET)
         if (
             not (type(point_amount) is float or type(point_amount) is int)
             and point_amount is not UNSET
         ):
             point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
 
-        point_operation_type = (
-            src_dict["point_operation_type"] if "point_operation_type" in src_dict else UNSET
-        )
+        point_operation_type = src_dict.get("point_operation_type", UNSET)
         if not (isinstance(point_operation_type, str)) and point_operation_type is not UNSET:
             point_operation_type = odd(
                 point_operation_type, _path, "point_operation_type", "string", False, False
             )
 
-        point_operation_note = (
-            src_dict["point_operation_note"] if "point_operation_note" in src_dict else UNSET
-        )
+        point_operation_note = src_dict.get("point_operation_note", UNSET)
         if not (isinstance(point_operation_note, str)) and point_operation_note is not UNSET:
             point_operation_note = odd(
                 point_operation_note, _path, "point_operation_note", "string", False, False
             )
 
-        point_type_id = src_dict["point_type_id"] if "point_type_id" in src_dict else UNSET
+        point_type_id = src_dict.get("point_type_id", UNSET)
         if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
             point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        point_history_record_time = (
-            src_dict["point_history_record_time"]
-            if "point_history_record_time" in src_dict
-            else UNSET
-        )
+        point_history_record_time = src_dict.get("point_history_record_time", UNSET)
         if (
             not (isinstance(point_history_record_time, str))
             and point_history_record_time is not UNSET
@@ -150,7 +142,7 @@ class PointHistoryRecord:
                 False,
             )
 
-        extended_data = src_dict["extended_data"] if "extended_data" in src_dict else UNSET
+        extended_data = src_dict.get("extended_data", UNSET)
         if not (isinstance(extended_data, str)) and extended_data is not UNSET:
             extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
 

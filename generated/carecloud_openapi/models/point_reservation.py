@@ -81,33 +81,40 @@ class PointReservation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        quantity = src_dict["quantity"] if "quantity" in src_dict else UNSET
+        try:
+            quantity = src_dict["quantity"]
+        except KeyError:
+            quantity = UNSET
         if not (type(quantity) is float or type(quantity) is int):
             quantity = odd(quantity, _path, "quantity", "number", True, False)
 
-        points_reservation_id = (
-            src_dict["points_reservation_id"] if "points_reservation_id" in src_dict else UNSET
-        )
+        points_reservation_id = src_dict.get("points_reservation_id", UNSET)
         if not (isinstance(points_reservation_id, str)) and points_reservation_id is not UNSET:
             points_reservation_id = odd(
                 points_reservation_id, _path, "points_reservation_id", "string", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointReservationState(state)
         else:
             state = odd(state, _path, "state", "PointReservationState", False, False)
 
-        expiration = src_dict["expiration"] if "expiration" in src_dict else UNSET
+        expiration = src_dict.get("expiration", UNSET)
         if not (isinstance(expiration, str)) and expiration is not UNSET:
             expiration = odd(expiration, _path, "expiration", "string", False, False)
 

@@ -55,15 +55,21 @@ class PostAssignCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        try:
+            card_type_id = src_dict["card_type_id"]
+        except KeyError:
+            card_type_id = UNSET
         if not (isinstance(card_type_id, str)):
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 

@@ -44,7 +44,7 @@ class PostAssignCardPostCardAssign200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        card_id = src_dict.get("card_id", UNSET)
         if not (isinstance(card_id, str)) and card_id is not UNSET:
             card_id = odd(card_id, _path, "card_id", "string", False, False)
 

@@ -71,7 +71,10 @@ class PostBatchCardsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        cards = src_dict["cards"] if "cards" in src_dict else UNSET
+        try:
+            cards = src_dict["cards"]
+        except KeyError:
+            cards = UNSET
         if isinstance(cards, list):
             _p0 = (_path, "cards")
             _l0 = []
@@ -85,7 +88,7 @@ class PostBatchCardsBody:
         else:
             cards = odd(cards, _path, "cards", "array", True, False)
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -56,7 +56,10 @@ class PostBookingBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking = src_dict["booking"] if "booking" in src_dict else UNSET
+        try:
+            booking = src_dict["booking"]
+        except KeyError:
+            booking = UNSET
         if isinstance(booking, dict):
             booking = Booking.from_dict(booking, (_path, "booking"))
         else:

@@ -79,11 +79,17 @@ class PostBookingBusyTimesBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_date = src_dict["booking_date"] if "booking_date" in src_dict else UNSET
+        try:
+            booking_date = src_dict["booking_date"]
+        except KeyError:
+            booking_date = UNSET
         if not (isinstance(booking_date, str)):
             booking_date = odd(booking_date, _path, "booking_date", "string", True, False)
 
-        time_period = src_dict["time_period"] if "time_period" in src_dict else UNSET
+        try:
+            time_period = src_dict["time_period"]
+        except KeyError:
+            time_period = UNSET
         if isinstance(time_period, str):
             time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
         else:
@@ -91,25 +97,19 @@ class PostBookingBusyTimesBody:
                 time_period, _path, "time_period", "PostBookingBusyTimesBodyTimePeriod", True, False
             )
 
-        booking_ticket_id = (
-            src_dict["booking_ticket_id"] if "booking_ticket_id" in src_dict else UNSET
-        )
+        booking_ticket_id = src_dict.get("booking_ticket_id", UNSET)
         if not (isinstance(booking_ticket_id, str)) and booking_ticket_id is not UNSET:
             booking_ticket_id = odd(
                 booking_ticket_id, _path, "booking_ticket_id", "string", False, False
             )
 
-        booking_property_id = (
-            src_dict["booking_property_id"] if "booking_property_id" in src_dict else UNSET
-        )
+        booking_property_id = src_dict.get("booking_property_id", UNSET)
         if not (isinstance(booking_property_id, str)) and booking_property_id is not UNSET:
             booking_property_id = odd(
                 booking_property_id, _path, "booking_property_id", "string", False, False
             )
 
-        booking_property_value = (
-            src_dict["booking_property_value"] if "booking_property_value" in src_dict else UNSET
-        )
+        booking_property_value = src_dict.get("booking_property_value", UNSET)
         if not (isinstance(booking_property_value, str)) and booking_property_value is not UNSET:
             booking_property_value = odd(
                 booking_property_value, _path, "booking_property_value", "string", False, False

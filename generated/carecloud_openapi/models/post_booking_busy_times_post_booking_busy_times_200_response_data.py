@@ -65,11 +65,11 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        time_unit = src_dict["time_unit"] if "time_unit" in src_dict else UNSET
+        time_unit = src_dict.get("time_unit", UNSET)
         if not (isinstance(time_unit, str)) and time_unit is not UNSET:
             time_unit = odd(time_unit, _path, "time_unit", "string", False, False)
 
-        chart_data = src_dict["chart_data"] if "chart_data" in src_dict else UNSET
+        chart_data = src_dict.get("chart_data", UNSET)
         if isinstance(chart_data, list):
             _p0 = (_path, "chart_data")
             _l0 = []

@@ -44,7 +44,7 @@ class PostBookingPostBookings201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        booking_id = src_dict["booking_id"] if "booking_id" in src_dict else UNSET
+        booking_id = src_dict.get("booking_id", UNSET)
         if not (isinstance(booking_id, str)) and booking_id is not UNSET:
             booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
 

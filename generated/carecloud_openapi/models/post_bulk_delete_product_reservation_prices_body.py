@@ -86,11 +86,10 @@ class PostBulkDeleteProductReservationPricesBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_prices = (
-            src_dict["product_reservation_prices"]
-            if "product_reservation_prices" in src_dict
-            else UNSET
-        )
+        try:
+            product_reservation_prices = src_dict["product_reservation_prices"]
+        except KeyError:
+            product_reservation_prices = UNSET
         if isinstance(product_reservation_prices, list):
             _p0 = (_path, "product_reservation_prices")
             _l0 = []
@@ -120,7 +119,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -45,11 +45,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_price_id = (
-            src_dict["product_reservation_price_id"]
-            if "product_reservation_price_id" in src_dict
-            else UNSET
-        )
+        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if (
             not (isinstance(product_reservation_price_id, str))
             and product_reservation_price_id is not UNSET

@@ -74,7 +74,10 @@ class PostBulkProductBrandsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_brands = src_dict["product_brands"] if "product_brands" in src_dict else UNSET
+        try:
+            product_brands = src_dict["product_brands"]
+        except KeyError:
+            product_brands = UNSET
         if isinstance(product_brands, list):
             _p0 = (_path, "product_brands")
             _l0 = []
@@ -88,7 +91,7 @@ class PostBulkProductBrandsBody:
         else:
             product_brands = odd(product_brands, _path, "product_brands", "array", True, False)
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -74,7 +74,10 @@ class PostBulkProductGroupsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_groups = src_dict["product_groups"] if "product_groups" in src_dict else UNSET
+        try:
+            product_groups = src_dict["product_groups"]
+        except KeyError:
+            product_groups = UNSET
         if isinstance(product_groups, list):
             _p0 = (_path, "product_groups")
             _l0 = []
@@ -88,7 +91,7 @@ class PostBulkProductGroupsBody:
         else:
             product_groups = odd(product_groups, _path, "product_groups", "array", True, False)
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -74,7 +74,10 @@ class PostBulkProductsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        products = src_dict["products"] if "products" in src_dict else UNSET
+        try:
+            products = src_dict["products"]
+        except KeyError:
+            products = UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []
@@ -88,7 +91,7 @@ class PostBulkProductsBody:
         else:
             products = odd(products, _path, "products", "array", True, False)
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

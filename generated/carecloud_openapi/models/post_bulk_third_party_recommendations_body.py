@@ -75,11 +75,10 @@ class PostBulkThirdPartyRecommendationsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        third_party_recommendations = (
-            src_dict["third_party_recommendations"]
-            if "third_party_recommendations" in src_dict
-            else UNSET
-        )
+        try:
+            third_party_recommendations = src_dict["third_party_recommendations"]
+        except KeyError:
+            third_party_recommendations = UNSET
         if isinstance(third_party_recommendations, list):
             _p0 = (_path, "third_party_recommendations")
             _l0 = []
@@ -100,7 +99,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

@@ -74,7 +74,10 @@ class PostBulkVouchersBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        vouchers = src_dict["vouchers"] if "vouchers" in src_dict else UNSET
+        try:
+            vouchers = src_dict["vouchers"]
+        except KeyError:
+            vouchers = UNSET
         if isinstance(vouchers, list):
             _p0 = (_path, "vouchers")
             _l0 = []
@@ -88,7 +91,7 @@ class PostBulkVouchersBody:
         else:
             vouchers = odd(vouchers, _path, "vouchers", "array", True, False)
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

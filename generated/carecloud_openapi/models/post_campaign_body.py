@@ -58,7 +58,10 @@ class PostCampaignBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign = src_dict["campaign"] if "campaign" in src_dict else UNSET
+        try:
+            campaign = src_dict["campaign"]
+        except KeyError:
+            campaign = UNSET
         if isinstance(campaign, dict):
             campaign = Campaign.from_dict(campaign, (_path, "campaign"))
         else:

@@ -44,7 +44,7 @@ class PostCampaignPostCampaigns201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_id = src_dict["campaign_id"] if "campaign_id" in src_dict else UNSET
+        campaign_id = src_dict.get("campaign_id", UNSET)
         if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
             campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
 

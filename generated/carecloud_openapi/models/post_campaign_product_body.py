@@ -58,7 +58,10 @@ class PostCampaignProductBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_product = src_dict["campaign_product"] if "campaign_product" in src_dict else UNSET
+        try:
+            campaign_product = src_dict["campaign_product"]
+        except KeyError:
+            campaign_product = UNSET
         if isinstance(campaign_product, dict):
             campaign_product = CampaignProduct.from_dict(
                 campaign_product, (_path, "campaign_product")

@@ -44,9 +44,7 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_product_id = (
-            src_dict["campaign_product_id"] if "campaign_product_id" in src_dict else UNSET
-        )
+        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
         if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
                 campaign_product_id, _path, "campaign_product_id", "string", False, False

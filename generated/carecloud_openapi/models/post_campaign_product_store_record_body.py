@@ -58,11 +58,10 @@ class PostCampaignProductStoreRecordBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_product_store_record = (
-            src_dict["campaign_product_store_record"]
-            if "campaign_product_store_record" in src_dict
-            else UNSET
-        )
+        try:
+            campaign_product_store_record = src_dict["campaign_product_store_record"]
+        except KeyError:
+            campaign_product_store_record = UNSET
         if isinstance(campaign_product_store_record, dict):
             campaign_product_store_record = CampaignProductStoreRecord.from_dict(
                 campaign_product_store_record, (_path, "campaign_product_store_record")

@@ -47,11 +47,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        campaign_product_store_record_id = (
-            src_dict["campaign_product_store_record_id"]
-            if "campaign_product_store_record_id" in src_dict
-            else UNSET
-        )
+        campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
         if (
             not (isinstance(campaign_product_store_record_id, str))
             and campaign_product_store_record_id is not UNSET

@@ -54,7 +54,10 @@ class PostCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card = src_dict["card"] if "card" in src_dict else UNSET
+        try:
+            card = src_dict["card"]
+        except KeyError:
+            card = UNSET
         if isinstance(card, dict):
             card = Card.from_dict(card, (_path, "card"))
         else:

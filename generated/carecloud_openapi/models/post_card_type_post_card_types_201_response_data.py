@@ -44,7 +44,7 @@ class PostCardTypePostCardTypes201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_type_id = src_dict["card_type_id"] if "card_type_id" in src_dict else UNSET
+        card_type_id = src_dict.get("card_type_id", UNSET)
         if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
             card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
 

@@ -75,27 +75,36 @@ class PostCreditDepositBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        try:
+            amount = src_dict["amount"]
+        except KeyError:
+            amount = UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        try:
+            partner_id = src_dict["partner_id"]
+        except KeyError:
+            partner_id = UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
+        credit_type_id = src_dict.get("credit_type_id", UNSET)
         if not (isinstance(credit_type_id, str)) and credit_type_id is not UNSET:
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", False, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -44,7 +44,7 @@ class PostCreditReductionPostCreditReduce201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        credit_id = src_dict["credit_id"] if "credit_id" in src_dict else UNSET
+        credit_id = src_dict.get("credit_id", UNSET)
         if not (isinstance(credit_id, str)) and credit_id is not UNSET:
             credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
 

@@ -73,31 +73,41 @@ class PostCreditTransferBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        original_customer_id = (
-            src_dict["original_customer_id"] if "original_customer_id" in src_dict else UNSET
-        )
+        try:
+            original_customer_id = src_dict["original_customer_id"]
+        except KeyError:
+            original_customer_id = UNSET
         if not (isinstance(original_customer_id, str)):
             original_customer_id = odd(
                 original_customer_id, _path, "original_customer_id", "string", True, False
             )
 
-        new_customer_id = src_dict["new_customer_id"] if "new_customer_id" in src_dict else UNSET
+        try:
+            new_customer_id = src_dict["new_customer_id"]
+        except KeyError:
+            new_customer_id = UNSET
         if not (isinstance(new_customer_id, str)):
             new_customer_id = odd(new_customer_id, _path, "new_customer_id", "string", True, False)
 
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        try:
+            amount = src_dict["amount"]
+        except KeyError:
+            amount = UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        credit_type_id = src_dict["credit_type_id"] if "credit_type_id" in src_dict else UNSET
+        try:
+            credit_type_id = src_dict["credit_type_id"]
+        except KeyError:
+            credit_type_id = UNSET
         if not (isinstance(credit_type_id, str)):
             credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -112,13 +112,19 @@ class PostCustomerBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer = src_dict["customer"] if "customer" in src_dict else UNSET
+        try:
+            customer = src_dict["customer"]
+        except KeyError:
+            customer = UNSET
         if isinstance(customer, dict):
             customer = Customer.from_dict(customer, (_path, "customer"))
         else:
             customer = odd(customer, _path, "customer", "Customer", True, False)
 
-        customer_source = src_dict["customer_source"] if "customer_source" in src_dict else UNSET
+        try:
+            customer_source = src_dict["customer_source"]
+        except KeyError:
+            customer_source = UNSET
         if isinstance(customer_source, dict):
             customer_source = CustomerSourceRecord.from_dict(
                 customer_source, (_path, "customer_source")
@@ -128,19 +134,18 @@ class PostCustomerBody:
                 customer_source, _path, "customer_source", "CustomerSourceRecord", True, False
             )
 
-        autologin = src_dict["autologin"] if "autologin" in src_dict else UNSET
+        try:
+            autologin = src_dict["autologin"]
+        except KeyError:
+            autologin = UNSET
         if not (type(autologin) is bool):
             autologin = odd(autologin, _path, "autologin", "boolean", True, False)
 
-        password = src_dict["password"] if "password" in src_dict else UNSET
+        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
-        social_network_credentials = (
-            src_dict["social_network_credentials"]
-            if "social_network_credentials" in src_dict
-            else UNSET
-        )
+        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
                 social_network_credentials, (_path, "social_network_credentials")
@@ -155,7 +160,7 @@ class PostCustomerBody:
                 False,
             )
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -171,7 +176,7 @@ class PostCustomerBody:
                 property_records, _path, "property_records", "array", False, False
             )
 
-        referral_code = src_dict["referral_code"] if "referral_code" in src_dict else UNSET
+        referral_code = src_dict.get("referral_code", UNSET)
         if not (isinstance(referral_code, str)) and referral_code is not UNSET:
             referral_code = odd(referral_code, _path, "referral_code", "string", False, False)
 

@@ -90,29 +90,33 @@ class PostCustomerNewslettersSignUpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        contact = src_dict["contact"] if "contact" in src_dict else UNSET
+        try:
+            contact = src_dict["contact"]
+        except KeyError:
+            contact = UNSET
         if not (isinstance(contact, str)):
             contact = odd(contact, _path, "contact", "string", True, False)
 
-        customer_source_id = (
-            src_dict["customer_source_id"] if "customer_source_id" in src_dict else UNSET
-        )
+        try:
+            customer_source_id = src_dict["customer_source_id"]
+        except KeyError:
+            customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
                 customer_source_id, _path, "customer_source_id", "string", True, False
             )
 
-        agreements = src_dict["agreements"] if "agreements" in src_dict else UNSET
+        agreements = src_dict.get("agreements", UNSET)
         if isinstance(agreements, dict):
             agreements = Agreement.from_dict(agreements, (_path, "agreements"))
         else:
             agreements = odd(agreements, _path, "agreements", "Agreement", False, False)
 
-        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        language_id = src_dict.get("language_id", UNSET)
         if not (isinstance(language_id, str)) and language_id is not UNSET:
             language_id = odd(language_id, _path, "language_id", "string", False, False)
 
-        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
+        partner_records = src_dict.get("partner_records", UNSET)
         if isinstance(partner_records, list):
             _p0 = (_path, "partner_records")
             _l0 = []

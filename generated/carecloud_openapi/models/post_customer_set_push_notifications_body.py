@@ -71,25 +71,35 @@ class PostCustomerSetPushNotificationsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        device = src_dict["device"] if "device" in src_dict else UNSET
+        try:
+            device = src_dict["device"]
+        except KeyError:
+            device = UNSET
         if isinstance(device, dict):
             device = Device.from_dict(device, (_path, "device"))
         else:
             device = odd(device, _path, "device", "Device", True, False)
 
-        external_application_id = (
-            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
-        )
+        try:
+            external_application_id = src_dict["external_application_id"]
+        except KeyError:
+            external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        try:
+            push_token = src_dict["push_token"]
+        except KeyError:
+            push_token = UNSET
         if not (isinstance(push_token, str)):
             push_token = odd(push_token, _path, "push_token", "string", True, False)
 

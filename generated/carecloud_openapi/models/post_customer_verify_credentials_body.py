@@ -62,7 +62,10 @@ class PostCustomerVerifyCredentialsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        login_type = src_dict["login_type"] if "login_type" in src_dict else UNSET
+        try:
+            login_type = src_dict["login_type"]
+        except KeyError:
+            login_type = UNSET
         if isinstance(login_type, str):
             login_type = PostCustomerVerifyCredentialsBodyLoginType(login_type)
         else:
@@ -75,11 +78,17 @@ class PostCustomerVerifyCredentialsBody:
                 False,
             )
 
-        login_value = src_dict["login_value"] if "login_value" in src_dict else UNSET
+        try:
+            login_value = src_dict["login_value"]
+        except KeyError:
+            login_value = UNSET
         if not (isinstance(login_value, str)):
             login_value = odd(login_value, _path, "login_value", "string", True, False)
 
-        password = src_dict["password"] if "password" in src_dict else UNSET
+        try:
+            password = src_dict["password"]
+        except KeyError:
+            password = UNSET
         if not (isinstance(password, str)):
             password = odd(password, _path, "password", "string", True, False)
 

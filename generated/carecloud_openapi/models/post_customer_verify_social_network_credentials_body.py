@@ -61,11 +61,10 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        social_network_credentials = (
-            src_dict["social_network_credentials"]
-            if "social_network_credentials" in src_dict
-            else UNSET
-        )
+        try:
+            social_network_credentials = src_dict["social_network_credentials"]
+        except KeyError:
+            social_network_credentials = UNSET
         if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
                 social_network_credentials, (_path, "social_network_credentials")

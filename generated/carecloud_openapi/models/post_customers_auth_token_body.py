@@ -66,19 +66,26 @@ class PostCustomersAuthTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        external_application_id = (
-            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
-        )
+        try:
+            external_application_id = src_dict["external_application_id"]
+        except KeyError:
+            external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        token_type = src_dict["token_type"] if "token_type" in src_dict else UNSET
+        try:
+            token_type = src_dict["token_type"]
+        except KeyError:
+            token_type = UNSET
         if type(token_type) is int:
             token_type = PostCustomersAuthTokenBodyTokenType(token_type)
         else:

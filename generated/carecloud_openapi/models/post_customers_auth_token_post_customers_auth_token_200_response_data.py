@@ -59,21 +59,19 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        authentication_token = (
-            src_dict["authentication_token"] if "authentication_token" in src_dict else UNSET
-        )
+        authentication_token = src_dict.get("authentication_token", UNSET)
         if not (isinstance(authentication_token, str)) and authentication_token is not UNSET:
             authentication_token = odd(
                 authentication_token, _path, "authentication_token", "string", False, False
             )
 
-        token_request_id = src_dict["token_request_id"] if "token_request_id" in src_dict else UNSET
+        token_request_id = src_dict.get("token_request_id", UNSET)
         if not (isinstance(token_request_id, str)) and token_request_id is not UNSET:
             token_request_id = odd(
                 token_request_id, _path, "token_request_id", "string", False, False
             )
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 

@@ -58,7 +58,10 @@ class PostCustomersCheckRegistrationAbilityBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        try:
+            type_ = src_dict["type"]
+        except KeyError:
+            type_ = UNSET
         if isinstance(type_, str):
             type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
         else:
@@ -66,7 +69,10 @@ class PostCustomersCheckRegistrationAbilityBody:
                 type_, _path, "type", "PostCustomersCheckRegistrationAbilityBodyType", True, False
             )
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

@@ -50,9 +50,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        registration_ability = (
-            src_dict["registration_ability"] if "registration_ability" in src_dict else UNSET
-        )
+        registration_ability = src_dict.get("registration_ability", UNSET)
         if not (type(registration_ability) is bool) and registration_ability is not UNSET:
             registration_ability = odd(
                 registration_ability, _path, "registration_ability", "boolean", False, False

@@ -45,7 +45,7 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        status_record_id = src_dict["status_record_id"] if "status_record_id" in src_dict else UNSET
+        status_record_id = src_dict.get("status_record_id", UNSET)
         if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
                 status_record_id, _path, "status_record_id", "string", False, False

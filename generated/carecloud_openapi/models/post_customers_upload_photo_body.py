@@ -51,11 +51,17 @@ class PostCustomersUploadPhotoBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        try:
+            data = src_dict["data"]
+        except KeyError:
+            data = UNSET
         if not (isinstance(data, str)):
             data = odd(data, _path, "data", "string", True, False)
 

@@ -61,7 +61,10 @@ class PostCustomersValidateCustomerDataBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        type_ = src_dict["type"] if "type" in src_dict else UNSET
+        try:
+            type_ = src_dict["type"]
+        except KeyError:
+            type_ = UNSET
         if isinstance(type_, str):
             type_ = PostCustomersValidateCustomerDataBodyType(type_)
         else:
@@ -69,7 +72,10 @@ class PostCustomersValidateCustomerDataBody:
                 type_, _path, "type", "PostCustomersValidateCustomerDataBodyType", True, False
             )
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (isinstance(value, str)):
             value = odd(value, _path, "value", "string", True, False)
 

@@ -49,7 +49,7 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        is_valid = src_dict["is_valid"] if "is_valid" in src_dict else UNSET
+        is_valid = src_dict.get("is_valid", UNSET)
         if not (type(is_valid) is bool) and is_valid is not UNSET:
             is_valid = odd(is_valid, _path, "is_valid", "boolean", False, False)
 

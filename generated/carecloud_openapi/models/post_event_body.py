@@ -70,13 +70,16 @@ class PostEventBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event = src_dict["event"] if "event" in src_dict else UNSET
+        try:
+            event = src_dict["event"]
+        except KeyError:
+            event = UNSET
         if isinstance(event, dict):
             event = EventPost.from_dict(event, (_path, "event"))
         else:
             event = odd(event, _path, "event", "EventPost", True, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -44,7 +44,7 @@ class PostEventPostEvents201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        event_id = src_dict["event_id"] if "event_id" in src_dict else UNSET
+        event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)) and event_id is not UNSET:
             event_id = odd(event_id, _path, "event_id", "string", False, False)
 

@@ -57,11 +57,17 @@ class PostGenerateDigitalCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_id = src_dict["card_id"] if "card_id" in src_dict else UNSET
+        try:
+            card_id = src_dict["card_id"]
+        except KeyError:
+            card_id = UNSET
         if not (isinstance(card_id, str)):
             card_id = odd(card_id, _path, "card_id", "string", True, False)
 
-        file_type = src_dict["file_type"] if "file_type" in src_dict else UNSET
+        try:
+            file_type = src_dict["file_type"]
+        except KeyError:
+            file_type = UNSET
         if isinstance(file_type, str):
             file_type = PostGenerateDigitalCardBodyFileType(file_type)
         else:

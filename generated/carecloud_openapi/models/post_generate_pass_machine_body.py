@@ -53,13 +53,14 @@ class PostGeneratePassMachineBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        passmachine_template_id = (
-            src_dict["passmachine_template_id"] if "passmachine_template_id" in src_dict else UNSET
-        )
+        passmachine_template_id = src_dict.get("passmachine_template_id", UNSET)
         if not (isinstance(passmachine_template_id, str)) and passmachine_template_id is not UNSET:
             passmachine_template_id = odd(
                 passmachine_template_id, _path, "passmachine_template_id", "string", False, False

@@ -45,7 +45,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        file_url = src_dict["file_url"] if "file_url" in src_dict else UNSET
+        file_url = src_dict.get("file_url", UNSET)
         if not (isinstance(file_url, str)) and file_url is not UNSET:
             file_url = odd(file_url, _path, "file_url", "string", False, False)
 

@@ -56,7 +56,10 @@ class PostMessageSendBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        message = src_dict["message"] if "message" in src_dict else UNSET
+        try:
+            message = src_dict["message"]
+        except KeyError:
+            message = UNSET
         if isinstance(message, dict):
             message = Message.from_dict(message, (_path, "message"))
         else:

@@ -54,7 +54,10 @@ class PostOrderBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        order = src_dict["order"] if "order" in src_dict else UNSET
+        try:
+            order = src_dict["order"]
+        except KeyError:
+            order = UNSET
         if isinstance(order, dict):
             order = Order.from_dict(order, (_path, "order"))
         else:

@@ -44,7 +44,7 @@ class PostOrderPostOrders201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        order_id = src_dict["order_id"] if "order_id" in src_dict else UNSET
+        order_id = src_dict.get("order_id", UNSET)
         if not (isinstance(order_id, str)) and order_id is not UNSET:
             order_id = odd(order_id, _path, "order_id", "string", False, False)
 

@@ -44,7 +44,7 @@ class PostPointsRedemptionPostPointsRedemption201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        point_id = src_dict["point_id"] if "point_id" in src_dict else UNSET
+        point_id = src_dict.get("point_id", UNSET)
         if not (isinstance(point_id, str)) and point_id is not UNSET:
             point_id = odd(point_id, _path, "point_id", "string", False, False)
 

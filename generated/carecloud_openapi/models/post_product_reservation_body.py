@@ -60,9 +60,10 @@ class PostProductReservationBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation = (
-            src_dict["product_reservation"] if "product_reservation" in src_dict else UNSET
-        )
+        try:
+            product_reservation = src_dict["product_reservation"]
+        except KeyError:
+            product_reservation = UNSET
         if isinstance(product_reservation, dict):
             product_reservation = ProductReservation.from_dict(
                 product_reservation, (_path, "product_reservation")

@@ -46,9 +46,10 @@ class PostProductReservationCancelBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_id = (
-            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
-        )
+        try:
+            product_reservation_id = src_dict["product_reservation_id"]
+        except KeyError:
+            product_reservation_id = UNSET
         if not (isinstance(product_reservation_id, str)):
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", True, False

@@ -61,15 +61,19 @@ class PostProductReservationChangeStateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_id = (
-            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
-        )
+        try:
+            product_reservation_id = src_dict["product_reservation_id"]
+        except KeyError:
+            product_reservation_id = UNSET
         if not (isinstance(product_reservation_id, str)):
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", True, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        try:
+            state = src_dict["state"]
+        except KeyError:
+            state = UNSET
         if type(state) is int:
             state = PostProductReservationChangeStateBodyState(state)
         else:

@@ -45,9 +45,7 @@ class PostProductReservationPostProductReservation200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_id = (
-            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
-        )
+        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", False, False

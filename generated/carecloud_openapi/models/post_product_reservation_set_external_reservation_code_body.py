@@ -66,19 +66,19 @@ class PostProductReservationSetExternalReservationCodeBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_id = (
-            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
-        )
+        try:
+            product_reservation_id = src_dict["product_reservation_id"]
+        except KeyError:
+            product_reservation_id = UNSET
         if not (isinstance(product_reservation_id, str)):
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", True, False
             )
 
-        external_reservation_codes = (
-            src_dict["external_reservation_codes"]
-            if "external_reservation_codes" in src_dict
-            else UNSET
-        )
+        try:
+            external_reservation_codes = src_dict["external_reservation_codes"]
+        except KeyError:
+            external_reservation_codes = UNSET
         if isinstance(external_reservation_codes, list):
             _p0 = (_path, "external_reservation_codes")
             _l0 = []

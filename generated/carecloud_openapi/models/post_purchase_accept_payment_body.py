@@ -107,15 +107,24 @@ class PostPurchaseAcceptPaymentBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        try:
+            cashdesk_number = src_dict["cashdesk_number"]
+        except KeyError:
+            cashdesk_number = UNSET
         if not (type(cashdesk_number) is int):
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        payment_type = src_dict["payment_type"] if "payment_type" in src_dict else UNSET
+        try:
+            payment_type = src_dict["payment_type"]
+        except KeyError:
+            payment_type = UNSET
         if isinstance(payment_type, str):
             payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
         else:
@@ -128,29 +137,32 @@ class PostPurchaseAcceptPaymentBody:
                 False,
             )
 
-        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        try:
+            bill = src_dict["bill"]
+        except KeyError:
+            bill = UNSET
         if isinstance(bill, dict):
             bill = Bill.from_dict(bill, (_path, "bill"))
         else:
             bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        max_points = src_dict["max_points"] if "max_points" in src_dict else UNSET
+        max_points = src_dict.get("max_points", UNSET)
         if not (type(max_points) is float or type(max_points) is int) and max_points is not UNSET:
             max_points = odd(max_points, _path, "max_points", "number", False, False)
 
-        max_credit = src_dict["max_credit"] if "max_credit" in src_dict else UNSET
+        max_credit = src_dict.get("max_credit", UNSET)
         if not (type(max_credit) is float or type(max_credit) is int) and max_credit is not UNSET:
             max_credit = odd(max_credit, _path, "max_credit", "number", False, False)
 
-        benefit_codes = src_dict["benefit_codes"] if "benefit_codes" in src_dict else UNSET
+        benefit_codes = src_dict.get("benefit_codes", UNSET)
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
                 if not (isinstance(_v0, str)):

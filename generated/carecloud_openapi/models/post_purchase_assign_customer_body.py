@@ -67,23 +67,27 @@ class PostPurchaseAssignCustomerBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        external_purchase_id = (
-            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
-        )
+        try:
+            external_purchase_id = src_dict["external_purchase_id"]
+        except KeyError:
+            external_purchase_id = UNSET
         if not (isinstance(external_purchase_id, str)):
             external_purchase_id = odd(
                 external_purchase_id, _path, "external_purchase_id", "string", True, False
             )
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

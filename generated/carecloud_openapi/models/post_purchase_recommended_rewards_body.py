@@ -101,15 +101,24 @@ class PostPurchaseRecommendedRewardsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        try:
+            cashdesk_number = src_dict["cashdesk_number"]
+        except KeyError:
+            cashdesk_number = UNSET
         if not (type(cashdesk_number) is int):
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        reward_list_type = src_dict["reward_list_type"] if "reward_list_type" in src_dict else UNSET
+        try:
+            reward_list_type = src_dict["reward_list_type"]
+        except KeyError:
+            reward_list_type = UNSET
         if isinstance(reward_list_type, str):
             reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
         else:
@@ -122,17 +131,20 @@ class PostPurchaseRecommendedRewardsBody:
                 False,
             )
 
-        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        try:
+            bill = src_dict["bill"]
+        except KeyError:
+            bill = UNSET
         if isinstance(bill, dict):
             bill = Bill.from_dict(bill, (_path, "bill"))
         else:
             bill = odd(bill, _path, "bill", "Bill", True, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -67,11 +67,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        recommended_best_rewards = (
-            src_dict["recommended_best_rewards"]
-            if "recommended_best_rewards" in src_dict
-            else UNSET
-        )
+        recommended_best_rewards = src_dict.get("recommended_best_rewards", UNSET)
         if isinstance(recommended_best_rewards, list):
             _p0 = (_path, "recommended_best_rewards")
             _l0 = []
@@ -87,7 +83,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                 recommended_best_rewards, _path, "recommended_best_rewards", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

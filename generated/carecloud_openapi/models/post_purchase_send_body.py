@@ -73,25 +73,34 @@ class PostPurchaseSendBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        try:
+            cashdesk_number = src_dict["cashdesk_number"]
+        except KeyError:
+            cashdesk_number = UNSET
         if not (type(cashdesk_number) is int):
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
 
-        bill = src_dict["bill"] if "bill" in src_dict else UNSET
+        try:
+            bill = src_dict["bill"]
+        except KeyError:
+            bill = UNSET
         if isinstance(bill, dict):
             bill = FinalBill.from_dict(bill, (_path, "bill"))
         else:
             bill = odd(bill, _path, "bill", "FinalBill", True, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 

@@ -44,7 +44,7 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 

@@ -64,11 +64,7 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        recommended_products_list = (
-            src_dict["recommended_products_list"]
-            if "recommended_products_list" in src_dict
-            else UNSET
-        )
+        recommended_products_list = src_dict.get("recommended_products_list", UNSET)
         if isinstance(recommended_products_list, list):
             _p0 = (_path, "recommended_products_list")
             _l0 = []
@@ -84,7 +80,7 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                 recommended_products_list, _path, "recommended_products_list", "array", False, False
             )
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -58,11 +58,14 @@ class PostRecommendationCartEliminateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        cart_product_ids = src_dict["cart_product_ids"] if "cart_product_ids" in src_dict else UNSET
+        cart_product_ids = src_dict.get("cart_product_ids", UNSET)
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
@@ -72,7 +75,7 @@ class PostRecommendationCartEliminateBody:
                 cart_product_ids, _path, "cart_product_ids", "array", False, False
             )
 
-        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
+        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):

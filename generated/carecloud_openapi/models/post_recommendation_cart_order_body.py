@@ -58,7 +58,10 @@ class PostRecommendationCartOrderBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        cart_product_ids = src_dict["cart_product_ids"] if "cart_product_ids" in src_dict else UNSET
+        try:
+            cart_product_ids = src_dict["cart_product_ids"]
+        except KeyError:
+            cart_product_ids = UNSET
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
@@ -68,7 +71,7 @@ class PostRecommendationCartOrderBody:
                 cart_product_ids, _path, "cart_product_ids", "array", True, False
             )
 
-        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
+        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
@@ -76,7 +79,7 @@ class PostRecommendationCartOrderBody:
         else:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
-        count = src_dict["count"] if "count" in src_dict else UNSET
+        count = src_dict.get("count", UNSET)
         if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 

@@ -57,11 +57,14 @@ class PostRecommendationProductOrderBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        product_id_list = src_dict["product_id_list"] if "product_id_list" in src_dict else UNSET
+        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
@@ -69,7 +72,7 @@ class PostRecommendationProductOrderBody:
         else:
             product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
 
-        count = src_dict["count"] if "count" in src_dict else UNSET
+        count = src_dict.get("count", UNSET)
         if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 

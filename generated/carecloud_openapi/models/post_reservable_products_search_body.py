@@ -46,7 +46,10 @@ class PostReservableProductsSearchBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        search_string = src_dict["search_string"] if "search_string" in src_dict else UNSET
+        try:
+            search_string = src_dict["search_string"]
+        except KeyError:
+            search_string = UNSET
         if not (isinstance(search_string, str)):
             search_string = odd(search_string, _path, "search_string", "string", True, False)
 

@@ -61,7 +61,7 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, dict):
             data = (
                 PostReservableProductsSearchPostReservableProductsSearch200ResponseData.from_dict(

@@ -64,7 +64,7 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        search_results = src_dict["search_results"] if "search_results" in src_dict else UNSET
+        search_results = src_dict.get("search_results", UNSET)
         if isinstance(search_results, list):
             _p0 = (_path, "search_results")
             _l0 = []
@@ -78,7 +78,7 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
         else:
             search_results = odd(search_results, _path, "search_results", "array", False, False)
 
-        total_items = src_dict["total_items"] if "total_items" in src_dict else UNSET
+        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
             total_items = odd(total_items, _path, "total_items", "integer", False, False)
 

@@ -44,7 +44,7 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        voucher_id = src_dict.get("voucher_id", UNSET)
         if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 

@@ -58,7 +58,10 @@ class PostRewardCreateSimpleRewardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        simple_reward = src_dict["simple_reward"] if "simple_reward" in src_dict else UNSET
+        try:
+            simple_reward = src_dict["simple_reward"]
+        except KeyError:
+            simple_reward = UNSET
         if isinstance(simple_reward, dict):
             simple_reward = SimpleReward.from_dict(simple_reward, (_path, "simple_reward"))
         else:

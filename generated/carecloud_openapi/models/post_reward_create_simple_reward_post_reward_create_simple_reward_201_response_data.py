@@ -44,7 +44,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 

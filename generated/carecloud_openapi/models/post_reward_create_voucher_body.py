@@ -56,15 +56,18 @@ class PostRewardCreateVoucherBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 

@@ -61,7 +61,10 @@ class PostRewardSynchronizeProductsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        products = src_dict["products"] if "products" in src_dict else UNSET
+        try:
+            products = src_dict["products"]
+        except KeyError:
+            products = UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []

@@ -57,15 +57,18 @@ class PostSegmentBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        priority = src_dict.get("priority", UNSET)
         if not (type(priority) is int) and priority is not UNSET:
             priority = odd(priority, _path, "priority", "integer", False, False)
 

@@ -44,7 +44,7 @@ class PostSegmentPostSegments201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        segment_id = src_dict.get("segment_id", UNSET)
         if not (isinstance(segment_id, str)) and segment_id is not UNSET:
             segment_id = odd(segment_id, _path, "segment_id", "string", False, False)
 

@@ -86,19 +86,19 @@ class PostSendOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        external_application_id = (
-            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
-        )
+        try:
+            external_application_id = src_dict["external_application_id"]
+        except KeyError:
+            external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        try:
+            communication_channel_id = src_dict["communication_channel_id"]
+        except KeyError:
+            communication_channel_id = UNSET
         if type(communication_channel_id) is int:
             communication_channel_id = PostSendOtpBodyCommunicationChannelId(
                 communication_channel_id
@@ -113,19 +113,20 @@ class PostSendOtpBody:
                 False,
             )
 
-        recipient = src_dict["recipient"] if "recipient" in src_dict else UNSET
+        try:
+            recipient = src_dict["recipient"]
+        except KeyError:
+            recipient = UNSET
         if not (isinstance(recipient, str)):
             recipient = odd(recipient, _path, "recipient", "string", True, False)
 
-        otp_type = src_dict["otp_type"] if "otp_type" in src_dict else UNSET
+        otp_type = src_dict.get("otp_type", UNSET)
         if type(otp_type) is int:
             otp_type = PostSendOtpBodyOtpType(otp_type)
         else:
             otp_type = odd(otp_type, _path, "otp_type", "PostSendOtpBodyOtpType", False, False)
 
-        message_template_id = (
-            src_dict["message_template_id"] if "message_template_id" in src_dict else UNSET
-        )
+        message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
                 message_template_id, _path, "message_template_id", "string", False, False

@@ -47,7 +47,7 @@ class PostSendOtpPostOTPSend200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
+        request_id = src_dict.get("request_id", UNSET)
         if not (isinstance(request_id, str)) and request_id is not UNSET:
             request_id = odd(request_id, _path, "request_id", "string", False, False)
 

@@ -54,7 +54,10 @@ class PostStoreBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store = src_dict["store"] if "store" in src_dict else UNSET
+        try:
+            store = src_dict["store"]
+        except KeyError:
+            store = UNSET
         if isinstance(store, dict):
             store = Store.from_dict(store, (_path, "store"))
         else:

@@ -44,7 +44,7 @@ class PostStorePostStores201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 

@@ -58,9 +58,10 @@ class PostSubCustomerAddressBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        additional_address = (
-            src_dict["additional_address"] if "additional_address" in src_dict else UNSET
-        )
+        try:
+            additional_address = src_dict["additional_address"]
+        except KeyError:
+            additional_address = UNSET
         if isinstance(additional_address, dict):
             additional_address = AdditionalAddress.from_dict(
                 additional_address, (_path, "additional_address")

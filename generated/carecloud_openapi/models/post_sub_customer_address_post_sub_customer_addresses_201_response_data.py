@@ -45,9 +45,7 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        additional_address_id = (
-            src_dict["additional_address_id"] if "additional_address_id" in src_dict else UNSET
-        )
+        additional_address_id = src_dict.get("additional_address_id", UNSET)
         if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
                 additional_address_id, _path, "additional_address_id", "string", False, False

@@ -58,7 +58,10 @@ class PostSubCustomerInterestBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        interest_record = src_dict["interest_record"] if "interest_record" in src_dict else UNSET
+        try:
+            interest_record = src_dict["interest_record"]
+        except KeyError:
+            interest_record = UNSET
         if isinstance(interest_record, dict):
             interest_record = InterestRecord.from_dict(interest_record, (_path, "interest_record"))
         else:

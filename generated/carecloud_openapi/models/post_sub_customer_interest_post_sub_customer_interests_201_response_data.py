@@ -44,9 +44,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        interest_record_id = (
-            src_dict["interest_record_id"] if "interest_record_id" in src_dict else UNSET
-        )
+        interest_record_id = src_dict.get("interest_record_id", UNSET)
         if not (isinstance(interest_record_id, str)) and interest_record_id is not UNSET:
             interest_record_id = odd(
                 interest_record_id, _path, "interest_record_id", "string", False, False

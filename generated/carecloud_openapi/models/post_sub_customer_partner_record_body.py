@@ -58,7 +58,10 @@ class PostSubCustomerPartnerRecordBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partner_record = src_dict["partner_record"] if "partner_record" in src_dict else UNSET
+        try:
+            partner_record = src_dict["partner_record"]
+        except KeyError:
+            partner_record = UNSET
         if isinstance(partner_record, dict):
             partner_record = PartnerRecord.from_dict(partner_record, (_path, "partner_record"))
         else:

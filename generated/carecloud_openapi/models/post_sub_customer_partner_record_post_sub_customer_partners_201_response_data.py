@@ -45,9 +45,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        partner_record_id = (
-            src_dict["partner_record_id"] if "partner_record_id" in src_dict else UNSET
-        )
+        partner_record_id = src_dict.get("partner_record_id", UNSET)
         if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
                 partner_record_id, _path, "partner_record_id", "string", False, False

@@ -74,7 +74,10 @@ class PostSubCustomerPropertiesBatchBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        try:
+            property_records = src_dict["property_records"]
+        except KeyError:
+            property_records = UNSET
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -90,7 +93,7 @@ class PostSubCustomerPropertiesBatchBody:
                 property_records, _path, "property_records", "array", True, False
             )
 
-        error_processing = src_dict["error_processing"] if "error_processing" in src_dict else UNSET
+        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         else:

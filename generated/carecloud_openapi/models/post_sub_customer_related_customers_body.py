@@ -58,7 +58,10 @@ class PostSubCustomerRelatedCustomersBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        related_customer = src_dict["related_customer"] if "related_customer" in src_dict else UNSET
+        try:
+            related_customer = src_dict["related_customer"]
+        except KeyError:
+            related_customer = UNSET
         if isinstance(related_customer, dict):
             related_customer = RelatedCustomer.from_dict(
                 related_customer, (_path, "related_customer")

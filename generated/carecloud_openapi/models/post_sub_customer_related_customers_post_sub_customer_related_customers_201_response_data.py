@@ -46,9 +46,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_relation_id = (
-            src_dict["customer_relation_id"] if "customer_relation_id" in src_dict else UNSET
-        )
+        customer_relation_id = src_dict.get("customer_relation_id", UNSET)
         if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
                 customer_relation_id, _path, "customer_relation_id", "string", False, False

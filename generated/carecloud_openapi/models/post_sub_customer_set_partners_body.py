@@ -65,11 +65,17 @@ class PostSubCustomerSetPartnersBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        partner_records = src_dict["partner_records"] if "partner_records" in src_dict else UNSET
+        try:
+            partner_records = src_dict["partner_records"]
+        except KeyError:
+            partner_records = UNSET
         if isinstance(partner_records, list):
             _p0 = (_path, "partner_records")
             _l0 = []

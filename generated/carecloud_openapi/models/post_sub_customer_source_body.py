@@ -58,9 +58,10 @@ class PostSubCustomerSourceBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_record = (
-            src_dict["customer_source_record"] if "customer_source_record" in src_dict else UNSET
-        )
+        try:
+            customer_source_record = src_dict["customer_source_record"]
+        except KeyError:
+            customer_source_record = UNSET
         if isinstance(customer_source_record, dict):
             customer_source_record = CustomerSourceRecord.from_dict(
                 customer_source_record, (_path, "customer_source_record")

@@ -45,11 +45,7 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_source_record_id = (
-            src_dict["customer_source_record_id"]
-            if "customer_source_record_id" in src_dict
-            else UNSET
-        )
+        customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
         if (
             not (isinstance(customer_source_record_id, str))
             and customer_source_record_id is not UNSET

@@ -45,9 +45,7 @@ class PostSubStorePropertiesPostSubStoreProperties201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        property_record_id = (
-            src_dict["property_record_id"] if "property_record_id" in src_dict else UNSET
-        )
+        property_record_id = src_dict.get("property_record_id", UNSET)
         if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False

@@ -58,7 +58,10 @@ class PostTaskAssigneeBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_assignee = src_dict["task_assignee"] if "task_assignee" in src_dict else UNSET
+        try:
+            task_assignee = src_dict["task_assignee"]
+        except KeyError:
+            task_assignee = UNSET
         if isinstance(task_assignee, dict):
             task_assignee = TaskAssignee.from_dict(task_assignee, (_path, "task_assignee"))
         else:

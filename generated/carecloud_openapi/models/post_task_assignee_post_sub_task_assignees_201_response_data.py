@@ -45,7 +45,7 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_assignee_id = src_dict["task_assignee_id"] if "task_assignee_id" in src_dict else UNSET
+        task_assignee_id = src_dict.get("task_assignee_id", UNSET)
         if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
             task_assignee_id = odd(
                 task_assignee_id, _path, "task_assignee_id", "string", False, False

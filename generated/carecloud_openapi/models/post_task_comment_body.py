@@ -58,7 +58,10 @@ class PostTaskCommentBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_comment = src_dict["task_comment"] if "task_comment" in src_dict else UNSET
+        try:
+            task_comment = src_dict["task_comment"]
+        except KeyError:
+            task_comment = UNSET
         if isinstance(task_comment, dict):
             task_comment = TaskComment.from_dict(task_comment, (_path, "task_comment"))
         else:

@@ -45,7 +45,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_comment_id = src_dict["task_comment_id"] if "task_comment_id" in src_dict else UNSET
+        task_comment_id = src_dict.get("task_comment_id", UNSET)
         if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
             task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 

@@ -80,13 +80,16 @@ class PostTasksBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task = src_dict["task"] if "task" in src_dict else UNSET
+        try:
+            task = src_dict["task"]
+        except KeyError:
+            task = UNSET
         if isinstance(task, dict):
             task = Task.from_dict(task, (_path, "task"))
         else:
             task = odd(task, _path, "task", "Task", True, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -102,7 +105,7 @@ class PostTasksBody:
                 property_records, _path, "property_records", "array", False, False
             )
 
-        assignees = src_dict["assignees"] if "assignees" in src_dict else UNSET
+        assignees = src_dict.get("assignees", UNSET)
         if isinstance(assignees, list):
             _p0 = (_path, "assignees")
             _l0 = []

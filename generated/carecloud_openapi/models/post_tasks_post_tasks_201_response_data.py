@@ -44,7 +44,7 @@ class PostTasksPostTasks201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        task_id = src_dict.get("task_id", UNSET)
         if not (isinstance(task_id, str)) and task_id is not UNSET:
             task_id = odd(task_id, _path, "task_id", "string", False, False)
 

@@ -61,15 +61,24 @@ class PostTokenAuthTokenLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        application_id = src_dict["application_id"] if "application_id" in src_dict else UNSET
+        try:
+            application_id = src_dict["application_id"]
+        except KeyError:
+            application_id = UNSET
         if not (isinstance(application_id, str)):
             application_id = odd(application_id, _path, "application_id", "string", True, False)
 
-        token = src_dict["token"] if "token" in src_dict else UNSET
+        try:
+            token = src_dict["token"]
+        except KeyError:
+            token = UNSET
         if not (isinstance(token, str)):
             token = odd(token, _path, "token", "string", True, False)
 
-        token_request_id = src_dict["token_request_id"] if "token_request_id" in src_dict else UNSET
+        try:
+            token_request_id = src_dict["token_request_id"]
+        except KeyError:
+            token_request_id = UNSET
         if not (isinstance(token_request_id, str)):
             token_request_id = odd(
                 token_request_id, _path, "token_request_id", "string", True, False

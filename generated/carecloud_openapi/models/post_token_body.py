@@ -73,27 +73,34 @@ class PostTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        device = src_dict["device"] if "device" in src_dict else UNSET
+        try:
+            device = src_dict["device"]
+        except KeyError:
+            device = UNSET
         if isinstance(device, dict):
             device = Device.from_dict(device, (_path, "device"))
         else:
             device = odd(device, _path, "device", "Device", True, False)
 
-        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        try:
+            setup = src_dict["setup"]
+        except KeyError:
+            setup = UNSET
         if isinstance(setup, dict):
             setup = Setup.from_dict(setup, (_path, "setup"))
         else:
             setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        external_application_id = (
-            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
-        )
+        try:
+            external_application_id = src_dict["external_application_id"]
+        except KeyError:
+            external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False
             )
 
-        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 

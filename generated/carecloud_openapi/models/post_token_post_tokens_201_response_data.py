@@ -45,7 +45,7 @@ class PostTokenPostTokens201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        token_id = src_dict["token_id"] if "token_id" in src_dict else UNSET
+        token_id = src_dict.get("token_id", UNSET)
         if not (isinstance(token_id, str)) and token_id is not UNSET:
             token_id = odd(token_id, _path, "token_id", "string", False, False)
 

@@ -66,15 +66,11 @@ class PostTokenSendPasswordSetupBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        email = src_dict["email"] if "email" in src_dict else UNSET
+        email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
             email = odd(email, _path, "email", "string", False, False)
 
-        communication_channel_id = (
-            src_dict["communication_channel_id"]
-            if "communication_channel_id" in src_dict
-            else UNSET
-        )
+        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if (
             not (isinstance(communication_channel_id, str))
             and communication_channel_id is not UNSET
@@ -83,7 +79,7 @@ class PostTokenSendPasswordSetupBody:
                 communication_channel_id, _path, "communication_channel_id", "string", False, False
             )
 
-        recipient = src_dict["recipient"] if "recipient" in src_dict else UNSET
+        recipient = src_dict.get("recipient", UNSET)
         if not (isinstance(recipient, str)) and recipient is not UNSET:
             recipient = odd(recipient, _path, "recipient", "string", False, False)
 

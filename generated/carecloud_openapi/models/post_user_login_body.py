@@ -56,11 +56,7 @@ class PostUserLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_external_application_id = (
-            src_dict["user_external_application_id"]
-            if "user_external_application_id" in src_dict
-            else UNSET
-        )
+        user_external_application_id = src_dict.get("user_external_application_id", UNSET)
         if (
             not (isinstance(user_external_application_id, str))
             and user_external_application_id is not UNSET
@@ -74,11 +70,11 @@ class PostUserLoginBody:
                 False,
             )
 
-        login = src_dict["login"] if "login" in src_dict else UNSET
+        login = src_dict.get("login", UNSET)
         if not (isinstance(login, str)) and login is not UNSET:
             login = odd(login, _path, "login", "string", False, False)
 
-        password = src_dict["password"] if "password" in src_dict else UNSET
+        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 

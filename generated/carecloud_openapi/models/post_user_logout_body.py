@@ -52,11 +52,10 @@ class PostUserLogoutBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_external_application_id = (
-            src_dict["user_external_application_id"]
-            if "user_external_application_id" in src_dict
-            else UNSET
-        )
+        try:
+            user_external_application_id = src_dict["user_external_application_id"]
+        except KeyError:
+            user_external_application_id = UNSET
         if not (isinstance(user_external_application_id, str)):
             user_external_application_id = odd(
                 user_external_application_id,
@@ -67,7 +66,10 @@ class PostUserLogoutBody:
                 False,
             )
 
-        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
+        try:
+            bearer_token = src_dict["bearer_token"]
+        except KeyError:
+            bearer_token = UNSET
         if not (isinstance(bearer_token, str)):
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", True, False)
 

@@ -51,11 +51,10 @@ class PostUserSsoLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_external_application_id = (
-            src_dict["user_external_application_id"]
-            if "user_external_application_id" in src_dict
-            else UNSET
-        )
+        try:
+            user_external_application_id = src_dict["user_external_application_id"]
+        except KeyError:
+            user_external_application_id = UNSET
         if not (isinstance(user_external_application_id, str)):
             user_external_application_id = odd(
                 user_external_application_id,
@@ -66,7 +65,10 @@ class PostUserSsoLoginBody:
                 False,
             )
 
-        sso_token = src_dict["sso_token"] if "sso_token" in src_dict else UNSET
+        try:
+            sso_token = src_dict["sso_token"]
+        except KeyError:
+            sso_token = UNSET
         if not (isinstance(sso_token, str)):
             sso_token = odd(sso_token, _path, "sso_token", "string", True, False)
 

@@ -66,15 +66,15 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        bearer_token = src_dict["bearer_token"] if "bearer_token" in src_dict else UNSET
+        bearer_token = src_dict.get("bearer_token", UNSET)
         if not (isinstance(bearer_token, str)) and bearer_token is not UNSET:
             bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        user = src_dict["user"] if "user" in src_dict else UNSET
+        user = src_dict.get("user", UNSET)
         if isinstance(user, dict):
             user = User.from_dict(user, (_path, "user"))
         else:

@@ -46,7 +46,10 @@ class PostUserVerifyAuthTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        auth_token = src_dict["auth_token"] if "auth_token" in src_dict else UNSET
+        try:
+            auth_token = src_dict["auth_token"]
+        except KeyError:
+            auth_token = UNSET
         if not (isinstance(auth_token, str)):
             auth_token = odd(auth_token, _path, "auth_token", "string", True, False)
 

@@ -44,7 +44,7 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        user_id = src_dict.get("user_id", UNSET)
         if not (isinstance(user_id, str)) and user_id is not UNSET:
             user_id = odd(user_id, _path, "user_id", "string", False, False)
 

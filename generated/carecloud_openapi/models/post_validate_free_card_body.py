@@ -46,7 +46,10 @@ class PostValidateFreeCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        try:
+            card_number = src_dict["card_number"]
+        except KeyError:
+            card_number = UNSET
         if not (isinstance(card_number, str)):
             card_number = odd(card_number, _path, "card_number", "string", True, False)
 

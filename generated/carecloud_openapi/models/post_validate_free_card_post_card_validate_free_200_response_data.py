@@ -44,7 +44,7 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        is_free_to_use = src_dict["is_free_to_use"] if "is_free_to_use" in src_dict else UNSET
+        is_free_to_use = src_dict.get("is_free_to_use", UNSET)
         if not (type(is_free_to_use) is bool) and is_free_to_use is not UNSET:
             is_free_to_use = odd(is_free_to_use, _path, "is_free_to_use", "boolean", False, False)
 

@@ -56,15 +56,21 @@ class PostValidateIsicCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        try:
+            card_number = src_dict["card_number"]
+        except KeyError:
+            card_number = UNSET
         if not (isinstance(card_number, str)):
             card_number = odd(card_number, _path, "card_number", "string", True, False)
 
-        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        try:
+            last_name = src_dict["last_name"]
+        except KeyError:
+            last_name = UNSET
         if not (isinstance(last_name, str)):
             last_name = odd(last_name, _path, "last_name", "string", True, False)
 
-        check_usage = src_dict["check_usage"] if "check_usage" in src_dict else UNSET
+        check_usage = src_dict.get("check_usage", UNSET)
         if not (type(check_usage) is bool) and check_usage is not UNSET:
             check_usage = odd(check_usage, _path, "check_usage", "boolean", False, False)
 

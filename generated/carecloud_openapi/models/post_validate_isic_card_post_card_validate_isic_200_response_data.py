@@ -50,11 +50,11 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        valid_isic = src_dict["valid_isic"] if "valid_isic" in src_dict else UNSET
+        valid_isic = src_dict.get("valid_isic", UNSET)
         if not (type(valid_isic) is bool) and valid_isic is not UNSET:
             valid_isic = odd(valid_isic, _path, "valid_isic", "boolean", False, False)
 
-        is_free_to_use = src_dict["is_free_to_use"] if "is_free_to_use" in src_dict else UNSET
+        is_free_to_use = src_dict.get("is_free_to_use", UNSET)
         if not (type(is_free_to_use) is bool) and is_free_to_use is not UNSET:
             is_free_to_use = odd(is_free_to_use, _path, "is_free_to_use", "boolean", False, False)
 

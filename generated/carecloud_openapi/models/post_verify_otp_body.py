@@ -59,21 +59,26 @@ class PostVerifyOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        verification_code = (
-            src_dict["verification_code"] if "verification_code" in src_dict else UNSET
-        )
+        try:
+            verification_code = src_dict["verification_code"]
+        except KeyError:
+            verification_code = UNSET
         if not (isinstance(verification_code, str)):
             verification_code = odd(
                 verification_code, _path, "verification_code", "string", True, False
             )
 
-        request_id = src_dict["request_id"] if "request_id" in src_dict else UNSET
+        try:
+            request_id = src_dict["request_id"]
+        except KeyError:
+            request_id = UNSET
         if not (isinstance(request_id, str)):
             request_id = odd(request_id, _path, "request_id", "string", True, False)
 
-        external_application_id = (
-            src_dict["external_application_id"] if "external_application_id" in src_dict else UNSET
-        )
+        try:
+            external_application_id = src_dict["external_application_id"]
+        except KeyError:
+            external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
                 external_application_id, _path, "external_application_id", "string", True, False

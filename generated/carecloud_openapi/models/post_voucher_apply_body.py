@@ -53,11 +53,14 @@ class PostVoucherApplyBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        date_applied = src_dict["date_applied"] if "date_applied" in src_dict else UNSET
+        try:
+            date_applied = src_dict["date_applied"]
+        except KeyError:
+            date_applied = UNSET
         if not (isinstance(date_applied, str)):
             date_applied = odd(date_applied, _path, "date_applied", "string", True, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 

@@ -52,11 +52,17 @@ class Price:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (type(value) is float or type(value) is int):
             value = odd(value, _path, "value", "number", True, False)
 

@@ -157,11 +157,17 @@ class ProductBatch:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        try:
+            plu_ids = src_dict["plu_ids"]
+        except KeyError:
+            plu_ids = UNSET
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -175,25 +181,21 @@ class ProductBatch:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
 
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
-        product_group_external_id = (
-            src_dict["product_group_external_id"]
-            if "product_group_external_id" in src_dict
-            else UNSET
-        )
+        product_group_external_id = src_dict.get("product_group_external_id", UNSET)
         if (
             not (isinstance(product_group_external_id, str))
             and product_group_external_id is not UNSET
@@ -207,17 +209,13 @@ class ProductBatch:
                 False,
             )
 
-        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
-        product_brand_external_id = (
-            src_dict["product_brand_external_id"]
-            if "product_brand_external_id" in src_dict
-            else UNSET
-        )
+        product_brand_external_id = src_dict.get("product_brand_external_id", UNSET)
         if (
             not (isinstance(product_brand_external_id, str))
             and product_brand_external_id is not UNSET
@@ -231,15 +229,15 @@ class ProductBatch:
                 False,
             )
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []
@@ -255,7 +253,7 @@ class ProductBatch:
                 property_records, _path, "property_records", "array", False, False
             )
 
-        prices = src_dict["prices"] if "prices" in src_dict else UNSET
+        prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
             _p0 = (_path, "prices")
             _l0 = []
@@ -269,7 +267,7 @@ class ProductBatch:
         else:
             prices = odd(prices, _path, "prices", "array", False, False)
 
-        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -283,7 +281,7 @@ class ProductBatch:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductBatchState(state)
         else:

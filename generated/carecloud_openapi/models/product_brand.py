@@ -56,15 +56,21 @@ class ProductBrand:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False

@@ -104,53 +104,55 @@ class ProductGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        try:
+            external_id = src_dict["external_id"]
+        except KeyError:
+            external_id = UNSET
         if not (isinstance(external_id, str)):
             external_id = odd(external_id, _path, "external_id", "string", True, False)
 
-        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
-        parent_product_group_id = (
-            src_dict["parent_product_group_id"] if "parent_product_group_id" in src_dict else UNSET
-        )
+        parent_product_group_id = src_dict.get("parent_product_group_id", UNSET)
         if not (isinstance(parent_product_group_id, str)) and parent_product_group_id is not UNSET:
             parent_product_group_id = odd(
                 parent_product_group_id, _path, "parent_product_group_id", "string", False, False
             )
 
-        parent_external_id = (
-            src_dict["parent_external_id"] if "parent_external_id" in src_dict else UNSET
-        )
+        parent_external_id = src_dict.get("parent_external_id", UNSET)
         if not (isinstance(parent_external_id, str)) and parent_external_id is not UNSET:
             parent_external_id = odd(
                 parent_external_id, _path, "parent_external_id", "string", False, False
             )
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductGroupState(state)
         else:

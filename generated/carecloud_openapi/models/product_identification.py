@@ -64,11 +64,11 @@ class ProductIdentification:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []

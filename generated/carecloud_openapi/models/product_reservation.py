@@ -204,19 +204,24 @@ class ProductReservation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        product_reservation_source_id = (
-            src_dict["product_reservation_source_id"]
-            if "product_reservation_source_id" in src_dict
-            else UNSET
-        )
+        try:
+            product_reservation_source_id = src_dict["product_reservation_source_id"]
+        except KeyError:
+            product_reservation_source_id = UNSET
         if not (isinstance(product_reservation_source_id, str)):
             product_reservation_source_id = odd(
                 product_reservation_source_id,
@@ -227,17 +232,13 @@ class ProductReservation:
                 False,
             )
 
-        product_reservation_id = (
-            src_dict["product_reservation_id"] if "product_reservation_id" in src_dict else UNSET
-        )
+        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
             product_reservation_id = odd(
                 product_reservation_id, _path, "product_reservation_id", "string", False, False
             )
 
-        reservation_codes = (
-            src_dict["reservation_codes"] if "reservation_codes" in src_dict else UNSET
-        )
+        reservation_codes = src_dict.get("reservation_codes", UNSET)
         if isinstance(reservation_codes, list):
             for _i0, _v0 in enumerate(reservation_codes):
                 if not (isinstance(_v0, str)):
@@ -247,11 +248,7 @@ class ProductReservation:
                 reservation_codes, _path, "reservation_codes", "array", False, False
             )
 
-        external_reservation_codes = (
-            src_dict["external_reservation_codes"]
-            if "external_reservation_codes" in src_dict
-            else UNSET
-        )
+        external_reservation_codes = src_dict.get("external_reservation_codes", UNSET)
         if isinstance(external_reservation_codes, list):
             _p0 = (_path, "external_reservation_codes")
             _l0 = []
@@ -272,7 +269,7 @@ class ProductReservation:
                 False,
             )
 
-        benefit_codes = src_dict["benefit_codes"] if "benefit_codes" in src_dict else UNSET
+        benefit_codes = src_dict.get("benefit_codes", UNSET)
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
                 if not (isinstance(_v0, str)):
@@ -280,30 +277,26 @@ class ProductReservation:
         else:
             benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
 
-        pickup_date = src_dict["pickup_date"] if "pickup_date" in src_dict else UNSET
+        pickup_date = src_dict.get("pickup_date", UNSET)
         if not (isinstance(pickup_date, str)) and pickup_date is not UNSET:
             pickup_date = odd(pickup_date, _path, "pickup_date", "string", False, False)
 
-        customers_note = src_dict["customers_note"] if "customers_note" in src_dict else UNSET
+        customers_note = src_dict.get("customers_note", UNSET)
         if not (isinstance(customers_note, str)) and customers_note is not UNSET:
             customers_note = odd(customers_note, _path, "customers_note", "string", False, False)
 
-        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        total_price = src_dict.get("total_price", UNSET)
         if (
             not (type(total_price) is float or type(total_price) is int)
             and total_price is not UNSET
         ):
             total_price = odd(total_price, _path, "total_price", "number", False, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
             currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
 
-        product_reservation_items = (
-            src_dict["product_reservation_items"]
-            if "product_reservation_items" in src_dict
-            else UNSET
-        )
+        product_reservation_items = src_dict.get("product_reservation_items", UNSET)
         if isinstance(product_reservation_items, list):
             _p0 = (_path, "product_reservation_items")
             _l0 = []
@@ -319,21 +312,19 @@ class ProductReservation:
                 product_reservation_items, _path, "product_reservation_items", "array", False, False
             )
 
-        external_purchase_id = (
-            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
-        )
+        external_purchase_id = src_dict.get("external_purchase_id", UNSET)
         if not (isinstance(external_purchase_id, str)) and external_purchase_id is not UNSET:
             external_purchase_id = odd(
                 external_purchase_id, _path, "external_purchase_id", "string", False, False
             )
 
-        utm = src_dict["utm"] if "utm" in src_dict else UNSET
+        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = UTM.from_dict(utm, (_path, "utm"))
         else:
             utm = odd(utm, _path, "utm", "UTM", False, False)
 
-        actual_state = src_dict["actual_state"] if "actual_state" in src_dict else UNSET
+        actual_state = src_dict.get("actual_state", UNSET)
         if type(actual_state) is int:
             actual_state = ProductReservationActualState(actual_state)
         else:
@@ -341,11 +332,7 @@ class ProductReservation:
                 actual_state, _path, "actual_state", "ProductReservationActualState", False, False
             )
 
-        reservation_progress_history = (
-            src_dict["reservation_progress_history"]
-            if "reservation_progress_history" in src_dict
-            else UNSET
-        )
+        reservation_progress_history = src_dict.get("reservation_progress_history", UNSET)
         if isinstance(reservation_progress_history, list):
             _p0 = (_path, "reservation_progress_history")
             _l0 = []
@@ -366,7 +353,7 @@ class ProductReservation:
                 False,
             )
 
-        comments = src_dict["comments"] if "comments" in src_dict else UNSET
+        comments = src_dict.get("comments", UNSET)
         if isinstance(comments, list):
             _p0 = (_path, "comments")
             _l0 = []
@@ -380,11 +367,11 @@ class ProductReservation:
         else:
             comments = odd(comments, _path, "comments", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationState(state)
         else:

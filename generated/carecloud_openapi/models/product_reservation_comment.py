@@ -52,11 +52,11 @@ class ProductReservationComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        comment_text = src_dict["comment_text"] if "comment_text" in src_dict else UNSET
+        comment_text = src_dict.get("comment_text", UNSET)
         if not (isinstance(comment_text, str)) and comment_text is not UNSET:
             comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
 
-        comment_time = src_dict["comment_time"] if "comment_time" in src_dict else UNSET
+        comment_time = src_dict.get("comment_time", UNSET)
         if not (isinstance(comment_time, str)) and comment_time is not UNSET:
             comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
 

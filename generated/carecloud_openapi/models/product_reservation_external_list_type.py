@@ -53,10 +53,8 @@ class ProductReservationExternalListType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_external_list_type_id = (
-            src_dict["product_reservation_external_list_type_id"]
-            if "product_reservation_external_list_type_id" in src_dict
-            else UNSET
+        product_reservation_external_list_type_id = src_dict.get(
+            "product_reservation_external_list_type_id", UNSET
         )
         if (
             not (isinstance(product_reservation_external_list_type_id, str))
@@ -71,7 +69,7 @@ class ProductReservationExternalListType:
                 False,
             )
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 

@@ -64,23 +64,27 @@ class ProductReservationItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reservable_product_id = (
-            src_dict["reservable_product_id"] if "reservable_product_id" in src_dict else UNSET
-        )
+        try:
+            reservable_product_id = src_dict["reservable_product_id"]
+        except KeyError:
+            reservable_product_id = UNSET
         if not (isinstance(reservable_product_id, str)):
             reservable_product_id = odd(
                 reservable_product_id, _path, "reservable_product_id", "string", True, False
             )
 
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        try:
+            amount = src_dict["amount"]
+        except KeyError:
+            amount = UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        unit_price = src_dict["unit_price"] if "unit_price" in src_dict else UNSET
+        unit_price = src_dict.get("unit_price", UNSET)
         if not (type(unit_price) is float or type(unit_price) is int) and unit_price is not UNSET:
             unit_price = odd(unit_price, _path, "unit_price", "number", False, False)
 
-        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        vat_rate = src_dict.get("vat_rate", UNSET)
         if not (type(vat_rate) is float or type(vat_rate) is int) and vat_rate is not UNSET:
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", False, False)
 

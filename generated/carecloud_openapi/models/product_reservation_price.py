@@ -110,19 +110,21 @@ class ProductReservationPrice:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        try:
+            value = src_dict["value"]
+        except KeyError:
+            value = UNSET
         if not (type(value) is float or type(value) is int):
             value = odd(value, _path, "value", "number", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        product_reservation_price_id = (
-            src_dict["product_reservation_price_id"]
-            if "product_reservation_price_id" in src_dict
-            else UNSET
-        )
+        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if (
             not (isinstance(product_reservation_price_id, str))
             and product_reservation_price_id is not UNSET
@@ -136,15 +138,13 @@ class ProductReservationPrice:
                 False,
             )
 
-        reservable_product_id = (
-            src_dict["reservable_product_id"] if "reservable_product_id" in src_dict else UNSET
-        )
+        reservable_product_id = src_dict.get("reservable_product_id", UNSET)
         if not (isinstance(reservable_product_id, str)) and reservable_product_id is not UNSET:
             reservable_product_id = odd(
                 reservable_product_id, _path, "reservable_product_id", "string", False, False
             )
 
-        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -158,15 +158,15 @@ class ProductReservationPrice:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationPriceState(state)
         else:

@@ -56,19 +56,13 @@ class ProductReservationProgress:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reservation_progress_id = (
-            src_dict["reservation_progress_id"] if "reservation_progress_id" in src_dict else UNSET
-        )
+        reservation_progress_id = src_dict.get("reservation_progress_id", UNSET)
         if not (type(reservation_progress_id) is int) and reservation_progress_id is not UNSET:
             reservation_progress_id = odd(
                 reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
             )
 
-        reservation_progress_text = (
-            src_dict["reservation_progress_text"]
-            if "reservation_progress_text" in src_dict
-            else UNSET
-        )
+        reservation_progress_text = src_dict.get("reservation_progress_text", UNSET)
         if (
             not (isinstance(reservation_progress_text, str))
             and reservation_progress_text is not UNSET
@@ -82,11 +76,7 @@ class ProductReservationProgress:
                 False,
             )
 
-        reservation_progress_time = (
-            src_dict["reservation_progress_time"]
-            if "reservation_progress_time" in src_dict
-            else UNSET
-        )
+        reservation_progress_time = src_dict.get("reservation_progress_time", UNSET)
         if (
             not (isinstance(reservation_progress_time, str))
             and reservation_progress_time is not UNSET

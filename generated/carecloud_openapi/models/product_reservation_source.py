@@ -70,11 +70,7 @@ class ProductReservationSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_reservation_source_id = (
-            src_dict["product_reservation_source_id"]
-            if "product_reservation_source_id" in src_dict
-            else UNSET
-        )
+        product_reservation_source_id = src_dict.get("product_reservation_source_id", UNSET)
         if (
             not (isinstance(product_reservation_source_id, str))
             and product_reservation_source_id is not UNSET
@@ -88,15 +84,15 @@ class ProductReservationSource:
                 False,
             )
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationSourceState(state)
         else:

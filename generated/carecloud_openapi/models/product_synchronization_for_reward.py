@@ -84,11 +84,10 @@ class ProductSynchronizationForReward:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        reward_product_relation_type = (
-            src_dict["reward_product_relation_type"]
-            if "reward_product_relation_type" in src_dict
-            else UNSET
-        )
+        try:
+            reward_product_relation_type = src_dict["reward_product_relation_type"]
+        except KeyError:
+            reward_product_relation_type = UNSET
         if type(reward_product_relation_type) is int:
             reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
                 reward_product_relation_type
@@ -103,11 +102,11 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        plu_id = src_dict["plu_id"] if "plu_id" in src_dict else UNSET
+        plu_id = src_dict.get("plu_id", UNSET)
         if isinstance(plu_id, dict):
             plu_id = PluId.from_dict(plu_id, (_path, "plu_id"))
         else:

@@ -106,31 +106,43 @@ class Property:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        data_type = src_dict["data_type"] if "data_type" in src_dict else UNSET
+        try:
+            data_type = src_dict["data_type"]
+        except KeyError:
+            data_type = UNSET
         if not (isinstance(data_type, str)):
             data_type = odd(data_type, _path, "data_type", "string", True, False)
 
-        is_required = src_dict["is_required"] if "is_required" in src_dict else UNSET
+        try:
+            is_required = src_dict["is_required"]
+        except KeyError:
+            is_required = UNSET
         if not (type(is_required) is bool):
             is_required = odd(is_required, _path, "is_required", "boolean", True, False)
 
-        is_unique = src_dict["is_unique"] if "is_unique" in src_dict else UNSET
+        try:
+            is_unique = src_dict["is_unique"]
+        except KeyError:
+            is_unique = UNSET
         if not (type(is_unique) is bool):
             is_unique = odd(is_unique, _path, "is_unique", "boolean", True, False)
 
-        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
+        property_id = src_dict.get("property_id", UNSET)
         if not (isinstance(property_id, str)) and property_id is not UNSET:
             property_id = odd(property_id, _path, "property_id", "string", False, False)
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        items = src_dict["items"] if "items" in src_dict else UNSET
+        items = src_dict.get("items", UNSET)
         if isinstance(items, list):
             _p0 = (_path, "items")
             _l0 = []
@@ -144,11 +156,11 @@ class Property:
         else:
             items = odd(items, _path, "items", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyState(state)
         else:

@@ -67,23 +67,21 @@ class PropertyItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        id = src_dict["id"] if "id" in src_dict else UNSET
+        id = src_dict.get("id", UNSET)
         if not (isinstance(id, str)) and id is not UNSET:
             id = odd(id, _path, "id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        resource_record_id = (
-            src_dict["resource_record_id"] if "resource_record_id" in src_dict else UNSET
-        )
+        resource_record_id = src_dict.get("resource_record_id", UNSET)
         if not (isinstance(resource_record_id, str)) and resource_record_id is not UNSET:
             resource_record_id = odd(
                 resource_record_id, _path, "resource_record_id", "string", False, False
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyItemState(state)
         else:

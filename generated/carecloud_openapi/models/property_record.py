@@ -166,23 +166,24 @@ class PropertyRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        property_id = src_dict["property_id"] if "property_id" in src_dict else UNSET
+        try:
+            property_id = src_dict["property_id"]
+        except KeyError:
+            property_id = UNSET
         if not (isinstance(property_id, str)):
             property_id = odd(property_id, _path, "property_id", "string", True, False)
 
-        property_record_id = (
-            src_dict["property_record_id"] if "property_record_id" in src_dict else UNSET
-        )
+        property_record_id = src_dict.get("property_record_id", UNSET)
         if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
                 property_record_id, _path, "property_record_id", "string", False, False
             )
 
-        property_name = src_dict["property_name"] if "property_name" in src_dict else UNSET
+        property_name = src_dict.get("property_name", UNSET)
         if not (isinstance(property_name, str)) and property_name is not UNSET:
             property_name = odd(property_name, _path, "property_name", "string", False, False)
 
-        property_value = src_dict["property_value"] if "property_value" in src_dict else UNSET
+        property_value = src_dict.get("property_value", UNSET)
         if (
             isinstance(property_value, str)
             or (type(property_value) is float or type(property_value) is int)
@@ -205,7 +206,7 @@ class PropertyRecord:
                 False,
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

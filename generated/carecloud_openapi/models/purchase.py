@@ -137,51 +137,76 @@ class Purchase:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        external_purchase_id = (
-            src_dict["external_purchase_id"] if "external_purchase_id" in src_dict else UNSET
-        )
+        try:
+            external_purchase_id = src_dict["external_purchase_id"]
+        except KeyError:
+            external_purchase_id = UNSET
         if not (isinstance(external_purchase_id, str)):
             external_purchase_id = odd(
                 external_purchase_id, _path, "external_purchase_id", "string", True, False
             )
 
-        payment_time = src_dict["payment_time"] if "payment_time" in src_dict else UNSET
+        try:
+            payment_time = src_dict["payment_time"]
+        except KeyError:
+            payment_time = UNSET
         if not (isinstance(payment_time, str)):
             payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
 
-        items_count = src_dict["items_count"] if "items_count" in src_dict else UNSET
+        try:
+            items_count = src_dict["items_count"]
+        except KeyError:
+            items_count = UNSET
         if not (type(items_count) is int):
             items_count = odd(items_count, _path, "items_count", "integer", True, False)
 
-        type_id = src_dict["type_id"] if "type_id" in src_dict else UNSET
+        try:
+            type_id = src_dict["type_id"]
+        except KeyError:
+            type_id = UNSET
         if not (isinstance(type_id, str)):
             type_id = odd(type_id, _path, "type_id", "string", True, False)
 
-        total_price = src_dict["total_price"] if "total_price" in src_dict else UNSET
+        try:
+            total_price = src_dict["total_price"]
+        except KeyError:
+            total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
             total_price = odd(total_price, _path, "total_price", "number", True, False)
 
-        currency_id = src_dict["currency_id"] if "currency_id" in src_dict else UNSET
+        try:
+            currency_id = src_dict["currency_id"]
+        except KeyError:
+            currency_id = UNSET
         if not (isinstance(currency_id, str)):
             currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
 
-        cashdesk_number = src_dict["cashdesk_number"] if "cashdesk_number" in src_dict else UNSET
+        try:
+            cashdesk_number = src_dict["cashdesk_number"]
+        except KeyError:
+            cashdesk_number = UNSET
         if not (isinstance(cashdesk_number, str)):
             cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "string", True, False)
 
-        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
-        purchase_items = src_dict["purchase_items"] if "purchase_items" in src_dict else UNSET
+        purchase_items = src_dict.get("purchase_items", UNSET)
         if isinstance(purchase_items, list):
             _p0 = (_path, "purchase_items")
             _l0 = []
@@ -195,15 +220,15 @@ class Purchase:
         else:
             purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
 
-        card_number = src_dict["card_number"] if "card_number" in src_dict else UNSET
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
             card_number = odd(card_number, _path, "card_number", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

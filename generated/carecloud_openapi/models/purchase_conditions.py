@@ -91,9 +91,7 @@ class PurchaseConditions:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        keep_status_turnover = (
-            src_dict["keep_status_turnover"] if "keep_status_turnover" in src_dict else UNSET
-        )
+        keep_status_turnover = src_dict.get("keep_status_turnover", UNSET)
         if isinstance(keep_status_turnover, list):
             _p0 = (_path, "keep_status_turnover")
             _l0 = []
@@ -109,9 +107,7 @@ class PurchaseConditions:
                 keep_status_turnover, _path, "keep_status_turnover", "array", False, False
             )
 
-        next_status_turnover = (
-            src_dict["next_status_turnover"] if "next_status_turnover" in src_dict else UNSET
-        )
+        next_status_turnover = src_dict.get("next_status_turnover", UNSET)
         if isinstance(next_status_turnover, list):
             _p0 = (_path, "next_status_turnover")
             _l0 = []
@@ -127,9 +123,7 @@ class PurchaseConditions:
                 next_status_turnover, _path, "next_status_turnover", "array", False, False
             )
 
-        keep_status_points = (
-            src_dict["keep_status_points"] if "keep_status_points" in src_dict else UNSET
-        )
+        keep_status_points = src_dict.get("keep_status_points", UNSET)
         if (
             not (type(keep_status_points) is float or type(keep_status_points) is int)
             and keep_status_points is not UNSET
@@ -138,9 +132,7 @@ class PurchaseConditions:
                 keep_status_points, _path, "keep_status_points", "number", False, False
             )
 
-        next_status_points = (
-            src_dict["next_status_points"] if "next_status_points" in src_dict else UNSET
-        )
+        next_status_points = src_dict.get("next_status_points", UNSET)
         if (
             not (type(next_status_points) is float or type(next_status_points) is int)
             and next_status_points is not UNSET
@@ -149,7 +141,7 @@ class PurchaseConditions:
                 next_status_points, _path, "next_status_points", "number", False, False
             )
 
-        next_status_id = src_dict["next_status_id"] if "next_status_id" in src_dict else UNSET
+        next_status_id = src_dict.get("next_status_id", UNSET)
         if not (isinstance(next_status_id, str)) and next_status_id is not UNSET:
             next_status_id = odd(next_status_id, _path, "next_status_id", "string", False, False)
 

@@ -126,75 +126,82 @@ class PurchaseItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        try:
+            product_id = src_dict["product_id"]
+        except KeyError:
+            product_id = UNSET
         if not (isinstance(product_id, str)):
             product_id = odd(product_id, _path, "product_id", "string", True, False)
 
-        purchase_item_type_id = (
-            src_dict["purchase_item_type_id"] if "purchase_item_type_id" in src_dict else UNSET
-        )
+        try:
+            purchase_item_type_id = src_dict["purchase_item_type_id"]
+        except KeyError:
+            purchase_item_type_id = UNSET
         if not (isinstance(purchase_item_type_id, str)):
             purchase_item_type_id = odd(
                 purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
             )
 
-        price = src_dict["price"] if "price" in src_dict else UNSET
+        try:
+            price = src_dict["price"]
+        except KeyError:
+            price = UNSET
         if not (type(price) is float or type(price) is int):
             price = odd(price, _path, "price", "number", True, False)
 
-        amount = src_dict["amount"] if "amount" in src_dict else UNSET
+        try:
+            amount = src_dict["amount"]
+        except KeyError:
+            amount = UNSET
         if not (type(amount) is float or type(amount) is int):
             amount = odd(amount, _path, "amount", "number", True, False)
 
-        vat_rate = src_dict["vat_rate"] if "vat_rate" in src_dict else UNSET
+        try:
+            vat_rate = src_dict["vat_rate"]
+        except KeyError:
+            vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
             vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
 
-        purchase_item_id = src_dict["purchase_item_id"] if "purchase_item_id" in src_dict else UNSET
+        purchase_item_id = src_dict.get("purchase_item_id", UNSET)
         if not (isinstance(purchase_item_id, str)) and purchase_item_id is not UNSET:
             purchase_item_id = odd(
                 purchase_item_id, _path, "purchase_item_id", "string", False, False
             )
 
-        product_name = src_dict["product_name"] if "product_name" in src_dict else UNSET
+        product_name = src_dict.get("product_name", UNSET)
         if not (isinstance(product_name, str)) and product_name is not UNSET:
             product_name = odd(product_name, _path, "product_name", "string", False, False)
 
-        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
-        product_group_name = (
-            src_dict["product_group_name"] if "product_group_name" in src_dict else UNSET
-        )
+        product_group_name = src_dict.get("product_group_name", UNSET)
         if not (isinstance(product_group_name, str)) and product_group_name is not UNSET:
             product_group_name = odd(
                 product_group_name, _path, "product_group_name", "string", False, False
             )
 
-        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
-        product_brand_name = (
-            src_dict["product_brand_name"] if "product_brand_name" in src_dict else UNSET
-        )
+        product_brand_name = src_dict.get("product_brand_name", UNSET)
         if not (isinstance(product_brand_name, str)) and product_brand_name is not UNSET:
             product_brand_name = odd(
                 product_brand_name, _path, "product_brand_name", "string", False, False
             )
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        additional_properties = (
-            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
-        )
+        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []

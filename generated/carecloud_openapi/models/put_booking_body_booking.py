@@ -74,15 +74,15 @@ class PutBookingBodyBooking:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        booking_status = src_dict["booking_status"] if "booking_status" in src_dict else UNSET
+        booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)) and booking_status is not UNSET:
             booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
 
-        data = src_dict["data"] if "data" in src_dict else UNSET
+        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):

@@ -58,7 +58,10 @@ class PutCardTypeBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        card_type = src_dict["card_type"] if "card_type" in src_dict else UNSET
+        try:
+            card_type = src_dict["card_type"]
+        except KeyError:
+            card_type = UNSET
         if isinstance(card_type, dict):
             card_type = CardType.from_dict(card_type, (_path, "card_type"))
         else:

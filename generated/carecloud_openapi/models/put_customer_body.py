@@ -90,21 +90,20 @@ class PutCustomerBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer = src_dict["customer"] if "customer" in src_dict else UNSET
+        try:
+            customer = src_dict["customer"]
+        except KeyError:
+            customer = UNSET
         if isinstance(customer, dict):
             customer = Customer.from_dict(customer, (_path, "customer"))
         else:
             customer = odd(customer, _path, "customer", "Customer", True, False)
 
-        password = src_dict["password"] if "password" in src_dict else UNSET
+        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)) and password is not UNSET:
             password = odd(password, _path, "password", "string", False, False)
 
-        social_network_credentials = (
-            src_dict["social_network_credentials"]
-            if "social_network_credentials" in src_dict
-            else UNSET
-        )
+        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
             social_network_credentials = SocialNetworkCredentials.from_dict(
                 social_network_credentials, (_path, "social_network_credentials")
@@ -119,7 +118,7 @@ class PutCustomerBody:
                 False,
             )
 
-        property_records = src_dict["property_records"] if "property_records" in src_dict else UNSET
+        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = (_path, "property_records")
             _l0 = []

@@ -58,7 +58,10 @@ class PutEntranceBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        entrance = src_dict["entrance"] if "entrance" in src_dict else UNSET
+        try:
+            entrance = src_dict["entrance"]
+        except KeyError:
+            entrance = UNSET
         if isinstance(entrance, dict):
             entrance = Entrance.from_dict(entrance, (_path, "entrance"))
         else:

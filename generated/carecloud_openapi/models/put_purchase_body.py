@@ -58,7 +58,10 @@ class PutPurchaseBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        purchase = src_dict["purchase"] if "purchase" in src_dict else UNSET
+        try:
+            purchase = src_dict["purchase"]
+        except KeyError:
+            purchase = UNSET
         if isinstance(purchase, dict):
             purchase = Purchase.from_dict(purchase, (_path, "purchase"))
         else:

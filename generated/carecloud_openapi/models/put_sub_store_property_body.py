@@ -58,7 +58,10 @@ class PutSubStorePropertyBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        property_record = src_dict["property_record"] if "property_record" in src_dict else UNSET
+        try:
+            property_record = src_dict["property_record"]
+        except KeyError:
+            property_record = UNSET
         if isinstance(property_record, dict):
             property_record = PropertyRecord.from_dict(property_record, (_path, "property_record"))
         else:

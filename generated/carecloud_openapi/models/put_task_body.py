@@ -54,7 +54,10 @@ class PutTaskBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task = src_dict["task"] if "task" in src_dict else UNSET
+        try:
+            task = src_dict["task"]
+        except KeyError:
+            task = UNSET
         if isinstance(task, dict):
             task = Task.from_dict(task, (_path, "task"))
         else:

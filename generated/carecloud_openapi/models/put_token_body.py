@@ -59,13 +59,16 @@ class PutTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        setup = src_dict["setup"] if "setup" in src_dict else UNSET
+        try:
+            setup = src_dict["setup"]
+        except KeyError:
+            setup = UNSET
         if isinstance(setup, dict):
             setup = Setup.from_dict(setup, (_path, "setup"))
         else:
             setup = odd(setup, _path, "setup", "Setup", True, False)
 
-        push_token = src_dict["push_token"] if "push_token" in src_dict else UNSET
+        push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)) and push_token is not UNSET:
             push_token = odd(push_token, _path, "push_token", "string", False, False)
 

@@ -56,7 +56,10 @@ class PutVoucherBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        voucher = src_dict["voucher"] if "voucher" in src_dict else UNSET
+        try:
+            voucher = src_dict["voucher"]
+        except KeyError:
+            voucher = UNSET
         if isinstance(voucher, dict):
             voucher = Voucher.from_dict(voucher, (_path, "voucher"))
         else:

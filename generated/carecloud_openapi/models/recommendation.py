@@ -104,39 +104,36 @@ class Recommendation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        recommendation_id = (
-            src_dict["recommendation_id"] if "recommendation_id" in src_dict else UNSET
-        )
+        recommendation_id = src_dict.get("recommendation_id", UNSET)
         if not (isinstance(recommendation_id, str)) and recommendation_id is not UNSET:
             recommendation_id = odd(
                 recommendation_id, _path, "recommendation_id", "string", False, False
             )
 
-        brief_description = (
-            src_dict["brief_description"] if "brief_description" in src_dict else UNSET
-        )
+        brief_description = src_dict.get("brief_description", UNSET)
         if not (isinstance(brief_description, str)) and brief_description is not UNSET:
             brief_description = odd(
                 brief_description, _path, "brief_description", "string", False, False
             )
 
-        detailed_description = (
-            src_dict["detailed_description"] if "detailed_description" in src_dict else UNSET
-        )
+        detailed_description = src_dict.get("detailed_description", UNSET)
         if not (isinstance(detailed_description, str)) and detailed_description is not UNSET:
             detailed_description = odd(
                 detailed_description, _path, "detailed_description", "string", False, False
             )
 
-        content = src_dict["content"] if "content" in src_dict else UNSET
+        content = src_dict.get("content", UNSET)
         if not (isinstance(content, str)) and content is not UNSET:
             content = odd(content, _path, "content", "string", False, False)
 
-        picture_urls = src_dict["picture_urls"] if "picture_urls" in src_dict else UNSET
+        picture_urls = src_dict.get("picture_urls", UNSET)
         if isinstance(picture_urls, list):
             for _i0, _v0 in enumerate(picture_urls):
                 if not (isinstance(_v0, str)):
@@ -144,15 +141,15 @@ class Recommendation:
         else:
             picture_urls = odd(picture_urls, _path, "picture_urls", "array", False, False)
 
-        web_url = src_dict["web_url"] if "web_url" in src_dict else UNSET
+        web_url = src_dict.get("web_url", UNSET)
         if not (isinstance(web_url, str)) and web_url is not UNSET:
             web_url = odd(web_url, _path, "web_url", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RecommendationState(state)
         else:

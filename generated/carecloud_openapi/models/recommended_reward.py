@@ -88,15 +88,15 @@ class RecommendedReward:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        reward_priority = src_dict["reward_priority"] if "reward_priority" in src_dict else UNSET
+        reward_priority = src_dict.get("reward_priority", UNSET)
         if type(reward_priority) is int:
             reward_priority = RecommendedRewardRewardPriority(reward_priority)
         else:
@@ -109,17 +109,15 @@ class RecommendedReward:
                 False,
             )
 
-        max_count = src_dict["max_count"] if "max_count" in src_dict else UNSET
+        max_count = src_dict.get("max_count", UNSET)
         if not (type(max_count) is int) and max_count is not UNSET:
             max_count = odd(max_count, _path, "max_count", "integer", False, False)
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        reward_properties = (
-            src_dict["reward_properties"] if "reward_properties" in src_dict else UNSET
-        )
+        reward_properties = src_dict.get("reward_properties", UNSET)
         if isinstance(reward_properties, dict):
             reward_properties = RewardProperties.from_dict(
                 reward_properties, (_path, "reward_properties")

@@ -69,27 +69,37 @@ class Referral:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        referral_id = src_dict["referral_id"] if "referral_id" in src_dict else UNSET
+        try:
+            referral_id = src_dict["referral_id"]
+        except KeyError:
+            referral_id = UNSET
         if not (isinstance(referral_id, str)):
             referral_id = odd(referral_id, _path, "referral_id", "string", True, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        try:
+            code = src_dict["code"]
+        except KeyError:
+            code = UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        referral_campaign_id = (
-            src_dict["referral_campaign_id"] if "referral_campaign_id" in src_dict else UNSET
-        )
+        try:
+            referral_campaign_id = src_dict["referral_campaign_id"]
+        except KeyError:
+            referral_campaign_id = UNSET
         if not (isinstance(referral_campaign_id, str)):
             referral_campaign_id = odd(
                 referral_campaign_id, _path, "referral_campaign_id", "string", True, False
             )
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if isinstance(valid_to, str):
             pass
         else:

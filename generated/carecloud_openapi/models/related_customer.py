@@ -95,53 +95,54 @@ class RelatedCustomer:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        related_customer_id = (
-            src_dict["related_customer_id"] if "related_customer_id" in src_dict else UNSET
-        )
+        try:
+            related_customer_id = src_dict["related_customer_id"]
+        except KeyError:
+            related_customer_id = UNSET
         if not (isinstance(related_customer_id, str)):
             related_customer_id = odd(
                 related_customer_id, _path, "related_customer_id", "string", True, False
             )
 
-        customer_relation_type_id = (
-            src_dict["customer_relation_type_id"]
-            if "customer_relation_type_id" in src_dict
-            else UNSET
-        )
+        try:
+            customer_relation_type_id = src_dict["customer_relation_type_id"]
+        except KeyError:
+            customer_relation_type_id = UNSET
         if not (isinstance(customer_relation_type_id, str)):
             customer_relation_type_id = odd(
                 customer_relation_type_id, _path, "customer_relation_type_id", "string", True, False
             )
 
-        is_leading = src_dict["is_leading"] if "is_leading" in src_dict else UNSET
+        try:
+            is_leading = src_dict["is_leading"]
+        except KeyError:
+            is_leading = UNSET
         if not (type(is_leading) is bool):
             is_leading = odd(is_leading, _path, "is_leading", "boolean", True, False)
 
-        customer_relation_id = (
-            src_dict["customer_relation_id"] if "customer_relation_id" in src_dict else UNSET
-        )
+        customer_relation_id = src_dict.get("customer_relation_id", UNSET)
         if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
                 customer_relation_id, _path, "customer_relation_id", "string", False, False
             )
 
-        short_name = src_dict["short_name"] if "short_name" in src_dict else UNSET
+        short_name = src_dict.get("short_name", UNSET)
         if not (isinstance(short_name, str)) and short_name is not UNSET:
             short_name = odd(short_name, _path, "short_name", "string", False, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RelatedCustomerState(state)
         else:

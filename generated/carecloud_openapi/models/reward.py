@@ -238,15 +238,24 @@ class Reward:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        try:
+            code = src_dict["code"]
+        except KeyError:
+            code = UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        reward_group = src_dict["reward_group"] if "reward_group" in src_dict else UNSET
+        try:
+            reward_group = src_dict["reward_group"]
+        except KeyError:
+            reward_group = UNSET
         if type(reward_group) is int:
             reward_group = RewardRewardGroup(reward_group)
         else:
@@ -254,7 +263,10 @@ class Reward:
                 reward_group, _path, "reward_group", "RewardRewardGroup", True, False
             )
 
-        store_list = src_dict["store_list"] if "store_list" in src_dict else UNSET
+        try:
+            store_list = src_dict["store_list"]
+        except KeyError:
+            store_list = UNSET
         if isinstance(store_list, list):
             _p0 = (_path, "store_list")
             _l0 = []
@@ -268,40 +280,38 @@ class Reward:
         else:
             store_list = odd(store_list, _path, "store_list", "array", True, False)
 
-        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        subtitle = src_dict["subtitle"] if "subtitle" in src_dict else UNSET
+        subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)) and subtitle is not UNSET:
             subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
 
-        points_cost = src_dict["points_cost"] if "points_cost" in src_dict else UNSET
+        points_cost = src_dict.get("points_cost", UNSET)
         if (
             not (type(points_cost) is float or type(points_cost) is int)
             and points_cost is not UNSET
         ):
             points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
 
-        valid_time_from = src_dict["valid_time_from"] if "valid_time_from" in src_dict else UNSET
+        valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
             valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
 
-        valid_time_to = src_dict["valid_time_to"] if "valid_time_to" in src_dict else UNSET
+        valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
             valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
 
-        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        reward_type_id = src_dict.get("reward_type_id", UNSET)
         if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
             reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
 
-        additional_properties = (
-            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
-        )
+        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []
@@ -317,13 +327,13 @@ class Reward:
                 additional_properties, _path, "additional_properties", "array", False, False
             )
 
-        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = RewardPriority(priority)
         else:
             priority = odd(priority, _path, "priority", "RewardPriority", False, False)
 
-        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -331,62 +341,50 @@ class Reward:
         else:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
-        reward_external_url = (
-            src_dict["reward_external_url"] if "reward_external_url" in src_dict else UNSET
-        )
+        reward_external_url = src_dict.get("reward_external_url", UNSET)
         if not (isinstance(reward_external_url, str)) and reward_external_url is not UNSET:
             reward_external_url = odd(
                 reward_external_url, _path, "reward_external_url", "string", False, False
             )
 
-        has_product_condition = (
-            src_dict["has_product_condition"] if "has_product_condition" in src_dict else UNSET
-        )
+        has_product_condition = src_dict.get("has_product_condition", UNSET)
         if not (type(has_product_condition) is bool) and has_product_condition is not UNSET:
             has_product_condition = odd(
                 has_product_condition, _path, "has_product_condition", "boolean", False, False
             )
 
-        has_group_condition = (
-            src_dict["has_group_condition"] if "has_group_condition" in src_dict else UNSET
-        )
+        has_group_condition = src_dict.get("has_group_condition", UNSET)
         if not (type(has_group_condition) is bool) and has_group_condition is not UNSET:
             has_group_condition = odd(
                 has_group_condition, _path, "has_group_condition", "boolean", False, False
             )
 
-        has_brand_condition = (
-            src_dict["has_brand_condition"] if "has_brand_condition" in src_dict else UNSET
-        )
+        has_brand_condition = src_dict.get("has_brand_condition", UNSET)
         if not (type(has_brand_condition) is bool) and has_brand_condition is not UNSET:
             has_brand_condition = odd(
                 has_brand_condition, _path, "has_brand_condition", "boolean", False, False
             )
 
-        has_product_bonus = (
-            src_dict["has_product_bonus"] if "has_product_bonus" in src_dict else UNSET
-        )
+        has_product_bonus = src_dict.get("has_product_bonus", UNSET)
         if not (type(has_product_bonus) is bool) and has_product_bonus is not UNSET:
             has_product_bonus = odd(
                 has_product_bonus, _path, "has_product_bonus", "boolean", False, False
             )
 
-        has_group_bonus = src_dict["has_group_bonus"] if "has_group_bonus" in src_dict else UNSET
+        has_group_bonus = src_dict.get("has_group_bonus", UNSET)
         if not (type(has_group_bonus) is bool) and has_group_bonus is not UNSET:
             has_group_bonus = odd(
                 has_group_bonus, _path, "has_group_bonus", "boolean", False, False
             )
 
-        has_brand_bonus = src_dict["has_brand_bonus"] if "has_brand_bonus" in src_dict else UNSET
+        has_brand_bonus = src_dict.get("has_brand_bonus", UNSET)
         if not (type(has_brand_bonus) is bool) and has_brand_bonus is not UNSET:
             has_brand_bonus = odd(
                 has_brand_bonus, _path, "has_brand_bonus", "boolean", False, False
             )
 
-        reward_product_relation_conditions = (
-            src_dict["reward_product_relation_conditions"]
-            if "reward_product_relation_conditions" in src_dict
-            else UNSET
+        reward_product_relation_conditions = src_dict.get(
+            "reward_product_relation_conditions", UNSET
         )
         if isinstance(reward_product_relation_conditions, list):
             _p0 = (_path, "reward_product_relation_conditions")
@@ -408,11 +406,7 @@ class Reward:
                 False,
             )
 
-        reward_product_relation_bonuses = (
-            src_dict["reward_product_relation_bonuses"]
-            if "reward_product_relation_bonuses" in src_dict
-            else UNSET
-        )
+        reward_product_relation_bonuses = src_dict.get("reward_product_relation_bonuses", UNSET)
         if isinstance(reward_product_relation_bonuses, list):
             _p0 = (_path, "reward_product_relation_bonuses")
             _l0 = []
@@ -433,11 +427,11 @@ class Reward:
                 False,
             )
 
-        is_automated = src_dict["is_automated"] if "is_automated" in src_dict else UNSET
+        is_automated = src_dict.get("is_automated", UNSET)
         if not (type(is_automated) is bool) and is_automated is not UNSET:
             is_automated = odd(is_automated, _path, "is_automated", "boolean", False, False)
 
-        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -451,11 +445,11 @@ class Reward:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RewardState(state)
         else:

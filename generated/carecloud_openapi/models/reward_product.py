@@ -169,23 +169,23 @@ class RewardProduct:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        product_id = src_dict["product_id"] if "product_id" in src_dict else UNSET
+        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
             product_id = odd(product_id, _path, "product_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        external_id = src_dict["external_id"] if "external_id" in src_dict else UNSET
+        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
             external_id = odd(external_id, _path, "external_id", "string", False, False)
 
-        plu_ids = src_dict["plu_ids"] if "plu_ids" in src_dict else UNSET
+        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = (_path, "plu_ids")
             _l0 = []
@@ -199,23 +199,23 @@ class RewardProduct:
         else:
             plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
 
-        product_group_id = src_dict["product_group_id"] if "product_group_id" in src_dict else UNSET
+        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
                 product_group_id, _path, "product_group_id", "string", False, False
             )
 
-        product_brand_id = src_dict["product_brand_id"] if "product_brand_id" in src_dict else UNSET
+        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
                 product_brand_id, _path, "product_brand_id", "string", False, False
             )
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        prices = src_dict["prices"] if "prices" in src_dict else UNSET
+        prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
             _p0 = (_path, "prices")
             _l0 = []
@@ -229,9 +229,7 @@ class RewardProduct:
         else:
             prices = odd(prices, _path, "prices", "array", False, False)
 
-        additional_properties = (
-            src_dict["additional_properties"] if "additional_properties" in src_dict else UNSET
-        )
+        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = (_path, "additional_properties")
             _l0 = []
@@ -247,7 +245,7 @@ class RewardProduct:
                 additional_properties, _path, "additional_properties", "array", False, False
             )
 
-        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -255,17 +253,17 @@ class RewardProduct:
         else:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductState(state)
         else:
             state = odd(state, _path, "state", "ProductState", False, False)
 
-        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -279,11 +277,7 @@ class RewardProduct:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        minimum_number_of_products = (
-            src_dict["minimum_number_of_products"]
-            if "minimum_number_of_products" in src_dict
-            else UNSET
-        )
+        minimum_number_of_products = src_dict.get("minimum_number_of_products", UNSET)
         if (
             not (type(minimum_number_of_products) is int)
             and minimum_number_of_products is not UNSET
@@ -297,11 +291,7 @@ class RewardProduct:
                 False,
             )
 
-        reward_product_relation_types = (
-            src_dict["reward_product_relation_types"]
-            if "reward_product_relation_types" in src_dict
-            else UNSET
-        )
+        reward_product_relation_types = src_dict.get("reward_product_relation_types", UNSET)
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
                 if not (isinstance(_v0, str)):

@@ -70,7 +70,7 @@ class RewardProductRelationBonus:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        related_to = src_dict["related_to"] if "related_to" in src_dict else UNSET
+        related_to = src_dict.get("related_to", UNSET)
         if isinstance(related_to, str):
             related_to = RewardProductRelationBonusRelatedTo(related_to)
         else:
@@ -78,15 +78,15 @@ class RewardProductRelationBonus:
                 related_to, _path, "related_to", "RewardProductRelationBonusRelatedTo", False, False
             )
 
-        count = src_dict["count"] if "count" in src_dict else UNSET
+        count = src_dict.get("count", UNSET)
         if not (type(count) is int) and count is not UNSET:
             count = odd(count, _path, "count", "integer", False, False)
 
-        min_price = src_dict["min_price"] if "min_price" in src_dict else UNSET
+        min_price = src_dict.get("min_price", UNSET)
         if not (type(min_price) is float or type(min_price) is int) and min_price is not UNSET:
             min_price = odd(min_price, _path, "min_price", "number", False, False)
 
-        max_price = src_dict["max_price"] if "max_price" in src_dict else UNSET
+        max_price = src_dict.get("max_price", UNSET)
         if not (type(max_price) is float or type(max_price) is int) and max_price is not UNSET:
             max_price = odd(max_price, _path, "max_price", "number", False, False)
 

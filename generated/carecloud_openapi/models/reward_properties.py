@@ -55,15 +55,15 @@ class RewardProperties:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        image = src_dict["image"] if "image" in src_dict else UNSET
+        image = src_dict.get("image", UNSET)
         if not (isinstance(image, str)) and image is not UNSET:
             image = odd(image, _path, "image", "string", False, False)
 
-        valid_time_from = src_dict["valid_time_from"] if "valid_time_from" in src_dict else UNSET
+        valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
             valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
 
-        valid_time_to = src_dict["valid_time_to"] if "valid_time_to" in src_dict else UNSET
+        valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
             valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
 

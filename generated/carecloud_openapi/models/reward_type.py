@@ -58,15 +58,18 @@ class RewardType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        reward_type_id = src_dict.get("reward_type_id", UNSET)
         if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
             reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -69,19 +69,23 @@ class SearchResult:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        search_result_string = (
-            src_dict["search_result_string"] if "search_result_string" in src_dict else UNSET
-        )
+        try:
+            search_result_string = src_dict["search_result_string"]
+        except KeyError:
+            search_result_string = UNSET
         if not (isinstance(search_result_string, str)):
             search_result_string = odd(
                 search_result_string, _path, "search_result_string", "string", True, False
             )
 
-        resource_id = src_dict["resource_id"] if "resource_id" in src_dict else UNSET
+        try:
+            resource_id = src_dict["resource_id"]
+        except KeyError:
+            resource_id = UNSET
         if not (isinstance(resource_id, str)):
             resource_id = odd(resource_id, _path, "resource_id", "string", True, False)
 
-        flags = src_dict["flags"] if "flags" in src_dict else UNSET
+        flags = src_dict.get("flags", UNSET)
         if isinstance(flags, list):
             _p0 = (_path, "flags")
             _l0 = []

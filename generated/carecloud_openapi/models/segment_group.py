@@ -74,29 +74,32 @@ class SegmentGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        segment_group_id = src_dict["segment_group_id"] if "segment_group_id" in src_dict else UNSET
+        segment_group_id = src_dict.get("segment_group_id", UNSET)
         if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
             segment_group_id = odd(
                 segment_group_id, _path, "segment_group_id", "string", False, False
             )
 
-        parent_group_id = src_dict["parent_group_id"] if "parent_group_id" in src_dict else UNSET
+        parent_group_id = src_dict.get("parent_group_id", UNSET)
         if not (isinstance(parent_group_id, str)) and parent_group_id is not UNSET:
             parent_group_id = odd(parent_group_id, _path, "parent_group_id", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -48,7 +48,10 @@ class SegmentID:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        try:
+            segment_id = src_dict["segment_id"]
+        except KeyError:
+            segment_id = UNSET
         if not (isinstance(segment_id, str)):
             segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 

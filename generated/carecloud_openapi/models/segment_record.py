@@ -64,19 +64,28 @@ class SegmentRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        segment_id = src_dict["segment_id"] if "segment_id" in src_dict else UNSET
+        try:
+            segment_id = src_dict["segment_id"]
+        except KeyError:
+            segment_id = UNSET
         if not (isinstance(segment_id, str)):
             segment_id = odd(segment_id, _path, "segment_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        try:
+            created_at = src_dict["created_at"]
+        except KeyError:
+            created_at = UNSET
         if not (isinstance(created_at, str)):
             created_at = odd(created_at, _path, "created_at", "string", True, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

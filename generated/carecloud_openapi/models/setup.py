@@ -56,17 +56,24 @@ class Setup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        language_id = src_dict["language_id"] if "language_id" in src_dict else UNSET
+        try:
+            language_id = src_dict["language_id"]
+        except KeyError:
+            language_id = UNSET
         if not (isinstance(language_id, str)):
             language_id = odd(language_id, _path, "language_id", "string", True, False)
 
-        allowed_gps = src_dict["allowed_gps"] if "allowed_gps" in src_dict else UNSET
+        try:
+            allowed_gps = src_dict["allowed_gps"]
+        except KeyError:
+            allowed_gps = UNSET
         if not (type(allowed_gps) is bool):
             allowed_gps = odd(allowed_gps, _path, "allowed_gps", "boolean", True, False)
 
-        allowed_notifications = (
-            src_dict["allowed_notifications"] if "allowed_notifications" in src_dict else UNSET
-        )
+        try:
+            allowed_notifications = src_dict["allowed_notifications"]
+        except KeyError:
+            allowed_notifications = UNSET
         if not (type(allowed_notifications) is bool):
             allowed_notifications = odd(
                 allowed_notifications, _path, "allowed_notifications", "boolean", True, False

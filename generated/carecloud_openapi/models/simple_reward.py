@@ -286,11 +286,17 @@ class SimpleReward:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        try:
+            code = src_dict["code"]
+        except KeyError:
+            code = UNSET
         if not (isinstance(code, str)):
             code = odd(code, _path, "code", "string", True, False)
 
-        names = src_dict["names"] if "names" in src_dict else UNSET
+        try:
+            names = src_dict["names"]
+        except KeyError:
+            names = UNSET
         if isinstance(names, list):
             _p0 = (_path, "names")
             _l0 = []
@@ -304,23 +310,33 @@ class SimpleReward:
         else:
             names = odd(names, _path, "names", "array", True, False)
 
-        reward_type_id = src_dict["reward_type_id"] if "reward_type_id" in src_dict else UNSET
+        try:
+            reward_type_id = src_dict["reward_type_id"]
+        except KeyError:
+            reward_type_id = UNSET
         if not (isinstance(reward_type_id, str)):
             reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", True, False)
 
-        reward_type_value = (
-            src_dict["reward_type_value"] if "reward_type_value" in src_dict else UNSET
-        )
+        try:
+            reward_type_value = src_dict["reward_type_value"]
+        except KeyError:
+            reward_type_value = UNSET
         if not (type(reward_type_value) is float or type(reward_type_value) is int):
             reward_type_value = odd(
                 reward_type_value, _path, "reward_type_value", "number", True, False
             )
 
-        global_reward = src_dict["global_reward"] if "global_reward" in src_dict else UNSET
+        try:
+            global_reward = src_dict["global_reward"]
+        except KeyError:
+            global_reward = UNSET
         if not (type(global_reward) is bool):
             global_reward = odd(global_reward, _path, "global_reward", "boolean", True, False)
 
-        voucher_validity = src_dict["voucher_validity"] if "voucher_validity" in src_dict else UNSET
+        try:
+            voucher_validity = src_dict["voucher_validity"]
+        except KeyError:
+            voucher_validity = UNSET
         if isinstance(voucher_validity, str):
             voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
         else:
@@ -333,11 +349,10 @@ class SimpleReward:
                 False,
             )
 
-        voucher_code_generation_preference = (
-            src_dict["voucher_code_generation_preference"]
-            if "voucher_code_generation_preference" in src_dict
-            else UNSET
-        )
+        try:
+            voucher_code_generation_preference = src_dict["voucher_code_generation_preference"]
+        except KeyError:
+            voucher_code_generation_preference = UNSET
         if not (isinstance(voucher_code_generation_preference, str)):
             voucher_code_generation_preference = odd(
                 voucher_code_generation_preference,
@@ -348,17 +363,20 @@ class SimpleReward:
                 False,
             )
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        try:
+            state = src_dict["state"]
+        except KeyError:
+            state = UNSET
         if type(state) is int:
             state = SimpleRewardState(state)
         else:
             state = odd(state, _path, "state", "SimpleRewardState", True, False)
 
-        reward_id = src_dict["reward_id"] if "reward_id" in src_dict else UNSET
+        reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
             reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
 
-        notes = src_dict["notes"] if "notes" in src_dict else UNSET
+        notes = src_dict.get("notes", UNSET)
         if isinstance(notes, list):
             _p0 = (_path, "notes")
             _l0 = []
@@ -372,7 +390,7 @@ class SimpleReward:
         else:
             notes = odd(notes, _path, "notes", "array", False, False)
 
-        subtitles = src_dict["subtitles"] if "subtitles" in src_dict else UNSET
+        subtitles = src_dict.get("subtitles", UNSET)
         if isinstance(subtitles, list):
             _p0 = (_path, "subtitles")
             _l0 = []
@@ -386,24 +404,22 @@ class SimpleReward:
         else:
             subtitles = odd(subtitles, _path, "subtitles", "array", False, False)
 
-        points_cost = src_dict["points_cost"] if "points_cost" in src_dict else UNSET
+        points_cost = src_dict.get("points_cost", UNSET)
         if (
             not (type(points_cost) is float or type(points_cost) is int)
             and points_cost is not UNSET
         ):
             points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
 
-        valid_date_from = src_dict["valid_date_from"] if "valid_date_from" in src_dict else UNSET
+        valid_date_from = src_dict.get("valid_date_from", UNSET)
         if not (isinstance(valid_date_from, str)) and valid_date_from is not UNSET:
             valid_date_from = odd(valid_date_from, _path, "valid_date_from", "string", False, False)
 
-        valid_date_to = src_dict["valid_date_to"] if "valid_date_to" in src_dict else UNSET
+        valid_date_to = src_dict.get("valid_date_to", UNSET)
         if not (isinstance(valid_date_to, str)) and valid_date_to is not UNSET:
             valid_date_to = odd(valid_date_to, _path, "valid_date_to", "string", False, False)
 
-        maximum_discount_value = (
-            src_dict["maximum_discount_value"] if "maximum_discount_value" in src_dict else UNSET
-        )
+        maximum_discount_value = src_dict.get("maximum_discount_value", UNSET)
         if (
             not (type(maximum_discount_value) is float or type(maximum_discount_value) is int)
             and maximum_discount_value is not UNSET
@@ -412,9 +428,7 @@ class SimpleReward:
                 maximum_discount_value, _path, "maximum_discount_value", "number", False, False
             )
 
-        minimum_purchase_value = (
-            src_dict["minimum_purchase_value"] if "minimum_purchase_value" in src_dict else UNSET
-        )
+        minimum_purchase_value = src_dict.get("minimum_purchase_value", UNSET)
         if (
             not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int)
             and minimum_purchase_value is not UNSET
@@ -423,7 +437,7 @@ class SimpleReward:
                 minimum_purchase_value, _path, "minimum_purchase_value", "number", False, False
             )
 
-        stores = src_dict["stores"] if "stores" in src_dict else UNSET
+        stores = src_dict.get("stores", UNSET)
         if isinstance(stores, list):
             _p0 = (_path, "stores")
             _l0 = []
@@ -437,7 +451,7 @@ class SimpleReward:
         else:
             stores = odd(stores, _path, "stores", "array", False, False)
 
-        segments = src_dict["segments"] if "segments" in src_dict else UNSET
+        segments = src_dict.get("segments", UNSET)
         if isinstance(segments, list):
             _p0 = (_path, "segments")
             _l0 = []
@@ -451,13 +465,13 @@ class SimpleReward:
         else:
             segments = odd(segments, _path, "segments", "array", False, False)
 
-        priority = src_dict["priority"] if "priority" in src_dict else UNSET
+        priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = SimpleRewardPriority(priority)
         else:
             priority = odd(priority, _path, "priority", "SimpleRewardPriority", False, False)
 
-        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             _p0 = (_path, "image_urls")
             _l0 = []
@@ -471,9 +485,7 @@ class SimpleReward:
         else:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
-        reward_external_urls = (
-            src_dict["reward_external_urls"] if "reward_external_urls" in src_dict else UNSET
-        )
+        reward_external_urls = src_dict.get("reward_external_urls", UNSET)
         if isinstance(reward_external_urls, list):
             _p0 = (_path, "reward_external_urls")
             _l0 = []
@@ -489,7 +501,7 @@ class SimpleReward:
                 reward_external_urls, _path, "reward_external_urls", "array", False, False
             )
 
-        tags = src_dict["tags"] if "tags" in src_dict else UNSET
+        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = (_path, "tags")
             _l0 = []
@@ -503,19 +515,17 @@ class SimpleReward:
         else:
             tags = odd(tags, _path, "tags", "array", False, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        voucher_validity_value = (
-            src_dict["voucher_validity_value"] if "voucher_validity_value" in src_dict else UNSET
-        )
+        voucher_validity_value = src_dict.get("voucher_validity_value", UNSET)
         if not (isinstance(voucher_validity_value, str)) and voucher_validity_value is not UNSET:
             voucher_validity_value = odd(
                 voucher_validity_value, _path, "voucher_validity_value", "string", False, False
             )
 
-        is_portable = src_dict["is_portable"] if "is_portable" in src_dict else UNSET
+        is_portable = src_dict.get("is_portable", UNSET)
         if not (type(is_portable) is bool) and is_portable is not UNSET:
             is_portable = odd(is_portable, _path, "is_portable", "boolean", False, False)
 

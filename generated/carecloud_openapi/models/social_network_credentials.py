@@ -54,17 +54,19 @@ class SocialNetworkCredentials:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        social_network_id = (
-            src_dict["social_network_id"] if "social_network_id" in src_dict else UNSET
-        )
+        try:
+            social_network_id = src_dict["social_network_id"]
+        except KeyError:
+            social_network_id = UNSET
         if not (isinstance(social_network_id, str)):
             social_network_id = odd(
                 social_network_id, _path, "social_network_id", "string", True, False
             )
 
-        social_network_token = (
-            src_dict["social_network_token"] if "social_network_token" in src_dict else UNSET
-        )
+        try:
+            social_network_token = src_dict["social_network_token"]
+        except KeyError:
+            social_network_token = UNSET
         if not (isinstance(social_network_token, str)):
             social_network_token = odd(
                 social_network_token, _path, "social_network_token", "string", True, False

@@ -58,11 +58,7 @@ class StamperBonusCheckpoint:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_bonus_checkpoint_id = (
-            src_dict["stamper_bonus_checkpoint_id"]
-            if "stamper_bonus_checkpoint_id" in src_dict
-            else UNSET
-        )
+        stamper_bonus_checkpoint_id = src_dict.get("stamper_bonus_checkpoint_id", UNSET)
         if (
             not (isinstance(stamper_bonus_checkpoint_id, str))
             and stamper_bonus_checkpoint_id is not UNSET
@@ -76,11 +72,11 @@ class StamperBonusCheckpoint:
                 False,
             )
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        stamp_number = src_dict["stamp_number"] if "stamp_number" in src_dict else UNSET
+        stamp_number = src_dict.get("stamp_number", UNSET)
         if not (type(stamp_number) is int) and stamp_number is not UNSET:
             stamp_number = odd(stamp_number, _path, "stamp_number", "integer", False, False)
 

@@ -143,43 +143,37 @@ class StamperCampaign:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_campaign_id = (
-            src_dict["stamper_campaign_id"] if "stamper_campaign_id" in src_dict else UNSET
-        )
+        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
                 stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
             )
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
             partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        stamp_count = src_dict["stamp_count"] if "stamp_count" in src_dict else UNSET
+        stamp_count = src_dict.get("stamp_count", UNSET)
         if not (type(stamp_count) is int) and stamp_count is not UNSET:
             stamp_count = odd(stamp_count, _path, "stamp_count", "integer", False, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        count_of_campaign_repetitions = (
-            src_dict["count_of_campaign_repetitions"]
-            if "count_of_campaign_repetitions" in src_dict
-            else UNSET
-        )
+        count_of_campaign_repetitions = src_dict.get("count_of_campaign_repetitions", UNSET)
         if (
             not (type(count_of_campaign_repetitions) is int)
             and count_of_campaign_repetitions is not UNSET
@@ -193,9 +187,7 @@ class StamperCampaign:
                 False,
             )
 
-        stamper_conditions = (
-            src_dict["stamper_conditions"] if "stamper_conditions" in src_dict else UNSET
-        )
+        stamper_conditions = src_dict.get("stamper_conditions", UNSET)
         if isinstance(stamper_conditions, list):
             _p0 = (_path, "stamper_conditions")
             _l0 = []
@@ -211,11 +203,7 @@ class StamperCampaign:
                 stamper_conditions, _path, "stamper_conditions", "array", False, False
             )
 
-        stamper_bonus_checkpoints = (
-            src_dict["stamper_bonus_checkpoints"]
-            if "stamper_bonus_checkpoints" in src_dict
-            else UNSET
-        )
+        stamper_bonus_checkpoints = src_dict.get("stamper_bonus_checkpoints", UNSET)
         if isinstance(stamper_bonus_checkpoints, list):
             _p0 = (_path, "stamper_bonus_checkpoints")
             _l0 = []
@@ -231,11 +219,11 @@ class StamperCampaign:
                 stamper_bonus_checkpoints, _path, "stamper_bonus_checkpoints", "array", False, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCampaignState(state)
         else:

@@ -110,35 +110,31 @@ class StamperCard:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_card_id = src_dict["stamper_card_id"] if "stamper_card_id" in src_dict else UNSET
+        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
             stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
-        stamper_campaign_id = (
-            src_dict["stamper_campaign_id"] if "stamper_campaign_id" in src_dict else UNSET
-        )
+        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
                 stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
             )
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        stamper_card_order = (
-            src_dict["stamper_card_order"] if "stamper_card_order" in src_dict else UNSET
-        )
+        stamper_card_order = src_dict.get("stamper_card_order", UNSET)
         if not (type(stamper_card_order) is int) and stamper_card_order is not UNSET:
             stamper_card_order = odd(
                 stamper_card_order, _path, "stamper_card_order", "integer", False, False
             )
 
-        is_filled_up = src_dict["is_filled_up"] if "is_filled_up" in src_dict else UNSET
+        is_filled_up = src_dict.get("is_filled_up", UNSET)
         if not (type(is_filled_up) is bool) and is_filled_up is not UNSET:
             is_filled_up = odd(is_filled_up, _path, "is_filled_up", "boolean", False, False)
 
-        stamps = src_dict["stamps"] if "stamps" in src_dict else UNSET
+        stamps = src_dict.get("stamps", UNSET)
         if isinstance(stamps, list):
             _p0 = (_path, "stamps")
             _l0 = []
@@ -152,15 +148,15 @@ class StamperCard:
         else:
             stamps = odd(stamps, _path, "stamps", "array", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCardState(state)
         else:

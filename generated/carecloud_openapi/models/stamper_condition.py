@@ -52,15 +52,13 @@ class StamperCondition:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamper_condition_id = (
-            src_dict["stamper_condition_id"] if "stamper_condition_id" in src_dict else UNSET
-        )
+        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
         if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
                 stamper_condition_id, _path, "stamper_condition_id", "string", False, False
             )
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 

@@ -98,43 +98,41 @@ class StamperStamp:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        stamp_id = src_dict["stamp_id"] if "stamp_id" in src_dict else UNSET
+        stamp_id = src_dict.get("stamp_id", UNSET)
         if not (isinstance(stamp_id, str)) and stamp_id is not UNSET:
             stamp_id = odd(stamp_id, _path, "stamp_id", "string", False, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        purchase_id = src_dict["purchase_id"] if "purchase_id" in src_dict else UNSET
+        purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
             purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
 
-        stamper_card_id = src_dict["stamper_card_id"] if "stamper_card_id" in src_dict else UNSET
+        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
             stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
 
-        stamp_order = src_dict["stamp_order"] if "stamp_order" in src_dict else UNSET
+        stamp_order = src_dict.get("stamp_order", UNSET)
         if not (type(stamp_order) is int) and stamp_order is not UNSET:
             stamp_order = odd(stamp_order, _path, "stamp_order", "integer", False, False)
 
-        stamper_condition_id = (
-            src_dict["stamper_condition_id"] if "stamper_condition_id" in src_dict else UNSET
-        )
+        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
         if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
                 stamper_condition_id, _path, "stamper_condition_id", "string", False, False
             )
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperStampState(state)
         else:

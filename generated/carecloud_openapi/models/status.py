@@ -141,57 +141,70 @@ class Status:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        try:
+            description = src_dict["description"]
+        except KeyError:
+            description = UNSET
         if not (isinstance(description, str)):
             description = odd(description, _path, "description", "string", True, False)
 
-        validity_period = src_dict["validity_period"] if "validity_period" in src_dict else UNSET
+        try:
+            validity_period = src_dict["validity_period"]
+        except KeyError:
+            validity_period = UNSET
         if not (isinstance(validity_period, str)):
             validity_period = odd(validity_period, _path, "validity_period", "string", True, False)
 
-        collection_points = (
-            src_dict["collection_points"] if "collection_points" in src_dict else UNSET
-        )
+        try:
+            collection_points = src_dict["collection_points"]
+        except KeyError:
+            collection_points = UNSET
         if not (type(collection_points) is bool):
             collection_points = odd(
                 collection_points, _path, "collection_points", "boolean", True, False
             )
 
-        payment_points = src_dict["payment_points"] if "payment_points" in src_dict else UNSET
+        try:
+            payment_points = src_dict["payment_points"]
+        except KeyError:
+            payment_points = UNSET
         if not (type(payment_points) is bool):
             payment_points = odd(payment_points, _path, "payment_points", "boolean", True, False)
 
-        qualification_type = (
-            src_dict["qualification_type"] if "qualification_type" in src_dict else UNSET
-        )
+        try:
+            qualification_type = src_dict["qualification_type"]
+        except KeyError:
+            qualification_type = UNSET
         if not (type(qualification_type) is int):
             qualification_type = odd(
                 qualification_type, _path, "qualification_type", "integer", True, False
             )
 
-        discount = src_dict["discount"] if "discount" in src_dict else UNSET
+        try:
+            discount = src_dict["discount"]
+        except KeyError:
+            discount = UNSET
         if not (type(discount) is int):
             discount = odd(discount, _path, "discount", "integer", True, False)
 
-        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
+        status_id = src_dict.get("status_id", UNSET)
         if not (isinstance(status_id, str)) and status_id is not UNSET:
             status_id = odd(status_id, _path, "status_id", "string", False, False)
 
-        qualification_period = (
-            src_dict["qualification_period"] if "qualification_period" in src_dict else UNSET
-        )
+        qualification_period = src_dict.get("qualification_period", UNSET)
         if not (type(qualification_period) is int) and qualification_period is not UNSET:
             qualification_period = odd(
                 qualification_period, _path, "qualification_period", "integer", False, False
             )
 
-        qualification_turnover = (
-            src_dict["qualification_turnover"] if "qualification_turnover" in src_dict else UNSET
-        )
+        qualification_turnover = src_dict.get("qualification_turnover", UNSET)
         if isinstance(qualification_turnover, list):
             _p0 = (_path, "qualification_turnover")
             _l0 = []
@@ -207,9 +220,7 @@ class Status:
                 qualification_turnover, _path, "qualification_turnover", "array", False, False
             )
 
-        qualification_points = (
-            src_dict["qualification_points"] if "qualification_points" in src_dict else UNSET
-        )
+        qualification_points = src_dict.get("qualification_points", UNSET)
         if (
             not (type(qualification_points) is float or type(qualification_points) is int)
             and qualification_points is not UNSET
@@ -218,18 +229,16 @@ class Status:
                 qualification_points, _path, "qualification_points", "number", False, False
             )
 
-        previous_status = src_dict["previous_status"] if "previous_status" in src_dict else UNSET
+        previous_status = src_dict.get("previous_status", UNSET)
         if not (isinstance(previous_status, str)) and previous_status is not UNSET:
             previous_status = odd(previous_status, _path, "previous_status", "string", False, False)
 
-        next_status = src_dict["next_status"] if "next_status" in src_dict else UNSET
+        next_status = src_dict.get("next_status", UNSET)
         if not (isinstance(next_status, str)) and next_status is not UNSET:
             next_status = odd(next_status, _path, "next_status", "string", False, False)
 
-        overall_discount_on_discounted_purchase_items = (
-            src_dict["overall_discount_on_discounted_purchase_items"]
-            if "overall_discount_on_discounted_purchase_items" in src_dict
-            else UNSET
+        overall_discount_on_discounted_purchase_items = src_dict.get(
+            "overall_discount_on_discounted_purchase_items", UNSET
         )
         if (
             not (type(overall_discount_on_discounted_purchase_items) is bool)
@@ -244,11 +253,11 @@ class Status:
                 False,
             )
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
             text_id = odd(text_id, _path, "text_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

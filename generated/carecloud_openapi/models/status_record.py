@@ -103,31 +103,35 @@ class StatusRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        status_id = src_dict["status_id"] if "status_id" in src_dict else UNSET
+        try:
+            status_id = src_dict["status_id"]
+        except KeyError:
+            status_id = UNSET
         if not (isinstance(status_id, str)):
             status_id = odd(status_id, _path, "status_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        status_record_id = src_dict["status_record_id"] if "status_record_id" in src_dict else UNSET
+        status_record_id = src_dict.get("status_record_id", UNSET)
         if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
                 status_record_id, _path, "status_record_id", "string", False, False
             )
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        purchase_conditions = (
-            src_dict["purchase_conditions"] if "purchase_conditions" in src_dict else UNSET
-        )
+        purchase_conditions = src_dict.get("purchase_conditions", UNSET)
         if isinstance(purchase_conditions, dict):
             purchase_conditions = PurchaseConditions.from_dict(
                 purchase_conditions, (_path, "purchase_conditions")
@@ -142,11 +146,11 @@ class StatusRecord:
                 False,
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StatusRecordState(state)
         else:

@@ -174,45 +174,60 @@ class Store:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_code = src_dict["store_code"] if "store_code" in src_dict else UNSET
+        try:
+            store_code = src_dict["store_code"]
+        except KeyError:
+            store_code = UNSET
         if not (isinstance(store_code, str)):
             store_code = odd(store_code, _path, "store_code", "string", True, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        partner_id = src_dict["partner_id"] if "partner_id" in src_dict else UNSET
+        try:
+            partner_id = src_dict["partner_id"]
+        except KeyError:
+            partner_id = UNSET
         if not (isinstance(partner_id, str)):
             partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
 
-        system_id = src_dict["system_id"] if "system_id" in src_dict else UNSET
+        try:
+            system_id = src_dict["system_id"]
+        except KeyError:
+            system_id = UNSET
         if not (isinstance(system_id, str)):
             system_id = odd(system_id, _path, "system_id", "string", True, False)
 
-        store_address = src_dict["store_address"] if "store_address" in src_dict else UNSET
+        store_address = src_dict.get("store_address", UNSET)
         if isinstance(store_address, dict):
             store_address = Address.from_dict(store_address, (_path, "store_address"))
         else:
             store_address = odd(store_address, _path, "store_address", "Address", False, False)
 
-        contact_email = src_dict["contact_email"] if "contact_email" in src_dict else UNSET
+        contact_email = src_dict.get("contact_email", UNSET)
         if not (isinstance(contact_email, str)) and contact_email is not UNSET:
             contact_email = odd(contact_email, _path, "contact_email", "string", False, False)
 
-        manager_name = src_dict["manager_name"] if "manager_name" in src_dict else UNSET
+        manager_name = src_dict.get("manager_name", UNSET)
         if not (isinstance(manager_name, str)) and manager_name is not UNSET:
             manager_name = odd(manager_name, _path, "manager_name", "string", False, False)
 
-        phone_number = src_dict["phone_number"] if "phone_number" in src_dict else UNSET
+        phone_number = src_dict.get("phone_number", UNSET)
         if not (isinstance(phone_number, str)) and phone_number is not UNSET:
             phone_number = odd(phone_number, _path, "phone_number", "string", False, False)
 
-        gps_coordinates = src_dict["gps_coordinates"] if "gps_coordinates" in src_dict else UNSET
+        gps_coordinates = src_dict.get("gps_coordinates", UNSET)
         if isinstance(gps_coordinates, dict):
             gps_coordinates = GPSCoordinates.from_dict(gps_coordinates, (_path, "gps_coordinates"))
         else:
@@ -220,11 +235,11 @@ class Store:
                 gps_coordinates, _path, "gps_coordinates", "GPSCoordinates", False, False
             )
 
-        url_address = src_dict["url_address"] if "url_address" in src_dict else UNSET
+        url_address = src_dict.get("url_address", UNSET)
         if not (isinstance(url_address, str)) and url_address is not UNSET:
             url_address = odd(url_address, _path, "url_address", "string", False, False)
 
-        opening = src_dict["opening"] if "opening" in src_dict else UNSET
+        opening = src_dict.get("opening", UNSET)
         if isinstance(opening, list):
             _p0 = (_path, "opening")
             _l0 = []
@@ -238,7 +253,7 @@ class Store:
         else:
             opening = odd(opening, _path, "opening", "array", False, False)
 
-        image_urls = src_dict["image_urls"] if "image_urls" in src_dict else UNSET
+        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -246,9 +261,7 @@ class Store:
         else:
             image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
 
-        visibility_for_customer = (
-            src_dict["visibility_for_customer"] if "visibility_for_customer" in src_dict else UNSET
-        )
+        visibility_for_customer = src_dict.get("visibility_for_customer", UNSET)
         if type(visibility_for_customer) is int:
             visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
         else:
@@ -261,27 +274,25 @@ class Store:
                 False,
             )
 
-        short_description = (
-            src_dict["short_description"] if "short_description" in src_dict else UNSET
-        )
+        short_description = src_dict.get("short_description", UNSET)
         if not (isinstance(short_description, str)) and short_description is not UNSET:
             short_description = odd(
                 short_description, _path, "short_description", "string", False, False
             )
 
-        description = src_dict["description"] if "description" in src_dict else UNSET
+        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
             description = odd(description, _path, "description", "string", False, False)
 
-        registration_id = src_dict["registration_id"] if "registration_id" in src_dict else UNSET
+        registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)) and registration_id is not UNSET:
             registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StoreState(state)
         else:

@@ -58,15 +58,18 @@ class StoreGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        store_group_id = src_dict["store_group_id"] if "store_group_id" in src_dict else UNSET
+        store_group_id = src_dict.get("store_group_id", UNSET)
         if not (isinstance(store_group_id, str)) and store_group_id is not UNSET:
             store_group_id = odd(store_group_id, _path, "store_group_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -65,23 +65,27 @@ class StoreGroupRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 
-        store_group_id = src_dict["store_group_id"] if "store_group_id" in src_dict else UNSET
+        try:
+            store_group_id = src_dict["store_group_id"]
+        except KeyError:
+            store_group_id = UNSET
         if not (isinstance(store_group_id, str)):
             store_group_id = odd(store_group_id, _path, "store_group_id", "string", True, False)
 
-        store_group_record_id = (
-            src_dict["store_group_record_id"] if "store_group_record_id" in src_dict else UNSET
-        )
+        store_group_record_id = src_dict.get("store_group_record_id", UNSET)
         if not (isinstance(store_group_record_id, str)) and store_group_record_id is not UNSET:
             store_group_record_id = odd(
                 store_group_record_id, _path, "store_group_record_id", "string", False, False
             )
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -48,7 +48,10 @@ class StoreID:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        try:
+            store_id = src_dict["store_id"]
+        except KeyError:
+            store_id = UNSET
         if not (isinstance(store_id, str)):
             store_id = odd(store_id, _path, "store_id", "string", True, False)
 

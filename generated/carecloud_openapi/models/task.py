@@ -108,23 +108,38 @@ class Task:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_type_id = src_dict["task_type_id"] if "task_type_id" in src_dict else UNSET
+        try:
+            task_type_id = src_dict["task_type_id"]
+        except KeyError:
+            task_type_id = UNSET
         if not (isinstance(task_type_id, str)):
             task_type_id = odd(task_type_id, _path, "task_type_id", "string", True, False)
 
-        task_state_id = src_dict["task_state_id"] if "task_state_id" in src_dict else UNSET
+        try:
+            task_state_id = src_dict["task_state_id"]
+        except KeyError:
+            task_state_id = UNSET
         if not (isinstance(task_state_id, str)):
             task_state_id = odd(task_state_id, _path, "task_state_id", "string", True, False)
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        task_title = src_dict["task_title"] if "task_title" in src_dict else UNSET
+        try:
+            task_title = src_dict["task_title"]
+        except KeyError:
+            task_title = UNSET
         if not (isinstance(task_title, str)):
             task_title = odd(task_title, _path, "task_title", "string", True, False)
 
-        task_priority = src_dict["task_priority"] if "task_priority" in src_dict else UNSET
+        try:
+            task_priority = src_dict["task_priority"]
+        except KeyError:
+            task_priority = UNSET
         if type(task_priority) is int:
             task_priority = TaskTaskPriority(task_priority)
         else:
@@ -132,25 +147,25 @@ class Task:
                 task_priority, _path, "task_priority", "TaskTaskPriority", True, False
             )
 
-        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        task_id = src_dict.get("task_id", UNSET)
         if not (isinstance(task_id, str)) and task_id is not UNSET:
             task_id = odd(task_id, _path, "task_id", "string", False, False)
 
-        task_note = src_dict["task_note"] if "task_note" in src_dict else UNSET
+        task_note = src_dict.get("task_note", UNSET)
         if not (isinstance(task_note, str)) and task_note is not UNSET:
             task_note = odd(task_note, _path, "task_note", "string", False, False)
 
-        due_date = src_dict["due_date"] if "due_date" in src_dict else UNSET
+        due_date = src_dict.get("due_date", UNSET)
         if isinstance(due_date, str):
             due_date = read_date(due_date, _path, "due_date")
         else:
             due_date = odd(due_date, _path, "due_date", "date", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskStateEnum(state)
         else:

@@ -64,21 +64,24 @@ class TaskAssignee:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        try:
+            user_id = src_dict["user_id"]
+        except KeyError:
+            user_id = UNSET
         if not (isinstance(user_id, str)):
             user_id = odd(user_id, _path, "user_id", "string", True, False)
 
-        task_assignee_id = src_dict["task_assignee_id"] if "task_assignee_id" in src_dict else UNSET
+        task_assignee_id = src_dict.get("task_assignee_id", UNSET)
         if not (isinstance(task_assignee_id, str)) and task_assignee_id is not UNSET:
             task_assignee_id = odd(
                 task_assignee_id, _path, "task_assignee_id", "string", False, False
             )
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

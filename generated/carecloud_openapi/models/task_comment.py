@@ -73,23 +73,29 @@ class TaskComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        task_id = src_dict["task_id"] if "task_id" in src_dict else UNSET
+        try:
+            task_id = src_dict["task_id"]
+        except KeyError:
+            task_id = UNSET
         if not (isinstance(task_id, str)):
             task_id = odd(task_id, _path, "task_id", "string", True, False)
 
-        text = src_dict["text"] if "text" in src_dict else UNSET
+        try:
+            text = src_dict["text"]
+        except KeyError:
+            text = UNSET
         if not (isinstance(text, str)):
             text = odd(text, _path, "text", "string", True, False)
 
-        task_comment_id = src_dict["task_comment_id"] if "task_comment_id" in src_dict else UNSET
+        task_comment_id = src_dict.get("task_comment_id", UNSET)
         if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
             task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskCommentState(state)
         else:

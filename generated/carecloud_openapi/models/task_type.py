@@ -66,19 +66,25 @@ class TaskType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        try:
+            name = src_dict["name"]
+        except KeyError:
+            name = UNSET
         if not (isinstance(name, str)):
             name = odd(name, _path, "name", "string", True, False)
 
-        text_id = src_dict["text_id"] if "text_id" in src_dict else UNSET
+        try:
+            text_id = src_dict["text_id"]
+        except KeyError:
+            text_id = UNSET
         if not (isinstance(text_id, str)):
             text_id = odd(text_id, _path, "text_id", "string", True, False)
 
-        task_type_id = src_dict["task_type_id"] if "task_type_id" in src_dict else UNSET
+        task_type_id = src_dict.get("task_type_id", UNSET)
         if not (isinstance(task_type_id, str)) and task_type_id is not UNSET:
             task_type_id = odd(task_type_id, _path, "task_type_id", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskTypeState(state)
         else:

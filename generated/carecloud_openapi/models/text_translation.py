@@ -53,11 +53,11 @@ class TextTranslation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        language_code = src_dict["language_code"] if "language_code" in src_dict else UNSET
+        language_code = src_dict.get("language_code", UNSET)
         if not (isinstance(language_code, str)) and language_code is not UNSET:
             language_code = odd(language_code, _path, "language_code", "string", False, False)
 
-        text = src_dict["text"] if "text" in src_dict else UNSET
+        text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)) and text is not UNSET:
             text = odd(text, _path, "text", "string", False, False)
 

@@ -116,7 +116,10 @@ class ThirdPartyRecommendation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        products = src_dict["products"] if "products" in src_dict else UNSET
+        try:
+            products = src_dict["products"]
+        except KeyError:
+            products = UNSET
         if isinstance(products, list):
             _p0 = (_path, "products")
             _l0 = []
@@ -130,9 +133,10 @@ class ThirdPartyRecommendation:
         else:
             products = odd(products, _path, "products", "array", True, False)
 
-        recommended_product = (
-            src_dict["recommended_product"] if "recommended_product" in src_dict else UNSET
-        )
+        try:
+            recommended_product = src_dict["recommended_product"]
+        except KeyError:
+            recommended_product = UNSET
         if isinstance(recommended_product, dict):
             recommended_product = ProductIdentification.from_dict(
                 recommended_product, (_path, "recommended_product")
@@ -147,21 +151,19 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        recommendation_system_id = (
-            src_dict["recommendation_system_id"]
-            if "recommendation_system_id" in src_dict
-            else UNSET
-        )
+        try:
+            recommendation_system_id = src_dict["recommendation_system_id"]
+        except KeyError:
+            recommendation_system_id = UNSET
         if not (isinstance(recommendation_system_id, str)):
             recommendation_system_id = odd(
                 recommendation_system_id, _path, "recommendation_system_id", "string", True, False
             )
 
-        recommendation_system_dataset_id = (
-            src_dict["recommendation_system_dataset_id"]
-            if "recommendation_system_dataset_id" in src_dict
-            else UNSET
-        )
+        try:
+            recommendation_system_dataset_id = src_dict["recommendation_system_dataset_id"]
+        except KeyError:
+            recommendation_system_dataset_id = UNSET
         if not (isinstance(recommendation_system_dataset_id, str)):
             recommendation_system_dataset_id = odd(
                 recommendation_system_dataset_id,
@@ -172,15 +174,14 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        score = src_dict["score"] if "score" in src_dict else UNSET
+        try:
+            score = src_dict["score"]
+        except KeyError:
+            score = UNSET
         if not (type(score) is float or type(score) is int):
             score = odd(score, _path, "score", "number", True, False)
 
-        third_party_recommendation_id = (
-            src_dict["third_party_recommendation_id"]
-            if "third_party_recommendation_id" in src_dict
-            else UNSET
-        )
+        third_party_recommendation_id = src_dict.get("third_party_recommendation_id", UNSET)
         if (
             not (isinstance(third_party_recommendation_id, str))
             and third_party_recommendation_id is not UNSET
@@ -194,17 +195,17 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
             customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ThirdPartyRecommendationState(state)
         else:
             state = odd(state, _path, "state", "ThirdPartyRecommendationState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

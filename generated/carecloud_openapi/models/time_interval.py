@@ -51,11 +51,17 @@ class TimeInterval:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        from_ = src_dict["from"] if "from" in src_dict else UNSET
+        try:
+            from_ = src_dict["from"]
+        except KeyError:
+            from_ = UNSET
         if not (isinstance(from_, str)):
             from_ = odd(from_, _path, "from", "string", True, False)
 
-        to = src_dict["to"] if "to" in src_dict else UNSET
+        try:
+            to = src_dict["to"]
+        except KeyError:
+            to = UNSET
         if not (isinstance(to, str)):
             to = odd(to, _path, "to", "string", True, False)
 

@@ -86,37 +86,49 @@ class TimeSlot:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        ticket_id = src_dict["ticket_id"] if "ticket_id" in src_dict else UNSET
+        try:
+            ticket_id = src_dict["ticket_id"]
+        except KeyError:
+            ticket_id = UNSET
         if not (isinstance(ticket_id, str)):
             ticket_id = odd(ticket_id, _path, "ticket_id", "string", True, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        try:
+            valid_from = src_dict["valid_from"]
+        except KeyError:
+            valid_from = UNSET
         if not (isinstance(valid_from, str)):
             valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        try:
+            valid_to = src_dict["valid_to"]
+        except KeyError:
+            valid_to = UNSET
         if not (isinstance(valid_to, str)):
             valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
 
-        total_capacity = src_dict["total_capacity"] if "total_capacity" in src_dict else UNSET
+        try:
+            total_capacity = src_dict["total_capacity"]
+        except KeyError:
+            total_capacity = UNSET
         if not (type(total_capacity) is int):
             total_capacity = odd(total_capacity, _path, "total_capacity", "integer", True, False)
 
-        time_slot_id = src_dict["time_slot_id"] if "time_slot_id" in src_dict else UNSET
+        time_slot_id = src_dict.get("time_slot_id", UNSET)
         if not (isinstance(time_slot_id, str)) and time_slot_id is not UNSET:
             time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", False, False)
 
-        free_capacity = src_dict["free_capacity"] if "free_capacity" in src_dict else UNSET
+        free_capacity = src_dict.get("free_capacity", UNSET)
         if not (type(free_capacity) is int) and free_capacity is not UNSET:
             free_capacity = odd(free_capacity, _path, "free_capacity", "integer", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TimeSlotState(state)
         else:
             state = odd(state, _path, "state", "TimeSlotState", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 

@@ -51,11 +51,11 @@ class UrlLanguageVariant:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        language_code = src_dict["language_code"] if "language_code" in src_dict else UNSET
+        language_code = src_dict.get("language_code", UNSET)
         if not (isinstance(language_code, str)) and language_code is not UNSET:
             language_code = odd(language_code, _path, "language_code", "string", False, False)
 
-        url = src_dict["url"] if "url" in src_dict else UNSET
+        url = src_dict.get("url", UNSET)
         if not (isinstance(url, str)) and url is not UNSET:
             url = odd(url, _path, "url", "string", False, False)
 

@@ -87,31 +87,43 @@ class User:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        login = src_dict["login"] if "login" in src_dict else UNSET
+        try:
+            login = src_dict["login"]
+        except KeyError:
+            login = UNSET
         if not (isinstance(login, str)):
             login = odd(login, _path, "login", "string", True, False)
 
-        first_name = src_dict["first_name"] if "first_name" in src_dict else UNSET
+        try:
+            first_name = src_dict["first_name"]
+        except KeyError:
+            first_name = UNSET
         if not (isinstance(first_name, str)):
             first_name = odd(first_name, _path, "first_name", "string", True, False)
 
-        last_name = src_dict["last_name"] if "last_name" in src_dict else UNSET
+        try:
+            last_name = src_dict["last_name"]
+        except KeyError:
+            last_name = UNSET
         if not (isinstance(last_name, str)):
             last_name = odd(last_name, _path, "last_name", "string", True, False)
 
-        email = src_dict["email"] if "email" in src_dict else UNSET
+        try:
+            email = src_dict["email"]
+        except KeyError:
+            email = UNSET
         if not (isinstance(email, str)):
             email = odd(email, _path, "email", "string", True, False)
 
-        user_id = src_dict["user_id"] if "user_id" in src_dict else UNSET
+        user_id = src_dict.get("user_id", UNSET)
         if not (isinstance(user_id, str)) and user_id is not UNSET:
             user_id = odd(user_id, _path, "user_id", "string", False, False)
 
-        phone = src_dict["phone"] if "phone" in src_dict else UNSET
+        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
             phone = odd(phone, _path, "phone", "string", False, False)
 
-        user_role_ids = src_dict["user_role_ids"] if "user_role_ids" in src_dict else UNSET
+        user_role_ids = src_dict.get("user_role_ids", UNSET)
         if isinstance(user_role_ids, list):
             for _i0, _v0 in enumerate(user_role_ids):
                 if not (isinstance(_v0, str)):
@@ -119,11 +131,11 @@ class User:
         else:
             user_role_ids = odd(user_role_ids, _path, "user_role_ids", "array", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        last_login = src_dict["last_login"] if "last_login" in src_dict else UNSET
+        last_login = src_dict.get("last_login", UNSET)
         if not (isinstance(last_login, str)) and last_login is not UNSET:
             last_login = odd(last_login, _path, "last_login", "string", False, False)
 

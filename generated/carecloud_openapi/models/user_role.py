@@ -50,11 +50,11 @@ class UserRole:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        user_role_id = src_dict["user_role_id"] if "user_role_id" in src_dict else UNSET
+        user_role_id = src_dict.get("user_role_id", UNSET)
         if not (isinstance(user_role_id, str)) and user_role_id is not UNSET:
             user_role_id = odd(user_role_id, _path, "user_role_id", "string", False, False)
 
-        name = src_dict["name"] if "name" in src_dict else UNSET
+        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
             name = odd(name, _path, "name", "string", False, False)
 

@@ -58,15 +58,15 @@ class UTM:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        utm_source = src_dict["utm_source"] if "utm_source" in src_dict else UNSET
+        utm_source = src_dict.get("utm_source", UNSET)
         if not (isinstance(utm_source, str)) and utm_source is not UNSET:
             utm_source = odd(utm_source, _path, "utm_source", "string", False, False)
 
-        utm_medium = src_dict["utm_medium"] if "utm_medium" in src_dict else UNSET
+        utm_medium = src_dict.get("utm_medium", UNSET)
         if not (isinstance(utm_medium, str)) and utm_medium is not UNSET:
             utm_medium = odd(utm_medium, _path, "utm_medium", "string", False, False)
 
-        utm_campaign = src_dict["utm_campaign"] if "utm_campaign" in src_dict else UNSET
+        utm_campaign = src_dict.get("utm_campaign", UNSET)
         if not (isinstance(utm_campaign, str)) and utm_campaign is not UNSET:
             utm_campaign = odd(utm_campaign, _path, "utm_campaign", "string", False, False)
 

@@ -134,61 +134,64 @@ class Voucher:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        customer_id = src_dict["customer_id"] if "customer_id" in src_dict else UNSET
+        try:
+            customer_id = src_dict["customer_id"]
+        except KeyError:
+            customer_id = UNSET
         if not (isinstance(customer_id, str)):
             customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
 
-        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        voucher_id = src_dict.get("voucher_id", UNSET)
         if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        store_id = src_dict["store_id"] if "store_id" in src_dict else UNSET
+        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
             store_id = odd(store_id, _path, "store_id", "string", False, False)
 
-        code = src_dict["code"] if "code" in src_dict else UNSET
+        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
             code = odd(code, _path, "code", "string", False, False)
 
-        value = src_dict["value"] if "value" in src_dict else UNSET
+        value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int) and value is not UNSET:
             value = odd(value, _path, "value", "number", False, False)
 
-        applied_date = src_dict["applied_date"] if "applied_date" in src_dict else UNSET
+        applied_date = src_dict.get("applied_date", UNSET)
         if not (isinstance(applied_date, str)) and applied_date is not UNSET:
             applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
 
-        valid_from = src_dict["valid_from"] if "valid_from" in src_dict else UNSET
+        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
             valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
 
-        valid_to = src_dict["valid_to"] if "valid_to" in src_dict else UNSET
+        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
             valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
 
-        reward_group = src_dict["reward_group"] if "reward_group" in src_dict else UNSET
+        reward_group = src_dict.get("reward_group", UNSET)
         if not (isinstance(reward_group, str)) and reward_group is not UNSET:
             reward_group = odd(reward_group, _path, "reward_group", "string", False, False)
 
-        note = src_dict["note"] if "note" in src_dict else UNSET
+        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
             note = odd(note, _path, "note", "string", False, False)
 
-        reward = src_dict["reward"] if "reward" in src_dict else UNSET
+        reward = src_dict.get("reward", UNSET)
         if isinstance(reward, dict):
             reward = Reward.from_dict(reward, (_path, "reward"))
         else:
             reward = odd(reward, _path, "reward", "Reward", False, False)
 
-        created_at = src_dict["created_at"] if "created_at" in src_dict else UNSET
+        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
             created_at = odd(created_at, _path, "created_at", "string", False, False)
 
-        last_change = src_dict["last_change"] if "last_change" in src_dict else UNSET
+        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
             last_change = odd(last_change, _path, "last_change", "string", False, False)
 
-        state = src_dict["state"] if "state" in src_dict else UNSET
+        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = VoucherState(state)
         else:

@@ -56,18 +56,18 @@ class VoucherGiftCardBalance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        voucher_id = src_dict["voucher_id"] if "voucher_id" in src_dict else UNSET
+        voucher_id = src_dict.get("voucher_id", UNSET)
         if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
             voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
 
-        current_balance = src_dict["current_balance"] if "current_balance" in src_dict else UNSET
+        current_balance = src_dict.get("current_balance", UNSET)
         if (
             not (type(current_balance) is float or type(current_balance) is int)
             and current_balance is not UNSET
         ):
             current_balance = odd(current_balance, _path, "current_balance", "number", False, False)
 
-        original_balance = src_dict["original_balance"] if "original_balance" in src_dict else UNSET
+        original_balance = src_dict.get("original_balance", UNSET)
         if (
             not (type(original_balance) is float or type(original_balance) is int)
             and original_balance is not UNSET
