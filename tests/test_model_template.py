@@ -32,7 +32,8 @@ def test_from_dict_imports_nothing_copies_nothing_and_catches_nothing(module: st
     # raised on the common path, and nothing else is caught.
     for node in nodes:
         if isinstance(node, ast.Try):
-            assert len(node.body) == 1 and isinstance(node.body[0], ast.Assign)
+            assert len(node.body) == 1
+            assert isinstance(node.body[0], ast.Assign)
             assert isinstance(node.body[0].value, ast.Subscript)
             assert [ast.unparse(h.type) for h in node.handlers if h.type] == ["KeyError"]
     calls = [n.func for n in nodes if isinstance(n, ast.Call)]
