@@ -220,6 +220,19 @@ async def test_helpers_send_multi_value_filters_with_brackets() -> None:
     assert server.understood[1]["external_ids"] == ["ext-1"]
 
 
+async def test_the_typed_surface_sends_multi_value_filters_with_brackets() -> None:
+    """``client.<tag>.<method>`` and its ``paginate_`` twin go through the same wire form."""
+    server = PhpQueryServer(respond=_page("customers", 1))
+    ids, emails = ["a1", "b2"], ["a@example.cz", "b@example.cz"]
+    async with _client(server, {"x-carecloud-api": ["enterprise"]}) as client:
+        await client.customers.get_customers(customer_ids=ids, email_list=emails)
+        found = [c async for c in client.customers.paginate_get_customers(customer_ids=ids)]
+    assert len(found) == 1
+    assert server.understood[0]["customer_ids"] == ids
+    assert server.understood[0]["email_list"] == emails
+    assert server.understood[1]["customer_ids"] == ids
+
+
 # --- date-time and date query parameters -------------------------------------------------
 
 
