@@ -43,6 +43,7 @@ import httpx
 
 from carecloud_async._errors import ConfigurationError
 from carecloud_async._operations import Operation
+from carecloud_async._spec_data import resolved
 
 __all__ = ["check_body", "check_params", "url_error"]
 
@@ -88,22 +89,6 @@ def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
-    if not (isinstance(node, dict) and "$ref" in node):
-        return node
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and "$ref" in node:
-        ref = node["$ref"]
-        if ref in seen:
-            return {}
-        seen.add(ref)
-        target: Any = spec
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
 def _enum_class(annotation: Any) -> type[Enum] | None:
     for candidate in typing.get_args(annotation) or (annotation,):
         if isinstance(candidate, type) and issubclass(candidate, Enum):
@@ -133,19 +118,19 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
     hints = typing.get_type_hints(function)
     params: dict[str, _Param] = {}
     for raw in operation.get("parameters", []):
-        parameter = _resolve(spec, raw)
+        parameter = resolved(spec, raw)
         name = _snake(parameter["name"])
         if name not in keywords:
             continue
         params[name] = _Param(
             name=name,
             location=parameter.get("in", "query"),
-            schema=_resolve(spec, parameter.get("schema")) or {},
+            schema=resolved(spec, parameter.get("schema")) or {},
             enum_class=_enum_class(hints.get(name)),
             datetime_kind=parameter.get(_DATETIME_EXTENSION),
         )
     body_schema = None
-    request_body = _resolve(spec, operation.get("requestBody"))
+    request_body = resolved(spec, operation.get("requestBody"))
     if isinstance(request_body, Mapping):
         media = (request_body.get("content") or {}).get("application/json") or {}
         body_schema = media.get("schema")
@@ -291,7 +276,7 @@ def _check_param(param: _Param, value: Any, problems: list[str]) -> Any:
     if schema.get("type") == "array":
         from carecloud_async._spec_data import normalized_spec
 
-        items = _resolve(normalized_spec(), schema.get("items")) or {}
+        items = resolved(normalized_spec(), schema.get("items")) or {}
         if not isinstance(value, list | tuple):
             # one value for a list filter is sent as a list of one
             problems.extend(_scalar_problems(where, items, value))
@@ -375,7 +360,7 @@ def fit_body(operation: Operation, module: ModuleType, body: Mapping[str, Any]) 
 
 
 def _fit(spec: Mapping[str, Any], schema: Any, value: Any) -> Any:
-    schema = _resolve(spec, schema)
+    schema = resolved(spec, schema)
     if not isinstance(schema, Mapping) or schema.get("oneOf") or schema.get("anyOf"):
         return value
     if isinstance(value, Mapping) and (
@@ -408,7 +393,7 @@ def _object_schema(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[s
         "required": list(schema.get("required") or ()),
     }
     for branch in schema.get("allOf") or ():
-        part = _object_schema(spec, _resolve(spec, branch))
+        part = _object_schema(spec, resolved(spec, branch))
         for name, prop in part["properties"].items():
             merged["properties"].setdefault(name, prop)
         merged["required"].extend(part["required"])
@@ -420,7 +405,7 @@ def _object_schema(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[s
 def _check_json(
     spec: Mapping[str, Any], schema: Any, value: Any, where: str, problems: list[str]
 ) -> None:
-    schema = _resolve(spec, schema)
+    schema = resolved(spec, schema)
     if not isinstance(schema, Mapping):
         return
     if value is None:
@@ -436,9 +421,9 @@ def _check_json(
                 return
         kinds = sorted(
             {
-                _TYPE_NAMES.get(_resolve(spec, b).get("type"), "a value")
+                _TYPE_NAMES.get(resolved(spec, b).get("type"), "a value")
                 for b in branches
-                if isinstance(_resolve(spec, b), Mapping)
+                if isinstance(resolved(spec, b), Mapping)
             }
         )
         problems.append(f"{where} expects {' or '.join(kinds)}, got {_got(value)}")
@@ -477,7 +462,7 @@ def _check_object(
                 problems.append(f"{where}.{key} is not a field of this object{near}")
     for name in dict.fromkeys(schema["required"]):
         if name not in value:
-            prop = _resolve(spec, properties.get(name))
+            prop = resolved(spec, properties.get(name))
             if isinstance(prop, Mapping) and prop.get("readOnly"):
                 continue
             problems.append(f"{where}.{name} is required but missing")

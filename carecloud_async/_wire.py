@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from carecloud_async._errors import ConfigurationError
+from carecloud_async._spec_data import resolve_ref
 
 __all__ = ["DATETIME_EXTENSION", "WireFormats", "to_wire", "wire_formats"]
 
@@ -137,10 +138,7 @@ def _resolve(
         if ref in seen:
             return None, seen
         seen = seen | {ref}
-        target: Any = spec
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
+        node = resolve_ref(spec, ref)
     return node, seen
 
 

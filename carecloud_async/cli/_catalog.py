@@ -118,14 +118,9 @@ def _spec() -> dict[str, Any]:
 
 
 def _resolve(node: Any) -> dict[str, Any]:
-    spec = _spec()
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node and seen < 20:
-        target: Any = spec
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-        seen += 1
+    from carecloud_async._spec_data import resolved
+
+    node = resolved(_spec(), node)
     return node if isinstance(node, dict) else {}
 
 

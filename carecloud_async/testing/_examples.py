@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from carecloud_async._spec_data import resolve_ref
+
 __all__ = ["SchemaResolver", "example_for"]
 
 _MAX_DEPTH = 8
@@ -39,10 +41,7 @@ class SchemaResolver:
             ref = schema["$ref"]
             target = self._cache.get(ref)
             if target is None:
-                target = self.spec
-                for part in ref.removeprefix("#/").split("/"):
-                    target = target[part.replace("~1", "/").replace("~0", "~")]
-                self._cache[ref] = target
+                target = self._cache[ref] = resolve_ref(self.spec, ref)
             schema = target
         return schema
 
