@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from carecloud_async._errors import ConfigurationError
 
-__all__ = ["API", "Operation", "operation_of", "resolve_endpoint"]
+__all__ = ["API", "Operation", "operation_of", "operations_table", "resolve_endpoint"]
 
 API = Literal["enterprise", "customer"]
 
@@ -43,7 +43,8 @@ class Operation:
 
 
 @cache
-def _operations_table() -> dict[tuple[str, str], tuple[str, tuple[str, ...], str | None]]:
+def operations_table() -> dict[tuple[str, str], tuple[str, tuple[str, ...], str | None]]:
+    """``(method, path) -> (operationId, APIs serving it, list field)`` from the normalized spec."""
     from carecloud_openapi._operations import OPERATIONS
 
     return OPERATIONS
@@ -57,7 +58,7 @@ def _operation_for_module(module_name: str) -> Operation:
     if not endpoints or short_name not in endpoints:
         raise ConfigurationError(f"{module_name} is not a generated carecloud_openapi endpoint")
     method, path = endpoints[short_name]
-    operation_id, apis, list_field = _operations_table()[(method, path)]
+    operation_id, apis, list_field = operations_table()[(method, path)]
     return Operation(operation_id, method, path, apis, list_field)
 
 

@@ -7,7 +7,6 @@ and the normalized spec), so ``carecloud ops`` needs no network and no login.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,27 +68,15 @@ def python_name(entry: OperationEntry) -> str:
 
 
 @cache
-def _operation_index() -> dict[tuple[str, str], tuple[str, tuple[str, ...], str | None]]:
-    from carecloud_openapi._operations import OPERATIONS
-
-    return OPERATIONS
-
-
-@cache
 def all_operations() -> tuple[OperationEntry, ...]:
     """Every operation of the pinned spec, in the spec's order."""
-    import carecloud_openapi.api as api_package
+    from carecloud_openapi.typed._index import NAMES
 
-    modules: dict[tuple[str, str], str] = {}
-    for info in pkgutil.iter_modules(api_package.__path__):
-        package = importlib.import_module(f"{api_package.__name__}.{info.name}")
-        endpoints: dict[str, tuple[str, str]] = getattr(package, "ENDPOINTS", {})
-        for short_name, key in endpoints.items():
-            modules[key] = f"{package.__name__}.{short_name}"
+    from carecloud_async._operations import operations_table
+
     return tuple(
-        OperationEntry(operation_id, method, path, apis, list_field, modules[(method, path)])
-        for (method, path), (operation_id, apis, list_field) in _operation_index().items()
-        if (method, path) in modules
+        OperationEntry(operation_id, method, path, apis, list_field, NAMES[operation_id][2])
+        for (method, path), (operation_id, apis, list_field) in operations_table().items()
     )
 
 
