@@ -19,7 +19,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 PURCHASES = 1000
@@ -98,30 +99,50 @@ def page_body(count: int, offset: int = 0) -> bytes:
     return json.dumps({"data": {"purchases": purchases, "total_items": count}}).encode()
 
 
-def _compare(
-    baseline: Callable[[], object], subject: Callable[[], object], rounds: int, repeat: int = 15
-) -> tuple[float, float]:
-    """CPU seconds per call of each, best of ``repeat`` interleaved runs of ``rounds`` calls.
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
-    Interleaving and CPU time keep the ratio honest on a machine shared with other work.
-    """
-    best = [float("inf"), float("inf")]
+
+@dataclass
+class Timings:
+    """Best CPU seconds per call of each subject, and each one's median ratio to the first."""
+
+    best: list[float]
+    ratios: list[float]
+
+
+def _paired(samples: list[list[float]]) -> Timings:
+    """Ratios from runs taken side by side: each round's subject against the same round's
+    baseline, then the median over rounds. A slow spell of a shared machine slows both
+    members of a pair, so it cancels out instead of landing on one side."""
+    rounds = list(zip(*samples, strict=True))
+    return Timings(
+        best=[min(column) for column in samples],
+        ratios=[_median([r[i] / r[0] for r in rounds]) for i in range(len(samples))],
+    )
+
+
+def _compare(subjects: list[Callable[[], object]], calls: int, rounds: int = 31) -> Timings:
+    """CPU seconds per call of each subject over ``rounds`` interleaved runs of ``calls``."""
+    samples: list[list[float]] = [[] for _ in subjects]
     gc.collect()
-    for _ in range(repeat):
-        for slot, func in enumerate((baseline, subject)):
+    for _ in range(rounds):
+        for column, func in zip(samples, subjects, strict=True):
             started = time.process_time()
-            for _ in range(rounds):
+            for _ in range(calls):
                 func()
-            best[slot] = min(best[slot], (time.process_time() - started) / rounds)
-    return best[0], best[1]
+            column.append((time.process_time() - started) / calls)
+    return _paired(samples)
 
 
 def bench_models() -> float:
     from carecloud_openapi.models import GetPurchasesGetPurchases200Response as Model
 
     body = page_body(PURCHASES)
-    loads, typed = _compare(lambda: json.loads(body), lambda: Model.from_dict(json.loads(body)), 3)
-    ratio = typed / loads
+    timings = _compare([lambda: json.loads(body), lambda: Model.from_dict(json.loads(body))], 2)
+    (loads, typed), ratio = timings.best, timings.ratios[1]
     print(f"models: {PURCHASES} purchases with items and property records")
     print(f"  json.loads                 {loads * 1000:8.2f} ms")
     print(f"  json.loads + from_dict     {typed * 1000:8.2f} ms")
@@ -153,45 +174,45 @@ while True:
 """
 
 
-async def _cpu_per_request(send: Callable[[], Any], rounds: int) -> float:
-    for _ in range(5):  # warm up the pool and the caches
-        await send()
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        for _ in range(rounds):
+async def _cpu_per_request(sends: list[Callable[[], Any]], calls: int) -> Timings:
+    """Client CPU seconds per request of each sender, over 31 interleaved runs."""
+    for send in sends:
+        for _ in range(5):  # warm up the pool and the caches
             await send()
-        best = min(best, (time.process_time() - started) / rounds)
-    return best
+    samples: list[list[float]] = [[] for _ in sends]
+    gc.collect()
+    for _ in range(31):
+        for column, send in zip(samples, sends, strict=True):
+            started = time.process_time()
+            for _ in range(calls):
+                await send()
+            column.append((time.process_time() - started) / calls)
+    return _paired(samples)
 
 
-async def _call_ratio(port: int) -> tuple[float, float, float]:
+async def _call_timings(port: int) -> Timings:
     import httpx
     from carecloud_openapi.api.purchases import get_purchases
 
     from carecloud_async import EnterpriseClient
 
     base = f"http://127.0.0.1:{port}"
-    rounds = 60
-    async with httpx.AsyncClient(base_url=base) as bare:
+    async with (
+        httpx.AsyncClient(base_url=base) as bare,
+        EnterpriseClient(base_url=base, bearer_token="bench") as client,
+    ):
 
         async def bare_call() -> Any:
             response = await bare.get("/purchases", params={"count": PAGE, "offset": 0})
             return response.json()
 
-        bare_cpu = await _cpu_per_request(bare_call, rounds)
-    async with EnterpriseClient(base_url=base, bearer_token="bench") as client:
-
         async def sdk_call() -> Any:
             return await client.call(get_purchases, count=PAGE, offset=0)
-
-        sdk_cpu = await _cpu_per_request(sdk_call, rounds)
 
         async def raw_call() -> Any:
             return await client.call(get_purchases, count=PAGE, offset=0, raw=True)
 
-        raw_cpu = await _cpu_per_request(raw_call, rounds)
-    return bare_cpu, sdk_cpu, raw_cpu
+        return await _cpu_per_request([bare_call, sdk_call, raw_call], 10)
 
 
 def bench_call() -> tuple[float, float]:
@@ -208,13 +229,14 @@ def bench_call() -> tuple[float, float]:
         port = int(server.stdout.readline())
         with socket.create_connection(("127.0.0.1", port)):
             pass
-        bare_cpu, sdk_cpu, raw_cpu = asyncio.run(_call_ratio(port))
+        timings = asyncio.run(_call_timings(port))
     finally:
         server.kill()
         server.wait()
     from carecloud_async._reading import loads
 
-    ratio, raw_ratio = sdk_cpu / bare_cpu, raw_cpu / bare_cpu
+    bare_cpu, sdk_cpu, raw_cpu = timings.best
+    _, ratio, raw_ratio = timings.ratios
     decoder = loads.__module__ or "json"
     print(f"call: one page of {PAGE} purchases over loopback, client CPU per request")
     print(f"  httpx + .json()            {bare_cpu * 1000:8.2f} ms")
@@ -225,20 +247,35 @@ def bench_call() -> tuple[float, float]:
     return ratio, raw_ratio
 
 
+def _datetime_texts(count: int) -> list[str]:
+    """Distinct project-local date-times spread over a year, both sides of the DST changes."""
+    start = datetime(2024, 1, 1, 8, 0, 0)
+    return [str(start + timedelta(minutes=527 * n + n % 60, seconds=n % 60)) for n in range(count)]
+
+
 def bench_datetimes() -> float:
     from carecloud_async import parse_project_datetime
 
-    text = "2021-02-24 12:00:00"
-    plain, ours = _compare(
-        lambda: datetime.fromisoformat(text),
-        lambda: parse_project_datetime(text, "Europe/Prague"),
-        5000,
+    texts = _datetime_texts(1000)
+    with_offsets = [f"{text}+01:00" for text in texts]
+    fromisoformat = datetime.fromisoformat
+    timings = _compare(
+        [
+            lambda: [fromisoformat(text) for text in texts],
+            lambda: [parse_project_datetime(text, "Europe/Prague") for text in texts],
+            lambda: [fromisoformat(text) for text in with_offsets],
+        ],
+        5,
     )
-    ratio = ours / plain
-    print("datetimes: one 'YYYY-MM-DD HH:MM:SS' value")
-    print(f"  datetime.fromisoformat     {plain * 1e6:8.2f} us")
-    print(f"  parse_project_datetime     {ours * 1e6:8.2f} us")
-    print(f"  ratio {ratio:.2f}x (budget {BUDGETS['datetimes']}x)")
+    (plain, ours, offset), (_, ratio, offset_ratio) = timings.best, timings.ratios
+    per = 1e6 / len(texts)
+    print(f"datetimes: {len(texts)} distinct 'YYYY-MM-DD HH:MM:SS' values, Europe/Prague")
+    print(f"  datetime.fromisoformat     {plain * per:8.3f} us  (naive)")
+    print(f"  parse_project_datetime     {ours * per:8.3f} us  (aware, zoneinfo)")
+    print(f"  fromisoformat '...+01:00'  {offset * per:8.3f} us  (aware, fixed offset; reference)")
+    print(
+        f"  ratio {ratio:.2f}x (budget {BUDGETS['datetimes']}x); the reference {offset_ratio:.2f}x"
+    )
     return ratio
 
 

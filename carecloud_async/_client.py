@@ -134,6 +134,24 @@ def _env_settings(**names: str) -> dict[str, Any]:
     return {key: value for key, name in names.items() if (value := _env(name)) is not None}
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A received answer not read yet (``_BaseClient._send``)."""
+
+    client: _BaseClient
+    module: ModuleType
+    operation: Operation
+    display_path: str
+    response: httpx.Response
+    strict: bool
+    raw: bool
+
+    def read(self) -> ApiResponse[Any]:
+        return self.client._parse(
+            self.module, self.operation, self.display_path, self.response, self.strict, self.raw
+        )
+
+
 class _BaseClient:
     api: ClassVar[str]
     interface: ClassVar[str]
@@ -332,6 +350,33 @@ class _BaseClient:
         **params: Any,
     ) -> ApiResponse[Any]:
         """Like ``call``, but returns status, headers and the parsed model as well."""
+        answer = await self._send(
+            endpoint,
+            headers=headers,
+            timeout=timeout,
+            retry_unsafe=retry_unsafe,
+            deadline=deadline,
+            strict=strict,
+            raw=raw,
+            **params,
+        )
+        return answer.read()
+
+    async def _send(
+        self,
+        endpoint: Any,
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry_unsafe: bool = False,
+        deadline: float | None = None,
+        strict: bool | None = None,
+        raw: bool = False,
+        **params: Any,
+    ) -> _Answer:
+        """Check, send and receive; reading the answer is left to ``_Answer.read``, so the
+        paginator can start the next request before it spends CPU on this one."""
         operation = operation_of(endpoint)
         if deadline is not None and not deadline > 0:
             raise ConfigurationError(
@@ -410,7 +455,7 @@ class _BaseClient:
                     operation, display_path, deadline or 0.0, options.progress, retry_unsafe
                 ) from exc
         strict = self.strict if strict is None else strict
-        return self._parse(module, operation, display_path, response, strict, raw)
+        return _Answer(self, module, operation, display_path, response, strict, raw)
 
     def _parse(
         self,

@@ -3,8 +3,10 @@
 The list to yield is found from the spec (``Operation.list_field``), so any
 generated list endpoint works without a table. With ``concurrency > 1`` the
 offsets after the first page are known from ``total_items``: up to
-``concurrency`` pages are in flight while items still come out in server order,
-and no more than ``concurrency`` pages are held in memory.
+``concurrency`` pages are in flight while items still come out in server order.
+An answer is read into models only when its turn comes, after the request that
+replaces it has been sent, so the CPU spent reading overlaps the network time
+of the others; no more than ``concurrency`` answers wait unread.
 
 Offsets are positions in a list that can change while you read it: a record
 created or deleted mid-run shifts later records by one, so one may be skipped
@@ -197,11 +199,20 @@ async def pages(
     list_field = operation.list_field
     end = None if max_items is None else start_offset + max_items
 
-    async def fetch(offset: int) -> tuple[Page[Any], int, ResponseParseError | None]:
+    in_flight: dict[int, asyncio.Task[tuple[Any, int]]] = {}
+    next_offset = start_offset
+
+    async def fetch(offset: int) -> tuple[Any, int]:
         count = page_size if end is None else min(page_size, end - offset)
-        response = await client.call_raw(
+        answer = await client._send(
             endpoint, count=count, offset=offset, strict=False, raw=raw, **filters
         )
+        return answer, count
+
+    def read(
+        answer: Any, offset: int, count: int
+    ) -> tuple[Page[Any], int, ResponseParseError | None]:
+        response = answer.read()
         data = response.data
         if isinstance(data, dict):  # raw=True: plain JSON
             items, total = data.get(list_field) or [], data.get("total_items")
@@ -221,25 +232,31 @@ async def pages(
         page, error = _apply_policy(page, response, operation, policy, strict)
         return page, received, error
 
+    def launch(window: int, limit: int | None) -> None:
+        nonlocal next_offset
+        while len(in_flight) < window and (limit is None or next_offset < limit):
+            in_flight[next_offset] = asyncio.ensure_future(fetch(next_offset))
+            next_offset += page_size
+
     if end is not None and end <= start_offset:
         return
-    in_flight: dict[int, asyncio.Task[tuple[Page[Any], int, ResponseParseError | None]]] = {}
-    next_offset = start_offset
     known_total: int | None = None
     first = True
     try:
         while True:
             limit = end if known_total is None else min(known_total, end or known_total)
             window = 1 if first else concurrency
-            while len(in_flight) < window and (limit is None or next_offset < limit):
-                in_flight[next_offset] = asyncio.ensure_future(fetch(next_offset))
-                next_offset += page_size
-                if first:
-                    break
+            launch(window, limit)
             if not in_flight:
                 return
             offset = min(in_flight)
-            page, received, error = await in_flight.pop(offset)
+            answer, count = await in_flight.pop(offset)
+            if not first:
+                # Send the next request before reading this answer, and let it leave: the
+                # CPU spent on models then overlaps the network time of the others.
+                launch(window, limit)
+                await asyncio.sleep(0)
+            page, received, error = read(answer, offset, count)
             first = False
             if page.total_items is not None:
                 known_total = page.total_items
@@ -247,8 +264,7 @@ async def pages(
                 yield page
             if error is not None:
                 raise error
-            requested = page_size if end is None else min(page_size, end - offset)
-            if received < requested:
+            if received < count:
                 return  # a short page is the end, whatever total_items said before
     finally:
         for task in in_flight.values():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 from carecloud_openapi import models
+from carecloud_openapi.types import UNSET
 
 MODELS_DIR = Path(models.__file__).parent
 HOT_MODELS = ["purchase", "purchase_item", "property_record", "personal_information", "customer"]
@@ -42,17 +43,17 @@ def test_from_dict_imports_nothing_copies_nothing_and_catches_nothing(module: st
 
 
 @pytest.mark.parametrize("module", HOT_MODELS)
-def test_the_constructor_is_called_positionally_in_declaration_order(module: str) -> None:
-    function = _from_dict(module)
-    call = next(
-        n
-        for n in ast.walk(function)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "cls"
-    )
-    assert call.keywords == []
+def test_from_dict_fills_every_attribute_the_constructor_would(module: str) -> None:
+    """from_dict makes the instance without __init__: nothing may be left unset."""
     cls = getattr(models, "".join(part.title() for part in module.split("_")))
-    declared = list(inspect.signature(cls).parameters)
-    assert [arg.id for arg in call.args if isinstance(arg, ast.Name)] == declared
+    for source in ({}, {"unknown_key": 1}):
+        made = cls.from_dict(source)
+        values = {field.name: getattr(made, field.name) for field in attrs.fields(cls)}
+        rebuilt = cls(**{f.name: values[f.name] for f in attrs.fields(cls) if f.init})
+        (catch_all,) = [f.name for f in attrs.fields(cls) if not f.init]
+        getattr(rebuilt, catch_all).update(values[catch_all])
+        assert made == rebuilt
+        assert getattr(made, catch_all) == dict(source)
 
 
 _PROBE = """
@@ -80,3 +81,36 @@ def test_every_enum_is_open() -> None:
     assert len(enum_modules) > 50
     for path in enum_modules:
         assert "def _missing_(cls, value: object) -> Any:" in path.read_text(encoding="utf-8")
+
+
+def test_the_catch_all_is_made_on_first_use_and_behaves_as_a_dict() -> None:
+    """An answer without unknown keys gets no dict per object until one is asked for."""
+    import copy
+    import pickle
+
+    source = {"property_id": "note", "property_value": "x"}
+    made = models.PropertyRecord.from_dict(source)
+    assert not _slot_is_set(made, "additional_properties")
+    assert made == models.PropertyRecord.from_dict(dict(source))
+    assert made == models.PropertyRecord(property_id="note", property_value="x")
+    assert "additional_properties={}" in repr(made)
+    for twin in (copy.copy(made), copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+        assert twin == made
+        assert twin.property_name is UNSET  # copies keep the one UNSET
+    made.additional_properties["added"] = 1  # the same dict every time, once made
+    assert made["added"] == 1
+    assert made.to_dict() == {**source, "added": 1}
+    other = models.PropertyRecord.from_dict(source)
+    other["set"] = 2
+    assert other.additional_properties == {"set": 2}
+    with pytest.raises(AttributeError, match="no attribute 'property_nam'") as caught:
+        _ = made.property_nam  # type: ignore[attr-defined]
+    assert caught.value.name == "property_nam"
+
+
+def _slot_is_set(instance: object, name: str) -> bool:
+    try:
+        object.__getattribute__(instance, name)
+    except AttributeError:
+        return False
+    return True

@@ -2,9 +2,10 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 """Contains some shared types for properties, and the reader the models parse with."""
 
+import gc
 import logging
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -16,8 +17,17 @@ from attrs import define, field
 
 
 class Unset:
+    """The type of ``UNSET``: a field the JSON object did not have."""
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __reduce__(self) -> str:
+        # Copies and pickles are UNSET itself, so "value is UNSET" still holds for them.
+        return "UNSET"
 
 
 UNSET: Unset = Unset()
@@ -47,6 +57,7 @@ class File:
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @define
@@ -63,7 +74,7 @@ logger = logging.getLogger("carecloud_openapi")
 
 # A location in a JSON document: None is the root, (parent, key or index) a child.
 # Built only where a nested object or list is read, rendered only for a deviation.
-JsonPath = tuple[Any, str | int] | None
+JsonPath = tuple[Any, str | int | None] | None
 
 
 def render_path(path: JsonPath) -> str:
@@ -71,7 +82,8 @@ def render_path(path: JsonPath) -> str:
     parts: list[str] = []
     while path is not None:
         path, segment = path
-        parts.append(f"[{segment}]" if isinstance(segment, int) else f".{segment}")
+        if segment is not None:  # (None, None): the top of the answer
+            parts.append(f"[{segment}]" if isinstance(segment, int) else f".{segment}")
     return "$" + "".join(reversed(parts))
 
 
@@ -205,6 +217,37 @@ def read_datetime(value: str, path: JsonPath, key: str | int) -> Any:
         return datetime.fromisoformat(value)
     except ValueError:
         return deviate(path, key, "format", "date-time", value)
+
+
+_whole_reads = 0
+_resume_collector = False
+_whole_reads_lock = threading.Lock()
+
+
+def read_whole(
+    read: Callable[[Mapping[str, Any], JsonPath, str | int | None], R], src_dict: Mapping[str, Any]
+) -> R:
+    """Read a whole answer with the cyclic garbage collector paused.
+
+    The reader builds a tree of new objects that stays reachable until it is done, so
+    every collection run meanwhile walks the growing tree and frees nothing: about a
+    third of the time of a 1,000-purchase answer. Reference counting still frees
+    temporaries at once (the reader makes no cycles), and the collector is resumed
+    when the last concurrent whole read ends, unless it was off to begin with.
+    """
+    global _whole_reads, _resume_collector
+    with _whole_reads_lock:
+        if _whole_reads == 0:
+            _resume_collector = gc.isenabled()
+            gc.disable()
+        _whole_reads += 1
+    try:
+        return read(src_dict, None, None)
+    finally:
+        with _whole_reads_lock:
+            _whole_reads -= 1
+            if _whole_reads == 0 and _resume_collector:
+                gc.enable()
 
 
 _open_lock = threading.Lock()

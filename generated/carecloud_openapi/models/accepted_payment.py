@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.cashier_message import CashierMessage
@@ -64,6 +69,17 @@ class AcceptedPayment:
     messages: list[CashierMessage] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -113,7 +129,17 @@ class AcceptedPayment:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -122,18 +148,18 @@ class AcceptedPayment:
             )
         recommended_discounts = src_dict.get("recommended_discounts", UNSET)
         if isinstance(recommended_discounts, list):
-            _p0 = (_path, "recommended_discounts")
+            _p0 = ((_path, _key), "recommended_discounts")
             _l0 = []
             for _i0, _v0 in enumerate(recommended_discounts):
                 if isinstance(_v0, dict):
-                    _v0 = DiscountItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_DiscountItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
                 _l0.append(_v0)
             recommended_discounts = _l0
         else:
             recommended_discounts = odd(
-                recommended_discounts, _path, "recommended_discounts", "array", False, False
+                recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
             )
 
         credit_points = src_dict.get("credit_points", UNSET)
@@ -141,7 +167,9 @@ class AcceptedPayment:
             not (type(credit_points) is float or type(credit_points) is int)
             and credit_points is not UNSET
         ):
-            credit_points = odd(credit_points, _path, "credit_points", "number", False, False)
+            credit_points = odd(
+                credit_points, (_path, _key), "credit_points", "number", False, False
+            )
 
         price_of_credit_points = src_dict.get("price_of_credit_points", UNSET)
         if (
@@ -149,26 +177,31 @@ class AcceptedPayment:
             and price_of_credit_points is not UNSET
         ):
             price_of_credit_points = odd(
-                price_of_credit_points, _path, "price_of_credit_points", "number", False, False
+                price_of_credit_points,
+                (_path, _key),
+                "price_of_credit_points",
+                "number",
+                False,
+                False,
             )
 
         credit = src_dict.get("credit", UNSET)
         if not (type(credit) is float or type(credit) is int) and credit is not UNSET:
-            credit = odd(credit, _path, "credit", "number", False, False)
+            credit = odd(credit, (_path, _key), "credit", "number", False, False)
 
         vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
-            _p0 = (_path, "vouchers")
+            _p0 = ((_path, _key), "vouchers")
             _l0 = []
             for _i0, _v0 in enumerate(vouchers):
                 if isinstance(_v0, dict):
-                    _v0 = PaymentVoucher.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PaymentVoucher(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
                 _l0.append(_v0)
             vouchers = _l0
         else:
-            vouchers = odd(vouchers, _path, "vouchers", "array", False, False)
+            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
 
         credit_points_of_this_transaction = src_dict.get("credit_points_of_this_transaction", UNSET)
         if (
@@ -180,7 +213,7 @@ class AcceptedPayment:
         ):
             credit_points_of_this_transaction = odd(
                 credit_points_of_this_transaction,
-                _path,
+                (_path, _key),
                 "credit_points_of_this_transaction",
                 "number",
                 False,
@@ -193,7 +226,7 @@ class AcceptedPayment:
             and total_credit_points is not UNSET
         ):
             total_credit_points = odd(
-                total_credit_points, _path, "total_credit_points", "number", False, False
+                total_credit_points, (_path, _key), "total_credit_points", "number", False, False
             )
 
         total_credit = src_dict.get("total_credit", UNSET)
@@ -201,38 +234,36 @@ class AcceptedPayment:
             not (type(total_credit) is float or type(total_credit) is int)
             and total_credit is not UNSET
         ):
-            total_credit = odd(total_credit, _path, "total_credit", "number", False, False)
+            total_credit = odd(total_credit, (_path, _key), "total_credit", "number", False, False)
 
         messages = src_dict.get("messages", UNSET)
         if isinstance(messages, list):
-            _p0 = (_path, "messages")
+            _p0 = ((_path, _key), "messages")
             _l0 = []
             for _i0, _v0 in enumerate(messages):
                 if isinstance(_v0, dict):
-                    _v0 = CashierMessage.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_CashierMessage(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "CashierMessage", True, False)
                 _l0.append(_v0)
             messages = _l0
         else:
-            messages = odd(messages, _path, "messages", "array", False, False)
+            messages = odd(messages, (_path, _key), "messages", "array", False, False)
 
-        accepted_payment = cls(
-            recommended_discounts,
-            credit_points,
-            price_of_credit_points,
-            credit,
-            vouchers,
-            credit_points_of_this_transaction,
-            total_credit_points,
-            total_credit,
-            messages,
-        )
-
+        _model = _new_instance(cls)
+        _model.recommended_discounts = recommended_discounts
+        _model.credit_points = credit_points
+        _model.price_of_credit_points = price_of_credit_points
+        _model.credit = credit
+        _model.vouchers = vouchers
+        _model.credit_points_of_this_transaction = credit_points_of_this_transaction
+        _model.total_credit_points = total_credit_points
+        _model.total_credit = total_credit
+        _model.messages = messages
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            accepted_payment.additional_properties = d
-        return accepted_payment
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -254,12 +285,21 @@ class AcceptedPayment:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_CashierMessage: Callable[..., CashierMessage]
+_read_DiscountItem: Callable[..., DiscountItem]
+_read_PaymentVoucher: Callable[..., PaymentVoucher]
 
 
 def _import_models() -> None:
     global _models_pending, CashierMessage, DiscountItem, PaymentVoucher
+    global _read_CashierMessage
+    global _read_DiscountItem
+    global _read_PaymentVoucher
     from ..models.cashier_message import CashierMessage
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 
+    _read_CashierMessage = CashierMessage._from_json
+    _read_DiscountItem = DiscountItem._from_json
+    _read_PaymentVoucher = PaymentVoucher._from_json
     _models_pending = False

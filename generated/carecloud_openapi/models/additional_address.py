@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -43,6 +48,17 @@ class AdditionalAddress:
     additional_address_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -62,7 +78,17 @@ class AdditionalAddress:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -74,33 +100,36 @@ class AdditionalAddress:
         except KeyError:
             address_type = UNSET
         if not (isinstance(address_type, str)):
-            address_type = odd(address_type, _path, "address_type", "string", True, False)
+            address_type = odd(address_type, (_path, _key), "address_type", "string", True, False)
 
         try:
             address = src_dict["address"]
         except KeyError:
             address = UNSET
         if isinstance(address, dict):
-            address = Address.from_dict(address, (_path, "address"))
+            address = _read_Address(address, (_path, _key), "address")
         else:
-            address = odd(address, _path, "address", "Address", True, False)
+            address = odd(address, (_path, _key), "address", "Address", True, False)
 
         additional_address_id = src_dict.get("additional_address_id", UNSET)
         if not (isinstance(additional_address_id, str)) and additional_address_id is not UNSET:
             additional_address_id = odd(
-                additional_address_id, _path, "additional_address_id", "string", False, False
+                additional_address_id,
+                (_path, _key),
+                "additional_address_id",
+                "string",
+                False,
+                False,
             )
 
-        additional_address = cls(
-            address_type,
-            address,
-            additional_address_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.address_type = address_type
+        _model.address = address
+        _model.additional_address_id = additional_address_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            additional_address.additional_properties = d
-        return additional_address
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -122,10 +151,13 @@ class AdditionalAddress:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Address: Callable[..., Address]
 
 
 def _import_models() -> None:
     global _models_pending, Address
+    global _read_Address
     from ..models.address import Address
 
+    _read_Address = Address._from_json
     _models_pending = False

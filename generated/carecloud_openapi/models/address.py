@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="Address")
 
@@ -59,6 +62,17 @@ class Address:
     country_code: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -87,68 +101,70 @@ class Address:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         address1 = src_dict.get("address1", UNSET)
         if not (isinstance(address1, str)) and address1 is not UNSET:
-            address1 = odd(address1, _path, "address1", "string", False, False)
+            address1 = odd(address1, (_path, _key), "address1", "string", False, False)
 
         address2 = src_dict.get("address2", UNSET)
         if not (isinstance(address2, str)) and address2 is not UNSET:
-            address2 = odd(address2, _path, "address2", "string", False, False)
+            address2 = odd(address2, (_path, _key), "address2", "string", False, False)
 
         address3 = src_dict.get("address3", UNSET)
         if not (isinstance(address3, str)) and address3 is not UNSET:
-            address3 = odd(address3, _path, "address3", "string", False, False)
+            address3 = odd(address3, (_path, _key), "address3", "string", False, False)
 
         address4 = src_dict.get("address4", UNSET)
         if not (isinstance(address4, str)) and address4 is not UNSET:
-            address4 = odd(address4, _path, "address4", "string", False, False)
+            address4 = odd(address4, (_path, _key), "address4", "string", False, False)
 
         address5 = src_dict.get("address5", UNSET)
         if not (isinstance(address5, str)) and address5 is not UNSET:
-            address5 = odd(address5, _path, "address5", "string", False, False)
+            address5 = odd(address5, (_path, _key), "address5", "string", False, False)
 
         address6 = src_dict.get("address6", UNSET)
         if not (isinstance(address6, str)) and address6 is not UNSET:
-            address6 = odd(address6, _path, "address6", "string", False, False)
+            address6 = odd(address6, (_path, _key), "address6", "string", False, False)
 
         address7 = src_dict.get("address7", UNSET)
         if not (isinstance(address7, str)) and address7 is not UNSET:
-            address7 = odd(address7, _path, "address7", "string", False, False)
+            address7 = odd(address7, (_path, _key), "address7", "string", False, False)
 
         zip_ = src_dict.get("zip", UNSET)
         if not (isinstance(zip_, str)) and zip_ is not UNSET:
-            zip_ = odd(zip_, _path, "zip", "string", False, False)
+            zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
 
         city = src_dict.get("city", UNSET)
         if not (isinstance(city, str)) and city is not UNSET:
-            city = odd(city, _path, "city", "string", False, False)
+            city = odd(city, (_path, _key), "city", "string", False, False)
 
         country_code = src_dict.get("country_code", UNSET)
         if not (isinstance(country_code, str)) and country_code is not UNSET:
-            country_code = odd(country_code, _path, "country_code", "string", False, False)
+            country_code = odd(country_code, (_path, _key), "country_code", "string", False, False)
 
-        address = cls(
-            address1,
-            address2,
-            address3,
-            address4,
-            address5,
-            address6,
-            address7,
-            zip_,
-            city,
-            country_code,
-        )
-
+        _model = _new_instance(cls)
+        _model.address1 = address1
+        _model.address2 = address2
+        _model.address3 = address3
+        _model.address4 = address4
+        _model.address5 = address5
+        _model.address6 = address6
+        _model.address7 = address7
+        _model.zip_ = zip_
+        _model.city = city
+        _model.country_code = country_code
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            address.additional_properties = d
-        return address
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,18 +2,24 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 from ..models.agreement_agreement_gtc import AgreementAgreementGtc
 from ..models.agreement_agreement_marketing_communication import (
     AgreementAgreementMarketingCommunication,
 )
 from ..models.agreement_agreement_profiling import AgreementAgreementProfiling
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.custom_agreements import CustomAgreements
@@ -52,6 +58,17 @@ class Agreement:
     agreement_marketing_communication: AgreementAgreementMarketingCommunication | Unset = UNSET
     custom_agreements: list[CustomAgreements] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
 
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
@@ -92,7 +109,17 @@ class Agreement:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -104,7 +131,7 @@ class Agreement:
             agreement_gtc = AgreementAgreementGtc(agreement_gtc)
         else:
             agreement_gtc = odd(
-                agreement_gtc, _path, "agreement_gtc", "AgreementAgreementGtc", False, False
+                agreement_gtc, (_path, _key), "agreement_gtc", "AgreementAgreementGtc", False, False
             )
 
         agreement_profiling = src_dict.get("agreement_profiling", UNSET)
@@ -113,7 +140,7 @@ class Agreement:
         else:
             agreement_profiling = odd(
                 agreement_profiling,
-                _path,
+                (_path, _key),
                 "agreement_profiling",
                 "AgreementAgreementProfiling",
                 False,
@@ -128,7 +155,7 @@ class Agreement:
         else:
             agreement_marketing_communication = odd(
                 agreement_marketing_communication,
-                _path,
+                (_path, _key),
                 "agreement_marketing_communication",
                 "AgreementAgreementMarketingCommunication",
                 False,
@@ -137,31 +164,29 @@ class Agreement:
 
         custom_agreements = src_dict.get("custom_agreements", UNSET)
         if isinstance(custom_agreements, list):
-            _p0 = (_path, "custom_agreements")
+            _p0 = ((_path, _key), "custom_agreements")
             _l0 = []
             for _i0, _v0 in enumerate(custom_agreements):
                 if isinstance(_v0, dict):
-                    _v0 = CustomAgreements.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_CustomAgreements(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "CustomAgreements", True, False)
                 _l0.append(_v0)
             custom_agreements = _l0
         else:
             custom_agreements = odd(
-                custom_agreements, _path, "custom_agreements", "array", False, False
+                custom_agreements, (_path, _key), "custom_agreements", "array", False, False
             )
 
-        agreement = cls(
-            agreement_gtc,
-            agreement_profiling,
-            agreement_marketing_communication,
-            custom_agreements,
-        )
-
+        _model = _new_instance(cls)
+        _model.agreement_gtc = agreement_gtc
+        _model.agreement_profiling = agreement_profiling
+        _model.agreement_marketing_communication = agreement_marketing_communication
+        _model.custom_agreements = custom_agreements
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            agreement.additional_properties = d
-        return agreement
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -183,10 +208,13 @@ class Agreement:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_CustomAgreements: Callable[..., CustomAgreements]
 
 
 def _import_models() -> None:
     global _models_pending, CustomAgreements
+    global _read_CustomAgreements
     from ..models.custom_agreements import CustomAgreements
 
+    _read_CustomAgreements = CustomAgreements._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="AgreementList")
 
@@ -62,6 +65,17 @@ class AgreementList:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -84,26 +98,30 @@ class AgreementList:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         agreement_id = src_dict.get("agreement_id", UNSET)
         if not (isinstance(agreement_id, str)) and agreement_id is not UNSET:
-            agreement_id = odd(agreement_id, _path, "agreement_id", "string", False, False)
+            agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)) and text is not UNSET:
-            text = odd(text, _path, "text", "string", False, False)
+            text = odd(text, (_path, _key), "text", "string", False, False)
 
         withdrawal_text = src_dict.get("withdrawal_text", UNSET)
         if not (isinstance(withdrawal_text, str)) and withdrawal_text is not UNSET:
-            withdrawal_text = odd(withdrawal_text, _path, "withdrawal_text", "string", False, False)
+            withdrawal_text = odd(
+                withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
+            )
 
         communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if (
@@ -111,31 +129,36 @@ class AgreementList:
             and communication_channel_id is not UNSET
         ):
             communication_channel_id = odd(
-                communication_channel_id, _path, "communication_channel_id", "string", False, False
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "string",
+                False,
+                False,
             )
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        agreement_list = cls(
-            agreement_id,
-            name,
-            text,
-            withdrawal_text,
-            communication_channel_id,
-            text_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.agreement_id = agreement_id
+        _model.name = name
+        _model.text = text
+        _model.withdrawal_text = withdrawal_text
+        _model.communication_channel_id = communication_channel_id
+        _model.text_id = text_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            agreement_list.additional_properties = d
-        return agreement_list
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

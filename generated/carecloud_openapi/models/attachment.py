@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.attachment_upload_method import AttachmentUploadMethod
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.attachment_upload_method import AttachmentUploadMethod
 
 T = TypeVar("T", bound="Attachment")
 
@@ -39,6 +43,17 @@ class Attachment:
     cache_for: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,7 +73,9 @@ class Attachment:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -71,7 +88,7 @@ class Attachment:
             upload_method = AttachmentUploadMethod(upload_method)
         else:
             upload_method = odd(
-                upload_method, _path, "upload_method", "AttachmentUploadMethod", True, False
+                upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
             )
 
         try:
@@ -79,22 +96,22 @@ class Attachment:
         except KeyError:
             file_data = UNSET
         if not (isinstance(file_data, str)):
-            file_data = odd(file_data, _path, "file_data", "string", True, False)
+            file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
 
         cache_for = src_dict.get("cache_for", UNSET)
         if not (type(cache_for) is int) and cache_for is not UNSET:
-            cache_for = odd(cache_for, _path, "cache_for", "integer", False, False)
+            cache_for = odd(cache_for, (_path, _key), "cache_for", "integer", False, False)
 
-        attachment = cls(
-            upload_method,
-            file_data,
-            cache_for,
-        )
-
+        _model = _new_instance(cls)
+        _model.upload_method = upload_method
+        _model.file_data = file_data
+        _model.cache_for = cache_for
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            attachment.additional_properties = d
-        return attachment
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.audience_state import AudienceState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.audience_state import AudienceState
 
 T = TypeVar("T", bound="Audience")
 
@@ -58,6 +62,17 @@ class Audience:
     updated_by: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,7 +97,9 @@ class Audience:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -92,7 +109,7 @@ class Audience:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             communication_channel_id = src_dict["communication_channel_id"]
@@ -100,7 +117,12 @@ class Audience:
             communication_channel_id = UNSET
         if not (isinstance(communication_channel_id, str)):
             communication_channel_id = odd(
-                communication_channel_id, _path, "communication_channel_id", "string", True, False
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -110,38 +132,38 @@ class Audience:
         if type(state) is int:
             state = AudienceState(state)
         else:
-            state = odd(state, _path, "state", "AudienceState", True, False)
+            state = odd(state, (_path, _key), "state", "AudienceState", True, False)
 
         audience_id = src_dict.get("audience_id", UNSET)
         if not (isinstance(audience_id, str)) and audience_id is not UNSET:
-            audience_id = odd(audience_id, _path, "audience_id", "string", False, False)
+            audience_id = odd(audience_id, (_path, _key), "audience_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
-            created_by = odd(created_by, _path, "created_by", "string", False, False)
+            created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
         updated_by = src_dict.get("updated_by", UNSET)
         if not (isinstance(updated_by, str)) and updated_by is not UNSET:
-            updated_by = odd(updated_by, _path, "updated_by", "string", False, False)
+            updated_by = odd(updated_by, (_path, _key), "updated_by", "string", False, False)
 
-        audience = cls(
-            name,
-            communication_channel_id,
-            state,
-            audience_id,
-            last_change,
-            created_by,
-            updated_by,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.communication_channel_id = communication_channel_id
+        _model.state = state
+        _model.audience_id = audience_id
+        _model.last_change = last_change
+        _model.created_by = created_by
+        _model.updated_by = updated_by
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            audience.additional_properties = d
-        return audience
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
@@ -58,6 +63,17 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     message: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -86,7 +102,17 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -99,17 +125,17 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         elif isinstance(name, list):
             for _i0, _v0 in enumerate(name):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "name"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
         elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
             pass
         elif isinstance(name, dict):
-            name = BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5.from_dict(
-                name, (_path, "name")
+            name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                name, (_path, _key), "name"
             )
         else:
             name = odd(
                 name,
-                _path,
+                (_path, _key),
                 "name",
                 "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
                 False,
@@ -118,27 +144,25 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
         reason = src_dict.get("reason", UNSET)
         if not (isinstance(reason, str)) and reason is not UNSET:
-            reason = odd(reason, _path, "reason", "string", False, False)
+            reason = odd(reason, (_path, _key), "reason", "string", False, False)
 
         value = src_dict.get("value", UNSET)
         if not (isinstance(value, str)) and value is not UNSET:
-            value = odd(value, _path, "value", "string", False, False)
+            value = odd(value, (_path, _key), "value", "string", False, False)
 
         message = src_dict.get("message", UNSET)
         if not (isinstance(message, str)) and message is not UNSET:
-            message = odd(message, _path, "message", "string", False, False)
+            message = odd(message, (_path, _key), "message", "string", False, False)
 
-        bad_request_error_body_error_error_data_invalid_params_item = cls(
-            name,
-            reason,
-            value,
-            message,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.reason = reason
+        _model.value = value
+        _model.message = message
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            bad_request_error_body_error_error_data_invalid_params_item.additional_properties = d
-        return bad_request_error_body_error_error_data_invalid_params_item
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -160,12 +184,19 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5: Callable[
+    ..., BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+]
 
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
     )
 
+    _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5 = (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json
+    )
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="BasicError")
 
@@ -38,6 +41,17 @@ class BasicError:
     detail: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +67,9 @@ class BasicError:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -63,40 +79,40 @@ class BasicError:
         except KeyError:
             type_ = UNSET
         if not (isinstance(type_, str)):
-            type_ = odd(type_, _path, "type", "string", True, False)
+            type_ = odd(type_, (_path, _key), "type", "string", True, False)
 
         try:
             exception = src_dict["exception"]
         except KeyError:
             exception = UNSET
         if not (isinstance(exception, str)):
-            exception = odd(exception, _path, "exception", "string", True, False)
+            exception = odd(exception, (_path, _key), "exception", "string", True, False)
 
         try:
             title = src_dict["title"]
         except KeyError:
             title = UNSET
         if not (isinstance(title, str)):
-            title = odd(title, _path, "title", "string", True, False)
+            title = odd(title, (_path, _key), "title", "string", True, False)
 
         try:
             detail = src_dict["detail"]
         except KeyError:
             detail = UNSET
         if not (isinstance(detail, str)):
-            detail = odd(detail, _path, "detail", "string", True, False)
+            detail = odd(detail, (_path, _key), "detail", "string", True, False)
 
-        basic_error = cls(
-            type_,
-            exception,
-            title,
-            detail,
-        )
-
+        _model = _new_instance(cls)
+        _model.type_ = type_
+        _model.exception = exception
+        _model.title = title
+        _model.detail = detail
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            basic_error.additional_properties = d
-        return basic_error
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

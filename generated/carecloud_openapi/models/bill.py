@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.bill_item import BillItem
@@ -63,6 +68,17 @@ class Bill:
     created_by: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -92,7 +108,17 @@ class Bill:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -104,68 +130,66 @@ class Bill:
         except KeyError:
             bill_id = UNSET
         if not (isinstance(bill_id, str)):
-            bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
+            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
         try:
             payment_time = src_dict["payment_time"]
         except KeyError:
             payment_time = UNSET
         if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
+            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             total_price = src_dict["total_price"]
         except KeyError:
             total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, _path, "total_price", "number", True, False)
+            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         try:
             bill_items = src_dict["bill_items"]
         except KeyError:
             bill_items = UNSET
         if isinstance(bill_items, list):
-            _p0 = (_path, "bill_items")
+            _p0 = ((_path, _key), "bill_items")
             _l0 = []
             for _i0, _v0 in enumerate(bill_items):
                 if isinstance(_v0, dict):
-                    _v0 = BillItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_BillItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
                 _l0.append(_v0)
             bill_items = _l0
         else:
-            bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
+            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
         bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)) and bill_number is not UNSET:
-            bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
+            bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
         created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
-            created_by = odd(created_by, _path, "created_by", "string", False, False)
+            created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
-        bill = cls(
-            bill_id,
-            payment_time,
-            currency_id,
-            total_price,
-            bill_items,
-            bill_number,
-            created_by,
-        )
-
+        _model = _new_instance(cls)
+        _model.bill_id = bill_id
+        _model.payment_time = payment_time
+        _model.currency_id = currency_id
+        _model.total_price = total_price
+        _model.bill_items = bill_items
+        _model.bill_number = bill_number
+        _model.created_by = created_by
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            bill.additional_properties = d
-        return bill
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -187,10 +211,13 @@ class Bill:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_BillItem: Callable[..., BillItem]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem
+    global _read_BillItem
     from ..models.bill_item import BillItem
 
+    _read_BillItem = BillItem._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -81,6 +86,17 @@ class BillItem:
     purchase_item_property_records: list[PropertyRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -120,7 +136,17 @@ class BillItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -132,66 +158,66 @@ class BillItem:
         except KeyError:
             plu_ids = UNSET
         if isinstance(plu_ids, list):
-            _p0 = (_path, "plu_ids")
+            _p0 = ((_path, _key), "plu_ids")
             _l0 = []
             for _i0, _v0 in enumerate(plu_ids):
                 if isinstance(_v0, dict):
-                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PluId(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
         else:
-            plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
         try:
             plu_name = src_dict["plu_name"]
         except KeyError:
             plu_name = UNSET
         if not (isinstance(plu_name, str)):
-            plu_name = odd(plu_name, _path, "plu_name", "string", True, False)
+            plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
 
         try:
             vat_rate = src_dict["vat_rate"]
         except KeyError:
             vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
+            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         try:
             quantity = src_dict["quantity"]
         except KeyError:
             quantity = UNSET
         if not (type(quantity) is float or type(quantity) is int):
-            quantity = odd(quantity, _path, "quantity", "number", True, False)
+            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
         try:
             paid_amount = src_dict["paid_amount"]
         except KeyError:
             paid_amount = UNSET
         if not (type(paid_amount) is float or type(paid_amount) is int):
-            paid_amount = odd(paid_amount, _path, "paid_amount", "number", True, False)
+            paid_amount = odd(paid_amount, (_path, _key), "paid_amount", "number", True, False)
 
         try:
             price = src_dict["price"]
         except KeyError:
             price = UNSET
         if not (type(price) is float or type(price) is int):
-            price = odd(price, _path, "price", "number", True, False)
+            price = odd(price, (_path, _key), "price", "number", True, False)
 
         try:
             bill_item_id = src_dict["bill_item_id"]
         except KeyError:
             bill_item_id = UNSET
         if not (isinstance(bill_item_id, str)):
-            bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
+            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
 
         try:
             loyalty_off = src_dict["loyalty_off"]
         except KeyError:
             loyalty_off = UNSET
         if not (type(loyalty_off) is bool):
-            loyalty_off = odd(loyalty_off, _path, "loyalty_off", "boolean", True, False)
+            loyalty_off = odd(loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False)
 
         try:
             purchase_item_type_id = src_dict["purchase_item_type_id"]
@@ -199,24 +225,26 @@ class BillItem:
             purchase_item_type_id = UNSET
         if not (isinstance(purchase_item_type_id, str)):
             purchase_item_type_id = odd(
-                purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
+                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
             )
 
         category_plu_id = src_dict.get("category_plu_id", UNSET)
         if not (isinstance(category_plu_id, str)) and category_plu_id is not UNSET:
-            category_plu_id = odd(category_plu_id, _path, "category_plu_id", "string", False, False)
+            category_plu_id = odd(
+                category_plu_id, (_path, _key), "category_plu_id", "string", False, False
+            )
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         purchase_item_property_records = src_dict.get("purchase_item_property_records", UNSET)
         if isinstance(purchase_item_property_records, list):
-            _p0 = (_path, "purchase_item_property_records")
+            _p0 = ((_path, _key), "purchase_item_property_records")
             _l0 = []
             for _i0, _v0 in enumerate(purchase_item_property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
@@ -224,32 +252,30 @@ class BillItem:
         else:
             purchase_item_property_records = odd(
                 purchase_item_property_records,
-                _path,
+                (_path, _key),
                 "purchase_item_property_records",
                 "array",
                 False,
                 False,
             )
 
-        bill_item = cls(
-            plu_ids,
-            plu_name,
-            vat_rate,
-            quantity,
-            paid_amount,
-            price,
-            bill_item_id,
-            loyalty_off,
-            purchase_item_type_id,
-            category_plu_id,
-            customer_id,
-            purchase_item_property_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.plu_ids = plu_ids
+        _model.plu_name = plu_name
+        _model.vat_rate = vat_rate
+        _model.quantity = quantity
+        _model.paid_amount = paid_amount
+        _model.price = price
+        _model.bill_item_id = bill_item_id
+        _model.loyalty_off = loyalty_off
+        _model.purchase_item_type_id = purchase_item_type_id
+        _model.category_plu_id = category_plu_id
+        _model.customer_id = customer_id
+        _model.purchase_item_property_records = purchase_item_property_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            bill_item.additional_properties = d
-        return bill_item
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -271,11 +297,17 @@ class BillItem:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, PropertyRecord
+    global _read_PluId
+    global _read_PropertyRecord
     from ..models.plu_id import PluId
     from ..models.property_record import PropertyRecord
 
+    _read_PluId = PluId._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.booking_state import BookingState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.booking_data_type_2 import BookingDataType2
@@ -70,6 +76,17 @@ class Booking:
     state: BookingState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -112,7 +129,17 @@ class Booking:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -124,42 +151,44 @@ class Booking:
         except KeyError:
             booking_items = UNSET
         if isinstance(booking_items, list):
-            _p0 = (_path, "booking_items")
+            _p0 = ((_path, _key), "booking_items")
             _l0 = []
             for _i0, _v0 in enumerate(booking_items):
                 if isinstance(_v0, dict):
-                    _v0 = BookingItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_BookingItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "BookingItem", True, False)
                 _l0.append(_v0)
             booking_items = _l0
         else:
-            booking_items = odd(booking_items, _path, "booking_items", "array", True, False)
+            booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
 
         try:
             created_at = src_dict["created_at"]
         except KeyError:
             created_at = UNSET
         if not (isinstance(created_at, str)):
-            created_at = odd(created_at, _path, "created_at", "string", True, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
         booking_id = src_dict.get("booking_id", UNSET)
         if not (isinstance(booking_id, str)) and booking_id is not UNSET:
-            booking_id = odd(booking_id, _path, "booking_id", "string", False, False)
+            booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)) and booking_status is not UNSET:
-            booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
+            booking_status = odd(
+                booking_status, (_path, _key), "booking_status", "string", False, False
+            )
 
         utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
-            utm = UTM.from_dict(utm, (_path, "utm"))
+            utm = _read_UTM(utm, (_path, _key), "utm")
         else:
-            utm = odd(utm, _path, "utm", "UTM", False, False)
+            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
         data = src_dict.get("data", UNSET)
         if isinstance(data, str):
@@ -167,38 +196,38 @@ class Booking:
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
-            data = BookingDataType2.from_dict(data, (_path, "data"))
+            data = _read_BookingDataType2(data, (_path, _key), "data")
         else:
-            data = odd(data, _path, "data", "string | array | BookingDataType2", False, False)
+            data = odd(
+                data, (_path, _key), "data", "string | array | BookingDataType2", False, False
+            )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingState(state)
         else:
-            state = odd(state, _path, "state", "BookingState", False, False)
+            state = odd(state, (_path, _key), "state", "BookingState", False, False)
 
-        booking = cls(
-            booking_items,
-            created_at,
-            booking_id,
-            customer_id,
-            booking_status,
-            utm,
-            data,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.booking_items = booking_items
+        _model.created_at = created_at
+        _model.booking_id = booking_id
+        _model.customer_id = customer_id
+        _model.booking_status = booking_status
+        _model.utm = utm
+        _model.data = data
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            booking.additional_properties = d
-        return booking
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -220,12 +249,21 @@ class Booking:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_BookingDataType2: Callable[..., BookingDataType2]
+_read_BookingItem: Callable[..., BookingItem]
+_read_UTM: Callable[..., UTM]
 
 
 def _import_models() -> None:
     global _models_pending, BookingDataType2, BookingItem, UTM
+    global _read_BookingDataType2
+    global _read_BookingItem
+    global _read_UTM
     from ..models.booking_data_type_2 import BookingDataType2
     from ..models.booking_item import BookingItem
     from ..models.utm import UTM
 
+    _read_BookingDataType2 = BookingDataType2._from_json
+    _read_BookingItem = BookingItem._from_json
+    _read_UTM = UTM._from_json
     _models_pending = False

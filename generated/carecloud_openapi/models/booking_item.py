@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.booking_item_state import BookingItemState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.booking_ticket import BookingTicket
@@ -79,6 +85,17 @@ class BookingItem:
     last_change: str | Unset = UNSET
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "extra_properties":
+                extras: dict[str, Any] = {}
+                self.extra_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -127,7 +144,17 @@ class BookingItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -139,94 +166,96 @@ class BookingItem:
         except KeyError:
             time_slot_id = UNSET
         if not (isinstance(time_slot_id, str)):
-            time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", True, False)
+            time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", True, False)
 
         try:
             created_at = src_dict["created_at"]
         except KeyError:
             created_at = UNSET
         if not (isinstance(created_at, str)):
-            created_at = odd(created_at, _path, "created_at", "string", True, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
         booking_item_id = src_dict.get("booking_item_id", UNSET)
         if not (isinstance(booking_item_id, str)) and booking_item_id is not UNSET:
-            booking_item_id = odd(booking_item_id, _path, "booking_item_id", "string", False, False)
+            booking_item_id = odd(
+                booking_item_id, (_path, _key), "booking_item_id", "string", False, False
+            )
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         booking_ticket = src_dict.get("booking_ticket", UNSET)
         if isinstance(booking_ticket, dict):
-            booking_ticket = BookingTicket.from_dict(booking_ticket, (_path, "booking_ticket"))
+            booking_ticket = _read_BookingTicket(booking_ticket, (_path, _key), "booking_ticket")
         else:
             booking_ticket = odd(
-                booking_ticket, _path, "booking_ticket", "BookingTicket", False, False
+                booking_ticket, (_path, _key), "booking_ticket", "BookingTicket", False, False
             )
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         capacity_taken = src_dict.get("capacity_taken", UNSET)
         if not (type(capacity_taken) is int) and capacity_taken is not UNSET:
-            capacity_taken = odd(capacity_taken, _path, "capacity_taken", "integer", False, False)
+            capacity_taken = odd(
+                capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+            )
 
         booking_item_status = src_dict.get("booking_item_status", UNSET)
         if not (isinstance(booking_item_status, str)) and booking_item_status is not UNSET:
             booking_item_status = odd(
-                booking_item_status, _path, "booking_item_status", "string", False, False
+                booking_item_status, (_path, _key), "booking_item_status", "string", False, False
             )
 
         additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
-            _p0 = (_path, "additional_properties")
+            _p0 = ((_path, _key), "additional_properties")
             _l0 = []
             for _i0, _v0 in enumerate(additional_properties):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             additional_properties = _l0
         else:
             additional_properties = odd(
-                additional_properties, _path, "additional_properties", "array", False, False
+                additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingItemState(state)
         else:
-            state = odd(state, _path, "state", "BookingItemState", False, False)
+            state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        booking_item = cls(
-            time_slot_id,
-            created_at,
-            booking_item_id,
-            customer_id,
-            booking_ticket,
-            valid_from,
-            valid_to,
-            capacity_taken,
-            booking_item_status,
-            additional_properties,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.time_slot_id = time_slot_id
+        _model.created_at = created_at
+        _model.booking_item_id = booking_item_id
+        _model.customer_id = customer_id
+        _model.booking_ticket = booking_ticket
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.capacity_taken = capacity_taken
+        _model.booking_item_status = booking_item_status
+        _model.additional_properties = additional_properties
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            booking_item.extra_properties = d
-        return booking_item
+            _model.extra_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -248,11 +277,17 @@ class BookingItem:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_BookingTicket: Callable[..., BookingTicket]
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, BookingTicket, PropertyRecord
+    global _read_BookingTicket
+    global _read_PropertyRecord
     from ..models.booking_ticket import BookingTicket
     from ..models.property_record import PropertyRecord
 
+    _read_BookingTicket = BookingTicket._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.booking_status_state import BookingStatusState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.booking_status_state import BookingStatusState
 
 T = TypeVar("T", bound="BookingStatus")
 
@@ -48,6 +52,17 @@ class BookingStatus:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,7 +85,9 @@ class BookingStatus:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -80,40 +97,40 @@ class BookingStatus:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         booking_status_id = src_dict.get("booking_status_id", UNSET)
         if not (isinstance(booking_status_id, str)) and booking_status_id is not UNSET:
             booking_status_id = odd(
-                booking_status_id, _path, "booking_status_id", "string", False, False
+                booking_status_id, (_path, _key), "booking_status_id", "string", False, False
             )
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingStatusState(state)
         else:
-            state = odd(state, _path, "state", "BookingStatusState", False, False)
+            state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        booking_status = cls(
-            name,
-            booking_status_id,
-            created_at,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.booking_status_id = booking_status_id
+        _model.created_at = created_at
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            booking_status.additional_properties = d
-        return booking_status
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

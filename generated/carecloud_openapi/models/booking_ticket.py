@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.booking_ticket_state import BookingTicketState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.booking_ticket_state import BookingTicketState
 
 T = TypeVar("T", bound="BookingTicket")
 
@@ -56,6 +60,17 @@ class BookingTicket:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,7 +97,9 @@ class BookingTicket:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -92,48 +109,48 @@ class BookingTicket:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         ticket_id = src_dict.get("ticket_id", UNSET)
         if not (isinstance(ticket_id, str)) and ticket_id is not UNSET:
-            ticket_id = odd(ticket_id, _path, "ticket_id", "string", False, False)
+            ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingTicketState(state)
         else:
-            state = odd(state, _path, "state", "BookingTicketState", False, False)
+            state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        booking_ticket = cls(
-            name,
-            ticket_id,
-            created_at,
-            valid_from,
-            valid_to,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.ticket_id = ticket_id
+        _model.created_at = created_at
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            booking_ticket.additional_properties = d
-        return booking_ticket
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

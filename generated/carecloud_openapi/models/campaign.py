@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.campaign_state import CampaignState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.campaign_state import CampaignState
 
 T = TypeVar("T", bound="Campaign")
 
@@ -57,6 +61,17 @@ class Campaign:
     state: CampaignState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -83,7 +98,9 @@ class Campaign:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -93,48 +110,48 @@ class Campaign:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         idcampaign = src_dict.get("idcampaign", UNSET)
         if not (isinstance(idcampaign, str)) and idcampaign is not UNSET:
-            idcampaign = odd(idcampaign, _path, "idcampaign", "string", False, False)
+            idcampaign = odd(idcampaign, (_path, _key), "idcampaign", "string", False, False)
 
         campaign_id = src_dict.get("campaign_id", UNSET)
         if not (isinstance(campaign_id, str)) and campaign_id is not UNSET:
-            campaign_id = odd(campaign_id, _path, "campaign_id", "string", False, False)
+            campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
 
         external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
-            external_id = odd(external_id, _path, "external_id", "string", False, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         parent_id = src_dict.get("parent_id", UNSET)
         if not (isinstance(parent_id, str)) and parent_id is not UNSET:
-            parent_id = odd(parent_id, _path, "parent_id", "string", False, False)
+            parent_id = odd(parent_id, (_path, _key), "parent_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignState(state)
         else:
-            state = odd(state, _path, "state", "CampaignState", False, False)
+            state = odd(state, (_path, _key), "state", "CampaignState", False, False)
 
-        campaign = cls(
-            name,
-            idcampaign,
-            campaign_id,
-            external_id,
-            parent_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.idcampaign = idcampaign
+        _model.campaign_id = campaign_id
+        _model.external_id = external_id
+        _model.parent_id = parent_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            campaign.additional_properties = d
-        return campaign
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CampaignPresentationData")
 
@@ -43,6 +46,17 @@ class CampaignPresentationData:
     image_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -63,7 +77,9 @@ class CampaignPresentationData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -73,36 +89,36 @@ class CampaignPresentationData:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)) and subtitle is not UNSET:
-            subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
+            subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         image_url = src_dict.get("image_url", UNSET)
         if not (isinstance(image_url, str)) and image_url is not UNSET:
-            image_url = odd(image_url, _path, "image_url", "string", False, False)
+            image_url = odd(image_url, (_path, _key), "image_url", "string", False, False)
 
-        campaign_presentation_data = cls(
-            name,
-            subtitle,
-            note,
-            description,
-            image_url,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.subtitle = subtitle
+        _model.note = note
+        _model.description = description
+        _model.image_url = image_url
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            campaign_presentation_data.additional_properties = d
-        return campaign_presentation_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.campaign_product_state import CampaignProductState
 from ..models.campaign_product_value_type_id import CampaignProductValueTypeId
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.campaign_presentation_data import CampaignPresentationData
@@ -86,6 +92,17 @@ class CampaignProduct:
     state: CampaignProductState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -135,7 +152,17 @@ class CampaignProduct:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -147,28 +174,28 @@ class CampaignProduct:
         except KeyError:
             product_id = UNSET
         if not (isinstance(product_id, str)):
-            product_id = odd(product_id, _path, "product_id", "string", True, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             campaign_id = src_dict["campaign_id"]
         except KeyError:
             campaign_id = UNSET
         if not (isinstance(campaign_id, str)):
-            campaign_id = odd(campaign_id, _path, "campaign_id", "string", True, False)
+            campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", True, False)
 
         try:
             value = src_dict["value"]
         except KeyError:
             value = UNSET
         if not (type(value) is float or type(value) is int):
-            value = odd(value, _path, "value", "number", True, False)
+            value = odd(value, (_path, _key), "value", "number", True, False)
 
         try:
             value_type_id = src_dict["value_type_id"]
@@ -178,7 +205,12 @@ class CampaignProduct:
             value_type_id = CampaignProductValueTypeId(value_type_id)
         else:
             value_type_id = odd(
-                value_type_id, _path, "value_type_id", "CampaignProductValueTypeId", True, False
+                value_type_id,
+                (_path, _key),
+                "value_type_id",
+                "CampaignProductValueTypeId",
+                True,
+                False,
             )
 
         try:
@@ -186,34 +218,34 @@ class CampaignProduct:
         except KeyError:
             valid_from = UNSET
         if not (isinstance(valid_from, str)):
-            valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
         try:
             valid_to = src_dict["valid_to"]
         except KeyError:
             valid_to = UNSET
         if not (isinstance(valid_to, str)):
-            valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
         try:
             type_id = src_dict["type_id"]
         except KeyError:
             type_id = UNSET
         if not (isinstance(type_id, str)):
-            type_id = odd(type_id, _path, "type_id", "string", True, False)
+            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
 
         try:
             presentation_data = src_dict["presentation_data"]
         except KeyError:
             presentation_data = UNSET
         if isinstance(presentation_data, dict):
-            presentation_data = CampaignPresentationData.from_dict(
-                presentation_data, (_path, "presentation_data")
+            presentation_data = _read_CampaignPresentationData(
+                presentation_data, (_path, _key), "presentation_data"
             )
         else:
             presentation_data = odd(
                 presentation_data,
-                _path,
+                (_path, _key),
                 "presentation_data",
                 "CampaignPresentationData",
                 True,
@@ -223,24 +255,24 @@ class CampaignProduct:
         campaign_product_id = src_dict.get("campaign_product_id", UNSET)
         if not (isinstance(campaign_product_id, str)) and campaign_product_id is not UNSET:
             campaign_product_id = odd(
-                campaign_product_id, _path, "campaign_product_id", "string", False, False
+                campaign_product_id, (_path, _key), "campaign_product_id", "string", False, False
             )
 
         display_in = src_dict.get("display_in", UNSET)
         if isinstance(display_in, list):
             for _i0, _v0 in enumerate(display_in):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "display_in"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
         else:
-            display_in = odd(display_in, _path, "display_in", "array", False, False)
+            display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
 
         campaign_product_property_records = src_dict.get("campaign_product_property_records", UNSET)
         if isinstance(campaign_product_property_records, list):
-            _p0 = (_path, "campaign_product_property_records")
+            _p0 = ((_path, _key), "campaign_product_property_records")
             _l0 = []
             for _i0, _v0 in enumerate(campaign_product_property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
@@ -248,7 +280,7 @@ class CampaignProduct:
         else:
             campaign_product_property_records = odd(
                 campaign_product_property_records,
-                _path,
+                (_path, _key),
                 "campaign_product_property_records",
                 "array",
                 False,
@@ -257,35 +289,33 @@ class CampaignProduct:
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignProductState(state)
         else:
-            state = odd(state, _path, "state", "CampaignProductState", False, False)
+            state = odd(state, (_path, _key), "state", "CampaignProductState", False, False)
 
-        campaign_product = cls(
-            product_id,
-            currency_id,
-            campaign_id,
-            value,
-            value_type_id,
-            valid_from,
-            valid_to,
-            type_id,
-            presentation_data,
-            campaign_product_id,
-            display_in,
-            campaign_product_property_records,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_id = product_id
+        _model.currency_id = currency_id
+        _model.campaign_id = campaign_id
+        _model.value = value
+        _model.value_type_id = value_type_id
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.type_id = type_id
+        _model.presentation_data = presentation_data
+        _model.campaign_product_id = campaign_product_id
+        _model.display_in = display_in
+        _model.campaign_product_property_records = campaign_product_property_records
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            campaign_product.additional_properties = d
-        return campaign_product
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -307,11 +337,17 @@ class CampaignProduct:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_CampaignPresentationData: Callable[..., CampaignPresentationData]
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignPresentationData, PropertyRecord
+    global _read_CampaignPresentationData
+    global _read_PropertyRecord
     from ..models.campaign_presentation_data import CampaignPresentationData
     from ..models.property_record import PropertyRecord
 
+    _read_CampaignPresentationData = CampaignPresentationData._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

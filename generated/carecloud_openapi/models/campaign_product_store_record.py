@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CampaignProductStoreRecord")
 
@@ -39,6 +42,17 @@ class CampaignProductStoreRecord:
     campaign_product_store_record_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +68,9 @@ class CampaignProductStoreRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -64,7 +80,7 @@ class CampaignProductStoreRecord:
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             campaign_product_id = src_dict["campaign_product_id"]
@@ -72,7 +88,7 @@ class CampaignProductStoreRecord:
             campaign_product_id = UNSET
         if not (isinstance(campaign_product_id, str)):
             campaign_product_id = odd(
-                campaign_product_id, _path, "campaign_product_id", "string", True, False
+                campaign_product_id, (_path, _key), "campaign_product_id", "string", True, False
             )
 
         campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
@@ -82,23 +98,23 @@ class CampaignProductStoreRecord:
         ):
             campaign_product_store_record_id = odd(
                 campaign_product_store_record_id,
-                _path,
+                (_path, _key),
                 "campaign_product_store_record_id",
                 "string",
                 False,
                 False,
             )
 
-        campaign_product_store_record = cls(
-            store_id,
-            campaign_product_id,
-            campaign_product_store_record_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.store_id = store_id
+        _model.campaign_product_id = campaign_product_id
+        _model.campaign_product_store_record_id = campaign_product_store_record_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            campaign_product_store_record.additional_properties = d
-        return campaign_product_store_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

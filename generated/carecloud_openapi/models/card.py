@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.card_state import CardState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.card_state import CardState
 
 T = TypeVar("T", bound="Card")
 
@@ -66,6 +70,17 @@ class Card:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -94,7 +109,9 @@ class Card:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -104,14 +121,14 @@ class Card:
         except KeyError:
             card_type_id = UNSET
         if not (isinstance(card_type_id, str)):
-            card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
+            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
         try:
             card_number = src_dict["card_number"]
         except KeyError:
             card_number = UNSET
         if not (isinstance(card_number, str)):
-            card_number = odd(card_number, _path, "card_number", "string", True, False)
+            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
 
         try:
             state = src_dict["state"]
@@ -120,55 +137,60 @@ class Card:
         if type(state) is int:
             state = CardState(state)
         else:
-            state = odd(state, _path, "state", "CardState", True, False)
+            state = odd(state, (_path, _key), "state", "CardState", True, False)
 
         card_id = src_dict.get("card_id", UNSET)
         if not (isinstance(card_id, str)) and card_id is not UNSET:
-            card_id = odd(card_id, _path, "card_id", "string", False, False)
+            card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         secondary_card_number = src_dict.get("secondary_card_number", UNSET)
         if not (isinstance(secondary_card_number, str)) and secondary_card_number is not UNSET:
             secondary_card_number = odd(
-                secondary_card_number, _path, "secondary_card_number", "string", False, False
+                secondary_card_number,
+                (_path, _key),
+                "secondary_card_number",
+                "string",
+                False,
+                False,
             )
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        card = cls(
-            card_type_id,
-            card_number,
-            state,
-            card_id,
-            customer_id,
-            secondary_card_number,
-            valid_from,
-            valid_to,
-            store_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.card_type_id = card_type_id
+        _model.card_number = card_number
+        _model.state = state
+        _model.card_id = card_id
+        _model.customer_id = customer_id
+        _model.secondary_card_number = secondary_card_number
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.store_id = store_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            card.additional_properties = d
-        return card
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CardType")
 
@@ -39,6 +42,17 @@ class CardType:
     text_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,7 +70,9 @@ class CardType:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -66,34 +82,34 @@ class CardType:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             prefix = src_dict["prefix"]
         except KeyError:
             prefix = UNSET
         if not (isinstance(prefix, str)):
-            prefix = odd(prefix, _path, "prefix", "string", True, False)
+            prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
 
         card_type_id = src_dict.get("card_type_id", UNSET)
         if not (isinstance(card_type_id, str)) and card_type_id is not UNSET:
-            card_type_id = odd(card_type_id, _path, "card_type_id", "string", False, False)
+            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", False, False)
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        card_type = cls(
-            name,
-            prefix,
-            card_type_id,
-            text_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.prefix = prefix
+        _model.card_type_id = card_type_id
+        _model.text_id = text_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            card_type.additional_properties = d
-        return card_type
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

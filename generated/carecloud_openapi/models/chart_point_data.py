@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ChartPointData")
 
@@ -33,6 +36,17 @@ class ChartPointData:
     y_axis_value: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,28 +59,30 @@ class ChartPointData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         x_axis_value = src_dict.get("x_axis_value", UNSET)
         if not (isinstance(x_axis_value, str)) and x_axis_value is not UNSET:
-            x_axis_value = odd(x_axis_value, _path, "x_axis_value", "string", False, False)
+            x_axis_value = odd(x_axis_value, (_path, _key), "x_axis_value", "string", False, False)
 
         y_axis_value = src_dict.get("y_axis_value", UNSET)
         if not (isinstance(y_axis_value, str)) and y_axis_value is not UNSET:
-            y_axis_value = odd(y_axis_value, _path, "y_axis_value", "string", False, False)
+            y_axis_value = odd(y_axis_value, (_path, _key), "y_axis_value", "string", False, False)
 
-        chart_point_data = cls(
-            x_axis_value,
-            y_axis_value,
-        )
-
+        _model = _new_instance(cls)
+        _model.x_axis_value = x_axis_value
+        _model.y_axis_value = y_axis_value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            chart_point_data.additional_properties = d
-        return chart_point_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.consents_consent_value import ConsentsConsentValue
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.consents_consent_value import ConsentsConsentValue
 
 T = TypeVar("T", bound="Consents")
 
@@ -40,6 +44,17 @@ class Consents:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,7 +74,9 @@ class Consents:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -69,7 +86,7 @@ class Consents:
         except KeyError:
             consent_id = UNSET
         if not (isinstance(consent_id, str)):
-            consent_id = odd(consent_id, _path, "consent_id", "string", True, False)
+            consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
 
         try:
             consent_value = src_dict["consent_value"]
@@ -79,23 +96,23 @@ class Consents:
             consent_value = ConsentsConsentValue(consent_value)
         else:
             consent_value = odd(
-                consent_value, _path, "consent_value", "ConsentsConsentValue", True, False
+                consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
             )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        consents = cls(
-            consent_id,
-            consent_value,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.consent_id = consent_id
+        _model.consent_value = consent_value
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            consents.additional_properties = d
-        return consents
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

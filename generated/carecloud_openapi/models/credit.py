@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.credit_state import CreditState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.credit_state import CreditState
 
 T = TypeVar("T", bound="Credit")
 
@@ -66,6 +70,17 @@ class Credit:
     note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,7 +111,9 @@ class Credit:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -106,25 +123,27 @@ class Credit:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             credit_type_id = src_dict["credit_type_id"]
         except KeyError:
             credit_type_id = UNSET
         if not (isinstance(credit_type_id, str)):
-            credit_type_id = odd(credit_type_id, _path, "credit_type_id", "string", True, False)
+            credit_type_id = odd(
+                credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+            )
 
         try:
             partner_id = src_dict["partner_id"]
         except KeyError:
             partner_id = UNSET
         if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
         credit_id = src_dict.get("credit_id", UNSET)
         if not (isinstance(credit_id, str)) and credit_id is not UNSET:
-            credit_id = odd(credit_id, _path, "credit_id", "string", False, False)
+            credit_id = odd(credit_id, (_path, _key), "credit_id", "string", False, False)
 
         assigned_credits = src_dict.get("assigned_credits", UNSET)
         if (
@@ -132,7 +151,7 @@ class Credit:
             and assigned_credits is not UNSET
         ):
             assigned_credits = odd(
-                assigned_credits, _path, "assigned_credits", "number", False, False
+                assigned_credits, (_path, _key), "assigned_credits", "number", False, False
             )
 
         available_credits = src_dict.get("available_credits", UNSET)
@@ -141,44 +160,44 @@ class Credit:
             and available_credits is not UNSET
         ):
             available_credits = odd(
-                available_credits, _path, "available_credits", "number", False, False
+                available_credits, (_path, _key), "available_credits", "number", False, False
             )
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
-            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CreditState(state)
         else:
-            state = odd(state, _path, "state", "CreditState", False, False)
+            state = odd(state, (_path, _key), "state", "CreditState", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
-        credit = cls(
-            customer_id,
-            credit_type_id,
-            partner_id,
-            credit_id,
-            assigned_credits,
-            available_credits,
-            valid_to,
-            currency_id,
-            state,
-            note,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.credit_type_id = credit_type_id
+        _model.partner_id = partner_id
+        _model.credit_id = credit_id
+        _model.assigned_credits = assigned_credits
+        _model.available_credits = available_credits
+        _model.valid_to = valid_to
+        _model.currency_id = currency_id
+        _model.state = state
+        _model.note = note
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            credit.additional_properties = d
-        return credit
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CreditHistoryRecord")
 
@@ -56,6 +59,17 @@ class CreditHistoryRecord:
     credit_history_record_time: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -80,42 +94,54 @@ class CreditHistoryRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         amount = src_dict.get("amount", UNSET)
         if not (type(amount) is float or type(amount) is int) and amount is not UNSET:
-            amount = odd(amount, _path, "amount", "number", False, False)
+            amount = odd(amount, (_path, _key), "amount", "number", False, False)
 
         credit_operation_type = src_dict.get("credit_operation_type", UNSET)
         if not (isinstance(credit_operation_type, str)) and credit_operation_type is not UNSET:
             credit_operation_type = odd(
-                credit_operation_type, _path, "credit_operation_type", "string", False, False
+                credit_operation_type,
+                (_path, _key),
+                "credit_operation_type",
+                "string",
+                False,
+                False,
             )
 
         credit_operation_note = src_dict.get("credit_operation_note", UNSET)
         if not (isinstance(credit_operation_note, str)) and credit_operation_note is not UNSET:
             credit_operation_note = odd(
-                credit_operation_note, _path, "credit_operation_note", "string", False, False
+                credit_operation_note,
+                (_path, _key),
+                "credit_operation_note",
+                "string",
+                False,
+                False,
             )
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
-            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         credit_history_record_time = src_dict.get("credit_history_record_time", UNSET)
         if (
@@ -124,28 +150,28 @@ class CreditHistoryRecord:
         ):
             credit_history_record_time = odd(
                 credit_history_record_time,
-                _path,
+                (_path, _key),
                 "credit_history_record_time",
                 "string",
                 False,
                 False,
             )
 
-        credit_history_record = cls(
-            customer_id,
-            amount,
-            credit_operation_type,
-            credit_operation_note,
-            partner_id,
-            currency_id,
-            store_id,
-            credit_history_record_time,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.amount = amount
+        _model.credit_operation_type = credit_operation_type
+        _model.credit_operation_note = credit_operation_note
+        _model.partner_id = partner_id
+        _model.currency_id = currency_id
+        _model.store_id = store_id
+        _model.credit_history_record_time = credit_history_record_time
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            credit_history_record.additional_properties = d
-        return credit_history_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CreditWalletSummary")
 
@@ -41,6 +44,17 @@ class CreditWalletSummary:
     available_credits: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,21 +71,25 @@ class CreditWalletSummary:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
-            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         earned_credits = src_dict.get("earned_credits", UNSET)
         if (
             not (type(earned_credits) is float or type(earned_credits) is int)
             and earned_credits is not UNSET
         ):
-            earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
+            earned_credits = odd(
+                earned_credits, (_path, _key), "earned_credits", "number", False, False
+            )
 
         redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if (
@@ -79,7 +97,7 @@ class CreditWalletSummary:
             and redeemed_credits is not UNSET
         ):
             redeemed_credits = odd(
-                redeemed_credits, _path, "redeemed_credits", "number", False, False
+                redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
             )
 
         available_credits = src_dict.get("available_credits", UNSET)
@@ -88,20 +106,20 @@ class CreditWalletSummary:
             and available_credits is not UNSET
         ):
             available_credits = odd(
-                available_credits, _path, "available_credits", "number", False, False
+                available_credits, (_path, _key), "available_credits", "number", False, False
             )
 
-        credit_wallet_summary = cls(
-            currency_id,
-            earned_credits,
-            redeemed_credits,
-            available_credits,
-        )
-
+        _model = _new_instance(cls)
+        _model.currency_id = currency_id
+        _model.earned_credits = earned_credits
+        _model.redeemed_credits = redeemed_credits
+        _model.available_credits = available_credits
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            credit_wallet_summary.additional_properties = d
-        return credit_wallet_summary
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.custom_agreements_agreement_value import CustomAgreementsAgreementValue
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
+from ..models.custom_agreements_agreement_value import CustomAgreementsAgreementValue
 
 T = TypeVar("T", bound="CustomAgreements")
 
@@ -36,6 +40,17 @@ class CustomAgreements:
     agreement_value: CustomAgreementsAgreementValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +68,9 @@ class CustomAgreements:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -63,7 +80,7 @@ class CustomAgreements:
         except KeyError:
             agreement_id = UNSET
         if not (isinstance(agreement_id, str)):
-            agreement_id = odd(agreement_id, _path, "agreement_id", "string", True, False)
+            agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", True, False)
 
         try:
             agreement_value = src_dict["agreement_value"]
@@ -74,22 +91,22 @@ class CustomAgreements:
         else:
             agreement_value = odd(
                 agreement_value,
-                _path,
+                (_path, _key),
                 "agreement_value",
                 "CustomAgreementsAgreementValue",
                 True,
                 False,
             )
 
-        custom_agreements = cls(
-            agreement_id,
-            agreement_value,
-        )
-
+        _model = _new_instance(cls)
+        _model.agreement_id = agreement_id
+        _model.agreement_value = agreement_value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            custom_agreements.additional_properties = d
-        return custom_agreements
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.customer_state import CustomerState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.personal_information import PersonalInformation
@@ -54,6 +60,17 @@ class Customer:
     state: CustomerState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -84,7 +101,17 @@ class Customer:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -96,13 +123,13 @@ class Customer:
         except KeyError:
             personal_information = UNSET
         if isinstance(personal_information, dict):
-            personal_information = PersonalInformation.from_dict(
-                personal_information, (_path, "personal_information")
+            personal_information = _read_PersonalInformation(
+                personal_information, (_path, _key), "personal_information"
             )
         else:
             personal_information = odd(
                 personal_information,
-                _path,
+                (_path, _key),
                 "personal_information",
                 "PersonalInformation",
                 True,
@@ -111,39 +138,37 @@ class Customer:
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         doi_email = src_dict.get("doi_email", UNSET)
         if not (isinstance(doi_email, str)) and doi_email is not UNSET:
-            doi_email = odd(doi_email, _path, "doi_email", "string", False, False)
+            doi_email = odd(doi_email, (_path, _key), "doi_email", "string", False, False)
 
         doi_phone = src_dict.get("doi_phone", UNSET)
         if not (isinstance(doi_phone, str)) and doi_phone is not UNSET:
-            doi_phone = odd(doi_phone, _path, "doi_phone", "string", False, False)
+            doi_phone = odd(doi_phone, (_path, _key), "doi_phone", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerState(state)
         else:
-            state = odd(state, _path, "state", "CustomerState", False, False)
+            state = odd(state, (_path, _key), "state", "CustomerState", False, False)
 
-        customer = cls(
-            personal_information,
-            customer_id,
-            doi_email,
-            doi_phone,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.personal_information = personal_information
+        _model.customer_id = customer_id
+        _model.doi_email = doi_email
+        _model.doi_phone = doi_phone
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer.additional_properties = d
-        return customer
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -165,10 +190,13 @@ class Customer:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PersonalInformation: Callable[..., PersonalInformation]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
+    global _read_PersonalInformation
     from ..models.personal_information import PersonalInformation
 
+    _read_PersonalInformation = PersonalInformation._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CustomerAddressType")
 
@@ -37,6 +40,17 @@ class CustomerAddressType:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,33 +65,37 @@ class CustomerAddressType:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         address_type_id = src_dict.get("address_type_id", UNSET)
         if not (isinstance(address_type_id, str)) and address_type_id is not UNSET:
-            address_type_id = odd(address_type_id, _path, "address_type_id", "string", False, False)
+            address_type_id = odd(
+                address_type_id, (_path, _key), "address_type_id", "string", False, False
+            )
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        customer_address_type = cls(
-            address_type_id,
-            name,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.address_type_id = address_type_id
+        _model.name = name
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_address_type.additional_properties = d
-        return customer_address_type
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

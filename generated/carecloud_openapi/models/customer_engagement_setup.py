@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.customer_engagement_setup_state import CustomerEngagementSetupState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.customer_engagement_setup_state import CustomerEngagementSetupState
 
 T = TypeVar("T", bound="CustomerEngagementSetup")
 
@@ -39,6 +43,17 @@ class CustomerEngagementSetup:
     state: CustomerEngagementSetupState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,35 +72,37 @@ class CustomerEngagementSetup:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         setup_id = src_dict.get("setup_id", UNSET)
         if not (isinstance(setup_id, str)) and setup_id is not UNSET:
-            setup_id = odd(setup_id, _path, "setup_id", "string", False, False)
+            setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
 
         setup = src_dict.get("setup", UNSET)
         if not (isinstance(setup, str)) and setup is not UNSET:
-            setup = odd(setup, _path, "setup", "string", False, False)
+            setup = odd(setup, (_path, _key), "setup", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerEngagementSetupState(state)
         else:
-            state = odd(state, _path, "state", "CustomerEngagementSetupState", False, False)
+            state = odd(state, (_path, _key), "state", "CustomerEngagementSetupState", False, False)
 
-        customer_engagement_setup = cls(
-            setup_id,
-            setup,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.setup_id = setup_id
+        _model.setup = setup
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_engagement_setup.additional_properties = d
-        return customer_engagement_setup
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

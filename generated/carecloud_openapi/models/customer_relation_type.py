@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.customer_relation_type_state import CustomerRelationTypeState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.customer_relation_type_state import CustomerRelationTypeState
 
 T = TypeVar("T", bound="CustomerRelationType")
 
@@ -44,6 +48,17 @@ class CustomerRelationType:
     state: CustomerRelationTypeState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,7 +81,9 @@ class CustomerRelationType:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -76,7 +93,7 @@ class CustomerRelationType:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         customer_relation_type_id = src_dict.get("customer_relation_type_id", UNSET)
         if (
@@ -85,7 +102,7 @@ class CustomerRelationType:
         ):
             customer_relation_type_id = odd(
                 customer_relation_type_id,
-                _path,
+                (_path, _key),
                 "customer_relation_type_id",
                 "string",
                 False,
@@ -94,25 +111,25 @@ class CustomerRelationType:
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerRelationTypeState(state)
         else:
-            state = odd(state, _path, "state", "CustomerRelationTypeState", False, False)
+            state = odd(state, (_path, _key), "state", "CustomerRelationTypeState", False, False)
 
-        customer_relation_type = cls(
-            name,
-            customer_relation_type_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.customer_relation_type_id = customer_relation_type_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_relation_type.additional_properties = d
-        return customer_relation_type
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

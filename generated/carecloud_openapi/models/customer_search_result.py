@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.customer_result import CustomerResult
@@ -34,6 +39,17 @@ class CustomerSearchResult:
     strict: list[CustomerResult] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -50,7 +66,17 @@ class CustomerSearchResult:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -59,26 +85,24 @@ class CustomerSearchResult:
             )
         strict = src_dict.get("strict", UNSET)
         if isinstance(strict, list):
-            _p0 = (_path, "strict")
+            _p0 = ((_path, _key), "strict")
             _l0 = []
             for _i0, _v0 in enumerate(strict):
                 if isinstance(_v0, dict):
-                    _v0 = CustomerResult.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_CustomerResult(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "CustomerResult", True, False)
                 _l0.append(_v0)
             strict = _l0
         else:
-            strict = odd(strict, _path, "strict", "array", False, False)
+            strict = odd(strict, (_path, _key), "strict", "array", False, False)
 
-        customer_search_result = cls(
-            strict,
-        )
-
+        _model = _new_instance(cls)
+        _model.strict = strict
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_search_result.additional_properties = d
-        return customer_search_result
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -100,10 +124,13 @@ class CustomerSearchResult:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_CustomerResult: Callable[..., CustomerResult]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerResult
+    global _read_CustomerResult
     from ..models.customer_result import CustomerResult
 
+    _read_CustomerResult = CustomerResult._from_json
     _models_pending = False

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.customer_source_state import CustomerSourceState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.customer_source_state import CustomerSourceState
 
 T = TypeVar("T", bound="CustomerSource")
 
@@ -49,6 +53,17 @@ class CustomerSource:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,7 +85,9 @@ class CustomerSource:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -81,7 +98,7 @@ class CustomerSource:
             customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
-                customer_source_id, _path, "customer_source_id", "string", True, False
+                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
         try:
@@ -89,36 +106,41 @@ class CustomerSource:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         customer_source_text_id = src_dict.get("customer_source_text_id", UNSET)
         if not (isinstance(customer_source_text_id, str)) and customer_source_text_id is not UNSET:
             customer_source_text_id = odd(
-                customer_source_text_id, _path, "customer_source_text_id", "string", False, False
+                customer_source_text_id,
+                (_path, _key),
+                "customer_source_text_id",
+                "string",
+                False,
+                False,
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerSourceState(state)
         else:
-            state = odd(state, _path, "state", "CustomerSourceState", False, False)
+            state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        customer_source = cls(
-            customer_source_id,
-            name,
-            customer_source_text_id,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_source_id = customer_source_id
+        _model.name = name
+        _model.customer_source_text_id = customer_source_text_id
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_source.additional_properties = d
-        return customer_source
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="CustomerSourceRecord")
 
@@ -48,6 +51,17 @@ class CustomerSourceRecord:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,7 +82,9 @@ class CustomerSourceRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -79,7 +95,7 @@ class CustomerSourceRecord:
             customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
-                customer_source_id, _path, "customer_source_id", "string", True, False
+                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
         customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
@@ -89,7 +105,7 @@ class CustomerSourceRecord:
         ):
             customer_source_record_id = odd(
                 customer_source_record_id,
-                _path,
+                (_path, _key),
                 "customer_source_record_id",
                 "string",
                 False,
@@ -98,28 +114,28 @@ class CustomerSourceRecord:
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
-            external_id = odd(external_id, _path, "external_id", "string", False, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        customer_source_record = cls(
-            customer_source_id,
-            customer_source_record_id,
-            customer_id,
-            external_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_source_id = customer_source_id
+        _model.customer_source_record_id = customer_source_record_id
+        _model.customer_id = customer_id
+        _model.external_id = external_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            customer_source_record.additional_properties = d
-        return customer_source_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="Device")
 
@@ -39,6 +42,17 @@ class Device:
     device_type: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +68,9 @@ class Device:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -64,40 +80,42 @@ class Device:
         except KeyError:
             device_id = UNSET
         if not (isinstance(device_id, str)):
-            device_id = odd(device_id, _path, "device_id", "string", True, False)
+            device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
 
         try:
             device_system = src_dict["device_system"]
         except KeyError:
             device_system = UNSET
         if not (isinstance(device_system, str)):
-            device_system = odd(device_system, _path, "device_system", "string", True, False)
+            device_system = odd(
+                device_system, (_path, _key), "device_system", "string", True, False
+            )
 
         try:
             device_name = src_dict["device_name"]
         except KeyError:
             device_name = UNSET
         if not (isinstance(device_name, str)):
-            device_name = odd(device_name, _path, "device_name", "string", True, False)
+            device_name = odd(device_name, (_path, _key), "device_name", "string", True, False)
 
         try:
             device_type = src_dict["device_type"]
         except KeyError:
             device_type = UNSET
         if not (isinstance(device_type, str)):
-            device_type = odd(device_type, _path, "device_type", "string", True, False)
+            device_type = odd(device_type, (_path, _key), "device_type", "string", True, False)
 
-        device = cls(
-            device_id,
-            device_system,
-            device_name,
-            device_type,
-        )
-
+        _model = _new_instance(cls)
+        _model.device_id = device_id
+        _model.device_system = device_system
+        _model.device_name = device_name
+        _model.device_type = device_type
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            device.additional_properties = d
-        return device
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="DiscountItem")
 
@@ -42,6 +45,17 @@ class DiscountItem:
     description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -62,7 +76,9 @@ class DiscountItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -72,18 +88,22 @@ class DiscountItem:
         except KeyError:
             bill_item_id = UNSET
         if not (isinstance(bill_item_id, str)):
-            bill_item_id = odd(bill_item_id, _path, "bill_item_id", "string", True, False)
+            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
 
         discount_code = src_dict.get("discount_code", UNSET)
         if not (isinstance(discount_code, str)) and discount_code is not UNSET:
-            discount_code = odd(discount_code, _path, "discount_code", "string", False, False)
+            discount_code = odd(
+                discount_code, (_path, _key), "discount_code", "string", False, False
+            )
 
         discount_value = src_dict.get("discount_value", UNSET)
         if (
             not (type(discount_value) is float or type(discount_value) is int)
             and discount_value is not UNSET
         ):
-            discount_value = odd(discount_value, _path, "discount_value", "number", False, False)
+            discount_value = odd(
+                discount_value, (_path, _key), "discount_value", "number", False, False
+            )
 
         discount_percent = src_dict.get("discount_percent", UNSET)
         if (
@@ -91,25 +111,25 @@ class DiscountItem:
             and discount_percent is not UNSET
         ):
             discount_percent = odd(
-                discount_percent, _path, "discount_percent", "number", False, False
+                discount_percent, (_path, _key), "discount_percent", "number", False, False
             )
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
-        discount_item = cls(
-            bill_item_id,
-            discount_code,
-            discount_value,
-            discount_percent,
-            description,
-        )
-
+        _model = _new_instance(cls)
+        _model.bill_item_id = bill_item_id
+        _model.discount_code = discount_code
+        _model.discount_value = discount_value
+        _model.discount_percent = discount_percent
+        _model.description = description
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            discount_item.additional_properties = d
-        return discount_item
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

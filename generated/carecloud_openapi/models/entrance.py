@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
 from ..models.entrance_entrance_type_id import EntranceEntranceTypeId
 from ..models.entrance_pos_id import EntrancePosId
 from ..models.entrance_state import EntranceState
-from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="Entrance")
 
@@ -108,6 +112,17 @@ class Entrance:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -165,7 +180,9 @@ class Entrance:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -175,7 +192,7 @@ class Entrance:
         except KeyError:
             entrance_id = UNSET
         if not (isinstance(entrance_id, str)):
-            entrance_id = odd(entrance_id, _path, "entrance_id", "string", True, False)
+            entrance_id = odd(entrance_id, (_path, _key), "entrance_id", "string", True, False)
 
         try:
             pos_id = src_dict["pos_id"]
@@ -184,14 +201,14 @@ class Entrance:
         if type(pos_id) is int:
             pos_id = EntrancePosId(pos_id)
         else:
-            pos_id = odd(pos_id, _path, "pos_id", "EntrancePosId", True, False)
+            pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
 
         try:
             card_id = src_dict["card_id"]
         except KeyError:
             card_id = UNSET
         if not (isinstance(card_id, str)):
-            card_id = odd(card_id, _path, "card_id", "string", True, False)
+            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
         try:
             state = src_dict["state"]
@@ -200,36 +217,41 @@ class Entrance:
         if type(state) is int:
             state = EntranceState(state)
         else:
-            state = odd(state, _path, "state", "EntranceState", True, False)
+            state = odd(state, (_path, _key), "state", "EntranceState", True, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         resort_name = src_dict.get("resort_name", UNSET)
         if not (isinstance(resort_name, str)) and resort_name is not UNSET:
-            resort_name = odd(resort_name, _path, "resort_name", "string", False, False)
+            resort_name = odd(resort_name, (_path, _key), "resort_name", "string", False, False)
 
         customer_category_name = src_dict.get("customer_category_name", UNSET)
         if not (isinstance(customer_category_name, str)) and customer_category_name is not UNSET:
             customer_category_name = odd(
-                customer_category_name, _path, "customer_category_name", "string", False, False
+                customer_category_name,
+                (_path, _key),
+                "customer_category_name",
+                "string",
+                False,
+                False,
             )
 
         external_order_id = src_dict.get("external_order_id", UNSET)
         if not (isinstance(external_order_id, str)) and external_order_id is not UNSET:
             external_order_id = odd(
-                external_order_id, _path, "external_order_id", "string", False, False
+                external_order_id, (_path, _key), "external_order_id", "string", False, False
             )
 
         external_entrance_id = src_dict.get("external_entrance_id", UNSET)
         if not (isinstance(external_entrance_id, str)) and external_entrance_id is not UNSET:
             external_entrance_id = odd(
-                external_entrance_id, _path, "external_entrance_id", "string", False, False
+                external_entrance_id, (_path, _key), "external_entrance_id", "string", False, False
             )
 
         external_turnstile_permission_id = src_dict.get("external_turnstile_permission_id", UNSET)
@@ -239,7 +261,7 @@ class Entrance:
         ):
             external_turnstile_permission_id = odd(
                 external_turnstile_permission_id,
-                _path,
+                (_path, _key),
                 "external_turnstile_permission_id",
                 "string",
                 False,
@@ -251,76 +273,85 @@ class Entrance:
             entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
         else:
             entrance_type_id = odd(
-                entrance_type_id, _path, "entrance_type_id", "EntranceEntranceTypeId", False, False
+                entrance_type_id,
+                (_path, _key),
+                "entrance_type_id",
+                "EntranceEntranceTypeId",
+                False,
+                False,
             )
 
         order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
-            order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
+            order_item_id = odd(
+                order_item_id, (_path, _key), "order_item_id", "string", False, False
+            )
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         cancelled_at = src_dict.get("cancelled_at", UNSET)
         if not (isinstance(cancelled_at, str)) and cancelled_at is not UNSET:
-            cancelled_at = odd(cancelled_at, _path, "cancelled_at", "string", False, False)
+            cancelled_at = odd(cancelled_at, (_path, _key), "cancelled_at", "string", False, False)
 
         charged_price = src_dict.get("charged_price", UNSET)
         if (
             not (type(charged_price) is float or type(charged_price) is int)
             and charged_price is not UNSET
         ):
-            charged_price = odd(charged_price, _path, "charged_price", "number", False, False)
+            charged_price = odd(
+                charged_price, (_path, _key), "charged_price", "number", False, False
+            )
 
         product_ids = src_dict.get("product_ids", UNSET)
         if not (isinstance(product_ids, str)) and product_ids is not UNSET:
-            product_ids = odd(product_ids, _path, "product_ids", "string", False, False)
+            product_ids = odd(product_ids, (_path, _key), "product_ids", "string", False, False)
 
         charge_date = src_dict.get("charge_date", UNSET)
         if not (isinstance(charge_date, str)) and charge_date is not UNSET:
-            charge_date = odd(charge_date, _path, "charge_date", "string", False, False)
+            charge_date = odd(charge_date, (_path, _key), "charge_date", "string", False, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        entrance = cls(
-            entrance_id,
-            pos_id,
-            card_id,
-            state,
-            name,
-            customer_id,
-            resort_name,
-            customer_category_name,
-            external_order_id,
-            external_entrance_id,
-            external_turnstile_permission_id,
-            entrance_type_id,
-            order_item_id,
-            created_at,
-            cancelled_at,
-            charged_price,
-            product_ids,
-            charge_date,
-            valid_from,
-            valid_to,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.entrance_id = entrance_id
+        _model.pos_id = pos_id
+        _model.card_id = card_id
+        _model.state = state
+        _model.name = name
+        _model.customer_id = customer_id
+        _model.resort_name = resort_name
+        _model.customer_category_name = customer_category_name
+        _model.external_order_id = external_order_id
+        _model.external_entrance_id = external_entrance_id
+        _model.external_turnstile_permission_id = external_turnstile_permission_id
+        _model.entrance_type_id = entrance_type_id
+        _model.order_item_id = order_item_id
+        _model.created_at = created_at
+        _model.cancelled_at = cancelled_at
+        _model.charged_price = charged_price
+        _model.product_ids = product_ids
+        _model.charge_date = charge_date
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            entrance.additional_properties = d
-        return entrance
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

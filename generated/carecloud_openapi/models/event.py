@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.event_state import EventState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.event_data_type_2 import EventDataType2
@@ -69,6 +75,17 @@ class Event:
     property_records: list[PropertyRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -110,7 +127,17 @@ class Event:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -122,25 +149,27 @@ class Event:
         except KeyError:
             event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
-            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
+            event_type_id = odd(
+                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            )
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             external_id = src_dict["external_id"]
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)) and event_id is not UNSET:
-            event_id = odd(event_id, _path, "event_id", "string", False, False)
+            event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
         data = src_dict.get("data", UNSET)
         if isinstance(data, str):
@@ -148,60 +177,63 @@ class Event:
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
-            data = EventDataType2.from_dict(data, (_path, "data"))
+            data = _read_EventDataType2(data, (_path, _key), "data")
         else:
-            data = odd(data, _path, "data", "string | array | EventDataType2", False, False)
+            data = odd(data, (_path, _key), "data", "string | array | EventDataType2", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
-                secondary_external_id, _path, "secondary_external_id", "string", False, False
+                secondary_external_id,
+                (_path, _key),
+                "secondary_external_id",
+                "string",
+                False,
+                False,
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventState(state)
         else:
-            state = odd(state, _path, "state", "EventState", False, False)
+            state = odd(state, (_path, _key), "state", "EventState", False, False)
 
         property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
-            _p0 = (_path, "property_records")
+            _p0 = ((_path, _key), "property_records")
             _l0 = []
             for _i0, _v0 in enumerate(property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
         else:
             property_records = odd(
-                property_records, _path, "property_records", "array", False, False
+                property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        event = cls(
-            event_type_id,
-            customer_id,
-            external_id,
-            event_id,
-            data,
-            created_at,
-            secondary_external_id,
-            state,
-            property_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.event_type_id = event_type_id
+        _model.customer_id = customer_id
+        _model.external_id = external_id
+        _model.event_id = event_id
+        _model.data = data
+        _model.created_at = created_at
+        _model.secondary_external_id = secondary_external_id
+        _model.state = state
+        _model.property_records = property_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            event.additional_properties = d
-        return event
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -223,11 +255,17 @@ class Event:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_EventDataType2: Callable[..., EventDataType2]
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, EventDataType2, PropertyRecord
+    global _read_EventDataType2
+    global _read_PropertyRecord
     from ..models.event_data_type_2 import EventDataType2
     from ..models.property_record import PropertyRecord
 
+    _read_EventDataType2 = EventDataType2._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

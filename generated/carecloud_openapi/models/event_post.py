@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.event_post_customer_identifier_type import EventPostCustomerIdentifierType
 from ..models.event_post_state import EventPostState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.event_post_customer_identifier_value_type_1 import (
@@ -105,6 +111,17 @@ class EventPost:
     state: EventPostState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -152,7 +169,17 @@ class EventPost:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -164,22 +191,24 @@ class EventPost:
         except KeyError:
             event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
-            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
+            event_type_id = odd(
+                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            )
 
         try:
             external_id = src_dict["external_id"]
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)) and event_id is not UNSET:
-            event_id = odd(event_id, _path, "event_id", "string", False, False)
+            event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         customer_identifier_type = src_dict.get("customer_identifier_type", UNSET)
         if isinstance(customer_identifier_type, str):
@@ -187,7 +216,7 @@ class EventPost:
         else:
             customer_identifier_type = odd(
                 customer_identifier_type,
-                _path,
+                (_path, _key),
                 "customer_identifier_type",
                 "EventPostCustomerIdentifierType",
                 False,
@@ -198,13 +227,13 @@ class EventPost:
         if isinstance(customer_identifier_value, str):
             pass
         elif isinstance(customer_identifier_value, dict):
-            customer_identifier_value = EventPostCustomerIdentifierValueType1.from_dict(
-                customer_identifier_value, (_path, "customer_identifier_value")
+            customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
+                customer_identifier_value, (_path, _key), "customer_identifier_value"
             )
         else:
             customer_identifier_value = odd(
                 customer_identifier_value,
-                _path,
+                (_path, _key),
                 "customer_identifier_value",
                 "string | EventPostCustomerIdentifierValueType1",
                 False,
@@ -217,45 +246,50 @@ class EventPost:
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
-            data = EventPostDataType2.from_dict(data, (_path, "data"))
+            data = _read_EventPostDataType2(data, (_path, _key), "data")
         else:
-            data = odd(data, _path, "data", "string | array | EventPostDataType2", False, False)
+            data = odd(
+                data, (_path, _key), "data", "string | array | EventPostDataType2", False, False
+            )
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)) and secondary_external_id is not UNSET:
             secondary_external_id = odd(
-                secondary_external_id, _path, "secondary_external_id", "string", False, False
+                secondary_external_id,
+                (_path, _key),
+                "secondary_external_id",
+                "string",
+                False,
+                False,
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventPostState(state)
         else:
-            state = odd(state, _path, "state", "EventPostState", False, False)
+            state = odd(state, (_path, _key), "state", "EventPostState", False, False)
 
-        event_post = cls(
-            event_type_id,
-            external_id,
-            event_id,
-            customer_id,
-            customer_identifier_type,
-            customer_identifier_value,
-            data,
-            created_at,
-            secondary_external_id,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.event_type_id = event_type_id
+        _model.external_id = external_id
+        _model.event_id = event_id
+        _model.customer_id = customer_id
+        _model.customer_identifier_type = customer_identifier_type
+        _model.customer_identifier_value = customer_identifier_value
+        _model.data = data
+        _model.created_at = created_at
+        _model.secondary_external_id = secondary_external_id
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            event_post.additional_properties = d
-        return event_post
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -277,13 +311,19 @@ class EventPost:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_EventPostCustomerIdentifierValueType1: Callable[..., EventPostCustomerIdentifierValueType1]
+_read_EventPostDataType2: Callable[..., EventPostDataType2]
 
 
 def _import_models() -> None:
     global _models_pending, EventPostCustomerIdentifierValueType1, EventPostDataType2
+    global _read_EventPostCustomerIdentifierValueType1
+    global _read_EventPostDataType2
     from ..models.event_post_customer_identifier_value_type_1 import (
         EventPostCustomerIdentifierValueType1,
     )
     from ..models.event_post_data_type_2 import EventPostDataType2
 
+    _read_EventPostCustomerIdentifierValueType1 = EventPostCustomerIdentifierValueType1._from_json
+    _read_EventPostDataType2 = EventPostDataType2._from_json
     _models_pending = False

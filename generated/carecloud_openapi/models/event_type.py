@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.event_type_state import EventTypeState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.event_type_state import EventTypeState
 
 T = TypeVar("T", bound="EventType")
 
@@ -53,6 +57,17 @@ class EventType:
     state: EventTypeState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -78,7 +93,9 @@ class EventType:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -88,53 +105,57 @@ class EventType:
         except KeyError:
             event_type_id = UNSET
         if not (isinstance(event_type_id, str)):
-            event_type_id = odd(event_type_id, _path, "event_type_id", "string", True, False)
+            event_type_id = odd(
+                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            )
 
         try:
             event_group_id = src_dict["event_group_id"]
         except KeyError:
             event_group_id = UNSET
         if not (isinstance(event_group_id, str)):
-            event_group_id = odd(event_group_id, _path, "event_group_id", "string", True, False)
+            event_group_id = odd(
+                event_group_id, (_path, _key), "event_group_id", "string", True, False
+            )
 
         event_group_text_id = src_dict.get("event_group_text_id", UNSET)
         if not (isinstance(event_group_text_id, str)) and event_group_text_id is not UNSET:
             event_group_text_id = odd(
-                event_group_text_id, _path, "event_group_text_id", "string", False, False
+                event_group_text_id, (_path, _key), "event_group_text_id", "string", False, False
             )
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
         icon_name = src_dict.get("icon_name", UNSET)
         if not (isinstance(icon_name, str)) and icon_name is not UNSET:
-            icon_name = odd(icon_name, _path, "icon_name", "string", False, False)
+            icon_name = odd(icon_name, (_path, _key), "icon_name", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventTypeState(state)
         else:
-            state = odd(state, _path, "state", "EventTypeState", False, False)
+            state = odd(state, (_path, _key), "state", "EventTypeState", False, False)
 
-        event_type = cls(
-            event_type_id,
-            event_group_id,
-            event_group_text_id,
-            name,
-            text_id,
-            icon_name,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.event_type_id = event_type_id
+        _model.event_group_id = event_group_id
+        _model.event_group_text_id = event_group_text_id
+        _model.name = name
+        _model.text_id = text_id
+        _model.icon_name = icon_name
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            event_type.additional_properties = d
-        return event_type
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

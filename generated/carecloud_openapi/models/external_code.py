@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ExternalCode")
 
@@ -35,6 +38,17 @@ class ExternalCode:
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,7 +62,9 @@ class ExternalCode:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -59,7 +75,7 @@ class ExternalCode:
             external_code_type_id = UNSET
         if not (isinstance(external_code_type_id, str)):
             external_code_type_id = odd(
-                external_code_type_id, _path, "external_code_type_id", "string", True, False
+                external_code_type_id, (_path, _key), "external_code_type_id", "string", True, False
             )
 
         try:
@@ -67,17 +83,17 @@ class ExternalCode:
         except KeyError:
             value = UNSET
         if not (isinstance(value, str)):
-            value = odd(value, _path, "value", "string", True, False)
+            value = odd(value, (_path, _key), "value", "string", True, False)
 
-        external_code = cls(
-            external_code_type_id,
-            value,
-        )
-
+        _model = _new_instance(cls)
+        _model.external_code_type_id = external_code_type_id
+        _model.value = value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            external_code.additional_properties = d
-        return external_code
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.final_bill_payment_type import FinalBillPaymentType
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill_item import BillItem
@@ -101,6 +107,17 @@ class FinalBill:
     property_records: list[PropertyRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -156,7 +173,17 @@ class FinalBill:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -169,7 +196,7 @@ class FinalBill:
             purchase_type_id = UNSET
         if not (isinstance(purchase_type_id, str)):
             purchase_type_id = odd(
-                purchase_type_id, _path, "purchase_type_id", "string", True, False
+                purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
             )
 
         try:
@@ -177,7 +204,7 @@ class FinalBill:
         except KeyError:
             canceled = UNSET
         if not (type(canceled) is bool):
-            canceled = odd(canceled, _path, "canceled", "boolean", True, False)
+            canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
 
         try:
             payment_type = src_dict["payment_type"]
@@ -187,7 +214,7 @@ class FinalBill:
             payment_type = FinalBillPaymentType(payment_type)
         else:
             payment_type = odd(
-                payment_type, _path, "payment_type", "FinalBillPaymentType", True, False
+                payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
             )
 
         try:
@@ -195,107 +222,107 @@ class FinalBill:
         except KeyError:
             bill_id = UNSET
         if not (isinstance(bill_id, str)):
-            bill_id = odd(bill_id, _path, "bill_id", "string", True, False)
+            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
         try:
             payment_time = src_dict["payment_time"]
         except KeyError:
             payment_time = UNSET
         if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
+            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             total_price = src_dict["total_price"]
         except KeyError:
             total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, _path, "total_price", "number", True, False)
+            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         try:
             bill_items = src_dict["bill_items"]
         except KeyError:
             bill_items = UNSET
         if isinstance(bill_items, list):
-            _p0 = (_path, "bill_items")
+            _p0 = ((_path, _key), "bill_items")
             _l0 = []
             for _i0, _v0 in enumerate(bill_items):
                 if isinstance(_v0, dict):
-                    _v0 = BillItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_BillItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
                 _l0.append(_v0)
             bill_items = _l0
         else:
-            bill_items = odd(bill_items, _path, "bill_items", "array", True, False)
+            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
         fiscal = src_dict.get("fiscal", UNSET)
         if not (type(fiscal) is bool) and fiscal is not UNSET:
-            fiscal = odd(fiscal, _path, "fiscal", "boolean", False, False)
+            fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
 
         payment_recap = src_dict.get("payment_recap", UNSET)
         if isinstance(payment_recap, dict):
-            payment_recap = PaymentRecap.from_dict(payment_recap, (_path, "payment_recap"))
+            payment_recap = _read_PaymentRecap(payment_recap, (_path, _key), "payment_recap")
         else:
-            payment_recap = odd(payment_recap, _path, "payment_recap", "PaymentRecap", False, False)
+            payment_recap = odd(
+                payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
+            )
 
         bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)) and bill_number is not UNSET:
-            bill_number = odd(bill_number, _path, "bill_number", "string", False, False)
+            bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
         created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)) and created_by is not UNSET:
-            created_by = odd(created_by, _path, "created_by", "string", False, False)
+            created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
         utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
-            utm = UTM.from_dict(utm, (_path, "utm"))
+            utm = _read_UTM(utm, (_path, _key), "utm")
         else:
-            utm = odd(utm, _path, "utm", "UTM", False, False)
+            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
         property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
-            _p0 = (_path, "property_records")
+            _p0 = ((_path, _key), "property_records")
             _l0 = []
             for _i0, _v0 in enumerate(property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
         else:
             property_records = odd(
-                property_records, _path, "property_records", "array", False, False
+                property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        final_bill = cls(
-            purchase_type_id,
-            canceled,
-            payment_type,
-            bill_id,
-            payment_time,
-            currency_id,
-            total_price,
-            bill_items,
-            fiscal,
-            payment_recap,
-            bill_number,
-            created_by,
-            utm,
-            property_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.purchase_type_id = purchase_type_id
+        _model.canceled = canceled
+        _model.payment_type = payment_type
+        _model.bill_id = bill_id
+        _model.payment_time = payment_time
+        _model.currency_id = currency_id
+        _model.total_price = total_price
+        _model.bill_items = bill_items
+        _model.fiscal = fiscal
+        _model.payment_recap = payment_recap
+        _model.bill_number = bill_number
+        _model.created_by = created_by
+        _model.utm = utm
+        _model.property_records = property_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            final_bill.additional_properties = d
-        return final_bill
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -317,13 +344,25 @@ class FinalBill:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_BillItem: Callable[..., BillItem]
+_read_PaymentRecap: Callable[..., PaymentRecap]
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_UTM: Callable[..., UTM]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
+    global _read_BillItem
+    global _read_PaymentRecap
+    global _read_PropertyRecord
+    global _read_UTM
     from ..models.bill_item import BillItem
     from ..models.payment_recap import PaymentRecap
     from ..models.property_record import PropertyRecord
     from ..models.utm import UTM
 
+    _read_BillItem = BillItem._from_json
+    _read_PaymentRecap = PaymentRecap._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_UTM = UTM._from_json
     _models_pending = False

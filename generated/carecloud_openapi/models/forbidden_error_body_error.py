@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
@@ -42,6 +47,17 @@ class ForbiddenErrorBodyError:
     error_data: ForbiddenErrorBodyErrorErrorData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -64,7 +80,17 @@ class ForbiddenErrorBodyError:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -73,37 +99,40 @@ class ForbiddenErrorBodyError:
             )
         type_ = src_dict.get("type", UNSET)
         if not (isinstance(type_, str)) and type_ is not UNSET:
-            type_ = odd(type_, _path, "type", "string", False, False)
+            type_ = odd(type_, (_path, _key), "type", "string", False, False)
 
         title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)) and title is not UNSET:
-            title = odd(title, _path, "title", "string", False, False)
+            title = odd(title, (_path, _key), "title", "string", False, False)
 
         detail = src_dict.get("detail", UNSET)
         if not (isinstance(detail, str)) and detail is not UNSET:
-            detail = odd(detail, _path, "detail", "string", False, False)
+            detail = odd(detail, (_path, _key), "detail", "string", False, False)
 
         error_data = src_dict.get("error_data", UNSET)
         if isinstance(error_data, dict):
-            error_data = ForbiddenErrorBodyErrorErrorData.from_dict(
-                error_data, (_path, "error_data")
+            error_data = _read_ForbiddenErrorBodyErrorErrorData(
+                error_data, (_path, _key), "error_data"
             )
         else:
             error_data = odd(
-                error_data, _path, "error_data", "ForbiddenErrorBodyErrorErrorData", False, False
+                error_data,
+                (_path, _key),
+                "error_data",
+                "ForbiddenErrorBodyErrorErrorData",
+                False,
+                False,
             )
 
-        forbidden_error_body_error = cls(
-            type_,
-            title,
-            detail,
-            error_data,
-        )
-
+        _model = _new_instance(cls)
+        _model.type_ = type_
+        _model.title = title
+        _model.detail = detail
+        _model.error_data = error_data
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            forbidden_error_body_error.additional_properties = d
-        return forbidden_error_body_error
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -125,10 +154,13 @@ class ForbiddenErrorBodyError:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ForbiddenErrorBodyErrorErrorData: Callable[..., ForbiddenErrorBodyErrorErrorData]
 
 
 def _import_models() -> None:
     global _models_pending, ForbiddenErrorBodyErrorErrorData
+    global _read_ForbiddenErrorBodyErrorErrorData
     from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
 
+    _read_ForbiddenErrorBodyErrorErrorData = ForbiddenErrorBodyErrorErrorData._from_json
     _models_pending = False

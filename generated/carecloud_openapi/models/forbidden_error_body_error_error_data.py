@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ForbiddenErrorBodyErrorErrorData")
 
@@ -33,6 +36,17 @@ class ForbiddenErrorBodyErrorErrorData:
     interface: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,7 +59,9 @@ class ForbiddenErrorBodyErrorErrorData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -53,22 +69,27 @@ class ForbiddenErrorBodyErrorErrorData:
         invalid_resource_name = src_dict.get("invalid_resource_name", UNSET)
         if not (isinstance(invalid_resource_name, str)) and invalid_resource_name is not UNSET:
             invalid_resource_name = odd(
-                invalid_resource_name, _path, "invalid_resource_name", "string", False, False
+                invalid_resource_name,
+                (_path, _key),
+                "invalid_resource_name",
+                "string",
+                False,
+                False,
             )
 
         interface = src_dict.get("interface", UNSET)
         if not (isinstance(interface, str)) and interface is not UNSET:
-            interface = odd(interface, _path, "interface", "string", False, False)
+            interface = odd(interface, (_path, _key), "interface", "string", False, False)
 
-        forbidden_error_body_error_error_data = cls(
-            invalid_resource_name,
-            interface,
-        )
-
+        _model = _new_instance(cls)
+        _model.invalid_resource_name = invalid_resource_name
+        _model.interface = interface
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            forbidden_error_body_error_error_data.additional_properties = d
-        return forbidden_error_body_error_error_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

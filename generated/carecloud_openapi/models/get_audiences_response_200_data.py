@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.audience import Audience
@@ -36,6 +41,17 @@ class GetAudiencesResponse200Data:
     total_items: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -54,7 +70,17 @@ class GetAudiencesResponse200Data:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -63,31 +89,29 @@ class GetAudiencesResponse200Data:
             )
         audiences = src_dict.get("audiences", UNSET)
         if isinstance(audiences, list):
-            _p0 = (_path, "audiences")
+            _p0 = ((_path, _key), "audiences")
             _l0 = []
             for _i0, _v0 in enumerate(audiences):
                 if isinstance(_v0, dict):
-                    _v0 = Audience.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Audience(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Audience", True, False)
                 _l0.append(_v0)
             audiences = _l0
         else:
-            audiences = odd(audiences, _path, "audiences", "array", False, False)
+            audiences = odd(audiences, (_path, _key), "audiences", "array", False, False)
 
         total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
-            total_items = odd(total_items, _path, "total_items", "integer", False, False)
+            total_items = odd(total_items, (_path, _key), "total_items", "integer", False, False)
 
-        get_audiences_response_200_data = cls(
-            audiences,
-            total_items,
-        )
-
+        _model = _new_instance(cls)
+        _model.audiences = audiences
+        _model.total_items = total_items
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_audiences_response_200_data.additional_properties = d
-        return get_audiences_response_200_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,10 +133,13 @@ class GetAudiencesResponse200Data:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Audience: Callable[..., Audience]
 
 
 def _import_models() -> None:
     global _models_pending, Audience
+    global _read_Audience
     from ..models.audience import Audience
 
+    _read_Audience = Audience._from_json
     _models_pending = False

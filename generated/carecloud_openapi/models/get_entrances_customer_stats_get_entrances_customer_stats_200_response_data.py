@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData")
 
@@ -40,6 +43,17 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     ski_achievement_text_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,40 +70,47 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         distance = src_dict.get("distance", UNSET)
         if not (type(distance) is float or type(distance) is int) and distance is not UNSET:
-            distance = odd(distance, _path, "distance", "number", False, False)
+            distance = odd(distance, (_path, _key), "distance", "number", False, False)
 
         elevation = src_dict.get("elevation", UNSET)
         if not (type(elevation) is float or type(elevation) is int) and elevation is not UNSET:
-            elevation = odd(elevation, _path, "elevation", "number", False, False)
+            elevation = odd(elevation, (_path, _key), "elevation", "number", False, False)
 
         skier_days = src_dict.get("skier_days", UNSET)
         if not (type(skier_days) is int) and skier_days is not UNSET:
-            skier_days = odd(skier_days, _path, "skier_days", "integer", False, False)
+            skier_days = odd(skier_days, (_path, _key), "skier_days", "integer", False, False)
 
         ski_achievement_text_id = src_dict.get("ski_achievement_text_id", UNSET)
         if not (isinstance(ski_achievement_text_id, str)) and ski_achievement_text_id is not UNSET:
             ski_achievement_text_id = odd(
-                ski_achievement_text_id, _path, "ski_achievement_text_id", "string", False, False
+                ski_achievement_text_id,
+                (_path, _key),
+                "ski_achievement_text_id",
+                "string",
+                False,
+                False,
             )
 
-        get_entrances_customer_stats_get_entrances_customer_stats_200_response_data = cls(
-            distance,
-            elevation,
-            skier_days,
-            ski_achievement_text_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.distance = distance
+        _model.elevation = elevation
+        _model.skier_days = skier_days
+        _model.ski_achievement_text_id = ski_achievement_text_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_entrances_customer_stats_get_entrances_customer_stats_200_response_data.additional_properties = d
-        return get_entrances_customer_stats_get_entrances_customer_stats_200_response_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="GetEntrancesOverviewGetEntrancesOverview200ResponseData")
 
@@ -44,6 +47,17 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
     sold_entrances: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,7 +74,9 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -68,36 +84,43 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
         active_entrances = src_dict.get("active_entrances", UNSET)
         if not (type(active_entrances) is int) and active_entrances is not UNSET:
             active_entrances = odd(
-                active_entrances, _path, "active_entrances", "integer", False, False
+                active_entrances, (_path, _key), "active_entrances", "integer", False, False
             )
 
         canceled_entrances = src_dict.get("canceled_entrances", UNSET)
         if not (type(canceled_entrances) is int) and canceled_entrances is not UNSET:
             canceled_entrances = odd(
-                canceled_entrances, _path, "canceled_entrances", "integer", False, False
+                canceled_entrances, (_path, _key), "canceled_entrances", "integer", False, False
             )
 
         deactivated_entrances = src_dict.get("deactivated_entrances", UNSET)
         if not (type(deactivated_entrances) is int) and deactivated_entrances is not UNSET:
             deactivated_entrances = odd(
-                deactivated_entrances, _path, "deactivated_entrances", "integer", False, False
+                deactivated_entrances,
+                (_path, _key),
+                "deactivated_entrances",
+                "integer",
+                False,
+                False,
             )
 
         sold_entrances = src_dict.get("sold_entrances", UNSET)
         if not (type(sold_entrances) is int) and sold_entrances is not UNSET:
-            sold_entrances = odd(sold_entrances, _path, "sold_entrances", "integer", False, False)
+            sold_entrances = odd(
+                sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
+            )
 
-        get_entrances_overview_get_entrances_overview_200_response_data = cls(
-            active_entrances,
-            canceled_entrances,
-            deactivated_entrances,
-            sold_entrances,
-        )
-
+        _model = _new_instance(cls)
+        _model.active_entrances = active_entrances
+        _model.canceled_entrances = canceled_entrances
+        _model.deactivated_entrances = deactivated_entrances
+        _model.sold_entrances = sold_entrances
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_entrances_overview_get_entrances_overview_200_response_data.additional_properties = d
-        return get_entrances_overview_get_entrances_overview_200_response_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

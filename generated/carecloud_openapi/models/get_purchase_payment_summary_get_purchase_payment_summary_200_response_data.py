@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.voucher import Voucher
@@ -46,6 +51,17 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     used_vouchers: list[Voucher] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -70,7 +86,17 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -82,21 +108,23 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             not (type(earned_points) is float or type(earned_points) is int)
             and earned_points is not UNSET
         ):
-            earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
+            earned_points = odd(
+                earned_points, (_path, _key), "earned_points", "number", False, False
+            )
 
         used_credits = src_dict.get("used_credits", UNSET)
         if (
             not (type(used_credits) is float or type(used_credits) is int)
             and used_credits is not UNSET
         ):
-            used_credits = odd(used_credits, _path, "used_credits", "number", False, False)
+            used_credits = odd(used_credits, (_path, _key), "used_credits", "number", False, False)
 
         used_points = src_dict.get("used_points", UNSET)
         if (
             not (type(used_points) is float or type(used_points) is int)
             and used_points is not UNSET
         ):
-            used_points = odd(used_points, _path, "used_points", "number", False, False)
+            used_points = odd(used_points, (_path, _key), "used_points", "number", False, False)
 
         used_points_total = src_dict.get("used_points_total", UNSET)
         if (
@@ -104,35 +132,35 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             and used_points_total is not UNSET
         ):
             used_points_total = odd(
-                used_points_total, _path, "used_points_total", "number", False, False
+                used_points_total, (_path, _key), "used_points_total", "number", False, False
             )
 
         used_vouchers = src_dict.get("used_vouchers", UNSET)
         if isinstance(used_vouchers, list):
-            _p0 = (_path, "used_vouchers")
+            _p0 = ((_path, _key), "used_vouchers")
             _l0 = []
             for _i0, _v0 in enumerate(used_vouchers):
                 if isinstance(_v0, dict):
-                    _v0 = Voucher.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Voucher(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Voucher", True, False)
                 _l0.append(_v0)
             used_vouchers = _l0
         else:
-            used_vouchers = odd(used_vouchers, _path, "used_vouchers", "array", False, False)
+            used_vouchers = odd(
+                used_vouchers, (_path, _key), "used_vouchers", "array", False, False
+            )
 
-        get_purchase_payment_summary_get_purchase_payment_summary_200_response_data = cls(
-            earned_points,
-            used_credits,
-            used_points,
-            used_points_total,
-            used_vouchers,
-        )
-
+        _model = _new_instance(cls)
+        _model.earned_points = earned_points
+        _model.used_credits = used_credits
+        _model.used_points = used_points
+        _model.used_points_total = used_points_total
+        _model.used_vouchers = used_vouchers
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_purchase_payment_summary_get_purchase_payment_summary_200_response_data.additional_properties = d
-        return get_purchase_payment_summary_get_purchase_payment_summary_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -154,10 +182,13 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Voucher: Callable[..., Voucher]
 
 
 def _import_models() -> None:
     global _models_pending, Voucher
+    global _read_Voucher
     from ..models.voucher import Voucher
 
+    _read_Voucher = Voucher._from_json
     _models_pending = False

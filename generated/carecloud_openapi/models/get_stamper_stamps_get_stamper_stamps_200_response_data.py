@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.stamper_stamp import StamperStamp
@@ -36,6 +41,17 @@ class GetStamperStampsGetStamperStamps200ResponseData:
     total_items: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -57,7 +73,17 @@ class GetStamperStampsGetStamperStamps200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -66,31 +92,31 @@ class GetStamperStampsGetStamperStamps200ResponseData:
             )
         stamper_stamps = src_dict.get("stamper_stamps", UNSET)
         if isinstance(stamper_stamps, list):
-            _p0 = (_path, "stamper_stamps")
+            _p0 = ((_path, _key), "stamper_stamps")
             _l0 = []
             for _i0, _v0 in enumerate(stamper_stamps):
                 if isinstance(_v0, dict):
-                    _v0 = StamperStamp.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_StamperStamp(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
                 _l0.append(_v0)
             stamper_stamps = _l0
         else:
-            stamper_stamps = odd(stamper_stamps, _path, "stamper_stamps", "array", False, False)
+            stamper_stamps = odd(
+                stamper_stamps, (_path, _key), "stamper_stamps", "array", False, False
+            )
 
         total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int) and total_items is not UNSET:
-            total_items = odd(total_items, _path, "total_items", "integer", False, False)
+            total_items = odd(total_items, (_path, _key), "total_items", "integer", False, False)
 
-        get_stamper_stamps_get_stamper_stamps_200_response_data = cls(
-            stamper_stamps,
-            total_items,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamper_stamps = stamper_stamps
+        _model.total_items = total_items
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_stamper_stamps_get_stamper_stamps_200_response_data.additional_properties = d
-        return get_stamper_stamps_get_stamper_stamps_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -112,10 +138,13 @@ class GetStamperStampsGetStamperStamps200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_StamperStamp: Callable[..., StamperStamp]
 
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
+    global _read_StamperStamp
     from ..models.stamper_stamp import StamperStamp
 
+    _read_StamperStamp = StamperStamp._from_json
     _models_pending = False

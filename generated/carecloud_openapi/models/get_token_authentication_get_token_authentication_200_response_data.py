@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="GetTokenAuthenticationGetTokenAuthentication200ResponseData")
 
@@ -40,6 +43,17 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
     valid_to: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +68,9 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -62,29 +78,29 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
         authentication_token = src_dict.get("authentication_token", UNSET)
         if not (isinstance(authentication_token, str)) and authentication_token is not UNSET:
             authentication_token = odd(
-                authentication_token, _path, "authentication_token", "string", False, False
+                authentication_token, (_path, _key), "authentication_token", "string", False, False
             )
 
         token_request_id = src_dict.get("token_request_id", UNSET)
         if not (isinstance(token_request_id, str)) and token_request_id is not UNSET:
             token_request_id = odd(
-                token_request_id, _path, "token_request_id", "string", False, False
+                token_request_id, (_path, _key), "token_request_id", "string", False, False
             )
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        get_token_authentication_get_token_authentication_200_response_data = cls(
-            authentication_token,
-            token_request_id,
-            valid_to,
-        )
-
+        _model = _new_instance(cls)
+        _model.authentication_token = authentication_token
+        _model.token_request_id = token_request_id
+        _model.valid_to = valid_to
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_token_authentication_get_token_authentication_200_response_data.additional_properties = d
-        return get_token_authentication_get_token_authentication_200_response_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.credit_wallet_summary import CreditWalletSummary
@@ -43,6 +48,17 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     split_by_currency: list[CreditWalletSummary] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -68,7 +84,17 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -80,7 +106,9 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             not (type(earned_credits) is float or type(earned_credits) is int)
             and earned_credits is not UNSET
         ):
-            earned_credits = odd(earned_credits, _path, "earned_credits", "number", False, False)
+            earned_credits = odd(
+                earned_credits, (_path, _key), "earned_credits", "number", False, False
+            )
 
         redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if (
@@ -88,7 +116,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             and redeemed_credits is not UNSET
         ):
             redeemed_credits = odd(
-                redeemed_credits, _path, "redeemed_credits", "number", False, False
+                redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
             )
 
         available_credits = src_dict.get("available_credits", UNSET)
@@ -97,36 +125,34 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             and available_credits is not UNSET
         ):
             available_credits = odd(
-                available_credits, _path, "available_credits", "number", False, False
+                available_credits, (_path, _key), "available_credits", "number", False, False
             )
 
         split_by_currency = src_dict.get("split_by_currency", UNSET)
         if isinstance(split_by_currency, list):
-            _p0 = (_path, "split_by_currency")
+            _p0 = ((_path, _key), "split_by_currency")
             _l0 = []
             for _i0, _v0 in enumerate(split_by_currency):
                 if isinstance(_v0, dict):
-                    _v0 = CreditWalletSummary.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_CreditWalletSummary(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "CreditWalletSummary", True, False)
                 _l0.append(_v0)
             split_by_currency = _l0
         else:
             split_by_currency = odd(
-                split_by_currency, _path, "split_by_currency", "array", False, False
+                split_by_currency, (_path, _key), "split_by_currency", "array", False, False
             )
 
-        get_wallet_credits_get_wallet_credits_200_response_data = cls(
-            earned_credits,
-            redeemed_credits,
-            available_credits,
-            split_by_currency,
-        )
-
+        _model = _new_instance(cls)
+        _model.earned_credits = earned_credits
+        _model.redeemed_credits = redeemed_credits
+        _model.available_credits = available_credits
+        _model.split_by_currency = split_by_currency
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_wallet_credits_get_wallet_credits_200_response_data.additional_properties = d
-        return get_wallet_credits_get_wallet_credits_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -148,10 +174,13 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_CreditWalletSummary: Callable[..., CreditWalletSummary]
 
 
 def _import_models() -> None:
     global _models_pending, CreditWalletSummary
+    global _read_CreditWalletSummary
     from ..models.credit_wallet_summary import CreditWalletSummary
 
+    _read_CreditWalletSummary = CreditWalletSummary._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData")
 
@@ -40,6 +43,17 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
     current_month_amount: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +68,9 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -64,11 +80,11 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
             not (type(next_amount) is float or type(next_amount) is int)
             and next_amount is not UNSET
         ):
-            next_amount = odd(next_amount, _path, "next_amount", "number", False, False)
+            next_amount = odd(next_amount, (_path, _key), "next_amount", "number", False, False)
 
         next_date = src_dict.get("next_date", UNSET)
         if not (isinstance(next_date, str)) and next_date is not UNSET:
-            next_date = odd(next_date, _path, "next_date", "string", False, False)
+            next_date = odd(next_date, (_path, _key), "next_date", "string", False, False)
 
         current_month_amount = src_dict.get("current_month_amount", UNSET)
         if (
@@ -76,19 +92,19 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
             and current_month_amount is not UNSET
         ):
             current_month_amount = odd(
-                current_month_amount, _path, "current_month_amount", "number", False, False
+                current_month_amount, (_path, _key), "current_month_amount", "number", False, False
             )
 
-        get_wallet_points_expiration_get_wallet_points_expiration_200_response_data = cls(
-            next_amount,
-            next_date,
-            current_month_amount,
-        )
-
+        _model = _new_instance(cls)
+        _model.next_amount = next_amount
+        _model.next_date = next_date
+        _model.current_month_amount = current_month_amount
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_wallet_points_expiration_get_wallet_points_expiration_200_response_data.additional_properties = d
-        return get_wallet_points_expiration_get_wallet_points_expiration_200_response_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

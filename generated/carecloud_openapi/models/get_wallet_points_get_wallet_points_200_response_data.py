@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.money_value import MoneyValue
@@ -46,6 +51,17 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     available_points_money_value: list[MoneyValue] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -71,7 +87,17 @@ class GetWalletPointsGetWalletPoints200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -83,14 +109,18 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             not (type(earned_points) is float or type(earned_points) is int)
             and earned_points is not UNSET
         ):
-            earned_points = odd(earned_points, _path, "earned_points", "number", False, False)
+            earned_points = odd(
+                earned_points, (_path, _key), "earned_points", "number", False, False
+            )
 
         redeemed_points = src_dict.get("redeemed_points", UNSET)
         if (
             not (type(redeemed_points) is float or type(redeemed_points) is int)
             and redeemed_points is not UNSET
         ):
-            redeemed_points = odd(redeemed_points, _path, "redeemed_points", "number", False, False)
+            redeemed_points = odd(
+                redeemed_points, (_path, _key), "redeemed_points", "number", False, False
+            )
 
         available_points = src_dict.get("available_points", UNSET)
         if (
@@ -98,16 +128,16 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             and available_points is not UNSET
         ):
             available_points = odd(
-                available_points, _path, "available_points", "number", False, False
+                available_points, (_path, _key), "available_points", "number", False, False
             )
 
         available_points_money_value = src_dict.get("available_points_money_value", UNSET)
         if isinstance(available_points_money_value, list):
-            _p0 = (_path, "available_points_money_value")
+            _p0 = ((_path, _key), "available_points_money_value")
             _l0 = []
             for _i0, _v0 in enumerate(available_points_money_value):
                 if isinstance(_v0, dict):
-                    _v0 = MoneyValue.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_MoneyValue(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "MoneyValue", True, False)
                 _l0.append(_v0)
@@ -115,24 +145,22 @@ class GetWalletPointsGetWalletPoints200ResponseData:
         else:
             available_points_money_value = odd(
                 available_points_money_value,
-                _path,
+                (_path, _key),
                 "available_points_money_value",
                 "array",
                 False,
                 False,
             )
 
-        get_wallet_points_get_wallet_points_200_response_data = cls(
-            earned_points,
-            redeemed_points,
-            available_points,
-            available_points_money_value,
-        )
-
+        _model = _new_instance(cls)
+        _model.earned_points = earned_points
+        _model.redeemed_points = redeemed_points
+        _model.available_points = available_points
+        _model.available_points_money_value = available_points_money_value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            get_wallet_points_get_wallet_points_200_response_data.additional_properties = d
-        return get_wallet_points_get_wallet_points_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -154,10 +182,13 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_MoneyValue: Callable[..., MoneyValue]
 
 
 def _import_models() -> None:
     global _models_pending, MoneyValue
+    global _read_MoneyValue
     from ..models.money_value import MoneyValue
 
+    _read_MoneyValue = MoneyValue._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="GPSCoordinates")
 
@@ -33,6 +36,17 @@ class GPSCoordinates:
     gps_latitude: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,7 +60,9 @@ class GPSCoordinates:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -56,24 +72,26 @@ class GPSCoordinates:
         except KeyError:
             gps_longitude = UNSET
         if not (type(gps_longitude) is float or type(gps_longitude) is int):
-            gps_longitude = odd(gps_longitude, _path, "gps_longitude", "number", True, False)
+            gps_longitude = odd(
+                gps_longitude, (_path, _key), "gps_longitude", "number", True, False
+            )
 
         try:
             gps_latitude = src_dict["gps_latitude"]
         except KeyError:
             gps_latitude = UNSET
         if not (type(gps_latitude) is float or type(gps_latitude) is int):
-            gps_latitude = odd(gps_latitude, _path, "gps_latitude", "number", True, False)
+            gps_latitude = odd(gps_latitude, (_path, _key), "gps_latitude", "number", True, False)
 
-        gps_coordinates = cls(
-            gps_longitude,
-            gps_latitude,
-        )
-
+        _model = _new_instance(cls)
+        _model.gps_longitude = gps_longitude
+        _model.gps_latitude = gps_latitude
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            gps_coordinates.additional_properties = d
-        return gps_coordinates
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

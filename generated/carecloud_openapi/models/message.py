@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.message_communication_channel_id import MessageCommunicationChannelId
 from ..models.message_status import MessageStatus
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.attachment import Attachment
@@ -94,6 +100,17 @@ class Message:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -152,7 +169,17 @@ class Message:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -165,7 +192,7 @@ class Message:
             message_template_id = UNSET
         if not (isinstance(message_template_id, str)):
             message_template_id = odd(
-                message_template_id, _path, "message_template_id", "string", True, False
+                message_template_id, (_path, _key), "message_template_id", "string", True, False
             )
 
         try:
@@ -173,7 +200,7 @@ class Message:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             communication_channel_id = src_dict["communication_channel_id"]
@@ -184,7 +211,7 @@ class Message:
         else:
             communication_channel_id = odd(
                 communication_channel_id,
-                _path,
+                (_path, _key),
                 "communication_channel_id",
                 "MessageCommunicationChannelId",
                 True,
@@ -193,95 +220,98 @@ class Message:
 
         message_id = src_dict.get("message_id", UNSET)
         if not (isinstance(message_id, str)) and message_id is not UNSET:
-            message_id = odd(message_id, _path, "message_id", "string", False, False)
+            message_id = odd(message_id, (_path, _key), "message_id", "string", False, False)
 
         status = src_dict.get("status", UNSET)
         if type(status) is int:
             status = MessageStatus(status)
         else:
-            status = odd(status, _path, "status", "MessageStatus", False, False)
+            status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
 
         contact = src_dict.get("contact", UNSET)
         if not (isinstance(contact, str)) and contact is not UNSET:
-            contact = odd(contact, _path, "contact", "string", False, False)
+            contact = odd(contact, (_path, _key), "contact", "string", False, False)
 
         title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)) and title is not UNSET:
-            title = odd(title, _path, "title", "string", False, False)
+            title = odd(title, (_path, _key), "title", "string", False, False)
 
         send_time = src_dict.get("send_time", UNSET)
         if not (isinstance(send_time, str)) and send_time is not UNSET:
-            send_time = odd(send_time, _path, "send_time", "string", False, False)
+            send_time = odd(send_time, (_path, _key), "send_time", "string", False, False)
 
         opened_time = src_dict.get("opened_time", UNSET)
         if not (isinstance(opened_time, str)) and opened_time is not UNSET:
-            opened_time = odd(opened_time, _path, "opened_time", "string", False, False)
+            opened_time = odd(opened_time, (_path, _key), "opened_time", "string", False, False)
 
         mail_client_user_agent = src_dict.get("mail_client_user_agent", UNSET)
         if not (isinstance(mail_client_user_agent, str)) and mail_client_user_agent is not UNSET:
             mail_client_user_agent = odd(
-                mail_client_user_agent, _path, "mail_client_user_agent", "string", False, False
+                mail_client_user_agent,
+                (_path, _key),
+                "mail_client_user_agent",
+                "string",
+                False,
+                False,
             )
 
         mail_client_language = src_dict.get("mail_client_language", UNSET)
         if not (isinstance(mail_client_language, str)) and mail_client_language is not UNSET:
             mail_client_language = odd(
-                mail_client_language, _path, "mail_client_language", "string", False, False
+                mail_client_language, (_path, _key), "mail_client_language", "string", False, False
             )
 
         message_data = src_dict.get("message_data", UNSET)
         if isinstance(message_data, list):
-            _p0 = (_path, "message_data")
+            _p0 = ((_path, _key), "message_data")
             _l0 = []
             for _i0, _v0 in enumerate(message_data):
                 if isinstance(_v0, dict):
-                    _v0 = Parameter.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Parameter(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
                 _l0.append(_v0)
             message_data = _l0
         else:
-            message_data = odd(message_data, _path, "message_data", "array", False, False)
+            message_data = odd(message_data, (_path, _key), "message_data", "array", False, False)
 
         attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
-            _p0 = (_path, "attachments")
+            _p0 = ((_path, _key), "attachments")
             _l0 = []
             for _i0, _v0 in enumerate(attachments):
                 if isinstance(_v0, dict):
-                    _v0 = Attachment.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Attachment(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Attachment", True, False)
                 _l0.append(_v0)
             attachments = _l0
         else:
-            attachments = odd(attachments, _path, "attachments", "array", False, False)
+            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        message = cls(
-            message_template_id,
-            customer_id,
-            communication_channel_id,
-            message_id,
-            status,
-            contact,
-            title,
-            send_time,
-            opened_time,
-            mail_client_user_agent,
-            mail_client_language,
-            message_data,
-            attachments,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.message_template_id = message_template_id
+        _model.customer_id = customer_id
+        _model.communication_channel_id = communication_channel_id
+        _model.message_id = message_id
+        _model.status = status
+        _model.contact = contact
+        _model.title = title
+        _model.send_time = send_time
+        _model.opened_time = opened_time
+        _model.mail_client_user_agent = mail_client_user_agent
+        _model.mail_client_language = mail_client_language
+        _model.message_data = message_data
+        _model.attachments = attachments
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            message.additional_properties = d
-        return message
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -303,11 +333,17 @@ class Message:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Attachment: Callable[..., Attachment]
+_read_Parameter: Callable[..., Parameter]
 
 
 def _import_models() -> None:
     global _models_pending, Attachment, Parameter
+    global _read_Attachment
+    global _read_Parameter
     from ..models.attachment import Attachment
     from ..models.parameter import Parameter
 
+    _read_Attachment = Attachment._from_json
+    _read_Parameter = Parameter._from_json
     _models_pending = False

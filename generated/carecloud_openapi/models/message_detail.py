@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.attachment_info import AttachmentInfo
@@ -52,6 +57,17 @@ class MessageDetail:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -78,7 +94,17 @@ class MessageDetail:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -90,44 +116,44 @@ class MessageDetail:
         except KeyError:
             plain_text_body = UNSET
         if not (isinstance(plain_text_body, str)):
-            plain_text_body = odd(plain_text_body, _path, "plain_text_body", "string", True, False)
+            plain_text_body = odd(
+                plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+            )
 
         try:
             html_body = src_dict["html_body"]
         except KeyError:
             html_body = UNSET
         if not (isinstance(html_body, str)):
-            html_body = odd(html_body, _path, "html_body", "string", True, False)
+            html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
 
         attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
-            _p0 = (_path, "attachments")
+            _p0 = ((_path, _key), "attachments")
             _l0 = []
             for _i0, _v0 in enumerate(attachments):
                 if isinstance(_v0, dict):
-                    _v0 = AttachmentInfo.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_AttachmentInfo(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "AttachmentInfo", True, False)
                 _l0.append(_v0)
             attachments = _l0
         else:
-            attachments = odd(attachments, _path, "attachments", "array", False, False)
+            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        message_detail = cls(
-            plain_text_body,
-            html_body,
-            attachments,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.plain_text_body = plain_text_body
+        _model.html_body = html_body
+        _model.attachments = attachments
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            message_detail.additional_properties = d
-        return message_detail
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -149,10 +175,13 @@ class MessageDetail:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_AttachmentInfo: Callable[..., AttachmentInfo]
 
 
 def _import_models() -> None:
     global _models_pending, AttachmentInfo
+    global _read_AttachmentInfo
     from ..models.attachment_info import AttachmentInfo
 
+    _read_AttachmentInfo = AttachmentInfo._from_json
     _models_pending = False

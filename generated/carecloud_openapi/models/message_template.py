@@ -2,17 +2,23 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 from ..models.message_template_communication_channel_id import MessageTemplateCommunicationChannelId
 from ..models.message_template_message_template_group_id import (
     MessageTemplateMessageTemplateGroupId,
 )
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.parameter import Parameter
@@ -80,6 +86,17 @@ class MessageTemplate:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -129,7 +146,17 @@ class MessageTemplate:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -141,21 +168,21 @@ class MessageTemplate:
         except KeyError:
             subject = UNSET
         if not (isinstance(subject, str)):
-            subject = odd(subject, _path, "subject", "string", True, False)
+            subject = odd(subject, (_path, _key), "subject", "string", True, False)
 
         try:
             sender = src_dict["sender"]
         except KeyError:
             sender = UNSET
         if not (isinstance(sender, str)):
-            sender = odd(sender, _path, "sender", "string", True, False)
+            sender = odd(sender, (_path, _key), "sender", "string", True, False)
 
         try:
             name = src_dict["name"]
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             message_template_group_id = src_dict["message_template_group_id"]
@@ -168,7 +195,7 @@ class MessageTemplate:
         else:
             message_template_group_id = odd(
                 message_template_group_id,
-                _path,
+                (_path, _key),
                 "message_template_group_id",
                 "MessageTemplateMessageTemplateGroupId",
                 True,
@@ -186,7 +213,7 @@ class MessageTemplate:
         else:
             communication_channel_id = odd(
                 communication_channel_id,
-                _path,
+                (_path, _key),
                 "communication_channel_id",
                 "MessageTemplateCommunicationChannelId",
                 True,
@@ -196,63 +223,68 @@ class MessageTemplate:
         message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
-                message_template_id, _path, "message_template_id", "string", False, False
+                message_template_id, (_path, _key), "message_template_id", "string", False, False
             )
 
         consent_free_template = src_dict.get("consent_free_template", UNSET)
         if not (type(consent_free_template) is bool) and consent_free_template is not UNSET:
             consent_free_template = odd(
-                consent_free_template, _path, "consent_free_template", "boolean", False, False
+                consent_free_template,
+                (_path, _key),
+                "consent_free_template",
+                "boolean",
+                False,
+                False,
             )
 
         preview_url = src_dict.get("preview_url", UNSET)
         if isinstance(preview_url, str):
             pass
         else:
-            preview_url = odd(preview_url, _path, "preview_url", "string", False, True)
+            preview_url = odd(preview_url, (_path, _key), "preview_url", "string", False, True)
 
         icon_url = src_dict.get("icon_url", UNSET)
         if isinstance(icon_url, str):
             pass
         else:
-            icon_url = odd(icon_url, _path, "icon_url", "string", False, True)
+            icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
 
         template_data = src_dict.get("template_data", UNSET)
         if isinstance(template_data, list):
-            _p0 = (_path, "template_data")
+            _p0 = ((_path, _key), "template_data")
             _l0 = []
             for _i0, _v0 in enumerate(template_data):
                 if isinstance(_v0, dict):
-                    _v0 = Parameter.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Parameter(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
                 _l0.append(_v0)
             template_data = _l0
         else:
-            template_data = odd(template_data, _path, "template_data", "array", False, False)
+            template_data = odd(
+                template_data, (_path, _key), "template_data", "array", False, False
+            )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        message_template = cls(
-            subject,
-            sender,
-            name,
-            message_template_group_id,
-            communication_channel_id,
-            message_template_id,
-            consent_free_template,
-            preview_url,
-            icon_url,
-            template_data,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.subject = subject
+        _model.sender = sender
+        _model.name = name
+        _model.message_template_group_id = message_template_group_id
+        _model.communication_channel_id = communication_channel_id
+        _model.message_template_id = message_template_id
+        _model.consent_free_template = consent_free_template
+        _model.preview_url = preview_url
+        _model.icon_url = icon_url
+        _model.template_data = template_data
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            message_template.additional_properties = d
-        return message_template
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -274,10 +306,13 @@ class MessageTemplate:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Parameter: Callable[..., Parameter]
 
 
 def _import_models() -> None:
     global _models_pending, Parameter
+    global _read_Parameter
     from ..models.parameter import Parameter
 
+    _read_Parameter = Parameter._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="MoneyValue")
 
@@ -34,6 +37,17 @@ class MoneyValue:
     value: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,28 +60,30 @@ class MoneyValue:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
-            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int) and value is not UNSET:
-            value = odd(value, _path, "value", "number", False, False)
+            value = odd(value, (_path, _key), "value", "number", False, False)
 
-        money_value = cls(
-            currency_id,
-            value,
-        )
-
+        _model = _new_instance(cls)
+        _model.currency_id = currency_id
+        _model.value = value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            money_value.additional_properties = d
-        return money_value
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.time_interval import TimeInterval
@@ -37,6 +42,17 @@ class OpeningDay:
     time_intervals: list[TimeInterval]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -59,7 +75,17 @@ class OpeningDay:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -71,34 +97,34 @@ class OpeningDay:
         except KeyError:
             day_id = UNSET
         if not (isinstance(day_id, str)):
-            day_id = odd(day_id, _path, "day_id", "string", True, False)
+            day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
 
         try:
             time_intervals = src_dict["time_intervals"]
         except KeyError:
             time_intervals = UNSET
         if isinstance(time_intervals, list):
-            _p0 = (_path, "time_intervals")
+            _p0 = ((_path, _key), "time_intervals")
             _l0 = []
             for _i0, _v0 in enumerate(time_intervals):
                 if isinstance(_v0, dict):
-                    _v0 = TimeInterval.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_TimeInterval(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
                 _l0.append(_v0)
             time_intervals = _l0
         else:
-            time_intervals = odd(time_intervals, _path, "time_intervals", "array", True, False)
+            time_intervals = odd(
+                time_intervals, (_path, _key), "time_intervals", "array", True, False
+            )
 
-        opening_day = cls(
-            day_id,
-            time_intervals,
-        )
-
+        _model = _new_instance(cls)
+        _model.day_id = day_id
+        _model.time_intervals = time_intervals
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            opening_day.additional_properties = d
-        return opening_day
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -120,10 +146,13 @@ class OpeningDay:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_TimeInterval: Callable[..., TimeInterval]
 
 
 def _import_models() -> None:
     global _models_pending, TimeInterval
+    global _read_TimeInterval
     from ..models.time_interval import TimeInterval
 
+    _read_TimeInterval = TimeInterval._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.order_invoicing import OrderInvoicing
@@ -90,6 +95,17 @@ class Order:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -145,7 +161,17 @@ class Order:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -157,129 +183,135 @@ class Order:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             total_price = src_dict["total_price"]
         except KeyError:
             total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, _path, "total_price", "number", True, False)
+            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         try:
             order_items = src_dict["order_items"]
         except KeyError:
             order_items = UNSET
         if isinstance(order_items, list):
-            _p0 = (_path, "order_items")
+            _p0 = ((_path, _key), "order_items")
             _l0 = []
             for _i0, _v0 in enumerate(order_items):
                 if isinstance(_v0, dict):
-                    _v0 = OrderItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_OrderItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "OrderItem", True, False)
                 _l0.append(_v0)
             order_items = _l0
         else:
-            order_items = odd(order_items, _path, "order_items", "array", True, False)
+            order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
 
         try:
             invoicing_data = src_dict["invoicing_data"]
         except KeyError:
             invoicing_data = UNSET
         if isinstance(invoicing_data, dict):
-            invoicing_data = OrderInvoicing.from_dict(invoicing_data, (_path, "invoicing_data"))
+            invoicing_data = _read_OrderInvoicing(invoicing_data, (_path, _key), "invoicing_data")
         else:
             invoicing_data = odd(
-                invoicing_data, _path, "invoicing_data", "OrderInvoicing", True, False
+                invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
             )
 
         order_id = src_dict.get("order_id", UNSET)
         if not (isinstance(order_id, str)) and order_id is not UNSET:
-            order_id = odd(order_id, _path, "order_id", "string", False, False)
+            order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
 
         order_number = src_dict.get("order_number", UNSET)
         if not (isinstance(order_number, str)) and order_number is not UNSET:
-            order_number = odd(order_number, _path, "order_number", "string", False, False)
+            order_number = odd(order_number, (_path, _key), "order_number", "string", False, False)
 
         discount_codes = src_dict.get("discount_codes", UNSET)
         if isinstance(discount_codes, list):
             for _i0, _v0 in enumerate(discount_codes):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "discount_codes"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
         else:
-            discount_codes = odd(discount_codes, _path, "discount_codes", "array", False, False)
+            discount_codes = odd(
+                discount_codes, (_path, _key), "discount_codes", "array", False, False
+            )
 
         shipping_data = src_dict.get("shipping_data", UNSET)
         if isinstance(shipping_data, dict):
-            shipping_data = OrderShipping.from_dict(shipping_data, (_path, "shipping_data"))
+            shipping_data = _read_OrderShipping(shipping_data, (_path, _key), "shipping_data")
         else:
             shipping_data = odd(
-                shipping_data, _path, "shipping_data", "OrderShipping", False, False
+                shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
             )
 
         customer_note = src_dict.get("customer_note", UNSET)
         if not (isinstance(customer_note, str)) and customer_note is not UNSET:
-            customer_note = odd(customer_note, _path, "customer_note", "string", False, False)
+            customer_note = odd(
+                customer_note, (_path, _key), "customer_note", "string", False, False
+            )
 
         order_status = src_dict.get("order_status", UNSET)
         if not (isinstance(order_status, str)) and order_status is not UNSET:
-            order_status = odd(order_status, _path, "order_status", "string", False, False)
+            order_status = odd(order_status, (_path, _key), "order_status", "string", False, False)
 
         shipping_date = src_dict.get("shipping_date", UNSET)
         if not (isinstance(shipping_date, str)) and shipping_date is not UNSET:
-            shipping_date = odd(shipping_date, _path, "shipping_date", "string", False, False)
+            shipping_date = odd(
+                shipping_date, (_path, _key), "shipping_date", "string", False, False
+            )
 
         program_ranking = src_dict.get("program_ranking", UNSET)
         if not (type(program_ranking) is int) and program_ranking is not UNSET:
             program_ranking = odd(
-                program_ranking, _path, "program_ranking", "integer", False, False
+                program_ranking, (_path, _key), "program_ranking", "integer", False, False
             )
 
         payment_status = src_dict.get("payment_status", UNSET)
         if not (isinstance(payment_status, str)) and payment_status is not UNSET:
-            payment_status = odd(payment_status, _path, "payment_status", "string", False, False)
+            payment_status = odd(
+                payment_status, (_path, _key), "payment_status", "string", False, False
+            )
 
         invoice_document_url = src_dict.get("invoice_document_url", UNSET)
         if not (isinstance(invoice_document_url, str)) and invoice_document_url is not UNSET:
             invoice_document_url = odd(
-                invoice_document_url, _path, "invoice_document_url", "string", False, False
+                invoice_document_url, (_path, _key), "invoice_document_url", "string", False, False
             )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        order = cls(
-            customer_id,
-            currency_id,
-            total_price,
-            order_items,
-            invoicing_data,
-            order_id,
-            order_number,
-            discount_codes,
-            shipping_data,
-            customer_note,
-            order_status,
-            shipping_date,
-            program_ranking,
-            payment_status,
-            invoice_document_url,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.currency_id = currency_id
+        _model.total_price = total_price
+        _model.order_items = order_items
+        _model.invoicing_data = invoicing_data
+        _model.order_id = order_id
+        _model.order_number = order_number
+        _model.discount_codes = discount_codes
+        _model.shipping_data = shipping_data
+        _model.customer_note = customer_note
+        _model.order_status = order_status
+        _model.shipping_date = shipping_date
+        _model.program_ranking = program_ranking
+        _model.payment_status = payment_status
+        _model.invoice_document_url = invoice_document_url
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            order.additional_properties = d
-        return order
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -301,12 +333,21 @@ class Order:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_OrderInvoicing: Callable[..., OrderInvoicing]
+_read_OrderItem: Callable[..., OrderItem]
+_read_OrderShipping: Callable[..., OrderShipping]
 
 
 def _import_models() -> None:
     global _models_pending, OrderInvoicing, OrderItem, OrderShipping
+    global _read_OrderInvoicing
+    global _read_OrderItem
+    global _read_OrderShipping
     from ..models.order_invoicing import OrderInvoicing
     from ..models.order_item import OrderItem
     from ..models.order_shipping import OrderShipping
 
+    _read_OrderInvoicing = OrderInvoicing._from_json
+    _read_OrderItem = OrderItem._from_json
+    _read_OrderShipping = OrderShipping._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.personal_information import PersonalInformation
@@ -42,6 +47,17 @@ class OrderInvoicing:
     personal_information: PersonalInformation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -64,7 +80,17 @@ class OrderInvoicing:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -76,37 +102,35 @@ class OrderInvoicing:
         except KeyError:
             payment_id = UNSET
         if not (isinstance(payment_id, str)):
-            payment_id = odd(payment_id, _path, "payment_id", "string", True, False)
+            payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
 
         paid_date = src_dict.get("paid_date", UNSET)
         if not (isinstance(paid_date, str)) and paid_date is not UNSET:
-            paid_date = odd(paid_date, _path, "paid_date", "string", False, False)
+            paid_date = odd(paid_date, (_path, _key), "paid_date", "string", False, False)
 
         personal_information = src_dict.get("personal_information", UNSET)
         if isinstance(personal_information, dict):
-            personal_information = PersonalInformation.from_dict(
-                personal_information, (_path, "personal_information")
+            personal_information = _read_PersonalInformation(
+                personal_information, (_path, _key), "personal_information"
             )
         else:
             personal_information = odd(
                 personal_information,
-                _path,
+                (_path, _key),
                 "personal_information",
                 "PersonalInformation",
                 False,
                 False,
             )
 
-        order_invoicing = cls(
-            payment_id,
-            paid_date,
-            personal_information,
-        )
-
+        _model = _new_instance(cls)
+        _model.payment_id = payment_id
+        _model.paid_date = paid_date
+        _model.personal_information = personal_information
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            order_invoicing.additional_properties = d
-        return order_invoicing
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -128,10 +152,13 @@ class OrderInvoicing:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PersonalInformation: Callable[..., PersonalInformation]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
+    global _read_PersonalInformation
     from ..models.personal_information import PersonalInformation
 
+    _read_PersonalInformation = PersonalInformation._from_json
     _models_pending = False

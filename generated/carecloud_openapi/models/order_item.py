@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="OrderItem")
 
@@ -46,6 +49,17 @@ class OrderItem:
     customer_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,7 +79,9 @@ class OrderItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -76,7 +92,7 @@ class OrderItem:
             product_variant_id = UNSET
         if not (isinstance(product_variant_id, str)):
             product_variant_id = odd(
-                product_variant_id, _path, "product_variant_id", "string", True, False
+                product_variant_id, (_path, _key), "product_variant_id", "string", True, False
             )
 
         try:
@@ -84,43 +100,45 @@ class OrderItem:
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         try:
             unit_price = src_dict["unit_price"]
         except KeyError:
             unit_price = UNSET
         if not (type(unit_price) is float or type(unit_price) is int):
-            unit_price = odd(unit_price, _path, "unit_price", "number", True, False)
+            unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
 
         try:
             vat_rate = src_dict["vat_rate"]
         except KeyError:
             vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
+            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)) and order_item_id is not UNSET:
-            order_item_id = odd(order_item_id, _path, "order_item_id", "string", False, False)
+            order_item_id = odd(
+                order_item_id, (_path, _key), "order_item_id", "string", False, False
+            )
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        order_item = cls(
-            product_variant_id,
-            amount,
-            unit_price,
-            vat_rate,
-            order_item_id,
-            customer_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_variant_id = product_variant_id
+        _model.amount = amount
+        _model.unit_price = unit_price
+        _model.vat_rate = vat_rate
+        _model.order_item_id = order_item_id
+        _model.customer_id = customer_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            order_item.additional_properties = d
-        return order_item
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -48,6 +53,17 @@ class OrderShipping:
     address: Address | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -72,7 +88,17 @@ class OrderShipping:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -84,42 +110,40 @@ class OrderShipping:
         except KeyError:
             shipping_id = UNSET
         if not (isinstance(shipping_id, str)):
-            shipping_id = odd(shipping_id, _path, "shipping_id", "string", True, False)
+            shipping_id = odd(shipping_id, (_path, _key), "shipping_id", "string", True, False)
 
         contact_firstname = src_dict.get("contact_firstname", UNSET)
         if not (isinstance(contact_firstname, str)) and contact_firstname is not UNSET:
             contact_firstname = odd(
-                contact_firstname, _path, "contact_firstname", "string", False, False
+                contact_firstname, (_path, _key), "contact_firstname", "string", False, False
             )
 
         contact_lastname = src_dict.get("contact_lastname", UNSET)
         if not (isinstance(contact_lastname, str)) and contact_lastname is not UNSET:
             contact_lastname = odd(
-                contact_lastname, _path, "contact_lastname", "string", False, False
+                contact_lastname, (_path, _key), "contact_lastname", "string", False, False
             )
 
         phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
-            phone = odd(phone, _path, "phone", "string", False, False)
+            phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
         address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
-            address = Address.from_dict(address, (_path, "address"))
+            address = _read_Address(address, (_path, _key), "address")
         else:
-            address = odd(address, _path, "address", "Address", False, False)
+            address = odd(address, (_path, _key), "address", "Address", False, False)
 
-        order_shipping = cls(
-            shipping_id,
-            contact_firstname,
-            contact_lastname,
-            phone,
-            address,
-        )
-
+        _model = _new_instance(cls)
+        _model.shipping_id = shipping_id
+        _model.contact_firstname = contact_firstname
+        _model.contact_lastname = contact_lastname
+        _model.phone = phone
+        _model.address = address
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            order_shipping.additional_properties = d
-        return order_shipping
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -141,10 +165,13 @@ class OrderShipping:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Address: Callable[..., Address]
 
 
 def _import_models() -> None:
     global _models_pending, Address
+    global _read_Address
     from ..models.address import Address
 
+    _read_Address = Address._from_json
     _models_pending = False

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.partner_state import PartnerState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -63,6 +69,17 @@ class Partner:
     state: PartnerState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -95,7 +112,17 @@ class Partner:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -107,55 +134,55 @@ class Partner:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
-            address = Address.from_dict(address, (_path, "address"))
+            address = _read_Address(address, (_path, _key), "address")
         else:
-            address = odd(address, _path, "address", "Address", False, False)
+            address = odd(address, (_path, _key), "address", "Address", False, False)
 
         registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)) and registration_id is not UNSET:
-            registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
+            registration_id = odd(
+                registration_id, (_path, _key), "registration_id", "string", False, False
+            )
 
         vat_id = src_dict.get("vat_id", UNSET)
         if not (isinstance(vat_id, str)) and vat_id is not UNSET:
-            vat_id = odd(vat_id, _path, "vat_id", "string", False, False)
+            vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
 
         email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
-            email = odd(email, _path, "email", "string", False, False)
+            email = odd(email, (_path, _key), "email", "string", False, False)
 
         phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
-            phone = odd(phone, _path, "phone", "string", False, False)
+            phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PartnerState(state)
         else:
-            state = odd(state, _path, "state", "PartnerState", False, False)
+            state = odd(state, (_path, _key), "state", "PartnerState", False, False)
 
-        partner = cls(
-            name,
-            partner_id,
-            address,
-            registration_id,
-            vat_id,
-            email,
-            phone,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.partner_id = partner_id
+        _model.address = address
+        _model.registration_id = registration_id
+        _model.vat_id = vat_id
+        _model.email = email
+        _model.phone = phone
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            partner.additional_properties = d
-        return partner
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -177,10 +204,13 @@ class Partner:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Address: Callable[..., Address]
 
 
 def _import_models() -> None:
     global _models_pending, Address
+    global _read_Address
     from ..models.address import Address
 
+    _read_Address = Address._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PartnerRecord")
 
@@ -37,6 +40,17 @@ class PartnerRecord:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +67,9 @@ class PartnerRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -63,28 +79,28 @@ class PartnerRecord:
         except KeyError:
             partner_id = UNSET
         if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
         partner_record_id = src_dict.get("partner_record_id", UNSET)
         if not (isinstance(partner_record_id, str)) and partner_record_id is not UNSET:
             partner_record_id = odd(
-                partner_record_id, _path, "partner_record_id", "string", False, False
+                partner_record_id, (_path, _key), "partner_record_id", "string", False, False
             )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        partner_record = cls(
-            partner_id,
-            partner_record_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.partner_id = partner_id
+        _model.partner_record_id = partner_record_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            partner_record.additional_properties = d
-        return partner_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_date, read_whole
+
+_new_instance = object.__new__
+
+
+import datetime
+from typing import Self
+
 from ..models.personal_information_gender import PersonalInformationGender
-from ..types import UNSET, JsonPath, Unset, odd, read_date
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -102,6 +108,17 @@ class PersonalInformation:
     consents: list[Consents] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -162,7 +179,17 @@ class PersonalInformation:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -174,104 +201,104 @@ class PersonalInformation:
         except KeyError:
             language_id = UNSET
         if not (isinstance(language_id, str)):
-            language_id = odd(language_id, _path, "language_id", "string", True, False)
+            language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
 
         salutation = src_dict.get("salutation", UNSET)
         if not (isinstance(salutation, str)) and salutation is not UNSET:
-            salutation = odd(salutation, _path, "salutation", "string", False, False)
+            salutation = odd(salutation, (_path, _key), "salutation", "string", False, False)
 
         gender = src_dict.get("gender", UNSET)
         if type(gender) is int:
             gender = PersonalInformationGender(gender)
         else:
-            gender = odd(gender, _path, "gender", "PersonalInformationGender", False, False)
+            gender = odd(gender, (_path, _key), "gender", "PersonalInformationGender", False, False)
 
         first_name = src_dict.get("first_name", UNSET)
         if not (isinstance(first_name, str)) and first_name is not UNSET:
-            first_name = odd(first_name, _path, "first_name", "string", False, False)
+            first_name = odd(first_name, (_path, _key), "first_name", "string", False, False)
 
         last_name = src_dict.get("last_name", UNSET)
         if not (isinstance(last_name, str)) and last_name is not UNSET:
-            last_name = odd(last_name, _path, "last_name", "string", False, False)
+            last_name = odd(last_name, (_path, _key), "last_name", "string", False, False)
 
         pre_nominals = src_dict.get("pre_nominals", UNSET)
         if not (isinstance(pre_nominals, str)) and pre_nominals is not UNSET:
-            pre_nominals = odd(pre_nominals, _path, "pre_nominals", "string", False, False)
+            pre_nominals = odd(pre_nominals, (_path, _key), "pre_nominals", "string", False, False)
 
         post_nominals = src_dict.get("post_nominals", UNSET)
         if not (isinstance(post_nominals, str)) and post_nominals is not UNSET:
-            post_nominals = odd(post_nominals, _path, "post_nominals", "string", False, False)
+            post_nominals = odd(
+                post_nominals, (_path, _key), "post_nominals", "string", False, False
+            )
 
         birthdate = src_dict.get("birthdate", UNSET)
         if isinstance(birthdate, str):
-            birthdate = read_date(birthdate, _path, "birthdate")
+            birthdate = read_date(birthdate, (_path, _key), "birthdate")
         else:
-            birthdate = odd(birthdate, _path, "birthdate", "date", False, False)
+            birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
 
         email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
-            email = odd(email, _path, "email", "string", False, False)
+            email = odd(email, (_path, _key), "email", "string", False, False)
 
         phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
-            phone = odd(phone, _path, "phone", "string", False, False)
+            phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         photo_url = src_dict.get("photo_url", UNSET)
         if not (isinstance(photo_url, str)) and photo_url is not UNSET:
-            photo_url = odd(photo_url, _path, "photo_url", "string", False, False)
+            photo_url = odd(photo_url, (_path, _key), "photo_url", "string", False, False)
 
         address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
-            address = Address.from_dict(address, (_path, "address"))
+            address = _read_Address(address, (_path, _key), "address")
         else:
-            address = odd(address, _path, "address", "Address", False, False)
+            address = odd(address, (_path, _key), "address", "Address", False, False)
 
         agreement = src_dict.get("agreement", UNSET)
         if isinstance(agreement, dict):
-            agreement = Agreement.from_dict(agreement, (_path, "agreement"))
+            agreement = _read_Agreement(agreement, (_path, _key), "agreement")
         else:
-            agreement = odd(agreement, _path, "agreement", "Agreement", False, False)
+            agreement = odd(agreement, (_path, _key), "agreement", "Agreement", False, False)
 
         consents = src_dict.get("consents", UNSET)
         if isinstance(consents, list):
-            _p0 = (_path, "consents")
+            _p0 = ((_path, _key), "consents")
             _l0 = []
             for _i0, _v0 in enumerate(consents):
                 if isinstance(_v0, dict):
-                    _v0 = Consents.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Consents(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Consents", True, False)
                 _l0.append(_v0)
             consents = _l0
         else:
-            consents = odd(consents, _path, "consents", "array", False, False)
+            consents = odd(consents, (_path, _key), "consents", "array", False, False)
 
-        personal_information = cls(
-            language_id,
-            salutation,
-            gender,
-            first_name,
-            last_name,
-            pre_nominals,
-            post_nominals,
-            birthdate,
-            email,
-            phone,
-            store_id,
-            photo_url,
-            address,
-            agreement,
-            consents,
-        )
-
+        _model = _new_instance(cls)
+        _model.language_id = language_id
+        _model.salutation = salutation
+        _model.gender = gender
+        _model.first_name = first_name
+        _model.last_name = last_name
+        _model.pre_nominals = pre_nominals
+        _model.post_nominals = post_nominals
+        _model.birthdate = birthdate
+        _model.email = email
+        _model.phone = phone
+        _model.store_id = store_id
+        _model.photo_url = photo_url
+        _model.address = address
+        _model.agreement = agreement
+        _model.consents = consents
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            personal_information.additional_properties = d
-        return personal_information
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -293,12 +320,21 @@ class PersonalInformation:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Address: Callable[..., Address]
+_read_Agreement: Callable[..., Agreement]
+_read_Consents: Callable[..., Consents]
 
 
 def _import_models() -> None:
     global _models_pending, Address, Agreement, Consents
+    global _read_Address
+    global _read_Agreement
+    global _read_Consents
     from ..models.address import Address
     from ..models.agreement import Agreement
     from ..models.consents import Consents
 
+    _read_Address = Address._from_json
+    _read_Agreement = Agreement._from_json
+    _read_Consents = Consents._from_json
     _models_pending = False

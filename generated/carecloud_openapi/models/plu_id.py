@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PluId")
 
@@ -38,6 +41,17 @@ class PluId:
     code: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,7 +65,9 @@ class PluId:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -61,24 +77,24 @@ class PluId:
         except KeyError:
             list_code = UNSET
         if not (isinstance(list_code, str)):
-            list_code = odd(list_code, _path, "list_code", "string", True, False)
+            list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
 
         try:
             code = src_dict["code"]
         except KeyError:
             code = UNSET
         if not (isinstance(code, str)):
-            code = odd(code, _path, "code", "string", True, False)
+            code = odd(code, (_path, _key), "code", "string", True, False)
 
-        plu_id = cls(
-            list_code,
-            code,
-        )
-
+        _model = _new_instance(cls)
+        _model.list_code = list_code
+        _model.code = code
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            plu_id.additional_properties = d
-        return plu_id
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.point_state import PointState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.point_state import PointState
 
 T = TypeVar("T", bound="Point")
 
@@ -67,6 +71,17 @@ class Point:
     note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -97,7 +112,9 @@ class Point:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -107,32 +124,36 @@ class Point:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             point_type_id = src_dict["point_type_id"]
         except KeyError:
             point_type_id = UNSET
         if not (isinstance(point_type_id, str)):
-            point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
+            point_type_id = odd(
+                point_type_id, (_path, _key), "point_type_id", "string", True, False
+            )
 
         try:
             partner_id = src_dict["partner_id"]
         except KeyError:
             partner_id = UNSET
         if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
         point_id = src_dict.get("point_id", UNSET)
         if not (isinstance(point_id, str)) and point_id is not UNSET:
-            point_id = odd(point_id, _path, "point_id", "string", False, False)
+            point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
 
         assigned_points = src_dict.get("assigned_points", UNSET)
         if (
             not (type(assigned_points) is float or type(assigned_points) is int)
             and assigned_points is not UNSET
         ):
-            assigned_points = odd(assigned_points, _path, "assigned_points", "number", False, False)
+            assigned_points = odd(
+                assigned_points, (_path, _key), "assigned_points", "number", False, False
+            )
 
         available_points = src_dict.get("available_points", UNSET)
         if (
@@ -140,44 +161,44 @@ class Point:
             and available_points is not UNSET
         ):
             available_points = odd(
-                available_points, _path, "available_points", "number", False, False
+                available_points, (_path, _key), "available_points", "number", False, False
             )
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointState(state)
         else:
-            state = odd(state, _path, "state", "PointState", False, False)
+            state = odd(state, (_path, _key), "state", "PointState", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
-        point = cls(
-            customer_id,
-            point_type_id,
-            partner_id,
-            point_id,
-            assigned_points,
-            available_points,
-            valid_to,
-            state,
-            created_at,
-            note,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.point_type_id = point_type_id
+        _model.partner_id = partner_id
+        _model.point_id = point_id
+        _model.assigned_points = assigned_points
+        _model.available_points = available_points
+        _model.valid_to = valid_to
+        _model.state = state
+        _model.created_at = created_at
+        _model.note = note
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            point.additional_properties = d
-        return point
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

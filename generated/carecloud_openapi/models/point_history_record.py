@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PointHistoryRecord")
 
@@ -62,6 +65,17 @@ class PointHistoryRecord:
     extended_data: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,45 +102,49 @@ class PointHistoryRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         point_amount = src_dict.get("point_amount", UNSET)
         if (
             not (type(point_amount) is float or type(point_amount) is int)
             and point_amount is not UNSET
         ):
-            point_amount = odd(point_amount, _path, "point_amount", "number", False, False)
+            point_amount = odd(point_amount, (_path, _key), "point_amount", "number", False, False)
 
         point_operation_type = src_dict.get("point_operation_type", UNSET)
         if not (isinstance(point_operation_type, str)) and point_operation_type is not UNSET:
             point_operation_type = odd(
-                point_operation_type, _path, "point_operation_type", "string", False, False
+                point_operation_type, (_path, _key), "point_operation_type", "string", False, False
             )
 
         point_operation_note = src_dict.get("point_operation_note", UNSET)
         if not (isinstance(point_operation_note, str)) and point_operation_note is not UNSET:
             point_operation_note = odd(
-                point_operation_note, _path, "point_operation_note", "string", False, False
+                point_operation_note, (_path, _key), "point_operation_note", "string", False, False
             )
 
         point_type_id = src_dict.get("point_type_id", UNSET)
         if not (isinstance(point_type_id, str)) and point_type_id is not UNSET:
-            point_type_id = odd(point_type_id, _path, "point_type_id", "string", False, False)
+            point_type_id = odd(
+                point_type_id, (_path, _key), "point_type_id", "string", False, False
+            )
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         point_history_record_time = src_dict.get("point_history_record_time", UNSET)
         if (
@@ -135,7 +153,7 @@ class PointHistoryRecord:
         ):
             point_history_record_time = odd(
                 point_history_record_time,
-                _path,
+                (_path, _key),
                 "point_history_record_time",
                 "string",
                 False,
@@ -144,24 +162,26 @@ class PointHistoryRecord:
 
         extended_data = src_dict.get("extended_data", UNSET)
         if not (isinstance(extended_data, str)) and extended_data is not UNSET:
-            extended_data = odd(extended_data, _path, "extended_data", "string", False, False)
+            extended_data = odd(
+                extended_data, (_path, _key), "extended_data", "string", False, False
+            )
 
-        point_history_record = cls(
-            customer_id,
-            point_amount,
-            point_operation_type,
-            point_operation_note,
-            point_type_id,
-            partner_id,
-            store_id,
-            point_history_record_time,
-            extended_data,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.point_amount = point_amount
+        _model.point_operation_type = point_operation_type
+        _model.point_operation_note = point_operation_note
+        _model.point_type_id = point_type_id
+        _model.partner_id = partner_id
+        _model.store_id = store_id
+        _model.point_history_record_time = point_history_record_time
+        _model.extended_data = extended_data
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            point_history_record.additional_properties = d
-        return point_history_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.point_reservation_state import PointReservationState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.point_reservation_state import PointReservationState
 
 T = TypeVar("T", bound="PointReservation")
 
@@ -54,6 +58,17 @@ class PointReservation:
     expiration: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,7 +91,9 @@ class PointReservation:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -86,51 +103,56 @@ class PointReservation:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             external_id = src_dict["external_id"]
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         try:
             quantity = src_dict["quantity"]
         except KeyError:
             quantity = UNSET
         if not (type(quantity) is float or type(quantity) is int):
-            quantity = odd(quantity, _path, "quantity", "number", True, False)
+            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
         points_reservation_id = src_dict.get("points_reservation_id", UNSET)
         if not (isinstance(points_reservation_id, str)) and points_reservation_id is not UNSET:
             points_reservation_id = odd(
-                points_reservation_id, _path, "points_reservation_id", "string", False, False
+                points_reservation_id,
+                (_path, _key),
+                "points_reservation_id",
+                "string",
+                False,
+                False,
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointReservationState(state)
         else:
-            state = odd(state, _path, "state", "PointReservationState", False, False)
+            state = odd(state, (_path, _key), "state", "PointReservationState", False, False)
 
         expiration = src_dict.get("expiration", UNSET)
         if not (isinstance(expiration, str)) and expiration is not UNSET:
-            expiration = odd(expiration, _path, "expiration", "string", False, False)
+            expiration = odd(expiration, (_path, _key), "expiration", "string", False, False)
 
-        point_reservation = cls(
-            customer_id,
-            external_id,
-            quantity,
-            points_reservation_id,
-            state,
-            expiration,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.external_id = external_id
+        _model.quantity = quantity
+        _model.points_reservation_id = points_reservation_id
+        _model.state = state
+        _model.expiration = expiration
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            point_reservation.additional_properties = d
-        return point_reservation
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

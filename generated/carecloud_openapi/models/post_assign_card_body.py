@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostAssignCardBody")
 
@@ -35,6 +38,17 @@ class PostAssignCardBody:
     card_number: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -50,7 +64,9 @@ class PostAssignCardBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -60,29 +76,29 @@ class PostAssignCardBody:
         except KeyError:
             card_type_id = UNSET
         if not (isinstance(card_type_id, str)):
-            card_type_id = odd(card_type_id, _path, "card_type_id", "string", True, False)
+            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
-            card_number = odd(card_number, _path, "card_number", "string", False, False)
+            card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        post_assign_card_body = cls(
-            card_type_id,
-            customer_id,
-            card_number,
-        )
-
+        _model = _new_instance(cls)
+        _model.card_type_id = card_type_id
+        _model.customer_id = customer_id
+        _model.card_number = card_number
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_assign_card_body.additional_properties = d
-        return post_assign_card_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

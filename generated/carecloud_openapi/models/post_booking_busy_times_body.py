@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.post_booking_busy_times_body_time_period import PostBookingBusyTimesBodyTimePeriod
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.post_booking_busy_times_body_time_period import PostBookingBusyTimesBodyTimePeriod
 
 T = TypeVar("T", bound="PostBookingBusyTimesBody")
 
@@ -51,6 +55,17 @@ class PostBookingBusyTimesBody:
     booking_property_value: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -74,7 +89,9 @@ class PostBookingBusyTimesBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -84,7 +101,7 @@ class PostBookingBusyTimesBody:
         except KeyError:
             booking_date = UNSET
         if not (isinstance(booking_date, str)):
-            booking_date = odd(booking_date, _path, "booking_date", "string", True, False)
+            booking_date = odd(booking_date, (_path, _key), "booking_date", "string", True, False)
 
         try:
             time_period = src_dict["time_period"]
@@ -94,39 +111,49 @@ class PostBookingBusyTimesBody:
             time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
         else:
             time_period = odd(
-                time_period, _path, "time_period", "PostBookingBusyTimesBodyTimePeriod", True, False
+                time_period,
+                (_path, _key),
+                "time_period",
+                "PostBookingBusyTimesBodyTimePeriod",
+                True,
+                False,
             )
 
         booking_ticket_id = src_dict.get("booking_ticket_id", UNSET)
         if not (isinstance(booking_ticket_id, str)) and booking_ticket_id is not UNSET:
             booking_ticket_id = odd(
-                booking_ticket_id, _path, "booking_ticket_id", "string", False, False
+                booking_ticket_id, (_path, _key), "booking_ticket_id", "string", False, False
             )
 
         booking_property_id = src_dict.get("booking_property_id", UNSET)
         if not (isinstance(booking_property_id, str)) and booking_property_id is not UNSET:
             booking_property_id = odd(
-                booking_property_id, _path, "booking_property_id", "string", False, False
+                booking_property_id, (_path, _key), "booking_property_id", "string", False, False
             )
 
         booking_property_value = src_dict.get("booking_property_value", UNSET)
         if not (isinstance(booking_property_value, str)) and booking_property_value is not UNSET:
             booking_property_value = odd(
-                booking_property_value, _path, "booking_property_value", "string", False, False
+                booking_property_value,
+                (_path, _key),
+                "booking_property_value",
+                "string",
+                False,
+                False,
             )
 
-        post_booking_busy_times_body = cls(
-            booking_date,
-            time_period,
-            booking_ticket_id,
-            booking_property_id,
-            booking_property_value,
-        )
-
+        _model = _new_instance(cls)
+        _model.booking_date = booking_date
+        _model.time_period = time_period
+        _model.booking_ticket_id = booking_ticket_id
+        _model.booking_property_id = booking_property_id
+        _model.booking_property_value = booking_property_value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_booking_busy_times_body.additional_properties = d
-        return post_booking_busy_times_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

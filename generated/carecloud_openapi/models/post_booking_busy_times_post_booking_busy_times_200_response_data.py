@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.chart_point_data import ChartPointData
@@ -37,6 +42,17 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     chart_data: list[ChartPointData] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -58,7 +74,17 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -67,31 +93,29 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             )
         time_unit = src_dict.get("time_unit", UNSET)
         if not (isinstance(time_unit, str)) and time_unit is not UNSET:
-            time_unit = odd(time_unit, _path, "time_unit", "string", False, False)
+            time_unit = odd(time_unit, (_path, _key), "time_unit", "string", False, False)
 
         chart_data = src_dict.get("chart_data", UNSET)
         if isinstance(chart_data, list):
-            _p0 = (_path, "chart_data")
+            _p0 = ((_path, _key), "chart_data")
             _l0 = []
             for _i0, _v0 in enumerate(chart_data):
                 if isinstance(_v0, dict):
-                    _v0 = ChartPointData.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ChartPointData(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ChartPointData", True, False)
                 _l0.append(_v0)
             chart_data = _l0
         else:
-            chart_data = odd(chart_data, _path, "chart_data", "array", False, False)
+            chart_data = odd(chart_data, (_path, _key), "chart_data", "array", False, False)
 
-        post_booking_busy_times_post_booking_busy_times_200_response_data = cls(
-            time_unit,
-            chart_data,
-        )
-
+        _model = _new_instance(cls)
+        _model.time_unit = time_unit
+        _model.chart_data = chart_data
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_booking_busy_times_post_booking_busy_times_200_response_data.additional_properties = d
-        return post_booking_busy_times_post_booking_busy_times_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -113,10 +137,13 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ChartPointData: Callable[..., ChartPointData]
 
 
 def _import_models() -> None:
     global _models_pending, ChartPointData
+    global _read_ChartPointData
     from ..models.chart_point_data import ChartPointData
 
+    _read_ChartPointData = ChartPointData._from_json
     _models_pending = False

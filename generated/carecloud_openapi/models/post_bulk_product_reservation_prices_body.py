@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.error_processing import ErrorProcessing
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_reservation_price import ProductReservationPrice
@@ -40,6 +46,17 @@ class PostBulkProductReservationPricesBody:
     error_processing: ErrorProcessing | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -67,7 +84,17 @@ class PostBulkProductReservationPricesBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -79,11 +106,11 @@ class PostBulkProductReservationPricesBody:
         except KeyError:
             product_reservation_prices = UNSET
         if isinstance(product_reservation_prices, list):
-            _p0 = (_path, "product_reservation_prices")
+            _p0 = ((_path, _key), "product_reservation_prices")
             _l0 = []
             for _i0, _v0 in enumerate(product_reservation_prices):
                 if isinstance(_v0, dict):
-                    _v0 = ProductReservationPrice.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductReservationPrice(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductReservationPrice", True, False)
                 _l0.append(_v0)
@@ -91,7 +118,7 @@ class PostBulkProductReservationPricesBody:
         else:
             product_reservation_prices = odd(
                 product_reservation_prices,
-                _path,
+                (_path, _key),
                 "product_reservation_prices",
                 "array",
                 True,
@@ -103,18 +130,16 @@ class PostBulkProductReservationPricesBody:
             error_processing = ErrorProcessing(error_processing)
         else:
             error_processing = odd(
-                error_processing, _path, "error_processing", "ErrorProcessing", False, False
+                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
             )
 
-        post_bulk_product_reservation_prices_body = cls(
-            product_reservation_prices,
-            error_processing,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_reservation_prices = product_reservation_prices
+        _model.error_processing = error_processing
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_bulk_product_reservation_prices_body.additional_properties = d
-        return post_bulk_product_reservation_prices_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -136,10 +161,13 @@ class PostBulkProductReservationPricesBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ProductReservationPrice: Callable[..., ProductReservationPrice]
 
 
 def _import_models() -> None:
     global _models_pending, ProductReservationPrice
+    global _read_ProductReservationPrice
     from ..models.product_reservation_price import ProductReservationPrice
 
+    _read_ProductReservationPrice = ProductReservationPrice._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.agreement import Agreement
@@ -51,6 +56,17 @@ class PostCustomerNewslettersSignUpBody:
     partner_records: list[PartnerRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -83,7 +99,17 @@ class PostCustomerNewslettersSignUpBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -95,7 +121,7 @@ class PostCustomerNewslettersSignUpBody:
         except KeyError:
             contact = UNSET
         if not (isinstance(contact, str)):
-            contact = odd(contact, _path, "contact", "string", True, False)
+            contact = odd(contact, (_path, _key), "contact", "string", True, False)
 
         try:
             customer_source_id = src_dict["customer_source_id"]
@@ -103,45 +129,45 @@ class PostCustomerNewslettersSignUpBody:
             customer_source_id = UNSET
         if not (isinstance(customer_source_id, str)):
             customer_source_id = odd(
-                customer_source_id, _path, "customer_source_id", "string", True, False
+                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
         agreements = src_dict.get("agreements", UNSET)
         if isinstance(agreements, dict):
-            agreements = Agreement.from_dict(agreements, (_path, "agreements"))
+            agreements = _read_Agreement(agreements, (_path, _key), "agreements")
         else:
-            agreements = odd(agreements, _path, "agreements", "Agreement", False, False)
+            agreements = odd(agreements, (_path, _key), "agreements", "Agreement", False, False)
 
         language_id = src_dict.get("language_id", UNSET)
         if not (isinstance(language_id, str)) and language_id is not UNSET:
-            language_id = odd(language_id, _path, "language_id", "string", False, False)
+            language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
 
         partner_records = src_dict.get("partner_records", UNSET)
         if isinstance(partner_records, list):
-            _p0 = (_path, "partner_records")
+            _p0 = ((_path, _key), "partner_records")
             _l0 = []
             for _i0, _v0 in enumerate(partner_records):
                 if isinstance(_v0, dict):
-                    _v0 = PartnerRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PartnerRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
                 _l0.append(_v0)
             partner_records = _l0
         else:
-            partner_records = odd(partner_records, _path, "partner_records", "array", False, False)
+            partner_records = odd(
+                partner_records, (_path, _key), "partner_records", "array", False, False
+            )
 
-        post_customer_newsletters_sign_up_body = cls(
-            contact,
-            customer_source_id,
-            agreements,
-            language_id,
-            partner_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.contact = contact
+        _model.customer_source_id = customer_source_id
+        _model.agreements = agreements
+        _model.language_id = language_id
+        _model.partner_records = partner_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customer_newsletters_sign_up_body.additional_properties = d
-        return post_customer_newsletters_sign_up_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -163,11 +189,17 @@ class PostCustomerNewslettersSignUpBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Agreement: Callable[..., Agreement]
+_read_PartnerRecord: Callable[..., PartnerRecord]
 
 
 def _import_models() -> None:
     global _models_pending, Agreement, PartnerRecord
+    global _read_Agreement
+    global _read_PartnerRecord
     from ..models.agreement import Agreement
     from ..models.partner_record import PartnerRecord
 
+    _read_Agreement = Agreement._from_json
+    _read_PartnerRecord = PartnerRecord._from_json
     _models_pending = False

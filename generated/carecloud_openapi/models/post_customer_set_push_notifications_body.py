@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.device import Device
@@ -45,6 +50,17 @@ class PostCustomerSetPushNotificationsBody:
     push_token: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -64,7 +80,17 @@ class PostCustomerSetPushNotificationsBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -76,16 +102,16 @@ class PostCustomerSetPushNotificationsBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             device = src_dict["device"]
         except KeyError:
             device = UNSET
         if isinstance(device, dict):
-            device = Device.from_dict(device, (_path, "device"))
+            device = _read_Device(device, (_path, _key), "device")
         else:
-            device = odd(device, _path, "device", "Device", True, False)
+            device = odd(device, (_path, _key), "device", "Device", True, False)
 
         try:
             external_application_id = src_dict["external_application_id"]
@@ -93,7 +119,12 @@ class PostCustomerSetPushNotificationsBody:
             external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
-                external_application_id, _path, "external_application_id", "string", True, False
+                external_application_id,
+                (_path, _key),
+                "external_application_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -101,19 +132,17 @@ class PostCustomerSetPushNotificationsBody:
         except KeyError:
             push_token = UNSET
         if not (isinstance(push_token, str)):
-            push_token = odd(push_token, _path, "push_token", "string", True, False)
+            push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
 
-        post_customer_set_push_notifications_body = cls(
-            customer_id,
-            device,
-            external_application_id,
-            push_token,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.device = device
+        _model.external_application_id = external_application_id
+        _model.push_token = push_token
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customer_set_push_notifications_body.additional_properties = d
-        return post_customer_set_push_notifications_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -135,10 +164,13 @@ class PostCustomerSetPushNotificationsBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Device: Callable[..., Device]
 
 
 def _import_models() -> None:
     global _models_pending, Device
+    global _read_Device
     from ..models.device import Device
 
+    _read_Device = Device._from_json
     _models_pending = False

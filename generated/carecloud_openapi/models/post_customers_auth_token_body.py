@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.post_customers_auth_token_body_token_type import PostCustomersAuthTokenBodyTokenType
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
+from ..models.post_customers_auth_token_body_token_type import PostCustomersAuthTokenBodyTokenType
 
 T = TypeVar("T", bound="PostCustomersAuthTokenBody")
 
@@ -43,6 +47,17 @@ class PostCustomersAuthTokenBody:
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,7 +76,9 @@ class PostCustomersAuthTokenBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -71,7 +88,7 @@ class PostCustomersAuthTokenBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             external_application_id = src_dict["external_application_id"]
@@ -79,7 +96,12 @@ class PostCustomersAuthTokenBody:
             external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
-                external_application_id, _path, "external_application_id", "string", True, False
+                external_application_id,
+                (_path, _key),
+                "external_application_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -90,19 +112,24 @@ class PostCustomersAuthTokenBody:
             token_type = PostCustomersAuthTokenBodyTokenType(token_type)
         else:
             token_type = odd(
-                token_type, _path, "token_type", "PostCustomersAuthTokenBodyTokenType", True, False
+                token_type,
+                (_path, _key),
+                "token_type",
+                "PostCustomersAuthTokenBodyTokenType",
+                True,
+                False,
             )
 
-        post_customers_auth_token_body = cls(
-            customer_id,
-            external_application_id,
-            token_type,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.external_application_id = external_application_id
+        _model.token_type = token_type
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customers_auth_token_body.additional_properties = d
-        return post_customers_auth_token_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
 from ..models.post_customers_check_registration_ability_body_type import (
     PostCustomersCheckRegistrationAbilityBodyType,
 )
-from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostCustomersCheckRegistrationAbilityBody")
 
@@ -36,6 +40,17 @@ class PostCustomersCheckRegistrationAbilityBody:
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +68,9 @@ class PostCustomersCheckRegistrationAbilityBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -66,7 +83,12 @@ class PostCustomersCheckRegistrationAbilityBody:
             type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
         else:
             type_ = odd(
-                type_, _path, "type", "PostCustomersCheckRegistrationAbilityBodyType", True, False
+                type_,
+                (_path, _key),
+                "type",
+                "PostCustomersCheckRegistrationAbilityBodyType",
+                True,
+                False,
             )
 
         try:
@@ -74,17 +96,17 @@ class PostCustomersCheckRegistrationAbilityBody:
         except KeyError:
             value = UNSET
         if not (isinstance(value, str)):
-            value = odd(value, _path, "value", "string", True, False)
+            value = odd(value, (_path, _key), "value", "string", True, False)
 
-        post_customers_check_registration_ability_body = cls(
-            type_,
-            value,
-        )
-
+        _model = _new_instance(cls)
+        _model.type_ = type_
+        _model.value = value
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customers_check_registration_ability_body.additional_properties = d
-        return post_customers_check_registration_ability_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar(
     "T",
@@ -35,6 +38,17 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
     registration_ability: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,7 +59,9 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -53,17 +69,17 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
         registration_ability = src_dict.get("registration_ability", UNSET)
         if not (type(registration_ability) is bool) and registration_ability is not UNSET:
             registration_ability = odd(
-                registration_ability, _path, "registration_ability", "boolean", False, False
+                registration_ability, (_path, _key), "registration_ability", "boolean", False, False
             )
 
-        post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data = cls(
-            registration_ability,
-        )
-
+        _model = _new_instance(cls)
+        _model.registration_ability = registration_ability
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data.additional_properties = d
-        return post_customers_check_registration_ability_get_customer_check_registration_ability_200_response_data
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostCustomersSetStatusRecordBody")
 
@@ -40,6 +43,17 @@ class PostCustomersSetStatusRecordBody:
     valid_to: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,7 +71,9 @@ class PostCustomersSetStatusRecordBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -67,34 +83,34 @@ class PostCustomersSetStatusRecordBody:
         except KeyError:
             status_id = UNSET
         if not (isinstance(status_id, str)):
-            status_id = odd(status_id, _path, "status_id", "string", True, False)
+            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        post_customers_set_status_record_body = cls(
-            status_id,
-            customer_id,
-            valid_from,
-            valid_to,
-        )
-
+        _model = _new_instance(cls)
+        _model.status_id = status_id
+        _model.customer_id = customer_id
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_customers_set_status_record_body.additional_properties = d
-        return post_customers_set_status_record_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.post_generate_digital_card_body_file_type import PostGenerateDigitalCardBodyFileType
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
+from ..models.post_generate_digital_card_body_file_type import PostGenerateDigitalCardBodyFileType
 
 T = TypeVar("T", bound="PostGenerateDigitalCardBody")
 
@@ -35,6 +39,17 @@ class PostGenerateDigitalCardBody:
     file_type: PostGenerateDigitalCardBodyFileType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,7 +67,9 @@ class PostGenerateDigitalCardBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -62,7 +79,7 @@ class PostGenerateDigitalCardBody:
         except KeyError:
             card_id = UNSET
         if not (isinstance(card_id, str)):
-            card_id = odd(card_id, _path, "card_id", "string", True, False)
+            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
         try:
             file_type = src_dict["file_type"]
@@ -72,18 +89,23 @@ class PostGenerateDigitalCardBody:
             file_type = PostGenerateDigitalCardBodyFileType(file_type)
         else:
             file_type = odd(
-                file_type, _path, "file_type", "PostGenerateDigitalCardBodyFileType", True, False
+                file_type,
+                (_path, _key),
+                "file_type",
+                "PostGenerateDigitalCardBodyFileType",
+                True,
+                False,
             )
 
-        post_generate_digital_card_body = cls(
-            card_id,
-            file_type,
-        )
-
+        _model = _new_instance(cls)
+        _model.card_id = card_id
+        _model.file_type = file_type
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_generate_digital_card_body.additional_properties = d
-        return post_generate_digital_card_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

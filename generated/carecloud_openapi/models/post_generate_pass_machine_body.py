@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostGeneratePassMachineBody")
 
@@ -34,6 +37,17 @@ class PostGeneratePassMachineBody:
     passmachine_template_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,7 +62,9 @@ class PostGeneratePassMachineBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -58,23 +74,28 @@ class PostGeneratePassMachineBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         passmachine_template_id = src_dict.get("passmachine_template_id", UNSET)
         if not (isinstance(passmachine_template_id, str)) and passmachine_template_id is not UNSET:
             passmachine_template_id = odd(
-                passmachine_template_id, _path, "passmachine_template_id", "string", False, False
+                passmachine_template_id,
+                (_path, _key),
+                "passmachine_template_id",
+                "string",
+                False,
+                False,
             )
 
-        post_generate_pass_machine_body = cls(
-            customer_id,
-            passmachine_template_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.passmachine_template_id = passmachine_template_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_generate_pass_machine_body.additional_properties = d
-        return post_generate_pass_machine_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostPointReservationCreateBody")
 
@@ -41,6 +44,17 @@ class PostPointReservationCreateBody:
     expiration_time: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,7 +71,9 @@ class PostPointReservationCreateBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -67,37 +83,39 @@ class PostPointReservationCreateBody:
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             amount = src_dict["amount"]
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         expiration_time = src_dict.get("expiration_time", UNSET)
         if not (isinstance(expiration_time, str)) and expiration_time is not UNSET:
-            expiration_time = odd(expiration_time, _path, "expiration_time", "string", False, False)
+            expiration_time = odd(
+                expiration_time, (_path, _key), "expiration_time", "string", False, False
+            )
 
-        post_point_reservation_create_body = cls(
-            external_id,
-            customer_id,
-            amount,
-            expiration_time,
-        )
-
+        _model = _new_instance(cls)
+        _model.external_id = external_id
+        _model.customer_id = customer_id
+        _model.amount = amount
+        _model.expiration_time = expiration_time
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_point_reservation_create_body.additional_properties = d
-        return post_point_reservation_create_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

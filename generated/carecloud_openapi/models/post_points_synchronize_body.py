@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostPointsSynchronizeBody")
 
@@ -40,6 +43,17 @@ class PostPointsSynchronizeBody:
     note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,7 +71,9 @@ class PostPointsSynchronizeBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -67,34 +83,34 @@ class PostPointsSynchronizeBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             amount = src_dict["amount"]
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
-        post_points_synchronize_body = cls(
-            customer_id,
-            amount,
-            partner_id,
-            note,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.amount = amount
+        _model.partner_id = partner_id
+        _model.note = note
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_points_synchronize_body.additional_properties = d
-        return post_points_synchronize_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostPointsTransferBody")
 
@@ -41,6 +44,17 @@ class PostPointsTransferBody:
     note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,7 +72,9 @@ class PostPointsTransferBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -69,7 +85,7 @@ class PostPointsTransferBody:
             original_customer_id = UNSET
         if not (isinstance(original_customer_id, str)):
             original_customer_id = odd(
-                original_customer_id, _path, "original_customer_id", "string", True, False
+                original_customer_id, (_path, _key), "original_customer_id", "string", True, False
             )
 
         try:
@@ -77,38 +93,42 @@ class PostPointsTransferBody:
         except KeyError:
             new_customer_id = UNSET
         if not (isinstance(new_customer_id, str)):
-            new_customer_id = odd(new_customer_id, _path, "new_customer_id", "string", True, False)
+            new_customer_id = odd(
+                new_customer_id, (_path, _key), "new_customer_id", "string", True, False
+            )
 
         try:
             amount = src_dict["amount"]
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         try:
             point_type_id = src_dict["point_type_id"]
         except KeyError:
             point_type_id = UNSET
         if not (isinstance(point_type_id, str)):
-            point_type_id = odd(point_type_id, _path, "point_type_id", "string", True, False)
+            point_type_id = odd(
+                point_type_id, (_path, _key), "point_type_id", "string", True, False
+            )
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
-        post_points_transfer_body = cls(
-            original_customer_id,
-            new_customer_id,
-            amount,
-            point_type_id,
-            note,
-        )
-
+        _model = _new_instance(cls)
+        _model.original_customer_id = original_customer_id
+        _model.new_customer_id = new_customer_id
+        _model.amount = amount
+        _model.point_type_id = point_type_id
+        _model.note = note
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_points_transfer_body.additional_properties = d
-        return post_points_transfer_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

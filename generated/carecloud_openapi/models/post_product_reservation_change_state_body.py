@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
 from ..models.post_product_reservation_change_state_body_state import (
     PostProductReservationChangeStateBodyState,
 )
-from ..types import UNSET, JsonPath, odd
 
 T = TypeVar("T", bound="PostProductReservationChangeStateBody")
 
@@ -39,6 +43,17 @@ class PostProductReservationChangeStateBody:
     state: PostProductReservationChangeStateBodyState
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,7 +71,9 @@ class PostProductReservationChangeStateBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -67,7 +84,12 @@ class PostProductReservationChangeStateBody:
             product_reservation_id = UNSET
         if not (isinstance(product_reservation_id, str)):
             product_reservation_id = odd(
-                product_reservation_id, _path, "product_reservation_id", "string", True, False
+                product_reservation_id,
+                (_path, _key),
+                "product_reservation_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -78,18 +100,23 @@ class PostProductReservationChangeStateBody:
             state = PostProductReservationChangeStateBodyState(state)
         else:
             state = odd(
-                state, _path, "state", "PostProductReservationChangeStateBodyState", True, False
+                state,
+                (_path, _key),
+                "state",
+                "PostProductReservationChangeStateBodyState",
+                True,
+                False,
             )
 
-        post_product_reservation_change_state_body = cls(
-            product_reservation_id,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_reservation_id = product_reservation_id
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_product_reservation_change_state_body.additional_properties = d
-        return post_product_reservation_change_state_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

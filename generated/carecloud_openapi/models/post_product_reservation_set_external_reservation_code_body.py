@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.external_code import ExternalCode
@@ -37,6 +42,17 @@ class PostProductReservationSetExternalReservationCodeBody:
     external_reservation_codes: list[ExternalCode]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -59,7 +75,17 @@ class PostProductReservationSetExternalReservationCodeBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -72,7 +98,12 @@ class PostProductReservationSetExternalReservationCodeBody:
             product_reservation_id = UNSET
         if not (isinstance(product_reservation_id, str)):
             product_reservation_id = odd(
-                product_reservation_id, _path, "product_reservation_id", "string", True, False
+                product_reservation_id,
+                (_path, _key),
+                "product_reservation_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -80,11 +111,11 @@ class PostProductReservationSetExternalReservationCodeBody:
         except KeyError:
             external_reservation_codes = UNSET
         if isinstance(external_reservation_codes, list):
-            _p0 = (_path, "external_reservation_codes")
+            _p0 = ((_path, _key), "external_reservation_codes")
             _l0 = []
             for _i0, _v0 in enumerate(external_reservation_codes):
                 if isinstance(_v0, dict):
-                    _v0 = ExternalCode.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
                 _l0.append(_v0)
@@ -92,22 +123,20 @@ class PostProductReservationSetExternalReservationCodeBody:
         else:
             external_reservation_codes = odd(
                 external_reservation_codes,
-                _path,
+                (_path, _key),
                 "external_reservation_codes",
                 "array",
                 True,
                 False,
             )
 
-        post_product_reservation_set_external_reservation_code_body = cls(
-            product_reservation_id,
-            external_reservation_codes,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_reservation_id = product_reservation_id
+        _model.external_reservation_codes = external_reservation_codes
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_product_reservation_set_external_reservation_code_body.additional_properties = d
-        return post_product_reservation_set_external_reservation_code_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,10 +158,13 @@ class PostProductReservationSetExternalReservationCodeBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ExternalCode: Callable[..., ExternalCode]
 
 
 def _import_models() -> None:
     global _models_pending, ExternalCode
+    global _read_ExternalCode
     from ..models.external_code import ExternalCode
 
+    _read_ExternalCode = ExternalCode._from_json
     _models_pending = False

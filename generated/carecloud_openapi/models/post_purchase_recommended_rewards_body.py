@@ -2,16 +2,22 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.post_purchase_recommended_rewards_body_reward_list_type import (
     PostPurchaseRecommendedRewardsBodyRewardListType,
 )
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.bill import Bill
@@ -67,6 +73,17 @@ class PostPurchaseRecommendedRewardsBody:
     customer_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -94,7 +111,17 @@ class PostPurchaseRecommendedRewardsBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -106,14 +133,16 @@ class PostPurchaseRecommendedRewardsBody:
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             cashdesk_number = src_dict["cashdesk_number"]
         except KeyError:
             cashdesk_number = UNSET
         if not (type(cashdesk_number) is int):
-            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "integer", True, False)
+            cashdesk_number = odd(
+                cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+            )
 
         try:
             reward_list_type = src_dict["reward_list_type"]
@@ -124,7 +153,7 @@ class PostPurchaseRecommendedRewardsBody:
         else:
             reward_list_type = odd(
                 reward_list_type,
-                _path,
+                (_path, _key),
                 "reward_list_type",
                 "PostPurchaseRecommendedRewardsBodyRewardListType",
                 True,
@@ -136,31 +165,29 @@ class PostPurchaseRecommendedRewardsBody:
         except KeyError:
             bill = UNSET
         if isinstance(bill, dict):
-            bill = Bill.from_dict(bill, (_path, "bill"))
+            bill = _read_Bill(bill, (_path, _key), "bill")
         else:
-            bill = odd(bill, _path, "bill", "Bill", True, False)
+            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
         card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
-            card_number = odd(card_number, _path, "card_number", "string", False, False)
+            card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        post_purchase_recommended_rewards_body = cls(
-            store_id,
-            cashdesk_number,
-            reward_list_type,
-            bill,
-            card_number,
-            customer_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.store_id = store_id
+        _model.cashdesk_number = cashdesk_number
+        _model.reward_list_type = reward_list_type
+        _model.bill = bill
+        _model.card_number = card_number
+        _model.customer_id = customer_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_purchase_recommended_rewards_body.additional_properties = d
-        return post_purchase_recommended_rewards_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -182,10 +209,13 @@ class PostPurchaseRecommendedRewardsBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Bill: Callable[..., Bill]
 
 
 def _import_models() -> None:
     global _models_pending, Bill
+    global _read_Bill
     from ..models.bill import Bill
 
+    _read_Bill = Bill._from_json
     _models_pending = False

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 T = TypeVar("T", bound="PostRecommendationProductCombineBody")
 
@@ -36,6 +41,17 @@ class PostRecommendationProductCombineBody:
     count: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,7 +68,9 @@ class PostRecommendationProductCombineBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -62,30 +80,32 @@ class PostRecommendationProductCombineBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "product_id_list"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         else:
-            product_id_list = odd(product_id_list, _path, "product_id_list", "array", False, False)
+            product_id_list = odd(
+                product_id_list, (_path, _key), "product_id_list", "array", False, False
+            )
 
         count = src_dict.get("count", UNSET)
         if not (type(count) is int) and count is not UNSET:
-            count = odd(count, _path, "count", "integer", False, False)
+            count = odd(count, (_path, _key), "count", "integer", False, False)
 
-        post_recommendation_product_combine_body = cls(
-            customer_id,
-            product_id_list,
-            count,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.product_id_list = product_id_list
+        _model.count = count
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_recommendation_product_combine_body.additional_properties = d
-        return post_recommendation_product_combine_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

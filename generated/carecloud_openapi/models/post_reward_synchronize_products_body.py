@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
@@ -33,6 +38,17 @@ class PostRewardSynchronizeProductsBody:
     products: list[ProductSynchronizationForReward]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -54,7 +70,17 @@ class PostRewardSynchronizeProductsBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -66,26 +92,24 @@ class PostRewardSynchronizeProductsBody:
         except KeyError:
             products = UNSET
         if isinstance(products, list):
-            _p0 = (_path, "products")
+            _p0 = ((_path, _key), "products")
             _l0 = []
             for _i0, _v0 in enumerate(products):
                 if isinstance(_v0, dict):
-                    _v0 = ProductSynchronizationForReward.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductSynchronizationForReward(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductSynchronizationForReward", True, False)
                 _l0.append(_v0)
             products = _l0
         else:
-            products = odd(products, _path, "products", "array", True, False)
+            products = odd(products, (_path, _key), "products", "array", True, False)
 
-        post_reward_synchronize_products_body = cls(
-            products,
-        )
-
+        _model = _new_instance(cls)
+        _model.products = products
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_reward_synchronize_products_body.additional_properties = d
-        return post_reward_synchronize_products_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -107,10 +131,13 @@ class PostRewardSynchronizeProductsBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ProductSynchronizationForReward: Callable[..., ProductSynchronizationForReward]
 
 
 def _import_models() -> None:
     global _models_pending, ProductSynchronizationForReward
+    global _read_ProductSynchronizationForReward
     from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
 
+    _read_ProductSynchronizationForReward = ProductSynchronizationForReward._from_json
     _models_pending = False

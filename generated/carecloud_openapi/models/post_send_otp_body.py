@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 from ..models.post_send_otp_body_communication_channel_id import (
     PostSendOtpBodyCommunicationChannelId,
 )
 from ..models.post_send_otp_body_otp_type import PostSendOtpBodyOtpType
-from ..types import UNSET, JsonPath, Unset, odd
 
 T = TypeVar("T", bound="PostSendOtpBody")
 
@@ -53,6 +57,17 @@ class PostSendOtpBody:
     message_template_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,7 +96,9 @@ class PostSendOtpBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -92,7 +109,12 @@ class PostSendOtpBody:
             external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
-                external_application_id, _path, "external_application_id", "string", True, False
+                external_application_id,
+                (_path, _key),
+                "external_application_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -106,7 +128,7 @@ class PostSendOtpBody:
         else:
             communication_channel_id = odd(
                 communication_channel_id,
-                _path,
+                (_path, _key),
                 "communication_channel_id",
                 "PostSendOtpBodyCommunicationChannelId",
                 True,
@@ -118,32 +140,34 @@ class PostSendOtpBody:
         except KeyError:
             recipient = UNSET
         if not (isinstance(recipient, str)):
-            recipient = odd(recipient, _path, "recipient", "string", True, False)
+            recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
 
         otp_type = src_dict.get("otp_type", UNSET)
         if type(otp_type) is int:
             otp_type = PostSendOtpBodyOtpType(otp_type)
         else:
-            otp_type = odd(otp_type, _path, "otp_type", "PostSendOtpBodyOtpType", False, False)
+            otp_type = odd(
+                otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+            )
 
         message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)) and message_template_id is not UNSET:
             message_template_id = odd(
-                message_template_id, _path, "message_template_id", "string", False, False
+                message_template_id, (_path, _key), "message_template_id", "string", False, False
             )
 
-        post_send_otp_body = cls(
-            external_application_id,
-            communication_channel_id,
-            recipient,
-            otp_type,
-            message_template_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.external_application_id = external_application_id
+        _model.communication_channel_id = communication_channel_id
+        _model.recipient = recipient
+        _model.otp_type = otp_type
+        _model.message_template_id = message_template_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_send_otp_body.additional_properties = d
-        return post_send_otp_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

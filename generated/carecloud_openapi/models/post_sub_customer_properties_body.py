@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -33,6 +38,17 @@ class PostSubCustomerPropertiesBody:
     property_record: PropertyRecord
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -51,7 +67,17 @@ class PostSubCustomerPropertiesBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -63,20 +89,20 @@ class PostSubCustomerPropertiesBody:
         except KeyError:
             property_record = UNSET
         if isinstance(property_record, dict):
-            property_record = PropertyRecord.from_dict(property_record, (_path, "property_record"))
+            property_record = _read_PropertyRecord(
+                property_record, (_path, _key), "property_record"
+            )
         else:
             property_record = odd(
-                property_record, _path, "property_record", "PropertyRecord", True, False
+                property_record, (_path, _key), "property_record", "PropertyRecord", True, False
             )
 
-        post_sub_customer_properties_body = cls(
-            property_record,
-        )
-
+        _model = _new_instance(cls)
+        _model.property_record = property_record
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_sub_customer_properties_body.additional_properties = d
-        return post_sub_customer_properties_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,10 +124,13 @@ class PostSubCustomerPropertiesBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
+    global _read_PropertyRecord
     from ..models.property_record import PropertyRecord
 
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.partner_record import PartnerRecord
@@ -36,6 +41,17 @@ class PostSubCustomerSetPartnersBody:
     partner_records: list[PartnerRecord]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -58,7 +74,17 @@ class PostSubCustomerSetPartnersBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -70,34 +96,34 @@ class PostSubCustomerSetPartnersBody:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             partner_records = src_dict["partner_records"]
         except KeyError:
             partner_records = UNSET
         if isinstance(partner_records, list):
-            _p0 = (_path, "partner_records")
+            _p0 = ((_path, _key), "partner_records")
             _l0 = []
             for _i0, _v0 in enumerate(partner_records):
                 if isinstance(_v0, dict):
-                    _v0 = PartnerRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PartnerRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
                 _l0.append(_v0)
             partner_records = _l0
         else:
-            partner_records = odd(partner_records, _path, "partner_records", "array", True, False)
+            partner_records = odd(
+                partner_records, (_path, _key), "partner_records", "array", True, False
+            )
 
-        post_sub_customer_set_partners_body = cls(
-            customer_id,
-            partner_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.partner_records = partner_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_sub_customer_set_partners_body.additional_properties = d
-        return post_sub_customer_set_partners_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -119,10 +145,13 @@ class PostSubCustomerSetPartnersBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PartnerRecord: Callable[..., PartnerRecord]
 
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
+    global _read_PartnerRecord
     from ..models.partner_record import PartnerRecord
 
+    _read_PartnerRecord = PartnerRecord._from_json
     _models_pending = False

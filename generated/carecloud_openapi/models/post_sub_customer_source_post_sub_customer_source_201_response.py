@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.post_sub_customer_source_post_sub_customer_source_201_response_data import (
@@ -35,6 +40,17 @@ class PostSubCustomerSourcePostSubCustomerSource201Response:
     data: PostSubCustomerSourcePostSubCustomerSource201ResponseData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -51,7 +67,17 @@ class PostSubCustomerSourcePostSubCustomerSource201Response:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -60,27 +86,25 @@ class PostSubCustomerSourcePostSubCustomerSource201Response:
             )
         data = src_dict.get("data", UNSET)
         if isinstance(data, dict):
-            data = PostSubCustomerSourcePostSubCustomerSource201ResponseData.from_dict(
-                data, (_path, "data")
+            data = _read_PostSubCustomerSourcePostSubCustomerSource201ResponseData(
+                data, (_path, _key), "data"
             )
         else:
             data = odd(
                 data,
-                _path,
+                (_path, _key),
                 "data",
                 "PostSubCustomerSourcePostSubCustomerSource201ResponseData",
                 False,
                 False,
             )
 
-        post_sub_customer_source_post_sub_customer_source_201_response = cls(
-            data,
-        )
-
+        _model = _new_instance(cls)
+        _model.data = data
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_sub_customer_source_post_sub_customer_source_201_response.additional_properties = d
-        return post_sub_customer_source_post_sub_customer_source_201_response
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,12 +126,19 @@ class PostSubCustomerSourcePostSubCustomerSource201Response:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PostSubCustomerSourcePostSubCustomerSource201ResponseData: Callable[
+    ..., PostSubCustomerSourcePostSubCustomerSource201ResponseData
+]
 
 
 def _import_models() -> None:
     global _models_pending, PostSubCustomerSourcePostSubCustomerSource201ResponseData
+    global _read_PostSubCustomerSourcePostSubCustomerSource201ResponseData
     from ..models.post_sub_customer_source_post_sub_customer_source_201_response_data import (
         PostSubCustomerSourcePostSubCustomerSource201ResponseData,
     )
 
+    _read_PostSubCustomerSourcePostSubCustomerSource201ResponseData = (
+        PostSubCustomerSourcePostSubCustomerSource201ResponseData._from_json
+    )
     _models_pending = False

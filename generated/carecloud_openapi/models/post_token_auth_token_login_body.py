@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostTokenAuthTokenLoginBody")
 
@@ -42,6 +45,17 @@ class PostTokenAuthTokenLoginBody:
     token_request_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,7 +70,9 @@ class PostTokenAuthTokenLoginBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -66,14 +82,16 @@ class PostTokenAuthTokenLoginBody:
         except KeyError:
             application_id = UNSET
         if not (isinstance(application_id, str)):
-            application_id = odd(application_id, _path, "application_id", "string", True, False)
+            application_id = odd(
+                application_id, (_path, _key), "application_id", "string", True, False
+            )
 
         try:
             token = src_dict["token"]
         except KeyError:
             token = UNSET
         if not (isinstance(token, str)):
-            token = odd(token, _path, "token", "string", True, False)
+            token = odd(token, (_path, _key), "token", "string", True, False)
 
         try:
             token_request_id = src_dict["token_request_id"]
@@ -81,19 +99,19 @@ class PostTokenAuthTokenLoginBody:
             token_request_id = UNSET
         if not (isinstance(token_request_id, str)):
             token_request_id = odd(
-                token_request_id, _path, "token_request_id", "string", True, False
+                token_request_id, (_path, _key), "token_request_id", "string", True, False
             )
 
-        post_token_auth_token_login_body = cls(
-            application_id,
-            token,
-            token_request_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.application_id = application_id
+        _model.token = token
+        _model.token_request_id = token_request_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_token_auth_token_login_body.additional_properties = d
-        return post_token_auth_token_login_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

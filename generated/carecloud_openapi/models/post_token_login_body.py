@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.post_token_login_body_login_type import PostTokenLoginBodyLoginType
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
+
+from ..models.post_token_login_body_login_type import PostTokenLoginBodyLoginType
 
 T = TypeVar("T", bound="PostTokenLoginBody")
 
@@ -36,6 +40,17 @@ class PostTokenLoginBody:
     password: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +69,9 @@ class PostTokenLoginBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -67,7 +84,7 @@ class PostTokenLoginBody:
             login_type = PostTokenLoginBodyLoginType(login_type)
         else:
             login_type = odd(
-                login_type, _path, "login_type", "PostTokenLoginBodyLoginType", True, False
+                login_type, (_path, _key), "login_type", "PostTokenLoginBodyLoginType", True, False
             )
 
         try:
@@ -75,25 +92,25 @@ class PostTokenLoginBody:
         except KeyError:
             login_value = UNSET
         if not (isinstance(login_value, str)):
-            login_value = odd(login_value, _path, "login_value", "string", True, False)
+            login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
 
         try:
             password = src_dict["password"]
         except KeyError:
             password = UNSET
         if not (isinstance(password, str)):
-            password = odd(password, _path, "password", "string", True, False)
+            password = odd(password, (_path, _key), "password", "string", True, False)
 
-        post_token_login_body = cls(
-            login_type,
-            login_value,
-            password,
-        )
-
+        _model = _new_instance(cls)
+        _model.login_type = login_type
+        _model.login_value = login_value
+        _model.password = password
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_token_login_body.additional_properties = d
-        return post_token_login_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

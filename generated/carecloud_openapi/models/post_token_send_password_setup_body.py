@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostTokenSendPasswordSetupBody")
 
@@ -47,6 +50,17 @@ class PostTokenSendPasswordSetupBody:
     recipient: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,14 +75,16 @@ class PostTokenSendPasswordSetupBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)) and email is not UNSET:
-            email = odd(email, _path, "email", "string", False, False)
+            email = odd(email, (_path, _key), "email", "string", False, False)
 
         communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if (
@@ -76,23 +92,28 @@ class PostTokenSendPasswordSetupBody:
             and communication_channel_id is not UNSET
         ):
             communication_channel_id = odd(
-                communication_channel_id, _path, "communication_channel_id", "string", False, False
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "string",
+                False,
+                False,
             )
 
         recipient = src_dict.get("recipient", UNSET)
         if not (isinstance(recipient, str)) and recipient is not UNSET:
-            recipient = odd(recipient, _path, "recipient", "string", False, False)
+            recipient = odd(recipient, (_path, _key), "recipient", "string", False, False)
 
-        post_token_send_password_setup_body = cls(
-            email,
-            communication_channel_id,
-            recipient,
-        )
-
+        _model = _new_instance(cls)
+        _model.email = email
+        _model.communication_channel_id = communication_channel_id
+        _model.recipient = recipient
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_token_send_password_setup_body.additional_properties = d
-        return post_token_send_password_setup_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, odd
+from ..types import UNSET, JsonPath, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.social_network_credentials import SocialNetworkCredentials
@@ -36,6 +41,17 @@ class PostTokenSocialLoginBody:
     social_network_credentials: SocialNetworkCredentials
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -54,7 +70,17 @@ class PostTokenSocialLoginBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -66,27 +92,25 @@ class PostTokenSocialLoginBody:
         except KeyError:
             social_network_credentials = UNSET
         if isinstance(social_network_credentials, dict):
-            social_network_credentials = SocialNetworkCredentials.from_dict(
-                social_network_credentials, (_path, "social_network_credentials")
+            social_network_credentials = _read_SocialNetworkCredentials(
+                social_network_credentials, (_path, _key), "social_network_credentials"
             )
         else:
             social_network_credentials = odd(
                 social_network_credentials,
-                _path,
+                (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
                 True,
                 False,
             )
 
-        post_token_social_login_body = cls(
-            social_network_credentials,
-        )
-
+        _model = _new_instance(cls)
+        _model.social_network_credentials = social_network_credentials
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_token_social_login_body.additional_properties = d
-        return post_token_social_login_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -108,10 +132,13 @@ class PostTokenSocialLoginBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
 
 
 def _import_models() -> None:
     global _models_pending, SocialNetworkCredentials
+    global _read_SocialNetworkCredentials
     from ..models.social_network_credentials import SocialNetworkCredentials
 
+    _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
     _models_pending = False

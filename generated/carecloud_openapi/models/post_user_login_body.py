@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostUserLoginBody")
 
@@ -37,6 +40,17 @@ class PostUserLoginBody:
     password: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,7 +65,9 @@ class PostUserLoginBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -63,7 +79,7 @@ class PostUserLoginBody:
         ):
             user_external_application_id = odd(
                 user_external_application_id,
-                _path,
+                (_path, _key),
                 "user_external_application_id",
                 "string",
                 False,
@@ -72,22 +88,22 @@ class PostUserLoginBody:
 
         login = src_dict.get("login", UNSET)
         if not (isinstance(login, str)) and login is not UNSET:
-            login = odd(login, _path, "login", "string", False, False)
+            login = odd(login, (_path, _key), "login", "string", False, False)
 
         password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)) and password is not UNSET:
-            password = odd(password, _path, "password", "string", False, False)
+            password = odd(password, (_path, _key), "password", "string", False, False)
 
-        post_user_login_body = cls(
-            user_external_application_id,
-            login,
-            password,
-        )
-
+        _model = _new_instance(cls)
+        _model.user_external_application_id = user_external_application_id
+        _model.login = login
+        _model.password = password
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_user_login_body.additional_properties = d
-        return post_user_login_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

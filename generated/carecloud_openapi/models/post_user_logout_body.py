@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostUserLogoutBody")
 
@@ -34,6 +37,17 @@ class PostUserLogoutBody:
     bearer_token: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,7 +61,9 @@ class PostUserLogoutBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -59,7 +75,7 @@ class PostUserLogoutBody:
         if not (isinstance(user_external_application_id, str)):
             user_external_application_id = odd(
                 user_external_application_id,
-                _path,
+                (_path, _key),
                 "user_external_application_id",
                 "string",
                 True,
@@ -71,17 +87,17 @@ class PostUserLogoutBody:
         except KeyError:
             bearer_token = UNSET
         if not (isinstance(bearer_token, str)):
-            bearer_token = odd(bearer_token, _path, "bearer_token", "string", True, False)
+            bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", True, False)
 
-        post_user_logout_body = cls(
-            user_external_application_id,
-            bearer_token,
-        )
-
+        _model = _new_instance(cls)
+        _model.user_external_application_id = user_external_application_id
+        _model.bearer_token = bearer_token
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_user_logout_body.additional_properties = d
-        return post_user_logout_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.user import User
@@ -43,6 +48,17 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
     user: User | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -59,7 +75,17 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -68,28 +94,26 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
             )
         bearer_token = src_dict.get("bearer_token", UNSET)
         if not (isinstance(bearer_token, str)) and bearer_token is not UNSET:
-            bearer_token = odd(bearer_token, _path, "bearer_token", "string", False, False)
+            bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         user = src_dict.get("user", UNSET)
         if isinstance(user, dict):
-            user = User.from_dict(user, (_path, "user"))
+            user = _read_User(user, (_path, _key), "user")
         else:
-            user = odd(user, _path, "user", "User", False, False)
+            user = odd(user, (_path, _key), "user", "User", False, False)
 
-        post_user_sso_login_post_user_sso_login_200_response_data = cls(
-            bearer_token,
-            valid_to,
-            user,
-        )
-
+        _model = _new_instance(cls)
+        _model.bearer_token = bearer_token
+        _model.valid_to = valid_to
+        _model.user = user
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_user_sso_login_post_user_sso_login_200_response_data.additional_properties = d
-        return post_user_sso_login_post_user_sso_login_200_response_data
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,10 +135,13 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_User: Callable[..., User]
 
 
 def _import_models() -> None:
     global _models_pending, User
+    global _read_User
     from ..models.user import User
 
+    _read_User = User._from_json
     _models_pending = False

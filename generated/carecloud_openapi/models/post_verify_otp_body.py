@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="PostVerifyOtpBody")
 
@@ -40,6 +43,17 @@ class PostVerifyOtpBody:
     external_application_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,7 +68,9 @@ class PostVerifyOtpBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -65,7 +81,7 @@ class PostVerifyOtpBody:
             verification_code = UNSET
         if not (isinstance(verification_code, str)):
             verification_code = odd(
-                verification_code, _path, "verification_code", "string", True, False
+                verification_code, (_path, _key), "verification_code", "string", True, False
             )
 
         try:
@@ -73,7 +89,7 @@ class PostVerifyOtpBody:
         except KeyError:
             request_id = UNSET
         if not (isinstance(request_id, str)):
-            request_id = odd(request_id, _path, "request_id", "string", True, False)
+            request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
 
         try:
             external_application_id = src_dict["external_application_id"]
@@ -81,19 +97,24 @@ class PostVerifyOtpBody:
             external_application_id = UNSET
         if not (isinstance(external_application_id, str)):
             external_application_id = odd(
-                external_application_id, _path, "external_application_id", "string", True, False
+                external_application_id,
+                (_path, _key),
+                "external_application_id",
+                "string",
+                True,
+                False,
             )
 
-        post_verify_otp_body = cls(
-            verification_code,
-            request_id,
-            external_application_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.verification_code = verification_code
+        _model.request_id = request_id
+        _model.external_application_id = external_application_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            post_verify_otp_body.additional_properties = d
-        return post_verify_otp_body
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.product_state import ProductState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -85,6 +91,17 @@ class Product:
     tags: list[Tag] | Unset = UNSET
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "extra_properties":
+                extras: dict[str, Any] = {}
+                self.extra_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -144,7 +161,17 @@ class Product:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -153,133 +180,131 @@ class Product:
             )
         product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
-            product_id = odd(product_id, _path, "product_id", "string", False, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
-            code = odd(code, _path, "code", "string", False, False)
+            code = odd(code, (_path, _key), "code", "string", False, False)
 
         external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
-            external_id = odd(external_id, _path, "external_id", "string", False, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
-            _p0 = (_path, "plu_ids")
+            _p0 = ((_path, _key), "plu_ids")
             _l0 = []
             for _i0, _v0 in enumerate(plu_ids):
                 if isinstance(_v0, dict):
-                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PluId(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
         else:
-            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
         product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
-                product_group_id, _path, "product_group_id", "string", False, False
+                product_group_id, (_path, _key), "product_group_id", "string", False, False
             )
 
         product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
-                product_brand_id, _path, "product_brand_id", "string", False, False
+                product_brand_id, (_path, _key), "product_brand_id", "string", False, False
             )
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
-            _p0 = (_path, "prices")
+            _p0 = ((_path, _key), "prices")
             _l0 = []
             for _i0, _v0 in enumerate(prices):
                 if isinstance(_v0, dict):
-                    _v0 = Price.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Price(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Price", True, False)
                 _l0.append(_v0)
             prices = _l0
         else:
-            prices = odd(prices, _path, "prices", "array", False, False)
+            prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
         additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
-            _p0 = (_path, "additional_properties")
+            _p0 = ((_path, _key), "additional_properties")
             _l0 = []
             for _i0, _v0 in enumerate(additional_properties):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             additional_properties = _l0
         else:
             additional_properties = odd(
-                additional_properties, _path, "additional_properties", "array", False, False
+                additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
         image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         else:
-            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductState(state)
         else:
-            state = odd(state, _path, "state", "ProductState", False, False)
+            state = odd(state, (_path, _key), "state", "ProductState", False, False)
 
         tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
-            _p0 = (_path, "tags")
+            _p0 = ((_path, _key), "tags")
             _l0 = []
             for _i0, _v0 in enumerate(tags):
                 if isinstance(_v0, dict):
-                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Tag(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
                 _l0.append(_v0)
             tags = _l0
         else:
-            tags = odd(tags, _path, "tags", "array", False, False)
+            tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        product = cls(
-            product_id,
-            name,
-            code,
-            external_id,
-            plu_ids,
-            product_group_id,
-            product_brand_id,
-            partner_id,
-            prices,
-            additional_properties,
-            image_urls,
-            last_change,
-            state,
-            tags,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_id = product_id
+        _model.name = name
+        _model.code = code
+        _model.external_id = external_id
+        _model.plu_ids = plu_ids
+        _model.product_group_id = product_group_id
+        _model.product_brand_id = product_brand_id
+        _model.partner_id = partner_id
+        _model.prices = prices
+        _model.additional_properties = additional_properties
+        _model.image_urls = image_urls
+        _model.last_change = last_change
+        _model.state = state
+        _model.tags = tags
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product.extra_properties = d
-        return product
+            _model.extra_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -301,13 +326,25 @@ class Product:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
+_read_Price: Callable[..., Price]
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_Tag: Callable[..., Tag]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
+    global _read_PluId
+    global _read_Price
+    global _read_PropertyRecord
+    global _read_Tag
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord
     from ..models.tag import Tag
 
+    _read_PluId = PluId._from_json
+    _read_Price = Price._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_Tag = Tag._from_json
     _models_pending = False

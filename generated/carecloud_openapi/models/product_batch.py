@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.product_batch_state import ProductBatchState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -90,6 +96,17 @@ class ProductBatch:
     state: ProductBatchState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -150,7 +167,17 @@ class ProductBatch:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -162,37 +189,37 @@ class ProductBatch:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             plu_ids = src_dict["plu_ids"]
         except KeyError:
             plu_ids = UNSET
         if isinstance(plu_ids, list):
-            _p0 = (_path, "plu_ids")
+            _p0 = ((_path, _key), "plu_ids")
             _l0 = []
             for _i0, _v0 in enumerate(plu_ids):
                 if isinstance(_v0, dict):
-                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PluId(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
         else:
-            plu_ids = odd(plu_ids, _path, "plu_ids", "array", True, False)
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
         product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
-            product_id = odd(product_id, _path, "product_id", "string", False, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
         code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
-            code = odd(code, _path, "code", "string", False, False)
+            code = odd(code, (_path, _key), "code", "string", False, False)
 
         product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
-                product_group_id, _path, "product_group_id", "string", False, False
+                product_group_id, (_path, _key), "product_group_id", "string", False, False
             )
 
         product_group_external_id = src_dict.get("product_group_external_id", UNSET)
@@ -202,7 +229,7 @@ class ProductBatch:
         ):
             product_group_external_id = odd(
                 product_group_external_id,
-                _path,
+                (_path, _key),
                 "product_group_external_id",
                 "string",
                 False,
@@ -212,7 +239,7 @@ class ProductBatch:
         product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
-                product_brand_id, _path, "product_brand_id", "string", False, False
+                product_brand_id, (_path, _key), "product_brand_id", "string", False, False
             )
 
         product_brand_external_id = src_dict.get("product_brand_external_id", UNSET)
@@ -222,7 +249,7 @@ class ProductBatch:
         ):
             product_brand_external_id = odd(
                 product_brand_external_id,
-                _path,
+                (_path, _key),
                 "product_brand_external_id",
                 "string",
                 False,
@@ -231,83 +258,81 @@ class ProductBatch:
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
-            _p0 = (_path, "property_records")
+            _p0 = ((_path, _key), "property_records")
             _l0 = []
             for _i0, _v0 in enumerate(property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
         else:
             property_records = odd(
-                property_records, _path, "property_records", "array", False, False
+                property_records, (_path, _key), "property_records", "array", False, False
             )
 
         prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
-            _p0 = (_path, "prices")
+            _p0 = ((_path, _key), "prices")
             _l0 = []
             for _i0, _v0 in enumerate(prices):
                 if isinstance(_v0, dict):
-                    _v0 = Price.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Price(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Price", True, False)
                 _l0.append(_v0)
             prices = _l0
         else:
-            prices = odd(prices, _path, "prices", "array", False, False)
+            prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
         tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
-            _p0 = (_path, "tags")
+            _p0 = ((_path, _key), "tags")
             _l0 = []
             for _i0, _v0 in enumerate(tags):
                 if isinstance(_v0, dict):
-                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Tag(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
                 _l0.append(_v0)
             tags = _l0
         else:
-            tags = odd(tags, _path, "tags", "array", False, False)
+            tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductBatchState(state)
         else:
-            state = odd(state, _path, "state", "ProductBatchState", False, False)
+            state = odd(state, (_path, _key), "state", "ProductBatchState", False, False)
 
-        product_batch = cls(
-            name,
-            plu_ids,
-            product_id,
-            code,
-            product_group_id,
-            product_group_external_id,
-            product_brand_id,
-            product_brand_external_id,
-            store_id,
-            partner_id,
-            property_records,
-            prices,
-            tags,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.plu_ids = plu_ids
+        _model.product_id = product_id
+        _model.code = code
+        _model.product_group_id = product_group_id
+        _model.product_group_external_id = product_group_external_id
+        _model.product_brand_id = product_brand_id
+        _model.product_brand_external_id = product_brand_external_id
+        _model.store_id = store_id
+        _model.partner_id = partner_id
+        _model.property_records = property_records
+        _model.prices = prices
+        _model.tags = tags
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_batch.additional_properties = d
-        return product_batch
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -329,13 +354,25 @@ class ProductBatch:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
+_read_Price: Callable[..., Price]
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_Tag: Callable[..., Tag]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
+    global _read_PluId
+    global _read_Price
+    global _read_PropertyRecord
+    global _read_Tag
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord
     from ..models.tag import Tag
 
+    _read_PluId = PluId._from_json
+    _read_Price = Price._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_Tag = Tag._from_json
     _models_pending = False

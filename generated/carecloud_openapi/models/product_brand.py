@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ProductBrand")
 
@@ -36,6 +39,17 @@ class ProductBrand:
     product_brand_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,7 +65,9 @@ class ProductBrand:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -61,31 +77,31 @@ class ProductBrand:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             external_id = src_dict["external_id"]
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
-                product_brand_id, _path, "product_brand_id", "string", False, False
+                product_brand_id, (_path, _key), "product_brand_id", "string", False, False
             )
 
-        product_brand = cls(
-            name,
-            external_id,
-            product_brand_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.external_id = external_id
+        _model.product_brand_id = product_brand_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_brand.additional_properties = d
-        return product_brand
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.product_group_state import ProductGroupState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.product_group_state import ProductGroupState
 
 T = TypeVar("T", bound="ProductGroup")
 
@@ -68,6 +72,17 @@ class ProductGroup:
     state: ProductGroupState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,7 +114,9 @@ class ProductGroup:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -109,72 +126,77 @@ class ProductGroup:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             external_id = src_dict["external_id"]
         except KeyError:
             external_id = UNSET
         if not (isinstance(external_id, str)):
-            external_id = odd(external_id, _path, "external_id", "string", True, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
-                product_group_id, _path, "product_group_id", "string", False, False
+                product_group_id, (_path, _key), "product_group_id", "string", False, False
             )
 
         parent_product_group_id = src_dict.get("parent_product_group_id", UNSET)
         if not (isinstance(parent_product_group_id, str)) and parent_product_group_id is not UNSET:
             parent_product_group_id = odd(
-                parent_product_group_id, _path, "parent_product_group_id", "string", False, False
+                parent_product_group_id,
+                (_path, _key),
+                "parent_product_group_id",
+                "string",
+                False,
+                False,
             )
 
         parent_external_id = src_dict.get("parent_external_id", UNSET)
         if not (isinstance(parent_external_id, str)) and parent_external_id is not UNSET:
             parent_external_id = odd(
-                parent_external_id, _path, "parent_external_id", "string", False, False
+                parent_external_id, (_path, _key), "parent_external_id", "string", False, False
             )
 
         code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
-            code = odd(code, _path, "code", "string", False, False)
+            code = odd(code, (_path, _key), "code", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductGroupState(state)
         else:
-            state = odd(state, _path, "state", "ProductGroupState", False, False)
+            state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
 
-        product_group = cls(
-            name,
-            external_id,
-            product_group_id,
-            parent_product_group_id,
-            parent_external_id,
-            code,
-            store_id,
-            partner_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.external_id = external_id
+        _model.product_group_id = product_group_id
+        _model.parent_product_group_id = parent_product_group_id
+        _model.parent_external_id = parent_external_id
+        _model.code = code
+        _model.store_id = store_id
+        _model.partner_id = partner_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_group.additional_properties = d
-        return product_group
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

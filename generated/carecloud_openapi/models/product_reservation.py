@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.product_reservation_actual_state import ProductReservationActualState
 from ..models.product_reservation_state import ProductReservationState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.external_code import ExternalCode
@@ -115,6 +121,17 @@ class ProductReservation:
     state: ProductReservationState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -197,7 +214,17 @@ class ProductReservation:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -209,14 +236,14 @@ class ProductReservation:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             store_id = src_dict["store_id"]
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             product_reservation_source_id = src_dict["product_reservation_source_id"]
@@ -225,7 +252,7 @@ class ProductReservation:
         if not (isinstance(product_reservation_source_id, str)):
             product_reservation_source_id = odd(
                 product_reservation_source_id,
-                _path,
+                (_path, _key),
                 "product_reservation_source_id",
                 "string",
                 True,
@@ -235,26 +262,31 @@ class ProductReservation:
         product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (isinstance(product_reservation_id, str)) and product_reservation_id is not UNSET:
             product_reservation_id = odd(
-                product_reservation_id, _path, "product_reservation_id", "string", False, False
+                product_reservation_id,
+                (_path, _key),
+                "product_reservation_id",
+                "string",
+                False,
+                False,
             )
 
         reservation_codes = src_dict.get("reservation_codes", UNSET)
         if isinstance(reservation_codes, list):
             for _i0, _v0 in enumerate(reservation_codes):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "reservation_codes"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "reservation_codes"), _i0, "string", True, False)
         else:
             reservation_codes = odd(
-                reservation_codes, _path, "reservation_codes", "array", False, False
+                reservation_codes, (_path, _key), "reservation_codes", "array", False, False
             )
 
         external_reservation_codes = src_dict.get("external_reservation_codes", UNSET)
         if isinstance(external_reservation_codes, list):
-            _p0 = (_path, "external_reservation_codes")
+            _p0 = ((_path, _key), "external_reservation_codes")
             _l0 = []
             for _i0, _v0 in enumerate(external_reservation_codes):
                 if isinstance(_v0, dict):
-                    _v0 = ExternalCode.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
                 _l0.append(_v0)
@@ -262,7 +294,7 @@ class ProductReservation:
         else:
             external_reservation_codes = odd(
                 external_reservation_codes,
-                _path,
+                (_path, _key),
                 "external_reservation_codes",
                 "array",
                 False,
@@ -273,72 +305,86 @@ class ProductReservation:
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "benefit_codes"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
         else:
-            benefit_codes = odd(benefit_codes, _path, "benefit_codes", "array", False, False)
+            benefit_codes = odd(
+                benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+            )
 
         pickup_date = src_dict.get("pickup_date", UNSET)
         if not (isinstance(pickup_date, str)) and pickup_date is not UNSET:
-            pickup_date = odd(pickup_date, _path, "pickup_date", "string", False, False)
+            pickup_date = odd(pickup_date, (_path, _key), "pickup_date", "string", False, False)
 
         customers_note = src_dict.get("customers_note", UNSET)
         if not (isinstance(customers_note, str)) and customers_note is not UNSET:
-            customers_note = odd(customers_note, _path, "customers_note", "string", False, False)
+            customers_note = odd(
+                customers_note, (_path, _key), "customers_note", "string", False, False
+            )
 
         total_price = src_dict.get("total_price", UNSET)
         if (
             not (type(total_price) is float or type(total_price) is int)
             and total_price is not UNSET
         ):
-            total_price = odd(total_price, _path, "total_price", "number", False, False)
+            total_price = odd(total_price, (_path, _key), "total_price", "number", False, False)
 
         currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)) and currency_id is not UNSET:
-            currency_id = odd(currency_id, _path, "currency_id", "string", False, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         product_reservation_items = src_dict.get("product_reservation_items", UNSET)
         if isinstance(product_reservation_items, list):
-            _p0 = (_path, "product_reservation_items")
+            _p0 = ((_path, _key), "product_reservation_items")
             _l0 = []
             for _i0, _v0 in enumerate(product_reservation_items):
                 if isinstance(_v0, dict):
-                    _v0 = ProductReservationItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductReservationItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductReservationItem", True, False)
                 _l0.append(_v0)
             product_reservation_items = _l0
         else:
             product_reservation_items = odd(
-                product_reservation_items, _path, "product_reservation_items", "array", False, False
+                product_reservation_items,
+                (_path, _key),
+                "product_reservation_items",
+                "array",
+                False,
+                False,
             )
 
         external_purchase_id = src_dict.get("external_purchase_id", UNSET)
         if not (isinstance(external_purchase_id, str)) and external_purchase_id is not UNSET:
             external_purchase_id = odd(
-                external_purchase_id, _path, "external_purchase_id", "string", False, False
+                external_purchase_id, (_path, _key), "external_purchase_id", "string", False, False
             )
 
         utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
-            utm = UTM.from_dict(utm, (_path, "utm"))
+            utm = _read_UTM(utm, (_path, _key), "utm")
         else:
-            utm = odd(utm, _path, "utm", "UTM", False, False)
+            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
         actual_state = src_dict.get("actual_state", UNSET)
         if type(actual_state) is int:
             actual_state = ProductReservationActualState(actual_state)
         else:
             actual_state = odd(
-                actual_state, _path, "actual_state", "ProductReservationActualState", False, False
+                actual_state,
+                (_path, _key),
+                "actual_state",
+                "ProductReservationActualState",
+                False,
+                False,
             )
 
         reservation_progress_history = src_dict.get("reservation_progress_history", UNSET)
         if isinstance(reservation_progress_history, list):
-            _p0 = (_path, "reservation_progress_history")
+            _p0 = ((_path, _key), "reservation_progress_history")
             _l0 = []
             for _i0, _v0 in enumerate(reservation_progress_history):
                 if isinstance(_v0, dict):
-                    _v0 = ProductReservationProgress.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductReservationProgress(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductReservationProgress", True, False)
                 _l0.append(_v0)
@@ -346,7 +392,7 @@ class ProductReservation:
         else:
             reservation_progress_history = odd(
                 reservation_progress_history,
-                _path,
+                (_path, _key),
                 "reservation_progress_history",
                 "array",
                 False,
@@ -355,54 +401,52 @@ class ProductReservation:
 
         comments = src_dict.get("comments", UNSET)
         if isinstance(comments, list):
-            _p0 = (_path, "comments")
+            _p0 = ((_path, _key), "comments")
             _l0 = []
             for _i0, _v0 in enumerate(comments):
                 if isinstance(_v0, dict):
-                    _v0 = ProductReservationComment.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductReservationComment(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductReservationComment", True, False)
                 _l0.append(_v0)
             comments = _l0
         else:
-            comments = odd(comments, _path, "comments", "array", False, False)
+            comments = odd(comments, (_path, _key), "comments", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationState(state)
         else:
-            state = odd(state, _path, "state", "ProductReservationState", False, False)
+            state = odd(state, (_path, _key), "state", "ProductReservationState", False, False)
 
-        product_reservation = cls(
-            customer_id,
-            store_id,
-            product_reservation_source_id,
-            product_reservation_id,
-            reservation_codes,
-            external_reservation_codes,
-            benefit_codes,
-            pickup_date,
-            customers_note,
-            total_price,
-            currency_id,
-            product_reservation_items,
-            external_purchase_id,
-            utm,
-            actual_state,
-            reservation_progress_history,
-            comments,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.store_id = store_id
+        _model.product_reservation_source_id = product_reservation_source_id
+        _model.product_reservation_id = product_reservation_id
+        _model.reservation_codes = reservation_codes
+        _model.external_reservation_codes = external_reservation_codes
+        _model.benefit_codes = benefit_codes
+        _model.pickup_date = pickup_date
+        _model.customers_note = customers_note
+        _model.total_price = total_price
+        _model.currency_id = currency_id
+        _model.product_reservation_items = product_reservation_items
+        _model.external_purchase_id = external_purchase_id
+        _model.utm = utm
+        _model.actual_state = actual_state
+        _model.reservation_progress_history = reservation_progress_history
+        _model.comments = comments
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation.additional_properties = d
-        return product_reservation
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -424,6 +468,11 @@ class ProductReservation:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ExternalCode: Callable[..., ExternalCode]
+_read_ProductReservationComment: Callable[..., ProductReservationComment]
+_read_ProductReservationItem: Callable[..., ProductReservationItem]
+_read_ProductReservationProgress: Callable[..., ProductReservationProgress]
+_read_UTM: Callable[..., UTM]
 
 
 def _import_models() -> None:
@@ -434,10 +483,20 @@ def _import_models() -> None:
         ProductReservationItem, \
         ProductReservationProgress, \
         UTM
+    global _read_ExternalCode
+    global _read_ProductReservationComment
+    global _read_ProductReservationItem
+    global _read_ProductReservationProgress
+    global _read_UTM
     from ..models.external_code import ExternalCode
     from ..models.product_reservation_comment import ProductReservationComment
     from ..models.product_reservation_item import ProductReservationItem
     from ..models.product_reservation_progress import ProductReservationProgress
     from ..models.utm import UTM
 
+    _read_ExternalCode = ExternalCode._from_json
+    _read_ProductReservationComment = ProductReservationComment._from_json
+    _read_ProductReservationItem = ProductReservationItem._from_json
+    _read_ProductReservationProgress = ProductReservationProgress._from_json
+    _read_UTM = UTM._from_json
     _models_pending = False

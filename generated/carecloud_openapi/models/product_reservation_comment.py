@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ProductReservationComment")
 
@@ -35,6 +38,17 @@ class ProductReservationComment:
     comment_time: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,28 +61,30 @@ class ProductReservationComment:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         comment_text = src_dict.get("comment_text", UNSET)
         if not (isinstance(comment_text, str)) and comment_text is not UNSET:
-            comment_text = odd(comment_text, _path, "comment_text", "string", False, False)
+            comment_text = odd(comment_text, (_path, _key), "comment_text", "string", False, False)
 
         comment_time = src_dict.get("comment_time", UNSET)
         if not (isinstance(comment_time, str)) and comment_time is not UNSET:
-            comment_time = odd(comment_time, _path, "comment_time", "string", False, False)
+            comment_time = odd(comment_time, (_path, _key), "comment_time", "string", False, False)
 
-        product_reservation_comment = cls(
-            comment_text,
-            comment_time,
-        )
-
+        _model = _new_instance(cls)
+        _model.comment_text = comment_text
+        _model.comment_time = comment_time
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation_comment.additional_properties = d
-        return product_reservation_comment
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ProductReservationExternalListType")
 
@@ -34,6 +37,17 @@ class ProductReservationExternalListType:
     name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,7 +62,9 @@ class ProductReservationExternalListType:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -62,7 +78,7 @@ class ProductReservationExternalListType:
         ):
             product_reservation_external_list_type_id = odd(
                 product_reservation_external_list_type_id,
-                _path,
+                (_path, _key),
                 "product_reservation_external_list_type_id",
                 "string",
                 False,
@@ -71,17 +87,17 @@ class ProductReservationExternalListType:
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
-        product_reservation_external_list_type = cls(
-            product_reservation_external_list_type_id,
-            name,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_reservation_external_list_type_id = product_reservation_external_list_type_id
+        _model.name = name
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation_external_list_type.additional_properties = d
-        return product_reservation_external_list_type
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ProductReservationItem")
 
@@ -42,6 +45,17 @@ class ProductReservationItem:
     vat_rate: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,7 +73,9 @@ class ProductReservationItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -70,7 +86,7 @@ class ProductReservationItem:
             reservable_product_id = UNSET
         if not (isinstance(reservable_product_id, str)):
             reservable_product_id = odd(
-                reservable_product_id, _path, "reservable_product_id", "string", True, False
+                reservable_product_id, (_path, _key), "reservable_product_id", "string", True, False
             )
 
         try:
@@ -78,27 +94,27 @@ class ProductReservationItem:
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         unit_price = src_dict.get("unit_price", UNSET)
         if not (type(unit_price) is float or type(unit_price) is int) and unit_price is not UNSET:
-            unit_price = odd(unit_price, _path, "unit_price", "number", False, False)
+            unit_price = odd(unit_price, (_path, _key), "unit_price", "number", False, False)
 
         vat_rate = src_dict.get("vat_rate", UNSET)
         if not (type(vat_rate) is float or type(vat_rate) is int) and vat_rate is not UNSET:
-            vat_rate = odd(vat_rate, _path, "vat_rate", "number", False, False)
+            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", False, False)
 
-        product_reservation_item = cls(
-            reservable_product_id,
-            amount,
-            unit_price,
-            vat_rate,
-        )
-
+        _model = _new_instance(cls)
+        _model.reservable_product_id = reservable_product_id
+        _model.amount = amount
+        _model.unit_price = unit_price
+        _model.vat_rate = vat_rate
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation_item.additional_properties = d
-        return product_reservation_item
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

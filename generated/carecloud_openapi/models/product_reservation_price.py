@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.product_reservation_price_state import ProductReservationPriceState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -68,6 +74,17 @@ class ProductReservationPrice:
     state: ProductReservationPriceState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -103,7 +120,17 @@ class ProductReservationPrice:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -115,14 +142,14 @@ class ProductReservationPrice:
         except KeyError:
             value = UNSET
         if not (type(value) is float or type(value) is int):
-            value = odd(value, _path, "value", "number", True, False)
+            value = odd(value, (_path, _key), "value", "number", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if (
@@ -131,7 +158,7 @@ class ProductReservationPrice:
         ):
             product_reservation_price_id = odd(
                 product_reservation_price_id,
-                _path,
+                (_path, _key),
                 "product_reservation_price_id",
                 "string",
                 False,
@@ -141,52 +168,55 @@ class ProductReservationPrice:
         reservable_product_id = src_dict.get("reservable_product_id", UNSET)
         if not (isinstance(reservable_product_id, str)) and reservable_product_id is not UNSET:
             reservable_product_id = odd(
-                reservable_product_id, _path, "reservable_product_id", "string", False, False
+                reservable_product_id,
+                (_path, _key),
+                "reservable_product_id",
+                "string",
+                False,
+                False,
             )
 
         plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
-            _p0 = (_path, "plu_ids")
+            _p0 = ((_path, _key), "plu_ids")
             _l0 = []
             for _i0, _v0 in enumerate(plu_ids):
                 if isinstance(_v0, dict):
-                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PluId(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
         else:
-            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationPriceState(state)
         else:
-            state = odd(state, _path, "state", "ProductReservationPriceState", False, False)
+            state = odd(state, (_path, _key), "state", "ProductReservationPriceState", False, False)
 
-        product_reservation_price = cls(
-            value,
-            currency_id,
-            product_reservation_price_id,
-            reservable_product_id,
-            plu_ids,
-            store_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.value = value
+        _model.currency_id = currency_id
+        _model.product_reservation_price_id = product_reservation_price_id
+        _model.reservable_product_id = reservable_product_id
+        _model.plu_ids = plu_ids
+        _model.store_id = store_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation_price.additional_properties = d
-        return product_reservation_price
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -208,10 +238,13 @@ class ProductReservationPrice:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
+    global _read_PluId
     from ..models.plu_id import PluId
 
+    _read_PluId = PluId._from_json
     _models_pending = False

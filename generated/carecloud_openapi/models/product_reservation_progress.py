@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="ProductReservationProgress")
 
@@ -37,6 +40,17 @@ class ProductReservationProgress:
     reservation_progress_time: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,7 +65,9 @@ class ProductReservationProgress:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -59,7 +75,12 @@ class ProductReservationProgress:
         reservation_progress_id = src_dict.get("reservation_progress_id", UNSET)
         if not (type(reservation_progress_id) is int) and reservation_progress_id is not UNSET:
             reservation_progress_id = odd(
-                reservation_progress_id, _path, "reservation_progress_id", "integer", False, False
+                reservation_progress_id,
+                (_path, _key),
+                "reservation_progress_id",
+                "integer",
+                False,
+                False,
             )
 
         reservation_progress_text = src_dict.get("reservation_progress_text", UNSET)
@@ -69,7 +90,7 @@ class ProductReservationProgress:
         ):
             reservation_progress_text = odd(
                 reservation_progress_text,
-                _path,
+                (_path, _key),
                 "reservation_progress_text",
                 "string",
                 False,
@@ -83,23 +104,23 @@ class ProductReservationProgress:
         ):
             reservation_progress_time = odd(
                 reservation_progress_time,
-                _path,
+                (_path, _key),
                 "reservation_progress_time",
                 "string",
                 False,
                 False,
             )
 
-        product_reservation_progress = cls(
-            reservation_progress_id,
-            reservation_progress_text,
-            reservation_progress_time,
-        )
-
+        _model = _new_instance(cls)
+        _model.reservation_progress_id = reservation_progress_id
+        _model.reservation_progress_text = reservation_progress_text
+        _model.reservation_progress_time = reservation_progress_time
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_reservation_progress.additional_properties = d
-        return product_reservation_progress
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,16 +2,22 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.product_synchronization_for_reward_reward_product_relation_type import (
     ProductSynchronizationForRewardRewardProductRelationType,
 )
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -50,6 +56,17 @@ class ProductSynchronizationForReward:
     plu_id: PluId | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -77,7 +94,17 @@ class ProductSynchronizationForReward:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -95,7 +122,7 @@ class ProductSynchronizationForReward:
         else:
             reward_product_relation_type = odd(
                 reward_product_relation_type,
-                _path,
+                (_path, _key),
                 "reward_product_relation_type",
                 "ProductSynchronizationForRewardRewardProductRelationType",
                 True,
@@ -104,24 +131,22 @@ class ProductSynchronizationForReward:
 
         product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
-            product_id = odd(product_id, _path, "product_id", "string", False, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
         plu_id = src_dict.get("plu_id", UNSET)
         if isinstance(plu_id, dict):
-            plu_id = PluId.from_dict(plu_id, (_path, "plu_id"))
+            plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
         else:
-            plu_id = odd(plu_id, _path, "plu_id", "PluId", False, False)
+            plu_id = odd(plu_id, (_path, _key), "plu_id", "PluId", False, False)
 
-        product_synchronization_for_reward = cls(
-            reward_product_relation_type,
-            product_id,
-            plu_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.reward_product_relation_type = reward_product_relation_type
+        _model.product_id = product_id
+        _model.plu_id = plu_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            product_synchronization_for_reward.additional_properties = d
-        return product_synchronization_for_reward
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -143,10 +168,13 @@ class ProductSynchronizationForReward:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
+    global _read_PluId
     from ..models.plu_id import PluId
 
+    _read_PluId = PluId._from_json
     _models_pending = False

@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.property_state import PropertyState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_item import PropertyItem
@@ -66,6 +72,17 @@ class Property:
     state: PropertyState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -99,7 +116,17 @@ class Property:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -111,77 +138,75 @@ class Property:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             data_type = src_dict["data_type"]
         except KeyError:
             data_type = UNSET
         if not (isinstance(data_type, str)):
-            data_type = odd(data_type, _path, "data_type", "string", True, False)
+            data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
 
         try:
             is_required = src_dict["is_required"]
         except KeyError:
             is_required = UNSET
         if not (type(is_required) is bool):
-            is_required = odd(is_required, _path, "is_required", "boolean", True, False)
+            is_required = odd(is_required, (_path, _key), "is_required", "boolean", True, False)
 
         try:
             is_unique = src_dict["is_unique"]
         except KeyError:
             is_unique = UNSET
         if not (type(is_unique) is bool):
-            is_unique = odd(is_unique, _path, "is_unique", "boolean", True, False)
+            is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
 
         property_id = src_dict.get("property_id", UNSET)
         if not (isinstance(property_id, str)) and property_id is not UNSET:
-            property_id = odd(property_id, _path, "property_id", "string", False, False)
+            property_id = odd(property_id, (_path, _key), "property_id", "string", False, False)
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         items = src_dict.get("items", UNSET)
         if isinstance(items, list):
-            _p0 = (_path, "items")
+            _p0 = ((_path, _key), "items")
             _l0 = []
             for _i0, _v0 in enumerate(items):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyItem", True, False)
                 _l0.append(_v0)
             items = _l0
         else:
-            items = odd(items, _path, "items", "array", False, False)
+            items = odd(items, (_path, _key), "items", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyState(state)
         else:
-            state = odd(state, _path, "state", "PropertyState", False, False)
+            state = odd(state, (_path, _key), "state", "PropertyState", False, False)
 
-        property_ = cls(
-            name,
-            data_type,
-            is_required,
-            is_unique,
-            property_id,
-            description,
-            items,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.data_type = data_type
+        _model.is_required = is_required
+        _model.is_unique = is_unique
+        _model.property_id = property_id
+        _model.description = description
+        _model.items = items
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            property_.additional_properties = d
-        return property_
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -203,10 +228,13 @@ class Property:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyItem: Callable[..., PropertyItem]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyItem
+    global _read_PropertyItem
     from ..models.property_item import PropertyItem
 
+    _read_PropertyItem = PropertyItem._from_json
     _models_pending = False

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.property_item_state import PropertyItemState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.property_item_state import PropertyItemState
 
 T = TypeVar("T", bound="PropertyItem")
 
@@ -44,6 +48,17 @@ class PropertyItem:
     state: PropertyItemState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -62,42 +77,44 @@ class PropertyItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         id = src_dict.get("id", UNSET)
         if not (isinstance(id, str)) and id is not UNSET:
-            id = odd(id, _path, "id", "string", False, False)
+            id = odd(id, (_path, _key), "id", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         resource_record_id = src_dict.get("resource_record_id", UNSET)
         if not (isinstance(resource_record_id, str)) and resource_record_id is not UNSET:
             resource_record_id = odd(
-                resource_record_id, _path, "resource_record_id", "string", False, False
+                resource_record_id, (_path, _key), "resource_record_id", "string", False, False
             )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyItemState(state)
         else:
-            state = odd(state, _path, "state", "PropertyItemState", False, False)
+            state = odd(state, (_path, _key), "state", "PropertyItemState", False, False)
 
-        property_item = cls(
-            id,
-            name,
-            resource_record_id,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.id = id
+        _model.name = name
+        _model.resource_record_id = resource_record_id
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            property_item.additional_properties = d
-        return property_item
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

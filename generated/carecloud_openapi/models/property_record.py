@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
@@ -129,6 +134,17 @@ class PropertyRecord:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -159,7 +175,17 @@ class PropertyRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -171,17 +197,19 @@ class PropertyRecord:
         except KeyError:
             property_id = UNSET
         if not (isinstance(property_id, str)):
-            property_id = odd(property_id, _path, "property_id", "string", True, False)
+            property_id = odd(property_id, (_path, _key), "property_id", "string", True, False)
 
         property_record_id = src_dict.get("property_record_id", UNSET)
         if not (isinstance(property_record_id, str)) and property_record_id is not UNSET:
             property_record_id = odd(
-                property_record_id, _path, "property_record_id", "string", False, False
+                property_record_id, (_path, _key), "property_record_id", "string", False, False
             )
 
         property_name = src_dict.get("property_name", UNSET)
         if not (isinstance(property_name, str)) and property_name is not UNSET:
-            property_name = odd(property_name, _path, "property_name", "string", False, False)
+            property_name = odd(
+                property_name, (_path, _key), "property_name", "string", False, False
+            )
 
         property_value = src_dict.get("property_value", UNSET)
         if (
@@ -193,13 +221,13 @@ class PropertyRecord:
         ):
             pass
         elif isinstance(property_value, dict):
-            property_value = PropertyRecordPropertyValueType5.from_dict(
-                property_value, (_path, "property_value")
+            property_value = _read_PropertyRecordPropertyValueType5(
+                property_value, (_path, _key), "property_value"
             )
         else:
             property_value = odd(
                 property_value,
-                _path,
+                (_path, _key),
                 "property_value",
                 "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
                 False,
@@ -208,20 +236,18 @@ class PropertyRecord:
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        property_record = cls(
-            property_id,
-            property_record_id,
-            property_name,
-            property_value,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.property_id = property_id
+        _model.property_record_id = property_record_id
+        _model.property_name = property_name
+        _model.property_value = property_value
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            property_record.additional_properties = d
-        return property_record
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -243,10 +269,13 @@ class PropertyRecord:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyRecordPropertyValueType5: Callable[..., PropertyRecordPropertyValueType5]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecordPropertyValueType5
+    global _read_PropertyRecordPropertyValueType5
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
 
+    _read_PropertyRecordPropertyValueType5 = PropertyRecordPropertyValueType5._from_json
     _models_pending = False

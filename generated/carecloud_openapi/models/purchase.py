@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -84,6 +89,17 @@ class Purchase:
     property_records: list[PropertyRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -130,7 +146,17 @@ class Purchase:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -142,14 +168,14 @@ class Purchase:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             store_id = src_dict["store_id"]
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             external_purchase_id = src_dict["external_purchase_id"]
@@ -157,7 +183,7 @@ class Purchase:
             external_purchase_id = UNSET
         if not (isinstance(external_purchase_id, str)):
             external_purchase_id = odd(
-                external_purchase_id, _path, "external_purchase_id", "string", True, False
+                external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
             )
 
         try:
@@ -165,106 +191,108 @@ class Purchase:
         except KeyError:
             payment_time = UNSET
         if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, _path, "payment_time", "string", True, False)
+            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
         try:
             items_count = src_dict["items_count"]
         except KeyError:
             items_count = UNSET
         if not (type(items_count) is int):
-            items_count = odd(items_count, _path, "items_count", "integer", True, False)
+            items_count = odd(items_count, (_path, _key), "items_count", "integer", True, False)
 
         try:
             type_id = src_dict["type_id"]
         except KeyError:
             type_id = UNSET
         if not (isinstance(type_id, str)):
-            type_id = odd(type_id, _path, "type_id", "string", True, False)
+            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
 
         try:
             total_price = src_dict["total_price"]
         except KeyError:
             total_price = UNSET
         if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, _path, "total_price", "number", True, False)
+            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         try:
             currency_id = src_dict["currency_id"]
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             cashdesk_number = src_dict["cashdesk_number"]
         except KeyError:
             cashdesk_number = UNSET
         if not (isinstance(cashdesk_number, str)):
-            cashdesk_number = odd(cashdesk_number, _path, "cashdesk_number", "string", True, False)
+            cashdesk_number = odd(
+                cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+            )
 
         purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
-            purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
+            purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
         purchase_items = src_dict.get("purchase_items", UNSET)
         if isinstance(purchase_items, list):
-            _p0 = (_path, "purchase_items")
+            _p0 = ((_path, _key), "purchase_items")
             _l0 = []
             for _i0, _v0 in enumerate(purchase_items):
                 if isinstance(_v0, dict):
-                    _v0 = PurchaseItem.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PurchaseItem(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PurchaseItem", True, False)
                 _l0.append(_v0)
             purchase_items = _l0
         else:
-            purchase_items = odd(purchase_items, _path, "purchase_items", "array", False, False)
+            purchase_items = odd(
+                purchase_items, (_path, _key), "purchase_items", "array", False, False
+            )
 
         card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)) and card_number is not UNSET:
-            card_number = odd(card_number, _path, "card_number", "string", False, False)
+            card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
-            _p0 = (_path, "property_records")
+            _p0 = ((_path, _key), "property_records")
             _l0 = []
             for _i0, _v0 in enumerate(property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
         else:
             property_records = odd(
-                property_records, _path, "property_records", "array", False, False
+                property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        purchase = cls(
-            customer_id,
-            store_id,
-            external_purchase_id,
-            payment_time,
-            items_count,
-            type_id,
-            total_price,
-            currency_id,
-            cashdesk_number,
-            purchase_id,
-            purchase_items,
-            card_number,
-            last_change,
-            property_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.store_id = store_id
+        _model.external_purchase_id = external_purchase_id
+        _model.payment_time = payment_time
+        _model.items_count = items_count
+        _model.type_id = type_id
+        _model.total_price = total_price
+        _model.currency_id = currency_id
+        _model.cashdesk_number = cashdesk_number
+        _model.purchase_id = purchase_id
+        _model.purchase_items = purchase_items
+        _model.card_number = card_number
+        _model.last_change = last_change
+        _model.property_records = property_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            purchase.additional_properties = d
-        return purchase
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -286,11 +314,17 @@ class Purchase:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PurchaseItem: Callable[..., PurchaseItem]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, PurchaseItem
+    global _read_PropertyRecord
+    global _read_PurchaseItem
     from ..models.property_record import PropertyRecord
     from ..models.purchase_item import PurchaseItem
 
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_PurchaseItem = PurchaseItem._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.qualification_turnover import QualificationTurnover
@@ -50,6 +55,17 @@ class PurchaseConditions:
     next_status_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -84,7 +100,17 @@ class PurchaseConditions:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -93,34 +119,34 @@ class PurchaseConditions:
             )
         keep_status_turnover = src_dict.get("keep_status_turnover", UNSET)
         if isinstance(keep_status_turnover, list):
-            _p0 = (_path, "keep_status_turnover")
+            _p0 = ((_path, _key), "keep_status_turnover")
             _l0 = []
             for _i0, _v0 in enumerate(keep_status_turnover):
                 if isinstance(_v0, dict):
-                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
                 _l0.append(_v0)
             keep_status_turnover = _l0
         else:
             keep_status_turnover = odd(
-                keep_status_turnover, _path, "keep_status_turnover", "array", False, False
+                keep_status_turnover, (_path, _key), "keep_status_turnover", "array", False, False
             )
 
         next_status_turnover = src_dict.get("next_status_turnover", UNSET)
         if isinstance(next_status_turnover, list):
-            _p0 = (_path, "next_status_turnover")
+            _p0 = ((_path, _key), "next_status_turnover")
             _l0 = []
             for _i0, _v0 in enumerate(next_status_turnover):
                 if isinstance(_v0, dict):
-                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
                 _l0.append(_v0)
             next_status_turnover = _l0
         else:
             next_status_turnover = odd(
-                next_status_turnover, _path, "next_status_turnover", "array", False, False
+                next_status_turnover, (_path, _key), "next_status_turnover", "array", False, False
             )
 
         keep_status_points = src_dict.get("keep_status_points", UNSET)
@@ -129,7 +155,7 @@ class PurchaseConditions:
             and keep_status_points is not UNSET
         ):
             keep_status_points = odd(
-                keep_status_points, _path, "keep_status_points", "number", False, False
+                keep_status_points, (_path, _key), "keep_status_points", "number", False, False
             )
 
         next_status_points = src_dict.get("next_status_points", UNSET)
@@ -138,25 +164,25 @@ class PurchaseConditions:
             and next_status_points is not UNSET
         ):
             next_status_points = odd(
-                next_status_points, _path, "next_status_points", "number", False, False
+                next_status_points, (_path, _key), "next_status_points", "number", False, False
             )
 
         next_status_id = src_dict.get("next_status_id", UNSET)
         if not (isinstance(next_status_id, str)) and next_status_id is not UNSET:
-            next_status_id = odd(next_status_id, _path, "next_status_id", "string", False, False)
+            next_status_id = odd(
+                next_status_id, (_path, _key), "next_status_id", "string", False, False
+            )
 
-        purchase_conditions = cls(
-            keep_status_turnover,
-            next_status_turnover,
-            keep_status_points,
-            next_status_points,
-            next_status_id,
-        )
-
+        _model = _new_instance(cls)
+        _model.keep_status_turnover = keep_status_turnover
+        _model.next_status_turnover = next_status_turnover
+        _model.keep_status_points = keep_status_points
+        _model.next_status_points = next_status_points
+        _model.next_status_id = next_status_id
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            purchase_conditions.additional_properties = d
-        return purchase_conditions
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -178,10 +204,13 @@ class PurchaseConditions:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_QualificationTurnover: Callable[..., QualificationTurnover]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
+    global _read_QualificationTurnover
     from ..models.qualification_turnover import QualificationTurnover
 
+    _read_QualificationTurnover = QualificationTurnover._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -78,6 +83,17 @@ class PurchaseItem:
     additional_properties: list[PropertyRecord] | Unset = UNSET
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "extra_properties":
+                extras: dict[str, Any] = {}
+                self.extra_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -119,7 +135,17 @@ class PurchaseItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -131,7 +157,7 @@ class PurchaseItem:
         except KeyError:
             product_id = UNSET
         if not (isinstance(product_id, str)):
-            product_id = odd(product_id, _path, "product_id", "string", True, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
         try:
             purchase_item_type_id = src_dict["purchase_item_type_id"]
@@ -139,7 +165,7 @@ class PurchaseItem:
             purchase_item_type_id = UNSET
         if not (isinstance(purchase_item_type_id, str)):
             purchase_item_type_id = odd(
-                purchase_item_type_id, _path, "purchase_item_type_id", "string", True, False
+                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
             )
 
         try:
@@ -147,96 +173,94 @@ class PurchaseItem:
         except KeyError:
             price = UNSET
         if not (type(price) is float or type(price) is int):
-            price = odd(price, _path, "price", "number", True, False)
+            price = odd(price, (_path, _key), "price", "number", True, False)
 
         try:
             amount = src_dict["amount"]
         except KeyError:
             amount = UNSET
         if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, _path, "amount", "number", True, False)
+            amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
         try:
             vat_rate = src_dict["vat_rate"]
         except KeyError:
             vat_rate = UNSET
         if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, _path, "vat_rate", "number", True, False)
+            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         purchase_item_id = src_dict.get("purchase_item_id", UNSET)
         if not (isinstance(purchase_item_id, str)) and purchase_item_id is not UNSET:
             purchase_item_id = odd(
-                purchase_item_id, _path, "purchase_item_id", "string", False, False
+                purchase_item_id, (_path, _key), "purchase_item_id", "string", False, False
             )
 
         product_name = src_dict.get("product_name", UNSET)
         if not (isinstance(product_name, str)) and product_name is not UNSET:
-            product_name = odd(product_name, _path, "product_name", "string", False, False)
+            product_name = odd(product_name, (_path, _key), "product_name", "string", False, False)
 
         product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)) and product_group_id is not UNSET:
             product_group_id = odd(
-                product_group_id, _path, "product_group_id", "string", False, False
+                product_group_id, (_path, _key), "product_group_id", "string", False, False
             )
 
         product_group_name = src_dict.get("product_group_name", UNSET)
         if not (isinstance(product_group_name, str)) and product_group_name is not UNSET:
             product_group_name = odd(
-                product_group_name, _path, "product_group_name", "string", False, False
+                product_group_name, (_path, _key), "product_group_name", "string", False, False
             )
 
         product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)) and product_brand_id is not UNSET:
             product_brand_id = odd(
-                product_brand_id, _path, "product_brand_id", "string", False, False
+                product_brand_id, (_path, _key), "product_brand_id", "string", False, False
             )
 
         product_brand_name = src_dict.get("product_brand_name", UNSET)
         if not (isinstance(product_brand_name, str)) and product_brand_name is not UNSET:
             product_brand_name = odd(
-                product_brand_name, _path, "product_brand_name", "string", False, False
+                product_brand_name, (_path, _key), "product_brand_name", "string", False, False
             )
 
         external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)) and external_id is not UNSET:
-            external_id = odd(external_id, _path, "external_id", "string", False, False)
+            external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
-            _p0 = (_path, "additional_properties")
+            _p0 = ((_path, _key), "additional_properties")
             _l0 = []
             for _i0, _v0 in enumerate(additional_properties):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             additional_properties = _l0
         else:
             additional_properties = odd(
-                additional_properties, _path, "additional_properties", "array", False, False
+                additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
-        purchase_item = cls(
-            product_id,
-            purchase_item_type_id,
-            price,
-            amount,
-            vat_rate,
-            purchase_item_id,
-            product_name,
-            product_group_id,
-            product_group_name,
-            product_brand_id,
-            product_brand_name,
-            external_id,
-            additional_properties,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_id = product_id
+        _model.purchase_item_type_id = purchase_item_type_id
+        _model.price = price
+        _model.amount = amount
+        _model.vat_rate = vat_rate
+        _model.purchase_item_id = purchase_item_id
+        _model.product_name = product_name
+        _model.product_group_id = product_group_id
+        _model.product_group_name = product_group_name
+        _model.product_brand_id = product_brand_id
+        _model.product_brand_name = product_brand_name
+        _model.external_id = external_id
+        _model.additional_properties = additional_properties
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            purchase_item.extra_properties = d
-        return purchase_item
+            _model.extra_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -258,10 +282,13 @@ class PurchaseItem:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyRecord: Callable[..., PropertyRecord]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
+    global _read_PropertyRecord
     from ..models.property_record import PropertyRecord
 
+    _read_PropertyRecord = PropertyRecord._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
@@ -43,6 +48,17 @@ class PutBookingBodyBooking:
     data: list[str] | PutBookingBodyBookingDataType2 | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -67,7 +83,17 @@ class PutBookingBodyBooking:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -76,11 +102,13 @@ class PutBookingBodyBooking:
             )
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)) and booking_status is not UNSET:
-            booking_status = odd(booking_status, _path, "booking_status", "string", False, False)
+            booking_status = odd(
+                booking_status, (_path, _key), "booking_status", "string", False, False
+            )
 
         data = src_dict.get("data", UNSET)
         if isinstance(data, str):
@@ -88,24 +116,27 @@ class PutBookingBodyBooking:
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "data"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
-            data = PutBookingBodyBookingDataType2.from_dict(data, (_path, "data"))
+            data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
         else:
             data = odd(
-                data, _path, "data", "string | array | PutBookingBodyBookingDataType2", False, False
+                data,
+                (_path, _key),
+                "data",
+                "string | array | PutBookingBodyBookingDataType2",
+                False,
+                False,
             )
 
-        put_booking_body_booking = cls(
-            customer_id,
-            booking_status,
-            data,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.booking_status = booking_status
+        _model.data = data
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            put_booking_body_booking.additional_properties = d
-        return put_booking_body_booking
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -127,10 +158,13 @@ class PutBookingBodyBooking:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PutBookingBodyBookingDataType2: Callable[..., PutBookingBodyBookingDataType2]
 
 
 def _import_models() -> None:
     global _models_pending, PutBookingBodyBookingDataType2
+    global _read_PutBookingBodyBookingDataType2
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
 
+    _read_PutBookingBodyBookingDataType2 = PutBookingBodyBookingDataType2._from_json
     _models_pending = False

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.customer import Customer
@@ -48,6 +53,17 @@ class PutCustomerBody:
     property_records: list[PropertyRecord] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -83,7 +99,17 @@ class PutCustomerBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -95,23 +121,23 @@ class PutCustomerBody:
         except KeyError:
             customer = UNSET
         if isinstance(customer, dict):
-            customer = Customer.from_dict(customer, (_path, "customer"))
+            customer = _read_Customer(customer, (_path, _key), "customer")
         else:
-            customer = odd(customer, _path, "customer", "Customer", True, False)
+            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
 
         password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)) and password is not UNSET:
-            password = odd(password, _path, "password", "string", False, False)
+            password = odd(password, (_path, _key), "password", "string", False, False)
 
         social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
-            social_network_credentials = SocialNetworkCredentials.from_dict(
-                social_network_credentials, (_path, "social_network_credentials")
+            social_network_credentials = _read_SocialNetworkCredentials(
+                social_network_credentials, (_path, _key), "social_network_credentials"
             )
         else:
             social_network_credentials = odd(
                 social_network_credentials,
-                _path,
+                (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
                 False,
@@ -120,31 +146,29 @@ class PutCustomerBody:
 
         property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
-            _p0 = (_path, "property_records")
+            _p0 = ((_path, _key), "property_records")
             _l0 = []
             for _i0, _v0 in enumerate(property_records):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
         else:
             property_records = odd(
-                property_records, _path, "property_records", "array", False, False
+                property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        put_customer_body = cls(
-            customer,
-            password,
-            social_network_credentials,
-            property_records,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer = customer
+        _model.password = password
+        _model.social_network_credentials = social_network_credentials
+        _model.property_records = property_records
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            put_customer_body.additional_properties = d
-        return put_customer_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -166,12 +190,21 @@ class PutCustomerBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Customer: Callable[..., Customer]
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, PropertyRecord, SocialNetworkCredentials
+    global _read_Customer
+    global _read_PropertyRecord
+    global _read_SocialNetworkCredentials
     from ..models.customer import Customer
     from ..models.property_record import PropertyRecord
     from ..models.social_network_credentials import SocialNetworkCredentials
 
+    _read_Customer = Customer._from_json
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
     _models_pending = False

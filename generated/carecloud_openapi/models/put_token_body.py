@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.setup import Setup
@@ -36,6 +41,17 @@ class PutTokenBody:
     push_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -52,7 +68,17 @@ class PutTokenBody:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -64,23 +90,21 @@ class PutTokenBody:
         except KeyError:
             setup = UNSET
         if isinstance(setup, dict):
-            setup = Setup.from_dict(setup, (_path, "setup"))
+            setup = _read_Setup(setup, (_path, _key), "setup")
         else:
-            setup = odd(setup, _path, "setup", "Setup", True, False)
+            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
         push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)) and push_token is not UNSET:
-            push_token = odd(push_token, _path, "push_token", "string", False, False)
+            push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
 
-        put_token_body = cls(
-            setup,
-            push_token,
-        )
-
+        _model = _new_instance(cls)
+        _model.setup = setup
+        _model.push_token = push_token
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            put_token_body.additional_properties = d
-        return put_token_body
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,10 +126,13 @@ class PutTokenBody:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Setup: Callable[..., Setup]
 
 
 def _import_models() -> None:
     global _models_pending, Setup
+    global _read_Setup
     from ..models.setup import Setup
 
+    _read_Setup = Setup._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="QualificationTurnover")
 
@@ -38,6 +41,17 @@ class QualificationTurnover:
     due_date: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +67,9 @@ class QualificationTurnover:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -63,29 +79,29 @@ class QualificationTurnover:
         except KeyError:
             currency_id = UNSET
         if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, _path, "currency_id", "string", True, False)
+            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
         try:
             value = src_dict["value"]
         except KeyError:
             value = UNSET
         if not (type(value) is float or type(value) is int):
-            value = odd(value, _path, "value", "number", True, False)
+            value = odd(value, (_path, _key), "value", "number", True, False)
 
         due_date = src_dict.get("due_date", UNSET)
         if not (isinstance(due_date, str)) and due_date is not UNSET:
-            due_date = odd(due_date, _path, "due_date", "string", False, False)
+            due_date = odd(due_date, (_path, _key), "due_date", "string", False, False)
 
-        qualification_turnover = cls(
-            currency_id,
-            value,
-            due_date,
-        )
-
+        _model = _new_instance(cls)
+        _model.currency_id = currency_id
+        _model.value = value
+        _model.due_date = due_date
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            qualification_turnover.additional_properties = d
-        return qualification_turnover
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

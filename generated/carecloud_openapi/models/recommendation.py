@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.recommendation_state import RecommendationState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
+from ..models.recommendation_state import RecommendationState
 
 T = TypeVar("T", bound="Recommendation")
 
@@ -69,6 +75,17 @@ class Recommendation:
     state: RecommendationState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,7 +116,9 @@ class Recommendation:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -109,68 +128,68 @@ class Recommendation:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         recommendation_id = src_dict.get("recommendation_id", UNSET)
         if not (isinstance(recommendation_id, str)) and recommendation_id is not UNSET:
             recommendation_id = odd(
-                recommendation_id, _path, "recommendation_id", "string", False, False
+                recommendation_id, (_path, _key), "recommendation_id", "string", False, False
             )
 
         brief_description = src_dict.get("brief_description", UNSET)
         if not (isinstance(brief_description, str)) and brief_description is not UNSET:
             brief_description = odd(
-                brief_description, _path, "brief_description", "string", False, False
+                brief_description, (_path, _key), "brief_description", "string", False, False
             )
 
         detailed_description = src_dict.get("detailed_description", UNSET)
         if not (isinstance(detailed_description, str)) and detailed_description is not UNSET:
             detailed_description = odd(
-                detailed_description, _path, "detailed_description", "string", False, False
+                detailed_description, (_path, _key), "detailed_description", "string", False, False
             )
 
         content = src_dict.get("content", UNSET)
         if not (isinstance(content, str)) and content is not UNSET:
-            content = odd(content, _path, "content", "string", False, False)
+            content = odd(content, (_path, _key), "content", "string", False, False)
 
         picture_urls = src_dict.get("picture_urls", UNSET)
         if isinstance(picture_urls, list):
             for _i0, _v0 in enumerate(picture_urls):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "picture_urls"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
         else:
-            picture_urls = odd(picture_urls, _path, "picture_urls", "array", False, False)
+            picture_urls = odd(picture_urls, (_path, _key), "picture_urls", "array", False, False)
 
         web_url = src_dict.get("web_url", UNSET)
         if not (isinstance(web_url, str)) and web_url is not UNSET:
-            web_url = odd(web_url, _path, "web_url", "string", False, False)
+            web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RecommendationState(state)
         else:
-            state = odd(state, _path, "state", "RecommendationState", False, False)
+            state = odd(state, (_path, _key), "state", "RecommendationState", False, False)
 
-        recommendation = cls(
-            name,
-            recommendation_id,
-            brief_description,
-            detailed_description,
-            content,
-            picture_urls,
-            web_url,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.recommendation_id = recommendation_id
+        _model.brief_description = brief_description
+        _model.detailed_description = detailed_description
+        _model.content = content
+        _model.picture_urls = picture_urls
+        _model.web_url = web_url
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            recommendation.additional_properties = d
-        return recommendation
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.plu_id import PluId
@@ -39,6 +44,17 @@ class RecommendedProduct:
     plu_ids: list[PluId] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -57,7 +73,17 @@ class RecommendedProduct:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -66,31 +92,29 @@ class RecommendedProduct:
             )
         product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)) and product_id is not UNSET:
-            product_id = odd(product_id, _path, "product_id", "string", False, False)
+            product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
         plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
-            _p0 = (_path, "plu_ids")
+            _p0 = ((_path, _key), "plu_ids")
             _l0 = []
             for _i0, _v0 in enumerate(plu_ids):
                 if isinstance(_v0, dict):
-                    _v0 = PluId.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PluId(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
         else:
-            plu_ids = odd(plu_ids, _path, "plu_ids", "array", False, False)
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        recommended_product = cls(
-            product_id,
-            plu_ids,
-        )
-
+        _model = _new_instance(cls)
+        _model.product_id = product_id
+        _model.plu_ids = plu_ids
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            recommended_product.additional_properties = d
-        return recommended_product
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -112,10 +136,13 @@ class RecommendedProduct:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PluId: Callable[..., PluId]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
+    global _read_PluId
     from ..models.plu_id import PluId
 
+    _read_PluId = PluId._from_json
     _models_pending = False

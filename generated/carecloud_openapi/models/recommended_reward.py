@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.recommended_reward_reward_priority import RecommendedRewardRewardPriority
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.reward_properties import RewardProperties
@@ -51,6 +57,17 @@ class RecommendedReward:
     reward_properties: RewardProperties | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -81,7 +98,17 @@ class RecommendedReward:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -90,11 +117,11 @@ class RecommendedReward:
             )
         code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
-            code = odd(code, _path, "code", "string", False, False)
+            code = odd(code, (_path, _key), "code", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         reward_priority = src_dict.get("reward_priority", UNSET)
         if type(reward_priority) is int:
@@ -102,7 +129,7 @@ class RecommendedReward:
         else:
             reward_priority = odd(
                 reward_priority,
-                _path,
+                (_path, _key),
                 "reward_priority",
                 "RecommendedRewardRewardPriority",
                 False,
@@ -111,35 +138,38 @@ class RecommendedReward:
 
         max_count = src_dict.get("max_count", UNSET)
         if not (type(max_count) is int) and max_count is not UNSET:
-            max_count = odd(max_count, _path, "max_count", "integer", False, False)
+            max_count = odd(max_count, (_path, _key), "max_count", "integer", False, False)
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         reward_properties = src_dict.get("reward_properties", UNSET)
         if isinstance(reward_properties, dict):
-            reward_properties = RewardProperties.from_dict(
-                reward_properties, (_path, "reward_properties")
+            reward_properties = _read_RewardProperties(
+                reward_properties, (_path, _key), "reward_properties"
             )
         else:
             reward_properties = odd(
-                reward_properties, _path, "reward_properties", "RewardProperties", False, False
+                reward_properties,
+                (_path, _key),
+                "reward_properties",
+                "RewardProperties",
+                False,
+                False,
             )
 
-        recommended_reward = cls(
-            code,
-            name,
-            reward_priority,
-            max_count,
-            description,
-            reward_properties,
-        )
-
+        _model = _new_instance(cls)
+        _model.code = code
+        _model.name = name
+        _model.reward_priority = reward_priority
+        _model.max_count = max_count
+        _model.description = description
+        _model.reward_properties = reward_properties
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            recommended_reward.additional_properties = d
-        return recommended_reward
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -161,10 +191,13 @@ class RecommendedReward:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_RewardProperties: Callable[..., RewardProperties]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProperties
+    global _read_RewardProperties
     from ..models.reward_properties import RewardProperties
 
+    _read_RewardProperties = RewardProperties._from_json
     _models_pending = False

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 T = TypeVar("T", bound="Referral")
 
@@ -47,6 +52,17 @@ class Referral:
     valid_to: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -64,7 +80,9 @@ class Referral:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -74,21 +92,21 @@ class Referral:
         except KeyError:
             referral_id = UNSET
         if not (isinstance(referral_id, str)):
-            referral_id = odd(referral_id, _path, "referral_id", "string", True, False)
+            referral_id = odd(referral_id, (_path, _key), "referral_id", "string", True, False)
 
         try:
             code = src_dict["code"]
         except KeyError:
             code = UNSET
         if not (isinstance(code, str)):
-            code = odd(code, _path, "code", "string", True, False)
+            code = odd(code, (_path, _key), "code", "string", True, False)
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             referral_campaign_id = src_dict["referral_campaign_id"]
@@ -96,27 +114,27 @@ class Referral:
             referral_campaign_id = UNSET
         if not (isinstance(referral_campaign_id, str)):
             referral_campaign_id = odd(
-                referral_campaign_id, _path, "referral_campaign_id", "string", True, False
+                referral_campaign_id, (_path, _key), "referral_campaign_id", "string", True, False
             )
 
         valid_to = src_dict.get("valid_to", UNSET)
         if isinstance(valid_to, str):
             pass
         else:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, True)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, True)
 
-        referral = cls(
-            referral_id,
-            code,
-            customer_id,
-            referral_campaign_id,
-            valid_to,
-        )
-
+        _model = _new_instance(cls)
+        _model.referral_id = referral_id
+        _model.code = code
+        _model.customer_id = customer_id
+        _model.referral_campaign_id = referral_campaign_id
+        _model.valid_to = valid_to
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            referral.additional_properties = d
-        return referral
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.related_customer_state import RelatedCustomerState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.related_customer_state import RelatedCustomerState
 
 T = TypeVar("T", bound="RelatedCustomer")
 
@@ -62,6 +66,17 @@ class RelatedCustomer:
     state: RelatedCustomerState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,7 +105,9 @@ class RelatedCustomer:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -101,7 +118,7 @@ class RelatedCustomer:
             related_customer_id = UNSET
         if not (isinstance(related_customer_id, str)):
             related_customer_id = odd(
-                related_customer_id, _path, "related_customer_id", "string", True, False
+                related_customer_id, (_path, _key), "related_customer_id", "string", True, False
             )
 
         try:
@@ -110,7 +127,12 @@ class RelatedCustomer:
             customer_relation_type_id = UNSET
         if not (isinstance(customer_relation_type_id, str)):
             customer_relation_type_id = odd(
-                customer_relation_type_id, _path, "customer_relation_type_id", "string", True, False
+                customer_relation_type_id,
+                (_path, _key),
+                "customer_relation_type_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -118,52 +140,52 @@ class RelatedCustomer:
         except KeyError:
             is_leading = UNSET
         if not (type(is_leading) is bool):
-            is_leading = odd(is_leading, _path, "is_leading", "boolean", True, False)
+            is_leading = odd(is_leading, (_path, _key), "is_leading", "boolean", True, False)
 
         customer_relation_id = src_dict.get("customer_relation_id", UNSET)
         if not (isinstance(customer_relation_id, str)) and customer_relation_id is not UNSET:
             customer_relation_id = odd(
-                customer_relation_id, _path, "customer_relation_id", "string", False, False
+                customer_relation_id, (_path, _key), "customer_relation_id", "string", False, False
             )
 
         short_name = src_dict.get("short_name", UNSET)
         if not (isinstance(short_name, str)) and short_name is not UNSET:
-            short_name = odd(short_name, _path, "short_name", "string", False, False)
+            short_name = odd(short_name, (_path, _key), "short_name", "string", False, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RelatedCustomerState(state)
         else:
-            state = odd(state, _path, "state", "RelatedCustomerState", False, False)
+            state = odd(state, (_path, _key), "state", "RelatedCustomerState", False, False)
 
-        related_customer = cls(
-            related_customer_id,
-            customer_relation_type_id,
-            is_leading,
-            customer_relation_id,
-            short_name,
-            valid_from,
-            valid_to,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.related_customer_id = related_customer_id
+        _model.customer_relation_type_id = customer_relation_type_id
+        _model.is_leading = is_leading
+        _model.customer_relation_id = customer_relation_id
+        _model.short_name = short_name
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            related_customer.additional_properties = d
-        return related_customer
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

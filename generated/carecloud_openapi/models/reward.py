@@ -2,16 +2,22 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.reward_priority import RewardPriority
 from ..models.reward_reward_group import RewardRewardGroup
 from ..models.reward_state import RewardState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.property_record import PropertyRecord
@@ -131,6 +137,17 @@ class Reward:
     state: RewardState | Unset = UNSET
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "extra_properties":
+                extras: dict[str, Any] = {}
+                self.extra_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -231,7 +248,17 @@ class Reward:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -243,14 +270,14 @@ class Reward:
         except KeyError:
             code = UNSET
         if not (isinstance(code, str)):
-            code = odd(code, _path, "code", "string", True, False)
+            code = odd(code, (_path, _key), "code", "string", True, False)
 
         try:
             name = src_dict["name"]
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             reward_group = src_dict["reward_group"]
@@ -260,7 +287,7 @@ class Reward:
             reward_group = RewardRewardGroup(reward_group)
         else:
             reward_group = odd(
-                reward_group, _path, "reward_group", "RewardRewardGroup", True, False
+                reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
 
         try:
@@ -268,130 +295,141 @@ class Reward:
         except KeyError:
             store_list = UNSET
         if isinstance(store_list, list):
-            _p0 = (_path, "store_list")
+            _p0 = ((_path, _key), "store_list")
             _l0 = []
             for _i0, _v0 in enumerate(store_list):
                 if isinstance(_v0, dict):
-                    _v0 = Store.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Store(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Store", True, False)
                 _l0.append(_v0)
             store_list = _l0
         else:
-            store_list = odd(store_list, _path, "store_list", "array", True, False)
+            store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
 
         reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
-            reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
+            reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
         subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)) and subtitle is not UNSET:
-            subtitle = odd(subtitle, _path, "subtitle", "string", False, False)
+            subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
         points_cost = src_dict.get("points_cost", UNSET)
         if (
             not (type(points_cost) is float or type(points_cost) is int)
             and points_cost is not UNSET
         ):
-            points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
+            points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
         valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
-            valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
+            valid_time_from = odd(
+                valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+            )
 
         valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
-            valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
+            valid_time_to = odd(
+                valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+            )
 
         reward_type_id = src_dict.get("reward_type_id", UNSET)
         if not (isinstance(reward_type_id, str)) and reward_type_id is not UNSET:
-            reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", False, False)
+            reward_type_id = odd(
+                reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+            )
 
         additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
-            _p0 = (_path, "additional_properties")
+            _p0 = ((_path, _key), "additional_properties")
             _l0 = []
             for _i0, _v0 in enumerate(additional_properties):
                 if isinstance(_v0, dict):
-                    _v0 = PropertyRecord.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             additional_properties = _l0
         else:
             additional_properties = odd(
-                additional_properties, _path, "additional_properties", "array", False, False
+                additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
         priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = RewardPriority(priority)
         else:
-            priority = odd(priority, _path, "priority", "RewardPriority", False, False)
+            priority = odd(priority, (_path, _key), "priority", "RewardPriority", False, False)
 
         image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         else:
-            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
         reward_external_url = src_dict.get("reward_external_url", UNSET)
         if not (isinstance(reward_external_url, str)) and reward_external_url is not UNSET:
             reward_external_url = odd(
-                reward_external_url, _path, "reward_external_url", "string", False, False
+                reward_external_url, (_path, _key), "reward_external_url", "string", False, False
             )
 
         has_product_condition = src_dict.get("has_product_condition", UNSET)
         if not (type(has_product_condition) is bool) and has_product_condition is not UNSET:
             has_product_condition = odd(
-                has_product_condition, _path, "has_product_condition", "boolean", False, False
+                has_product_condition,
+                (_path, _key),
+                "has_product_condition",
+                "boolean",
+                False,
+                False,
             )
 
         has_group_condition = src_dict.get("has_group_condition", UNSET)
         if not (type(has_group_condition) is bool) and has_group_condition is not UNSET:
             has_group_condition = odd(
-                has_group_condition, _path, "has_group_condition", "boolean", False, False
+                has_group_condition, (_path, _key), "has_group_condition", "boolean", False, False
             )
 
         has_brand_condition = src_dict.get("has_brand_condition", UNSET)
         if not (type(has_brand_condition) is bool) and has_brand_condition is not UNSET:
             has_brand_condition = odd(
-                has_brand_condition, _path, "has_brand_condition", "boolean", False, False
+                has_brand_condition, (_path, _key), "has_brand_condition", "boolean", False, False
             )
 
         has_product_bonus = src_dict.get("has_product_bonus", UNSET)
         if not (type(has_product_bonus) is bool) and has_product_bonus is not UNSET:
             has_product_bonus = odd(
-                has_product_bonus, _path, "has_product_bonus", "boolean", False, False
+                has_product_bonus, (_path, _key), "has_product_bonus", "boolean", False, False
             )
 
         has_group_bonus = src_dict.get("has_group_bonus", UNSET)
         if not (type(has_group_bonus) is bool) and has_group_bonus is not UNSET:
             has_group_bonus = odd(
-                has_group_bonus, _path, "has_group_bonus", "boolean", False, False
+                has_group_bonus, (_path, _key), "has_group_bonus", "boolean", False, False
             )
 
         has_brand_bonus = src_dict.get("has_brand_bonus", UNSET)
         if not (type(has_brand_bonus) is bool) and has_brand_bonus is not UNSET:
             has_brand_bonus = odd(
-                has_brand_bonus, _path, "has_brand_bonus", "boolean", False, False
+                has_brand_bonus, (_path, _key), "has_brand_bonus", "boolean", False, False
             )
 
         reward_product_relation_conditions = src_dict.get(
             "reward_product_relation_conditions", UNSET
         )
         if isinstance(reward_product_relation_conditions, list):
-            _p0 = (_path, "reward_product_relation_conditions")
+            _p0 = ((_path, _key), "reward_product_relation_conditions")
             _l0 = []
             for _i0, _v0 in enumerate(reward_product_relation_conditions):
                 if isinstance(_v0, dict):
-                    _v0 = RewardProductRelationCondition.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_RewardProductRelationCondition(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "RewardProductRelationCondition", True, False)
                 _l0.append(_v0)
@@ -399,7 +437,7 @@ class Reward:
         else:
             reward_product_relation_conditions = odd(
                 reward_product_relation_conditions,
-                _path,
+                (_path, _key),
                 "reward_product_relation_conditions",
                 "array",
                 False,
@@ -408,11 +446,11 @@ class Reward:
 
         reward_product_relation_bonuses = src_dict.get("reward_product_relation_bonuses", UNSET)
         if isinstance(reward_product_relation_bonuses, list):
-            _p0 = (_path, "reward_product_relation_bonuses")
+            _p0 = ((_path, _key), "reward_product_relation_bonuses")
             _l0 = []
             for _i0, _v0 in enumerate(reward_product_relation_bonuses):
                 if isinstance(_v0, dict):
-                    _v0 = RewardProductRelationBonus.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_RewardProductRelationBonus(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "RewardProductRelationBonus", True, False)
                 _l0.append(_v0)
@@ -420,7 +458,7 @@ class Reward:
         else:
             reward_product_relation_bonuses = odd(
                 reward_product_relation_bonuses,
-                _path,
+                (_path, _key),
                 "reward_product_relation_bonuses",
                 "array",
                 False,
@@ -429,66 +467,64 @@ class Reward:
 
         is_automated = src_dict.get("is_automated", UNSET)
         if not (type(is_automated) is bool) and is_automated is not UNSET:
-            is_automated = odd(is_automated, _path, "is_automated", "boolean", False, False)
+            is_automated = odd(is_automated, (_path, _key), "is_automated", "boolean", False, False)
 
         tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
-            _p0 = (_path, "tags")
+            _p0 = ((_path, _key), "tags")
             _l0 = []
             for _i0, _v0 in enumerate(tags):
                 if isinstance(_v0, dict):
-                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Tag(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
                 _l0.append(_v0)
             tags = _l0
         else:
-            tags = odd(tags, _path, "tags", "array", False, False)
+            tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RewardState(state)
         else:
-            state = odd(state, _path, "state", "RewardState", False, False)
+            state = odd(state, (_path, _key), "state", "RewardState", False, False)
 
-        reward = cls(
-            code,
-            name,
-            reward_group,
-            store_list,
-            reward_id,
-            note,
-            subtitle,
-            points_cost,
-            valid_time_from,
-            valid_time_to,
-            reward_type_id,
-            additional_properties,
-            priority,
-            image_urls,
-            reward_external_url,
-            has_product_condition,
-            has_group_condition,
-            has_brand_condition,
-            has_product_bonus,
-            has_group_bonus,
-            has_brand_bonus,
-            reward_product_relation_conditions,
-            reward_product_relation_bonuses,
-            is_automated,
-            tags,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.code = code
+        _model.name = name
+        _model.reward_group = reward_group
+        _model.store_list = store_list
+        _model.reward_id = reward_id
+        _model.note = note
+        _model.subtitle = subtitle
+        _model.points_cost = points_cost
+        _model.valid_time_from = valid_time_from
+        _model.valid_time_to = valid_time_to
+        _model.reward_type_id = reward_type_id
+        _model.additional_properties = additional_properties
+        _model.priority = priority
+        _model.image_urls = image_urls
+        _model.reward_external_url = reward_external_url
+        _model.has_product_condition = has_product_condition
+        _model.has_group_condition = has_group_condition
+        _model.has_brand_condition = has_brand_condition
+        _model.has_product_bonus = has_product_bonus
+        _model.has_group_bonus = has_group_bonus
+        _model.has_brand_bonus = has_brand_bonus
+        _model.reward_product_relation_conditions = reward_product_relation_conditions
+        _model.reward_product_relation_bonuses = reward_product_relation_bonuses
+        _model.is_automated = is_automated
+        _model.tags = tags
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            reward.extra_properties = d
-        return reward
+            _model.extra_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -510,6 +546,11 @@ class Reward:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PropertyRecord: Callable[..., PropertyRecord]
+_read_RewardProductRelationBonus: Callable[..., RewardProductRelationBonus]
+_read_RewardProductRelationCondition: Callable[..., RewardProductRelationCondition]
+_read_Store: Callable[..., Store]
+_read_Tag: Callable[..., Tag]
 
 
 def _import_models() -> None:
@@ -520,10 +561,20 @@ def _import_models() -> None:
         RewardProductRelationCondition, \
         Store, \
         Tag
+    global _read_PropertyRecord
+    global _read_RewardProductRelationBonus
+    global _read_RewardProductRelationCondition
+    global _read_Store
+    global _read_Tag
     from ..models.property_record import PropertyRecord
     from ..models.reward_product_relation_bonus import RewardProductRelationBonus
     from ..models.reward_product_relation_condition import RewardProductRelationCondition
     from ..models.store import Store
     from ..models.tag import Tag
 
+    _read_PropertyRecord = PropertyRecord._from_json
+    _read_RewardProductRelationBonus = RewardProductRelationBonus._from_json
+    _read_RewardProductRelationCondition = RewardProductRelationCondition._from_json
+    _read_Store = Store._from_json
+    _read_Tag = Tag._from_json
     _models_pending = False

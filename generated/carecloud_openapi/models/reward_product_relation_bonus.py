@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.reward_product_relation_bonus_related_to import RewardProductRelationBonusRelatedTo
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.reward_product_relation_bonus_related_to import RewardProductRelationBonusRelatedTo
 
 T = TypeVar("T", bound="RewardProductRelationBonus")
 
@@ -45,6 +49,17 @@ class RewardProductRelationBonus:
     max_price: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,7 +80,9 @@ class RewardProductRelationBonus:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -75,32 +92,37 @@ class RewardProductRelationBonus:
             related_to = RewardProductRelationBonusRelatedTo(related_to)
         else:
             related_to = odd(
-                related_to, _path, "related_to", "RewardProductRelationBonusRelatedTo", False, False
+                related_to,
+                (_path, _key),
+                "related_to",
+                "RewardProductRelationBonusRelatedTo",
+                False,
+                False,
             )
 
         count = src_dict.get("count", UNSET)
         if not (type(count) is int) and count is not UNSET:
-            count = odd(count, _path, "count", "integer", False, False)
+            count = odd(count, (_path, _key), "count", "integer", False, False)
 
         min_price = src_dict.get("min_price", UNSET)
         if not (type(min_price) is float or type(min_price) is int) and min_price is not UNSET:
-            min_price = odd(min_price, _path, "min_price", "number", False, False)
+            min_price = odd(min_price, (_path, _key), "min_price", "number", False, False)
 
         max_price = src_dict.get("max_price", UNSET)
         if not (type(max_price) is float or type(max_price) is int) and max_price is not UNSET:
-            max_price = odd(max_price, _path, "max_price", "number", False, False)
+            max_price = odd(max_price, (_path, _key), "max_price", "number", False, False)
 
-        reward_product_relation_bonus = cls(
-            related_to,
-            count,
-            min_price,
-            max_price,
-        )
-
+        _model = _new_instance(cls)
+        _model.related_to = related_to
+        _model.count = count
+        _model.min_price = min_price
+        _model.max_price = max_price
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            reward_product_relation_bonus.additional_properties = d
-        return reward_product_relation_bonus
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="RewardProperties")
 
@@ -36,6 +39,17 @@ class RewardProperties:
     valid_time_to: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -50,33 +64,39 @@ class RewardProperties:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         image = src_dict.get("image", UNSET)
         if not (isinstance(image, str)) and image is not UNSET:
-            image = odd(image, _path, "image", "string", False, False)
+            image = odd(image, (_path, _key), "image", "string", False, False)
 
         valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)) and valid_time_from is not UNSET:
-            valid_time_from = odd(valid_time_from, _path, "valid_time_from", "string", False, False)
+            valid_time_from = odd(
+                valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+            )
 
         valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)) and valid_time_to is not UNSET:
-            valid_time_to = odd(valid_time_to, _path, "valid_time_to", "string", False, False)
+            valid_time_to = odd(
+                valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+            )
 
-        reward_properties = cls(
-            image,
-            valid_time_from,
-            valid_time_to,
-        )
-
+        _model = _new_instance(cls)
+        _model.image = image
+        _model.valid_time_from = valid_time_from
+        _model.valid_time_to = valid_time_to
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            reward_properties.additional_properties = d
-        return reward_properties
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

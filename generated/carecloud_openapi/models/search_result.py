@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.flag import Flag
@@ -41,6 +46,17 @@ class SearchResult:
     flags: list[Flag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -62,7 +78,17 @@ class SearchResult:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -75,7 +101,7 @@ class SearchResult:
             search_result_string = UNSET
         if not (isinstance(search_result_string, str)):
             search_result_string = odd(
-                search_result_string, _path, "search_result_string", "string", True, False
+                search_result_string, (_path, _key), "search_result_string", "string", True, False
             )
 
         try:
@@ -83,32 +109,30 @@ class SearchResult:
         except KeyError:
             resource_id = UNSET
         if not (isinstance(resource_id, str)):
-            resource_id = odd(resource_id, _path, "resource_id", "string", True, False)
+            resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
 
         flags = src_dict.get("flags", UNSET)
         if isinstance(flags, list):
-            _p0 = (_path, "flags")
+            _p0 = ((_path, _key), "flags")
             _l0 = []
             for _i0, _v0 in enumerate(flags):
                 if isinstance(_v0, dict):
-                    _v0 = Flag.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Flag(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Flag", True, False)
                 _l0.append(_v0)
             flags = _l0
         else:
-            flags = odd(flags, _path, "flags", "array", False, False)
+            flags = odd(flags, (_path, _key), "flags", "array", False, False)
 
-        search_result = cls(
-            search_result_string,
-            resource_id,
-            flags,
-        )
-
+        _model = _new_instance(cls)
+        _model.search_result_string = search_result_string
+        _model.resource_id = resource_id
+        _model.flags = flags
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            search_result.additional_properties = d
-        return search_result
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -130,10 +154,13 @@ class SearchResult:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Flag: Callable[..., Flag]
 
 
 def _import_models() -> None:
     global _models_pending, Flag
+    global _read_Flag
     from ..models.flag import Flag
 
+    _read_Flag = Flag._from_json
     _models_pending = False

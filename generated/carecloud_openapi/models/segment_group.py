@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="SegmentGroup")
 
@@ -47,6 +50,17 @@ class SegmentGroup:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -69,7 +83,9 @@ class SegmentGroup:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -79,43 +95,45 @@ class SegmentGroup:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         segment_group_id = src_dict.get("segment_group_id", UNSET)
         if not (isinstance(segment_group_id, str)) and segment_group_id is not UNSET:
             segment_group_id = odd(
-                segment_group_id, _path, "segment_group_id", "string", False, False
+                segment_group_id, (_path, _key), "segment_group_id", "string", False, False
             )
 
         parent_group_id = src_dict.get("parent_group_id", UNSET)
         if not (isinstance(parent_group_id, str)) and parent_group_id is not UNSET:
-            parent_group_id = odd(parent_group_id, _path, "parent_group_id", "string", False, False)
+            parent_group_id = odd(
+                parent_group_id, (_path, _key), "parent_group_id", "string", False, False
+            )
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        segment_group = cls(
-            name,
-            segment_group_id,
-            parent_group_id,
-            note,
-            text_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.segment_group_id = segment_group_id
+        _model.parent_group_id = parent_group_id
+        _model.note = note
+        _model.text_id = text_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            segment_group.additional_properties = d
-        return segment_group
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="Setup")
 
@@ -37,6 +40,17 @@ class Setup:
     allowed_notifications: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,7 +65,9 @@ class Setup:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -61,14 +77,14 @@ class Setup:
         except KeyError:
             language_id = UNSET
         if not (isinstance(language_id, str)):
-            language_id = odd(language_id, _path, "language_id", "string", True, False)
+            language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
 
         try:
             allowed_gps = src_dict["allowed_gps"]
         except KeyError:
             allowed_gps = UNSET
         if not (type(allowed_gps) is bool):
-            allowed_gps = odd(allowed_gps, _path, "allowed_gps", "boolean", True, False)
+            allowed_gps = odd(allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False)
 
         try:
             allowed_notifications = src_dict["allowed_notifications"]
@@ -76,19 +92,24 @@ class Setup:
             allowed_notifications = UNSET
         if not (type(allowed_notifications) is bool):
             allowed_notifications = odd(
-                allowed_notifications, _path, "allowed_notifications", "boolean", True, False
+                allowed_notifications,
+                (_path, _key),
+                "allowed_notifications",
+                "boolean",
+                True,
+                False,
             )
 
-        setup = cls(
-            language_id,
-            allowed_gps,
-            allowed_notifications,
-        )
-
+        _model = _new_instance(cls)
+        _model.language_id = language_id
+        _model.allowed_gps = allowed_gps
+        _model.allowed_notifications = allowed_notifications
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            setup.additional_properties = d
-        return setup
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

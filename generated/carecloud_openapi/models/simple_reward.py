@@ -2,16 +2,22 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.simple_reward_priority import SimpleRewardPriority
 from ..models.simple_reward_state import SimpleRewardState
 from ..models.simple_reward_voucher_validity import SimpleRewardVoucherValidity
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.segment_id import SegmentID
@@ -170,6 +176,17 @@ class SimpleReward:
     is_portable: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -279,7 +296,17 @@ class SimpleReward:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -291,31 +318,33 @@ class SimpleReward:
         except KeyError:
             code = UNSET
         if not (isinstance(code, str)):
-            code = odd(code, _path, "code", "string", True, False)
+            code = odd(code, (_path, _key), "code", "string", True, False)
 
         try:
             names = src_dict["names"]
         except KeyError:
             names = UNSET
         if isinstance(names, list):
-            _p0 = (_path, "names")
+            _p0 = ((_path, _key), "names")
             _l0 = []
             for _i0, _v0 in enumerate(names):
                 if isinstance(_v0, dict):
-                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
                 _l0.append(_v0)
             names = _l0
         else:
-            names = odd(names, _path, "names", "array", True, False)
+            names = odd(names, (_path, _key), "names", "array", True, False)
 
         try:
             reward_type_id = src_dict["reward_type_id"]
         except KeyError:
             reward_type_id = UNSET
         if not (isinstance(reward_type_id, str)):
-            reward_type_id = odd(reward_type_id, _path, "reward_type_id", "string", True, False)
+            reward_type_id = odd(
+                reward_type_id, (_path, _key), "reward_type_id", "string", True, False
+            )
 
         try:
             reward_type_value = src_dict["reward_type_value"]
@@ -323,7 +352,7 @@ class SimpleReward:
             reward_type_value = UNSET
         if not (type(reward_type_value) is float or type(reward_type_value) is int):
             reward_type_value = odd(
-                reward_type_value, _path, "reward_type_value", "number", True, False
+                reward_type_value, (_path, _key), "reward_type_value", "number", True, False
             )
 
         try:
@@ -331,7 +360,9 @@ class SimpleReward:
         except KeyError:
             global_reward = UNSET
         if not (type(global_reward) is bool):
-            global_reward = odd(global_reward, _path, "global_reward", "boolean", True, False)
+            global_reward = odd(
+                global_reward, (_path, _key), "global_reward", "boolean", True, False
+            )
 
         try:
             voucher_validity = src_dict["voucher_validity"]
@@ -342,7 +373,7 @@ class SimpleReward:
         else:
             voucher_validity = odd(
                 voucher_validity,
-                _path,
+                (_path, _key),
                 "voucher_validity",
                 "SimpleRewardVoucherValidity",
                 True,
@@ -356,7 +387,7 @@ class SimpleReward:
         if not (isinstance(voucher_code_generation_preference, str)):
             voucher_code_generation_preference = odd(
                 voucher_code_generation_preference,
-                _path,
+                (_path, _key),
                 "voucher_code_generation_preference",
                 "string",
                 True,
@@ -370,54 +401,58 @@ class SimpleReward:
         if type(state) is int:
             state = SimpleRewardState(state)
         else:
-            state = odd(state, _path, "state", "SimpleRewardState", True, False)
+            state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
 
         reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)) and reward_id is not UNSET:
-            reward_id = odd(reward_id, _path, "reward_id", "string", False, False)
+            reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
         notes = src_dict.get("notes", UNSET)
         if isinstance(notes, list):
-            _p0 = (_path, "notes")
+            _p0 = ((_path, _key), "notes")
             _l0 = []
             for _i0, _v0 in enumerate(notes):
                 if isinstance(_v0, dict):
-                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
                 _l0.append(_v0)
             notes = _l0
         else:
-            notes = odd(notes, _path, "notes", "array", False, False)
+            notes = odd(notes, (_path, _key), "notes", "array", False, False)
 
         subtitles = src_dict.get("subtitles", UNSET)
         if isinstance(subtitles, list):
-            _p0 = (_path, "subtitles")
+            _p0 = ((_path, _key), "subtitles")
             _l0 = []
             for _i0, _v0 in enumerate(subtitles):
                 if isinstance(_v0, dict):
-                    _v0 = TextTranslation.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
                 _l0.append(_v0)
             subtitles = _l0
         else:
-            subtitles = odd(subtitles, _path, "subtitles", "array", False, False)
+            subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
 
         points_cost = src_dict.get("points_cost", UNSET)
         if (
             not (type(points_cost) is float or type(points_cost) is int)
             and points_cost is not UNSET
         ):
-            points_cost = odd(points_cost, _path, "points_cost", "number", False, False)
+            points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
         valid_date_from = src_dict.get("valid_date_from", UNSET)
         if not (isinstance(valid_date_from, str)) and valid_date_from is not UNSET:
-            valid_date_from = odd(valid_date_from, _path, "valid_date_from", "string", False, False)
+            valid_date_from = odd(
+                valid_date_from, (_path, _key), "valid_date_from", "string", False, False
+            )
 
         valid_date_to = src_dict.get("valid_date_to", UNSET)
         if not (isinstance(valid_date_to, str)) and valid_date_to is not UNSET:
-            valid_date_to = odd(valid_date_to, _path, "valid_date_to", "string", False, False)
+            valid_date_to = odd(
+                valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+            )
 
         maximum_discount_value = src_dict.get("maximum_discount_value", UNSET)
         if (
@@ -425,7 +460,12 @@ class SimpleReward:
             and maximum_discount_value is not UNSET
         ):
             maximum_discount_value = odd(
-                maximum_discount_value, _path, "maximum_discount_value", "number", False, False
+                maximum_discount_value,
+                (_path, _key),
+                "maximum_discount_value",
+                "number",
+                False,
+                False,
             )
 
         minimum_purchase_value = src_dict.get("minimum_purchase_value", UNSET)
@@ -434,133 +474,143 @@ class SimpleReward:
             and minimum_purchase_value is not UNSET
         ):
             minimum_purchase_value = odd(
-                minimum_purchase_value, _path, "minimum_purchase_value", "number", False, False
+                minimum_purchase_value,
+                (_path, _key),
+                "minimum_purchase_value",
+                "number",
+                False,
+                False,
             )
 
         stores = src_dict.get("stores", UNSET)
         if isinstance(stores, list):
-            _p0 = (_path, "stores")
+            _p0 = ((_path, _key), "stores")
             _l0 = []
             for _i0, _v0 in enumerate(stores):
                 if isinstance(_v0, dict):
-                    _v0 = StoreID.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_StoreID(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "StoreID", True, False)
                 _l0.append(_v0)
             stores = _l0
         else:
-            stores = odd(stores, _path, "stores", "array", False, False)
+            stores = odd(stores, (_path, _key), "stores", "array", False, False)
 
         segments = src_dict.get("segments", UNSET)
         if isinstance(segments, list):
-            _p0 = (_path, "segments")
+            _p0 = ((_path, _key), "segments")
             _l0 = []
             for _i0, _v0 in enumerate(segments):
                 if isinstance(_v0, dict):
-                    _v0 = SegmentID.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_SegmentID(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "SegmentID", True, False)
                 _l0.append(_v0)
             segments = _l0
         else:
-            segments = odd(segments, _path, "segments", "array", False, False)
+            segments = odd(segments, (_path, _key), "segments", "array", False, False)
 
         priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = SimpleRewardPriority(priority)
         else:
-            priority = odd(priority, _path, "priority", "SimpleRewardPriority", False, False)
+            priority = odd(
+                priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
+            )
 
         image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
-            _p0 = (_path, "image_urls")
+            _p0 = ((_path, _key), "image_urls")
             _l0 = []
             for _i0, _v0 in enumerate(image_urls):
                 if isinstance(_v0, dict):
-                    _v0 = UrlLanguageVariant.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
                 _l0.append(_v0)
             image_urls = _l0
         else:
-            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
         reward_external_urls = src_dict.get("reward_external_urls", UNSET)
         if isinstance(reward_external_urls, list):
-            _p0 = (_path, "reward_external_urls")
+            _p0 = ((_path, _key), "reward_external_urls")
             _l0 = []
             for _i0, _v0 in enumerate(reward_external_urls):
                 if isinstance(_v0, dict):
-                    _v0 = UrlLanguageVariant.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
                 _l0.append(_v0)
             reward_external_urls = _l0
         else:
             reward_external_urls = odd(
-                reward_external_urls, _path, "reward_external_urls", "array", False, False
+                reward_external_urls, (_path, _key), "reward_external_urls", "array", False, False
             )
 
         tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
-            _p0 = (_path, "tags")
+            _p0 = ((_path, _key), "tags")
             _l0 = []
             for _i0, _v0 in enumerate(tags):
                 if isinstance(_v0, dict):
-                    _v0 = Tag.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_Tag(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
                 _l0.append(_v0)
             tags = _l0
         else:
-            tags = odd(tags, _path, "tags", "array", False, False)
+            tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         voucher_validity_value = src_dict.get("voucher_validity_value", UNSET)
         if not (isinstance(voucher_validity_value, str)) and voucher_validity_value is not UNSET:
             voucher_validity_value = odd(
-                voucher_validity_value, _path, "voucher_validity_value", "string", False, False
+                voucher_validity_value,
+                (_path, _key),
+                "voucher_validity_value",
+                "string",
+                False,
+                False,
             )
 
         is_portable = src_dict.get("is_portable", UNSET)
         if not (type(is_portable) is bool) and is_portable is not UNSET:
-            is_portable = odd(is_portable, _path, "is_portable", "boolean", False, False)
+            is_portable = odd(is_portable, (_path, _key), "is_portable", "boolean", False, False)
 
-        simple_reward = cls(
-            code,
-            names,
-            reward_type_id,
-            reward_type_value,
-            global_reward,
-            voucher_validity,
-            voucher_code_generation_preference,
-            state,
-            reward_id,
-            notes,
-            subtitles,
-            points_cost,
-            valid_date_from,
-            valid_date_to,
-            maximum_discount_value,
-            minimum_purchase_value,
-            stores,
-            segments,
-            priority,
-            image_urls,
-            reward_external_urls,
-            tags,
-            partner_id,
-            voucher_validity_value,
-            is_portable,
-        )
-
+        _model = _new_instance(cls)
+        _model.code = code
+        _model.names = names
+        _model.reward_type_id = reward_type_id
+        _model.reward_type_value = reward_type_value
+        _model.global_reward = global_reward
+        _model.voucher_validity = voucher_validity
+        _model.voucher_code_generation_preference = voucher_code_generation_preference
+        _model.state = state
+        _model.reward_id = reward_id
+        _model.notes = notes
+        _model.subtitles = subtitles
+        _model.points_cost = points_cost
+        _model.valid_date_from = valid_date_from
+        _model.valid_date_to = valid_date_to
+        _model.maximum_discount_value = maximum_discount_value
+        _model.minimum_purchase_value = minimum_purchase_value
+        _model.stores = stores
+        _model.segments = segments
+        _model.priority = priority
+        _model.image_urls = image_urls
+        _model.reward_external_urls = reward_external_urls
+        _model.tags = tags
+        _model.partner_id = partner_id
+        _model.voucher_validity_value = voucher_validity_value
+        _model.is_portable = is_portable
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            simple_reward.additional_properties = d
-        return simple_reward
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -582,14 +632,29 @@ class SimpleReward:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_SegmentID: Callable[..., SegmentID]
+_read_StoreID: Callable[..., StoreID]
+_read_Tag: Callable[..., Tag]
+_read_TextTranslation: Callable[..., TextTranslation]
+_read_UrlLanguageVariant: Callable[..., UrlLanguageVariant]
 
 
 def _import_models() -> None:
     global _models_pending, SegmentID, StoreID, Tag, TextTranslation, UrlLanguageVariant
+    global _read_SegmentID
+    global _read_StoreID
+    global _read_Tag
+    global _read_TextTranslation
+    global _read_UrlLanguageVariant
     from ..models.segment_id import SegmentID
     from ..models.store_id import StoreID
     from ..models.tag import Tag
     from ..models.text_translation import TextTranslation
     from ..models.url_language_variant import UrlLanguageVariant
 
+    _read_SegmentID = SegmentID._from_json
+    _read_StoreID = StoreID._from_json
+    _read_Tag = Tag._from_json
+    _read_TextTranslation = TextTranslation._from_json
+    _read_UrlLanguageVariant = UrlLanguageVariant._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="SocialNetworkCredentials")
 
@@ -36,6 +39,17 @@ class SocialNetworkCredentials:
     social_network_token: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,7 +63,9 @@ class SocialNetworkCredentials:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -60,7 +76,7 @@ class SocialNetworkCredentials:
             social_network_id = UNSET
         if not (isinstance(social_network_id, str)):
             social_network_id = odd(
-                social_network_id, _path, "social_network_id", "string", True, False
+                social_network_id, (_path, _key), "social_network_id", "string", True, False
             )
 
         try:
@@ -69,18 +85,18 @@ class SocialNetworkCredentials:
             social_network_token = UNSET
         if not (isinstance(social_network_token, str)):
             social_network_token = odd(
-                social_network_token, _path, "social_network_token", "string", True, False
+                social_network_token, (_path, _key), "social_network_token", "string", True, False
             )
 
-        social_network_credentials = cls(
-            social_network_id,
-            social_network_token,
-        )
-
+        _model = _new_instance(cls)
+        _model.social_network_id = social_network_id
+        _model.social_network_token = social_network_token
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            social_network_credentials.additional_properties = d
-        return social_network_credentials
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="StamperBonusCheckpoint")
 
@@ -39,6 +42,17 @@ class StamperBonusCheckpoint:
     stamp_number: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,7 +67,9 @@ class StamperBonusCheckpoint:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -65,7 +81,7 @@ class StamperBonusCheckpoint:
         ):
             stamper_bonus_checkpoint_id = odd(
                 stamper_bonus_checkpoint_id,
-                _path,
+                (_path, _key),
                 "stamper_bonus_checkpoint_id",
                 "string",
                 False,
@@ -74,22 +90,22 @@ class StamperBonusCheckpoint:
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         stamp_number = src_dict.get("stamp_number", UNSET)
         if not (type(stamp_number) is int) and stamp_number is not UNSET:
-            stamp_number = odd(stamp_number, _path, "stamp_number", "integer", False, False)
+            stamp_number = odd(stamp_number, (_path, _key), "stamp_number", "integer", False, False)
 
-        stamper_bonus_checkpoint = cls(
-            stamper_bonus_checkpoint_id,
-            description,
-            stamp_number,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamper_bonus_checkpoint_id = stamper_bonus_checkpoint_id
+        _model.description = description
+        _model.stamp_number = stamp_number
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            stamper_bonus_checkpoint.additional_properties = d
-        return stamper_bonus_checkpoint
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

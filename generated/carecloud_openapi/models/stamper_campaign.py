@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.stamper_campaign_state import StamperCampaignState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
@@ -86,6 +92,17 @@ class StamperCampaign:
     state: StamperCampaignState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -136,7 +153,17 @@ class StamperCampaign:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -146,32 +173,32 @@ class StamperCampaign:
         stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
-                stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
+                stamper_campaign_id, (_path, _key), "stamper_campaign_id", "string", False, False
             )
 
         partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)) and partner_id is not UNSET:
-            partner_id = odd(partner_id, _path, "partner_id", "string", False, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         stamp_count = src_dict.get("stamp_count", UNSET)
         if not (type(stamp_count) is int) and stamp_count is not UNSET:
-            stamp_count = odd(stamp_count, _path, "stamp_count", "integer", False, False)
+            stamp_count = odd(stamp_count, (_path, _key), "stamp_count", "integer", False, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         count_of_campaign_repetitions = src_dict.get("count_of_campaign_repetitions", UNSET)
         if (
@@ -180,7 +207,7 @@ class StamperCampaign:
         ):
             count_of_campaign_repetitions = odd(
                 count_of_campaign_repetitions,
-                _path,
+                (_path, _key),
                 "count_of_campaign_repetitions",
                 "integer",
                 False,
@@ -189,65 +216,68 @@ class StamperCampaign:
 
         stamper_conditions = src_dict.get("stamper_conditions", UNSET)
         if isinstance(stamper_conditions, list):
-            _p0 = (_path, "stamper_conditions")
+            _p0 = ((_path, _key), "stamper_conditions")
             _l0 = []
             for _i0, _v0 in enumerate(stamper_conditions):
                 if isinstance(_v0, dict):
-                    _v0 = StamperCondition.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_StamperCondition(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "StamperCondition", True, False)
                 _l0.append(_v0)
             stamper_conditions = _l0
         else:
             stamper_conditions = odd(
-                stamper_conditions, _path, "stamper_conditions", "array", False, False
+                stamper_conditions, (_path, _key), "stamper_conditions", "array", False, False
             )
 
         stamper_bonus_checkpoints = src_dict.get("stamper_bonus_checkpoints", UNSET)
         if isinstance(stamper_bonus_checkpoints, list):
-            _p0 = (_path, "stamper_bonus_checkpoints")
+            _p0 = ((_path, _key), "stamper_bonus_checkpoints")
             _l0 = []
             for _i0, _v0 in enumerate(stamper_bonus_checkpoints):
                 if isinstance(_v0, dict):
-                    _v0 = StamperBonusCheckpoint.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_StamperBonusCheckpoint(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "StamperBonusCheckpoint", True, False)
                 _l0.append(_v0)
             stamper_bonus_checkpoints = _l0
         else:
             stamper_bonus_checkpoints = odd(
-                stamper_bonus_checkpoints, _path, "stamper_bonus_checkpoints", "array", False, False
+                stamper_bonus_checkpoints,
+                (_path, _key),
+                "stamper_bonus_checkpoints",
+                "array",
+                False,
+                False,
             )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCampaignState(state)
         else:
-            state = odd(state, _path, "state", "StamperCampaignState", False, False)
+            state = odd(state, (_path, _key), "state", "StamperCampaignState", False, False)
 
-        stamper_campaign = cls(
-            stamper_campaign_id,
-            partner_id,
-            name,
-            description,
-            stamp_count,
-            valid_from,
-            valid_to,
-            count_of_campaign_repetitions,
-            stamper_conditions,
-            stamper_bonus_checkpoints,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamper_campaign_id = stamper_campaign_id
+        _model.partner_id = partner_id
+        _model.name = name
+        _model.description = description
+        _model.stamp_count = stamp_count
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.count_of_campaign_repetitions = count_of_campaign_repetitions
+        _model.stamper_conditions = stamper_conditions
+        _model.stamper_bonus_checkpoints = stamper_bonus_checkpoints
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            stamper_campaign.additional_properties = d
-        return stamper_campaign
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -269,11 +299,17 @@ class StamperCampaign:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_StamperBonusCheckpoint: Callable[..., StamperBonusCheckpoint]
+_read_StamperCondition: Callable[..., StamperCondition]
 
 
 def _import_models() -> None:
     global _models_pending, StamperBonusCheckpoint, StamperCondition
+    global _read_StamperBonusCheckpoint
+    global _read_StamperCondition
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
     from ..models.stamper_condition import StamperCondition
 
+    _read_StamperBonusCheckpoint = StamperBonusCheckpoint._from_json
+    _read_StamperCondition = StamperCondition._from_json
     _models_pending = False

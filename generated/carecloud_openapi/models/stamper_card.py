@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.stamper_card_state import StamperCardState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.stamper_stamp import StamperStamp
@@ -69,6 +75,17 @@ class StamperCard:
     state: StamperCardState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -103,7 +120,17 @@ class StamperCard:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -112,72 +139,72 @@ class StamperCard:
             )
         stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
-            stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
+            stamper_card_id = odd(
+                stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+            )
 
         stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(
-                stamper_campaign_id, _path, "stamper_campaign_id", "string", False, False
+                stamper_campaign_id, (_path, _key), "stamper_campaign_id", "string", False, False
             )
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         stamper_card_order = src_dict.get("stamper_card_order", UNSET)
         if not (type(stamper_card_order) is int) and stamper_card_order is not UNSET:
             stamper_card_order = odd(
-                stamper_card_order, _path, "stamper_card_order", "integer", False, False
+                stamper_card_order, (_path, _key), "stamper_card_order", "integer", False, False
             )
 
         is_filled_up = src_dict.get("is_filled_up", UNSET)
         if not (type(is_filled_up) is bool) and is_filled_up is not UNSET:
-            is_filled_up = odd(is_filled_up, _path, "is_filled_up", "boolean", False, False)
+            is_filled_up = odd(is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False)
 
         stamps = src_dict.get("stamps", UNSET)
         if isinstance(stamps, list):
-            _p0 = (_path, "stamps")
+            _p0 = ((_path, _key), "stamps")
             _l0 = []
             for _i0, _v0 in enumerate(stamps):
                 if isinstance(_v0, dict):
-                    _v0 = StamperStamp.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_StamperStamp(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
                 _l0.append(_v0)
             stamps = _l0
         else:
-            stamps = odd(stamps, _path, "stamps", "array", False, False)
+            stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCardState(state)
         else:
-            state = odd(state, _path, "state", "StamperCardState", False, False)
+            state = odd(state, (_path, _key), "state", "StamperCardState", False, False)
 
-        stamper_card = cls(
-            stamper_card_id,
-            stamper_campaign_id,
-            customer_id,
-            stamper_card_order,
-            is_filled_up,
-            stamps,
-            created_at,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamper_card_id = stamper_card_id
+        _model.stamper_campaign_id = stamper_campaign_id
+        _model.customer_id = customer_id
+        _model.stamper_card_order = stamper_card_order
+        _model.is_filled_up = is_filled_up
+        _model.stamps = stamps
+        _model.created_at = created_at
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            stamper_card.additional_properties = d
-        return stamper_card
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -199,10 +226,13 @@ class StamperCard:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_StamperStamp: Callable[..., StamperStamp]
 
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
+    global _read_StamperStamp
     from ..models.stamper_stamp import StamperStamp
 
+    _read_StamperStamp = StamperStamp._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="StamperCondition")
 
@@ -35,6 +38,17 @@ class StamperCondition:
     description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,7 +61,9 @@ class StamperCondition:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -55,22 +71,22 @@ class StamperCondition:
         stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
         if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
-                stamper_condition_id, _path, "stamper_condition_id", "string", False, False
+                stamper_condition_id, (_path, _key), "stamper_condition_id", "string", False, False
             )
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
-        stamper_condition = cls(
-            stamper_condition_id,
-            description,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamper_condition_id = stamper_condition_id
+        _model.description = description
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            stamper_condition.additional_properties = d
-        return stamper_condition
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stamper_stamp_state import StamperStampState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.stamper_stamp_state import StamperStampState
 
 T = TypeVar("T", bound="StamperStamp")
 
@@ -65,6 +69,17 @@ class StamperStamp:
     state: StamperStampState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -93,67 +108,71 @@ class StamperStamp:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         stamp_id = src_dict.get("stamp_id", UNSET)
         if not (isinstance(stamp_id, str)) and stamp_id is not UNSET:
-            stamp_id = odd(stamp_id, _path, "stamp_id", "string", False, False)
+            stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)) and purchase_id is not UNSET:
-            purchase_id = odd(purchase_id, _path, "purchase_id", "string", False, False)
+            purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
         stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
-            stamper_card_id = odd(stamper_card_id, _path, "stamper_card_id", "string", False, False)
+            stamper_card_id = odd(
+                stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+            )
 
         stamp_order = src_dict.get("stamp_order", UNSET)
         if not (type(stamp_order) is int) and stamp_order is not UNSET:
-            stamp_order = odd(stamp_order, _path, "stamp_order", "integer", False, False)
+            stamp_order = odd(stamp_order, (_path, _key), "stamp_order", "integer", False, False)
 
         stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
         if not (isinstance(stamper_condition_id, str)) and stamper_condition_id is not UNSET:
             stamper_condition_id = odd(
-                stamper_condition_id, _path, "stamper_condition_id", "string", False, False
+                stamper_condition_id, (_path, _key), "stamper_condition_id", "string", False, False
             )
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperStampState(state)
         else:
-            state = odd(state, _path, "state", "StamperStampState", False, False)
+            state = odd(state, (_path, _key), "state", "StamperStampState", False, False)
 
-        stamper_stamp = cls(
-            stamp_id,
-            customer_id,
-            purchase_id,
-            stamper_card_id,
-            stamp_order,
-            stamper_condition_id,
-            created_at,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.stamp_id = stamp_id
+        _model.customer_id = customer_id
+        _model.purchase_id = purchase_id
+        _model.stamper_card_id = stamper_card_id
+        _model.stamp_order = stamp_order
+        _model.stamper_condition_id = stamper_condition_id
+        _model.created_at = created_at
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            stamper_stamp.additional_properties = d
-        return stamper_stamp
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

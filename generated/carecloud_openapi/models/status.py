@@ -2,13 +2,18 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, JsonPath, Unset, odd
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 if TYPE_CHECKING:
     from ..models.qualification_turnover import QualificationTurnover
@@ -87,6 +92,17 @@ class Status:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -134,7 +150,17 @@ class Status:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -146,21 +172,23 @@ class Status:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             description = src_dict["description"]
         except KeyError:
             description = UNSET
         if not (isinstance(description, str)):
-            description = odd(description, _path, "description", "string", True, False)
+            description = odd(description, (_path, _key), "description", "string", True, False)
 
         try:
             validity_period = src_dict["validity_period"]
         except KeyError:
             validity_period = UNSET
         if not (isinstance(validity_period, str)):
-            validity_period = odd(validity_period, _path, "validity_period", "string", True, False)
+            validity_period = odd(
+                validity_period, (_path, _key), "validity_period", "string", True, False
+            )
 
         try:
             collection_points = src_dict["collection_points"]
@@ -168,7 +196,7 @@ class Status:
             collection_points = UNSET
         if not (type(collection_points) is bool):
             collection_points = odd(
-                collection_points, _path, "collection_points", "boolean", True, False
+                collection_points, (_path, _key), "collection_points", "boolean", True, False
             )
 
         try:
@@ -176,7 +204,9 @@ class Status:
         except KeyError:
             payment_points = UNSET
         if not (type(payment_points) is bool):
-            payment_points = odd(payment_points, _path, "payment_points", "boolean", True, False)
+            payment_points = odd(
+                payment_points, (_path, _key), "payment_points", "boolean", True, False
+            )
 
         try:
             qualification_type = src_dict["qualification_type"]
@@ -184,7 +214,7 @@ class Status:
             qualification_type = UNSET
         if not (type(qualification_type) is int):
             qualification_type = odd(
-                qualification_type, _path, "qualification_type", "integer", True, False
+                qualification_type, (_path, _key), "qualification_type", "integer", True, False
             )
 
         try:
@@ -192,32 +222,37 @@ class Status:
         except KeyError:
             discount = UNSET
         if not (type(discount) is int):
-            discount = odd(discount, _path, "discount", "integer", True, False)
+            discount = odd(discount, (_path, _key), "discount", "integer", True, False)
 
         status_id = src_dict.get("status_id", UNSET)
         if not (isinstance(status_id, str)) and status_id is not UNSET:
-            status_id = odd(status_id, _path, "status_id", "string", False, False)
+            status_id = odd(status_id, (_path, _key), "status_id", "string", False, False)
 
         qualification_period = src_dict.get("qualification_period", UNSET)
         if not (type(qualification_period) is int) and qualification_period is not UNSET:
             qualification_period = odd(
-                qualification_period, _path, "qualification_period", "integer", False, False
+                qualification_period, (_path, _key), "qualification_period", "integer", False, False
             )
 
         qualification_turnover = src_dict.get("qualification_turnover", UNSET)
         if isinstance(qualification_turnover, list):
-            _p0 = (_path, "qualification_turnover")
+            _p0 = ((_path, _key), "qualification_turnover")
             _l0 = []
             for _i0, _v0 in enumerate(qualification_turnover):
                 if isinstance(_v0, dict):
-                    _v0 = QualificationTurnover.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
                 _l0.append(_v0)
             qualification_turnover = _l0
         else:
             qualification_turnover = odd(
-                qualification_turnover, _path, "qualification_turnover", "array", False, False
+                qualification_turnover,
+                (_path, _key),
+                "qualification_turnover",
+                "array",
+                False,
+                False,
             )
 
         qualification_points = src_dict.get("qualification_points", UNSET)
@@ -226,16 +261,18 @@ class Status:
             and qualification_points is not UNSET
         ):
             qualification_points = odd(
-                qualification_points, _path, "qualification_points", "number", False, False
+                qualification_points, (_path, _key), "qualification_points", "number", False, False
             )
 
         previous_status = src_dict.get("previous_status", UNSET)
         if not (isinstance(previous_status, str)) and previous_status is not UNSET:
-            previous_status = odd(previous_status, _path, "previous_status", "string", False, False)
+            previous_status = odd(
+                previous_status, (_path, _key), "previous_status", "string", False, False
+            )
 
         next_status = src_dict.get("next_status", UNSET)
         if not (isinstance(next_status, str)) and next_status is not UNSET:
-            next_status = odd(next_status, _path, "next_status", "string", False, False)
+            next_status = odd(next_status, (_path, _key), "next_status", "string", False, False)
 
         overall_discount_on_discounted_purchase_items = src_dict.get(
             "overall_discount_on_discounted_purchase_items", UNSET
@@ -246,7 +283,7 @@ class Status:
         ):
             overall_discount_on_discounted_purchase_items = odd(
                 overall_discount_on_discounted_purchase_items,
-                _path,
+                (_path, _key),
                 "overall_discount_on_discounted_purchase_items",
                 "boolean",
                 False,
@@ -255,35 +292,35 @@ class Status:
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        status = cls(
-            name,
-            description,
-            validity_period,
-            collection_points,
-            payment_points,
-            qualification_type,
-            discount,
-            status_id,
-            qualification_period,
-            qualification_turnover,
-            qualification_points,
-            previous_status,
-            next_status,
-            overall_discount_on_discounted_purchase_items,
-            text_id,
-            last_change,
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.description = description
+        _model.validity_period = validity_period
+        _model.collection_points = collection_points
+        _model.payment_points = payment_points
+        _model.qualification_type = qualification_type
+        _model.discount = discount
+        _model.status_id = status_id
+        _model.qualification_period = qualification_period
+        _model.qualification_turnover = qualification_turnover
+        _model.qualification_points = qualification_points
+        _model.previous_status = previous_status
+        _model.next_status = next_status
+        _model.overall_discount_on_discounted_purchase_items = (
+            overall_discount_on_discounted_purchase_items
         )
-
+        _model.text_id = text_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            status.additional_properties = d
-        return status
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -305,10 +342,13 @@ class Status:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_QualificationTurnover: Callable[..., QualificationTurnover]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
+    global _read_QualificationTurnover
     from ..models.qualification_turnover import QualificationTurnover
 
+    _read_QualificationTurnover = QualificationTurnover._from_json
     _models_pending = False

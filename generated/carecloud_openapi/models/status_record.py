@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.status_record_state import StatusRecordState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.purchase_conditions import PurchaseConditions
@@ -63,6 +69,17 @@ class StatusRecord:
     state: StatusRecordState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -96,7 +113,17 @@ class StatusRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -108,38 +135,38 @@ class StatusRecord:
         except KeyError:
             status_id = UNSET
         if not (isinstance(status_id, str)):
-            status_id = odd(status_id, _path, "status_id", "string", True, False)
+            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         status_record_id = src_dict.get("status_record_id", UNSET)
         if not (isinstance(status_record_id, str)) and status_record_id is not UNSET:
             status_record_id = odd(
-                status_record_id, _path, "status_record_id", "string", False, False
+                status_record_id, (_path, _key), "status_record_id", "string", False, False
             )
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         purchase_conditions = src_dict.get("purchase_conditions", UNSET)
         if isinstance(purchase_conditions, dict):
-            purchase_conditions = PurchaseConditions.from_dict(
-                purchase_conditions, (_path, "purchase_conditions")
+            purchase_conditions = _read_PurchaseConditions(
+                purchase_conditions, (_path, _key), "purchase_conditions"
             )
         else:
             purchase_conditions = odd(
                 purchase_conditions,
-                _path,
+                (_path, _key),
                 "purchase_conditions",
                 "PurchaseConditions",
                 False,
@@ -148,29 +175,27 @@ class StatusRecord:
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StatusRecordState(state)
         else:
-            state = odd(state, _path, "state", "StatusRecordState", False, False)
+            state = odd(state, (_path, _key), "state", "StatusRecordState", False, False)
 
-        status_record = cls(
-            status_id,
-            customer_id,
-            status_record_id,
-            valid_from,
-            valid_to,
-            purchase_conditions,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.status_id = status_id
+        _model.customer_id = customer_id
+        _model.status_record_id = status_record_id
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.purchase_conditions = purchase_conditions
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            status_record.additional_properties = d
-        return status_record
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -192,10 +217,13 @@ class StatusRecord:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_PurchaseConditions: Callable[..., PurchaseConditions]
 
 
 def _import_models() -> None:
     global _models_pending, PurchaseConditions
+    global _read_PurchaseConditions
     from ..models.purchase_conditions import PurchaseConditions
 
+    _read_PurchaseConditions = PurchaseConditions._from_json
     _models_pending = False

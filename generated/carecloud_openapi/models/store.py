@@ -2,15 +2,21 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.store_state import StoreState
 from ..models.store_visibility_for_customer import StoreVisibilityForCustomer
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -103,6 +109,17 @@ class Store:
     state: StoreState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -167,7 +184,17 @@ class Store:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -179,87 +206,93 @@ class Store:
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             store_code = src_dict["store_code"]
         except KeyError:
             store_code = UNSET
         if not (isinstance(store_code, str)):
-            store_code = odd(store_code, _path, "store_code", "string", True, False)
+            store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
 
         try:
             name = src_dict["name"]
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             partner_id = src_dict["partner_id"]
         except KeyError:
             partner_id = UNSET
         if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, _path, "partner_id", "string", True, False)
+            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
         try:
             system_id = src_dict["system_id"]
         except KeyError:
             system_id = UNSET
         if not (isinstance(system_id, str)):
-            system_id = odd(system_id, _path, "system_id", "string", True, False)
+            system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
 
         store_address = src_dict.get("store_address", UNSET)
         if isinstance(store_address, dict):
-            store_address = Address.from_dict(store_address, (_path, "store_address"))
+            store_address = _read_Address(store_address, (_path, _key), "store_address")
         else:
-            store_address = odd(store_address, _path, "store_address", "Address", False, False)
+            store_address = odd(
+                store_address, (_path, _key), "store_address", "Address", False, False
+            )
 
         contact_email = src_dict.get("contact_email", UNSET)
         if not (isinstance(contact_email, str)) and contact_email is not UNSET:
-            contact_email = odd(contact_email, _path, "contact_email", "string", False, False)
+            contact_email = odd(
+                contact_email, (_path, _key), "contact_email", "string", False, False
+            )
 
         manager_name = src_dict.get("manager_name", UNSET)
         if not (isinstance(manager_name, str)) and manager_name is not UNSET:
-            manager_name = odd(manager_name, _path, "manager_name", "string", False, False)
+            manager_name = odd(manager_name, (_path, _key), "manager_name", "string", False, False)
 
         phone_number = src_dict.get("phone_number", UNSET)
         if not (isinstance(phone_number, str)) and phone_number is not UNSET:
-            phone_number = odd(phone_number, _path, "phone_number", "string", False, False)
+            phone_number = odd(phone_number, (_path, _key), "phone_number", "string", False, False)
 
         gps_coordinates = src_dict.get("gps_coordinates", UNSET)
         if isinstance(gps_coordinates, dict):
-            gps_coordinates = GPSCoordinates.from_dict(gps_coordinates, (_path, "gps_coordinates"))
+            gps_coordinates = _read_GPSCoordinates(
+                gps_coordinates, (_path, _key), "gps_coordinates"
+            )
         else:
             gps_coordinates = odd(
-                gps_coordinates, _path, "gps_coordinates", "GPSCoordinates", False, False
+                gps_coordinates, (_path, _key), "gps_coordinates", "GPSCoordinates", False, False
             )
 
         url_address = src_dict.get("url_address", UNSET)
         if not (isinstance(url_address, str)) and url_address is not UNSET:
-            url_address = odd(url_address, _path, "url_address", "string", False, False)
+            url_address = odd(url_address, (_path, _key), "url_address", "string", False, False)
 
         opening = src_dict.get("opening", UNSET)
         if isinstance(opening, list):
-            _p0 = (_path, "opening")
+            _p0 = ((_path, _key), "opening")
             _l0 = []
             for _i0, _v0 in enumerate(opening):
                 if isinstance(_v0, dict):
-                    _v0 = OpeningDay.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_OpeningDay(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "OpeningDay", True, False)
                 _l0.append(_v0)
             opening = _l0
         else:
-            opening = odd(opening, _path, "opening", "array", False, False)
+            opening = odd(opening, (_path, _key), "opening", "array", False, False)
 
         image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "image_urls"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         else:
-            image_urls = odd(image_urls, _path, "image_urls", "array", False, False)
+            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
         visibility_for_customer = src_dict.get("visibility_for_customer", UNSET)
         if type(visibility_for_customer) is int:
@@ -267,7 +300,7 @@ class Store:
         else:
             visibility_for_customer = odd(
                 visibility_for_customer,
-                _path,
+                (_path, _key),
                 "visibility_for_customer",
                 "StoreVisibilityForCustomer",
                 False,
@@ -277,53 +310,53 @@ class Store:
         short_description = src_dict.get("short_description", UNSET)
         if not (isinstance(short_description, str)) and short_description is not UNSET:
             short_description = odd(
-                short_description, _path, "short_description", "string", False, False
+                short_description, (_path, _key), "short_description", "string", False, False
             )
 
         description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)) and description is not UNSET:
-            description = odd(description, _path, "description", "string", False, False)
+            description = odd(description, (_path, _key), "description", "string", False, False)
 
         registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)) and registration_id is not UNSET:
-            registration_id = odd(registration_id, _path, "registration_id", "string", False, False)
+            registration_id = odd(
+                registration_id, (_path, _key), "registration_id", "string", False, False
+            )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StoreState(state)
         else:
-            state = odd(state, _path, "state", "StoreState", False, False)
+            state = odd(state, (_path, _key), "state", "StoreState", False, False)
 
-        store = cls(
-            store_id,
-            store_code,
-            name,
-            partner_id,
-            system_id,
-            store_address,
-            contact_email,
-            manager_name,
-            phone_number,
-            gps_coordinates,
-            url_address,
-            opening,
-            image_urls,
-            visibility_for_customer,
-            short_description,
-            description,
-            registration_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.store_id = store_id
+        _model.store_code = store_code
+        _model.name = name
+        _model.partner_id = partner_id
+        _model.system_id = system_id
+        _model.store_address = store_address
+        _model.contact_email = contact_email
+        _model.manager_name = manager_name
+        _model.phone_number = phone_number
+        _model.gps_coordinates = gps_coordinates
+        _model.url_address = url_address
+        _model.opening = opening
+        _model.image_urls = image_urls
+        _model.visibility_for_customer = visibility_for_customer
+        _model.short_description = short_description
+        _model.description = description
+        _model.registration_id = registration_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            store.additional_properties = d
-        return store
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -345,12 +378,21 @@ class Store:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Address: Callable[..., Address]
+_read_GPSCoordinates: Callable[..., GPSCoordinates]
+_read_OpeningDay: Callable[..., OpeningDay]
 
 
 def _import_models() -> None:
     global _models_pending, Address, GPSCoordinates, OpeningDay
+    global _read_Address
+    global _read_GPSCoordinates
+    global _read_OpeningDay
     from ..models.address import Address
     from ..models.gps_coordinates import GPSCoordinates
     from ..models.opening_day import OpeningDay
 
+    _read_Address = Address._from_json
+    _read_GPSCoordinates = GPSCoordinates._from_json
+    _read_OpeningDay = OpeningDay._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="StoreGroupRecord")
 
@@ -43,6 +46,17 @@ class StoreGroupRecord:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,7 +74,9 @@ class StoreGroupRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -70,36 +86,43 @@ class StoreGroupRecord:
         except KeyError:
             store_id = UNSET
         if not (isinstance(store_id, str)):
-            store_id = odd(store_id, _path, "store_id", "string", True, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
         try:
             store_group_id = src_dict["store_group_id"]
         except KeyError:
             store_group_id = UNSET
         if not (isinstance(store_group_id, str)):
-            store_group_id = odd(store_group_id, _path, "store_group_id", "string", True, False)
+            store_group_id = odd(
+                store_group_id, (_path, _key), "store_group_id", "string", True, False
+            )
 
         store_group_record_id = src_dict.get("store_group_record_id", UNSET)
         if not (isinstance(store_group_record_id, str)) and store_group_record_id is not UNSET:
             store_group_record_id = odd(
-                store_group_record_id, _path, "store_group_record_id", "string", False, False
+                store_group_record_id,
+                (_path, _key),
+                "store_group_record_id",
+                "string",
+                False,
+                False,
             )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        store_group_record = cls(
-            store_id,
-            store_group_id,
-            store_group_record_id,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.store_id = store_id
+        _model.store_group_id = store_group_id
+        _model.store_group_record_id = store_group_record_id
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            store_group_record.additional_properties = d
-        return store_group_record
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.tag_state import TagState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.tag_state import TagState
 
 T = TypeVar("T", bound="Tag")
 
@@ -46,6 +50,17 @@ class Tag:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,45 +81,47 @@ class Tag:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         tag_id = src_dict.get("tag_id", UNSET)
         if not (isinstance(tag_id, str)) and tag_id is not UNSET:
-            tag_id = odd(tag_id, _path, "tag_id", "string", False, False)
+            tag_id = odd(tag_id, (_path, _key), "tag_id", "string", False, False)
 
         name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)) and name is not UNSET:
-            name = odd(name, _path, "name", "string", False, False)
+            name = odd(name, (_path, _key), "name", "string", False, False)
 
         text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)) and text_id is not UNSET:
-            text_id = odd(text_id, _path, "text_id", "string", False, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TagState(state)
         else:
-            state = odd(state, _path, "state", "TagState", False, False)
+            state = odd(state, (_path, _key), "state", "TagState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        tag = cls(
-            tag_id,
-            name,
-            text_id,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.tag_id = tag_id
+        _model.name = name
+        _model.text_id = text_id
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            tag.additional_properties = d
-        return tag
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,16 +2,22 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_date
+
+_new_instance = object.__new__
+
+
+import datetime
+from typing import Self
+
 from ..models.task_state_enum import TaskStateEnum
 from ..models.task_task_priority import TaskTaskPriority
-from ..types import UNSET, JsonPath, Unset, odd, read_date
 
 T = TypeVar("T", bound="Task")
 
@@ -67,6 +73,17 @@ class Task:
     state: TaskStateEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,7 +120,9 @@ class Task:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -113,28 +132,30 @@ class Task:
         except KeyError:
             task_type_id = UNSET
         if not (isinstance(task_type_id, str)):
-            task_type_id = odd(task_type_id, _path, "task_type_id", "string", True, False)
+            task_type_id = odd(task_type_id, (_path, _key), "task_type_id", "string", True, False)
 
         try:
             task_state_id = src_dict["task_state_id"]
         except KeyError:
             task_state_id = UNSET
         if not (isinstance(task_state_id, str)):
-            task_state_id = odd(task_state_id, _path, "task_state_id", "string", True, False)
+            task_state_id = odd(
+                task_state_id, (_path, _key), "task_state_id", "string", True, False
+            )
 
         try:
             customer_id = src_dict["customer_id"]
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         try:
             task_title = src_dict["task_title"]
         except KeyError:
             task_title = UNSET
         if not (isinstance(task_title, str)):
-            task_title = odd(task_title, _path, "task_title", "string", True, False)
+            task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
 
         try:
             task_priority = src_dict["task_priority"]
@@ -144,50 +165,50 @@ class Task:
             task_priority = TaskTaskPriority(task_priority)
         else:
             task_priority = odd(
-                task_priority, _path, "task_priority", "TaskTaskPriority", True, False
+                task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
             )
 
         task_id = src_dict.get("task_id", UNSET)
         if not (isinstance(task_id, str)) and task_id is not UNSET:
-            task_id = odd(task_id, _path, "task_id", "string", False, False)
+            task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
 
         task_note = src_dict.get("task_note", UNSET)
         if not (isinstance(task_note, str)) and task_note is not UNSET:
-            task_note = odd(task_note, _path, "task_note", "string", False, False)
+            task_note = odd(task_note, (_path, _key), "task_note", "string", False, False)
 
         due_date = src_dict.get("due_date", UNSET)
         if isinstance(due_date, str):
-            due_date = read_date(due_date, _path, "due_date")
+            due_date = read_date(due_date, (_path, _key), "due_date")
         else:
-            due_date = odd(due_date, _path, "due_date", "date", False, False)
+            due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskStateEnum(state)
         else:
-            state = odd(state, _path, "state", "TaskStateEnum", False, False)
+            state = odd(state, (_path, _key), "state", "TaskStateEnum", False, False)
 
-        task = cls(
-            task_type_id,
-            task_state_id,
-            customer_id,
-            task_title,
-            task_priority,
-            task_id,
-            task_note,
-            due_date,
-            created_at,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.task_type_id = task_type_id
+        _model.task_state_id = task_state_id
+        _model.customer_id = customer_id
+        _model.task_title = task_title
+        _model.task_priority = task_priority
+        _model.task_id = task_id
+        _model.task_note = task_note
+        _model.due_date = due_date
+        _model.created_at = created_at
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            task.additional_properties = d
-        return task
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.task_comment_state import TaskCommentState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.task_comment_state import TaskCommentState
 
 T = TypeVar("T", bound="TaskComment")
 
@@ -47,6 +51,17 @@ class TaskComment:
     state: TaskCommentState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,7 +83,9 @@ class TaskComment:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -78,41 +95,43 @@ class TaskComment:
         except KeyError:
             task_id = UNSET
         if not (isinstance(task_id, str)):
-            task_id = odd(task_id, _path, "task_id", "string", True, False)
+            task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
 
         try:
             text = src_dict["text"]
         except KeyError:
             text = UNSET
         if not (isinstance(text, str)):
-            text = odd(text, _path, "text", "string", True, False)
+            text = odd(text, (_path, _key), "text", "string", True, False)
 
         task_comment_id = src_dict.get("task_comment_id", UNSET)
         if not (isinstance(task_comment_id, str)) and task_comment_id is not UNSET:
-            task_comment_id = odd(task_comment_id, _path, "task_comment_id", "string", False, False)
+            task_comment_id = odd(
+                task_comment_id, (_path, _key), "task_comment_id", "string", False, False
+            )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskCommentState(state)
         else:
-            state = odd(state, _path, "state", "TaskCommentState", False, False)
+            state = odd(state, (_path, _key), "state", "TaskCommentState", False, False)
 
-        task_comment = cls(
-            task_id,
-            text,
-            task_comment_id,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.task_id = task_id
+        _model.text = text
+        _model.task_comment_id = task_comment_id
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            task_comment.additional_properties = d
-        return task_comment
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.task_state_state import TaskStateState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.task_state_state import TaskStateState
 
 T = TypeVar("T", bound="TaskState")
 
@@ -42,6 +46,17 @@ class TaskState:
     state: TaskStateState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,7 +76,9 @@ class TaskState:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -71,36 +88,38 @@ class TaskState:
         except KeyError:
             name = UNSET
         if not (isinstance(name, str)):
-            name = odd(name, _path, "name", "string", True, False)
+            name = odd(name, (_path, _key), "name", "string", True, False)
 
         try:
             text_id = src_dict["text_id"]
         except KeyError:
             text_id = UNSET
         if not (isinstance(text_id, str)):
-            text_id = odd(text_id, _path, "text_id", "string", True, False)
+            text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
         task_state_id = src_dict.get("task_state_id", UNSET)
         if not (isinstance(task_state_id, str)) and task_state_id is not UNSET:
-            task_state_id = odd(task_state_id, _path, "task_state_id", "string", False, False)
+            task_state_id = odd(
+                task_state_id, (_path, _key), "task_state_id", "string", False, False
+            )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskStateState(state)
         else:
-            state = odd(state, _path, "state", "TaskStateState", False, False)
+            state = odd(state, (_path, _key), "state", "TaskStateState", False, False)
 
-        task_state = cls(
-            name,
-            text_id,
-            task_state_id,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.name = name
+        _model.text_id = text_id
+        _model.task_state_id = task_state_id
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            task_state.additional_properties = d
-        return task_state
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

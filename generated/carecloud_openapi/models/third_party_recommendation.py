@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.third_party_recommendation_state import ThirdPartyRecommendationState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.product_identification import ProductIdentification
@@ -68,6 +74,17 @@ class ThirdPartyRecommendation:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -109,7 +126,17 @@ class ThirdPartyRecommendation:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -121,30 +148,30 @@ class ThirdPartyRecommendation:
         except KeyError:
             products = UNSET
         if isinstance(products, list):
-            _p0 = (_path, "products")
+            _p0 = ((_path, _key), "products")
             _l0 = []
             for _i0, _v0 in enumerate(products):
                 if isinstance(_v0, dict):
-                    _v0 = ProductIdentification.from_dict(_v0, (_p0, _i0))
+                    _v0 = _read_ProductIdentification(_v0, _p0, _i0)
                 else:
                     _v0 = odd(_v0, _p0, _i0, "ProductIdentification", True, False)
                 _l0.append(_v0)
             products = _l0
         else:
-            products = odd(products, _path, "products", "array", True, False)
+            products = odd(products, (_path, _key), "products", "array", True, False)
 
         try:
             recommended_product = src_dict["recommended_product"]
         except KeyError:
             recommended_product = UNSET
         if isinstance(recommended_product, dict):
-            recommended_product = ProductIdentification.from_dict(
-                recommended_product, (_path, "recommended_product")
+            recommended_product = _read_ProductIdentification(
+                recommended_product, (_path, _key), "recommended_product"
             )
         else:
             recommended_product = odd(
                 recommended_product,
-                _path,
+                (_path, _key),
                 "recommended_product",
                 "ProductIdentification",
                 True,
@@ -157,7 +184,12 @@ class ThirdPartyRecommendation:
             recommendation_system_id = UNSET
         if not (isinstance(recommendation_system_id, str)):
             recommendation_system_id = odd(
-                recommendation_system_id, _path, "recommendation_system_id", "string", True, False
+                recommendation_system_id,
+                (_path, _key),
+                "recommendation_system_id",
+                "string",
+                True,
+                False,
             )
 
         try:
@@ -167,7 +199,7 @@ class ThirdPartyRecommendation:
         if not (isinstance(recommendation_system_dataset_id, str)):
             recommendation_system_dataset_id = odd(
                 recommendation_system_dataset_id,
-                _path,
+                (_path, _key),
                 "recommendation_system_dataset_id",
                 "string",
                 True,
@@ -179,7 +211,7 @@ class ThirdPartyRecommendation:
         except KeyError:
             score = UNSET
         if not (type(score) is float or type(score) is int):
-            score = odd(score, _path, "score", "number", True, False)
+            score = odd(score, (_path, _key), "score", "number", True, False)
 
         third_party_recommendation_id = src_dict.get("third_party_recommendation_id", UNSET)
         if (
@@ -188,7 +220,7 @@ class ThirdPartyRecommendation:
         ):
             third_party_recommendation_id = odd(
                 third_party_recommendation_id,
-                _path,
+                (_path, _key),
                 "third_party_recommendation_id",
                 "string",
                 False,
@@ -197,34 +229,34 @@ class ThirdPartyRecommendation:
 
         customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)) and customer_id is not UNSET:
-            customer_id = odd(customer_id, _path, "customer_id", "string", False, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ThirdPartyRecommendationState(state)
         else:
-            state = odd(state, _path, "state", "ThirdPartyRecommendationState", False, False)
+            state = odd(
+                state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
+            )
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        third_party_recommendation = cls(
-            products,
-            recommended_product,
-            recommendation_system_id,
-            recommendation_system_dataset_id,
-            score,
-            third_party_recommendation_id,
-            customer_id,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.products = products
+        _model.recommended_product = recommended_product
+        _model.recommendation_system_id = recommendation_system_id
+        _model.recommendation_system_dataset_id = recommendation_system_dataset_id
+        _model.score = score
+        _model.third_party_recommendation_id = third_party_recommendation_id
+        _model.customer_id = customer_id
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            third_party_recommendation.additional_properties = d
-        return third_party_recommendation
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -246,10 +278,13 @@ class ThirdPartyRecommendation:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_ProductIdentification: Callable[..., ProductIdentification]
 
 
 def _import_models() -> None:
     global _models_pending, ProductIdentification
+    global _read_ProductIdentification
     from ..models.product_identification import ProductIdentification
 
+    _read_ProductIdentification = ProductIdentification._from_json
     _models_pending = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="TimeInterval")
 
@@ -33,6 +36,17 @@ class TimeInterval:
     to: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,7 +60,9 @@ class TimeInterval:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -56,24 +72,24 @@ class TimeInterval:
         except KeyError:
             from_ = UNSET
         if not (isinstance(from_, str)):
-            from_ = odd(from_, _path, "from", "string", True, False)
+            from_ = odd(from_, (_path, _key), "from", "string", True, False)
 
         try:
             to = src_dict["to"]
         except KeyError:
             to = UNSET
         if not (isinstance(to, str)):
-            to = odd(to, _path, "to", "string", True, False)
+            to = odd(to, (_path, _key), "to", "string", True, False)
 
-        time_interval = cls(
-            from_,
-            to,
-        )
-
+        _model = _new_instance(cls)
+        _model.from_ = from_
+        _model.to = to
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            time_interval.additional_properties = d
-        return time_interval
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

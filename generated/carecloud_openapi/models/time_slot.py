@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.time_slot_state import TimeSlotState
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from ..models.time_slot_state import TimeSlotState
 
 T = TypeVar("T", bound="TimeSlot")
 
@@ -56,6 +60,17 @@ class TimeSlot:
     last_change: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,7 +96,9 @@ class TimeSlot:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -91,62 +108,66 @@ class TimeSlot:
         except KeyError:
             ticket_id = UNSET
         if not (isinstance(ticket_id, str)):
-            ticket_id = odd(ticket_id, _path, "ticket_id", "string", True, False)
+            ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
 
         try:
             valid_from = src_dict["valid_from"]
         except KeyError:
             valid_from = UNSET
         if not (isinstance(valid_from, str)):
-            valid_from = odd(valid_from, _path, "valid_from", "string", True, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
         try:
             valid_to = src_dict["valid_to"]
         except KeyError:
             valid_to = UNSET
         if not (isinstance(valid_to, str)):
-            valid_to = odd(valid_to, _path, "valid_to", "string", True, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
         try:
             total_capacity = src_dict["total_capacity"]
         except KeyError:
             total_capacity = UNSET
         if not (type(total_capacity) is int):
-            total_capacity = odd(total_capacity, _path, "total_capacity", "integer", True, False)
+            total_capacity = odd(
+                total_capacity, (_path, _key), "total_capacity", "integer", True, False
+            )
 
         time_slot_id = src_dict.get("time_slot_id", UNSET)
         if not (isinstance(time_slot_id, str)) and time_slot_id is not UNSET:
-            time_slot_id = odd(time_slot_id, _path, "time_slot_id", "string", False, False)
+            time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", False, False)
 
         free_capacity = src_dict.get("free_capacity", UNSET)
         if not (type(free_capacity) is int) and free_capacity is not UNSET:
-            free_capacity = odd(free_capacity, _path, "free_capacity", "integer", False, False)
+            free_capacity = odd(
+                free_capacity, (_path, _key), "free_capacity", "integer", False, False
+            )
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TimeSlotState(state)
         else:
-            state = odd(state, _path, "state", "TimeSlotState", False, False)
+            state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        time_slot = cls(
-            ticket_id,
-            valid_from,
-            valid_to,
-            total_capacity,
-            time_slot_id,
-            free_capacity,
-            state,
-            last_change,
-        )
-
+        _model = _new_instance(cls)
+        _model.ticket_id = ticket_id
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.total_capacity = total_capacity
+        _model.time_slot_id = time_slot_id
+        _model.free_capacity = free_capacity
+        _model.state = state
+        _model.last_change = last_change
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            time_slot.additional_properties = d
-        return time_slot
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
+
+from typing import Self
 
 T = TypeVar("T", bound="User")
 
@@ -57,6 +62,17 @@ class User:
     last_login: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,7 +98,9 @@ class User:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
@@ -92,69 +110,71 @@ class User:
         except KeyError:
             login = UNSET
         if not (isinstance(login, str)):
-            login = odd(login, _path, "login", "string", True, False)
+            login = odd(login, (_path, _key), "login", "string", True, False)
 
         try:
             first_name = src_dict["first_name"]
         except KeyError:
             first_name = UNSET
         if not (isinstance(first_name, str)):
-            first_name = odd(first_name, _path, "first_name", "string", True, False)
+            first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
 
         try:
             last_name = src_dict["last_name"]
         except KeyError:
             last_name = UNSET
         if not (isinstance(last_name, str)):
-            last_name = odd(last_name, _path, "last_name", "string", True, False)
+            last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
 
         try:
             email = src_dict["email"]
         except KeyError:
             email = UNSET
         if not (isinstance(email, str)):
-            email = odd(email, _path, "email", "string", True, False)
+            email = odd(email, (_path, _key), "email", "string", True, False)
 
         user_id = src_dict.get("user_id", UNSET)
         if not (isinstance(user_id, str)) and user_id is not UNSET:
-            user_id = odd(user_id, _path, "user_id", "string", False, False)
+            user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
 
         phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)) and phone is not UNSET:
-            phone = odd(phone, _path, "phone", "string", False, False)
+            phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
         user_role_ids = src_dict.get("user_role_ids", UNSET)
         if isinstance(user_role_ids, list):
             for _i0, _v0 in enumerate(user_role_ids):
                 if not (isinstance(_v0, str)):
-                    odd(_v0, (_path, "user_role_ids"), _i0, "string", True, False)
+                    odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
         else:
-            user_role_ids = odd(user_role_ids, _path, "user_role_ids", "array", False, False)
+            user_role_ids = odd(
+                user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+            )
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         last_login = src_dict.get("last_login", UNSET)
         if not (isinstance(last_login, str)) and last_login is not UNSET:
-            last_login = odd(last_login, _path, "last_login", "string", False, False)
+            last_login = odd(last_login, (_path, _key), "last_login", "string", False, False)
 
-        user = cls(
-            login,
-            first_name,
-            last_name,
-            email,
-            user_id,
-            phone,
-            user_role_ids,
-            store_id,
-            last_login,
-        )
-
+        _model = _new_instance(cls)
+        _model.login = login
+        _model.first_name = first_name
+        _model.last_name = last_name
+        _model.email = email
+        _model.user_id = user_id
+        _model.phone = phone
+        _model.user_role_ids = user_role_ids
+        _model.store_id = store_id
+        _model.last_login = last_login
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            user.additional_properties = d
-        return user
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, JsonPath, Unset, odd
+
+_new_instance = object.__new__
+
 
 T = TypeVar("T", bound="UTM")
 
@@ -39,6 +42,17 @@ class UTM:
     utm_campaign: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,33 +67,35 @@ class UTM:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         utm_source = src_dict.get("utm_source", UNSET)
         if not (isinstance(utm_source, str)) and utm_source is not UNSET:
-            utm_source = odd(utm_source, _path, "utm_source", "string", False, False)
+            utm_source = odd(utm_source, (_path, _key), "utm_source", "string", False, False)
 
         utm_medium = src_dict.get("utm_medium", UNSET)
         if not (isinstance(utm_medium, str)) and utm_medium is not UNSET:
-            utm_medium = odd(utm_medium, _path, "utm_medium", "string", False, False)
+            utm_medium = odd(utm_medium, (_path, _key), "utm_medium", "string", False, False)
 
         utm_campaign = src_dict.get("utm_campaign", UNSET)
         if not (isinstance(utm_campaign, str)) and utm_campaign is not UNSET:
-            utm_campaign = odd(utm_campaign, _path, "utm_campaign", "string", False, False)
+            utm_campaign = odd(utm_campaign, (_path, _key), "utm_campaign", "string", False, False)
 
-        utm = cls(
-            utm_source,
-            utm_medium,
-            utm_campaign,
-        )
-
+        _model = _new_instance(cls)
+        _model.utm_source = utm_source
+        _model.utm_medium = utm_medium
+        _model.utm_campaign = utm_campaign
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            utm.additional_properties = d
-        return utm
+            _model.additional_properties = d
+        return _model
+
+    _from_json = from_dict
 
     @property
     def additional_keys(self) -> list[str]:

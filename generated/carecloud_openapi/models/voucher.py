@@ -2,14 +2,20 @@
 # fix the spec (scripts/_fixes.py), the config or the templates in openapi/ instead.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, JsonPath, Unset, odd, read_whole
+
+_new_instance = object.__new__
+
+
+from typing import Self
+
 from ..models.voucher_state import VoucherState
-from ..types import UNSET, JsonPath, Unset, odd
 
 if TYPE_CHECKING:
     from ..models.reward import Reward
@@ -83,6 +89,17 @@ class Voucher:
     state: VoucherState | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "additional_properties":
+                extras: dict[str, Any] = {}
+                self.additional_properties = extras
+                return extras
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -127,7 +144,17 @@ class Voucher:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any], _path: JsonPath = None) -> Self:
+    def from_dict(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
+    ) -> Self:
+        if _path is None:
+            return read_whole(cls._from_json, src_dict)
+        return cls._from_json(src_dict, _path, _key)
+
+    @classmethod
+    def _from_json(
+        cls, src_dict: Mapping[str, Any], _path: JsonPath, _key: str | int | None
+    ) -> Self:
         if _models_pending:
             _import_models()
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
@@ -139,85 +166,83 @@ class Voucher:
         except KeyError:
             customer_id = UNSET
         if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, _path, "customer_id", "string", True, False)
+            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         voucher_id = src_dict.get("voucher_id", UNSET)
         if not (isinstance(voucher_id, str)) and voucher_id is not UNSET:
-            voucher_id = odd(voucher_id, _path, "voucher_id", "string", False, False)
+            voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
         store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)) and store_id is not UNSET:
-            store_id = odd(store_id, _path, "store_id", "string", False, False)
+            store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
         code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)) and code is not UNSET:
-            code = odd(code, _path, "code", "string", False, False)
+            code = odd(code, (_path, _key), "code", "string", False, False)
 
         value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int) and value is not UNSET:
-            value = odd(value, _path, "value", "number", False, False)
+            value = odd(value, (_path, _key), "value", "number", False, False)
 
         applied_date = src_dict.get("applied_date", UNSET)
         if not (isinstance(applied_date, str)) and applied_date is not UNSET:
-            applied_date = odd(applied_date, _path, "applied_date", "string", False, False)
+            applied_date = odd(applied_date, (_path, _key), "applied_date", "string", False, False)
 
         valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)) and valid_from is not UNSET:
-            valid_from = odd(valid_from, _path, "valid_from", "string", False, False)
+            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
         valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)) and valid_to is not UNSET:
-            valid_to = odd(valid_to, _path, "valid_to", "string", False, False)
+            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
         reward_group = src_dict.get("reward_group", UNSET)
         if not (isinstance(reward_group, str)) and reward_group is not UNSET:
-            reward_group = odd(reward_group, _path, "reward_group", "string", False, False)
+            reward_group = odd(reward_group, (_path, _key), "reward_group", "string", False, False)
 
         note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)) and note is not UNSET:
-            note = odd(note, _path, "note", "string", False, False)
+            note = odd(note, (_path, _key), "note", "string", False, False)
 
         reward = src_dict.get("reward", UNSET)
         if isinstance(reward, dict):
-            reward = Reward.from_dict(reward, (_path, "reward"))
+            reward = _read_Reward(reward, (_path, _key), "reward")
         else:
-            reward = odd(reward, _path, "reward", "Reward", False, False)
+            reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
 
         created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)) and created_at is not UNSET:
-            created_at = odd(created_at, _path, "created_at", "string", False, False)
+            created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
         last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)) and last_change is not UNSET:
-            last_change = odd(last_change, _path, "last_change", "string", False, False)
+            last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = VoucherState(state)
         else:
-            state = odd(state, _path, "state", "VoucherState", False, False)
+            state = odd(state, (_path, _key), "state", "VoucherState", False, False)
 
-        voucher = cls(
-            customer_id,
-            voucher_id,
-            store_id,
-            code,
-            value,
-            applied_date,
-            valid_from,
-            valid_to,
-            reward_group,
-            note,
-            reward,
-            created_at,
-            last_change,
-            state,
-        )
-
+        _model = _new_instance(cls)
+        _model.customer_id = customer_id
+        _model.voucher_id = voucher_id
+        _model.store_id = store_id
+        _model.code = code
+        _model.value = value
+        _model.applied_date = applied_date
+        _model.valid_from = valid_from
+        _model.valid_to = valid_to
+        _model.reward_group = reward_group
+        _model.note = note
+        _model.reward = reward
+        _model.created_at = created_at
+        _model.last_change = last_change
+        _model.state = state
         if not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-            voucher.additional_properties = d
-        return voucher
+            _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
@@ -239,10 +264,13 @@ class Voucher:
 # Models used at run time are imported on first use, once for the module: importing one
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
+_read_Reward: Callable[..., Reward]
 
 
 def _import_models() -> None:
     global _models_pending, Reward
+    global _read_Reward
     from ..models.reward import Reward
 
+    _read_Reward = Reward._from_json
     _models_pending = False
