@@ -16,6 +16,7 @@ from carecloud_async._errors import ConfigurationError
 __all__ = ["format_project_datetime", "parse_project_datetime", "project_zone"]
 
 API_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_combine = datetime.combine
 
 
 def project_zone(zone: str | tzinfo) -> tzinfo:
@@ -46,17 +47,9 @@ def parse_project_datetime(text: str, zone: str | tzinfo) -> datetime:
         parsed = _parse_other_iso(text)
     if parsed.tzinfo is not None:
         return parsed
-    # The constructor is about three times cheaper than parsed.replace(tzinfo=...).
-    return datetime(
-        parsed.year,
-        parsed.month,
-        parsed.day,
-        parsed.hour,
-        parsed.minute,
-        parsed.second,
-        parsed.microsecond,
-        zone if isinstance(zone, tzinfo) else _zone_named(zone),
-    )
+    # combine() is the cheapest way to attach a zone: about half the constructor fed
+    # field by field, a fifth of parsed.replace(tzinfo=...) (bench.parsing).
+    return _combine(parsed, parsed.time(), zone if isinstance(zone, tzinfo) else _zone_named(zone))
 
 
 def _parse_other_iso(text: str) -> datetime:

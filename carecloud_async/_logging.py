@@ -150,11 +150,13 @@ def mask_body(content: bytes | str, limit: int = 2000) -> str:
     return masked if len(masked) <= limit else masked[:limit] + "...(truncated)"
 
 
+_bodies = logging.getLogger(BODY_LOGGER)
+
+
 def body_logging_enabled() -> bool:
     """Whether bodies are logged: only if the ``carecloud_async.bodies`` logger's own level
     was set to DEBUG, so turning ``carecloud_async`` to DEBUG logs attempts, not bodies."""
-    bodies = logging.getLogger(BODY_LOGGER)
-    return bodies.level != logging.NOTSET and bodies.isEnabledFor(logging.DEBUG)
+    return _bodies.level != logging.NOTSET and _bodies.isEnabledFor(logging.DEBUG)
 
 
 class RedactingFilter(logging.Filter):

@@ -138,7 +138,12 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 raise self._transport_error(exc, verdict, method, path, request.url.host) from exc
             status = response.status_code
             verdict = status_verdict(method, status, replayable)
-            retry_after = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
+            retry_header = response.headers.get("retry-after")
+            retry_after = (
+                None
+                if retry_header is None
+                else parse_retry_after(retry_header, self._wall_clock())
+            )
             if self.rate_limiter is not None:
                 if status == 429:
                     self.rate_limiter.on_throttled()

@@ -562,3 +562,31 @@ def test_since_that_is_not_a_date_time_names_the_parameter(
     assert result.exit_code == 2
     assert "payment_time_from" in result.stderr
     assert list(tmp_path.iterdir()) == [], "a run that got nothing leaves nothing to resume"
+
+
+def test_json_lines_keep_non_ascii_and_turn_dates_enums_and_models_into_json() -> None:
+    """One line per item, compact, UTF-8 as is; values ``to_dict`` leaves alone are converted."""
+    from datetime import date, datetime
+    from enum import Enum
+
+    from carecloud_openapi.models import Store
+
+    from carecloud_async.cli._export import encode_lines
+
+    class Colour(Enum):
+        BLUE = "blue"
+
+    model = Store.from_dict({**store(1), "name": "Plzeň sklad č. 2"})
+    raw = {"when": datetime(2024, 3, 1, 8, 30), "day": date(2024, 3, 1), "colour": Colour.BLUE}
+    lines = encode_lines([model, raw, {"nested": model}]).decode("utf-8").splitlines()
+    assert len(lines) == 3
+    assert '"name":"Plzeň sklad č. 2"' in lines[0]
+    assert ", " not in lines[0]  # compact separators
+    assert '": ' not in lines[0]
+    assert json.loads(lines[0]) == model.to_dict()
+    assert json.loads(lines[1]) == {
+        "when": "2024-03-01T08:30:00",
+        "day": "2024-03-01",
+        "colour": "blue",
+    }
+    assert json.loads(lines[2]) == {"nested": model.to_dict()}

@@ -18,6 +18,25 @@ def test_parses_api_datetimes_in_the_project_zone() -> None:
     assert parse_project_datetime("2030-07-01T12:30:00", "Europe/Prague") == parsed
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2030-01-15 08:00:00",
+        "2030-07-01 23:59:59.250000",
+        "2030-03-31 03:00:00",
+        "2030-10-27 02:30:00",
+    ],
+)
+def test_the_zone_is_attached_as_the_zoneinfo_itself(text: str) -> None:
+    """Winter, summer, either side of a DST change: the wall time with the project's ZoneInfo."""
+    zone = ZoneInfo("Europe/Prague")
+    parsed = parse_project_datetime(text, "Europe/Prague")
+    assert parsed.tzinfo is project_zone("Europe/Prague")
+    expected = datetime.fromisoformat(text).replace(tzinfo=zone)
+    assert (parsed.utcoffset(), parsed.fold) == (expected.utcoffset(), expected.fold)
+    assert parsed.replace(tzinfo=None) == datetime.fromisoformat(text)
+
+
 def test_a_value_with_its_own_offset_keeps_it() -> None:
     """An explicit offset wins over the project zone."""
     parsed = parse_project_datetime("2030-07-01T12:30:00+00:00", "Asia/Tokyo")

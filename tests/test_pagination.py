@@ -212,3 +212,18 @@ async def _enumerate(iterator: Any) -> Any:
     async for item in iterator:
         yield index, item
         index += 1
+
+
+async def test_the_next_request_leaves_before_an_answer_is_read_into_models() -> None:
+    """With concurrency, reading a page (CPU) overlaps the requests of the pages after it:
+    when page k is handed over, the request for page k + concurrency has been sent."""
+    collection = Collection("stores", STORE, "store_id", 60)
+    seen_when_yielded: dict[int, list[int]] = {}
+    async with _client(collection) as client:
+        async for page in client.pages(get_stores, page_size=10, concurrency=2):
+            seen_when_yielded[page.offset] = list(collection.served)
+    assert sorted(collection.served) == [0, 10, 20, 30, 40, 50]
+    # the first page alone (its total sets the window), then two in flight
+    assert seen_when_yielded[0] == [0]
+    assert 30 in seen_when_yielded[10]
+    assert 40 in seen_when_yielded[20]

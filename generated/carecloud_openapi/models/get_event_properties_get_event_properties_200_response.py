@@ -40,17 +40,6 @@ class GetEventPropertiesGetEventProperties200Response:
     data: GetEventPropertiesGetEventProperties200ResponseData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
-
-        def __getattr__(self, name: str) -> Any:
-            if name == "additional_properties":
-                extras: dict[str, Any] = {}
-                self.additional_properties = extras
-                return extras
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
-            )
-
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -101,7 +90,9 @@ class GetEventPropertiesGetEventProperties200Response:
 
         _model = _new_instance(cls)
         _model.data = data
-        if not _KNOWN_KEYS.issuperset(src_dict):
+        if _KNOWN_KEYS.issuperset(src_dict):
+            _model.additional_properties = {}
+        else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model.additional_properties = d
         return _model

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,17 +34,6 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
     customer_relation_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
-
-        def __getattr__(self, name: str) -> Any:
-            if name == "additional_properties":
-                extras: dict[str, Any] = {}
-                self.additional_properties = extras
-                return extras
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
-            )
-
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,7 +59,9 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
 
         _model = _new_instance(cls)
         _model.customer_relation_id = customer_relation_id
-        if not _KNOWN_KEYS.issuperset(src_dict):
+        if _KNOWN_KEYS.issuperset(src_dict):
+            _model.additional_properties = {}
+        else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model.additional_properties = d
         return _model

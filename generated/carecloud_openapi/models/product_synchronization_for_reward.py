@@ -56,17 +56,6 @@ class ProductSynchronizationForReward:
     plu_id: PluId | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
-
-        def __getattr__(self, name: str) -> Any:
-            if name == "additional_properties":
-                extras: dict[str, Any] = {}
-                self.additional_properties = extras
-                return extras
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
-            )
-
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -143,7 +132,9 @@ class ProductSynchronizationForReward:
         _model.reward_product_relation_type = reward_product_relation_type
         _model.product_id = product_id
         _model.plu_id = plu_id
-        if not _KNOWN_KEYS.issuperset(src_dict):
+        if _KNOWN_KEYS.issuperset(src_dict):
+            _model.additional_properties = {}
+        else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model.additional_properties = d
         return _model

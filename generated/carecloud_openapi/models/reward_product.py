@@ -105,17 +105,6 @@ class RewardProduct:
     reward_product_relation_types: list[str] | Unset = UNSET
     extra_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-    if not TYPE_CHECKING:  # hidden from type checkers: it would make every name an attribute
-
-        def __getattr__(self, name: str) -> Any:
-            if name == "extra_properties":
-                extras: dict[str, Any] = {}
-                self.extra_properties = extras
-                return extras
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
-            )
-
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
@@ -357,7 +346,9 @@ class RewardProduct:
         _model.tags = tags
         _model.minimum_number_of_products = minimum_number_of_products
         _model.reward_product_relation_types = reward_product_relation_types
-        if not _KNOWN_KEYS.issuperset(src_dict):
+        if _KNOWN_KEYS.issuperset(src_dict):
+            _model.extra_properties = {}
+        else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model.extra_properties = d
         return _model
