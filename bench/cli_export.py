@@ -23,7 +23,7 @@ PAGE_SIZE = 500
 CONCURRENCY = 4
 MEMORY_BUDGET_MB = 60.0
 SPEED_BUDGET = 1.2
-ROUNDS = 5
+ROUNDS = 9
 
 
 def _client(base_url: str) -> EnterpriseClient:

@@ -212,7 +212,7 @@ async def _call_timings(port: int) -> Timings:
         async def raw_call() -> Any:
             return await client.call(get_purchases, count=PAGE, offset=0, raw=True)
 
-        return await _cpu_per_request([bare_call, sdk_call, raw_call], 2, 151)
+        return await _cpu_per_request([bare_call, sdk_call, raw_call], 2, 301)
 
 
 def bench_call() -> tuple[float, float]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -590,3 +591,46 @@ def test_json_lines_keep_non_ascii_and_turn_dates_enums_and_models_into_json() -
         "colour": "blue",
     }
     assert json.loads(lines[2]) == {"nested": model.to_dict()}
+
+
+@pytest.mark.parametrize(("every", "writes"), [(3600.0, 2), (0.0, 27)])
+def test_checkpoints_are_written_at_most_every_so_often_and_when_the_run_stops(
+    fake: FakeCollection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    every: float,
+    writes: int,
+) -> None:
+    """A checkpoint per page costs a file write and a rename: they are spaced out in time,
+    and the state at the end is always saved: the start, the pages due, the last one."""
+    from carecloud_async.cli import _export as export_module
+
+    written: list[int] = []
+    original = export_module._write_checkpoint
+
+    def counting(job: Any, done: Any) -> None:
+        written.append(done.items)
+        original(job, done)
+
+    monkeypatch.setattr(export_module, "CHECKPOINT_EVERY", every)
+    monkeypatch.setattr(export_module, "_write_checkpoint", counting)
+    out = tmp_path / "stores.jsonl"
+    assert _export(fake, out).exit_code == 0
+    assert len(written) == writes
+    assert written[0] == 0
+    assert written[-1] == 25_000
+    assert len(out.read_bytes().splitlines()) == 25_000
+
+
+def test_an_error_mid_run_saves_the_last_page_written_even_between_checkpoints(
+    fake: FakeCollection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carecloud_async.cli import _export as export_module
+
+    monkeypatch.setattr(export_module, "CHECKPOINT_EVERY", 3600.0)
+    out = tmp_path / "stores.jsonl"
+    fake.fail_from = 7_000
+    assert _export(fake, out).exit_code == 4
+    state = json.loads((tmp_path / "stores.jsonl.checkpoint.json").read_text())
+    assert state["items"] == 7_000
+    assert state["bytes"] == (tmp_path / "stores.jsonl.part").stat().st_size

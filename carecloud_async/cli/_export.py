@@ -1,10 +1,12 @@
 """Export every item of a list operation to JSON Lines or CSV, resumably.
 
-Items are appended to ``OUT.part`` (always JSON Lines) page by page; after each
-page ``OUT.checkpoint.json`` records how many items and bytes are safely in it.
-``--resume`` cuts the part file back to the last checkpoint (dropping anything
-written after it, e.g. by a run killed mid-page) and continues at that offset,
-so nothing is duplicated or lost. When the last page is in, the result is
+Items are appended to ``OUT.part`` (always JSON Lines) page by page;
+``OUT.checkpoint.json`` records how many items and bytes are safely in it, at
+most every ``CHECKPOINT_EVERY`` seconds (a file written and renamed per page
+costs about as much as encoding it) and once more however the run stops: done,
+an error, Ctrl-C. ``--resume`` cuts the part file back to the last checkpoint
+(dropping anything written after it, e.g. by a run killed outright mid-way) and
+continues at that offset, so nothing is duplicated or lost. When the last page is in, the result is
 renamed over ``OUT`` (CSV is converted first, through a temporary file), and
 the checkpoint is removed: ``OUT`` only ever appears complete.
 
@@ -18,6 +20,7 @@ import csv
 import json
 import json.encoder as encoder_module
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +34,7 @@ from carecloud_async import ConfigurationError
 __all__ = ["ExportJob", "ExportResult", "Reporter", "flatten", "run_export", "to_plain"]
 
 CHECKPOINT_VERSION = 1
+CHECKPOINT_EVERY = 1.0  # seconds
 
 
 class Reporter(Protocol):
@@ -145,17 +149,19 @@ class _Progress:
     items: int = 0
     written: int = 0
     invalid: int = 0
+    size: int = 0
+    total: int | None = None
 
 
-def _write_checkpoint(job: ExportJob, done: _Progress, size: int, total: int | None) -> None:
+def _write_checkpoint(job: ExportJob, done: _Progress) -> None:
     state = {
         "version": CHECKPOINT_VERSION,
         **_identity(job),
         "items": done.items,
         "written": done.written,
         "invalid_items": done.invalid,
-        "bytes": size,
-        "total_items": total,
+        "bytes": done.size,
+        "total_items": done.total,
     }
     temp = job.checkpoint.with_name(job.checkpoint.name + ".tmp")
     temp.write_text(json.dumps(state, indent=1), encoding="utf-8")
@@ -195,7 +201,7 @@ def _open_part(
     job.checkpoint.unlink(missing_ok=True)
     job.out.parent.mkdir(parents=True, exist_ok=True)
     handle = job.part.open("wb")
-    _write_checkpoint(job, _Progress(), 0, None)
+    _write_checkpoint(job, _Progress())
     return handle, _Progress(), None
 
 
@@ -231,7 +237,8 @@ async def _fill(
     total: int | None,
     reporter: Reporter | None,
 ) -> int | None:
-    """Append every page from ``done.items`` on, with a checkpoint after each."""
+    """Append every page from ``done.items`` on, checkpointing at most every
+    ``CHECKPOINT_EVERY`` seconds and once more however the run stops."""
     if reporter is not None:
         reporter.advance(done.items, total)
     pages = client.pages(
@@ -242,22 +249,32 @@ async def _fill(
         on_invalid_item=job.on_invalid_item,
         **job.arguments,
     )
-    async with contextlib.aclosing(pages):
-        async for page in pages:
-            handle.write(encode_lines(page.items))
-            handle.flush()
-            # Skipped records count toward the offset, not toward what was written.
-            done.items = page.next_offset
-            done.written += len(page.items)
-            done.invalid += page.invalid_items
-            if page.total_items is not None:
-                total = page.total_items
-            # No await between the write and the checkpoint: a Ctrl-C lands on either side.
-            _write_checkpoint(job, done, handle.tell(), total)
-            if reporter is not None:
-                reporter.advance(done.items, total)
+    # What is safely in the part file, replaced in one assignment after each page: an
+    # interrupt lands before or after it, and a resume cuts the file back to its size.
+    safe = _Progress(done.items, done.written, done.invalid, handle.tell(), total)
+    saved_at = time.monotonic()
+    try:
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                handle.write(encode_lines(page.items))
+                handle.flush()
+                safe = _Progress(
+                    page.next_offset,  # skipped records count toward the offset, not written
+                    safe.written + len(page.items),
+                    safe.invalid + page.invalid_items,
+                    handle.tell(),
+                    safe.total if page.total_items is None else page.total_items,
+                )
+                if time.monotonic() - saved_at >= CHECKPOINT_EVERY:
+                    _write_checkpoint(job, safe)
+                    saved_at = time.monotonic()
+                if reporter is not None:
+                    reporter.advance(safe.items, safe.total)
+    finally:
+        _write_checkpoint(job, safe)
+        done.items, done.written, done.invalid = safe.items, safe.written, safe.invalid
     os.fsync(handle.fileno())
-    return total
+    return safe.total
 
 
 def _finish(job: ExportJob) -> None:

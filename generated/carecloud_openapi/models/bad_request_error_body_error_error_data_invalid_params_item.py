@@ -94,6 +94,10 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -104,10 +108,6 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         name = src_dict.get("name", UNSET)
         if isinstance(name, str):
             pass

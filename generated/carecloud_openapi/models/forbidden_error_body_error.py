@@ -72,6 +72,10 @@ class ForbiddenErrorBodyError:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -82,10 +86,6 @@ class ForbiddenErrorBodyError:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         type_ = src_dict.get("type", UNSET)
         if not (isinstance(type_, str)) and type_ is not UNSET:
             type_ = odd(type_, (_path, _key), "type", "string", False, False)

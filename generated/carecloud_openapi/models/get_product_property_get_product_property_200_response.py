@@ -55,6 +55,10 @@ class GetProductPropertyGetProductProperty200Response:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -65,10 +69,6 @@ class GetProductPropertyGetProductProperty200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         data = src_dict.get("data", UNSET)
         if isinstance(data, dict):
             data = _read_Property(data, (_path, _key), "data")

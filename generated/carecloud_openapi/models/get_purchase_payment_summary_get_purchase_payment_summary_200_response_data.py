@@ -78,6 +78,10 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -88,10 +92,6 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         earned_points = src_dict.get("earned_points", UNSET)
         if (
             not (type(earned_points) is float or type(earned_points) is int)

@@ -108,6 +108,10 @@ class Property:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -118,10 +122,6 @@ class Property:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         try:
             name = src_dict["name"]
         except KeyError:

@@ -145,6 +145,10 @@ class StamperCampaign:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -155,10 +159,6 @@ class StamperCampaign:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)) and stamper_campaign_id is not UNSET:
             stamper_campaign_id = odd(

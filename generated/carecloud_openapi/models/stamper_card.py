@@ -112,6 +112,10 @@ class StamperCard:
     def from_dict(
         cls, src_dict: Mapping[str, Any], _path: JsonPath = None, _key: str | int | None = None
     ) -> Self:
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
+            )
         if _path is None:
             return read_whole(cls._from_json, src_dict)
         return cls._from_json(src_dict, _path, _key)
@@ -122,10 +126,6 @@ class StamperCard:
     ) -> Self:
         if _models_pending:
             _import_models()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
-            )
         stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)) and stamper_card_id is not UNSET:
             stamper_card_id = odd(
