@@ -134,17 +134,31 @@ def _env_settings(**names: str) -> dict[str, Any]:
     return {key: value for key, name in names.items() if (value := _env(name)) is not None}
 
 
-@dataclass(frozen=True, slots=True)
 class _Answer:
-    """A received answer not read yet (``_BaseClient._send``)."""
+    """A received answer not read yet (``_BaseClient._send``).
 
-    client: _BaseClient
-    module: ModuleType
-    operation: Operation
-    display_path: str
-    response: httpx.Response
-    strict: bool
-    raw: bool
+    A plain class, not a dataclass: it is made on every call, and a dataclass would add
+    most of a millisecond to ``import carecloud_async``."""
+
+    __slots__ = ("client", "display_path", "module", "operation", "raw", "response", "strict")
+
+    def __init__(
+        self,
+        client: _BaseClient,
+        module: ModuleType,
+        operation: Operation,
+        display_path: str,
+        response: httpx.Response,
+        strict: bool,
+        raw: bool,
+    ) -> None:
+        self.client = client
+        self.module = module
+        self.operation = operation
+        self.display_path = display_path
+        self.response = response
+        self.strict = strict
+        self.raw = raw
 
     def read(self) -> ApiResponse[Any]:
         return self.client._parse(
