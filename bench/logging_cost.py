@@ -23,8 +23,8 @@ import httpx
 from carecloud_async import EnterpriseClient
 
 PURCHASES = 100
-CALLS = 40
-ROUNDS = 5
+CALLS = 10
+ROUNDS = 21
 BUDGET = 1.3
 
 
@@ -93,7 +93,7 @@ def _configure(package_level: int, bodies_level: int) -> None:
     logging.getLogger("carecloud_async.bodies").setLevel(bodies_level)
 
 
-async def _measure() -> dict[str, float]:
+async def _measure() -> dict[str, list[float]]:
     sink = logging.StreamHandler(io.StringIO())
     sink.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     package = logging.getLogger("carecloud_async")
@@ -121,17 +121,23 @@ async def _measure() -> dict[str, float]:
         package.removeHandler(sink)
         package.propagate = True
         _configure(logging.NOTSET, logging.NOTSET)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
 
 
 def main() -> int:
-    result = asyncio.run(_measure())
-    info = result["info"]
-    ratio = result["debug"] / info
+    times = asyncio.run(_measure())
+    # Each round's setting against that round's INFO run, then the median round: a slow
+    # spell of a shared machine hits both members of a pair.
+    ratios = {
+        name: statistics.median(t / i for t, i in zip(values, times["info"], strict=True))
+        for name, values in times.items()
+    }
+    ratio = ratios["debug"]
     print(f"logging cost: get_purchases answering {PURCHASES} purchases ({len(BODY)} bytes)")
-    for name, seconds in result.items():
-        print(f"  {name:<16} {seconds * 1000:7.2f} ms per call  ({seconds / info:.2f}x INFO)")
-    print(f"  DEBUG / INFO {ratio:.2f}x (budget {BUDGET}x)")
+    for name, values in times.items():
+        seconds = statistics.median(values)
+        print(f"  {name:<16} {seconds * 1000:7.2f} ms per call  ({ratios[name]:.2f}x INFO)")
+    print(f"  DEBUG / INFO {ratio:.2f}x (median of {ROUNDS} rounds; budget {BUDGET}x)")
     return 0 if ratio <= BUDGET else 1
 
 
