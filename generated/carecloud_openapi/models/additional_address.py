@@ -51,16 +51,13 @@ class AdditionalAddress:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "address_type": self.address_type,
-                "address": (
-                    self.address.to_dict() if isinstance(self.address, Address) else self.address
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "address_type": self.address_type,
+            "address": (
+                self.address.to_dict() if isinstance(self.address, Address) else self.address
+            ),
+        }
         if self.additional_address_id is not UNSET:
             field_dict["additional_address_id"] = self.additional_address_id
 

@@ -62,9 +62,9 @@ class Agreement:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.agreement_gtc is not UNSET:
             field_dict["agreement_gtc"] = (
                 self.agreement_gtc.value

@@ -66,9 +66,9 @@ class AgreementList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.agreement_id is not UNSET:
             field_dict["agreement_id"] = self.agreement_id
         if self.name is not UNSET:

@@ -44,18 +44,15 @@ class Attachment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "upload_method": (
-                    self.upload_method.value
-                    if isinstance(self.upload_method, AttachmentUploadMethod)
-                    else self.upload_method
-                ),
-                "file_data": self.file_data,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "upload_method": (
+                self.upload_method.value
+                if isinstance(self.upload_method, AttachmentUploadMethod)
+                else self.upload_method
+            ),
+            "file_data": self.file_data,
+        }
         if self.cache_for is not UNSET:
             field_dict["cache_for"] = self.cache_for
 

@@ -63,17 +63,12 @@ class Audience:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "communication_channel_id": self.communication_channel_id,
-                "state": (
-                    self.state.value if isinstance(self.state, AudienceState) else self.state
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "communication_channel_id": self.communication_channel_id,
+            "state": (self.state.value if isinstance(self.state, AudienceState) else self.state),
+        }
         if self.audience_id is not UNSET:
             field_dict["audience_id"] = self.audience_id
         if self.last_change is not UNSET:

@@ -42,16 +42,13 @@ class BasicError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": self.type_,
-                "exception": self.exception,
-                "title": self.title,
-                "detail": self.detail,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "type": self.type_,
+            "exception": self.exception,
+            "title": self.title,
+            "detail": self.detail,
+        }
 
         return field_dict
 

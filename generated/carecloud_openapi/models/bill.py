@@ -71,24 +71,18 @@ class Bill:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "bill_id": self.bill_id,
-                "payment_time": self.payment_time,
-                "currency_id": self.currency_id,
-                "total_price": self.total_price,
-                "bill_items": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, BillItem) else _d0)
-                        for _d0 in self.bill_items
-                    ]
-                    if isinstance(self.bill_items, list)
-                    else self.bill_items
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "bill_id": self.bill_id,
+            "payment_time": self.payment_time,
+            "currency_id": self.currency_id,
+            "total_price": self.total_price,
+            "bill_items": (
+                [(_d0.to_dict() if isinstance(_d0, BillItem) else _d0) for _d0 in self.bill_items]
+                if isinstance(self.bill_items, list)
+                else self.bill_items
+            ),
+        }
         if self.bill_number is not UNSET:
             field_dict["bill_number"] = self.bill_number
         if self.created_by is not UNSET:

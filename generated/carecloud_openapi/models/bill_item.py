@@ -89,25 +89,22 @@ class BillItem:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "plu_ids": (
-                    [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
-                    if isinstance(self.plu_ids, list)
-                    else self.plu_ids
-                ),
-                "plu_name": self.plu_name,
-                "vat_rate": self.vat_rate,
-                "quantity": self.quantity,
-                "paid_amount": self.paid_amount,
-                "price": self.price,
-                "bill_item_id": self.bill_item_id,
-                "loyalty_off": self.loyalty_off,
-                "purchase_item_type_id": self.purchase_item_type_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "plu_ids": (
+                [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                if isinstance(self.plu_ids, list)
+                else self.plu_ids
+            ),
+            "plu_name": self.plu_name,
+            "vat_rate": self.vat_rate,
+            "quantity": self.quantity,
+            "paid_amount": self.paid_amount,
+            "price": self.price,
+            "bill_item_id": self.bill_item_id,
+            "loyalty_off": self.loyalty_off,
+            "purchase_item_type_id": self.purchase_item_type_id,
+        }
         if self.category_plu_id is not UNSET:
             field_dict["category_plu_id"] = self.category_plu_id
         if self.customer_id is not UNSET:

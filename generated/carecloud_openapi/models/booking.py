@@ -79,21 +79,18 @@ class Booking:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "booking_items": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, BookingItem) else _d0)
-                        for _d0 in self.booking_items
-                    ]
-                    if isinstance(self.booking_items, list)
-                    else self.booking_items
-                ),
-                "created_at": self.created_at,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "booking_items": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, BookingItem) else _d0)
+                    for _d0 in self.booking_items
+                ]
+                if isinstance(self.booking_items, list)
+                else self.booking_items
+            ),
+            "created_at": self.created_at,
+        }
         if self.booking_id is not UNSET:
             field_dict["booking_id"] = self.booking_id
         if self.customer_id is not UNSET:

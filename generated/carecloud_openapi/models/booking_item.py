@@ -88,14 +88,11 @@ class BookingItem:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.extra_properties)
-        field_dict.update(
-            {
-                "time_slot_id": self.time_slot_id,
-                "created_at": self.created_at,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.extra_properties,
+            "time_slot_id": self.time_slot_id,
+            "created_at": self.created_at,
+        }
         if self.booking_item_id is not UNSET:
             field_dict["booking_item_id"] = self.booking_item_id
         if self.customer_id is not UNSET:

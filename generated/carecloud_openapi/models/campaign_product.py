@@ -95,29 +95,26 @@ class CampaignProduct:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_id": self.product_id,
-                "currency_id": self.currency_id,
-                "campaign_id": self.campaign_id,
-                "value": self.value,
-                "value_type_id": (
-                    self.value_type_id.value
-                    if isinstance(self.value_type_id, CampaignProductValueTypeId)
-                    else self.value_type_id
-                ),
-                "valid_from": self.valid_from,
-                "valid_to": self.valid_to,
-                "type_id": self.type_id,
-                "presentation_data": (
-                    self.presentation_data.to_dict()
-                    if isinstance(self.presentation_data, CampaignPresentationData)
-                    else self.presentation_data
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_id": self.product_id,
+            "currency_id": self.currency_id,
+            "campaign_id": self.campaign_id,
+            "value": self.value,
+            "value_type_id": (
+                self.value_type_id.value
+                if isinstance(self.value_type_id, CampaignProductValueTypeId)
+                else self.value_type_id
+            ),
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "type_id": self.type_id,
+            "presentation_data": (
+                self.presentation_data.to_dict()
+                if isinstance(self.presentation_data, CampaignPresentationData)
+                else self.presentation_data
+            ),
+        }
         if self.campaign_product_id is not UNSET:
             field_dict["campaign_product_id"] = self.campaign_product_id
         if self.display_in is not UNSET:

@@ -71,15 +71,12 @@ class Card:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_type_id": self.card_type_id,
-                "card_number": self.card_number,
-                "state": (self.state.value if isinstance(self.state, CardState) else self.state),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_type_id": self.card_type_id,
+            "card_number": self.card_number,
+            "state": (self.state.value if isinstance(self.state, CardState) else self.state),
+        }
         if self.card_id is not UNSET:
             field_dict["card_id"] = self.card_id
         if self.customer_id is not UNSET:

@@ -43,14 +43,11 @@ class CardType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "prefix": self.prefix,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "prefix": self.prefix,
+        }
         if self.card_type_id is not UNSET:
             field_dict["card_type_id"] = self.card_type_id
         if self.text_id is not UNSET:

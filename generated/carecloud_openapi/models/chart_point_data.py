@@ -37,9 +37,9 @@ class ChartPointData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.x_axis_value is not UNSET:
             field_dict["x_axis_value"] = self.x_axis_value
         if self.y_axis_value is not UNSET:

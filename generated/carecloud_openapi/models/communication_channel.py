@@ -41,14 +41,11 @@ class CommunicationChannel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "text_id": self.text_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "text_id": self.text_id,
+        }
         if self.communication_channel_id is not UNSET:
             field_dict["communication_channel_id"] = self.communication_channel_id
 

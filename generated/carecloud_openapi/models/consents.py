@@ -45,18 +45,15 @@ class Consents:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "consent_id": self.consent_id,
-                "consent_value": (
-                    self.consent_value.value
-                    if isinstance(self.consent_value, ConsentsConsentValue)
-                    else self.consent_value
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "consent_id": self.consent_id,
+            "consent_value": (
+                self.consent_value.value
+                if isinstance(self.consent_value, ConsentsConsentValue)
+                else self.consent_value
+            ),
+        }
         if self.last_change is not UNSET:
             field_dict["last_change"] = self.last_change
 

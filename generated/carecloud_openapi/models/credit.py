@@ -71,15 +71,12 @@ class Credit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "credit_type_id": self.credit_type_id,
-                "partner_id": self.partner_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "credit_type_id": self.credit_type_id,
+            "partner_id": self.partner_id,
+        }
         if self.credit_id is not UNSET:
             field_dict["credit_id"] = self.credit_id
         if self.assigned_credits is not UNSET:

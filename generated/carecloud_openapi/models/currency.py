@@ -40,15 +40,12 @@ class Currency:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "currency_id": self.currency_id,
-                "name": self.name,
-                "code": self.code,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "currency_id": self.currency_id,
+            "name": self.name,
+            "code": self.code,
+        }
 
         return field_dict
 

@@ -41,18 +41,15 @@ class CustomAgreements:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agreement_id": self.agreement_id,
-                "agreement_value": (
-                    self.agreement_value.value
-                    if isinstance(self.agreement_value, CustomAgreementsAgreementValue)
-                    else self.agreement_value
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "agreement_id": self.agreement_id,
+            "agreement_value": (
+                self.agreement_value.value
+                if isinstance(self.agreement_value, CustomAgreementsAgreementValue)
+                else self.agreement_value
+            ),
+        }
 
         return field_dict
 

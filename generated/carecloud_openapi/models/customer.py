@@ -63,17 +63,14 @@ class Customer:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "personal_information": (
-                    self.personal_information.to_dict()
-                    if isinstance(self.personal_information, PersonalInformation)
-                    else self.personal_information
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "personal_information": (
+                self.personal_information.to_dict()
+                if isinstance(self.personal_information, PersonalInformation)
+                else self.personal_information
+            ),
+        }
         if self.customer_id is not UNSET:
             field_dict["customer_id"] = self.customer_id
         if self.doi_email is not UNSET:

@@ -44,9 +44,9 @@ class CustomerEngagementSetup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.setup_id is not UNSET:
             field_dict["setup_id"] = self.setup_id
         if self.setup is not UNSET:

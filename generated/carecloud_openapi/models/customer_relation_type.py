@@ -49,13 +49,10 @@ class CustomerRelationType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+        }
         if self.customer_relation_type_id is not UNSET:
             field_dict["customer_relation_type_id"] = self.customer_relation_type_id
         if self.last_change is not UNSET:

@@ -38,9 +38,9 @@ class CustomerResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.customer_id is not UNSET:
             field_dict["customer_id"] = self.customer_id
         if self.match is not UNSET:

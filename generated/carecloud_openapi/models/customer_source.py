@@ -54,14 +54,11 @@ class CustomerSource:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_source_id": self.customer_source_id,
-                "name": self.name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_source_id": self.customer_source_id,
+            "name": self.name,
+        }
         if self.customer_source_text_id is not UNSET:
             field_dict["customer_source_text_id"] = self.customer_source_text_id
         if self.state is not UNSET:

@@ -52,13 +52,10 @@ class CustomerSourceRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_source_id": self.customer_source_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_source_id": self.customer_source_id,
+        }
         if self.customer_source_record_id is not UNSET:
             field_dict["customer_source_record_id"] = self.customer_source_record_id
         if self.customer_id is not UNSET:

@@ -43,16 +43,13 @@ class Device:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "device_id": self.device_id,
-                "device_system": self.device_system,
-                "device_name": self.device_name,
-                "device_type": self.device_type,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "device_id": self.device_id,
+            "device_system": self.device_system,
+            "device_name": self.device_name,
+            "device_type": self.device_type,
+        }
 
         return field_dict
 

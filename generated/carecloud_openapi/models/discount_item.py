@@ -46,13 +46,10 @@ class DiscountItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "bill_item_id": self.bill_item_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "bill_item_id": self.bill_item_id,
+        }
         if self.discount_code is not UNSET:
             field_dict["discount_code"] = self.discount_code
         if self.discount_value is not UNSET:

@@ -113,20 +113,15 @@ class Entrance:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "entrance_id": self.entrance_id,
-                "pos_id": (
-                    self.pos_id.value if isinstance(self.pos_id, EntrancePosId) else self.pos_id
-                ),
-                "card_id": self.card_id,
-                "state": (
-                    self.state.value if isinstance(self.state, EntranceState) else self.state
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "entrance_id": self.entrance_id,
+            "pos_id": (
+                self.pos_id.value if isinstance(self.pos_id, EntrancePosId) else self.pos_id
+            ),
+            "card_id": self.card_id,
+            "state": (self.state.value if isinstance(self.state, EntranceState) else self.state),
+        }
         if self.name is not UNSET:
             field_dict["name"] = self.name
         if self.customer_id is not UNSET:

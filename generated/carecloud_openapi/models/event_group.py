@@ -47,13 +47,10 @@ class EventGroup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "event_group_id": self.event_group_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "event_group_id": self.event_group_id,
+        }
         if self.name is not UNSET:
             field_dict["name"] = self.name
         if self.text_id is not UNSET:

@@ -114,14 +114,11 @@ class EventPost:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "event_type_id": self.event_type_id,
-                "external_id": self.external_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "event_type_id": self.event_type_id,
+            "external_id": self.external_id,
+        }
         if self.event_id is not UNSET:
             field_dict["event_id"] = self.event_id
         if self.customer_id is not UNSET:

@@ -38,14 +38,11 @@ class EventPostCustomerIdentifierValueType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_source_id": self.customer_source_id,
-                "external_id": self.external_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_source_id": self.customer_source_id,
+            "external_id": self.external_id,
+        }
 
         return field_dict
 

@@ -58,14 +58,11 @@ class EventType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "event_type_id": self.event_type_id,
-                "event_group_id": self.event_group_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "event_type_id": self.event_type_id,
+            "event_group_id": self.event_group_id,
+        }
         if self.event_group_text_id is not UNSET:
             field_dict["event_group_text_id"] = self.event_group_text_id
         if self.name is not UNSET:

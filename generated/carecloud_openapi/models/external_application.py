@@ -52,14 +52,11 @@ class ExternalApplication:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_application_id": self.external_application_id,
-                "name": self.name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "external_application_id": self.external_application_id,
+            "name": self.name,
+        }
         if self.text_id is not UNSET:
             field_dict["text_id"] = self.text_id
         if self.last_change is not UNSET:

@@ -39,14 +39,11 @@ class ExternalCode:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_code_type_id": self.external_code_type_id,
-                "value": self.value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "external_code_type_id": self.external_code_type_id,
+            "value": self.value,
+        }
 
         return field_dict
 

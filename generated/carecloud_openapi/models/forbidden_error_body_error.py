@@ -50,9 +50,9 @@ class ForbiddenErrorBodyError:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.type_ is not UNSET:
             field_dict["type"] = self.type_
         if self.title is not UNSET:

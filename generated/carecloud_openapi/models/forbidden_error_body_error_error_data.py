@@ -37,9 +37,9 @@ class ForbiddenErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.invalid_resource_name is not UNSET:
             field_dict["invalid_resource_name"] = self.invalid_resource_name
         if self.interface is not UNSET:

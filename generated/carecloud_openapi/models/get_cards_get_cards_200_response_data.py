@@ -44,9 +44,9 @@ class GetCardsGetCards200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.cards is not UNSET:
             field_dict["cards"] = (
                 [(_d0.to_dict() if isinstance(_d0, Card) else _d0) for _d0 in self.cards]

@@ -43,9 +43,9 @@ class GetCreditTypesGetCreditTypes200Response:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.data is not UNSET:
             field_dict["data"] = (
                 self.data.to_dict()

@@ -44,9 +44,9 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.distance is not UNSET:
             field_dict["distance"] = self.distance
         if self.elevation is not UNSET:

@@ -48,9 +48,9 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.active_entrances is not UNSET:
             field_dict["active_entrances"] = self.active_entrances
         if self.canceled_entrances is not UNSET:

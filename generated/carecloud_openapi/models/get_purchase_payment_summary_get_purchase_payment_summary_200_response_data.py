@@ -54,9 +54,9 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.earned_points is not UNSET:
             field_dict["earned_points"] = self.earned_points
         if self.used_credits is not UNSET:

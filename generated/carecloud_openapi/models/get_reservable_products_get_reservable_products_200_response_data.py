@@ -44,9 +44,9 @@ class GetReservableProductsGetReservableProducts200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.reservable_products is not UNSET:
             field_dict["reservable_products"] = (
                 [

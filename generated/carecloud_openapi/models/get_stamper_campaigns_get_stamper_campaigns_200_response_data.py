@@ -44,9 +44,9 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.stamper_campaigns is not UNSET:
             field_dict["stamper_campaigns"] = (
                 [

@@ -44,9 +44,9 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.customer_events is not UNSET:
             field_dict["customer_events"] = (
                 [(_d0.to_dict() if isinstance(_d0, Event) else _d0) for _d0 in self.customer_events]

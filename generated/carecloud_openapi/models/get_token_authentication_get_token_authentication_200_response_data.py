@@ -44,9 +44,9 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.authentication_token is not UNSET:
             field_dict["authentication_token"] = self.authentication_token
         if self.token_request_id is not UNSET:

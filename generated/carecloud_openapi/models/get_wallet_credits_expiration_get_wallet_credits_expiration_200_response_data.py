@@ -39,9 +39,9 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.next_amount is not UNSET:
             field_dict["next_amount"] = self.next_amount
         if self.next_date is not UNSET:

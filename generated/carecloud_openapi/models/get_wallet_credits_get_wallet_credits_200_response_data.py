@@ -51,9 +51,9 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.earned_credits is not UNSET:
             field_dict["earned_credits"] = self.earned_credits
         if self.redeemed_credits is not UNSET:

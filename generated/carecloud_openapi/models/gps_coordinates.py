@@ -37,14 +37,11 @@ class GPSCoordinates:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "gps_longitude": self.gps_longitude,
-                "gps_latitude": self.gps_latitude,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "gps_longitude": self.gps_longitude,
+            "gps_latitude": self.gps_latitude,
+        }
 
         return field_dict
 

@@ -37,9 +37,9 @@ class Interest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.interest_id is not UNSET:
             field_dict["interest_id"] = self.interest_id
         if self.name is not UNSET:

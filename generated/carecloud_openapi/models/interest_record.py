@@ -46,14 +46,11 @@ class InterestRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "interest_id": self.interest_id,
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "interest_id": self.interest_id,
+            "customer_id": self.customer_id,
+        }
         if self.interest_record_id is not UNSET:
             field_dict["interest_record_id"] = self.interest_record_id
         if self.last_change is not UNSET:

@@ -41,9 +41,9 @@ class InternalServerErrorErrorBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.error is not UNSET:
             field_dict["error"] = (
                 self.error.to_dict() if isinstance(self.error, BasicError) else self.error

@@ -103,19 +103,16 @@ class Message:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message_template_id": self.message_template_id,
-                "customer_id": self.customer_id,
-                "communication_channel_id": (
-                    self.communication_channel_id.value
-                    if isinstance(self.communication_channel_id, MessageCommunicationChannelId)
-                    else self.communication_channel_id
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "message_template_id": self.message_template_id,
+            "customer_id": self.customer_id,
+            "communication_channel_id": (
+                self.communication_channel_id.value
+                if isinstance(self.communication_channel_id, MessageCommunicationChannelId)
+                else self.communication_channel_id
+            ),
+        }
         if self.message_id is not UNSET:
             field_dict["message_id"] = self.message_id
         if self.status is not UNSET:

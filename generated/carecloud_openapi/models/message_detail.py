@@ -60,14 +60,11 @@ class MessageDetail:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "plain_text_body": self.plain_text_body,
-                "html_body": self.html_body,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "plain_text_body": self.plain_text_body,
+            "html_body": self.html_body,
+        }
         if self.attachments is not UNSET:
             field_dict["attachments"] = (
                 [

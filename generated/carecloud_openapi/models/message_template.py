@@ -89,29 +89,22 @@ class MessageTemplate:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subject": self.subject,
-                "sender": self.sender,
-                "name": self.name,
-                "message_template_group_id": (
-                    self.message_template_group_id.value
-                    if isinstance(
-                        self.message_template_group_id, MessageTemplateMessageTemplateGroupId
-                    )
-                    else self.message_template_group_id
-                ),
-                "communication_channel_id": (
-                    self.communication_channel_id.value
-                    if isinstance(
-                        self.communication_channel_id, MessageTemplateCommunicationChannelId
-                    )
-                    else self.communication_channel_id
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "subject": self.subject,
+            "sender": self.sender,
+            "name": self.name,
+            "message_template_group_id": (
+                self.message_template_group_id.value
+                if isinstance(self.message_template_group_id, MessageTemplateMessageTemplateGroupId)
+                else self.message_template_group_id
+            ),
+            "communication_channel_id": (
+                self.communication_channel_id.value
+                if isinstance(self.communication_channel_id, MessageTemplateCommunicationChannelId)
+                else self.communication_channel_id
+            ),
+        }
         if self.message_template_id is not UNSET:
             field_dict["message_template_id"] = self.message_template_id
         if self.consent_free_template is not UNSET:

@@ -38,9 +38,9 @@ class MoneyValue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.currency_id is not UNSET:
             field_dict["currency_id"] = self.currency_id
         if self.value is not UNSET:

@@ -53,16 +53,13 @@ class NotAllowedErrorBodyError:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": self.type_,
-                "exception": self.exception,
-                "title": self.title,
-                "detail": self.detail,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "type": self.type_,
+            "exception": self.exception,
+            "title": self.title,
+            "detail": self.detail,
+        }
         if self.error_data is not UNSET:
             field_dict["error_data"] = (
                 self.error_data.to_dict()

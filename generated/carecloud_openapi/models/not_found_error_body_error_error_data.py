@@ -37,9 +37,9 @@ class NotFoundErrorBodyErrorErrorData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.resource_name is not UNSET:
             field_dict["resource_name"] = self.resource_name
         if self.resource_id is not UNSET:

@@ -45,21 +45,18 @@ class OpeningDay:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "day_id": self.day_id,
-                "time_intervals": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, TimeInterval) else _d0)
-                        for _d0 in self.time_intervals
-                    ]
-                    if isinstance(self.time_intervals, list)
-                    else self.time_intervals
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "day_id": self.day_id,
+            "time_intervals": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, TimeInterval) else _d0)
+                    for _d0 in self.time_intervals
+                ]
+                if isinstance(self.time_intervals, list)
+                else self.time_intervals
+            ),
+        }
 
         return field_dict
 

@@ -98,28 +98,22 @@ class Order:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "currency_id": self.currency_id,
-                "total_price": self.total_price,
-                "order_items": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, OrderItem) else _d0)
-                        for _d0 in self.order_items
-                    ]
-                    if isinstance(self.order_items, list)
-                    else self.order_items
-                ),
-                "invoicing_data": (
-                    self.invoicing_data.to_dict()
-                    if isinstance(self.invoicing_data, OrderInvoicing)
-                    else self.invoicing_data
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "currency_id": self.currency_id,
+            "total_price": self.total_price,
+            "order_items": (
+                [(_d0.to_dict() if isinstance(_d0, OrderItem) else _d0) for _d0 in self.order_items]
+                if isinstance(self.order_items, list)
+                else self.order_items
+            ),
+            "invoicing_data": (
+                self.invoicing_data.to_dict()
+                if isinstance(self.invoicing_data, OrderInvoicing)
+                else self.invoicing_data
+            ),
+        }
         if self.order_id is not UNSET:
             field_dict["order_id"] = self.order_id
         if self.order_number is not UNSET:

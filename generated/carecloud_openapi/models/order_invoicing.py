@@ -50,13 +50,10 @@ class OrderInvoicing:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "payment_id": self.payment_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "payment_id": self.payment_id,
+        }
         if self.paid_date is not UNSET:
             field_dict["paid_date"] = self.paid_date
         if self.personal_information is not UNSET:

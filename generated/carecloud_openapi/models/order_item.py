@@ -50,16 +50,13 @@ class OrderItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_variant_id": self.product_variant_id,
-                "amount": self.amount,
-                "unit_price": self.unit_price,
-                "vat_rate": self.vat_rate,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_variant_id": self.product_variant_id,
+            "amount": self.amount,
+            "unit_price": self.unit_price,
+            "vat_rate": self.vat_rate,
+        }
         if self.order_item_id is not UNSET:
             field_dict["order_item_id"] = self.order_item_id
         if self.customer_id is not UNSET:

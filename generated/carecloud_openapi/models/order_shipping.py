@@ -56,13 +56,10 @@ class OrderShipping:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "shipping_id": self.shipping_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "shipping_id": self.shipping_id,
+        }
         if self.contact_firstname is not UNSET:
             field_dict["contact_firstname"] = self.contact_firstname
         if self.contact_lastname is not UNSET:

@@ -37,14 +37,11 @@ class Parameter:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "parameter_name": self.parameter_name,
-                "value": self.value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "parameter_name": self.parameter_name,
+            "value": self.value,
+        }
 
         return field_dict
 

@@ -72,13 +72,10 @@ class Partner:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+        }
         if self.partner_id is not UNSET:
             field_dict["partner_id"] = self.partner_id
         if self.address is not UNSET:

@@ -41,13 +41,10 @@ class PartnerRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "partner_id": self.partner_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "partner_id": self.partner_id,
+        }
         if self.partner_record_id is not UNSET:
             field_dict["partner_record_id"] = self.partner_record_id
         if self.last_change is not UNSET:

@@ -56,9 +56,9 @@ class PaymentRecap:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.credit_points is not UNSET:
             field_dict["credit_points"] = self.credit_points
         if self.amount_for_credit is not UNSET:

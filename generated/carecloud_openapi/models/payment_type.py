@@ -41,9 +41,9 @@ class PaymentType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.payment_type_id is not UNSET:
             field_dict["payment_type_id"] = self.payment_type_id
         if self.name is not UNSET:

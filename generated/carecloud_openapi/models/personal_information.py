@@ -111,13 +111,10 @@ class PersonalInformation:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "language_id": self.language_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "language_id": self.language_id,
+        }
         if self.salutation is not UNSET:
             field_dict["salutation"] = self.salutation
         if self.gender is not UNSET:

@@ -42,14 +42,11 @@ class PluId:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "list_code": self.list_code,
-                "code": self.code,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "list_code": self.list_code,
+            "code": self.code,
+        }
 
         return field_dict
 

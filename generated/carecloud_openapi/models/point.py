@@ -72,15 +72,12 @@ class Point:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "point_type_id": self.point_type_id,
-                "partner_id": self.partner_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "point_type_id": self.point_type_id,
+            "partner_id": self.partner_id,
+        }
         if self.point_id is not UNSET:
             field_dict["point_id"] = self.point_id
         if self.assigned_points is not UNSET:

@@ -59,15 +59,12 @@ class PointReservation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "external_id": self.external_id,
-                "quantity": self.quantity,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "external_id": self.external_id,
+            "quantity": self.quantity,
+        }
         if self.points_reservation_id is not UNSET:
             field_dict["points_reservation_id"] = self.points_reservation_id
         if self.state is not UNSET:

@@ -39,14 +39,11 @@ class PostAssignCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_type_id": self.card_type_id,
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_type_id": self.card_type_id,
+            "customer_id": self.customer_id,
+        }
         if self.card_number is not UNSET:
             field_dict["card_number"] = self.card_number
 

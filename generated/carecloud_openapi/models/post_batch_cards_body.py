@@ -49,17 +49,14 @@ class PostBatchCardsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cards": (
-                    [(_d0.to_dict() if isinstance(_d0, Card) else _d0) for _d0 in self.cards]
-                    if isinstance(self.cards, list)
-                    else self.cards
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "cards": (
+                [(_d0.to_dict() if isinstance(_d0, Card) else _d0) for _d0 in self.cards]
+                if isinstance(self.cards, list)
+                else self.cards
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

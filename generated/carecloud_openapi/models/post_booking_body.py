@@ -41,15 +41,12 @@ class PostBookingBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "booking": (
-                    self.booking.to_dict() if isinstance(self.booking, Booking) else self.booking
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "booking": (
+                self.booking.to_dict() if isinstance(self.booking, Booking) else self.booking
+            ),
+        }
 
         return field_dict
 

@@ -56,18 +56,15 @@ class PostBookingBusyTimesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "booking_date": self.booking_date,
-                "time_period": (
-                    self.time_period.value
-                    if isinstance(self.time_period, PostBookingBusyTimesBodyTimePeriod)
-                    else self.time_period
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "booking_date": self.booking_date,
+            "time_period": (
+                self.time_period.value
+                if isinstance(self.time_period, PostBookingBusyTimesBodyTimePeriod)
+                else self.time_period
+            ),
+        }
         if self.booking_ticket_id is not UNSET:
             field_dict["booking_ticket_id"] = self.booking_ticket_id
         if self.booking_property_id is not UNSET:

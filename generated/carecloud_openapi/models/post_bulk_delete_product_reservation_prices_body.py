@@ -54,27 +54,24 @@ class PostBulkDeleteProductReservationPricesBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_reservation_prices": (
-                    [
-                        (
-                            _d0.to_dict()
-                            if isinstance(
-                                _d0,
-                                PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem,
-                            )
-                            else _d0
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_reservation_prices": (
+                [
+                    (
+                        _d0.to_dict()
+                        if isinstance(
+                            _d0,
+                            PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem,
                         )
-                        for _d0 in self.product_reservation_prices
-                    ]
-                    if isinstance(self.product_reservation_prices, list)
-                    else self.product_reservation_prices
-                ),
-            }
-        )
+                        else _d0
+                    )
+                    for _d0 in self.product_reservation_prices
+                ]
+                if isinstance(self.product_reservation_prices, list)
+                else self.product_reservation_prices
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

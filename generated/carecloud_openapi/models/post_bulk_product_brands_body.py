@@ -49,20 +49,17 @@ class PostBulkProductBrandsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_brands": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, ProductBrand) else _d0)
-                        for _d0 in self.product_brands
-                    ]
-                    if isinstance(self.product_brands, list)
-                    else self.product_brands
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_brands": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductBrand) else _d0)
+                    for _d0 in self.product_brands
+                ]
+                if isinstance(self.product_brands, list)
+                else self.product_brands
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

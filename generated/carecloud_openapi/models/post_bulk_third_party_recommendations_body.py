@@ -50,20 +50,17 @@ class PostBulkThirdPartyRecommendationsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "third_party_recommendations": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, ThirdPartyRecommendation) else _d0)
-                        for _d0 in self.third_party_recommendations
-                    ]
-                    if isinstance(self.third_party_recommendations, list)
-                    else self.third_party_recommendations
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "third_party_recommendations": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ThirdPartyRecommendation) else _d0)
+                    for _d0 in self.third_party_recommendations
+                ]
+                if isinstance(self.third_party_recommendations, list)
+                else self.third_party_recommendations
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

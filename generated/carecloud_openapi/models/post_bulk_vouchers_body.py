@@ -49,20 +49,14 @@ class PostBulkVouchersBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "vouchers": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, VoucherBatch) else _d0)
-                        for _d0 in self.vouchers
-                    ]
-                    if isinstance(self.vouchers, list)
-                    else self.vouchers
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "vouchers": (
+                [(_d0.to_dict() if isinstance(_d0, VoucherBatch) else _d0) for _d0 in self.vouchers]
+                if isinstance(self.vouchers, list)
+                else self.vouchers
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

@@ -41,17 +41,12 @@ class PostCampaignBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign": (
-                    self.campaign.to_dict()
-                    if isinstance(self.campaign, Campaign)
-                    else self.campaign
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "campaign": (
+                self.campaign.to_dict() if isinstance(self.campaign, Campaign) else self.campaign
+            ),
+        }
 
         return field_dict
 

@@ -41,17 +41,14 @@ class PostCampaignProductBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign_product": (
-                    self.campaign_product.to_dict()
-                    if isinstance(self.campaign_product, CampaignProduct)
-                    else self.campaign_product
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "campaign_product": (
+                self.campaign_product.to_dict()
+                if isinstance(self.campaign_product, CampaignProduct)
+                else self.campaign_product
+            ),
+        }
 
         return field_dict
 

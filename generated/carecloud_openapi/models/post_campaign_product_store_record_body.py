@@ -41,17 +41,14 @@ class PostCampaignProductStoreRecordBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign_product_store_record": (
-                    self.campaign_product_store_record.to_dict()
-                    if isinstance(self.campaign_product_store_record, CampaignProductStoreRecord)
-                    else self.campaign_product_store_record
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "campaign_product_store_record": (
+                self.campaign_product_store_record.to_dict()
+                if isinstance(self.campaign_product_store_record, CampaignProductStoreRecord)
+                else self.campaign_product_store_record
+            ),
+        }
 
         return field_dict
 

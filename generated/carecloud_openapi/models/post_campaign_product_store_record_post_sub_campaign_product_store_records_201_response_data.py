@@ -36,9 +36,9 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.campaign_product_store_record_id is not UNSET:
             field_dict["campaign_product_store_record_id"] = self.campaign_product_store_record_id
 

@@ -41,17 +41,12 @@ class PostCardTypeBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_type": (
-                    self.card_type.to_dict()
-                    if isinstance(self.card_type, CardType)
-                    else self.card_type
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_type": (
+                self.card_type.to_dict() if isinstance(self.card_type, CardType) else self.card_type
+            ),
+        }
 
         return field_dict
 

@@ -54,15 +54,12 @@ class PostCreditDepositBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "amount": self.amount,
-                "customer_id": self.customer_id,
-                "partner_id": self.partner_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "amount": self.amount,
+            "customer_id": self.customer_id,
+            "partner_id": self.partner_id,
+        }
         if self.credit_type_id is not UNSET:
             field_dict["credit_type_id"] = self.credit_type_id
         if self.currency_id is not UNSET:

@@ -53,16 +53,13 @@ class PostCreditTransferBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "original_customer_id": self.original_customer_id,
-                "new_customer_id": self.new_customer_id,
-                "amount": self.amount,
-                "credit_type_id": self.credit_type_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "original_customer_id": self.original_customer_id,
+            "new_customer_id": self.new_customer_id,
+            "amount": self.amount,
+            "credit_type_id": self.credit_type_id,
+        }
         if self.currency_id is not UNSET:
             field_dict["currency_id"] = self.currency_id
         if self.note is not UNSET:

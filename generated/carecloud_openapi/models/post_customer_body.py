@@ -70,23 +70,18 @@ class PostCustomerBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer": (
-                    self.customer.to_dict()
-                    if isinstance(self.customer, Customer)
-                    else self.customer
-                ),
-                "customer_source": (
-                    self.customer_source.to_dict()
-                    if isinstance(self.customer_source, CustomerSourceRecord)
-                    else self.customer_source
-                ),
-                "autologin": self.autologin,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer": (
+                self.customer.to_dict() if isinstance(self.customer, Customer) else self.customer
+            ),
+            "customer_source": (
+                self.customer_source.to_dict()
+                if isinstance(self.customer_source, CustomerSourceRecord)
+                else self.customer_source
+            ),
+            "autologin": self.autologin,
+        }
         if self.password is not UNSET:
             field_dict["password"] = self.password
         if self.social_network_credentials is not UNSET:

@@ -42,14 +42,11 @@ class PostCustomerCancelPushNotificationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "external_application_id": self.external_application_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "external_application_id": self.external_application_id,
+        }
         if self.push_token is not UNSET:
             field_dict["push_token"] = self.push_token
 

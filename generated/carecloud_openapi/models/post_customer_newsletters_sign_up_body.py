@@ -59,14 +59,11 @@ class PostCustomerNewslettersSignUpBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "contact": self.contact,
-                "customer_source_id": self.customer_source_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "contact": self.contact,
+            "customer_source_id": self.customer_source_id,
+        }
         if self.agreements is not UNSET:
             field_dict["agreements"] = (
                 self.agreements.to_dict()

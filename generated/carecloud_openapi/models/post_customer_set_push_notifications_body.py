@@ -53,18 +53,13 @@ class PostCustomerSetPushNotificationsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "device": (
-                    self.device.to_dict() if isinstance(self.device, Device) else self.device
-                ),
-                "external_application_id": self.external_application_id,
-                "push_token": self.push_token,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "device": (self.device.to_dict() if isinstance(self.device, Device) else self.device),
+            "external_application_id": self.external_application_id,
+            "push_token": self.push_token,
+        }
 
         return field_dict
 

@@ -44,19 +44,16 @@ class PostCustomerVerifyCredentialsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "login_type": (
-                    self.login_type.value
-                    if isinstance(self.login_type, PostCustomerVerifyCredentialsBodyLoginType)
-                    else self.login_type
-                ),
-                "login_value": self.login_value,
-                "password": self.password,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "login_type": (
+                self.login_type.value
+                if isinstance(self.login_type, PostCustomerVerifyCredentialsBodyLoginType)
+                else self.login_type
+            ),
+            "login_value": self.login_value,
+            "password": self.password,
+        }
 
         return field_dict
 

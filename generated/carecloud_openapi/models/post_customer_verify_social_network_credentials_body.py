@@ -44,17 +44,14 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "social_network_credentials": (
-                    self.social_network_credentials.to_dict()
-                    if isinstance(self.social_network_credentials, SocialNetworkCredentials)
-                    else self.social_network_credentials
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "social_network_credentials": (
+                self.social_network_credentials.to_dict()
+                if isinstance(self.social_network_credentials, SocialNetworkCredentials)
+                else self.social_network_credentials
+            ),
+        }
 
         return field_dict
 

@@ -48,19 +48,16 @@ class PostCustomersAuthTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "external_application_id": self.external_application_id,
-                "token_type": (
-                    self.token_type.value
-                    if isinstance(self.token_type, PostCustomersAuthTokenBodyTokenType)
-                    else self.token_type
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "external_application_id": self.external_application_id,
+            "token_type": (
+                self.token_type.value
+                if isinstance(self.token_type, PostCustomersAuthTokenBodyTokenType)
+                else self.token_type
+            ),
+        }
 
         return field_dict
 

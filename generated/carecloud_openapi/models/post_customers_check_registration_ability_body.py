@@ -41,18 +41,15 @@ class PostCustomersCheckRegistrationAbilityBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": (
-                    self.type_.value
-                    if isinstance(self.type_, PostCustomersCheckRegistrationAbilityBodyType)
-                    else self.type_
-                ),
-                "value": self.value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "type": (
+                self.type_.value
+                if isinstance(self.type_, PostCustomersCheckRegistrationAbilityBodyType)
+                else self.type_
+            ),
+            "value": self.value,
+        }
 
         return field_dict
 

@@ -39,9 +39,9 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.registration_ability is not UNSET:
             field_dict["registration_ability"] = self.registration_ability
 

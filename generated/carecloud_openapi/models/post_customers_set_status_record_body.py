@@ -44,14 +44,11 @@ class PostCustomersSetStatusRecordBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status_id": self.status_id,
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "status_id": self.status_id,
+            "customer_id": self.customer_id,
+        }
         if self.valid_from is not UNSET:
             field_dict["valid_from"] = self.valid_from
         if self.valid_to is not UNSET:

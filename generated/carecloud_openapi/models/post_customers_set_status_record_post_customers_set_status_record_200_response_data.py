@@ -34,9 +34,9 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.status_record_id is not UNSET:
             field_dict["status_record_id"] = self.status_record_id
 

@@ -44,18 +44,15 @@ class PostCustomersValidateCustomerDataBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": (
-                    self.type_.value
-                    if isinstance(self.type_, PostCustomersValidateCustomerDataBodyType)
-                    else self.type_
-                ),
-                "value": self.value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "type": (
+                self.type_.value
+                if isinstance(self.type_, PostCustomersValidateCustomerDataBodyType)
+                else self.type_
+            ),
+            "value": self.value,
+        }
 
         return field_dict
 

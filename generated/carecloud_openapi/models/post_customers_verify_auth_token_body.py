@@ -45,15 +45,12 @@ class PostCustomersVerifyAuthTokenBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "application_id": self.application_id,
-                "token": self.token,
-                "token_request_id": self.token_request_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "application_id": self.application_id,
+            "token": self.token,
+            "token_request_id": self.token_request_id,
+        }
 
         return field_dict
 

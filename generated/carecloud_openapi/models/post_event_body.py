@@ -46,15 +46,10 @@ class PostEventBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "event": (
-                    self.event.to_dict() if isinstance(self.event, EventPost) else self.event
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "event": (self.event.to_dict() if isinstance(self.event, EventPost) else self.event),
+        }
         if self.property_records is not UNSET:
             field_dict["property_records"] = (
                 [

@@ -40,18 +40,15 @@ class PostGenerateDigitalCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_id": self.card_id,
-                "file_type": (
-                    self.file_type.value
-                    if isinstance(self.file_type, PostGenerateDigitalCardBodyFileType)
-                    else self.file_type
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_id": self.card_id,
+            "file_type": (
+                self.file_type.value
+                if isinstance(self.file_type, PostGenerateDigitalCardBodyFileType)
+                else self.file_type
+            ),
+        }
 
         return field_dict
 

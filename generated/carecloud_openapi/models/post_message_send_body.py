@@ -41,15 +41,12 @@ class PostMessageSendBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": (
-                    self.message.to_dict() if isinstance(self.message, Message) else self.message
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "message": (
+                self.message.to_dict() if isinstance(self.message, Message) else self.message
+            ),
+        }
 
         return field_dict
 

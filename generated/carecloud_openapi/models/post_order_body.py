@@ -41,13 +41,10 @@ class PostOrderBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "order": (self.order.to_dict() if isinstance(self.order, Order) else self.order),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "order": (self.order.to_dict() if isinstance(self.order, Order) else self.order),
+        }
 
         return field_dict
 

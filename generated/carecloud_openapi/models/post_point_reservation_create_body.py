@@ -45,15 +45,12 @@ class PostPointReservationCreateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": self.external_id,
-                "customer_id": self.customer_id,
-                "amount": self.amount,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "external_id": self.external_id,
+            "customer_id": self.customer_id,
+            "amount": self.amount,
+        }
         if self.expiration_time is not UNSET:
             field_dict["expiration_time"] = self.expiration_time
 

@@ -44,14 +44,11 @@ class PostPointsSynchronizeBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "amount": self.amount,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "amount": self.amount,
+        }
         if self.partner_id is not UNSET:
             field_dict["partner_id"] = self.partner_id
         if self.note is not UNSET:

@@ -45,16 +45,13 @@ class PostPointsTransferBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "original_customer_id": self.original_customer_id,
-                "new_customer_id": self.new_customer_id,
-                "amount": self.amount,
-                "point_type_id": self.point_type_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "original_customer_id": self.original_customer_id,
+            "new_customer_id": self.new_customer_id,
+            "amount": self.amount,
+            "point_type_id": self.point_type_id,
+        }
         if self.note is not UNSET:
             field_dict["note"] = self.note
 

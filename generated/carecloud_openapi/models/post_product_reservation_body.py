@@ -43,17 +43,14 @@ class PostProductReservationBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_reservation": (
-                    self.product_reservation.to_dict()
-                    if isinstance(self.product_reservation, ProductReservation)
-                    else self.product_reservation
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_reservation": (
+                self.product_reservation.to_dict()
+                if isinstance(self.product_reservation, ProductReservation)
+                else self.product_reservation
+            ),
+        }
 
         return field_dict
 

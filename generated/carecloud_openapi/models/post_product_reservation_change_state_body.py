@@ -44,18 +44,15 @@ class PostProductReservationChangeStateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_reservation_id": self.product_reservation_id,
-                "state": (
-                    self.state.value
-                    if isinstance(self.state, PostProductReservationChangeStateBodyState)
-                    else self.state
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_reservation_id": self.product_reservation_id,
+            "state": (
+                self.state.value
+                if isinstance(self.state, PostProductReservationChangeStateBodyState)
+                else self.state
+            ),
+        }
 
         return field_dict
 

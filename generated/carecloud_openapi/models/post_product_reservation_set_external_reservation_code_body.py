@@ -45,21 +45,18 @@ class PostProductReservationSetExternalReservationCodeBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_reservation_id": self.product_reservation_id,
-                "external_reservation_codes": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, ExternalCode) else _d0)
-                        for _d0 in self.external_reservation_codes
-                    ]
-                    if isinstance(self.external_reservation_codes, list)
-                    else self.external_reservation_codes
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "product_reservation_id": self.product_reservation_id,
+            "external_reservation_codes": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ExternalCode) else _d0)
+                    for _d0 in self.external_reservation_codes
+                ]
+                if isinstance(self.external_reservation_codes, list)
+                else self.external_reservation_codes
+            ),
+        }
 
         return field_dict
 

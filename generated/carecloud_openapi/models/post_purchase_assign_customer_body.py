@@ -49,14 +49,11 @@ class PostPurchaseAssignCustomerBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store_id": self.store_id,
-                "external_purchase_id": self.external_purchase_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store_id": self.store_id,
+            "external_purchase_id": self.external_purchase_id,
+        }
         if self.card_number is not UNSET:
             field_dict["card_number"] = self.card_number
         if self.customer_id is not UNSET:

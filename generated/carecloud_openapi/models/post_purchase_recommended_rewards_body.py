@@ -76,22 +76,19 @@ class PostPurchaseRecommendedRewardsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store_id": self.store_id,
-                "cashdesk_number": self.cashdesk_number,
-                "reward_list_type": (
-                    self.reward_list_type.value
-                    if isinstance(
-                        self.reward_list_type, PostPurchaseRecommendedRewardsBodyRewardListType
-                    )
-                    else self.reward_list_type
-                ),
-                "bill": (self.bill.to_dict() if isinstance(self.bill, Bill) else self.bill),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store_id": self.store_id,
+            "cashdesk_number": self.cashdesk_number,
+            "reward_list_type": (
+                self.reward_list_type.value
+                if isinstance(
+                    self.reward_list_type, PostPurchaseRecommendedRewardsBodyRewardListType
+                )
+                else self.reward_list_type
+            ),
+            "bill": (self.bill.to_dict() if isinstance(self.bill, Bill) else self.bill),
+        }
         if self.card_number is not UNSET:
             field_dict["card_number"] = self.card_number
         if self.customer_id is not UNSET:

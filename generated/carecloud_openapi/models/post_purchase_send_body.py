@@ -54,15 +54,12 @@ class PostPurchaseSendBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store_id": self.store_id,
-                "cashdesk_number": self.cashdesk_number,
-                "bill": (self.bill.to_dict() if isinstance(self.bill, FinalBill) else self.bill),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store_id": self.store_id,
+            "cashdesk_number": self.cashdesk_number,
+            "bill": (self.bill.to_dict() if isinstance(self.bill, FinalBill) else self.bill),
+        }
         if self.card_number is not UNSET:
             field_dict["card_number"] = self.card_number
         if self.customer_id is not UNSET:

@@ -46,13 +46,10 @@ class PostRecommendationCartCombineBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+        }
         if self.cart_product_ids is not UNSET:
             field_dict["cart_product_ids"] = self.cart_product_ids
         if self.product_id_list is not UNSET:

@@ -43,13 +43,10 @@ class PostRecommendationCartOrderBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cart_product_ids": self.cart_product_ids,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "cart_product_ids": self.cart_product_ids,
+        }
         if self.product_id_list is not UNSET:
             field_dict["product_id_list"] = self.product_id_list
         if self.count is not UNSET:

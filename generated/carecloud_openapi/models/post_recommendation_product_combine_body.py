@@ -42,13 +42,10 @@ class PostRecommendationProductCombineBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+        }
         if self.product_id_list is not UNSET:
             field_dict["product_id_list"] = self.product_id_list
         if self.count is not UNSET:

@@ -33,13 +33,10 @@ class PostReservableProductsSearchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "search_string": self.search_string,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "search_string": self.search_string,
+        }
 
         return field_dict
 

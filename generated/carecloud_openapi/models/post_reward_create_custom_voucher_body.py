@@ -42,14 +42,11 @@ class PostRewardCreateCustomVoucherBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "value": self.value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "value": self.value,
+        }
         if self.code is not UNSET:
             field_dict["code"] = self.code
         if self.note is not UNSET:

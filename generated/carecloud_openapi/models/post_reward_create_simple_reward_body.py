@@ -41,17 +41,14 @@ class PostRewardCreateSimpleRewardBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "simple_reward": (
-                    self.simple_reward.to_dict()
-                    if isinstance(self.simple_reward, SimpleReward)
-                    else self.simple_reward
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "simple_reward": (
+                self.simple_reward.to_dict()
+                if isinstance(self.simple_reward, SimpleReward)
+                else self.simple_reward
+            ),
+        }
 
         return field_dict
 

@@ -41,20 +41,17 @@ class PostRewardSynchronizeProductsBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "products": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, ProductSynchronizationForReward) else _d0)
-                        for _d0 in self.products
-                    ]
-                    if isinstance(self.products, list)
-                    else self.products
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "products": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductSynchronizationForReward) else _d0)
+                    for _d0 in self.products
+                ]
+                if isinstance(self.products, list)
+                else self.products
+            ),
+        }
 
         return field_dict
 

@@ -58,21 +58,16 @@ class PostSendOtpBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_application_id": self.external_application_id,
-                "communication_channel_id": (
-                    self.communication_channel_id.value
-                    if isinstance(
-                        self.communication_channel_id, PostSendOtpBodyCommunicationChannelId
-                    )
-                    else self.communication_channel_id
-                ),
-                "recipient": self.recipient,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "external_application_id": self.external_application_id,
+            "communication_channel_id": (
+                self.communication_channel_id.value
+                if isinstance(self.communication_channel_id, PostSendOtpBodyCommunicationChannelId)
+                else self.communication_channel_id
+            ),
+            "recipient": self.recipient,
+        }
         if self.otp_type is not UNSET:
             field_dict["otp_type"] = (
                 self.otp_type.value

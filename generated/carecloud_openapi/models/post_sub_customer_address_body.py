@@ -41,17 +41,14 @@ class PostSubCustomerAddressBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "additional_address": (
-                    self.additional_address.to_dict()
-                    if isinstance(self.additional_address, AdditionalAddress)
-                    else self.additional_address
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "additional_address": (
+                self.additional_address.to_dict()
+                if isinstance(self.additional_address, AdditionalAddress)
+                else self.additional_address
+            ),
+        }
 
         return field_dict
 

@@ -41,17 +41,14 @@ class PostSubCustomerPartnerRecordBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "partner_record": (
-                    self.partner_record.to_dict()
-                    if isinstance(self.partner_record, PartnerRecord)
-                    else self.partner_record
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "partner_record": (
+                self.partner_record.to_dict()
+                if isinstance(self.partner_record, PartnerRecord)
+                else self.partner_record
+            ),
+        }
 
         return field_dict
 

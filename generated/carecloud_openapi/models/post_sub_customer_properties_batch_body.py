@@ -49,20 +49,17 @@ class PostSubCustomerPropertiesBatchBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_records": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
-                        for _d0 in self.property_records
-                    ]
-                    if isinstance(self.property_records, list)
-                    else self.property_records
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "property_records": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PropertyRecord) else _d0)
+                    for _d0 in self.property_records
+                ]
+                if isinstance(self.property_records, list)
+                else self.property_records
+            ),
+        }
         if self.error_processing is not UNSET:
             field_dict["error_processing"] = (
                 self.error_processing.value

@@ -41,17 +41,14 @@ class PostSubCustomerRelatedCustomersBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "related_customer": (
-                    self.related_customer.to_dict()
-                    if isinstance(self.related_customer, RelatedCustomer)
-                    else self.related_customer
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "related_customer": (
+                self.related_customer.to_dict()
+                if isinstance(self.related_customer, RelatedCustomer)
+                else self.related_customer
+            ),
+        }
 
         return field_dict
 

@@ -44,21 +44,18 @@ class PostSubCustomerSetPartnersBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "partner_records": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, PartnerRecord) else _d0)
-                        for _d0 in self.partner_records
-                    ]
-                    if isinstance(self.partner_records, list)
-                    else self.partner_records
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "partner_records": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, PartnerRecord) else _d0)
+                    for _d0 in self.partner_records
+                ]
+                if isinstance(self.partner_records, list)
+                else self.partner_records
+            ),
+        }
 
         return field_dict
 

@@ -41,17 +41,14 @@ class PostSubCustomerSourceBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_source_record": (
-                    self.customer_source_record.to_dict()
-                    if isinstance(self.customer_source_record, CustomerSourceRecord)
-                    else self.customer_source_record
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_source_record": (
+                self.customer_source_record.to_dict()
+                if isinstance(self.customer_source_record, CustomerSourceRecord)
+                else self.customer_source_record
+            ),
+        }
 
         return field_dict
 

@@ -41,17 +41,14 @@ class PostTaskAssigneeBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "task_assignee": (
-                    self.task_assignee.to_dict()
-                    if isinstance(self.task_assignee, TaskAssignee)
-                    else self.task_assignee
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "task_assignee": (
+                self.task_assignee.to_dict()
+                if isinstance(self.task_assignee, TaskAssignee)
+                else self.task_assignee
+            ),
+        }
 
         return field_dict
 

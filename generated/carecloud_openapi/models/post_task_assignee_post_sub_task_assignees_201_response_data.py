@@ -34,9 +34,9 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.task_assignee_id is not UNSET:
             field_dict["task_assignee_id"] = self.task_assignee_id
 

@@ -41,17 +41,14 @@ class PostTaskCommentBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "task_comment": (
-                    self.task_comment.to_dict()
-                    if isinstance(self.task_comment, TaskComment)
-                    else self.task_comment
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "task_comment": (
+                self.task_comment.to_dict()
+                if isinstance(self.task_comment, TaskComment)
+                else self.task_comment
+            ),
+        }
 
         return field_dict
 

@@ -49,13 +49,10 @@ class PostTasksBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "task": (self.task.to_dict() if isinstance(self.task, Task) else self.task),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "task": (self.task.to_dict() if isinstance(self.task, Task) else self.task),
+        }
         if self.property_records is not UNSET:
             field_dict["property_records"] = (
                 [

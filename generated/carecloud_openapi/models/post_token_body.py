@@ -54,17 +54,12 @@ class PostTokenBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "device": (
-                    self.device.to_dict() if isinstance(self.device, Device) else self.device
-                ),
-                "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
-                "external_application_id": self.external_application_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "device": (self.device.to_dict() if isinstance(self.device, Device) else self.device),
+            "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
+            "external_application_id": self.external_application_id,
+        }
         if self.push_token is not UNSET:
             field_dict["push_token"] = self.push_token
 

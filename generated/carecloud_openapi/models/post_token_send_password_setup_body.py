@@ -51,9 +51,9 @@ class PostTokenSendPasswordSetupBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.email is not UNSET:
             field_dict["email"] = self.email
         if self.communication_channel_id is not UNSET:

@@ -41,9 +41,9 @@ class PostUserLoginBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.user_external_application_id is not UNSET:
             field_dict["user_external_application_id"] = self.user_external_application_id
         if self.login is not UNSET:

@@ -38,14 +38,11 @@ class PostUserLogoutBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "user_external_application_id": self.user_external_application_id,
-                "bearer_token": self.bearer_token,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "user_external_application_id": self.user_external_application_id,
+            "bearer_token": self.bearer_token,
+        }
 
         return field_dict
 

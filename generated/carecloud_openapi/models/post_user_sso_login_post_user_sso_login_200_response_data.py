@@ -51,9 +51,9 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.bearer_token is not UNSET:
             field_dict["bearer_token"] = self.bearer_token
         if self.valid_to is not UNSET:

@@ -33,13 +33,10 @@ class PostValidateFreeCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_number": self.card_number,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_number": self.card_number,
+        }
 
         return field_dict
 

@@ -40,14 +40,11 @@ class PostValidateIsicCardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card_number": self.card_number,
-                "last_name": self.last_name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card_number": self.card_number,
+            "last_name": self.last_name,
+        }
         if self.check_usage is not UNSET:
             field_dict["check_usage"] = self.check_usage
 

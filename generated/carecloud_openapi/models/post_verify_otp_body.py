@@ -44,15 +44,12 @@ class PostVerifyOtpBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "verification_code": self.verification_code,
-                "request_id": self.request_id,
-                "external_application_id": self.external_application_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "verification_code": self.verification_code,
+            "request_id": self.request_id,
+            "external_application_id": self.external_application_id,
+        }
 
         return field_dict
 

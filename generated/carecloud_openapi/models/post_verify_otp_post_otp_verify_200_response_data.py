@@ -33,9 +33,9 @@ class PostVerifyOtpPostOTPVerify200ResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.is_valid is not UNSET:
             field_dict["is_valid"] = self.is_valid
 

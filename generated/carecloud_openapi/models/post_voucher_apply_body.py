@@ -38,13 +38,10 @@ class PostVoucherApplyBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "date_applied": self.date_applied,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "date_applied": self.date_applied,
+        }
         if self.store_id is not UNSET:
             field_dict["store_id"] = self.store_id
 

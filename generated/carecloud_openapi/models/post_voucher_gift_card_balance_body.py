@@ -38,9 +38,9 @@ class PostVoucherGiftCardBalanceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.voucher_id is not UNSET:
             field_dict["voucher_id"] = self.voucher_id
         if self.code is not UNSET:

@@ -94,9 +94,9 @@ class Product:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.extra_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.extra_properties,
+        }
         if self.product_id is not UNSET:
             field_dict["product_id"] = self.product_id
         if self.name is not UNSET:

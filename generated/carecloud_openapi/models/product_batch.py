@@ -99,18 +99,15 @@ class ProductBatch:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "plu_ids": (
-                    [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
-                    if isinstance(self.plu_ids, list)
-                    else self.plu_ids
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "plu_ids": (
+                [(_d0.to_dict() if isinstance(_d0, PluId) else _d0) for _d0 in self.plu_ids]
+                if isinstance(self.plu_ids, list)
+                else self.plu_ids
+            ),
+        }
         if self.product_id is not UNSET:
             field_dict["product_id"] = self.product_id
         if self.code is not UNSET:

@@ -47,9 +47,9 @@ class ProductIdentification:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.product_id is not UNSET:
             field_dict["product_id"] = self.product_id
         if self.plu_ids is not UNSET:

@@ -124,15 +124,12 @@ class ProductReservation:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "store_id": self.store_id,
-                "product_reservation_source_id": self.product_reservation_source_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "store_id": self.store_id,
+            "product_reservation_source_id": self.product_reservation_source_id,
+        }
         if self.product_reservation_id is not UNSET:
             field_dict["product_reservation_id"] = self.product_reservation_id
         if self.reservation_codes is not UNSET:

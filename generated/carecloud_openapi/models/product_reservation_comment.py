@@ -39,9 +39,9 @@ class ProductReservationComment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.comment_text is not UNSET:
             field_dict["comment_text"] = self.comment_text
         if self.comment_time is not UNSET:

@@ -46,14 +46,11 @@ class ProductReservationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reservable_product_id": self.reservable_product_id,
-                "amount": self.amount,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "reservable_product_id": self.reservable_product_id,
+            "amount": self.amount,
+        }
         if self.unit_price is not UNSET:
             field_dict["unit_price"] = self.unit_price
         if self.vat_rate is not UNSET:

@@ -77,14 +77,11 @@ class ProductReservationPrice:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": self.value,
-                "currency_id": self.currency_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "value": self.value,
+            "currency_id": self.currency_id,
+        }
         if self.product_reservation_price_id is not UNSET:
             field_dict["product_reservation_price_id"] = self.product_reservation_price_id
         if self.reservable_product_id is not UNSET:

@@ -41,9 +41,9 @@ class ProductReservationProgress:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.reservation_progress_id is not UNSET:
             field_dict["reservation_progress_id"] = self.reservation_progress_id
         if self.reservation_progress_text is not UNSET:

@@ -50,9 +50,9 @@ class ProductReservationSource:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.product_reservation_source_id is not UNSET:
             field_dict["product_reservation_source_id"] = self.product_reservation_source_id
         if self.name is not UNSET:

@@ -59,20 +59,17 @@ class ProductSynchronizationForReward:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reward_product_relation_type": (
-                    self.reward_product_relation_type.value
-                    if isinstance(
-                        self.reward_product_relation_type,
-                        ProductSynchronizationForRewardRewardProductRelationType,
-                    )
-                    else self.reward_product_relation_type
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "reward_product_relation_type": (
+                self.reward_product_relation_type.value
+                if isinstance(
+                    self.reward_product_relation_type,
+                    ProductSynchronizationForRewardRewardProductRelationType,
+                )
+                else self.reward_product_relation_type
+            ),
+        }
         if self.product_id is not UNSET:
             field_dict["product_id"] = self.product_id
         if self.plu_id is not UNSET:

@@ -75,16 +75,13 @@ class Property:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "data_type": self.data_type,
-                "is_required": self.is_required,
-                "is_unique": self.is_unique,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "data_type": self.data_type,
+            "is_required": self.is_required,
+            "is_unique": self.is_unique,
+        }
         if self.property_id is not UNSET:
             field_dict["property_id"] = self.property_id
         if self.description is not UNSET:

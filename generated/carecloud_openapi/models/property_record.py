@@ -137,13 +137,10 @@ class PropertyRecord:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_id": self.property_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "property_id": self.property_id,
+        }
         if self.property_record_id is not UNSET:
             field_dict["property_record_id"] = self.property_record_id
         if self.property_name is not UNSET:

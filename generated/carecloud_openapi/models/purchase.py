@@ -92,21 +92,18 @@ class Purchase:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-                "store_id": self.store_id,
-                "external_purchase_id": self.external_purchase_id,
-                "payment_time": self.payment_time,
-                "items_count": self.items_count,
-                "type_id": self.type_id,
-                "total_price": self.total_price,
-                "currency_id": self.currency_id,
-                "cashdesk_number": self.cashdesk_number,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+            "store_id": self.store_id,
+            "external_purchase_id": self.external_purchase_id,
+            "payment_time": self.payment_time,
+            "items_count": self.items_count,
+            "type_id": self.type_id,
+            "total_price": self.total_price,
+            "currency_id": self.currency_id,
+            "cashdesk_number": self.cashdesk_number,
+        }
         if self.purchase_id is not UNSET:
             field_dict["purchase_id"] = self.purchase_id
         if self.purchase_items is not UNSET:

@@ -58,9 +58,9 @@ class PurchaseConditions:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.keep_status_turnover is not UNSET:
             field_dict["keep_status_turnover"] = (
                 [

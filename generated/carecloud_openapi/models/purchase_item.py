@@ -86,17 +86,14 @@ class PurchaseItem:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.extra_properties)
-        field_dict.update(
-            {
-                "product_id": self.product_id,
-                "purchase_item_type_id": self.purchase_item_type_id,
-                "price": self.price,
-                "amount": self.amount,
-                "vat_rate": self.vat_rate,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.extra_properties,
+            "product_id": self.product_id,
+            "purchase_item_type_id": self.purchase_item_type_id,
+            "price": self.price,
+            "amount": self.amount,
+            "vat_rate": self.vat_rate,
+        }
         if self.purchase_item_id is not UNSET:
             field_dict["purchase_item_id"] = self.purchase_item_id
         if self.product_name is not UNSET:

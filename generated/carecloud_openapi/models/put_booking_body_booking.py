@@ -51,9 +51,9 @@ class PutBookingBodyBooking:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.customer_id is not UNSET:
             field_dict["customer_id"] = self.customer_id
         if self.booking_status is not UNSET:

@@ -41,13 +41,10 @@ class PutCardBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "card": (self.card.to_dict() if isinstance(self.card, Card) else self.card),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "card": (self.card.to_dict() if isinstance(self.card, Card) else self.card),
+        }
 
         return field_dict
 

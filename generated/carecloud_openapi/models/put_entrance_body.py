@@ -41,17 +41,12 @@ class PutEntranceBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "entrance": (
-                    self.entrance.to_dict()
-                    if isinstance(self.entrance, Entrance)
-                    else self.entrance
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "entrance": (
+                self.entrance.to_dict() if isinstance(self.entrance, Entrance) else self.entrance
+            ),
+        }
 
         return field_dict
 

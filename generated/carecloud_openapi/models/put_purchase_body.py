@@ -41,17 +41,12 @@ class PutPurchaseBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "purchase": (
-                    self.purchase.to_dict()
-                    if isinstance(self.purchase, Purchase)
-                    else self.purchase
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "purchase": (
+                self.purchase.to_dict() if isinstance(self.purchase, Purchase) else self.purchase
+            ),
+        }
 
         return field_dict
 

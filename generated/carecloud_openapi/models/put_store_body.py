@@ -41,13 +41,10 @@ class PutStoreBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store": (self.store.to_dict() if isinstance(self.store, Store) else self.store),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store": (self.store.to_dict() if isinstance(self.store, Store) else self.store),
+        }
 
         return field_dict
 

@@ -41,17 +41,14 @@ class PutSubCustomerInterestBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "interest_record": (
-                    self.interest_record.to_dict()
-                    if isinstance(self.interest_record, InterestRecord)
-                    else self.interest_record
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "interest_record": (
+                self.interest_record.to_dict()
+                if isinstance(self.interest_record, InterestRecord)
+                else self.interest_record
+            ),
+        }
 
         return field_dict
 

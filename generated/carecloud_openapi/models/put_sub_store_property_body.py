@@ -41,17 +41,14 @@ class PutSubStorePropertyBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_record": (
-                    self.property_record.to_dict()
-                    if isinstance(self.property_record, PropertyRecord)
-                    else self.property_record
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "property_record": (
+                self.property_record.to_dict()
+                if isinstance(self.property_record, PropertyRecord)
+                else self.property_record
+            ),
+        }
 
         return field_dict
 

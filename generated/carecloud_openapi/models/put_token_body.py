@@ -44,13 +44,10 @@ class PutTokenBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "setup": (self.setup.to_dict() if isinstance(self.setup, Setup) else self.setup),
+        }
         if self.push_token is not UNSET:
             field_dict["push_token"] = self.push_token
 

@@ -41,15 +41,12 @@ class PutVoucherBody:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "voucher": (
-                    self.voucher.to_dict() if isinstance(self.voucher, Voucher) else self.voucher
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "voucher": (
+                self.voucher.to_dict() if isinstance(self.voucher, Voucher) else self.voucher
+            ),
+        }
 
         return field_dict
 

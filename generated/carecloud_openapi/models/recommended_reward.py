@@ -60,9 +60,9 @@ class RecommendedReward:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.code is not UNSET:
             field_dict["code"] = self.code
         if self.name is not UNSET:

@@ -53,16 +53,13 @@ class Referral:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "referral_id": self.referral_id,
-                "code": self.code,
-                "customer_id": self.customer_id,
-                "referral_campaign_id": self.referral_campaign_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "referral_id": self.referral_id,
+            "code": self.code,
+            "customer_id": self.customer_id,
+            "referral_campaign_id": self.referral_campaign_id,
+        }
         if self.valid_to is not UNSET:
             field_dict["valid_to"] = self.valid_to
 

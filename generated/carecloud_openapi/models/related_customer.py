@@ -67,15 +67,12 @@ class RelatedCustomer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "related_customer_id": self.related_customer_id,
-                "customer_relation_type_id": self.customer_relation_type_id,
-                "is_leading": self.is_leading,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "related_customer_id": self.related_customer_id,
+            "customer_relation_type_id": self.customer_relation_type_id,
+            "is_leading": self.is_leading,
+        }
         if self.customer_relation_id is not UNSET:
             field_dict["customer_relation_id"] = self.customer_relation_id
         if self.short_name is not UNSET:

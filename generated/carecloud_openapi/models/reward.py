@@ -140,24 +140,21 @@ class Reward:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.extra_properties)
-        field_dict.update(
-            {
-                "code": self.code,
-                "name": self.name,
-                "reward_group": (
-                    self.reward_group.value
-                    if isinstance(self.reward_group, RewardRewardGroup)
-                    else self.reward_group
-                ),
-                "store_list": (
-                    [(_d0.to_dict() if isinstance(_d0, Store) else _d0) for _d0 in self.store_list]
-                    if isinstance(self.store_list, list)
-                    else self.store_list
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.extra_properties,
+            "code": self.code,
+            "name": self.name,
+            "reward_group": (
+                self.reward_group.value
+                if isinstance(self.reward_group, RewardRewardGroup)
+                else self.reward_group
+            ),
+            "store_list": (
+                [(_d0.to_dict() if isinstance(_d0, Store) else _d0) for _d0 in self.store_list]
+                if isinstance(self.store_list, list)
+                else self.store_list
+            ),
+        }
         if self.reward_id is not UNSET:
             field_dict["reward_id"] = self.reward_id
         if self.note is not UNSET:

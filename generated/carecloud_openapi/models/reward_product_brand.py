@@ -48,14 +48,11 @@ class RewardProductBrand:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "external_id": self.external_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "external_id": self.external_id,
+        }
         if self.product_brand_id is not UNSET:
             field_dict["product_brand_id"] = self.product_brand_id
         if self.reward_product_relation_types is not UNSET:

@@ -41,13 +41,10 @@ class RewardType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+        }
         if self.reward_type_id is not UNSET:
             field_dict["reward_type_id"] = self.reward_type_id
         if self.last_change is not UNSET:

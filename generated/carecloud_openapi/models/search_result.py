@@ -49,14 +49,11 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "search_result_string": self.search_result_string,
-                "resource_id": self.resource_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "search_result_string": self.search_result_string,
+            "resource_id": self.resource_id,
+        }
         if self.flags is not UNSET:
             field_dict["flags"] = (
                 [(_d0.to_dict() if isinstance(_d0, Flag) else _d0) for _d0 in self.flags]

@@ -47,15 +47,12 @@ class SegmentRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "segment_id": self.segment_id,
-                "customer_id": self.customer_id,
-                "created_at": self.created_at,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "segment_id": self.segment_id,
+            "customer_id": self.customer_id,
+            "created_at": self.created_at,
+        }
         if self.last_change is not UNSET:
             field_dict["last_change"] = self.last_change
 

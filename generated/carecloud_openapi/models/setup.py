@@ -41,15 +41,12 @@ class Setup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "language_id": self.language_id,
-                "allowed_gps": self.allowed_gps,
-                "allowed_notifications": self.allowed_notifications,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "language_id": self.language_id,
+            "allowed_gps": self.allowed_gps,
+            "allowed_notifications": self.allowed_notifications,
+        }
 
         return field_dict
 

@@ -179,33 +179,27 @@ class SimpleReward:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": self.code,
-                "names": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, TextTranslation) else _d0)
-                        for _d0 in self.names
-                    ]
-                    if isinstance(self.names, list)
-                    else self.names
-                ),
-                "reward_type_id": self.reward_type_id,
-                "reward_type_value": self.reward_type_value,
-                "global_reward": self.global_reward,
-                "voucher_validity": (
-                    self.voucher_validity.value
-                    if isinstance(self.voucher_validity, SimpleRewardVoucherValidity)
-                    else self.voucher_validity
-                ),
-                "voucher_code_generation_preference": self.voucher_code_generation_preference,
-                "state": (
-                    self.state.value if isinstance(self.state, SimpleRewardState) else self.state
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "code": self.code,
+            "names": (
+                [(_d0.to_dict() if isinstance(_d0, TextTranslation) else _d0) for _d0 in self.names]
+                if isinstance(self.names, list)
+                else self.names
+            ),
+            "reward_type_id": self.reward_type_id,
+            "reward_type_value": self.reward_type_value,
+            "global_reward": self.global_reward,
+            "voucher_validity": (
+                self.voucher_validity.value
+                if isinstance(self.voucher_validity, SimpleRewardVoucherValidity)
+                else self.voucher_validity
+            ),
+            "voucher_code_generation_preference": self.voucher_code_generation_preference,
+            "state": (
+                self.state.value if isinstance(self.state, SimpleRewardState) else self.state
+            ),
+        }
         if self.reward_id is not UNSET:
             field_dict["reward_id"] = self.reward_id
         if self.notes is not UNSET:

@@ -40,14 +40,11 @@ class SocialNetworkCredentials:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "social_network_id": self.social_network_id,
-                "social_network_token": self.social_network_token,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "social_network_id": self.social_network_id,
+            "social_network_token": self.social_network_token,
+        }
 
         return field_dict
 

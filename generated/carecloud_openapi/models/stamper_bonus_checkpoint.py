@@ -43,9 +43,9 @@ class StamperBonusCheckpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.stamper_bonus_checkpoint_id is not UNSET:
             field_dict["stamper_bonus_checkpoint_id"] = self.stamper_bonus_checkpoint_id
         if self.description is not UNSET:

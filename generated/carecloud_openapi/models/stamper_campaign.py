@@ -95,9 +95,9 @@ class StamperCampaign:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.stamper_campaign_id is not UNSET:
             field_dict["stamper_campaign_id"] = self.stamper_campaign_id
         if self.partner_id is not UNSET:

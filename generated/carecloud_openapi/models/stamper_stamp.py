@@ -70,9 +70,9 @@ class StamperStamp:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.stamp_id is not UNSET:
             field_dict["stamp_id"] = self.stamp_id
         if self.customer_id is not UNSET:

@@ -95,19 +95,16 @@ class Status:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "description": self.description,
-                "validity_period": self.validity_period,
-                "collection_points": self.collection_points,
-                "payment_points": self.payment_points,
-                "qualification_type": self.qualification_type,
-                "discount": self.discount,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "description": self.description,
+            "validity_period": self.validity_period,
+            "collection_points": self.collection_points,
+            "payment_points": self.payment_points,
+            "qualification_type": self.qualification_type,
+            "discount": self.discount,
+        }
         if self.status_id is not UNSET:
             field_dict["status_id"] = self.status_id
         if self.qualification_period is not UNSET:

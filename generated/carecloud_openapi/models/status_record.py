@@ -72,14 +72,11 @@ class StatusRecord:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status_id": self.status_id,
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "status_id": self.status_id,
+            "customer_id": self.customer_id,
+        }
         if self.status_record_id is not UNSET:
             field_dict["status_record_id"] = self.status_record_id
         if self.valid_from is not UNSET:

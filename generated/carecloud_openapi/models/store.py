@@ -112,17 +112,14 @@ class Store:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store_id": self.store_id,
-                "store_code": self.store_code,
-                "name": self.name,
-                "partner_id": self.partner_id,
-                "system_id": self.system_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store_id": self.store_id,
+            "store_code": self.store_code,
+            "name": self.name,
+            "partner_id": self.partner_id,
+            "system_id": self.system_id,
+        }
         if self.store_address is not UNSET:
             field_dict["store_address"] = (
                 self.store_address.to_dict()

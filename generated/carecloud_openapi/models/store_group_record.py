@@ -47,14 +47,11 @@ class StoreGroupRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store_id": self.store_id,
-                "store_group_id": self.store_group_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "store_id": self.store_id,
+            "store_group_id": self.store_group_id,
+        }
         if self.store_group_record_id is not UNSET:
             field_dict["store_group_record_id"] = self.store_group_record_id
         if self.last_change is not UNSET:

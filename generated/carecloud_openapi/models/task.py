@@ -74,21 +74,18 @@ class Task:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "task_type_id": self.task_type_id,
-                "task_state_id": self.task_state_id,
-                "customer_id": self.customer_id,
-                "task_title": self.task_title,
-                "task_priority": (
-                    self.task_priority.value
-                    if isinstance(self.task_priority, TaskTaskPriority)
-                    else self.task_priority
-                ),
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "task_type_id": self.task_type_id,
+            "task_state_id": self.task_state_id,
+            "customer_id": self.customer_id,
+            "task_title": self.task_title,
+            "task_priority": (
+                self.task_priority.value
+                if isinstance(self.task_priority, TaskTaskPriority)
+                else self.task_priority
+            ),
+        }
         if self.task_id is not UNSET:
             field_dict["task_id"] = self.task_id
         if self.task_note is not UNSET:

@@ -45,13 +45,10 @@ class TaskAssignee:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "user_id": self.user_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "user_id": self.user_id,
+        }
         if self.task_assignee_id is not UNSET:
             field_dict["task_assignee_id"] = self.task_assignee_id
         if self.name is not UNSET:

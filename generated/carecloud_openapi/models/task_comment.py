@@ -52,14 +52,11 @@ class TaskComment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "task_id": self.task_id,
-                "text": self.text,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "task_id": self.task_id,
+            "text": self.text,
+        }
         if self.task_comment_id is not UNSET:
             field_dict["task_comment_id"] = self.task_comment_id
         if self.last_change is not UNSET:

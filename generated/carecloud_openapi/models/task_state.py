@@ -47,14 +47,11 @@ class TaskState:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": self.name,
-                "text_id": self.text_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "name": self.name,
+            "text_id": self.text_id,
+        }
         if self.task_state_id is not UNSET:
             field_dict["task_state_id"] = self.task_state_id
         if self.state is not UNSET:

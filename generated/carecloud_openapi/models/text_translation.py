@@ -40,9 +40,9 @@ class TextTranslation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.language_code is not UNSET:
             field_dict["language_code"] = self.language_code
         if self.text is not UNSET:

@@ -77,28 +77,25 @@ class ThirdPartyRecommendation:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "products": (
-                    [
-                        (_d0.to_dict() if isinstance(_d0, ProductIdentification) else _d0)
-                        for _d0 in self.products
-                    ]
-                    if isinstance(self.products, list)
-                    else self.products
-                ),
-                "recommended_product": (
-                    self.recommended_product.to_dict()
-                    if isinstance(self.recommended_product, ProductIdentification)
-                    else self.recommended_product
-                ),
-                "recommendation_system_id": self.recommendation_system_id,
-                "recommendation_system_dataset_id": self.recommendation_system_dataset_id,
-                "score": self.score,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "products": (
+                [
+                    (_d0.to_dict() if isinstance(_d0, ProductIdentification) else _d0)
+                    for _d0 in self.products
+                ]
+                if isinstance(self.products, list)
+                else self.products
+            ),
+            "recommended_product": (
+                self.recommended_product.to_dict()
+                if isinstance(self.recommended_product, ProductIdentification)
+                else self.recommended_product
+            ),
+            "recommendation_system_id": self.recommendation_system_id,
+            "recommendation_system_dataset_id": self.recommendation_system_dataset_id,
+            "score": self.score,
+        }
         if self.third_party_recommendation_id is not UNSET:
             field_dict["third_party_recommendation_id"] = self.third_party_recommendation_id
         if self.customer_id is not UNSET:

@@ -37,14 +37,11 @@ class TimeInterval:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from": self.from_,
-                "to": self.to,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "from": self.from_,
+            "to": self.to,
+        }
 
         return field_dict
 

@@ -61,16 +61,13 @@ class TimeSlot:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ticket_id": self.ticket_id,
-                "valid_from": self.valid_from,
-                "valid_to": self.valid_to,
-                "total_capacity": self.total_capacity,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "ticket_id": self.ticket_id,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "total_capacity": self.total_capacity,
+        }
         if self.time_slot_id is not UNSET:
             field_dict["time_slot_id"] = self.time_slot_id
         if self.free_capacity is not UNSET:

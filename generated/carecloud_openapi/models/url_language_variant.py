@@ -38,9 +38,9 @@ class UrlLanguageVariant:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.language_code is not UNSET:
             field_dict["language_code"] = self.language_code
         if self.url is not UNSET:

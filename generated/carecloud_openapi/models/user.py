@@ -63,16 +63,13 @@ class User:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "login": self.login,
-                "first_name": self.first_name,
-                "last_name": self.last_name,
-                "email": self.email,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "login": self.login,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+        }
         if self.user_id is not UNSET:
             field_dict["user_id"] = self.user_id
         if self.phone is not UNSET:

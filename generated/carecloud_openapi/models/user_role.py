@@ -37,9 +37,9 @@ class UserRole:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.user_role_id is not UNSET:
             field_dict["user_role_id"] = self.user_role_id
         if self.name is not UNSET:

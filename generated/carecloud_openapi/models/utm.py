@@ -43,9 +43,9 @@ class UTM:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+        }
         if self.utm_source is not UNSET:
             field_dict["utm_source"] = self.utm_source
         if self.utm_medium is not UNSET:

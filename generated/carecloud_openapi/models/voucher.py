@@ -92,13 +92,10 @@ class Voucher:
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:
             _import_models()
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "customer_id": self.customer_id,
+        }
         if self.voucher_id is not UNSET:
             field_dict["voucher_id"] = self.voucher_id
         if self.store_id is not UNSET:

@@ -64,14 +64,11 @@ class VoucherBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reward_id": self.reward_id,
-                "customer_id": self.customer_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            **self.additional_properties,
+            "reward_id": self.reward_id,
+            "customer_id": self.customer_id,
+        }
         if self.store_id is not UNSET:
             field_dict["store_id"] = self.store_id
         if self.code is not UNSET:
