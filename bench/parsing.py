@@ -15,6 +15,7 @@ import asyncio
 import gc
 import json
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -99,12 +100,6 @@ def page_body(count: int, offset: int = 0) -> bytes:
     return json.dumps({"data": {"purchases": purchases, "total_items": count}}).encode()
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 @dataclass
 class Timings:
     """Best CPU seconds per call of each subject, and each one's median ratio to the first."""
@@ -120,7 +115,7 @@ def _paired(samples: list[list[float]]) -> Timings:
     rounds = list(zip(*samples, strict=True))
     return Timings(
         best=[min(column) for column in samples],
-        ratios=[_median([r[i] / r[0] for r in rounds]) for i in range(len(samples))],
+        ratios=[statistics.median(r[i] / r[0] for r in rounds) for i in range(len(samples))],
     )
 
 

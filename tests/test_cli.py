@@ -634,3 +634,19 @@ def test_an_error_mid_run_saves_the_last_page_written_even_between_checkpoints(
     state = json.loads((tmp_path / "stores.jsonl.checkpoint.json").read_text())
     assert state["items"] == 7_000
     assert state["bytes"] == (tmp_path / "stores.jsonl.part").stat().st_size
+
+
+def test_the_pure_python_line_encoder_writes_the_same_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Interpreters without json's C encoder get the same compact, UTF-8 lines."""
+    import json.encoder
+    from datetime import date
+
+    from carecloud_async.cli import _export as export_module
+
+    value = {"name": "Plzeň", "day": date(2024, 3, 1), "list": [1, 2.5, None, True]}
+    with_c = export_module._line_encoder()(value)
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    assert export_module._line_encoder()(value) == with_c
+    assert with_c == '{"name":"Plzeň","day":"2024-03-01","list":[1,2.5,null,true]}'

@@ -6,9 +6,10 @@ most every ``CHECKPOINT_EVERY`` seconds (a file written and renamed per page
 costs about as much as encoding it) and once more however the run stops: done,
 an error, Ctrl-C. ``--resume`` cuts the part file back to the last checkpoint
 (dropping anything written after it, e.g. by a run killed outright mid-way) and
-continues at that offset, so nothing is duplicated or lost. When the last page is in, the result is
-renamed over ``OUT`` (CSV is converted first, through a temporary file), and
-the checkpoint is removed: ``OUT`` only ever appears complete.
+continues at that offset, so nothing is duplicated or lost. When the last page
+is in, the result is renamed over ``OUT`` (CSV is converted first, through a
+temporary file), and the checkpoint is removed: ``OUT`` only ever appears
+complete.
 
 Memory holds at most ``concurrency`` pages, whatever the collection's size.
 """
@@ -109,10 +110,10 @@ def _line_encoder() -> Callable[[Any], str]:
     here when the interpreter has it (without the cycle check, pointless on the acyclic
     output of ``to_dict``).
     """
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
     make = getattr(encoder_module, "c_make_encoder", None)
     if make is None:
-        return encoder.encode
+        plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+        return plain.encode
     one_shot = make(
         None, _json_default, encoder_module.encode_basestring, None, ":", ",", False, False, True
     )
@@ -142,9 +143,9 @@ def _identity(job: ExportJob) -> dict[str, Any]:
     return {"operation": job.operation_id, "filters": dict(sorted(job.identity.items()))}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Progress:
-    """What a checkpoint records besides the identity of the export."""
+    """What a checkpoint records besides the identity of the export; replaced, never changed."""
 
     items: int = 0
     written: int = 0
@@ -168,10 +169,8 @@ def _write_checkpoint(job: ExportJob, done: _Progress) -> None:
     os.replace(temp, job.checkpoint)
 
 
-def _open_part(
-    job: ExportJob, *, resume: bool, restart: bool
-) -> tuple[IO[bytes], _Progress, int | None]:
-    """The part file positioned for writing, the progress to continue from, and the known total."""
+def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes], _Progress]:
+    """The part file positioned for writing, and the progress to continue from."""
     state = _read_checkpoint(job)
     if state is not None and not resume and not restart:
         raise ConfigurationError(
@@ -196,13 +195,15 @@ def _open_part(
             int(state["items"]),
             int(state.get("written", state["items"])),
             int(state.get("invalid_items", 0)),
+            int(state["bytes"]),
+            total if isinstance(total, int) else None,
         )
-        return handle, done, total if isinstance(total, int) else None
+        return handle, done
     job.checkpoint.unlink(missing_ok=True)
     job.out.parent.mkdir(parents=True, exist_ok=True)
     handle = job.part.open("wb")
     _write_checkpoint(job, _Progress())
-    return handle, _Progress(), None
+    return handle, _Progress()
 
 
 async def run_export(
@@ -214,11 +215,11 @@ async def run_export(
     reporter: Reporter | None = None,
 ) -> ExportResult:
     """Stream the whole collection into ``job.out`` (see the module docstring)."""
-    handle, progress, total = _open_part(job, resume=resume, restart=restart)
+    handle, progress = _open_part(job, resume=resume, restart=restart)
     start = progress.items
     try:
         with handle:
-            total = await _fill(client, job, handle, progress, total, reporter)
+            progress = await _fill(client, job, handle, progress, reporter)
     except BaseException:
         if start == 0 and job.part.stat().st_size == 0:
             # Nothing came in (a bad filter, refused credentials): leave nothing to resume.
@@ -226,7 +227,9 @@ async def run_export(
             job.part.unlink(missing_ok=True)
         raise
     _finish(job)
-    return ExportResult(progress.items, start, total, job.out, progress.written, progress.invalid)
+    return ExportResult(
+        progress.items, start, progress.total, job.out, progress.written, progress.invalid
+    )
 
 
 async def _fill(
@@ -234,13 +237,12 @@ async def _fill(
     job: ExportJob,
     handle: IO[bytes],
     done: _Progress,
-    total: int | None,
     reporter: Reporter | None,
-) -> int | None:
+) -> _Progress:
     """Append every page from ``done.items`` on, checkpointing at most every
-    ``CHECKPOINT_EVERY`` seconds and once more however the run stops."""
+    ``CHECKPOINT_EVERY`` seconds and once more however the run stops; the progress made."""
     if reporter is not None:
-        reporter.advance(done.items, total)
+        reporter.advance(done.items, done.total)
     pages = client.pages(
         job.endpoint,
         page_size=job.page_size,
@@ -251,7 +253,7 @@ async def _fill(
     )
     # What is safely in the part file, replaced in one assignment after each page: an
     # interrupt lands before or after it, and a resume cuts the file back to its size.
-    safe = _Progress(done.items, done.written, done.invalid, handle.tell(), total)
+    safe = done
     saved_at = time.monotonic()
     try:
         async with contextlib.aclosing(pages):
@@ -272,9 +274,8 @@ async def _fill(
                     reporter.advance(safe.items, safe.total)
     finally:
         _write_checkpoint(job, safe)
-        done.items, done.written, done.invalid = safe.items, safe.written, safe.invalid
     os.fsync(handle.fileno())
-    return safe.total
+    return safe
 
 
 def _finish(job: ExportJob) -> None:

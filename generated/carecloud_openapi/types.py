@@ -72,8 +72,9 @@ class Response(Generic[T]):
 
 logger = logging.getLogger("carecloud_openapi")
 
-# A location in a JSON document: None is the root, (parent, key or index) a child.
-# Built only where a nested object or list is read, rendered only for a deviation.
+# A location in a JSON document: None is the root, (parent, key or index) a child. A
+# model's reader gets its parent and its key apart and pairs them only when needed, so
+# the top of an answer is (None, None) there. Rendered only for a deviation.
 JsonPath = tuple[Any, str | int | None] | None
 
 
