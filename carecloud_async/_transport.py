@@ -2,7 +2,9 @@
 
 ``ResilientTransport`` wraps the real transport under the client's auth flow,
 so a login or a 401 replay is retried by the same rules as any request. Per
-call settings (``retry_unsafe``, ``deadline``) arrive through ``CallOptions``.
+request settings (retry safety, ``deadline``, the operation for logs and hooks)
+are read from the ``CallOptions`` each request carries. What it gives up on is
+raised as it came; ``_failures`` turns it into the SDK's error.
 """
 
 from __future__ import annotations
@@ -17,24 +19,16 @@ from datetime import UTC, datetime
 import httpx
 
 from carecloud_async import _aio
-from carecloud_async._call_options import CallOptions, current_call_options
-from carecloud_async._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    OutcomeUnknownError,
-    TransportError,
-)
+from carecloud_async._call_options import CallOptions, options_of
+from carecloud_async._errors import OutcomeUnknownError
 from carecloud_async._logging import (
     BODY_LOGGER,
     RequestEvent,
     RequestHook,
     body_logging_enabled,
     mask_body,
-    mask_text,
-    redact_path,
     redact_third_party_loggers,
 )
-from carecloud_async._login import is_replayable
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
     NOT_SENT,
@@ -64,9 +58,10 @@ class ResilientTransport(httpx.AsyncBaseTransport):
     Statuses come back as responses (the client maps them to typed errors), also a 429
     or 503 whose ``Retry-After`` exceeds ``retry_after_cap``: it is returned at once,
     unwaited, and becomes ``RateLimitError``/``ServiceUnavailableError`` with
-    ``retry_after`` set. What raises here: ``OutcomeUnknownError`` (a write that may
-    have been applied), ``APIConnectionError`` (nothing was sent), ``APITimeoutError``
-    and ``TransportError`` once retries or the deadline run out.
+    ``retry_after`` set. A 5xx to a write that may have been applied raises
+    ``OutcomeUnknownError``; an exception it stops retrying on is raised as httpx
+    raised it, and the client turns it into ``APIConnectionError``, ``APITimeoutError``,
+    ``OutcomeUnknownError`` or ``TransportError`` (``_failures``).
     """
 
     def __init__(
@@ -98,16 +93,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         return self.rate_limiter.slot() if self.rate_limiter else nullcontext()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        options = current_call_options()
-        path = redact_path(request.url.path)
-        if not options.applies_to(request.url.path):
-            # A login or device-token request sent by the auth flow during the call:
-            # it shares the deadline, not the call's retry permission, name or progress.
-            options = CallOptions(deadline=options.deadline)
+        options = options_of(request)
         method = request.method
-        # Logins and device-token requests create nothing: retried like a GET.
-        replayable = options.retry_unsafe or is_replayable(request)
-        template = options.path_template or path
+        template = options.path_template
         await request.aread()  # buffered once, so every attempt sends the same bytes
         log_bodies = body_logging_enabled()
         if log_bodies and request.content:
@@ -126,7 +114,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError as exc:
                 if isinstance(exc, NOT_SENT):
                     options.progress.may_have_reached_server = reached_before
-                verdict = exception_verdict(method, exc, replayable)
+                verdict = exception_verdict(method, exc, options.idempotent)
                 delay = backoff_delay(attempt, self.policy, self._rand())
                 retry = self._may_retry(verdict, attempt, delay, deadline_at)
                 self._report(
@@ -135,9 +123,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 if retry:
                     await self._wait(delay)
                     continue
-                raise self._transport_error(exc, verdict, method, path, request.url.host) from exc
+                raise  # the caller's side turns it into an SDK error (_failures)
             status = response.status_code
-            verdict = status_verdict(method, status, replayable)
+            verdict = status_verdict(method, status, options.idempotent)
             retry_header = response.headers.get("retry-after")
             retry_after = (
                 None
@@ -168,7 +156,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             if verdict is Verdict.OUTCOME_UNKNOWN:
                 raise OutcomeUnknownError(
                     method,
-                    path,
+                    options.display_path,
                     f"server answered {status} after receiving the request; it may have been "
                     "applied, so it was not replayed",
                 )
@@ -207,26 +195,6 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             current = timeouts.get(key)
             timeouts[key] = remaining if current is None else min(current, remaining)
         request.extensions["timeout"] = timeouts
-
-    @staticmethod
-    def _transport_error(
-        exc: httpx.TransportError, verdict: Verdict, method: str, path: str, host: str
-    ) -> TransportError:
-        reason = type(exc).__name__
-        if isinstance(exc, NOT_SENT):
-            why = mask_text(str(exc)) or "no reason given"
-            return APIConnectionError(
-                method, path, f"{reason} to {host}: {why}; the request was not sent"
-            )
-        if verdict is Verdict.OUTCOME_UNKNOWN:
-            return OutcomeUnknownError(
-                method,
-                path,
-                f"{reason} after sending; it may have been applied, so it was not replayed",
-            )
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(method, path, f"{reason}: no answer in time")
-        return TransportError(method, path, reason)
 
     def _report(
         self,
