@@ -569,6 +569,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         phone: str | None = None,
     ) -> str | None:
         """Attach a customer to this device token; returns the customer id."""
+        # Deferred: Customer API auth is an optional part of the package.
         from carecloud_openapi.api.tokens import post_token_login
         from carecloud_openapi.models import PostTokenLoginBody, PostTokenLoginBodyLoginType
 
@@ -607,6 +608,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         If the server no longer knows the token, no customer is attached to it
         any more, so this returns quietly (the next call gets a new token).
         """
+        # Deferred: Customer API auth is an optional part of the package.
         from carecloud_openapi.api.tokens import post_token_logout
 
         from carecloud_async._customer_auth import token_refused

@@ -15,6 +15,9 @@ from functools import cache
 
 import httpx
 
+from carecloud_async import __version__
+from carecloud_async._package_data import spec_lock
+
 __all__ = ["send_without_auth", "user_agent", "user_agent_for"]
 
 _HTTPX_DEFAULT_PREFIX = "python-httpx/"
@@ -23,9 +26,6 @@ _HTTPX_DEFAULT_PREFIX = "python-httpx/"
 @cache
 def user_agent() -> str:
     """The SDK's ``User-Agent`` value (computed once per process)."""
-    from carecloud_async import __version__
-    from carecloud_async._package_data import spec_lock
-
     try:
         spec_date = str(spec_lock()["upstream"]["commit_date"])
     except (OSError, KeyError, TypeError, ValueError):

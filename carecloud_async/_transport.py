@@ -9,6 +9,7 @@ raised as it came; ``_failures`` turns it into the SDK's error.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -18,7 +19,6 @@ from datetime import UTC, datetime
 
 import httpx
 
-from carecloud_async import _aio
 from carecloud_async._call_options import CallOptions, options_of
 from carecloud_async._errors import OutcomeUnknownError
 from carecloud_async._logging import (
@@ -71,7 +71,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
-        sleep: Callable[[float], Awaitable[None]] = _aio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         wall_clock: Callable[[], datetime] = _utc_now,
