@@ -6,14 +6,17 @@ as ``YYYY-MM-DD``. The normalized spec marks those inputs (query parameters and
 request body fields) with ``x-carecloud-datetime``; before a request is built,
 the client turns each value given for one of them into what the API documents:
 
-- an aware ``datetime`` is converted to the project's time zone;
+- an aware ``datetime`` is converted to the project's time zone; when the
+  client was not given ``project_timezone`` (``zone`` is None) it is refused,
+  since any conversion would be a guess;
 - a naive ``datetime`` is taken as project-local wall time already (the same
   meaning an offset-less string has), and formatted as it is;
 - a ``date`` fills a date-only input; a date-time input refuses it (no time of
   day), and a date-only input refuses a ``datetime``;
 - a string for a date-time input is checked: one without an offset is sent
-  unchanged, one with an offset or ``Z`` is converted to project time, and
-  anything else is refused. Strings for date-only inputs are sent unchanged.
+  unchanged, one with an offset or ``Z`` is converted to project time (refused
+  like an aware datetime when the zone is not known), and anything else is
+  refused. Strings for date-only inputs are sent unchanged.
 
 Refusals are ``ConfigurationError`` naming the operation and the parameter (or
 the body field's path), raised before anything is sent.
@@ -29,16 +32,13 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from carecloud_async._errors import ConfigurationError
-from carecloud_async._spec_data import resolve_ref
+from carecloud_async._schema import DATETIME_EXTENSION, Schemas, Shape, spec_schemas
 
 __all__ = ["DATETIME_EXTENSION", "WireFormats", "to_wire", "wire_formats"]
 
-DATETIME_EXTENSION = "x-carecloud-datetime"
 API_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 Kind = Literal["datetime", "date"]
-Shape = dict[str, Any]
-"""Body field name -> ``Kind`` or a nested ``Shape``; a list applies its node to every item."""
 
 _DATETIME_TEXT = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
@@ -51,7 +51,16 @@ def _refuse(where: str, problem: str) -> ConfigurationError:
     return ConfigurationError(f"{where}: {problem}")
 
 
-def _datetime_from_text(text: str, zone: tzinfo, where: str) -> str:
+def _unknown_zone(where: str, what: str) -> ConfigurationError:
+    return _refuse(
+        where,
+        f"{what} cannot be sent without the project's time zone (the API reads project-local "
+        "wall time); pass project_timezone to the client, or a naive datetime / offset-less "
+        "string that is project-local already",
+    )
+
+
+def _datetime_from_text(text: str, zone: tzinfo | None, where: str) -> str:
     match = _DATETIME_TEXT.fullmatch(text.strip())
     if match is None:
         raise _refuse(
@@ -65,14 +74,23 @@ def _datetime_from_text(text: str, zone: tzinfo, where: str) -> str:
         parsed = datetime.fromisoformat(text.strip().upper().replace(" ", "T", 1))
     except ValueError:
         raise _refuse(where, f"{text!r} is not a valid date-time") from None
+    if zone is None:
+        raise _unknown_zone(where, "a date-time string with an offset")
     return parsed.astimezone(zone).strftime(API_DATETIME_FORMAT)
 
 
-def to_wire(value: Any, kind: Kind, zone: tzinfo, where: str) -> Any:
-    """The value to send for a date-time or date input; other types pass through untouched."""
+def to_wire(value: Any, kind: Kind, zone: tzinfo | None, where: str) -> Any:
+    """The value to send for a date-time or date input; other types pass through untouched.
+
+    ``zone`` is the project's time zone, None when the client was not told it:
+    then an aware datetime (or a string with an offset) is refused rather than
+    sent in some other zone's wall time.
+    """
     if kind == "datetime":
         if isinstance(value, datetime):
             if value.tzinfo is not None and value.utcoffset() is not None:
+                if zone is None:
+                    raise _unknown_zone(where, "an aware datetime")
                 value = value.astimezone(zone)
             return value.strftime(API_DATETIME_FORMAT)
         if isinstance(value, date):
@@ -87,7 +105,7 @@ def to_wire(value: Any, kind: Kind, zone: tzinfo, where: str) -> Any:
     return value
 
 
-def _apply(node: Kind | Shape, value: Any, zone: tzinfo, where: str) -> Any:
+def _apply(node: Kind | Shape, value: Any, zone: tzinfo | None, where: str) -> Any:
     if isinstance(value, list | tuple):
         return [_apply(node, item, zone, f"{where}[{i}]") for i, item in enumerate(value)]
     if isinstance(node, str):
@@ -110,19 +128,19 @@ class WireFormats:
     body: Shape | None = None
     """Where in the JSON body the date-time and date fields are, if anywhere."""
 
-    def prepare_params(self, params: dict[str, Any], zone: tzinfo) -> None:
+    def prepare_params(self, params: dict[str, Any], zone: tzinfo | None) -> None:
         """Format the date-time query parameters among ``params``, in place."""
         for name, kind in self.query.items():
             if name in params:
                 params[name] = _apply(kind, params[name], zone, f"{self.operation_id}: {name}")
 
-    def prepare_body(self, body: Mapping[str, Any], zone: tzinfo) -> Any:
+    def prepare_body(self, body: Mapping[str, Any], zone: tzinfo | None) -> Any:
         """A copy of a plain-dict body with its date-time fields formatted."""
         if self.body is None:
             return body
         return _apply(self.body, body, zone, f"{self.operation_id}: body")
 
-    def prepare_request(self, request_kwargs: dict[str, Any], zone: tzinfo) -> None:
+    def prepare_request(self, request_kwargs: dict[str, Any], zone: tzinfo | None) -> None:
         """Format the date-time fields of the JSON body a generated model serialized."""
         if self.body is not None and "json" in request_kwargs:
             request_kwargs["json"] = _apply(
@@ -130,56 +148,25 @@ class WireFormats:
             )
 
 
-def _resolve(
-    spec: Mapping[str, Any], node: Any, seen: frozenset[str]
-) -> tuple[Any, frozenset[str]]:
-    while isinstance(node, Mapping) and "$ref" in node:
-        ref = node["$ref"]
-        if ref in seen:
-            return None, seen
-        seen = seen | {ref}
-        node = resolve_ref(spec, ref)
-    return node, seen
-
-
-def _node(spec: Mapping[str, Any], schema: Any, seen: frozenset[str]) -> Kind | Shape | None:
-    """The kind of a marked string, or the shape of the marked fields inside an object/array."""
-    schema, seen = _resolve(spec, schema, seen)
-    if not isinstance(schema, Mapping):
-        return None
-    kind = schema.get(DATETIME_EXTENSION)
-    if kind in ("datetime", "date"):
-        return kind  # type: ignore[no-any-return]
-    if "items" in schema:
-        return _node(spec, schema["items"], seen)
-    shape: Shape = {}
-    for combinator in ("allOf", "oneOf", "anyOf"):
-        for branch in schema.get(combinator) or ():
-            found = _node(spec, branch, seen)
-            if isinstance(found, dict):
-                for key, sub in found.items():
-                    shape.setdefault(key, sub)
-    for name, prop in (schema.get("properties") or {}).items():
-        found = _node(spec, prop, seen)
-        if found is not None:
-            shape.setdefault(name, found)
-    return shape or None
-
-
 def formats_from_spec(spec: Mapping[str, Any], method: str, path: str) -> WireFormats:
     """The date-time inputs of one operation of a normalized spec."""
-    operation = spec["paths"][path][method.lower()]
+    schemas = spec_schemas() if spec is spec_schemas().spec else Schemas(spec)
+    return _formats(schemas, method, path)
+
+
+def _formats(schemas: Schemas, method: str, path: str) -> WireFormats:
+    operation = schemas.spec["paths"][path][method.lower()]
     query: dict[str, Kind] = {}
-    for parameter in operation.get("parameters", []):
-        parameter, _ = _resolve(spec, parameter, frozenset())
+    for raw in operation.get("parameters", []):
+        parameter = schemas.resolve(raw)
         kind = parameter.get(DATETIME_EXTENSION) if isinstance(parameter, Mapping) else None
         if kind in ("datetime", "date") and parameter.get("in") == "query":
             query[parameter["name"]] = kind
     body = None
-    request_body, seen = _resolve(spec, operation.get("requestBody"), frozenset())
+    request_body = schemas.resolve(operation.get("requestBody"))
     if isinstance(request_body, Mapping):
         media = (request_body.get("content") or {}).get("application/json") or {}
-        found = _node(spec, media.get("schema"), seen)
+        found = schemas.datetime_shape(media.get("schema"))
         body = found if isinstance(found, dict) else None
     return WireFormats(operation.get("operationId", f"{method} {path}"), query, body)
 
@@ -187,6 +174,4 @@ def formats_from_spec(spec: Mapping[str, Any], method: str, path: str) -> WireFo
 @lru_cache(maxsize=1024)
 def wire_formats(method: str, path: str) -> WireFormats:
     """The date-time inputs of an operation of the generated package (spec read on first use)."""
-    from carecloud_async._spec_data import normalized_spec
-
-    return formats_from_spec(normalized_spec(), method, path)
+    return _formats(spec_schemas(), method, path)

@@ -94,7 +94,7 @@ def _required_query_parameter(router: MockRouter) -> tuple[str, str]:
         if "{" in route.path_template or route.method != "GET":
             continue
         for declared in route.spec.get("parameters", []):
-            parameter = router.routes.resolver.resolve(declared)
+            parameter = router.routes.schemas.resolve(declared)
             if parameter["in"] == "query" and parameter.get("required"):
                 return operation_id, parameter["name"]
     raise AssertionError("the spec has no GET with a required query parameter")

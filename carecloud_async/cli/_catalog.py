@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecloud_async import ConfigurationError
+
+if TYPE_CHECKING:
+    from carecloud_async._schema import Schemas
 
 __all__ = [
     "Field",
@@ -98,33 +101,19 @@ def find(name: str) -> OperationEntry:
     raise ConfigurationError(f"unknown operation {name!r}{hint}")
 
 
-def _spec() -> dict[str, Any]:
-    from carecloud_async._spec_data import normalized_spec
+def _schemas() -> Schemas:
+    from carecloud_async._schema import spec_schemas
 
-    return normalized_spec()
-
-
-def _resolve(node: Any) -> dict[str, Any]:
-    from carecloud_async._spec_data import resolved
-
-    node = resolved(_spec(), node)
-    return node if isinstance(node, dict) else {}
+    return spec_schemas()
 
 
-def _operation_spec(entry: OperationEntry) -> dict[str, Any]:
-    return _resolve(_spec()["paths"][entry.path][entry.method.lower()])
+def _resolve(node: Any) -> Mapping[str, Any]:
+    node = _schemas().resolve(node)
+    return node if isinstance(node, Mapping) else {}
 
 
-def _type_of(schema: dict[str, Any]) -> str:
-    schema = _resolve(schema)
-    kind = str(schema.get("type", "object" if "properties" in schema else "any"))
-    if kind == "array":
-        return f"array of {_type_of(schema.get('items', {}))}"
-    if "enum" in schema:
-        return f"{kind} ({' | '.join(str(v) for v in schema['enum'])})"
-    if schema.get("format"):
-        return f"{kind} ({schema['format']})"
-    return kind
+def _operation_spec(entry: OperationEntry) -> Mapping[str, Any]:
+    return _resolve(_schemas().spec["paths"][entry.path][entry.method.lower()])
 
 
 def _one_line(text: Any) -> str:
@@ -140,7 +129,7 @@ def parameters(entry: OperationEntry) -> list[Field]:
             Field(
                 name=str(parameter.get("name")),
                 location=str(parameter.get("in")),
-                type=_type_of(parameter.get("schema", {})),
+                type=_schemas().type_text(parameter.get("schema")),
                 required=bool(parameter.get("required")),
                 description=_one_line(parameter.get("description")),
             )
@@ -148,24 +137,20 @@ def parameters(entry: OperationEntry) -> list[Field]:
     return fields
 
 
-def _walk(schema: dict[str, Any], prefix: str, depth: int) -> Iterator[Field]:
-    schema = _resolve(schema)
-    required = set(schema.get("required", []))
-    for name, raw in schema.get("properties", {}).items():
-        child = _resolve(raw)
-        dotted = f"{prefix}{name}"
-        yield Field(
-            dotted, "body", _type_of(child), name in required, _one_line(child.get("description"))
-        )
-        if depth < 3 and "properties" in child:
-            yield from _walk(child, f"{dotted}.", depth + 1)
-
-
 def body_fields(entry: OperationEntry) -> list[Field]:
-    """The request body's fields, nested objects with dotted names."""
+    """The request body's fields, nested objects with dotted names.
+
+    A read-only field is listed as optional: the server fills it in.
+    """
     body = _resolve(_operation_spec(entry).get("requestBody", {}))
     schema = body.get("content", {}).get("application/json", {}).get("schema")
-    return list(_walk(schema, "", 0)) if schema else []
+    if not schema:
+        return []
+    schemas = _schemas()
+    return [
+        Field(name, "body", schemas.type_text(node.schema), required, node.description)
+        for name, node, required in schemas.fields(schema)
+    ]
 
 
 def date_filters(entry: OperationEntry) -> list[tuple[str, str]]:

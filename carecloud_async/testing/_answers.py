@@ -8,8 +8,7 @@ from typing import Any, Final
 
 import httpx
 
-from carecloud_async.testing._checks import Problem
-from carecloud_async.testing._examples import example_for
+from carecloud_async._schema import Problem
 from carecloud_async.testing._routes import OperationRoute, RouteTable
 
 __all__ = ["JSON_HEADERS", "bad_request", "error_response", "example_content", "success_status"]
@@ -35,9 +34,9 @@ def example_content(routes: RouteTable, route: OperationRoute, status: int) -> b
     key = (route.operation_id, status)
     content = routes.answers.get(key)
     if content is None:
-        response = routes.resolver.resolve(route.spec["responses"].get(str(status), {}))
+        response = routes.schemas.resolve(route.spec["responses"].get(str(status), {}))
         schema = response.get("content", {}).get("application/json", {}).get("schema")
-        body = example_for(routes.resolver, schema) if schema else None
+        body = routes.schemas.example(schema) if schema else None
         if route.operation_id == _LOGIN_OPERATION and isinstance(body, dict):
             body = {**body, "data": {**body.get("data", {}), "valid_to": _MOCK_TOKEN_VALID_TO}}
         content = routes.answers[key] = json.dumps(body).encode() if body is not None else b""

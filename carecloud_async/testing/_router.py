@@ -256,9 +256,9 @@ class MockRouter:
             return error_response(401, "unauthorized", "missing Authorization header")
         if not self.validate:
             return None
-        resolver = self.routes.resolver
-        problems = check_parameters(resolver, route.spec.get("parameters", []), request)
-        problems += check_body(resolver, route.spec.get("requestBody"), request)
+        schemas = self.routes.schemas
+        problems = check_parameters(schemas, route.spec.get("parameters", []), request)
+        problems += check_body(schemas, route.spec.get("requestBody"), request)
         if problems:
             return bad_request(route, problems)
         return None

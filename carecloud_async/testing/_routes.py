@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-from carecloud_async.testing._examples import SchemaResolver
+from carecloud_async._schema import Schemas, spec_schemas
 
 __all__ = ["OperationRoute", "RouteTable", "default_routes", "split_api_prefix"]
 
@@ -58,9 +58,15 @@ class OperationRoute:
 class RouteTable:
     """Every operation of one spec, by operationId and by (method, number of segments)."""
 
-    def __init__(self, spec: dict[str, Any], apis: dict[tuple[str, str], tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        apis: dict[tuple[str, str], tuple[str, ...]],
+        schemas: Schemas | None = None,
+    ) -> None:
         self.spec = spec
-        self.resolver = SchemaResolver(spec)
+        self.schemas = Schemas(spec) if schemas is None else schemas
+        """The schema walker over ``spec``: request checks and example answers."""
         self.answers: dict[tuple[str, int], bytes] = {}
         """Default answer bodies, built on first use and shared by every router."""
         self.by_id: dict[str, OperationRoute] = {}
@@ -116,4 +122,5 @@ def default_routes() -> RouteTable:
     from carecloud_async._spec_data import normalized_spec
 
     apis = {key: value[1] for key, value in OPERATIONS.items()}
-    return RouteTable(normalized_spec(), apis)
+    # the client's own walker: one set of compiled schemas per process
+    return RouteTable(normalized_spec(), apis, spec_schemas())
