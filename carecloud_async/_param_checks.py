@@ -45,6 +45,7 @@ from carecloud_async._operations import Operation
 from carecloud_async._schema import (
     DATETIME_EXTENSION,
     Mode,
+    Node,
     Problem,
     describe_value,
     enum_problem,
@@ -66,8 +67,10 @@ class _Param:
     name: str
     """The Python keyword."""
     location: str
-    schema: Any
-    """The parameter's raw schema, for the walker."""
+    where: str
+    """How messages name it: ``query parameter 'count'``."""
+    node: Node
+    """The parameter's compiled schema."""
     enum_class: type[Enum] | None
     datetime_kind: str | None
 
@@ -113,10 +116,12 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
         name = _snake(parameter["name"])
         if name not in keywords:
             continue
+        location = parameter.get("in", "query")
         params[name] = _Param(
             name=name,
-            location=parameter.get("in", "query"),
-            schema=parameter.get("schema"),
+            location=location,
+            where=f"{location} parameter {name!r}",
+            node=schemas.node(parameter.get("schema")),
             enum_class=_enum_class(hints.get(name)),
             datetime_kind=parameter.get(DATETIME_EXTENSION),
         )
@@ -157,12 +162,11 @@ def _coerce_enum(param: _Param, value: Any, where: str, problems: list[str]) -> 
 
 
 def _check_param(param: _Param, value: Any, problems: list[str]) -> Any:
-    where = f"{param.location} parameter {param.name!r}"
+    where = param.where
     if param.location == "path" and (value is None or value == ""):
         problems.append(f"{where} needs a value, got {describe_value(value)}")
         return value
-    schemas = spec_schemas()
-    node = schemas.node(param.schema)
+    node = param.node
     if param.datetime_kind is not None and node.type == "string":
         if not isinstance(value, str | date):
             expected = "a datetime" if param.datetime_kind == "datetime" else "a date"
@@ -171,12 +175,13 @@ def _check_param(param: _Param, value: Any, problems: list[str]) -> Any:
     if param.enum_class is not None:
         return _coerce_enum(param, value, where, problems)
     found: list[Problem] = []
+    schemas = spec_schemas()
     if node.type == "array" and not isinstance(value, list | tuple):
         # one value for a list filter is sent as a list of one
-        schemas.check(node.items, value, param.name, Mode.CLIENT, found, where)
-    else:
-        schemas.check(param.schema, value, param.name, Mode.CLIENT, found, where)
-    problems.extend(problem.message for problem in found)
+        node = schemas.node(node.items)
+    schemas.check(node, value, param.name, Mode.CLIENT, found, where)
+    if found:
+        problems.extend([problem.message for problem in found])
     return value
 
 

@@ -20,7 +20,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from functools import lru_cache
 from types import MappingProxyType, ModuleType
 from typing import Any, Generic, TypeVar
@@ -150,7 +150,7 @@ def prepare(
         # A few operations do not declare the header; send it anyway, it is harmless.
         params.pop("accept_language", None)
         headers = {"Accept-Language": language, **headers}
-    zone = target.project_timezone or UTC
+    zone = target.project_timezone  # None: aware date-times are refused (_wire)
     check_params(operation, module, params)
     wire = wire_formats(operation.method, operation.path_template)
     wire.prepare_params(params, zone)

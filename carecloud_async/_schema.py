@@ -120,6 +120,7 @@ class Node:
     branches: tuple[Any, ...]
     """``oneOf`` / ``anyOf``: the value fits one of them."""
     enum: tuple[Any, ...]
+    """The allowed values besides null (``nullable`` says whether null is one)."""
     nullable: bool
     read_only: bool
     write_only: bool
@@ -269,7 +270,7 @@ class Schemas:
             closed=facts.get("additionalProperties") is False,
             items=facts.get("items"),
             branches=tuple(facts.get("oneOf") or facts.get("anyOf") or ()),
-            enum=tuple(facts.get("enum") or ()),
+            enum=tuple(v for v in facts.get("enum") or () if v is not None),
             nullable=bool(facts.get("nullable")),
             read_only=bool(facts.get("readOnly")),
             write_only=bool(facts.get("writeOnly")),
@@ -299,10 +300,11 @@ class Schemas:
     ) -> None:
         """Append to ``problems`` every way ``value`` does not fit the schema ``raw``.
 
-        ``name`` is the JSON path reported; ``label`` how messages call it (the
-        name itself unless given, ``query parameter 'count'`` for a parameter).
+        ``raw`` is a schema or its compiled ``Node``. ``name`` is the JSON path
+        reported; ``label`` how messages call it (the name itself unless given,
+        ``query parameter 'count'`` for a parameter).
         """
-        node = self.node(raw)
+        node = raw if type(raw) is Node else self.node(raw)
         where = name if label is None else label
         if value is None:
             if not node.nullable and (node.type or node.is_object or node.branches):
@@ -340,10 +342,9 @@ class Schemas:
         self, node: Node, value: Any, name: str, mode: Mode, problems: list[Problem], where: str
     ) -> None:
         """Enum, bounds, lengths, formats and items of a value already of the right type."""
-        values = [v for v in node.enum if v is not None]
-        if values and not any(same_value(value, v) for v in values):
+        if node.enum and not any(same_value(value, v) for v in node.enum):
             problems.append(
-                Problem(name, "not_allowed_value", enum_problem(where, values, value, None))
+                Problem(name, "not_allowed_value", enum_problem(where, node.enum, value, None))
             )
             return
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -114,6 +114,13 @@ def test_ops_show_prints_parameters_body_fields_and_date_filters() -> None:
     assert "  store.name (string, required)" in body
 
 
+def test_ops_show_lists_read_only_body_fields_as_optional() -> None:
+    """The server assigns store_id: a new store's body does not need it, and ops show says so."""
+    body = runner.invoke(app, ["ops", "show", "postStore"]).stdout
+    assert "  store.store_id (string, optional)" in body
+    assert "  store.system_id (string, required)" in body
+
+
 def test_ops_show_unknown_operation_suggests_close_names() -> None:
     result = runner.invoke(app, ["ops", "show", "getStorez"])
     assert result.exit_code == 2

@@ -313,3 +313,72 @@ def test_requests_that_match_no_operation_are_recorded_too() -> None:
     (call,) = router.calls
     assert call.operation_id is None
     assert call.response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "name"),
+    [
+        ("/stores", {"count": "-5"}, "count"),
+        ("/stores", {"count": "0"}, "count"),
+        ("/stores", {"offset": "-1"}, "offset"),
+        ("/customers", {"count": "0"}, "count"),
+    ],
+)
+def test_a_query_value_below_its_minimum_is_refused(
+    path: str, query: dict[str, str], name: str
+) -> None:
+    """count=0 passed the mock and failed against CareCloud: now it is a 400 naming count."""
+    response = _send(MockRouter(), "GET", f"{ENTERPRISE}{path}", params=query, headers=AUTH)
+    assert response.status_code == 400
+    (problem,) = _problem(response)["error_data"]["invalid_params"]
+    assert (problem["name"], problem["reason"]) == (name, "not_allowed_value")
+    assert ">=" in problem["message"]
+
+
+def test_a_batch_longer_than_its_max_items_is_refused() -> None:
+    """1,001 products where the spec allows 1,000: 400 naming body.products."""
+    products = [{"name": "Tea", "plu_ids": []}] * 1001
+    router = MockRouter()
+    too_many = _send(
+        router, "POST", f"{ENTERPRISE}/products/batch", json={"products": products}, headers=AUTH
+    )
+    assert too_many.status_code == 400
+    (problem,) = _problem(too_many)["error_data"]["invalid_params"]
+    assert problem["name"] == "body.products"
+    enough = _send(
+        router,
+        "POST",
+        f"{ENTERPRISE}/products/batch",
+        json={"products": products[:1000]},
+        headers=AUTH,
+    )
+    assert enough.is_success
+
+
+def test_a_body_without_the_read_only_fields_the_server_assigns_is_accepted() -> None:
+    """A new store has no store_id: the mock accepts it, and ignores one that is sent."""
+    store = {"store_code": "S1", "name": "Main street", "partner_id": "p1", "system_id": "s1"}
+    router = MockRouter()
+    created = _send(router, "POST", f"{ENTERPRISE}/stores", json={"store": store}, headers=AUTH)
+    assert created.status_code == 201
+    sent_anyway = {**store, "store_id": 42, "state": 7}  # read-only: the server's to assign
+    again = _send(router, "POST", f"{ENTERPRISE}/stores", json={"store": sent_anyway}, headers=AUTH)
+    assert again.status_code == 201
+
+
+def test_a_value_that_breaks_its_pattern_is_refused() -> None:
+    """The spec's phone pattern is checked like any other keyword (Prism does the same)."""
+    store = {"store_code": "S1", "name": "N", "partner_id": "p", "system_id": "s"}
+    response = _send(
+        MockRouter(),
+        "POST",
+        f"{ENTERPRISE}/stores",
+        json={"store": {**store, "phone_number": "0abc"}},
+        headers=AUTH,
+    )
+    assert response.status_code == 400
+    (problem,) = _problem(response)["error_data"]["invalid_params"]
+    assert (problem["name"], problem["reason"]) == (
+        "body.store.phone_number",
+        "invalid_value_format",
+    )

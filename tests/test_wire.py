@@ -477,3 +477,61 @@ def _walk(node: Any) -> list[dict[str, Any]]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
+
+
+# --- no project time zone given ------------------------------------------------------------
+
+
+async def test_an_aware_datetime_without_project_timezone_is_refused_before_sending() -> None:
+    """Without the project's zone an aware filter would go out as UTC wall time, an hour off
+    in Prague: it is refused, naming project_timezone and the parameter."""
+    from carecloud_openapi.api.purchases import get_purchases
+
+    server = PhpQueryServer()
+    prague_noon = datetime(2026, 1, 1, 12, 0, tzinfo=ZoneInfo("Europe/Prague"))
+    async with EnterpriseClient(
+        base_url=BASE_URL, bearer_token=SECRET_TOKEN, transport=server.transport
+    ) as client:
+        for value in (prague_noon, "2026-01-01T12:00:00+01:00", "2026-01-01 11:00:00Z"):
+            with pytest.raises(ConfigurationError) as caught:
+                await client.call(get_purchases, payment_time_from=value)
+            message = str(caught.value)
+            assert "project_timezone" in message
+            assert message.startswith("getPurchases: payment_time_from: ")
+    assert server.understood == []
+
+
+async def test_naive_values_without_project_timezone_are_sent_as_project_local() -> None:
+    """The documented meaning of naive datetimes and offset-less strings does not change."""
+    from carecloud_openapi.api.purchases import get_purchases
+
+    server = PhpQueryServer()
+    async with EnterpriseClient(
+        base_url=BASE_URL, bearer_token=SECRET_TOKEN, transport=server.transport
+    ) as client:
+        await client.call(
+            get_purchases,
+            payment_time_from=datetime(2026, 1, 1, 12, 0),
+            payment_time_to="2026-01-02 12:00:00",
+        )
+    (query,) = server.understood
+    assert (query["payment_time_from"], query["payment_time_to"]) == (
+        "2026-01-01 12:00:00",
+        "2026-01-02 12:00:00",
+    )
+
+
+async def test_an_aware_body_datetime_without_project_timezone_names_its_json_path() -> None:
+    """Body fields follow the same rule, and the error says where in the body the value is."""
+    from carecloud_openapi.api.vouchers import post_bulk_vouchers
+
+    server = PhpQueryServer()
+    body = {"vouchers": [{"reward_id": "r", "valid_to": datetime(2030, 1, 1, tzinfo=UTC)}]}
+    async with EnterpriseClient(
+        base_url=BASE_URL, bearer_token=SECRET_TOKEN, transport=server.transport
+    ) as client:
+        with pytest.raises(
+            ConfigurationError, match=r"body\.vouchers\[0\]\.valid_to: .*project_timezone"
+        ):
+            await client.call(post_bulk_vouchers, body=body)
+    assert server.bodies == []
