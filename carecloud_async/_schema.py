@@ -38,6 +38,7 @@ from carecloud_async._spec_data import resolved
 
 __all__ = [
     "DATETIME_EXTENSION",
+    "PLACEHOLDER_BY_TYPE",
     "Mode",
     "Node",
     "Problem",
@@ -90,8 +91,7 @@ _TYPE_NAMES = {
 _DATE_TEXT = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 _NO_EXAMPLE: Any = object()
 _MAX_EXAMPLE_DEPTH = 8
-# A required property without an example still needs a value of its type.
-_PLACEHOLDER_BY_TYPE: dict[str, Any] = {
+PLACEHOLDER_BY_TYPE: dict[str, Any] = {
     "string": "text",
     "integer": 1,
     "number": 1.5,
@@ -99,6 +99,7 @@ _PLACEHOLDER_BY_TYPE: dict[str, Any] = {
     "array": [],
     "object": {},
 }
+"""What an example answer holds for a required property that has no example of its own."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -536,7 +537,7 @@ class Schemas:
                 continue
             value = self.example(prop, depth + 1)
             if value is None and field in node.required:
-                value = _PLACEHOLDER_BY_TYPE.get(child.type or "")
+                value = PLACEHOLDER_BY_TYPE.get(child.type or "")
                 value = value.copy() if isinstance(value, list | dict) else value
             if value is not None:
                 built[field] = value

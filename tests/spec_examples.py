@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from carecloud_async._schema import PLACEHOLDER_BY_TYPE
 from scripts._spec import PINNED_SPEC, Spec, load_spec, resolve_ref
 from scripts.normalize import normalize
 
@@ -57,14 +58,7 @@ def example(spec: Spec, schema: Any, depth: int = 0) -> Any:
 
 
 # A required property without an example of its own still needs a value of its type.
-_PLACEHOLDER_BY_TYPE: dict[str | None, Any] = {
-    "string": "text",
-    "integer": 1,
-    "number": 1.5,
-    "boolean": True,
-    "array": [],
-    "object": {},
-}
+_PLACEHOLDER_BY_TYPE: dict[str | None, Any] = dict(PLACEHOLDER_BY_TYPE)
 
 
 def _resolved_type(spec: Spec, schema: Any) -> str | None:
