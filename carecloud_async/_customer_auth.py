@@ -49,7 +49,7 @@ from carecloud_async._token_store import (
     usable_token,
 )
 
-__all__ = ["CustomerAuth", "DeviceInfo", "token_refused"]
+__all__ = ["CustomerAuth", "DeviceInfo", "customer_login_needed", "token_refused"]
 
 logger = logging.getLogger("carecloud_async")
 
@@ -100,6 +100,21 @@ def _addresses_token(request: httpx.Request, token: str) -> bool:
 
 _TOKEN_WORD = re.compile(r"token", re.IGNORECASE)
 _CREDENTIALS_WORD = re.compile(r"password|credential|customer|user", re.IGNORECASE)
+_NO_CUSTOMER = re.compile(
+    r"customer.?(?:is.?)?not.?logged|customer.?login.?required|no.?customer.?(?:is.?)?logged",
+    re.IGNORECASE,
+)
+
+
+def customer_login_needed(error: APIStatusError) -> bool:
+    """Whether a 401 says the call needs a logged-in customer (``customer_not_logged_in``).
+
+    The device token is fine then: replacing it would change nothing for this call
+    and would log out every other holder of the token.
+    """
+    if error.status != 401:
+        return False
+    return any(_NO_CUSTOMER.search(text or "") for text in (error.error_type, error.error_message))
 
 
 def token_refused(error: APIStatusError) -> bool:
@@ -282,7 +297,28 @@ class CustomerAuth(httpx.Auth):
         except ValueError:
             body = None
         return error_for_status(
-            method=request.method, path=self._display(request), status=401, body=body
+            method=request.method,
+            path=self._display(request),
+            status=401,
+            body=body,
+            request_id=response.headers.get("x-request-id"),
+        )
+
+    def _customer_login_needed(self, refusal: APIStatusError, token: str) -> AuthenticationError:
+        """The call needs a customer on the device token: keep the token, say what is missing."""
+        if self._customer_token == token:
+            self._customer_token = None  # the server no longer has the customer on it
+        return AuthenticationError(
+            method=refusal.method,
+            path=refusal.path,
+            status=401,
+            error_type=refusal.error_type,
+            error_message=(
+                "this call needs a logged-in customer: call login_customer() first "
+                "(the device token was kept)"
+            ),
+            request_id=refusal.request_id,
+            body=refusal.body,
         )
 
     def _display(self, request: httpx.Request) -> str:
@@ -298,9 +334,12 @@ class CustomerAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
+        await response.aread()
+        refusal = self._refusal(response, request)
+        if customer_login_needed(refusal):
+            raise self._customer_login_needed(refusal, token)
         if _addresses_token(request, token):
-            await response.aread()
-            if token_refused(self._refusal(response, request)):
+            if token_refused(refusal):
                 await self.forget(token)
             return
         fresh = await self._renew(token, remaining_deadline(options, started, time.monotonic()))

@@ -156,6 +156,12 @@ class APIStatusError(CareCloudError):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
+        # The request id goes last and into the message itself, so that a plain
+        # ``logger.exception`` keeps what CareCloud's support asks for.
+        text = self._details()
+        return f"{text} [request id {self.request_id}]" if self.request_id else text
+
+    def _details(self) -> str:
         text = f"{self.method} {self.path} -> {self.status}"
         if self.error_type:
             text += f" {self.error_type}"
@@ -188,8 +194,8 @@ class BadRequestError(APIStatusError):
             if isinstance(entry, Mapping)
         ]
 
-    def _describe(self) -> str:
-        text = super()._describe()
+    def _details(self) -> str:
+        text = super()._details()
         params = ", ".join(f"{p.name}: {p.reason}" for p in self.invalid_params)
         return f"{text} [{params}]" if params else text
 
@@ -224,8 +230,8 @@ class _RetryAfterMixin(APIStatusError):
         self.retry_after = retry_after
         super().__init__(**kwargs)
 
-    def _describe(self) -> str:
-        text = super()._describe()
+    def _details(self) -> str:
+        text = super()._details()
         return (
             f"{text} (retry after {self.retry_after:g} s)" if self.retry_after is not None else text
         )

@@ -144,7 +144,7 @@ async def test_reconcile_settles_an_unknown_outcome_later() -> None:
 async def test_checkout_calls_pass_their_deadline_on() -> None:
     """Each Checkout method takes deadline= and hands it to the call."""
     seen: list[float | None] = []
-    recorder = Recorder(lambda request: json_response(200, {"purchase_id": "p-1"}))
+    recorder = Recorder(lambda request: json_response(201, {"purchase_id": "p-1"}))
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         original = client.call
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from carecloud_openapi.api.customers import get_customer
 from carecloud_openapi.api.stores import get_stores
 
 from carecloud_async._client import CustomerClient
@@ -154,6 +155,41 @@ async def test_a_wrong_customer_password_keeps_the_device_token() -> None:
     assert "bad_credentials" in str(caught.value)
     assert "device-token-1" not in str(caught.value) + repr(caught.value)
     assert SECRET_PASSWORD not in str(caught.value) + repr(caught.value)
+
+
+async def test_a_call_that_needs_a_customer_login_keeps_the_device_token() -> None:
+    """401 customer_not_logged_in raises 'needs a logged-in customer'; still one device token."""
+    recorder = _server()
+    store = InMemoryTokenStore()
+    not_logged_in = {
+        "error": {
+            "type": "about:blank",
+            "exception": "customer_not_logged_in",
+            "title": "Unauthorized",
+            "detail": "No customer is logged in",
+        }
+    }
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/customers/c-1":
+            return httpx.Response(401, json=not_logged_in, headers={"x-request-id": "req-7"})
+        return original(request)
+
+    original, recorder.handler = recorder.handler, handle
+    async with _client(recorder, store) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.call(get_customer, customer_id="c-1")
+        await client.call(get_stores)
+    assert len(recorder.paths("/tokens")) == 1
+    assert len(recorder.paths("/customers/c-1")) == 1, "not replayed with another token"
+    assert await store.load("kiosk-7") == "device-token-1"
+    assert {r.headers["authorization"] for r in recorder.paths("/stores")} == {
+        "Bearer device-token-1"
+    }
+    assert caught.value.error_type == "customer_not_logged_in"
+    assert "needs a logged-in customer" in str(caught.value)
+    assert "login_customer()" in str(caught.value)
+    assert str(caught.value).endswith("[request id req-7]")
 
 
 async def test_customer_login_takes_exactly_one_identifier() -> None:

@@ -153,3 +153,13 @@ def test_wrong_api_error_names_both_apis_and_says_nothing_was_sent() -> None:
         "POST /tokens (postToken) is served only by the customer API, "
         "not by the enterprise API this client talks to; nothing was sent"
     )
+
+
+@pytest.mark.parametrize("status", [400, 401, 429, 500, 503])
+def test_the_request_id_is_in_the_message_so_a_plain_log_line_keeps_it(status: int) -> None:
+    """str(error), which logger.exception writes, ends with the server's request id."""
+    body = {"error": {"type": "about:blank", "exception": "oops", "detail": "it failed"}}
+    error = _error(status, body, request_id="req-42", retry_after=3)
+    assert str(error).endswith("[request id req-42]")
+    assert "req-42" in repr(error)
+    assert "request id" not in str(_error(status, body))

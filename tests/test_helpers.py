@@ -13,6 +13,7 @@ from carecloud_async.helpers import (
     CardUnavailableError,
     Checkout,
     InsufficientBalanceError,
+    RecordedPurchase,
     assign_free_card,
     create_event,
     sync_products,
@@ -48,7 +49,9 @@ async def test_a_lost_purchase_answer_is_reconciled_by_bill_id_not_resent() -> N
     recorder = _send_lost_then([recorded])
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         found = await Checkout(client, store_id="s1", cashdesk_number=1).send_purchase(_bill())
-    assert found.external_purchase_id == _bill()["bill_id"]
+    assert found.bill_id == _bill()["bill_id"]
+    assert found.purchase_id == recorded["purchase_id"]
+    assert found.found_by_lookup
     assert len(recorder.paths(SEND)) == 1
     lookup = recorder.paths("/purchases")[0]
     assert lookup.url.params["external_purchase_id"] == _bill()["bill_id"]
@@ -65,11 +68,11 @@ async def test_a_lost_purchase_that_is_not_found_raises_outcome_unknown() -> Non
 
 async def test_cancelling_sends_the_bill_again_marked_canceled_under_a_new_id() -> None:
     """canceled=true, a new unique bill_id, bill_number = the original bill_id."""
-    recorder = Recorder(lambda request: json_response(200, {"purchase_id": "p-2"}))
+    recorder = Recorder(lambda request: json_response(201, {"purchase_id": "p-2"}))
     original = _bill()
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         await Checkout(client, store_id="s1", cashdesk_number=1).cancel_purchase(original)
-        with pytest.raises(ValueError, match="different"):
+        with pytest.raises(ConfigurationError, match=r"must differ from original_bill\.bill_id"):
             await Checkout(client, store_id="s1", cashdesk_number=1).cancel_purchase(
                 original, new_bill_id=original["bill_id"]
             )
@@ -228,4 +231,47 @@ async def test_a_missing_required_field_is_named_before_sending() -> None:
             ConfigurationError, match=r"postEvent: body\.event\.event_type_id is required"
         ):
             await create_event(client, event={"external_id": "x"})
+    assert recorder.requests == []
+
+
+async def test_send_purchase_returns_the_same_type_when_recorded_directly() -> None:
+    """A direct 201 gives a RecordedPurchase too, saying it was not found by a lookup."""
+    recorder = Recorder(lambda request: json_response(201, {"purchase_id": "p-7"}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        sent = await Checkout(client, store_id="s1", cashdesk_number=1).send_purchase(_bill())
+    assert sent == RecordedPurchase("p-7", _bill()["bill_id"], found_by_lookup=False)
+
+
+@pytest.mark.parametrize(
+    ("bill", "message"),
+    [
+        ({"total_price": 1}, r"Checkout\.send_purchase: bill\.bill_id is required but missing"),
+        ({"bill_id": 7}, r"bill\.bill_id must be a non-empty string, got 7"),
+        ([("bill_id", "B-1")], r"Checkout\.send_purchase: bill must be an object .*got a list"),
+        ("B-1", r"bill must be an object .*got a string"),
+    ],
+    ids=["no-bill-id", "int-bill-id", "list", "string"],
+)
+async def test_a_bad_bill_is_a_configuration_error_naming_the_path(
+    bill: object, message: str
+) -> None:
+    """Not a bare KeyError or TypeError: the helper names bill.bill_id, and sends nothing."""
+    recorder = Recorder(lambda request: json_response(201, {"purchase_id": "p-1"}))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(ConfigurationError, match=message):
+            await Checkout(client, store_id="s1", cashdesk_number=1).send_purchase(bill)  # type: ignore[arg-type]
+    assert recorder.requests == []
+
+
+async def test_a_bad_record_late_in_a_product_sync_stops_it_before_anything_is_sent() -> None:
+    """Every record is checked first, so a catalogue is never left half sent by a typo."""
+    recorder = Recorder(lambda request: json_response(200, {}))
+    brands = [schema_example("ProductBrand")] * 3
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        with pytest.raises(ConfigurationError, match=r"sync_products: products\[1\] must be"):
+            await sync_products(
+                client,
+                brands=brands,
+                products=[schema_example("ProductBatch"), ["oops"]],  # type: ignore[list-item]
+            )
     assert recorder.requests == []

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -382,3 +385,59 @@ def test_a_value_that_breaks_its_pattern_is_refused() -> None:
         "body.store.phone_number",
         "invalid_value_format",
     )
+
+
+async def test_a_mock_router_client_logs_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """The SDK's own mock declares a project zone and a plausible token: nothing to warn of."""
+    router = MockRouter()
+    with caplog.at_level(logging.WARNING, logger="carecloud_async"):
+        async with router.enterprise_client() as enterprise, router.customer_client() as customer:
+            await enterprise.call(get_stores)
+            await customer.call(get_stores)
+    assert [record.getMessage() for record in caplog.records] == []
+    assert len(router.calls_to("postUserLogin")) == 1
+
+
+async def test_the_mock_login_token_is_valid_for_its_lifetime_in_the_router_zone() -> None:
+    """valid_to is the router's clock plus token_lifetime, written in its project zone."""
+    noon_utc = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    router = MockRouter(
+        project_timezone="Europe/Prague",
+        token_lifetime=timedelta(hours=2),
+        wall_clock=lambda: noon_utc,
+    )
+    async with router.enterprise_client() as client:
+        assert client.project_timezone == ZoneInfo("Europe/Prague")
+        await client.call(get_stores)
+    (login,) = router.calls_to("postUserLogin")
+    assert login.response.json()["data"]["valid_to"] == "2026-07-01 16:00:00"  # CEST is UTC+2
+    assert router.example("postUserLogin")["data"]["valid_to"] == "2026-07-01 16:00:00"
+
+
+async def test_the_call_log_keeps_the_last_calls_of_each_operation() -> None:
+    """A long run keeps only the newest calls_per_operation of each operation, in order."""
+    router = MockRouter(calls_per_operation=3)
+    async with router.enterprise_client() as client:
+        for number in range(10):
+            await client.call(get_store, store_id=f"s-{number}")
+    assert [call.path_params["store_id"] for call in router.calls_to(get_store)] == [
+        "s-7",
+        "s-8",
+        "s-9",
+    ]
+    assert [call.operation_id for call in router.calls] == [
+        "postUserLogin",
+        "getStore",
+        "getStore",
+        "getStore",
+    ]
+
+
+def test_the_call_log_can_keep_everything_and_refuses_a_useless_bound() -> None:
+    """calls_per_operation=None keeps every call; zero is a mistake, said at once."""
+    router = MockRouter(calls_per_operation=None)
+    for _ in range(1500):
+        _send(router, "GET", f"{ENTERPRISE}/nowhere", headers=AUTH)
+    assert len(router.calls) == 1500
+    with pytest.raises(ValueError, match="calls_per_operation"):
+        MockRouter(calls_per_operation=0)

@@ -71,7 +71,7 @@ def _pyright(*paths: Path) -> dict[tuple[str, int], list[str]]:
 
 @cache
 def _checked(checker: str) -> dict[tuple[str, int], list[str]]:
-    paths = (TYPING / "typed_calls.py", TYPING / "wrong_calls.py")
+    paths = (TYPING / "typed_calls.py", TYPING / "typed_helpers.py", TYPING / "wrong_calls.py")
     return _mypy(*paths) if checker == "mypy" else _pyright(*paths)
 
 
@@ -90,6 +90,13 @@ CHECKERS = ["mypy", "pyright"]
 @pytest.mark.parametrize("checker", CHECKERS)
 def test_the_typed_surface_checks_clean(checker: str) -> None:
     errors = {key: e for key, e in _checked(checker).items() if key[0] == "typed_calls.py"}
+    assert errors == {}
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_the_helpers_check_clean_in_a_users_module(checker: str) -> None:
+    """Checkout.send_purchase, reconcile and the other helpers have precise types."""
+    errors = {key: e for key, e in _checked(checker).items() if key[0] == "typed_helpers.py"}
     assert errors == {}
 
 

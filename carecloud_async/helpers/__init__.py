@@ -2,9 +2,15 @@
 marketing events and segments. Each helper exists because it adds a rule, an
 order of calls or a safer default; for anything else call the endpoint directly."""
 
-from carecloud_async.helpers._common import InsufficientBalanceError, unset_to_none
+from carecloud_async.helpers._common import InsufficientBalanceError, JsonObject, unset_to_none
 from carecloud_async.helpers.cards import CardUnavailableError, assign_free_card, create_card
-from carecloud_async.helpers.checkout import Checkout, PurchaseOutcomeUnknownError, WalletOverview
+from carecloud_async.helpers.checkout import (
+    BillInput,
+    Checkout,
+    PurchaseOutcomeUnknownError,
+    RecordedPurchase,
+    WalletOverview,
+)
 from carecloud_async.helpers.customers import (
     SignUpContext,
     change_password,
@@ -24,11 +30,14 @@ from carecloud_async.helpers.products import MAX_BATCH, ChunkResult, sync_produc
 
 __all__ = [
     "MAX_BATCH",
+    "BillInput",
     "CardUnavailableError",
     "Checkout",
     "ChunkResult",
     "InsufficientBalanceError",
+    "JsonObject",
     "PurchaseOutcomeUnknownError",
+    "RecordedPurchase",
     "SignUpContext",
     "WalletOverview",
     "add_customer_to_segment",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError
 from carecloud_async.helpers._common import unset_to_none, without_none
+
+if TYPE_CHECKING:
+    from carecloud_openapi.models import Card, PostCardPostCards201ResponseData
 
 __all__ = ["CardUnavailableError", "assign_free_card", "create_card"]
 
@@ -22,13 +25,17 @@ class CardUnavailableError(CareCloudError):
         super().__init__(f"card ...{card_number_tail}: {reason}")
 
 
-async def assign_free_card(client: EnterpriseClient, card_number: str, customer_id: str) -> Any:
-    """Give the customer a card that exists and has no owner yet (look up, check, update)."""
+async def assign_free_card(client: EnterpriseClient, card_number: str, customer_id: str) -> Card:
+    """Give the customer a card that exists and has no owner yet (look up, check, update).
+
+    Returns the card as it now is, owned by ``customer_id``, whether it was just
+    assigned or already was.
+    """
     from carecloud_openapi.api.cards import get_cards, put_card
 
     tail = card_number[-4:]  # card numbers are personal data: errors show the last digits only
     data = await client.call(get_cards, card_number=card_number, count=1)
-    cards = unset_to_none(getattr(data, "cards", None)) or []
+    cards = unset_to_none(data.cards) or []
     if not cards:
         raise CardUnavailableError(tail, "no such card")
     card = cards[0]
@@ -37,13 +44,14 @@ async def assign_free_card(client: EnterpriseClient, card_number: str, customer_
         return card  # already done: assigning again is a no-op, not an error
     if owner:
         raise CardUnavailableError(tail, "already assigned to another customer")
-    record = {k: v for k, v in card.to_dict().items() if k not in READ_ONLY_CARD_FIELDS}
+    card_id = unset_to_none(card.card_id)
+    if not card_id:
+        raise CardUnavailableError(tail, "CareCloud listed it without a card_id")
+    fields = card.to_dict()
+    record = {k: v for k, v in fields.items() if k not in READ_ONLY_CARD_FIELDS}
     record["customer_id"] = customer_id
-    return await client.call(
-        put_card,
-        card_id=card.card_id,
-        body={"card": record},
-    )
+    await client.call(put_card, card_id=card_id, body={"card": record})
+    return type(card).from_dict({**fields, "customer_id": customer_id})
 
 
 async def create_card(
@@ -56,7 +64,7 @@ async def create_card(
     valid_to: str | datetime | None = None,
     store_id: str | None = None,
     state: int = 1,
-) -> Any:
+) -> PostCardPostCards201ResponseData:
     """Issue a card of a card type (``state`` 1 is active), optionally owned from the start.
 
     ``valid_from`` and ``valid_to`` take a datetime (sent in project time) or an API string.

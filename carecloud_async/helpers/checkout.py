@@ -12,20 +12,44 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
+
+from carecloud_openapi.types import Unset
 
 from carecloud_async._client import EnterpriseClient
-from carecloud_async._errors import CareCloudError, OutcomeUnknownError
+from carecloud_async._errors import CareCloudError, ConfigurationError, OutcomeUnknownError
 from carecloud_async._operations import operation_of
 from carecloud_async._param_checks import fit_body
 from carecloud_async.helpers._common import (
     InsufficientBalanceError,
+    JsonObject,
     exactly_one,
+    fields_of,
+    required_text,
     unset_to_none,
     without_none,
 )
 
-__all__ = ["Checkout", "PurchaseOutcomeUnknownError", "WalletOverview"]
+if TYPE_CHECKING:
+    from carecloud_openapi.models import (
+        AcceptedPayment,
+        Bill,
+        FinalBill,
+        GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData,
+        PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData,
+        Purchase,
+    )
+
+__all__ = [
+    "BillInput",
+    "Checkout",
+    "PurchaseOutcomeUnknownError",
+    "RecordedPurchase",
+    "WalletOverview",
+]
+
+BillInput: TypeAlias = "FinalBill | Bill | JsonObject"
+"""A bill as you have it: the generated ``FinalBill`` (or ``Bill``) or a plain dict."""
 
 SEND_PATH = "/purchases/actions/send-purchase"
 LOOKUP_PAGE_SIZE = 10
@@ -50,6 +74,16 @@ class PurchaseOutcomeUnknownError(OutcomeUnknownError):
 
 
 @dataclass(frozen=True)
+class RecordedPurchase:
+    """A purchase CareCloud has recorded: what ``send_purchase`` returns either way."""
+
+    purchase_id: str
+    bill_id: str
+    found_by_lookup: bool = False
+    """True when the answer to the send was lost and the lookup by ``bill_id`` found it."""
+
+
+@dataclass(frozen=True)
 class WalletOverview:
     """What a customer can pay with right now."""
 
@@ -57,14 +91,22 @@ class WalletOverview:
     available_credits: float
 
 
-def _as_dict(bill: Any) -> dict[str, Any]:
-    return bill.to_dict() if hasattr(bill, "to_dict") else dict(bill)
+def _bill_fields(bill: BillInput, where: str) -> dict[str, object]:
+    """The bill as a fresh dict with a usable ``bill_id``, or a ConfigurationError naming it."""
+    fields = fields_of(bill, where, "bill")
+    required_text(fields, "bill_id", where, "bill")
+    return fields
 
 
-def _quoted(endpoint: ModuleType, fields: dict[str, Any]) -> dict[str, Any]:
+def _quoted(endpoint: ModuleType, fields: dict[str, object]) -> dict[str, object]:
     """The bill as a quote operation takes it: the same bill later goes to send-purchase,
     whose schema declares more of it, so what a quote does not declare is left out."""
-    return fit_body(operation_of(endpoint), endpoint, fields)
+    quoted: dict[str, object] = fit_body(operation_of(endpoint), endpoint, fields)
+    return quoted
+
+
+def _purchase_ids(purchases: Sequence[Purchase]) -> list[str]:
+    return [str(unset_to_none(purchase.purchase_id)) for purchase in purchases]
 
 
 @dataclass
@@ -75,7 +117,7 @@ class Checkout:
     store_id: str
     cashdesk_number: int
 
-    def _base(self, customer_id: str | None, card_number: str | None) -> dict[str, Any]:
+    def _base(self, customer_id: str | None, card_number: str | None) -> dict[str, object]:
         return without_none(
             store_id=self.store_id,
             cashdesk_number=self.cashdesk_number,
@@ -85,23 +127,24 @@ class Checkout:
 
     async def recommended_rewards(
         self,
-        bill: Any,
+        bill: BillInput,
         *,
         reward_list_type: str = "A",
         customer_id: str | None = None,
         card_number: str | None = None,
         deadline: float | None = None,
-    ) -> Any:
+    ) -> PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData:
         """The best rewards for this basket (``reward_list_type`` A, C or F)."""
         from carecloud_openapi.api.purchases import post_purchase_recommended_rewards as endpoint
 
         fields = self._base(customer_id, card_number)
-        fields.update(reward_list_type=reward_list_type, bill=_as_dict(bill))
+        bill_fields = _bill_fields(bill, "Checkout.recommended_rewards")
+        fields.update(reward_list_type=reward_list_type, bill=bill_fields)
         return await self.client.call(endpoint, body=_quoted(endpoint, fields), deadline=deadline)
 
     async def accept_payment(
         self,
-        bill: Any,
+        bill: BillInput,
         *,
         payment_type: str,
         customer_id: str | None = None,
@@ -110,7 +153,7 @@ class Checkout:
         max_credit: float | None = None,
         benefit_codes: list[str] | None = None,
         deadline: float | None = None,
-    ) -> Any:
+    ) -> AcceptedPayment:
         """Price the basket with loyalty payments; safe to repeat as the basket changes."""
         from carecloud_openapi.api.purchases import post_purchase_accept_payment as endpoint
 
@@ -118,7 +161,7 @@ class Checkout:
         fields.update(
             without_none(max_points=max_points, max_credit=max_credit, benefit_codes=benefit_codes),
             payment_type=payment_type,
-            bill=_as_dict(bill),
+            bill=_bill_fields(bill, "Checkout.accept_payment"),
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
         return await self.client.call(
@@ -127,14 +170,14 @@ class Checkout:
 
     async def send_purchase(
         self,
-        bill: Any,
+        bill: BillInput,
         *,
         customer_id: str | None = None,
         card_number: str | None = None,
         deadline: float | None = None,
-    ) -> Any:
+    ) -> RecordedPurchase:
         """Record the purchase once. If the answer is lost, look it up by bill_id instead
-        of sending again (see ``reconcile``).
+        of sending again (see ``reconcile``); either way you get a ``RecordedPurchase``.
 
         Raises ``PurchaseOutcomeUnknownError`` whenever the purchase may or may not be
         recorded: never resend the bill then, settle it later with ``reconcile``.
@@ -143,11 +186,11 @@ class Checkout:
         from carecloud_openapi.api.purchases import post_purchase_send as endpoint
 
         fields = self._base(customer_id, card_number)
-        fields["bill"] = _as_dict(bill)
-        bill_id = str(fields["bill"]["bill_id"])
+        bill_fields = fields["bill"] = _bill_fields(bill, "Checkout.send_purchase")
+        bill_id = str(bill_fields["bill_id"])
         started = _now()
         try:
-            return await self.client.call(endpoint, body=fields, deadline=deadline)
+            sent = await self.client.call(endpoint, body=fields, deadline=deadline)
         except OutcomeUnknownError as lost:
             remaining = None if deadline is None else deadline - (_now() - started)
             if remaining is not None and remaining <= 0:
@@ -155,13 +198,20 @@ class Checkout:
                     bill_id, f"{lost.reason}; no time left to look it up"
                 ) from lost
             try:
-                return await self.reconcile(bill_id, deadline=remaining)
+                found = await self.reconcile(bill_id, deadline=remaining)
             except PurchaseOutcomeUnknownError as unknown:
                 if unknown.__cause__ is None:
                     raise unknown from lost
                 raise
+            return _recorded(bill_id, found.purchase_id, found_by_lookup=True)
+        purchase_id: object = getattr(sent, "purchase_id", None)  # a tolerant reader's view
+        if not isinstance(purchase_id, str) or not purchase_id:
+            # Recorded, but the answer did not say as what: the lookup names it.
+            found = await self.reconcile(bill_id, deadline=deadline)
+            return _recorded(bill_id, found.purchase_id, found_by_lookup=True)
+        return _recorded(bill_id, purchase_id, found_by_lookup=False)
 
-    async def reconcile(self, bill_id: str, *, deadline: float | None = None) -> Any:
+    async def reconcile(self, bill_id: str, *, deadline: float | None = None) -> Purchase:
         """The purchase recorded for ``bill_id`` at this store and cash desk.
 
         For a purchase whose outcome is unknown (a lost answer, a cancelled task):
@@ -184,26 +234,28 @@ class Checkout:
                 "before deciding to resend",
             )
         else:
-            ids = [str(unset_to_none(getattr(p, "purchase_id", None))) for p in matches]
+            ids = _purchase_ids(matches)
             error = PurchaseOutcomeUnknownError(
                 bill_id, f"{len(matches)} purchases match: {', '.join(ids)}", purchase_ids=ids
             )
         raise error
 
-    async def find_purchase(self, bill_id: str, *, deadline: float | None = None) -> Any | None:
+    async def find_purchase(
+        self, bill_id: str, *, deadline: float | None = None
+    ) -> Purchase | None:
         """The purchase recorded for a bill at this store and cash desk, or None.
 
         Raises ``PurchaseOutcomeUnknownError`` if more than one purchase matches.
         """
         matches = await self._matching_purchases(bill_id, deadline=deadline)
         if len(matches) > 1:
-            ids = [str(unset_to_none(getattr(p, "purchase_id", None))) for p in matches]
+            ids = _purchase_ids(matches)
             raise PurchaseOutcomeUnknownError(
                 bill_id, f"{len(matches)} purchases match: {', '.join(ids)}", purchase_ids=ids
             )
         return matches[0] if matches else None
 
-    async def _matching_purchases(self, bill_id: str, *, deadline: float | None) -> list[Any]:
+    async def _matching_purchases(self, bill_id: str, *, deadline: float | None) -> list[Purchase]:
         """Purchases the server lists for the bill, kept only if they really are this bill's:
         a server that ignores the filter must not hand us somebody else's purchase."""
         from carecloud_openapi.api.purchases import get_purchases
@@ -215,28 +267,36 @@ class Checkout:
             count=LOOKUP_PAGE_SIZE,
             deadline=deadline,
         )
-        listed = unset_to_none(getattr(data, "purchases", None)) or []
+        listed = unset_to_none(data.purchases) or []
         return [purchase for purchase in listed if self._is_this_bill(purchase, bill_id)]
 
-    def _is_this_bill(self, purchase: Any, bill_id: str) -> bool:
-        if unset_to_none(getattr(purchase, "external_purchase_id", None)) != bill_id:
+    def _is_this_bill(self, purchase: Purchase, bill_id: str) -> bool:
+        # Read tolerantly: a field the server left out or sent oddly must not match by accident.
+        if getattr(purchase, "external_purchase_id", None) != bill_id:
             return False
-        store = unset_to_none(getattr(purchase, "store_id", None))
+        store: object = unset_to_none(getattr(purchase, "store_id", None))
         if store is not None and str(store) != self.store_id:
             return False
-        desk = unset_to_none(getattr(purchase, "cashdesk_number", None))
+        desk: object = unset_to_none(getattr(purchase, "cashdesk_number", None))
         return desk is None or str(desk) == str(self.cashdesk_number)
 
     async def cancel_purchase(
-        self, original_bill: Any, *, new_bill_id: str | None = None, deadline: float | None = None
-    ) -> Any:
+        self,
+        original_bill: BillInput,
+        *,
+        new_bill_id: str | None = None,
+        deadline: float | None = None,
+    ) -> RecordedPurchase:
         """Cancel a sent purchase: the same bill, ``canceled=true``, a new unique bill_id,
         and ``bill_number`` set to the original bill_id."""
-        bill = _as_dict(original_bill)
+        bill = fields_of(original_bill, "Checkout.cancel_purchase", "original_bill")
+        original_id = required_text(bill, "bill_id", "Checkout.cancel_purchase", "original_bill")
         replacement = new_bill_id or uuid.uuid4().hex
-        if replacement == bill["bill_id"]:
-            raise ValueError("a cancellation needs a bill_id different from the original's")
-        bill.update(canceled=True, bill_number=bill["bill_id"], bill_id=replacement)
+        if replacement == original_id:
+            raise ConfigurationError(
+                "Checkout.cancel_purchase: new_bill_id must differ from original_bill.bill_id"
+            )
+        bill.update(canceled=True, bill_number=original_id, bill_id=replacement)
         return await self.send_purchase(bill, deadline=deadline)
 
     async def assign_customer(
@@ -246,7 +306,7 @@ class Checkout:
         customer_id: str | None = None,
         card_number: str | None = None,
         deadline: float | None = None,
-    ) -> Any:
+    ) -> None:
         """Attach a customer to an already sent purchase (by its bill_id)."""
         from carecloud_openapi.api.purchases import post_purchase_assign_customer as endpoint
 
@@ -257,9 +317,11 @@ class Checkout:
             customer_id=customer_id,
             card_number=card_number,
         )
-        return await self.client.call(endpoint, body=fields, deadline=deadline)
+        await self.client.call(endpoint, body=fields, deadline=deadline)
 
-    async def payment_summary(self, purchase_id: str, *, deadline: float | None = None) -> Any:
+    async def payment_summary(
+        self, purchase_id: str, *, deadline: float | None = None
+    ) -> GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         """How a recorded purchase was paid (points, credit, vouchers)."""
         from carecloud_openapi.api.purchases import get_purchase_payment_summary
 
@@ -282,14 +344,14 @@ class Checkout:
 
     async def pay_with_loyalty(
         self,
-        bill: Any,
+        bill: BillInput,
         *,
         customer_id: str,
         points: float = 0,
         credit: float = 0,
         payment_type: str = "A",
         deadline: float | None = None,
-    ) -> Any:
+    ) -> AcceptedPayment:
         """Accept payment with points and/or credit after checking the wallet covers them."""
         started = _now()
         balance = await self.wallet(customer_id, deadline=deadline)
@@ -305,3 +367,11 @@ class Checkout:
             max_credit=credit or None,
             deadline=None if deadline is None else max(0.001, deadline - (_now() - started)),
         )
+
+
+def _recorded(bill_id: str, purchase_id: str | Unset, *, found_by_lookup: bool) -> RecordedPurchase:
+    if isinstance(purchase_id, Unset) or not purchase_id:
+        raise PurchaseOutcomeUnknownError(
+            bill_id, "recorded, but CareCloud named no purchase_id: do not resend; reconcile later"
+        )
+    return RecordedPurchase(purchase_id, bill_id, found_by_lookup=found_by_lookup)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
-from carecloud_async.helpers._common import unset_to_none, without_none
+from carecloud_async.helpers._common import (
+    JsonObject,
+    fields_of,
+    records_of,
+    unset_to_none,
+    without_none,
+)
 
 __all__ = ["add_customer_to_segment", "create_event"]
 
@@ -15,24 +20,24 @@ __all__ = ["add_customer_to_segment", "create_event"]
 async def create_event(
     client: EnterpriseClient,
     *,
-    event: Mapping[str, Any],
-    property_records: Sequence[Mapping[str, Any]] = (),
+    event: JsonObject,
+    property_records: Sequence[JsonObject] = (),
 ) -> str | None:
     """Record a customer event with its properties in one call; returns the event id."""
     from carecloud_openapi.api.events import post_event
 
-    for index, record in enumerate(property_records):
+    records = records_of(property_records, "create_event", "property_records")
+    for index, record in enumerate(records):
         if "property_id" not in record or "property_value" not in record:
             raise ConfigurationError(
-                f"property_records[{index}] needs property_id and property_value"
+                f"create_event: property_records[{index}] needs property_id and property_value"
             )
     body = without_none(
-        event=dict(event),
-        property_records=[dict(r) for r in property_records] or None,
+        event=fields_of(event, "create_event", "event"),
+        property_records=records or None,
     )
     data = await client.call(post_event, body=body)
-    event_id = unset_to_none(getattr(data, "event_id", None))
-    return event_id if isinstance(event_id, str) else None
+    return unset_to_none(data.event_id)
 
 
 async def add_customer_to_segment(

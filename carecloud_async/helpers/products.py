@@ -6,13 +6,13 @@ reported on its own so a partial failure says exactly which records to resend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
 
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, ConfigurationError
+from carecloud_async.helpers._common import JsonObject, records_of
 
 __all__ = ["MAX_BATCH", "ChunkResult", "sync_products"]
 
@@ -26,7 +26,8 @@ class ChunkResult:
     kind: str
     first_index: int
     size: int
-    result: Any = None
+    result: object = None
+    """What the batch call answered (the bulk operations answer 204: None)."""
     error: CareCloudError | None = None
 
     @property
@@ -34,16 +35,16 @@ class ChunkResult:
         return self.error is None
 
 
-def _chunks(records: Sequence[Mapping[str, Any]], size: int) -> list[list[dict[str, Any]]]:
-    return [[dict(r) for r in records[i : i + size]] for i in range(0, len(records), size)]
+def _chunks(records: list[dict[str, object]], size: int) -> list[list[dict[str, object]]]:
+    return [records[i : i + size] for i in range(0, len(records), size)]
 
 
 async def sync_products(
     client: EnterpriseClient,
     *,
-    brands: Sequence[Mapping[str, Any]] = (),
-    groups: Sequence[Mapping[str, Any]] = (),
-    products: Sequence[Mapping[str, Any]] = (),
+    brands: Sequence[JsonObject] = (),
+    groups: Sequence[JsonObject] = (),
+    products: Sequence[JsonObject] = (),
     chunk_size: int = MAX_BATCH,
     stop_on_error: bool = True,
 ) -> list[ChunkResult]:
@@ -53,12 +54,15 @@ async def sync_products(
     from carecloud_openapi.api.products import post_bulk_products
 
     if not 1 <= chunk_size <= MAX_BATCH:
-        raise ConfigurationError(f"chunk_size must be between 1 and {MAX_BATCH}, got {chunk_size}")
-    # The bulk operations answer 204 today; keep whatever a future spec lets them return.
-    plan: tuple[tuple[str, Sequence[Mapping[str, Any]], ModuleType], ...] = (
-        ("product_brands", brands, post_bulk_product_brands),
-        ("product_groups", groups, post_bulk_product_groups),
-        ("products", products, post_bulk_products),
+        raise ConfigurationError(
+            f"sync_products: chunk_size must be between 1 and {MAX_BATCH}, got {chunk_size}"
+        )
+    # Every record is checked before the first batch goes out, so a bad one late in the
+    # list cannot leave the catalogue half sent.
+    plan: tuple[tuple[str, list[dict[str, object]], ModuleType], ...] = (
+        ("product_brands", records_of(brands, "sync_products", "brands"), post_bulk_product_brands),
+        ("product_groups", records_of(groups, "sync_products", "groups"), post_bulk_product_groups),
+        ("products", records_of(products, "sync_products", "products"), post_bulk_products),
     )
     results: list[ChunkResult] = []
     for kind, records, endpoint in plan:
@@ -66,7 +70,8 @@ async def sync_products(
             first = number * chunk_size
             try:
                 # A batch upsert of the same records is idempotent: safe to retry.
-                outcome = await client.call(
+                # The bulk operations answer 204 today; keep whatever a future spec returns.
+                outcome: object = await client.call(
                     endpoint,
                     body={kind: chunk},
                     retry_unsafe=True,

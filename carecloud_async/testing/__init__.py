@@ -28,7 +28,9 @@ if TYPE_CHECKING:
         find_prism,
     )
     from carecloud_async.testing._router import (
+        MOCK_PROJECT_TIMEZONE,
         MOCK_PROJECT_URL,
+        MOCK_TOKEN_LIFETIME,
         MockRouter,
         RecordedCall,
         Responder,
@@ -36,7 +38,9 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "DEFAULT_SPEC": "_prism",
+    "MOCK_PROJECT_TIMEZONE": "_router",
     "MOCK_PROJECT_URL": "_router",
+    "MOCK_TOKEN_LIFETIME": "_router",
     "PRISM_VERSION": "_prism",
     "MockCareCloud": "_prism",
     "MockRouter": "_router",
@@ -49,7 +53,9 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "DEFAULT_SPEC",
+    "MOCK_PROJECT_TIMEZONE",
     "MOCK_PROJECT_URL",
+    "MOCK_TOKEN_LIFETIME",
     "PRISM_VERSION",
     "MockCareCloud",
     "MockRouter",

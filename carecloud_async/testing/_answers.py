@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
 
 import httpx
@@ -11,13 +12,19 @@ import httpx
 from carecloud_async._schema import Problem
 from carecloud_async.testing._routes import OperationRoute, RouteTable
 
-__all__ = ["JSON_HEADERS", "bad_request", "error_response", "example_content", "success_status"]
+__all__ = [
+    "JSON_HEADERS",
+    "LOGIN_OPERATION",
+    "bad_request",
+    "error_response",
+    "example_content",
+    "fresh_login",
+    "success_status",
+]
 
 JSON_HEADERS: Final = {"content-type": "application/json"}
 
-# The spec's example token expired long ago; a mock login hands out one that has not.
-_LOGIN_OPERATION = "postUserLogin"
-_MOCK_TOKEN_VALID_TO = "2099-12-31 23:59:59"
+LOGIN_OPERATION: Final = "postUserLogin"
 
 
 def success_status(route: OperationRoute) -> int:
@@ -37,10 +44,21 @@ def example_content(routes: RouteTable, route: OperationRoute, status: int) -> b
         response = routes.schemas.resolve(route.spec["responses"].get(str(status), {}))
         schema = response.get("content", {}).get("application/json", {}).get("schema")
         body = routes.schemas.example(schema) if schema else None
-        if route.operation_id == _LOGIN_OPERATION and isinstance(body, dict):
-            body = {**body, "data": {**body.get("data", {}), "valid_to": _MOCK_TOKEN_VALID_TO}}
         content = routes.answers[key] = json.dumps(body).encode() if body is not None else b""
     return content
+
+
+def fresh_login(content: bytes, *, now: datetime, zone: tzinfo, lifetime: timedelta) -> bytes:
+    """A login answer whose token is valid for ``lifetime`` from ``now``, in project time.
+
+    The spec's example token expired long ago, and one valid for decades is just as
+    implausible: either would make the client warn about its own mock.
+    """
+    body = json.loads(content) if content else None
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        return content
+    valid_to = (now + lifetime).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return json.dumps({**body, "data": {**body["data"], "valid_to": valid_to}}).encode()
 
 
 def error_response(

@@ -14,6 +14,10 @@ what it received::
     assert router.calls_to("getStores")[0].request.url.params["count"] == "100"
 
 The spec is parsed once per process on first use; a router per test is free.
+The router keeps the last ``calls_per_operation`` calls of each operation, so a
+long test run stays flat; its clients use its ``project_timezone`` and its login
+hands out a token valid for ``token_lifetime`` in that zone, so the SDK has
+nothing to warn about.
 """
 
 from __future__ import annotations
@@ -22,19 +26,24 @@ import inspect
 import json as jsonlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 from difflib import get_close_matches
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import httpx
 
+from carecloud_async._datetimes import project_zone
 from carecloud_async.testing._answers import (
     JSON_HEADERS,
+    LOGIN_OPERATION,
     bad_request,
     error_response,
     example_content,
+    fresh_login,
     success_status,
 )
+from carecloud_async.testing._call_log import DEFAULT_CALLS_PER_OPERATION, CallLog
 from carecloud_async.testing._checks import check_body, check_parameters
 from carecloud_async.testing._routes import (
     OperationRoute,
@@ -46,7 +55,14 @@ from carecloud_async.testing._routes import (
 if TYPE_CHECKING:
     from carecloud_async._client import CustomerClient, EnterpriseClient
 
-__all__ = ["MOCK_PROJECT_URL", "MockRouter", "RecordedCall", "Responder"]
+__all__ = [
+    "MOCK_PROJECT_TIMEZONE",
+    "MOCK_PROJECT_URL",
+    "MOCK_TOKEN_LIFETIME",
+    "MockRouter",
+    "RecordedCall",
+    "Responder",
+]
 
 Responder = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 """A function answering one request, sync or async."""
@@ -56,6 +72,13 @@ OperationRef = str | ModuleType | Callable[..., Any]
 
 MOCK_PROJECT_URL: Final = "mock.carecloud.invalid"
 """The host the router's clients use; ``.invalid`` never resolves, so nothing leaks out."""
+
+MOCK_PROJECT_TIMEZONE: Final = "UTC"
+"""The project zone a router declares unless given another."""
+
+MOCK_TOKEN_LIFETIME: Final = timedelta(hours=24)
+"""How long a mock login's token is valid: longer than any zone offset, so a client
+that assumes another project zone still finds it plausible."""
 
 
 class _Unset:
@@ -95,11 +118,26 @@ class MockRouter:
 
     ``validate=False`` lets malformed requests through to the answer (for
     tests of your own error handling that must not trip over the checks).
+    ``calls_per_operation`` bounds the call log (None keeps every call);
+    ``project_timezone``, ``token_lifetime`` and ``wall_clock`` shape the
+    login's ``valid_to``.
     """
 
-    def __init__(self, *, validate: bool = True, routes: RouteTable | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        validate: bool = True,
+        routes: RouteTable | None = None,
+        calls_per_operation: int | None = DEFAULT_CALLS_PER_OPERATION,
+        project_timezone: str | tzinfo = MOCK_PROJECT_TIMEZONE,
+        token_lifetime: timedelta = MOCK_TOKEN_LIFETIME,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.validate = validate
-        self.calls: list[RecordedCall] = []
+        self.project_timezone = project_zone(project_timezone)
+        self.token_lifetime = token_lifetime
+        self._wall_clock = wall_clock
+        self._log: CallLog[RecordedCall] = CallLog(calls_per_operation)
         self._routes = routes
         self._overrides: dict[str, _Override] = {}
 
@@ -152,12 +190,16 @@ class MockRouter:
     def reset(self) -> None:
         """Forget every override and every recorded call."""
         self._overrides.clear()
-        self.calls.clear()
+        self._log.clear()
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """The recorded calls, oldest first (the last ``calls_per_operation`` of each)."""
+        return self._log.all()
 
     def calls_to(self, operation: OperationRef) -> list[RecordedCall]:
         """The recorded calls that matched ``operation``, oldest first."""
-        operation_id = self.operation_id(operation)
-        return [call for call in self.calls if call.operation_id == operation_id]
+        return self._log.of(self.operation_id(operation))
 
     def operation_id(self, operation: OperationRef) -> str:
         """The operationId of an operationId, a generated endpoint module or its function."""
@@ -174,7 +216,7 @@ class MockRouter:
     def example(self, operation: OperationRef, status: int | None = None) -> Any:
         """The body the router answers ``operation`` with by default (or for ``status``)."""
         route = self.routes.by_id[self.operation_id(operation)]
-        content = example_content(self.routes, route, status or success_status(route))
+        content = self._example(route, status or success_status(route))
         return jsonlib.loads(content) if content else None
 
     # -- clients ---------------------------------------------------------------------------
@@ -210,6 +252,7 @@ class MockRouter:
         settings: dict[str, Any] = {
             "transport": self.transport,
             "retry_policy": RetryPolicy(wait=False),
+            "project_timezone": self.project_timezone,
         }
         if "base_url" not in options:
             settings["project_url"] = MOCK_PROJECT_URL
@@ -276,15 +319,26 @@ class MockRouter:
 
     def _default_answer(self, route: OperationRoute) -> httpx.Response:
         status = success_status(route)
-        content = example_content(self.routes, route, status)
+        content = self._example(route, status)
         return httpx.Response(status, content=content, headers=JSON_HEADERS if content else None)
+
+    def _example(self, route: OperationRoute, status: int) -> bytes:
+        content = example_content(self.routes, route, status)
+        if route.operation_id == LOGIN_OPERATION and 200 <= status < 300:
+            return fresh_login(
+                content,
+                now=self._wall_clock(),
+                zone=self.project_timezone,
+                lifetime=self.token_lifetime,
+            )
+        return content
 
     def _override_answer(self, route: OperationRoute, override: _Override) -> httpx.Response:
         status = override.status or success_status(route)
         headers = httpx.Headers(override.headers)
         content = override.content
         if isinstance(content, _Unset):
-            content = example_content(self.routes, route, status)
+            content = self._example(route, status)
         if content and "content-type" not in headers:
             headers["content-type"] = "application/json"
         return httpx.Response(status, content=content, headers=headers)
@@ -305,7 +359,7 @@ class MockRouter:
         snapshot = httpx.Request(
             request.method, request.url, headers=request.headers, content=request.content
         )
-        self.calls.append(RecordedCall(operation_id, snapshot, response, path_params))
+        self._log.add(operation_id, RecordedCall(operation_id, snapshot, response, path_params))
         return response
 
     async def _record_later(
