@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         WrongAPIError,
     )
     from carecloud_async._find import OperationInfo, find_operation
-    from carecloud_async._logging import RequestEvent, RequestHook
+    from carecloud_async._logging import RedactingFilter, RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
     from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
@@ -91,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "PermissionDeniedError": "_errors",
     "RateLimitError": "_errors",
     "RateLimiter": "_ratelimit",
+    "RedactingFilter": "_logging",
     "RequestEvent": "_logging",
     "RequestHook": "_logging",
     "ResilientTransport": "_transport",
@@ -145,6 +146,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",
+    "RedactingFilter",
     "RequestEvent",
     "RequestHook",
     "ResilientTransport",

@@ -32,7 +32,6 @@ from carecloud_async._logging import (
     mask_body,
     mask_text,
     redact_path,
-    redact_third_party_loggers,
 )
 from carecloud_async._login import is_replayable
 from carecloud_async._ratelimit import RateLimiter
@@ -89,7 +88,6 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         self._clock = clock
         self._rand = rand
         self._wall_clock = wall_clock
-        redact_third_party_loggers()
 
     async def aclose(self) -> None:
         await self.inner.aclose()
