@@ -198,7 +198,9 @@ async def test_a_client_leaves_every_logger_as_the_application_configured_it() -
     await _sessions()
     after = configuration()
     assert {name: after[name] for name in before} == before
-    assert all(not config[0] and not config[1] for name, config in after.items() if name not in before)
+    assert all(
+        not config[0] and not config[1] for name, config in after.items() if name not in before
+    )
 
 
 def test_masking_a_long_body_only_reads_what_is_printed(monkeypatch: pytest.MonkeyPatch) -> None:
