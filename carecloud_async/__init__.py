@@ -12,12 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
     from carecloud_async._cache import ResponseCache
-    from carecloud_async._client import (
-        DEFAULT_TIMEOUT,
-        ApiResponse,
-        CustomerClient,
-        EnterpriseClient,
-    )
+    from carecloud_async._client import DEFAULT_TIMEOUT, CustomerClient, EnterpriseClient
     from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
     from carecloud_async._datetimes import format_project_datetime, parse_project_datetime
     from carecloud_async._errors import (
@@ -27,6 +22,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         BadRequestError,
         CareCloudError,
+        ClientClosedError,
         ConfigurationError,
         CustomerSessionLostError,
         InvalidParam,
@@ -46,6 +42,7 @@ if TYPE_CHECKING:
     from carecloud_async._logging import RedactingFilter, RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
+    from carecloud_async._pipeline import ApiResponse
     from carecloud_async._provenance import SPEC_PROVENANCE, SpecProvenance
     from carecloud_async._ratelimit import RateLimiter
     from carecloud_async._reading import Deviation
@@ -64,11 +61,12 @@ _EXPORTS: dict[str, str] = {
     "APIConnectionError": "_errors",
     "APIStatusError": "_errors",
     "APITimeoutError": "_errors",
-    "ApiResponse": "_client",
+    "ApiResponse": "_pipeline",
     "AuthenticationError": "_errors",
     "BadRequestError": "_errors",
     "BearerTokenAuth": "_auth",
     "CareCloudError": "_errors",
+    "ClientClosedError": "_errors",
     "ConfigurationError": "_errors",
     "CustomerAuth": "_customer_auth",
     "CustomerClient": "_client",
@@ -125,6 +123,7 @@ __all__ = [
     "BadRequestError",
     "BearerTokenAuth",
     "CareCloudError",
+    "ClientClosedError",
     "ConfigurationError",
     "CustomerAuth",
     "CustomerClient",

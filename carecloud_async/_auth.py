@@ -8,22 +8,26 @@ token logs in again once and replays the request once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import httpx
 
+from carecloud_async._call_options import options_of
 from carecloud_async._datetimes import parse_project_datetime
 from carecloud_async._errors import AuthenticationError, CareCloudError
 from carecloud_async._login import (
+    SendWithoutAuth,
     SingleFlight,
     auth_request,
     login_failure,
-    login_transport_error,
+    remaining_deadline,
+    send_auth_request,
 )
 
 __all__ = ["BearerTokenAuth", "EnterpriseAuth", "login_failure"]
@@ -42,8 +46,6 @@ REFRESH_RETRY_BASE = 15.0
 REFRESH_RETRY_MAX = 120.0
 """Backoff between attempts to refresh a still valid token after a failed refresh."""
 _HAS_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
-
-SendWithoutAuth = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
 class BearerTokenAuth(httpx.Auth):
@@ -98,8 +100,6 @@ class EnterpriseAuth(httpx.Auth):
         self._margin = refresh_margin
         self._clock = clock
         self._wall_clock = wall_clock
-        import asyncio
-
         self._lock = asyncio.Lock()
         self._send: SendWithoutAuth | None = None
         self._token: str | None = None
@@ -142,27 +142,24 @@ class EnterpriseAuth(httpx.Auth):
             return False
         return self._expires_at is None or self._clock() < self._expires_at
 
-    async def _log_in(self) -> None:
+    async def _log_in(self, deadline: float | None) -> None:
         """One login (retried by the transport); a failure is kept for the calls that waited."""
-        if self._send is None:
+        send = self._send
+        if send is None:
             raise RuntimeError("EnterpriseAuth is not bound to a client")
         self.logins += 1
-        await self._flight.run(self._send_login)
+        request = auth_request(self._login_url, LOGIN_PATH, self._credentials, deadline=deadline)
 
-    async def _send_login(self) -> None:
-        assert self._send is not None
-        try:
-            response = await self._send(auth_request(self._login_url, self._credentials))
-            await response.aread()
-        except httpx.TransportError as exc:
-            raise login_transport_error(exc, "POST", LOGIN_PATH) from exc
-        self._accept_login(response)
+        async def send_login() -> None:
+            self._accept_login(await send_auth_request(send, request))
 
-    async def _log_in_or_keep(self, *, after_401: bool) -> None:
+        await self._flight.run(send_login)
+
+    async def _log_in_or_keep(self, *, after_401: bool, deadline: float | None) -> None:
         """Log in; if this was an early refresh and it failed, keep the valid token."""
         refreshing_early = not after_401 and self._token_usable()
         try:
-            await self._log_in()
+            await self._log_in(deadline)
         except CareCloudError as exc:
             if not refreshing_early:
                 raise
@@ -271,10 +268,12 @@ class EnterpriseAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         logins_seen = self._flight.ticket()
+        options, started = options_of(request), self._clock()
         for after_401 in (False, True):  # send, then replay at most once after a 401
             async with self._lock:
                 if self._should_log_in(logins_seen, after_401=after_401):
-                    await self._log_in_or_keep(after_401=after_401)
+                    deadline = remaining_deadline(options, started, self._clock())
+                    await self._log_in_or_keep(after_401=after_401, deadline=deadline)
                 token, logins_seen = self._token, self._flight.ticket()
             request.headers["Authorization"] = f"Bearer {token}"
             response = yield request

@@ -3,7 +3,8 @@
 Off unless you pass ``cache=ResponseCache()`` to a client. Only successful GETs
 whose answer says ``Cache-Control: max-age=N`` (and not ``no-store`` or
 ``private``) are kept, for N seconds, keyed by URL and credentials, so one
-user's data is never served to another. We keep our own twenty lines rather
+user's data is never served to another. The body is kept decoded (gzip, br...)
+and served with headers that say so. We keep our own twenty lines rather
 than hishel: one rule, no storage backends, and an injectable clock for tests.
 """
 
@@ -72,7 +73,10 @@ class ResponseCache:
         if request.method != "GET" or not response.is_success or lifetime is None:
             return
         self._entries[self.key(request)] = _Entry(
-            self._clock() + lifetime, response.status_code, response.headers.raw, response.content
+            self._clock() + lifetime,
+            response.status_code,
+            _decoded_headers(response.headers, len(response.content)),
+            response.content,
         )
         self._entries.move_to_end(self.key(request))
         while len(self._entries) > self._max:
@@ -80,6 +84,15 @@ class ResponseCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+_ENCODING_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
+
+def _decoded_headers(headers: httpx.Headers, length: int) -> list[tuple[bytes, bytes]]:
+    """The headers of a body kept decoded: no encoding to undo again, its own length."""
+    kept = [(k, v) for k, v in headers.raw if k.lower() not in _ENCODING_HEADERS]
+    return [*kept, (b"content-length", str(length).encode())]
 
 
 class CachingTransport(httpx.AsyncBaseTransport):

@@ -1,68 +1,99 @@
-"""Options of the call in progress, visible to the auth flow and the transport.
+"""The options of one request, built once and carried on the ``httpx.Request`` itself.
 
-Generated endpoint functions build and send their own requests, so per-call
-settings cannot travel as arguments. ``client.call`` sets them here for the
-duration of one call; a context variable keeps concurrent calls apart.
+A call builds one immutable ``CallOptions`` value (operation, deadline, retry
+safety, timeout, strict, raw, headers, language) and stores it in
+``request.extensions``, where httpx keeps its own per-request settings. The auth
+flow, the resilience transport, hooks and logging read it from the request they
+are handed, so nothing is matched back by path or kept in ambient state. A login
+or device-token request the auth flow sends on a call's behalf carries options of
+its own (``for_auth_request``): the caller's remaining deadline, nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import httpx
 
-__all__ = ["CallOptions", "CallProgress", "current_call_options", "using_call_options"]
+from carecloud_async._logging import redact_path
+from carecloud_async._operations import Operation
+
+__all__ = ["EXTENSION", "CallOptions", "CallProgress", "attach", "options_of"]
+
+EXTENSION = "carecloud_options"
+"""The key of ``request.extensions`` that holds the request's ``CallOptions``."""
+
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass
+@dataclass(slots=True)
 class CallProgress:
-    """What the transport has done with the call's own request so far."""
+    """What the transport has done with one request so far (the only mutable part)."""
 
     may_have_reached_server: bool = False
     """An attempt was handed to the network and did not fail before sending."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallOptions:
-    """Per-call settings; the defaults are what a call without overrides gets."""
+    """Everything the layers under ``call`` need to know about one request."""
 
-    retry_unsafe: bool = False
-    """Allow replaying a non-idempotent request that may have reached the server."""
+    method: str
+    path_template: str
+    """The path with placeholders (``/purchases/{purchase_id}``): safe to log, groups metrics."""
+    display_path: str
+    """The path with its ids filled in and secrets masked: what errors name."""
+    operation: Operation | None = None
+    """The spec's operation; None for login and device-token requests."""
+    replayable: bool = False
+    """Safe to send again even after it may have reached the server: ``retry_unsafe=True``,
+    or a login/device-token request, which creates nothing."""
     deadline: float | None = None
-    """Seconds that all attempts of the call together may take."""
+    """Seconds all attempts of the request together may take."""
     timeout: httpx.Timeout | None = None
     """Per-attempt timeout replacing the client's default."""
-    headers: Mapping[str, str] | None = None
-    """Extra headers (e.g. ``Accept-Language``) added to the call's requests."""
-    operation_id: str | None = None
-    """The spec's operationId, for logs and metrics."""
-    path_template: str | None = None
-    """The path with placeholders (``/purchases/{purchase_id}``): safe to log, groups metrics."""
-    request_path: str | None = None
-    """The call's own path with ids filled in; tells it apart from a login sent on its behalf."""
+    strict: bool = False
+    """Raise at any value of the answer that does not match the schema."""
+    raw: bool = False
+    """Hand back plain decoded JSON instead of models."""
+    headers: Mapping[str, str] = field(default_factory=lambda: _NO_HEADERS)
+    """Extra headers the caller asked for."""
+    language: str | None = None
+    """The ``Accept-Language`` sent, if any."""
     progress: CallProgress = field(default_factory=CallProgress, compare=False)
 
-    def applies_to(self, url_path: str) -> bool:
-        """Whether a request is the call's own (not an auth request made during the call)."""
-        return self.request_path is not None and url_path.endswith(self.request_path)
+    @property
+    def operation_id(self) -> str | None:
+        return None if self.operation is None else self.operation.operation_id
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether repeating the request cannot apply it twice (by method, or by design)."""
+        return self.replayable or (self.operation is not None and self.operation.is_idempotent)
+
+    @classmethod
+    def for_auth_request(cls, path: str, *, deadline: float | None) -> CallOptions:
+        """Options of a login or device-token request: replayable, within ``deadline``."""
+        return cls("POST", path, path, replayable=True, deadline=deadline)
+
+    @classmethod
+    def of_plain_request(cls, request: httpx.Request) -> CallOptions:
+        """Options for a request that came without any (sent through ``client.http``)."""
+        path = redact_path(request.url.path)
+        return cls(request.method, path, path)
 
 
-_DEFAULT = CallOptions()
-_current: ContextVar[CallOptions | None] = ContextVar("carecloud_call_options", default=None)
+def attach(request: httpx.Request, options: CallOptions) -> httpx.Request:
+    """Carry ``options`` on ``request`` (returned for chaining)."""
+    request.extensions[EXTENSION] = options
+    return request
 
 
-def current_call_options() -> CallOptions:
-    return _current.get() or _DEFAULT
-
-
-@contextmanager
-def using_call_options(options: CallOptions) -> Iterator[CallOptions]:
-    """Make ``options`` current for the enclosed block (and tasks it starts)."""
-    token = _current.set(options)
-    try:
-        yield options
-    finally:
-        _current.reset(token)
+def options_of(request: httpx.Request) -> CallOptions:
+    """The options ``request`` carries, or plain ones made from the request itself."""
+    options = request.extensions.get(EXTENSION)
+    if isinstance(options, CallOptions):
+        return options
+    return CallOptions.of_plain_request(request)

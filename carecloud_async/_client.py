@@ -9,51 +9,48 @@ the unwrapped ``data`` or raises a typed error.
 
 from __future__ import annotations
 
-import inspect
 import ipaddress
 import logging
 import os
 import re
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import tzinfo
-from functools import cached_property, lru_cache
-from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from datetime import UTC, tzinfo
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, overload
 
 import httpx
+from carecloud_openapi.client import Client
 from carecloud_openapi.typed.customer import CustomerNamespaces
 from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
-from carecloud_async._bodies import body_model_of, build_body
-from carecloud_async._call_options import CallOptions, using_call_options
-from carecloud_async._deadline import deadline_error
+from carecloud_async._cache import CachingTransport, ResponseCache
+from carecloud_async._datetimes import project_zone
 from carecloud_async._errors import (
-    APIConnectionError,
-    APITimeoutError,
     AuthenticationError,
-    CareCloudError,
+    ClientClosedError,
     ConfigurationError,
-    OutcomeUnknownError,
-    ResponseParseError,
-    TransportError,
-    WrongAPIError,
-    error_for_status,
 )
-from carecloud_async._identity import identify, send_without_auth
-from carecloud_async._logging import RequestHook, mask_text
-from carecloud_async._operations import Operation, operation_of, resolve_endpoint
-from carecloud_async._retry import RetryPolicy, parse_retry_after
+from carecloud_async._identity import send_without_auth, user_agent_for
+from carecloud_async._logging import RequestHook
+from carecloud_async._operations import operation_of
+from carecloud_async._pagination import Page, pages, paginate
+from carecloud_async._pipeline import (
+    Answer,
+    ApiResponse,
+    CallSettings,
+    CallTarget,
+    Endpoint,
+    prepare,
+    send,
+)
+from carecloud_async._retry import RetryPolicy
 from carecloud_async._transport import RateLimiter, ResilientTransport
 
 if TYPE_CHECKING:
-    from carecloud_openapi.client import Client
-
-    from carecloud_async._cache import ResponseCache
+    # Customer API pieces are loaded only by CustomerClient (an optional part).
     from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
-    from carecloud_async._pagination import Page
-    from carecloud_async._reading import Deviation
     from carecloud_async._token_store import TokenStore
     from carecloud_async._typed_endpoint import TypedEndpoint, TypedListEndpoint
 
@@ -61,29 +58,8 @@ __all__ = ["DEFAULT_TIMEOUT", "ApiResponse", "CustomerClient", "EnterpriseClient
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 logger = logging.getLogger("carecloud_async")
-Endpoint = ModuleType | Callable[..., Awaitable[Any]]
 DataT = TypeVar("DataT")
 ItemT = TypeVar("ItemT")
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_SECRET_PATH_PARAMS = frozenset({"token_id"})
-
-
-@dataclass(frozen=True)
-class ApiResponse(Generic[DataT]):
-    """A successful answer with everything a caller may need beyond ``data``."""
-
-    status: int
-    headers: httpx.Headers
-    parsed: Any
-    """The generated response model (None for 204); the decoded JSON with ``raw=True``."""
-    data: DataT
-    """The unwrapped ``data`` member of ``parsed``, or None."""
-    operation: Operation
-    deviations: tuple[Deviation, ...] = ()
-    """Where the body did not match the schema (empty in strict mode): see ``_reading``."""
-    content: bytes = field(default=b"", repr=False)
-    """The raw body (left out of the repr: it may hold personal data)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -109,7 +85,10 @@ def build_base_url(
             )
         return base_url.rstrip("/")
     if not project_url:
-        raise ConfigurationError("pass project_url (e.g. 'sandbox.crmcarecloud.com') or base_url")
+        raise ConfigurationError(
+            "pass project_url (e.g. 'sandbox.crmcarecloud.com') or base_url; from_env() "
+            "reads them from CARECLOUD_PROJECT_URL or CARECLOUD_BASE_URL"
+        )
     host = re.sub(r"^https?://", "", project_url.strip()).rstrip("/")
     if not host or "/" in host or " " in host:
         raise ConfigurationError(f"project_url {project_url!r} should be a host name only")
@@ -121,54 +100,37 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _env_settings(**names: str) -> dict[str, Any]:
-    """Keyword arguments from the CARECLOUD_* variables both clients share, plus ``names``."""
-    names = {
-        "project_url": "PROJECT_URL",
-        "base_url": "BASE_URL",
-        "api_version": "API_VERSION",
-        "accept_language": "ACCEPT_LANGUAGE",
-        "project_timezone": "PROJECT_TIMEZONE",
-        **names,
-    }
-    return {key: value for key, name in names.items() if (value := _env(name)) is not None}
+_SHARED_ENV = {
+    "project_url": "PROJECT_URL",
+    "base_url": "BASE_URL",
+    "api_version": "API_VERSION",
+    "accept_language": "ACCEPT_LANGUAGE",
+    "project_timezone": "PROJECT_TIMEZONE",
+}
 
 
-class _Answer:
-    """A received answer not read yet (``_BaseClient._send``).
-
-    A plain class, not a dataclass: it is made on every call, and a dataclass would add
-    most of a millisecond to ``import carecloud_async``."""
-
-    __slots__ = ("client", "display_path", "module", "operation", "raw", "response", "strict")
-
-    def __init__(
-        self,
-        client: _BaseClient,
-        module: ModuleType,
-        operation: Operation,
-        display_path: str,
-        response: httpx.Response,
-        strict: bool,
-        raw: bool,
-    ) -> None:
-        self.client = client
-        self.module = module
-        self.operation = operation
-        self.display_path = display_path
-        self.response = response
-        self.strict = strict
-        self.raw = raw
-
-    def read(self) -> ApiResponse[Any]:
-        return self.client._parse(
-            self.module, self.operation, self.display_path, self.response, self.strict, self.raw
-        )
+def _from_env(
+    cls: type[ClientT],
+    names: Mapping[str, str],
+    overrides: Mapping[str, Any],
+    also_read: Sequence[str] = (),
+) -> ClientT:
+    """A client from the ``CARECLOUD_*`` variables named by ``names`` (and both clients' own),
+    ``overrides`` winning; a missing setting is named with every variable that was read."""
+    names = {**_SHARED_ENV, **names}
+    settings = {key: value for key, name in names.items() if (value := _env(name)) is not None}
+    try:
+        return cls(**{**settings, **overrides})
+    except ConfigurationError as exc:
+        looked_at = ", ".join(f"CARECLOUD_{name}" for name in [*names.values(), *also_read])
+        raise ConfigurationError(f"{exc} (from_env read: {looked_at})") from None
 
 
 class _BaseClient:
     api: ClassVar[str]
     interface: ClassVar[str]
+    auth: httpx.Auth
+    """The auth flow every call of this client is sent through (per request)."""
 
     def __init__(
         self,
@@ -176,7 +138,7 @@ class _BaseClient:
         auth: httpx.Auth,
         base_url: str,
         accept_language: str | None,
-        project_timezone: str | tzinfo,
+        project_timezone: str | tzinfo | None,
         timeout: httpx.Timeout | float | None,
         httpx_client: httpx.AsyncClient | None,
         transport: httpx.AsyncBaseTransport | None,
@@ -186,17 +148,16 @@ class _BaseClient:
         cache: ResponseCache | None,
         strict: bool = False,
     ) -> None:
-        from carecloud_async._datetimes import project_zone
-
         self.base_url = base_url
         self.strict = strict
         """Raise ``ResponseParseError`` at any value that does not match the schema."""
-        self.project_timezone = project_zone(project_timezone)
+        zone = None if project_timezone is None else project_zone(project_timezone)
+        self.project_timezone: tzinfo = UTC if zone is None else zone
+        """The zone answers' date-times are read in (UTC when none was given)."""
         self.accept_language = accept_language
         self._owns_http = httpx_client is None
         if httpx_client is None:
             httpx_client = httpx.AsyncClient(
-                base_url=self.base_url,
                 timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                 transport=_build_transport(
                     transport,
@@ -224,16 +185,23 @@ class _BaseClient:
                     f"an injected httpx_client keeps its own transport and timeout; "
                     f"configure it directly instead of passing {', '.join(ignored)}"
                 )
-            httpx_client.base_url = httpx.URL(self.base_url)
-        httpx_client.auth = auth
-        identify(httpx_client)
+        # An injected client is used as given: base URL, auth and User-Agent go on each
+        # request, so SDK clients of either API can share one pool.
         self._http = httpx_client
+        self.auth = auth
+        self._target = CallTarget(
+            api=self.api,
+            base_url=base_url,
+            project_timezone=zone,
+            accept_language=accept_language,
+            strict=strict,
+            user_agent=user_agent_for(httpx_client),
+        )
+        self._closed = False
 
     @cached_property
     def _generated(self) -> Client:
-        """The generated client the response parsers expect (loaded on the first call)."""
-        from carecloud_openapi.client import Client
-
+        """The generated client the response parsers expect (built on the first read)."""
         return Client(base_url=self.base_url).set_async_httpx_client(self._http)
 
     @property
@@ -253,7 +221,10 @@ class _BaseClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close pooled connections (only those of an httpx client this object created)."""
+        """Close pooled connections (only those of an httpx client this object created).
+
+        Calls made afterwards raise ``ClientClosedError``."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 
@@ -288,39 +259,19 @@ class _BaseClient:
         raw: bool = False,
         **params: Any,
     ) -> Any: ...
-    async def call(
-        self,
-        endpoint: Any,
-        /,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        retry_unsafe: bool = False,
-        deadline: float | None = None,
-        strict: bool | None = None,
-        raw: bool = False,
-        **params: Any,
-    ) -> Any:
+    async def call(self, endpoint: Any, /, **arguments: Any) -> Any:
         """Call a generated endpoint and return the ``data`` of its answer (None for 204).
 
-        ``params`` are the endpoint's own arguments (path and query parameters,
-        ``body``, ``accept_language``). ``retry_unsafe`` allows replaying a POST
-        that may have reached the server; ``deadline`` bounds all attempts.
-        ``strict`` overrides the client's setting for this call. ``raw=True`` skips
-        the models: ``data`` comes back as plain dicts and lists (decoded with orjson
-        when it is installed), for bulk work.
+        The endpoint's own arguments (path and query parameters, ``body``,
+        ``accept_language``) go with the per-call options: ``retry_unsafe`` allows
+        replaying a POST that may have reached the server; ``deadline`` bounds all
+        attempts; ``strict`` overrides the client's setting for this call; ``raw=True``
+        skips the models: ``data`` comes back as plain dicts and lists (decoded with
+        orjson when it is installed), for bulk work.
         """
-        response = await self.call_raw(
-            endpoint,
-            headers=headers,
-            timeout=timeout,
-            retry_unsafe=retry_unsafe,
-            deadline=deadline,
-            strict=strict,
-            raw=raw,
-            **params,
-        )
-        return response.data
+        settings, params = CallSettings.split(arguments)
+        answer = await self.fetch(endpoint, settings, params)
+        return answer.read().data
 
     @overload
     async def call_raw(
@@ -350,185 +301,23 @@ class _BaseClient:
         raw: bool = False,
         **params: Any,
     ) -> ApiResponse[Any]: ...
-    async def call_raw(
-        self,
-        endpoint: Any,
-        /,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        retry_unsafe: bool = False,
-        deadline: float | None = None,
-        strict: bool | None = None,
-        raw: bool = False,
-        **params: Any,
-    ) -> ApiResponse[Any]:
+    async def call_raw(self, endpoint: Any, /, **arguments: Any) -> ApiResponse[Any]:
         """Like ``call``, but returns status, headers and the parsed model as well."""
-        answer = await self._send(
-            endpoint,
-            headers=headers,
-            timeout=timeout,
-            retry_unsafe=retry_unsafe,
-            deadline=deadline,
-            strict=strict,
-            raw=raw,
-            **params,
-        )
+        settings, params = CallSettings.split(arguments)
+        answer = await self.fetch(endpoint, settings, params)
         return answer.read()
 
-    async def _send(
-        self,
-        endpoint: Any,
-        /,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        retry_unsafe: bool = False,
-        deadline: float | None = None,
-        strict: bool | None = None,
-        raw: bool = False,
-        **params: Any,
-    ) -> _Answer:
-        """Check, send and receive; reading the answer is left to ``_Answer.read``, so the
-        paginator can start the next request before it spends CPU on this one."""
-        operation = operation_of(endpoint)
-        if deadline is not None and not deadline > 0:
-            raise ConfigurationError(
-                f"deadline must be a positive number of seconds, got {deadline}"
-            )
-        if not operation.served_by(self.api):
-            raise WrongAPIError(
-                operation.operation_id,
-                operation.method,
-                operation.path_template,
-                self.api,
-                operation.apis,
-            )
-        from carecloud_openapi.types import UNSET
-
-        from carecloud_async._param_checks import check_body, check_params, url_error
-        from carecloud_async._wire import wire_formats
-
-        module = resolve_endpoint(endpoint)
-        language = params.get("accept_language")
-        if language is None:
-            language = self.accept_language
-        if _takes_accept_language(module):
-            # None: leave the header out rather than send the spec's documented default
-            params["accept_language"] = UNSET if language is None else language
-        elif language is not None:
-            # A few operations do not declare the header; send it anyway, it is harmless.
-            params.pop("accept_language", None)
-            headers = {"Accept-Language": language, **(headers or {})}
-        check_params(operation, module, params)
-        wire = wire_formats(operation.method, operation.path_template)
-        wire.prepare_params(params, self.project_timezone)
-        body = params.get("body")
-        if isinstance(body, Mapping) and (model := body_model_of(module)) is not None:
-            # plain dicts are welcome too
-            fields = wire.prepare_body(body, self.project_timezone)
-            check_body(operation, module, fields)
-            params["body"] = build_body(model, fields)
-        try:
-            request_kwargs: dict[str, Any] = module._get_kwargs(**params)
-        except (TypeError, AttributeError) as exc:
-            raise ConfigurationError(
-                f"{operation.operation_id}: {exc}".replace("_get_kwargs() ", "")
-            ) from None
-        wire.prepare_request(request_kwargs, self.project_timezone)
-        if headers:
-            request_kwargs["headers"] = {**request_kwargs.get("headers", {}), **headers}
-        if timeout is not None:
-            request_kwargs["timeout"] = timeout
-        display_path = _display_path(operation, params)
-        options = CallOptions(
-            retry_unsafe=retry_unsafe,
-            deadline=deadline,
-            timeout=None if timeout is None else httpx.Timeout(timeout),
-            headers=headers,
-            operation_id=operation.operation_id,
-            path_template=operation.path_template,
-            request_path=str(request_kwargs["url"]),
-        )
-        import asyncio
-
-        with using_call_options(options):
-            try:
-                async with asyncio.timeout(deadline) as bound:
-                    response = await self._http.request(**request_kwargs)
-            except CareCloudError:
-                raise
-            except httpx.InvalidURL as exc:
-                raise url_error(operation, exc) from None
-            except httpx.TransportError as exc:
-                raise _transport_error(exc, operation, display_path) from exc
-            except TimeoutError as exc:
-                if not bound.expired():
-                    raise
-                raise deadline_error(
-                    operation, display_path, deadline or 0.0, options.progress, retry_unsafe
-                ) from exc
-        strict = self.strict if strict is None else strict
-        return _Answer(self, module, operation, display_path, response, strict, raw)
-
-    def _parse(
-        self,
-        module: ModuleType,
-        operation: Operation,
-        path: str,
-        response: httpx.Response,
-        strict: bool,
-        raw: bool = False,
-    ) -> ApiResponse[Any]:
-        if not response.is_success:
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            raise error_for_status(
-                method=operation.method,
-                path=path,
-                status=response.status_code,
-                body=body,
-                request_id=response.headers.get("x-request-id"),
-                retry_after=parse_retry_after(response.headers.get("retry-after")),
-            )
-        from carecloud_async._reading import read_raw, read_response
-
-        if raw:
-            body, data = read_raw(response, operation=operation, display_path=path)
-            missing = _missing_raw_member(data, operation.list_field)
-            if missing is not None:
-                raise ResponseParseError(
-                    operation.method, path, response.status_code, f"the answer has no {missing}"
-                )
-            return ApiResponse(
-                response.status_code, response.headers, body, data, operation, (), response.content
-            )
-        parsed, deviations = read_response(
-            module,
-            self._generated,
-            response,
-            strict=strict,
-            operation=operation,
-            display_path=path,
-        )
-        data = getattr(parsed, "data", None)
-        missing = _missing_member(data, operation.list_field)
-        if missing is not None:
-            # An answer without what it promises must not read as "nothing there".
-            raise ResponseParseError(
-                operation.method, path, response.status_code, f"the answer has no {missing}"
-            )
-        return ApiResponse(
-            response.status_code,
-            response.headers,
-            parsed,
-            data,
-            operation,
-            deviations,
-            response.content,
-        )
+    async def fetch(
+        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, Any]
+    ) -> Answer:
+        """Prepare and send one call, leaving the answer unread (``Answer.read()``): the
+        step iterators use to send the next request before reading this one."""
+        if self._closed:
+            operation = operation_of(endpoint)
+            raise ClientClosedError(operation.method, operation.path_template)
+        module, request = prepare(self._http, self._target, endpoint, settings, dict(params))
+        response = await send(self._http, self.auth, request)
+        return Answer(module, response, self._generated)
 
     @overload
     def paginate(
@@ -542,8 +331,6 @@ class _BaseClient:
         self, endpoint: Any, /, *, raw: bool = False, **options: Any
     ) -> AsyncGenerator[Any, None]:
         """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
-        from carecloud_async._pagination import paginate
-
         return paginate(self, endpoint, raw=raw, **options)
 
     @overload
@@ -558,9 +345,10 @@ class _BaseClient:
         self, endpoint: Any, /, *, raw: bool = False, **options: Any
     ) -> AsyncGenerator[Page[Any], None]:
         """Iterate over whole pages of a list endpoint, with offset and total_items."""
-        from carecloud_async._pagination import pages
-
         return pages(self, endpoint, raw=raw, **options)
+
+
+ClientT = TypeVar("ClientT", bound=_BaseClient)
 
 
 def _build_transport(
@@ -579,69 +367,8 @@ def _build_transport(
         hooks=hooks,
     )
     if cache is not None:
-        from carecloud_async._cache import CachingTransport
-
         stack = CachingTransport(stack, cache)
     return stack
-
-
-def _missing_member(data: Any, list_field: str | None) -> str | None:
-    """What a 2xx answer declares but lacks: its ``data``, or the list under it."""
-    if type(data).__name__ == "Unset":
-        return "'data' member"
-    if list_field is not None and type(getattr(data, list_field, None)).__name__ == "Unset":
-        return f"'data.{list_field}' list"
-    return None
-
-
-def _missing_raw_member(data: Any, list_field: str | None) -> str | None:
-    """The raw-path twin of ``_missing_member``: only a declared list can be checked."""
-    if list_field is None:
-        return None
-    if not isinstance(data, dict):
-        return "'data' member"
-    if not isinstance(data.get(list_field), list):
-        return f"'data.{list_field}' list"
-    return None
-
-
-@lru_cache(maxsize=512)
-def _takes_accept_language(module: ModuleType) -> bool:
-    return "accept_language" in inspect.signature(module._get_kwargs).parameters
-
-
-def _display_path(operation: Operation, params: Mapping[str, Any]) -> str:
-    """The path with its ids filled in, token ids masked: safe for errors and logs."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in _SECRET_PATH_PARAMS:
-            return "***"
-        return str(params.get(name, match.group(0)))
-
-    return _PLACEHOLDER.sub(fill, operation.path_template)
-
-
-def _transport_error(exc: httpx.TransportError, operation: Operation, path: str) -> TransportError:
-    reason = type(exc).__name__
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        try:
-            host = exc.request.url.host
-        except RuntimeError:
-            host = "the server"
-        why = mask_text(str(exc)) or "no reason given"
-        return APIConnectionError(
-            operation.method, path, f"{reason} to {host}: {why}; the request was not sent"
-        )
-    if not operation.is_idempotent:
-        return OutcomeUnknownError(
-            operation.method,
-            path,
-            f"{reason} after sending: it may have been applied; not replayed",
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(operation.method, path, f"{reason}: no answer in time")
-    return TransportError(operation.method, path, reason)
 
 
 class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
@@ -678,8 +405,6 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
         cache: ResponseCache | None = None,
         strict: bool = False,
     ) -> None:
-        from carecloud_async._datetimes import project_zone
-
         has_login = any(v is not None for v in (login, password, external_application_id))
         if bearer_token is not None and has_login:
             raise ConfigurationError("pass either bearer_token or login credentials, not both")
@@ -722,7 +447,7 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
             auth=auth,
             base_url=base,
             accept_language=accept_language,
-            project_timezone="UTC" if project_timezone is None else project_timezone,
+            project_timezone=project_timezone,
             timeout=timeout,
             httpx_client=httpx_client,
             transport=transport,
@@ -739,13 +464,13 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
         """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL, LOGIN, PASSWORD,
         EXTERNAL_APPLICATION_ID or BEARER_TOKEN, API_VERSION, ACCEPT_LANGUAGE, PROJECT_TIMEZONE)."""
-        settings = _env_settings(
-            login="LOGIN",
-            password="PASSWORD",
-            external_application_id="EXTERNAL_APPLICATION_ID",
-            bearer_token="BEARER_TOKEN",
-        )
-        return cls(**{**settings, **overrides})
+        names = {
+            "login": "LOGIN",
+            "password": "PASSWORD",
+            "external_application_id": "EXTERNAL_APPLICATION_ID",
+            "bearer_token": "BEARER_TOKEN",
+        }
+        return _from_env(cls, names, overrides)
 
 
 class CustomerClient(CustomerNamespaces, _BaseClient):
@@ -769,7 +494,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         base_url: str | None = None,
         api_version: str = "v1.0",
         accept_language: str | None = None,
-        project_timezone: str | tzinfo = "UTC",
+        project_timezone: str | tzinfo | None = None,
         timeout: httpx.Timeout | float | None = None,
         httpx_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -792,7 +517,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
             interface=self.interface,
             api_version=api_version,
         )
-        from carecloud_async._customer_auth import CustomerAuth
+        from carecloud_async._customer_auth import CustomerAuth  # Customer API only
 
         self.auth: CustomerAuth = CustomerAuth(
             base_url=base,
@@ -820,16 +545,16 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
     def from_env(cls, **overrides: Any) -> CustomerClient:
         """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL,
         EXTERNAL_APPLICATION_ID, DEVICE_ID, TOKEN_FILE, API_VERSION, ACCEPT_LANGUAGE, ...)."""
-        settings = _env_settings(external_application_id="EXTERNAL_APPLICATION_ID")
-        if device_id := _env("DEVICE_ID"):
-            from carecloud_async._customer_auth import DeviceInfo
+        from carecloud_async._customer_auth import DeviceInfo  # Customer API only
+        from carecloud_async._token_store import FileTokenStore  # an optional part
 
+        settings: dict[str, Any] = {}
+        if device_id := _env("DEVICE_ID"):
             settings["device"] = DeviceInfo(device_id=device_id)
         if token_file := _env("TOKEN_FILE"):
-            from carecloud_async._token_store import FileTokenStore
-
             settings["token_store"] = FileTokenStore(token_file)
-        return cls(**{**settings, **overrides})
+        names = {"external_application_id": "EXTERNAL_APPLICATION_ID"}
+        return _from_env(cls, names, {**settings, **overrides}, ("DEVICE_ID", "TOKEN_FILE"))
 
     async def device_token(self) -> str:
         """The device token (creating and storing it on first use)."""
@@ -844,6 +569,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         phone: str | None = None,
     ) -> str | None:
         """Attach a customer to this device token; returns the customer id."""
+        # Deferred: Customer API auth is an optional part of the package.
         from carecloud_openapi.api.tokens import post_token_login
         from carecloud_openapi.models import PostTokenLoginBody, PostTokenLoginBodyLoginType
 
@@ -882,6 +608,7 @@ class CustomerClient(CustomerNamespaces, _BaseClient):
         If the server no longer knows the token, no customer is attached to it
         any more, so this returns quietly (the next call gets a new token).
         """
+        # Deferred: Customer API auth is an optional part of the package.
         from carecloud_openapi.api.tokens import post_token_logout
 
         from carecloud_async._customer_auth import token_refused

@@ -14,15 +14,17 @@ token instead of invalidating each other's.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncGenerator, Awaitable, Callable
+import time
+from collections.abc import AsyncGenerator
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import asdict, dataclass
 
 import httpx
 
-from carecloud_async._auth import login_failure
+from carecloud_async._call_options import options_of
 from carecloud_async._errors import (
     APIStatusError,
     AuthenticationError,
@@ -31,7 +33,14 @@ from carecloud_async._errors import (
     error_for_status,
 )
 from carecloud_async._logging import redact_path
-from carecloud_async._login import SingleFlight, auth_request
+from carecloud_async._login import (
+    SendWithoutAuth,
+    SingleFlight,
+    auth_request,
+    login_failure,
+    remaining_deadline,
+    send_auth_request,
+)
 from carecloud_async._token_store import (
     InMemoryTokenStore,
     SharedTokenStore,
@@ -45,8 +54,6 @@ __all__ = ["CustomerAuth", "DeviceInfo", "token_refused"]
 logger = logging.getLogger("carecloud_async")
 
 TOKENS_PATH = "/tokens"
-
-SendWithoutAuth = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,6 @@ class CustomerAuth(httpx.Auth):
         self._device = device
         self._external_application_id = external_application_id
         self._store: TokenStore = token_store or InMemoryTokenStore()
-        import asyncio
-
         self._lock = asyncio.Lock()
         self._token: str | None = None
         self._flight = SingleFlight()
@@ -159,8 +164,9 @@ class CustomerAuth(httpx.Auth):
         """Record that no customer is logged in any more."""
         self._customer_token = None
 
-    async def token_id(self) -> str:
-        """The current device token, loaded from the store or created on first use."""
+    async def token_id(self, deadline: float | None = None) -> str:
+        """The current device token, loaded from the store or created on first use (a
+        creation bounded by ``deadline`` seconds, when given)."""
         ticket = self._flight.ticket()
         async with self._lock:
             if self._token is None:
@@ -168,7 +174,9 @@ class CustomerAuth(httpx.Auth):
             if self._token is None:
                 if failure := self._flight.failed_since(ticket):
                     raise failure  # the request this call waited for failed: share it
-                self._token = await self._flight.run(lambda: self._stored_or_created(refused=None))
+                self._token = await self._flight.run(
+                    lambda: self._stored_or_created(refused=None, deadline=deadline)
+                )
             return self._token
 
     async def _load(self) -> str | None:
@@ -208,7 +216,7 @@ class CustomerAuth(httpx.Auth):
             return self._store.device_lock(self._device.device_id)
         return nullcontext()
 
-    async def _stored_or_created(self, refused: str | None) -> str:
+    async def _stored_or_created(self, refused: str | None, deadline: float | None) -> str:
         """A token another process saved meanwhile, or a new one; one creator at a time."""
         async with self._device_lock():
             stored = await self._load()
@@ -221,15 +229,15 @@ class CustomerAuth(httpx.Auth):
                 logger.warning("carecloud: device token refused (401); replacing it once")
                 if stored is not None:  # still the refused one: nobody replaced it yet
                     await self._delete_if(stored)
-            return await self._create()
+            return await self._create(deadline)
 
-    async def _create(self) -> str:
+    async def _create(self, deadline: float | None) -> str:
         if self._send is None:
             raise RuntimeError("CustomerAuth is not bound to a client")
         self.tokens_created += 1
         body = self._device.token_request_body(self._external_application_id)
-        response = await self._send(auth_request(self._tokens_url, body))
-        await response.aread()
+        request = auth_request(self._tokens_url, TOKENS_PATH, body, deadline=deadline)
+        response = await send_auth_request(self._send, request)
         if not response.is_success:
             raise login_failure(response, "POST", TOKENS_PATH)
         try:
@@ -248,7 +256,7 @@ class CustomerAuth(httpx.Auth):
         logger.info("carecloud: created a customer-interface device token")
         return str(token)
 
-    async def _renew(self, refused: str) -> str:
+    async def _renew(self, refused: str, deadline: float | None) -> str:
         """The token to replay with after ``refused`` got a 401."""
         async with self._lock:
             if self._token is not None and self._token != refused:
@@ -256,7 +264,7 @@ class CustomerAuth(httpx.Auth):
             self._token = None
             if self._customer_token == refused:
                 self._customer_token = None
-            self._token = await self._stored_or_created(refused)
+            self._token = await self._stored_or_created(refused, deadline)
             return self._token
 
     async def forget(self, refused: str) -> None:
@@ -283,7 +291,8 @@ class CustomerAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = await self.token_id()
+        options, started = options_of(request), time.monotonic()
+        token = await self.token_id(remaining_deadline(options, started, started))
         as_customer = self._customer_token == token
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
@@ -294,7 +303,7 @@ class CustomerAuth(httpx.Auth):
             if token_refused(self._refusal(response, request)):
                 await self.forget(token)
             return
-        fresh = await self._renew(token)
+        fresh = await self._renew(token, remaining_deadline(options, started, time.monotonic()))
         if as_customer:
             raise CustomerSessionLostError(
                 method=request.method,

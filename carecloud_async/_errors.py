@@ -21,6 +21,7 @@ Catch ``CareCloudError`` for everything, or a branch of the tree::
     |   +-- APITimeoutError             the answer did not come in time
     |   +-- OutcomeUnknownError         a non-idempotent request may have been applied; not replayed
     +-- ResponseParseError          a 2xx body that does not parse as the documented model
+    +-- ClientClosedError           the client (or the httpx client it uses) was closed; nothing sent
 
 Messages and reprs carry the method, the path (with ids), the status and the
 server's error type and message; never a token, a password or a request body.
@@ -40,6 +41,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CareCloudError",
+    "ClientClosedError",
     "ConfigurationError",
     "CustomerSessionLostError",
     "InvalidParam",
@@ -271,6 +273,21 @@ class OutcomeUnknownError(TransportError):
     Check the server's state (for a purchase, look it up by ``bill_id``) before
     you send it again, or opt in with ``retry_unsafe=True`` if it is a lookup.
     """
+
+
+class ClientClosedError(CareCloudError, RuntimeError):
+    """The client, or the ``httpx.AsyncClient`` it sends through, was already closed: nothing
+    was sent. Make calls inside the client's ``async with`` block, or create a new client."""
+
+    may_have_reached_server = False
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(
+            f"{method} {path}: the client was closed (aclose() or the end of its 'async with' "
+            "block), so nothing was sent; use a client that is still open"
+        )
 
 
 class ResponseParseError(CareCloudError):

@@ -9,16 +9,13 @@ threads of this process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import asyncio
 
 try:
     import fcntl
@@ -80,8 +77,6 @@ class FileLock:
 
     async def acquire_async(self) -> int:
         """Like ``acquire``, waiting in a worker thread so the event loop keeps running."""
-        import asyncio
-
         waiting = asyncio.ensure_future(asyncio.to_thread(self.acquire))
         try:
             return await asyncio.shield(waiting)

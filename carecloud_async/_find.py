@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
+from carecloud_openapi._operations import OPERATIONS
+from carecloud_openapi.typed._index import NAMES
+
 from carecloud_async._errors import ConfigurationError
 from carecloud_async._naming import pages_name, paginate_name, reference_url, snake_case
 
@@ -62,9 +65,6 @@ class OperationInfo:
 
 @cache
 def _all() -> tuple[OperationInfo, ...]:
-    from carecloud_openapi._operations import OPERATIONS
-    from carecloud_openapi.typed._index import NAMES
-
     found = []
     for (method, path), (operation_id, apis, list_field) in OPERATIONS.items():
         namespace, python_method, module = NAMES[operation_id]

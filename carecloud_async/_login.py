@@ -2,8 +2,9 @@
 
 Both create no business data, so the transport may send them again after any
 failure (5xx, 429, timeouts, dropped connections) under the client's retry
-policy. A request built by ``auth_request`` carries a marker the transport
-reads; ``login_failure`` turns a refused answer into the error a caller can act on.
+policy. A request built by ``auth_request`` carries ``CallOptions`` saying so
+(and the deadline of the call it is sent for); ``login_failure`` turns a refused
+answer into the error a caller can act on.
 """
 
 from __future__ import annotations
@@ -14,42 +15,55 @@ from typing import TypeVar
 
 import httpx
 
+from carecloud_async._call_options import CallOptions, attach, options_of
 from carecloud_async._errors import (
-    APIConnectionError,
-    APITimeoutError,
     AuthenticationError,
     CareCloudError,
     ConfigurationError,
-    TransportError,
     error_for_status,
 )
-from carecloud_async._logging import mask_text
-from carecloud_async._retry import NOT_SENT, parse_retry_after
+from carecloud_async._failures import request_failure
+from carecloud_async._retry import parse_retry_after
 
 __all__ = [
-    "REPLAYABLE",
     "SingleFlight",
     "auth_request",
-    "is_replayable",
     "login_failure",
-    "login_transport_error",
+    "remaining_deadline",
+    "send_auth_request",
 ]
 
 T = TypeVar("T")
 
-REPLAYABLE = "carecloud_replayable"
-"""Request extension: the request changes nothing on the server, so it may be sent again."""
-
 _CREDENTIAL_STATUSES = frozenset({400, 401, 403})
 
-
-def auth_request(url: str, body: object) -> httpx.Request:
-    """A login-like POST the transport retries like a harmless request."""
-    return httpx.Request("POST", url, json=body, extensions={REPLAYABLE: True})
+SendWithoutAuth = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
-def is_replayable(request: httpx.Request) -> bool:
-    return bool(request.extensions.get(REPLAYABLE))
+def auth_request(url: str, path: str, body: object, *, deadline: float | None) -> httpx.Request:
+    """A login-like POST the transport retries like a harmless request, within ``deadline``."""
+    request = httpx.Request("POST", url, json=body)
+    return attach(request, CallOptions.for_auth_request(path, deadline=deadline))
+
+
+def remaining_deadline(options: CallOptions, started: float, now: float) -> float | None:
+    """What is left of a call's deadline ``now``, for the login sent on its behalf."""
+    if options.deadline is None:
+        return None
+    return max(0.001, options.deadline - (now - started))
+
+
+async def send_auth_request(send: SendWithoutAuth, request: httpx.Request) -> httpx.Response:
+    """Send a login-like request and read its body; a failure to send is an SDK error."""
+    try:
+        response = await send(request)
+        await response.aread()
+    except (httpx.TransportError, httpx.InvalidURL, RuntimeError) as exc:
+        failure = request_failure(exc, options_of(request))
+        if failure is None:
+            raise
+        raise failure from exc
+    return response
 
 
 def _root_of(response: httpx.Response, path: str) -> str:
@@ -97,16 +111,6 @@ def login_failure(response: httpx.Response, method: str, path: str) -> CareCloud
         error_message=parsed.error_message or "the server refused the credentials",
         request_id=request_id,
     )
-
-
-def login_transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
-    """A login-like request that got no answer through a client without our transport."""
-    reason = f"{type(exc).__name__}: {mask_text(str(exc)) or 'no reason given'}"
-    if isinstance(exc, NOT_SENT):
-        return APIConnectionError(method, path, f"{reason}; the request was not sent")
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(method, path, f"{reason}; no answer in time")
-    return TransportError(method, path, reason)
 
 
 class SingleFlight:

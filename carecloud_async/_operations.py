@@ -16,6 +16,8 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any, Literal
 
+from carecloud_openapi._operations import OPERATIONS
+
 from carecloud_async._errors import ConfigurationError
 
 __all__ = ["API", "Operation", "operation_of", "operations_table", "resolve_endpoint"]
@@ -45,8 +47,6 @@ class Operation:
 @cache
 def operations_table() -> dict[tuple[str, str], tuple[str, tuple[str, ...], str | None]]:
     """``(method, path) -> (operationId, APIs serving it, list field)`` from the normalized spec."""
-    from carecloud_openapi._operations import OPERATIONS
-
     return OPERATIONS
 
 

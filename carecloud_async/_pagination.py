@@ -30,17 +30,26 @@ or ``await it.aclose()``) so in-flight requests are cancelled at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any, Generic, Literal, TypeVar, get_args
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args
 
 from carecloud_async._errors import ConfigurationError, ResponseParseError
 from carecloud_async._operations import Operation, operation_of
+from carecloud_async._pipeline import Answer, ApiResponse, CallSettings, Endpoint
 from carecloud_async._reading import Deviation, body_excerpt, item_index, loads
 
-__all__ = ["MAX_PAGE_SIZE", "InvalidItemPolicy", "Page", "WalkStats", "pages", "paginate"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "AnswerSource",
+    "InvalidItemPolicy",
+    "Page",
+    "WalkStats",
+    "pages",
+    "paginate",
+]
 
 logger = logging.getLogger("carecloud_async.pagination")
 
@@ -54,6 +63,17 @@ ItemT = TypeVar("ItemT")
 
 MAX_PAGE_SIZE = 1000
 """The API documents no maximum for ``count``; larger pages only cost memory and latency."""
+
+
+class AnswerSource(Protocol):
+    """What a walk needs of a client: its strictness and the prepare-and-send step."""
+
+    @property
+    def strict(self) -> bool: ...
+
+    async def fetch(
+        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, Any], /
+    ) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -124,7 +144,7 @@ def _raw_items(content: bytes, list_field: str) -> list[Any]:
 
 def _apply_policy(
     page: Page[Any],
-    response: Any,
+    response: ApiResponse[Any],
     operation: Operation,
     policy: str,
     strict: bool,
@@ -164,7 +184,9 @@ def _apply_policy(
     return Page(items, page.offset, page.total_items, len(bad), page.deviations, span), error
 
 
-def _error(response: Any, operation: Operation, deviation: Deviation) -> ResponseParseError:
+def _error(
+    response: ApiResponse[Any], operation: Operation, deviation: Deviation
+) -> ResponseParseError:
     return ResponseParseError(
         operation.method,
         operation.path_template,
@@ -177,8 +199,8 @@ def _error(response: Any, operation: Operation, deviation: Deviation) -> Respons
 
 
 async def pages(
-    client: Any,
-    endpoint: ModuleType | Callable[..., Awaitable[Any]],
+    client: AnswerSource,
+    endpoint: Endpoint,
     /,
     *,
     page_size: int = 100,
@@ -197,24 +219,27 @@ async def pages(
             "is not a paginated list endpoint"
         )
     _check(page_size, max_items, start_offset, concurrency)
-    strict = bool(getattr(client, "strict", False))
+    settings, params = CallSettings.split(filters)
+    strict = client.strict if settings.strict is None else settings.strict
+    # Pages are read tolerantly: the policy decides what an invalid item costs.
+    settings = dataclasses.replace(settings, strict=False, raw=raw)
     policy = on_invalid_item or ("raise" if strict else "keep")
     _check_policy(policy)
     list_field = operation.list_field
     end = None if max_items is None else start_offset + max_items
 
-    in_flight: dict[int, asyncio.Task[tuple[Any, int]]] = {}
+    in_flight: dict[int, asyncio.Task[tuple[Answer, int]]] = {}
     next_offset = start_offset
 
-    async def fetch(offset: int) -> tuple[Any, int]:
+    async def fetch(offset: int) -> tuple[Answer, int]:
         count = page_size if end is None else min(page_size, end - offset)
-        answer = await client._send(
-            endpoint, count=count, offset=offset, strict=False, raw=raw, **filters
+        answer = await client.fetch(
+            endpoint, settings, {**params, "count": count, "offset": offset}
         )
         return answer, count
 
     def read(
-        answer: Any, offset: int, count: int
+        answer: Answer, offset: int, count: int
     ) -> tuple[Page[Any], int, ResponseParseError | None]:
         response = answer.read()
         data = response.data
@@ -228,7 +253,7 @@ async def pages(
             items,
             offset,
             total if isinstance(total, int) and not isinstance(total, bool) else None,
-            deviations=tuple(getattr(response, "deviations", ())),
+            deviations=response.deviations,
         )
         received = len(items)
         if not page.deviations:
@@ -279,8 +304,8 @@ async def pages(
 
 
 async def paginate(
-    client: Any,
-    endpoint: ModuleType | Callable[..., Awaitable[Any]],
+    client: AnswerSource,
+    endpoint: Endpoint,
     /,
     *,
     stats: WalkStats | None = None,

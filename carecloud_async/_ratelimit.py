@@ -14,11 +14,11 @@ requests wait, which the adaptive slow-down needs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from carecloud_async import _aio
 from carecloud_async._errors import ConfigurationError
 
 __all__ = ["RateLimiter"]
@@ -35,7 +35,7 @@ class RateLimiter:
         min_rate_fraction: float = 0.1,
         throttle_cooldown: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = _aio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if requests_per_second <= 0:
             raise ConfigurationError(f"requests_per_second must be > 0, got {requests_per_second}")
@@ -50,8 +50,6 @@ class RateLimiter:
         self._sleep = sleep
         self._next_start = 0.0
         if max_concurrency:
-            import asyncio
-
             self._slots: asyncio.Semaphore | None = asyncio.Semaphore(max_concurrency)
         else:
             self._slots = None

@@ -14,6 +14,7 @@ another process has just saved.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
@@ -24,13 +25,10 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from carecloud_async._errors import TokenStoreError
 from carecloud_async._file_lock import FileLock
-
-if TYPE_CHECKING:
-    import asyncio
 
 __all__ = [
     "FileTokenStore",
@@ -50,8 +48,6 @@ _T = TypeVar("_T")
 
 
 async def _to_thread(function: Callable[..., _T], /, *args: Any) -> _T:
-    import asyncio
-
     return await asyncio.to_thread(function, *args)
 
 
@@ -109,8 +105,6 @@ class InMemoryTokenStore:
 
     def device_lock(self, device_id: str) -> AbstractAsyncContextManager[None]:
         if self._creation is None:
-            import asyncio
-
             self._creation = asyncio.Lock()
         return self._creation
 

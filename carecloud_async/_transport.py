@@ -2,11 +2,14 @@
 
 ``ResilientTransport`` wraps the real transport under the client's auth flow,
 so a login or a 401 replay is retried by the same rules as any request. Per
-call settings (``retry_unsafe``, ``deadline``) arrive through ``CallOptions``.
+request settings (retry safety, ``deadline``, the operation for logs and hooks)
+are read from the ``CallOptions`` each request carries. What it gives up on is
+raised as it came; ``_failures`` turns it into the SDK's error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -16,24 +19,15 @@ from datetime import UTC, datetime
 
 import httpx
 
-from carecloud_async import _aio
-from carecloud_async._call_options import CallOptions, current_call_options
-from carecloud_async._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    OutcomeUnknownError,
-    TransportError,
-)
+from carecloud_async._call_options import CallOptions, options_of
+from carecloud_async._errors import OutcomeUnknownError
 from carecloud_async._logging import (
     BODY_LOGGER,
     RequestEvent,
     RequestHook,
     body_logging_enabled,
     mask_body,
-    mask_text,
-    redact_path,
 )
-from carecloud_async._login import is_replayable
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
     NOT_SENT,
@@ -63,9 +57,10 @@ class ResilientTransport(httpx.AsyncBaseTransport):
     Statuses come back as responses (the client maps them to typed errors), also a 429
     or 503 whose ``Retry-After`` exceeds ``retry_after_cap``: it is returned at once,
     unwaited, and becomes ``RateLimitError``/``ServiceUnavailableError`` with
-    ``retry_after`` set. What raises here: ``OutcomeUnknownError`` (a write that may
-    have been applied), ``APIConnectionError`` (nothing was sent), ``APITimeoutError``
-    and ``TransportError`` once retries or the deadline run out.
+    ``retry_after`` set. A 5xx to a write that may have been applied raises
+    ``OutcomeUnknownError``; an exception it stops retrying on is raised as httpx
+    raised it, and the client turns it into ``APIConnectionError``, ``APITimeoutError``,
+    ``OutcomeUnknownError`` or ``TransportError`` (``_failures``).
     """
 
     def __init__(
@@ -75,7 +70,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         hooks: Sequence[RequestHook] = (),
-        sleep: Callable[[float], Awaitable[None]] = _aio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         wall_clock: Callable[[], datetime] = _utc_now,
@@ -96,16 +91,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         return self.rate_limiter.slot() if self.rate_limiter else nullcontext()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        options = current_call_options()
-        path = redact_path(request.url.path)
-        if not options.applies_to(request.url.path):
-            # A login or device-token request sent by the auth flow during the call:
-            # it shares the deadline, not the call's retry permission, name or progress.
-            options = CallOptions(deadline=options.deadline)
+        options = options_of(request)
         method = request.method
-        # Logins and device-token requests create nothing: retried like a GET.
-        replayable = options.retry_unsafe or is_replayable(request)
-        template = options.path_template or path
+        template = options.path_template
         await request.aread()  # buffered once, so every attempt sends the same bytes
         log_bodies = body_logging_enabled()
         if log_bodies and request.content:
@@ -124,7 +112,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError as exc:
                 if isinstance(exc, NOT_SENT):
                     options.progress.may_have_reached_server = reached_before
-                verdict = exception_verdict(method, exc, replayable)
+                verdict = exception_verdict(method, exc, options.idempotent)
                 delay = backoff_delay(attempt, self.policy, self._rand())
                 retry = self._may_retry(verdict, attempt, delay, deadline_at)
                 self._report(
@@ -133,9 +121,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 if retry:
                     await self._wait(delay)
                     continue
-                raise self._transport_error(exc, verdict, method, path, request.url.host) from exc
+                raise  # the caller's side turns it into an SDK error (_failures)
             status = response.status_code
-            verdict = status_verdict(method, status, replayable)
+            verdict = status_verdict(method, status, options.idempotent)
             retry_header = response.headers.get("retry-after")
             retry_after = (
                 None
@@ -166,7 +154,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             if verdict is Verdict.OUTCOME_UNKNOWN:
                 raise OutcomeUnknownError(
                     method,
-                    path,
+                    options.display_path,
                     f"server answered {status} after receiving the request; it may have been "
                     "applied, so it was not replayed",
                 )
@@ -205,26 +193,6 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             current = timeouts.get(key)
             timeouts[key] = remaining if current is None else min(current, remaining)
         request.extensions["timeout"] = timeouts
-
-    @staticmethod
-    def _transport_error(
-        exc: httpx.TransportError, verdict: Verdict, method: str, path: str, host: str
-    ) -> TransportError:
-        reason = type(exc).__name__
-        if isinstance(exc, NOT_SENT):
-            why = mask_text(str(exc)) or "no reason given"
-            return APIConnectionError(
-                method, path, f"{reason} to {host}: {why}; the request was not sent"
-            )
-        if verdict is Verdict.OUTCOME_UNKNOWN:
-            return OutcomeUnknownError(
-                method,
-                path,
-                f"{reason} after sending; it may have been applied, so it was not replayed",
-            )
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(method, path, f"{reason}: no answer in time")
-        return TransportError(method, path, reason)
 
     def _report(
         self,

@@ -28,7 +28,7 @@ STORES = {"stores": [], "total_items": 0}
 
 def _client_with_clock(recorder: Recorder, clock: FakeClock, zone: str = "UTC") -> EnterpriseClient:
     client = enterprise(recorder, project_timezone=zone)
-    client.http.auth = client.auth = EnterpriseAuth(
+    client.auth = EnterpriseAuth(
         base_url=BASE_URL,
         login="ops@example.com",
         password=SECRET_PASSWORD,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import httpx
 from carecloud_openapi.api.countries import get_countries
 
@@ -65,3 +68,26 @@ def test_cache_control_parsing() -> None:
     assert cache_lifetime("max-age=300, private") is None
     assert cache_lifetime("no-cache") is None
     assert cache_lifetime(None) is None
+
+
+async def test_a_gzip_answer_served_from_the_cache_reads_as_the_server_sent_it() -> None:
+    """A cached gzip body is not decoded twice: the hit equals the first answer."""
+    body = json.dumps(
+        {"data": {"countries": [{"country_id": "cz", "code": "CZ"}], "total_items": 1}}
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Encoding": "gzip", "Cache-Control": "max-age=60"}
+        headers["Content-Type"] = "application/json"
+        return httpx.Response(200, headers=headers, content=gzip.compress(body.encode()))
+
+    recorder = Recorder(handle)
+    cache = ResponseCache()
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN, cache=cache) as client:
+        first = await client.call_raw(get_countries)
+        second = await client.call_raw(get_countries)
+    assert cache.hits == 1
+    assert len(recorder.requests) == 1
+    assert second.content == first.content == body.encode()
+    assert second.data.to_dict() == first.data.to_dict()
+    assert "content-encoding" not in second.headers

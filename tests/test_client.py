@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import httpx
@@ -12,7 +13,7 @@ from carecloud_openapi.api.stores import get_stores
 from carecloud_openapi.api.tokens import post_token
 from carecloud_openapi.api.users import post_user_login
 
-from carecloud_async._call_options import CallOptions, current_call_options
+from carecloud_async._call_options import CallOptions, options_of
 from carecloud_async._client import CustomerClient, EnterpriseClient, build_base_url
 from carecloud_async._customer_auth import DeviceInfo
 from carecloud_async._errors import (
@@ -25,6 +26,7 @@ from carecloud_async._errors import (
     ServerError,
     WrongAPIError,
 )
+from carecloud_async._pipeline import CallSettings
 from carecloud_async._retry import RetryPolicy
 from tests.conftest import (
     BASE_URL,
@@ -304,9 +306,8 @@ def test_call_overrides_never_collide_with_a_generated_parameter() -> None:
 
     import carecloud_openapi.api
 
-    overrides = set(inspect.signature(EnterpriseClient.call).parameters) - {"self", "params"}
+    overrides = {field.name for field in dataclasses.fields(CallSettings)}
     assert overrides == {
-        "endpoint",
         "headers",
         "timeout",
         "retry_unsafe",
@@ -338,19 +339,18 @@ async def test_an_injected_httpx_client_refuses_options_it_would_ignore() -> Non
         assert not http.is_closed  # the caller's client stays the caller's to close
 
 
-async def test_the_transport_sees_the_options_of_the_call_in_progress() -> None:
-    """retry_unsafe, deadline, timeout and the operation travel in a context variable."""
+async def test_the_transport_reads_the_call_options_from_the_request_it_is_handed() -> None:
+    """retry_unsafe, deadline, timeout and the operation travel on the request itself."""
     seen: list[CallOptions] = []
 
     def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(current_call_options())
+        seen.append(options_of(request))
         return json_response(200, STORES)
 
     recorder = Recorder(handle)
     async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
         await client.call(get_stores, retry_unsafe=True, deadline=9.0, timeout=2.0)
     options = seen[0]
-    assert (options.retry_unsafe, options.deadline) == (True, 9.0)
+    assert (options.replayable, options.deadline) == (True, 9.0)
     assert options.timeout == httpx.Timeout(2.0)
     assert (options.operation_id, options.path_template) == ("getStores", "/stores")
-    assert current_call_options() == CallOptions()  # reset once the call is over

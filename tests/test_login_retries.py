@@ -79,7 +79,7 @@ def _clocked(recorder: Recorder, clock: FakeClock, **kwargs: Any) -> EnterpriseC
     )
     http = client.http
     auth.bind(lambda request: http.send(request, auth=None))
-    client.http.auth = client.auth = auth
+    client.auth = auth
     return client
 
 

@@ -60,7 +60,7 @@ def _client(project: _Project, clock: FakeClock, zone: str | None) -> Enterprise
     )
     http = client.http
     auth.bind(lambda request: http.send(request, auth=None))
-    client.http.auth = client.auth = auth
+    client.auth = auth
     return client
 
 
