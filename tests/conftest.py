@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -78,6 +79,18 @@ def login_ok(token: str = SECRET_TOKEN, valid_to: str = "2030-01-01 07:00:00") -
 
 def json_response(status: int, data: Any = None, **extra: Any) -> httpx.Response:
     return httpx.Response(status, json={"data": data} if data is not None else None, **extra)
+
+
+@pytest.fixture
+def httpx_logs_redacted() -> Iterator[None]:
+    """What the README asks of an application that logs httpx at INFO: a ``RedactingFilter``
+    on its logger (the SDK never puts one there itself)."""
+    from carecloud_async import RedactingFilter
+
+    redacting = RedactingFilter()
+    logging.getLogger("httpx").addFilter(redacting)
+    yield
+    logging.getLogger("httpx").removeFilter(redacting)
 
 
 @pytest.fixture
