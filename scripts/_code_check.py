@@ -19,6 +19,7 @@ import site
 import subprocess
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,8 +167,10 @@ def mypy_breaks(current: Path, tree: Path, extra: Path | None = None) -> list[Br
     # package gets a cache of its own, so its errors always name where it is now
     key = hashlib.sha256(str(extra.resolve()).encode()).hexdigest()[:12] if extra else "code"
     cache = BUILD_DIR / "mypy-bump" / key
-    before = _mypy_errors(current, targets, cache / "current")
-    after = _mypy_errors(tree, targets, cache / "new")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two mypy processes, side by side
+        started = pool.submit(_mypy_errors, current, targets, cache / "current")
+        after = _mypy_errors(tree, targets, cache / "new")
+        before = started.result()
     return sorted(
         Break(_label(where.rsplit(":", 1)[0], extra.resolve() if extra else None), where, message)
         for (file, message), where in after.items()
@@ -209,10 +212,11 @@ def failing_tests(tree: Path, args: Sequence[str] = ()) -> list[Break]:
 def check_code(
     current: Path, tree: Path, checks: Sequence[str] = CHECKS, extra: Path | None = None
 ) -> list[Break]:
-    """Every break of the hand-written code (and of ``extra``) against the staged tree."""
-    breaks: list[Break] = []
-    if "mypy" in checks or extra is not None:
-        breaks += mypy_breaks(current, tree, extra)
-    if "tests" in checks:
-        breaks += failing_tests(tree)
-    return breaks
+    """Every break of the hand-written code (and of ``extra``) against the staged tree.
+
+    The type check runs while the tests do: both are subprocesses, mostly waiting.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tests = pool.submit(failing_tests, tree) if "tests" in checks else None
+        breaks = mypy_breaks(current, tree, extra) if "mypy" in checks or extra else []
+        return breaks + (tests.result() if tests else [])
