@@ -38,6 +38,7 @@ SCRIPT_TESTS = (
     "tests/test_bump_checks_code.py",
     "tests/test_bump_journey.py",
     "tests/test_check_provenance.py",
+    "tests/test_fix_matches.py",
     "tests/test_fixes.py",
     "tests/test_generate_and_check.py",
     "tests/test_pin.py",

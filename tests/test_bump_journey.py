@@ -256,6 +256,8 @@ def test_a_bump_removing_what_checkout_sends_with_is_refused(
     assert "bump] Error 3" in refusal.bump.stderr
     breaks = [(m["check"], m["where"].split(":")[0]) for m in _BREAK.finditer(refusal.bump.stderr)]
     assert ("mypy", CHECKOUT) in breaks
+    assert any(check == "tests" for check, _ in breaks)
+    assert "README" not in refusal.bump.stderr
     for check, where in breaks:
         if check == "mypy":
             assert where == CHECKOUT
