@@ -38,10 +38,9 @@ from scripts._spec import (
     iter_operations,
     load_spec,
     read_lock,
-    sha256_bytes,
     write_text_atomic,
 )
-from scripts.normalize import FixReport, format_summary, normalize
+from scripts.normalize import FixReport, format_summary, normalize, record_normalization
 from scripts.typed_surface import write_typed_surface
 
 HEADER = (
@@ -171,7 +170,7 @@ def generate(
         package_dir, normalized, reports = build_package(pinned, Path(scratch))
         _swap_in(package_dir, generated_dir / PACKAGE_NAME)
     lock = read_lock(lock_file)
-    lock["normalized"] = {"sha256": sha256_bytes(normalized)}
+    record_normalization(lock, normalized, reports)
     write_text_atomic(lock_file, dump_lock(lock))
     return reports, normalized
 
