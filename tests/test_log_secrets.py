@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any
 
 import httpx
@@ -16,15 +15,10 @@ from carecloud_openapi.models import PostTokenLoginBody, PostTokenLoginBodyLogin
 
 from carecloud_async import CustomerClient, DeviceInfo, EnterpriseClient, RetryPolicy
 from carecloud_async._logging import SECRET_FIELDS, mask_body
-from carecloud_async._spec_data import normalized_spec
 from carecloud_async.helpers import Checkout
+from tests._sensitive_names import CREDENTIAL_NAME, spec_property_names
 from tests.conftest import BASE_URL, Recorder, json_response
 from tests.spec_examples import request_body_example, schema_example
-
-CREDENTIAL_NAME = re.compile(
-    r"password|token|secret|credential|application_id|verification_code|^login(_value)?$"
-)
-"""What makes a field a credential; ``token_type`` and ``token_request_id`` are masked too."""
 
 LOGIN_NAME = "integration.user@example.com"
 PASSWORD = "Enterprise-Pa55word!"
@@ -46,26 +40,8 @@ SECRETS = (
 )
 
 
-def _spec_property_names() -> set[str]:
-    names: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            properties = node.get("properties")
-            if isinstance(properties, dict):
-                names.update(properties)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(normalized_spec())
-    return names
-
-
 def test_every_credential_field_of_the_spec_is_masked() -> None:
-    credentials = {name for name in _spec_property_names() if CREDENTIAL_NAME.search(name)}
+    credentials = {name for name in spec_property_names() if CREDENTIAL_NAME.search(name)}
     assert {"password", "user_external_application_id", "social_network_token"} <= credentials
     assert credentials <= SECRET_FIELDS | {"token_type", "token_request_id"}
     for name in credentials:

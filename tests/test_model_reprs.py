@@ -11,8 +11,8 @@ from carecloud_openapi.masking import SECRET_FIELDS, is_masked
 from carecloud_openapi.models import Customer, UserLoginResponse
 
 from carecloud_async._naming import snake_case
+from tests._sensitive_names import CREDENTIAL_NAME, spec_property_names
 from tests.spec_examples import schema_example
-from tests.test_log_secrets import CREDENTIAL_NAME, _spec_property_names
 
 PERSONAL_NAME = re.compile(
     r"e_?mail|phone|birth|first_?name|last_?name|^address(?:es|\d)?$|_address$|card_number"
@@ -29,7 +29,7 @@ def _model_classes() -> list[type]:
 
 def test_every_secret_or_personal_property_of_the_spec_is_masked() -> None:
     """The masking rule covers each credential and personal field the spec has."""
-    names = _spec_property_names()
+    names = spec_property_names()
     personal = {name for name in names if PERSONAL_NAME.search(name)}
     credentials = {name for name in names if CREDENTIAL_NAME.search(name)}
     assert {"email", "phone", "birthdate", "first_name", "last_name", "card_number"} <= personal
