@@ -16,6 +16,10 @@ Types: project-local date-times become ``timestamp('us', tz=<project zone>)``, d
 a value the spec leaves open is JSON text. ``_extra`` (JSON text) keeps, per row,
 fields the spec does not declare and values that did not fit their column, under
 their JSON path: a newer server never fails a run and no value is lost.
+
+``write_parquet`` writes batches in row groups of a fixed size; ``replace_table`` and
+``merge_table`` (the ``duckdb`` extra, imported on first use) load them into a DuckDB
+file, the latter upserting by ``primary_key(operation)``.
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from carecloud_async.etl._columns import (
     item_table,
     primary_key,
 )
+from carecloud_async.etl._duckdb import merge_table, replace_table
+from carecloud_async.etl._files import DEFAULT_ROW_GROUP_SIZE, write_parquet
 
 __all__ = [
+    "DEFAULT_ROW_GROUP_SIZE",
     "EXTRA_COLUMN",
     "BatchBuilder",
     "ItemBatch",
@@ -41,5 +48,8 @@ __all__ = [
     "arrow_schema",
     "arrow_type",
     "item_table",
+    "merge_table",
     "primary_key",
+    "replace_table",
+    "write_parquet",
 ]

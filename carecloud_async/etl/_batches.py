@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import pyarrow as pa
@@ -219,7 +219,7 @@ class BatchBuilder:
             batch = builder.build(page.items).records
     """
 
-    def __init__(self, operation: OperationRef, zone: str) -> None:
+    def __init__(self, operation: OperationRef, zone: str | tzinfo) -> None:
         table = item_table(operation)
         self.zone = zone_name(zone)
         self.schema: pa.Schema = arrow_schema(operation, self.zone)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from functools import cache
 from types import ModuleType
 from typing import Final
@@ -161,6 +161,8 @@ def zone_name(zone: str | tzinfo) -> str:
     if isinstance(zone, str):
         project_zone(zone)
         return zone
+    if zone is UTC:
+        return "UTC"
     key = getattr(zone, "key", None)
     if not isinstance(key, str):
         raise ConfigurationError(
