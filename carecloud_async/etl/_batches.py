@@ -99,12 +99,21 @@ def _join(parent: str, name: str) -> str:
 
 
 class _Level:
-    """The per-item pass over one struct: unknown keys out, open values to JSON text."""
+    """The per-item pass over one struct: unknown keys out, open values to JSON text.
+
+    Integer and number fields are checked inline (no call per value): this pass runs
+    for every item, and Arrow does the rest in C.
+    """
 
     def __init__(self, column: Column) -> None:
         self.known = frozenset(name for name, _ in column.fields)
+        kinds = {name: sub.kind for name, sub in column.fields}
+        self.integers = tuple(name for name, kind in kinds.items() if kind == "integer")
+        self.numbers = tuple(name for name, kind in kinds.items() if kind == "number")
         self.fixes: tuple[tuple[str, _Fix], ...] = tuple(
-            (name, fix) for name, sub in column.fields if (fix := _fix_for(sub)) is not None
+            (name, fix)
+            for name, sub in column.fields
+            if sub.kind not in ("integer", "number") and (fix := _fix_for(sub)) is not None
         )
 
     def fix(self, value: object, path: str, sink: _Sink) -> object:
@@ -121,8 +130,19 @@ class _Level:
                     changed[key] = value
                 else:
                     sink.extra(_join(path, str(key)), value)
+        get = item.get
+        for name in self.integers:
+            value = get(name)
+            if value.__class__ is float and not value.is_integer():
+                changed = _dropped(item, changed, name)
+                sink.misfit(_join(path, name), value)  # Arrow would cut 2.5 to 2
+        for name in self.numbers:
+            value = get(name)
+            if value.__class__ is bool:
+                changed = _dropped(item, changed, name)
+                sink.misfit(_join(path, name), value)  # Arrow would store true as 1.0
         for name, fix in self.fixes:
-            value = item.get(name)
+            value = get(name)
             if value is None:
                 continue
             fixed = fix(value, _join(path, name), sink)
@@ -131,6 +151,13 @@ class _Level:
                     changed = dict(item)
                 changed[name] = fixed
         return item if changed is None else changed
+
+
+def _dropped(item: JsonItem, changed: dict[str, object] | None, name: str) -> dict[str, object]:
+    """The item's copy without ``name`` (its column then holds null)."""
+    copy = dict(item) if changed is None else changed
+    copy.pop(name, None)
+    return copy
 
 
 def _fix_integer(value: object, path: str, sink: _Sink) -> object:
@@ -322,20 +349,28 @@ class BatchBuilder:
         parsed: _Array
         if with_time:
             naive = pc.strptime(text, format=_DATETIME_FORMAT, unit="us", error_is_null=True)
-            # "earliest" reads a repeated autumn hour as its first pass, as fold=0 does
-            parsed = pc.assume_timezone(
-                naive, timezone=self.zone, ambiguous="earliest", nonexistent="earliest"
-            )
-            # a spring-gap wall time came back as the instant before the gap: not a round trip
+            unread = naive.null_count != text.null_count
+            try:
+                # "earliest" reads a repeated autumn hour as its first pass, as fold=0 does
+                parsed = pc.assume_timezone(
+                    naive, timezone=self.zone, ambiguous="earliest", nonexistent="raise"
+                )
+                if not unread:
+                    return parsed
+            except pa.ArrowInvalid:  # a wall time in a spring gap: read below, as Python does
+                parsed = pc.assume_timezone(
+                    naive, timezone=self.zone, ambiguous="earliest", nonexistent="earliest"
+                )
             moved: Any = pc.not_equal(pc.local_timestamp(parsed), naive)
-            unread = pc.and_(pc.is_valid(text), pc.is_null(naive))
-            redo: Any = pc.or_(pc.fill_null(moved, False), unread)
+            redo: Any = pc.or_(
+                pc.fill_null(moved, False), pc.and_(pc.is_valid(text), pc.is_null(naive))
+            )
         else:
             day = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
             parsed = pc.cast(day, pa.date32())
+            if day.null_count == text.null_count:
+                return parsed
             redo = pc.and_(pc.is_valid(text), pc.is_null(day))
-        if not pc.any(redo).as_py():
-            return parsed
         values: list[Any] = parsed.to_pylist()
         positions: list[int] = pc.indices_nonzero(redo).to_pylist()
         for at in positions:
