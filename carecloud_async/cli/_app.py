@@ -33,7 +33,15 @@ from carecloud_async import (
 )
 from carecloud_async.cli import _catalog
 from carecloud_async.cli._config import Settings, client_options, load_settings
-from carecloud_async.cli._export import ExportJob, _json_default, run_export, to_plain
+from carecloud_async.cli._export import (
+    COLUMNAR_FORMATS,
+    ROW_GROUP_SIZE,
+    ExportJob,
+    _json_default,
+    duckdb_target,
+    run_export,
+    to_plain,
+)
 from carecloud_async.cli._values import endpoint_arguments, parse_assignments, takes_body
 
 __all__ = ["EXIT_CODES", "app", "exit_code_for"]
@@ -192,7 +200,9 @@ def _settings(
         "project_timezone": project_timezone,
     }
     if mock:
-        return Settings({k: v for k, v in overrides.items() if v and k in ("api",)})
+        return Settings(
+            {k: v for k, v in overrides.items() if v and k in ("api", "project_timezone")}
+        )
     prompt = _prompt if sys.stdin.isatty() else None
     return load_settings(profile=profile, overrides=overrides, prompt=prompt)
 
@@ -211,7 +221,7 @@ def _client(settings: Settings, *, mock: bool, rate: float | None = None) -> Any
         from carecloud_async.testing import MockRouter
 
         # The mock declares a project zone (the profile's, if any) and its clients use it.
-        router = MockRouter(project_timezone=settings.values.get("project_timezone", "UTC"))
+        router = MockRouter(project_timezone=settings.values.get("project_timezone") or "UTC")
         if settings.api == "customer":
             return router.customer_client(**options)
         return router.enterprise_client(**options)
@@ -505,13 +515,27 @@ def export_command(
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output file; written only once complete.")
-    ],
+        Path | None, typer.Option("--out", "-o", help="Output file; written only once complete.")
+    ] = None,
     args: ArgsArg = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="jsonl or csv (default: from --out's suffix)."),
+        typer.Option(
+            "--format", "-f", help="jsonl, csv or parquet (default: from --out's suffix)."
+        ),
     ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Load into a DuckDB file instead: duckdb:PATH[#table] (table default: "
+            "the operation's list, e.g. purchases). Needs the duckdb extra.",
+        ),
+    ] = None,
+    row_group_size: Annotated[
+        int,
+        typer.Option("--row-group-size", help="Parquet: items per row group.", min=1),
+    ] = ROW_GROUP_SIZE,
     since: Annotated[
         str | None,
         typer.Option(
@@ -557,12 +581,15 @@ def export_command(
     project_timezone: TimezoneOpt = None,
     mock: MockOpt = False,
 ) -> None:
-    """Export every item of a list operation to JSON Lines or CSV.
+    """Export every item of a list operation to JSON Lines, CSV, Parquet or a DuckDB table.
 
     Items stream to OUT.part with a checkpoint (OUT.checkpoint.json) after every page;
     OUT appears only when the export is complete. After a crash or Ctrl-C, run the same
     command with --resume: it continues where the last checkpoint left off, with no
     duplicated or missing items. CSV flattens nested objects into dotted columns.
+    Parquet and DuckDB (the etl / duckdb extras) keep the spec's types, date-times in
+    the project's zone; fields the spec does not declare and values that do not fit
+    their column are kept, as JSON, in the _extra column.
     Offsets shift if records are added mid-run: sort on a field that only grows
     (e.g. sort_field=payment_time sort_direction=asc) for long runs.
 
@@ -574,14 +601,17 @@ def export_command(
             raise ConfigurationError(
                 f"{entry.operation_id} is not a paginated list operation; use `carecloud call`"
             )
-        fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "jsonl")
+        target, fmt, table = _export_target(out, to, fmt, entry)
         if on_invalid_item not in _INVALID_ITEM_POLICIES:
             raise ConfigurationError(
                 "--on-invalid-item must be one of "
                 f"{', '.join(_INVALID_ITEM_POLICIES)}, got {on_invalid_item!r}"
             )
-        if fmt not in ("jsonl", "csv"):
-            raise ConfigurationError(f"--format must be jsonl or csv, got {fmt!r}")
+        if fmt in COLUMNAR_FORMATS and on_invalid_item != "keep":
+            raise ConfigurationError(
+                f"--on-invalid-item applies to jsonl and csv; {fmt} keeps every item, "
+                "with values that do not fit their column in _extra"
+            )
         if resume and restart:
             raise ConfigurationError("pass --resume or --restart, not both")
         endpoint = entry.endpoint()
@@ -601,16 +631,23 @@ def export_command(
             project_timezone=project_timezone,
             mock=mock,
         )
+        if fmt in COLUMNAR_FORMATS and not mock and not settings.values.get("project_timezone"):
+            raise ConfigurationError(
+                f"a {fmt} export stores date-times in the project's zone: pass "
+                "--project-timezone (or set project_timezone in the profile)"
+            )
         job = ExportJob(
             operation_id=entry.operation_id,
             endpoint=endpoint,
             arguments=arguments,
             identity={**raw, "api": settings.api},
-            out=out,
+            out=target,
             format=fmt,
             page_size=page_size,
             concurrency=concurrency,
             on_invalid_item=on_invalid_item,
+            row_group_size=row_group_size,
+            table=table,
         )
     except CareCloudError as error:
         _fail(error)
@@ -628,7 +665,7 @@ def export_command(
     except KeyboardInterrupt:
         reporter.close()
         typer.echo(
-            f"carecloud: interrupted; {out} not written. Run the same command with --resume "
+            f"carecloud: interrupted; {target} not written. Run the same command with --resume "
             "to continue.",
             err=True,
         )
@@ -643,11 +680,37 @@ def export_command(
         if result.invalid_items
         else ""
     )
+    kept = (
+        f"; kept in _extra: {result.extra_fields} undeclared field value(s), "
+        f"{result.misfits} value(s) that did not fit their column"
+        if result.extra_fields or result.misfits
+        else ""
+    )
+    where = f"{target}#{table}" if table else str(target)
     typer.echo(
-        f"carecloud: exported {result.written} items to {out} ({fmt}{resumed}) "
-        f"in {elapsed:.1f} s{invalid}",
+        f"carecloud: exported {result.written} items to {where} ({fmt}{resumed}) "
+        f"in {elapsed:.1f} s{invalid}{kept}",
         err=True,
     )
+
+
+def _export_target(
+    out: Path | None, to: str | None, fmt: str | None, entry: _catalog.OperationEntry
+) -> tuple[Path, str, str | None]:
+    """Where an export goes: (file, format, DuckDB table or None)."""
+    if (out is None) == (to is None):
+        raise ConfigurationError("pass --out FILE or --to duckdb:PATH[#table] (one of them)")
+    if to is not None:
+        if fmt not in (None, "duckdb"):
+            raise ConfigurationError(f"--to loads DuckDB; --format {fmt} is for --out")
+        path, table = duckdb_target(to, entry.list_field or entry.operation_id)
+        return path, "duckdb", table
+    assert out is not None
+    suffix = out.suffix.lower().lstrip(".")
+    fmt = fmt or (suffix if suffix in ("csv", "parquet") else "jsonl")
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise ConfigurationError(f"--format must be jsonl, csv or parquet, got {fmt!r}")
+    return out, fmt, None
 
 
 def main() -> None:

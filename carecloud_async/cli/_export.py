@@ -1,17 +1,19 @@
-"""Export every item of a list operation to JSON Lines or CSV, resumably.
+"""Export every item of a list operation to JSON Lines, CSV, Parquet or DuckDB, resumably.
 
-Items are appended to ``OUT.part`` (always JSON Lines) page by page;
+Items are appended to ``OUT.part`` page by page (JSON Lines; for Parquet and
+DuckDB an Arrow IPC stream of the raw pages, see ``cli._columnar``);
 ``OUT.checkpoint.json`` records how many items and bytes are safely in it, at
 most every ``CHECKPOINT_EVERY`` seconds (a file written and renamed per page
 costs about as much as encoding it) and once more however the run stops: done,
 an error, Ctrl-C. ``--resume`` cuts the part file back to the last checkpoint
 (dropping anything written after it, e.g. by a run killed outright mid-way) and
 continues at that offset, so nothing is duplicated or lost. When the last page
-is in, the result is renamed over ``OUT`` (CSV is converted first, through a
-temporary file), and the checkpoint is removed: ``OUT`` only ever appears
-complete.
+is in, the result is renamed over ``OUT`` (CSV and Parquet are converted first,
+through a temporary file; a DuckDB table is replaced in one transaction), and the
+checkpoint is removed: ``OUT`` only ever appears complete.
 
-Memory holds at most ``concurrency`` pages, whatever the collection's size.
+Memory holds at most ``concurrency`` pages (and, converting to Parquet, one row
+group), whatever the collection's size.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import csv
 import json
 import json.encoder as encoder_module
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -28,14 +31,28 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from carecloud_async import ConfigurationError
 
-__all__ = ["ExportJob", "ExportResult", "Reporter", "flatten", "run_export", "to_plain"]
+if TYPE_CHECKING:
+    from carecloud_async.cli._columnar import ArrowPages
+
+__all__ = [
+    "ExportJob",
+    "ExportResult",
+    "Reporter",
+    "duckdb_target",
+    "flatten",
+    "run_export",
+    "to_plain",
+]
 
 CHECKPOINT_VERSION = 1
 CHECKPOINT_EVERY = 1.0  # seconds
+COLUMNAR_FORMATS = ("parquet", "duckdb")
+"""Formats written from raw pages as Arrow batches (the ``etl`` / ``duckdb`` extras)."""
+ROW_GROUP_SIZE = 100_000
 
 
 class Reporter(Protocol):
@@ -56,14 +73,26 @@ class ExportJob:
     concurrency: int
     on_invalid_item: str = "keep"
     """The library's pagination policy for items that do not match the schema."""
+    row_group_size: int = ROW_GROUP_SIZE
+    """Items per Parquet row group."""
+    table: str | None = None
+    """The DuckDB table (``out`` is then the DuckDB file)."""
+
+    @property
+    def columnar(self) -> bool:
+        return self.format in COLUMNAR_FORMATS
+
+    @property
+    def _stem(self) -> str:
+        return self.out.name if self.table is None else f"{self.out.name}.{self.table}"
 
     @property
     def part(self) -> Path:
-        return self.out.with_name(self.out.name + ".part")
+        return self.out.with_name(self._stem + ".part")
 
     @property
     def checkpoint(self) -> Path:
-        return self.out.with_name(self.out.name + ".checkpoint.json")
+        return self.out.with_name(self._stem + ".checkpoint.json")
 
 
 @dataclass(frozen=True)
@@ -77,6 +106,27 @@ class ExportResult:
     """Records in ``out``."""
     invalid_items: int = 0
     """Records that did not match the schema, in this run and the runs it resumed."""
+    extra_fields: int = 0
+    """Parquet/DuckDB: values of fields the spec does not declare, kept in ``_extra``."""
+    misfits: int = 0
+    """Parquet/DuckDB: values that did not fit their column, kept in ``_extra``."""
+
+
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def duckdb_target(text: str, default_table: str) -> tuple[Path, str]:
+    """``duckdb:warehouse.duckdb#purchases`` -> (file, table); the table defaults to
+    ``default_table``."""
+    if not text.startswith("duckdb:"):
+        raise ConfigurationError(f"--to must look like duckdb:PATH[#table], got {text!r}")
+    path, _, table = text.removeprefix("duckdb:").partition("#")
+    if not path:
+        raise ConfigurationError(f"--to {text!r} names no DuckDB file")
+    table = table or default_table
+    if not _TABLE_NAME.fullmatch(table):
+        raise ConfigurationError(f"--to {text!r}: the table name must be letters, digits and _")
+    return Path(path), table
 
 
 def to_plain(value: Any) -> Any:
@@ -152,6 +202,8 @@ class _Progress:
     invalid: int = 0
     size: int = 0
     total: int | None = None
+    extra_fields: int = 0
+    misfits: int = 0
 
 
 def _write_checkpoint(job: ExportJob, done: _Progress) -> None:
@@ -163,6 +215,8 @@ def _write_checkpoint(job: ExportJob, done: _Progress) -> None:
         "invalid_items": done.invalid,
         "bytes": done.size,
         "total_items": done.total,
+        "extra_fields": done.extra_fields,
+        "misfits": done.misfits,
     }
     temp = job.checkpoint.with_name(job.checkpoint.name + ".tmp")
     temp.write_text(json.dumps(state, indent=1), encoding="utf-8")
@@ -197,6 +251,8 @@ def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes
             int(state.get("invalid_items", 0)),
             int(state["bytes"]),
             total if isinstance(total, int) else None,
+            int(state.get("extra_fields", 0)),
+            int(state.get("misfits", 0)),
         )
         return handle, done
     job.checkpoint.unlink(missing_ok=True)
@@ -215,21 +271,42 @@ async def run_export(
     reporter: Reporter | None = None,
 ) -> ExportResult:
     """Stream the whole collection into ``job.out`` (see the module docstring)."""
+    arrow = _arrow_pages(job, client) if job.columnar else None
     handle, progress = _open_part(job, resume=resume, restart=restart)
     start = progress.items
     try:
         with handle:
-            progress = await _fill(client, job, handle, progress, reporter)
+            if arrow is not None and progress.size:
+                arrow.check_part(job.part)
+            progress = await _fill(client, job, handle, progress, reporter, arrow)
     except BaseException:
         if start == 0 and job.part.stat().st_size == 0:
             # Nothing came in (a bad filter, refused credentials): leave nothing to resume.
             job.checkpoint.unlink(missing_ok=True)
             job.part.unlink(missing_ok=True)
         raise
-    _finish(job)
+    _finish(job, arrow)
     return ExportResult(
-        progress.items, start, progress.total, job.out, progress.written, progress.invalid
+        progress.items,
+        start,
+        progress.total,
+        job.out,
+        progress.written,
+        progress.invalid,
+        progress.extra_fields,
+        progress.misfits,
     )
+
+
+def _arrow_pages(job: ExportJob, client: Any) -> ArrowPages:
+    try:
+        from carecloud_async.cli._columnar import ArrowPages  # deferred: the etl extra
+    except ImportError:
+        extra = "duckdb" if job.format == "duckdb" else "etl"
+        raise ConfigurationError(
+            f"--format {job.format} needs the {extra} extra: pip install 'carecloud-async[{extra}]'"
+        ) from None
+    return ArrowPages(job.operation_id, client.project_timezone)
 
 
 async def _fill(
@@ -238,6 +315,7 @@ async def _fill(
     handle: IO[bytes],
     done: _Progress,
     reporter: Reporter | None,
+    arrow: ArrowPages | None = None,
 ) -> _Progress:
     """Append every page from ``done.items`` on, checkpointing at most every
     ``CHECKPOINT_EVERY`` seconds and once more however the run stops; the progress made."""
@@ -249,6 +327,7 @@ async def _fill(
         start_offset=done.items,
         concurrency=job.concurrency,
         on_invalid_item=job.on_invalid_item,
+        raw=arrow is not None,  # columnar formats skip the models
         **job.arguments,
     )
     # What is safely in the part file, replaced in one assignment after each page: an
@@ -258,7 +337,13 @@ async def _fill(
     try:
         async with contextlib.aclosing(pages):
             async for page in pages:
-                handle.write(encode_lines(page.items))
+                extra_fields = misfits = 0
+                if arrow is None:
+                    handle.write(encode_lines(page.items))
+                else:
+                    encoded = arrow.encode(page.items, first=handle.tell() == 0)
+                    handle.write(encoded.data)
+                    extra_fields, misfits = encoded.extra_fields, encoded.misfits
                 handle.flush()
                 safe = _Progress(
                     page.next_offset,  # skipped records count toward the offset, not written
@@ -266,6 +351,8 @@ async def _fill(
                     safe.invalid + page.invalid_items,
                     handle.tell(),
                     safe.total if page.total_items is None else page.total_items,
+                    safe.extra_fields + extra_fields,
+                    safe.misfits + misfits,
                 )
                 if time.monotonic() - saved_at >= CHECKPOINT_EVERY:
                     _write_checkpoint(job, safe)
@@ -278,11 +365,23 @@ async def _fill(
     return safe
 
 
-def _finish(job: ExportJob) -> None:
+def _finish(job: ExportJob, arrow: ArrowPages | None = None) -> None:
     """Put the complete result in place; until the checkpoint goes, --resume can redo this."""
     if job.format == "jsonl":
         job.checkpoint.unlink()
         os.replace(job.part, job.out)
+        return
+    if arrow is not None:
+        from carecloud_async.cli._columnar import finish_duckdb, finish_parquet
+
+        if job.table is not None:
+            finish_duckdb(arrow, job.part, job.out, job.table)
+            job.checkpoint.unlink()
+        else:
+            temp = finish_parquet(arrow, job.part, job.out, job.row_group_size)
+            job.checkpoint.unlink()
+            os.replace(temp, job.out)
+        job.part.unlink()
         return
     temp = job.out.with_name(job.out.name + ".csv.tmp")
     try:

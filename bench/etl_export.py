@@ -1,0 +1,214 @@
+"""``carecloud export`` of purchases to Parquet, and to JSON Lines, against bare baselines.
+
+Three budgets, measured side by side in one run against one loopback fake:
+
+- Parquet export of 25,000 purchases (``run_export``: raw pages -> Arrow batches ->
+  part file -> Parquet) against bare httpx + ``json.loads`` + ``pyarrow.Table.from_pylist``
+  + ``pyarrow.parquet.write_table`` (same page size, same pages in flight): <= 1.2x;
+- JSON Lines export against the library's raw walk (``paginate(..., raw=True)``): <= 1.1x;
+- peak RSS of the real ``carecloud export -o x.parquet`` command at 250,000 purchases
+  <= 1.5x of that at 25,000 (flat memory).
+
+Ratios are medians of rounds run back to back (subject right after its baseline).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ITEMS = 25_000
+LARGE = 250_000
+PAGE_SIZE = 500
+CONCURRENCY = 4
+ROUNDS = 7
+ZONE = "Europe/Prague"
+PARQUET_BUDGET = 1.2
+JSONL_BUDGET = 1.1
+MEMORY_BUDGET = 1.5
+
+
+def purchase(index: int) -> dict[str, Any]:
+    """One purchase as getPurchases lists it (no includes)."""
+    day = 1 + index % 28
+    return {
+        "purchase_id": f"p{index:09d}",
+        "customer_id": f"c{index % 5000:08d}",
+        "store_id": f"s{index % 40:04d}",
+        "external_purchase_id": f"X{index}",
+        "payment_time": f"2024-03-{day:02d} {index % 24:02d}:{index % 60:02d}:00",
+        "items_count": 1 + index % 7,
+        "type_id": "t1",
+        "total_price": round(10 + (index % 1000) * 0.37, 2),
+        "currency_id": "czk",
+        "card_number": f"{index:012d}",
+        "cashdesk_number": str(index % 9),
+        "last_change": f"2024-03-{day:02d} 23:59:{index % 60:02d}",
+    }
+
+
+def serve_purchases(fake: Any, size: int) -> None:
+    """Answer GET /purchases from ``size`` generated purchases."""
+    cache: dict[tuple[int, int], tuple[int, Any]] = {}
+
+    def answer(query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+        count, offset = int(query["count"][0]), int(query["offset"][0])
+        found = cache.get((offset, count))
+        if found is None:
+            items = [purchase(i) for i in range(offset, min(offset + count, size))]
+            found = (200, {"data": {"purchases": items, "total_items": size}})
+            if size <= ITEMS:
+                cache[(offset, count)] = found
+        return found
+
+    fake.routes[("GET", "/purchases")] = answer
+
+
+def _client(base_url: str) -> Any:
+    from carecloud_async import EnterpriseClient
+    from tests._fake_collection import TOKEN
+
+    return EnterpriseClient(base_url=base_url, bearer_token=TOKEN, project_timezone=ZONE)
+
+
+async def _bare_parquet(base_url: str, out: Path) -> float:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests._fake_collection import TOKEN
+
+    started = time.perf_counter()
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers) as http:
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def page(offset: int) -> list[Any]:
+            async with limit:
+                answer = await http.get("/purchases", params={"count": PAGE_SIZE, "offset": offset})
+            items: list[Any] = json.loads(answer.content)["data"]["purchases"]
+            return items
+
+        pages = await asyncio.gather(*(page(o) for o in range(0, ITEMS, PAGE_SIZE)))
+    table = pa.Table.from_pylist([item for items in pages for item in items])
+    pq.write_table(table, out)
+    elapsed = time.perf_counter() - started
+    assert table.num_rows == ITEMS
+    return elapsed
+
+
+async def _export(base_url: str, out: Path, fmt: str) -> float:
+    from carecloud_openapi.api.purchases import get_purchases
+
+    from carecloud_async.cli._export import ExportJob, run_export
+
+    job = ExportJob("getPurchases", get_purchases, {}, {}, out, fmt, PAGE_SIZE, CONCURRENCY)
+    async with _client(base_url) as client:
+        started = time.perf_counter()
+        result = await run_export(client, job, restart=True)
+        elapsed = time.perf_counter() - started
+    assert result.written == ITEMS, result
+    return elapsed
+
+
+async def _raw_walk(base_url: str) -> float:
+    from carecloud_openapi.api.purchases import get_purchases
+
+    async with _client(base_url) as client:
+        started = time.perf_counter()
+        count = 0
+        async for _ in client.paginate(
+            get_purchases, raw=True, page_size=PAGE_SIZE, concurrency=CONCURRENCY
+        ):
+            count += 1
+        elapsed = time.perf_counter() - started
+    assert count == ITEMS, count
+    return elapsed
+
+
+def _child_peak_mb(base_url: str, out: Path, items: int) -> float:
+    from tests._fake_collection import TOKEN
+
+    env = {**os.environ, "CARECLOUD_BEARER_TOKEN": TOKEN}
+    command = [sys.executable, "-m", "carecloud_async.cli", "export", "getPurchases"]
+    command += ["--base-url", base_url, "-o", str(out), "--page-size", str(PAGE_SIZE)]
+    command += ["--concurrency", str(CONCURRENCY), "--restart", "--project-timezone", ZONE]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert proc.stderr is not None
+    errors = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"export failed: {errors}")
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(out).metadata.num_rows == items
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def main() -> int:
+    from tests._fake_collection import FakeCollection
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        peaks = {}
+        for size in (ITEMS, LARGE):
+            with FakeCollection(0) as fake:
+                serve_purchases(fake, size)
+                peaks[size] = _child_peak_mb(fake.base_url, folder / f"{size}.parquet", size)
+        with FakeCollection(0) as fake:
+            serve_purchases(fake, ITEMS)
+            parquet, jsonl = [], []
+            for _ in range(ROUNDS):
+                bare = asyncio.run(_bare_parquet(fake.base_url, folder / "bare.parquet"))
+                ours = asyncio.run(_export(fake.base_url, folder / "p.parquet", "parquet"))
+                parquet.append((bare, ours))
+                walk = asyncio.run(_raw_walk(fake.base_url))
+                lines = asyncio.run(_export(fake.base_url, folder / "p.jsonl", "jsonl"))
+                jsonl.append((walk, lines))
+    parquet_ratio = statistics.median(o / b for b, o in parquet)
+    jsonl_ratio = statistics.median(o / b for b, o in jsonl)
+    memory_ratio = peaks[LARGE] / peaks[ITEMS]
+    best = {
+        name: min(x)
+        for name, x in (
+            ("bare", [p[0] for p in parquet]),
+            ("parquet", [p[1] for p in parquet]),
+            ("walk", [j[0] for j in jsonl]),
+            ("jsonl", [j[1] for j in jsonl]),
+        )
+    }
+    print(f"etl export: {ITEMS} purchases, page size {PAGE_SIZE}, concurrency {CONCURRENCY}")
+    print(f"  bare httpx+json.loads+from_pylist+write_table {best['bare'] * 1000:6.0f} ms")
+    print(f"  export to Parquet                             {best['parquet'] * 1000:6.0f} ms")
+    print(
+        f"  ratio {parquet_ratio:.2f}x (median of {ROUNDS} paired rounds; budget {PARQUET_BUDGET}x)"
+    )
+    print(f"  library raw walk                              {best['walk'] * 1000:6.0f} ms")
+    print(f"  export to JSON Lines                          {best['jsonl'] * 1000:6.0f} ms")
+    print(f"  ratio {jsonl_ratio:.2f}x (median of {ROUNDS} paired rounds; budget {JSONL_BUDGET}x)")
+    print(
+        f"  peak RSS of `carecloud export -o x.parquet`: {peaks[ITEMS]:.0f} MB at {ITEMS}, "
+        f"{peaks[LARGE]:.0f} MB at {LARGE}"
+    )
+    print(f"  ratio {memory_ratio:.2f}x (budget {MEMORY_BUDGET}x)")
+    within = (
+        parquet_ratio <= PARQUET_BUDGET
+        and jsonl_ratio <= JSONL_BUDGET
+        and memory_ratio <= MEMORY_BUDGET
+    )
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
