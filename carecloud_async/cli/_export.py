@@ -32,7 +32,15 @@ from typing import IO, Any, Protocol
 
 from carecloud_async import ConfigurationError
 
-__all__ = ["ExportJob", "ExportResult", "Reporter", "flatten", "run_export", "to_plain"]
+__all__ = [
+    "ExportJob",
+    "ExportResult",
+    "PageFilter",
+    "Reporter",
+    "flatten",
+    "run_export",
+    "to_plain",
+]
 
 CHECKPOINT_VERSION = 1
 CHECKPOINT_EVERY = 1.0  # seconds
@@ -40,6 +48,12 @@ CHECKPOINT_EVERY = 1.0  # seconds
 
 class Reporter(Protocol):
     def advance(self, done: int, total: int | None) -> None: ...
+
+
+class PageFilter(Protocol):
+    """Chooses a page's items to write; True when the walk should stop after them."""
+
+    def __call__(self, items: list[Any]) -> tuple[list[Any], bool]: ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,8 @@ class ExportJob:
     concurrency: int
     on_invalid_item: str = "keep"
     """The library's pagination policy for items that do not match the schema."""
+    page_filter: PageFilter | None = None
+    """Drops items and ends the walk early (an incremental run); None writes everything."""
 
     @property
     def part(self) -> Path:
@@ -258,11 +274,14 @@ async def _fill(
     try:
         async with contextlib.aclosing(pages):
             async for page in pages:
-                handle.write(encode_lines(page.items))
+                items, stop = page.items, False
+                if job.page_filter is not None:
+                    items, stop = job.page_filter(items)
+                handle.write(encode_lines(items))
                 handle.flush()
                 safe = _Progress(
                     page.next_offset,  # skipped records count toward the offset, not written
-                    safe.written + len(page.items),
+                    safe.written + len(items),
                     safe.invalid + page.invalid_items,
                     handle.tell(),
                     safe.total if page.total_items is None else page.total_items,
@@ -272,6 +291,8 @@ async def _fill(
                     saved_at = time.monotonic()
                 if reporter is not None:
                     reporter.advance(safe.items, safe.total)
+                if stop:
+                    break
     finally:
         _write_checkpoint(job, safe)
     os.fsync(handle.fileno())
