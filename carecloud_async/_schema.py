@@ -39,6 +39,8 @@ from carecloud_async._spec_data import resolved
 __all__ = [
     "DATETIME_EXTENSION",
     "PLACEHOLDER_BY_TYPE",
+    "Column",
+    "ColumnKind",
     "Mode",
     "Node",
     "Problem",
@@ -55,6 +57,34 @@ DATETIME_EXTENSION = "x-carecloud-datetime"
 
 Shape = dict[str, Any]
 """Body field name -> ``"datetime"`` / ``"date"`` or a nested ``Shape``; lists apply to items."""
+
+
+ColumnKind = Literal[
+    "string", "integer", "number", "boolean", "datetime", "date", "struct", "list", "json"
+]
+"""How a table stores a value: a plain type, a project-local date-time or date, a nested
+struct or list, or ``json`` (the value as JSON text) where the schema fixes no one type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """The storage shape of one schema, for columnar outputs (Arrow, Parquet, DuckDB)."""
+
+    kind: ColumnKind
+    fields: tuple[tuple[str, Column], ...] = ()
+    """A struct's fields in the schema's order."""
+    item: Column | None = None
+    """A list's items."""
+    enum: tuple[Any, ...] = ()
+    """The plain values an enum allows (kept as plain values in the column)."""
+
+
+_PLAIN_KINDS: dict[str, ColumnKind] = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+}
 
 
 class Mode(enum.Enum):
@@ -554,6 +584,40 @@ class Schemas:
             yield dotted, child, field in node.required and not child.read_only
             if depth < max_depth and child.is_object and child.properties:
                 yield from self.fields(prop, f"{dotted}.", depth + 1, max_depth)
+
+    def column(self, raw: Any) -> Column:
+        """How a table stores values of the schema ``raw``.
+
+        Date-times and dates marked ``x-carecloud-datetime`` keep their kind; objects
+        with properties become structs and arrays lists; a value the schema leaves
+        open (no type, an object without properties, ``oneOf`` branches of different
+        types, a schema that contains itself) becomes ``json``.
+        """
+        return self._column(raw, frozenset())
+
+    def _column(self, raw: Any, walking: frozenset[int]) -> Column:
+        node = self.node(raw)
+        if id(node) in walking:
+            return Column("json")  # a recursive schema: its inner levels stay JSON text
+        walking = walking | {id(node)}
+        if node.branches:
+            kinds = {self._column(branch, walking) for branch in node.branches}
+            return kinds.pop() if len(kinds) == 1 else Column("json")
+        if node.datetime_kind is not None:
+            return Column(node.datetime_kind)
+        if node.type == "array" or node.items is not None:
+            if node.items is None:
+                return Column("json")
+            return Column("list", item=self._column(node.items, walking))
+        if node.is_object:
+            if not node.properties:
+                return Column("json")
+            fields = tuple(
+                (name, self._column(prop, walking)) for name, prop in node.properties.items()
+            )
+            return Column("struct", fields=fields)
+        plain = _PLAIN_KINDS.get(node.type or "")
+        return Column("json") if plain is None else Column(plain, enum=node.enum)
 
     def type_text(self, raw: Any) -> str:
         """How a listing shows a schema's type: ``array of string``, ``string (ASC | DESC)``."""

@@ -154,3 +154,21 @@ def test_examples_and_listings_read_the_same_merged_node() -> None:
     required = {name: needed for name, _, needed in schemas.fields(STORE, max_depth=0)}
     assert (required["id"], required["name"], required["phone"]) == (False, True, True)
     assert schemas.type_text({"$ref": "#/components/schemas/Closed"}) == "object"
+
+
+def test_columns_keep_typed_values_and_turn_open_ones_into_json() -> None:
+    """The column visit: plain types and date-times keep their kind, objects become
+    structs, arrays lists; mixed branches, free objects and recursion become JSON."""
+    schemas = Schemas(SPEC)
+    store = dict(schemas.column(STORE).fields)
+    assert (store["name"].kind, store["since"].kind) == ("string", "datetime")
+    assert store["gender"].kind == "integer"
+    assert store["gender"].enum == (1, 2)
+    assert store["tags"].kind == "list"
+    assert store["tags"].item is not None
+    assert store["tags"].item.kind == "string"
+    assert store["value"].kind == "json"  # a string or an integer: no one column type
+    assert store["parent"].kind == "json"  # the schema contains itself
+    assert schemas.column({"type": "object"}).kind == "json"
+    assert schemas.column({"oneOf": [{"type": "integer"}, {"type": "integer"}]}).kind == "integer"
+    assert schemas.column({"$ref": "#/components/schemas/Loop"}).kind == "json"
