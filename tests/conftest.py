@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,18 @@ def isolated_cli_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
         if name.startswith("CARECLOUD_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("CARECLOUD_CONFIG", str(tmp_path / "no-config.toml"))
+
+
+@pytest.fixture
+def httpx_logs_redacted() -> Iterator[None]:
+    """What the README asks of an application that logs httpx at INFO: a ``RedactingFilter``
+    on its logger (the SDK never puts one there itself)."""
+    from carecloud_async import RedactingFilter
+
+    redacting = RedactingFilter()
+    logging.getLogger("httpx").addFilter(redacting)
+    yield
+    logging.getLogger("httpx").removeFilter(redacting)
 
 
 @pytest.fixture
