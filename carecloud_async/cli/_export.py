@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ExportJob",
     "ExportResult",
+    "PageFilter",
     "Reporter",
     "duckdb_target",
     "flatten",
@@ -57,6 +58,12 @@ ROW_GROUP_SIZE = 100_000
 
 class Reporter(Protocol):
     def advance(self, done: int, total: int | None) -> None: ...
+
+
+class PageFilter(Protocol):
+    """Chooses a page's items to write; True when the walk should stop after them."""
+
+    def __call__(self, items: list[Any]) -> tuple[list[Any], bool]: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class ExportJob:
     """Items per Parquet row group."""
     table: str | None = None
     """The DuckDB table (``out`` is then the DuckDB file)."""
+    page_filter: PageFilter | None = None
+    """Drops items and ends the walk early (an incremental run); None writes everything."""
 
     @property
     def columnar(self) -> bool:
@@ -337,17 +346,20 @@ async def _fill(
     try:
         async with contextlib.aclosing(pages):
             async for page in pages:
+                items, stop = page.items, False
+                if job.page_filter is not None:
+                    items, stop = job.page_filter(items)
                 extra_fields = misfits = 0
                 if arrow is None:
-                    handle.write(encode_lines(page.items))
+                    handle.write(encode_lines(items))
                 else:
-                    encoded = arrow.encode(page.items, first=handle.tell() == 0)
+                    encoded = arrow.encode(items, first=handle.tell() == 0)
                     handle.write(encoded.data)
                     extra_fields, misfits = encoded.extra_fields, encoded.misfits
                 handle.flush()
                 safe = _Progress(
                     page.next_offset,  # skipped records count toward the offset, not written
-                    safe.written + len(page.items),
+                    safe.written + len(items),
                     safe.invalid + page.invalid_items,
                     handle.tell(),
                     safe.total if page.total_items is None else page.total_items,
@@ -359,6 +371,8 @@ async def _fill(
                     saved_at = time.monotonic()
                 if reporter is not None:
                     reporter.advance(safe.items, safe.total)
+                if stop:
+                    break
     finally:
         _write_checkpoint(job, safe)
     os.fsync(handle.fileno())
