@@ -191,3 +191,48 @@ def test_a_lag_that_is_not_a_duration_is_named() -> None:
     """--lag soon is a ConfigurationError naming the option."""
     with pytest.raises(ConfigurationError, match="--lag 'soon'"):
         parse_lag("soon")
+
+
+def test_incremental_runs_into_duckdb_merge_on_the_primary_key(
+    data: ChangingData, tmp_path: Path
+) -> None:
+    """The second run upserts its new and changed rows: every purchase once, the change kept."""
+    duckdb = pytest.importorskip("duckdb")
+    database = tmp_path / "warehouse.duckdb"
+    target = ["--to", f"duckdb:{database}#purchases", "--lag", "1m"]
+    args = ["export", "getPurchases", "--incremental", "--page-size", "100", *target]
+    args += ["--base-url", data.base_url, "--project-timezone", "Europe/Prague"]
+    env = {"CARECLOUD_BEARER_TOKEN": TOKEN}
+    first = runner.invoke(app, args, env=env)
+    assert first.exit_code == 0, first.output
+    data.tick(3600)
+    data.change("p000003")
+    added = data.add(30)
+    second = runner.invoke(app, args, env=env)
+    assert second.exit_code == 0, second.output
+    assert "30 new, 1 changed" in second.stderr
+    with duckdb.connect(str(database)) as db:
+        (rows, distinct) = db.execute(
+            "SELECT count(*), count(DISTINCT purchase_id) FROM purchases"
+        ).fetchone()
+        (price,) = db.execute(
+            "SELECT total_price FROM purchases WHERE purchase_id = 'p000003'"
+        ).fetchone()
+    assert rows == distinct == len(data.purchases) == 2_000 + len(added)
+    assert price == 1003.0
+
+
+def test_an_incremental_duckdb_load_without_a_primary_key_is_refused(
+    data: ChangingData, tmp_path: Path
+) -> None:
+    """A history list has no key to merge on: refused before anything is sent, saying why."""
+    pytest.importorskip("duckdb")
+    database = tmp_path / "warehouse.duckdb"
+    args = ["export", "getPointHistory", "--incremental", "--to", f"duckdb:{database}#history"]
+    args += ["--base-url", data.base_url, "--project-timezone", "Europe/Prague"]
+    served = data.pages_served
+    result = runner.invoke(app, args, env={"CARECLOUD_BEARER_TOKEN": TOKEN})
+    assert result.exit_code == 2, result.output
+    assert "no primary key" in result.stderr
+    assert data.pages_served == served
+    assert not database.exists()

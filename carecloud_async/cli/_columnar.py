@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from carecloud_async.etl import BatchBuilder, JsonItem
-from carecloud_async.etl._duckdb import replace_table
+from carecloud_async.etl._duckdb import merge_table, replace_table
 from carecloud_async.etl._files import (
     batch_bytes,
     check_staged,
@@ -71,9 +71,15 @@ def finish_parquet(pages: ArrowPages, part: Path, out: Path, row_group_size: int
     return temp
 
 
-def finish_duckdb(pages: ArrowPages, part: Path, database: Path, table: str) -> None:
-    """Replace ``table`` in ``database`` with the export, in one transaction."""
-    replace_table(database, table, pages.schema, _staged(pages, part))
+def finish_duckdb(
+    pages: ArrowPages, part: Path, database: Path, table: str, *, merge_key: str | None = None
+) -> None:
+    """Replace ``table`` in ``database`` with the export, or merge it in on ``merge_key``
+    (an incremental run), in one transaction."""
+    if merge_key is None:
+        replace_table(database, table, pages.schema, _staged(pages, part))
+    else:
+        merge_table(database, table, pages.schema, _staged(pages, part), merge_key)
 
 
 def _staged(pages: ArrowPages, part: Path) -> Iterator[pa.RecordBatch]:

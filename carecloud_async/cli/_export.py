@@ -86,6 +86,9 @@ class ExportJob:
     """The DuckDB table (``out`` is then the DuckDB file)."""
     page_filter: PageFilter | None = None
     """Drops items and ends the walk early (an incremental run); None writes everything."""
+    merge_key: str | None = None
+    """DuckDB: merge the run into ``table`` on this key (an incremental run) instead of
+    replacing the table."""
 
     @property
     def columnar(self) -> bool:
@@ -389,7 +392,7 @@ def _finish(job: ExportJob, arrow: ArrowPages | None = None) -> None:
         from carecloud_async.cli._columnar import finish_duckdb, finish_parquet
 
         if job.table is not None:
-            finish_duckdb(arrow, job.part, job.out, job.table)
+            finish_duckdb(arrow, job.part, job.out, job.table, merge_key=job.merge_key)
             job.checkpoint.unlink()
         else:
             temp = finish_parquet(arrow, job.part, job.out, job.row_group_size)

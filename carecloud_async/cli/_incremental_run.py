@@ -373,8 +373,17 @@ def start_run(
         now=datetime.now(UTC),
     )
     added = run.arguments()
+    merge_key = None
+    if job.table is not None:
+        if len(primary_key) != 1:
+            raise ConfigurationError(
+                f"{job.operation_id} items have no primary key to merge a DuckDB table on; "
+                "export incremental runs to a folder (-o DIR/) instead"
+            )
+        merge_key = primary_key[0]
     job = dataclasses.replace(
         job,
+        merge_key=merge_key,
         arguments=typed({**filters, **added}),
         identity={**job.identity, **added},
         out=output_of_run(job.out, job.operation_id, run.runs + 1, job.format),
