@@ -20,6 +20,7 @@ from carecloud_openapi.models import (
     Purchase,
     Store,
 )
+from carecloud_openapi.pydantic_support import spec_node
 from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -35,15 +36,6 @@ CUSTOMER: dict[str, Any] = {
         "birthdate": "1990-01-02",
     },
 }
-
-
-def _at(pointer: str) -> Any:
-    """The node at a JSON pointer of the normalized spec."""
-    node: Any = normalized_spec()
-    for part in pointer.lstrip("/").split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
 
 
 def _model_classes() -> list[type[Any]]:
@@ -132,7 +124,7 @@ def test_a_nullable_spec_field_allows_null_in_the_json_schema() -> None:
     pointer = next(
         (name, prop)
         for name, where in POINTERS.items()
-        if isinstance(node := _at(where), dict)
+        if isinstance(node := spec_node(where), dict)
         for prop, schema in (node.get("properties") or {}).items()
         if isinstance(schema, dict) and schema.get("nullable") is True and "type" in schema
     )

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
-__all__ = ["model_core_schema", "model_json_schema"]
+__all__ = ["model_core_schema", "model_json_schema", "spec_node"]
 
 JsonSchema: TypeAlias = dict[str, Any]
 _COMPONENTS = "#/components/schemas/"
@@ -78,7 +78,9 @@ def _component_classes() -> dict[str, str]:
     return found
 
 
-def _at(pointer: str) -> Any:
+def spec_node(pointer: str) -> Any:
+    """The node of the shipped spec at a JSON pointer (``/components/schemas/Store``, or
+    with a leading ``#``)."""
     node: Any = _spec()
     for part in pointer.lstrip("#/").split("/"):
         part = part.replace("~1", "/").replace("~0", "~")
@@ -144,7 +146,7 @@ def model_core_schema(
     definition per model, and the definitions of the models its schema names."""
     classes = _component_classes()
     nested: dict[str, str] = {}
-    for target in sorted(_refs(_at(_pointers()[cls.__name__]), set())):
+    for target in sorted(_refs(spec_node(_pointers()[cls.__name__]), set())):
         if target in classes and classes[target] != cls.__name__:
             nested_class = _model_class(classes[target])
             handler.generate_schema(nested_class)  # defines it, once per schema build
@@ -179,7 +181,7 @@ def model_json_schema(
         reference: JsonSchema = handler(core_schema.definition_reference_schema(nested[target]))
         return reference
 
-    converted = _convert(_at(_pointers()[cls.__name__]), ref)
+    converted = _convert(spec_node(_pointers()[cls.__name__]), ref)
     converted["title"] = cls.__name__
     return converted
 
@@ -193,7 +195,7 @@ def _convert(node: Any, ref: Callable[[str], JsonSchema | None]) -> JsonSchema:
     target = node.get("$ref")
     if isinstance(target, str):
         found = ref(target)
-        return found if found is not None else _convert(_at(target), ref)
+        return found if found is not None else _convert(spec_node(target), ref)
     out: JsonSchema = {}
     for key, value in node.items():
         if key in _DROPPED or key.startswith("x-"):
