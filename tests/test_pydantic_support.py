@@ -6,7 +6,7 @@ import datetime
 import json
 import subprocess
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import attrs
 import httpx
@@ -21,7 +21,7 @@ from carecloud_openapi.models import (
     Store,
 )
 from carecloud_openapi.pydantic_support import spec_node
-from fastapi import FastAPI
+from fastapi import Body, FastAPI
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from carecloud_async._spec_data import normalized_spec
@@ -165,6 +165,28 @@ async def test_fastapi_serves_and_documents_an_sdk_model_as_response_model() -> 
     }
     assert "birthdate" in documented["PersonalInformation"]["properties"]
     assert "Store" in documented
+
+
+async def test_fastapi_takes_an_sdk_model_as_request_body_and_answers_422_naming_the_path() -> None:
+    """``Annotated[Customer, Body()]``: a fitting body arrives as the model, another is a
+    422 whose message names the JSON path."""
+    app = FastAPI()
+
+    @app.post("/customers")
+    async def create(customer: Annotated[Customer, Body()]) -> str:
+        return customer.customer_id if isinstance(customer.customer_id, str) else "new"
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+        created = await http.post("/customers", json=CUSTOMER)
+        refused = await http.post("/customers", json={"customer_id": "c-2"})
+    assert created.json() == "c-1"
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert (
+        problem["msg"]
+        == "Customer: $.personal_information: required PersonalInformation is missing"
+    )
 
 
 def test_every_model_has_a_json_schema_with_as_many_properties_as_it_has_fields() -> None:
