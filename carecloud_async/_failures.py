@@ -10,6 +10,8 @@ The transport only decides whether to retry; it hands what it gives up on to her
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from carecloud_async._call_options import CallOptions
@@ -33,16 +35,23 @@ _CLOSED = "client has been closed"
 
 
 def request_failure(
-    exc: BaseException, options: CallOptions, *, deadline_passed: bool = False
+    exc: BaseException,
+    options: CallOptions,
+    *,
+    deadline_passed: bool = False,
+    arguments: Mapping[str, object] | None = None,
 ) -> CareCloudError | None:
-    """The SDK error for ``exc``, or None when it is not a failure of sending (re-raise it)."""
+    """The SDK error for ``exc``, or None when it is not a failure of sending (re-raise it).
+
+    ``arguments`` (the call's own, by Python name), when the request could not even be
+    built, let a too-long URL name the parameter that made it so."""
     method, path = options.method, options.display_path
     if isinstance(exc, CareCloudError):
         return exc
     if deadline_passed:
         return _deadline_failure(options)
     if isinstance(exc, httpx.InvalidURL):
-        return _url_failure(options, exc)
+        return _url_failure(options, exc, arguments)
     if isinstance(exc, RuntimeError) and _CLOSED in str(exc):
         return ClientClosedError(method, path)
     if not isinstance(exc, httpx.TransportError):
@@ -85,9 +94,11 @@ def _deadline_failure(options: CallOptions) -> TransportError:
     return error
 
 
-def _url_failure(options: CallOptions, exc: httpx.InvalidURL) -> ConfigurationError:
+def _url_failure(
+    options: CallOptions, exc: httpx.InvalidURL, arguments: Mapping[str, object] | None
+) -> ConfigurationError:
     if options.operation is not None:
-        return url_error(options.operation, exc)
+        return url_error(options.operation, exc, arguments=arguments)
     return ConfigurationError(f"{options.method} {options.display_path}: {exc}")
 
 

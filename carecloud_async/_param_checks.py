@@ -17,7 +17,7 @@ adds what belongs to a Python call:
 - keyword arguments the operation does not take, and required ones left out;
 - ``None`` or ``""`` for a path parameter; ``None`` for an optional parameter
   means "not given";
-- a list filter also takes one plain value;
+- a list filter takes any sequence (a tuple, a ``range``...) or one plain value;
 - enum parameters: the generated enum member or its plain value (which is
   turned into the member); other values are refused with the valid ones;
 - date-time and date inputs take ``datetime`` / ``date`` / strings here; their
@@ -36,6 +36,7 @@ from enum import Enum
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -161,6 +162,11 @@ def _coerce_enum(param: _Param, value: Any, where: str, problems: list[str]) -> 
     return value
 
 
+def _other_sequence(value: Any) -> bool:
+    """A sequence other than a list, a tuple or text (which is one value)."""
+    return isinstance(value, Sequence) and not isinstance(value, list | tuple | str | bytes)
+
+
 def _check_param(param: _Param, value: Any, problems: list[str]) -> Any:
     where = param.where
     if param.location == "path" and (value is None or value == ""):
@@ -176,6 +182,8 @@ def _check_param(param: _Param, value: Any, problems: list[str]) -> Any:
         return _coerce_enum(param, value, where, problems)
     found: list[Problem] = []
     schemas = spec_schemas()
+    if node.type == "array" and _other_sequence(value):
+        value = list(value)  # a range, a deque...: sent as the list it holds
     if node.type == "array" and not isinstance(value, list | tuple):
         # one value for a list filter is sent as a list of one
         node = schemas.node(node.items)
@@ -253,12 +261,67 @@ def fit_body(operation: Operation, module: ModuleType, body: Mapping[str, Any]) 
     return dict(fitted) if isinstance(fitted, Mapping) else dict(body)
 
 
-def url_error(operation: Operation, exc: httpx.InvalidURL) -> ConfigurationError:
-    """A request URL httpx refuses (too long, typically from many filter values)."""
+def url_error(
+    operation: Operation,
+    exc: httpx.InvalidURL,
+    *,
+    arguments: Mapping[str, object] | None = None,
+) -> ConfigurationError:
+    """A request URL httpx refuses (too long, typically from many filter values).
+
+    Given the call's ``arguments``, the message names the parameter that takes the most
+    of the URL, and the advice fits its kind: a list filter is split over several calls,
+    a single value shortened, a path parameter (one id) checked.
+    """
     reason = str(exc)
     hint = ""
     if "too long" in reason:
-        hint = "; pass fewer values per call (split the filter list over several calls)"
+        hint = _long_url_hint(operation, arguments or {})
     return ConfigurationError(
         f"{operation.operation_id}: the request URL cannot be sent ({reason}){hint}"
     )
+
+
+def _long_url_hint(operation: Operation, arguments: Mapping[str, object]) -> str:
+    locations = _locations(operation.method, operation.path_template)
+    sizes = {
+        name: _url_size(locations[name], name, value)
+        for name, value in arguments.items()
+        if locations.get(name) in ("path", "query") and value is not None
+    }
+    if not sizes:
+        return ""
+    name = max(sizes, key=sizes.__getitem__)
+    value = arguments[name]
+    size = f"{sizes[name]:,} characters"
+    if locations[name] == "path":
+        return (
+            f"; path parameter {name!r} takes {size} of it: a path parameter is one id, "
+            "check the value passed"
+        )
+    if isinstance(value, list | tuple):
+        return (
+            f"; query parameter {name!r} ({len(value):,} values, {size}) makes it too long: "
+            "pass fewer values per call (split the list over several calls)"
+        )
+    return f"; query parameter {name!r} ({size}) makes it too long: pass a shorter value"
+
+
+@lru_cache(maxsize=256)
+def _locations(method: str, path: str) -> dict[str, str]:
+    """Python name -> ``path``/``query``/``header`` of each parameter of an operation."""
+    schemas = spec_schemas()
+    operation = schemas.spec["paths"][path][method.lower()]
+    found: dict[str, str] = {}
+    for raw in operation.get("parameters", []):
+        parameter = schemas.resolve(raw)
+        found[_snake(parameter["name"])] = parameter.get("in", "query")
+    return found
+
+
+def _url_size(location: str, name: str, value: object) -> int:
+    """About how many characters of the URL ``value`` takes, as httpx encodes it."""
+    if location == "path":
+        return len(quote(str(value), safe=""))
+    values = value if isinstance(value, list | tuple) else [value]
+    return len(str(httpx.QueryParams([(name, str(item)) for item in values])))

@@ -195,7 +195,7 @@ def prepare(
             **extra,
         )
     except httpx.InvalidURL as exc:
-        raise request_failure(exc, options) or exc from None
+        raise request_failure(exc, options, arguments=params) or exc from None
     return module, request
 
 

@@ -40,6 +40,8 @@ from scripts._spec import (
     read_lock,
     write_text_atomic,
 )
+from scripts.model_schemas import MODULE_NAME as MODEL_SCHEMAS
+from scripts.model_schemas import model_schema_pointers, model_schemas_source
 from scripts.normalize import FixReport, format_summary, normalize, record_normalization
 from scripts.typed_surface import write_typed_surface
 
@@ -141,6 +143,8 @@ def build_package(pinned: Path, workdir: Path) -> tuple[Path, bytes, list[FixRep
     _copy_runtime(package_dir)
     (package_dir / "_operations.py").write_text(operations_index_source(fixed), encoding="utf-8")
     (package_dir / SPEC_DATA_NAME).write_bytes(compact_spec(fixed))
+    pointers = model_schema_pointers(fixed, config)
+    (package_dir / MODEL_SCHEMAS).write_text(model_schemas_source(pointers), encoding="utf-8")
     (package_dir / "py.typed").write_text("")
     write_typed_surface(fixed, package_dir)
     _stamp_headers(package_dir)

@@ -29,7 +29,7 @@ from carecloud_async._naming import (
     reference_url,
     snake_case,
 )
-from scripts._fixes import API_EXTENSION, LIST_FIELD_EXTENSION
+from scripts._fixes import API_EXTENSION, DATETIME_EXTENSION, LIST_FIELD_EXTENSION
 from scripts._spec import Spec, iter_operations, resolve_ref
 
 PACKAGE = "carecloud_openapi"
@@ -63,8 +63,20 @@ OPTIONS_DOC = (
 PAGE_DOC = (
     "Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` "
     "(pages in flight); close the iterator when stopping early "
-    "(``contextlib.aclosing``)."
+    "(``contextlib.aclosing``). An item that does not match the schema is kept as read, "
+    "skipped, given as its plain dict or raised, as ``on_invalid_item`` says "
+    "(``keep``/``skip``/``raw``/``raise``); ``raw=True`` gives plain dicts throughout."
 )
+STATS_DOC = "``stats`` (a ``WalkStats``) is filled in as pages arrive."
+RAW_ITEM = "dict[str, Any]"
+"""What ``raw=True`` (or an invalid item under ``on_invalid_item="raw"``) gives."""
+WALK_VARIANTS = (
+    # (on_invalid_item, raw, item type rendered from the model's item type "{item}")
+    ('Literal["keep", "skip", "raise"] | None = None', "Literal[False] = False", "{item}"),
+    ("InvalidItemPolicy | None = None", "Literal[True]", RAW_ITEM),
+    ("InvalidItemPolicy | None = None", "bool = False", "{item} | " + RAW_ITEM),
+)
+"""The overloads of ``paginate_*`` / ``pages_*``: typed items unless raw ones may come."""
 
 
 _KEEP = "\x00"
@@ -120,6 +132,29 @@ def _names(nodes: list[ast.expr]) -> set[str]:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _accepted(part: ast.expr, index: ModelIndex) -> list[str]:
+    """What a call may pass where the endpoint declares ``part``: the same as the client's
+    input checks take. An enum also takes its plain values (a ``Literal``), a list any
+    sequence (a tuple, or one plain value, which a ``str`` item type already covers)."""
+    if (
+        isinstance(part, ast.Subscript)
+        and isinstance(part.value, ast.Name)
+        and part.value.id == "list"
+    ):
+        return [f"Sequence[{' | '.join(_accepted(part.slice, index))}]"]
+    rendered = [ast.unparse(part)]
+    values = list(dict.fromkeys(index.enum_values.get(rendered[0], [])))
+    if values and all(isinstance(v, str) for v in values):
+        rendered.append(f"Literal[{', '.join(repr(v) for v in values)}]")
+    elif values and all(type(v) is int for v in values):
+        rendered.append(f"Literal[{', '.join(str(v) for v in values)}]")
+    return rendered
+
+
+DATETIME_TYPES = {"datetime": "datetime", "date": "date"}
+"""``x-carecloud-datetime`` kind -> the Python type a query parameter takes besides ``str``."""
+
+
 @dataclass
 class Param:
     name: str
@@ -127,15 +162,15 @@ class Param:
     required: bool
     parts: list[ast.expr]
     description: str
+    datetime_kind: str | None = None
+    """``datetime`` or ``date`` for a query parameter the spec marks ``x-carecloud-datetime``."""
 
     def annotation(self, index: ModelIndex) -> str:
-        rendered = [ast.unparse(part) for part in self.parts]
+        rendered = [text for part in self.parts for text in _accepted(part, index)]
         if self.kind == "body":
             rendered.append("Mapping[str, Any]")
-        for part in self.parts:
-            values = index.enum_values.get(ast.unparse(part))
-            if values and all(isinstance(v, str) for v in values):
-                rendered.append(f"Literal[{', '.join(repr(v) for v in values)}]")
+        if self.datetime_kind is not None:
+            rendered.append(DATETIME_TYPES[self.datetime_kind])
         text = " | ".join(rendered)
         return text if self.required else f"{text} | None"
 
@@ -153,10 +188,24 @@ class Op:
     params: list[Param]
     returns: list[ast.expr] | None  # None: no content
     item: ast.expr | None
+    listed: tuple[str, str, ast.expr] | None = None
+    """A list answer's data class, its list attribute and that list's type."""
 
     @property
     def name(self) -> str:
         return method_name(self.operation_id)
+
+    @property
+    def listed_name(self) -> str:
+        """The class type checkers see for a list answer's ``data`` (``typed.lists``)."""
+        return "".join(word.capitalize() for word in snake_case(self.operation_id).split("_"))
+
+    def returns_text(self) -> str:
+        if self.returns is None:
+            return "None"
+        if self.listed is not None:
+            return self.listed_name + "Data"
+        return " | ".join(ast.unparse(r) for r in self.returns)
 
 
 def _clean(text: str) -> str:
@@ -203,15 +252,17 @@ def _kwargs_params(
     for arg, default in pairs:
         if arg.annotation is None:
             raise TypedSurfaceError(f"untyped parameter {arg.arg}")
+        datetime_kind = None
         if arg.arg == "body":
             kind, description = "body", body_doc
         else:
             spec_param = spec_params.get(arg.arg, {})
             kind = spec_param.get("in", "query")
             description = _clean(spec_param.get("description", ""))
-        params.append(
-            Param(arg.arg, kind, default is None, _without_unset(arg.annotation), description)
-        )
+            if kind == "query":
+                datetime_kind = spec_param.get(DATETIME_EXTENSION)
+        parts = _without_unset(arg.annotation)
+        params.append(Param(arg.arg, kind, default is None, parts, description, datetime_kind))
     return params
 
 
@@ -265,6 +316,7 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
         model = _success_model(tree)
         returns: list[ast.expr] | None = None
         item = None
+        listed = None
         list_field = operation.get(LIST_FIELD_EXTENSION)
         if model is not None:
             data = index.fields.get(model, {}).get("data")
@@ -274,10 +326,11 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
                     raise TypedSurfaceError(f"{operation['operationId']}: a list without data")
                 (data_class,) = _without_unset(data)
                 data_fields = index.fields[ast.unparse(data_class)]
-                listed = data_fields.get(list_field) or data_fields[f"{list_field}_"]
-                (list_type,) = _without_unset(listed)
+                attribute = list_field if list_field in data_fields else f"{list_field}_"
+                (list_type,) = _without_unset(data_fields[attribute])
                 assert isinstance(list_type, ast.Subscript)
                 item = list_type.slice
+                listed = (ast.unparse(data_class), attribute, list_type)
         tags = operation.get("tags") or ["default"]
         ops.append(
             Op(
@@ -292,6 +345,7 @@ def read_operations(spec: Spec, package_dir: Path, index: ModelIndex) -> list[Op
                 params=params,
                 returns=returns,
                 item=item,
+                listed=listed,
             )
         )
     return ops
@@ -348,13 +402,71 @@ def _signature(params: list[Param], index: ModelIndex, skip: tuple[str, ...] = (
     return "".join(lines)
 
 
+def _walk_methods(op: Op, index: ModelIndex, params: list[Param]) -> str:
+    """``paginate_*`` and ``pages_*``: overloads by ``raw`` / ``on_invalid_item``, then
+    the implementation, which forwards to the client's ``paginate`` / ``pages``."""
+    assert op.item is not None
+    item = ast.unparse(op.item)
+    filters = _signature(params, index, PAGE_OPTIONS)
+    args = _dicts(params, PAGE_OPTIONS)
+    where = f"``{op.method}{_KEEP}{op.path}``"
+    walks = (
+        (
+            paginate_name(op.operation_id),
+            "{}",
+            f"Every item of {where} ({op.summary}), page after page.",
+            f"{PAGE_DOC} {STATS_DOC} {OPTIONS_DOC}",
+            "_paginate",
+            "on_invalid_item=on_invalid_item, raw=raw, stats=stats",
+        ),
+        (
+            pages_name(op.operation_id),
+            "Page[{}]",
+            f"Whole pages of {where} ({op.summary}), with offset and total_items.",
+            f"{PAGE_DOC} {OPTIONS_DOC}",
+            "_pages",
+            "on_invalid_item=on_invalid_item, raw=raw",
+        ),
+    )
+    out = []
+    for walk, wraps, intro, extra, forward, walk_args in walks:
+        stats = "\n        stats: WalkStats | None = None," if "stats" in walk_args else ""
+        signatures = []
+        for policy, raw, item_type in WALK_VARIANTS:
+            signatures.append(
+                f"""
+    def {walk}(
+        self,
+        *,{filters}{PAGE_PARAMS}
+        on_invalid_item: {policy},
+        raw: {raw},{stats}{OPTION_PARAMS}
+    ) -> AsyncGenerator[{wraps.format(item_type.format(item=item))}, None]:"""
+            )
+        out += [f"\n    @overload{signature} ...\n" for signature in signatures]
+        returns = (
+            f"An async generator of ``{wraps.format(item)}`` "
+            f"(``raw=True``: ``{wraps.format(RAW_ITEM)}``)."
+        )
+        out.append(
+            f"""{signatures[-1]}
+        {_docstring(op, intro, returns, extra, PAGE_OPTIONS)}
+        return self.{forward}(
+            {op.module!r}, {args}, {PAGE_ARGS}, {walk_args}, {OPTION_ARGS}
+        )
+"""
+        )
+    return "".join(out)
+
+
 def _methods(op: Op, index: ModelIndex) -> list[str]:
-    returns = "None" if op.returns is None else " | ".join(ast.unparse(r) for r in op.returns)
+    returns = op.returns_text()
     returns_doc = (
         "None (the answer has no content)."
         if op.returns is None
         else f"The answer's ``data`` (``{returns}``)."
     )
+    if op.listed is not None:
+        returns_doc += f" Its ``{op.listed[1]}`` list is always there: an answer without it is a ``ResponseParseError``."
     params = [p for p in op.params if p.name != "accept_language"]
     out = [
         f"""
@@ -369,27 +481,7 @@ def _methods(op: Op, index: ModelIndex) -> list[str]:
 """
     ]
     if op.list_field and op.item is not None:
-        item = ast.unparse(op.item)
-        filters = _signature(params, index, PAGE_OPTIONS)
-        args = _dicts(params, PAGE_OPTIONS)
-        extra = f"{PAGE_DOC} {OPTIONS_DOC}"
-        out.append(
-            f"""
-    def {paginate_name(op.operation_id)}(
-        self,
-        *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
-    ) -> AsyncGenerator[{item}, None]:
-        {_docstring(op, f"Every item of ``{op.method}{_KEEP}{op.path}`` ({op.summary}), page after page.", f"An async generator of ``{item}``.", extra, PAGE_OPTIONS)}
-        return self._paginate({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
-
-    def {pages_name(op.operation_id)}(
-        self,
-        *,{filters}{PAGE_PARAMS}{OPTION_PARAMS}
-    ) -> AsyncGenerator[Page[{item}], None]:
-        {_docstring(op, f"Whole pages of ``{op.method}{_KEEP}{op.path}`` ({op.summary}), with offset and total_items.", f"An async generator of ``Page[{item}]``.", extra, PAGE_OPTIONS)}
-        return self._pages({op.module!r}, {args}, {PAGE_ARGS}, {OPTION_ARGS})
-"""
-        )
+        out.append(_walk_methods(op, index, params))
     return out
 
 
@@ -399,10 +491,13 @@ def _class_name(tag_attr: str) -> str:
 
 def _imports(ops: list[Op], index: ModelIndex) -> list[str]:
     names: set[str] = set()
+    listed: set[str] = set()
     for op in ops:
         for p in op.params:
             names |= _names(p.parts)
-        if op.returns:
+        if op.listed is not None:
+            listed.add(op.returns_text())
+        elif op.returns:
             names |= _names(op.returns)
         if op.item is not None:
             names |= _names([op.item])
@@ -411,6 +506,7 @@ def _imports(ops: list[Op], index: ModelIndex) -> list[str]:
         if name not in index.modules:
             raise TypedSurfaceError(f"cannot locate type {name}")
         lines.append(f"    from {PACKAGE}.models.{index.modules[name]} import {name}")
+    lines += [f"    from {PACKAGE}.{TYPED}.lists import {name}" for name in sorted(listed)]
     return lines
 
 
@@ -421,14 +517,16 @@ def tag_module_source(api: str, tag: str, ops: list[Op], index: ModelIndex) -> s
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from {PACKAGE}.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     import httpx
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
 {chr(10).join(_imports(ops, index))}
 
 __all__ = ["{_class_name(attr)}"]
@@ -490,18 +588,85 @@ def index_source(ops: list[Op]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def lists_source(ops: list[Op], index: ModelIndex) -> str:
+    """``typed.lists``: the ``data`` of each list answer as type checkers see it.
+
+    The client refuses a 2xx list answer without its list (``ResponseParseError``), so
+    what a typed method or ``client.call`` returns always has it, though the model,
+    which also reads other people's JSON, declares it optional. Each class here is, for
+    type checkers, a subclass that declares the list present; at run time the name is
+    the model class itself, so ``isinstance`` and construction work as for the model.
+    """
+    listed = sorted((op.returns_text(), op) for op in ops if op.listed is not None)
+    names: set[str] = set()
+    for _, op in listed:
+        assert op.listed is not None
+        assert op.item is not None
+        names |= {op.listed[0]} | _names([op.item])
+    imports = [
+        f"    from {PACKAGE}.models.{index.modules[name]} import {name}"
+        for name in sorted(names - BUILTIN_NAMES)
+    ]
+    classes = []
+    table = []
+    for name, op in listed:
+        assert op.listed is not None
+        data_class, attribute, list_type = op.listed
+        classes.append(
+            f"""
+    class {name}({data_class}):
+        \"\"\"``data`` of a ``{op.operation_id}`` answer, its ``{attribute}`` always there.\"\"\"
+
+        {attribute}: {ast.unparse(list_type)}
+"""
+        )
+        table.append(f"        {name!r}: ({index.modules[data_class]!r}, {data_class!r}),")
+    all_names = "".join(f"\n    {name!r}," for name, _ in listed)
+    return f'''"""The ``data`` of list answers, with their list always there (see ``lists_source``
+in ``scripts/typed_surface.py``): for type checkers a subclass of the model, at run time the
+model class itself."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__all__ = [{all_names}
+]
+
+if TYPE_CHECKING:
+{chr(10).join(imports) or "    pass  # no list operations"}
+{"".join(classes)}
+else:
+    _MODELS = {{
+{chr(10).join(table)}
+    }}
+
+    def __getattr__(name: str) -> type:
+        try:
+            module, class_name = _MODELS[name]
+        except KeyError:
+            raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}") from None
+        model: type = getattr(import_module(f"{PACKAGE}.models.{{module}}"), class_name)
+        return model
+'''
+
+
 def typed_marker_source(op: Op, index: ModelIndex) -> str:
     """Appended to an endpoint module: its result types, for type checkers only.
 
     ``client.call(module)`` / ``client.paginate(module)`` read these through a
     protocol, so the dynamic path is typed as well; nothing exists at run time.
     """
-    used = [*(op.returns or []), *([op.item] if op.item is not None else [])]
+    used = [] if op.listed is not None else list(op.returns or [])
+    used += [op.item] if op.item is not None else []
     imports = [
         f"    from ...models.{index.modules[name]} import {name}"
         for name in sorted(_names(used) - BUILTIN_NAMES)
     ]
-    returns = "None" if op.returns is None else " | ".join(ast.unparse(r) for r in op.returns)
+    returns = op.returns_text()
+    if op.listed is not None:
+        imports.append(f"    from ...{TYPED}.lists import {returns}")
     lines = ["", "", "if TYPE_CHECKING:", *imports, ""]
     lines += [
         f"    def _typed_data(parsed: object, /) -> {returns}:",
@@ -534,6 +699,7 @@ def write_typed_surface(spec: Spec, package_dir: Path) -> None:
         encoding="utf-8",
     )
     (root / "_index.py").write_text(index_source(ops), encoding="utf-8")
+    (root / "lists.py").write_text(lists_source(ops, index), encoding="utf-8")
     for api in API_TITLES:
         tags: dict[str, list[Op]] = {}
         for op in ops:

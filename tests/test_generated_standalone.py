@@ -56,9 +56,11 @@ def test_generated_code_names_no_private_facade_module_even_for_type_checkers() 
 
 
 def test_the_run_time_modules_are_copied_into_the_package_as_they_are() -> None:
-    """types, namespaces and masking: the checked source plus the DO-NOT-EDIT header."""
+    """types, namespaces, masking and pydantic_support: the checked source plus the
+    DO-NOT-EDIT header."""
     copied = runtime_modules()
-    assert {path.name for path in copied} == {"types.py", "namespaces.py", "masking.py"}
+    expected = {"types.py", "namespaces.py", "masking.py", "pydantic_support.py"}
+    assert {path.name for path in copied} == expected
     for source in copied:
         generated = (PACKAGE_DIR / source.name).read_text(encoding="utf-8")
         assert generated == HEADER + source.read_text(encoding="utf-8"), source.name

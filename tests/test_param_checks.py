@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import deque
 from datetime import datetime
 from typing import Any
 
@@ -192,10 +193,37 @@ async def test_an_invalid_enum_value_lists_the_valid_ones() -> None:
 
 
 async def test_a_url_too_long_is_a_configuration_error_not_a_raw_httpx_error() -> None:
+    """The list filter that made it long is named, with its count, and split advice."""
     message = await _refused(get_bookings, booking_statuses=["s" * 80] * 1000)
     assert message.startswith("getBookings: the request URL cannot be sent")
     assert "too long" in message
+    assert "query parameter 'booking_statuses' (1,000 values, " in message
     assert "fewer values" in message
+
+
+async def test_a_path_parameter_too_long_is_named_without_list_advice() -> None:
+    """A path parameter is one id: the advice is to check it, not to split a list."""
+    message = await _refused(get_store, store_id="s" * 70_000)
+    assert "path parameter 'store_id' takes 70,000 characters" in message
+    assert "check the value" in message
+    assert "split" not in message
+    assert "s" * 100 not in message  # the value itself is never echoed
+
+
+async def test_a_single_query_value_too_long_is_named_with_shorten_advice() -> None:
+    """One long value of a plain query parameter: shorten it (there is no list to split)."""
+    message = await _refused(get_stores, sort_field="f" * 70_000, sort_direction="ASC")
+    assert "query parameter 'sort_field' (" in message
+    assert "pass a shorter value" in message
+    assert "split" not in message
+
+
+async def test_a_list_filter_takes_any_sequence() -> None:
+    """A deque or a tuple for a list filter is sent as the values it holds."""
+    queued = await _sent(get_campaign_products, type_id=deque(["a", "b"]))
+    paired = await _sent(get_campaign_products, type_id=("c",))
+    assert queued.url.params.get_list("type_id[]") == ["a", "b"]
+    assert paired.url.params.get_list("type_id[]") == ["c"]
 
 
 # bodies

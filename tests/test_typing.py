@@ -71,7 +71,12 @@ def _pyright(*paths: Path) -> dict[tuple[str, int], list[str]]:
 
 @cache
 def _checked(checker: str) -> dict[tuple[str, int], list[str]]:
-    paths = (TYPING / "typed_calls.py", TYPING / "typed_helpers.py", TYPING / "wrong_calls.py")
+    paths = (
+        TYPING / "typed_calls.py",
+        TYPING / "typed_helpers.py",
+        TYPING / "web_service.py",
+        TYPING / "wrong_calls.py",
+    )
     return _mypy(*paths) if checker == "mypy" else _pyright(*paths)
 
 
@@ -97,6 +102,16 @@ def test_the_typed_surface_checks_clean(checker: str) -> None:
 def test_the_helpers_check_clean_in_a_users_module(checker: str) -> None:
     """Checkout.send_purchase, reconcile and the other helpers have precise types."""
     errors = {key: e for key, e in _checked(checker).items() if key[0] == "typed_helpers.py"}
+    assert errors == {}
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_a_web_service_module_checks_clean_with_wider_inputs_walk_options_and_pydantic(
+    checker: str,
+) -> None:
+    """datetime and tuple inputs, paginate_* stats/on_invalid_item/raw, TypeAdapter and a
+    FastAPI response_model: precise types (assert_type) and no error."""
+    errors = {key: e for key, e in _checked(checker).items() if key[0] == "web_service.py"}
     assert errors == {}
 
 

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+from carecloud_openapi.models import Purchase
 from errors import add_error_handlers
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
@@ -99,6 +100,12 @@ def create_app(
             last_name=unset_to_none(person.last_name),
             email=unset_to_none(person.email),
         )
+
+    @app.get("/purchases/{purchase_id}")
+    async def purchase(purchase_id: str, client: Client) -> Purchase:
+        """The SDK's model as it is: FastAPI serializes it with ``to_dict()`` and documents
+        it (``/openapi.json``) with its schema from the CareCloud spec."""
+        return await client.purchases.get_purchase(purchase_id=purchase_id)
 
     @app.post("/checkout")
     async def checkout(order: CheckoutRequest, client: Client) -> Receipt:

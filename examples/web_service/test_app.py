@@ -88,6 +88,21 @@ async def test_a_customer_is_shown_from_carecloud(
     assert carecloud_router.calls_to("getCustomer")[0].path_params == {"customer_id": "c-1"}
 
 
+async def test_an_sdk_model_is_returned_and_documented_as_it_is(
+    service: httpx.AsyncClient, carecloud_router: MockRouter
+) -> None:
+    """GET /purchases/{id} answers CareCloud's purchase; the service's /openapi.json
+    describes it with the SDK model's fields, not as an untyped object."""
+    answer = await service.get("/purchases/p-1")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == carecloud_router.example("getPurchase")["data"]
+    documented = (await service.get("/openapi.json")).json()
+    ok = documented["paths"]["/purchases/{purchase_id}"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Purchase"}
+    fields = documented["components"]["schemas"]["Purchase"]["properties"]
+    assert {"purchase_id", "payment_time", "total_price", "purchase_items"} <= set(fields)
+
+
 async def test_checkout_records_the_purchase_once(
     service: httpx.AsyncClient, carecloud_router: MockRouter
 ) -> None:

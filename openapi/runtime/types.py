@@ -18,9 +18,12 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeAlias, TypeVar
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Generic, Literal, TypeAlias, TypeVar
 
 from attrs import define, field
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 
 __all__ = [
     "UNSET",
@@ -33,6 +36,8 @@ __all__ = [
     "Response",
     "SchemaDeviationError",
     "Unset",
+    "pydantic_core_schema",
+    "pydantic_json_schema",
     "reading",
     "render_path",
 ]
@@ -276,3 +281,21 @@ def open_enum_member(cls: type[EnumT], value: object) -> EnumT | None:
 def empty_as_none(keys: Mapping[str, object] | None) -> Mapping[str, object] | None:
     """How models compare their catch-all of undeclared keys: none made yet equals empty."""
     return keys or None
+
+
+def _pydantic_core_schema(cls: type[Any], source: object, handler: GetCoreSchemaHandler) -> Any:
+    from .pydantic_support import model_core_schema  # only when pydantic asks
+
+    return model_core_schema(cls, handler)
+
+
+def _pydantic_json_schema(cls: type[Any], schema: Any, handler: GetJsonSchemaHandler) -> Any:
+    from .pydantic_support import model_json_schema  # only when pydantic asks
+
+    return model_json_schema(cls, schema, handler)
+
+
+pydantic_core_schema = classmethod(_pydantic_core_schema)
+"""Every model's ``__get_pydantic_core_schema__`` (one object, bound to each class)."""
+pydantic_json_schema = classmethod(_pydantic_json_schema)
+"""Every model's ``__get_pydantic_json_schema__``."""

@@ -17,7 +17,6 @@ from carecloud_openapi.models import (
     Card,
     Customer,
     Event,
-    GetPurchasesGetPurchases200ResponseData,
     GetWalletPointsGetWalletPoints200ResponseData,
     PostCustomerPostCustomers201ResponseData,
     PostPurchaseSendPostPurchaseSend200ResponseData,
@@ -33,6 +32,7 @@ from carecloud_openapi.models import (
     VoucherGiftCardBalance,
 )
 from carecloud_openapi.namespaces import OperationCaller
+from carecloud_openapi.typed.lists import GetPurchasesData
 from carecloud_openapi.types import Unset
 
 from carecloud_async import ApiResponse, CustomerClient, EnterpriseClient, Page
@@ -48,7 +48,7 @@ async def enterprise_reads(client: EnterpriseClient) -> None:
     assert_type(await client.purchases.get_purchase(purchase_id="p1"), Purchase)
     assert_type(
         await client.purchases.get_purchases(count=10, sort_direction="DESC"),
-        GetPurchasesGetPurchases200ResponseData,
+        GetPurchasesData,
     )
     assert_type(await client.customers.get_customer(customer_id="c1"), Customer)
     assert_type(await client.stores.get_store(store_id="s1", timeout=5.0), Store)

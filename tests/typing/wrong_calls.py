@@ -6,6 +6,8 @@ pyright strict and fails if a marked line passes or an unmarked line is reported
 
 from __future__ import annotations
 
+from datetime import date
+
 from carecloud_openapi.api.purchases import get_purchase
 
 from carecloud_async import CustomerClient, EnterpriseClient
@@ -33,3 +35,10 @@ async def wrong(client: EnterpriseClient, app: CustomerClient) -> None:
     async for page in client.stores.pages_get_stores():
         print(page.itemz)  # wrong: typo on a page
     client.purchases.paginate_get_purchases(count=5)  # wrong: paging sets count itself
+    await client.purchases.get_purchases(payment_time_from=date(2026, 1, 1))  # wrong: a date
+    await client.cards.get_cards(card_number_list=[1000])  # wrong: ints in a list of strings
+    await client.cards.get_cards(state=3)  # wrong: not one of the enum's values
+    client.stores.paginate_get_stores(on_invalid_item="drop")  # wrong: no such policy
+    client.stores.pages_get_stores(stats=None)  # wrong: pages count on each Page, no stats
+    data = await client.purchases.get_purchases()
+    print(data.purchases.total)  # wrong: the list is a list

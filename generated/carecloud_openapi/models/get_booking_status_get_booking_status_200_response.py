@@ -9,7 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..masking import model_repr
-from ..types import UNSET, JsonPath, Unset, empty_as_none, odd
+from ..types import (
+    UNSET,
+    JsonPath,
+    Unset,
+    empty_as_none,
+    odd,
+    pydantic_core_schema,
+    pydantic_json_schema,
+)
 
 _new_instance = object.__new__
 
@@ -42,6 +50,8 @@ class GetBookingStatusGetBookingStatus200Response:
     )
 
     __repr__ = model_repr
+    __get_pydantic_core_schema__ = pydantic_core_schema
+    __get_pydantic_json_schema__ = pydantic_json_schema
 
     def to_dict(self) -> dict[str, Any]:
         if _models_pending:

@@ -9,7 +9,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..masking import model_repr
-from ..types import JsonPath, empty_as_none
+from ..types import (
+    JsonPath,
+    empty_as_none,
+    pydantic_core_schema,
+    pydantic_json_schema,
+)
 
 _new_instance = object.__new__
 
@@ -24,6 +29,8 @@ class PropertyRecordPropertyValueType5:
     )
 
     __repr__ = model_repr
+    __get_pydantic_core_schema__ = pydantic_core_schema
+    __get_pydantic_json_schema__ = pydantic_json_schema
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {

@@ -9,7 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..masking import model_repr
-from ..types import UNSET, JsonPath, Unset, empty_as_none, odd, read_date
+from ..types import (
+    UNSET,
+    JsonPath,
+    Unset,
+    empty_as_none,
+    odd,
+    pydantic_core_schema,
+    pydantic_json_schema,
+    read_date,
+)
 
 _new_instance = object.__new__
 
@@ -77,6 +86,8 @@ class Task:
     )
 
     __repr__ = model_repr
+    __get_pydantic_core_schema__ = pydantic_core_schema
+    __get_pydantic_json_schema__ = pydantic_json_schema
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {

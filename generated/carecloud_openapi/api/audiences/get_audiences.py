@@ -131,9 +131,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.audience import Audience
-    from ...models.get_audiences_response_200_data import GetAudiencesResponse200Data
+    from ...typed.lists import GetAudiencesData
 
-    def _typed_data(parsed: object, /) -> GetAudiencesResponse200Data:
+    def _typed_data(parsed: object, /) -> GetAudiencesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Audience:

@@ -127,11 +127,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.booking_status import BookingStatus
-    from ...models.get_booking_statuses_get_booking_statuses_200_response_data import (
-        GetBookingStatusesGetBookingStatuses200ResponseData,
-    )
+    from ...typed.lists import GetBookingStatusesData
 
-    def _typed_data(parsed: object, /) -> GetBookingStatusesGetBookingStatuses200ResponseData:
+    def _typed_data(parsed: object, /) -> GetBookingStatusesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> BookingStatus:

@@ -133,14 +133,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_booking_ticket_properties_get_booking_ticket_properties_200_response_data import (
-        GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetBookingTicketPropertiesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetBookingTicketPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -145,11 +145,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.booking_ticket import BookingTicket
-    from ...models.get_booking_tickets_get_booking_tickets_200_response_data import (
-        GetBookingTicketsGetBookingTickets200ResponseData,
-    )
+    from ...typed.lists import GetBookingTicketsData
 
-    def _typed_data(parsed: object, /) -> GetBookingTicketsGetBookingTickets200ResponseData:
+    def _typed_data(parsed: object, /) -> GetBookingTicketsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> BookingTicket:

@@ -154,14 +154,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data import (
-        GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData,
-    )
     from ...models.time_slot import TimeSlot
+    from ...typed.lists import GetSubBookingTicketsTimeSlotsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubBookingTicketsTimeSlotsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> TimeSlot:

@@ -146,11 +146,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.booking import Booking
-    from ...models.get_bookings_get_bookings_200_response_data import (
-        GetBookingsGetBookings200ResponseData,
-    )
+    from ...typed.lists import GetBookingsData
 
-    def _typed_data(parsed: object, /) -> GetBookingsGetBookings200ResponseData:
+    def _typed_data(parsed: object, /) -> GetBookingsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Booking:

@@ -137,13 +137,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.campaign_product_store_record import CampaignProductStoreRecord
-    from ...models.get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data import (
-        GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData,
-    )
+    from ...typed.lists import GetCampaignProductStoreRecordsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCampaignProductStoreRecordsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CampaignProductStoreRecord:

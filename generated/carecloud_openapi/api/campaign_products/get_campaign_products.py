@@ -174,11 +174,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.campaign_product import CampaignProduct
-    from ...models.get_campaign_products_get_campaign_products_200_response_data import (
-        GetCampaignProductsGetCampaignProducts200ResponseData,
-    )
+    from ...typed.lists import GetCampaignProductsData
 
-    def _typed_data(parsed: object, /) -> GetCampaignProductsGetCampaignProducts200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCampaignProductsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CampaignProduct:

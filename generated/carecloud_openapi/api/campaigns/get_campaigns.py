@@ -131,11 +131,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.campaign import Campaign
-    from ...models.get_campaigns_get_campaigns_200_response_data import (
-        GetCampaignsGetCampaigns200ResponseData,
-    )
+    from ...typed.lists import GetCampaignsData
 
-    def _typed_data(parsed: object, /) -> GetCampaignsGetCampaigns200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCampaignsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Campaign:

@@ -135,11 +135,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.card_type import CardType
-    from ...models.get_card_types_get_card_types_200_response_data import (
-        GetCardTypesGetCardTypes200ResponseData,
-    )
+    from ...typed.lists import GetCardTypesData
 
-    def _typed_data(parsed: object, /) -> GetCardTypesGetCardTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCardTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CardType:

@@ -137,11 +137,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.card import Card
-    from ...models.get_sub_card_type_cards_get_sub_card_type_cards_200_response_data import (
-        GetSubCardTypeCardsGetSubCardTypeCards200ResponseData,
-    )
+    from ...typed.lists import GetSubCardTypeCardsData
 
-    def _typed_data(parsed: object, /) -> GetSubCardTypeCardsGetSubCardTypeCards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCardTypeCardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Card:

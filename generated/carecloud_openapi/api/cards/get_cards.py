@@ -155,9 +155,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.card import Card
-    from ...models.get_cards_get_cards_200_response_data import GetCardsGetCards200ResponseData
+    from ...typed.lists import GetCardsData
 
-    def _typed_data(parsed: object, /) -> GetCardsGetCards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Card:

@@ -191,11 +191,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.entrance import Entrance
-    from ...models.get_entrances_get_entrances_200_response_data import (
-        GetEntrancesGetEntrances200ResponseData,
-    )
+    from ...typed.lists import GetEntrancesData
 
-    def _typed_data(parsed: object, /) -> GetEntrancesGetEntrances200ResponseData:
+    def _typed_data(parsed: object, /) -> GetEntrancesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Entrance:

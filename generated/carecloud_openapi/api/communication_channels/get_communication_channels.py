@@ -124,13 +124,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.communication_channel import CommunicationChannel
-    from ...models.get_communication_channels_get_communication_channels_200_response_data import (
-        GetCommunicationChannelsGetCommunicationChannels200ResponseData,
-    )
+    from ...typed.lists import GetCommunicationChannelsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCommunicationChannelsGetCommunicationChannels200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCommunicationChannelsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CommunicationChannel:

@@ -131,11 +131,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.agreement_list import AgreementList
-    from ...models.get_consents_get_consents_200_response_data import (
-        GetConsentsGetConsents200ResponseData,
-    )
+    from ...typed.lists import GetConsentsData
 
-    def _typed_data(parsed: object, /) -> GetConsentsGetConsents200ResponseData:
+    def _typed_data(parsed: object, /) -> GetConsentsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> AgreementList:

@@ -131,11 +131,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.country import Country
-    from ...models.get_countries_get_countries_200_response_data import (
-        GetCountriesGetCountries200ResponseData,
-    )
+    from ...typed.lists import GetCountriesData
 
-    def _typed_data(parsed: object, /) -> GetCountriesGetCountries200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCountriesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Country:

@@ -148,11 +148,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.credit_history_record import CreditHistoryRecord
-    from ...models.get_credit_history_get_credit_history_200_response_data import (
-        GetCreditHistoryGetCreditHistory200ResponseData,
-    )
+    from ...typed.lists import GetCreditHistoryData
 
-    def _typed_data(parsed: object, /) -> GetCreditHistoryGetCreditHistory200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCreditHistoryData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CreditHistoryRecord:

@@ -127,11 +127,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.credit_type import CreditType
-    from ...models.get_credit_types_get_credit_types_200_response_data import (
-        GetCreditTypesGetCreditTypes200ResponseData,
-    )
+    from ...typed.lists import GetCreditTypesData
 
-    def _typed_data(parsed: object, /) -> GetCreditTypesGetCreditTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCreditTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CreditType:

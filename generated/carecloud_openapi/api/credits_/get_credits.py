@@ -144,11 +144,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.credit import Credit
-    from ...models.get_credits_get_credits_200_response_data import (
-        GetCreditsGetCredits200ResponseData,
-    )
+    from ...typed.lists import GetCreditsData
 
-    def _typed_data(parsed: object, /) -> GetCreditsGetCredits200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCreditsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Credit:

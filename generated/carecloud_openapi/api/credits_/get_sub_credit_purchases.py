@@ -150,12 +150,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_credit_purchases_get_sub_credit_purchases_200_response_data import (
-        GetSubCreditPurchasesGetSubCreditPurchases200ResponseData,
-    )
     from ...models.purchase import Purchase
+    from ...typed.lists import GetSubCreditPurchasesData
 
-    def _typed_data(parsed: object, /) -> GetSubCreditPurchasesGetSubCreditPurchases200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCreditPurchasesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Purchase:

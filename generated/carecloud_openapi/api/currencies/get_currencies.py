@@ -133,11 +133,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.currency import Currency
-    from ...models.get_currencies_get_currencies_200_response_data import (
-        GetCurrenciesGetCurrencies200ResponseData,
-    )
+    from ...typed.lists import GetCurrenciesData
 
-    def _typed_data(parsed: object, /) -> GetCurrenciesGetCurrencies200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCurrenciesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Currency:

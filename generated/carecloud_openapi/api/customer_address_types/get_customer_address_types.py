@@ -129,13 +129,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_address_type import CustomerAddressType
-    from ...models.get_customer_address_types_get_customer_address_types_200_response_data import (
-        GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData,
-    )
+    from ...typed.lists import GetCustomerAddressTypesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerAddressTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerAddressType:

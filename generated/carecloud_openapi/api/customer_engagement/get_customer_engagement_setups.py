@@ -122,11 +122,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_engagement_setup import CustomerEngagementSetup
-    from ...models.get_customer_engagement_setups_get_setups_200_response_data import (
-        GetCustomerEngagementSetupsGetSetups200ResponseData,
-    )
+    from ...typed.lists import GetCustomerEngagementSetupsData
 
-    def _typed_data(parsed: object, /) -> GetCustomerEngagementSetupsGetSetups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerEngagementSetupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerEngagementSetup:

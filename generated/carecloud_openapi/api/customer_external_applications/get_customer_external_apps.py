@@ -129,13 +129,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.external_application import ExternalApplication
-    from ...models.get_customer_external_apps_get_customer_external_apps_200_response_data import (
-        GetCustomerExternalAppsGetCustomerExternalApps200ResponseData,
-    )
+    from ...typed.lists import GetCustomerExternalAppsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerExternalAppsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ExternalApplication:

@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_customer_properties_get_customer_properties_200_response_data import (
-        GetCustomerPropertiesGetCustomerProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetCustomerPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetCustomerPropertiesGetCustomerProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -131,13 +131,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_relation_type import CustomerRelationType
-    from ...models.get_customer_relation_types_get_customer_relation_types_200_response_data import (
-        GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData,
-    )
+    from ...typed.lists import GetCustomerRelationTypesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerRelationTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerRelationType:

@@ -147,13 +147,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_source_record import CustomerSourceRecord
-    from ...models.get_customer_source_records_get_customer_source_record_200_response_data import (
-        GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData,
-    )
+    from ...typed.lists import GetCustomerSourceRecordsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerSourceRecordsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerSourceRecord:

@@ -130,11 +130,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_source import CustomerSource
-    from ...models.get_customer_sources_get_customer_sources_200_response_data import (
-        GetCustomerSourcesGetCustomerSources200ResponseData,
-    )
+    from ...typed.lists import GetCustomerSourcesData
 
-    def _typed_data(parsed: object, /) -> GetCustomerSourcesGetCustomerSources200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerSourcesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerSource:

@@ -127,11 +127,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_type import CustomerType
-    from ...models.get_customer_types_get_customer_types_200_response_data import (
-        GetCustomerTypesGetCustomerTypes200ResponseData,
-    )
+    from ...typed.lists import GetCustomerTypesData
 
-    def _typed_data(parsed: object, /) -> GetCustomerTypesGetCustomerTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomerTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerType:

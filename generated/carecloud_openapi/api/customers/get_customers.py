@@ -160,11 +160,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer import Customer
-    from ...models.get_customers_get_customers_200_response_data import (
-        GetCustomersGetCustomers200ResponseData,
-    )
+    from ...typed.lists import GetCustomersData
 
-    def _typed_data(parsed: object, /) -> GetCustomersGetCustomers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetCustomersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Customer:

@@ -136,13 +136,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.additional_address import AdditionalAddress
-    from ...models.get_sub_customer_addresses_get_sub_customer_addresses_200_response_data import (
-        GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData,
-    )
+    from ...typed.lists import GetSubCustomerAddressesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerAddressesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> AdditionalAddress:

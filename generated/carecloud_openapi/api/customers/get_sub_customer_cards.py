@@ -147,11 +147,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.card import Card
-    from ...models.get_sub_customer_cards_get_sub_customer_cards_200_response_data import (
-        GetSubCustomerCardsGetSubCustomerCards200ResponseData,
-    )
+    from ...typed.lists import GetSubCustomerCardsData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerCardsGetSubCustomerCards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerCardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Card:

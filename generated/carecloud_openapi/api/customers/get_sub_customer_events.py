@@ -155,11 +155,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.event import Event
-    from ...models.get_sub_customer_events_get_sub_customer_events_200_response_data import (
-        GetSubCustomerEventsGetSubCustomerEvents200ResponseData,
-    )
+    from ...typed.lists import GetSubCustomerEventsData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerEventsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Event:

@@ -137,14 +137,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data import (
-        GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData,
-    )
     from ...models.recommendation import Recommendation
+    from ...typed.lists import GetSubCustomerHintRecordsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerHintRecordsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Recommendation:

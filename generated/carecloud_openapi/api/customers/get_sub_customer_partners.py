@@ -132,14 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_partners_get_sub_customer_partners_200_response_data import (
-        GetSubCustomerPartnersGetSubCustomerPartners200ResponseData,
-    )
     from ...models.partner_record import PartnerRecord
+    from ...typed.lists import GetSubCustomerPartnersData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerPartnersGetSubCustomerPartners200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerPartnersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PartnerRecord:

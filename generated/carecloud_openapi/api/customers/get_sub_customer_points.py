@@ -135,12 +135,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_points_get_sub_customer_points_200_response_data import (
-        GetSubCustomerPointsGetSubCustomerPoints200ResponseData,
-    )
     from ...models.point import Point
+    from ...typed.lists import GetSubCustomerPointsData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerPointsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Point:

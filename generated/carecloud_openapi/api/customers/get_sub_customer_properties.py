@@ -134,14 +134,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_properties_get_sub_customer_properties_200_response_data import (
-        GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData,
-    )
     from ...models.property_record import PropertyRecord
+    from ...typed.lists import GetSubCustomerPropertiesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PropertyRecord:

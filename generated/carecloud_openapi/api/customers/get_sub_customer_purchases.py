@@ -150,14 +150,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_purchases_get_sub_customer_purchases_200_response_data import (
-        GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData,
-    )
     from ...models.purchase import Purchase
+    from ...typed.lists import GetSubCustomerPurchasesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerPurchasesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Purchase:

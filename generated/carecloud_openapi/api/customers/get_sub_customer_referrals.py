@@ -141,14 +141,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_referrals_get_sub_customer_referrals_200_response_data import (
-        GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData,
-    )
     from ...models.referral import Referral
+    from ...typed.lists import GetSubCustomerReferralsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerReferralsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Referral:

@@ -145,14 +145,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data import (
-        GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData,
-    )
     from ...models.related_customer import RelatedCustomer
+    from ...typed.lists import GetSubCustomerRelatedCustomersData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerRelatedCustomersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> RelatedCustomer:

@@ -178,12 +178,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_rewards_get_sub_customer_rewards_200_response_data import (
-        GetSubCustomerRewardsGetSubCustomerRewards200ResponseData,
-    )
     from ...models.reward import Reward
+    from ...typed.lists import GetSubCustomerRewardsData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerRewardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Reward:

@@ -175,14 +175,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_rewards_recommendation_get_sub_customer_reward_recommendations_200_response_data import (
-        GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData,
-    )
     from ...models.reward import Reward
+    from ...typed.lists import GetSubCustomerRewardsRecommendationData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerRewardsRecommendationData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Reward:

@@ -146,11 +146,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.customer_source_record import CustomerSourceRecord
-    from ...models.get_sub_customer_source_get_sub_customer_source_200_response_data import (
-        GetSubCustomerSourceGetSubCustomerSource200ResponseData,
-    )
+    from ...typed.lists import GetSubCustomerSourceData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerSourceGetSubCustomerSource200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerSourceData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> CustomerSourceRecord:

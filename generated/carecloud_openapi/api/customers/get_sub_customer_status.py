@@ -135,12 +135,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_status_get_sub_customer_status_200_response_data import (
-        GetSubCustomerStatusGetSubCustomerStatus200ResponseData,
-    )
     from ...models.status_record import StatusRecord
+    from ...typed.lists import GetSubCustomerStatusData
 
-    def _typed_data(parsed: object, /) -> GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerStatusData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> StatusRecord:

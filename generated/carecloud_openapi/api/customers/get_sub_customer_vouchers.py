@@ -154,14 +154,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_customer_vouchers_get_sub_customer_vouchers_200_response_data import (
-        GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData,
-    )
     from ...models.voucher import Voucher
+    from ...typed.lists import GetSubCustomerVouchersData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubCustomerVouchersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Voucher:

@@ -133,11 +133,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.event_group import EventGroup
-    from ...models.get_event_groups_get_event_groups_200_response_data import (
-        GetEventGroupsGetEventGroups200ResponseData,
-    )
+    from ...typed.lists import GetEventGroupsData
 
-    def _typed_data(parsed: object, /) -> GetEventGroupsGetEventGroups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetEventGroupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> EventGroup:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_event_properties_get_event_properties_200_response_data import (
-        GetEventPropertiesGetEventProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetEventPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetEventPropertiesGetEventProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetEventPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

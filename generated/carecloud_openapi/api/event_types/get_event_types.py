@@ -140,11 +140,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.event_type import EventType
-    from ...models.get_event_types_get_event_types_200_response_data import (
-        GetEventTypesGetEventTypes200ResponseData,
-    )
+    from ...typed.lists import GetEventTypesData
 
-    def _typed_data(parsed: object, /) -> GetEventTypesGetEventTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetEventTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> EventType:

@@ -134,14 +134,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_event_type_properties_get_sub_event_type_properties_200_response_data import (
-        GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetSubEventTypePropertiesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubEventTypePropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

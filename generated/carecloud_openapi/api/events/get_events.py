@@ -150,9 +150,9 @@ def _parse_response(
 
 if TYPE_CHECKING:
     from ...models.event import Event
-    from ...models.get_events_get_events_200_response_data import GetEventsGetEvents200ResponseData
+    from ...typed.lists import GetEventsData
 
-    def _typed_data(parsed: object, /) -> GetEventsGetEvents200ResponseData:
+    def _typed_data(parsed: object, /) -> GetEventsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Event:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_recommendations_get_recommendations_200_response_data import (
-        GetRecommendationsGetRecommendations200ResponseData,
-    )
     from ...models.recommendation import Recommendation
+    from ...typed.lists import GetRecommendationsData
 
-    def _typed_data(parsed: object, /) -> GetRecommendationsGetRecommendations200ResponseData:
+    def _typed_data(parsed: object, /) -> GetRecommendationsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Recommendation:

@@ -127,12 +127,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_interests_get_interests_200_response_data import (
-        GetInterestsGetInterests200ResponseData,
-    )
     from ...models.interest import Interest
+    from ...typed.lists import GetInterestsData
 
-    def _typed_data(parsed: object, /) -> GetInterestsGetInterests200ResponseData:
+    def _typed_data(parsed: object, /) -> GetInterestsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Interest:

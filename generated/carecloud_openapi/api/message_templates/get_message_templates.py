@@ -132,12 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_message_templates_get_message_templates_200_response_data import (
-        GetMessageTemplatesGetMessageTemplates200ResponseData,
-    )
     from ...models.message_template import MessageTemplate
+    from ...typed.lists import GetMessageTemplatesData
 
-    def _typed_data(parsed: object, /) -> GetMessageTemplatesGetMessageTemplates200ResponseData:
+    def _typed_data(parsed: object, /) -> GetMessageTemplatesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> MessageTemplate:

@@ -139,12 +139,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_messages_get_messages_200_response_data import (
-        GetMessagesGetMessages200ResponseData,
-    )
     from ...models.message import Message
+    from ...typed.lists import GetMessagesData
 
-    def _typed_data(parsed: object, /) -> GetMessagesGetMessages200ResponseData:
+    def _typed_data(parsed: object, /) -> GetMessagesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Message:

@@ -135,10 +135,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_orders_get_orders_200_response_data import GetOrdersGetOrders200ResponseData
     from ...models.order import Order
+    from ...typed.lists import GetOrdersData
 
-    def _typed_data(parsed: object, /) -> GetOrdersGetOrders200ResponseData:
+    def _typed_data(parsed: object, /) -> GetOrdersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Order:

@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_partner_properties_get_partner_properties_200_response_data import (
-        GetPartnerPropertiesGetPartnerProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetPartnerPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetPartnerPropertiesGetPartnerProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPartnerPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -124,12 +124,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_partners_get_partners_200_response_data import (
-        GetPartnersGetPartners200ResponseData,
-    )
     from ...models.partner import Partner
+    from ...typed.lists import GetPartnersData
 
-    def _typed_data(parsed: object, /) -> GetPartnersGetPartners200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPartnersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Partner:

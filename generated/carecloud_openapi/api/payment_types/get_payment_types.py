@@ -126,12 +126,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_payment_types_get_payment_types_200_response_data import (
-        GetPaymentTypesGetPaymentTypes200ResponseData,
-    )
     from ...models.payment_type import PaymentType
+    from ...typed.lists import GetPaymentTypesData
 
-    def _typed_data(parsed: object, /) -> GetPaymentTypesGetPaymentTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPaymentTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PaymentType:

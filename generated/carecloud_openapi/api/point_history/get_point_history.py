@@ -150,12 +150,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_point_history_get_point_history_200_response_data import (
-        GetPointHistoryGetPointHistory200ResponseData,
-    )
     from ...models.point_history_record import PointHistoryRecord
+    from ...typed.lists import GetPointHistoryData
 
-    def _typed_data(parsed: object, /) -> GetPointHistoryGetPointHistory200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPointHistoryData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PointHistoryRecord:

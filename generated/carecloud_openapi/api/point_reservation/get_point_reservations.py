@@ -134,12 +134,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_point_reservations_get_point_reservations_200_response_data import (
-        GetPointReservationsGetPointReservations200ResponseData,
-    )
     from ...models.point_reservation import PointReservation
+    from ...typed.lists import GetPointReservationsData
 
-    def _typed_data(parsed: object, /) -> GetPointReservationsGetPointReservations200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPointReservationsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PointReservation:

@@ -126,12 +126,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_points_types_get_point_types_200_response_data import (
-        GetPointsTypesGetPointTypes200ResponseData,
-    )
     from ...models.point_type import PointType
+    from ...typed.lists import GetPointsTypesData
 
-    def _typed_data(parsed: object, /) -> GetPointsTypesGetPointTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPointsTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PointType:

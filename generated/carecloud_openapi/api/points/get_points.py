@@ -136,10 +136,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_points_get_points_200_response_data import GetPointsGetPoints200ResponseData
     from ...models.point import Point
+    from ...typed.lists import GetPointsData
 
-    def _typed_data(parsed: object, /) -> GetPointsGetPoints200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPointsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Point:

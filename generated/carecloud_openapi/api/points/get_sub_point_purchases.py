@@ -153,12 +153,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_point_purchases_get_sub_point_purchases_200_response_data import (
-        GetSubPointPurchasesGetSubPointPurchases200ResponseData,
-    )
     from ...models.purchase import Purchase
+    from ...typed.lists import GetSubPointPurchasesData
 
-    def _typed_data(parsed: object, /) -> GetSubPointPurchasesGetSubPointPurchases200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubPointPurchasesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Purchase:

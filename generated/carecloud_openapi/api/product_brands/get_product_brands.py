@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_brands_get_product_brands_200_response_data import (
-        GetProductBrandsGetProductBrands200ResponseData,
-    )
     from ...models.product_brand import ProductBrand
+    from ...typed.lists import GetProductBrandsData
 
-    def _typed_data(parsed: object, /) -> GetProductBrandsGetProductBrands200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductBrandsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductBrand:

@@ -141,12 +141,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_groups_get_product_groups_200_response_data import (
-        GetProductGroupsGetProductGroups200ResponseData,
-    )
     from ...models.product_group import ProductGroup
+    from ...typed.lists import GetProductGroupsData
 
-    def _typed_data(parsed: object, /) -> GetProductGroupsGetProductGroups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductGroupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductGroup:

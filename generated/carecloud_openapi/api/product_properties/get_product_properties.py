@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_properties_get_product_properties_200_response_data import (
-        GetProductPropertiesGetProductProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetProductPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetProductPropertiesGetProductProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

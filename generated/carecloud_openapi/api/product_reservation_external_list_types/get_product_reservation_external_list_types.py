@@ -133,16 +133,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data import (
-        GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
-    )
     from ...models.product_reservation_external_list_type import ProductReservationExternalListType
+    from ...typed.lists import GetProductReservationExternalListTypesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> (
-        GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData
-    ):
+    def _typed_data(parsed: object, /) -> GetProductReservationExternalListTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductReservationExternalListType:

@@ -143,14 +143,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_reservation_prices_get_product_reservation_prices_200_response_data import (
-        GetProductReservationPricesGetProductReservationPrices200ResponseData,
-    )
     from ...models.product_reservation_price import ProductReservationPrice
+    from ...typed.lists import GetProductReservationPricesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetProductReservationPricesGetProductReservationPrices200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductReservationPricesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductReservationPrice:

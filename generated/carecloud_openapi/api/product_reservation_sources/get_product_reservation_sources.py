@@ -132,14 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_reservation_sources_get_product_reservation_sources_200_response_data import (
-        GetProductReservationSourcesGetProductReservationSources200ResponseData,
-    )
     from ...models.product_reservation_source import ProductReservationSource
+    from ...typed.lists import GetProductReservationSourcesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetProductReservationSourcesGetProductReservationSources200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductReservationSourcesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductReservationSource:

@@ -153,14 +153,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_product_reservations_get_product_reservations_200_response_data import (
-        GetProductReservationsGetProductReservations200ResponseData,
-    )
     from ...models.product_reservation import ProductReservation
+    from ...typed.lists import GetProductReservationsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetProductReservationsGetProductReservations200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductReservationsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> ProductReservation:

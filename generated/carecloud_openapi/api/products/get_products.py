@@ -146,12 +146,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_products_get_products_200_response_data import (
-        GetProductsGetProducts200ResponseData,
-    )
     from ...models.product import Product
+    from ...typed.lists import GetProductsData
 
-    def _typed_data(parsed: object, /) -> GetProductsGetProducts200ResponseData:
+    def _typed_data(parsed: object, /) -> GetProductsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Product:

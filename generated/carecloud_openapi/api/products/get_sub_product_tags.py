@@ -132,12 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_product_tags_get_sub_product_tags_200_response_data import (
-        GetSubProductTagsGetSubProductTags200ResponseData,
-    )
     from ...models.tag import Tag
+    from ...typed.lists import GetSubProductTagsData
 
-    def _typed_data(parsed: object, /) -> GetSubProductTagsGetSubProductTags200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubProductTagsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Tag:

@@ -133,14 +133,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_purchase_item_properties_get_purchase_item_properties_200_response_data import (
-        GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetPurchaseItemPropertiesData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPurchaseItemPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_purchase_item_types_get_purchase_item_types_200_response_data import (
-        GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData,
-    )
     from ...models.purchase_item_type import PurchaseItemType
+    from ...typed.lists import GetPurchaseItemTypesData
 
-    def _typed_data(parsed: object, /) -> GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPurchaseItemTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PurchaseItemType:

@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_purchase_properties_get_purchase_properties_200_response_data import (
-        GetPurchasePropertiesGetPurchaseProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetPurchasePropertiesData
 
-    def _typed_data(parsed: object, /) -> GetPurchasePropertiesGetPurchaseProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPurchasePropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_purchase_types_get_purchase_types_200_response_data import (
-        GetPurchaseTypesGetPurchaseTypes200ResponseData,
-    )
     from ...models.purchase_type import PurchaseType
+    from ...typed.lists import GetPurchaseTypesData
 
-    def _typed_data(parsed: object, /) -> GetPurchaseTypesGetPurchaseTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPurchaseTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PurchaseType:

@@ -148,12 +148,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_purchases_get_purchases_200_response_data import (
-        GetPurchasesGetPurchases200ResponseData,
-    )
     from ...models.purchase import Purchase
+    from ...typed.lists import GetPurchasesData
 
-    def _typed_data(parsed: object, /) -> GetPurchasesGetPurchases200ResponseData:
+    def _typed_data(parsed: object, /) -> GetPurchasesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Purchase:

@@ -130,12 +130,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_purchase_items_get_sub_purchase_items_200_response_data import (
-        GetSubPurchaseItemsGetSubPurchaseItems200ResponseData,
-    )
     from ...models.purchase_item import PurchaseItem
+    from ...typed.lists import GetSubPurchaseItemsData
 
-    def _typed_data(parsed: object, /) -> GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubPurchaseItemsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> PurchaseItem:

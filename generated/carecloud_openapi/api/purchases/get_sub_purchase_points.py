@@ -132,12 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_purchase_points_get_sub_purchase_points_200_response_data import (
-        GetSubPurchasePointsGetSubPurchasePoints200ResponseData,
-    )
     from ...models.point import Point
+    from ...typed.lists import GetSubPurchasePointsData
 
-    def _typed_data(parsed: object, /) -> GetSubPurchasePointsGetSubPurchasePoints200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubPurchasePointsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Point:

@@ -132,14 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_purchase_vouchers_get_sub_purchase_vouchers_200_response_data import (
-        GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData,
-    )
     from ...models.voucher import Voucher
+    from ...typed.lists import GetSubPurchaseVouchersData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubPurchaseVouchersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Voucher:

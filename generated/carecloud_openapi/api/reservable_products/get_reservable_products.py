@@ -144,12 +144,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_reservable_products_get_reservable_products_200_response_data import (
-        GetReservableProductsGetReservableProducts200ResponseData,
-    )
     from ...models.product import Product
+    from ...typed.lists import GetReservableProductsData
 
-    def _typed_data(parsed: object, /) -> GetReservableProductsGetReservableProducts200ResponseData:
+    def _typed_data(parsed: object, /) -> GetReservableProductsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Product:

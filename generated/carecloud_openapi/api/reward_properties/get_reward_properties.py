@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_reward_properties_get_reward_properties_200_response_data import (
-        GetRewardPropertiesGetRewardProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetRewardPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetRewardPropertiesGetRewardProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetRewardPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_reward_types_get_reward_types_200_response_data import (
-        GetRewardTypesGetRewardTypes200ResponseData,
-    )
     from ...models.reward_type import RewardType
+    from ...typed.lists import GetRewardTypesData
 
-    def _typed_data(parsed: object, /) -> GetRewardTypesGetRewardTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetRewardTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> RewardType:

@@ -172,14 +172,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_reward_recommendations_get_reward_recommendations_200_response_data import (
-        GetRewardRecommendationsGetRewardRecommendations200ResponseData,
-    )
     from ...models.reward import Reward
+    from ...typed.lists import GetRewardRecommendationsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetRewardRecommendationsGetRewardRecommendations200ResponseData:
+    def _typed_data(parsed: object, /) -> GetRewardRecommendationsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Reward:

@@ -176,12 +176,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_rewards_get_rewards_200_response_data import (
-        GetRewardsGetRewards200ResponseData,
-    )
     from ...models.reward import Reward
+    from ...typed.lists import GetRewardsData
 
-    def _typed_data(parsed: object, /) -> GetRewardsGetRewards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetRewardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Reward:

@@ -145,14 +145,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_product_brands_get_sub_reward_product_brands_200_response_data import (
-        GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData,
-    )
     from ...models.reward_product_brand import RewardProductBrand
+    from ...typed.lists import GetSubRewardProductBrandsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardProductBrandsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> RewardProductBrand:

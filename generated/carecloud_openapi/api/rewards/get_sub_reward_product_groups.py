@@ -145,14 +145,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_product_groups_get_sub_reward_product_groups_200_response_data import (
-        GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData,
-    )
     from ...models.reward_product_group import RewardProductGroup
+    from ...typed.lists import GetSubRewardProductGroupsData
 
-    def _typed_data(
-        parsed: object, /
-    ) -> GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardProductGroupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> RewardProductGroup:

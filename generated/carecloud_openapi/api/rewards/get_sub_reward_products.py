@@ -142,12 +142,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_products_get_sub_reward_products_200_response_data import (
-        GetSubRewardProductsGetSubRewardProducts200ResponseData,
-    )
     from ...models.reward_product import RewardProduct
+    from ...typed.lists import GetSubRewardProductsData
 
-    def _typed_data(parsed: object, /) -> GetSubRewardProductsGetSubRewardProducts200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardProductsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> RewardProduct:

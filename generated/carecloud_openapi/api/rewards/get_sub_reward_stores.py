@@ -140,12 +140,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_stores_get_sub_reward_stores_200_response_data import (
-        GetSubRewardStoresGetSubRewardStores200ResponseData,
-    )
     from ...models.store import Store
+    from ...typed.lists import GetSubRewardStoresData
 
-    def _typed_data(parsed: object, /) -> GetSubRewardStoresGetSubRewardStores200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardStoresData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Store:

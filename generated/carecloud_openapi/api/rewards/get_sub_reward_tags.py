@@ -132,12 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_tags_get_sub_reward_tags_200_response_data import (
-        GetSubRewardTagsGetSubRewardTags200ResponseData,
-    )
     from ...models.tag import Tag
+    from ...typed.lists import GetSubRewardTagsData
 
-    def _typed_data(parsed: object, /) -> GetSubRewardTagsGetSubRewardTags200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardTagsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Tag:

@@ -138,12 +138,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_sub_reward_vouchers_get_sub_reward_vouchers_200_response_data import (
-        GetSubRewardVouchersGetSubRewardVouchers200ResponseData,
-    )
     from ...models.voucher import Voucher
+    from ...typed.lists import GetSubRewardVouchersData
 
-    def _typed_data(parsed: object, /) -> GetSubRewardVouchersGetSubRewardVouchers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSubRewardVouchersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Voucher:

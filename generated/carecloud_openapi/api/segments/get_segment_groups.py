@@ -132,12 +132,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_segment_groups_get_segment_groups_200_response_data import (
-        GetSegmentGroupsGetSegmentGroups200ResponseData,
-    )
     from ...models.segment_group import SegmentGroup
+    from ...typed.lists import GetSegmentGroupsData
 
-    def _typed_data(parsed: object, /) -> GetSegmentGroupsGetSegmentGroups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSegmentGroupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> SegmentGroup:

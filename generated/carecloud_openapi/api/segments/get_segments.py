@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_segments_get_segments_200_response_data import (
-        GetSegmentsGetSegments200ResponseData,
-    )
     from ...models.segment import Segment
+    from ...typed.lists import GetSegmentsData
 
-    def _typed_data(parsed: object, /) -> GetSegmentsGetSegments200ResponseData:
+    def _typed_data(parsed: object, /) -> GetSegmentsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Segment:

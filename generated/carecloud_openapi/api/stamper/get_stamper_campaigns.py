@@ -141,12 +141,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_stamper_campaigns_get_stamper_campaigns_200_response_data import (
-        GetStamperCampaignsGetStamperCampaigns200ResponseData,
-    )
     from ...models.stamper_campaign import StamperCampaign
+    from ...typed.lists import GetStamperCampaignsData
 
-    def _typed_data(parsed: object, /) -> GetStamperCampaignsGetStamperCampaigns200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStamperCampaignsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> StamperCampaign:

@@ -147,12 +147,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_stamper_cards_get_stamper_cards_200_response_data import (
-        GetStamperCardsGetStamperCards200ResponseData,
-    )
     from ...models.stamper_card import StamperCard
+    from ...typed.lists import GetStamperCardsData
 
-    def _typed_data(parsed: object, /) -> GetStamperCardsGetStamperCards200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStamperCardsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> StamperCard:

@@ -139,12 +139,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_stamper_stamps_get_stamper_stamps_200_response_data import (
-        GetStamperStampsGetStamperStamps200ResponseData,
-    )
     from ...models.stamper_stamp import StamperStamp
+    from ...typed.lists import GetStamperStampsData
 
-    def _typed_data(parsed: object, /) -> GetStamperStampsGetStamperStamps200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStamperStampsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> StamperStamp:

@@ -127,12 +127,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_statuses_get_statuses_200_response_data import (
-        GetStatusesGetStatuses200ResponseData,
-    )
     from ...models.status import Status
+    from ...typed.lists import GetStatusesData
 
-    def _typed_data(parsed: object, /) -> GetStatusesGetStatuses200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStatusesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Status:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_store_groups_get_store_groups_200_response_data import (
-        GetStoreGroupsGetStoreGroups200ResponseData,
-    )
     from ...models.store_group import StoreGroup
+    from ...typed.lists import GetStoreGroupsData
 
-    def _typed_data(parsed: object, /) -> GetStoreGroupsGetStoreGroups200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStoreGroupsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> StoreGroup:

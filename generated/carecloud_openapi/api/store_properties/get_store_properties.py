@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_store_properties_get_store_properties_200_response_data import (
-        GetStorePropertiesGetStoreProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetStorePropertiesData
 
-    def _typed_data(parsed: object, /) -> GetStorePropertiesGetStoreProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStorePropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -141,10 +141,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_stores_get_stores_200_response_data import GetStoresGetStores200ResponseData
     from ...models.store import Store
+    from ...typed.lists import GetStoresData
 
-    def _typed_data(parsed: object, /) -> GetStoresGetStores200ResponseData:
+    def _typed_data(parsed: object, /) -> GetStoresData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Store:

@@ -129,12 +129,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_task_properties_get_task_properties_200_response_data import (
-        GetTaskPropertiesGetTaskProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetTaskPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetTaskPropertiesGetTaskProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTaskPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -130,12 +130,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_task_assignees_get_sub_task_assignees_200_response_data import (
-        GetTaskAssigneesGetSubTaskAssignees200ResponseData,
-    )
     from ...models.task_assignee import TaskAssignee
+    from ...typed.lists import GetTaskAssigneesData
 
-    def _typed_data(parsed: object, /) -> GetTaskAssigneesGetSubTaskAssignees200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTaskAssigneesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> TaskAssignee:

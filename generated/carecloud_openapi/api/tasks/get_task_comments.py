@@ -133,12 +133,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_task_comments_get_sub_task_comments_200_response_data import (
-        GetTaskCommentsGetSubTaskComments200ResponseData,
-    )
     from ...models.task_comment import TaskComment
+    from ...typed.lists import GetTaskCommentsData
 
-    def _typed_data(parsed: object, /) -> GetTaskCommentsGetSubTaskComments200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTaskCommentsData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> TaskComment:

@@ -126,12 +126,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_task_states_get_task_states_200_response_data import (
-        GetTaskStatesGetTaskStates200ResponseData,
-    )
     from ...models.task_state import TaskState
+    from ...typed.lists import GetTaskStatesData
 
-    def _typed_data(parsed: object, /) -> GetTaskStatesGetTaskStates200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTaskStatesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> TaskState:

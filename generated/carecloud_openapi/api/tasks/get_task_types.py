@@ -124,12 +124,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_task_types_get_task_types_200_response_data import (
-        GetTaskTypesGetTaskTypes200ResponseData,
-    )
     from ...models.task_type import TaskType
+    from ...typed.lists import GetTaskTypesData
 
-    def _typed_data(parsed: object, /) -> GetTaskTypesGetTaskTypes200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTaskTypesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> TaskType:

@@ -150,10 +150,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_tasks_get_tasks_200_response_data import GetTasksGetTasks200ResponseData
     from ...models.task import Task
+    from ...typed.lists import GetTasksData
 
-    def _typed_data(parsed: object, /) -> GetTasksGetTasks200ResponseData:
+    def _typed_data(parsed: object, /) -> GetTasksData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Task:

@@ -124,12 +124,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_user_roles_get_user_roles_200_response_data import (
-        GetUserRolesGetUserRoles200ResponseData,
-    )
     from ...models.user_role import UserRole
+    from ...typed.lists import GetUserRolesData
 
-    def _typed_data(parsed: object, /) -> GetUserRolesGetUserRoles200ResponseData:
+    def _typed_data(parsed: object, /) -> GetUserRolesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> UserRole:

@@ -142,10 +142,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_users_get_users_200_response_data import GetUsersGetUsers200ResponseData
     from ...models.user import User
+    from ...typed.lists import GetUsersData
 
-    def _typed_data(parsed: object, /) -> GetUsersGetUsers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetUsersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> User:

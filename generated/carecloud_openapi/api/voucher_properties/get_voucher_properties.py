@@ -131,12 +131,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_voucher_properties_get_voucher_properties_200_response_data import (
-        GetVoucherPropertiesGetVoucherProperties200ResponseData,
-    )
     from ...models.property_ import Property
+    from ...typed.lists import GetVoucherPropertiesData
 
-    def _typed_data(parsed: object, /) -> GetVoucherPropertiesGetVoucherProperties200ResponseData:
+    def _typed_data(parsed: object, /) -> GetVoucherPropertiesData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Property:

@@ -152,12 +152,10 @@ def _parse_response(
 
 
 if TYPE_CHECKING:
-    from ...models.get_vouchers_get_vouchers_200_response_data import (
-        GetVouchersGetVouchers200ResponseData,
-    )
     from ...models.voucher import Voucher
+    from ...typed.lists import GetVouchersData
 
-    def _typed_data(parsed: object, /) -> GetVouchersGetVouchers200ResponseData:
+    def _typed_data(parsed: object, /) -> GetVouchersData:
         """What ``client.call`` returns for this operation (for type checkers)."""
 
     def _typed_item(parsed: object, /) -> Voucher:

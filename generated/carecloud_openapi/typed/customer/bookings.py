@@ -4,20 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.booking import Booking
     from carecloud_openapi.models.get_bookings_add_booking_items import GetBookingsAddBookingItems
-    from carecloud_openapi.models.get_bookings_get_bookings_200_response_data import (
-        GetBookingsGetBookings200ResponseData,
-    )
     from carecloud_openapi.models.get_bookings_sort_direction import GetBookingsSortDirection
     from carecloud_openapi.models.post_booking_body import PostBookingBody
     from carecloud_openapi.models.post_booking_busy_times_body import PostBookingBusyTimesBody
@@ -28,6 +25,7 @@ if TYPE_CHECKING:
         PostBookingPostBookings201ResponseData,
     )
     from carecloud_openapi.models.put_booking_body import PutBookingBody
+    from carecloud_openapi.typed.lists import GetBookingsData
 
 __all__ = ["Bookings"]
 
@@ -46,7 +44,7 @@ class Bookings(Namespace):
         sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         booking_status: str | None = None,
-        booking_statuses: list[str] | None = None,
+        booking_statuses: Sequence[str] | None = None,
         add_booking_items: GetBookingsAddBookingItems
         | Literal["full", "items-only", "none"]
         | None = None,
@@ -55,7 +53,7 @@ class Bookings(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetBookingsGetBookings200ResponseData:
+    ) -> GetBookingsData:
         """``GET /bookings``: Get all bookings
 
         Served by the Enterprise API and the Customer API. Operation ``getBookings``.
@@ -91,7 +89,8 @@ class Bookings(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetBookingsGetBookings200ResponseData``).
+            The answer's ``data`` (``GetBookingsData``). Its ``bookings`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.bookings.get_bookings",
@@ -113,6 +112,7 @@ class Bookings(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_bookings(
         self,
         *,
@@ -120,7 +120,7 @@ class Bookings(Namespace):
         sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         booking_status: str | None = None,
-        booking_statuses: list[str] | None = None,
+        booking_statuses: Sequence[str] | None = None,
         add_booking_items: GetBookingsAddBookingItems
         | Literal["full", "items-only", "none"]
         | None = None,
@@ -128,12 +128,92 @@ class Bookings(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Booking, None]:
+    ) -> AsyncGenerator[Booking, None]: ...
+
+    @overload
+    def paginate_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Booking | dict[str, Any], None]: ...
+
+    def paginate_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Booking | dict[str, Any], None]:
         """Every item of ``GET /bookings`` (Get all bookings), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookings``.
@@ -160,12 +240,15 @@ class Bookings(Namespace):
                 additional properties. / none or no value - return no booking items*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Booking``.
+            An async generator of ``Booking`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.bookings.get_bookings",
@@ -182,12 +265,90 @@ class Bookings(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Booking], None]: ...
+
+    @overload
+    def pages_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Booking | dict[str, Any]], None]: ...
 
     def pages_get_bookings(
         self,
@@ -196,7 +357,7 @@ class Bookings(Namespace):
         sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         booking_status: str | None = None,
-        booking_statuses: list[str] | None = None,
+        booking_statuses: Sequence[str] | None = None,
         add_booking_items: GetBookingsAddBookingItems
         | Literal["full", "items-only", "none"]
         | None = None,
@@ -204,12 +365,14 @@ class Bookings(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Booking], None]:
+    ) -> AsyncGenerator[Page[Booking | dict[str, Any]], None]:
         """Whole pages of ``GET /bookings`` (Get all bookings), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookings``.
@@ -236,12 +399,14 @@ class Bookings(Namespace):
                 additional properties. / none or no value - return no booking items*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Booking]``.
+            An async generator of ``Page[Booking]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.bookings.get_bookings",
@@ -258,6 +423,8 @@ class Bookings(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,28 +4,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.campaign_product import CampaignProduct
     from carecloud_openapi.models.campaign_product_store_record import CampaignProductStoreRecord
-    from carecloud_openapi.models.get_campaign_product_store_records_get_sub_campaign_product_store_records_200_response_data import (
-        GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData,
-    )
     from carecloud_openapi.models.get_campaign_product_store_records_sort_direction import (
         GetCampaignProductStoreRecordsSortDirection,
     )
     from carecloud_openapi.models.get_campaign_products_display_in import (
         GetCampaignProductsDisplayIn,
-    )
-    from carecloud_openapi.models.get_campaign_products_get_campaign_products_200_response_data import (
-        GetCampaignProductsGetCampaignProducts200ResponseData,
     )
     from carecloud_openapi.models.get_campaign_products_sort_direction import (
         GetCampaignProductsSortDirection,
@@ -42,6 +38,10 @@ if TYPE_CHECKING:
     )
     from carecloud_openapi.models.post_campaign_product_store_record_post_sub_campaign_product_store_records_201_response_data import (
         PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201ResponseData,
+    )
+    from carecloud_openapi.typed.lists import (
+        GetCampaignProductsData,
+        GetCampaignProductStoreRecordsData,
     )
 
 __all__ = ["CampaignProducts"]
@@ -62,12 +62,12 @@ class CampaignProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
-        type_id: list[str] | None = None,
+        type_id: Sequence[str] | None = None,
         store_id: str | None = None,
-        value_type_id: GetCampaignProductsValueTypeId | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         campaign_id: str | None = None,
         include_property_records: bool | None = None,
         accept_language: str | None = None,
@@ -75,7 +75,7 @@ class CampaignProducts(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCampaignProductsGetCampaignProducts200ResponseData:
+    ) -> GetCampaignProductsData:
         """``GET /campaign-products``: Get all campaign products
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaignProducts``.
@@ -125,7 +125,8 @@ class CampaignProducts(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCampaignProductsGetCampaignProducts200ResponseData``).
+            The answer's ``data`` (``GetCampaignProductsData``). Its ``campaign_products`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.campaign_products.get_campaign_products",
@@ -154,6 +155,7 @@ class CampaignProducts(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_campaign_products(
         self,
         *,
@@ -162,24 +164,119 @@ class CampaignProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
-        type_id: list[str] | None = None,
+        type_id: Sequence[str] | None = None,
         store_id: str | None = None,
-        value_type_id: GetCampaignProductsValueTypeId | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         campaign_id: str | None = None,
         include_property_records: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CampaignProduct, None]:
+    ) -> AsyncGenerator[CampaignProduct, None]: ...
+
+    @overload
+    def paginate_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CampaignProduct | dict[str, Any], None]: ...
+
+    def paginate_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CampaignProduct | dict[str, Any], None]:
         """Every item of ``GET /campaign-products`` (Get all campaign products), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaignProducts``.
@@ -220,12 +317,15 @@ class CampaignProducts(Namespace):
                 be included, and parameter will return null value
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CampaignProduct``.
+            An async generator of ``CampaignProduct`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.campaign_products.get_campaign_products",
@@ -249,12 +349,105 @@ class CampaignProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CampaignProduct], None]: ...
+
+    @overload
+    def pages_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CampaignProduct | dict[str, Any]], None]: ...
 
     def pages_get_campaign_products(
         self,
@@ -264,24 +457,26 @@ class CampaignProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
-        type_id: list[str] | None = None,
+        type_id: Sequence[str] | None = None,
         store_id: str | None = None,
-        value_type_id: GetCampaignProductsValueTypeId | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         campaign_id: str | None = None,
         include_property_records: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CampaignProduct], None]:
+    ) -> AsyncGenerator[Page[CampaignProduct | dict[str, Any]], None]:
         """Whole pages of ``GET /campaign-products`` (Get all campaign products), with offset and
         total_items.
 
@@ -323,12 +518,15 @@ class CampaignProducts(Namespace):
                 be included, and parameter will return null value
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CampaignProduct]``.
+            An async generator of ``Page[CampaignProduct]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.campaign_products.get_campaign_products",
@@ -352,6 +550,8 @@ class CampaignProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -446,7 +646,7 @@ class CampaignProducts(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData:
+    ) -> GetCampaignProductStoreRecordsData:
         """``GET /campaign-products/{campaign_product_id}/campaign-product-store-records``: Get a
         campaign product store records
 
@@ -472,8 +672,9 @@ class CampaignProducts(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData``).
+            The answer's ``data`` (``GetCampaignProductStoreRecordsData``). Its
+                ``campaign_product_store_records`` list is always there: an answer without it is
+                a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.campaign_products.get_campaign_product_store_records",
@@ -491,6 +692,7 @@ class CampaignProducts(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_campaign_product_store_records(
         self,
         *,
@@ -503,12 +705,83 @@ class CampaignProducts(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CampaignProductStoreRecord, None]:
+    ) -> AsyncGenerator[CampaignProductStoreRecord, None]: ...
+
+    @overload
+    def paginate_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CampaignProductStoreRecord | dict[str, Any], None]: ...
+
+    def paginate_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CampaignProductStoreRecord | dict[str, Any], None]:
         """Every item of
         ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), page after page.
@@ -526,12 +799,16 @@ class CampaignProducts(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CampaignProductStoreRecord``.
+            An async generator of ``CampaignProductStoreRecord`` (``raw=True``: ``dict[str,
+                Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.campaign_products.get_campaign_product_store_records",
@@ -541,12 +818,81 @@ class CampaignProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CampaignProductStoreRecord], None]: ...
+
+    @overload
+    def pages_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CampaignProductStoreRecord | dict[str, Any]], None]: ...
 
     def pages_get_campaign_product_store_records(
         self,
@@ -560,12 +906,14 @@ class CampaignProducts(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CampaignProductStoreRecord], None]:
+    ) -> AsyncGenerator[Page[CampaignProductStoreRecord | dict[str, Any]], None]:
         """Whole pages of
         ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), with offset and total_items.
@@ -583,12 +931,15 @@ class CampaignProducts(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CampaignProductStoreRecord]``.
+            An async generator of ``Page[CampaignProductStoreRecord]`` (``raw=True``:
+                ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.campaign_products.get_campaign_product_store_records",
@@ -598,6 +949,8 @@ class CampaignProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

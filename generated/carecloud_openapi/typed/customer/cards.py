@@ -4,19 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.card import Card
-    from carecloud_openapi.models.get_cards_get_cards_200_response_data import (
-        GetCardsGetCards200ResponseData,
-    )
     from carecloud_openapi.models.get_cards_sort_direction import GetCardsSortDirection
     from carecloud_openapi.models.get_cards_state import GetCardsState
     from carecloud_openapi.models.post_assign_card_body import PostAssignCardBody
@@ -40,6 +37,7 @@ if TYPE_CHECKING:
         PostValidateIsicCardPostCardValidateIsic200ResponseData,
     )
     from carecloud_openapi.models.put_card_body import PutCardBody
+    from carecloud_openapi.typed.lists import GetCardsData
 
 __all__ = ["Cards"]
 
@@ -59,16 +57,16 @@ class Cards(Namespace):
         customer_id: str | None = None,
         card_number: str | None = None,
         card_type_id: str | None = None,
-        state: GetCardsState | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         search_secondary_card_number: bool | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCardsGetCards200ResponseData:
+    ) -> GetCardsData:
         """``GET /cards``: Get all cards
 
         Served by the Enterprise API and the Customer API. Operation ``getCards``.
@@ -108,7 +106,8 @@ class Cards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCardsGetCards200ResponseData``).
+            The answer's ``data`` (``GetCardsData``). Its ``cards`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.cards.get_cards",
@@ -133,6 +132,7 @@ class Cards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_cards(
         self,
         *,
@@ -141,20 +141,103 @@ class Cards(Namespace):
         customer_id: str | None = None,
         card_number: str | None = None,
         card_type_id: str | None = None,
-        state: GetCardsState | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         search_secondary_card_number: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Card, None]:
+    ) -> AsyncGenerator[Card, None]: ...
+
+    @overload
+    def paginate_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]: ...
+
+    def paginate_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]:
         """Every item of ``GET /cards`` (Get all cards), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCards``.
@@ -185,12 +268,15 @@ class Cards(Namespace):
                 searched / default behavior without parameter - only card numbers are searched*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Card``.
+            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.cards.get_cards",
@@ -210,12 +296,93 @@ class Cards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card], None]: ...
+
+    @overload
+    def pages_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]: ...
 
     def pages_get_cards(
         self,
@@ -225,20 +392,22 @@ class Cards(Namespace):
         customer_id: str | None = None,
         card_number: str | None = None,
         card_type_id: str | None = None,
-        state: GetCardsState | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         search_secondary_card_number: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Card], None]:
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]:
         """Whole pages of ``GET /cards`` (Get all cards), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCards``.
@@ -269,12 +438,14 @@ class Cards(Namespace):
                 searched / default behavior without parameter - only card numbers are searched*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Card]``.
+            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.cards.get_cards",
@@ -294,6 +465,8 @@ class Cards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,22 +5,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.entrance import Entrance
     from carecloud_openapi.models.get_entrances_customer_stats_get_entrances_customer_stats_200_response_data import (
         GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData,
     )
     from carecloud_openapi.models.get_entrances_entrance_type_id import GetEntrancesEntranceTypeId
-    from carecloud_openapi.models.get_entrances_get_entrances_200_response_data import (
-        GetEntrancesGetEntrances200ResponseData,
-    )
     from carecloud_openapi.models.get_entrances_overview_get_entrances_overview_200_response_data import (
         GetEntrancesOverviewGetEntrancesOverview200ResponseData,
     )
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_entrances_sort_direction import GetEntrancesSortDirection
     from carecloud_openapi.models.get_entrances_state import GetEntrancesState
     from carecloud_openapi.models.put_entrance_body import PutEntranceBody
+    from carecloud_openapi.typed.lists import GetEntrancesData
 
 __all__ = ["ChargedEntrances"]
 
@@ -45,20 +45,20 @@ class ChargedEntrances(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
-        pos_id: GetEntrancesPosId | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
         external_order_id: str | None = None,
         name: str | None = None,
         resort_name: str | None = None,
         customer_category_name: str | None = None,
         card_id: str | None = None,
         customer_id: str | None = None,
-        entrance_type_id: GetEntrancesEntranceTypeId | None = None,
-        state: GetEntrancesState | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
         external_entrance_id: str | None = None,
         is_valid: bool | None = None,
         is_cancelled: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         product_id: str | None = None,
         external_turnstile_permission_id: str | None = None,
         order_item_id: str | None = None,
@@ -67,7 +67,7 @@ class ChargedEntrances(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetEntrancesGetEntrances200ResponseData:
+    ) -> GetEntrancesData:
         """``GET /entrances``: Get all entrances
 
         Served by the Enterprise API and the Customer API. Operation ``getEntrances``.
@@ -122,7 +122,8 @@ class ChargedEntrances(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetEntrancesGetEntrances200ResponseData``).
+            The answer's ``data`` (``GetEntrancesData``). Its ``entrances`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.charged_entrances.get_entrances",
@@ -157,25 +158,26 @@ class ChargedEntrances(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_entrances(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
-        pos_id: GetEntrancesPosId | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
         external_order_id: str | None = None,
         name: str | None = None,
         resort_name: str | None = None,
         customer_category_name: str | None = None,
         card_id: str | None = None,
         customer_id: str | None = None,
-        entrance_type_id: GetEntrancesEntranceTypeId | None = None,
-        state: GetEntrancesState | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
         external_entrance_id: str | None = None,
         is_valid: bool | None = None,
         is_cancelled: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         product_id: str | None = None,
         external_turnstile_permission_id: str | None = None,
         order_item_id: str | None = None,
@@ -183,12 +185,125 @@ class ChargedEntrances(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Entrance, None]:
+    ) -> AsyncGenerator[Entrance, None]: ...
+
+    @overload
+    def paginate_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Entrance | dict[str, Any], None]: ...
+
+    def paginate_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Entrance | dict[str, Any], None]:
         """Every item of ``GET /entrances`` (Get all entrances), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getEntrances``.
@@ -234,12 +349,15 @@ class ChargedEntrances(Namespace):
             order_item_id: (optional, query). ID of an item from e-shop order.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Entrance``.
+            An async generator of ``Entrance`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.charged_entrances.get_entrances",
@@ -269,6 +387,9 @@ class ChargedEntrances(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -276,25 +397,26 @@ class ChargedEntrances(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_entrances(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
-        pos_id: GetEntrancesPosId | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
         external_order_id: str | None = None,
         name: str | None = None,
         resort_name: str | None = None,
         customer_category_name: str | None = None,
         card_id: str | None = None,
         customer_id: str | None = None,
-        entrance_type_id: GetEntrancesEntranceTypeId | None = None,
-        state: GetEntrancesState | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
         external_entrance_id: str | None = None,
         is_valid: bool | None = None,
         is_cancelled: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         product_id: str | None = None,
         external_turnstile_permission_id: str | None = None,
         order_item_id: str | None = None,
@@ -302,12 +424,121 @@ class ChargedEntrances(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Entrance], None]:
+    ) -> AsyncGenerator[Page[Entrance], None]: ...
+
+    @overload
+    def pages_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Entrance | dict[str, Any]], None]: ...
+
+    def pages_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Entrance | dict[str, Any]], None]:
         """Whole pages of ``GET /entrances`` (Get all entrances), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getEntrances``.
@@ -353,12 +584,14 @@ class ChargedEntrances(Namespace):
             order_item_id: (optional, query). ID of an item from e-shop order.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Entrance]``.
+            An async generator of ``Page[Entrance]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.charged_entrances.get_entrances",
@@ -388,6 +621,8 @@ class ChargedEntrances(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -470,9 +705,9 @@ class ChargedEntrances(Namespace):
     async def get_entrances_overview(
         self,
         *,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
-        pos_id: GetEntrancesOverviewPosId | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        pos_id: GetEntrancesOverviewPosId | Literal[3, 6, 9, 11] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,

@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.agreement_list import AgreementList
-    from carecloud_openapi.models.get_consents_get_consents_200_response_data import (
-        GetConsentsGetConsents200ResponseData,
-    )
     from carecloud_openapi.models.get_consents_sort_direction import GetConsentsSortDirection
+    from carecloud_openapi.typed.lists import GetConsentsData
 
 __all__ = ["Consents"]
 
@@ -41,7 +39,7 @@ class Consents(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetConsentsGetConsents200ResponseData:
+    ) -> GetConsentsData:
         """``GET /agreements``: Get all consents
 
         Served by the Enterprise API and the Customer API. Operation ``getConsents``.
@@ -68,7 +66,8 @@ class Consents(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetConsentsGetConsents200ResponseData``).
+            The answer's ``data`` (``GetConsentsData``). Its ``agreements`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.consents.get_consents",
@@ -88,6 +87,7 @@ class Consents(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_consents(
         self,
         *,
@@ -99,12 +99,80 @@ class Consents(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[AgreementList, None]:
+    ) -> AsyncGenerator[AgreementList, None]: ...
+
+    @overload
+    def paginate_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AgreementList | dict[str, Any], None]: ...
+
+    def paginate_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AgreementList | dict[str, Any], None]:
         """Every item of ``GET /agreements`` (Get all consents), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getConsents``.
@@ -122,12 +190,15 @@ class Consents(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``AgreementList``.
+            An async generator of ``AgreementList`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.consents.get_consents",
@@ -142,12 +213,78 @@ class Consents(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AgreementList], None]: ...
+
+    @overload
+    def pages_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_consents(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetConsentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        communication_channel_id: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AgreementList | dict[str, Any]], None]: ...
 
     def pages_get_consents(
         self,
@@ -160,12 +297,14 @@ class Consents(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[AgreementList], None]:
+    ) -> AsyncGenerator[Page[AgreementList | dict[str, Any]], None]:
         """Whole pages of ``GET /agreements`` (Get all consents), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getConsents``.
@@ -183,12 +322,15 @@ class Consents(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[AgreementList]``.
+            An async generator of ``Page[AgreementList]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.consents.get_consents",
@@ -203,6 +345,8 @@ class Consents(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.currency import Currency
-    from carecloud_openapi.models.get_currencies_get_currencies_200_response_data import (
-        GetCurrenciesGetCurrencies200ResponseData,
-    )
     from carecloud_openapi.models.get_currencies_sort_direction import GetCurrenciesSortDirection
+    from carecloud_openapi.typed.lists import GetCurrenciesData
 
 __all__ = ["Currencies"]
 
@@ -41,7 +39,7 @@ class Currencies(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCurrenciesGetCurrencies200ResponseData:
+    ) -> GetCurrenciesData:
         """``GET /currencies``: Get all currencies
 
         Served by the Enterprise API and the Customer API. Operation ``getCurrencies``.
@@ -67,7 +65,8 @@ class Currencies(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCurrenciesGetCurrencies200ResponseData``).
+            The answer's ``data`` (``GetCurrenciesData``). Its ``currencies`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.currencies.get_currencies",
@@ -87,6 +86,7 @@ class Currencies(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_currencies(
         self,
         *,
@@ -98,12 +98,80 @@ class Currencies(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Currency, None]:
+    ) -> AsyncGenerator[Currency, None]: ...
+
+    @overload
+    def paginate_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Currency | dict[str, Any], None]: ...
+
+    def paginate_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Currency | dict[str, Any], None]:
         """Every item of ``GET /currencies`` (Get all currencies), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCurrencies``.
@@ -120,12 +188,15 @@ class Currencies(Namespace):
                 code.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Currency``.
+            An async generator of ``Currency`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.currencies.get_currencies",
@@ -140,12 +211,78 @@ class Currencies(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Currency], None]: ...
+
+    @overload
+    def pages_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_currencies(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCurrenciesSortDirection | Literal["ASC", "DESC"] | None = None,
+        currency_name: str | None = None,
+        currency_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Currency | dict[str, Any]], None]: ...
 
     def pages_get_currencies(
         self,
@@ -158,12 +295,14 @@ class Currencies(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Currency], None]:
+    ) -> AsyncGenerator[Page[Currency | dict[str, Any]], None]:
         """Whole pages of ``GET /currencies`` (Get all currencies), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCurrencies``.
@@ -180,12 +319,14 @@ class Currencies(Namespace):
                 code.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Currency]``.
+            An async generator of ``Page[Currency]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.currencies.get_currencies",
@@ -200,6 +341,8 @@ class Currencies(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

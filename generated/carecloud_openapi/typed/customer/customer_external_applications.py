@@ -4,22 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.external_application import ExternalApplication
-    from carecloud_openapi.models.get_customer_external_apps_get_customer_external_apps_200_response_data import (
-        GetCustomerExternalAppsGetCustomerExternalApps200ResponseData,
-    )
     from carecloud_openapi.models.get_customer_external_apps_sort_direction import (
         GetCustomerExternalAppsSortDirection,
     )
+    from carecloud_openapi.typed.lists import GetCustomerExternalAppsData
 
 __all__ = ["CustomerExternalApplications"]
 
@@ -36,13 +34,13 @@ class CustomerExternalApplications(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
+    ) -> GetCustomerExternalAppsData:
         """``GET /customer-external-applications``: Get all customer external applications
 
         Served by the Enterprise API and the Customer API. Operation
@@ -70,8 +68,9 @@ class CustomerExternalApplications(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetCustomerExternalAppsGetCustomerExternalApps200ResponseData``).
+            The answer's ``data`` (``GetCustomerExternalAppsData``). Its
+                ``customer_external_applications`` list is always there: an answer without it is
+                a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customer_external_applications.get_customer_external_apps",
@@ -90,22 +89,88 @@ class CustomerExternalApplications(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customer_external_apps(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ExternalApplication, None]:
+    ) -> AsyncGenerator[ExternalApplication, None]: ...
+
+    @overload
+    def paginate_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ExternalApplication | dict[str, Any], None]: ...
+
+    def paginate_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ExternalApplication | dict[str, Any], None]:
         """Every item of ``GET /customer-external-applications`` (Get all customer external
         applications), page after page.
 
@@ -125,12 +190,15 @@ class CustomerExternalApplications(Namespace):
                 `text_id[]=sandbox_app&text_id[]=other_app` Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ExternalApplication``.
+            An async generator of ``ExternalApplication`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customer_external_applications.get_customer_external_apps",
@@ -140,6 +208,9 @@ class CustomerExternalApplications(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -147,22 +218,84 @@ class CustomerExternalApplications(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_customer_external_apps(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ExternalApplication], None]:
+    ) -> AsyncGenerator[Page[ExternalApplication], None]: ...
+
+    @overload
+    def pages_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ExternalApplication | dict[str, Any]], None]: ...
+
+    def pages_get_customer_external_apps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerExternalAppsSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ExternalApplication | dict[str, Any]], None]:
         """Whole pages of ``GET /customer-external-applications`` (Get all customer external
         applications), with offset and total_items.
 
@@ -182,12 +315,15 @@ class CustomerExternalApplications(Namespace):
                 `text_id[]=sandbox_app&text_id[]=other_app` Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ExternalApplication]``.
+            An async generator of ``Page[ExternalApplication]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customer_external_applications.get_customer_external_apps",
@@ -197,6 +333,8 @@ class CustomerExternalApplications(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

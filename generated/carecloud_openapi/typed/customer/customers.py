@@ -4,44 +4,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.additional_address import AdditionalAddress
     from carecloud_openapi.models.card import Card
     from carecloud_openapi.models.customer import Customer
     from carecloud_openapi.models.customer_source_record import CustomerSourceRecord
     from carecloud_openapi.models.event import Event
-    from carecloud_openapi.models.get_customers_get_customers_200_response_data import (
-        GetCustomersGetCustomers200ResponseData,
-    )
     from carecloud_openapi.models.get_customers_sort_direction import GetCustomersSortDirection
-    from carecloud_openapi.models.get_sub_customer_addresses_get_sub_customer_addresses_200_response_data import (
-        GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_addresses_sort_direction import (
         GetSubCustomerAddressesSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_cards_get_sub_customer_cards_200_response_data import (
-        GetSubCustomerCardsGetSubCustomerCards200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_cards_sort_direction import (
         GetSubCustomerCardsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_events_get_sub_customer_events_200_response_data import (
-        GetSubCustomerEventsGetSubCustomerEvents200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_events_sort_direction import (
         GetSubCustomerEventsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data import (
-        GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_hint_records_sort_direction import (
         GetSubCustomerHintRecordsSortDirection,
@@ -49,41 +36,20 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_customer_interests_get_sub_customer_interests_200_response_data import (
         GetSubCustomerInterestsGetSubCustomerInterests200ResponseData,
     )
-    from carecloud_openapi.models.get_sub_customer_points_get_sub_customer_points_200_response_data import (
-        GetSubCustomerPointsGetSubCustomerPoints200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_points_sort_direction import (
         GetSubCustomerPointsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_properties_get_sub_customer_properties_200_response_data import (
-        GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_properties_sort_direction import (
         GetSubCustomerPropertiesSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_purchases_get_sub_customer_purchases_200_response_data import (
-        GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_purchases_sort_direction import (
         GetSubCustomerPurchasesSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_referrals_get_sub_customer_referrals_200_response_data import (
-        GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_referrals_sort_direction import (
         GetSubCustomerReferralsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data import (
-        GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_related_customers_sort_direction import (
         GetSubCustomerRelatedCustomersSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_rewards_get_sub_customer_rewards_200_response_data import (
-        GetSubCustomerRewardsGetSubCustomerRewards200ResponseData,
-    )
-    from carecloud_openapi.models.get_sub_customer_rewards_recommendation_get_sub_customer_reward_recommendations_200_response_data import (
-        GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_rewards_recommendation_reward_group import (
         GetSubCustomerRewardsRecommendationRewardGroup,
@@ -97,20 +63,11 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_customer_segments_get_sub_customer_segment_200_response_data import (
         GetSubCustomerSegmentsGetSubCustomerSegment200ResponseData,
     )
-    from carecloud_openapi.models.get_sub_customer_source_get_sub_customer_source_200_response_data import (
-        GetSubCustomerSourceGetSubCustomerSource200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_source_sort_direction import (
         GetSubCustomerSourceSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_status_get_sub_customer_status_200_response_data import (
-        GetSubCustomerStatusGetSubCustomerStatus200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_status_sort_direction import (
         GetSubCustomerStatusSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_vouchers_get_sub_customer_vouchers_200_response_data import (
-        GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_vouchers_sort_direction import (
         GetSubCustomerVouchersSortDirection,
@@ -165,6 +122,23 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.reward import Reward
     from carecloud_openapi.models.status_record import StatusRecord
     from carecloud_openapi.models.voucher import Voucher
+    from carecloud_openapi.typed.lists import (
+        GetCustomersData,
+        GetSubCustomerAddressesData,
+        GetSubCustomerCardsData,
+        GetSubCustomerEventsData,
+        GetSubCustomerHintRecordsData,
+        GetSubCustomerPointsData,
+        GetSubCustomerPropertiesData,
+        GetSubCustomerPurchasesData,
+        GetSubCustomerReferralsData,
+        GetSubCustomerRelatedCustomersData,
+        GetSubCustomerRewardsData,
+        GetSubCustomerRewardsRecommendationData,
+        GetSubCustomerSourceData,
+        GetSubCustomerStatusData,
+        GetSubCustomerVouchersData,
+    )
 
 __all__ = ["Customers"]
 
@@ -186,16 +160,16 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomersGetCustomers200ResponseData:
+    ) -> GetCustomersData:
         """``GET /customers``: Get all customers
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -241,7 +215,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCustomersGetCustomers200ResponseData``).
+            The answer's ``data`` (``GetCustomersData``). Its ``customers`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_customers",
@@ -268,6 +243,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customers(
         self,
         *,
@@ -278,20 +254,109 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Customer, None]:
+    ) -> AsyncGenerator[Customer, None]: ...
+
+    @overload
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Customer | dict[str, Any], None]: ...
+
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Customer | dict[str, Any], None]:
         """Every item of ``GET /customers`` (Get all customers), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -328,12 +393,15 @@ class Customers(Namespace):
                 salutation is returned in response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Customer``.
+            An async generator of ``Customer`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_customers",
@@ -355,12 +423,99 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Customer], None]: ...
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Customer | dict[str, Any]], None]: ...
 
     def pages_get_customers(
         self,
@@ -372,20 +527,22 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Customer], None]:
+    ) -> AsyncGenerator[Page[Customer | dict[str, Any]], None]:
         """Whole pages of ``GET /customers`` (Get all customers), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -422,12 +579,14 @@ class Customers(Namespace):
                 salutation is returned in response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Customer]``.
+            An async generator of ``Page[Customer]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_customers",
@@ -449,6 +608,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -579,8 +740,8 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         accept_language: str | None = None,
@@ -588,7 +749,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
+    ) -> GetSubCustomerPurchasesData:
         """``GET /customers/{customer_id}/purchases``: Get all customer purchases
 
         Served by the Enterprise API and the Customer API. Operation
@@ -627,8 +788,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPurchasesData``). Its ``purchases`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -652,6 +813,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_purchases(
         self,
         *,
@@ -660,20 +822,103 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase, None]:
+    ) -> AsyncGenerator[Purchase, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/purchases`` (Get all customer purchases),
         page after page.
 
@@ -704,12 +949,15 @@ class Customers(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase``.
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -728,12 +976,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase], None]: ...
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_purchases(
         self,
@@ -743,20 +1072,22 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/purchases`` (Get all customer purchases),
         with offset and total_items.
 
@@ -787,12 +1118,14 @@ class Customers(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]``.
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -811,6 +1144,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -832,7 +1167,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
+    ) -> GetSubCustomerPointsData:
         """``GET /customers/{customer_id}/points``: Get all customer point records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerPoints``.
@@ -857,7 +1192,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerPointsGetSubCustomerPoints200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPointsData``). Its ``points`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -876,6 +1212,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_points(
         self,
         *,
@@ -887,12 +1224,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Point, None]:
+    ) -> AsyncGenerator[Point, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/points`` (Get all customer point records),
         page after page.
 
@@ -909,12 +1314,15 @@ class Customers(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Point``.
+            An async generator of ``Point`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -928,12 +1336,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point], None]: ...
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_points(
         self,
@@ -946,12 +1420,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Point], None]:
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/points`` (Get all customer point records),
         with offset and total_items.
 
@@ -968,12 +1444,14 @@ class Customers(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Point]``.
+            An async generator of ``Page[Point]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -987,6 +1465,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1007,13 +1487,13 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
+    ) -> GetSubCustomerVouchersData:
         """``GET /customers/{customer_id}/vouchers``: Get all customer vouchers
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerVouchers``.
@@ -1052,8 +1532,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerVouchersData``). Its ``vouchers`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1077,6 +1557,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_vouchers(
         self,
         *,
@@ -1088,17 +1569,100 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Voucher, None]:
+    ) -> AsyncGenerator[Voucher, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/vouchers`` (Get all customer vouchers),
         page after page.
 
@@ -1129,12 +1693,15 @@ class Customers(Namespace):
                 `reward_id[]=8bc8ca16f9c5039951021700a2&reward_id[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Voucher``.
+            An async generator of ``Voucher`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1153,12 +1720,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher], None]: ...
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_vouchers(
         self,
@@ -1171,17 +1819,19 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Voucher], None]:
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/vouchers`` (Get all customer vouchers),
         with offset and total_items.
 
@@ -1212,12 +1862,14 @@ class Customers(Namespace):
                 `reward_id[]=8bc8ca16f9c5039951021700a2&reward_id[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Voucher]``.
+            An async generator of ``Page[Voucher]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1236,6 +1888,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1254,20 +1908,20 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
+    ) -> GetSubCustomerRewardsData:
         """``GET /customers/{customer_id}/rewards``: Get all customer rewards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerRewards``.
@@ -1319,8 +1973,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRewardsGetSubCustomerRewards200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRewardsData``). Its ``rewards`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1349,6 +2003,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_rewards(
         self,
         *,
@@ -1358,24 +2013,122 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/rewards`` (Get all customer rewards), page
         after page.
 
@@ -1419,12 +2172,15 @@ class Customers(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1448,12 +2204,108 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_rewards(
         self,
@@ -1464,24 +2316,26 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/rewards`` (Get all customer rewards), with
         offset and total_items.
 
@@ -1525,12 +2379,14 @@ class Customers(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1554,6 +2410,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1570,14 +2428,16 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         accept_language: str | None = None,
@@ -1585,7 +2445,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData:
+    ) -> GetSubCustomerRewardsRecommendationData:
         """``GET /customers/{customer_id}/reward-recommendations``: Recommend the best rewards for
         the customer
 
@@ -1641,8 +2501,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRewardsRecommendationData``). Its ``rewards``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1671,6 +2531,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_rewards_recommendation(
         self,
         *,
@@ -1678,26 +2539,132 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/reward-recommendations`` (Recommend the
         best rewards for the customer), page after page.
 
@@ -1744,12 +2711,15 @@ class Customers(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1773,12 +2743,114 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_rewards_recommendation(
         self,
@@ -1787,26 +2859,30 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/reward-recommendations`` (Recommend the
         best rewards for the customer), with offset and total_items.
 
@@ -1853,12 +2929,14 @@ class Customers(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1882,6 +2960,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1900,13 +2980,13 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerCardsGetSubCustomerCards200ResponseData:
+    ) -> GetSubCustomerCardsData:
         """``GET /customers/{customer_id}/cards``: Get all customer cards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerCards``.
@@ -1939,7 +3019,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerCardsGetSubCustomerCards200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerCardsData``). Its ``cards`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -1961,6 +3042,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_cards(
         self,
         *,
@@ -1970,17 +3052,94 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Card, None]:
+    ) -> AsyncGenerator[Card, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/cards`` (Get all customer cards), page
         after page.
 
@@ -2005,12 +3164,15 @@ class Customers(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Card``.
+            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -2027,12 +3189,87 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card], None]: ...
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_cards(
         self,
@@ -2043,17 +3280,19 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Card], None]:
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/cards`` (Get all customer cards), with
         offset and total_items.
 
@@ -2078,12 +3317,14 @@ class Customers(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Card]``.
+            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -2100,6 +3341,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2111,7 +3354,7 @@ class Customers(Namespace):
         self,
         *,
         customer_id: str,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
@@ -2164,7 +3407,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
+    ) -> GetSubCustomerStatusData:
         """``GET /customers/{customer_id}/status-records``: Get a collection of status records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerStatus``.
@@ -2189,7 +3432,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerStatusGetSubCustomerStatus200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerStatusData``). Its ``status_records`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2208,6 +3452,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_status(
         self,
         *,
@@ -2219,12 +3464,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[StatusRecord, None]:
+    ) -> AsyncGenerator[StatusRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StatusRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StatusRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/status-records`` (Get a collection of
         status records), page after page.
 
@@ -2241,12 +3554,15 @@ class Customers(Namespace):
                 time. *Possible values are: True for valid status / False for status not valid*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``StatusRecord``.
+            An async generator of ``StatusRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2256,12 +3572,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StatusRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StatusRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_status(
         self,
@@ -2274,12 +3656,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[StatusRecord], None]:
+    ) -> AsyncGenerator[Page[StatusRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/status-records`` (Get a collection of
         status records), with offset and total_items.
 
@@ -2296,12 +3680,15 @@ class Customers(Namespace):
                 time. *Possible values are: True for valid status / False for status not valid*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[StatusRecord]``.
+            An async generator of ``Page[StatusRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2311,6 +3698,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2334,7 +3723,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
+    ) -> GetSubCustomerHintRecordsData:
         """``GET /customers/{customer_id}/recommendation-records``: Get a collection of Hint
         records
 
@@ -2360,8 +3749,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerHintRecordsData``). Its ``recommendations``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2380,6 +3769,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_hint_records(
         self,
         *,
@@ -2393,12 +3783,86 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Recommendation, None]:
+    ) -> AsyncGenerator[Recommendation, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Recommendation | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Recommendation | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/recommendation-records`` (Get a collection
         of Hint records), page after page.
 
@@ -2415,12 +3879,15 @@ class Customers(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Recommendation``.
+            An async generator of ``Recommendation`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2430,12 +3897,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Recommendation], None]: ...
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Recommendation | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_hint_records(
         self,
@@ -2450,12 +3989,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Recommendation], None]:
+    ) -> AsyncGenerator[Page[Recommendation | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/recommendation-records`` (Get a collection
         of Hint records), with offset and total_items.
 
@@ -2472,12 +4013,15 @@ class Customers(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Recommendation]``.
+            An async generator of ``Page[Recommendation]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2487,6 +4031,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2504,13 +4050,13 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerSourceGetSubCustomerSource200ResponseData:
+    ) -> GetSubCustomerSourceData:
         """``GET /customers/{customer_id}/customer-source-records``: Get customer source records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerSource``.
@@ -2546,7 +4092,9 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerSourceGetSubCustomerSource200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerSourceData``). Its
+                ``customer_source_records`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2567,6 +4115,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_source(
         self,
         *,
@@ -2575,17 +4124,91 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CustomerSourceRecord, None]:
+    ) -> AsyncGenerator[CustomerSourceRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/customer-source-records`` (Get customer
         source records), page after page.
 
@@ -2613,12 +4236,15 @@ class Customers(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CustomerSourceRecord``.
+            An async generator of ``CustomerSourceRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2634,12 +4260,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_source(
         self,
@@ -2649,17 +4347,19 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]:
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/customer-source-records`` (Get customer
         source records), with offset and total_items.
 
@@ -2687,12 +4387,15 @@ class Customers(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CustomerSourceRecord]``.
+            An async generator of ``Page[CustomerSourceRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2708,6 +4411,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2770,7 +4475,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData:
+    ) -> GetSubCustomerPropertiesData:
         """``GET /customers/{customer_id}/property-records``: Get a collection of properties
 
         Served by the Enterprise API and the Customer API. Operation
@@ -2794,8 +4499,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPropertiesData``). Its ``property_records``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2813,6 +4518,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_properties(
         self,
         *,
@@ -2825,12 +4531,83 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PropertyRecord, None]:
+    ) -> AsyncGenerator[PropertyRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PropertyRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PropertyRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/property-records`` (Get a collection of
         properties), page after page.
 
@@ -2846,12 +4623,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PropertyRecord``.
+            An async generator of ``PropertyRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2861,12 +4641,81 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PropertyRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PropertyRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_properties(
         self,
@@ -2880,12 +4729,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PropertyRecord], None]:
+    ) -> AsyncGenerator[Page[PropertyRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/property-records`` (Get a collection of
         properties), with offset and total_items.
 
@@ -2901,12 +4752,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PropertyRecord]``.
+            An async generator of ``Page[PropertyRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2916,6 +4770,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3254,7 +5110,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
+    ) -> GetSubCustomerAddressesData:
         """``GET /customers/{customer_id}/addresses``: Get all additional customer addresses
 
         Served by the Enterprise API and the Customer API. Operation
@@ -3281,8 +5137,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerAddressesData``). Its ``addresses`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3301,6 +5157,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_addresses(
         self,
         *,
@@ -3312,12 +5169,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[AdditionalAddress, None]:
+    ) -> AsyncGenerator[AdditionalAddress, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AdditionalAddress | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AdditionalAddress | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/addresses`` (Get all additional customer
         addresses), page after page.
 
@@ -3336,12 +5261,15 @@ class Customers(Namespace):
                 /customer-address-types](https://carecloud.readme.io/reference/getcustomeraddresstypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``AdditionalAddress``.
+            An async generator of ``AdditionalAddress`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3355,12 +5283,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AdditionalAddress], None]: ...
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AdditionalAddress | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_addresses(
         self,
@@ -3373,12 +5367,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[AdditionalAddress], None]:
+    ) -> AsyncGenerator[Page[AdditionalAddress | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/addresses`` (Get all additional customer
         addresses), with offset and total_items.
 
@@ -3397,12 +5393,15 @@ class Customers(Namespace):
                 /customer-address-types](https://carecloud.readme.io/reference/getcustomeraddresstypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[AdditionalAddress]``.
+            An async generator of ``Page[AdditionalAddress]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3416,6 +5415,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3560,16 +5561,16 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
+    ) -> GetSubCustomerEventsData:
         """``GET /customers/{customer_id}/events``: Get information about all customer events
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerEvents``.
@@ -3613,7 +5614,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerEventsGetSubCustomerEvents200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerEventsData``). Its ``customer_events`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3637,6 +5639,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_events(
         self,
         *,
@@ -3645,20 +5648,103 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Event, None]:
+    ) -> AsyncGenerator[Event, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/events`` (Get information about all
         customer events), page after page.
 
@@ -3694,12 +5780,15 @@ class Customers(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Event``.
+            An async generator of ``Event`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3718,12 +5807,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event], None]: ...
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_events(
         self,
@@ -3733,20 +5903,22 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Event], None]:
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/events`` (Get information about all
         customer events), with offset and total_items.
 
@@ -3782,12 +5954,14 @@ class Customers(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Event]``.
+            An async generator of ``Page[Event]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3806,6 +5980,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3831,7 +6007,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData:
+    ) -> GetSubCustomerRelatedCustomersData:
         """``GET /customers/{customer_id}/related-customers``: Get information about all related
         customers
 
@@ -3864,8 +6040,9 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRelatedCustomersData``). Its
+                ``related_customers`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -3886,6 +6063,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_related_customers(
         self,
         *,
@@ -3901,12 +6079,92 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RelatedCustomer, None]:
+    ) -> AsyncGenerator[RelatedCustomer, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RelatedCustomer | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RelatedCustomer | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/related-customers`` (Get information about
         all related customers), page after page.
 
@@ -3930,12 +6188,15 @@ class Customers(Namespace):
                 returned.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RelatedCustomer``.
+            An async generator of ``RelatedCustomer`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -3951,12 +6212,90 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RelatedCustomer], None]: ...
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RelatedCustomer | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_related_customers(
         self,
@@ -3973,12 +6312,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RelatedCustomer], None]:
+    ) -> AsyncGenerator[Page[RelatedCustomer | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/related-customers`` (Get information about
         all related customers), with offset and total_items.
 
@@ -4002,12 +6343,15 @@ class Customers(Namespace):
                 returned.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RelatedCustomer]``.
+            An async generator of ``Page[RelatedCustomer]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -4023,6 +6367,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -4166,7 +6512,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
+    ) -> GetSubCustomerReferralsData:
         """``GET /customers/{customer_id}/referrals``: Get customer referrals
 
         Served by the Enterprise API and the Customer API. Operation
@@ -4203,8 +6549,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerReferralsData``). Its ``referrals`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4225,6 +6571,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_referrals(
         self,
         *,
@@ -4238,12 +6585,86 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Referral, None]:
+    ) -> AsyncGenerator[Referral, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Referral | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Referral | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/referrals`` (Get customer referrals), page
         after page.
 
@@ -4272,12 +6693,15 @@ class Customers(Namespace):
                 the response returns an empty result set rather than an error.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Referral``.
+            An async generator of ``Referral`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4293,12 +6717,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Referral], None]: ...
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Referral | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_referrals(
         self,
@@ -4313,12 +6809,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Referral], None]:
+    ) -> AsyncGenerator[Page[Referral | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/referrals`` (Get customer referrals), with
         offset and total_items.
 
@@ -4347,12 +6845,14 @@ class Customers(Namespace):
                 the response returns an empty result set rather than an error.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Referral]``.
+            An async generator of ``Page[Referral]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4368,6 +6868,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_message_templates_get_message_templates_200_response_data import (
-        GetMessageTemplatesGetMessageTemplates200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_message_templates_sort_direction import (
         GetMessageTemplatesSortDirection,
     )
     from carecloud_openapi.models.message_template import MessageTemplate
+    from carecloud_openapi.typed.lists import GetMessageTemplatesData
 
 __all__ = ["MessageTemplates"]
 
@@ -43,7 +41,7 @@ class MessageTemplates(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetMessageTemplatesGetMessageTemplates200ResponseData:
+    ) -> GetMessageTemplatesData:
         """``GET /message-templates``: Get all message templates
 
         Served by the Enterprise API and the Customer API. Operation ``getMessageTemplates``.
@@ -69,7 +67,8 @@ class MessageTemplates(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetMessageTemplatesGetMessageTemplates200ResponseData``).
+            The answer's ``data`` (``GetMessageTemplatesData``). Its ``message_templates`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.message_templates.get_message_templates",
@@ -89,6 +88,7 @@ class MessageTemplates(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_message_templates(
         self,
         *,
@@ -100,12 +100,80 @@ class MessageTemplates(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[MessageTemplate, None]:
+    ) -> AsyncGenerator[MessageTemplate, None]: ...
+
+    @overload
+    def paginate_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[MessageTemplate | dict[str, Any], None]: ...
+
+    def paginate_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[MessageTemplate | dict[str, Any], None]:
         """Every item of ``GET /message-templates`` (Get all message templates), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getMessageTemplates``.
@@ -122,12 +190,15 @@ class MessageTemplates(Namespace):
                 /communication-channels](https://carecloud.readme.io/reference/getcommunicationchannels).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``MessageTemplate``.
+            An async generator of ``MessageTemplate`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.message_templates.get_message_templates",
@@ -142,12 +213,78 @@ class MessageTemplates(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[MessageTemplate], None]: ...
+
+    @overload
+    def pages_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_message_templates(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessageTemplatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[MessageTemplate | dict[str, Any]], None]: ...
 
     def pages_get_message_templates(
         self,
@@ -160,12 +297,14 @@ class MessageTemplates(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[MessageTemplate], None]:
+    ) -> AsyncGenerator[Page[MessageTemplate | dict[str, Any]], None]:
         """Whole pages of ``GET /message-templates`` (Get all message templates), with offset and
         total_items.
 
@@ -183,12 +322,15 @@ class MessageTemplates(Namespace):
                 /communication-channels](https://carecloud.readme.io/reference/getcommunicationchannels).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[MessageTemplate]``.
+            An async generator of ``Page[MessageTemplate]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.message_templates.get_message_templates",
@@ -203,6 +345,8 @@ class MessageTemplates(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

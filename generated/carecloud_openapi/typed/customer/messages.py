@@ -5,20 +5,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_messages_get_messages_200_response_data import (
-        GetMessagesGetMessages200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_messages_sort_direction import GetMessagesSortDirection
     from carecloud_openapi.models.message import Message
     from carecloud_openapi.models.message_detail import MessageDetail
+    from carecloud_openapi.typed.lists import GetMessagesData
 
 __all__ = ["Messages"]
 
@@ -38,14 +38,14 @@ class Messages(Namespace):
         customer_id: str | None = None,
         contact: str | None = None,
         communication_channel_id: str | None = None,
-        send_time_from: str | None = None,
-        send_time_to: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetMessagesGetMessages200ResponseData:
+    ) -> GetMessagesData:
         """``GET /messages``: Get all messages
 
         Served by the Enterprise API and the Customer API. Operation ``getMessages``.
@@ -80,7 +80,8 @@ class Messages(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetMessagesGetMessages200ResponseData``).
+            The answer's ``data`` (``GetMessagesData``). Its ``messages`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.messages.get_messages",
@@ -103,6 +104,7 @@ class Messages(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_messages(
         self,
         *,
@@ -111,18 +113,95 @@ class Messages(Namespace):
         customer_id: str | None = None,
         contact: str | None = None,
         communication_channel_id: str | None = None,
-        send_time_from: str | None = None,
-        send_time_to: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Message, None]:
+    ) -> AsyncGenerator[Message, None]: ...
+
+    @overload
+    def paginate_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Message | dict[str, Any], None]: ...
+
+    def paginate_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Message | dict[str, Any], None]:
         """Every item of ``GET /messages`` (Get all messages), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getMessages``.
@@ -148,12 +227,15 @@ class Messages(Namespace):
                 (`YYYY-MM-DDTHH:MM:SS`). All times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Message``.
+            An async generator of ``Message`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.messages.get_messages",
@@ -171,12 +253,87 @@ class Messages(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Message], None]: ...
+
+    @overload
+    def pages_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_messages(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetMessagesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        contact: str | None = None,
+        communication_channel_id: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Message | dict[str, Any]], None]: ...
 
     def pages_get_messages(
         self,
@@ -186,18 +343,20 @@ class Messages(Namespace):
         customer_id: str | None = None,
         contact: str | None = None,
         communication_channel_id: str | None = None,
-        send_time_from: str | None = None,
-        send_time_to: str | None = None,
+        send_time_from: str | datetime | None = None,
+        send_time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Message], None]:
+    ) -> AsyncGenerator[Page[Message | dict[str, Any]], None]:
         """Whole pages of ``GET /messages`` (Get all messages), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getMessages``.
@@ -223,12 +382,14 @@ class Messages(Namespace):
                 (`YYYY-MM-DDTHH:MM:SS`). All times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Message]``.
+            An async generator of ``Page[Message]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.messages.get_messages",
@@ -246,6 +407,8 @@ class Messages(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_point_history_get_point_history_200_response_data import (
-        GetPointHistoryGetPointHistory200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_point_history_sort_direction import (
         GetPointHistorySortDirection,
     )
     from carecloud_openapi.models.point_history_record import PointHistoryRecord
+    from carecloud_openapi.typed.lists import GetPointHistoryData
 
 __all__ = ["PointHistory"]
 
@@ -39,8 +39,8 @@ class PointHistory(Namespace):
         sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         point_operation_type: str | None = None,
         point_operation_note: str | None = None,
         point_type_id: str | None = None,
@@ -49,7 +49,7 @@ class PointHistory(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetPointHistoryGetPointHistory200ResponseData:
+    ) -> GetPointHistoryData:
         """``GET /point-history``: Get point transaction history
 
         Served by the Enterprise API and the Customer API. Operation ``getPointHistory``.
@@ -89,7 +89,8 @@ class PointHistory(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetPointHistoryGetPointHistory200ResponseData``).
+            The answer's ``data`` (``GetPointHistoryData``). Its ``point_history`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.point_history.get_point_history",
@@ -114,6 +115,7 @@ class PointHistory(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_point_history(
         self,
         *,
@@ -122,8 +124,8 @@ class PointHistory(Namespace):
         sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         point_operation_type: str | None = None,
         point_operation_note: str | None = None,
         point_type_id: str | None = None,
@@ -131,12 +133,98 @@ class PointHistory(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PointHistoryRecord, None]:
+    ) -> AsyncGenerator[PointHistoryRecord, None]: ...
+
+    @overload
+    def paginate_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PointHistoryRecord | dict[str, Any], None]: ...
+
+    def paginate_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PointHistoryRecord | dict[str, Any], None]:
         """Every item of ``GET /point-history`` (Get point transaction history), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getPointHistory``.
@@ -167,12 +255,15 @@ class PointHistory(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PointHistoryRecord``.
+            An async generator of ``PointHistoryRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.point_history.get_point_history",
@@ -192,12 +283,96 @@ class PointHistory(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PointHistoryRecord], None]: ...
+
+    @overload
+    def pages_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_point_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        point_operation_type: str | None = None,
+        point_operation_note: str | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PointHistoryRecord | dict[str, Any]], None]: ...
 
     def pages_get_point_history(
         self,
@@ -207,8 +382,8 @@ class PointHistory(Namespace):
         sort_direction: GetPointHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         point_operation_type: str | None = None,
         point_operation_note: str | None = None,
         point_type_id: str | None = None,
@@ -216,12 +391,14 @@ class PointHistory(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PointHistoryRecord], None]:
+    ) -> AsyncGenerator[Page[PointHistoryRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /point-history`` (Get point transaction history), with offset and
         total_items.
 
@@ -253,12 +430,15 @@ class PointHistory(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PointHistoryRecord]``.
+            An async generator of ``Page[PointHistoryRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.point_history.get_point_history",
@@ -278,6 +458,8 @@ class PointHistory(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

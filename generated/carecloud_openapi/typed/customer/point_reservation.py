@@ -5,17 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_point_reservations_get_point_reservations_200_response_data import (
-        GetPointReservationsGetPointReservations200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_point_reservations_sort_direction import (
         GetPointReservationsSortDirection,
     )
@@ -26,6 +23,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.post_point_reservation_release_body import (
         PostPointReservationReleaseBody,
     )
+    from carecloud_openapi.typed.lists import GetPointReservationsData
 
 __all__ = ["PointReservation"]
 
@@ -49,7 +47,7 @@ class PointReservation(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetPointReservationsGetPointReservations200ResponseData:
+    ) -> GetPointReservationsData:
         """``GET /point-reservations``: Get all point reservations
 
         Served by the Enterprise API and the Customer API. Operation ``getPointReservations``.
@@ -74,7 +72,8 @@ class PointReservation(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetPointReservationsGetPointReservations200ResponseData``).
+            The answer's ``data`` (``GetPointReservationsData``). Its ``point_reservations``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.point_reservation.get_point_reservations",
@@ -94,6 +93,7 @@ class PointReservation(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_point_reservations(
         self,
         *,
@@ -105,12 +105,80 @@ class PointReservation(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PointReservation, None]:
+    ) -> AsyncGenerator[PointReservation, None]: ...
+
+    @overload
+    def paginate_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PointReservation | dict[str, Any], None]: ...
+
+    def paginate_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PointReservation | dict[str, Any], None]:
         """Every item of ``GET /point-reservations`` (Get all point reservations), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getPointReservations``.
@@ -126,12 +194,15 @@ class PointReservation(Namespace):
             external_id: (optional, query). The external ID of the point reservation.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PointReservation``.
+            An async generator of ``PointReservation`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.point_reservation.get_point_reservations",
@@ -146,12 +217,78 @@ class PointReservation(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PointReservation], None]: ...
+
+    @overload
+    def pages_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_point_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PointReservation | dict[str, Any]], None]: ...
 
     def pages_get_point_reservations(
         self,
@@ -164,12 +301,14 @@ class PointReservation(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PointReservation], None]:
+    ) -> AsyncGenerator[Page[PointReservation | dict[str, Any]], None]:
         """Whole pages of ``GET /point-reservations`` (Get all point reservations), with offset and
         total_items.
 
@@ -186,12 +325,15 @@ class PointReservation(Namespace):
             external_id: (optional, query). The external ID of the point reservation.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PointReservation]``.
+            An async generator of ``Page[PointReservation]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.point_reservation.get_point_reservations",
@@ -206,6 +348,8 @@ class PointReservation(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

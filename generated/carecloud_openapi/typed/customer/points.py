@@ -5,21 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_points_get_points_200_response_data import (
-        GetPointsGetPoints200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_points_sort_direction import GetPointsSortDirection
-    from carecloud_openapi.models.get_sub_point_purchases_get_sub_point_purchases_200_response_data import (
-        GetSubPointPurchasesGetSubPointPurchases200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_point_purchases_sort_direction import (
         GetSubPointPurchasesSortDirection,
     )
@@ -27,6 +23,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.post_points_synchronize_body import PostPointsSynchronizeBody
     from carecloud_openapi.models.post_points_transfer_body import PostPointsTransferBody
     from carecloud_openapi.models.purchase import Purchase
+    from carecloud_openapi.typed.lists import GetPointsData, GetSubPointPurchasesData
 
 __all__ = ["Points"]
 
@@ -45,14 +42,14 @@ class Points(Namespace):
         sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         point_type_id: str | None = None,
-        create_point_time_from: str | None = None,
-        create_point_time_to: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetPointsGetPoints200ResponseData:
+    ) -> GetPointsData:
         """``GET /points``: Get all point records
 
         Served by the Enterprise API and the Customer API. Operation ``getPoints``.
@@ -84,7 +81,8 @@ class Points(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetPointsGetPoints200ResponseData``).
+            The answer's ``data`` (``GetPointsData``). Its ``points`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.points.get_points",
@@ -106,6 +104,7 @@ class Points(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_points(
         self,
         *,
@@ -113,18 +112,92 @@ class Points(Namespace):
         sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         point_type_id: str | None = None,
-        create_point_time_from: str | None = None,
-        create_point_time_to: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Point, None]:
+    ) -> AsyncGenerator[Point, None]: ...
+
+    @overload
+    def paginate_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]: ...
+
+    def paginate_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]:
         """Every item of ``GET /points`` (Get all point records), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getPoints``.
@@ -147,12 +220,15 @@ class Points(Namespace):
                 ISO-8601 format (`YYYY-MM-DDTHH:MM:SS`). All times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Point``.
+            An async generator of ``Point`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.points.get_points",
@@ -169,12 +245,84 @@ class Points(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point], None]: ...
+
+    @overload
+    def pages_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_points(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        point_type_id: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]: ...
 
     def pages_get_points(
         self,
@@ -183,18 +331,20 @@ class Points(Namespace):
         sort_direction: GetPointsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         point_type_id: str | None = None,
-        create_point_time_from: str | None = None,
-        create_point_time_to: str | None = None,
+        create_point_time_from: str | datetime | None = None,
+        create_point_time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Point], None]:
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]:
         """Whole pages of ``GET /points`` (Get all point records), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getPoints``.
@@ -217,12 +367,14 @@ class Points(Namespace):
                 ISO-8601 format (`YYYY-MM-DDTHH:MM:SS`). All times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Point]``.
+            An async generator of ``Page[Point]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.points.get_points",
@@ -239,6 +391,8 @@ class Points(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -292,8 +446,8 @@ class Points(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         accept_language: str | None = None,
@@ -301,7 +455,7 @@ class Points(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubPointPurchasesGetSubPointPurchases200ResponseData:
+    ) -> GetSubPointPurchasesData:
         """``GET /points/{point_id}/purchases``: Get all purchases by a point record
 
         Served by the Enterprise API and the Customer API. Operation ``getSubPointPurchases``.
@@ -341,7 +495,8 @@ class Points(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubPointPurchasesGetSubPointPurchases200ResponseData``).
+            The answer's ``data`` (``GetSubPointPurchasesData``). Its ``purchases`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.points.get_sub_point_purchases",
@@ -366,6 +521,7 @@ class Points(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_point_purchases(
         self,
         *,
@@ -375,20 +531,106 @@ class Points(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase, None]:
+    ) -> AsyncGenerator[Purchase, None]: ...
+
+    @overload
+    def paginate_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]: ...
+
+    def paginate_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
         """Every item of ``GET /points/{point_id}/purchases`` (Get all purchases by a point
         record), page after page.
 
@@ -420,12 +662,15 @@ class Points(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase``.
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.points.get_sub_point_purchases",
@@ -445,12 +690,96 @@ class Points(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase], None]: ...
+
+    @overload
+    def pages_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_point_purchases(
+        self,
+        *,
+        point_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPointPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]: ...
 
     def pages_get_sub_point_purchases(
         self,
@@ -461,20 +790,22 @@ class Points(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
         """Whole pages of ``GET /points/{point_id}/purchases`` (Get all purchases by a point
         record), with offset and total_items.
 
@@ -506,12 +837,14 @@ class Points(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]``.
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.points.get_sub_point_purchases",
@@ -531,6 +864,8 @@ class Points(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

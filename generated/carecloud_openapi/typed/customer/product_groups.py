@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_groups_get_product_groups_200_response_data import (
-        GetProductGroupsGetProductGroups200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_groups_sort_direction import (
         GetProductGroupsSortDirection,
     )
     from carecloud_openapi.models.product_group import ProductGroup
+    from carecloud_openapi.typed.lists import GetProductGroupsData
 
 __all__ = ["ProductGroups"]
 
@@ -46,7 +44,7 @@ class ProductGroups(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetProductGroupsGetProductGroups200ResponseData:
+    ) -> GetProductGroupsData:
         """``GET /product-groups``: Get all product groups
 
         Served by the Enterprise API and the Customer API. Operation ``getProductGroups``.
@@ -78,7 +76,8 @@ class ProductGroups(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetProductGroupsGetProductGroups200ResponseData``).
+            The answer's ``data`` (``GetProductGroupsData``). Its ``product_groups`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_groups.get_product_groups",
@@ -101,6 +100,7 @@ class ProductGroups(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_groups(
         self,
         *,
@@ -115,12 +115,89 @@ class ProductGroups(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductGroup, None]:
+    ) -> AsyncGenerator[ProductGroup, None]: ...
+
+    @overload
+    def paginate_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductGroup | dict[str, Any], None]: ...
+
+    def paginate_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductGroup | dict[str, Any], None]:
         """Every item of ``GET /product-groups`` (Get all product groups), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getProductGroups``.
@@ -143,12 +220,15 @@ class ProductGroups(Namespace):
                 /partners](https://carecloud.readme.io/reference/getpartners).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductGroup``.
+            An async generator of ``ProductGroup`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_groups.get_product_groups",
@@ -166,12 +246,87 @@ class ProductGroups(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductGroup], None]: ...
+
+    @overload
+    def pages_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        code: str | None = None,
+        external_id: str | None = None,
+        partner_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductGroup | dict[str, Any]], None]: ...
 
     def pages_get_product_groups(
         self,
@@ -187,12 +342,14 @@ class ProductGroups(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductGroup], None]:
+    ) -> AsyncGenerator[Page[ProductGroup | dict[str, Any]], None]:
         """Whole pages of ``GET /product-groups`` (Get all product groups), with offset and
         total_items.
 
@@ -216,12 +373,15 @@ class ProductGroups(Namespace):
                 /partners](https://carecloud.readme.io/reference/getpartners).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductGroup]``.
+            An async generator of ``Page[ProductGroup]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_groups.get_product_groups",
@@ -239,6 +399,8 @@ class ProductGroups(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,22 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_reservation_prices_get_product_reservation_prices_200_response_data import (
-        GetProductReservationPricesGetProductReservationPrices200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_reservation_prices_sort_direction import (
         GetProductReservationPricesSortDirection,
     )
     from carecloud_openapi.models.product_reservation_price import ProductReservationPrice
+    from carecloud_openapi.typed.lists import GetProductReservationPricesData
 
 __all__ = ["ProductReservationPrices"]
 
@@ -38,7 +36,7 @@ class ProductReservationPrices(Namespace):
         sort_direction: GetProductReservationPricesSortDirection
         | Literal["ASC", "DESC"]
         | None = None,
-        reservable_product_id: list[str] | None = None,
+        reservable_product_id: Sequence[str] | None = None,
         store_id: str | None = None,
         currency_id: str | None = None,
         accept_language: str | None = None,
@@ -46,7 +44,7 @@ class ProductReservationPrices(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetProductReservationPricesGetProductReservationPrices200ResponseData:
+    ) -> GetProductReservationPricesData:
         """``GET /product-reservation-prices``: Get all product reservation prices
 
         Served by the Enterprise API and the Customer API. Operation
@@ -78,8 +76,9 @@ class ProductReservationPrices(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetProductReservationPricesGetProductReservationPrices200ResponseData``).
+            The answer's ``data`` (``GetProductReservationPricesData``). Its
+                ``product_reservation_prices`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_reservation_prices.get_product_reservation_prices",
@@ -100,6 +99,7 @@ class ProductReservationPrices(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_reservation_prices(
         self,
         *,
@@ -107,19 +107,96 @@ class ProductReservationPrices(Namespace):
         sort_direction: GetProductReservationPricesSortDirection
         | Literal["ASC", "DESC"]
         | None = None,
-        reservable_product_id: list[str] | None = None,
+        reservable_product_id: Sequence[str] | None = None,
         store_id: str | None = None,
         currency_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservationPrice, None]:
+    ) -> AsyncGenerator[ProductReservationPrice, None]: ...
+
+    @overload
+    def paginate_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationPrice | dict[str, Any], None]: ...
+
+    def paginate_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationPrice | dict[str, Any], None]:
         """Every item of ``GET /product-reservation-prices`` (Get all product reservation prices),
         page after page.
 
@@ -143,12 +220,16 @@ class ProductReservationPrices(Namespace):
                 resource](https://carecloud.readme.io/reference/getcurrencies).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservationPrice``.
+            An async generator of ``ProductReservationPrice`` (``raw=True``: ``dict[str,
+                Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservation_prices.get_product_reservation_prices",
@@ -164,12 +245,87 @@ class ProductReservationPrices(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationPrice], None]: ...
+
+    @overload
+    def pages_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationPrice | dict[str, Any]], None]: ...
 
     def pages_get_product_reservation_prices(
         self,
@@ -178,19 +334,21 @@ class ProductReservationPrices(Namespace):
         sort_direction: GetProductReservationPricesSortDirection
         | Literal["ASC", "DESC"]
         | None = None,
-        reservable_product_id: list[str] | None = None,
+        reservable_product_id: Sequence[str] | None = None,
         store_id: str | None = None,
         currency_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservationPrice], None]:
+    ) -> AsyncGenerator[Page[ProductReservationPrice | dict[str, Any]], None]:
         """Whole pages of ``GET /product-reservation-prices`` (Get all product reservation prices),
         with offset and total_items.
 
@@ -214,12 +372,15 @@ class ProductReservationPrices(Namespace):
                 resource](https://carecloud.readme.io/reference/getcurrencies).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductReservationPrice]``.
+            An async generator of ``Page[ProductReservationPrice]`` (``raw=True``:
+                ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservation_prices.get_product_reservation_prices",
@@ -235,6 +396,8 @@ class ProductReservationPrices(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,17 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_reservations_get_product_reservations_200_response_data import (
-        GetProductReservationsGetProductReservations200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_reservations_reservation_state import (
         GetProductReservationsReservationState,
     )
@@ -36,6 +33,7 @@ if TYPE_CHECKING:
         PostProductReservationSetExternalReservationCodeBody,
     )
     from carecloud_openapi.models.product_reservation import ProductReservation
+    from carecloud_openapi.typed.lists import GetProductReservationsData
 
 __all__ = ["ProductReservations"]
 
@@ -54,7 +52,9 @@ class ProductReservations(Namespace):
         sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         store_id: str | None = None,
-        reservation_state: GetProductReservationsReservationState | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
         external_reservation_list_type_id: str | None = None,
         external_reservation_code: str | None = None,
         include_reservation_progress_history: bool | None = None,
@@ -63,7 +63,7 @@ class ProductReservations(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetProductReservationsGetProductReservations200ResponseData:
+    ) -> GetProductReservationsData:
         """``GET /product-reservations``: Get all product reservations
 
         Served by the Enterprise API and the Customer API. Operation ``getProductReservations``.
@@ -104,8 +104,8 @@ class ProductReservations(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetProductReservationsGetProductReservations200ResponseData``).
+            The answer's ``data`` (``GetProductReservationsData``). Its ``product_reservations``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_reservations.get_product_reservations",
@@ -129,6 +129,7 @@ class ProductReservations(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_reservations(
         self,
         *,
@@ -136,7 +137,9 @@ class ProductReservations(Namespace):
         sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         store_id: str | None = None,
-        reservation_state: GetProductReservationsReservationState | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
         external_reservation_list_type_id: str | None = None,
         external_reservation_code: str | None = None,
         include_reservation_progress_history: bool | None = None,
@@ -144,12 +147,98 @@ class ProductReservations(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservation, None]:
+    ) -> AsyncGenerator[ProductReservation, None]: ...
+
+    @overload
+    def paginate_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservation | dict[str, Any], None]: ...
+
+    def paginate_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservation | dict[str, Any], None]:
         """Every item of ``GET /product-reservations`` (Get all product reservations), page after
         page.
 
@@ -182,12 +271,15 @@ class ProductReservations(Namespace):
                 the response will not return this structure.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservation``.
+            An async generator of ``ProductReservation`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservations.get_product_reservations",
@@ -206,12 +298,96 @@ class ProductReservations(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservation], None]: ...
+
+    @overload
+    def pages_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservation | dict[str, Any]], None]: ...
 
     def pages_get_product_reservations(
         self,
@@ -220,7 +396,9 @@ class ProductReservations(Namespace):
         sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
         store_id: str | None = None,
-        reservation_state: GetProductReservationsReservationState | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
         external_reservation_list_type_id: str | None = None,
         external_reservation_code: str | None = None,
         include_reservation_progress_history: bool | None = None,
@@ -228,12 +406,14 @@ class ProductReservations(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservation], None]:
+    ) -> AsyncGenerator[Page[ProductReservation | dict[str, Any]], None]:
         """Whole pages of ``GET /product-reservations`` (Get all product reservations), with offset
         and total_items.
 
@@ -266,12 +446,15 @@ class ProductReservations(Namespace):
                 the response will not return this structure.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductReservation]``.
+            An async generator of ``Page[ProductReservation]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservations.get_product_reservations",
@@ -290,6 +473,8 @@ class ProductReservations(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,36 +5,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.accepted_payment import AcceptedPayment
     from carecloud_openapi.models.get_purchase_payment_summary_get_purchase_payment_summary_200_response_data import (
         GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData,
     )
-    from carecloud_openapi.models.get_purchases_get_purchases_200_response_data import (
-        GetPurchasesGetPurchases200ResponseData,
-    )
     from carecloud_openapi.models.get_purchases_sort_direction import GetPurchasesSortDirection
-    from carecloud_openapi.models.get_sub_purchase_items_get_sub_purchase_items_200_response_data import (
-        GetSubPurchaseItemsGetSubPurchaseItems200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_purchase_items_sort_direction import (
         GetSubPurchaseItemsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_purchase_points_get_sub_purchase_points_200_response_data import (
-        GetSubPurchasePointsGetSubPurchasePoints200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_purchase_points_sort_direction import (
         GetSubPurchasePointsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_purchase_vouchers_get_sub_purchase_vouchers_200_response_data import (
-        GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData,
     )
     from carecloud_openapi.models.get_sub_purchase_vouchers_sort_direction import (
         GetSubPurchaseVouchersSortDirection,
@@ -56,6 +46,12 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.purchase import Purchase
     from carecloud_openapi.models.purchase_item import PurchaseItem
     from carecloud_openapi.models.voucher import Voucher
+    from carecloud_openapi.typed.lists import (
+        GetPurchasesData,
+        GetSubPurchaseItemsData,
+        GetSubPurchasePointsData,
+        GetSubPurchaseVouchersData,
+    )
 
 __all__ = ["Purchases"]
 
@@ -75,8 +71,8 @@ class Purchases(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         include_property_records: bool | None = None,
@@ -85,7 +81,7 @@ class Purchases(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetPurchasesGetPurchases200ResponseData:
+    ) -> GetPurchasesData:
         """``GET /purchases``: Get all purchases
 
         Served by the Enterprise API and the Customer API. Operation ``getPurchases``.
@@ -128,7 +124,8 @@ class Purchases(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetPurchasesGetPurchases200ResponseData``).
+            The answer's ``data`` (``GetPurchasesData``). Its ``purchases`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.purchases.get_purchases",
@@ -154,6 +151,7 @@ class Purchases(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_purchases(
         self,
         *,
@@ -162,8 +160,8 @@ class Purchases(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         include_property_records: bool | None = None,
@@ -171,12 +169,98 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase, None]:
+    ) -> AsyncGenerator[Purchase, None]: ...
+
+    @overload
+    def paginate_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]: ...
+
+    def paginate_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
         """Every item of ``GET /purchases`` (Get all purchases), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getPurchases``.
@@ -210,12 +294,15 @@ class Purchases(Namespace):
                 be included, and parameter will return null value
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase``.
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.purchases.get_purchases",
@@ -236,12 +323,96 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase], None]: ...
+
+    @overload
+    def pages_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_purchases(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]: ...
 
     def pages_get_purchases(
         self,
@@ -251,8 +422,8 @@ class Purchases(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         include_property_records: bool | None = None,
@@ -260,12 +431,14 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
         """Whole pages of ``GET /purchases`` (Get all purchases), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getPurchases``.
@@ -299,12 +472,14 @@ class Purchases(Namespace):
                 be included, and parameter will return null value
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]``.
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.purchases.get_purchases",
@@ -325,6 +500,8 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -380,7 +557,7 @@ class Purchases(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
+    ) -> GetSubPurchaseItemsData:
         """``GET /purchases/{purchase_id}/purchase-items``: Get purchase items tied to a purchase
 
         Served by the Enterprise API and the Customer API. Operation ``getSubPurchaseItems``.
@@ -403,7 +580,8 @@ class Purchases(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubPurchaseItemsGetSubPurchaseItems200ResponseData``).
+            The answer's ``data`` (``GetSubPurchaseItemsData``). Its ``purchase_items`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.purchases.get_sub_purchase_items",
@@ -421,6 +599,7 @@ class Purchases(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_purchase_items(
         self,
         *,
@@ -431,12 +610,77 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PurchaseItem, None]:
+    ) -> AsyncGenerator[PurchaseItem, None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PurchaseItem | dict[str, Any], None]: ...
+
+    def paginate_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PurchaseItem | dict[str, Any], None]:
         """Every item of ``GET /purchases/{purchase_id}/purchase-items`` (Get purchase items tied
         to a purchase), page after page.
 
@@ -451,12 +695,15 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PurchaseItem``.
+            An async generator of ``PurchaseItem`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.purchases.get_sub_purchase_items",
@@ -466,12 +713,75 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PurchaseItem], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_items(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseItemsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PurchaseItem | dict[str, Any]], None]: ...
 
     def pages_get_sub_purchase_items(
         self,
@@ -483,12 +793,14 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PurchaseItem], None]:
+    ) -> AsyncGenerator[Page[PurchaseItem | dict[str, Any]], None]:
         """Whole pages of ``GET /purchases/{purchase_id}/purchase-items`` (Get purchase items tied
         to a purchase), with offset and total_items.
 
@@ -503,12 +815,15 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PurchaseItem]``.
+            An async generator of ``Page[PurchaseItem]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.purchases.get_sub_purchase_items",
@@ -518,6 +833,8 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -538,7 +855,7 @@ class Purchases(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData:
+    ) -> GetSubPurchaseVouchersData:
         """``GET /purchases/{purchase_id}/vouchers``: Get vouchers tied to a purchase
 
         Served by the Enterprise API and the Customer API. Operation ``getSubPurchaseVouchers``.
@@ -561,8 +878,8 @@ class Purchases(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubPurchaseVouchersGetSubPurchaseVouchers200ResponseData``).
+            The answer's ``data`` (``GetSubPurchaseVouchersData``). Its ``vouchers`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.purchases.get_sub_purchase_vouchers",
@@ -580,6 +897,7 @@ class Purchases(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_purchase_vouchers(
         self,
         *,
@@ -590,12 +908,77 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Voucher, None]:
+    ) -> AsyncGenerator[Voucher, None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]: ...
+
+    def paginate_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]:
         """Every item of ``GET /purchases/{purchase_id}/vouchers`` (Get vouchers tied to a
         purchase), page after page.
 
@@ -610,12 +993,15 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Voucher``.
+            An async generator of ``Voucher`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.purchases.get_sub_purchase_vouchers",
@@ -625,12 +1011,75 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_vouchers(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchaseVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]: ...
 
     def pages_get_sub_purchase_vouchers(
         self,
@@ -642,12 +1091,14 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Voucher], None]:
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]:
         """Whole pages of ``GET /purchases/{purchase_id}/vouchers`` (Get vouchers tied to a
         purchase), with offset and total_items.
 
@@ -662,12 +1113,14 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Voucher]``.
+            An async generator of ``Page[Voucher]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.purchases.get_sub_purchase_vouchers",
@@ -677,6 +1130,8 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -697,7 +1152,7 @@ class Purchases(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubPurchasePointsGetSubPurchasePoints200ResponseData:
+    ) -> GetSubPurchasePointsData:
         """``GET /purchases/{purchase_id}/points``: Get point records tied to a purchase
 
         Served by the Enterprise API and the Customer API. Operation ``getSubPurchasePoints``.
@@ -720,7 +1175,8 @@ class Purchases(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubPurchasePointsGetSubPurchasePoints200ResponseData``).
+            The answer's ``data`` (``GetSubPurchasePointsData``). Its ``points`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.purchases.get_sub_purchase_points",
@@ -738,6 +1194,7 @@ class Purchases(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_purchase_points(
         self,
         *,
@@ -748,12 +1205,77 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Point, None]:
+    ) -> AsyncGenerator[Point, None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]: ...
+
+    def paginate_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]:
         """Every item of ``GET /purchases/{purchase_id}/points`` (Get point records tied to a
         purchase), page after page.
 
@@ -768,12 +1290,15 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Point``.
+            An async generator of ``Point`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.purchases.get_sub_purchase_points",
@@ -783,12 +1308,75 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_purchase_points(
+        self,
+        *,
+        purchase_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubPurchasePointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]: ...
 
     def pages_get_sub_purchase_points(
         self,
@@ -800,12 +1388,14 @@ class Purchases(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Point], None]:
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]:
         """Whole pages of ``GET /purchases/{purchase_id}/points`` (Get point records tied to a
         purchase), with offset and total_items.
 
@@ -820,12 +1410,14 @@ class Purchases(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Point]``.
+            An async generator of ``Page[Point]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.purchases.get_sub_purchase_points",
@@ -835,6 +1427,8 @@ class Purchases(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,18 +4,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_reservable_products_get_reservable_products_200_response_data import (
-        GetReservableProductsGetReservableProducts200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_reservable_products_sort_direction import (
         GetReservableProductsSortDirection,
     )
@@ -29,6 +26,7 @@ if TYPE_CHECKING:
         PostReservableProductsSearchSortDirection,
     )
     from carecloud_openapi.models.product import Product
+    from carecloud_openapi.typed.lists import GetReservableProductsData
 
 __all__ = ["ReservableProducts"]
 
@@ -48,13 +46,13 @@ class ReservableProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         store_id: str | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetReservableProductsGetReservableProducts200ResponseData:
+    ) -> GetReservableProductsData:
         """``GET /reservable-products``: Get all reservable products
 
         Served by the Enterprise API and the Customer API. Operation ``getReservableProducts``.
@@ -84,8 +82,8 @@ class ReservableProducts(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetReservableProductsGetReservableProducts200ResponseData``).
+            The answer's ``data`` (``GetReservableProductsData``). Its ``reservable_products``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.reservable_products.get_reservable_products",
@@ -107,6 +105,7 @@ class ReservableProducts(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_reservable_products(
         self,
         *,
@@ -115,17 +114,91 @@ class ReservableProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         store_id: str | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Product, None]:
+    ) -> AsyncGenerator[Product, None]: ...
+
+    @overload
+    def paginate_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Product | dict[str, Any], None]: ...
+
+    def paginate_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Product | dict[str, Any], None]:
         """Every item of ``GET /reservable-products`` (Get all reservable products), page after
         page.
 
@@ -147,12 +220,15 @@ class ReservableProducts(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Product``.
+            An async generator of ``Product`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.reservable_products.get_reservable_products",
@@ -169,12 +245,84 @@ class ReservableProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Product], None]: ...
+
+    @overload
+    def pages_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Product | dict[str, Any]], None]: ...
 
     def pages_get_reservable_products(
         self,
@@ -184,17 +332,19 @@ class ReservableProducts(Namespace):
         name: str | None = None,
         code: str | None = None,
         store_id: str | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Product], None]:
+    ) -> AsyncGenerator[Page[Product | dict[str, Any]], None]:
         """Whole pages of ``GET /reservable-products`` (Get all reservable products), with offset
         and total_items.
 
@@ -216,12 +366,14 @@ class ReservableProducts(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Product]``.
+            An async generator of ``Page[Product]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.reservable_products.get_reservable_products",
@@ -238,6 +390,8 @@ class ReservableProducts(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

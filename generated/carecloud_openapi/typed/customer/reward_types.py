@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_reward_types_get_reward_types_200_response_data import (
-        GetRewardTypesGetRewardTypes200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_reward_types_sort_direction import GetRewardTypesSortDirection
     from carecloud_openapi.models.reward_type import RewardType
+    from carecloud_openapi.typed.lists import GetRewardTypesData
 
 __all__ = ["RewardTypes"]
 
@@ -40,7 +38,7 @@ class RewardTypes(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetRewardTypesGetRewardTypes200ResponseData:
+    ) -> GetRewardTypesData:
         """``GET /reward-types``: Get all reward types
 
         Served by the Enterprise API and the Customer API. Operation ``getRewardTypes``.
@@ -63,7 +61,8 @@ class RewardTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetRewardTypesGetRewardTypes200ResponseData``).
+            The answer's ``data`` (``GetRewardTypesData``). Its ``reward_types`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.reward_types.get_reward_types",
@@ -82,6 +81,7 @@ class RewardTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_reward_types(
         self,
         *,
@@ -92,12 +92,77 @@ class RewardTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RewardType, None]:
+    ) -> AsyncGenerator[RewardType, None]: ...
+
+    @overload
+    def paginate_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardType | dict[str, Any], None]: ...
+
+    def paginate_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardType | dict[str, Any], None]:
         """Every item of ``GET /reward-types`` (Get all reward types), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getRewardTypes``.
@@ -111,12 +176,15 @@ class RewardTypes(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RewardType``.
+            An async generator of ``RewardType`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.reward_types.get_reward_types",
@@ -126,12 +194,75 @@ class RewardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardType], None]: ...
+
+    @overload
+    def pages_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_reward_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardType | dict[str, Any]], None]: ...
 
     def pages_get_reward_types(
         self,
@@ -143,12 +274,14 @@ class RewardTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RewardType], None]:
+    ) -> AsyncGenerator[Page[RewardType | dict[str, Any]], None]:
         """Whole pages of ``GET /reward-types`` (Get all reward types), with offset and
         total_items.
 
@@ -163,12 +296,14 @@ class RewardTypes(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RewardType]``.
+            An async generator of ``Page[RewardType]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.reward_types.get_reward_types",
@@ -178,6 +313,8 @@ class RewardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,23 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_segment_groups_get_segment_groups_200_response_data import (
-        GetSegmentGroupsGetSegmentGroups200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_segment_groups_sort_direction import (
         GetSegmentGroupsSortDirection,
-    )
-    from carecloud_openapi.models.get_segments_get_segments_200_response_data import (
-        GetSegmentsGetSegments200ResponseData,
     )
     from carecloud_openapi.models.get_segments_sort_direction import GetSegmentsSortDirection
     from carecloud_openapi.models.get_sub_segment_records_get_sub_segment_records_200_response_data import (
@@ -36,6 +30,7 @@ if TYPE_CHECKING:
     )
     from carecloud_openapi.models.segment import Segment
     from carecloud_openapi.models.segment_group import SegmentGroup
+    from carecloud_openapi.typed.lists import GetSegmentGroupsData, GetSegmentsData
 
 __all__ = ["Segments"]
 
@@ -52,13 +47,13 @@ class Segments(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSegmentsGetSegments200ResponseData:
+    ) -> GetSegmentsData:
         """``GET /segments``: Get all segments
 
         Served by the Enterprise API and the Customer API. Operation ``getSegments``.
@@ -86,7 +81,8 @@ class Segments(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSegmentsGetSegments200ResponseData``).
+            The answer's ``data`` (``GetSegmentsData``). Its ``segments`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.segments.get_segments",
@@ -105,22 +101,88 @@ class Segments(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_segments(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Segment, None]:
+    ) -> AsyncGenerator[Segment, None]: ...
+
+    @overload
+    def paginate_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Segment | dict[str, Any], None]: ...
+
+    def paginate_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Segment | dict[str, Any], None]:
         """Every item of ``GET /segments`` (Get all segments), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getSegments``.
@@ -139,12 +201,15 @@ class Segments(Namespace):
                 Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Segment``.
+            An async generator of ``Segment`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.segments.get_segments",
@@ -158,6 +223,9 @@ class Segments(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -165,22 +233,84 @@ class Segments(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_segments(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Segment], None]:
+    ) -> AsyncGenerator[Page[Segment], None]: ...
+
+    @overload
+    def pages_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Segment | dict[str, Any]], None]: ...
+
+    def pages_get_segments(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Segment | dict[str, Any]], None]:
         """Whole pages of ``GET /segments`` (Get all segments), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getSegments``.
@@ -199,12 +329,14 @@ class Segments(Namespace):
                 Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Segment]``.
+            An async generator of ``Page[Segment]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.segments.get_segments",
@@ -218,6 +350,8 @@ class Segments(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -299,7 +433,7 @@ class Segments(Namespace):
         self,
         *,
         segment_id: str,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
@@ -428,7 +562,7 @@ class Segments(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSegmentGroupsGetSegmentGroups200ResponseData:
+    ) -> GetSegmentGroupsData:
         """``GET /segment-groups``: Get all segment groups
 
         Served by the Enterprise API and the Customer API. Operation ``getSegmentGroups``.
@@ -453,7 +587,8 @@ class Segments(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSegmentGroupsGetSegmentGroups200ResponseData``).
+            The answer's ``data`` (``GetSegmentGroupsData``). Its ``segment_groups`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.segments.get_segment_groups",
@@ -473,6 +608,7 @@ class Segments(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_segment_groups(
         self,
         *,
@@ -484,12 +620,80 @@ class Segments(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[SegmentGroup, None]:
+    ) -> AsyncGenerator[SegmentGroup, None]: ...
+
+    @overload
+    def paginate_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[SegmentGroup | dict[str, Any], None]: ...
+
+    def paginate_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[SegmentGroup | dict[str, Any], None]:
         """Every item of ``GET /segment-groups`` (Get all segment groups), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getSegmentGroups``.
@@ -505,12 +709,15 @@ class Segments(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``SegmentGroup``.
+            An async generator of ``SegmentGroup`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.segments.get_segment_groups",
@@ -525,12 +732,78 @@ class Segments(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[SegmentGroup], None]: ...
+
+    @overload
+    def pages_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_segment_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSegmentGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[SegmentGroup | dict[str, Any]], None]: ...
 
     def pages_get_segment_groups(
         self,
@@ -543,12 +816,14 @@ class Segments(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[SegmentGroup], None]:
+    ) -> AsyncGenerator[Page[SegmentGroup | dict[str, Any]], None]:
         """Whole pages of ``GET /segment-groups`` (Get all segment groups), with offset and
         total_items.
 
@@ -565,12 +840,15 @@ class Segments(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[SegmentGroup]``.
+            An async generator of ``Page[SegmentGroup]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.segments.get_segment_groups",
@@ -585,6 +863,8 @@ class Segments(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,40 +5,27 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_sub_task_properties_get_sub_task_properties_200_response_data import (
         GetSubTaskPropertiesGetSubTaskProperties200ResponseData,
-    )
-    from carecloud_openapi.models.get_task_assignees_get_sub_task_assignees_200_response_data import (
-        GetTaskAssigneesGetSubTaskAssignees200ResponseData,
     )
     from carecloud_openapi.models.get_task_assignees_sort_direction import (
         GetTaskAssigneesSortDirection,
     )
-    from carecloud_openapi.models.get_task_comments_get_sub_task_comments_200_response_data import (
-        GetTaskCommentsGetSubTaskComments200ResponseData,
-    )
     from carecloud_openapi.models.get_task_comments_sort_direction import (
         GetTaskCommentsSortDirection,
     )
-    from carecloud_openapi.models.get_task_states_get_task_states_200_response_data import (
-        GetTaskStatesGetTaskStates200ResponseData,
-    )
     from carecloud_openapi.models.get_task_states_sort_direction import GetTaskStatesSortDirection
-    from carecloud_openapi.models.get_task_types_get_task_types_200_response_data import (
-        GetTaskTypesGetTaskTypes200ResponseData,
-    )
     from carecloud_openapi.models.get_task_types_sort_direction import GetTaskTypesSortDirection
-    from carecloud_openapi.models.get_tasks_get_tasks_200_response_data import (
-        GetTasksGetTasks200ResponseData,
-    )
     from carecloud_openapi.models.get_tasks_priority import GetTasksPriority
     from carecloud_openapi.models.get_tasks_sort_direction import GetTasksSortDirection
     from carecloud_openapi.models.post_task_comment_body import PostTaskCommentBody
@@ -55,6 +42,13 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.task_comment import TaskComment
     from carecloud_openapi.models.task_state import TaskState
     from carecloud_openapi.models.task_type import TaskType
+    from carecloud_openapi.typed.lists import (
+        GetTaskAssigneesData,
+        GetTaskCommentsData,
+        GetTasksData,
+        GetTaskStatesData,
+        GetTaskTypesData,
+    )
 
 __all__ = ["Tasks"]
 
@@ -74,8 +68,8 @@ class Tasks(Namespace):
         task_type_id: str | None = None,
         task_state_id: str | None = None,
         customer_id: str | None = None,
-        priority: GetTasksPriority | None = None,
-        due_date: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
         task_title: str | None = None,
         task_note: str | None = None,
         accept_language: str | None = None,
@@ -83,7 +77,7 @@ class Tasks(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetTasksGetTasks200ResponseData:
+    ) -> GetTasksData:
         """``GET /tasks``: Get all tasks
 
         Served by the Enterprise API and the Customer API. Operation ``getTasks``.
@@ -120,7 +114,8 @@ class Tasks(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetTasksGetTasks200ResponseData``).
+            The answer's ``data`` (``GetTasksData``). Its ``tasks`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.tasks.get_tasks",
@@ -145,6 +140,7 @@ class Tasks(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_tasks(
         self,
         *,
@@ -153,20 +149,103 @@ class Tasks(Namespace):
         task_type_id: str | None = None,
         task_state_id: str | None = None,
         customer_id: str | None = None,
-        priority: GetTasksPriority | None = None,
-        due_date: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
         task_title: str | None = None,
         task_note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Task, None]:
+    ) -> AsyncGenerator[Task, None]: ...
+
+    @overload
+    def paginate_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Task | dict[str, Any], None]: ...
+
+    def paginate_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Task | dict[str, Any], None]:
         """Every item of ``GET /tasks`` (Get all tasks), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getTasks``.
@@ -194,12 +273,15 @@ class Tasks(Namespace):
                 note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Task``.
+            An async generator of ``Task`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.tasks.get_tasks",
@@ -219,12 +301,93 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Task], None]: ...
+
+    @overload
+    def pages_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_tasks(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTasksSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_type_id: str | None = None,
+        task_state_id: str | None = None,
+        customer_id: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
+        task_title: str | None = None,
+        task_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Task | dict[str, Any]], None]: ...
 
     def pages_get_tasks(
         self,
@@ -234,20 +397,22 @@ class Tasks(Namespace):
         task_type_id: str | None = None,
         task_state_id: str | None = None,
         customer_id: str | None = None,
-        priority: GetTasksPriority | None = None,
-        due_date: str | None = None,
+        priority: GetTasksPriority | Literal[1, 2, 3, 4] | None = None,
+        due_date: str | date | None = None,
         task_title: str | None = None,
         task_note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Task], None]:
+    ) -> AsyncGenerator[Page[Task | dict[str, Any]], None]:
         """Whole pages of ``GET /tasks`` (Get all tasks), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getTasks``.
@@ -275,12 +440,14 @@ class Tasks(Namespace):
                 note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Task]``.
+            An async generator of ``Page[Task]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.tasks.get_tasks",
@@ -300,6 +467,8 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -428,7 +597,7 @@ class Tasks(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetTaskCommentsGetSubTaskComments200ResponseData:
+    ) -> GetTaskCommentsData:
         """``GET /tasks/{task_id}/task-comments``: Get all task comments
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskComments``.
@@ -453,7 +622,8 @@ class Tasks(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetTaskCommentsGetSubTaskComments200ResponseData``).
+            The answer's ``data`` (``GetTaskCommentsData``). Its ``task_comments`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.tasks.get_task_comments",
@@ -472,6 +642,7 @@ class Tasks(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_task_comments(
         self,
         *,
@@ -483,12 +654,80 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TaskComment, None]:
+    ) -> AsyncGenerator[TaskComment, None]: ...
+
+    @overload
+    def paginate_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskComment | dict[str, Any], None]: ...
+
+    def paginate_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskComment | dict[str, Any], None]:
         """Every item of ``GET /tasks/{task_id}/task-comments`` (Get all task comments), page after
         page.
 
@@ -505,12 +744,15 @@ class Tasks(Namespace):
                 part of the task comment text.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TaskComment``.
+            An async generator of ``TaskComment`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.tasks.get_task_comments",
@@ -524,12 +766,78 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskComment], None]: ...
+
+    @overload
+    def pages_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_task_comments(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskCommentsSortDirection | Literal["ASC", "DESC"] | None = None,
+        task_comment_text: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskComment | dict[str, Any]], None]: ...
 
     def pages_get_task_comments(
         self,
@@ -542,12 +850,14 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TaskComment], None]:
+    ) -> AsyncGenerator[Page[TaskComment | dict[str, Any]], None]:
         """Whole pages of ``GET /tasks/{task_id}/task-comments`` (Get all task comments), with
         offset and total_items.
 
@@ -564,12 +874,15 @@ class Tasks(Namespace):
                 part of the task comment text.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TaskComment]``.
+            An async generator of ``Page[TaskComment]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.tasks.get_task_comments",
@@ -583,6 +896,8 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -678,7 +993,7 @@ class Tasks(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetTaskAssigneesGetSubTaskAssignees200ResponseData:
+    ) -> GetTaskAssigneesData:
         """``GET /tasks/{task_id}/assignees``: Get all task assignees
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskAssignees``.
@@ -701,7 +1016,8 @@ class Tasks(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetTaskAssigneesGetSubTaskAssignees200ResponseData``).
+            The answer's ``data`` (``GetTaskAssigneesData``). Its ``task_assignees`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.tasks.get_task_assignees",
@@ -719,6 +1035,7 @@ class Tasks(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_task_assignees(
         self,
         *,
@@ -729,12 +1046,77 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TaskAssignee, None]:
+    ) -> AsyncGenerator[TaskAssignee, None]: ...
+
+    @overload
+    def paginate_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskAssignee | dict[str, Any], None]: ...
+
+    def paginate_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskAssignee | dict[str, Any], None]:
         """Every item of ``GET /tasks/{task_id}/assignees`` (Get all task assignees), page after
         page.
 
@@ -749,12 +1131,15 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TaskAssignee``.
+            An async generator of ``TaskAssignee`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.tasks.get_task_assignees",
@@ -764,12 +1149,75 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskAssignee], None]: ...
+
+    @overload
+    def pages_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_task_assignees(
+        self,
+        *,
+        task_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetTaskAssigneesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskAssignee | dict[str, Any]], None]: ...
 
     def pages_get_task_assignees(
         self,
@@ -781,12 +1229,14 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TaskAssignee], None]:
+    ) -> AsyncGenerator[Page[TaskAssignee | dict[str, Any]], None]:
         """Whole pages of ``GET /tasks/{task_id}/assignees`` (Get all task assignees), with offset
         and total_items.
 
@@ -801,12 +1251,15 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TaskAssignee]``.
+            An async generator of ``Page[TaskAssignee]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.tasks.get_task_assignees",
@@ -816,6 +1269,8 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -872,7 +1327,7 @@ class Tasks(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetTaskTypesGetTaskTypes200ResponseData:
+    ) -> GetTaskTypesData:
         """``GET /task-types``: Get all task types
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskTypes``.
@@ -894,7 +1349,8 @@ class Tasks(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetTaskTypesGetTaskTypes200ResponseData``).
+            The answer's ``data`` (``GetTaskTypesData``). Its ``task_types`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.tasks.get_task_types",
@@ -912,6 +1368,7 @@ class Tasks(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_task_types(
         self,
         *,
@@ -921,12 +1378,74 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TaskType, None]:
+    ) -> AsyncGenerator[TaskType, None]: ...
+
+    @overload
+    def paginate_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskType | dict[str, Any], None]: ...
+
+    def paginate_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskType | dict[str, Any], None]:
         """Every item of ``GET /task-types`` (Get all task types), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskTypes``.
@@ -939,12 +1458,15 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TaskType``.
+            An async generator of ``TaskType`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.tasks.get_task_types",
@@ -954,12 +1476,72 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskType], None]: ...
+
+    @overload
+    def pages_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_task_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskType | dict[str, Any]], None]: ...
 
     def pages_get_task_types(
         self,
@@ -970,12 +1552,14 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TaskType], None]:
+    ) -> AsyncGenerator[Page[TaskType | dict[str, Any]], None]:
         """Whole pages of ``GET /task-types`` (Get all task types), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskTypes``.
@@ -988,12 +1572,14 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TaskType]``.
+            An async generator of ``Page[TaskType]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.tasks.get_task_types",
@@ -1003,6 +1589,8 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1057,7 +1645,7 @@ class Tasks(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetTaskStatesGetTaskStates200ResponseData:
+    ) -> GetTaskStatesData:
         """``GET /task-states``: Get all task states
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskStates``.
@@ -1079,7 +1667,8 @@ class Tasks(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetTaskStatesGetTaskStates200ResponseData``).
+            The answer's ``data`` (``GetTaskStatesData``). Its ``task_states`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.tasks.get_task_states",
@@ -1097,6 +1686,7 @@ class Tasks(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_task_states(
         self,
         *,
@@ -1106,12 +1696,74 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TaskState, None]:
+    ) -> AsyncGenerator[TaskState, None]: ...
+
+    @overload
+    def paginate_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskState | dict[str, Any], None]: ...
+
+    def paginate_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TaskState | dict[str, Any], None]:
         """Every item of ``GET /task-states`` (Get all task states), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskStates``.
@@ -1124,12 +1776,15 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TaskState``.
+            An async generator of ``TaskState`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.tasks.get_task_states",
@@ -1139,12 +1794,72 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskState], None]: ...
+
+    @overload
+    def pages_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_task_states(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetTaskStatesSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TaskState | dict[str, Any]], None]: ...
 
     def pages_get_task_states(
         self,
@@ -1155,12 +1870,14 @@ class Tasks(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TaskState], None]:
+    ) -> AsyncGenerator[Page[TaskState | dict[str, Any]], None]:
         """Whole pages of ``GET /task-states`` (Get all task states), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getTaskStates``.
@@ -1173,12 +1890,14 @@ class Tasks(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TaskState]``.
+            An async generator of ``Page[TaskState]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.tasks.get_task_states",
@@ -1188,6 +1907,8 @@ class Tasks(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

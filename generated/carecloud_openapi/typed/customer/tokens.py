@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from carecloud_openapi.namespaces import Namespace
 
@@ -319,7 +319,7 @@ class Tokens(Namespace):
         *,
         token_id: str,
         external_application_id: str,
-        token_type: GetTokenAuthenticationTokenType | None = None,
+        token_type: GetTokenAuthenticationTokenType | Literal[1, 2] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,

@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import httpx
 
     from carecloud_openapi.models.get_wallet_credits_expiration_get_wallet_credits_expiration_200_response_data import (
@@ -40,8 +42,8 @@ class Wallet(Namespace):
         self,
         *,
         customer_id: str,
-        date_from: str | None = None,
-        date_to: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
@@ -83,8 +85,8 @@ class Wallet(Namespace):
         self,
         *,
         customer_id: str,
-        date_from: str | None = None,
-        date_to: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
@@ -125,9 +127,9 @@ class Wallet(Namespace):
         self,
         *,
         customer_id: str,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        credit_type_id: list[str] | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        credit_type_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,

@@ -5,17 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.audience import Audience
-    from carecloud_openapi.models.get_audiences_response_200_data import GetAudiencesResponse200Data
     from carecloud_openapi.models.get_audiences_sort_direction import GetAudiencesSortDirection
+    from carecloud_openapi.typed.lists import GetAudiencesData
 
 __all__ = ["Audiences"]
 
@@ -39,7 +39,7 @@ class Audiences(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetAudiencesResponse200Data:
+    ) -> GetAudiencesData:
         """``GET /audiences``: Get all audiences
 
         Served by the Enterprise API. Operation ``getAudiences``.
@@ -65,7 +65,8 @@ class Audiences(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetAudiencesResponse200Data``).
+            The answer's ``data`` (``GetAudiencesData``). Its ``audiences`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.audiences.get_audiences",
@@ -85,6 +86,7 @@ class Audiences(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_audiences(
         self,
         *,
@@ -96,12 +98,80 @@ class Audiences(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Audience, None]:
+    ) -> AsyncGenerator[Audience, None]: ...
+
+    @overload
+    def paginate_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Audience | dict[str, Any], None]: ...
+
+    def paginate_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Audience | dict[str, Any], None]:
         """Every item of ``GET /audiences`` (Get all audiences), page after page.
 
         Served by the Enterprise API. Operation ``getAudiences``.
@@ -118,12 +188,15 @@ class Audiences(Namespace):
                 /communication-channels](https://carecloud.readme.io/reference/getcommunicationchannels).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Audience``.
+            An async generator of ``Audience`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.audiences.get_audiences",
@@ -138,12 +211,78 @@ class Audiences(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Audience], None]: ...
+
+    @overload
+    def pages_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_audiences(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetAudiencesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        communication_channel_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Audience | dict[str, Any]], None]: ...
 
     def pages_get_audiences(
         self,
@@ -156,12 +295,14 @@ class Audiences(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Audience], None]:
+    ) -> AsyncGenerator[Page[Audience | dict[str, Any]], None]:
         """Whole pages of ``GET /audiences`` (Get all audiences), with offset and total_items.
 
         Served by the Enterprise API. Operation ``getAudiences``.
@@ -178,12 +319,14 @@ class Audiences(Namespace):
                 /communication-channels](https://carecloud.readme.io/reference/getcommunicationchannels).
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Audience]``.
+            An async generator of ``Page[Audience]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.audiences.get_audiences",
@@ -198,6 +341,8 @@ class Audiences(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

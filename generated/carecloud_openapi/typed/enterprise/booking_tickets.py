@@ -5,28 +5,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.booking_ticket import BookingTicket
-    from carecloud_openapi.models.get_booking_tickets_get_booking_tickets_200_response_data import (
-        GetBookingTicketsGetBookingTickets200ResponseData,
-    )
     from carecloud_openapi.models.get_booking_tickets_sort_direction import (
         GetBookingTicketsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_booking_tickets_time_slots_get_sub_booking_tickets_time_slots_200_response_data import (
-        GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData,
     )
     from carecloud_openapi.models.get_sub_booking_tickets_time_slots_sort_direction import (
         GetSubBookingTicketsTimeSlotsSortDirection,
     )
     from carecloud_openapi.models.time_slot import TimeSlot
+    from carecloud_openapi.typed.lists import (
+        GetBookingTicketsData,
+        GetSubBookingTicketsTimeSlotsData,
+    )
 
 __all__ = ["BookingTickets"]
 
@@ -44,8 +44,8 @@ class BookingTickets(Namespace):
         sort_field: str | None = None,
         sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         valid_only: bool | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
@@ -54,7 +54,7 @@ class BookingTickets(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetBookingTicketsGetBookingTickets200ResponseData:
+    ) -> GetBookingTicketsData:
         """``GET /booking-tickets``: Get all booking tickets
 
         Served by the Enterprise API and the Customer API. Operation ``getBookingTickets``.
@@ -99,7 +99,8 @@ class BookingTickets(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetBookingTicketsGetBookingTickets200ResponseData``).
+            The answer's ``data`` (``GetBookingTicketsData``). Its ``booking_tickets`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.booking_tickets.get_booking_tickets",
@@ -123,14 +124,15 @@ class BookingTickets(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_booking_tickets(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         valid_only: bool | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
@@ -138,12 +140,92 @@ class BookingTickets(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[BookingTicket, None]:
+    ) -> AsyncGenerator[BookingTicket, None]: ...
+
+    @overload
+    def paginate_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[BookingTicket | dict[str, Any], None]: ...
+
+    def paginate_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[BookingTicket | dict[str, Any], None]:
         """Every item of ``GET /booking-tickets`` (Get all booking tickets), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookingTickets``.
@@ -179,12 +261,15 @@ class BookingTickets(Namespace):
                 property_id otherwise is ignored in the request.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``BookingTicket``.
+            An async generator of ``BookingTicket`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.booking_tickets.get_booking_tickets",
@@ -203,6 +288,9 @@ class BookingTickets(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -210,14 +298,15 @@ class BookingTickets(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_booking_tickets(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         valid_only: bool | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
@@ -225,12 +314,88 @@ class BookingTickets(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[BookingTicket], None]:
+    ) -> AsyncGenerator[Page[BookingTicket], None]: ...
+
+    @overload
+    def pages_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[BookingTicket | dict[str, Any]], None]: ...
+
+    def pages_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[BookingTicket | dict[str, Any]], None]:
         """Whole pages of ``GET /booking-tickets`` (Get all booking tickets), with offset and
         total_items.
 
@@ -267,12 +432,15 @@ class BookingTickets(Namespace):
                 property_id otherwise is ignored in the request.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[BookingTicket]``.
+            An async generator of ``Page[BookingTicket]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.booking_tickets.get_booking_tickets",
@@ -291,6 +459,8 @@ class BookingTickets(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -344,8 +514,8 @@ class BookingTickets(Namespace):
         | Literal["ASC", "DESC"]
         | None = None,
         free_only: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
         customer_id: str | None = None,
@@ -354,7 +524,7 @@ class BookingTickets(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
+    ) -> GetSubBookingTicketsTimeSlotsData:
         """``GET /booking-tickets/{booking_ticket_id}/time-slots``: Get all time slots for a
         booking ticket
 
@@ -403,8 +573,8 @@ class BookingTickets(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData``).
+            The answer's ``data`` (``GetSubBookingTicketsTimeSlotsData``). Its ``time_slots``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.booking_tickets.get_sub_booking_tickets_time_slots",
@@ -428,6 +598,7 @@ class BookingTickets(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_booking_tickets_time_slots(
         self,
         *,
@@ -437,8 +608,8 @@ class BookingTickets(Namespace):
         | Literal["ASC", "DESC"]
         | None = None,
         free_only: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
         customer_id: str | None = None,
@@ -446,12 +617,101 @@ class BookingTickets(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TimeSlot, None]:
+    ) -> AsyncGenerator[TimeSlot, None]: ...
+
+    @overload
+    def paginate_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TimeSlot | dict[str, Any], None]: ...
+
+    def paginate_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[TimeSlot | dict[str, Any], None]:
         """Every item of ``GET /booking-tickets/{booking_ticket_id}/time-slots`` (Get all time
         slots for a booking ticket), page after page.
 
@@ -491,12 +751,15 @@ class BookingTickets(Namespace):
                 /customers](https://carecloud.readme.io/reference/getcustomers)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TimeSlot``.
+            An async generator of ``TimeSlot`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.booking_tickets.get_sub_booking_tickets_time_slots",
@@ -515,12 +778,99 @@ class BookingTickets(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TimeSlot], None]: ...
+
+    @overload
+    def pages_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[TimeSlot | dict[str, Any]], None]: ...
 
     def pages_get_sub_booking_tickets_time_slots(
         self,
@@ -531,8 +881,8 @@ class BookingTickets(Namespace):
         | Literal["ASC", "DESC"]
         | None = None,
         free_only: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         booking_ticket_property_id: str | None = None,
         booking_ticket_property_value: str | None = None,
         customer_id: str | None = None,
@@ -540,12 +890,14 @@ class BookingTickets(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TimeSlot], None]:
+    ) -> AsyncGenerator[Page[TimeSlot | dict[str, Any]], None]:
         """Whole pages of ``GET /booking-tickets/{booking_ticket_id}/time-slots`` (Get all time
         slots for a booking ticket), with offset and total_items.
 
@@ -585,12 +937,14 @@ class BookingTickets(Namespace):
                 /customers](https://carecloud.readme.io/reference/getcustomers)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TimeSlot]``.
+            An async generator of ``Page[TimeSlot]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.booking_tickets.get_sub_booking_tickets_time_slots",
@@ -609,6 +963,8 @@ class BookingTickets(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,23 +5,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.campaign import Campaign
-    from carecloud_openapi.models.get_campaigns_get_campaigns_200_response_data import (
-        GetCampaignsGetCampaigns200ResponseData,
-    )
     from carecloud_openapi.models.get_campaigns_sort_direction import GetCampaignsSortDirection
     from carecloud_openapi.models.post_campaign_body import PostCampaignBody
     from carecloud_openapi.models.post_campaign_post_campaigns_201_response_data import (
         PostCampaignPostCampaigns201ResponseData,
     )
+    from carecloud_openapi.typed.lists import GetCampaignsData
 
 __all__ = ["Campaigns"]
 
@@ -45,7 +43,7 @@ class Campaigns(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCampaignsGetCampaigns200ResponseData:
+    ) -> GetCampaignsData:
         """``GET /campaigns``: Get all campaigns
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaigns``.
@@ -72,7 +70,8 @@ class Campaigns(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCampaignsGetCampaigns200ResponseData``).
+            The answer's ``data`` (``GetCampaignsData``). Its ``campaigns`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.campaigns.get_campaigns",
@@ -92,6 +91,7 @@ class Campaigns(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_campaigns(
         self,
         *,
@@ -103,12 +103,80 @@ class Campaigns(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Campaign, None]:
+    ) -> AsyncGenerator[Campaign, None]: ...
+
+    @overload
+    def paginate_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Campaign | dict[str, Any], None]: ...
+
+    def paginate_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Campaign | dict[str, Any], None]:
         """Every item of ``GET /campaigns`` (Get all campaigns), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaigns``.
@@ -126,12 +194,15 @@ class Campaigns(Namespace):
                 other parameter could be required to return more specific results.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Campaign``.
+            An async generator of ``Campaign`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.campaigns.get_campaigns",
@@ -146,12 +217,78 @@ class Campaigns(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Campaign], None]: ...
+
+    @overload
+    def pages_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        external_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Campaign | dict[str, Any]], None]: ...
 
     def pages_get_campaigns(
         self,
@@ -164,12 +301,14 @@ class Campaigns(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Campaign], None]:
+    ) -> AsyncGenerator[Page[Campaign | dict[str, Any]], None]:
         """Whole pages of ``GET /campaigns`` (Get all campaigns), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaigns``.
@@ -187,12 +326,14 @@ class Campaigns(Namespace):
                 other parameter could be required to return more specific results.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Campaign]``.
+            An async generator of ``Page[Campaign]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.campaigns.get_campaigns",
@@ -207,6 +348,8 @@ class Campaigns(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,24 +4,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.card import Card
     from carecloud_openapi.models.card_type import CardType
-    from carecloud_openapi.models.get_card_types_get_card_types_200_response_data import (
-        GetCardTypesGetCardTypes200ResponseData,
-    )
     from carecloud_openapi.models.get_card_types_sort_direction import GetCardTypesSortDirection
-    from carecloud_openapi.models.get_sub_card_type_cards_get_sub_card_type_cards_200_response_data import (
-        GetSubCardTypeCardsGetSubCardTypeCards200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_card_type_cards_sort_direction import (
         GetSubCardTypeCardsSortDirection,
     )
@@ -30,6 +24,7 @@ if TYPE_CHECKING:
         PostCardTypePostCardTypes201ResponseData,
     )
     from carecloud_openapi.models.put_card_type_body import PutCardTypeBody
+    from carecloud_openapi.typed.lists import GetCardTypesData, GetSubCardTypeCardsData
 
 __all__ = ["CardTypes"]
 
@@ -47,13 +42,13 @@ class CardTypes(Namespace):
         sort_field: str | None = None,
         sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCardTypesGetCardTypes200ResponseData:
+    ) -> GetCardTypesData:
         """``GET /card-types``: Get information about all card types
 
         Served by the Enterprise API and the Customer API. Operation ``getCardTypes``.
@@ -81,7 +76,8 @@ class CardTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCardTypesGetCardTypes200ResponseData``).
+            The answer's ``data`` (``GetCardTypesData``). Its ``card_types`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.card_types.get_card_types",
@@ -101,23 +97,92 @@ class CardTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_card_types(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CardType, None]:
+    ) -> AsyncGenerator[CardType, None]: ...
+
+    @overload
+    def paginate_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CardType | dict[str, Any], None]: ...
+
+    def paginate_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CardType | dict[str, Any], None]:
         """Every item of ``GET /card-types`` (Get information about all card types), page after
         page.
 
@@ -137,12 +202,15 @@ class CardTypes(Namespace):
                 `text_id[]=isic_card&text_id[]=loyalty_card` Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CardType``.
+            An async generator of ``CardType`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.card_types.get_card_types",
@@ -157,6 +225,9 @@ class CardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -164,23 +235,88 @@ class CardTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_card_types(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        text_id: list[str] | None = None,
+        text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CardType], None]:
+    ) -> AsyncGenerator[Page[CardType], None]: ...
+
+    @overload
+    def pages_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CardType | dict[str, Any]], None]: ...
+
+    def pages_get_card_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CardType | dict[str, Any]], None]:
         """Whole pages of ``GET /card-types`` (Get information about all card types), with offset
         and total_items.
 
@@ -200,12 +336,14 @@ class CardTypes(Namespace):
                 `text_id[]=isic_card&text_id[]=loyalty_card` Logic OR is used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CardType]``.
+            An async generator of ``Page[CardType]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.card_types.get_card_types",
@@ -220,6 +358,8 @@ class CardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -349,7 +489,7 @@ class CardTypes(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCardTypeCardsGetSubCardTypeCards200ResponseData:
+    ) -> GetSubCardTypeCardsData:
         """``GET /card-types/{card_type_id}/cards``: Get a collection of cards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCardTypeCards``.
@@ -376,7 +516,8 @@ class CardTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCardTypeCardsGetSubCardTypeCards200ResponseData``).
+            The answer's ``data`` (``GetSubCardTypeCardsData``). Its ``cards`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.card_types.get_sub_card_type_cards",
@@ -396,6 +537,7 @@ class CardTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_card_type_cards(
         self,
         *,
@@ -408,12 +550,83 @@ class CardTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Card, None]:
+    ) -> AsyncGenerator[Card, None]: ...
+
+    @overload
+    def paginate_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]: ...
+
+    def paginate_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]:
         """Every item of ``GET /card-types/{card_type_id}/cards`` (Get a collection of cards), page
         after page.
 
@@ -432,12 +645,15 @@ class CardTypes(Namespace):
                 range - false / no value - all*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Card``.
+            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.card_types.get_sub_card_type_cards",
@@ -452,12 +668,81 @@ class CardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card], None]: ...
+
+    @overload
+    def pages_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_card_type_cards(
+        self,
+        *,
+        card_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCardTypeCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]: ...
 
     def pages_get_sub_card_type_cards(
         self,
@@ -471,12 +756,14 @@ class CardTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Card], None]:
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]:
         """Whole pages of ``GET /card-types/{card_type_id}/cards`` (Get a collection of cards),
         with offset and total_items.
 
@@ -495,12 +782,14 @@ class CardTypes(Namespace):
                 range - false / no value - all*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Card]``.
+            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.card_types.get_sub_card_type_cards",
@@ -515,6 +804,8 @@ class CardTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.country import Country
-    from carecloud_openapi.models.get_countries_get_countries_200_response_data import (
-        GetCountriesGetCountries200ResponseData,
-    )
     from carecloud_openapi.models.get_countries_sort_direction import GetCountriesSortDirection
+    from carecloud_openapi.typed.lists import GetCountriesData
 
 __all__ = ["Countries"]
 
@@ -41,7 +39,7 @@ class Countries(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCountriesGetCountries200ResponseData:
+    ) -> GetCountriesData:
         """``GET /countries``: Get all countries
 
         Served by the Enterprise API and the Customer API. Operation ``getCountries``.
@@ -66,7 +64,8 @@ class Countries(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCountriesGetCountries200ResponseData``).
+            The answer's ``data`` (``GetCountriesData``). Its ``countries`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.countries.get_countries",
@@ -86,6 +85,7 @@ class Countries(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_countries(
         self,
         *,
@@ -97,12 +97,80 @@ class Countries(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Country, None]:
+    ) -> AsyncGenerator[Country, None]: ...
+
+    @overload
+    def paginate_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Country | dict[str, Any], None]: ...
+
+    def paginate_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Country | dict[str, Any], None]:
         """Every item of ``GET /countries`` (Get all countries), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCountries``.
@@ -118,12 +186,15 @@ class Countries(Namespace):
                 for.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Country``.
+            An async generator of ``Country`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.countries.get_countries",
@@ -138,12 +209,78 @@ class Countries(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Country], None]: ...
+
+    @overload
+    def pages_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_countries(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCountriesSortDirection | Literal["ASC", "DESC"] | None = None,
+        country_id: str | None = None,
+        country_name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Country | dict[str, Any]], None]: ...
 
     def pages_get_countries(
         self,
@@ -156,12 +293,14 @@ class Countries(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Country], None]:
+    ) -> AsyncGenerator[Page[Country | dict[str, Any]], None]:
         """Whole pages of ``GET /countries`` (Get all countries), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCountries``.
@@ -177,12 +316,14 @@ class Countries(Namespace):
                 for.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Country]``.
+            An async generator of ``Page[Country]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.countries.get_countries",
@@ -197,6 +338,8 @@ class Countries(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

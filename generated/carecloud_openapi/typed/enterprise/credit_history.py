@@ -5,21 +5,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.credit_history_record import CreditHistoryRecord
-    from carecloud_openapi.models.get_credit_history_get_credit_history_200_response_data import (
-        GetCreditHistoryGetCreditHistory200ResponseData,
-    )
     from carecloud_openapi.models.get_credit_history_sort_direction import (
         GetCreditHistorySortDirection,
     )
+    from carecloud_openapi.typed.lists import GetCreditHistoryData
 
 __all__ = ["CreditHistory"]
 
@@ -39,8 +39,8 @@ class CreditHistory(Namespace):
         sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         credit_operation_type: str | None = None,
         credit_operation_note: str | None = None,
         accept_language: str | None = None,
@@ -48,7 +48,7 @@ class CreditHistory(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCreditHistoryGetCreditHistory200ResponseData:
+    ) -> GetCreditHistoryData:
         """``GET /credit-history``: Get credit transaction history
 
         Served by the Enterprise API and the Customer API. Operation ``getCreditHistory``.
@@ -86,7 +86,8 @@ class CreditHistory(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCreditHistoryGetCreditHistory200ResponseData``).
+            The answer's ``data`` (``GetCreditHistoryData``). Its ``credit_history`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.credit_history.get_credit_history",
@@ -110,6 +111,7 @@ class CreditHistory(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_credit_history(
         self,
         *,
@@ -118,20 +120,103 @@ class CreditHistory(Namespace):
         sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         credit_operation_type: str | None = None,
         credit_operation_note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CreditHistoryRecord, None]:
+    ) -> AsyncGenerator[CreditHistoryRecord, None]: ...
+
+    @overload
+    def paginate_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CreditHistoryRecord | dict[str, Any], None]: ...
+
+    def paginate_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CreditHistoryRecord | dict[str, Any], None]:
         """Every item of ``GET /credit-history`` (Get credit transaction history), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCreditHistory``.
@@ -160,12 +245,15 @@ class CreditHistory(Namespace):
                 part of the operation note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CreditHistoryRecord``.
+            An async generator of ``CreditHistoryRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.credit_history.get_credit_history",
@@ -184,12 +272,93 @@ class CreditHistory(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CreditHistoryRecord], None]: ...
+
+    @overload
+    def pages_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_credit_history(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        partner_id: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        credit_operation_type: str | None = None,
+        credit_operation_note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CreditHistoryRecord | dict[str, Any]], None]: ...
 
     def pages_get_credit_history(
         self,
@@ -199,20 +368,22 @@ class CreditHistory(Namespace):
         sort_direction: GetCreditHistorySortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         partner_id: str | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         credit_operation_type: str | None = None,
         credit_operation_note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CreditHistoryRecord], None]:
+    ) -> AsyncGenerator[Page[CreditHistoryRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /credit-history`` (Get credit transaction history), with offset and
         total_items.
 
@@ -242,12 +413,15 @@ class CreditHistory(Namespace):
                 part of the operation note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CreditHistoryRecord]``.
+            An async generator of ``Page[CreditHistoryRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.credit_history.get_credit_history",
@@ -266,6 +440,8 @@ class CreditHistory(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,23 +4,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.credit import Credit
-    from carecloud_openapi.models.get_credits_get_credits_200_response_data import (
-        GetCreditsGetCredits200ResponseData,
-    )
     from carecloud_openapi.models.get_credits_sort_direction import GetCreditsSortDirection
-    from carecloud_openapi.models.get_sub_credit_purchases_get_sub_credit_purchases_200_response_data import (
-        GetSubCreditPurchasesGetSubCreditPurchases200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_credit_purchases_sort_direction import (
         GetSubCreditPurchasesSortDirection,
     )
@@ -34,6 +30,7 @@ if TYPE_CHECKING:
     )
     from carecloud_openapi.models.post_credit_transfer_body import PostCreditTransferBody
     from carecloud_openapi.models.purchase import Purchase
+    from carecloud_openapi.typed.lists import GetCreditsData, GetSubCreditPurchasesData
 
 __all__ = ["Credits"]
 
@@ -51,16 +48,16 @@ class Credits(Namespace):
         sort_field: str | None = None,
         sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        credit_type_id: list[str] | None = None,
-        create_credit_time_from: str | None = None,
-        create_credit_time_to: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
         note: str | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCreditsGetCredits200ResponseData:
+    ) -> GetCreditsData:
         """``GET /credits``: Get all credit records
 
         Served by the Enterprise API and the Customer API. Operation ``getCredits``.
@@ -96,7 +93,8 @@ class Credits(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCreditsGetCredits200ResponseData``).
+            The answer's ``data`` (``GetCreditsData``). Its ``credits_`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.credits_.get_credits",
@@ -119,26 +117,104 @@ class Credits(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_credits(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        credit_type_id: list[str] | None = None,
-        create_credit_time_from: str | None = None,
-        create_credit_time_to: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
         note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Credit, None]:
+    ) -> AsyncGenerator[Credit, None]: ...
+
+    @overload
+    def paginate_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Credit | dict[str, Any], None]: ...
+
+    def paginate_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Credit | dict[str, Any], None]:
         """Every item of ``GET /credits`` (Get all credit records), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCredits``.
@@ -165,12 +241,15 @@ class Credits(Namespace):
             note: (optional, query). Search record by the note or a part of the note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Credit``.
+            An async generator of ``Credit`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.credits_.get_credits",
@@ -188,6 +267,9 @@ class Credits(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -195,26 +277,100 @@ class Credits(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_credits(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        credit_type_id: list[str] | None = None,
-        create_credit_time_from: str | None = None,
-        create_credit_time_to: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
         note: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Credit], None]:
+    ) -> AsyncGenerator[Page[Credit], None]: ...
+
+    @overload
+    def pages_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Credit | dict[str, Any]], None]: ...
+
+    def pages_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Credit | dict[str, Any]], None]:
         """Whole pages of ``GET /credits`` (Get all credit records), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCredits``.
@@ -241,12 +397,14 @@ class Credits(Namespace):
             note: (optional, query). Search record by the note or a part of the note.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Credit]``.
+            An async generator of ``Page[Credit]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.credits_.get_credits",
@@ -264,6 +422,8 @@ class Credits(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -317,15 +477,15 @@ class Credits(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCreditPurchasesGetSubCreditPurchases200ResponseData:
+    ) -> GetSubCreditPurchasesData:
         """``GET /credits/{credit_id}/purchases``: Get all purchases for a credit
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCreditPurchases``.
@@ -363,8 +523,8 @@ class Credits(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCreditPurchasesGetSubCreditPurchases200ResponseData``).
+            The answer's ``data`` (``GetSubCreditPurchasesData``). Its ``purchases`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.credits_.get_sub_credit_purchases",
@@ -388,6 +548,7 @@ class Credits(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_credit_purchases(
         self,
         *,
@@ -397,19 +558,102 @@ class Credits(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase, None]:
+    ) -> AsyncGenerator[Purchase, None]: ...
+
+    @overload
+    def paginate_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]: ...
+
+    def paginate_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
         """Every item of ``GET /credits/{credit_id}/purchases`` (Get all purchases for a credit),
         page after page.
 
@@ -439,12 +683,15 @@ class Credits(Namespace):
                 parameter is not set, the default value is false.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase``.
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.credits_.get_sub_credit_purchases",
@@ -463,12 +710,93 @@ class Credits(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase], None]: ...
+
+    @overload
+    def pages_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]: ...
 
     def pages_get_sub_credit_purchases(
         self,
@@ -479,19 +807,21 @@ class Credits(Namespace):
         store_id: str | None = None,
         customer_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
         """Whole pages of ``GET /credits/{credit_id}/purchases`` (Get all purchases for a credit),
         with offset and total_items.
 
@@ -521,12 +851,14 @@ class Credits(Namespace):
                 parameter is not set, the default value is false.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]``.
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.credits_.get_sub_credit_purchases",
@@ -545,6 +877,8 @@ class Credits(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.customer_engagement_setup import CustomerEngagementSetup
-    from carecloud_openapi.models.get_customer_engagement_setups_get_setups_200_response_data import (
-        GetCustomerEngagementSetupsGetSetups200ResponseData,
-    )
     from carecloud_openapi.models.get_customer_engagement_setups_sort_direction import (
         GetCustomerEngagementSetupsSortDirection,
     )
+    from carecloud_openapi.typed.lists import GetCustomerEngagementSetupsData
 
 __all__ = ["CustomerEngagement"]
 
@@ -43,7 +41,7 @@ class CustomerEngagement(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomerEngagementSetupsGetSetups200ResponseData:
+    ) -> GetCustomerEngagementSetupsData:
         """``GET /customer-engagement-setups``: Get all customer engagement setups
 
         Served by the Enterprise API and the Customer API. Operation
@@ -66,7 +64,9 @@ class CustomerEngagement(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCustomerEngagementSetupsGetSetups200ResponseData``).
+            The answer's ``data`` (``GetCustomerEngagementSetupsData``). Its
+                ``customer_engagement_setups`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customer_engagement.get_customer_engagement_setups",
@@ -84,6 +84,7 @@ class CustomerEngagement(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customer_engagement_setups(
         self,
         *,
@@ -95,12 +96,80 @@ class CustomerEngagement(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CustomerEngagementSetup, None]:
+    ) -> AsyncGenerator[CustomerEngagementSetup, None]: ...
+
+    @overload
+    def paginate_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerEngagementSetup | dict[str, Any], None]: ...
+
+    def paginate_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerEngagementSetup | dict[str, Any], None]:
         """Every item of ``GET /customer-engagement-setups`` (Get all customer engagement setups),
         page after page.
 
@@ -115,12 +184,16 @@ class CustomerEngagement(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CustomerEngagementSetup``.
+            An async generator of ``CustomerEngagementSetup`` (``raw=True``: ``dict[str,
+                Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customer_engagement.get_customer_engagement_setups",
@@ -130,12 +203,78 @@ class CustomerEngagement(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerEngagementSetup], None]: ...
+
+    @overload
+    def pages_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customer_engagement_setups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerEngagementSetupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerEngagementSetup | dict[str, Any]], None]: ...
 
     def pages_get_customer_engagement_setups(
         self,
@@ -148,12 +287,14 @@ class CustomerEngagement(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CustomerEngagementSetup], None]:
+    ) -> AsyncGenerator[Page[CustomerEngagementSetup | dict[str, Any]], None]:
         """Whole pages of ``GET /customer-engagement-setups`` (Get all customer engagement setups),
         with offset and total_items.
 
@@ -168,12 +309,15 @@ class CustomerEngagement(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CustomerEngagementSetup]``.
+            An async generator of ``Page[CustomerEngagementSetup]`` (``raw=True``:
+                ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customer_engagement.get_customer_engagement_setups",
@@ -183,6 +327,8 @@ class CustomerEngagement(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

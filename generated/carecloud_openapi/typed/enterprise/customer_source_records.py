@@ -4,22 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.customer_source_record import CustomerSourceRecord
-    from carecloud_openapi.models.get_customer_source_records_get_customer_source_record_200_response_data import (
-        GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData,
-    )
     from carecloud_openapi.models.get_customer_source_records_sort_direction import (
         GetCustomerSourceRecordsSortDirection,
     )
+    from carecloud_openapi.typed.lists import GetCustomerSourceRecordsData
 
 __all__ = ["CustomerSourceRecords"]
 
@@ -41,13 +39,13 @@ class CustomerSourceRecords(Namespace):
         customer_id: str | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
+    ) -> GetCustomerSourceRecordsData:
         """``GET /customer-source-records``: Get customer source records
 
         Served by the Enterprise API and the Customer API. Operation
@@ -85,8 +83,9 @@ class CustomerSourceRecords(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData``).
+            The answer's ``data`` (``GetCustomerSourceRecordsData``). Its
+                ``customer_source_records`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customer_source_records.get_customer_source_records",
@@ -108,6 +107,7 @@ class CustomerSourceRecords(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customer_source_records(
         self,
         *,
@@ -118,17 +118,97 @@ class CustomerSourceRecords(Namespace):
         customer_id: str | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CustomerSourceRecord, None]:
+    ) -> AsyncGenerator[CustomerSourceRecord, None]: ...
+
+    @overload
+    def paginate_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]: ...
+
+    def paginate_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]:
         """Every item of ``GET /customer-source-records`` (Get customer source records), page after
         page.
 
@@ -158,12 +238,15 @@ class CustomerSourceRecords(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CustomerSourceRecord``.
+            An async generator of ``CustomerSourceRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customer_source_records.get_customer_source_records",
@@ -180,12 +263,90 @@ class CustomerSourceRecords(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]: ...
+
+    @overload
+    def pages_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customer_source_records(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourceRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]: ...
 
     def pages_get_customer_source_records(
         self,
@@ -197,17 +358,19 @@ class CustomerSourceRecords(Namespace):
         customer_id: str | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]:
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customer-source-records`` (Get customer source records), with
         offset and total_items.
 
@@ -237,12 +400,15 @@ class CustomerSourceRecords(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CustomerSourceRecord]``.
+            An async generator of ``Page[CustomerSourceRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customer_source_records.get_customer_source_records",
@@ -259,6 +425,8 @@ class CustomerSourceRecords(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.customer_source import CustomerSource
-    from carecloud_openapi.models.get_customer_sources_get_customer_sources_200_response_data import (
-        GetCustomerSourcesGetCustomerSources200ResponseData,
-    )
     from carecloud_openapi.models.get_customer_sources_sort_direction import (
         GetCustomerSourcesSortDirection,
     )
+    from carecloud_openapi.typed.lists import GetCustomerSourcesData
 
 __all__ = ["CustomerSources"]
 
@@ -42,7 +40,7 @@ class CustomerSources(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomerSourcesGetCustomerSources200ResponseData:
+    ) -> GetCustomerSourcesData:
         """``GET /customer-sources``: Get customer sources
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomerSources``.
@@ -68,7 +66,8 @@ class CustomerSources(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCustomerSourcesGetCustomerSources200ResponseData``).
+            The answer's ``data`` (``GetCustomerSourcesData``). Its ``customer_sources`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customer_sources.get_customer_sources",
@@ -87,6 +86,7 @@ class CustomerSources(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customer_sources(
         self,
         *,
@@ -97,12 +97,77 @@ class CustomerSources(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CustomerSource, None]:
+    ) -> AsyncGenerator[CustomerSource, None]: ...
+
+    @overload
+    def paginate_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSource | dict[str, Any], None]: ...
+
+    def paginate_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSource | dict[str, Any], None]:
         """Every item of ``GET /customer-sources`` (Get customer sources), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomerSources``.
@@ -119,12 +184,15 @@ class CustomerSources(Namespace):
                 /customer-sources](https://carecloud.readme.io/reference/getcustomersources)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CustomerSource``.
+            An async generator of ``CustomerSource`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customer_sources.get_customer_sources",
@@ -138,12 +206,75 @@ class CustomerSources(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSource], None]: ...
+
+    @overload
+    def pages_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customer_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerSourcesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_source_text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSource | dict[str, Any]], None]: ...
 
     def pages_get_customer_sources(
         self,
@@ -155,12 +286,14 @@ class CustomerSources(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CustomerSource], None]:
+    ) -> AsyncGenerator[Page[CustomerSource | dict[str, Any]], None]:
         """Whole pages of ``GET /customer-sources`` (Get customer sources), with offset and
         total_items.
 
@@ -178,12 +311,15 @@ class CustomerSources(Namespace):
                 /customer-sources](https://carecloud.readme.io/reference/getcustomersources)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CustomerSource]``.
+            An async generator of ``Page[CustomerSource]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customer_sources.get_customer_sources",
@@ -197,6 +333,8 @@ class CustomerSources(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

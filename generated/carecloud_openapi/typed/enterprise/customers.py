@@ -4,44 +4,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.additional_address import AdditionalAddress
     from carecloud_openapi.models.card import Card
     from carecloud_openapi.models.customer import Customer
     from carecloud_openapi.models.customer_source_record import CustomerSourceRecord
     from carecloud_openapi.models.event import Event
-    from carecloud_openapi.models.get_customers_get_customers_200_response_data import (
-        GetCustomersGetCustomers200ResponseData,
-    )
     from carecloud_openapi.models.get_customers_sort_direction import GetCustomersSortDirection
-    from carecloud_openapi.models.get_sub_customer_addresses_get_sub_customer_addresses_200_response_data import (
-        GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_addresses_sort_direction import (
         GetSubCustomerAddressesSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_cards_get_sub_customer_cards_200_response_data import (
-        GetSubCustomerCardsGetSubCustomerCards200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_cards_sort_direction import (
         GetSubCustomerCardsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_events_get_sub_customer_events_200_response_data import (
-        GetSubCustomerEventsGetSubCustomerEvents200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_events_sort_direction import (
         GetSubCustomerEventsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_hint_records_get_sub_customer_recommendation_200_response_data import (
-        GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_hint_records_sort_direction import (
         GetSubCustomerHintRecordsSortDirection,
@@ -49,47 +36,23 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_customer_interests_get_sub_customer_interests_200_response_data import (
         GetSubCustomerInterestsGetSubCustomerInterests200ResponseData,
     )
-    from carecloud_openapi.models.get_sub_customer_partners_get_sub_customer_partners_200_response_data import (
-        GetSubCustomerPartnersGetSubCustomerPartners200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_partners_sort_direction import (
         GetSubCustomerPartnersSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_points_get_sub_customer_points_200_response_data import (
-        GetSubCustomerPointsGetSubCustomerPoints200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_points_sort_direction import (
         GetSubCustomerPointsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_properties_get_sub_customer_properties_200_response_data import (
-        GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_properties_sort_direction import (
         GetSubCustomerPropertiesSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_purchases_get_sub_customer_purchases_200_response_data import (
-        GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_purchases_sort_direction import (
         GetSubCustomerPurchasesSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_referrals_get_sub_customer_referrals_200_response_data import (
-        GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_referrals_sort_direction import (
         GetSubCustomerReferralsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_related_customers_get_sub_customer_related_customers_200_response_data import (
-        GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_related_customers_sort_direction import (
         GetSubCustomerRelatedCustomersSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_rewards_get_sub_customer_rewards_200_response_data import (
-        GetSubCustomerRewardsGetSubCustomerRewards200ResponseData,
-    )
-    from carecloud_openapi.models.get_sub_customer_rewards_recommendation_get_sub_customer_reward_recommendations_200_response_data import (
-        GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_rewards_recommendation_reward_group import (
         GetSubCustomerRewardsRecommendationRewardGroup,
@@ -103,20 +66,11 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_customer_segments_get_sub_customer_segment_200_response_data import (
         GetSubCustomerSegmentsGetSubCustomerSegment200ResponseData,
     )
-    from carecloud_openapi.models.get_sub_customer_source_get_sub_customer_source_200_response_data import (
-        GetSubCustomerSourceGetSubCustomerSource200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_source_sort_direction import (
         GetSubCustomerSourceSortDirection,
     )
-    from carecloud_openapi.models.get_sub_customer_status_get_sub_customer_status_200_response_data import (
-        GetSubCustomerStatusGetSubCustomerStatus200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_customer_status_sort_direction import (
         GetSubCustomerStatusSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_customer_vouchers_get_sub_customer_vouchers_200_response_data import (
-        GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData,
     )
     from carecloud_openapi.models.get_sub_customer_vouchers_sort_direction import (
         GetSubCustomerVouchersSortDirection,
@@ -172,6 +126,24 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.reward import Reward
     from carecloud_openapi.models.status_record import StatusRecord
     from carecloud_openapi.models.voucher import Voucher
+    from carecloud_openapi.typed.lists import (
+        GetCustomersData,
+        GetSubCustomerAddressesData,
+        GetSubCustomerCardsData,
+        GetSubCustomerEventsData,
+        GetSubCustomerHintRecordsData,
+        GetSubCustomerPartnersData,
+        GetSubCustomerPointsData,
+        GetSubCustomerPropertiesData,
+        GetSubCustomerPurchasesData,
+        GetSubCustomerReferralsData,
+        GetSubCustomerRelatedCustomersData,
+        GetSubCustomerRewardsData,
+        GetSubCustomerRewardsRecommendationData,
+        GetSubCustomerSourceData,
+        GetSubCustomerStatusData,
+        GetSubCustomerVouchersData,
+    )
 
 __all__ = ["Customers"]
 
@@ -193,16 +165,16 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetCustomersGetCustomers200ResponseData:
+    ) -> GetCustomersData:
         """``GET /customers``: Get all customers
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -248,7 +220,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetCustomersGetCustomers200ResponseData``).
+            The answer's ``data`` (``GetCustomersData``). Its ``customers`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_customers",
@@ -275,6 +248,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_customers(
         self,
         *,
@@ -285,20 +259,109 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Customer, None]:
+    ) -> AsyncGenerator[Customer, None]: ...
+
+    @overload
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Customer | dict[str, Any], None]: ...
+
+    def paginate_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Customer | dict[str, Any], None]:
         """Every item of ``GET /customers`` (Get all customers), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -335,12 +398,15 @@ class Customers(Namespace):
                 salutation is returned in response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Customer``.
+            An async generator of ``Customer`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_customers",
@@ -362,12 +428,99 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Customer], None]: ...
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_customers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_source_id: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
+        customer_short_salutation: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Customer | dict[str, Any]], None]: ...
 
     def pages_get_customers(
         self,
@@ -379,20 +532,22 @@ class Customers(Namespace):
         customer_source_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
-        email_list: list[str] | None = None,
-        customer_ids: list[str] | None = None,
+        birthdate: str | date | None = None,
+        email_list: Sequence[str] | None = None,
+        customer_ids: Sequence[str] | None = None,
         customer_short_salutation: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Customer], None]:
+    ) -> AsyncGenerator[Page[Customer | dict[str, Any]], None]:
         """Whole pages of ``GET /customers`` (Get all customers), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCustomers``.
@@ -429,12 +584,14 @@ class Customers(Namespace):
                 salutation is returned in response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Customer]``.
+            An async generator of ``Page[Customer]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_customers",
@@ -456,6 +613,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -586,8 +745,8 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         accept_language: str | None = None,
@@ -595,7 +754,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
+    ) -> GetSubCustomerPurchasesData:
         """``GET /customers/{customer_id}/purchases``: Get all customer purchases
 
         Served by the Enterprise API and the Customer API. Operation
@@ -634,8 +793,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPurchasesData``). Its ``purchases`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -659,6 +818,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_purchases(
         self,
         *,
@@ -667,20 +827,103 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase, None]:
+    ) -> AsyncGenerator[Purchase, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/purchases`` (Get all customer purchases),
         page after page.
 
@@ -711,12 +954,15 @@ class Customers(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase``.
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -735,12 +981,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase], None]: ...
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_purchases(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        external_purchase_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_purchases(
         self,
@@ -750,20 +1077,22 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
         store_id: str | None = None,
         type_id: str | None = None,
-        payment_time_from: str | None = None,
-        payment_time_to: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
         purchase_items_extension: bool | None = None,
         external_purchase_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/purchases`` (Get all customer purchases),
         with offset and total_items.
 
@@ -794,12 +1123,14 @@ class Customers(Namespace):
                 POS) system. This ID should have unique value.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]``.
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_purchases",
@@ -818,6 +1149,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -839,7 +1172,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
+    ) -> GetSubCustomerPointsData:
         """``GET /customers/{customer_id}/points``: Get all customer point records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerPoints``.
@@ -864,7 +1197,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerPointsGetSubCustomerPoints200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPointsData``). Its ``points`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -883,6 +1217,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_points(
         self,
         *,
@@ -894,12 +1229,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Point, None]:
+    ) -> AsyncGenerator[Point, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Point | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/points`` (Get all customer point records),
         page after page.
 
@@ -916,12 +1319,15 @@ class Customers(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Point``.
+            An async generator of ``Point`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -935,12 +1341,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point], None]: ...
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_points(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPointsSortDirection | Literal["ASC", "DESC"] | None = None,
+        point_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_points(
         self,
@@ -953,12 +1425,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Point], None]:
+    ) -> AsyncGenerator[Page[Point | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/points`` (Get all customer point records),
         with offset and total_items.
 
@@ -975,12 +1449,14 @@ class Customers(Namespace):
                 /point-types](https://carecloud.readme.io/reference/getpointtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Point]``.
+            An async generator of ``Page[Point]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_points",
@@ -994,6 +1470,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1014,13 +1492,13 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
+    ) -> GetSubCustomerVouchersData:
         """``GET /customers/{customer_id}/vouchers``: Get all customer vouchers
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerVouchers``.
@@ -1059,8 +1537,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerVouchersData``). Its ``vouchers`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1084,6 +1562,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_vouchers(
         self,
         *,
@@ -1095,17 +1574,100 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Voucher, None]:
+    ) -> AsyncGenerator[Voucher, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/vouchers`` (Get all customer vouchers),
         page after page.
 
@@ -1136,12 +1698,15 @@ class Customers(Namespace):
                 `reward_id[]=8bc8ca16f9c5039951021700a2&reward_id[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Voucher``.
+            An async generator of ``Voucher`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1160,12 +1725,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher], None]: ...
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_vouchers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_vouchers(
         self,
@@ -1178,17 +1824,19 @@ class Customers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Voucher], None]:
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/vouchers`` (Get all customer vouchers),
         with offset and total_items.
 
@@ -1219,12 +1867,14 @@ class Customers(Namespace):
                 `reward_id[]=8bc8ca16f9c5039951021700a2&reward_id[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Voucher]``.
+            An async generator of ``Page[Voucher]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_vouchers",
@@ -1243,6 +1893,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1261,20 +1913,20 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
+    ) -> GetSubCustomerRewardsData:
         """``GET /customers/{customer_id}/rewards``: Get all customer rewards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerRewards``.
@@ -1326,8 +1978,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRewardsGetSubCustomerRewards200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRewardsData``). Its ``rewards`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1356,6 +2008,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_rewards(
         self,
         *,
@@ -1365,24 +2018,122 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/rewards`` (Get all customer rewards), page
         after page.
 
@@ -1426,12 +2177,15 @@ class Customers(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1455,12 +2209,108 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_rewards(
         self,
@@ -1471,24 +2321,26 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/rewards`` (Get all customer rewards), with
         offset and total_items.
 
@@ -1532,12 +2384,14 @@ class Customers(Namespace):
                 `tag_ids[]=8bc8ca16f9c5039951021700a2&tag_ids[]=82c06812c0756528660784fef`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_rewards",
@@ -1561,6 +2415,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1577,14 +2433,16 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         accept_language: str | None = None,
@@ -1592,7 +2450,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData:
+    ) -> GetSubCustomerRewardsRecommendationData:
         """``GET /customers/{customer_id}/reward-recommendations``: Recommend the best rewards for
         the customer
 
@@ -1648,8 +2506,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRewardsRecommendationGetSubCustomerRewardRecommendations200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRewardsRecommendationData``). Its ``rewards``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1678,6 +2536,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_rewards_recommendation(
         self,
         *,
@@ -1685,26 +2544,132 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/reward-recommendations`` (Recommend the
         best rewards for the customer), page after page.
 
@@ -1751,12 +2716,15 @@ class Customers(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1780,12 +2748,114 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_rewards_recommendation(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_rewards_recommendation(
         self,
@@ -1794,26 +2864,30 @@ class Customers(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetSubCustomerRewardsRecommendationRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetSubCustomerRewardsRecommendationRewardGroup
+        | Literal[0, 1, 2, 4]
+        | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/reward-recommendations`` (Recommend the
         best rewards for the customer), with offset and total_items.
 
@@ -1860,12 +2934,14 @@ class Customers(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_rewards_recommendation",
@@ -1889,6 +2965,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1907,13 +2985,13 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerCardsGetSubCustomerCards200ResponseData:
+    ) -> GetSubCustomerCardsData:
         """``GET /customers/{customer_id}/cards``: Get all customer cards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerCards``.
@@ -1946,7 +3024,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerCardsGetSubCustomerCards200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerCardsData``). Its ``cards`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -1968,6 +3047,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_cards(
         self,
         *,
@@ -1977,17 +3057,94 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Card, None]:
+    ) -> AsyncGenerator[Card, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Card | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/cards`` (Get all customer cards), page
         after page.
 
@@ -2012,12 +3169,15 @@ class Customers(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Card``.
+            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -2034,12 +3194,87 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card], None]: ...
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_cards(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_cards(
         self,
@@ -2050,17 +3285,19 @@ class Customers(Namespace):
         card_number: str | None = None,
         card_type_id: str | None = None,
         is_valid: bool | None = None,
-        card_number_list: list[str] | None = None,
+        card_number_list: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Card], None]:
+    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/cards`` (Get all customer cards), with
         offset and total_items.
 
@@ -2085,12 +3322,14 @@ class Customers(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Card]``.
+            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_cards",
@@ -2107,6 +3346,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2118,7 +3359,7 @@ class Customers(Namespace):
         self,
         *,
         customer_id: str,
-        segment_group_ids: list[str] | None = None,
+        segment_group_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
@@ -2171,7 +3412,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerStatusGetSubCustomerStatus200ResponseData:
+    ) -> GetSubCustomerStatusData:
         """``GET /customers/{customer_id}/status-records``: Get a collection of status records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerStatus``.
@@ -2196,7 +3437,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerStatusGetSubCustomerStatus200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerStatusData``). Its ``status_records`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2215,6 +3457,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_status(
         self,
         *,
@@ -2226,12 +3469,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[StatusRecord, None]:
+    ) -> AsyncGenerator[StatusRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StatusRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StatusRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/status-records`` (Get a collection of
         status records), page after page.
 
@@ -2248,12 +3559,15 @@ class Customers(Namespace):
                 time. *Possible values are: True for valid status / False for status not valid*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``StatusRecord``.
+            An async generator of ``StatusRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2263,12 +3577,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StatusRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_status(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerStatusSortDirection | Literal["ASC", "DESC"] | None = None,
+        valid_now: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StatusRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_status(
         self,
@@ -2281,12 +3661,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[StatusRecord], None]:
+    ) -> AsyncGenerator[Page[StatusRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/status-records`` (Get a collection of
         status records), with offset and total_items.
 
@@ -2303,12 +3685,15 @@ class Customers(Namespace):
                 time. *Possible values are: True for valid status / False for status not valid*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[StatusRecord]``.
+            An async generator of ``Page[StatusRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_status",
@@ -2318,6 +3703,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2341,7 +3728,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData:
+    ) -> GetSubCustomerHintRecordsData:
         """``GET /customers/{customer_id}/recommendation-records``: Get a collection of Hint
         records
 
@@ -2367,8 +3754,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerHintRecordsGetSubCustomerRecommendation200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerHintRecordsData``). Its ``recommendations``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2387,6 +3774,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_hint_records(
         self,
         *,
@@ -2400,12 +3788,86 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Recommendation, None]:
+    ) -> AsyncGenerator[Recommendation, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Recommendation | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Recommendation | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/recommendation-records`` (Get a collection
         of Hint records), page after page.
 
@@ -2422,12 +3884,15 @@ class Customers(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Recommendation``.
+            An async generator of ``Recommendation`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2437,12 +3902,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Recommendation], None]: ...
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_hint_records(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerHintRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Recommendation | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_hint_records(
         self,
@@ -2457,12 +3994,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Recommendation], None]:
+    ) -> AsyncGenerator[Page[Recommendation | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/recommendation-records`` (Get a collection
         of Hint records), with offset and total_items.
 
@@ -2479,12 +4018,15 @@ class Customers(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Recommendation]``.
+            An async generator of ``Page[Recommendation]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_hint_records",
@@ -2494,6 +4036,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2511,13 +4055,13 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerSourceGetSubCustomerSource200ResponseData:
+    ) -> GetSubCustomerSourceData:
         """``GET /customers/{customer_id}/customer-source-records``: Get customer source records
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerSource``.
@@ -2553,7 +4097,9 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerSourceGetSubCustomerSource200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerSourceData``). Its
+                ``customer_source_records`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2574,6 +4120,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_source(
         self,
         *,
@@ -2582,17 +4129,91 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CustomerSourceRecord, None]:
+    ) -> AsyncGenerator[CustomerSourceRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[CustomerSourceRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/customer-source-records`` (Get customer
         source records), page after page.
 
@@ -2620,12 +4241,15 @@ class Customers(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CustomerSourceRecord``.
+            An async generator of ``CustomerSourceRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2641,12 +4265,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_source(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
+        external_id: str | None = None,
+        customer_source_id: str | None = None,
+        external_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_source(
         self,
@@ -2656,17 +4352,19 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerSourceSortDirection | Literal["ASC", "DESC"] | None = None,
         external_id: str | None = None,
         customer_source_id: str | None = None,
-        external_ids: list[str] | None = None,
+        external_ids: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CustomerSourceRecord], None]:
+    ) -> AsyncGenerator[Page[CustomerSourceRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/customer-source-records`` (Get customer
         source records), with offset and total_items.
 
@@ -2694,12 +4392,15 @@ class Customers(Namespace):
                 `external_ids[]=ACSDOIDF23&external_ids[]=BXTE123456`
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[CustomerSourceRecord]``.
+            An async generator of ``Page[CustomerSourceRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_source",
@@ -2715,6 +4416,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -2777,7 +4480,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData:
+    ) -> GetSubCustomerPropertiesData:
         """``GET /customers/{customer_id}/property-records``: Get a collection of properties
 
         Served by the Enterprise API and the Customer API. Operation
@@ -2801,8 +4504,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerPropertiesGetSubCustomerProperties200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPropertiesData``). Its ``property_records``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2820,6 +4523,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_properties(
         self,
         *,
@@ -2832,12 +4536,83 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PropertyRecord, None]:
+    ) -> AsyncGenerator[PropertyRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PropertyRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PropertyRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/property-records`` (Get a collection of
         properties), page after page.
 
@@ -2853,12 +4628,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PropertyRecord``.
+            An async generator of ``PropertyRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2868,12 +4646,81 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PropertyRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_properties(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PropertyRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_properties(
         self,
@@ -2887,12 +4734,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PropertyRecord], None]:
+    ) -> AsyncGenerator[Page[PropertyRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/property-records`` (Get a collection of
         properties), with offset and total_items.
 
@@ -2908,12 +4757,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PropertyRecord]``.
+            An async generator of ``Page[PropertyRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_properties",
@@ -2923,6 +4775,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3261,7 +5115,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
+    ) -> GetSubCustomerAddressesData:
         """``GET /customers/{customer_id}/addresses``: Get all additional customer addresses
 
         Served by the Enterprise API and the Customer API. Operation
@@ -3288,8 +5142,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerAddressesData``). Its ``addresses`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3308,6 +5162,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_addresses(
         self,
         *,
@@ -3319,12 +5174,80 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[AdditionalAddress, None]:
+    ) -> AsyncGenerator[AdditionalAddress, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AdditionalAddress | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[AdditionalAddress | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/addresses`` (Get all additional customer
         addresses), page after page.
 
@@ -3343,12 +5266,15 @@ class Customers(Namespace):
                 /customer-address-types](https://carecloud.readme.io/reference/getcustomeraddresstypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``AdditionalAddress``.
+            An async generator of ``AdditionalAddress`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3362,12 +5288,78 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AdditionalAddress], None]: ...
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_addresses(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerAddressesSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_address_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[AdditionalAddress | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_addresses(
         self,
@@ -3380,12 +5372,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[AdditionalAddress], None]:
+    ) -> AsyncGenerator[Page[AdditionalAddress | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/addresses`` (Get all additional customer
         addresses), with offset and total_items.
 
@@ -3404,12 +5398,15 @@ class Customers(Namespace):
                 /customer-address-types](https://carecloud.readme.io/reference/getcustomeraddresstypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[AdditionalAddress]``.
+            An async generator of ``Page[AdditionalAddress]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_addresses",
@@ -3423,6 +5420,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3567,16 +5566,16 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
+    ) -> GetSubCustomerEventsData:
         """``GET /customers/{customer_id}/events``: Get information about all customer events
 
         Served by the Enterprise API and the Customer API. Operation ``getSubCustomerEvents``.
@@ -3620,7 +5619,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubCustomerEventsGetSubCustomerEvents200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerEventsData``). Its ``customer_events`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3644,6 +5644,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_events(
         self,
         *,
@@ -3652,20 +5653,103 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Event, None]:
+    ) -> AsyncGenerator[Event, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/events`` (Get information about all
         customer events), page after page.
 
@@ -3701,12 +5785,15 @@ class Customers(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Event``.
+            An async generator of ``Event`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3725,12 +5812,93 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event], None]: ...
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_events(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_events(
         self,
@@ -3740,20 +5908,22 @@ class Customers(Namespace):
         sort_direction: GetSubCustomerEventsSortDirection | Literal["ASC", "DESC"] | None = None,
         event_type_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Event], None]:
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/events`` (Get information about all
         customer events), with offset and total_items.
 
@@ -3789,12 +5959,14 @@ class Customers(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Event]``.
+            An async generator of ``Page[Event]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_events",
@@ -3813,6 +5985,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -3838,7 +6012,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData:
+    ) -> GetSubCustomerRelatedCustomersData:
         """``GET /customers/{customer_id}/related-customers``: Get information about all related
         customers
 
@@ -3871,8 +6045,9 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerRelatedCustomersData``). Its
+                ``related_customers`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -3893,6 +6068,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_related_customers(
         self,
         *,
@@ -3908,12 +6084,92 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RelatedCustomer, None]:
+    ) -> AsyncGenerator[RelatedCustomer, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RelatedCustomer | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RelatedCustomer | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/related-customers`` (Get information about
         all related customers), page after page.
 
@@ -3937,12 +6193,15 @@ class Customers(Namespace):
                 returned.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RelatedCustomer``.
+            An async generator of ``RelatedCustomer`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -3958,12 +6217,90 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RelatedCustomer], None]: ...
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_related_customers(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerRelatedCustomersSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        related_customer_id: str | None = None,
+        customer_relation_type_id: str | None = None,
+        all_customer_relations: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RelatedCustomer | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_related_customers(
         self,
@@ -3980,12 +6317,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RelatedCustomer], None]:
+    ) -> AsyncGenerator[Page[RelatedCustomer | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/related-customers`` (Get information about
         all related customers), with offset and total_items.
 
@@ -4009,12 +6348,15 @@ class Customers(Namespace):
                 returned.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RelatedCustomer]``.
+            An async generator of ``Page[RelatedCustomer]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_related_customers",
@@ -4030,6 +6372,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -4173,7 +6517,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
+    ) -> GetSubCustomerReferralsData:
         """``GET /customers/{customer_id}/referrals``: Get customer referrals
 
         Served by the Enterprise API and the Customer API. Operation
@@ -4210,8 +6554,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerReferralsData``). Its ``referrals`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4232,6 +6576,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_referrals(
         self,
         *,
@@ -4245,12 +6590,86 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Referral, None]:
+    ) -> AsyncGenerator[Referral, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Referral | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Referral | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/referrals`` (Get customer referrals), page
         after page.
 
@@ -4279,12 +6698,15 @@ class Customers(Namespace):
                 the response returns an empty result set rather than an error.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Referral``.
+            An async generator of ``Referral`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4300,12 +6722,84 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Referral], None]: ...
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_referrals(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerReferralsSortDirection | Literal["ASC", "DESC"] | None = None,
+        is_valid: bool | None = None,
+        referral_campaign_id: str | None = None,
+        referral_code: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Referral | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_referrals(
         self,
@@ -4320,12 +6814,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Referral], None]:
+    ) -> AsyncGenerator[Page[Referral | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/referrals`` (Get customer referrals), with
         offset and total_items.
 
@@ -4354,12 +6850,14 @@ class Customers(Namespace):
                 the response returns an empty result set rather than an error.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Referral]``.
+            An async generator of ``Page[Referral]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_referrals",
@@ -4375,6 +6873,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -4395,7 +6895,7 @@ class Customers(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubCustomerPartnersGetSubCustomerPartners200ResponseData:
+    ) -> GetSubCustomerPartnersData:
         """``GET /customers/{customer_id}/partner-records``: Get information about all customer
         partners
 
@@ -4419,8 +6919,8 @@ class Customers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubCustomerPartnersGetSubCustomerPartners200ResponseData``).
+            The answer's ``data`` (``GetSubCustomerPartnersData``). Its ``partner_records`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.customers.get_sub_customer_partners",
@@ -4438,6 +6938,7 @@ class Customers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_customer_partners(
         self,
         *,
@@ -4448,12 +6949,77 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PartnerRecord, None]:
+    ) -> AsyncGenerator[PartnerRecord, None]: ...
+
+    @overload
+    def paginate_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PartnerRecord | dict[str, Any], None]: ...
+
+    def paginate_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PartnerRecord | dict[str, Any], None]:
         """Every item of ``GET /customers/{customer_id}/partner-records`` (Get information about
         all customer partners), page after page.
 
@@ -4468,12 +7034,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PartnerRecord``.
+            An async generator of ``PartnerRecord`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.customers.get_sub_customer_partners",
@@ -4483,12 +7052,75 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PartnerRecord], None]: ...
+
+    @overload
+    def pages_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_customer_partners(
+        self,
+        *,
+        customer_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCustomerPartnersSortDirection | Literal["ASC", "DESC"] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PartnerRecord | dict[str, Any]], None]: ...
 
     def pages_get_sub_customer_partners(
         self,
@@ -4500,12 +7132,14 @@ class Customers(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PartnerRecord], None]:
+    ) -> AsyncGenerator[Page[PartnerRecord | dict[str, Any]], None]:
         """Whole pages of ``GET /customers/{customer_id}/partner-records`` (Get information about
         all customer partners), with offset and total_items.
 
@@ -4520,12 +7154,15 @@ class Customers(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PartnerRecord]``.
+            An async generator of ``Page[PartnerRecord]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.customers.get_sub_customer_partners",
@@ -4535,6 +7172,8 @@ class Customers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

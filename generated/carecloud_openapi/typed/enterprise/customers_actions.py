@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import httpx
 
     from carecloud_openapi.models.customer_search_result import CustomerSearchResult
@@ -270,7 +272,7 @@ class CustomersActions(Namespace):
         *,
         first_name: str | None = None,
         last_name: str | None = None,
-        birthdate: str | None = None,
+        birthdate: str | date | None = None,
         card_number: str | None = None,
         mode: GetCustomerSearchMode | Literal["none", "strict"] | None = None,
         accept_language: str | None = None,

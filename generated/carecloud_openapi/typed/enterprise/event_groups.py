@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.event_group import EventGroup
-    from carecloud_openapi.models.get_event_groups_get_event_groups_200_response_data import (
-        GetEventGroupsGetEventGroups200ResponseData,
-    )
     from carecloud_openapi.models.get_event_groups_sort_direction import GetEventGroupsSortDirection
+    from carecloud_openapi.typed.lists import GetEventGroupsData
 
 __all__ = ["EventGroups"]
 
@@ -41,7 +39,7 @@ class EventGroups(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetEventGroupsGetEventGroups200ResponseData:
+    ) -> GetEventGroupsData:
         """``GET /event-groups``: Get all event groups
 
         Served by the Enterprise API and the Customer API. Operation ``getEventGroups``.
@@ -66,7 +64,8 @@ class EventGroups(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetEventGroupsGetEventGroups200ResponseData``).
+            The answer's ``data`` (``GetEventGroupsData``). Its ``event_groups`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.event_groups.get_event_groups",
@@ -86,6 +85,7 @@ class EventGroups(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_event_groups(
         self,
         *,
@@ -97,12 +97,80 @@ class EventGroups(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[EventGroup, None]:
+    ) -> AsyncGenerator[EventGroup, None]: ...
+
+    @overload
+    def paginate_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[EventGroup | dict[str, Any], None]: ...
+
+    def paginate_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[EventGroup | dict[str, Any], None]:
         """Every item of ``GET /event-groups`` (Get all event groups), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getEventGroups``.
@@ -118,12 +186,15 @@ class EventGroups(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``EventGroup``.
+            An async generator of ``EventGroup`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.event_groups.get_event_groups",
@@ -138,12 +209,78 @@ class EventGroups(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[EventGroup], None]: ...
+
+    @overload
+    def pages_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_event_groups(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventGroupsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[EventGroup | dict[str, Any]], None]: ...
 
     def pages_get_event_groups(
         self,
@@ -156,12 +293,14 @@ class EventGroups(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[EventGroup], None]:
+    ) -> AsyncGenerator[Page[EventGroup | dict[str, Any]], None]:
         """Whole pages of ``GET /event-groups`` (Get all event groups), with offset and
         total_items.
 
@@ -178,12 +317,14 @@ class EventGroups(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[EventGroup]``.
+            An async generator of ``Page[EventGroup]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.event_groups.get_event_groups",
@@ -198,6 +339,8 @@ class EventGroups(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,27 +4,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.event_type import EventType
-    from carecloud_openapi.models.get_event_types_get_event_types_200_response_data import (
-        GetEventTypesGetEventTypes200ResponseData,
-    )
     from carecloud_openapi.models.get_event_types_sort_direction import GetEventTypesSortDirection
-    from carecloud_openapi.models.get_sub_event_type_properties_get_sub_event_type_properties_200_response_data import (
-        GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_event_type_properties_sort_direction import (
         GetSubEventTypePropertiesSortDirection,
     )
     from carecloud_openapi.models.property_ import Property
+    from carecloud_openapi.typed.lists import GetEventTypesData, GetSubEventTypePropertiesData
 
 __all__ = ["EventTypes"]
 
@@ -43,13 +38,13 @@ class EventTypes(Namespace):
         sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
         text_id: str | None = None,
-        event_group_text_id: list[str] | None = None,
+        event_group_text_id: Sequence[str] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetEventTypesGetEventTypes200ResponseData:
+    ) -> GetEventTypesData:
         """``GET /event-types``: Get all event types
 
         Served by the Enterprise API and the Customer API. Operation ``getEventTypes``.
@@ -80,7 +75,8 @@ class EventTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetEventTypesGetEventTypes200ResponseData``).
+            The answer's ``data`` (``GetEventTypesData``). Its ``event_types`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.event_types.get_event_types",
@@ -101,6 +97,7 @@ class EventTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_event_types(
         self,
         *,
@@ -108,17 +105,88 @@ class EventTypes(Namespace):
         sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
         text_id: str | None = None,
-        event_group_text_id: list[str] | None = None,
+        event_group_text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[EventType, None]:
+    ) -> AsyncGenerator[EventType, None]: ...
+
+    @overload
+    def paginate_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[EventType | dict[str, Any], None]: ...
+
+    def paginate_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[EventType | dict[str, Any], None]:
         """Every item of ``GET /event-types`` (Get all event types), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getEventTypes``.
@@ -140,12 +208,15 @@ class EventTypes(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``EventType``.
+            An async generator of ``EventType`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.event_types.get_event_types",
@@ -161,12 +232,81 @@ class EventTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[EventType], None]: ...
+
+    @overload
+    def pages_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_event_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        event_group_text_id: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[EventType | dict[str, Any]], None]: ...
 
     def pages_get_event_types(
         self,
@@ -175,17 +315,19 @@ class EventTypes(Namespace):
         sort_direction: GetEventTypesSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
         text_id: str | None = None,
-        event_group_text_id: list[str] | None = None,
+        event_group_text_id: Sequence[str] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[EventType], None]:
+    ) -> AsyncGenerator[Page[EventType | dict[str, Any]], None]:
         """Whole pages of ``GET /event-types`` (Get all event types), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getEventTypes``.
@@ -207,12 +349,14 @@ class EventTypes(Namespace):
                 used between values.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[EventType]``.
+            An async generator of ``Page[EventType]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.event_types.get_event_types",
@@ -228,6 +372,8 @@ class EventTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -285,7 +431,7 @@ class EventTypes(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData:
+    ) -> GetSubEventTypePropertiesData:
         """``GET /event-types/{event_type_id}/event-properties``: Get a collection of event type
         properties
 
@@ -310,8 +456,8 @@ class EventTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubEventTypePropertiesGetSubEventTypeProperties200ResponseData``).
+            The answer's ``data`` (``GetSubEventTypePropertiesData``). Its ``event_properties``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.event_types.get_sub_event_type_properties",
@@ -329,6 +475,7 @@ class EventTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_event_type_properties(
         self,
         *,
@@ -341,12 +488,83 @@ class EventTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Property, None]:
+    ) -> AsyncGenerator[Property, None]: ...
+
+    @overload
+    def paginate_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Property | dict[str, Any], None]: ...
+
+    def paginate_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Property | dict[str, Any], None]:
         """Every item of ``GET /event-types/{event_type_id}/event-properties`` (Get a collection of
         event type properties), page after page.
 
@@ -362,12 +580,15 @@ class EventTypes(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Property``.
+            An async generator of ``Property`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.event_types.get_sub_event_type_properties",
@@ -377,12 +598,81 @@ class EventTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Property], None]: ...
+
+    @overload
+    def pages_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_event_type_properties(
+        self,
+        *,
+        event_type_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubEventTypePropertiesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Property | dict[str, Any]], None]: ...
 
     def pages_get_sub_event_type_properties(
         self,
@@ -396,12 +686,14 @@ class EventTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Property], None]:
+    ) -> AsyncGenerator[Page[Property | dict[str, Any]], None]:
         """Whole pages of ``GET /event-types/{event_type_id}/event-properties`` (Get a collection
         of event type properties), with offset and total_items.
 
@@ -417,12 +709,14 @@ class EventTypes(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Property]``.
+            An async generator of ``Page[Property]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.event_types.get_sub_event_type_properties",
@@ -432,6 +726,8 @@ class EventTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.event import Event
-    from carecloud_openapi.models.get_events_get_events_200_response_data import (
-        GetEventsGetEvents200ResponseData,
-    )
     from carecloud_openapi.models.get_events_sort_direction import GetEventsSortDirection
     from carecloud_openapi.models.get_sub_event_properties_get_sub_event_properties_200_response_data import (
         GetSubEventPropertiesGetSubEventProperties200ResponseData,
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.post_event_post_events_201_response_data import (
         PostEventPostEvents201ResponseData,
     )
+    from carecloud_openapi.typed.lists import GetEventsData
 
 __all__ = ["Events"]
 
@@ -44,16 +44,16 @@ class Events(Namespace):
         event_type_id: str | None = None,
         customer_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetEventsGetEvents200ResponseData:
+    ) -> GetEventsData:
         """``GET /events``: Get all events
 
         Served by the Enterprise API and the Customer API. Operation ``getEvents``.
@@ -98,7 +98,8 @@ class Events(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetEventsGetEvents200ResponseData``).
+            The answer's ``data`` (``GetEventsData``). Its ``events`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.events.get_events",
@@ -123,6 +124,7 @@ class Events(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_events(
         self,
         *,
@@ -131,20 +133,103 @@ class Events(Namespace):
         event_type_id: str | None = None,
         customer_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Event, None]:
+    ) -> AsyncGenerator[Event, None]: ...
+
+    @overload
+    def paginate_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]: ...
+
+    def paginate_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Event | dict[str, Any], None]:
         """Every item of ``GET /events`` (Get all events), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getEvents``.
@@ -180,12 +265,15 @@ class Events(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Event``.
+            An async generator of ``Event`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.events.get_events",
@@ -205,12 +293,93 @@ class Events(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event], None]: ...
+
+    @overload
+    def pages_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_events(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEventsSortDirection | Literal["ASC", "DESC"] | None = None,
+        event_type_id: str | None = None,
+        customer_id: str | None = None,
+        external_id: str | None = None,
+        event_type_ids: Sequence[str] | None = None,
+        include_property_records: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]: ...
 
     def pages_get_events(
         self,
@@ -220,20 +389,22 @@ class Events(Namespace):
         event_type_id: str | None = None,
         customer_id: str | None = None,
         external_id: str | None = None,
-        event_type_ids: list[str] | None = None,
+        event_type_ids: Sequence[str] | None = None,
         include_property_records: bool | None = None,
-        time_from: str | None = None,
-        time_to: str | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Event], None]:
+    ) -> AsyncGenerator[Page[Event | dict[str, Any]], None]:
         """Whole pages of ``GET /events`` (Get all events), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getEvents``.
@@ -269,12 +440,14 @@ class Events(Namespace):
                 times are in the local timezone.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Event]``.
+            An async generator of ``Page[Event]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.events.get_events",
@@ -294,6 +467,8 @@ class Events(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

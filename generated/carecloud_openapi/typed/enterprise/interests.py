@@ -5,19 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_interests_get_interests_200_response_data import (
-        GetInterestsGetInterests200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_interests_sort_direction import GetInterestsSortDirection
     from carecloud_openapi.models.interest import Interest
+    from carecloud_openapi.typed.lists import GetInterestsData
 
 __all__ = ["Interests"]
 
@@ -40,7 +38,7 @@ class Interests(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetInterestsGetInterests200ResponseData:
+    ) -> GetInterestsData:
         """``GET /interests``: Get all interests
 
         Served by the Enterprise API and the Customer API. Operation ``getInterests``.
@@ -63,7 +61,8 @@ class Interests(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetInterestsGetInterests200ResponseData``).
+            The answer's ``data`` (``GetInterestsData``). Its ``interests`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.interests.get_interests",
@@ -82,6 +81,7 @@ class Interests(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_interests(
         self,
         *,
@@ -92,12 +92,77 @@ class Interests(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Interest, None]:
+    ) -> AsyncGenerator[Interest, None]: ...
+
+    @overload
+    def paginate_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Interest | dict[str, Any], None]: ...
+
+    def paginate_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Interest | dict[str, Any], None]:
         """Every item of ``GET /interests`` (Get all interests), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getInterests``.
@@ -111,12 +176,15 @@ class Interests(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Interest``.
+            An async generator of ``Interest`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.interests.get_interests",
@@ -126,12 +194,75 @@ class Interests(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Interest], None]: ...
+
+    @overload
+    def pages_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_interests(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetInterestsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Interest | dict[str, Any]], None]: ...
 
     def pages_get_interests(
         self,
@@ -143,12 +274,14 @@ class Interests(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Interest], None]:
+    ) -> AsyncGenerator[Page[Interest | dict[str, Any]], None]:
         """Whole pages of ``GET /interests`` (Get all interests), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getInterests``.
@@ -162,12 +295,14 @@ class Interests(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Interest]``.
+            An async generator of ``Page[Interest]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.interests.get_interests",
@@ -177,6 +312,8 @@ class Interests(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,17 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_orders_get_orders_200_response_data import (
-        GetOrdersGetOrders200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_orders_sort_direction import GetOrdersSortDirection
     from carecloud_openapi.models.get_orders_state import GetOrdersState
     from carecloud_openapi.models.order import Order
@@ -23,6 +20,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.post_order_post_orders_201_response_data import (
         PostOrderPostOrders201ResponseData,
     )
+    from carecloud_openapi.typed.lists import GetOrdersData
 
 __all__ = ["Orders"]
 
@@ -40,13 +38,13 @@ class Orders(Namespace):
         sort_field: str | None = None,
         sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        state: GetOrdersState | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetOrdersGetOrders200ResponseData:
+    ) -> GetOrdersData:
         """``GET /orders``: Get all orders
 
         Served by the Enterprise API and the Customer API. Operation ``getOrders``.
@@ -72,7 +70,8 @@ class Orders(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetOrdersGetOrders200ResponseData``).
+            The answer's ``data`` (``GetOrdersData``). Its ``orders`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.orders.get_orders",
@@ -92,23 +91,92 @@ class Orders(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_orders(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        state: GetOrdersState | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Order, None]:
+    ) -> AsyncGenerator[Order, None]: ...
+
+    @overload
+    def paginate_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Order | dict[str, Any], None]: ...
+
+    def paginate_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Order | dict[str, Any], None]:
         """Every item of ``GET /orders`` (Get all orders), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getOrders``.
@@ -125,12 +193,15 @@ class Orders(Namespace):
                 1 - active / 2 - non active*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Order``.
+            An async generator of ``Order`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.orders.get_orders",
@@ -145,6 +216,9 @@ class Orders(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -152,23 +226,88 @@ class Orders(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_orders(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        state: GetOrdersState | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Order], None]:
+    ) -> AsyncGenerator[Page[Order], None]: ...
+
+    @overload
+    def pages_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Order | dict[str, Any]], None]: ...
+
+    def pages_get_orders(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetOrdersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        state: GetOrdersState | Literal[0, 1, 2] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Order | dict[str, Any]], None]:
         """Whole pages of ``GET /orders`` (Get all orders), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getOrders``.
@@ -185,12 +324,14 @@ class Orders(Namespace):
                 1 - active / 2 - non active*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Order]``.
+            An async generator of ``Page[Order]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.orders.get_orders",
@@ -205,6 +346,8 @@ class Orders(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

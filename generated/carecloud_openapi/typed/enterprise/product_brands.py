@@ -5,22 +5,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_brands_get_product_brands_200_response_data import (
-        GetProductBrandsGetProductBrands200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_brands_sort_direction import (
         GetProductBrandsSortDirection,
     )
     from carecloud_openapi.models.post_bulk_product_brands_body import PostBulkProductBrandsBody
     from carecloud_openapi.models.product_brand import ProductBrand
+    from carecloud_openapi.typed.lists import GetProductBrandsData
 
 __all__ = ["ProductBrands"]
 
@@ -43,7 +41,7 @@ class ProductBrands(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetProductBrandsGetProductBrands200ResponseData:
+    ) -> GetProductBrandsData:
         """``GET /product-brands``: Get all product brand
 
         Served by the Enterprise API and the Customer API. Operation ``getProductBrands``.
@@ -66,7 +64,8 @@ class ProductBrands(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetProductBrandsGetProductBrands200ResponseData``).
+            The answer's ``data`` (``GetProductBrandsData``). Its ``product_brands`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_brands.get_product_brands",
@@ -85,6 +84,7 @@ class ProductBrands(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_brands(
         self,
         *,
@@ -95,12 +95,77 @@ class ProductBrands(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductBrand, None]:
+    ) -> AsyncGenerator[ProductBrand, None]: ...
+
+    @overload
+    def paginate_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductBrand | dict[str, Any], None]: ...
+
+    def paginate_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductBrand | dict[str, Any], None]:
         """Every item of ``GET /product-brands`` (Get all product brand), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getProductBrands``.
@@ -114,12 +179,15 @@ class ProductBrands(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductBrand``.
+            An async generator of ``ProductBrand`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_brands.get_product_brands",
@@ -129,12 +197,75 @@ class ProductBrands(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductBrand], None]: ...
+
+    @overload
+    def pages_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_brands(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductBrandsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductBrand | dict[str, Any]], None]: ...
 
     def pages_get_product_brands(
         self,
@@ -146,12 +277,14 @@ class ProductBrands(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductBrand], None]:
+    ) -> AsyncGenerator[Page[ProductBrand | dict[str, Any]], None]:
         """Whole pages of ``GET /product-brands`` (Get all product brand), with offset and
         total_items.
 
@@ -166,12 +299,15 @@ class ProductBrands(Namespace):
             name: (optional, query). Search record by name or a part of the name.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductBrand]``.
+            An async generator of ``Page[ProductBrand]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_brands.get_product_brands",
@@ -181,6 +317,8 @@ class ProductBrands(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,23 +5,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_reservation_external_list_types_get_product_reservation_external_list_types_200_response_data import (
-        GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_reservation_external_list_types_sort_direction import (
         GetProductReservationExternalListTypesSortDirection,
     )
     from carecloud_openapi.models.product_reservation_external_list_type import (
         ProductReservationExternalListType,
     )
+    from carecloud_openapi.typed.lists import GetProductReservationExternalListTypesData
 
 __all__ = ["ProductReservationExternalListTypes"]
 
@@ -46,9 +44,7 @@ class ProductReservationExternalListTypes(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> (
-        GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData
-    ):
+    ) -> GetProductReservationExternalListTypesData:
         """``GET /product-reservation-external-list-types``: Get all product reservation external
         list types
 
@@ -73,8 +69,9 @@ class ProductReservationExternalListTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData``).
+            The answer's ``data`` (``GetProductReservationExternalListTypesData``). Its
+                ``product_reservation_external_list_types`` list is always there: an answer
+                without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_reservation_external_list_types.get_product_reservation_external_list_types",
@@ -93,6 +90,7 @@ class ProductReservationExternalListTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_reservation_external_list_types(
         self,
         *,
@@ -105,12 +103,83 @@ class ProductReservationExternalListTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservationExternalListType, None]:
+    ) -> AsyncGenerator[ProductReservationExternalListType, None]: ...
+
+    @overload
+    def paginate_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationExternalListType | dict[str, Any], None]: ...
+
+    def paginate_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationExternalListType | dict[str, Any], None]:
         """Every item of ``GET /product-reservation-external-list-types`` (Get all product
         reservation external list types), page after page.
 
@@ -126,12 +195,16 @@ class ProductReservationExternalListTypes(Namespace):
             name: (optional, query). Name of the External list type
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservationExternalListType``.
+            An async generator of ``ProductReservationExternalListType`` (``raw=True``:
+                ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservation_external_list_types.get_product_reservation_external_list_types",
@@ -141,12 +214,81 @@ class ProductReservationExternalListTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationExternalListType], None]: ...
+
+    @overload
+    def pages_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationExternalListType | dict[str, Any]], None]: ...
 
     def pages_get_product_reservation_external_list_types(
         self,
@@ -160,12 +302,14 @@ class ProductReservationExternalListTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservationExternalListType], None]:
+    ) -> AsyncGenerator[Page[ProductReservationExternalListType | dict[str, Any]], None]:
         """Whole pages of ``GET /product-reservation-external-list-types`` (Get all product
         reservation external list types), with offset and total_items.
 
@@ -181,12 +325,15 @@ class ProductReservationExternalListTypes(Namespace):
             name: (optional, query). Name of the External list type
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductReservationExternalListType]``.
+            An async generator of ``Page[ProductReservationExternalListType]`` (``raw=True``:
+                ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservation_external_list_types.get_product_reservation_external_list_types",
@@ -196,6 +343,8 @@ class ProductReservationExternalListTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_product_reservation_sources_get_product_reservation_sources_200_response_data import (
-        GetProductReservationSourcesGetProductReservationSources200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_product_reservation_sources_sort_direction import (
         GetProductReservationSourcesSortDirection,
     )
     from carecloud_openapi.models.product_reservation_source import ProductReservationSource
+    from carecloud_openapi.typed.lists import GetProductReservationSourcesData
 
 __all__ = ["ProductReservationSources"]
 
@@ -43,7 +41,7 @@ class ProductReservationSources(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetProductReservationSourcesGetProductReservationSources200ResponseData:
+    ) -> GetProductReservationSourcesData:
         """``GET /product-reservation-sources``: Get all product reservation sources
 
         Served by the Enterprise API and the Customer API. Operation
@@ -66,8 +64,9 @@ class ProductReservationSources(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetProductReservationSourcesGetProductReservationSources200ResponseData``).
+            The answer's ``data`` (``GetProductReservationSourcesData``). Its
+                ``product_reservation_sources`` list is always there: an answer without it is a
+                ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.product_reservation_sources.get_product_reservation_sources",
@@ -85,6 +84,7 @@ class ProductReservationSources(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_product_reservation_sources(
         self,
         *,
@@ -96,12 +96,80 @@ class ProductReservationSources(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservationSource, None]:
+    ) -> AsyncGenerator[ProductReservationSource, None]: ...
+
+    @overload
+    def paginate_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationSource | dict[str, Any], None]: ...
+
+    def paginate_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[ProductReservationSource | dict[str, Any], None]:
         """Every item of ``GET /product-reservation-sources`` (Get all product reservation
         sources), page after page.
 
@@ -116,12 +184,16 @@ class ProductReservationSources(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservationSource``.
+            An async generator of ``ProductReservationSource`` (``raw=True``: ``dict[str,
+                Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservation_sources.get_product_reservation_sources",
@@ -131,12 +203,78 @@ class ProductReservationSources(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationSource], None]: ...
+
+    @overload
+    def pages_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_product_reservation_sources(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationSourcesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[ProductReservationSource | dict[str, Any]], None]: ...
 
     def pages_get_product_reservation_sources(
         self,
@@ -149,12 +287,14 @@ class ProductReservationSources(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservationSource], None]:
+    ) -> AsyncGenerator[Page[ProductReservationSource | dict[str, Any]], None]:
         """Whole pages of ``GET /product-reservation-sources`` (Get all product reservation
         sources), with offset and total_items.
 
@@ -169,12 +309,15 @@ class ProductReservationSources(Namespace):
             sort_direction: (optional, query). Direction of sorting the response list.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[ProductReservationSource]``.
+            An async generator of ``Page[ProductReservationSource]`` (``raw=True``:
+                ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservation_sources.get_product_reservation_sources",
@@ -184,6 +327,8 @@ class ProductReservationSources(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -5,21 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_purchase_item_types_get_purchase_item_types_200_response_data import (
-        GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_purchase_item_types_sort_direction import (
         GetPurchaseItemTypesSortDirection,
     )
     from carecloud_openapi.models.purchase_item_type import PurchaseItemType
+    from carecloud_openapi.typed.lists import GetPurchaseItemTypesData
 
 __all__ = ["PurchaseItemTypes"]
 
@@ -42,7 +40,7 @@ class PurchaseItemTypes(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData:
+    ) -> GetPurchaseItemTypesData:
         """``GET /purchase-item-types``: Get all purchase item types
 
         Served by the Enterprise API and the Customer API. Operation ``getPurchaseItemTypes``.
@@ -66,7 +64,8 @@ class PurchaseItemTypes(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetPurchaseItemTypesGetPurchaseItemTypes200ResponseData``).
+            The answer's ``data`` (``GetPurchaseItemTypesData``). Its ``purchase_item_types``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.purchase_item_types.get_purchase_item_types",
@@ -85,6 +84,7 @@ class PurchaseItemTypes(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_purchase_item_types(
         self,
         *,
@@ -95,12 +95,77 @@ class PurchaseItemTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[PurchaseItemType, None]:
+    ) -> AsyncGenerator[PurchaseItemType, None]: ...
+
+    @overload
+    def paginate_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PurchaseItemType | dict[str, Any], None]: ...
+
+    def paginate_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[PurchaseItemType | dict[str, Any], None]:
         """Every item of ``GET /purchase-item-types`` (Get all purchase item types), page after
         page.
 
@@ -116,12 +181,15 @@ class PurchaseItemTypes(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``PurchaseItemType``.
+            An async generator of ``PurchaseItemType`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.purchase_item_types.get_purchase_item_types",
@@ -131,12 +199,75 @@ class PurchaseItemTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PurchaseItemType], None]: ...
+
+    @overload
+    def pages_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_purchase_item_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetPurchaseItemTypesSortDirection | Literal["ASC", "DESC"] | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[PurchaseItemType | dict[str, Any]], None]: ...
 
     def pages_get_purchase_item_types(
         self,
@@ -148,12 +279,14 @@ class PurchaseItemTypes(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[PurchaseItemType], None]:
+    ) -> AsyncGenerator[Page[PurchaseItemType | dict[str, Any]], None]:
         """Whole pages of ``GET /purchase-item-types`` (Get all purchase item types), with offset
         and total_items.
 
@@ -169,12 +302,15 @@ class PurchaseItemTypes(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[PurchaseItemType]``.
+            An async generator of ``Page[PurchaseItemType]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.purchase_item_types.get_purchase_item_types",
@@ -184,6 +320,8 @@ class PurchaseItemTypes(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

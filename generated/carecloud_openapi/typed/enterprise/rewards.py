@@ -4,37 +4,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_reward_recommendations_get_reward_recommendations_200_response_data import (
-        GetRewardRecommendationsGetRewardRecommendations200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_reward_recommendations_reward_group import (
         GetRewardRecommendationsRewardGroup,
     )
-    from carecloud_openapi.models.get_rewards_get_rewards_200_response_data import (
-        GetRewardsGetRewards200ResponseData,
-    )
     from carecloud_openapi.models.get_rewards_reward_group import GetRewardsRewardGroup
     from carecloud_openapi.models.get_rewards_sort_direction import GetRewardsSortDirection
-    from carecloud_openapi.models.get_sub_reward_product_brands_get_sub_reward_product_brands_200_response_data import (
-        GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_reward_product_brands_reward_product_relation_type import (
         GetSubRewardProductBrandsRewardProductRelationType,
     )
     from carecloud_openapi.models.get_sub_reward_product_brands_sort_direction import (
         GetSubRewardProductBrandsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_reward_product_groups_get_sub_reward_product_groups_200_response_data import (
-        GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData,
     )
     from carecloud_openapi.models.get_sub_reward_product_groups_reward_product_relation_type import (
         GetSubRewardProductGroupsRewardProductRelationType,
@@ -42,17 +32,11 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_reward_product_groups_sort_direction import (
         GetSubRewardProductGroupsSortDirection,
     )
-    from carecloud_openapi.models.get_sub_reward_products_get_sub_reward_products_200_response_data import (
-        GetSubRewardProductsGetSubRewardProducts200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_reward_products_reward_product_relation_type import (
         GetSubRewardProductsRewardProductRelationType,
     )
     from carecloud_openapi.models.get_sub_reward_products_sort_direction import (
         GetSubRewardProductsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_reward_stores_get_sub_reward_stores_200_response_data import (
-        GetSubRewardStoresGetSubRewardStores200ResponseData,
     )
     from carecloud_openapi.models.get_sub_reward_stores_sort_direction import (
         GetSubRewardStoresSortDirection,
@@ -60,14 +44,8 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.get_sub_reward_stores_visible_for_customer import (
         GetSubRewardStoresVisibleForCustomer,
     )
-    from carecloud_openapi.models.get_sub_reward_tags_get_sub_reward_tags_200_response_data import (
-        GetSubRewardTagsGetSubRewardTags200ResponseData,
-    )
     from carecloud_openapi.models.get_sub_reward_tags_sort_direction import (
         GetSubRewardTagsSortDirection,
-    )
-    from carecloud_openapi.models.get_sub_reward_vouchers_get_sub_reward_vouchers_200_response_data import (
-        GetSubRewardVouchersGetSubRewardVouchers200ResponseData,
     )
     from carecloud_openapi.models.get_sub_reward_vouchers_sort_direction import (
         GetSubRewardVouchersSortDirection,
@@ -98,6 +76,16 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.store import Store
     from carecloud_openapi.models.tag import Tag
     from carecloud_openapi.models.voucher import Voucher
+    from carecloud_openapi.typed.lists import (
+        GetRewardRecommendationsData,
+        GetRewardsData,
+        GetSubRewardProductBrandsData,
+        GetSubRewardProductGroupsData,
+        GetSubRewardProductsData,
+        GetSubRewardStoresData,
+        GetSubRewardTagsData,
+        GetSubRewardVouchersData,
+    )
 
 __all__ = ["Rewards"]
 
@@ -117,14 +105,14 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         accept_language: str | None = None,
@@ -132,7 +120,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetRewardsGetRewards200ResponseData:
+    ) -> GetRewardsData:
         """``GET /rewards``: Get all rewards
 
         Served by the Enterprise API and the Customer API. Operation ``getRewards``.
@@ -189,7 +177,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetRewardsGetRewards200ResponseData``).
+            The answer's ``data`` (``GetRewardsData``). Its ``rewards`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_rewards",
@@ -220,6 +209,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_rewards(
         self,
         *,
@@ -228,26 +218,127 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /rewards`` (Get all rewards), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getRewards``.
@@ -295,12 +386,15 @@ class Rewards(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_rewards",
@@ -326,12 +420,111 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_rewards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetRewardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_rewards(
         self,
@@ -341,26 +534,28 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards`` (Get all rewards), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getRewards``.
@@ -408,12 +603,14 @@ class Rewards(Namespace):
                 /reward-types](https://carecloud.readme.io/reference/getrewardtypes)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_rewards",
@@ -439,6 +636,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -496,7 +695,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardVouchersGetSubRewardVouchers200ResponseData:
+    ) -> GetSubRewardVouchersData:
         """``GET /rewards/{reward_id}/vouchers``: Get vouchers tied to a reward
 
         Served by the Enterprise API and the Customer API. Operation ``getSubRewardVouchers``.
@@ -523,7 +722,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubRewardVouchersGetSubRewardVouchers200ResponseData``).
+            The answer's ``data`` (``GetSubRewardVouchersData``). Its ``vouchers`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_vouchers",
@@ -543,6 +743,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_vouchers(
         self,
         *,
@@ -555,12 +756,83 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Voucher, None]:
+    ) -> AsyncGenerator[Voucher, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]:
         """Every item of ``GET /rewards/{reward_id}/vouchers`` (Get vouchers tied to a reward),
         page after page.
 
@@ -579,12 +851,15 @@ class Rewards(Namespace):
                 reward. [GET /stores](https://carecloud.readme.io/reference/getstores)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Voucher``.
+            An async generator of ``Voucher`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_vouchers",
@@ -599,12 +874,81 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher], None]: ...
+
+    @overload
+    def pages_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_vouchers(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]: ...
 
     def pages_get_sub_reward_vouchers(
         self,
@@ -618,12 +962,14 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Voucher], None]:
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/{reward_id}/vouchers`` (Get vouchers tied to a reward),
         with offset and total_items.
 
@@ -642,12 +988,14 @@ class Rewards(Namespace):
                 reward. [GET /stores](https://carecloud.readme.io/reference/getstores)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Voucher]``.
+            An async generator of ``Page[Voucher]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_vouchers",
@@ -662,6 +1010,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -685,7 +1035,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardProductsGetSubRewardProducts200ResponseData:
+    ) -> GetSubRewardProductsData:
         """``GET /rewards/{reward_id}/products``: Get products tied to a reward
 
         Served by the Enterprise API and the Customer API. Operation ``getSubRewardProducts``.
@@ -710,7 +1060,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubRewardProductsGetSubRewardProducts200ResponseData``).
+            The answer's ``data`` (``GetSubRewardProductsData``). Its ``products`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_products",
@@ -729,6 +1080,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_products(
         self,
         *,
@@ -742,12 +1094,86 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RewardProduct, None]:
+    ) -> AsyncGenerator[RewardProduct, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProduct | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProduct | dict[str, Any], None]:
         """Every item of ``GET /rewards/{reward_id}/products`` (Get products tied to a reward),
         page after page.
 
@@ -764,12 +1190,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RewardProduct``.
+            An async generator of ``RewardProduct`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_products",
@@ -783,12 +1212,84 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProduct], None]: ...
+
+    @overload
+    def pages_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_products(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        reward_product_relation_type: GetSubRewardProductsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProduct | dict[str, Any]], None]: ...
 
     def pages_get_sub_reward_products(
         self,
@@ -803,12 +1304,14 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RewardProduct], None]:
+    ) -> AsyncGenerator[Page[RewardProduct | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/{reward_id}/products`` (Get products tied to a reward),
         with offset and total_items.
 
@@ -825,12 +1328,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RewardProduct]``.
+            An async generator of ``Page[RewardProduct]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_products",
@@ -844,6 +1350,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -869,7 +1377,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData:
+    ) -> GetSubRewardProductGroupsData:
         """``GET /rewards/{reward_id}/product-groups``: Get product groups tied to a reward
 
         Served by the Enterprise API and the Customer API. Operation
@@ -895,8 +1403,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData``).
+            The answer's ``data`` (``GetSubRewardProductGroupsData``). Its ``product_groups``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_product_groups",
@@ -915,6 +1423,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_product_groups(
         self,
         *,
@@ -930,12 +1439,92 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RewardProductGroup, None]:
+    ) -> AsyncGenerator[RewardProductGroup, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProductGroup | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProductGroup | dict[str, Any], None]:
         """Every item of ``GET /rewards/{reward_id}/product-groups`` (Get product groups tied to a
         reward), page after page.
 
@@ -953,12 +1542,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RewardProductGroup``.
+            An async generator of ``RewardProductGroup`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_product_groups",
@@ -972,12 +1564,90 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProductGroup], None]: ...
+
+    @overload
+    def pages_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_product_groups(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductGroupsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductGroupsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProductGroup | dict[str, Any]], None]: ...
 
     def pages_get_sub_reward_product_groups(
         self,
@@ -994,12 +1664,14 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RewardProductGroup], None]:
+    ) -> AsyncGenerator[Page[RewardProductGroup | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/{reward_id}/product-groups`` (Get product groups tied to a
         reward), with offset and total_items.
 
@@ -1017,12 +1689,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RewardProductGroup]``.
+            An async generator of ``Page[RewardProductGroup]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_product_groups",
@@ -1036,6 +1711,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1061,7 +1738,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
+    ) -> GetSubRewardProductBrandsData:
         """``GET /rewards/{reward_id}/product-brands``: Get product brands tied to a reward
 
         Served by the Enterprise API and the Customer API. Operation
@@ -1087,8 +1764,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData``).
+            The answer's ``data`` (``GetSubRewardProductBrandsData``). Its ``product_brands``
+                list is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_product_brands",
@@ -1107,6 +1784,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_product_brands(
         self,
         *,
@@ -1122,12 +1800,92 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[RewardProductBrand, None]:
+    ) -> AsyncGenerator[RewardProductBrand, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProductBrand | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[RewardProductBrand | dict[str, Any], None]:
         """Every item of ``GET /rewards/{reward_id}/product-brands`` (Get product brands tied to a
         reward), page after page.
 
@@ -1145,12 +1903,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``RewardProductBrand``.
+            An async generator of ``RewardProductBrand`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_product_brands",
@@ -1164,12 +1925,90 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProductBrand], None]: ...
+
+    @overload
+    def pages_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_product_brands(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardProductBrandsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reward_product_relation_type: GetSubRewardProductBrandsRewardProductRelationType
+        | Literal["bonus", "condition"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[RewardProductBrand | dict[str, Any]], None]: ...
 
     def pages_get_sub_reward_product_brands(
         self,
@@ -1186,12 +2025,14 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[RewardProductBrand], None]:
+    ) -> AsyncGenerator[Page[RewardProductBrand | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/{reward_id}/product-brands`` (Get product brands tied to a
         reward), with offset and total_items.
 
@@ -1209,12 +2050,15 @@ class Rewards(Namespace):
                 relation between reward and product | product group | product brand.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[RewardProductBrand]``.
+            An async generator of ``Page[RewardProductBrand]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_product_brands",
@@ -1228,6 +2072,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1243,13 +2089,13 @@ class Rewards(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetSubRewardStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardStoresGetSubRewardStores200ResponseData:
+    ) -> GetSubRewardStoresData:
         """``GET /rewards/{reward_id}/stores``: Get all stores
 
         Served by the Enterprise API and the Customer API. Operation ``getSubRewardStores``.
@@ -1275,7 +2121,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubRewardStoresGetSubRewardStores200ResponseData``).
+            The answer's ``data`` (``GetSubRewardStoresData``). Its ``stores`` list is always
+                there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_stores",
@@ -1294,23 +2141,92 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_stores(
         self,
         *,
         reward_id: str,
         sort_field: str | None = None,
         sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetSubRewardStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Store, None]:
+    ) -> AsyncGenerator[Store, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Store | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Store | dict[str, Any], None]:
         """Every item of ``GET /rewards/{reward_id}/stores`` (Get all stores), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getSubRewardStores``.
@@ -1327,12 +2243,15 @@ class Rewards(Namespace):
                 return both.*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Store``.
+            An async generator of ``Store`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_stores",
@@ -1346,6 +2265,9 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1353,23 +2275,88 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_sub_reward_stores(
         self,
         *,
         reward_id: str,
         sort_field: str | None = None,
         sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetSubRewardStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Store], None]:
+    ) -> AsyncGenerator[Page[Store], None]: ...
+
+    @overload
+    def pages_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Store | dict[str, Any]], None]: ...
+
+    def pages_get_sub_reward_stores(
+        self,
+        *,
+        reward_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetSubRewardStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Store | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/{reward_id}/stores`` (Get all stores), with offset and
         total_items.
 
@@ -1387,12 +2374,14 @@ class Rewards(Namespace):
                 return both.*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Store]``.
+            An async generator of ``Page[Store]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_stores",
@@ -1406,6 +2395,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1427,7 +2418,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetSubRewardTagsGetSubRewardTags200ResponseData:
+    ) -> GetSubRewardTagsData:
         """``GET /rewards/tags``: Get all tags for resource rewards
 
         Served by the Enterprise API and the Customer API. Operation ``getSubRewardTags``.
@@ -1452,7 +2443,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetSubRewardTagsGetSubRewardTags200ResponseData``).
+            The answer's ``data`` (``GetSubRewardTagsData``). Its ``tags`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_sub_reward_tags",
@@ -1472,6 +2464,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_sub_reward_tags(
         self,
         *,
@@ -1483,12 +2476,80 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Tag, None]:
+    ) -> AsyncGenerator[Tag, None]: ...
+
+    @overload
+    def paginate_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Tag | dict[str, Any], None]: ...
+
+    def paginate_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Tag | dict[str, Any], None]:
         """Every item of ``GET /rewards/tags`` (Get all tags for resource rewards), page after
         page.
 
@@ -1505,12 +2566,15 @@ class Rewards(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Tag``.
+            An async generator of ``Tag`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_sub_reward_tags",
@@ -1525,12 +2589,78 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Tag], None]: ...
+
+    @overload
+    def pages_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_sub_reward_tags(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetSubRewardTagsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        text_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Tag | dict[str, Any]], None]: ...
 
     def pages_get_sub_reward_tags(
         self,
@@ -1543,12 +2673,14 @@ class Rewards(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Tag], None]:
+    ) -> AsyncGenerator[Page[Tag | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/tags`` (Get all tags for resource rewards), with offset
         and total_items.
 
@@ -1565,12 +2697,14 @@ class Rewards(Namespace):
                 ID.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Tag]``.
+            An async generator of ``Page[Tag]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_sub_reward_tags",
@@ -1585,6 +2719,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -1719,14 +2855,14 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardRecommendationsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         accept_language: str | None = None,
@@ -1734,7 +2870,7 @@ class Rewards(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetRewardRecommendationsGetRewardRecommendations200ResponseData:
+    ) -> GetRewardRecommendationsData:
         """``GET /rewards/actions/reward-recommendations``: Recommend the best rewards for the
         customer
 
@@ -1791,8 +2927,8 @@ class Rewards(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data``
-                (``GetRewardRecommendationsGetRewardRecommendations200ResponseData``).
+            The answer's ``data`` (``GetRewardRecommendationsData``). Its ``rewards`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.rewards.get_reward_recommendations",
@@ -1821,6 +2957,7 @@ class Rewards(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_reward_recommendations(
         self,
         *,
@@ -1828,26 +2965,124 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardRecommendationsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Reward, None]:
+    ) -> AsyncGenerator[Reward, None]: ...
+
+    @overload
+    def paginate_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]: ...
+
+    def paginate_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Reward | dict[str, Any], None]:
         """Every item of ``GET /rewards/actions/reward-recommendations`` (Recommend the best
         rewards for the customer), page after page.
 
@@ -1895,12 +3130,15 @@ class Rewards(Namespace):
                 /customers](https://carecloud.readme.io/reference/getcustomers)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Reward``.
+            An async generator of ``Reward`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.rewards.get_reward_recommendations",
@@ -1924,12 +3162,108 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward], None]: ...
+
+    @overload
+    def pages_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_reward_recommendations(
+        self,
+        *,
+        customer_id: str,
+        name: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        code: str | None = None,
+        is_automated: bool | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
+        without_stores: bool | None = None,
+        tag_ids: Sequence[str] | None = None,
+        partner_id: str | None = None,
+        reward_type_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]: ...
 
     def pages_get_reward_recommendations(
         self,
@@ -1938,26 +3272,28 @@ class Rewards(Namespace):
         name: str | None = None,
         store_id: str | None = None,
         is_valid: bool | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
         code: str | None = None,
         is_automated: bool | None = None,
-        reward_group: GetRewardRecommendationsRewardGroup | None = None,
-        customer_type_id: list[str] | None = None,
+        reward_group: GetRewardRecommendationsRewardGroup | Literal[0, 1, 2, 4] | None = None,
+        customer_type_id: Sequence[str] | None = None,
         without_stores: bool | None = None,
-        tag_ids: list[str] | None = None,
+        tag_ids: Sequence[str] | None = None,
         partner_id: str | None = None,
         reward_type_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Reward], None]:
+    ) -> AsyncGenerator[Page[Reward | dict[str, Any]], None]:
         """Whole pages of ``GET /rewards/actions/reward-recommendations`` (Recommend the best
         rewards for the customer), with offset and total_items.
 
@@ -2005,12 +3341,14 @@ class Rewards(Namespace):
                 /customers](https://carecloud.readme.io/reference/getcustomers)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Reward]``.
+            An async generator of ``Page[Reward]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.rewards.get_reward_recommendations",
@@ -2034,6 +3372,8 @@ class Rewards(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

@@ -4,37 +4,35 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_stamper_campaigns_get_stamper_campaigns_200_response_data import (
-        GetStamperCampaignsGetStamperCampaigns200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_stamper_campaigns_sort_direction import (
         GetStamperCampaignsSortDirection,
-    )
-    from carecloud_openapi.models.get_stamper_cards_get_stamper_cards_200_response_data import (
-        GetStamperCardsGetStamperCards200ResponseData,
     )
     from carecloud_openapi.models.get_stamper_cards_sort_direction import (
         GetStamperCardsSortDirection,
     )
     from carecloud_openapi.models.get_stamper_cards_state import GetStamperCardsState
-    from carecloud_openapi.models.get_stamper_stamps_get_stamper_stamps_200_response_data import (
-        GetStamperStampsGetStamperStamps200ResponseData,
-    )
     from carecloud_openapi.models.get_stamper_stamps_sort_direction import (
         GetStamperStampsSortDirection,
     )
     from carecloud_openapi.models.stamper_campaign import StamperCampaign
     from carecloud_openapi.models.stamper_card import StamperCard
     from carecloud_openapi.models.stamper_stamp import StamperStamp
+    from carecloud_openapi.typed.lists import (
+        GetStamperCampaignsData,
+        GetStamperCardsData,
+        GetStamperStampsData,
+    )
 
 __all__ = ["Stamper"]
 
@@ -52,8 +50,8 @@ class Stamper(Namespace):
         sort_field: str | None = None,
         sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         partner_id: str | None = None,
         is_valid: bool | None = None,
         accept_language: str | None = None,
@@ -61,7 +59,7 @@ class Stamper(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetStamperCampaignsGetStamperCampaigns200ResponseData:
+    ) -> GetStamperCampaignsData:
         """``GET /stamper-campaigns``: Get all stamper campaigns
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperCampaigns``.
@@ -94,7 +92,8 @@ class Stamper(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetStamperCampaignsGetStamperCampaigns200ResponseData``).
+            The answer's ``data`` (``GetStamperCampaignsData``). Its ``stamper_campaigns`` list
+                is always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.stamper.get_stamper_campaigns",
@@ -117,26 +116,104 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_stamper_campaigns(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         partner_id: str | None = None,
         is_valid: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[StamperCampaign, None]:
+    ) -> AsyncGenerator[StamperCampaign, None]: ...
+
+    @overload
+    def paginate_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperCampaign | dict[str, Any], None]: ...
+
+    def paginate_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperCampaign | dict[str, Any], None]:
         """Every item of ``GET /stamper-campaigns`` (Get all stamper campaigns), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperCampaigns``.
@@ -160,12 +237,15 @@ class Stamper(Namespace):
                 range - false / no value - all*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``StamperCampaign``.
+            An async generator of ``StamperCampaign`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.stamper.get_stamper_campaigns",
@@ -183,6 +263,9 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -190,26 +273,100 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_stamper_campaigns(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
         name: str | None = None,
-        valid_from: str | None = None,
-        valid_to: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
         partner_id: str | None = None,
         is_valid: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[StamperCampaign], None]:
+    ) -> AsyncGenerator[Page[StamperCampaign], None]: ...
+
+    @overload
+    def pages_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperCampaign | dict[str, Any]], None]: ...
+
+    def pages_get_stamper_campaigns(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCampaignsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        partner_id: str | None = None,
+        is_valid: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperCampaign | dict[str, Any]], None]:
         """Whole pages of ``GET /stamper-campaigns`` (Get all stamper campaigns), with offset and
         total_items.
 
@@ -234,12 +391,15 @@ class Stamper(Namespace):
                 range - false / no value - all*
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[StamperCampaign]``.
+            An async generator of ``Page[StamperCampaign]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.stamper.get_stamper_campaigns",
@@ -257,6 +417,8 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -307,15 +469,15 @@ class Stamper(Namespace):
         sort_field: str | None = None,
         sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        stamper_campaign_id: list[str] | None = None,
-        state: GetStamperCardsState | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
         filled_up: str | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetStamperCardsGetStamperCards200ResponseData:
+    ) -> GetStamperCardsData:
         """``GET /stamper-cards``: Get all stamper cards
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperCards``.
@@ -351,7 +513,8 @@ class Stamper(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetStamperCardsGetStamperCards200ResponseData``).
+            The answer's ``data`` (``GetStamperCardsData``). Its ``stamper_cards`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.stamper.get_stamper_cards",
@@ -373,25 +536,100 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_stamper_cards(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        stamper_campaign_id: list[str] | None = None,
-        state: GetStamperCardsState | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
         filled_up: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[StamperCard, None]:
+    ) -> AsyncGenerator[StamperCard, None]: ...
+
+    @overload
+    def paginate_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperCard | dict[str, Any], None]: ...
+
+    def paginate_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperCard | dict[str, Any], None]:
         """Every item of ``GET /stamper-cards`` (Get all stamper cards), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperCards``.
@@ -418,12 +656,15 @@ class Stamper(Namespace):
                 returns all cards that have still free at least one for the stamp.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``StamperCard``.
+            An async generator of ``StamperCard`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.stamper.get_stamper_cards",
@@ -440,6 +681,9 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -447,25 +691,96 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_stamper_cards(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
         customer_id: str | None = None,
-        stamper_campaign_id: list[str] | None = None,
-        state: GetStamperCardsState | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
         filled_up: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[StamperCard], None]:
+    ) -> AsyncGenerator[Page[StamperCard], None]: ...
+
+    @overload
+    def pages_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperCard | dict[str, Any]], None]: ...
+
+    def pages_get_stamper_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        stamper_campaign_id: Sequence[str] | None = None,
+        state: GetStamperCardsState | Literal[0, 1] | None = None,
+        filled_up: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperCard | dict[str, Any]], None]:
         """Whole pages of ``GET /stamper-cards`` (Get all stamper cards), with offset and
         total_items.
 
@@ -493,12 +808,15 @@ class Stamper(Namespace):
                 returns all cards that have still free at least one for the stamp.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[StamperCard]``.
+            An async generator of ``Page[StamperCard]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.stamper.get_stamper_cards",
@@ -515,6 +833,8 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -564,7 +884,7 @@ class Stamper(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
-        stamper_card_id: list[str] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
         customer_id: str | None = None,
         stamper_condition_id: str | None = None,
         accept_language: str | None = None,
@@ -572,7 +892,7 @@ class Stamper(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetStamperStampsGetStamperStamps200ResponseData:
+    ) -> GetStamperStampsData:
         """``GET /stamps``: Get all stamper stamps
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperStamps``.
@@ -602,7 +922,8 @@ class Stamper(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetStamperStampsGetStamperStamps200ResponseData``).
+            The answer's ``data`` (``GetStamperStampsData``). Its ``stamper_stamps`` list is
+                always there: an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.stamper.get_stamper_stamps",
@@ -623,24 +944,96 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_stamper_stamps(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
-        stamper_card_id: list[str] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
         customer_id: str | None = None,
         stamper_condition_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[StamperStamp, None]:
+    ) -> AsyncGenerator[StamperStamp, None]: ...
+
+    @overload
+    def paginate_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperStamp | dict[str, Any], None]: ...
+
+    def paginate_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[StamperStamp | dict[str, Any], None]:
         """Every item of ``GET /stamps`` (Get all stamper stamps), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperStamps``.
@@ -661,12 +1054,15 @@ class Stamper(Namespace):
             stamper_condition_id: (optional, query). The unique ID of the stamper condition.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``StamperStamp``.
+            An async generator of ``StamperStamp`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.stamper.get_stamper_stamps",
@@ -682,6 +1078,9 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -689,24 +1088,92 @@ class Stamper(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_stamper_stamps(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
-        stamper_card_id: list[str] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
         customer_id: str | None = None,
         stamper_condition_id: str | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[StamperStamp], None]:
+    ) -> AsyncGenerator[Page[StamperStamp], None]: ...
+
+    @overload
+    def pages_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperStamp | dict[str, Any]], None]: ...
+
+    def pages_get_stamper_stamps(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStamperStampsSortDirection | Literal["ASC", "DESC"] | None = None,
+        stamper_card_id: Sequence[str] | None = None,
+        customer_id: str | None = None,
+        stamper_condition_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[StamperStamp | dict[str, Any]], None]:
         """Whole pages of ``GET /stamps`` (Get all stamper stamps), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getStamperStamps``.
@@ -727,12 +1194,15 @@ class Stamper(Namespace):
             stamper_condition_id: (optional, query). The unique ID of the stamper condition.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[StamperStamp]``.
+            An async generator of ``Page[StamperStamp]`` (``raw=True``: ``Page[dict[str,
+                Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.stamper.get_stamper_stamps",
@@ -748,6 +1218,8 @@ class Stamper(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

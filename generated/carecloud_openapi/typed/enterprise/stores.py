@@ -5,17 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_stores_get_stores_200_response_data import (
-        GetStoresGetStores200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_stores_sort_direction import GetStoresSortDirection
     from carecloud_openapi.models.get_stores_visible_for_customer import GetStoresVisibleForCustomer
     from carecloud_openapi.models.get_sub_store_groups_get_sub_store_groups_200_response_data import (
@@ -35,6 +32,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.put_store_body import PutStoreBody
     from carecloud_openapi.models.put_sub_store_property_body import PutSubStorePropertyBody
     from carecloud_openapi.models.store import Store
+    from carecloud_openapi.typed.lists import GetStoresData
 
 __all__ = ["Stores"]
 
@@ -51,7 +49,7 @@ class Stores(Namespace):
         offset: int | None = None,
         sort_field: str | None = None,
         sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
         property_id: str | None = None,
         property_value: str | None = None,
         system_id: str | None = None,
@@ -60,7 +58,7 @@ class Stores(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetStoresGetStores200ResponseData:
+    ) -> GetStoresData:
         """``GET /stores``: Get all stores
 
         Served by the Enterprise API and the Customer API. Operation ``getStores``.
@@ -99,7 +97,8 @@ class Stores(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetStoresGetStores200ResponseData``).
+            The answer's ``data`` (``GetStoresData``). Its ``stores`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.stores.get_stores",
@@ -121,12 +120,13 @@ class Stores(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_stores(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
         property_id: str | None = None,
         property_value: str | None = None,
         system_id: str | None = None,
@@ -134,12 +134,86 @@ class Stores(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Store, None]:
+    ) -> AsyncGenerator[Store, None]: ...
+
+    @overload
+    def paginate_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Store | dict[str, Any], None]: ...
+
+    def paginate_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Store | dict[str, Any], None]:
         """Every item of ``GET /stores`` (Get all stores), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getStores``.
@@ -169,12 +243,15 @@ class Stores(Namespace):
                 POS, etc.)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Store``.
+            An async generator of ``Store`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.stores.get_stores",
@@ -191,6 +268,9 @@ class Stores(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
@@ -198,12 +278,13 @@ class Stores(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def pages_get_stores(
         self,
         *,
         sort_field: str | None = None,
         sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
-        visible_for_customer: GetStoresVisibleForCustomer | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
         property_id: str | None = None,
         property_value: str | None = None,
         system_id: str | None = None,
@@ -211,12 +292,82 @@ class Stores(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Store], None]:
+    ) -> AsyncGenerator[Page[Store], None]: ...
+
+    @overload
+    def pages_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Store | dict[str, Any]], None]: ...
+
+    def pages_get_stores(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetStoresSortDirection | Literal["ASC", "DESC"] | None = None,
+        visible_for_customer: GetStoresVisibleForCustomer | Literal[0, 1] | None = None,
+        property_id: str | None = None,
+        property_value: str | None = None,
+        system_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Store | dict[str, Any]], None]:
         """Whole pages of ``GET /stores`` (Get all stores), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getStores``.
@@ -246,12 +397,14 @@ class Stores(Namespace):
                 POS, etc.)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Store]``.
+            An async generator of ``Page[Store]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.stores.get_stores",
@@ -268,6 +421,8 @@ class Stores(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

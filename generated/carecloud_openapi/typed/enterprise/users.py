@@ -5,17 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
-    from carecloud_openapi.models.get_users_get_users_200_response_data import (
-        GetUsersGetUsers200ResponseData,
-    )
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_users_sort_direction import GetUsersSortDirection
     from carecloud_openapi.models.post_user_login_body import PostUserLoginBody
     from carecloud_openapi.models.post_user_logout_body import PostUserLogoutBody
@@ -31,6 +28,7 @@ if TYPE_CHECKING:
     )
     from carecloud_openapi.models.user import User
     from carecloud_openapi.models.user_login_response_data import UserLoginResponseData
+    from carecloud_openapi.typed.lists import GetUsersData
 
 __all__ = ["Users"]
 
@@ -58,7 +56,7 @@ class Users(Namespace):
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetUsersGetUsers200ResponseData:
+    ) -> GetUsersData:
         """``GET /users``: Get all users
 
         Served by the Enterprise API. Operation ``getUsers``.
@@ -88,7 +86,8 @@ class Users(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetUsersGetUsers200ResponseData``).
+            The answer's ``data`` (``GetUsersData``). Its ``users`` list is always there: an
+                answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.users.get_users",
@@ -112,6 +111,7 @@ class Users(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_users(
         self,
         *,
@@ -127,12 +127,92 @@ class Users(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[User, None]:
+    ) -> AsyncGenerator[User, None]: ...
+
+    @overload
+    def paginate_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[User | dict[str, Any], None]: ...
+
+    def paginate_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[User | dict[str, Any], None]:
         """Every item of ``GET /users`` (Get all users), page after page.
 
         Served by the Enterprise API. Operation ``getUsers``.
@@ -153,12 +233,15 @@ class Users(Namespace):
                 /stores](https://carecloud.readme.io/reference/getstores)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``User``.
+            An async generator of ``User`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.users.get_users",
@@ -177,12 +260,90 @@ class Users(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[User], None]: ...
+
+    @overload
+    def pages_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_users(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetUsersSortDirection | Literal["ASC", "DESC"] | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        store_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[User | dict[str, Any]], None]: ...
 
     def pages_get_users(
         self,
@@ -199,12 +360,14 @@ class Users(Namespace):
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[User], None]:
+    ) -> AsyncGenerator[Page[User | dict[str, Any]], None]:
         """Whole pages of ``GET /users`` (Get all users), with offset and total_items.
 
         Served by the Enterprise API. Operation ``getUsers``.
@@ -225,12 +388,14 @@ class Users(Namespace):
                 /stores](https://carecloud.readme.io/reference/getstores)
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[User]``.
+            An async generator of ``Page[User]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.users.get_users",
@@ -249,6 +414,8 @@ class Users(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,

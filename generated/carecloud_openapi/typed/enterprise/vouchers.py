@@ -4,20 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from carecloud_openapi.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
 
-    from carecloud_async import Page
+    from carecloud_async import InvalidItemPolicy, Page, WalkStats
     from carecloud_openapi.models.get_sub_voucher_properties_get_sub_voucher_properties_200_response_data import (
         GetSubVoucherPropertiesGetSubVoucherProperties200ResponseData,
-    )
-    from carecloud_openapi.models.get_vouchers_get_vouchers_200_response_data import (
-        GetVouchersGetVouchers200ResponseData,
     )
     from carecloud_openapi.models.get_vouchers_sort_direction import GetVouchersSortDirection
     from carecloud_openapi.models.post_bulk_vouchers_body import PostBulkVouchersBody
@@ -28,6 +25,7 @@ if TYPE_CHECKING:
     from carecloud_openapi.models.put_voucher_body import PutVoucherBody
     from carecloud_openapi.models.voucher import Voucher
     from carecloud_openapi.models.voucher_gift_card_balance import VoucherGiftCardBalance
+    from carecloud_openapi.typed.lists import GetVouchersData
 
 __all__ = ["Vouchers"]
 
@@ -50,14 +48,14 @@ class Vouchers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         include_service_vouchers: bool | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> GetVouchersGetVouchers200ResponseData:
+    ) -> GetVouchersData:
         """``GET /vouchers``: Get all vouchers
 
         Served by the Enterprise API and the Customer API. Operation ``getVouchers``.
@@ -102,7 +100,8 @@ class Vouchers(Namespace):
         attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            The answer's ``data`` (``GetVouchersGetVouchers200ResponseData``).
+            The answer's ``data`` (``GetVouchersData``). Its ``vouchers`` list is always there:
+                an answer without it is a ``ResponseParseError``.
         """
         return await self._call(
             "carecloud_openapi.api.vouchers.get_vouchers",
@@ -128,6 +127,7 @@ class Vouchers(Namespace):
             retry_unsafe=retry_unsafe,
         )
 
+    @overload
     def paginate_get_vouchers(
         self,
         *,
@@ -139,18 +139,104 @@ class Vouchers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         include_service_vouchers: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Voucher, None]:
+    ) -> AsyncGenerator[Voucher, None]: ...
+
+    @overload
+    def paginate_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[dict[str, Any], None]: ...
+
+    @overload
+    def paginate_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]: ...
+
+    def paginate_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Voucher | dict[str, Any], None]:
         """Every item of ``GET /vouchers`` (Get all vouchers), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getVouchers``.
@@ -186,12 +272,15 @@ class Vouchers(Namespace):
                 from the response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
+        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Voucher``.
+            An async generator of ``Voucher`` (``raw=True``: ``dict[str, Any]``).
         """
         return self._paginate(
             "carecloud_openapi.api.vouchers.get_vouchers",
@@ -212,12 +301,96 @@ class Vouchers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
+            stats=stats,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
             headers=headers,
             retry_unsafe=retry_unsafe,
         )
+
+    @overload
+    def pages_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: Literal["keep", "skip", "raise"] | None = None,
+        raw: Literal[False] = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher], None]: ...
+
+    @overload
+    def pages_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal[True],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]: ...
+
+    @overload
+    def pages_get_vouchers(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetVouchersSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        is_valid: bool | None = None,
+        is_applied: bool | None = None,
+        without_stores: bool | None = None,
+        reward_id: Sequence[str] | None = None,
+        include_service_vouchers: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]: ...
 
     def pages_get_vouchers(
         self,
@@ -230,18 +403,20 @@ class Vouchers(Namespace):
         is_valid: bool | None = None,
         is_applied: bool | None = None,
         without_stores: bool | None = None,
-        reward_id: list[str] | None = None,
+        reward_id: Sequence[str] | None = None,
         include_service_vouchers: bool | None = None,
         page_size: int = 100,
         max_items: int | None = None,
         start_offset: int = 0,
         concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
+        raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Voucher], None]:
+    ) -> AsyncGenerator[Page[Voucher | dict[str, Any]], None]:
         """Whole pages of ``GET /vouchers`` (Get all vouchers), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getVouchers``.
@@ -277,12 +452,14 @@ class Vouchers(Namespace):
                 from the response.
 
         Paging: ``page_size`` (1..1000), ``max_items``, ``start_offset``, ``concurrency`` (pages
-        in flight); close the iterator when stopping early (``contextlib.aclosing``). Per-call
-        options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
-        ``headers``, ``retry_unsafe``.
+        in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
+        that does not match the schema is kept as read, skipped, given as its plain dict or
+        raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
+        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
+        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Voucher]``.
+            An async generator of ``Page[Voucher]`` (``raw=True``: ``Page[dict[str, Any]]``).
         """
         return self._pages(
             "carecloud_openapi.api.vouchers.get_vouchers",
@@ -303,6 +480,8 @@ class Vouchers(Namespace):
             max_items=max_items,
             start_offset=start_offset,
             concurrency=concurrency,
+            on_invalid_item=on_invalid_item,
+            raw=raw,
             accept_language=accept_language,
             timeout=timeout,
             deadline=deadline,
