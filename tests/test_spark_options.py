@@ -10,7 +10,7 @@ from carecloud_async import ConfigurationError
 
 pytest.importorskip("pyspark")
 
-from carecloud_async.spark._options import source_options  # noqa: E402
+from carecloud_async.spark._options import source_options
 
 
 def test_options_become_planner_arguments() -> None:
