@@ -10,7 +10,6 @@ gate: the ratio depends on the cores and on Python worker start-up.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -57,65 +56,35 @@ def _in_process(base_urls: dict[str, str]) -> float:
 
 
 def main() -> int:
-    from pyspark.sql import SparkSession
+    from tests._fake_projects import FakeProjects
+    from tests._local_spark import local_spark
 
-    from carecloud_async.spark import register
-    from tests._fake_projects import APPLICATION, LOGIN, PASSWORD, FakeProjects
-
-    folder = Path(tempfile.mkdtemp(prefix="carecloud-bench-"))
-    (folder / "password").write_text(PASSWORD)
-    saved = dict(os.environ)
-    os.environ.update(
-        CARECLOUD_CONFIG=str(folder / "config.toml"),
-        PYSPARK_PYTHON=sys.executable,
-        SPARK_LOCAL_IP="127.0.0.1",
-    )
+    config_file = Path(tempfile.mkdtemp(prefix="carecloud-bench-")) / "config.toml"
     with FakeProjects(dict.fromkeys(PROJECTS, PURCHASES)) as fake:
+        fake.write_profiles(config_file, dict.fromkeys(PROJECTS, "Europe/Prague"))
         urls = {name: fake.base_url(name) for name in PROJECTS}
-        (folder / "config.toml").write_text(
-            "".join(
-                f'[profiles.{name}]\nbase_url = "{url}"\nlogin = "{LOGIN}"\n'
-                f'external_application_id = "{APPLICATION}"\n'
-                f'password_file = "{folder / "password"}"\nproject_timezone = "Europe/Prague"\n'
-                for name, url in urls.items()
-            )
-        )
         started = time.perf_counter()
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate()
-        )
-        spark.sparkContext.setLogLevel("ERROR")
-        register(spark)
-        start_up = time.perf_counter() - started
+        with local_spark("local[2]", config_file) as spark:
+            start_up = time.perf_counter() - started
 
-        def spark_read() -> float:
-            began = time.perf_counter()
-            (
-                spark.read.format("carecloud")
-                .option("profiles", ",".join(PROJECTS))
-                .option("operation", "getPurchases")
-                .option("page_size", str(PAGE_SIZE))
-                .option("concurrency", str(CONCURRENCY))
-                .option("max_partitions_per_project", str(MAX_PARTITIONS))
-                .load()
-                .write.format("noop")
-                .mode("overwrite")
-                .save()
-            )
-            return time.perf_counter() - began
+            def spark_read() -> float:
+                began = time.perf_counter()
+                (
+                    spark.read.format("carecloud")
+                    .option("profiles", ",".join(PROJECTS))
+                    .option("operation", "getPurchases")
+                    .option("page_size", str(PAGE_SIZE))
+                    .option("concurrency", str(CONCURRENCY))
+                    .option("max_partitions_per_project", str(MAX_PARTITIONS))
+                    .load()
+                    .write.format("noop")
+                    .mode("overwrite")
+                    .save()
+                )
+                return time.perf_counter() - began
 
-        try:
             spark_read()  # warm: Python workers started, modules imported
             pairs = [(_in_process(urls), spark_read()) for _ in range(ROUNDS)]
-        finally:
-            spark.stop()
-            os.environ.clear()
-            os.environ.update(saved)
     local = statistics.median(p[0] for p in pairs)
     distributed = statistics.median(p[1] for p in pairs)
     rows = len(PROJECTS) * PURCHASES

@@ -84,6 +84,19 @@ class FakeProjects:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/{project}{API}"
 
+    def write_profiles(self, config_file: Path, zones: dict[str, str]) -> None:
+        """A ``carecloud`` config file with a profile per project (its password file beside)."""
+        password_file = config_file.with_name("password")
+        password_file.write_text(PASSWORD)
+        config_file.write_text(
+            "".join(
+                f'[profiles.{name}]\nbase_url = "{self.base_url(name)}"\n'
+                f'login = "{LOGIN}"\nexternal_application_id = "{APPLICATION}"\n'
+                f'password_file = "{password_file}"\nproject_timezone = "{zone}"\n'
+                for name, zone in zones.items()
+            )
+        )
+
     def max_in_flight(self, project: str) -> int:
         return self.projects[project].max_in_flight
 

@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -86,10 +87,31 @@ def test_purchases_are_planned_as_adjacent_time_windows_of_their_payment_time(
 def test_every_purchase_is_read_once_across_the_windows(fake: FakeProjects) -> None:
     """Reading every partition of both projects gives each purchase exactly once."""
     specs = plan_partitions(
-        _projects(fake), "getPurchases", page_size=200, window=timedelta(hours=6)
+        _projects(fake),
+        "getPurchases",
+        page_size=200,
+        window=timedelta(hours=6),
+        since="2025-01-06",
+        until="2025-01-09 23:59:59",
     )
+    assert sum(len(spec.ranges) for spec in specs) == 2 * 16
     ids = _ids(specs)
     assert len(ids) == len(set(ids)) == 2 * PURCHASES
+
+
+def test_windows_hold_about_as_many_records_however_time_spreads_them(
+    fake: FakeProjects,
+) -> None:
+    """Without window=, windows start at evenly spaced records: sparse years add no skew."""
+    specs = plan_partitions(_projects(fake)[:1], "getPurchases", max_partitions_per_project=2)
+    sizes = [
+        sum(batch.num_rows for batch in read_partition(replace(spec, ranges=(window,))))
+        for spec in specs
+        for window in spec.ranges
+    ]
+    assert len(sizes) == 8
+    assert sum(sizes) == PURCHASES
+    assert max(sizes) - min(sizes) <= 2
 
 
 def test_an_operation_without_a_time_filter_is_planned_as_whole_page_offset_ranges(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests._fake_projects import (
-    APPLICATION,
-    LOGIN,
     PASSWORD,
     FakeProjects,
     Query,
@@ -34,7 +31,8 @@ pyspark = pytest.importorskip("pyspark")
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
-from carecloud_async.spark import high_water_marks, incremental_options, register  # noqa: E402
+from carecloud_async.spark import high_water_marks, incremental_options  # noqa: E402
+from tests._local_spark import local_spark  # noqa: E402
 
 PURCHASES = 20_000
 ZONES = {"cz": "Europe/Prague", "us": "America/New_York", "utc": "UTC"}
@@ -51,51 +49,16 @@ def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spark(config_file: Path) -> Iterator[SparkSession]:
-    """A local session: 4 task slots, a task tried up to 4 times, nothing beyond loopback."""
-    saved = {name: os.environ.get(name) for name in ("CARECLOUD_CONFIG", "PYSPARK_PYTHON")}
-    saved["SPARK_LOCAL_IP"] = os.environ.get("SPARK_LOCAL_IP")
-    os.environ.update(
-        CARECLOUD_CONFIG=str(config_file),
-        PYSPARK_PYTHON=sys.executable,
-        SPARK_LOCAL_IP="127.0.0.1",
-    )
-    session = (
-        SparkSession.builder.master("local[4,4]")
-        .appName("carecloud-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    register(session)
-    try:
+    """One local session for the module: 4 task slots, a task tried up to 4 times."""
+    with local_spark("local[4,4]", config_file) as session:
         yield session
-    finally:
-        session.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @pytest.fixture
-def fake(config_file: Path, tmp_path: Path) -> Iterator[FakeProjects]:
+def fake(config_file: Path) -> Iterator[FakeProjects]:
     """Three projects of 20,000 purchases, each a profile of the config file."""
-    password_file = tmp_path / "password"
-    password_file.write_text(PASSWORD)
     with FakeProjects(dict.fromkeys(ZONES, PURCHASES)) as server:
-        config_file.write_text(
-            "".join(
-                f'[profiles.{name}]\nbase_url = "{server.base_url(name)}"\n'
-                f'login = "{LOGIN}"\nexternal_application_id = "{APPLICATION}"\n'
-                f'password_file = "{password_file}"\nproject_timezone = "{zone}"\n'
-                for name, zone in ZONES.items()
-            )
-        )
+        server.write_profiles(config_file, ZONES)
         server.delay = 0.005  # so that a partition's requests overlap
         yield server
 

@@ -4,10 +4,12 @@ The rules, per project (the driver logs in once and hands each spec its token):
 
 - **Time windows** where the operation documents a time filter
   (``payment_time_from``/``_to`` on purchases...): ``[since, until]`` is cut into
-  windows of ``window`` (default: ``4 x max_partitions_per_project`` equal windows),
-  each sent as the filter. A record written during the read has a time past
-  ``until`` and lands in no window, so the ranges are stable under writes.
-  ``since`` defaults to the oldest record's time (one request), ``until`` to now.
+  windows, each sent as the filter. By default ``4 x max_partitions_per_project``
+  windows starting at the times of evenly spaced records (sorted on the field, one
+  request each), so each holds about as many records; with ``window``, windows of
+  that length. A record written during the read has a time past ``until`` and
+  lands in no window, so the ranges are stable under writes. ``since`` defaults to
+  the oldest record's time, ``until`` to now.
 - **Offset ranges** otherwise: the first page's ``total_items`` is cut into ranges
   of whole pages. Offsets shift if records are created or deleted mid-read.
 - An **incremental** read (a cursor for the project) follows the operation's mode
@@ -24,6 +26,7 @@ denser windows are spread over the partitions.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib
 import itertools
@@ -363,28 +366,38 @@ async def _windows(
     since: datetime | None,
     zone: str,
 ) -> list[ReadRange] | None:
-    """Windows covering ``[since, until]``; None when ``since`` cannot be found out."""
+    """Windows covering ``[since, until]``; None when ``since`` cannot be found out.
+
+    Without ``window``, and when the records can be sorted on the filtered field,
+    the windows start at the times of evenly spaced records (one request each), so
+    each holds about as many records however they are spread over time.
+    """
     until = (
         _local(read.until, zone)
         if read.until is not None
         else _local(datetime.now(project_zone(zone)), zone)
     )
-    if since is None:
-        if time_filter.field is None or not read.plan.sortable:
-            return None  # no way to find the oldest record's time: offsets instead
-        since = await _oldest(client, read, time_filter.field, typed, zone)
-        if since is None:
+    sortable = time_filter.field is not None and read.plan.sortable
+    if since is None and not sortable:
+        return None  # no way to find the oldest record's time: offsets instead
+    starts: list[datetime]
+    if sortable and (since is None or read.window is None):
+        count = 1 if read.window is not None else read.max_partitions * RANGES_PER_PARTITION
+        found = await _even_starts(client, read, time_filter, typed, since, until, count, zone)
+        if not found:
             return []  # nothing to read
+        since = found[0]
+        starts = found if read.window is None else []
+    else:
+        starts = []
+    assert since is not None
     if since > until:
         return []
-    span = until - since + _SECOND
-    if read.window is not None:
-        count = math.ceil(span / read.window)
-        step = read.window
-    else:
-        count = min(read.max_partitions * RANGES_PER_PARTITION, int(span / _SECOND))
-        step = span / count
-    bounds = [since + _whole_seconds(step * index) for index in range(count)] + [until + _SECOND]
+    if not starts:
+        span = until - since + _SECOND
+        step = read.window or span / min(read.max_partitions * RANGES_PER_PARTITION, span / _SECOND)
+        starts = [since + _whole_seconds(step * index) for index in range(math.ceil(span / step))]
+    bounds = [*starts, until + _SECOND]
     return [
         TimeWindow(low.strftime(_TEXT), (high - _SECOND).strftime(_TEXT))
         for low, high in itertools.pairwise(bounds)
@@ -396,20 +409,47 @@ def _whole_seconds(delta: timedelta) -> timedelta:
     return timedelta(seconds=int(delta.total_seconds()))
 
 
-async def _oldest(
+async def _even_starts(
     client: EnterpriseClient,
     read: _Read,
-    field: str,
+    time_filter: TimeFilter,
     typed: Mapping[str, Any],
+    since: datetime | None,
+    until: datetime,
+    count: int,
     zone: str,
-) -> datetime | None:
-    """The time of the oldest record (sorted on ``field``, one item), None if there is none."""
+) -> list[datetime]:
+    """The times of the records at ``count`` evenly spaced positions of ``[since, until]``
+    sorted on the filtered field, the oldest first; empty when there is no record."""
+    field = time_filter.field or ""
     arguments = {**typed, "sort_field": field, "sort_direction": "ASC"}
-    data = await client.call(read.endpoint, raw=True, count=1, offset=0, **arguments)
-    items = data.get(read.operation.list_field or "") if isinstance(data, dict) else None
-    if not items or not isinstance(items[0], dict) or not items[0].get(field):
-        return None
-    return _local(str(items[0][field]), zone)
+    arguments[time_filter.high] = until.strftime(_TEXT)
+    if since is not None:
+        arguments[time_filter.low] = since.strftime(_TEXT)
+    limit = asyncio.Semaphore(read.concurrency)
+
+    async def time_at(offset: int) -> tuple[int | None, datetime | None]:
+        async with limit:
+            data = await client.call(read.endpoint, raw=True, count=1, offset=offset, **arguments)
+        if not isinstance(data, dict):
+            return None, None
+        items = data.get(read.operation.list_field or "")
+        total = data.get("total_items")
+        item = items[0] if isinstance(items, list) and items else None
+        value = item.get(field) if isinstance(item, dict) else None
+        return (total if isinstance(total, int) else None), (
+            _local(str(value), zone) if value else None
+        )
+
+    total, oldest = await time_at(0)
+    if oldest is None:
+        return []
+    if total is None or count < 2:
+        return [oldest]
+    offsets = sorted({total * index // count for index in range(1, count)} - {0})
+    found = await asyncio.gather(*(time_at(offset) for offset in offsets))
+    later = {moment for _, moment in found if moment is not None and moment > oldest}
+    return [oldest, *sorted(later)]
 
 
 async def _offsets(
