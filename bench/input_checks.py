@@ -66,8 +66,8 @@ async def _measure() -> dict[str, tuple[float, float]]:
             for _ in range(ROUNDS):
                 checked.append(await _per_call_ms(call))
                 with (
-                    mock.patch("carecloud_async._param_checks.check_params", return_value=None),
-                    mock.patch("carecloud_async._param_checks.check_body", return_value=None),
+                    mock.patch("carecloud_async._pipeline.check_params", return_value=None),
+                    mock.patch("carecloud_async._pipeline.check_body", return_value=None),
                 ):
                     unchecked.append(await _per_call_ms(call))
             results[name] = (min(unchecked), min(checked))
@@ -88,3 +88,7 @@ def main() -> int:
         )
     print(f"(best of {ROUNDS} rounds of {CALLS} calls each)")
     return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         WrongAPIError,
     )
     from carecloud_async._find import OperationInfo, find_operation
-    from carecloud_async._logging import RequestEvent, RequestHook
+    from carecloud_async._logging import RedactingFilter, RequestEvent, RequestHook
     from carecloud_async._operations import Operation, operation_of
     from carecloud_async._pagination import InvalidItemPolicy, Page, WalkStats
     from carecloud_async._pipeline import ApiResponse
@@ -89,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "PermissionDeniedError": "_errors",
     "RateLimitError": "_errors",
     "RateLimiter": "_ratelimit",
+    "RedactingFilter": "_logging",
     "RequestEvent": "_logging",
     "RequestHook": "_logging",
     "ResilientTransport": "_transport",
@@ -144,6 +145,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",
+    "RedactingFilter",
     "RequestEvent",
     "RequestHook",
     "ResilientTransport",

@@ -5,7 +5,14 @@ WARNING for retries and token refreshes. Request and response bodies are
 logged by the ``carecloud_async.bodies`` logger only when its own level is set
 to DEBUG (``body_logging_enabled``): a DEBUG level inherited from
 ``carecloud_async`` or the root logger does not turn it on. Bodies always go
-through ``mask_body``, which looks at no more of a body than it prints.
+through ``mask_body``, which looks at no more of a body than it prints. Which
+fields are secret or personal is decided by ``carecloud_openapi.masking``, the
+rule the models' reprs follow too.
+
+Nothing here touches logging configuration: no handler, level or filter is set
+on any logger, ours or another library's. httpx logs each request's full URL at
+INFO; attach ``RedactingFilter`` to its logger or to your handlers to keep
+token ids and query strings out of those lines.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from carecloud_openapi.masking import SECRET_FIELDS, is_masked, is_secret
+
 __all__ = [
     "BODY_LOGGER",
     "SECRET_FIELDS",
@@ -27,46 +36,10 @@ __all__ = [
     "mask_body",
     "mask_text",
     "redact_path",
-    "redact_third_party_loggers",
 ]
 
 BODY_LOGGER = "carecloud_async.bodies"
 
-SECRET_FIELDS = frozenset(
-    {
-        "application_id",
-        "auth_token",
-        "authentication_token",
-        "bearer_token",
-        "external_application_id",
-        "login",
-        "login_value",
-        "password",
-        "push_token",
-        "social_network_credentials",
-        "social_network_token",
-        "sso_token",
-        "token",
-        "token_id",
-        "user_external_application_id",
-        "verification_code",
-    }
-)
-"""Credential fields of the CareCloud API (and the login name): never printed.
-``tests/test_log_secrets.py`` checks every credential-like field of the spec is covered."""
-_SECRET_KEY = re.compile(
-    r"password|passwd|token|secret|credential|authorization|api_?key|application_id|cvv"
-    r"|(?:^|_)pin(?:$|_)|verification_code$|^login(?:_value)?$",
-    re.IGNORECASE,
-)
-"""Keys whose values are credentials: always replaced, whatever their shape."""
-_PII_KEY = re.compile(
-    r"e_?mail|phone|mobile|birth|address|card_?number|iban"
-    r"|(?:^|_)(?:street|city|zip|zip_code|postal_code|postcode)$"
-    r"|^(?:first|last|middle|full|maiden|nick|user)?_?name$",
-    re.IGNORECASE,
-)
-"""Keys whose values identify a person: masked in logged bodies."""
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _LONG_DIGITS = re.compile(r"\+?\d[\d \-]{6,}\d")
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2})?")
@@ -100,18 +73,14 @@ def mask_text(text: str) -> str:
     return _LONG_DIGITS.sub(_mask_digits, text)
 
 
-def _is_secret(key: str) -> bool:
-    return key.lower() in SECRET_FIELDS or _SECRET_KEY.search(key) is not None
-
-
 def _mask(value: Any, key: str | None = None) -> Any:
-    if key is not None and _is_secret(key):
+    if key is not None and is_secret(key):
         return "***"
     if isinstance(value, dict):
         return {k: _mask(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [_mask(item, key) for item in value]
-    if key is not None and _PII_KEY.search(key) and value is not None:
+    if key is not None and is_masked(key) and value is not None:
         return "***"
     if isinstance(value, str):
         return mask_text(value)
@@ -127,7 +96,7 @@ _JSON_PAIR = re.compile(
 
 def _mask_pair(match: re.Match[str]) -> str:
     key = match.group(1)
-    if _is_secret(key) or _PII_KEY.search(key):
+    if is_masked(key):
         return f'"{key}"{match.group(2)}"***"'
     return match.group(0)
 
@@ -163,8 +132,9 @@ class RedactingFilter(logging.Filter):
     """Passes every record, rewritten through ``mask_text``.
 
     httpx logs ``HTTP Request: GET <full URL>`` at INFO, query string and
-    ``/tokens/{token_id}`` included; this filter on its logger keeps those out of
-    your logs. Attach it to any handler of your own for the same guarantee.
+    ``/tokens/{token_id}`` included. The SDK leaves httpx's logger as you
+    configured it; to keep those out of your logs, attach this filter to it
+    (``logging.getLogger("httpx").addFilter(RedactingFilter())``) or to your handlers.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -173,17 +143,6 @@ class RedactingFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
-
-
-THIRD_PARTY_LOGGERS = ("httpx",)
-
-
-def redact_third_party_loggers() -> None:
-    """Put a ``RedactingFilter`` on the loggers of the libraries we send through, once."""
-    for name in THIRD_PARTY_LOGGERS:
-        third_party = logging.getLogger(name)
-        if not any(isinstance(f, RedactingFilter) for f in third_party.filters):
-            third_party.addFilter(RedactingFilter())
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-from carecloud_openapi.types import Deviation, SchemaDeviationError, collector_paused, reading
+from carecloud_openapi.types import Deviation, SchemaDeviationError, reading
 
 from carecloud_async._errors import ResponseParseError
 from carecloud_async._logging import mask_body
@@ -84,11 +84,7 @@ def read_response(
 ) -> tuple[Any, tuple[Deviation, ...]]:
     """The generated endpoint's parsed model and the deviations met on the way."""
     try:
-        # The collector paused over decoding and models (see carecloud_openapi.types): only
-        # the models outlive this, so no collection has to walk the decoded JSON. A raw
-        # answer is kept whole by the caller, so pausing over its decoding would only
-        # move the collection to just after it.
-        with reading(strict=strict) as report, collector_paused:
+        with reading(strict=strict) as report:
             parsed = module._parse_response(client=generated_client, response=response)
     except SchemaDeviationError as exc:
         raise ResponseParseError(

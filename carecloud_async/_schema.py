@@ -34,7 +34,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
-from carecloud_async._spec_data import resolved
+from carecloud_async._spec_data import normalized_spec, resolved
 
 __all__ = [
     "DATETIME_EXTENSION",
@@ -635,6 +635,5 @@ class Schemas:
 @cache
 def spec_schemas() -> Schemas:
     """The walker over the generated package's normalized spec, built on first use."""
-    from carecloud_async._spec_data import normalized_spec
 
     return Schemas(normalized_spec())

@@ -27,7 +27,6 @@ from carecloud_async._logging import (
     RequestHook,
     body_logging_enabled,
     mask_body,
-    redact_third_party_loggers,
 )
 from carecloud_async._ratelimit import RateLimiter
 from carecloud_async._retry import (
@@ -84,7 +83,6 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         self._clock = clock
         self._rand = rand
         self._wall_clock = wall_clock
-        redact_third_party_loggers()
 
     async def aclose(self) -> None:
         await self.inner.aclose()

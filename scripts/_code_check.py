@@ -1,7 +1,8 @@
 """Does the hand-written code still work with a newly generated package?
 
-``make bump`` stages a copy of the repository with the new ``generated/`` and
-``openapi/`` beside the hand-written code, then runs mypy (on
+``make bump`` stages a complete copy of the repository (README, examples and every
+other file a test may read) with the new ``generated/`` and ``openapi/`` in place,
+then runs mypy (on
 ``carecloud_async/``, ``examples/`` and optionally a caller's own package) and
 the unit tests against it. mypy errors are compared with a run on the current
 tree, so only errors the new package introduces count as breaks.
@@ -18,6 +19,7 @@ import site
 import subprocess
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +28,17 @@ from scripts._spec import BUILD_DIR, PACKAGE_NAME
 CHECKS = ("mypy", "tests")
 """What bump runs by default; tests pass a subset to stay fast."""
 
-HAND_WRITTEN = ("carecloud_async", "examples", "scripts", "tests")
+NOT_COPIED = ("build", "dist", ".git", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+"""Build output, history and caches: nothing the code or its tests read."""
 MYPY_TARGETS = ("carecloud_async", "examples")
 SCRIPT_TESTS = (
     "tests/contract",  # needs the Prism mock server; `make test` runs it
     "tests/test_api_scope.py",
     "tests/test_bump.py",
     "tests/test_bump_checks_code.py",
+    "tests/test_bump_journey.py",
     "tests/test_check_provenance.py",
+    "tests/test_fix_matches.py",
     "tests/test_fixes.py",
     "tests/test_generate_and_check.py",
     "tests/test_pin.py",
@@ -61,19 +66,27 @@ class Break:
 def stage_tree(
     root: Path, package: Path, pinned: bytes, lock: bytes, into: Path, pinned_name: str
 ) -> Path:
-    """A copy of ``root``'s hand-written code next to the new package and pinned document."""
+    """A copy of ``root`` with the new package and pinned document in place.
+
+    Every file is copied, so the tests read what they read in the repository; installed
+    tools (a virtualenv, ``node_modules``) are linked, not copied.
+    """
     tree = into / "tree"
-    ignore = shutil.ignore_patterns("__pycache__", ".mypy_cache", ".pytest_cache")
-    for name in HAND_WRITTEN:
-        if (root / name).is_dir():
-            shutil.copytree(root / name, tree / name, ignore=ignore)
-    if (root / "pyproject.toml").exists():
-        shutil.copy2(root / "pyproject.toml", tree / "pyproject.toml")
-    if (root / "openapi").is_dir():
-        shutil.copytree(root / "openapi", tree / "openapi", ignore=ignore)
-    (tree / "openapi").mkdir(parents=True, exist_ok=True)
+    tree.mkdir(parents=True)
+    ignore = shutil.ignore_patterns(*NOT_COPIED)
+    for entry in sorted(root.iterdir()):
+        if entry.name in NOT_COPIED:
+            continue
+        if entry.name == "node_modules" or (entry / "pyvenv.cfg").exists():
+            (tree / entry.name).symlink_to(entry.resolve())
+        elif entry.is_dir():
+            shutil.copytree(entry, tree / entry.name, ignore=ignore, symlinks=True)
+        else:
+            shutil.copy2(entry, tree / entry.name)
+    (tree / "openapi").mkdir(exist_ok=True)
     (tree / "openapi" / pinned_name).write_bytes(pinned)
     (tree / "openapi" / "spec.lock.json").write_bytes(lock)
+    shutil.rmtree(tree / "generated" / PACKAGE_NAME, ignore_errors=True)
     shutil.copytree(package, tree / "generated" / PACKAGE_NAME, ignore=ignore)
     shared = root.parent / "shared"  # the upstream documents some tests read
     if shared.is_dir() and not (into / "shared").exists():
@@ -155,8 +168,10 @@ def mypy_breaks(current: Path, tree: Path, extra: Path | None = None) -> list[Br
     # package gets a cache of its own, so its errors always name where it is now
     key = hashlib.sha256(str(extra.resolve()).encode()).hexdigest()[:12] if extra else "code"
     cache = BUILD_DIR / "mypy-bump" / key
-    before = _mypy_errors(current, targets, cache / "current")
-    after = _mypy_errors(tree, targets, cache / "new")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two mypy processes, side by side
+        started = pool.submit(_mypy_errors, current, targets, cache / "current")
+        after = _mypy_errors(tree, targets, cache / "new")
+        before = started.result()
     return sorted(
         Break(_label(where.rsplit(":", 1)[0], extra.resolve() if extra else None), where, message)
         for (file, message), where in after.items()
@@ -198,10 +213,11 @@ def failing_tests(tree: Path, args: Sequence[str] = ()) -> list[Break]:
 def check_code(
     current: Path, tree: Path, checks: Sequence[str] = CHECKS, extra: Path | None = None
 ) -> list[Break]:
-    """Every break of the hand-written code (and of ``extra``) against the staged tree."""
-    breaks: list[Break] = []
-    if "mypy" in checks or extra is not None:
-        breaks += mypy_breaks(current, tree, extra)
-    if "tests" in checks:
-        breaks += failing_tests(tree)
-    return breaks
+    """Every break of the hand-written code (and of ``extra``) against the staged tree.
+
+    The type check runs while the tests do: both are subprocesses, mostly waiting.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tests = pool.submit(failing_tests, tree) if "tests" in checks else None
+        breaks = mypy_breaks(current, tree, extra) if "mypy" in checks or extra else []
+        return breaks + (tests.result() if tests else [])

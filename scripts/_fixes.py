@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scripts._spec import Spec, SpecError, iter_operations, resolve_ref, walk
+from scripts._spec import Spec, SpecError, iter_operations, resolve_ref, walk, walk_places
 
 API_EXTENSION = "x-carecloud-api"
 LIST_FIELD_EXTENSION = "x-carecloud-list-field"
@@ -42,9 +42,17 @@ _SCHEMA_REF = "#/components/schemas/"
 
 @dataclass(frozen=True)
 class Fix:
+    """A named change to the spec; ``apply`` returns one line per change it made.
+
+    ``reads_prose`` marks a fix that decides from the spec's wording: it returns one
+    ``place: what`` line per place it matched, so a bump can say which places a new
+    document adds or drops, and the lock records how many places were reviewed.
+    """
+
     name: str
     reason: str
     apply: Callable[[Spec], list[str]]
+    reads_prose: bool = False
 
 
 def _schemas(spec: Spec) -> dict[str, Any]:
@@ -246,38 +254,30 @@ def mark_paginated_lists(spec: Spec) -> list[str]:
     return [f"{marked} list operations"] if marked else []
 
 
-def _expect_count(what: str, found: int, expected: int) -> None:
-    """Fail loudly when a pattern-driven fix matches more or fewer places than reviewed.
-
-    Zero matches is left to ``normalize``, which reports the fix as no longer needed.
-    """
-    if found and found != expected:
-        raise SpecError(
-            f"{what}: found {found}, expected {expected}; review the new matches "
-            "and update the expected count in scripts/_fixes.py"
-        )
-
-
-def _operation_parameters(spec: Spec) -> list[dict[str, Any]]:
-    """Every parameter object the operations use, references resolved, each once."""
-    found: dict[int, dict[str, Any]] = {}
-    for _path, _method, operation in iter_operations(spec):
+def _operation_parameters(spec: Spec) -> list[tuple[str, dict[str, Any]]]:
+    """Every parameter object the operations use, references resolved, each once, with its
+    place: ``parameters/<key> (query name)`` when shared, ``GET /path query name`` inline."""
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    for path, method, operation in iter_operations(spec):
         for parameter in operation.get("parameters", []):
             resolved = _resolved(spec, parameter)
-            if isinstance(resolved, dict):
-                found.setdefault(id(resolved), resolved)
+            if not isinstance(resolved, dict):
+                continue
+            where = f"{resolved.get('in')} {resolved.get('name')}"
+            ref = parameter.get("$ref", "")
+            place = (
+                f"{ref.removeprefix('#/components/')} ({where})"
+                if ref
+                else f"{method.upper()} {path} {where}"
+            )
+            found.setdefault(id(resolved), (place, resolved))
     return list(found.values())
 
 
-DOCUMENTED_ARRAY_FILTERS = 8
-"""Query parameters declared ``string`` whose description shows ``name[]=`` (2026-08-19)."""
-
-
-def declare_documented_array_filters(spec: Spec, expected: int | None = None) -> list[str]:
+def declare_documented_array_filters(spec: Spec) -> list[str]:
     """Declare as arrays the string query parameters whose description shows ``name[]=``."""
-    expected = DOCUMENTED_ARRAY_FILTERS if expected is None else expected
     changes = []
-    for parameter in _operation_parameters(spec):
+    for place, parameter in _operation_parameters(spec):
         name = parameter.get("name", "")
         schema = _resolved(spec, parameter.get("schema"))
         if (
@@ -290,16 +290,12 @@ def declare_documented_array_filters(spec: Spec, expected: int | None = None) ->
         parameter["schema"] = {"type": "array", "items": schema}
         if isinstance(parameter.get("example"), str):
             parameter["example"] = [parameter["example"]]
-        changes.append(f"query parameter {name}: string -> array of strings")
-    _expect_count("string query parameters documenting name[]=", len(changes), expected)
+        changes.append(f"{place}: string -> array of strings")
     return changes
 
 
 _DOCUMENTED_DATETIME = re.compile(r"YYYY-MM-DD[ T]HH:MM")
 _DOCUMENTED_DATE = re.compile(r"YYYY-MM-DD")
-
-PROJECT_DATETIME_INPUTS = {"parameters": 18, "properties": 130}
-"""Date-time and date strings documented by format, by where they are (2026-08-19)."""
 
 
 def _documented_kind(spec: Spec, holder: dict[str, Any], schema: Any) -> str | None:
@@ -315,37 +311,27 @@ def _documented_kind(spec: Spec, holder: dict[str, Any], schema: Any) -> str | N
     return None
 
 
-def mark_project_datetimes(spec: Spec, expected: dict[str, int] | None = None) -> list[str]:
+def mark_project_datetimes(spec: Spec) -> list[str]:
     """Mark strings that carry a project-local date-time or date, from their documented format."""
-    expected = PROJECT_DATETIME_INPUTS if expected is None else expected
-    marked: dict[str, dict[int, str]] = {"parameters": {}, "properties": {}}
-    for parameter in _operation_parameters(spec):
+    marked: dict[int, str] = {}
+    for place, parameter in _operation_parameters(spec):
         if kind := _documented_kind(spec, parameter, parameter.get("schema")):
             parameter[DATETIME_EXTENSION] = kind
-            marked["parameters"][id(parameter)] = f"{parameter.get('name')}: {kind}"
-    for node in walk(spec):
-        if not isinstance(node, dict) or not isinstance(node.get("properties"), dict):
+            marked[id(parameter)] = f"{place}: {kind}"
+    for place, node in walk_places(spec):
+        if not isinstance(node.get("properties"), dict):
             continue
         for name, prop in node["properties"].items():
             target = _resolved(spec, prop)
             if isinstance(prop, dict) and (kind := _documented_kind(spec, prop, prop)):
                 target[DATETIME_EXTENSION] = kind
-                marked["properties"][id(target)] = f"{name}: {kind}"
-    changes = []
-    for where, found in marked.items():
-        _expect_count(f"documented date-time {where}", len(found), expected[where])
-        kinds = sorted(found.values())
-        for kind in ("datetime", "date"):
-            count = sum(entry.endswith(f": {kind}") for entry in kinds)
-            if count:
-                changes.append(f"{count} {where}: {kind}")
-    return changes
+                # a shared schema is one place, named where it is defined
+                where = prop["$ref"].rsplit("/", 1)[-1] if "$ref" in prop else f"{place}.{name}"
+                marked.setdefault(id(target), f"{where}: {kind}")
+    return list(marked.values())
 
 
 ENUM_VARNAMES_EXTENSION = "x-enum-varnames"
-
-NAMED_INT_ENUMS = 82
-"""Integer enums whose description says what each value means (2026-08-19)."""
 
 _VALUES_INTRO = re.compile(r"possible values(?: are)?\s*:?", re.IGNORECASE)
 _NUMBER_FIRST = re.compile(r"^(-?\d+)\s*-\s*(.+)$", re.DOTALL)
@@ -405,20 +391,18 @@ def described_enum_names(description: str, values: list[int]) -> list[str] | Non
     return names
 
 
-def name_described_enum_values(spec: Spec, expected: int | None = None) -> list[str]:
+def name_described_enum_values(spec: Spec) -> list[str]:
     """Give integer enum members the names their description lists (``VALUE_<n>`` stays an alias)."""
-    expected = NAMED_INT_ENUMS if expected is None else expected
-    described: dict[int, tuple[dict[str, Any], str]] = {}
-    for parameter in _operation_parameters(spec):
+    described: dict[int, tuple[str, dict[str, Any], str]] = {}
+    for place, parameter in _operation_parameters(spec):
         schema = _resolved(spec, parameter.get("schema"))
         if isinstance(schema, dict):
             text = f"{parameter.get('description', '')} {schema.get('description', '')}"
-            described[id(schema)] = (schema, text)
-    for node in walk(spec):
-        if isinstance(node, dict) and id(node) not in described:
-            described[id(node)] = (node, str(node.get("description", "")))
+            described[id(schema)] = (place, schema, text)
+    for place, node in walk_places(spec):
+        described.setdefault(id(node), (place, node, str(node.get("description", ""))))
     changes = []
-    for schema, text in described.values():
+    for place, schema, text in described.values():
         values = schema.get("enum")
         if schema.get("type") != "integer" or not isinstance(values, list):
             continue
@@ -428,9 +412,9 @@ def name_described_enum_values(spec: Spec, expected: int | None = None) -> list[
         if names is None:
             continue
         schema[ENUM_VARNAMES_EXTENSION] = names
-        changes.append(", ".join(f"{v}={n}" for v, n in zip(values, names, strict=True)))
-    _expect_count("integer enums with described values", len(changes), expected)
-    return [f"{len(changes)} integer enums named"] if changes else []
+        pairs = ", ".join(f"{v}={n}" for v, n in zip(values, names, strict=True))
+        changes.append(f"{place}: {pairs}")
+    return changes
 
 
 FIXES: tuple[Fix, ...] = (
@@ -473,15 +457,18 @@ FIXES: tuple[Fix, ...] = (
         "declare-documented-array-filters",
         "filters typed string whose text shows name[]= could not take more than one value",
         declare_documented_array_filters,
+        reads_prose=True,
     ),
     Fix(
         "mark-project-datetimes",
         f"{DATETIME_EXTENSION} lets the client format datetime and date values in project time",
         mark_project_datetimes,
+        reads_prose=True,
     ),
     Fix(
         "name-described-enum-values",
         "members read ACTIVE / BLOCKED instead of VALUE_1 / VALUE_0 where the spec says so",
         name_described_enum_values,
+        reads_prose=True,
     ),
 )

@@ -95,6 +95,64 @@ def walk(node: Any) -> Iterator[Any]:
             stack.extend(reversed(current))
 
 
+_NAMED_CHILDREN = {"properties": ".{}", "responses": " {}", "patternProperties": ".{}"}
+_SAME_PLACE = ("schema", "allOf", "oneOf", "anyOf", "not")
+
+
+def _child_place(place: str, key: str, child: Any) -> Iterator[tuple[str, Any]]:
+    """The places of what ``key`` holds below ``place`` (see :func:`walk_places`)."""
+    if place == "" and key in ("paths", "components") and isinstance(child, dict):
+        for name, value in child.items():
+            if key == "paths":
+                yield name, value
+            else:  # schemas keep their bare name, the rest say what they are
+                for member, node in (value or {}).items():
+                    yield member if name == "schemas" else f"{name}/{member}", node
+    elif place.startswith("/") and key in HTTP_METHODS:
+        yield f"{key.upper()} {place}", child
+    elif key in _NAMED_CHILDREN and isinstance(child, dict):
+        for name, value in child.items():
+            yield place + _NAMED_CHILDREN[key].format(name), value
+    elif key == "parameters" and isinstance(child, list):
+        for parameter in child:
+            named = isinstance(parameter, dict) and "name" in parameter
+            where = f"{parameter.get('in')} {parameter['name']}" if named else "parameter"
+            yield f"{place} {where}", parameter
+    elif key == "content" and isinstance(child, dict):
+        for media_type, value in child.items():
+            yield place if media_type == "application/json" else f"{place} ({media_type})", value
+    elif key in _SAME_PLACE:
+        yield place, child
+    elif key == "requestBody":
+        yield f"{place} request", child
+    elif key == "items":
+        yield f"{place}[]", child
+    elif key == "additionalProperties":
+        yield f"{place}{{}}", child
+    else:
+        yield f"{place}/{key}", child
+
+
+def walk_places(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every dict below ``spec`` with a name for where it is, parents before children.
+
+    Names read the way the API changelog writes them: ``Customer.personal_information``
+    (a component schema), ``GET /cards query state``, ``POST /customers request.email``,
+    ``GET /agreements 200.data``, ``parameters/reward_id`` (a shared parameter). They
+    name the place in this document, so two documents can be compared place by place.
+    """
+    stack: list[tuple[str, Any]] = [("", spec)]
+    while stack:
+        place, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend((place, item) for item in reversed(node))
+        if not isinstance(node, dict):
+            continue
+        yield place, node
+        children = [pair for key, child in node.items() for pair in _child_place(place, key, child)]
+        stack.extend(reversed(children))
+
+
 def read_lock(path: Path = LOCK_FILE) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 

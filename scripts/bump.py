@@ -6,6 +6,10 @@ first in a scratch folder; only then are the pinned file, the lock,
 ``generated/`` and CHANGELOG.md replaced. If any of those writes fails, all of
 them are put back. A break of the hand-written code refuses the bump unless
 forced (``FORCE=1``), in which case the breaks are recorded in CHANGELOG.md.
+
+A fix that matches other places in the new document is news, not a failure: the
+places it now also or no longer matches are listed in the summary and in the
+changelog for review, and the lock records the new counts.
 """
 
 from __future__ import annotations
@@ -26,11 +30,18 @@ from scripts._spec import (
     dump_lock,
     load_spec,
     parse_spec,
+    read_lock,
     sha256_bytes,
     write_text_atomic,
 )
 from scripts.generate import GenerationError, _swap_in, build_package
-from scripts.normalize import FixReport, format_summary
+from scripts.normalize import (
+    FixNews,
+    FixReport,
+    fix_news,
+    format_summary,
+    normalize,
+)
 from scripts.pin import (
     Provenance,
     build_lock,
@@ -71,6 +82,11 @@ class BumpResult:
     changelog: str
     reports: list[FixReport]
     breaks: list[Break] = field(default_factory=list)
+    news: list[FixNews] = field(default_factory=list)
+
+
+class AlreadyPinned(SpecError):
+    """The document is the one pinned: there is nothing to do (not a failure)."""
 
 
 class BumpRefused(SpecError):
@@ -90,6 +106,19 @@ def breaks_section(breaks: list[Break]) -> str:
     """The CHANGELOG part listing what a forced bump broke."""
     lines = [f"#### Hand-written code broken by this bump ({len(breaks)})", ""]
     return "\n".join([*lines, *(b.line() for b in breaks), ""])
+
+
+def fix_news_section(news: list[FixNews]) -> str:
+    """The CHANGELOG part listing what the normalization fixes now match differently."""
+    lines = ["#### Normalization fixes (review)", ""]
+    return "\n".join([*lines, *(line for item in news for line in item.lines()), ""])
+
+
+def _already_pinned(lock_path: Path, digest: str) -> bool:
+    try:
+        return bool(read_lock(lock_path)["pinned"]["sha256"] == digest)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # no usable lock: refuse_same_or_older names the problem
 
 
 def prepend_to_unreleased(changelog: str, entry: str) -> str:
@@ -145,8 +174,11 @@ def bump(
     validate_openapi(new_spec, str(source))
     provenance = verify_provenance(source, sha256_bytes(raw), provenance)
     if not force:
+        if _already_pinned(layout.lock, sha256_bytes(raw)):
+            raise AlreadyPinned(f"{source} is the pinned document ({provenance.commit_date})")
         refuse_same_or_older(layout.lock, sha256_bytes(raw), provenance)
     old_spec = load_spec(layout.pinned)
+    _, old_reports = normalize(old_spec)
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="bump-") as scratch:
         work = Path(scratch)
@@ -158,8 +190,10 @@ def bump(
             diff_http(old_spec, new_spec),
             diff_python(layout.package, new_package),
         )
-        lock = build_lock(raw, new_spec, provenance)
-        lock["normalized"] = {"sha256": sha256_bytes(normalized)}
+        news = fix_news(old_reports, reports)
+        if news:
+            entry = f"{entry.rstrip()}\n\n{fix_news_section(news)}"
+        lock = build_lock(raw, provenance, normalized, reports)
         tree = stage_tree(
             layout.root, new_package, raw, dump_lock(lock), work / "check", layout.pinned.name
         )
@@ -186,7 +220,7 @@ def bump(
         except BaseException:
             _restore(saved)
             raise
-    return BumpResult(entry, reports, breaks)
+    return BumpResult(entry, reports, breaks, news)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parent.parent
     try:
         result = bump(args.spec, Layout(root), provenance, force=args.force, extra=args.check)
+    except AlreadyPinned as exc:
+        print(f"bump: nothing to do: {exc}")
+        return 0
     except BumpRefused as exc:
         print(f"bump: REFUSED, nothing changed: {exc}", file=sys.stderr)
         return 3
@@ -218,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("bump: normalization")
     print(format_summary(result.reports))
+    if result.news:
+        print("bump: the fixes match differently in the new document (also in CHANGELOG.md):")
+        print("\n".join(line for item in result.news for line in item.lines()))
     print()
     print(result.changelog)
     if result.breaks:

@@ -28,6 +28,7 @@ from scripts._spec import (
     sha256_file,
 )
 from scripts.generate import GenerationError, build_package
+from scripts.normalize import FixReport, fix_matches
 from scripts.pin import UPSTREAM_README, provenance_table
 
 
@@ -85,6 +86,22 @@ def lock_problems(pinned: Path, lock_file: Path, normalized: bytes | None = None
             "the normalized spec changed (fixes or pinned file): run `make generate` and commit"
         )
     return problems
+
+
+def fix_match_problems(lock_file: Path, reports: list[FixReport]) -> list[str]:
+    """Each prose-reading fix whose match count differs from the one reviewed into the lock."""
+    recorded = read_lock(lock_file).get("fix_matches")
+    if recorded is None:
+        return [
+            f"{lock_file.name} records no fix match counts: run `make generate`, "
+            "review what it prints, commit"
+        ]
+    return [
+        f"fix {name} matches {found} place(s) of the pinned spec, {lock_file.name} records "
+        f"{recorded.get(name)}: run `make generate`, review the places it prints, commit"
+        for name, found in fix_matches(reports).items()
+        if recorded.get(name) != found
+    ]
 
 
 def provenance_problems(lock_file: Path, readme: Path = UPSTREAM_README) -> list[str]:
@@ -152,10 +169,11 @@ def check(
     BUILD_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR, prefix="check-") as scratch:
         try:
-            package_dir, normalized, _ = build_package(pinned, Path(scratch))
+            package_dir, normalized, reports = build_package(pinned, Path(scratch))
         except GenerationError as exc:
             return [*problems, str(exc)]
         problems += lock_problems(pinned, lock_file, normalized)
+        problems += fix_match_problems(lock_file, reports)
         diff = compare_trees(package_dir, generated_dir / PACKAGE_NAME)
         if diff:
             problems.append(

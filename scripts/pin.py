@@ -30,7 +30,7 @@ from scripts._spec import (
     sha256_bytes,
     write_text_atomic,
 )
-from scripts.normalize import normalize
+from scripts.normalize import FixReport, normalize, record_normalization
 
 UPSTREAM_REPOSITORY = "crmcarecloud/api-spec"
 UPSTREAM_PATH = "_build/openapi.yaml"
@@ -199,9 +199,11 @@ def provenance_from_readme(spec_path: Path, digest: str) -> Provenance:
     return verify_provenance(spec_path, digest, None)
 
 
-def build_lock(raw: bytes, spec: Spec, provenance: Provenance) -> dict[str, Any]:
-    fixed, _ = normalize(spec)
-    return {
+def build_lock(
+    raw: bytes, provenance: Provenance, normalized: bytes, reports: list[FixReport]
+) -> dict[str, Any]:
+    """The lock of ``raw``: where it came from, its sha256, and what normalization made of it."""
+    lock: dict[str, Any] = {
         "upstream": {
             "repository": UPSTREAM_REPOSITORY,
             "path": UPSTREAM_PATH,
@@ -209,8 +211,9 @@ def build_lock(raw: bytes, spec: Spec, provenance: Provenance) -> dict[str, Any]
             "commit_date": provenance.commit_date,
         },
         "pinned": {"file": PINNED_SPEC.name, "sha256": sha256_bytes(raw)},
-        "normalized": {"sha256": sha256_bytes(dump_spec(fixed))},
     }
+    record_normalization(lock, normalized, reports)
+    return lock
 
 
 def pin(
@@ -230,7 +233,8 @@ def pin(
     provenance = verify_provenance(source, sha256_bytes(raw), provenance)
     if not force:
         refuse_same_or_older(lock_path, sha256_bytes(raw), provenance)
-    lock = build_lock(raw, spec, provenance)
+    fixed, reports = normalize(spec)
+    lock = build_lock(raw, provenance, dump_spec(fixed), reports)
     write_text_atomic(pinned_path, raw)
     write_text_atomic(lock_path, dump_lock(lock))
     return lock

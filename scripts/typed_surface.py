@@ -4,8 +4,10 @@ Runs inside ``make generate`` after openapi-python-client: it reads the
 normalized spec (tags, APIs, summaries, parameter descriptions, list fields)
 and the freshly generated endpoint and model modules (Python types of every
 parameter and of each answer's ``data``), and writes, per API and tag, one
-module with a class whose methods forward to the client's dynamic path.
-Names follow ``carecloud_async._naming``. Nothing here is written per
+module with a class whose methods forward to the client's dynamic path
+(``carecloud_openapi.namespaces``, copied from ``openapi/runtime/``). Generated
+code imports nothing from ``carecloud_async`` at run time; the annotations name
+its public ``Page``. Names follow ``carecloud_async._naming``. Nothing here is written per
 operation by hand: a new spec regenerates everything.
 """
 
@@ -422,12 +424,11 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from carecloud_async._namespaces import Namespace
+from {PACKAGE}.namespaces import Namespace
 
 if TYPE_CHECKING:
     import httpx
-
-    from carecloud_async._pagination import Page
+    from carecloud_async import Page
 {chr(10).join(_imports(ops, index))}
 
 __all__ = ["{_class_name(attr)}"]
@@ -461,7 +462,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carecloud_async._namespaces import NamespaceHost
+from {PACKAGE}.namespaces import NamespaceHost
 
 if TYPE_CHECKING:
 {imports}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+import os
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -78,6 +81,27 @@ def login_ok(token: str = SECRET_TOKEN, valid_to: str = "2030-01-01 07:00:00") -
 
 def json_response(status: int, data: Any = None, **extra: Any) -> httpx.Response:
     return httpx.Response(status, json={"data": data} if data is not None else None, **extra)
+
+
+@pytest.fixture
+def isolated_cli_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No CARECLOUD_* variable from the machine, and a config file that does not exist."""
+    for name in list(os.environ):
+        if name.startswith("CARECLOUD_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CARECLOUD_CONFIG", str(tmp_path / "no-config.toml"))
+
+
+@pytest.fixture
+def httpx_logs_redacted() -> Iterator[None]:
+    """What the README asks of an application that logs httpx at INFO: a ``RedactingFilter``
+    on its logger (the SDK never puts one there itself)."""
+    from carecloud_async import RedactingFilter
+
+    redacting = RedactingFilter()
+    logging.getLogger("httpx").addFilter(redacting)
+    yield
+    logging.getLogger("httpx").removeFilter(redacting)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from scripts import _fixes as fixes
 from scripts._spec import LOCK_FILE, SpecError, load_spec, read_lock
-from scripts.bump import BumpResult, Layout, bump, prepend_to_unreleased
+from scripts.bump import AlreadyPinned, BumpResult, Layout, bump, prepend_to_unreleased
 from scripts.generate import GenerationError, generate
 from scripts.pin import pin
 from tests.test_generate_and_check import WARNING_SPEC
@@ -29,13 +28,8 @@ def bumped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, BumpResult
     layout = Layout(tmp_path_factory.mktemp("repo"))
     layout.pinned.parent.mkdir(parents=True)
     layout.changelog.write_text("# Changelog\n\n## [Unreleased]\n\n### Added\n- Something.\n")
-    with pytest.MonkeyPatch.context() as patch:
-        # the number of documented array filters reviewed when 2026-03-21 was pinned
-        patch.setattr(fixes, "DOCUMENTED_ARRAY_FILTERS", 7)
-        # and of integer enums whose values the text describes
-        patch.setattr(fixes, "NAMED_INT_ENUMS", 81)
-        pin(OLD, pinned_path=layout.pinned, lock_path=layout.lock)
-        generate(layout.pinned, layout.package.parent, layout.lock)
+    pin(OLD, pinned_path=layout.pinned, lock_path=layout.lock)
+    generate(layout.pinned, layout.package.parent, layout.lock)
     return layout, bump(NEW, layout)
 
 
@@ -46,6 +40,7 @@ def test_the_bump_pins_the_new_document_and_regenerates(bumped: tuple[Layout, Bu
     lock = read_lock(layout.lock)
     assert lock["upstream"]["commit"] == "ea7923aa768167c39acbb066fb9cc0f9dcb660c1"
     assert lock["normalized"] == read_lock(LOCK_FILE)["normalized"]
+    assert lock["fix_matches"] == read_lock(LOCK_FILE)["fix_matches"]
     assert (layout.package / "api" / "audiences").is_dir()
     assert not (layout.package / "api" / "target_groups").exists()
 
@@ -143,6 +138,45 @@ def test_the_bump_reports_fixes_the_new_document_no_longer_needs(
     """2026-03-21 needed add-missing-array-items; 2026-08-19 does not, and the summary says so."""
     unneeded = [r.fix.name for r in bumped[1].reports if not r.still_needed]
     assert unneeded == ["add-missing-array-items"]
+    assert (
+        "- `add-missing-array-items` is no longer needed: the new document has nothing it changes"
+        in bumped[1].changelog
+    )
+
+
+def test_the_changelog_names_the_places_the_fixes_now_match_differently(
+    bumped: tuple[Layout, BumpResult],
+) -> None:
+    """A fix matching more or other places is listed for review, place by place."""
+    section = bumped[1].changelog.split("#### Normalization fixes (review)", 1)[1]
+    for line in (
+        "- `declare-documented-array-filters` now matches 8 place(s), was 7; review:",
+        "  - now also: `parameters/external_application_text_id (query text_id): "
+        "string -> array of strings`",
+        "- `name-described-enum-values` now matches 82 place(s), was 81; review:",
+        "  - now also: `Audience.state: 0=DELETED, 1=ACTIVE`",
+        "- `mark-project-datetimes` matches 148 place(s) as before, but not the same ones; review:",
+        "  - now also: `Referral.valid_to: datetime`",
+        "  - no longer: `TargetGroup.created_at: datetime`",
+    ):
+        assert line in section.splitlines()
+    assert [n.fix.name for n in bumped[1].news] == [
+        "add-missing-array-items",
+        "declare-documented-array-filters",
+        "mark-project-datetimes",
+        "name-described-enum-values",
+    ]
+
+
+def test_bumping_to_the_pinned_document_again_has_nothing_to_do(
+    bumped: tuple[Layout, BumpResult],
+) -> None:
+    """The same document twice is not an error, and touches nothing."""
+    layout = bumped[0]
+    before = _tree_hashes(layout.root)
+    with pytest.raises(AlreadyPinned, match="is the pinned document"):
+        bump(NEW, layout)
+    assert _tree_hashes(layout.root) == before
 
 
 # ------------------------------------------- the changelog against a structural diff

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts._code_check import failing_tests
+from scripts._code_check import failing_tests, stage_tree
 from scripts._spec import load_spec
 from scripts.bump import BumpRefused, Layout, bump
 from scripts.pin import Provenance
@@ -79,3 +79,23 @@ def test_failing_tests_of_the_staged_tree_are_breaks(tmp_path: Path) -> None:
     )
     breaks = failing_tests(tmp_path)
     assert [(b.check, b.where) for b in breaks] == [("tests", "tests/test_x.py::test_broken")]
+
+
+def test_the_staged_tree_is_a_complete_copy_with_the_new_package(tmp_path: Path) -> None:
+    """README and every other file come along; build output stays; a virtualenv is linked."""
+    root = tmp_path / "repo"
+    for name in ("README.md", "docs/guide.md", "build/old.txt", "generated/carecloud_openapi/x.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    package = tmp_path / "new" / "carecloud_openapi"
+    package.mkdir(parents=True)
+    (package / "y.py").write_text("new")
+    tree = stage_tree(root, package, b"pinned", b"{}", tmp_path / "stage", "spec.yaml")
+    assert (tree / "README.md").read_text() == "README.md"
+    assert (tree / "docs" / "guide.md").exists()
+    assert not (tree / "build").exists()
+    assert (tree / ".venv").is_symlink()
+    assert [p.name for p in (tree / "generated" / "carecloud_openapi").iterdir()] == ["y.py"]
+    assert (tree / "openapi" / "spec.yaml").read_bytes() == b"pinned"

@@ -34,12 +34,7 @@ runner = typer_testing.CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("CARECLOUD_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("CARECLOUD_CONFIG", str(tmp_path / "no-config.toml"))
+pytestmark = pytest.mark.usefixtures("isolated_cli_config")
 
 
 @pytest.fixture
@@ -62,8 +57,12 @@ def _export(fake: FakeCollection, out: Path, *extra: str) -> typer_testing.Resul
 
 
 def test_import_carecloud_async_pulls_in_neither_typer_nor_rich() -> None:
+    # httpx imports its own command line (click, rich, pygments) when all three are
+    # installed, as they are beside dlt: block it, so only the SDK's imports count.
     code = (
-        "import sys, carecloud_async\n"
+        "import sys\n"
+        "sys.modules['httpx._main'] = None\n"
+        "import carecloud_async\n"
         "from carecloud_async import EnterpriseClient, CustomerClient\n"
         "import carecloud_async.testing\n"
         "loaded = sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules)\n"

@@ -135,10 +135,12 @@ def test_token_refused_reads_the_servers_error_code(body: object, dead: bool) ->
     assert token_refused(error) is dead
 
 
+@pytest.mark.usefixtures("httpx_logs_redacted")
 async def test_logs_at_debug_never_show_device_tokens_password_or_application_id(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """SDK, body and httpx loggers at DEBUG through creation, login, renewal and logout."""
+    """SDK, body and httpx loggers at DEBUG through creation, login, renewal and logout
+    (httpx's URL lines through the ``RedactingFilter`` an application attaches)."""
     api = _api()
     with caplog.at_level(logging.DEBUG):
         for name in ("carecloud_async", "carecloud_async.bodies", "httpx"):

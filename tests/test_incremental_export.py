@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -23,12 +22,7 @@ from tests._fake_collection import TOKEN, FakeCollection  # noqa: E402
 runner = typer_testing.CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("CARECLOUD_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("CARECLOUD_CONFIG", str(tmp_path / "no-config.toml"))
+pytestmark = pytest.mark.usefixtures("isolated_cli_config")
 
 
 @pytest.fixture

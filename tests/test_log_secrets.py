@@ -137,10 +137,12 @@ async def _sessions() -> None:
         await client.call(post_token_login, token_id=DEVICE_TOKEN, body=body)
 
 
+@pytest.mark.usefixtures("httpx_logs_redacted")
 async def test_a_debug_log_of_whole_sessions_holds_no_secret(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Enterprise login, device token and customer login, checkout: bodies logged, no secret."""
+    """Enterprise login, device token and customer login, checkout: bodies logged, no secret
+    (httpx's URL lines through the ``RedactingFilter`` an application attaches)."""
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="carecloud_async.bodies")
     await _sessions()
@@ -160,6 +162,45 @@ async def test_debug_on_the_package_logger_does_not_log_bodies(
     await _sessions()
     assert "/users/actions/login -> 200" in caplog.text
     assert "body" not in caplog.text
+
+
+async def test_the_sdks_own_log_records_hold_no_secret_without_any_filter(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every record of the ``carecloud_async`` loggers is clean as written, filter or not."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="carecloud_async.bodies")
+    await _sessions()
+    own = [r.getMessage() for r in caplog.records if r.name.startswith("carecloud")]
+    assert any("request body" in message for message in own)
+    for secret in SECRETS:
+        assert not [message for message in own if secret in message], secret
+
+
+async def test_a_client_leaves_every_logger_as_the_application_configured_it() -> None:
+    """Clients log in, send and read without adding a filter, handler or level anywhere."""
+
+    def configuration() -> dict[str, tuple[object, ...]]:
+        loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+        return {
+            getattr(logger, "name", "?"): (
+                tuple(getattr(logger, "filters", ())),
+                tuple(getattr(logger, "handlers", ())),
+                getattr(logger, "level", None),
+                getattr(logger, "propagate", None),
+                getattr(logger, "disabled", None),
+            )
+            for logger in loggers
+        }
+
+    logging.getLogger("httpx")  # so a filter put on it later would be seen
+    before = configuration()
+    await _sessions()
+    after = configuration()
+    assert {name: after[name] for name in before} == before
+    assert all(
+        not config[0] and not config[1] for name, config in after.items() if name not in before
+    )
 
 
 def test_masking_a_long_body_only_reads_what_is_printed(monkeypatch: pytest.MonkeyPatch) -> None:

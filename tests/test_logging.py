@@ -29,10 +29,12 @@ def _customers_page() -> httpx.Response:
     return json_response(200, {"customers": [customer], "total_items": 1})
 
 
+@pytest.mark.usefixtures("httpx_logs_redacted")
 async def test_debug_logs_contain_no_secret_or_personal_data(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Login password, bearer and device tokens, emails, phones and card numbers are masked."""
+    """Login password, bearer and device tokens, emails, phones and card numbers are masked
+    (httpx's own URL lines through the ``RedactingFilter`` the README tells you to attach)."""
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="carecloud_async.bodies")  # the explicit opt-in
 

@@ -53,8 +53,9 @@ def test_from_dict_fills_every_attribute_the_constructor_would(module: str) -> N
         made = cls.from_dict(source)
         values = {field.name: getattr(made, field.name) for field in attrs.fields(cls)}
         rebuilt = cls(**{f.name: values[f.name] for f in attrs.fields(cls) if f.init})
-        (catch_all,) = [f.name for f in attrs.fields(cls) if not f.init]
-        getattr(rebuilt, catch_all).update(values[catch_all])
+        (stored,) = [f.name for f in attrs.fields(cls) if not f.init]
+        catch_all = stored.lstrip("_")  # made on first use: stored as None until then
+        getattr(rebuilt, catch_all).update(getattr(made, catch_all))
         assert made == rebuilt
         assert getattr(made, catch_all) == dict(source)
 

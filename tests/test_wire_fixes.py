@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from scripts._fixes import (
     DATETIME_EXTENSION,
-    DOCUMENTED_ARRAY_FILTERS,
-    PROJECT_DATETIME_INPUTS,
     declare_documented_array_filters,
     mark_project_datetimes,
 )
-from scripts._spec import PINNED_SPEC, SpecError, load_spec
+from scripts._spec import PINNED_SPEC, load_spec, read_lock
 from scripts.normalize import normalize
 
 
@@ -43,19 +39,20 @@ def test_string_filters_documenting_brackets_become_arrays_of_that_string() -> N
     spec = _spec(
         {"$ref": "#/components/parameters/reward_id"}, plain, parameters={"reward_id": shared}
     )
-    changes = declare_documented_array_filters(spec, expected=1)
-    assert changes == ["query parameter reward_id: string -> array of strings"]
+    changes = declare_documented_array_filters(spec)
+    assert changes == ["parameters/reward_id (query reward_id): string -> array of strings"]
     assert shared["schema"] == {"type": "array", "items": {"type": "string", "maxLength": 26}}
     assert shared["example"] == ["a"]
     assert plain["schema"] == {"type": "string"}
 
 
-def test_the_array_fix_fails_loudly_when_the_count_changes() -> None:
-    """A new or vanished match is a review, not a silent change; none at all is 'no longer needed'."""
+def test_the_array_fix_names_an_inline_match_by_its_operation() -> None:
+    """Each match is a place a bump can report as new or gone; none at all is 'no longer needed'."""
     documented = _filter("text_id", "use `text_id[]=a&text_id[]=b`", schema={"type": "string"})
-    with pytest.raises(SpecError, match="found 1, expected 2"):
-        declare_documented_array_filters(_spec(documented), expected=2)
-    assert declare_documented_array_filters(_spec(), expected=2) == []
+    assert declare_documented_array_filters(_spec(documented)) == [
+        "GET /vouchers query text_id: string -> array of strings"
+    ]
+    assert declare_documented_array_filters(_spec()) == []
 
 
 def test_documented_formats_mark_parameters_and_properties_by_kind() -> None:
@@ -79,12 +76,12 @@ def test_documented_formats_mark_parameters_and_properties_by_kind() -> None:
             }
         },
     )
-    changes = mark_project_datetimes(spec, {"parameters": 2, "properties": 2})
+    changes = mark_project_datetimes(spec)
     assert changes == [
-        "1 parameters: datetime",
-        "1 parameters: date",
-        "1 properties: datetime",
-        "1 properties: date",
+        "GET /vouchers query time_from: datetime",
+        "GET /vouchers query date_from: date",
+        "Voucher.valid_to: datetime",
+        "Voucher.birthdate: date",
     ]
     time_from, date_from, count = spec["paths"]["/vouchers"]["get"]["parameters"]
     assert (time_from[DATETIME_EXTENSION], date_from[DATETIME_EXTENSION]) == ("datetime", "date")
@@ -96,24 +93,31 @@ def test_documented_formats_mark_parameters_and_properties_by_kind() -> None:
     assert DATETIME_EXTENSION not in voucher["note"]
 
 
-def test_the_date_time_fix_fails_loudly_naming_found_and_expected() -> None:
-    """One property more than reviewed stops generation."""
+def test_a_shared_date_schema_is_one_place_named_where_it_is_defined() -> None:
+    """Two properties reaching one component schema mark it once, under its own name."""
+    day = {"type": "string", "description": "`YYYY-MM-DD`"}
     spec = _spec(
-        schemas={"A": {"properties": {"at": {"type": "string", "description": "YYYY-MM-DD"}}}}
+        schemas={
+            "Day": day,
+            "A": {"properties": {"on": {"$ref": "#/components/schemas/Day"}}},
+            "B": {"properties": {"until": {"$ref": "#/components/schemas/Day"}}},
+        }
     )
-    with pytest.raises(SpecError, match="date-time properties: found 1, expected 3"):
-        mark_project_datetimes(spec, {"parameters": 0, "properties": 3})
+    assert mark_project_datetimes(spec) == ["Day: date"]
+    assert day[DATETIME_EXTENSION] == "date"
 
 
-def test_the_pinned_spec_matches_the_reviewed_counts() -> None:
+def test_the_pinned_spec_matches_the_counts_the_lock_records() -> None:
     """Today's document: 8 filter definitions become arrays; 18 parameters, 130 properties marked."""
     _fixed, reports = normalize(load_spec(PINNED_SPEC))
     by_name = {report.fix.name: report.changes for report in reports}
-    assert len(by_name["declare-documented-array-filters"]) == DOCUMENTED_ARRAY_FILTERS == 8
-    assert PROJECT_DATETIME_INPUTS == {"parameters": 18, "properties": 130}
-    assert by_name["mark-project-datetimes"] == [
-        "12 parameters: datetime",
-        "6 parameters: date",
-        "120 properties: datetime",
-        "10 properties: date",
-    ]
+    assert len(by_name["declare-documented-array-filters"]) == 8
+    datetimes = by_name["mark-project-datetimes"]
+    parameters = [line for line in datetimes if line.startswith("parameters/")]
+    assert (len(parameters), len(datetimes) - len(parameters)) == (18, 130)
+    assert "parameters/valid_from_full (query valid_from): datetime" in datetimes
+    assert read_lock()["fix_matches"] == {
+        "declare-documented-array-filters": 8,
+        "mark-project-datetimes": 148,
+        "name-described-enum-values": 82,
+    }

@@ -220,8 +220,8 @@ def _client(settings: Settings, *, mock: bool, rate: float | None = None) -> Any
     if mock:
         from carecloud_async.testing import MockRouter
 
-        router = MockRouter()
-        options.setdefault("project_timezone", settings.values.get("project_timezone", "UTC"))
+        # The mock declares a project zone (the profile's, if any) and its clients use it.
+        router = MockRouter(project_timezone=settings.values.get("project_timezone", "UTC"))
         if settings.api == "customer":
             return router.customer_client(**options)
         return router.enterprise_client(**options)

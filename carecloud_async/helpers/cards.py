@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from carecloud_openapi.api.cards import get_cards, post_card, put_card
+
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError
 from carecloud_async.helpers._common import unset_to_none, without_none
@@ -31,7 +33,6 @@ async def assign_free_card(client: EnterpriseClient, card_number: str, customer_
     Returns the card as it now is, owned by ``customer_id``, whether it was just
     assigned or already was.
     """
-    from carecloud_openapi.api.cards import get_cards, put_card
 
     tail = card_number[-4:]  # card numbers are personal data: errors show the last digits only
     data = await client.call(get_cards, card_number=card_number, count=1)
@@ -69,7 +70,6 @@ async def create_card(
 
     ``valid_from`` and ``valid_to`` take a datetime (sent in project time) or an API string.
     """
-    from carecloud_openapi.api.cards import post_card
 
     card = without_none(
         state=state,

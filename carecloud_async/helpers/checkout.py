@@ -14,6 +14,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeAlias
 
+from carecloud_openapi.api.purchases import (
+    get_purchase_payment_summary,
+    get_purchases,
+    post_purchase_accept_payment,
+    post_purchase_assign_customer,
+    post_purchase_recommended_rewards,
+    post_purchase_send,
+)
+from carecloud_openapi.api.wallet import get_wallet_credits, get_wallet_points
 from carecloud_openapi.types import Unset
 
 from carecloud_async._client import EnterpriseClient
@@ -135,12 +144,15 @@ class Checkout:
         deadline: float | None = None,
     ) -> PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData:
         """The best rewards for this basket (``reward_list_type`` A, C or F)."""
-        from carecloud_openapi.api.purchases import post_purchase_recommended_rewards as endpoint
 
         fields = self._base(customer_id, card_number)
         bill_fields = _bill_fields(bill, "Checkout.recommended_rewards")
         fields.update(reward_list_type=reward_list_type, bill=bill_fields)
-        return await self.client.call(endpoint, body=_quoted(endpoint, fields), deadline=deadline)
+        return await self.client.call(
+            post_purchase_recommended_rewards,
+            body=_quoted(post_purchase_recommended_rewards, fields),
+            deadline=deadline,
+        )
 
     async def accept_payment(
         self,
@@ -155,7 +167,6 @@ class Checkout:
         deadline: float | None = None,
     ) -> AcceptedPayment:
         """Price the basket with loyalty payments; safe to repeat as the basket changes."""
-        from carecloud_openapi.api.purchases import post_purchase_accept_payment as endpoint
 
         fields = self._base(customer_id, card_number)
         fields.update(
@@ -165,7 +176,10 @@ class Checkout:
         )
         # A quote changes nothing on the server, so a lost answer may be asked again.
         return await self.client.call(
-            endpoint, body=_quoted(endpoint, fields), retry_unsafe=True, deadline=deadline
+            post_purchase_accept_payment,
+            body=_quoted(post_purchase_accept_payment, fields),
+            retry_unsafe=True,
+            deadline=deadline,
         )
 
     async def send_purchase(
@@ -183,14 +197,13 @@ class Checkout:
         recorded: never resend the bill then, settle it later with ``reconcile``.
         ``deadline`` bounds the send and the lookup together.
         """
-        from carecloud_openapi.api.purchases import post_purchase_send as endpoint
 
         fields = self._base(customer_id, card_number)
         bill_fields = fields["bill"] = _bill_fields(bill, "Checkout.send_purchase")
         bill_id = str(bill_fields["bill_id"])
         started = _now()
         try:
-            sent = await self.client.call(endpoint, body=fields, deadline=deadline)
+            sent = await self.client.call(post_purchase_send, body=fields, deadline=deadline)
         except OutcomeUnknownError as lost:
             remaining = None if deadline is None else deadline - (_now() - started)
             if remaining is not None and remaining <= 0:
@@ -258,7 +271,6 @@ class Checkout:
     async def _matching_purchases(self, bill_id: str, *, deadline: float | None) -> list[Purchase]:
         """Purchases the server lists for the bill, kept only if they really are this bill's:
         a server that ignores the filter must not hand us somebody else's purchase."""
-        from carecloud_openapi.api.purchases import get_purchases
 
         data = await self.client.call(
             get_purchases,
@@ -308,7 +320,6 @@ class Checkout:
         deadline: float | None = None,
     ) -> None:
         """Attach a customer to an already sent purchase (by its bill_id)."""
-        from carecloud_openapi.api.purchases import post_purchase_assign_customer as endpoint
 
         exactly_one("assign_customer", customer_id=customer_id, card_number=card_number)
         fields = without_none(
@@ -317,13 +328,12 @@ class Checkout:
             customer_id=customer_id,
             card_number=card_number,
         )
-        await self.client.call(endpoint, body=fields, deadline=deadline)
+        await self.client.call(post_purchase_assign_customer, body=fields, deadline=deadline)
 
     async def payment_summary(
         self, purchase_id: str, *, deadline: float | None = None
     ) -> GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         """How a recorded purchase was paid (points, credit, vouchers)."""
-        from carecloud_openapi.api.purchases import get_purchase_payment_summary
 
         return await self.client.call(
             get_purchase_payment_summary, purchase_id=purchase_id, deadline=deadline
@@ -331,7 +341,6 @@ class Checkout:
 
     async def wallet(self, customer_id: str, *, deadline: float | None = None) -> WalletOverview:
         """Available points and credit, fetched together."""
-        from carecloud_openapi.api.wallet import get_wallet_credits, get_wallet_points
 
         points, credits = await asyncio.gather(
             self.client.call(get_wallet_points, customer_id=customer_id, deadline=deadline),

@@ -12,6 +12,18 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from carecloud_openapi.api.customer_properties import get_customer_properties
+from carecloud_openapi.api.customer_source_records import get_customer_source_records
+from carecloud_openapi.api.customer_sources import get_customer_sources
+from carecloud_openapi.api.customers import get_customer, get_customers, post_customer, put_customer
+from carecloud_openapi.api.customers_actions import (
+    get_customer_search,
+    post_customer_newsletters_sign_up,
+    post_customer_verify_credentials,
+)
+from carecloud_openapi.api.stores import get_stores
+from carecloud_openapi.models import GetCustomerSearchMode
+
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
 from carecloud_async._typed_endpoint import TypedListEndpoint
@@ -74,9 +86,6 @@ async def _items(client: EnterpriseClient, endpoint: TypedListEndpoint[ItemT]) -
 
 async def sign_up_context(client: EnterpriseClient) -> SignUpContext:
     """Stores, customer sources and customer properties, fetched together."""
-    from carecloud_openapi.api.customer_properties import get_customer_properties
-    from carecloud_openapi.api.customer_sources import get_customer_sources
-    from carecloud_openapi.api.stores import get_stores
 
     stores, sources, properties = await asyncio.gather(
         _items(client, get_stores),
@@ -96,7 +105,6 @@ async def sign_up(
     property_records: Sequence[JsonObject] | None = None,
 ) -> str | None:
     """Create a customer; returns the new customer id (None if the answer named none)."""
-    from carecloud_openapi.api.customers import post_customer
 
     body = without_none(
         customer=fields_of(customer, "sign_up", "customer"),
@@ -121,7 +129,6 @@ async def verify_credentials(
     card_number: str | None = None,
 ) -> PostCustomerVerifyCredentialsPostCustomerVerifyCredentials200ResponseData:
     """Check a customer's email or card number with a password; returns the customer."""
-    from carecloud_openapi.api.customers_actions import post_customer_verify_credentials as endpoint
 
     kind, value = exactly_one("verify_credentials", email=email, card_number=card_number)
     body = {
@@ -129,12 +136,11 @@ async def verify_credentials(
         "login_value": value,
         "password": password,
     }
-    return await client.call(endpoint, body=body, retry_unsafe=True)
+    return await client.call(post_customer_verify_credentials, body=body, retry_unsafe=True)
 
 
 def search_customers(client: EnterpriseClient, **filters: object) -> AsyncGenerator[Customer, None]:
     """All customers matching ``GET /customers`` filters (email, phone, names...), paged."""
-    from carecloud_openapi.api.customers import get_customers
 
     # The client checks each filter against the operation; here they only pass through.
     options: dict[str, Any] = dict(filters)
@@ -150,8 +156,6 @@ async def search_customers_strict(
     card_number: str | None = None,
 ) -> CustomerSearchResult:
     """The strict ``search-customers`` action: every given field must match."""
-    from carecloud_openapi.api.customers_actions import get_customer_search
-    from carecloud_openapi.models import GetCustomerSearchMode
 
     filters: dict[str, Any] = without_none(
         first_name=first_name, last_name=last_name, birthdate=birthdate, card_number=card_number
@@ -166,7 +170,6 @@ async def find_by_external_id(
     client: EnterpriseClient, *, customer_source_id: str, external_id: str
 ) -> Customer | None:
     """The customer another system knows as ``external_id``, via customer source records."""
-    from carecloud_openapi.api.customers import get_customer
 
     customer_id = await _customer_id_of(client, customer_source_id, external_id)
     if customer_id is None:
@@ -177,7 +180,6 @@ async def find_by_external_id(
 async def _customer_id_of(
     client: EnterpriseClient, customer_source_id: str, external_id: str
 ) -> str | None:
-    from carecloud_openapi.api.customer_source_records import get_customer_source_records
 
     data = await client.call(
         get_customer_source_records,
@@ -224,7 +226,6 @@ async def update_customer(
     property_records: Sequence[JsonObject] | None = None,
 ) -> None:
     """Change some fields of a customer without erasing the others (fetch, merge, full PUT)."""
-    from carecloud_openapi.api.customers import get_customer, put_customer
 
     current = (await client.call(get_customer, customer_id=customer_id)).to_dict()
     record = merge_changes(current, changes)
@@ -281,9 +282,6 @@ async def newsletter_sign_up(
     agreements: JsonObject | None = None,
 ) -> None:
     """Subscribe an email to newsletters (creating a contact, not a full customer)."""
-    from carecloud_openapi.api.customers_actions import (
-        post_customer_newsletters_sign_up as endpoint,
-    )
 
     body = without_none(
         contact=email,
@@ -293,4 +291,4 @@ async def newsletter_sign_up(
         if agreements
         else None,
     )
-    await client.call(endpoint, body=body)
+    await client.call(post_customer_newsletters_sign_up, body=body)

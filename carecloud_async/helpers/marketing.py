@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from carecloud_openapi.api.events import post_event
+from carecloud_openapi.api.segments import post_segment_add_customer
+from carecloud_openapi.models import PostSegmentAddCustomerBody
+
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import ConfigurationError
 from carecloud_async.helpers._common import (
@@ -24,7 +28,6 @@ async def create_event(
     property_records: Sequence[JsonObject] = (),
 ) -> str | None:
     """Record a customer event with its properties in one call; returns the event id."""
-    from carecloud_openapi.api.events import post_event
 
     records = records_of(property_records, "create_event", "property_records")
     for index, record in enumerate(records):
@@ -44,8 +47,6 @@ async def add_customer_to_segment(
     client: EnterpriseClient, segment_id: str, customer_id: str
 ) -> None:
     """Put a customer into a static segment (adding twice is harmless, so retried)."""
-    from carecloud_openapi.api.segments import post_segment_add_customer
-    from carecloud_openapi.models import PostSegmentAddCustomerBody
 
     await client.call(
         post_segment_add_customer,

@@ -10,6 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
+from carecloud_openapi.api.product_brands import post_bulk_product_brands
+from carecloud_openapi.api.product_groups import post_bulk_product_groups
+from carecloud_openapi.api.products import post_bulk_products
+
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._errors import CareCloudError, ConfigurationError
 from carecloud_async.helpers._common import JsonObject, records_of
@@ -49,9 +53,6 @@ async def sync_products(
     stop_on_error: bool = True,
 ) -> list[ChunkResult]:
     """Send brands, groups and products through their batch endpoints, in that order."""
-    from carecloud_openapi.api.product_brands import post_bulk_product_brands
-    from carecloud_openapi.api.product_groups import post_bulk_product_groups
-    from carecloud_openapi.api.products import post_bulk_products
 
     if not 1 <= chunk_size <= MAX_BATCH:
         raise ConfigurationError(

@@ -32,9 +32,16 @@ from carecloud_openapi.models import (
     Voucher,
     VoucherGiftCardBalance,
 )
+from carecloud_openapi.namespaces import OperationCaller
 from carecloud_openapi.types import Unset
 
 from carecloud_async import ApiResponse, CustomerClient, EnterpriseClient, Page
+
+
+def clients_serve_their_namespaces(enterprise: EnterpriseClient, customer: CustomerClient) -> None:
+    """The generated namespaces need of a client only what ``OperationCaller`` names."""
+    callers: list[OperationCaller] = [enterprise, customer]
+    assert callers
 
 
 async def enterprise_reads(client: EnterpriseClient) -> None:

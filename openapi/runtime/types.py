@@ -1,21 +1,41 @@
-{#- Override of the stock types template (openapi-python-client 0.29.1).
-    Adds the run-time support the model templates generate calls to: the tolerant
-    reader (deviations from the schema recorded with their JSON path, or raised in
-    strict mode) and open enums (unknown values of the right base type). -#}
-"""Contains some shared types for properties, and the reader the models parse with."""
+"""Shared types of the generated package, and the tolerant reader its models parse with.
 
-import gc
+The generated endpoint modules import ``UNSET``, ``Unset``, ``Response`` and
+``File`` from here (the names openapi-python-client's stock ``types`` module
+has); the models call ``odd``, ``deviate``, ``read_date`` and ``read_datetime``
+on a value that does not match the schema, and enums call ``open_enum_member``
+for a value the spec does not list. Reading changes no interpreter-wide state:
+the garbage collector and logging stay as your application set them.
+"""
+
+from __future__ import annotations
+
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, Literal, TypeAlias, TypeVar
 
 from attrs import define, field
+
+__all__ = [
+    "UNSET",
+    "Deviation",
+    "File",
+    "FileTypes",
+    "JsonPath",
+    "ReadReport",
+    "RequestFiles",
+    "Response",
+    "SchemaDeviationError",
+    "Unset",
+    "reading",
+    "render_path",
+]
 
 
 class Unset:
@@ -34,36 +54,35 @@ class Unset:
 
 UNSET: Unset = Unset()
 
-# The types that `httpx.Client(files=)` can accept, copied from that library.
-FileContent = IO[bytes] | bytes | str
-FileTypes = (
-    # (filename, file (or bytes), content_type)
+# The types that `httpx.Client(files=)` can accept, as that library spells them.
+FileContent: TypeAlias = IO[bytes] | bytes | str
+FileTypes: TypeAlias = (
     tuple[str | None, FileContent, str | None]
-    # (filename, file (or bytes), content_type, headers)
     | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
-RequestFiles = list[tuple[str, FileTypes]]
+"""(file name, file or bytes, content type) or the same with headers."""
+RequestFiles: TypeAlias = list[tuple[str, FileTypes]]
+
 
 @define
 class File:
-    """ Contains information for file uploads """
+    """A file to upload as ``multipart/form-data``."""
 
     payload: BinaryIO
     file_name: str | None = None
     mime_type: str | None = None
 
     def to_tuple(self) -> FileTypes:
-        """ Return a tuple representation that httpx will accept for multipart/form-data """
+        """The tuple httpx accepts for one multipart file."""
         return self.file_name, self.payload, self.mime_type
 
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 @define
 class Response(Generic[T]):
-    """ A response from an endpoint """
+    """A response from an endpoint."""
 
     status_code: HTTPStatus
     content: bytes
@@ -73,10 +92,12 @@ class Response(Generic[T]):
 
 logger = logging.getLogger("carecloud_openapi")
 
-# A location in a JSON document: None is the root, (parent, key or index) a child. A
-# model's reader gets its parent and its key apart and pairs them only when needed, so
-# the top of an answer is (None, None) there. Rendered only for a deviation.
-JsonPath = tuple[Any, str | int | None] | None
+JsonPath: TypeAlias = "tuple[JsonPath, str | int | None] | None"
+"""A location in a JSON document: None is the root, (parent, key or index) a child.
+
+A model's reader gets its parent and its key apart and pairs them only when
+needed, so the top of an answer is (None, None) there. Rendered only for a
+deviation."""
 
 
 def render_path(path: JsonPath) -> str:
@@ -173,7 +194,7 @@ def _log_once(key: tuple[str, str, str], message: str, *args: object) -> None:
     logger.warning(message, *args)
 
 
-def deviate(path: JsonPath, key: str | int, kind: str, expected: str, value: object) -> Any:
+def deviate(path: JsonPath, key: str | int, kind: str, expected: str, value: object) -> object:
     """Record (or, in strict mode, raise) one deviation; return what the model keeps."""
     deviation = Deviation(render_path((path, key)), kind, expected, _json_type(value))
     report = _current_report.get()
@@ -189,7 +210,7 @@ def deviate(path: JsonPath, key: str | int, kind: str, expected: str, value: obj
 
 def odd(
     value: object, path: JsonPath, key: str | int, expected: str, required: bool, nullable: bool
-) -> Any:
+) -> object:
     """A value that failed its type check: absent, null or of another type."""
     if value is UNSET:
         return deviate(path, key, "missing", expected, value) if required else UNSET
@@ -198,7 +219,7 @@ def odd(
     return deviate(path, key, "type", expected, value)
 
 
-def read_date(value: str, path: JsonPath, key: str | int) -> Any:
+def read_date(value: str, path: JsonPath, key: str | int) -> object:
     """A ``format: date`` string; a date-time (``1985-02-12 00:00:00``) gives its date,
     anything else unparseable (``0000-00-00``) is kept as the string."""
     try:
@@ -213,7 +234,7 @@ def read_date(value: str, path: JsonPath, key: str | int) -> Any:
     return deviate(path, key, "format", "date", value)
 
 
-def read_datetime(value: str, path: JsonPath, key: str | int) -> Any:
+def read_datetime(value: str, path: JsonPath, key: str | int) -> object:
     """A ``format: date-time`` string; unparseable ones are kept as the string."""
     try:
         return datetime.fromisoformat(value)
@@ -221,86 +242,37 @@ def read_datetime(value: str, path: JsonPath, key: str | int) -> Any:
         return deviate(path, key, "format", "date-time", value)
 
 
-class _CollectorPause:
-    """``with collector_paused:`` pauses the cyclic garbage collector while a whole answer
-    is decoded and read.
-
-    Decoding and reading build a tree of new objects that stays reachable until it is
-    done, so every collection run meanwhile walks the growing tree and frees nothing:
-    about a third of the time of a 1,000-purchase answer. Reference counting still
-    frees temporaries at once (nothing here makes cycles). The collector is resumed
-    when the last of the pauses that overlap ends, unless it was off to begin with.
-    """
-
-    __slots__ = ()
-    _lock = threading.Lock()
-    _depth = 0
-    _resume = False
-
-    def __enter__(self) -> None:
-        cls = _CollectorPause
-        with cls._lock:
-            if cls._depth == 0:
-                cls._resume = gc.isenabled()
-                gc.disable()
-            cls._depth += 1
-
-    def __exit__(self, *exc_info: object) -> None:
-        cls = _CollectorPause
-        with cls._lock:
-            cls._depth -= 1
-            if cls._depth == 0 and cls._resume:
-                gc.enable()
-
-
-collector_paused = _CollectorPause()
-
-
-def read_whole(read: Callable[[Mapping[str, Any], JsonPath, str | int | None], R], src_dict: Mapping[str, Any]) -> R:
-    """A model read at the top of an answer: with the collector paused (``collector_paused``)."""
-    with collector_paused:
-        return read(src_dict, None, None)
-
-
 _open_lock = threading.Lock()
+EnumT = TypeVar("EnumT", bound=Enum)
 
 
-def open_enum_member(cls: type[Enum], value: object) -> Any:
+def open_enum_member(cls: type[EnumT], value: object) -> EnumT | None:
     """The stand-in for a value the enum does not list (a newer server sent it).
 
     It is an instance of ``cls``, equal to the raw value, named ``UNKNOWN_<value>``, and
     the same object every time; a value of another base type is refused (None).
     """
-    base: type = int if issubclass(cls, int) else str
+    base: type[int] | type[str] = int if issubclass(cls, int) else str
     if type(value) is not base:
         return None
     with _open_lock:
-        member = cls._value2member_map_.get(value)
-        if member is None:
-            member = base.__new__(cls, value)
-            member._name_ = f"UNKNOWN_{value}"
-            member._value_ = value
-            cls._value2member_map_[value] = member
-            logger.warning(
-                "%s has no member for %r: kept as %s (the server is newer than this SDK)",
-                cls.__name__,
-                value,
-                member._name_,
-            )
+        known = cls._value2member_map_.get(value)
+        if known is not None:
+            return known  # type: ignore[return-value]  # the map holds members of cls
+        # An enum member is an instance of its class made by the base type's __new__.
+        member: EnumT = base.__new__(cls, value)  # type: ignore[type-var]
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        cls._value2member_map_[value] = member
+        logger.warning(
+            "%s has no member for %r: kept as %s (the server is newer than this SDK)",
+            cls.__name__,
+            value,
+            member._name_,
+        )
     return member
 
 
-__all__ = [
-    "UNSET",
-    "Deviation",
-    "File",
-    "FileTypes",
-    "JsonPath",
-    "ReadReport",
-    "RequestFiles",
-    "Response",
-    "SchemaDeviationError",
-    "Unset",
-    "reading",
-    "render_path",
-]
+def empty_as_none(keys: Mapping[str, object] | None) -> Mapping[str, object] | None:
+    """How models compare their catch-all of undeclared keys: none made yet equals empty."""
+    return keys or None
