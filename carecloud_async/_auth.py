@@ -58,6 +58,10 @@ class BearerTokenAuth(httpx.Auth):
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
+    async def token(self) -> str:
+        """The token requests are sent with."""
+        return self._token
+
     def __repr__(self) -> str:
         return "BearerTokenAuth(token=***)"
 
@@ -123,6 +127,16 @@ class EnterpriseAuth(httpx.Auth):
     def valid_to(self) -> datetime | None:
         """When the current token expires, as an aware datetime; None before the first login."""
         return self._valid_to
+
+    async def token(self) -> str:
+        """The token calls are sent with, logging in first when there is none (or it is due)."""
+        async with self._lock:
+            if self._should_log_in(self._flight.ticket(), after_401=False):
+                await self._log_in_or_keep(after_401=False, deadline=None)
+            token = self._token
+        if token is None:  # pragma: no cover - a failed login raised above
+            raise RuntimeError("EnterpriseAuth has no token after logging in")
+        return token
 
     def _needs_login(self) -> bool:
         if self._token is None:

@@ -460,6 +460,14 @@ class EnterpriseClient(EnterpriseNamespaces, _BaseClient):
         if isinstance(auth, EnterpriseAuth):
             auth.bind(send_without_auth(self._http))
 
+    async def bearer_token(self) -> str:
+        """The bearer token calls are sent with, logging in first if needed: for handing to
+        other processes (Spark executors, say). Treat it as the secret it is."""
+        auth = self.auth
+        if not isinstance(auth, BearerTokenAuth | EnterpriseAuth):
+            raise ConfigurationError(f"{type(auth).__name__} hands out no bearer token")
+        return await auth.token()
+
     @classmethod
     def from_env(cls, **overrides: Any) -> EnterpriseClient:
         """Build from ``CARECLOUD_*`` variables (PROJECT_URL or BASE_URL, LOGIN, PASSWORD,

@@ -34,6 +34,7 @@ __all__ = [
     "IncrementalMode",
     "IncrementalPlan",
     "TimeFilter",
+    "documented_time_filter",
     "incremental_plan",
     "incremental_plans",
     "item_node",
@@ -175,6 +176,14 @@ def _time_filter(
         if field is not None and schemas.node(field).datetime_kind == "datetime":
             return TimeFilter(name, f"{stem}_to", stem)
     return None
+
+
+def documented_time_filter(operation: Operation) -> TimeFilter | None:
+    """The operation's documented filter on the time its records were made, if any, whatever
+    its incremental mode (``getPurchases`` follows ``last_change`` but has one too)."""
+    schemas = spec_schemas()
+    parameters = _query_parameters(schemas, operation)
+    return _time_filter(operation, parameters, item_node(operation, schemas), schemas)
 
 
 def incremental_plan(operation: Operation, schemas: Schemas | None = None) -> IncrementalPlan:

@@ -284,3 +284,23 @@ def test_auth_reprs_hide_passwords_and_tokens() -> None:
     texts = repr(auth) + repr(BearerTokenAuth(SECRET_TOKEN))
     assert SECRET_PASSWORD not in texts
     assert SECRET_TOKEN not in texts
+
+
+async def test_bearer_token_logs_in_once_and_hands_out_the_token_calls_use() -> None:
+    """For handing to other processes: the same token the calls carry, one login for both."""
+    recorder = _server()
+    async with enterprise(recorder, project_timezone="UTC") as client:
+        first = await client.bearer_token()
+        await client.call(get_stores)
+        again = await client.bearer_token()
+    assert first == again == "token-1"
+    assert len(recorder.paths("/users/actions/login")) == 1
+    assert recorder.paths("/stores")[0].headers["authorization"] == f"Bearer {first}"
+
+
+async def test_a_handed_bearer_token_is_given_back_as_is() -> None:
+    """A client built on a pre-issued token returns that token, with no login."""
+    recorder = _server()
+    async with enterprise(recorder, bearer_token="issued-elsewhere") as client:
+        assert await client.bearer_token() == "issued-elsewhere"
+    assert recorder.requests == []

@@ -37,8 +37,6 @@ from datetime import datetime, timedelta, tzinfo
 from types import ModuleType
 from typing import Any, Final
 
-import httpx
-
 from carecloud_async._client import EnterpriseClient
 from carecloud_async._datetimes import (
     format_project_datetime,
@@ -51,13 +49,10 @@ from carecloud_async._incremental import (
     IncrementalMode,
     IncrementalPlan,
     TimeFilter,
-    _query_parameters,
-    _time_filter,
+    documented_time_filter,
     incremental_plans,
-    item_node,
 )
 from carecloud_async._operations import Operation, operation_of
-from carecloud_async._schema import spec_schemas
 from carecloud_async.cli._values import endpoint_arguments
 from carecloud_async.etl._columns import zone_name
 from carecloud_async.partitions._specs import (
@@ -240,13 +235,6 @@ def _check(
     )
 
 
-def documented_time_filter(operation: Operation) -> TimeFilter | None:
-    """The operation's documented filter on the time its records were made, if any."""
-    schemas = spec_schemas()
-    parameters = _query_parameters(schemas, operation)
-    return _time_filter(operation, parameters, item_node(operation, schemas), schemas)
-
-
 async def _plan_all(projects: Sequence[Project], read: _Read) -> list[PartitionSpec]:
     specs: list[PartitionSpec] = []
     for project in projects:  # one login each; sequential keeps the driver's load small
@@ -273,25 +261,12 @@ def _credentials(project: Project) -> LoginCredentials | None:
     return LoginCredentials(*(str(value) for value in values))
 
 
-async def bearer_token(client: EnterpriseClient) -> str:
-    """The token the client's auth flow puts on a request, logging in first if it has none."""
-    flow = client.auth.async_auth_flow(httpx.Request("GET", client.base_url))
-    try:
-        request = await flow.__anext__()
-    finally:
-        await flow.aclose()
-    scheme, _, token = str(request.headers.get("Authorization", "")).partition(" ")
-    if scheme != "Bearer" or not token:
-        raise ConfigurationError(f"{client.base_url}: the client sends no bearer token")
-    return token
-
-
 async def _plan_project(project: Project, read: _Read) -> list[PartitionSpec]:
     zone = _zone_of(project)
     credentials = _credentials(project) if read.executor_login else None
     options: dict[str, Any] = dict(project.client_options)
     async with EnterpriseClient(**options) as client:
-        token = await bearer_token(client)
+        token = await client.bearer_token()
         access = ProjectAccess(
             project.name,
             client.base_url,
