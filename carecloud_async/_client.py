@@ -308,7 +308,7 @@ class _BaseClient:
         return answer.read()
 
     async def fetch(
-        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, Any]
+        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, object]
     ) -> Answer:
         """Prepare and send one call, leaving the answer unread (``Answer.read()``): the
         step iterators use to send the next request before reading this one."""

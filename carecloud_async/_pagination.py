@@ -72,7 +72,7 @@ class AnswerSource(Protocol):
     def strict(self) -> bool: ...
 
     async def fetch(
-        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, Any], /
+        self, endpoint: Endpoint, settings: CallSettings, params: Mapping[str, object], /
     ) -> Answer: ...
 
 

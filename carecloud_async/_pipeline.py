@@ -47,7 +47,7 @@ from carecloud_async._wire import wire_formats
 
 __all__ = ["Answer", "ApiResponse", "CallSettings", "CallTarget", "Endpoint", "prepare", "send"]
 
-Endpoint = ModuleType | Callable[..., Awaitable[Any]]
+Endpoint = ModuleType | Callable[..., Awaitable[object]]
 DataT = TypeVar("DataT")
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
