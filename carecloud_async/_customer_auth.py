@@ -32,7 +32,6 @@ from carecloud_async._errors import (
     TokenStoreError,
     error_for_status,
 )
-from carecloud_async._logging import redact_path
 from carecloud_async._login import (
     SendWithoutAuth,
     SingleFlight,
@@ -147,7 +146,6 @@ class CustomerAuth(httpx.Auth):
         token_store: TokenStore | None = None,
     ) -> None:
         self._tokens_url = base_url.rstrip("/") + TOKENS_PATH
-        self._base_path = httpx.URL(base_url).path.rstrip("/")
         self._device = device
         self._external_application_id = external_application_id
         self._store: TokenStore = token_store or InMemoryTokenStore()
@@ -298,7 +296,7 @@ class CustomerAuth(httpx.Auth):
             body = None
         return error_for_status(
             method=request.method,
-            path=self._display(request),
+            path=options_of(request).display_path,
             status=401,
             body=body,
             request_id=response.headers.get("x-request-id"),
@@ -320,9 +318,6 @@ class CustomerAuth(httpx.Auth):
             request_id=refusal.request_id,
             body=refusal.body,
         )
-
-    def _display(self, request: httpx.Request) -> str:
-        return redact_path(request.url.path.removeprefix(self._base_path))
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -346,7 +341,7 @@ class CustomerAuth(httpx.Auth):
         if as_customer:
             raise CustomerSessionLostError(
                 method=request.method,
-                path=self._display(request),
+                path=options_of(request).display_path,
                 status=401,
                 error_type="customer_session_lost",
                 error_message=(
