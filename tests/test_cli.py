@@ -281,6 +281,36 @@ def test_items_that_do_not_match_the_schema_follow_the_policy_and_are_counted(
     assert f"3 did not match the schema ({summary})" in result.stderr
 
 
+def test_without_a_policy_jsonl_holds_every_item_exactly_as_the_server_sent_it(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    """No --on-invalid-item: items are not checked, so a store with a number for its name
+    is written as it came (not as read through the model) and no count is claimed."""
+    fake.invalid = {5, 1_500, 24_999}
+    out = tmp_path / "stores.jsonl"
+    result = _export(fake, out, "--concurrency", "3")
+    assert result.exit_code == 0, result.output
+    lines = out.read_bytes().splitlines()
+    assert len(lines) == 25_000
+    sent = json.loads(lines[5])
+    assert sent["store_id"] == "s000005"
+    assert sent["name"] == 404  # the fake's deviation, unchanged
+    assert [key for key in json.loads(lines[7])] == list(store(7))  # the server's key order
+    assert "did not match the schema" not in result.stderr
+
+
+def test_csv_without_a_policy_still_reads_items_into_the_models(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    """CSV lays its columns out from the models, so it reads (and counts) as ``keep``."""
+    fake.invalid = {5}
+    fake.size = 50
+    out = tmp_path / "stores.csv"
+    result = _export(fake, out)
+    assert result.exit_code == 0, result.output
+    assert "1 did not match the schema (kept as read)" in result.stderr
+
+
 def test_skipped_items_keep_a_resumed_export_aligned(fake: FakeCollection, tmp_path: Path) -> None:
     fake.invalid = {10, 11_999, 12_500}
     out = tmp_path / "stores.jsonl"
@@ -656,3 +686,32 @@ def test_the_pure_python_line_encoder_writes_the_same_lines(
     monkeypatch.setattr(json.encoder, "c_make_encoder", None)
     assert export_module._line_encoder()(value) == with_c
     assert with_c == '{"name":"Plzeň","day":"2024-03-01","list":[1,2.5,null,true]}'
+
+
+def test_orjson_and_the_standard_library_write_the_same_bytes() -> None:
+    """The export encodes with orjson when installed; a line never depends on which one
+    wrote it, down to integers past 64 bits (orjson refuses them: that page falls back)."""
+    from datetime import UTC, date, datetime
+    from enum import Enum
+
+    from carecloud_openapi.models import PropertyRecord, Store
+
+    from carecloud_async.cli import _export as export_module
+
+    pytest.importorskip("orjson")
+
+    class Colour(str, Enum):
+        BLUE = "blue"
+
+    record = PropertyRecord.from_dict({"property_id": "x", "property_value": [1, "č"], "new": 1})
+    items: list[Any] = [
+        {"name": "Plzeň\u2028", "list": [1, 2.5, None, True], "empty": {}},
+        {"when": datetime(2024, 3, 1, 8, 30, 0, 5, tzinfo=UTC), "day": date(2024, 3, 1)},
+        {"colour": Colour.BLUE, 7: "key that is not a string", "record": record},
+        Store.from_dict(store(3)),
+        {"big": 2**70},
+    ]
+    assert export_module.encode_lines is not export_module._stdlib_lines
+    for item in items:
+        assert export_module.encode_lines([item]) == export_module._stdlib_lines([item]), item
+    assert export_module.encode_lines(items) == export_module._stdlib_lines(items)

@@ -565,13 +565,14 @@ def export_command(
     page_size: Annotated[int, typer.Option("--page-size", help="Items per request.")] = 500,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Pages in flight at once.")] = 4,
     on_invalid_item: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--on-invalid-item",
-            help="Items that do not match the schema: keep (as read), skip, raw (as sent) "
-            "or raise (stop; --resume continues after fixing).",
+            help="Check each item against the schema; those that do not match are: keep "
+            "(as read), skip, raw (as sent) or raise (stop; --resume continues after "
+            "fixing). Without it, JSON Lines holds the items as sent, unchecked.",
         ),
-    ] = "keep",
+    ] = None,
     rate: Annotated[
         float | None, typer.Option("--rate", help="At most this many requests a second.")
     ] = None,
@@ -640,12 +641,12 @@ def export_command(
                 f"{entry.operation_id} is not a paginated list operation; use `carecloud call`"
             )
         target, fmt, table = _export_target(out, to, fmt, entry)
-        if on_invalid_item not in _INVALID_ITEM_POLICIES:
+        if on_invalid_item is not None and on_invalid_item not in _INVALID_ITEM_POLICIES:
             raise ConfigurationError(
                 "--on-invalid-item must be one of "
                 f"{', '.join(_INVALID_ITEM_POLICIES)}, got {on_invalid_item!r}"
             )
-        if fmt in COLUMNAR_FORMATS and on_invalid_item != "keep":
+        if fmt in COLUMNAR_FORMATS and on_invalid_item not in (None, "keep"):
             raise ConfigurationError(
                 f"--on-invalid-item applies to jsonl and csv; {fmt} keeps every item, "
                 "with values that do not fit their column in _extra"
@@ -734,7 +735,7 @@ def export_command(
     resumed = f", resumed at item {result.resumed_from}" if result.resumed_from else ""
     invalid = (
         f"; {result.invalid_items} did not match the schema "
-        f"({_INVALID_ITEM_POLICIES[on_invalid_item]})"
+        f"({_INVALID_ITEM_POLICIES[on_invalid_item or 'keep']})"
         if result.invalid_items
         else ""
     )

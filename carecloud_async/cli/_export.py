@@ -78,8 +78,9 @@ class ExportJob:
     format: str
     page_size: int
     concurrency: int
-    on_invalid_item: str = "keep"
-    """The library's pagination policy for items that do not match the schema."""
+    on_invalid_item: str | None = None
+    """The library's pagination policy for items that do not match the schema; None
+    writes items as the server sent them, unchecked (see ``reads_models``)."""
     row_group_size: int = ROW_GROUP_SIZE
     """Items per Parquet row group."""
     table: str | None = None
@@ -93,6 +94,14 @@ class ExportJob:
     @property
     def columnar(self) -> bool:
         return self.format in COLUMNAR_FORMATS
+
+    @property
+    def reads_models(self) -> bool:
+        """Whether pages are read into the models, which checks every item against the
+        schema: for CSV, whose columns follow the schema's field order, and when a policy
+        for items that do not match was chosen. Otherwise (JSON Lines by default, Parquet,
+        DuckDB) items are written as the server sent them, at the cost of the raw walk."""
+        return not self.columnar and (self.format == "csv" or self.on_invalid_item is not None)
 
     @property
     def _stem(self) -> str:
@@ -169,8 +178,8 @@ def _line_encoder() -> Callable[[Any], str]:
 
     ``json.dumps`` with options builds a new encoder per call, and even a kept
     ``JSONEncoder`` builds its C encoder on each ``encode``: the C encoder is made once
-    here when the interpreter has it (without the cycle check, pointless on the acyclic
-    output of ``to_dict``).
+    here when the interpreter has it (without the cycle check, pointless on decoded JSON
+    and the output of ``to_dict``, both acyclic).
     """
     make = getattr(encoder_module, "c_make_encoder", None)
     if make is None:
@@ -185,10 +194,32 @@ def _line_encoder() -> Callable[[Any], str]:
 _encode_line = _line_encoder()
 
 
-def encode_lines(items: list[Any]) -> bytes:
-    """JSON Lines for a page of items, one UTF-8 buffer."""
-    encode = _encode_line
-    return "".join([encode(to_plain(item)) + "\n" for item in items]).encode("utf-8")
+def _stdlib_lines(items: list[Any]) -> bytes:
+    encode = _encode_line  # models reach _json_default, which turns them into dicts
+    return "".join([encode(item) + "\n" for item in items]).encode("utf-8")
+
+
+def _orjson_lines() -> Callable[[list[Any]], bytes] | None:
+    """orjson's encoder when installed (the ``cli``, ``fast`` and ``etl`` extras): about
+    five times the standard library's speed, which is what a JSON Lines export costs
+    beyond reading its pages. Same output: compact, UTF-8, dates in ISO 8601."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
+
+    def encode(items: list[Any]) -> bytes:
+        try:
+            return b"".join([dumps(item, default=_json_default, option=option) for item in items])
+        except orjson.JSONEncodeError:  # what only the standard library writes: huge integers
+            return _stdlib_lines(items)
+
+    return encode
+
+
+encode_lines: Callable[[list[Any]], bytes] = _orjson_lines() or _stdlib_lines
+"""JSON Lines for a page of items (decoded JSON or models), one UTF-8 buffer."""
 
 
 def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
@@ -339,7 +370,7 @@ async def _fill(
         start_offset=done.items,
         concurrency=job.concurrency,
         on_invalid_item=job.on_invalid_item,
-        raw=arrow is not None,  # columnar formats skip the models
+        raw=not job.reads_models,
         **job.arguments,
     )
     # What is safely in the part file, replaced in one assignment after each page: an
