@@ -32,12 +32,15 @@ NAMESPACE_SUBJECT = (
 )
 NAMESPACE_BUDGET_RATIO = 1.3
 
+# Peak RSS is the kernel's high-water mark of this process's own memory (VmHWM):
+# ``ru_maxrss`` would report the parent's peak, which Linux carries across fork and exec.
 _PROBE = """
-import resource, time, json
+import time, json
 start = time.perf_counter()
 exec(compile({code!r}, "<bench>", "exec"))
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(json.dumps({{"seconds": elapsed, "peak_rss_kb": peak}}))
 """
 
