@@ -17,6 +17,8 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+from carecloud_async._operations import endpoint_types
+
 __all__ = ["PlainBody", "body_model_of", "build_body"]
 
 
@@ -47,8 +49,7 @@ def build_body(model: Any, fields: Mapping[str, Any]) -> PlainBody:
 @lru_cache(maxsize=512)
 def body_model_of(module: ModuleType) -> Any | None:
     """The request model class an endpoint's ``body`` takes, or None if it has no body."""
-    hints = typing.get_type_hints(module._get_kwargs)
-    annotation = hints.get("body")
+    annotation = endpoint_types(module).get("body")
     if annotation is None:
         return None
     for candidate in typing.get_args(annotation) or (annotation,):

@@ -15,17 +15,14 @@ import os
 import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import UTC, tzinfo
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, overload
 
 import httpx
-from carecloud_openapi.client import Client
 from carecloud_openapi.typed.customer import CustomerNamespaces
 from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
-from carecloud_async._cache import CachingTransport, ResponseCache
 from carecloud_async._datetimes import project_zone
 from carecloud_async._errors import (
     AuthenticationError,
@@ -49,6 +46,8 @@ from carecloud_async._retry import RetryPolicy
 from carecloud_async._transport import RateLimiter, ResilientTransport
 
 if TYPE_CHECKING:
+    from carecloud_async._cache import ResponseCache
+
     # Customer API pieces are loaded only by CustomerClient (an optional part).
     from carecloud_async._customer_auth import CustomerAuth, DeviceInfo
     from carecloud_async._token_store import TokenStore
@@ -199,11 +198,6 @@ class _BaseClient:
         )
         self._closed = False
 
-    @cached_property
-    def _generated(self) -> Client:
-        """The generated client the response parsers expect (built on the first read)."""
-        return Client(base_url=self.base_url).set_async_httpx_client(self._http)
-
     @property
     def http(self) -> httpx.AsyncClient:
         """The underlying httpx client (for event hooks or low-level needs)."""
@@ -317,7 +311,7 @@ class _BaseClient:
             raise ClientClosedError(operation.method, operation.path_template)
         module, request = prepare(self._http, self._target, endpoint, settings, dict(params))
         response = await send(self._http, self.auth, request)
-        return Answer(module, response, self._generated)
+        return Answer(module, response)
 
     @overload
     def paginate(
@@ -367,6 +361,8 @@ def _build_transport(
         hooks=hooks,
     )
     if cache is not None:
+        from carecloud_async._cache import CachingTransport  # deferred: an optional part
+
         stack = CachingTransport(stack, cache)
     return stack
 

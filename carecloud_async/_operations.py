@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Awaitable, Callable
+import typing
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import ModuleType
@@ -20,7 +21,14 @@ from carecloud_openapi._operations import OPERATIONS
 
 from carecloud_async._errors import ConfigurationError
 
-__all__ = ["API", "Operation", "operation_of", "operations_table", "resolve_endpoint"]
+__all__ = [
+    "API",
+    "Operation",
+    "endpoint_types",
+    "operation_of",
+    "operations_table",
+    "resolve_endpoint",
+]
 
 API = Literal["enterprise", "customer"]
 
@@ -87,3 +95,29 @@ def resolve_endpoint(endpoint: ModuleType | Callable[..., Awaitable[Any]]) -> Mo
 def operation_of(endpoint: ModuleType | Callable[..., Awaitable[Any]]) -> Operation:
     """The spec's facts about the operation a generated endpoint calls."""
     return _operation_for_module(resolve_endpoint(endpoint).__name__)
+
+
+class _ModelNames(dict[str, object]):
+    """Model names an endpoint module imports for type checkers only, found in the models
+    package when an annotation is resolved (``eval`` asks a dict subclass first)."""
+
+    def __missing__(self, name: str) -> object:
+        # Deferred: the models package's index is worth a millisecond of import time,
+        # and annotations are resolved once per endpoint, on its first call.
+        import carecloud_openapi.models as models
+
+        try:
+            return getattr(models, name)
+        except AttributeError:
+            raise KeyError(name) from None  # a builtin or a module global: look further
+
+
+@lru_cache(maxsize=1024)
+def endpoint_types(module: ModuleType) -> Mapping[str, Any]:
+    """The types of an endpoint request builder's parameters (``_get_kwargs``), resolved.
+
+    The endpoint modules import their models only for type checkers (a model brings in
+    attrs; it is imported when first used), so the names are looked up in the models
+    package.
+    """
+    return typing.get_type_hints(module._get_kwargs, localns=_ModelNames())

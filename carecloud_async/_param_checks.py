@@ -42,7 +42,7 @@ import httpx
 
 from carecloud_async._bodies import body_model_of
 from carecloud_async._errors import ConfigurationError
-from carecloud_async._operations import Operation
+from carecloud_async._operations import Operation, endpoint_types
 from carecloud_async._schema import (
     DATETIME_EXTENSION,
     Mode,
@@ -110,7 +110,7 @@ def _inputs(module: ModuleType, method: str, path: str) -> _Inputs:
     required = frozenset(
         name for name, p in signature.items() if p.default is inspect.Parameter.empty
     )
-    hints = typing.get_type_hints(function)
+    hints = endpoint_types(module)
     params: dict[str, _Param] = {}
     for raw in operation.get("parameters", []):
         parameter = schemas.resolve(raw)

@@ -221,14 +221,12 @@ class Answer:
 
     A plain slotted class: one is made for every call."""
 
-    __slots__ = ("generated", "module", "options", "response")
+    __slots__ = ("module", "options", "response")
 
-    def __init__(self, module: ModuleType, response: httpx.Response, generated: object) -> None:
+    def __init__(self, module: ModuleType, response: httpx.Response) -> None:
         self.module = module
         self.response = response
         self.options: CallOptions = response.request.extensions[EXTENSION]
-        self.generated = generated
-        """The generated ``Client`` its response parsers expect."""
 
     def read(self) -> ApiResponse[Any]:
         """The typed error of a non-2xx, or the parsed answer of a 2xx."""
@@ -256,7 +254,6 @@ class Answer:
         else:
             parsed, deviations = read_response(
                 self.module,
-                self.generated,
                 response,
                 strict=options.strict,
                 operation=operation,

@@ -75,7 +75,6 @@ def item_index(json_path: str, list_field: str) -> int | None:
 
 def read_response(
     module: ModuleType,
-    generated_client: Any,
     response: httpx.Response,
     *,
     strict: bool,
@@ -85,7 +84,7 @@ def read_response(
     """The generated endpoint's parsed model and the deviations met on the way."""
     try:
         with reading(strict=strict) as report:
-            parsed = module._parse_response(client=generated_client, response=response)
+            parsed = module._parse_response(response=response)
     except SchemaDeviationError as exc:
         raise ResponseParseError(
             operation.method,

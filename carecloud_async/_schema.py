@@ -25,7 +25,6 @@ codes, a message), so a client's ``ConfigurationError`` and the mock's
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -188,6 +187,8 @@ describe_value = _got
 
 def near_miss(name: str, candidates: Sequence[str]) -> str:
     """``; did you mean 'x'?`` for a close candidate, else an empty string."""
+    import difflib  # deferred: only a refused input needs it (half a millisecond to import)
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in candidates}

@@ -14,6 +14,7 @@ operation by hand: a new spec regenerates everything.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import textwrap
@@ -681,6 +682,11 @@ def typed_marker_source(op: Op, index: ModelIndex) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The module's first ``from typing import`` line; TYPE_CHECKING goes beside it (ruff
+# merges the two when it formats the package).
+_TYPING_IMPORT = re.compile(r"^from typing import [^\n(]+$", re.MULTILINE)
+
+
 def write_typed_surface(spec: Spec, package_dir: Path) -> None:
     """Write ``<package_dir>/typed`` and format it like the rest of the package."""
     index = ModelIndex.read(package_dir / "models")
@@ -688,9 +694,8 @@ def write_typed_surface(spec: Spec, package_dir: Path) -> None:
     for op in ops:
         module_path = package_dir / Path(*op.module.split(".")[1:]).with_suffix(".py")
         source = module_path.read_text(encoding="utf-8")
-        source = source.replace(
-            "from typing import Any, cast", "from typing import TYPE_CHECKING, Any, cast", 1
-        )
+        if "TYPE_CHECKING" not in source:
+            source = _TYPING_IMPORT.sub(r"\g<0>\nfrom typing import TYPE_CHECKING", source, count=1)
         module_path.write_text(source + typed_marker_source(op, index), encoding="utf-8")
     root = package_dir / TYPED
     root.mkdir()

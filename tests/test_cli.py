@@ -692,7 +692,7 @@ def test_orjson_and_the_standard_library_write_the_same_bytes() -> None:
     """The export encodes with orjson when installed; a line never depends on which one
     wrote it, down to integers past 64 bits (orjson refuses them: that page falls back)."""
     from datetime import UTC, date, datetime
-    from enum import Enum
+    from enum import StrEnum
 
     from carecloud_openapi.models import PropertyRecord, Store
 
@@ -700,7 +700,7 @@ def test_orjson_and_the_standard_library_write_the_same_bytes() -> None:
 
     pytest.importorskip("orjson")
 
-    class Colour(str, Enum):
+    class Colour(StrEnum):
         BLUE = "blue"
 
     record = PropertyRecord.from_dict({"property_id": "x", "property_value": [1, "č"], "new": 1})

@@ -1,4 +1,4 @@
-"""Importing the SDK and one endpoint loads only the models that endpoint uses."""
+"""Importing the SDK and one endpoint loads no attrs model; reading an answer loads its own."""
 
 from __future__ import annotations
 
@@ -8,20 +8,29 @@ import sys
 
 _PROBE = """
 import json, sys
+import httpx
 import carecloud_async
-import carecloud_openapi.api.purchases.post_purchase_send
-loaded = [m for m in sys.modules if m.startswith("carecloud_openapi.models.")]
-print(json.dumps(loaded))
+import carecloud_openapi.api.purchases.get_purchases as endpoint
+def loaded():
+    return [m for m in sys.modules if m.startswith("carecloud_openapi.models.")]
+at_import = loaded(), "attr" in sys.modules
+answer = httpx.Response(200, json={"data": {"purchases": [], "total_items": 0}})
+endpoint._parse_response(response=answer)
+print(json.dumps({"import": at_import, "read": [loaded(), "attr" in sys.modules]}))
 """
 
 
-def test_one_endpoint_loads_a_small_fraction_of_the_models() -> None:
-    """Lazy model exports: far fewer model modules load than the package has."""
+def test_an_endpoint_loads_its_models_and_attrs_only_when_it_reads_an_answer() -> None:
+    """Import: only the enums of its parameters (their members are defaults), no attrs.
+    First read: the answer's models, a small fraction of the package."""
     out = subprocess.run(
         [sys.executable, "-c", _PROBE], check=True, capture_output=True, text=True
     ).stdout
-    loaded = json.loads(out)
+    found = json.loads(out)
     from carecloud_openapi import models
 
-    assert "carecloud_openapi.models.post_purchase_send_body" in loaded
-    assert len(loaded) < len(models.__all__) / 20
+    assert found["import"] == [["carecloud_openapi.models.get_purchases_sort_direction"], False]
+    read, attrs_loaded = found["read"]
+    assert "carecloud_openapi.models.get_purchases_get_purchases_200_response" in read
+    assert attrs_loaded
+    assert len(read) < len(models.__all__) / 20

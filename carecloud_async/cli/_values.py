@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any, Union, get_args, get_origin
 
 from carecloud_async import ConfigurationError
+from carecloud_async._operations import endpoint_types
 
 __all__ = ["endpoint_arguments", "parse_assignments"]
 
@@ -31,8 +32,8 @@ def parse_assignments(words: list[str]) -> dict[str, str]:
 
 @cache
 def _signature(module: ModuleType) -> dict[str, Any]:
-    params = inspect.signature(module._get_kwargs).parameters
-    return {name: p.annotation for name, p in params.items()}
+    types = endpoint_types(module)
+    return {name: types[name] for name in inspect.signature(module._get_kwargs).parameters}
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:

@@ -2,27 +2,26 @@
 # fix the spec (scripts/_fixes.py), or the config, templates or runtime in openapi/.
 """Shared types of the generated package, and the tolerant reader its models parse with.
 
-The generated endpoint modules import ``UNSET``, ``Unset``, ``Response`` and
-``File`` from here (the names openapi-python-client's stock ``types`` module
-has); the models call ``odd``, ``deviate``, ``read_date`` and ``read_datetime``
+The generated endpoint modules import ``UNSET``, ``Unset`` and ``File`` from here
+(names openapi-python-client's stock ``types`` module has); the models call ``odd``, ``deviate``, ``read_date`` and ``read_datetime``
 on a value that does not match the schema, and enums call ``open_enum_member``
 for a value the spec does not list. Reading changes no interpreter-wide state:
-the garbage collector and logging stay as your application set them.
+the garbage collector and logging stay as your application set them. The classes
+here are dataclasses, not attrs classes: importing this module (as the facade's
+client does) leaves attrs to the first model that is read or built.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from http import HTTPStatus
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Generic, Literal, TypeAlias, TypeVar
-
-from attrs import define, field
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -35,7 +34,6 @@ __all__ = [
     "JsonPath",
     "ReadReport",
     "RequestFiles",
-    "Response",
     "SchemaDeviationError",
     "Unset",
     "pydantic_core_schema",
@@ -71,7 +69,7 @@ FileTypes: TypeAlias = (
 RequestFiles: TypeAlias = list[tuple[str, FileTypes]]
 
 
-@define
+@dataclass(slots=True)
 class File:
     """A file to upload as ``multipart/form-data``."""
 
@@ -82,19 +80,6 @@ class File:
     def to_tuple(self) -> FileTypes:
         """The tuple httpx accepts for one multipart file."""
         return self.file_name, self.payload, self.mime_type
-
-
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A response from an endpoint."""
-
-    status_code: HTTPStatus
-    content: bytes
-    headers: MutableMapping[str, str]
-    parsed: T | None
 
 
 logger = logging.getLogger("carecloud_openapi")
@@ -117,7 +102,7 @@ def render_path(path: JsonPath) -> str:
     return "$" + "".join(reversed(parts))
 
 
-@define(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deviation:
     """One place where an answer did not match the schema, and what the model kept there."""
 
@@ -148,12 +133,12 @@ class SchemaDeviationError(ValueError):
         super().__init__(str(deviation))
 
 
-@define
+@dataclass(slots=True)
 class ReadReport:
     """The deviations met while reading one answer (see ``reading``)."""
 
     strict: bool = False
-    deviations: list[Deviation] = field(factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
 
 
 _current_report: ContextVar[ReadReport | None] = ContextVar("carecloud_read_report", default=None)

@@ -14,6 +14,7 @@ from typing import Any
 import carecloud_openapi.api
 from openapi_python_client.strings import PythonIdentifier
 
+from carecloud_async._operations import endpoint_types
 from scripts._spec import PINNED_SPEC, Spec, iter_operations, load_spec, resolve_ref
 from tests.spec_examples import example, normalized
 
@@ -74,7 +75,7 @@ def build_call(method: str, path: str) -> tuple[ModuleType, dict[str, Any]]:
     spec = pinned()
     operation = spec["paths"][path][method.lower()]
     module = endpoint_modules()[(method, path)]
-    hints = typing.get_type_hints(module._get_kwargs)
+    hints = endpoint_types(module)
     kwargs: dict[str, Any] = {}
     for raw in operation.get("parameters", []):
         param = resolve_ref(spec, raw["$ref"]) if "$ref" in raw else raw

@@ -6,21 +6,17 @@ Not meant to be called directly: use the client's typed method (see
 ``carecloud_async.find_operation``) or ``client.call(<this module>, ...)``.
 """
 
-from typing import TYPE_CHECKING, Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.forbidden_error_body import ForbiddenErrorBody
-from ...models.get_user_get_user_200_response import GetUserGetUser200Response
-from ...models.internal_server_error_error_body import InternalServerErrorErrorBody
-from ...models.not_allowed_error_body import NotAllowedErrorBody
-from ...models.not_found_error_body import NotFoundErrorBody
-from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Unset
+
+if TYPE_CHECKING:
+    from ...models.get_user_get_user_200_response import GetUserGetUser200Response
 
 
 def _get_kwargs(
@@ -43,66 +39,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    Any
-    | BadRequestErrorBody
-    | ForbiddenErrorBody
-    | GetUserGetUser200Response
-    | InternalServerErrorErrorBody
-    | NotAllowedErrorBody
-    | NotFoundErrorBody
-    | UnauthorizedErrorBody
-    | None
-):
+def _parse_response(*, response: httpx.Response) -> GetUserGetUser200Response | None:
+    """The answer of a 2xx status read into its model; None for a status the spec does not list."""
+    from ...models.get_user_get_user_200_response import GetUserGetUser200Response
+
     if response.status_code == 200:
         response_200 = GetUserGetUser200Response.from_dict(response.json())
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = BadRequestErrorBody.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = UnauthorizedErrorBody.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ForbiddenErrorBody.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = NotFoundErrorBody.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 405:
-        response_405 = NotAllowedErrorBody.from_dict(response.json())
-
-        return response_405
-
-    if response.status_code == 429:
-        response_429 = cast(Any, None)
-        return response_429
-
-    if response.status_code == 500:
-        response_500 = InternalServerErrorErrorBody.from_dict(response.json())
-
-        return response_500
-
-    if response.status_code == 503:
-        response_503 = cast(Any, None)
-        return response_503
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    return None
 
 
 if TYPE_CHECKING:
