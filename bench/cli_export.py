@@ -1,7 +1,7 @@
 """``carecloud export`` of a 25,000-item collection from a loopback fake.
 
 Two budgets: the export's peak memory (measured in a child process running the
-real command, from its rusage) stays under 60 MB, and its throughput stays
+real command, as the child counts it: see ``bench._child_peak``) stays under 60 MB, and its throughput stays
 within 1.2x of iterating the same collection with the library's own
 ``paginate`` (same page size and concurrency, same server, this process).
 """
@@ -9,14 +9,13 @@ within 1.2x of iterating the same collection with the library's own
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench._child_peak import cli_peak_mb
 from carecloud_async import EnterpriseClient
 
 ITEMS = 25_000
@@ -63,22 +62,12 @@ async def _export(base_url: str, out: Path) -> float:
 def _child_peak_mb(base_url: str, out: Path) -> float:
     from tests._fake_collection import TOKEN
 
-    env = {**os.environ, "CARECLOUD_BEARER_TOKEN": TOKEN}
-    command = [sys.executable, "-m", "carecloud_async.cli", "export", "getStores"]
-    command += ["--base-url", base_url, "-o", str(out), "--page-size", str(PAGE_SIZE)]
-    command += ["--concurrency", str(CONCURRENCY), "--restart"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    assert proc.stderr is not None
-    errors = proc.stderr.read().decode()
-    proc.stderr.close()
-    if proc.returncode != 0:
-        raise RuntimeError(f"export failed ({proc.returncode}): {errors}")
+    args = ["export", "getStores", "--base-url", base_url, "-o", str(out)]
+    args += ["--page-size", str(PAGE_SIZE), "--concurrency", str(CONCURRENCY), "--restart"]
+    peak = cli_peak_mb(args, {"CARECLOUD_BEARER_TOKEN": TOKEN})
     with out.open("rb") as handle:
         assert sum(1 for _ in handle) == ITEMS
-    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
-    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return peak
 
 
 def main() -> int:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench._child_peak import cli_peak_mb
 
 ITEMS = 25_000
 LARGE = 250_000
@@ -138,22 +138,13 @@ async def _raw_walk(base_url: str) -> float:
 def _child_peak_mb(base_url: str, out: Path, items: int) -> float:
     from tests._fake_collection import TOKEN
 
-    env = {**os.environ, "CARECLOUD_BEARER_TOKEN": TOKEN}
-    command = [sys.executable, "-m", "carecloud_async.cli", "export", "getPurchases"]
-    command += ["--base-url", base_url, "-o", str(out), "--page-size", str(PAGE_SIZE)]
-    command += ["--concurrency", str(CONCURRENCY), "--restart", "--project-timezone", ZONE]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert proc.stderr is not None
-    errors = proc.stderr.read().decode()
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"export failed: {errors}")
+    args = ["export", "getPurchases", "--base-url", base_url, "-o", str(out)]
+    args += ["--page-size", str(PAGE_SIZE), "--concurrency", str(CONCURRENCY), "--restart"]
+    peak = cli_peak_mb([*args, "--project-timezone", ZONE], {"CARECLOUD_BEARER_TOKEN": TOKEN})
     import pyarrow.parquet as pq
 
     assert pq.ParquetFile(out).metadata.num_rows == items
-    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
-    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return peak
 
 
 def main() -> int:
