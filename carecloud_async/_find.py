@@ -93,6 +93,16 @@ def _pattern(path: str) -> re.Pattern[str]:
     return re.compile("[^/]+".join(re.escape(part) for part in parts) + "/?")
 
 
+@cache
+def _by_snake_name() -> dict[str, tuple[OperationInfo, ...]]:
+    """Operations by their operationId in snake case (built once: 600-odd conversions)."""
+    found: dict[str, tuple[OperationInfo, ...]] = {}
+    for op in _all():
+        key = snake_case(op.operation_id)
+        found[key] = (*found.get(key, ()), op)
+    return found
+
+
 def _by_path(method: str | None, path: str) -> list[OperationInfo]:
     if "://" in path:
         path = urlsplit(path).path
@@ -124,8 +134,7 @@ def find_operation(query: str) -> OperationInfo:
     if "/" in target:
         matches = _by_path(method, target)
     else:
-        key = snake_case(target)
-        matches = [op for op in _all() if snake_case(op.operation_id) == key]
+        matches = list(_by_snake_name().get(snake_case(target), ()))
     if len(matches) == 1:
         return matches[0]
     if matches:

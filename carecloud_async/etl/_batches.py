@@ -254,6 +254,9 @@ class BatchBuilder:
         self._columns = table.column.fields
         self._level = _Level(table.column)
         self._wire = pa.schema([pa.field(name, _wire_type(sub)) for name, sub in self._columns])
+        # One C conversion of the page's objects into a struct array: pa.RecordBatch's
+        # from_pylist walks the page once per column in Python.
+        self._wire_struct = pa.struct(list(self._wire))
         self._tzinfo = project_zone(self.zone)
 
     def build(self, items: Sequence[JsonItem]) -> ItemBatch:
@@ -263,13 +266,13 @@ class BatchBuilder:
         prepare = self._level.prepare
         for index, item in enumerate(items):
             sink.row = index
-            if isinstance(item, Mapping):
+            if item.__class__ is dict or isinstance(item, Mapping):  # dict: no ABC check
                 prepared.append(prepare(item, "", sink))
             else:  # not an object: nothing fits, the row keeps it whole
                 sink.misfit(_WHOLE_ITEM, item)
                 prepared.append({})
         try:
-            wire = pa.RecordBatch.from_pylist(prepared, schema=self._wire)
+            wire = pa.RecordBatch.from_struct_array(pa.array(prepared, type=self._wire_struct))
         except _CONVERSION_ERRORS:
             wire = self._row_by_row(items, prepared, sink)
         arrays: list[_Array] = []
@@ -314,6 +317,8 @@ class BatchBuilder:
 
     def _times(self, array: _Array, column: Column, locate: _Locate, sink: _Sink) -> _Array:
         """``array`` with its date-time and date text parsed, at any depth."""
+        if array.null_count == len(array):  # nothing to parse (an absent include, say)
+            return pa.nulls(len(array), type=arrow_type(column, self.zone))
         if column.kind in ("datetime", "date"):
             return self._parse(array, column.kind == "datetime", locate, sink)
         if column.kind == "struct":
