@@ -272,7 +272,9 @@ class BatchBuilder:
                 sink.misfit(_WHOLE_ITEM, item)
                 prepared.append({})
         try:
-            wire = pa.RecordBatch.from_struct_array(pa.array(prepared, type=self._wire_struct))
+            rows = pa.array(prepared, type=self._wire_struct)
+            assert isinstance(rows, pa.StructArray)
+            wire = pa.RecordBatch.from_struct_array(rows)
         except _CONVERSION_ERRORS:
             wire = self._row_by_row(items, prepared, sink)
         arrays: list[_Array] = []
@@ -318,7 +320,7 @@ class BatchBuilder:
     def _times(self, array: _Array, column: Column, locate: _Locate, sink: _Sink) -> _Array:
         """``array`` with its date-time and date text parsed, at any depth."""
         if array.null_count == len(array):  # nothing to parse (an absent include, say)
-            return pa.nulls(len(array), type=arrow_type(column, self.zone))
+            return pa.array([None] * len(array), type=arrow_type(column, self.zone))
         if column.kind in ("datetime", "date"):
             return self._parse(array, column.kind == "datetime", locate, sink)
         if column.kind == "struct":
