@@ -38,6 +38,7 @@ from typing import Any
 from carecloud_async import ConfigurationError
 from carecloud_async._datetimes import format_project_datetime, parse_project_datetime
 from carecloud_async._incremental import IncrementalMode, IncrementalPlan, incremental_plans
+from carecloud_async._item_tables import primary_key
 from carecloud_async.cli._export import ExportJob, ExportResult, Reporter, run_export
 
 __all__ = [
@@ -421,13 +422,5 @@ def report_line(plan: IncrementalPlan, counts: RunCounts, lag: timedelta) -> str
 def incremental_key(entry: Any) -> tuple[str, ...]:
     """The fields that identify a row (the spec's ``*_id``); none for history lists,
     whose rows are then identified by their content."""
-    try:
-        # The columnar package knows the key; it needs the etl extra (pyarrow).
-        from carecloud_async.etl import primary_key
-    except ModuleNotFoundError as exc:
-        raise ConfigurationError(
-            f"--incremental needs the etl extra ({exc.name} is missing): "
-            "pip install 'carecloud-async[etl]'"
-        ) from None
     key = primary_key(entry.operation_id)
     return () if key is None else (key,)
