@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "messages",
     }
 )
+
+_DECLARED_KEYS = (
+    "recommended_discounts",
+    "credit_points",
+    "price_of_credit_points",
+    "credit",
+    "vouchers",
+    "credit_points_of_this_transaction",
+    "total_credit_points",
+    "total_credit",
+    "messages",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -149,7 +164,44 @@ class AcceptedPayment:
         if _models_pending:
             _import_models()
         _absent = 0
-        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
+        if len(src_dict) >= 9:
+            try:
+                (
+                    recommended_discounts,
+                    credit_points,
+                    price_of_credit_points,
+                    credit,
+                    vouchers,
+                    credit_points_of_this_transaction,
+                    total_credit_points,
+                    total_credit,
+                    messages,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    recommended_discounts,
+                    credit_points,
+                    price_of_credit_points,
+                    credit,
+                    vouchers,
+                    credit_points_of_this_transaction,
+                    total_credit_points,
+                    total_credit,
+                    messages,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                recommended_discounts,
+                credit_points,
+                price_of_credit_points,
+                credit,
+                vouchers,
+                credit_points_of_this_transaction,
+                total_credit_points,
+                total_credit,
+                messages,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(recommended_discounts, list):
             _p0 = ((_path, _key), "recommended_discounts")
             _l0 = []
@@ -167,7 +219,6 @@ class AcceptedPayment:
                 recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
             )
 
-        credit_points = src_dict.get("credit_points", UNSET)
         if not (type(credit_points) is float or type(credit_points) is int):
             if credit_points is UNSET:
                 _absent += 1
@@ -176,7 +227,6 @@ class AcceptedPayment:
                     credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        price_of_credit_points = src_dict.get("price_of_credit_points", UNSET)
         if not (type(price_of_credit_points) is float or type(price_of_credit_points) is int):
             if price_of_credit_points is UNSET:
                 _absent += 1
@@ -190,14 +240,12 @@ class AcceptedPayment:
                     False,
                 )
 
-        credit = src_dict.get("credit", UNSET)
         if not (type(credit) is float or type(credit) is int):
             if credit is UNSET:
                 _absent += 1
             else:
                 credit = odd(credit, (_path, _key), "credit", "number", False, False)
 
-        vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
             _p0 = ((_path, _key), "vouchers")
             _l0 = []
@@ -213,7 +261,6 @@ class AcceptedPayment:
         else:
             vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        credit_points_of_this_transaction = src_dict.get("credit_points_of_this_transaction", UNSET)
         if not (
             type(credit_points_of_this_transaction) is float
             or type(credit_points_of_this_transaction) is int
@@ -230,7 +277,6 @@ class AcceptedPayment:
                     False,
                 )
 
-        total_credit_points = src_dict.get("total_credit_points", UNSET)
         if not (type(total_credit_points) is float or type(total_credit_points) is int):
             if total_credit_points is UNSET:
                 _absent += 1
@@ -244,7 +290,6 @@ class AcceptedPayment:
                     False,
                 )
 
-        total_credit = src_dict.get("total_credit", UNSET)
         if not (type(total_credit) is float or type(total_credit) is int):
             if total_credit is UNSET:
                 _absent += 1
@@ -253,7 +298,6 @@ class AcceptedPayment:
                     total_credit, (_path, _key), "total_credit", "number", False, False
                 )
 
-        messages = src_dict.get("messages", UNSET)
         if isinstance(messages, list):
             _p0 = ((_path, _key), "messages")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "additional_address_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "address_type",
+    "address",
+    "additional_address_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,25 +104,31 @@ class AdditionalAddress:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            address_type = src_dict["address_type"]
-        except KeyError:
-            address_type = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                address_type, address, additional_address_id = _declared(src_dict)
+            except KeyError:
+                address_type, address, additional_address_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            address_type, address, additional_address_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(address_type, str)):
+            if address_type is UNSET:
+                _absent += 1
             address_type = odd(address_type, (_path, _key), "address_type", "string", True, False)
 
-        try:
-            address = src_dict["address"]
-        except KeyError:
-            address = UNSET
-            _absent += 1
         if isinstance(address, dict):
             address = _read_Address(address, (_path, _key), "address")
+        elif address is UNSET:
+            _absent += 1
+            address = odd(address, (_path, _key), "address", "Address", True, False)
         else:
             address = odd(address, (_path, _key), "address", "Address", True, False)
 
-        additional_address_id = src_dict.get("additional_address_id", UNSET)
         if not (isinstance(additional_address_id, str)):
             if additional_address_id is UNSET:
                 _absent += 1

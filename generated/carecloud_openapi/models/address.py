@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,21 @@ _KNOWN_KEYS = frozenset(
         "country_code",
     }
 )
+
+_DECLARED_KEYS = (
+    "address1",
+    "address2",
+    "address3",
+    "address4",
+    "address5",
+    "address6",
+    "address7",
+    "zip",
+    "city",
+    "country_code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -113,70 +129,101 @@ class Address:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        address1 = src_dict.get("address1", UNSET)
+        if len(src_dict) >= 10:
+            try:
+                (
+                    address1,
+                    address2,
+                    address3,
+                    address4,
+                    address5,
+                    address6,
+                    address7,
+                    zip_,
+                    city,
+                    country_code,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    address1,
+                    address2,
+                    address3,
+                    address4,
+                    address5,
+                    address6,
+                    address7,
+                    zip_,
+                    city,
+                    country_code,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                address1,
+                address2,
+                address3,
+                address4,
+                address5,
+                address6,
+                address7,
+                zip_,
+                city,
+                country_code,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(address1, str)):
             if address1 is UNSET:
                 _absent += 1
             else:
                 address1 = odd(address1, (_path, _key), "address1", "string", False, False)
 
-        address2 = src_dict.get("address2", UNSET)
         if not (isinstance(address2, str)):
             if address2 is UNSET:
                 _absent += 1
             else:
                 address2 = odd(address2, (_path, _key), "address2", "string", False, False)
 
-        address3 = src_dict.get("address3", UNSET)
         if not (isinstance(address3, str)):
             if address3 is UNSET:
                 _absent += 1
             else:
                 address3 = odd(address3, (_path, _key), "address3", "string", False, False)
 
-        address4 = src_dict.get("address4", UNSET)
         if not (isinstance(address4, str)):
             if address4 is UNSET:
                 _absent += 1
             else:
                 address4 = odd(address4, (_path, _key), "address4", "string", False, False)
 
-        address5 = src_dict.get("address5", UNSET)
         if not (isinstance(address5, str)):
             if address5 is UNSET:
                 _absent += 1
             else:
                 address5 = odd(address5, (_path, _key), "address5", "string", False, False)
 
-        address6 = src_dict.get("address6", UNSET)
         if not (isinstance(address6, str)):
             if address6 is UNSET:
                 _absent += 1
             else:
                 address6 = odd(address6, (_path, _key), "address6", "string", False, False)
 
-        address7 = src_dict.get("address7", UNSET)
         if not (isinstance(address7, str)):
             if address7 is UNSET:
                 _absent += 1
             else:
                 address7 = odd(address7, (_path, _key), "address7", "string", False, False)
 
-        zip_ = src_dict.get("zip", UNSET)
         if not (isinstance(zip_, str)):
             if zip_ is UNSET:
                 _absent += 1
             else:
                 zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
 
-        city = src_dict.get("city", UNSET)
         if not (isinstance(city, str)):
             if city is UNSET:
                 _absent += 1
             else:
                 city = odd(city, (_path, _key), "city", "string", False, False)
 
-        country_code = src_dict.get("country_code", UNSET)
         if not (isinstance(country_code, str)):
             if country_code is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,15 @@ _KNOWN_KEYS = frozenset(
         "custom_agreements",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_gtc",
+    "agreement_profiling",
+    "agreement_marketing_communication",
+    "custom_agreements",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -129,7 +139,29 @@ class Agreement:
         if _models_pending:
             _import_models()
         _absent = 0
-        agreement_gtc = src_dict.get("agreement_gtc", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                (
+                    agreement_gtc,
+                    agreement_profiling,
+                    agreement_marketing_communication,
+                    custom_agreements,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    agreement_gtc,
+                    agreement_profiling,
+                    agreement_marketing_communication,
+                    custom_agreements,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                agreement_gtc,
+                agreement_profiling,
+                agreement_marketing_communication,
+                custom_agreements,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if type(agreement_gtc) is int:
             agreement_gtc = AgreementAgreementGtc(agreement_gtc)
         elif agreement_gtc is UNSET:
@@ -139,7 +171,6 @@ class Agreement:
                 agreement_gtc, (_path, _key), "agreement_gtc", "AgreementAgreementGtc", False, False
             )
 
-        agreement_profiling = src_dict.get("agreement_profiling", UNSET)
         if type(agreement_profiling) is int:
             agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
         elif agreement_profiling is UNSET:
@@ -154,7 +185,6 @@ class Agreement:
                 False,
             )
 
-        agreement_marketing_communication = src_dict.get("agreement_marketing_communication", UNSET)
         if type(agreement_marketing_communication) is int:
             agreement_marketing_communication = AgreementAgreementMarketingCommunication(
                 agreement_marketing_communication
@@ -171,7 +201,6 @@ class Agreement:
                 False,
             )
 
-        custom_agreements = src_dict.get("custom_agreements", UNSET)
         if isinstance(custom_agreements, list):
             _p0 = ((_path, _key), "custom_agreements")
             _l0 = []

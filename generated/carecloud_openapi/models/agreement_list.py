@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,18 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_id",
+    "name",
+    "text",
+    "withdrawal_text",
+    "communication_channel_id",
+    "text_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -110,7 +123,38 @@ class AgreementList:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        agreement_id = src_dict.get("agreement_id", UNSET)
+        if len(src_dict) >= 7:
+            try:
+                (
+                    agreement_id,
+                    name,
+                    text,
+                    withdrawal_text,
+                    communication_channel_id,
+                    text_id,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    agreement_id,
+                    name,
+                    text,
+                    withdrawal_text,
+                    communication_channel_id,
+                    text_id,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                agreement_id,
+                name,
+                text,
+                withdrawal_text,
+                communication_channel_id,
+                text_id,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(agreement_id, str)):
             if agreement_id is UNSET:
                 _absent += 1
@@ -119,21 +163,18 @@ class AgreementList:
                     agreement_id, (_path, _key), "agreement_id", "string", False, False
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)):
             if text is UNSET:
                 _absent += 1
             else:
                 text = odd(text, (_path, _key), "text", "string", False, False)
 
-        withdrawal_text = src_dict.get("withdrawal_text", UNSET)
         if not (isinstance(withdrawal_text, str)):
             if withdrawal_text is UNSET:
                 _absent += 1
@@ -142,7 +183,6 @@ class AgreementList:
                     withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
                 )
 
-        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if not (isinstance(communication_channel_id, str)):
             if communication_channel_id is UNSET:
                 _absent += 1
@@ -156,14 +196,12 @@ class AgreementList:
                     False,
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

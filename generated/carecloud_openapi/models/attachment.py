@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "cache_for",
     }
 )
+
+_DECLARED_KEYS = (
+    "upload_method",
+    "file_data",
+    "cache_for",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,27 +91,31 @@ class Attachment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            upload_method = src_dict["upload_method"]
-        except KeyError:
-            upload_method = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                upload_method, file_data, cache_for = _declared(src_dict)
+            except KeyError:
+                upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(upload_method, str):
             upload_method = AttachmentUploadMethod(upload_method)
+        elif upload_method is UNSET:
+            _absent += 1
+            upload_method = odd(
+                upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
+            )
         else:
             upload_method = odd(
                 upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
             )
 
-        try:
-            file_data = src_dict["file_data"]
-        except KeyError:
-            file_data = UNSET
-            _absent += 1
         if not (isinstance(file_data, str)):
+            if file_data is UNSET:
+                _absent += 1
             file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
 
-        cache_for = src_dict.get("cache_for", UNSET)
         if not (type(cache_for) is int):
             if cache_for is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "updated_by",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "communication_channel_id",
+    "state",
+    "audience_id",
+    "last_change",
+    "created_by",
+    "updated_by",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -104,20 +117,46 @@ class Audience:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                (
+                    name,
+                    communication_channel_id,
+                    state,
+                    audience_id,
+                    last_change,
+                    created_by,
+                    updated_by,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    communication_channel_id,
+                    state,
+                    audience_id,
+                    last_change,
+                    created_by,
+                    updated_by,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                communication_channel_id,
+                state,
+                audience_id,
+                last_change,
+                created_by,
+                updated_by,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
         if not (isinstance(communication_channel_id, str)):
+            if communication_channel_id is UNSET:
+                _absent += 1
             communication_channel_id = odd(
                 communication_channel_id,
                 (_path, _key),
@@ -127,38 +166,32 @@ class Audience:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
         if type(state) is int:
             state = AudienceState(state)
+        elif state is UNSET:
+            _absent += 1
+            state = odd(state, (_path, _key), "state", "AudienceState", True, False)
         else:
             state = odd(state, (_path, _key), "state", "AudienceState", True, False)
 
-        audience_id = src_dict.get("audience_id", UNSET)
         if not (isinstance(audience_id, str)):
             if audience_id is UNSET:
                 _absent += 1
             else:
                 audience_id = odd(audience_id, (_path, _key), "audience_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1
             else:
                 created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
-        updated_by = src_dict.get("updated_by", UNSET)
         if not (isinstance(updated_by, str)):
             if updated_by is UNSET:
                 _absent += 1

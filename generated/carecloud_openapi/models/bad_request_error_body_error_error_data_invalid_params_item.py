@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,15 @@ _KNOWN_KEYS = frozenset(
         "message",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "reason",
+    "value",
+    "message",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -122,7 +132,14 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         if _models_pending:
             _import_models()
         _absent = 0
-        name = src_dict.get("name", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                name, reason, value, message = _declared(src_dict)
+            except KeyError:
+                name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(name, str):
             pass
         elif isinstance(name, list):
@@ -147,21 +164,18 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        reason = src_dict.get("reason", UNSET)
         if not (isinstance(reason, str)):
             if reason is UNSET:
                 _absent += 1
             else:
                 reason = odd(reason, (_path, _key), "reason", "string", False, False)
 
-        value = src_dict.get("value", UNSET)
         if not (isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             else:
                 value = odd(value, (_path, _key), "value", "string", False, False)
 
-        message = src_dict.get("message", UNSET)
         if not (isinstance(message, str)):
             if message is UNSET:
                 _absent += 1

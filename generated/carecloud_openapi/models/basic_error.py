@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,15 @@ _KNOWN_KEYS = frozenset(
         "detail",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "exception",
+    "title",
+    "detail",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,36 +85,32 @@ class BasicError:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            type_ = src_dict["type"]
-        except KeyError:
-            type_ = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                type_, exception, title, detail = _declared(src_dict)
+            except KeyError:
+                type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(type_, str)):
+            if type_ is UNSET:
+                _absent += 1
             type_ = odd(type_, (_path, _key), "type", "string", True, False)
 
-        try:
-            exception = src_dict["exception"]
-        except KeyError:
-            exception = UNSET
-            _absent += 1
         if not (isinstance(exception, str)):
+            if exception is UNSET:
+                _absent += 1
             exception = odd(exception, (_path, _key), "exception", "string", True, False)
 
-        try:
-            title = src_dict["title"]
-        except KeyError:
-            title = UNSET
-            _absent += 1
         if not (isinstance(title, str)):
+            if title is UNSET:
+                _absent += 1
             title = odd(title, (_path, _key), "title", "string", True, False)
 
-        try:
-            detail = src_dict["detail"]
-        except KeyError:
-            detail = UNSET
-            _absent += 1
         if not (isinstance(detail, str)):
+            if detail is UNSET:
+                _absent += 1
             detail = odd(detail, (_path, _key), "detail", "string", True, False)
 
         _model = _new_instance(cls)

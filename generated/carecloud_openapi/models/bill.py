@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,18 @@ _KNOWN_KEYS = frozenset(
         "created_by",
     }
 )
+
+_DECLARED_KEYS = (
+    "bill_id",
+    "payment_time",
+    "currency_id",
+    "total_price",
+    "bill_items",
+    "bill_number",
+    "created_by",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -122,43 +135,52 @@ class Bill:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            bill_id = src_dict["bill_id"]
-        except KeyError:
-            bill_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                (
+                    bill_id,
+                    payment_time,
+                    currency_id,
+                    total_price,
+                    bill_items,
+                    bill_number,
+                    created_by,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    bill_id,
+                    payment_time,
+                    currency_id,
+                    total_price,
+                    bill_items,
+                    bill_number,
+                    created_by,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            bill_id, payment_time, currency_id, total_price, bill_items, bill_number, created_by = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            )
+
         if not (isinstance(bill_id, str)):
+            if bill_id is UNSET:
+                _absent += 1
             bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
         if not (isinstance(payment_time, str)):
+            if payment_time is UNSET:
+                _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
         if not (type(total_price) is float or type(total_price) is int):
+            if total_price is UNSET:
+                _absent += 1
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
-        try:
-            bill_items = src_dict["bill_items"]
-        except KeyError:
-            bill_items = UNSET
-            _absent += 1
         if isinstance(bill_items, list):
             _p0 = ((_path, _key), "bill_items")
             _l0 = []
@@ -169,17 +191,18 @@ class Bill:
                     _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
                 _l0.append(_v0)
             bill_items = _l0
+        elif bill_items is UNSET:
+            _absent += 1
+            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
         else:
             bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
-        bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)):
             if bill_number is UNSET:
                 _absent += 1
             else:
                 bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
-        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,23 @@ _KNOWN_KEYS = frozenset(
         "purchase_item_property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "plu_ids",
+    "plu_name",
+    "vat_rate",
+    "quantity",
+    "paid_amount",
+    "price",
+    "bill_item_id",
+    "loyalty_off",
+    "purchase_item_type_id",
+    "category_plu_id",
+    "customer_id",
+    "purchase_item_property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -153,11 +171,53 @@ class BillItem:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            plu_ids = src_dict["plu_ids"]
-        except KeyError:
-            plu_ids = UNSET
-            _absent += 1
+        if len(src_dict) >= 12:
+            try:
+                (
+                    plu_ids,
+                    plu_name,
+                    vat_rate,
+                    quantity,
+                    paid_amount,
+                    price,
+                    bill_item_id,
+                    loyalty_off,
+                    purchase_item_type_id,
+                    category_plu_id,
+                    customer_id,
+                    purchase_item_property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    plu_ids,
+                    plu_name,
+                    vat_rate,
+                    quantity,
+                    paid_amount,
+                    price,
+                    bill_item_id,
+                    loyalty_off,
+                    purchase_item_type_id,
+                    category_plu_id,
+                    customer_id,
+                    purchase_item_property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                plu_ids,
+                plu_name,
+                vat_rate,
+                quantity,
+                paid_amount,
+                price,
+                bill_item_id,
+                loyalty_off,
+                purchase_item_type_id,
+                category_plu_id,
+                customer_id,
+                purchase_item_property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(plu_ids, list):
             _p0 = ((_path, _key), "plu_ids")
             _l0 = []
@@ -168,76 +228,54 @@ class BillItem:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
+        elif plu_ids is UNSET:
+            _absent += 1
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        try:
-            plu_name = src_dict["plu_name"]
-        except KeyError:
-            plu_name = UNSET
-            _absent += 1
         if not (isinstance(plu_name, str)):
+            if plu_name is UNSET:
+                _absent += 1
             plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
 
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
         if not (type(vat_rate) is float or type(vat_rate) is int):
+            if vat_rate is UNSET:
+                _absent += 1
             vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        try:
-            quantity = src_dict["quantity"]
-        except KeyError:
-            quantity = UNSET
-            _absent += 1
         if not (type(quantity) is float or type(quantity) is int):
+            if quantity is UNSET:
+                _absent += 1
             quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
-        try:
-            paid_amount = src_dict["paid_amount"]
-        except KeyError:
-            paid_amount = UNSET
-            _absent += 1
         if not (type(paid_amount) is float or type(paid_amount) is int):
+            if paid_amount is UNSET:
+                _absent += 1
             paid_amount = odd(paid_amount, (_path, _key), "paid_amount", "number", True, False)
 
-        try:
-            price = src_dict["price"]
-        except KeyError:
-            price = UNSET
-            _absent += 1
         if not (type(price) is float or type(price) is int):
+            if price is UNSET:
+                _absent += 1
             price = odd(price, (_path, _key), "price", "number", True, False)
 
-        try:
-            bill_item_id = src_dict["bill_item_id"]
-        except KeyError:
-            bill_item_id = UNSET
-            _absent += 1
         if not (isinstance(bill_item_id, str)):
+            if bill_item_id is UNSET:
+                _absent += 1
             bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
 
-        try:
-            loyalty_off = src_dict["loyalty_off"]
-        except KeyError:
-            loyalty_off = UNSET
-            _absent += 1
         if not (type(loyalty_off) is bool):
+            if loyalty_off is UNSET:
+                _absent += 1
             loyalty_off = odd(loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False)
 
-        try:
-            purchase_item_type_id = src_dict["purchase_item_type_id"]
-        except KeyError:
-            purchase_item_type_id = UNSET
-            _absent += 1
         if not (isinstance(purchase_item_type_id, str)):
+            if purchase_item_type_id is UNSET:
+                _absent += 1
             purchase_item_type_id = odd(
                 purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
             )
 
-        category_plu_id = src_dict.get("category_plu_id", UNSET)
         if not (isinstance(category_plu_id, str)):
             if category_plu_id is UNSET:
                 _absent += 1
@@ -246,14 +284,12 @@ class BillItem:
                     category_plu_id, (_path, _key), "category_plu_id", "string", False, False
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        purchase_item_property_records = src_dict.get("purchase_item_property_records", UNSET)
         if isinstance(purchase_item_property_records, list):
             _p0 = ((_path, _key), "purchase_item_property_records")
             _l0 = []

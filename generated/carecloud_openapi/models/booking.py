@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "booking_items",
+    "created_at",
+    "booking_id",
+    "customer_id",
+    "booking_status",
+    "utm",
+    "data",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -146,11 +161,44 @@ class Booking:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            booking_items = src_dict["booking_items"]
-        except KeyError:
-            booking_items = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    booking_items,
+                    created_at,
+                    booking_id,
+                    customer_id,
+                    booking_status,
+                    utm,
+                    data,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    booking_items,
+                    created_at,
+                    booking_id,
+                    customer_id,
+                    booking_status,
+                    utm,
+                    data,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                booking_items,
+                created_at,
+                booking_id,
+                customer_id,
+                booking_status,
+                utm,
+                data,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(booking_items, list):
             _p0 = ((_path, _key), "booking_items")
             _l0 = []
@@ -161,32 +209,29 @@ class Booking:
                     _v0 = odd(_v0, _p0, _i0, "BookingItem", True, False)
                 _l0.append(_v0)
             booking_items = _l0
+        elif booking_items is UNSET:
+            _absent += 1
+            booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
         else:
             booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
 
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
         if not (isinstance(created_at, str)):
+            if created_at is UNSET:
+                _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        booking_id = src_dict.get("booking_id", UNSET)
         if not (isinstance(booking_id, str)):
             if booking_id is UNSET:
                 _absent += 1
             else:
                 booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)):
             if booking_status is UNSET:
                 _absent += 1
@@ -195,7 +240,6 @@ class Booking:
                     booking_status, (_path, _key), "booking_status", "string", False, False
                 )
 
-        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = _read_UTM(utm, (_path, _key), "utm")
         elif utm is UNSET:
@@ -203,7 +247,6 @@ class Booking:
         else:
             utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
-        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -219,14 +262,12 @@ class Booking:
                 data, (_path, _key), "data", "string | array | BookingDataType2", False, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingState(state)
         elif state is UNSET:

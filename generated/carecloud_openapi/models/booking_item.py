@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,23 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "time_slot_id",
+    "created_at",
+    "booking_item_id",
+    "customer_id",
+    "booking_ticket",
+    "valid_from",
+    "valid_to",
+    "capacity_taken",
+    "booking_item_status",
+    "additional_properties",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -161,23 +179,63 @@ class BookingItem:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            time_slot_id = src_dict["time_slot_id"]
-        except KeyError:
-            time_slot_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 12:
+            try:
+                (
+                    time_slot_id,
+                    created_at,
+                    booking_item_id,
+                    customer_id,
+                    booking_ticket,
+                    valid_from,
+                    valid_to,
+                    capacity_taken,
+                    booking_item_status,
+                    additional_properties,
+                    state,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    time_slot_id,
+                    created_at,
+                    booking_item_id,
+                    customer_id,
+                    booking_ticket,
+                    valid_from,
+                    valid_to,
+                    capacity_taken,
+                    booking_item_status,
+                    additional_properties,
+                    state,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                time_slot_id,
+                created_at,
+                booking_item_id,
+                customer_id,
+                booking_ticket,
+                valid_from,
+                valid_to,
+                capacity_taken,
+                booking_item_status,
+                additional_properties,
+                state,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(time_slot_id, str)):
+            if time_slot_id is UNSET:
+                _absent += 1
             time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", True, False)
 
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
         if not (isinstance(created_at, str)):
+            if created_at is UNSET:
+                _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        booking_item_id = src_dict.get("booking_item_id", UNSET)
         if not (isinstance(booking_item_id, str)):
             if booking_item_id is UNSET:
                 _absent += 1
@@ -186,14 +244,12 @@ class BookingItem:
                     booking_item_id, (_path, _key), "booking_item_id", "string", False, False
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        booking_ticket = src_dict.get("booking_ticket", UNSET)
         if isinstance(booking_ticket, dict):
             booking_ticket = _read_BookingTicket(booking_ticket, (_path, _key), "booking_ticket")
         elif booking_ticket is UNSET:
@@ -203,21 +259,18 @@ class BookingItem:
                 booking_ticket, (_path, _key), "booking_ticket", "BookingTicket", False, False
             )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        capacity_taken = src_dict.get("capacity_taken", UNSET)
         if not (type(capacity_taken) is int):
             if capacity_taken is UNSET:
                 _absent += 1
@@ -226,7 +279,6 @@ class BookingItem:
                     capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
                 )
 
-        booking_item_status = src_dict.get("booking_item_status", UNSET)
         if not (isinstance(booking_item_status, str)):
             if booking_item_status is UNSET:
                 _absent += 1
@@ -240,7 +292,6 @@ class BookingItem:
                     False,
                 )
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = ((_path, _key), "additional_properties")
             _l0 = []
@@ -258,7 +309,6 @@ class BookingItem:
                 additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingItemState(state)
         elif state is UNSET:
@@ -266,7 +316,6 @@ class BookingItem:
         else:
             state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "booking_status_id",
+    "created_at",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,15 +105,23 @@ class BookingStatus:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                name, booking_status_id, created_at, state, last_change = _declared(src_dict)
+            except KeyError:
+                name, booking_status_id, created_at, state, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, booking_status_id, created_at, state, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        booking_status_id = src_dict.get("booking_status_id", UNSET)
         if not (isinstance(booking_status_id, str)):
             if booking_status_id is UNSET:
                 _absent += 1
@@ -111,14 +130,12 @@ class BookingStatus:
                     booking_status_id, (_path, _key), "booking_status_id", "string", False, False
                 )
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingStatusState(state)
         elif state is UNSET:
@@ -126,7 +143,6 @@ class BookingStatus:
         else:
             state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "ticket_id",
+    "created_at",
+    "valid_from",
+    "valid_to",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,43 +119,49 @@ class BookingTicket:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                name, ticket_id, created_at, valid_from, valid_to, state, last_change = _declared(
+                    src_dict
+                )
+            except KeyError:
+                name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        ticket_id = src_dict.get("ticket_id", UNSET)
         if not (isinstance(ticket_id, str)):
             if ticket_id is UNSET:
                 _absent += 1
             else:
                 ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = BookingTicketState(state)
         elif state is UNSET:
@@ -150,7 +169,6 @@ class BookingTicket:
         else:
             state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

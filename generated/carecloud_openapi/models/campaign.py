@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "idcampaign",
+    "campaign_id",
+    "external_id",
+    "parent_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -107,50 +120,55 @@ class Campaign:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                name, idcampaign, campaign_id, external_id, parent_id, last_change, state = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        idcampaign = src_dict.get("idcampaign", UNSET)
         if not (isinstance(idcampaign, str)):
             if idcampaign is UNSET:
                 _absent += 1
             else:
                 idcampaign = odd(idcampaign, (_path, _key), "idcampaign", "string", False, False)
 
-        campaign_id = src_dict.get("campaign_id", UNSET)
         if not (isinstance(campaign_id, str)):
             if campaign_id is UNSET:
                 _absent += 1
             else:
                 campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
 
-        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        parent_id = src_dict.get("parent_id", UNSET)
         if not (isinstance(parent_id, str)):
             if parent_id is UNSET:
                 _absent += 1
             else:
                 parent_id = odd(parent_id, (_path, _key), "parent_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "image_url",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "subtitle",
+    "note",
+    "description",
+    "image_url",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -86,36 +97,41 @@ class CampaignPresentationData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                name, subtitle, note, description, image_url = _declared(src_dict)
+            except KeyError:
+                name, subtitle, note, description, image_url = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, subtitle, note, description, image_url = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)):
             if subtitle is UNSET:
                 _absent += 1
             else:
                 subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        image_url = src_dict.get("image_url", UNSET)
         if not (isinstance(image_url, str)):
             if image_url is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,25 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "currency_id",
+    "campaign_id",
+    "value",
+    "value_type_id",
+    "valid_from",
+    "valid_to",
+    "type_id",
+    "presentation_data",
+    "campaign_product_id",
+    "display_in",
+    "campaign_product_property_records",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -169,45 +189,91 @@ class CampaignProduct:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_id = src_dict["product_id"]
-        except KeyError:
-            product_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    product_id,
+                    currency_id,
+                    campaign_id,
+                    value,
+                    value_type_id,
+                    valid_from,
+                    valid_to,
+                    type_id,
+                    presentation_data,
+                    campaign_product_id,
+                    display_in,
+                    campaign_product_property_records,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    product_id,
+                    currency_id,
+                    campaign_id,
+                    value,
+                    value_type_id,
+                    valid_from,
+                    valid_to,
+                    type_id,
+                    presentation_data,
+                    campaign_product_id,
+                    display_in,
+                    campaign_product_property_records,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                product_id,
+                currency_id,
+                campaign_id,
+                value,
+                value_type_id,
+                valid_from,
+                valid_to,
+                type_id,
+                presentation_data,
+                campaign_product_id,
+                display_in,
+                campaign_product_property_records,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(product_id, str)):
+            if product_id is UNSET:
+                _absent += 1
             product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            campaign_id = src_dict["campaign_id"]
-        except KeyError:
-            campaign_id = UNSET
-            _absent += 1
         if not (isinstance(campaign_id, str)):
+            if campaign_id is UNSET:
+                _absent += 1
             campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", True, False)
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
         if not (type(value) is float or type(value) is int):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "number", True, False)
 
-        try:
-            value_type_id = src_dict["value_type_id"]
-        except KeyError:
-            value_type_id = UNSET
-            _absent += 1
         if type(value_type_id) is int:
             value_type_id = CampaignProductValueTypeId(value_type_id)
+        elif value_type_id is UNSET:
+            _absent += 1
+            value_type_id = odd(
+                value_type_id,
+                (_path, _key),
+                "value_type_id",
+                "CampaignProductValueTypeId",
+                True,
+                False,
+            )
         else:
             value_type_id = odd(
                 value_type_id,
@@ -218,38 +284,34 @@ class CampaignProduct:
                 False,
             )
 
-        try:
-            valid_from = src_dict["valid_from"]
-        except KeyError:
-            valid_from = UNSET
-            _absent += 1
         if not (isinstance(valid_from, str)):
+            if valid_from is UNSET:
+                _absent += 1
             valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-        try:
-            valid_to = src_dict["valid_to"]
-        except KeyError:
-            valid_to = UNSET
-            _absent += 1
         if not (isinstance(valid_to, str)):
+            if valid_to is UNSET:
+                _absent += 1
             valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
-        try:
-            type_id = src_dict["type_id"]
-        except KeyError:
-            type_id = UNSET
-            _absent += 1
         if not (isinstance(type_id, str)):
+            if type_id is UNSET:
+                _absent += 1
             type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
 
-        try:
-            presentation_data = src_dict["presentation_data"]
-        except KeyError:
-            presentation_data = UNSET
-            _absent += 1
         if isinstance(presentation_data, dict):
             presentation_data = _read_CampaignPresentationData(
                 presentation_data, (_path, _key), "presentation_data"
+            )
+        elif presentation_data is UNSET:
+            _absent += 1
+            presentation_data = odd(
+                presentation_data,
+                (_path, _key),
+                "presentation_data",
+                "CampaignPresentationData",
+                True,
+                False,
             )
         else:
             presentation_data = odd(
@@ -261,7 +323,6 @@ class CampaignProduct:
                 False,
             )
 
-        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
         if not (isinstance(campaign_product_id, str)):
             if campaign_product_id is UNSET:
                 _absent += 1
@@ -275,7 +336,6 @@ class CampaignProduct:
                     False,
                 )
 
-        display_in = src_dict.get("display_in", UNSET)
         if isinstance(display_in, list):
             for _i0, _v0 in enumerate(display_in):
                 if not (isinstance(_v0, str)):
@@ -285,7 +345,6 @@ class CampaignProduct:
         else:
             display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
 
-        campaign_product_property_records = src_dict.get("campaign_product_property_records", UNSET)
         if isinstance(campaign_product_property_records, list):
             _p0 = ((_path, _key), "campaign_product_property_records")
             _l0 = []
@@ -308,14 +367,12 @@ class CampaignProduct:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CampaignProductState(state)
         elif state is UNSET:

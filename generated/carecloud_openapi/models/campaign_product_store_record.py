@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "campaign_product_store_record_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "campaign_product_id",
+    "campaign_product_store_record_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,25 +86,32 @@ class CampaignProductStoreRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                store_id, campaign_product_id, campaign_product_store_record_id = _declared(
+                    src_dict
+                )
+            except KeyError:
+                store_id, campaign_product_id, campaign_product_store_record_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            store_id, campaign_product_id, campaign_product_store_record_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            campaign_product_id = src_dict["campaign_product_id"]
-        except KeyError:
-            campaign_product_id = UNSET
-            _absent += 1
         if not (isinstance(campaign_product_id, str)):
+            if campaign_product_id is UNSET:
+                _absent += 1
             campaign_product_id = odd(
                 campaign_product_id, (_path, _key), "campaign_product_id", "string", True, False
             )
 
-        campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
         if not (isinstance(campaign_product_store_record_id, str)):
             if campaign_product_store_record_id is UNSET:
                 _absent += 1

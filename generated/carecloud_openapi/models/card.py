@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_type_id",
+    "card_number",
+    "state",
+    "card_id",
+    "customer_id",
+    "secondary_card_number",
+    "valid_from",
+    "valid_to",
+    "store_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -118,47 +134,77 @@ class Card:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            card_type_id = src_dict["card_type_id"]
-        except KeyError:
-            card_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    card_type_id,
+                    card_number,
+                    state,
+                    card_id,
+                    customer_id,
+                    secondary_card_number,
+                    valid_from,
+                    valid_to,
+                    store_id,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    card_type_id,
+                    card_number,
+                    state,
+                    card_id,
+                    customer_id,
+                    secondary_card_number,
+                    valid_from,
+                    valid_to,
+                    store_id,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                card_type_id,
+                card_number,
+                state,
+                card_id,
+                customer_id,
+                secondary_card_number,
+                valid_from,
+                valid_to,
+                store_id,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(card_type_id, str)):
+            if card_type_id is UNSET:
+                _absent += 1
             card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
-        try:
-            card_number = src_dict["card_number"]
-        except KeyError:
-            card_number = UNSET
-            _absent += 1
         if not (isinstance(card_number, str)):
+            if card_number is UNSET:
+                _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
         if type(state) is int:
             state = CardState(state)
+        elif state is UNSET:
+            _absent += 1
+            state = odd(state, (_path, _key), "state", "CardState", True, False)
         else:
             state = odd(state, (_path, _key), "state", "CardState", True, False)
 
-        card_id = src_dict.get("card_id", UNSET)
         if not (isinstance(card_id, str)):
             if card_id is UNSET:
                 _absent += 1
             else:
                 card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        secondary_card_number = src_dict.get("secondary_card_number", UNSET)
         if not (isinstance(secondary_card_number, str)):
             if secondary_card_number is UNSET:
                 _absent += 1
@@ -172,28 +218,24 @@ class Card:
                     False,
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "prefix",
+    "card_type_id",
+    "text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,23 +89,24 @@ class CardType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                name, prefix, card_type_id, text_id = _declared(src_dict)
+            except KeyError:
+                name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            prefix = src_dict["prefix"]
-        except KeyError:
-            prefix = UNSET
-            _absent += 1
         if not (isinstance(prefix, str)):
+            if prefix is UNSET:
+                _absent += 1
             prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
 
-        card_type_id = src_dict.get("card_type_id", UNSET)
         if not (isinstance(card_type_id, str)):
             if card_type_id is UNSET:
                 _absent += 1
@@ -104,7 +115,6 @@ class CardType:
                     card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1

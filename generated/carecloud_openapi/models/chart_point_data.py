@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "y_axis_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "x_axis_value",
+    "y_axis_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,7 +79,14 @@ class ChartPointData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        x_axis_value = src_dict.get("x_axis_value", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                x_axis_value, y_axis_value = _declared(src_dict)
+            except KeyError:
+                x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(x_axis_value, str)):
             if x_axis_value is UNSET:
                 _absent += 1
@@ -80,7 +95,6 @@ class ChartPointData:
                     x_axis_value, (_path, _key), "x_axis_value", "string", False, False
                 )
 
-        y_axis_value = src_dict.get("y_axis_value", UNSET)
         if not (isinstance(y_axis_value, str)):
             if y_axis_value is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "consent_id",
+    "consent_value",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,27 +92,31 @@ class Consents:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            consent_id = src_dict["consent_id"]
-        except KeyError:
-            consent_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                consent_id, consent_value, last_change = _declared(src_dict)
+            except KeyError:
+                consent_id, consent_value, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            consent_id, consent_value, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(consent_id, str)):
+            if consent_id is UNSET:
+                _absent += 1
             consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
 
-        try:
-            consent_value = src_dict["consent_value"]
-        except KeyError:
-            consent_value = UNSET
-            _absent += 1
         if type(consent_value) is int:
             consent_value = ConsentsConsentValue(consent_value)
+        elif consent_value is UNSET:
+            _absent += 1
+            consent_value = odd(
+                consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
+            )
         else:
             consent_value = odd(
                 consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "country_id",
+    "name",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,21 +92,26 @@ class Country:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        country_id = src_dict.get("country_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                country_id, name, state = _declared(src_dict)
+            except KeyError:
+                country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(country_id, str)):
             if country_id is UNSET:
                 _absent += 1
             else:
                 country_id = odd(country_id, (_path, _key), "country_id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CountryState(state)
         elif state is UNSET:

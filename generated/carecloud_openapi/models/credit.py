@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "credit_type_id",
+    "partner_id",
+    "credit_id",
+    "assigned_credits",
+    "available_credits",
+    "valid_to",
+    "currency_id",
+    "state",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -120,40 +136,70 @@ class Credit:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    customer_id,
+                    credit_type_id,
+                    partner_id,
+                    credit_id,
+                    assigned_credits,
+                    available_credits,
+                    valid_to,
+                    currency_id,
+                    state,
+                    note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    credit_type_id,
+                    partner_id,
+                    credit_id,
+                    assigned_credits,
+                    available_credits,
+                    valid_to,
+                    currency_id,
+                    state,
+                    note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                credit_type_id,
+                partner_id,
+                credit_id,
+                assigned_credits,
+                available_credits,
+                valid_to,
+                currency_id,
+                state,
+                note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            credit_type_id = src_dict["credit_type_id"]
-        except KeyError:
-            credit_type_id = UNSET
-            _absent += 1
         if not (isinstance(credit_type_id, str)):
+            if credit_type_id is UNSET:
+                _absent += 1
             credit_type_id = odd(
                 credit_type_id, (_path, _key), "credit_type_id", "string", True, False
             )
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
         if not (isinstance(partner_id, str)):
+            if partner_id is UNSET:
+                _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        credit_id = src_dict.get("credit_id", UNSET)
         if not (isinstance(credit_id, str)):
             if credit_id is UNSET:
                 _absent += 1
             else:
                 credit_id = odd(credit_id, (_path, _key), "credit_id", "string", False, False)
 
-        assigned_credits = src_dict.get("assigned_credits", UNSET)
         if not (type(assigned_credits) is float or type(assigned_credits) is int):
             if assigned_credits is UNSET:
                 _absent += 1
@@ -162,7 +208,6 @@ class Credit:
                     assigned_credits, (_path, _key), "assigned_credits", "number", False, False
                 )
 
-        available_credits = src_dict.get("available_credits", UNSET)
         if not (type(available_credits) is float or type(available_credits) is int):
             if available_credits is UNSET:
                 _absent += 1
@@ -171,21 +216,18 @@ class Credit:
                     available_credits, (_path, _key), "available_credits", "number", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CreditState(state)
         elif state is UNSET:
@@ -193,7 +235,6 @@ class Credit:
         else:
             state = odd(state, (_path, _key), "state", "CreditState", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

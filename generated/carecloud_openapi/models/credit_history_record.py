@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,19 @@ _KNOWN_KEYS = frozenset(
         "credit_history_record_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "amount",
+    "credit_operation_type",
+    "credit_operation_note",
+    "partner_id",
+    "currency_id",
+    "store_id",
+    "credit_history_record_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,21 +120,53 @@ class CreditHistoryRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
+        if len(src_dict) >= 8:
+            try:
+                (
+                    customer_id,
+                    amount,
+                    credit_operation_type,
+                    credit_operation_note,
+                    partner_id,
+                    currency_id,
+                    store_id,
+                    credit_history_record_time,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    amount,
+                    credit_operation_type,
+                    credit_operation_note,
+                    partner_id,
+                    currency_id,
+                    store_id,
+                    credit_history_record_time,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                amount,
+                credit_operation_type,
+                credit_operation_note,
+                partner_id,
+                currency_id,
+                store_id,
+                credit_history_record_time,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        amount = src_dict.get("amount", UNSET)
         if not (type(amount) is float or type(amount) is int):
             if amount is UNSET:
                 _absent += 1
             else:
                 amount = odd(amount, (_path, _key), "amount", "number", False, False)
 
-        credit_operation_type = src_dict.get("credit_operation_type", UNSET)
         if not (isinstance(credit_operation_type, str)):
             if credit_operation_type is UNSET:
                 _absent += 1
@@ -134,7 +180,6 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        credit_operation_note = src_dict.get("credit_operation_note", UNSET)
         if not (isinstance(credit_operation_note, str)):
             if credit_operation_note is UNSET:
                 _absent += 1
@@ -148,28 +193,24 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        credit_history_record_time = src_dict.get("credit_history_record_time", UNSET)
         if not (isinstance(credit_history_record_time, str)):
             if credit_history_record_time is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "credit_type_id",
+    "name",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,7 +86,14 @@ class CreditType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        credit_type_id = src_dict.get("credit_type_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                credit_type_id, name, last_change = _declared(src_dict)
+            except KeyError:
+                credit_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            credit_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(credit_type_id, str)):
             if credit_type_id is UNSET:
                 _absent += 1
@@ -86,14 +102,12 @@ class CreditType:
                     credit_type_id, (_path, _key), "credit_type_id", "string", False, False
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

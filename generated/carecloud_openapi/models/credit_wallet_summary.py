@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "available_credits",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "earned_credits",
+    "redeemed_credits",
+    "available_credits",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,14 +93,26 @@ class CreditWalletSummary:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        currency_id = src_dict.get("currency_id", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                currency_id, earned_credits, redeemed_credits, available_credits = _declared(
+                    src_dict
+                )
+            except KeyError:
+                currency_id, earned_credits, redeemed_credits, available_credits = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            currency_id, earned_credits, redeemed_credits, available_credits = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        earned_credits = src_dict.get("earned_credits", UNSET)
         if not (type(earned_credits) is float or type(earned_credits) is int):
             if earned_credits is UNSET:
                 _absent += 1
@@ -99,7 +121,6 @@ class CreditWalletSummary:
                     earned_credits, (_path, _key), "earned_credits", "number", False, False
                 )
 
-        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
             if redeemed_credits is UNSET:
                 _absent += 1
@@ -108,7 +129,6 @@ class CreditWalletSummary:
                     redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
                 )
 
-        available_credits = src_dict.get("available_credits", UNSET)
         if not (type(available_credits) is float or type(available_credits) is int):
             if available_credits is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "code",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "name",
+    "code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,28 +81,27 @@ class Currency:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                currency_id, name, code = _declared(src_dict)
+            except KeyError:
+                currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
         if not (isinstance(code, str)):
+            if code is UNSET:
+                _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
         _model = _new_instance(cls)

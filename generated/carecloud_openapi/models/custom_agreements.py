@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,13 @@ _KNOWN_KEYS = frozenset(
         "agreement_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_id",
+    "agreement_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,21 +84,31 @@ class CustomAgreements:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            agreement_id = src_dict["agreement_id"]
-        except KeyError:
-            agreement_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                agreement_id, agreement_value = _declared(src_dict)
+            except KeyError:
+                agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(agreement_id, str)):
+            if agreement_id is UNSET:
+                _absent += 1
             agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", True, False)
 
-        try:
-            agreement_value = src_dict["agreement_value"]
-        except KeyError:
-            agreement_value = UNSET
-            _absent += 1
         if type(agreement_value) is int:
             agreement_value = CustomAgreementsAgreementValue(agreement_value)
+        elif agreement_value is UNSET:
+            _absent += 1
+            agreement_value = odd(
+                agreement_value,
+                (_path, _key),
+                "agreement_value",
+                "CustomAgreementsAgreementValue",
+                True,
+                False,
+            )
         else:
             agreement_value = odd(
                 agreement_value,

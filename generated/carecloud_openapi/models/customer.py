@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -42,6 +43,17 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "personal_information",
+    "customer_id",
+    "doi_email",
+    "doi_phone",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -118,14 +130,33 @@ class Customer:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            personal_information = src_dict["personal_information"]
-        except KeyError:
-            personal_information = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                personal_information, customer_id, doi_email, doi_phone, last_change, state = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                personal_information, customer_id, doi_email, doi_phone, last_change, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            personal_information, customer_id, doi_email, doi_phone, last_change, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(personal_information, dict):
             personal_information = _read_PersonalInformation(
                 personal_information, (_path, _key), "personal_information"
+            )
+        elif personal_information is UNSET:
+            _absent += 1
+            personal_information = odd(
+                personal_information,
+                (_path, _key),
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
             )
         else:
             personal_information = odd(
@@ -137,35 +168,30 @@ class Customer:
                 False,
             )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        doi_email = src_dict.get("doi_email", UNSET)
         if not (isinstance(doi_email, str)):
             if doi_email is UNSET:
                 _absent += 1
             else:
                 doi_email = odd(doi_email, (_path, _key), "doi_email", "string", False, False)
 
-        doi_phone = src_dict.get("doi_phone", UNSET)
         if not (isinstance(doi_phone, str)):
             if doi_phone is UNSET:
                 _absent += 1
             else:
                 doi_phone = odd(doi_phone, (_path, _key), "doi_phone", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "setup_id",
+    "setup",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,21 +93,26 @@ class CustomerEngagementSetup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        setup_id = src_dict.get("setup_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                setup_id, setup, state = _declared(src_dict)
+            except KeyError:
+                setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(setup_id, str)):
             if setup_id is UNSET:
                 _absent += 1
             else:
                 setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
 
-        setup = src_dict.get("setup", UNSET)
         if not (isinstance(setup, str)):
             if setup is UNSET:
                 _absent += 1
             else:
                 setup = odd(setup, (_path, _key), "setup", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerEngagementSetupState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "customer_relation_type_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -90,15 +100,23 @@ class CustomerRelationType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                name, customer_relation_type_id, last_change, state = _declared(src_dict)
+            except KeyError:
+                name, customer_relation_type_id, last_change, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, customer_relation_type_id, last_change, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        customer_relation_type_id = src_dict.get("customer_relation_type_id", UNSET)
         if not (isinstance(customer_relation_type_id, str)):
             if customer_relation_type_id is UNSET:
                 _absent += 1
@@ -112,14 +130,12 @@ class CustomerRelationType:
                     False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerRelationTypeState(state)
         elif state is UNSET:

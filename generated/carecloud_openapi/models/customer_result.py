@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "match",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "match",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,14 +80,20 @@ class CustomerResult:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                customer_id, match = _declared(src_dict)
+            except KeyError:
+                customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        match = src_dict.get("match", UNSET)
         if not (type(match) is int):
             if match is UNSET:
                 _absent += 1

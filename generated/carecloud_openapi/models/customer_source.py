@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_source_id",
+    "name",
+    "customer_source_text_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,25 +105,32 @@ class CustomerSource:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                customer_source_id, name, customer_source_text_id, state, last_change = _declared(
+                    src_dict
+                )
+            except KeyError:
+                customer_source_id, name, customer_source_text_id, state, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_source_id, name, customer_source_text_id, state, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_source_id, str)):
+            if customer_source_id is UNSET:
+                _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        customer_source_text_id = src_dict.get("customer_source_text_id", UNSET)
         if not (isinstance(customer_source_text_id, str)):
             if customer_source_text_id is UNSET:
                 _absent += 1
@@ -126,7 +144,6 @@ class CustomerSource:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = CustomerSourceState(state)
         elif state is UNSET:
@@ -134,7 +151,6 @@ class CustomerSource:
         else:
             state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_source_id",
+    "customer_source_record_id",
+    "customer_id",
+    "external_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,17 +102,35 @@ class CustomerSourceRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                (
+                    customer_source_id,
+                    customer_source_record_id,
+                    customer_id,
+                    external_id,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_source_id,
+                    customer_source_record_id,
+                    customer_id,
+                    external_id,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_source_id, customer_source_record_id, customer_id, external_id, last_change = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            )
+
         if not (isinstance(customer_source_id, str)):
+            if customer_source_id is UNSET:
+                _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
         if not (isinstance(customer_source_record_id, str)):
             if customer_source_record_id is UNSET:
                 _absent += 1
@@ -115,21 +144,18 @@ class CustomerSourceRecord:
                     False,
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

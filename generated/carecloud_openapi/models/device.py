@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,15 @@ _KNOWN_KEYS = frozenset(
         "device_type",
     }
 )
+
+_DECLARED_KEYS = (
+    "device_id",
+    "device_system",
+    "device_name",
+    "device_type",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,38 +86,38 @@ class Device:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            device_id = src_dict["device_id"]
-        except KeyError:
-            device_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                device_id, device_system, device_name, device_type = _declared(src_dict)
+            except KeyError:
+                device_id, device_system, device_name, device_type = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            device_id, device_system, device_name, device_type = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(device_id, str)):
+            if device_id is UNSET:
+                _absent += 1
             device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
 
-        try:
-            device_system = src_dict["device_system"]
-        except KeyError:
-            device_system = UNSET
-            _absent += 1
         if not (isinstance(device_system, str)):
+            if device_system is UNSET:
+                _absent += 1
             device_system = odd(
                 device_system, (_path, _key), "device_system", "string", True, False
             )
 
-        try:
-            device_name = src_dict["device_name"]
-        except KeyError:
-            device_name = UNSET
-            _absent += 1
         if not (isinstance(device_name, str)):
+            if device_name is UNSET:
+                _absent += 1
             device_name = odd(device_name, (_path, _key), "device_name", "string", True, False)
 
-        try:
-            device_type = src_dict["device_type"]
-        except KeyError:
-            device_type = UNSET
-            _absent += 1
         if not (isinstance(device_type, str)):
+            if device_type is UNSET:
+                _absent += 1
             device_type = odd(device_type, (_path, _key), "device_type", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "description",
     }
 )
+
+_DECLARED_KEYS = (
+    "bill_item_id",
+    "discount_code",
+    "discount_value",
+    "discount_percent",
+    "description",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,15 +96,25 @@ class DiscountItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            bill_item_id = src_dict["bill_item_id"]
-        except KeyError:
-            bill_item_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                bill_item_id, discount_code, discount_value, discount_percent, description = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                bill_item_id, discount_code, discount_value, discount_percent, description = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            bill_item_id, discount_code, discount_value, discount_percent, description = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(bill_item_id, str)):
+            if bill_item_id is UNSET:
+                _absent += 1
             bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
 
-        discount_code = src_dict.get("discount_code", UNSET)
         if not (isinstance(discount_code, str)):
             if discount_code is UNSET:
                 _absent += 1
@@ -102,7 +123,6 @@ class DiscountItem:
                     discount_code, (_path, _key), "discount_code", "string", False, False
                 )
 
-        discount_value = src_dict.get("discount_value", UNSET)
         if not (type(discount_value) is float or type(discount_value) is int):
             if discount_value is UNSET:
                 _absent += 1
@@ -111,7 +131,6 @@ class DiscountItem:
                     discount_value, (_path, _key), "discount_value", "number", False, False
                 )
 
-        discount_percent = src_dict.get("discount_percent", UNSET)
         if not (type(discount_percent) is float or type(discount_percent) is int):
             if discount_percent is UNSET:
                 _absent += 1
@@ -120,7 +139,6 @@ class DiscountItem:
                     discount_percent, (_path, _key), "discount_percent", "number", False, False
                 )
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,32 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "entrance_id",
+    "pos_id",
+    "card_id",
+    "state",
+    "name",
+    "customer_id",
+    "resort_name",
+    "customer_category_name",
+    "external_order_id",
+    "external_entrance_id",
+    "external_turnstile_permission_id",
+    "entrance_type_id",
+    "order_item_id",
+    "created_at",
+    "cancelled_at",
+    "charged_price",
+    "product_ids",
+    "charge_date",
+    "valid_from",
+    "valid_to",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -187,64 +214,124 @@ class Entrance:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            entrance_id = src_dict["entrance_id"]
-        except KeyError:
-            entrance_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 21:
+            try:
+                (
+                    entrance_id,
+                    pos_id,
+                    card_id,
+                    state,
+                    name,
+                    customer_id,
+                    resort_name,
+                    customer_category_name,
+                    external_order_id,
+                    external_entrance_id,
+                    external_turnstile_permission_id,
+                    entrance_type_id,
+                    order_item_id,
+                    created_at,
+                    cancelled_at,
+                    charged_price,
+                    product_ids,
+                    charge_date,
+                    valid_from,
+                    valid_to,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    entrance_id,
+                    pos_id,
+                    card_id,
+                    state,
+                    name,
+                    customer_id,
+                    resort_name,
+                    customer_category_name,
+                    external_order_id,
+                    external_entrance_id,
+                    external_turnstile_permission_id,
+                    entrance_type_id,
+                    order_item_id,
+                    created_at,
+                    cancelled_at,
+                    charged_price,
+                    product_ids,
+                    charge_date,
+                    valid_from,
+                    valid_to,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                entrance_id,
+                pos_id,
+                card_id,
+                state,
+                name,
+                customer_id,
+                resort_name,
+                customer_category_name,
+                external_order_id,
+                external_entrance_id,
+                external_turnstile_permission_id,
+                entrance_type_id,
+                order_item_id,
+                created_at,
+                cancelled_at,
+                charged_price,
+                product_ids,
+                charge_date,
+                valid_from,
+                valid_to,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(entrance_id, str)):
+            if entrance_id is UNSET:
+                _absent += 1
             entrance_id = odd(entrance_id, (_path, _key), "entrance_id", "string", True, False)
 
-        try:
-            pos_id = src_dict["pos_id"]
-        except KeyError:
-            pos_id = UNSET
-            _absent += 1
         if type(pos_id) is int:
             pos_id = EntrancePosId(pos_id)
+        elif pos_id is UNSET:
+            _absent += 1
+            pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
         else:
             pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
 
-        try:
-            card_id = src_dict["card_id"]
-        except KeyError:
-            card_id = UNSET
-            _absent += 1
         if not (isinstance(card_id, str)):
+            if card_id is UNSET:
+                _absent += 1
             card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
         if type(state) is int:
             state = EntranceState(state)
+        elif state is UNSET:
+            _absent += 1
+            state = odd(state, (_path, _key), "state", "EntranceState", True, False)
         else:
             state = odd(state, (_path, _key), "state", "EntranceState", True, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        resort_name = src_dict.get("resort_name", UNSET)
         if not (isinstance(resort_name, str)):
             if resort_name is UNSET:
                 _absent += 1
             else:
                 resort_name = odd(resort_name, (_path, _key), "resort_name", "string", False, False)
 
-        customer_category_name = src_dict.get("customer_category_name", UNSET)
         if not (isinstance(customer_category_name, str)):
             if customer_category_name is UNSET:
                 _absent += 1
@@ -258,7 +345,6 @@ class Entrance:
                     False,
                 )
 
-        external_order_id = src_dict.get("external_order_id", UNSET)
         if not (isinstance(external_order_id, str)):
             if external_order_id is UNSET:
                 _absent += 1
@@ -267,7 +353,6 @@ class Entrance:
                     external_order_id, (_path, _key), "external_order_id", "string", False, False
                 )
 
-        external_entrance_id = src_dict.get("external_entrance_id", UNSET)
         if not (isinstance(external_entrance_id, str)):
             if external_entrance_id is UNSET:
                 _absent += 1
@@ -281,7 +366,6 @@ class Entrance:
                     False,
                 )
 
-        external_turnstile_permission_id = src_dict.get("external_turnstile_permission_id", UNSET)
         if not (isinstance(external_turnstile_permission_id, str)):
             if external_turnstile_permission_id is UNSET:
                 _absent += 1
@@ -295,7 +379,6 @@ class Entrance:
                     False,
                 )
 
-        entrance_type_id = src_dict.get("entrance_type_id", UNSET)
         if type(entrance_type_id) is int:
             entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
         elif entrance_type_id is UNSET:
@@ -310,7 +393,6 @@ class Entrance:
                 False,
             )
 
-        order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)):
             if order_item_id is UNSET:
                 _absent += 1
@@ -319,14 +401,12 @@ class Entrance:
                     order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        cancelled_at = src_dict.get("cancelled_at", UNSET)
         if not (isinstance(cancelled_at, str)):
             if cancelled_at is UNSET:
                 _absent += 1
@@ -335,7 +415,6 @@ class Entrance:
                     cancelled_at, (_path, _key), "cancelled_at", "string", False, False
                 )
 
-        charged_price = src_dict.get("charged_price", UNSET)
         if not (type(charged_price) is float or type(charged_price) is int):
             if charged_price is UNSET:
                 _absent += 1
@@ -344,35 +423,30 @@ class Entrance:
                     charged_price, (_path, _key), "charged_price", "number", False, False
                 )
 
-        product_ids = src_dict.get("product_ids", UNSET)
         if not (isinstance(product_ids, str)):
             if product_ids is UNSET:
                 _absent += 1
             else:
                 product_ids = odd(product_ids, (_path, _key), "product_ids", "string", False, False)
 
-        charge_date = src_dict.get("charge_date", UNSET)
         if not (isinstance(charge_date, str)):
             if charge_date is UNSET:
                 _absent += 1
             else:
                 charge_date = odd(charge_date, (_path, _key), "charge_date", "string", False, False)
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -46,6 +47,20 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_type_id",
+    "customer_id",
+    "external_id",
+    "event_id",
+    "data",
+    "created_at",
+    "secondary_external_id",
+    "state",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -144,40 +159,67 @@ class Event:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            event_type_id = src_dict["event_type_id"]
-        except KeyError:
-            event_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    event_type_id,
+                    customer_id,
+                    external_id,
+                    event_id,
+                    data,
+                    created_at,
+                    secondary_external_id,
+                    state,
+                    property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    event_type_id,
+                    customer_id,
+                    external_id,
+                    event_id,
+                    data,
+                    created_at,
+                    secondary_external_id,
+                    state,
+                    property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                event_type_id,
+                customer_id,
+                external_id,
+                event_id,
+                data,
+                created_at,
+                secondary_external_id,
+                state,
+                property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(event_type_id, str)):
+            if event_type_id is UNSET:
+                _absent += 1
             event_type_id = odd(
                 event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)):
             if event_id is UNSET:
                 _absent += 1
             else:
                 event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
-        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -191,14 +233,12 @@ class Event:
         else:
             data = odd(data, (_path, _key), "data", "string | array | EventDataType2", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)):
             if secondary_external_id is UNSET:
                 _absent += 1
@@ -212,7 +252,6 @@ class Event:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventState(state)
         elif state is UNSET:
@@ -220,7 +259,6 @@ class Event:
         else:
             state = odd(state, (_path, _key), "state", "EventState", False, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_group_id",
+    "name",
+    "text_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -86,31 +96,33 @@ class EventGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            event_group_id = src_dict["event_group_id"]
-        except KeyError:
-            event_group_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                event_group_id, name, text_id, state = _declared(src_dict)
+            except KeyError:
+                event_group_id, name, text_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            event_group_id, name, text_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(event_group_id, str)):
+            if event_group_id is UNSET:
+                _absent += 1
             event_group_id = odd(
                 event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventGroupState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,21 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_type_id",
+    "external_id",
+    "event_id",
+    "customer_id",
+    "customer_identifier_type",
+    "customer_identifier_value",
+    "data",
+    "created_at",
+    "secondary_external_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -186,39 +202,71 @@ class EventPost:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            event_type_id = src_dict["event_type_id"]
-        except KeyError:
-            event_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    event_type_id,
+                    external_id,
+                    event_id,
+                    customer_id,
+                    customer_identifier_type,
+                    customer_identifier_value,
+                    data,
+                    created_at,
+                    secondary_external_id,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    event_type_id,
+                    external_id,
+                    event_id,
+                    customer_id,
+                    customer_identifier_type,
+                    customer_identifier_value,
+                    data,
+                    created_at,
+                    secondary_external_id,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                event_type_id,
+                external_id,
+                event_id,
+                customer_id,
+                customer_identifier_type,
+                customer_identifier_value,
+                data,
+                created_at,
+                secondary_external_id,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(event_type_id, str)):
+            if event_type_id is UNSET:
+                _absent += 1
             event_type_id = odd(
                 event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        event_id = src_dict.get("event_id", UNSET)
         if not (isinstance(event_id, str)):
             if event_id is UNSET:
                 _absent += 1
             else:
                 event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        customer_identifier_type = src_dict.get("customer_identifier_type", UNSET)
         if isinstance(customer_identifier_type, str):
             customer_identifier_type = EventPostCustomerIdentifierType(customer_identifier_type)
         elif customer_identifier_type is UNSET:
@@ -233,7 +281,6 @@ class EventPost:
                 False,
             )
 
-        customer_identifier_value = src_dict.get("customer_identifier_value", UNSET)
         if isinstance(customer_identifier_value, str):
             pass
         elif isinstance(customer_identifier_value, dict):
@@ -252,7 +299,6 @@ class EventPost:
                 False,
             )
 
-        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):
@@ -268,14 +314,12 @@ class EventPost:
                 data, (_path, _key), "data", "string | array | EventPostDataType2", False, False
             )
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        secondary_external_id = src_dict.get("secondary_external_id", UNSET)
         if not (isinstance(secondary_external_id, str)):
             if secondary_external_id is UNSET:
                 _absent += 1
@@ -289,7 +333,6 @@ class EventPost:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventPostState(state)
         elif state is UNSET:

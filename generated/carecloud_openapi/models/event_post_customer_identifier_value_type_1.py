@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "external_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_source_id",
+    "external_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -69,22 +77,24 @@ class EventPostCustomerIdentifierValueType1:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                customer_source_id, external_id = _declared(src_dict)
+            except KeyError:
+                customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_source_id, str)):
+            if customer_source_id is UNSET:
+                _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         _model = _new_instance(cls)

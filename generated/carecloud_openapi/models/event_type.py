@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_type_id",
+    "event_group_id",
+    "event_group_text_id",
+    "name",
+    "text_id",
+    "icon_name",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -102,27 +115,46 @@ class EventType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            event_type_id = src_dict["event_type_id"]
-        except KeyError:
-            event_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                (
+                    event_type_id,
+                    event_group_id,
+                    event_group_text_id,
+                    name,
+                    text_id,
+                    icon_name,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    event_type_id,
+                    event_group_id,
+                    event_group_text_id,
+                    name,
+                    text_id,
+                    icon_name,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            event_type_id, event_group_id, event_group_text_id, name, text_id, icon_name, state = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            )
+
         if not (isinstance(event_type_id, str)):
+            if event_type_id is UNSET:
+                _absent += 1
             event_type_id = odd(
                 event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        try:
-            event_group_id = src_dict["event_group_id"]
-        except KeyError:
-            event_group_id = UNSET
-            _absent += 1
         if not (isinstance(event_group_id, str)):
+            if event_group_id is UNSET:
+                _absent += 1
             event_group_id = odd(
                 event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        event_group_text_id = src_dict.get("event_group_text_id", UNSET)
         if not (isinstance(event_group_text_id, str)):
             if event_group_text_id is UNSET:
                 _absent += 1
@@ -136,28 +168,24 @@ class EventType:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        icon_name = src_dict.get("icon_name", UNSET)
         if not (isinstance(icon_name, str)):
             if icon_name is UNSET:
                 _absent += 1
             else:
                 icon_name = odd(icon_name, (_path, _key), "icon_name", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = EventTypeState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "external_code_type_id",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,22 +78,24 @@ class ExternalCode:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            external_code_type_id = src_dict["external_code_type_id"]
-        except KeyError:
-            external_code_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                external_code_type_id, value = _declared(src_dict)
+            except KeyError:
+                external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(external_code_type_id, str)):
+            if external_code_type_id is UNSET:
+                _absent += 1
             external_code_type_id = odd(
                 external_code_type_id, (_path, _key), "external_code_type_id", "string", True, False
             )
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
         if not (isinstance(value, str)):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,25 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "purchase_type_id",
+    "canceled",
+    "payment_type",
+    "bill_id",
+    "payment_time",
+    "currency_id",
+    "total_price",
+    "bill_items",
+    "fiscal",
+    "payment_recap",
+    "bill_number",
+    "created_by",
+    "utm",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -187,73 +207,103 @@ class FinalBill:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            purchase_type_id = src_dict["purchase_type_id"]
-        except KeyError:
-            purchase_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    purchase_type_id,
+                    canceled,
+                    payment_type,
+                    bill_id,
+                    payment_time,
+                    currency_id,
+                    total_price,
+                    bill_items,
+                    fiscal,
+                    payment_recap,
+                    bill_number,
+                    created_by,
+                    utm,
+                    property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    purchase_type_id,
+                    canceled,
+                    payment_type,
+                    bill_id,
+                    payment_time,
+                    currency_id,
+                    total_price,
+                    bill_items,
+                    fiscal,
+                    payment_recap,
+                    bill_number,
+                    created_by,
+                    utm,
+                    property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                purchase_type_id,
+                canceled,
+                payment_type,
+                bill_id,
+                payment_time,
+                currency_id,
+                total_price,
+                bill_items,
+                fiscal,
+                payment_recap,
+                bill_number,
+                created_by,
+                utm,
+                property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(purchase_type_id, str)):
+            if purchase_type_id is UNSET:
+                _absent += 1
             purchase_type_id = odd(
                 purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
             )
 
-        try:
-            canceled = src_dict["canceled"]
-        except KeyError:
-            canceled = UNSET
-            _absent += 1
         if not (type(canceled) is bool):
+            if canceled is UNSET:
+                _absent += 1
             canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
 
-        try:
-            payment_type = src_dict["payment_type"]
-        except KeyError:
-            payment_type = UNSET
-            _absent += 1
         if isinstance(payment_type, str):
             payment_type = FinalBillPaymentType(payment_type)
+        elif payment_type is UNSET:
+            _absent += 1
+            payment_type = odd(
+                payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
+            )
         else:
             payment_type = odd(
                 payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
             )
 
-        try:
-            bill_id = src_dict["bill_id"]
-        except KeyError:
-            bill_id = UNSET
-            _absent += 1
         if not (isinstance(bill_id, str)):
+            if bill_id is UNSET:
+                _absent += 1
             bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
         if not (isinstance(payment_time, str)):
+            if payment_time is UNSET:
+                _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
         if not (type(total_price) is float or type(total_price) is int):
+            if total_price is UNSET:
+                _absent += 1
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
-        try:
-            bill_items = src_dict["bill_items"]
-        except KeyError:
-            bill_items = UNSET
-            _absent += 1
         if isinstance(bill_items, list):
             _p0 = ((_path, _key), "bill_items")
             _l0 = []
@@ -264,17 +314,18 @@ class FinalBill:
                     _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
                 _l0.append(_v0)
             bill_items = _l0
+        elif bill_items is UNSET:
+            _absent += 1
+            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
         else:
             bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
-        fiscal = src_dict.get("fiscal", UNSET)
         if not (type(fiscal) is bool):
             if fiscal is UNSET:
                 _absent += 1
             else:
                 fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
 
-        payment_recap = src_dict.get("payment_recap", UNSET)
         if isinstance(payment_recap, dict):
             payment_recap = _read_PaymentRecap(payment_recap, (_path, _key), "payment_recap")
         elif payment_recap is UNSET:
@@ -284,21 +335,18 @@ class FinalBill:
                 payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
             )
 
-        bill_number = src_dict.get("bill_number", UNSET)
         if not (isinstance(bill_number, str)):
             if bill_number is UNSET:
                 _absent += 1
             else:
                 bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
-        created_by = src_dict.get("created_by", UNSET)
         if not (isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1
             else:
                 created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
-        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = _read_UTM(utm, (_path, _key), "utm")
         elif utm is UNSET:
@@ -306,7 +354,6 @@ class FinalBill:
         else:
             utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []

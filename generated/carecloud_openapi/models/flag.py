@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,20 +76,22 @@ class Flag:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                name, text_id = _declared(src_dict)
+            except KeyError:
+                name, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            text_id = src_dict["text_id"]
-        except KeyError:
-            text_id = UNSET
-            _absent += 1
         if not (isinstance(text_id, str)):
+            if text_id is UNSET:
+                _absent += 1
             text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
         _model = _new_instance(cls)

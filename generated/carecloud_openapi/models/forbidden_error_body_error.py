@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "error_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "title",
+    "detail",
+    "error_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -100,28 +110,32 @@ class ForbiddenErrorBodyError:
         if _models_pending:
             _import_models()
         _absent = 0
-        type_ = src_dict.get("type", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                type_, title, detail, error_data = _declared(src_dict)
+            except KeyError:
+                type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(type_, str)):
             if type_ is UNSET:
                 _absent += 1
             else:
                 type_ = odd(type_, (_path, _key), "type", "string", False, False)
 
-        title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)):
             if title is UNSET:
                 _absent += 1
             else:
                 title = odd(title, (_path, _key), "title", "string", False, False)
 
-        detail = src_dict.get("detail", UNSET)
         if not (isinstance(detail, str)):
             if detail is UNSET:
                 _absent += 1
             else:
                 detail = odd(detail, (_path, _key), "detail", "string", False, False)
 
-        error_data = src_dict.get("error_data", UNSET)
         if isinstance(error_data, dict):
             error_data = _read_ForbiddenErrorBodyErrorErrorData(
                 error_data, (_path, _key), "error_data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "interface",
     }
 )
+
+_DECLARED_KEYS = (
+    "invalid_resource_name",
+    "interface",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,7 +79,14 @@ class ForbiddenErrorBodyErrorErrorData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        invalid_resource_name = src_dict.get("invalid_resource_name", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                invalid_resource_name, interface = _declared(src_dict)
+            except KeyError:
+                invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(invalid_resource_name, str)):
             if invalid_resource_name is UNSET:
                 _absent += 1
@@ -85,7 +100,6 @@ class ForbiddenErrorBodyErrorErrorData:
                     False,
                 )
 
-        interface = src_dict.get("interface", UNSET)
         if not (isinstance(interface, str)):
             if interface is UNSET:
                 _absent += 1

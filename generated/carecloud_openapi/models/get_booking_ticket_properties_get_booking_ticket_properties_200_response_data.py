@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "booking_ticket_properties",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,7 +101,14 @@ class GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        booking_ticket_properties = src_dict.get("booking_ticket_properties", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                booking_ticket_properties, total_items = _declared(src_dict)
+            except KeyError:
+                booking_ticket_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            booking_ticket_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(booking_ticket_properties, list):
             _p0 = ((_path, _key), "booking_ticket_properties")
             _l0 = []
@@ -116,7 +131,6 @@ class GetBookingTicketPropertiesGetBookingTicketProperties200ResponseData:
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

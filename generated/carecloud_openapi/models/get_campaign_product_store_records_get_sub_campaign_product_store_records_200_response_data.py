@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "campaign_product_store_records",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -96,7 +104,16 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
         if _models_pending:
             _import_models()
         _absent = 0
-        campaign_product_store_records = src_dict.get("campaign_product_store_records", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                campaign_product_store_records, total_items = _declared(src_dict)
+            except KeyError:
+                campaign_product_store_records, total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            campaign_product_store_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(campaign_product_store_records, list):
             _p0 = ((_path, _key), "campaign_product_store_records")
             _l0 = []
@@ -119,7 +136,6 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "credit_types",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,7 +101,14 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        credit_types = src_dict.get("credit_types", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                credit_types, total_items = _declared(src_dict)
+            except KeyError:
+                credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(credit_types, list):
             _p0 = ((_path, _key), "credit_types")
             _l0 = []
@@ -109,7 +124,6 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         else:
             credit_types = odd(credit_types, (_path, _key), "credit_types", "array", False, False)
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "ski_achievement_text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "distance",
+    "elevation",
+    "skier_days",
+    "ski_achievement_text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,28 +92,36 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        distance = src_dict.get("distance", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                distance, elevation, skier_days, ski_achievement_text_id = _declared(src_dict)
+            except KeyError:
+                distance, elevation, skier_days, ski_achievement_text_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            distance, elevation, skier_days, ski_achievement_text_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(distance) is float or type(distance) is int):
             if distance is UNSET:
                 _absent += 1
             else:
                 distance = odd(distance, (_path, _key), "distance", "number", False, False)
 
-        elevation = src_dict.get("elevation", UNSET)
         if not (type(elevation) is float or type(elevation) is int):
             if elevation is UNSET:
                 _absent += 1
             else:
                 elevation = odd(elevation, (_path, _key), "elevation", "number", False, False)
 
-        skier_days = src_dict.get("skier_days", UNSET)
         if not (type(skier_days) is int):
             if skier_days is UNSET:
                 _absent += 1
             else:
                 skier_days = odd(skier_days, (_path, _key), "skier_days", "integer", False, False)
 
-        ski_achievement_text_id = src_dict.get("ski_achievement_text_id", UNSET)
         if not (isinstance(ski_achievement_text_id, str)):
             if ski_achievement_text_id is UNSET:
                 _absent += 1

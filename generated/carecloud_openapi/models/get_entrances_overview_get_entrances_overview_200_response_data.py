@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "sold_entrances",
     }
 )
+
+_DECLARED_KEYS = (
+    "active_entrances",
+    "canceled_entrances",
+    "deactivated_entrances",
+    "sold_entrances",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -86,7 +96,20 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        active_entrances = src_dict.get("active_entrances", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(active_entrances) is int):
             if active_entrances is UNSET:
                 _absent += 1
@@ -95,7 +118,6 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     active_entrances, (_path, _key), "active_entrances", "integer", False, False
                 )
 
-        canceled_entrances = src_dict.get("canceled_entrances", UNSET)
         if not (type(canceled_entrances) is int):
             if canceled_entrances is UNSET:
                 _absent += 1
@@ -104,7 +126,6 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     canceled_entrances, (_path, _key), "canceled_entrances", "integer", False, False
                 )
 
-        deactivated_entrances = src_dict.get("deactivated_entrances", UNSET)
         if not (type(deactivated_entrances) is int):
             if deactivated_entrances is UNSET:
                 _absent += 1
@@ -118,7 +139,6 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     False,
                 )
 
-        sold_entrances = src_dict.get("sold_entrances", UNSET)
         if not (type(sold_entrances) is int):
             if sold_entrances is UNSET:
                 _absent += 1

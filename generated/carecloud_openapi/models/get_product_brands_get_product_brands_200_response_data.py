@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_brands",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,7 +101,14 @@ class GetProductBrandsGetProductBrands200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        product_brands = src_dict.get("product_brands", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                product_brands, total_items = _declared(src_dict)
+            except KeyError:
+                product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(product_brands, list):
             _p0 = ((_path, _key), "product_brands")
             _l0 = []
@@ -111,7 +126,6 @@ class GetProductBrandsGetProductBrands200ResponseData:
                 product_brands, (_path, _key), "product_brands", "array", False, False
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_external_list_types",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -99,9 +107,18 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
         if _models_pending:
             _import_models()
         _absent = 0
-        product_reservation_external_list_types = src_dict.get(
-            "product_reservation_external_list_types", UNSET
-        )
+        if len(src_dict) >= 2:
+            try:
+                product_reservation_external_list_types, total_items = _declared(src_dict)
+            except KeyError:
+                product_reservation_external_list_types, total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_reservation_external_list_types, total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(product_reservation_external_list_types, list):
             _p0 = ((_path, _key), "product_reservation_external_list_types")
             _l0 = []
@@ -124,7 +141,6 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

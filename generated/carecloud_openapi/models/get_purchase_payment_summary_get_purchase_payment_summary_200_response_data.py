@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "used_vouchers",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_points",
+    "used_credits",
+    "used_points",
+    "used_points_total",
+    "used_vouchers",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,7 +117,20 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        earned_points = src_dict.get("earned_points", UNSET)
+        if len(src_dict) >= 5:
+            try:
+                earned_points, used_credits, used_points, used_points_total, used_vouchers = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                earned_points, used_credits, used_points, used_points_total, used_vouchers = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            earned_points, used_credits, used_points, used_points_total, used_vouchers = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(earned_points) is float or type(earned_points) is int):
             if earned_points is UNSET:
                 _absent += 1
@@ -115,7 +139,6 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                     earned_points, (_path, _key), "earned_points", "number", False, False
                 )
 
-        used_credits = src_dict.get("used_credits", UNSET)
         if not (type(used_credits) is float or type(used_credits) is int):
             if used_credits is UNSET:
                 _absent += 1
@@ -124,14 +147,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                     used_credits, (_path, _key), "used_credits", "number", False, False
                 )
 
-        used_points = src_dict.get("used_points", UNSET)
         if not (type(used_points) is float or type(used_points) is int):
             if used_points is UNSET:
                 _absent += 1
             else:
                 used_points = odd(used_points, (_path, _key), "used_points", "number", False, False)
 
-        used_points_total = src_dict.get("used_points_total", UNSET)
         if not (type(used_points_total) is float or type(used_points_total) is int):
             if used_points_total is UNSET:
                 _absent += 1
@@ -140,7 +161,6 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                     used_points_total, (_path, _key), "used_points_total", "number", False, False
                 )
 
-        used_vouchers = src_dict.get("used_vouchers", UNSET)
         if isinstance(used_vouchers, list):
             _p0 = ((_path, _key), "used_vouchers")
             _l0 = []

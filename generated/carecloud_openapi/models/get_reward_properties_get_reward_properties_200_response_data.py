@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "rewards_properties",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,7 +101,14 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        rewards_properties = src_dict.get("rewards_properties", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                rewards_properties, total_items = _declared(src_dict)
+            except KeyError:
+                rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(rewards_properties, list):
             _p0 = ((_path, _key), "rewards_properties")
             _l0 = []
@@ -111,7 +126,6 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
                 rewards_properties, (_path, _key), "rewards_properties", "array", False, False
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

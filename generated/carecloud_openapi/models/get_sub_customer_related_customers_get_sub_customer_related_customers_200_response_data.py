@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "related_customers",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,7 +103,14 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
         if _models_pending:
             _import_models()
         _absent = 0
-        related_customers = src_dict.get("related_customers", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                related_customers, total_items = _declared(src_dict)
+            except KeyError:
+                related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(related_customers, list):
             _p0 = ((_path, _key), "related_customers")
             _l0 = []
@@ -113,7 +128,6 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                 related_customers, (_path, _key), "related_customers", "array", False, False
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "purchases",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -90,7 +98,14 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        purchases = src_dict.get("purchases", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                purchases, total_items = _declared(src_dict)
+            except KeyError:
+                purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(purchases, list):
             _p0 = ((_path, _key), "purchases")
             _l0 = []
@@ -106,7 +121,6 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         else:
             purchases = odd(purchases, (_path, _key), "purchases", "array", False, False)
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

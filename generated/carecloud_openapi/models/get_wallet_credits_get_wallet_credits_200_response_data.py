@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "split_by_currency",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_credits",
+    "redeemed_credits",
+    "available_credits",
+    "split_by_currency",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -104,7 +114,20 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        earned_credits = src_dict.get("earned_credits", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                earned_credits, redeemed_credits, available_credits, split_by_currency = _declared(
+                    src_dict
+                )
+            except KeyError:
+                earned_credits, redeemed_credits, available_credits, split_by_currency = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            earned_credits, redeemed_credits, available_credits, split_by_currency = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(earned_credits) is float or type(earned_credits) is int):
             if earned_credits is UNSET:
                 _absent += 1
@@ -113,7 +136,6 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     earned_credits, (_path, _key), "earned_credits", "number", False, False
                 )
 
-        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
         if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
             if redeemed_credits is UNSET:
                 _absent += 1
@@ -122,7 +144,6 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
                 )
 
-        available_credits = src_dict.get("available_credits", UNSET)
         if not (type(available_credits) is float or type(available_credits) is int):
             if available_credits is UNSET:
                 _absent += 1
@@ -131,7 +152,6 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     available_credits, (_path, _key), "available_credits", "number", False, False
                 )
 
-        split_by_currency = src_dict.get("split_by_currency", UNSET)
         if isinstance(split_by_currency, list):
             _p0 = ((_path, _key), "split_by_currency")
             _l0 = []

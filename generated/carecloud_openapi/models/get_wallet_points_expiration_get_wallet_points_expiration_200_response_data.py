@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "current_month_amount",
     }
 )
+
+_DECLARED_KEYS = (
+    "next_amount",
+    "next_date",
+    "current_month_amount",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,21 +89,30 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        next_amount = src_dict.get("next_amount", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                next_amount, next_date, current_month_amount = _declared(src_dict)
+            except KeyError:
+                next_amount, next_date, current_month_amount = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            next_amount, next_date, current_month_amount = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(next_amount) is float or type(next_amount) is int):
             if next_amount is UNSET:
                 _absent += 1
             else:
                 next_amount = odd(next_amount, (_path, _key), "next_amount", "number", False, False)
 
-        next_date = src_dict.get("next_date", UNSET)
         if not (isinstance(next_date, str)):
             if next_date is UNSET:
                 _absent += 1
             else:
                 next_date = odd(next_date, (_path, _key), "next_date", "string", False, False)
 
-        current_month_amount = src_dict.get("current_month_amount", UNSET)
         if not (type(current_month_amount) is float or type(current_month_amount) is int):
             if current_month_amount is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "available_points_money_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_points",
+    "redeemed_points",
+    "available_points",
+    "available_points_money_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -107,7 +117,20 @@ class GetWalletPointsGetWalletPoints200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        earned_points = src_dict.get("earned_points", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                earned_points, redeemed_points, available_points, available_points_money_value = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                earned_points, redeemed_points, available_points, available_points_money_value = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
+        else:
+            earned_points, redeemed_points, available_points, available_points_money_value = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(earned_points) is float or type(earned_points) is int):
             if earned_points is UNSET:
                 _absent += 1
@@ -116,7 +139,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     earned_points, (_path, _key), "earned_points", "number", False, False
                 )
 
-        redeemed_points = src_dict.get("redeemed_points", UNSET)
         if not (type(redeemed_points) is float or type(redeemed_points) is int):
             if redeemed_points is UNSET:
                 _absent += 1
@@ -125,7 +147,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     redeemed_points, (_path, _key), "redeemed_points", "number", False, False
                 )
 
-        available_points = src_dict.get("available_points", UNSET)
         if not (type(available_points) is float or type(available_points) is int):
             if available_points is UNSET:
                 _absent += 1
@@ -134,7 +155,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     available_points, (_path, _key), "available_points", "number", False, False
                 )
 
-        available_points_money_value = src_dict.get("available_points_money_value", UNSET)
         if isinstance(available_points_money_value, list):
             _p0 = ((_path, _key), "available_points_money_value")
             _l0 = []

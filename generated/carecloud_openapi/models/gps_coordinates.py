@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "gps_latitude",
     }
 )
+
+_DECLARED_KEYS = (
+    "gps_longitude",
+    "gps_latitude",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,22 +76,24 @@ class GPSCoordinates:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            gps_longitude = src_dict["gps_longitude"]
-        except KeyError:
-            gps_longitude = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                gps_longitude, gps_latitude = _declared(src_dict)
+            except KeyError:
+                gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (type(gps_longitude) is float or type(gps_longitude) is int):
+            if gps_longitude is UNSET:
+                _absent += 1
             gps_longitude = odd(
                 gps_longitude, (_path, _key), "gps_longitude", "number", True, False
             )
 
-        try:
-            gps_latitude = src_dict["gps_latitude"]
-        except KeyError:
-            gps_latitude = UNSET
-            _absent += 1
         if not (type(gps_latitude) is float or type(gps_latitude) is int):
+            if gps_latitude is UNSET:
+                _absent += 1
             gps_latitude = odd(gps_latitude, (_path, _key), "gps_latitude", "number", True, False)
 
         _model = _new_instance(cls)

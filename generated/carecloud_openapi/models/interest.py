@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "name",
     }
 )
+
+_DECLARED_KEYS = (
+    "interest_id",
+    "name",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,14 +79,20 @@ class Interest:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        interest_id = src_dict.get("interest_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                interest_id, name = _declared(src_dict)
+            except KeyError:
+                interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(interest_id, str)):
             if interest_id is UNSET:
                 _absent += 1
             else:
                 interest_id = odd(interest_id, (_path, _key), "interest_id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1

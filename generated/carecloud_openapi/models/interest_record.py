@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "interest_id",
+    "customer_id",
+    "interest_record_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,23 +92,28 @@ class InterestRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            interest_id = src_dict["interest_id"]
-        except KeyError:
-            interest_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                interest_id, customer_id, interest_record_id, last_change = _declared(src_dict)
+            except KeyError:
+                interest_id, customer_id, interest_record_id, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            interest_id, customer_id, interest_record_id, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(interest_id, str)):
+            if interest_id is UNSET:
+                _absent += 1
             interest_id = odd(interest_id, (_path, _key), "interest_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        interest_record_id = src_dict.get("interest_record_id", UNSET)
         if not (isinstance(interest_record_id, str)):
             if interest_record_id is UNSET:
                 _absent += 1
@@ -107,7 +122,6 @@ class InterestRecord:
                     interest_record_id, (_path, _key), "interest_record_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,14 +92,20 @@ class Language:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        language_id = src_dict.get("language_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                language_id, state, last_change = _declared(src_dict)
+            except KeyError:
+                language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             else:
                 language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = LanguageState(state)
         elif state is UNSET:
@@ -98,7 +113,6 @@ class Language:
         else:
             state = odd(state, (_path, _key), "state", "LanguageState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,25 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "message_template_id",
+    "customer_id",
+    "communication_channel_id",
+    "message_id",
+    "status",
+    "contact",
+    "title",
+    "send_time",
+    "opened_time",
+    "mail_client_user_agent",
+    "mail_client_language",
+    "message_data",
+    "attachments",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -186,31 +206,83 @@ class Message:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            message_template_id = src_dict["message_template_id"]
-        except KeyError:
-            message_template_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    message_template_id,
+                    customer_id,
+                    communication_channel_id,
+                    message_id,
+                    status,
+                    contact,
+                    title,
+                    send_time,
+                    opened_time,
+                    mail_client_user_agent,
+                    mail_client_language,
+                    message_data,
+                    attachments,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    message_template_id,
+                    customer_id,
+                    communication_channel_id,
+                    message_id,
+                    status,
+                    contact,
+                    title,
+                    send_time,
+                    opened_time,
+                    mail_client_user_agent,
+                    mail_client_language,
+                    message_data,
+                    attachments,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                message_template_id,
+                customer_id,
+                communication_channel_id,
+                message_id,
+                status,
+                contact,
+                title,
+                send_time,
+                opened_time,
+                mail_client_user_agent,
+                mail_client_language,
+                message_data,
+                attachments,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(message_template_id, str)):
+            if message_template_id is UNSET:
+                _absent += 1
             message_template_id = odd(
                 message_template_id, (_path, _key), "message_template_id", "string", True, False
             )
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
         if type(communication_channel_id) is int:
             communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
+        elif communication_channel_id is UNSET:
+            _absent += 1
+            communication_channel_id = odd(
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "MessageCommunicationChannelId",
+                True,
+                False,
+            )
         else:
             communication_channel_id = odd(
                 communication_channel_id,
@@ -221,14 +293,12 @@ class Message:
                 False,
             )
 
-        message_id = src_dict.get("message_id", UNSET)
         if not (isinstance(message_id, str)):
             if message_id is UNSET:
                 _absent += 1
             else:
                 message_id = odd(message_id, (_path, _key), "message_id", "string", False, False)
 
-        status = src_dict.get("status", UNSET)
         if type(status) is int:
             status = MessageStatus(status)
         elif status is UNSET:
@@ -236,35 +306,30 @@ class Message:
         else:
             status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
 
-        contact = src_dict.get("contact", UNSET)
         if not (isinstance(contact, str)):
             if contact is UNSET:
                 _absent += 1
             else:
                 contact = odd(contact, (_path, _key), "contact", "string", False, False)
 
-        title = src_dict.get("title", UNSET)
         if not (isinstance(title, str)):
             if title is UNSET:
                 _absent += 1
             else:
                 title = odd(title, (_path, _key), "title", "string", False, False)
 
-        send_time = src_dict.get("send_time", UNSET)
         if not (isinstance(send_time, str)):
             if send_time is UNSET:
                 _absent += 1
             else:
                 send_time = odd(send_time, (_path, _key), "send_time", "string", False, False)
 
-        opened_time = src_dict.get("opened_time", UNSET)
         if not (isinstance(opened_time, str)):
             if opened_time is UNSET:
                 _absent += 1
             else:
                 opened_time = odd(opened_time, (_path, _key), "opened_time", "string", False, False)
 
-        mail_client_user_agent = src_dict.get("mail_client_user_agent", UNSET)
         if not (isinstance(mail_client_user_agent, str)):
             if mail_client_user_agent is UNSET:
                 _absent += 1
@@ -278,7 +343,6 @@ class Message:
                     False,
                 )
 
-        mail_client_language = src_dict.get("mail_client_language", UNSET)
         if not (isinstance(mail_client_language, str)):
             if mail_client_language is UNSET:
                 _absent += 1
@@ -292,7 +356,6 @@ class Message:
                     False,
                 )
 
-        message_data = src_dict.get("message_data", UNSET)
         if isinstance(message_data, list):
             _p0 = ((_path, _key), "message_data")
             _l0 = []
@@ -308,7 +371,6 @@ class Message:
         else:
             message_data = odd(message_data, (_path, _key), "message_data", "array", False, False)
 
-        attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
             _p0 = ((_path, _key), "attachments")
             _l0 = []
@@ -324,7 +386,6 @@ class Message:
         else:
             attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

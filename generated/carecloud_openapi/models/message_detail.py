@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "plain_text_body",
+    "html_body",
+    "attachments",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -111,25 +121,30 @@ class MessageDetail:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            plain_text_body = src_dict["plain_text_body"]
-        except KeyError:
-            plain_text_body = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                plain_text_body, html_body, attachments, last_change = _declared(src_dict)
+            except KeyError:
+                plain_text_body, html_body, attachments, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            plain_text_body, html_body, attachments, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(plain_text_body, str)):
+            if plain_text_body is UNSET:
+                _absent += 1
             plain_text_body = odd(
                 plain_text_body, (_path, _key), "plain_text_body", "string", True, False
             )
 
-        try:
-            html_body = src_dict["html_body"]
-        except KeyError:
-            html_body = UNSET
-            _absent += 1
         if not (isinstance(html_body, str)):
+            if html_body is UNSET:
+                _absent += 1
             html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
 
-        attachments = src_dict.get("attachments", UNSET)
         if isinstance(attachments, list):
             _p0 = ((_path, _key), "attachments")
             _l0 = []
@@ -145,7 +160,6 @@ class MessageDetail:
         else:
             attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,22 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "subject",
+    "sender",
+    "name",
+    "message_template_group_id",
+    "communication_channel_id",
+    "message_template_id",
+    "consent_free_template",
+    "preview_url",
+    "icon_url",
+    "template_data",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -159,38 +176,78 @@ class MessageTemplate:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            subject = src_dict["subject"]
-        except KeyError:
-            subject = UNSET
-            _absent += 1
+        if len(src_dict) >= 11:
+            try:
+                (
+                    subject,
+                    sender,
+                    name,
+                    message_template_group_id,
+                    communication_channel_id,
+                    message_template_id,
+                    consent_free_template,
+                    preview_url,
+                    icon_url,
+                    template_data,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    subject,
+                    sender,
+                    name,
+                    message_template_group_id,
+                    communication_channel_id,
+                    message_template_id,
+                    consent_free_template,
+                    preview_url,
+                    icon_url,
+                    template_data,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                subject,
+                sender,
+                name,
+                message_template_group_id,
+                communication_channel_id,
+                message_template_id,
+                consent_free_template,
+                preview_url,
+                icon_url,
+                template_data,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(subject, str)):
+            if subject is UNSET:
+                _absent += 1
             subject = odd(subject, (_path, _key), "subject", "string", True, False)
 
-        try:
-            sender = src_dict["sender"]
-        except KeyError:
-            sender = UNSET
-            _absent += 1
         if not (isinstance(sender, str)):
+            if sender is UNSET:
+                _absent += 1
             sender = odd(sender, (_path, _key), "sender", "string", True, False)
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            message_template_group_id = src_dict["message_template_group_id"]
-        except KeyError:
-            message_template_group_id = UNSET
-            _absent += 1
         if type(message_template_group_id) is int:
             message_template_group_id = MessageTemplateMessageTemplateGroupId(
                 message_template_group_id
+            )
+        elif message_template_group_id is UNSET:
+            _absent += 1
+            message_template_group_id = odd(
+                message_template_group_id,
+                (_path, _key),
+                "message_template_group_id",
+                "MessageTemplateMessageTemplateGroupId",
+                True,
+                False,
             )
         else:
             message_template_group_id = odd(
@@ -202,14 +259,19 @@ class MessageTemplate:
                 False,
             )
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
         if type(communication_channel_id) is int:
             communication_channel_id = MessageTemplateCommunicationChannelId(
                 communication_channel_id
+            )
+        elif communication_channel_id is UNSET:
+            _absent += 1
+            communication_channel_id = odd(
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "MessageTemplateCommunicationChannelId",
+                True,
+                False,
             )
         else:
             communication_channel_id = odd(
@@ -221,7 +283,6 @@ class MessageTemplate:
                 False,
             )
 
-        message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)):
             if message_template_id is UNSET:
                 _absent += 1
@@ -235,7 +296,6 @@ class MessageTemplate:
                     False,
                 )
 
-        consent_free_template = src_dict.get("consent_free_template", UNSET)
         if not (type(consent_free_template) is bool):
             if consent_free_template is UNSET:
                 _absent += 1
@@ -249,7 +309,6 @@ class MessageTemplate:
                     False,
                 )
 
-        preview_url = src_dict.get("preview_url", UNSET)
         if isinstance(preview_url, str):
             pass
         elif preview_url is UNSET:
@@ -257,7 +316,6 @@ class MessageTemplate:
         else:
             preview_url = odd(preview_url, (_path, _key), "preview_url", "string", False, True)
 
-        icon_url = src_dict.get("icon_url", UNSET)
         if isinstance(icon_url, str):
             pass
         elif icon_url is UNSET:
@@ -265,7 +323,6 @@ class MessageTemplate:
         else:
             icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
 
-        template_data = src_dict.get("template_data", UNSET)
         if isinstance(template_data, list):
             _p0 = ((_path, _key), "template_data")
             _l0 = []
@@ -283,7 +340,6 @@ class MessageTemplate:
                 template_data, (_path, _key), "template_data", "array", False, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

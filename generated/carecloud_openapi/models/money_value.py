@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,14 +80,20 @@ class MoneyValue:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        currency_id = src_dict.get("currency_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                currency_id, value = _declared(src_dict)
+            except KeyError:
+                currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int):
             if value is UNSET:
                 _absent += 1

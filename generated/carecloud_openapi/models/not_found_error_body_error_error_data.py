@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "resource_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "resource_name",
+    "resource_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,7 +79,14 @@ class NotFoundErrorBodyErrorErrorData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        resource_name = src_dict.get("resource_name", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                resource_name, resource_id = _declared(src_dict)
+            except KeyError:
+                resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(resource_name, str)):
             if resource_name is UNSET:
                 _absent += 1
@@ -80,7 +95,6 @@ class NotFoundErrorBodyErrorErrorData:
                     resource_name, (_path, _key), "resource_name", "string", False, False
                 )
 
-        resource_id = src_dict.get("resource_id", UNSET)
         if not (isinstance(resource_id, str)):
             if resource_id is UNSET:
                 _absent += 1

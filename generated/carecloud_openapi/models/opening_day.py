@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "time_intervals",
     }
 )
+
+_DECLARED_KEYS = (
+    "day_id",
+    "time_intervals",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,19 +99,19 @@ class OpeningDay:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            day_id = src_dict["day_id"]
-        except KeyError:
-            day_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                day_id, time_intervals = _declared(src_dict)
+            except KeyError:
+                day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(day_id, str)):
+            if day_id is UNSET:
+                _absent += 1
             day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
 
-        try:
-            time_intervals = src_dict["time_intervals"]
-        except KeyError:
-            time_intervals = UNSET
-            _absent += 1
         if isinstance(time_intervals, list):
             _p0 = ((_path, _key), "time_intervals")
             _l0 = []
@@ -114,6 +122,11 @@ class OpeningDay:
                     _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
                 _l0.append(_v0)
             time_intervals = _l0
+        elif time_intervals is UNSET:
+            _absent += 1
+            time_intervals = odd(
+                time_intervals, (_path, _key), "time_intervals", "array", True, False
+            )
         else:
             time_intervals = odd(
                 time_intervals, (_path, _key), "time_intervals", "array", True, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,27 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "currency_id",
+    "total_price",
+    "order_items",
+    "invoicing_data",
+    "order_id",
+    "order_number",
+    "discount_codes",
+    "shipping_data",
+    "customer_note",
+    "order_status",
+    "shipping_date",
+    "program_ranking",
+    "payment_status",
+    "invoice_document_url",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -175,35 +197,80 @@ class Order:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 16:
+            try:
+                (
+                    customer_id,
+                    currency_id,
+                    total_price,
+                    order_items,
+                    invoicing_data,
+                    order_id,
+                    order_number,
+                    discount_codes,
+                    shipping_data,
+                    customer_note,
+                    order_status,
+                    shipping_date,
+                    program_ranking,
+                    payment_status,
+                    invoice_document_url,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    currency_id,
+                    total_price,
+                    order_items,
+                    invoicing_data,
+                    order_id,
+                    order_number,
+                    discount_codes,
+                    shipping_data,
+                    customer_note,
+                    order_status,
+                    shipping_date,
+                    program_ranking,
+                    payment_status,
+                    invoice_document_url,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                currency_id,
+                total_price,
+                order_items,
+                invoicing_data,
+                order_id,
+                order_number,
+                discount_codes,
+                shipping_data,
+                customer_note,
+                order_status,
+                shipping_date,
+                program_ranking,
+                payment_status,
+                invoice_document_url,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
         if not (type(total_price) is float or type(total_price) is int):
+            if total_price is UNSET:
+                _absent += 1
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
-        try:
-            order_items = src_dict["order_items"]
-        except KeyError:
-            order_items = UNSET
-            _absent += 1
         if isinstance(order_items, list):
             _p0 = ((_path, _key), "order_items")
             _l0 = []
@@ -214,29 +281,30 @@ class Order:
                     _v0 = odd(_v0, _p0, _i0, "OrderItem", True, False)
                 _l0.append(_v0)
             order_items = _l0
+        elif order_items is UNSET:
+            _absent += 1
+            order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
         else:
             order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
 
-        try:
-            invoicing_data = src_dict["invoicing_data"]
-        except KeyError:
-            invoicing_data = UNSET
-            _absent += 1
         if isinstance(invoicing_data, dict):
             invoicing_data = _read_OrderInvoicing(invoicing_data, (_path, _key), "invoicing_data")
+        elif invoicing_data is UNSET:
+            _absent += 1
+            invoicing_data = odd(
+                invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
+            )
         else:
             invoicing_data = odd(
                 invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
             )
 
-        order_id = src_dict.get("order_id", UNSET)
         if not (isinstance(order_id, str)):
             if order_id is UNSET:
                 _absent += 1
             else:
                 order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
 
-        order_number = src_dict.get("order_number", UNSET)
         if not (isinstance(order_number, str)):
             if order_number is UNSET:
                 _absent += 1
@@ -245,7 +313,6 @@ class Order:
                     order_number, (_path, _key), "order_number", "string", False, False
                 )
 
-        discount_codes = src_dict.get("discount_codes", UNSET)
         if isinstance(discount_codes, list):
             for _i0, _v0 in enumerate(discount_codes):
                 if not (isinstance(_v0, str)):
@@ -257,7 +324,6 @@ class Order:
                 discount_codes, (_path, _key), "discount_codes", "array", False, False
             )
 
-        shipping_data = src_dict.get("shipping_data", UNSET)
         if isinstance(shipping_data, dict):
             shipping_data = _read_OrderShipping(shipping_data, (_path, _key), "shipping_data")
         elif shipping_data is UNSET:
@@ -267,7 +333,6 @@ class Order:
                 shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
             )
 
-        customer_note = src_dict.get("customer_note", UNSET)
         if not (isinstance(customer_note, str)):
             if customer_note is UNSET:
                 _absent += 1
@@ -276,7 +341,6 @@ class Order:
                     customer_note, (_path, _key), "customer_note", "string", False, False
                 )
 
-        order_status = src_dict.get("order_status", UNSET)
         if not (isinstance(order_status, str)):
             if order_status is UNSET:
                 _absent += 1
@@ -285,7 +349,6 @@ class Order:
                     order_status, (_path, _key), "order_status", "string", False, False
                 )
 
-        shipping_date = src_dict.get("shipping_date", UNSET)
         if not (isinstance(shipping_date, str)):
             if shipping_date is UNSET:
                 _absent += 1
@@ -294,7 +357,6 @@ class Order:
                     shipping_date, (_path, _key), "shipping_date", "string", False, False
                 )
 
-        program_ranking = src_dict.get("program_ranking", UNSET)
         if not (type(program_ranking) is int):
             if program_ranking is UNSET:
                 _absent += 1
@@ -303,7 +365,6 @@ class Order:
                     program_ranking, (_path, _key), "program_ranking", "integer", False, False
                 )
 
-        payment_status = src_dict.get("payment_status", UNSET)
         if not (isinstance(payment_status, str)):
             if payment_status is UNSET:
                 _absent += 1
@@ -312,7 +373,6 @@ class Order:
                     payment_status, (_path, _key), "payment_status", "string", False, False
                 )
 
-        invoice_document_url = src_dict.get("invoice_document_url", UNSET)
         if not (isinstance(invoice_document_url, str)):
             if invoice_document_url is UNSET:
                 _absent += 1
@@ -326,7 +386,6 @@ class Order:
                     False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "personal_information",
     }
 )
+
+_DECLARED_KEYS = (
+    "payment_id",
+    "paid_date",
+    "personal_information",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -97,22 +106,27 @@ class OrderInvoicing:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            payment_id = src_dict["payment_id"]
-        except KeyError:
-            payment_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                payment_id, paid_date, personal_information = _declared(src_dict)
+            except KeyError:
+                payment_id, paid_date, personal_information = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            payment_id, paid_date, personal_information = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(payment_id, str)):
+            if payment_id is UNSET:
+                _absent += 1
             payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
 
-        paid_date = src_dict.get("paid_date", UNSET)
         if not (isinstance(paid_date, str)):
             if paid_date is UNSET:
                 _absent += 1
             else:
                 paid_date = odd(paid_date, (_path, _key), "paid_date", "string", False, False)
 
-        personal_information = src_dict.get("personal_information", UNSET)
         if isinstance(personal_information, dict):
             personal_information = _read_PersonalInformation(
                 personal_information, (_path, _key), "personal_information"

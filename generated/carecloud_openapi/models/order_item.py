@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_variant_id",
+    "amount",
+    "unit_price",
+    "vat_rate",
+    "order_item_id",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -88,41 +100,42 @@ class OrderItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            product_variant_id = src_dict["product_variant_id"]
-        except KeyError:
-            product_variant_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(product_variant_id, str)):
+            if product_variant_id is UNSET:
+                _absent += 1
             product_variant_id = odd(
                 product_variant_id, (_path, _key), "product_variant_id", "string", True, False
             )
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        try:
-            unit_price = src_dict["unit_price"]
-        except KeyError:
-            unit_price = UNSET
-            _absent += 1
         if not (type(unit_price) is float or type(unit_price) is int):
+            if unit_price is UNSET:
+                _absent += 1
             unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
 
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
         if not (type(vat_rate) is float or type(vat_rate) is int):
+            if vat_rate is UNSET:
+                _absent += 1
             vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        order_item_id = src_dict.get("order_item_id", UNSET)
         if not (isinstance(order_item_id, str)):
             if order_item_id is UNSET:
                 _absent += 1
@@ -131,7 +144,6 @@ class OrderItem:
                     order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1

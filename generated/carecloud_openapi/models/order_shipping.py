@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "address",
     }
 )
+
+_DECLARED_KEYS = (
+    "shipping_id",
+    "contact_firstname",
+    "contact_lastname",
+    "phone",
+    "address",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -105,15 +116,25 @@ class OrderShipping:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            shipping_id = src_dict["shipping_id"]
-        except KeyError:
-            shipping_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                shipping_id, contact_firstname, contact_lastname, phone, address = _declared(
+                    src_dict
+                )
+            except KeyError:
+                shipping_id, contact_firstname, contact_lastname, phone, address = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            shipping_id, contact_firstname, contact_lastname, phone, address = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(shipping_id, str)):
+            if shipping_id is UNSET:
+                _absent += 1
             shipping_id = odd(shipping_id, (_path, _key), "shipping_id", "string", True, False)
 
-        contact_firstname = src_dict.get("contact_firstname", UNSET)
         if not (isinstance(contact_firstname, str)):
             if contact_firstname is UNSET:
                 _absent += 1
@@ -122,7 +143,6 @@ class OrderShipping:
                     contact_firstname, (_path, _key), "contact_firstname", "string", False, False
                 )
 
-        contact_lastname = src_dict.get("contact_lastname", UNSET)
         if not (isinstance(contact_lastname, str)):
             if contact_lastname is UNSET:
                 _absent += 1
@@ -131,14 +151,12 @@ class OrderShipping:
                     contact_lastname, (_path, _key), "contact_lastname", "string", False, False
                 )
 
-        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
                 phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = _read_Address(address, (_path, _key), "address")
         elif address is UNSET:

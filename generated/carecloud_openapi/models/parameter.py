@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "parameter_name",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,22 +76,24 @@ class Parameter:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            parameter_name = src_dict["parameter_name"]
-        except KeyError:
-            parameter_name = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                parameter_name, value = _declared(src_dict)
+            except KeyError:
+                parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(parameter_name, str)):
+            if parameter_name is UNSET:
+                _absent += 1
             parameter_name = odd(
                 parameter_name, (_path, _key), "parameter_name", "string", True, False
             )
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
         if not (isinstance(value, str)):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
 
         _model = _new_instance(cls)

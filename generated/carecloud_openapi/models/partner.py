@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "partner_id",
+    "address",
+    "registration_id",
+    "vat_id",
+    "email",
+    "phone",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -129,22 +143,31 @@ class Partner:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 8:
+            try:
+                name, partner_id, address, registration_id, vat_id, email, phone, state = _declared(
+                    src_dict
+                )
+            except KeyError:
+                name, partner_id, address, registration_id, vat_id, email, phone, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, partner_id, address, registration_id, vat_id, email, phone, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = _read_Address(address, (_path, _key), "address")
         elif address is UNSET:
@@ -152,7 +175,6 @@ class Partner:
         else:
             address = odd(address, (_path, _key), "address", "Address", False, False)
 
-        registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)):
             if registration_id is UNSET:
                 _absent += 1
@@ -161,28 +183,24 @@ class Partner:
                     registration_id, (_path, _key), "registration_id", "string", False, False
                 )
 
-        vat_id = src_dict.get("vat_id", UNSET)
         if not (isinstance(vat_id, str)):
             if vat_id is UNSET:
                 _absent += 1
             else:
                 vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
 
-        email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
                 phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PartnerState(state)
         elif state is UNSET:

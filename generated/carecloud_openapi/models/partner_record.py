@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "partner_id",
+    "partner_record_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,15 +85,21 @@ class PartnerRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                partner_id, partner_record_id, last_change = _declared(src_dict)
+            except KeyError:
+                partner_id, partner_record_id, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            partner_id, partner_record_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(partner_id, str)):
+            if partner_id is UNSET:
+                _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        partner_record_id = src_dict.get("partner_record_id", UNSET)
         if not (isinstance(partner_record_id, str)):
             if partner_record_id is UNSET:
                 _absent += 1
@@ -93,7 +108,6 @@ class PartnerRecord:
                     partner_record_id, (_path, _key), "partner_record_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

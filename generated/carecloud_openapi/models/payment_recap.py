@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,15 @@ _KNOWN_KEYS = frozenset(
         "recommended_discounts",
     }
 )
+
+_DECLARED_KEYS = (
+    "credit_points",
+    "amount_for_credit",
+    "vouchers",
+    "recommended_discounts",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -116,7 +126,20 @@ class PaymentRecap:
         if _models_pending:
             _import_models()
         _absent = 0
-        credit_points = src_dict.get("credit_points", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                credit_points, amount_for_credit, vouchers, recommended_discounts = _declared(
+                    src_dict
+                )
+            except KeyError:
+                credit_points, amount_for_credit, vouchers, recommended_discounts = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            credit_points, amount_for_credit, vouchers, recommended_discounts = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(credit_points) is float or type(credit_points) is int):
             if credit_points is UNSET:
                 _absent += 1
@@ -125,7 +148,6 @@ class PaymentRecap:
                     credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        amount_for_credit = src_dict.get("amount_for_credit", UNSET)
         if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
             if amount_for_credit is UNSET:
                 _absent += 1
@@ -134,7 +156,6 @@ class PaymentRecap:
                     amount_for_credit, (_path, _key), "amount_for_credit", "number", False, False
                 )
 
-        vouchers = src_dict.get("vouchers", UNSET)
         if isinstance(vouchers, list):
             _p0 = ((_path, _key), "vouchers")
             _l0 = []
@@ -150,7 +171,6 @@ class PaymentRecap:
         else:
             vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
         if isinstance(recommended_discounts, list):
             _p0 = ((_path, _key), "recommended_discounts")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "bill_item_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "discount_value",
+    "discount_percent",
+    "bill_item_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -86,21 +97,30 @@ class PaymentVoucher:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        code = src_dict.get("code", UNSET)
+        if len(src_dict) >= 5:
+            try:
+                code, name, discount_value, discount_percent, bill_item_id = _declared(src_dict)
+            except KeyError:
+                code, name, discount_value, discount_percent, bill_item_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            code, name, discount_value, discount_percent, bill_item_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        discount_value = src_dict.get("discount_value", UNSET)
         if not (type(discount_value) is float or type(discount_value) is int):
             if discount_value is UNSET:
                 _absent += 1
@@ -109,7 +129,6 @@ class PaymentVoucher:
                     discount_value, (_path, _key), "discount_value", "number", False, False
                 )
 
-        discount_percent = src_dict.get("discount_percent", UNSET)
         if not (type(discount_percent) is float or type(discount_percent) is int):
             if discount_percent is UNSET:
                 _absent += 1
@@ -118,7 +137,6 @@ class PaymentVoucher:
                     discount_percent, (_path, _key), "discount_percent", "number", False, False
                 )
 
-        bill_item_id = src_dict.get("bill_item_id", UNSET)
         if not (isinstance(bill_item_id, str)):
             if bill_item_id is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -55,6 +56,26 @@ _KNOWN_KEYS = frozenset(
         "consents",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_id",
+    "salutation",
+    "gender",
+    "first_name",
+    "last_name",
+    "pre_nominals",
+    "post_nominals",
+    "birthdate",
+    "email",
+    "phone",
+    "store_id",
+    "photo_url",
+    "address",
+    "agreement",
+    "consents",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -197,22 +218,73 @@ class PersonalInformation:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            language_id = src_dict["language_id"]
-        except KeyError:
-            language_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 15:
+            try:
+                (
+                    language_id,
+                    salutation,
+                    gender,
+                    first_name,
+                    last_name,
+                    pre_nominals,
+                    post_nominals,
+                    birthdate,
+                    email,
+                    phone,
+                    store_id,
+                    photo_url,
+                    address,
+                    agreement,
+                    consents,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    language_id,
+                    salutation,
+                    gender,
+                    first_name,
+                    last_name,
+                    pre_nominals,
+                    post_nominals,
+                    birthdate,
+                    email,
+                    phone,
+                    store_id,
+                    photo_url,
+                    address,
+                    agreement,
+                    consents,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                language_id,
+                salutation,
+                gender,
+                first_name,
+                last_name,
+                pre_nominals,
+                post_nominals,
+                birthdate,
+                email,
+                phone,
+                store_id,
+                photo_url,
+                address,
+                agreement,
+                consents,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(language_id, str)):
+            if language_id is UNSET:
+                _absent += 1
             language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
 
-        salutation = src_dict.get("salutation", UNSET)
         if not (isinstance(salutation, str)):
             if salutation is UNSET:
                 _absent += 1
             else:
                 salutation = odd(salutation, (_path, _key), "salutation", "string", False, False)
 
-        gender = src_dict.get("gender", UNSET)
         if type(gender) is int:
             gender = PersonalInformationGender(gender)
         elif gender is UNSET:
@@ -220,21 +292,18 @@ class PersonalInformation:
         else:
             gender = odd(gender, (_path, _key), "gender", "PersonalInformationGender", False, False)
 
-        first_name = src_dict.get("first_name", UNSET)
         if not (isinstance(first_name, str)):
             if first_name is UNSET:
                 _absent += 1
             else:
                 first_name = odd(first_name, (_path, _key), "first_name", "string", False, False)
 
-        last_name = src_dict.get("last_name", UNSET)
         if not (isinstance(last_name, str)):
             if last_name is UNSET:
                 _absent += 1
             else:
                 last_name = odd(last_name, (_path, _key), "last_name", "string", False, False)
 
-        pre_nominals = src_dict.get("pre_nominals", UNSET)
         if not (isinstance(pre_nominals, str)):
             if pre_nominals is UNSET:
                 _absent += 1
@@ -243,7 +312,6 @@ class PersonalInformation:
                     pre_nominals, (_path, _key), "pre_nominals", "string", False, False
                 )
 
-        post_nominals = src_dict.get("post_nominals", UNSET)
         if not (isinstance(post_nominals, str)):
             if post_nominals is UNSET:
                 _absent += 1
@@ -252,7 +320,6 @@ class PersonalInformation:
                     post_nominals, (_path, _key), "post_nominals", "string", False, False
                 )
 
-        birthdate = src_dict.get("birthdate", UNSET)
         if isinstance(birthdate, str):
             birthdate = read_date(birthdate, (_path, _key), "birthdate")
         elif birthdate is UNSET:
@@ -260,35 +327,30 @@ class PersonalInformation:
         else:
             birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
 
-        email = src_dict.get("email", UNSET)
         if not (isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
                 phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        photo_url = src_dict.get("photo_url", UNSET)
         if not (isinstance(photo_url, str)):
             if photo_url is UNSET:
                 _absent += 1
             else:
                 photo_url = odd(photo_url, (_path, _key), "photo_url", "string", False, False)
 
-        address = src_dict.get("address", UNSET)
         if isinstance(address, dict):
             address = _read_Address(address, (_path, _key), "address")
         elif address is UNSET:
@@ -296,7 +358,6 @@ class PersonalInformation:
         else:
             address = odd(address, (_path, _key), "address", "Address", False, False)
 
-        agreement = src_dict.get("agreement", UNSET)
         if isinstance(agreement, dict):
             agreement = _read_Agreement(agreement, (_path, _key), "agreement")
         elif agreement is UNSET:
@@ -304,7 +365,6 @@ class PersonalInformation:
         else:
             agreement = odd(agreement, (_path, _key), "agreement", "Agreement", False, False)
 
-        consents = src_dict.get("consents", UNSET)
         if isinstance(consents, list):
             _p0 = ((_path, _key), "consents")
             _l0 = []

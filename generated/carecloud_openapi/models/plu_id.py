@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "code",
     }
 )
+
+_DECLARED_KEYS = (
+    "list_code",
+    "code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,20 +81,22 @@ class PluId:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            list_code = src_dict["list_code"]
-        except KeyError:
-            list_code = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                list_code, code = _declared(src_dict)
+            except KeyError:
+                list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(list_code, str)):
+            if list_code is UNSET:
+                _absent += 1
             list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
 
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
         if not (isinstance(code, str)):
+            if code is UNSET:
+                _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "point_type_id",
+    "partner_id",
+    "point_id",
+    "assigned_points",
+    "available_points",
+    "valid_to",
+    "state",
+    "created_at",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -121,40 +137,70 @@ class Point:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    customer_id,
+                    point_type_id,
+                    partner_id,
+                    point_id,
+                    assigned_points,
+                    available_points,
+                    valid_to,
+                    state,
+                    created_at,
+                    note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    point_type_id,
+                    partner_id,
+                    point_id,
+                    assigned_points,
+                    available_points,
+                    valid_to,
+                    state,
+                    created_at,
+                    note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                point_type_id,
+                partner_id,
+                point_id,
+                assigned_points,
+                available_points,
+                valid_to,
+                state,
+                created_at,
+                note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            point_type_id = src_dict["point_type_id"]
-        except KeyError:
-            point_type_id = UNSET
-            _absent += 1
         if not (isinstance(point_type_id, str)):
+            if point_type_id is UNSET:
+                _absent += 1
             point_type_id = odd(
                 point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
         if not (isinstance(partner_id, str)):
+            if partner_id is UNSET:
+                _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        point_id = src_dict.get("point_id", UNSET)
         if not (isinstance(point_id, str)):
             if point_id is UNSET:
                 _absent += 1
             else:
                 point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
 
-        assigned_points = src_dict.get("assigned_points", UNSET)
         if not (type(assigned_points) is float or type(assigned_points) is int):
             if assigned_points is UNSET:
                 _absent += 1
@@ -163,7 +209,6 @@ class Point:
                     assigned_points, (_path, _key), "assigned_points", "number", False, False
                 )
 
-        available_points = src_dict.get("available_points", UNSET)
         if not (type(available_points) is float or type(available_points) is int):
             if available_points is UNSET:
                 _absent += 1
@@ -172,14 +217,12 @@ class Point:
                     available_points, (_path, _key), "available_points", "number", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointState(state)
         elif state is UNSET:
@@ -187,14 +230,12 @@ class Point:
         else:
             state = odd(state, (_path, _key), "state", "PointState", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

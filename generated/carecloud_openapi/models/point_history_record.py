@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,20 @@ _KNOWN_KEYS = frozenset(
         "extended_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "point_amount",
+    "point_operation_type",
+    "point_operation_note",
+    "point_type_id",
+    "partner_id",
+    "store_id",
+    "point_history_record_time",
+    "extended_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -114,14 +129,50 @@ class PointHistoryRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
+        if len(src_dict) >= 9:
+            try:
+                (
+                    customer_id,
+                    point_amount,
+                    point_operation_type,
+                    point_operation_note,
+                    point_type_id,
+                    partner_id,
+                    store_id,
+                    point_history_record_time,
+                    extended_data,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    point_amount,
+                    point_operation_type,
+                    point_operation_note,
+                    point_type_id,
+                    partner_id,
+                    store_id,
+                    point_history_record_time,
+                    extended_data,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                point_amount,
+                point_operation_type,
+                point_operation_note,
+                point_type_id,
+                partner_id,
+                store_id,
+                point_history_record_time,
+                extended_data,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        point_amount = src_dict.get("point_amount", UNSET)
         if not (type(point_amount) is float or type(point_amount) is int):
             if point_amount is UNSET:
                 _absent += 1
@@ -130,7 +181,6 @@ class PointHistoryRecord:
                     point_amount, (_path, _key), "point_amount", "number", False, False
                 )
 
-        point_operation_type = src_dict.get("point_operation_type", UNSET)
         if not (isinstance(point_operation_type, str)):
             if point_operation_type is UNSET:
                 _absent += 1
@@ -144,7 +194,6 @@ class PointHistoryRecord:
                     False,
                 )
 
-        point_operation_note = src_dict.get("point_operation_note", UNSET)
         if not (isinstance(point_operation_note, str)):
             if point_operation_note is UNSET:
                 _absent += 1
@@ -158,7 +207,6 @@ class PointHistoryRecord:
                     False,
                 )
 
-        point_type_id = src_dict.get("point_type_id", UNSET)
         if not (isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
@@ -167,21 +215,18 @@ class PointHistoryRecord:
                     point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        point_history_record_time = src_dict.get("point_history_record_time", UNSET)
         if not (isinstance(point_history_record_time, str)):
             if point_history_record_time is UNSET:
                 _absent += 1
@@ -195,7 +240,6 @@ class PointHistoryRecord:
                     False,
                 )
 
-        extended_data = src_dict.get("extended_data", UNSET)
         if not (isinstance(extended_data, str)):
             if extended_data is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,17 @@ _KNOWN_KEYS = frozenset(
         "expiration",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "external_id",
+    "quantity",
+    "points_reservation_id",
+    "state",
+    "expiration",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -100,31 +112,35 @@ class PointReservation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                customer_id, external_id, quantity, points_reservation_id, state, expiration = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                customer_id, external_id, quantity, points_reservation_id, state, expiration = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_id, external_id, quantity, points_reservation_id, state, expiration = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        try:
-            quantity = src_dict["quantity"]
-        except KeyError:
-            quantity = UNSET
-            _absent += 1
         if not (type(quantity) is float or type(quantity) is int):
+            if quantity is UNSET:
+                _absent += 1
             quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
-        points_reservation_id = src_dict.get("points_reservation_id", UNSET)
         if not (isinstance(points_reservation_id, str)):
             if points_reservation_id is UNSET:
                 _absent += 1
@@ -138,7 +154,6 @@ class PointReservation:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PointReservationState(state)
         elif state is UNSET:
@@ -146,7 +161,6 @@ class PointReservation:
         else:
             state = odd(state, (_path, _key), "state", "PointReservationState", False, False)
 
-        expiration = src_dict.get("expiration", UNSET)
         if not (isinstance(expiration, str)):
             if expiration is UNSET:
                 _absent += 1

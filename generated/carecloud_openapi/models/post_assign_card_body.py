@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "card_number",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_type_id",
+    "customer_id",
+    "card_number",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,23 +82,24 @@ class PostAssignCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            card_type_id = src_dict["card_type_id"]
-        except KeyError:
-            card_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                card_type_id, customer_id, card_number = _declared(src_dict)
+            except KeyError:
+                card_type_id, customer_id, card_number = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            card_type_id, customer_id, card_number = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(card_type_id, str)):
+            if card_type_id is UNSET:
+                _absent += 1
             card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1

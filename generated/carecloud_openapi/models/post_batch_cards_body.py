@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "cards",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -98,11 +106,14 @@ class PostBatchCardsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            cards = src_dict["cards"]
-        except KeyError:
-            cards = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                cards, error_processing = _declared(src_dict)
+            except KeyError:
+                cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(cards, list):
             _p0 = ((_path, _key), "cards")
             _l0 = []
@@ -113,10 +124,12 @@ class PostBatchCardsBody:
                     _v0 = odd(_v0, _p0, _i0, "Card", True, False)
                 _l0.append(_v0)
             cards = _l0
+        elif cards is UNSET:
+            _absent += 1
+            cards = odd(cards, (_path, _key), "cards", "array", True, False)
         else:
             cards = odd(cards, (_path, _key), "cards", "array", True, False)
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

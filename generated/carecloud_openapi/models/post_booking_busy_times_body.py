@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "booking_property_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "booking_date",
+    "time_period",
+    "booking_ticket_id",
+    "booking_property_id",
+    "booking_property_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -98,21 +109,49 @@ class PostBookingBusyTimesBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            booking_date = src_dict["booking_date"]
-        except KeyError:
-            booking_date = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                (
+                    booking_date,
+                    time_period,
+                    booking_ticket_id,
+                    booking_property_id,
+                    booking_property_value,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    booking_date,
+                    time_period,
+                    booking_ticket_id,
+                    booking_property_id,
+                    booking_property_value,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                booking_date,
+                time_period,
+                booking_ticket_id,
+                booking_property_id,
+                booking_property_value,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(booking_date, str)):
+            if booking_date is UNSET:
+                _absent += 1
             booking_date = odd(booking_date, (_path, _key), "booking_date", "string", True, False)
 
-        try:
-            time_period = src_dict["time_period"]
-        except KeyError:
-            time_period = UNSET
-            _absent += 1
         if isinstance(time_period, str):
             time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
+        elif time_period is UNSET:
+            _absent += 1
+            time_period = odd(
+                time_period,
+                (_path, _key),
+                "time_period",
+                "PostBookingBusyTimesBodyTimePeriod",
+                True,
+                False,
+            )
         else:
             time_period = odd(
                 time_period,
@@ -123,7 +162,6 @@ class PostBookingBusyTimesBody:
                 False,
             )
 
-        booking_ticket_id = src_dict.get("booking_ticket_id", UNSET)
         if not (isinstance(booking_ticket_id, str)):
             if booking_ticket_id is UNSET:
                 _absent += 1
@@ -132,7 +170,6 @@ class PostBookingBusyTimesBody:
                     booking_ticket_id, (_path, _key), "booking_ticket_id", "string", False, False
                 )
 
-        booking_property_id = src_dict.get("booking_property_id", UNSET)
         if not (isinstance(booking_property_id, str)):
             if booking_property_id is UNSET:
                 _absent += 1
@@ -146,7 +183,6 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        booking_property_value = src_dict.get("booking_property_value", UNSET)
         if not (isinstance(booking_property_value, str)):
             if booking_property_value is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "chart_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "time_unit",
+    "chart_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,14 +102,20 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        time_unit = src_dict.get("time_unit", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                time_unit, chart_data = _declared(src_dict)
+            except KeyError:
+                time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(time_unit, str)):
             if time_unit is UNSET:
                 _absent += 1
             else:
                 time_unit = odd(time_unit, (_path, _key), "time_unit", "string", False, False)
 
-        chart_data = src_dict.get("chart_data", UNSET)
         if isinstance(chart_data, list):
             _p0 = ((_path, _key), "chart_data")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_prices",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -113,11 +121,18 @@ class PostBulkDeleteProductReservationPricesBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_reservation_prices = src_dict["product_reservation_prices"]
-        except KeyError:
-            product_reservation_prices = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                product_reservation_prices, error_processing = _declared(src_dict)
+            except KeyError:
+                product_reservation_prices, error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_reservation_prices, error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(product_reservation_prices, list):
             _p0 = ((_path, _key), "product_reservation_prices")
             _l0 = []
@@ -137,6 +152,16 @@ class PostBulkDeleteProductReservationPricesBody:
                     )
                 _l0.append(_v0)
             product_reservation_prices = _l0
+        elif product_reservation_prices is UNSET:
+            _absent += 1
+            product_reservation_prices = odd(
+                product_reservation_prices,
+                (_path, _key),
+                "product_reservation_prices",
+                "array",
+                True,
+                False,
+            )
         else:
             product_reservation_prices = odd(
                 product_reservation_prices,
@@ -147,7 +172,6 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_brands",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -101,11 +109,14 @@ class PostBulkProductBrandsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_brands = src_dict["product_brands"]
-        except KeyError:
-            product_brands = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                product_brands, error_processing = _declared(src_dict)
+            except KeyError:
+                product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(product_brands, list):
             _p0 = ((_path, _key), "product_brands")
             _l0 = []
@@ -116,12 +127,16 @@ class PostBulkProductBrandsBody:
                     _v0 = odd(_v0, _p0, _i0, "ProductBrand", True, False)
                 _l0.append(_v0)
             product_brands = _l0
+        elif product_brands is UNSET:
+            _absent += 1
+            product_brands = odd(
+                product_brands, (_path, _key), "product_brands", "array", True, False
+            )
         else:
             product_brands = odd(
                 product_brands, (_path, _key), "product_brands", "array", True, False
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_groups",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -101,11 +109,14 @@ class PostBulkProductGroupsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_groups = src_dict["product_groups"]
-        except KeyError:
-            product_groups = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                product_groups, error_processing = _declared(src_dict)
+            except KeyError:
+                product_groups, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            product_groups, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(product_groups, list):
             _p0 = ((_path, _key), "product_groups")
             _l0 = []
@@ -116,12 +127,16 @@ class PostBulkProductGroupsBody:
                     _v0 = odd(_v0, _p0, _i0, "ProductGroup", True, False)
                 _l0.append(_v0)
             product_groups = _l0
+        elif product_groups is UNSET:
+            _absent += 1
+            product_groups = odd(
+                product_groups, (_path, _key), "product_groups", "array", True, False
+            )
         else:
             product_groups = odd(
                 product_groups, (_path, _key), "product_groups", "array", True, False
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "products",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -98,11 +106,14 @@ class PostBulkProductsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            products = src_dict["products"]
-        except KeyError:
-            products = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                products, error_processing = _declared(src_dict)
+            except KeyError:
+                products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(products, list):
             _p0 = ((_path, _key), "products")
             _l0 = []
@@ -113,10 +124,12 @@ class PostBulkProductsBody:
                     _v0 = odd(_v0, _p0, _i0, "ProductBatch", True, False)
                 _l0.append(_v0)
             products = _l0
+        elif products is UNSET:
+            _absent += 1
+            products = odd(products, (_path, _key), "products", "array", True, False)
         else:
             products = odd(products, (_path, _key), "products", "array", True, False)
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

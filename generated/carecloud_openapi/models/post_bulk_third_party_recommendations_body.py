@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "third_party_recommendations",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -102,11 +110,18 @@ class PostBulkThirdPartyRecommendationsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            third_party_recommendations = src_dict["third_party_recommendations"]
-        except KeyError:
-            third_party_recommendations = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                third_party_recommendations, error_processing = _declared(src_dict)
+            except KeyError:
+                third_party_recommendations, error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            third_party_recommendations, error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(third_party_recommendations, list):
             _p0 = ((_path, _key), "third_party_recommendations")
             _l0 = []
@@ -117,6 +132,16 @@ class PostBulkThirdPartyRecommendationsBody:
                     _v0 = odd(_v0, _p0, _i0, "ThirdPartyRecommendation", True, False)
                 _l0.append(_v0)
             third_party_recommendations = _l0
+        elif third_party_recommendations is UNSET:
+            _absent += 1
+            third_party_recommendations = odd(
+                third_party_recommendations,
+                (_path, _key),
+                "third_party_recommendations",
+                "array",
+                True,
+                False,
+            )
         else:
             third_party_recommendations = odd(
                 third_party_recommendations,
@@ -127,7 +152,6 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "vouchers",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -98,11 +106,14 @@ class PostBulkVouchersBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            vouchers = src_dict["vouchers"]
-        except KeyError:
-            vouchers = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                vouchers, error_processing = _declared(src_dict)
+            except KeyError:
+                vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(vouchers, list):
             _p0 = ((_path, _key), "vouchers")
             _l0 = []
@@ -113,10 +124,12 @@ class PostBulkVouchersBody:
                     _v0 = odd(_v0, _p0, _i0, "VoucherBatch", True, False)
                 _l0.append(_v0)
             vouchers = _l0
+        elif vouchers is UNSET:
+            _absent += 1
+            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
         else:
             vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

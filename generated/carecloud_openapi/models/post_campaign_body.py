@@ -81,13 +81,12 @@ class PostCampaignBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            campaign = src_dict["campaign"]
-        except KeyError:
-            campaign = UNSET
-            _absent += 1
+        campaign = src_dict.get("campaign", UNSET)
         if isinstance(campaign, dict):
             campaign = _read_Campaign(campaign, (_path, _key), "campaign")
+        elif campaign is UNSET:
+            _absent += 1
+            campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
         else:
             campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
 

@@ -83,14 +83,15 @@ class PostCampaignProductBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            campaign_product = src_dict["campaign_product"]
-        except KeyError:
-            campaign_product = UNSET
-            _absent += 1
+        campaign_product = src_dict.get("campaign_product", UNSET)
         if isinstance(campaign_product, dict):
             campaign_product = _read_CampaignProduct(
                 campaign_product, (_path, _key), "campaign_product"
+            )
+        elif campaign_product is UNSET:
+            _absent += 1
+            campaign_product = odd(
+                campaign_product, (_path, _key), "campaign_product", "CampaignProduct", True, False
             )
         else:
             campaign_product = odd(

@@ -83,14 +83,20 @@ class PostCampaignProductStoreRecordBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            campaign_product_store_record = src_dict["campaign_product_store_record"]
-        except KeyError:
-            campaign_product_store_record = UNSET
-            _absent += 1
+        campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
         if isinstance(campaign_product_store_record, dict):
             campaign_product_store_record = _read_CampaignProductStoreRecord(
                 campaign_product_store_record, (_path, _key), "campaign_product_store_record"
+            )
+        elif campaign_product_store_record is UNSET:
+            _absent += 1
+            campaign_product_store_record = odd(
+                campaign_product_store_record,
+                (_path, _key),
+                "campaign_product_store_record",
+                "CampaignProductStoreRecord",
+                True,
+                False,
             )
         else:
             campaign_product_store_record = odd(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "amount",
+    "customer_id",
+    "partner_id",
+    "credit_type_id",
+    "currency_id",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,31 +105,35 @@ class PostCreditDepositBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                amount, customer_id, partner_id, credit_type_id, currency_id, note = _declared(
+                    src_dict
+                )
+            except KeyError:
+                amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
         if not (isinstance(partner_id, str)):
+            if partner_id is UNSET:
+                _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        credit_type_id = src_dict.get("credit_type_id", UNSET)
         if not (isinstance(credit_type_id, str)):
             if credit_type_id is UNSET:
                 _absent += 1
@@ -126,14 +142,12 @@ class PostCreditDepositBody:
                     credit_type_id, (_path, _key), "credit_type_id", "string", False, False
                 )
 
-        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,18 @@ _KNOWN_KEYS = frozenset(
         "referral_code",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer",
+    "customer_source",
+    "autologin",
+    "password",
+    "social_network_credentials",
+    "property_records",
+    "referral_code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -136,24 +149,59 @@ class PostCustomerBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer = src_dict["customer"]
-        except KeyError:
-            customer = UNSET
-            _absent += 1
+        if len(src_dict) >= 7:
+            try:
+                (
+                    customer,
+                    customer_source,
+                    autologin,
+                    password,
+                    social_network_credentials,
+                    property_records,
+                    referral_code,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer,
+                    customer_source,
+                    autologin,
+                    password,
+                    social_network_credentials,
+                    property_records,
+                    referral_code,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer,
+                customer_source,
+                autologin,
+                password,
+                social_network_credentials,
+                property_records,
+                referral_code,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(customer, dict):
             customer = _read_Customer(customer, (_path, _key), "customer")
+        elif customer is UNSET:
+            _absent += 1
+            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
         else:
             customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
 
-        try:
-            customer_source = src_dict["customer_source"]
-        except KeyError:
-            customer_source = UNSET
-            _absent += 1
         if isinstance(customer_source, dict):
             customer_source = _read_CustomerSourceRecord(
                 customer_source, (_path, _key), "customer_source"
+            )
+        elif customer_source is UNSET:
+            _absent += 1
+            customer_source = odd(
+                customer_source,
+                (_path, _key),
+                "customer_source",
+                "CustomerSourceRecord",
+                True,
+                False,
             )
         else:
             customer_source = odd(
@@ -165,22 +213,17 @@ class PostCustomerBody:
                 False,
             )
 
-        try:
-            autologin = src_dict["autologin"]
-        except KeyError:
-            autologin = UNSET
-            _absent += 1
         if not (type(autologin) is bool):
+            if autologin is UNSET:
+                _absent += 1
             autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
 
-        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             else:
                 password = odd(password, (_path, _key), "password", "string", False, False)
 
-        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
             social_network_credentials = _read_SocialNetworkCredentials(
                 social_network_credentials, (_path, _key), "social_network_credentials"
@@ -197,7 +240,6 @@ class PostCustomerBody:
                 False,
             )
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []
@@ -215,7 +257,6 @@ class PostCustomerBody:
                 property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        referral_code = src_dict.get("referral_code", UNSET)
         if not (isinstance(referral_code, str)):
             if referral_code is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "external_application_id",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,20 +85,26 @@ class PostCustomerCancelPushNotificationsBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                customer_id, external_application_id, push_token = _declared(src_dict)
+            except KeyError:
+                customer_id, external_application_id, push_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_id, external_application_id, push_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),
@@ -99,7 +114,6 @@ class PostCustomerCancelPushNotificationsBody:
                 False,
             )
 
-        push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1

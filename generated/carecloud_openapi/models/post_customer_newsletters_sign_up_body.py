@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,16 @@ _KNOWN_KEYS = frozenset(
         "partner_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "contact",
+    "customer_source_id",
+    "agreements",
+    "language_id",
+    "partner_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -116,25 +127,32 @@ class PostCustomerNewslettersSignUpBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            contact = src_dict["contact"]
-        except KeyError:
-            contact = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                contact, customer_source_id, agreements, language_id, partner_records = _declared(
+                    src_dict
+                )
+            except KeyError:
+                contact, customer_source_id, agreements, language_id, partner_records = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            contact, customer_source_id, agreements, language_id, partner_records = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(contact, str)):
+            if contact is UNSET:
+                _absent += 1
             contact = odd(contact, (_path, _key), "contact", "string", True, False)
 
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
         if not (isinstance(customer_source_id, str)):
+            if customer_source_id is UNSET:
+                _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        agreements = src_dict.get("agreements", UNSET)
         if isinstance(agreements, dict):
             agreements = _read_Agreement(agreements, (_path, _key), "agreements")
         elif agreements is UNSET:
@@ -142,14 +160,12 @@ class PostCustomerNewslettersSignUpBody:
         else:
             agreements = odd(agreements, (_path, _key), "agreements", "Agreement", False, False)
 
-        language_id = src_dict.get("language_id", UNSET)
         if not (isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             else:
                 language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
 
-        partner_records = src_dict.get("partner_records", UNSET)
         if isinstance(partner_records, list):
             _p0 = ((_path, _key), "partner_records")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,15 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "device",
+    "external_application_id",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,30 +104,34 @@ class PostCustomerSetPushNotificationsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                customer_id, device, external_application_id, push_token = _declared(src_dict)
+            except KeyError:
+                customer_id, device, external_application_id, push_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_id, device, external_application_id, push_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            device = src_dict["device"]
-        except KeyError:
-            device = UNSET
-            _absent += 1
         if isinstance(device, dict):
             device = _read_Device(device, (_path, _key), "device")
+        elif device is UNSET:
+            _absent += 1
+            device = odd(device, (_path, _key), "device", "Device", True, False)
         else:
             device = odd(device, (_path, _key), "device", "Device", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),
@@ -127,12 +141,9 @@ class PostCustomerSetPushNotificationsBody:
                 False,
             )
 
-        try:
-            push_token = src_dict["push_token"]
-        except KeyError:
-            push_token = UNSET
-            _absent += 1
         if not (isinstance(push_token, str)):
+            if push_token is UNSET:
+                _absent += 1
             push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
 
         _model = _new_instance(cls)

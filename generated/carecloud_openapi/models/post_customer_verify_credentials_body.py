@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,14 @@ _KNOWN_KEYS = frozenset(
         "password",
     }
 )
+
+_DECLARED_KEYS = (
+    "login_type",
+    "login_value",
+    "password",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,13 +89,26 @@ class PostCustomerVerifyCredentialsBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            login_type = src_dict["login_type"]
-        except KeyError:
-            login_type = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                login_type, login_value, password = _declared(src_dict)
+            except KeyError:
+                login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(login_type, str):
             login_type = PostCustomerVerifyCredentialsBodyLoginType(login_type)
+        elif login_type is UNSET:
+            _absent += 1
+            login_type = odd(
+                login_type,
+                (_path, _key),
+                "login_type",
+                "PostCustomerVerifyCredentialsBodyLoginType",
+                True,
+                False,
+            )
         else:
             login_type = odd(
                 login_type,
@@ -97,20 +119,14 @@ class PostCustomerVerifyCredentialsBody:
                 False,
             )
 
-        try:
-            login_value = src_dict["login_value"]
-        except KeyError:
-            login_value = UNSET
-            _absent += 1
         if not (isinstance(login_value, str)):
+            if login_value is UNSET:
+                _absent += 1
             login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
 
-        try:
-            password = src_dict["password"]
-        except KeyError:
-            password = UNSET
-            _absent += 1
         if not (isinstance(password, str)):
+            if password is UNSET:
+                _absent += 1
             password = odd(password, (_path, _key), "password", "string", True, False)
 
         _model = _new_instance(cls)

@@ -86,14 +86,20 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            social_network_credentials = src_dict["social_network_credentials"]
-        except KeyError:
-            social_network_credentials = UNSET
-            _absent += 1
+        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
             social_network_credentials = _read_SocialNetworkCredentials(
                 social_network_credentials, (_path, _key), "social_network_credentials"
+            )
+        elif social_network_credentials is UNSET:
+            _absent += 1
+            social_network_credentials = odd(
+                social_network_credentials,
+                (_path, _key),
+                "social_network_credentials",
+                "SocialNetworkCredentials",
+                True,
+                False,
             )
         else:
             social_network_credentials = odd(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,14 @@ _KNOWN_KEYS = frozenset(
         "token_type",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "external_application_id",
+    "token_type",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,20 +93,26 @@ class PostCustomersAuthTokenBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                customer_id, external_application_id, token_type = _declared(src_dict)
+            except KeyError:
+                customer_id, external_application_id, token_type = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_id, external_application_id, token_type = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),
@@ -107,13 +122,18 @@ class PostCustomersAuthTokenBody:
                 False,
             )
 
-        try:
-            token_type = src_dict["token_type"]
-        except KeyError:
-            token_type = UNSET
-            _absent += 1
         if type(token_type) is int:
             token_type = PostCustomersAuthTokenBodyTokenType(token_type)
+        elif token_type is UNSET:
+            _absent += 1
+            token_type = odd(
+                token_type,
+                (_path, _key),
+                "token_type",
+                "PostCustomersAuthTokenBodyTokenType",
+                True,
+                False,
+            )
         else:
             token_type = odd(
                 token_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "authentication_token",
+    "token_request_id",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,7 +89,18 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        authentication_token = src_dict.get("authentication_token", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                authentication_token, token_request_id, valid_to = _declared(src_dict)
+            except KeyError:
+                authentication_token, token_request_id, valid_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            authentication_token, token_request_id, valid_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(authentication_token, str)):
             if authentication_token is UNSET:
                 _absent += 1
@@ -94,7 +114,6 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     False,
                 )
 
-        token_request_id = src_dict.get("token_request_id", UNSET)
         if not (isinstance(token_request_id, str)):
             if token_request_id is UNSET:
                 _absent += 1
@@ -103,7 +122,6 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     token_request_id, (_path, _key), "token_request_id", "string", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1

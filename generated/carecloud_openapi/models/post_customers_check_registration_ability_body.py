@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,13 +84,26 @@ class PostCustomersCheckRegistrationAbilityBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            type_ = src_dict["type"]
-        except KeyError:
-            type_ = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                type_, value = _declared(src_dict)
+            except KeyError:
+                type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(type_, str):
             type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
+        elif type_ is UNSET:
+            _absent += 1
+            type_ = odd(
+                type_,
+                (_path, _key),
+                "type",
+                "PostCustomersCheckRegistrationAbilityBodyType",
+                True,
+                False,
+            )
         else:
             type_ = odd(
                 type_,
@@ -93,12 +114,9 @@ class PostCustomersCheckRegistrationAbilityBody:
                 False,
             )
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
         if not (isinstance(value, str)):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "status_id",
+    "customer_id",
+    "valid_from",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,30 +90,34 @@ class PostCustomersSetStatusRecordBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            status_id = src_dict["status_id"]
-        except KeyError:
-            status_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                status_id, customer_id, valid_from, valid_to = _declared(src_dict)
+            except KeyError:
+                status_id, customer_id, valid_from, valid_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            status_id, customer_id, valid_from, valid_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(status_id, str)):
+            if status_id is UNSET:
+                _absent += 1
             status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1

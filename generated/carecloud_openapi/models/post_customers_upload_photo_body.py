@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,20 +76,22 @@ class PostCustomersUploadPhotoBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                customer_id, data = _declared(src_dict)
+            except KeyError:
+                customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            data = src_dict["data"]
-        except KeyError:
-            data = UNSET
-            _absent += 1
         if not (isinstance(data, str)):
+            if data is UNSET:
+                _absent += 1
             data = odd(data, (_path, _key), "data", "string", True, False)
 
         _model = _new_instance(cls)

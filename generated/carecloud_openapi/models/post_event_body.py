@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,13 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "event",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,17 +102,22 @@ class PostEventBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            event = src_dict["event"]
-        except KeyError:
-            event = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                event, property_records = _declared(src_dict)
+            except KeyError:
+                event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(event, dict):
             event = _read_EventPost(event, (_path, _key), "event")
+        elif event is UNSET:
+            _absent += 1
+            event = odd(event, (_path, _key), "event", "EventPost", True, False)
         else:
             event = odd(event, (_path, _key), "event", "EventPost", True, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,13 @@ _KNOWN_KEYS = frozenset(
         "file_type",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_id",
+    "file_type",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,21 +83,31 @@ class PostGenerateDigitalCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            card_id = src_dict["card_id"]
-        except KeyError:
-            card_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                card_id, file_type = _declared(src_dict)
+            except KeyError:
+                card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(card_id, str)):
+            if card_id is UNSET:
+                _absent += 1
             card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
-        try:
-            file_type = src_dict["file_type"]
-        except KeyError:
-            file_type = UNSET
-            _absent += 1
         if isinstance(file_type, str):
             file_type = PostGenerateDigitalCardBodyFileType(file_type)
+        elif file_type is UNSET:
+            _absent += 1
+            file_type = odd(
+                file_type,
+                (_path, _key),
+                "file_type",
+                "PostGenerateDigitalCardBodyFileType",
+                True,
+                False,
+            )
         else:
             file_type = odd(
                 file_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "passmachine_template_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "passmachine_template_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,15 +79,19 @@ class PostGeneratePassMachineBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                customer_id, passmachine_template_id = _declared(src_dict)
+            except KeyError:
+                customer_id, passmachine_template_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, passmachine_template_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        passmachine_template_id = src_dict.get("passmachine_template_id", UNSET)
         if not (isinstance(passmachine_template_id, str)):
             if passmachine_template_id is UNSET:
                 _absent += 1

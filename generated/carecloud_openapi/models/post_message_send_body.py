@@ -81,13 +81,12 @@ class PostMessageSendBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            message = src_dict["message"]
-        except KeyError:
-            message = UNSET
-            _absent += 1
+        message = src_dict.get("message", UNSET)
         if isinstance(message, dict):
             message = _read_Message(message, (_path, _key), "message")
+        elif message is UNSET:
+            _absent += 1
+            message = odd(message, (_path, _key), "message", "Message", True, False)
         else:
             message = odd(message, (_path, _key), "message", "Message", True, False)
 

@@ -79,13 +79,12 @@ class PostOrderBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            order = src_dict["order"]
-        except KeyError:
-            order = UNSET
-            _absent += 1
+        order = src_dict.get("order", UNSET)
         if isinstance(order, dict):
             order = _read_Order(order, (_path, _key), "order")
+        elif order is UNSET:
+            _absent += 1
+            order = odd(order, (_path, _key), "order", "Order", True, False)
         else:
             order = odd(order, (_path, _key), "order", "Order", True, False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "expiration_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "external_id",
+    "customer_id",
+    "amount",
+    "expiration_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,31 +90,33 @@ class PostPointReservationCreateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                external_id, customer_id, amount, expiration_time = _declared(src_dict)
+            except KeyError:
+                external_id, customer_id, amount, expiration_time = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            external_id, customer_id, amount, expiration_time = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        expiration_time = src_dict.get("expiration_time", UNSET)
         if not (isinstance(expiration_time, str)):
             if expiration_time is UNSET:
                 _absent += 1

@@ -63,12 +63,10 @@ class PostPointReservationReleaseBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
+        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "amount",
+    "partner_id",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -80,30 +90,30 @@ class PostPointsSynchronizeBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                customer_id, amount, partner_id, note = _declared(src_dict)
+            except KeyError:
+                customer_id, amount, partner_id, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, amount, partner_id, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

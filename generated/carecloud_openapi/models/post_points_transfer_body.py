@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "original_customer_id",
+    "new_customer_id",
+    "amount",
+    "point_type_id",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,45 +92,46 @@ class PostPointsTransferBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            original_customer_id = src_dict["original_customer_id"]
-        except KeyError:
-            original_customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                original_customer_id, new_customer_id, amount, point_type_id, note = _declared(
+                    src_dict
+                )
+            except KeyError:
+                original_customer_id, new_customer_id, amount, point_type_id, note = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            original_customer_id, new_customer_id, amount, point_type_id, note = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(original_customer_id, str)):
+            if original_customer_id is UNSET:
+                _absent += 1
             original_customer_id = odd(
                 original_customer_id, (_path, _key), "original_customer_id", "string", True, False
             )
 
-        try:
-            new_customer_id = src_dict["new_customer_id"]
-        except KeyError:
-            new_customer_id = UNSET
-            _absent += 1
         if not (isinstance(new_customer_id, str)):
+            if new_customer_id is UNSET:
+                _absent += 1
             new_customer_id = odd(
                 new_customer_id, (_path, _key), "new_customer_id", "string", True, False
             )
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        try:
-            point_type_id = src_dict["point_type_id"]
-        except KeyError:
-            point_type_id = UNSET
-            _absent += 1
         if not (isinstance(point_type_id, str)):
+            if point_type_id is UNSET:
+                _absent += 1
             point_type_id = odd(
                 point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

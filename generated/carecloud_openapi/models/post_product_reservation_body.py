@@ -85,14 +85,20 @@ class PostProductReservationBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_reservation = src_dict["product_reservation"]
-        except KeyError:
-            product_reservation = UNSET
-            _absent += 1
+        product_reservation = src_dict.get("product_reservation", UNSET)
         if isinstance(product_reservation, dict):
             product_reservation = _read_ProductReservation(
                 product_reservation, (_path, _key), "product_reservation"
+            )
+        elif product_reservation is UNSET:
+            _absent += 1
+            product_reservation = odd(
+                product_reservation,
+                (_path, _key),
+                "product_reservation",
+                "ProductReservation",
+                True,
+                False,
             )
         else:
             product_reservation = odd(

@@ -63,12 +63,10 @@ class PostProductReservationCancelBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            product_reservation_id = src_dict["product_reservation_id"]
-        except KeyError:
-            product_reservation_id = UNSET
-            _absent += 1
+        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (isinstance(product_reservation_id, str)):
+            if product_reservation_id is UNSET:
+                _absent += 1
             product_reservation_id = odd(
                 product_reservation_id,
                 (_path, _key),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,13 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,12 +87,17 @@ class PostProductReservationChangeStateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            product_reservation_id = src_dict["product_reservation_id"]
-        except KeyError:
-            product_reservation_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                product_reservation_id, state = _declared(src_dict)
+            except KeyError:
+                product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(product_reservation_id, str)):
+            if product_reservation_id is UNSET:
+                _absent += 1
             product_reservation_id = odd(
                 product_reservation_id,
                 (_path, _key),
@@ -94,13 +107,18 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
         if type(state) is int:
             state = PostProductReservationChangeStateBodyState(state)
+        elif state is UNSET:
+            _absent += 1
+            state = odd(
+                state,
+                (_path, _key),
+                "state",
+                "PostProductReservationChangeStateBodyState",
+                True,
+                False,
+            )
         else:
             state = odd(
                 state,

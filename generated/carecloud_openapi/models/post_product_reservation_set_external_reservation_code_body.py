@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "external_reservation_codes",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_id",
+    "external_reservation_codes",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,12 +99,21 @@ class PostProductReservationSetExternalReservationCodeBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_reservation_id = src_dict["product_reservation_id"]
-        except KeyError:
-            product_reservation_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                product_reservation_id, external_reservation_codes = _declared(src_dict)
+            except KeyError:
+                product_reservation_id, external_reservation_codes = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_reservation_id, external_reservation_codes = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(product_reservation_id, str)):
+            if product_reservation_id is UNSET:
+                _absent += 1
             product_reservation_id = odd(
                 product_reservation_id,
                 (_path, _key),
@@ -106,11 +123,6 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        try:
-            external_reservation_codes = src_dict["external_reservation_codes"]
-        except KeyError:
-            external_reservation_codes = UNSET
-            _absent += 1
         if isinstance(external_reservation_codes, list):
             _p0 = ((_path, _key), "external_reservation_codes")
             _l0 = []
@@ -121,6 +133,16 @@ class PostProductReservationSetExternalReservationCodeBody:
                     _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
                 _l0.append(_v0)
             external_reservation_codes = _l0
+        elif external_reservation_codes is UNSET:
+            _absent += 1
+            external_reservation_codes = odd(
+                external_reservation_codes,
+                (_path, _key),
+                "external_reservation_codes",
+                "array",
+                True,
+                False,
+            )
         else:
             external_reservation_codes = odd(
                 external_reservation_codes,

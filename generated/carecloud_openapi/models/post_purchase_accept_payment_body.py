@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,20 @@ _KNOWN_KEYS = frozenset(
         "benefit_codes",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "cashdesk_number",
+    "payment_type",
+    "bill",
+    "card_number",
+    "customer_id",
+    "max_points",
+    "max_credit",
+    "benefit_codes",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -134,31 +149,68 @@ class PostPurchaseAcceptPaymentBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    store_id,
+                    cashdesk_number,
+                    payment_type,
+                    bill,
+                    card_number,
+                    customer_id,
+                    max_points,
+                    max_credit,
+                    benefit_codes,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    store_id,
+                    cashdesk_number,
+                    payment_type,
+                    bill,
+                    card_number,
+                    customer_id,
+                    max_points,
+                    max_credit,
+                    benefit_codes,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                store_id,
+                cashdesk_number,
+                payment_type,
+                bill,
+                card_number,
+                customer_id,
+                max_points,
+                max_credit,
+                benefit_codes,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            cashdesk_number = src_dict["cashdesk_number"]
-        except KeyError:
-            cashdesk_number = UNSET
-            _absent += 1
         if not (type(cashdesk_number) is int):
+            if cashdesk_number is UNSET:
+                _absent += 1
             cashdesk_number = odd(
                 cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        try:
-            payment_type = src_dict["payment_type"]
-        except KeyError:
-            payment_type = UNSET
-            _absent += 1
         if isinstance(payment_type, str):
             payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
+        elif payment_type is UNSET:
+            _absent += 1
+            payment_type = odd(
+                payment_type,
+                (_path, _key),
+                "payment_type",
+                "PostPurchaseAcceptPaymentBodyPaymentType",
+                True,
+                False,
+            )
         else:
             payment_type = odd(
                 payment_type,
@@ -169,45 +221,38 @@ class PostPurchaseAcceptPaymentBody:
                 False,
             )
 
-        try:
-            bill = src_dict["bill"]
-        except KeyError:
-            bill = UNSET
-            _absent += 1
         if isinstance(bill, dict):
             bill = _read_Bill(bill, (_path, _key), "bill")
+        elif bill is UNSET:
+            _absent += 1
+            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
         else:
             bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        max_points = src_dict.get("max_points", UNSET)
         if not (type(max_points) is float or type(max_points) is int):
             if max_points is UNSET:
                 _absent += 1
             else:
                 max_points = odd(max_points, (_path, _key), "max_points", "number", False, False)
 
-        max_credit = src_dict.get("max_credit", UNSET)
         if not (type(max_credit) is float or type(max_credit) is int):
             if max_credit is UNSET:
                 _absent += 1
             else:
                 max_credit = odd(max_credit, (_path, _key), "max_credit", "number", False, False)
 
-        benefit_codes = src_dict.get("benefit_codes", UNSET)
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
                 if not (isinstance(_v0, str)):

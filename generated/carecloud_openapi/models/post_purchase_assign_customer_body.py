@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "external_purchase_id",
+    "card_number",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,32 +95,36 @@ class PostPurchaseAssignCustomerBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                store_id, external_purchase_id, card_number, customer_id = _declared(src_dict)
+            except KeyError:
+                store_id, external_purchase_id, card_number, customer_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            store_id, external_purchase_id, card_number, customer_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            external_purchase_id = src_dict["external_purchase_id"]
-        except KeyError:
-            external_purchase_id = UNSET
-            _absent += 1
         if not (isinstance(external_purchase_id, str)):
+            if external_purchase_id is UNSET:
+                _absent += 1
             external_purchase_id = odd(
                 external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
             )
 
-        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,17 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "cashdesk_number",
+    "reward_list_type",
+    "bill",
+    "card_number",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -128,31 +140,44 @@ class PostPurchaseRecommendedRewardsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                store_id, cashdesk_number, reward_list_type, bill, card_number, customer_id = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                store_id, cashdesk_number, reward_list_type, bill, card_number, customer_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            store_id, cashdesk_number, reward_list_type, bill, card_number, customer_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            cashdesk_number = src_dict["cashdesk_number"]
-        except KeyError:
-            cashdesk_number = UNSET
-            _absent += 1
         if not (type(cashdesk_number) is int):
+            if cashdesk_number is UNSET:
+                _absent += 1
             cashdesk_number = odd(
                 cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        try:
-            reward_list_type = src_dict["reward_list_type"]
-        except KeyError:
-            reward_list_type = UNSET
-            _absent += 1
         if isinstance(reward_list_type, str):
             reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
+        elif reward_list_type is UNSET:
+            _absent += 1
+            reward_list_type = odd(
+                reward_list_type,
+                (_path, _key),
+                "reward_list_type",
+                "PostPurchaseRecommendedRewardsBodyRewardListType",
+                True,
+                False,
+            )
         else:
             reward_list_type = odd(
                 reward_list_type,
@@ -163,24 +188,20 @@ class PostPurchaseRecommendedRewardsBody:
                 False,
             )
 
-        try:
-            bill = src_dict["bill"]
-        except KeyError:
-            bill = UNSET
-            _absent += 1
         if isinstance(bill, dict):
             bill = _read_Bill(bill, (_path, _key), "bill")
+        elif bill is UNSET:
+            _absent += 1
+            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
         else:
             bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1

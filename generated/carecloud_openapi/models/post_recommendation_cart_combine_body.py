@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "count",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "cart_product_ids",
+    "product_id_list",
+    "count",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,15 +93,23 @@ class PostRecommendationCartCombineBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                customer_id, cart_product_ids, product_id_list, count = _declared(src_dict)
+            except KeyError:
+                customer_id, cart_product_ids, product_id_list, count = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer_id, cart_product_ids, product_id_list, count = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        cart_product_ids = src_dict.get("cart_product_ids", UNSET)
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
@@ -103,7 +121,6 @@ class PostRecommendationCartCombineBody:
                 cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
             )
 
-        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
@@ -115,7 +132,6 @@ class PostRecommendationCartCombineBody:
                 product_id_list, (_path, _key), "product_id_list", "array", False, False
             )
 
-        count = src_dict.get("count", UNSET)
         if not (type(count) is int):
             if count is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "count",
     }
 )
+
+_DECLARED_KEYS = (
+    "cart_product_ids",
+    "product_id_list",
+    "count",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,21 +87,30 @@ class PostRecommendationCartOrderBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            cart_product_ids = src_dict["cart_product_ids"]
-        except KeyError:
-            cart_product_ids = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                cart_product_ids, product_id_list, count = _declared(src_dict)
+            except KeyError:
+                cart_product_ids, product_id_list, count = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            cart_product_ids, product_id_list, count = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
                 if not (isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
+        elif cart_product_ids is UNSET:
+            _absent += 1
+            cart_product_ids = odd(
+                cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
+            )
         else:
             cart_product_ids = odd(
                 cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
             )
 
-        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):
@@ -104,7 +122,6 @@ class PostRecommendationCartOrderBody:
                 product_id_list, (_path, _key), "product_id_list", "array", False, False
             )
 
-        count = src_dict.get("count", UNSET)
         if not (type(count) is int):
             if count is UNSET:
                 _absent += 1

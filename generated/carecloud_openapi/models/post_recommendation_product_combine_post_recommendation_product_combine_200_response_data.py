@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "recommended_products_list",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,7 +103,14 @@ class PostRecommendationProductCombinePostRecommendationProductCombine200Respons
         if _models_pending:
             _import_models()
         _absent = 0
-        recommended_products_list = src_dict.get("recommended_products_list", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                recommended_products_list, total_items = _declared(src_dict)
+            except KeyError:
+                recommended_products_list, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            recommended_products_list, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(recommended_products_list, list):
             _p0 = ((_path, _key), "recommended_products_list")
             _l0 = []
@@ -118,7 +133,6 @@ class PostRecommendationProductCombinePostRecommendationProductCombine200Respons
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
         if not (type(total_items) is int):
             if total_items is UNSET:
                 _absent += 1

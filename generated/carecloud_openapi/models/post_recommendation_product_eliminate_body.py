@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,13 @@ _KNOWN_KEYS = frozenset(
         "product_id_list",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "product_id_list",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,15 +80,19 @@ class PostRecommendationProductEliminateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                customer_id, product_id_list = _declared(src_dict)
+            except KeyError:
+                customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        product_id_list = src_dict.get("product_id_list", UNSET)
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
                 if not (isinstance(_v0, str)):

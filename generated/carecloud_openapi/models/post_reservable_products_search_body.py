@@ -63,12 +63,10 @@ class PostReservableProductsSearchBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            search_string = src_dict["search_string"]
-        except KeyError:
-            search_string = UNSET
-            _absent += 1
+        search_string = src_dict.get("search_string", UNSET)
         if not (isinstance(search_string, str)):
+            if search_string is UNSET:
+                _absent += 1
             search_string = odd(
                 search_string, (_path, _key), "search_string", "string", True, False
             )

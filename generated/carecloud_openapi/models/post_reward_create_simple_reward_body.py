@@ -83,13 +83,14 @@ class PostRewardCreateSimpleRewardBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            simple_reward = src_dict["simple_reward"]
-        except KeyError:
-            simple_reward = UNSET
-            _absent += 1
+        simple_reward = src_dict.get("simple_reward", UNSET)
         if isinstance(simple_reward, dict):
             simple_reward = _read_SimpleReward(simple_reward, (_path, _key), "simple_reward")
+        elif simple_reward is UNSET:
+            _absent += 1
+            simple_reward = odd(
+                simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+            )
         else:
             simple_reward = odd(
                 simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False

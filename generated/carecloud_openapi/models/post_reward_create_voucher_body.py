@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "code",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,22 +83,25 @@ class PostRewardCreateVoucherBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                customer_id, code, note = _declared(src_dict)
+            except KeyError:
+                customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

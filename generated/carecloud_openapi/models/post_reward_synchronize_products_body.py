@@ -86,11 +86,7 @@ class PostRewardSynchronizeProductsBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            products = src_dict["products"]
-        except KeyError:
-            products = UNSET
-            _absent += 1
+        products = src_dict.get("products", UNSET)
         if isinstance(products, list):
             _p0 = ((_path, _key), "products")
             _l0 = []
@@ -101,6 +97,9 @@ class PostRewardSynchronizeProductsBody:
                     _v0 = odd(_v0, _p0, _i0, "ProductSynchronizationForReward", True, False)
                 _l0.append(_v0)
             products = _l0
+        elif products is UNSET:
+            _absent += 1
+            products = odd(products, (_path, _key), "products", "array", True, False)
         else:
             products = odd(products, (_path, _key), "products", "array", True, False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,16 @@ _KNOWN_KEYS = frozenset(
         "message_template_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "external_application_id",
+    "communication_channel_id",
+    "recipient",
+    "otp_type",
+    "message_template_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -103,12 +114,35 @@ class PostSendOtpBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                (
+                    external_application_id,
+                    communication_channel_id,
+                    recipient,
+                    otp_type,
+                    message_template_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    external_application_id,
+                    communication_channel_id,
+                    recipient,
+                    otp_type,
+                    message_template_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                external_application_id,
+                communication_channel_id,
+                recipient,
+                otp_type,
+                message_template_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),
@@ -118,14 +152,19 @@ class PostSendOtpBody:
                 False,
             )
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
         if type(communication_channel_id) is int:
             communication_channel_id = PostSendOtpBodyCommunicationChannelId(
                 communication_channel_id
+            )
+        elif communication_channel_id is UNSET:
+            _absent += 1
+            communication_channel_id = odd(
+                communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "PostSendOtpBodyCommunicationChannelId",
+                True,
+                False,
             )
         else:
             communication_channel_id = odd(
@@ -137,15 +176,11 @@ class PostSendOtpBody:
                 False,
             )
 
-        try:
-            recipient = src_dict["recipient"]
-        except KeyError:
-            recipient = UNSET
-            _absent += 1
         if not (isinstance(recipient, str)):
+            if recipient is UNSET:
+                _absent += 1
             recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
 
-        otp_type = src_dict.get("otp_type", UNSET)
         if type(otp_type) is int:
             otp_type = PostSendOtpBodyOtpType(otp_type)
         elif otp_type is UNSET:
@@ -155,7 +190,6 @@ class PostSendOtpBody:
                 otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
             )
 
-        message_template_id = src_dict.get("message_template_id", UNSET)
         if not (isinstance(message_template_id, str)):
             if message_template_id is UNSET:
                 _absent += 1

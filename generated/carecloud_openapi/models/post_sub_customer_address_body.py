@@ -83,14 +83,20 @@ class PostSubCustomerAddressBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            additional_address = src_dict["additional_address"]
-        except KeyError:
-            additional_address = UNSET
-            _absent += 1
+        additional_address = src_dict.get("additional_address", UNSET)
         if isinstance(additional_address, dict):
             additional_address = _read_AdditionalAddress(
                 additional_address, (_path, _key), "additional_address"
+            )
+        elif additional_address is UNSET:
+            _absent += 1
+            additional_address = odd(
+                additional_address,
+                (_path, _key),
+                "additional_address",
+                "AdditionalAddress",
+                True,
+                False,
             )
         else:
             additional_address = odd(

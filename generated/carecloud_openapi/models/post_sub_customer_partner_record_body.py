@@ -83,13 +83,14 @@ class PostSubCustomerPartnerRecordBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            partner_record = src_dict["partner_record"]
-        except KeyError:
-            partner_record = UNSET
-            _absent += 1
+        partner_record = src_dict.get("partner_record", UNSET)
         if isinstance(partner_record, dict):
             partner_record = _read_PartnerRecord(partner_record, (_path, _key), "partner_record")
+        elif partner_record is UNSET:
+            _absent += 1
+            partner_record = odd(
+                partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
+            )
         else:
             partner_record = odd(
                 partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "property_records",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -101,11 +109,14 @@ class PostSubCustomerPropertiesBatchBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            property_records = src_dict["property_records"]
-        except KeyError:
-            property_records = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                property_records, error_processing = _declared(src_dict)
+            except KeyError:
+                property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []
@@ -116,12 +127,16 @@ class PostSubCustomerPropertiesBatchBody:
                     _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
                 _l0.append(_v0)
             property_records = _l0
+        elif property_records is UNSET:
+            _absent += 1
+            property_records = odd(
+                property_records, (_path, _key), "property_records", "array", True, False
+            )
         else:
             property_records = odd(
                 property_records, (_path, _key), "property_records", "array", True, False
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
         if type(error_processing) is int:
             error_processing = ErrorProcessing(error_processing)
         elif error_processing is UNSET:

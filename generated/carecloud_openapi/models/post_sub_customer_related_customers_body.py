@@ -83,14 +83,15 @@ class PostSubCustomerRelatedCustomersBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            related_customer = src_dict["related_customer"]
-        except KeyError:
-            related_customer = UNSET
-            _absent += 1
+        related_customer = src_dict.get("related_customer", UNSET)
         if isinstance(related_customer, dict):
             related_customer = _read_RelatedCustomer(
                 related_customer, (_path, _key), "related_customer"
+            )
+        elif related_customer is UNSET:
+            _absent += 1
+            related_customer = odd(
+                related_customer, (_path, _key), "related_customer", "RelatedCustomer", True, False
             )
         else:
             related_customer = odd(

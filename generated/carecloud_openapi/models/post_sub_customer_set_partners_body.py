@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "partner_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "partner_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -90,19 +98,19 @@ class PostSubCustomerSetPartnersBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                customer_id, partner_records = _declared(src_dict)
+            except KeyError:
+                customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            partner_records = src_dict["partner_records"]
-        except KeyError:
-            partner_records = UNSET
-            _absent += 1
         if isinstance(partner_records, list):
             _p0 = ((_path, _key), "partner_records")
             _l0 = []
@@ -113,6 +121,11 @@ class PostSubCustomerSetPartnersBody:
                     _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
                 _l0.append(_v0)
             partner_records = _l0
+        elif partner_records is UNSET:
+            _absent += 1
+            partner_records = odd(
+                partner_records, (_path, _key), "partner_records", "array", True, False
+            )
         else:
             partner_records = odd(
                 partner_records, (_path, _key), "partner_records", "array", True, False

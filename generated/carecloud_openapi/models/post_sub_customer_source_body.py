@@ -83,14 +83,20 @@ class PostSubCustomerSourceBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_source_record = src_dict["customer_source_record"]
-        except KeyError:
-            customer_source_record = UNSET
-            _absent += 1
+        customer_source_record = src_dict.get("customer_source_record", UNSET)
         if isinstance(customer_source_record, dict):
             customer_source_record = _read_CustomerSourceRecord(
                 customer_source_record, (_path, _key), "customer_source_record"
+            )
+        elif customer_source_record is UNSET:
+            _absent += 1
+            customer_source_record = odd(
+                customer_source_record,
+                (_path, _key),
+                "customer_source_record",
+                "CustomerSourceRecord",
+                True,
+                False,
             )
         else:
             customer_source_record = odd(

@@ -83,13 +83,14 @@ class PostTaskAssigneeBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            task_assignee = src_dict["task_assignee"]
-        except KeyError:
-            task_assignee = UNSET
-            _absent += 1
+        task_assignee = src_dict.get("task_assignee", UNSET)
         if isinstance(task_assignee, dict):
             task_assignee = _read_TaskAssignee(task_assignee, (_path, _key), "task_assignee")
+        elif task_assignee is UNSET:
+            _absent += 1
+            task_assignee = odd(
+                task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+            )
         else:
             task_assignee = odd(
                 task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False

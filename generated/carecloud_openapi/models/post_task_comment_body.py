@@ -83,13 +83,14 @@ class PostTaskCommentBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            task_comment = src_dict["task_comment"]
-        except KeyError:
-            task_comment = UNSET
-            _absent += 1
+        task_comment = src_dict.get("task_comment", UNSET)
         if isinstance(task_comment, dict):
             task_comment = _read_TaskComment(task_comment, (_path, _key), "task_comment")
+        elif task_comment is UNSET:
+            _absent += 1
+            task_comment = odd(
+                task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+            )
         else:
             task_comment = odd(
                 task_comment, (_path, _key), "task_comment", "TaskComment", True, False

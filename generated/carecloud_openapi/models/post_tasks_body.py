@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,14 @@ _KNOWN_KEYS = frozenset(
         "assignees",
     }
 )
+
+_DECLARED_KEYS = (
+    "task",
+    "property_records",
+    "assignees",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,17 +115,22 @@ class PostTasksBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            task = src_dict["task"]
-        except KeyError:
-            task = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                task, property_records, assignees = _declared(src_dict)
+            except KeyError:
+                task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(task, dict):
             task = _read_Task(task, (_path, _key), "task")
+        elif task is UNSET:
+            _absent += 1
+            task = odd(task, (_path, _key), "task", "Task", True, False)
         else:
             task = odd(task, (_path, _key), "task", "Task", True, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []
@@ -134,7 +148,6 @@ class PostTasksBody:
                 property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        assignees = src_dict.get("assignees", UNSET)
         if isinstance(assignees, list):
             _p0 = ((_path, _key), "assignees")
             _l0 = []

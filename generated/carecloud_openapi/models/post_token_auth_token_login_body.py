@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "token_request_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "application_id",
+    "token",
+    "token_request_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,30 +87,29 @@ class PostTokenAuthTokenLoginBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            application_id = src_dict["application_id"]
-        except KeyError:
-            application_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                application_id, token, token_request_id = _declared(src_dict)
+            except KeyError:
+                application_id, token, token_request_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            application_id, token, token_request_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(application_id, str)):
+            if application_id is UNSET:
+                _absent += 1
             application_id = odd(
                 application_id, (_path, _key), "application_id", "string", True, False
             )
 
-        try:
-            token = src_dict["token"]
-        except KeyError:
-            token = UNSET
-            _absent += 1
         if not (isinstance(token, str)):
+            if token is UNSET:
+                _absent += 1
             token = odd(token, (_path, _key), "token", "string", True, False)
 
-        try:
-            token_request_id = src_dict["token_request_id"]
-        except KeyError:
-            token_request_id = UNSET
-            _absent += 1
         if not (isinstance(token_request_id, str)):
+            if token_request_id is UNSET:
+                _absent += 1
             token_request_id = odd(
                 token_request_id, (_path, _key), "token_request_id", "string", True, False
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,15 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "device",
+    "setup",
+    "external_application_id",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -97,32 +107,37 @@ class PostTokenBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            device = src_dict["device"]
-        except KeyError:
-            device = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                device, setup, external_application_id, push_token = _declared(src_dict)
+            except KeyError:
+                device, setup, external_application_id, push_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            device, setup, external_application_id, push_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(device, dict):
             device = _read_Device(device, (_path, _key), "device")
+        elif device is UNSET:
+            _absent += 1
+            device = odd(device, (_path, _key), "device", "Device", True, False)
         else:
             device = odd(device, (_path, _key), "device", "Device", True, False)
 
-        try:
-            setup = src_dict["setup"]
-        except KeyError:
-            setup = UNSET
-            _absent += 1
         if isinstance(setup, dict):
             setup = _read_Setup(setup, (_path, _key), "setup")
+        elif setup is UNSET:
+            _absent += 1
+            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
         else:
             setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),
@@ -132,7 +147,6 @@ class PostTokenBody:
                 False,
             )
 
-        push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "recipient",
     }
 )
+
+_DECLARED_KEYS = (
+    "email",
+    "communication_channel_id",
+    "recipient",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -87,14 +96,22 @@ class PostTokenSendPasswordSetupBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        email = src_dict.get("email", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                email, communication_channel_id, recipient = _declared(src_dict)
+            except KeyError:
+                email, communication_channel_id, recipient = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            email, communication_channel_id, recipient = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
         if not (isinstance(communication_channel_id, str)):
             if communication_channel_id is UNSET:
                 _absent += 1
@@ -108,7 +125,6 @@ class PostTokenSendPasswordSetupBody:
                     False,
                 )
 
-        recipient = src_dict.get("recipient", UNSET)
         if not (isinstance(recipient, str)):
             if recipient is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "password",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_external_application_id",
+    "login",
+    "password",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,7 +86,18 @@ class PostUserLoginBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        user_external_application_id = src_dict.get("user_external_application_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                user_external_application_id, login, password = _declared(src_dict)
+            except KeyError:
+                user_external_application_id, login, password = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            user_external_application_id, login, password = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(user_external_application_id, str)):
             if user_external_application_id is UNSET:
                 _absent += 1
@@ -91,14 +111,12 @@ class PostUserLoginBody:
                     False,
                 )
 
-        login = src_dict.get("login", UNSET)
         if not (isinstance(login, str)):
             if login is UNSET:
                 _absent += 1
             else:
                 login = odd(login, (_path, _key), "login", "string", False, False)
 
-        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)):
             if password is UNSET:
                 _absent += 1

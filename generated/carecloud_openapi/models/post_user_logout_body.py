@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "bearer_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_external_application_id",
+    "bearer_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -69,12 +77,19 @@ class PostUserLogoutBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            user_external_application_id = src_dict["user_external_application_id"]
-        except KeyError:
-            user_external_application_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                user_external_application_id, bearer_token = _declared(src_dict)
+            except KeyError:
+                user_external_application_id, bearer_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            user_external_application_id, bearer_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(user_external_application_id, str)):
+            if user_external_application_id is UNSET:
+                _absent += 1
             user_external_application_id = odd(
                 user_external_application_id,
                 (_path, _key),
@@ -84,12 +99,9 @@ class PostUserLogoutBody:
                 False,
             )
 
-        try:
-            bearer_token = src_dict["bearer_token"]
-        except KeyError:
-            bearer_token = UNSET
-            _absent += 1
         if not (isinstance(bearer_token, str)):
+            if bearer_token is UNSET:
+                _absent += 1
             bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", True, False)
 
         _model = _new_instance(cls)

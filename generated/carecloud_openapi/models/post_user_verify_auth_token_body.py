@@ -63,12 +63,10 @@ class PostUserVerifyAuthTokenBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            auth_token = src_dict["auth_token"]
-        except KeyError:
-            auth_token = UNSET
-            _absent += 1
+        auth_token = src_dict.get("auth_token", UNSET)
         if not (isinstance(auth_token, str)):
+            if auth_token is UNSET:
+                _absent += 1
             auth_token = odd(auth_token, (_path, _key), "auth_token", "string", True, False)
 
         _model = _new_instance(cls)

@@ -63,12 +63,10 @@ class PostValidateFreeCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            card_number = src_dict["card_number"]
-        except KeyError:
-            card_number = UNSET
-            _absent += 1
+        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
+            if card_number is UNSET:
+                _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
 
         _model = _new_instance(cls)

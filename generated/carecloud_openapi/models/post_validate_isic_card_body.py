@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "check_usage",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_number",
+    "last_name",
+    "check_usage",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,23 +83,24 @@ class PostValidateIsicCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            card_number = src_dict["card_number"]
-        except KeyError:
-            card_number = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                card_number, last_name, check_usage = _declared(src_dict)
+            except KeyError:
+                card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(card_number, str)):
+            if card_number is UNSET:
+                _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
 
-        try:
-            last_name = src_dict["last_name"]
-        except KeyError:
-            last_name = UNSET
-            _absent += 1
         if not (isinstance(last_name, str)):
+            if last_name is UNSET:
+                _absent += 1
             last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
 
-        check_usage = src_dict.get("check_usage", UNSET)
         if not (type(check_usage) is bool):
             if check_usage is UNSET:
                 _absent += 1

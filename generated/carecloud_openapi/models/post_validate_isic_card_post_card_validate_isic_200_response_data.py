@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "is_free_to_use",
     }
 )
+
+_DECLARED_KEYS = (
+    "valid_isic",
+    "is_free_to_use",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,14 +79,20 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        valid_isic = src_dict.get("valid_isic", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                valid_isic, is_free_to_use = _declared(src_dict)
+            except KeyError:
+                valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (type(valid_isic) is bool):
             if valid_isic is UNSET:
                 _absent += 1
             else:
                 valid_isic = odd(valid_isic, (_path, _key), "valid_isic", "boolean", False, False)
 
-        is_free_to_use = src_dict.get("is_free_to_use", UNSET)
         if not (type(is_free_to_use) is bool):
             if is_free_to_use is UNSET:
                 _absent += 1

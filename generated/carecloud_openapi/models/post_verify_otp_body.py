@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "external_application_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "verification_code",
+    "request_id",
+    "external_application_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,30 +85,33 @@ class PostVerifyOtpBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            verification_code = src_dict["verification_code"]
-        except KeyError:
-            verification_code = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                verification_code, request_id, external_application_id = _declared(src_dict)
+            except KeyError:
+                verification_code, request_id, external_application_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            verification_code, request_id, external_application_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(verification_code, str)):
+            if verification_code is UNSET:
+                _absent += 1
             verification_code = odd(
                 verification_code, (_path, _key), "verification_code", "string", True, False
             )
 
-        try:
-            request_id = src_dict["request_id"]
-        except KeyError:
-            request_id = UNSET
-            _absent += 1
         if not (isinstance(request_id, str)):
+            if request_id is UNSET:
+                _absent += 1
             request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
         if not (isinstance(external_application_id, str)):
+            if external_application_id is UNSET:
+                _absent += 1
             external_application_id = odd(
                 external_application_id,
                 (_path, _key),

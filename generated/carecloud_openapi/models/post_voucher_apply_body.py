@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "store_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "date_applied",
+    "store_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,15 +79,19 @@ class PostVoucherApplyBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            date_applied = src_dict["date_applied"]
-        except KeyError:
-            date_applied = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                date_applied, store_id = _declared(src_dict)
+            except KeyError:
+                date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(date_applied, str)):
+            if date_applied is UNSET:
+                _absent += 1
             date_applied = odd(date_applied, (_path, _key), "date_applied", "string", True, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "code",
     }
 )
+
+_DECLARED_KEYS = (
+    "voucher_id",
+    "code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,14 +80,20 @@ class PostVoucherGiftCardBalanceBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        voucher_id = src_dict.get("voucher_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                voucher_id, code = _declared(src_dict)
+            except KeyError:
+                voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
                 voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1

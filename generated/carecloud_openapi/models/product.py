@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,25 @@ _KNOWN_KEYS = frozenset(
         "tags",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "name",
+    "code",
+    "external_id",
+    "plu_ids",
+    "product_group_id",
+    "product_brand_id",
+    "partner_id",
+    "prices",
+    "additional_properties",
+    "image_urls",
+    "last_change",
+    "state",
+    "tags",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -181,35 +201,83 @@ class Product:
         if _models_pending:
             _import_models()
         _absent = 0
-        product_id = src_dict.get("product_id", UNSET)
+        if len(src_dict) >= 14:
+            try:
+                (
+                    product_id,
+                    name,
+                    code,
+                    external_id,
+                    plu_ids,
+                    product_group_id,
+                    product_brand_id,
+                    partner_id,
+                    prices,
+                    additional_properties,
+                    image_urls,
+                    last_change,
+                    state,
+                    tags,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    product_id,
+                    name,
+                    code,
+                    external_id,
+                    plu_ids,
+                    product_group_id,
+                    product_brand_id,
+                    partner_id,
+                    prices,
+                    additional_properties,
+                    image_urls,
+                    last_change,
+                    state,
+                    tags,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                product_id,
+                name,
+                code,
+                external_id,
+                plu_ids,
+                product_group_id,
+                product_brand_id,
+                partner_id,
+                prices,
+                additional_properties,
+                image_urls,
+                last_change,
+                state,
+                tags,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = ((_path, _key), "plu_ids")
             _l0 = []
@@ -225,7 +293,6 @@ class Product:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
@@ -234,7 +301,6 @@ class Product:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
@@ -243,14 +309,12 @@ class Product:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
             _p0 = ((_path, _key), "prices")
             _l0 = []
@@ -266,7 +330,6 @@ class Product:
         else:
             prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = ((_path, _key), "additional_properties")
             _l0 = []
@@ -284,7 +347,6 @@ class Product:
                 additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
-        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -294,14 +356,12 @@ class Product:
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductState(state)
         elif state is UNSET:
@@ -309,7 +369,6 @@ class Product:
         else:
             state = odd(state, (_path, _key), "state", "ProductState", False, False)
 
-        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = ((_path, _key), "tags")
             _l0 = []

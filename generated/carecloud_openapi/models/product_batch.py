@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,25 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "plu_ids",
+    "product_id",
+    "code",
+    "product_group_id",
+    "product_group_external_id",
+    "product_brand_id",
+    "product_brand_external_id",
+    "store_id",
+    "partner_id",
+    "property_records",
+    "prices",
+    "tags",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -184,19 +204,64 @@ class ProductBatch:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    name,
+                    plu_ids,
+                    product_id,
+                    code,
+                    product_group_id,
+                    product_group_external_id,
+                    product_brand_id,
+                    product_brand_external_id,
+                    store_id,
+                    partner_id,
+                    property_records,
+                    prices,
+                    tags,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    plu_ids,
+                    product_id,
+                    code,
+                    product_group_id,
+                    product_group_external_id,
+                    product_brand_id,
+                    product_brand_external_id,
+                    store_id,
+                    partner_id,
+                    property_records,
+                    prices,
+                    tags,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                plu_ids,
+                product_id,
+                code,
+                product_group_id,
+                product_group_external_id,
+                product_brand_id,
+                product_brand_external_id,
+                store_id,
+                partner_id,
+                property_records,
+                prices,
+                tags,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            plu_ids = src_dict["plu_ids"]
-        except KeyError:
-            plu_ids = UNSET
-            _absent += 1
         if isinstance(plu_ids, list):
             _p0 = ((_path, _key), "plu_ids")
             _l0 = []
@@ -207,24 +272,24 @@ class ProductBatch:
                     _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
                 _l0.append(_v0)
             plu_ids = _l0
+        elif plu_ids is UNSET:
+            _absent += 1
+            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
@@ -233,7 +298,6 @@ class ProductBatch:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        product_group_external_id = src_dict.get("product_group_external_id", UNSET)
         if not (isinstance(product_group_external_id, str)):
             if product_group_external_id is UNSET:
                 _absent += 1
@@ -247,7 +311,6 @@ class ProductBatch:
                     False,
                 )
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
@@ -256,7 +319,6 @@ class ProductBatch:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        product_brand_external_id = src_dict.get("product_brand_external_id", UNSET)
         if not (isinstance(product_brand_external_id, str)):
             if product_brand_external_id is UNSET:
                 _absent += 1
@@ -270,21 +332,18 @@ class ProductBatch:
                     False,
                 )
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []
@@ -302,7 +361,6 @@ class ProductBatch:
                 property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        prices = src_dict.get("prices", UNSET)
         if isinstance(prices, list):
             _p0 = ((_path, _key), "prices")
             _l0 = []
@@ -318,7 +376,6 @@ class ProductBatch:
         else:
             prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
-        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = ((_path, _key), "tags")
             _l0 = []
@@ -334,7 +391,6 @@ class ProductBatch:
         else:
             tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductBatchState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "external_id",
+    "product_group_id",
+    "parent_product_group_id",
+    "parent_external_id",
+    "code",
+    "store_id",
+    "partner_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -123,23 +139,57 @@ class ProductGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    name,
+                    external_id,
+                    product_group_id,
+                    parent_product_group_id,
+                    parent_external_id,
+                    code,
+                    store_id,
+                    partner_id,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    external_id,
+                    product_group_id,
+                    parent_product_group_id,
+                    parent_external_id,
+                    code,
+                    store_id,
+                    partner_id,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                external_id,
+                product_group_id,
+                parent_product_group_id,
+                parent_external_id,
+                code,
+                store_id,
+                partner_id,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
@@ -148,7 +198,6 @@ class ProductGroup:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        parent_product_group_id = src_dict.get("parent_product_group_id", UNSET)
         if not (isinstance(parent_product_group_id, str)):
             if parent_product_group_id is UNSET:
                 _absent += 1
@@ -162,7 +211,6 @@ class ProductGroup:
                     False,
                 )
 
-        parent_external_id = src_dict.get("parent_external_id", UNSET)
         if not (isinstance(parent_external_id, str)):
             if parent_external_id is UNSET:
                 _absent += 1
@@ -171,35 +219,30 @@ class ProductGroup:
                     parent_external_id, (_path, _key), "parent_external_id", "string", False, False
                 )
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductGroupState(state)
         elif state is UNSET:

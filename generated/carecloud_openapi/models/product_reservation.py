@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -60,6 +61,30 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "store_id",
+    "product_reservation_source_id",
+    "product_reservation_id",
+    "reservation_codes",
+    "external_reservation_codes",
+    "benefit_codes",
+    "pickup_date",
+    "customers_note",
+    "total_price",
+    "currency_id",
+    "product_reservation_items",
+    "external_purchase_id",
+    "utm",
+    "actual_state",
+    "reservation_progress_history",
+    "comments",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -231,28 +256,87 @@ class ProductReservation:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 19:
+            try:
+                (
+                    customer_id,
+                    store_id,
+                    product_reservation_source_id,
+                    product_reservation_id,
+                    reservation_codes,
+                    external_reservation_codes,
+                    benefit_codes,
+                    pickup_date,
+                    customers_note,
+                    total_price,
+                    currency_id,
+                    product_reservation_items,
+                    external_purchase_id,
+                    utm,
+                    actual_state,
+                    reservation_progress_history,
+                    comments,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    store_id,
+                    product_reservation_source_id,
+                    product_reservation_id,
+                    reservation_codes,
+                    external_reservation_codes,
+                    benefit_codes,
+                    pickup_date,
+                    customers_note,
+                    total_price,
+                    currency_id,
+                    product_reservation_items,
+                    external_purchase_id,
+                    utm,
+                    actual_state,
+                    reservation_progress_history,
+                    comments,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                store_id,
+                product_reservation_source_id,
+                product_reservation_id,
+                reservation_codes,
+                external_reservation_codes,
+                benefit_codes,
+                pickup_date,
+                customers_note,
+                total_price,
+                currency_id,
+                product_reservation_items,
+                external_purchase_id,
+                utm,
+                actual_state,
+                reservation_progress_history,
+                comments,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            product_reservation_source_id = src_dict["product_reservation_source_id"]
-        except KeyError:
-            product_reservation_source_id = UNSET
-            _absent += 1
         if not (isinstance(product_reservation_source_id, str)):
+            if product_reservation_source_id is UNSET:
+                _absent += 1
             product_reservation_source_id = odd(
                 product_reservation_source_id,
                 (_path, _key),
@@ -262,7 +346,6 @@ class ProductReservation:
                 False,
             )
 
-        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
@@ -276,7 +359,6 @@ class ProductReservation:
                     False,
                 )
 
-        reservation_codes = src_dict.get("reservation_codes", UNSET)
         if isinstance(reservation_codes, list):
             for _i0, _v0 in enumerate(reservation_codes):
                 if not (isinstance(_v0, str)):
@@ -288,7 +370,6 @@ class ProductReservation:
                 reservation_codes, (_path, _key), "reservation_codes", "array", False, False
             )
 
-        external_reservation_codes = src_dict.get("external_reservation_codes", UNSET)
         if isinstance(external_reservation_codes, list):
             _p0 = ((_path, _key), "external_reservation_codes")
             _l0 = []
@@ -311,7 +392,6 @@ class ProductReservation:
                 False,
             )
 
-        benefit_codes = src_dict.get("benefit_codes", UNSET)
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
                 if not (isinstance(_v0, str)):
@@ -323,14 +403,12 @@ class ProductReservation:
                 benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        pickup_date = src_dict.get("pickup_date", UNSET)
         if not (isinstance(pickup_date, str)):
             if pickup_date is UNSET:
                 _absent += 1
             else:
                 pickup_date = odd(pickup_date, (_path, _key), "pickup_date", "string", False, False)
 
-        customers_note = src_dict.get("customers_note", UNSET)
         if not (isinstance(customers_note, str)):
             if customers_note is UNSET:
                 _absent += 1
@@ -339,21 +417,18 @@ class ProductReservation:
                     customers_note, (_path, _key), "customers_note", "string", False, False
                 )
 
-        total_price = src_dict.get("total_price", UNSET)
         if not (type(total_price) is float or type(total_price) is int):
             if total_price is UNSET:
                 _absent += 1
             else:
                 total_price = odd(total_price, (_path, _key), "total_price", "number", False, False)
 
-        currency_id = src_dict.get("currency_id", UNSET)
         if not (isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        product_reservation_items = src_dict.get("product_reservation_items", UNSET)
         if isinstance(product_reservation_items, list):
             _p0 = ((_path, _key), "product_reservation_items")
             _l0 = []
@@ -376,7 +451,6 @@ class ProductReservation:
                 False,
             )
 
-        external_purchase_id = src_dict.get("external_purchase_id", UNSET)
         if not (isinstance(external_purchase_id, str)):
             if external_purchase_id is UNSET:
                 _absent += 1
@@ -390,7 +464,6 @@ class ProductReservation:
                     False,
                 )
 
-        utm = src_dict.get("utm", UNSET)
         if isinstance(utm, dict):
             utm = _read_UTM(utm, (_path, _key), "utm")
         elif utm is UNSET:
@@ -398,7 +471,6 @@ class ProductReservation:
         else:
             utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
-        actual_state = src_dict.get("actual_state", UNSET)
         if type(actual_state) is int:
             actual_state = ProductReservationActualState(actual_state)
         elif actual_state is UNSET:
@@ -413,7 +485,6 @@ class ProductReservation:
                 False,
             )
 
-        reservation_progress_history = src_dict.get("reservation_progress_history", UNSET)
         if isinstance(reservation_progress_history, list):
             _p0 = ((_path, _key), "reservation_progress_history")
             _l0 = []
@@ -436,7 +507,6 @@ class ProductReservation:
                 False,
             )
 
-        comments = src_dict.get("comments", UNSET)
         if isinstance(comments, list):
             _p0 = ((_path, _key), "comments")
             _l0 = []
@@ -452,14 +522,12 @@ class ProductReservation:
         else:
             comments = odd(comments, (_path, _key), "comments", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "comment_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "comment_text",
+    "comment_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,7 +81,14 @@ class ProductReservationComment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        comment_text = src_dict.get("comment_text", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                comment_text, comment_time = _declared(src_dict)
+            except KeyError:
+                comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(comment_text, str)):
             if comment_text is UNSET:
                 _absent += 1
@@ -82,7 +97,6 @@ class ProductReservationComment:
                     comment_text, (_path, _key), "comment_text", "string", False, False
                 )
 
-        comment_time = src_dict.get("comment_time", UNSET)
         if not (isinstance(comment_time, str)):
             if comment_time is UNSET:
                 _absent += 1

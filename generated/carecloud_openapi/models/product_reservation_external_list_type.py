@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "name",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_external_list_type_id",
+    "name",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,9 +82,18 @@ class ProductReservationExternalListType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        product_reservation_external_list_type_id = src_dict.get(
-            "product_reservation_external_list_type_id", UNSET
-        )
+        if len(src_dict) >= 2:
+            try:
+                product_reservation_external_list_type_id, name = _declared(src_dict)
+            except KeyError:
+                product_reservation_external_list_type_id, name = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_reservation_external_list_type_id, name = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(product_reservation_external_list_type_id, str)):
             if product_reservation_external_list_type_id is UNSET:
                 _absent += 1
@@ -90,7 +107,6 @@ class ProductReservationExternalListType:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1

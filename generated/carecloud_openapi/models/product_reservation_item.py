@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "vat_rate",
     }
 )
+
+_DECLARED_KEYS = (
+    "reservable_product_id",
+    "amount",
+    "unit_price",
+    "vat_rate",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,32 +92,36 @@ class ProductReservationItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            reservable_product_id = src_dict["reservable_product_id"]
-        except KeyError:
-            reservable_product_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                reservable_product_id, amount, unit_price, vat_rate = _declared(src_dict)
+            except KeyError:
+                reservable_product_id, amount, unit_price, vat_rate = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            reservable_product_id, amount, unit_price, vat_rate = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(reservable_product_id, str)):
+            if reservable_product_id is UNSET:
+                _absent += 1
             reservable_product_id = odd(
                 reservable_product_id, (_path, _key), "reservable_product_id", "string", True, False
             )
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        unit_price = src_dict.get("unit_price", UNSET)
         if not (type(unit_price) is float or type(unit_price) is int):
             if unit_price is UNSET:
                 _absent += 1
             else:
                 unit_price = odd(unit_price, (_path, _key), "unit_price", "number", False, False)
 
-        vat_rate = src_dict.get("vat_rate", UNSET)
         if not (type(vat_rate) is float or type(vat_rate) is int):
             if vat_rate is UNSET:
                 _absent += 1

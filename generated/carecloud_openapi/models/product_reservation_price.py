@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "value",
+    "currency_id",
+    "product_reservation_price_id",
+    "reservable_product_id",
+    "plu_ids",
+    "store_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -137,23 +151,51 @@ class ProductReservationPrice:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
+        if len(src_dict) >= 8:
+            try:
+                (
+                    value,
+                    currency_id,
+                    product_reservation_price_id,
+                    reservable_product_id,
+                    plu_ids,
+                    store_id,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    value,
+                    currency_id,
+                    product_reservation_price_id,
+                    reservable_product_id,
+                    plu_ids,
+                    store_id,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                value,
+                currency_id,
+                product_reservation_price_id,
+                reservable_product_id,
+                plu_ids,
+                store_id,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (type(value) is float or type(value) is int):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "number", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if not (isinstance(product_reservation_price_id, str)):
             if product_reservation_price_id is UNSET:
                 _absent += 1
@@ -167,7 +209,6 @@ class ProductReservationPrice:
                     False,
                 )
 
-        reservable_product_id = src_dict.get("reservable_product_id", UNSET)
         if not (isinstance(reservable_product_id, str)):
             if reservable_product_id is UNSET:
                 _absent += 1
@@ -181,7 +222,6 @@ class ProductReservationPrice:
                     False,
                 )
 
-        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = ((_path, _key), "plu_ids")
             _l0 = []
@@ -197,21 +237,18 @@ class ProductReservationPrice:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationPriceState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "reservation_progress_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "reservation_progress_id",
+    "reservation_progress_text",
+    "reservation_progress_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,7 +86,20 @@ class ProductReservationProgress:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        reservation_progress_id = src_dict.get("reservation_progress_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                reservation_progress_id, reservation_progress_text, reservation_progress_time = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                reservation_progress_id, reservation_progress_text, reservation_progress_time = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            reservation_progress_id, reservation_progress_text, reservation_progress_time = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (type(reservation_progress_id) is int):
             if reservation_progress_id is UNSET:
                 _absent += 1
@@ -91,7 +113,6 @@ class ProductReservationProgress:
                     False,
                 )
 
-        reservation_progress_text = src_dict.get("reservation_progress_text", UNSET)
         if not (isinstance(reservation_progress_text, str)):
             if reservation_progress_text is UNSET:
                 _absent += 1
@@ -105,7 +126,6 @@ class ProductReservationProgress:
                     False,
                 )
 
-        reservation_progress_time = src_dict.get("reservation_progress_time", UNSET)
         if not (isinstance(reservation_progress_time, str)):
             if reservation_progress_time is UNSET:
                 _absent += 1

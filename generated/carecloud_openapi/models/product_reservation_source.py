@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_source_id",
+    "name",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,7 +102,18 @@ class ProductReservationSource:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        product_reservation_source_id = src_dict.get("product_reservation_source_id", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                product_reservation_source_id, name, last_change, state = _declared(src_dict)
+            except KeyError:
+                product_reservation_source_id, name, last_change, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            product_reservation_source_id, name, last_change, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(product_reservation_source_id, str)):
             if product_reservation_source_id is UNSET:
                 _absent += 1
@@ -106,21 +127,18 @@ class ProductReservationSource:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ProductReservationSourceState(state)
         elif state is UNSET:

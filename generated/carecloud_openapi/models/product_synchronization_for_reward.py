@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,14 @@ _KNOWN_KEYS = frozenset(
         "plu_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "reward_product_relation_type",
+    "product_id",
+    "plu_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -111,14 +120,31 @@ class ProductSynchronizationForReward:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            reward_product_relation_type = src_dict["reward_product_relation_type"]
-        except KeyError:
-            reward_product_relation_type = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                reward_product_relation_type, product_id, plu_id = _declared(src_dict)
+            except KeyError:
+                reward_product_relation_type, product_id, plu_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            reward_product_relation_type, product_id, plu_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if type(reward_product_relation_type) is int:
             reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
                 reward_product_relation_type
+            )
+        elif reward_product_relation_type is UNSET:
+            _absent += 1
+            reward_product_relation_type = odd(
+                reward_product_relation_type,
+                (_path, _key),
+                "reward_product_relation_type",
+                "ProductSynchronizationForRewardRewardProductRelationType",
+                True,
+                False,
             )
         else:
             reward_product_relation_type = odd(
@@ -130,14 +156,12 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        product_id = src_dict.get("product_id", UNSET)
         if not (isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        plu_id = src_dict.get("plu_id", UNSET)
         if isinstance(plu_id, dict):
             plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
         elif plu_id is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "data_type",
+    "is_required",
+    "is_unique",
+    "property_id",
+    "description",
+    "items",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -133,53 +148,76 @@ class Property:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    name,
+                    data_type,
+                    is_required,
+                    is_unique,
+                    property_id,
+                    description,
+                    items,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    data_type,
+                    is_required,
+                    is_unique,
+                    property_id,
+                    description,
+                    items,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                data_type,
+                is_required,
+                is_unique,
+                property_id,
+                description,
+                items,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            data_type = src_dict["data_type"]
-        except KeyError:
-            data_type = UNSET
-            _absent += 1
         if not (isinstance(data_type, str)):
+            if data_type is UNSET:
+                _absent += 1
             data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
 
-        try:
-            is_required = src_dict["is_required"]
-        except KeyError:
-            is_required = UNSET
-            _absent += 1
         if not (type(is_required) is bool):
+            if is_required is UNSET:
+                _absent += 1
             is_required = odd(is_required, (_path, _key), "is_required", "boolean", True, False)
 
-        try:
-            is_unique = src_dict["is_unique"]
-        except KeyError:
-            is_unique = UNSET
-            _absent += 1
         if not (type(is_unique) is bool):
+            if is_unique is UNSET:
+                _absent += 1
             is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
 
-        property_id = src_dict.get("property_id", UNSET)
         if not (isinstance(property_id, str)):
             if property_id is UNSET:
                 _absent += 1
             else:
                 property_id = odd(property_id, (_path, _key), "property_id", "string", False, False)
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        items = src_dict.get("items", UNSET)
         if isinstance(items, list):
             _p0 = ((_path, _key), "items")
             _l0 = []
@@ -195,14 +233,12 @@ class Property:
         else:
             items = odd(items, (_path, _key), "items", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyState(state)
         elif state is UNSET:

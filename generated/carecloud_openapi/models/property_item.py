@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "id",
+    "name",
+    "resource_record_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,21 +99,26 @@ class PropertyItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        id = src_dict.get("id", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                id, name, resource_record_id, state = _declared(src_dict)
+            except KeyError:
+                id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(id, str)):
             if id is UNSET:
                 _absent += 1
             else:
                 id = odd(id, (_path, _key), "id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        resource_record_id = src_dict.get("resource_record_id", UNSET)
         if not (isinstance(resource_record_id, str)):
             if resource_record_id is UNSET:
                 _absent += 1
@@ -112,7 +127,6 @@ class PropertyItem:
                     resource_record_id, (_path, _key), "resource_record_id", "string", False, False
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = PropertyItemState(state)
         elif state is UNSET:

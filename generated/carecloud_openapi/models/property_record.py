@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "property_id",
+    "property_record_id",
+    "property_name",
+    "property_value",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -192,15 +203,25 @@ class PropertyRecord:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            property_id = src_dict["property_id"]
-        except KeyError:
-            property_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                property_id, property_record_id, property_name, property_value, last_change = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                property_id, property_record_id, property_name, property_value, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            property_id, property_record_id, property_name, property_value, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(property_id, str)):
+            if property_id is UNSET:
+                _absent += 1
             property_id = odd(property_id, (_path, _key), "property_id", "string", True, False)
 
-        property_record_id = src_dict.get("property_record_id", UNSET)
         if not (isinstance(property_record_id, str)):
             if property_record_id is UNSET:
                 _absent += 1
@@ -209,7 +230,6 @@ class PropertyRecord:
                     property_record_id, (_path, _key), "property_record_id", "string", False, False
                 )
 
-        property_name = src_dict.get("property_name", UNSET)
         if not (isinstance(property_name, str)):
             if property_name is UNSET:
                 _absent += 1
@@ -218,7 +238,6 @@ class PropertyRecord:
                     property_name, (_path, _key), "property_name", "string", False, False
                 )
 
-        property_value = src_dict.get("property_value", UNSET)
         if (
             isinstance(property_value, str)
             or (type(property_value) is float or type(property_value) is int)
@@ -243,7 +262,6 @@ class PropertyRecord:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,25 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "store_id",
+    "external_purchase_id",
+    "payment_time",
+    "items_count",
+    "type_id",
+    "total_price",
+    "currency_id",
+    "cashdesk_number",
+    "purchase_id",
+    "purchase_items",
+    "card_number",
+    "last_change",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -163,90 +183,114 @@ class Purchase:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    customer_id,
+                    store_id,
+                    external_purchase_id,
+                    payment_time,
+                    items_count,
+                    type_id,
+                    total_price,
+                    currency_id,
+                    cashdesk_number,
+                    purchase_id,
+                    purchase_items,
+                    card_number,
+                    last_change,
+                    property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    store_id,
+                    external_purchase_id,
+                    payment_time,
+                    items_count,
+                    type_id,
+                    total_price,
+                    currency_id,
+                    cashdesk_number,
+                    purchase_id,
+                    purchase_items,
+                    card_number,
+                    last_change,
+                    property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                store_id,
+                external_purchase_id,
+                payment_time,
+                items_count,
+                type_id,
+                total_price,
+                currency_id,
+                cashdesk_number,
+                purchase_id,
+                purchase_items,
+                card_number,
+                last_change,
+                property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            external_purchase_id = src_dict["external_purchase_id"]
-        except KeyError:
-            external_purchase_id = UNSET
-            _absent += 1
         if not (isinstance(external_purchase_id, str)):
+            if external_purchase_id is UNSET:
+                _absent += 1
             external_purchase_id = odd(
                 external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
             )
 
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
         if not (isinstance(payment_time, str)):
+            if payment_time is UNSET:
+                _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
-        try:
-            items_count = src_dict["items_count"]
-        except KeyError:
-            items_count = UNSET
-            _absent += 1
         if not (type(items_count) is int):
+            if items_count is UNSET:
+                _absent += 1
             items_count = odd(items_count, (_path, _key), "items_count", "integer", True, False)
 
-        try:
-            type_id = src_dict["type_id"]
-        except KeyError:
-            type_id = UNSET
-            _absent += 1
         if not (isinstance(type_id, str)):
+            if type_id is UNSET:
+                _absent += 1
             type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
 
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
         if not (type(total_price) is float or type(total_price) is int):
+            if total_price is UNSET:
+                _absent += 1
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            cashdesk_number = src_dict["cashdesk_number"]
-        except KeyError:
-            cashdesk_number = UNSET
-            _absent += 1
         if not (isinstance(cashdesk_number, str)):
+            if cashdesk_number is UNSET:
+                _absent += 1
             cashdesk_number = odd(
                 cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
             )
 
-        purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)):
             if purchase_id is UNSET:
                 _absent += 1
             else:
                 purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
-        purchase_items = src_dict.get("purchase_items", UNSET)
         if isinstance(purchase_items, list):
             _p0 = ((_path, _key), "purchase_items")
             _l0 = []
@@ -264,21 +308,18 @@ class Purchase:
                 purchase_items, (_path, _key), "purchase_items", "array", False, False
             )
 
-        card_number = src_dict.get("card_number", UNSET)
         if not (isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "next_status_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "keep_status_turnover",
+    "next_status_turnover",
+    "keep_status_points",
+    "next_status_points",
+    "next_status_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -120,7 +131,32 @@ class PurchaseConditions:
         if _models_pending:
             _import_models()
         _absent = 0
-        keep_status_turnover = src_dict.get("keep_status_turnover", UNSET)
+        if len(src_dict) >= 5:
+            try:
+                (
+                    keep_status_turnover,
+                    next_status_turnover,
+                    keep_status_points,
+                    next_status_points,
+                    next_status_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    keep_status_turnover,
+                    next_status_turnover,
+                    keep_status_points,
+                    next_status_points,
+                    next_status_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                keep_status_turnover,
+                next_status_turnover,
+                keep_status_points,
+                next_status_points,
+                next_status_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(keep_status_turnover, list):
             _p0 = ((_path, _key), "keep_status_turnover")
             _l0 = []
@@ -138,7 +174,6 @@ class PurchaseConditions:
                 keep_status_turnover, (_path, _key), "keep_status_turnover", "array", False, False
             )
 
-        next_status_turnover = src_dict.get("next_status_turnover", UNSET)
         if isinstance(next_status_turnover, list):
             _p0 = ((_path, _key), "next_status_turnover")
             _l0 = []
@@ -156,7 +191,6 @@ class PurchaseConditions:
                 next_status_turnover, (_path, _key), "next_status_turnover", "array", False, False
             )
 
-        keep_status_points = src_dict.get("keep_status_points", UNSET)
         if not (type(keep_status_points) is float or type(keep_status_points) is int):
             if keep_status_points is UNSET:
                 _absent += 1
@@ -165,7 +199,6 @@ class PurchaseConditions:
                     keep_status_points, (_path, _key), "keep_status_points", "number", False, False
                 )
 
-        next_status_points = src_dict.get("next_status_points", UNSET)
         if not (type(next_status_points) is float or type(next_status_points) is int):
             if next_status_points is UNSET:
                 _absent += 1
@@ -174,7 +207,6 @@ class PurchaseConditions:
                     next_status_points, (_path, _key), "next_status_points", "number", False, False
                 )
 
-        next_status_id = src_dict.get("next_status_id", UNSET)
         if not (isinstance(next_status_id, str)):
             if next_status_id is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,24 @@ _KNOWN_KEYS = frozenset(
         "additional_properties",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "purchase_item_type_id",
+    "price",
+    "amount",
+    "vat_rate",
+    "purchase_item_id",
+    "product_name",
+    "product_group_id",
+    "product_group_name",
+    "product_brand_id",
+    "product_brand_name",
+    "external_id",
+    "additional_properties",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -152,49 +171,83 @@ class PurchaseItem:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            product_id = src_dict["product_id"]
-        except KeyError:
-            product_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 13:
+            try:
+                (
+                    product_id,
+                    purchase_item_type_id,
+                    price,
+                    amount,
+                    vat_rate,
+                    purchase_item_id,
+                    product_name,
+                    product_group_id,
+                    product_group_name,
+                    product_brand_id,
+                    product_brand_name,
+                    external_id,
+                    additional_properties,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    product_id,
+                    purchase_item_type_id,
+                    price,
+                    amount,
+                    vat_rate,
+                    purchase_item_id,
+                    product_name,
+                    product_group_id,
+                    product_group_name,
+                    product_brand_id,
+                    product_brand_name,
+                    external_id,
+                    additional_properties,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                product_id,
+                purchase_item_type_id,
+                price,
+                amount,
+                vat_rate,
+                purchase_item_id,
+                product_name,
+                product_group_id,
+                product_group_name,
+                product_brand_id,
+                product_brand_name,
+                external_id,
+                additional_properties,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(product_id, str)):
+            if product_id is UNSET:
+                _absent += 1
             product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-        try:
-            purchase_item_type_id = src_dict["purchase_item_type_id"]
-        except KeyError:
-            purchase_item_type_id = UNSET
-            _absent += 1
         if not (isinstance(purchase_item_type_id, str)):
+            if purchase_item_type_id is UNSET:
+                _absent += 1
             purchase_item_type_id = odd(
                 purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
             )
 
-        try:
-            price = src_dict["price"]
-        except KeyError:
-            price = UNSET
-            _absent += 1
         if not (type(price) is float or type(price) is int):
+            if price is UNSET:
+                _absent += 1
             price = odd(price, (_path, _key), "price", "number", True, False)
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
         if not (type(amount) is float or type(amount) is int):
+            if amount is UNSET:
+                _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
         if not (type(vat_rate) is float or type(vat_rate) is int):
+            if vat_rate is UNSET:
+                _absent += 1
             vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        purchase_item_id = src_dict.get("purchase_item_id", UNSET)
         if not (isinstance(purchase_item_id, str)):
             if purchase_item_id is UNSET:
                 _absent += 1
@@ -203,7 +256,6 @@ class PurchaseItem:
                     purchase_item_id, (_path, _key), "purchase_item_id", "string", False, False
                 )
 
-        product_name = src_dict.get("product_name", UNSET)
         if not (isinstance(product_name, str)):
             if product_name is UNSET:
                 _absent += 1
@@ -212,7 +264,6 @@ class PurchaseItem:
                     product_name, (_path, _key), "product_name", "string", False, False
                 )
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
         if not (isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
@@ -221,7 +272,6 @@ class PurchaseItem:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        product_group_name = src_dict.get("product_group_name", UNSET)
         if not (isinstance(product_group_name, str)):
             if product_group_name is UNSET:
                 _absent += 1
@@ -230,7 +280,6 @@ class PurchaseItem:
                     product_group_name, (_path, _key), "product_group_name", "string", False, False
                 )
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
@@ -239,7 +288,6 @@ class PurchaseItem:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        product_brand_name = src_dict.get("product_brand_name", UNSET)
         if not (isinstance(product_brand_name, str)):
             if product_brand_name is UNSET:
                 _absent += 1
@@ -248,14 +296,12 @@ class PurchaseItem:
                     product_brand_name, (_path, _key), "product_brand_name", "string", False, False
                 )
 
-        external_id = src_dict.get("external_id", UNSET)
         if not (isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = ((_path, _key), "additional_properties")
             _l0 = []

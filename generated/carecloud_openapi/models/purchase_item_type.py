@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "type_id",
+    "text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,22 +84,25 @@ class PurchaseItemType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                name, type_id, text_id = _declared(src_dict)
+            except KeyError:
+                name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        type_id = src_dict.get("type_id", UNSET)
         if not (isinstance(type_id, str)):
             if type_id is UNSET:
                 _absent += 1
             else:
                 type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1

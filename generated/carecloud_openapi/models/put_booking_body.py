@@ -83,13 +83,12 @@ class PutBookingBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            booking = src_dict["booking"]
-        except KeyError:
-            booking = UNSET
-            _absent += 1
+        booking = src_dict.get("booking", UNSET)
         if isinstance(booking, dict):
             booking = _read_PutBookingBodyBooking(booking, (_path, _key), "booking")
+        elif booking is UNSET:
+            _absent += 1
+            booking = odd(booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False)
         else:
             booking = odd(booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False)
 

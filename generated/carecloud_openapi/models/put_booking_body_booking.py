@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "booking_status",
+    "data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -103,14 +112,20 @@ class PutBookingBodyBooking:
         if _models_pending:
             _import_models()
         _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                customer_id, booking_status, data = _declared(src_dict)
+            except KeyError:
+                customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        booking_status = src_dict.get("booking_status", UNSET)
         if not (isinstance(booking_status, str)):
             if booking_status is UNSET:
                 _absent += 1
@@ -119,7 +134,6 @@ class PutBookingBodyBooking:
                     booking_status, (_path, _key), "booking_status", "string", False, False
                 )
 
-        data = src_dict.get("data", UNSET)
         if isinstance(data, str):
             pass
         elif isinstance(data, list):

@@ -79,13 +79,12 @@ class PutCardBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            card = src_dict["card"]
-        except KeyError:
-            card = UNSET
-            _absent += 1
+        card = src_dict.get("card", UNSET)
         if isinstance(card, dict):
             card = _read_Card(card, (_path, _key), "card")
+        elif card is UNSET:
+            _absent += 1
+            card = odd(card, (_path, _key), "card", "Card", True, False)
         else:
             card = odd(card, (_path, _key), "card", "Card", True, False)
 

@@ -81,13 +81,12 @@ class PutCardTypeBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            card_type = src_dict["card_type"]
-        except KeyError:
-            card_type = UNSET
-            _absent += 1
+        card_type = src_dict.get("card_type", UNSET)
         if isinstance(card_type, dict):
             card_type = _read_CardType(card_type, (_path, _key), "card_type")
+        elif card_type is UNSET:
+            _absent += 1
+            card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
         else:
             card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,15 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer",
+    "password",
+    "social_network_credentials",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -114,24 +124,34 @@ class PutCustomerBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer = src_dict["customer"]
-        except KeyError:
-            customer = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                customer, password, social_network_credentials, property_records = _declared(
+                    src_dict
+                )
+            except KeyError:
+                customer, password, social_network_credentials, property_records = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            customer, password, social_network_credentials, property_records = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if isinstance(customer, dict):
             customer = _read_Customer(customer, (_path, _key), "customer")
+        elif customer is UNSET:
+            _absent += 1
+            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
         else:
             customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
 
-        password = src_dict.get("password", UNSET)
         if not (isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             else:
                 password = odd(password, (_path, _key), "password", "string", False, False)
 
-        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(social_network_credentials, dict):
             social_network_credentials = _read_SocialNetworkCredentials(
                 social_network_credentials, (_path, _key), "social_network_credentials"
@@ -148,7 +168,6 @@ class PutCustomerBody:
                 False,
             )
 
-        property_records = src_dict.get("property_records", UNSET)
         if isinstance(property_records, list):
             _p0 = ((_path, _key), "property_records")
             _l0 = []

@@ -81,13 +81,12 @@ class PutEntranceBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            entrance = src_dict["entrance"]
-        except KeyError:
-            entrance = UNSET
-            _absent += 1
+        entrance = src_dict.get("entrance", UNSET)
         if isinstance(entrance, dict):
             entrance = _read_Entrance(entrance, (_path, _key), "entrance")
+        elif entrance is UNSET:
+            _absent += 1
+            entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
         else:
             entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
 

@@ -81,13 +81,12 @@ class PutPurchaseBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            purchase = src_dict["purchase"]
-        except KeyError:
-            purchase = UNSET
-            _absent += 1
+        purchase = src_dict.get("purchase", UNSET)
         if isinstance(purchase, dict):
             purchase = _read_Purchase(purchase, (_path, _key), "purchase")
+        elif purchase is UNSET:
+            _absent += 1
+            purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
         else:
             purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
 

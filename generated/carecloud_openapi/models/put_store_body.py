@@ -79,13 +79,12 @@ class PutStoreBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            store = src_dict["store"]
-        except KeyError:
-            store = UNSET
-            _absent += 1
+        store = src_dict.get("store", UNSET)
         if isinstance(store, dict):
             store = _read_Store(store, (_path, _key), "store")
+        elif store is UNSET:
+            _absent += 1
+            store = odd(store, (_path, _key), "store", "Store", True, False)
         else:
             store = odd(store, (_path, _key), "store", "Store", True, False)
 

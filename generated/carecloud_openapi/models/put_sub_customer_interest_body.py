@@ -83,14 +83,15 @@ class PutSubCustomerInterestBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            interest_record = src_dict["interest_record"]
-        except KeyError:
-            interest_record = UNSET
-            _absent += 1
+        interest_record = src_dict.get("interest_record", UNSET)
         if isinstance(interest_record, dict):
             interest_record = _read_InterestRecord(
                 interest_record, (_path, _key), "interest_record"
+            )
+        elif interest_record is UNSET:
+            _absent += 1
+            interest_record = odd(
+                interest_record, (_path, _key), "interest_record", "InterestRecord", True, False
             )
         else:
             interest_record = odd(

@@ -83,14 +83,15 @@ class PutSubStorePropertyBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            property_record = src_dict["property_record"]
-        except KeyError:
-            property_record = UNSET
-            _absent += 1
+        property_record = src_dict.get("property_record", UNSET)
         if isinstance(property_record, dict):
             property_record = _read_PropertyRecord(
                 property_record, (_path, _key), "property_record"
+            )
+        elif property_record is UNSET:
+            _absent += 1
+            property_record = odd(
+                property_record, (_path, _key), "property_record", "PropertyRecord", True, False
             )
         else:
             property_record = odd(

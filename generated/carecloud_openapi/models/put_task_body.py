@@ -79,13 +79,12 @@ class PutTaskBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            task = src_dict["task"]
-        except KeyError:
-            task = UNSET
-            _absent += 1
+        task = src_dict.get("task", UNSET)
         if isinstance(task, dict):
             task = _read_Task(task, (_path, _key), "task")
+        elif task is UNSET:
+            _absent += 1
+            task = odd(task, (_path, _key), "task", "Task", True, False)
         else:
             task = odd(task, (_path, _key), "task", "Task", True, False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "setup",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,17 +93,22 @@ class PutTokenBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            setup = src_dict["setup"]
-        except KeyError:
-            setup = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                setup, push_token = _declared(src_dict)
+            except KeyError:
+                setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(setup, dict):
             setup = _read_Setup(setup, (_path, _key), "setup")
+        elif setup is UNSET:
+            _absent += 1
+            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
         else:
             setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-        push_token = src_dict.get("push_token", UNSET)
         if not (isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1

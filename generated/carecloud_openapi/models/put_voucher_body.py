@@ -81,13 +81,12 @@ class PutVoucherBody:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            voucher = src_dict["voucher"]
-        except KeyError:
-            voucher = UNSET
-            _absent += 1
+        voucher = src_dict.get("voucher", UNSET)
         if isinstance(voucher, dict):
             voucher = _read_Voucher(voucher, (_path, _key), "voucher")
+        elif voucher is UNSET:
+            _absent += 1
+            voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
         else:
             voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
 

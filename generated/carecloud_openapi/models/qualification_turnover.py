@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "due_date",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "value",
+    "due_date",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,23 +85,24 @@ class QualificationTurnover:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                currency_id, value, due_date = _declared(src_dict)
+            except KeyError:
+                currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(currency_id, str)):
+            if currency_id is UNSET:
+                _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
         if not (type(value) is float or type(value) is int):
+            if value is UNSET:
+                _absent += 1
             value = odd(value, (_path, _key), "value", "number", True, False)
 
-        due_date = src_dict.get("due_date", UNSET)
         if not (isinstance(due_date, str)):
             if due_date is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "recommendation_id",
+    "brief_description",
+    "detailed_description",
+    "content",
+    "picture_urls",
+    "web_url",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -125,15 +140,49 @@ class Recommendation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    name,
+                    recommendation_id,
+                    brief_description,
+                    detailed_description,
+                    content,
+                    picture_urls,
+                    web_url,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    recommendation_id,
+                    brief_description,
+                    detailed_description,
+                    content,
+                    picture_urls,
+                    web_url,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                recommendation_id,
+                brief_description,
+                detailed_description,
+                content,
+                picture_urls,
+                web_url,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        recommendation_id = src_dict.get("recommendation_id", UNSET)
         if not (isinstance(recommendation_id, str)):
             if recommendation_id is UNSET:
                 _absent += 1
@@ -142,7 +191,6 @@ class Recommendation:
                     recommendation_id, (_path, _key), "recommendation_id", "string", False, False
                 )
 
-        brief_description = src_dict.get("brief_description", UNSET)
         if not (isinstance(brief_description, str)):
             if brief_description is UNSET:
                 _absent += 1
@@ -151,7 +199,6 @@ class Recommendation:
                     brief_description, (_path, _key), "brief_description", "string", False, False
                 )
 
-        detailed_description = src_dict.get("detailed_description", UNSET)
         if not (isinstance(detailed_description, str)):
             if detailed_description is UNSET:
                 _absent += 1
@@ -165,14 +212,12 @@ class Recommendation:
                     False,
                 )
 
-        content = src_dict.get("content", UNSET)
         if not (isinstance(content, str)):
             if content is UNSET:
                 _absent += 1
             else:
                 content = odd(content, (_path, _key), "content", "string", False, False)
 
-        picture_urls = src_dict.get("picture_urls", UNSET)
         if isinstance(picture_urls, list):
             for _i0, _v0 in enumerate(picture_urls):
                 if not (isinstance(_v0, str)):
@@ -182,21 +227,18 @@ class Recommendation:
         else:
             picture_urls = odd(picture_urls, (_path, _key), "picture_urls", "array", False, False)
 
-        web_url = src_dict.get("web_url", UNSET)
         if not (isinstance(web_url, str)):
             if web_url is UNSET:
                 _absent += 1
             else:
                 web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RecommendationState(state)
         elif state is UNSET:

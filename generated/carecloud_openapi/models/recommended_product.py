@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "plu_ids",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "plu_ids",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,14 +101,20 @@ class RecommendedProduct:
         if _models_pending:
             _import_models()
         _absent = 0
-        product_id = src_dict.get("product_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                product_id, plu_ids = _declared(src_dict)
+            except KeyError:
+                product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        plu_ids = src_dict.get("plu_ids", UNSET)
         if isinstance(plu_ids, list):
             _p0 = ((_path, _key), "plu_ids")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -42,6 +43,17 @@ _KNOWN_KEYS = frozenset(
         "reward_properties",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "reward_priority",
+    "max_count",
+    "description",
+    "reward_properties",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -118,21 +130,32 @@ class RecommendedReward:
         if _models_pending:
             _import_models()
         _absent = 0
-        code = src_dict.get("code", UNSET)
+        if len(src_dict) >= 6:
+            try:
+                code, name, reward_priority, max_count, description, reward_properties = _declared(
+                    src_dict
+                )
+            except KeyError:
+                code, name, reward_priority, max_count, description, reward_properties = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            code, name, reward_priority, max_count, description, reward_properties = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        reward_priority = src_dict.get("reward_priority", UNSET)
         if type(reward_priority) is int:
             reward_priority = RecommendedRewardRewardPriority(reward_priority)
         elif reward_priority is UNSET:
@@ -147,21 +170,18 @@ class RecommendedReward:
                 False,
             )
 
-        max_count = src_dict.get("max_count", UNSET)
         if not (type(max_count) is int):
             if max_count is UNSET:
                 _absent += 1
             else:
                 max_count = odd(max_count, (_path, _key), "max_count", "integer", False, False)
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        reward_properties = src_dict.get("reward_properties", UNSET)
         if isinstance(reward_properties, dict):
             reward_properties = _read_RewardProperties(
                 reward_properties, (_path, _key), "reward_properties"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "referral_id",
+    "code",
+    "customer_id",
+    "referral_campaign_id",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,41 +100,40 @@ class Referral:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            referral_id = src_dict["referral_id"]
-        except KeyError:
-            referral_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                referral_id, code, customer_id, referral_campaign_id, valid_to = _declared(src_dict)
+            except KeyError:
+                referral_id, code, customer_id, referral_campaign_id, valid_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            referral_id, code, customer_id, referral_campaign_id, valid_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(referral_id, str)):
+            if referral_id is UNSET:
+                _absent += 1
             referral_id = odd(referral_id, (_path, _key), "referral_id", "string", True, False)
 
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
         if not (isinstance(code, str)):
+            if code is UNSET:
+                _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            referral_campaign_id = src_dict["referral_campaign_id"]
-        except KeyError:
-            referral_campaign_id = UNSET
-            _absent += 1
         if not (isinstance(referral_campaign_id, str)):
+            if referral_campaign_id is UNSET:
+                _absent += 1
             referral_campaign_id = odd(
                 referral_campaign_id, (_path, _key), "referral_campaign_id", "string", True, False
             )
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if isinstance(valid_to, str):
             pass
         elif valid_to is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "related_customer_id",
+    "customer_relation_type_id",
+    "is_leading",
+    "customer_relation_id",
+    "short_name",
+    "valid_from",
+    "valid_to",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -114,22 +129,54 @@ class RelatedCustomer:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            related_customer_id = src_dict["related_customer_id"]
-        except KeyError:
-            related_customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    related_customer_id,
+                    customer_relation_type_id,
+                    is_leading,
+                    customer_relation_id,
+                    short_name,
+                    valid_from,
+                    valid_to,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    related_customer_id,
+                    customer_relation_type_id,
+                    is_leading,
+                    customer_relation_id,
+                    short_name,
+                    valid_from,
+                    valid_to,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                related_customer_id,
+                customer_relation_type_id,
+                is_leading,
+                customer_relation_id,
+                short_name,
+                valid_from,
+                valid_to,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(related_customer_id, str)):
+            if related_customer_id is UNSET:
+                _absent += 1
             related_customer_id = odd(
                 related_customer_id, (_path, _key), "related_customer_id", "string", True, False
             )
 
-        try:
-            customer_relation_type_id = src_dict["customer_relation_type_id"]
-        except KeyError:
-            customer_relation_type_id = UNSET
-            _absent += 1
         if not (isinstance(customer_relation_type_id, str)):
+            if customer_relation_type_id is UNSET:
+                _absent += 1
             customer_relation_type_id = odd(
                 customer_relation_type_id,
                 (_path, _key),
@@ -139,15 +186,11 @@ class RelatedCustomer:
                 False,
             )
 
-        try:
-            is_leading = src_dict["is_leading"]
-        except KeyError:
-            is_leading = UNSET
-            _absent += 1
         if not (type(is_leading) is bool):
+            if is_leading is UNSET:
+                _absent += 1
             is_leading = odd(is_leading, (_path, _key), "is_leading", "boolean", True, False)
 
-        customer_relation_id = src_dict.get("customer_relation_id", UNSET)
         if not (isinstance(customer_relation_id, str)):
             if customer_relation_id is UNSET:
                 _absent += 1
@@ -161,35 +204,30 @@ class RelatedCustomer:
                     False,
                 )
 
-        short_name = src_dict.get("short_name", UNSET)
         if not (isinstance(short_name, str)):
             if short_name is UNSET:
                 _absent += 1
             else:
                 short_name = odd(short_name, (_path, _key), "short_name", "string", False, False)
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RelatedCustomerState(state)
         elif state is UNSET:

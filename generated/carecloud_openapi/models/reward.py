@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -69,6 +70,38 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "reward_group",
+    "store_list",
+    "reward_id",
+    "note",
+    "subtitle",
+    "points_cost",
+    "valid_time_from",
+    "valid_time_to",
+    "reward_type_id",
+    "additional_properties",
+    "priority",
+    "image_urls",
+    "reward_external_url",
+    "has_product_condition",
+    "has_group_condition",
+    "has_brand_condition",
+    "has_product_bonus",
+    "has_group_bonus",
+    "has_brand_bonus",
+    "reward_product_relation_conditions",
+    "reward_product_relation_bonuses",
+    "is_automated",
+    "tags",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -265,39 +298,120 @@ class Reward:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
+        if len(src_dict) >= 27:
+            try:
+                (
+                    code,
+                    name,
+                    reward_group,
+                    store_list,
+                    reward_id,
+                    note,
+                    subtitle,
+                    points_cost,
+                    valid_time_from,
+                    valid_time_to,
+                    reward_type_id,
+                    additional_properties,
+                    priority,
+                    image_urls,
+                    reward_external_url,
+                    has_product_condition,
+                    has_group_condition,
+                    has_brand_condition,
+                    has_product_bonus,
+                    has_group_bonus,
+                    has_brand_bonus,
+                    reward_product_relation_conditions,
+                    reward_product_relation_bonuses,
+                    is_automated,
+                    tags,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    code,
+                    name,
+                    reward_group,
+                    store_list,
+                    reward_id,
+                    note,
+                    subtitle,
+                    points_cost,
+                    valid_time_from,
+                    valid_time_to,
+                    reward_type_id,
+                    additional_properties,
+                    priority,
+                    image_urls,
+                    reward_external_url,
+                    has_product_condition,
+                    has_group_condition,
+                    has_brand_condition,
+                    has_product_bonus,
+                    has_group_bonus,
+                    has_brand_bonus,
+                    reward_product_relation_conditions,
+                    reward_product_relation_bonuses,
+                    is_automated,
+                    tags,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                code,
+                name,
+                reward_group,
+                store_list,
+                reward_id,
+                note,
+                subtitle,
+                points_cost,
+                valid_time_from,
+                valid_time_to,
+                reward_type_id,
+                additional_properties,
+                priority,
+                image_urls,
+                reward_external_url,
+                has_product_condition,
+                has_group_condition,
+                has_brand_condition,
+                has_product_bonus,
+                has_group_bonus,
+                has_brand_bonus,
+                reward_product_relation_conditions,
+                reward_product_relation_bonuses,
+                is_automated,
+                tags,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(code, str)):
+            if code is UNSET:
+                _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            reward_group = src_dict["reward_group"]
-        except KeyError:
-            reward_group = UNSET
-            _absent += 1
         if type(reward_group) is int:
             reward_group = RewardRewardGroup(reward_group)
+        elif reward_group is UNSET:
+            _absent += 1
+            reward_group = odd(
+                reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
+            )
         else:
             reward_group = odd(
                 reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
 
-        try:
-            store_list = src_dict["store_list"]
-        except KeyError:
-            store_list = UNSET
-            _absent += 1
         if isinstance(store_list, list):
             _p0 = ((_path, _key), "store_list")
             _l0 = []
@@ -308,38 +422,36 @@ class Reward:
                     _v0 = odd(_v0, _p0, _i0, "Store", True, False)
                 _l0.append(_v0)
             store_list = _l0
+        elif store_list is UNSET:
+            _absent += 1
+            store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
         else:
             store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
 
-        reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             else:
                 reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        subtitle = src_dict.get("subtitle", UNSET)
         if not (isinstance(subtitle, str)):
             if subtitle is UNSET:
                 _absent += 1
             else:
                 subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
-        points_cost = src_dict.get("points_cost", UNSET)
         if not (type(points_cost) is float or type(points_cost) is int):
             if points_cost is UNSET:
                 _absent += 1
             else:
                 points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
-        valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)):
             if valid_time_from is UNSET:
                 _absent += 1
@@ -348,7 +460,6 @@ class Reward:
                     valid_time_from, (_path, _key), "valid_time_from", "string", False, False
                 )
 
-        valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)):
             if valid_time_to is UNSET:
                 _absent += 1
@@ -357,7 +468,6 @@ class Reward:
                     valid_time_to, (_path, _key), "valid_time_to", "string", False, False
                 )
 
-        reward_type_id = src_dict.get("reward_type_id", UNSET)
         if not (isinstance(reward_type_id, str)):
             if reward_type_id is UNSET:
                 _absent += 1
@@ -366,7 +476,6 @@ class Reward:
                     reward_type_id, (_path, _key), "reward_type_id", "string", False, False
                 )
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
         if isinstance(additional_properties, list):
             _p0 = ((_path, _key), "additional_properties")
             _l0 = []
@@ -384,7 +493,6 @@ class Reward:
                 additional_properties, (_path, _key), "additional_properties", "array", False, False
             )
 
-        priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = RewardPriority(priority)
         elif priority is UNSET:
@@ -392,7 +500,6 @@ class Reward:
         else:
             priority = odd(priority, (_path, _key), "priority", "RewardPriority", False, False)
 
-        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -402,7 +509,6 @@ class Reward:
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        reward_external_url = src_dict.get("reward_external_url", UNSET)
         if not (isinstance(reward_external_url, str)):
             if reward_external_url is UNSET:
                 _absent += 1
@@ -416,7 +522,6 @@ class Reward:
                     False,
                 )
 
-        has_product_condition = src_dict.get("has_product_condition", UNSET)
         if not (type(has_product_condition) is bool):
             if has_product_condition is UNSET:
                 _absent += 1
@@ -430,7 +535,6 @@ class Reward:
                     False,
                 )
 
-        has_group_condition = src_dict.get("has_group_condition", UNSET)
         if not (type(has_group_condition) is bool):
             if has_group_condition is UNSET:
                 _absent += 1
@@ -444,7 +548,6 @@ class Reward:
                     False,
                 )
 
-        has_brand_condition = src_dict.get("has_brand_condition", UNSET)
         if not (type(has_brand_condition) is bool):
             if has_brand_condition is UNSET:
                 _absent += 1
@@ -458,7 +561,6 @@ class Reward:
                     False,
                 )
 
-        has_product_bonus = src_dict.get("has_product_bonus", UNSET)
         if not (type(has_product_bonus) is bool):
             if has_product_bonus is UNSET:
                 _absent += 1
@@ -467,7 +569,6 @@ class Reward:
                     has_product_bonus, (_path, _key), "has_product_bonus", "boolean", False, False
                 )
 
-        has_group_bonus = src_dict.get("has_group_bonus", UNSET)
         if not (type(has_group_bonus) is bool):
             if has_group_bonus is UNSET:
                 _absent += 1
@@ -476,7 +577,6 @@ class Reward:
                     has_group_bonus, (_path, _key), "has_group_bonus", "boolean", False, False
                 )
 
-        has_brand_bonus = src_dict.get("has_brand_bonus", UNSET)
         if not (type(has_brand_bonus) is bool):
             if has_brand_bonus is UNSET:
                 _absent += 1
@@ -485,9 +585,6 @@ class Reward:
                     has_brand_bonus, (_path, _key), "has_brand_bonus", "boolean", False, False
                 )
 
-        reward_product_relation_conditions = src_dict.get(
-            "reward_product_relation_conditions", UNSET
-        )
         if isinstance(reward_product_relation_conditions, list):
             _p0 = ((_path, _key), "reward_product_relation_conditions")
             _l0 = []
@@ -510,7 +607,6 @@ class Reward:
                 False,
             )
 
-        reward_product_relation_bonuses = src_dict.get("reward_product_relation_bonuses", UNSET)
         if isinstance(reward_product_relation_bonuses, list):
             _p0 = ((_path, _key), "reward_product_relation_bonuses")
             _l0 = []
@@ -533,7 +629,6 @@ class Reward:
                 False,
             )
 
-        is_automated = src_dict.get("is_automated", UNSET)
         if not (type(is_automated) is bool):
             if is_automated is UNSET:
                 _absent += 1
@@ -542,7 +637,6 @@ class Reward:
                     is_automated, (_path, _key), "is_automated", "boolean", False, False
                 )
 
-        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = ((_path, _key), "tags")
             _l0 = []
@@ -558,14 +652,12 @@ class Reward:
         else:
             tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = RewardState(state)
         elif state is UNSET:

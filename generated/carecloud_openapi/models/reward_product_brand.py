@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "reward_product_relation_types",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "external_id",
+    "product_brand_id",
+    "reward_product_relation_types",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,23 +94,30 @@ class RewardProductBrand:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                name, external_id, product_brand_id, reward_product_relation_types = _declared(
+                    src_dict
+                )
+            except KeyError:
+                name, external_id, product_brand_id, reward_product_relation_types = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, external_id, product_brand_id, reward_product_relation_types = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
         if not (isinstance(external_id, str)):
+            if external_id is UNSET:
+                _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
         if not (isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
@@ -109,7 +126,6 @@ class RewardProductBrand:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        reward_product_relation_types = src_dict.get("reward_product_relation_types", UNSET)
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
                 if not (isinstance(_v0, str)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "max_price",
     }
 )
+
+_DECLARED_KEYS = (
+    "related_to",
+    "count",
+    "min_price",
+    "max_price",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,7 +102,14 @@ class RewardProductRelationBonus:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        related_to = src_dict.get("related_to", UNSET)
+        if len(src_dict) >= 4:
+            try:
+                related_to, count, min_price, max_price = _declared(src_dict)
+            except KeyError:
+                related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(related_to, str):
             related_to = RewardProductRelationBonusRelatedTo(related_to)
         elif related_to is UNSET:
@@ -107,21 +124,18 @@ class RewardProductRelationBonus:
                 False,
             )
 
-        count = src_dict.get("count", UNSET)
         if not (type(count) is int):
             if count is UNSET:
                 _absent += 1
             else:
                 count = odd(count, (_path, _key), "count", "integer", False, False)
 
-        min_price = src_dict.get("min_price", UNSET)
         if not (type(min_price) is float or type(min_price) is int):
             if min_price is UNSET:
                 _absent += 1
             else:
                 min_price = odd(min_price, (_path, _key), "min_price", "number", False, False)
 
-        max_price = src_dict.get("max_price", UNSET)
         if not (type(max_price) is float or type(max_price) is int):
             if max_price is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "valid_time_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "image",
+    "valid_time_from",
+    "valid_time_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,14 +85,20 @@ class RewardProperties:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        image = src_dict.get("image", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                image, valid_time_from, valid_time_to = _declared(src_dict)
+            except KeyError:
+                image, valid_time_from, valid_time_to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            image, valid_time_from, valid_time_to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(image, str)):
             if image is UNSET:
                 _absent += 1
             else:
                 image = odd(image, (_path, _key), "image", "string", False, False)
 
-        valid_time_from = src_dict.get("valid_time_from", UNSET)
         if not (isinstance(valid_time_from, str)):
             if valid_time_from is UNSET:
                 _absent += 1
@@ -92,7 +107,6 @@ class RewardProperties:
                     valid_time_from, (_path, _key), "valid_time_from", "string", False, False
                 )
 
-        valid_time_to = src_dict.get("valid_time_to", UNSET)
         if not (isinstance(valid_time_to, str)):
             if valid_time_to is UNSET:
                 _absent += 1

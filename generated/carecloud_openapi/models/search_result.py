@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "flags",
     }
 )
+
+_DECLARED_KEYS = (
+    "search_result_string",
+    "resource_id",
+    "flags",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,25 +104,28 @@ class SearchResult:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            search_result_string = src_dict["search_result_string"]
-        except KeyError:
-            search_result_string = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                search_result_string, resource_id, flags = _declared(src_dict)
+            except KeyError:
+                search_result_string, resource_id, flags = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            search_result_string, resource_id, flags = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(search_result_string, str)):
+            if search_result_string is UNSET:
+                _absent += 1
             search_result_string = odd(
                 search_result_string, (_path, _key), "search_result_string", "string", True, False
             )
 
-        try:
-            resource_id = src_dict["resource_id"]
-        except KeyError:
-            resource_id = UNSET
-            _absent += 1
         if not (isinstance(resource_id, str)):
+            if resource_id is UNSET:
+                _absent += 1
             resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
 
-        flags = src_dict.get("flags", UNSET)
         if isinstance(flags, list):
             _p0 = ((_path, _key), "flags")
             _l0 = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "segment_id",
+    "segment_group_id",
+    "segment_picture_url",
+    "note",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,22 +104,31 @@ class Segment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                name, segment_id, segment_group_id, segment_picture_url, note, last_change = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                name, segment_id, segment_group_id, segment_picture_url, note, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, segment_id, segment_group_id, segment_picture_url, note, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        segment_id = src_dict.get("segment_id", UNSET)
         if not (isinstance(segment_id, str)):
             if segment_id is UNSET:
                 _absent += 1
             else:
                 segment_id = odd(segment_id, (_path, _key), "segment_id", "string", False, False)
 
-        segment_group_id = src_dict.get("segment_group_id", UNSET)
         if not (isinstance(segment_group_id, str)):
             if segment_group_id is UNSET:
                 _absent += 1
@@ -116,7 +137,6 @@ class Segment:
                     segment_group_id, (_path, _key), "segment_group_id", "string", False, False
                 )
 
-        segment_picture_url = src_dict.get("segment_picture_url", UNSET)
         if not (isinstance(segment_picture_url, str)):
             if segment_picture_url is UNSET:
                 _absent += 1
@@ -130,14 +150,12 @@ class Segment:
                     False,
                 )
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "segment_group_id",
+    "parent_group_id",
+    "note",
+    "text_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,15 +104,25 @@ class SegmentGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 6:
+            try:
+                name, segment_group_id, parent_group_id, note, text_id, last_change = _declared(
+                    src_dict
+                )
+            except KeyError:
+                name, segment_group_id, parent_group_id, note, text_id, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            name, segment_group_id, parent_group_id, note, text_id, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        segment_group_id = src_dict.get("segment_group_id", UNSET)
         if not (isinstance(segment_group_id, str)):
             if segment_group_id is UNSET:
                 _absent += 1
@@ -109,7 +131,6 @@ class SegmentGroup:
                     segment_group_id, (_path, _key), "segment_group_id", "string", False, False
                 )
 
-        parent_group_id = src_dict.get("parent_group_id", UNSET)
         if not (isinstance(parent_group_id, str)):
             if parent_group_id is UNSET:
                 _absent += 1
@@ -118,21 +139,18 @@ class SegmentGroup:
                     parent_group_id, (_path, _key), "parent_group_id", "string", False, False
                 )
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

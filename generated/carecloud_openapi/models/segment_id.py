@@ -65,12 +65,10 @@ class SegmentID:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            segment_id = src_dict["segment_id"]
-        except KeyError:
-            segment_id = UNSET
-            _absent += 1
+        segment_id = src_dict.get("segment_id", UNSET)
         if not (isinstance(segment_id, str)):
+            if segment_id is UNSET:
+                _absent += 1
             segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
 
         _model = _new_instance(cls)

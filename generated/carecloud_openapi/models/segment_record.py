@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "segment_id",
+    "customer_id",
+    "created_at",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,31 +92,33 @@ class SegmentRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            segment_id = src_dict["segment_id"]
-        except KeyError:
-            segment_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                segment_id, customer_id, created_at, last_change = _declared(src_dict)
+            except KeyError:
+                segment_id, customer_id, created_at, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            segment_id, customer_id, created_at, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(segment_id, str)):
+            if segment_id is UNSET:
+                _absent += 1
             segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
         if not (isinstance(created_at, str)):
+            if created_at is UNSET:
+                _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

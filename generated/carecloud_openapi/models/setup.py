@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "allowed_notifications",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_id",
+    "allowed_gps",
+    "allowed_notifications",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,28 +82,31 @@ class Setup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            language_id = src_dict["language_id"]
-        except KeyError:
-            language_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                language_id, allowed_gps, allowed_notifications = _declared(src_dict)
+            except KeyError:
+                language_id, allowed_gps, allowed_notifications = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            language_id, allowed_gps, allowed_notifications = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(language_id, str)):
+            if language_id is UNSET:
+                _absent += 1
             language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
 
-        try:
-            allowed_gps = src_dict["allowed_gps"]
-        except KeyError:
-            allowed_gps = UNSET
-            _absent += 1
         if not (type(allowed_gps) is bool):
+            if allowed_gps is UNSET:
+                _absent += 1
             allowed_gps = odd(allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False)
 
-        try:
-            allowed_notifications = src_dict["allowed_notifications"]
-        except KeyError:
-            allowed_notifications = UNSET
-            _absent += 1
         if not (type(allowed_notifications) is bool):
+            if allowed_notifications is UNSET:
+                _absent += 1
             allowed_notifications = odd(
                 allowed_notifications,
                 (_path, _key),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -67,6 +68,36 @@ _KNOWN_KEYS = frozenset(
         "is_portable",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "names",
+    "reward_type_id",
+    "reward_type_value",
+    "global_reward",
+    "voucher_validity",
+    "voucher_code_generation_preference",
+    "state",
+    "reward_id",
+    "notes",
+    "subtitles",
+    "points_cost",
+    "valid_date_from",
+    "valid_date_to",
+    "maximum_discount_value",
+    "minimum_purchase_value",
+    "stores",
+    "segments",
+    "priority",
+    "image_urls",
+    "reward_external_urls",
+    "tags",
+    "partner_id",
+    "voucher_validity_value",
+    "is_portable",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -310,19 +341,97 @@ class SimpleReward:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
+        if len(src_dict) >= 25:
+            try:
+                (
+                    code,
+                    names,
+                    reward_type_id,
+                    reward_type_value,
+                    global_reward,
+                    voucher_validity,
+                    voucher_code_generation_preference,
+                    state,
+                    reward_id,
+                    notes,
+                    subtitles,
+                    points_cost,
+                    valid_date_from,
+                    valid_date_to,
+                    maximum_discount_value,
+                    minimum_purchase_value,
+                    stores,
+                    segments,
+                    priority,
+                    image_urls,
+                    reward_external_urls,
+                    tags,
+                    partner_id,
+                    voucher_validity_value,
+                    is_portable,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    code,
+                    names,
+                    reward_type_id,
+                    reward_type_value,
+                    global_reward,
+                    voucher_validity,
+                    voucher_code_generation_preference,
+                    state,
+                    reward_id,
+                    notes,
+                    subtitles,
+                    points_cost,
+                    valid_date_from,
+                    valid_date_to,
+                    maximum_discount_value,
+                    minimum_purchase_value,
+                    stores,
+                    segments,
+                    priority,
+                    image_urls,
+                    reward_external_urls,
+                    tags,
+                    partner_id,
+                    voucher_validity_value,
+                    is_portable,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                code,
+                names,
+                reward_type_id,
+                reward_type_value,
+                global_reward,
+                voucher_validity,
+                voucher_code_generation_preference,
+                state,
+                reward_id,
+                notes,
+                subtitles,
+                points_cost,
+                valid_date_from,
+                valid_date_to,
+                maximum_discount_value,
+                minimum_purchase_value,
+                stores,
+                segments,
+                priority,
+                image_urls,
+                reward_external_urls,
+                tags,
+                partner_id,
+                voucher_validity_value,
+                is_portable,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(code, str)):
+            if code is UNSET:
+                _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
-        try:
-            names = src_dict["names"]
-        except KeyError:
-            names = UNSET
-            _absent += 1
         if isinstance(names, list):
             _p0 = ((_path, _key), "names")
             _l0 = []
@@ -333,46 +442,45 @@ class SimpleReward:
                     _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
                 _l0.append(_v0)
             names = _l0
+        elif names is UNSET:
+            _absent += 1
+            names = odd(names, (_path, _key), "names", "array", True, False)
         else:
             names = odd(names, (_path, _key), "names", "array", True, False)
 
-        try:
-            reward_type_id = src_dict["reward_type_id"]
-        except KeyError:
-            reward_type_id = UNSET
-            _absent += 1
         if not (isinstance(reward_type_id, str)):
+            if reward_type_id is UNSET:
+                _absent += 1
             reward_type_id = odd(
                 reward_type_id, (_path, _key), "reward_type_id", "string", True, False
             )
 
-        try:
-            reward_type_value = src_dict["reward_type_value"]
-        except KeyError:
-            reward_type_value = UNSET
-            _absent += 1
         if not (type(reward_type_value) is float or type(reward_type_value) is int):
+            if reward_type_value is UNSET:
+                _absent += 1
             reward_type_value = odd(
                 reward_type_value, (_path, _key), "reward_type_value", "number", True, False
             )
 
-        try:
-            global_reward = src_dict["global_reward"]
-        except KeyError:
-            global_reward = UNSET
-            _absent += 1
         if not (type(global_reward) is bool):
+            if global_reward is UNSET:
+                _absent += 1
             global_reward = odd(
                 global_reward, (_path, _key), "global_reward", "boolean", True, False
             )
 
-        try:
-            voucher_validity = src_dict["voucher_validity"]
-        except KeyError:
-            voucher_validity = UNSET
-            _absent += 1
         if isinstance(voucher_validity, str):
             voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
+        elif voucher_validity is UNSET:
+            _absent += 1
+            voucher_validity = odd(
+                voucher_validity,
+                (_path, _key),
+                "voucher_validity",
+                "SimpleRewardVoucherValidity",
+                True,
+                False,
+            )
         else:
             voucher_validity = odd(
                 voucher_validity,
@@ -383,12 +491,9 @@ class SimpleReward:
                 False,
             )
 
-        try:
-            voucher_code_generation_preference = src_dict["voucher_code_generation_preference"]
-        except KeyError:
-            voucher_code_generation_preference = UNSET
-            _absent += 1
         if not (isinstance(voucher_code_generation_preference, str)):
+            if voucher_code_generation_preference is UNSET:
+                _absent += 1
             voucher_code_generation_preference = odd(
                 voucher_code_generation_preference,
                 (_path, _key),
@@ -398,24 +503,20 @@ class SimpleReward:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
         if type(state) is int:
             state = SimpleRewardState(state)
+        elif state is UNSET:
+            _absent += 1
+            state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
         else:
             state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
 
-        reward_id = src_dict.get("reward_id", UNSET)
         if not (isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             else:
                 reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
-        notes = src_dict.get("notes", UNSET)
         if isinstance(notes, list):
             _p0 = ((_path, _key), "notes")
             _l0 = []
@@ -431,7 +532,6 @@ class SimpleReward:
         else:
             notes = odd(notes, (_path, _key), "notes", "array", False, False)
 
-        subtitles = src_dict.get("subtitles", UNSET)
         if isinstance(subtitles, list):
             _p0 = ((_path, _key), "subtitles")
             _l0 = []
@@ -447,14 +547,12 @@ class SimpleReward:
         else:
             subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
 
-        points_cost = src_dict.get("points_cost", UNSET)
         if not (type(points_cost) is float or type(points_cost) is int):
             if points_cost is UNSET:
                 _absent += 1
             else:
                 points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
-        valid_date_from = src_dict.get("valid_date_from", UNSET)
         if not (isinstance(valid_date_from, str)):
             if valid_date_from is UNSET:
                 _absent += 1
@@ -463,7 +561,6 @@ class SimpleReward:
                     valid_date_from, (_path, _key), "valid_date_from", "string", False, False
                 )
 
-        valid_date_to = src_dict.get("valid_date_to", UNSET)
         if not (isinstance(valid_date_to, str)):
             if valid_date_to is UNSET:
                 _absent += 1
@@ -472,7 +569,6 @@ class SimpleReward:
                     valid_date_to, (_path, _key), "valid_date_to", "string", False, False
                 )
 
-        maximum_discount_value = src_dict.get("maximum_discount_value", UNSET)
         if not (type(maximum_discount_value) is float or type(maximum_discount_value) is int):
             if maximum_discount_value is UNSET:
                 _absent += 1
@@ -486,7 +582,6 @@ class SimpleReward:
                     False,
                 )
 
-        minimum_purchase_value = src_dict.get("minimum_purchase_value", UNSET)
         if not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int):
             if minimum_purchase_value is UNSET:
                 _absent += 1
@@ -500,7 +595,6 @@ class SimpleReward:
                     False,
                 )
 
-        stores = src_dict.get("stores", UNSET)
         if isinstance(stores, list):
             _p0 = ((_path, _key), "stores")
             _l0 = []
@@ -516,7 +610,6 @@ class SimpleReward:
         else:
             stores = odd(stores, (_path, _key), "stores", "array", False, False)
 
-        segments = src_dict.get("segments", UNSET)
         if isinstance(segments, list):
             _p0 = ((_path, _key), "segments")
             _l0 = []
@@ -532,7 +625,6 @@ class SimpleReward:
         else:
             segments = odd(segments, (_path, _key), "segments", "array", False, False)
 
-        priority = src_dict.get("priority", UNSET)
         if type(priority) is int:
             priority = SimpleRewardPriority(priority)
         elif priority is UNSET:
@@ -542,7 +634,6 @@ class SimpleReward:
                 priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
             )
 
-        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             _p0 = ((_path, _key), "image_urls")
             _l0 = []
@@ -558,7 +649,6 @@ class SimpleReward:
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        reward_external_urls = src_dict.get("reward_external_urls", UNSET)
         if isinstance(reward_external_urls, list):
             _p0 = ((_path, _key), "reward_external_urls")
             _l0 = []
@@ -576,7 +666,6 @@ class SimpleReward:
                 reward_external_urls, (_path, _key), "reward_external_urls", "array", False, False
             )
 
-        tags = src_dict.get("tags", UNSET)
         if isinstance(tags, list):
             _p0 = ((_path, _key), "tags")
             _l0 = []
@@ -592,14 +681,12 @@ class SimpleReward:
         else:
             tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        voucher_validity_value = src_dict.get("voucher_validity_value", UNSET)
         if not (isinstance(voucher_validity_value, str)):
             if voucher_validity_value is UNSET:
                 _absent += 1
@@ -613,7 +700,6 @@ class SimpleReward:
                     False,
                 )
 
-        is_portable = src_dict.get("is_portable", UNSET)
         if not (type(is_portable) is bool):
             if is_portable is UNSET:
                 _absent += 1

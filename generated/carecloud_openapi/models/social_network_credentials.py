@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "social_network_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "social_network_id",
+    "social_network_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,22 +79,24 @@ class SocialNetworkCredentials:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            social_network_id = src_dict["social_network_id"]
-        except KeyError:
-            social_network_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                social_network_id, social_network_token = _declared(src_dict)
+            except KeyError:
+                social_network_id, social_network_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            social_network_id, social_network_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(social_network_id, str)):
+            if social_network_id is UNSET:
+                _absent += 1
             social_network_id = odd(
                 social_network_id, (_path, _key), "social_network_id", "string", True, False
             )
 
-        try:
-            social_network_token = src_dict["social_network_token"]
-        except KeyError:
-            social_network_token = UNSET
-            _absent += 1
         if not (isinstance(social_network_token, str)):
+            if social_network_token is UNSET:
+                _absent += 1
             social_network_token = odd(
                 social_network_token, (_path, _key), "social_network_token", "string", True, False
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "stamp_number",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_bonus_checkpoint_id",
+    "description",
+    "stamp_number",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,7 +88,18 @@ class StamperBonusCheckpoint:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        stamper_bonus_checkpoint_id = src_dict.get("stamper_bonus_checkpoint_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                stamper_bonus_checkpoint_id, description, stamp_number = _declared(src_dict)
+            except KeyError:
+                stamper_bonus_checkpoint_id, description, stamp_number = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            stamper_bonus_checkpoint_id, description, stamp_number = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(stamper_bonus_checkpoint_id, str)):
             if stamper_bonus_checkpoint_id is UNSET:
                 _absent += 1
@@ -93,14 +113,12 @@ class StamperBonusCheckpoint:
                     False,
                 )
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        stamp_number = src_dict.get("stamp_number", UNSET)
         if not (type(stamp_number) is int):
             if stamp_number is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,23 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_campaign_id",
+    "partner_id",
+    "name",
+    "description",
+    "stamp_count",
+    "valid_from",
+    "valid_to",
+    "count_of_campaign_repetitions",
+    "stamper_conditions",
+    "stamper_bonus_checkpoints",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -173,7 +191,53 @@ class StamperCampaign:
         if _models_pending:
             _import_models()
         _absent = 0
-        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
+        if len(src_dict) >= 12:
+            try:
+                (
+                    stamper_campaign_id,
+                    partner_id,
+                    name,
+                    description,
+                    stamp_count,
+                    valid_from,
+                    valid_to,
+                    count_of_campaign_repetitions,
+                    stamper_conditions,
+                    stamper_bonus_checkpoints,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    stamper_campaign_id,
+                    partner_id,
+                    name,
+                    description,
+                    stamp_count,
+                    valid_from,
+                    valid_to,
+                    count_of_campaign_repetitions,
+                    stamper_conditions,
+                    stamper_bonus_checkpoints,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                stamper_campaign_id,
+                partner_id,
+                name,
+                description,
+                stamp_count,
+                valid_from,
+                valid_to,
+                count_of_campaign_repetitions,
+                stamper_conditions,
+                stamper_bonus_checkpoints,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(stamper_campaign_id, str)):
             if stamper_campaign_id is UNSET:
                 _absent += 1
@@ -187,28 +251,24 @@ class StamperCampaign:
                     False,
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
         if not (isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        stamp_count = src_dict.get("stamp_count", UNSET)
         if not (type(stamp_count) is int):
             if stamp_count is UNSET:
                 _absent += 1
@@ -217,21 +277,18 @@ class StamperCampaign:
                     stamp_count, (_path, _key), "stamp_count", "integer", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        count_of_campaign_repetitions = src_dict.get("count_of_campaign_repetitions", UNSET)
         if not (type(count_of_campaign_repetitions) is int):
             if count_of_campaign_repetitions is UNSET:
                 _absent += 1
@@ -245,7 +302,6 @@ class StamperCampaign:
                     False,
                 )
 
-        stamper_conditions = src_dict.get("stamper_conditions", UNSET)
         if isinstance(stamper_conditions, list):
             _p0 = ((_path, _key), "stamper_conditions")
             _l0 = []
@@ -263,7 +319,6 @@ class StamperCampaign:
                 stamper_conditions, (_path, _key), "stamper_conditions", "array", False, False
             )
 
-        stamper_bonus_checkpoints = src_dict.get("stamper_bonus_checkpoints", UNSET)
         if isinstance(stamper_bonus_checkpoints, list):
             _p0 = ((_path, _key), "stamper_bonus_checkpoints")
             _l0 = []
@@ -286,14 +341,12 @@ class StamperCampaign:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCampaignState(state)
         elif state is UNSET:

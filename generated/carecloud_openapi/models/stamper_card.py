@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_card_id",
+    "stamper_campaign_id",
+    "customer_id",
+    "stamper_card_order",
+    "is_filled_up",
+    "stamps",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -140,7 +155,44 @@ class StamperCard:
         if _models_pending:
             _import_models()
         _absent = 0
-        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
+        if len(src_dict) >= 9:
+            try:
+                (
+                    stamper_card_id,
+                    stamper_campaign_id,
+                    customer_id,
+                    stamper_card_order,
+                    is_filled_up,
+                    stamps,
+                    created_at,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    stamper_card_id,
+                    stamper_campaign_id,
+                    customer_id,
+                    stamper_card_order,
+                    is_filled_up,
+                    stamps,
+                    created_at,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                stamper_card_id,
+                stamper_campaign_id,
+                customer_id,
+                stamper_card_order,
+                is_filled_up,
+                stamps,
+                created_at,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(stamper_card_id, str)):
             if stamper_card_id is UNSET:
                 _absent += 1
@@ -149,7 +201,6 @@ class StamperCard:
                     stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
                 )
 
-        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
         if not (isinstance(stamper_campaign_id, str)):
             if stamper_campaign_id is UNSET:
                 _absent += 1
@@ -163,14 +214,12 @@ class StamperCard:
                     False,
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        stamper_card_order = src_dict.get("stamper_card_order", UNSET)
         if not (type(stamper_card_order) is int):
             if stamper_card_order is UNSET:
                 _absent += 1
@@ -179,7 +228,6 @@ class StamperCard:
                     stamper_card_order, (_path, _key), "stamper_card_order", "integer", False, False
                 )
 
-        is_filled_up = src_dict.get("is_filled_up", UNSET)
         if not (type(is_filled_up) is bool):
             if is_filled_up is UNSET:
                 _absent += 1
@@ -188,7 +236,6 @@ class StamperCard:
                     is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
                 )
 
-        stamps = src_dict.get("stamps", UNSET)
         if isinstance(stamps, list):
             _p0 = ((_path, _key), "stamps")
             _l0 = []
@@ -204,21 +251,18 @@ class StamperCard:
         else:
             stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperCardState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "description",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_condition_id",
+    "description",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,7 +81,14 @@ class StamperCondition:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                stamper_condition_id, description = _declared(src_dict)
+            except KeyError:
+                stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(stamper_condition_id, str)):
             if stamper_condition_id is UNSET:
                 _absent += 1
@@ -87,7 +102,6 @@ class StamperCondition:
                     False,
                 )
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamp_id",
+    "customer_id",
+    "purchase_id",
+    "stamper_card_id",
+    "stamp_order",
+    "stamper_condition_id",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -120,28 +135,62 @@ class StamperStamp:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        stamp_id = src_dict.get("stamp_id", UNSET)
+        if len(src_dict) >= 9:
+            try:
+                (
+                    stamp_id,
+                    customer_id,
+                    purchase_id,
+                    stamper_card_id,
+                    stamp_order,
+                    stamper_condition_id,
+                    created_at,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    stamp_id,
+                    customer_id,
+                    purchase_id,
+                    stamper_card_id,
+                    stamp_order,
+                    stamper_condition_id,
+                    created_at,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                stamp_id,
+                customer_id,
+                purchase_id,
+                stamper_card_id,
+                stamp_order,
+                stamper_condition_id,
+                created_at,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(stamp_id, str)):
             if stamp_id is UNSET:
                 _absent += 1
             else:
                 stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        purchase_id = src_dict.get("purchase_id", UNSET)
         if not (isinstance(purchase_id, str)):
             if purchase_id is UNSET:
                 _absent += 1
             else:
                 purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
-        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
         if not (isinstance(stamper_card_id, str)):
             if stamper_card_id is UNSET:
                 _absent += 1
@@ -150,7 +199,6 @@ class StamperStamp:
                     stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
                 )
 
-        stamp_order = src_dict.get("stamp_order", UNSET)
         if not (type(stamp_order) is int):
             if stamp_order is UNSET:
                 _absent += 1
@@ -159,7 +207,6 @@ class StamperStamp:
                     stamp_order, (_path, _key), "stamp_order", "integer", False, False
                 )
 
-        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
         if not (isinstance(stamper_condition_id, str)):
             if stamper_condition_id is UNSET:
                 _absent += 1
@@ -173,21 +220,18 @@ class StamperStamp:
                     False,
                 )
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StamperStampState(state)
         elif state is UNSET:

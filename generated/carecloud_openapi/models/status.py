@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,27 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "description",
+    "validity_period",
+    "collection_points",
+    "payment_points",
+    "qualification_type",
+    "discount",
+    "status_id",
+    "qualification_period",
+    "qualification_turnover",
+    "qualification_points",
+    "previous_status",
+    "next_status",
+    "overall_discount_on_discounted_purchase_items",
+    "text_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -167,78 +189,114 @@ class Status:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 16:
+            try:
+                (
+                    name,
+                    description,
+                    validity_period,
+                    collection_points,
+                    payment_points,
+                    qualification_type,
+                    discount,
+                    status_id,
+                    qualification_period,
+                    qualification_turnover,
+                    qualification_points,
+                    previous_status,
+                    next_status,
+                    overall_discount_on_discounted_purchase_items,
+                    text_id,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    name,
+                    description,
+                    validity_period,
+                    collection_points,
+                    payment_points,
+                    qualification_type,
+                    discount,
+                    status_id,
+                    qualification_period,
+                    qualification_turnover,
+                    qualification_points,
+                    previous_status,
+                    next_status,
+                    overall_discount_on_discounted_purchase_items,
+                    text_id,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                name,
+                description,
+                validity_period,
+                collection_points,
+                payment_points,
+                qualification_type,
+                discount,
+                status_id,
+                qualification_period,
+                qualification_turnover,
+                qualification_points,
+                previous_status,
+                next_status,
+                overall_discount_on_discounted_purchase_items,
+                text_id,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            description = src_dict["description"]
-        except KeyError:
-            description = UNSET
-            _absent += 1
         if not (isinstance(description, str)):
+            if description is UNSET:
+                _absent += 1
             description = odd(description, (_path, _key), "description", "string", True, False)
 
-        try:
-            validity_period = src_dict["validity_period"]
-        except KeyError:
-            validity_period = UNSET
-            _absent += 1
         if not (isinstance(validity_period, str)):
+            if validity_period is UNSET:
+                _absent += 1
             validity_period = odd(
                 validity_period, (_path, _key), "validity_period", "string", True, False
             )
 
-        try:
-            collection_points = src_dict["collection_points"]
-        except KeyError:
-            collection_points = UNSET
-            _absent += 1
         if not (type(collection_points) is bool):
+            if collection_points is UNSET:
+                _absent += 1
             collection_points = odd(
                 collection_points, (_path, _key), "collection_points", "boolean", True, False
             )
 
-        try:
-            payment_points = src_dict["payment_points"]
-        except KeyError:
-            payment_points = UNSET
-            _absent += 1
         if not (type(payment_points) is bool):
+            if payment_points is UNSET:
+                _absent += 1
             payment_points = odd(
                 payment_points, (_path, _key), "payment_points", "boolean", True, False
             )
 
-        try:
-            qualification_type = src_dict["qualification_type"]
-        except KeyError:
-            qualification_type = UNSET
-            _absent += 1
         if not (type(qualification_type) is int):
+            if qualification_type is UNSET:
+                _absent += 1
             qualification_type = odd(
                 qualification_type, (_path, _key), "qualification_type", "integer", True, False
             )
 
-        try:
-            discount = src_dict["discount"]
-        except KeyError:
-            discount = UNSET
-            _absent += 1
         if not (type(discount) is int):
+            if discount is UNSET:
+                _absent += 1
             discount = odd(discount, (_path, _key), "discount", "integer", True, False)
 
-        status_id = src_dict.get("status_id", UNSET)
         if not (isinstance(status_id, str)):
             if status_id is UNSET:
                 _absent += 1
             else:
                 status_id = odd(status_id, (_path, _key), "status_id", "string", False, False)
 
-        qualification_period = src_dict.get("qualification_period", UNSET)
         if not (type(qualification_period) is int):
             if qualification_period is UNSET:
                 _absent += 1
@@ -252,7 +310,6 @@ class Status:
                     False,
                 )
 
-        qualification_turnover = src_dict.get("qualification_turnover", UNSET)
         if isinstance(qualification_turnover, list):
             _p0 = ((_path, _key), "qualification_turnover")
             _l0 = []
@@ -275,7 +332,6 @@ class Status:
                 False,
             )
 
-        qualification_points = src_dict.get("qualification_points", UNSET)
         if not (type(qualification_points) is float or type(qualification_points) is int):
             if qualification_points is UNSET:
                 _absent += 1
@@ -289,7 +345,6 @@ class Status:
                     False,
                 )
 
-        previous_status = src_dict.get("previous_status", UNSET)
         if not (isinstance(previous_status, str)):
             if previous_status is UNSET:
                 _absent += 1
@@ -298,16 +353,12 @@ class Status:
                     previous_status, (_path, _key), "previous_status", "string", False, False
                 )
 
-        next_status = src_dict.get("next_status", UNSET)
         if not (isinstance(next_status, str)):
             if next_status is UNSET:
                 _absent += 1
             else:
                 next_status = odd(next_status, (_path, _key), "next_status", "string", False, False)
 
-        overall_discount_on_discounted_purchase_items = src_dict.get(
-            "overall_discount_on_discounted_purchase_items", UNSET
-        )
         if not (type(overall_discount_on_discounted_purchase_items) is bool):
             if overall_discount_on_discounted_purchase_items is UNSET:
                 _absent += 1
@@ -321,14 +372,12 @@ class Status:
                     False,
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "status_id",
+    "customer_id",
+    "status_record_id",
+    "valid_from",
+    "valid_to",
+    "purchase_conditions",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -130,23 +144,51 @@ class StatusRecord:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            status_id = src_dict["status_id"]
-        except KeyError:
-            status_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 8:
+            try:
+                (
+                    status_id,
+                    customer_id,
+                    status_record_id,
+                    valid_from,
+                    valid_to,
+                    purchase_conditions,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    status_id,
+                    customer_id,
+                    status_record_id,
+                    valid_from,
+                    valid_to,
+                    purchase_conditions,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                status_id,
+                customer_id,
+                status_record_id,
+                valid_from,
+                valid_to,
+                purchase_conditions,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(status_id, str)):
+            if status_id is UNSET:
+                _absent += 1
             status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        status_record_id = src_dict.get("status_record_id", UNSET)
         if not (isinstance(status_record_id, str)):
             if status_record_id is UNSET:
                 _absent += 1
@@ -155,21 +197,18 @@ class StatusRecord:
                     status_record_id, (_path, _key), "status_record_id", "string", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        purchase_conditions = src_dict.get("purchase_conditions", UNSET)
         if isinstance(purchase_conditions, dict):
             purchase_conditions = _read_PurchaseConditions(
                 purchase_conditions, (_path, _key), "purchase_conditions"
@@ -186,14 +225,12 @@ class StatusRecord:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StatusRecordState(state)
         elif state is UNSET:

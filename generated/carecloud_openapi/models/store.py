@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -58,6 +59,30 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "store_code",
+    "name",
+    "partner_id",
+    "system_id",
+    "store_address",
+    "contact_email",
+    "manager_name",
+    "phone_number",
+    "gps_coordinates",
+    "url_address",
+    "opening",
+    "image_urls",
+    "visibility_for_customer",
+    "short_description",
+    "description",
+    "registration_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -201,47 +226,99 @@ class Store:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 19:
+            try:
+                (
+                    store_id,
+                    store_code,
+                    name,
+                    partner_id,
+                    system_id,
+                    store_address,
+                    contact_email,
+                    manager_name,
+                    phone_number,
+                    gps_coordinates,
+                    url_address,
+                    opening,
+                    image_urls,
+                    visibility_for_customer,
+                    short_description,
+                    description,
+                    registration_id,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    store_id,
+                    store_code,
+                    name,
+                    partner_id,
+                    system_id,
+                    store_address,
+                    contact_email,
+                    manager_name,
+                    phone_number,
+                    gps_coordinates,
+                    url_address,
+                    opening,
+                    image_urls,
+                    visibility_for_customer,
+                    short_description,
+                    description,
+                    registration_id,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                store_id,
+                store_code,
+                name,
+                partner_id,
+                system_id,
+                store_address,
+                contact_email,
+                manager_name,
+                phone_number,
+                gps_coordinates,
+                url_address,
+                opening,
+                image_urls,
+                visibility_for_customer,
+                short_description,
+                description,
+                registration_id,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            store_code = src_dict["store_code"]
-        except KeyError:
-            store_code = UNSET
-            _absent += 1
         if not (isinstance(store_code, str)):
+            if store_code is UNSET:
+                _absent += 1
             store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
         if not (isinstance(partner_id, str)):
+            if partner_id is UNSET:
+                _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        try:
-            system_id = src_dict["system_id"]
-        except KeyError:
-            system_id = UNSET
-            _absent += 1
         if not (isinstance(system_id, str)):
+            if system_id is UNSET:
+                _absent += 1
             system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
 
-        store_address = src_dict.get("store_address", UNSET)
         if isinstance(store_address, dict):
             store_address = _read_Address(store_address, (_path, _key), "store_address")
         elif store_address is UNSET:
@@ -251,7 +328,6 @@ class Store:
                 store_address, (_path, _key), "store_address", "Address", False, False
             )
 
-        contact_email = src_dict.get("contact_email", UNSET)
         if not (isinstance(contact_email, str)):
             if contact_email is UNSET:
                 _absent += 1
@@ -260,7 +336,6 @@ class Store:
                     contact_email, (_path, _key), "contact_email", "string", False, False
                 )
 
-        manager_name = src_dict.get("manager_name", UNSET)
         if not (isinstance(manager_name, str)):
             if manager_name is UNSET:
                 _absent += 1
@@ -269,7 +344,6 @@ class Store:
                     manager_name, (_path, _key), "manager_name", "string", False, False
                 )
 
-        phone_number = src_dict.get("phone_number", UNSET)
         if not (isinstance(phone_number, str)):
             if phone_number is UNSET:
                 _absent += 1
@@ -278,7 +352,6 @@ class Store:
                     phone_number, (_path, _key), "phone_number", "string", False, False
                 )
 
-        gps_coordinates = src_dict.get("gps_coordinates", UNSET)
         if isinstance(gps_coordinates, dict):
             gps_coordinates = _read_GPSCoordinates(
                 gps_coordinates, (_path, _key), "gps_coordinates"
@@ -290,14 +363,12 @@ class Store:
                 gps_coordinates, (_path, _key), "gps_coordinates", "GPSCoordinates", False, False
             )
 
-        url_address = src_dict.get("url_address", UNSET)
         if not (isinstance(url_address, str)):
             if url_address is UNSET:
                 _absent += 1
             else:
                 url_address = odd(url_address, (_path, _key), "url_address", "string", False, False)
 
-        opening = src_dict.get("opening", UNSET)
         if isinstance(opening, list):
             _p0 = ((_path, _key), "opening")
             _l0 = []
@@ -313,7 +384,6 @@ class Store:
         else:
             opening = odd(opening, (_path, _key), "opening", "array", False, False)
 
-        image_urls = src_dict.get("image_urls", UNSET)
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
                 if not (isinstance(_v0, str)):
@@ -323,7 +393,6 @@ class Store:
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        visibility_for_customer = src_dict.get("visibility_for_customer", UNSET)
         if type(visibility_for_customer) is int:
             visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
         elif visibility_for_customer is UNSET:
@@ -338,7 +407,6 @@ class Store:
                 False,
             )
 
-        short_description = src_dict.get("short_description", UNSET)
         if not (isinstance(short_description, str)):
             if short_description is UNSET:
                 _absent += 1
@@ -347,14 +415,12 @@ class Store:
                     short_description, (_path, _key), "short_description", "string", False, False
                 )
 
-        description = src_dict.get("description", UNSET)
         if not (isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        registration_id = src_dict.get("registration_id", UNSET)
         if not (isinstance(registration_id, str)):
             if registration_id is UNSET:
                 _absent += 1
@@ -363,14 +429,12 @@ class Store:
                     registration_id, (_path, _key), "registration_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = StoreState(state)
         elif state is UNSET:

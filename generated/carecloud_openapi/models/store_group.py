@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "store_group_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,15 +85,19 @@ class StoreGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 3:
+            try:
+                name, store_group_id, last_change = _declared(src_dict)
+            except KeyError:
+                name, store_group_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, store_group_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        store_group_id = src_dict.get("store_group_id", UNSET)
         if not (isinstance(store_group_id, str)):
             if store_group_id is UNSET:
                 _absent += 1
@@ -93,7 +106,6 @@ class StoreGroup:
                     store_group_id, (_path, _key), "store_group_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "store_group_id",
+    "store_group_record_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,25 +93,30 @@ class StoreGroupRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                store_id, store_group_id, store_group_record_id, last_change = _declared(src_dict)
+            except KeyError:
+                store_id, store_group_id, store_group_record_id, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            store_id, store_group_id, store_group_record_id, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(store_id, str)):
+            if store_id is UNSET:
+                _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        try:
-            store_group_id = src_dict["store_group_id"]
-        except KeyError:
-            store_group_id = UNSET
-            _absent += 1
         if not (isinstance(store_group_id, str)):
+            if store_group_id is UNSET:
+                _absent += 1
             store_group_id = odd(
                 store_group_id, (_path, _key), "store_group_id", "string", True, False
             )
 
-        store_group_record_id = src_dict.get("store_group_record_id", UNSET)
         if not (isinstance(store_group_record_id, str)):
             if store_group_record_id is UNSET:
                 _absent += 1
@@ -115,7 +130,6 @@ class StoreGroupRecord:
                     False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

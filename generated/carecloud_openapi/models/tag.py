@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "tag_id",
+    "name",
+    "text_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,28 +104,34 @@ class Tag:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        tag_id = src_dict.get("tag_id", UNSET)
+        if len(src_dict) >= 5:
+            try:
+                tag_id, name, text_id, state, last_change = _declared(src_dict)
+            except KeyError:
+                tag_id, name, text_id, state, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            tag_id, name, text_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(tag_id, str)):
             if tag_id is UNSET:
                 _absent += 1
             else:
                 tag_id = odd(tag_id, (_path, _key), "tag_id", "string", False, False)
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
         if not (isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TagState(state)
         elif state is UNSET:
@@ -122,7 +139,6 @@ class Tag:
         else:
             state = odd(state, (_path, _key), "state", "TagState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,21 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "task_type_id",
+    "task_state_id",
+    "customer_id",
+    "task_title",
+    "task_priority",
+    "task_id",
+    "task_note",
+    "due_date",
+    "created_at",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -130,67 +146,93 @@ class Task:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            task_type_id = src_dict["task_type_id"]
-        except KeyError:
-            task_type_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 10:
+            try:
+                (
+                    task_type_id,
+                    task_state_id,
+                    customer_id,
+                    task_title,
+                    task_priority,
+                    task_id,
+                    task_note,
+                    due_date,
+                    created_at,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    task_type_id,
+                    task_state_id,
+                    customer_id,
+                    task_title,
+                    task_priority,
+                    task_id,
+                    task_note,
+                    due_date,
+                    created_at,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                task_type_id,
+                task_state_id,
+                customer_id,
+                task_title,
+                task_priority,
+                task_id,
+                task_note,
+                due_date,
+                created_at,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(task_type_id, str)):
+            if task_type_id is UNSET:
+                _absent += 1
             task_type_id = odd(task_type_id, (_path, _key), "task_type_id", "string", True, False)
 
-        try:
-            task_state_id = src_dict["task_state_id"]
-        except KeyError:
-            task_state_id = UNSET
-            _absent += 1
         if not (isinstance(task_state_id, str)):
+            if task_state_id is UNSET:
+                _absent += 1
             task_state_id = odd(
                 task_state_id, (_path, _key), "task_state_id", "string", True, False
             )
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        try:
-            task_title = src_dict["task_title"]
-        except KeyError:
-            task_title = UNSET
-            _absent += 1
         if not (isinstance(task_title, str)):
+            if task_title is UNSET:
+                _absent += 1
             task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
 
-        try:
-            task_priority = src_dict["task_priority"]
-        except KeyError:
-            task_priority = UNSET
-            _absent += 1
         if type(task_priority) is int:
             task_priority = TaskTaskPriority(task_priority)
+        elif task_priority is UNSET:
+            _absent += 1
+            task_priority = odd(
+                task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
+            )
         else:
             task_priority = odd(
                 task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
             )
 
-        task_id = src_dict.get("task_id", UNSET)
         if not (isinstance(task_id, str)):
             if task_id is UNSET:
                 _absent += 1
             else:
                 task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
 
-        task_note = src_dict.get("task_note", UNSET)
         if not (isinstance(task_note, str)):
             if task_note is UNSET:
                 _absent += 1
             else:
                 task_note = odd(task_note, (_path, _key), "task_note", "string", False, False)
 
-        due_date = src_dict.get("due_date", UNSET)
         if isinstance(due_date, str):
             due_date = read_date(due_date, (_path, _key), "due_date")
         elif due_date is UNSET:
@@ -198,14 +240,12 @@ class Task:
         else:
             due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskStateEnum(state)
         elif state is UNSET:

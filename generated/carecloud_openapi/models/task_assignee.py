@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_id",
+    "task_assignee_id",
+    "name",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,15 +92,23 @@ class TaskAssignee:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            user_id = src_dict["user_id"]
-        except KeyError:
-            user_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                user_id, task_assignee_id, name, last_change = _declared(src_dict)
+            except KeyError:
+                user_id, task_assignee_id, name, last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            user_id, task_assignee_id, name, last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(user_id, str)):
+            if user_id is UNSET:
+                _absent += 1
             user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
 
-        task_assignee_id = src_dict.get("task_assignee_id", UNSET)
         if not (isinstance(task_assignee_id, str)):
             if task_assignee_id is UNSET:
                 _absent += 1
@@ -99,14 +117,12 @@ class TaskAssignee:
                     task_assignee_id, (_path, _key), "task_assignee_id", "string", False, False
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "task_id",
+    "text",
+    "task_comment_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,23 +103,28 @@ class TaskComment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            task_id = src_dict["task_id"]
-        except KeyError:
-            task_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                task_id, text, task_comment_id, last_change, state = _declared(src_dict)
+            except KeyError:
+                task_id, text, task_comment_id, last_change, state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            task_id, text, task_comment_id, last_change, state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(task_id, str)):
+            if task_id is UNSET:
+                _absent += 1
             task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
 
-        try:
-            text = src_dict["text"]
-        except KeyError:
-            text = UNSET
-            _absent += 1
         if not (isinstance(text, str)):
+            if text is UNSET:
+                _absent += 1
             text = odd(text, (_path, _key), "text", "string", True, False)
 
-        task_comment_id = src_dict.get("task_comment_id", UNSET)
         if not (isinstance(task_comment_id, str)):
             if task_comment_id is UNSET:
                 _absent += 1
@@ -117,14 +133,12 @@ class TaskComment:
                     task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskCommentState(state)
         elif state is UNSET:

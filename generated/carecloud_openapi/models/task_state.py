@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "text_id",
+    "task_state_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,23 +95,24 @@ class TaskState:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
+        if len(src_dict) >= 4:
+            try:
+                name, text_id, task_state_id, state = _declared(src_dict)
+            except KeyError:
+                name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(name, str)):
+            if name is UNSET:
+                _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        try:
-            text_id = src_dict["text_id"]
-        except KeyError:
-            text_id = UNSET
-            _absent += 1
         if not (isinstance(text_id, str)):
+            if text_id is UNSET:
+                _absent += 1
             text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
-        task_state_id = src_dict.get("task_state_id", UNSET)
         if not (isinstance(task_state_id, str)):
             if task_state_id is UNSET:
                 _absent += 1
@@ -110,7 +121,6 @@ class TaskState:
                     task_state_id, (_path, _key), "task_state_id", "string", False, False
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TaskStateState(state)
         elif state is UNSET:

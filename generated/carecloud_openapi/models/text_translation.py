@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "text",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_code",
+    "text",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,7 +82,14 @@ class TextTranslation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        language_code = src_dict.get("language_code", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                language_code, text = _declared(src_dict)
+            except KeyError:
+                language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(language_code, str)):
             if language_code is UNSET:
                 _absent += 1
@@ -83,7 +98,6 @@ class TextTranslation:
                     language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        text = src_dict.get("text", UNSET)
         if not (isinstance(text, str)):
             if text is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "products",
+    "recommended_product",
+    "recommendation_system_id",
+    "recommendation_system_dataset_id",
+    "score",
+    "third_party_recommendation_id",
+    "customer_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -143,11 +158,44 @@ class ThirdPartyRecommendation:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            products = src_dict["products"]
-        except KeyError:
-            products = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    products,
+                    recommended_product,
+                    recommendation_system_id,
+                    recommendation_system_dataset_id,
+                    score,
+                    third_party_recommendation_id,
+                    customer_id,
+                    state,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    products,
+                    recommended_product,
+                    recommendation_system_id,
+                    recommendation_system_dataset_id,
+                    score,
+                    third_party_recommendation_id,
+                    customer_id,
+                    state,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                products,
+                recommended_product,
+                recommendation_system_id,
+                recommendation_system_dataset_id,
+                score,
+                third_party_recommendation_id,
+                customer_id,
+                state,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if isinstance(products, list):
             _p0 = ((_path, _key), "products")
             _l0 = []
@@ -158,17 +206,25 @@ class ThirdPartyRecommendation:
                     _v0 = odd(_v0, _p0, _i0, "ProductIdentification", True, False)
                 _l0.append(_v0)
             products = _l0
+        elif products is UNSET:
+            _absent += 1
+            products = odd(products, (_path, _key), "products", "array", True, False)
         else:
             products = odd(products, (_path, _key), "products", "array", True, False)
 
-        try:
-            recommended_product = src_dict["recommended_product"]
-        except KeyError:
-            recommended_product = UNSET
-            _absent += 1
         if isinstance(recommended_product, dict):
             recommended_product = _read_ProductIdentification(
                 recommended_product, (_path, _key), "recommended_product"
+            )
+        elif recommended_product is UNSET:
+            _absent += 1
+            recommended_product = odd(
+                recommended_product,
+                (_path, _key),
+                "recommended_product",
+                "ProductIdentification",
+                True,
+                False,
             )
         else:
             recommended_product = odd(
@@ -180,12 +236,9 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            recommendation_system_id = src_dict["recommendation_system_id"]
-        except KeyError:
-            recommendation_system_id = UNSET
-            _absent += 1
         if not (isinstance(recommendation_system_id, str)):
+            if recommendation_system_id is UNSET:
+                _absent += 1
             recommendation_system_id = odd(
                 recommendation_system_id,
                 (_path, _key),
@@ -195,12 +248,9 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            recommendation_system_dataset_id = src_dict["recommendation_system_dataset_id"]
-        except KeyError:
-            recommendation_system_dataset_id = UNSET
-            _absent += 1
         if not (isinstance(recommendation_system_dataset_id, str)):
+            if recommendation_system_dataset_id is UNSET:
+                _absent += 1
             recommendation_system_dataset_id = odd(
                 recommendation_system_dataset_id,
                 (_path, _key),
@@ -210,15 +260,11 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            score = src_dict["score"]
-        except KeyError:
-            score = UNSET
-            _absent += 1
         if not (type(score) is float or type(score) is int):
+            if score is UNSET:
+                _absent += 1
             score = odd(score, (_path, _key), "score", "number", True, False)
 
-        third_party_recommendation_id = src_dict.get("third_party_recommendation_id", UNSET)
         if not (isinstance(third_party_recommendation_id, str)):
             if third_party_recommendation_id is UNSET:
                 _absent += 1
@@ -232,14 +278,12 @@ class ThirdPartyRecommendation:
                     False,
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
         if not (isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = ThirdPartyRecommendationState(state)
         elif state is UNSET:
@@ -249,7 +293,6 @@ class ThirdPartyRecommendation:
                 state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "to",
     }
 )
+
+_DECLARED_KEYS = (
+    "from",
+    "to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,20 +76,22 @@ class TimeInterval:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            from_ = src_dict["from"]
-        except KeyError:
-            from_ = UNSET
-            _absent += 1
+        if len(src_dict) >= 2:
+            try:
+                from_, to = _declared(src_dict)
+            except KeyError:
+                from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(from_, str)):
+            if from_ is UNSET:
+                _absent += 1
             from_ = odd(from_, (_path, _key), "from", "string", True, False)
 
-        try:
-            to = src_dict["to"]
-        except KeyError:
-            to = UNSET
-            _absent += 1
         if not (isinstance(to, str)):
+            if to is UNSET:
+                _absent += 1
             to = odd(to, (_path, _key), "to", "string", True, False)
 
         _model = _new_instance(cls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,19 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "ticket_id",
+    "valid_from",
+    "valid_to",
+    "total_capacity",
+    "time_slot_id",
+    "free_capacity",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -105,41 +119,63 @@ class TimeSlot:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            ticket_id = src_dict["ticket_id"]
-        except KeyError:
-            ticket_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 8:
+            try:
+                (
+                    ticket_id,
+                    valid_from,
+                    valid_to,
+                    total_capacity,
+                    time_slot_id,
+                    free_capacity,
+                    state,
+                    last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    ticket_id,
+                    valid_from,
+                    valid_to,
+                    total_capacity,
+                    time_slot_id,
+                    free_capacity,
+                    state,
+                    last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                ticket_id,
+                valid_from,
+                valid_to,
+                total_capacity,
+                time_slot_id,
+                free_capacity,
+                state,
+                last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(ticket_id, str)):
+            if ticket_id is UNSET:
+                _absent += 1
             ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
 
-        try:
-            valid_from = src_dict["valid_from"]
-        except KeyError:
-            valid_from = UNSET
-            _absent += 1
         if not (isinstance(valid_from, str)):
+            if valid_from is UNSET:
+                _absent += 1
             valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-        try:
-            valid_to = src_dict["valid_to"]
-        except KeyError:
-            valid_to = UNSET
-            _absent += 1
         if not (isinstance(valid_to, str)):
+            if valid_to is UNSET:
+                _absent += 1
             valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
-        try:
-            total_capacity = src_dict["total_capacity"]
-        except KeyError:
-            total_capacity = UNSET
-            _absent += 1
         if not (type(total_capacity) is int):
+            if total_capacity is UNSET:
+                _absent += 1
             total_capacity = odd(
                 total_capacity, (_path, _key), "total_capacity", "integer", True, False
             )
 
-        time_slot_id = src_dict.get("time_slot_id", UNSET)
         if not (isinstance(time_slot_id, str)):
             if time_slot_id is UNSET:
                 _absent += 1
@@ -148,7 +184,6 @@ class TimeSlot:
                     time_slot_id, (_path, _key), "time_slot_id", "string", False, False
                 )
 
-        free_capacity = src_dict.get("free_capacity", UNSET)
         if not (type(free_capacity) is int):
             if free_capacity is UNSET:
                 _absent += 1
@@ -157,7 +192,6 @@ class TimeSlot:
                     free_capacity, (_path, _key), "free_capacity", "integer", False, False
                 )
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = TimeSlotState(state)
         elif state is UNSET:
@@ -165,7 +199,6 @@ class TimeSlot:
         else:
             state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,16 @@ _KNOWN_KEYS = frozenset(
         "error_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "exception",
+    "title",
+    "detail",
+    "error_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -103,39 +114,36 @@ class UnauthorizedErrorBodyError:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            type_ = src_dict["type"]
-        except KeyError:
-            type_ = UNSET
-            _absent += 1
+        if len(src_dict) >= 5:
+            try:
+                type_, exception, title, detail, error_data = _declared(src_dict)
+            except KeyError:
+                type_, exception, title, detail, error_data = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            type_, exception, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(type_, str)):
+            if type_ is UNSET:
+                _absent += 1
             type_ = odd(type_, (_path, _key), "type", "string", True, False)
 
-        try:
-            exception = src_dict["exception"]
-        except KeyError:
-            exception = UNSET
-            _absent += 1
         if not (isinstance(exception, str)):
+            if exception is UNSET:
+                _absent += 1
             exception = odd(exception, (_path, _key), "exception", "string", True, False)
 
-        try:
-            title = src_dict["title"]
-        except KeyError:
-            title = UNSET
-            _absent += 1
         if not (isinstance(title, str)):
+            if title is UNSET:
+                _absent += 1
             title = odd(title, (_path, _key), "title", "string", True, False)
 
-        try:
-            detail = src_dict["detail"]
-        except KeyError:
-            detail = UNSET
-            _absent += 1
         if not (isinstance(detail, str)):
+            if detail is UNSET:
+                _absent += 1
             detail = odd(detail, (_path, _key), "detail", "string", True, False)
 
-        error_data = src_dict.get("error_data", UNSET)
         if isinstance(error_data, dict):
             error_data = _read_UnauthorizedErrorBodyErrorErrorData(
                 error_data, (_path, _key), "error_data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "url",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_code",
+    "url",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,7 +80,14 @@ class UrlLanguageVariant:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        language_code = src_dict.get("language_code", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                language_code, url = _declared(src_dict)
+            except KeyError:
+                language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(language_code, str)):
             if language_code is UNSET:
                 _absent += 1
@@ -81,7 +96,6 @@ class UrlLanguageVariant:
                     language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        url = src_dict.get("url", UNSET)
         if not (isinstance(url, str)):
             if url is UNSET:
                 _absent += 1

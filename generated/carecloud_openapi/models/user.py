@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "last_login",
     }
 )
+
+_DECLARED_KEYS = (
+    "login",
+    "first_name",
+    "last_name",
+    "email",
+    "user_id",
+    "phone",
+    "user_role_ids",
+    "store_id",
+    "last_login",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -107,53 +122,76 @@ class User:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            login = src_dict["login"]
-        except KeyError:
-            login = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    login,
+                    first_name,
+                    last_name,
+                    email,
+                    user_id,
+                    phone,
+                    user_role_ids,
+                    store_id,
+                    last_login,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    login,
+                    first_name,
+                    last_name,
+                    email,
+                    user_id,
+                    phone,
+                    user_role_ids,
+                    store_id,
+                    last_login,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                login,
+                first_name,
+                last_name,
+                email,
+                user_id,
+                phone,
+                user_role_ids,
+                store_id,
+                last_login,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(login, str)):
+            if login is UNSET:
+                _absent += 1
             login = odd(login, (_path, _key), "login", "string", True, False)
 
-        try:
-            first_name = src_dict["first_name"]
-        except KeyError:
-            first_name = UNSET
-            _absent += 1
         if not (isinstance(first_name, str)):
+            if first_name is UNSET:
+                _absent += 1
             first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
 
-        try:
-            last_name = src_dict["last_name"]
-        except KeyError:
-            last_name = UNSET
-            _absent += 1
         if not (isinstance(last_name, str)):
+            if last_name is UNSET:
+                _absent += 1
             last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
 
-        try:
-            email = src_dict["email"]
-        except KeyError:
-            email = UNSET
-            _absent += 1
         if not (isinstance(email, str)):
+            if email is UNSET:
+                _absent += 1
             email = odd(email, (_path, _key), "email", "string", True, False)
 
-        user_id = src_dict.get("user_id", UNSET)
         if not (isinstance(user_id, str)):
             if user_id is UNSET:
                 _absent += 1
             else:
                 user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
 
-        phone = src_dict.get("phone", UNSET)
         if not (isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
                 phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-        user_role_ids = src_dict.get("user_role_ids", UNSET)
         if isinstance(user_role_ids, list):
             for _i0, _v0 in enumerate(user_role_ids):
                 if not (isinstance(_v0, str)):
@@ -165,14 +203,12 @@ class User:
                 user_role_ids, (_path, _key), "user_role_ids", "array", False, False
             )
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        last_login = src_dict.get("last_login", UNSET)
         if not (isinstance(last_login, str)):
             if last_login is UNSET:
                 _absent += 1

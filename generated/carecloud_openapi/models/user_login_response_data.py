@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "user",
     }
 )
+
+_DECLARED_KEYS = (
+    "bearer_token",
+    "valid_to",
+    "user",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,7 +104,14 @@ class UserLoginResponseData:
         if _models_pending:
             _import_models()
         _absent = 0
-        bearer_token = src_dict.get("bearer_token", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                bearer_token, valid_to, user = _declared(src_dict)
+            except KeyError:
+                bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(bearer_token, str)):
             if bearer_token is UNSET:
                 _absent += 1
@@ -104,14 +120,12 @@ class UserLoginResponseData:
                     bearer_token, (_path, _key), "bearer_token", "string", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        user = src_dict.get("user", UNSET)
         if isinstance(user, dict):
             user = _read_User(user, (_path, _key), "user")
         elif user is UNSET:

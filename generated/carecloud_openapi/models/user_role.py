@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "name",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_role_id",
+    "name",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,7 +79,14 @@ class UserRole:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        user_role_id = src_dict.get("user_role_id", UNSET)
+        if len(src_dict) >= 2:
+            try:
+                user_role_id, name = _declared(src_dict)
+            except KeyError:
+                user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(user_role_id, str)):
             if user_role_id is UNSET:
                 _absent += 1
@@ -80,7 +95,6 @@ class UserRole:
                     user_role_id, (_path, _key), "user_role_id", "string", False, False
                 )
 
-        name = src_dict.get("name", UNSET)
         if not (isinstance(name, str)):
             if name is UNSET:
                 _absent += 1

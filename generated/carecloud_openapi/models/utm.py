@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "utm_campaign",
     }
 )
+
+_DECLARED_KEYS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,21 +88,26 @@ class UTM:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        utm_source = src_dict.get("utm_source", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                utm_source, utm_medium, utm_campaign = _declared(src_dict)
+            except KeyError:
+                utm_source, utm_medium, utm_campaign = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            utm_source, utm_medium, utm_campaign = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(utm_source, str)):
             if utm_source is UNSET:
                 _absent += 1
             else:
                 utm_source = odd(utm_source, (_path, _key), "utm_source", "string", False, False)
 
-        utm_medium = src_dict.get("utm_medium", UNSET)
         if not (isinstance(utm_medium, str)):
             if utm_medium is UNSET:
                 _absent += 1
             else:
                 utm_medium = odd(utm_medium, (_path, _key), "utm_medium", "string", False, False)
 
-        utm_campaign = src_dict.get("utm_campaign", UNSET)
         if not (isinstance(utm_campaign, str)):
             if utm_campaign is UNSET:
                 _absent += 1

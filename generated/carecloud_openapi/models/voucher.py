@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,25 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "voucher_id",
+    "store_id",
+    "code",
+    "value",
+    "applied_date",
+    "valid_from",
+    "valid_to",
+    "reward_group",
+    "note",
+    "reward",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -161,43 +181,88 @@ class Voucher:
         if _models_pending:
             _import_models()
         _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 14:
+            try:
+                (
+                    customer_id,
+                    voucher_id,
+                    store_id,
+                    code,
+                    value,
+                    applied_date,
+                    valid_from,
+                    valid_to,
+                    reward_group,
+                    note,
+                    reward,
+                    created_at,
+                    last_change,
+                    state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    customer_id,
+                    voucher_id,
+                    store_id,
+                    code,
+                    value,
+                    applied_date,
+                    valid_from,
+                    valid_to,
+                    reward_group,
+                    note,
+                    reward,
+                    created_at,
+                    last_change,
+                    state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                customer_id,
+                voucher_id,
+                store_id,
+                code,
+                value,
+                applied_date,
+                valid_from,
+                valid_to,
+                reward_group,
+                note,
+                reward,
+                created_at,
+                last_change,
+                state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        voucher_id = src_dict.get("voucher_id", UNSET)
         if not (isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
                 voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int):
             if value is UNSET:
                 _absent += 1
             else:
                 value = odd(value, (_path, _key), "value", "number", False, False)
 
-        applied_date = src_dict.get("applied_date", UNSET)
         if not (isinstance(applied_date, str)):
             if applied_date is UNSET:
                 _absent += 1
@@ -206,21 +271,18 @@ class Voucher:
                     applied_date, (_path, _key), "applied_date", "string", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        reward_group = src_dict.get("reward_group", UNSET)
         if not (isinstance(reward_group, str)):
             if reward_group is UNSET:
                 _absent += 1
@@ -229,14 +291,12 @@ class Voucher:
                     reward_group, (_path, _key), "reward_group", "string", False, False
                 )
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        reward = src_dict.get("reward", UNSET)
         if isinstance(reward, dict):
             reward = _read_Reward(reward, (_path, _key), "reward")
         elif reward is UNSET:
@@ -244,21 +304,18 @@ class Voucher:
         else:
             reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
         if not (isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
         if not (isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
         if type(state) is int:
             state = VoucherState(state)
         elif state is UNSET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,20 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "reward_id",
+    "customer_id",
+    "store_id",
+    "code",
+    "value",
+    "applied_date",
+    "valid_from",
+    "valid_to",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -110,44 +125,72 @@ class VoucherBatch:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        try:
-            reward_id = src_dict["reward_id"]
-        except KeyError:
-            reward_id = UNSET
-            _absent += 1
+        if len(src_dict) >= 9:
+            try:
+                (
+                    reward_id,
+                    customer_id,
+                    store_id,
+                    code,
+                    value,
+                    applied_date,
+                    valid_from,
+                    valid_to,
+                    note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    reward_id,
+                    customer_id,
+                    store_id,
+                    code,
+                    value,
+                    applied_date,
+                    valid_from,
+                    valid_to,
+                    note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                reward_id,
+                customer_id,
+                store_id,
+                code,
+                value,
+                applied_date,
+                valid_from,
+                valid_to,
+                note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
         if not (isinstance(reward_id, str)):
+            if reward_id is UNSET:
+                _absent += 1
             reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
         if not (isinstance(customer_id, str)):
+            if customer_id is UNSET:
+                _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        store_id = src_dict.get("store_id", UNSET)
         if not (isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        code = src_dict.get("code", UNSET)
         if not (isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        value = src_dict.get("value", UNSET)
         if not (type(value) is float or type(value) is int):
             if value is UNSET:
                 _absent += 1
             else:
                 value = odd(value, (_path, _key), "value", "number", False, False)
 
-        applied_date = src_dict.get("applied_date", UNSET)
         if not (isinstance(applied_date, str)):
             if applied_date is UNSET:
                 _absent += 1
@@ -156,21 +199,18 @@ class VoucherBatch:
                     applied_date, (_path, _key), "applied_date", "string", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
         if not (isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
         if not (isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        note = src_dict.get("note", UNSET)
         if not (isinstance(note, str)):
             if note is UNSET:
                 _absent += 1

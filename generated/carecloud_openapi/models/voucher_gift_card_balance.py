@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "original_balance",
     }
 )
+
+_DECLARED_KEYS = (
+    "voucher_id",
+    "current_balance",
+    "original_balance",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,14 +86,24 @@ class VoucherGiftCardBalance:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _absent = 0
-        voucher_id = src_dict.get("voucher_id", UNSET)
+        if len(src_dict) >= 3:
+            try:
+                voucher_id, current_balance, original_balance = _declared(src_dict)
+            except KeyError:
+                voucher_id, current_balance, original_balance = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            voucher_id, current_balance, original_balance = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
         if not (isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
                 voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
-        current_balance = src_dict.get("current_balance", UNSET)
         if not (type(current_balance) is float or type(current_balance) is int):
             if current_balance is UNSET:
                 _absent += 1
@@ -93,7 +112,6 @@ class VoucherGiftCardBalance:
                     current_balance, (_path, _key), "current_balance", "number", False, False
                 )
 
-        original_balance = src_dict.get("original_balance", UNSET)
         if not (type(original_balance) is float or type(original_balance) is int):
             if original_balance is UNSET:
                 _absent += 1
