@@ -203,15 +203,9 @@ class AcceptedPayment:
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(recommended_discounts, list):
-            _p0 = ((_path, _key), "recommended_discounts")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_discounts):
-                if isinstance(_v0, dict):
-                    _v0 = _read_DiscountItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
-                _l0.append(_v0)
-            recommended_discounts = _l0
+            recommended_discounts = _read_DiscountItem_list(
+                recommended_discounts, (_path, _key), "recommended_discounts"
+            )
         elif recommended_discounts is UNSET:
             _absent += 1
         else:
@@ -247,15 +241,7 @@ class AcceptedPayment:
                 credit = odd(credit, (_path, _key), "credit", "number", False, False)
 
         if isinstance(vouchers, list):
-            _p0 = ((_path, _key), "vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PaymentVoucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
-                _l0.append(_v0)
-            vouchers = _l0
+            vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
         elif vouchers is UNSET:
             _absent += 1
         else:
@@ -299,15 +285,7 @@ class AcceptedPayment:
                 )
 
         if isinstance(messages, list):
-            _p0 = ((_path, _key), "messages")
-            _l0 = []
-            for _i0, _v0 in enumerate(messages):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CashierMessage(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CashierMessage", True, False)
-                _l0.append(_v0)
-            messages = _l0
+            messages = _read_CashierMessage_list(messages, (_path, _key), "messages")
         elif messages is UNSET:
             _absent += 1
         else:
@@ -329,6 +307,171 @@ class AcceptedPayment:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            recommended_discounts,
+                            credit_points,
+                            price_of_credit_points,
+                            credit,
+                            vouchers,
+                            credit_points_of_this_transaction,
+                            total_credit_points,
+                            total_credit,
+                            messages,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            recommended_discounts,
+                            credit_points,
+                            price_of_credit_points,
+                            credit,
+                            vouchers,
+                            credit_points_of_this_transaction,
+                            total_credit_points,
+                            total_credit,
+                            messages,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        recommended_discounts,
+                        credit_points,
+                        price_of_credit_points,
+                        credit,
+                        vouchers,
+                        credit_points_of_this_transaction,
+                        total_credit_points,
+                        total_credit,
+                        messages,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(recommended_discounts, list):
+                    recommended_discounts = _read_DiscountItem_list(
+                        recommended_discounts, (_path, _key), "recommended_discounts"
+                    )
+                elif recommended_discounts is UNSET:
+                    _absent += 1
+                else:
+                    recommended_discounts = odd(
+                        recommended_discounts,
+                        (_path, _key),
+                        "recommended_discounts",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(credit_points) is float or type(credit_points) is int):
+                    if credit_points is UNSET:
+                        _absent += 1
+                    else:
+                        credit_points = odd(
+                            credit_points, (_path, _key), "credit_points", "number", False, False
+                        )
+
+                if not (
+                    type(price_of_credit_points) is float or type(price_of_credit_points) is int
+                ):
+                    if price_of_credit_points is UNSET:
+                        _absent += 1
+                    else:
+                        price_of_credit_points = odd(
+                            price_of_credit_points,
+                            (_path, _key),
+                            "price_of_credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(credit) is float or type(credit) is int):
+                    if credit is UNSET:
+                        _absent += 1
+                    else:
+                        credit = odd(credit, (_path, _key), "credit", "number", False, False)
+
+                if isinstance(vouchers, list):
+                    vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
+                elif vouchers is UNSET:
+                    _absent += 1
+                else:
+                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+
+                if not (
+                    type(credit_points_of_this_transaction) is float
+                    or type(credit_points_of_this_transaction) is int
+                ):
+                    if credit_points_of_this_transaction is UNSET:
+                        _absent += 1
+                    else:
+                        credit_points_of_this_transaction = odd(
+                            credit_points_of_this_transaction,
+                            (_path, _key),
+                            "credit_points_of_this_transaction",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(total_credit_points) is float or type(total_credit_points) is int):
+                    if total_credit_points is UNSET:
+                        _absent += 1
+                    else:
+                        total_credit_points = odd(
+                            total_credit_points,
+                            (_path, _key),
+                            "total_credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(total_credit) is float or type(total_credit) is int):
+                    if total_credit is UNSET:
+                        _absent += 1
+                    else:
+                        total_credit = odd(
+                            total_credit, (_path, _key), "total_credit", "number", False, False
+                        )
+
+                if isinstance(messages, list):
+                    messages = _read_CashierMessage_list(messages, (_path, _key), "messages")
+                elif messages is UNSET:
+                    _absent += 1
+                else:
+                    messages = odd(messages, (_path, _key), "messages", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.recommended_discounts = recommended_discounts
+                _model.credit_points = credit_points
+                _model.price_of_credit_points = price_of_credit_points
+                _model.credit = credit
+                _model.vouchers = vouchers
+                _model.credit_points_of_this_transaction = credit_points_of_this_transaction
+                _model.total_credit_points = total_credit_points
+                _model.total_credit = total_credit
+                _model.messages = messages
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "AcceptedPayment", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -363,20 +506,26 @@ class AcceptedPayment:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CashierMessage: Callable[..., CashierMessage]
+_read_CashierMessage_list: Callable[..., list[Any]]
 _read_DiscountItem: Callable[..., DiscountItem]
+_read_DiscountItem_list: Callable[..., list[Any]]
 _read_PaymentVoucher: Callable[..., PaymentVoucher]
+_read_PaymentVoucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CashierMessage, DiscountItem, PaymentVoucher
-    global _read_CashierMessage
-    global _read_DiscountItem
-    global _read_PaymentVoucher
+    global _read_CashierMessage, _read_CashierMessage_list
+    global _read_DiscountItem, _read_DiscountItem_list
+    global _read_PaymentVoucher, _read_PaymentVoucher_list
     from ..models.cashier_message import CashierMessage
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 
     _read_CashierMessage = CashierMessage._from_json
+    _read_CashierMessage_list = CashierMessage._from_json_list
     _read_DiscountItem = DiscountItem._from_json
+    _read_DiscountItem_list = DiscountItem._from_json_list
     _read_PaymentVoucher = PaymentVoucher._from_json
+    _read_PaymentVoucher_list = PaymentVoucher._from_json_list
     _models_pending = False

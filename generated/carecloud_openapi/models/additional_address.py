@@ -153,6 +153,71 @@ class AdditionalAddress:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        address_type, address, additional_address_id = _declared(src_dict)
+                    except KeyError:
+                        address_type, address, additional_address_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    address_type, address, additional_address_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(address_type, str)):
+                    if address_type is UNSET:
+                        _absent += 1
+                    address_type = odd(
+                        address_type, (_path, _key), "address_type", "string", True, False
+                    )
+
+                if isinstance(address, dict):
+                    address = _read_Address(address, (_path, _key), "address")
+                elif address is UNSET:
+                    _absent += 1
+                    address = odd(address, (_path, _key), "address", "Address", True, False)
+                else:
+                    address = odd(address, (_path, _key), "address", "Address", True, False)
+
+                if not (isinstance(additional_address_id, str)):
+                    if additional_address_id is UNSET:
+                        _absent += 1
+                    else:
+                        additional_address_id = odd(
+                            additional_address_id,
+                            (_path, _key),
+                            "additional_address_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.address_type = address_type
+                _model.address = address
+                _model.additional_address_id = additional_address_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "AdditionalAddress", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -186,12 +251,14 @@ class AdditionalAddress:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

@@ -252,6 +252,139 @@ class Address:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            address1,
+                            address2,
+                            address3,
+                            address4,
+                            address5,
+                            address6,
+                            address7,
+                            zip_,
+                            city,
+                            country_code,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            address1,
+                            address2,
+                            address3,
+                            address4,
+                            address5,
+                            address6,
+                            address7,
+                            zip_,
+                            city,
+                            country_code,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        address1,
+                        address2,
+                        address3,
+                        address4,
+                        address5,
+                        address6,
+                        address7,
+                        zip_,
+                        city,
+                        country_code,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(address1, str)):
+                    if address1 is UNSET:
+                        _absent += 1
+                    else:
+                        address1 = odd(address1, (_path, _key), "address1", "string", False, False)
+
+                if not (isinstance(address2, str)):
+                    if address2 is UNSET:
+                        _absent += 1
+                    else:
+                        address2 = odd(address2, (_path, _key), "address2", "string", False, False)
+
+                if not (isinstance(address3, str)):
+                    if address3 is UNSET:
+                        _absent += 1
+                    else:
+                        address3 = odd(address3, (_path, _key), "address3", "string", False, False)
+
+                if not (isinstance(address4, str)):
+                    if address4 is UNSET:
+                        _absent += 1
+                    else:
+                        address4 = odd(address4, (_path, _key), "address4", "string", False, False)
+
+                if not (isinstance(address5, str)):
+                    if address5 is UNSET:
+                        _absent += 1
+                    else:
+                        address5 = odd(address5, (_path, _key), "address5", "string", False, False)
+
+                if not (isinstance(address6, str)):
+                    if address6 is UNSET:
+                        _absent += 1
+                    else:
+                        address6 = odd(address6, (_path, _key), "address6", "string", False, False)
+
+                if not (isinstance(address7, str)):
+                    if address7 is UNSET:
+                        _absent += 1
+                    else:
+                        address7 = odd(address7, (_path, _key), "address7", "string", False, False)
+
+                if not (isinstance(zip_, str)):
+                    if zip_ is UNSET:
+                        _absent += 1
+                    else:
+                        zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
+
+                if not (isinstance(city, str)):
+                    if city is UNSET:
+                        _absent += 1
+                    else:
+                        city = odd(city, (_path, _key), "city", "string", False, False)
+
+                if not (isinstance(country_code, str)):
+                    if country_code is UNSET:
+                        _absent += 1
+                    else:
+                        country_code = odd(
+                            country_code, (_path, _key), "country_code", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.address1 = address1
+                _model.address2 = address2
+                _model.address3 = address3
+                _model.address4 = address4
+                _model.address5 = address5
+                _model.address6 = address6
+                _model.address7 = address7
+                _model.zip_ = zip_
+                _model.city = city
+                _model.country_code = country_code
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Address", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

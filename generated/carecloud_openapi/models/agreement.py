@@ -202,15 +202,9 @@ class Agreement:
             )
 
         if isinstance(custom_agreements, list):
-            _p0 = ((_path, _key), "custom_agreements")
-            _l0 = []
-            for _i0, _v0 in enumerate(custom_agreements):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomAgreements(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomAgreements", True, False)
-                _l0.append(_v0)
-            custom_agreements = _l0
+            custom_agreements = _read_CustomAgreements_list(
+                custom_agreements, (_path, _key), "custom_agreements"
+            )
         elif custom_agreements is UNSET:
             _absent += 1
         else:
@@ -229,6 +223,110 @@ class Agreement:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        (
+                            agreement_gtc,
+                            agreement_profiling,
+                            agreement_marketing_communication,
+                            custom_agreements,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            agreement_gtc,
+                            agreement_profiling,
+                            agreement_marketing_communication,
+                            custom_agreements,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        agreement_gtc,
+                        agreement_profiling,
+                        agreement_marketing_communication,
+                        custom_agreements,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if type(agreement_gtc) is int:
+                    agreement_gtc = AgreementAgreementGtc(agreement_gtc)
+                elif agreement_gtc is UNSET:
+                    _absent += 1
+                else:
+                    agreement_gtc = odd(
+                        agreement_gtc,
+                        (_path, _key),
+                        "agreement_gtc",
+                        "AgreementAgreementGtc",
+                        False,
+                        False,
+                    )
+
+                if type(agreement_profiling) is int:
+                    agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
+                elif agreement_profiling is UNSET:
+                    _absent += 1
+                else:
+                    agreement_profiling = odd(
+                        agreement_profiling,
+                        (_path, _key),
+                        "agreement_profiling",
+                        "AgreementAgreementProfiling",
+                        False,
+                        False,
+                    )
+
+                if type(agreement_marketing_communication) is int:
+                    agreement_marketing_communication = AgreementAgreementMarketingCommunication(
+                        agreement_marketing_communication
+                    )
+                elif agreement_marketing_communication is UNSET:
+                    _absent += 1
+                else:
+                    agreement_marketing_communication = odd(
+                        agreement_marketing_communication,
+                        (_path, _key),
+                        "agreement_marketing_communication",
+                        "AgreementAgreementMarketingCommunication",
+                        False,
+                        False,
+                    )
+
+                if isinstance(custom_agreements, list):
+                    custom_agreements = _read_CustomAgreements_list(
+                        custom_agreements, (_path, _key), "custom_agreements"
+                    )
+                elif custom_agreements is UNSET:
+                    _absent += 1
+                else:
+                    custom_agreements = odd(
+                        custom_agreements, (_path, _key), "custom_agreements", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.agreement_gtc = agreement_gtc
+                _model.agreement_profiling = agreement_profiling
+                _model.agreement_marketing_communication = agreement_marketing_communication
+                _model.custom_agreements = custom_agreements
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Agreement", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -263,12 +361,14 @@ class Agreement:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomAgreements: Callable[..., CustomAgreements]
+_read_CustomAgreements_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomAgreements
-    global _read_CustomAgreements
+    global _read_CustomAgreements, _read_CustomAgreements_list
     from ..models.custom_agreements import CustomAgreements
 
     _read_CustomAgreements = CustomAgreements._from_json
+    _read_CustomAgreements_list = CustomAgreements._from_json_list
     _models_pending = False

@@ -225,6 +225,125 @@ class AgreementList:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            agreement_id,
+                            name,
+                            text,
+                            withdrawal_text,
+                            communication_channel_id,
+                            text_id,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            agreement_id,
+                            name,
+                            text,
+                            withdrawal_text,
+                            communication_channel_id,
+                            text_id,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        agreement_id,
+                        name,
+                        text,
+                        withdrawal_text,
+                        communication_channel_id,
+                        text_id,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(agreement_id, str)):
+                    if agreement_id is UNSET:
+                        _absent += 1
+                    else:
+                        agreement_id = odd(
+                            agreement_id, (_path, _key), "agreement_id", "string", False, False
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(text, str)):
+                    if text is UNSET:
+                        _absent += 1
+                    else:
+                        text = odd(text, (_path, _key), "text", "string", False, False)
+
+                if not (isinstance(withdrawal_text, str)):
+                    if withdrawal_text is UNSET:
+                        _absent += 1
+                    else:
+                        withdrawal_text = odd(
+                            withdrawal_text,
+                            (_path, _key),
+                            "withdrawal_text",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(communication_channel_id, str)):
+                    if communication_channel_id is UNSET:
+                        _absent += 1
+                    else:
+                        communication_channel_id = odd(
+                            communication_channel_id,
+                            (_path, _key),
+                            "communication_channel_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(text_id, str)):
+                    if text_id is UNSET:
+                        _absent += 1
+                    else:
+                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.agreement_id = agreement_id
+                _model.name = name
+                _model.text = text
+                _model.withdrawal_text = withdrawal_text
+                _model.communication_channel_id = communication_channel_id
+                _model.text_id = text_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "AgreementList", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

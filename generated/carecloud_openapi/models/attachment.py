@@ -135,6 +135,74 @@ class Attachment:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        upload_method, file_data, cache_for = _declared(src_dict)
+                    except KeyError:
+                        upload_method, file_data, cache_for = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(upload_method, str):
+                    upload_method = AttachmentUploadMethod(upload_method)
+                elif upload_method is UNSET:
+                    _absent += 1
+                    upload_method = odd(
+                        upload_method,
+                        (_path, _key),
+                        "upload_method",
+                        "AttachmentUploadMethod",
+                        True,
+                        False,
+                    )
+                else:
+                    upload_method = odd(
+                        upload_method,
+                        (_path, _key),
+                        "upload_method",
+                        "AttachmentUploadMethod",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(file_data, str)):
+                    if file_data is UNSET:
+                        _absent += 1
+                    file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
+
+                if not (type(cache_for) is int):
+                    if cache_for is UNSET:
+                        _absent += 1
+                    else:
+                        cache_for = odd(
+                            cache_for, (_path, _key), "cache_for", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.upload_method = upload_method
+                _model.file_data = file_data
+                _model.cache_for = cache_for
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Attachment", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -215,6 +215,122 @@ class Audience:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            name,
+                            communication_channel_id,
+                            state,
+                            audience_id,
+                            last_change,
+                            created_by,
+                            updated_by,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            communication_channel_id,
+                            state,
+                            audience_id,
+                            last_change,
+                            created_by,
+                            updated_by,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        communication_channel_id,
+                        state,
+                        audience_id,
+                        last_change,
+                        created_by,
+                        updated_by,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(communication_channel_id, str)):
+                    if communication_channel_id is UNSET:
+                        _absent += 1
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(state) is int:
+                    state = AudienceState(state)
+                elif state is UNSET:
+                    _absent += 1
+                    state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+                else:
+                    state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+
+                if not (isinstance(audience_id, str)):
+                    if audience_id is UNSET:
+                        _absent += 1
+                    else:
+                        audience_id = odd(
+                            audience_id, (_path, _key), "audience_id", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if not (isinstance(created_by, str)):
+                    if created_by is UNSET:
+                        _absent += 1
+                    else:
+                        created_by = odd(
+                            created_by, (_path, _key), "created_by", "string", False, False
+                        )
+
+                if not (isinstance(updated_by, str)):
+                    if updated_by is UNSET:
+                        _absent += 1
+                    else:
+                        updated_by = odd(
+                            updated_by, (_path, _key), "updated_by", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.communication_channel_id = communication_channel_id
+                _model.state = state
+                _model.audience_id = audience_id
+                _model.last_change = last_change
+                _model.created_by = created_by
+                _model.updated_by = updated_by
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Audience", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

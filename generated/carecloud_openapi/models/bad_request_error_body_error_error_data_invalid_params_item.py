@@ -194,6 +194,95 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        name, reason, value, message = _declared(src_dict)
+                    except KeyError:
+                        name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(name, str):
+                    pass
+                elif isinstance(name, list):
+                    for _i0, _v0 in enumerate(name):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
+                elif (
+                    (type(name) is float or type(name) is int)
+                    or type(name) is int
+                    or type(name) is bool
+                ):
+                    pass
+                elif isinstance(name, dict):
+                    name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                        name, (_path, _key), "name"
+                    )
+                elif name is UNSET:
+                    _absent += 1
+                else:
+                    name = odd(
+                        name,
+                        (_path, _key),
+                        "name",
+                        "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(reason, str)):
+                    if reason is UNSET:
+                        _absent += 1
+                    else:
+                        reason = odd(reason, (_path, _key), "reason", "string", False, False)
+
+                if not (isinstance(value, str)):
+                    if value is UNSET:
+                        _absent += 1
+                    else:
+                        value = odd(value, (_path, _key), "value", "string", False, False)
+
+                if not (isinstance(message, str)):
+                    if message is UNSET:
+                        _absent += 1
+                    else:
+                        message = odd(message, (_path, _key), "message", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.reason = reason
+                _model.value = value
+                _model.message = message
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "BadRequestErrorBodyErrorErrorDataInvalidParamsItem",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -229,16 +318,22 @@ _models_pending = True
 _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5: Callable[
     ..., BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
 ]
+_read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+    global \
+        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5, \
+        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
     )
 
     _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5 = (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json
+    )
+    _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list = (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json_list
     )
     _models_pending = False

@@ -127,6 +127,58 @@ class BasicError:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        type_, exception, title, detail = _declared(src_dict)
+                    except KeyError:
+                        type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(type_, str)):
+                    if type_ is UNSET:
+                        _absent += 1
+                    type_ = odd(type_, (_path, _key), "type", "string", True, False)
+
+                if not (isinstance(exception, str)):
+                    if exception is UNSET:
+                        _absent += 1
+                    exception = odd(exception, (_path, _key), "exception", "string", True, False)
+
+                if not (isinstance(title, str)):
+                    if title is UNSET:
+                        _absent += 1
+                    title = odd(title, (_path, _key), "title", "string", True, False)
+
+                if not (isinstance(detail, str)):
+                    if detail is UNSET:
+                        _absent += 1
+                    detail = odd(detail, (_path, _key), "detail", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.type_ = type_
+                _model.exception = exception
+                _model.title = title
+                _model.detail = detail
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "BasicError", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -182,15 +182,7 @@ class Bill:
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         if isinstance(bill_items, list):
-            _p0 = ((_path, _key), "bill_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(bill_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BillItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
-                _l0.append(_v0)
-            bill_items = _l0
+            bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
         elif bill_items is UNSET:
             _absent += 1
             bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
@@ -223,6 +215,117 @@ class Bill:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            bill_id,
+                            payment_time,
+                            currency_id,
+                            total_price,
+                            bill_items,
+                            bill_number,
+                            created_by,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            bill_id,
+                            payment_time,
+                            currency_id,
+                            total_price,
+                            bill_items,
+                            bill_number,
+                            created_by,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        bill_id,
+                        payment_time,
+                        currency_id,
+                        total_price,
+                        bill_items,
+                        bill_number,
+                        created_by,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(bill_id, str)):
+                    if bill_id is UNSET:
+                        _absent += 1
+                    bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+
+                if not (isinstance(payment_time, str)):
+                    if payment_time is UNSET:
+                        _absent += 1
+                    payment_time = odd(
+                        payment_time, (_path, _key), "payment_time", "string", True, False
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (type(total_price) is float or type(total_price) is int):
+                    if total_price is UNSET:
+                        _absent += 1
+                    total_price = odd(
+                        total_price, (_path, _key), "total_price", "number", True, False
+                    )
+
+                if isinstance(bill_items, list):
+                    bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
+                elif bill_items is UNSET:
+                    _absent += 1
+                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                else:
+                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+
+                if not (isinstance(bill_number, str)):
+                    if bill_number is UNSET:
+                        _absent += 1
+                    else:
+                        bill_number = odd(
+                            bill_number, (_path, _key), "bill_number", "string", False, False
+                        )
+
+                if not (isinstance(created_by, str)):
+                    if created_by is UNSET:
+                        _absent += 1
+                    else:
+                        created_by = odd(
+                            created_by, (_path, _key), "created_by", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.bill_id = bill_id
+                _model.payment_time = payment_time
+                _model.currency_id = currency_id
+                _model.total_price = total_price
+                _model.bill_items = bill_items
+                _model.bill_number = bill_number
+                _model.created_by = created_by
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Bill", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -257,12 +360,14 @@ class Bill:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BillItem: Callable[..., BillItem]
+_read_BillItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem
-    global _read_BillItem
+    global _read_BillItem, _read_BillItem_list
     from ..models.bill_item import BillItem
 
     _read_BillItem = BillItem._from_json
+    _read_BillItem_list = BillItem._from_json_list
     _models_pending = False

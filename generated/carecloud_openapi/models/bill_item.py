@@ -219,15 +219,7 @@ class BillItem:
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
         elif plu_ids is UNSET:
             _absent += 1
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
@@ -291,15 +283,9 @@ class BillItem:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
         if isinstance(purchase_item_property_records, list):
-            _p0 = ((_path, _key), "purchase_item_property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchase_item_property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            purchase_item_property_records = _l0
+            purchase_item_property_records = _read_PropertyRecord_list(
+                purchase_item_property_records, (_path, _key), "purchase_item_property_records"
+            )
         elif purchase_item_property_records is UNSET:
             _absent += 1
         else:
@@ -331,6 +317,187 @@ class BillItem:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 12:
+                    try:
+                        (
+                            plu_ids,
+                            plu_name,
+                            vat_rate,
+                            quantity,
+                            paid_amount,
+                            price,
+                            bill_item_id,
+                            loyalty_off,
+                            purchase_item_type_id,
+                            category_plu_id,
+                            customer_id,
+                            purchase_item_property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            plu_ids,
+                            plu_name,
+                            vat_rate,
+                            quantity,
+                            paid_amount,
+                            price,
+                            bill_item_id,
+                            loyalty_off,
+                            purchase_item_type_id,
+                            category_plu_id,
+                            customer_id,
+                            purchase_item_property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        plu_ids,
+                        plu_name,
+                        vat_rate,
+                        quantity,
+                        paid_amount,
+                        price,
+                        bill_item_id,
+                        loyalty_off,
+                        purchase_item_type_id,
+                        category_plu_id,
+                        customer_id,
+                        purchase_item_property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(plu_ids, list):
+                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                elif plu_ids is UNSET:
+                    _absent += 1
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                else:
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+
+                if not (isinstance(plu_name, str)):
+                    if plu_name is UNSET:
+                        _absent += 1
+                    plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
+
+                if not (type(vat_rate) is float or type(vat_rate) is int):
+                    if vat_rate is UNSET:
+                        _absent += 1
+                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+
+                if not (type(quantity) is float or type(quantity) is int):
+                    if quantity is UNSET:
+                        _absent += 1
+                    quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+
+                if not (type(paid_amount) is float or type(paid_amount) is int):
+                    if paid_amount is UNSET:
+                        _absent += 1
+                    paid_amount = odd(
+                        paid_amount, (_path, _key), "paid_amount", "number", True, False
+                    )
+
+                if not (type(price) is float or type(price) is int):
+                    if price is UNSET:
+                        _absent += 1
+                    price = odd(price, (_path, _key), "price", "number", True, False)
+
+                if not (isinstance(bill_item_id, str)):
+                    if bill_item_id is UNSET:
+                        _absent += 1
+                    bill_item_id = odd(
+                        bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+                    )
+
+                if not (type(loyalty_off) is bool):
+                    if loyalty_off is UNSET:
+                        _absent += 1
+                    loyalty_off = odd(
+                        loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
+                    )
+
+                if not (isinstance(purchase_item_type_id, str)):
+                    if purchase_item_type_id is UNSET:
+                        _absent += 1
+                    purchase_item_type_id = odd(
+                        purchase_item_type_id,
+                        (_path, _key),
+                        "purchase_item_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(category_plu_id, str)):
+                    if category_plu_id is UNSET:
+                        _absent += 1
+                    else:
+                        category_plu_id = odd(
+                            category_plu_id,
+                            (_path, _key),
+                            "category_plu_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if isinstance(purchase_item_property_records, list):
+                    purchase_item_property_records = _read_PropertyRecord_list(
+                        purchase_item_property_records,
+                        (_path, _key),
+                        "purchase_item_property_records",
+                    )
+                elif purchase_item_property_records is UNSET:
+                    _absent += 1
+                else:
+                    purchase_item_property_records = odd(
+                        purchase_item_property_records,
+                        (_path, _key),
+                        "purchase_item_property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.plu_ids = plu_ids
+                _model.plu_name = plu_name
+                _model.vat_rate = vat_rate
+                _model.quantity = quantity
+                _model.paid_amount = paid_amount
+                _model.price = price
+                _model.bill_item_id = bill_item_id
+                _model.loyalty_off = loyalty_off
+                _model.purchase_item_type_id = purchase_item_type_id
+                _model.category_plu_id = category_plu_id
+                _model.customer_id = customer_id
+                _model.purchase_item_property_records = purchase_item_property_records
+                if len(src_dict) + _absent == 12:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "BillItem", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -365,16 +532,20 @@ class BillItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, PropertyRecord
-    global _read_PluId
-    global _read_PropertyRecord
+    global _read_PluId, _read_PluId_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.plu_id import PluId
     from ..models.property_record import PropertyRecord
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

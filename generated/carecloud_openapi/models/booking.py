@@ -200,15 +200,7 @@ class Booking:
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(booking_items, list):
-            _p0 = ((_path, _key), "booking_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(booking_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BookingItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BookingItem", True, False)
-                _l0.append(_v0)
-            booking_items = _l0
+            booking_items = _read_BookingItem_list(booking_items, (_path, _key), "booking_items")
         elif booking_items is UNSET:
             _absent += 1
             booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
@@ -292,6 +284,160 @@ class Booking:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            booking_items,
+                            created_at,
+                            booking_id,
+                            customer_id,
+                            booking_status,
+                            utm,
+                            data,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            booking_items,
+                            created_at,
+                            booking_id,
+                            customer_id,
+                            booking_status,
+                            utm,
+                            data,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        booking_items,
+                        created_at,
+                        booking_id,
+                        customer_id,
+                        booking_status,
+                        utm,
+                        data,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(booking_items, list):
+                    booking_items = _read_BookingItem_list(
+                        booking_items, (_path, _key), "booking_items"
+                    )
+                elif booking_items is UNSET:
+                    _absent += 1
+                    booking_items = odd(
+                        booking_items, (_path, _key), "booking_items", "array", True, False
+                    )
+                else:
+                    booking_items = odd(
+                        booking_items, (_path, _key), "booking_items", "array", True, False
+                    )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+
+                if not (isinstance(booking_id, str)):
+                    if booking_id is UNSET:
+                        _absent += 1
+                    else:
+                        booking_id = odd(
+                            booking_id, (_path, _key), "booking_id", "string", False, False
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(booking_status, str)):
+                    if booking_status is UNSET:
+                        _absent += 1
+                    else:
+                        booking_status = odd(
+                            booking_status, (_path, _key), "booking_status", "string", False, False
+                        )
+
+                if isinstance(utm, dict):
+                    utm = _read_UTM(utm, (_path, _key), "utm")
+                elif utm is UNSET:
+                    _absent += 1
+                else:
+                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+
+                if isinstance(data, str):
+                    pass
+                elif isinstance(data, list):
+                    for _i0, _v0 in enumerate(data):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                elif isinstance(data, dict):
+                    data = _read_BookingDataType2(data, (_path, _key), "data")
+                elif data is UNSET:
+                    _absent += 1
+                else:
+                    data = odd(
+                        data,
+                        (_path, _key),
+                        "data",
+                        "string | array | BookingDataType2",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = BookingState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "BookingState", False, False)
+
+                _model = _new_instance(cls)
+                _model.booking_items = booking_items
+                _model.created_at = created_at
+                _model.booking_id = booking_id
+                _model.customer_id = customer_id
+                _model.booking_status = booking_status
+                _model.utm = utm
+                _model.data = data
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Booking", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -325,20 +471,26 @@ class Booking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BookingDataType2: Callable[..., BookingDataType2]
+_read_BookingDataType2_list: Callable[..., list[Any]]
 _read_BookingItem: Callable[..., BookingItem]
+_read_BookingItem_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BookingDataType2, BookingItem, UTM
-    global _read_BookingDataType2
-    global _read_BookingItem
-    global _read_UTM
+    global _read_BookingDataType2, _read_BookingDataType2_list
+    global _read_BookingItem, _read_BookingItem_list
+    global _read_UTM, _read_UTM_list
     from ..models.booking_data_type_2 import BookingDataType2
     from ..models.booking_item import BookingItem
     from ..models.utm import UTM
 
     _read_BookingDataType2 = BookingDataType2._from_json
+    _read_BookingDataType2_list = BookingDataType2._from_json_list
     _read_BookingItem = BookingItem._from_json
+    _read_BookingItem_list = BookingItem._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

@@ -293,15 +293,9 @@ class BookingItem:
                 )
 
         if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
+            additional_properties = _read_PropertyRecord_list(
+                additional_properties, (_path, _key), "additional_properties"
+            )
         elif additional_properties is UNSET:
             _absent += 1
         else:
@@ -342,6 +336,202 @@ class BookingItem:
             _model._extra_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 12:
+                    try:
+                        (
+                            time_slot_id,
+                            created_at,
+                            booking_item_id,
+                            customer_id,
+                            booking_ticket,
+                            valid_from,
+                            valid_to,
+                            capacity_taken,
+                            booking_item_status,
+                            additional_properties,
+                            state,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            time_slot_id,
+                            created_at,
+                            booking_item_id,
+                            customer_id,
+                            booking_ticket,
+                            valid_from,
+                            valid_to,
+                            capacity_taken,
+                            booking_item_status,
+                            additional_properties,
+                            state,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        time_slot_id,
+                        created_at,
+                        booking_item_id,
+                        customer_id,
+                        booking_ticket,
+                        valid_from,
+                        valid_to,
+                        capacity_taken,
+                        booking_item_status,
+                        additional_properties,
+                        state,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(time_slot_id, str)):
+                    if time_slot_id is UNSET:
+                        _absent += 1
+                    time_slot_id = odd(
+                        time_slot_id, (_path, _key), "time_slot_id", "string", True, False
+                    )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+
+                if not (isinstance(booking_item_id, str)):
+                    if booking_item_id is UNSET:
+                        _absent += 1
+                    else:
+                        booking_item_id = odd(
+                            booking_item_id,
+                            (_path, _key),
+                            "booking_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if isinstance(booking_ticket, dict):
+                    booking_ticket = _read_BookingTicket(
+                        booking_ticket, (_path, _key), "booking_ticket"
+                    )
+                elif booking_ticket is UNSET:
+                    _absent += 1
+                else:
+                    booking_ticket = odd(
+                        booking_ticket,
+                        (_path, _key),
+                        "booking_ticket",
+                        "BookingTicket",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (type(capacity_taken) is int):
+                    if capacity_taken is UNSET:
+                        _absent += 1
+                    else:
+                        capacity_taken = odd(
+                            capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                        )
+
+                if not (isinstance(booking_item_status, str)):
+                    if booking_item_status is UNSET:
+                        _absent += 1
+                    else:
+                        booking_item_status = odd(
+                            booking_item_status,
+                            (_path, _key),
+                            "booking_item_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(additional_properties, list):
+                    additional_properties = _read_PropertyRecord_list(
+                        additional_properties, (_path, _key), "additional_properties"
+                    )
+                elif additional_properties is UNSET:
+                    _absent += 1
+                else:
+                    additional_properties = odd(
+                        additional_properties,
+                        (_path, _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if type(state) is int:
+                    state = BookingItemState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.time_slot_id = time_slot_id
+                _model.created_at = created_at
+                _model.booking_item_id = booking_item_id
+                _model.customer_id = customer_id
+                _model.booking_ticket = booking_ticket
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.capacity_taken = capacity_taken
+                _model.booking_item_status = booking_item_status
+                _model.additional_properties = additional_properties
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 12:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "BookingItem", True, False))
+        return _models
+
     @property
     def extra_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -375,16 +565,20 @@ class BookingItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BookingTicket: Callable[..., BookingTicket]
+_read_BookingTicket_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BookingTicket, PropertyRecord
-    global _read_BookingTicket
-    global _read_PropertyRecord
+    global _read_BookingTicket, _read_BookingTicket_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.booking_ticket import BookingTicket
     from ..models.property_record import PropertyRecord
 
     _read_BookingTicket = BookingTicket._from_json
+    _read_BookingTicket_list = BookingTicket._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

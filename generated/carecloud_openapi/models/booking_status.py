@@ -164,6 +164,86 @@ class BookingStatus:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        name, booking_status_id, created_at, state, last_change = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        name, booking_status_id, created_at, state, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    name, booking_status_id, created_at, state, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(booking_status_id, str)):
+                    if booking_status_id is UNSET:
+                        _absent += 1
+                    else:
+                        booking_status_id = odd(
+                            booking_status_id,
+                            (_path, _key),
+                            "booking_status_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = BookingStatusState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.booking_status_id = booking_status_id
+                _model.created_at = created_at
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "BookingStatus", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -192,6 +192,97 @@ class BookingTicket:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        name, ticket_id, created_at, valid_from, valid_to, state, last_change = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(ticket_id, str)):
+                    if ticket_id is UNSET:
+                        _absent += 1
+                    else:
+                        ticket_id = odd(
+                            ticket_id, (_path, _key), "ticket_id", "string", False, False
+                        )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if type(state) is int:
+                    state = BookingTicketState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.ticket_id = ticket_id
+                _model.created_at = created_at
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "BookingTicket", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -193,6 +193,111 @@ class Campaign:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            name,
+                            idcampaign,
+                            campaign_id,
+                            external_id,
+                            parent_id,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            idcampaign,
+                            campaign_id,
+                            external_id,
+                            parent_id,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(idcampaign, str)):
+                    if idcampaign is UNSET:
+                        _absent += 1
+                    else:
+                        idcampaign = odd(
+                            idcampaign, (_path, _key), "idcampaign", "string", False, False
+                        )
+
+                if not (isinstance(campaign_id, str)):
+                    if campaign_id is UNSET:
+                        _absent += 1
+                    else:
+                        campaign_id = odd(
+                            campaign_id, (_path, _key), "campaign_id", "string", False, False
+                        )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_id = odd(
+                            external_id, (_path, _key), "external_id", "string", False, False
+                        )
+
+                if not (isinstance(parent_id, str)):
+                    if parent_id is UNSET:
+                        _absent += 1
+                    else:
+                        parent_id = odd(
+                            parent_id, (_path, _key), "parent_id", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = CampaignState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "CampaignState", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.idcampaign = idcampaign
+                _model.campaign_id = campaign_id
+                _model.external_id = external_id
+                _model.parent_id = parent_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Campaign", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

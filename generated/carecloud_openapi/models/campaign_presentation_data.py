@@ -153,6 +153,76 @@ class CampaignPresentationData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        name, subtitle, note, description, image_url = _declared(src_dict)
+                    except KeyError:
+                        name, subtitle, note, description, image_url = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    name, subtitle, note, description, image_url = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(subtitle, str)):
+                    if subtitle is UNSET:
+                        _absent += 1
+                    else:
+                        subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if not (isinstance(image_url, str)):
+                    if image_url is UNSET:
+                        _absent += 1
+                    else:
+                        image_url = odd(
+                            image_url, (_path, _key), "image_url", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.subtitle = subtitle
+                _model.note = note
+                _model.description = description
+                _model.image_url = image_url
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CampaignPresentationData", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

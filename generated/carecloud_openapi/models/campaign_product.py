@@ -346,15 +346,11 @@ class CampaignProduct:
             display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
 
         if isinstance(campaign_product_property_records, list):
-            _p0 = ((_path, _key), "campaign_product_property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(campaign_product_property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            campaign_product_property_records = _l0
+            campaign_product_property_records = _read_PropertyRecord_list(
+                campaign_product_property_records,
+                (_path, _key),
+                "campaign_product_property_records",
+            )
         elif campaign_product_property_records is UNSET:
             _absent += 1
         else:
@@ -402,6 +398,235 @@ class CampaignProduct:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            product_id,
+                            currency_id,
+                            campaign_id,
+                            value,
+                            value_type_id,
+                            valid_from,
+                            valid_to,
+                            type_id,
+                            presentation_data,
+                            campaign_product_id,
+                            display_in,
+                            campaign_product_property_records,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            product_id,
+                            currency_id,
+                            campaign_id,
+                            value,
+                            value_type_id,
+                            valid_from,
+                            valid_to,
+                            type_id,
+                            presentation_data,
+                            campaign_product_id,
+                            display_in,
+                            campaign_product_property_records,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        product_id,
+                        currency_id,
+                        campaign_id,
+                        value,
+                        value_type_id,
+                        valid_from,
+                        valid_to,
+                        type_id,
+                        presentation_data,
+                        campaign_product_id,
+                        display_in,
+                        campaign_product_property_records,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (isinstance(campaign_id, str)):
+                    if campaign_id is UNSET:
+                        _absent += 1
+                    campaign_id = odd(
+                        campaign_id, (_path, _key), "campaign_id", "string", True, False
+                    )
+
+                if not (type(value) is float or type(value) is int):
+                    if value is UNSET:
+                        _absent += 1
+                    value = odd(value, (_path, _key), "value", "number", True, False)
+
+                if type(value_type_id) is int:
+                    value_type_id = CampaignProductValueTypeId(value_type_id)
+                elif value_type_id is UNSET:
+                    _absent += 1
+                    value_type_id = odd(
+                        value_type_id,
+                        (_path, _key),
+                        "value_type_id",
+                        "CampaignProductValueTypeId",
+                        True,
+                        False,
+                    )
+                else:
+                    value_type_id = odd(
+                        value_type_id,
+                        (_path, _key),
+                        "value_type_id",
+                        "CampaignProductValueTypeId",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
+
+                if not (isinstance(type_id, str)):
+                    if type_id is UNSET:
+                        _absent += 1
+                    type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
+
+                if isinstance(presentation_data, dict):
+                    presentation_data = _read_CampaignPresentationData(
+                        presentation_data, (_path, _key), "presentation_data"
+                    )
+                elif presentation_data is UNSET:
+                    _absent += 1
+                    presentation_data = odd(
+                        presentation_data,
+                        (_path, _key),
+                        "presentation_data",
+                        "CampaignPresentationData",
+                        True,
+                        False,
+                    )
+                else:
+                    presentation_data = odd(
+                        presentation_data,
+                        (_path, _key),
+                        "presentation_data",
+                        "CampaignPresentationData",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(campaign_product_id, str)):
+                    if campaign_product_id is UNSET:
+                        _absent += 1
+                    else:
+                        campaign_product_id = odd(
+                            campaign_product_id,
+                            (_path, _key),
+                            "campaign_product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(display_in, list):
+                    for _i0, _v0 in enumerate(display_in):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
+                elif display_in is UNSET:
+                    _absent += 1
+                else:
+                    display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
+
+                if isinstance(campaign_product_property_records, list):
+                    campaign_product_property_records = _read_PropertyRecord_list(
+                        campaign_product_property_records,
+                        (_path, _key),
+                        "campaign_product_property_records",
+                    )
+                elif campaign_product_property_records is UNSET:
+                    _absent += 1
+                else:
+                    campaign_product_property_records = odd(
+                        campaign_product_property_records,
+                        (_path, _key),
+                        "campaign_product_property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = CampaignProductState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "CampaignProductState", False, False)
+
+                _model = _new_instance(cls)
+                _model.product_id = product_id
+                _model.currency_id = currency_id
+                _model.campaign_id = campaign_id
+                _model.value = value
+                _model.value_type_id = value_type_id
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.type_id = type_id
+                _model.presentation_data = presentation_data
+                _model.campaign_product_id = campaign_product_id
+                _model.display_in = display_in
+                _model.campaign_product_property_records = campaign_product_property_records
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CampaignProduct", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -435,16 +660,20 @@ class CampaignProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignPresentationData: Callable[..., CampaignPresentationData]
+_read_CampaignPresentationData_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignPresentationData, PropertyRecord
-    global _read_CampaignPresentationData
-    global _read_PropertyRecord
+    global _read_CampaignPresentationData, _read_CampaignPresentationData_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.campaign_presentation_data import CampaignPresentationData
     from ..models.property_record import PropertyRecord
 
     _read_CampaignPresentationData = CampaignPresentationData._from_json
+    _read_CampaignPresentationData_list = CampaignPresentationData._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

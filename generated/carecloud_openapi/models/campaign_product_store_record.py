@@ -138,6 +138,75 @@ class CampaignProductStoreRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        store_id, campaign_product_id, campaign_product_store_record_id = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        store_id, campaign_product_id, campaign_product_store_record_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    store_id, campaign_product_id, campaign_product_store_record_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(campaign_product_id, str)):
+                    if campaign_product_id is UNSET:
+                        _absent += 1
+                    campaign_product_id = odd(
+                        campaign_product_id,
+                        (_path, _key),
+                        "campaign_product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(campaign_product_store_record_id, str)):
+                    if campaign_product_store_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        campaign_product_store_record_id = odd(
+                            campaign_product_store_record_id,
+                            (_path, _key),
+                            "campaign_product_store_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.store_id = store_id
+                _model.campaign_product_id = campaign_product_id
+                _model.campaign_product_store_record_id = campaign_product_store_record_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "CampaignProductStoreRecord", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

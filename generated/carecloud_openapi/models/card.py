@@ -262,6 +262,154 @@ class Card:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            card_type_id,
+                            card_number,
+                            state,
+                            card_id,
+                            customer_id,
+                            secondary_card_number,
+                            valid_from,
+                            valid_to,
+                            store_id,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            card_type_id,
+                            card_number,
+                            state,
+                            card_id,
+                            customer_id,
+                            secondary_card_number,
+                            valid_from,
+                            valid_to,
+                            store_id,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        card_type_id,
+                        card_number,
+                        state,
+                        card_id,
+                        customer_id,
+                        secondary_card_number,
+                        valid_from,
+                        valid_to,
+                        store_id,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(card_type_id, str)):
+                    if card_type_id is UNSET:
+                        _absent += 1
+                    card_type_id = odd(
+                        card_type_id, (_path, _key), "card_type_id", "string", True, False
+                    )
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    card_number = odd(
+                        card_number, (_path, _key), "card_number", "string", True, False
+                    )
+
+                if type(state) is int:
+                    state = CardState(state)
+                elif state is UNSET:
+                    _absent += 1
+                    state = odd(state, (_path, _key), "state", "CardState", True, False)
+                else:
+                    state = odd(state, (_path, _key), "state", "CardState", True, False)
+
+                if not (isinstance(card_id, str)):
+                    if card_id is UNSET:
+                        _absent += 1
+                    else:
+                        card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(secondary_card_number, str)):
+                    if secondary_card_number is UNSET:
+                        _absent += 1
+                    else:
+                        secondary_card_number = odd(
+                            secondary_card_number,
+                            (_path, _key),
+                            "secondary_card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.card_type_id = card_type_id
+                _model.card_number = card_number
+                _model.state = state
+                _model.card_id = card_id
+                _model.customer_id = customer_id
+                _model.secondary_card_number = secondary_card_number
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.store_id = store_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Card", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

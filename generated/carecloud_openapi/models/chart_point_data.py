@@ -115,6 +115,52 @@ class ChartPointData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        x_axis_value, y_axis_value = _declared(src_dict)
+                    except KeyError:
+                        x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(x_axis_value, str)):
+                    if x_axis_value is UNSET:
+                        _absent += 1
+                    else:
+                        x_axis_value = odd(
+                            x_axis_value, (_path, _key), "x_axis_value", "string", False, False
+                        )
+
+                if not (isinstance(y_axis_value, str)):
+                    if y_axis_value is UNSET:
+                        _absent += 1
+                    else:
+                        y_axis_value = odd(
+                            y_axis_value, (_path, _key), "y_axis_value", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.x_axis_value = x_axis_value
+                _model.y_axis_value = y_axis_value
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ChartPointData", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -136,6 +136,76 @@ class Consents:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        consent_id, consent_value, last_change = _declared(src_dict)
+                    except KeyError:
+                        consent_id, consent_value, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    consent_id, consent_value, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(consent_id, str)):
+                    if consent_id is UNSET:
+                        _absent += 1
+                    consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
+
+                if type(consent_value) is int:
+                    consent_value = ConsentsConsentValue(consent_value)
+                elif consent_value is UNSET:
+                    _absent += 1
+                    consent_value = odd(
+                        consent_value,
+                        (_path, _key),
+                        "consent_value",
+                        "ConsentsConsentValue",
+                        True,
+                        False,
+                    )
+                else:
+                    consent_value = odd(
+                        consent_value,
+                        (_path, _key),
+                        "consent_value",
+                        "ConsentsConsentValue",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.consent_id = consent_id
+                _model.consent_value = consent_value
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Consents", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -261,6 +261,157 @@ class Credit:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            customer_id,
+                            credit_type_id,
+                            partner_id,
+                            credit_id,
+                            assigned_credits,
+                            available_credits,
+                            valid_to,
+                            currency_id,
+                            state,
+                            note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            credit_type_id,
+                            partner_id,
+                            credit_id,
+                            assigned_credits,
+                            available_credits,
+                            valid_to,
+                            currency_id,
+                            state,
+                            note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        credit_type_id,
+                        partner_id,
+                        credit_id,
+                        assigned_credits,
+                        available_credits,
+                        valid_to,
+                        currency_id,
+                        state,
+                        note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(credit_type_id, str)):
+                    if credit_type_id is UNSET:
+                        _absent += 1
+                    credit_type_id = odd(
+                        credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+                    )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+
+                if not (isinstance(credit_id, str)):
+                    if credit_id is UNSET:
+                        _absent += 1
+                    else:
+                        credit_id = odd(
+                            credit_id, (_path, _key), "credit_id", "string", False, False
+                        )
+
+                if not (type(assigned_credits) is float or type(assigned_credits) is int):
+                    if assigned_credits is UNSET:
+                        _absent += 1
+                    else:
+                        assigned_credits = odd(
+                            assigned_credits,
+                            (_path, _key),
+                            "assigned_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(available_credits) is float or type(available_credits) is int):
+                    if available_credits is UNSET:
+                        _absent += 1
+                    else:
+                        available_credits = odd(
+                            available_credits,
+                            (_path, _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    else:
+                        currency_id = odd(
+                            currency_id, (_path, _key), "currency_id", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = CreditState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "CreditState", False, False)
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.credit_type_id = credit_type_id
+                _model.partner_id = partner_id
+                _model.credit_id = credit_id
+                _model.assigned_credits = assigned_credits
+                _model.available_credits = available_credits
+                _model.valid_to = valid_to
+                _model.currency_id = currency_id
+                _model.state = state
+                _model.note = note
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Credit", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

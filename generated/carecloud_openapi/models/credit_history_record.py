@@ -242,6 +242,144 @@ class CreditHistoryRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 8:
+                    try:
+                        (
+                            customer_id,
+                            amount,
+                            credit_operation_type,
+                            credit_operation_note,
+                            partner_id,
+                            currency_id,
+                            store_id,
+                            credit_history_record_time,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            amount,
+                            credit_operation_type,
+                            credit_operation_note,
+                            partner_id,
+                            currency_id,
+                            store_id,
+                            credit_history_record_time,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        amount,
+                        credit_operation_type,
+                        credit_operation_note,
+                        partner_id,
+                        currency_id,
+                        store_id,
+                        credit_history_record_time,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    else:
+                        amount = odd(amount, (_path, _key), "amount", "number", False, False)
+
+                if not (isinstance(credit_operation_type, str)):
+                    if credit_operation_type is UNSET:
+                        _absent += 1
+                    else:
+                        credit_operation_type = odd(
+                            credit_operation_type,
+                            (_path, _key),
+                            "credit_operation_type",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(credit_operation_note, str)):
+                    if credit_operation_note is UNSET:
+                        _absent += 1
+                    else:
+                        credit_operation_note = odd(
+                            credit_operation_note,
+                            (_path, _key),
+                            "credit_operation_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    else:
+                        currency_id = odd(
+                            currency_id, (_path, _key), "currency_id", "string", False, False
+                        )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(credit_history_record_time, str)):
+                    if credit_history_record_time is UNSET:
+                        _absent += 1
+                    else:
+                        credit_history_record_time = odd(
+                            credit_history_record_time,
+                            (_path, _key),
+                            "credit_history_record_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.amount = amount
+                _model.credit_operation_type = credit_operation_type
+                _model.credit_operation_note = credit_operation_note
+                _model.partner_id = partner_id
+                _model.currency_id = currency_id
+                _model.store_id = store_id
+                _model.credit_history_record_time = credit_history_record_time
+                if len(src_dict) + _absent == 8:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CreditHistoryRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -151,6 +151,86 @@ class CreditWalletSummary:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        currency_id, earned_credits, redeemed_credits, available_credits = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        currency_id, earned_credits, redeemed_credits, available_credits = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    currency_id, earned_credits, redeemed_credits, available_credits = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    else:
+                        currency_id = odd(
+                            currency_id, (_path, _key), "currency_id", "string", False, False
+                        )
+
+                if not (type(earned_credits) is float or type(earned_credits) is int):
+                    if earned_credits is UNSET:
+                        _absent += 1
+                    else:
+                        earned_credits = odd(
+                            earned_credits, (_path, _key), "earned_credits", "number", False, False
+                        )
+
+                if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
+                    if redeemed_credits is UNSET:
+                        _absent += 1
+                    else:
+                        redeemed_credits = odd(
+                            redeemed_credits,
+                            (_path, _key),
+                            "redeemed_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(available_credits) is float or type(available_credits) is int):
+                    if available_credits is UNSET:
+                        _absent += 1
+                    else:
+                        available_credits = odd(
+                            available_credits,
+                            (_path, _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.currency_id = currency_id
+                _model.earned_credits = earned_credits
+                _model.redeemed_credits = redeemed_credits
+                _model.available_credits = available_credits
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CreditWalletSummary", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -117,6 +117,54 @@ class Currency:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        currency_id, name, code = _declared(src_dict)
+                    except KeyError:
+                        currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    code = odd(code, (_path, _key), "code", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.currency_id = currency_id
+                _model.name = name
+                _model.code = code
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Currency", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

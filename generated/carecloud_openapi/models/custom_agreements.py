@@ -131,6 +131,65 @@ class CustomAgreements:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        agreement_id, agreement_value = _declared(src_dict)
+                    except KeyError:
+                        agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(agreement_id, str)):
+                    if agreement_id is UNSET:
+                        _absent += 1
+                    agreement_id = odd(
+                        agreement_id, (_path, _key), "agreement_id", "string", True, False
+                    )
+
+                if type(agreement_value) is int:
+                    agreement_value = CustomAgreementsAgreementValue(agreement_value)
+                elif agreement_value is UNSET:
+                    _absent += 1
+                    agreement_value = odd(
+                        agreement_value,
+                        (_path, _key),
+                        "agreement_value",
+                        "CustomAgreementsAgreementValue",
+                        True,
+                        False,
+                    )
+                else:
+                    agreement_value = odd(
+                        agreement_value,
+                        (_path, _key),
+                        "agreement_value",
+                        "CustomAgreementsAgreementValue",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.agreement_id = agreement_id
+                _model.agreement_value = agreement_value
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomAgreements", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -213,6 +213,121 @@ class Customer:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        (
+                            personal_information,
+                            customer_id,
+                            doi_email,
+                            doi_phone,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            personal_information,
+                            customer_id,
+                            doi_email,
+                            doi_phone,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    personal_information, customer_id, doi_email, doi_phone, last_change, state = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if isinstance(personal_information, dict):
+                    personal_information = _read_PersonalInformation(
+                        personal_information, (_path, _key), "personal_information"
+                    )
+                elif personal_information is UNSET:
+                    _absent += 1
+                    personal_information = odd(
+                        personal_information,
+                        (_path, _key),
+                        "personal_information",
+                        "PersonalInformation",
+                        True,
+                        False,
+                    )
+                else:
+                    personal_information = odd(
+                        personal_information,
+                        (_path, _key),
+                        "personal_information",
+                        "PersonalInformation",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(doi_email, str)):
+                    if doi_email is UNSET:
+                        _absent += 1
+                    else:
+                        doi_email = odd(
+                            doi_email, (_path, _key), "doi_email", "string", False, False
+                        )
+
+                if not (isinstance(doi_phone, str)):
+                    if doi_phone is UNSET:
+                        _absent += 1
+                    else:
+                        doi_phone = odd(
+                            doi_phone, (_path, _key), "doi_phone", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = CustomerState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "CustomerState", False, False)
+
+                _model = _new_instance(cls)
+                _model.personal_information = personal_information
+                _model.customer_id = customer_id
+                _model.doi_email = doi_email
+                _model.doi_phone = doi_phone
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Customer", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -246,12 +361,14 @@ class Customer:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PersonalInformation: Callable[..., PersonalInformation]
+_read_PersonalInformation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
-    global _read_PersonalInformation
+    global _read_PersonalInformation, _read_PersonalInformation_list
     from ..models.personal_information import PersonalInformation
 
     _read_PersonalInformation = PersonalInformation._from_json
+    _read_PersonalInformation_list = PersonalInformation._from_json_list
     _models_pending = False

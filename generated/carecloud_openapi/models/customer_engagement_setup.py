@@ -133,6 +133,58 @@ class CustomerEngagementSetup:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        setup_id, setup, state = _declared(src_dict)
+                    except KeyError:
+                        setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(setup_id, str)):
+                    if setup_id is UNSET:
+                        _absent += 1
+                    else:
+                        setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
+
+                if not (isinstance(setup, str)):
+                    if setup is UNSET:
+                        _absent += 1
+                    else:
+                        setup = odd(setup, (_path, _key), "setup", "string", False, False)
+
+                if type(state) is int:
+                    state = CustomerEngagementSetupState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "CustomerEngagementSetupState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.setup_id = setup_id
+                _model.setup = setup
+                _model.state = state
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomerEngagementSetup", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -157,6 +157,77 @@ class CustomerRelationType:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        name, customer_relation_type_id, last_change, state = _declared(src_dict)
+                    except KeyError:
+                        name, customer_relation_type_id, last_change, state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    name, customer_relation_type_id, last_change, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(customer_relation_type_id, str)):
+                    if customer_relation_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_relation_type_id = odd(
+                            customer_relation_type_id,
+                            (_path, _key),
+                            "customer_relation_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = CustomerRelationTypeState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "CustomerRelationTypeState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.customer_relation_type_id = customer_relation_type_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomerRelationType", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -88,15 +88,7 @@ class CustomerSearchResult:
         _absent = 0
         strict = src_dict.get("strict", UNSET)
         if isinstance(strict, list):
-            _p0 = ((_path, _key), "strict")
-            _l0 = []
-            for _i0, _v0 in enumerate(strict):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomerResult(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomerResult", True, False)
-                _l0.append(_v0)
-            strict = _l0
+            strict = _read_CustomerResult_list(strict, (_path, _key), "strict")
         elif strict is UNSET:
             _absent += 1
         else:
@@ -110,6 +102,37 @@ class CustomerSearchResult:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                strict = src_dict.get("strict", UNSET)
+                if isinstance(strict, list):
+                    strict = _read_CustomerResult_list(strict, (_path, _key), "strict")
+                elif strict is UNSET:
+                    _absent += 1
+                else:
+                    strict = odd(strict, (_path, _key), "strict", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.strict = strict
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomerSearchResult", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -144,12 +167,14 @@ class CustomerSearchResult:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerResult: Callable[..., CustomerResult]
+_read_CustomerResult_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerResult
-    global _read_CustomerResult
+    global _read_CustomerResult, _read_CustomerResult_list
     from ..models.customer_result import CustomerResult
 
     _read_CustomerResult = CustomerResult._from_json
+    _read_CustomerResult_list = CustomerResult._from_json_list
     _models_pending = False

@@ -172,6 +172,90 @@ class CustomerSource:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        customer_source_id, name, customer_source_text_id, state, last_change = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        customer_source_id, name, customer_source_text_id, state, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_source_id, name, customer_source_text_id, state, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(customer_source_id, str)):
+                    if customer_source_id is UNSET:
+                        _absent += 1
+                    customer_source_id = odd(
+                        customer_source_id,
+                        (_path, _key),
+                        "customer_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(customer_source_text_id, str)):
+                    if customer_source_text_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_source_text_id = odd(
+                            customer_source_text_id,
+                            (_path, _key),
+                            "customer_source_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(state) is int:
+                    state = CustomerSourceState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_source_id = customer_source_id
+                _model.name = name
+                _model.customer_source_text_id = customer_source_text_id
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomerSource", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

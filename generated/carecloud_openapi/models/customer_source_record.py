@@ -177,6 +177,106 @@ class CustomerSourceRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            customer_source_id,
+                            customer_source_record_id,
+                            customer_id,
+                            external_id,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_source_id,
+                            customer_source_record_id,
+                            customer_id,
+                            external_id,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_source_id,
+                        customer_source_record_id,
+                        customer_id,
+                        external_id,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_source_id, str)):
+                    if customer_source_id is UNSET:
+                        _absent += 1
+                    customer_source_id = odd(
+                        customer_source_id,
+                        (_path, _key),
+                        "customer_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(customer_source_record_id, str)):
+                    if customer_source_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_source_record_id = odd(
+                            customer_source_record_id,
+                            (_path, _key),
+                            "customer_source_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_id = odd(
+                            external_id, (_path, _key), "external_id", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_source_id = customer_source_id
+                _model.customer_source_record_id = customer_source_record_id
+                _model.customer_id = customer_id
+                _model.external_id = external_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "CustomerSourceRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -134,6 +134,68 @@ class Device:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        device_id, device_system, device_name, device_type = _declared(src_dict)
+                    except KeyError:
+                        device_id, device_system, device_name, device_type = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    device_id, device_system, device_name, device_type = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(device_id, str)):
+                    if device_id is UNSET:
+                        _absent += 1
+                    device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
+
+                if not (isinstance(device_system, str)):
+                    if device_system is UNSET:
+                        _absent += 1
+                    device_system = odd(
+                        device_system, (_path, _key), "device_system", "string", True, False
+                    )
+
+                if not (isinstance(device_name, str)):
+                    if device_name is UNSET:
+                        _absent += 1
+                    device_name = odd(
+                        device_name, (_path, _key), "device_name", "string", True, False
+                    )
+
+                if not (isinstance(device_type, str)):
+                    if device_type is UNSET:
+                        _absent += 1
+                    device_type = odd(
+                        device_type, (_path, _key), "device_type", "string", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.device_id = device_id
+                _model.device_system = device_system
+                _model.device_name = device_name
+                _model.device_type = device_type
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Device", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -160,6 +160,97 @@ class DiscountItem:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            bill_item_id,
+                            discount_code,
+                            discount_value,
+                            discount_percent,
+                            description,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            bill_item_id,
+                            discount_code,
+                            discount_value,
+                            discount_percent,
+                            description,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    bill_item_id, discount_code, discount_value, discount_percent, description = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (isinstance(bill_item_id, str)):
+                    if bill_item_id is UNSET:
+                        _absent += 1
+                    bill_item_id = odd(
+                        bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+                    )
+
+                if not (isinstance(discount_code, str)):
+                    if discount_code is UNSET:
+                        _absent += 1
+                    else:
+                        discount_code = odd(
+                            discount_code, (_path, _key), "discount_code", "string", False, False
+                        )
+
+                if not (type(discount_value) is float or type(discount_value) is int):
+                    if discount_value is UNSET:
+                        _absent += 1
+                    else:
+                        discount_value = odd(
+                            discount_value, (_path, _key), "discount_value", "number", False, False
+                        )
+
+                if not (type(discount_percent) is float or type(discount_percent) is int):
+                    if discount_percent is UNSET:
+                        _absent += 1
+                    else:
+                        discount_percent = odd(
+                            discount_percent,
+                            (_path, _key),
+                            "discount_percent",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.bill_item_id = bill_item_id
+                _model.discount_code = discount_code
+                _model.discount_value = discount_value
+                _model.discount_percent = discount_percent
+                _model.description = description
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "DiscountItem", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

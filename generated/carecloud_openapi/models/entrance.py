@@ -484,6 +484,307 @@ class Entrance:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 21:
+                    try:
+                        (
+                            entrance_id,
+                            pos_id,
+                            card_id,
+                            state,
+                            name,
+                            customer_id,
+                            resort_name,
+                            customer_category_name,
+                            external_order_id,
+                            external_entrance_id,
+                            external_turnstile_permission_id,
+                            entrance_type_id,
+                            order_item_id,
+                            created_at,
+                            cancelled_at,
+                            charged_price,
+                            product_ids,
+                            charge_date,
+                            valid_from,
+                            valid_to,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            entrance_id,
+                            pos_id,
+                            card_id,
+                            state,
+                            name,
+                            customer_id,
+                            resort_name,
+                            customer_category_name,
+                            external_order_id,
+                            external_entrance_id,
+                            external_turnstile_permission_id,
+                            entrance_type_id,
+                            order_item_id,
+                            created_at,
+                            cancelled_at,
+                            charged_price,
+                            product_ids,
+                            charge_date,
+                            valid_from,
+                            valid_to,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        entrance_id,
+                        pos_id,
+                        card_id,
+                        state,
+                        name,
+                        customer_id,
+                        resort_name,
+                        customer_category_name,
+                        external_order_id,
+                        external_entrance_id,
+                        external_turnstile_permission_id,
+                        entrance_type_id,
+                        order_item_id,
+                        created_at,
+                        cancelled_at,
+                        charged_price,
+                        product_ids,
+                        charge_date,
+                        valid_from,
+                        valid_to,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(entrance_id, str)):
+                    if entrance_id is UNSET:
+                        _absent += 1
+                    entrance_id = odd(
+                        entrance_id, (_path, _key), "entrance_id", "string", True, False
+                    )
+
+                if type(pos_id) is int:
+                    pos_id = EntrancePosId(pos_id)
+                elif pos_id is UNSET:
+                    _absent += 1
+                    pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+                else:
+                    pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+
+                if not (isinstance(card_id, str)):
+                    if card_id is UNSET:
+                        _absent += 1
+                    card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+
+                if type(state) is int:
+                    state = EntranceState(state)
+                elif state is UNSET:
+                    _absent += 1
+                    state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+                else:
+                    state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(resort_name, str)):
+                    if resort_name is UNSET:
+                        _absent += 1
+                    else:
+                        resort_name = odd(
+                            resort_name, (_path, _key), "resort_name", "string", False, False
+                        )
+
+                if not (isinstance(customer_category_name, str)):
+                    if customer_category_name is UNSET:
+                        _absent += 1
+                    else:
+                        customer_category_name = odd(
+                            customer_category_name,
+                            (_path, _key),
+                            "customer_category_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(external_order_id, str)):
+                    if external_order_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_order_id = odd(
+                            external_order_id,
+                            (_path, _key),
+                            "external_order_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(external_entrance_id, str)):
+                    if external_entrance_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_entrance_id = odd(
+                            external_entrance_id,
+                            (_path, _key),
+                            "external_entrance_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(external_turnstile_permission_id, str)):
+                    if external_turnstile_permission_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_turnstile_permission_id = odd(
+                            external_turnstile_permission_id,
+                            (_path, _key),
+                            "external_turnstile_permission_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(entrance_type_id) is int:
+                    entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
+                elif entrance_type_id is UNSET:
+                    _absent += 1
+                else:
+                    entrance_type_id = odd(
+                        entrance_type_id,
+                        (_path, _key),
+                        "entrance_type_id",
+                        "EntranceEntranceTypeId",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(order_item_id, str)):
+                    if order_item_id is UNSET:
+                        _absent += 1
+                    else:
+                        order_item_id = odd(
+                            order_item_id, (_path, _key), "order_item_id", "string", False, False
+                        )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(cancelled_at, str)):
+                    if cancelled_at is UNSET:
+                        _absent += 1
+                    else:
+                        cancelled_at = odd(
+                            cancelled_at, (_path, _key), "cancelled_at", "string", False, False
+                        )
+
+                if not (type(charged_price) is float or type(charged_price) is int):
+                    if charged_price is UNSET:
+                        _absent += 1
+                    else:
+                        charged_price = odd(
+                            charged_price, (_path, _key), "charged_price", "number", False, False
+                        )
+
+                if not (isinstance(product_ids, str)):
+                    if product_ids is UNSET:
+                        _absent += 1
+                    else:
+                        product_ids = odd(
+                            product_ids, (_path, _key), "product_ids", "string", False, False
+                        )
+
+                if not (isinstance(charge_date, str)):
+                    if charge_date is UNSET:
+                        _absent += 1
+                    else:
+                        charge_date = odd(
+                            charge_date, (_path, _key), "charge_date", "string", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.entrance_id = entrance_id
+                _model.pos_id = pos_id
+                _model.card_id = card_id
+                _model.state = state
+                _model.name = name
+                _model.customer_id = customer_id
+                _model.resort_name = resort_name
+                _model.customer_category_name = customer_category_name
+                _model.external_order_id = external_order_id
+                _model.external_entrance_id = external_entrance_id
+                _model.external_turnstile_permission_id = external_turnstile_permission_id
+                _model.entrance_type_id = entrance_type_id
+                _model.order_item_id = order_item_id
+                _model.created_at = created_at
+                _model.cancelled_at = cancelled_at
+                _model.charged_price = charged_price
+                _model.product_ids = product_ids
+                _model.charge_date = charge_date
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 21:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Entrance", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -260,15 +260,9 @@ class Event:
             state = odd(state, (_path, _key), "state", "EventState", False, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -292,6 +286,156 @@ class Event:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            event_type_id,
+                            customer_id,
+                            external_id,
+                            event_id,
+                            data,
+                            created_at,
+                            secondary_external_id,
+                            state,
+                            property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            event_type_id,
+                            customer_id,
+                            external_id,
+                            event_id,
+                            data,
+                            created_at,
+                            secondary_external_id,
+                            state,
+                            property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        event_type_id,
+                        customer_id,
+                        external_id,
+                        event_id,
+                        data,
+                        created_at,
+                        secondary_external_id,
+                        state,
+                        property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(event_type_id, str)):
+                    if event_type_id is UNSET:
+                        _absent += 1
+                    event_type_id = odd(
+                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    external_id = odd(
+                        external_id, (_path, _key), "external_id", "string", True, False
+                    )
+
+                if not (isinstance(event_id, str)):
+                    if event_id is UNSET:
+                        _absent += 1
+                    else:
+                        event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+
+                if isinstance(data, str):
+                    pass
+                elif isinstance(data, list):
+                    for _i0, _v0 in enumerate(data):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                elif isinstance(data, dict):
+                    data = _read_EventDataType2(data, (_path, _key), "data")
+                elif data is UNSET:
+                    _absent += 1
+                else:
+                    data = odd(
+                        data, (_path, _key), "data", "string | array | EventDataType2", False, False
+                    )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(secondary_external_id, str)):
+                    if secondary_external_id is UNSET:
+                        _absent += 1
+                    else:
+                        secondary_external_id = odd(
+                            secondary_external_id,
+                            (_path, _key),
+                            "secondary_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(state) is int:
+                    state = EventState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "EventState", False, False)
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.event_type_id = event_type_id
+                _model.customer_id = customer_id
+                _model.external_id = external_id
+                _model.event_id = event_id
+                _model.data = data
+                _model.created_at = created_at
+                _model.secondary_external_id = secondary_external_id
+                _model.state = state
+                _model.property_records = property_records
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Event", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -326,16 +470,20 @@ class Event:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventDataType2: Callable[..., EventDataType2]
+_read_EventDataType2_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventDataType2, PropertyRecord
-    global _read_EventDataType2
-    global _read_PropertyRecord
+    global _read_EventDataType2, _read_EventDataType2_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.event_data_type_2 import EventDataType2
     from ..models.property_record import PropertyRecord
 
     _read_EventDataType2 = EventDataType2._from_json
+    _read_EventDataType2_list = EventDataType2._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

@@ -358,6 +358,189 @@ class EventPost:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            event_type_id,
+                            external_id,
+                            event_id,
+                            customer_id,
+                            customer_identifier_type,
+                            customer_identifier_value,
+                            data,
+                            created_at,
+                            secondary_external_id,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            event_type_id,
+                            external_id,
+                            event_id,
+                            customer_id,
+                            customer_identifier_type,
+                            customer_identifier_value,
+                            data,
+                            created_at,
+                            secondary_external_id,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        event_type_id,
+                        external_id,
+                        event_id,
+                        customer_id,
+                        customer_identifier_type,
+                        customer_identifier_value,
+                        data,
+                        created_at,
+                        secondary_external_id,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(event_type_id, str)):
+                    if event_type_id is UNSET:
+                        _absent += 1
+                    event_type_id = odd(
+                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                    )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    external_id = odd(
+                        external_id, (_path, _key), "external_id", "string", True, False
+                    )
+
+                if not (isinstance(event_id, str)):
+                    if event_id is UNSET:
+                        _absent += 1
+                    else:
+                        event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if isinstance(customer_identifier_type, str):
+                    customer_identifier_type = EventPostCustomerIdentifierType(
+                        customer_identifier_type
+                    )
+                elif customer_identifier_type is UNSET:
+                    _absent += 1
+                else:
+                    customer_identifier_type = odd(
+                        customer_identifier_type,
+                        (_path, _key),
+                        "customer_identifier_type",
+                        "EventPostCustomerIdentifierType",
+                        False,
+                        False,
+                    )
+
+                if isinstance(customer_identifier_value, str):
+                    pass
+                elif isinstance(customer_identifier_value, dict):
+                    customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
+                        customer_identifier_value, (_path, _key), "customer_identifier_value"
+                    )
+                elif customer_identifier_value is UNSET:
+                    _absent += 1
+                else:
+                    customer_identifier_value = odd(
+                        customer_identifier_value,
+                        (_path, _key),
+                        "customer_identifier_value",
+                        "string | EventPostCustomerIdentifierValueType1",
+                        False,
+                        False,
+                    )
+
+                if isinstance(data, str):
+                    pass
+                elif isinstance(data, list):
+                    for _i0, _v0 in enumerate(data):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                elif isinstance(data, dict):
+                    data = _read_EventPostDataType2(data, (_path, _key), "data")
+                elif data is UNSET:
+                    _absent += 1
+                else:
+                    data = odd(
+                        data,
+                        (_path, _key),
+                        "data",
+                        "string | array | EventPostDataType2",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(secondary_external_id, str)):
+                    if secondary_external_id is UNSET:
+                        _absent += 1
+                    else:
+                        secondary_external_id = odd(
+                            secondary_external_id,
+                            (_path, _key),
+                            "secondary_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(state) is int:
+                    state = EventPostState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "EventPostState", False, False)
+
+                _model = _new_instance(cls)
+                _model.event_type_id = event_type_id
+                _model.external_id = external_id
+                _model.event_id = event_id
+                _model.customer_id = customer_id
+                _model.customer_identifier_type = customer_identifier_type
+                _model.customer_identifier_value = customer_identifier_value
+                _model.data = data
+                _model.created_at = created_at
+                _model.secondary_external_id = secondary_external_id
+                _model.state = state
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "EventPost", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -391,18 +574,26 @@ class EventPost:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventPostCustomerIdentifierValueType1: Callable[..., EventPostCustomerIdentifierValueType1]
+_read_EventPostCustomerIdentifierValueType1_list: Callable[..., list[Any]]
 _read_EventPostDataType2: Callable[..., EventPostDataType2]
+_read_EventPostDataType2_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventPostCustomerIdentifierValueType1, EventPostDataType2
-    global _read_EventPostCustomerIdentifierValueType1
-    global _read_EventPostDataType2
+    global \
+        _read_EventPostCustomerIdentifierValueType1, \
+        _read_EventPostCustomerIdentifierValueType1_list
+    global _read_EventPostDataType2, _read_EventPostDataType2_list
     from ..models.event_post_customer_identifier_value_type_1 import (
         EventPostCustomerIdentifierValueType1,
     )
     from ..models.event_post_data_type_2 import EventPostDataType2
 
     _read_EventPostCustomerIdentifierValueType1 = EventPostCustomerIdentifierValueType1._from_json
+    _read_EventPostCustomerIdentifierValueType1_list = (
+        EventPostCustomerIdentifierValueType1._from_json_list
+    )
     _read_EventPostDataType2 = EventPostDataType2._from_json
+    _read_EventPostDataType2_list = EventPostDataType2._from_json_list
     _models_pending = False

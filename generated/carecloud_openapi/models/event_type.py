@@ -210,6 +210,119 @@ class EventType:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            event_type_id,
+                            event_group_id,
+                            event_group_text_id,
+                            name,
+                            text_id,
+                            icon_name,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            event_type_id,
+                            event_group_id,
+                            event_group_text_id,
+                            name,
+                            text_id,
+                            icon_name,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        event_type_id,
+                        event_group_id,
+                        event_group_text_id,
+                        name,
+                        text_id,
+                        icon_name,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(event_type_id, str)):
+                    if event_type_id is UNSET:
+                        _absent += 1
+                    event_type_id = odd(
+                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                    )
+
+                if not (isinstance(event_group_id, str)):
+                    if event_group_id is UNSET:
+                        _absent += 1
+                    event_group_id = odd(
+                        event_group_id, (_path, _key), "event_group_id", "string", True, False
+                    )
+
+                if not (isinstance(event_group_text_id, str)):
+                    if event_group_text_id is UNSET:
+                        _absent += 1
+                    else:
+                        event_group_text_id = odd(
+                            event_group_text_id,
+                            (_path, _key),
+                            "event_group_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(text_id, str)):
+                    if text_id is UNSET:
+                        _absent += 1
+                    else:
+                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+
+                if not (isinstance(icon_name, str)):
+                    if icon_name is UNSET:
+                        _absent += 1
+                    else:
+                        icon_name = odd(
+                            icon_name, (_path, _key), "icon_name", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = EventTypeState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "EventTypeState", False, False)
+
+                _model = _new_instance(cls)
+                _model.event_type_id = event_type_id
+                _model.event_group_id = event_group_id
+                _model.event_group_text_id = event_group_text_id
+                _model.name = name
+                _model.text_id = text_id
+                _model.icon_name = icon_name
+                _model.state = state
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "EventType", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -166,6 +166,85 @@ class ExternalApplication:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        external_application_id, name, text_id, last_change, state = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        external_application_id, name, text_id, last_change, state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    external_application_id, name, text_id, last_change, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(text_id, str)):
+                    if text_id is UNSET:
+                        _absent += 1
+                    else:
+                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ExternalApplicationState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "ExternalApplicationState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.external_application_id = external_application_id
+                _model.name = name
+                _model.text_id = text_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ExternalApplication", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

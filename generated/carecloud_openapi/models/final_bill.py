@@ -305,15 +305,7 @@ class FinalBill:
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         if isinstance(bill_items, list):
-            _p0 = ((_path, _key), "bill_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(bill_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BillItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
-                _l0.append(_v0)
-            bill_items = _l0
+            bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
         elif bill_items is UNSET:
             _absent += 1
             bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
@@ -355,15 +347,9 @@ class FinalBill:
             utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -392,6 +378,214 @@ class FinalBill:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            purchase_type_id,
+                            canceled,
+                            payment_type,
+                            bill_id,
+                            payment_time,
+                            currency_id,
+                            total_price,
+                            bill_items,
+                            fiscal,
+                            payment_recap,
+                            bill_number,
+                            created_by,
+                            utm,
+                            property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            purchase_type_id,
+                            canceled,
+                            payment_type,
+                            bill_id,
+                            payment_time,
+                            currency_id,
+                            total_price,
+                            bill_items,
+                            fiscal,
+                            payment_recap,
+                            bill_number,
+                            created_by,
+                            utm,
+                            property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        purchase_type_id,
+                        canceled,
+                        payment_type,
+                        bill_id,
+                        payment_time,
+                        currency_id,
+                        total_price,
+                        bill_items,
+                        fiscal,
+                        payment_recap,
+                        bill_number,
+                        created_by,
+                        utm,
+                        property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(purchase_type_id, str)):
+                    if purchase_type_id is UNSET:
+                        _absent += 1
+                    purchase_type_id = odd(
+                        purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
+                    )
+
+                if not (type(canceled) is bool):
+                    if canceled is UNSET:
+                        _absent += 1
+                    canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
+
+                if isinstance(payment_type, str):
+                    payment_type = FinalBillPaymentType(payment_type)
+                elif payment_type is UNSET:
+                    _absent += 1
+                    payment_type = odd(
+                        payment_type,
+                        (_path, _key),
+                        "payment_type",
+                        "FinalBillPaymentType",
+                        True,
+                        False,
+                    )
+                else:
+                    payment_type = odd(
+                        payment_type,
+                        (_path, _key),
+                        "payment_type",
+                        "FinalBillPaymentType",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(bill_id, str)):
+                    if bill_id is UNSET:
+                        _absent += 1
+                    bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+
+                if not (isinstance(payment_time, str)):
+                    if payment_time is UNSET:
+                        _absent += 1
+                    payment_time = odd(
+                        payment_time, (_path, _key), "payment_time", "string", True, False
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (type(total_price) is float or type(total_price) is int):
+                    if total_price is UNSET:
+                        _absent += 1
+                    total_price = odd(
+                        total_price, (_path, _key), "total_price", "number", True, False
+                    )
+
+                if isinstance(bill_items, list):
+                    bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
+                elif bill_items is UNSET:
+                    _absent += 1
+                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                else:
+                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+
+                if not (type(fiscal) is bool):
+                    if fiscal is UNSET:
+                        _absent += 1
+                    else:
+                        fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
+
+                if isinstance(payment_recap, dict):
+                    payment_recap = _read_PaymentRecap(
+                        payment_recap, (_path, _key), "payment_recap"
+                    )
+                elif payment_recap is UNSET:
+                    _absent += 1
+                else:
+                    payment_recap = odd(
+                        payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
+                    )
+
+                if not (isinstance(bill_number, str)):
+                    if bill_number is UNSET:
+                        _absent += 1
+                    else:
+                        bill_number = odd(
+                            bill_number, (_path, _key), "bill_number", "string", False, False
+                        )
+
+                if not (isinstance(created_by, str)):
+                    if created_by is UNSET:
+                        _absent += 1
+                    else:
+                        created_by = odd(
+                            created_by, (_path, _key), "created_by", "string", False, False
+                        )
+
+                if isinstance(utm, dict):
+                    utm = _read_UTM(utm, (_path, _key), "utm")
+                elif utm is UNSET:
+                    _absent += 1
+                else:
+                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.purchase_type_id = purchase_type_id
+                _model.canceled = canceled
+                _model.payment_type = payment_type
+                _model.bill_id = bill_id
+                _model.payment_time = payment_time
+                _model.currency_id = currency_id
+                _model.total_price = total_price
+                _model.bill_items = bill_items
+                _model.fiscal = fiscal
+                _model.payment_recap = payment_recap
+                _model.bill_number = bill_number
+                _model.created_by = created_by
+                _model.utm = utm
+                _model.property_records = property_records
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "FinalBill", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -426,24 +620,32 @@ class FinalBill:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BillItem: Callable[..., BillItem]
+_read_BillItem_list: Callable[..., list[Any]]
 _read_PaymentRecap: Callable[..., PaymentRecap]
+_read_PaymentRecap_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
-    global _read_BillItem
-    global _read_PaymentRecap
-    global _read_PropertyRecord
-    global _read_UTM
+    global _read_BillItem, _read_BillItem_list
+    global _read_PaymentRecap, _read_PaymentRecap_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_UTM, _read_UTM_list
     from ..models.bill_item import BillItem
     from ..models.payment_recap import PaymentRecap
     from ..models.property_record import PropertyRecord
     from ..models.utm import UTM
 
     _read_BillItem = BillItem._from_json
+    _read_BillItem_list = BillItem._from_json_list
     _read_PaymentRecap = PaymentRecap._from_json
+    _read_PaymentRecap_list = PaymentRecap._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

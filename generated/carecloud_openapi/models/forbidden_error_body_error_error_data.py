@@ -118,6 +118,61 @@ class ForbiddenErrorBodyErrorErrorData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        invalid_resource_name, interface = _declared(src_dict)
+                    except KeyError:
+                        invalid_resource_name, interface = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(invalid_resource_name, str)):
+                    if invalid_resource_name is UNSET:
+                        _absent += 1
+                    else:
+                        invalid_resource_name = odd(
+                            invalid_resource_name,
+                            (_path, _key),
+                            "invalid_resource_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(interface, str)):
+                    if interface is UNSET:
+                        _absent += 1
+                    else:
+                        interface = odd(
+                            interface, (_path, _key), "interface", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.invalid_resource_name = invalid_resource_name
+                _model.interface = interface
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "ForbiddenErrorBodyErrorErrorData", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

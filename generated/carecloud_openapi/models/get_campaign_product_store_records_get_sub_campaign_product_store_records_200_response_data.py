@@ -115,15 +115,9 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
             campaign_product_store_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(campaign_product_store_records, list):
-            _p0 = ((_path, _key), "campaign_product_store_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(campaign_product_store_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CampaignProductStoreRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CampaignProductStoreRecord", True, False)
-                _l0.append(_v0)
-            campaign_product_store_records = _l0
+            campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                campaign_product_store_records, (_path, _key), "campaign_product_store_records"
+            )
         elif campaign_product_store_records is UNSET:
             _absent += 1
         else:
@@ -153,6 +147,77 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        campaign_product_store_records, total_items = _declared(src_dict)
+                    except KeyError:
+                        campaign_product_store_records, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    campaign_product_store_records, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(campaign_product_store_records, list):
+                    campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                        campaign_product_store_records,
+                        (_path, _key),
+                        "campaign_product_store_records",
+                    )
+                elif campaign_product_store_records is UNSET:
+                    _absent += 1
+                else:
+                    campaign_product_store_records = odd(
+                        campaign_product_store_records,
+                        (_path, _key),
+                        "campaign_product_store_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.campaign_product_store_records = campaign_product_store_records
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -187,12 +252,14 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignProductStoreRecord: Callable[..., CampaignProductStoreRecord]
+_read_CampaignProductStoreRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignProductStoreRecord
-    global _read_CampaignProductStoreRecord
+    global _read_CampaignProductStoreRecord, _read_CampaignProductStoreRecord_list
     from ..models.campaign_product_store_record import CampaignProductStoreRecord
 
     _read_CampaignProductStoreRecord = CampaignProductStoreRecord._from_json
+    _read_CampaignProductStoreRecord_list = CampaignProductStoreRecord._from_json_list
     _models_pending = False

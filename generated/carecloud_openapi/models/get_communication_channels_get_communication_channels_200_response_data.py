@@ -110,15 +110,9 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
             communication_channels, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(communication_channels, list):
-            _p0 = ((_path, _key), "communication_channels")
-            _l0 = []
-            for _i0, _v0 in enumerate(communication_channels):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CommunicationChannel(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CommunicationChannel", True, False)
-                _l0.append(_v0)
-            communication_channels = _l0
+            communication_channels = _read_CommunicationChannel_list(
+                communication_channels, (_path, _key), "communication_channels"
+            )
         elif communication_channels is UNSET:
             _absent += 1
         else:
@@ -148,6 +142,73 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        communication_channels, total_items = _declared(src_dict)
+                    except KeyError:
+                        communication_channels, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    communication_channels, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(communication_channels, list):
+                    communication_channels = _read_CommunicationChannel_list(
+                        communication_channels, (_path, _key), "communication_channels"
+                    )
+                elif communication_channels is UNSET:
+                    _absent += 1
+                else:
+                    communication_channels = odd(
+                        communication_channels,
+                        (_path, _key),
+                        "communication_channels",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.communication_channels = communication_channels
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCommunicationChannelsGetCommunicationChannels200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -182,12 +243,14 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CommunicationChannel: Callable[..., CommunicationChannel]
+_read_CommunicationChannel_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CommunicationChannel
-    global _read_CommunicationChannel
+    global _read_CommunicationChannel, _read_CommunicationChannel_list
     from ..models.communication_channel import CommunicationChannel
 
     _read_CommunicationChannel = CommunicationChannel._from_json
+    _read_CommunicationChannel_list = CommunicationChannel._from_json_list
     _models_pending = False

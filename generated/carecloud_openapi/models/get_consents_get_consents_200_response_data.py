@@ -110,15 +110,7 @@ class GetConsentsGetConsents200ResponseData:
             agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(agreements, list):
-            _p0 = ((_path, _key), "agreements")
-            _l0 = []
-            for _i0, _v0 in enumerate(agreements):
-                if isinstance(_v0, dict):
-                    _v0 = _read_AgreementList(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "AgreementList", True, False)
-                _l0.append(_v0)
-            agreements = _l0
+            agreements = _read_AgreementList_list(agreements, (_path, _key), "agreements")
         elif agreements is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,55 @@ class GetConsentsGetConsents200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        agreements, total_items = _declared(src_dict)
+                    except KeyError:
+                        agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(agreements, list):
+                    agreements = _read_AgreementList_list(agreements, (_path, _key), "agreements")
+                elif agreements is UNSET:
+                    _absent += 1
+                else:
+                    agreements = odd(agreements, (_path, _key), "agreements", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.agreements = agreements
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "GetConsentsGetConsents200ResponseData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +216,14 @@ class GetConsentsGetConsents200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_AgreementList: Callable[..., AgreementList]
+_read_AgreementList_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, AgreementList
-    global _read_AgreementList
+    global _read_AgreementList, _read_AgreementList_list
     from ..models.agreement_list import AgreementList
 
     _read_AgreementList = AgreementList._from_json
+    _read_AgreementList_list = AgreementList._from_json_list
     _models_pending = False

@@ -110,15 +110,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
             credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(credit_types, list):
-            _p0 = ((_path, _key), "credit_types")
-            _l0 = []
-            for _i0, _v0 in enumerate(credit_types):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CreditType(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CreditType", True, False)
-                _l0.append(_v0)
-            credit_types = _l0
+            credit_types = _read_CreditType_list(credit_types, (_path, _key), "credit_types")
         elif credit_types is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,66 @@ class GetCreditTypesGetCreditTypes200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        credit_types, total_items = _declared(src_dict)
+                    except KeyError:
+                        credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(credit_types, list):
+                    credit_types = _read_CreditType_list(
+                        credit_types, (_path, _key), "credit_types"
+                    )
+                elif credit_types is UNSET:
+                    _absent += 1
+                else:
+                    credit_types = odd(
+                        credit_types, (_path, _key), "credit_types", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.credit_types = credit_types
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCreditTypesGetCreditTypes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +227,14 @@ class GetCreditTypesGetCreditTypes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CreditType: Callable[..., CreditType]
+_read_CreditType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CreditType
-    global _read_CreditType
+    global _read_CreditType, _read_CreditType_list
     from ..models.credit_type import CreditType
 
     _read_CreditType = CreditType._from_json
+    _read_CreditType_list = CreditType._from_json_list
     _models_pending = False

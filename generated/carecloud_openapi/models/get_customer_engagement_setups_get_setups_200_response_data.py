@@ -110,15 +110,9 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
             customer_engagement_setups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(customer_engagement_setups, list):
-            _p0 = ((_path, _key), "customer_engagement_setups")
-            _l0 = []
-            for _i0, _v0 in enumerate(customer_engagement_setups):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomerEngagementSetup(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomerEngagementSetup", True, False)
-                _l0.append(_v0)
-            customer_engagement_setups = _l0
+            customer_engagement_setups = _read_CustomerEngagementSetup_list(
+                customer_engagement_setups, (_path, _key), "customer_engagement_setups"
+            )
         elif customer_engagement_setups is UNSET:
             _absent += 1
         else:
@@ -148,6 +142,75 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        customer_engagement_setups, total_items = _declared(src_dict)
+                    except KeyError:
+                        customer_engagement_setups, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_engagement_setups, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(customer_engagement_setups, list):
+                    customer_engagement_setups = _read_CustomerEngagementSetup_list(
+                        customer_engagement_setups, (_path, _key), "customer_engagement_setups"
+                    )
+                elif customer_engagement_setups is UNSET:
+                    _absent += 1
+                else:
+                    customer_engagement_setups = odd(
+                        customer_engagement_setups,
+                        (_path, _key),
+                        "customer_engagement_setups",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_engagement_setups = customer_engagement_setups
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCustomerEngagementSetupsGetSetups200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -182,12 +245,14 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerEngagementSetup: Callable[..., CustomerEngagementSetup]
+_read_CustomerEngagementSetup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerEngagementSetup
-    global _read_CustomerEngagementSetup
+    global _read_CustomerEngagementSetup, _read_CustomerEngagementSetup_list
     from ..models.customer_engagement_setup import CustomerEngagementSetup
 
     _read_CustomerEngagementSetup = CustomerEngagementSetup._from_json
+    _read_CustomerEngagementSetup_list = CustomerEngagementSetup._from_json_list
     _models_pending = False

@@ -112,15 +112,9 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
             customer_external_applications, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(customer_external_applications, list):
-            _p0 = ((_path, _key), "customer_external_applications")
-            _l0 = []
-            for _i0, _v0 in enumerate(customer_external_applications):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ExternalApplication(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ExternalApplication", True, False)
-                _l0.append(_v0)
-            customer_external_applications = _l0
+            customer_external_applications = _read_ExternalApplication_list(
+                customer_external_applications, (_path, _key), "customer_external_applications"
+            )
         elif customer_external_applications is UNSET:
             _absent += 1
         else:
@@ -150,6 +144,77 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        customer_external_applications, total_items = _declared(src_dict)
+                    except KeyError:
+                        customer_external_applications, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_external_applications, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(customer_external_applications, list):
+                    customer_external_applications = _read_ExternalApplication_list(
+                        customer_external_applications,
+                        (_path, _key),
+                        "customer_external_applications",
+                    )
+                elif customer_external_applications is UNSET:
+                    _absent += 1
+                else:
+                    customer_external_applications = odd(
+                        customer_external_applications,
+                        (_path, _key),
+                        "customer_external_applications",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_external_applications = customer_external_applications
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCustomerExternalAppsGetCustomerExternalApps200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -184,12 +249,14 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ExternalApplication: Callable[..., ExternalApplication]
+_read_ExternalApplication_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ExternalApplication
-    global _read_ExternalApplication
+    global _read_ExternalApplication, _read_ExternalApplication_list
     from ..models.external_application import ExternalApplication
 
     _read_ExternalApplication = ExternalApplication._from_json
+    _read_ExternalApplication_list = ExternalApplication._from_json_list
     _models_pending = False

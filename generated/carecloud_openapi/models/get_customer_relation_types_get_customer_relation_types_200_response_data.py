@@ -110,15 +110,9 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
             customer_relation_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(customer_relation_types, list):
-            _p0 = ((_path, _key), "customer_relation_types")
-            _l0 = []
-            for _i0, _v0 in enumerate(customer_relation_types):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomerRelationType(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomerRelationType", True, False)
-                _l0.append(_v0)
-            customer_relation_types = _l0
+            customer_relation_types = _read_CustomerRelationType_list(
+                customer_relation_types, (_path, _key), "customer_relation_types"
+            )
         elif customer_relation_types is UNSET:
             _absent += 1
         else:
@@ -148,6 +142,75 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        customer_relation_types, total_items = _declared(src_dict)
+                    except KeyError:
+                        customer_relation_types, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_relation_types, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(customer_relation_types, list):
+                    customer_relation_types = _read_CustomerRelationType_list(
+                        customer_relation_types, (_path, _key), "customer_relation_types"
+                    )
+                elif customer_relation_types is UNSET:
+                    _absent += 1
+                else:
+                    customer_relation_types = odd(
+                        customer_relation_types,
+                        (_path, _key),
+                        "customer_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_relation_types = customer_relation_types
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -182,12 +245,14 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerRelationType: Callable[..., CustomerRelationType]
+_read_CustomerRelationType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerRelationType
-    global _read_CustomerRelationType
+    global _read_CustomerRelationType, _read_CustomerRelationType_list
     from ..models.customer_relation_type import CustomerRelationType
 
     _read_CustomerRelationType = CustomerRelationType._from_json
+    _read_CustomerRelationType_list = CustomerRelationType._from_json_list
     _models_pending = False

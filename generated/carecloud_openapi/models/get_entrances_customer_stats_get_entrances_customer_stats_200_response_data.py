@@ -149,6 +149,88 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        distance, elevation, skier_days, ski_achievement_text_id = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        distance, elevation, skier_days, ski_achievement_text_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    distance, elevation, skier_days, ski_achievement_text_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(distance) is float or type(distance) is int):
+                    if distance is UNSET:
+                        _absent += 1
+                    else:
+                        distance = odd(distance, (_path, _key), "distance", "number", False, False)
+
+                if not (type(elevation) is float or type(elevation) is int):
+                    if elevation is UNSET:
+                        _absent += 1
+                    else:
+                        elevation = odd(
+                            elevation, (_path, _key), "elevation", "number", False, False
+                        )
+
+                if not (type(skier_days) is int):
+                    if skier_days is UNSET:
+                        _absent += 1
+                    else:
+                        skier_days = odd(
+                            skier_days, (_path, _key), "skier_days", "integer", False, False
+                        )
+
+                if not (isinstance(ski_achievement_text_id, str)):
+                    if ski_achievement_text_id is UNSET:
+                        _absent += 1
+                    else:
+                        ski_achievement_text_id = odd(
+                            ski_achievement_text_id,
+                            (_path, _key),
+                            "ski_achievement_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.distance = distance
+                _model.elevation = elevation
+                _model.skier_days = skier_days
+                _model.ski_achievement_text_id = ski_achievement_text_id
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -161,6 +161,106 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        (
+                            active_entrances,
+                            canceled_entrances,
+                            deactivated_entrances,
+                            sold_entrances,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            active_entrances,
+                            canceled_entrances,
+                            deactivated_entrances,
+                            sold_entrances,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (type(active_entrances) is int):
+                    if active_entrances is UNSET:
+                        _absent += 1
+                    else:
+                        active_entrances = odd(
+                            active_entrances,
+                            (_path, _key),
+                            "active_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(canceled_entrances) is int):
+                    if canceled_entrances is UNSET:
+                        _absent += 1
+                    else:
+                        canceled_entrances = odd(
+                            canceled_entrances,
+                            (_path, _key),
+                            "canceled_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(deactivated_entrances) is int):
+                    if deactivated_entrances is UNSET:
+                        _absent += 1
+                    else:
+                        deactivated_entrances = odd(
+                            deactivated_entrances,
+                            (_path, _key),
+                            "deactivated_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(sold_entrances) is int):
+                    if sold_entrances is UNSET:
+                        _absent += 1
+                    else:
+                        sold_entrances = odd(
+                            sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.active_entrances = active_entrances
+                _model.canceled_entrances = canceled_entrances
+                _model.deactivated_entrances = deactivated_entrances
+                _model.sold_entrances = sold_entrances
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetEntrancesOverviewGetEntrancesOverview200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -110,15 +110,7 @@ class GetEventGroupsGetEventGroups200ResponseData:
             event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(event_groups, list):
-            _p0 = ((_path, _key), "event_groups")
-            _l0 = []
-            for _i0, _v0 in enumerate(event_groups):
-                if isinstance(_v0, dict):
-                    _v0 = _read_EventGroup(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "EventGroup", True, False)
-                _l0.append(_v0)
-            event_groups = _l0
+            event_groups = _read_EventGroup_list(event_groups, (_path, _key), "event_groups")
         elif event_groups is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,66 @@ class GetEventGroupsGetEventGroups200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        event_groups, total_items = _declared(src_dict)
+                    except KeyError:
+                        event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(event_groups, list):
+                    event_groups = _read_EventGroup_list(
+                        event_groups, (_path, _key), "event_groups"
+                    )
+                elif event_groups is UNSET:
+                    _absent += 1
+                else:
+                    event_groups = odd(
+                        event_groups, (_path, _key), "event_groups", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.event_groups = event_groups
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetEventGroupsGetEventGroups200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +227,14 @@ class GetEventGroupsGetEventGroups200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventGroup: Callable[..., EventGroup]
+_read_EventGroup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventGroup
-    global _read_EventGroup
+    global _read_EventGroup, _read_EventGroup_list
     from ..models.event_group import EventGroup
 
     _read_EventGroup = EventGroup._from_json
+    _read_EventGroup_list = EventGroup._from_json_list
     _models_pending = False

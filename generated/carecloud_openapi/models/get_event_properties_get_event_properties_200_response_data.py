@@ -110,15 +110,9 @@ class GetEventPropertiesGetEventProperties200ResponseData:
             event_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(event_properties, list):
-            _p0 = ((_path, _key), "event_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(event_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Property(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Property", True, False)
-                _l0.append(_v0)
-            event_properties = _l0
+            event_properties = _read_Property_list(
+                event_properties, (_path, _key), "event_properties"
+            )
         elif event_properties is UNSET:
             _absent += 1
         else:
@@ -143,6 +137,66 @@ class GetEventPropertiesGetEventProperties200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        event_properties, total_items = _declared(src_dict)
+                    except KeyError:
+                        event_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    event_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(event_properties, list):
+                    event_properties = _read_Property_list(
+                        event_properties, (_path, _key), "event_properties"
+                    )
+                elif event_properties is UNSET:
+                    _absent += 1
+                else:
+                    event_properties = odd(
+                        event_properties, (_path, _key), "event_properties", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.event_properties = event_properties
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetEventPropertiesGetEventProperties200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +231,14 @@ class GetEventPropertiesGetEventProperties200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Property: Callable[..., Property]
+_read_Property_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Property
-    global _read_Property
+    global _read_Property, _read_Property_list
     from ..models.property_ import Property
 
     _read_Property = Property._from_json
+    _read_Property_list = Property._from_json_list
     _models_pending = False

@@ -107,15 +107,7 @@ class GetEventsGetEvents200ResponseData:
             events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(events, list):
-            _p0 = ((_path, _key), "events")
-            _l0 = []
-            for _i0, _v0 in enumerate(events):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Event(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Event", True, False)
-                _l0.append(_v0)
-            events = _l0
+            events = _read_Event_list(events, (_path, _key), "events")
         elif events is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,55 @@ class GetEventsGetEvents200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        events, total_items = _declared(src_dict)
+                    except KeyError:
+                        events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(events, list):
+                    events = _read_Event_list(events, (_path, _key), "events")
+                elif events is UNSET:
+                    _absent += 1
+                else:
+                    events = odd(events, (_path, _key), "events", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.events = events
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "GetEventsGetEvents200ResponseData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +213,14 @@ class GetEventsGetEvents200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Event: Callable[..., Event]
+_read_Event_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Event
-    global _read_Event
+    global _read_Event, _read_Event_list
     from ..models.event import Event
 
     _read_Event = Event._from_json
+    _read_Event_list = Event._from_json_list
     _models_pending = False

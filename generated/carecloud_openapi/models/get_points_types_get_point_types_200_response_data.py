@@ -107,15 +107,7 @@ class GetPointsTypesGetPointTypes200ResponseData:
             point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(point_types, list):
-            _p0 = ((_path, _key), "point_types")
-            _l0 = []
-            for _i0, _v0 in enumerate(point_types):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PointType(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PointType", True, False)
-                _l0.append(_v0)
-            point_types = _l0
+            point_types = _read_PointType_list(point_types, (_path, _key), "point_types")
         elif point_types is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,64 @@ class GetPointsTypesGetPointTypes200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        point_types, total_items = _declared(src_dict)
+                    except KeyError:
+                        point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(point_types, list):
+                    point_types = _read_PointType_list(point_types, (_path, _key), "point_types")
+                elif point_types is UNSET:
+                    _absent += 1
+                else:
+                    point_types = odd(
+                        point_types, (_path, _key), "point_types", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.point_types = point_types
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetPointsTypesGetPointTypes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +222,14 @@ class GetPointsTypesGetPointTypes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PointType: Callable[..., PointType]
+_read_PointType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PointType
-    global _read_PointType
+    global _read_PointType, _read_PointType_list
     from ..models.point_type import PointType
 
     _read_PointType = PointType._from_json
+    _read_PointType_list = PointType._from_json_list
     _models_pending = False

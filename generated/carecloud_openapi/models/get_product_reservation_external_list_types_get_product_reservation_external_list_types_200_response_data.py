@@ -120,15 +120,11 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             )
 
         if isinstance(product_reservation_external_list_types, list):
-            _p0 = ((_path, _key), "product_reservation_external_list_types")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_reservation_external_list_types):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationExternalListType(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationExternalListType", True, False)
-                _l0.append(_v0)
-            product_reservation_external_list_types = _l0
+            product_reservation_external_list_types = _read_ProductReservationExternalListType_list(
+                product_reservation_external_list_types,
+                (_path, _key),
+                "product_reservation_external_list_types",
+            )
         elif product_reservation_external_list_types is UNSET:
             _absent += 1
         else:
@@ -158,6 +154,81 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_reservation_external_list_types, total_items = _declared(src_dict)
+                    except KeyError:
+                        product_reservation_external_list_types, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_reservation_external_list_types, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(product_reservation_external_list_types, list):
+                    product_reservation_external_list_types = (
+                        _read_ProductReservationExternalListType_list(
+                            product_reservation_external_list_types,
+                            (_path, _key),
+                            "product_reservation_external_list_types",
+                        )
+                    )
+                elif product_reservation_external_list_types is UNSET:
+                    _absent += 1
+                else:
+                    product_reservation_external_list_types = odd(
+                        product_reservation_external_list_types,
+                        (_path, _key),
+                        "product_reservation_external_list_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.product_reservation_external_list_types = (
+                    product_reservation_external_list_types
+                )
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -192,12 +263,16 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductReservationExternalListType: Callable[..., ProductReservationExternalListType]
+_read_ProductReservationExternalListType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductReservationExternalListType
-    global _read_ProductReservationExternalListType
+    global _read_ProductReservationExternalListType, _read_ProductReservationExternalListType_list
     from ..models.product_reservation_external_list_type import ProductReservationExternalListType
 
     _read_ProductReservationExternalListType = ProductReservationExternalListType._from_json
+    _read_ProductReservationExternalListType_list = (
+        ProductReservationExternalListType._from_json_list
+    )
     _models_pending = False

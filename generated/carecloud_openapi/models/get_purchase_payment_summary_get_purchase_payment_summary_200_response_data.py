@@ -162,15 +162,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                 )
 
         if isinstance(used_vouchers, list):
-            _p0 = ((_path, _key), "used_vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(used_vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Voucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Voucher", True, False)
-                _l0.append(_v0)
-            used_vouchers = _l0
+            used_vouchers = _read_Voucher_list(used_vouchers, (_path, _key), "used_vouchers")
         elif used_vouchers is UNSET:
             _absent += 1
         else:
@@ -190,6 +182,112 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            earned_points,
+                            used_credits,
+                            used_points,
+                            used_points_total,
+                            used_vouchers,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            earned_points,
+                            used_credits,
+                            used_points,
+                            used_points_total,
+                            used_vouchers,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    earned_points, used_credits, used_points, used_points_total, used_vouchers = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (type(earned_points) is float or type(earned_points) is int):
+                    if earned_points is UNSET:
+                        _absent += 1
+                    else:
+                        earned_points = odd(
+                            earned_points, (_path, _key), "earned_points", "number", False, False
+                        )
+
+                if not (type(used_credits) is float or type(used_credits) is int):
+                    if used_credits is UNSET:
+                        _absent += 1
+                    else:
+                        used_credits = odd(
+                            used_credits, (_path, _key), "used_credits", "number", False, False
+                        )
+
+                if not (type(used_points) is float or type(used_points) is int):
+                    if used_points is UNSET:
+                        _absent += 1
+                    else:
+                        used_points = odd(
+                            used_points, (_path, _key), "used_points", "number", False, False
+                        )
+
+                if not (type(used_points_total) is float or type(used_points_total) is int):
+                    if used_points_total is UNSET:
+                        _absent += 1
+                    else:
+                        used_points_total = odd(
+                            used_points_total,
+                            (_path, _key),
+                            "used_points_total",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(used_vouchers, list):
+                    used_vouchers = _read_Voucher_list(
+                        used_vouchers, (_path, _key), "used_vouchers"
+                    )
+                elif used_vouchers is UNSET:
+                    _absent += 1
+                else:
+                    used_vouchers = odd(
+                        used_vouchers, (_path, _key), "used_vouchers", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.earned_points = earned_points
+                _model.used_credits = used_credits
+                _model.used_points = used_points
+                _model.used_points_total = used_points_total
+                _model.used_vouchers = used_vouchers
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -224,12 +322,14 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Voucher: Callable[..., Voucher]
+_read_Voucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Voucher
-    global _read_Voucher
+    global _read_Voucher, _read_Voucher_list
     from ..models.voucher import Voucher
 
     _read_Voucher = Voucher._from_json
+    _read_Voucher_list = Voucher._from_json_list
     _models_pending = False

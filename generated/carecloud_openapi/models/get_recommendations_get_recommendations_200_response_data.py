@@ -110,15 +110,9 @@ class GetRecommendationsGetRecommendations200ResponseData:
             recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(recommendations, list):
-            _p0 = ((_path, _key), "recommendations")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommendations):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Recommendation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Recommendation", True, False)
-                _l0.append(_v0)
-            recommendations = _l0
+            recommendations = _read_Recommendation_list(
+                recommendations, (_path, _key), "recommendations"
+            )
         elif recommendations is UNSET:
             _absent += 1
         else:
@@ -143,6 +137,66 @@ class GetRecommendationsGetRecommendations200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        recommendations, total_items = _declared(src_dict)
+                    except KeyError:
+                        recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(recommendations, list):
+                    recommendations = _read_Recommendation_list(
+                        recommendations, (_path, _key), "recommendations"
+                    )
+                elif recommendations is UNSET:
+                    _absent += 1
+                else:
+                    recommendations = odd(
+                        recommendations, (_path, _key), "recommendations", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.recommendations = recommendations
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetRecommendationsGetRecommendations200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +231,14 @@ class GetRecommendationsGetRecommendations200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Recommendation: Callable[..., Recommendation]
+_read_Recommendation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Recommendation
-    global _read_Recommendation
+    global _read_Recommendation, _read_Recommendation_list
     from ..models.recommendation import Recommendation
 
     _read_Recommendation = Recommendation._from_json
+    _read_Recommendation_list = Recommendation._from_json_list
     _models_pending = False

@@ -110,15 +110,7 @@ class GetRewardTypesGetRewardTypes200ResponseData:
             reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(reward_types, list):
-            _p0 = ((_path, _key), "reward_types")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_types):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardType(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardType", True, False)
-                _l0.append(_v0)
-            reward_types = _l0
+            reward_types = _read_RewardType_list(reward_types, (_path, _key), "reward_types")
         elif reward_types is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,66 @@ class GetRewardTypesGetRewardTypes200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        reward_types, total_items = _declared(src_dict)
+                    except KeyError:
+                        reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(reward_types, list):
+                    reward_types = _read_RewardType_list(
+                        reward_types, (_path, _key), "reward_types"
+                    )
+                elif reward_types is UNSET:
+                    _absent += 1
+                else:
+                    reward_types = odd(
+                        reward_types, (_path, _key), "reward_types", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.reward_types = reward_types
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetRewardTypesGetRewardTypes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +227,14 @@ class GetRewardTypesGetRewardTypes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardType: Callable[..., RewardType]
+_read_RewardType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardType
-    global _read_RewardType
+    global _read_RewardType, _read_RewardType_list
     from ..models.reward_type import RewardType
 
     _read_RewardType = RewardType._from_json
+    _read_RewardType_list = RewardType._from_json_list
     _models_pending = False

@@ -107,15 +107,7 @@ class GetSegmentsGetSegments200ResponseData:
             segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(segments, list):
-            _p0 = ((_path, _key), "segments")
-            _l0 = []
-            for _i0, _v0 in enumerate(segments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Segment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Segment", True, False)
-                _l0.append(_v0)
-            segments = _l0
+            segments = _read_Segment_list(segments, (_path, _key), "segments")
         elif segments is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,55 @@ class GetSegmentsGetSegments200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        segments, total_items = _declared(src_dict)
+                    except KeyError:
+                        segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(segments, list):
+                    segments = _read_Segment_list(segments, (_path, _key), "segments")
+                elif segments is UNSET:
+                    _absent += 1
+                else:
+                    segments = odd(segments, (_path, _key), "segments", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.segments = segments
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "GetSegmentsGetSegments200ResponseData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +213,14 @@ class GetSegmentsGetSegments200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Segment: Callable[..., Segment]
+_read_Segment_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Segment
-    global _read_Segment
+    global _read_Segment, _read_Segment_list
     from ..models.segment import Segment
 
     _read_Segment = Segment._from_json
+    _read_Segment_list = Segment._from_json_list
     _models_pending = False

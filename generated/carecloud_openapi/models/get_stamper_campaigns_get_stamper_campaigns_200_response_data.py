@@ -110,15 +110,9 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
             stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(stamper_campaigns, list):
-            _p0 = ((_path, _key), "stamper_campaigns")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_campaigns):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperCampaign(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperCampaign", True, False)
-                _l0.append(_v0)
-            stamper_campaigns = _l0
+            stamper_campaigns = _read_StamperCampaign_list(
+                stamper_campaigns, (_path, _key), "stamper_campaigns"
+            )
         elif stamper_campaigns is UNSET:
             _absent += 1
         else:
@@ -143,6 +137,66 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        stamper_campaigns, total_items = _declared(src_dict)
+                    except KeyError:
+                        stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(stamper_campaigns, list):
+                    stamper_campaigns = _read_StamperCampaign_list(
+                        stamper_campaigns, (_path, _key), "stamper_campaigns"
+                    )
+                elif stamper_campaigns is UNSET:
+                    _absent += 1
+                else:
+                    stamper_campaigns = odd(
+                        stamper_campaigns, (_path, _key), "stamper_campaigns", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.stamper_campaigns = stamper_campaigns
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetStamperCampaignsGetStamperCampaigns200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +231,14 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperCampaign: Callable[..., StamperCampaign]
+_read_StamperCampaign_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperCampaign
-    global _read_StamperCampaign
+    global _read_StamperCampaign, _read_StamperCampaign_list
     from ..models.stamper_campaign import StamperCampaign
 
     _read_StamperCampaign = StamperCampaign._from_json
+    _read_StamperCampaign_list = StamperCampaign._from_json_list
     _models_pending = False

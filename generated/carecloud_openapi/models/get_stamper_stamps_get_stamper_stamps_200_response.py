@@ -113,6 +113,55 @@ class GetStamperStampsGetStamperStamps200Response:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                data = src_dict.get("data", UNSET)
+                if isinstance(data, dict):
+                    data = _read_GetStamperStampsGetStamperStamps200ResponseData(
+                        data, (_path, _key), "data"
+                    )
+                elif data is UNSET:
+                    _absent += 1
+                else:
+                    data = odd(
+                        data,
+                        (_path, _key),
+                        "data",
+                        "GetStamperStampsGetStamperStamps200ResponseData",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.data = data
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetStamperStampsGetStamperStamps200Response",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -148,16 +197,22 @@ _models_pending = True
 _read_GetStamperStampsGetStamperStamps200ResponseData: Callable[
     ..., GetStamperStampsGetStamperStamps200ResponseData
 ]
+_read_GetStamperStampsGetStamperStamps200ResponseData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, GetStamperStampsGetStamperStamps200ResponseData
-    global _read_GetStamperStampsGetStamperStamps200ResponseData
+    global \
+        _read_GetStamperStampsGetStamperStamps200ResponseData, \
+        _read_GetStamperStampsGetStamperStamps200ResponseData_list
     from ..models.get_stamper_stamps_get_stamper_stamps_200_response_data import (
         GetStamperStampsGetStamperStamps200ResponseData,
     )
 
     _read_GetStamperStampsGetStamperStamps200ResponseData = (
         GetStamperStampsGetStamperStamps200ResponseData._from_json
+    )
+    _read_GetStamperStampsGetStamperStamps200ResponseData_list = (
+        GetStamperStampsGetStamperStamps200ResponseData._from_json_list
     )
     _models_pending = False

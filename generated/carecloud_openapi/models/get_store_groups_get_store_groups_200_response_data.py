@@ -110,15 +110,7 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
             store_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(store_groups, list):
-            _p0 = ((_path, _key), "store_groups")
-            _l0 = []
-            for _i0, _v0 in enumerate(store_groups):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StoreGroup(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StoreGroup", True, False)
-                _l0.append(_v0)
-            store_groups = _l0
+            store_groups = _read_StoreGroup_list(store_groups, (_path, _key), "store_groups")
         elif store_groups is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,66 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        store_groups, total_items = _declared(src_dict)
+                    except KeyError:
+                        store_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    store_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(store_groups, list):
+                    store_groups = _read_StoreGroup_list(
+                        store_groups, (_path, _key), "store_groups"
+                    )
+                elif store_groups is UNSET:
+                    _absent += 1
+                else:
+                    store_groups = odd(
+                        store_groups, (_path, _key), "store_groups", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.store_groups = store_groups
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetStoreGroupsGetStoreGroups200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +227,14 @@ class GetStoreGroupsGetStoreGroups200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StoreGroup: Callable[..., StoreGroup]
+_read_StoreGroup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StoreGroup
-    global _read_StoreGroup
+    global _read_StoreGroup, _read_StoreGroup_list
     from ..models.store_group import StoreGroup
 
     _read_StoreGroup = StoreGroup._from_json
+    _read_StoreGroup_list = StoreGroup._from_json_list
     _models_pending = False

@@ -110,15 +110,7 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
             addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(addresses, list):
-            _p0 = ((_path, _key), "addresses")
-            _l0 = []
-            for _i0, _v0 in enumerate(addresses):
-                if isinstance(_v0, dict):
-                    _v0 = _read_AdditionalAddress(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "AdditionalAddress", True, False)
-                _l0.append(_v0)
-            addresses = _l0
+            addresses = _read_AdditionalAddress_list(addresses, (_path, _key), "addresses")
         elif addresses is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,62 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        addresses, total_items = _declared(src_dict)
+                    except KeyError:
+                        addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(addresses, list):
+                    addresses = _read_AdditionalAddress_list(addresses, (_path, _key), "addresses")
+                elif addresses is UNSET:
+                    _absent += 1
+                else:
+                    addresses = odd(addresses, (_path, _key), "addresses", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.addresses = addresses
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +223,14 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_AdditionalAddress: Callable[..., AdditionalAddress]
+_read_AdditionalAddress_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, AdditionalAddress
-    global _read_AdditionalAddress
+    global _read_AdditionalAddress, _read_AdditionalAddress_list
     from ..models.additional_address import AdditionalAddress
 
     _read_AdditionalAddress = AdditionalAddress._from_json
+    _read_AdditionalAddress_list = AdditionalAddress._from_json_list
     _models_pending = False

@@ -107,15 +107,7 @@ class GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
             purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(purchases, list):
-            _p0 = ((_path, _key), "purchases")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchases):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Purchase(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Purchase", True, False)
-                _l0.append(_v0)
-            purchases = _l0
+            purchases = _read_Purchase_list(purchases, (_path, _key), "purchases")
         elif purchases is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,62 @@ class GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        purchases, total_items = _declared(src_dict)
+                    except KeyError:
+                        purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(purchases, list):
+                    purchases = _read_Purchase_list(purchases, (_path, _key), "purchases")
+                elif purchases is UNSET:
+                    _absent += 1
+                else:
+                    purchases = odd(purchases, (_path, _key), "purchases", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.purchases = purchases
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +220,14 @@ class GetSubCustomerPurchasesGetSubCustomerPurchases200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Purchase: Callable[..., Purchase]
+_read_Purchase_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Purchase
-    global _read_Purchase
+    global _read_Purchase, _read_Purchase_list
     from ..models.purchase import Purchase
 
     _read_Purchase = Purchase._from_json
+    _read_Purchase_list = Purchase._from_json_list
     _models_pending = False

@@ -112,15 +112,9 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
             related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(related_customers, list):
-            _p0 = ((_path, _key), "related_customers")
-            _l0 = []
-            for _i0, _v0 in enumerate(related_customers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RelatedCustomer(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RelatedCustomer", True, False)
-                _l0.append(_v0)
-            related_customers = _l0
+            related_customers = _read_RelatedCustomer_list(
+                related_customers, (_path, _key), "related_customers"
+            )
         elif related_customers is UNSET:
             _absent += 1
         else:
@@ -145,6 +139,66 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        related_customers, total_items = _declared(src_dict)
+                    except KeyError:
+                        related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(related_customers, list):
+                    related_customers = _read_RelatedCustomer_list(
+                        related_customers, (_path, _key), "related_customers"
+                    )
+                elif related_customers is UNSET:
+                    _absent += 1
+                else:
+                    related_customers = odd(
+                        related_customers, (_path, _key), "related_customers", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.related_customers = related_customers
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -179,12 +233,14 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RelatedCustomer: Callable[..., RelatedCustomer]
+_read_RelatedCustomer_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RelatedCustomer
-    global _read_RelatedCustomer
+    global _read_RelatedCustomer, _read_RelatedCustomer_list
     from ..models.related_customer import RelatedCustomer
 
     _read_RelatedCustomer = RelatedCustomer._from_json
+    _read_RelatedCustomer_list = RelatedCustomer._from_json_list
     _models_pending = False

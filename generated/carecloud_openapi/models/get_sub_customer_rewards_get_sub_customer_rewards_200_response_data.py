@@ -107,15 +107,7 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
             rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(rewards, list):
-            _p0 = ((_path, _key), "rewards")
-            _l0 = []
-            for _i0, _v0 in enumerate(rewards):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Reward(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Reward", True, False)
-                _l0.append(_v0)
-            rewards = _l0
+            rewards = _read_Reward_list(rewards, (_path, _key), "rewards")
         elif rewards is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,62 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        rewards, total_items = _declared(src_dict)
+                    except KeyError:
+                        rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(rewards, list):
+                    rewards = _read_Reward_list(rewards, (_path, _key), "rewards")
+                elif rewards is UNSET:
+                    _absent += 1
+                else:
+                    rewards = odd(rewards, (_path, _key), "rewards", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.rewards = rewards
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubCustomerRewardsGetSubCustomerRewards200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +220,14 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Reward: Callable[..., Reward]
+_read_Reward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Reward
-    global _read_Reward
+    global _read_Reward, _read_Reward_list
     from ..models.reward import Reward
 
     _read_Reward = Reward._from_json
+    _read_Reward_list = Reward._from_json_list
     _models_pending = False

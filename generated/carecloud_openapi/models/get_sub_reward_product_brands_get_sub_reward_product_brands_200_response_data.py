@@ -110,15 +110,9 @@ class GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
             product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(product_brands, list):
-            _p0 = ((_path, _key), "product_brands")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_brands):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProductBrand(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProductBrand", True, False)
-                _l0.append(_v0)
-            product_brands = _l0
+            product_brands = _read_RewardProductBrand_list(
+                product_brands, (_path, _key), "product_brands"
+            )
         elif product_brands is UNSET:
             _absent += 1
         else:
@@ -143,6 +137,66 @@ class GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_brands, total_items = _declared(src_dict)
+                    except KeyError:
+                        product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(product_brands, list):
+                    product_brands = _read_RewardProductBrand_list(
+                        product_brands, (_path, _key), "product_brands"
+                    )
+                elif product_brands is UNSET:
+                    _absent += 1
+                else:
+                    product_brands = odd(
+                        product_brands, (_path, _key), "product_brands", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.product_brands = product_brands
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +231,14 @@ class GetSubRewardProductBrandsGetSubRewardProductBrands200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardProductBrand: Callable[..., RewardProductBrand]
+_read_RewardProductBrand_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProductBrand
-    global _read_RewardProductBrand
+    global _read_RewardProductBrand, _read_RewardProductBrand_list
     from ..models.reward_product_brand import RewardProductBrand
 
     _read_RewardProductBrand = RewardProductBrand._from_json
+    _read_RewardProductBrand_list = RewardProductBrand._from_json_list
     _models_pending = False

@@ -110,15 +110,7 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
             products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(products, list):
-            _p0 = ((_path, _key), "products")
-            _l0 = []
-            for _i0, _v0 in enumerate(products):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProduct(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProduct", True, False)
-                _l0.append(_v0)
-            products = _l0
+            products = _read_RewardProduct_list(products, (_path, _key), "products")
         elif products is UNSET:
             _absent += 1
         else:
@@ -141,6 +133,62 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        products, total_items = _declared(src_dict)
+                    except KeyError:
+                        products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(products, list):
+                    products = _read_RewardProduct_list(products, (_path, _key), "products")
+                elif products is UNSET:
+                    _absent += 1
+                else:
+                    products = odd(products, (_path, _key), "products", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.products = products
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubRewardProductsGetSubRewardProducts200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +223,14 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardProduct: Callable[..., RewardProduct]
+_read_RewardProduct_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProduct
-    global _read_RewardProduct
+    global _read_RewardProduct, _read_RewardProduct_list
     from ..models.reward_product import RewardProduct
 
     _read_RewardProduct = RewardProduct._from_json
+    _read_RewardProduct_list = RewardProduct._from_json_list
     _models_pending = False

@@ -110,15 +110,9 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
             store_group_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(store_group_records, list):
-            _p0 = ((_path, _key), "store_group_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(store_group_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StoreGroupRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StoreGroupRecord", True, False)
-                _l0.append(_v0)
-            store_group_records = _l0
+            store_group_records = _read_StoreGroupRecord_list(
+                store_group_records, (_path, _key), "store_group_records"
+            )
         elif store_group_records is UNSET:
             _absent += 1
         else:
@@ -143,6 +137,73 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        store_group_records, total_items = _declared(src_dict)
+                    except KeyError:
+                        store_group_records, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    store_group_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(store_group_records, list):
+                    store_group_records = _read_StoreGroupRecord_list(
+                        store_group_records, (_path, _key), "store_group_records"
+                    )
+                elif store_group_records is UNSET:
+                    _absent += 1
+                else:
+                    store_group_records = odd(
+                        store_group_records,
+                        (_path, _key),
+                        "store_group_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.store_group_records = store_group_records
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetSubStoreGroupsGetSubStoreGroups200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +238,14 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StoreGroupRecord: Callable[..., StoreGroupRecord]
+_read_StoreGroupRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StoreGroupRecord
-    global _read_StoreGroupRecord
+    global _read_StoreGroupRecord, _read_StoreGroupRecord_list
     from ..models.store_group_record import StoreGroupRecord
 
     _read_StoreGroupRecord = StoreGroupRecord._from_json
+    _read_StoreGroupRecord_list = StoreGroupRecord._from_json_list
     _models_pending = False

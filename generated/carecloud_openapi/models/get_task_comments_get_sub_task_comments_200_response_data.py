@@ -110,15 +110,7 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
             task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(task_comments, list):
-            _p0 = ((_path, _key), "task_comments")
-            _l0 = []
-            for _i0, _v0 in enumerate(task_comments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TaskComment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TaskComment", True, False)
-                _l0.append(_v0)
-            task_comments = _l0
+            task_comments = _read_TaskComment_list(task_comments, (_path, _key), "task_comments")
         elif task_comments is UNSET:
             _absent += 1
         else:
@@ -143,6 +135,66 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        task_comments, total_items = _declared(src_dict)
+                    except KeyError:
+                        task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(task_comments, list):
+                    task_comments = _read_TaskComment_list(
+                        task_comments, (_path, _key), "task_comments"
+                    )
+                elif task_comments is UNSET:
+                    _absent += 1
+                else:
+                    task_comments = odd(
+                        task_comments, (_path, _key), "task_comments", "array", False, False
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.task_comments = task_comments
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetTaskCommentsGetSubTaskComments200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -177,12 +229,14 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TaskComment: Callable[..., TaskComment]
+_read_TaskComment_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TaskComment
-    global _read_TaskComment
+    global _read_TaskComment, _read_TaskComment_list
     from ..models.task_comment import TaskComment
 
     _read_TaskComment = TaskComment._from_json
+    _read_TaskComment_list = TaskComment._from_json_list
     _models_pending = False

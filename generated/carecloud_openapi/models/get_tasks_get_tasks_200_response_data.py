@@ -107,15 +107,7 @@ class GetTasksGetTasks200ResponseData:
             tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(tasks, list):
-            _p0 = ((_path, _key), "tasks")
-            _l0 = []
-            for _i0, _v0 in enumerate(tasks):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Task(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Task", True, False)
-                _l0.append(_v0)
-            tasks = _l0
+            tasks = _read_Task_list(tasks, (_path, _key), "tasks")
         elif tasks is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,55 @@ class GetTasksGetTasks200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        tasks, total_items = _declared(src_dict)
+                    except KeyError:
+                        tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(tasks, list):
+                    tasks = _read_Task_list(tasks, (_path, _key), "tasks")
+                elif tasks is UNSET:
+                    _absent += 1
+                else:
+                    tasks = odd(tasks, (_path, _key), "tasks", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.tasks = tasks
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "GetTasksGetTasks200ResponseData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +213,14 @@ class GetTasksGetTasks200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Task: Callable[..., Task]
+_read_Task_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Task
-    global _read_Task
+    global _read_Task, _read_Task_list
     from ..models.task import Task
 
     _read_Task = Task._from_json
+    _read_Task_list = Task._from_json_list
     _models_pending = False

@@ -107,15 +107,7 @@ class GetUsersGetUsers200ResponseData:
             users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(users, list):
-            _p0 = ((_path, _key), "users")
-            _l0 = []
-            for _i0, _v0 in enumerate(users):
-                if isinstance(_v0, dict):
-                    _v0 = _read_User(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "User", True, False)
-                _l0.append(_v0)
-            users = _l0
+            users = _read_User_list(users, (_path, _key), "users")
         elif users is UNSET:
             _absent += 1
         else:
@@ -138,6 +130,55 @@ class GetUsersGetUsers200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        users, total_items = _declared(src_dict)
+                    except KeyError:
+                        users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(users, list):
+                    users = _read_User_list(users, (_path, _key), "users")
+                elif users is UNSET:
+                    _absent += 1
+                else:
+                    users = odd(users, (_path, _key), "users", "array", False, False)
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.users = users
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "GetUsersGetUsers200ResponseData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -172,12 +213,14 @@ class GetUsersGetUsers200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_User: Callable[..., User]
+_read_User_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, User
-    global _read_User
+    global _read_User, _read_User_list
     from ..models.user import User
 
     _read_User = User._from_json
+    _read_User_list = User._from_json_list
     _models_pending = False

@@ -134,6 +134,79 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        next_amount, next_date, current_month_amount = _declared(src_dict)
+                    except KeyError:
+                        next_amount, next_date, current_month_amount = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    next_amount, next_date, current_month_amount = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(next_amount) is float or type(next_amount) is int):
+                    if next_amount is UNSET:
+                        _absent += 1
+                    else:
+                        next_amount = odd(
+                            next_amount, (_path, _key), "next_amount", "number", False, False
+                        )
+
+                if not (isinstance(next_date, str)):
+                    if next_date is UNSET:
+                        _absent += 1
+                    else:
+                        next_date = odd(
+                            next_date, (_path, _key), "next_date", "string", False, False
+                        )
+
+                if not (type(current_month_amount) is float or type(current_month_amount) is int):
+                    if current_month_amount is UNSET:
+                        _absent += 1
+                    else:
+                        current_month_amount = odd(
+                            current_month_amount,
+                            (_path, _key),
+                            "current_month_amount",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.next_amount = next_amount
+                _model.next_date = next_date
+                _model.current_month_amount = current_month_amount
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -153,15 +153,9 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                 )
 
         if isinstance(split_by_currency, list):
-            _p0 = ((_path, _key), "split_by_currency")
-            _l0 = []
-            for _i0, _v0 in enumerate(split_by_currency):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CreditWalletSummary(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CreditWalletSummary", True, False)
-                _l0.append(_v0)
-            split_by_currency = _l0
+            split_by_currency = _read_CreditWalletSummary_list(
+                split_by_currency, (_path, _key), "split_by_currency"
+            )
         elif split_by_currency is UNSET:
             _absent += 1
         else:
@@ -180,6 +174,100 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        earned_credits, redeemed_credits, available_credits, split_by_currency = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        earned_credits, redeemed_credits, available_credits, split_by_currency = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        )
+                else:
+                    earned_credits, redeemed_credits, available_credits, split_by_currency = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(earned_credits) is float or type(earned_credits) is int):
+                    if earned_credits is UNSET:
+                        _absent += 1
+                    else:
+                        earned_credits = odd(
+                            earned_credits, (_path, _key), "earned_credits", "number", False, False
+                        )
+
+                if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
+                    if redeemed_credits is UNSET:
+                        _absent += 1
+                    else:
+                        redeemed_credits = odd(
+                            redeemed_credits,
+                            (_path, _key),
+                            "redeemed_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(available_credits) is float or type(available_credits) is int):
+                    if available_credits is UNSET:
+                        _absent += 1
+                    else:
+                        available_credits = odd(
+                            available_credits,
+                            (_path, _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(split_by_currency, list):
+                    split_by_currency = _read_CreditWalletSummary_list(
+                        split_by_currency, (_path, _key), "split_by_currency"
+                    )
+                elif split_by_currency is UNSET:
+                    _absent += 1
+                else:
+                    split_by_currency = odd(
+                        split_by_currency, (_path, _key), "split_by_currency", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.earned_credits = earned_credits
+                _model.redeemed_credits = redeemed_credits
+                _model.available_credits = available_credits
+                _model.split_by_currency = split_by_currency
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetWalletCreditsGetWalletCredits200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -214,12 +302,14 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CreditWalletSummary: Callable[..., CreditWalletSummary]
+_read_CreditWalletSummary_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CreditWalletSummary
-    global _read_CreditWalletSummary
+    global _read_CreditWalletSummary, _read_CreditWalletSummary_list
     from ..models.credit_wallet_summary import CreditWalletSummary
 
     _read_CreditWalletSummary = CreditWalletSummary._from_json
+    _read_CreditWalletSummary_list = CreditWalletSummary._from_json_list
     _models_pending = False

@@ -156,15 +156,9 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 )
 
         if isinstance(available_points_money_value, list):
-            _p0 = ((_path, _key), "available_points_money_value")
-            _l0 = []
-            for _i0, _v0 in enumerate(available_points_money_value):
-                if isinstance(_v0, dict):
-                    _v0 = _read_MoneyValue(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "MoneyValue", True, False)
-                _l0.append(_v0)
-            available_points_money_value = _l0
+            available_points_money_value = _read_MoneyValue_list(
+                available_points_money_value, (_path, _key), "available_points_money_value"
+            )
         elif available_points_money_value is UNSET:
             _absent += 1
         else:
@@ -188,6 +182,114 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        (
+                            earned_points,
+                            redeemed_points,
+                            available_points,
+                            available_points_money_value,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            earned_points,
+                            redeemed_points,
+                            available_points,
+                            available_points_money_value,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        earned_points,
+                        redeemed_points,
+                        available_points,
+                        available_points_money_value,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(earned_points) is float or type(earned_points) is int):
+                    if earned_points is UNSET:
+                        _absent += 1
+                    else:
+                        earned_points = odd(
+                            earned_points, (_path, _key), "earned_points", "number", False, False
+                        )
+
+                if not (type(redeemed_points) is float or type(redeemed_points) is int):
+                    if redeemed_points is UNSET:
+                        _absent += 1
+                    else:
+                        redeemed_points = odd(
+                            redeemed_points,
+                            (_path, _key),
+                            "redeemed_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(available_points) is float or type(available_points) is int):
+                    if available_points is UNSET:
+                        _absent += 1
+                    else:
+                        available_points = odd(
+                            available_points,
+                            (_path, _key),
+                            "available_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(available_points_money_value, list):
+                    available_points_money_value = _read_MoneyValue_list(
+                        available_points_money_value, (_path, _key), "available_points_money_value"
+                    )
+                elif available_points_money_value is UNSET:
+                    _absent += 1
+                else:
+                    available_points_money_value = odd(
+                        available_points_money_value,
+                        (_path, _key),
+                        "available_points_money_value",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.earned_points = earned_points
+                _model.redeemed_points = redeemed_points
+                _model.available_points = available_points
+                _model.available_points_money_value = available_points_money_value
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetWalletPointsGetWalletPoints200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -222,12 +324,14 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_MoneyValue: Callable[..., MoneyValue]
+_read_MoneyValue_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, MoneyValue
-    global _read_MoneyValue
+    global _read_MoneyValue, _read_MoneyValue_list
     from ..models.money_value import MoneyValue
 
     _read_MoneyValue = MoneyValue._from_json
+    _read_MoneyValue_list = MoneyValue._from_json_list
     _models_pending = False

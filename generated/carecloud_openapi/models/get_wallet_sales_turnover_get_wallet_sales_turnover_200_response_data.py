@@ -90,15 +90,7 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
         _absent = 0
         turnover = src_dict.get("turnover", UNSET)
         if isinstance(turnover, list):
-            _p0 = ((_path, _key), "turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            turnover = _l0
+            turnover = _read_QualificationTurnover_list(turnover, (_path, _key), "turnover")
         elif turnover is UNSET:
             _absent += 1
         else:
@@ -112,6 +104,46 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                turnover = src_dict.get("turnover", UNSET)
+                if isinstance(turnover, list):
+                    turnover = _read_QualificationTurnover_list(turnover, (_path, _key), "turnover")
+                elif turnover is UNSET:
+                    _absent += 1
+                else:
+                    turnover = odd(turnover, (_path, _key), "turnover", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.turnover = turnover
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -146,12 +178,14 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

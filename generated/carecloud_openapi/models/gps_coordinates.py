@@ -108,6 +108,50 @@ class GPSCoordinates:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        gps_longitude, gps_latitude = _declared(src_dict)
+                    except KeyError:
+                        gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(gps_longitude) is float or type(gps_longitude) is int):
+                    if gps_longitude is UNSET:
+                        _absent += 1
+                    gps_longitude = odd(
+                        gps_longitude, (_path, _key), "gps_longitude", "number", True, False
+                    )
+
+                if not (type(gps_latitude) is float or type(gps_latitude) is int):
+                    if gps_latitude is UNSET:
+                        _absent += 1
+                    gps_latitude = odd(
+                        gps_latitude, (_path, _key), "gps_latitude", "number", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.gps_longitude = gps_longitude
+                _model.gps_latitude = gps_latitude
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "GPSCoordinates", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -111,6 +111,50 @@ class Interest:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        interest_id, name = _declared(src_dict)
+                    except KeyError:
+                        interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(interest_id, str)):
+                    if interest_id is UNSET:
+                        _absent += 1
+                    else:
+                        interest_id = odd(
+                            interest_id, (_path, _key), "interest_id", "string", False, False
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.interest_id = interest_id
+                _model.name = name
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Interest", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

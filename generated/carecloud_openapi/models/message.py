@@ -357,30 +357,14 @@ class Message:
                 )
 
         if isinstance(message_data, list):
-            _p0 = ((_path, _key), "message_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(message_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Parameter(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
-                _l0.append(_v0)
-            message_data = _l0
+            message_data = _read_Parameter_list(message_data, (_path, _key), "message_data")
         elif message_data is UNSET:
             _absent += 1
         else:
             message_data = odd(message_data, (_path, _key), "message_data", "array", False, False)
 
         if isinstance(attachments, list):
-            _p0 = ((_path, _key), "attachments")
-            _l0 = []
-            for _i0, _v0 in enumerate(attachments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Attachment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Attachment", True, False)
-                _l0.append(_v0)
-            attachments = _l0
+            attachments = _read_Attachment_list(attachments, (_path, _key), "attachments")
         elif attachments is UNSET:
             _absent += 1
         else:
@@ -413,6 +397,233 @@ class Message:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            message_template_id,
+                            customer_id,
+                            communication_channel_id,
+                            message_id,
+                            status,
+                            contact,
+                            title,
+                            send_time,
+                            opened_time,
+                            mail_client_user_agent,
+                            mail_client_language,
+                            message_data,
+                            attachments,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            message_template_id,
+                            customer_id,
+                            communication_channel_id,
+                            message_id,
+                            status,
+                            contact,
+                            title,
+                            send_time,
+                            opened_time,
+                            mail_client_user_agent,
+                            mail_client_language,
+                            message_data,
+                            attachments,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        message_template_id,
+                        customer_id,
+                        communication_channel_id,
+                        message_id,
+                        status,
+                        contact,
+                        title,
+                        send_time,
+                        opened_time,
+                        mail_client_user_agent,
+                        mail_client_language,
+                        message_data,
+                        attachments,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(message_template_id, str)):
+                    if message_template_id is UNSET:
+                        _absent += 1
+                    message_template_id = odd(
+                        message_template_id,
+                        (_path, _key),
+                        "message_template_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if type(communication_channel_id) is int:
+                    communication_channel_id = MessageCommunicationChannelId(
+                        communication_channel_id
+                    )
+                elif communication_channel_id is UNSET:
+                    _absent += 1
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "MessageCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "MessageCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(message_id, str)):
+                    if message_id is UNSET:
+                        _absent += 1
+                    else:
+                        message_id = odd(
+                            message_id, (_path, _key), "message_id", "string", False, False
+                        )
+
+                if type(status) is int:
+                    status = MessageStatus(status)
+                elif status is UNSET:
+                    _absent += 1
+                else:
+                    status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
+
+                if not (isinstance(contact, str)):
+                    if contact is UNSET:
+                        _absent += 1
+                    else:
+                        contact = odd(contact, (_path, _key), "contact", "string", False, False)
+
+                if not (isinstance(title, str)):
+                    if title is UNSET:
+                        _absent += 1
+                    else:
+                        title = odd(title, (_path, _key), "title", "string", False, False)
+
+                if not (isinstance(send_time, str)):
+                    if send_time is UNSET:
+                        _absent += 1
+                    else:
+                        send_time = odd(
+                            send_time, (_path, _key), "send_time", "string", False, False
+                        )
+
+                if not (isinstance(opened_time, str)):
+                    if opened_time is UNSET:
+                        _absent += 1
+                    else:
+                        opened_time = odd(
+                            opened_time, (_path, _key), "opened_time", "string", False, False
+                        )
+
+                if not (isinstance(mail_client_user_agent, str)):
+                    if mail_client_user_agent is UNSET:
+                        _absent += 1
+                    else:
+                        mail_client_user_agent = odd(
+                            mail_client_user_agent,
+                            (_path, _key),
+                            "mail_client_user_agent",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(mail_client_language, str)):
+                    if mail_client_language is UNSET:
+                        _absent += 1
+                    else:
+                        mail_client_language = odd(
+                            mail_client_language,
+                            (_path, _key),
+                            "mail_client_language",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(message_data, list):
+                    message_data = _read_Parameter_list(message_data, (_path, _key), "message_data")
+                elif message_data is UNSET:
+                    _absent += 1
+                else:
+                    message_data = odd(
+                        message_data, (_path, _key), "message_data", "array", False, False
+                    )
+
+                if isinstance(attachments, list):
+                    attachments = _read_Attachment_list(attachments, (_path, _key), "attachments")
+                elif attachments is UNSET:
+                    _absent += 1
+                else:
+                    attachments = odd(
+                        attachments, (_path, _key), "attachments", "array", False, False
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.message_template_id = message_template_id
+                _model.customer_id = customer_id
+                _model.communication_channel_id = communication_channel_id
+                _model.message_id = message_id
+                _model.status = status
+                _model.contact = contact
+                _model.title = title
+                _model.send_time = send_time
+                _model.opened_time = opened_time
+                _model.mail_client_user_agent = mail_client_user_agent
+                _model.mail_client_language = mail_client_language
+                _model.message_data = message_data
+                _model.attachments = attachments
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Message", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -447,16 +658,20 @@ class Message:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Attachment: Callable[..., Attachment]
+_read_Attachment_list: Callable[..., list[Any]]
 _read_Parameter: Callable[..., Parameter]
+_read_Parameter_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Attachment, Parameter
-    global _read_Attachment
-    global _read_Parameter
+    global _read_Attachment, _read_Attachment_list
+    global _read_Parameter, _read_Parameter_list
     from ..models.attachment import Attachment
     from ..models.parameter import Parameter
 
     _read_Attachment = Attachment._from_json
+    _read_Attachment_list = Attachment._from_json_list
     _read_Parameter = Parameter._from_json
+    _read_Parameter_list = Parameter._from_json_list
     _models_pending = False

@@ -146,15 +146,7 @@ class MessageDetail:
             html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
 
         if isinstance(attachments, list):
-            _p0 = ((_path, _key), "attachments")
-            _l0 = []
-            for _i0, _v0 in enumerate(attachments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_AttachmentInfo(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "AttachmentInfo", True, False)
-                _l0.append(_v0)
-            attachments = _l0
+            attachments = _read_AttachmentInfo_list(attachments, (_path, _key), "attachments")
         elif attachments is UNSET:
             _absent += 1
         else:
@@ -177,6 +169,75 @@ class MessageDetail:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        plain_text_body, html_body, attachments, last_change = _declared(src_dict)
+                    except KeyError:
+                        plain_text_body, html_body, attachments, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    plain_text_body, html_body, attachments, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(plain_text_body, str)):
+                    if plain_text_body is UNSET:
+                        _absent += 1
+                    plain_text_body = odd(
+                        plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+                    )
+
+                if not (isinstance(html_body, str)):
+                    if html_body is UNSET:
+                        _absent += 1
+                    html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
+
+                if isinstance(attachments, list):
+                    attachments = _read_AttachmentInfo_list(
+                        attachments, (_path, _key), "attachments"
+                    )
+                elif attachments is UNSET:
+                    _absent += 1
+                else:
+                    attachments = odd(
+                        attachments, (_path, _key), "attachments", "array", False, False
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.plain_text_body = plain_text_body
+                _model.html_body = html_body
+                _model.attachments = attachments
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "MessageDetail", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -211,12 +272,14 @@ class MessageDetail:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_AttachmentInfo: Callable[..., AttachmentInfo]
+_read_AttachmentInfo_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, AttachmentInfo
-    global _read_AttachmentInfo
+    global _read_AttachmentInfo, _read_AttachmentInfo_list
     from ..models.attachment_info import AttachmentInfo
 
     _read_AttachmentInfo = AttachmentInfo._from_json
+    _read_AttachmentInfo_list = AttachmentInfo._from_json_list
     _models_pending = False

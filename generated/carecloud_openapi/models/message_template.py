@@ -324,15 +324,7 @@ class MessageTemplate:
             icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
 
         if isinstance(template_data, list):
-            _p0 = ((_path, _key), "template_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(template_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Parameter(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
-                _l0.append(_v0)
-            template_data = _l0
+            template_data = _read_Parameter_list(template_data, (_path, _key), "template_data")
         elif template_data is UNSET:
             _absent += 1
         else:
@@ -364,6 +356,207 @@ class MessageTemplate:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 11:
+                    try:
+                        (
+                            subject,
+                            sender,
+                            name,
+                            message_template_group_id,
+                            communication_channel_id,
+                            message_template_id,
+                            consent_free_template,
+                            preview_url,
+                            icon_url,
+                            template_data,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            subject,
+                            sender,
+                            name,
+                            message_template_group_id,
+                            communication_channel_id,
+                            message_template_id,
+                            consent_free_template,
+                            preview_url,
+                            icon_url,
+                            template_data,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        subject,
+                        sender,
+                        name,
+                        message_template_group_id,
+                        communication_channel_id,
+                        message_template_id,
+                        consent_free_template,
+                        preview_url,
+                        icon_url,
+                        template_data,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(subject, str)):
+                    if subject is UNSET:
+                        _absent += 1
+                    subject = odd(subject, (_path, _key), "subject", "string", True, False)
+
+                if not (isinstance(sender, str)):
+                    if sender is UNSET:
+                        _absent += 1
+                    sender = odd(sender, (_path, _key), "sender", "string", True, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if type(message_template_group_id) is int:
+                    message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                        message_template_group_id
+                    )
+                elif message_template_group_id is UNSET:
+                    _absent += 1
+                    message_template_group_id = odd(
+                        message_template_group_id,
+                        (_path, _key),
+                        "message_template_group_id",
+                        "MessageTemplateMessageTemplateGroupId",
+                        True,
+                        False,
+                    )
+                else:
+                    message_template_group_id = odd(
+                        message_template_group_id,
+                        (_path, _key),
+                        "message_template_group_id",
+                        "MessageTemplateMessageTemplateGroupId",
+                        True,
+                        False,
+                    )
+
+                if type(communication_channel_id) is int:
+                    communication_channel_id = MessageTemplateCommunicationChannelId(
+                        communication_channel_id
+                    )
+                elif communication_channel_id is UNSET:
+                    _absent += 1
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "MessageTemplateCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "MessageTemplateCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(message_template_id, str)):
+                    if message_template_id is UNSET:
+                        _absent += 1
+                    else:
+                        message_template_id = odd(
+                            message_template_id,
+                            (_path, _key),
+                            "message_template_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(consent_free_template) is bool):
+                    if consent_free_template is UNSET:
+                        _absent += 1
+                    else:
+                        consent_free_template = odd(
+                            consent_free_template,
+                            (_path, _key),
+                            "consent_free_template",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(preview_url, str):
+                    pass
+                elif preview_url is UNSET:
+                    _absent += 1
+                else:
+                    preview_url = odd(
+                        preview_url, (_path, _key), "preview_url", "string", False, True
+                    )
+
+                if isinstance(icon_url, str):
+                    pass
+                elif icon_url is UNSET:
+                    _absent += 1
+                else:
+                    icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
+
+                if isinstance(template_data, list):
+                    template_data = _read_Parameter_list(
+                        template_data, (_path, _key), "template_data"
+                    )
+                elif template_data is UNSET:
+                    _absent += 1
+                else:
+                    template_data = odd(
+                        template_data, (_path, _key), "template_data", "array", False, False
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.subject = subject
+                _model.sender = sender
+                _model.name = name
+                _model.message_template_group_id = message_template_group_id
+                _model.communication_channel_id = communication_channel_id
+                _model.message_template_id = message_template_id
+                _model.consent_free_template = consent_free_template
+                _model.preview_url = preview_url
+                _model.icon_url = icon_url
+                _model.template_data = template_data
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 11:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "MessageTemplate", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -398,12 +591,14 @@ class MessageTemplate:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Parameter: Callable[..., Parameter]
+_read_Parameter_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Parameter
-    global _read_Parameter
+    global _read_Parameter, _read_Parameter_list
     from ..models.parameter import Parameter
 
     _read_Parameter = Parameter._from_json
+    _read_Parameter_list = Parameter._from_json_list
     _models_pending = False

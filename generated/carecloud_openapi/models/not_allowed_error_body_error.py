@@ -171,6 +171,81 @@ class NotAllowedErrorBodyError:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        type_, exception, title, detail, error_data = _declared(src_dict)
+                    except KeyError:
+                        type_, exception, title, detail, error_data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    type_, exception, title, detail, error_data = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(type_, str)):
+                    if type_ is UNSET:
+                        _absent += 1
+                    type_ = odd(type_, (_path, _key), "type", "string", True, False)
+
+                if not (isinstance(exception, str)):
+                    if exception is UNSET:
+                        _absent += 1
+                    exception = odd(exception, (_path, _key), "exception", "string", True, False)
+
+                if not (isinstance(title, str)):
+                    if title is UNSET:
+                        _absent += 1
+                    title = odd(title, (_path, _key), "title", "string", True, False)
+
+                if not (isinstance(detail, str)):
+                    if detail is UNSET:
+                        _absent += 1
+                    detail = odd(detail, (_path, _key), "detail", "string", True, False)
+
+                if isinstance(error_data, dict):
+                    error_data = _read_NotAllowedErrorBodyErrorErrorData(
+                        error_data, (_path, _key), "error_data"
+                    )
+                elif error_data is UNSET:
+                    _absent += 1
+                else:
+                    error_data = odd(
+                        error_data,
+                        (_path, _key),
+                        "error_data",
+                        "NotAllowedErrorBodyErrorErrorData",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.type_ = type_
+                _model.exception = exception
+                _model.title = title
+                _model.detail = detail
+                _model.error_data = error_data
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "NotAllowedErrorBodyError", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -204,12 +279,14 @@ class NotAllowedErrorBodyError:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_NotAllowedErrorBodyErrorErrorData: Callable[..., NotAllowedErrorBodyErrorErrorData]
+_read_NotAllowedErrorBodyErrorErrorData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, NotAllowedErrorBodyErrorErrorData
-    global _read_NotAllowedErrorBodyErrorErrorData
+    global _read_NotAllowedErrorBodyErrorErrorData, _read_NotAllowedErrorBodyErrorErrorData_list
     from ..models.not_allowed_error_body_error_error_data import NotAllowedErrorBodyErrorErrorData
 
     _read_NotAllowedErrorBodyErrorErrorData = NotAllowedErrorBodyErrorErrorData._from_json
+    _read_NotAllowedErrorBodyErrorErrorData_list = NotAllowedErrorBodyErrorErrorData._from_json_list
     _models_pending = False

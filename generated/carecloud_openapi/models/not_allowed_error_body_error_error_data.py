@@ -84,6 +84,38 @@ class NotAllowedErrorBodyErrorErrorData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                http_method = src_dict.get("http_method", UNSET)
+                if not (isinstance(http_method, str)):
+                    if http_method is UNSET:
+                        _absent += 1
+                    else:
+                        http_method = odd(
+                            http_method, (_path, _key), "http_method", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.http_method = http_method
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "NotAllowedErrorBodyErrorErrorData", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -113,6 +113,54 @@ class NotFoundErrorBodyErrorErrorData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        resource_name, resource_id = _declared(src_dict)
+                    except KeyError:
+                        resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(resource_name, str)):
+                    if resource_name is UNSET:
+                        _absent += 1
+                    else:
+                        resource_name = odd(
+                            resource_name, (_path, _key), "resource_name", "string", False, False
+                        )
+
+                if not (isinstance(resource_id, str)):
+                    if resource_id is UNSET:
+                        _absent += 1
+                    else:
+                        resource_id = odd(
+                            resource_id, (_path, _key), "resource_id", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.resource_name = resource_name
+                _model.resource_id = resource_id
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "NotFoundErrorBodyErrorErrorData", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -113,15 +113,9 @@ class OpeningDay:
             day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
 
         if isinstance(time_intervals, list):
-            _p0 = ((_path, _key), "time_intervals")
-            _l0 = []
-            for _i0, _v0 in enumerate(time_intervals):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TimeInterval(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
-                _l0.append(_v0)
-            time_intervals = _l0
+            time_intervals = _read_TimeInterval_list(
+                time_intervals, (_path, _key), "time_intervals"
+            )
         elif time_intervals is UNSET:
             _absent += 1
             time_intervals = odd(
@@ -141,6 +135,57 @@ class OpeningDay:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        day_id, time_intervals = _declared(src_dict)
+                    except KeyError:
+                        day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(day_id, str)):
+                    if day_id is UNSET:
+                        _absent += 1
+                    day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
+
+                if isinstance(time_intervals, list):
+                    time_intervals = _read_TimeInterval_list(
+                        time_intervals, (_path, _key), "time_intervals"
+                    )
+                elif time_intervals is UNSET:
+                    _absent += 1
+                    time_intervals = odd(
+                        time_intervals, (_path, _key), "time_intervals", "array", True, False
+                    )
+                else:
+                    time_intervals = odd(
+                        time_intervals, (_path, _key), "time_intervals", "array", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.day_id = day_id
+                _model.time_intervals = time_intervals
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "OpeningDay", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -175,12 +220,14 @@ class OpeningDay:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TimeInterval: Callable[..., TimeInterval]
+_read_TimeInterval_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TimeInterval
-    global _read_TimeInterval
+    global _read_TimeInterval, _read_TimeInterval_list
     from ..models.time_interval import TimeInterval
 
     _read_TimeInterval = TimeInterval._from_json
+    _read_TimeInterval_list = TimeInterval._from_json_list
     _models_pending = False

@@ -272,15 +272,7 @@ class Order:
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
         if isinstance(order_items, list):
-            _p0 = ((_path, _key), "order_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(order_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_OrderItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "OrderItem", True, False)
-                _l0.append(_v0)
-            order_items = _l0
+            order_items = _read_OrderItem_list(order_items, (_path, _key), "order_items")
         elif order_items is UNSET:
             _absent += 1
             order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
@@ -416,6 +408,262 @@ class Order:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 16:
+                    try:
+                        (
+                            customer_id,
+                            currency_id,
+                            total_price,
+                            order_items,
+                            invoicing_data,
+                            order_id,
+                            order_number,
+                            discount_codes,
+                            shipping_data,
+                            customer_note,
+                            order_status,
+                            shipping_date,
+                            program_ranking,
+                            payment_status,
+                            invoice_document_url,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            currency_id,
+                            total_price,
+                            order_items,
+                            invoicing_data,
+                            order_id,
+                            order_number,
+                            discount_codes,
+                            shipping_data,
+                            customer_note,
+                            order_status,
+                            shipping_date,
+                            program_ranking,
+                            payment_status,
+                            invoice_document_url,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        currency_id,
+                        total_price,
+                        order_items,
+                        invoicing_data,
+                        order_id,
+                        order_number,
+                        discount_codes,
+                        shipping_data,
+                        customer_note,
+                        order_status,
+                        shipping_date,
+                        program_ranking,
+                        payment_status,
+                        invoice_document_url,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (type(total_price) is float or type(total_price) is int):
+                    if total_price is UNSET:
+                        _absent += 1
+                    total_price = odd(
+                        total_price, (_path, _key), "total_price", "number", True, False
+                    )
+
+                if isinstance(order_items, list):
+                    order_items = _read_OrderItem_list(order_items, (_path, _key), "order_items")
+                elif order_items is UNSET:
+                    _absent += 1
+                    order_items = odd(
+                        order_items, (_path, _key), "order_items", "array", True, False
+                    )
+                else:
+                    order_items = odd(
+                        order_items, (_path, _key), "order_items", "array", True, False
+                    )
+
+                if isinstance(invoicing_data, dict):
+                    invoicing_data = _read_OrderInvoicing(
+                        invoicing_data, (_path, _key), "invoicing_data"
+                    )
+                elif invoicing_data is UNSET:
+                    _absent += 1
+                    invoicing_data = odd(
+                        invoicing_data,
+                        (_path, _key),
+                        "invoicing_data",
+                        "OrderInvoicing",
+                        True,
+                        False,
+                    )
+                else:
+                    invoicing_data = odd(
+                        invoicing_data,
+                        (_path, _key),
+                        "invoicing_data",
+                        "OrderInvoicing",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(order_id, str)):
+                    if order_id is UNSET:
+                        _absent += 1
+                    else:
+                        order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+
+                if not (isinstance(order_number, str)):
+                    if order_number is UNSET:
+                        _absent += 1
+                    else:
+                        order_number = odd(
+                            order_number, (_path, _key), "order_number", "string", False, False
+                        )
+
+                if isinstance(discount_codes, list):
+                    for _i0, _v0 in enumerate(discount_codes):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
+                elif discount_codes is UNSET:
+                    _absent += 1
+                else:
+                    discount_codes = odd(
+                        discount_codes, (_path, _key), "discount_codes", "array", False, False
+                    )
+
+                if isinstance(shipping_data, dict):
+                    shipping_data = _read_OrderShipping(
+                        shipping_data, (_path, _key), "shipping_data"
+                    )
+                elif shipping_data is UNSET:
+                    _absent += 1
+                else:
+                    shipping_data = odd(
+                        shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
+                    )
+
+                if not (isinstance(customer_note, str)):
+                    if customer_note is UNSET:
+                        _absent += 1
+                    else:
+                        customer_note = odd(
+                            customer_note, (_path, _key), "customer_note", "string", False, False
+                        )
+
+                if not (isinstance(order_status, str)):
+                    if order_status is UNSET:
+                        _absent += 1
+                    else:
+                        order_status = odd(
+                            order_status, (_path, _key), "order_status", "string", False, False
+                        )
+
+                if not (isinstance(shipping_date, str)):
+                    if shipping_date is UNSET:
+                        _absent += 1
+                    else:
+                        shipping_date = odd(
+                            shipping_date, (_path, _key), "shipping_date", "string", False, False
+                        )
+
+                if not (type(program_ranking) is int):
+                    if program_ranking is UNSET:
+                        _absent += 1
+                    else:
+                        program_ranking = odd(
+                            program_ranking,
+                            (_path, _key),
+                            "program_ranking",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(payment_status, str)):
+                    if payment_status is UNSET:
+                        _absent += 1
+                    else:
+                        payment_status = odd(
+                            payment_status, (_path, _key), "payment_status", "string", False, False
+                        )
+
+                if not (isinstance(invoice_document_url, str)):
+                    if invoice_document_url is UNSET:
+                        _absent += 1
+                    else:
+                        invoice_document_url = odd(
+                            invoice_document_url,
+                            (_path, _key),
+                            "invoice_document_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.currency_id = currency_id
+                _model.total_price = total_price
+                _model.order_items = order_items
+                _model.invoicing_data = invoicing_data
+                _model.order_id = order_id
+                _model.order_number = order_number
+                _model.discount_codes = discount_codes
+                _model.shipping_data = shipping_data
+                _model.customer_note = customer_note
+                _model.order_status = order_status
+                _model.shipping_date = shipping_date
+                _model.program_ranking = program_ranking
+                _model.payment_status = payment_status
+                _model.invoice_document_url = invoice_document_url
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 16:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Order", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -449,20 +697,26 @@ class Order:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_OrderInvoicing: Callable[..., OrderInvoicing]
+_read_OrderInvoicing_list: Callable[..., list[Any]]
 _read_OrderItem: Callable[..., OrderItem]
+_read_OrderItem_list: Callable[..., list[Any]]
 _read_OrderShipping: Callable[..., OrderShipping]
+_read_OrderShipping_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, OrderInvoicing, OrderItem, OrderShipping
-    global _read_OrderInvoicing
-    global _read_OrderItem
-    global _read_OrderShipping
+    global _read_OrderInvoicing, _read_OrderInvoicing_list
+    global _read_OrderItem, _read_OrderItem_list
+    global _read_OrderShipping, _read_OrderShipping_list
     from ..models.order_invoicing import OrderInvoicing
     from ..models.order_item import OrderItem
     from ..models.order_shipping import OrderShipping
 
     _read_OrderInvoicing = OrderInvoicing._from_json
+    _read_OrderInvoicing_list = OrderInvoicing._from_json_list
     _read_OrderItem = OrderItem._from_json
+    _read_OrderItem_list = OrderItem._from_json_list
     _read_OrderShipping = OrderShipping._from_json
+    _read_OrderShipping_list = OrderShipping._from_json_list
     _models_pending = False

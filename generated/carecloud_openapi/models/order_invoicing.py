@@ -154,6 +154,72 @@ class OrderInvoicing:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        payment_id, paid_date, personal_information = _declared(src_dict)
+                    except KeyError:
+                        payment_id, paid_date, personal_information = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    payment_id, paid_date, personal_information = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(payment_id, str)):
+                    if payment_id is UNSET:
+                        _absent += 1
+                    payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
+
+                if not (isinstance(paid_date, str)):
+                    if paid_date is UNSET:
+                        _absent += 1
+                    else:
+                        paid_date = odd(
+                            paid_date, (_path, _key), "paid_date", "string", False, False
+                        )
+
+                if isinstance(personal_information, dict):
+                    personal_information = _read_PersonalInformation(
+                        personal_information, (_path, _key), "personal_information"
+                    )
+                elif personal_information is UNSET:
+                    _absent += 1
+                else:
+                    personal_information = odd(
+                        personal_information,
+                        (_path, _key),
+                        "personal_information",
+                        "PersonalInformation",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.payment_id = payment_id
+                _model.paid_date = paid_date
+                _model.personal_information = personal_information
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "OrderInvoicing", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -187,12 +253,14 @@ class OrderInvoicing:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PersonalInformation: Callable[..., PersonalInformation]
+_read_PersonalInformation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
-    global _read_PersonalInformation
+    global _read_PersonalInformation, _read_PersonalInformation_list
     from ..models.personal_information import PersonalInformation
 
     _read_PersonalInformation = PersonalInformation._from_json
+    _read_PersonalInformation_list = PersonalInformation._from_json_list
     _models_pending = False

@@ -166,6 +166,99 @@ class OrderItem:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        (
+                            product_variant_id,
+                            amount,
+                            unit_price,
+                            vat_rate,
+                            order_item_id,
+                            customer_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            product_variant_id,
+                            amount,
+                            unit_price,
+                            vat_rate,
+                            order_item_id,
+                            customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (isinstance(product_variant_id, str)):
+                    if product_variant_id is UNSET:
+                        _absent += 1
+                    product_variant_id = odd(
+                        product_variant_id,
+                        (_path, _key),
+                        "product_variant_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+
+                if not (type(unit_price) is float or type(unit_price) is int):
+                    if unit_price is UNSET:
+                        _absent += 1
+                    unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
+
+                if not (type(vat_rate) is float or type(vat_rate) is int):
+                    if vat_rate is UNSET:
+                        _absent += 1
+                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+
+                if not (isinstance(order_item_id, str)):
+                    if order_item_id is UNSET:
+                        _absent += 1
+                    else:
+                        order_item_id = odd(
+                            order_item_id, (_path, _key), "order_item_id", "string", False, False
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.product_variant_id = product_variant_id
+                _model.amount = amount
+                _model.unit_price = unit_price
+                _model.vat_rate = vat_rate
+                _model.order_item_id = order_item_id
+                _model.customer_id = customer_id
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "OrderItem", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

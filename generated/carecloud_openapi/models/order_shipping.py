@@ -177,6 +177,93 @@ class OrderShipping:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        shipping_id, contact_firstname, contact_lastname, phone, address = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        shipping_id, contact_firstname, contact_lastname, phone, address = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    shipping_id, contact_firstname, contact_lastname, phone, address = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(shipping_id, str)):
+                    if shipping_id is UNSET:
+                        _absent += 1
+                    shipping_id = odd(
+                        shipping_id, (_path, _key), "shipping_id", "string", True, False
+                    )
+
+                if not (isinstance(contact_firstname, str)):
+                    if contact_firstname is UNSET:
+                        _absent += 1
+                    else:
+                        contact_firstname = odd(
+                            contact_firstname,
+                            (_path, _key),
+                            "contact_firstname",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(contact_lastname, str)):
+                    if contact_lastname is UNSET:
+                        _absent += 1
+                    else:
+                        contact_lastname = odd(
+                            contact_lastname,
+                            (_path, _key),
+                            "contact_lastname",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(phone, str)):
+                    if phone is UNSET:
+                        _absent += 1
+                    else:
+                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+
+                if isinstance(address, dict):
+                    address = _read_Address(address, (_path, _key), "address")
+                elif address is UNSET:
+                    _absent += 1
+                else:
+                    address = odd(address, (_path, _key), "address", "Address", False, False)
+
+                _model = _new_instance(cls)
+                _model.shipping_id = shipping_id
+                _model.contact_firstname = contact_firstname
+                _model.contact_lastname = contact_lastname
+                _model.phone = phone
+                _model.address = address
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "OrderShipping", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -210,12 +297,14 @@ class OrderShipping:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

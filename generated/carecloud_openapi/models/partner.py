@@ -224,6 +224,108 @@ class Partner:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 8:
+                    try:
+                        name, partner_id, address, registration_id, vat_id, email, phone, state = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        name, partner_id, address, registration_id, vat_id, email, phone, state = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        )
+                else:
+                    name, partner_id, address, registration_id, vat_id, email, phone, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if isinstance(address, dict):
+                    address = _read_Address(address, (_path, _key), "address")
+                elif address is UNSET:
+                    _absent += 1
+                else:
+                    address = odd(address, (_path, _key), "address", "Address", False, False)
+
+                if not (isinstance(registration_id, str)):
+                    if registration_id is UNSET:
+                        _absent += 1
+                    else:
+                        registration_id = odd(
+                            registration_id,
+                            (_path, _key),
+                            "registration_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(vat_id, str)):
+                    if vat_id is UNSET:
+                        _absent += 1
+                    else:
+                        vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
+
+                if not (isinstance(email, str)):
+                    if email is UNSET:
+                        _absent += 1
+                    else:
+                        email = odd(email, (_path, _key), "email", "string", False, False)
+
+                if not (isinstance(phone, str)):
+                    if phone is UNSET:
+                        _absent += 1
+                    else:
+                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+
+                if type(state) is int:
+                    state = PartnerState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "PartnerState", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.partner_id = partner_id
+                _model.address = address
+                _model.registration_id = registration_id
+                _model.vat_id = vat_id
+                _model.email = email
+                _model.phone = phone
+                _model.state = state
+                if len(src_dict) + _absent == 8:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Partner", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -257,12 +359,14 @@ class Partner:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

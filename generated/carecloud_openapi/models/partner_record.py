@@ -127,6 +127,67 @@ class PartnerRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        partner_id, partner_record_id, last_change = _declared(src_dict)
+                    except KeyError:
+                        partner_id, partner_record_id, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    partner_id, partner_record_id, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+
+                if not (isinstance(partner_record_id, str)):
+                    if partner_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_record_id = odd(
+                            partner_record_id,
+                            (_path, _key),
+                            "partner_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.partner_id = partner_id
+                _model.partner_record_id = partner_record_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PartnerRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -157,30 +157,16 @@ class PaymentRecap:
                 )
 
         if isinstance(vouchers, list):
-            _p0 = ((_path, _key), "vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PaymentVoucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
-                _l0.append(_v0)
-            vouchers = _l0
+            vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
         elif vouchers is UNSET:
             _absent += 1
         else:
             vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
 
         if isinstance(recommended_discounts, list):
-            _p0 = ((_path, _key), "recommended_discounts")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_discounts):
-                if isinstance(_v0, dict):
-                    _v0 = _read_DiscountItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
-                _l0.append(_v0)
-            recommended_discounts = _l0
+            recommended_discounts = _read_DiscountItem_list(
+                recommended_discounts, (_path, _key), "recommended_discounts"
+            )
         elif recommended_discounts is UNSET:
             _absent += 1
         else:
@@ -199,6 +185,90 @@ class PaymentRecap:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        credit_points, amount_for_credit, vouchers, recommended_discounts = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        credit_points, amount_for_credit, vouchers, recommended_discounts = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    credit_points, amount_for_credit, vouchers, recommended_discounts = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(credit_points) is float or type(credit_points) is int):
+                    if credit_points is UNSET:
+                        _absent += 1
+                    else:
+                        credit_points = odd(
+                            credit_points, (_path, _key), "credit_points", "number", False, False
+                        )
+
+                if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
+                    if amount_for_credit is UNSET:
+                        _absent += 1
+                    else:
+                        amount_for_credit = odd(
+                            amount_for_credit,
+                            (_path, _key),
+                            "amount_for_credit",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(vouchers, list):
+                    vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
+                elif vouchers is UNSET:
+                    _absent += 1
+                else:
+                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+
+                if isinstance(recommended_discounts, list):
+                    recommended_discounts = _read_DiscountItem_list(
+                        recommended_discounts, (_path, _key), "recommended_discounts"
+                    )
+                elif recommended_discounts is UNSET:
+                    _absent += 1
+                else:
+                    recommended_discounts = odd(
+                        recommended_discounts,
+                        (_path, _key),
+                        "recommended_discounts",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.credit_points = credit_points
+                _model.amount_for_credit = amount_for_credit
+                _model.vouchers = vouchers
+                _model.recommended_discounts = recommended_discounts
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PaymentRecap", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -233,16 +303,20 @@ class PaymentRecap:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_DiscountItem: Callable[..., DiscountItem]
+_read_DiscountItem_list: Callable[..., list[Any]]
 _read_PaymentVoucher: Callable[..., PaymentVoucher]
+_read_PaymentVoucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, DiscountItem, PaymentVoucher
-    global _read_DiscountItem
-    global _read_PaymentVoucher
+    global _read_DiscountItem, _read_DiscountItem_list
+    global _read_PaymentVoucher, _read_PaymentVoucher_list
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 
     _read_DiscountItem = DiscountItem._from_json
+    _read_DiscountItem_list = DiscountItem._from_json_list
     _read_PaymentVoucher = PaymentVoucher._from_json
+    _read_PaymentVoucher_list = PaymentVoucher._from_json_list
     _models_pending = False

@@ -366,15 +366,7 @@ class PersonalInformation:
             agreement = odd(agreement, (_path, _key), "agreement", "Agreement", False, False)
 
         if isinstance(consents, list):
-            _p0 = ((_path, _key), "consents")
-            _l0 = []
-            for _i0, _v0 in enumerate(consents):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Consents(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Consents", True, False)
-                _l0.append(_v0)
-            consents = _l0
+            consents = _read_Consents_list(consents, (_path, _key), "consents")
         elif consents is UNSET:
             _absent += 1
         else:
@@ -402,6 +394,211 @@ class PersonalInformation:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 15:
+                    try:
+                        (
+                            language_id,
+                            salutation,
+                            gender,
+                            first_name,
+                            last_name,
+                            pre_nominals,
+                            post_nominals,
+                            birthdate,
+                            email,
+                            phone,
+                            store_id,
+                            photo_url,
+                            address,
+                            agreement,
+                            consents,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            language_id,
+                            salutation,
+                            gender,
+                            first_name,
+                            last_name,
+                            pre_nominals,
+                            post_nominals,
+                            birthdate,
+                            email,
+                            phone,
+                            store_id,
+                            photo_url,
+                            address,
+                            agreement,
+                            consents,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        language_id,
+                        salutation,
+                        gender,
+                        first_name,
+                        last_name,
+                        pre_nominals,
+                        post_nominals,
+                        birthdate,
+                        email,
+                        phone,
+                        store_id,
+                        photo_url,
+                        address,
+                        agreement,
+                        consents,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(language_id, str)):
+                    if language_id is UNSET:
+                        _absent += 1
+                    language_id = odd(
+                        language_id, (_path, _key), "language_id", "string", True, False
+                    )
+
+                if not (isinstance(salutation, str)):
+                    if salutation is UNSET:
+                        _absent += 1
+                    else:
+                        salutation = odd(
+                            salutation, (_path, _key), "salutation", "string", False, False
+                        )
+
+                if type(gender) is int:
+                    gender = PersonalInformationGender(gender)
+                elif gender is UNSET:
+                    _absent += 1
+                else:
+                    gender = odd(
+                        gender, (_path, _key), "gender", "PersonalInformationGender", False, False
+                    )
+
+                if not (isinstance(first_name, str)):
+                    if first_name is UNSET:
+                        _absent += 1
+                    else:
+                        first_name = odd(
+                            first_name, (_path, _key), "first_name", "string", False, False
+                        )
+
+                if not (isinstance(last_name, str)):
+                    if last_name is UNSET:
+                        _absent += 1
+                    else:
+                        last_name = odd(
+                            last_name, (_path, _key), "last_name", "string", False, False
+                        )
+
+                if not (isinstance(pre_nominals, str)):
+                    if pre_nominals is UNSET:
+                        _absent += 1
+                    else:
+                        pre_nominals = odd(
+                            pre_nominals, (_path, _key), "pre_nominals", "string", False, False
+                        )
+
+                if not (isinstance(post_nominals, str)):
+                    if post_nominals is UNSET:
+                        _absent += 1
+                    else:
+                        post_nominals = odd(
+                            post_nominals, (_path, _key), "post_nominals", "string", False, False
+                        )
+
+                if isinstance(birthdate, str):
+                    birthdate = read_date(birthdate, (_path, _key), "birthdate")
+                elif birthdate is UNSET:
+                    _absent += 1
+                else:
+                    birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
+
+                if not (isinstance(email, str)):
+                    if email is UNSET:
+                        _absent += 1
+                    else:
+                        email = odd(email, (_path, _key), "email", "string", False, False)
+
+                if not (isinstance(phone, str)):
+                    if phone is UNSET:
+                        _absent += 1
+                    else:
+                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(photo_url, str)):
+                    if photo_url is UNSET:
+                        _absent += 1
+                    else:
+                        photo_url = odd(
+                            photo_url, (_path, _key), "photo_url", "string", False, False
+                        )
+
+                if isinstance(address, dict):
+                    address = _read_Address(address, (_path, _key), "address")
+                elif address is UNSET:
+                    _absent += 1
+                else:
+                    address = odd(address, (_path, _key), "address", "Address", False, False)
+
+                if isinstance(agreement, dict):
+                    agreement = _read_Agreement(agreement, (_path, _key), "agreement")
+                elif agreement is UNSET:
+                    _absent += 1
+                else:
+                    agreement = odd(
+                        agreement, (_path, _key), "agreement", "Agreement", False, False
+                    )
+
+                if isinstance(consents, list):
+                    consents = _read_Consents_list(consents, (_path, _key), "consents")
+                elif consents is UNSET:
+                    _absent += 1
+                else:
+                    consents = odd(consents, (_path, _key), "consents", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.language_id = language_id
+                _model.salutation = salutation
+                _model.gender = gender
+                _model.first_name = first_name
+                _model.last_name = last_name
+                _model.pre_nominals = pre_nominals
+                _model.post_nominals = post_nominals
+                _model.birthdate = birthdate
+                _model.email = email
+                _model.phone = phone
+                _model.store_id = store_id
+                _model.photo_url = photo_url
+                _model.address = address
+                _model.agreement = agreement
+                _model.consents = consents
+                if len(src_dict) + _absent == 15:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PersonalInformation", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -436,20 +633,26 @@ class PersonalInformation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 _read_Agreement: Callable[..., Agreement]
+_read_Agreement_list: Callable[..., list[Any]]
 _read_Consents: Callable[..., Consents]
+_read_Consents_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address, Agreement, Consents
-    global _read_Address
-    global _read_Agreement
-    global _read_Consents
+    global _read_Address, _read_Address_list
+    global _read_Agreement, _read_Agreement_list
+    global _read_Consents, _read_Consents_list
     from ..models.address import Address
     from ..models.agreement import Agreement
     from ..models.consents import Consents
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _read_Agreement = Agreement._from_json
+    _read_Agreement_list = Agreement._from_json_list
     _read_Consents = Consents._from_json
+    _read_Consents_list = Consents._from_json_list
     _models_pending = False

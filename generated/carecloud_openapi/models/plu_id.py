@@ -111,6 +111,46 @@ class PluId:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        list_code, code = _declared(src_dict)
+                    except KeyError:
+                        list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(list_code, str)):
+                    if list_code is UNSET:
+                        _absent += 1
+                    list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    code = odd(code, (_path, _key), "code", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.list_code = list_code
+                _model.code = code
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PluId", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

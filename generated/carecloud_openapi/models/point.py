@@ -262,6 +262,155 @@ class Point:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            customer_id,
+                            point_type_id,
+                            partner_id,
+                            point_id,
+                            assigned_points,
+                            available_points,
+                            valid_to,
+                            state,
+                            created_at,
+                            note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            point_type_id,
+                            partner_id,
+                            point_id,
+                            assigned_points,
+                            available_points,
+                            valid_to,
+                            state,
+                            created_at,
+                            note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        point_type_id,
+                        partner_id,
+                        point_id,
+                        assigned_points,
+                        available_points,
+                        valid_to,
+                        state,
+                        created_at,
+                        note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(point_type_id, str)):
+                    if point_type_id is UNSET:
+                        _absent += 1
+                    point_type_id = odd(
+                        point_type_id, (_path, _key), "point_type_id", "string", True, False
+                    )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+
+                if not (isinstance(point_id, str)):
+                    if point_id is UNSET:
+                        _absent += 1
+                    else:
+                        point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
+
+                if not (type(assigned_points) is float or type(assigned_points) is int):
+                    if assigned_points is UNSET:
+                        _absent += 1
+                    else:
+                        assigned_points = odd(
+                            assigned_points,
+                            (_path, _key),
+                            "assigned_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(available_points) is float or type(available_points) is int):
+                    if available_points is UNSET:
+                        _absent += 1
+                    else:
+                        available_points = odd(
+                            available_points,
+                            (_path, _key),
+                            "available_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if type(state) is int:
+                    state = PointState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "PointState", False, False)
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.point_type_id = point_type_id
+                _model.partner_id = partner_id
+                _model.point_id = point_id
+                _model.assigned_points = assigned_points
+                _model.available_points = available_points
+                _model.valid_to = valid_to
+                _model.state = state
+                _model.created_at = created_at
+                _model.note = note
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Point", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

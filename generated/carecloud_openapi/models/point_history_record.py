@@ -267,6 +267,158 @@ class PointHistoryRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            customer_id,
+                            point_amount,
+                            point_operation_type,
+                            point_operation_note,
+                            point_type_id,
+                            partner_id,
+                            store_id,
+                            point_history_record_time,
+                            extended_data,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            point_amount,
+                            point_operation_type,
+                            point_operation_note,
+                            point_type_id,
+                            partner_id,
+                            store_id,
+                            point_history_record_time,
+                            extended_data,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        point_amount,
+                        point_operation_type,
+                        point_operation_note,
+                        point_type_id,
+                        partner_id,
+                        store_id,
+                        point_history_record_time,
+                        extended_data,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (type(point_amount) is float or type(point_amount) is int):
+                    if point_amount is UNSET:
+                        _absent += 1
+                    else:
+                        point_amount = odd(
+                            point_amount, (_path, _key), "point_amount", "number", False, False
+                        )
+
+                if not (isinstance(point_operation_type, str)):
+                    if point_operation_type is UNSET:
+                        _absent += 1
+                    else:
+                        point_operation_type = odd(
+                            point_operation_type,
+                            (_path, _key),
+                            "point_operation_type",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(point_operation_note, str)):
+                    if point_operation_note is UNSET:
+                        _absent += 1
+                    else:
+                        point_operation_note = odd(
+                            point_operation_note,
+                            (_path, _key),
+                            "point_operation_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(point_type_id, str)):
+                    if point_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        point_type_id = odd(
+                            point_type_id, (_path, _key), "point_type_id", "string", False, False
+                        )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(point_history_record_time, str)):
+                    if point_history_record_time is UNSET:
+                        _absent += 1
+                    else:
+                        point_history_record_time = odd(
+                            point_history_record_time,
+                            (_path, _key),
+                            "point_history_record_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(extended_data, str)):
+                    if extended_data is UNSET:
+                        _absent += 1
+                    else:
+                        extended_data = odd(
+                            extended_data, (_path, _key), "extended_data", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.point_amount = point_amount
+                _model.point_operation_type = point_operation_type
+                _model.point_operation_note = point_operation_note
+                _model.point_type_id = point_type_id
+                _model.partner_id = partner_id
+                _model.store_id = store_id
+                _model.point_history_record_time = point_history_record_time
+                _model.extended_data = extended_data
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PointHistoryRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

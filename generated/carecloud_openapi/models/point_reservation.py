@@ -183,6 +183,105 @@ class PointReservation:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        (
+                            customer_id,
+                            external_id,
+                            quantity,
+                            points_reservation_id,
+                            state,
+                            expiration,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            external_id,
+                            quantity,
+                            points_reservation_id,
+                            state,
+                            expiration,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    customer_id, external_id, quantity, points_reservation_id, state, expiration = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    external_id = odd(
+                        external_id, (_path, _key), "external_id", "string", True, False
+                    )
+
+                if not (type(quantity) is float or type(quantity) is int):
+                    if quantity is UNSET:
+                        _absent += 1
+                    quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+
+                if not (isinstance(points_reservation_id, str)):
+                    if points_reservation_id is UNSET:
+                        _absent += 1
+                    else:
+                        points_reservation_id = odd(
+                            points_reservation_id,
+                            (_path, _key),
+                            "points_reservation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(state) is int:
+                    state = PointReservationState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "PointReservationState", False, False
+                    )
+
+                if not (isinstance(expiration, str)):
+                    if expiration is UNSET:
+                        _absent += 1
+                    else:
+                        expiration = odd(
+                            expiration, (_path, _key), "expiration", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.external_id = external_id
+                _model.quantity = quantity
+                _model.points_reservation_id = points_reservation_id
+                _model.state = state
+                _model.expiration = expiration
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PointReservation", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -119,6 +119,63 @@ class PostAssignCardBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        card_type_id, customer_id, card_number = _declared(src_dict)
+                    except KeyError:
+                        card_type_id, customer_id, card_number = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    card_type_id, customer_id, card_number = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(card_type_id, str)):
+                    if card_type_id is UNSET:
+                        _absent += 1
+                    card_type_id = odd(
+                        card_type_id, (_path, _key), "card_type_id", "string", True, False
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    else:
+                        card_number = odd(
+                            card_number, (_path, _key), "card_number", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.card_type_id = card_type_id
+                _model.customer_id = customer_id
+                _model.card_number = card_number
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostAssignCardBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -115,15 +115,7 @@ class PostBatchCardsBody:
             cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(cards, list):
-            _p0 = ((_path, _key), "cards")
-            _l0 = []
-            for _i0, _v0 in enumerate(cards):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Card(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Card", True, False)
-                _l0.append(_v0)
-            cards = _l0
+            cards = _read_Card_list(cards, (_path, _key), "cards")
         elif cards is UNSET:
             _absent += 1
             cards = odd(cards, (_path, _key), "cards", "array", True, False)
@@ -148,6 +140,60 @@ class PostBatchCardsBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        cards, error_processing = _declared(src_dict)
+                    except KeyError:
+                        cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(cards, list):
+                    cards = _read_Card_list(cards, (_path, _key), "cards")
+                elif cards is UNSET:
+                    _absent += 1
+                    cards = odd(cards, (_path, _key), "cards", "array", True, False)
+                else:
+                    cards = odd(cards, (_path, _key), "cards", "array", True, False)
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.cards = cards
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostBatchCardsBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -182,12 +228,14 @@ class PostBatchCardsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Card: Callable[..., Card]
+_read_Card_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card
+    global _read_Card, _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json
+    _read_Card_list = Card._from_json_list
     _models_pending = False

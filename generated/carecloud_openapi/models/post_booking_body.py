@@ -99,6 +99,38 @@ class PostBookingBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                booking = src_dict.get("booking", UNSET)
+                if isinstance(booking, dict):
+                    booking = _read_Booking(booking, (_path, _key), "booking")
+                elif booking is UNSET:
+                    _absent += 1
+                    booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
+                else:
+                    booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
+
+                _model = _new_instance(cls)
+                _model.booking = booking
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostBookingBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PostBookingBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Booking: Callable[..., Booking]
+_read_Booking_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Booking
-    global _read_Booking
+    global _read_Booking, _read_Booking_list
     from ..models.booking import Booking
 
     _read_Booking = Booking._from_json
+    _read_Booking_list = Booking._from_json_list
     _models_pending = False

@@ -211,6 +211,125 @@ class PostBookingBusyTimesBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            booking_date,
+                            time_period,
+                            booking_ticket_id,
+                            booking_property_id,
+                            booking_property_value,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            booking_date,
+                            time_period,
+                            booking_ticket_id,
+                            booking_property_id,
+                            booking_property_value,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        booking_date,
+                        time_period,
+                        booking_ticket_id,
+                        booking_property_id,
+                        booking_property_value,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(booking_date, str)):
+                    if booking_date is UNSET:
+                        _absent += 1
+                    booking_date = odd(
+                        booking_date, (_path, _key), "booking_date", "string", True, False
+                    )
+
+                if isinstance(time_period, str):
+                    time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
+                elif time_period is UNSET:
+                    _absent += 1
+                    time_period = odd(
+                        time_period,
+                        (_path, _key),
+                        "time_period",
+                        "PostBookingBusyTimesBodyTimePeriod",
+                        True,
+                        False,
+                    )
+                else:
+                    time_period = odd(
+                        time_period,
+                        (_path, _key),
+                        "time_period",
+                        "PostBookingBusyTimesBodyTimePeriod",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(booking_ticket_id, str)):
+                    if booking_ticket_id is UNSET:
+                        _absent += 1
+                    else:
+                        booking_ticket_id = odd(
+                            booking_ticket_id,
+                            (_path, _key),
+                            "booking_ticket_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(booking_property_id, str)):
+                    if booking_property_id is UNSET:
+                        _absent += 1
+                    else:
+                        booking_property_id = odd(
+                            booking_property_id,
+                            (_path, _key),
+                            "booking_property_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(booking_property_value, str)):
+                    if booking_property_value is UNSET:
+                        _absent += 1
+                    else:
+                        booking_property_value = odd(
+                            booking_property_value,
+                            (_path, _key),
+                            "booking_property_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.booking_date = booking_date
+                _model.time_period = time_period
+                _model.booking_ticket_id = booking_ticket_id
+                _model.booking_property_id = booking_property_id
+                _model.booking_property_value = booking_property_value
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostBookingBusyTimesBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -117,15 +117,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                 time_unit = odd(time_unit, (_path, _key), "time_unit", "string", False, False)
 
         if isinstance(chart_data, list):
-            _p0 = ((_path, _key), "chart_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(chart_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ChartPointData(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ChartPointData", True, False)
-                _l0.append(_v0)
-            chart_data = _l0
+            chart_data = _read_ChartPointData_list(chart_data, (_path, _key), "chart_data")
         elif chart_data is UNSET:
             _absent += 1
         else:
@@ -140,6 +132,62 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        time_unit, chart_data = _declared(src_dict)
+                    except KeyError:
+                        time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(time_unit, str)):
+                    if time_unit is UNSET:
+                        _absent += 1
+                    else:
+                        time_unit = odd(
+                            time_unit, (_path, _key), "time_unit", "string", False, False
+                        )
+
+                if isinstance(chart_data, list):
+                    chart_data = _read_ChartPointData_list(chart_data, (_path, _key), "chart_data")
+                elif chart_data is UNSET:
+                    _absent += 1
+                else:
+                    chart_data = odd(chart_data, (_path, _key), "chart_data", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.time_unit = time_unit
+                _model.chart_data = chart_data
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostBookingBusyTimesPostBookingBusyTimes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -174,12 +222,14 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ChartPointData: Callable[..., ChartPointData]
+_read_ChartPointData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ChartPointData
-    global _read_ChartPointData
+    global _read_ChartPointData, _read_ChartPointData_list
     from ..models.chart_point_data import ChartPointData
 
     _read_ChartPointData = ChartPointData._from_json
+    _read_ChartPointData_list = ChartPointData._from_json_list
     _models_pending = False

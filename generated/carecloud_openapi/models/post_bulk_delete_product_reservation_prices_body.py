@@ -134,24 +134,11 @@ class PostBulkDeleteProductReservationPricesBody:
             )
 
         if isinstance(product_reservation_prices, list):
-            _p0 = ((_path, _key), "product_reservation_prices")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_reservation_prices):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem(
-                        _v0, _p0, _i0
-                    )
-                else:
-                    _v0 = odd(
-                        _v0,
-                        _p0,
-                        _i0,
-                        "PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem",
-                        True,
-                        False,
-                    )
-                _l0.append(_v0)
-            product_reservation_prices = _l0
+            product_reservation_prices = (
+                _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
+                    product_reservation_prices, (_path, _key), "product_reservation_prices"
+                )
+            )
         elif product_reservation_prices is UNSET:
             _absent += 1
             product_reservation_prices = odd(
@@ -191,6 +178,89 @@ class PostBulkDeleteProductReservationPricesBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_reservation_prices, error_processing = _declared(src_dict)
+                    except KeyError:
+                        product_reservation_prices, error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_reservation_prices, error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(product_reservation_prices, list):
+                    product_reservation_prices = _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
+                        product_reservation_prices, (_path, _key), "product_reservation_prices"
+                    )
+                elif product_reservation_prices is UNSET:
+                    _absent += 1
+                    product_reservation_prices = odd(
+                        product_reservation_prices,
+                        (_path, _key),
+                        "product_reservation_prices",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    product_reservation_prices = odd(
+                        product_reservation_prices,
+                        (_path, _key),
+                        "product_reservation_prices",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_reservation_prices = product_reservation_prices
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostBulkDeleteProductReservationPricesBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -226,16 +296,24 @@ _models_pending = True
 _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem: Callable[
     ..., PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem
 ]
+_read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list: Callable[
+    ..., list[Any]
+]
 
 
 def _import_models() -> None:
     global _models_pending, PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem
-    global _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem
+    global \
+        _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem, \
+        _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list
     from ..models.post_bulk_delete_product_reservation_prices_body_product_reservation_prices_item import (
         PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem,
     )
 
     _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem = (
         PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem._from_json
+    )
+    _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list = (
+        PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem._from_json_list
     )
     _models_pending = False

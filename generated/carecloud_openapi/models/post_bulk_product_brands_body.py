@@ -118,15 +118,9 @@ class PostBulkProductBrandsBody:
             product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(product_brands, list):
-            _p0 = ((_path, _key), "product_brands")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_brands):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductBrand(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductBrand", True, False)
-                _l0.append(_v0)
-            product_brands = _l0
+            product_brands = _read_ProductBrand_list(
+                product_brands, (_path, _key), "product_brands"
+            )
         elif product_brands is UNSET:
             _absent += 1
             product_brands = odd(
@@ -155,6 +149,68 @@ class PostBulkProductBrandsBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_brands, error_processing = _declared(src_dict)
+                    except KeyError:
+                        product_brands, error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(product_brands, list):
+                    product_brands = _read_ProductBrand_list(
+                        product_brands, (_path, _key), "product_brands"
+                    )
+                elif product_brands is UNSET:
+                    _absent += 1
+                    product_brands = odd(
+                        product_brands, (_path, _key), "product_brands", "array", True, False
+                    )
+                else:
+                    product_brands = odd(
+                        product_brands, (_path, _key), "product_brands", "array", True, False
+                    )
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_brands = product_brands
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostBulkProductBrandsBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -189,12 +245,14 @@ class PostBulkProductBrandsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductBrand: Callable[..., ProductBrand]
+_read_ProductBrand_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductBrand
-    global _read_ProductBrand
+    global _read_ProductBrand, _read_ProductBrand_list
     from ..models.product_brand import ProductBrand
 
     _read_ProductBrand = ProductBrand._from_json
+    _read_ProductBrand_list = ProductBrand._from_json_list
     _models_pending = False

@@ -123,15 +123,9 @@ class PostBulkThirdPartyRecommendationsBody:
             )
 
         if isinstance(third_party_recommendations, list):
-            _p0 = ((_path, _key), "third_party_recommendations")
-            _l0 = []
-            for _i0, _v0 in enumerate(third_party_recommendations):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ThirdPartyRecommendation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ThirdPartyRecommendation", True, False)
-                _l0.append(_v0)
-            third_party_recommendations = _l0
+            third_party_recommendations = _read_ThirdPartyRecommendation_list(
+                third_party_recommendations, (_path, _key), "third_party_recommendations"
+            )
         elif third_party_recommendations is UNSET:
             _absent += 1
             third_party_recommendations = odd(
@@ -171,6 +165,82 @@ class PostBulkThirdPartyRecommendationsBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        third_party_recommendations, error_processing = _declared(src_dict)
+                    except KeyError:
+                        third_party_recommendations, error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    third_party_recommendations, error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(third_party_recommendations, list):
+                    third_party_recommendations = _read_ThirdPartyRecommendation_list(
+                        third_party_recommendations, (_path, _key), "third_party_recommendations"
+                    )
+                elif third_party_recommendations is UNSET:
+                    _absent += 1
+                    third_party_recommendations = odd(
+                        third_party_recommendations,
+                        (_path, _key),
+                        "third_party_recommendations",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    third_party_recommendations = odd(
+                        third_party_recommendations,
+                        (_path, _key),
+                        "third_party_recommendations",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.third_party_recommendations = third_party_recommendations
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostBulkThirdPartyRecommendationsBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -204,12 +274,14 @@ class PostBulkThirdPartyRecommendationsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ThirdPartyRecommendation: Callable[..., ThirdPartyRecommendation]
+_read_ThirdPartyRecommendation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ThirdPartyRecommendation
-    global _read_ThirdPartyRecommendation
+    global _read_ThirdPartyRecommendation, _read_ThirdPartyRecommendation_list
     from ..models.third_party_recommendation import ThirdPartyRecommendation
 
     _read_ThirdPartyRecommendation = ThirdPartyRecommendation._from_json
+    _read_ThirdPartyRecommendation_list = ThirdPartyRecommendation._from_json_list
     _models_pending = False

@@ -115,15 +115,7 @@ class PostBulkVouchersBody:
             vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(vouchers, list):
-            _p0 = ((_path, _key), "vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_VoucherBatch(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "VoucherBatch", True, False)
-                _l0.append(_v0)
-            vouchers = _l0
+            vouchers = _read_VoucherBatch_list(vouchers, (_path, _key), "vouchers")
         elif vouchers is UNSET:
             _absent += 1
             vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
@@ -148,6 +140,60 @@ class PostBulkVouchersBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        vouchers, error_processing = _declared(src_dict)
+                    except KeyError:
+                        vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(vouchers, list):
+                    vouchers = _read_VoucherBatch_list(vouchers, (_path, _key), "vouchers")
+                elif vouchers is UNSET:
+                    _absent += 1
+                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+                else:
+                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.vouchers = vouchers
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostBulkVouchersBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -182,12 +228,14 @@ class PostBulkVouchersBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_VoucherBatch: Callable[..., VoucherBatch]
+_read_VoucherBatch_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, VoucherBatch
-    global _read_VoucherBatch
+    global _read_VoucherBatch, _read_VoucherBatch_list
     from ..models.voucher_batch import VoucherBatch
 
     _read_VoucherBatch = VoucherBatch._from_json
+    _read_VoucherBatch_list = VoucherBatch._from_json_list
     _models_pending = False

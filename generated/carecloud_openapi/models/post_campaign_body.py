@@ -99,6 +99,38 @@ class PostCampaignBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                campaign = src_dict.get("campaign", UNSET)
+                if isinstance(campaign, dict):
+                    campaign = _read_Campaign(campaign, (_path, _key), "campaign")
+                elif campaign is UNSET:
+                    _absent += 1
+                    campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
+                else:
+                    campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
+
+                _model = _new_instance(cls)
+                _model.campaign = campaign
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostCampaignBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PostCampaignBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Campaign: Callable[..., Campaign]
+_read_Campaign_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Campaign
-    global _read_Campaign
+    global _read_Campaign, _read_Campaign_list
     from ..models.campaign import Campaign
 
     _read_Campaign = Campaign._from_json
+    _read_Campaign_list = Campaign._from_json_list
     _models_pending = False

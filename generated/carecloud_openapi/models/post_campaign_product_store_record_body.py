@@ -117,6 +117,58 @@ class PostCampaignProductStoreRecordBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
+                if isinstance(campaign_product_store_record, dict):
+                    campaign_product_store_record = _read_CampaignProductStoreRecord(
+                        campaign_product_store_record,
+                        (_path, _key),
+                        "campaign_product_store_record",
+                    )
+                elif campaign_product_store_record is UNSET:
+                    _absent += 1
+                    campaign_product_store_record = odd(
+                        campaign_product_store_record,
+                        (_path, _key),
+                        "campaign_product_store_record",
+                        "CampaignProductStoreRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    campaign_product_store_record = odd(
+                        campaign_product_store_record,
+                        (_path, _key),
+                        "campaign_product_store_record",
+                        "CampaignProductStoreRecord",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.campaign_product_store_record = campaign_product_store_record
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostCampaignProductStoreRecordBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -150,12 +202,14 @@ class PostCampaignProductStoreRecordBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignProductStoreRecord: Callable[..., CampaignProductStoreRecord]
+_read_CampaignProductStoreRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignProductStoreRecord
-    global _read_CampaignProductStoreRecord
+    global _read_CampaignProductStoreRecord, _read_CampaignProductStoreRecord_list
     from ..models.campaign_product_store_record import CampaignProductStoreRecord
 
     _read_CampaignProductStoreRecord = CampaignProductStoreRecord._from_json
+    _read_CampaignProductStoreRecord_list = CampaignProductStoreRecord._from_json_list
     _models_pending = False

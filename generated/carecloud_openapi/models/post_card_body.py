@@ -97,6 +97,38 @@ class PostCardBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                card = src_dict.get("card", UNSET)
+                if isinstance(card, dict):
+                    card = _read_Card(card, (_path, _key), "card")
+                elif card is UNSET:
+                    _absent += 1
+                    card = odd(card, (_path, _key), "card", "Card", True, False)
+                else:
+                    card = odd(card, (_path, _key), "card", "Card", True, False)
+
+                _model = _new_instance(cls)
+                _model.card = card
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostCardBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -130,12 +162,14 @@ class PostCardBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Card: Callable[..., Card]
+_read_Card_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card
+    global _read_Card, _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json
+    _read_Card_list = Card._from_json_list
     _models_pending = False

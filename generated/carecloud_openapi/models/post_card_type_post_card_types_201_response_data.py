@@ -85,6 +85,45 @@ class PostCardTypePostCardTypes201ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                card_type_id = src_dict.get("card_type_id", UNSET)
+                if not (isinstance(card_type_id, str)):
+                    if card_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        card_type_id = odd(
+                            card_type_id, (_path, _key), "card_type_id", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.card_type_id = card_type_id
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostCardTypePostCardTypes201ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -171,6 +171,106 @@ class PostCreditTransferBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        (
+                            original_customer_id,
+                            new_customer_id,
+                            amount,
+                            credit_type_id,
+                            currency_id,
+                            note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            original_customer_id,
+                            new_customer_id,
+                            amount,
+                            credit_type_id,
+                            currency_id,
+                            note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        original_customer_id,
+                        new_customer_id,
+                        amount,
+                        credit_type_id,
+                        currency_id,
+                        note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(original_customer_id, str)):
+                    if original_customer_id is UNSET:
+                        _absent += 1
+                    original_customer_id = odd(
+                        original_customer_id,
+                        (_path, _key),
+                        "original_customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(new_customer_id, str)):
+                    if new_customer_id is UNSET:
+                        _absent += 1
+                    new_customer_id = odd(
+                        new_customer_id, (_path, _key), "new_customer_id", "string", True, False
+                    )
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+
+                if not (isinstance(credit_type_id, str)):
+                    if credit_type_id is UNSET:
+                        _absent += 1
+                    credit_type_id = odd(
+                        credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    else:
+                        currency_id = odd(
+                            currency_id, (_path, _key), "currency_id", "string", False, False
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.original_customer_id = original_customer_id
+                _model.new_customer_id = new_customer_id
+                _model.amount = amount
+                _model.credit_type_id = credit_type_id
+                _model.currency_id = currency_id
+                _model.note = note
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostCreditTransferBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

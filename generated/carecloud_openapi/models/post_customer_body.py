@@ -241,15 +241,9 @@ class PostCustomerBody:
             )
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -279,6 +273,145 @@ class PostCustomerBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 7:
+                    try:
+                        (
+                            customer,
+                            customer_source,
+                            autologin,
+                            password,
+                            social_network_credentials,
+                            property_records,
+                            referral_code,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer,
+                            customer_source,
+                            autologin,
+                            password,
+                            social_network_credentials,
+                            property_records,
+                            referral_code,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer,
+                        customer_source,
+                        autologin,
+                        password,
+                        social_network_credentials,
+                        property_records,
+                        referral_code,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(customer, dict):
+                    customer = _read_Customer(customer, (_path, _key), "customer")
+                elif customer is UNSET:
+                    _absent += 1
+                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                else:
+                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+
+                if isinstance(customer_source, dict):
+                    customer_source = _read_CustomerSourceRecord(
+                        customer_source, (_path, _key), "customer_source"
+                    )
+                elif customer_source is UNSET:
+                    _absent += 1
+                    customer_source = odd(
+                        customer_source,
+                        (_path, _key),
+                        "customer_source",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    customer_source = odd(
+                        customer_source,
+                        (_path, _key),
+                        "customer_source",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+
+                if not (type(autologin) is bool):
+                    if autologin is UNSET:
+                        _absent += 1
+                    autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
+
+                if not (isinstance(password, str)):
+                    if password is UNSET:
+                        _absent += 1
+                    else:
+                        password = odd(password, (_path, _key), "password", "string", False, False)
+
+                if isinstance(social_network_credentials, dict):
+                    social_network_credentials = _read_SocialNetworkCredentials(
+                        social_network_credentials, (_path, _key), "social_network_credentials"
+                    )
+                elif social_network_credentials is UNSET:
+                    _absent += 1
+                else:
+                    social_network_credentials = odd(
+                        social_network_credentials,
+                        (_path, _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        False,
+                        False,
+                    )
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                if not (isinstance(referral_code, str)):
+                    if referral_code is UNSET:
+                        _absent += 1
+                    else:
+                        referral_code = odd(
+                            referral_code, (_path, _key), "referral_code", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer = customer
+                _model.customer_source = customer_source
+                _model.autologin = autologin
+                _model.password = password
+                _model.social_network_credentials = social_network_credentials
+                _model.property_records = property_records
+                _model.referral_code = referral_code
+                if len(src_dict) + _absent == 7:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostCustomerBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -313,24 +446,32 @@ class PostCustomerBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Customer: Callable[..., Customer]
+_read_Customer_list: Callable[..., list[Any]]
 _read_CustomerSourceRecord: Callable[..., CustomerSourceRecord]
+_read_CustomerSourceRecord_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
+_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, CustomerSourceRecord, PropertyRecord, SocialNetworkCredentials
-    global _read_Customer
-    global _read_CustomerSourceRecord
-    global _read_PropertyRecord
-    global _read_SocialNetworkCredentials
+    global _read_Customer, _read_Customer_list
+    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
     from ..models.customer import Customer
     from ..models.customer_source_record import CustomerSourceRecord
     from ..models.property_record import PropertyRecord
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_Customer = Customer._from_json
+    _read_Customer_list = Customer._from_json_list
     _read_CustomerSourceRecord = CustomerSourceRecord._from_json
+    _read_CustomerSourceRecord_list = CustomerSourceRecord._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
+    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -133,6 +133,77 @@ class PostCustomerCancelPushNotificationsBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        customer_id, external_application_id, push_token = _declared(src_dict)
+                    except KeyError:
+                        customer_id, external_application_id, push_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_id, external_application_id, push_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(push_token, str)):
+                    if push_token is UNSET:
+                        _absent += 1
+                    else:
+                        push_token = odd(
+                            push_token, (_path, _key), "push_token", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.external_application_id = external_application_id
+                _model.push_token = push_token
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostCustomerCancelPushNotificationsBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

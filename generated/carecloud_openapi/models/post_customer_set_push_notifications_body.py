@@ -158,6 +158,80 @@ class PostCustomerSetPushNotificationsBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        customer_id, device, external_application_id, push_token = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        customer_id, device, external_application_id, push_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_id, device, external_application_id, push_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if isinstance(device, dict):
+                    device = _read_Device(device, (_path, _key), "device")
+                elif device is UNSET:
+                    _absent += 1
+                    device = odd(device, (_path, _key), "device", "Device", True, False)
+                else:
+                    device = odd(device, (_path, _key), "device", "Device", True, False)
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(push_token, str)):
+                    if push_token is UNSET:
+                        _absent += 1
+                    push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.device = device
+                _model.external_application_id = external_application_id
+                _model.push_token = push_token
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostCustomerSetPushNotificationsBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -191,12 +265,14 @@ class PostCustomerSetPushNotificationsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Device: Callable[..., Device]
+_read_Device_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Device
-    global _read_Device
+    global _read_Device, _read_Device_list
     from ..models.device import Device
 
     _read_Device = Device._from_json
+    _read_Device_list = Device._from_json_list
     _models_pending = False

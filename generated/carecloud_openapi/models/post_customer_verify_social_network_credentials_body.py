@@ -120,6 +120,63 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                social_network_credentials = src_dict.get("social_network_credentials", UNSET)
+                if isinstance(social_network_credentials, dict):
+                    social_network_credentials = _read_SocialNetworkCredentials(
+                        social_network_credentials, (_path, _key), "social_network_credentials"
+                    )
+                elif social_network_credentials is UNSET:
+                    _absent += 1
+                    social_network_credentials = odd(
+                        social_network_credentials,
+                        (_path, _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        True,
+                        False,
+                    )
+                else:
+                    social_network_credentials = odd(
+                        social_network_credentials,
+                        (_path, _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.social_network_credentials = social_network_credentials
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostCustomerVerifySocialNetworkCredentialsBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -153,12 +210,14 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
+_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SocialNetworkCredentials
-    global _read_SocialNetworkCredentials
+    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
+    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

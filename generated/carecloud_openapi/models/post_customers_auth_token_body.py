@@ -157,6 +157,84 @@ class PostCustomersAuthTokenBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        customer_id, external_application_id, token_type = _declared(src_dict)
+                    except KeyError:
+                        customer_id, external_application_id, token_type = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_id, external_application_id, token_type = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(token_type) is int:
+                    token_type = PostCustomersAuthTokenBodyTokenType(token_type)
+                elif token_type is UNSET:
+                    _absent += 1
+                    token_type = odd(
+                        token_type,
+                        (_path, _key),
+                        "token_type",
+                        "PostCustomersAuthTokenBodyTokenType",
+                        True,
+                        False,
+                    )
+                else:
+                    token_type = odd(
+                        token_type,
+                        (_path, _key),
+                        "token_type",
+                        "PostCustomersAuthTokenBodyTokenType",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.external_application_id = external_application_id
+                _model.token_type = token_type
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostCustomersAuthTokenBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

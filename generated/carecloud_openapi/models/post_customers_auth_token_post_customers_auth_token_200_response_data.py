@@ -141,6 +141,82 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        authentication_token, token_request_id, valid_to = _declared(src_dict)
+                    except KeyError:
+                        authentication_token, token_request_id, valid_to = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    authentication_token, token_request_id, valid_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(authentication_token, str)):
+                    if authentication_token is UNSET:
+                        _absent += 1
+                    else:
+                        authentication_token = odd(
+                            authentication_token,
+                            (_path, _key),
+                            "authentication_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(token_request_id, str)):
+                    if token_request_id is UNSET:
+                        _absent += 1
+                    else:
+                        token_request_id = odd(
+                            token_request_id,
+                            (_path, _key),
+                            "token_request_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.authentication_token = authentication_token
+                _model.token_request_id = token_request_id
+                _model.valid_to = valid_to
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostCustomersAuthTokenPostCustomersAuthToken200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -96,6 +96,50 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                registration_ability = src_dict.get("registration_ability", UNSET)
+                if not (type(registration_ability) is bool):
+                    if registration_ability is UNSET:
+                        _absent += 1
+                    else:
+                        registration_ability = odd(
+                            registration_ability,
+                            (_path, _key),
+                            "registration_ability",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.registration_ability = registration_ability
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

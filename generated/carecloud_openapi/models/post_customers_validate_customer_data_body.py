@@ -134,6 +134,65 @@ class PostCustomersValidateCustomerDataBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        type_, value = _declared(src_dict)
+                    except KeyError:
+                        type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(type_, str):
+                    type_ = PostCustomersValidateCustomerDataBodyType(type_)
+                elif type_ is UNSET:
+                    _absent += 1
+                    type_ = odd(
+                        type_,
+                        (_path, _key),
+                        "type",
+                        "PostCustomersValidateCustomerDataBodyType",
+                        True,
+                        False,
+                    )
+                else:
+                    type_ = odd(
+                        type_,
+                        (_path, _key),
+                        "type",
+                        "PostCustomersValidateCustomerDataBodyType",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(value, str)):
+                    if value is UNSET:
+                        _absent += 1
+                    value = odd(value, (_path, _key), "value", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.type_ = type_
+                _model.value = value
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostCustomersValidateCustomerDataBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -126,6 +126,62 @@ class PostCustomersVerifyAuthTokenBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        application_id, token, token_request_id = _declared(src_dict)
+                    except KeyError:
+                        application_id, token, token_request_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    application_id, token, token_request_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(application_id, str)):
+                    if application_id is UNSET:
+                        _absent += 1
+                    application_id = odd(
+                        application_id, (_path, _key), "application_id", "string", True, False
+                    )
+
+                if not (isinstance(token, str)):
+                    if token is UNSET:
+                        _absent += 1
+                    token = odd(token, (_path, _key), "token", "string", True, False)
+
+                if not (isinstance(token_request_id, str)):
+                    if token_request_id is UNSET:
+                        _absent += 1
+                    token_request_id = odd(
+                        token_request_id, (_path, _key), "token_request_id", "string", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.application_id = application_id
+                _model.token = token
+                _model.token_request_id = token_request_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostCustomersVerifyAuthTokenBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -119,15 +119,9 @@ class PostEventBody:
             event = odd(event, (_path, _key), "event", "EventPost", True, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -144,6 +138,57 @@ class PostEventBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        event, property_records = _declared(src_dict)
+                    except KeyError:
+                        event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(event, dict):
+                    event = _read_EventPost(event, (_path, _key), "event")
+                elif event is UNSET:
+                    _absent += 1
+                    event = odd(event, (_path, _key), "event", "EventPost", True, False)
+                else:
+                    event = odd(event, (_path, _key), "event", "EventPost", True, False)
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.event = event
+                _model.property_records = property_records
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostEventBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -178,16 +223,20 @@ class PostEventBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventPost: Callable[..., EventPost]
+_read_EventPost_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventPost, PropertyRecord
-    global _read_EventPost
-    global _read_PropertyRecord
+    global _read_EventPost, _read_EventPost_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.event_post import EventPost
     from ..models.property_record import PropertyRecord
 
     _read_EventPost = EventPost._from_json
+    _read_EventPost_list = EventPost._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

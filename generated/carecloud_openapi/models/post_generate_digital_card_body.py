@@ -130,6 +130,65 @@ class PostGenerateDigitalCardBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        card_id, file_type = _declared(src_dict)
+                    except KeyError:
+                        card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(card_id, str)):
+                    if card_id is UNSET:
+                        _absent += 1
+                    card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+
+                if isinstance(file_type, str):
+                    file_type = PostGenerateDigitalCardBodyFileType(file_type)
+                elif file_type is UNSET:
+                    _absent += 1
+                    file_type = odd(
+                        file_type,
+                        (_path, _key),
+                        "file_type",
+                        "PostGenerateDigitalCardBodyFileType",
+                        True,
+                        False,
+                    )
+                else:
+                    file_type = odd(
+                        file_type,
+                        (_path, _key),
+                        "file_type",
+                        "PostGenerateDigitalCardBodyFileType",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.card_id = card_id
+                _model.file_type = file_type
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostGenerateDigitalCardBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -84,6 +84,43 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                file_url = src_dict.get("file_url", UNSET)
+                if not (isinstance(file_url, str)):
+                    if file_url is UNSET:
+                        _absent += 1
+                    else:
+                        file_url = odd(file_url, (_path, _key), "file_url", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.file_url = file_url
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

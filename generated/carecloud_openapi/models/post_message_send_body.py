@@ -99,6 +99,38 @@ class PostMessageSendBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                message = src_dict.get("message", UNSET)
+                if isinstance(message, dict):
+                    message = _read_Message(message, (_path, _key), "message")
+                elif message is UNSET:
+                    _absent += 1
+                    message = odd(message, (_path, _key), "message", "Message", True, False)
+                else:
+                    message = odd(message, (_path, _key), "message", "Message", True, False)
+
+                _model = _new_instance(cls)
+                _model.message = message
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostMessageSendBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PostMessageSendBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Message: Callable[..., Message]
+_read_Message_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Message
-    global _read_Message
+    global _read_Message, _read_Message_list
     from ..models.message import Message
 
     _read_Message = Message._from_json
+    _read_Message_list = Message._from_json_list
     _models_pending = False

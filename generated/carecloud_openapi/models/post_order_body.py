@@ -97,6 +97,38 @@ class PostOrderBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                order = src_dict.get("order", UNSET)
+                if isinstance(order, dict):
+                    order = _read_Order(order, (_path, _key), "order")
+                elif order is UNSET:
+                    _absent += 1
+                    order = odd(order, (_path, _key), "order", "Order", True, False)
+                else:
+                    order = odd(order, (_path, _key), "order", "Order", True, False)
+
+                _model = _new_instance(cls)
+                _model.order = order
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostOrderBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -130,12 +162,14 @@ class PostOrderBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Order: Callable[..., Order]
+_read_Order_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Order
-    global _read_Order
+    global _read_Order, _read_Order_list
     from ..models.order import Order
 
     _read_Order = Order._from_json
+    _read_Order_list = Order._from_json_list
     _models_pending = False

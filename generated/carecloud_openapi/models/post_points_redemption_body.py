@@ -150,6 +150,74 @@ class PostPointsRedemptionBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        amount, customer_id, partner_id, point_type_id, note = _declared(src_dict)
+                    except KeyError:
+                        amount, customer_id, partner_id, point_type_id, note = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    amount, customer_id, partner_id, point_type_id, note = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+
+                if not (isinstance(point_type_id, str)):
+                    if point_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        point_type_id = odd(
+                            point_type_id, (_path, _key), "point_type_id", "string", False, False
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.amount = amount
+                _model.customer_id = customer_id
+                _model.partner_id = partner_id
+                _model.point_type_id = point_type_id
+                _model.note = note
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostPointsRedemptionBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -119,6 +119,56 @@ class PostProductReservationBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                product_reservation = src_dict.get("product_reservation", UNSET)
+                if isinstance(product_reservation, dict):
+                    product_reservation = _read_ProductReservation(
+                        product_reservation, (_path, _key), "product_reservation"
+                    )
+                elif product_reservation is UNSET:
+                    _absent += 1
+                    product_reservation = odd(
+                        product_reservation,
+                        (_path, _key),
+                        "product_reservation",
+                        "ProductReservation",
+                        True,
+                        False,
+                    )
+                else:
+                    product_reservation = odd(
+                        product_reservation,
+                        (_path, _key),
+                        "product_reservation",
+                        "ProductReservation",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_reservation = product_reservation
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostProductReservationBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -152,12 +202,14 @@ class PostProductReservationBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductReservation: Callable[..., ProductReservation]
+_read_ProductReservation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductReservation
-    global _read_ProductReservation
+    global _read_ProductReservation, _read_ProductReservation_list
     from ..models.product_reservation import ProductReservation
 
     _read_ProductReservation = ProductReservation._from_json
+    _read_ProductReservation_list = ProductReservation._from_json_list
     _models_pending = False

@@ -124,15 +124,9 @@ class PostProductReservationSetExternalReservationCodeBody:
             )
 
         if isinstance(external_reservation_codes, list):
-            _p0 = ((_path, _key), "external_reservation_codes")
-            _l0 = []
-            for _i0, _v0 in enumerate(external_reservation_codes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
-                _l0.append(_v0)
-            external_reservation_codes = _l0
+            external_reservation_codes = _read_ExternalCode_list(
+                external_reservation_codes, (_path, _key), "external_reservation_codes"
+            )
         elif external_reservation_codes is UNSET:
             _absent += 1
             external_reservation_codes = odd(
@@ -162,6 +156,87 @@ class PostProductReservationSetExternalReservationCodeBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_reservation_id, external_reservation_codes = _declared(src_dict)
+                    except KeyError:
+                        product_reservation_id, external_reservation_codes = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_reservation_id, external_reservation_codes = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(product_reservation_id, str)):
+                    if product_reservation_id is UNSET:
+                        _absent += 1
+                    product_reservation_id = odd(
+                        product_reservation_id,
+                        (_path, _key),
+                        "product_reservation_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(external_reservation_codes, list):
+                    external_reservation_codes = _read_ExternalCode_list(
+                        external_reservation_codes, (_path, _key), "external_reservation_codes"
+                    )
+                elif external_reservation_codes is UNSET:
+                    _absent += 1
+                    external_reservation_codes = odd(
+                        external_reservation_codes,
+                        (_path, _key),
+                        "external_reservation_codes",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    external_reservation_codes = odd(
+                        external_reservation_codes,
+                        (_path, _key),
+                        "external_reservation_codes",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_reservation_id = product_reservation_id
+                _model.external_reservation_codes = external_reservation_codes
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostProductReservationSetExternalReservationCodeBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -196,12 +271,14 @@ class PostProductReservationSetExternalReservationCodeBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ExternalCode: Callable[..., ExternalCode]
+_read_ExternalCode_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ExternalCode
-    global _read_ExternalCode
+    global _read_ExternalCode, _read_ExternalCode_list
     from ..models.external_code import ExternalCode
 
     _read_ExternalCode = ExternalCode._from_json
+    _read_ExternalCode_list = ExternalCode._from_json_list
     _models_pending = False

@@ -281,6 +281,162 @@ class PostPurchaseAcceptPaymentBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            store_id,
+                            cashdesk_number,
+                            payment_type,
+                            bill,
+                            card_number,
+                            customer_id,
+                            max_points,
+                            max_credit,
+                            benefit_codes,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            store_id,
+                            cashdesk_number,
+                            payment_type,
+                            bill,
+                            card_number,
+                            customer_id,
+                            max_points,
+                            max_credit,
+                            benefit_codes,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        store_id,
+                        cashdesk_number,
+                        payment_type,
+                        bill,
+                        card_number,
+                        customer_id,
+                        max_points,
+                        max_credit,
+                        benefit_codes,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (type(cashdesk_number) is int):
+                    if cashdesk_number is UNSET:
+                        _absent += 1
+                    cashdesk_number = odd(
+                        cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+                    )
+
+                if isinstance(payment_type, str):
+                    payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
+                elif payment_type is UNSET:
+                    _absent += 1
+                    payment_type = odd(
+                        payment_type,
+                        (_path, _key),
+                        "payment_type",
+                        "PostPurchaseAcceptPaymentBodyPaymentType",
+                        True,
+                        False,
+                    )
+                else:
+                    payment_type = odd(
+                        payment_type,
+                        (_path, _key),
+                        "payment_type",
+                        "PostPurchaseAcceptPaymentBodyPaymentType",
+                        True,
+                        False,
+                    )
+
+                if isinstance(bill, dict):
+                    bill = _read_Bill(bill, (_path, _key), "bill")
+                elif bill is UNSET:
+                    _absent += 1
+                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+                else:
+                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    else:
+                        card_number = odd(
+                            card_number, (_path, _key), "card_number", "string", False, False
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (type(max_points) is float or type(max_points) is int):
+                    if max_points is UNSET:
+                        _absent += 1
+                    else:
+                        max_points = odd(
+                            max_points, (_path, _key), "max_points", "number", False, False
+                        )
+
+                if not (type(max_credit) is float or type(max_credit) is int):
+                    if max_credit is UNSET:
+                        _absent += 1
+                    else:
+                        max_credit = odd(
+                            max_credit, (_path, _key), "max_credit", "number", False, False
+                        )
+
+                if isinstance(benefit_codes, list):
+                    for _i0, _v0 in enumerate(benefit_codes):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
+                elif benefit_codes is UNSET:
+                    _absent += 1
+                else:
+                    benefit_codes = odd(
+                        benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.store_id = store_id
+                _model.cashdesk_number = cashdesk_number
+                _model.payment_type = payment_type
+                _model.bill = bill
+                _model.card_number = card_number
+                _model.customer_id = customer_id
+                _model.max_points = max_points
+                _model.max_credit = max_credit
+                _model.benefit_codes = benefit_codes
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostPurchaseAcceptPaymentBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -314,12 +470,14 @@ class PostPurchaseAcceptPaymentBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Bill: Callable[..., Bill]
+_read_Bill_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Bill
-    global _read_Bill
+    global _read_Bill, _read_Bill_list
     from ..models.bill import Bill
 
     _read_Bill = Bill._from_json
+    _read_Bill_list = Bill._from_json_list
     _models_pending = False

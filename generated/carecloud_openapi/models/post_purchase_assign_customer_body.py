@@ -145,6 +145,79 @@ class PostPurchaseAssignCustomerBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        store_id, external_purchase_id, card_number, customer_id = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        store_id, external_purchase_id, card_number, customer_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    store_id, external_purchase_id, card_number, customer_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(external_purchase_id, str)):
+                    if external_purchase_id is UNSET:
+                        _absent += 1
+                    external_purchase_id = odd(
+                        external_purchase_id,
+                        (_path, _key),
+                        "external_purchase_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    else:
+                        card_number = odd(
+                            card_number, (_path, _key), "card_number", "string", False, False
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.store_id = store_id
+                _model.external_purchase_id = external_purchase_id
+                _model.card_number = card_number
+                _model.customer_id = customer_id
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostPurchaseAssignCustomerBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -113,15 +113,9 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
             recommended_best_rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(recommended_best_rewards, list):
-            _p0 = ((_path, _key), "recommended_best_rewards")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_best_rewards):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RecommendedReward(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RecommendedReward", True, False)
-                _l0.append(_v0)
-            recommended_best_rewards = _l0
+            recommended_best_rewards = _read_RecommendedReward_list(
+                recommended_best_rewards, (_path, _key), "recommended_best_rewards"
+            )
         elif recommended_best_rewards is UNSET:
             _absent += 1
         else:
@@ -151,6 +145,75 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        recommended_best_rewards, total_items = _declared(src_dict)
+                    except KeyError:
+                        recommended_best_rewards, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    recommended_best_rewards, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(recommended_best_rewards, list):
+                    recommended_best_rewards = _read_RecommendedReward_list(
+                        recommended_best_rewards, (_path, _key), "recommended_best_rewards"
+                    )
+                elif recommended_best_rewards is UNSET:
+                    _absent += 1
+                else:
+                    recommended_best_rewards = odd(
+                        recommended_best_rewards,
+                        (_path, _key),
+                        "recommended_best_rewards",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.recommended_best_rewards = recommended_best_rewards
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -185,12 +248,14 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RecommendedReward: Callable[..., RecommendedReward]
+_read_RecommendedReward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RecommendedReward
-    global _read_RecommendedReward
+    global _read_RecommendedReward, _read_RecommendedReward_list
     from ..models.recommended_reward import RecommendedReward
 
     _read_RecommendedReward = RecommendedReward._from_json
+    _read_RecommendedReward_list = RecommendedReward._from_json_list
     _models_pending = False

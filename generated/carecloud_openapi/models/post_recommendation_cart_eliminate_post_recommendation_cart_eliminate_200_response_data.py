@@ -112,15 +112,9 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
             recommended_products_list, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(recommended_products_list, list):
-            _p0 = ((_path, _key), "recommended_products_list")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_products_list):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RecommendedProduct(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RecommendedProduct", True, False)
-                _l0.append(_v0)
-            recommended_products_list = _l0
+            recommended_products_list = _read_RecommendedProduct_list(
+                recommended_products_list, (_path, _key), "recommended_products_list"
+            )
         elif recommended_products_list is UNSET:
             _absent += 1
         else:
@@ -150,6 +144,75 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        recommended_products_list, total_items = _declared(src_dict)
+                    except KeyError:
+                        recommended_products_list, total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    recommended_products_list, total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(recommended_products_list, list):
+                    recommended_products_list = _read_RecommendedProduct_list(
+                        recommended_products_list, (_path, _key), "recommended_products_list"
+                    )
+                elif recommended_products_list is UNSET:
+                    _absent += 1
+                else:
+                    recommended_products_list = odd(
+                        recommended_products_list,
+                        (_path, _key),
+                        "recommended_products_list",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(total_items) is int):
+                    if total_items is UNSET:
+                        _absent += 1
+                    else:
+                        total_items = odd(
+                            total_items, (_path, _key), "total_items", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.recommended_products_list = recommended_products_list
+                _model.total_items = total_items
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -184,12 +247,14 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RecommendedProduct: Callable[..., RecommendedProduct]
+_read_RecommendedProduct_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RecommendedProduct
-    global _read_RecommendedProduct
+    global _read_RecommendedProduct, _read_RecommendedProduct_list
     from ..models.recommended_product import RecommendedProduct
 
     _read_RecommendedProduct = RecommendedProduct._from_json
+    _read_RecommendedProduct_list = RecommendedProduct._from_json_list
     _models_pending = False

@@ -129,6 +129,65 @@ class PostRecommendationProductCombineBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        customer_id, product_id_list, count = _declared(src_dict)
+                    except KeyError:
+                        customer_id, product_id_list, count = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_id, product_id_list, count = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if isinstance(product_id_list, list):
+                    for _i0, _v0 in enumerate(product_id_list):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+                elif product_id_list is UNSET:
+                    _absent += 1
+                else:
+                    product_id_list = odd(
+                        product_id_list, (_path, _key), "product_id_list", "array", False, False
+                    )
+
+                if not (type(count) is int):
+                    if count is UNSET:
+                        _absent += 1
+                    else:
+                        count = odd(count, (_path, _key), "count", "integer", False, False)
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.product_id_list = product_id_list
+                _model.count = count
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostRecommendationProductCombineBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -105,6 +105,46 @@ class PostRewardCreateSimpleRewardBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                simple_reward = src_dict.get("simple_reward", UNSET)
+                if isinstance(simple_reward, dict):
+                    simple_reward = _read_SimpleReward(
+                        simple_reward, (_path, _key), "simple_reward"
+                    )
+                elif simple_reward is UNSET:
+                    _absent += 1
+                    simple_reward = odd(
+                        simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+                    )
+                else:
+                    simple_reward = odd(
+                        simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.simple_reward = simple_reward
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostRewardCreateSimpleRewardBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -138,12 +178,14 @@ class PostRewardCreateSimpleRewardBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SimpleReward: Callable[..., SimpleReward]
+_read_SimpleReward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SimpleReward
-    global _read_SimpleReward
+    global _read_SimpleReward, _read_SimpleReward_list
     from ..models.simple_reward import SimpleReward
 
     _read_SimpleReward = SimpleReward._from_json
+    _read_SimpleReward_list = SimpleReward._from_json_list
     _models_pending = False

@@ -88,15 +88,9 @@ class PostRewardSynchronizeProductsBody:
         _absent = 0
         products = src_dict.get("products", UNSET)
         if isinstance(products, list):
-            _p0 = ((_path, _key), "products")
-            _l0 = []
-            for _i0, _v0 in enumerate(products):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductSynchronizationForReward(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductSynchronizationForReward", True, False)
-                _l0.append(_v0)
-            products = _l0
+            products = _read_ProductSynchronizationForReward_list(
+                products, (_path, _key), "products"
+            )
         elif products is UNSET:
             _absent += 1
             products = odd(products, (_path, _key), "products", "array", True, False)
@@ -111,6 +105,42 @@ class PostRewardSynchronizeProductsBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                products = src_dict.get("products", UNSET)
+                if isinstance(products, list):
+                    products = _read_ProductSynchronizationForReward_list(
+                        products, (_path, _key), "products"
+                    )
+                elif products is UNSET:
+                    _absent += 1
+                    products = odd(products, (_path, _key), "products", "array", True, False)
+                else:
+                    products = odd(products, (_path, _key), "products", "array", True, False)
+
+                _model = _new_instance(cls)
+                _model.products = products
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostRewardSynchronizeProductsBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -145,12 +175,14 @@ class PostRewardSynchronizeProductsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductSynchronizationForReward: Callable[..., ProductSynchronizationForReward]
+_read_ProductSynchronizationForReward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductSynchronizationForReward
-    global _read_ProductSynchronizationForReward
+    global _read_ProductSynchronizationForReward, _read_ProductSynchronizationForReward_list
     from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
 
     _read_ProductSynchronizationForReward = ProductSynchronizationForReward._from_json
+    _read_ProductSynchronizationForReward_list = ProductSynchronizationForReward._from_json_list
     _models_pending = False

@@ -122,6 +122,54 @@ class PostSegmentBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        name, note, priority = _declared(src_dict)
+                    except KeyError:
+                        name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                if not (type(priority) is int):
+                    if priority is UNSET:
+                        _absent += 1
+                    else:
+                        priority = odd(priority, (_path, _key), "priority", "integer", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.note = note
+                _model.priority = priority
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostSegmentBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

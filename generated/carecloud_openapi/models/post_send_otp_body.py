@@ -218,6 +218,120 @@ class PostSendOtpBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            external_application_id,
+                            communication_channel_id,
+                            recipient,
+                            otp_type,
+                            message_template_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            external_application_id,
+                            communication_channel_id,
+                            recipient,
+                            otp_type,
+                            message_template_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        external_application_id,
+                        communication_channel_id,
+                        recipient,
+                        otp_type,
+                        message_template_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(communication_channel_id) is int:
+                    communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                        communication_channel_id
+                    )
+                elif communication_channel_id is UNSET:
+                    _absent += 1
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "PostSendOtpBodyCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    communication_channel_id = odd(
+                        communication_channel_id,
+                        (_path, _key),
+                        "communication_channel_id",
+                        "PostSendOtpBodyCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(recipient, str)):
+                    if recipient is UNSET:
+                        _absent += 1
+                    recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
+
+                if type(otp_type) is int:
+                    otp_type = PostSendOtpBodyOtpType(otp_type)
+                elif otp_type is UNSET:
+                    _absent += 1
+                else:
+                    otp_type = odd(
+                        otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+                    )
+
+                if not (isinstance(message_template_id, str)):
+                    if message_template_id is UNSET:
+                        _absent += 1
+                    else:
+                        message_template_id = odd(
+                            message_template_id,
+                            (_path, _key),
+                            "message_template_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.external_application_id = external_application_id
+                _model.communication_channel_id = communication_channel_id
+                _model.recipient = recipient
+                _model.otp_type = otp_type
+                _model.message_template_id = message_template_id
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostSendOtpBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

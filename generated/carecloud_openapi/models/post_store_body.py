@@ -97,6 +97,38 @@ class PostStoreBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                store = src_dict.get("store", UNSET)
+                if isinstance(store, dict):
+                    store = _read_Store(store, (_path, _key), "store")
+                elif store is UNSET:
+                    _absent += 1
+                    store = odd(store, (_path, _key), "store", "Store", True, False)
+                else:
+                    store = odd(store, (_path, _key), "store", "Store", True, False)
+
+                _model = _new_instance(cls)
+                _model.store = store
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostStoreBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -130,12 +162,14 @@ class PostStoreBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Store: Callable[..., Store]
+_read_Store_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Store
-    global _read_Store
+    global _read_Store, _read_Store_list
     from ..models.store import Store
 
     _read_Store = Store._from_json
+    _read_Store_list = Store._from_json_list
     _models_pending = False

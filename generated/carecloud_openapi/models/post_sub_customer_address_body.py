@@ -117,6 +117,56 @@ class PostSubCustomerAddressBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                additional_address = src_dict.get("additional_address", UNSET)
+                if isinstance(additional_address, dict):
+                    additional_address = _read_AdditionalAddress(
+                        additional_address, (_path, _key), "additional_address"
+                    )
+                elif additional_address is UNSET:
+                    _absent += 1
+                    additional_address = odd(
+                        additional_address,
+                        (_path, _key),
+                        "additional_address",
+                        "AdditionalAddress",
+                        True,
+                        False,
+                    )
+                else:
+                    additional_address = odd(
+                        additional_address,
+                        (_path, _key),
+                        "additional_address",
+                        "AdditionalAddress",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.additional_address = additional_address
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerAddressBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -150,12 +200,14 @@ class PostSubCustomerAddressBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_AdditionalAddress: Callable[..., AdditionalAddress]
+_read_AdditionalAddress_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, AdditionalAddress
-    global _read_AdditionalAddress
+    global _read_AdditionalAddress, _read_AdditionalAddress_list
     from ..models.additional_address import AdditionalAddress
 
     _read_AdditionalAddress = AdditionalAddress._from_json
+    _read_AdditionalAddress_list = AdditionalAddress._from_json_list
     _models_pending = False

@@ -107,6 +107,56 @@ class PostSubCustomerInterestBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                interest_record = src_dict.get("interest_record", UNSET)
+                if isinstance(interest_record, dict):
+                    interest_record = _read_InterestRecord(
+                        interest_record, (_path, _key), "interest_record"
+                    )
+                elif interest_record is UNSET:
+                    _absent += 1
+                    interest_record = odd(
+                        interest_record,
+                        (_path, _key),
+                        "interest_record",
+                        "InterestRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    interest_record = odd(
+                        interest_record,
+                        (_path, _key),
+                        "interest_record",
+                        "InterestRecord",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.interest_record = interest_record
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerInterestBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -140,12 +190,14 @@ class PostSubCustomerInterestBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_InterestRecord: Callable[..., InterestRecord]
+_read_InterestRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, InterestRecord
-    global _read_InterestRecord
+    global _read_InterestRecord, _read_InterestRecord_list
     from ..models.interest_record import InterestRecord
 
     _read_InterestRecord = InterestRecord._from_json
+    _read_InterestRecord_list = InterestRecord._from_json_list
     _models_pending = False

@@ -105,6 +105,56 @@ class PostSubCustomerPartnerRecordBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                partner_record = src_dict.get("partner_record", UNSET)
+                if isinstance(partner_record, dict):
+                    partner_record = _read_PartnerRecord(
+                        partner_record, (_path, _key), "partner_record"
+                    )
+                elif partner_record is UNSET:
+                    _absent += 1
+                    partner_record = odd(
+                        partner_record,
+                        (_path, _key),
+                        "partner_record",
+                        "PartnerRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    partner_record = odd(
+                        partner_record,
+                        (_path, _key),
+                        "partner_record",
+                        "PartnerRecord",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.partner_record = partner_record
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerPartnerRecordBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -138,12 +188,14 @@ class PostSubCustomerPartnerRecordBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PartnerRecord: Callable[..., PartnerRecord]
+_read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord
+    global _read_PartnerRecord, _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json
+    _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

@@ -118,15 +118,9 @@ class PostSubCustomerPropertiesBatchBody:
             property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
             property_records = odd(
@@ -155,6 +149,70 @@ class PostSubCustomerPropertiesBatchBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        property_records, error_processing = _declared(src_dict)
+                    except KeyError:
+                        property_records, error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", True, False
+                    )
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", True, False
+                    )
+
+                if type(error_processing) is int:
+                    error_processing = ErrorProcessing(error_processing)
+                elif error_processing is UNSET:
+                    _absent += 1
+                else:
+                    error_processing = odd(
+                        error_processing,
+                        (_path, _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.property_records = property_records
+                _model.error_processing = error_processing
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerPropertiesBatchBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -189,12 +247,14 @@ class PostSubCustomerPropertiesBatchBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

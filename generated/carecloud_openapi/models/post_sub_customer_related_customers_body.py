@@ -107,6 +107,56 @@ class PostSubCustomerRelatedCustomersBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                related_customer = src_dict.get("related_customer", UNSET)
+                if isinstance(related_customer, dict):
+                    related_customer = _read_RelatedCustomer(
+                        related_customer, (_path, _key), "related_customer"
+                    )
+                elif related_customer is UNSET:
+                    _absent += 1
+                    related_customer = odd(
+                        related_customer,
+                        (_path, _key),
+                        "related_customer",
+                        "RelatedCustomer",
+                        True,
+                        False,
+                    )
+                else:
+                    related_customer = odd(
+                        related_customer,
+                        (_path, _key),
+                        "related_customer",
+                        "RelatedCustomer",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.related_customer = related_customer
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerRelatedCustomersBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -140,12 +190,14 @@ class PostSubCustomerRelatedCustomersBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RelatedCustomer: Callable[..., RelatedCustomer]
+_read_RelatedCustomer_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RelatedCustomer
-    global _read_RelatedCustomer
+    global _read_RelatedCustomer, _read_RelatedCustomer_list
     from ..models.related_customer import RelatedCustomer
 
     _read_RelatedCustomer = RelatedCustomer._from_json
+    _read_RelatedCustomer_list = RelatedCustomer._from_json_list
     _models_pending = False

@@ -112,15 +112,9 @@ class PostSubCustomerSetPartnersBody:
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         if isinstance(partner_records, list):
-            _p0 = ((_path, _key), "partner_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(partner_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PartnerRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
-                _l0.append(_v0)
-            partner_records = _l0
+            partner_records = _read_PartnerRecord_list(
+                partner_records, (_path, _key), "partner_records"
+            )
         elif partner_records is UNSET:
             _absent += 1
             partner_records = odd(
@@ -140,6 +134,61 @@ class PostSubCustomerSetPartnersBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        customer_id, partner_records = _declared(src_dict)
+                    except KeyError:
+                        customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if isinstance(partner_records, list):
+                    partner_records = _read_PartnerRecord_list(
+                        partner_records, (_path, _key), "partner_records"
+                    )
+                elif partner_records is UNSET:
+                    _absent += 1
+                    partner_records = odd(
+                        partner_records, (_path, _key), "partner_records", "array", True, False
+                    )
+                else:
+                    partner_records = odd(
+                        partner_records, (_path, _key), "partner_records", "array", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.partner_records = partner_records
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostSubCustomerSetPartnersBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -174,12 +223,14 @@ class PostSubCustomerSetPartnersBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PartnerRecord: Callable[..., PartnerRecord]
+_read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord
+    global _read_PartnerRecord, _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json
+    _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

@@ -117,6 +117,54 @@ class PostSubCustomerSourceBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                customer_source_record = src_dict.get("customer_source_record", UNSET)
+                if isinstance(customer_source_record, dict):
+                    customer_source_record = _read_CustomerSourceRecord(
+                        customer_source_record, (_path, _key), "customer_source_record"
+                    )
+                elif customer_source_record is UNSET:
+                    _absent += 1
+                    customer_source_record = odd(
+                        customer_source_record,
+                        (_path, _key),
+                        "customer_source_record",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    customer_source_record = odd(
+                        customer_source_record,
+                        (_path, _key),
+                        "customer_source_record",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_source_record = customer_source_record
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostSubCustomerSourceBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -150,12 +198,14 @@ class PostSubCustomerSourceBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerSourceRecord: Callable[..., CustomerSourceRecord]
+_read_CustomerSourceRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerSourceRecord
-    global _read_CustomerSourceRecord
+    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
     from ..models.customer_source_record import CustomerSourceRecord
 
     _read_CustomerSourceRecord = CustomerSourceRecord._from_json
+    _read_CustomerSourceRecord_list = CustomerSourceRecord._from_json_list
     _models_pending = False

@@ -105,6 +105,44 @@ class PostTaskAssigneeBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                task_assignee = src_dict.get("task_assignee", UNSET)
+                if isinstance(task_assignee, dict):
+                    task_assignee = _read_TaskAssignee(
+                        task_assignee, (_path, _key), "task_assignee"
+                    )
+                elif task_assignee is UNSET:
+                    _absent += 1
+                    task_assignee = odd(
+                        task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+                    )
+                else:
+                    task_assignee = odd(
+                        task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.task_assignee = task_assignee
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostTaskAssigneeBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -138,12 +176,14 @@ class PostTaskAssigneeBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TaskAssignee: Callable[..., TaskAssignee]
+_read_TaskAssignee_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TaskAssignee
-    global _read_TaskAssignee
+    global _read_TaskAssignee, _read_TaskAssignee_list
     from ..models.task_assignee import TaskAssignee
 
     _read_TaskAssignee = TaskAssignee._from_json
+    _read_TaskAssignee_list = TaskAssignee._from_json_list
     _models_pending = False

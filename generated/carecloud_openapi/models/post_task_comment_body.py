@@ -105,6 +105,42 @@ class PostTaskCommentBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                task_comment = src_dict.get("task_comment", UNSET)
+                if isinstance(task_comment, dict):
+                    task_comment = _read_TaskComment(task_comment, (_path, _key), "task_comment")
+                elif task_comment is UNSET:
+                    _absent += 1
+                    task_comment = odd(
+                        task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+                    )
+                else:
+                    task_comment = odd(
+                        task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.task_comment = task_comment
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostTaskCommentBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -138,12 +174,14 @@ class PostTaskCommentBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TaskComment: Callable[..., TaskComment]
+_read_TaskComment_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TaskComment
-    global _read_TaskComment
+    global _read_TaskComment, _read_TaskComment_list
     from ..models.task_comment import TaskComment
 
     _read_TaskComment = TaskComment._from_json
+    _read_TaskComment_list = TaskComment._from_json_list
     _models_pending = False

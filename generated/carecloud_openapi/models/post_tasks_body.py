@@ -132,15 +132,9 @@ class PostTasksBody:
             task = odd(task, (_path, _key), "task", "Task", True, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -149,15 +143,7 @@ class PostTasksBody:
             )
 
         if isinstance(assignees, list):
-            _p0 = ((_path, _key), "assignees")
-            _l0 = []
-            for _i0, _v0 in enumerate(assignees):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TaskAssignee(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TaskAssignee", True, False)
-                _l0.append(_v0)
-            assignees = _l0
+            assignees = _read_TaskAssignee_list(assignees, (_path, _key), "assignees")
         elif assignees is UNSET:
             _absent += 1
         else:
@@ -173,6 +159,67 @@ class PostTasksBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        task, property_records, assignees = _declared(src_dict)
+                    except KeyError:
+                        task, property_records, assignees = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(task, dict):
+                    task = _read_Task(task, (_path, _key), "task")
+                elif task is UNSET:
+                    _absent += 1
+                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                else:
+                    task = odd(task, (_path, _key), "task", "Task", True, False)
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                if isinstance(assignees, list):
+                    assignees = _read_TaskAssignee_list(assignees, (_path, _key), "assignees")
+                elif assignees is UNSET:
+                    _absent += 1
+                else:
+                    assignees = odd(assignees, (_path, _key), "assignees", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.task = task
+                _model.property_records = property_records
+                _model.assignees = assignees
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostTasksBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -207,20 +254,26 @@ class PostTasksBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_Task: Callable[..., Task]
+_read_Task_list: Callable[..., list[Any]]
 _read_TaskAssignee: Callable[..., TaskAssignee]
+_read_TaskAssignee_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, Task, TaskAssignee
-    global _read_PropertyRecord
-    global _read_Task
-    global _read_TaskAssignee
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_Task, _read_Task_list
+    global _read_TaskAssignee, _read_TaskAssignee_list
     from ..models.property_record import PropertyRecord
     from ..models.task import Task
     from ..models.task_assignee import TaskAssignee
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_Task = Task._from_json
+    _read_Task_list = Task._from_json_list
     _read_TaskAssignee = TaskAssignee._from_json
+    _read_TaskAssignee_list = TaskAssignee._from_json_list
     _models_pending = False

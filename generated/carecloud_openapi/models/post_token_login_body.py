@@ -129,6 +129,73 @@ class PostTokenLoginBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        login_type, login_value, password = _declared(src_dict)
+                    except KeyError:
+                        login_type, login_value, password = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(login_type, str):
+                    login_type = PostTokenLoginBodyLoginType(login_type)
+                elif login_type is UNSET:
+                    _absent += 1
+                    login_type = odd(
+                        login_type,
+                        (_path, _key),
+                        "login_type",
+                        "PostTokenLoginBodyLoginType",
+                        True,
+                        False,
+                    )
+                else:
+                    login_type = odd(
+                        login_type,
+                        (_path, _key),
+                        "login_type",
+                        "PostTokenLoginBodyLoginType",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(login_value, str)):
+                    if login_value is UNSET:
+                        _absent += 1
+                    login_value = odd(
+                        login_value, (_path, _key), "login_value", "string", True, False
+                    )
+
+                if not (isinstance(password, str)):
+                    if password is UNSET:
+                        _absent += 1
+                    password = odd(password, (_path, _key), "password", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.login_type = login_type
+                _model.login_value = login_value
+                _model.password = password
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostTokenLoginBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -84,6 +84,36 @@ class PostTokenPostTokens201ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                token_id = src_dict.get("token_id", UNSET)
+                if not (isinstance(token_id, str)):
+                    if token_id is UNSET:
+                        _absent += 1
+                    else:
+                        token_id = odd(token_id, (_path, _key), "token_id", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.token_id = token_id
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostTokenPostTokens201ResponseData", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -144,6 +144,70 @@ class PostTokenSendPasswordSetupBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        email, communication_channel_id, recipient = _declared(src_dict)
+                    except KeyError:
+                        email, communication_channel_id, recipient = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    email, communication_channel_id, recipient = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(email, str)):
+                    if email is UNSET:
+                        _absent += 1
+                    else:
+                        email = odd(email, (_path, _key), "email", "string", False, False)
+
+                if not (isinstance(communication_channel_id, str)):
+                    if communication_channel_id is UNSET:
+                        _absent += 1
+                    else:
+                        communication_channel_id = odd(
+                            communication_channel_id,
+                            (_path, _key),
+                            "communication_channel_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(recipient, str)):
+                    if recipient is UNSET:
+                        _absent += 1
+                    else:
+                        recipient = odd(
+                            recipient, (_path, _key), "recipient", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.email = email
+                _model.communication_channel_id = communication_channel_id
+                _model.recipient = recipient
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostTokenSendPasswordSetupBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

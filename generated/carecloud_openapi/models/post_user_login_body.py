@@ -136,6 +136,66 @@ class PostUserLoginBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        user_external_application_id, login, password = _declared(src_dict)
+                    except KeyError:
+                        user_external_application_id, login, password = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    user_external_application_id, login, password = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(user_external_application_id, str)):
+                    if user_external_application_id is UNSET:
+                        _absent += 1
+                    else:
+                        user_external_application_id = odd(
+                            user_external_application_id,
+                            (_path, _key),
+                            "user_external_application_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(login, str)):
+                    if login is UNSET:
+                        _absent += 1
+                    else:
+                        login = odd(login, (_path, _key), "login", "string", False, False)
+
+                if not (isinstance(password, str)):
+                    if password is UNSET:
+                        _absent += 1
+                    else:
+                        password = odd(password, (_path, _key), "password", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.user_external_application_id = user_external_application_id
+                _model.login = login
+                _model.password = password
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostUserLoginBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -113,6 +113,57 @@ class PostUserSsoLoginBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        user_external_application_id, sso_token = _declared(src_dict)
+                    except KeyError:
+                        user_external_application_id, sso_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    user_external_application_id, sso_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(user_external_application_id, str)):
+                    if user_external_application_id is UNSET:
+                        _absent += 1
+                    user_external_application_id = odd(
+                        user_external_application_id,
+                        (_path, _key),
+                        "user_external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(sso_token, str)):
+                    if sso_token is UNSET:
+                        _absent += 1
+                    sso_token = odd(sso_token, (_path, _key), "sso_token", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.user_external_application_id = user_external_application_id
+                _model.sso_token = sso_token
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostUserSsoLoginBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -144,6 +144,69 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        bearer_token, valid_to, user = _declared(src_dict)
+                    except KeyError:
+                        bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(bearer_token, str)):
+                    if bearer_token is UNSET:
+                        _absent += 1
+                    else:
+                        bearer_token = odd(
+                            bearer_token, (_path, _key), "bearer_token", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if isinstance(user, dict):
+                    user = _read_User(user, (_path, _key), "user")
+                elif user is UNSET:
+                    _absent += 1
+                else:
+                    user = odd(user, (_path, _key), "user", "User", False, False)
+
+                _model = _new_instance(cls)
+                _model.bearer_token = bearer_token
+                _model.valid_to = valid_to
+                _model.user = user
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostUserSsoLoginPostUserSsoLogin200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -177,12 +240,14 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_User: Callable[..., User]
+_read_User_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, User
-    global _read_User
+    global _read_User, _read_User_list
     from ..models.user import User
 
     _read_User = User._from_json
+    _read_User_list = User._from_json_list
     _models_pending = False

@@ -85,6 +85,45 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                is_free_to_use = src_dict.get("is_free_to_use", UNSET)
+                if not (type(is_free_to_use) is bool):
+                    if is_free_to_use is UNSET:
+                        _absent += 1
+                    else:
+                        is_free_to_use = odd(
+                            is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.is_free_to_use = is_free_to_use
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        _path,
+                        _key,
+                        "PostValidateFreeCardPostCardValidateFree200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

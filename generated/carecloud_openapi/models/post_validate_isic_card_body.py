@@ -122,6 +122,59 @@ class PostValidateIsicCardBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        card_number, last_name, check_usage = _declared(src_dict)
+                    except KeyError:
+                        card_number, last_name, check_usage = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    card_number = odd(
+                        card_number, (_path, _key), "card_number", "string", True, False
+                    )
+
+                if not (isinstance(last_name, str)):
+                    if last_name is UNSET:
+                        _absent += 1
+                    last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+
+                if not (type(check_usage) is bool):
+                    if check_usage is UNSET:
+                        _absent += 1
+                    else:
+                        check_usage = odd(
+                            check_usage, (_path, _key), "check_usage", "boolean", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.card_number = card_number
+                _model.last_name = last_name
+                _model.check_usage = check_usage
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostValidateIsicCardBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

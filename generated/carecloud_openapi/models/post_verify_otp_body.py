@@ -134,6 +134,65 @@ class PostVerifyOtpBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        verification_code, request_id, external_application_id = _declared(src_dict)
+                    except KeyError:
+                        verification_code, request_id, external_application_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    verification_code, request_id, external_application_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(verification_code, str)):
+                    if verification_code is UNSET:
+                        _absent += 1
+                    verification_code = odd(
+                        verification_code, (_path, _key), "verification_code", "string", True, False
+                    )
+
+                if not (isinstance(request_id, str)):
+                    if request_id is UNSET:
+                        _absent += 1
+                    request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
+
+                if not (isinstance(external_application_id, str)):
+                    if external_application_id is UNSET:
+                        _absent += 1
+                    external_application_id = odd(
+                        external_application_id,
+                        (_path, _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.verification_code = verification_code
+                _model.request_id = request_id
+                _model.external_application_id = external_application_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostVerifyOtpBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -110,6 +110,49 @@ class PostVoucherApplyBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        date_applied, store_id = _declared(src_dict)
+                    except KeyError:
+                        date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(date_applied, str)):
+                    if date_applied is UNSET:
+                        _absent += 1
+                    date_applied = odd(
+                        date_applied, (_path, _key), "date_applied", "string", True, False
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.date_applied = date_applied
+                _model.store_id = store_id
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PostVoucherApplyBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -112,6 +112,52 @@ class PostVoucherGiftCardBalanceBody:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        voucher_id, code = _declared(src_dict)
+                    except KeyError:
+                        voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(voucher_id, str)):
+                    if voucher_id is UNSET:
+                        _absent += 1
+                    else:
+                        voucher_id = odd(
+                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                        )
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.voucher_id = voucher_id
+                _model.code = code
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PostVoucherGiftCardBalanceBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -107,6 +107,48 @@ class Price:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        currency_id, value = _declared(src_dict)
+                    except KeyError:
+                        currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (type(value) is float or type(value) is int):
+                    if value is UNSET:
+                        _absent += 1
+                    value = odd(value, (_path, _key), "value", "number", True, False)
+
+                _model = _new_instance(cls)
+                _model.currency_id = currency_id
+                _model.value = value
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Price", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -263,15 +263,7 @@ class ProductBatch:
             name = odd(name, (_path, _key), "name", "string", True, False)
 
         if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
         elif plu_ids is UNSET:
             _absent += 1
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
@@ -345,15 +337,9 @@ class ProductBatch:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -362,30 +348,14 @@ class ProductBatch:
             )
 
         if isinstance(prices, list):
-            _p0 = ((_path, _key), "prices")
-            _l0 = []
-            for _i0, _v0 in enumerate(prices):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Price(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Price", True, False)
-                _l0.append(_v0)
-            prices = _l0
+            prices = _read_Price_list(prices, (_path, _key), "prices")
         elif prices is UNSET:
             _absent += 1
         else:
             prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
         if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
+            tags = _read_Tag_list(tags, (_path, _key), "tags")
         elif tags is UNSET:
             _absent += 1
         else:
@@ -420,6 +390,220 @@ class ProductBatch:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            name,
+                            plu_ids,
+                            product_id,
+                            code,
+                            product_group_id,
+                            product_group_external_id,
+                            product_brand_id,
+                            product_brand_external_id,
+                            store_id,
+                            partner_id,
+                            property_records,
+                            prices,
+                            tags,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            plu_ids,
+                            product_id,
+                            code,
+                            product_group_id,
+                            product_group_external_id,
+                            product_brand_id,
+                            product_brand_external_id,
+                            store_id,
+                            partner_id,
+                            property_records,
+                            prices,
+                            tags,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        plu_ids,
+                        product_id,
+                        code,
+                        product_group_id,
+                        product_group_external_id,
+                        product_brand_id,
+                        product_brand_external_id,
+                        store_id,
+                        partner_id,
+                        property_records,
+                        prices,
+                        tags,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if isinstance(plu_ids, list):
+                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                elif plu_ids is UNSET:
+                    _absent += 1
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                else:
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_id = odd(
+                            product_id, (_path, _key), "product_id", "string", False, False
+                        )
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (isinstance(product_group_id, str)):
+                    if product_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_id = odd(
+                            product_group_id,
+                            (_path, _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_group_external_id, str)):
+                    if product_group_external_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_external_id = odd(
+                            product_group_external_id,
+                            (_path, _key),
+                            "product_group_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_brand_id, str)):
+                    if product_brand_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_id = odd(
+                            product_brand_id,
+                            (_path, _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_brand_external_id, str)):
+                    if product_brand_external_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_external_id = odd(
+                            product_brand_external_id,
+                            (_path, _key),
+                            "product_brand_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                if isinstance(prices, list):
+                    prices = _read_Price_list(prices, (_path, _key), "prices")
+                elif prices is UNSET:
+                    _absent += 1
+                else:
+                    prices = odd(prices, (_path, _key), "prices", "array", False, False)
+
+                if isinstance(tags, list):
+                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                elif tags is UNSET:
+                    _absent += 1
+                else:
+                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+
+                if type(state) is int:
+                    state = ProductBatchState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "ProductBatchState", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.plu_ids = plu_ids
+                _model.product_id = product_id
+                _model.code = code
+                _model.product_group_id = product_group_id
+                _model.product_group_external_id = product_group_external_id
+                _model.product_brand_id = product_brand_id
+                _model.product_brand_external_id = product_brand_external_id
+                _model.store_id = store_id
+                _model.partner_id = partner_id
+                _model.property_records = property_records
+                _model.prices = prices
+                _model.tags = tags
+                _model.state = state
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductBatch", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -453,24 +637,32 @@ class ProductBatch:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 _read_Price: Callable[..., Price]
+_read_Price_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
-    global _read_PluId
-    global _read_Price
-    global _read_PropertyRecord
-    global _read_Tag
+    global _read_PluId, _read_PluId_list
+    global _read_Price, _read_Price_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_Tag, _read_Tag_list
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord
     from ..models.tag import Tag
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _read_Price = Price._from_json
+    _read_Price_list = Price._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _models_pending = False

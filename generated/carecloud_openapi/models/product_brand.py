@@ -122,6 +122,64 @@ class ProductBrand:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        name, external_id, product_brand_id = _declared(src_dict)
+                    except KeyError:
+                        name, external_id, product_brand_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    external_id = odd(
+                        external_id, (_path, _key), "external_id", "string", True, False
+                    )
+
+                if not (isinstance(product_brand_id, str)):
+                    if product_brand_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_id = odd(
+                            product_brand_id,
+                            (_path, _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.external_id = external_id
+                _model.product_brand_id = product_brand_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductBrand", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

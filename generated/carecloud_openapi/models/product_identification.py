@@ -116,15 +116,7 @@ class ProductIdentification:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
         if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
         elif plu_ids is UNSET:
             _absent += 1
         else:
@@ -139,6 +131,53 @@ class ProductIdentification:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_id, plu_ids = _declared(src_dict)
+                    except KeyError:
+                        product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_id = odd(
+                            product_id, (_path, _key), "product_id", "string", False, False
+                        )
+
+                if isinstance(plu_ids, list):
+                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                elif plu_ids is UNSET:
+                    _absent += 1
+                else:
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.product_id = product_id
+                _model.plu_ids = plu_ids
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductIdentification", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -173,12 +212,14 @@ class ProductIdentification:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

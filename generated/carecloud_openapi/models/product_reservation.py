@@ -371,15 +371,9 @@ class ProductReservation:
             )
 
         if isinstance(external_reservation_codes, list):
-            _p0 = ((_path, _key), "external_reservation_codes")
-            _l0 = []
-            for _i0, _v0 in enumerate(external_reservation_codes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
-                _l0.append(_v0)
-            external_reservation_codes = _l0
+            external_reservation_codes = _read_ExternalCode_list(
+                external_reservation_codes, (_path, _key), "external_reservation_codes"
+            )
         elif external_reservation_codes is UNSET:
             _absent += 1
         else:
@@ -430,15 +424,9 @@ class ProductReservation:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
         if isinstance(product_reservation_items, list):
-            _p0 = ((_path, _key), "product_reservation_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_reservation_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationItem", True, False)
-                _l0.append(_v0)
-            product_reservation_items = _l0
+            product_reservation_items = _read_ProductReservationItem_list(
+                product_reservation_items, (_path, _key), "product_reservation_items"
+            )
         elif product_reservation_items is UNSET:
             _absent += 1
         else:
@@ -486,15 +474,9 @@ class ProductReservation:
             )
 
         if isinstance(reservation_progress_history, list):
-            _p0 = ((_path, _key), "reservation_progress_history")
-            _l0 = []
-            for _i0, _v0 in enumerate(reservation_progress_history):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationProgress(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationProgress", True, False)
-                _l0.append(_v0)
-            reservation_progress_history = _l0
+            reservation_progress_history = _read_ProductReservationProgress_list(
+                reservation_progress_history, (_path, _key), "reservation_progress_history"
+            )
         elif reservation_progress_history is UNSET:
             _absent += 1
         else:
@@ -508,15 +490,7 @@ class ProductReservation:
             )
 
         if isinstance(comments, list):
-            _p0 = ((_path, _key), "comments")
-            _l0 = []
-            for _i0, _v0 in enumerate(comments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationComment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationComment", True, False)
-                _l0.append(_v0)
-            comments = _l0
+            comments = _read_ProductReservationComment_list(comments, (_path, _key), "comments")
         elif comments is UNSET:
             _absent += 1
         else:
@@ -562,6 +536,321 @@ class ProductReservation:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 19:
+                    try:
+                        (
+                            customer_id,
+                            store_id,
+                            product_reservation_source_id,
+                            product_reservation_id,
+                            reservation_codes,
+                            external_reservation_codes,
+                            benefit_codes,
+                            pickup_date,
+                            customers_note,
+                            total_price,
+                            currency_id,
+                            product_reservation_items,
+                            external_purchase_id,
+                            utm,
+                            actual_state,
+                            reservation_progress_history,
+                            comments,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            store_id,
+                            product_reservation_source_id,
+                            product_reservation_id,
+                            reservation_codes,
+                            external_reservation_codes,
+                            benefit_codes,
+                            pickup_date,
+                            customers_note,
+                            total_price,
+                            currency_id,
+                            product_reservation_items,
+                            external_purchase_id,
+                            utm,
+                            actual_state,
+                            reservation_progress_history,
+                            comments,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        store_id,
+                        product_reservation_source_id,
+                        product_reservation_id,
+                        reservation_codes,
+                        external_reservation_codes,
+                        benefit_codes,
+                        pickup_date,
+                        customers_note,
+                        total_price,
+                        currency_id,
+                        product_reservation_items,
+                        external_purchase_id,
+                        utm,
+                        actual_state,
+                        reservation_progress_history,
+                        comments,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(product_reservation_source_id, str)):
+                    if product_reservation_source_id is UNSET:
+                        _absent += 1
+                    product_reservation_source_id = odd(
+                        product_reservation_source_id,
+                        (_path, _key),
+                        "product_reservation_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(product_reservation_id, str)):
+                    if product_reservation_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_reservation_id = odd(
+                            product_reservation_id,
+                            (_path, _key),
+                            "product_reservation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(reservation_codes, list):
+                    for _i0, _v0 in enumerate(reservation_codes):
+                        if not (isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                ((_path, _key), "reservation_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif reservation_codes is UNSET:
+                    _absent += 1
+                else:
+                    reservation_codes = odd(
+                        reservation_codes, (_path, _key), "reservation_codes", "array", False, False
+                    )
+
+                if isinstance(external_reservation_codes, list):
+                    external_reservation_codes = _read_ExternalCode_list(
+                        external_reservation_codes, (_path, _key), "external_reservation_codes"
+                    )
+                elif external_reservation_codes is UNSET:
+                    _absent += 1
+                else:
+                    external_reservation_codes = odd(
+                        external_reservation_codes,
+                        (_path, _key),
+                        "external_reservation_codes",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(benefit_codes, list):
+                    for _i0, _v0 in enumerate(benefit_codes):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
+                elif benefit_codes is UNSET:
+                    _absent += 1
+                else:
+                    benefit_codes = odd(
+                        benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+                    )
+
+                if not (isinstance(pickup_date, str)):
+                    if pickup_date is UNSET:
+                        _absent += 1
+                    else:
+                        pickup_date = odd(
+                            pickup_date, (_path, _key), "pickup_date", "string", False, False
+                        )
+
+                if not (isinstance(customers_note, str)):
+                    if customers_note is UNSET:
+                        _absent += 1
+                    else:
+                        customers_note = odd(
+                            customers_note, (_path, _key), "customers_note", "string", False, False
+                        )
+
+                if not (type(total_price) is float or type(total_price) is int):
+                    if total_price is UNSET:
+                        _absent += 1
+                    else:
+                        total_price = odd(
+                            total_price, (_path, _key), "total_price", "number", False, False
+                        )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    else:
+                        currency_id = odd(
+                            currency_id, (_path, _key), "currency_id", "string", False, False
+                        )
+
+                if isinstance(product_reservation_items, list):
+                    product_reservation_items = _read_ProductReservationItem_list(
+                        product_reservation_items, (_path, _key), "product_reservation_items"
+                    )
+                elif product_reservation_items is UNSET:
+                    _absent += 1
+                else:
+                    product_reservation_items = odd(
+                        product_reservation_items,
+                        (_path, _key),
+                        "product_reservation_items",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(external_purchase_id, str)):
+                    if external_purchase_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_purchase_id = odd(
+                            external_purchase_id,
+                            (_path, _key),
+                            "external_purchase_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(utm, dict):
+                    utm = _read_UTM(utm, (_path, _key), "utm")
+                elif utm is UNSET:
+                    _absent += 1
+                else:
+                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+
+                if type(actual_state) is int:
+                    actual_state = ProductReservationActualState(actual_state)
+                elif actual_state is UNSET:
+                    _absent += 1
+                else:
+                    actual_state = odd(
+                        actual_state,
+                        (_path, _key),
+                        "actual_state",
+                        "ProductReservationActualState",
+                        False,
+                        False,
+                    )
+
+                if isinstance(reservation_progress_history, list):
+                    reservation_progress_history = _read_ProductReservationProgress_list(
+                        reservation_progress_history, (_path, _key), "reservation_progress_history"
+                    )
+                elif reservation_progress_history is UNSET:
+                    _absent += 1
+                else:
+                    reservation_progress_history = odd(
+                        reservation_progress_history,
+                        (_path, _key),
+                        "reservation_progress_history",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(comments, list):
+                    comments = _read_ProductReservationComment_list(
+                        comments, (_path, _key), "comments"
+                    )
+                elif comments is UNSET:
+                    _absent += 1
+                else:
+                    comments = odd(comments, (_path, _key), "comments", "array", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ProductReservationState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "ProductReservationState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.store_id = store_id
+                _model.product_reservation_source_id = product_reservation_source_id
+                _model.product_reservation_id = product_reservation_id
+                _model.reservation_codes = reservation_codes
+                _model.external_reservation_codes = external_reservation_codes
+                _model.benefit_codes = benefit_codes
+                _model.pickup_date = pickup_date
+                _model.customers_note = customers_note
+                _model.total_price = total_price
+                _model.currency_id = currency_id
+                _model.product_reservation_items = product_reservation_items
+                _model.external_purchase_id = external_purchase_id
+                _model.utm = utm
+                _model.actual_state = actual_state
+                _model.reservation_progress_history = reservation_progress_history
+                _model.comments = comments
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 19:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductReservation", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -595,10 +884,15 @@ class ProductReservation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ExternalCode: Callable[..., ExternalCode]
+_read_ExternalCode_list: Callable[..., list[Any]]
 _read_ProductReservationComment: Callable[..., ProductReservationComment]
+_read_ProductReservationComment_list: Callable[..., list[Any]]
 _read_ProductReservationItem: Callable[..., ProductReservationItem]
+_read_ProductReservationItem_list: Callable[..., list[Any]]
 _read_ProductReservationProgress: Callable[..., ProductReservationProgress]
+_read_ProductReservationProgress_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
@@ -609,11 +903,11 @@ def _import_models() -> None:
         ProductReservationItem, \
         ProductReservationProgress, \
         UTM
-    global _read_ExternalCode
-    global _read_ProductReservationComment
-    global _read_ProductReservationItem
-    global _read_ProductReservationProgress
-    global _read_UTM
+    global _read_ExternalCode, _read_ExternalCode_list
+    global _read_ProductReservationComment, _read_ProductReservationComment_list
+    global _read_ProductReservationItem, _read_ProductReservationItem_list
+    global _read_ProductReservationProgress, _read_ProductReservationProgress_list
+    global _read_UTM, _read_UTM_list
     from ..models.external_code import ExternalCode
     from ..models.product_reservation_comment import ProductReservationComment
     from ..models.product_reservation_item import ProductReservationItem
@@ -621,8 +915,13 @@ def _import_models() -> None:
     from ..models.utm import UTM
 
     _read_ExternalCode = ExternalCode._from_json
+    _read_ExternalCode_list = ExternalCode._from_json_list
     _read_ProductReservationComment = ProductReservationComment._from_json
+    _read_ProductReservationComment_list = ProductReservationComment._from_json_list
     _read_ProductReservationItem = ProductReservationItem._from_json
+    _read_ProductReservationItem_list = ProductReservationItem._from_json_list
     _read_ProductReservationProgress = ProductReservationProgress._from_json
+    _read_ProductReservationProgress_list = ProductReservationProgress._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

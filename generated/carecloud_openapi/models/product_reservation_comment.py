@@ -117,6 +117,52 @@ class ProductReservationComment:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        comment_text, comment_time = _declared(src_dict)
+                    except KeyError:
+                        comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(comment_text, str)):
+                    if comment_text is UNSET:
+                        _absent += 1
+                    else:
+                        comment_text = odd(
+                            comment_text, (_path, _key), "comment_text", "string", False, False
+                        )
+
+                if not (isinstance(comment_time, str)):
+                    if comment_time is UNSET:
+                        _absent += 1
+                    else:
+                        comment_time = odd(
+                            comment_time, (_path, _key), "comment_time", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.comment_text = comment_text
+                _model.comment_time = comment_time
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductReservationComment", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

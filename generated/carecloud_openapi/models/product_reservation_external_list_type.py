@@ -125,6 +125,63 @@ class ProductReservationExternalListType:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        product_reservation_external_list_type_id, name = _declared(src_dict)
+                    except KeyError:
+                        product_reservation_external_list_type_id, name = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_reservation_external_list_type_id, name = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(product_reservation_external_list_type_id, str)):
+                    if product_reservation_external_list_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_reservation_external_list_type_id = odd(
+                            product_reservation_external_list_type_id,
+                            (_path, _key),
+                            "product_reservation_external_list_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.product_reservation_external_list_type_id = (
+                    product_reservation_external_list_type_id
+                )
+                _model.name = name
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "ProductReservationExternalListType", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -142,6 +142,73 @@ class ProductReservationItem:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        reservable_product_id, amount, unit_price, vat_rate = _declared(src_dict)
+                    except KeyError:
+                        reservable_product_id, amount, unit_price, vat_rate = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    reservable_product_id, amount, unit_price, vat_rate = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(reservable_product_id, str)):
+                    if reservable_product_id is UNSET:
+                        _absent += 1
+                    reservable_product_id = odd(
+                        reservable_product_id,
+                        (_path, _key),
+                        "reservable_product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+
+                if not (type(unit_price) is float or type(unit_price) is int):
+                    if unit_price is UNSET:
+                        _absent += 1
+                    else:
+                        unit_price = odd(
+                            unit_price, (_path, _key), "unit_price", "number", False, False
+                        )
+
+                if not (type(vat_rate) is float or type(vat_rate) is int):
+                    if vat_rate is UNSET:
+                        _absent += 1
+                    else:
+                        vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", False, False)
+
+                _model = _new_instance(cls)
+                _model.reservable_product_id = reservable_product_id
+                _model.amount = amount
+                _model.unit_price = unit_price
+                _model.vat_rate = vat_rate
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductReservationItem", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

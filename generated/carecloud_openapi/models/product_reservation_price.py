@@ -223,15 +223,7 @@ class ProductReservationPrice:
                 )
 
         if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
         elif plu_ids is UNSET:
             _absent += 1
         else:
@@ -272,6 +264,139 @@ class ProductReservationPrice:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 8:
+                    try:
+                        (
+                            value,
+                            currency_id,
+                            product_reservation_price_id,
+                            reservable_product_id,
+                            plu_ids,
+                            store_id,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            value,
+                            currency_id,
+                            product_reservation_price_id,
+                            reservable_product_id,
+                            plu_ids,
+                            store_id,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        value,
+                        currency_id,
+                        product_reservation_price_id,
+                        reservable_product_id,
+                        plu_ids,
+                        store_id,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(value) is float or type(value) is int):
+                    if value is UNSET:
+                        _absent += 1
+                    value = odd(value, (_path, _key), "value", "number", True, False)
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (isinstance(product_reservation_price_id, str)):
+                    if product_reservation_price_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_reservation_price_id = odd(
+                            product_reservation_price_id,
+                            (_path, _key),
+                            "product_reservation_price_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(reservable_product_id, str)):
+                    if reservable_product_id is UNSET:
+                        _absent += 1
+                    else:
+                        reservable_product_id = odd(
+                            reservable_product_id,
+                            (_path, _key),
+                            "reservable_product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(plu_ids, list):
+                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                elif plu_ids is UNSET:
+                    _absent += 1
+                else:
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ProductReservationPriceState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "ProductReservationPriceState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.value = value
+                _model.currency_id = currency_id
+                _model.product_reservation_price_id = product_reservation_price_id
+                _model.reservable_product_id = reservable_product_id
+                _model.plu_ids = plu_ids
+                _model.store_id = store_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 8:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductReservationPrice", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -305,12 +430,14 @@ class ProductReservationPrice:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

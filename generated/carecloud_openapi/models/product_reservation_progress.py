@@ -152,6 +152,90 @@ class ProductReservationProgress:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        (
+                            reservation_progress_id,
+                            reservation_progress_text,
+                            reservation_progress_time,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            reservation_progress_id,
+                            reservation_progress_text,
+                            reservation_progress_time,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        reservation_progress_id,
+                        reservation_progress_text,
+                        reservation_progress_time,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(reservation_progress_id) is int):
+                    if reservation_progress_id is UNSET:
+                        _absent += 1
+                    else:
+                        reservation_progress_id = odd(
+                            reservation_progress_id,
+                            (_path, _key),
+                            "reservation_progress_id",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(reservation_progress_text, str)):
+                    if reservation_progress_text is UNSET:
+                        _absent += 1
+                    else:
+                        reservation_progress_text = odd(
+                            reservation_progress_text,
+                            (_path, _key),
+                            "reservation_progress_text",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(reservation_progress_time, str)):
+                    if reservation_progress_time is UNSET:
+                        _absent += 1
+                    else:
+                        reservation_progress_time = odd(
+                            reservation_progress_time,
+                            (_path, _key),
+                            "reservation_progress_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.reservation_progress_id = reservation_progress_id
+                _model.reservation_progress_text = reservation_progress_text
+                _model.reservation_progress_time = reservation_progress_time
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "ProductReservationProgress", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -162,6 +162,80 @@ class ProductReservationSource:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        product_reservation_source_id, name, last_change, state = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        product_reservation_source_id, name, last_change, state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    product_reservation_source_id, name, last_change, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(product_reservation_source_id, str)):
+                    if product_reservation_source_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_reservation_source_id = odd(
+                            product_reservation_source_id,
+                            (_path, _key),
+                            "product_reservation_source_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ProductReservationSourceState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "ProductReservationSourceState", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_reservation_source_id = product_reservation_source_id
+                _model.name = name
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ProductReservationSource", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -180,6 +180,86 @@ class ProductSynchronizationForReward:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        reward_product_relation_type, product_id, plu_id = _declared(src_dict)
+                    except KeyError:
+                        reward_product_relation_type, product_id, plu_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    reward_product_relation_type, product_id, plu_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if type(reward_product_relation_type) is int:
+                    reward_product_relation_type = (
+                        ProductSynchronizationForRewardRewardProductRelationType(
+                            reward_product_relation_type
+                        )
+                    )
+                elif reward_product_relation_type is UNSET:
+                    _absent += 1
+                    reward_product_relation_type = odd(
+                        reward_product_relation_type,
+                        (_path, _key),
+                        "reward_product_relation_type",
+                        "ProductSynchronizationForRewardRewardProductRelationType",
+                        True,
+                        False,
+                    )
+                else:
+                    reward_product_relation_type = odd(
+                        reward_product_relation_type,
+                        (_path, _key),
+                        "reward_product_relation_type",
+                        "ProductSynchronizationForRewardRewardProductRelationType",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_id = odd(
+                            product_id, (_path, _key), "product_id", "string", False, False
+                        )
+
+                if isinstance(plu_id, dict):
+                    plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
+                elif plu_id is UNSET:
+                    _absent += 1
+                else:
+                    plu_id = odd(plu_id, (_path, _key), "plu_id", "PluId", False, False)
+
+                _model = _new_instance(cls)
+                _model.reward_product_relation_type = reward_product_relation_type
+                _model.product_id = product_id
+                _model.plu_id = plu_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "ProductSynchronizationForReward", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -213,12 +293,14 @@ class ProductSynchronizationForReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

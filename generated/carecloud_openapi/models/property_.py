@@ -219,15 +219,7 @@ class Property:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
         if isinstance(items, list):
-            _p0 = ((_path, _key), "items")
-            _l0 = []
-            for _i0, _v0 in enumerate(items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyItem", True, False)
-                _l0.append(_v0)
-            items = _l0
+            items = _read_PropertyItem_list(items, (_path, _key), "items")
         elif items is UNSET:
             _absent += 1
         else:
@@ -263,6 +255,135 @@ class Property:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            name,
+                            data_type,
+                            is_required,
+                            is_unique,
+                            property_id,
+                            description,
+                            items,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            data_type,
+                            is_required,
+                            is_unique,
+                            property_id,
+                            description,
+                            items,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        data_type,
+                        is_required,
+                        is_unique,
+                        property_id,
+                        description,
+                        items,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(data_type, str)):
+                    if data_type is UNSET:
+                        _absent += 1
+                    data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
+
+                if not (type(is_required) is bool):
+                    if is_required is UNSET:
+                        _absent += 1
+                    is_required = odd(
+                        is_required, (_path, _key), "is_required", "boolean", True, False
+                    )
+
+                if not (type(is_unique) is bool):
+                    if is_unique is UNSET:
+                        _absent += 1
+                    is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
+
+                if not (isinstance(property_id, str)):
+                    if property_id is UNSET:
+                        _absent += 1
+                    else:
+                        property_id = odd(
+                            property_id, (_path, _key), "property_id", "string", False, False
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if isinstance(items, list):
+                    items = _read_PropertyItem_list(items, (_path, _key), "items")
+                elif items is UNSET:
+                    _absent += 1
+                else:
+                    items = odd(items, (_path, _key), "items", "array", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = PropertyState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "PropertyState", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.data_type = data_type
+                _model.is_required = is_required
+                _model.is_unique = is_unique
+                _model.property_id = property_id
+                _model.description = description
+                _model.items = items
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Property", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -296,12 +417,14 @@ class Property:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyItem: Callable[..., PropertyItem]
+_read_PropertyItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyItem
-    global _read_PropertyItem
+    global _read_PropertyItem, _read_PropertyItem_list
     from ..models.property_item import PropertyItem
 
     _read_PropertyItem = PropertyItem._from_json
+    _read_PropertyItem_list = PropertyItem._from_json_list
     _models_pending = False

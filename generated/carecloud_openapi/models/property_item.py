@@ -148,6 +148,72 @@ class PropertyItem:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        id, name, resource_record_id, state = _declared(src_dict)
+                    except KeyError:
+                        id, name, resource_record_id, state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(id, str)):
+                    if id is UNSET:
+                        _absent += 1
+                    else:
+                        id = odd(id, (_path, _key), "id", "string", False, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(resource_record_id, str)):
+                    if resource_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        resource_record_id = odd(
+                            resource_record_id,
+                            (_path, _key),
+                            "resource_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(state) is int:
+                    state = PropertyItemState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "PropertyItemState", False, False)
+
+                _model = _new_instance(cls)
+                _model.id = id
+                _model.name = name
+                _model.resource_record_id = resource_record_id
+                _model.state = state
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PropertyItem", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

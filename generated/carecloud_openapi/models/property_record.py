@@ -281,6 +281,115 @@ class PropertyRecord:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            property_id,
+                            property_record_id,
+                            property_name,
+                            property_value,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            property_id,
+                            property_record_id,
+                            property_name,
+                            property_value,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    property_id, property_record_id, property_name, property_value, last_change = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (isinstance(property_id, str)):
+                    if property_id is UNSET:
+                        _absent += 1
+                    property_id = odd(
+                        property_id, (_path, _key), "property_id", "string", True, False
+                    )
+
+                if not (isinstance(property_record_id, str)):
+                    if property_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        property_record_id = odd(
+                            property_record_id,
+                            (_path, _key),
+                            "property_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(property_name, str)):
+                    if property_name is UNSET:
+                        _absent += 1
+                    else:
+                        property_name = odd(
+                            property_name, (_path, _key), "property_name", "string", False, False
+                        )
+
+                if (
+                    isinstance(property_value, str)
+                    or (type(property_value) is float or type(property_value) is int)
+                    or type(property_value) is int
+                    or type(property_value) is bool
+                    or isinstance(property_value, list)
+                ):
+                    pass
+                elif isinstance(property_value, dict):
+                    property_value = _read_PropertyRecordPropertyValueType5(
+                        property_value, (_path, _key), "property_value"
+                    )
+                elif property_value is UNSET:
+                    _absent += 1
+                else:
+                    property_value = odd(
+                        property_value,
+                        (_path, _key),
+                        "property_value",
+                        "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.property_id = property_id
+                _model.property_record_id = property_record_id
+                _model.property_name = property_name
+                _model.property_value = property_value
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PropertyRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -314,12 +423,14 @@ class PropertyRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecordPropertyValueType5: Callable[..., PropertyRecordPropertyValueType5]
+_read_PropertyRecordPropertyValueType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecordPropertyValueType5
-    global _read_PropertyRecordPropertyValueType5
+    global _read_PropertyRecordPropertyValueType5, _read_PropertyRecordPropertyValueType5_list
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
 
     _read_PropertyRecordPropertyValueType5 = PropertyRecordPropertyValueType5._from_json
+    _read_PropertyRecordPropertyValueType5_list = PropertyRecordPropertyValueType5._from_json_list
     _models_pending = False

@@ -292,15 +292,9 @@ class Purchase:
                 purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
         if isinstance(purchase_items, list):
-            _p0 = ((_path, _key), "purchase_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchase_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PurchaseItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PurchaseItem", True, False)
-                _l0.append(_v0)
-            purchase_items = _l0
+            purchase_items = _read_PurchaseItem_list(
+                purchase_items, (_path, _key), "purchase_items"
+            )
         elif purchase_items is UNSET:
             _absent += 1
         else:
@@ -321,15 +315,9 @@ class Purchase:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -358,6 +346,205 @@ class Purchase:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            customer_id,
+                            store_id,
+                            external_purchase_id,
+                            payment_time,
+                            items_count,
+                            type_id,
+                            total_price,
+                            currency_id,
+                            cashdesk_number,
+                            purchase_id,
+                            purchase_items,
+                            card_number,
+                            last_change,
+                            property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            store_id,
+                            external_purchase_id,
+                            payment_time,
+                            items_count,
+                            type_id,
+                            total_price,
+                            currency_id,
+                            cashdesk_number,
+                            purchase_id,
+                            purchase_items,
+                            card_number,
+                            last_change,
+                            property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        store_id,
+                        external_purchase_id,
+                        payment_time,
+                        items_count,
+                        type_id,
+                        total_price,
+                        currency_id,
+                        cashdesk_number,
+                        purchase_id,
+                        purchase_items,
+                        card_number,
+                        last_change,
+                        property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(external_purchase_id, str)):
+                    if external_purchase_id is UNSET:
+                        _absent += 1
+                    external_purchase_id = odd(
+                        external_purchase_id,
+                        (_path, _key),
+                        "external_purchase_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(payment_time, str)):
+                    if payment_time is UNSET:
+                        _absent += 1
+                    payment_time = odd(
+                        payment_time, (_path, _key), "payment_time", "string", True, False
+                    )
+
+                if not (type(items_count) is int):
+                    if items_count is UNSET:
+                        _absent += 1
+                    items_count = odd(
+                        items_count, (_path, _key), "items_count", "integer", True, False
+                    )
+
+                if not (isinstance(type_id, str)):
+                    if type_id is UNSET:
+                        _absent += 1
+                    type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
+
+                if not (type(total_price) is float or type(total_price) is int):
+                    if total_price is UNSET:
+                        _absent += 1
+                    total_price = odd(
+                        total_price, (_path, _key), "total_price", "number", True, False
+                    )
+
+                if not (isinstance(currency_id, str)):
+                    if currency_id is UNSET:
+                        _absent += 1
+                    currency_id = odd(
+                        currency_id, (_path, _key), "currency_id", "string", True, False
+                    )
+
+                if not (isinstance(cashdesk_number, str)):
+                    if cashdesk_number is UNSET:
+                        _absent += 1
+                    cashdesk_number = odd(
+                        cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+                    )
+
+                if not (isinstance(purchase_id, str)):
+                    if purchase_id is UNSET:
+                        _absent += 1
+                    else:
+                        purchase_id = odd(
+                            purchase_id, (_path, _key), "purchase_id", "string", False, False
+                        )
+
+                if isinstance(purchase_items, list):
+                    purchase_items = _read_PurchaseItem_list(
+                        purchase_items, (_path, _key), "purchase_items"
+                    )
+                elif purchase_items is UNSET:
+                    _absent += 1
+                else:
+                    purchase_items = odd(
+                        purchase_items, (_path, _key), "purchase_items", "array", False, False
+                    )
+
+                if not (isinstance(card_number, str)):
+                    if card_number is UNSET:
+                        _absent += 1
+                    else:
+                        card_number = odd(
+                            card_number, (_path, _key), "card_number", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.store_id = store_id
+                _model.external_purchase_id = external_purchase_id
+                _model.payment_time = payment_time
+                _model.items_count = items_count
+                _model.type_id = type_id
+                _model.total_price = total_price
+                _model.currency_id = currency_id
+                _model.cashdesk_number = cashdesk_number
+                _model.purchase_id = purchase_id
+                _model.purchase_items = purchase_items
+                _model.card_number = card_number
+                _model.last_change = last_change
+                _model.property_records = property_records
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Purchase", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -392,16 +579,20 @@ class Purchase:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_PurchaseItem: Callable[..., PurchaseItem]
+_read_PurchaseItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, PurchaseItem
-    global _read_PropertyRecord
-    global _read_PurchaseItem
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PurchaseItem, _read_PurchaseItem_list
     from ..models.property_record import PropertyRecord
     from ..models.purchase_item import PurchaseItem
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_PurchaseItem = PurchaseItem._from_json
+    _read_PurchaseItem_list = PurchaseItem._from_json_list
     _models_pending = False

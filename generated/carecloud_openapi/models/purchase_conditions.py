@@ -158,15 +158,9 @@ class PurchaseConditions:
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(keep_status_turnover, list):
-            _p0 = ((_path, _key), "keep_status_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(keep_status_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            keep_status_turnover = _l0
+            keep_status_turnover = _read_QualificationTurnover_list(
+                keep_status_turnover, (_path, _key), "keep_status_turnover"
+            )
         elif keep_status_turnover is UNSET:
             _absent += 1
         else:
@@ -175,15 +169,9 @@ class PurchaseConditions:
             )
 
         if isinstance(next_status_turnover, list):
-            _p0 = ((_path, _key), "next_status_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(next_status_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            next_status_turnover = _l0
+            next_status_turnover = _read_QualificationTurnover_list(
+                next_status_turnover, (_path, _key), "next_status_turnover"
+            )
         elif next_status_turnover is UNSET:
             _absent += 1
         else:
@@ -228,6 +216,125 @@ class PurchaseConditions:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        (
+                            keep_status_turnover,
+                            next_status_turnover,
+                            keep_status_points,
+                            next_status_points,
+                            next_status_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            keep_status_turnover,
+                            next_status_turnover,
+                            keep_status_points,
+                            next_status_points,
+                            next_status_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        keep_status_turnover,
+                        next_status_turnover,
+                        keep_status_points,
+                        next_status_points,
+                        next_status_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(keep_status_turnover, list):
+                    keep_status_turnover = _read_QualificationTurnover_list(
+                        keep_status_turnover, (_path, _key), "keep_status_turnover"
+                    )
+                elif keep_status_turnover is UNSET:
+                    _absent += 1
+                else:
+                    keep_status_turnover = odd(
+                        keep_status_turnover,
+                        (_path, _key),
+                        "keep_status_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(next_status_turnover, list):
+                    next_status_turnover = _read_QualificationTurnover_list(
+                        next_status_turnover, (_path, _key), "next_status_turnover"
+                    )
+                elif next_status_turnover is UNSET:
+                    _absent += 1
+                else:
+                    next_status_turnover = odd(
+                        next_status_turnover,
+                        (_path, _key),
+                        "next_status_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(keep_status_points) is float or type(keep_status_points) is int):
+                    if keep_status_points is UNSET:
+                        _absent += 1
+                    else:
+                        keep_status_points = odd(
+                            keep_status_points,
+                            (_path, _key),
+                            "keep_status_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(next_status_points) is float or type(next_status_points) is int):
+                    if next_status_points is UNSET:
+                        _absent += 1
+                    else:
+                        next_status_points = odd(
+                            next_status_points,
+                            (_path, _key),
+                            "next_status_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(next_status_id, str)):
+                    if next_status_id is UNSET:
+                        _absent += 1
+                    else:
+                        next_status_id = odd(
+                            next_status_id, (_path, _key), "next_status_id", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.keep_status_turnover = keep_status_turnover
+                _model.next_status_turnover = next_status_turnover
+                _model.keep_status_points = keep_status_points
+                _model.next_status_points = next_status_points
+                _model.next_status_id = next_status_id
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PurchaseConditions", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -261,12 +368,14 @@ class PurchaseConditions:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

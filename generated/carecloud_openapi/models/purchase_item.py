@@ -303,15 +303,9 @@ class PurchaseItem:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
+            additional_properties = _read_PropertyRecord_list(
+                additional_properties, (_path, _key), "additional_properties"
+            )
         elif additional_properties is UNSET:
             _absent += 1
         else:
@@ -339,6 +333,220 @@ class PurchaseItem:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._extra_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 13:
+                    try:
+                        (
+                            product_id,
+                            purchase_item_type_id,
+                            price,
+                            amount,
+                            vat_rate,
+                            purchase_item_id,
+                            product_name,
+                            product_group_id,
+                            product_group_name,
+                            product_brand_id,
+                            product_brand_name,
+                            external_id,
+                            additional_properties,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            product_id,
+                            purchase_item_type_id,
+                            price,
+                            amount,
+                            vat_rate,
+                            purchase_item_id,
+                            product_name,
+                            product_group_id,
+                            product_group_name,
+                            product_brand_id,
+                            product_brand_name,
+                            external_id,
+                            additional_properties,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        product_id,
+                        purchase_item_type_id,
+                        price,
+                        amount,
+                        vat_rate,
+                        purchase_item_id,
+                        product_name,
+                        product_group_id,
+                        product_group_name,
+                        product_brand_id,
+                        product_brand_name,
+                        external_id,
+                        additional_properties,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
+
+                if not (isinstance(purchase_item_type_id, str)):
+                    if purchase_item_type_id is UNSET:
+                        _absent += 1
+                    purchase_item_type_id = odd(
+                        purchase_item_type_id,
+                        (_path, _key),
+                        "purchase_item_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(price) is float or type(price) is int):
+                    if price is UNSET:
+                        _absent += 1
+                    price = odd(price, (_path, _key), "price", "number", True, False)
+
+                if not (type(amount) is float or type(amount) is int):
+                    if amount is UNSET:
+                        _absent += 1
+                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+
+                if not (type(vat_rate) is float or type(vat_rate) is int):
+                    if vat_rate is UNSET:
+                        _absent += 1
+                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+
+                if not (isinstance(purchase_item_id, str)):
+                    if purchase_item_id is UNSET:
+                        _absent += 1
+                    else:
+                        purchase_item_id = odd(
+                            purchase_item_id,
+                            (_path, _key),
+                            "purchase_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_name, str)):
+                    if product_name is UNSET:
+                        _absent += 1
+                    else:
+                        product_name = odd(
+                            product_name, (_path, _key), "product_name", "string", False, False
+                        )
+
+                if not (isinstance(product_group_id, str)):
+                    if product_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_id = odd(
+                            product_group_id,
+                            (_path, _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_group_name, str)):
+                    if product_group_name is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_name = odd(
+                            product_group_name,
+                            (_path, _key),
+                            "product_group_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_brand_id, str)):
+                    if product_brand_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_id = odd(
+                            product_brand_id,
+                            (_path, _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_brand_name, str)):
+                    if product_brand_name is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_name = odd(
+                            product_brand_name,
+                            (_path, _key),
+                            "product_brand_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_id = odd(
+                            external_id, (_path, _key), "external_id", "string", False, False
+                        )
+
+                if isinstance(additional_properties, list):
+                    additional_properties = _read_PropertyRecord_list(
+                        additional_properties, (_path, _key), "additional_properties"
+                    )
+                elif additional_properties is UNSET:
+                    _absent += 1
+                else:
+                    additional_properties = odd(
+                        additional_properties,
+                        (_path, _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_id = product_id
+                _model.purchase_item_type_id = purchase_item_type_id
+                _model.price = price
+                _model.amount = amount
+                _model.vat_rate = vat_rate
+                _model.purchase_item_id = purchase_item_id
+                _model.product_name = product_name
+                _model.product_group_id = product_group_id
+                _model.product_group_name = product_group_name
+                _model.product_brand_id = product_brand_id
+                _model.product_brand_name = product_brand_name
+                _model.external_id = external_id
+                _model.additional_properties = additional_properties
+                if len(src_dict) + _absent == 13:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PurchaseItem", True, False))
+        return _models
 
     @property
     def extra_properties(self) -> dict[str, Any]:
@@ -373,12 +581,14 @@ class PurchaseItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

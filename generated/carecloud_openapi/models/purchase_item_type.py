@@ -122,6 +122,54 @@ class PurchaseItemType:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        name, type_id, text_id = _declared(src_dict)
+                    except KeyError:
+                        name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(type_id, str)):
+                    if type_id is UNSET:
+                        _absent += 1
+                    else:
+                        type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
+
+                if not (isinstance(text_id, str)):
+                    if text_id is UNSET:
+                        _absent += 1
+                    else:
+                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.type_id = type_id
+                _model.text_id = text_id
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PurchaseItemType", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -165,6 +165,77 @@ class PutBookingBodyBooking:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        customer_id, booking_status, data = _declared(src_dict)
+                    except KeyError:
+                        customer_id, booking_status, data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(booking_status, str)):
+                    if booking_status is UNSET:
+                        _absent += 1
+                    else:
+                        booking_status = odd(
+                            booking_status, (_path, _key), "booking_status", "string", False, False
+                        )
+
+                if isinstance(data, str):
+                    pass
+                elif isinstance(data, list):
+                    for _i0, _v0 in enumerate(data):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                elif isinstance(data, dict):
+                    data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
+                elif data is UNSET:
+                    _absent += 1
+                else:
+                    data = odd(
+                        data,
+                        (_path, _key),
+                        "data",
+                        "string | array | PutBookingBodyBookingDataType2",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.booking_status = booking_status
+                _model.data = data
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutBookingBodyBooking", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -198,12 +269,14 @@ class PutBookingBodyBooking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PutBookingBodyBookingDataType2: Callable[..., PutBookingBodyBookingDataType2]
+_read_PutBookingBodyBookingDataType2_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PutBookingBodyBookingDataType2
-    global _read_PutBookingBodyBookingDataType2
+    global _read_PutBookingBodyBookingDataType2, _read_PutBookingBodyBookingDataType2_list
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
 
     _read_PutBookingBodyBookingDataType2 = PutBookingBodyBookingDataType2._from_json
+    _read_PutBookingBodyBookingDataType2_list = PutBookingBodyBookingDataType2._from_json_list
     _models_pending = False

@@ -99,6 +99,38 @@ class PutCardTypeBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                card_type = src_dict.get("card_type", UNSET)
+                if isinstance(card_type, dict):
+                    card_type = _read_CardType(card_type, (_path, _key), "card_type")
+                elif card_type is UNSET:
+                    _absent += 1
+                    card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
+                else:
+                    card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
+
+                _model = _new_instance(cls)
+                _model.card_type = card_type
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutCardTypeBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PutCardTypeBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CardType: Callable[..., CardType]
+_read_CardType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CardType
-    global _read_CardType
+    global _read_CardType, _read_CardType_list
     from ..models.card_type import CardType
 
     _read_CardType = CardType._from_json
+    _read_CardType_list = CardType._from_json_list
     _models_pending = False

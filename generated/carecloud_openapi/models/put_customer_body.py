@@ -169,15 +169,9 @@ class PutCustomerBody:
             )
 
         if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
+            property_records = _read_PropertyRecord_list(
+                property_records, (_path, _key), "property_records"
+            )
         elif property_records is UNSET:
             _absent += 1
         else:
@@ -196,6 +190,87 @@ class PutCustomerBody:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        customer, password, social_network_credentials, property_records = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        customer, password, social_network_credentials, property_records = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    customer, password, social_network_credentials, property_records = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(customer, dict):
+                    customer = _read_Customer(customer, (_path, _key), "customer")
+                elif customer is UNSET:
+                    _absent += 1
+                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                else:
+                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+
+                if not (isinstance(password, str)):
+                    if password is UNSET:
+                        _absent += 1
+                    else:
+                        password = odd(password, (_path, _key), "password", "string", False, False)
+
+                if isinstance(social_network_credentials, dict):
+                    social_network_credentials = _read_SocialNetworkCredentials(
+                        social_network_credentials, (_path, _key), "social_network_credentials"
+                    )
+                elif social_network_credentials is UNSET:
+                    _absent += 1
+                else:
+                    social_network_credentials = odd(
+                        social_network_credentials,
+                        (_path, _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        False,
+                        False,
+                    )
+
+                if isinstance(property_records, list):
+                    property_records = _read_PropertyRecord_list(
+                        property_records, (_path, _key), "property_records"
+                    )
+                elif property_records is UNSET:
+                    _absent += 1
+                else:
+                    property_records = odd(
+                        property_records, (_path, _key), "property_records", "array", False, False
+                    )
+
+                _model = _new_instance(cls)
+                _model.customer = customer
+                _model.password = password
+                _model.social_network_credentials = social_network_credentials
+                _model.property_records = property_records
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutCustomerBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -230,20 +305,26 @@ class PutCustomerBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Customer: Callable[..., Customer]
+_read_Customer_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
+_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, PropertyRecord, SocialNetworkCredentials
-    global _read_Customer
-    global _read_PropertyRecord
-    global _read_SocialNetworkCredentials
+    global _read_Customer, _read_Customer_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
     from ..models.customer import Customer
     from ..models.property_record import PropertyRecord
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_Customer = Customer._from_json
+    _read_Customer_list = Customer._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
+    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -99,6 +99,38 @@ class PutEntranceBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                entrance = src_dict.get("entrance", UNSET)
+                if isinstance(entrance, dict):
+                    entrance = _read_Entrance(entrance, (_path, _key), "entrance")
+                elif entrance is UNSET:
+                    _absent += 1
+                    entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
+                else:
+                    entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
+
+                _model = _new_instance(cls)
+                _model.entrance = entrance
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutEntranceBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PutEntranceBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Entrance: Callable[..., Entrance]
+_read_Entrance_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Entrance
-    global _read_Entrance
+    global _read_Entrance, _read_Entrance_list
     from ..models.entrance import Entrance
 
     _read_Entrance = Entrance._from_json
+    _read_Entrance_list = Entrance._from_json_list
     _models_pending = False

@@ -99,6 +99,38 @@ class PutPurchaseBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                purchase = src_dict.get("purchase", UNSET)
+                if isinstance(purchase, dict):
+                    purchase = _read_Purchase(purchase, (_path, _key), "purchase")
+                elif purchase is UNSET:
+                    _absent += 1
+                    purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
+                else:
+                    purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
+
+                _model = _new_instance(cls)
+                _model.purchase = purchase
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutPurchaseBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PutPurchaseBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Purchase: Callable[..., Purchase]
+_read_Purchase_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Purchase
-    global _read_Purchase
+    global _read_Purchase, _read_Purchase_list
     from ..models.purchase import Purchase
 
     _read_Purchase = Purchase._from_json
+    _read_Purchase_list = Purchase._from_json_list
     _models_pending = False

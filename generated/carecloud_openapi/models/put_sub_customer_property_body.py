@@ -107,6 +107,56 @@ class PutSubCustomerPropertyBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                property_record = src_dict.get("property_record", UNSET)
+                if isinstance(property_record, dict):
+                    property_record = _read_PropertyRecord(
+                        property_record, (_path, _key), "property_record"
+                    )
+                elif property_record is UNSET:
+                    _absent += 1
+                    property_record = odd(
+                        property_record,
+                        (_path, _key),
+                        "property_record",
+                        "PropertyRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    property_record = odd(
+                        property_record,
+                        (_path, _key),
+                        "property_record",
+                        "PropertyRecord",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.property_record = property_record
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "PutSubCustomerPropertyBody", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -140,12 +190,14 @@ class PutSubCustomerPropertyBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

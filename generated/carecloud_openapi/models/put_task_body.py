@@ -97,6 +97,38 @@ class PutTaskBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                task = src_dict.get("task", UNSET)
+                if isinstance(task, dict):
+                    task = _read_Task(task, (_path, _key), "task")
+                elif task is UNSET:
+                    _absent += 1
+                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                else:
+                    task = odd(task, (_path, _key), "task", "Task", True, False)
+
+                _model = _new_instance(cls)
+                _model.task = task
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutTaskBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -130,12 +162,14 @@ class PutTaskBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Task: Callable[..., Task]
+_read_Task_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Task
-    global _read_Task
+    global _read_Task, _read_Task_list
     from ..models.task import Task
 
     _read_Task = Task._from_json
+    _read_Task_list = Task._from_json_list
     _models_pending = False

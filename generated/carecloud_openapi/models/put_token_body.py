@@ -125,6 +125,54 @@ class PutTokenBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        setup, push_token = _declared(src_dict)
+                    except KeyError:
+                        setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(setup, dict):
+                    setup = _read_Setup(setup, (_path, _key), "setup")
+                elif setup is UNSET:
+                    _absent += 1
+                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+                else:
+                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+
+                if not (isinstance(push_token, str)):
+                    if push_token is UNSET:
+                        _absent += 1
+                    else:
+                        push_token = odd(
+                            push_token, (_path, _key), "push_token", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.setup = setup
+                _model.push_token = push_token
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutTokenBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -158,12 +206,14 @@ class PutTokenBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Setup: Callable[..., Setup]
+_read_Setup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Setup
-    global _read_Setup
+    global _read_Setup, _read_Setup_list
     from ..models.setup import Setup
 
     _read_Setup = Setup._from_json
+    _read_Setup_list = Setup._from_json_list
     _models_pending = False

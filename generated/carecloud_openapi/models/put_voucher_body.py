@@ -99,6 +99,38 @@ class PutVoucherBody:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                voucher = src_dict.get("voucher", UNSET)
+                if isinstance(voucher, dict):
+                    voucher = _read_Voucher(voucher, (_path, _key), "voucher")
+                elif voucher is UNSET:
+                    _absent += 1
+                    voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
+                else:
+                    voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
+
+                _model = _new_instance(cls)
+                _model.voucher = voucher
+                if len(src_dict) + _absent == 1:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "PutVoucherBody", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -132,12 +164,14 @@ class PutVoucherBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Voucher: Callable[..., Voucher]
+_read_Voucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Voucher
-    global _read_Voucher
+    global _read_Voucher, _read_Voucher_list
     from ..models.voucher import Voucher
 
     _read_Voucher = Voucher._from_json
+    _read_Voucher_list = Voucher._from_json_list
     _models_pending = False

@@ -265,6 +265,155 @@ class Recommendation:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            name,
+                            recommendation_id,
+                            brief_description,
+                            detailed_description,
+                            content,
+                            picture_urls,
+                            web_url,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            recommendation_id,
+                            brief_description,
+                            detailed_description,
+                            content,
+                            picture_urls,
+                            web_url,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        recommendation_id,
+                        brief_description,
+                        detailed_description,
+                        content,
+                        picture_urls,
+                        web_url,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(recommendation_id, str)):
+                    if recommendation_id is UNSET:
+                        _absent += 1
+                    else:
+                        recommendation_id = odd(
+                            recommendation_id,
+                            (_path, _key),
+                            "recommendation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(brief_description, str)):
+                    if brief_description is UNSET:
+                        _absent += 1
+                    else:
+                        brief_description = odd(
+                            brief_description,
+                            (_path, _key),
+                            "brief_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(detailed_description, str)):
+                    if detailed_description is UNSET:
+                        _absent += 1
+                    else:
+                        detailed_description = odd(
+                            detailed_description,
+                            (_path, _key),
+                            "detailed_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(content, str)):
+                    if content is UNSET:
+                        _absent += 1
+                    else:
+                        content = odd(content, (_path, _key), "content", "string", False, False)
+
+                if isinstance(picture_urls, list):
+                    for _i0, _v0 in enumerate(picture_urls):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
+                elif picture_urls is UNSET:
+                    _absent += 1
+                else:
+                    picture_urls = odd(
+                        picture_urls, (_path, _key), "picture_urls", "array", False, False
+                    )
+
+                if not (isinstance(web_url, str)):
+                    if web_url is UNSET:
+                        _absent += 1
+                    else:
+                        web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = RecommendationState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "RecommendationState", False, False)
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.recommendation_id = recommendation_id
+                _model.brief_description = brief_description
+                _model.detailed_description = detailed_description
+                _model.content = content
+                _model.picture_urls = picture_urls
+                _model.web_url = web_url
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Recommendation", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

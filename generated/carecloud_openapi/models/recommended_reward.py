@@ -212,6 +212,106 @@ class RecommendedReward:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        code, name, reward_priority, max_count, description, reward_properties = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        code, name, reward_priority, max_count, description, reward_properties = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        )
+                else:
+                    code, name, reward_priority, max_count, description, reward_properties = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if type(reward_priority) is int:
+                    reward_priority = RecommendedRewardRewardPriority(reward_priority)
+                elif reward_priority is UNSET:
+                    _absent += 1
+                else:
+                    reward_priority = odd(
+                        reward_priority,
+                        (_path, _key),
+                        "reward_priority",
+                        "RecommendedRewardRewardPriority",
+                        False,
+                        False,
+                    )
+
+                if not (type(max_count) is int):
+                    if max_count is UNSET:
+                        _absent += 1
+                    else:
+                        max_count = odd(
+                            max_count, (_path, _key), "max_count", "integer", False, False
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if isinstance(reward_properties, dict):
+                    reward_properties = _read_RewardProperties(
+                        reward_properties, (_path, _key), "reward_properties"
+                    )
+                elif reward_properties is UNSET:
+                    _absent += 1
+                else:
+                    reward_properties = odd(
+                        reward_properties,
+                        (_path, _key),
+                        "reward_properties",
+                        "RewardProperties",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.code = code
+                _model.name = name
+                _model.reward_priority = reward_priority
+                _model.max_count = max_count
+                _model.description = description
+                _model.reward_properties = reward_properties
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "RecommendedReward", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -245,12 +345,14 @@ class RecommendedReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardProperties: Callable[..., RewardProperties]
+_read_RewardProperties_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProperties
-    global _read_RewardProperties
+    global _read_RewardProperties, _read_RewardProperties_list
     from ..models.reward_properties import RewardProperties
 
     _read_RewardProperties = RewardProperties._from_json
+    _read_RewardProperties_list = RewardProperties._from_json_list
     _models_pending = False

@@ -156,6 +156,83 @@ class Referral:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        referral_id, code, customer_id, referral_campaign_id, valid_to = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        referral_id, code, customer_id, referral_campaign_id, valid_to = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    referral_id, code, customer_id, referral_campaign_id, valid_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(referral_id, str)):
+                    if referral_id is UNSET:
+                        _absent += 1
+                    referral_id = odd(
+                        referral_id, (_path, _key), "referral_id", "string", True, False
+                    )
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    code = odd(code, (_path, _key), "code", "string", True, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(referral_campaign_id, str)):
+                    if referral_campaign_id is UNSET:
+                        _absent += 1
+                    referral_campaign_id = odd(
+                        referral_campaign_id,
+                        (_path, _key),
+                        "referral_campaign_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(valid_to, str):
+                    pass
+                elif valid_to is UNSET:
+                    _absent += 1
+                else:
+                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, True)
+
+                _model = _new_instance(cls)
+                _model.referral_id = referral_id
+                _model.code = code
+                _model.customer_id = customer_id
+                _model.referral_campaign_id = referral_campaign_id
+                _model.valid_to = valid_to
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Referral", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

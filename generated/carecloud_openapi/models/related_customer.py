@@ -254,6 +254,154 @@ class RelatedCustomer:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            related_customer_id,
+                            customer_relation_type_id,
+                            is_leading,
+                            customer_relation_id,
+                            short_name,
+                            valid_from,
+                            valid_to,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            related_customer_id,
+                            customer_relation_type_id,
+                            is_leading,
+                            customer_relation_id,
+                            short_name,
+                            valid_from,
+                            valid_to,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        related_customer_id,
+                        customer_relation_type_id,
+                        is_leading,
+                        customer_relation_id,
+                        short_name,
+                        valid_from,
+                        valid_to,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(related_customer_id, str)):
+                    if related_customer_id is UNSET:
+                        _absent += 1
+                    related_customer_id = odd(
+                        related_customer_id,
+                        (_path, _key),
+                        "related_customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(customer_relation_type_id, str)):
+                    if customer_relation_type_id is UNSET:
+                        _absent += 1
+                    customer_relation_type_id = odd(
+                        customer_relation_type_id,
+                        (_path, _key),
+                        "customer_relation_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(is_leading) is bool):
+                    if is_leading is UNSET:
+                        _absent += 1
+                    is_leading = odd(
+                        is_leading, (_path, _key), "is_leading", "boolean", True, False
+                    )
+
+                if not (isinstance(customer_relation_id, str)):
+                    if customer_relation_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_relation_id = odd(
+                            customer_relation_id,
+                            (_path, _key),
+                            "customer_relation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(short_name, str)):
+                    if short_name is UNSET:
+                        _absent += 1
+                    else:
+                        short_name = odd(
+                            short_name, (_path, _key), "short_name", "string", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = RelatedCustomerState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "RelatedCustomerState", False, False)
+
+                _model = _new_instance(cls)
+                _model.related_customer_id = related_customer_id
+                _model.customer_relation_type_id = customer_relation_type_id
+                _model.is_leading = is_leading
+                _model.customer_relation_id = customer_relation_id
+                _model.short_name = short_name
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "RelatedCustomer", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -413,15 +413,7 @@ class Reward:
             )
 
         if isinstance(store_list, list):
-            _p0 = ((_path, _key), "store_list")
-            _l0 = []
-            for _i0, _v0 in enumerate(store_list):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Store(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Store", True, False)
-                _l0.append(_v0)
-            store_list = _l0
+            store_list = _read_Store_list(store_list, (_path, _key), "store_list")
         elif store_list is UNSET:
             _absent += 1
             store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
@@ -477,15 +469,9 @@ class Reward:
                 )
 
         if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
+            additional_properties = _read_PropertyRecord_list(
+                additional_properties, (_path, _key), "additional_properties"
+            )
         elif additional_properties is UNSET:
             _absent += 1
         else:
@@ -586,15 +572,11 @@ class Reward:
                 )
 
         if isinstance(reward_product_relation_conditions, list):
-            _p0 = ((_path, _key), "reward_product_relation_conditions")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_product_relation_conditions):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProductRelationCondition(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationCondition", True, False)
-                _l0.append(_v0)
-            reward_product_relation_conditions = _l0
+            reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
+                reward_product_relation_conditions,
+                (_path, _key),
+                "reward_product_relation_conditions",
+            )
         elif reward_product_relation_conditions is UNSET:
             _absent += 1
         else:
@@ -608,15 +590,9 @@ class Reward:
             )
 
         if isinstance(reward_product_relation_bonuses, list):
-            _p0 = ((_path, _key), "reward_product_relation_bonuses")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_product_relation_bonuses):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProductRelationBonus(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationBonus", True, False)
-                _l0.append(_v0)
-            reward_product_relation_bonuses = _l0
+            reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                reward_product_relation_bonuses, (_path, _key), "reward_product_relation_bonuses"
+            )
         elif reward_product_relation_bonuses is UNSET:
             _absent += 1
         else:
@@ -638,15 +614,7 @@ class Reward:
                 )
 
         if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
+            tags = _read_Tag_list(tags, (_path, _key), "tags")
         elif tags is UNSET:
             _absent += 1
         else:
@@ -700,6 +668,435 @@ class Reward:
             _model._extra_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 27:
+                    try:
+                        (
+                            code,
+                            name,
+                            reward_group,
+                            store_list,
+                            reward_id,
+                            note,
+                            subtitle,
+                            points_cost,
+                            valid_time_from,
+                            valid_time_to,
+                            reward_type_id,
+                            additional_properties,
+                            priority,
+                            image_urls,
+                            reward_external_url,
+                            has_product_condition,
+                            has_group_condition,
+                            has_brand_condition,
+                            has_product_bonus,
+                            has_group_bonus,
+                            has_brand_bonus,
+                            reward_product_relation_conditions,
+                            reward_product_relation_bonuses,
+                            is_automated,
+                            tags,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            code,
+                            name,
+                            reward_group,
+                            store_list,
+                            reward_id,
+                            note,
+                            subtitle,
+                            points_cost,
+                            valid_time_from,
+                            valid_time_to,
+                            reward_type_id,
+                            additional_properties,
+                            priority,
+                            image_urls,
+                            reward_external_url,
+                            has_product_condition,
+                            has_group_condition,
+                            has_brand_condition,
+                            has_product_bonus,
+                            has_group_bonus,
+                            has_brand_bonus,
+                            reward_product_relation_conditions,
+                            reward_product_relation_bonuses,
+                            is_automated,
+                            tags,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        code,
+                        name,
+                        reward_group,
+                        store_list,
+                        reward_id,
+                        note,
+                        subtitle,
+                        points_cost,
+                        valid_time_from,
+                        valid_time_to,
+                        reward_type_id,
+                        additional_properties,
+                        priority,
+                        image_urls,
+                        reward_external_url,
+                        has_product_condition,
+                        has_group_condition,
+                        has_brand_condition,
+                        has_product_bonus,
+                        has_group_bonus,
+                        has_brand_bonus,
+                        reward_product_relation_conditions,
+                        reward_product_relation_bonuses,
+                        is_automated,
+                        tags,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    code = odd(code, (_path, _key), "code", "string", True, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if type(reward_group) is int:
+                    reward_group = RewardRewardGroup(reward_group)
+                elif reward_group is UNSET:
+                    _absent += 1
+                    reward_group = odd(
+                        reward_group,
+                        (_path, _key),
+                        "reward_group",
+                        "RewardRewardGroup",
+                        True,
+                        False,
+                    )
+                else:
+                    reward_group = odd(
+                        reward_group,
+                        (_path, _key),
+                        "reward_group",
+                        "RewardRewardGroup",
+                        True,
+                        False,
+                    )
+
+                if isinstance(store_list, list):
+                    store_list = _read_Store_list(store_list, (_path, _key), "store_list")
+                elif store_list is UNSET:
+                    _absent += 1
+                    store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+                else:
+                    store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+
+                if not (isinstance(reward_id, str)):
+                    if reward_id is UNSET:
+                        _absent += 1
+                    else:
+                        reward_id = odd(
+                            reward_id, (_path, _key), "reward_id", "string", False, False
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                if not (isinstance(subtitle, str)):
+                    if subtitle is UNSET:
+                        _absent += 1
+                    else:
+                        subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
+
+                if not (type(points_cost) is float or type(points_cost) is int):
+                    if points_cost is UNSET:
+                        _absent += 1
+                    else:
+                        points_cost = odd(
+                            points_cost, (_path, _key), "points_cost", "number", False, False
+                        )
+
+                if not (isinstance(valid_time_from, str)):
+                    if valid_time_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_time_from = odd(
+                            valid_time_from,
+                            (_path, _key),
+                            "valid_time_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_time_to, str)):
+                    if valid_time_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_time_to = odd(
+                            valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                        )
+
+                if not (isinstance(reward_type_id, str)):
+                    if reward_type_id is UNSET:
+                        _absent += 1
+                    else:
+                        reward_type_id = odd(
+                            reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                        )
+
+                if isinstance(additional_properties, list):
+                    additional_properties = _read_PropertyRecord_list(
+                        additional_properties, (_path, _key), "additional_properties"
+                    )
+                elif additional_properties is UNSET:
+                    _absent += 1
+                else:
+                    additional_properties = odd(
+                        additional_properties,
+                        (_path, _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if type(priority) is int:
+                    priority = RewardPriority(priority)
+                elif priority is UNSET:
+                    _absent += 1
+                else:
+                    priority = odd(
+                        priority, (_path, _key), "priority", "RewardPriority", False, False
+                    )
+
+                if isinstance(image_urls, list):
+                    for _i0, _v0 in enumerate(image_urls):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                elif image_urls is UNSET:
+                    _absent += 1
+                else:
+                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+
+                if not (isinstance(reward_external_url, str)):
+                    if reward_external_url is UNSET:
+                        _absent += 1
+                    else:
+                        reward_external_url = odd(
+                            reward_external_url,
+                            (_path, _key),
+                            "reward_external_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_product_condition) is bool):
+                    if has_product_condition is UNSET:
+                        _absent += 1
+                    else:
+                        has_product_condition = odd(
+                            has_product_condition,
+                            (_path, _key),
+                            "has_product_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_group_condition) is bool):
+                    if has_group_condition is UNSET:
+                        _absent += 1
+                    else:
+                        has_group_condition = odd(
+                            has_group_condition,
+                            (_path, _key),
+                            "has_group_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_brand_condition) is bool):
+                    if has_brand_condition is UNSET:
+                        _absent += 1
+                    else:
+                        has_brand_condition = odd(
+                            has_brand_condition,
+                            (_path, _key),
+                            "has_brand_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_product_bonus) is bool):
+                    if has_product_bonus is UNSET:
+                        _absent += 1
+                    else:
+                        has_product_bonus = odd(
+                            has_product_bonus,
+                            (_path, _key),
+                            "has_product_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_group_bonus) is bool):
+                    if has_group_bonus is UNSET:
+                        _absent += 1
+                    else:
+                        has_group_bonus = odd(
+                            has_group_bonus,
+                            (_path, _key),
+                            "has_group_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(has_brand_bonus) is bool):
+                    if has_brand_bonus is UNSET:
+                        _absent += 1
+                    else:
+                        has_brand_bonus = odd(
+                            has_brand_bonus,
+                            (_path, _key),
+                            "has_brand_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(reward_product_relation_conditions, list):
+                    reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
+                        reward_product_relation_conditions,
+                        (_path, _key),
+                        "reward_product_relation_conditions",
+                    )
+                elif reward_product_relation_conditions is UNSET:
+                    _absent += 1
+                else:
+                    reward_product_relation_conditions = odd(
+                        reward_product_relation_conditions,
+                        (_path, _key),
+                        "reward_product_relation_conditions",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(reward_product_relation_bonuses, list):
+                    reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                        reward_product_relation_bonuses,
+                        (_path, _key),
+                        "reward_product_relation_bonuses",
+                    )
+                elif reward_product_relation_bonuses is UNSET:
+                    _absent += 1
+                else:
+                    reward_product_relation_bonuses = odd(
+                        reward_product_relation_bonuses,
+                        (_path, _key),
+                        "reward_product_relation_bonuses",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(is_automated) is bool):
+                    if is_automated is UNSET:
+                        _absent += 1
+                    else:
+                        is_automated = odd(
+                            is_automated, (_path, _key), "is_automated", "boolean", False, False
+                        )
+
+                if isinstance(tags, list):
+                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                elif tags is UNSET:
+                    _absent += 1
+                else:
+                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = RewardState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "RewardState", False, False)
+
+                _model = _new_instance(cls)
+                _model.code = code
+                _model.name = name
+                _model.reward_group = reward_group
+                _model.store_list = store_list
+                _model.reward_id = reward_id
+                _model.note = note
+                _model.subtitle = subtitle
+                _model.points_cost = points_cost
+                _model.valid_time_from = valid_time_from
+                _model.valid_time_to = valid_time_to
+                _model.reward_type_id = reward_type_id
+                _model.additional_properties = additional_properties
+                _model.priority = priority
+                _model.image_urls = image_urls
+                _model.reward_external_url = reward_external_url
+                _model.has_product_condition = has_product_condition
+                _model.has_group_condition = has_group_condition
+                _model.has_brand_condition = has_brand_condition
+                _model.has_product_bonus = has_product_bonus
+                _model.has_group_bonus = has_group_bonus
+                _model.has_brand_bonus = has_brand_bonus
+                _model.reward_product_relation_conditions = reward_product_relation_conditions
+                _model.reward_product_relation_bonuses = reward_product_relation_bonuses
+                _model.is_automated = is_automated
+                _model.tags = tags
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 27:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Reward", True, False))
+        return _models
+
     @property
     def extra_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -733,10 +1130,15 @@ class Reward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_RewardProductRelationBonus: Callable[..., RewardProductRelationBonus]
+_read_RewardProductRelationBonus_list: Callable[..., list[Any]]
 _read_RewardProductRelationCondition: Callable[..., RewardProductRelationCondition]
+_read_RewardProductRelationCondition_list: Callable[..., list[Any]]
 _read_Store: Callable[..., Store]
+_read_Store_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
@@ -747,11 +1149,11 @@ def _import_models() -> None:
         RewardProductRelationCondition, \
         Store, \
         Tag
-    global _read_PropertyRecord
-    global _read_RewardProductRelationBonus
-    global _read_RewardProductRelationCondition
-    global _read_Store
-    global _read_Tag
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_RewardProductRelationBonus, _read_RewardProductRelationBonus_list
+    global _read_RewardProductRelationCondition, _read_RewardProductRelationCondition_list
+    global _read_Store, _read_Store_list
+    global _read_Tag, _read_Tag_list
     from ..models.property_record import PropertyRecord
     from ..models.reward_product_relation_bonus import RewardProductRelationBonus
     from ..models.reward_product_relation_condition import RewardProductRelationCondition
@@ -759,8 +1161,13 @@ def _import_models() -> None:
     from ..models.tag import Tag
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_RewardProductRelationBonus = RewardProductRelationBonus._from_json
+    _read_RewardProductRelationBonus_list = RewardProductRelationBonus._from_json_list
     _read_RewardProductRelationCondition = RewardProductRelationCondition._from_json
+    _read_RewardProductRelationCondition_list = RewardProductRelationCondition._from_json_list
     _read_Store = Store._from_json
+    _read_Store_list = Store._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _models_pending = False

@@ -305,15 +305,7 @@ class RewardProduct:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
         if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
         elif plu_ids is UNSET:
             _absent += 1
         else:
@@ -342,30 +334,16 @@ class RewardProduct:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
         if isinstance(prices, list):
-            _p0 = ((_path, _key), "prices")
-            _l0 = []
-            for _i0, _v0 in enumerate(prices):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Price(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Price", True, False)
-                _l0.append(_v0)
-            prices = _l0
+            prices = _read_Price_list(prices, (_path, _key), "prices")
         elif prices is UNSET:
             _absent += 1
         else:
             prices = odd(prices, (_path, _key), "prices", "array", False, False)
 
         if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
+            additional_properties = _read_PropertyRecord_list(
+                additional_properties, (_path, _key), "additional_properties"
+            )
         elif additional_properties is UNSET:
             _absent += 1
         else:
@@ -396,15 +374,7 @@ class RewardProduct:
             state = odd(state, (_path, _key), "state", "ProductState", False, False)
 
         if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
+            tags = _read_Tag_list(tags, (_path, _key), "tags")
         elif tags is UNSET:
             _absent += 1
         else:
@@ -470,6 +440,262 @@ class RewardProduct:
             _model._extra_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 16:
+                    try:
+                        (
+                            product_id,
+                            name,
+                            code,
+                            external_id,
+                            plu_ids,
+                            product_group_id,
+                            product_brand_id,
+                            partner_id,
+                            prices,
+                            additional_properties,
+                            image_urls,
+                            last_change,
+                            state,
+                            tags,
+                            minimum_number_of_products,
+                            reward_product_relation_types,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            product_id,
+                            name,
+                            code,
+                            external_id,
+                            plu_ids,
+                            product_group_id,
+                            product_brand_id,
+                            partner_id,
+                            prices,
+                            additional_properties,
+                            image_urls,
+                            last_change,
+                            state,
+                            tags,
+                            minimum_number_of_products,
+                            reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        product_id,
+                        name,
+                        code,
+                        external_id,
+                        plu_ids,
+                        product_group_id,
+                        product_brand_id,
+                        partner_id,
+                        prices,
+                        additional_properties,
+                        image_urls,
+                        last_change,
+                        state,
+                        tags,
+                        minimum_number_of_products,
+                        reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(product_id, str)):
+                    if product_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_id = odd(
+                            product_id, (_path, _key), "product_id", "string", False, False
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    else:
+                        external_id = odd(
+                            external_id, (_path, _key), "external_id", "string", False, False
+                        )
+
+                if isinstance(plu_ids, list):
+                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                elif plu_ids is UNSET:
+                    _absent += 1
+                else:
+                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+                if not (isinstance(product_group_id, str)):
+                    if product_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_id = odd(
+                            product_group_id,
+                            (_path, _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(product_brand_id, str)):
+                    if product_brand_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_brand_id = odd(
+                            product_brand_id,
+                            (_path, _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if isinstance(prices, list):
+                    prices = _read_Price_list(prices, (_path, _key), "prices")
+                elif prices is UNSET:
+                    _absent += 1
+                else:
+                    prices = odd(prices, (_path, _key), "prices", "array", False, False)
+
+                if isinstance(additional_properties, list):
+                    additional_properties = _read_PropertyRecord_list(
+                        additional_properties, (_path, _key), "additional_properties"
+                    )
+                elif additional_properties is UNSET:
+                    _absent += 1
+                else:
+                    additional_properties = odd(
+                        additional_properties,
+                        (_path, _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(image_urls, list):
+                    for _i0, _v0 in enumerate(image_urls):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                elif image_urls is UNSET:
+                    _absent += 1
+                else:
+                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ProductState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "ProductState", False, False)
+
+                if isinstance(tags, list):
+                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                elif tags is UNSET:
+                    _absent += 1
+                else:
+                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+
+                if not (type(minimum_number_of_products) is int):
+                    if minimum_number_of_products is UNSET:
+                        _absent += 1
+                    else:
+                        minimum_number_of_products = odd(
+                            minimum_number_of_products,
+                            (_path, _key),
+                            "minimum_number_of_products",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(reward_product_relation_types):
+                        if not (isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                ((_path, _key), "reward_product_relation_types"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif reward_product_relation_types is UNSET:
+                    _absent += 1
+                else:
+                    reward_product_relation_types = odd(
+                        reward_product_relation_types,
+                        (_path, _key),
+                        "reward_product_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.product_id = product_id
+                _model.name = name
+                _model.code = code
+                _model.external_id = external_id
+                _model.plu_ids = plu_ids
+                _model.product_group_id = product_group_id
+                _model.product_brand_id = product_brand_id
+                _model.partner_id = partner_id
+                _model.prices = prices
+                _model.additional_properties = additional_properties
+                _model.image_urls = image_urls
+                _model.last_change = last_change
+                _model.state = state
+                _model.tags = tags
+                _model.minimum_number_of_products = minimum_number_of_products
+                _model.reward_product_relation_types = reward_product_relation_types
+                if len(src_dict) + _absent == 16:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "RewardProduct", True, False))
+        return _models
+
     @property
     def extra_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -503,24 +729,32 @@ class RewardProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 _read_Price: Callable[..., Price]
+_read_Price_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
-    global _read_PluId
-    global _read_Price
-    global _read_PropertyRecord
-    global _read_Tag
+    global _read_PluId, _read_PluId_list
+    global _read_Price, _read_Price_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_Tag, _read_Tag_list
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord
     from ..models.tag import Tag
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _read_Price = Price._from_json
+    _read_Price_list = Price._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _models_pending = False

@@ -308,6 +308,190 @@ class RewardProductGroup:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 11:
+                    try:
+                        (
+                            name,
+                            external_id,
+                            product_group_id,
+                            parent_product_group_id,
+                            parent_external_id,
+                            code,
+                            store_id,
+                            partner_id,
+                            last_change,
+                            state,
+                            reward_product_relation_types,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            external_id,
+                            product_group_id,
+                            parent_product_group_id,
+                            parent_external_id,
+                            code,
+                            store_id,
+                            partner_id,
+                            last_change,
+                            state,
+                            reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        external_id,
+                        product_group_id,
+                        parent_product_group_id,
+                        parent_external_id,
+                        code,
+                        store_id,
+                        partner_id,
+                        last_change,
+                        state,
+                        reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(external_id, str)):
+                    if external_id is UNSET:
+                        _absent += 1
+                    external_id = odd(
+                        external_id, (_path, _key), "external_id", "string", True, False
+                    )
+
+                if not (isinstance(product_group_id, str)):
+                    if product_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        product_group_id = odd(
+                            product_group_id,
+                            (_path, _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(parent_product_group_id, str)):
+                    if parent_product_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        parent_product_group_id = odd(
+                            parent_product_group_id,
+                            (_path, _key),
+                            "parent_product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(parent_external_id, str)):
+                    if parent_external_id is UNSET:
+                        _absent += 1
+                    else:
+                        parent_external_id = odd(
+                            parent_external_id,
+                            (_path, _key),
+                            "parent_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ProductGroupState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
+
+                if isinstance(reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(reward_product_relation_types):
+                        if not (isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                ((_path, _key), "reward_product_relation_types"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif reward_product_relation_types is UNSET:
+                    _absent += 1
+                else:
+                    reward_product_relation_types = odd(
+                        reward_product_relation_types,
+                        (_path, _key),
+                        "reward_product_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.external_id = external_id
+                _model.product_group_id = product_group_id
+                _model.parent_product_group_id = parent_product_group_id
+                _model.parent_external_id = parent_external_id
+                _model.code = code
+                _model.store_id = store_id
+                _model.partner_id = partner_id
+                _model.last_change = last_change
+                _model.state = state
+                _model.reward_product_relation_types = reward_product_relation_types
+                if len(src_dict) + _absent == 11:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "RewardProductGroup", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

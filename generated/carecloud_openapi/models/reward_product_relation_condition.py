@@ -158,6 +158,80 @@ class RewardProductRelationCondition:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        related_to, count, min_price, max_price = _declared(src_dict)
+                    except KeyError:
+                        related_to, count, min_price, max_price = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    related_to, count, min_price, max_price = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(related_to, str):
+                    related_to = RewardProductRelationConditionRelatedTo(related_to)
+                elif related_to is UNSET:
+                    _absent += 1
+                else:
+                    related_to = odd(
+                        related_to,
+                        (_path, _key),
+                        "related_to",
+                        "RewardProductRelationConditionRelatedTo",
+                        False,
+                        False,
+                    )
+
+                if not (type(count) is int):
+                    if count is UNSET:
+                        _absent += 1
+                    else:
+                        count = odd(count, (_path, _key), "count", "integer", False, False)
+
+                if not (type(min_price) is float or type(min_price) is int):
+                    if min_price is UNSET:
+                        _absent += 1
+                    else:
+                        min_price = odd(
+                            min_price, (_path, _key), "min_price", "number", False, False
+                        )
+
+                if not (type(max_price) is float or type(max_price) is int):
+                    if max_price is UNSET:
+                        _absent += 1
+                    else:
+                        max_price = odd(
+                            max_price, (_path, _key), "max_price", "number", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.related_to = related_to
+                _model.count = count
+                _model.min_price = min_price
+                _model.max_price = max_price
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, _path, _key, "RewardProductRelationCondition", True, False)
+                )
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -128,6 +128,68 @@ class RewardProperties:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        image, valid_time_from, valid_time_to = _declared(src_dict)
+                    except KeyError:
+                        image, valid_time_from, valid_time_to = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    image, valid_time_from, valid_time_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(image, str)):
+                    if image is UNSET:
+                        _absent += 1
+                    else:
+                        image = odd(image, (_path, _key), "image", "string", False, False)
+
+                if not (isinstance(valid_time_from, str)):
+                    if valid_time_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_time_from = odd(
+                            valid_time_from,
+                            (_path, _key),
+                            "valid_time_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_time_to, str)):
+                    if valid_time_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_time_to = odd(
+                            valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.image = image
+                _model.valid_time_from = valid_time_from
+                _model.valid_time_to = valid_time_to
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "RewardProperties", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

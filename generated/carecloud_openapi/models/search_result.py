@@ -127,15 +127,7 @@ class SearchResult:
             resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
 
         if isinstance(flags, list):
-            _p0 = ((_path, _key), "flags")
-            _l0 = []
-            for _i0, _v0 in enumerate(flags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Flag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Flag", True, False)
-                _l0.append(_v0)
-            flags = _l0
+            flags = _read_Flag_list(flags, (_path, _key), "flags")
         elif flags is UNSET:
             _absent += 1
         else:
@@ -151,6 +143,69 @@ class SearchResult:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        search_result_string, resource_id, flags = _declared(src_dict)
+                    except KeyError:
+                        search_result_string, resource_id, flags = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    search_result_string, resource_id, flags = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(search_result_string, str)):
+                    if search_result_string is UNSET:
+                        _absent += 1
+                    search_result_string = odd(
+                        search_result_string,
+                        (_path, _key),
+                        "search_result_string",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(resource_id, str)):
+                    if resource_id is UNSET:
+                        _absent += 1
+                    resource_id = odd(
+                        resource_id, (_path, _key), "resource_id", "string", True, False
+                    )
+
+                if isinstance(flags, list):
+                    flags = _read_Flag_list(flags, (_path, _key), "flags")
+                elif flags is UNSET:
+                    _absent += 1
+                else:
+                    flags = odd(flags, (_path, _key), "flags", "array", False, False)
+
+                _model = _new_instance(cls)
+                _model.search_result_string = search_result_string
+                _model.resource_id = resource_id
+                _model.flags = flags
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "SearchResult", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -185,12 +240,14 @@ class SearchResult:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Flag: Callable[..., Flag]
+_read_Flag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Flag
-    global _read_Flag
+    global _read_Flag, _read_Flag_list
     from ..models.flag import Flag
 
     _read_Flag = Flag._from_json
+    _read_Flag_list = Flag._from_json_list
     _models_pending = False

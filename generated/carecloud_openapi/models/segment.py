@@ -178,6 +178,109 @@ class Segment:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 6:
+                    try:
+                        (
+                            name,
+                            segment_id,
+                            segment_group_id,
+                            segment_picture_url,
+                            note,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            segment_id,
+                            segment_group_id,
+                            segment_picture_url,
+                            note,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    name, segment_id, segment_group_id, segment_picture_url, note, last_change = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(segment_id, str)):
+                    if segment_id is UNSET:
+                        _absent += 1
+                    else:
+                        segment_id = odd(
+                            segment_id, (_path, _key), "segment_id", "string", False, False
+                        )
+
+                if not (isinstance(segment_group_id, str)):
+                    if segment_group_id is UNSET:
+                        _absent += 1
+                    else:
+                        segment_group_id = odd(
+                            segment_group_id,
+                            (_path, _key),
+                            "segment_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(segment_picture_url, str)):
+                    if segment_picture_url is UNSET:
+                        _absent += 1
+                    else:
+                        segment_picture_url = odd(
+                            segment_picture_url,
+                            (_path, _key),
+                            "segment_picture_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.segment_id = segment_id
+                _model.segment_group_id = segment_group_id
+                _model.segment_picture_url = segment_picture_url
+                _model.note = note
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 6:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Segment", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -129,6 +129,67 @@ class Setup:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        language_id, allowed_gps, allowed_notifications = _declared(src_dict)
+                    except KeyError:
+                        language_id, allowed_gps, allowed_notifications = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    language_id, allowed_gps, allowed_notifications = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(language_id, str)):
+                    if language_id is UNSET:
+                        _absent += 1
+                    language_id = odd(
+                        language_id, (_path, _key), "language_id", "string", True, False
+                    )
+
+                if not (type(allowed_gps) is bool):
+                    if allowed_gps is UNSET:
+                        _absent += 1
+                    allowed_gps = odd(
+                        allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False
+                    )
+
+                if not (type(allowed_notifications) is bool):
+                    if allowed_notifications is UNSET:
+                        _absent += 1
+                    allowed_notifications = odd(
+                        allowed_notifications,
+                        (_path, _key),
+                        "allowed_notifications",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.language_id = language_id
+                _model.allowed_gps = allowed_gps
+                _model.allowed_notifications = allowed_notifications
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Setup", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

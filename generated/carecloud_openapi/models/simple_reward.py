@@ -433,15 +433,7 @@ class SimpleReward:
             code = odd(code, (_path, _key), "code", "string", True, False)
 
         if isinstance(names, list):
-            _p0 = ((_path, _key), "names")
-            _l0 = []
-            for _i0, _v0 in enumerate(names):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            names = _l0
+            names = _read_TextTranslation_list(names, (_path, _key), "names")
         elif names is UNSET:
             _absent += 1
             names = odd(names, (_path, _key), "names", "array", True, False)
@@ -518,30 +510,14 @@ class SimpleReward:
                 reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
         if isinstance(notes, list):
-            _p0 = ((_path, _key), "notes")
-            _l0 = []
-            for _i0, _v0 in enumerate(notes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            notes = _l0
+            notes = _read_TextTranslation_list(notes, (_path, _key), "notes")
         elif notes is UNSET:
             _absent += 1
         else:
             notes = odd(notes, (_path, _key), "notes", "array", False, False)
 
         if isinstance(subtitles, list):
-            _p0 = ((_path, _key), "subtitles")
-            _l0 = []
-            for _i0, _v0 in enumerate(subtitles):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            subtitles = _l0
+            subtitles = _read_TextTranslation_list(subtitles, (_path, _key), "subtitles")
         elif subtitles is UNSET:
             _absent += 1
         else:
@@ -596,30 +572,14 @@ class SimpleReward:
                 )
 
         if isinstance(stores, list):
-            _p0 = ((_path, _key), "stores")
-            _l0 = []
-            for _i0, _v0 in enumerate(stores):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StoreID(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StoreID", True, False)
-                _l0.append(_v0)
-            stores = _l0
+            stores = _read_StoreID_list(stores, (_path, _key), "stores")
         elif stores is UNSET:
             _absent += 1
         else:
             stores = odd(stores, (_path, _key), "stores", "array", False, False)
 
         if isinstance(segments, list):
-            _p0 = ((_path, _key), "segments")
-            _l0 = []
-            for _i0, _v0 in enumerate(segments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_SegmentID(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "SegmentID", True, False)
-                _l0.append(_v0)
-            segments = _l0
+            segments = _read_SegmentID_list(segments, (_path, _key), "segments")
         elif segments is UNSET:
             _absent += 1
         else:
@@ -635,30 +595,16 @@ class SimpleReward:
             )
 
         if isinstance(image_urls, list):
-            _p0 = ((_path, _key), "image_urls")
-            _l0 = []
-            for _i0, _v0 in enumerate(image_urls):
-                if isinstance(_v0, dict):
-                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
-                _l0.append(_v0)
-            image_urls = _l0
+            image_urls = _read_UrlLanguageVariant_list(image_urls, (_path, _key), "image_urls")
         elif image_urls is UNSET:
             _absent += 1
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
         if isinstance(reward_external_urls, list):
-            _p0 = ((_path, _key), "reward_external_urls")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_external_urls):
-                if isinstance(_v0, dict):
-                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
-                _l0.append(_v0)
-            reward_external_urls = _l0
+            reward_external_urls = _read_UrlLanguageVariant_list(
+                reward_external_urls, (_path, _key), "reward_external_urls"
+            )
         elif reward_external_urls is UNSET:
             _absent += 1
         else:
@@ -667,15 +613,7 @@ class SimpleReward:
             )
 
         if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
+            tags = _read_Tag_list(tags, (_path, _key), "tags")
         elif tags is UNSET:
             _absent += 1
         else:
@@ -741,6 +679,380 @@ class SimpleReward:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 25:
+                    try:
+                        (
+                            code,
+                            names,
+                            reward_type_id,
+                            reward_type_value,
+                            global_reward,
+                            voucher_validity,
+                            voucher_code_generation_preference,
+                            state,
+                            reward_id,
+                            notes,
+                            subtitles,
+                            points_cost,
+                            valid_date_from,
+                            valid_date_to,
+                            maximum_discount_value,
+                            minimum_purchase_value,
+                            stores,
+                            segments,
+                            priority,
+                            image_urls,
+                            reward_external_urls,
+                            tags,
+                            partner_id,
+                            voucher_validity_value,
+                            is_portable,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            code,
+                            names,
+                            reward_type_id,
+                            reward_type_value,
+                            global_reward,
+                            voucher_validity,
+                            voucher_code_generation_preference,
+                            state,
+                            reward_id,
+                            notes,
+                            subtitles,
+                            points_cost,
+                            valid_date_from,
+                            valid_date_to,
+                            maximum_discount_value,
+                            minimum_purchase_value,
+                            stores,
+                            segments,
+                            priority,
+                            image_urls,
+                            reward_external_urls,
+                            tags,
+                            partner_id,
+                            voucher_validity_value,
+                            is_portable,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        code,
+                        names,
+                        reward_type_id,
+                        reward_type_value,
+                        global_reward,
+                        voucher_validity,
+                        voucher_code_generation_preference,
+                        state,
+                        reward_id,
+                        notes,
+                        subtitles,
+                        points_cost,
+                        valid_date_from,
+                        valid_date_to,
+                        maximum_discount_value,
+                        minimum_purchase_value,
+                        stores,
+                        segments,
+                        priority,
+                        image_urls,
+                        reward_external_urls,
+                        tags,
+                        partner_id,
+                        voucher_validity_value,
+                        is_portable,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    code = odd(code, (_path, _key), "code", "string", True, False)
+
+                if isinstance(names, list):
+                    names = _read_TextTranslation_list(names, (_path, _key), "names")
+                elif names is UNSET:
+                    _absent += 1
+                    names = odd(names, (_path, _key), "names", "array", True, False)
+                else:
+                    names = odd(names, (_path, _key), "names", "array", True, False)
+
+                if not (isinstance(reward_type_id, str)):
+                    if reward_type_id is UNSET:
+                        _absent += 1
+                    reward_type_id = odd(
+                        reward_type_id, (_path, _key), "reward_type_id", "string", True, False
+                    )
+
+                if not (type(reward_type_value) is float or type(reward_type_value) is int):
+                    if reward_type_value is UNSET:
+                        _absent += 1
+                    reward_type_value = odd(
+                        reward_type_value, (_path, _key), "reward_type_value", "number", True, False
+                    )
+
+                if not (type(global_reward) is bool):
+                    if global_reward is UNSET:
+                        _absent += 1
+                    global_reward = odd(
+                        global_reward, (_path, _key), "global_reward", "boolean", True, False
+                    )
+
+                if isinstance(voucher_validity, str):
+                    voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
+                elif voucher_validity is UNSET:
+                    _absent += 1
+                    voucher_validity = odd(
+                        voucher_validity,
+                        (_path, _key),
+                        "voucher_validity",
+                        "SimpleRewardVoucherValidity",
+                        True,
+                        False,
+                    )
+                else:
+                    voucher_validity = odd(
+                        voucher_validity,
+                        (_path, _key),
+                        "voucher_validity",
+                        "SimpleRewardVoucherValidity",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(voucher_code_generation_preference, str)):
+                    if voucher_code_generation_preference is UNSET:
+                        _absent += 1
+                    voucher_code_generation_preference = odd(
+                        voucher_code_generation_preference,
+                        (_path, _key),
+                        "voucher_code_generation_preference",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(state) is int:
+                    state = SimpleRewardState(state)
+                elif state is UNSET:
+                    _absent += 1
+                    state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+                else:
+                    state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+
+                if not (isinstance(reward_id, str)):
+                    if reward_id is UNSET:
+                        _absent += 1
+                    else:
+                        reward_id = odd(
+                            reward_id, (_path, _key), "reward_id", "string", False, False
+                        )
+
+                if isinstance(notes, list):
+                    notes = _read_TextTranslation_list(notes, (_path, _key), "notes")
+                elif notes is UNSET:
+                    _absent += 1
+                else:
+                    notes = odd(notes, (_path, _key), "notes", "array", False, False)
+
+                if isinstance(subtitles, list):
+                    subtitles = _read_TextTranslation_list(subtitles, (_path, _key), "subtitles")
+                elif subtitles is UNSET:
+                    _absent += 1
+                else:
+                    subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
+
+                if not (type(points_cost) is float or type(points_cost) is int):
+                    if points_cost is UNSET:
+                        _absent += 1
+                    else:
+                        points_cost = odd(
+                            points_cost, (_path, _key), "points_cost", "number", False, False
+                        )
+
+                if not (isinstance(valid_date_from, str)):
+                    if valid_date_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_date_from = odd(
+                            valid_date_from,
+                            (_path, _key),
+                            "valid_date_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_date_to, str)):
+                    if valid_date_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_date_to = odd(
+                            valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                        )
+
+                if not (
+                    type(maximum_discount_value) is float or type(maximum_discount_value) is int
+                ):
+                    if maximum_discount_value is UNSET:
+                        _absent += 1
+                    else:
+                        maximum_discount_value = odd(
+                            maximum_discount_value,
+                            (_path, _key),
+                            "maximum_discount_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(minimum_purchase_value) is float or type(minimum_purchase_value) is int
+                ):
+                    if minimum_purchase_value is UNSET:
+                        _absent += 1
+                    else:
+                        minimum_purchase_value = odd(
+                            minimum_purchase_value,
+                            (_path, _key),
+                            "minimum_purchase_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(stores, list):
+                    stores = _read_StoreID_list(stores, (_path, _key), "stores")
+                elif stores is UNSET:
+                    _absent += 1
+                else:
+                    stores = odd(stores, (_path, _key), "stores", "array", False, False)
+
+                if isinstance(segments, list):
+                    segments = _read_SegmentID_list(segments, (_path, _key), "segments")
+                elif segments is UNSET:
+                    _absent += 1
+                else:
+                    segments = odd(segments, (_path, _key), "segments", "array", False, False)
+
+                if type(priority) is int:
+                    priority = SimpleRewardPriority(priority)
+                elif priority is UNSET:
+                    _absent += 1
+                else:
+                    priority = odd(
+                        priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
+                    )
+
+                if isinstance(image_urls, list):
+                    image_urls = _read_UrlLanguageVariant_list(
+                        image_urls, (_path, _key), "image_urls"
+                    )
+                elif image_urls is UNSET:
+                    _absent += 1
+                else:
+                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+
+                if isinstance(reward_external_urls, list):
+                    reward_external_urls = _read_UrlLanguageVariant_list(
+                        reward_external_urls, (_path, _key), "reward_external_urls"
+                    )
+                elif reward_external_urls is UNSET:
+                    _absent += 1
+                else:
+                    reward_external_urls = odd(
+                        reward_external_urls,
+                        (_path, _key),
+                        "reward_external_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(tags, list):
+                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                elif tags is UNSET:
+                    _absent += 1
+                else:
+                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if not (isinstance(voucher_validity_value, str)):
+                    if voucher_validity_value is UNSET:
+                        _absent += 1
+                    else:
+                        voucher_validity_value = odd(
+                            voucher_validity_value,
+                            (_path, _key),
+                            "voucher_validity_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(is_portable) is bool):
+                    if is_portable is UNSET:
+                        _absent += 1
+                    else:
+                        is_portable = odd(
+                            is_portable, (_path, _key), "is_portable", "boolean", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.code = code
+                _model.names = names
+                _model.reward_type_id = reward_type_id
+                _model.reward_type_value = reward_type_value
+                _model.global_reward = global_reward
+                _model.voucher_validity = voucher_validity
+                _model.voucher_code_generation_preference = voucher_code_generation_preference
+                _model.state = state
+                _model.reward_id = reward_id
+                _model.notes = notes
+                _model.subtitles = subtitles
+                _model.points_cost = points_cost
+                _model.valid_date_from = valid_date_from
+                _model.valid_date_to = valid_date_to
+                _model.maximum_discount_value = maximum_discount_value
+                _model.minimum_purchase_value = minimum_purchase_value
+                _model.stores = stores
+                _model.segments = segments
+                _model.priority = priority
+                _model.image_urls = image_urls
+                _model.reward_external_urls = reward_external_urls
+                _model.tags = tags
+                _model.partner_id = partner_id
+                _model.voucher_validity_value = voucher_validity_value
+                _model.is_portable = is_portable
+                if len(src_dict) + _absent == 25:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "SimpleReward", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -774,19 +1086,24 @@ class SimpleReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SegmentID: Callable[..., SegmentID]
+_read_SegmentID_list: Callable[..., list[Any]]
 _read_StoreID: Callable[..., StoreID]
+_read_StoreID_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 _read_TextTranslation: Callable[..., TextTranslation]
+_read_TextTranslation_list: Callable[..., list[Any]]
 _read_UrlLanguageVariant: Callable[..., UrlLanguageVariant]
+_read_UrlLanguageVariant_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SegmentID, StoreID, Tag, TextTranslation, UrlLanguageVariant
-    global _read_SegmentID
-    global _read_StoreID
-    global _read_Tag
-    global _read_TextTranslation
-    global _read_UrlLanguageVariant
+    global _read_SegmentID, _read_SegmentID_list
+    global _read_StoreID, _read_StoreID_list
+    global _read_Tag, _read_Tag_list
+    global _read_TextTranslation, _read_TextTranslation_list
+    global _read_UrlLanguageVariant, _read_UrlLanguageVariant_list
     from ..models.segment_id import SegmentID
     from ..models.store_id import StoreID
     from ..models.tag import Tag
@@ -794,8 +1111,13 @@ def _import_models() -> None:
     from ..models.url_language_variant import UrlLanguageVariant
 
     _read_SegmentID = SegmentID._from_json
+    _read_SegmentID_list = SegmentID._from_json_list
     _read_StoreID = StoreID._from_json
+    _read_StoreID_list = StoreID._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _read_TextTranslation = TextTranslation._from_json
+    _read_TextTranslation_list = TextTranslation._from_json_list
     _read_UrlLanguageVariant = UrlLanguageVariant._from_json
+    _read_UrlLanguageVariant_list = UrlLanguageVariant._from_json_list
     _models_pending = False

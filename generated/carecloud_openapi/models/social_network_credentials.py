@@ -113,6 +113,59 @@ class SocialNetworkCredentials:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        social_network_id, social_network_token = _declared(src_dict)
+                    except KeyError:
+                        social_network_id, social_network_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    social_network_id, social_network_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(social_network_id, str)):
+                    if social_network_id is UNSET:
+                        _absent += 1
+                    social_network_id = odd(
+                        social_network_id, (_path, _key), "social_network_id", "string", True, False
+                    )
+
+                if not (isinstance(social_network_token, str)):
+                    if social_network_token is UNSET:
+                        _absent += 1
+                    social_network_token = odd(
+                        social_network_token,
+                        (_path, _key),
+                        "social_network_token",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                _model = _new_instance(cls)
+                _model.social_network_id = social_network_id
+                _model.social_network_token = social_network_token
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "SocialNetworkCredentials", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -140,6 +140,70 @@ class StamperBonusCheckpoint:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        stamper_bonus_checkpoint_id, description, stamp_number = _declared(src_dict)
+                    except KeyError:
+                        stamper_bonus_checkpoint_id, description, stamp_number = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    stamper_bonus_checkpoint_id, description, stamp_number = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(stamper_bonus_checkpoint_id, str)):
+                    if stamper_bonus_checkpoint_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_bonus_checkpoint_id = odd(
+                            stamper_bonus_checkpoint_id,
+                            (_path, _key),
+                            "stamper_bonus_checkpoint_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if not (type(stamp_number) is int):
+                    if stamp_number is UNSET:
+                        _absent += 1
+                    else:
+                        stamp_number = odd(
+                            stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.stamper_bonus_checkpoint_id = stamper_bonus_checkpoint_id
+                _model.description = description
+                _model.stamp_number = stamp_number
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StamperBonusCheckpoint", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

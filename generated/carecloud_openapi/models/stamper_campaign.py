@@ -303,15 +303,9 @@ class StamperCampaign:
                 )
 
         if isinstance(stamper_conditions, list):
-            _p0 = ((_path, _key), "stamper_conditions")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_conditions):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperCondition(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperCondition", True, False)
-                _l0.append(_v0)
-            stamper_conditions = _l0
+            stamper_conditions = _read_StamperCondition_list(
+                stamper_conditions, (_path, _key), "stamper_conditions"
+            )
         elif stamper_conditions is UNSET:
             _absent += 1
         else:
@@ -320,15 +314,9 @@ class StamperCampaign:
             )
 
         if isinstance(stamper_bonus_checkpoints, list):
-            _p0 = ((_path, _key), "stamper_bonus_checkpoints")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_bonus_checkpoints):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperBonusCheckpoint(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperBonusCheckpoint", True, False)
-                _l0.append(_v0)
-            stamper_bonus_checkpoints = _l0
+            stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
+            )
         elif stamper_bonus_checkpoints is UNSET:
             _absent += 1
         else:
@@ -374,6 +362,204 @@ class StamperCampaign:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 12:
+                    try:
+                        (
+                            stamper_campaign_id,
+                            partner_id,
+                            name,
+                            description,
+                            stamp_count,
+                            valid_from,
+                            valid_to,
+                            count_of_campaign_repetitions,
+                            stamper_conditions,
+                            stamper_bonus_checkpoints,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            stamper_campaign_id,
+                            partner_id,
+                            name,
+                            description,
+                            stamp_count,
+                            valid_from,
+                            valid_to,
+                            count_of_campaign_repetitions,
+                            stamper_conditions,
+                            stamper_bonus_checkpoints,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        stamper_campaign_id,
+                        partner_id,
+                        name,
+                        description,
+                        stamp_count,
+                        valid_from,
+                        valid_to,
+                        count_of_campaign_repetitions,
+                        stamper_conditions,
+                        stamper_bonus_checkpoints,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(stamper_campaign_id, str)):
+                    if stamper_campaign_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_campaign_id = odd(
+                            stamper_campaign_id,
+                            (_path, _key),
+                            "stamper_campaign_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        partner_id = odd(
+                            partner_id, (_path, _key), "partner_id", "string", False, False
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if not (type(stamp_count) is int):
+                    if stamp_count is UNSET:
+                        _absent += 1
+                    else:
+                        stamp_count = odd(
+                            stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (type(count_of_campaign_repetitions) is int):
+                    if count_of_campaign_repetitions is UNSET:
+                        _absent += 1
+                    else:
+                        count_of_campaign_repetitions = odd(
+                            count_of_campaign_repetitions,
+                            (_path, _key),
+                            "count_of_campaign_repetitions",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(stamper_conditions, list):
+                    stamper_conditions = _read_StamperCondition_list(
+                        stamper_conditions, (_path, _key), "stamper_conditions"
+                    )
+                elif stamper_conditions is UNSET:
+                    _absent += 1
+                else:
+                    stamper_conditions = odd(
+                        stamper_conditions,
+                        (_path, _key),
+                        "stamper_conditions",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(stamper_bonus_checkpoints, list):
+                    stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                        stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
+                    )
+                elif stamper_bonus_checkpoints is UNSET:
+                    _absent += 1
+                else:
+                    stamper_bonus_checkpoints = odd(
+                        stamper_bonus_checkpoints,
+                        (_path, _key),
+                        "stamper_bonus_checkpoints",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = StamperCampaignState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "StamperCampaignState", False, False)
+
+                _model = _new_instance(cls)
+                _model.stamper_campaign_id = stamper_campaign_id
+                _model.partner_id = partner_id
+                _model.name = name
+                _model.description = description
+                _model.stamp_count = stamp_count
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.count_of_campaign_repetitions = count_of_campaign_repetitions
+                _model.stamper_conditions = stamper_conditions
+                _model.stamper_bonus_checkpoints = stamper_bonus_checkpoints
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 12:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StamperCampaign", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -407,16 +593,20 @@ class StamperCampaign:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperBonusCheckpoint: Callable[..., StamperBonusCheckpoint]
+_read_StamperBonusCheckpoint_list: Callable[..., list[Any]]
 _read_StamperCondition: Callable[..., StamperCondition]
+_read_StamperCondition_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperBonusCheckpoint, StamperCondition
-    global _read_StamperBonusCheckpoint
-    global _read_StamperCondition
+    global _read_StamperBonusCheckpoint, _read_StamperBonusCheckpoint_list
+    global _read_StamperCondition, _read_StamperCondition_list
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
     from ..models.stamper_condition import StamperCondition
 
     _read_StamperBonusCheckpoint = StamperBonusCheckpoint._from_json
+    _read_StamperBonusCheckpoint_list = StamperBonusCheckpoint._from_json_list
     _read_StamperCondition = StamperCondition._from_json
+    _read_StamperCondition_list = StamperCondition._from_json_list
     _models_pending = False

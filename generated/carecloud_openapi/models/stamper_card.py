@@ -237,15 +237,7 @@ class StamperCard:
                 )
 
         if isinstance(stamps, list):
-            _p0 = ((_path, _key), "stamps")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamps):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperStamp(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
-                _l0.append(_v0)
-            stamps = _l0
+            stamps = _read_StamperStamp_list(stamps, (_path, _key), "stamps")
         elif stamps is UNSET:
             _absent += 1
         else:
@@ -287,6 +279,160 @@ class StamperCard:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            stamper_card_id,
+                            stamper_campaign_id,
+                            customer_id,
+                            stamper_card_order,
+                            is_filled_up,
+                            stamps,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            stamper_card_id,
+                            stamper_campaign_id,
+                            customer_id,
+                            stamper_card_order,
+                            is_filled_up,
+                            stamps,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        stamper_card_id,
+                        stamper_campaign_id,
+                        customer_id,
+                        stamper_card_order,
+                        is_filled_up,
+                        stamps,
+                        created_at,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(stamper_card_id, str)):
+                    if stamper_card_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_card_id = odd(
+                            stamper_card_id,
+                            (_path, _key),
+                            "stamper_card_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(stamper_campaign_id, str)):
+                    if stamper_campaign_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_campaign_id = odd(
+                            stamper_campaign_id,
+                            (_path, _key),
+                            "stamper_campaign_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (type(stamper_card_order) is int):
+                    if stamper_card_order is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_card_order = odd(
+                            stamper_card_order,
+                            (_path, _key),
+                            "stamper_card_order",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(is_filled_up) is bool):
+                    if is_filled_up is UNSET:
+                        _absent += 1
+                    else:
+                        is_filled_up = odd(
+                            is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                        )
+
+                if isinstance(stamps, list):
+                    stamps = _read_StamperStamp_list(stamps, (_path, _key), "stamps")
+                elif stamps is UNSET:
+                    _absent += 1
+                else:
+                    stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = StamperCardState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "StamperCardState", False, False)
+
+                _model = _new_instance(cls)
+                _model.stamper_card_id = stamper_card_id
+                _model.stamper_campaign_id = stamper_campaign_id
+                _model.customer_id = customer_id
+                _model.stamper_card_order = stamper_card_order
+                _model.is_filled_up = is_filled_up
+                _model.stamps = stamps
+                _model.created_at = created_at
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StamperCard", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -320,12 +466,14 @@ class StamperCard:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperStamp: Callable[..., StamperStamp]
+_read_StamperStamp_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
-    global _read_StamperStamp
+    global _read_StamperStamp, _read_StamperStamp_list
     from ..models.stamper_stamp import StamperStamp
 
     _read_StamperStamp = StamperStamp._from_json
+    _read_StamperStamp_list = StamperStamp._from_json_list
     _models_pending = False

@@ -120,6 +120,59 @@ class StamperCondition:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        stamper_condition_id, description = _declared(src_dict)
+                    except KeyError:
+                        stamper_condition_id, description = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(stamper_condition_id, str)):
+                    if stamper_condition_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_condition_id = odd(
+                            stamper_condition_id,
+                            (_path, _key),
+                            "stamper_condition_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.stamper_condition_id = stamper_condition_id
+                _model.description = description
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StamperCondition", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -258,6 +258,152 @@ class StamperStamp:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            stamp_id,
+                            customer_id,
+                            purchase_id,
+                            stamper_card_id,
+                            stamp_order,
+                            stamper_condition_id,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            stamp_id,
+                            customer_id,
+                            purchase_id,
+                            stamper_card_id,
+                            stamp_order,
+                            stamper_condition_id,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        stamp_id,
+                        customer_id,
+                        purchase_id,
+                        stamper_card_id,
+                        stamp_order,
+                        stamper_condition_id,
+                        created_at,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(stamp_id, str)):
+                    if stamp_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if not (isinstance(purchase_id, str)):
+                    if purchase_id is UNSET:
+                        _absent += 1
+                    else:
+                        purchase_id = odd(
+                            purchase_id, (_path, _key), "purchase_id", "string", False, False
+                        )
+
+                if not (isinstance(stamper_card_id, str)):
+                    if stamper_card_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_card_id = odd(
+                            stamper_card_id,
+                            (_path, _key),
+                            "stamper_card_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(stamp_order) is int):
+                    if stamp_order is UNSET:
+                        _absent += 1
+                    else:
+                        stamp_order = odd(
+                            stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                        )
+
+                if not (isinstance(stamper_condition_id, str)):
+                    if stamper_condition_id is UNSET:
+                        _absent += 1
+                    else:
+                        stamper_condition_id = odd(
+                            stamper_condition_id,
+                            (_path, _key),
+                            "stamper_condition_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = StamperStampState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "StamperStampState", False, False)
+
+                _model = _new_instance(cls)
+                _model.stamp_id = stamp_id
+                _model.customer_id = customer_id
+                _model.purchase_id = purchase_id
+                _model.stamper_card_id = stamper_card_id
+                _model.stamp_order = stamp_order
+                _model.stamper_condition_id = stamper_condition_id
+                _model.created_at = created_at
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StamperStamp", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

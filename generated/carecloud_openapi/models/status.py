@@ -311,15 +311,9 @@ class Status:
                 )
 
         if isinstance(qualification_turnover, list):
-            _p0 = ((_path, _key), "qualification_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(qualification_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            qualification_turnover = _l0
+            qualification_turnover = _read_QualificationTurnover_list(
+                qualification_turnover, (_path, _key), "qualification_turnover"
+            )
         elif qualification_turnover is UNSET:
             _absent += 1
         else:
@@ -410,6 +404,258 @@ class Status:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 16:
+                    try:
+                        (
+                            name,
+                            description,
+                            validity_period,
+                            collection_points,
+                            payment_points,
+                            qualification_type,
+                            discount,
+                            status_id,
+                            qualification_period,
+                            qualification_turnover,
+                            qualification_points,
+                            previous_status,
+                            next_status,
+                            overall_discount_on_discounted_purchase_items,
+                            text_id,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            name,
+                            description,
+                            validity_period,
+                            collection_points,
+                            payment_points,
+                            qualification_type,
+                            discount,
+                            status_id,
+                            qualification_period,
+                            qualification_turnover,
+                            qualification_points,
+                            previous_status,
+                            next_status,
+                            overall_discount_on_discounted_purchase_items,
+                            text_id,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        name,
+                        description,
+                        validity_period,
+                        collection_points,
+                        payment_points,
+                        qualification_type,
+                        discount,
+                        status_id,
+                        qualification_period,
+                        qualification_turnover,
+                        qualification_points,
+                        previous_status,
+                        next_status,
+                        overall_discount_on_discounted_purchase_items,
+                        text_id,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    description = odd(
+                        description, (_path, _key), "description", "string", True, False
+                    )
+
+                if not (isinstance(validity_period, str)):
+                    if validity_period is UNSET:
+                        _absent += 1
+                    validity_period = odd(
+                        validity_period, (_path, _key), "validity_period", "string", True, False
+                    )
+
+                if not (type(collection_points) is bool):
+                    if collection_points is UNSET:
+                        _absent += 1
+                    collection_points = odd(
+                        collection_points,
+                        (_path, _key),
+                        "collection_points",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (type(payment_points) is bool):
+                    if payment_points is UNSET:
+                        _absent += 1
+                    payment_points = odd(
+                        payment_points, (_path, _key), "payment_points", "boolean", True, False
+                    )
+
+                if not (type(qualification_type) is int):
+                    if qualification_type is UNSET:
+                        _absent += 1
+                    qualification_type = odd(
+                        qualification_type,
+                        (_path, _key),
+                        "qualification_type",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if not (type(discount) is int):
+                    if discount is UNSET:
+                        _absent += 1
+                    discount = odd(discount, (_path, _key), "discount", "integer", True, False)
+
+                if not (isinstance(status_id, str)):
+                    if status_id is UNSET:
+                        _absent += 1
+                    else:
+                        status_id = odd(
+                            status_id, (_path, _key), "status_id", "string", False, False
+                        )
+
+                if not (type(qualification_period) is int):
+                    if qualification_period is UNSET:
+                        _absent += 1
+                    else:
+                        qualification_period = odd(
+                            qualification_period,
+                            (_path, _key),
+                            "qualification_period",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(qualification_turnover, list):
+                    qualification_turnover = _read_QualificationTurnover_list(
+                        qualification_turnover, (_path, _key), "qualification_turnover"
+                    )
+                elif qualification_turnover is UNSET:
+                    _absent += 1
+                else:
+                    qualification_turnover = odd(
+                        qualification_turnover,
+                        (_path, _key),
+                        "qualification_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(qualification_points) is float or type(qualification_points) is int):
+                    if qualification_points is UNSET:
+                        _absent += 1
+                    else:
+                        qualification_points = odd(
+                            qualification_points,
+                            (_path, _key),
+                            "qualification_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(previous_status, str)):
+                    if previous_status is UNSET:
+                        _absent += 1
+                    else:
+                        previous_status = odd(
+                            previous_status,
+                            (_path, _key),
+                            "previous_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(next_status, str)):
+                    if next_status is UNSET:
+                        _absent += 1
+                    else:
+                        next_status = odd(
+                            next_status, (_path, _key), "next_status", "string", False, False
+                        )
+
+                if not (type(overall_discount_on_discounted_purchase_items) is bool):
+                    if overall_discount_on_discounted_purchase_items is UNSET:
+                        _absent += 1
+                    else:
+                        overall_discount_on_discounted_purchase_items = odd(
+                            overall_discount_on_discounted_purchase_items,
+                            (_path, _key),
+                            "overall_discount_on_discounted_purchase_items",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(text_id, str)):
+                    if text_id is UNSET:
+                        _absent += 1
+                    else:
+                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.name = name
+                _model.description = description
+                _model.validity_period = validity_period
+                _model.collection_points = collection_points
+                _model.payment_points = payment_points
+                _model.qualification_type = qualification_type
+                _model.discount = discount
+                _model.status_id = status_id
+                _model.qualification_period = qualification_period
+                _model.qualification_turnover = qualification_turnover
+                _model.qualification_points = qualification_points
+                _model.previous_status = previous_status
+                _model.next_status = next_status
+                _model.overall_discount_on_discounted_purchase_items = (
+                    overall_discount_on_discounted_purchase_items
+                )
+                _model.text_id = text_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 16:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Status", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -443,12 +689,14 @@ class Status:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

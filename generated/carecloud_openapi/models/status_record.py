@@ -254,6 +254,141 @@ class StatusRecord:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 8:
+                    try:
+                        (
+                            status_id,
+                            customer_id,
+                            status_record_id,
+                            valid_from,
+                            valid_to,
+                            purchase_conditions,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            status_id,
+                            customer_id,
+                            status_record_id,
+                            valid_from,
+                            valid_to,
+                            purchase_conditions,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        status_id,
+                        customer_id,
+                        status_record_id,
+                        valid_from,
+                        valid_to,
+                        purchase_conditions,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(status_id, str)):
+                    if status_id is UNSET:
+                        _absent += 1
+                    status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(status_record_id, str)):
+                    if status_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        status_record_id = odd(
+                            status_record_id,
+                            (_path, _key),
+                            "status_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if isinstance(purchase_conditions, dict):
+                    purchase_conditions = _read_PurchaseConditions(
+                        purchase_conditions, (_path, _key), "purchase_conditions"
+                    )
+                elif purchase_conditions is UNSET:
+                    _absent += 1
+                else:
+                    purchase_conditions = odd(
+                        purchase_conditions,
+                        (_path, _key),
+                        "purchase_conditions",
+                        "PurchaseConditions",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = StatusRecordState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "StatusRecordState", False, False)
+
+                _model = _new_instance(cls)
+                _model.status_id = status_id
+                _model.customer_id = customer_id
+                _model.status_record_id = status_record_id
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.purchase_conditions = purchase_conditions
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 8:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StatusRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -287,12 +422,14 @@ class StatusRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PurchaseConditions: Callable[..., PurchaseConditions]
+_read_PurchaseConditions_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PurchaseConditions
-    global _read_PurchaseConditions
+    global _read_PurchaseConditions, _read_PurchaseConditions_list
     from ..models.purchase_conditions import PurchaseConditions
 
     _read_PurchaseConditions = PurchaseConditions._from_json
+    _read_PurchaseConditions_list = PurchaseConditions._from_json_list
     _models_pending = False

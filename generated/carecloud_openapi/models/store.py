@@ -370,15 +370,7 @@ class Store:
                 url_address = odd(url_address, (_path, _key), "url_address", "string", False, False)
 
         if isinstance(opening, list):
-            _p0 = ((_path, _key), "opening")
-            _l0 = []
-            for _i0, _v0 in enumerate(opening):
-                if isinstance(_v0, dict):
-                    _v0 = _read_OpeningDay(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "OpeningDay", True, False)
-                _l0.append(_v0)
-            opening = _l0
+            opening = _read_OpeningDay_list(opening, (_path, _key), "opening")
         elif opening is UNSET:
             _absent += 1
         else:
@@ -469,6 +461,276 @@ class Store:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 19:
+                    try:
+                        (
+                            store_id,
+                            store_code,
+                            name,
+                            partner_id,
+                            system_id,
+                            store_address,
+                            contact_email,
+                            manager_name,
+                            phone_number,
+                            gps_coordinates,
+                            url_address,
+                            opening,
+                            image_urls,
+                            visibility_for_customer,
+                            short_description,
+                            description,
+                            registration_id,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            store_id,
+                            store_code,
+                            name,
+                            partner_id,
+                            system_id,
+                            store_address,
+                            contact_email,
+                            manager_name,
+                            phone_number,
+                            gps_coordinates,
+                            url_address,
+                            opening,
+                            image_urls,
+                            visibility_for_customer,
+                            short_description,
+                            description,
+                            registration_id,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        store_id,
+                        store_code,
+                        name,
+                        partner_id,
+                        system_id,
+                        store_address,
+                        contact_email,
+                        manager_name,
+                        phone_number,
+                        gps_coordinates,
+                        url_address,
+                        opening,
+                        image_urls,
+                        visibility_for_customer,
+                        short_description,
+                        description,
+                        registration_id,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(store_code, str)):
+                    if store_code is UNSET:
+                        _absent += 1
+                    store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    name = odd(name, (_path, _key), "name", "string", True, False)
+
+                if not (isinstance(partner_id, str)):
+                    if partner_id is UNSET:
+                        _absent += 1
+                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+
+                if not (isinstance(system_id, str)):
+                    if system_id is UNSET:
+                        _absent += 1
+                    system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
+
+                if isinstance(store_address, dict):
+                    store_address = _read_Address(store_address, (_path, _key), "store_address")
+                elif store_address is UNSET:
+                    _absent += 1
+                else:
+                    store_address = odd(
+                        store_address, (_path, _key), "store_address", "Address", False, False
+                    )
+
+                if not (isinstance(contact_email, str)):
+                    if contact_email is UNSET:
+                        _absent += 1
+                    else:
+                        contact_email = odd(
+                            contact_email, (_path, _key), "contact_email", "string", False, False
+                        )
+
+                if not (isinstance(manager_name, str)):
+                    if manager_name is UNSET:
+                        _absent += 1
+                    else:
+                        manager_name = odd(
+                            manager_name, (_path, _key), "manager_name", "string", False, False
+                        )
+
+                if not (isinstance(phone_number, str)):
+                    if phone_number is UNSET:
+                        _absent += 1
+                    else:
+                        phone_number = odd(
+                            phone_number, (_path, _key), "phone_number", "string", False, False
+                        )
+
+                if isinstance(gps_coordinates, dict):
+                    gps_coordinates = _read_GPSCoordinates(
+                        gps_coordinates, (_path, _key), "gps_coordinates"
+                    )
+                elif gps_coordinates is UNSET:
+                    _absent += 1
+                else:
+                    gps_coordinates = odd(
+                        gps_coordinates,
+                        (_path, _key),
+                        "gps_coordinates",
+                        "GPSCoordinates",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(url_address, str)):
+                    if url_address is UNSET:
+                        _absent += 1
+                    else:
+                        url_address = odd(
+                            url_address, (_path, _key), "url_address", "string", False, False
+                        )
+
+                if isinstance(opening, list):
+                    opening = _read_OpeningDay_list(opening, (_path, _key), "opening")
+                elif opening is UNSET:
+                    _absent += 1
+                else:
+                    opening = odd(opening, (_path, _key), "opening", "array", False, False)
+
+                if isinstance(image_urls, list):
+                    for _i0, _v0 in enumerate(image_urls):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                elif image_urls is UNSET:
+                    _absent += 1
+                else:
+                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+
+                if type(visibility_for_customer) is int:
+                    visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
+                elif visibility_for_customer is UNSET:
+                    _absent += 1
+                else:
+                    visibility_for_customer = odd(
+                        visibility_for_customer,
+                        (_path, _key),
+                        "visibility_for_customer",
+                        "StoreVisibilityForCustomer",
+                        False,
+                        False,
+                    )
+
+                if not (isinstance(short_description, str)):
+                    if short_description is UNSET:
+                        _absent += 1
+                    else:
+                        short_description = odd(
+                            short_description,
+                            (_path, _key),
+                            "short_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(description, str)):
+                    if description is UNSET:
+                        _absent += 1
+                    else:
+                        description = odd(
+                            description, (_path, _key), "description", "string", False, False
+                        )
+
+                if not (isinstance(registration_id, str)):
+                    if registration_id is UNSET:
+                        _absent += 1
+                    else:
+                        registration_id = odd(
+                            registration_id,
+                            (_path, _key),
+                            "registration_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = StoreState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "StoreState", False, False)
+
+                _model = _new_instance(cls)
+                _model.store_id = store_id
+                _model.store_code = store_code
+                _model.name = name
+                _model.partner_id = partner_id
+                _model.system_id = system_id
+                _model.store_address = store_address
+                _model.contact_email = contact_email
+                _model.manager_name = manager_name
+                _model.phone_number = phone_number
+                _model.gps_coordinates = gps_coordinates
+                _model.url_address = url_address
+                _model.opening = opening
+                _model.image_urls = image_urls
+                _model.visibility_for_customer = visibility_for_customer
+                _model.short_description = short_description
+                _model.description = description
+                _model.registration_id = registration_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 19:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Store", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -502,20 +764,26 @@ class Store:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 _read_GPSCoordinates: Callable[..., GPSCoordinates]
+_read_GPSCoordinates_list: Callable[..., list[Any]]
 _read_OpeningDay: Callable[..., OpeningDay]
+_read_OpeningDay_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address, GPSCoordinates, OpeningDay
-    global _read_Address
-    global _read_GPSCoordinates
-    global _read_OpeningDay
+    global _read_Address, _read_Address_list
+    global _read_GPSCoordinates, _read_GPSCoordinates_list
+    global _read_OpeningDay, _read_OpeningDay_list
     from ..models.address import Address
     from ..models.gps_coordinates import GPSCoordinates
     from ..models.opening_day import OpeningDay
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _read_GPSCoordinates = GPSCoordinates._from_json
+    _read_GPSCoordinates_list = GPSCoordinates._from_json_list
     _read_OpeningDay = OpeningDay._from_json
+    _read_OpeningDay_list = OpeningDay._from_json_list
     _models_pending = False

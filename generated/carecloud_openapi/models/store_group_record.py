@@ -150,6 +150,77 @@ class StoreGroupRecord:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        store_id, store_group_id, store_group_record_id, last_change = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        store_id, store_group_id, store_group_record_id, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    store_id, store_group_id, store_group_record_id, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+
+                if not (isinstance(store_group_id, str)):
+                    if store_group_id is UNSET:
+                        _absent += 1
+                    store_group_id = odd(
+                        store_group_id, (_path, _key), "store_group_id", "string", True, False
+                    )
+
+                if not (isinstance(store_group_record_id, str)):
+                    if store_group_record_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_group_record_id = odd(
+                            store_group_record_id,
+                            (_path, _key),
+                            "store_group_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.store_id = store_id
+                _model.store_group_id = store_group_id
+                _model.store_group_record_id = store_group_record_id
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "StoreGroupRecord", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -273,6 +273,161 @@ class Task:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 10:
+                    try:
+                        (
+                            task_type_id,
+                            task_state_id,
+                            customer_id,
+                            task_title,
+                            task_priority,
+                            task_id,
+                            task_note,
+                            due_date,
+                            created_at,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            task_type_id,
+                            task_state_id,
+                            customer_id,
+                            task_title,
+                            task_priority,
+                            task_id,
+                            task_note,
+                            due_date,
+                            created_at,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        task_type_id,
+                        task_state_id,
+                        customer_id,
+                        task_title,
+                        task_priority,
+                        task_id,
+                        task_note,
+                        due_date,
+                        created_at,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(task_type_id, str)):
+                    if task_type_id is UNSET:
+                        _absent += 1
+                    task_type_id = odd(
+                        task_type_id, (_path, _key), "task_type_id", "string", True, False
+                    )
+
+                if not (isinstance(task_state_id, str)):
+                    if task_state_id is UNSET:
+                        _absent += 1
+                    task_state_id = odd(
+                        task_state_id, (_path, _key), "task_state_id", "string", True, False
+                    )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(task_title, str)):
+                    if task_title is UNSET:
+                        _absent += 1
+                    task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
+
+                if type(task_priority) is int:
+                    task_priority = TaskTaskPriority(task_priority)
+                elif task_priority is UNSET:
+                    _absent += 1
+                    task_priority = odd(
+                        task_priority,
+                        (_path, _key),
+                        "task_priority",
+                        "TaskTaskPriority",
+                        True,
+                        False,
+                    )
+                else:
+                    task_priority = odd(
+                        task_priority,
+                        (_path, _key),
+                        "task_priority",
+                        "TaskTaskPriority",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(task_id, str)):
+                    if task_id is UNSET:
+                        _absent += 1
+                    else:
+                        task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
+
+                if not (isinstance(task_note, str)):
+                    if task_note is UNSET:
+                        _absent += 1
+                    else:
+                        task_note = odd(
+                            task_note, (_path, _key), "task_note", "string", False, False
+                        )
+
+                if isinstance(due_date, str):
+                    due_date = read_date(due_date, (_path, _key), "due_date")
+                elif due_date is UNSET:
+                    _absent += 1
+                else:
+                    due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = TaskStateEnum(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "TaskStateEnum", False, False)
+
+                _model = _new_instance(cls)
+                _model.task_type_id = task_type_id
+                _model.task_state_id = task_state_id
+                _model.customer_id = customer_id
+                _model.task_title = task_title
+                _model.task_priority = task_priority
+                _model.task_id = task_id
+                _model.task_note = task_note
+                _model.due_date = due_date
+                _model.created_at = created_at
+                _model.state = state
+                if len(src_dict) + _absent == 10:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Task", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -143,6 +143,74 @@ class TaskAssignee:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 4:
+                    try:
+                        user_id, task_assignee_id, name, last_change = _declared(src_dict)
+                    except KeyError:
+                        user_id, task_assignee_id, name, last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    user_id, task_assignee_id, name, last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(user_id, str)):
+                    if user_id is UNSET:
+                        _absent += 1
+                    user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
+
+                if not (isinstance(task_assignee_id, str)):
+                    if task_assignee_id is UNSET:
+                        _absent += 1
+                    else:
+                        task_assignee_id = odd(
+                            task_assignee_id,
+                            (_path, _key),
+                            "task_assignee_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.user_id = user_id
+                _model.task_assignee_id = task_assignee_id
+                _model.name = name
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 4:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "TaskAssignee", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -161,6 +161,81 @@ class TaskComment:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 5:
+                    try:
+                        task_id, text, task_comment_id, last_change, state = _declared(src_dict)
+                    except KeyError:
+                        task_id, text, task_comment_id, last_change, state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    task_id, text, task_comment_id, last_change, state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(task_id, str)):
+                    if task_id is UNSET:
+                        _absent += 1
+                    task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
+
+                if not (isinstance(text, str)):
+                    if text is UNSET:
+                        _absent += 1
+                    text = odd(text, (_path, _key), "text", "string", True, False)
+
+                if not (isinstance(task_comment_id, str)):
+                    if task_comment_id is UNSET:
+                        _absent += 1
+                    else:
+                        task_comment_id = odd(
+                            task_comment_id,
+                            (_path, _key),
+                            "task_comment_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = TaskCommentState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "TaskCommentState", False, False)
+
+                _model = _new_instance(cls)
+                _model.task_id = task_id
+                _model.text = text
+                _model.task_comment_id = task_comment_id
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 5:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "TaskComment", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

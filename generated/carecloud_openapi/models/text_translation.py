@@ -116,6 +116,50 @@ class TextTranslation:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        language_code, text = _declared(src_dict)
+                    except KeyError:
+                        language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(language_code, str)):
+                    if language_code is UNSET:
+                        _absent += 1
+                    else:
+                        language_code = odd(
+                            language_code, (_path, _key), "language_code", "string", False, False
+                        )
+
+                if not (isinstance(text, str)):
+                    if text is UNSET:
+                        _absent += 1
+                    else:
+                        text = odd(text, (_path, _key), "text", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.language_code = language_code
+                _model.text = text
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "TextTranslation", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -197,15 +197,7 @@ class ThirdPartyRecommendation:
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if isinstance(products, list):
-            _p0 = ((_path, _key), "products")
-            _l0 = []
-            for _i0, _v0 in enumerate(products):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductIdentification(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductIdentification", True, False)
-                _l0.append(_v0)
-            products = _l0
+            products = _read_ProductIdentification_list(products, (_path, _key), "products")
         elif products is UNSET:
             _absent += 1
             products = odd(products, (_path, _key), "products", "array", True, False)
@@ -316,6 +308,174 @@ class ThirdPartyRecommendation:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            products,
+                            recommended_product,
+                            recommendation_system_id,
+                            recommendation_system_dataset_id,
+                            score,
+                            third_party_recommendation_id,
+                            customer_id,
+                            state,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            products,
+                            recommended_product,
+                            recommendation_system_id,
+                            recommendation_system_dataset_id,
+                            score,
+                            third_party_recommendation_id,
+                            customer_id,
+                            state,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        products,
+                        recommended_product,
+                        recommendation_system_id,
+                        recommendation_system_dataset_id,
+                        score,
+                        third_party_recommendation_id,
+                        customer_id,
+                        state,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(products, list):
+                    products = _read_ProductIdentification_list(products, (_path, _key), "products")
+                elif products is UNSET:
+                    _absent += 1
+                    products = odd(products, (_path, _key), "products", "array", True, False)
+                else:
+                    products = odd(products, (_path, _key), "products", "array", True, False)
+
+                if isinstance(recommended_product, dict):
+                    recommended_product = _read_ProductIdentification(
+                        recommended_product, (_path, _key), "recommended_product"
+                    )
+                elif recommended_product is UNSET:
+                    _absent += 1
+                    recommended_product = odd(
+                        recommended_product,
+                        (_path, _key),
+                        "recommended_product",
+                        "ProductIdentification",
+                        True,
+                        False,
+                    )
+                else:
+                    recommended_product = odd(
+                        recommended_product,
+                        (_path, _key),
+                        "recommended_product",
+                        "ProductIdentification",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(recommendation_system_id, str)):
+                    if recommendation_system_id is UNSET:
+                        _absent += 1
+                    recommendation_system_id = odd(
+                        recommendation_system_id,
+                        (_path, _key),
+                        "recommendation_system_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (isinstance(recommendation_system_dataset_id, str)):
+                    if recommendation_system_dataset_id is UNSET:
+                        _absent += 1
+                    recommendation_system_dataset_id = odd(
+                        recommendation_system_dataset_id,
+                        (_path, _key),
+                        "recommendation_system_dataset_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(score) is float or type(score) is int):
+                    if score is UNSET:
+                        _absent += 1
+                    score = odd(score, (_path, _key), "score", "number", True, False)
+
+                if not (isinstance(third_party_recommendation_id, str)):
+                    if third_party_recommendation_id is UNSET:
+                        _absent += 1
+                    else:
+                        third_party_recommendation_id = odd(
+                            third_party_recommendation_id,
+                            (_path, _key),
+                            "third_party_recommendation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    else:
+                        customer_id = odd(
+                            customer_id, (_path, _key), "customer_id", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = ThirdPartyRecommendationState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(
+                        state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
+                    )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.products = products
+                _model.recommended_product = recommended_product
+                _model.recommendation_system_id = recommendation_system_id
+                _model.recommendation_system_dataset_id = recommendation_system_dataset_id
+                _model.score = score
+                _model.third_party_recommendation_id = third_party_recommendation_id
+                _model.customer_id = customer_id
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "ThirdPartyRecommendation", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -349,12 +509,14 @@ class ThirdPartyRecommendation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductIdentification: Callable[..., ProductIdentification]
+_read_ProductIdentification_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductIdentification
-    global _read_ProductIdentification
+    global _read_ProductIdentification, _read_ProductIdentification_list
     from ..models.product_identification import ProductIdentification
 
     _read_ProductIdentification = ProductIdentification._from_json
+    _read_ProductIdentification_list = ProductIdentification._from_json_list
     _models_pending = False

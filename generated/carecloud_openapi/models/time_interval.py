@@ -106,6 +106,46 @@ class TimeInterval:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        from_, to = _declared(src_dict)
+                    except KeyError:
+                        from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(from_, str)):
+                    if from_ is UNSET:
+                        _absent += 1
+                    from_ = odd(from_, (_path, _key), "from", "string", True, False)
+
+                if not (isinstance(to, str)):
+                    if to is UNSET:
+                        _absent += 1
+                    to = odd(to, (_path, _key), "to", "string", True, False)
+
+                _model = _new_instance(cls)
+                _model.from_ = from_
+                _model.to = to
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "TimeInterval", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

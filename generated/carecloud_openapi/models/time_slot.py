@@ -223,6 +223,122 @@ class TimeSlot:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 8:
+                    try:
+                        (
+                            ticket_id,
+                            valid_from,
+                            valid_to,
+                            total_capacity,
+                            time_slot_id,
+                            free_capacity,
+                            state,
+                            last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            ticket_id,
+                            valid_from,
+                            valid_to,
+                            total_capacity,
+                            time_slot_id,
+                            free_capacity,
+                            state,
+                            last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        ticket_id,
+                        valid_from,
+                        valid_to,
+                        total_capacity,
+                        time_slot_id,
+                        free_capacity,
+                        state,
+                        last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(ticket_id, str)):
+                    if ticket_id is UNSET:
+                        _absent += 1
+                    ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
+
+                if not (type(total_capacity) is int):
+                    if total_capacity is UNSET:
+                        _absent += 1
+                    total_capacity = odd(
+                        total_capacity, (_path, _key), "total_capacity", "integer", True, False
+                    )
+
+                if not (isinstance(time_slot_id, str)):
+                    if time_slot_id is UNSET:
+                        _absent += 1
+                    else:
+                        time_slot_id = odd(
+                            time_slot_id, (_path, _key), "time_slot_id", "string", False, False
+                        )
+
+                if not (type(free_capacity) is int):
+                    if free_capacity is UNSET:
+                        _absent += 1
+                    else:
+                        free_capacity = odd(
+                            free_capacity, (_path, _key), "free_capacity", "integer", False, False
+                        )
+
+                if type(state) is int:
+                    state = TimeSlotState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.ticket_id = ticket_id
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.total_capacity = total_capacity
+                _model.time_slot_id = time_slot_id
+                _model.free_capacity = free_capacity
+                _model.state = state
+                _model.last_change = last_change
+                if len(src_dict) + _absent == 8:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "TimeSlot", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -234,6 +234,130 @@ class User:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            login,
+                            first_name,
+                            last_name,
+                            email,
+                            user_id,
+                            phone,
+                            user_role_ids,
+                            store_id,
+                            last_login,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            login,
+                            first_name,
+                            last_name,
+                            email,
+                            user_id,
+                            phone,
+                            user_role_ids,
+                            store_id,
+                            last_login,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        login,
+                        first_name,
+                        last_name,
+                        email,
+                        user_id,
+                        phone,
+                        user_role_ids,
+                        store_id,
+                        last_login,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(login, str)):
+                    if login is UNSET:
+                        _absent += 1
+                    login = odd(login, (_path, _key), "login", "string", True, False)
+
+                if not (isinstance(first_name, str)):
+                    if first_name is UNSET:
+                        _absent += 1
+                    first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
+
+                if not (isinstance(last_name, str)):
+                    if last_name is UNSET:
+                        _absent += 1
+                    last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+
+                if not (isinstance(email, str)):
+                    if email is UNSET:
+                        _absent += 1
+                    email = odd(email, (_path, _key), "email", "string", True, False)
+
+                if not (isinstance(user_id, str)):
+                    if user_id is UNSET:
+                        _absent += 1
+                    else:
+                        user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
+
+                if not (isinstance(phone, str)):
+                    if phone is UNSET:
+                        _absent += 1
+                    else:
+                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+
+                if isinstance(user_role_ids, list):
+                    for _i0, _v0 in enumerate(user_role_ids):
+                        if not (isinstance(_v0, str)):
+                            odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
+                elif user_role_ids is UNSET:
+                    _absent += 1
+                else:
+                    user_role_ids = odd(
+                        user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(last_login, str)):
+                    if last_login is UNSET:
+                        _absent += 1
+                    else:
+                        last_login = odd(
+                            last_login, (_path, _key), "last_login", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.login = login
+                _model.first_name = first_name
+                _model.last_name = last_name
+                _model.email = email
+                _model.user_id = user_id
+                _model.phone = phone
+                _model.user_role_ids = user_role_ids
+                _model.store_id = store_id
+                _model.last_login = last_login
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "User", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

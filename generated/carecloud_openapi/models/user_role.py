@@ -113,6 +113,50 @@ class UserRole:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 2:
+                    try:
+                        user_role_id, name = _declared(src_dict)
+                    except KeyError:
+                        user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(user_role_id, str)):
+                    if user_role_id is UNSET:
+                        _absent += 1
+                    else:
+                        user_role_id = odd(
+                            user_role_id, (_path, _key), "user_role_id", "string", False, False
+                        )
+
+                if not (isinstance(name, str)):
+                    if name is UNSET:
+                        _absent += 1
+                    else:
+                        name = odd(name, (_path, _key), "name", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.user_role_id = user_role_id
+                _model.name = name
+                if len(src_dict) + _absent == 2:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "UserRole", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -129,6 +129,65 @@ class UTM:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        utm_source, utm_medium, utm_campaign = _declared(src_dict)
+                    except KeyError:
+                        utm_source, utm_medium, utm_campaign = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    utm_source, utm_medium, utm_campaign = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(utm_source, str)):
+                    if utm_source is UNSET:
+                        _absent += 1
+                    else:
+                        utm_source = odd(
+                            utm_source, (_path, _key), "utm_source", "string", False, False
+                        )
+
+                if not (isinstance(utm_medium, str)):
+                    if utm_medium is UNSET:
+                        _absent += 1
+                    else:
+                        utm_medium = odd(
+                            utm_medium, (_path, _key), "utm_medium", "string", False, False
+                        )
+
+                if not (isinstance(utm_campaign, str)):
+                    if utm_campaign is UNSET:
+                        _absent += 1
+                    else:
+                        utm_campaign = odd(
+                            utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                        )
+
+                _model = _new_instance(cls)
+                _model.utm_source = utm_source
+                _model.utm_medium = utm_medium
+                _model.utm_campaign = utm_campaign
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "UTM", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

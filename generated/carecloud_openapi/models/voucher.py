@@ -345,6 +345,194 @@ class Voucher:
             _model._additional_properties = d
         return _model
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 14:
+                    try:
+                        (
+                            customer_id,
+                            voucher_id,
+                            store_id,
+                            code,
+                            value,
+                            applied_date,
+                            valid_from,
+                            valid_to,
+                            reward_group,
+                            note,
+                            reward,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            customer_id,
+                            voucher_id,
+                            store_id,
+                            code,
+                            value,
+                            applied_date,
+                            valid_from,
+                            valid_to,
+                            reward_group,
+                            note,
+                            reward,
+                            created_at,
+                            last_change,
+                            state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        customer_id,
+                        voucher_id,
+                        store_id,
+                        code,
+                        value,
+                        applied_date,
+                        valid_from,
+                        valid_to,
+                        reward_group,
+                        note,
+                        reward,
+                        created_at,
+                        last_change,
+                        state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(voucher_id, str)):
+                    if voucher_id is UNSET:
+                        _absent += 1
+                    else:
+                        voucher_id = odd(
+                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                        )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (type(value) is float or type(value) is int):
+                    if value is UNSET:
+                        _absent += 1
+                    else:
+                        value = odd(value, (_path, _key), "value", "number", False, False)
+
+                if not (isinstance(applied_date, str)):
+                    if applied_date is UNSET:
+                        _absent += 1
+                    else:
+                        applied_date = odd(
+                            applied_date, (_path, _key), "applied_date", "string", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(reward_group, str)):
+                    if reward_group is UNSET:
+                        _absent += 1
+                    else:
+                        reward_group = odd(
+                            reward_group, (_path, _key), "reward_group", "string", False, False
+                        )
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                if isinstance(reward, dict):
+                    reward = _read_Reward(reward, (_path, _key), "reward")
+                elif reward is UNSET:
+                    _absent += 1
+                else:
+                    reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
+
+                if not (isinstance(created_at, str)):
+                    if created_at is UNSET:
+                        _absent += 1
+                    else:
+                        created_at = odd(
+                            created_at, (_path, _key), "created_at", "string", False, False
+                        )
+
+                if not (isinstance(last_change, str)):
+                    if last_change is UNSET:
+                        _absent += 1
+                    else:
+                        last_change = odd(
+                            last_change, (_path, _key), "last_change", "string", False, False
+                        )
+
+                if type(state) is int:
+                    state = VoucherState(state)
+                elif state is UNSET:
+                    _absent += 1
+                else:
+                    state = odd(state, (_path, _key), "state", "VoucherState", False, False)
+
+                _model = _new_instance(cls)
+                _model.customer_id = customer_id
+                _model.voucher_id = voucher_id
+                _model.store_id = store_id
+                _model.code = code
+                _model.value = value
+                _model.applied_date = applied_date
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.reward_group = reward_group
+                _model.note = note
+                _model.reward = reward
+                _model.created_at = created_at
+                _model.last_change = last_change
+                _model.state = state
+                if len(src_dict) + _absent == 14:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "Voucher", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -378,12 +566,14 @@ class Voucher:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Reward: Callable[..., Reward]
+_read_Reward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Reward
-    global _read_Reward
+    global _read_Reward, _read_Reward_list
     from ..models.reward import Reward
 
     _read_Reward = Reward._from_json
+    _read_Reward_list = Reward._from_json_list
     _models_pending = False

@@ -236,6 +236,131 @@ class VoucherBatch:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 9:
+                    try:
+                        (
+                            reward_id,
+                            customer_id,
+                            store_id,
+                            code,
+                            value,
+                            applied_date,
+                            valid_from,
+                            valid_to,
+                            note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            reward_id,
+                            customer_id,
+                            store_id,
+                            code,
+                            value,
+                            applied_date,
+                            valid_from,
+                            valid_to,
+                            note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        reward_id,
+                        customer_id,
+                        store_id,
+                        code,
+                        value,
+                        applied_date,
+                        valid_from,
+                        valid_to,
+                        note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (isinstance(reward_id, str)):
+                    if reward_id is UNSET:
+                        _absent += 1
+                    reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
+
+                if not (isinstance(customer_id, str)):
+                    if customer_id is UNSET:
+                        _absent += 1
+                    customer_id = odd(
+                        customer_id, (_path, _key), "customer_id", "string", True, False
+                    )
+
+                if not (isinstance(store_id, str)):
+                    if store_id is UNSET:
+                        _absent += 1
+                    else:
+                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+
+                if not (isinstance(code, str)):
+                    if code is UNSET:
+                        _absent += 1
+                    else:
+                        code = odd(code, (_path, _key), "code", "string", False, False)
+
+                if not (type(value) is float or type(value) is int):
+                    if value is UNSET:
+                        _absent += 1
+                    else:
+                        value = odd(value, (_path, _key), "value", "number", False, False)
+
+                if not (isinstance(applied_date, str)):
+                    if applied_date is UNSET:
+                        _absent += 1
+                    else:
+                        applied_date = odd(
+                            applied_date, (_path, _key), "applied_date", "string", False, False
+                        )
+
+                if not (isinstance(valid_from, str)):
+                    if valid_from is UNSET:
+                        _absent += 1
+                    else:
+                        valid_from = odd(
+                            valid_from, (_path, _key), "valid_from", "string", False, False
+                        )
+
+                if not (isinstance(valid_to, str)):
+                    if valid_to is UNSET:
+                        _absent += 1
+                    else:
+                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+
+                if not (isinstance(note, str)):
+                    if note is UNSET:
+                        _absent += 1
+                    else:
+                        note = odd(note, (_path, _key), "note", "string", False, False)
+
+                _model = _new_instance(cls)
+                _model.reward_id = reward_id
+                _model.customer_id = customer_id
+                _model.store_id = store_id
+                _model.code = code
+                _model.value = value
+                _model.applied_date = applied_date
+                _model.valid_from = valid_from
+                _model.valid_to = valid_to
+                _model.note = note
+                if len(src_dict) + _absent == 9:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "VoucherBatch", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -133,6 +133,75 @@ class VoucherGiftCardBalance:
 
     _from_json = from_dict
 
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _path = (_parent, _name)
+        _models: list[Any] = []
+        for _key, src_dict in enumerate(items):
+            if isinstance(src_dict, dict):
+                _absent = 0
+                if len(src_dict) >= 3:
+                    try:
+                        voucher_id, current_balance, original_balance = _declared(src_dict)
+                    except KeyError:
+                        voucher_id, current_balance, original_balance = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    voucher_id, current_balance, original_balance = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (isinstance(voucher_id, str)):
+                    if voucher_id is UNSET:
+                        _absent += 1
+                    else:
+                        voucher_id = odd(
+                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                        )
+
+                if not (type(current_balance) is float or type(current_balance) is int):
+                    if current_balance is UNSET:
+                        _absent += 1
+                    else:
+                        current_balance = odd(
+                            current_balance,
+                            (_path, _key),
+                            "current_balance",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(original_balance) is float or type(original_balance) is int):
+                    if original_balance is UNSET:
+                        _absent += 1
+                    else:
+                        original_balance = odd(
+                            original_balance,
+                            (_path, _key),
+                            "original_balance",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                _model = _new_instance(cls)
+                _model.voucher_id = voucher_id
+                _model.current_balance = current_balance
+                _model.original_balance = original_balance
+                if len(src_dict) + _absent == 3:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, _path, _key, "VoucherGiftCardBalance", True, False))
+        return _models
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
