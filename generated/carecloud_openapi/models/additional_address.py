@@ -116,7 +116,7 @@ class AdditionalAddress:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(address_type, str)):
+        if not (address_type.__class__ is str or isinstance(address_type, str)):
             if address_type is UNSET:
                 _absent += 1
             address_type = odd(address_type, (_path, _key), "address_type", "string", True, False)
@@ -129,7 +129,7 @@ class AdditionalAddress:
         else:
             address = odd(address, (_path, _key), "address", "Address", True, False)
 
-        if not (isinstance(additional_address_id, str)):
+        if not (additional_address_id.__class__ is str or isinstance(additional_address_id, str)):
             if additional_address_id is UNSET:
                 _absent += 1
             else:
@@ -176,7 +176,7 @@ class AdditionalAddress:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(address_type, str)):
+                if not (address_type.__class__ is str or isinstance(address_type, str)):
                     if address_type is UNSET:
                         _absent += 1
                     address_type = odd(
@@ -191,7 +191,9 @@ class AdditionalAddress:
                 else:
                     address = odd(address, (_path, _key), "address", "Address", True, False)
 
-                if not (isinstance(additional_address_id, str)):
+                if not (
+                    additional_address_id.__class__ is str or isinstance(additional_address_id, str)
+                ):
                     if additional_address_id is UNSET:
                         _absent += 1
                     else:

@@ -170,61 +170,61 @@ class Address:
                 country_code,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(address1, str)):
+        if not (address1.__class__ is str or isinstance(address1, str)):
             if address1 is UNSET:
                 _absent += 1
             else:
                 address1 = odd(address1, (_path, _key), "address1", "string", False, False)
 
-        if not (isinstance(address2, str)):
+        if not (address2.__class__ is str or isinstance(address2, str)):
             if address2 is UNSET:
                 _absent += 1
             else:
                 address2 = odd(address2, (_path, _key), "address2", "string", False, False)
 
-        if not (isinstance(address3, str)):
+        if not (address3.__class__ is str or isinstance(address3, str)):
             if address3 is UNSET:
                 _absent += 1
             else:
                 address3 = odd(address3, (_path, _key), "address3", "string", False, False)
 
-        if not (isinstance(address4, str)):
+        if not (address4.__class__ is str or isinstance(address4, str)):
             if address4 is UNSET:
                 _absent += 1
             else:
                 address4 = odd(address4, (_path, _key), "address4", "string", False, False)
 
-        if not (isinstance(address5, str)):
+        if not (address5.__class__ is str or isinstance(address5, str)):
             if address5 is UNSET:
                 _absent += 1
             else:
                 address5 = odd(address5, (_path, _key), "address5", "string", False, False)
 
-        if not (isinstance(address6, str)):
+        if not (address6.__class__ is str or isinstance(address6, str)):
             if address6 is UNSET:
                 _absent += 1
             else:
                 address6 = odd(address6, (_path, _key), "address6", "string", False, False)
 
-        if not (isinstance(address7, str)):
+        if not (address7.__class__ is str or isinstance(address7, str)):
             if address7 is UNSET:
                 _absent += 1
             else:
                 address7 = odd(address7, (_path, _key), "address7", "string", False, False)
 
-        if not (isinstance(zip_, str)):
+        if not (zip_.__class__ is str or isinstance(zip_, str)):
             if zip_ is UNSET:
                 _absent += 1
             else:
                 zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
 
-        if not (isinstance(city, str)):
+        if not (city.__class__ is str or isinstance(city, str)):
             if city is UNSET:
                 _absent += 1
             else:
                 city = odd(city, (_path, _key), "city", "string", False, False)
 
-        if not (isinstance(country_code, str)):
+        if not (country_code.__class__ is str or isinstance(country_code, str)):
             if country_code is UNSET:
                 _absent += 1
             else:
@@ -302,61 +302,61 @@ class Address:
                         country_code,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(address1, str)):
+                if not (address1.__class__ is str or isinstance(address1, str)):
                     if address1 is UNSET:
                         _absent += 1
                     else:
                         address1 = odd(address1, (_path, _key), "address1", "string", False, False)
 
-                if not (isinstance(address2, str)):
+                if not (address2.__class__ is str or isinstance(address2, str)):
                     if address2 is UNSET:
                         _absent += 1
                     else:
                         address2 = odd(address2, (_path, _key), "address2", "string", False, False)
 
-                if not (isinstance(address3, str)):
+                if not (address3.__class__ is str or isinstance(address3, str)):
                     if address3 is UNSET:
                         _absent += 1
                     else:
                         address3 = odd(address3, (_path, _key), "address3", "string", False, False)
 
-                if not (isinstance(address4, str)):
+                if not (address4.__class__ is str or isinstance(address4, str)):
                     if address4 is UNSET:
                         _absent += 1
                     else:
                         address4 = odd(address4, (_path, _key), "address4", "string", False, False)
 
-                if not (isinstance(address5, str)):
+                if not (address5.__class__ is str or isinstance(address5, str)):
                     if address5 is UNSET:
                         _absent += 1
                     else:
                         address5 = odd(address5, (_path, _key), "address5", "string", False, False)
 
-                if not (isinstance(address6, str)):
+                if not (address6.__class__ is str or isinstance(address6, str)):
                     if address6 is UNSET:
                         _absent += 1
                     else:
                         address6 = odd(address6, (_path, _key), "address6", "string", False, False)
 
-                if not (isinstance(address7, str)):
+                if not (address7.__class__ is str or isinstance(address7, str)):
                     if address7 is UNSET:
                         _absent += 1
                     else:
                         address7 = odd(address7, (_path, _key), "address7", "string", False, False)
 
-                if not (isinstance(zip_, str)):
+                if not (zip_.__class__ is str or isinstance(zip_, str)):
                     if zip_ is UNSET:
                         _absent += 1
                     else:
                         zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
 
-                if not (isinstance(city, str)):
+                if not (city.__class__ is str or isinstance(city, str)):
                     if city is UNSET:
                         _absent += 1
                     else:
                         city = odd(city, (_path, _key), "city", "string", False, False)
 
-                if not (isinstance(country_code, str)):
+                if not (country_code.__class__ is str or isinstance(country_code, str)):
                     if country_code is UNSET:
                         _absent += 1
                     else:

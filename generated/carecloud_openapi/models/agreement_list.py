@@ -155,7 +155,7 @@ class AgreementList:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(agreement_id, str)):
+        if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
             if agreement_id is UNSET:
                 _absent += 1
             else:
@@ -163,19 +163,19 @@ class AgreementList:
                     agreement_id, (_path, _key), "agreement_id", "string", False, False
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(text, str)):
+        if not (text.__class__ is str or isinstance(text, str)):
             if text is UNSET:
                 _absent += 1
             else:
                 text = odd(text, (_path, _key), "text", "string", False, False)
 
-        if not (isinstance(withdrawal_text, str)):
+        if not (withdrawal_text.__class__ is str or isinstance(withdrawal_text, str)):
             if withdrawal_text is UNSET:
                 _absent += 1
             else:
@@ -183,7 +183,9 @@ class AgreementList:
                     withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
                 )
 
-        if not (isinstance(communication_channel_id, str)):
+        if not (
+            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+        ):
             if communication_channel_id is UNSET:
                 _absent += 1
             else:
@@ -196,13 +198,13 @@ class AgreementList:
                     False,
                 )
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -266,7 +268,7 @@ class AgreementList:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(agreement_id, str)):
+                if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
                     if agreement_id is UNSET:
                         _absent += 1
                     else:
@@ -274,19 +276,19 @@ class AgreementList:
                             agreement_id, (_path, _key), "agreement_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(text, str)):
+                if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     else:
                         text = odd(text, (_path, _key), "text", "string", False, False)
 
-                if not (isinstance(withdrawal_text, str)):
+                if not (withdrawal_text.__class__ is str or isinstance(withdrawal_text, str)):
                     if withdrawal_text is UNSET:
                         _absent += 1
                     else:
@@ -299,7 +301,10 @@ class AgreementList:
                             False,
                         )
 
-                if not (isinstance(communication_channel_id, str)):
+                if not (
+                    communication_channel_id.__class__ is str
+                    or isinstance(communication_channel_id, str)
+                ):
                     if communication_channel_id is UNSET:
                         _absent += 1
                     else:
@@ -312,13 +317,13 @@ class AgreementList:
                             False,
                         )
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
                         text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -99,7 +99,7 @@ class Attachment:
         else:
             upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(upload_method, str):
+        if upload_method.__class__ is str or isinstance(upload_method, str):
             upload_method = AttachmentUploadMethod(upload_method)
         elif upload_method is UNSET:
             _absent += 1
@@ -111,7 +111,7 @@ class Attachment:
                 upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
             )
 
-        if not (isinstance(file_data, str)):
+        if not (file_data.__class__ is str or isinstance(file_data, str)):
             if file_data is UNSET:
                 _absent += 1
             file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
@@ -154,7 +154,7 @@ class Attachment:
                 else:
                     upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(upload_method, str):
+                if upload_method.__class__ is str or isinstance(upload_method, str):
                     upload_method = AttachmentUploadMethod(upload_method)
                 elif upload_method is UNSET:
                     _absent += 1
@@ -176,7 +176,7 @@ class Attachment:
                         False,
                     )
 
-                if not (isinstance(file_data, str)):
+                if not (file_data.__class__ is str or isinstance(file_data, str)):
                     if file_data is UNSET:
                         _absent += 1
                     file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)

@@ -67,7 +67,7 @@ class AttachmentInfo:
             )
         _absent = 0
         attachment_format = src_dict.get("attachment_format", UNSET)
-        if not (isinstance(attachment_format, str)):
+        if not (attachment_format.__class__ is str or isinstance(attachment_format, str)):
             if attachment_format is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class AttachmentInfo:
             if isinstance(src_dict, dict):
                 _absent = 0
                 attachment_format = src_dict.get("attachment_format", UNSET)
-                if not (isinstance(attachment_format, str)):
+                if not (attachment_format.__class__ is str or isinstance(attachment_format, str)):
                     if attachment_format is UNSET:
                         _absent += 1
                     else:

@@ -149,12 +149,14 @@ class Audience:
                 updated_by,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(communication_channel_id, str)):
+        if not (
+            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+        ):
             if communication_channel_id is UNSET:
                 _absent += 1
             communication_channel_id = odd(
@@ -174,25 +176,25 @@ class Audience:
         else:
             state = odd(state, (_path, _key), "state", "AudienceState", True, False)
 
-        if not (isinstance(audience_id, str)):
+        if not (audience_id.__class__ is str or isinstance(audience_id, str)):
             if audience_id is UNSET:
                 _absent += 1
             else:
                 audience_id = odd(audience_id, (_path, _key), "audience_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
                 last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
 
-        if not (isinstance(created_by, str)):
+        if not (created_by.__class__ is str or isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1
             else:
                 created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
 
-        if not (isinstance(updated_by, str)):
+        if not (updated_by.__class__ is str or isinstance(updated_by, str)):
             if updated_by is UNSET:
                 _absent += 1
             else:
@@ -256,12 +258,15 @@ class Audience:
                         updated_by,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(communication_channel_id, str)):
+                if not (
+                    communication_channel_id.__class__ is str
+                    or isinstance(communication_channel_id, str)
+                ):
                     if communication_channel_id is UNSET:
                         _absent += 1
                     communication_channel_id = odd(
@@ -281,7 +286,7 @@ class Audience:
                 else:
                     state = odd(state, (_path, _key), "state", "AudienceState", True, False)
 
-                if not (isinstance(audience_id, str)):
+                if not (audience_id.__class__ is str or isinstance(audience_id, str)):
                     if audience_id is UNSET:
                         _absent += 1
                     else:
@@ -289,7 +294,7 @@ class Audience:
                             audience_id, (_path, _key), "audience_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
@@ -297,7 +302,7 @@ class Audience:
                             last_change, (_path, _key), "last_change", "string", False, False
                         )
 
-                if not (isinstance(created_by, str)):
+                if not (created_by.__class__ is str or isinstance(created_by, str)):
                     if created_by is UNSET:
                         _absent += 1
                     else:
@@ -305,7 +310,7 @@ class Audience:
                             created_by, (_path, _key), "created_by", "string", False, False
                         )
 
-                if not (isinstance(updated_by, str)):
+                if not (updated_by.__class__ is str or isinstance(updated_by, str)):
                     if updated_by is UNSET:
                         _absent += 1
                     else:

@@ -122,22 +122,22 @@ class BadRequestErrorBodyError:
         else:
             type_, exception, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(type_, str)):
+        if not (type_.__class__ is str or isinstance(type_, str)):
             if type_ is UNSET:
                 _absent += 1
             type_ = odd(type_, (_path, _key), "type", "string", True, False)
 
-        if not (isinstance(exception, str)):
+        if not (exception.__class__ is str or isinstance(exception, str)):
             if exception is UNSET:
                 _absent += 1
             exception = odd(exception, (_path, _key), "exception", "string", True, False)
 
-        if not (isinstance(title, str)):
+        if not (title.__class__ is str or isinstance(title, str)):
             if title is UNSET:
                 _absent += 1
             title = odd(title, (_path, _key), "title", "string", True, False)
 
-        if not (isinstance(detail, str)):
+        if not (detail.__class__ is str or isinstance(detail, str)):
             if detail is UNSET:
                 _absent += 1
             detail = odd(detail, (_path, _key), "detail", "string", True, False)
@@ -194,22 +194,22 @@ class BadRequestErrorBodyError:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(type_, str)):
+                if not (type_.__class__ is str or isinstance(type_, str)):
                     if type_ is UNSET:
                         _absent += 1
                     type_ = odd(type_, (_path, _key), "type", "string", True, False)
 
-                if not (isinstance(exception, str)):
+                if not (exception.__class__ is str or isinstance(exception, str)):
                     if exception is UNSET:
                         _absent += 1
                     exception = odd(exception, (_path, _key), "exception", "string", True, False)
 
-                if not (isinstance(title, str)):
+                if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
                     title = odd(title, (_path, _key), "title", "string", True, False)
 
-                if not (isinstance(detail, str)):
+                if not (detail.__class__ is str or isinstance(detail, str)):
                     if detail is UNSET:
                         _absent += 1
                     detail = odd(detail, (_path, _key), "detail", "string", True, False)

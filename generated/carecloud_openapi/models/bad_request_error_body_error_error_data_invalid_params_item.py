@@ -140,11 +140,11 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         else:
             name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(name, str):
+        if name.__class__ is str or isinstance(name, str):
             pass
         elif isinstance(name, list):
             for _i0, _v0 in enumerate(name):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
         elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
             pass
@@ -164,19 +164,19 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        if not (isinstance(reason, str)):
+        if not (reason.__class__ is str or isinstance(reason, str)):
             if reason is UNSET:
                 _absent += 1
             else:
                 reason = odd(reason, (_path, _key), "reason", "string", False, False)
 
-        if not (isinstance(value, str)):
+        if not (value.__class__ is str or isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             else:
                 value = odd(value, (_path, _key), "value", "string", False, False)
 
-        if not (isinstance(message, str)):
+        if not (message.__class__ is str or isinstance(message, str)):
             if message is UNSET:
                 _absent += 1
             else:
@@ -213,11 +213,11 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 else:
                     name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(name, str):
+                if name.__class__ is str or isinstance(name, str):
                     pass
                 elif isinstance(name, list):
                     for _i0, _v0 in enumerate(name):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
                 elif (
                     (type(name) is float or type(name) is int)
@@ -241,19 +241,19 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                         False,
                     )
 
-                if not (isinstance(reason, str)):
+                if not (reason.__class__ is str or isinstance(reason, str)):
                     if reason is UNSET:
                         _absent += 1
                     else:
                         reason = odd(reason, (_path, _key), "reason", "string", False, False)
 
-                if not (isinstance(value, str)):
+                if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     else:
                         value = odd(value, (_path, _key), "value", "string", False, False)
 
-                if not (isinstance(message, str)):
+                if not (message.__class__ is str or isinstance(message, str)):
                     if message is UNSET:
                         _absent += 1
                     else:

@@ -161,17 +161,17 @@ class Bill:
                 map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (isinstance(bill_id, str)):
+        if not (bill_id.__class__ is str or isinstance(bill_id, str)):
             if bill_id is UNSET:
                 _absent += 1
             bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-        if not (isinstance(payment_time, str)):
+        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
             if payment_time is UNSET:
                 _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
@@ -189,13 +189,13 @@ class Bill:
         else:
             bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
-        if not (isinstance(bill_number, str)):
+        if not (bill_number.__class__ is str or isinstance(bill_number, str)):
             if bill_number is UNSET:
                 _absent += 1
             else:
                 bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
-        if not (isinstance(created_by, str)):
+        if not (created_by.__class__ is str or isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1
             else:
@@ -259,19 +259,19 @@ class Bill:
                         created_by,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(bill_id, str)):
+                if not (bill_id.__class__ is str or isinstance(bill_id, str)):
                     if bill_id is UNSET:
                         _absent += 1
                     bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-                if not (isinstance(payment_time, str)):
+                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
                         payment_time, (_path, _key), "payment_time", "string", True, False
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
@@ -293,7 +293,7 @@ class Bill:
                 else:
                     bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
 
-                if not (isinstance(bill_number, str)):
+                if not (bill_number.__class__ is str or isinstance(bill_number, str)):
                     if bill_number is UNSET:
                         _absent += 1
                     else:
@@ -301,7 +301,7 @@ class Bill:
                             bill_number, (_path, _key), "bill_number", "string", False, False
                         )
 
-                if not (isinstance(created_by, str)):
+                if not (created_by.__class__ is str or isinstance(created_by, str)):
                     if created_by is UNSET:
                         _absent += 1
                     else:

@@ -226,7 +226,7 @@ class BillItem:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        if not (isinstance(plu_name, str)):
+        if not (plu_name.__class__ is str or isinstance(plu_name, str)):
             if plu_name is UNSET:
                 _absent += 1
             plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
@@ -251,7 +251,7 @@ class BillItem:
                 _absent += 1
             price = odd(price, (_path, _key), "price", "number", True, False)
 
-        if not (isinstance(bill_item_id, str)):
+        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
             if bill_item_id is UNSET:
                 _absent += 1
             bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
@@ -261,14 +261,14 @@ class BillItem:
                 _absent += 1
             loyalty_off = odd(loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False)
 
-        if not (isinstance(purchase_item_type_id, str)):
+        if not (purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)):
             if purchase_item_type_id is UNSET:
                 _absent += 1
             purchase_item_type_id = odd(
                 purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
             )
 
-        if not (isinstance(category_plu_id, str)):
+        if not (category_plu_id.__class__ is str or isinstance(category_plu_id, str)):
             if category_plu_id is UNSET:
                 _absent += 1
             else:
@@ -276,7 +276,7 @@ class BillItem:
                     category_plu_id, (_path, _key), "category_plu_id", "string", False, False
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -384,7 +384,7 @@ class BillItem:
                 else:
                     plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-                if not (isinstance(plu_name, str)):
+                if not (plu_name.__class__ is str or isinstance(plu_name, str)):
                     if plu_name is UNSET:
                         _absent += 1
                     plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
@@ -411,7 +411,7 @@ class BillItem:
                         _absent += 1
                     price = odd(price, (_path, _key), "price", "number", True, False)
 
-                if not (isinstance(bill_item_id, str)):
+                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
                     if bill_item_id is UNSET:
                         _absent += 1
                     bill_item_id = odd(
@@ -425,7 +425,9 @@ class BillItem:
                         loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
                     )
 
-                if not (isinstance(purchase_item_type_id, str)):
+                if not (
+                    purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)
+                ):
                     if purchase_item_type_id is UNSET:
                         _absent += 1
                     purchase_item_type_id = odd(
@@ -437,7 +439,7 @@ class BillItem:
                         False,
                     )
 
-                if not (isinstance(category_plu_id, str)):
+                if not (category_plu_id.__class__ is str or isinstance(category_plu_id, str)):
                     if category_plu_id is UNSET:
                         _absent += 1
                     else:
@@ -450,7 +452,7 @@ class BillItem:
                             False,
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

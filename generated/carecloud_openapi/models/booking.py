@@ -207,24 +207,24 @@ class Booking:
         else:
             booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        if not (isinstance(booking_id, str)):
+        if not (booking_id.__class__ is str or isinstance(booking_id, str)):
             if booking_id is UNSET:
                 _absent += 1
             else:
                 booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(booking_status, str)):
+        if not (booking_status.__class__ is str or isinstance(booking_status, str)):
             if booking_status is UNSET:
                 _absent += 1
             else:
@@ -239,11 +239,11 @@ class Booking:
         else:
             utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
-        if isinstance(data, str):
+        if data.__class__ is str or isinstance(data, str):
             pass
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
             data = _read_BookingDataType2(data, (_path, _key), "data")
@@ -254,7 +254,7 @@ class Booking:
                 data, (_path, _key), "data", "string | array | BookingDataType2", False, False
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -347,12 +347,12 @@ class Booking:
                         booking_items, (_path, _key), "booking_items", "array", True, False
                     )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-                if not (isinstance(booking_id, str)):
+                if not (booking_id.__class__ is str or isinstance(booking_id, str)):
                     if booking_id is UNSET:
                         _absent += 1
                     else:
@@ -360,7 +360,7 @@ class Booking:
                             booking_id, (_path, _key), "booking_id", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -368,7 +368,7 @@ class Booking:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(booking_status, str)):
+                if not (booking_status.__class__ is str or isinstance(booking_status, str)):
                     if booking_status is UNSET:
                         _absent += 1
                     else:
@@ -383,11 +383,11 @@ class Booking:
                 else:
                     utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
 
-                if isinstance(data, str):
+                if data.__class__ is str or isinstance(data, str):
                     pass
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
                     data = _read_BookingDataType2(data, (_path, _key), "data")
@@ -403,7 +403,7 @@ class Booking:
                         False,
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -226,17 +226,17 @@ class BookingItem:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(time_slot_id, str)):
+        if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
             if time_slot_id is UNSET:
                 _absent += 1
             time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", True, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        if not (isinstance(booking_item_id, str)):
+        if not (booking_item_id.__class__ is str or isinstance(booking_item_id, str)):
             if booking_item_id is UNSET:
                 _absent += 1
             else:
@@ -244,7 +244,7 @@ class BookingItem:
                     booking_item_id, (_path, _key), "booking_item_id", "string", False, False
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -259,13 +259,13 @@ class BookingItem:
                 booking_ticket, (_path, _key), "booking_ticket", "BookingTicket", False, False
             )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -279,7 +279,7 @@ class BookingItem:
                     capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
                 )
 
-        if not (isinstance(booking_item_status, str)):
+        if not (booking_item_status.__class__ is str or isinstance(booking_item_status, str)):
             if booking_item_status is UNSET:
                 _absent += 1
             else:
@@ -310,7 +310,7 @@ class BookingItem:
         else:
             state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -394,19 +394,19 @@ class BookingItem:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(time_slot_id, str)):
+                if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
                     if time_slot_id is UNSET:
                         _absent += 1
                     time_slot_id = odd(
                         time_slot_id, (_path, _key), "time_slot_id", "string", True, False
                     )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-                if not (isinstance(booking_item_id, str)):
+                if not (booking_item_id.__class__ is str or isinstance(booking_item_id, str)):
                     if booking_item_id is UNSET:
                         _absent += 1
                     else:
@@ -419,7 +419,7 @@ class BookingItem:
                             False,
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -443,7 +443,7 @@ class BookingItem:
                         False,
                     )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -451,7 +451,7 @@ class BookingItem:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
@@ -465,7 +465,9 @@ class BookingItem:
                             capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
                         )
 
-                if not (isinstance(booking_item_status, str)):
+                if not (
+                    booking_item_status.__class__ is str or isinstance(booking_item_status, str)
+                ):
                     if booking_item_status is UNSET:
                         _absent += 1
                     else:
@@ -501,7 +503,7 @@ class BookingItem:
                 else:
                     state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

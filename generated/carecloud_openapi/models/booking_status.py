@@ -117,12 +117,12 @@ class BookingStatus:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(booking_status_id, str)):
+        if not (booking_status_id.__class__ is str or isinstance(booking_status_id, str)):
             if booking_status_id is UNSET:
                 _absent += 1
             else:
@@ -130,7 +130,7 @@ class BookingStatus:
                     booking_status_id, (_path, _key), "booking_status_id", "string", False, False
                 )
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
@@ -143,7 +143,7 @@ class BookingStatus:
         else:
             state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -187,12 +187,12 @@ class BookingStatus:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(booking_status_id, str)):
+                if not (booking_status_id.__class__ is str or isinstance(booking_status_id, str)):
                     if booking_status_id is UNSET:
                         _absent += 1
                     else:
@@ -205,7 +205,7 @@ class BookingStatus:
                             False,
                         )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -220,7 +220,7 @@ class BookingStatus:
                 else:
                     state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

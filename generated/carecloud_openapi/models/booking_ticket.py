@@ -133,30 +133,30 @@ class BookingTicket:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(ticket_id, str)):
+        if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
             if ticket_id is UNSET:
                 _absent += 1
             else:
                 ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -169,7 +169,7 @@ class BookingTicket:
         else:
             state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -215,12 +215,12 @@ class BookingTicket:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(ticket_id, str)):
+                if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
                     if ticket_id is UNSET:
                         _absent += 1
                     else:
@@ -228,7 +228,7 @@ class BookingTicket:
                             ticket_id, (_path, _key), "ticket_id", "string", False, False
                         )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -236,7 +236,7 @@ class BookingTicket:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -244,7 +244,7 @@ class BookingTicket:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
@@ -257,7 +257,7 @@ class BookingTicket:
                 else:
                     state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

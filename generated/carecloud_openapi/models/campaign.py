@@ -134,36 +134,36 @@ class Campaign:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(idcampaign, str)):
+        if not (idcampaign.__class__ is str or isinstance(idcampaign, str)):
             if idcampaign is UNSET:
                 _absent += 1
             else:
                 idcampaign = odd(idcampaign, (_path, _key), "idcampaign", "string", False, False)
 
-        if not (isinstance(campaign_id, str)):
+        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
             if campaign_id is UNSET:
                 _absent += 1
             else:
                 campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        if not (isinstance(parent_id, str)):
+        if not (parent_id.__class__ is str or isinstance(parent_id, str)):
             if parent_id is UNSET:
                 _absent += 1
             else:
                 parent_id = odd(parent_id, (_path, _key), "parent_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -228,12 +228,12 @@ class Campaign:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(idcampaign, str)):
+                if not (idcampaign.__class__ is str or isinstance(idcampaign, str)):
                     if idcampaign is UNSET:
                         _absent += 1
                     else:
@@ -241,7 +241,7 @@ class Campaign:
                             idcampaign, (_path, _key), "idcampaign", "string", False, False
                         )
 
-                if not (isinstance(campaign_id, str)):
+                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
                     if campaign_id is UNSET:
                         _absent += 1
                     else:
@@ -249,7 +249,7 @@ class Campaign:
                             campaign_id, (_path, _key), "campaign_id", "string", False, False
                         )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     else:
@@ -257,7 +257,7 @@ class Campaign:
                             external_id, (_path, _key), "external_id", "string", False, False
                         )
 
-                if not (isinstance(parent_id, str)):
+                if not (parent_id.__class__ is str or isinstance(parent_id, str)):
                     if parent_id is UNSET:
                         _absent += 1
                     else:
@@ -265,7 +265,7 @@ class Campaign:
                             parent_id, (_path, _key), "parent_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

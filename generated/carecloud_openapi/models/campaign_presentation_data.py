@@ -109,30 +109,30 @@ class CampaignPresentationData:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(subtitle, str)):
+        if not (subtitle.__class__ is str or isinstance(subtitle, str)):
             if subtitle is UNSET:
                 _absent += 1
             else:
                 subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        if not (isinstance(image_url, str)):
+        if not (image_url.__class__ is str or isinstance(image_url, str)):
             if image_url is UNSET:
                 _absent += 1
             else:
@@ -174,24 +174,24 @@ class CampaignPresentationData:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(subtitle, str)):
+                if not (subtitle.__class__ is str or isinstance(subtitle, str)):
                     if subtitle is UNSET:
                         _absent += 1
                     else:
                         subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
                         note = odd(note, (_path, _key), "note", "string", False, False)
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:
@@ -199,7 +199,7 @@ class CampaignPresentationData:
                             description, (_path, _key), "description", "string", False, False
                         )
 
-                if not (isinstance(image_url, str)):
+                if not (image_url.__class__ is str or isinstance(image_url, str)):
                     if image_url is UNSET:
                         _absent += 1
                     else:

@@ -242,17 +242,17 @@ class CampaignProduct:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        if not (isinstance(campaign_id, str)):
+        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
             if campaign_id is UNSET:
                 _absent += 1
             campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", True, False)
@@ -284,17 +284,17 @@ class CampaignProduct:
                 False,
             )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
-        if not (isinstance(type_id, str)):
+        if not (type_id.__class__ is str or isinstance(type_id, str)):
             if type_id is UNSET:
                 _absent += 1
             type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
@@ -323,7 +323,7 @@ class CampaignProduct:
                 False,
             )
 
-        if not (isinstance(campaign_product_id, str)):
+        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
             if campaign_product_id is UNSET:
                 _absent += 1
             else:
@@ -338,7 +338,7 @@ class CampaignProduct:
 
         if isinstance(display_in, list):
             for _i0, _v0 in enumerate(display_in):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
         elif display_in is UNSET:
             _absent += 1
@@ -363,7 +363,7 @@ class CampaignProduct:
                 False,
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -462,19 +462,19 @@ class CampaignProduct:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
                         currency_id, (_path, _key), "currency_id", "string", True, False
                     )
 
-                if not (isinstance(campaign_id, str)):
+                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
                     if campaign_id is UNSET:
                         _absent += 1
                     campaign_id = odd(
@@ -508,17 +508,17 @@ class CampaignProduct:
                         False,
                     )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
 
-                if not (isinstance(type_id, str)):
+                if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
                     type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
@@ -547,7 +547,9 @@ class CampaignProduct:
                         False,
                     )
 
-                if not (isinstance(campaign_product_id, str)):
+                if not (
+                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                ):
                     if campaign_product_id is UNSET:
                         _absent += 1
                     else:
@@ -562,7 +564,7 @@ class CampaignProduct:
 
                 if isinstance(display_in, list):
                     for _i0, _v0 in enumerate(display_in):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
                 elif display_in is UNSET:
                     _absent += 1
@@ -587,7 +589,7 @@ class CampaignProduct:
                         False,
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

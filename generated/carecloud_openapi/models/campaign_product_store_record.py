@@ -100,19 +100,22 @@ class CampaignProductStoreRecord:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(campaign_product_id, str)):
+        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
             if campaign_product_id is UNSET:
                 _absent += 1
             campaign_product_id = odd(
                 campaign_product_id, (_path, _key), "campaign_product_id", "string", True, False
             )
 
-        if not (isinstance(campaign_product_store_record_id, str)):
+        if not (
+            campaign_product_store_record_id.__class__ is str
+            or isinstance(campaign_product_store_record_id, str)
+        ):
             if campaign_product_store_record_id is UNSET:
                 _absent += 1
             else:
@@ -161,12 +164,14 @@ class CampaignProductStoreRecord:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(campaign_product_id, str)):
+                if not (
+                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                ):
                     if campaign_product_id is UNSET:
                         _absent += 1
                     campaign_product_id = odd(
@@ -178,7 +183,10 @@ class CampaignProductStoreRecord:
                         False,
                     )
 
-                if not (isinstance(campaign_product_store_record_id, str)):
+                if not (
+                    campaign_product_store_record_id.__class__ is str
+                    or isinstance(campaign_product_store_record_id, str)
+                ):
                     if campaign_product_store_record_id is UNSET:
                         _absent += 1
                     else:

@@ -175,12 +175,12 @@ class Card:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(card_type_id, str)):
+        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
             if card_type_id is UNSET:
                 _absent += 1
             card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
@@ -193,19 +193,19 @@ class Card:
         else:
             state = odd(state, (_path, _key), "state", "CardState", True, False)
 
-        if not (isinstance(card_id, str)):
+        if not (card_id.__class__ is str or isinstance(card_id, str)):
             if card_id is UNSET:
                 _absent += 1
             else:
                 card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(secondary_card_number, str)):
+        if not (secondary_card_number.__class__ is str or isinstance(secondary_card_number, str)):
             if secondary_card_number is UNSET:
                 _absent += 1
             else:
@@ -218,25 +218,25 @@ class Card:
                     False,
                 )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -312,14 +312,14 @@ class Card:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(card_type_id, str)):
+                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
                     if card_type_id is UNSET:
                         _absent += 1
                     card_type_id = odd(
                         card_type_id, (_path, _key), "card_type_id", "string", True, False
                     )
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(
@@ -334,13 +334,13 @@ class Card:
                 else:
                     state = odd(state, (_path, _key), "state", "CardState", True, False)
 
-                if not (isinstance(card_id, str)):
+                if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     else:
                         card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -348,7 +348,9 @@ class Card:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(secondary_card_number, str)):
+                if not (
+                    secondary_card_number.__class__ is str or isinstance(secondary_card_number, str)
+                ):
                     if secondary_card_number is UNSET:
                         _absent += 1
                     else:
@@ -361,7 +363,7 @@ class Card:
                             False,
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -369,19 +371,19 @@ class Card:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -97,17 +97,17 @@ class CardType:
         else:
             name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(prefix, str)):
+        if not (prefix.__class__ is str or isinstance(prefix, str)):
             if prefix is UNSET:
                 _absent += 1
             prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
 
-        if not (isinstance(card_type_id, str)):
+        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
             if card_type_id is UNSET:
                 _absent += 1
             else:
@@ -115,7 +115,7 @@ class CardType:
                     card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
@@ -154,17 +154,17 @@ class CardType:
                 else:
                     name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(prefix, str)):
+                if not (prefix.__class__ is str or isinstance(prefix, str)):
                     if prefix is UNSET:
                         _absent += 1
                     prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
 
-                if not (isinstance(card_type_id, str)):
+                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
                     if card_type_id is UNSET:
                         _absent += 1
                     else:
@@ -172,7 +172,7 @@ class CardType:
                             card_type_id, (_path, _key), "card_type_id", "string", False, False
                         )
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:

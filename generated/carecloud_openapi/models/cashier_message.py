@@ -67,7 +67,7 @@ class CashierMessage:
             )
         _absent = 0
         text = src_dict.get("text", UNSET)
-        if not (isinstance(text, str)):
+        if not (text.__class__ is str or isinstance(text, str)):
             if text is UNSET:
                 _absent += 1
             else:
@@ -94,7 +94,7 @@ class CashierMessage:
             if isinstance(src_dict, dict):
                 _absent = 0
                 text = src_dict.get("text", UNSET)
-                if not (isinstance(text, str)):
+                if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     else:

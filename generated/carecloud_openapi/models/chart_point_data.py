@@ -87,7 +87,7 @@ class ChartPointData:
         else:
             x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(x_axis_value, str)):
+        if not (x_axis_value.__class__ is str or isinstance(x_axis_value, str)):
             if x_axis_value is UNSET:
                 _absent += 1
             else:
@@ -95,7 +95,7 @@ class ChartPointData:
                     x_axis_value, (_path, _key), "x_axis_value", "string", False, False
                 )
 
-        if not (isinstance(y_axis_value, str)):
+        if not (y_axis_value.__class__ is str or isinstance(y_axis_value, str)):
             if y_axis_value is UNSET:
                 _absent += 1
             else:
@@ -132,7 +132,7 @@ class ChartPointData:
                 else:
                     x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(x_axis_value, str)):
+                if not (x_axis_value.__class__ is str or isinstance(x_axis_value, str)):
                     if x_axis_value is UNSET:
                         _absent += 1
                     else:
@@ -140,7 +140,7 @@ class ChartPointData:
                             x_axis_value, (_path, _key), "x_axis_value", "string", False, False
                         )
 
-                if not (isinstance(y_axis_value, str)):
+                if not (y_axis_value.__class__ is str or isinstance(y_axis_value, str)):
                     if y_axis_value is UNSET:
                         _absent += 1
                     else:

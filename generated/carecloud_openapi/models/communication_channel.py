@@ -92,17 +92,19 @@ class CommunicationChannel:
         else:
             name, text_id, communication_channel_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
-        if not (isinstance(communication_channel_id, str)):
+        if not (
+            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+        ):
             if communication_channel_id is UNSET:
                 _absent += 1
             else:
@@ -149,17 +151,20 @@ class CommunicationChannel:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
-                if not (isinstance(communication_channel_id, str)):
+                if not (
+                    communication_channel_id.__class__ is str
+                    or isinstance(communication_channel_id, str)
+                ):
                     if communication_channel_id is UNSET:
                         _absent += 1
                     else:

@@ -100,7 +100,7 @@ class Consents:
         else:
             consent_id, consent_value, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(consent_id, str)):
+        if not (consent_id.__class__ is str or isinstance(consent_id, str)):
             if consent_id is UNSET:
                 _absent += 1
             consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
@@ -117,7 +117,7 @@ class Consents:
                 consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -157,7 +157,7 @@ class Consents:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(consent_id, str)):
+                if not (consent_id.__class__ is str or isinstance(consent_id, str)):
                     if consent_id is UNSET:
                         _absent += 1
                     consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
@@ -184,7 +184,7 @@ class Consents:
                         False,
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -100,13 +100,13 @@ class Country:
         else:
             country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(country_id, str)):
+        if not (country_id.__class__ is str or isinstance(country_id, str)):
             if country_id is UNSET:
                 _absent += 1
             else:
                 country_id = odd(country_id, (_path, _key), "country_id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -149,7 +149,7 @@ class Country:
                 else:
                     country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(country_id, str)):
+                if not (country_id.__class__ is str or isinstance(country_id, str)):
                     if country_id is UNSET:
                         _absent += 1
                     else:
@@ -157,7 +157,7 @@ class Country:
                             country_id, (_path, _key), "country_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:

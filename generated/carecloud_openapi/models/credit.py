@@ -177,24 +177,24 @@ class Credit:
                 note,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(credit_type_id, str)):
+        if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
             if credit_type_id is UNSET:
                 _absent += 1
             credit_type_id = odd(
                 credit_type_id, (_path, _key), "credit_type_id", "string", True, False
             )
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(credit_id, str)):
+        if not (credit_id.__class__ is str or isinstance(credit_id, str)):
             if credit_id is UNSET:
                 _absent += 1
             else:
@@ -216,13 +216,13 @@ class Credit:
                     available_credits, (_path, _key), "available_credits", "number", False, False
                 )
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
@@ -235,7 +235,7 @@ class Credit:
         else:
             state = odd(state, (_path, _key), "state", "CreditState", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -311,26 +311,26 @@ class Credit:
                         note,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(credit_type_id, str)):
+                if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
                     if credit_type_id is UNSET:
                         _absent += 1
                     credit_type_id = odd(
                         credit_type_id, (_path, _key), "credit_type_id", "string", True, False
                     )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(credit_id, str)):
+                if not (credit_id.__class__ is str or isinstance(credit_id, str)):
                     if credit_id is UNSET:
                         _absent += 1
                     else:
@@ -364,13 +364,13 @@ class Credit:
                             False,
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
@@ -385,7 +385,7 @@ class Credit:
                 else:
                     state = odd(state, (_path, _key), "state", "CreditState", False, False)
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

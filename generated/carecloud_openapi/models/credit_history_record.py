@@ -155,7 +155,7 @@ class CreditHistoryRecord:
                 credit_history_record_time,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -167,7 +167,7 @@ class CreditHistoryRecord:
             else:
                 amount = odd(amount, (_path, _key), "amount", "number", False, False)
 
-        if not (isinstance(credit_operation_type, str)):
+        if not (credit_operation_type.__class__ is str or isinstance(credit_operation_type, str)):
             if credit_operation_type is UNSET:
                 _absent += 1
             else:
@@ -180,7 +180,7 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        if not (isinstance(credit_operation_note, str)):
+        if not (credit_operation_note.__class__ is str or isinstance(credit_operation_note, str)):
             if credit_operation_note is UNSET:
                 _absent += 1
             else:
@@ -193,25 +193,28 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(credit_history_record_time, str)):
+        if not (
+            credit_history_record_time.__class__ is str
+            or isinstance(credit_history_record_time, str)
+        ):
             if credit_history_record_time is UNSET:
                 _absent += 1
             else:
@@ -286,7 +289,7 @@ class CreditHistoryRecord:
                         credit_history_record_time,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -300,7 +303,9 @@ class CreditHistoryRecord:
                     else:
                         amount = odd(amount, (_path, _key), "amount", "number", False, False)
 
-                if not (isinstance(credit_operation_type, str)):
+                if not (
+                    credit_operation_type.__class__ is str or isinstance(credit_operation_type, str)
+                ):
                     if credit_operation_type is UNSET:
                         _absent += 1
                     else:
@@ -313,7 +318,9 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (isinstance(credit_operation_note, str)):
+                if not (
+                    credit_operation_note.__class__ is str or isinstance(credit_operation_note, str)
+                ):
                     if credit_operation_note is UNSET:
                         _absent += 1
                     else:
@@ -326,7 +333,7 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -334,7 +341,7 @@ class CreditHistoryRecord:
                             partner_id, (_path, _key), "partner_id", "string", False, False
                         )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
@@ -342,13 +349,16 @@ class CreditHistoryRecord:
                             currency_id, (_path, _key), "currency_id", "string", False, False
                         )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(credit_history_record_time, str)):
+                if not (
+                    credit_history_record_time.__class__ is str
+                    or isinstance(credit_history_record_time, str)
+                ):
                     if credit_history_record_time is UNSET:
                         _absent += 1
                     else:

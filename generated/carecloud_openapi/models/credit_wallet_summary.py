@@ -107,7 +107,7 @@ class CreditWalletSummary:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
@@ -174,7 +174,7 @@ class CreditWalletSummary:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:

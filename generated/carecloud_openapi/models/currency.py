@@ -89,17 +89,17 @@ class Currency:
         else:
             currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
@@ -134,19 +134,19 @@ class Currency:
                 else:
                     currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
                         currency_id, (_path, _key), "currency_id", "string", True, False
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     code = odd(code, (_path, _key), "code", "string", True, False)

@@ -92,7 +92,7 @@ class CustomAgreements:
         else:
             agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(agreement_id, str)):
+        if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
             if agreement_id is UNSET:
                 _absent += 1
             agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", True, False)
@@ -148,7 +148,7 @@ class CustomAgreements:
                 else:
                     agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(agreement_id, str)):
+                if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
                     if agreement_id is UNSET:
                         _absent += 1
                     agreement_id = odd(

@@ -168,25 +168,25 @@ class Customer:
                 False,
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(doi_email, str)):
+        if not (doi_email.__class__ is str or isinstance(doi_email, str)):
             if doi_email is UNSET:
                 _absent += 1
             else:
                 doi_email = odd(doi_email, (_path, _key), "doi_email", "string", False, False)
 
-        if not (isinstance(doi_phone, str)):
+        if not (doi_phone.__class__ is str or isinstance(doi_phone, str)):
             if doi_phone is UNSET:
                 _absent += 1
             else:
                 doi_phone = odd(doi_phone, (_path, _key), "doi_phone", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -272,7 +272,7 @@ class Customer:
                         False,
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -280,7 +280,7 @@ class Customer:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(doi_email, str)):
+                if not (doi_email.__class__ is str or isinstance(doi_email, str)):
                     if doi_email is UNSET:
                         _absent += 1
                     else:
@@ -288,7 +288,7 @@ class Customer:
                             doi_email, (_path, _key), "doi_email", "string", False, False
                         )
 
-                if not (isinstance(doi_phone, str)):
+                if not (doi_phone.__class__ is str or isinstance(doi_phone, str)):
                     if doi_phone is UNSET:
                         _absent += 1
                     else:
@@ -296,7 +296,7 @@ class Customer:
                             doi_phone, (_path, _key), "doi_phone", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -101,13 +101,13 @@ class CustomerEngagementSetup:
         else:
             setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(setup_id, str)):
+        if not (setup_id.__class__ is str or isinstance(setup_id, str)):
             if setup_id is UNSET:
                 _absent += 1
             else:
                 setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
 
-        if not (isinstance(setup, str)):
+        if not (setup.__class__ is str or isinstance(setup, str)):
             if setup is UNSET:
                 _absent += 1
             else:
@@ -150,13 +150,13 @@ class CustomerEngagementSetup:
                 else:
                     setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(setup_id, str)):
+                if not (setup_id.__class__ is str or isinstance(setup_id, str)):
                     if setup_id is UNSET:
                         _absent += 1
                     else:
                         setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
 
-                if not (isinstance(setup, str)):
+                if not (setup.__class__ is str or isinstance(setup, str)):
                     if setup is UNSET:
                         _absent += 1
                     else:

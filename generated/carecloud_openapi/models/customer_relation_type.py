@@ -112,12 +112,14 @@ class CustomerRelationType:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(customer_relation_type_id, str)):
+        if not (
+            customer_relation_type_id.__class__ is str or isinstance(customer_relation_type_id, str)
+        ):
             if customer_relation_type_id is UNSET:
                 _absent += 1
             else:
@@ -130,7 +132,7 @@ class CustomerRelationType:
                     False,
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -178,12 +180,15 @@ class CustomerRelationType:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(customer_relation_type_id, str)):
+                if not (
+                    customer_relation_type_id.__class__ is str
+                    or isinstance(customer_relation_type_id, str)
+                ):
                     if customer_relation_type_id is UNSET:
                         _absent += 1
                     else:
@@ -196,7 +201,7 @@ class CustomerRelationType:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -119,19 +119,21 @@ class CustomerSource:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_source_id, str)):
+        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
             if customer_source_id is UNSET:
                 _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(customer_source_text_id, str)):
+        if not (
+            customer_source_text_id.__class__ is str or isinstance(customer_source_text_id, str)
+        ):
             if customer_source_text_id is UNSET:
                 _absent += 1
             else:
@@ -151,7 +153,7 @@ class CustomerSource:
         else:
             state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -195,7 +197,7 @@ class CustomerSource:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_source_id, str)):
+                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
                     if customer_source_id is UNSET:
                         _absent += 1
                     customer_source_id = odd(
@@ -207,12 +209,15 @@ class CustomerSource:
                         False,
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(customer_source_text_id, str)):
+                if not (
+                    customer_source_text_id.__class__ is str
+                    or isinstance(customer_source_text_id, str)
+                ):
                     if customer_source_text_id is UNSET:
                         _absent += 1
                     else:
@@ -232,7 +237,7 @@ class CustomerSource:
                 else:
                     state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -124,14 +124,16 @@ class CustomerSourceRecord:
                 map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (isinstance(customer_source_id, str)):
+        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
             if customer_source_id is UNSET:
                 _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        if not (isinstance(customer_source_record_id, str)):
+        if not (
+            customer_source_record_id.__class__ is str or isinstance(customer_source_record_id, str)
+        ):
             if customer_source_record_id is UNSET:
                 _absent += 1
             else:
@@ -144,19 +146,19 @@ class CustomerSourceRecord:
                     False,
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
                 external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -212,7 +214,7 @@ class CustomerSourceRecord:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_source_id, str)):
+                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
                     if customer_source_id is UNSET:
                         _absent += 1
                     customer_source_id = odd(
@@ -224,7 +226,10 @@ class CustomerSourceRecord:
                         False,
                     )
 
-                if not (isinstance(customer_source_record_id, str)):
+                if not (
+                    customer_source_record_id.__class__ is str
+                    or isinstance(customer_source_record_id, str)
+                ):
                     if customer_source_record_id is UNSET:
                         _absent += 1
                     else:
@@ -237,7 +242,7 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -245,7 +250,7 @@ class CustomerSourceRecord:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     else:
@@ -253,7 +258,7 @@ class CustomerSourceRecord:
                             external_id, (_path, _key), "external_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

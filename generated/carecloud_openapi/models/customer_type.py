@@ -94,19 +94,19 @@ class CustomerType:
         else:
             type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(type_id, str)):
+        if not (type_id.__class__ is str or isinstance(type_id, str)):
             if type_id is UNSET:
                 _absent += 1
             else:
                 type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -142,19 +142,19 @@ class CustomerType:
                 else:
                     type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(type_id, str)):
+                if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
                     else:
                         type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -98,24 +98,24 @@ class Device:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(device_id, str)):
+        if not (device_id.__class__ is str or isinstance(device_id, str)):
             if device_id is UNSET:
                 _absent += 1
             device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
 
-        if not (isinstance(device_system, str)):
+        if not (device_system.__class__ is str or isinstance(device_system, str)):
             if device_system is UNSET:
                 _absent += 1
             device_system = odd(
                 device_system, (_path, _key), "device_system", "string", True, False
             )
 
-        if not (isinstance(device_name, str)):
+        if not (device_name.__class__ is str or isinstance(device_name, str)):
             if device_name is UNSET:
                 _absent += 1
             device_name = odd(device_name, (_path, _key), "device_name", "string", True, False)
 
-        if not (isinstance(device_type, str)):
+        if not (device_type.__class__ is str or isinstance(device_type, str)):
             if device_type is UNSET:
                 _absent += 1
             device_type = odd(device_type, (_path, _key), "device_type", "string", True, False)
@@ -155,26 +155,26 @@ class Device:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(device_id, str)):
+                if not (device_id.__class__ is str or isinstance(device_id, str)):
                     if device_id is UNSET:
                         _absent += 1
                     device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
 
-                if not (isinstance(device_system, str)):
+                if not (device_system.__class__ is str or isinstance(device_system, str)):
                     if device_system is UNSET:
                         _absent += 1
                     device_system = odd(
                         device_system, (_path, _key), "device_system", "string", True, False
                     )
 
-                if not (isinstance(device_name, str)):
+                if not (device_name.__class__ is str or isinstance(device_name, str)):
                     if device_name is UNSET:
                         _absent += 1
                     device_name = odd(
                         device_name, (_path, _key), "device_name", "string", True, False
                     )
 
-                if not (isinstance(device_type, str)):
+                if not (device_type.__class__ is str or isinstance(device_type, str)):
                     if device_type is UNSET:
                         _absent += 1
                     device_type = odd(

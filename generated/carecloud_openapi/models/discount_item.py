@@ -110,12 +110,12 @@ class DiscountItem:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(bill_item_id, str)):
+        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
             if bill_item_id is UNSET:
                 _absent += 1
             bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
 
-        if not (isinstance(discount_code, str)):
+        if not (discount_code.__class__ is str or isinstance(discount_code, str)):
             if discount_code is UNSET:
                 _absent += 1
             else:
@@ -139,7 +139,7 @@ class DiscountItem:
                     discount_percent, (_path, _key), "discount_percent", "number", False, False
                 )
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
@@ -191,14 +191,14 @@ class DiscountItem:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(bill_item_id, str)):
+                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
                     if bill_item_id is UNSET:
                         _absent += 1
                     bill_item_id = odd(
                         bill_item_id, (_path, _key), "bill_item_id", "string", True, False
                     )
 
-                if not (isinstance(discount_code, str)):
+                if not (discount_code.__class__ is str or isinstance(discount_code, str)):
                     if discount_code is UNSET:
                         _absent += 1
                     else:
@@ -227,7 +227,7 @@ class DiscountItem:
                             False,
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:

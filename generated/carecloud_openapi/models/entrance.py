@@ -288,7 +288,7 @@ class Entrance:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(entrance_id, str)):
+        if not (entrance_id.__class__ is str or isinstance(entrance_id, str)):
             if entrance_id is UNSET:
                 _absent += 1
             entrance_id = odd(entrance_id, (_path, _key), "entrance_id", "string", True, False)
@@ -301,7 +301,7 @@ class Entrance:
         else:
             pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
 
-        if not (isinstance(card_id, str)):
+        if not (card_id.__class__ is str or isinstance(card_id, str)):
             if card_id is UNSET:
                 _absent += 1
             card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
@@ -314,25 +314,25 @@ class Entrance:
         else:
             state = odd(state, (_path, _key), "state", "EntranceState", True, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(resort_name, str)):
+        if not (resort_name.__class__ is str or isinstance(resort_name, str)):
             if resort_name is UNSET:
                 _absent += 1
             else:
                 resort_name = odd(resort_name, (_path, _key), "resort_name", "string", False, False)
 
-        if not (isinstance(customer_category_name, str)):
+        if not (customer_category_name.__class__ is str or isinstance(customer_category_name, str)):
             if customer_category_name is UNSET:
                 _absent += 1
             else:
@@ -345,7 +345,7 @@ class Entrance:
                     False,
                 )
 
-        if not (isinstance(external_order_id, str)):
+        if not (external_order_id.__class__ is str or isinstance(external_order_id, str)):
             if external_order_id is UNSET:
                 _absent += 1
             else:
@@ -353,7 +353,7 @@ class Entrance:
                     external_order_id, (_path, _key), "external_order_id", "string", False, False
                 )
 
-        if not (isinstance(external_entrance_id, str)):
+        if not (external_entrance_id.__class__ is str or isinstance(external_entrance_id, str)):
             if external_entrance_id is UNSET:
                 _absent += 1
             else:
@@ -366,7 +366,10 @@ class Entrance:
                     False,
                 )
 
-        if not (isinstance(external_turnstile_permission_id, str)):
+        if not (
+            external_turnstile_permission_id.__class__ is str
+            or isinstance(external_turnstile_permission_id, str)
+        ):
             if external_turnstile_permission_id is UNSET:
                 _absent += 1
             else:
@@ -393,7 +396,7 @@ class Entrance:
                 False,
             )
 
-        if not (isinstance(order_item_id, str)):
+        if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
             if order_item_id is UNSET:
                 _absent += 1
             else:
@@ -401,13 +404,13 @@ class Entrance:
                     order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(cancelled_at, str)):
+        if not (cancelled_at.__class__ is str or isinstance(cancelled_at, str)):
             if cancelled_at is UNSET:
                 _absent += 1
             else:
@@ -423,31 +426,31 @@ class Entrance:
                     charged_price, (_path, _key), "charged_price", "number", False, False
                 )
 
-        if not (isinstance(product_ids, str)):
+        if not (product_ids.__class__ is str or isinstance(product_ids, str)):
             if product_ids is UNSET:
                 _absent += 1
             else:
                 product_ids = odd(product_ids, (_path, _key), "product_ids", "string", False, False)
 
-        if not (isinstance(charge_date, str)):
+        if not (charge_date.__class__ is str or isinstance(charge_date, str)):
             if charge_date is UNSET:
                 _absent += 1
             else:
                 charge_date = odd(charge_date, (_path, _key), "charge_date", "string", False, False)
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -567,7 +570,7 @@ class Entrance:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(entrance_id, str)):
+                if not (entrance_id.__class__ is str or isinstance(entrance_id, str)):
                     if entrance_id is UNSET:
                         _absent += 1
                     entrance_id = odd(
@@ -582,7 +585,7 @@ class Entrance:
                 else:
                     pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
 
-                if not (isinstance(card_id, str)):
+                if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
@@ -595,13 +598,13 @@ class Entrance:
                 else:
                     state = odd(state, (_path, _key), "state", "EntranceState", True, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -609,7 +612,7 @@ class Entrance:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(resort_name, str)):
+                if not (resort_name.__class__ is str or isinstance(resort_name, str)):
                     if resort_name is UNSET:
                         _absent += 1
                     else:
@@ -617,7 +620,10 @@ class Entrance:
                             resort_name, (_path, _key), "resort_name", "string", False, False
                         )
 
-                if not (isinstance(customer_category_name, str)):
+                if not (
+                    customer_category_name.__class__ is str
+                    or isinstance(customer_category_name, str)
+                ):
                     if customer_category_name is UNSET:
                         _absent += 1
                     else:
@@ -630,7 +636,7 @@ class Entrance:
                             False,
                         )
 
-                if not (isinstance(external_order_id, str)):
+                if not (external_order_id.__class__ is str or isinstance(external_order_id, str)):
                     if external_order_id is UNSET:
                         _absent += 1
                     else:
@@ -643,7 +649,9 @@ class Entrance:
                             False,
                         )
 
-                if not (isinstance(external_entrance_id, str)):
+                if not (
+                    external_entrance_id.__class__ is str or isinstance(external_entrance_id, str)
+                ):
                     if external_entrance_id is UNSET:
                         _absent += 1
                     else:
@@ -656,7 +664,10 @@ class Entrance:
                             False,
                         )
 
-                if not (isinstance(external_turnstile_permission_id, str)):
+                if not (
+                    external_turnstile_permission_id.__class__ is str
+                    or isinstance(external_turnstile_permission_id, str)
+                ):
                     if external_turnstile_permission_id is UNSET:
                         _absent += 1
                     else:
@@ -683,7 +694,7 @@ class Entrance:
                         False,
                     )
 
-                if not (isinstance(order_item_id, str)):
+                if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
                     if order_item_id is UNSET:
                         _absent += 1
                     else:
@@ -691,7 +702,7 @@ class Entrance:
                             order_item_id, (_path, _key), "order_item_id", "string", False, False
                         )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -699,7 +710,7 @@ class Entrance:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(cancelled_at, str)):
+                if not (cancelled_at.__class__ is str or isinstance(cancelled_at, str)):
                     if cancelled_at is UNSET:
                         _absent += 1
                     else:
@@ -715,7 +726,7 @@ class Entrance:
                             charged_price, (_path, _key), "charged_price", "number", False, False
                         )
 
-                if not (isinstance(product_ids, str)):
+                if not (product_ids.__class__ is str or isinstance(product_ids, str)):
                     if product_ids is UNSET:
                         _absent += 1
                     else:
@@ -723,7 +734,7 @@ class Entrance:
                             product_ids, (_path, _key), "product_ids", "string", False, False
                         )
 
-                if not (isinstance(charge_date, str)):
+                if not (charge_date.__class__ is str or isinstance(charge_date, str)):
                     if charge_date is UNSET:
                         _absent += 1
                     else:
@@ -731,7 +742,7 @@ class Entrance:
                             charge_date, (_path, _key), "charge_date", "string", False, False
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -739,13 +750,13 @@ class Entrance:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

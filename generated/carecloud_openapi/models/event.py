@@ -197,34 +197,34 @@ class Event:
                 property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(event_type_id, str)):
+        if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
             if event_type_id is UNSET:
                 _absent += 1
             event_type_id = odd(
                 event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(event_id, str)):
+        if not (event_id.__class__ is str or isinstance(event_id, str)):
             if event_id is UNSET:
                 _absent += 1
             else:
                 event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
-        if isinstance(data, str):
+        if data.__class__ is str or isinstance(data, str):
             pass
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
             data = _read_EventDataType2(data, (_path, _key), "data")
@@ -233,13 +233,13 @@ class Event:
         else:
             data = odd(data, (_path, _key), "data", "string | array | EventDataType2", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(secondary_external_id, str)):
+        if not (secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)):
             if secondary_external_id is UNSET:
                 _absent += 1
             else:
@@ -336,38 +336,38 @@ class Event:
                         property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(event_type_id, str)):
+                if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
                     if event_type_id is UNSET:
                         _absent += 1
                     event_type_id = odd(
                         event_type_id, (_path, _key), "event_type_id", "string", True, False
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(event_id, str)):
+                if not (event_id.__class__ is str or isinstance(event_id, str)):
                     if event_id is UNSET:
                         _absent += 1
                     else:
                         event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
 
-                if isinstance(data, str):
+                if data.__class__ is str or isinstance(data, str):
                     pass
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
                     data = _read_EventDataType2(data, (_path, _key), "data")
@@ -378,7 +378,7 @@ class Event:
                         data, (_path, _key), "data", "string | array | EventDataType2", False, False
                     )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -386,7 +386,9 @@ class Event:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(secondary_external_id, str)):
+                if not (
+                    secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)
+                ):
                     if secondary_external_id is UNSET:
                         _absent += 1
                     else:

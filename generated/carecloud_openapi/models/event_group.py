@@ -104,20 +104,20 @@ class EventGroup:
         else:
             event_group_id, name, text_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(event_group_id, str)):
+        if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
             if event_group_id is UNSET:
                 _absent += 1
             event_group_id = odd(
                 event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
@@ -165,20 +165,20 @@ class EventGroup:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(event_group_id, str)):
+                if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
                     if event_group_id is UNSET:
                         _absent += 1
                     event_group_id = odd(
                         event_group_id, (_path, _key), "event_group_id", "string", True, False
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:

@@ -85,14 +85,14 @@ class EventPostCustomerIdentifierValueType1:
         else:
             customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_source_id, str)):
+        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
             if customer_source_id is UNSET:
                 _absent += 1
             customer_source_id = odd(
                 customer_source_id, (_path, _key), "customer_source_id", "string", True, False
             )
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
@@ -126,7 +126,7 @@ class EventPostCustomerIdentifierValueType1:
                 else:
                     customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_source_id, str)):
+                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
                     if customer_source_id is UNSET:
                         _absent += 1
                     customer_source_id = odd(
@@ -138,7 +138,7 @@ class EventPostCustomerIdentifierValueType1:
                         False,
                     )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(

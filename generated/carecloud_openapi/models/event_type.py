@@ -141,21 +141,21 @@ class EventType:
                 map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (isinstance(event_type_id, str)):
+        if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
             if event_type_id is UNSET:
                 _absent += 1
             event_type_id = odd(
                 event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        if not (isinstance(event_group_id, str)):
+        if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
             if event_group_id is UNSET:
                 _absent += 1
             event_group_id = odd(
                 event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        if not (isinstance(event_group_text_id, str)):
+        if not (event_group_text_id.__class__ is str or isinstance(event_group_text_id, str)):
             if event_group_text_id is UNSET:
                 _absent += 1
             else:
@@ -168,19 +168,19 @@ class EventType:
                     False,
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        if not (isinstance(icon_name, str)):
+        if not (icon_name.__class__ is str or isinstance(icon_name, str)):
             if icon_name is UNSET:
                 _absent += 1
             else:
@@ -251,21 +251,23 @@ class EventType:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(event_type_id, str)):
+                if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
                     if event_type_id is UNSET:
                         _absent += 1
                     event_type_id = odd(
                         event_type_id, (_path, _key), "event_type_id", "string", True, False
                     )
 
-                if not (isinstance(event_group_id, str)):
+                if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
                     if event_group_id is UNSET:
                         _absent += 1
                     event_group_id = odd(
                         event_group_id, (_path, _key), "event_group_id", "string", True, False
                     )
 
-                if not (isinstance(event_group_text_id, str)):
+                if not (
+                    event_group_text_id.__class__ is str or isinstance(event_group_text_id, str)
+                ):
                     if event_group_text_id is UNSET:
                         _absent += 1
                     else:
@@ -278,19 +280,19 @@ class EventType:
                             False,
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
                         text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-                if not (isinstance(icon_name, str)):
+                if not (icon_name.__class__ is str or isinstance(icon_name, str)):
                     if icon_name is UNSET:
                         _absent += 1
                     else:

@@ -115,7 +115,9 @@ class ExternalApplication:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -127,18 +129,18 @@ class ExternalApplication:
                 False,
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -189,7 +191,10 @@ class ExternalApplication:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(
@@ -201,18 +206,18 @@ class ExternalApplication:
                         False,
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
                         text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

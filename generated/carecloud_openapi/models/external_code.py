@@ -86,14 +86,14 @@ class ExternalCode:
         else:
             external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(external_code_type_id, str)):
+        if not (external_code_type_id.__class__ is str or isinstance(external_code_type_id, str)):
             if external_code_type_id is UNSET:
                 _absent += 1
             external_code_type_id = odd(
                 external_code_type_id, (_path, _key), "external_code_type_id", "string", True, False
             )
 
-        if not (isinstance(value, str)):
+        if not (value.__class__ is str or isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
@@ -127,7 +127,9 @@ class ExternalCode:
                 else:
                     external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(external_code_type_id, str)):
+                if not (
+                    external_code_type_id.__class__ is str or isinstance(external_code_type_id, str)
+                ):
                     if external_code_type_id is UNSET:
                         _absent += 1
                     external_code_type_id = odd(
@@ -139,7 +141,7 @@ class ExternalCode:
                         False,
                     )
 
-                if not (isinstance(value, str)):
+                if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "string", True, False)

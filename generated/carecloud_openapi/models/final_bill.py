@@ -260,7 +260,7 @@ class FinalBill:
                 property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(purchase_type_id, str)):
+        if not (purchase_type_id.__class__ is str or isinstance(purchase_type_id, str)):
             if purchase_type_id is UNSET:
                 _absent += 1
             purchase_type_id = odd(
@@ -272,7 +272,7 @@ class FinalBill:
                 _absent += 1
             canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
 
-        if isinstance(payment_type, str):
+        if payment_type.__class__ is str or isinstance(payment_type, str):
             payment_type = FinalBillPaymentType(payment_type)
         elif payment_type is UNSET:
             _absent += 1
@@ -284,17 +284,17 @@ class FinalBill:
                 payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
             )
 
-        if not (isinstance(bill_id, str)):
+        if not (bill_id.__class__ is str or isinstance(bill_id, str)):
             if bill_id is UNSET:
                 _absent += 1
             bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-        if not (isinstance(payment_time, str)):
+        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
             if payment_time is UNSET:
                 _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
@@ -327,13 +327,13 @@ class FinalBill:
                 payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
             )
 
-        if not (isinstance(bill_number, str)):
+        if not (bill_number.__class__ is str or isinstance(bill_number, str)):
             if bill_number is UNSET:
                 _absent += 1
             else:
                 bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
 
-        if not (isinstance(created_by, str)):
+        if not (created_by.__class__ is str or isinstance(created_by, str)):
             if created_by is UNSET:
                 _absent += 1
             else:
@@ -443,7 +443,7 @@ class FinalBill:
                         property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(purchase_type_id, str)):
+                if not (purchase_type_id.__class__ is str or isinstance(purchase_type_id, str)):
                     if purchase_type_id is UNSET:
                         _absent += 1
                     purchase_type_id = odd(
@@ -455,7 +455,7 @@ class FinalBill:
                         _absent += 1
                     canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
 
-                if isinstance(payment_type, str):
+                if payment_type.__class__ is str or isinstance(payment_type, str):
                     payment_type = FinalBillPaymentType(payment_type)
                 elif payment_type is UNSET:
                     _absent += 1
@@ -477,19 +477,19 @@ class FinalBill:
                         False,
                     )
 
-                if not (isinstance(bill_id, str)):
+                if not (bill_id.__class__ is str or isinstance(bill_id, str)):
                     if bill_id is UNSET:
                         _absent += 1
                     bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
 
-                if not (isinstance(payment_time, str)):
+                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
                         payment_time, (_path, _key), "payment_time", "string", True, False
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
@@ -528,7 +528,7 @@ class FinalBill:
                         payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
                     )
 
-                if not (isinstance(bill_number, str)):
+                if not (bill_number.__class__ is str or isinstance(bill_number, str)):
                     if bill_number is UNSET:
                         _absent += 1
                     else:
@@ -536,7 +536,7 @@ class FinalBill:
                             bill_number, (_path, _key), "bill_number", "string", False, False
                         )
 
-                if not (isinstance(created_by, str)):
+                if not (created_by.__class__ is str or isinstance(created_by, str)):
                     if created_by is UNSET:
                         _absent += 1
                     else:

@@ -118,19 +118,19 @@ class ForbiddenErrorBodyError:
         else:
             type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(type_, str)):
+        if not (type_.__class__ is str or isinstance(type_, str)):
             if type_ is UNSET:
                 _absent += 1
             else:
                 type_ = odd(type_, (_path, _key), "type", "string", False, False)
 
-        if not (isinstance(title, str)):
+        if not (title.__class__ is str or isinstance(title, str)):
             if title is UNSET:
                 _absent += 1
             else:
                 title = odd(title, (_path, _key), "title", "string", False, False)
 
-        if not (isinstance(detail, str)):
+        if not (detail.__class__ is str or isinstance(detail, str)):
             if detail is UNSET:
                 _absent += 1
             else:
@@ -185,19 +185,19 @@ class ForbiddenErrorBodyError:
                 else:
                     type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(type_, str)):
+                if not (type_.__class__ is str or isinstance(type_, str)):
                     if type_ is UNSET:
                         _absent += 1
                     else:
                         type_ = odd(type_, (_path, _key), "type", "string", False, False)
 
-                if not (isinstance(title, str)):
+                if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
                     else:
                         title = odd(title, (_path, _key), "title", "string", False, False)
 
-                if not (isinstance(detail, str)):
+                if not (detail.__class__ is str or isinstance(detail, str)):
                     if detail is UNSET:
                         _absent += 1
                     else:

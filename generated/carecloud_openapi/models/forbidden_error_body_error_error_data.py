@@ -87,7 +87,7 @@ class ForbiddenErrorBodyErrorErrorData:
         else:
             invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(invalid_resource_name, str)):
+        if not (invalid_resource_name.__class__ is str or isinstance(invalid_resource_name, str)):
             if invalid_resource_name is UNSET:
                 _absent += 1
             else:
@@ -100,7 +100,7 @@ class ForbiddenErrorBodyErrorErrorData:
                     False,
                 )
 
-        if not (isinstance(interface, str)):
+        if not (interface.__class__ is str or isinstance(interface, str)):
             if interface is UNSET:
                 _absent += 1
             else:
@@ -137,7 +137,9 @@ class ForbiddenErrorBodyErrorErrorData:
                 else:
                     invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(invalid_resource_name, str)):
+                if not (
+                    invalid_resource_name.__class__ is str or isinstance(invalid_resource_name, str)
+                ):
                     if invalid_resource_name is UNSET:
                         _absent += 1
                     else:
@@ -150,7 +152,7 @@ class ForbiddenErrorBodyErrorErrorData:
                             False,
                         )
 
-                if not (isinstance(interface, str)):
+                if not (interface.__class__ is str or isinstance(interface, str)):
                     if interface is UNSET:
                         _absent += 1
                     else:

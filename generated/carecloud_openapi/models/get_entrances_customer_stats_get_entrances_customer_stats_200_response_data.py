@@ -122,7 +122,9 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             else:
                 skier_days = odd(skier_days, (_path, _key), "skier_days", "integer", False, False)
 
-        if not (isinstance(ski_achievement_text_id, str)):
+        if not (
+            ski_achievement_text_id.__class__ is str or isinstance(ski_achievement_text_id, str)
+        ):
             if ski_achievement_text_id is UNSET:
                 _absent += 1
             else:
@@ -194,7 +196,10 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                             skier_days, (_path, _key), "skier_days", "integer", False, False
                         )
 
-                if not (isinstance(ski_achievement_text_id, str)):
+                if not (
+                    ski_achievement_text_id.__class__ is str
+                    or isinstance(ski_achievement_text_id, str)
+                ):
                     if ski_achievement_text_id is UNSET:
                         _absent += 1
                     else:

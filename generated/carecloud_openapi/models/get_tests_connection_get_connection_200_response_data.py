@@ -66,7 +66,7 @@ class GetTestsConnectionGetConnection200ResponseData:
             )
         _absent = 0
         test_string = src_dict.get("test_string", UNSET)
-        if not (isinstance(test_string, str)):
+        if not (test_string.__class__ is str or isinstance(test_string, str)):
             if test_string is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class GetTestsConnectionGetConnection200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 test_string = src_dict.get("test_string", UNSET)
-                if not (isinstance(test_string, str)):
+                if not (test_string.__class__ is str or isinstance(test_string, str)):
                     if test_string is UNSET:
                         _absent += 1
                     else:

@@ -101,7 +101,7 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(authentication_token, str)):
+        if not (authentication_token.__class__ is str or isinstance(authentication_token, str)):
             if authentication_token is UNSET:
                 _absent += 1
             else:
@@ -114,7 +114,7 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                     False,
                 )
 
-        if not (isinstance(token_request_id, str)):
+        if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
             if token_request_id is UNSET:
                 _absent += 1
             else:
@@ -122,7 +122,7 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                     token_request_id, (_path, _key), "token_request_id", "string", False, False
                 )
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -162,7 +162,9 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(authentication_token, str)):
+                if not (
+                    authentication_token.__class__ is str or isinstance(authentication_token, str)
+                ):
                     if authentication_token is UNSET:
                         _absent += 1
                     else:
@@ -175,7 +177,7 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                             False,
                         )
 
-                if not (isinstance(token_request_id, str)):
+                if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
                     if token_request_id is UNSET:
                         _absent += 1
                     else:
@@ -188,7 +190,7 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                             False,
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:

@@ -107,7 +107,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
             else:
                 next_amount = odd(next_amount, (_path, _key), "next_amount", "number", False, False)
 
-        if not (isinstance(next_date, str)):
+        if not (next_date.__class__ is str or isinstance(next_date, str)):
             if next_date is UNSET:
                 _absent += 1
             else:
@@ -168,7 +168,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                             next_amount, (_path, _key), "next_amount", "number", False, False
                         )
 
-                if not (isinstance(next_date, str)):
+                if not (next_date.__class__ is str or isinstance(next_date, str)):
                     if next_date is UNSET:
                         _absent += 1
                     else:

@@ -87,13 +87,13 @@ class Interest:
         else:
             interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(interest_id, str)):
+        if not (interest_id.__class__ is str or isinstance(interest_id, str)):
             if interest_id is UNSET:
                 _absent += 1
             else:
                 interest_id = odd(interest_id, (_path, _key), "interest_id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -128,7 +128,7 @@ class Interest:
                 else:
                     interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(interest_id, str)):
+                if not (interest_id.__class__ is str or isinstance(interest_id, str)):
                     if interest_id is UNSET:
                         _absent += 1
                     else:
@@ -136,7 +136,7 @@ class Interest:
                             interest_id, (_path, _key), "interest_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:

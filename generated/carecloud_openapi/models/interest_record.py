@@ -104,17 +104,17 @@ class InterestRecord:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(interest_id, str)):
+        if not (interest_id.__class__ is str or isinstance(interest_id, str)):
             if interest_id is UNSET:
                 _absent += 1
             interest_id = odd(interest_id, (_path, _key), "interest_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(interest_record_id, str)):
+        if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
             if interest_record_id is UNSET:
                 _absent += 1
             else:
@@ -122,7 +122,7 @@ class InterestRecord:
                     interest_record_id, (_path, _key), "interest_record_id", "string", False, False
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -165,21 +165,21 @@ class InterestRecord:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(interest_id, str)):
+                if not (interest_id.__class__ is str or isinstance(interest_id, str)):
                     if interest_id is UNSET:
                         _absent += 1
                     interest_id = odd(
                         interest_id, (_path, _key), "interest_id", "string", True, False
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(interest_record_id, str)):
+                if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
                     if interest_record_id is UNSET:
                         _absent += 1
                     else:
@@ -192,7 +192,7 @@ class InterestRecord:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

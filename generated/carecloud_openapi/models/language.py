@@ -100,7 +100,7 @@ class Language:
         else:
             language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(language_id, str)):
+        if not (language_id.__class__ is str or isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             else:
@@ -113,7 +113,7 @@ class Language:
         else:
             state = odd(state, (_path, _key), "state", "LanguageState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -149,7 +149,7 @@ class Language:
                 else:
                     language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(language_id, str)):
+                if not (language_id.__class__ is str or isinstance(language_id, str)):
                     if language_id is UNSET:
                         _absent += 1
                     else:
@@ -164,7 +164,7 @@ class Language:
                 else:
                     state = odd(state, (_path, _key), "state", "LanguageState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -259,14 +259,14 @@ class Message:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(message_template_id, str)):
+        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
             if message_template_id is UNSET:
                 _absent += 1
             message_template_id = odd(
                 message_template_id, (_path, _key), "message_template_id", "string", True, False
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
@@ -293,7 +293,7 @@ class Message:
                 False,
             )
 
-        if not (isinstance(message_id, str)):
+        if not (message_id.__class__ is str or isinstance(message_id, str)):
             if message_id is UNSET:
                 _absent += 1
             else:
@@ -306,31 +306,31 @@ class Message:
         else:
             status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
 
-        if not (isinstance(contact, str)):
+        if not (contact.__class__ is str or isinstance(contact, str)):
             if contact is UNSET:
                 _absent += 1
             else:
                 contact = odd(contact, (_path, _key), "contact", "string", False, False)
 
-        if not (isinstance(title, str)):
+        if not (title.__class__ is str or isinstance(title, str)):
             if title is UNSET:
                 _absent += 1
             else:
                 title = odd(title, (_path, _key), "title", "string", False, False)
 
-        if not (isinstance(send_time, str)):
+        if not (send_time.__class__ is str or isinstance(send_time, str)):
             if send_time is UNSET:
                 _absent += 1
             else:
                 send_time = odd(send_time, (_path, _key), "send_time", "string", False, False)
 
-        if not (isinstance(opened_time, str)):
+        if not (opened_time.__class__ is str or isinstance(opened_time, str)):
             if opened_time is UNSET:
                 _absent += 1
             else:
                 opened_time = odd(opened_time, (_path, _key), "opened_time", "string", False, False)
 
-        if not (isinstance(mail_client_user_agent, str)):
+        if not (mail_client_user_agent.__class__ is str or isinstance(mail_client_user_agent, str)):
             if mail_client_user_agent is UNSET:
                 _absent += 1
             else:
@@ -343,7 +343,7 @@ class Message:
                     False,
                 )
 
-        if not (isinstance(mail_client_language, str)):
+        if not (mail_client_language.__class__ is str or isinstance(mail_client_language, str)):
             if mail_client_language is UNSET:
                 _absent += 1
             else:
@@ -370,7 +370,7 @@ class Message:
         else:
             attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -462,7 +462,9 @@ class Message:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(message_template_id, str)):
+                if not (
+                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                ):
                     if message_template_id is UNSET:
                         _absent += 1
                     message_template_id = odd(
@@ -474,7 +476,7 @@ class Message:
                         False,
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -505,7 +507,7 @@ class Message:
                         False,
                     )
 
-                if not (isinstance(message_id, str)):
+                if not (message_id.__class__ is str or isinstance(message_id, str)):
                     if message_id is UNSET:
                         _absent += 1
                     else:
@@ -520,19 +522,19 @@ class Message:
                 else:
                     status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
 
-                if not (isinstance(contact, str)):
+                if not (contact.__class__ is str or isinstance(contact, str)):
                     if contact is UNSET:
                         _absent += 1
                     else:
                         contact = odd(contact, (_path, _key), "contact", "string", False, False)
 
-                if not (isinstance(title, str)):
+                if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
                     else:
                         title = odd(title, (_path, _key), "title", "string", False, False)
 
-                if not (isinstance(send_time, str)):
+                if not (send_time.__class__ is str or isinstance(send_time, str)):
                     if send_time is UNSET:
                         _absent += 1
                     else:
@@ -540,7 +542,7 @@ class Message:
                             send_time, (_path, _key), "send_time", "string", False, False
                         )
 
-                if not (isinstance(opened_time, str)):
+                if not (opened_time.__class__ is str or isinstance(opened_time, str)):
                     if opened_time is UNSET:
                         _absent += 1
                     else:
@@ -548,7 +550,10 @@ class Message:
                             opened_time, (_path, _key), "opened_time", "string", False, False
                         )
 
-                if not (isinstance(mail_client_user_agent, str)):
+                if not (
+                    mail_client_user_agent.__class__ is str
+                    or isinstance(mail_client_user_agent, str)
+                ):
                     if mail_client_user_agent is UNSET:
                         _absent += 1
                     else:
@@ -561,7 +566,9 @@ class Message:
                             False,
                         )
 
-                if not (isinstance(mail_client_language, str)):
+                if not (
+                    mail_client_language.__class__ is str or isinstance(mail_client_language, str)
+                ):
                     if mail_client_language is UNSET:
                         _absent += 1
                     else:
@@ -592,7 +599,7 @@ class Message:
                         attachments, (_path, _key), "attachments", "array", False, False
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -133,14 +133,14 @@ class MessageDetail:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(plain_text_body, str)):
+        if not (plain_text_body.__class__ is str or isinstance(plain_text_body, str)):
             if plain_text_body is UNSET:
                 _absent += 1
             plain_text_body = odd(
                 plain_text_body, (_path, _key), "plain_text_body", "string", True, False
             )
 
-        if not (isinstance(html_body, str)):
+        if not (html_body.__class__ is str or isinstance(html_body, str)):
             if html_body is UNSET:
                 _absent += 1
             html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
@@ -152,7 +152,7 @@ class MessageDetail:
         else:
             attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -193,14 +193,14 @@ class MessageDetail:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(plain_text_body, str)):
+                if not (plain_text_body.__class__ is str or isinstance(plain_text_body, str)):
                     if plain_text_body is UNSET:
                         _absent += 1
                     plain_text_body = odd(
                         plain_text_body, (_path, _key), "plain_text_body", "string", True, False
                     )
 
-                if not (isinstance(html_body, str)):
+                if not (html_body.__class__ is str or isinstance(html_body, str)):
                     if html_body is UNSET:
                         _absent += 1
                     html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
@@ -216,7 +216,7 @@ class MessageDetail:
                         attachments, (_path, _key), "attachments", "array", False, False
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

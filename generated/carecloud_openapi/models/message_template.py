@@ -220,17 +220,17 @@ class MessageTemplate:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(subject, str)):
+        if not (subject.__class__ is str or isinstance(subject, str)):
             if subject is UNSET:
                 _absent += 1
             subject = odd(subject, (_path, _key), "subject", "string", True, False)
 
-        if not (isinstance(sender, str)):
+        if not (sender.__class__ is str or isinstance(sender, str)):
             if sender is UNSET:
                 _absent += 1
             sender = odd(sender, (_path, _key), "sender", "string", True, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
@@ -283,7 +283,7 @@ class MessageTemplate:
                 False,
             )
 
-        if not (isinstance(message_template_id, str)):
+        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
             if message_template_id is UNSET:
                 _absent += 1
             else:
@@ -309,14 +309,14 @@ class MessageTemplate:
                     False,
                 )
 
-        if isinstance(preview_url, str):
+        if preview_url.__class__ is str or isinstance(preview_url, str):
             pass
         elif preview_url is UNSET:
             _absent += 1
         else:
             preview_url = odd(preview_url, (_path, _key), "preview_url", "string", False, True)
 
-        if isinstance(icon_url, str):
+        if icon_url.__class__ is str or isinstance(icon_url, str):
             pass
         elif icon_url is UNSET:
             _absent += 1
@@ -332,7 +332,7 @@ class MessageTemplate:
                 template_data, (_path, _key), "template_data", "array", False, False
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -412,17 +412,17 @@ class MessageTemplate:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(subject, str)):
+                if not (subject.__class__ is str or isinstance(subject, str)):
                     if subject is UNSET:
                         _absent += 1
                     subject = odd(subject, (_path, _key), "subject", "string", True, False)
 
-                if not (isinstance(sender, str)):
+                if not (sender.__class__ is str or isinstance(sender, str)):
                     if sender is UNSET:
                         _absent += 1
                     sender = odd(sender, (_path, _key), "sender", "string", True, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
@@ -475,7 +475,9 @@ class MessageTemplate:
                         False,
                     )
 
-                if not (isinstance(message_template_id, str)):
+                if not (
+                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                ):
                     if message_template_id is UNSET:
                         _absent += 1
                     else:
@@ -501,7 +503,7 @@ class MessageTemplate:
                             False,
                         )
 
-                if isinstance(preview_url, str):
+                if preview_url.__class__ is str or isinstance(preview_url, str):
                     pass
                 elif preview_url is UNSET:
                     _absent += 1
@@ -510,7 +512,7 @@ class MessageTemplate:
                         preview_url, (_path, _key), "preview_url", "string", False, True
                     )
 
-                if isinstance(icon_url, str):
+                if icon_url.__class__ is str or isinstance(icon_url, str):
                     pass
                 elif icon_url is UNSET:
                     _absent += 1
@@ -528,7 +530,7 @@ class MessageTemplate:
                         template_data, (_path, _key), "template_data", "array", False, False
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

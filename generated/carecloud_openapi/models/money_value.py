@@ -88,7 +88,7 @@ class MoneyValue:
         else:
             currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
@@ -129,7 +129,7 @@ class MoneyValue:
                 else:
                     currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:

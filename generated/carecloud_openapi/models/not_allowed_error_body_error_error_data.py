@@ -67,7 +67,7 @@ class NotAllowedErrorBodyErrorErrorData:
             )
         _absent = 0
         http_method = src_dict.get("http_method", UNSET)
-        if not (isinstance(http_method, str)):
+        if not (http_method.__class__ is str or isinstance(http_method, str)):
             if http_method is UNSET:
                 _absent += 1
             else:
@@ -94,7 +94,7 @@ class NotAllowedErrorBodyErrorErrorData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 http_method = src_dict.get("http_method", UNSET)
-                if not (isinstance(http_method, str)):
+                if not (http_method.__class__ is str or isinstance(http_method, str)):
                     if http_method is UNSET:
                         _absent += 1
                     else:

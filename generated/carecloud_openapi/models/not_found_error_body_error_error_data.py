@@ -87,7 +87,7 @@ class NotFoundErrorBodyErrorErrorData:
         else:
             resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(resource_name, str)):
+        if not (resource_name.__class__ is str or isinstance(resource_name, str)):
             if resource_name is UNSET:
                 _absent += 1
             else:
@@ -95,7 +95,7 @@ class NotFoundErrorBodyErrorErrorData:
                     resource_name, (_path, _key), "resource_name", "string", False, False
                 )
 
-        if not (isinstance(resource_id, str)):
+        if not (resource_id.__class__ is str or isinstance(resource_id, str)):
             if resource_id is UNSET:
                 _absent += 1
             else:
@@ -130,7 +130,7 @@ class NotFoundErrorBodyErrorErrorData:
                 else:
                     resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(resource_name, str)):
+                if not (resource_name.__class__ is str or isinstance(resource_name, str)):
                     if resource_name is UNSET:
                         _absent += 1
                     else:
@@ -138,7 +138,7 @@ class NotFoundErrorBodyErrorErrorData:
                             resource_name, (_path, _key), "resource_name", "string", False, False
                         )
 
-                if not (isinstance(resource_id, str)):
+                if not (resource_id.__class__ is str or isinstance(resource_id, str)):
                     if resource_id is UNSET:
                         _absent += 1
                     else:

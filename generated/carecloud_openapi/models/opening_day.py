@@ -107,7 +107,7 @@ class OpeningDay:
         else:
             day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(day_id, str)):
+        if not (day_id.__class__ is str or isinstance(day_id, str)):
             if day_id is UNSET:
                 _absent += 1
             day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
@@ -155,7 +155,7 @@ class OpeningDay:
                 else:
                     day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(day_id, str)):
+                if not (day_id.__class__ is str or isinstance(day_id, str)):
                     if day_id is UNSET:
                         _absent += 1
                     day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)

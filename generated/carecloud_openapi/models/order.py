@@ -256,12 +256,12 @@ class Order:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
@@ -291,13 +291,13 @@ class Order:
                 invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
             )
 
-        if not (isinstance(order_id, str)):
+        if not (order_id.__class__ is str or isinstance(order_id, str)):
             if order_id is UNSET:
                 _absent += 1
             else:
                 order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
 
-        if not (isinstance(order_number, str)):
+        if not (order_number.__class__ is str or isinstance(order_number, str)):
             if order_number is UNSET:
                 _absent += 1
             else:
@@ -307,7 +307,7 @@ class Order:
 
         if isinstance(discount_codes, list):
             for _i0, _v0 in enumerate(discount_codes):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
         elif discount_codes is UNSET:
             _absent += 1
@@ -325,7 +325,7 @@ class Order:
                 shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
             )
 
-        if not (isinstance(customer_note, str)):
+        if not (customer_note.__class__ is str or isinstance(customer_note, str)):
             if customer_note is UNSET:
                 _absent += 1
             else:
@@ -333,7 +333,7 @@ class Order:
                     customer_note, (_path, _key), "customer_note", "string", False, False
                 )
 
-        if not (isinstance(order_status, str)):
+        if not (order_status.__class__ is str or isinstance(order_status, str)):
             if order_status is UNSET:
                 _absent += 1
             else:
@@ -341,7 +341,7 @@ class Order:
                     order_status, (_path, _key), "order_status", "string", False, False
                 )
 
-        if not (isinstance(shipping_date, str)):
+        if not (shipping_date.__class__ is str or isinstance(shipping_date, str)):
             if shipping_date is UNSET:
                 _absent += 1
             else:
@@ -357,7 +357,7 @@ class Order:
                     program_ranking, (_path, _key), "program_ranking", "integer", False, False
                 )
 
-        if not (isinstance(payment_status, str)):
+        if not (payment_status.__class__ is str or isinstance(payment_status, str)):
             if payment_status is UNSET:
                 _absent += 1
             else:
@@ -365,7 +365,7 @@ class Order:
                     payment_status, (_path, _key), "payment_status", "string", False, False
                 )
 
-        if not (isinstance(invoice_document_url, str)):
+        if not (invoice_document_url.__class__ is str or isinstance(invoice_document_url, str)):
             if invoice_document_url is UNSET:
                 _absent += 1
             else:
@@ -378,7 +378,7 @@ class Order:
                     False,
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -478,14 +478,14 @@ class Order:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
@@ -535,13 +535,13 @@ class Order:
                         False,
                     )
 
-                if not (isinstance(order_id, str)):
+                if not (order_id.__class__ is str or isinstance(order_id, str)):
                     if order_id is UNSET:
                         _absent += 1
                     else:
                         order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
 
-                if not (isinstance(order_number, str)):
+                if not (order_number.__class__ is str or isinstance(order_number, str)):
                     if order_number is UNSET:
                         _absent += 1
                     else:
@@ -551,7 +551,7 @@ class Order:
 
                 if isinstance(discount_codes, list):
                     for _i0, _v0 in enumerate(discount_codes):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
                 elif discount_codes is UNSET:
                     _absent += 1
@@ -571,7 +571,7 @@ class Order:
                         shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
                     )
 
-                if not (isinstance(customer_note, str)):
+                if not (customer_note.__class__ is str or isinstance(customer_note, str)):
                     if customer_note is UNSET:
                         _absent += 1
                     else:
@@ -579,7 +579,7 @@ class Order:
                             customer_note, (_path, _key), "customer_note", "string", False, False
                         )
 
-                if not (isinstance(order_status, str)):
+                if not (order_status.__class__ is str or isinstance(order_status, str)):
                     if order_status is UNSET:
                         _absent += 1
                     else:
@@ -587,7 +587,7 @@ class Order:
                             order_status, (_path, _key), "order_status", "string", False, False
                         )
 
-                if not (isinstance(shipping_date, str)):
+                if not (shipping_date.__class__ is str or isinstance(shipping_date, str)):
                     if shipping_date is UNSET:
                         _absent += 1
                     else:
@@ -608,7 +608,7 @@ class Order:
                             False,
                         )
 
-                if not (isinstance(payment_status, str)):
+                if not (payment_status.__class__ is str or isinstance(payment_status, str)):
                     if payment_status is UNSET:
                         _absent += 1
                     else:
@@ -616,7 +616,9 @@ class Order:
                             payment_status, (_path, _key), "payment_status", "string", False, False
                         )
 
-                if not (isinstance(invoice_document_url, str)):
+                if not (
+                    invoice_document_url.__class__ is str or isinstance(invoice_document_url, str)
+                ):
                     if invoice_document_url is UNSET:
                         _absent += 1
                     else:
@@ -629,7 +631,7 @@ class Order:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

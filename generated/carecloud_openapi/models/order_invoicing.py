@@ -116,12 +116,12 @@ class OrderInvoicing:
         else:
             payment_id, paid_date, personal_information = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(payment_id, str)):
+        if not (payment_id.__class__ is str or isinstance(payment_id, str)):
             if payment_id is UNSET:
                 _absent += 1
             payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
 
-        if not (isinstance(paid_date, str)):
+        if not (paid_date.__class__ is str or isinstance(paid_date, str)):
             if paid_date is UNSET:
                 _absent += 1
             else:
@@ -177,12 +177,12 @@ class OrderInvoicing:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(payment_id, str)):
+                if not (payment_id.__class__ is str or isinstance(payment_id, str)):
                     if payment_id is UNSET:
                         _absent += 1
                     payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
 
-                if not (isinstance(paid_date, str)):
+                if not (paid_date.__class__ is str or isinstance(paid_date, str)):
                     if paid_date is UNSET:
                         _absent += 1
                     else:

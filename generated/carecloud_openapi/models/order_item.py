@@ -114,7 +114,7 @@ class OrderItem:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(product_variant_id, str)):
+        if not (product_variant_id.__class__ is str or isinstance(product_variant_id, str)):
             if product_variant_id is UNSET:
                 _absent += 1
             product_variant_id = odd(
@@ -136,7 +136,7 @@ class OrderItem:
                 _absent += 1
             vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        if not (isinstance(order_item_id, str)):
+        if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
             if order_item_id is UNSET:
                 _absent += 1
             else:
@@ -144,7 +144,7 @@ class OrderItem:
                     order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -199,7 +199,7 @@ class OrderItem:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(product_variant_id, str)):
+                if not (product_variant_id.__class__ is str or isinstance(product_variant_id, str)):
                     if product_variant_id is UNSET:
                         _absent += 1
                     product_variant_id = odd(
@@ -226,7 +226,7 @@ class OrderItem:
                         _absent += 1
                     vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-                if not (isinstance(order_item_id, str)):
+                if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
                     if order_item_id is UNSET:
                         _absent += 1
                     else:
@@ -234,7 +234,7 @@ class OrderItem:
                             order_item_id, (_path, _key), "order_item_id", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

@@ -130,12 +130,12 @@ class OrderShipping:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(shipping_id, str)):
+        if not (shipping_id.__class__ is str or isinstance(shipping_id, str)):
             if shipping_id is UNSET:
                 _absent += 1
             shipping_id = odd(shipping_id, (_path, _key), "shipping_id", "string", True, False)
 
-        if not (isinstance(contact_firstname, str)):
+        if not (contact_firstname.__class__ is str or isinstance(contact_firstname, str)):
             if contact_firstname is UNSET:
                 _absent += 1
             else:
@@ -143,7 +143,7 @@ class OrderShipping:
                     contact_firstname, (_path, _key), "contact_firstname", "string", False, False
                 )
 
-        if not (isinstance(contact_lastname, str)):
+        if not (contact_lastname.__class__ is str or isinstance(contact_lastname, str)):
             if contact_lastname is UNSET:
                 _absent += 1
             else:
@@ -151,7 +151,7 @@ class OrderShipping:
                     contact_lastname, (_path, _key), "contact_lastname", "string", False, False
                 )
 
-        if not (isinstance(phone, str)):
+        if not (phone.__class__ is str or isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
@@ -202,14 +202,14 @@ class OrderShipping:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(shipping_id, str)):
+                if not (shipping_id.__class__ is str or isinstance(shipping_id, str)):
                     if shipping_id is UNSET:
                         _absent += 1
                     shipping_id = odd(
                         shipping_id, (_path, _key), "shipping_id", "string", True, False
                     )
 
-                if not (isinstance(contact_firstname, str)):
+                if not (contact_firstname.__class__ is str or isinstance(contact_firstname, str)):
                     if contact_firstname is UNSET:
                         _absent += 1
                     else:
@@ -222,7 +222,7 @@ class OrderShipping:
                             False,
                         )
 
-                if not (isinstance(contact_lastname, str)):
+                if not (contact_lastname.__class__ is str or isinstance(contact_lastname, str)):
                     if contact_lastname is UNSET:
                         _absent += 1
                     else:
@@ -235,7 +235,7 @@ class OrderShipping:
                             False,
                         )
 
-                if not (isinstance(phone, str)):
+                if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:

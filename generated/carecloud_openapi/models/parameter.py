@@ -84,14 +84,14 @@ class Parameter:
         else:
             parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(parameter_name, str)):
+        if not (parameter_name.__class__ is str or isinstance(parameter_name, str)):
             if parameter_name is UNSET:
                 _absent += 1
             parameter_name = odd(
                 parameter_name, (_path, _key), "parameter_name", "string", True, False
             )
 
-        if not (isinstance(value, str)):
+        if not (value.__class__ is str or isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
@@ -125,14 +125,14 @@ class Parameter:
                 else:
                     parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(parameter_name, str)):
+                if not (parameter_name.__class__ is str or isinstance(parameter_name, str)):
                     if parameter_name is UNSET:
                         _absent += 1
                     parameter_name = odd(
                         parameter_name, (_path, _key), "parameter_name", "string", True, False
                     )
 
-                if not (isinstance(value, str)):
+                if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "string", True, False)

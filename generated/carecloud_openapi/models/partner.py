@@ -157,12 +157,12 @@ class Partner:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
@@ -175,7 +175,7 @@ class Partner:
         else:
             address = odd(address, (_path, _key), "address", "Address", False, False)
 
-        if not (isinstance(registration_id, str)):
+        if not (registration_id.__class__ is str or isinstance(registration_id, str)):
             if registration_id is UNSET:
                 _absent += 1
             else:
@@ -183,19 +183,19 @@ class Partner:
                     registration_id, (_path, _key), "registration_id", "string", False, False
                 )
 
-        if not (isinstance(vat_id, str)):
+        if not (vat_id.__class__ is str or isinstance(vat_id, str)):
             if vat_id is UNSET:
                 _absent += 1
             else:
                 vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
 
-        if not (isinstance(email, str)):
+        if not (email.__class__ is str or isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        if not (isinstance(phone, str)):
+        if not (phone.__class__ is str or isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
@@ -249,12 +249,12 @@ class Partner:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -269,7 +269,7 @@ class Partner:
                 else:
                     address = odd(address, (_path, _key), "address", "Address", False, False)
 
-                if not (isinstance(registration_id, str)):
+                if not (registration_id.__class__ is str or isinstance(registration_id, str)):
                     if registration_id is UNSET:
                         _absent += 1
                     else:
@@ -282,19 +282,19 @@ class Partner:
                             False,
                         )
 
-                if not (isinstance(vat_id, str)):
+                if not (vat_id.__class__ is str or isinstance(vat_id, str)):
                     if vat_id is UNSET:
                         _absent += 1
                     else:
                         vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
 
-                if not (isinstance(email, str)):
+                if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     else:
                         email = odd(email, (_path, _key), "email", "string", False, False)
 
-                if not (isinstance(phone, str)):
+                if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:

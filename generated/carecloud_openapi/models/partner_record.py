@@ -95,12 +95,12 @@ class PartnerRecord:
         else:
             partner_id, partner_record_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(partner_record_id, str)):
+        if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
             if partner_record_id is UNSET:
                 _absent += 1
             else:
@@ -108,7 +108,7 @@ class PartnerRecord:
                     partner_record_id, (_path, _key), "partner_record_id", "string", False, False
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -148,12 +148,12 @@ class PartnerRecord:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(partner_record_id, str)):
+                if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
                     if partner_record_id is UNSET:
                         _absent += 1
                     else:
@@ -166,7 +166,7 @@ class PartnerRecord:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

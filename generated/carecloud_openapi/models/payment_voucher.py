@@ -109,13 +109,13 @@ class PaymentVoucher:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -137,7 +137,7 @@ class PaymentVoucher:
                     discount_percent, (_path, _key), "discount_percent", "number", False, False
                 )
 
-        if not (isinstance(bill_item_id, str)):
+        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
             if bill_item_id is UNSET:
                 _absent += 1
             else:
@@ -183,13 +183,13 @@ class PaymentVoucher:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
@@ -216,7 +216,7 @@ class PaymentVoucher:
                             False,
                         )
 
-                if not (isinstance(bill_item_id, str)):
+                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
                     if bill_item_id is UNSET:
                         _absent += 1
                     else:

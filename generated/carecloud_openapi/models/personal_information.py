@@ -274,12 +274,12 @@ class PersonalInformation:
                 consents,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(language_id, str)):
+        if not (language_id.__class__ is str or isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
 
-        if not (isinstance(salutation, str)):
+        if not (salutation.__class__ is str or isinstance(salutation, str)):
             if salutation is UNSET:
                 _absent += 1
             else:
@@ -292,19 +292,19 @@ class PersonalInformation:
         else:
             gender = odd(gender, (_path, _key), "gender", "PersonalInformationGender", False, False)
 
-        if not (isinstance(first_name, str)):
+        if not (first_name.__class__ is str or isinstance(first_name, str)):
             if first_name is UNSET:
                 _absent += 1
             else:
                 first_name = odd(first_name, (_path, _key), "first_name", "string", False, False)
 
-        if not (isinstance(last_name, str)):
+        if not (last_name.__class__ is str or isinstance(last_name, str)):
             if last_name is UNSET:
                 _absent += 1
             else:
                 last_name = odd(last_name, (_path, _key), "last_name", "string", False, False)
 
-        if not (isinstance(pre_nominals, str)):
+        if not (pre_nominals.__class__ is str or isinstance(pre_nominals, str)):
             if pre_nominals is UNSET:
                 _absent += 1
             else:
@@ -312,7 +312,7 @@ class PersonalInformation:
                     pre_nominals, (_path, _key), "pre_nominals", "string", False, False
                 )
 
-        if not (isinstance(post_nominals, str)):
+        if not (post_nominals.__class__ is str or isinstance(post_nominals, str)):
             if post_nominals is UNSET:
                 _absent += 1
             else:
@@ -320,32 +320,32 @@ class PersonalInformation:
                     post_nominals, (_path, _key), "post_nominals", "string", False, False
                 )
 
-        if isinstance(birthdate, str):
+        if birthdate.__class__ is str or isinstance(birthdate, str):
             birthdate = read_date(birthdate, (_path, _key), "birthdate")
         elif birthdate is UNSET:
             _absent += 1
         else:
             birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
 
-        if not (isinstance(email, str)):
+        if not (email.__class__ is str or isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        if not (isinstance(phone, str)):
+        if not (phone.__class__ is str or isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
                 phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(photo_url, str)):
+        if not (photo_url.__class__ is str or isinstance(photo_url, str)):
             if photo_url is UNSET:
                 _absent += 1
             else:
@@ -462,14 +462,14 @@ class PersonalInformation:
                         consents,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(language_id, str)):
+                if not (language_id.__class__ is str or isinstance(language_id, str)):
                     if language_id is UNSET:
                         _absent += 1
                     language_id = odd(
                         language_id, (_path, _key), "language_id", "string", True, False
                     )
 
-                if not (isinstance(salutation, str)):
+                if not (salutation.__class__ is str or isinstance(salutation, str)):
                     if salutation is UNSET:
                         _absent += 1
                     else:
@@ -486,7 +486,7 @@ class PersonalInformation:
                         gender, (_path, _key), "gender", "PersonalInformationGender", False, False
                     )
 
-                if not (isinstance(first_name, str)):
+                if not (first_name.__class__ is str or isinstance(first_name, str)):
                     if first_name is UNSET:
                         _absent += 1
                     else:
@@ -494,7 +494,7 @@ class PersonalInformation:
                             first_name, (_path, _key), "first_name", "string", False, False
                         )
 
-                if not (isinstance(last_name, str)):
+                if not (last_name.__class__ is str or isinstance(last_name, str)):
                     if last_name is UNSET:
                         _absent += 1
                     else:
@@ -502,7 +502,7 @@ class PersonalInformation:
                             last_name, (_path, _key), "last_name", "string", False, False
                         )
 
-                if not (isinstance(pre_nominals, str)):
+                if not (pre_nominals.__class__ is str or isinstance(pre_nominals, str)):
                     if pre_nominals is UNSET:
                         _absent += 1
                     else:
@@ -510,7 +510,7 @@ class PersonalInformation:
                             pre_nominals, (_path, _key), "pre_nominals", "string", False, False
                         )
 
-                if not (isinstance(post_nominals, str)):
+                if not (post_nominals.__class__ is str or isinstance(post_nominals, str)):
                     if post_nominals is UNSET:
                         _absent += 1
                     else:
@@ -518,32 +518,32 @@ class PersonalInformation:
                             post_nominals, (_path, _key), "post_nominals", "string", False, False
                         )
 
-                if isinstance(birthdate, str):
+                if birthdate.__class__ is str or isinstance(birthdate, str):
                     birthdate = read_date(birthdate, (_path, _key), "birthdate")
                 elif birthdate is UNSET:
                     _absent += 1
                 else:
                     birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
 
-                if not (isinstance(email, str)):
+                if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     else:
                         email = odd(email, (_path, _key), "email", "string", False, False)
 
-                if not (isinstance(phone, str)):
+                if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:
                         phone = odd(phone, (_path, _key), "phone", "string", False, False)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(photo_url, str)):
+                if not (photo_url.__class__ is str or isinstance(photo_url, str)):
                     if photo_url is UNSET:
                         _absent += 1
                     else:

@@ -89,12 +89,12 @@ class PluId:
         else:
             list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(list_code, str)):
+        if not (list_code.__class__ is str or isinstance(list_code, str)):
             if list_code is UNSET:
                 _absent += 1
             list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
@@ -128,12 +128,12 @@ class PluId:
                 else:
                     list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(list_code, str)):
+                if not (list_code.__class__ is str or isinstance(list_code, str)):
                     if list_code is UNSET:
                         _absent += 1
                     list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     code = odd(code, (_path, _key), "code", "string", True, False)

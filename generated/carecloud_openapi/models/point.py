@@ -178,24 +178,24 @@ class Point:
                 note,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(point_type_id, str)):
+        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
             point_type_id = odd(
                 point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(point_id, str)):
+        if not (point_id.__class__ is str or isinstance(point_id, str)):
             if point_id is UNSET:
                 _absent += 1
             else:
@@ -217,7 +217,7 @@ class Point:
                     available_points, (_path, _key), "available_points", "number", False, False
                 )
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -230,13 +230,13 @@ class Point:
         else:
             state = odd(state, (_path, _key), "state", "PointState", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -312,26 +312,26 @@ class Point:
                         note,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(point_type_id, str)):
+                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     point_type_id = odd(
                         point_type_id, (_path, _key), "point_type_id", "string", True, False
                     )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(point_id, str)):
+                if not (point_id.__class__ is str or isinstance(point_id, str)):
                     if point_id is UNSET:
                         _absent += 1
                     else:
@@ -363,7 +363,7 @@ class Point:
                             False,
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
@@ -376,7 +376,7 @@ class Point:
                 else:
                     state = odd(state, (_path, _key), "state", "PointState", False, False)
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -384,7 +384,7 @@ class Point:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -167,7 +167,7 @@ class PointHistoryRecord:
                 extended_data,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -181,7 +181,7 @@ class PointHistoryRecord:
                     point_amount, (_path, _key), "point_amount", "number", False, False
                 )
 
-        if not (isinstance(point_operation_type, str)):
+        if not (point_operation_type.__class__ is str or isinstance(point_operation_type, str)):
             if point_operation_type is UNSET:
                 _absent += 1
             else:
@@ -194,7 +194,7 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (isinstance(point_operation_note, str)):
+        if not (point_operation_note.__class__ is str or isinstance(point_operation_note, str)):
             if point_operation_note is UNSET:
                 _absent += 1
             else:
@@ -207,7 +207,7 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (isinstance(point_type_id, str)):
+        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
             else:
@@ -215,19 +215,21 @@ class PointHistoryRecord:
                     point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(point_history_record_time, str)):
+        if not (
+            point_history_record_time.__class__ is str or isinstance(point_history_record_time, str)
+        ):
             if point_history_record_time is UNSET:
                 _absent += 1
             else:
@@ -240,7 +242,7 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (isinstance(extended_data, str)):
+        if not (extended_data.__class__ is str or isinstance(extended_data, str)):
             if extended_data is UNSET:
                 _absent += 1
             else:
@@ -314,7 +316,7 @@ class PointHistoryRecord:
                         extended_data,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -330,7 +332,9 @@ class PointHistoryRecord:
                             point_amount, (_path, _key), "point_amount", "number", False, False
                         )
 
-                if not (isinstance(point_operation_type, str)):
+                if not (
+                    point_operation_type.__class__ is str or isinstance(point_operation_type, str)
+                ):
                     if point_operation_type is UNSET:
                         _absent += 1
                     else:
@@ -343,7 +347,9 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (isinstance(point_operation_note, str)):
+                if not (
+                    point_operation_note.__class__ is str or isinstance(point_operation_note, str)
+                ):
                     if point_operation_note is UNSET:
                         _absent += 1
                     else:
@@ -356,7 +362,7 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (isinstance(point_type_id, str)):
+                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     else:
@@ -364,7 +370,7 @@ class PointHistoryRecord:
                             point_type_id, (_path, _key), "point_type_id", "string", False, False
                         )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -372,13 +378,16 @@ class PointHistoryRecord:
                             partner_id, (_path, _key), "partner_id", "string", False, False
                         )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(point_history_record_time, str)):
+                if not (
+                    point_history_record_time.__class__ is str
+                    or isinstance(point_history_record_time, str)
+                ):
                     if point_history_record_time is UNSET:
                         _absent += 1
                     else:
@@ -391,7 +400,7 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (isinstance(extended_data, str)):
+                if not (extended_data.__class__ is str or isinstance(extended_data, str)):
                     if extended_data is UNSET:
                         _absent += 1
                     else:

@@ -126,12 +126,12 @@ class PointReservation:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
@@ -141,7 +141,7 @@ class PointReservation:
                 _absent += 1
             quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
-        if not (isinstance(points_reservation_id, str)):
+        if not (points_reservation_id.__class__ is str or isinstance(points_reservation_id, str)):
             if points_reservation_id is UNSET:
                 _absent += 1
             else:
@@ -161,7 +161,7 @@ class PointReservation:
         else:
             state = odd(state, (_path, _key), "state", "PointReservationState", False, False)
 
-        if not (isinstance(expiration, str)):
+        if not (expiration.__class__ is str or isinstance(expiration, str)):
             if expiration is UNSET:
                 _absent += 1
             else:
@@ -216,14 +216,14 @@ class PointReservation:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
@@ -235,7 +235,9 @@ class PointReservation:
                         _absent += 1
                     quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
 
-                if not (isinstance(points_reservation_id, str)):
+                if not (
+                    points_reservation_id.__class__ is str or isinstance(points_reservation_id, str)
+                ):
                     if points_reservation_id is UNSET:
                         _absent += 1
                     else:
@@ -257,7 +259,7 @@ class PointReservation:
                         state, (_path, _key), "state", "PointReservationState", False, False
                     )
 
-                if not (isinstance(expiration, str)):
+                if not (expiration.__class__ is str or isinstance(expiration, str)):
                     if expiration is UNSET:
                         _absent += 1
                     else:

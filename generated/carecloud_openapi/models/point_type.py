@@ -94,7 +94,7 @@ class PointType:
         else:
             point_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(point_type_id, str)):
+        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
             else:
@@ -102,13 +102,13 @@ class PointType:
                     point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -146,7 +146,7 @@ class PointType:
                 else:
                     point_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(point_type_id, str)):
+                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     else:
@@ -154,13 +154,13 @@ class PointType:
                             point_type_id, (_path, _key), "point_type_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

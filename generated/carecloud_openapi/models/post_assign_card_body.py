@@ -90,17 +90,17 @@ class PostAssignCardBody:
         else:
             card_type_id, customer_id, card_number = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(card_type_id, str)):
+        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
             if card_type_id is UNSET:
                 _absent += 1
             card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
@@ -140,21 +140,21 @@ class PostAssignCardBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(card_type_id, str)):
+                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
                     if card_type_id is UNSET:
                         _absent += 1
                     card_type_id = odd(
                         card_type_id, (_path, _key), "card_type_id", "string", True, False
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:

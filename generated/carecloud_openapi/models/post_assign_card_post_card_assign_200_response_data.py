@@ -66,7 +66,7 @@ class PostAssignCardPostCardAssign200ResponseData:
             )
         _absent = 0
         card_id = src_dict.get("card_id", UNSET)
-        if not (isinstance(card_id, str)):
+        if not (card_id.__class__ is str or isinstance(card_id, str)):
             if card_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostAssignCardPostCardAssign200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 card_id = src_dict.get("card_id", UNSET)
-                if not (isinstance(card_id, str)):
+                if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     else:

@@ -135,12 +135,12 @@ class PostBookingBusyTimesBody:
                 booking_property_value,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(booking_date, str)):
+        if not (booking_date.__class__ is str or isinstance(booking_date, str)):
             if booking_date is UNSET:
                 _absent += 1
             booking_date = odd(booking_date, (_path, _key), "booking_date", "string", True, False)
 
-        if isinstance(time_period, str):
+        if time_period.__class__ is str or isinstance(time_period, str):
             time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
         elif time_period is UNSET:
             _absent += 1
@@ -162,7 +162,7 @@ class PostBookingBusyTimesBody:
                 False,
             )
 
-        if not (isinstance(booking_ticket_id, str)):
+        if not (booking_ticket_id.__class__ is str or isinstance(booking_ticket_id, str)):
             if booking_ticket_id is UNSET:
                 _absent += 1
             else:
@@ -170,7 +170,7 @@ class PostBookingBusyTimesBody:
                     booking_ticket_id, (_path, _key), "booking_ticket_id", "string", False, False
                 )
 
-        if not (isinstance(booking_property_id, str)):
+        if not (booking_property_id.__class__ is str or isinstance(booking_property_id, str)):
             if booking_property_id is UNSET:
                 _absent += 1
             else:
@@ -183,7 +183,7 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        if not (isinstance(booking_property_value, str)):
+        if not (booking_property_value.__class__ is str or isinstance(booking_property_value, str)):
             if booking_property_value is UNSET:
                 _absent += 1
             else:
@@ -246,14 +246,14 @@ class PostBookingBusyTimesBody:
                         booking_property_value,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(booking_date, str)):
+                if not (booking_date.__class__ is str or isinstance(booking_date, str)):
                     if booking_date is UNSET:
                         _absent += 1
                     booking_date = odd(
                         booking_date, (_path, _key), "booking_date", "string", True, False
                     )
 
-                if isinstance(time_period, str):
+                if time_period.__class__ is str or isinstance(time_period, str):
                     time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
                 elif time_period is UNSET:
                     _absent += 1
@@ -275,7 +275,7 @@ class PostBookingBusyTimesBody:
                         False,
                     )
 
-                if not (isinstance(booking_ticket_id, str)):
+                if not (booking_ticket_id.__class__ is str or isinstance(booking_ticket_id, str)):
                     if booking_ticket_id is UNSET:
                         _absent += 1
                     else:
@@ -288,7 +288,9 @@ class PostBookingBusyTimesBody:
                             False,
                         )
 
-                if not (isinstance(booking_property_id, str)):
+                if not (
+                    booking_property_id.__class__ is str or isinstance(booking_property_id, str)
+                ):
                     if booking_property_id is UNSET:
                         _absent += 1
                     else:
@@ -301,7 +303,10 @@ class PostBookingBusyTimesBody:
                             False,
                         )
 
-                if not (isinstance(booking_property_value, str)):
+                if not (
+                    booking_property_value.__class__ is str
+                    or isinstance(booking_property_value, str)
+                ):
                     if booking_property_value is UNSET:
                         _absent += 1
                     else:

@@ -110,7 +110,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
         else:
             time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(time_unit, str)):
+        if not (time_unit.__class__ is str or isinstance(time_unit, str)):
             if time_unit is UNSET:
                 _absent += 1
             else:
@@ -152,7 +152,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                 else:
                     time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(time_unit, str)):
+                if not (time_unit.__class__ is str or isinstance(time_unit, str)):
                     if time_unit is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostBookingPostBookings201ResponseData:
             )
         _absent = 0
         booking_id = src_dict.get("booking_id", UNSET)
-        if not (isinstance(booking_id, str)):
+        if not (booking_id.__class__ is str or isinstance(booking_id, str)):
             if booking_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostBookingPostBookings201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 booking_id = src_dict.get("booking_id", UNSET)
-                if not (isinstance(booking_id, str)):
+                if not (booking_id.__class__ is str or isinstance(booking_id, str)):
                     if booking_id is UNSET:
                         _absent += 1
                     else:

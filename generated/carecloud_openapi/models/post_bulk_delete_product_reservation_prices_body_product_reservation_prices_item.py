@@ -67,7 +67,10 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             )
         _absent = 0
         product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
-        if not (isinstance(product_reservation_price_id, str)):
+        if not (
+            product_reservation_price_id.__class__ is str
+            or isinstance(product_reservation_price_id, str)
+        ):
             if product_reservation_price_id is UNSET:
                 _absent += 1
             else:
@@ -101,7 +104,10 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             if isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
-                if not (isinstance(product_reservation_price_id, str)):
+                if not (
+                    product_reservation_price_id.__class__ is str
+                    or isinstance(product_reservation_price_id, str)
+                ):
                     if product_reservation_price_id is UNSET:
                         _absent += 1
                     else:

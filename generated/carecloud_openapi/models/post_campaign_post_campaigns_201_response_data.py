@@ -66,7 +66,7 @@ class PostCampaignPostCampaigns201ResponseData:
             )
         _absent = 0
         campaign_id = src_dict.get("campaign_id", UNSET)
-        if not (isinstance(campaign_id, str)):
+        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
             if campaign_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostCampaignPostCampaigns201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 campaign_id = src_dict.get("campaign_id", UNSET)
-                if not (isinstance(campaign_id, str)):
+                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
                     if campaign_id is UNSET:
                         _absent += 1
                     else:

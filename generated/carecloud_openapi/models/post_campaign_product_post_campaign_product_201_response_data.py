@@ -66,7 +66,7 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
             )
         _absent = 0
         campaign_product_id = src_dict.get("campaign_product_id", UNSET)
-        if not (isinstance(campaign_product_id, str)):
+        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
             if campaign_product_id is UNSET:
                 _absent += 1
             else:
@@ -100,7 +100,9 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 campaign_product_id = src_dict.get("campaign_product_id", UNSET)
-                if not (isinstance(campaign_product_id, str)):
+                if not (
+                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                ):
                     if campaign_product_id is UNSET:
                         _absent += 1
                     else:

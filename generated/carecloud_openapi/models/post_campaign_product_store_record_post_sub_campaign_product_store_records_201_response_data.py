@@ -69,7 +69,10 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             )
         _absent = 0
         campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
-        if not (isinstance(campaign_product_store_record_id, str)):
+        if not (
+            campaign_product_store_record_id.__class__ is str
+            or isinstance(campaign_product_store_record_id, str)
+        ):
             if campaign_product_store_record_id is UNSET:
                 _absent += 1
             else:
@@ -105,7 +108,10 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                 campaign_product_store_record_id = src_dict.get(
                     "campaign_product_store_record_id", UNSET
                 )
-                if not (isinstance(campaign_product_store_record_id, str)):
+                if not (
+                    campaign_product_store_record_id.__class__ is str
+                    or isinstance(campaign_product_store_record_id, str)
+                ):
                     if campaign_product_store_record_id is UNSET:
                         _absent += 1
                     else:

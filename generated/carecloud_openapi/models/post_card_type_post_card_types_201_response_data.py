@@ -66,7 +66,7 @@ class PostCardTypePostCardTypes201ResponseData:
             )
         _absent = 0
         card_type_id = src_dict.get("card_type_id", UNSET)
-        if not (isinstance(card_type_id, str)):
+        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
             if card_type_id is UNSET:
                 _absent += 1
             else:
@@ -95,7 +95,7 @@ class PostCardTypePostCardTypes201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 card_type_id = src_dict.get("card_type_id", UNSET)
-                if not (isinstance(card_type_id, str)):
+                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
                     if card_type_id is UNSET:
                         _absent += 1
                     else:

@@ -124,17 +124,17 @@ class PostCreditDepositBody:
                 _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(credit_type_id, str)):
+        if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
             if credit_type_id is UNSET:
                 _absent += 1
             else:
@@ -142,13 +142,13 @@ class PostCreditDepositBody:
                     credit_type_id, (_path, _key), "credit_type_id", "string", False, False
                 )
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -198,19 +198,19 @@ class PostCreditDepositBody:
                         _absent += 1
                     amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(credit_type_id, str)):
+                if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
                     if credit_type_id is UNSET:
                         _absent += 1
                     else:
@@ -218,7 +218,7 @@ class PostCreditDepositBody:
                             credit_type_id, (_path, _key), "credit_type_id", "string", False, False
                         )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
@@ -226,7 +226,7 @@ class PostCreditDepositBody:
                             currency_id, (_path, _key), "currency_id", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostCreditReductionPostCreditReduce201ResponseData:
             )
         _absent = 0
         credit_id = src_dict.get("credit_id", UNSET)
-        if not (isinstance(credit_id, str)):
+        if not (credit_id.__class__ is str or isinstance(credit_id, str)):
             if credit_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostCreditReductionPostCreditReduce201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 credit_id = src_dict.get("credit_id", UNSET)
-                if not (isinstance(credit_id, str)):
+                if not (credit_id.__class__ is str or isinstance(credit_id, str)):
                     if credit_id is UNSET:
                         _absent += 1
                     else:

@@ -117,14 +117,14 @@ class PostCreditTransferBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(original_customer_id, str)):
+        if not (original_customer_id.__class__ is str or isinstance(original_customer_id, str)):
             if original_customer_id is UNSET:
                 _absent += 1
             original_customer_id = odd(
                 original_customer_id, (_path, _key), "original_customer_id", "string", True, False
             )
 
-        if not (isinstance(new_customer_id, str)):
+        if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
             if new_customer_id is UNSET:
                 _absent += 1
             new_customer_id = odd(
@@ -136,20 +136,20 @@ class PostCreditTransferBody:
                 _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        if not (isinstance(credit_type_id, str)):
+        if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
             if credit_type_id is UNSET:
                 _absent += 1
             credit_type_id = odd(
                 credit_type_id, (_path, _key), "credit_type_id", "string", True, False
             )
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
                 currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -209,7 +209,9 @@ class PostCreditTransferBody:
                         note,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(original_customer_id, str)):
+                if not (
+                    original_customer_id.__class__ is str or isinstance(original_customer_id, str)
+                ):
                     if original_customer_id is UNSET:
                         _absent += 1
                     original_customer_id = odd(
@@ -221,7 +223,7 @@ class PostCreditTransferBody:
                         False,
                     )
 
-                if not (isinstance(new_customer_id, str)):
+                if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
                     if new_customer_id is UNSET:
                         _absent += 1
                     new_customer_id = odd(
@@ -233,14 +235,14 @@ class PostCreditTransferBody:
                         _absent += 1
                     amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-                if not (isinstance(credit_type_id, str)):
+                if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
                     if credit_type_id is UNSET:
                         _absent += 1
                     credit_type_id = odd(
                         credit_type_id, (_path, _key), "credit_type_id", "string", True, False
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
@@ -248,7 +250,7 @@ class PostCreditTransferBody:
                             currency_id, (_path, _key), "currency_id", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -218,7 +218,7 @@ class PostCustomerBody:
                 _absent += 1
             autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
 
-        if not (isinstance(password, str)):
+        if not (password.__class__ is str or isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             else:
@@ -251,7 +251,7 @@ class PostCustomerBody:
                 property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if not (isinstance(referral_code, str)):
+        if not (referral_code.__class__ is str or isinstance(referral_code, str)):
             if referral_code is UNSET:
                 _absent += 1
             else:
@@ -354,7 +354,7 @@ class PostCustomerBody:
                         _absent += 1
                     autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
 
-                if not (isinstance(password, str)):
+                if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:
@@ -387,7 +387,7 @@ class PostCustomerBody:
                         property_records, (_path, _key), "property_records", "array", False, False
                     )
 
-                if not (isinstance(referral_code, str)):
+                if not (referral_code.__class__ is str or isinstance(referral_code, str)):
                     if referral_code is UNSET:
                         _absent += 1
                     else:

@@ -97,12 +97,14 @@ class PostCustomerCancelPushNotificationsBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -114,7 +116,7 @@ class PostCustomerCancelPushNotificationsBody:
                 False,
             )
 
-        if not (isinstance(push_token, str)):
+        if not (push_token.__class__ is str or isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1
             else:
@@ -154,14 +156,17 @@ class PostCustomerCancelPushNotificationsBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(
@@ -173,7 +178,7 @@ class PostCustomerCancelPushNotificationsBody:
                         False,
                     )
 
-                if not (isinstance(push_token, str)):
+                if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
                     else:

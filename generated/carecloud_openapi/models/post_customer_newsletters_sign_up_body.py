@@ -141,12 +141,12 @@ class PostCustomerNewslettersSignUpBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(contact, str)):
+        if not (contact.__class__ is str or isinstance(contact, str)):
             if contact is UNSET:
                 _absent += 1
             contact = odd(contact, (_path, _key), "contact", "string", True, False)
 
-        if not (isinstance(customer_source_id, str)):
+        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
             if customer_source_id is UNSET:
                 _absent += 1
             customer_source_id = odd(
@@ -160,7 +160,7 @@ class PostCustomerNewslettersSignUpBody:
         else:
             agreements = odd(agreements, (_path, _key), "agreements", "Agreement", False, False)
 
-        if not (isinstance(language_id, str)):
+        if not (language_id.__class__ is str or isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             else:
@@ -215,12 +215,12 @@ class PostCustomerNewslettersSignUpBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(contact, str)):
+                if not (contact.__class__ is str or isinstance(contact, str)):
                     if contact is UNSET:
                         _absent += 1
                     contact = odd(contact, (_path, _key), "contact", "string", True, False)
 
-                if not (isinstance(customer_source_id, str)):
+                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
                     if customer_source_id is UNSET:
                         _absent += 1
                     customer_source_id = odd(
@@ -241,7 +241,7 @@ class PostCustomerNewslettersSignUpBody:
                         agreements, (_path, _key), "agreements", "Agreement", False, False
                     )
 
-                if not (isinstance(language_id, str)):
+                if not (language_id.__class__ is str or isinstance(language_id, str)):
                     if language_id is UNSET:
                         _absent += 1
                     else:

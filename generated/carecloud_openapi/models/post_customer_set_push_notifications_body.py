@@ -116,7 +116,7 @@ class PostCustomerSetPushNotificationsBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
@@ -129,7 +129,9 @@ class PostCustomerSetPushNotificationsBody:
         else:
             device = odd(device, (_path, _key), "device", "Device", True, False)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -141,7 +143,7 @@ class PostCustomerSetPushNotificationsBody:
                 False,
             )
 
-        if not (isinstance(push_token, str)):
+        if not (push_token.__class__ is str or isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1
             push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
@@ -183,7 +185,7 @@ class PostCustomerSetPushNotificationsBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -198,7 +200,10 @@ class PostCustomerSetPushNotificationsBody:
                 else:
                     device = odd(device, (_path, _key), "device", "Device", True, False)
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(
@@ -210,7 +215,7 @@ class PostCustomerSetPushNotificationsBody:
                         False,
                     )
 
-                if not (isinstance(push_token, str)):
+                if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
                     push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)

@@ -97,7 +97,7 @@ class PostCustomerVerifyCredentialsBody:
         else:
             login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(login_type, str):
+        if login_type.__class__ is str or isinstance(login_type, str):
             login_type = PostCustomerVerifyCredentialsBodyLoginType(login_type)
         elif login_type is UNSET:
             _absent += 1
@@ -119,12 +119,12 @@ class PostCustomerVerifyCredentialsBody:
                 False,
             )
 
-        if not (isinstance(login_value, str)):
+        if not (login_value.__class__ is str or isinstance(login_value, str)):
             if login_value is UNSET:
                 _absent += 1
             login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
 
-        if not (isinstance(password, str)):
+        if not (password.__class__ is str or isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             password = odd(password, (_path, _key), "password", "string", True, False)
@@ -161,7 +161,7 @@ class PostCustomerVerifyCredentialsBody:
                 else:
                     login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(login_type, str):
+                if login_type.__class__ is str or isinstance(login_type, str):
                     login_type = PostCustomerVerifyCredentialsBodyLoginType(login_type)
                 elif login_type is UNSET:
                     _absent += 1
@@ -183,14 +183,14 @@ class PostCustomerVerifyCredentialsBody:
                         False,
                     )
 
-                if not (isinstance(login_value, str)):
+                if not (login_value.__class__ is str or isinstance(login_value, str)):
                     if login_value is UNSET:
                         _absent += 1
                     login_value = odd(
                         login_value, (_path, _key), "login_value", "string", True, False
                     )
 
-                if not (isinstance(password, str)):
+                if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     password = odd(password, (_path, _key), "password", "string", True, False)

@@ -69,7 +69,7 @@ class PostCustomerVerifySocialNetworkCredentialsPostCustomerVerifySocialNetworkC
             )
         _absent = 0
         customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostCustomerVerifySocialNetworkCredentialsPostCustomerVerifySocialNetworkC
             if isinstance(src_dict, dict):
                 _absent = 0
                 customer_id = src_dict.get("customer_id", UNSET)
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

@@ -105,12 +105,14 @@ class PostCustomersAuthTokenBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -178,14 +180,17 @@ class PostCustomersAuthTokenBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(

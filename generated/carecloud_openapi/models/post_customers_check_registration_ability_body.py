@@ -92,7 +92,7 @@ class PostCustomersCheckRegistrationAbilityBody:
         else:
             type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(type_, str):
+        if type_.__class__ is str or isinstance(type_, str):
             type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
         elif type_ is UNSET:
             _absent += 1
@@ -114,7 +114,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 False,
             )
 
-        if not (isinstance(value, str)):
+        if not (value.__class__ is str or isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
@@ -148,7 +148,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 else:
                     type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(type_, str):
+                if type_.__class__ is str or isinstance(type_, str):
                     type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
                 elif type_ is UNSET:
                     _absent += 1
@@ -170,7 +170,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                         False,
                     )
 
-                if not (isinstance(value, str)):
+                if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "string", True, False)

@@ -67,7 +67,7 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
             )
         _absent = 0
         status_record_id = src_dict.get("status_record_id", UNSET)
-        if not (isinstance(status_record_id, str)):
+        if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
             if status_record_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 status_record_id = src_dict.get("status_record_id", UNSET)
-                if not (isinstance(status_record_id, str)):
+                if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
                     if status_record_id is UNSET:
                         _absent += 1
                     else:

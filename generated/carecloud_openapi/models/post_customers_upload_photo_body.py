@@ -84,12 +84,12 @@ class PostCustomersUploadPhotoBody:
         else:
             customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(data, str)):
+        if not (data.__class__ is str or isinstance(data, str)):
             if data is UNSET:
                 _absent += 1
             data = odd(data, (_path, _key), "data", "string", True, False)
@@ -123,14 +123,14 @@ class PostCustomersUploadPhotoBody:
                 else:
                     customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(data, str)):
+                if not (data.__class__ is str or isinstance(data, str)):
                     if data is UNSET:
                         _absent += 1
                     data = odd(data, (_path, _key), "data", "string", True, False)

@@ -95,7 +95,7 @@ class PostCustomersValidateCustomerDataBody:
         else:
             type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(type_, str):
+        if type_.__class__ is str or isinstance(type_, str):
             type_ = PostCustomersValidateCustomerDataBodyType(type_)
         elif type_ is UNSET:
             _absent += 1
@@ -117,7 +117,7 @@ class PostCustomersValidateCustomerDataBody:
                 False,
             )
 
-        if not (isinstance(value, str)):
+        if not (value.__class__ is str or isinstance(value, str)):
             if value is UNSET:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "string", True, False)
@@ -151,7 +151,7 @@ class PostCustomersValidateCustomerDataBody:
                 else:
                     type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(type_, str):
+                if type_.__class__ is str or isinstance(type_, str):
                     type_ = PostCustomersValidateCustomerDataBodyType(type_)
                 elif type_ is UNSET:
                     _absent += 1
@@ -173,7 +173,7 @@ class PostCustomersValidateCustomerDataBody:
                         False,
                     )
 
-                if not (isinstance(value, str)):
+                if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "string", True, False)

@@ -94,19 +94,19 @@ class PostCustomersVerifyAuthTokenBody:
         else:
             application_id, token, token_request_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(application_id, str)):
+        if not (application_id.__class__ is str or isinstance(application_id, str)):
             if application_id is UNSET:
                 _absent += 1
             application_id = odd(
                 application_id, (_path, _key), "application_id", "string", True, False
             )
 
-        if not (isinstance(token, str)):
+        if not (token.__class__ is str or isinstance(token, str)):
             if token is UNSET:
                 _absent += 1
             token = odd(token, (_path, _key), "token", "string", True, False)
 
-        if not (isinstance(token_request_id, str)):
+        if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
             if token_request_id is UNSET:
                 _absent += 1
             token_request_id = odd(
@@ -147,19 +147,19 @@ class PostCustomersVerifyAuthTokenBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(application_id, str)):
+                if not (application_id.__class__ is str or isinstance(application_id, str)):
                     if application_id is UNSET:
                         _absent += 1
                     application_id = odd(
                         application_id, (_path, _key), "application_id", "string", True, False
                     )
 
-                if not (isinstance(token, str)):
+                if not (token.__class__ is str or isinstance(token, str)):
                     if token is UNSET:
                         _absent += 1
                     token = odd(token, (_path, _key), "token", "string", True, False)
 
-                if not (isinstance(token_request_id, str)):
+                if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
                     if token_request_id is UNSET:
                         _absent += 1
                     token_request_id = odd(

@@ -66,7 +66,7 @@ class PostEventPostEvents201ResponseData:
             )
         _absent = 0
         event_id = src_dict.get("event_id", UNSET)
-        if not (isinstance(event_id, str)):
+        if not (event_id.__class__ is str or isinstance(event_id, str)):
             if event_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostEventPostEvents201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 event_id = src_dict.get("event_id", UNSET)
-                if not (isinstance(event_id, str)):
+                if not (event_id.__class__ is str or isinstance(event_id, str)):
                     if event_id is UNSET:
                         _absent += 1
                     else:

@@ -91,12 +91,12 @@ class PostGenerateDigitalCardBody:
         else:
             card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(card_id, str)):
+        if not (card_id.__class__ is str or isinstance(card_id, str)):
             if card_id is UNSET:
                 _absent += 1
             card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
-        if isinstance(file_type, str):
+        if file_type.__class__ is str or isinstance(file_type, str):
             file_type = PostGenerateDigitalCardBodyFileType(file_type)
         elif file_type is UNSET:
             _absent += 1
@@ -147,12 +147,12 @@ class PostGenerateDigitalCardBody:
                 else:
                     card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(card_id, str)):
+                if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
 
-                if isinstance(file_type, str):
+                if file_type.__class__ is str or isinstance(file_type, str):
                     file_type = PostGenerateDigitalCardBodyFileType(file_type)
                 elif file_type is UNSET:
                     _absent += 1

@@ -87,12 +87,14 @@ class PostGeneratePassMachineBody:
         else:
             customer_id, passmachine_template_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(passmachine_template_id, str)):
+        if not (
+            passmachine_template_id.__class__ is str or isinstance(passmachine_template_id, str)
+        ):
             if passmachine_template_id is UNSET:
                 _absent += 1
             else:
@@ -138,14 +140,17 @@ class PostGeneratePassMachineBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(passmachine_template_id, str)):
+                if not (
+                    passmachine_template_id.__class__ is str
+                    or isinstance(passmachine_template_id, str)
+                ):
                     if passmachine_template_id is UNSET:
                         _absent += 1
                     else:

@@ -67,7 +67,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
             )
         _absent = 0
         file_url = src_dict.get("file_url", UNSET)
-        if not (isinstance(file_url, str)):
+        if not (file_url.__class__ is str or isinstance(file_url, str)):
             if file_url is UNSET:
                 _absent += 1
             else:
@@ -94,7 +94,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 file_url = src_dict.get("file_url", UNSET)
-                if not (isinstance(file_url, str)):
+                if not (file_url.__class__ is str or isinstance(file_url, str)):
                     if file_url is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostOrderPostOrders201ResponseData:
             )
         _absent = 0
         order_id = src_dict.get("order_id", UNSET)
-        if not (isinstance(order_id, str)):
+        if not (order_id.__class__ is str or isinstance(order_id, str)):
             if order_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostOrderPostOrders201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 order_id = src_dict.get("order_id", UNSET)
-                if not (isinstance(order_id, str)):
+                if not (order_id.__class__ is str or isinstance(order_id, str)):
                     if order_id is UNSET:
                         _absent += 1
                     else:

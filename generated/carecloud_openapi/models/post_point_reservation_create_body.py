@@ -102,12 +102,12 @@ class PostPointReservationCreateBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
@@ -117,7 +117,7 @@ class PostPointReservationCreateBody:
                 _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        if not (isinstance(expiration_time, str)):
+        if not (expiration_time.__class__ is str or isinstance(expiration_time, str)):
             if expiration_time is UNSET:
                 _absent += 1
             else:
@@ -160,14 +160,14 @@ class PostPointReservationCreateBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -179,7 +179,7 @@ class PostPointReservationCreateBody:
                         _absent += 1
                     amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-                if not (isinstance(expiration_time, str)):
+                if not (expiration_time.__class__ is str or isinstance(expiration_time, str)):
                     if expiration_time is UNSET:
                         _absent += 1
                     else:

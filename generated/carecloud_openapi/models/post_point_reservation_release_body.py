@@ -64,7 +64,7 @@ class PostPointReservationReleaseBody:
             )
         _absent = 0
         external_id = src_dict.get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
@@ -90,7 +90,7 @@ class PostPointReservationReleaseBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 external_id = src_dict.get("external_id", UNSET)
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(

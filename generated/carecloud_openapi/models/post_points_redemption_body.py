@@ -111,17 +111,17 @@ class PostPointsRedemptionBody:
                 _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(point_type_id, str)):
+        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
             else:
@@ -129,7 +129,7 @@ class PostPointsRedemptionBody:
                     point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -176,19 +176,19 @@ class PostPointsRedemptionBody:
                         _absent += 1
                     amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(point_type_id, str)):
+                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     else:
@@ -196,7 +196,7 @@ class PostPointsRedemptionBody:
                             point_type_id, (_path, _key), "point_type_id", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostPointsRedemptionPostPointsRedemption201ResponseData:
             )
         _absent = 0
         point_id = src_dict.get("point_id", UNSET)
-        if not (isinstance(point_id, str)):
+        if not (point_id.__class__ is str or isinstance(point_id, str)):
             if point_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostPointsRedemptionPostPointsRedemption201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 point_id = src_dict.get("point_id", UNSET)
-                if not (isinstance(point_id, str)):
+                if not (point_id.__class__ is str or isinstance(point_id, str)):
                     if point_id is UNSET:
                         _absent += 1
                     else:

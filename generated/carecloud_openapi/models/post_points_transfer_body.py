@@ -106,14 +106,14 @@ class PostPointsTransferBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(original_customer_id, str)):
+        if not (original_customer_id.__class__ is str or isinstance(original_customer_id, str)):
             if original_customer_id is UNSET:
                 _absent += 1
             original_customer_id = odd(
                 original_customer_id, (_path, _key), "original_customer_id", "string", True, False
             )
 
-        if not (isinstance(new_customer_id, str)):
+        if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
             if new_customer_id is UNSET:
                 _absent += 1
             new_customer_id = odd(
@@ -125,14 +125,14 @@ class PostPointsTransferBody:
                 _absent += 1
             amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-        if not (isinstance(point_type_id, str)):
+        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
             if point_type_id is UNSET:
                 _absent += 1
             point_type_id = odd(
                 point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -176,7 +176,9 @@ class PostPointsTransferBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(original_customer_id, str)):
+                if not (
+                    original_customer_id.__class__ is str or isinstance(original_customer_id, str)
+                ):
                     if original_customer_id is UNSET:
                         _absent += 1
                     original_customer_id = odd(
@@ -188,7 +190,7 @@ class PostPointsTransferBody:
                         False,
                     )
 
-                if not (isinstance(new_customer_id, str)):
+                if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
                     if new_customer_id is UNSET:
                         _absent += 1
                     new_customer_id = odd(
@@ -200,14 +202,14 @@ class PostPointsTransferBody:
                         _absent += 1
                     amount = odd(amount, (_path, _key), "amount", "number", True, False)
 
-                if not (isinstance(point_type_id, str)):
+                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     point_type_id = odd(
                         point_type_id, (_path, _key), "point_type_id", "string", True, False
                     )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

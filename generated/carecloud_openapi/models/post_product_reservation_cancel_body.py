@@ -64,7 +64,7 @@ class PostProductReservationCancelBody:
             )
         _absent = 0
         product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-        if not (isinstance(product_reservation_id, str)):
+        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
             product_reservation_id = odd(
@@ -97,7 +97,10 @@ class PostProductReservationCancelBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-                if not (isinstance(product_reservation_id, str)):
+                if not (
+                    product_reservation_id.__class__ is str
+                    or isinstance(product_reservation_id, str)
+                ):
                     if product_reservation_id is UNSET:
                         _absent += 1
                     product_reservation_id = odd(

@@ -95,7 +95,7 @@ class PostProductReservationChangeStateBody:
         else:
             product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(product_reservation_id, str)):
+        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
             product_reservation_id = odd(
@@ -158,7 +158,10 @@ class PostProductReservationChangeStateBody:
                 else:
                     product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(product_reservation_id, str)):
+                if not (
+                    product_reservation_id.__class__ is str
+                    or isinstance(product_reservation_id, str)
+                ):
                     if product_reservation_id is UNSET:
                         _absent += 1
                     product_reservation_id = odd(

@@ -67,7 +67,7 @@ class PostProductReservationPostProductReservation200ResponseData:
             )
         _absent = 0
         product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-        if not (isinstance(product_reservation_id, str)):
+        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
             else:
@@ -101,7 +101,10 @@ class PostProductReservationPostProductReservation200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-                if not (isinstance(product_reservation_id, str)):
+                if not (
+                    product_reservation_id.__class__ is str
+                    or isinstance(product_reservation_id, str)
+                ):
                     if product_reservation_id is UNSET:
                         _absent += 1
                     else:

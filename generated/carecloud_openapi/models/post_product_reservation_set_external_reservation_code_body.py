@@ -111,7 +111,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(product_reservation_id, str)):
+        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
             product_reservation_id = odd(
@@ -180,7 +180,10 @@ class PostProductReservationSetExternalReservationCodeBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(product_reservation_id, str)):
+                if not (
+                    product_reservation_id.__class__ is str
+                    or isinstance(product_reservation_id, str)
+                ):
                     if product_reservation_id is UNSET:
                         _absent += 1
                     product_reservation_id = odd(

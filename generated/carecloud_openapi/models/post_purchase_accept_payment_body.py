@@ -187,7 +187,7 @@ class PostPurchaseAcceptPaymentBody:
                 benefit_codes,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -199,7 +199,7 @@ class PostPurchaseAcceptPaymentBody:
                 cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        if isinstance(payment_type, str):
+        if payment_type.__class__ is str or isinstance(payment_type, str):
             payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
         elif payment_type is UNSET:
             _absent += 1
@@ -229,13 +229,13 @@ class PostPurchaseAcceptPaymentBody:
         else:
             bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -255,7 +255,7 @@ class PostPurchaseAcceptPaymentBody:
 
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
         elif benefit_codes is UNSET:
             _absent += 1
@@ -330,7 +330,7 @@ class PostPurchaseAcceptPaymentBody:
                         benefit_codes,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -342,7 +342,7 @@ class PostPurchaseAcceptPaymentBody:
                         cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
                     )
 
-                if isinstance(payment_type, str):
+                if payment_type.__class__ is str or isinstance(payment_type, str):
                     payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
                 elif payment_type is UNSET:
                     _absent += 1
@@ -372,7 +372,7 @@ class PostPurchaseAcceptPaymentBody:
                 else:
                     bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
@@ -380,7 +380,7 @@ class PostPurchaseAcceptPaymentBody:
                             card_number, (_path, _key), "card_number", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -406,7 +406,7 @@ class PostPurchaseAcceptPaymentBody:
 
                 if isinstance(benefit_codes, list):
                     for _i0, _v0 in enumerate(benefit_codes):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
                 elif benefit_codes is UNSET:
                     _absent += 1

@@ -107,25 +107,25 @@ class PostPurchaseAssignCustomerBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(external_purchase_id, str)):
+        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
             if external_purchase_id is UNSET:
                 _absent += 1
             external_purchase_id = odd(
                 external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
             )
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -168,12 +168,14 @@ class PostPurchaseAssignCustomerBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(external_purchase_id, str)):
+                if not (
+                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                ):
                     if external_purchase_id is UNSET:
                         _absent += 1
                     external_purchase_id = odd(
@@ -185,7 +187,7 @@ class PostPurchaseAssignCustomerBody:
                         False,
                     )
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
@@ -193,7 +195,7 @@ class PostPurchaseAssignCustomerBody:
                             card_number, (_path, _key), "card_number", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

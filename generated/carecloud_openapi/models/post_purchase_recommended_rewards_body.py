@@ -154,7 +154,7 @@ class PostPurchaseRecommendedRewardsBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -166,7 +166,7 @@ class PostPurchaseRecommendedRewardsBody:
                 cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        if isinstance(reward_list_type, str):
+        if reward_list_type.__class__ is str or isinstance(reward_list_type, str):
             reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
         elif reward_list_type is UNSET:
             _absent += 1
@@ -196,13 +196,13 @@ class PostPurchaseRecommendedRewardsBody:
         else:
             bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -257,7 +257,7 @@ class PostPurchaseRecommendedRewardsBody:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -269,7 +269,7 @@ class PostPurchaseRecommendedRewardsBody:
                         cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
                     )
 
-                if isinstance(reward_list_type, str):
+                if reward_list_type.__class__ is str or isinstance(reward_list_type, str):
                     reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(
                         reward_list_type
                     )
@@ -301,7 +301,7 @@ class PostPurchaseRecommendedRewardsBody:
                 else:
                     bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
@@ -309,7 +309,7 @@ class PostPurchaseRecommendedRewardsBody:
                             card_number, (_path, _key), "card_number", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

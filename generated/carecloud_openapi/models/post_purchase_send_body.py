@@ -122,7 +122,7 @@ class PostPurchaseSendBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -142,13 +142,13 @@ class PostPurchaseSendBody:
         else:
             bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -192,7 +192,7 @@ class PostPurchaseSendBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -212,7 +212,7 @@ class PostPurchaseSendBody:
                 else:
                     bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
@@ -220,7 +220,7 @@ class PostPurchaseSendBody:
                             card_number, (_path, _key), "card_number", "string", False, False
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

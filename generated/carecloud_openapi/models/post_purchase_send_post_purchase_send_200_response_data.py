@@ -66,7 +66,7 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
             )
         _absent = 0
         purchase_id = src_dict.get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
+        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
             if purchase_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 purchase_id = src_dict.get("purchase_id", UNSET)
-                if not (isinstance(purchase_id, str)):
+                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
                     if purchase_id is UNSET:
                         _absent += 1
                     else:

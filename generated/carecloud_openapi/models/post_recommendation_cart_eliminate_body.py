@@ -99,14 +99,14 @@ class PostRecommendationCartEliminateBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
         elif cart_product_ids is UNSET:
             _absent += 1
@@ -117,7 +117,7 @@ class PostRecommendationCartEliminateBody:
 
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif product_id_list is UNSET:
             _absent += 1
@@ -160,7 +160,7 @@ class PostRecommendationCartEliminateBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -169,7 +169,7 @@ class PostRecommendationCartEliminateBody:
 
                 if isinstance(cart_product_ids, list):
                     for _i0, _v0 in enumerate(cart_product_ids):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False
                             )
@@ -182,7 +182,7 @@ class PostRecommendationCartEliminateBody:
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
                 elif product_id_list is UNSET:
                     _absent += 1

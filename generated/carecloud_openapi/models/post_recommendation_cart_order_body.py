@@ -99,7 +99,7 @@ class PostRecommendationCartOrderBody:
 
         if isinstance(cart_product_ids, list):
             for _i0, _v0 in enumerate(cart_product_ids):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
         elif cart_product_ids is UNSET:
             _absent += 1
@@ -113,7 +113,7 @@ class PostRecommendationCartOrderBody:
 
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif product_id_list is UNSET:
             _absent += 1
@@ -164,7 +164,7 @@ class PostRecommendationCartOrderBody:
 
                 if isinstance(cart_product_ids, list):
                     for _i0, _v0 in enumerate(cart_product_ids):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False
                             )
@@ -180,7 +180,7 @@ class PostRecommendationCartOrderBody:
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
                 elif product_id_list is UNSET:
                     _absent += 1

@@ -88,14 +88,14 @@ class PostRecommendationProductEliminateBody:
         else:
             customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
         if isinstance(product_id_list, list):
             for _i0, _v0 in enumerate(product_id_list):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif product_id_list is UNSET:
             _absent += 1
@@ -133,7 +133,7 @@ class PostRecommendationProductEliminateBody:
                 else:
                     customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -142,7 +142,7 @@ class PostRecommendationProductEliminateBody:
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
                 elif product_id_list is UNSET:
                     _absent += 1

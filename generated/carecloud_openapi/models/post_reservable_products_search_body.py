@@ -64,7 +64,7 @@ class PostReservableProductsSearchBody:
             )
         _absent = 0
         search_string = src_dict.get("search_string", UNSET)
-        if not (isinstance(search_string, str)):
+        if not (search_string.__class__ is str or isinstance(search_string, str)):
             if search_string is UNSET:
                 _absent += 1
             search_string = odd(
@@ -92,7 +92,7 @@ class PostReservableProductsSearchBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 search_string = src_dict.get("search_string", UNSET)
-                if not (isinstance(search_string, str)):
+                if not (search_string.__class__ is str or isinstance(search_string, str)):
                     if search_string is UNSET:
                         _absent += 1
                     search_string = odd(

@@ -96,7 +96,7 @@ class PostRewardCreateCustomVoucherBody:
         else:
             customer_id, value, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
@@ -106,13 +106,13 @@ class PostRewardCreateCustomVoucherBody:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "integer", True, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -149,7 +149,7 @@ class PostRewardCreateCustomVoucherBody:
                 else:
                     customer_id, value, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
@@ -161,13 +161,13 @@ class PostRewardCreateCustomVoucherBody:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "integer", True, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData:
             )
         _absent = 0
         voucher_id = src_dict.get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
+        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostRewardCreateCustomVoucherPostRewardCreateVoucher201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 voucher_id = src_dict.get("voucher_id", UNSET)
-                if not (isinstance(voucher_id, str)):
+                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
                     if voucher_id is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
             )
         _absent = 0
         reward_id = src_dict.get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
+        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 reward_id = src_dict.get("reward_id", UNSET)
-                if not (isinstance(reward_id, str)):
+                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     else:

@@ -64,7 +64,7 @@ class PostSegmentAddCustomerBody:
             )
         _absent = 0
         customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
@@ -90,7 +90,7 @@ class PostSegmentAddCustomerBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 customer_id = src_dict.get("customer_id", UNSET)
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(

@@ -66,7 +66,7 @@ class PostSegmentPostSegments201ResponseData:
             )
         _absent = 0
         segment_id = src_dict.get("segment_id", UNSET)
-        if not (isinstance(segment_id, str)):
+        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
             if segment_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostSegmentPostSegments201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 segment_id = src_dict.get("segment_id", UNSET)
-                if not (isinstance(segment_id, str)):
+                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
                     else:

@@ -140,7 +140,9 @@ class PostSendOtpBody:
                 message_template_id,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -176,7 +178,7 @@ class PostSendOtpBody:
                 False,
             )
 
-        if not (isinstance(recipient, str)):
+        if not (recipient.__class__ is str or isinstance(recipient, str)):
             if recipient is UNSET:
                 _absent += 1
             recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
@@ -190,7 +192,7 @@ class PostSendOtpBody:
                 otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
             )
 
-        if not (isinstance(message_template_id, str)):
+        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
             if message_template_id is UNSET:
                 _absent += 1
             else:
@@ -253,7 +255,10 @@ class PostSendOtpBody:
                         message_template_id,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(
@@ -289,7 +294,7 @@ class PostSendOtpBody:
                         False,
                     )
 
-                if not (isinstance(recipient, str)):
+                if not (recipient.__class__ is str or isinstance(recipient, str)):
                     if recipient is UNSET:
                         _absent += 1
                     recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
@@ -303,7 +308,9 @@ class PostSendOtpBody:
                         otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
                     )
 
-                if not (isinstance(message_template_id, str)):
+                if not (
+                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                ):
                     if message_template_id is UNSET:
                         _absent += 1
                     else:

@@ -69,7 +69,7 @@ class PostSendOtpPostOTPSend200ResponseData:
             )
         _absent = 0
         request_id = src_dict.get("request_id", UNSET)
-        if not (isinstance(request_id, str)):
+        if not (request_id.__class__ is str or isinstance(request_id, str)):
             if request_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostSendOtpPostOTPSend200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 request_id = src_dict.get("request_id", UNSET)
-                if not (isinstance(request_id, str)):
+                if not (request_id.__class__ is str or isinstance(request_id, str)):
                     if request_id is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostStorePostStores201ResponseData:
             )
         _absent = 0
         store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostStorePostStores201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 store_id = src_dict.get("store_id", UNSET)
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:

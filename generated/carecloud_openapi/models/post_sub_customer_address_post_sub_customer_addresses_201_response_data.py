@@ -67,7 +67,7 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
             )
         _absent = 0
         additional_address_id = src_dict.get("additional_address_id", UNSET)
-        if not (isinstance(additional_address_id, str)):
+        if not (additional_address_id.__class__ is str or isinstance(additional_address_id, str)):
             if additional_address_id is UNSET:
                 _absent += 1
             else:
@@ -101,7 +101,9 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 additional_address_id = src_dict.get("additional_address_id", UNSET)
-                if not (isinstance(additional_address_id, str)):
+                if not (
+                    additional_address_id.__class__ is str or isinstance(additional_address_id, str)
+                ):
                     if additional_address_id is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
             )
         _absent = 0
         interest_record_id = src_dict.get("interest_record_id", UNSET)
-        if not (isinstance(interest_record_id, str)):
+        if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
             if interest_record_id is UNSET:
                 _absent += 1
             else:
@@ -95,7 +95,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 interest_record_id = src_dict.get("interest_record_id", UNSET)
-                if not (isinstance(interest_record_id, str)):
+                if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
                     if interest_record_id is UNSET:
                         _absent += 1
                     else:

@@ -67,7 +67,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
             )
         _absent = 0
         partner_record_id = src_dict.get("partner_record_id", UNSET)
-        if not (isinstance(partner_record_id, str)):
+        if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
             if partner_record_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 partner_record_id = src_dict.get("partner_record_id", UNSET)
-                if not (isinstance(partner_record_id, str)):
+                if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
                     if partner_record_id is UNSET:
                         _absent += 1
                     else:

@@ -68,7 +68,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
             )
         _absent = 0
         customer_relation_id = src_dict.get("customer_relation_id", UNSET)
-        if not (isinstance(customer_relation_id, str)):
+        if not (customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)):
             if customer_relation_id is UNSET:
                 _absent += 1
             else:
@@ -102,7 +102,9 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
             if isinstance(src_dict, dict):
                 _absent = 0
                 customer_relation_id = src_dict.get("customer_relation_id", UNSET)
-                if not (isinstance(customer_relation_id, str)):
+                if not (
+                    customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)
+                ):
                     if customer_relation_id is UNSET:
                         _absent += 1
                     else:

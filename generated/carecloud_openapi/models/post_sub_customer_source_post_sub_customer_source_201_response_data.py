@@ -67,7 +67,9 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
             )
         _absent = 0
         customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
-        if not (isinstance(customer_source_record_id, str)):
+        if not (
+            customer_source_record_id.__class__ is str or isinstance(customer_source_record_id, str)
+        ):
             if customer_source_record_id is UNSET:
                 _absent += 1
             else:
@@ -101,7 +103,10 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
-                if not (isinstance(customer_source_record_id, str)):
+                if not (
+                    customer_source_record_id.__class__ is str
+                    or isinstance(customer_source_record_id, str)
+                ):
                     if customer_source_record_id is UNSET:
                         _absent += 1
                     else:

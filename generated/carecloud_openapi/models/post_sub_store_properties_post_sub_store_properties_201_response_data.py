@@ -67,7 +67,7 @@ class PostSubStorePropertiesPostSubStoreProperties201ResponseData:
             )
         _absent = 0
         property_record_id = src_dict.get("property_record_id", UNSET)
-        if not (isinstance(property_record_id, str)):
+        if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
             if property_record_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostSubStorePropertiesPostSubStoreProperties201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 property_record_id = src_dict.get("property_record_id", UNSET)
-                if not (isinstance(property_record_id, str)):
+                if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
                     if property_record_id is UNSET:
                         _absent += 1
                     else:

@@ -67,7 +67,7 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
             )
         _absent = 0
         task_assignee_id = src_dict.get("task_assignee_id", UNSET)
-        if not (isinstance(task_assignee_id, str)):
+        if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
             if task_assignee_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 task_assignee_id = src_dict.get("task_assignee_id", UNSET)
-                if not (isinstance(task_assignee_id, str)):
+                if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
                     if task_assignee_id is UNSET:
                         _absent += 1
                     else:

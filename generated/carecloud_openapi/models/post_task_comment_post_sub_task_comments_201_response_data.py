@@ -67,7 +67,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
             )
         _absent = 0
         task_comment_id = src_dict.get("task_comment_id", UNSET)
-        if not (isinstance(task_comment_id, str)):
+        if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
             if task_comment_id is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 task_comment_id = src_dict.get("task_comment_id", UNSET)
-                if not (isinstance(task_comment_id, str)):
+                if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
                     if task_comment_id is UNSET:
                         _absent += 1
                     else:

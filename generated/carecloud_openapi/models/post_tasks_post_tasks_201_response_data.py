@@ -66,7 +66,7 @@ class PostTasksPostTasks201ResponseData:
             )
         _absent = 0
         task_id = src_dict.get("task_id", UNSET)
-        if not (isinstance(task_id, str)):
+        if not (task_id.__class__ is str or isinstance(task_id, str)):
             if task_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostTasksPostTasks201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 task_id = src_dict.get("task_id", UNSET)
-                if not (isinstance(task_id, str)):
+                if not (task_id.__class__ is str or isinstance(task_id, str)):
                     if task_id is UNSET:
                         _absent += 1
                     else:

@@ -135,7 +135,9 @@ class PostTokenBody:
         else:
             setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -147,7 +149,7 @@ class PostTokenBody:
                 False,
             )
 
-        if not (isinstance(push_token, str)):
+        if not (push_token.__class__ is str or isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1
             else:
@@ -204,7 +206,10 @@ class PostTokenBody:
                 else:
                     setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(
@@ -216,7 +221,7 @@ class PostTokenBody:
                         False,
                     )
 
-                if not (isinstance(push_token, str)):
+                if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
                     else:

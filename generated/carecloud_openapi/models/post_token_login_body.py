@@ -94,7 +94,7 @@ class PostTokenLoginBody:
         else:
             login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(login_type, str):
+        if login_type.__class__ is str or isinstance(login_type, str):
             login_type = PostTokenLoginBodyLoginType(login_type)
         elif login_type is UNSET:
             _absent += 1
@@ -106,12 +106,12 @@ class PostTokenLoginBody:
                 login_type, (_path, _key), "login_type", "PostTokenLoginBodyLoginType", True, False
             )
 
-        if not (isinstance(login_value, str)):
+        if not (login_value.__class__ is str or isinstance(login_value, str)):
             if login_value is UNSET:
                 _absent += 1
             login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
 
-        if not (isinstance(password, str)):
+        if not (password.__class__ is str or isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             password = odd(password, (_path, _key), "password", "string", True, False)
@@ -148,7 +148,7 @@ class PostTokenLoginBody:
                 else:
                     login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(login_type, str):
+                if login_type.__class__ is str or isinstance(login_type, str):
                     login_type = PostTokenLoginBodyLoginType(login_type)
                 elif login_type is UNSET:
                     _absent += 1
@@ -170,14 +170,14 @@ class PostTokenLoginBody:
                         False,
                     )
 
-                if not (isinstance(login_value, str)):
+                if not (login_value.__class__ is str or isinstance(login_value, str)):
                     if login_value is UNSET:
                         _absent += 1
                     login_value = odd(
                         login_value, (_path, _key), "login_value", "string", True, False
                     )
 
-                if not (isinstance(password, str)):
+                if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     password = odd(password, (_path, _key), "password", "string", True, False)

@@ -67,7 +67,7 @@ class PostTokenPostTokens201ResponseData:
             )
         _absent = 0
         token_id = src_dict.get("token_id", UNSET)
-        if not (isinstance(token_id, str)):
+        if not (token_id.__class__ is str or isinstance(token_id, str)):
             if token_id is UNSET:
                 _absent += 1
             else:
@@ -94,7 +94,7 @@ class PostTokenPostTokens201ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 token_id = src_dict.get("token_id", UNSET)
-                if not (isinstance(token_id, str)):
+                if not (token_id.__class__ is str or isinstance(token_id, str)):
                     if token_id is UNSET:
                         _absent += 1
                     else:

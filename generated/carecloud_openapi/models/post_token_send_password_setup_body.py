@@ -106,13 +106,15 @@ class PostTokenSendPasswordSetupBody:
         else:
             email, communication_channel_id, recipient = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(email, str)):
+        if not (email.__class__ is str or isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             else:
                 email = odd(email, (_path, _key), "email", "string", False, False)
 
-        if not (isinstance(communication_channel_id, str)):
+        if not (
+            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+        ):
             if communication_channel_id is UNSET:
                 _absent += 1
             else:
@@ -125,7 +127,7 @@ class PostTokenSendPasswordSetupBody:
                     False,
                 )
 
-        if not (isinstance(recipient, str)):
+        if not (recipient.__class__ is str or isinstance(recipient, str)):
             if recipient is UNSET:
                 _absent += 1
             else:
@@ -165,13 +167,16 @@ class PostTokenSendPasswordSetupBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(email, str)):
+                if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     else:
                         email = odd(email, (_path, _key), "email", "string", False, False)
 
-                if not (isinstance(communication_channel_id, str)):
+                if not (
+                    communication_channel_id.__class__ is str
+                    or isinstance(communication_channel_id, str)
+                ):
                     if communication_channel_id is UNSET:
                         _absent += 1
                     else:
@@ -184,7 +189,7 @@ class PostTokenSendPasswordSetupBody:
                             False,
                         )
 
-                if not (isinstance(recipient, str)):
+                if not (recipient.__class__ is str or isinstance(recipient, str)):
                     if recipient is UNSET:
                         _absent += 1
                     else:

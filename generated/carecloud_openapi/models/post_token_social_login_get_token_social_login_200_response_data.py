@@ -66,7 +66,7 @@ class PostTokenSocialLoginGetTokenSocialLogin200ResponseData:
             )
         _absent = 0
         customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostTokenSocialLoginGetTokenSocialLogin200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 customer_id = src_dict.get("customer_id", UNSET)
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:

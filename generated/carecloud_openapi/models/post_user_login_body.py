@@ -98,7 +98,10 @@ class PostUserLoginBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(user_external_application_id, str)):
+        if not (
+            user_external_application_id.__class__ is str
+            or isinstance(user_external_application_id, str)
+        ):
             if user_external_application_id is UNSET:
                 _absent += 1
             else:
@@ -111,13 +114,13 @@ class PostUserLoginBody:
                     False,
                 )
 
-        if not (isinstance(login, str)):
+        if not (login.__class__ is str or isinstance(login, str)):
             if login is UNSET:
                 _absent += 1
             else:
                 login = odd(login, (_path, _key), "login", "string", False, False)
 
-        if not (isinstance(password, str)):
+        if not (password.__class__ is str or isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             else:
@@ -157,7 +160,10 @@ class PostUserLoginBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(user_external_application_id, str)):
+                if not (
+                    user_external_application_id.__class__ is str
+                    or isinstance(user_external_application_id, str)
+                ):
                     if user_external_application_id is UNSET:
                         _absent += 1
                     else:
@@ -170,13 +176,13 @@ class PostUserLoginBody:
                             False,
                         )
 
-                if not (isinstance(login, str)):
+                if not (login.__class__ is str or isinstance(login, str)):
                     if login is UNSET:
                         _absent += 1
                     else:
                         login = odd(login, (_path, _key), "login", "string", False, False)
 
-                if not (isinstance(password, str)):
+                if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:

@@ -87,7 +87,10 @@ class PostUserLogoutBody:
         else:
             user_external_application_id, bearer_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(user_external_application_id, str)):
+        if not (
+            user_external_application_id.__class__ is str
+            or isinstance(user_external_application_id, str)
+        ):
             if user_external_application_id is UNSET:
                 _absent += 1
             user_external_application_id = odd(
@@ -99,7 +102,7 @@ class PostUserLogoutBody:
                 False,
             )
 
-        if not (isinstance(bearer_token, str)):
+        if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
             if bearer_token is UNSET:
                 _absent += 1
             bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", True, False)
@@ -137,7 +140,10 @@ class PostUserLogoutBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(user_external_application_id, str)):
+                if not (
+                    user_external_application_id.__class__ is str
+                    or isinstance(user_external_application_id, str)
+                ):
                     if user_external_application_id is UNSET:
                         _absent += 1
                     user_external_application_id = odd(
@@ -149,7 +155,7 @@ class PostUserLogoutBody:
                         False,
                     )
 
-                if not (isinstance(bearer_token, str)):
+                if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
                     if bearer_token is UNSET:
                         _absent += 1
                     bearer_token = odd(

@@ -84,7 +84,10 @@ class PostUserSsoLoginBody:
         else:
             user_external_application_id, sso_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(user_external_application_id, str)):
+        if not (
+            user_external_application_id.__class__ is str
+            or isinstance(user_external_application_id, str)
+        ):
             if user_external_application_id is UNSET:
                 _absent += 1
             user_external_application_id = odd(
@@ -96,7 +99,7 @@ class PostUserSsoLoginBody:
                 False,
             )
 
-        if not (isinstance(sso_token, str)):
+        if not (sso_token.__class__ is str or isinstance(sso_token, str)):
             if sso_token is UNSET:
                 _absent += 1
             sso_token = odd(sso_token, (_path, _key), "sso_token", "string", True, False)
@@ -134,7 +137,10 @@ class PostUserSsoLoginBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(user_external_application_id, str)):
+                if not (
+                    user_external_application_id.__class__ is str
+                    or isinstance(user_external_application_id, str)
+                ):
                     if user_external_application_id is UNSET:
                         _absent += 1
                     user_external_application_id = odd(
@@ -146,7 +152,7 @@ class PostUserSsoLoginBody:
                         False,
                     )
 
-                if not (isinstance(sso_token, str)):
+                if not (sso_token.__class__ is str or isinstance(sso_token, str)):
                     if sso_token is UNSET:
                         _absent += 1
                     sso_token = odd(sso_token, (_path, _key), "sso_token", "string", True, False)

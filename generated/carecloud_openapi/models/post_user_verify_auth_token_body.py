@@ -64,7 +64,7 @@ class PostUserVerifyAuthTokenBody:
             )
         _absent = 0
         auth_token = src_dict.get("auth_token", UNSET)
-        if not (isinstance(auth_token, str)):
+        if not (auth_token.__class__ is str or isinstance(auth_token, str)):
             if auth_token is UNSET:
                 _absent += 1
             auth_token = odd(auth_token, (_path, _key), "auth_token", "string", True, False)
@@ -90,7 +90,7 @@ class PostUserVerifyAuthTokenBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 auth_token = src_dict.get("auth_token", UNSET)
-                if not (isinstance(auth_token, str)):
+                if not (auth_token.__class__ is str or isinstance(auth_token, str)):
                     if auth_token is UNSET:
                         _absent += 1
                     auth_token = odd(auth_token, (_path, _key), "auth_token", "string", True, False)

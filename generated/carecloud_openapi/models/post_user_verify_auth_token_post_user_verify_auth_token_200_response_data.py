@@ -66,7 +66,7 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
             )
         _absent = 0
         user_id = src_dict.get("user_id", UNSET)
-        if not (isinstance(user_id, str)):
+        if not (user_id.__class__ is str or isinstance(user_id, str)):
             if user_id is UNSET:
                 _absent += 1
             else:
@@ -93,7 +93,7 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
             if isinstance(src_dict, dict):
                 _absent = 0
                 user_id = src_dict.get("user_id", UNSET)
-                if not (isinstance(user_id, str)):
+                if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
                     else:

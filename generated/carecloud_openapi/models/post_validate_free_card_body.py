@@ -64,7 +64,7 @@ class PostValidateFreeCardBody:
             )
         _absent = 0
         card_number = src_dict.get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
@@ -90,7 +90,7 @@ class PostValidateFreeCardBody:
             if isinstance(src_dict, dict):
                 _absent = 0
                 card_number = src_dict.get("card_number", UNSET)
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(

@@ -91,12 +91,12 @@ class PostValidateIsicCardBody:
         else:
             card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
 
-        if not (isinstance(last_name, str)):
+        if not (last_name.__class__ is str or isinstance(last_name, str)):
             if last_name is UNSET:
                 _absent += 1
             last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
@@ -141,14 +141,14 @@ class PostValidateIsicCardBody:
                 else:
                     card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(
                         card_number, (_path, _key), "card_number", "string", True, False
                     )
 
-                if not (isinstance(last_name, str)):
+                if not (last_name.__class__ is str or isinstance(last_name, str)):
                     if last_name is UNSET:
                         _absent += 1
                     last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)

@@ -97,19 +97,21 @@ class PostVerifyOtpBody:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(verification_code, str)):
+        if not (verification_code.__class__ is str or isinstance(verification_code, str)):
             if verification_code is UNSET:
                 _absent += 1
             verification_code = odd(
                 verification_code, (_path, _key), "verification_code", "string", True, False
             )
 
-        if not (isinstance(request_id, str)):
+        if not (request_id.__class__ is str or isinstance(request_id, str)):
             if request_id is UNSET:
                 _absent += 1
             request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
 
-        if not (isinstance(external_application_id, str)):
+        if not (
+            external_application_id.__class__ is str or isinstance(external_application_id, str)
+        ):
             if external_application_id is UNSET:
                 _absent += 1
             external_application_id = odd(
@@ -155,19 +157,22 @@ class PostVerifyOtpBody:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(verification_code, str)):
+                if not (verification_code.__class__ is str or isinstance(verification_code, str)):
                     if verification_code is UNSET:
                         _absent += 1
                     verification_code = odd(
                         verification_code, (_path, _key), "verification_code", "string", True, False
                     )
 
-                if not (isinstance(request_id, str)):
+                if not (request_id.__class__ is str or isinstance(request_id, str)):
                     if request_id is UNSET:
                         _absent += 1
                     request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
 
-                if not (isinstance(external_application_id, str)):
+                if not (
+                    external_application_id.__class__ is str
+                    or isinstance(external_application_id, str)
+                ):
                     if external_application_id is UNSET:
                         _absent += 1
                     external_application_id = odd(

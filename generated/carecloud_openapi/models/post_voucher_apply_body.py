@@ -87,12 +87,12 @@ class PostVoucherApplyBody:
         else:
             date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(date_applied, str)):
+        if not (date_applied.__class__ is str or isinstance(date_applied, str)):
             if date_applied is UNSET:
                 _absent += 1
             date_applied = odd(date_applied, (_path, _key), "date_applied", "string", True, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
@@ -127,14 +127,14 @@ class PostVoucherApplyBody:
                 else:
                     date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(date_applied, str)):
+                if not (date_applied.__class__ is str or isinstance(date_applied, str)):
                     if date_applied is UNSET:
                         _absent += 1
                     date_applied = odd(
                         date_applied, (_path, _key), "date_applied", "string", True, False
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:

@@ -88,13 +88,13 @@ class PostVoucherGiftCardBalanceBody:
         else:
             voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(voucher_id, str)):
+        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
                 voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
@@ -129,7 +129,7 @@ class PostVoucherGiftCardBalanceBody:
                 else:
                     voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(voucher_id, str)):
+                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
                     if voucher_id is UNSET:
                         _absent += 1
                     else:
@@ -137,7 +137,7 @@ class PostVoucherGiftCardBalanceBody:
                             voucher_id, (_path, _key), "voucher_id", "string", False, False
                         )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:

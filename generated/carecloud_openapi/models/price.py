@@ -85,7 +85,7 @@ class Price:
         else:
             currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
@@ -124,7 +124,7 @@ class Price:
                 else:
                     currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(

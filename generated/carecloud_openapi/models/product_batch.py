@@ -257,7 +257,7 @@ class ProductBatch:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
@@ -270,19 +270,19 @@ class ProductBatch:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(product_group_id, str)):
+        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
             else:
@@ -290,7 +290,9 @@ class ProductBatch:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        if not (isinstance(product_group_external_id, str)):
+        if not (
+            product_group_external_id.__class__ is str or isinstance(product_group_external_id, str)
+        ):
             if product_group_external_id is UNSET:
                 _absent += 1
             else:
@@ -303,7 +305,7 @@ class ProductBatch:
                     False,
                 )
 
-        if not (isinstance(product_brand_id, str)):
+        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
             else:
@@ -311,7 +313,9 @@ class ProductBatch:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        if not (isinstance(product_brand_external_id, str)):
+        if not (
+            product_brand_external_id.__class__ is str or isinstance(product_brand_external_id, str)
+        ):
             if product_brand_external_id is UNSET:
                 _absent += 1
             else:
@@ -324,13 +328,13 @@ class ProductBatch:
                     False,
                 )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
@@ -454,7 +458,7 @@ class ProductBatch:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
@@ -467,7 +471,7 @@ class ProductBatch:
                 else:
                     plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     else:
@@ -475,13 +479,13 @@ class ProductBatch:
                             product_id, (_path, _key), "product_id", "string", False, False
                         )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(product_group_id, str)):
+                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -494,7 +498,10 @@ class ProductBatch:
                             False,
                         )
 
-                if not (isinstance(product_group_external_id, str)):
+                if not (
+                    product_group_external_id.__class__ is str
+                    or isinstance(product_group_external_id, str)
+                ):
                     if product_group_external_id is UNSET:
                         _absent += 1
                     else:
@@ -507,7 +514,7 @@ class ProductBatch:
                             False,
                         )
 
-                if not (isinstance(product_brand_id, str)):
+                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
                     if product_brand_id is UNSET:
                         _absent += 1
                     else:
@@ -520,7 +527,10 @@ class ProductBatch:
                             False,
                         )
 
-                if not (isinstance(product_brand_external_id, str)):
+                if not (
+                    product_brand_external_id.__class__ is str
+                    or isinstance(product_brand_external_id, str)
+                ):
                     if product_brand_external_id is UNSET:
                         _absent += 1
                     else:
@@ -533,13 +543,13 @@ class ProductBatch:
                             False,
                         )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:

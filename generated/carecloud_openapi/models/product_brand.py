@@ -91,17 +91,17 @@ class ProductBrand:
         else:
             name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(product_brand_id, str)):
+        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
             else:
@@ -141,19 +141,19 @@ class ProductBrand:
                 else:
                     name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(product_brand_id, str)):
+                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
                     if product_brand_id is UNSET:
                         _absent += 1
                     else:

@@ -180,17 +180,17 @@ class ProductGroup:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(product_group_id, str)):
+        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
             else:
@@ -198,7 +198,9 @@ class ProductGroup:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        if not (isinstance(parent_product_group_id, str)):
+        if not (
+            parent_product_group_id.__class__ is str or isinstance(parent_product_group_id, str)
+        ):
             if parent_product_group_id is UNSET:
                 _absent += 1
             else:
@@ -211,7 +213,7 @@ class ProductGroup:
                     False,
                 )
 
-        if not (isinstance(parent_external_id, str)):
+        if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
             if parent_external_id is UNSET:
                 _absent += 1
             else:
@@ -219,25 +221,25 @@ class ProductGroup:
                     parent_external_id, (_path, _key), "parent_external_id", "string", False, False
                 )
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -320,19 +322,19 @@ class ProductGroup:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(product_group_id, str)):
+                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -345,7 +347,10 @@ class ProductGroup:
                             False,
                         )
 
-                if not (isinstance(parent_product_group_id, str)):
+                if not (
+                    parent_product_group_id.__class__ is str
+                    or isinstance(parent_product_group_id, str)
+                ):
                     if parent_product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -358,7 +363,7 @@ class ProductGroup:
                             False,
                         )
 
-                if not (isinstance(parent_external_id, str)):
+                if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
                     if parent_external_id is UNSET:
                         _absent += 1
                     else:
@@ -371,19 +376,19 @@ class ProductGroup:
                             False,
                         )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -391,7 +396,7 @@ class ProductGroup:
                             partner_id, (_path, _key), "partner_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

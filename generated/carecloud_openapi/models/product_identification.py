@@ -109,7 +109,7 @@ class ProductIdentification:
         else:
             product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
@@ -151,7 +151,7 @@ class ProductIdentification:
                 else:
                     product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     else:

@@ -324,17 +324,20 @@ class ProductReservation:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(product_reservation_source_id, str)):
+        if not (
+            product_reservation_source_id.__class__ is str
+            or isinstance(product_reservation_source_id, str)
+        ):
             if product_reservation_source_id is UNSET:
                 _absent += 1
             product_reservation_source_id = odd(
@@ -346,7 +349,7 @@ class ProductReservation:
                 False,
             )
 
-        if not (isinstance(product_reservation_id, str)):
+        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
             if product_reservation_id is UNSET:
                 _absent += 1
             else:
@@ -361,7 +364,7 @@ class ProductReservation:
 
         if isinstance(reservation_codes, list):
             for _i0, _v0 in enumerate(reservation_codes):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "reservation_codes"), _i0, "string", True, False)
         elif reservation_codes is UNSET:
             _absent += 1
@@ -388,7 +391,7 @@ class ProductReservation:
 
         if isinstance(benefit_codes, list):
             for _i0, _v0 in enumerate(benefit_codes):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
         elif benefit_codes is UNSET:
             _absent += 1
@@ -397,13 +400,13 @@ class ProductReservation:
                 benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        if not (isinstance(pickup_date, str)):
+        if not (pickup_date.__class__ is str or isinstance(pickup_date, str)):
             if pickup_date is UNSET:
                 _absent += 1
             else:
                 pickup_date = odd(pickup_date, (_path, _key), "pickup_date", "string", False, False)
 
-        if not (isinstance(customers_note, str)):
+        if not (customers_note.__class__ is str or isinstance(customers_note, str)):
             if customers_note is UNSET:
                 _absent += 1
             else:
@@ -417,7 +420,7 @@ class ProductReservation:
             else:
                 total_price = odd(total_price, (_path, _key), "total_price", "number", False, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             else:
@@ -439,7 +442,7 @@ class ProductReservation:
                 False,
             )
 
-        if not (isinstance(external_purchase_id, str)):
+        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
             if external_purchase_id is UNSET:
                 _absent += 1
             else:
@@ -496,7 +499,7 @@ class ProductReservation:
         else:
             comments = odd(comments, (_path, _key), "comments", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -615,19 +618,22 @@ class ProductReservation:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(product_reservation_source_id, str)):
+                if not (
+                    product_reservation_source_id.__class__ is str
+                    or isinstance(product_reservation_source_id, str)
+                ):
                     if product_reservation_source_id is UNSET:
                         _absent += 1
                     product_reservation_source_id = odd(
@@ -639,7 +645,10 @@ class ProductReservation:
                         False,
                     )
 
-                if not (isinstance(product_reservation_id, str)):
+                if not (
+                    product_reservation_id.__class__ is str
+                    or isinstance(product_reservation_id, str)
+                ):
                     if product_reservation_id is UNSET:
                         _absent += 1
                     else:
@@ -654,7 +663,7 @@ class ProductReservation:
 
                 if isinstance(reservation_codes, list):
                     for _i0, _v0 in enumerate(reservation_codes):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
                                 ((_path, _key), "reservation_codes"),
@@ -688,7 +697,7 @@ class ProductReservation:
 
                 if isinstance(benefit_codes, list):
                     for _i0, _v0 in enumerate(benefit_codes):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
                 elif benefit_codes is UNSET:
                     _absent += 1
@@ -697,7 +706,7 @@ class ProductReservation:
                         benefit_codes, (_path, _key), "benefit_codes", "array", False, False
                     )
 
-                if not (isinstance(pickup_date, str)):
+                if not (pickup_date.__class__ is str or isinstance(pickup_date, str)):
                     if pickup_date is UNSET:
                         _absent += 1
                     else:
@@ -705,7 +714,7 @@ class ProductReservation:
                             pickup_date, (_path, _key), "pickup_date", "string", False, False
                         )
 
-                if not (isinstance(customers_note, str)):
+                if not (customers_note.__class__ is str or isinstance(customers_note, str)):
                     if customers_note is UNSET:
                         _absent += 1
                     else:
@@ -721,7 +730,7 @@ class ProductReservation:
                             total_price, (_path, _key), "total_price", "number", False, False
                         )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
@@ -745,7 +754,9 @@ class ProductReservation:
                         False,
                     )
 
-                if not (isinstance(external_purchase_id, str)):
+                if not (
+                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                ):
                     if external_purchase_id is UNSET:
                         _absent += 1
                     else:
@@ -804,7 +815,7 @@ class ProductReservation:
                 else:
                     comments = odd(comments, (_path, _key), "comments", "array", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -89,7 +89,7 @@ class ProductReservationComment:
         else:
             comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(comment_text, str)):
+        if not (comment_text.__class__ is str or isinstance(comment_text, str)):
             if comment_text is UNSET:
                 _absent += 1
             else:
@@ -97,7 +97,7 @@ class ProductReservationComment:
                     comment_text, (_path, _key), "comment_text", "string", False, False
                 )
 
-        if not (isinstance(comment_time, str)):
+        if not (comment_time.__class__ is str or isinstance(comment_time, str)):
             if comment_time is UNSET:
                 _absent += 1
             else:
@@ -134,7 +134,7 @@ class ProductReservationComment:
                 else:
                     comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(comment_text, str)):
+                if not (comment_text.__class__ is str or isinstance(comment_text, str)):
                     if comment_text is UNSET:
                         _absent += 1
                     else:
@@ -142,7 +142,7 @@ class ProductReservationComment:
                             comment_text, (_path, _key), "comment_text", "string", False, False
                         )
 
-                if not (isinstance(comment_time, str)):
+                if not (comment_time.__class__ is str or isinstance(comment_time, str)):
                     if comment_time is UNSET:
                         _absent += 1
                     else:

@@ -94,7 +94,10 @@ class ProductReservationExternalListType:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(product_reservation_external_list_type_id, str)):
+        if not (
+            product_reservation_external_list_type_id.__class__ is str
+            or isinstance(product_reservation_external_list_type_id, str)
+        ):
             if product_reservation_external_list_type_id is UNSET:
                 _absent += 1
             else:
@@ -107,7 +110,7 @@ class ProductReservationExternalListType:
                     False,
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -146,7 +149,10 @@ class ProductReservationExternalListType:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(product_reservation_external_list_type_id, str)):
+                if not (
+                    product_reservation_external_list_type_id.__class__ is str
+                    or isinstance(product_reservation_external_list_type_id, str)
+                ):
                     if product_reservation_external_list_type_id is UNSET:
                         _absent += 1
                     else:
@@ -159,7 +165,7 @@ class ProductReservationExternalListType:
                             False,
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:

@@ -104,7 +104,7 @@ class ProductReservationItem:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(reservable_product_id, str)):
+        if not (reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)):
             if reservable_product_id is UNSET:
                 _absent += 1
             reservable_product_id = odd(
@@ -163,7 +163,9 @@ class ProductReservationItem:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(reservable_product_id, str)):
+                if not (
+                    reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)
+                ):
                     if reservable_product_id is UNSET:
                         _absent += 1
                     reservable_product_id = odd(

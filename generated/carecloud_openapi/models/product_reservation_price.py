@@ -191,12 +191,15 @@ class ProductReservationPrice:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "number", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        if not (isinstance(product_reservation_price_id, str)):
+        if not (
+            product_reservation_price_id.__class__ is str
+            or isinstance(product_reservation_price_id, str)
+        ):
             if product_reservation_price_id is UNSET:
                 _absent += 1
             else:
@@ -209,7 +212,7 @@ class ProductReservationPrice:
                     False,
                 )
 
-        if not (isinstance(reservable_product_id, str)):
+        if not (reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)):
             if reservable_product_id is UNSET:
                 _absent += 1
             else:
@@ -229,13 +232,13 @@ class ProductReservationPrice:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -315,14 +318,17 @@ class ProductReservationPrice:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "number", True, False)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
                         currency_id, (_path, _key), "currency_id", "string", True, False
                     )
 
-                if not (isinstance(product_reservation_price_id, str)):
+                if not (
+                    product_reservation_price_id.__class__ is str
+                    or isinstance(product_reservation_price_id, str)
+                ):
                     if product_reservation_price_id is UNSET:
                         _absent += 1
                     else:
@@ -335,7 +341,9 @@ class ProductReservationPrice:
                             False,
                         )
 
-                if not (isinstance(reservable_product_id, str)):
+                if not (
+                    reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)
+                ):
                     if reservable_product_id is UNSET:
                         _absent += 1
                     else:
@@ -355,13 +363,13 @@ class ProductReservationPrice:
                 else:
                     plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

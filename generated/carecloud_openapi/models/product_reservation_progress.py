@@ -113,7 +113,9 @@ class ProductReservationProgress:
                     False,
                 )
 
-        if not (isinstance(reservation_progress_text, str)):
+        if not (
+            reservation_progress_text.__class__ is str or isinstance(reservation_progress_text, str)
+        ):
             if reservation_progress_text is UNSET:
                 _absent += 1
             else:
@@ -126,7 +128,9 @@ class ProductReservationProgress:
                     False,
                 )
 
-        if not (isinstance(reservation_progress_time, str)):
+        if not (
+            reservation_progress_time.__class__ is str or isinstance(reservation_progress_time, str)
+        ):
             if reservation_progress_time is UNSET:
                 _absent += 1
             else:
@@ -194,7 +198,10 @@ class ProductReservationProgress:
                             False,
                         )
 
-                if not (isinstance(reservation_progress_text, str)):
+                if not (
+                    reservation_progress_text.__class__ is str
+                    or isinstance(reservation_progress_text, str)
+                ):
                     if reservation_progress_text is UNSET:
                         _absent += 1
                     else:
@@ -207,7 +214,10 @@ class ProductReservationProgress:
                             False,
                         )
 
-                if not (isinstance(reservation_progress_time, str)):
+                if not (
+                    reservation_progress_time.__class__ is str
+                    or isinstance(reservation_progress_time, str)
+                ):
                     if reservation_progress_time is UNSET:
                         _absent += 1
                     else:

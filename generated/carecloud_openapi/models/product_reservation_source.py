@@ -114,7 +114,10 @@ class ProductReservationSource:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(product_reservation_source_id, str)):
+        if not (
+            product_reservation_source_id.__class__ is str
+            or isinstance(product_reservation_source_id, str)
+        ):
             if product_reservation_source_id is UNSET:
                 _absent += 1
             else:
@@ -127,13 +130,13 @@ class ProductReservationSource:
                     False,
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -185,7 +188,10 @@ class ProductReservationSource:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(product_reservation_source_id, str)):
+                if not (
+                    product_reservation_source_id.__class__ is str
+                    or isinstance(product_reservation_source_id, str)
+                ):
                     if product_reservation_source_id is UNSET:
                         _absent += 1
                     else:
@@ -198,13 +204,13 @@ class ProductReservationSource:
                             False,
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

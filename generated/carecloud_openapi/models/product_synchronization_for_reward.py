@@ -156,7 +156,7 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
@@ -229,7 +229,7 @@ class ProductSynchronizationForReward:
                         False,
                     )
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     else:

@@ -186,12 +186,12 @@ class Property:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(data_type, str)):
+        if not (data_type.__class__ is str or isinstance(data_type, str)):
             if data_type is UNSET:
                 _absent += 1
             data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
@@ -206,13 +206,13 @@ class Property:
                 _absent += 1
             is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
 
-        if not (isinstance(property_id, str)):
+        if not (property_id.__class__ is str or isinstance(property_id, str)):
             if property_id is UNSET:
                 _absent += 1
             else:
                 property_id = odd(property_id, (_path, _key), "property_id", "string", False, False)
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
@@ -225,7 +225,7 @@ class Property:
         else:
             items = odd(items, (_path, _key), "items", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -304,12 +304,12 @@ class Property:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(data_type, str)):
+                if not (data_type.__class__ is str or isinstance(data_type, str)):
                     if data_type is UNSET:
                         _absent += 1
                     data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
@@ -326,7 +326,7 @@ class Property:
                         _absent += 1
                     is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
 
-                if not (isinstance(property_id, str)):
+                if not (property_id.__class__ is str or isinstance(property_id, str)):
                     if property_id is UNSET:
                         _absent += 1
                     else:
@@ -334,7 +334,7 @@ class Property:
                             property_id, (_path, _key), "property_id", "string", False, False
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:
@@ -349,7 +349,7 @@ class Property:
                 else:
                     items = odd(items, (_path, _key), "items", "array", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -107,19 +107,19 @@ class PropertyItem:
         else:
             id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(id, str)):
+        if not (id.__class__ is str or isinstance(id, str)):
             if id is UNSET:
                 _absent += 1
             else:
                 id = odd(id, (_path, _key), "id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(resource_record_id, str)):
+        if not (resource_record_id.__class__ is str or isinstance(resource_record_id, str)):
             if resource_record_id is UNSET:
                 _absent += 1
             else:
@@ -167,19 +167,19 @@ class PropertyItem:
                 else:
                     id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(id, str)):
+                if not (id.__class__ is str or isinstance(id, str)):
                     if id is UNSET:
                         _absent += 1
                     else:
                         id = odd(id, (_path, _key), "id", "string", False, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(resource_record_id, str)):
+                if not (resource_record_id.__class__ is str or isinstance(resource_record_id, str)):
                     if resource_record_id is UNSET:
                         _absent += 1
                     else:

@@ -217,12 +217,12 @@ class PropertyRecord:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(property_id, str)):
+        if not (property_id.__class__ is str or isinstance(property_id, str)):
             if property_id is UNSET:
                 _absent += 1
             property_id = odd(property_id, (_path, _key), "property_id", "string", True, False)
 
-        if not (isinstance(property_record_id, str)):
+        if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
             if property_record_id is UNSET:
                 _absent += 1
             else:
@@ -230,7 +230,7 @@ class PropertyRecord:
                     property_record_id, (_path, _key), "property_record_id", "string", False, False
                 )
 
-        if not (isinstance(property_name, str)):
+        if not (property_name.__class__ is str or isinstance(property_name, str)):
             if property_name is UNSET:
                 _absent += 1
             else:
@@ -239,7 +239,7 @@ class PropertyRecord:
                 )
 
         if (
-            isinstance(property_value, str)
+            (property_value.__class__ is str or isinstance(property_value, str))
             or (type(property_value) is float or type(property_value) is int)
             or type(property_value) is int
             or type(property_value) is bool
@@ -262,7 +262,7 @@ class PropertyRecord:
                 False,
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -314,14 +314,14 @@ class PropertyRecord:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(property_id, str)):
+                if not (property_id.__class__ is str or isinstance(property_id, str)):
                     if property_id is UNSET:
                         _absent += 1
                     property_id = odd(
                         property_id, (_path, _key), "property_id", "string", True, False
                     )
 
-                if not (isinstance(property_record_id, str)):
+                if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
                     if property_record_id is UNSET:
                         _absent += 1
                     else:
@@ -334,7 +334,7 @@ class PropertyRecord:
                             False,
                         )
 
-                if not (isinstance(property_name, str)):
+                if not (property_name.__class__ is str or isinstance(property_name, str)):
                     if property_name is UNSET:
                         _absent += 1
                     else:
@@ -343,7 +343,7 @@ class PropertyRecord:
                         )
 
                 if (
-                    isinstance(property_value, str)
+                    (property_value.__class__ is str or isinstance(property_value, str))
                     or (type(property_value) is float or type(property_value) is int)
                     or type(property_value) is int
                     or type(property_value) is bool
@@ -366,7 +366,7 @@ class PropertyRecord:
                         False,
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

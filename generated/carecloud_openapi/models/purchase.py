@@ -236,24 +236,24 @@ class Purchase:
                 property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(external_purchase_id, str)):
+        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
             if external_purchase_id is UNSET:
                 _absent += 1
             external_purchase_id = odd(
                 external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
             )
 
-        if not (isinstance(payment_time, str)):
+        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
             if payment_time is UNSET:
                 _absent += 1
             payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
@@ -263,7 +263,7 @@ class Purchase:
                 _absent += 1
             items_count = odd(items_count, (_path, _key), "items_count", "integer", True, False)
 
-        if not (isinstance(type_id, str)):
+        if not (type_id.__class__ is str or isinstance(type_id, str)):
             if type_id is UNSET:
                 _absent += 1
             type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
@@ -273,19 +273,19 @@ class Purchase:
                 _absent += 1
             total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
 
-        if not (isinstance(cashdesk_number, str)):
+        if not (cashdesk_number.__class__ is str or isinstance(cashdesk_number, str)):
             if cashdesk_number is UNSET:
                 _absent += 1
             cashdesk_number = odd(
                 cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
             )
 
-        if not (isinstance(purchase_id, str)):
+        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
             if purchase_id is UNSET:
                 _absent += 1
             else:
@@ -302,13 +302,13 @@ class Purchase:
                 purchase_items, (_path, _key), "purchase_items", "array", False, False
             )
 
-        if not (isinstance(card_number, str)):
+        if not (card_number.__class__ is str or isinstance(card_number, str)):
             if card_number is UNSET:
                 _absent += 1
             else:
                 card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -411,19 +411,21 @@ class Purchase:
                         property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(external_purchase_id, str)):
+                if not (
+                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                ):
                     if external_purchase_id is UNSET:
                         _absent += 1
                     external_purchase_id = odd(
@@ -435,7 +437,7 @@ class Purchase:
                         False,
                     )
 
-                if not (isinstance(payment_time, str)):
+                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
@@ -449,7 +451,7 @@ class Purchase:
                         items_count, (_path, _key), "items_count", "integer", True, False
                     )
 
-                if not (isinstance(type_id, str)):
+                if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
                     type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
@@ -461,21 +463,21 @@ class Purchase:
                         total_price, (_path, _key), "total_price", "number", True, False
                     )
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
                         currency_id, (_path, _key), "currency_id", "string", True, False
                     )
 
-                if not (isinstance(cashdesk_number, str)):
+                if not (cashdesk_number.__class__ is str or isinstance(cashdesk_number, str)):
                     if cashdesk_number is UNSET:
                         _absent += 1
                     cashdesk_number = odd(
                         cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
                     )
 
-                if not (isinstance(purchase_id, str)):
+                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
                     if purchase_id is UNSET:
                         _absent += 1
                     else:
@@ -494,7 +496,7 @@ class Purchase:
                         purchase_items, (_path, _key), "purchase_items", "array", False, False
                     )
 
-                if not (isinstance(card_number, str)):
+                if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
@@ -502,7 +504,7 @@ class Purchase:
                             card_number, (_path, _key), "card_number", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -195,7 +195,7 @@ class PurchaseConditions:
                     next_status_points, (_path, _key), "next_status_points", "number", False, False
                 )
 
-        if not (isinstance(next_status_id, str)):
+        if not (next_status_id.__class__ is str or isinstance(next_status_id, str)):
             if next_status_id is UNSET:
                 _absent += 1
             else:
@@ -311,7 +311,7 @@ class PurchaseConditions:
                             False,
                         )
 
-                if not (isinstance(next_status_id, str)):
+                if not (next_status_id.__class__ is str or isinstance(next_status_id, str)):
                     if next_status_id is UNSET:
                         _absent += 1
                     else:

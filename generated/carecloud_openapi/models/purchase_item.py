@@ -221,12 +221,12 @@ class PurchaseItem:
                 additional_properties,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-        if not (isinstance(purchase_item_type_id, str)):
+        if not (purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)):
             if purchase_item_type_id is UNSET:
                 _absent += 1
             purchase_item_type_id = odd(
@@ -248,7 +248,7 @@ class PurchaseItem:
                 _absent += 1
             vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        if not (isinstance(purchase_item_id, str)):
+        if not (purchase_item_id.__class__ is str or isinstance(purchase_item_id, str)):
             if purchase_item_id is UNSET:
                 _absent += 1
             else:
@@ -256,7 +256,7 @@ class PurchaseItem:
                     purchase_item_id, (_path, _key), "purchase_item_id", "string", False, False
                 )
 
-        if not (isinstance(product_name, str)):
+        if not (product_name.__class__ is str or isinstance(product_name, str)):
             if product_name is UNSET:
                 _absent += 1
             else:
@@ -264,7 +264,7 @@ class PurchaseItem:
                     product_name, (_path, _key), "product_name", "string", False, False
                 )
 
-        if not (isinstance(product_group_id, str)):
+        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
             else:
@@ -272,7 +272,7 @@ class PurchaseItem:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        if not (isinstance(product_group_name, str)):
+        if not (product_group_name.__class__ is str or isinstance(product_group_name, str)):
             if product_group_name is UNSET:
                 _absent += 1
             else:
@@ -280,7 +280,7 @@ class PurchaseItem:
                     product_group_name, (_path, _key), "product_group_name", "string", False, False
                 )
 
-        if not (isinstance(product_brand_id, str)):
+        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
             else:
@@ -288,7 +288,7 @@ class PurchaseItem:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        if not (isinstance(product_brand_name, str)):
+        if not (product_brand_name.__class__ is str or isinstance(product_brand_name, str)):
             if product_brand_name is UNSET:
                 _absent += 1
             else:
@@ -296,7 +296,7 @@ class PurchaseItem:
                     product_brand_name, (_path, _key), "product_brand_name", "string", False, False
                 )
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
@@ -395,12 +395,14 @@ class PurchaseItem:
                         additional_properties,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
 
-                if not (isinstance(purchase_item_type_id, str)):
+                if not (
+                    purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)
+                ):
                     if purchase_item_type_id is UNSET:
                         _absent += 1
                     purchase_item_type_id = odd(
@@ -427,7 +429,7 @@ class PurchaseItem:
                         _absent += 1
                     vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-                if not (isinstance(purchase_item_id, str)):
+                if not (purchase_item_id.__class__ is str or isinstance(purchase_item_id, str)):
                     if purchase_item_id is UNSET:
                         _absent += 1
                     else:
@@ -440,7 +442,7 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (isinstance(product_name, str)):
+                if not (product_name.__class__ is str or isinstance(product_name, str)):
                     if product_name is UNSET:
                         _absent += 1
                     else:
@@ -448,7 +450,7 @@ class PurchaseItem:
                             product_name, (_path, _key), "product_name", "string", False, False
                         )
 
-                if not (isinstance(product_group_id, str)):
+                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -461,7 +463,7 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (isinstance(product_group_name, str)):
+                if not (product_group_name.__class__ is str or isinstance(product_group_name, str)):
                     if product_group_name is UNSET:
                         _absent += 1
                     else:
@@ -474,7 +476,7 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (isinstance(product_brand_id, str)):
+                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
                     if product_brand_id is UNSET:
                         _absent += 1
                     else:
@@ -487,7 +489,7 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (isinstance(product_brand_name, str)):
+                if not (product_brand_name.__class__ is str or isinstance(product_brand_name, str)):
                     if product_brand_name is UNSET:
                         _absent += 1
                     else:
@@ -500,7 +502,7 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     else:

@@ -92,18 +92,18 @@ class PurchaseItemType:
         else:
             name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(type_id, str)):
+        if not (type_id.__class__ is str or isinstance(type_id, str)):
             if type_id is UNSET:
                 _absent += 1
             else:
                 type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
@@ -139,18 +139,18 @@ class PurchaseItemType:
                 else:
                     name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(type_id, str)):
+                if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
                     else:
                         type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:

@@ -120,13 +120,13 @@ class PutBookingBodyBooking:
         else:
             customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(booking_status, str)):
+        if not (booking_status.__class__ is str or isinstance(booking_status, str)):
             if booking_status is UNSET:
                 _absent += 1
             else:
@@ -134,11 +134,11 @@ class PutBookingBodyBooking:
                     booking_status, (_path, _key), "booking_status", "string", False, False
                 )
 
-        if isinstance(data, str):
+        if data.__class__ is str or isinstance(data, str):
             pass
         elif isinstance(data, list):
             for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
         elif isinstance(data, dict):
             data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
@@ -186,7 +186,7 @@ class PutBookingBodyBooking:
                 else:
                     customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -194,7 +194,7 @@ class PutBookingBodyBooking:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(booking_status, str)):
+                if not (booking_status.__class__ is str or isinstance(booking_status, str)):
                     if booking_status is UNSET:
                         _absent += 1
                     else:
@@ -202,11 +202,11 @@ class PutBookingBodyBooking:
                             booking_status, (_path, _key), "booking_status", "string", False, False
                         )
 
-                if isinstance(data, str):
+                if data.__class__ is str or isinstance(data, str):
                     pass
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
                     data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")

@@ -146,7 +146,7 @@ class PutCustomerBody:
         else:
             customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
 
-        if not (isinstance(password, str)):
+        if not (password.__class__ is str or isinstance(password, str)):
             if password is UNSET:
                 _absent += 1
             else:
@@ -224,7 +224,7 @@ class PutCustomerBody:
                 else:
                     customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
 
-                if not (isinstance(password, str)):
+                if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:

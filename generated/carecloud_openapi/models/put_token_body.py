@@ -109,7 +109,7 @@ class PutTokenBody:
         else:
             setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-        if not (isinstance(push_token, str)):
+        if not (push_token.__class__ is str or isinstance(push_token, str)):
             if push_token is UNSET:
                 _absent += 1
             else:
@@ -152,7 +152,7 @@ class PutTokenBody:
                 else:
                     setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
 
-                if not (isinstance(push_token, str)):
+                if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
                     else:

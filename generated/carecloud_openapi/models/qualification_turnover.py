@@ -93,7 +93,7 @@ class QualificationTurnover:
         else:
             currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(currency_id, str)):
+        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
             if currency_id is UNSET:
                 _absent += 1
             currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
@@ -103,7 +103,7 @@ class QualificationTurnover:
                 _absent += 1
             value = odd(value, (_path, _key), "value", "number", True, False)
 
-        if not (isinstance(due_date, str)):
+        if not (due_date.__class__ is str or isinstance(due_date, str)):
             if due_date is UNSET:
                 _absent += 1
             else:
@@ -139,7 +139,7 @@ class QualificationTurnover:
                 else:
                     currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(currency_id, str)):
+                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
@@ -151,7 +151,7 @@ class QualificationTurnover:
                         _absent += 1
                     value = odd(value, (_path, _key), "value", "number", True, False)
 
-                if not (isinstance(due_date, str)):
+                if not (due_date.__class__ is str or isinstance(due_date, str)):
                     if due_date is UNSET:
                         _absent += 1
                     else:

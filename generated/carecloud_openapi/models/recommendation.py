@@ -178,12 +178,12 @@ class Recommendation:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(recommendation_id, str)):
+        if not (recommendation_id.__class__ is str or isinstance(recommendation_id, str)):
             if recommendation_id is UNSET:
                 _absent += 1
             else:
@@ -191,7 +191,7 @@ class Recommendation:
                     recommendation_id, (_path, _key), "recommendation_id", "string", False, False
                 )
 
-        if not (isinstance(brief_description, str)):
+        if not (brief_description.__class__ is str or isinstance(brief_description, str)):
             if brief_description is UNSET:
                 _absent += 1
             else:
@@ -199,7 +199,7 @@ class Recommendation:
                     brief_description, (_path, _key), "brief_description", "string", False, False
                 )
 
-        if not (isinstance(detailed_description, str)):
+        if not (detailed_description.__class__ is str or isinstance(detailed_description, str)):
             if detailed_description is UNSET:
                 _absent += 1
             else:
@@ -212,7 +212,7 @@ class Recommendation:
                     False,
                 )
 
-        if not (isinstance(content, str)):
+        if not (content.__class__ is str or isinstance(content, str)):
             if content is UNSET:
                 _absent += 1
             else:
@@ -220,20 +220,20 @@ class Recommendation:
 
         if isinstance(picture_urls, list):
             for _i0, _v0 in enumerate(picture_urls):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
         elif picture_urls is UNSET:
             _absent += 1
         else:
             picture_urls = odd(picture_urls, (_path, _key), "picture_urls", "array", False, False)
 
-        if not (isinstance(web_url, str)):
+        if not (web_url.__class__ is str or isinstance(web_url, str)):
             if web_url is UNSET:
                 _absent += 1
             else:
                 web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -312,12 +312,12 @@ class Recommendation:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(recommendation_id, str)):
+                if not (recommendation_id.__class__ is str or isinstance(recommendation_id, str)):
                     if recommendation_id is UNSET:
                         _absent += 1
                     else:
@@ -330,7 +330,7 @@ class Recommendation:
                             False,
                         )
 
-                if not (isinstance(brief_description, str)):
+                if not (brief_description.__class__ is str or isinstance(brief_description, str)):
                     if brief_description is UNSET:
                         _absent += 1
                     else:
@@ -343,7 +343,9 @@ class Recommendation:
                             False,
                         )
 
-                if not (isinstance(detailed_description, str)):
+                if not (
+                    detailed_description.__class__ is str or isinstance(detailed_description, str)
+                ):
                     if detailed_description is UNSET:
                         _absent += 1
                     else:
@@ -356,7 +358,7 @@ class Recommendation:
                             False,
                         )
 
-                if not (isinstance(content, str)):
+                if not (content.__class__ is str or isinstance(content, str)):
                     if content is UNSET:
                         _absent += 1
                     else:
@@ -364,7 +366,7 @@ class Recommendation:
 
                 if isinstance(picture_urls, list):
                     for _i0, _v0 in enumerate(picture_urls):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
                 elif picture_urls is UNSET:
                     _absent += 1
@@ -373,13 +375,13 @@ class Recommendation:
                         picture_urls, (_path, _key), "picture_urls", "array", False, False
                     )
 
-                if not (isinstance(web_url, str)):
+                if not (web_url.__class__ is str or isinstance(web_url, str)):
                     if web_url is UNSET:
                         _absent += 1
                     else:
                         web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -144,13 +144,13 @@ class RecommendedReward:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -176,7 +176,7 @@ class RecommendedReward:
             else:
                 max_count = odd(max_count, (_path, _key), "max_count", "integer", False, False)
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
@@ -237,13 +237,13 @@ class RecommendedReward:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
@@ -271,7 +271,7 @@ class RecommendedReward:
                             max_count, (_path, _key), "max_count", "integer", False, False
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:

@@ -112,29 +112,29 @@ class Referral:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(referral_id, str)):
+        if not (referral_id.__class__ is str or isinstance(referral_id, str)):
             if referral_id is UNSET:
                 _absent += 1
             referral_id = odd(referral_id, (_path, _key), "referral_id", "string", True, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(referral_campaign_id, str)):
+        if not (referral_campaign_id.__class__ is str or isinstance(referral_campaign_id, str)):
             if referral_campaign_id is UNSET:
                 _absent += 1
             referral_campaign_id = odd(
                 referral_campaign_id, (_path, _key), "referral_campaign_id", "string", True, False
             )
 
-        if isinstance(valid_to, str):
+        if valid_to.__class__ is str or isinstance(valid_to, str):
             pass
         elif valid_to is UNSET:
             _absent += 1
@@ -179,26 +179,28 @@ class Referral:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(referral_id, str)):
+                if not (referral_id.__class__ is str or isinstance(referral_id, str)):
                     if referral_id is UNSET:
                         _absent += 1
                     referral_id = odd(
                         referral_id, (_path, _key), "referral_id", "string", True, False
                     )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     code = odd(code, (_path, _key), "code", "string", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(referral_campaign_id, str)):
+                if not (
+                    referral_campaign_id.__class__ is str or isinstance(referral_campaign_id, str)
+                ):
                     if referral_campaign_id is UNSET:
                         _absent += 1
                     referral_campaign_id = odd(
@@ -210,7 +212,7 @@ class Referral:
                         False,
                     )
 
-                if isinstance(valid_to, str):
+                if valid_to.__class__ is str or isinstance(valid_to, str):
                     pass
                 elif valid_to is UNSET:
                     _absent += 1

@@ -167,14 +167,16 @@ class RelatedCustomer:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(related_customer_id, str)):
+        if not (related_customer_id.__class__ is str or isinstance(related_customer_id, str)):
             if related_customer_id is UNSET:
                 _absent += 1
             related_customer_id = odd(
                 related_customer_id, (_path, _key), "related_customer_id", "string", True, False
             )
 
-        if not (isinstance(customer_relation_type_id, str)):
+        if not (
+            customer_relation_type_id.__class__ is str or isinstance(customer_relation_type_id, str)
+        ):
             if customer_relation_type_id is UNSET:
                 _absent += 1
             customer_relation_type_id = odd(
@@ -191,7 +193,7 @@ class RelatedCustomer:
                 _absent += 1
             is_leading = odd(is_leading, (_path, _key), "is_leading", "boolean", True, False)
 
-        if not (isinstance(customer_relation_id, str)):
+        if not (customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)):
             if customer_relation_id is UNSET:
                 _absent += 1
             else:
@@ -204,25 +206,25 @@ class RelatedCustomer:
                     False,
                 )
 
-        if not (isinstance(short_name, str)):
+        if not (short_name.__class__ is str or isinstance(short_name, str)):
             if short_name is UNSET:
                 _absent += 1
             else:
                 short_name = odd(short_name, (_path, _key), "short_name", "string", False, False)
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -301,7 +303,9 @@ class RelatedCustomer:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(related_customer_id, str)):
+                if not (
+                    related_customer_id.__class__ is str or isinstance(related_customer_id, str)
+                ):
                     if related_customer_id is UNSET:
                         _absent += 1
                     related_customer_id = odd(
@@ -313,7 +317,10 @@ class RelatedCustomer:
                         False,
                     )
 
-                if not (isinstance(customer_relation_type_id, str)):
+                if not (
+                    customer_relation_type_id.__class__ is str
+                    or isinstance(customer_relation_type_id, str)
+                ):
                     if customer_relation_type_id is UNSET:
                         _absent += 1
                     customer_relation_type_id = odd(
@@ -332,7 +339,9 @@ class RelatedCustomer:
                         is_leading, (_path, _key), "is_leading", "boolean", True, False
                     )
 
-                if not (isinstance(customer_relation_id, str)):
+                if not (
+                    customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)
+                ):
                     if customer_relation_id is UNSET:
                         _absent += 1
                     else:
@@ -345,7 +354,7 @@ class RelatedCustomer:
                             False,
                         )
 
-                if not (isinstance(short_name, str)):
+                if not (short_name.__class__ is str or isinstance(short_name, str)):
                     if short_name is UNSET:
                         _absent += 1
                     else:
@@ -353,7 +362,7 @@ class RelatedCustomer:
                             short_name, (_path, _key), "short_name", "string", False, False
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -361,13 +370,13 @@ class RelatedCustomer:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

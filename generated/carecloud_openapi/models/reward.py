@@ -390,12 +390,12 @@ class Reward:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
@@ -420,19 +420,19 @@ class Reward:
         else:
             store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
 
-        if not (isinstance(reward_id, str)):
+        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             else:
                 reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        if not (isinstance(subtitle, str)):
+        if not (subtitle.__class__ is str or isinstance(subtitle, str)):
             if subtitle is UNSET:
                 _absent += 1
             else:
@@ -444,7 +444,7 @@ class Reward:
             else:
                 points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
-        if not (isinstance(valid_time_from, str)):
+        if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
             if valid_time_from is UNSET:
                 _absent += 1
             else:
@@ -452,7 +452,7 @@ class Reward:
                     valid_time_from, (_path, _key), "valid_time_from", "string", False, False
                 )
 
-        if not (isinstance(valid_time_to, str)):
+        if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
             if valid_time_to is UNSET:
                 _absent += 1
             else:
@@ -460,7 +460,7 @@ class Reward:
                     valid_time_to, (_path, _key), "valid_time_to", "string", False, False
                 )
 
-        if not (isinstance(reward_type_id, str)):
+        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
             if reward_type_id is UNSET:
                 _absent += 1
             else:
@@ -488,14 +488,14 @@ class Reward:
 
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif image_urls is UNSET:
             _absent += 1
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        if not (isinstance(reward_external_url, str)):
+        if not (reward_external_url.__class__ is str or isinstance(reward_external_url, str)):
             if reward_external_url is UNSET:
                 _absent += 1
             else:
@@ -620,7 +620,7 @@ class Reward:
         else:
             tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -771,12 +771,12 @@ class Reward:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     code = odd(code, (_path, _key), "code", "string", True, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
@@ -811,7 +811,7 @@ class Reward:
                 else:
                     store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
 
-                if not (isinstance(reward_id, str)):
+                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     else:
@@ -819,13 +819,13 @@ class Reward:
                             reward_id, (_path, _key), "reward_id", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
                         note = odd(note, (_path, _key), "note", "string", False, False)
 
-                if not (isinstance(subtitle, str)):
+                if not (subtitle.__class__ is str or isinstance(subtitle, str)):
                     if subtitle is UNSET:
                         _absent += 1
                     else:
@@ -839,7 +839,7 @@ class Reward:
                             points_cost, (_path, _key), "points_cost", "number", False, False
                         )
 
-                if not (isinstance(valid_time_from, str)):
+                if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
                     if valid_time_from is UNSET:
                         _absent += 1
                     else:
@@ -852,7 +852,7 @@ class Reward:
                             False,
                         )
 
-                if not (isinstance(valid_time_to, str)):
+                if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
                     if valid_time_to is UNSET:
                         _absent += 1
                     else:
@@ -860,7 +860,7 @@ class Reward:
                             valid_time_to, (_path, _key), "valid_time_to", "string", False, False
                         )
 
-                if not (isinstance(reward_type_id, str)):
+                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
                     if reward_type_id is UNSET:
                         _absent += 1
                     else:
@@ -895,14 +895,16 @@ class Reward:
 
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
                     image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-                if not (isinstance(reward_external_url, str)):
+                if not (
+                    reward_external_url.__class__ is str or isinstance(reward_external_url, str)
+                ):
                     if reward_external_url is UNSET:
                         _absent += 1
                     else:
@@ -1044,7 +1046,7 @@ class Reward:
                 else:
                     tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

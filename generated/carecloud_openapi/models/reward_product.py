@@ -280,25 +280,25 @@ class RewardProduct:
                 reward_product_relation_types,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(product_id, str)):
+        if not (product_id.__class__ is str or isinstance(product_id, str)):
             if product_id is UNSET:
                 _absent += 1
             else:
                 product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             else:
@@ -311,7 +311,7 @@ class RewardProduct:
         else:
             plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        if not (isinstance(product_group_id, str)):
+        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
             else:
@@ -319,7 +319,7 @@ class RewardProduct:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        if not (isinstance(product_brand_id, str)):
+        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
             else:
@@ -327,7 +327,7 @@ class RewardProduct:
                     product_brand_id, (_path, _key), "product_brand_id", "string", False, False
                 )
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
@@ -353,14 +353,14 @@ class RewardProduct:
 
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif image_urls is UNSET:
             _absent += 1
         else:
             image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -395,7 +395,7 @@ class RewardProduct:
 
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -510,7 +510,7 @@ class RewardProduct:
                         reward_product_relation_types,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(product_id, str)):
+                if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     else:
@@ -518,19 +518,19 @@ class RewardProduct:
                             product_id, (_path, _key), "product_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     else:
@@ -545,7 +545,7 @@ class RewardProduct:
                 else:
                     plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-                if not (isinstance(product_group_id, str)):
+                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -558,7 +558,7 @@ class RewardProduct:
                             False,
                         )
 
-                if not (isinstance(product_brand_id, str)):
+                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
                     if product_brand_id is UNSET:
                         _absent += 1
                     else:
@@ -571,7 +571,7 @@ class RewardProduct:
                             False,
                         )
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -604,14 +604,14 @@ class RewardProduct:
 
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
                     image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
@@ -648,7 +648,7 @@ class RewardProduct:
 
                 if isinstance(reward_product_relation_types, list):
                     for _i0, _v0 in enumerate(reward_product_relation_types):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
                                 ((_path, _key), "reward_product_relation_types"),

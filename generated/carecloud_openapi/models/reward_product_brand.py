@@ -108,17 +108,17 @@ class RewardProductBrand:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(product_brand_id, str)):
+        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
             if product_brand_id is UNSET:
                 _absent += 1
             else:
@@ -128,7 +128,7 @@ class RewardProductBrand:
 
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -186,19 +186,19 @@ class RewardProductBrand:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(product_brand_id, str)):
+                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
                     if product_brand_id is UNSET:
                         _absent += 1
                     else:
@@ -213,7 +213,7 @@ class RewardProductBrand:
 
                 if isinstance(reward_product_relation_types, list):
                     for _i0, _v0 in enumerate(reward_product_relation_types):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
                                 ((_path, _key), "reward_product_relation_types"),

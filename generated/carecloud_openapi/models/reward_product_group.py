@@ -194,17 +194,17 @@ class RewardProductGroup:
                 reward_product_relation_types,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(external_id, str)):
+        if not (external_id.__class__ is str or isinstance(external_id, str)):
             if external_id is UNSET:
                 _absent += 1
             external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
 
-        if not (isinstance(product_group_id, str)):
+        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
             if product_group_id is UNSET:
                 _absent += 1
             else:
@@ -212,7 +212,9 @@ class RewardProductGroup:
                     product_group_id, (_path, _key), "product_group_id", "string", False, False
                 )
 
-        if not (isinstance(parent_product_group_id, str)):
+        if not (
+            parent_product_group_id.__class__ is str or isinstance(parent_product_group_id, str)
+        ):
             if parent_product_group_id is UNSET:
                 _absent += 1
             else:
@@ -225,7 +227,7 @@ class RewardProductGroup:
                     False,
                 )
 
-        if not (isinstance(parent_external_id, str)):
+        if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
             if parent_external_id is UNSET:
                 _absent += 1
             else:
@@ -233,25 +235,25 @@ class RewardProductGroup:
                     parent_external_id, (_path, _key), "parent_external_id", "string", False, False
                 )
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
                 code = odd(code, (_path, _key), "code", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -266,7 +268,7 @@ class RewardProductGroup:
 
         if isinstance(reward_product_relation_types, list):
             for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -361,19 +363,19 @@ class RewardProductGroup:
                         reward_product_relation_types,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(external_id, str)):
+                if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
                         external_id, (_path, _key), "external_id", "string", True, False
                     )
 
-                if not (isinstance(product_group_id, str)):
+                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -386,7 +388,10 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (isinstance(parent_product_group_id, str)):
+                if not (
+                    parent_product_group_id.__class__ is str
+                    or isinstance(parent_product_group_id, str)
+                ):
                     if parent_product_group_id is UNSET:
                         _absent += 1
                     else:
@@ -399,7 +404,7 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (isinstance(parent_external_id, str)):
+                if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
                     if parent_external_id is UNSET:
                         _absent += 1
                     else:
@@ -412,19 +417,19 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
                         code = odd(code, (_path, _key), "code", "string", False, False)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -432,7 +437,7 @@ class RewardProductGroup:
                             partner_id, (_path, _key), "partner_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
@@ -449,7 +454,7 @@ class RewardProductGroup:
 
                 if isinstance(reward_product_relation_types, list):
                     for _i0, _v0 in enumerate(reward_product_relation_types):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
                                 ((_path, _key), "reward_product_relation_types"),

@@ -110,7 +110,7 @@ class RewardProductRelationBonus:
         else:
             related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(related_to, str):
+        if related_to.__class__ is str or isinstance(related_to, str):
             related_to = RewardProductRelationBonusRelatedTo(related_to)
         elif related_to is UNSET:
             _absent += 1
@@ -177,7 +177,7 @@ class RewardProductRelationBonus:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(related_to, str):
+                if related_to.__class__ is str or isinstance(related_to, str):
                     related_to = RewardProductRelationBonusRelatedTo(related_to)
                 elif related_to is UNSET:
                     _absent += 1

@@ -112,7 +112,7 @@ class RewardProductRelationCondition:
         else:
             related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(related_to, str):
+        if related_to.__class__ is str or isinstance(related_to, str):
             related_to = RewardProductRelationConditionRelatedTo(related_to)
         elif related_to is UNSET:
             _absent += 1
@@ -179,7 +179,7 @@ class RewardProductRelationCondition:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(related_to, str):
+                if related_to.__class__ is str or isinstance(related_to, str):
                     related_to = RewardProductRelationConditionRelatedTo(related_to)
                 elif related_to is UNSET:
                     _absent += 1

@@ -93,13 +93,13 @@ class RewardProperties:
         else:
             image, valid_time_from, valid_time_to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(image, str)):
+        if not (image.__class__ is str or isinstance(image, str)):
             if image is UNSET:
                 _absent += 1
             else:
                 image = odd(image, (_path, _key), "image", "string", False, False)
 
-        if not (isinstance(valid_time_from, str)):
+        if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
             if valid_time_from is UNSET:
                 _absent += 1
             else:
@@ -107,7 +107,7 @@ class RewardProperties:
                     valid_time_from, (_path, _key), "valid_time_from", "string", False, False
                 )
 
-        if not (isinstance(valid_time_to, str)):
+        if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
             if valid_time_to is UNSET:
                 _absent += 1
             else:
@@ -149,13 +149,13 @@ class RewardProperties:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(image, str)):
+                if not (image.__class__ is str or isinstance(image, str)):
                     if image is UNSET:
                         _absent += 1
                     else:
                         image = odd(image, (_path, _key), "image", "string", False, False)
 
-                if not (isinstance(valid_time_from, str)):
+                if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
                     if valid_time_from is UNSET:
                         _absent += 1
                     else:
@@ -168,7 +168,7 @@ class RewardProperties:
                             False,
                         )
 
-                if not (isinstance(valid_time_to, str)):
+                if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
                     if valid_time_to is UNSET:
                         _absent += 1
                     else:

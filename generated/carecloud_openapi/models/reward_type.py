@@ -93,12 +93,12 @@ class RewardType:
         else:
             name, reward_type_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(reward_type_id, str)):
+        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
             if reward_type_id is UNSET:
                 _absent += 1
             else:
@@ -106,7 +106,7 @@ class RewardType:
                     reward_type_id, (_path, _key), "reward_type_id", "string", False, False
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -144,12 +144,12 @@ class RewardType:
                 else:
                     name, reward_type_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(reward_type_id, str)):
+                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
                     if reward_type_id is UNSET:
                         _absent += 1
                     else:
@@ -157,7 +157,7 @@ class RewardType:
                             reward_type_id, (_path, _key), "reward_type_id", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

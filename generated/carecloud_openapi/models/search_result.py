@@ -114,14 +114,14 @@ class SearchResult:
         else:
             search_result_string, resource_id, flags = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(search_result_string, str)):
+        if not (search_result_string.__class__ is str or isinstance(search_result_string, str)):
             if search_result_string is UNSET:
                 _absent += 1
             search_result_string = odd(
                 search_result_string, (_path, _key), "search_result_string", "string", True, False
             )
 
-        if not (isinstance(resource_id, str)):
+        if not (resource_id.__class__ is str or isinstance(resource_id, str)):
             if resource_id is UNSET:
                 _absent += 1
             resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
@@ -167,7 +167,9 @@ class SearchResult:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(search_result_string, str)):
+                if not (
+                    search_result_string.__class__ is str or isinstance(search_result_string, str)
+                ):
                     if search_result_string is UNSET:
                         _absent += 1
                     search_result_string = odd(
@@ -179,7 +181,7 @@ class SearchResult:
                         False,
                     )
 
-                if not (isinstance(resource_id, str)):
+                if not (resource_id.__class__ is str or isinstance(resource_id, str)):
                     if resource_id is UNSET:
                         _absent += 1
                     resource_id = odd(

@@ -118,18 +118,18 @@ class Segment:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(segment_id, str)):
+        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
             if segment_id is UNSET:
                 _absent += 1
             else:
                 segment_id = odd(segment_id, (_path, _key), "segment_id", "string", False, False)
 
-        if not (isinstance(segment_group_id, str)):
+        if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
             if segment_group_id is UNSET:
                 _absent += 1
             else:
@@ -137,7 +137,7 @@ class Segment:
                     segment_group_id, (_path, _key), "segment_group_id", "string", False, False
                 )
 
-        if not (isinstance(segment_picture_url, str)):
+        if not (segment_picture_url.__class__ is str or isinstance(segment_picture_url, str)):
             if segment_picture_url is UNSET:
                 _absent += 1
             else:
@@ -150,13 +150,13 @@ class Segment:
                     False,
                 )
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -211,12 +211,12 @@ class Segment:
                         map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(segment_id, str)):
+                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
                     else:
@@ -224,7 +224,7 @@ class Segment:
                             segment_id, (_path, _key), "segment_id", "string", False, False
                         )
 
-                if not (isinstance(segment_group_id, str)):
+                if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
                     if segment_group_id is UNSET:
                         _absent += 1
                     else:
@@ -237,7 +237,9 @@ class Segment:
                             False,
                         )
 
-                if not (isinstance(segment_picture_url, str)):
+                if not (
+                    segment_picture_url.__class__ is str or isinstance(segment_picture_url, str)
+                ):
                     if segment_picture_url is UNSET:
                         _absent += 1
                     else:
@@ -250,13 +252,13 @@ class Segment:
                             False,
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
                         note = odd(note, (_path, _key), "note", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

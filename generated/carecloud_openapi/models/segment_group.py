@@ -118,12 +118,12 @@ class SegmentGroup:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(segment_group_id, str)):
+        if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
             if segment_group_id is UNSET:
                 _absent += 1
             else:
@@ -131,7 +131,7 @@ class SegmentGroup:
                     segment_group_id, (_path, _key), "segment_group_id", "string", False, False
                 )
 
-        if not (isinstance(parent_group_id, str)):
+        if not (parent_group_id.__class__ is str or isinstance(parent_group_id, str)):
             if parent_group_id is UNSET:
                 _absent += 1
             else:
@@ -139,19 +139,19 @@ class SegmentGroup:
                     parent_group_id, (_path, _key), "parent_group_id", "string", False, False
                 )
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
                 note = odd(note, (_path, _key), "note", "string", False, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -196,12 +196,12 @@ class SegmentGroup:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(segment_group_id, str)):
+                if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
                     if segment_group_id is UNSET:
                         _absent += 1
                     else:
@@ -214,7 +214,7 @@ class SegmentGroup:
                             False,
                         )
 
-                if not (isinstance(parent_group_id, str)):
+                if not (parent_group_id.__class__ is str or isinstance(parent_group_id, str)):
                     if parent_group_id is UNSET:
                         _absent += 1
                     else:
@@ -227,19 +227,19 @@ class SegmentGroup:
                             False,
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
                         note = odd(note, (_path, _key), "note", "string", False, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
                         text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -66,7 +66,7 @@ class SegmentID:
             )
         _absent = 0
         segment_id = src_dict.get("segment_id", UNSET)
-        if not (isinstance(segment_id, str)):
+        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
             if segment_id is UNSET:
                 _absent += 1
             segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
@@ -92,7 +92,7 @@ class SegmentID:
             if isinstance(src_dict, dict):
                 _absent = 0
                 segment_id = src_dict.get("segment_id", UNSET)
-                if not (isinstance(segment_id, str)):
+                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
                     segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)

@@ -104,22 +104,22 @@ class SegmentRecord:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(segment_id, str)):
+        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
             if segment_id is UNSET:
                 _absent += 1
             segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -160,24 +160,24 @@ class SegmentRecord:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(segment_id, str)):
+                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
                     segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -94,7 +94,7 @@ class Setup:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(language_id, str)):
+        if not (language_id.__class__ is str or isinstance(language_id, str)):
             if language_id is UNSET:
                 _absent += 1
             language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
@@ -150,7 +150,7 @@ class Setup:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(language_id, str)):
+                if not (language_id.__class__ is str or isinstance(language_id, str)):
                     if language_id is UNSET:
                         _absent += 1
                     language_id = odd(

@@ -427,7 +427,7 @@ class SimpleReward:
                 is_portable,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             code = odd(code, (_path, _key), "code", "string", True, False)
@@ -440,7 +440,7 @@ class SimpleReward:
         else:
             names = odd(names, (_path, _key), "names", "array", True, False)
 
-        if not (isinstance(reward_type_id, str)):
+        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
             if reward_type_id is UNSET:
                 _absent += 1
             reward_type_id = odd(
@@ -461,7 +461,7 @@ class SimpleReward:
                 global_reward, (_path, _key), "global_reward", "boolean", True, False
             )
 
-        if isinstance(voucher_validity, str):
+        if voucher_validity.__class__ is str or isinstance(voucher_validity, str):
             voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
         elif voucher_validity is UNSET:
             _absent += 1
@@ -483,7 +483,10 @@ class SimpleReward:
                 False,
             )
 
-        if not (isinstance(voucher_code_generation_preference, str)):
+        if not (
+            voucher_code_generation_preference.__class__ is str
+            or isinstance(voucher_code_generation_preference, str)
+        ):
             if voucher_code_generation_preference is UNSET:
                 _absent += 1
             voucher_code_generation_preference = odd(
@@ -503,7 +506,7 @@ class SimpleReward:
         else:
             state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
 
-        if not (isinstance(reward_id, str)):
+        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             else:
@@ -529,7 +532,7 @@ class SimpleReward:
             else:
                 points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
 
-        if not (isinstance(valid_date_from, str)):
+        if not (valid_date_from.__class__ is str or isinstance(valid_date_from, str)):
             if valid_date_from is UNSET:
                 _absent += 1
             else:
@@ -537,7 +540,7 @@ class SimpleReward:
                     valid_date_from, (_path, _key), "valid_date_from", "string", False, False
                 )
 
-        if not (isinstance(valid_date_to, str)):
+        if not (valid_date_to.__class__ is str or isinstance(valid_date_to, str)):
             if valid_date_to is UNSET:
                 _absent += 1
             else:
@@ -619,13 +622,13 @@ class SimpleReward:
         else:
             tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             else:
                 partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
 
-        if not (isinstance(voucher_validity_value, str)):
+        if not (voucher_validity_value.__class__ is str or isinstance(voucher_validity_value, str)):
             if voucher_validity_value is UNSET:
                 _absent += 1
             else:
@@ -776,7 +779,7 @@ class SimpleReward:
                         is_portable,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     code = odd(code, (_path, _key), "code", "string", True, False)
@@ -789,7 +792,7 @@ class SimpleReward:
                 else:
                     names = odd(names, (_path, _key), "names", "array", True, False)
 
-                if not (isinstance(reward_type_id, str)):
+                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
                     if reward_type_id is UNSET:
                         _absent += 1
                     reward_type_id = odd(
@@ -810,7 +813,7 @@ class SimpleReward:
                         global_reward, (_path, _key), "global_reward", "boolean", True, False
                     )
 
-                if isinstance(voucher_validity, str):
+                if voucher_validity.__class__ is str or isinstance(voucher_validity, str):
                     voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
                 elif voucher_validity is UNSET:
                     _absent += 1
@@ -832,7 +835,10 @@ class SimpleReward:
                         False,
                     )
 
-                if not (isinstance(voucher_code_generation_preference, str)):
+                if not (
+                    voucher_code_generation_preference.__class__ is str
+                    or isinstance(voucher_code_generation_preference, str)
+                ):
                     if voucher_code_generation_preference is UNSET:
                         _absent += 1
                     voucher_code_generation_preference = odd(
@@ -852,7 +858,7 @@ class SimpleReward:
                 else:
                     state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
 
-                if not (isinstance(reward_id, str)):
+                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     else:
@@ -882,7 +888,7 @@ class SimpleReward:
                             points_cost, (_path, _key), "points_cost", "number", False, False
                         )
 
-                if not (isinstance(valid_date_from, str)):
+                if not (valid_date_from.__class__ is str or isinstance(valid_date_from, str)):
                     if valid_date_from is UNSET:
                         _absent += 1
                     else:
@@ -895,7 +901,7 @@ class SimpleReward:
                             False,
                         )
 
-                if not (isinstance(valid_date_to, str)):
+                if not (valid_date_to.__class__ is str or isinstance(valid_date_to, str)):
                     if valid_date_to is UNSET:
                         _absent += 1
                     else:
@@ -988,7 +994,7 @@ class SimpleReward:
                 else:
                     tags = odd(tags, (_path, _key), "tags", "array", False, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
@@ -996,7 +1002,10 @@ class SimpleReward:
                             partner_id, (_path, _key), "partner_id", "string", False, False
                         )
 
-                if not (isinstance(voucher_validity_value, str)):
+                if not (
+                    voucher_validity_value.__class__ is str
+                    or isinstance(voucher_validity_value, str)
+                ):
                     if voucher_validity_value is UNSET:
                         _absent += 1
                     else:

@@ -87,14 +87,14 @@ class SocialNetworkCredentials:
         else:
             social_network_id, social_network_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(social_network_id, str)):
+        if not (social_network_id.__class__ is str or isinstance(social_network_id, str)):
             if social_network_id is UNSET:
                 _absent += 1
             social_network_id = odd(
                 social_network_id, (_path, _key), "social_network_id", "string", True, False
             )
 
-        if not (isinstance(social_network_token, str)):
+        if not (social_network_token.__class__ is str or isinstance(social_network_token, str)):
             if social_network_token is UNSET:
                 _absent += 1
             social_network_token = odd(
@@ -134,14 +134,16 @@ class SocialNetworkCredentials:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(social_network_id, str)):
+                if not (social_network_id.__class__ is str or isinstance(social_network_id, str)):
                     if social_network_id is UNSET:
                         _absent += 1
                     social_network_id = odd(
                         social_network_id, (_path, _key), "social_network_id", "string", True, False
                     )
 
-                if not (isinstance(social_network_token, str)):
+                if not (
+                    social_network_token.__class__ is str or isinstance(social_network_token, str)
+                ):
                     if social_network_token is UNSET:
                         _absent += 1
                     social_network_token = odd(

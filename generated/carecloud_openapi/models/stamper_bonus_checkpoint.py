@@ -100,7 +100,10 @@ class StamperBonusCheckpoint:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(stamper_bonus_checkpoint_id, str)):
+        if not (
+            stamper_bonus_checkpoint_id.__class__ is str
+            or isinstance(stamper_bonus_checkpoint_id, str)
+        ):
             if stamper_bonus_checkpoint_id is UNSET:
                 _absent += 1
             else:
@@ -113,7 +116,7 @@ class StamperBonusCheckpoint:
                     False,
                 )
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
@@ -161,7 +164,10 @@ class StamperBonusCheckpoint:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(stamper_bonus_checkpoint_id, str)):
+                if not (
+                    stamper_bonus_checkpoint_id.__class__ is str
+                    or isinstance(stamper_bonus_checkpoint_id, str)
+                ):
                     if stamper_bonus_checkpoint_id is UNSET:
                         _absent += 1
                     else:
@@ -174,7 +180,7 @@ class StamperBonusCheckpoint:
                             False,
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:

@@ -193,7 +193,7 @@ class StamperCard:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(stamper_card_id, str)):
+        if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
             if stamper_card_id is UNSET:
                 _absent += 1
             else:
@@ -201,7 +201,7 @@ class StamperCard:
                     stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
                 )
 
-        if not (isinstance(stamper_campaign_id, str)):
+        if not (stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)):
             if stamper_campaign_id is UNSET:
                 _absent += 1
             else:
@@ -214,7 +214,7 @@ class StamperCard:
                     False,
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -243,13 +243,13 @@ class StamperCard:
         else:
             stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -328,7 +328,7 @@ class StamperCard:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(stamper_card_id, str)):
+                if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
                     if stamper_card_id is UNSET:
                         _absent += 1
                     else:
@@ -341,7 +341,9 @@ class StamperCard:
                             False,
                         )
 
-                if not (isinstance(stamper_campaign_id, str)):
+                if not (
+                    stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)
+                ):
                     if stamper_campaign_id is UNSET:
                         _absent += 1
                     else:
@@ -354,7 +356,7 @@ class StamperCard:
                             False,
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -390,7 +392,7 @@ class StamperCard:
                 else:
                     stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -398,7 +400,7 @@ class StamperCard:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -89,7 +89,7 @@ class StamperCondition:
         else:
             stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(stamper_condition_id, str)):
+        if not (stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)):
             if stamper_condition_id is UNSET:
                 _absent += 1
             else:
@@ -102,7 +102,7 @@ class StamperCondition:
                     False,
                 )
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
@@ -139,7 +139,9 @@ class StamperCondition:
                 else:
                     stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(stamper_condition_id, str)):
+                if not (
+                    stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)
+                ):
                     if stamper_condition_id is UNSET:
                         _absent += 1
                     else:
@@ -152,7 +154,7 @@ class StamperCondition:
                             False,
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:

@@ -173,25 +173,25 @@ class StamperStamp:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(stamp_id, str)):
+        if not (stamp_id.__class__ is str or isinstance(stamp_id, str)):
             if stamp_id is UNSET:
                 _absent += 1
             else:
                 stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
                 customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
 
-        if not (isinstance(purchase_id, str)):
+        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
             if purchase_id is UNSET:
                 _absent += 1
             else:
                 purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
 
-        if not (isinstance(stamper_card_id, str)):
+        if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
             if stamper_card_id is UNSET:
                 _absent += 1
             else:
@@ -207,7 +207,7 @@ class StamperStamp:
                     stamp_order, (_path, _key), "stamp_order", "integer", False, False
                 )
 
-        if not (isinstance(stamper_condition_id, str)):
+        if not (stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)):
             if stamper_condition_id is UNSET:
                 _absent += 1
             else:
@@ -220,13 +220,13 @@ class StamperStamp:
                     False,
                 )
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -305,13 +305,13 @@ class StamperStamp:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(stamp_id, str)):
+                if not (stamp_id.__class__ is str or isinstance(stamp_id, str)):
                     if stamp_id is UNSET:
                         _absent += 1
                     else:
                         stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -319,7 +319,7 @@ class StamperStamp:
                             customer_id, (_path, _key), "customer_id", "string", False, False
                         )
 
-                if not (isinstance(purchase_id, str)):
+                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
                     if purchase_id is UNSET:
                         _absent += 1
                     else:
@@ -327,7 +327,7 @@ class StamperStamp:
                             purchase_id, (_path, _key), "purchase_id", "string", False, False
                         )
 
-                if not (isinstance(stamper_card_id, str)):
+                if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
                     if stamper_card_id is UNSET:
                         _absent += 1
                     else:
@@ -348,7 +348,9 @@ class StamperStamp:
                             stamp_order, (_path, _key), "stamp_order", "integer", False, False
                         )
 
-                if not (isinstance(stamper_condition_id, str)):
+                if not (
+                    stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)
+                ):
                     if stamper_condition_id is UNSET:
                         _absent += 1
                     else:
@@ -361,7 +363,7 @@ class StamperStamp:
                             False,
                         )
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -369,7 +371,7 @@ class StamperStamp:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -248,17 +248,17 @@ class Status:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             description = odd(description, (_path, _key), "description", "string", True, False)
 
-        if not (isinstance(validity_period, str)):
+        if not (validity_period.__class__ is str or isinstance(validity_period, str)):
             if validity_period is UNSET:
                 _absent += 1
             validity_period = odd(
@@ -291,7 +291,7 @@ class Status:
                 _absent += 1
             discount = odd(discount, (_path, _key), "discount", "integer", True, False)
 
-        if not (isinstance(status_id, str)):
+        if not (status_id.__class__ is str or isinstance(status_id, str)):
             if status_id is UNSET:
                 _absent += 1
             else:
@@ -339,7 +339,7 @@ class Status:
                     False,
                 )
 
-        if not (isinstance(previous_status, str)):
+        if not (previous_status.__class__ is str or isinstance(previous_status, str)):
             if previous_status is UNSET:
                 _absent += 1
             else:
@@ -347,7 +347,7 @@ class Status:
                     previous_status, (_path, _key), "previous_status", "string", False, False
                 )
 
-        if not (isinstance(next_status, str)):
+        if not (next_status.__class__ is str or isinstance(next_status, str)):
             if next_status is UNSET:
                 _absent += 1
             else:
@@ -366,13 +366,13 @@ class Status:
                     False,
                 )
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
                 text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -474,19 +474,19 @@ class Status:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     description = odd(
                         description, (_path, _key), "description", "string", True, False
                     )
 
-                if not (isinstance(validity_period, str)):
+                if not (validity_period.__class__ is str or isinstance(validity_period, str)):
                     if validity_period is UNSET:
                         _absent += 1
                     validity_period = odd(
@@ -529,7 +529,7 @@ class Status:
                         _absent += 1
                     discount = odd(discount, (_path, _key), "discount", "integer", True, False)
 
-                if not (isinstance(status_id, str)):
+                if not (status_id.__class__ is str or isinstance(status_id, str)):
                     if status_id is UNSET:
                         _absent += 1
                     else:
@@ -579,7 +579,7 @@ class Status:
                             False,
                         )
 
-                if not (isinstance(previous_status, str)):
+                if not (previous_status.__class__ is str or isinstance(previous_status, str)):
                     if previous_status is UNSET:
                         _absent += 1
                     else:
@@ -592,7 +592,7 @@ class Status:
                             False,
                         )
 
-                if not (isinstance(next_status, str)):
+                if not (next_status.__class__ is str or isinstance(next_status, str)):
                     if next_status is UNSET:
                         _absent += 1
                     else:
@@ -613,13 +613,13 @@ class Status:
                             False,
                         )
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
                         text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -179,17 +179,17 @@ class StatusRecord:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(status_id, str)):
+        if not (status_id.__class__ is str or isinstance(status_id, str)):
             if status_id is UNSET:
                 _absent += 1
             status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(status_record_id, str)):
+        if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
             if status_record_id is UNSET:
                 _absent += 1
             else:
@@ -197,13 +197,13 @@ class StatusRecord:
                     status_record_id, (_path, _key), "status_record_id", "string", False, False
                 )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -225,7 +225,7 @@ class StatusRecord:
                 False,
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -300,19 +300,19 @@ class StatusRecord:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(status_id, str)):
+                if not (status_id.__class__ is str or isinstance(status_id, str)):
                     if status_id is UNSET:
                         _absent += 1
                     status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(status_record_id, str)):
+                if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
                     if status_record_id is UNSET:
                         _absent += 1
                     else:
@@ -325,7 +325,7 @@ class StatusRecord:
                             False,
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -333,7 +333,7 @@ class StatusRecord:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
@@ -355,7 +355,7 @@ class StatusRecord:
                         False,
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -294,27 +294,27 @@ class Store:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(store_code, str)):
+        if not (store_code.__class__ is str or isinstance(store_code, str)):
             if store_code is UNSET:
                 _absent += 1
             store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(partner_id, str)):
+        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
             if partner_id is UNSET:
                 _absent += 1
             partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-        if not (isinstance(system_id, str)):
+        if not (system_id.__class__ is str or isinstance(system_id, str)):
             if system_id is UNSET:
                 _absent += 1
             system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
@@ -328,7 +328,7 @@ class Store:
                 store_address, (_path, _key), "store_address", "Address", False, False
             )
 
-        if not (isinstance(contact_email, str)):
+        if not (contact_email.__class__ is str or isinstance(contact_email, str)):
             if contact_email is UNSET:
                 _absent += 1
             else:
@@ -336,7 +336,7 @@ class Store:
                     contact_email, (_path, _key), "contact_email", "string", False, False
                 )
 
-        if not (isinstance(manager_name, str)):
+        if not (manager_name.__class__ is str or isinstance(manager_name, str)):
             if manager_name is UNSET:
                 _absent += 1
             else:
@@ -344,7 +344,7 @@ class Store:
                     manager_name, (_path, _key), "manager_name", "string", False, False
                 )
 
-        if not (isinstance(phone_number, str)):
+        if not (phone_number.__class__ is str or isinstance(phone_number, str)):
             if phone_number is UNSET:
                 _absent += 1
             else:
@@ -363,7 +363,7 @@ class Store:
                 gps_coordinates, (_path, _key), "gps_coordinates", "GPSCoordinates", False, False
             )
 
-        if not (isinstance(url_address, str)):
+        if not (url_address.__class__ is str or isinstance(url_address, str)):
             if url_address is UNSET:
                 _absent += 1
             else:
@@ -378,7 +378,7 @@ class Store:
 
         if isinstance(image_urls, list):
             for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif image_urls is UNSET:
             _absent += 1
@@ -399,7 +399,7 @@ class Store:
                 False,
             )
 
-        if not (isinstance(short_description, str)):
+        if not (short_description.__class__ is str or isinstance(short_description, str)):
             if short_description is UNSET:
                 _absent += 1
             else:
@@ -407,13 +407,13 @@ class Store:
                     short_description, (_path, _key), "short_description", "string", False, False
                 )
 
-        if not (isinstance(description, str)):
+        if not (description.__class__ is str or isinstance(description, str)):
             if description is UNSET:
                 _absent += 1
             else:
                 description = odd(description, (_path, _key), "description", "string", False, False)
 
-        if not (isinstance(registration_id, str)):
+        if not (registration_id.__class__ is str or isinstance(registration_id, str)):
             if registration_id is UNSET:
                 _absent += 1
             else:
@@ -421,7 +421,7 @@ class Store:
                     registration_id, (_path, _key), "registration_id", "string", False, False
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -540,27 +540,27 @@ class Store:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(store_code, str)):
+                if not (store_code.__class__ is str or isinstance(store_code, str)):
                     if store_code is UNSET:
                         _absent += 1
                     store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(partner_id, str)):
+                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
 
-                if not (isinstance(system_id, str)):
+                if not (system_id.__class__ is str or isinstance(system_id, str)):
                     if system_id is UNSET:
                         _absent += 1
                     system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
@@ -574,7 +574,7 @@ class Store:
                         store_address, (_path, _key), "store_address", "Address", False, False
                     )
 
-                if not (isinstance(contact_email, str)):
+                if not (contact_email.__class__ is str or isinstance(contact_email, str)):
                     if contact_email is UNSET:
                         _absent += 1
                     else:
@@ -582,7 +582,7 @@ class Store:
                             contact_email, (_path, _key), "contact_email", "string", False, False
                         )
 
-                if not (isinstance(manager_name, str)):
+                if not (manager_name.__class__ is str or isinstance(manager_name, str)):
                     if manager_name is UNSET:
                         _absent += 1
                     else:
@@ -590,7 +590,7 @@ class Store:
                             manager_name, (_path, _key), "manager_name", "string", False, False
                         )
 
-                if not (isinstance(phone_number, str)):
+                if not (phone_number.__class__ is str or isinstance(phone_number, str)):
                     if phone_number is UNSET:
                         _absent += 1
                     else:
@@ -614,7 +614,7 @@ class Store:
                         False,
                     )
 
-                if not (isinstance(url_address, str)):
+                if not (url_address.__class__ is str or isinstance(url_address, str)):
                     if url_address is UNSET:
                         _absent += 1
                     else:
@@ -631,7 +631,7 @@ class Store:
 
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
                 elif image_urls is UNSET:
                     _absent += 1
@@ -652,7 +652,7 @@ class Store:
                         False,
                     )
 
-                if not (isinstance(short_description, str)):
+                if not (short_description.__class__ is str or isinstance(short_description, str)):
                     if short_description is UNSET:
                         _absent += 1
                     else:
@@ -665,7 +665,7 @@ class Store:
                             False,
                         )
 
-                if not (isinstance(description, str)):
+                if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:
@@ -673,7 +673,7 @@ class Store:
                             description, (_path, _key), "description", "string", False, False
                         )
 
-                if not (isinstance(registration_id, str)):
+                if not (registration_id.__class__ is str or isinstance(registration_id, str)):
                     if registration_id is UNSET:
                         _absent += 1
                     else:
@@ -686,7 +686,7 @@ class Store:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -105,19 +105,19 @@ class StoreGroupRecord:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (isinstance(store_group_id, str)):
+        if not (store_group_id.__class__ is str or isinstance(store_group_id, str)):
             if store_group_id is UNSET:
                 _absent += 1
             store_group_id = odd(
                 store_group_id, (_path, _key), "store_group_id", "string", True, False
             )
 
-        if not (isinstance(store_group_record_id, str)):
+        if not (store_group_record_id.__class__ is str or isinstance(store_group_record_id, str)):
             if store_group_record_id is UNSET:
                 _absent += 1
             else:
@@ -130,7 +130,7 @@ class StoreGroupRecord:
                     False,
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -173,19 +173,21 @@ class StoreGroupRecord:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
 
-                if not (isinstance(store_group_id, str)):
+                if not (store_group_id.__class__ is str or isinstance(store_group_id, str)):
                     if store_group_id is UNSET:
                         _absent += 1
                     store_group_id = odd(
                         store_group_id, (_path, _key), "store_group_id", "string", True, False
                     )
 
-                if not (isinstance(store_group_record_id, str)):
+                if not (
+                    store_group_record_id.__class__ is str or isinstance(store_group_record_id, str)
+                ):
                     if store_group_record_id is UNSET:
                         _absent += 1
                     else:
@@ -198,7 +200,7 @@ class StoreGroupRecord:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

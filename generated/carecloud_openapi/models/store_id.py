@@ -66,7 +66,7 @@ class StoreID:
             )
         _absent = 0
         store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
@@ -92,7 +92,7 @@ class StoreID:
             if isinstance(src_dict, dict):
                 _absent = 0
                 store_id = src_dict.get("store_id", UNSET)
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)

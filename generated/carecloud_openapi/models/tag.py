@@ -114,19 +114,19 @@ class Tag:
         else:
             tag_id, name, text_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(tag_id, str)):
+        if not (tag_id.__class__ is str or isinstance(tag_id, str)):
             if tag_id is UNSET:
                 _absent += 1
             else:
                 tag_id = odd(tag_id, (_path, _key), "tag_id", "string", False, False)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             else:
@@ -139,7 +139,7 @@ class Tag:
         else:
             state = odd(state, (_path, _key), "state", "TagState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -181,19 +181,19 @@ class Tag:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(tag_id, str)):
+                if not (tag_id.__class__ is str or isinstance(tag_id, str)):
                     if tag_id is UNSET:
                         _absent += 1
                     else:
                         tag_id = odd(tag_id, (_path, _key), "tag_id", "string", False, False)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
@@ -206,7 +206,7 @@ class Tag:
                 else:
                     state = odd(state, (_path, _key), "state", "TagState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

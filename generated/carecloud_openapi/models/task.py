@@ -187,24 +187,24 @@ class Task:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(task_type_id, str)):
+        if not (task_type_id.__class__ is str or isinstance(task_type_id, str)):
             if task_type_id is UNSET:
                 _absent += 1
             task_type_id = odd(task_type_id, (_path, _key), "task_type_id", "string", True, False)
 
-        if not (isinstance(task_state_id, str)):
+        if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
             if task_state_id is UNSET:
                 _absent += 1
             task_state_id = odd(
                 task_state_id, (_path, _key), "task_state_id", "string", True, False
             )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(task_title, str)):
+        if not (task_title.__class__ is str or isinstance(task_title, str)):
             if task_title is UNSET:
                 _absent += 1
             task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
@@ -221,26 +221,26 @@ class Task:
                 task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
             )
 
-        if not (isinstance(task_id, str)):
+        if not (task_id.__class__ is str or isinstance(task_id, str)):
             if task_id is UNSET:
                 _absent += 1
             else:
                 task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
 
-        if not (isinstance(task_note, str)):
+        if not (task_note.__class__ is str or isinstance(task_note, str)):
             if task_note is UNSET:
                 _absent += 1
             else:
                 task_note = odd(task_note, (_path, _key), "task_note", "string", False, False)
 
-        if isinstance(due_date, str):
+        if due_date.__class__ is str or isinstance(due_date, str):
             due_date = read_date(due_date, (_path, _key), "due_date")
         elif due_date is UNSET:
             _absent += 1
         else:
             due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
@@ -323,28 +323,28 @@ class Task:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(task_type_id, str)):
+                if not (task_type_id.__class__ is str or isinstance(task_type_id, str)):
                     if task_type_id is UNSET:
                         _absent += 1
                     task_type_id = odd(
                         task_type_id, (_path, _key), "task_type_id", "string", True, False
                     )
 
-                if not (isinstance(task_state_id, str)):
+                if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
                     if task_state_id is UNSET:
                         _absent += 1
                     task_state_id = odd(
                         task_state_id, (_path, _key), "task_state_id", "string", True, False
                     )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(task_title, str)):
+                if not (task_title.__class__ is str or isinstance(task_title, str)):
                     if task_title is UNSET:
                         _absent += 1
                     task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
@@ -371,13 +371,13 @@ class Task:
                         False,
                     )
 
-                if not (isinstance(task_id, str)):
+                if not (task_id.__class__ is str or isinstance(task_id, str)):
                     if task_id is UNSET:
                         _absent += 1
                     else:
                         task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
 
-                if not (isinstance(task_note, str)):
+                if not (task_note.__class__ is str or isinstance(task_note, str)):
                     if task_note is UNSET:
                         _absent += 1
                     else:
@@ -385,14 +385,14 @@ class Task:
                             task_note, (_path, _key), "task_note", "string", False, False
                         )
 
-                if isinstance(due_date, str):
+                if due_date.__class__ is str or isinstance(due_date, str):
                     due_date = read_date(due_date, (_path, _key), "due_date")
                 elif due_date is UNSET:
                     _absent += 1
                 else:
                     due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:

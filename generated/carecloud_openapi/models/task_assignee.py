@@ -104,12 +104,12 @@ class TaskAssignee:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(user_id, str)):
+        if not (user_id.__class__ is str or isinstance(user_id, str)):
             if user_id is UNSET:
                 _absent += 1
             user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
 
-        if not (isinstance(task_assignee_id, str)):
+        if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
             if task_assignee_id is UNSET:
                 _absent += 1
             else:
@@ -117,13 +117,13 @@ class TaskAssignee:
                     task_assignee_id, (_path, _key), "task_assignee_id", "string", False, False
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
                 name = odd(name, (_path, _key), "name", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -164,12 +164,12 @@ class TaskAssignee:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(user_id, str)):
+                if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
                     user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
 
-                if not (isinstance(task_assignee_id, str)):
+                if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
                     if task_assignee_id is UNSET:
                         _absent += 1
                     else:
@@ -182,13 +182,13 @@ class TaskAssignee:
                             False,
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
                         name = odd(name, (_path, _key), "name", "string", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

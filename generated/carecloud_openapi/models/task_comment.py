@@ -115,17 +115,17 @@ class TaskComment:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(task_id, str)):
+        if not (task_id.__class__ is str or isinstance(task_id, str)):
             if task_id is UNSET:
                 _absent += 1
             task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
 
-        if not (isinstance(text, str)):
+        if not (text.__class__ is str or isinstance(text, str)):
             if text is UNSET:
                 _absent += 1
             text = odd(text, (_path, _key), "text", "string", True, False)
 
-        if not (isinstance(task_comment_id, str)):
+        if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
             if task_comment_id is UNSET:
                 _absent += 1
             else:
@@ -133,7 +133,7 @@ class TaskComment:
                     task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -182,17 +182,17 @@ class TaskComment:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(task_id, str)):
+                if not (task_id.__class__ is str or isinstance(task_id, str)):
                     if task_id is UNSET:
                         _absent += 1
                     task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
 
-                if not (isinstance(text, str)):
+                if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     text = odd(text, (_path, _key), "text", "string", True, False)
 
-                if not (isinstance(task_comment_id, str)):
+                if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
                     if task_comment_id is UNSET:
                         _absent += 1
                     else:
@@ -205,7 +205,7 @@ class TaskComment:
                             False,
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -103,17 +103,17 @@ class TaskState:
         else:
             name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             name = odd(name, (_path, _key), "name", "string", True, False)
 
-        if not (isinstance(text_id, str)):
+        if not (text_id.__class__ is str or isinstance(text_id, str)):
             if text_id is UNSET:
                 _absent += 1
             text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
-        if not (isinstance(task_state_id, str)):
+        if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
             if task_state_id is UNSET:
                 _absent += 1
             else:
@@ -161,17 +161,17 @@ class TaskState:
                 else:
                     name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     name = odd(name, (_path, _key), "name", "string", True, False)
 
-                if not (isinstance(text_id, str)):
+                if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
 
-                if not (isinstance(task_state_id, str)):
+                if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
                     if task_state_id is UNSET:
                         _absent += 1
                     else:

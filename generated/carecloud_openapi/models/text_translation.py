@@ -90,7 +90,7 @@ class TextTranslation:
         else:
             language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(language_code, str)):
+        if not (language_code.__class__ is str or isinstance(language_code, str)):
             if language_code is UNSET:
                 _absent += 1
             else:
@@ -98,7 +98,7 @@ class TextTranslation:
                     language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        if not (isinstance(text, str)):
+        if not (text.__class__ is str or isinstance(text, str)):
             if text is UNSET:
                 _absent += 1
             else:
@@ -133,7 +133,7 @@ class TextTranslation:
                 else:
                     language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(language_code, str)):
+                if not (language_code.__class__ is str or isinstance(language_code, str)):
                     if language_code is UNSET:
                         _absent += 1
                     else:
@@ -141,7 +141,7 @@ class TextTranslation:
                             language_code, (_path, _key), "language_code", "string", False, False
                         )
 
-                if not (isinstance(text, str)):
+                if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     else:

@@ -228,7 +228,9 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        if not (isinstance(recommendation_system_id, str)):
+        if not (
+            recommendation_system_id.__class__ is str or isinstance(recommendation_system_id, str)
+        ):
             if recommendation_system_id is UNSET:
                 _absent += 1
             recommendation_system_id = odd(
@@ -240,7 +242,10 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        if not (isinstance(recommendation_system_dataset_id, str)):
+        if not (
+            recommendation_system_dataset_id.__class__ is str
+            or isinstance(recommendation_system_dataset_id, str)
+        ):
             if recommendation_system_dataset_id is UNSET:
                 _absent += 1
             recommendation_system_dataset_id = odd(
@@ -257,7 +262,10 @@ class ThirdPartyRecommendation:
                 _absent += 1
             score = odd(score, (_path, _key), "score", "number", True, False)
 
-        if not (isinstance(third_party_recommendation_id, str)):
+        if not (
+            third_party_recommendation_id.__class__ is str
+            or isinstance(third_party_recommendation_id, str)
+        ):
             if third_party_recommendation_id is UNSET:
                 _absent += 1
             else:
@@ -270,7 +278,7 @@ class ThirdPartyRecommendation:
                     False,
                 )
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             else:
@@ -285,7 +293,7 @@ class ThirdPartyRecommendation:
                 state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
             )
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -389,7 +397,10 @@ class ThirdPartyRecommendation:
                         False,
                     )
 
-                if not (isinstance(recommendation_system_id, str)):
+                if not (
+                    recommendation_system_id.__class__ is str
+                    or isinstance(recommendation_system_id, str)
+                ):
                     if recommendation_system_id is UNSET:
                         _absent += 1
                     recommendation_system_id = odd(
@@ -401,7 +412,10 @@ class ThirdPartyRecommendation:
                         False,
                     )
 
-                if not (isinstance(recommendation_system_dataset_id, str)):
+                if not (
+                    recommendation_system_dataset_id.__class__ is str
+                    or isinstance(recommendation_system_dataset_id, str)
+                ):
                     if recommendation_system_dataset_id is UNSET:
                         _absent += 1
                     recommendation_system_dataset_id = odd(
@@ -418,7 +432,10 @@ class ThirdPartyRecommendation:
                         _absent += 1
                     score = odd(score, (_path, _key), "score", "number", True, False)
 
-                if not (isinstance(third_party_recommendation_id, str)):
+                if not (
+                    third_party_recommendation_id.__class__ is str
+                    or isinstance(third_party_recommendation_id, str)
+                ):
                     if third_party_recommendation_id is UNSET:
                         _absent += 1
                     else:
@@ -431,7 +448,7 @@ class ThirdPartyRecommendation:
                             False,
                         )
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
@@ -448,7 +465,7 @@ class ThirdPartyRecommendation:
                         state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
                     )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

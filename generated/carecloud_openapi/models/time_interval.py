@@ -84,12 +84,12 @@ class TimeInterval:
         else:
             from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(from_, str)):
+        if not (from_.__class__ is str or isinstance(from_, str)):
             if from_ is UNSET:
                 _absent += 1
             from_ = odd(from_, (_path, _key), "from", "string", True, False)
 
-        if not (isinstance(to, str)):
+        if not (to.__class__ is str or isinstance(to, str)):
             if to is UNSET:
                 _absent += 1
             to = odd(to, (_path, _key), "to", "string", True, False)
@@ -123,12 +123,12 @@ class TimeInterval:
                 else:
                     from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(from_, str)):
+                if not (from_.__class__ is str or isinstance(from_, str)):
                     if from_ is UNSET:
                         _absent += 1
                     from_ = odd(from_, (_path, _key), "from", "string", True, False)
 
-                if not (isinstance(to, str)):
+                if not (to.__class__ is str or isinstance(to, str)):
                     if to is UNSET:
                         _absent += 1
                     to = odd(to, (_path, _key), "to", "string", True, False)

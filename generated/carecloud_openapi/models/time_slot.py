@@ -154,17 +154,17 @@ class TimeSlot:
                 last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(ticket_id, str)):
+        if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
             if ticket_id is UNSET:
                 _absent += 1
             ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
@@ -176,7 +176,7 @@ class TimeSlot:
                 total_capacity, (_path, _key), "total_capacity", "integer", True, False
             )
 
-        if not (isinstance(time_slot_id, str)):
+        if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
             if time_slot_id is UNSET:
                 _absent += 1
             else:
@@ -199,7 +199,7 @@ class TimeSlot:
         else:
             state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -267,17 +267,17 @@ class TimeSlot:
                         last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(ticket_id, str)):
+                if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
                     if ticket_id is UNSET:
                         _absent += 1
                     ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
@@ -289,7 +289,7 @@ class TimeSlot:
                         total_capacity, (_path, _key), "total_capacity", "integer", True, False
                     )
 
-                if not (isinstance(time_slot_id, str)):
+                if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
                     if time_slot_id is UNSET:
                         _absent += 1
                     else:
@@ -312,7 +312,7 @@ class TimeSlot:
                 else:
                     state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -88,7 +88,7 @@ class UrlLanguageVariant:
         else:
             language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(language_code, str)):
+        if not (language_code.__class__ is str or isinstance(language_code, str)):
             if language_code is UNSET:
                 _absent += 1
             else:
@@ -96,7 +96,7 @@ class UrlLanguageVariant:
                     language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        if not (isinstance(url, str)):
+        if not (url.__class__ is str or isinstance(url, str)):
             if url is UNSET:
                 _absent += 1
             else:
@@ -131,7 +131,7 @@ class UrlLanguageVariant:
                 else:
                     language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(language_code, str)):
+                if not (language_code.__class__ is str or isinstance(language_code, str)):
                     if language_code is UNSET:
                         _absent += 1
                     else:
@@ -139,7 +139,7 @@ class UrlLanguageVariant:
                             language_code, (_path, _key), "language_code", "string", False, False
                         )
 
-                if not (isinstance(url, str)):
+                if not (url.__class__ is str or isinstance(url, str)):
                     if url is UNSET:
                         _absent += 1
                     else:

@@ -160,33 +160,33 @@ class User:
                 last_login,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(login, str)):
+        if not (login.__class__ is str or isinstance(login, str)):
             if login is UNSET:
                 _absent += 1
             login = odd(login, (_path, _key), "login", "string", True, False)
 
-        if not (isinstance(first_name, str)):
+        if not (first_name.__class__ is str or isinstance(first_name, str)):
             if first_name is UNSET:
                 _absent += 1
             first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
 
-        if not (isinstance(last_name, str)):
+        if not (last_name.__class__ is str or isinstance(last_name, str)):
             if last_name is UNSET:
                 _absent += 1
             last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
 
-        if not (isinstance(email, str)):
+        if not (email.__class__ is str or isinstance(email, str)):
             if email is UNSET:
                 _absent += 1
             email = odd(email, (_path, _key), "email", "string", True, False)
 
-        if not (isinstance(user_id, str)):
+        if not (user_id.__class__ is str or isinstance(user_id, str)):
             if user_id is UNSET:
                 _absent += 1
             else:
                 user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
 
-        if not (isinstance(phone, str)):
+        if not (phone.__class__ is str or isinstance(phone, str)):
             if phone is UNSET:
                 _absent += 1
             else:
@@ -194,7 +194,7 @@ class User:
 
         if isinstance(user_role_ids, list):
             for _i0, _v0 in enumerate(user_role_ids):
-                if not (isinstance(_v0, str)):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
         elif user_role_ids is UNSET:
             _absent += 1
@@ -203,13 +203,13 @@ class User:
                 user_role_ids, (_path, _key), "user_role_ids", "array", False, False
             )
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(last_login, str)):
+        if not (last_login.__class__ is str or isinstance(last_login, str)):
             if last_login is UNSET:
                 _absent += 1
             else:
@@ -281,33 +281,33 @@ class User:
                         last_login,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(login, str)):
+                if not (login.__class__ is str or isinstance(login, str)):
                     if login is UNSET:
                         _absent += 1
                     login = odd(login, (_path, _key), "login", "string", True, False)
 
-                if not (isinstance(first_name, str)):
+                if not (first_name.__class__ is str or isinstance(first_name, str)):
                     if first_name is UNSET:
                         _absent += 1
                     first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
 
-                if not (isinstance(last_name, str)):
+                if not (last_name.__class__ is str or isinstance(last_name, str)):
                     if last_name is UNSET:
                         _absent += 1
                     last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
 
-                if not (isinstance(email, str)):
+                if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     email = odd(email, (_path, _key), "email", "string", True, False)
 
-                if not (isinstance(user_id, str)):
+                if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
                     else:
                         user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
 
-                if not (isinstance(phone, str)):
+                if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:
@@ -315,7 +315,7 @@ class User:
 
                 if isinstance(user_role_ids, list):
                     for _i0, _v0 in enumerate(user_role_ids):
-                        if not (isinstance(_v0, str)):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
                 elif user_role_ids is UNSET:
                     _absent += 1
@@ -324,13 +324,13 @@ class User:
                         user_role_ids, (_path, _key), "user_role_ids", "array", False, False
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(last_login, str)):
+                if not (last_login.__class__ is str or isinstance(last_login, str)):
                     if last_login is UNSET:
                         _absent += 1
                     else:

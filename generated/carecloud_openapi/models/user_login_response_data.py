@@ -112,7 +112,7 @@ class UserLoginResponseData:
         else:
             bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(bearer_token, str)):
+        if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
             if bearer_token is UNSET:
                 _absent += 1
             else:
@@ -120,7 +120,7 @@ class UserLoginResponseData:
                     bearer_token, (_path, _key), "bearer_token", "string", False, False
                 )
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
@@ -163,7 +163,7 @@ class UserLoginResponseData:
                 else:
                     bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(bearer_token, str)):
+                if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
                     if bearer_token is UNSET:
                         _absent += 1
                     else:
@@ -171,7 +171,7 @@ class UserLoginResponseData:
                             bearer_token, (_path, _key), "bearer_token", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:

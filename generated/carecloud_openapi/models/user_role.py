@@ -87,7 +87,7 @@ class UserRole:
         else:
             user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(user_role_id, str)):
+        if not (user_role_id.__class__ is str or isinstance(user_role_id, str)):
             if user_role_id is UNSET:
                 _absent += 1
             else:
@@ -95,7 +95,7 @@ class UserRole:
                     user_role_id, (_path, _key), "user_role_id", "string", False, False
                 )
 
-        if not (isinstance(name, str)):
+        if not (name.__class__ is str or isinstance(name, str)):
             if name is UNSET:
                 _absent += 1
             else:
@@ -130,7 +130,7 @@ class UserRole:
                 else:
                     user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(user_role_id, str)):
+                if not (user_role_id.__class__ is str or isinstance(user_role_id, str)):
                     if user_role_id is UNSET:
                         _absent += 1
                     else:
@@ -138,7 +138,7 @@ class UserRole:
                             user_role_id, (_path, _key), "user_role_id", "string", False, False
                         )
 
-                if not (isinstance(name, str)):
+                if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:

@@ -96,19 +96,19 @@ class UTM:
         else:
             utm_source, utm_medium, utm_campaign = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(utm_source, str)):
+        if not (utm_source.__class__ is str or isinstance(utm_source, str)):
             if utm_source is UNSET:
                 _absent += 1
             else:
                 utm_source = odd(utm_source, (_path, _key), "utm_source", "string", False, False)
 
-        if not (isinstance(utm_medium, str)):
+        if not (utm_medium.__class__ is str or isinstance(utm_medium, str)):
             if utm_medium is UNSET:
                 _absent += 1
             else:
                 utm_medium = odd(utm_medium, (_path, _key), "utm_medium", "string", False, False)
 
-        if not (isinstance(utm_campaign, str)):
+        if not (utm_campaign.__class__ is str or isinstance(utm_campaign, str)):
             if utm_campaign is UNSET:
                 _absent += 1
             else:
@@ -150,7 +150,7 @@ class UTM:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(utm_source, str)):
+                if not (utm_source.__class__ is str or isinstance(utm_source, str)):
                     if utm_source is UNSET:
                         _absent += 1
                     else:
@@ -158,7 +158,7 @@ class UTM:
                             utm_source, (_path, _key), "utm_source", "string", False, False
                         )
 
-                if not (isinstance(utm_medium, str)):
+                if not (utm_medium.__class__ is str or isinstance(utm_medium, str)):
                     if utm_medium is UNSET:
                         _absent += 1
                     else:
@@ -166,7 +166,7 @@ class UTM:
                             utm_medium, (_path, _key), "utm_medium", "string", False, False
                         )
 
-                if not (isinstance(utm_campaign, str)):
+                if not (utm_campaign.__class__ is str or isinstance(utm_campaign, str)):
                     if utm_campaign is UNSET:
                         _absent += 1
                     else:

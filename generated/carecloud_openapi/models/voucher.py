@@ -234,24 +234,24 @@ class Voucher:
                 state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(voucher_id, str)):
+        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
                 voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
@@ -263,7 +263,7 @@ class Voucher:
             else:
                 value = odd(value, (_path, _key), "value", "number", False, False)
 
-        if not (isinstance(applied_date, str)):
+        if not (applied_date.__class__ is str or isinstance(applied_date, str)):
             if applied_date is UNSET:
                 _absent += 1
             else:
@@ -271,19 +271,19 @@ class Voucher:
                     applied_date, (_path, _key), "applied_date", "string", False, False
                 )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(reward_group, str)):
+        if not (reward_group.__class__ is str or isinstance(reward_group, str)):
             if reward_group is UNSET:
                 _absent += 1
             else:
@@ -291,7 +291,7 @@ class Voucher:
                     reward_group, (_path, _key), "reward_group", "string", False, False
                 )
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -304,13 +304,13 @@ class Voucher:
         else:
             reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
 
-        if not (isinstance(created_at, str)):
+        if not (created_at.__class__ is str or isinstance(created_at, str)):
             if created_at is UNSET:
                 _absent += 1
             else:
                 created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
 
-        if not (isinstance(last_change, str)):
+        if not (last_change.__class__ is str or isinstance(last_change, str)):
             if last_change is UNSET:
                 _absent += 1
             else:
@@ -409,14 +409,14 @@ class Voucher:
                         state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(voucher_id, str)):
+                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
                     if voucher_id is UNSET:
                         _absent += 1
                     else:
@@ -424,13 +424,13 @@ class Voucher:
                             voucher_id, (_path, _key), "voucher_id", "string", False, False
                         )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
@@ -442,7 +442,7 @@ class Voucher:
                     else:
                         value = odd(value, (_path, _key), "value", "number", False, False)
 
-                if not (isinstance(applied_date, str)):
+                if not (applied_date.__class__ is str or isinstance(applied_date, str)):
                     if applied_date is UNSET:
                         _absent += 1
                     else:
@@ -450,7 +450,7 @@ class Voucher:
                             applied_date, (_path, _key), "applied_date", "string", False, False
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -458,13 +458,13 @@ class Voucher:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(reward_group, str)):
+                if not (reward_group.__class__ is str or isinstance(reward_group, str)):
                     if reward_group is UNSET:
                         _absent += 1
                     else:
@@ -472,7 +472,7 @@ class Voucher:
                             reward_group, (_path, _key), "reward_group", "string", False, False
                         )
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
@@ -485,7 +485,7 @@ class Voucher:
                 else:
                     reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
 
-                if not (isinstance(created_at, str)):
+                if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
@@ -493,7 +493,7 @@ class Voucher:
                             created_at, (_path, _key), "created_at", "string", False, False
                         )
 
-                if not (isinstance(last_change, str)):
+                if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:

@@ -163,23 +163,23 @@ class VoucherBatch:
                 note,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (isinstance(reward_id, str)):
+        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
             if reward_id is UNSET:
                 _absent += 1
             reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
 
-        if not (isinstance(customer_id, str)):
+        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
             if customer_id is UNSET:
                 _absent += 1
             customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
 
-        if not (isinstance(store_id, str)):
+        if not (store_id.__class__ is str or isinstance(store_id, str)):
             if store_id is UNSET:
                 _absent += 1
             else:
                 store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-        if not (isinstance(code, str)):
+        if not (code.__class__ is str or isinstance(code, str)):
             if code is UNSET:
                 _absent += 1
             else:
@@ -191,7 +191,7 @@ class VoucherBatch:
             else:
                 value = odd(value, (_path, _key), "value", "number", False, False)
 
-        if not (isinstance(applied_date, str)):
+        if not (applied_date.__class__ is str or isinstance(applied_date, str)):
             if applied_date is UNSET:
                 _absent += 1
             else:
@@ -199,19 +199,19 @@ class VoucherBatch:
                     applied_date, (_path, _key), "applied_date", "string", False, False
                 )
 
-        if not (isinstance(valid_from, str)):
+        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
             if valid_from is UNSET:
                 _absent += 1
             else:
                 valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
 
-        if not (isinstance(valid_to, str)):
+        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
             if valid_to is UNSET:
                 _absent += 1
             else:
                 valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-        if not (isinstance(note, str)):
+        if not (note.__class__ is str or isinstance(note, str)):
             if note is UNSET:
                 _absent += 1
             else:
@@ -283,25 +283,25 @@ class VoucherBatch:
                         note,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (isinstance(reward_id, str)):
+                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
 
-                if not (isinstance(customer_id, str)):
+                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
                         customer_id, (_path, _key), "customer_id", "string", True, False
                     )
 
-                if not (isinstance(store_id, str)):
+                if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
                         store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
 
-                if not (isinstance(code, str)):
+                if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
@@ -313,7 +313,7 @@ class VoucherBatch:
                     else:
                         value = odd(value, (_path, _key), "value", "number", False, False)
 
-                if not (isinstance(applied_date, str)):
+                if not (applied_date.__class__ is str or isinstance(applied_date, str)):
                     if applied_date is UNSET:
                         _absent += 1
                     else:
@@ -321,7 +321,7 @@ class VoucherBatch:
                             applied_date, (_path, _key), "applied_date", "string", False, False
                         )
 
-                if not (isinstance(valid_from, str)):
+                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
                     else:
@@ -329,13 +329,13 @@ class VoucherBatch:
                             valid_from, (_path, _key), "valid_from", "string", False, False
                         )
 
-                if not (isinstance(valid_to, str)):
+                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
                         valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
 
-                if not (isinstance(note, str)):
+                if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:

@@ -98,7 +98,7 @@ class VoucherGiftCardBalance:
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (isinstance(voucher_id, str)):
+        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
             if voucher_id is UNSET:
                 _absent += 1
             else:
@@ -154,7 +154,7 @@ class VoucherGiftCardBalance:
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (isinstance(voucher_id, str)):
+                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
                     if voucher_id is UNSET:
                         _absent += 1
                     else:
